@@ -1,0 +1,42 @@
+package io.sextant.segment.config;
+
+import java.util.Map;
+
+/**
+ * What a shard needs to know of its collection's configuration. The collection layer derives it
+ * from the full collection config and passes a new one when the config is patched.
+ *
+ * @param vectors named vectors ("" is the unnamed default vector)
+ * @param optimizer optimizer thresholds
+ * @param wal WAL settings
+ */
+public record ShardConfig(Map<String, VectorSpec> vectors, OptimizerSettings optimizer, WalSettings wal) {
+    public ShardConfig {
+        vectors = Map.copyOf(vectors);
+    }
+
+    /**
+     * Optimizer thresholds, as in Qdrant's {@code optimizers_config}.
+     *
+     * @param deletedThreshold fraction of deleted points that triggers vacuum (0..1)
+     * @param vacuumMinVectorNumber minimum points in a segment before vacuum is considered
+     * @param defaultSegmentNumber target number of segments; merge above it
+     * @param maxSegmentSizeKb a segment is not grown past this; null = automatic
+     * @param indexingThresholdKb vectors above this size get an index (0 disables indexing)
+     * @param flushIntervalSec how often appendable segments are flushed
+     */
+    public record OptimizerSettings(
+            double deletedThreshold,
+            int vacuumMinVectorNumber,
+            int defaultSegmentNumber,
+            Long maxSegmentSizeKb,
+            long indexingThresholdKb,
+            long flushIntervalSec) {
+        public static final OptimizerSettings DEFAULT = new OptimizerSettings(0.2, 1000, 0, null, 10000, 5);
+    }
+
+    /** WAL settings, as in Qdrant's {@code wal_config}: segment file capacity and pre-allocation. */
+    public record WalSettings(int capacityMb, int segmentsAhead) {
+        public static final WalSettings DEFAULT = new WalSettings(32, 0);
+    }
+}

@@ -1,0 +1,51 @@
+package io.sextant.segment.ops;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.segment.PointId;
+import io.sextant.segment.index.PayloadIndexSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A mutation of a shard, validated before it is written to the WAL: once in the WAL it always
+ * applies. Vectors are keyed by vector name ("" is the unnamed default vector); Cosine vectors are
+ * normalized by the shard on apply. All records are treated as immutable.
+ */
+public sealed interface PointOperation {
+
+    /** A point to upsert: its vectors (possibly a subset of the collection's) and its payload. */
+    record PointStruct(PointId id, Map<String, float[]> vectors, ObjectNode payload) {}
+
+    /** Vectors to replace for one existing point. */
+    record PointVectors(PointId id, Map<String, float[]> vectors) {}
+
+    /** Insert or replace whole points. */
+    record Upsert(List<PointStruct> points) implements PointOperation {}
+
+    /** Delete points. */
+    record Delete(PointsSelector selector) implements PointOperation {}
+
+    /** Merge {@code payload} into the payload (at nested path {@code key} when non-null). */
+    record SetPayload(ObjectNode payload, PointsSelector selector, String key) implements PointOperation {}
+
+    /** Replace the whole payload. */
+    record OverwritePayload(ObjectNode payload, PointsSelector selector) implements PointOperation {}
+
+    /** Remove these payload keys (paths). */
+    record DeletePayload(List<String> keys, PointsSelector selector) implements PointOperation {}
+
+    /** Remove the whole payload. */
+    record ClearPayload(PointsSelector selector) implements PointOperation {}
+
+    /** Replace named vectors of existing points; missing points are an error. */
+    record UpdateVectors(List<PointVectors> points) implements PointOperation {}
+
+    /** Remove named vectors from points. */
+    record DeleteVectors(PointsSelector selector, List<String> vectorNames) implements PointOperation {}
+
+    /** Create (or replace) a payload index on {@code field}. */
+    record CreateFieldIndex(String field, PayloadIndexSpec spec) implements PointOperation {}
+
+    /** Drop the payload index on {@code field}. */
+    record DeleteFieldIndex(String field) implements PointOperation {}
+}

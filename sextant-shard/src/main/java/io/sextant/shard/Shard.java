@@ -1,0 +1,52 @@
+package io.sextant.shard;
+
+import io.sextant.segment.PointId;
+import io.sextant.segment.config.ShardConfig;
+import io.sextant.segment.filter.Filter;
+import io.sextant.segment.ops.PointOperation;
+import io.sextant.segment.query.CoreSearch;
+import io.sextant.segment.query.PayloadSelector;
+import io.sextant.segment.query.PointRecord;
+import io.sextant.segment.query.ScoredPoint;
+import io.sextant.segment.query.VectorSelector;
+import java.util.List;
+
+/**
+ * One shard of a collection: the unit of storage, replication and transfer. A local shard stores
+ * data on this node; remote and replicated shards (clustering) implement the same interface, so
+ * the collection layer never knows which kind it holds. Implementations are thread-safe.
+ */
+public interface Shard extends AutoCloseable {
+
+    /**
+     * Validates and applies {@code operation}: it is appended to the WAL (fsynced) and then
+     * applied. With {@code wait} the call returns once the change is visible to reads; without,
+     * once it is durable in the WAL.
+     *
+     * @return the WAL sequence number assigned to the operation
+     * @throws io.sextant.segment.error.UserException for invalid input; nothing is written then
+     */
+    UpdateResult update(PointOperation operation, boolean wait);
+
+    /** Nearest-neighbour search; hits best first. */
+    List<ScoredPoint> search(CoreSearch request);
+
+    /** The points with these ids that exist, in the order of {@code ids}. */
+    List<PointRecord> retrieve(List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector);
+
+    /** A page of points in id order (or payload-field order when {@code request.orderBy} is set). */
+    ScrollPage scroll(ScrollRequest request);
+
+    /** Number of points matching {@code filter}; {@code exact=false} allows an estimate. */
+    long count(Filter filter, boolean exact);
+
+    /** Point, segment and index statistics. */
+    ShardInfo info();
+
+    /** Applies a changed configuration (vectors' on_disk, optimizer and WAL settings). */
+    void updateConfig(ShardConfig config);
+
+    /** Flushes everything to disk and releases resources. */
+    @Override
+    void close();
+}
