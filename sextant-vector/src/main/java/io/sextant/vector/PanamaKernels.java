@@ -1,0 +1,263 @@
+package io.sextant.vector;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Distance kernels on the Vector API ({@code jdk.incubator.vector}), using the platform's preferred
+ * float species (256 bits on AVX2, 512 on AVX-512, 128 on NEON).
+ *
+ * <p>Each kernel runs a main loop over blocks of four vectors into four independent accumulators
+ * (hiding the latency of the fused multiply-add), then a one-vector loop, then a scalar tail for
+ * the last {@code < lanes} elements. Results therefore differ from {@link ScalarKernels} only by
+ * float rounding order. When HotSpot reports no hardware FMA ({@code -XX:-UseFMA}), a multiply and
+ * an add are used instead, because an emulated FMA is orders of magnitude slower.
+ *
+ * <p>The {@link MemorySegment} variants read little-endian float32 values at any byte offset
+ * (alignment is not required) and throw {@link IndexOutOfBoundsException} when the segment is too
+ * short. This class needs {@code --add-modules jdk.incubator.vector}; use {@link
+ * VectorKernels#get()}, which falls back to {@link ScalarKernels} when the module is missing.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class PanamaKernels implements VectorKernels {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final boolean HAS_FMA = HotSpotFlags.booleanFlag("UseFMA", false);
+
+    @Override
+    public float dot(float[] a, float[] b) {
+        ScalarKernels.checkLengths(a.length, b.length);
+        int n = a.length;
+        int i = 0;
+        float sum = 0;
+        if (n >= LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            FloatVector acc2 = FloatVector.zero(SPECIES);
+            FloatVector acc3 = FloatVector.zero(SPECIES);
+            int bound4 = n - n % (4 * LANES);
+            for (; i < bound4; i += 4 * LANES) {
+                acc0 = fma(FloatVector.fromArray(SPECIES, a, i), FloatVector.fromArray(SPECIES, b, i), acc0);
+                acc1 = fma(
+                        FloatVector.fromArray(SPECIES, a, i + LANES),
+                        FloatVector.fromArray(SPECIES, b, i + LANES),
+                        acc1);
+                acc2 = fma(
+                        FloatVector.fromArray(SPECIES, a, i + 2 * LANES),
+                        FloatVector.fromArray(SPECIES, b, i + 2 * LANES),
+                        acc2);
+                acc3 = fma(
+                        FloatVector.fromArray(SPECIES, a, i + 3 * LANES),
+                        FloatVector.fromArray(SPECIES, b, i + 3 * LANES),
+                        acc3);
+            }
+            int bound = SPECIES.loopBound(n);
+            for (; i < bound; i += LANES) {
+                acc0 = fma(FloatVector.fromArray(SPECIES, a, i), FloatVector.fromArray(SPECIES, b, i), acc0);
+            }
+            sum = reduce(acc0, acc1, acc2, acc3);
+        }
+        for (; i < n; i++) {
+            sum += a[i] * b[i];
+        }
+        return sum;
+    }
+
+    @Override
+    public float squareDistance(float[] a, float[] b) {
+        ScalarKernels.checkLengths(a.length, b.length);
+        int n = a.length;
+        int i = 0;
+        float sum = 0;
+        if (n >= LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            FloatVector acc2 = FloatVector.zero(SPECIES);
+            FloatVector acc3 = FloatVector.zero(SPECIES);
+            int bound4 = n - n % (4 * LANES);
+            for (; i < bound4; i += 4 * LANES) {
+                FloatVector d0 = FloatVector.fromArray(SPECIES, a, i).sub(FloatVector.fromArray(SPECIES, b, i));
+                FloatVector d1 =
+                        FloatVector.fromArray(SPECIES, a, i + LANES).sub(FloatVector.fromArray(SPECIES, b, i + LANES));
+                FloatVector d2 = FloatVector.fromArray(SPECIES, a, i + 2 * LANES)
+                        .sub(FloatVector.fromArray(SPECIES, b, i + 2 * LANES));
+                FloatVector d3 = FloatVector.fromArray(SPECIES, a, i + 3 * LANES)
+                        .sub(FloatVector.fromArray(SPECIES, b, i + 3 * LANES));
+                acc0 = fma(d0, d0, acc0);
+                acc1 = fma(d1, d1, acc1);
+                acc2 = fma(d2, d2, acc2);
+                acc3 = fma(d3, d3, acc3);
+            }
+            int bound = SPECIES.loopBound(n);
+            for (; i < bound; i += LANES) {
+                FloatVector d = FloatVector.fromArray(SPECIES, a, i).sub(FloatVector.fromArray(SPECIES, b, i));
+                acc0 = fma(d, d, acc0);
+            }
+            sum = reduce(acc0, acc1, acc2, acc3);
+        }
+        for (; i < n; i++) {
+            float d = a[i] - b[i];
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    @Override
+    public float manhattan(float[] a, float[] b) {
+        ScalarKernels.checkLengths(a.length, b.length);
+        int n = a.length;
+        int i = 0;
+        float sum = 0;
+        if (n >= LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            int bound2 = n - n % (2 * LANES);
+            for (; i < bound2; i += 2 * LANES) {
+                acc0 = acc0.add(FloatVector.fromArray(SPECIES, a, i)
+                        .sub(FloatVector.fromArray(SPECIES, b, i))
+                        .abs());
+                acc1 = acc1.add(FloatVector.fromArray(SPECIES, a, i + LANES)
+                        .sub(FloatVector.fromArray(SPECIES, b, i + LANES))
+                        .abs());
+            }
+            int bound = SPECIES.loopBound(n);
+            for (; i < bound; i += LANES) {
+                acc0 = acc0.add(FloatVector.fromArray(SPECIES, a, i)
+                        .sub(FloatVector.fromArray(SPECIES, b, i))
+                        .abs());
+            }
+            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            sum += Math.abs(a[i] - b[i]);
+        }
+        return sum;
+    }
+
+    @Override
+    public float dot(float[] q, MemorySegment segment, long byteOffset) {
+        int n = q.length;
+        int i = 0;
+        float sum = 0;
+        if (n >= LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            FloatVector acc2 = FloatVector.zero(SPECIES);
+            FloatVector acc3 = FloatVector.zero(SPECIES);
+            int bound4 = n - n % (4 * LANES);
+            for (; i < bound4; i += 4 * LANES) {
+                long off = byteOffset + 4L * i;
+                acc0 = fma(FloatVector.fromArray(SPECIES, q, i), load(segment, off), acc0);
+                acc1 = fma(FloatVector.fromArray(SPECIES, q, i + LANES), load(segment, off + 4L * LANES), acc1);
+                acc2 = fma(FloatVector.fromArray(SPECIES, q, i + 2 * LANES), load(segment, off + 8L * LANES), acc2);
+                acc3 = fma(FloatVector.fromArray(SPECIES, q, i + 3 * LANES), load(segment, off + 12L * LANES), acc3);
+            }
+            int bound = SPECIES.loopBound(n);
+            for (; i < bound; i += LANES) {
+                acc0 = fma(FloatVector.fromArray(SPECIES, q, i), load(segment, byteOffset + 4L * i), acc0);
+            }
+            sum = reduce(acc0, acc1, acc2, acc3);
+        }
+        for (; i < n; i++) {
+            sum += q[i] * segment.get(ScalarKernels.LE_FLOAT, byteOffset + 4L * i);
+        }
+        return sum;
+    }
+
+    @Override
+    public float squareDistance(float[] q, MemorySegment segment, long byteOffset) {
+        int n = q.length;
+        int i = 0;
+        float sum = 0;
+        if (n >= LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            FloatVector acc2 = FloatVector.zero(SPECIES);
+            FloatVector acc3 = FloatVector.zero(SPECIES);
+            int bound4 = n - n % (4 * LANES);
+            for (; i < bound4; i += 4 * LANES) {
+                long off = byteOffset + 4L * i;
+                FloatVector d0 = FloatVector.fromArray(SPECIES, q, i).sub(load(segment, off));
+                FloatVector d1 = FloatVector.fromArray(SPECIES, q, i + LANES).sub(load(segment, off + 4L * LANES));
+                FloatVector d2 =
+                        FloatVector.fromArray(SPECIES, q, i + 2 * LANES).sub(load(segment, off + 8L * LANES));
+                FloatVector d3 =
+                        FloatVector.fromArray(SPECIES, q, i + 3 * LANES).sub(load(segment, off + 12L * LANES));
+                acc0 = fma(d0, d0, acc0);
+                acc1 = fma(d1, d1, acc1);
+                acc2 = fma(d2, d2, acc2);
+                acc3 = fma(d3, d3, acc3);
+            }
+            int bound = SPECIES.loopBound(n);
+            for (; i < bound; i += LANES) {
+                FloatVector d = FloatVector.fromArray(SPECIES, q, i).sub(load(segment, byteOffset + 4L * i));
+                acc0 = fma(d, d, acc0);
+            }
+            sum = reduce(acc0, acc1, acc2, acc3);
+        }
+        for (; i < n; i++) {
+            float d = q[i] - segment.get(ScalarKernels.LE_FLOAT, byteOffset + 4L * i);
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    @Override
+    public float manhattan(float[] q, MemorySegment segment, long byteOffset) {
+        int n = q.length;
+        int i = 0;
+        float sum = 0;
+        if (n >= LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            int bound2 = n - n % (2 * LANES);
+            for (; i < bound2; i += 2 * LANES) {
+                long off = byteOffset + 4L * i;
+                acc0 = acc0.add(FloatVector.fromArray(SPECIES, q, i)
+                        .sub(load(segment, off))
+                        .abs());
+                acc1 = acc1.add(FloatVector.fromArray(SPECIES, q, i + LANES)
+                        .sub(load(segment, off + 4L * LANES))
+                        .abs());
+            }
+            int bound = SPECIES.loopBound(n);
+            for (; i < bound; i += LANES) {
+                acc0 = acc0.add(FloatVector.fromArray(SPECIES, q, i)
+                        .sub(load(segment, byteOffset + 4L * i))
+                        .abs());
+            }
+            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            sum += Math.abs(q[i] - segment.get(ScalarKernels.LE_FLOAT, byteOffset + 4L * i));
+        }
+        return sum;
+    }
+
+    @Override
+    public String name() {
+        return "panama-" + SPECIES.vectorBitSize() + (HAS_FMA ? "" : "-nofma");
+    }
+
+    /** Number of float lanes in one vector of the preferred species (8 on AVX2, 16 on AVX-512). */
+    static int lanes() {
+        return LANES;
+    }
+
+    private static FloatVector load(MemorySegment segment, long byteOffset) {
+        return FloatVector.fromMemorySegment(SPECIES, segment, byteOffset, LE);
+    }
+
+    private static FloatVector fma(FloatVector a, FloatVector b, FloatVector acc) {
+        return HAS_FMA ? a.fma(b, acc) : a.mul(b).add(acc);
+    }
+
+    private static float reduce(FloatVector acc0, FloatVector acc1, FloatVector acc2, FloatVector acc3) {
+        return acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+    }
+}
