@@ -1,0 +1,188 @@
+package io.sextant.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Builds a {@link ServerConfig} from, in increasing precedence: built-in defaults, a YAML file
+ * with Qdrant's keys, environment variables {@code SEXTANT__SECTION__KEY=value} (e.g. {@code
+ * SEXTANT__SERVICE__HTTP_PORT=7000}; section and key are lower-cased) and command-line flags.
+ * Unknown keys are ignored, as Qdrant does, so a Qdrant config file can be reused. Stateless and
+ * thread-safe.
+ */
+public final class ConfigLoader {
+
+    /** Prefix of environment variables that override configuration keys. */
+    public static final String ENV_PREFIX = "SEXTANT__";
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /**
+     * Command-line overrides; null fields are not overridden.
+     *
+     * @param host {@code --host}
+     * @param httpPort {@code --http-port}
+     * @param grpcPort {@code --grpc-port}
+     * @param storagePath {@code --storage-path}
+     */
+    public record CliOverrides(String host, Integer httpPort, Integer grpcPort, Path storagePath) {
+        public static final CliOverrides NONE = new CliOverrides(null, null, null, null);
+    }
+
+    private ConfigLoader() {}
+
+    /**
+     * Loads the configuration.
+     *
+     * @param configFile YAML file, or null for none
+     * @param env environment variables (usually {@link System#getenv()})
+     * @param cli command-line overrides
+     * @throws IllegalArgumentException when the file cannot be read or parsed, or a value is invalid
+     */
+    public static ServerConfig load(Path configFile, Map<String, String> env, CliOverrides cli) {
+        ObjectNode tree = defaults();
+        if (configFile != null) {
+            merge(tree, readYaml(configFile));
+        }
+        applyEnv(tree, env);
+        applyCli(tree, cli);
+        return bind(tree);
+    }
+
+    static ObjectNode defaults() {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        ObjectNode service = root.putObject("service");
+        service.put("host", "0.0.0.0");
+        service.put("http_port", 6333);
+        service.put("grpc_port", 6334);
+        service.put("max_request_size_mb", 32);
+        service.putNull("api_key");
+        ObjectNode storage = root.putObject("storage");
+        storage.put("storage_path", "./storage");
+        storage.put("snapshots_path", "./snapshots");
+        root.put("log_level", "INFO");
+        return root;
+    }
+
+    private static JsonNode readYaml(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            JsonNode node = bytes.length == 0 ? null : YAML.readTree(bytes);
+            if (node == null || node.isMissingNode() || node.isNull()) {
+                return JsonNodeFactory.instance.objectNode();
+            }
+            if (!node.isObject()) {
+                throw new IllegalArgumentException("Config file " + file + " must hold a YAML mapping, got "
+                        + node.getNodeType().toString().toLowerCase(Locale.ROOT));
+            }
+            return node;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read config file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void merge(ObjectNode target, JsonNode source) {
+        Iterator<Map.Entry<String, JsonNode>> it = source.properties().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode existing = target.get(e.getKey());
+            if (existing instanceof ObjectNode obj && e.getValue().isObject()) {
+                merge(obj, e.getValue());
+            } else {
+                target.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static void applyEnv(ObjectNode tree, Map<String, String> env) {
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (!e.getKey().startsWith(ENV_PREFIX)) {
+                continue;
+            }
+            String[] path = e.getKey()
+                    .substring(ENV_PREFIX.length())
+                    .toLowerCase(Locale.ROOT)
+                    .split("__");
+            ObjectNode node = tree;
+            for (int i = 0; i < path.length - 1; i++) {
+                JsonNode child = node.get(path[i]);
+                node = child instanceof ObjectNode obj ? obj : node.putObject(path[i]);
+            }
+            node.put(path[path.length - 1], e.getValue());
+        }
+    }
+
+    private static void applyCli(ObjectNode tree, CliOverrides cli) {
+        ObjectNode service = (ObjectNode) tree.get("service");
+        ObjectNode storage = (ObjectNode) tree.get("storage");
+        if (cli.host() != null) {
+            service.put("host", cli.host());
+        }
+        if (cli.httpPort() != null) {
+            service.put("http_port", cli.httpPort());
+        }
+        if (cli.grpcPort() != null) {
+            service.put("grpc_port", cli.grpcPort());
+        }
+        if (cli.storagePath() != null) {
+            storage.put("storage_path", cli.storagePath().toString());
+        }
+    }
+
+    private static ServerConfig bind(ObjectNode tree) {
+        JsonNode service = section(tree, "service");
+        JsonNode storage = section(tree, "storage");
+        JsonNode apiKey = service.get("api_key");
+        return new ServerConfig(
+                new ServerConfig.Service(
+                        text(service, "service.host"),
+                        integer(service, "service.http_port"),
+                        integer(service, "service.grpc_port"),
+                        integer(service, "service.max_request_size_mb"),
+                        apiKey == null || apiKey.isNull() || apiKey.asText().isEmpty() ? null : apiKey.asText()),
+                new ServerConfig.Storage(
+                        Path.of(text(storage, "storage.storage_path")),
+                        Path.of(text(storage, "storage.snapshots_path"))),
+                text(tree, "log_level"));
+    }
+
+    private static JsonNode section(ObjectNode tree, String name) {
+        JsonNode node = tree.get(name);
+        if (!(node instanceof ObjectNode)) {
+            throw new IllegalArgumentException("Config section '" + name + "' must be a mapping, got " + node);
+        }
+        return node;
+    }
+
+    private static String text(JsonNode parent, String dottedKey) {
+        JsonNode node = parent.get(dottedKey.substring(dottedKey.lastIndexOf('.') + 1));
+        if (node == null || node.isNull() || node.isContainerNode()) {
+            throw new IllegalArgumentException("Config key " + dottedKey + " must be a string, got " + node);
+        }
+        return node.asText();
+    }
+
+    private static int integer(JsonNode parent, String dottedKey) {
+        JsonNode node = parent.get(dottedKey.substring(dottedKey.lastIndexOf('.') + 1));
+        if (node != null && node.canConvertToInt() && node.isIntegralNumber()) {
+            return node.intValue();
+        }
+        if (node != null && node.isTextual()) {
+            try {
+                return Integer.parseInt(node.asText().trim());
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+        }
+        throw new IllegalArgumentException("Config key " + dottedKey + " must be an integer, got " + node);
+    }
+}

@@ -1,0 +1,106 @@
+package io.sextant.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsMatchQdrant() {
+        ServerConfig c = ConfigLoader.load(null, Map.of(), ConfigLoader.CliOverrides.NONE);
+        assertThat(c.service().host()).isEqualTo("0.0.0.0");
+        assertThat(c.service().httpPort()).isEqualTo(6333);
+        assertThat(c.service().grpcPort()).isEqualTo(6334);
+        assertThat(c.service().maxRequestSizeMb()).isEqualTo(32);
+        assertThat(c.service().maxRequestSizeBytes()).isEqualTo(32L * 1024 * 1024);
+        assertThat(c.service().apiKey()).isNull();
+        assertThat(c.storage().storagePath()).isEqualTo(Path.of("./storage"));
+        assertThat(c.storage().snapshotsPath()).isEqualTo(Path.of("./snapshots"));
+        assertThat(c.logLevel()).isEqualTo("INFO");
+    }
+
+    @Test
+    void fileOverridesDefaultsAndKeepsUnsetKeys() throws Exception {
+        Path file = write("""
+                log_level: debug
+                service:
+                  http_port: 7001
+                  api_key: secret
+                  enable_cors: true   # a Qdrant key we ignore
+                storage:
+                  storage_path: /data/s
+                """);
+        ServerConfig c = ConfigLoader.load(file, Map.of(), ConfigLoader.CliOverrides.NONE);
+        assertThat(c.service().httpPort()).isEqualTo(7001);
+        assertThat(c.service().grpcPort()).isEqualTo(6334);
+        assertThat(c.service().apiKey()).isEqualTo("secret");
+        assertThat(c.storage().storagePath()).isEqualTo(Path.of("/data/s"));
+        assertThat(c.storage().snapshotsPath()).isEqualTo(Path.of("./snapshots"));
+        assertThat(c.logLevel()).isEqualTo("DEBUG");
+    }
+
+    @Test
+    void envOverridesFileAndCliOverridesEnv() throws Exception {
+        Path file = write("service:\n  http_port: 7001\n  grpc_port: 7002\n  host: 127.0.0.1\n");
+        Map<String, String> env = Map.of(
+                "SEXTANT__SERVICE__HTTP_PORT", "7000",
+                "SEXTANT__SERVICE__GRPC_PORT", "7003",
+                "SEXTANT__STORAGE__SNAPSHOTS_PATH", "/snaps",
+                "SEXTANT__LOG_LEVEL", "warn",
+                "PATH", "/usr/bin");
+        ServerConfig envOnly = ConfigLoader.load(file, env, ConfigLoader.CliOverrides.NONE);
+        assertThat(envOnly.service().httpPort()).isEqualTo(7000);
+        assertThat(envOnly.service().grpcPort()).isEqualTo(7003);
+        assertThat(envOnly.service().host()).isEqualTo("127.0.0.1");
+        assertThat(envOnly.storage().snapshotsPath()).isEqualTo(Path.of("/snaps"));
+        assertThat(envOnly.logLevel()).isEqualTo("WARN");
+
+        ServerConfig withCli =
+                ConfigLoader.load(file, env, new ConfigLoader.CliOverrides("::1", 8000, null, Path.of("/cli")));
+        assertThat(withCli.service().httpPort()).isEqualTo(8000);
+        assertThat(withCli.service().grpcPort()).isEqualTo(7003);
+        assertThat(withCli.service().host()).isEqualTo("::1");
+        assertThat(withCli.storage().storagePath()).isEqualTo(Path.of("/cli"));
+    }
+
+    @Test
+    void badValuesNameTheKeyAndValue() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null, Map.of("SEXTANT__SERVICE__HTTP_PORT", "abc"), ConfigLoader.CliOverrides.NONE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("service.http_port")
+                .hasMessageContaining("abc");
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null, Map.of("SEXTANT__SERVICE__HTTP_PORT", "70000"), ConfigLoader.CliOverrides.NONE))
+                .hasMessageContaining("70000");
+        assertThatThrownBy(() -> ConfigLoader.load(write("- a\n- b\n"), Map.of(), ConfigLoader.CliOverrides.NONE))
+                .hasMessageContaining("mapping");
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(write("log_level: loud\n"), Map.of(), ConfigLoader.CliOverrides.NONE))
+                .hasMessageContaining("LOUD");
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of(), ConfigLoader.CliOverrides.NONE))
+                .hasMessageContaining("missing.yaml");
+    }
+
+    @Test
+    void emptyFileMeansDefaults() throws Exception {
+        ServerConfig c = ConfigLoader.load(write(""), Map.of(), ConfigLoader.CliOverrides.NONE);
+        assertThat(c.service().httpPort()).isEqualTo(6333);
+    }
+
+    private Path write(String yaml) throws Exception {
+        Path f = Files.createTempFile(dir, "config", ".yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+}
