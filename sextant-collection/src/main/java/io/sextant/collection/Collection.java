@@ -1,0 +1,313 @@
+package io.sextant.collection;
+
+import io.sextant.collection.config.CollectionConfig;
+import io.sextant.collection.config.CollectionConfigFile;
+import io.sextant.collection.config.CollectionConfigPatch;
+import io.sextant.collection.query.PointGroup;
+import io.sextant.collection.query.QueryEngine;
+import io.sextant.collection.query.QueryGroupsRequest;
+import io.sextant.collection.query.QueryRequest;
+import io.sextant.collection.query.QueryTarget;
+import io.sextant.collection.query.RecommendRequest;
+import io.sextant.collection.query.SearchRequest;
+import io.sextant.segment.PointId;
+import io.sextant.segment.filter.Filter;
+import io.sextant.segment.ops.PointOperation;
+import io.sextant.segment.query.CoreSearch;
+import io.sextant.segment.query.PayloadSelector;
+import io.sextant.segment.query.PointRecord;
+import io.sextant.segment.query.ScoredPoint;
+import io.sextant.segment.query.VectorSelector;
+import io.sextant.shard.ScrollPage;
+import io.sextant.shard.ScrollRequest;
+import io.sextant.shard.Shard;
+import io.sextant.shard.ShardInfo;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A collection: its config and its {@code shard_number} shards, stored under {@code
+ * <storage>/collections/<name>/} with {@code config.json} and {@code shards/<i>/}. Point ids are
+ * routed to shards by {@link ShardRouter}; operations selecting points by filter, and payload index
+ * changes, go to every shard. Every operation is validated against the config before any shard
+ * sees it, so bad input changes nothing.
+ *
+ * <p>Thread-safe: reads and point updates run concurrently (shards are thread-safe); config
+ * changes are serialized and publish a new immutable config.
+ */
+public final class Collection implements QueryTarget, AutoCloseable {
+    static final String SHARDS_DIR = "shards";
+
+    private final String name;
+    private final Path dir;
+    private final List<Shard> shards;
+    private final QueryEngine engine;
+    private volatile CollectionConfig config;
+
+    private Collection(
+            String name, Path dir, CollectionConfig config, List<Shard> shards, CollectionResolver resolver) {
+        this.name = name;
+        this.dir = dir;
+        this.config = config;
+        this.shards = List.copyOf(shards);
+        this.engine = new QueryEngine(this, n -> resolver.resolve(n));
+    }
+
+    /**
+     * Creates the shards of a new collection in {@code dir} and persists its config last (a
+     * directory without {@code config.json} is an unfinished creation, removed on start).
+     */
+    static Collection create(
+            String name, Path dir, CollectionConfig config, ShardFactory factory, CollectionResolver resolver) {
+        List<Shard> shards = openShards(dir, config, factory);
+        CollectionConfigFile.write(dir, config);
+        return new Collection(name, dir, config, shards, resolver);
+    }
+
+    /** Opens an existing collection from {@code dir}. */
+    static Collection open(String name, Path dir, ShardFactory factory, CollectionResolver resolver) {
+        CollectionConfig config = CollectionConfigFile.read(dir);
+        return new Collection(name, dir, config, openShards(dir, config, factory), resolver);
+    }
+
+    private static List<Shard> openShards(Path dir, CollectionConfig config, ShardFactory factory) {
+        List<Shard> shards = new ArrayList<>();
+        try {
+            for (int i = 0; i < config.params().shardNumber(); i++) {
+                shards.add(factory.open(dir.resolve(SHARDS_DIR).resolve(Integer.toString(i)), config.toShardConfig()));
+            }
+        } catch (RuntimeException e) {
+            shards.forEach(Shard::close);
+            throw e;
+        }
+        return shards;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The collection's directory. */
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public CollectionConfig config() {
+        return config;
+    }
+
+    /** The shards, indexed by shard id (for snapshots and diagnostics). */
+    public List<Shard> shards() {
+        return shards;
+    }
+
+    /** Applies a config patch: validates, persists, then passes the new config to the shards. */
+    synchronized CollectionConfig applyPatch(CollectionConfigPatch patch) {
+        CollectionConfig next = patch.applyTo(config);
+        CollectionConfigFile.write(dir, next);
+        config = next;
+        for (Shard s : shards) {
+            s.updateConfig(next.toShardConfig());
+        }
+        return next;
+    }
+
+    // ---------------------------------------------------------------- updates
+
+    /**
+     * Validates and applies a point operation. Not atomic across shards (as in Qdrant), but
+     * validation happens before any shard is touched.
+     *
+     * @param wait return once the change is visible to reads
+     * @throws io.sextant.segment.error.UserException for invalid input
+     */
+    public CollectionUpdateResult update(PointOperation op, boolean wait) {
+        OperationValidator.validate(config, op);
+        Map<Integer, PointOperation> perShard = OperationSplitter.split(op, shards.size());
+        long opId = 0;
+        boolean completed = true;
+        for (Map.Entry<Integer, PointOperation> e : perShard.entrySet()) {
+            var r = shards.get(e.getKey()).update(e.getValue(), wait);
+            opId = Math.max(opId, r.operationId());
+            completed &= r.completed();
+        }
+        return new CollectionUpdateResult(
+                opId, completed ? CollectionUpdateResult.Status.COMPLETED : CollectionUpdateResult.Status.ACKNOWLEDGED);
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** The points with these ids that exist, in the order of {@code ids} (duplicates collapsed). */
+    @Override
+    public List<PointRecord> retrieve(List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector) {
+        if (shards.size() == 1) {
+            return shards.get(0).retrieve(ids, withPayload, withVector);
+        }
+        Map<Integer, List<PointId>> byShard = new LinkedHashMap<>();
+        for (PointId id : ids) {
+            byShard.computeIfAbsent(ShardRouter.shardOf(id, shards.size()), k -> new ArrayList<>())
+                    .add(id);
+        }
+        Map<PointId, PointRecord> found = new LinkedHashMap<>();
+        byShard.forEach((s, sids) -> {
+            for (PointRecord r : shards.get(s).retrieve(sids, withPayload, withVector)) {
+                found.put(r.id(), r);
+            }
+        });
+        List<PointRecord> out = new ArrayList<>();
+        for (PointId id : new java.util.LinkedHashSet<>(ids)) {
+            PointRecord r = found.get(id);
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /** A page of points in id order, or payload-value order with {@code request.orderBy()}. */
+    @Override
+    public ScrollPage scroll(ScrollRequest request) {
+        if (request.limit() < 1) {
+            throw io.sextant.segment.error.UserException.badRequest(
+                    "Wrong input: limit must be >= 1, got " + request.limit());
+        }
+        if (request.orderBy() != null && request.offset() != null) {
+            throw io.sextant.segment.error.UserException.badRequest(
+                    "Wrong input: offset is not supported with order_by, use order_by.start_from");
+        }
+        return ScrollMerger.scroll(this, shards, request);
+    }
+
+    /** Number of points matching {@code filter} ({@code exact=false} allows an estimate). */
+    public long count(Filter filter, boolean exact) {
+        long total = 0;
+        for (Shard s : shards) {
+            total += s.count(filter == null ? Filter.ALL : filter, exact);
+        }
+        return total;
+    }
+
+    /** Nearest-neighbour search merged over shards: best first, offset and limit applied here. */
+    @Override
+    public List<ScoredPoint> search(CoreSearch request) {
+        if (shards.size() == 1) {
+            return shards.get(0).search(request);
+        }
+        CoreSearch perShard = new CoreSearch(
+                request.vectorName(),
+                request.vector(),
+                request.filter(),
+                request.limit() + request.offset(),
+                0,
+                request.scoreThreshold(),
+                request.params(),
+                request.withPayload(),
+                request.withVector());
+        boolean higherBetter = OperationValidator.vectorParams(config, request.vectorName())
+                .distance()
+                .higherIsBetter();
+        List<ScoredPoint> all = new ArrayList<>();
+        for (Shard s : shards) {
+            all.addAll(s.search(perShard));
+        }
+        all.sort(QueryEngine.byScore(higherBetter));
+        int from = Math.min(request.offset(), all.size());
+        int to = Math.min(all.size(), from + request.limit());
+        return new ArrayList<>(all.subList(from, to));
+    }
+
+    /** Status, counts, config and payload schema, aggregated over shards. */
+    public CollectionInfo info() {
+        String status = "green";
+        String error = null;
+        long points = 0;
+        long indexed = 0;
+        int segments = 0;
+        Map<String, ShardInfo.FieldSchemaInfo> schema = new LinkedHashMap<>();
+        for (Shard s : shards) {
+            ShardInfo i = s.info();
+            status = worse(status, i.status() == null ? "green" : i.status().toLowerCase(java.util.Locale.ROOT));
+            if (i.optimizerError() != null) {
+                error = i.optimizerError();
+            }
+            points += i.pointsCount();
+            indexed += i.indexedVectorsCount();
+            segments += i.segmentsCount();
+            if (i.payloadSchema() != null) {
+                i.payloadSchema()
+                        .forEach((k, v) -> schema.merge(
+                                k, v, (a, b) -> new ShardInfo.FieldSchemaInfo(a.spec(), a.points() + b.points())));
+            }
+        }
+        return new CollectionInfo(status, error, points, indexed, segments, config, schema);
+    }
+
+    private static String worse(String a, String b) {
+        List<String> order = List.of("green", "grey", "yellow", "red");
+        int ia = order.indexOf(a);
+        int ib = order.indexOf(b);
+        return ib > ia ? b : a;
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    /** Universal query ({@code points/query}); hits best first with payload/vectors as requested. */
+    public List<ScoredPoint> query(QueryRequest request) {
+        return engine.query(request);
+    }
+
+    /** Several universal queries ({@code points/query/batch}); one result list per request. */
+    public List<List<ScoredPoint>> queryBatch(List<QueryRequest> requests) {
+        return requests.stream().map(engine::query).toList();
+    }
+
+    /** Grouped query ({@code points/query/groups}, also legacy search/recommend groups). */
+    public List<PointGroup> queryGroups(QueryGroupsRequest request) {
+        return engine.queryGroups(request);
+    }
+
+    /** Legacy {@code points/search}. */
+    public List<ScoredPoint> search(SearchRequest request) {
+        return engine.query(request.toQueryRequest());
+    }
+
+    /** Legacy {@code points/search/batch}. */
+    public List<List<ScoredPoint>> searchBatch(List<SearchRequest> requests) {
+        return requests.stream().map(this::search).toList();
+    }
+
+    /** Legacy {@code points/recommend}. */
+    public List<ScoredPoint> recommend(RecommendRequest request) {
+        return engine.query(request.toQueryRequest());
+    }
+
+    /** Legacy {@code points/recommend/batch}. */
+    public List<List<ScoredPoint>> recommendBatch(List<RecommendRequest> requests) {
+        return requests.stream().map(this::recommend).toList();
+    }
+
+    /** Flushes and closes every shard. */
+    @Override
+    public void close() {
+        RuntimeException first = null;
+        for (Shard s : shards) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}

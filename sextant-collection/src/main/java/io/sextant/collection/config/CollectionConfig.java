@@ -1,0 +1,73 @@
+package io.sextant.collection.config;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.segment.config.ShardConfig;
+import io.sextant.segment.config.VectorSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The full configuration of a collection, as shown in collection info and persisted in the
+ * collection's {@code config.json} (see {@link CollectionConfigFile}). Immutable; {@code metadata}
+ * is a defensive copy, never mutated after construction.
+ *
+ * @param params vectors and sharding
+ * @param hnswConfig collection-wide HNSW parameters
+ * @param optimizerConfig optimizer settings
+ * @param walConfig WAL settings
+ * @param quantizationConfig collection-wide quantization; null = none
+ * @param metadata free-form user metadata (never null; empty object when none)
+ */
+public record CollectionConfig(
+        CollectionParams params,
+        HnswConfig hnswConfig,
+        OptimizersConfig optimizerConfig,
+        WalConfig walConfig,
+        QuantizationConfig quantizationConfig,
+        ObjectNode metadata) {
+
+    public CollectionConfig {
+        if (params == null) {
+            throw new IllegalArgumentException("Collection params are required");
+        }
+        hnswConfig = hnswConfig == null ? HnswConfig.DEFAULT : hnswConfig;
+        optimizerConfig = optimizerConfig == null ? OptimizersConfig.DEFAULT : optimizerConfig;
+        walConfig = walConfig == null ? WalConfig.DEFAULT : walConfig;
+        metadata = metadata == null ? JsonNodeFactory.instance.objectNode() : metadata.deepCopy();
+    }
+
+    /** A config with defaults for everything but the params. */
+    public static CollectionConfig of(CollectionParams params) {
+        return new CollectionConfig(params, null, null, null, null, null);
+    }
+
+    /** Returns a copy of the metadata (the record's own copy must never be mutated). */
+    @Override
+    public ObjectNode metadata() {
+        return metadata.deepCopy();
+    }
+
+    /** The vector's params, or null when the collection has no vector of that name. */
+    public VectorParams vector(String name) {
+        return params.vectors().get(name);
+    }
+
+    /** The effective HNSW config of a vector: the collection's with the vector's overrides. */
+    public HnswConfig effectiveHnsw(String vectorName) {
+        VectorParams v = vector(vectorName);
+        return v == null || v.hnswConfig() == null ? hnswConfig : v.hnswConfig().applyTo(hnswConfig);
+    }
+
+    /** What the shards need to know. */
+    public ShardConfig toShardConfig() {
+        Map<String, VectorSpec> specs = new LinkedHashMap<>();
+        params.vectors().forEach((name, v) -> specs.put(name, v.toSpec()));
+        return new ShardConfig(specs, optimizerConfig.toShardSettings(), walConfig.toShardSettings());
+    }
+
+    /** Applies a PATCH, returning the new config; validates the result. */
+    public CollectionConfig apply(CollectionConfigPatch patch) {
+        return patch.applyTo(this);
+    }
+}

@@ -1,0 +1,282 @@
+package io.sextant.collection.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.vector.Distance;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Converts {@link CollectionConfig} to and from JSON in Qdrant's {@code CollectionConfig} shape
+ * ({@code params}, {@code hnsw_config}, {@code optimizer_config}, {@code wal_config}, {@code
+ * quantization_config}, {@code metadata}). Used for the persisted {@code config.json}; the API
+ * layer may use it to render collection info. Stateless and thread-safe.
+ */
+public final class CollectionConfigJson {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private CollectionConfigJson() {}
+
+    public static ObjectNode toJson(CollectionConfig c) {
+        ObjectNode root = F.objectNode();
+        ObjectNode params = root.putObject("params");
+        CollectionParams p = c.params();
+        if (p.unnamedVector()) {
+            params.set("vectors", vectorToJson(p.vectors().get("")));
+        } else {
+            ObjectNode vs = params.putObject("vectors");
+            p.vectors().forEach((name, v) -> vs.set(name, vectorToJson(v)));
+        }
+        params.put("shard_number", p.shardNumber());
+        params.put("replication_factor", p.replicationFactor());
+        params.put("write_consistency_factor", p.writeConsistencyFactor());
+        params.put("on_disk_payload", p.onDiskPayload());
+        root.set("hnsw_config", hnswToJson(c.hnswConfig()));
+        OptimizersConfig o = c.optimizerConfig();
+        ObjectNode opt = root.putObject("optimizer_config");
+        opt.put("deleted_threshold", o.deletedThreshold());
+        opt.put("vacuum_min_vector_number", o.vacuumMinVectorNumber());
+        opt.put("default_segment_number", o.defaultSegmentNumber());
+        putNullable(opt, "max_segment_size", o.maxSegmentSize());
+        putNullable(opt, "memmap_threshold", o.memmapThreshold());
+        opt.put("indexing_threshold", o.indexingThreshold());
+        opt.put("flush_interval_sec", o.flushIntervalSec());
+        putNullable(opt, "max_optimization_threads", o.maxOptimizationThreads());
+        if (o.preventUnoptimized() != null) {
+            opt.put("prevent_unoptimized", o.preventUnoptimized());
+        }
+        ObjectNode wal = root.putObject("wal_config");
+        wal.put("wal_capacity_mb", c.walConfig().walCapacityMb());
+        wal.put("wal_segments_ahead", c.walConfig().walSegmentsAhead());
+        wal.put("wal_retain_closed", c.walConfig().walRetainClosed());
+        root.set("quantization_config", quantizationToJson(c.quantizationConfig()));
+        root.set("metadata", c.metadata());
+        return root;
+    }
+
+    public static CollectionConfig fromJson(JsonNode root) {
+        JsonNode params = req(root, "params");
+        JsonNode vectors = req(params, "vectors");
+        boolean unnamed = vectors.has("size");
+        Map<String, VectorParams> vs = new LinkedHashMap<>();
+        if (unnamed) {
+            vs.put("", vectorFromJson(vectors));
+        } else {
+            vectors.properties().forEach(e -> vs.put(e.getKey(), vectorFromJson(e.getValue())));
+        }
+        CollectionParams p = new CollectionParams(
+                vs,
+                unnamed,
+                params.path("shard_number").asInt(1),
+                params.path("replication_factor").asInt(1),
+                params.path("write_consistency_factor").asInt(1),
+                params.path("on_disk_payload").asBoolean(true));
+        JsonNode h = root.path("hnsw_config");
+        HnswConfig hnsw = h.isObject() ? hnswDiffFromJson(h).applyTo(HnswConfig.DEFAULT) : HnswConfig.DEFAULT;
+        JsonNode o = root.path("optimizer_config");
+        OptimizersConfig opt = OptimizersConfig.DEFAULT;
+        if (o.isObject()) {
+            opt = new OptimizersConfig.Diff(
+                            dbl(o, "deleted_threshold"),
+                            integer(o, "vacuum_min_vector_number"),
+                            integer(o, "default_segment_number"),
+                            lng(o, "max_segment_size"),
+                            lng(o, "memmap_threshold"),
+                            lng(o, "indexing_threshold"),
+                            lng(o, "flush_interval_sec"),
+                            integer(o, "max_optimization_threads"),
+                            bool(o, "prevent_unoptimized"))
+                    .applyTo(OptimizersConfig.DEFAULT);
+        }
+        JsonNode w = root.path("wal_config");
+        WalConfig wal = w.isObject()
+                ? new WalConfig.Diff(
+                                integer(w, "wal_capacity_mb"),
+                                integer(w, "wal_segments_ahead"),
+                                integer(w, "wal_retain_closed"))
+                        .applyTo(WalConfig.DEFAULT)
+                : WalConfig.DEFAULT;
+        QuantizationConfig q = quantizationFromJson(root.path("quantization_config"));
+        JsonNode meta = root.path("metadata");
+        return new CollectionConfig(p, hnsw, opt, wal, q, meta.isObject() ? (ObjectNode) meta : null);
+    }
+
+    public static ObjectNode vectorToJson(VectorParams v) {
+        ObjectNode n = F.objectNode();
+        n.put("size", v.size());
+        n.put("distance", v.distance().wireName());
+        if (v.hnswConfig() != null) {
+            n.set("hnsw_config", hnswDiffToJson(v.hnswConfig()));
+        }
+        if (v.quantizationConfig() != null) {
+            n.set("quantization_config", quantizationToJson(v.quantizationConfig()));
+        }
+        if (v.onDisk() != null) {
+            n.put("on_disk", v.onDisk());
+        }
+        if (v.datatype() != null) {
+            n.put("datatype", v.datatype().wireName());
+        }
+        return n;
+    }
+
+    public static VectorParams vectorFromJson(JsonNode n) {
+        JsonNode h = n.path("hnsw_config");
+        return new VectorParams(
+                req(n, "size").asInt(),
+                Distance.fromWireName(req(n, "distance").asText()),
+                bool(n, "on_disk"),
+                h.isObject() ? hnswDiffFromJson(h) : null,
+                quantizationFromJson(n.path("quantization_config")),
+                n.hasNonNull("datatype")
+                        ? VectorDatatype.fromWireName(n.get("datatype").asText())
+                        : null);
+    }
+
+    public static ObjectNode hnswToJson(HnswConfig h) {
+        ObjectNode n = F.objectNode();
+        n.put("m", h.m());
+        n.put("ef_construct", h.efConstruct());
+        n.put("full_scan_threshold", h.fullScanThreshold());
+        n.put("max_indexing_threads", h.maxIndexingThreads());
+        n.put("on_disk", h.onDisk());
+        if (h.payloadM() != null) {
+            n.put("payload_m", h.payloadM());
+        }
+        return n;
+    }
+
+    public static ObjectNode hnswDiffToJson(HnswConfig.Diff h) {
+        ObjectNode n = F.objectNode();
+        putNullable(n, "m", h.m());
+        putNullable(n, "ef_construct", h.efConstruct());
+        putNullable(n, "full_scan_threshold", h.fullScanThreshold());
+        putNullable(n, "max_indexing_threads", h.maxIndexingThreads());
+        if (h.onDisk() != null) {
+            n.put("on_disk", h.onDisk());
+        }
+        putNullable(n, "payload_m", h.payloadM());
+        n.properties().removeIf(e -> e.getValue().isNull());
+        return n;
+    }
+
+    public static HnswConfig.Diff hnswDiffFromJson(JsonNode h) {
+        return new HnswConfig.Diff(
+                integer(h, "m"),
+                integer(h, "ef_construct"),
+                integer(h, "full_scan_threshold"),
+                integer(h, "max_indexing_threads"),
+                bool(h, "on_disk"),
+                integer(h, "payload_m"));
+    }
+
+    /** Qdrant's shape: {@code {"scalar": {...}}}, {@code {"binary": {...}}}, {@code {"product": {...}}} or null. */
+    public static JsonNode quantizationToJson(QuantizationConfig q) {
+        if (q == null) {
+            return F.nullNode();
+        }
+        ObjectNode n = F.objectNode();
+        switch (q) {
+            case QuantizationConfig.Scalar s -> {
+                ObjectNode b = n.putObject("scalar");
+                b.put("type", "int8");
+                if (s.quantile() != null) {
+                    b.put("quantile", s.quantile());
+                }
+                if (s.alwaysRam() != null) {
+                    b.put("always_ram", s.alwaysRam());
+                }
+            }
+            case QuantizationConfig.Binary bq -> {
+                ObjectNode b = n.putObject("binary");
+                if (bq.alwaysRam() != null) {
+                    b.put("always_ram", bq.alwaysRam());
+                }
+                if (bq.encoding() != null) {
+                    b.put("encoding", bq.encoding());
+                }
+                if (bq.queryEncoding() != null) {
+                    b.put("query_encoding", bq.queryEncoding());
+                }
+            }
+            case QuantizationConfig.Product pq -> {
+                ObjectNode b = n.putObject("product");
+                b.put("compression", "x" + pq.compression());
+                if (pq.alwaysRam() != null) {
+                    b.put("always_ram", pq.alwaysRam());
+                }
+            }
+        }
+        return n;
+    }
+
+    public static QuantizationConfig quantizationFromJson(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode()) {
+            return null;
+        }
+        if (n.has("scalar")) {
+            JsonNode s = n.get("scalar");
+            String type = s.path("type").asText("int8");
+            if (!type.equals("int8")) {
+                throw new IllegalArgumentException("scalar.type must be int8, got " + type);
+            }
+            return new QuantizationConfig.Scalar(
+                    s.hasNonNull("quantile") ? (float) s.get("quantile").asDouble() : null, bool(s, "always_ram"));
+        }
+        if (n.has("binary")) {
+            JsonNode b = n.get("binary");
+            return new QuantizationConfig.Binary(
+                    bool(b, "always_ram"),
+                    b.hasNonNull("encoding") ? b.get("encoding").asText() : null,
+                    b.hasNonNull("query_encoding") ? b.get("query_encoding").asText() : null);
+        }
+        if (n.has("product")) {
+            JsonNode b = n.get("product");
+            String c = req(b, "compression").asText();
+            int ratio;
+            try {
+                ratio = Integer.parseInt(c.startsWith("x") ? c.substring(1) : c);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "product.compression must be one of x4, x8, x16, x32, x64, got " + c);
+            }
+            return new QuantizationConfig.Product(ratio, bool(b, "always_ram"));
+        }
+        throw new IllegalArgumentException("quantization_config must have one of scalar, binary, product, got " + n);
+    }
+
+    private static JsonNode req(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException("Missing field `" + field + "`");
+        }
+        return v;
+    }
+
+    private static void putNullable(ObjectNode n, String key, Number v) {
+        if (v == null) {
+            n.putNull(key);
+        } else if (v instanceof Long l) {
+            n.put(key, l);
+        } else {
+            n.put(key, v.intValue());
+        }
+    }
+
+    private static Integer integer(JsonNode n, String f) {
+        return n.hasNonNull(f) ? n.get(f).asInt() : null;
+    }
+
+    private static Long lng(JsonNode n, String f) {
+        return n.hasNonNull(f) ? n.get(f).asLong() : null;
+    }
+
+    private static Double dbl(JsonNode n, String f) {
+        return n.hasNonNull(f) ? n.get(f).asDouble() : null;
+    }
+
+    private static Boolean bool(JsonNode n, String f) {
+        return n.hasNonNull(f) ? n.get(f).asBoolean() : null;
+    }
+}

@@ -1,0 +1,81 @@
+package io.sextant.collection.config;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.segment.error.UserException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A change to an existing collection's config ({@code PATCH /collections/{name}}). Null fields
+ * leave the current value. {@code vectors} changes named vectors' on_disk, HNSW and quantization;
+ * {@code quantizationConfig} replaces the collection-wide quantization unless {@code
+ * disableQuantization} removes it; {@code metadata} is merged key by key into the current
+ * metadata (a key with a JSON null value is removed). Immutable.
+ */
+public record CollectionConfigPatch(
+        Map<String, VectorParams.Diff> vectors,
+        CollectionParams.Diff params,
+        HnswConfig.Diff hnswConfig,
+        OptimizersConfig.Diff optimizersConfig,
+        QuantizationConfig quantizationConfig,
+        boolean disableQuantization,
+        ObjectNode metadata) {
+
+    public static final CollectionConfigPatch EMPTY =
+            new CollectionConfigPatch(null, null, null, null, null, false, null);
+
+    public CollectionConfigPatch {
+        vectors = vectors == null ? Map.of() : Map.copyOf(vectors);
+        if (disableQuantization && quantizationConfig != null) {
+            throw new IllegalArgumentException("quantization_config cannot be both set and disabled");
+        }
+    }
+
+    /**
+     * Applies this patch to {@code base}.
+     *
+     * @throws UserException (bad request) when a vector does not exist or a value is invalid
+     */
+    public CollectionConfig applyTo(CollectionConfig base) {
+        try {
+            Map<String, VectorParams> newVectors =
+                    new LinkedHashMap<>(base.params().vectors());
+            for (Map.Entry<String, VectorParams.Diff> e : vectors.entrySet()) {
+                VectorParams current = newVectors.get(e.getKey());
+                if (current == null) {
+                    throw UserException.badRequest("Wrong input: Not existing vector name error: " + e.getKey());
+                }
+                newVectors.put(e.getKey(), e.getValue().applyTo(current));
+            }
+            CollectionParams newParams = params == null
+                    ? new CollectionParams(
+                            newVectors,
+                            base.params().unnamedVector(),
+                            base.params().shardNumber(),
+                            base.params().replicationFactor(),
+                            base.params().writeConsistencyFactor(),
+                            base.params().onDiskPayload())
+                    : params.applyTo(base.params(), newVectors);
+            HnswConfig hnsw = hnswConfig == null ? base.hnswConfig() : hnswConfig.applyTo(base.hnswConfig());
+            OptimizersConfig opt = optimizersConfig == null
+                    ? base.optimizerConfig()
+                    : optimizersConfig.applyTo(base.optimizerConfig());
+            QuantizationConfig q = disableQuantization
+                    ? null
+                    : quantizationConfig != null ? quantizationConfig : base.quantizationConfig();
+            ObjectNode meta = base.metadata();
+            if (metadata != null) {
+                metadata.properties().forEach(e -> {
+                    if (e.getValue().isNull()) {
+                        meta.remove(e.getKey());
+                    } else {
+                        meta.set(e.getKey(), e.getValue().deepCopy());
+                    }
+                });
+            }
+            return new CollectionConfig(newParams, hnsw, opt, base.walConfig(), q, meta);
+        } catch (IllegalArgumentException e) {
+            throw UserException.badRequest("Wrong input: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.sextant.collection.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code params} section of a collection's config. Immutable; validated on construction.
+ *
+ * @param vectors named vectors in declaration order; the single unnamed vector is stored under ""
+ * @param unnamedVector whether the collection was created with one unnamed vector (then {@code
+ *     vectors} has exactly the key "")
+ * @param shardNumber number of shards, >= 1
+ * @param replicationFactor replicas per shard, >= 1 (only 1 is served by a single node)
+ * @param writeConsistencyFactor replicas that must acknowledge a write, >= 1
+ * @param onDiskPayload keep payloads on disk instead of in RAM
+ */
+public record CollectionParams(
+        Map<String, VectorParams> vectors,
+        boolean unnamedVector,
+        int shardNumber,
+        int replicationFactor,
+        int writeConsistencyFactor,
+        boolean onDiskPayload) {
+
+    public CollectionParams {
+        if (vectors == null) {
+            vectors = Map.of();
+        }
+        vectors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vectors));
+        if (unnamedVector && !(vectors.size() == 1 && vectors.containsKey(""))) {
+            throw new IllegalArgumentException(
+                    "An unnamed-vector collection must have exactly the vector \"\", got " + vectors.keySet());
+        }
+        for (String name : vectors.keySet()) {
+            if (name == null || (!unnamedVector && name.isEmpty())) {
+                throw new IllegalArgumentException("Vector name must not be empty");
+            }
+        }
+        if (shardNumber < 1) {
+            throw new IllegalArgumentException("shard_number must be >= 1, got " + shardNumber);
+        }
+        if (replicationFactor < 1) {
+            throw new IllegalArgumentException("replication_factor must be >= 1, got " + replicationFactor);
+        }
+        if (writeConsistencyFactor < 1) {
+            throw new IllegalArgumentException("write_consistency_factor must be >= 1, got " + writeConsistencyFactor);
+        }
+    }
+
+    /** Params of a collection with one unnamed vector and otherwise defaults. */
+    public static CollectionParams single(VectorParams vector) {
+        return new CollectionParams(Map.of("", vector), true, 1, 1, 1, true);
+    }
+
+    /** Params of a collection with named vectors and otherwise defaults. */
+    public static CollectionParams named(Map<String, VectorParams> vectors) {
+        return new CollectionParams(vectors, false, 1, 1, 1, true);
+    }
+
+    public CollectionParams withShardNumber(int n) {
+        return new CollectionParams(
+                vectors, unnamedVector, n, replicationFactor, writeConsistencyFactor, onDiskPayload);
+    }
+
+    /** A PATCH of params: null fields keep the current value. */
+    public record Diff(Integer replicationFactor, Integer writeConsistencyFactor, Boolean onDiskPayload) {
+        public CollectionParams applyTo(CollectionParams base, Map<String, VectorParams> newVectors) {
+            return new CollectionParams(
+                    newVectors,
+                    base.unnamedVector(),
+                    base.shardNumber(),
+                    replicationFactor != null ? replicationFactor : base.replicationFactor(),
+                    writeConsistencyFactor != null ? writeConsistencyFactor : base.writeConsistencyFactor(),
+                    onDiskPayload != null ? onDiskPayload : base.onDiskPayload());
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.sextant.collection.config;
+
+/**
+ * HNSW graph parameters ({@code hnsw_config} in Qdrant). Immutable; validated on construction.
+ *
+ * @param m edges per node (0 disables the graph)
+ * @param efConstruct beam width while building, at least 4
+ * @param fullScanThreshold in KB of vectors: below it a filtered search scans instead of using the graph
+ * @param maxIndexingThreads threads for building, 0 = automatic
+ * @param onDisk keep the graph in paged memory-mapped files
+ * @param payloadM edges per node for payload-aware links; null = same as {@code m}
+ */
+public record HnswConfig(
+        int m, int efConstruct, int fullScanThreshold, int maxIndexingThreads, boolean onDisk, Integer payloadM) {
+    public static final HnswConfig DEFAULT = new HnswConfig(16, 100, 10000, 0, false, null);
+
+    public HnswConfig {
+        if (m < 0) {
+            throw new IllegalArgumentException("hnsw_config.m must be >= 0, got " + m);
+        }
+        if (efConstruct < 4) {
+            throw new IllegalArgumentException("hnsw_config.ef_construct must be >= 4, got " + efConstruct);
+        }
+        if (fullScanThreshold < 10) {
+            throw new IllegalArgumentException(
+                    "hnsw_config.full_scan_threshold must be >= 10, got " + fullScanThreshold);
+        }
+        if (maxIndexingThreads < 0) {
+            throw new IllegalArgumentException(
+                    "hnsw_config.max_indexing_threads must be >= 0, got " + maxIndexingThreads);
+        }
+        if (payloadM != null && payloadM < 0) {
+            throw new IllegalArgumentException("hnsw_config.payload_m must be >= 0, got " + payloadM);
+        }
+    }
+
+    /**
+     * A partial HNSW config (PATCH body or per-vector override): null fields keep the base value.
+     */
+    public record Diff(
+            Integer m,
+            Integer efConstruct,
+            Integer fullScanThreshold,
+            Integer maxIndexingThreads,
+            Boolean onDisk,
+            Integer payloadM) {
+        public static final Diff EMPTY = new Diff(null, null, null, null, null, null);
+
+        /** Applies this diff on top of {@code base}. */
+        public HnswConfig applyTo(HnswConfig base) {
+            return new HnswConfig(
+                    m != null ? m : base.m(),
+                    efConstruct != null ? efConstruct : base.efConstruct(),
+                    fullScanThreshold != null ? fullScanThreshold : base.fullScanThreshold(),
+                    maxIndexingThreads != null ? maxIndexingThreads : base.maxIndexingThreads(),
+                    onDisk != null ? onDisk : base.onDisk(),
+                    payloadM != null ? payloadM : base.payloadM());
+        }
+
+        /** Merges {@code newer} over this diff (newer's non-null fields win). */
+        public Diff merge(Diff newer) {
+            if (newer == null) {
+                return this;
+            }
+            return new Diff(
+                    newer.m != null ? newer.m : m,
+                    newer.efConstruct != null ? newer.efConstruct : efConstruct,
+                    newer.fullScanThreshold != null ? newer.fullScanThreshold : fullScanThreshold,
+                    newer.maxIndexingThreads != null ? newer.maxIndexingThreads : maxIndexingThreads,
+                    newer.onDisk != null ? newer.onDisk : onDisk,
+                    newer.payloadM != null ? newer.payloadM : payloadM);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.sextant.collection.config;
+
+/**
+ * Vector quantization settings ({@code quantization_config} in Qdrant): scalar int8, binary or
+ * product quantization. Immutable; validated on construction.
+ */
+public sealed interface QuantizationConfig {
+
+    /**
+     * Scalar quantization to int8.
+     *
+     * @param quantile fraction of values used to pick the quantization range, in [0.5, 1]; null = 1
+     * @param alwaysRam keep quantized vectors in RAM even when vectors are on disk; null = unset
+     */
+    record Scalar(Float quantile, Boolean alwaysRam) implements QuantizationConfig {
+        public Scalar {
+            if (quantile != null && !(quantile >= 0.5f && quantile <= 1.0f)) {
+                throw new IllegalArgumentException("scalar.quantile must be in [0.5, 1], got " + quantile);
+            }
+        }
+    }
+
+    /**
+     * Binary quantization.
+     *
+     * @param alwaysRam keep quantized vectors in RAM; null = unset
+     * @param encoding "one_bit", "two_bits" or "one_and_half_bits"; null = one_bit
+     * @param queryEncoding "default", "binary", "scalar4bits" or "scalar8bits"; null = default
+     */
+    record Binary(Boolean alwaysRam, String encoding, String queryEncoding) implements QuantizationConfig {
+        public Binary {
+            if (encoding != null
+                    && !encoding.equals("one_bit")
+                    && !encoding.equals("two_bits")
+                    && !encoding.equals("one_and_half_bits")) {
+                throw new IllegalArgumentException(
+                        "binary.encoding must be one of one_bit, two_bits," + " one_and_half_bits, got " + encoding);
+            }
+            if (queryEncoding != null
+                    && !queryEncoding.equals("default")
+                    && !queryEncoding.equals("binary")
+                    && !queryEncoding.equals("scalar4bits")
+                    && !queryEncoding.equals("scalar8bits")) {
+                throw new IllegalArgumentException("binary.query_encoding must be one of default, binary,"
+                        + " scalar4bits, scalar8bits, got " + queryEncoding);
+            }
+        }
+    }
+
+    /**
+     * Product quantization.
+     *
+     * @param compression compression ratio: 4, 8, 16, 32 or 64 (Qdrant's x4..x64)
+     * @param alwaysRam keep quantized vectors in RAM; null = unset
+     */
+    record Product(int compression, Boolean alwaysRam) implements QuantizationConfig {
+        public Product {
+            if (compression != 4 && compression != 8 && compression != 16 && compression != 32 && compression != 64) {
+                throw new IllegalArgumentException(
+                        "product.compression must be one of x4, x8, x16, x32, x64, got x" + compression);
+            }
+        }
+    }
+}

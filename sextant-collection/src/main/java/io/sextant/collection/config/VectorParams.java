@@ -1,0 +1,76 @@
+package io.sextant.collection.config;
+
+import io.sextant.segment.config.VectorSpec;
+import io.sextant.vector.Distance;
+
+/**
+ * Parameters of one named dense vector ({@code VectorParams} in Qdrant). Immutable; validated on
+ * construction.
+ *
+ * @param size dimension, in [1, 65536]
+ * @param distance similarity function
+ * @param onDisk keep full vectors on disk (paged); null = unset (false)
+ * @param hnswConfig per-vector overrides of the collection's HNSW config; null = none
+ * @param quantizationConfig per-vector quantization, overriding the collection's; null = inherit
+ * @param datatype stored element type; null = float32
+ */
+public record VectorParams(
+        int size,
+        Distance distance,
+        Boolean onDisk,
+        HnswConfig.Diff hnswConfig,
+        QuantizationConfig quantizationConfig,
+        VectorDatatype datatype) {
+
+    public VectorParams {
+        if (size < 1 || size > 65536) {
+            throw new IllegalArgumentException("Vector size must be in [1, 65536], got " + size);
+        }
+        if (distance == null) {
+            throw new IllegalArgumentException("Vector distance is required");
+        }
+        if (hnswConfig != null) {
+            hnswConfig.applyTo(HnswConfig.DEFAULT); // validates the overridden values
+        }
+    }
+
+    public static VectorParams of(int size, Distance distance) {
+        return new VectorParams(size, distance, null, null, null, null);
+    }
+
+    /** Whether full vectors are kept on disk. */
+    public boolean isOnDisk() {
+        return onDisk != null && onDisk;
+    }
+
+    /** The element type, float32 when unset. */
+    public VectorDatatype effectiveDatatype() {
+        return datatype == null ? VectorDatatype.FLOAT32 : datatype;
+    }
+
+    /** The storage spec a shard needs. */
+    public VectorSpec toSpec() {
+        return new VectorSpec(size, distance, isOnDisk());
+    }
+
+    /**
+     * A per-vector PATCH: null fields keep the current value; {@code disableQuantization} removes
+     * the per-vector quantization override.
+     */
+    public record Diff(
+            Boolean onDisk,
+            HnswConfig.Diff hnswConfig,
+            QuantizationConfig quantizationConfig,
+            boolean disableQuantization) {
+
+        public VectorParams applyTo(VectorParams base) {
+            HnswConfig.Diff hnsw =
+                    base.hnswConfig() == null ? hnswConfig : base.hnswConfig().merge(hnswConfig);
+            QuantizationConfig q = disableQuantization
+                    ? null
+                    : quantizationConfig != null ? quantizationConfig : base.quantizationConfig();
+            return new VectorParams(
+                    base.size(), base.distance(), onDisk != null ? onDisk : base.onDisk(), hnsw, q, base.datatype());
+        }
+    }
+}

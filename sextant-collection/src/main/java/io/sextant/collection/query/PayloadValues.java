@@ -1,0 +1,84 @@
+package io.sextant.collection.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads values out of a payload by a simple key path ({@code a.b.c}; {@code a[]} flattens an
+ * array), for grouping and ordering. Arrays at the end of the path contribute each element.
+ * Stateless and thread-safe.
+ */
+public final class PayloadValues {
+    private PayloadValues() {}
+
+    /** All leaf values at {@code path} (arrays flattened); empty when absent. */
+    public static List<JsonNode> values(ObjectNode payload, String path) {
+        List<JsonNode> current = new ArrayList<>();
+        if (payload == null) {
+            return current;
+        }
+        current.add(payload);
+        for (String rawPart : path.split("\\.")) {
+            String part = rawPart.endsWith("[]") ? rawPart.substring(0, rawPart.length() - 2) : rawPart;
+            List<JsonNode> next = new ArrayList<>();
+            for (JsonNode n : current) {
+                JsonNode child = n.isObject() ? n.get(part) : null;
+                if (child == null || child.isNull()) {
+                    continue;
+                }
+                if (child.isArray()) {
+                    child.forEach(next::add);
+                } else {
+                    next.add(child);
+                }
+            }
+            current = next;
+        }
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode n : current) {
+            if (n.isArray()) {
+                n.forEach(out::add);
+            } else {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The value used to order a point by {@code key}: the smallest numeric (or RFC 3339 datetime,
+     * as epoch micros) value ascending, the largest descending; points without one sort last.
+     */
+    public static double orderValue(ObjectNode payload, String key, boolean descending) {
+        double best = descending ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        boolean any = false;
+        for (JsonNode v : values(payload, key)) {
+            Double d = numeric(v);
+            if (d == null) {
+                continue;
+            }
+            any = true;
+            best = descending ? Math.max(best, d) : Math.min(best, d);
+        }
+        return any ? best : (descending ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
+    }
+
+    static Double numeric(JsonNode v) {
+        if (v.isNumber()) {
+            return v.asDouble();
+        }
+        if (v.isTextual()) {
+            try {
+                OffsetDateTime t = OffsetDateTime.parse(v.asText());
+                return t.toEpochSecond() * 1_000_000.0 + t.getNano() / 1000;
+            } catch (DateTimeParseException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,80 @@
+package io.sextant.collection.query;
+
+import java.util.List;
+
+/**
+ * The {@code query} of a {@link QueryRequest}: how candidates are scored. Immutable records.
+ */
+public sealed interface Query {
+
+    /** Nearest neighbours of a vector (or of a stored point's vector). */
+    record Nearest(VectorInput vector) implements Query {}
+
+    /**
+     * Recommendation from positive and negative examples.
+     *
+     * @param positive examples to be close to
+     * @param negative examples to be far from
+     * @param strategy how examples are combined; null = average_vector
+     */
+    record Recommend(List<VectorInput> positive, List<VectorInput> negative, RecommendStrategy strategy)
+            implements Query {
+        public Recommend {
+            positive = positive == null ? List.of() : List.copyOf(positive);
+            negative = negative == null ? List.of() : List.copyOf(negative);
+            strategy = strategy == null ? RecommendStrategy.AVERAGE_VECTOR : strategy;
+        }
+    }
+
+    /**
+     * Fusion of the prefetches' results.
+     *
+     * @param method RRF or DBSF
+     * @param rrfK RRF's k (score = Σ 1/(k + rank), rank from 0); null = 2. Ignored for DBSF.
+     */
+    record Fusion(FusionMethod method, Integer rrfK) implements Query {
+        public Fusion {
+            if (rrfK != null && rrfK < 1) {
+                throw new IllegalArgumentException("rrf.k must be >= 1, got " + rrfK);
+            }
+        }
+
+        public static Fusion rrf() {
+            return new Fusion(FusionMethod.RRF, null);
+        }
+
+        public static Fusion dbsf() {
+            return new Fusion(FusionMethod.DBSF, null);
+        }
+    }
+
+    /**
+     * Order by a payload field's value.
+     *
+     * @param key payload key
+     * @param descending direction (default ascending)
+     * @param startFrom first value to include; null = no bound
+     */
+    record OrderBy(String key, boolean descending, Double startFrom) implements Query {}
+
+    /** How recommend combines examples. */
+    enum RecommendStrategy {
+        /** query = avg(positive) + avg(positive) - avg(negative), then a normal nearest search. */
+        AVERAGE_VECTOR,
+        /**
+         * Each candidate scores sigmoid(max positive similarity) if that beats the max negative
+         * similarity, else -sigmoid(max negative similarity).
+         */
+        BEST_SCORE,
+        /** Sum of similarities to positives minus sum of similarities to negatives. */
+        SUM_SCORES
+    }
+
+    /** Fusion methods. */
+    enum FusionMethod {
+        /** Reciprocal rank fusion. */
+        RRF,
+        /** Distribution-based score fusion (mean ± 3σ normalization, then sum). */
+        DBSF
+    }
+}

@@ -1,0 +1,510 @@
+package io.sextant.collection.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import io.sextant.collection.OperationValidator;
+import io.sextant.collection.config.VectorParams;
+import io.sextant.segment.PointId;
+import io.sextant.segment.error.UserException;
+import io.sextant.segment.filter.Condition;
+import io.sextant.segment.filter.Filter;
+import io.sextant.segment.query.CoreSearch;
+import io.sextant.segment.query.PayloadSelector;
+import io.sextant.segment.query.PointRecord;
+import io.sextant.segment.query.ScoredPoint;
+import io.sextant.segment.query.VectorSelector;
+import io.sextant.shard.ScrollPage;
+import io.sextant.shard.ScrollRequest;
+import io.sextant.vector.Distance;
+import io.sextant.vector.Similarity;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Executes universal queries against one collection ({@link QueryTarget}), following Qdrant's
+ * semantics:
+ *
+ * <ul>
+ *   <li>Prefetches run first, each with the parent's filter AND its own; the outer query then
+ *       re-scores only their candidates (nearest, recommend, order_by) or fuses their ranked lists
+ *       (RRF, DBSF, see {@link ScoreFusion}). Outer score_threshold, offset and limit apply last.
+ *   <li>Point-id inputs are resolved to that point's vector ({@code lookup_from} or this
+ *       collection); points of this collection used as inputs are excluded from the results.
+ *   <li>Recommend average_vector becomes one nearest search; best_score and sum_scores are scored
+ *       here exactly, over every matching point when there are at most {@link #EXACT_SCAN_LIMIT},
+ *       else over candidates from nearest searches for each example.
+ *   <li>Without a query: prefetch candidates as they are, or points in id order with score 0.
+ * </ul>
+ *
+ * Thread-safe: holds no mutable state.
+ */
+public final class QueryEngine {
+    /** Up to this many matching points, best_score/sum_scores recommend scores every point. */
+    public static final int EXACT_SCAN_LIMIT = 20_000;
+
+    private static final int MAX_GROUP_FETCH = 100_000;
+
+    private final QueryTarget self;
+    private final Function<String, ? extends QueryTarget> resolver;
+
+    /**
+     * @param self the collection queried
+     * @param resolver resolves other collections for {@code lookup_from} and {@code with_lookup}
+     */
+    public QueryEngine(QueryTarget self, Function<String, ? extends QueryTarget> resolver) {
+        this.self = self;
+        this.resolver = resolver;
+    }
+
+    /** Best-first order for scores where larger (or smaller) is better; ties by id. */
+    public static Comparator<ScoredPoint> byScore(boolean higherIsBetter) {
+        Comparator<ScoredPoint> c = Comparator.comparingDouble(ScoredPoint::score);
+        return (higherIsBetter ? c.reversed() : c).thenComparing(ScoredPoint::id);
+    }
+
+    /** A ranked list and the orientation of its scores. */
+    private record Ranked(List<ScoredPoint> points, boolean higherIsBetter) {}
+
+    /** Runs a query; hits best first, with payload and vectors as requested. */
+    public List<ScoredPoint> query(QueryRequest request) {
+        return execute(
+                        request,
+                        request.filter(),
+                        request.limit(),
+                        request.offset(),
+                        request.withPayload(),
+                        request.withVector())
+                .points();
+    }
+
+    private Ranked execute(
+            QueryRequest req, Filter filter, int limit, int offset, PayloadSelector wp, VectorSelector wv) {
+        List<Ranked> pre = new ArrayList<>();
+        for (QueryRequest p : req.prefetch()) {
+            pre.add(execute(p, and(filter, p.filter()), p.limit(), 0, PayloadSelector.NONE, VectorSelector.NONE));
+        }
+        boolean hasPrefetch = !req.prefetch().isEmpty();
+        Query q = req.query();
+        if (q == null) {
+            if (!hasPrefetch) {
+                return scrollById(filter, limit, offset, wp, wv);
+            }
+            Map<PointId, ScoredPoint> merged = new LinkedHashMap<>();
+            for (Ranked r : pre) {
+                r.points().forEach(p -> merged.putIfAbsent(p.id(), p));
+            }
+            List<ScoredPoint> all = new ArrayList<>(merged.values());
+            return new Ranked(
+                    attach(page(all, offset, limit), wp, wv), pre.get(0).higherIsBetter());
+        }
+        return switch (q) {
+            case Query.Nearest n -> {
+                VectorParams vp = OperationValidator.vectorParams(self.config(), req.using());
+                Set<PointId> excluded = new LinkedHashSet<>();
+                float[] vector = resolve(List.of(n.vector()), req, vp, excluded).get(0);
+                yield nearest(req, vp, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
+            }
+            case Query.Recommend r -> recommend(r, req, filter, pre, hasPrefetch, limit, offset, wp, wv);
+            case Query.Fusion f -> {
+                if (!hasPrefetch) {
+                    throw UserException.badRequest("Wrong input: Fusion queries require at least one prefetch");
+                }
+                List<List<ScoredPoint>> lists = pre.stream().map(Ranked::points).toList();
+                List<ScoredPoint> fused = f.method() == Query.FusionMethod.RRF
+                        ? ScoreFusion.rrf(lists, f.rrfK() == null ? ScoreFusion.DEFAULT_RRF_K : f.rrfK())
+                        : ScoreFusion.dbsf(
+                                lists, pre.stream().map(Ranked::higherIsBetter).toList());
+                yield new Ranked(attach(page(threshold(fused, req.scoreThreshold()), offset, limit), wp, wv), true);
+            }
+            case Query.OrderBy o -> orderBy(o, filter, pre, hasPrefetch, limit, offset, wp, wv);
+        };
+    }
+
+    private Ranked nearest(
+            QueryRequest req,
+            VectorParams vp,
+            float[] vector,
+            Set<PointId> excluded,
+            Filter filter,
+            List<Ranked> pre,
+            boolean hasPrefetch,
+            int limit,
+            int offset,
+            PayloadSelector wp,
+            VectorSelector wv) {
+        Filter f = excludeIds(filter, excluded);
+        if (hasPrefetch) {
+            Set<PointId> candidates = candidateIds(pre);
+            if (candidates.isEmpty()) {
+                return new Ranked(List.of(), vp.distance().higherIsBetter());
+            }
+            f = and(f, Filter.must(new Condition.HasIdCondition(candidates)));
+        }
+        if (vp.distance() == Distance.COSINE) {
+            vector = Similarity.normalize(vector);
+        }
+        List<ScoredPoint> hits = self.search(
+                new CoreSearch(req.using(), vector, f, limit, offset, req.scoreThreshold(), req.params(), wp, wv));
+        return new Ranked(hits, vp.distance().higherIsBetter());
+    }
+
+    private Ranked recommend(
+            Query.Recommend r,
+            QueryRequest req,
+            Filter filter,
+            List<Ranked> pre,
+            boolean hasPrefetch,
+            int limit,
+            int offset,
+            PayloadSelector wp,
+            VectorSelector wv) {
+        VectorParams vp = OperationValidator.vectorParams(self.config(), req.using());
+        Set<PointId> excluded = new LinkedHashSet<>();
+        List<float[]> pos = resolve(r.positive(), req, vp, excluded);
+        List<float[]> neg = resolve(r.negative(), req, vp, excluded);
+        if (r.strategy() == Query.RecommendStrategy.AVERAGE_VECTOR) {
+            if (pos.isEmpty()) {
+                throw UserException.badRequest(
+                        "Wrong input: At least one positive example is required for the average_vector strategy");
+            }
+            float[] avg = RecommendScoring.averageVector(pos, neg, vp.size());
+            return nearest(req, vp, avg, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
+        }
+        if (pos.isEmpty() && neg.isEmpty()) {
+            throw UserException.badRequest("Wrong input: At least one positive or negative example is required");
+        }
+        Filter f = excludeIds(filter, excluded);
+        Distance d = vp.distance();
+        List<PointRecord> candidates = hasPrefetch
+                ? self.retrieve(
+                        List.copyOf(candidateIds(pre)),
+                        PayloadSelector.NONE,
+                        new VectorSelector.Names(List.of(req.using())))
+                : recommendCandidates(req, f, pos, neg, vp, limit + offset);
+        Set<PointId> allowed = null;
+        if (hasPrefetch && !f.isEmpty()) {
+            // prefetch candidates already satisfy the propagated filter except the excluded ids
+            allowed = new LinkedHashSet<>(candidateIds(pre));
+            allowed.removeAll(excluded);
+        }
+        List<ScoredPoint> scored = new ArrayList<>();
+        for (PointRecord c : candidates) {
+            if (excluded.contains(c.id()) || (allowed != null && !allowed.contains(c.id()))) {
+                continue;
+            }
+            float[] v = c.vectors() == null ? null : c.vectors().get(req.using());
+            if (v == null) {
+                continue;
+            }
+            float s = r.strategy() == Query.RecommendStrategy.BEST_SCORE
+                    ? RecommendScoring.bestScore(d, v, pos, neg)
+                    : RecommendScoring.sumScores(d, v, pos, neg);
+            scored.add(new ScoredPoint(c.id(), 0, s, null, null));
+        }
+        scored.sort(byScore(true));
+        return new Ranked(attach(page(threshold(scored, req.scoreThreshold()), offset, limit), wp, wv), true);
+    }
+
+    /**
+     * Every point matching {@code filter} with its vector when there are at most {@link
+     * #EXACT_SCAN_LIMIT}; otherwise the union of nearest-search candidates for each example.
+     */
+    private List<PointRecord> recommendCandidates(
+            QueryRequest req, Filter filter, List<float[]> pos, List<float[]> neg, VectorParams vp, int want) {
+        VectorSelector vs = new VectorSelector.Names(List.of(req.using()));
+        List<PointRecord> all = new ArrayList<>();
+        PointId offset = null;
+        do {
+            ScrollPage page = self.scroll(new ScrollRequest(filter, 1000, offset, null, PayloadSelector.NONE, vs));
+            all.addAll(page.points());
+            offset = page.nextOffset();
+        } while (offset != null && all.size() <= EXACT_SCAN_LIMIT);
+        if (offset == null) {
+            return all;
+        }
+        int perExample = Math.max(100, want * 4);
+        Map<PointId, PointRecord> union = new LinkedHashMap<>();
+        List<float[]> seeds = new ArrayList<>(pos);
+        if (pos.isEmpty() && vp.distance().higherIsBetter()) {
+            for (float[] n : neg) {
+                float[] inv = new float[n.length];
+                for (int i = 0; i < n.length; i++) {
+                    inv[i] = -n[i];
+                }
+                seeds.add(inv);
+            }
+        }
+        for (float[] seed : seeds) {
+            for (ScoredPoint p : self.search(new CoreSearch(
+                    req.using(), seed, filter, perExample, 0, null, req.params(), PayloadSelector.NONE, vs))) {
+                union.putIfAbsent(p.id(), new PointRecord(p.id(), null, p.vectors()));
+            }
+        }
+        return new ArrayList<>(union.values());
+    }
+
+    private Ranked orderBy(
+            Query.OrderBy o,
+            Filter filter,
+            List<Ranked> pre,
+            boolean hasPrefetch,
+            int limit,
+            int offset,
+            PayloadSelector wp,
+            VectorSelector wv) {
+        if (!hasPrefetch) {
+            if (limit + offset == 0) {
+                return new Ranked(List.of(), true);
+            }
+            ScrollPage page = self.scroll(new ScrollRequest(
+                    filter,
+                    limit + offset,
+                    null,
+                    new ScrollRequest.OrderBy(o.key(), o.descending(), o.startFrom()),
+                    wp,
+                    wv));
+            List<ScoredPoint> out = new ArrayList<>();
+            for (PointRecord r : page.points()) {
+                out.add(new ScoredPoint(r.id(), 0, 0f, r.payload(), r.vectors()));
+            }
+            return new Ranked(page(out, offset, limit), true);
+        }
+        List<PointRecord> records =
+                self.retrieve(List.copyOf(candidateIds(pre)), PayloadSelector.ALL, VectorSelector.NONE);
+        record Valued(PointId id, double value) {}
+        List<Valued> valued = new ArrayList<>();
+        for (PointRecord r : records) {
+            double v = PayloadValues.orderValue(r.payload(), o.key(), o.descending());
+            if (Double.isInfinite(v)) {
+                continue; // no value at the key: order_by skips such points
+            }
+            if (o.startFrom() != null && (o.descending() ? v > o.startFrom() : v < o.startFrom())) {
+                continue;
+            }
+            valued.add(new Valued(r.id(), v));
+        }
+        Comparator<Valued> c = Comparator.comparingDouble(Valued::value);
+        valued.sort((o.descending() ? c.reversed() : c).thenComparing(Valued::id));
+        List<ScoredPoint> out = valued.stream()
+                .map(v -> new ScoredPoint(v.id(), 0, 0f, null, null))
+                .toList();
+        return new Ranked(attach(page(out, offset, limit), wp, wv), true);
+    }
+
+    private Ranked scrollById(Filter filter, int limit, int offset, PayloadSelector wp, VectorSelector wv) {
+        List<ScoredPoint> out = new ArrayList<>();
+        PointId next = null;
+        int want = limit + offset;
+        while (out.size() < want) {
+            ScrollPage page = self.scroll(new ScrollRequest(filter, want - out.size(), next, null, wp, wv));
+            for (PointRecord r : page.points()) {
+                out.add(new ScoredPoint(r.id(), 0, 0f, r.payload(), r.vectors()));
+            }
+            next = page.nextOffset();
+            if (next == null || page.points().isEmpty()) {
+                break;
+            }
+        }
+        return new Ranked(page(out, offset, limit), true);
+    }
+
+    // ---------------------------------------------------------------- groups
+
+    /** Runs a grouped query (see {@link QueryGroupsRequest}). */
+    public List<PointGroup> queryGroups(QueryGroupsRequest g) {
+        QueryRequest base = g.query();
+        Filter filter =
+                and(base.filter(), new Filter(null, null, List.of(new Condition.IsEmptyCondition(g.groupBy())), null));
+        PayloadSelector keyOnly = new PayloadSelector.Include(List.of(g.groupBy()));
+        int fetch = Math.max(g.limit() * g.groupSize(), 10);
+        Map<JsonNode, List<ScoredPoint>> groups;
+        while (true) {
+            List<ScoredPoint> hits = execute(base, filter, fetch, 0, keyOnly, VectorSelector.NONE)
+                    .points();
+            groups = group(hits, g);
+            boolean full =
+                    groups.size() >= g.limit() && groups.values().stream().allMatch(l -> l.size() >= g.groupSize());
+            if (full || hits.size() < fetch || fetch >= MAX_GROUP_FETCH) {
+                break;
+            }
+            fetch = Math.min(MAX_GROUP_FETCH, fetch * 4);
+        }
+        List<ScoredPoint> allHits =
+                groups.values().stream().flatMap(List::stream).toList();
+        Map<PointId, ScoredPoint> attached = new HashMap<>();
+        attach(allHits, base.withPayload(), base.withVector()).forEach(p -> attached.put(p.id(), p));
+        Map<JsonNode, PointRecord> lookups = lookups(groups.keySet(), g.withLookup());
+        List<PointGroup> out = new ArrayList<>();
+        groups.forEach((id, hits) -> out.add(new PointGroup(
+                id, hits.stream().map(h -> attached.getOrDefault(h.id(), h)).toList(), lookups.get(id))));
+        return out;
+    }
+
+    private static Map<JsonNode, List<ScoredPoint>> group(List<ScoredPoint> hits, QueryGroupsRequest g) {
+        Map<JsonNode, List<ScoredPoint>> groups = new LinkedHashMap<>();
+        for (ScoredPoint h : hits) {
+            Set<JsonNode> keys = new LinkedHashSet<>();
+            for (JsonNode v : PayloadValues.values(h.payload(), g.groupBy())) {
+                if (v.isTextual()) {
+                    keys.add(v);
+                } else if (v.isIntegralNumber()) {
+                    keys.add(LongNode.valueOf(v.asLong()));
+                }
+            }
+            ScoredPoint bare = new ScoredPoint(h.id(), h.version(), h.score(), null, null);
+            for (JsonNode k : keys) {
+                List<ScoredPoint> list = groups.get(k);
+                if (list == null) {
+                    if (groups.size() >= g.limit()) {
+                        continue;
+                    }
+                    list = new ArrayList<>();
+                    groups.put(k, list);
+                }
+                if (list.size() < g.groupSize()) {
+                    list.add(bare);
+                }
+            }
+        }
+        return groups;
+    }
+
+    private Map<JsonNode, PointRecord> lookups(Set<JsonNode> groupIds, QueryGroupsRequest.WithLookup lookup) {
+        Map<JsonNode, PointRecord> out = new HashMap<>();
+        if (lookup == null || groupIds.isEmpty()) {
+            return out;
+        }
+        QueryTarget target = resolver.apply(lookup.collection());
+        Map<PointId, JsonNode> byPoint = new LinkedHashMap<>();
+        for (JsonNode id : groupIds) {
+            try {
+                PointId pid = id.isIntegralNumber() ? PointId.of(id.asLong()) : PointId.parse(id.asText());
+                byPoint.put(pid, id);
+            } catch (IllegalArgumentException e) {
+                // a group id that is no valid point id has no lookup record
+            }
+        }
+        for (PointRecord r :
+                target.retrieve(List.copyOf(byPoint.keySet()), lookup.withPayload(), lookup.withVector())) {
+            out.put(byPoint.get(r.id()), r);
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /**
+     * Resolves vector inputs to vectors of {@code vp}'s dimension (normalized for Cosine). Ids of
+     * this collection's points used as inputs are added to {@code excluded}.
+     */
+    private List<float[]> resolve(List<VectorInput> inputs, QueryRequest req, VectorParams vp, Set<PointId> excluded) {
+        List<float[]> out = new ArrayList<>();
+        List<PointId> ids = new ArrayList<>();
+        for (VectorInput in : inputs) {
+            if (in instanceof VectorInput.ById b) {
+                ids.add(b.id());
+            }
+        }
+        Map<PointId, float[]> byId = new HashMap<>();
+        if (!ids.isEmpty()) {
+            LookupLocation loc = req.lookupFrom();
+            QueryTarget target = loc == null ? self : resolver.apply(loc.collection());
+            String vecName = loc == null || loc.vector() == null ? req.using() : loc.vector();
+            OperationValidator.vectorParams(target.config(), vecName);
+            for (PointRecord r :
+                    target.retrieve(ids, PayloadSelector.NONE, new VectorSelector.Names(List.of(vecName)))) {
+                float[] v = r.vectors() == null ? null : r.vectors().get(vecName);
+                if (v == null) {
+                    throw UserException.badRequest(
+                            "Wrong input: Point " + r.id() + " has no vector \"" + vecName + "\"");
+                }
+                byId.put(r.id(), v);
+            }
+            for (PointId id : ids) {
+                if (!byId.containsKey(id)) {
+                    throw UserException.notFound("Not found: No point with id " + id + " found");
+                }
+            }
+            if (loc == null) {
+                excluded.addAll(ids);
+            }
+        }
+        for (VectorInput in : inputs) {
+            float[] v =
+                    switch (in) {
+                        case VectorInput.Dense d -> d.vector();
+                        case VectorInput.ById b -> byId.get(b.id());
+                    };
+            OperationValidator.checkVector(self.config(), req.using(), v);
+            out.add(vp.distance() == Distance.COSINE ? Similarity.normalize(v) : v);
+        }
+        return out;
+    }
+
+    private List<ScoredPoint> attach(List<ScoredPoint> hits, PayloadSelector wp, VectorSelector wv) {
+        boolean noPayload = wp == null || wp instanceof PayloadSelector.None;
+        boolean noVector = wv == null || wv instanceof VectorSelector.None;
+        if (hits.isEmpty() || (noPayload && noVector)) {
+            return hits;
+        }
+        Map<PointId, PointRecord> records = new HashMap<>();
+        for (PointRecord r : self.retrieve(hits.stream().map(ScoredPoint::id).toList(), wp, wv)) {
+            records.put(r.id(), r);
+        }
+        List<ScoredPoint> out = new ArrayList<>(hits.size());
+        for (ScoredPoint h : hits) {
+            PointRecord r = records.get(h.id());
+            if (r != null) {
+                out.add(new ScoredPoint(h.id(), h.version(), h.score(), r.payload(), r.vectors()));
+            }
+        }
+        return out;
+    }
+
+    private static Set<PointId> candidateIds(List<Ranked> pre) {
+        Set<PointId> ids = new LinkedHashSet<>();
+        for (Ranked r : pre) {
+            r.points().forEach(p -> ids.add(p.id()));
+        }
+        return ids;
+    }
+
+    private static List<ScoredPoint> threshold(List<ScoredPoint> hits, Float threshold) {
+        if (threshold == null) {
+            return hits;
+        }
+        return hits.stream().filter(h -> h.score() >= threshold).toList();
+    }
+
+    private static List<ScoredPoint> page(List<ScoredPoint> hits, int offset, int limit) {
+        int from = Math.min(offset, hits.size());
+        int to = Math.min(hits.size(), from + limit);
+        return new ArrayList<>(hits.subList(from, to));
+    }
+
+    private static Filter excludeIds(Filter f, Set<PointId> ids) {
+        if (ids.isEmpty()) {
+            return f;
+        }
+        return and(f, new Filter(null, null, List.of(new Condition.HasIdCondition(Set.copyOf(ids))), null));
+    }
+
+    /** Conjunction of two filters; an empty filter is the identity. */
+    static Filter and(Filter a, Filter b) {
+        if (a == null || a.isEmpty()) {
+            return b == null ? Filter.ALL : b;
+        }
+        if (b == null || b.isEmpty()) {
+            return a;
+        }
+        return new Filter(
+                List.of(new Condition.FilterCondition(a), new Condition.FilterCondition(b)), null, null, null);
+    }
+}

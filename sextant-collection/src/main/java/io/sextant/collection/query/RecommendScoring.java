@@ -1,0 +1,85 @@
+package io.sextant.collection.query;
+
+import io.sextant.vector.Distance;
+import io.sextant.vector.Similarity;
+import java.util.List;
+
+/**
+ * Recommendation math, as Qdrant defines it. Similarities are oriented so larger is better: the
+ * raw score for Cosine and Dot, the negated distance for Euclid and Manhattan. Stateless and
+ * thread-safe.
+ */
+public final class RecommendScoring {
+    private RecommendScoring() {}
+
+    /** {@code avg(pos) + avg(pos) - avg(neg)}, or {@code avg(pos)} without negatives. */
+    public static float[] averageVector(List<float[]> positive, List<float[]> negative, int dim) {
+        float[] avgPos = average(positive, dim);
+        if (negative.isEmpty()) {
+            return avgPos;
+        }
+        float[] avgNeg = average(negative, dim);
+        float[] out = new float[dim];
+        for (int i = 0; i < dim; i++) {
+            out[i] = avgPos[i] + avgPos[i] - avgNeg[i];
+        }
+        return out;
+    }
+
+    static float[] average(List<float[]> vectors, int dim) {
+        float[] out = new float[dim];
+        if (vectors.isEmpty()) {
+            return out;
+        }
+        for (float[] v : vectors) {
+            for (int i = 0; i < dim; i++) {
+                out[i] += v[i];
+            }
+        }
+        for (int i = 0; i < dim; i++) {
+            out[i] /= vectors.size();
+        }
+        return out;
+    }
+
+    /** Similarity oriented so larger is better; vectors must already be normalized for Cosine. */
+    public static float similarity(Distance distance, float[] a, float[] b) {
+        float s = Similarity.score(distance, a, b);
+        return distance.higherIsBetter() ? s : -s;
+    }
+
+    /**
+     * best_score: {@code sigmoid(maxPos)} when the best positive similarity beats the best negative
+     * one, else {@code -sigmoid(maxNeg)}, with {@code sigmoid(x) = 0.5 * (x / (1 + |x|) + 1)}.
+     */
+    public static float bestScore(Distance d, float[] candidate, List<float[]> positive, List<float[]> negative) {
+        float maxPos = Float.NEGATIVE_INFINITY;
+        for (float[] p : positive) {
+            maxPos = Math.max(maxPos, similarity(d, candidate, p));
+        }
+        float maxNeg = Float.NEGATIVE_INFINITY;
+        for (float[] n : negative) {
+            maxNeg = Math.max(maxNeg, similarity(d, candidate, n));
+        }
+        return maxPos > maxNeg ? scaledFastSigmoid(maxPos) : -scaledFastSigmoid(maxNeg);
+    }
+
+    /** sum_scores: Σ similarity to positives − Σ similarity to negatives. */
+    public static float sumScores(Distance d, float[] candidate, List<float[]> positive, List<float[]> negative) {
+        float s = 0;
+        for (float[] p : positive) {
+            s += similarity(d, candidate, p);
+        }
+        for (float[] n : negative) {
+            s -= similarity(d, candidate, n);
+        }
+        return s;
+    }
+
+    static float scaledFastSigmoid(float x) {
+        if (Float.isInfinite(x)) {
+            return x > 0 ? 1f : 0f;
+        }
+        return 0.5f * (x / (1 + Math.abs(x)) + 1);
+    }
+}

@@ -1,0 +1,21 @@
+package io.sextant.collection.query;
+
+import io.sextant.segment.PointId;
+
+/** A vector given in a query: either literally or as the id of a stored point whose vector is used. */
+public sealed interface VectorInput {
+
+    /** A literal dense vector. */
+    record Dense(float[] vector) implements VectorInput {}
+
+    /** The vector of a stored point (from the collection itself or {@code lookup_from}). */
+    record ById(PointId id) implements VectorInput {}
+
+    static VectorInput of(float... vector) {
+        return new Dense(vector);
+    }
+
+    static VectorInput of(PointId id) {
+        return new ById(id);
+    }
+}
