@@ -2,51 +2,22 @@ package io.sextant.collection.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.segment.payload.JsonPaths;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads values out of a payload by a simple key path ({@code a.b.c}; {@code a[]} flattens an
- * array), for grouping and ordering. Arrays at the end of the path contribute each element.
+ * Reads values out of a payload by a Qdrant key path, for grouping and ordering. Arrays at the
+ * end of the path contribute each element.
  * Stateless and thread-safe.
  */
 public final class PayloadValues {
     private PayloadValues() {}
 
-    /** All leaf values at {@code path} (arrays flattened); empty when absent. */
+    /** All values at a Qdrant key path, terminal arrays flattened (see {@link JsonPaths#values}). */
     public static List<JsonNode> values(ObjectNode payload, String path) {
-        List<JsonNode> current = new ArrayList<>();
-        if (payload == null) {
-            return current;
-        }
-        current.add(payload);
-        for (String rawPart : path.split("\\.")) {
-            String part = rawPart.endsWith("[]") ? rawPart.substring(0, rawPart.length() - 2) : rawPart;
-            List<JsonNode> next = new ArrayList<>();
-            for (JsonNode n : current) {
-                JsonNode child = n.isObject() ? n.get(part) : null;
-                if (child == null || child.isNull()) {
-                    continue;
-                }
-                if (child.isArray()) {
-                    child.forEach(next::add);
-                } else {
-                    next.add(child);
-                }
-            }
-            current = next;
-        }
-        List<JsonNode> out = new ArrayList<>();
-        for (JsonNode n : current) {
-            if (n.isArray()) {
-                n.forEach(out::add);
-            } else {
-                out.add(n);
-            }
-        }
-        return out;
+        return JsonPaths.values(payload, path);
     }
 
     /**
