@@ -1,5 +1,97 @@
 package io.sextant.server;
 
-public final class Main {
-    public static void main(String[] args) {}
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import io.sextant.server.config.ConfigLoader;
+import io.sextant.server.config.ServerConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/**
+ * The {@code sextant} command line. {@code serve} loads the configuration (file, then {@code
+ * SEXTANT__SECTION__KEY} environment variables, then flags), starts the node and runs until
+ * SIGTERM or SIGINT, on which it drains in-flight requests, flushes and closes every collection and
+ * exits with status 0.
+ */
+@Command(
+        name = "sextant",
+        mixinStandardHelpOptions = true,
+        version = "sextant 0.1.0",
+        description = "Sextant vector database",
+        subcommands = {Main.Serve.class})
+public final class Main implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main()).execute(args);
+        System.exit(code);
+    }
+
+    /** {@code sextant serve}. */
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server")
+    static final class Serve implements Callable<Integer> {
+
+        @Option(names = "--config", description = "YAML configuration file (Qdrant's keys)")
+        Path configFile;
+
+        @Option(names = "--storage-path", description = "Data directory (storage.storage_path)")
+        Path storagePath;
+
+        @Option(names = "--http-port", description = "REST port (service.http_port)")
+        Integer httpPort;
+
+        @Option(names = "--grpc-port", description = "gRPC port (service.grpc_port)")
+        Integer grpcPort;
+
+        @Option(names = "--host", description = "Address to bind (service.host)")
+        String host;
+
+        @Override
+        public Integer call() throws Exception {
+            ServerConfig config;
+            try {
+                config = ConfigLoader.load(
+                        configFile,
+                        System.getenv(),
+                        new ConfigLoader.CliOverrides(host, httpPort, grpcPort, storagePath));
+            } catch (IllegalArgumentException e) {
+                System.err.println("sextant: invalid configuration: " + e.getMessage());
+                return 2;
+            }
+            setLogLevel(config.logLevel());
+            Logger log = LoggerFactory.getLogger(Main.class);
+            CountDownLatch stop = new CountDownLatch(1);
+            for (String sig : new String[] {"TERM", "INT"}) {
+                Signal.handle(new Signal(sig), s -> {
+                    log.info("Received SIG{}, shutting down", s.getName());
+                    stop.countDown();
+                });
+            }
+            SextantServer server = SextantServer.start(config, ShardFactories.defaultFactory());
+            Thread hook = new Thread(server::close, "sextant-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            stop.await();
+            server.close();
+            Runtime.getRuntime().removeShutdownHook(hook);
+            return 0;
+        }
+    }
+
+    static void setLogLevel(String level) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
+        }
+    }
 }

@@ -1,0 +1,98 @@
+package io.sextant.server;
+
+import io.sextant.collection.ShardFactory;
+import io.sextant.collection.TableOfContents;
+import io.sextant.server.api.rest.RestServer;
+import io.sextant.server.config.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running node: the {@link TableOfContents} over the storage directory and the REST server in
+ * front of it. {@link #close()} shuts down in order: stop accepting and drain in-flight requests,
+ * then close (flush) every collection. Thread-safe; {@link #close()} is idempotent.
+ */
+public final class SextantServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SextantServer.class);
+
+    private final ServerConfig config;
+    private final TableOfContents toc;
+    private final RestServer rest;
+    private boolean closed;
+
+    private SextantServer(ServerConfig config, TableOfContents toc, RestServer rest) {
+        this.config = config;
+        this.toc = toc;
+        this.rest = rest;
+    }
+
+    /** Opens the storage and starts serving. */
+    public static SextantServer start(ServerConfig config, ShardFactory shards) {
+        TableOfContents toc = TableOfContents.open(config.storage().storagePath(), shards);
+        RestServer rest;
+        try {
+            rest = new RestServer(
+                            toc,
+                            config.service().host(),
+                            config.service().httpPort(),
+                            config.service().maxRequestSizeBytes())
+                    .start();
+        } catch (RuntimeException e) {
+            toc.close();
+            throw e;
+        }
+        SextantServer server = new SextantServer(config, toc, rest);
+        LOG.atInfo()
+                .addKeyValue("host", config.service().host())
+                .addKeyValue("http_port", rest.port())
+                .addKeyValue("grpc_port", config.service().grpcPort())
+                .addKeyValue(
+                        "storage_path",
+                        config.storage()
+                                .storagePath()
+                                .toAbsolutePath()
+                                .normalize()
+                                .toString())
+                .addKeyValue(
+                        "snapshots_path",
+                        config.storage()
+                                .snapshotsPath()
+                                .toAbsolutePath()
+                                .normalize()
+                                .toString())
+                .log(
+                        "Sextant started: REST on {}:{}, storage {}",
+                        config.service().host(),
+                        rest.port(),
+                        config.storage().storagePath());
+        return server;
+    }
+
+    public int httpPort() {
+        return rest.port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public TableOfContents tableOfContents() {
+        return toc;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        LOG.info("Shutting down: draining in-flight requests");
+        try {
+            rest.stop();
+        } finally {
+            toc.close();
+        }
+        LOG.info("Shutdown complete: all collections flushed and closed");
+    }
+}

@@ -1,0 +1,226 @@
+package io.sextant.server.api.convert;
+
+import static io.sextant.server.api.convert.JsonFields.child;
+import static io.sextant.server.api.convert.JsonFields.describe;
+import static io.sextant.server.api.convert.JsonFields.error;
+import static io.sextant.server.api.convert.JsonFields.index;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.segment.PointId;
+import io.sextant.segment.ops.PointOperation;
+import io.sextant.segment.query.PointRecord;
+import io.sextant.segment.query.ScoredPoint;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Points on the wire: upsert bodies (list form {@code {"points":[{id,vector,payload}]}} and batch
+ * form {@code {"batch":{ids,vectors,payloads}}}), vectors (an array for the unnamed default
+ * vector, an object of named vectors), and the {@code Record}/{@code ScoredPoint} response shapes.
+ * Dimension checks against the collection happen below; this class checks shape and types only.
+ * Stateless and thread-safe.
+ */
+public final class PointJson {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private PointJson() {}
+
+    /** Parses {@code PUT /points} (and the {@code upsert} batch operation). */
+    public static List<PointOperation.PointStruct> parseUpsert(JsonNode body, String path) {
+        JsonFields.object(body, path);
+        JsonFields.onlyFields(body, path, Set.of("points", "batch", "shard_key", "update_filter", "update_mode"));
+        if (body.has("points") == body.has("batch")) {
+            throw error(path, "expected exactly one of `points` or `batch`");
+        }
+        if (JsonFields.has(body, "update_filter")) {
+            throw error(child(path, "update_filter"), "conditional upserts are not supported");
+        }
+        if (body.has("points")) {
+            String p = child(path, "points");
+            List<JsonNode> items = JsonFields.array(body.get("points"), p);
+            List<PointOperation.PointStruct> out = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                out.add(pointStruct(items.get(i), index(p, i)));
+            }
+            return out;
+        }
+        return batch(body.get("batch"), child(path, "batch"));
+    }
+
+    private static PointOperation.PointStruct pointStruct(JsonNode node, String path) {
+        JsonFields.object(node, path);
+        JsonFields.onlyFields(node, path, Set.of("id", "vector", "payload"));
+        if (!node.has("id")) {
+            throw error(path, "missing field `id`");
+        }
+        PointId id = PointIdJson.parse(node.get("id"), child(path, "id"));
+        JsonNode v = node.get("vector");
+        Map<String, float[]> vectors = v == null || v.isNull() ? Map.of() : vectors(v, child(path, "vector"));
+        return new PointOperation.PointStruct(id, vectors, payload(node.get("payload"), child(path, "payload")));
+    }
+
+    private static List<PointOperation.PointStruct> batch(JsonNode node, String path) {
+        JsonFields.object(node, path);
+        JsonFields.onlyFields(node, path, Set.of("ids", "vectors", "payloads"));
+        List<PointId> ids = PointIdJson.parseList(node.get("ids"), child(path, "ids"));
+        int n = ids.size();
+        List<Map<String, float[]>> vectors = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            vectors.add(new LinkedHashMap<>());
+        }
+        JsonNode vs = node.get("vectors");
+        String vp = child(path, "vectors");
+        if (vs == null || vs.isNull()) {
+            // no vectors
+        } else if (vs.isArray()) {
+            List<JsonNode> rows = JsonFields.array(vs, vp);
+            sameLength(rows.size(), n, vp);
+            for (int i = 0; i < n; i++) {
+                vectors.get(i).put("", dense(rows.get(i), index(vp, i)));
+            }
+        } else if (vs.isObject()) {
+            for (Map.Entry<String, JsonNode> e : vs.properties()) {
+                String np = child(vp, e.getKey());
+                List<JsonNode> rows = JsonFields.array(e.getValue(), np);
+                sameLength(rows.size(), n, np);
+                for (int i = 0; i < n; i++) {
+                    vectors.get(i).put(e.getKey(), dense(rows.get(i), index(np, i)));
+                }
+            }
+        } else {
+            throw error(vp, "expected an array of vectors or an object of named vector arrays, got " + describe(vs));
+        }
+        JsonNode ps = node.get("payloads");
+        List<JsonNode> payloads = ps == null || ps.isNull() ? null : JsonFields.array(ps, child(path, "payloads"));
+        if (payloads != null) {
+            sameLength(payloads.size(), n, child(path, "payloads"));
+        }
+        List<PointOperation.PointStruct> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ObjectNode payload = payloads == null ? null : payload(payloads.get(i), index(child(path, "payloads"), i));
+            out.add(new PointOperation.PointStruct(ids.get(i), vectors.get(i), payload));
+        }
+        return out;
+    }
+
+    private static void sameLength(int got, int ids, String path) {
+        if (got != ids) {
+            throw error(path, "has " + got + " entries but `ids` has " + ids);
+        }
+    }
+
+    /** An optional payload object; null or JSON null gives null. */
+    public static ObjectNode payload(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        return JsonFields.object(node, path).deepCopy();
+    }
+
+    /**
+     * A point's vectors: an array is the unnamed default vector (""); an object maps names to
+     * arrays.
+     */
+    public static Map<String, float[]> vectors(JsonNode node, String path) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        if (node.isArray()) {
+            out.put("", dense(node, path));
+            return out;
+        }
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                String p = child(path, e.getKey());
+                JsonNode v = e.getValue();
+                if (v.isObject() && (v.has("indices") || v.has("values"))) {
+                    throw error(p, "sparse vectors are not supported");
+                }
+                out.put(e.getKey(), dense(v, p));
+            }
+            return out;
+        }
+        throw error(path, "expected a vector (array of numbers) or an object of named vectors, got " + describe(node));
+    }
+
+    /** A dense vector: a non-empty array of finite numbers. */
+    public static float[] dense(JsonNode node, String path) {
+        if (node == null || !node.isArray()) {
+            throw error(path, "expected a vector (array of numbers), got " + describe(node));
+        }
+        if (node.isEmpty()) {
+            throw error(path, "a vector must not be empty");
+        }
+        float[] out = new float[node.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode x = node.get(i);
+            if (x.isArray()) {
+                throw error(path, "multi-vectors are not supported");
+            }
+            if (!x.isNumber()) {
+                throw error(index(path, i), "expected a number, got " + describe(x));
+            }
+            float f = x.floatValue();
+            if (!Float.isFinite(f)) {
+                throw error(index(path, i), "vector values must be finite floats, got " + x.asText());
+            }
+            out[i] = f;
+        }
+        return out;
+    }
+
+    /** The vectors of a response: an array for a lone unnamed vector, otherwise an object. */
+    public static JsonNode writeVectors(Map<String, float[]> vectors) {
+        if (vectors.size() == 1 && vectors.containsKey("")) {
+            return writeDense(vectors.get(""));
+        }
+        ObjectNode out = F.objectNode();
+        vectors.forEach((name, v) -> out.set(name, writeDense(v)));
+        return out;
+    }
+
+    private static ArrayNode writeDense(float[] v) {
+        ArrayNode arr = F.arrayNode(v.length);
+        for (float x : v) {
+            arr.add(x);
+        }
+        return arr;
+    }
+
+    /** Qdrant's {@code Record}: id, payload, vector (null when not requested). */
+    public static ObjectNode writeRecord(PointRecord r) {
+        ObjectNode out = F.objectNode();
+        out.set("id", PointIdJson.write(r.id()));
+        out.set("payload", r.payload());
+        out.set("vector", r.vectors() == null ? null : writeVectors(r.vectors()));
+        return out;
+    }
+
+    public static ArrayNode writeRecords(List<PointRecord> records) {
+        ArrayNode arr = F.arrayNode(records.size());
+        records.forEach(r -> arr.add(writeRecord(r)));
+        return arr;
+    }
+
+    /** Qdrant's {@code ScoredPoint}: id, version, score, payload, vector. */
+    public static ObjectNode writeScored(ScoredPoint p) {
+        ObjectNode out = F.objectNode();
+        out.set("id", PointIdJson.write(p.id()));
+        out.put("version", p.version());
+        out.put("score", p.score());
+        out.set("payload", p.payload());
+        out.set("vector", p.vectors() == null ? null : writeVectors(p.vectors()));
+        return out;
+    }
+
+    public static ArrayNode writeScoredList(List<ScoredPoint> points) {
+        ArrayNode arr = F.arrayNode(points.size());
+        points.forEach(p -> arr.add(writeScored(p)));
+        return arr;
+    }
+}

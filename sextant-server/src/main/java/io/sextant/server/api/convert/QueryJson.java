@@ -1,0 +1,414 @@
+package io.sextant.server.api.convert;
+
+import static io.sextant.server.api.convert.JsonFields.child;
+import static io.sextant.server.api.convert.JsonFields.describe;
+import static io.sextant.server.api.convert.JsonFields.error;
+import static io.sextant.server.api.convert.JsonFields.has;
+import static io.sextant.server.api.convert.JsonFields.index;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sextant.collection.query.LookupLocation;
+import io.sextant.collection.query.Query;
+import io.sextant.collection.query.QueryGroupsRequest;
+import io.sextant.collection.query.QueryRequest;
+import io.sextant.collection.query.VectorInput;
+import io.sextant.segment.query.PayloadSelector;
+import io.sextant.segment.query.SearchParams;
+import io.sextant.segment.query.VectorSelector;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Parses search requests into {@link QueryRequest}s: the universal query API ({@code
+ * points/query}, its batch and groups forms, prefetches, nearest / recommend / fusion / rrf /
+ * order_by queries) and the legacy {@code points/search} and {@code points/recommend} bodies,
+ * which are mapped onto the same request. Stateless and thread-safe.
+ */
+public final class QueryJson {
+
+    private static final Set<String> PREFETCH_FIELDS =
+            Set.of("prefetch", "query", "using", "filter", "params", "score_threshold", "limit", "lookup_from");
+    private static final Set<String> QUERY_FIELDS;
+    private static final Set<String> GROUP_FIELDS;
+
+    static {
+        Set<String> q = new HashSet<>(PREFETCH_FIELDS);
+        q.addAll(Set.of("shard_key", "offset", "with_vector", "with_vectors", "with_payload"));
+        QUERY_FIELDS = Set.copyOf(q);
+        Set<String> g = new HashSet<>(QUERY_FIELDS);
+        g.remove("offset");
+        g.addAll(Set.of("group_by", "group_size", "with_lookup"));
+        GROUP_FIELDS = Set.copyOf(g);
+    }
+
+    private QueryJson() {}
+
+    /** {@code POST /points/query}. */
+    public static QueryRequest query(JsonNode body, String path) {
+        JsonFields.object(body, path);
+        JsonFields.onlyFields(body, path, QUERY_FIELDS);
+        return request(body, path, true);
+    }
+
+    /** {@code POST /points/query/batch}: {@code {"searches":[…]}}. */
+    public static List<QueryRequest> queryBatch(JsonNode body) {
+        JsonFields.object(body, "");
+        JsonFields.onlyFields(body, "", Set.of("searches", "timeout"));
+        List<JsonNode> items = JsonFields.array(body.get("searches"), "searches");
+        List<QueryRequest> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            out.add(query(items.get(i), index("searches", i)));
+        }
+        return out;
+    }
+
+    /** {@code POST /points/query/groups}. */
+    public static QueryGroupsRequest queryGroups(JsonNode body) {
+        JsonFields.object(body, "");
+        JsonFields.onlyFields(body, "", GROUP_FIELDS);
+        QueryRequest q = request(body, "", true);
+        String groupBy = JsonFields.requiredString(body, "group_by", "");
+        Integer groupSize = JsonFields.optUint(body, "group_size", "");
+        Integer limit = JsonFields.optUint(body, "limit", "");
+        QueryGroupsRequest.WithLookup lookup = null;
+        JsonNode wl = body.get("with_lookup");
+        if (wl != null && !wl.isNull()) {
+            if (wl.isTextual()) {
+                lookup = new QueryGroupsRequest.WithLookup(wl.textValue(), null, null);
+            } else {
+                JsonFields.object(wl, "with_lookup");
+                JsonFields.onlyFields(
+                        wl, "with_lookup", Set.of("collection", "with_payload", "with_vectors", "with_vector"));
+                lookup = new QueryGroupsRequest.WithLookup(
+                        JsonFields.requiredString(wl, "collection", "with_lookup"),
+                        SelectorJson.payload(wl.get("with_payload"), "with_lookup.with_payload", null),
+                        SelectorJson.vectorOf(wl, "with_lookup", null));
+            }
+        }
+        try {
+            return new QueryGroupsRequest(
+                    q, groupBy, groupSize == null ? 3 : groupSize, limit == null ? 10 : limit, lookup);
+        } catch (IllegalArgumentException e) {
+            throw error("", e.getMessage());
+        }
+    }
+
+    private static QueryRequest request(JsonNode body, String path, boolean topLevel) {
+        QueryRequest.Builder b = QueryRequest.builder();
+        JsonNode pf = body.get("prefetch");
+        if (pf != null && !pf.isNull()) {
+            List<JsonNode> items = JsonFields.oneOrMany(pf);
+            List<QueryRequest> prefetch = new ArrayList<>(items.size());
+            String pp = child(path, "prefetch");
+            for (int i = 0; i < items.size(); i++) {
+                String ip = pf.isArray() ? index(pp, i) : pp;
+                JsonNode item = JsonFields.object(items.get(i), ip);
+                JsonFields.onlyFields(item, ip, PREFETCH_FIELDS);
+                prefetch.add(request(item, ip, false));
+            }
+            b.prefetch(prefetch);
+        }
+        JsonNode q = body.get("query");
+        if (q != null && !q.isNull()) {
+            b.query(queryInterface(q, child(path, "query")));
+        }
+        b.using(JsonFields.optString(body, "using", path));
+        b.filter(FilterJson.parseOptional(body.get("filter"), child(path, "filter")));
+        b.params(params(body.get("params"), child(path, "params")));
+        b.scoreThreshold(scoreThreshold(body, path));
+        b.limit(limit(body, path, QueryRequest.DEFAULT_LIMIT));
+        b.lookupFrom(lookupFrom(body.get("lookup_from"), child(path, "lookup_from")));
+        if (topLevel) {
+            Integer offset = JsonFields.optUint(body, "offset", path);
+            b.offset(offset == null ? 0 : offset);
+            b.withPayload(
+                    SelectorJson.payload(body.get("with_payload"), child(path, "with_payload"), PayloadSelector.NONE));
+            b.withVector(SelectorJson.vectorOf(body, path, VectorSelector.NONE));
+        }
+        try {
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw error(path, e.getMessage());
+        }
+    }
+
+    private static int limit(JsonNode body, String path, int dflt) {
+        Integer limit = JsonFields.optUint(body, "limit", path);
+        if (limit == null) {
+            return dflt;
+        }
+        if (limit < 1) {
+            throw error(child(path, "limit"), "limit must be >= 1, got " + limit);
+        }
+        return limit;
+    }
+
+    private static Float scoreThreshold(JsonNode body, String path) {
+        Double d = JsonFields.optDouble(body, "score_threshold", path);
+        return d == null ? null : d.floatValue();
+    }
+
+    static SearchParams params(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        JsonFields.object(node, path);
+        JsonFields.onlyFields(node, path, Set.of("hnsw_ef", "exact", "quantization", "indexed_only", "acorn", "idf"));
+        Integer ef = JsonFields.optUint(node, "hnsw_ef", path);
+        if (ef != null && ef < 1) {
+            throw error(child(path, "hnsw_ef"), "hnsw_ef must be >= 1, got " + ef);
+        }
+        return new SearchParams(
+                ef, JsonFields.bool(node, "exact", path, false), JsonFields.bool(node, "indexed_only", path, false));
+    }
+
+    private static LookupLocation lookupFrom(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        JsonFields.object(node, path);
+        JsonFields.onlyFields(node, path, Set.of("collection", "vector", "shard_key"));
+        return new LookupLocation(
+                JsonFields.requiredString(node, "collection", path), JsonFields.optString(node, "vector", path));
+    }
+
+    /** {@code QueryInterface}: a bare vector input or one of the query objects. */
+    static Query queryInterface(JsonNode node, String path) {
+        if (!node.isObject() || node.has("indices") || node.has("values")) {
+            return new Query.Nearest(vectorInput(node, path));
+        }
+        if (node.size() == 0) {
+            throw error(path, "empty query object");
+        }
+        String kind = node.has("nearest") ? "nearest" : node.fieldNames().next();
+        String p = child(path, kind);
+        JsonNode arg = node.get(kind);
+        switch (kind) {
+            case "nearest" -> {
+                JsonFields.onlyFields(node, path, Set.of("nearest", "mmr"));
+                if (has(node, "mmr")) {
+                    throw error(child(path, "mmr"), "MMR re-ranking is not supported");
+                }
+                return new Query.Nearest(vectorInput(arg, p));
+            }
+            case "recommend" -> {
+                JsonFields.onlyFields(node, path, Set.of("recommend"));
+                JsonFields.object(arg, p);
+                JsonFields.onlyFields(arg, p, Set.of("positive", "negative", "strategy"));
+                return new Query.Recommend(
+                        vectorInputs(arg.get("positive"), child(p, "positive")),
+                        vectorInputs(arg.get("negative"), child(p, "negative")),
+                        strategy(JsonFields.optString(arg, "strategy", p), child(p, "strategy")));
+            }
+            case "fusion" -> {
+                JsonFields.onlyFields(node, path, Set.of("fusion"));
+                if (!arg.isTextual()) {
+                    throw error(p, "expected \"rrf\" or \"dbsf\", got " + describe(arg));
+                }
+                return switch (arg.textValue()) {
+                    case "rrf" -> Query.Fusion.rrf();
+                    case "dbsf" -> Query.Fusion.dbsf();
+                    default -> throw error(p, "unknown fusion \"" + arg.textValue() + "\", expected rrf or dbsf");
+                };
+            }
+            case "rrf" -> {
+                JsonFields.onlyFields(node, path, Set.of("rrf"));
+                JsonFields.object(arg, p);
+                JsonFields.onlyFields(arg, p, Set.of("k", "weights"));
+                if (has(arg, "weights")) {
+                    throw error(child(p, "weights"), "weighted RRF is not supported");
+                }
+                Integer k = JsonFields.optUint(arg, "k", p);
+                if (k != null && k < 1) {
+                    throw error(child(p, "k"), "k must be >= 1, got " + k);
+                }
+                return new Query.Fusion(Query.FusionMethod.RRF, k);
+            }
+            case "order_by" -> {
+                JsonFields.onlyFields(node, path, Set.of("order_by"));
+                return orderBy(arg, p);
+            }
+            case "discover", "context", "formula", "sample", "relevance_feedback" ->
+                throw error(p, "the `" + kind + "` query is not supported");
+            default ->
+                throw error(
+                        path,
+                        "unknown query `" + kind + "`, expected a vector, a point id, or one of nearest, recommend,"
+                                + " fusion, rrf, order_by");
+        }
+    }
+
+    /** {@code order_by}: a key string or {@code {key, direction, start_from}}. */
+    public static Query.OrderBy orderBy(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return new Query.OrderBy(node.textValue(), false, null);
+        }
+        JsonFields.object(node, path);
+        JsonFields.onlyFields(node, path, Set.of("key", "direction", "start_from"));
+        String key = JsonFields.requiredString(node, "key", path);
+        String dir = JsonFields.optString(node, "direction", path);
+        boolean desc;
+        if (dir == null || dir.equals("asc")) {
+            desc = false;
+        } else if (dir.equals("desc")) {
+            desc = true;
+        } else {
+            throw error(child(path, "direction"), "expected \"asc\" or \"desc\", got \"" + dir + "\"");
+        }
+        Double start = null;
+        JsonNode sf = node.get("start_from");
+        if (sf != null && !sf.isNull()) {
+            start = sf.isTextual()
+                    ? (double) FilterJson.parseDatetimeMicros(sf.textValue(), child(path, "start_from"))
+                    : JsonFields.finite(sf, child(path, "start_from"));
+        }
+        return new Query.OrderBy(key, desc, start);
+    }
+
+    private static Query.RecommendStrategy strategy(String s, String path) {
+        if (s == null) {
+            return null;
+        }
+        return switch (s) {
+            case "average_vector" -> Query.RecommendStrategy.AVERAGE_VECTOR;
+            case "best_score" -> Query.RecommendStrategy.BEST_SCORE;
+            case "sum_scores" -> Query.RecommendStrategy.SUM_SCORES;
+            default ->
+                throw error(path, "unknown strategy \"" + s + "\", expected average_vector, best_score or sum_scores");
+        };
+    }
+
+    private static List<VectorInput> vectorInputs(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        List<JsonNode> items = JsonFields.array(node, path);
+        List<VectorInput> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            out.add(vectorInput(items.get(i), index(path, i)));
+        }
+        return out;
+    }
+
+    /** {@code VectorInput}: a dense vector or a point id. */
+    static VectorInput vectorInput(JsonNode node, String path) {
+        if (node.isArray()) {
+            if (!node.isEmpty() && node.get(0).isArray()) {
+                throw error(path, "multi-vectors are not supported");
+            }
+            return new VectorInput.Dense(PointJson.dense(node, path));
+        }
+        if (node.isIntegralNumber() || node.isTextual()) {
+            return new VectorInput.ById(PointIdJson.parse(node, path));
+        }
+        if (node.isObject() && (node.has("indices") || node.has("values"))) {
+            throw error(path, "sparse vectors are not supported");
+        }
+        if (node.isObject() && (node.has("text") || node.has("image") || node.has("object"))) {
+            throw error(path, "inference inputs (documents, images, objects) are not supported");
+        }
+        throw error(path, "expected a vector (array of numbers) or a point id, got " + describe(node));
+    }
+
+    // ---- legacy endpoints ------------------------------------------------------------------
+
+    private static final Set<String> SEARCH_FIELDS = Set.of(
+            "vector",
+            "filter",
+            "params",
+            "limit",
+            "offset",
+            "with_payload",
+            "with_vector",
+            "with_vectors",
+            "score_threshold",
+            "shard_key");
+
+    /** Legacy {@code POST /points/search}: {@code vector} is an array or {@code {name, vector}}. */
+    public static QueryRequest search(JsonNode body, String path) {
+        JsonFields.object(body, path);
+        JsonFields.onlyFields(body, path, SEARCH_FIELDS);
+        JsonNode v = body.get("vector");
+        String vp = child(path, "vector");
+        String using = null;
+        float[] vector;
+        if (v == null || v.isNull()) {
+            throw error(path, "missing field `vector`");
+        } else if (v.isObject()) {
+            JsonFields.onlyFields(v, vp, Set.of("name", "vector"));
+            using = JsonFields.requiredString(v, "name", vp);
+            vector = PointJson.dense(v.get("vector"), child(vp, "vector"));
+        } else {
+            vector = PointJson.dense(v, vp);
+        }
+        return legacy(body, path, new Query.Nearest(new VectorInput.Dense(vector)), using, null);
+    }
+
+    public static List<QueryRequest> searchBatch(JsonNode body) {
+        return batchOf(body, true);
+    }
+
+    /** Legacy {@code POST /points/recommend}. */
+    public static QueryRequest recommend(JsonNode body, String path) {
+        JsonFields.object(body, path);
+        Set<String> allowed = new HashSet<>(SEARCH_FIELDS);
+        allowed.remove("vector");
+        allowed.addAll(Set.of("positive", "negative", "strategy", "using", "lookup_from"));
+        JsonFields.onlyFields(body, path, allowed);
+        Query.Recommend q = new Query.Recommend(
+                vectorInputs(body.get("positive"), child(path, "positive")),
+                vectorInputs(body.get("negative"), child(path, "negative")),
+                strategy(JsonFields.optString(body, "strategy", path), child(path, "strategy")));
+        if (q.positive().isEmpty() && q.negative().isEmpty()) {
+            throw error(path, "at least one positive or negative example is required");
+        }
+        return legacy(
+                body,
+                path,
+                q,
+                JsonFields.optString(body, "using", path),
+                lookupFrom(body.get("lookup_from"), child(path, "lookup_from")));
+    }
+
+    public static List<QueryRequest> recommendBatch(JsonNode body) {
+        return batchOf(body, false);
+    }
+
+    private static List<QueryRequest> batchOf(JsonNode body, boolean search) {
+        JsonFields.object(body, "");
+        JsonFields.onlyFields(body, "", Set.of("searches"));
+        List<JsonNode> items = JsonFields.array(body.get("searches"), "searches");
+        List<QueryRequest> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            String p = index("searches", i);
+            out.add(search ? search(items.get(i), p) : recommend(items.get(i), p));
+        }
+        return out;
+    }
+
+    private static QueryRequest legacy(JsonNode body, String path, Query query, String using, LookupLocation lookup) {
+        if (!has(body, "limit")) {
+            throw error(path, "missing field `limit`");
+        }
+        Integer offset = JsonFields.optUint(body, "offset", path);
+        try {
+            return QueryRequest.builder()
+                    .query(query)
+                    .using(using)
+                    .filter(FilterJson.parseOptional(body.get("filter"), child(path, "filter")))
+                    .params(params(body.get("params"), child(path, "params")))
+                    .scoreThreshold(scoreThreshold(body, path))
+                    .limit(limit(body, path, 10))
+                    .offset(offset == null ? 0 : offset)
+                    .withPayload(SelectorJson.payload(
+                            body.get("with_payload"), child(path, "with_payload"), PayloadSelector.NONE))
+                    .withVector(SelectorJson.vectorOf(body, path, VectorSelector.NONE))
+                    .lookupFrom(lookup)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw error(path, e.getMessage());
+        }
+    }
+}

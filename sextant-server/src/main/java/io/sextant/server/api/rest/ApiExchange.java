@@ -1,0 +1,163 @@
+package io.sextant.server.api.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.sextant.collection.CollectionUpdateResult;
+import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.error.UserException;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Reading requests and writing responses with Qdrant's envelope: {@code
+ * {"result":…,"status":"ok","time":seconds}} and, for errors, {@code
+ * {"status":{"error":"…"},"time":seconds}}. JSON goes through one shared {@link ObjectMapper}
+ * (bytes in, bytes out). Bodies larger than the configured limit are refused with 413 while
+ * reading, whether or not the client sent a Content-Length. Thread-safe (stateless apart from the
+ * immutable limit).
+ */
+public final class ApiExchange {
+
+    /** The shared JSON mapper; configured once, then only used for reading and writing. */
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    static final String START_NANOS = "sextant.start";
+
+    private final long maxBodyBytes;
+
+    public ApiExchange(long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public long maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    /** The request body as JSON; an empty body reads as an empty object. */
+    public JsonNode body(Context ctx) {
+        byte[] bytes = bodyBytes(ctx);
+        if (bytes.length == 0) {
+            return JsonNodeFactory.instance.objectNode();
+        }
+        try {
+            JsonNode node = MAPPER.readTree(bytes);
+            return node == null || node.isMissingNode() ? JsonNodeFactory.instance.objectNode() : node;
+        } catch (JsonProcessingException e) {
+            throw UserException.badRequest("Format error in JSON body: " + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr());
+        } catch (IOException e) {
+            throw UserException.badRequest("Format error in JSON body: " + e.getMessage());
+        }
+    }
+
+    private byte[] bodyBytes(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBodyBytes) {
+            throw tooLarge(declared);
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (bytes.length > maxBodyBytes) {
+                throw tooLarge(-1);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw UserException.badRequest("Cannot read request body: " + e.getMessage());
+        }
+    }
+
+    private UserException tooLarge(long declared) {
+        return new UserException(
+                UserException.Kind.TOO_LARGE,
+                "Payload too large: request body " + (declared >= 0 ? "of " + declared + " bytes " : "")
+                        + "exceeds the limit of " + maxBodyBytes + " bytes (service.max_request_size_mb)");
+    }
+
+    /** Writes {@code {"result":result,"status":"ok","time":…}} with status 200. */
+    public static void ok(Context ctx, JsonNode result) {
+        ObjectNode env = JsonNodeFactory.instance.objectNode();
+        env.set("result", result);
+        env.put("status", "ok");
+        env.put("time", elapsedSeconds(ctx));
+        write(ctx, 200, env);
+    }
+
+    public static void ok(Context ctx, boolean result) {
+        ok(ctx, JsonNodeFactory.instance.booleanNode(result));
+    }
+
+    /** Writes an {@code UpdateResult}: {@code {"operation_id":N,"status":"completed"|"acknowledged"}}. */
+    public static void updated(Context ctx, CollectionUpdateResult r) {
+        ObjectNode res = JsonNodeFactory.instance.objectNode();
+        res.put("operation_id", r.operationId());
+        res.put("status", r.status().wireName());
+        ok(ctx, res);
+    }
+
+    /** Writes {@code {"status":{"error":message},"time":…}} with {@code status}. */
+    public static void error(Context ctx, int status, String message) {
+        ObjectNode env = JsonNodeFactory.instance.objectNode();
+        env.putObject("status").put("error", message);
+        env.put("time", elapsedSeconds(ctx));
+        write(ctx, status, env);
+    }
+
+    private static void write(Context ctx, int status, JsonNode body) {
+        try {
+            ctx.status(status).contentType("application/json").result(MAPPER.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new ServiceException("Cannot serialize response: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static double elapsedSeconds(Context ctx) {
+        Long start = ctx.attribute(START_NANOS);
+        return start == null ? 0.0 : (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Query param {@code wait}: true only when given as "true" (Qdrant's default is false). */
+    public static boolean waitParam(Context ctx) {
+        return boolParam(ctx, "wait", false);
+    }
+
+    public static boolean boolParam(Context ctx, String name, boolean dflt) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isEmpty()) {
+            return dflt;
+        }
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default ->
+                throw UserException.badRequest(
+                        "Query deserialize error: " + name + " must be true or false, got '" + v + "'");
+        };
+    }
+
+    /** Validates the accepted-but-advisory query params ({@code timeout}, {@code ordering}, {@code consistency}). */
+    public static void checkCommonParams(Context ctx) {
+        String timeout = ctx.queryParam("timeout");
+        if (timeout != null && !timeout.isEmpty()) {
+            try {
+                if (Long.parseLong(timeout) < 1) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw UserException.badRequest(
+                        "Query deserialize error: timeout must be a positive integer of seconds, got '" + timeout
+                                + "'");
+            }
+        }
+        String ordering = ctx.queryParam("ordering");
+        if (ordering != null
+                && !ordering.isEmpty()
+                && !java.util.Set.of("weak", "medium", "strong").contains(ordering)) {
+            throw UserException.badRequest(
+                    "Query deserialize error: ordering must be weak, medium or strong, got '" + ordering + "'");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.sextant.server.api.rest;
+
+import static io.sextant.server.api.rest.ApiExchange.ok;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.sextant.collection.AliasDescription;
+import io.sextant.collection.Collection;
+import io.sextant.collection.TableOfContents;
+import io.sextant.segment.ops.PointOperation;
+import io.sextant.server.api.convert.CollectionJson;
+import io.sextant.server.api.convert.IndexJson;
+import java.util.List;
+
+/**
+ * Collection, alias and payload-index endpoints. Handlers only parse (via {@code api.convert}),
+ * call the {@link TableOfContents} and write the envelope. Thread-safe.
+ */
+final class CollectionRoutes {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private final TableOfContents toc;
+    private final ApiExchange io;
+
+    CollectionRoutes(TableOfContents toc, ApiExchange io) {
+        this.toc = toc;
+        this.io = io;
+    }
+
+    void register(RoutesConfig r) {
+        r.get("/collections", this::list);
+        r.get("/collections/{collection_name}", this::info);
+        r.put("/collections/{collection_name}", this::create);
+        r.patch("/collections/{collection_name}", this::update);
+        r.delete("/collections/{collection_name}", this::delete);
+        r.get("/collections/{collection_name}/exists", this::exists);
+        r.post("/collections/aliases", this::updateAliases);
+        r.get("/aliases", this::listAliases);
+        r.get("/collections/{collection_name}/aliases", this::collectionAliases);
+        r.put("/collections/{collection_name}/index", this::createIndex);
+        r.delete("/collections/{collection_name}/index/{field_name}", this::deleteIndex);
+    }
+
+    private static String name(Context ctx) {
+        return ctx.pathParam("collection_name");
+    }
+
+    private void list(Context ctx) {
+        ObjectNode res = F.objectNode();
+        ArrayNode arr = res.putArray("collections");
+        for (String n : toc.list()) {
+            arr.addObject().put("name", n);
+        }
+        ok(ctx, res);
+    }
+
+    private void info(Context ctx) {
+        ok(ctx, CollectionJson.writeInfo(toc.get(name(ctx)).info()));
+    }
+
+    private void create(Context ctx) {
+        ApiExchange.checkCommonParams(ctx);
+        toc.create(name(ctx), CollectionJson.parseCreate(io.body(ctx)));
+        ok(ctx, true);
+    }
+
+    private void update(Context ctx) {
+        ApiExchange.checkCommonParams(ctx);
+        toc.update(name(ctx), CollectionJson.parsePatch(io.body(ctx)));
+        ok(ctx, true);
+    }
+
+    private void delete(Context ctx) {
+        ApiExchange.checkCommonParams(ctx);
+        ok(ctx, toc.delete(name(ctx)));
+    }
+
+    private void exists(Context ctx) {
+        ObjectNode res = F.objectNode();
+        res.put("exists", toc.exists(name(ctx)));
+        ok(ctx, res);
+    }
+
+    private void updateAliases(Context ctx) {
+        ApiExchange.checkCommonParams(ctx);
+        toc.updateAliases(CollectionJson.parseAliases(io.body(ctx)));
+        ok(ctx, true);
+    }
+
+    private void listAliases(Context ctx) {
+        ok(ctx, aliases(toc.aliases()));
+    }
+
+    private void collectionAliases(Context ctx) {
+        ok(ctx, aliases(toc.aliasesOf(name(ctx))));
+    }
+
+    private static ObjectNode aliases(List<AliasDescription> list) {
+        ObjectNode res = F.objectNode();
+        ArrayNode arr = res.putArray("aliases");
+        for (AliasDescription a : list) {
+            arr.addObject().put("alias_name", a.alias()).put("collection_name", a.collection());
+        }
+        return res;
+    }
+
+    private void createIndex(Context ctx) {
+        ApiExchange.checkCommonParams(ctx);
+        Collection c = toc.get(name(ctx));
+        IndexJson.CreateIndex req = IndexJson.parseCreate(io.body(ctx));
+        ApiExchange.updated(
+                ctx,
+                c.update(new PointOperation.CreateFieldIndex(req.fieldName(), req.spec()), ApiExchange.waitParam(ctx)));
+    }
+
+    private void deleteIndex(Context ctx) {
+        ApiExchange.checkCommonParams(ctx);
+        Collection c = toc.get(name(ctx));
+        ApiExchange.updated(
+                ctx,
+                c.update(new PointOperation.DeleteFieldIndex(ctx.pathParam("field_name")), ApiExchange.waitParam(ctx)));
+    }
+}

@@ -1,0 +1,49 @@
+package io.sextant.server.api.rest;
+
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.error.UserException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns exceptions escaping a handler into Qdrant-style error responses: {@link UserException}
+ * by its {@link UserException.Kind} (400, 404, 409, 413, 403, 401), {@link
+ * IllegalArgumentException} as 400 (bad input detected by a domain constructor), Javalin's own
+ * HTTP exceptions with their status, {@link ServiceException} and anything else as 500 (logged
+ * with the stack trace, never shown to the client beyond its message). Stateless and thread-safe.
+ */
+public final class ErrorMapper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+    private ErrorMapper() {}
+
+    public static int status(UserException.Kind kind) {
+        return switch (kind) {
+            case BAD_REQUEST -> 400;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case TOO_LARGE -> 413;
+            case FORBIDDEN -> 403;
+            case UNAUTHORIZED -> 401;
+        };
+    }
+
+    public static void handle(Exception e, Context ctx) {
+        switch (e) {
+            case UserException u -> ApiExchange.error(ctx, status(u.kind()), u.getMessage());
+            case IllegalArgumentException iae -> ApiExchange.error(ctx, 400, "Wrong input: " + iae.getMessage());
+            case HttpResponseException h -> ApiExchange.error(ctx, h.getStatus(), h.getMessage());
+            case ServiceException s -> {
+                LOG.error("Service error on {} {}", ctx.method(), ctx.path(), s);
+                ApiExchange.error(ctx, 500, "Service internal error: " + s.getMessage());
+            }
+            default -> {
+                LOG.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
+                ApiExchange.error(ctx, 500, "Service internal error: " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.sextant.server.api.rest;
+
+import io.javalin.Javalin;
+import io.sextant.collection.TableOfContents;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+
+/**
+ * The Qdrant-compatible REST API on Javalin 7 / Jetty 12 with virtual threads. {@link #stop()} is
+ * graceful: Jetty stops accepting connections and waits (up to the drain timeout) for in-flight
+ * requests to finish before closing them. Thread-safe; start and stop once.
+ */
+public final class RestServer implements AutoCloseable {
+
+    /** How long {@link #stop()} waits for in-flight requests. */
+    public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Javalin app;
+    private final String host;
+    private final int port;
+    private final AtomicBoolean ready = new AtomicBoolean();
+
+    /**
+     * @param toc the collections served
+     * @param host address to bind
+     * @param port port to bind (0 picks a free one; see {@link #port()})
+     * @param maxBodyBytes larger request bodies are refused with 413
+     */
+    public RestServer(TableOfContents toc, String host, int port, long maxBodyBytes) {
+        this.host = host;
+        this.port = port;
+        ApiExchange io = new ApiExchange(maxBodyBytes);
+        this.app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = maxBodyBytes;
+            config.router.ignoreTrailingSlashes = true;
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
+                server.setHandler(new GracefulHandler());
+            });
+            config.routes.before(ctx -> ctx.attribute(ApiExchange.START_NANOS, System.nanoTime()));
+            config.routes.exception(Exception.class, ErrorMapper::handle);
+            new ServiceRoutes(ready::get).register(config.routes);
+            new CollectionRoutes(toc, io).register(config.routes);
+            new PointRoutes(toc, io).register(config.routes);
+            new SearchRoutes(toc, io).register(config.routes);
+        });
+    }
+
+    public RestServer start() {
+        app.start(host, port);
+        ready.set(true);
+        return this;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops accepting, drains in-flight requests, then stops Jetty. */
+    public void stop() {
+        ready.set(false);
+        app.stop();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

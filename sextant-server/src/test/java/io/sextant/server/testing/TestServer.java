@@ -1,0 +1,95 @@
+package io.sextant.server.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sextant.collection.ShardFactory;
+import io.sextant.server.SextantServer;
+import io.sextant.server.config.ConfigLoader;
+import io.sextant.server.config.ServerConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A real server on a random port over a temp storage directory, with a small JSON-over-HTTP
+ * client. Not thread-safe (one per test class).
+ */
+public final class TestServer implements AutoCloseable {
+
+    private static final ObjectMapper M = new ObjectMapper();
+
+    private final SextantServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String base;
+
+    /** A response: status and parsed body (null when the body is not JSON). */
+    public record Response(int status, JsonNode json, String text) {}
+
+    public TestServer(Path storage, ShardFactory shards, Map<String, String> env) {
+        ServerConfig config =
+                ConfigLoader.load(null, env, new ConfigLoader.CliOverrides("127.0.0.1", 0, null, storage));
+        server = SextantServer.start(config, shards);
+        base = "http://127.0.0.1:" + server.httpPort();
+    }
+
+    public static TestServer inMemory(Path storage) {
+        return new TestServer(storage, (dir, config) -> new InMemoryShard(config), Map.of());
+    }
+
+    public SextantServer server() {
+        return server;
+    }
+
+    public Response call(String method, String path, String body) {
+        HttpRequest.BodyPublisher pub =
+                body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, pub)
+                .header("Content-Type", "application/json")
+                .build();
+        try {
+            HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());
+            JsonNode json = null;
+            try {
+                json = M.readTree(resp.body());
+            } catch (IOException e) {
+                // not JSON
+            }
+            return new Response(resp.statusCode(), json, resp.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    public Response get(String path) {
+        return call("GET", path, null);
+    }
+
+    public Response put(String path, String body) {
+        return call("PUT", path, body);
+    }
+
+    public Response post(String path, String body) {
+        return call("POST", path, body);
+    }
+
+    public Response patch(String path, String body) {
+        return call("PATCH", path, body);
+    }
+
+    public Response delete(String path) {
+        return call("DELETE", path, null);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
