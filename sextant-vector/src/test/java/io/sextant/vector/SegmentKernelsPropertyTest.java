@@ -1,0 +1,33 @@
+package io.sextant.vector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.foreign.MemorySegment;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+/**
+ * The segment kernels of {@link PanamaKernels} add in the same order as the array kernels, so for
+ * any length and any (unaligned) byte offset the results must be bit-identical. jqwik prints the
+ * seed and the shrunk counterexample on failure.
+ */
+class SegmentKernelsPropertyTest {
+    final PanamaKernels panama = new PanamaKernels();
+
+    @Property(tries = 300)
+    void segmentEqualsArrayBitForBit(
+            @ForAll @IntRange(min = 0, max = 600) int n,
+            @ForAll @LongRange(min = 0, max = 67) long offset,
+            @ForAll @IntRange(min = 0, max = 1 << 20) int dataSeed) {
+        java.util.Random rnd = new java.util.Random(dataSeed);
+        float[] q = PanamaKernelsTest.randomVector(rnd, n);
+        float[] v = PanamaKernelsTest.randomVector(rnd, n);
+        MemorySegment seg = MemorySegment.ofArray(new byte[(int) offset + 4 * n]);
+        MemorySegment.copy(v, 0, seg, ScalarKernels.LE_FLOAT, offset, n);
+        assertThat(panama.dot(q, seg, offset)).isEqualTo(panama.dot(q, v));
+        assertThat(panama.squareDistance(q, seg, offset)).isEqualTo(panama.squareDistance(q, v));
+        assertThat(panama.manhattan(q, seg, offset)).isEqualTo(panama.manhattan(q, v));
+    }
+}
