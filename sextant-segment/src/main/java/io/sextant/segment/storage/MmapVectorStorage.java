@@ -1,0 +1,266 @@
+package io.sextant.segment.storage;
+
+import io.sextant.segment.error.ServiceException;
+import io.sextant.vector.Distance;
+import io.sextant.vector.Similarity;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Dense float32 vectors of one named vector of one segment, in a memory-mapped file addressed by
+ * segment offset. Two modes: <b>appendable</b> maps the file in fixed-size chunks and grows it a
+ * chunk at a time (existing chunks never move, so readers holding an older chunk array stay
+ * valid); <b>read-only</b> maps the written file once, and when not {@code onDisk} copies it into
+ * resident off-heap memory so that searches never page-fault.
+ *
+ * <p>Thread-safety: one writer ({@link #put}) and any number of concurrent readers. A reader may
+ * only read offsets published to it by the segment (the segment publishes its count after
+ * {@code put}). Mappings use automatic arenas: they are unmapped once unreachable, so a reader
+ * still holding a retired segment never touches freed memory.
+ *
+ * <p>File layout, version 1 (header big-endian, vectors little-endian):
+ *
+ * <pre>
+ * offset 0   u8[4]   magic "SXVC"
+ * offset 4   u32     format version = 1
+ * offset 8   u32     dimension d
+ * offset 12  u8[52]  reserved, zero
+ * offset 64  f32[d]  vector of offset 0, then offset 1, ... (vector o at 64 + o*d*4)
+ * </pre>
+ *
+ * The file holds no count: the segment's points file says how many offsets are valid; bytes past
+ * them (preallocated chunk space) are ignored.
+ */
+public final class MmapVectorStorage {
+    public static final String MAGIC = "SXVC";
+    public static final int VERSION = 1;
+    public static final int HEADER = 64;
+    private static final ValueLayout.OfFloat LE_FLOAT =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final long CHUNK_TARGET_BYTES = 4L << 20;
+
+    private final Path file;
+    private final int dim;
+    private final long vectorBytes;
+    private final boolean appendable;
+    private final int chunkVectors;
+    private final FileChannel channel; // appendable only
+    private volatile MemorySegment[] chunks;
+
+    private MmapVectorStorage(Path file, int dim, boolean appendable, FileChannel channel, MemorySegment[] chunks) {
+        this.file = file;
+        this.dim = dim;
+        this.vectorBytes = (long) dim * Float.BYTES;
+        this.appendable = appendable;
+        this.channel = channel;
+        this.chunkVectors = appendable ? (int) Math.max(1, CHUNK_TARGET_BYTES / vectorBytes) : Integer.MAX_VALUE;
+        this.chunks = chunks;
+    }
+
+    /** Creates (or truncates to empty) an appendable vector file. */
+    public static MmapVectorStorage createAppendable(Path file, int dim) {
+        try {
+            FileChannel ch = FileChannel.open(
+                    file,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+            ch.write(header(dim), 0);
+            ch.force(true);
+            return new MmapVectorStorage(file, dim, true, ch, new MemorySegment[0]);
+        } catch (IOException e) {
+            throw new ServiceException("Failed to create vector file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens an existing appendable vector file and maps its chunks. */
+    public static MmapVectorStorage openAppendable(Path file, int dim) {
+        try {
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            checkHeader(ch, file, dim);
+            MmapVectorStorage s = new MmapVectorStorage(file, dim, true, ch, new MemorySegment[0]);
+            long chunkBytes = s.chunkVectors * s.vectorBytes;
+            int n = (int) ((ch.size() - HEADER) / chunkBytes);
+            MemorySegment[] cs = new MemorySegment[n];
+            for (int i = 0; i < n; i++) {
+                cs[i] = ch.map(FileChannel.MapMode.READ_WRITE, HEADER + i * chunkBytes, chunkBytes, Arena.ofAuto());
+            }
+            s.chunks = cs;
+            return s;
+        } catch (IOException e) {
+            throw new ServiceException("Failed to open vector file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens a finished vector file read-only with {@code count} vectors; resident in off-heap memory
+     * unless {@code onDisk}.
+     */
+    public static MmapVectorStorage openReadOnly(Path file, int dim, int count, boolean onDisk) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            checkHeader(ch, file, dim);
+            long bytes = count * (long) dim * Float.BYTES;
+            if (ch.size() < HEADER + bytes) {
+                throw new ServiceException("Corrupt vector file " + file + ": " + ch.size() + " bytes cannot hold "
+                        + count + " vectors of dimension " + dim);
+            }
+            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, HEADER, bytes, Arena.ofAuto());
+            if (!onDisk && bytes > 0) {
+                MemorySegment resident = Arena.ofAuto().allocate(bytes, 64);
+                resident.copyFrom(seg);
+                seg = resident;
+            }
+            return new MmapVectorStorage(file, dim, false, null, new MemorySegment[] {seg});
+        } catch (IOException e) {
+            throw new ServiceException("Failed to open vector file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes a complete vector file (header + vectors in offset order) and fsyncs it. */
+    public static void writeFile(Path file, int dim, Iterable<float[]> vectors) {
+        try (FileChannel ch = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(header(dim));
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (float[] v : vectors) {
+                if (buf.remaining() < dim * Float.BYTES) {
+                    flushBuf(ch, buf);
+                    if (buf.capacity() < dim * Float.BYTES) {
+                        buf = ByteBuffer.allocate(dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                    }
+                }
+                for (int i = 0; i < dim; i++) {
+                    buf.putFloat(v == null ? 0f : v[i]);
+                }
+            }
+            flushBuf(ch, buf);
+            ch.force(true);
+        } catch (IOException e) {
+            throw new ServiceException("Failed to write vector file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void flushBuf(FileChannel ch, ByteBuffer buf) throws IOException {
+        buf.flip();
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
+        buf.clear();
+    }
+
+    private static ByteBuffer header(int dim) {
+        ByteBuffer h = ByteBuffer.allocate(HEADER);
+        FileHeader.write(h, MAGIC, VERSION);
+        h.putInt(dim);
+        h.clear();
+        return h;
+    }
+
+    private static void checkHeader(FileChannel ch, Path file, int dim) throws IOException {
+        ByteBuffer h = ByteBuffer.allocate(HEADER);
+        ch.read(h, 0);
+        h.flip();
+        FileHeader.check(h, MAGIC, VERSION, file);
+        int d = h.getInt();
+        if (d != dim) {
+            throw new ServiceException(
+                    "Vector file " + file + " has dimension " + d + " but the collection expects " + dim);
+        }
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    /** Stores {@code v} at {@code offset}, growing the file by whole chunks when needed. Writer only. */
+    public void put(int offset, float[] v) {
+        if (!appendable) {
+            throw new IllegalStateException("Vector storage " + file + " is read-only");
+        }
+        if (v.length != dim) {
+            throw new IllegalArgumentException("Vector dimension " + v.length + " does not match " + dim);
+        }
+        int c = offset / chunkVectors;
+        MemorySegment[] cs = chunks;
+        if (c >= cs.length) {
+            cs = grow(c + 1);
+        }
+        MemorySegment seg = cs[c];
+        long base = (offset % chunkVectors) * vectorBytes;
+        MemorySegment.copy(v, 0, seg, LE_FLOAT, base, dim);
+    }
+
+    private MemorySegment[] grow(int n) {
+        MemorySegment[] old = chunks;
+        MemorySegment[] cs = java.util.Arrays.copyOf(old, n);
+        long chunkBytes = chunkVectors * vectorBytes;
+        try {
+            for (int i = old.length; i < n; i++) {
+                cs[i] = channel.map(
+                        FileChannel.MapMode.READ_WRITE, HEADER + i * chunkBytes, chunkBytes, Arena.ofAuto());
+            }
+        } catch (IOException e) {
+            throw new ServiceException("Failed to grow vector file " + file + ": " + e.getMessage(), e);
+        }
+        chunks = cs;
+        return cs;
+    }
+
+    /** A copy of the vector at {@code offset}. */
+    public float[] get(int offset) {
+        MemorySegment[] cs = chunks;
+        int c = offset / chunkVectors;
+        float[] out = new float[dim];
+        MemorySegment.copy(cs[c], LE_FLOAT, (offset % chunkVectors) * vectorBytes, out, 0, dim);
+        return out;
+    }
+
+    /** Similarity of {@code q} to the vector at {@code offset}. */
+    public float score(Distance distance, float[] q, int offset) {
+        MemorySegment[] cs = chunks;
+        int c = offset / chunkVectors;
+        return Similarity.score(distance, q, cs[c], (offset % chunkVectors) * vectorBytes);
+    }
+
+    /** Forces written vectors to disk (appendable mode; no-op otherwise). */
+    public void force() {
+        if (!appendable) {
+            return;
+        }
+        for (MemorySegment s : chunks) {
+            s.force();
+        }
+    }
+
+    /** Closes the file handle; mappings are released when unreachable. */
+    public void close() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new ServiceException("Failed to close vector file " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** File name for a vector name: {@code vectors-<hex of UTF-8 name>.bin} ("" gives {@code vectors-.bin}). */
+    public static String fileName(String vectorName) {
+        return "vectors-"
+                + java.util.HexFormat.of().formatHex(vectorName.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                + ".bin";
+    }
+
+    /** Whether the file exists. */
+    public static boolean exists(Path dir, String vectorName) {
+        return Files.exists(dir.resolve(fileName(vectorName)));
+    }
+}

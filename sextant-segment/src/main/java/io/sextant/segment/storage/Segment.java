@@ -1,0 +1,526 @@
+package io.sextant.segment.storage;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.segment.PointId;
+import io.sextant.segment.config.VectorSpec;
+import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.filter.Filter;
+import io.sextant.segment.filter.PointView;
+import io.sextant.segment.index.FieldIndexSet;
+import io.sextant.segment.index.OffsetFilter;
+import io.sextant.segment.index.PayloadIndexSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.PrimitiveIterator;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * A segment: id tracker (point id ↔ int offset, per-offset version), vector storage per named
+ * vector, payload storage, deleted flags and payload indexes, stored in one directory.
+ *
+ * <p>Two kinds. An <b>appendable</b> segment receives new points: every upsert or vector change
+ * appends a new offset (the previous offset is marked deleted), so vector files are append-only
+ * and a crash can never leave a half-overwritten vector under a flushed offset; payload and
+ * vector-presence changes happen in place and reach disk with the next {@link #flush}. An
+ * <b>immutable</b> segment is written once by {@link SegmentWriter} with offsets in id order and is
+ * only ever changed by deletions. A shard writes only to its one appendable "write target"; any
+ * other segment (including a former write target) only receives {@link #delete}.
+ *
+ * <p>Directory layout: {@code points.bin} ({@link PointsFile}), {@code deleted.bin} ({@link
+ * DeletedFile}, absent = nothing deleted), and one {@code vectors-<hex name>.bin} per named vector
+ * ({@link MmapVectorStorage}).
+ *
+ * <p>Thread-safety: one writer at a time (the shard's update worker, or the optimizer under the
+ * shard's update lock), any number of concurrent readers, who never block. Per-offset columns are
+ * atomic arrays replaced copy-on-grow; the offset count is published (volatile) after a new
+ * offset is fully written. Payload objects are never mutated after publication.
+ */
+public final class Segment {
+    private static final long DELETED = 1L << 63;
+    /** Maximum number of named vectors a segment supports (one presence bit each). */
+    public static final int MAX_VECTORS = 63;
+
+    private final Path dir;
+    private final Map<String, VectorSpec> specs;
+    private final List<String> names;
+    private final boolean immutable;
+    private final Map<String, MmapVectorStorage> vectors = new HashMap<>();
+    private final FieldIndexSet indexes = new FieldIndexSet();
+    /** Appendable only: live id → offset, sorted for scrolling. */
+    private final ConcurrentSkipListMap<PointId, Integer> liveIds;
+
+    private volatile PointId[] ids;
+    private volatile AtomicLongArray versions;
+    private volatile AtomicLongArray flags;
+    private volatile AtomicReferenceArray<ObjectNode> payloads;
+    private volatile int count;
+    private volatile int deletedCount;
+    private boolean pointsDirty;
+    private boolean deletedDirty;
+
+    private Segment(Path dir, Map<String, VectorSpec> specs, boolean immutable, int capacity) {
+        if (specs.size() > MAX_VECTORS) {
+            throw new IllegalArgumentException(
+                    "A collection supports at most " + MAX_VECTORS + " named vectors, got " + specs.size());
+        }
+        this.dir = dir;
+        this.specs = Map.copyOf(specs);
+        this.names = specs.keySet().stream().sorted().toList();
+        this.immutable = immutable;
+        this.liveIds = immutable ? null : new ConcurrentSkipListMap<>();
+        this.ids = new PointId[capacity];
+        this.versions = new AtomicLongArray(capacity);
+        this.flags = new AtomicLongArray(capacity);
+        this.payloads = new AtomicReferenceArray<>(capacity);
+    }
+
+    /** Creates an empty appendable segment in {@code dir} (created if missing), durable on return. */
+    public static Segment createAppendable(Path dir, Map<String, VectorSpec> specs) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new ServiceException("Failed to create segment directory " + dir + ": " + e.getMessage(), e);
+        }
+        Segment s = new Segment(dir, specs, false, 64);
+        for (String n : s.names) {
+            s.vectors.put(
+                    n,
+                    MmapVectorStorage.createAppendable(
+                            dir.resolve(MmapVectorStorage.fileName(n)),
+                            specs.get(n).size()));
+        }
+        s.pointsDirty = true;
+        s.flush(0);
+        AtomicFiles.fsyncDir(dir);
+        AtomicFiles.fsyncDir(dir.getParent());
+        return s;
+    }
+
+    /**
+     * Opens a segment written earlier and builds its payload indexes for {@code schema}.
+     *
+     * @throws ServiceException when a file is missing, corrupt, or written for other vectors
+     */
+    public static Segment open(Path dir, Map<String, VectorSpec> specs, Map<String, PayloadIndexSpec> schema) {
+        Path pf = dir.resolve(PointsFile.NAME);
+        if (!Files.exists(pf)) {
+            throw new ServiceException("Segment " + dir + " has no " + PointsFile.NAME);
+        }
+        PointsFile.Content c = PointsFile.read(pf);
+        Segment s = new Segment(dir, specs, c.immutable(), Math.max(64, c.count()));
+        if (!c.names().equals(s.names)) {
+            throw new ServiceException(
+                    "Segment " + dir + " stores vectors " + c.names() + " but the collection has " + s.names);
+        }
+        RoaringBitmap deleted = DeletedFile.read(dir.resolve(DeletedFile.NAME));
+        int n = c.count();
+        for (int i = 0; i < n; i++) {
+            s.ids[i] = c.ids()[i];
+            s.versions.set(i, c.versions()[i]);
+            s.flags.set(i, c.presence()[i] | (deleted.contains(i) ? DELETED : 0));
+            s.payloads.set(i, c.payloads()[i]);
+        }
+        for (String name : s.names) {
+            Path vf = dir.resolve(MmapVectorStorage.fileName(name));
+            VectorSpec spec = specs.get(name);
+            s.vectors.put(
+                    name,
+                    c.immutable()
+                            ? MmapVectorStorage.openReadOnly(vf, spec.size(), n, spec.onDisk())
+                            : MmapVectorStorage.openAppendable(vf, spec.size()));
+        }
+        int del = 0;
+        for (int i = 0; i < n; i++) {
+            if ((s.flags.get(i) & DELETED) != 0) {
+                del++;
+            } else if (s.liveIds != null) {
+                Integer prev = s.liveIds.put(s.ids[i], i);
+                if (prev != null) { // duplicate after a crash between flushes: newest version wins
+                    int loser = s.versions.get(prev) > s.versions.get(i) ? i : prev;
+                    if (loser == i) {
+                        s.liveIds.put(s.ids[i], prev);
+                    }
+                    s.flags.set(loser, s.flags.get(loser) | DELETED);
+                    del++;
+                }
+            }
+        }
+        s.count = n;
+        s.deletedCount = del;
+        for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
+            s.createIndex(e.getKey(), e.getValue());
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String name() {
+        return dir.getFileName().toString();
+    }
+
+    public boolean immutable() {
+        return immutable;
+    }
+
+    public Map<String, VectorSpec> specs() {
+        return specs;
+    }
+
+    /** Number of offsets in use (live and deleted). */
+    public int offsetLimit() {
+        return count;
+    }
+
+    public long liveCount() {
+        return count - deletedCount;
+    }
+
+    public long deletedCount() {
+        return deletedCount;
+    }
+
+    /** Approximate bytes of vector data (live and deleted). */
+    public long vectorBytes() {
+        long perPoint = 0;
+        for (VectorSpec s : specs.values()) {
+            perPoint += (long) s.size() * Float.BYTES;
+        }
+        return perPoint * count;
+    }
+
+    /** The live offset of {@code id}, or -1. */
+    public int offsetOf(PointId id) {
+        if (liveIds != null) {
+            Integer o = liveIds.get(id);
+            return o == null ? -1 : o;
+        }
+        int o = Arrays.binarySearch(ids, 0, count, id);
+        return o >= 0 && isLive(o) ? o : -1;
+    }
+
+    public boolean isLive(int offset) {
+        return offset < count && (flags.get(offset) & DELETED) == 0;
+    }
+
+    public PointId idAt(int offset) {
+        return ids[offset];
+    }
+
+    public long versionAt(int offset) {
+        return versions.get(offset);
+    }
+
+    public ObjectNode payloadAt(int offset) {
+        return payloads.get(offset);
+    }
+
+    public boolean hasVector(int offset, String name) {
+        int bit = names.indexOf(name);
+        return bit >= 0 && (flags.get(offset) & (1L << bit)) != 0;
+    }
+
+    /** The named vector at {@code offset}, or null when the point has none. */
+    public float[] vector(int offset, String name) {
+        return hasVector(offset, name) ? vectors.get(name).get(offset) : null;
+    }
+
+    /** All vectors of the point at {@code offset}, by name. */
+    public Map<String, float[]> vectors(int offset) {
+        Map<String, float[]> out = new TreeMap<>();
+        for (String n : names) {
+            float[] v = vector(offset, n);
+            if (v != null) {
+                out.put(n, v);
+            }
+        }
+        return out;
+    }
+
+    /** Similarity of {@code q} to the named vector at {@code offset}; caller checks presence. */
+    public float score(String name, float[] q, int offset) {
+        return vectors.get(name).score(specs.get(name).distance(), q, offset);
+    }
+
+    /** A filter view of the point at {@code offset}. */
+    public PointView view(int offset) {
+        PointId id = ids[offset];
+        ObjectNode payload = payloads.get(offset);
+        long f = flags.get(offset);
+        return new PointView() {
+            @Override
+            public PointId id() {
+                return id;
+            }
+
+            @Override
+            public ObjectNode payload() {
+                return payload;
+            }
+
+            @Override
+            public boolean hasVector(String name) {
+                int bit = names.indexOf(name);
+                return bit >= 0 && (f & (1L << bit)) != 0;
+            }
+        };
+    }
+
+    /** Compiles {@code filter} against this segment's indexes and current offsets. */
+    public OffsetFilter compile(Filter filter) {
+        return indexes.compile(filter, this::view, this::isLive, count);
+    }
+
+    public FieldIndexSet indexes() {
+        return indexes;
+    }
+
+    /** Live offsets in ascending id order, starting at the first id >= {@code from} (null = start). */
+    public PrimitiveIterator.OfInt liveOffsetsById(PointId from) {
+        if (liveIds != null) {
+            Iterator<Integer> it = (from == null ? liveIds : liveIds.tailMap(from, true))
+                    .values()
+                    .iterator();
+            return new PrimitiveIterator.OfInt() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public int nextInt() {
+                    return it.next();
+                }
+            };
+        }
+        int n = count;
+        int start = 0;
+        if (from != null) {
+            int p = Arrays.binarySearch(ids, 0, n, from);
+            start = p >= 0 ? p : -p - 1;
+        }
+        int first = start;
+        return new PrimitiveIterator.OfInt() {
+            int next = advance(first);
+
+            private int advance(int o) {
+                while (o < n && !isLive(o)) {
+                    o++;
+                }
+                return o;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next < n;
+            }
+
+            @Override
+            public int nextInt() {
+                if (next >= n) {
+                    throw new NoSuchElementException();
+                }
+                int o = next;
+                next = advance(o + 1);
+                return o;
+            }
+        };
+    }
+
+    /** A copy of the deleted offsets. */
+    public RoaringBitmap deletedOffsets() {
+        RoaringBitmap bm = new RoaringBitmap();
+        int n = count;
+        for (int i = 0; i < n; i++) {
+            if ((flags.get(i) & DELETED) != 0) {
+                bm.add(i);
+            }
+        }
+        return bm;
+    }
+
+    // ---------------------------------------------------------------- writes (single writer)
+
+    /**
+     * Appends a point at a new offset (appendable segments only). The caller marks any previous
+     * offset of the same id deleted afterwards.
+     *
+     * @return the new offset
+     */
+    public int append(PointId id, long version, Map<String, float[]> vecs, ObjectNode payload) {
+        if (immutable) {
+            throw new IllegalStateException("Segment " + dir + " is immutable");
+        }
+        int off = count;
+        ensureCapacity(off + 1);
+        long presence = 0;
+        for (Map.Entry<String, float[]> e : vecs.entrySet()) {
+            int bit = names.indexOf(e.getKey());
+            if (bit < 0) {
+                throw new IllegalArgumentException("Unknown vector name '" + e.getKey() + "', segment has " + names);
+            }
+            vectors.get(e.getKey()).put(off, e.getValue());
+            presence |= 1L << bit;
+        }
+        ids[off] = id;
+        versions.set(off, version);
+        flags.set(off, presence);
+        payloads.set(off, payload);
+        indexes.update(off, payload);
+        count = off + 1;
+        liveIds.put(id, off);
+        pointsDirty = true;
+        return off;
+    }
+
+    private void ensureCapacity(int n) {
+        int cap = ids.length;
+        if (n <= cap) {
+            return;
+        }
+        int newCap = Math.max(n, cap + (cap >> 1) + 16);
+        AtomicLongArray v = new AtomicLongArray(newCap);
+        AtomicLongArray f = new AtomicLongArray(newCap);
+        AtomicReferenceArray<ObjectNode> p = new AtomicReferenceArray<>(newCap);
+        for (int i = 0; i < count; i++) {
+            v.set(i, versions.get(i));
+            f.set(i, flags.get(i));
+            p.set(i, payloads.get(i));
+        }
+        ids = Arrays.copyOf(ids, newCap);
+        versions = v;
+        flags = f;
+        payloads = p;
+    }
+
+    /** Marks {@code offset} deleted (no-op when already deleted). */
+    public void delete(int offset) {
+        long f = flags.get(offset);
+        if ((f & DELETED) != 0) {
+            return;
+        }
+        flags.set(offset, f | DELETED);
+        deletedCount = deletedCount + 1;
+        if (liveIds != null) {
+            liveIds.remove(ids[offset], offset);
+        }
+        indexes.update(offset, null);
+        deletedDirty = true;
+    }
+
+    /** Replaces the payload of a live offset in place (appendable segments only). */
+    public void setPayload(int offset, ObjectNode payload, long version) {
+        requireAppendable();
+        payloads.set(offset, payload);
+        versions.set(offset, version);
+        indexes.update(offset, payload);
+        pointsDirty = true;
+    }
+
+    /** Removes named vectors from a live offset in place (appendable segments only). */
+    public void removeVectors(int offset, List<String> vectorNames, long version) {
+        requireAppendable();
+        long f = flags.get(offset);
+        for (String n : vectorNames) {
+            int bit = names.indexOf(n);
+            if (bit >= 0) {
+                f &= ~(1L << bit);
+            }
+        }
+        flags.set(offset, f);
+        versions.set(offset, version);
+        pointsDirty = true;
+    }
+
+    private void requireAppendable() {
+        if (immutable) {
+            throw new IllegalStateException("Segment " + dir + " is immutable");
+        }
+    }
+
+    public void createIndex(String key, PayloadIndexSpec spec) {
+        indexes.create(key, spec, count, off -> isLive(off) ? payloads.get(off) : null);
+    }
+
+    public void dropIndex(String key) {
+        indexes.drop(key);
+    }
+
+    /** Whether a flush would write anything. */
+    public boolean dirty() {
+        return pointsDirty || deletedDirty;
+    }
+
+    /**
+     * Makes the current state durable: vector chunks forced, then {@code points.bin} (when changed)
+     * and {@code deleted.bin} (when changed) atomically replaced. Writer only.
+     */
+    public void flush(long persistedSeq) {
+        if (pointsDirty) {
+            for (MmapVectorStorage v : vectors.values()) {
+                v.force();
+            }
+            int n = count;
+            AtomicLongArray f = flags;
+            PointsFile.write(dir.resolve(PointsFile.NAME), persistedSeq, immutable, names, new PointsFile.Rows() {
+                @Override
+                public int count() {
+                    return n;
+                }
+
+                @Override
+                public PointId id(int offset) {
+                    return ids[offset];
+                }
+
+                @Override
+                public long version(int offset) {
+                    return versions.get(offset);
+                }
+
+                @Override
+                public long presence(int offset) {
+                    return f.get(offset) & ~DELETED;
+                }
+
+                @Override
+                public ObjectNode payload(int offset) {
+                    return payloads.get(offset);
+                }
+            });
+            pointsDirty = false;
+        }
+        if (deletedDirty) {
+            DeletedFile.write(dir.resolve(DeletedFile.NAME), persistedSeq, deletedOffsets());
+            deletedDirty = false;
+        }
+    }
+
+    /** Releases file handles; mappings go when unreachable. */
+    public void close() {
+        for (MmapVectorStorage v : vectors.values()) {
+            v.close();
+        }
+    }
+
+    /** Names of the vectors, sorted. */
+    public List<String> vectorNames() {
+        return new ArrayList<>(names);
+    }
+}

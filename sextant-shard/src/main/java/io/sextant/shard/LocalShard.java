@@ -1,0 +1,665 @@
+package io.sextant.shard;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.segment.PointId;
+import io.sextant.segment.config.ShardConfig;
+import io.sextant.segment.config.VectorSpec;
+import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.error.UserException;
+import io.sextant.segment.filter.Filter;
+import io.sextant.segment.index.PayloadIndexSpec;
+import io.sextant.segment.index.PayloadTypeCheck;
+import io.sextant.segment.ops.PointOperation;
+import io.sextant.segment.ops.PointsSelector;
+import io.sextant.segment.payload.JsonPaths;
+import io.sextant.segment.query.CoreSearch;
+import io.sextant.segment.query.PayloadSelector;
+import io.sextant.segment.query.PointRecord;
+import io.sextant.segment.query.ScoredPoint;
+import io.sextant.segment.query.VectorSelector;
+import io.sextant.segment.storage.AtomicFiles;
+import io.sextant.segment.storage.Segment;
+import io.sextant.shard.wal.OperationCodec;
+import io.sextant.shard.wal.Wal;
+import io.sextant.vector.Distance;
+import io.sextant.vector.Similarity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A shard stored on this node: a {@link Wal}, a set of {@link Segment}s and background
+ * optimizers ({@link ShardOptimizer}).
+ *
+ * <p><b>Directory layout.</b>
+ *
+ * <pre>
+ * &lt;dir&gt;/manifest.bin            {@link ShardManifest}: checkpoint seq, segment list, write target, index schema
+ * &lt;dir&gt;/wal/&lt;seq&gt;.wal           {@link Wal} files
+ * &lt;dir&gt;/segments/seg-&lt;n&gt;/       one directory per {@link Segment}
+ * </pre>
+ *
+ * <p><b>Updates.</b> {@link #update} validates first (unknown vector names, dimensions, NaN and
+ * infinities, payload types against the index schema); a {@link UserException} leaves nothing
+ * written. Under the update lock the operation's filter selector is resolved to ids (so the WAL
+ * record replays deterministically), the record is appended to the WAL and applied to the
+ * segments, in WAL order; the lock is then released and the caller waits for the WAL fsync,
+ * which concurrent callers share (group commit). Both {@code wait=true} and {@code wait=false}
+ * therefore return after the fsync with the change already applied. Readers may briefly see a
+ * change before it is durable; if the fsync fails the shard refuses further updates.
+ *
+ * <p><b>Versions and replay.</b> Every point carries the seq of its last change. Applying an
+ * operation with seq ≤ a point's version skips that point, so replaying records already reflected
+ * in segment files is harmless. A checkpoint flushes every segment and writes the manifest with
+ * the last applied seq while holding the update lock, so all files reflect exactly the same
+ * prefix of the WAL; recovery replays the WAL from checkpoint + 1. Deleted points need no
+ * tombstones: the replayed suffix contains every delete newer than the checkpoint, and per-point
+ * versions only ever skip changes the files already contain. Duplicates of one id (an update moves
+ * a point from an immutable segment to the write target by copy + delete) are resolved by version
+ * at open and on every read.
+ *
+ * <p>Thread-safe. Readers never block: they use a copy-on-write {@link SegmentSet} snapshot.
+ */
+public final class LocalShard implements Shard {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalShard.class);
+    static final String SEGMENTS = "segments";
+    static final String WAL = "wal";
+
+    private final Path dir;
+    final ReentrantLock updateLock = new ReentrantLock();
+    private final Wal wal;
+    private volatile ShardConfig config;
+    private volatile SegmentSet segments;
+    private volatile Map<String, PayloadIndexSpec> schema;
+    private volatile long lastApplied;
+    private volatile boolean closed;
+    private volatile String failure;
+    private long segmentCounter;
+    private final ShardOptimizer optimizer;
+
+    private LocalShard(
+            Path dir,
+            ShardConfig config,
+            Wal wal,
+            SegmentSet segments,
+            Map<String, PayloadIndexSpec> schema,
+            long counter) {
+        this.dir = dir;
+        this.config = config;
+        this.wal = wal;
+        this.segments = segments;
+        this.schema = schema;
+        this.segmentCounter = counter;
+        this.optimizer = new ShardOptimizer(this);
+    }
+
+    /** Opens the shard in {@code dir}, creating it when missing, and replays its WAL. */
+    public static LocalShard open(Path dir, ShardConfig config) {
+        return open(dir, config, true);
+    }
+
+    /** As {@link #open(Path, ShardConfig)}; {@code optimize=false} starts no background thread (tests). */
+    static LocalShard open(Path dir, ShardConfig config, boolean optimize) {
+        try {
+            Files.createDirectories(dir.resolve(SEGMENTS));
+        } catch (IOException e) {
+            throw new ServiceException("Failed to create shard directory " + dir + ": " + e.getMessage(), e);
+        }
+        ShardManifest manifest;
+        if (!Files.exists(dir.resolve(ShardManifest.NAME))) {
+            String name = segmentName(1);
+            AtomicFiles.deleteTree(dir.resolve(SEGMENTS).resolve(name));
+            Segment.createAppendable(dir.resolve(SEGMENTS).resolve(name), config.vectors())
+                    .close();
+            manifest = new ShardManifest(0, List.of(name), name, Map.of());
+            manifest.write(dir);
+            AtomicFiles.fsyncDir(dir);
+        } else {
+            manifest = ShardManifest.read(dir);
+        }
+        long counter = removeUnlisted(dir.resolve(SEGMENTS), manifest.segments());
+        List<Segment> segs = new ArrayList<>();
+        Segment target = null;
+        for (String name : manifest.segments()) {
+            Segment s = Segment.open(dir.resolve(SEGMENTS).resolve(name), config.vectors(), manifest.schema());
+            segs.add(s);
+            if (name.equals(manifest.target())) {
+                target = s;
+            }
+        }
+        if (target == null || target.immutable()) {
+            throw new ServiceException("Shard manifest in " + dir + " names no appendable write target");
+        }
+        resolveDuplicates(segs);
+        long walCapacity = Math.max(1, config.wal().capacityMb()) * 1024L * 1024L;
+        Wal wal = Wal.open(dir.resolve(WAL), walCapacity, manifest.checkpoint() + 1);
+        LocalShard shard = new LocalShard(
+                dir, config, wal, new SegmentSet(segs, target), new LinkedHashMap<>(manifest.schema()), counter);
+        shard.lastApplied = manifest.checkpoint();
+        long[] replayed = {0};
+        wal.replay(manifest.checkpoint() + 1, (seq, bytes) -> {
+            shard.apply(seq, OperationCodec.decode(bytes));
+            shard.lastApplied = seq;
+            replayed[0]++;
+        });
+        shard.lastApplied = Math.max(shard.lastApplied, wal.lastSeq());
+        if (replayed[0] > 0 || wal.truncatedBytesAtOpen() > 0) {
+            LOG.info(
+                    "Shard {}: replayed {} WAL records after checkpoint {}, dropped {} bytes of torn WAL tail",
+                    dir,
+                    replayed[0],
+                    manifest.checkpoint(),
+                    wal.truncatedBytesAtOpen());
+        }
+        if (optimize) {
+            shard.optimizer.start();
+        }
+        return shard;
+    }
+
+    private static long removeUnlisted(Path segDir, List<String> listed) {
+        long max = 0;
+        try (Stream<Path> s = Files.list(segDir)) {
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if (n.startsWith("seg-")) {
+                    try {
+                        max = Math.max(max, Long.parseLong(n.substring(4)));
+                    } catch (NumberFormatException ignored) {
+                        // not ours
+                    }
+                }
+                if (!listed.contains(n)) {
+                    LOG.info("Removing leftover segment directory {}", p);
+                    AtomicFiles.deleteTree(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new ServiceException("Failed to list " + segDir + ": " + e.getMessage(), e);
+        }
+        return max;
+    }
+
+    private static void resolveDuplicates(List<Segment> segs) {
+        if (segs.size() < 2) {
+            return;
+        }
+        Map<PointId, SegmentSet.Location> seen = new HashMap<>();
+        for (Segment s : segs) {
+            for (var it = s.liveOffsetsById(null); it.hasNext(); ) {
+                int off = it.nextInt();
+                SegmentSet.Location loc = new SegmentSet.Location(s, off, s.versionAt(off));
+                SegmentSet.Location prev = seen.putIfAbsent(s.idAt(off), loc);
+                if (prev != null) {
+                    SegmentSet.Location loser = prev.version() >= loc.version() ? loc : prev;
+                    loser.segment().delete(loser.offset());
+                    if (loser == prev) {
+                        seen.put(s.idAt(off), loc);
+                    }
+                }
+            }
+        }
+    }
+
+    static String segmentName(long n) {
+        return String.format("seg-%012d", n);
+    }
+
+    // ------------------------------------------------------------------ updates
+
+    @Override
+    public UpdateResult update(PointOperation operation, boolean wait) {
+        checkUsable();
+        validate(operation);
+        long seq;
+        updateLock.lock();
+        try {
+            checkUsable();
+            PointOperation resolved = resolveSelectors(operation);
+            byte[] record = OperationCodec.encode(resolved);
+            seq = wal.append(record);
+            try {
+                apply(seq, resolved);
+            } catch (RuntimeException e) {
+                failure = "Failed to apply operation " + seq + ": " + e;
+                throw new ServiceException(failure, e);
+            }
+            lastApplied = seq;
+        } finally {
+            updateLock.unlock();
+        }
+        try {
+            wal.sync(seq);
+        } catch (ServiceException e) {
+            failure = e.getMessage();
+            throw e;
+        }
+        optimizer.nudge();
+        return new UpdateResult(seq, true);
+    }
+
+    private void checkUsable() {
+        if (closed) {
+            throw new ServiceException("Shard " + dir + " is closed");
+        }
+        if (failure != null) {
+            throw new ServiceException("Shard " + dir + " refuses updates after an earlier failure: " + failure);
+        }
+    }
+
+    private void validate(PointOperation op) {
+        Map<String, VectorSpec> vectors = config.vectors();
+        Map<String, PayloadIndexSpec> sc = schema;
+        switch (op) {
+            case PointOperation.Upsert u -> {
+                for (PointOperation.PointStruct p : u.points()) {
+                    validateVectors(vectors, p.vectors(), p.id());
+                    if (p.payload() != null) {
+                        PayloadTypeCheck.check(sc, p.payload());
+                    }
+                }
+            }
+            case PointOperation.UpdateVectors u -> {
+                SegmentSet set = segments;
+                for (PointOperation.PointVectors p : u.points()) {
+                    validateVectors(vectors, p.vectors(), p.id());
+                    if (set.locate(p.id()) == null) {
+                        throw UserException.notFound("No point with id " + p.id() + " found");
+                    }
+                }
+            }
+            case PointOperation.SetPayload s -> {
+                ObjectNode p = s.payload() == null ? JsonNodeFactory.instance.objectNode() : s.payload();
+                if (s.key() != null) {
+                    ObjectNode wrapped = JsonNodeFactory.instance.objectNode();
+                    JsonPaths.set(wrapped, s.key(), p);
+                    p = wrapped;
+                }
+                PayloadTypeCheck.check(sc, p);
+            }
+            case PointOperation.OverwritePayload o -> {
+                if (o.payload() != null) {
+                    PayloadTypeCheck.check(sc, o.payload());
+                }
+            }
+            case PointOperation.DeleteVectors d -> {
+                for (String n : d.vectorNames()) {
+                    if (!vectors.containsKey(n)) {
+                        throw UserException.badRequest(
+                                "Wrong input: Not existing vector name error: " + ShardReads.displayName(n));
+                    }
+                }
+            }
+            case PointOperation.CreateFieldIndex c -> {
+                if (c.field() == null || c.field().isBlank()) {
+                    throw UserException.badRequest("Field name for a payload index must not be empty");
+                }
+                if (c.spec() == null) {
+                    throw UserException.badRequest("Field schema is required to create an index on " + c.field());
+                }
+            }
+            case PointOperation.DeleteFieldIndex d -> {
+                if (d.field() == null || d.field().isBlank()) {
+                    throw UserException.badRequest("Field name for a payload index must not be empty");
+                }
+            }
+            case PointOperation.Delete d -> {}
+            case PointOperation.DeletePayload d -> {}
+            case PointOperation.ClearPayload c -> {}
+        }
+    }
+
+    private static void validateVectors(Map<String, VectorSpec> vectors, Map<String, float[]> given, PointId id) {
+        if (given == null) {
+            return;
+        }
+        for (Map.Entry<String, float[]> e : given.entrySet()) {
+            VectorSpec spec = vectors.get(e.getKey());
+            if (spec == null) {
+                throw UserException.badRequest(
+                        "Wrong input: Not existing vector name error: " + ShardReads.displayName(e.getKey()));
+            }
+            float[] v = e.getValue();
+            if (v == null || v.length != spec.size()) {
+                throw UserException.badRequest("Wrong input: Vector dimension error: expected dim: " + spec.size()
+                        + ", got " + (v == null ? 0 : v.length) + " for point " + id);
+            }
+            for (float f : v) {
+                if (!Float.isFinite(f)) {
+                    throw UserException.badRequest("Wrong input: vector " + ShardReads.displayName(e.getKey())
+                            + " of point " + id + " contains " + f + ", only finite numbers are allowed");
+                }
+            }
+        }
+    }
+
+    private PointOperation resolveSelectors(PointOperation op) {
+        return switch (op) {
+            case PointOperation.Delete d -> new PointOperation.Delete(resolve(d.selector()));
+            case PointOperation.SetPayload s ->
+                new PointOperation.SetPayload(s.payload(), resolve(s.selector()), s.key());
+            case PointOperation.OverwritePayload o ->
+                new PointOperation.OverwritePayload(o.payload(), resolve(o.selector()));
+            case PointOperation.DeletePayload d -> new PointOperation.DeletePayload(d.keys(), resolve(d.selector()));
+            case PointOperation.ClearPayload c -> new PointOperation.ClearPayload(resolve(c.selector()));
+            case PointOperation.DeleteVectors d ->
+                new PointOperation.DeleteVectors(resolve(d.selector()), d.vectorNames());
+            default -> op;
+        };
+    }
+
+    private PointsSelector resolve(PointsSelector sel) {
+        if (sel instanceof PointsSelector.ByFilter(Filter filter)) {
+            Set<PointId> ids = new LinkedHashSet<>();
+            for (Segment s : segments.all()) {
+                ShardReads.forEachMatch(s, filter, off -> ids.add(s.idAt(off)));
+            }
+            return new PointsSelector.Ids(new ArrayList<>(ids));
+        }
+        return sel;
+    }
+
+    /** Applies a logged operation. Caller holds the update lock (or is the recovery thread). */
+    private void apply(long seq, PointOperation op) {
+        SegmentSet set = segments;
+        switch (op) {
+            case PointOperation.Upsert u -> {
+                for (PointOperation.PointStruct p : u.points()) {
+                    SegmentSet.Location loc = set.locate(p.id());
+                    if (loc != null && loc.version() >= seq) {
+                        continue;
+                    }
+                    ObjectNode payload =
+                            p.payload() == null ? null : p.payload().deepCopy();
+                    set.target().append(p.id(), seq, normalized(p.vectors()), payload);
+                    if (loc != null) {
+                        loc.segment().delete(loc.offset());
+                    }
+                }
+            }
+            case PointOperation.Delete d ->
+                forEachPoint(set, seq, d.selector(), loc -> loc.segment().delete(loc.offset()));
+            case PointOperation.SetPayload s ->
+                forEachPoint(set, seq, s.selector(), loc -> {
+                    ObjectNode p = copyPayload(loc);
+                    JsonPaths.set(
+                            p,
+                            s.key(),
+                            s.payload() == null
+                                    ? JsonNodeFactory.instance.objectNode()
+                                    : s.payload().deepCopy());
+                    writePayload(set, loc, p, seq);
+                });
+            case PointOperation.OverwritePayload o ->
+                forEachPoint(
+                        set,
+                        seq,
+                        o.selector(),
+                        loc -> writePayload(
+                                set,
+                                loc,
+                                o.payload() == null ? null : o.payload().deepCopy(),
+                                seq));
+            case PointOperation.DeletePayload d ->
+                forEachPoint(set, seq, d.selector(), loc -> {
+                    ObjectNode p = copyPayload(loc);
+                    for (String k : d.keys()) {
+                        JsonPaths.delete(p, k);
+                    }
+                    writePayload(set, loc, p, seq);
+                });
+            case PointOperation.ClearPayload c ->
+                forEachPoint(set, seq, c.selector(), loc -> writePayload(set, loc, null, seq));
+            case PointOperation.UpdateVectors u -> {
+                for (PointOperation.PointVectors p : u.points()) {
+                    SegmentSet.Location loc = set.locate(p.id());
+                    if (loc == null || loc.version() >= seq) {
+                        continue;
+                    }
+                    Map<String, float[]> vecs = new HashMap<>(loc.segment().vectors(loc.offset()));
+                    vecs.putAll(normalized(p.vectors()));
+                    set.target().append(p.id(), seq, vecs, loc.segment().payloadAt(loc.offset()));
+                    loc.segment().delete(loc.offset());
+                }
+            }
+            case PointOperation.DeleteVectors d ->
+                forEachPoint(set, seq, d.selector(), loc -> {
+                    if (loc.segment() == set.target()) {
+                        loc.segment().removeVectors(loc.offset(), d.vectorNames(), seq);
+                    } else {
+                        Map<String, float[]> vecs = new HashMap<>(loc.segment().vectors(loc.offset()));
+                        d.vectorNames().forEach(vecs::remove);
+                        set.target()
+                                .append(
+                                        loc.segment().idAt(loc.offset()),
+                                        seq,
+                                        vecs,
+                                        loc.segment().payloadAt(loc.offset()));
+                        loc.segment().delete(loc.offset());
+                    }
+                });
+            case PointOperation.CreateFieldIndex c -> {
+                Map<String, PayloadIndexSpec> next = new LinkedHashMap<>(schema);
+                next.put(c.field(), c.spec());
+                for (Segment s : set.all()) {
+                    s.createIndex(c.field(), c.spec());
+                }
+                schema = next;
+            }
+            case PointOperation.DeleteFieldIndex d -> {
+                Map<String, PayloadIndexSpec> next = new LinkedHashMap<>(schema);
+                next.remove(d.field());
+                for (Segment s : set.all()) {
+                    s.dropIndex(d.field());
+                }
+                schema = next;
+            }
+        }
+    }
+
+    private static ObjectNode copyPayload(SegmentSet.Location loc) {
+        ObjectNode p = loc.segment().payloadAt(loc.offset());
+        return p == null ? JsonNodeFactory.instance.objectNode() : p.deepCopy();
+    }
+
+    private static void writePayload(SegmentSet set, SegmentSet.Location loc, ObjectNode payload, long seq) {
+        Segment s = loc.segment();
+        if (s == set.target()) {
+            s.setPayload(loc.offset(), payload, seq);
+        } else {
+            set.target().append(s.idAt(loc.offset()), seq, s.vectors(loc.offset()), payload);
+            s.delete(loc.offset());
+        }
+    }
+
+    private static void forEachPoint(
+            SegmentSet set, long seq, PointsSelector sel, java.util.function.Consumer<SegmentSet.Location> action) {
+        for (PointId id : ((PointsSelector.Ids) sel).ids()) {
+            SegmentSet.Location loc = set.locate(id);
+            if (loc != null && loc.version() < seq) {
+                action.accept(loc);
+            }
+        }
+    }
+
+    private Map<String, float[]> normalized(Map<String, float[]> vectors) {
+        if (vectors == null) {
+            return Map.of();
+        }
+        Map<String, VectorSpec> specs = config.vectors();
+        Map<String, float[]> out = new HashMap<>();
+        for (Map.Entry<String, float[]> e : vectors.entrySet()) {
+            VectorSpec spec = specs.get(e.getKey());
+            out.put(
+                    e.getKey(),
+                    spec != null && spec.distance() == Distance.COSINE
+                            ? Similarity.normalize(e.getValue())
+                            : e.getValue());
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    @Override
+    public List<ScoredPoint> search(CoreSearch request) {
+        return ShardReads.search(segments, config.vectors(), request);
+    }
+
+    @Override
+    public List<PointRecord> retrieve(List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector) {
+        return ShardReads.retrieve(segments, ids, withPayload, withVector);
+    }
+
+    @Override
+    public ScrollPage scroll(ScrollRequest request) {
+        return ShardReads.scroll(segments, request);
+    }
+
+    @Override
+    public long count(Filter filter, boolean exact) {
+        return ShardReads.count(segments, filter, exact);
+    }
+
+    @Override
+    public ShardInfo info() {
+        SegmentSet set = segments;
+        Map<String, ShardInfo.FieldSchemaInfo> fields = new LinkedHashMap<>();
+        for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
+            long n = 0;
+            for (Segment s : set.all()) {
+                n += s.indexes().pointsWithValue(e.getKey());
+            }
+            fields.put(e.getKey(), new ShardInfo.FieldSchemaInfo(e.getValue(), n));
+        }
+        String error = failure != null ? failure : optimizer.lastError();
+        String status = error != null ? "red" : optimizer.running() ? "yellow" : optimizer.pending() ? "grey" : "green";
+        return new ShardInfo(status, set.liveCount(), 0, set.all().size(), fields, error);
+    }
+
+    @Override
+    public void updateConfig(ShardConfig newConfig) {
+        if (!newConfig.vectors().keySet().equals(config.vectors().keySet())) {
+            throw UserException.badRequest("Changing the set of named vectors of a shard is not supported: "
+                    + config.vectors().keySet() + " vs " + newConfig.vectors().keySet());
+        }
+        for (Map.Entry<String, VectorSpec> e : newConfig.vectors().entrySet()) {
+            VectorSpec old = config.vectors().get(e.getKey());
+            if (old.size() != e.getValue().size()
+                    || old.distance() != e.getValue().distance()) {
+                throw UserException.badRequest("Vector " + ShardReads.displayName(e.getKey())
+                        + " cannot change size or distance: " + old + " vs " + e.getValue());
+            }
+        }
+        this.config = newConfig;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        optimizer.stop();
+        updateLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            if (failure == null) {
+                checkpointLocked();
+            }
+            closed = true;
+            wal.close();
+            for (Segment s : segments.all()) {
+                s.close();
+            }
+        } finally {
+            updateLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ for the optimizer
+
+    Path dir() {
+        return dir;
+    }
+
+    ShardConfig config() {
+        return config;
+    }
+
+    SegmentSet segments() {
+        return segments;
+    }
+
+    Map<String, PayloadIndexSpec> schema() {
+        return schema;
+    }
+
+    long lastApplied() {
+        return lastApplied;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    /** A fresh segment directory name. Caller holds the update lock. */
+    Path newSegmentDir() {
+        return dir.resolve(SEGMENTS).resolve(segmentName(++segmentCounter));
+    }
+
+    /** Publishes a new segment set. Caller holds the update lock. */
+    void publish(SegmentSet set) {
+        segments = set;
+    }
+
+    /**
+     * Flushes every segment, makes the WAL durable up to the last applied seq, writes the manifest
+     * with that checkpoint and drops WAL files before it. Caller holds the update lock.
+     */
+    void checkpointLocked() {
+        long seq = lastApplied;
+        wal.sync(seq);
+        SegmentSet set = segments;
+        for (Segment s : set.all()) {
+            s.flush(seq);
+        }
+        new ShardManifest(
+                        seq,
+                        set.all().stream().map(Segment::name).toList(),
+                        set.target().name(),
+                        schema)
+                .write(dir);
+        wal.truncateBefore(seq + 1);
+    }
+
+    /** Flush + checkpoint, taking the update lock. */
+    public void flush() {
+        updateLock.lock();
+        try {
+            if (!closed && failure == null) {
+                checkpointLocked();
+            }
+        } finally {
+            updateLock.unlock();
+        }
+    }
+
+    /** Number of WAL files (tests). */
+    int walFiles() {
+        return wal.fileCount();
+    }
+}

@@ -1,0 +1,47 @@
+package io.sextant.shard;
+
+import io.sextant.segment.PointId;
+import io.sextant.segment.storage.Segment;
+import java.util.List;
+
+/**
+ * An immutable snapshot of a shard's segments: readers take one and keep using it while the
+ * update worker and optimizers publish new ones (copy-on-write), so reads never block.
+ *
+ * @param all every segment, the write target included
+ * @param target the appendable segment that receives new points
+ */
+record SegmentSet(List<Segment> all, Segment target) {
+    SegmentSet {
+        all = List.copyOf(all);
+        if (!all.contains(target)) {
+            throw new IllegalArgumentException("The write target " + target.name() + " is not among the segments");
+        }
+    }
+
+    /** Where a point lives: the live copy with the highest version, or null. */
+    Location locate(PointId id) {
+        Location best = null;
+        for (Segment s : all) {
+            int off = s.offsetOf(id);
+            if (off >= 0) {
+                long v = s.versionAt(off);
+                if (best == null || v > best.version()) {
+                    best = new Location(s, off, v);
+                }
+            }
+        }
+        return best;
+    }
+
+    long liveCount() {
+        long n = 0;
+        for (Segment s : all) {
+            n += s.liveCount();
+        }
+        return n;
+    }
+
+    /** A live point in a segment. */
+    record Location(Segment segment, int offset, long version) {}
+}

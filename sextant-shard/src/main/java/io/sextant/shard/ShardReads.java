@@ -1,0 +1,309 @@
+package io.sextant.shard;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.segment.PointId;
+import io.sextant.segment.config.VectorSpec;
+import io.sextant.segment.error.UserException;
+import io.sextant.segment.filter.Filter;
+import io.sextant.segment.index.OffsetFilter;
+import io.sextant.segment.payload.JsonPaths;
+import io.sextant.segment.query.CoreSearch;
+import io.sextant.segment.query.PayloadSelector;
+import io.sextant.segment.query.PointRecord;
+import io.sextant.segment.query.ScoredPoint;
+import io.sextant.segment.query.VectorSelector;
+import io.sextant.segment.storage.Segment;
+import io.sextant.vector.Distance;
+import io.sextant.vector.Similarity;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PrimitiveIterator;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+import java.util.function.IntConsumer;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The read paths of a shard (search, retrieve, scroll, count) over one {@link SegmentSet}
+ * snapshot. A point present in two segments (transiently, while an update moves it, or after a
+ * crash) counts once: the copy with the highest version wins. Stateless and thread-safe.
+ */
+final class ShardReads {
+    private ShardReads() {}
+
+    private record Hit(Segment segment, int offset, float score) {}
+
+    static List<ScoredPoint> search(SegmentSet set, Map<String, VectorSpec> vectors, CoreSearch req) {
+        VectorSpec spec = vectors.get(req.vectorName());
+        if (spec == null) {
+            throw UserException.badRequest(
+                    "Wrong input: Not existing vector name error: " + displayName(req.vectorName()));
+        }
+        if (req.vector().length != spec.size()) {
+            throw UserException.badRequest("Wrong input: Vector dimension error: expected dim: " + spec.size()
+                    + ", got " + req.vector().length);
+        }
+        int k = req.offset() + req.limit();
+        if (req.limit() == 0) {
+            return List.of();
+        }
+        Distance d = spec.distance();
+        float[] q = d == Distance.COSINE ? Similarity.normalize(req.vector()) : req.vector();
+        Comparator<Hit> worstFirst = d.higherIsBetter()
+                ? Comparator.comparingDouble(Hit::score)
+                : Comparator.comparingDouble(Hit::score).reversed();
+        List<Hit> candidates = new ArrayList<>();
+        for (Segment seg : set.all()) {
+            PriorityQueue<Hit> heap = new PriorityQueue<>(k + 1, worstFirst);
+            String name = req.vectorName();
+            Float threshold = req.scoreThreshold();
+            forEachMatch(seg, req.filter(), off -> {
+                if (!seg.hasVector(off, name)) {
+                    return;
+                }
+                float s = seg.score(name, q, off);
+                if (threshold != null && (d.higherIsBetter() ? s < threshold : s > threshold)) {
+                    return;
+                }
+                if (heap.size() < k) {
+                    heap.add(new Hit(seg, off, s));
+                } else if (Similarity.better(d, s, heap.peek().score())) {
+                    heap.poll();
+                    heap.add(new Hit(seg, off, s));
+                }
+            });
+            candidates.addAll(heap);
+        }
+        Map<PointId, Hit> newest = new HashMap<>();
+        for (Hit h : candidates) {
+            newest.merge(h.segment().idAt(h.offset()), h, (a, b) -> version(a) >= version(b) ? a : b);
+        }
+        List<Hit> hits = new ArrayList<>(newest.values());
+        hits.sort(worstFirst.reversed().thenComparing(h -> h.segment().idAt(h.offset())));
+        List<ScoredPoint> out = new ArrayList<>();
+        for (int i = req.offset(); i < hits.size() && i < k; i++) {
+            Hit h = hits.get(i);
+            Segment s = h.segment();
+            out.add(new ScoredPoint(
+                    s.idAt(h.offset()),
+                    s.versionAt(h.offset()),
+                    h.score(),
+                    payload(s, h.offset(), req.withPayload()),
+                    vectors(s, h.offset(), req.withVector())));
+        }
+        return out;
+    }
+
+    private static long version(Hit h) {
+        return h.segment().versionAt(h.offset());
+    }
+
+    /** Calls {@code action} for every live offset of {@code seg} matching {@code filter}. */
+    static void forEachMatch(Segment seg, Filter filter, IntConsumer action) {
+        int limit = seg.offsetLimit();
+        if (filter == null || filter.isEmpty()) {
+            for (int off = 0; off < limit; off++) {
+                if (seg.isLive(off)) {
+                    action.accept(off);
+                }
+            }
+            return;
+        }
+        OffsetFilter f = seg.compile(filter);
+        RoaringBitmap exact = f.exactOrNull();
+        if (exact != null) {
+            for (org.roaringbitmap.IntIterator it = exact.getIntIterator(); it.hasNext(); ) {
+                int off = it.next();
+                if (off < limit && seg.isLive(off)) {
+                    action.accept(off);
+                }
+            }
+            return;
+        }
+        for (int off = 0; off < limit; off++) {
+            if (seg.isLive(off) && f.test(off)) {
+                action.accept(off);
+            }
+        }
+    }
+
+    static List<PointRecord> retrieve(
+            SegmentSet set, List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector) {
+        List<PointRecord> out = new ArrayList<>();
+        for (PointId id : new LinkedHashSet<>(ids)) {
+            SegmentSet.Location loc = set.locate(id);
+            if (loc != null) {
+                out.add(record(loc.segment(), loc.offset(), withPayload, withVector));
+            }
+        }
+        return out;
+    }
+
+    static PointRecord record(Segment s, int off, PayloadSelector withPayload, VectorSelector withVector) {
+        return new PointRecord(s.idAt(off), payload(s, off, withPayload), vectors(s, off, withVector));
+    }
+
+    static ObjectNode payload(Segment s, int off, PayloadSelector sel) {
+        if (sel == null || sel instanceof PayloadSelector.None) {
+            return null;
+        }
+        ObjectNode p = s.payloadAt(off);
+        if (p == null) {
+            p = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        }
+        return JsonPaths.select(p, sel);
+    }
+
+    static Map<String, float[]> vectors(Segment s, int off, VectorSelector sel) {
+        if (sel == null || sel instanceof VectorSelector.None) {
+            return null;
+        }
+        Map<String, float[]> all = s.vectors(off);
+        if (sel instanceof VectorSelector.Names n) {
+            Map<String, float[]> some = new LinkedHashMap<>();
+            for (String name : n.names()) {
+                if (all.containsKey(name)) {
+                    some.put(name, all.get(name));
+                }
+            }
+            return some;
+        }
+        return all;
+    }
+
+    static ScrollPage scroll(SegmentSet set, ScrollRequest req) {
+        if (req.limit() < 0) {
+            throw UserException.badRequest("limit must be >= 0, got " + req.limit());
+        }
+        if (req.orderBy() != null) {
+            return scrollOrdered(set, req);
+        }
+        TreeMap<PointId, SegmentSet.Location> merged = new TreeMap<>();
+        for (Segment seg : set.all()) {
+            OffsetFilter f = req.filter() == null || req.filter().isEmpty() ? null : seg.compile(req.filter());
+            int taken = 0;
+            for (PrimitiveIterator.OfInt it = seg.liveOffsetsById(req.offset());
+                    it.hasNext() && taken <= req.limit(); ) {
+                int off = it.nextInt();
+                if (!seg.isLive(off) || (f != null && !f.test(off))) {
+                    continue;
+                }
+                taken++;
+                SegmentSet.Location loc = new SegmentSet.Location(seg, off, seg.versionAt(off));
+                merged.merge(seg.idAt(off), loc, (a, b) -> a.version() >= b.version() ? a : b);
+            }
+        }
+        List<PointRecord> points = new ArrayList<>();
+        PointId next = null;
+        for (SegmentSet.Location loc : merged.values()) {
+            if (points.size() == req.limit()) {
+                next = loc.segment().idAt(loc.offset());
+                break;
+            }
+            points.add(record(loc.segment(), loc.offset(), req.withPayload(), req.withVector()));
+        }
+        return new ScrollPage(points, next);
+    }
+
+    private record Ordered(SegmentSet.Location loc, PointId id, double value) {}
+
+    private static ScrollPage scrollOrdered(SegmentSet set, ScrollRequest req) {
+        if (req.offset() != null) {
+            throw UserException.badRequest("Offset is not supported together with order_by, use start_from");
+        }
+        ScrollRequest.OrderBy ob = req.orderBy();
+        Map<PointId, Ordered> byId = new HashMap<>();
+        for (Segment seg : set.all()) {
+            forEachMatch(seg, req.filter(), off -> {
+                Double v = orderValue(seg.payloadAt(off), ob.key(), ob.descending());
+                if (v == null) {
+                    return;
+                }
+                if (ob.startFrom() != null && (ob.descending() ? v > ob.startFrom() : v < ob.startFrom())) {
+                    return;
+                }
+                Ordered o = new Ordered(new SegmentSet.Location(seg, off, seg.versionAt(off)), seg.idAt(off), v);
+                byId.merge(o.id(), o, (a, b) -> a.loc().version() >= b.loc().version() ? a : b);
+            });
+        }
+        Comparator<Ordered> cmp = Comparator.comparingDouble(Ordered::value);
+        if (ob.descending()) {
+            cmp = cmp.reversed();
+        }
+        List<Ordered> all = new ArrayList<>(byId.values());
+        all.sort(cmp.thenComparing(Ordered::id));
+        List<PointRecord> points = new ArrayList<>();
+        for (int i = 0; i < all.size() && i < req.limit(); i++) {
+            SegmentSet.Location loc = all.get(i).loc();
+            points.add(record(loc.segment(), loc.offset(), req.withPayload(), req.withVector()));
+        }
+        return new ScrollPage(points, null);
+    }
+
+    /** The point's ordering value: the smallest (ascending) or largest (descending) numeric/datetime value. */
+    static Double orderValue(ObjectNode payload, String key, boolean descending) {
+        if (payload == null) {
+            return null;
+        }
+        Double best = null;
+        for (JsonNode n : JsonPaths.values(payload, key)) {
+            Double v = n.isNumber() ? Double.valueOf(n.asDouble()) : n.isTextual() ? epochMicros(n.asText()) : null;
+            if (v != null && (best == null || (descending ? v > best : v < best))) {
+                best = v;
+            }
+        }
+        return best;
+    }
+
+    /** RFC 3339 / ISO-8601 datetime (timezone optional, UTC assumed) to epoch microseconds, or null. */
+    static Double epochMicros(String s) {
+        try {
+            Instant i;
+            try {
+                i = OffsetDateTime.parse(s).toInstant();
+            } catch (DateTimeParseException e) {
+                try {
+                    i = LocalDateTime.parse(s.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+                } catch (DateTimeParseException e2) {
+                    i = LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC);
+                }
+            }
+            return i.getEpochSecond() * 1_000_000.0 + i.getNano() / 1000;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    static long count(SegmentSet set, Filter filter, boolean exact) {
+        long n = 0;
+        if (filter == null || filter.isEmpty()) {
+            return set.liveCount();
+        }
+        for (Segment seg : set.all()) {
+            if (!exact) {
+                n += seg.compile(filter).estimate();
+            } else {
+                long[] c = {0};
+                forEachMatch(seg, filter, off -> c[0]++);
+                n += c[0];
+            }
+        }
+        return n;
+    }
+
+    static String displayName(String vectorName) {
+        return vectorName.isEmpty() ? "(default vector)" : vectorName;
+    }
+}
