@@ -1,0 +1,93 @@
+package io.sextant.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.sextant.vector.Distance;
+import io.sextant.vector.Similarity;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ScorerSupplierTest {
+    private static final long SEED = 4_242L;
+    private static final ValueLayout.OfFloat LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    @ParameterizedTest
+    @EnumSource(Distance.class)
+    void heapAndOffHeapAgreeAndMapBackToQdrantScores(Distance distance) {
+        SplittableRandom rnd = new SplittableRandom(SEED);
+        int n = 40;
+        int dim = 13;
+        float[][] rows = new float[n][dim];
+        for (float[] r : rows) {
+            for (int d = 0; d < dim; d++) {
+                r[d] = (float) (rnd.nextDouble() * 2 - 1);
+            }
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate((long) n * dim * 4 + 3).asSlice(3); // unaligned on purpose
+            for (int i = 0; i < n; i++) {
+                for (int d = 0; d < dim; d++) {
+                    seg.set(LE, ((long) i * dim + d) * 4, rows[i][d]);
+                }
+            }
+            ArrayScorerSupplier heap = new ArrayScorerSupplier(rows, distance);
+            MemorySegmentScorerSupplier off = new MemorySegmentScorerSupplier(seg, dim, n, distance);
+            assertThat(off.size()).isEqualTo(n);
+            assertThat(off.vector(5)).isEqualTo(rows[5]);
+            VectorScorer hq = heap.queryScorer(rows[0]);
+            VectorScorer oq = off.queryScorer(rows[0]);
+            for (int a = 0; a < n; a++) {
+                float expected = Similarity.score(distance, rows[0], rows[a]);
+                assertThat(ScoreFunction.toDistanceScore(distance, hq.score(a)))
+                        .as("seed %d row %d", SEED, a)
+                        .isCloseTo(expected, within(1e-4f));
+                assertThat(oq.score(a)).isCloseTo(hq.score(a), within(1e-4f));
+                for (int b = 0; b < n; b += 7) {
+                    assertThat(heap.score(a, b)).isCloseTo(heap.score(b, a), within(1e-5f));
+                    assertThat(off.scorerFor(a).score(b)).isCloseTo(heap.score(a, b), within(1e-4f));
+                }
+            }
+            // higher is closer: under a metric a vector is its own best match
+            if (distance == Distance.EUCLID || distance == Distance.MANHATTAN) {
+                for (int a = 0; a < n; a++) {
+                    VectorScorer s = heap.scorerFor(a);
+                    for (int b = 0; b < n; b++) {
+                        assertThat(s.score(a)).isGreaterThanOrEqualTo(s.score(b) - 1e-5f);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void badShapesAreRejected() {
+        assertThatThrownBy(() -> new ArrayScorerSupplier(new float[][] {new float[3], new float[4]}, Distance.DOT))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dimension 4, expected 3");
+        ArrayScorerSupplier heap = new ArrayScorerSupplier(new float[2][3], Distance.DOT);
+        assertThatThrownBy(() -> heap.queryScorer(new float[5]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dimension 5, expected 3");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(40);
+            assertThatThrownBy(() -> new MemorySegmentScorerSupplier(seg, 3, 4, Distance.EUCLID))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("40 bytes")
+                    .hasMessageContaining("48");
+            assertThatThrownBy(() -> new MemorySegmentScorerSupplier(seg, 0, 1, Distance.EUCLID))
+                    .isInstanceOf(IllegalArgumentException.class);
+            MemorySegmentScorerSupplier ok = new MemorySegmentScorerSupplier(seg, 2, 5, Distance.EUCLID);
+            assertThatThrownBy(() -> ok.vector(5))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("5 out of range [0, 5)");
+        }
+    }
+}

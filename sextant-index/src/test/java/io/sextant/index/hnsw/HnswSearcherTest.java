@@ -1,0 +1,122 @@
+package io.sextant.index.hnsw;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sextant.index.ArrayScorerSupplier;
+import io.sextant.index.VectorScorer;
+import io.sextant.vector.Distance;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class HnswSearcherTest {
+    private static final long SEED = 9_182_736L;
+
+    @Test
+    void filteredSearchWithSubgraphLinksKeepsRecall() throws Exception {
+        int n = 5_000;
+        float[][] data = SyntheticVectors.clusters(n, 32, 50, SEED, true);
+        float[][] queries = SyntheticVectors.clusters(100, 32, 50, SEED + 1, true);
+        ArrayScorerSupplier vectors = new ArrayScorerSupplier(data, Distance.COSINE);
+        SplittableRandom rnd = new SplittableRandom(SEED);
+        int[] color = new int[n]; // 10 values: ~10% each
+        int[] tag = new int[n]; // 50 values: ~2% each
+        for (int i = 0; i < n; i++) {
+            color[i] = rnd.nextInt(10);
+            tag[i] = rnd.nextInt(50);
+        }
+        HnswGraphBuilder builder = new HnswGraphBuilder(vectors, HnswConfig.defaults());
+        builder.build();
+        for (int v = 0; v < 10; v++) {
+            builder.addSubgraphLinks(members(color, v), 16);
+        }
+        for (int v = 0; v < 50; v++) {
+            builder.addSubgraphLinks(members(tag, v), 16);
+        }
+        HnswSearcher searcher = new HnswSearcher(builder.graph());
+        double r10 = 0;
+        double r2 = 0;
+        for (int qi = 0; qi < queries.length; qi++) {
+            int c = qi % 10;
+            int t = qi % 50;
+            float[][] one = {queries[qi]};
+            r10 += SyntheticVectors.recall(searcher, vectors, one, 10, 64, i -> color[i] == c);
+            r2 += SyntheticVectors.recall(searcher, vectors, one, 10, 32, i -> tag[i] == t);
+        }
+        r10 /= queries.length;
+        r2 /= queries.length;
+        System.out.printf("filtered recall@10: 10%% at ef=64 %.4f, 2%% at ef=32 %.4f (seed %d)%n", r10, r2, SEED);
+        assertThat(r10).as("10%% filter, seed %d", SEED).isGreaterThanOrEqualTo(0.9);
+        assertThat(r2).as("2%% filter, seed %d", SEED).isGreaterThanOrEqualTo(0.9);
+    }
+
+    private static int[] members(int[] values, int v) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == v) {
+                out.add(i);
+            }
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    @Test
+    void wideSearchOnASmallGraphIsExact() throws Exception {
+        float[][] data = SyntheticVectors.clusters(300, 8, 5, SEED, false);
+        ArrayScorerSupplier vectors = new ArrayScorerSupplier(data, Distance.MANHATTAN);
+        OnHeapHnswGraph graph =
+                new HnswGraphBuilder(vectors, HnswConfig.defaults().withM(4)).build();
+        HnswSearcher searcher = new HnswSearcher(graph);
+        float[][] queries = SyntheticVectors.clusters(20, 8, 5, SEED + 2, false);
+        for (float[] q : queries) {
+            VectorScorer scorer = vectors.queryScorer(q);
+            assertThat(searcher.search(scorer, 10, 300, null).ordinals())
+                    .isEqualTo(SyntheticVectors.exactTopK(scorer, 300, 10, null));
+            assertThat(searcher.search(scorer, 7, 300, i -> i % 3 == 0).ordinals())
+                    .isEqualTo(SyntheticVectors.exactTopK(scorer, 300, 7, i -> i % 3 == 0));
+        }
+    }
+
+    @Test
+    void resultsAreBestFirstWithScoresAndAtMostK() throws Exception {
+        float[][] data = SyntheticVectors.clusters(50, 4, 3, SEED, false);
+        ArrayScorerSupplier vectors = new ArrayScorerSupplier(data, Distance.EUCLID);
+        OnHeapHnswGraph graph = new HnswGraphBuilder(vectors, HnswConfig.defaults()).build();
+        HnswSearcher searcher = new HnswSearcher(graph);
+        VectorScorer scorer = vectors.queryScorer(data[7]);
+        SearchResult all = searcher.search(scorer, 100, 10, null);
+        assertThat(all.size()).isEqualTo(50);
+        assertThat(all.ordinals()[0]).isEqualTo(7);
+        assertThat(all.scores()[0]).isEqualTo(-0f);
+        for (int i = 1; i < all.size(); i++) {
+            assertThat(all.scores()[i]).isLessThanOrEqualTo(all.scores()[i - 1]);
+            assertThat(all.scores()[i]).isEqualTo(scorer.score(all.ordinals()[i]));
+        }
+        assertThat(searcher.search(scorer, 3, 1, null).size()).isEqualTo(3);
+        assertThat(searcher.search(scorer, 3, 50, i -> false).size()).isZero();
+    }
+
+    @Test
+    void emptyGraphFindsNothing() {
+        OnHeapHnswGraph graph = new HnswGraphBuilder(
+                        new ArrayScorerSupplier(new float[0][], Distance.DOT), HnswConfig.defaults())
+                .graph();
+        assertThat(new HnswSearcher(graph).search(o -> 0f, 10, 10, null).size()).isZero();
+    }
+
+    @Test
+    void badSearchParametersAreRejected() {
+        OnHeapHnswGraph graph = new HnswGraphBuilder(
+                        new ArrayScorerSupplier(new float[1][2], Distance.DOT), HnswConfig.defaults())
+                .graph();
+        HnswSearcher searcher = new HnswSearcher(graph);
+        assertThatThrownBy(() -> searcher.search(o -> 0f, 0, 10, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("got 0");
+        assertThatThrownBy(() -> searcher.search(o -> 0f, 1, -3, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("got -3");
+    }
+}
