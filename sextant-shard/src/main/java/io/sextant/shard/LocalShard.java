@@ -658,6 +658,11 @@ public final class LocalShard implements Shard {
         }
     }
 
+    /** Runs every pending optimization now, on the calling thread (tests, admin tools). */
+    public void optimizeNow() {
+        optimizer.runOptimizations();
+    }
+
     /** Number of WAL files (tests). */
     int walFiles() {
         return wal.fileCount();

@@ -80,7 +80,7 @@ final class ShardOptimizer {
     }
 
     /** Runs planned optimizations until none is left (also used synchronously by tests). */
-    void runOptimizations() {
+    synchronized void runOptimizations() {
         SegmentOptimizations.Plan plan;
         while (!shard.closed() && (plan = SegmentOptimizations.plan(shard)) != null) {
             running = true;

@@ -1,0 +1,80 @@
+package io.sextant.shard.wal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.segment.PointId;
+import io.sextant.segment.filter.Filter;
+import io.sextant.segment.index.PayloadIndexSpec;
+import io.sextant.segment.index.PayloadSchemaType;
+import io.sextant.segment.ops.PointOperation;
+import io.sextant.segment.ops.PointsSelector;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class OperationCodecTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static PointOperation roundTrip(PointOperation op) {
+        return OperationCodec.decode(OperationCodec.encode(op));
+    }
+
+    @Test
+    void roundTripsEveryOperation() throws Exception {
+        ObjectNode payload = (ObjectNode) JSON.readTree("{\"a\":1,\"b\":[\"x\",{\"c\":null}],\"d\":1.5}");
+        PointsSelector ids = new PointsSelector.Ids(List.of(PointId.of(-1L), PointId.of(UUID.randomUUID())));
+        var upsert = (PointOperation.Upsert) roundTrip(new PointOperation.Upsert(List.of(
+                new PointOperation.PointStruct(
+                        PointId.of(7), Map.of("", new float[] {1.5f, -0f, Float.MIN_VALUE}), payload),
+                new PointOperation.PointStruct(PointId.of(8), Map.of(), null))));
+        assertThat(upsert.points().get(0).id()).isEqualTo(PointId.of(7));
+        assertThat(upsert.points().get(0).vectors().get("")).containsExactly(1.5f, -0f, Float.MIN_VALUE);
+        assertThat(upsert.points().get(0).payload()).isEqualTo(payload);
+        assertThat(upsert.points().get(1).payload()).isNull();
+
+        assertThat(roundTrip(new PointOperation.Delete(ids))).isEqualTo(new PointOperation.Delete(ids));
+        assertThat(roundTrip(new PointOperation.SetPayload(payload, ids, "x.y")))
+                .isEqualTo(new PointOperation.SetPayload(payload, ids, "x.y"));
+        assertThat(roundTrip(new PointOperation.SetPayload(payload, ids, null)))
+                .isEqualTo(new PointOperation.SetPayload(payload, ids, null));
+        assertThat(roundTrip(new PointOperation.OverwritePayload(payload, ids)))
+                .isEqualTo(new PointOperation.OverwritePayload(payload, ids));
+        assertThat(roundTrip(new PointOperation.DeletePayload(List.of("a", "b[0]"), ids)))
+                .isEqualTo(new PointOperation.DeletePayload(List.of("a", "b[0]"), ids));
+        assertThat(roundTrip(new PointOperation.ClearPayload(ids))).isEqualTo(new PointOperation.ClearPayload(ids));
+        var uv = (PointOperation.UpdateVectors) roundTrip(new PointOperation.UpdateVectors(
+                List.of(new PointOperation.PointVectors(PointId.of(3), Map.of("img", new float[] {2, 3})))));
+        assertThat(uv.points().get(0).vectors().get("img")).containsExactly(2, 3);
+        assertThat(roundTrip(new PointOperation.DeleteVectors(ids, List.of("img", ""))))
+                .isEqualTo(new PointOperation.DeleteVectors(ids, List.of("img", "")));
+        PayloadIndexSpec text = new PayloadIndexSpec(
+                PayloadSchemaType.TEXT,
+                null,
+                null,
+                true,
+                null,
+                null,
+                new PayloadIndexSpec.TextIndexParams("prefix", false, 2, 10, true));
+        assertThat(roundTrip(new PointOperation.CreateFieldIndex("t", text)))
+                .isEqualTo(new PointOperation.CreateFieldIndex("t", text));
+        PayloadIndexSpec kw = PayloadIndexSpec.of(PayloadSchemaType.KEYWORD);
+        assertThat(roundTrip(new PointOperation.CreateFieldIndex("k", kw)))
+                .isEqualTo(new PointOperation.CreateFieldIndex("k", kw));
+        assertThat(roundTrip(new PointOperation.DeleteFieldIndex("k")))
+                .isEqualTo(new PointOperation.DeleteFieldIndex("k"));
+    }
+
+    @Test
+    void filterSelectorsAreRejectedAndUnknownVersionsFail() {
+        assertThatThrownBy(
+                        () -> OperationCodec.encode(new PointOperation.Delete(new PointsSelector.ByFilter(Filter.ALL))))
+                .isInstanceOf(IllegalArgumentException.class);
+        byte[] b = OperationCodec.encode(new PointOperation.DeleteFieldIndex("k"));
+        b[0] = 9;
+        assertThatThrownBy(() -> OperationCodec.decode(b)).hasMessageContaining("format version 9");
+    }
+}
