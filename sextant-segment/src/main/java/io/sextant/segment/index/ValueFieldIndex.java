@@ -119,7 +119,8 @@ final class ValueFieldIndex<K extends Comparable<K>> extends FieldIndex {
             case Match.Any a -> {
                 List<RoaringBitmap> parts = new ArrayList<>();
                 for (Object t : a.values()) {
-                    RoaringBitmap bm = postings.get(targetKey(t));
+                    Object key = targetKey(t);
+                    RoaringBitmap bm = key == NONE ? null : postings.get(key);
                     if (bm != null) {
                         parts.add(bm);
                     }
@@ -206,11 +207,17 @@ final class ValueFieldIndex<K extends Comparable<K>> extends FieldIndex {
     }
 
     private static Double max(Double a, Double b) {
-        return a == null ? b : b == null ? a : Math.max(a, b);
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return Math.max(a, b);
     }
 
     private static Double min(Double a, Double b) {
-        return a == null ? b : b == null ? a : Math.min(a, b);
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return Math.min(a, b);
     }
 
     static RoaringBitmap union(List<RoaringBitmap> parts) {
