@@ -153,4 +153,21 @@ class TableOfContentsTest {
             assertThat(o.vacuumMinVectorNumber()).isEqualTo(1000);
         }
     }
+
+    @Test
+    void corruptAliasFileIsAServiceErrorAndTornTempIsIgnored() throws Exception {
+        try (TableOfContents toc = TableOfContents.open(storage, factory)) {
+            toc.create("c", config(2));
+            toc.updateAliases(List.of(new AliasOperation.Create("c", "a")));
+        }
+        // a stale temp file from an interrupted write is ignored
+        Files.writeString(storage.resolve("aliases.json.tmp"), "{garbage");
+        try (TableOfContents toc = TableOfContents.open(storage, factory)) {
+            assertThat(toc.get("a").name()).isEqualTo("c");
+        }
+        Files.writeString(storage.resolve("aliases.json"), "{\"format_version\": 1, \"aliases\": 5}");
+        assertThatThrownBy(() -> TableOfContents.open(storage, factory))
+                .isInstanceOf(io.sextant.segment.error.ServiceException.class)
+                .hasMessageContaining("aliases");
+    }
 }
