@@ -72,7 +72,7 @@ class FieldIndexSetPropertyTest {
             live[o] = p != null || r.nextBoolean();
         }
         FieldIndexSet unindexed = new FieldIndexSet();
-        for (int round = 0; round < 30; round++) {
+        for (int round = 0; round < 20; round++) {
             Filter f = gen.filter();
             OffsetFilter fi = indexed.compile(f, o -> new View(o, payloads.get(o)), o -> live[o], n);
             OffsetFilter fu = unindexed.compile(f, o -> new View(o, payloads.get(o)), o -> live[o], n);
