@@ -378,8 +378,9 @@ public final class LocalShard implements Shard {
             case PointOperation.Upsert u -> {
                 for (PointOperation.PointStruct p : u.points()) {
                     SegmentSet.Location loc = set.locate(p.id());
-                    if (loc != null && loc.version() >= seq) {
-                        continue;
+                    if (loc != null && loc.version() > seq) {
+                        continue; // a whole-point replace: re-applying the same seq is harmless, and the
+                        // last occurrence of an id within one batch must win
                     }
                     ObjectNode payload =
                             p.payload() == null ? null : p.payload().deepCopy();
@@ -425,7 +426,7 @@ public final class LocalShard implements Shard {
             case PointOperation.UpdateVectors u -> {
                 for (PointOperation.PointVectors p : u.points()) {
                     SegmentSet.Location loc = set.locate(p.id());
-                    if (loc == null || loc.version() >= seq) {
+                    if (loc == null || loc.version() > seq) {
                         continue;
                     }
                     Map<String, float[]> vecs = new HashMap<>(loc.segment().vectors(loc.offset()));

@@ -8,15 +8,23 @@ import java.util.List;
  * An immutable snapshot of a shard's segments: readers take one and keep using it while the
  * update worker and optimizers publish new ones (copy-on-write), so reads never block.
  *
- * @param all every segment, the write target included
+ * <p>The write target is always last in {@link #all}. An update moves a point by appending it to
+ * the target first and deleting the old copy second, so a reader that visits the other segments
+ * before the target (and re-reads the target's offset count as it goes) sees every point at least
+ * once; duplicates are resolved by version.
+ *
+ * @param all every segment, the write target last
  * @param target the appendable segment that receives new points
  */
 record SegmentSet(List<Segment> all, Segment target) {
     SegmentSet {
-        all = List.copyOf(all);
         if (!all.contains(target)) {
             throw new IllegalArgumentException("The write target " + target.name() + " is not among the segments");
         }
+        List<Segment> ordered = new java.util.ArrayList<>(all);
+        ordered.remove(target);
+        ordered.add(target);
+        all = List.copyOf(ordered);
     }
 
     /** Where a point lives: the live copy with the highest version, or null. */

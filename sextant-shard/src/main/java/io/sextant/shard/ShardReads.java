@@ -112,9 +112,9 @@ final class ShardReads {
 
     /** Calls {@code action} for every live offset of {@code seg} matching {@code filter}. */
     static void forEachMatch(Segment seg, Filter filter, IntConsumer action) {
-        int limit = seg.offsetLimit();
         if (filter == null || filter.isEmpty()) {
-            for (int off = 0; off < limit; off++) {
+            // re-read the count: a point moved within the segment is appended before its old offset is deleted
+            for (int off = 0; off < seg.offsetLimit(); off++) {
                 if (seg.isLive(off)) {
                     action.accept(off);
                 }
@@ -122,6 +122,7 @@ final class ShardReads {
             return;
         }
         OffsetFilter f = seg.compile(filter);
+        int limit = seg.offsetLimit();
         RoaringBitmap exact = f.exactOrNull();
         if (exact != null) {
             for (org.roaringbitmap.IntIterator it = exact.getIntIterator(); it.hasNext(); ) {
@@ -132,7 +133,7 @@ final class ShardReads {
             }
             return;
         }
-        for (int off = 0; off < limit; off++) {
+        for (int off = 0; off < limit; off++) { // the compiled filter knows offsets up to limit only
             if (seg.isLive(off) && f.test(off)) {
                 action.accept(off);
             }
