@@ -514,24 +514,39 @@ public final class LocalShard implements Shard {
 
     // ------------------------------------------------------------------ reads
 
+    /**
+     * Runs a read on a snapshot and repeats it (a few times at most) when a new segment set was
+     * published meanwhile: a snapshot taken before a new write target appeared would miss points
+     * moved into that target while the read ran.
+     */
+    private <T> T read(java.util.function.Function<SegmentSet, T> reader) {
+        for (int attempt = 0; ; attempt++) {
+            SegmentSet set = segments;
+            T result = reader.apply(set);
+            if (segments == set || attempt >= 3) {
+                return result;
+            }
+        }
+    }
+
     @Override
     public List<ScoredPoint> search(CoreSearch request) {
-        return ShardReads.search(segments, config.vectors(), request);
+        return read(set -> ShardReads.search(set, config.vectors(), request));
     }
 
     @Override
     public List<PointRecord> retrieve(List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector) {
-        return ShardReads.retrieve(segments, ids, withPayload, withVector);
+        return read(set -> ShardReads.retrieve(set, ids, withPayload, withVector));
     }
 
     @Override
     public ScrollPage scroll(ScrollRequest request) {
-        return ShardReads.scroll(segments, request);
+        return read(set -> ShardReads.scroll(set, request));
     }
 
     @Override
     public long count(Filter filter, boolean exact) {
-        return ShardReads.count(segments, filter, exact);
+        return read(set -> ShardReads.count(set, filter, exact));
     }
 
     @Override
