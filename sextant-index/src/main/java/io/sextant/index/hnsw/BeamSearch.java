@@ -17,6 +17,7 @@ final class BeamSearch {
     private final NodeHeap candidates = NodeHeap.maxHeap();
     private final NodeHeap results = NodeHeap.minHeap();
     private int[] neighbors = new int[64];
+    private int[] secondHop = new int[64];
     private long[] drain = new long[64];
     private long visitedCount;
 
@@ -42,14 +43,11 @@ final class BeamSearch {
 
     /**
      * Best-first search on {@code level} from the seeded entry points, keeping the {@code ef} best
-     * accepted nodes. Non-accepted nodes are still expanded, so a filter does not cut the graph.
+     * accepted nodes. Every neighbour is scored, accepted or not, so a filter cannot cut the graph;
+     * rejected nodes are expanded but never collected.
      */
     void searchLevel(HnswGraph graph, VectorScorer scorer, int level, int ef, IntPredicate accept) {
-        int degree = graph.maxDegree(level);
-        if (neighbors.length < degree) {
-            neighbors = new int[degree];
-        }
-        int[] buf = neighbors;
+        int[] buf = neighborBuffer(graph.maxDegree(level));
         VisitedSet seen = visited;
         NodeHeap frontier = candidates;
         NodeHeap best = results;
@@ -76,6 +74,68 @@ final class BeamSearch {
             }
         }
         visitedCount += scored;
+    }
+
+    /**
+     * Filtered best-first search that scores accepted nodes only (in the spirit of ACORN-1): a
+     * rejected neighbour is not scored but walked through, its own neighbours that are accepted are
+     * scored instead. Much cheaper than {@link #searchLevel} under a selective filter, and
+     * connected when the filter's nodes are linked among themselves (payload sub-graph links) or
+     * lie within two hops of each other.
+     */
+    void searchLevelTwoHop(HnswGraph graph, VectorScorer scorer, int level, int ef, IntPredicate accept) {
+        int degree = graph.maxDegree(level);
+        int[] buf = neighborBuffer(degree);
+        if (secondHop.length < degree) {
+            secondHop = new int[degree];
+        }
+        int[] buf2 = secondHop;
+        VisitedSet seen = visited;
+        NodeHeap frontier = candidates;
+        NodeHeap best = results;
+        long scored = 0;
+        while (frontier.size() > 0) {
+            long top = frontier.pop();
+            if (best.size() >= ef && NodeHeap.score(top) < best.topScore()) {
+                break;
+            }
+            int count = graph.neighbors(level, NodeHeap.node(top), buf);
+            for (int i = 0; i < count; i++) {
+                int nb = buf[i];
+                if (!seen.visit(nb)) {
+                    continue;
+                }
+                if (accept.test(nb)) {
+                    scored++;
+                    offer(nb, scorer.score(nb), ef);
+                    continue;
+                }
+                int count2 = graph.neighbors(level, nb, buf2);
+                for (int j = 0; j < count2; j++) {
+                    int nb2 = buf2[j];
+                    if (!seen.isVisited(nb2) && accept.test(nb2)) {
+                        seen.visit(nb2);
+                        scored++;
+                        offer(nb2, scorer.score(nb2), ef);
+                    }
+                }
+            }
+        }
+        visitedCount += scored;
+    }
+
+    private void offer(int node, float score, int ef) {
+        if (results.size() < ef || score > results.topScore()) {
+            candidates.push(node, score);
+            results.pushBounded(node, score, ef);
+        }
+    }
+
+    private int[] neighborBuffer(int degree) {
+        if (neighbors.length < degree) {
+            neighbors = new int[degree];
+        }
+        return neighbors;
     }
 
     /**

@@ -8,7 +8,9 @@ import java.util.function.IntPredicate;
  * Searches an {@link HnswGraph}: greedy descent from the entry point through the upper levels, then
  * a beam search of width {@code max(ef, k)} on level 0. With an accept filter, level 0 still
  * expands rejected nodes (so the graph stays connected under a selective filter) but only accepted
- * nodes become results. Deciding to scan exactly instead is the caller's job.
+ * nodes become results ({@link FilterTraversal#SCORE_ALL}); {@link FilterTraversal#TWO_HOP} scores
+ * accepted nodes only, which is much cheaper under selective filters. Deciding to scan exactly
+ * instead, or which traversal fits a filter's estimated cardinality, is the caller's job.
  *
  * <p>Not thread-safe: an instance reuses its visited set and heaps across searches, so use one per
  * thread (they are cheap; the visited set grows to the graph size on first use).
@@ -36,6 +38,14 @@ public final class HnswSearcher {
      * @param accept the ordinals allowed in the result, or {@code null} for all
      */
     public SearchResult search(VectorScorer scorer, int k, int ef, IntPredicate accept) {
+        return search(scorer, k, ef, accept, FilterTraversal.SCORE_ALL);
+    }
+
+    /**
+     * Like {@link #search(VectorScorer, int, int, IntPredicate)}, choosing how level 0 walks
+     * through nodes the filter rejects; see {@link FilterTraversal}. Ignored without a filter.
+     */
+    public SearchResult search(VectorScorer scorer, int k, int ef, IntPredicate accept, FilterTraversal traversal) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
@@ -56,7 +66,11 @@ public final class HnswSearcher {
         if (accept != null) {
             search.reseedFromResults(accept);
         }
-        search.searchLevel(graph, scorer, 0, beam, accept);
+        if (accept != null && traversal == FilterTraversal.TWO_HOP) {
+            search.searchLevelTwoHop(graph, scorer, 0, beam, accept);
+        } else {
+            search.searchLevel(graph, scorer, 0, beam, accept);
+        }
         int n = search.resultCount();
         if (nodes.length < n) {
             nodes = new int[n];

@@ -68,10 +68,12 @@ class MmapHnswGraphTest {
             for (float[] q : queries) {
                 VectorScorer scorer = vectors.queryScorer(q);
                 for (IntPredicate accept : new IntPredicate[] {null, everyTenth}) {
-                    SearchResult x = onHeap.search(scorer, 10, 50, accept);
-                    SearchResult y = fromFile.search(scorer, 10, 50, accept);
-                    assertThat(y.ordinals()).isEqualTo(x.ordinals());
-                    assertThat(y.scores()).isEqualTo(x.scores());
+                    for (FilterTraversal traversal : FilterTraversal.values()) {
+                        SearchResult x = onHeap.search(scorer, 10, 50, accept, traversal);
+                        SearchResult y = fromFile.search(scorer, 10, 50, accept, traversal);
+                        assertThat(y.ordinals()).isEqualTo(x.ordinals());
+                        assertThat(y.scores()).isEqualTo(x.scores());
+                    }
                 }
             }
         }
