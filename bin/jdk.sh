@@ -17,3 +17,8 @@ pick_jdk
 export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven's bundled Guava calls sun.misc.Unsafe; JDK 25 warns about it on every build. Silence that.
+case " ${MAVEN_OPTS:-} " in
+  *sun-misc-unsafe-memory-access*) ;;
+  *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+esac
