@@ -23,12 +23,13 @@ class SearchApiTest {
     static void start() {
         // a 1 MiB body limit so that the 413 test stays small
         s = new TestServer(
-                storage, (dir, config) -> new InMemoryShard(config), Map.of("SEXTANT__SERVICE__MAX_REQUEST_SIZE_MB", "1"));
-        assertThat(s.put("/collections/s", "{\"vectors\": {\"size\": 2, \"distance\": \"Dot\"}}").status())
+                storage,
+                (dir, config) -> new InMemoryShard(config),
+                Map.of("SEXTANT__SERVICE__MAX_REQUEST_SIZE_MB", "1"));
+        assertThat(s.put("/collections/s", "{\"vectors\": {\"size\": 2, \"distance\": \"Dot\"}}")
+                        .status())
                 .isEqualTo(200);
-        Response up = s.put(
-                "/collections/s/points?wait=true",
-                """
+        Response up = s.put("/collections/s/points?wait=true", """
                 {"points": [
                   {"id": 1, "vector": [1, 0], "payload": {"g": "a", "t": "2024-01-01T00:00:00Z"}},
                   {"id": 2, "vector": [0.9, 0.1], "payload": {"g": "a", "t": "2024-06-01T00:00:00Z"}},
@@ -87,19 +88,19 @@ class SearchApiTest {
 
     @Test
     void legacySearchAndRecommend() {
-        Response search = s.post(
-                "/collections/s/points/search", "{\"vector\": [0, 1], \"limit\": 1, \"with_vector\": true}");
+        Response search =
+                s.post("/collections/s/points/search", "{\"vector\": [0, 1], \"limit\": 1, \"with_vector\": true}");
         assertThat(search.status()).as(search.text()).isEqualTo(200);
         assertThat(search.json().at("/result/0/id").asInt()).isEqualTo(3);
         assertThat(search.json().at("/result/0/vector").isArray()).isTrue();
-        Response batch = s.post(
-                "/collections/s/points/search/batch", "{\"searches\": [{\"vector\": [1, 0], \"limit\": 1}]}");
+        Response batch =
+                s.post("/collections/s/points/search/batch", "{\"searches\": [{\"vector\": [1, 0], \"limit\": 1}]}");
         assertThat(batch.json().at("/result/0/0/id").asInt()).isEqualTo(1);
         Response rec = s.post("/collections/s/points/recommend", "{\"positive\": [1], \"limit\": 1}");
         assertThat(rec.status()).as(rec.text()).isEqualTo(200);
         assertThat(rec.json().at("/result/0/id").asInt()).isEqualTo(2);
-        Response recBatch = s.post(
-                "/collections/s/points/recommend/batch", "{\"searches\": [{\"positive\": [3], \"limit\": 1}]}");
+        Response recBatch =
+                s.post("/collections/s/points/recommend/batch", "{\"searches\": [{\"positive\": [3], \"limit\": 1}]}");
         assertThat(recBatch.status()).as(recBatch.text()).isEqualTo(200);
         assertThat(recBatch.json().get("result").size()).isEqualTo(1);
     }
@@ -114,7 +115,8 @@ class SearchApiTest {
         Response noLimit = s.post("/collections/s/points/search", "{\"vector\": [1, 0]}");
         assertThat(noLimit.status()).isEqualTo(400);
         Response badFilter = s.post(
-                "/collections/s/points/query", "{\"query\": [1, 0], \"filter\": {\"must\": [{\"key\": \"g\", \"match\": {\"value\": 1.5}}]}}");
+                "/collections/s/points/query",
+                "{\"query\": [1, 0], \"filter\": {\"must\": [{\"key\": \"g\", \"match\": {\"value\": 1.5}}]}}");
         assertThat(badFilter.status()).isEqualTo(400);
         Response unknownQuery = s.post("/collections/s/points/query", "{\"query\": {\"teleport\": 1}}");
         assertThat(unknownQuery.status()).isEqualTo(400);
@@ -134,6 +136,10 @@ class SearchApiTest {
         Response r = s.put("/collections/s/points?wait=true", big.toString());
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.json().at("/status/error").asText()).contains("max_request_size_mb");
-        assertThat(s.post("/collections/s/points/count", "{}").json().at("/result/count").asInt()).isEqualTo(3);
+        assertThat(s.post("/collections/s/points/count", "{}")
+                        .json()
+                        .at("/result/count")
+                        .asInt())
+                .isEqualTo(3);
     }
 }
