@@ -260,6 +260,128 @@ public final class TableOfContents implements AutoCloseable {
         return aliases().stream().filter(a -> a.collection().equals(name)).toList();
     }
 
+    /**
+     * A fresh, not yet existing work directory on the storage file system (so that it can be
+     * renamed into place), for preparing a restored collection. Work directories live under {@code
+     * .deleted/} and are removed at the next open if left behind by a crash.
+     */
+    public Path newWorkDir(String purpose) {
+        return storage.resolve(DELETED_DIR).resolve(purpose + "-" + System.nanoTime());
+    }
+
+    /**
+     * Installs a collection prepared in {@code preparedDir} (a {@code config.json} and its shard
+     * directories, normally from {@link #newWorkDir}) under {@code name}, replacing an existing
+     * collection of that name atomically: the old directory is moved aside, the new one renamed in
+     * and opened; if opening fails the old collection is put back and reopened, and the error is
+     * rethrown. Aliases pointing at {@code name} keep pointing at it.
+     *
+     * @throws UserException bad request for an invalid name, conflict when {@code name} is an alias
+     */
+    public Collection install(String name, Path preparedDir) {
+        NameValidator.validate("Collection", name);
+        synchronized (lock) {
+            ensureOpen();
+            if (aliases.containsKey(name)) {
+                throw UserException.conflict("Wrong input: Alias with name `" + name + "` already exists!");
+            }
+            Path dir = collectionsDir().resolve(name);
+            Path trash = newWorkDir("replaced-" + name);
+            Collection old = collections.remove(name);
+            try {
+                Files.createDirectories(trash.getParent());
+                if (old != null) {
+                    old.close();
+                }
+                if (Files.exists(dir)) {
+                    Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+                }
+                Files.move(preparedDir, dir, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.fsyncDir(collectionsDir());
+            } catch (IOException e) {
+                restoreOld(name, dir, trash, old != null);
+                throw new ServiceException("Failed to install collection " + name + ": " + e.getMessage(), e);
+            }
+            try {
+                Collection c = Collection.open(name, dir, shardFactory, this::get);
+                collections.put(name, c);
+                AtomicFiles.deleteTree(trash);
+                return c;
+            } catch (RuntimeException e) {
+                try {
+                    Files.move(dir, preparedDir, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException moveBack) {
+                    AtomicFiles.deleteTree(dir);
+                }
+                restoreOld(name, dir, trash, old != null);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Replaces shard {@code shardId} of a collection with the shard directory prepared in {@code
+     * preparedShardDir}: the collection is closed (flushing every shard), the old shard directory
+     * moved aside, the new one renamed in and the collection reopened; if reopening fails the old
+     * shard is put back. Requests racing the swap may fail on the closed collection.
+     *
+     * @throws UserException not found for a missing collection or shard id
+     */
+    public Collection replaceShard(String nameOrAlias, int shardId, Path preparedShardDir) {
+        synchronized (lock) {
+            ensureOpen();
+            Collection c = get(nameOrAlias);
+            if (shardId < 0 || shardId >= c.shards().size()) {
+                throw UserException.notFound(
+                        "Not found: Shard " + shardId + " of collection `" + c.name() + "` doesn't exist!");
+            }
+            Path shardDir = c.dir().resolve(Collection.SHARDS_DIR).resolve(Integer.toString(shardId));
+            Path trash = newWorkDir("replaced-shard");
+            collections.remove(c.name());
+            c.close();
+            try {
+                Files.createDirectories(trash.getParent());
+                Files.move(shardDir, trash, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(preparedShardDir, shardDir, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.fsyncDir(shardDir.getParent());
+                Collection fresh = Collection.open(c.name(), c.dir(), shardFactory, this::get);
+                collections.put(c.name(), fresh);
+                AtomicFiles.deleteTree(trash);
+                return fresh;
+            } catch (IOException | RuntimeException e) {
+                try {
+                    if (Files.exists(trash)) {
+                        AtomicFiles.deleteTree(shardDir);
+                        Files.move(trash, shardDir, StandardCopyOption.ATOMIC_MOVE);
+                    }
+                    collections.put(c.name(), Collection.open(c.name(), c.dir(), shardFactory, this::get));
+                } catch (IOException | RuntimeException again) {
+                    e.addSuppressed(again);
+                }
+                if (e instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new ServiceException(
+                        "Failed to replace shard " + shardId + " of " + c.name() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void restoreOld(String name, Path dir, Path trash, boolean hadOld) {
+        try {
+            if (Files.exists(trash) && !Files.exists(dir)) {
+                Files.move(trash, dir, StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.fsyncDir(collectionsDir());
+            }
+            if (hadOld && Files.exists(dir)) {
+                collections.put(name, Collection.open(name, dir, shardFactory, this::get));
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ServiceException(
+                    "Failed to put back collection " + name + " after a failed install: " + e.getMessage(), e);
+        }
+    }
+
     private Path collectionsDir() {
         return storage.resolve(COLLECTIONS_DIR);
     }

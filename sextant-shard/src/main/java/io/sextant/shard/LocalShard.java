@@ -674,6 +674,25 @@ public final class LocalShard implements Shard {
         }
     }
 
+    /**
+     * Pauses updates (reads continue), checkpoints so that the manifest and the segment files it
+     * lists reflect every applied operation, then runs {@code action} with the shard directory and
+     * the checkpoint seq before updates resume. Snapshots use it to hard-link the shard's files at
+     * one point in time; the action must be short.
+     *
+     * @throws ServiceException when the shard is closed or failed
+     */
+    public <T> T withUpdatesPaused(java.util.function.BiFunction<Path, Long, T> action) {
+        updateLock.lock();
+        try {
+            checkUsable();
+            checkpointLocked();
+            return action.apply(dir, lastApplied);
+        } finally {
+            updateLock.unlock();
+        }
+    }
+
     /** Runs every pending optimization now, on the calling thread (tests, admin tools). */
     public void optimizeNow() {
         optimizer.runOptimizations();

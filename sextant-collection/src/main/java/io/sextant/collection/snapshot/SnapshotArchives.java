@@ -1,0 +1,180 @@
+package io.sextant.collection.snapshot;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.collection.AliasDescription;
+import io.sextant.collection.Collection;
+import io.sextant.collection.TableOfContents;
+import io.sextant.collection.config.CollectionConfigFile;
+import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.error.UserException;
+import io.sextant.shard.LocalShard;
+import io.sextant.shard.Shard;
+import io.sextant.shard.snapshot.ShardFileCapture;
+import io.sextant.shard.snapshot.ShardFileCapture.CapturedFile;
+import io.sextant.shard.snapshot.ShardFileCapture.CapturedShard;
+import io.sextant.shard.snapshot.SnapshotManifest;
+import io.sextant.shard.snapshot.SnapshotTarWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes collection, shard and full snapshot archives. Archive layouts (POSIX tar, entries in this
+ * order; {@link SnapshotManifest} says which kind):
+ *
+ * <pre>
+ * collection:  snapshot.json {collection, shards:[{id, checkpoint, points}], entries}
+ *              config.json                     the collection's config file
+ *              shards/&lt;i&gt;/manifest.bin, shards/&lt;i&gt;/segments/...   each shard's files
+ * shard:       snapshot.json {collection, shard_id, checkpoint, points, entries}
+ *              config.json
+ *              shard/manifest.bin, shard/segments/...
+ * full:        snapshot.json {collections:[names], aliases:{alias: collection}, entries}
+ *              collections/&lt;name&gt;.snapshot     one collection archive each
+ * </pre>
+ *
+ * {@code entries} counts the entries after {@code snapshot.json}, so a reader notices an archive
+ * cut at an entry boundary. Stateless and thread-safe.
+ */
+final class SnapshotArchives {
+    static final String CONFIG = CollectionConfigFile.FILE_NAME;
+    static final String SHARDS = "shards";
+    static final String SHARD = "shard";
+    static final String COLLECTIONS = "collections";
+
+    private SnapshotArchives() {}
+
+    /** What was written: checksum and the manifest. */
+    record Written(String sha256, SnapshotManifest manifest, long payloadBytes) {}
+
+    static Written writeCollection(Collection c, Path work, Path out, Clock clock) {
+        List<LocalShard> shards = localShards(c);
+        List<Path> dirs = new ArrayList<>();
+        for (int i = 0; i < shards.size(); i++) {
+            dirs.add(work.resolve(SHARDS).resolve(Integer.toString(i)));
+        }
+        byte[] config = readConfig(c);
+        List<CapturedShard> captured = ShardFileCapture.captureAll(shards, dirs);
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("collection", c.name());
+        body.put("created", clock.instant().toString());
+        ArrayNode arr = body.putArray("shards");
+        int entries = 1;
+        for (int i = 0; i < captured.size(); i++) {
+            CapturedShard s = captured.get(i);
+            arr.addObject().put("id", i).put("checkpoint", s.checkpoint()).put("points", s.pointCount());
+            entries += s.files().size();
+        }
+        body.put("entries", entries);
+        SnapshotManifest manifest = new SnapshotManifest(SnapshotManifest.KIND_COLLECTION, body);
+        try (SnapshotTarWriter w = SnapshotTarWriter.create(out)) {
+            w.addBytes(SnapshotManifest.ENTRY_NAME, manifest.toBytes());
+            w.addBytes(CONFIG, config);
+            for (int i = 0; i < captured.size(); i++) {
+                for (CapturedFile f : captured.get(i).files()) {
+                    w.addFile(SHARDS + "/" + i + "/" + f.relativePath(), f.staged(), f.length());
+                }
+            }
+            long bytes = w.payloadBytes();
+            return new Written(w.finish(), manifest, bytes);
+        }
+    }
+
+    static Written writeShard(Collection c, int shardId, Path work, Path out, Clock clock) {
+        List<LocalShard> shards = localShards(c);
+        if (shardId < 0 || shardId >= shards.size()) {
+            throw UserException.notFound(
+                    "Not found: Shard " + shardId + " of collection `" + c.name() + "` doesn't exist!");
+        }
+        byte[] config = readConfig(c);
+        CapturedShard s = ShardFileCapture.capture(shards.get(shardId), work.resolve(SHARD));
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("collection", c.name());
+        body.put("shard_id", shardId);
+        body.put("created", clock.instant().toString());
+        body.put("checkpoint", s.checkpoint());
+        body.put("points", s.pointCount());
+        body.put("entries", 1 + s.files().size());
+        SnapshotManifest manifest = new SnapshotManifest(SnapshotManifest.KIND_SHARD, body);
+        try (SnapshotTarWriter w = SnapshotTarWriter.create(out)) {
+            w.addBytes(SnapshotManifest.ENTRY_NAME, manifest.toBytes());
+            w.addBytes(CONFIG, config);
+            for (CapturedFile f : s.files()) {
+                w.addFile(SHARD + "/" + f.relativePath(), f.staged(), f.length());
+            }
+            long bytes = w.payloadBytes();
+            return new Written(w.finish(), manifest, bytes);
+        }
+    }
+
+    /** Each collection is captured at its own instant (as in Qdrant); aliases as of the start. */
+    static Written writeFull(TableOfContents toc, Path work, Path out, Clock clock) {
+        List<String> names = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        for (String name : toc.list()) {
+            Collection c;
+            try {
+                c = toc.get(name);
+            } catch (UserException gone) {
+                continue; // deleted meanwhile
+            }
+            Path f = work.resolve(COLLECTIONS).resolve(name + SnapshotNames.SUFFIX);
+            writeCollection(c, work.resolve("capture-" + name), f, clock);
+            names.add(name);
+            files.add(f);
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("created", clock.instant().toString());
+        names.forEach(body.putArray("collections")::add);
+        ObjectNode aliases = body.putObject("aliases");
+        for (AliasDescription a : toc.aliases()) {
+            if (names.contains(a.collection())) {
+                aliases.put(a.alias(), a.collection());
+            }
+        }
+        body.put("entries", names.size());
+        SnapshotManifest manifest = new SnapshotManifest(SnapshotManifest.KIND_FULL, body);
+        try (SnapshotTarWriter w = SnapshotTarWriter.create(out)) {
+            w.addBytes(SnapshotManifest.ENTRY_NAME, manifest.toBytes());
+            for (int i = 0; i < names.size(); i++) {
+                Path f = files.get(i);
+                w.addFile(COLLECTIONS + "/" + names.get(i) + SnapshotNames.SUFFIX, f, size(f));
+            }
+            long bytes = w.payloadBytes();
+            return new Written(w.finish(), manifest, bytes);
+        }
+    }
+
+    static List<LocalShard> localShards(Collection c) {
+        List<LocalShard> out = new ArrayList<>();
+        for (Shard s : c.shards()) {
+            if (!(s instanceof LocalShard l)) {
+                throw UserException.badRequest("Wrong input: collection `" + c.name() + "` has a shard of type "
+                        + s.getClass().getSimpleName() + " that cannot be snapshotted");
+            }
+            out.add(l);
+        }
+        return out;
+    }
+
+    private static byte[] readConfig(Collection c) {
+        try {
+            return Files.readAllBytes(c.dir().resolve(CONFIG));
+        } catch (IOException e) {
+            throw new ServiceException("Failed to read config of collection " + c.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    static long size(Path f) {
+        try {
+            return Files.size(f);
+        } catch (IOException e) {
+            throw new ServiceException("Failed to read " + f + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.sextant.collection.snapshot;
+
+import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.error.UserException;
+import io.sextant.shard.snapshot.SnapshotTarReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Turns a recovery {@code location} into a local snapshot file and checks its integrity.
+ *
+ * <p>{@code file://} locations must point inside the snapshots directory (a request must not read
+ * arbitrary files of the host). {@code http(s)://} locations are downloaded into the staging
+ * directory, gated by {@code service.enable_snapshot_url_recovery}: {@code true} allows any host,
+ * {@code false} none, unset (the default) only loopback hosts. Thread-safe.
+ */
+public final class SnapshotLocations {
+    private final Path snapshotsRoot;
+    private final Boolean urlRecovery;
+    private final HttpClient http = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+
+    /** @param urlRecovery true = any host, false = none, null = loopback hosts only */
+    public SnapshotLocations(Path snapshotsRoot, Boolean urlRecovery) {
+        this.snapshotsRoot = snapshotsRoot.toAbsolutePath().normalize();
+        this.urlRecovery = urlRecovery;
+    }
+
+    /** A resolved source: the local file and whether it was downloaded (the caller deletes it then). */
+    public record Source(Path file, boolean downloaded) {}
+
+    /**
+     * Resolves {@code location}; downloads go to {@code scratch} (must not exist).
+     *
+     * @throws UserException bad request for a malformed or disallowed location, a failed download;
+     *     forbidden when URL recovery is disabled; not found for a missing file
+     */
+    public Source resolve(String location, String apiKey, Path scratch) {
+        URI uri;
+        try {
+            uri = new URI(location.trim());
+        } catch (URISyntaxException e) {
+            throw UserException.badRequest("Wrong input: snapshot location is not a valid URL: " + location);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return switch (scheme) {
+            case "file" -> new Source(localFile(uri, location), false);
+            case "http", "https" -> new Source(download(uri, apiKey, scratch), true);
+            default ->
+                throw UserException.badRequest(
+                        "Wrong input: snapshot location must be a file:// or http(s):// URL, got " + location);
+        };
+    }
+
+    private Path localFile(URI uri, String location) {
+        Path p;
+        try {
+            p = Path.of(uri).toAbsolutePath().normalize();
+        } catch (IllegalArgumentException e) {
+            throw UserException.badRequest("Wrong input: invalid file location " + location + ": " + e.getMessage());
+        }
+        if (!p.startsWith(snapshotsRoot)) {
+            throw UserException.badRequest(
+                    "Wrong input: snapshot file " + p + " must be inside the snapshots directory " + snapshotsRoot);
+        }
+        if (!Files.isRegularFile(p)) {
+            throw UserException.notFound("Not found: Snapshot file " + p + " does not exist");
+        }
+        return p;
+    }
+
+    private Path download(URI uri, String apiKey, Path scratch) {
+        checkUrlAllowed(uri);
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofHours(6));
+        if (apiKey != null && !apiKey.isEmpty()) {
+            req.header("api-key", apiKey);
+        }
+        try {
+            Files.createDirectories(scratch.getParent());
+            HttpResponse<InputStream> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = resp.body()) {
+                if (resp.statusCode() / 100 != 2) {
+                    throw UserException.badRequest(
+                            "Wrong input: failed to download snapshot from " + uri + ": HTTP " + resp.statusCode());
+                }
+                Files.copy(in, scratch, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return scratch;
+        } catch (IOException e) {
+            deleteQuietly(scratch);
+            if (Files.exists(scratch.getParent())
+                    && e.getMessage() != null
+                    && e.getMessage().contains("space")) {
+                throw new ServiceException("Failed to store downloaded snapshot: " + e.getMessage(), e);
+            }
+            throw UserException.badRequest(
+                    "Wrong input: failed to download snapshot from " + uri + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            deleteQuietly(scratch);
+            throw new ServiceException("Interrupted while downloading snapshot from " + uri, e);
+        }
+    }
+
+    /**
+     * @throws UserException (forbidden) when URL recovery is not allowed for this host
+     */
+    public void checkUrlAllowed(URI uri) {
+        if (Boolean.TRUE.equals(urlRecovery)) {
+            return;
+        }
+        boolean local = isLoopback(uri.getHost());
+        if (Boolean.FALSE.equals(urlRecovery) || !local) {
+            throw new UserException(
+                    UserException.Kind.FORBIDDEN,
+                    "Forbidden: recovering snapshots from URL " + uri + " is disabled"
+                            + (urlRecovery == null ? " for non-local hosts" : "")
+                            + "; set service.enable_snapshot_url_recovery: true to allow it");
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!h.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+            return false; // a name other than localhost: never resolved here
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Checks the file against the requested checksum and against its sidecar when it has one.
+     *
+     * @return the file's SHA-256
+     * @throws UserException (bad request) on a mismatch
+     */
+    public static String verifyChecksum(Path file, String expected, String sidecar) {
+        String actual = SnapshotTarReader.sha256(file);
+        if (expected != null && !expected.equalsIgnoreCase(actual)) {
+            throw UserException.badRequest("Wrong input: snapshot checksum mismatch: expected "
+                    + expected.toLowerCase(Locale.ROOT) + ", got " + actual);
+        }
+        if (sidecar != null && !sidecar.equalsIgnoreCase(actual)) {
+            throw UserException.badRequest("Wrong input: snapshot " + file.getFileName()
+                    + " does not match its .checksum sidecar (corrupt file): expected " + sidecar + ", got " + actual);
+        }
+        return actual;
+    }
+
+    static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // staging is swept at start-up
+        }
+    }
+}

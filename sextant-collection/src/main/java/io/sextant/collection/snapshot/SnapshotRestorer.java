@@ -1,0 +1,148 @@
+package io.sextant.collection.snapshot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.collection.AliasOperation;
+import io.sextant.collection.AtomicFiles;
+import io.sextant.collection.Collection;
+import io.sextant.collection.TableOfContents;
+import io.sextant.collection.config.CollectionConfig;
+import io.sextant.collection.config.CollectionConfigFile;
+import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.error.UserException;
+import io.sextant.shard.snapshot.SnapshotManifest;
+import io.sextant.shard.snapshot.SnapshotTarReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Restores snapshot archives (see {@link SnapshotArchives}) into a {@link TableOfContents}. The
+ * archive is validated (format, version, kind, entry count, config) and extracted into a work
+ * directory on the storage file system before the live collection is touched; only then is it
+ * swapped in atomically ({@link TableOfContents#install}, {@link TableOfContents#replaceShard}).
+ * Any failure leaves the existing collection as it was and removes the work directory. Restored
+ * segments carry their index files, so nothing is rebuilt. Stateless and thread-safe.
+ */
+public final class SnapshotRestorer {
+    private SnapshotRestorer() {}
+
+    /** What a restore installed. */
+    public record Restored(String collection, SnapshotManifest manifest, long expectedPoints) {}
+
+    /** Restores a collection archive as collection {@code name} (replacing one of that name). */
+    public static Restored restoreCollection(TableOfContents toc, String name, Path archive) {
+        Path work = toc.newWorkDir("restore-" + name);
+        try {
+            SnapshotManifest m = SnapshotTarReader.extract(archive, work, SnapshotManifest.KIND_COLLECTION);
+            CollectionConfig config = checkExtracted(work, m, archive);
+            int shards = config.params().shardNumber();
+            for (int i = 0; i < shards; i++) {
+                if (!Files.isRegularFile(work.resolve(SnapshotArchives.SHARDS).resolve(i + "/manifest.bin"))) {
+                    throw UserException.badRequest(
+                            "Wrong input: snapshot " + archive.getFileName() + " lacks shard " + i + " of " + shards);
+                }
+            }
+            long points = 0;
+            for (JsonNode s : m.body().path("shards")) {
+                points += s.path("points").asLong();
+            }
+            toc.install(name, work);
+            return new Restored(name, m, points);
+        } finally {
+            AtomicFiles.deleteTree(work);
+        }
+    }
+
+    /** Restores a shard archive into shard {@code shardId} of an existing collection. */
+    public static Restored restoreShard(TableOfContents toc, String nameOrAlias, int shardId, Path archive) {
+        Collection c = toc.get(nameOrAlias);
+        if (shardId < 0 || shardId >= c.shards().size()) {
+            throw UserException.notFound(
+                    "Not found: Shard " + shardId + " of collection `" + c.name() + "` doesn't exist!");
+        }
+        Path work = toc.newWorkDir("restore-shard-" + c.name());
+        try {
+            SnapshotManifest m = SnapshotTarReader.extract(archive, work, SnapshotManifest.KIND_SHARD);
+            CollectionConfig snapConfig = checkExtracted(work, m, archive);
+            if (!snapConfig
+                    .toShardConfig()
+                    .vectors()
+                    .equals(c.config().toShardConfig().vectors())) {
+                throw UserException.badRequest("Wrong input: shard snapshot " + archive.getFileName()
+                        + " has vectors " + snapConfig.toShardConfig().vectors().keySet()
+                        + " incompatible with collection `" + c.name() + "`");
+            }
+            Path shardDir = work.resolve(SnapshotArchives.SHARD);
+            if (!Files.isRegularFile(shardDir.resolve("manifest.bin"))) {
+                throw UserException.badRequest(
+                        "Wrong input: shard snapshot " + archive.getFileName() + " has no shard");
+            }
+            toc.replaceShard(c.name(), shardId, shardDir);
+            return new Restored(c.name(), m, m.body().path("points").asLong());
+        } finally {
+            AtomicFiles.deleteTree(work);
+        }
+    }
+
+    /**
+     * Restores every collection of a full archive (replacing same-named ones) and its aliases.
+     *
+     * @return the restored collections
+     */
+    public static List<Restored> restoreFull(TableOfContents toc, Path archive) {
+        Path work = toc.newWorkDir("restore-full");
+        try {
+            SnapshotManifest m = SnapshotTarReader.extract(archive, work, SnapshotManifest.KIND_FULL);
+            ObjectNode body = m.body();
+            List<Restored> out = new ArrayList<>();
+            for (JsonNode n : body.path("collections")) {
+                Path f = work.resolve(SnapshotArchives.COLLECTIONS).resolve(n.asText() + SnapshotNames.SUFFIX);
+                if (!Files.isRegularFile(f)) {
+                    throw UserException.badRequest(
+                            "Wrong input: full snapshot " + archive.getFileName() + " lacks collection " + n.asText());
+                }
+                out.add(restoreCollection(toc, n.asText(), f));
+            }
+            List<AliasOperation> ops = new ArrayList<>();
+            body.path("aliases").properties().forEach(e -> {
+                if (toc.exists(e.getKey()) && !toc.list().contains(e.getKey())) {
+                    ops.add(new AliasOperation.Delete(e.getKey()));
+                }
+                ops.add(new AliasOperation.Create(e.getValue().asText(), e.getKey()));
+            });
+            if (!ops.isEmpty()) {
+                toc.updateAliases(ops);
+            }
+            return out;
+        } finally {
+            AtomicFiles.deleteTree(work);
+        }
+    }
+
+    private static CollectionConfig checkExtracted(Path work, SnapshotManifest m, Path archive) {
+        long expected = m.body().path("entries").asLong(-1);
+        long actual = countFiles(work);
+        if (expected >= 0 && actual != expected) {
+            throw UserException.badRequest("Wrong input: snapshot " + archive.getFileName() + " is truncated: " + actual
+                    + " of " + expected + " entries present");
+        }
+        try {
+            return CollectionConfigFile.read(work);
+        } catch (ServiceException e) {
+            throw UserException.badRequest("Wrong input: snapshot " + archive.getFileName()
+                    + " has no valid collection config: " + e.getMessage());
+        }
+    }
+
+    private static long countFiles(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).count();
+        } catch (IOException e) {
+            throw new ServiceException("Failed to list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
