@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.sextant.server.config.ConfigLoader;
 import io.sextant.server.config.ServerConfig;
+import io.sextant.shard.LocalShard;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -79,7 +80,7 @@ public final class Main implements Callable<Integer> {
                     stop.countDown();
                 });
             }
-            SextantServer server = SextantServer.start(config, ShardFactories.defaultFactory());
+            SextantServer server = SextantServer.start(config, LocalShard::open);
             Thread hook = new Thread(server::close, "sextant-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             stop.await();
