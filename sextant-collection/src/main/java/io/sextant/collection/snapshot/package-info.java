@@ -1,0 +1,16 @@
+/**
+ * Collection, shard and full snapshots: creation, storage (local directory or S3), download and
+ * recovery.
+ *
+ * <p>Decisions: an archive is an uncompressed POSIX tar opened by {@code snapshot.json} (format,
+ * version, kind, per-shard checkpoint and point count); captures pause a collection's shards
+ * together only for a checkpoint and hard links, so writes stall for milliseconds and reads never;
+ * restores extract next to the live data and swap directories atomically, so a failed restore
+ * leaves the old collection serving. Snapshots outlive their collection (list, download and delete
+ * work after the collection was dropped) because that is when they are needed. {@code priority}
+ * is validated and accepted; on a single node all three values install the snapshot's data.
+ * {@code file://} recovery is confined to the snapshots directory; URL recovery is allowed for
+ * loopback hosts unless {@code service.enable_snapshot_url_recovery} says otherwise. Qdrant's own
+ * snapshot files are refused with a clear error (different segment format).
+ */
+package io.sextant.collection.snapshot;
