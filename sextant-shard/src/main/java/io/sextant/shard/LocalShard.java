@@ -531,7 +531,7 @@ public final class LocalShard implements Shard {
 
     @Override
     public List<ScoredPoint> search(CoreSearch request) {
-        return read(set -> ShardReads.search(set, config.vectors(), request));
+        return read(set -> ShardReads.search(set, config, request));
     }
 
     @Override
@@ -562,7 +562,13 @@ public final class LocalShard implements Shard {
         }
         String error = failure != null ? failure : optimizer.lastError();
         String status = error != null ? "red" : optimizer.running() ? "yellow" : optimizer.pending() ? "grey" : "green";
-        return new ShardInfo(status, set.liveCount(), 0, set.all().size(), fields, error);
+        long indexed = 0;
+        for (Segment s : set.all()) {
+            for (String name : s.vectorNames()) {
+                indexed += s.indexedVectorCount(name);
+            }
+        }
+        return new ShardInfo(status, set.liveCount(), indexed, set.all().size(), fields, error);
     }
 
     @Override

@@ -2,9 +2,12 @@ package io.sextant.shard;
 
 import io.sextant.segment.PointId;
 import io.sextant.segment.config.ShardConfig;
+import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.storage.AtomicFiles;
 import io.sextant.segment.storage.Segment;
 import io.sextant.segment.storage.SegmentWriter;
+import io.sextant.segment.vectorindex.SegmentIndexBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,8 +30,20 @@ import org.slf4j.LoggerFactory;
  *       smallest non-target segments are merged into one;
  *   <li><b>vacuum</b>: a non-target segment whose deleted fraction exceeds {@code
  *       deletedThreshold} (and that has at least {@code vacuumMinVectorNumber} offsets) is rewritten
- *       without its deleted points.
+ *       without its deleted points;
+ *   <li><b>reindex</b>: a segment written for other vector parameters (a PATCH changed {@code
+ *       hnsw_config}, {@code quantization_config} or {@code on_disk}) is rewritten like a vacuum;
+ *   <li><b>index</b>: an immutable segment whose vectors reach {@code indexingThresholdKb} but that
+ *       lacks its graph or codes (file missing or found corrupt at open, threshold lowered) gets them
+ *       built in place; searches scan it until the graph is attached.
  * </ul>
+ *
+ * <p>Every rewritten segment gets its graph and codes built (when it reaches the indexing
+ * threshold) before it is published, so a search never sees an optimized segment without its
+ * index. Merges pick the smallest segments and never produce one above {@code max_segment_size}
+ * (automatic: {@value #DEFAULT_MAX_SEGMENT_KB} KB); the automatic segment number is the CPU count,
+ * as in Qdrant. With {@code indexing_threshold = 0} the write target is converted only at the
+ * maximum segment size.
  *
  * <p>Execution: under the update lock, snapshot the sources' deleted offsets and live points;
  * without the lock, write the new segment (sources meanwhile only receive deletions, since updates
@@ -47,15 +62,23 @@ final class SegmentOptimizations {
     enum Kind {
         CONVERT,
         MERGE,
-        VACUUM
+        VACUUM,
+        /** Build the missing graph or codes of an immutable segment in place. */
+        INDEX,
+        /** Rewrite a segment written for other vector parameters (PATCH of hnsw or quantization config). */
+        REINDEX
     }
+
+    /** Qdrant's automatic {@code max_segment_size}, in KB, used when the config leaves it unset. */
+    static final long DEFAULT_MAX_SEGMENT_KB = 200_000;
 
     /** Sources to rewrite; {@code includesTarget} when the write target is among them. */
     record Plan(Kind kind, List<Segment> sources, boolean includesTarget) {}
 
     static Plan plan(LocalShard shard) {
         SegmentSet set = shard.segments();
-        ShardConfig.OptimizerSettings o = shard.config().optimizer();
+        ShardConfig config = shard.config();
+        ShardConfig.OptimizerSettings o = config.optimizer();
         Segment target = set.target();
         List<Segment> others = new ArrayList<>(set.all());
         others.remove(target);
@@ -64,10 +87,10 @@ final class SegmentOptimizations {
                 return new Plan(Kind.VACUUM, List.of(s), false);
             }
         }
-        long thresholdBytes = Math.max(1, o.indexingThresholdKb()) * 1024L;
-        if (o.maxSegmentSizeKb() != null) {
-            thresholdBytes = Math.min(thresholdBytes, Math.max(1, o.maxSegmentSizeKb()) * 1024L);
-        }
+        long maxSegmentBytes =
+                (o.maxSegmentSizeKb() != null ? Math.max(1, o.maxSegmentSizeKb()) : DEFAULT_MAX_SEGMENT_KB) * 1024L;
+        long thresholdBytes =
+                o.indexingEnabled() ? Math.min(o.indexingThresholdKb() * 1024L, maxSegmentBytes) : maxSegmentBytes;
         if (target.liveCount() > 0 && (target.vectorBytes() >= thresholdBytes || tooManyDeleted(target, o))) {
             return new Plan(Kind.CONVERT, List.of(target), true);
         }
@@ -76,13 +99,66 @@ final class SegmentOptimizations {
                 return new Plan(Kind.VACUUM, List.of(s), false);
             }
         }
-        int maxSegments = o.defaultSegmentNumber() <= 0 ? 2 : o.defaultSegmentNumber();
+        for (Segment s : others) {
+            if (!s.specs().equals(config.vectors())) {
+                return new Plan(Kind.REINDEX, List.of(s), false);
+            }
+        }
+        for (Segment s : others) {
+            if (missingIndex(s, o)) {
+                return new Plan(Kind.INDEX, List.of(s), false);
+            }
+        }
+        int maxSegments = o.defaultSegmentNumber() <= 0
+                ? Math.max(2, Runtime.getRuntime().availableProcessors())
+                : o.defaultSegmentNumber();
         int allowedOthers = Math.max(1, maxSegments - 1);
         if (others.size() > allowedOthers) {
-            others.sort(Comparator.comparingLong(Segment::liveCount));
-            return new Plan(Kind.MERGE, List.copyOf(others.subList(0, others.size() - allowedOthers + 1)), false);
+            others.sort(Comparator.comparingLong(Segment::vectorBytes));
+            int want = others.size() - allowedOthers + 1;
+            List<Segment> pick = new ArrayList<>();
+            long bytes = 0;
+            for (Segment s : others) { // smallest first, never past max_segment_size
+                if (pick.size() == want || (pick.size() >= 2 && bytes + s.vectorBytes() > maxSegmentBytes)) {
+                    break;
+                }
+                pick.add(s);
+                bytes += s.vectorBytes();
+            }
+            if (pick.size() >= 2) {
+                return new Plan(Kind.MERGE, List.copyOf(pick), false);
+            }
         }
         return null;
+    }
+
+    /** Whether {@code s} lacks a graph or codes it should have. */
+    static boolean missingIndex(Segment s, ShardConfig.OptimizerSettings o) {
+        for (String name : s.vectorNames()) {
+            if (SegmentIndexBuilder.missingGraph(s, name, o.indexingThresholdKb())
+                    || SegmentIndexBuilder.missingCodes(s, name, o.indexingThresholdKb())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Builds every graph and code file {@code s} lacks, attaching each as it completes. */
+    static void buildIndexes(Segment s, Map<String, PayloadIndexSpec> schema, ShardConfig.OptimizerSettings o) {
+        long thr = o.indexingThresholdKb();
+        for (String name : s.vectorNames()) {
+            if (SegmentIndexBuilder.missingGraph(s, name, thr)) {
+                try {
+                    s.attachGraph(name, SegmentIndexBuilder.buildGraph(s, name, schema));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ServiceException("Interrupted while building the HNSW index of " + s.dir(), e);
+                }
+            }
+            if (SegmentIndexBuilder.missingCodes(s, name, thr)) {
+                s.attachQuantized(name, SegmentIndexBuilder.buildCodes(s, name));
+            }
+        }
     }
 
     private static boolean tooManyDeleted(Segment s, ShardConfig.OptimizerSettings o) {
@@ -91,6 +167,17 @@ final class SegmentOptimizations {
     }
 
     static void execute(LocalShard shard, Plan plan) {
+        if (plan.kind() == Kind.INDEX) {
+            Segment s = plan.sources().getFirst();
+            long t0 = System.nanoTime();
+            buildIndexes(s, shard.schema(), shard.config().optimizer());
+            LOG.info(
+                    "Shard {}: indexed segment {} in {} ms",
+                    shard.dir(),
+                    s.name(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            return;
+        }
         List<Segment> sources = plan.sources();
         List<RoaringBitmap> snapshot = new ArrayList<>();
         List<SegmentWriter.PointRef> refs = new ArrayList<>();
@@ -111,8 +198,7 @@ final class SegmentOptimizations {
                 }
                 Segment fresh = Segment.createAppendable(
                         shard.newSegmentDir(), shard.config().vectors());
-                for (Map.Entry<String, io.sextant.segment.index.PayloadIndexSpec> e :
-                        shard.schema().entrySet()) {
+                for (Map.Entry<String, PayloadIndexSpec> e : shard.schema().entrySet()) {
                     fresh.createIndex(e.getKey(), e.getValue());
                 }
                 List<Segment> all = new ArrayList<>(set.all());
@@ -132,15 +218,35 @@ final class SegmentOptimizations {
             shard.updateLock.unlock();
         }
 
-        int written = SegmentWriter.write(newDir, shard.config().vectors(), refs, seq);
+        ShardConfig config = shard.config();
+        int written = SegmentWriter.write(newDir, config.vectors(), refs, seq);
+        Segment merged = Segment.open(newDir, config.vectors(), shard.schema());
+        try {
+            buildIndexes(merged, shard.schema(), config.optimizer());
+        } catch (RuntimeException e) {
+            merged.close();
+            AtomicFiles.deleteTree(newDir);
+            throw e;
+        }
 
         shard.updateLock.lock();
         try {
             if (shard.closed()) {
+                merged.close();
                 AtomicFiles.deleteTree(newDir);
                 return;
             }
-            Segment merged = Segment.open(newDir, shard.config().vectors(), shard.schema());
+            Map<String, PayloadIndexSpec> schema = shard.schema(); // payload indexes changed meanwhile?
+            for (String key : merged.indexes().specs().keySet()) {
+                if (!schema.containsKey(key)) {
+                    merged.dropIndex(key);
+                }
+            }
+            for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
+                if (!e.getValue().equals(merged.indexes().specs().get(e.getKey()))) {
+                    merged.createIndex(e.getKey(), e.getValue());
+                }
+            }
             for (int i = 0; i < sources.size(); i++) {
                 Segment s = sources.get(i);
                 RoaringBitmap since = RoaringBitmap.andNot(s.deletedOffsets(), snapshot.get(i));

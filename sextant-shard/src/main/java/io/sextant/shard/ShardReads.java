@@ -3,6 +3,7 @@ package io.sextant.shard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.PointId;
+import io.sextant.segment.config.ShardConfig;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.filter.Filter;
@@ -14,6 +15,8 @@ import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.segment.query.VectorSelector;
 import io.sextant.segment.storage.Segment;
+import io.sextant.segment.vectorindex.SegmentIndexBuilder;
+import io.sextant.segment.vectorindex.SegmentSearcher;
 import io.sextant.vector.Distance;
 import io.sextant.vector.Similarity;
 import java.time.Instant;
@@ -30,7 +33,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PrimitiveIterator;
-import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.function.IntConsumer;
 import org.roaringbitmap.RoaringBitmap;
@@ -45,7 +47,19 @@ final class ShardReads {
 
     private record Hit(Segment segment, int offset, float score) {}
 
-    static List<ScoredPoint> search(SegmentSet set, Map<String, VectorSpec> vectors, CoreSearch req) {
+    /**
+     * {@code indexed_only}: a segment is searched when it has its graph or is too small to need one
+     * (Qdrant: "only indexed or small segments"); an unindexed big segment is skipped.
+     */
+    static boolean searchableWhenIndexedOnly(Segment seg, String name, ShardConfig.OptimizerSettings optimizer) {
+        return seg.graph(name) != null
+                || !seg.specs().get(name).hnsw().enabled()
+                || !SegmentIndexBuilder.reachesThreshold(seg, name, optimizer.indexingThresholdKb());
+    }
+
+    static List<ScoredPoint> search(SegmentSet set, ShardConfig config, CoreSearch req) {
+        Map<String, VectorSpec> vectors = config.vectors();
+        ShardConfig.OptimizerSettings optimizer = config.optimizer();
         VectorSpec spec = vectors.get(req.vectorName());
         if (spec == null) {
             throw UserException.badRequest(
@@ -65,26 +79,15 @@ final class ShardReads {
                 ? Comparator.comparingDouble(Hit::score)
                 : Comparator.comparingDouble(Hit::score).reversed();
         List<Hit> candidates = new ArrayList<>();
+        SegmentSearcher.Request segReq =
+                new SegmentSearcher.Request(req.vectorName(), q, req.filter(), k, req.scoreThreshold(), req.params());
         for (Segment seg : set.all()) {
-            PriorityQueue<Hit> heap = new PriorityQueue<>(k + 1, worstFirst);
-            String name = req.vectorName();
-            Float threshold = req.scoreThreshold();
-            forEachMatch(seg, req.filter(), off -> {
-                if (!seg.hasVector(off, name)) {
-                    return;
-                }
-                float s = seg.score(name, q, off);
-                if (threshold != null && (d.higherIsBetter() ? s < threshold : s > threshold)) {
-                    return;
-                }
-                if (heap.size() < k) {
-                    heap.add(new Hit(seg, off, s));
-                } else if (Similarity.better(d, s, heap.peek().score())) {
-                    heap.poll();
-                    heap.add(new Hit(seg, off, s));
-                }
-            });
-            candidates.addAll(heap);
+            if (req.params().indexedOnly() && !searchableWhenIndexedOnly(seg, req.vectorName(), optimizer)) {
+                continue;
+            }
+            for (SegmentSearcher.Hit h : SegmentSearcher.search(seg, segReq)) {
+                candidates.add(new Hit(seg, h.offset(), h.score()));
+            }
         }
         Map<PointId, Hit> newest = new HashMap<>();
         for (Hit h : candidates) {

@@ -24,6 +24,8 @@ public record ShardConfig(Map<String, VectorSpec> vectors, OptimizerSettings opt
      * @param maxSegmentSizeKb a segment is not grown past this; null = automatic
      * @param indexingThresholdKb vectors above this size get an index (0 disables indexing)
      * @param flushIntervalSec how often appendable segments are flushed
+     * @param preventUnoptimized updates wait (with {@code wait=true}) until the points they wrote
+     *     are in an optimized segment whenever the write target grows past the indexing threshold
      */
     public record OptimizerSettings(
             double deletedThreshold,
@@ -31,8 +33,32 @@ public record ShardConfig(Map<String, VectorSpec> vectors, OptimizerSettings opt
             int defaultSegmentNumber,
             Long maxSegmentSizeKb,
             long indexingThresholdKb,
-            long flushIntervalSec) {
+            long flushIntervalSec,
+            boolean preventUnoptimized) {
         public static final OptimizerSettings DEFAULT = new OptimizerSettings(0.2, 1000, 0, null, 10000, 5);
+
+        /** Settings without {@code prevent_unoptimized}. */
+        public OptimizerSettings(
+                double deletedThreshold,
+                int vacuumMinVectorNumber,
+                int defaultSegmentNumber,
+                Long maxSegmentSizeKb,
+                long indexingThresholdKb,
+                long flushIntervalSec) {
+            this(
+                    deletedThreshold,
+                    vacuumMinVectorNumber,
+                    defaultSegmentNumber,
+                    maxSegmentSizeKb,
+                    indexingThresholdKb,
+                    flushIntervalSec,
+                    false);
+        }
+
+        /** Whether vector indexing is enabled at all ({@code indexing_threshold > 0}). */
+        public boolean indexingEnabled() {
+            return indexingThresholdKb > 0;
+        }
     }
 
     /** WAL settings, as in Qdrant's {@code wal_config}: segment file capacity and pre-allocation. */

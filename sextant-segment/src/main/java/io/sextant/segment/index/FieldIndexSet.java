@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
+import org.roaringbitmap.RoaringBitmap;
 
 /**
  * The payload indexes of one segment, keyed by payload key path, held in memory (the segment
@@ -108,6 +109,27 @@ public final class FieldIndexSet {
             });
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Copies of the posting lists (one per distinct value) of {@code key} when it has a keyword,
+     * integer or uuid index, else an empty list: the point groups that get payload sub-graph links
+     * in the vector index (Qdrant's {@code payload_m}).
+     */
+    public List<RoaringBitmap> valueGroups(String key) {
+        lock.readLock().lock();
+        try {
+            FieldIndex index = indexes.get(key);
+            if (index instanceof ValueFieldIndex<?> v
+                    && (index.spec.type() == PayloadSchemaType.KEYWORD
+                            || index.spec.type() == PayloadSchemaType.INTEGER
+                            || index.spec.type() == PayloadSchemaType.UUID)) {
+                return v.postingCopies();
+            }
+            return List.of();
+        } finally {
+            lock.readLock().unlock();
         }
     }
 

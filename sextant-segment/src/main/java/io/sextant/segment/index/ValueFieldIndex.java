@@ -56,6 +56,15 @@ final class ValueFieldIndex<K extends Comparable<K>> extends FieldIndex {
                 };
     }
 
+    /** Copies of the posting lists of every value, in value order. */
+    List<RoaringBitmap> postingCopies() {
+        List<RoaringBitmap> out = new ArrayList<>(postings.size());
+        for (RoaringBitmap bm : postings.values()) {
+            out.add(bm.clone());
+        }
+        return out;
+    }
+
     @Override
     void removeValues(int offset) {
         List<K> keys = perOffset.get(offset);

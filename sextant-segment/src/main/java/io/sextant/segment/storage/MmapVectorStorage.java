@@ -215,6 +215,19 @@ public final class MmapVectorStorage {
         return cs;
     }
 
+    /**
+     * The rows of a read-only storage as one segment (vector {@code o} at byte {@code o * d * 4}),
+     * for index builders and scorers; null for appendable storage, whose chunks are not contiguous.
+     */
+    public MemorySegment rows() {
+        return appendable ? null : chunks[0];
+    }
+
+    /** Whether the rows are copied into resident memory (read-only and not on disk). */
+    public boolean appendableMode() {
+        return appendable;
+    }
+
     /** A copy of the vector at {@code offset}. */
     public float[] get(int offset) {
         MemorySegment[] cs = chunks;

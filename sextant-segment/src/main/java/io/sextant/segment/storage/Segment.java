@@ -1,6 +1,8 @@
 package io.sextant.segment.storage;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.index.hnsw.IndexCorruptedException;
+import io.sextant.index.hnsw.MmapHnswGraph;
 import io.sextant.segment.PointId;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.error.ServiceException;
@@ -9,7 +11,12 @@ import io.sextant.segment.filter.PointView;
 import io.sextant.segment.index.FieldIndexSet;
 import io.sextant.segment.index.OffsetFilter;
 import io.sextant.segment.index.PayloadIndexSpec;
+import io.sextant.segment.vectorindex.QuantizedVectors;
+import io.sextant.segment.vectorindex.QuantizedVectorsFile;
+import io.sextant.segment.vectorindex.SegmentGraph;
+import io.sextant.segment.vectorindex.VectorIndexFiles;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,6 +28,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.PrimitiveIterator;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -40,7 +48,11 @@ import org.roaringbitmap.RoaringBitmap;
  *
  * <p>Directory layout: {@code points.bin} ({@link PointsFile}), {@code deleted.bin} ({@link
  * DeletedFile}, absent = nothing deleted), and one {@code vectors-<hex name>.bin} per named vector
- * ({@link MmapVectorStorage}).
+ * ({@link MmapVectorStorage}). An immutable segment may also hold, per named vector, an HNSW graph
+ * file and a quantized code file ({@link VectorIndexFiles}); they are loaded at open when their
+ * names match the current parameters, and a corrupt one is deleted and never served (the shard's
+ * optimizer sees the missing index and rebuilds it). A graph is attached later with {@link
+ * #attachGraph} by the optimizer; until then searches scan the vectors.
  *
  * <p>Thread-safety: one writer at a time (the shard's update worker, or the optimizer under the
  * shard's update lock), any number of concurrent readers, who never block. Per-offset columns are
@@ -48,6 +60,7 @@ import org.roaringbitmap.RoaringBitmap;
  * offset is fully written. Payload objects are never mutated after publication.
  */
 public final class Segment {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Segment.class);
     private static final long DELETED = 1L << 63;
     /** Maximum number of named vectors a segment supports (one presence bit each). */
     public static final int MAX_VECTORS = 63;
@@ -60,6 +73,9 @@ public final class Segment {
     private final FieldIndexSet indexes = new FieldIndexSet();
     /** Appendable only: live id → offset, sorted for scrolling. */
     private final ConcurrentSkipListMap<PointId, Integer> liveIds;
+
+    private final Map<String, SegmentGraph> graphs = new ConcurrentHashMap<>();
+    private final Map<String, QuantizedVectors> quantized = new ConcurrentHashMap<>();
 
     private volatile PointId[] ids;
     private volatile AtomicLongArray versions;
@@ -159,10 +175,131 @@ public final class Segment {
         }
         s.count = n;
         s.deletedCount = del;
+        if (c.immutable()) {
+            s.loadVectorIndexes();
+        }
         for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
             s.createIndex(e.getKey(), e.getValue());
         }
         return s;
+    }
+
+    private void loadVectorIndexes() {
+        for (String name : names) {
+            VectorSpec spec = specs.get(name);
+            List<Path> keep = new ArrayList<>();
+            Path gf = VectorIndexFiles.graphFile(dir, name, spec);
+            if (spec.hnsw().enabled() && Files.exists(gf)) {
+                try {
+                    MmapHnswGraph g = MmapHnswGraph.open(gf);
+                    if (g.size() != count) {
+                        g.close();
+                        throw new IndexCorruptedException(gf, "graph has " + g.size() + " nodes, segment " + count);
+                    }
+                    graphs.put(name, new SegmentGraph(g));
+                    keep.add(gf);
+                } catch (IOException e) {
+                    LOG.warn(
+                            "Dropping unusable vector index of segment {} (it will be rebuilt): {}",
+                            dir,
+                            e.getMessage());
+                }
+            }
+            if (spec.quantization() != null) {
+                Path qf = VectorIndexFiles.quantFile(dir, name, spec);
+                if (Files.exists(qf)) {
+                    try {
+                        QuantizedVectors q = QuantizedVectorsFile.read(
+                                qf, spec.quantization(), spec.distance(), spec.size(), codesResident(spec));
+                        if (q.count() != count) {
+                            throw new IndexCorruptedException(qf, "has " + q.count() + " codes, segment " + count);
+                        }
+                        quantized.put(name, q);
+                        keep.add(qf);
+                    } catch (IOException e) {
+                        LOG.warn(
+                                "Dropping unusable quantized vectors of segment {} (rebuilt later): {}",
+                                dir,
+                                e.getMessage());
+                    }
+                }
+            }
+            VectorIndexFiles.deleteOthers(dir, name, keep);
+        }
+    }
+
+    /** Whether the codes of {@code spec} stay in RAM: {@code always_ram}, or the vectors themselves are in RAM. */
+    public static boolean codesResident(VectorSpec spec) {
+        return spec.quantization() == null || spec.quantization().alwaysRam() || !spec.onDisk();
+    }
+
+    // ---------------------------------------------------------------- vector indexes
+
+    /** The HNSW graph of {@code name} (ordinals are offsets), or null when there is none. */
+    public SegmentGraph graph(String name) {
+        return graphs.get(name);
+    }
+
+    /** The quantized codes of {@code name}, or null when there are none. */
+    public QuantizedVectors quantized(String name) {
+        return quantized.get(name);
+    }
+
+    /** The contiguous float32 rows of {@code name} (immutable segments only, else null). */
+    public MemorySegment rows(String name) {
+        return vectors.get(name).rows();
+    }
+
+    /**
+     * Installs a freshly built graph for {@code name} (immutable segments only). The graph it
+     * replaces, if any, is closed; a search still using it fails over to a scan (see the searcher).
+     */
+    public void attachGraph(String name, MmapHnswGraph graph) {
+        requireImmutable();
+        SegmentGraph old = graphs.put(name, new SegmentGraph(graph));
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /** Installs freshly built codes for {@code name} (immutable segments only). */
+    public void attachQuantized(String name, QuantizedVectors codes) {
+        requireImmutable();
+        quantized.put(name, codes);
+    }
+
+    /** Drops the graph of {@code name} (for example after {@code m} became 0). */
+    public void detachGraph(String name) {
+        SegmentGraph old = graphs.remove(name);
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /** Drops the codes of {@code name} (quantization switched off). */
+    public void detachQuantized(String name) {
+        quantized.remove(name);
+    }
+
+    private void requireImmutable() {
+        if (!immutable) {
+            throw new IllegalStateException("Segment " + dir + " is appendable and has no vector index");
+        }
+    }
+
+    /** Live points whose {@code name} vector is in a graph. */
+    public long indexedVectorCount(String name) {
+        if (!graphs.containsKey(name)) {
+            return 0;
+        }
+        long n = 0;
+        int c = count;
+        for (int i = 0; i < c; i++) {
+            if (isLive(i) && hasVector(i, name)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     // ---------------------------------------------------------------- reads
@@ -512,11 +649,15 @@ public final class Segment {
         }
     }
 
-    /** Releases file handles; mappings go when unreachable. */
+    /** Releases file handles and graph mappings; vector and code mappings go when unreachable. */
     public void close() {
         for (MmapVectorStorage v : vectors.values()) {
             v.close();
         }
+        for (SegmentGraph g : graphs.values()) {
+            g.close();
+        }
+        graphs.clear();
     }
 
     /** Names of the vectors, sorted. */

@@ -1,0 +1,158 @@
+package io.sextant.segment.vectorindex;
+
+import io.sextant.index.MemorySegmentScorerSupplier;
+import io.sextant.index.hnsw.HnswConfig;
+import io.sextant.index.hnsw.HnswGraphBuilder;
+import io.sextant.index.hnsw.HnswGraphWriter;
+import io.sextant.index.hnsw.MmapHnswGraph;
+import io.sextant.index.hnsw.OnHeapHnswGraph;
+import io.sextant.segment.config.HnswSpec;
+import io.sextant.segment.config.VectorSpec;
+import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.index.PayloadIndexSpec;
+import io.sextant.segment.storage.Segment;
+import io.sextant.vector.quant.Quantizer;
+import io.sextant.vector.quant.Quantizers;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Builds the vector index files of one named vector of an immutable segment: the HNSW graph over
+ * the live offsets that have the vector (with Qdrant's payload sub-graph links, {@code payload_m})
+ * and the quantized codes. Files are written atomically next to the segment ({@link
+ * VectorIndexFiles}) and opened from disk, so what is served is exactly what a restart would load.
+ *
+ * <p>Payload links: for every keyword, integer or uuid payload index, each value whose live points
+ * number at least the full-scan threshold (in vectors) gets a sub-graph with {@code payload_m} links
+ * merged into level 0; smaller groups are searched exactly by the planner anyway. A field indexed
+ * with {@code is_tenant} gets links for every value with two or more points, so per-tenant searches
+ * stay connected whatever the planner decides.
+ *
+ * <p>Stateless; a build reads the segment concurrently with searches and deletions (deleted points
+ * stay in the graph and are filtered at search time).
+ */
+public final class SegmentIndexBuilder {
+    /** The seed of random levels; fixed, so a rebuild from the same vectors gives the same graph. */
+    static final long SEED = 0x5E87A17L;
+
+    private SegmentIndexBuilder() {}
+
+    /** Whether {@code seg}'s {@code name} vectors reach the indexing threshold (KB; 0 = never). */
+    public static boolean reachesThreshold(Segment seg, String name, long indexingThresholdKb) {
+        VectorSpec spec = seg.specs().get(name);
+        return indexingThresholdKb > 0
+                && spec != null
+                && (long) seg.offsetLimit() * spec.vectorBytes() >= indexingThresholdKb * 1024L;
+    }
+
+    /** Whether {@code seg} should have a graph for {@code name} but has none (or one built for other parameters). */
+    public static boolean missingGraph(Segment seg, String name, long indexingThresholdKb) {
+        return seg.immutable()
+                && seg.liveCount() > 0
+                && seg.specs().get(name).hnsw().enabled()
+                && reachesThreshold(seg, name, indexingThresholdKb)
+                && seg.graph(name) == null;
+    }
+
+    /** Whether {@code seg} should have quantized codes for {@code name} but has none. */
+    public static boolean missingCodes(Segment seg, String name, long indexingThresholdKb) {
+        return seg.immutable()
+                && seg.liveCount() > 0
+                && seg.specs().get(name).quantization() != null
+                && reachesThreshold(seg, name, indexingThresholdKb)
+                && seg.quantized(name) == null;
+    }
+
+    /** Builds, writes and opens the graph of {@code name}. */
+    public static MmapHnswGraph buildGraph(Segment seg, String name, Map<String, PayloadIndexSpec> schema)
+            throws InterruptedException {
+        VectorSpec spec = seg.specs().get(name);
+        HnswSpec h = spec.hnsw();
+        int n = seg.offsetLimit();
+        MemorySegmentScorerSupplier vectors =
+                new MemorySegmentScorerSupplier(seg.rows(name), spec.size(), n, spec.distance());
+        HnswConfig config = new HnswConfig(h.m(), h.efConstruct(), SEED, h.maxIndexingThreads());
+        HnswGraphBuilder builder = new HnswGraphBuilder(vectors, config);
+        int[] present = IntStream.range(0, n)
+                .filter(o -> seg.isLive(o) && seg.hasVector(o, name))
+                .toArray();
+        if (present.length == n) {
+            builder.build();
+        } else {
+            parallel(
+                    config.resolvedThreads(),
+                    () -> IntStream.of(present).parallel().forEach(builder::add));
+        }
+        int payloadM = h.effectivePayloadM();
+        if (payloadM >= 2) {
+            long threshold = fullScanVectors(spec);
+            for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
+                boolean tenant = Boolean.TRUE.equals(e.getValue().isTenant());
+                for (RoaringBitmap group : seg.indexes().valueGroups(e.getKey())) {
+                    int[] ords = IntStream.of(group.toArray())
+                            .filter(o -> o < n && seg.isLive(o) && seg.hasVector(o, name))
+                            .toArray();
+                    if (ords.length >= 2 && (tenant || ords.length >= threshold) && ords.length < present.length) {
+                        builder.addSubgraphLinks(ords, payloadM);
+                    }
+                }
+            }
+        }
+        OnHeapHnswGraph graph = builder.graph();
+        Path file = VectorIndexFiles.graphFile(seg.dir(), name, spec);
+        try {
+            HnswGraphWriter.write(graph, h.m(), file);
+            return MmapHnswGraph.open(file);
+        } catch (IOException e) {
+            throw new ServiceException("Failed to write HNSW graph " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The full-scan threshold of {@code spec} in vectors (at least 1). */
+    public static long fullScanVectors(VectorSpec spec) {
+        return Math.max(1, spec.hnsw().fullScanThresholdKb() * 1024L / spec.vectorBytes());
+    }
+
+    /** Trains, encodes, writes and re-opens the quantized codes of {@code name}. */
+    public static QuantizedVectors buildCodes(Segment seg, String name) {
+        VectorSpec spec = seg.specs().get(name);
+        int n = seg.offsetLimit();
+        java.util.function.IntFunction<float[]> source = o -> seg.isLive(o) ? seg.vector(o, name) : null;
+        Quantizer q = Quantizers.train(spec.quantization(), spec.distance(), spec.size(), n, source, SEED);
+        Path file = VectorIndexFiles.quantFile(seg.dir(), name, spec);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment codes = Quantizers.encodeAll(q, n, source, arena);
+            QuantizedVectorsFile.write(file, q, codes, n);
+        } catch (IOException e) {
+            throw new ServiceException("Failed to write quantized vectors " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return QuantizedVectorsFile.read(
+                    file, spec.quantization(), spec.distance(), spec.size(), Segment.codesResident(spec));
+        } catch (IOException e) {
+            throw new ServiceException(
+                    "Quantized vectors " + file + " unreadable right after writing: " + e.getMessage(), e);
+        }
+    }
+
+    private static void parallel(int threads, Runnable work) throws InterruptedException {
+        ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
+        try {
+            pool.submit(work).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("HNSW build failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.sextant.segment.vectorindex;
+
+import io.sextant.index.MemorySegmentScorerSupplier;
+import io.sextant.index.ScoreFunction;
+import io.sextant.index.VectorScorer;
+import io.sextant.index.hnsw.FilterTraversal;
+import io.sextant.index.hnsw.HnswSearcher;
+import io.sextant.index.hnsw.SearchResult;
+import io.sextant.segment.config.VectorSpec;
+import io.sextant.segment.filter.Filter;
+import io.sextant.segment.index.OffsetFilter;
+import io.sextant.segment.query.SearchParams;
+import io.sextant.segment.storage.Segment;
+import io.sextant.vector.Distance;
+import io.sextant.vector.quant.OrdinalScorer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.IntPredicate;
+import org.roaringbitmap.IntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Searches one named vector of one segment: the query planner and its execution.
+ *
+ * <p>The plan ({@link #plan}): {@code exact: true} or a segment without a graph scans; without a
+ * filter a graph is walked; with a filter, the filter's cardinality estimate from the payload
+ * indexes ({@link OffsetFilter#estimate()}, an upper bound) is compared with {@code
+ * full_scan_threshold} converted from KB to vectors (Qdrant's semantics): below it the matching
+ * offsets are scanned exactly (from the index bitmap when the filter is fully indexed), else the
+ * graph is walked with the filter as accept set ({@link FilterTraversal#TWO_HOP} when the estimate
+ * is under a fifth of the segment, {@link FilterTraversal#SCORE_ALL} otherwise).
+ *
+ * <p>Quantization: unless {@code exact} or {@code quantization.ignore}, a segment with codes scores
+ * with them (in the graph and in scans), fetches {@code ceil(k * oversampling)} candidates and, when
+ * {@code rescore} (the default), re-scores them on the original vectors.
+ *
+ * <p>Scores are returned as Qdrant reports them (distance for Euclid and Manhattan). Stateless and
+ * thread-safe; a graph replaced or unmapped while a search walks it makes that search fall back to
+ * a scan, so a search never fails because an optimization finished.
+ */
+public final class SegmentSearcher {
+    private SegmentSearcher() {}
+
+    /** How a segment is searched. */
+    public enum Plan {
+        /** Every live vector scored. */
+        FULL_SCAN,
+        /** Only the offsets matching the filter scored. */
+        FILTERED_SCAN,
+        /** Graph search. */
+        GRAPH,
+        /** Graph search with the filter as accept set. */
+        FILTERED_GRAPH
+    }
+
+    /**
+     * One segment search.
+     *
+     * @param vectorName the named vector
+     * @param vector the query, normalized already for Cosine
+     * @param filter the filter, {@link Filter#ALL} for none
+     * @param k hits wanted
+     * @param scoreThreshold drop hits worse than this (Qdrant's score); null for none
+     * @param params search parameters
+     */
+    public record Request(
+            String vectorName, float[] vector, Filter filter, int k, Float scoreThreshold, SearchParams params) {}
+
+    /** A hit: segment offset and Qdrant score. */
+    public record Hit(int offset, float score) {}
+
+    /** The plan for {@code request} on {@code seg}; {@code filter} is the compiled filter or null for none. */
+    public static Plan plan(Segment seg, Request request, OffsetFilter filter) {
+        SegmentGraph graph = request.params().exact() ? null : seg.graph(request.vectorName());
+        if (filter == null) {
+            return graph == null ? Plan.FULL_SCAN : Plan.GRAPH;
+        }
+        if (graph == null) {
+            return Plan.FILTERED_SCAN;
+        }
+        VectorSpec spec = seg.specs().get(request.vectorName());
+        return filter.estimate() < SegmentIndexBuilder.fullScanVectors(spec) ? Plan.FILTERED_SCAN : Plan.FILTERED_GRAPH;
+    }
+
+    /** The best {@code k} hits of {@code seg}, best first. */
+    public static List<Hit> search(Segment seg, Request request) {
+        if (request.k() <= 0) {
+            return List.of();
+        }
+        Filter f = request.filter();
+        OffsetFilter compiled = f == null || f.isEmpty() ? null : seg.compile(f);
+        Plan plan = plan(seg, request, compiled);
+        String name = request.vectorName();
+        SearchParams params = request.params();
+        QuantizedVectors codes = params.exact() || params.quantization().ignore() ? null : seg.quantized(name);
+        int fetch = codes == null
+                ? request.k()
+                : (int) Math.min(
+                        Integer.MAX_VALUE,
+                        Math.ceil(request.k() * params.quantization().effectiveOversampling()));
+        Distance d = seg.specs().get(name).distance();
+        TopK top = null;
+        boolean graphSpace = codes != null;
+        if (plan == Plan.GRAPH || plan == Plan.FILTERED_GRAPH) {
+            try {
+                top = graphSearch(seg, request, compiled, codes, fetch, plan);
+                graphSpace = true;
+            } catch (IllegalStateException unmapped) {
+                top = null; // the graph was replaced or the segment retired meanwhile: scan instead
+            }
+        }
+        if (top == null) {
+            top = scan(seg, request, compiled, codes, fetch);
+        }
+        List<Hit> hits = new ArrayList<>(top.size());
+        boolean rescore = codes != null && params.quantization().effectiveRescore();
+        for (int i = 0; i < top.size(); i++) {
+            int off = top.offset(i);
+            float score;
+            if (rescore) {
+                score = seg.score(name, request.vector(), off);
+            } else if (graphSpace) {
+                score = ScoreFunction.toDistanceScore(d, top.key(i));
+            } else {
+                score = d.higherIsBetter() ? top.key(i) : -top.key(i);
+            }
+            Float t = request.scoreThreshold();
+            if (t == null || (d.higherIsBetter() ? score >= t : score <= t)) {
+                hits.add(new Hit(off, score));
+            }
+        }
+        Comparator<Hit> best = Comparator.comparingDouble(Hit::score);
+        hits.sort(d.higherIsBetter() ? best.reversed() : best);
+        return hits.size() > request.k() ? List.copyOf(hits.subList(0, request.k())) : hits;
+    }
+
+    private static TopK graphSearch(
+            Segment seg, Request request, OffsetFilter filter, QuantizedVectors codes, int fetch, Plan plan) {
+        String name = request.vectorName();
+        VectorSpec spec = seg.specs().get(name);
+        SegmentGraph graph = seg.graph(name);
+        if (graph == null) {
+            throw new IllegalStateException("graph detached");
+        }
+        VectorScorer scorer;
+        if (codes != null) {
+            OrdinalScorer qs = codes.scorer(request.vector());
+            scorer = qs::score;
+        } else {
+            scorer = new MemorySegmentScorerSupplier(seg.rows(name), spec.size(), seg.offsetLimit(), spec.distance())
+                    .queryScorer(request.vector());
+        }
+        IntPredicate accept = null;
+        if (filter != null) {
+            accept = off -> seg.isLive(off) && seg.hasVector(off, name) && filter.test(off);
+        } else if (seg.deletedCount() > 0) {
+            accept = off -> seg.isLive(off) && seg.hasVector(off, name);
+        }
+        FilterTraversal traversal = plan == Plan.FILTERED_GRAPH && filter.estimate() * 5 < seg.liveCount()
+                ? FilterTraversal.TWO_HOP
+                : FilterTraversal.SCORE_ALL;
+        Integer efParam = request.params().hnswEf();
+        int ef = Math.max(efParam != null ? efParam : spec.hnsw().efConstruct(), fetch);
+        HnswSearcher searcher = graph.borrow();
+        SearchResult result;
+        try {
+            result = searcher.search(scorer, fetch, ef, accept, traversal);
+        } finally {
+            graph.release(searcher);
+        }
+        TopK top = new TopK(fetch);
+        for (int i = 0; i < result.size(); i++) {
+            top.offer(result.ordinals()[i], result.scores()[i]);
+        }
+        return top;
+    }
+
+    private static TopK scan(Segment seg, Request request, OffsetFilter filter, QuantizedVectors codes, int fetch) {
+        String name = request.vectorName();
+        Distance d = seg.specs().get(name).distance();
+        float[] q = request.vector();
+        TopK top = new TopK(fetch);
+        OrdinalScorer qs = codes == null ? null : codes.scorer(q);
+        boolean higher = d.higherIsBetter();
+        java.util.function.IntConsumer visit = off -> {
+            if (!seg.hasVector(off, name)) {
+                return;
+            }
+            if (qs != null) {
+                top.offer(off, qs.score(off));
+            } else {
+                float s = seg.score(name, q, off);
+                top.offer(off, higher ? s : -s);
+            }
+        };
+        if (filter == null) {
+            for (int off = 0; off < seg.offsetLimit(); off++) { // re-read: appends may land meanwhile
+                if (seg.isLive(off)) {
+                    visit.accept(off);
+                }
+            }
+            return top;
+        }
+        int limit = seg.offsetLimit();
+        RoaringBitmap exact = filter.exactOrNull();
+        if (exact != null) {
+            for (IntIterator it = exact.getIntIterator(); it.hasNext(); ) {
+                int off = it.next();
+                if (off < limit && seg.isLive(off)) {
+                    visit.accept(off);
+                }
+            }
+            return top;
+        }
+        for (int off = 0; off < limit; off++) {
+            if (seg.isLive(off) && filter.test(off)) {
+                visit.accept(off);
+            }
+        }
+        return top;
+    }
+}
