@@ -3,6 +3,8 @@ package io.sextant.server;
 import io.sextant.collection.ShardFactory;
 import io.sextant.collection.TableOfContents;
 import io.sextant.server.api.rest.RestServer;
+import io.sextant.server.auth.AccessControl;
+import io.sextant.server.auth.ValueExistsQuery;
 import io.sextant.server.config.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +38,9 @@ public final class SextantServer implements AutoCloseable {
                             toc,
                             config.service().host(),
                             config.service().httpPort(),
-                            config.service().maxRequestSizeBytes())
+                            config.service().maxRequestSizeBytes(),
+                            new AccessControl(
+                                    config.security().auth(), java.time.Clock.systemUTC(), ValueExistsQuery.over(toc)))
                     .start();
         } catch (RuntimeException e) {
             toc.close();

@@ -66,6 +66,7 @@ public final class ConfigLoader {
         service.put("grpc_port", 6334);
         service.put("max_request_size_mb", 32);
         service.putNull("api_key");
+        SecurityConfigBinder.defaults(root);
         ObjectNode storage = root.putObject("storage");
         storage.put("storage_path", "./storage");
         storage.put("snapshots_path", "./snapshots");
@@ -152,10 +153,11 @@ public final class ConfigLoader {
                 new ServerConfig.Storage(
                         Path.of(text(storage, "storage.storage_path")),
                         Path.of(text(storage, "storage.snapshots_path"))),
-                text(tree, "log_level"));
+                text(tree, "log_level"),
+                SecurityConfigBinder.bind(tree));
     }
 
-    private static JsonNode section(ObjectNode tree, String name) {
+    static JsonNode section(ObjectNode tree, String name) {
         JsonNode node = tree.get(name);
         if (!(node instanceof ObjectNode)) {
             throw new IllegalArgumentException("Config section '" + name + "' must be a mapping, got " + node);
@@ -163,7 +165,7 @@ public final class ConfigLoader {
         return node;
     }
 
-    private static String text(JsonNode parent, String dottedKey) {
+    static String text(JsonNode parent, String dottedKey) {
         JsonNode node = parent.get(dottedKey.substring(dottedKey.lastIndexOf('.') + 1));
         if (node == null || node.isNull() || node.isContainerNode()) {
             throw new IllegalArgumentException("Config key " + dottedKey + " must be a string, got " + node);
@@ -171,7 +173,7 @@ public final class ConfigLoader {
         return node.asText();
     }
 
-    private static int integer(JsonNode parent, String dottedKey) {
+    static int integer(JsonNode parent, String dottedKey) {
         JsonNode node = parent.get(dottedKey.substring(dottedKey.lastIndexOf('.') + 1));
         if (node != null && node.canConvertToInt() && node.isIntegralNumber()) {
             return node.intValue();

@@ -10,13 +10,20 @@ import java.nio.file.Path;
  * @param service network settings ({@code service.*})
  * @param storage data directories ({@code storage.*})
  * @param logLevel root log level ({@code log_level}): TRACE, DEBUG, INFO, WARN or ERROR
+ * @param security authentication, TLS, audit and slow-request settings (see {@link SecurityConfig})
  */
-public record ServerConfig(Service service, Storage storage, String logLevel) {
+public record ServerConfig(Service service, Storage storage, String logLevel, SecurityConfig security) {
+
+    /** A configuration with security off (no keys, no TLS, no audit). */
+    public ServerConfig(Service service, Storage storage, String logLevel) {
+        this(service, storage, logLevel, SecurityConfig.NONE);
+    }
 
     public ServerConfig {
         if (service == null || storage == null) {
             throw new IllegalArgumentException("service and storage sections are required");
         }
+        security = security == null ? SecurityConfig.NONE : security;
         logLevel = logLevel == null ? "INFO" : logLevel.toUpperCase(java.util.Locale.ROOT);
         if (!java.util.Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").contains(logLevel)) {
             throw new IllegalArgumentException(

@@ -13,6 +13,8 @@ import io.sextant.collection.TableOfContents;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.server.api.convert.CollectionJson;
 import io.sextant.server.api.convert.IndexJson;
+import io.sextant.server.auth.Principal;
+import io.sextant.server.auth.RestAuthHandler;
 import java.util.List;
 
 /**
@@ -52,8 +54,11 @@ final class CollectionRoutes {
     private void list(Context ctx) {
         ObjectNode res = F.objectNode();
         ArrayNode arr = res.putArray("collections");
+        Principal caller = RestAuthHandler.principal(ctx);
         for (String n : toc.list()) {
-            arr.addObject().put("name", n);
+            if (caller.canSee(n)) {
+                arr.addObject().put("name", n);
+            }
         }
         ok(ctx, res);
     }
@@ -92,7 +97,12 @@ final class CollectionRoutes {
     }
 
     private void listAliases(Context ctx) {
-        ok(ctx, aliases(toc.aliases()));
+        Principal caller = RestAuthHandler.principal(ctx);
+        ok(
+                ctx,
+                aliases(toc.aliases().stream()
+                        .filter(a -> caller.canSee(a.collection()))
+                        .toList()));
     }
 
     private void collectionAliases(Context ctx) {

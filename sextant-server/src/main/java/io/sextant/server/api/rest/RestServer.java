@@ -2,6 +2,9 @@ package io.sextant.server.api.rest;
 
 import io.javalin.Javalin;
 import io.sextant.collection.TableOfContents;
+import io.sextant.server.auth.AccessControl;
+import io.sextant.server.auth.RestAccessRules;
+import io.sextant.server.auth.RestAuthHandler;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -28,6 +31,14 @@ public final class RestServer implements AutoCloseable {
      * @param maxBodyBytes larger request bodies are refused with 413
      */
     public RestServer(TableOfContents toc, String host, int port, long maxBodyBytes) {
+        this(toc, host, port, maxBodyBytes, AccessControl.open());
+    }
+
+    /**
+     * @param access authentication; every request but the open ones ({@link RestAccessRules}) is
+     *     authenticated and authorized before its handler runs
+     */
+    public RestServer(TableOfContents toc, String host, int port, long maxBodyBytes, AccessControl access) {
         this.host = host;
         this.port = port;
         ApiExchange io = new ApiExchange(maxBodyBytes);
@@ -41,6 +52,8 @@ public final class RestServer implements AutoCloseable {
                 server.setHandler(new GracefulHandler());
             });
             config.routes.before(ctx -> ctx.attribute(ApiExchange.START_NANOS, System.nanoTime()));
+            config.routes.before(
+                    new RestAuthHandler(access, n -> toc.exists(n) ? toc.get(n).name() : n));
             config.routes.exception(Exception.class, ErrorMapper::handle);
             new ServiceRoutes(ready::get).register(config.routes);
             new CollectionRoutes(toc, io).register(config.routes);
