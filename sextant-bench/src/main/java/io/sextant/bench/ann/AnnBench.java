@@ -1,0 +1,175 @@
+package io.sextant.bench.ann;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ANN harness's parent ({@code bin/bench ann}): runs one {@link AnnWorker} JVM per engine, one
+ * after the other, with the same flags (M, ef_construct, sweep, threads), then writes {@code
+ * ann-<dataset>.csv}, {@code ann-<dataset>.md} and {@code ann-<dataset>.png} into the results
+ * directory. The load average is sampled before and after each engine, because on a shared machine
+ * it decides how far the numbers can be trusted. A command-line tool; not thread-safe.
+ *
+ * <p>Flags: {@code [--dataset wordnet-bge384|fashion-mnist] [--engines sextant,lucene,jvector,hnswlib]
+ * [--threads 1,2] [--ef 10,20,...] [--filter-ef ...] [--queries N] [--data-dir D] [--work-dir D]
+ * [--results D] [--heap 4g] [--m 16] [--ef-construct 100] [--build-threads N] [--command "..."]}.
+ */
+public final class AnnBench {
+    private AnnBench() {}
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        args.checkOnly(
+                "dataset",
+                "engines",
+                "threads",
+                "ef",
+                "filter-ef",
+                "queries",
+                "data-dir",
+                "work-dir",
+                "results",
+                "heap",
+                "m",
+                "ef-construct",
+                "build-threads",
+                "command");
+        String dataset = args.get("dataset", "wordnet-bge384");
+        Path work = Files.createDirectories(Path.of(args.get("work-dir", "bench/work")));
+        Path results = Files.createDirectories(Path.of(args.get("results", "bench/results")));
+        Path dataDir = Path.of(args.get("data-dir", defaultDataDir(dataset, work)));
+        List<String> engines = args.list("engines", "sextant,lucene,jvector,hnswlib");
+        String threads = args.get("threads", "1,2");
+        String efs = args.get("ef", "10,20,40,80,160,320");
+        String filterEfs = args.get("filter-ef", "40,80,160,320");
+        int m = args.getInt("m", 16);
+        int efc = args.getInt("ef-construct", 100);
+        String heap = args.get("heap", "4g");
+
+        Map<String, String> context = new LinkedHashMap<>();
+        context.put("command", "`" + args.get("command", "AnnBench " + String.join(" ", argv)) + "`");
+        context.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        context.put("CPU", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        context.put(
+                "JVM",
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                        + ", each engine in its own JVM: -Xmx" + heap
+                        + " --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED");
+        context.put(
+                "parameters",
+                "M=" + m + ", ef_construct=" + efc + ", k=10, threads " + threads + ", ef " + efs + ", filter ef "
+                        + filterEfs + ", data " + dataDir);
+        context.put(
+                "method",
+                "per engine: build, memory = heap growth after GC + off-heap bytes; every timed pass over the"
+                        + " queries follows an untimed warm-up pass with the same ef; recall@10 with the data set's"
+                        + " tie rule (shared/datasets/README.md)");
+
+        Path rowsDir = Files.createDirectories(work.resolve("ann-rows"));
+        List<AnnRow> rows = new ArrayList<>();
+        List<String> loads = new ArrayList<>();
+        for (String engine : engines) {
+            Path out = rowsDir.resolve(dataset + "-" + engine + ".csv");
+            Files.deleteIfExists(out);
+            Path engineWork = Files.createDirectories(work.resolve("tmp-" + engine));
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx" + heap,
+                    "--add-modules",
+                    "jdk.incubator.vector",
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    AnnWorker.class.getName(),
+                    "--dataset",
+                    dataset,
+                    "--data-dir",
+                    dataDir.toString(),
+                    "--engine",
+                    engine,
+                    "--out",
+                    out.toString(),
+                    "--work-dir",
+                    engineWork.toString(),
+                    "--threads",
+                    threads,
+                    "--ef",
+                    efs,
+                    "--filter-ef",
+                    filterEfs,
+                    "--m",
+                    Integer.toString(m),
+                    "--ef-construct",
+                    Integer.toString(efc)));
+            if (args.has("queries")) {
+                cmd.addAll(List.of("--queries", args.get("queries", "")));
+            }
+            if (args.has("build-threads")) {
+                cmd.addAll(List.of("--build-threads", args.get("build-threads", "")));
+            }
+            String before = loadAverage();
+            System.out.println("[ann] starting " + engine + " (load " + before + ")");
+            Process p = new ProcessBuilder(cmd).inheritIO().start();
+            int rc = p.waitFor();
+            String after = loadAverage();
+            loads.add(engine + " " + before + " -> " + after + (rc == 0 ? "" : " (worker exit " + rc + ")"));
+            if (Files.exists(out)) {
+                List<String> lines = Files.readAllLines(out);
+                for (String line : lines.subList(1, lines.size())) {
+                    rows.add(AnnRow.parse(line));
+                }
+            }
+        }
+        context.put("load average (1/5/15 min) before -> after each engine", String.join("; ", loads));
+
+        Path csv = results.resolve("ann-" + dataset + ".csv");
+        List<String> lines = new ArrayList<>();
+        lines.add(AnnRow.HEADER);
+        rows.forEach(r -> lines.add(r.toCsv()));
+        Files.write(csv, lines);
+        Path png = results.resolve("ann-" + dataset + ".png");
+        RecallQpsPlot.write(rows, dataset + ": recall@10 vs QPS (M=" + m + ", ef_construct=" + efc + ")", png);
+        context.put("plot", "![recall vs QPS](" + png.getFileName() + ")");
+        Path md = results.resolve("ann-" + dataset + ".md");
+        Files.writeString(md, AnnReport.render(dataset, rows, context));
+        System.out.println("[ann] wrote " + csv + ", " + md + ", " + png);
+    }
+
+    static String defaultDataDir(String dataset, Path work) {
+        String shared = System.getenv().getOrDefault("SEXTANT_DATASETS", "../shared/datasets");
+        return switch (dataset) {
+            case "wordnet-bge384" -> Path.of(shared, "wordnet-bge384").toString();
+            case "fashion-mnist" -> work.resolve("fashion-mnist").toString();
+            default -> throw new IllegalArgumentException("unknown data set " + dataset);
+        };
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + "/" + f[1] + "/" + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return System.getProperty("os.arch");
+    }
+}

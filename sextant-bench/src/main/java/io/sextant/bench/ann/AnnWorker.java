@@ -1,0 +1,209 @@
+package io.sextant.bench.ann;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The child JVM of the ANN harness: loads the data set, builds one engine, measures its memory,
+ * then runs the unfiltered ef sweep and the filtered runs at each thread count, each timed pass
+ * preceded by an untimed warm-up pass over the same queries. Appends {@link AnnRow}s to the output
+ * file as it goes (so a crash keeps what was measured) and prints progress. A command-line tool,
+ * not thread-safe.
+ *
+ * <p>Flags: {@code --dataset --data-dir --engine --out --work-dir [--threads 1,2] [--ef ...]
+ * [--filter-ef ...] [--m 16] [--ef-construct 100] [--build-threads N] [--queries N]}.
+ */
+public final class AnnWorker {
+    static final int K = 10;
+
+    private AnnWorker() {}
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        args.checkOnly(
+                "dataset",
+                "data-dir",
+                "engine",
+                "out",
+                "work-dir",
+                "threads",
+                "ef",
+                "filter-ef",
+                "m",
+                "ef-construct",
+                "build-threads",
+                "queries");
+        String engineName = args.get("engine", "sextant");
+        Path out = Path.of(args.get("out", "ann-rows.csv"));
+        Path work = Files.createDirectories(Path.of(args.get("work-dir", "bench/work/tmp")));
+        Dataset full = Dataset.load(args.get("dataset", "wordnet-bge384"), Path.of(args.get("data-dir", ".")));
+        Dataset data = limitQueries(full, args.getInt("queries", full.queries().length));
+        int[] threadCounts = args.ints("threads", "1,2");
+        int[] efs = args.ints("ef", "10,20,40,80,160,320");
+        int[] filterEfs = args.ints("filter-ef", "40,80,160,320");
+        int buildThreads = args.getInt("build-threads", Runtime.getRuntime().availableProcessors());
+        float[][] queries = new float[data.queries().length][];
+        for (int i = 0; i < queries.length; i++) {
+            queries[i] = AnnEngine.prepared(data.queries()[i], data.cosine());
+        }
+        Recall recall = new Recall(data);
+        String ds = data.name();
+
+        try (AnnEngine engine = create(engineName)) {
+            long heapBefore = usedHeapAfterGc();
+            long t0 = System.nanoTime();
+            String notes = engine.build(new AnnEngine.BuildSpec(
+                    data, args.getInt("m", 16), args.getInt("ef-construct", 100), buildThreads, work));
+            double buildS = (System.nanoTime() - t0) / 1e9;
+            long heapAfter = usedHeapAfterGc();
+            double heapMb = (heapAfter - heapBefore) / 1048576.0;
+            double offMb = engine.offHeapBytes() / 1048576.0;
+            log(
+                    "%s: built in %.1f s (+%.1f s extra), heap %.0f MB, off-heap %.0f MB; %s",
+                    engineName, buildS, engine.extraBuildSeconds(), heapMb, offMb, notes);
+            append(out, AnnRow.build(ds, engineName, buildS, engine.extraBuildSeconds(), heapMb, offMb, notes));
+
+            for (int threads : threadCounts) {
+                for (int ef : efs) {
+                    AnnRow row = measure(engine, data, queries, recall, null, null, threads, ef);
+                    append(out, row);
+                }
+            }
+            if (engine.supportsFilter()) {
+                for (Dataset.Filter f : data.filters()) {
+                    Object prepared = engine.prepareFilter(f);
+                    for (int threads : threadCounts) {
+                        for (int ef : filterEfs) {
+                            append(out, measure(engine, data, queries, recall, f, prepared, threads, ef));
+                        }
+                    }
+                }
+            } else if (!data.filters().isEmpty()) {
+                log("%s: no filtered search, filtered runs are n/a", engineName);
+            }
+        }
+    }
+
+    static AnnEngine create(String name) {
+        return switch (name) {
+            case "sextant" -> new SextantEngine();
+            case "lucene" -> new LuceneEngine();
+            case "jvector" -> new JVectorEngine();
+            case "hnswlib" -> new HnswlibEngine();
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown engine " + name + ", expected sextant, lucene, jvector or hnswlib");
+        };
+    }
+
+    private static AnnRow measure(
+            AnnEngine engine,
+            Dataset data,
+            float[][] queries,
+            Recall recall,
+            Dataset.Filter filter,
+            Object prepared,
+            int threads,
+            int ef)
+            throws Exception {
+        int[][] results = new int[queries.length][];
+        long[] latencies = new long[queries.length];
+        run(engine, queries, prepared, threads, ef, results, latencies); // warm-up
+        long t0 = System.nanoTime();
+        run(engine, queries, prepared, threads, ef, results, latencies);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        double qps = queries.length / secs;
+        int[][] truth = filter == null ? data.groundTruth() : filter.groundTruth();
+        double r = recall.recallAt(K, results, truth, filter == null ? null : filter.accept());
+        Arrays.sort(latencies);
+        double p50 = latencies[latencies.length / 2] / 1e6;
+        double p99 = latencies[Math.min(latencies.length - 1, (int) Math.ceil(latencies.length * 0.99) - 1)] / 1e6;
+        String name = filter == null ? "" : filter.name();
+        log(
+                "%s %s threads=%d ef=%d recall@10=%.4f qps=%.0f p50=%.3f ms p99=%.3f ms",
+                engine.name(), filter == null ? "unfiltered" : "filter " + name, threads, ef, r, qps, p50, p99);
+        return AnnRow.search(data.name(), engine.name(), name, threads, ef, r, qps, p50, p99, "");
+    }
+
+    /** Runs all queries split over {@code threads} threads (query i on thread i % threads). */
+    private static void run(
+            AnnEngine engine,
+            float[][] queries,
+            Object prepared,
+            int threads,
+            int ef,
+            int[][] results,
+            long[] latencies)
+            throws Exception {
+        List<Thread> workers = new ArrayList<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        for (int t = 0; t < threads; t++) {
+            int first = t;
+            AnnEngine.Searcher searcher = engine.searcher();
+            workers.add(new Thread(() -> {
+                try {
+                    for (int q = first; q < queries.length; q += threads) {
+                        long s = System.nanoTime();
+                        results[q] = searcher.search(queries[q], K, ef, prepared);
+                        latencies[q] = System.nanoTime() - s;
+                    }
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                }
+            }));
+        }
+        workers.forEach(Thread::start);
+        for (Thread w : workers) {
+            w.join();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    private static Dataset limitQueries(Dataset d, int n) {
+        if (n >= d.queries().length) {
+            return d;
+        }
+        List<Dataset.Filter> filters = new ArrayList<>();
+        for (Dataset.Filter f : d.filters()) {
+            filters.add(new Dataset.Filter(f.name(), f.conditions(), f.accept(), Arrays.copyOf(f.groundTruth(), n)));
+        }
+        return new Dataset(
+                d.name(),
+                d.cosine(),
+                d.base(),
+                Arrays.copyOf(d.queries(), n),
+                Arrays.copyOf(d.groundTruth(), n),
+                d.keywords(),
+                filters);
+    }
+
+    static long usedHeapAfterGc() throws InterruptedException {
+        var mem = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return mem.getHeapMemoryUsage().getUsed();
+    }
+
+    private static void append(Path out, AnnRow row) throws IOException {
+        if (!Files.exists(out)) {
+            Files.writeString(out, AnnRow.HEADER + "\n");
+        }
+        Files.writeString(out, row.toCsv() + "\n", StandardOpenOption.APPEND);
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf(java.util.Locale.ROOT, "[ann] " + format + "%n", args);
+        System.out.flush();
+    }
+}
