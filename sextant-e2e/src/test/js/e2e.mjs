@@ -12,8 +12,7 @@ step('create and recreate collection');
 if ((await client.collectionExists(name)).exists) await client.deleteCollection(name);
 assert.equal(await client.createCollection(name, { vectors: { size: 4, distance: 'Dot' } }), true);
 await assert.rejects(client.createCollection(name, { vectors: { size: 4, distance: 'Dot' } }));
-assert.equal(await client.deleteCollection(name), true);
-assert.equal(await client.createCollection(name, { vectors: { size: 4, distance: 'Cosine' } }), true);
+assert.equal(await client.recreateCollection(name, { vectors: { size: 4, distance: 'Cosine' } }), true);
 assert.equal((await client.collectionExists(name)).exists, true);
 const listed = await client.getCollections();
 assert.ok(listed.collections.some((c) => c.name === name));
@@ -56,14 +55,31 @@ assert.equal(q.points.length, 2);
 for (const p of q.points) assert.equal(p.payload.city, 'London');
 assert.ok(q.points[0].score >= q.points[1].score);
 
-step('legacy search with filter');
-const s = await client.search(name, {
-  vector: [0.2, 0.1, 0.9, 0.7],
-  filter: { must: [{ key: 'count', range: { gte: 30 } }] },
-  limit: 10,
+step('legacy search with filter (the 1.19 client dropped search(); plain fetch as older clients sent it)');
+const legacy = await fetch(`${url}/collections/${name}/points/search`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ vector: [0.2, 0.1, 0.9, 0.7], filter: { must: [{ key: 'count', range: { gte: 30 } }] }, limit: 10 }),
 });
+assert.equal(legacy.status, 200);
+const s = (await legacy.json()).result;
 assert.equal(s.length, 5);
 for (let i = 1; i < s.length; i++) assert.ok(s[i - 1].score >= s[i].score);
+
+step('query batch and groups');
+const batch = await client.queryBatch(name, {
+  searches: [
+    { query: [0.2, 0.1, 0.9, 0.7], limit: 2 },
+    { query: [0.2, 0.1, 0.9, 0.7], filter: londonFilter, limit: 5 },
+  ],
+});
+assert.equal(batch.length, 2);
+assert.equal(batch[0].points.length, 2);
+assert.equal(batch[1].points.length, 2);
+const groups = await client.queryGroups(name, { query: [0.2, 0.1, 0.9, 0.7], group_by: 'city', group_size: 2, limit: 10 });
+const london = groups.groups.find((g) => g.id === 'London');
+assert.equal(london.hits.length, 2);
+assert.equal(groups.groups.length, 5);
 
 step('query by point id excludes the point');
 const byId = await client.query(name, { query: 1, limit: 10 });

@@ -12,6 +12,7 @@ import io.sextant.collection.query.RecommendRequest;
 import io.sextant.collection.query.SearchRequest;
 import io.sextant.segment.PointId;
 import io.sextant.segment.filter.Filter;
+import io.sextant.segment.error.UserException;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.query.CoreSearch;
 import io.sextant.segment.query.PayloadSelector;
@@ -128,6 +129,10 @@ public final class Collection implements QueryTarget, AutoCloseable {
      */
     public CollectionUpdateResult update(PointOperation op, boolean wait) {
         OperationValidator.validate(config, op);
+        if (op instanceof PointOperation.DeleteFieldIndex d
+                && !shards.getFirst().info().payloadSchema().containsKey(d.field())) {
+            throw UserException.notFound("Index for field `" + d.field() + "` doesn't exist");
+        }
         Map<Integer, PointOperation> perShard = OperationSplitter.split(op, shards.size());
         long opId = 0;
         boolean completed = true;

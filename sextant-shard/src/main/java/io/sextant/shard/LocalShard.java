@@ -247,7 +247,9 @@ public final class LocalShard implements Shard {
             throw e;
         }
         optimizer.nudge();
-        return new UpdateResult(seq, true);
+        // Applied and durable either way; without wait the caller asked only for the acknowledgement,
+        // and Qdrant reports that as "acknowledged".
+        return new UpdateResult(seq, wait);
     }
 
     private void checkUsable() {

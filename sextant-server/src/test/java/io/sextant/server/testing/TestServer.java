@@ -6,6 +6,7 @@ import io.sextant.collection.ShardFactory;
 import io.sextant.server.SextantServer;
 import io.sextant.server.config.ConfigLoader;
 import io.sextant.server.config.ServerConfig;
+import io.sextant.shard.LocalShard;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,8 +37,9 @@ public final class TestServer implements AutoCloseable {
         base = "http://127.0.0.1:" + server.httpPort();
     }
 
-    public static TestServer inMemory(Path storage) {
-        return new TestServer(storage, (dir, config) -> new InMemoryShard(config), Map.of());
+    /** A server over the real storage engine ({@link LocalShard}) in {@code storage}. */
+    public static TestServer start(Path storage) {
+        return new TestServer(storage, LocalShard::open, Map.of());
     }
 
     public SextantServer server() {
@@ -50,6 +52,9 @@ public final class TestServer implements AutoCloseable {
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + path))
                 .method(method, pub)
                 .header("Content-Type", "application/json")
+                // Large bodies ask before sending, so a 413 arrives before the upload instead of
+                // racing a connection the server closes mid-upload.
+                .expectContinue(body != null && body.length() > (1 << 20))
                 .build();
         try {
             HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString());

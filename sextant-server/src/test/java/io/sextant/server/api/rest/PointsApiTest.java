@@ -19,7 +19,7 @@ class PointsApiTest {
 
     @BeforeAll
     static void start() {
-        s = TestServer.inMemory(storage);
+        s = TestServer.start(storage);
     }
 
     @AfterAll

@@ -2,9 +2,9 @@ package io.sextant.server.api.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sextant.server.testing.InMemoryShard;
 import io.sextant.server.testing.TestServer;
 import io.sextant.server.testing.TestServer.Response;
+import io.sextant.shard.LocalShard;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -22,10 +22,7 @@ class SearchApiTest {
     @BeforeAll
     static void start() {
         // a 1 MiB body limit so that the 413 test stays small
-        s = new TestServer(
-                storage,
-                (dir, config) -> new InMemoryShard(config),
-                Map.of("SEXTANT__SERVICE__MAX_REQUEST_SIZE_MB", "1"));
+        s = new TestServer(storage, LocalShard::open, Map.of("SEXTANT__SERVICE__MAX_REQUEST_SIZE_MB", "1"));
         assertThat(s.put("/collections/s", "{\"vectors\": {\"size\": 2, \"distance\": \"Dot\"}}")
                         .status())
                 .isEqualTo(200);
