@@ -10,6 +10,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.sextant.collection.Collection;
 import io.sextant.collection.CollectionUpdateResult;
+import io.sextant.collection.OperationValidator;
 import io.sextant.collection.TableOfContents;
 import io.sextant.segment.PointId;
 import io.sextant.segment.error.UserException;
@@ -82,6 +83,11 @@ final class PointRoutes {
         Collection c = collection(ctx);
         List<PointOperation> ops = UpdateJson.batch(io.body(ctx));
         boolean wait = ApiExchange.waitParam(ctx);
+        // Check every operation against the collection config before applying any, so that a bad
+        // operation late in the batch rejects the whole request and changes nothing.
+        for (PointOperation op : ops) {
+            OperationValidator.validate(c.config(), op);
+        }
         ArrayNode results = F.arrayNode();
         for (PointOperation op : ops) {
             CollectionUpdateResult r = c.update(op, wait);

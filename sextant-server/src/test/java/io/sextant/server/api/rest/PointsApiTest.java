@@ -220,5 +220,15 @@ class PointsApiTest {
         Response badOp = s.post("/collections/sc/points/batch", "{\"operations\": [{\"explode\": {}}]}");
         assertThat(badOp.status()).isEqualTo(400);
         assertThat(count("sc")).isEqualTo(2);
+        // A wrong dimension in the last operation rejects the whole batch: the first upsert does not land.
+        Response badLate = s.post("/collections/sc/points/batch?wait=true", """
+                {"operations": [
+                  {"upsert": {"points": [{"id": 50, "vector": [1,0,0]}]}},
+                  {"upsert": {"points": [{"id": 51, "vector": [1,0]}]}}
+                ]}
+                """);
+        assertThat(badLate.status()).as(badLate.text()).isEqualTo(400);
+        assertThat(badLate.json().at("/status/error").asText()).contains("expected dim: 3, got 2");
+        assertThat(count("sc")).isEqualTo(2);
     }
 }
