@@ -227,6 +227,22 @@ public final class Collection implements QueryTarget, AutoCloseable {
     }
 
     /** Status, counts, config and payload schema, aggregated over shards. */
+    /** Optimization progress of every shard, concatenated. */
+    public io.sextant.shard.OptimizationsReport optimizations() {
+        List<io.sextant.shard.OptimizationsReport.Optimization> running = new java.util.ArrayList<>();
+        List<io.sextant.shard.OptimizationsReport.Optimization> queued = new java.util.ArrayList<>();
+        List<io.sextant.shard.OptimizationsReport.Optimization> completed = new java.util.ArrayList<>();
+        List<io.sextant.shard.OptimizationsReport.SegmentRef> idle = new java.util.ArrayList<>();
+        for (Shard s : shards) {
+            io.sextant.shard.OptimizationsReport r = s.optimizations();
+            running.addAll(r.running());
+            queued.addAll(r.queued());
+            completed.addAll(r.completed());
+            idle.addAll(r.idleSegments());
+        }
+        return new io.sextant.shard.OptimizationsReport(running, queued, completed, idle);
+    }
+
     public CollectionInfo info() {
         String status = "green";
         String error = null;

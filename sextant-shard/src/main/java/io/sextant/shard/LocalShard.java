@@ -76,6 +76,8 @@ public final class LocalShard implements Shard {
     private static final Logger LOG = LoggerFactory.getLogger(LocalShard.class);
     static final String SEGMENTS = "segments";
     static final String WAL = "wal";
+    /** Longest a {@code wait=true} update waits for indexing under {@code prevent_unoptimized}. */
+    static final long PREVENT_UNOPTIMIZED_WAIT_MILLIS = 60_000;
 
     private final Path dir;
     final ReentrantLock updateLock = new ReentrantLock();
@@ -247,6 +249,9 @@ public final class LocalShard implements Shard {
             throw e;
         }
         optimizer.nudge();
+        if (wait && config.optimizer().preventUnoptimized()) {
+            optimizer.awaitIndexed(PREVENT_UNOPTIMIZED_WAIT_MILLIS);
+        }
         // Applied and durable either way; without wait the caller asked only for the acknowledgement,
         // and Qdrant reports that as "acknowledged".
         return new UpdateResult(seq, wait);
@@ -571,6 +576,11 @@ public final class LocalShard implements Shard {
             }
         }
         return new ShardInfo(status, set.liveCount(), indexed, set.all().size(), fields, error);
+    }
+
+    @Override
+    public OptimizationsReport optimizations() {
+        return optimizer.report();
     }
 
     @Override

@@ -43,6 +43,11 @@ public interface Shard extends AutoCloseable {
     /** Point, segment and index statistics. */
     ShardInfo info();
 
+    /** Optimization progress; shards without optimizers report nothing. */
+    default OptimizationsReport optimizations() {
+        return OptimizationsReport.EMPTY;
+    }
+
     /** Applies a changed configuration (vectors' on_disk, optimizer and WAL settings). */
     void updateConfig(ShardConfig config);
 

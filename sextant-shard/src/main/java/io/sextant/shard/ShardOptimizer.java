@@ -1,5 +1,9 @@
 package io.sextant.shard;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,10 +17,13 @@ import org.slf4j.LoggerFactory;
 final class ShardOptimizer {
     private static final Logger LOG = LoggerFactory.getLogger(ShardOptimizer.class);
     private final LocalShard shard;
-    private ScheduledExecutorService executor;
+    private volatile ScheduledExecutorService executor;
     private volatile boolean running;
     private volatile String lastError;
     private volatile long lastFlushNanos = System.nanoTime();
+    private static final int COMPLETED_KEPT = 16;
+    private volatile OptimizationsReport.Optimization current;
+    private final java.util.ArrayDeque<OptimizationsReport.Optimization> completed = new java.util.ArrayDeque<>();
 
     ShardOptimizer(LocalShard shard) {
         this.shard = shard;
@@ -83,11 +90,102 @@ final class ShardOptimizer {
     synchronized void runOptimizations() {
         SegmentOptimizations.Plan plan;
         while (!shard.closed() && (plan = SegmentOptimizations.plan(shard)) != null) {
+            OptimizationsReport.Optimization started = describe(plan, "optimizing", Instant.now(), null);
+            current = started;
             running = true;
+            String status = "done";
             try {
                 SegmentOptimizations.execute(shard, plan);
+            } catch (RuntimeException e) {
+                status = "error: " + e.getMessage();
+                throw e;
             } finally {
                 running = false;
+                current = null;
+                synchronized (completed) {
+                    completed.addFirst(new OptimizationsReport.Optimization(
+                            started.id(),
+                            started.optimizer(),
+                            status,
+                            started.segments(),
+                            started.startedAt(),
+                            Instant.now()));
+                    while (completed.size() > COMPLETED_KEPT) {
+                        completed.removeLast();
+                    }
+                }
+            }
+        }
+    }
+
+    static OptimizationsReport.Optimization describe(
+            SegmentOptimizations.Plan plan, String status, Instant started, Instant finished) {
+        List<OptimizationsReport.SegmentRef> segs = plan.sources().stream()
+                .map(s -> new OptimizationsReport.SegmentRef(s.name(), s.liveCount()))
+                .toList();
+        String optimizer =
+                switch (plan.kind()) {
+                    case CONVERT, INDEX -> "indexing";
+                    case MERGE -> "merge";
+                    case VACUUM -> "vacuum";
+                    case REINDEX -> "config_mismatch";
+                };
+        String id = UUID.nameUUIDFromBytes((plan.kind() + ":" + segs).getBytes(StandardCharsets.UTF_8))
+                .toString();
+        return new OptimizationsReport.Optimization(id, optimizer, status, segs, started, finished);
+    }
+
+    /** What is running, queued and recently done. */
+    OptimizationsReport report() {
+        OptimizationsReport.Optimization now = current;
+        SegmentOptimizations.Plan next = now == null ? SegmentOptimizations.plan(shard) : null;
+        List<OptimizationsReport.Optimization> done;
+        synchronized (completed) {
+            done = List.copyOf(completed);
+        }
+        java.util.Set<String> busy = new java.util.HashSet<>();
+        if (now != null) {
+            now.segments().forEach(s -> busy.add(s.name()));
+        }
+        if (next != null) {
+            next.sources().forEach(s -> busy.add(s.name()));
+        }
+        List<OptimizationsReport.SegmentRef> idle = shard.segments().all().stream()
+                .filter(s -> !busy.contains(s.name()))
+                .map(s -> new OptimizationsReport.SegmentRef(s.name(), s.liveCount()))
+                .toList();
+        return new OptimizationsReport(
+                now == null ? List.of() : List.of(now),
+                next == null ? List.of() : List.of(describe(next, "pending", null, null)),
+                done,
+                idle);
+    }
+
+    /**
+     * {@code prevent_unoptimized}: blocks until no conversion or indexing is pending or running
+     * (the points just written are then in an indexed segment), at most {@code timeoutMillis}. Runs
+     * the optimizations on the calling thread when no background optimizer was started.
+     */
+    void awaitIndexed(long timeoutMillis) {
+        if (executor == null) {
+            runOptimizations();
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (!shard.closed() && System.nanoTime() < deadline) {
+            SegmentOptimizations.Plan p = running ? null : SegmentOptimizations.plan(shard);
+            boolean indexingPending = running
+                    || (p != null
+                            && (p.kind() == SegmentOptimizations.Kind.CONVERT
+                                    || p.kind() == SegmentOptimizations.Kind.INDEX));
+            if (!indexingPending) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -2,8 +2,11 @@ package io.sextant.collection.config;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.segment.config.HnswSpec;
 import io.sextant.segment.config.ShardConfig;
 import io.sextant.segment.config.VectorSpec;
+import io.sextant.vector.quant.BinaryQuantizer;
+import io.sextant.vector.quant.QuantizerSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -62,8 +65,46 @@ public record CollectionConfig(
     /** What the shards need to know. */
     public ShardConfig toShardConfig() {
         Map<String, VectorSpec> specs = new LinkedHashMap<>();
-        params.vectors().forEach((name, v) -> specs.put(name, v.toSpec()));
+        params.vectors().forEach((name, v) -> {
+            HnswConfig h = effectiveHnsw(name);
+            QuantizationConfig q = v.quantizationConfig() != null ? v.quantizationConfig() : quantizationConfig;
+            specs.put(
+                    name,
+                    new VectorSpec(
+                            v.size(),
+                            v.distance(),
+                            v.isOnDisk(),
+                            new HnswSpec(
+                                    h.m(),
+                                    h.efConstruct(),
+                                    h.fullScanThreshold(),
+                                    h.maxIndexingThreads(),
+                                    h.onDisk(),
+                                    h.payloadM()),
+                            toQuantizerSpec(q)));
+        });
         return new ShardConfig(specs, optimizerConfig.toShardSettings(), walConfig.toShardSettings());
+    }
+
+    /** The codec spec of a quantization config, with Qdrant's defaults; null for none. */
+    static QuantizerSpec toQuantizerSpec(QuantizationConfig q) {
+        return switch (q) {
+            case null -> null;
+            case QuantizationConfig.Scalar s ->
+                new QuantizerSpec.Scalar(s.quantile() == null ? 1f : s.quantile(), Boolean.TRUE.equals(s.alwaysRam()));
+            case QuantizationConfig.Binary b ->
+                new QuantizerSpec.Binary(
+                        b.encoding() == null
+                                ? BinaryQuantizer.Encoding.ONE_BIT
+                                : BinaryQuantizer.Encoding.valueOf(b.encoding().toUpperCase(java.util.Locale.ROOT)),
+                        b.queryEncoding() == null
+                                ? BinaryQuantizer.QueryEncoding.DEFAULT
+                                : BinaryQuantizer.QueryEncoding.valueOf(
+                                        b.queryEncoding().toUpperCase(java.util.Locale.ROOT)),
+                        Boolean.TRUE.equals(b.alwaysRam()));
+            case QuantizationConfig.Product p ->
+                new QuantizerSpec.Product(p.compression(), Boolean.TRUE.equals(p.alwaysRam()));
+        };
     }
 
     /** Applies a PATCH, returning the new config; validates the result. */

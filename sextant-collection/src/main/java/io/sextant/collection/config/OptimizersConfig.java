@@ -68,7 +68,8 @@ public record OptimizersConfig(
                 defaultSegmentNumber,
                 maxSegmentSize,
                 indexingThreshold,
-                flushIntervalSec);
+                flushIntervalSec,
+                Boolean.TRUE.equals(preventUnoptimized));
     }
 
     /** A partial optimizer config (PATCH body): null fields keep the base value. */

@@ -161,7 +161,25 @@ public final class QueryJson {
             throw error(child(path, "hnsw_ef"), "hnsw_ef must be >= 1, got " + ef);
         }
         return new SearchParams(
-                ef, JsonFields.bool(node, "exact", path, false), JsonFields.bool(node, "indexed_only", path, false));
+                ef,
+                JsonFields.bool(node, "exact", path, false),
+                JsonFields.bool(node, "indexed_only", path, false),
+                quantizationParams(node.get("quantization"), child(path, "quantization")));
+    }
+
+    /** Qdrant's {@code QuantizationSearchParams}: {@code ignore}, {@code rescore}, {@code oversampling} (>= 1). */
+    static SearchParams.QuantizationParams quantizationParams(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        JsonFields.object(node, path);
+        JsonFields.onlyFields(node, path, Set.of("ignore", "rescore", "oversampling"));
+        Double oversampling = JsonFields.optDouble(node, "oversampling", path);
+        if (oversampling != null && !(oversampling >= 1.0)) {
+            throw error(child(path, "oversampling"), "oversampling must be >= 1, got " + oversampling);
+        }
+        return new SearchParams.QuantizationParams(
+                JsonFields.bool(node, "ignore", path, false), JsonFields.optBool(node, "rescore", path), oversampling);
     }
 
     private static LookupLocation lookupFrom(JsonNode node, String path) {

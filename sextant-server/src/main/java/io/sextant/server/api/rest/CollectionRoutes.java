@@ -10,9 +10,11 @@ import io.javalin.http.Context;
 import io.sextant.collection.AliasDescription;
 import io.sextant.collection.Collection;
 import io.sextant.collection.TableOfContents;
+import io.sextant.segment.error.UserException;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.server.api.convert.CollectionJson;
 import io.sextant.server.api.convert.IndexJson;
+import io.sextant.server.api.convert.OptimizationsJson;
 import io.sextant.server.auth.Principal;
 import io.sextant.server.auth.RestAuthHandler;
 import java.util.List;
@@ -40,6 +42,7 @@ final class CollectionRoutes {
         r.patch("/collections/{collection_name}", this::update);
         r.delete("/collections/{collection_name}", this::delete);
         r.get("/collections/{collection_name}/exists", this::exists);
+        r.get("/collections/{collection_name}/optimizations", this::optimizations);
         r.post("/collections/aliases", this::updateAliases);
         r.get("/aliases", this::listAliases);
         r.get("/collections/{collection_name}/aliases", this::collectionAliases);
@@ -61,6 +64,25 @@ final class CollectionRoutes {
             }
         }
         ok(ctx, res);
+    }
+
+    private void optimizations(Context ctx) {
+        String limit = ctx.queryParam("completed_limit");
+        int completedLimit;
+        try {
+            completedLimit = limit == null ? 16 : Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            throw UserException.badRequest("completed_limit must be a non-negative integer, got " + limit);
+        }
+        if (completedLimit < 0) {
+            throw UserException.badRequest("completed_limit must be >= 0, got " + completedLimit);
+        }
+        ok(
+                ctx,
+                OptimizationsJson.write(
+                        toc.get(name(ctx)).optimizations(),
+                        OptimizationsJson.parseWith(ctx.queryParam("with")),
+                        completedLimit));
     }
 
     private void info(Context ctx) {
