@@ -6,6 +6,7 @@ import io.sextant.server.api.rest.RestServer;
 import io.sextant.server.auth.AccessControl;
 import io.sextant.server.auth.ValueExistsQuery;
 import io.sextant.server.config.ServerConfig;
+import io.sextant.server.snapshot.SnapshotFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,7 @@ public final class SextantServer implements AutoCloseable {
     private final TableOfContents toc;
     private final RestServer rest;
     private boolean closed;
+    private SnapshotFeature snapshots;
 
     private SextantServer(ServerConfig config, TableOfContents toc, RestServer rest) {
         this.config = config;
@@ -33,20 +35,31 @@ public final class SextantServer implements AutoCloseable {
     public static SextantServer start(ServerConfig config, ShardFactory shards) {
         TableOfContents toc = TableOfContents.open(config.storage().storagePath(), shards);
         RestServer rest;
+        SnapshotFeature snapshots = null;
         try {
+            snapshots = new SnapshotFeature(
+                    toc,
+                    config.storage().snapshotsPath(),
+                    config.storage().snapshots(),
+                    config.service().maxRequestSizeBytes());
             rest = new RestServer(
                             toc,
                             config.service().host(),
                             config.service().httpPort(),
                             config.service().maxRequestSizeBytes(),
                             new AccessControl(
-                                    config.security().auth(), java.time.Clock.systemUTC(), ValueExistsQuery.over(toc)))
+                                    config.security().auth(), java.time.Clock.systemUTC(), ValueExistsQuery.over(toc)),
+                            snapshots::register)
                     .start();
         } catch (RuntimeException e) {
+            if (snapshots != null) {
+                snapshots.close();
+            }
             toc.close();
             throw e;
         }
         SextantServer server = new SextantServer(config, toc, rest);
+        server.snapshots = snapshots;
         LOG.atInfo()
                 .addKeyValue("host", config.service().host())
                 .addKeyValue("http_port", rest.port())
@@ -85,6 +98,11 @@ public final class SextantServer implements AutoCloseable {
         return toc;
     }
 
+    /** Snapshots, backups and their status registry (for metrics). */
+    public SnapshotFeature snapshots() {
+        return snapshots;
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
@@ -95,7 +113,11 @@ public final class SextantServer implements AutoCloseable {
         try {
             rest.stop();
         } finally {
-            toc.close();
+            try {
+                snapshots.close();
+            } finally {
+                toc.close();
+            }
         }
         LOG.info("Shutdown complete: all collections flushed and closed");
     }

@@ -152,7 +152,8 @@ public final class ConfigLoader {
                         apiKey == null || apiKey.isNull() || apiKey.asText().isEmpty() ? null : apiKey.asText()),
                 new ServerConfig.Storage(
                         Path.of(text(storage, "storage.storage_path")),
-                        Path.of(text(storage, "storage.snapshots_path"))),
+                        Path.of(text(storage, "storage.snapshots_path")),
+                        io.sextant.server.snapshot.SnapshotSettings.bind(tree)),
                 text(tree, "log_level"),
                 SecurityConfigBinder.bind(tree));
     }

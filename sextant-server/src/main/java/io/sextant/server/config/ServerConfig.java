@@ -69,9 +69,16 @@ public record ServerConfig(Service service, Storage storage, String logLevel, Se
      *
      * @param storagePath directory of collections, default ./storage
      * @param snapshotsPath directory of snapshots, default ./snapshots
+     * @param snapshots snapshot storage, URL recovery and scheduled backups (see {@link
+     *     io.sextant.server.snapshot.SnapshotSettings})
      */
-    public record Storage(Path storagePath, Path snapshotsPath) {
+    public record Storage(Path storagePath, Path snapshotsPath, io.sextant.server.snapshot.SnapshotSettings snapshots) {
+        public Storage(Path storagePath, Path snapshotsPath) {
+            this(storagePath, snapshotsPath, io.sextant.server.snapshot.SnapshotSettings.DEFAULTS);
+        }
+
         public Storage {
+            snapshots = snapshots == null ? io.sextant.server.snapshot.SnapshotSettings.DEFAULTS : snapshots;
             if (storagePath == null || snapshotsPath == null) {
                 throw new IllegalArgumentException("storage.storage_path and storage.snapshots_path are required");
             }

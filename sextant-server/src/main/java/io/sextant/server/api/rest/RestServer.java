@@ -29,6 +29,7 @@ public final class RestServer implements AutoCloseable {
      * @param host address to bind
      * @param port port to bind (0 picks a free one; see {@link #port()})
      * @param maxBodyBytes larger request bodies are refused with 413
+     * @param extraRoutes more route registrations (snapshot routes, ...)
      */
     public RestServer(TableOfContents toc, String host, int port, long maxBodyBytes) {
         this(toc, host, port, maxBodyBytes, AccessControl.open());
@@ -38,7 +39,13 @@ public final class RestServer implements AutoCloseable {
      * @param access authentication; every request but the open ones ({@link RestAccessRules}) is
      *     authenticated and authorized before its handler runs
      */
-    public RestServer(TableOfContents toc, String host, int port, long maxBodyBytes, AccessControl access) {
+    public RestServer(
+            TableOfContents toc,
+            String host,
+            int port,
+            long maxBodyBytes,
+            AccessControl access,
+            java.util.function.Consumer<io.javalin.config.RoutesConfig>... extraRoutes) {
         this.host = host;
         this.port = port;
         ApiExchange io = new ApiExchange(maxBodyBytes);
@@ -59,6 +66,9 @@ public final class RestServer implements AutoCloseable {
             new CollectionRoutes(toc, io).register(config.routes);
             new PointRoutes(toc, io).register(config.routes);
             new SearchRoutes(toc, io).register(config.routes);
+            for (var extra : extraRoutes) { // feature routes (snapshots, ...)
+                extra.accept(config.routes);
+            }
         });
     }
 

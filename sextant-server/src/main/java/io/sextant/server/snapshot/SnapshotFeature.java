@@ -1,0 +1,80 @@
+package io.sextant.server.snapshot;
+
+import io.javalin.config.RoutesConfig;
+import io.sextant.collection.TableOfContents;
+import io.sextant.collection.backup.BackupScheduler;
+import io.sextant.collection.backup.BackupStatus;
+import io.sextant.collection.snapshot.LocalSnapshotStore;
+import io.sextant.collection.snapshot.S3SnapshotStore;
+import io.sextant.collection.snapshot.SnapshotService;
+import io.sextant.collection.snapshot.SnapshotStore;
+import io.sextant.server.api.rest.ApiExchange;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Wires snapshots and scheduled backups into a node: the {@link SnapshotService} over the
+ * configured store (local {@code storage.snapshots_path} or S3), its REST routes, and, when
+ * {@code backup:} is enabled, a {@link BackupScheduler} writing to the backup target. {@link
+ * #backupStatus()} is the registry the metrics endpoint reads. Thread-safe; close once.
+ */
+public final class SnapshotFeature implements AutoCloseable {
+    private final SnapshotService service;
+    private final SnapshotRoutes routes;
+    private final BackupScheduler scheduler;
+    private final BackupStatus status = new BackupStatus();
+    private final SnapshotStore store;
+    private final SnapshotStore backupStore;
+
+    public SnapshotFeature(TableOfContents toc, Path snapshotsPath, SnapshotSettings settings, long maxBodyBytes) {
+        Clock clock = Clock.systemUTC();
+        this.store = settings.s3() == null ? new LocalSnapshotStore(snapshotsPath) : new S3SnapshotStore(settings.s3());
+        this.service = new SnapshotService(toc, store, snapshotsPath, settings.urlRecovery(), clock);
+        this.routes = new SnapshotRoutes(service, new ApiExchange(maxBodyBytes));
+        SnapshotSettings.Backup b = settings.backup();
+        if (b == null) {
+            this.scheduler = null;
+            this.backupStore = null;
+        } else {
+            this.backupStore = b.s3() != null ? new S3SnapshotStore(b.s3()) : new LocalSnapshotStore(b.localDir());
+            SnapshotService target = new SnapshotService(
+                    toc, backupStore, snapshotsPath.resolve("backup-staging"), settings.urlRecovery(), clock);
+            this.scheduler = new BackupScheduler(toc, target, b.policy(), status, clock).start();
+        }
+    }
+
+    public SnapshotService service() {
+        return service;
+    }
+
+    public BackupStatus backupStatus() {
+        return status;
+    }
+
+    /** The backup scheduler, or null when backups are off. */
+    public BackupScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Registers the snapshot routes (pass as {@code feature::register}). */
+    public void register(RoutesConfig r) {
+        routes.register(r);
+    }
+
+    @Override
+    public void close() {
+        if (scheduler != null) {
+            scheduler.close();
+        }
+        routes.close();
+        for (SnapshotStore s : new SnapshotStore[] {store, backupStore}) {
+            if (s instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // closing an HTTP client; nothing to recover
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.sextant.server.snapshot;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import io.sextant.collection.snapshot.SnapshotDescription;
+import io.sextant.collection.snapshot.SnapshotPriority;
+import io.sextant.collection.snapshot.SnapshotService;
+import io.sextant.segment.error.UserException;
+import io.sextant.server.api.convert.SnapshotJson;
+import io.sextant.server.api.rest.ApiExchange;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Qdrant's snapshot endpoints: collection snapshots ({@code /collections/{c}/snapshots...}), shard
+ * snapshots ({@code /collections/{c}/shards/{id}/snapshots...}) and full snapshots ({@code
+ * /snapshots...}). Downloads stream from the store (never buffered in memory); uploads are
+ * multipart with the file in the {@code snapshot} field. {@code wait=false} on create, delete and
+ * recover runs the work in the background and answers 202 {@code {"result":null,"status":
+ * "accepted"}} like Qdrant. Thread-safe.
+ */
+public final class SnapshotRoutes {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotRoutes.class);
+    private static final String C = "/collections/{collection_name}";
+    private static final String S = C + "/shards/{shard_id}";
+
+    private final SnapshotService service;
+    private final ApiExchange io;
+    private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+
+    public SnapshotRoutes(SnapshotService service, ApiExchange io) {
+        this.service = service;
+        this.io = io;
+    }
+
+    public void register(RoutesConfig r) {
+        r.post(C + "/snapshots", ctx -> run(ctx, () -> desc(service.createCollection(coll(ctx)))));
+        r.get(
+                C + "/snapshots",
+                ctx -> ApiExchange.ok(ctx, SnapshotJson.descriptions(service.listCollection(coll(ctx)))));
+        r.put(C + "/snapshots/recover", ctx -> {
+            var req = SnapshotJson.recover(io.body(ctx));
+            run(ctx, () -> recovered(service.recoverCollection(coll(ctx), req)));
+        });
+        r.post(C + "/snapshots/upload", ctx -> upload(ctx, -1));
+        r.get(C + "/snapshots/{snapshot_name}", ctx -> download(ctx, service.openCollection(coll(ctx), name(ctx))));
+        r.delete(
+                C + "/snapshots/{snapshot_name}",
+                ctx -> run(ctx, () -> bool(service.deleteCollection(coll(ctx), name(ctx)))));
+
+        r.post(S + "/snapshots", ctx -> run(ctx, () -> desc(service.createShard(coll(ctx), shard(ctx)))));
+        r.get(
+                S + "/snapshots",
+                ctx -> ApiExchange.ok(ctx, SnapshotJson.descriptions(service.listShard(coll(ctx), shard(ctx)))));
+        r.put(S + "/snapshots/recover", ctx -> {
+            var req = SnapshotJson.recover(io.body(ctx));
+            int id = shard(ctx);
+            run(ctx, () -> recovered(service.recoverShard(coll(ctx), id, req)));
+        });
+        r.post(S + "/snapshots/upload", ctx -> upload(ctx, shard(ctx)));
+        r.get(
+                S + "/snapshots/{snapshot_name}",
+                ctx -> download(ctx, service.openShard(coll(ctx), shard(ctx), name(ctx))));
+        r.delete(
+                S + "/snapshots/{snapshot_name}",
+                ctx -> run(ctx, () -> bool(service.deleteShard(coll(ctx), shard(ctx), name(ctx)))));
+
+        r.post("/snapshots", ctx -> run(ctx, () -> desc(service.createFull())));
+        r.get("/snapshots", ctx -> ApiExchange.ok(ctx, SnapshotJson.descriptions(service.listFull())));
+        r.get("/snapshots/{snapshot_name}", ctx -> download(ctx, service.openFull(name(ctx))));
+        r.delete("/snapshots/{snapshot_name}", ctx -> run(ctx, () -> bool(service.deleteFull(name(ctx)))));
+    }
+
+    private static String coll(Context ctx) {
+        return ctx.pathParam("collection_name");
+    }
+
+    private static String name(Context ctx) {
+        return ctx.pathParam("snapshot_name");
+    }
+
+    private static int shard(Context ctx) {
+        String s = ctx.pathParam("shard_id");
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw UserException.badRequest("Wrong input: shard_id must be a non-negative integer, got '" + s + "'");
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode desc(SnapshotDescription d) {
+        return SnapshotJson.description(d);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode bool(boolean b) {
+        return JsonNodeFactory.instance.booleanNode(b);
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode recovered(Object restored) {
+        return JsonNodeFactory.instance.booleanNode(true);
+    }
+
+    /** Runs {@code work} now (wait=true, the default) or in the background (wait=false: 202). */
+    private void run(Context ctx, Supplier<com.fasterxml.jackson.databind.JsonNode> work) {
+        if (ApiExchange.boolParam(ctx, "wait", true)) {
+            ApiExchange.ok(ctx, work.get());
+            return;
+        }
+        String what = ctx.method() + " " + ctx.path();
+        background.submit(() -> {
+            try {
+                work.get();
+            } catch (RuntimeException e) {
+                LOG.error("Background snapshot operation {} failed", what, e);
+            }
+        });
+        ObjectNode env = JsonNodeFactory.instance.objectNode();
+        env.putNull("result");
+        env.put("status", "accepted");
+        env.put("time", 0.0);
+        ctx.status(202).contentType("application/json").result(env.toString());
+    }
+
+    private void upload(Context ctx, int shardId) {
+        SnapshotPriority priority = SnapshotPriority.parse(ctx.queryParam("priority"), SnapshotPriority.SNAPSHOT);
+        String checksum = ctx.queryParam("checksum");
+        UploadedFile file = ctx.uploadedFile("snapshot");
+        if (file == null) {
+            throw UserException.badRequest("Wrong input: expected a multipart/form-data body with the snapshot file in "
+                    + "the `snapshot` field");
+        }
+        String collection = coll(ctx);
+        if (shardId < 0) {
+            service.recoverCollectionUpload(collection, file.content(), priority, checksum);
+        } else {
+            service.recoverShardUpload(collection, shardId, file.content(), priority, checksum);
+        }
+        ApiExchange.ok(ctx, true);
+    }
+
+    private static void download(Context ctx, SnapshotService.Download d) {
+        ctx.status(200)
+                .contentType("application/octet-stream")
+                .header("Content-Length", Long.toString(d.description().size()))
+                .header(
+                        "Content-Disposition",
+                        "attachment; filename=\"" + d.description().name() + "\"");
+        ctx.result(d.stream());
+    }
+
+    /** Stops background work (in-flight operations finish on their own threads). */
+    public void close() {
+        background.shutdown();
+    }
+}

@@ -1,0 +1,251 @@
+package io.sextant.server.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sextant.collection.snapshot.S3SnapshotStore;
+import io.sextant.server.testing.TestServer;
+import io.sextant.server.testing.TestServer.Response;
+import io.sextant.shard.LocalShard;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The snapshot drill from Qdrant's snapshot guide, over HTTP against the real server: 1,000 points
+ * with payload, snapshot, recover in place (priority snapshot), into a new name, from an HTTP URL
+ * and by upload; then, on a server whose snapshots live in S3 (S3Mock in its own JVM), delete the
+ * collection, pull the snapshot from S3 and recover it; counts and sampled payloads must match.
+ */
+class SnapshotApiTest {
+    static final int N = 1000;
+
+    @TempDir
+    Path tmp;
+
+    final long seed = System.nanoTime();
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void qdrantSnapshotDrillOverHttp() throws Exception {
+        Path snapshots = tmp.resolve("snapshots");
+        try (TestServer s = new TestServer(
+                tmp.resolve("storage"),
+                LocalShard::open,
+                Map.of("SEXTANT__STORAGE__SNAPSHOTS_PATH", snapshots.toString()))) {
+            fill(s, "drill");
+            Response created = s.post("/collections/drill/snapshots", null);
+            assertThat(created.status()).as(created.text()).isEqualTo(200);
+            JsonNode d = created.json().get("result");
+            String name = d.get("name").asText();
+            assertThat(name).matches("drill-\\d+-\\d{4}(-\\d{2}){5}\\.snapshot");
+            assertThat(d.get("creation_time").asText()).matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}");
+            assertThat(s.get("/collections/drill/snapshots")
+                            .json()
+                            .get("result")
+                            .get(0))
+                    .isEqualTo(d);
+
+            String url = base(s) + "/collections/drill/snapshots/" + name;
+            HttpResponse<byte[]> download =
+                    http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(download.statusCode()).isEqualTo(200);
+            assertThat(download.body()).hasSize(d.get("size").asInt());
+            assertThat(sha256(download.body())).isEqualTo(d.get("checksum").asText());
+
+            String file = snapshots.resolve("drill").resolve(name).toUri().toString();
+            assertOk(s.put(
+                    "/collections/drill/snapshots/recover",
+                    "{\"location\":\"" + file + "\",\"priority\":\"snapshot\",\"checksum\":\""
+                            + d.get("checksum").asText() + "\"}"));
+            check(s, "drill");
+            assertOk(s.put("/collections/drill_copy/snapshots/recover", "{\"location\":\"" + file + "\"}"));
+            check(s, "drill_copy");
+            assertOk(s.put(
+                    "/collections/drill_url/snapshots/recover",
+                    "{\"location\":\"" + url + "\",\"priority\":\"no_sync\"}"));
+            check(s, "drill_url");
+            HttpResponse<String> up =
+                    upload(base(s) + "/collections/drill_up/snapshots/upload?priority=replica", download.body());
+            assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
+            check(s, "drill_up");
+
+            // bad input: clear 4xx, nothing changes
+            assertError(
+                    s.put(
+                            "/collections/drill/snapshots/recover",
+                            "{\"location\":\"" + file + "\",\"priority\":\"maybe\"}"),
+                    400,
+                    "priority");
+            assertError(
+                    s.put(
+                            "/collections/drill/snapshots/recover",
+                            "{\"location\":\"" + file + "\",\"checksum\":\"" + "ab".repeat(32) + "\"}"),
+                    400,
+                    "checksum mismatch");
+            assertError(s.put("/collections/drill/snapshots/recover", "{\"priority\":\"snapshot\"}"), 400, "location");
+            assertError(
+                    s.put("/collections/drill/snapshots/recover", "{\"location\":\"http://example.com/x.snapshot\"}"),
+                    403,
+                    "enable_snapshot_url_recovery");
+            assertError(s.get("/collections/drill/snapshots/nope-1-2024-01-01-00-00-00.snapshot"), 404, "not found");
+            assertError(s.get("/collections/drill/shards/x/snapshots"), 400, "shard_id");
+            assertError(s.post("/collections/drill/shards/9/snapshots", null), 404, "Shard 9");
+            HttpResponse<String> junk = upload(base(s) + "/collections/drill/snapshots/upload", new byte[1000]);
+            assertThat(junk.statusCode()).as(junk.body()).isEqualTo(400);
+            check(s, "drill");
+
+            // full and shard snapshots
+            Response full = s.post("/snapshots", null);
+            assertThat(full.status()).as(full.text()).isEqualTo(200);
+            String fullName = full.json().at("/result/name").asText();
+            assertThat(s.get("/snapshots").json().get("result")).hasSize(1);
+            assertThat(s.get("/collections/drill/snapshots").json().get("result"))
+                    .hasSize(1);
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create(base(s) + "/snapshots/" + fullName))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .isEqualTo(200);
+            Response shard = s.post("/collections/drill/shards/0/snapshots", null);
+            assertThat(shard.status()).as(shard.text()).isEqualTo(200);
+            assertThat(s.get("/collections/drill/shards/0/snapshots").json().get("result"))
+                    .hasSize(1);
+            assertOk(s.delete("/snapshots/" + fullName));
+            assertOk(s.delete("/collections/drill/snapshots/" + name));
+            assertThat(s.get("/collections/drill/snapshots").json().get("result"))
+                    .isEmpty();
+            assertThat(Files.list(snapshots.resolve("tmp")).toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void snapshotInS3SurvivesTheCollectionAndRecovers() throws Exception {
+        S3MockServer mock = S3MockServer.get();
+        String prefix = "api-" + seed;
+        Map<String, String> env = Map.of(
+                "SEXTANT__STORAGE__SNAPSHOTS_PATH",
+                tmp.resolve("snapshots").toString(),
+                "SEXTANT__STORAGE__SNAPSHOTS_CONFIG__SNAPSHOTS_STORAGE",
+                "s3",
+                "SEXTANT__STORAGE__SNAPSHOTS_CONFIG__S3_CONFIG__BUCKET",
+                S3MockServer.BUCKET,
+                "SEXTANT__STORAGE__SNAPSHOTS_CONFIG__S3_CONFIG__ENDPOINT_URL",
+                mock.endpoint(),
+                "SEXTANT__STORAGE__SNAPSHOTS_CONFIG__S3_CONFIG__ACCESS_KEY",
+                "k",
+                "SEXTANT__STORAGE__SNAPSHOTS_CONFIG__S3_CONFIG__SECRET_KEY",
+                "s",
+                "SEXTANT__STORAGE__SNAPSHOTS_CONFIG__S3_CONFIG__PREFIX",
+                prefix);
+        try (TestServer s = new TestServer(tmp.resolve("storage"), LocalShard::open, env)) {
+            fill(s, "cloud");
+            Response created = s.post("/collections/cloud/snapshots", null);
+            assertThat(created.status()).as(created.text()).isEqualTo(200);
+            String name = created.json().at("/result/name").asText();
+            try (S3SnapshotStore direct = new S3SnapshotStore(mock.config(prefix))) {
+                assertThat(direct.list("cloud")).extracting(x -> x.name()).containsExactly(name);
+            }
+            assertThat(Files.exists(tmp.resolve("snapshots/cloud"))).isFalse();
+            assertOk(s.delete("/collections/cloud"));
+            assertThat(s.get("/collections/cloud").status()).isEqualTo(404);
+            // the snapshot is listed and streamed from S3 although the collection is gone
+            assertThat(s.get("/collections/cloud/snapshots").json().get("result"))
+                    .hasSize(1);
+            String url = base(s) + "/collections/cloud/snapshots/" + name;
+            assertOk(s.put("/collections/cloud/snapshots/recover", "{\"location\":\"" + url + "\"}"));
+            check(s, "cloud");
+        }
+    }
+
+    private void fill(TestServer s, String c) {
+        assertOk(s.put("/collections/" + c, "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},\"shard_number\":2}"));
+        Random rnd = new Random(seed);
+        for (int b = 0; b < N; b += 250) {
+            StringBuilder sb = new StringBuilder("{\"points\":[");
+            for (int i = b; i < b + 250; i++) {
+                sb.append(i > b ? "," : "")
+                        .append("{\"id\":")
+                        .append(i)
+                        .append(",\"vector\":[")
+                        .append(rnd.nextFloat() + 0.01f)
+                        .append(",")
+                        .append(rnd.nextFloat())
+                        .append(",")
+                        .append(rnd.nextFloat())
+                        .append(",")
+                        .append(i % 3)
+                        .append("]")
+                        .append(",\"payload\":{\"i\":")
+                        .append(i)
+                        .append(",\"city\":\"c")
+                        .append(i % 17)
+                        .append("\"}}");
+            }
+            assertOk(s.put(
+                    "/collections/" + c + "/points?wait=true", sb.append("]}").toString()));
+        }
+    }
+
+    private void check(TestServer s, String c) {
+        Response count = s.post("/collections/" + c + "/points/count", "{\"exact\":true}");
+        assertThat(count.json().at("/result/count").asInt())
+                .as("%s seed %d", c, seed)
+                .isEqualTo(N);
+        Random rnd = new Random(seed ^ c.hashCode());
+        for (int k = 0; k < 10; k++) {
+            int id = rnd.nextInt(N);
+            Response p = s.get("/collections/" + c + "/points/" + id);
+            assertThat(p.status()).as(p.text()).isEqualTo(200);
+            assertThat(p.json().at("/result/payload/i").asInt()).isEqualTo(id);
+            assertThat(p.json().at("/result/payload/city").asText()).isEqualTo("c" + (id % 17));
+        }
+    }
+
+    private static void assertOk(Response r) {
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        assertThat(r.json().get("status").asText()).isEqualTo("ok");
+    }
+
+    private static void assertError(Response r, int status, String message) {
+        assertThat(r.status()).as(r.text()).isEqualTo(status);
+        assertThat(r.json().at("/status/error").asText()).containsIgnoringCase(message);
+    }
+
+    private HttpResponse<String> upload(String url, byte[] content) throws Exception {
+        String boundary = "sextant" + seed;
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(
+                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"snapshot\"; filename=\"s.snapshot\"\r\n"
+                                + "Content-Type: application/octet-stream\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+        body.write(content);
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String base(TestServer s) {
+        return "http://127.0.0.1:" + s.server().httpPort();
+    }
+
+    private static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+}
