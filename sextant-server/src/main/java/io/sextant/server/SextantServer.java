@@ -6,6 +6,7 @@ import io.sextant.server.api.rest.RestServer;
 import io.sextant.server.auth.AccessControl;
 import io.sextant.server.auth.ValueExistsQuery;
 import io.sextant.server.config.ServerConfig;
+import io.sextant.server.metrics.RestOperations;
 import io.sextant.server.snapshot.SnapshotFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,7 @@ public final class SextantServer implements AutoCloseable {
     private final RestServer rest;
     private boolean closed;
     private SnapshotFeature snapshots;
+    private RestOperations operations;
 
     private SextantServer(ServerConfig config, TableOfContents toc, RestServer rest) {
         this.config = config;
@@ -36,7 +38,9 @@ public final class SextantServer implements AutoCloseable {
         TableOfContents toc = TableOfContents.open(config.storage().storagePath(), shards);
         RestServer rest;
         SnapshotFeature snapshots = null;
+        RestOperations ops = null;
         try {
+            ops = new RestOperations(config, toc, RestServer.SEXTANT_VERSION, RestServer.QDRANT_VERSION);
             snapshots = new SnapshotFeature(
                     toc,
                     config.storage().snapshotsPath(),
@@ -49,9 +53,13 @@ public final class SextantServer implements AutoCloseable {
                             config.service().maxRequestSizeBytes(),
                             new AccessControl(
                                     config.security().auth(), java.time.Clock.systemUTC(), ValueExistsQuery.over(toc)),
+                            ops,
                             snapshots::register)
                     .start();
         } catch (RuntimeException e) {
+            if (ops != null) {
+                ops.close();
+            }
             if (snapshots != null) {
                 snapshots.close();
             }
@@ -60,6 +68,7 @@ public final class SextantServer implements AutoCloseable {
         }
         SextantServer server = new SextantServer(config, toc, rest);
         server.snapshots = snapshots;
+        server.operations = ops;
         LOG.atInfo()
                 .addKeyValue("host", config.service().host())
                 .addKeyValue("http_port", rest.port())
@@ -112,6 +121,7 @@ public final class SextantServer implements AutoCloseable {
         LOG.info("Shutting down: draining in-flight requests");
         try {
             rest.stop();
+            operations.close();
         } finally {
             try {
                 snapshots.close();

@@ -25,7 +25,8 @@ public final class ApiExchange {
     /** The shared JSON mapper; configured once, then only used for reading and writing. */
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
-    static final String START_NANOS = "sextant.start";
+    /** Context attribute: request start in {@link System#nanoTime()}. */
+    public static final String START_NANOS = "sextant.start";
 
     private final long maxBodyBytes;
 

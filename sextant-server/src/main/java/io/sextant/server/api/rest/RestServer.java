@@ -1,11 +1,13 @@
 package io.sextant.server.api.rest;
 
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.sextant.collection.TableOfContents;
 import io.sextant.server.auth.AccessControl;
 import io.sextant.server.auth.RestAccessRules;
 import io.sextant.server.auth.RestAuthHandler;
 import java.time.Duration;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
@@ -18,6 +20,12 @@ public final class RestServer implements AutoCloseable {
 
     /** How long {@link #stop()} waits for in-flight requests. */
     public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
+    /** The Sextant version served by {@code GET /}. */
+    public static final String SEXTANT_VERSION = ServiceRoutes.SEXTANT_VERSION;
+
+    /** The Qdrant API version implemented. */
+    public static final String QDRANT_VERSION = ServiceRoutes.QDRANT_VERSION;
 
     private final Javalin app;
     private final String host;
@@ -46,6 +54,22 @@ public final class RestServer implements AutoCloseable {
             long maxBodyBytes,
             AccessControl access,
             java.util.function.Consumer<io.javalin.config.RoutesConfig>... extraRoutes) {
+        this(toc, host, port, maxBodyBytes, access, config -> {}, extraRoutes);
+    }
+
+    /**
+     * @param operations installs metrics, telemetry, audit and TLS (see {@code
+     *     io.sextant.server.metrics.RestOperations}); runs after authentication is installed
+     */
+    @SafeVarargs
+    public RestServer(
+            TableOfContents toc,
+            String host,
+            int port,
+            long maxBodyBytes,
+            AccessControl access,
+            Consumer<JavalinConfig> operations,
+            java.util.function.Consumer<io.javalin.config.RoutesConfig>... extraRoutes) {
         this.host = host;
         this.port = port;
         ApiExchange io = new ApiExchange(maxBodyBytes);
@@ -61,6 +85,7 @@ public final class RestServer implements AutoCloseable {
             config.routes.before(ctx -> ctx.attribute(ApiExchange.START_NANOS, System.nanoTime()));
             config.routes.before(
                     new RestAuthHandler(access, n -> toc.exists(n) ? toc.get(n).name() : n));
+            operations.accept(config);
             config.routes.exception(Exception.class, ErrorMapper::handle);
             new ServiceRoutes(ready::get).register(config.routes);
             new CollectionRoutes(toc, io).register(config.routes);

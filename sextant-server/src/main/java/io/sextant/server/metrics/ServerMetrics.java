@@ -1,0 +1,244 @@
+package io.sextant.server.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sextant.collection.CollectionInfo;
+import io.sextant.collection.TableOfContents;
+import io.sextant.segment.error.UserException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The node's metrics on a Micrometer {@link PrometheusMeterRegistry}, exported in Prometheus text
+ * format by {@link #scrape()}. Names follow Qdrant's where Qdrant has one:
+ *
+ * <ul>
+ *   <li>{@code app_info{name,version}}, {@code collections_total}, {@code collections_vector_total},
+ *       {@code collection_points{collection}};
+ *   <li>{@code rest_responses_total{method,endpoint,status}} and the histogram {@code
+ *       rest_responses_duration_seconds{method,endpoint,status}} (endpoint is the route template,
+ *       e.g. {@code /collections/{collection_name}/points/query}, so the label set stays bounded);
+ *   <li>JVM memory, GC, threads, CPU, file descriptors and uptime from Micrometer's binders
+ *       ({@code jvm_*}, {@code process_*}, {@code system_*}).
+ * </ul>
+ *
+ * Sextant's own: {@code sextant_collection_segments{collection}}, {@code
+ * sextant_collection_indexed_vectors{collection}}, {@code
+ * sextant_collection_indexing_lag_points{collection}} (vectors written but not yet in a vector
+ * index), {@code sextant_wal_bytes{collection}} (bytes of WAL files on disk), {@code
+ * sextant_search_duration_seconds{collection}} with p50/p95/p99, {@code sextant_auth_failures_total}
+ * and {@code sextant_slow_requests_total}. Collection figures are read at scrape time.
+ *
+ * <p>Thread-safe: Micrometer meters are; {@link #scrape()} serializes the collection refresh.
+ */
+public final class ServerMetrics {
+
+    private static final Duration[] SLO = {
+        Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10)
+    };
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final TableOfContents toc;
+    private final String version;
+    private final AtomicLong collectionsTotal = new AtomicLong();
+    private final AtomicLong vectorsTotal = new AtomicLong();
+    private final MultiGauge points;
+    private final MultiGauge segments;
+    private final MultiGauge indexed;
+    private final MultiGauge lag;
+    private final MultiGauge walBytes;
+    private final Counter authFailures;
+    private final Counter slowRequests;
+
+    public ServerMetrics(TableOfContents toc, String version) {
+        this.toc = toc;
+        this.version = version;
+        points = MultiGauge.builder("collection_points")
+                .description("Approximate number of points in the collection")
+                .register(registry);
+        segments = MultiGauge.builder("sextant_collection_segments")
+                .description("Segments of the collection")
+                .register(registry);
+        indexed = MultiGauge.builder("sextant_collection_indexed_vectors")
+                .description("Vectors in vector indexes")
+                .register(registry);
+        lag = MultiGauge.builder("sextant_collection_indexing_lag_points")
+                .description("Vectors written but not yet in a vector index")
+                .register(registry);
+        walBytes = MultiGauge.builder("sextant_wal_bytes")
+                .description("Bytes of WAL files on disk")
+                .baseUnit("bytes")
+                .register(registry);
+        authFailures = Counter.builder("sextant_auth_failures")
+                .description("Requests refused with 401 or 403")
+                .register(registry);
+        slowRequests = Counter.builder("sextant_slow_requests")
+                .description("Requests slower than the slow-request threshold")
+                .register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** The underlying registry (for telemetry). */
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Records one finished REST request.
+     *
+     * @param endpoint the route template, or "unmatched"
+     */
+    public void recordRest(String method, String endpoint, int status, long nanos) {
+        Tags tags = Tags.of("method", method, "endpoint", endpoint, "status", Integer.toString(status));
+        Counter.builder("rest_responses")
+                .description("REST responses")
+                .tags(tags)
+                .register(registry)
+                .increment();
+        Timer.builder("rest_responses_duration")
+                .description("REST response duration")
+                .tags(tags)
+                .serviceLevelObjectives(SLO)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+        if (status == 401 || status == 403) {
+            authFailures.increment();
+        }
+    }
+
+    /** Records the duration of a successful search-like request on {@code collection}. */
+    public void recordSearch(String collection, long nanos) {
+        Timer.builder("sextant_search_duration")
+                .description("Search, query and recommend latency per collection")
+                .tag("collection", collection)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void recordSlowRequest() {
+        slowRequests.increment();
+    }
+
+    /** Refreshes the collection figures and renders every metric in Prometheus text format. */
+    public synchronized String scrape() {
+        refreshCollections();
+        return registry.scrape() + qdrantGauges();
+    }
+
+    /**
+     * Qdrant's {@code app_info}, {@code collections_total} and {@code collections_vector_total},
+     * written directly in the text format: the Prometheus client behind Micrometer strips the
+     * {@code _info} and {@code _total} suffixes from gauge names, which would break dashboards
+     * built for Qdrant.
+     */
+    private String qdrantGauges() {
+        return "# HELP app_info Information about the Sextant server\n"
+                + "# TYPE app_info gauge\n"
+                + "app_info{name=\"sextant\",version=\"" + version.replaceAll("[^A-Za-z0-9._+-]", "_") + "\"} 1\n"
+                + "# HELP collections_total Number of collections\n"
+                + "# TYPE collections_total gauge\n"
+                + "collections_total " + collectionsTotal.get() + "\n"
+                + "# HELP collections_vector_total Total number of vectors in all collections\n"
+                + "# TYPE collections_vector_total gauge\n"
+                + "collections_vector_total " + vectorsTotal.get() + "\n";
+    }
+
+    private void refreshCollections() {
+        List<MultiGauge.Row<?>> p = new ArrayList<>();
+        List<MultiGauge.Row<?>> s = new ArrayList<>();
+        List<MultiGauge.Row<?>> ix = new ArrayList<>();
+        List<MultiGauge.Row<?>> lg = new ArrayList<>();
+        List<MultiGauge.Row<?>> wal = new ArrayList<>();
+        long vectors = 0;
+        List<String> names = toc.list();
+        for (String name : names) {
+            CollectionInfo info;
+            Path dir;
+            try {
+                var c = toc.get(name);
+                info = c.info();
+                dir = c.dir();
+            } catch (UserException e) {
+                continue; // deleted meanwhile
+            }
+            int perPoint = Math.max(1, info.config().params().vectors().size());
+            long v = info.pointsCount() * perPoint;
+            vectors += v;
+            Tags t = Tags.of("collection", name);
+            p.add(MultiGauge.Row.of(t, info.pointsCount()));
+            s.add(MultiGauge.Row.of(t, info.segmentsCount()));
+            ix.add(MultiGauge.Row.of(t, info.indexedVectorsCount()));
+            lg.add(MultiGauge.Row.of(t, Math.max(0, v - info.indexedVectorsCount())));
+            wal.add(MultiGauge.Row.of(t, walBytes(dir)));
+        }
+        collectionsTotal.set(names.size());
+        vectorsTotal.set(vectors);
+        points.register(p, true);
+        segments.register(s, true);
+        indexed.register(ix, true);
+        lag.register(lg, true);
+        walBytes.register(wal, true);
+    }
+
+    /** Sum of the sizes of files under any {@code wal} directory of the collection. */
+    static long walBytes(Path collectionDir) {
+        try (Stream<Path> files = Files.walk(collectionDir, 6)) {
+            return files.filter(f -> f.getParent() != null
+                            && f.getParent().getFileName() != null
+                            && f.getParent().getFileName().toString().equals("wal"))
+                    .mapToLong(f -> {
+                        try {
+                            return Files.isRegularFile(f) ? Files.size(f) : 0;
+                        } catch (IOException e) {
+                            return 0;
+                        }
+                    })
+                    .sum();
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /** All meters, for telemetry. */
+    public List<Meter> meters() {
+        return registry.getMeters();
+    }
+
+    /** Unused-tag helper kept small: the label names of a meter as a map. */
+    static Map<String, String> tags(Meter m) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        m.getId().getTags().forEach(t -> out.put(t.getKey(), t.getValue()));
+        return out;
+    }
+}

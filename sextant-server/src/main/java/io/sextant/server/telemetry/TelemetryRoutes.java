@@ -1,0 +1,168 @@
+package io.sextant.server.telemetry;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.sextant.collection.Collection;
+import io.sextant.collection.CollectionInfo;
+import io.sextant.collection.TableOfContents;
+import io.sextant.segment.error.UserException;
+import io.sextant.server.api.rest.ApiExchange;
+import io.sextant.server.metrics.ServerMetrics;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code GET /telemetry?details_level=N} in Qdrant's envelope: {@code app} (name, versions, start
+ * time, uptime, JVM), {@code collections} (count; from level 1 per-collection points, indexed
+ * vectors, segments, status and optimizer status; from level 2 the vector params), {@code
+ * requests.rest.responses} ({@code "METHOD route" → status → count, avg/max and approximate
+ * p50/p95/p99 in microseconds}, from the {@code rest_responses_duration_seconds} histogram) and
+ * {@code memory} (heap and non-heap, used/committed/max). Thread-safe.
+ */
+public final class TelemetryRoutes {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private final TableOfContents toc;
+    private final ServerMetrics metrics;
+    private final String version;
+    private final String qdrantVersion;
+    private final String id = UUID.randomUUID().toString();
+    private final Instant startup = Instant.now();
+
+    public TelemetryRoutes(TableOfContents toc, ServerMetrics metrics, String version, String qdrantVersion) {
+        this.toc = toc;
+        this.metrics = metrics;
+        this.version = version;
+        this.qdrantVersion = qdrantVersion;
+    }
+
+    public void register(RoutesConfig r) {
+        r.get("/telemetry", this::telemetry);
+    }
+
+    private void telemetry(Context ctx) {
+        int level = detailsLevel(ctx.queryParam("details_level"));
+        ObjectNode res = F.objectNode();
+        res.put("id", id);
+        ObjectNode app = res.putObject("app");
+        app.put("name", "sextant");
+        app.put("version", version);
+        app.put("qdrant_api_version", qdrantVersion);
+        app.put("startup", startup.toString());
+        app.put("uptime_seconds", (Instant.now().toEpochMilli() - startup.toEpochMilli()) / 1000.0);
+        app.putObject("jvm")
+                .put("version", Runtime.version().toString())
+                .put("available_processors", Runtime.getRuntime().availableProcessors());
+        res.set("collections", collections(level));
+        res.putObject("requests").putObject("rest").set("responses", responses());
+        res.set("memory", memory());
+        ApiExchange.ok(ctx, res);
+    }
+
+    static int detailsLevel(String v) {
+        if (v == null || v.isEmpty()) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw UserException.badRequest("details_level must be a non-negative integer, got '" + v + "'");
+    }
+
+    private ObjectNode collections(int level) {
+        ObjectNode out = F.objectNode();
+        var names = toc.list();
+        out.put("number_of_collections", names.size());
+        if (level < 1) {
+            return out;
+        }
+        ArrayNode arr = out.putArray("collections");
+        for (String name : names) {
+            Collection c;
+            CollectionInfo info;
+            try {
+                c = toc.get(name);
+                info = c.info();
+            } catch (UserException e) {
+                continue;
+            }
+            ObjectNode o = arr.addObject();
+            o.put("id", name);
+            o.put("status", info.status());
+            o.put("optimizer_status", info.optimizerStatus());
+            o.put("points_count", info.pointsCount());
+            o.put("indexed_vectors_count", info.indexedVectorsCount());
+            o.put("segments_count", info.segmentsCount());
+            o.put("shards", c.shards().size());
+            if (level >= 2) {
+                ObjectNode vectors = o.putObject("vectors");
+                info.config().params().vectors().forEach((vn, spec) -> vectors.put(vn, spec.toString()));
+            }
+        }
+        return out;
+    }
+
+    private ObjectNode responses() {
+        ObjectNode out = F.objectNode();
+        for (Meter m : metrics.meters()) {
+            if (!(m instanceof Timer t) || !m.getId().getName().equals("rest_responses_duration")) {
+                continue;
+            }
+            String key = m.getId().getTag("method") + " " + m.getId().getTag("endpoint");
+            ObjectNode byStatus = out.has(key) ? (ObjectNode) out.get(key) : out.putObject(key);
+            HistogramSnapshot s = t.takeSnapshot();
+            ObjectNode o = byStatus.putObject(m.getId().getTag("status"));
+            o.put("count", s.count());
+            o.put("avg_duration_micros", s.count() == 0 ? 0 : s.mean(TimeUnit.MICROSECONDS));
+            o.put("max_duration_micros", s.max(TimeUnit.MICROSECONDS));
+            o.put("p50_duration_micros", quantile(s, 0.50));
+            o.put("p95_duration_micros", quantile(s, 0.95));
+            o.put("p99_duration_micros", quantile(s, 0.99));
+        }
+        return out;
+    }
+
+    /** Upper bound (µs) of the first histogram bucket holding the q-quantile; the max when beyond all buckets. */
+    static double quantile(HistogramSnapshot s, double q) {
+        if (s.count() == 0) {
+            return 0;
+        }
+        double target = q * s.count();
+        for (CountAtBucket b : s.histogramCounts()) {
+            if (b.count() >= target) {
+                return Math.min(b.bucket(TimeUnit.MICROSECONDS), s.max(TimeUnit.MICROSECONDS));
+            }
+        }
+        return s.max(TimeUnit.MICROSECONDS);
+    }
+
+    private static ObjectNode memory() {
+        MemoryMXBean mx = ManagementFactory.getMemoryMXBean();
+        ObjectNode m = F.objectNode();
+        m.put("heap_used_bytes", mx.getHeapMemoryUsage().getUsed());
+        m.put("heap_committed_bytes", mx.getHeapMemoryUsage().getCommitted());
+        m.put("heap_max_bytes", mx.getHeapMemoryUsage().getMax());
+        m.put("non_heap_used_bytes", mx.getNonHeapMemoryUsage().getUsed());
+        m.put("non_heap_committed_bytes", mx.getNonHeapMemoryUsage().getCommitted());
+        for (var pool : ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            m.put("buffer_" + pool.getName().replaceAll("[^a-zA-Z0-9]+", "_") + "_bytes", pool.getMemoryUsed());
+        }
+        return m;
+    }
+}
