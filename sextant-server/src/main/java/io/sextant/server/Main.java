@@ -26,7 +26,7 @@ import sun.misc.Signal;
         mixinStandardHelpOptions = true,
         version = "sextant 0.1.0",
         description = "Sextant vector database",
-        subcommands = {Main.Serve.class})
+        subcommands = {Main.Serve.class, io.sextant.server.snapshot.BackupCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Override
