@@ -48,8 +48,12 @@ public final class ApiExchange {
             JsonNode node = MAPPER.readTree(bytes);
             return node == null || node.isMissingNode() ? JsonNodeFactory.instance.objectNode() : node;
         } catch (JsonProcessingException e) {
-            throw UserException.badRequest("Format error in JSON body: " + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr());
+            // some errors (nesting or size limits) carry no location
+            throw UserException.badRequest("Format error in JSON body: " + e.getOriginalMessage()
+                    + (e.getLocation() == null
+                            ? ""
+                            : " at line " + e.getLocation().getLineNr() + " column "
+                                    + e.getLocation().getColumnNr()));
         } catch (IOException e) {
             throw UserException.badRequest("Format error in JSON body: " + e.getMessage());
         }

@@ -7,8 +7,8 @@ import io.sextant.server.auth.AccessControl;
 import io.sextant.server.auth.RestAccessRules;
 import io.sextant.server.auth.RestAuthHandler;
 import java.time.Duration;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
