@@ -44,9 +44,18 @@ public final class S3SnapshotStore implements SnapshotStore, AutoCloseable {
 
     private final S3Client s3;
     private final S3StoreConfig config;
+    private final long multipartThreshold;
+    private final int partSize;
 
     public S3SnapshotStore(S3StoreConfig config) {
+        this(config, MULTIPART_THRESHOLD, PART_SIZE);
+    }
+
+    /** With other multipart settings (tests; S3 requires parts of at least 5 MiB but the last). */
+    S3SnapshotStore(S3StoreConfig config, long multipartThreshold, int partSize) {
         this.config = config;
+        this.multipartThreshold = multipartThreshold;
+        this.partSize = partSize;
         var b = S3Client.builder().region(Region.of(config.region()));
         if (config.accessKey() != null) {
             b.credentialsProvider(StaticCredentialsProvider.create(
@@ -144,7 +153,7 @@ public final class S3SnapshotStore implements SnapshotStore, AutoCloseable {
                     b -> b.bucket(config.bucket()).key(key + SnapshotNames.CHECKSUM_SUFFIX),
                     RequestBody.fromString(sha256, StandardCharsets.US_ASCII));
             long size = Files.size(finishedFile);
-            if (size > MULTIPART_THRESHOLD) {
+            if (size > multipartThreshold) {
                 uploadInParts(key, finishedFile, size);
             } else {
                 s3.putObject(b -> b.bucket(config.bucket()).key(key), RequestBody.fromFile(finishedFile));
@@ -162,7 +171,7 @@ public final class S3SnapshotStore implements SnapshotStore, AutoCloseable {
                 .uploadId();
         try (InputStream in = Files.newInputStream(file)) {
             List<CompletedPart> parts = new ArrayList<>();
-            byte[] buf = new byte[PART_SIZE];
+            byte[] buf = new byte[partSize];
             int part = 1;
             for (long done = 0; done < size; part++) {
                 int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, size - done));

@@ -35,9 +35,10 @@ class S3SnapshotStoreTest {
     @Test
     void putListDownloadDeleteAndMultipart() throws Exception {
         long seed = System.nanoTime();
-        try (S3SnapshotStore store = new S3SnapshotStore(S3MockServer.get().config("unit-" + seed))) {
+        try (S3SnapshotStore store =
+                new S3SnapshotStore(S3MockServer.get().config("unit-" + seed), 6L << 20, 5 << 20)) {
             assertThat(store.list("c")).isEmpty();
-            byte[] data = new byte[(int) S3SnapshotStore.MULTIPART_THRESHOLD + 1234];
+            byte[] data = new byte[(11 << 20) + 1234]; // three parts of 5 MiB, 5 MiB and the rest
             new Random(seed).nextBytes(data);
             Path f = tmp.resolve("big");
             Files.write(f, data);
