@@ -78,7 +78,12 @@ public final class OperationValidator {
             return;
         }
         for (Map.Entry<String, float[]> e : vectors.entrySet()) {
-            checkVector(config, e.getKey(), e.getValue());
+            VectorParams params = checkVector(config, e.getKey(), e.getValue());
+            try {
+                params.elementType().check(e.getValue());
+            } catch (IllegalArgumentException bad) {
+                throw UserException.badRequest("Wrong input: vector " + e.getKey() + ": " + bad.getMessage());
+            }
         }
     }
 }

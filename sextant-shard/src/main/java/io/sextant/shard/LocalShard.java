@@ -343,6 +343,12 @@ public final class LocalShard implements Shard {
                 throw UserException.badRequest("Wrong input: Vector dimension error: expected dim: " + spec.size()
                         + ", got " + (v == null ? 0 : v.length) + " for point " + id);
             }
+            try {
+                spec.datatype().check(v);
+            } catch (IllegalArgumentException bad) {
+                throw UserException.badRequest("Wrong input: vector " + ShardReads.displayName(e.getKey())
+                        + " of point " + id + ": " + bad.getMessage());
+            }
             for (float f : v) {
                 if (!Float.isFinite(f)) {
                     throw UserException.badRequest("Wrong input: vector " + ShardReads.displayName(e.getKey())
@@ -512,7 +518,7 @@ public final class LocalShard implements Shard {
             VectorSpec spec = specs.get(e.getKey());
             out.put(
                     e.getKey(),
-                    spec != null && spec.distance() == Distance.COSINE
+                    spec != null && spec.distance() == Distance.COSINE && !spec.normalizesOnScore()
                             ? Similarity.normalize(e.getValue())
                             : e.getValue());
         }

@@ -81,7 +81,8 @@ public record CollectionConfig(
                                     h.maxIndexingThreads(),
                                     h.onDisk(),
                                     h.payloadM()),
-                            toQuantizerSpec(q)));
+                            toQuantizerSpec(q),
+                            v.elementType()));
         });
         return new ShardConfig(specs, optimizerConfig.toShardSettings(), walConfig.toShardSettings());
     }

@@ -48,9 +48,15 @@ public record VectorParams(
         return datatype == null ? VectorDatatype.FLOAT32 : datatype;
     }
 
+    /** The element type as the storage layer names it. */
+    public io.sextant.segment.config.VectorElementType elementType() {
+        return io.sextant.segment.config.VectorElementType.valueOf(
+                effectiveDatatype().name());
+    }
+
     /** The storage spec a shard needs. */
     public VectorSpec toSpec() {
-        return new VectorSpec(size, distance, isOnDisk());
+        return new VectorSpec(size, distance, isOnDisk(), null, null, elementType());
     }
 
     /**

@@ -11,8 +11,15 @@ import io.sextant.vector.quant.QuantizerSpec;
  * @param onDisk keep full vectors in paged memory-mapped files instead of resident memory
  * @param hnsw the vector's effective HNSW parameters; null = {@link HnswSpec#DEFAULT}
  * @param quantization the vector's quantization; null = none
+ * @param datatype how components are stored; null = {@link VectorElementType#FLOAT32}
  */
-public record VectorSpec(int size, Distance distance, boolean onDisk, HnswSpec hnsw, QuantizerSpec quantization) {
+public record VectorSpec(
+        int size,
+        Distance distance,
+        boolean onDisk,
+        HnswSpec hnsw,
+        QuantizerSpec quantization,
+        VectorElementType datatype) {
     public VectorSpec {
         if (size < 1 || size > 65536) {
             throw new IllegalArgumentException("Vector size must be in [1, 65536], got " + size);
@@ -23,6 +30,14 @@ public record VectorSpec(int size, Distance distance, boolean onDisk, HnswSpec h
         if (hnsw == null) {
             hnsw = HnswSpec.DEFAULT;
         }
+        if (datatype == null) {
+            datatype = VectorElementType.FLOAT32;
+        }
+    }
+
+    /** A float32 vector. */
+    public VectorSpec(int size, Distance distance, boolean onDisk, HnswSpec hnsw, QuantizerSpec quantization) {
+        this(size, distance, onDisk, hnsw, quantization, null);
     }
 
     /** A vector with default HNSW parameters and no quantization. */
@@ -30,8 +45,24 @@ public record VectorSpec(int size, Distance distance, boolean onDisk, HnswSpec h
         this(size, distance, onDisk, null, null);
     }
 
-    /** Bytes of one stored float32 vector. */
+    /**
+     * Bytes of one vector counted as float32, whatever the datatype: the unit of Qdrant's
+     * thresholds ({@code indexing_threshold}, {@code full_scan_threshold}: 1 KB = 256 floats).
+     */
     public long vectorBytes() {
         return (long) size * Float.BYTES;
+    }
+
+    /** Bytes of one vector as stored ({@code size * datatype.bytes()}). */
+    public long storedVectorBytes() {
+        return (long) size * datatype.bytes();
+    }
+
+    /**
+     * Whether stored vectors are kept as given and normalized when scored: Cosine over uint8,
+     * whose bytes cannot hold a unit vector. Other Cosine vectors are normalized on insert.
+     */
+    public boolean normalizesOnScore() {
+        return distance == Distance.COSINE && datatype == VectorElementType.UINT8;
     }
 }

@@ -1,5 +1,6 @@
 package io.sextant.segment.storage;
 
+import io.sextant.segment.config.VectorElementType;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.vector.Distance;
 import io.sextant.vector.Similarity;
@@ -15,7 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Dense float32 vectors of one named vector of one segment, in a memory-mapped file addressed by
+ * Dense vectors (float32, float16 or uint8 components, {@link VectorElementType}) of one named vector of one segment, in a memory-mapped file addressed by
  * segment offset. Two modes: <b>appendable</b> maps the file in fixed-size chunks and grows it a
  * chunk at a time (existing chunks never move, so readers holding an older chunk array stay
  * valid); <b>read-only</b> maps the written file once, and when not {@code onDisk} copies it into
@@ -26,22 +27,27 @@ import java.nio.file.StandardOpenOption;
  * {@code put}). Mappings use automatic arenas: they are unmapped once unreachable, so a reader
  * still holding a retired segment never touches freed memory.
  *
- * <p>File layout, version 1 (header big-endian, vectors little-endian):
+ * <p>File layout (header big-endian, vectors little-endian):
  *
  * <pre>
  * offset 0   u8[4]   magic "SXVC"
- * offset 4   u32     format version = 1
+ * offset 4   u32     format version: 1 (float32 only) or 2
  * offset 8   u32     dimension d
- * offset 12  u8[52]  reserved, zero
- * offset 64  f32[d]  vector of offset 0, then offset 1, ... (vector o at 64 + o*d*4)
+ * offset 12  u8      element type (version 2): 0 float32, 1 float16, 2 uint8; version 1: 0
+ * offset 13  u8[51]  reserved, zero
+ * offset 64  e[d]    vector of offset 0, then offset 1, ... (vector o at 64 + o*d*e, e = element bytes)
  * </pre>
+ *
+ * Float32 files are written as version 1, byte for byte what older binaries wrote and read; other
+ * element types need version 2, which older binaries refuse with a clear message instead of
+ * misreading the bytes.
  *
  * The file holds no count: the segment's points file says how many offsets are valid; bytes past
  * them (preallocated chunk space) are ignored.
  */
 public final class MmapVectorStorage {
     public static final String MAGIC = "SXVC";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     public static final int HEADER = 64;
     private static final ValueLayout.OfFloat LE_FLOAT =
             ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -49,16 +55,24 @@ public final class MmapVectorStorage {
 
     private final Path file;
     private final int dim;
+    private final VectorElementType type;
     private final long vectorBytes;
     private final boolean appendable;
     private final int chunkVectors;
     private final FileChannel channel; // appendable only
     private volatile MemorySegment[] chunks;
 
-    private MmapVectorStorage(Path file, int dim, boolean appendable, FileChannel channel, MemorySegment[] chunks) {
+    private MmapVectorStorage(
+            Path file,
+            int dim,
+            VectorElementType type,
+            boolean appendable,
+            FileChannel channel,
+            MemorySegment[] chunks) {
         this.file = file;
         this.dim = dim;
-        this.vectorBytes = (long) dim * Float.BYTES;
+        this.type = type;
+        this.vectorBytes = (long) dim * type.bytes();
         this.appendable = appendable;
         this.channel = channel;
         this.chunkVectors = appendable ? (int) Math.max(1, CHUNK_TARGET_BYTES / vectorBytes) : Integer.MAX_VALUE;
@@ -67,6 +81,11 @@ public final class MmapVectorStorage {
 
     /** Creates (or truncates to empty) an appendable vector file. */
     public static MmapVectorStorage createAppendable(Path file, int dim) {
+        return createAppendable(file, dim, VectorElementType.FLOAT32);
+    }
+
+    /** Creates (or truncates to empty) an appendable vector file of {@code type} components. */
+    public static MmapVectorStorage createAppendable(Path file, int dim, VectorElementType type) {
         try {
             FileChannel ch = FileChannel.open(
                     file,
@@ -74,9 +93,9 @@ public final class MmapVectorStorage {
                     StandardOpenOption.READ,
                     StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
-            ch.write(header(dim), 0);
+            ch.write(header(dim, type), 0);
             ch.force(true);
-            return new MmapVectorStorage(file, dim, true, ch, new MemorySegment[0]);
+            return new MmapVectorStorage(file, dim, type, true, ch, new MemorySegment[0]);
         } catch (IOException e) {
             throw new ServiceException("Failed to create vector file " + file + ": " + e.getMessage(), e);
         }
@@ -84,10 +103,15 @@ public final class MmapVectorStorage {
 
     /** Opens an existing appendable vector file and maps its chunks. */
     public static MmapVectorStorage openAppendable(Path file, int dim) {
+        return openAppendable(file, dim, VectorElementType.FLOAT32);
+    }
+
+    /** Opens an existing appendable vector file of {@code type} components and maps its chunks. */
+    public static MmapVectorStorage openAppendable(Path file, int dim, VectorElementType type) {
         try {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            checkHeader(ch, file, dim);
-            MmapVectorStorage s = new MmapVectorStorage(file, dim, true, ch, new MemorySegment[0]);
+            checkHeader(ch, file, dim, type);
+            MmapVectorStorage s = new MmapVectorStorage(file, dim, type, true, ch, new MemorySegment[0]);
             long chunkBytes = s.chunkVectors * s.vectorBytes;
             int n = (int) ((ch.size() - HEADER) / chunkBytes);
             MemorySegment[] cs = new MemorySegment[n];
@@ -106,9 +130,15 @@ public final class MmapVectorStorage {
      * unless {@code onDisk}.
      */
     public static MmapVectorStorage openReadOnly(Path file, int dim, int count, boolean onDisk) {
+        return openReadOnly(file, dim, VectorElementType.FLOAT32, count, onDisk);
+    }
+
+    /** Opens a finished vector file of {@code type} components read-only with {@code count} vectors. */
+    public static MmapVectorStorage openReadOnly(
+            Path file, int dim, VectorElementType type, int count, boolean onDisk) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            checkHeader(ch, file, dim);
-            long bytes = count * (long) dim * Float.BYTES;
+            checkHeader(ch, file, dim, type);
+            long bytes = count * (long) dim * type.bytes();
             if (ch.size() < HEADER + bytes) {
                 throw new ServiceException("Corrupt vector file " + file + ": " + ch.size() + " bytes cannot hold "
                         + count + " vectors of dimension " + dim);
@@ -119,7 +149,7 @@ public final class MmapVectorStorage {
                 resident.copyFrom(seg);
                 seg = resident;
             }
-            return new MmapVectorStorage(file, dim, false, null, new MemorySegment[] {seg});
+            return new MmapVectorStorage(file, dim, type, false, null, new MemorySegment[] {seg});
         } catch (IOException e) {
             throw new ServiceException("Failed to open vector file " + file + ": " + e.getMessage(), e);
         }
@@ -127,20 +157,24 @@ public final class MmapVectorStorage {
 
     /** Writes a complete vector file (header + vectors in offset order) and fsyncs it. */
     public static void writeFile(Path file, int dim, Iterable<float[]> vectors) {
+        writeFile(file, dim, VectorElementType.FLOAT32, vectors);
+    }
+
+    /** Writes a complete vector file of {@code type} components and fsyncs it; a null vector is zeros. */
+    public static void writeFile(Path file, int dim, VectorElementType type, Iterable<float[]> vectors) {
         try (FileChannel ch = FileChannel.open(
                 file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(header(dim));
-            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            ch.write(header(dim, type));
+            int rowBytes = dim * type.bytes();
+            ByteBuffer buf = ByteBuffer.allocate(Math.max(1 << 16, rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
+            MemorySegment view = MemorySegment.ofBuffer(buf);
+            float[] zeros = new float[dim];
             for (float[] v : vectors) {
-                if (buf.remaining() < dim * Float.BYTES) {
+                if (buf.remaining() < rowBytes) {
                     flushBuf(ch, buf);
-                    if (buf.capacity() < dim * Float.BYTES) {
-                        buf = ByteBuffer.allocate(dim * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                    }
                 }
-                for (int i = 0; i < dim; i++) {
-                    buf.putFloat(v == null ? 0f : v[i]);
-                }
+                type.encode(v == null ? zeros : v, view, buf.position());
+                buf.position(buf.position() + rowBytes);
             }
             flushBuf(ch, buf);
             ch.force(true);
@@ -157,28 +191,39 @@ public final class MmapVectorStorage {
         buf.clear();
     }
 
-    private static ByteBuffer header(int dim) {
+    private static ByteBuffer header(int dim, VectorElementType type) {
         ByteBuffer h = ByteBuffer.allocate(HEADER);
-        FileHeader.write(h, MAGIC, VERSION);
+        FileHeader.write(h, MAGIC, type == VectorElementType.FLOAT32 ? 1 : VERSION);
         h.putInt(dim);
+        h.put((byte) type.code());
         h.clear();
         return h;
     }
 
-    private static void checkHeader(FileChannel ch, Path file, int dim) throws IOException {
+    private static void checkHeader(FileChannel ch, Path file, int dim, VectorElementType type) throws IOException {
         ByteBuffer h = ByteBuffer.allocate(HEADER);
         ch.read(h, 0);
         h.flip();
-        FileHeader.check(h, MAGIC, VERSION, file);
+        int version = FileHeader.check(h, MAGIC, VERSION, file);
         int d = h.getInt();
         if (d != dim) {
             throw new ServiceException(
                     "Vector file " + file + " has dimension " + d + " but the collection expects " + dim);
         }
+        int code = version >= 2 ? h.get() & 0xFF : 0;
+        if (code != type.code()) {
+            throw new ServiceException("Vector file " + file + " stores element type code " + code
+                    + " but the collection expects " + type.wireName() + " (code " + type.code() + ")");
+        }
     }
 
     public int dim() {
         return dim;
+    }
+
+    /** How components are stored. */
+    public VectorElementType elementType() {
+        return type;
     }
 
     /** Stores {@code v} at {@code offset}, growing the file by whole chunks when needed. Writer only. */
@@ -196,7 +241,11 @@ public final class MmapVectorStorage {
         }
         MemorySegment seg = cs[c];
         long base = (offset % chunkVectors) * vectorBytes;
-        MemorySegment.copy(v, 0, seg, LE_FLOAT, base, dim);
+        if (type == VectorElementType.FLOAT32) {
+            MemorySegment.copy(v, 0, seg, LE_FLOAT, base, dim);
+        } else {
+            type.encode(v, seg, base);
+        }
     }
 
     private MemorySegment[] grow(int n) {
@@ -216,11 +265,12 @@ public final class MmapVectorStorage {
     }
 
     /**
-     * The rows of a read-only storage as one segment (vector {@code o} at byte {@code o * d * 4}),
-     * for index builders and scorers; null for appendable storage, whose chunks are not contiguous.
+     * The float32 rows of a read-only storage as one segment (vector {@code o} at byte {@code o * d *
+     * 4}), for index builders and scorers; null for appendable storage, whose chunks are not
+     * contiguous, and for other element types (decode with {@link #get} instead).
      */
     public MemorySegment rows() {
-        return appendable ? null : chunks[0];
+        return appendable || type != VectorElementType.FLOAT32 ? null : chunks[0];
     }
 
     /** Whether the rows are copied into resident memory (read-only and not on disk). */
@@ -233,15 +283,32 @@ public final class MmapVectorStorage {
         MemorySegment[] cs = chunks;
         int c = offset / chunkVectors;
         float[] out = new float[dim];
-        MemorySegment.copy(cs[c], LE_FLOAT, (offset % chunkVectors) * vectorBytes, out, 0, dim);
+        type.decode(cs[c], (offset % chunkVectors) * vectorBytes, out);
         return out;
+    }
+
+    /**
+     * The vector at {@code offset} as it is scored: {@link #get}, normalized when {@code
+     * normalize} (Cosine over uint8, see {@link io.sextant.segment.config.VectorSpec#normalizesOnScore}).
+     */
+    public float[] scoringVector(int offset, boolean normalize) {
+        float[] v = get(offset);
+        return normalize ? Similarity.normalize(v) : v;
+    }
+
+    /** Similarity of {@code q} to the vector at {@code offset}, normalizing the stored one when {@code normalize}. */
+    public float score(Distance distance, float[] q, int offset, boolean normalize) {
+        if (type == VectorElementType.FLOAT32) {
+            MemorySegment[] cs = chunks;
+            int c = offset / chunkVectors;
+            return Similarity.score(distance, q, cs[c], (offset % chunkVectors) * vectorBytes);
+        }
+        return Similarity.score(distance, q, scoringVector(offset, normalize));
     }
 
     /** Similarity of {@code q} to the vector at {@code offset}. */
     public float score(Distance distance, float[] q, int offset) {
-        MemorySegment[] cs = chunks;
-        int c = offset / chunkVectors;
-        return Similarity.score(distance, q, cs[c], (offset % chunkVectors) * vectorBytes);
+        return score(distance, q, offset, false);
     }
 
     /** Forces written vectors to disk (appendable mode; no-op otherwise). */

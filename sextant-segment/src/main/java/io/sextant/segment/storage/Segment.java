@@ -115,7 +115,8 @@ public final class Segment {
                     n,
                     MmapVectorStorage.createAppendable(
                             dir.resolve(MmapVectorStorage.fileName(n)),
-                            specs.get(n).size()));
+                            specs.get(n).size(),
+                            specs.get(n).datatype()));
         }
         s.pointsDirty = true;
         s.flush(0);
@@ -154,8 +155,8 @@ public final class Segment {
             s.vectors.put(
                     name,
                     c.immutable()
-                            ? MmapVectorStorage.openReadOnly(vf, spec.size(), n, spec.onDisk())
-                            : MmapVectorStorage.openAppendable(vf, spec.size()));
+                            ? MmapVectorStorage.openReadOnly(vf, spec.size(), spec.datatype(), n, spec.onDisk())
+                            : MmapVectorStorage.openAppendable(vf, spec.size(), spec.datatype()));
         }
         int del = 0;
         for (int i = 0; i < n; i++) {
@@ -245,7 +246,10 @@ public final class Segment {
         return quantized.get(name);
     }
 
-    /** The contiguous float32 rows of {@code name} (immutable segments only, else null). */
+    /**
+     * The contiguous float32 rows of {@code name}: immutable segments of float32 vectors only, else
+     * null (score through {@link #score} or {@link #scoringVector} then).
+     */
     public MemorySegment rows(String name) {
         return vectors.get(name).rows();
     }
@@ -392,7 +396,18 @@ public final class Segment {
 
     /** Similarity of {@code q} to the named vector at {@code offset}; caller checks presence. */
     public float score(String name, float[] q, int offset) {
-        return vectors.get(name).score(specs.get(name).distance(), q, offset);
+        VectorSpec spec = specs.get(name);
+        return vectors.get(name).score(spec.distance(), q, offset, spec.normalizesOnScore());
+    }
+
+    /**
+     * The named vector at {@code offset} as searches score it (normalized for Cosine over uint8),
+     * or null when the point has none; for graph builders and quantizers.
+     */
+    public float[] scoringVector(int offset, String name) {
+        return hasVector(offset, name)
+                ? vectors.get(name).scoringVector(offset, specs.get(name).normalizesOnScore())
+                : null;
     }
 
     /** A filter view of the point at {@code offset}. */

@@ -68,6 +68,7 @@ public final class SegmentWriter {
             MmapVectorStorage.writeFile(
                     dir.resolve(MmapVectorStorage.fileName(name)),
                     specs.get(name).size(),
+                    specs.get(name).datatype(),
                     vecs);
         }
         PointsFile.write(dir.resolve(PointsFile.NAME), persistedSeq, true, names, new PointsFile.Rows() {

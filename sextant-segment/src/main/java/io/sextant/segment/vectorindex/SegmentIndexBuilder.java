@@ -1,6 +1,8 @@
 package io.sextant.segment.vectorindex;
 
+import io.sextant.index.ArrayScorerSupplier;
 import io.sextant.index.MemorySegmentScorerSupplier;
+import io.sextant.index.ScorerSupplier;
 import io.sextant.index.hnsw.HnswConfig;
 import io.sextant.index.hnsw.HnswGraphBuilder;
 import io.sextant.index.hnsw.HnswGraphWriter;
@@ -76,8 +78,10 @@ public final class SegmentIndexBuilder {
         VectorSpec spec = seg.specs().get(name);
         HnswSpec h = spec.hnsw();
         int n = seg.offsetLimit();
-        MemorySegmentScorerSupplier vectors =
-                new MemorySegmentScorerSupplier(seg.rows(name), spec.size(), n, spec.distance());
+        MemorySegment rows = seg.rows(name);
+        ScorerSupplier vectors = rows != null
+                ? new MemorySegmentScorerSupplier(rows, spec.size(), n, spec.distance())
+                : decoded(seg, name, n);
         HnswConfig config = new HnswConfig(h.m(), h.efConstruct(), SEED, h.maxIndexingThreads());
         HnswGraphBuilder builder = new HnswGraphBuilder(vectors, config);
         int[] present = IntStream.range(0, n)
@@ -115,6 +119,21 @@ public final class SegmentIndexBuilder {
         }
     }
 
+    /**
+     * Float16 and uint8 vectors decoded to float32 on the heap for the build (the graph needs fast
+     * random access to every vector); a missing vector decodes as zeros and is never linked.
+     */
+    private static ScorerSupplier decoded(Segment seg, String name, int n) {
+        VectorSpec spec = seg.specs().get(name);
+        float[] zeros = new float[spec.size()];
+        float[][] rows = new float[n][];
+        IntStream.range(0, n).parallel().forEach(o -> {
+            float[] v = seg.scoringVector(o, name);
+            rows[o] = v == null ? zeros : v;
+        });
+        return new ArrayScorerSupplier(rows, spec.distance());
+    }
+
     /** The full-scan threshold of {@code spec} in vectors (at least 1). */
     public static long fullScanVectors(VectorSpec spec) {
         return Math.max(1, spec.hnsw().fullScanThresholdKb() * 1024L / spec.vectorBytes());
@@ -124,7 +143,7 @@ public final class SegmentIndexBuilder {
     public static QuantizedVectors buildCodes(Segment seg, String name) {
         VectorSpec spec = seg.specs().get(name);
         int n = seg.offsetLimit();
-        java.util.function.IntFunction<float[]> source = o -> seg.isLive(o) ? seg.vector(o, name) : null;
+        java.util.function.IntFunction<float[]> source = o -> seg.isLive(o) ? seg.scoringVector(o, name) : null;
         Quantizer q = Quantizers.train(spec.quantization(), spec.distance(), spec.size(), n, source, SEED);
         Path file = VectorIndexFiles.quantFile(seg.dir(), name, spec);
         try (Arena arena = Arena.ofShared()) {

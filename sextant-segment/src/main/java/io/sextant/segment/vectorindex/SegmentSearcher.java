@@ -12,6 +12,7 @@ import io.sextant.segment.index.OffsetFilter;
 import io.sextant.segment.query.SearchParams;
 import io.sextant.segment.storage.Segment;
 import io.sextant.vector.Distance;
+import io.sextant.vector.VectorKernels;
 import io.sextant.vector.quant.OrdinalScorer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -147,9 +148,17 @@ public final class SegmentSearcher {
         if (codes != null) {
             OrdinalScorer qs = codes.scorer(request.vector());
             scorer = qs::score;
-        } else {
+        } else if (seg.rows(name) != null) {
             scorer = new MemorySegmentScorerSupplier(seg.rows(name), spec.size(), seg.offsetLimit(), spec.distance())
                     .queryScorer(request.vector());
+        } else { // float16 / uint8: decode per scored vector
+            ScoreFunction f = ScoreFunction.of(spec.distance());
+            VectorKernels kernels = VectorKernels.get();
+            float[] q = request.vector();
+            scorer = ord -> {
+                float[] v = seg.scoringVector(ord, name);
+                return v == null ? Float.NEGATIVE_INFINITY : f.compare(kernels, q, v);
+            };
         }
         IntPredicate accept = null;
         if (filter != null) {

@@ -1,0 +1,125 @@
+package io.sextant.segment.config;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * How the components of a stored vector are represented (Qdrant's vector {@code datatype}), with
+ * the codec between that representation and float32. Stateless, thread-safe.
+ *
+ * <ul>
+ *   <li>{@link #FLOAT32}: IEEE-754 binary32, little-endian, 4 bytes per component;
+ *   <li>{@link #FLOAT16}: IEEE-754 binary16, little-endian, 2 bytes; a value is rounded to the
+ *       nearest half-precision number on insert ({@link Float#floatToFloat16}), so what is read back
+ *       and scored is the rounded value; a finite value beyond the half range (±65504) is rejected;
+ *   <li>{@link #UINT8}: one unsigned byte; only the integers 0..255 are accepted, anything else is
+ *       a 400. Cosine vectors of this type are stored as given (bytes cannot hold a normalized
+ *       vector) and normalized when scored, as Qdrant does.
+ * </ul>
+ *
+ * <p>Search, graphs and quantization work on float32 values decoded from the stored form.
+ */
+public enum VectorElementType {
+    FLOAT32(4, 0),
+    FLOAT16(2, 1),
+    UINT8(1, 2);
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final int bytes;
+    private final int code;
+
+    VectorElementType(int bytes, int code) {
+        this.bytes = bytes;
+        this.code = code;
+    }
+
+    /** Bytes per component. */
+    public int bytes() {
+        return bytes;
+    }
+
+    /** The code stored in vector file headers (0 = float32, 1 = float16, 2 = uint8). */
+    public int code() {
+        return code;
+    }
+
+    /** The type stored as {@code code} in a file header. */
+    public static VectorElementType ofCode(int code) {
+        for (VectorElementType t : values()) {
+            if (t.code == code) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("Unknown vector element type code " + code + ", expected 0, 1 or 2");
+    }
+
+    /** Qdrant's wire name: float32, float16, uint8. */
+    public String wireName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Checks that every component of {@code v} is representable.
+     *
+     * @throws IllegalArgumentException naming the first bad component and its value
+     */
+    public void check(float[] v) {
+        switch (this) {
+            case FLOAT32 -> {}
+            case FLOAT16 -> {
+                for (int i = 0; i < v.length; i++) {
+                    if (Float.isFinite(v[i]) && Float.isInfinite(Float.float16ToFloat(Float.floatToFloat16(v[i])))) {
+                        throw new IllegalArgumentException(
+                                "component " + i + " = " + v[i] + " is outside the float16 range [-65504, 65504]");
+                    }
+                }
+            }
+            case UINT8 -> {
+                for (int i = 0; i < v.length; i++) {
+                    float x = v[i];
+                    if (!(x >= 0 && x <= 255 && x == Math.rint(x))) {
+                        throw new IllegalArgumentException(
+                                "component " + i + " = " + x + " is not an integer in [0, 255] (datatype uint8)");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Writes {@code v} at {@code off} of {@code dst} in this representation. */
+    public void encode(float[] v, MemorySegment dst, long off) {
+        switch (this) {
+            case FLOAT32 -> MemorySegment.copy(v, 0, dst, F32, off, v.length);
+            case FLOAT16 -> {
+                for (int i = 0; i < v.length; i++) {
+                    dst.set(F16, off + 2L * i, Float.floatToFloat16(v[i]));
+                }
+            }
+            case UINT8 -> {
+                for (int i = 0; i < v.length; i++) {
+                    dst.set(ValueLayout.JAVA_BYTE, off + i, (byte) Math.round(v[i]));
+                }
+            }
+        }
+    }
+
+    /** Reads {@code dst.length} components at {@code off} of {@code src} into {@code dst}. */
+    public void decode(MemorySegment src, long off, float[] dst) {
+        switch (this) {
+            case FLOAT32 -> MemorySegment.copy(src, F32, off, dst, 0, dst.length);
+            case FLOAT16 -> {
+                for (int i = 0; i < dst.length; i++) {
+                    dst[i] = Float.float16ToFloat(src.get(F16, off + 2L * i));
+                }
+            }
+            case UINT8 -> {
+                for (int i = 0; i < dst.length; i++) {
+                    dst[i] = src.get(ValueLayout.JAVA_BYTE, off + i) & 0xFF;
+                }
+            }
+        }
+    }
+}
