@@ -40,7 +40,10 @@ public final class AnnBench {
                 "m",
                 "ef-construct",
                 "build-threads",
-                "command");
+                "command",
+                "variants",
+                "filters",
+                "tag");
         String dataset = args.get("dataset", "wordnet-bge384");
         Path work = Files.createDirectories(Path.of(args.get("work-dir", "bench/work")));
         Path results = Files.createDirectories(Path.of(args.get("results", "bench/results")));
@@ -52,6 +55,7 @@ public final class AnnBench {
         int m = args.getInt("m", 16);
         int efc = args.getInt("ef-construct", 100);
         String heap = args.get("heap", "4g");
+        String stem = "ann-" + dataset + (args.has("tag") ? "-" + args.get("tag", "") : "");
 
         Map<String, String> context = new LinkedHashMap<>();
         context.put("command", "`" + args.get("command", "AnnBench " + String.join(" ", argv)) + "`");
@@ -76,7 +80,7 @@ public final class AnnBench {
         List<AnnRow> rows = new ArrayList<>();
         List<String> loads = new ArrayList<>();
         for (String engine : engines) {
-            Path out = rowsDir.resolve(dataset + "-" + engine + ".csv");
+            Path out = rowsDir.resolve(stem + "-" + engine + ".csv");
             Files.deleteIfExists(out);
             Path engineWork = Files.createDirectories(work.resolve("tmp-" + engine));
             List<String> cmd = new ArrayList<>(List.of(
@@ -111,6 +115,11 @@ public final class AnnBench {
             if (args.has("queries")) {
                 cmd.addAll(List.of("--queries", args.get("queries", "")));
             }
+            for (String pass : List.of("variants", "filters")) {
+                if (args.has(pass)) {
+                    cmd.addAll(List.of("--" + pass, args.get(pass, "")));
+                }
+            }
             if (args.has("build-threads")) {
                 cmd.addAll(List.of("--build-threads", args.get("build-threads", "")));
             }
@@ -129,15 +138,15 @@ public final class AnnBench {
         }
         context.put("load average (1/5/15 min) before -> after each engine", String.join("; ", loads));
 
-        Path csv = results.resolve("ann-" + dataset + ".csv");
+        Path csv = results.resolve(stem + ".csv");
         List<String> lines = new ArrayList<>();
         lines.add(AnnRow.HEADER);
         rows.forEach(r -> lines.add(r.toCsv()));
         Files.write(csv, lines);
-        Path png = results.resolve("ann-" + dataset + ".png");
+        Path png = results.resolve(stem + ".png");
         RecallQpsPlot.write(rows, dataset + ": recall@10 vs QPS (M=" + m + ", ef_construct=" + efc + ")", png);
         context.put("plot", "![recall vs QPS](" + png.getFileName() + ")");
-        Path md = results.resolve("ann-" + dataset + ".md");
+        Path md = results.resolve(stem + ".md");
         Files.writeString(md, AnnReport.render(dataset, rows, context));
         System.out.println("[ann] wrote " + csv + ", " + md + ", " + png);
     }

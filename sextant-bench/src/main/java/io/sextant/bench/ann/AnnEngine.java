@@ -38,9 +38,27 @@ public interface AnnEngine extends AutoCloseable {
     /** Builds the index; returns free-form notes on parameters worth reporting. */
     String build(BuildSpec spec) throws Exception;
 
+    /**
+     * The build time to report when the engine measures it itself (e.g. excluding ingestion that the
+     * peers do not pay either); empty to report the wall time of {@link #build}.
+     */
+    default java.util.OptionalDouble ownBuildSeconds() {
+        return java.util.OptionalDouble.empty();
+    }
+
     /** Extra build steps done after the main index (e.g. payload links), in seconds, else 0. */
     default double extraBuildSeconds() {
         return 0;
+    }
+
+    /** Further configurations measured after the main one in the same JVM (e.g. quantization). */
+    default java.util.List<String> variants() {
+        return java.util.List.of();
+    }
+
+    /** Switches to {@code variant} (building what it needs); returns notes for the report. */
+    default String enterVariant(String variant) throws Exception {
+        throw new UnsupportedOperationException(name() + " has no variant " + variant);
     }
 
     /** Whether {@link #prepareFilter} is supported; when false, filtered runs are reported n/a. */

@@ -39,12 +39,24 @@ public final class AnnWorker {
                 "m",
                 "ef-construct",
                 "build-threads",
-                "queries");
+                "queries",
+                "variants",
+                "filters");
         String engineName = args.get("engine", "sextant");
         Path out = Path.of(args.get("out", "ann-rows.csv"));
         Path work = Files.createDirectories(Path.of(args.get("work-dir", "bench/work/tmp")));
         Dataset full = Dataset.load(args.get("dataset", "wordnet-bge384"), Path.of(args.get("data-dir", ".")));
         Dataset data = limitQueries(full, args.getInt("queries", full.queries().length));
+        if (args.get("filters", "all").equals("none")) {
+            data = new Dataset(
+                    data.name(),
+                    data.cosine(),
+                    data.base(),
+                    data.queries(),
+                    data.groundTruth(),
+                    data.keywords(),
+                    List.of());
+        }
         int[] threadCounts = args.ints("threads", "1,2");
         int[] efs = args.ints("ef", "10,20,40,80,160,320");
         int[] filterEfs = args.ints("filter-ef", "40,80,160,320");
@@ -61,7 +73,7 @@ public final class AnnWorker {
             long t0 = System.nanoTime();
             String notes = engine.build(new AnnEngine.BuildSpec(
                     data, args.getInt("m", 16), args.getInt("ef-construct", 100), buildThreads, work));
-            double buildS = (System.nanoTime() - t0) / 1e9;
+            double buildS = engine.ownBuildSeconds().orElse((System.nanoTime() - t0) / 1e9);
             long heapAfter = usedHeapAfterGc();
             double heapMb = (heapAfter - heapBefore) / 1048576.0;
             double offMb = engine.offHeapBytes() / 1048576.0;
@@ -72,7 +84,7 @@ public final class AnnWorker {
 
             for (int threads : threadCounts) {
                 for (int ef : efs) {
-                    AnnRow row = measure(engine, data, queries, recall, null, null, threads, ef);
+                    AnnRow row = measure(engineName, engine, data, queries, recall, null, null, threads, ef);
                     append(out, row);
                 }
             }
@@ -81,12 +93,31 @@ public final class AnnWorker {
                     Object prepared = engine.prepareFilter(f);
                     for (int threads : threadCounts) {
                         for (int ef : filterEfs) {
-                            append(out, measure(engine, data, queries, recall, f, prepared, threads, ef));
+                            append(out, measure(engineName, engine, data, queries, recall, f, prepared, threads, ef));
                         }
                     }
                 }
             } else if (!data.filters().isEmpty()) {
                 log("%s: no filtered search, filtered runs are n/a", engineName);
+            }
+            List<String> wanted = args.list("variants", String.join(",", engine.variants()));
+            for (String variant : engine.variants()) {
+                if (!wanted.contains(variant)) {
+                    continue;
+                }
+                String label = engineName + "-" + variant;
+                long v0 = System.nanoTime();
+                String vnotes = engine.enterVariant(variant);
+                double vs = (System.nanoTime() - v0) / 1e9;
+                double vheap = (usedHeapAfterGc() - heapBefore) / 1048576.0;
+                double voff = engine.offHeapBytes() / 1048576.0;
+                log("%s: variant ready in %.1f s, heap %.0f MB, off-heap %.0f MB; %s", label, vs, vheap, voff, vnotes);
+                append(out, AnnRow.build(ds, label, vs, 0, vheap, voff, vnotes));
+                for (int threads : threadCounts) {
+                    for (int ef : efs) {
+                        append(out, measure(label, engine, data, queries, recall, null, null, threads, ef));
+                    }
+                }
             }
         }
     }
@@ -104,6 +135,7 @@ public final class AnnWorker {
     }
 
     private static AnnRow measure(
+            String label,
             AnnEngine engine,
             Dataset data,
             float[][] queries,
@@ -128,8 +160,8 @@ public final class AnnWorker {
         String name = filter == null ? "" : filter.name();
         log(
                 "%s %s threads=%d ef=%d recall@10=%.4f qps=%.0f p50=%.3f ms p99=%.3f ms",
-                engine.name(), filter == null ? "unfiltered" : "filter " + name, threads, ef, r, qps, p50, p99);
-        return AnnRow.search(data.name(), engine.name(), name, threads, ef, r, qps, p50, p99, "");
+                label, filter == null ? "unfiltered" : "filter " + name, threads, ef, r, qps, p50, p99);
+        return AnnRow.search(data.name(), label, name, threads, ef, r, qps, p50, p99, "");
     }
 
     /** Runs all queries split over {@code threads} threads (query i on thread i % threads). */

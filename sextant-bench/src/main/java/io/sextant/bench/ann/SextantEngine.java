@@ -1,49 +1,63 @@
 package io.sextant.bench.ann;
 
-import io.sextant.index.MemorySegmentScorerSupplier;
-import io.sextant.index.VectorScorer;
-import io.sextant.index.hnsw.FilterTraversal;
-import io.sextant.index.hnsw.HnswConfig;
-import io.sextant.index.hnsw.HnswGraphBuilder;
-import io.sextant.index.hnsw.HnswGraphWriter;
-import io.sextant.index.hnsw.HnswSearcher;
-import io.sextant.index.hnsw.MmapHnswGraph;
-import io.sextant.index.hnsw.OnHeapHnswGraph;
-import io.sextant.index.hnsw.SearchResult;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.segment.PointId;
+import io.sextant.segment.config.HnswSpec;
+import io.sextant.segment.config.VectorSpec;
+import io.sextant.segment.filter.Condition;
+import io.sextant.segment.filter.Filter;
+import io.sextant.segment.filter.Match;
+import io.sextant.segment.index.PayloadIndexSpec;
+import io.sextant.segment.index.PayloadSchemaType;
+import io.sextant.segment.query.SearchParams;
+import io.sextant.segment.storage.Segment;
+import io.sextant.segment.storage.SegmentWriter;
+import io.sextant.segment.vectorindex.QuantizedVectors;
+import io.sextant.segment.vectorindex.SegmentIndexBuilder;
+import io.sextant.segment.vectorindex.SegmentSearcher;
 import io.sextant.vector.Distance;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
+import io.sextant.vector.quant.BinaryQuantizer;
+import io.sextant.vector.quant.QuantizerSpec;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.HashMap;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * Sextant's HNSW ({@code sextant-index}) as the engine serves it: vectors in an off-heap segment,
- * the graph built with all build threads, written to its versioned file and searched memory-mapped.
- * Filtered search follows the engine's planner: a filter matching fewer than {@code
- * full_scan_threshold} (Qdrant's 10,000 KB of vectors) is served by exact search over the matching
- * ordinals, a larger one by graph search with the accept-set ({@link FilterTraversal#TWO_HOP}) on a
- * second graph file that also carries payload links ({@code payload_m = m}) for every keyword value
- * above the threshold, as Qdrant's filterable HNSW does. Unfiltered runs use the graph without
- * payload links, so they compare like for like with the peers; the payload link time is reported
- * separately.
+ * Sextant as the engine serves a collection: points appended to an appendable segment, rewritten
+ * by {@link SegmentWriter} into an immutable segment (as the optimizer does), its HNSW graph built
+ * by {@link SegmentIndexBuilder} (written, memory-mapped, attached) and searched with {@link
+ * SegmentSearcher}, whose planner picks exact scan or graph search for a filter from the payload
+ * indexes' estimate and {@code full_scan_threshold}. The reported build time is the optimizer's work:
+ * writing the immutable segment, opening it and building its graph; ingesting into the appendable
+ * segment is not counted (the peers' build also starts from vectors in memory).
+ *
+ * <p>Two immutable copies are built: one whose graph has no payload links, used for the
+ * unfiltered runs so they compare like for like with the peers, and one with the payload links
+ * the engine builds for indexed keyword fields ({@code payload_m = m}), used for the filtered runs;
+ * its build time is reported as the extra time. Variants ({@link #enterVariant}: int8 or binary,
+ * with an oversampling) re-open the first copy with a quantization config, build its codes and
+ * search with rescoring on the original vectors.
  */
 final class SextantEngine implements AnnEngine {
-    static final int FULL_SCAN_THRESHOLD_KB = 10_000;
+    static final String VECTOR = "";
 
-    private Arena arena;
-    private MemorySegmentScorerSupplier vectors;
-    private MmapHnswGraph graph;
-    private MmapHnswGraph filterGraph;
-    private int fullScanThreshold;
+    private Path root;
+    private Map<String, PayloadIndexSpec> schema;
+    private VectorSpec baseSpec;
+    private Segment plain;
+    private Segment linked;
+    private int[] offsetToRow;
+    private int[] linkedOffsetToRow;
     private double payloadSeconds;
-    private int dimension;
-    private int size;
+    private double buildSeconds;
+    private SearchParams.QuantizationParams quantParams;
+    private String variant = "float32";
 
     @Override
     public String name() {
@@ -53,59 +67,76 @@ final class SextantEngine implements AnnEngine {
     @Override
     public String build(BuildSpec spec) throws Exception {
         Dataset data = spec.data();
-        dimension = data.dimension();
-        size = data.base().length;
-        arena = Arena.ofShared();
-        MemorySegment rows = arena.allocate((long) size * dimension * Float.BYTES, 64);
-        ValueLayout.OfFloat le = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < size; i++) {
-            float[] v = AnnEngine.prepared(data.base()[i], data.cosine());
-            MemorySegment.copy(v, 0, rows, le, (long) i * dimension * Float.BYTES, dimension);
+        root = spec.workDir().resolve("sextant");
+        deleteTree(root);
+        Files.createDirectories(root);
+        schema = new LinkedHashMap<>();
+        for (String field : data.keywords().keySet()) {
+            schema.put(field, PayloadIndexSpec.of(PayloadSchemaType.KEYWORD));
         }
-        Distance distance = data.cosine() ? Distance.COSINE : Distance.EUCLID;
-        vectors = new MemorySegmentScorerSupplier(rows, dimension, size, distance);
-        HnswConfig config = HnswConfig.defaults()
-                .withM(spec.m())
-                .withEfConstruct(spec.efConstruct())
-                .withMaxIndexingThreads(spec.threads());
-        HnswGraphBuilder builder = new HnswGraphBuilder(vectors, config);
-        OnHeapHnswGraph built = builder.build();
-        var file = spec.workDir().resolve("sextant.hnsw");
-        HnswGraphWriter.write(built, file);
-        graph = MmapHnswGraph.open(file);
-        // Everything after this point is not part of the reported build time.
-        long t0 = System.nanoTime();
-        fullScanThreshold = (int) ((long) FULL_SCAN_THRESHOLD_KB * 1024 / ((long) dimension * Float.BYTES));
-        int linkedValues = 0;
-        if (!data.filters().isEmpty()) {
-            for (Map.Entry<String, String[]> field : data.keywords().entrySet()) {
-                for (int[] block : valueBlocks(field.getValue())) {
-                    if (block.length >= fullScanThreshold) {
-                        builder.addSubgraphLinks(block, spec.m());
-                        linkedValues++;
-                    }
-                }
+        HnswSpec hnsw = new HnswSpec(spec.m(), spec.efConstruct(), 10_000, spec.threads(), false, null);
+        baseSpec =
+                new VectorSpec(data.dimension(), data.cosine() ? Distance.COSINE : Distance.EUCLID, false, hnsw, null);
+        Map<String, VectorSpec> specs = Map.of(VECTOR, baseSpec);
+        Segment app = Segment.createAppendable(root.resolve("appendable"), specs);
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        for (int i = 0; i < data.base().length; i++) {
+            ObjectNode payload = json.objectNode();
+            for (Map.Entry<String, String[]> kw : data.keywords().entrySet()) {
+                payload.put(kw.getKey(), kw.getValue()[i]);
             }
-            var linked = spec.workDir().resolve("sextant-payload.hnsw");
-            HnswGraphWriter.write(builder.graph(), linked);
-            filterGraph = MmapHnswGraph.open(linked);
+            app.append(PointId.of(i), 1, Map.of(VECTOR, AnnEngine.prepared(data.base()[i], data.cosine())), payload);
         }
-        payloadSeconds = (System.nanoTime() - t0) / 1e9;
-        return "mmap graph + off-heap vectors; m=" + config.m() + " ef_construct=" + config.efConstruct()
-                + " build threads=" + config.resolvedThreads() + "; payload links on " + linkedValues
-                + " keyword values, full_scan_threshold=" + fullScanThreshold + " vectors";
+        app.flush(1);
+        List<SegmentWriter.PointRef> refs = new ArrayList<>();
+        for (int off = 0; off < app.offsetLimit(); off++) {
+            refs.add(new SegmentWriter.PointRef(app, off));
+        }
+
+        long t0 = System.nanoTime();
+        SegmentWriter.write(root.resolve("plain"), specs, refs, 1);
+        plain = Segment.open(root.resolve("plain"), specs, schema);
+        plain.attachGraph(VECTOR, SegmentIndexBuilder.buildGraph(plain, VECTOR, Map.of()));
+        double buildS = (System.nanoTime() - t0) / 1e9;
+        buildSeconds = buildS;
+        offsetToRow = rows(plain);
+
+        if (!data.filters().isEmpty()) {
+            long t1 = System.nanoTime();
+            SegmentWriter.write(root.resolve("linked"), specs, refs, 1);
+            linked = Segment.open(root.resolve("linked"), specs, schema);
+            linked.attachGraph(VECTOR, SegmentIndexBuilder.buildGraph(linked, VECTOR, schema));
+            payloadSeconds = (System.nanoTime() - t1) / 1e9;
+            linkedOffsetToRow = rows(linked);
+        }
+        app.close();
+        deleteTree(root.resolve("appendable"));
+        return String.format(
+                java.util.Locale.ROOT,
+                "engine path: SegmentWriter + SegmentIndexBuilder + SegmentSearcher (mmap graph, vectors in RAM);"
+                        + " optimizer work %.1f s; m=%d ef_construct=%d build threads=%d; payload links"
+                        + " (keyword indexes %s, payload_m=%d) built separately for the filtered runs;"
+                        + " full_scan_threshold=%d vectors",
+                buildS,
+                hnsw.m(),
+                hnsw.efConstruct(),
+                spec.threads(),
+                schema.keySet(),
+                hnsw.effectivePayloadM(),
+                SegmentIndexBuilder.fullScanVectors(baseSpec));
     }
 
-    private static List<int[]> valueBlocks(String[] column) {
-        Map<String, List<Integer>> byValue = new HashMap<>();
-        for (int i = 0; i < column.length; i++) {
-            byValue.computeIfAbsent(column[i], v -> new ArrayList<>()).add(i);
+    private static int[] rows(Segment seg) {
+        int[] rows = new int[seg.offsetLimit()];
+        for (int off = 0; off < rows.length; off++) {
+            rows[off] = (int) ((PointId.Num) seg.idAt(off)).value();
         }
-        List<int[]> blocks = new ArrayList<>();
-        for (List<Integer> ords : byValue.values()) {
-            blocks.add(ords.stream().mapToInt(Integer::intValue).toArray());
-        }
-        return blocks;
+        return rows;
+    }
+
+    @Override
+    public java.util.OptionalDouble ownBuildSeconds() {
+        return java.util.OptionalDouble.of(buildSeconds);
     }
 
     @Override
@@ -114,78 +145,109 @@ final class SextantEngine implements AnnEngine {
     }
 
     @Override
+    public List<String> variants() {
+        return List.of("int8", "int8-os3", "binary-os3", "binary-os10");
+    }
+
+    /**
+     * Variant {@code <codec>[-os<oversampling>]}: codec {@code int8} (scalar, quantile 0.99) or
+     * {@code binary} (one bit); oversampling defaults to 1 (Qdrant's default).
+     */
+    @Override
+    public String enterVariant(String name) throws Exception {
+        String[] parts = name.split("-os", 2);
+        double oversampling = parts.length > 1 ? Double.parseDouble(parts[1]) : 1.0;
+        QuantizerSpec q =
+                switch (parts[0]) {
+                    case "int8" -> new QuantizerSpec.Scalar(0.99f, true);
+                    case "binary" ->
+                        new QuantizerSpec.Binary(
+                                BinaryQuantizer.Encoding.ONE_BIT, BinaryQuantizer.QueryEncoding.DEFAULT, true);
+                    default ->
+                        throw new IllegalArgumentException(
+                                "unknown Sextant variant " + name + ", expected int8[-osN] or binary[-osN]");
+                };
+        VectorSpec spec = new VectorSpec(baseSpec.size(), baseSpec.distance(), false, baseSpec.hnsw(), q);
+        Map<String, VectorSpec> specs = Map.of(VECTOR, spec);
+        plain.close();
+        plain = Segment.open(root.resolve("plain"), specs, schema); // re-opens the same graph file
+        if (plain.graph(VECTOR) == null) {
+            throw new IllegalStateException("graph not re-opened for variant " + name);
+        }
+        QuantizedVectors codes = SegmentIndexBuilder.buildCodes(plain, VECTOR);
+        plain.attachQuantized(VECTOR, codes);
+        quantParams = new SearchParams.QuantizationParams(false, true, oversampling);
+        variant = name;
+        long floatBytes = (long) plain.offsetLimit() * baseSpec.size() * Float.BYTES;
+        return String.format(
+                java.util.Locale.ROOT,
+                "%s codes %.1f MB = %.3fx the float32 vectors (%.1f MB), resident; rescore on, oversampling %.1f;"
+                        + " same graph as sextant",
+                q.fingerprint(),
+                codes.bytes() / 1048576.0,
+                codes.bytes() / (double) floatBytes,
+                floatBytes / 1048576.0,
+                oversampling);
+    }
+
+    @Override
     public boolean supportsFilter() {
         return true;
     }
 
-    /** The planner's decision for one filter. */
-    private record Plan(BitSet accept, int[] ordinals, boolean exact) {}
-
     @Override
     public Object prepareFilter(Dataset.Filter filter) {
-        BitSet accept = filter.accept();
-        boolean exact = accept.cardinality() < fullScanThreshold;
-        return new Plan(accept, exact ? accept.stream().toArray() : null, exact);
+        List<Condition> must = new ArrayList<>();
+        for (Map.Entry<String, String> c : filter.conditions().entrySet()) {
+            must.add(new Condition.MatchCondition(c.getKey(), new Match.Value(c.getValue())));
+        }
+        return new Filter(must, null, null, null);
     }
 
     @Override
     public Searcher searcher() {
-        HnswSearcher plain = new HnswSearcher(graph);
-        HnswSearcher filtered = filterGraph == null ? null : new HnswSearcher(filterGraph);
         return (query, k, ef, prepared) -> {
-            VectorScorer scorer = vectors.queryScorer(query);
-            if (prepared == null) {
-                return plain.search(scorer, k, ef, null).ordinals();
+            SearchParams params = new SearchParams(ef, false, false, quantParams);
+            Segment seg = prepared == null ? plain : linked;
+            int[] map = prepared == null ? offsetToRow : linkedOffsetToRow;
+            Filter f = prepared == null ? Filter.ALL : (Filter) prepared;
+            List<SegmentSearcher.Hit> hits =
+                    SegmentSearcher.search(seg, new SegmentSearcher.Request(VECTOR, query, f, k, null, params));
+            int[] out = new int[hits.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = map[hits.get(i).offset()];
             }
-            Plan plan = (Plan) prepared;
-            if (plan.exact()) {
-                return exactTopK(scorer, plan.ordinals(), k);
-            }
-            BitSet accept = plan.accept();
-            SearchResult r = filtered.search(scorer, k, ef, accept::get, FilterTraversal.TWO_HOP);
-            return r.ordinals();
+            return out;
         };
-    }
-
-    /** Exact top-k over the accepted ordinals, kept in a small sorted array (k is small). */
-    private static int[] exactTopK(VectorScorer scorer, int[] ordinals, int k) {
-        int[] ords = new int[k];
-        float[] scores = new float[k];
-        int n = 0;
-        for (int ord : ordinals) {
-            float s = scorer.score(ord);
-            if (n == k && s <= scores[k - 1]) {
-                continue;
-            }
-            int i = n == k ? k - 1 : n++;
-            while (i > 0 && scores[i - 1] < s) {
-                scores[i] = scores[i - 1];
-                ords[i] = ords[i - 1];
-                i--;
-            }
-            scores[i] = s;
-            ords[i] = ord;
-        }
-        return n == k ? ords : java.util.Arrays.copyOf(ords, n);
     }
 
     @Override
     public long offHeapBytes() {
-        return (long) size * dimension * Float.BYTES + (graph == null ? 0 : graph.byteSize());
+        long vectors = (long) plain.offsetLimit() * baseSpec.size() * Float.BYTES;
+        long graph = plain.graph(VECTOR).graph().byteSize();
+        QuantizedVectors codes = plain.quantized(VECTOR);
+        return vectors + graph + (codes == null ? 0 : codes.bytes());
     }
 
     @Override
     public void close() throws Exception {
-        if (graph != null) {
-            graph.close();
-            Files.deleteIfExists(graph.path());
+        if (plain != null) {
+            plain.close();
         }
-        if (filterGraph != null) {
-            filterGraph.close();
-            Files.deleteIfExists(filterGraph.path());
+        if (linked != null) {
+            linked.close();
         }
-        if (arena != null) {
-            arena.close();
+        deleteTree(root);
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 }
