@@ -2,6 +2,7 @@ package io.sextant.server;
 
 import io.sextant.collection.ShardFactory;
 import io.sextant.collection.TableOfContents;
+import io.sextant.server.api.grpc.GrpcServer;
 import io.sextant.server.api.rest.RestServer;
 import io.sextant.server.auth.AccessControl;
 import io.sextant.server.auth.ValueExistsQuery;
@@ -12,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running node: the {@link TableOfContents} over the storage directory and the REST server in
- * front of it. {@link #close()} shuts down in order: stop accepting and drain in-flight requests,
+ * A running node: the {@link TableOfContents} over the storage directory and the REST and gRPC
+ * servers in front of it. {@link #close()} shuts down in order: stop accepting and drain in-flight requests,
  * then close (flush) every collection. Thread-safe; {@link #close()} is idempotent.
  */
 public final class SextantServer implements AutoCloseable {
@@ -23,6 +24,7 @@ public final class SextantServer implements AutoCloseable {
     private final ServerConfig config;
     private final TableOfContents toc;
     private final RestServer rest;
+    private GrpcServer grpc;
     private boolean closed;
     private SnapshotFeature snapshots;
     private RestOperations operations;
@@ -37,10 +39,13 @@ public final class SextantServer implements AutoCloseable {
     public static SextantServer start(ServerConfig config, ShardFactory shards) {
         TableOfContents toc = TableOfContents.open(config.storage().storagePath(), shards);
         RestServer rest;
+        GrpcServer grpc = null;
         SnapshotFeature snapshots = null;
         RestOperations ops = null;
         try {
             ops = new RestOperations(config, toc, RestServer.SEXTANT_VERSION, RestServer.QDRANT_VERSION);
+            AccessControl access = new AccessControl(
+                    config.security().auth(), java.time.Clock.systemUTC(), ValueExistsQuery.over(toc));
             snapshots = new SnapshotFeature(
                     toc,
                     config.storage().snapshotsPath(),
@@ -51,11 +56,24 @@ public final class SextantServer implements AutoCloseable {
                             config.service().host(),
                             config.service().httpPort(),
                             config.service().maxRequestSizeBytes(),
-                            new AccessControl(
-                                    config.security().auth(), java.time.Clock.systemUTC(), ValueExistsQuery.over(toc)),
+                            access,
                             ops,
                             snapshots::register)
                     .start();
+            try {
+                grpc = new GrpcServer(
+                                toc,
+                                snapshots.service(),
+                                config.service().host(),
+                                config.service().grpcPort(),
+                                config.service().maxRequestSizeBytes(),
+                                access,
+                                config.security().tls())
+                        .start();
+            } catch (RuntimeException e) {
+                rest.stop();
+                throw e;
+            }
         } catch (RuntimeException e) {
             if (ops != null) {
                 ops.close();
@@ -69,10 +87,11 @@ public final class SextantServer implements AutoCloseable {
         SextantServer server = new SextantServer(config, toc, rest);
         server.snapshots = snapshots;
         server.operations = ops;
+        server.grpc = grpc;
         LOG.atInfo()
                 .addKeyValue("host", config.service().host())
                 .addKeyValue("http_port", rest.port())
-                .addKeyValue("grpc_port", config.service().grpcPort())
+                .addKeyValue("grpc_port", grpc.port())
                 .addKeyValue(
                         "storage_path",
                         config.storage()
@@ -88,15 +107,21 @@ public final class SextantServer implements AutoCloseable {
                                 .normalize()
                                 .toString())
                 .log(
-                        "Sextant started: REST on {}:{}, storage {}",
+                        "Sextant started: REST on {}:{}, gRPC on port {}, storage {}",
                         config.service().host(),
                         rest.port(),
+                        grpc.port(),
                         config.storage().storagePath());
         return server;
     }
 
     public int httpPort() {
         return rest.port();
+    }
+
+    /** The bound gRPC port. */
+    public int grpcPort() {
+        return grpc.port();
     }
 
     public ServerConfig config() {
@@ -120,7 +145,11 @@ public final class SextantServer implements AutoCloseable {
         closed = true;
         LOG.info("Shutting down: draining in-flight requests");
         try {
-            rest.stop();
+            try {
+                grpc.stop();
+            } finally {
+                rest.stop();
+            }
             operations.close();
         } finally {
             try {

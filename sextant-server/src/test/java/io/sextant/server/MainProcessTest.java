@@ -29,6 +29,11 @@ class MainProcessTest {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder pb = new ProcessBuilder(
                 java,
+                // gRPC's protobuf reads arrays through sun.misc.Unsafe and its Netty loads a native
+                // transport: allow both without the JDK's stderr warnings, which are not JSON log
+                // lines (bin/sextant and the jar manifest do the same)
+                "--sun-misc-unsafe-memory-access=allow",
+                "--enable-native-access=ALL-UNNAMED",
                 "-cp",
                 System.getProperty("java.class.path"),
                 "io.sextant.server.Main",

@@ -38,7 +38,7 @@ class AuditLogApiTest {
                                 "SEXTANT__AUDIT__DIR", dir.toString(),
                                 "SEXTANT__AUDIT__MAX_FILE_BYTES", "4096",
                                 "SEXTANT__AUDIT__MAX_FILES", "3"),
-                        new ConfigLoader.CliOverrides("127.0.0.1", 0, null, tmp.resolve("data"))),
+                        new ConfigLoader.CliOverrides("127.0.0.1", 0, 0, tmp.resolve("data"))),
                 LocalShard::open)) {
             HttpProbe http = new HttpProbe("http://127.0.0.1:" + server.httpPort());
             assertThat(http.send(

@@ -82,7 +82,7 @@ class AuthApiTest {
                                 "SEXTANT__SERVICE__API_KEY", KEY,
                                 "SEXTANT__SERVICE__READ_ONLY_API_KEY", RO_KEY,
                                 "SEXTANT__SERVICE__JWT_RBAC", "true"),
-                        new ConfigLoader.CliOverrides("127.0.0.1", 0, null, storage)),
+                        new ConfigLoader.CliOverrides("127.0.0.1", 0, 0, storage)),
                 LocalShard::open);
         http = new HttpProbe("http://127.0.0.1:" + server.httpPort());
         for (String c : List.of("alpha", "beta")) {

@@ -39,7 +39,7 @@ class DiskFullTest {
 
     static SextantServer start(Path storage) {
         return SextantServer.start(
-                ConfigLoader.load(null, Map.of(), new ConfigLoader.CliOverrides("127.0.0.1", 0, null, storage)),
+                ConfigLoader.load(null, Map.of(), new ConfigLoader.CliOverrides("127.0.0.1", 0, 0, storage)),
                 LocalShard::open);
     }
 

@@ -109,7 +109,7 @@ class FuzzApiTest {
                         Map.of(
                                 "SEXTANT__STORAGE__SNAPSHOTS_PATH",
                                 storage.resolve("snapshots").toString()),
-                        new ConfigLoader.CliOverrides("127.0.0.1", 0, null, storage.resolve("data"))),
+                        new ConfigLoader.CliOverrides("127.0.0.1", 0, 0, storage.resolve("data"))),
                 LocalShard::open)) {
             HttpProbe http = new HttpProbe("http://127.0.0.1:" + server.httpPort());
             assertThat(http.send("PUT", "/collections/fz", "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"}}")

@@ -37,7 +37,7 @@ class MetricsApiTest {
     @BeforeAll
     static void start() {
         server = SextantServer.start(
-                ConfigLoader.load(null, Map.of(), new ConfigLoader.CliOverrides("127.0.0.1", 0, null, storage)),
+                ConfigLoader.load(null, Map.of(), new ConfigLoader.CliOverrides("127.0.0.1", 0, 0, storage)),
                 LocalShard::open);
         http = new HttpProbe("http://127.0.0.1:" + server.httpPort());
         assertThat(http.send("PUT", "/collections/docs", "{\"vectors\":{\"size\":3,\"distance\":\"Cosine\"}}")

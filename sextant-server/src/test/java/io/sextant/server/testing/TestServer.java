@@ -31,8 +31,7 @@ public final class TestServer implements AutoCloseable {
     public record Response(int status, JsonNode json, String text) {}
 
     public TestServer(Path storage, ShardFactory shards, Map<String, String> env) {
-        ServerConfig config =
-                ConfigLoader.load(null, env, new ConfigLoader.CliOverrides("127.0.0.1", 0, null, storage));
+        ServerConfig config = ConfigLoader.load(null, env, new ConfigLoader.CliOverrides("127.0.0.1", 0, 0, storage));
         server = SextantServer.start(config, shards);
         base = "http://127.0.0.1:" + server.httpPort();
     }

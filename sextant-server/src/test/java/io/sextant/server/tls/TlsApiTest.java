@@ -39,7 +39,7 @@ class TlsApiTest {
         }
         env.putAll(extra);
         return SextantServer.start(
-                ConfigLoader.load(null, env, new ConfigLoader.CliOverrides("127.0.0.1", 0, null, tmp.resolve("data"))),
+                ConfigLoader.load(null, env, new ConfigLoader.CliOverrides("127.0.0.1", 0, 0, tmp.resolve("data"))),
                 LocalShard::open);
     }
 

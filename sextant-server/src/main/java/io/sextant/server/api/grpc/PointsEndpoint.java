@@ -1,0 +1,319 @@
+package io.sextant.server.api.grpc;
+
+import io.grpc.stub.StreamObserver;
+import io.qdrant.client.grpc.Points;
+import io.qdrant.client.grpc.PointsGrpc;
+import io.sextant.collection.Collection;
+import io.sextant.collection.TableOfContents;
+import io.sextant.collection.query.Query;
+import io.sextant.segment.PointId;
+import io.sextant.segment.ops.PointOperation;
+import io.sextant.segment.query.PayloadSelector;
+import io.sextant.segment.query.ScoredPoint;
+import io.sextant.segment.query.VectorSelector;
+import io.sextant.server.api.grpc.convert.FilterProto;
+import io.sextant.server.api.grpc.convert.GroupProto;
+import io.sextant.server.api.grpc.convert.PointIdProto;
+import io.sextant.server.api.grpc.convert.PointProto;
+import io.sextant.server.api.grpc.convert.ProtoChecks;
+import io.sextant.server.api.grpc.convert.QueryProto;
+import io.sextant.server.api.grpc.convert.UpdateProto;
+import io.sextant.shard.ScrollPage;
+import io.sextant.shard.ScrollRequest;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * {@code qdrant.Points}: point writes, reads and searches, each parsed by {@code
+ * api.grpc.convert} and executed by the same {@link Collection} operation the REST routes call.
+ * Writes wait for visibility only when {@code wait} is true (Qdrant's gRPC default is false).
+ * Discovery, facets, distance matrices and vector-name management are left to the base class
+ * ({@code UNIMPLEMENTED}). Thread-safe.
+ */
+final class PointsEndpoint extends PointsGrpc.PointsImplBase {
+
+    private final TableOfContents toc;
+
+    PointsEndpoint(TableOfContents toc) {
+        this.toc = toc;
+    }
+
+    private Collection collection(String name) {
+        return toc.get(ProtoChecks.collectionName(name));
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    private void write(
+            String method,
+            String collection,
+            boolean wait,
+            StreamObserver<Points.PointsOperationResponse> o,
+            java.util.function.Supplier<PointOperation> parse) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, method, () -> {
+            Collection c = collection(collection);
+            PointOperation op = parse.get();
+            return Points.PointsOperationResponse.newBuilder()
+                    .setResult(UpdateProto.result(c.update(op, wait)))
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
+    @Override
+    public void upsert(Points.UpsertPoints r, StreamObserver<Points.PointsOperationResponse> o) {
+        write("Points/Upsert", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.upsert(r));
+    }
+
+    @Override
+    public void delete(Points.DeletePoints r, StreamObserver<Points.PointsOperationResponse> o) {
+        write("Points/Delete", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.delete(r));
+    }
+
+    @Override
+    public void updateVectors(Points.UpdatePointVectors r, StreamObserver<Points.PointsOperationResponse> o) {
+        write("Points/UpdateVectors", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.updateVectors(r));
+    }
+
+    @Override
+    public void deleteVectors(Points.DeletePointVectors r, StreamObserver<Points.PointsOperationResponse> o) {
+        write("Points/DeleteVectors", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.deleteVectors(r));
+    }
+
+    @Override
+    public void setPayload(Points.SetPayloadPoints r, StreamObserver<Points.PointsOperationResponse> o) {
+        write("Points/SetPayload", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.setPayload(r, false));
+    }
+
+    @Override
+    public void overwritePayload(Points.SetPayloadPoints r, StreamObserver<Points.PointsOperationResponse> o) {
+        write("Points/OverwritePayload", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.setPayload(r, true));
+    }
+
+    @Override
+    public void deletePayload(Points.DeletePayloadPoints r, StreamObserver<Points.PointsOperationResponse> o) {
+        write("Points/DeletePayload", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.deletePayload(r));
+    }
+
+    @Override
+    public void clearPayload(Points.ClearPayloadPoints r, StreamObserver<Points.PointsOperationResponse> o) {
+        write("Points/ClearPayload", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.clearPayload(r));
+    }
+
+    @Override
+    public void createFieldIndex(
+            Points.CreateFieldIndexCollection r, StreamObserver<Points.PointsOperationResponse> o) {
+        write("Points/CreateFieldIndex", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.createFieldIndex(r));
+    }
+
+    @Override
+    public void deleteFieldIndex(
+            Points.DeleteFieldIndexCollection r, StreamObserver<Points.PointsOperationResponse> o) {
+        write("Points/DeleteFieldIndex", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.deleteFieldIndex(r));
+    }
+
+    @Override
+    public void updateBatch(Points.UpdateBatchPoints r, StreamObserver<Points.UpdateBatchResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/UpdateBatch", () -> {
+            Collection c = collection(r.getCollectionName());
+            List<PointOperation> ops = UpdateProto.batch(r.getOperationsList());
+            Points.UpdateBatchResponse.Builder b = Points.UpdateBatchResponse.newBuilder();
+            for (PointOperation op : ops) {
+                b.addResult(UpdateProto.result(c.update(op, r.getWait())));
+            }
+            return b.setTime(UnaryCalls.seconds(t0)).build();
+        });
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public void get(Points.GetPoints r, StreamObserver<Points.GetResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/Get", () -> {
+            UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
+            Collection c = collection(r.getCollectionName());
+            List<PointId> ids = PointIdProto.parseAll(r.getIdsList(), "ids");
+            PayloadSelector wp =
+                    PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.ALL);
+            VectorSelector wv = PointProto.vectorSelector(r.hasWithVectors(), r.getWithVectors(), VectorSelector.NONE);
+            return Points.GetResponse.newBuilder()
+                    .addAllResult(PointProto.retrievedAll(c.retrieve(ids, wp, wv)))
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
+    @Override
+    public void scroll(Points.ScrollPoints r, StreamObserver<Points.ScrollResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/Scroll", () -> {
+            UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
+            Collection c = collection(r.getCollectionName());
+            PointId offset = r.hasOffset() ? PointIdProto.parse(r.getOffset(), "offset") : null;
+            ScrollRequest.OrderBy orderBy = null;
+            if (r.hasOrderBy()) {
+                if (offset != null) {
+                    throw ProtoChecks.bad(
+                            "offset", "offset cannot be used together with order_by; use order_by.start_from");
+                }
+                Query.OrderBy ob = QueryProto.orderBy(r.getOrderBy(), "order_by");
+                orderBy = new ScrollRequest.OrderBy(ob.key(), ob.descending(), ob.startFrom());
+            }
+            ScrollPage page = c.scroll(new ScrollRequest(
+                    FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter"),
+                    r.hasLimit() ? ProtoChecks.limit(Integer.toUnsignedLong(r.getLimit()), "limit") : 10,
+                    offset,
+                    orderBy,
+                    PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.ALL),
+                    PointProto.vectorSelector(r.hasWithVectors(), r.getWithVectors(), VectorSelector.NONE)));
+            Points.ScrollResponse.Builder b = Points.ScrollResponse.newBuilder()
+                    .addAllResult(PointProto.retrievedAll(page.points()))
+                    .setTime(UnaryCalls.seconds(t0));
+            if (page.nextOffset() != null) {
+                b.setNextPageOffset(PointIdProto.write(page.nextOffset()));
+            }
+            return b.build();
+        });
+    }
+
+    @Override
+    public void count(Points.CountPoints r, StreamObserver<Points.CountResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/Count", () -> {
+            UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
+            Collection c = collection(r.getCollectionName());
+            long n = c.count(
+                    FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter"), !r.hasExact() || r.getExact());
+            return Points.CountResponse.newBuilder()
+                    .setResult(Points.CountResult.newBuilder().setCount(n))
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
+    // ---------------------------------------------------------------- searches
+
+    @Override
+    public void query(Points.QueryPoints r, StreamObserver<Points.QueryResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/Query", () -> {
+            Collection c = collection(r.getCollectionName());
+            List<ScoredPoint> hits = c.query(QueryProto.query(r));
+            return Points.QueryResponse.newBuilder()
+                    .addAllResult(PointProto.scoredAll(hits))
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
+    @Override
+    public void queryBatch(Points.QueryBatchPoints r, StreamObserver<Points.QueryBatchResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/QueryBatch", () -> {
+            Collection c = collection(r.getCollectionName());
+            return Points.QueryBatchResponse.newBuilder()
+                    .addAllResult(batch(c.queryBatch(QueryProto.queryBatch(r))))
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
+    @Override
+    public void queryGroups(Points.QueryPointGroups r, StreamObserver<Points.QueryGroupsResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/QueryGroups", () -> {
+            Collection c = collection(r.getCollectionName());
+            return Points.QueryGroupsResponse.newBuilder()
+                    .setResult(GroupProto.groups(c.queryGroups(QueryProto.queryGroups(r))))
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
+    @Override
+    public void search(Points.SearchPoints r, StreamObserver<Points.SearchResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/Search", () -> {
+            Collection c = collection(r.getCollectionName());
+            return Points.SearchResponse.newBuilder()
+                    .addAllResult(PointProto.scoredAll(c.search(QueryProto.search(r))))
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
+    @Override
+    public void searchBatch(Points.SearchBatchPoints r, StreamObserver<Points.SearchBatchResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/SearchBatch", () -> {
+            Collection c = collection(r.getCollectionName());
+            List<List<ScoredPoint>> results = c.searchBatch(
+                    r.getSearchPointsList().stream().map(QueryProto::search).toList());
+            return Points.SearchBatchResponse.newBuilder()
+                    .addAllResult(batch(results))
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
+    @Override
+    public void searchGroups(Points.SearchPointGroups r, StreamObserver<Points.SearchGroupsResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/SearchGroups", () -> {
+            Collection c = collection(r.getCollectionName());
+            return Points.SearchGroupsResponse.newBuilder()
+                    .setResult(GroupProto.groups(c.queryGroups(QueryProto.searchGroups(r))))
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
+    @Override
+    public void recommend(Points.RecommendPoints r, StreamObserver<Points.RecommendResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/Recommend", () -> {
+            Collection c = collection(r.getCollectionName());
+            return Points.RecommendResponse.newBuilder()
+                    .addAllResult(PointProto.scoredAll(c.recommend(QueryProto.recommend(r))))
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
+    @Override
+    public void recommendBatch(Points.RecommendBatchPoints r, StreamObserver<Points.RecommendBatchResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/RecommendBatch", () -> {
+            Collection c = collection(r.getCollectionName());
+            List<List<ScoredPoint>> results = c.recommendBatch(r.getRecommendPointsList().stream()
+                    .map(QueryProto::recommend)
+                    .toList());
+            return Points.RecommendBatchResponse.newBuilder()
+                    .addAllResult(batch(results))
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
+    @Override
+    public void recommendGroups(Points.RecommendPointGroups r, StreamObserver<Points.RecommendGroupsResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/RecommendGroups", () -> {
+            Collection c = collection(r.getCollectionName());
+            return Points.RecommendGroupsResponse.newBuilder()
+                    .setResult(GroupProto.groups(c.queryGroups(QueryProto.recommendGroups(r))))
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
+    private static List<Points.BatchResult> batch(List<List<ScoredPoint>> results) {
+        Function<List<ScoredPoint>, Points.BatchResult> one = hits -> Points.BatchResult.newBuilder()
+                .addAllResult(PointProto.scoredAll(hits))
+                .build();
+        return results.stream().map(one).toList();
+    }
+}

@@ -1,0 +1,32 @@
+package io.sextant.server.api.grpc;
+
+import io.grpc.stub.StreamObserver;
+import java.util.function.Supplier;
+
+/**
+ * Runs the body of a unary gRPC call: computes the response, sends it and completes, or sends the
+ * error status ({@link GrpcErrors}); and measures Qdrant's {@code time} response fields. Stateless
+ * and thread-safe.
+ */
+final class UnaryCalls {
+
+    private UnaryCalls() {}
+
+    /** Seconds elapsed since {@code startNanos}, as Qdrant's {@code time} fields. */
+    static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Answers {@code observer} with {@code body}'s result or its error. */
+    static <T> void run(StreamObserver<T> observer, String method, Supplier<T> body) {
+        T response;
+        try {
+            response = body.get();
+        } catch (RuntimeException e) {
+            observer.onError(GrpcErrors.toStatus(e, method));
+            return;
+        }
+        observer.onNext(response);
+        observer.onCompleted();
+    }
+}

@@ -1,0 +1,315 @@
+package io.sextant.server.api.grpc.convert;
+
+import io.qdrant.client.grpc.Points;
+import io.sextant.collection.query.LookupLocation;
+import io.sextant.collection.query.Query;
+import io.sextant.collection.query.QueryGroupsRequest;
+import io.sextant.collection.query.QueryRequest;
+import io.sextant.collection.query.RecommendRequest;
+import io.sextant.collection.query.SearchRequest;
+import io.sextant.collection.query.VectorInput;
+import io.sextant.segment.query.PayloadSelector;
+import io.sextant.segment.query.SearchParams;
+import io.sextant.segment.query.VectorSelector;
+import io.sextant.server.api.convert.FilterJson;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Search requests from the gRPC wire to the collection layer's query records: the universal
+ * {@code QueryPoints} (with prefetches), {@code QueryPointGroups}, and the legacy {@code
+ * SearchPoints}/{@code RecommendPoints} (and their group forms). Defaults match REST: limit 10 for
+ * queries and prefetches, group size 3; payload and vectors are not returned unless asked for.
+ * Discovery, context, formula, sample, MMR, relevance feedback, weighted RRF, sparse and
+ * multi-vectors are refused as unsupported. Stateless and thread-safe.
+ */
+public final class QueryProto {
+
+    private QueryProto() {}
+
+    public static QueryRequest query(Points.QueryPoints r) {
+        UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
+        try {
+            return QueryRequest.builder()
+                    .prefetch(prefetches(r.getPrefetchList(), "prefetch"))
+                    .query(r.hasQuery() ? query(r.getQuery(), "query") : null)
+                    .using(r.hasUsing() ? r.getUsing() : null)
+                    .filter(FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter"))
+                    .params(r.hasParams() ? params(r.getParams()) : null)
+                    .scoreThreshold(r.hasScoreThreshold() ? r.getScoreThreshold() : null)
+                    .limit(r.hasLimit() ? ProtoChecks.limit(r.getLimit(), "limit") : QueryRequest.DEFAULT_LIMIT)
+                    .offset(r.hasOffset() ? ProtoChecks.toInt(r.getOffset(), "offset") : 0)
+                    .withPayload(
+                            PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.NONE))
+                    .withVector(PointProto.vectorSelector(r.hasWithVectors(), r.getWithVectors(), VectorSelector.NONE))
+                    .lookupFrom(r.hasLookupFrom() ? lookup(r.getLookupFrom()) : null)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw ProtoChecks.bad("", e.getMessage());
+        }
+    }
+
+    public static List<QueryRequest> queryBatch(Points.QueryBatchPoints r) {
+        List<QueryRequest> out = new ArrayList<>(r.getQueryPointsCount());
+        r.getQueryPointsList().forEach(q -> out.add(query(q)));
+        return out;
+    }
+
+    public static QueryGroupsRequest queryGroups(Points.QueryPointGroups r) {
+        UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
+        try {
+            QueryRequest q = QueryRequest.builder()
+                    .prefetch(prefetches(r.getPrefetchList(), "prefetch"))
+                    .query(r.hasQuery() ? query(r.getQuery(), "query") : null)
+                    .using(r.hasUsing() ? r.getUsing() : null)
+                    .filter(FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter"))
+                    .params(r.hasParams() ? params(r.getParams()) : null)
+                    .scoreThreshold(r.hasScoreThreshold() ? r.getScoreThreshold() : null)
+                    .withPayload(
+                            PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.NONE))
+                    .withVector(PointProto.vectorSelector(r.hasWithVectors(), r.getWithVectors(), VectorSelector.NONE))
+                    .lookupFrom(r.hasLookupFrom() ? lookup(r.getLookupFrom()) : null)
+                    .build();
+            return new QueryGroupsRequest(
+                    q,
+                    r.getGroupBy(),
+                    r.hasGroupSize() ? ProtoChecks.limit(r.getGroupSize(), "group_size") : 3,
+                    r.hasLimit() ? ProtoChecks.limit(r.getLimit(), "limit") : 10,
+                    r.hasWithLookup() ? withLookup(r.getWithLookup()) : null);
+        } catch (IllegalArgumentException e) {
+            throw ProtoChecks.bad("", e.getMessage());
+        }
+    }
+
+    public static SearchRequest search(Points.SearchPoints r) {
+        UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
+        if (r.hasSparseIndices()) {
+            throw ProtoChecks.unsupported("sparse_indices", "sparse vectors");
+        }
+        return new SearchRequest(
+                r.hasVectorName() ? r.getVectorName() : "",
+                PointProto.floats(r.getVectorList()),
+                FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter"),
+                r.hasParams() ? params(r.getParams()) : null,
+                ProtoChecks.limit(r.getLimit(), "limit"),
+                r.hasOffset() ? ProtoChecks.toInt(r.getOffset(), "offset") : 0,
+                r.hasScoreThreshold() ? r.getScoreThreshold() : null,
+                PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.NONE),
+                PointProto.vectorSelector(r.hasWithVectors(), r.getWithVectors(), VectorSelector.NONE));
+    }
+
+    public static QueryGroupsRequest searchGroups(Points.SearchPointGroups r) {
+        UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
+        if (r.hasSparseIndices()) {
+            throw ProtoChecks.unsupported("sparse_indices", "sparse vectors");
+        }
+        SearchRequest s = new SearchRequest(
+                r.hasVectorName() ? r.getVectorName() : "",
+                PointProto.floats(r.getVectorList()),
+                FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter"),
+                r.hasParams() ? params(r.getParams()) : null,
+                ProtoChecks.limit(r.getLimit(), "limit"),
+                0,
+                r.hasScoreThreshold() ? r.getScoreThreshold() : null,
+                PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.NONE),
+                PointProto.vectorSelector(r.hasWithVectors(), r.getWithVectors(), VectorSelector.NONE));
+        return groups(
+                s.toQueryRequest(),
+                r.getGroupBy(),
+                r.getGroupSize(),
+                r.getLimit(),
+                r.hasWithLookup(),
+                r.getWithLookup());
+    }
+
+    public static RecommendRequest recommend(Points.RecommendPoints r) {
+        UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
+        return new RecommendRequest(
+                examples(r.getPositiveList(), r.getPositiveVectorsList(), "positive"),
+                examples(r.getNegativeList(), r.getNegativeVectorsList(), "negative"),
+                r.hasStrategy() ? strategy(r.getStrategy()) : null,
+                r.hasUsing() ? r.getUsing() : "",
+                r.hasLookupFrom() ? lookup(r.getLookupFrom()) : null,
+                FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter"),
+                r.hasParams() ? params(r.getParams()) : null,
+                ProtoChecks.limit(r.getLimit(), "limit"),
+                r.hasOffset() ? ProtoChecks.toInt(r.getOffset(), "offset") : 0,
+                r.hasScoreThreshold() ? r.getScoreThreshold() : null,
+                PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.NONE),
+                PointProto.vectorSelector(r.hasWithVectors(), r.getWithVectors(), VectorSelector.NONE));
+    }
+
+    public static QueryGroupsRequest recommendGroups(Points.RecommendPointGroups r) {
+        UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
+        RecommendRequest rec = new RecommendRequest(
+                examples(r.getPositiveList(), r.getPositiveVectorsList(), "positive"),
+                examples(r.getNegativeList(), r.getNegativeVectorsList(), "negative"),
+                r.hasStrategy() ? strategy(r.getStrategy()) : null,
+                r.hasUsing() ? r.getUsing() : "",
+                r.hasLookupFrom() ? lookup(r.getLookupFrom()) : null,
+                FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter"),
+                r.hasParams() ? params(r.getParams()) : null,
+                ProtoChecks.limit(r.getLimit(), "limit"),
+                0,
+                r.hasScoreThreshold() ? r.getScoreThreshold() : null,
+                PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.NONE),
+                PointProto.vectorSelector(r.hasWithVectors(), r.getWithVectors(), VectorSelector.NONE));
+        return groups(
+                rec.toQueryRequest(),
+                r.getGroupBy(),
+                r.getGroupSize(),
+                r.getLimit(),
+                r.hasWithLookup(),
+                r.getWithLookup());
+    }
+
+    private static QueryGroupsRequest groups(
+            QueryRequest q, String groupBy, int groupSize, int limit, boolean hasLookup, Points.WithLookup lookup) {
+        try {
+            return new QueryGroupsRequest(
+                    q,
+                    groupBy,
+                    ProtoChecks.limit(Integer.toUnsignedLong(groupSize), "group_size"),
+                    ProtoChecks.limit(Integer.toUnsignedLong(limit), "limit"),
+                    hasLookup ? withLookup(lookup) : null);
+        } catch (IllegalArgumentException e) {
+            throw ProtoChecks.bad("", e.getMessage());
+        }
+    }
+
+    // ---------------------------------------------------------------- parts
+
+    private static List<QueryRequest> prefetches(List<Points.PrefetchQuery> list, String field) {
+        List<QueryRequest> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            Points.PrefetchQuery p = list.get(i);
+            String f = field + "[" + i + "]";
+            out.add(QueryRequest.builder()
+                    .prefetch(prefetches(p.getPrefetchList(), f + ".prefetch"))
+                    .query(p.hasQuery() ? query(p.getQuery(), f + ".query") : null)
+                    .using(p.hasUsing() ? p.getUsing() : null)
+                    .filter(FilterProto.parseOptional(p.hasFilter(), p.getFilter(), f + ".filter"))
+                    .params(p.hasParams() ? params(p.getParams()) : null)
+                    .scoreThreshold(p.hasScoreThreshold() ? p.getScoreThreshold() : null)
+                    .limit(p.hasLimit() ? ProtoChecks.limit(p.getLimit(), f + ".limit") : QueryRequest.DEFAULT_LIMIT)
+                    .lookupFrom(p.hasLookupFrom() ? lookup(p.getLookupFrom()) : null)
+                    .build());
+        }
+        return out;
+    }
+
+    private static Query query(Points.Query q, String field) {
+        return switch (q.getVariantCase()) {
+            case NEAREST -> new Query.Nearest(vectorInput(q.getNearest(), field + ".nearest"));
+            case RECOMMEND -> {
+                Points.RecommendInput r = q.getRecommend();
+                yield new Query.Recommend(
+                        vectorInputs(r.getPositiveList(), field + ".recommend.positive"),
+                        vectorInputs(r.getNegativeList(), field + ".recommend.negative"),
+                        r.hasStrategy() ? strategy(r.getStrategy()) : null);
+            }
+            case FUSION ->
+                switch (q.getFusion()) {
+                    case RRF -> Query.Fusion.rrf();
+                    case DBSF -> Query.Fusion.dbsf();
+                    case UNRECOGNIZED -> throw ProtoChecks.bad(field + ".fusion", "unknown fusion method");
+                };
+            case RRF -> {
+                if (q.getRrf().getWeightsCount() > 0) {
+                    throw ProtoChecks.unsupported(field + ".rrf.weights", "weighted RRF");
+                }
+                yield new Query.Fusion(
+                        Query.FusionMethod.RRF,
+                        q.getRrf().hasK()
+                                ? ProtoChecks.limit(
+                                        Integer.toUnsignedLong(q.getRrf().getK()), field + ".rrf.k")
+                                : null);
+            }
+            case ORDER_BY -> orderBy(q.getOrderBy(), field + ".order_by");
+            case DISCOVER -> throw ProtoChecks.unsupported(field, "the `discover` query");
+            case CONTEXT -> throw ProtoChecks.unsupported(field, "the `context` query");
+            case SAMPLE -> throw ProtoChecks.unsupported(field, "the `sample` query");
+            case FORMULA -> throw ProtoChecks.unsupported(field, "the `formula` query");
+            case NEAREST_WITH_MMR -> throw ProtoChecks.unsupported(field, "MMR re-ranking");
+            case RELEVANCE_FEEDBACK -> throw ProtoChecks.unsupported(field, "the `relevance_feedback` query");
+            case VARIANT_NOT_SET -> throw ProtoChecks.bad(field, "query is empty");
+        };
+    }
+
+    /** {@code OrderBy} of a query or a scroll; datetime start values become epoch microseconds. */
+    public static Query.OrderBy orderBy(Points.OrderBy o, String field) {
+        if (o.getKey().isEmpty()) {
+            throw ProtoChecks.bad(field + ".key", "key must not be empty");
+        }
+        Double start = null;
+        if (o.hasStartFrom()) {
+            Points.StartFrom s = o.getStartFrom();
+            start = switch (s.getValueCase()) {
+                case FLOAT -> s.getFloat();
+                case INTEGER -> (double) s.getInteger();
+                case TIMESTAMP -> FilterProto.micros(s.getTimestamp());
+                case DATETIME -> (double) FilterJson.parseDatetimeMicros(s.getDatetime(), field + ".start_from");
+                case VALUE_NOT_SET -> null;
+            };
+        }
+        return new Query.OrderBy(o.getKey(), o.hasDirection() && o.getDirection() == Points.Direction.Desc, start);
+    }
+
+    private static List<VectorInput> vectorInputs(List<Points.VectorInput> list, String field) {
+        List<VectorInput> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            out.add(vectorInput(list.get(i), field + "[" + i + "]"));
+        }
+        return out;
+    }
+
+    private static VectorInput vectorInput(Points.VectorInput v, String field) {
+        return switch (v.getVariantCase()) {
+            case ID -> new VectorInput.ById(PointIdProto.parse(v.getId(), field + ".id"));
+            case DENSE -> new VectorInput.Dense(PointProto.floats(v.getDense().getDataList()));
+            case SPARSE -> throw ProtoChecks.unsupported(field, "sparse vectors");
+            case MULTI_DENSE -> throw ProtoChecks.unsupported(field, "multi-vectors");
+            case DOCUMENT, IMAGE, OBJECT ->
+                throw ProtoChecks.unsupported(field, "inference (documents, images, objects)");
+            case VARIANT_NOT_SET -> throw ProtoChecks.bad(field, "vector input is empty");
+        };
+    }
+
+    private static List<VectorInput> examples(
+            List<io.qdrant.client.grpc.Common.PointId> ids, List<Points.Vector> vectors, String field) {
+        List<VectorInput> out = new ArrayList<>(ids.size() + vectors.size());
+        for (var id : ids) {
+            out.add(new VectorInput.ById(PointIdProto.parse(id, field)));
+        }
+        for (int i = 0; i < vectors.size(); i++) {
+            out.add(new VectorInput.Dense(PointProto.dense(vectors.get(i), field + "_vectors[" + i + "]")));
+        }
+        return out;
+    }
+
+    private static Query.RecommendStrategy strategy(Points.RecommendStrategy s) {
+        return switch (s) {
+            case AverageVector, UNRECOGNIZED -> Query.RecommendStrategy.AVERAGE_VECTOR;
+            case BestScore -> Query.RecommendStrategy.BEST_SCORE;
+            case SumScores -> Query.RecommendStrategy.SUM_SCORES;
+        };
+    }
+
+    static SearchParams params(Points.SearchParams p) {
+        Integer ef = p.hasHnswEf() ? ProtoChecks.limit(p.getHnswEf(), "params.hnsw_ef") : null;
+        return new SearchParams(ef, p.hasExact() && p.getExact(), p.hasIndexedOnly() && p.getIndexedOnly());
+    }
+
+    private static LookupLocation lookup(Points.LookupLocation l) {
+        UpdateProto.checkShardKey(l.hasShardKeySelector(), "lookup_from.shard_key_selector");
+        return new LookupLocation(
+                ProtoChecks.collectionName(l.getCollectionName()), l.hasVectorName() ? l.getVectorName() : null);
+    }
+
+    private static QueryGroupsRequest.WithLookup withLookup(Points.WithLookup w) {
+        return new QueryGroupsRequest.WithLookup(
+                ProtoChecks.collectionName(w.getCollection()),
+                PointProto.payloadSelector(w.hasWithPayload(), w.getWithPayload(), PayloadSelector.ALL),
+                PointProto.vectorSelector(w.hasWithVectors(), w.getWithVectors(), VectorSelector.NONE));
+    }
+}
