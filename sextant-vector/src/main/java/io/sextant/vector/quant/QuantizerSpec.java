@@ -27,7 +27,7 @@ public sealed interface QuantizerSpec {
 
         @Override
         public String fingerprint() {
-            return "sq8:" + quantile;
+            return "sq8v2:" + quantile; // v2: per-dimension ranges, float query (v1 files are rebuilt)
         }
     }
 

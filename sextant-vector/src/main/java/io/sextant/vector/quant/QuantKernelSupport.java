@@ -1,0 +1,29 @@
+package io.sextant.vector.quant;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The inner loops of the quantized scorers, implemented twice: {@link ScalarQuantKernels} (plain
+ * counted loops) and {@link PanamaQuantKernels} (the Vector API); {@link QuantKernels} picks one at
+ * start-up. Codes are read from a {@link MemorySegment} at a byte offset; unsigned bytes are the
+ * scalar-quantized components, little-endian 64-bit words the binary planes. Implementations are
+ * stateless and thread-safe, and must agree with the scalar twin up to float rounding (exactly for
+ * the integer kernels).
+ */
+interface QuantKernelSupport {
+
+    /** {@code sum q[i] * u8(codes[off + i])} over {@code q.length} components. */
+    float dotF32U8(float[] q, MemorySegment codes, long off);
+
+    /** {@code sum |q[i] - scale[i] * u8(codes[off + i])|} over {@code q.length} components. */
+    float l1F32U8(float[] q, float[] scale, MemorySegment codes, long off);
+
+    /** Popcount of {@code q[qFrom + i] xor word(codes, off + 8 i)} over {@code words} words. */
+    int xorPopcount(long[] q, int qFrom, MemorySegment codes, long off, int words);
+
+    /** Popcount of {@code q[qFrom + i] and word(codes, off + 8 i)} over {@code words} words. */
+    int andPopcount(long[] q, int qFrom, MemorySegment codes, long off, int words);
+
+    /** Popcount of {@code words} words of codes at {@code off}. */
+    int popcount(MemorySegment codes, long off, int words);
+}

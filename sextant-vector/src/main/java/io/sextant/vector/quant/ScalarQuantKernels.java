@@ -1,0 +1,67 @@
+package io.sextant.vector.quant;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Plain-loop {@link QuantKernelSupport}: straight counted loops with no branches in the body, left
+ * to C2's unrolling; {@link Long#bitCount} is an intrinsic ({@code popcnt}). The reference the
+ * Vector-API twin is tested against, and the fallback when the Vector API is unavailable.
+ * Stateless, thread-safe.
+ */
+final class ScalarQuantKernels implements QuantKernelSupport {
+    static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    @Override
+    public float dotF32U8(float[] q, MemorySegment codes, long off) {
+        float s0 = 0;
+        float s1 = 0;
+        int n = q.length;
+        int i = 0;
+        for (; i + 1 < n; i += 2) {
+            s0 += q[i] * (codes.get(ValueLayout.JAVA_BYTE, off + i) & 0xFF);
+            s1 += q[i + 1] * (codes.get(ValueLayout.JAVA_BYTE, off + i + 1) & 0xFF);
+        }
+        for (; i < n; i++) {
+            s0 += q[i] * (codes.get(ValueLayout.JAVA_BYTE, off + i) & 0xFF);
+        }
+        return s0 + s1;
+    }
+
+    @Override
+    public float l1F32U8(float[] q, float[] scale, MemorySegment codes, long off) {
+        float s = 0;
+        for (int i = 0; i < q.length; i++) {
+            s += Math.abs(q[i] - scale[i] * (codes.get(ValueLayout.JAVA_BYTE, off + i) & 0xFF));
+        }
+        return s;
+    }
+
+    @Override
+    public int xorPopcount(long[] q, int qFrom, MemorySegment codes, long off, int words) {
+        int n = 0;
+        for (int i = 0; i < words; i++) {
+            n += Long.bitCount(q[qFrom + i] ^ codes.get(LONG_LE, off + 8L * i));
+        }
+        return n;
+    }
+
+    @Override
+    public int andPopcount(long[] q, int qFrom, MemorySegment codes, long off, int words) {
+        int n = 0;
+        for (int i = 0; i < words; i++) {
+            n += Long.bitCount(q[qFrom + i] & codes.get(LONG_LE, off + 8L * i));
+        }
+        return n;
+    }
+
+    @Override
+    public int popcount(MemorySegment codes, long off, int words) {
+        int n = 0;
+        for (int i = 0; i < words; i++) {
+            n += Long.bitCount(codes.get(LONG_LE, off + 8L * i));
+        }
+        return n;
+    }
+}
