@@ -3,6 +3,7 @@ package io.sextant.server.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sextant.collection.backup.BackupStatus;
 import io.sextant.collection.snapshot.S3SnapshotStore;
 import io.sextant.server.testing.TestServer;
 import io.sextant.server.testing.TestServer.Response;
@@ -168,6 +169,101 @@ class SnapshotApiTest {
             assertOk(s.put("/collections/cloud/snapshots/recover", "{\"location\":\"" + url + "\"}"));
             check(s, "cloud");
         }
+    }
+
+    @Test
+    void createWithWaitFalseAnswers202AndTheSnapshotAppearsLater() throws Exception {
+        Path snapshots = tmp.resolve("snapshots");
+        try (TestServer s = new TestServer(
+                tmp.resolve("storage"),
+                LocalShard::open,
+                Map.of("SEXTANT__STORAGE__SNAPSHOTS_PATH", snapshots.toString()))) {
+            fill(s, "later");
+            Response accepted = s.post("/collections/later/snapshots?wait=false", null);
+            assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
+            assertThat(accepted.json().get("status").asText()).isEqualTo("accepted");
+            assertThat(accepted.json().get("result").isNull()).isTrue();
+            JsonNode listed = awaitList(s, "/collections/later/snapshots", 1);
+            String name = listed.get(0).get("name").asText();
+            assertThat(name).startsWith("later-");
+            assertThat(listed.get(0).get("checksum").asText()).hasSize(64);
+            assertThat(Files.size(snapshots.resolve("later").resolve(name)))
+                    .isEqualTo(listed.get(0).get("size").asLong());
+            // the background snapshot is complete: it recovers to the same data
+            assertOk(s.put(
+                    "/collections/later_copy/snapshots/recover",
+                    "{\"location\":\""
+                            + snapshots.resolve("later").resolve(name).toUri() + "\"}"));
+            check(s, "later_copy");
+            // wait=false on a missing collection is still accepted (Qdrant too) and creates nothing
+            assertThat(s.post("/collections/nope/snapshots?wait=false", null).status())
+                    .isEqualTo(202);
+            assertThat(s.get("/snapshots").json().get("result")).isEmpty();
+        }
+    }
+
+    @Test
+    void scheduledBackupsLandInS3RotateAndPassTheirDrill() throws Exception {
+        S3MockServer mock = S3MockServer.get(); // shared with the other S3 test of this JVM
+        String prefix = "backup-" + seed;
+        Map<String, String> env = Map.of(
+                "SEXTANT__STORAGE__SNAPSHOTS_PATH",
+                tmp.resolve("snapshots").toString(),
+                "SEXTANT__BACKUP__INTERVAL",
+                "1s",
+                "SEXTANT__BACKUP__RETENTION__KEEP_LAST",
+                "2",
+                "SEXTANT__BACKUP__TARGET__S3__BUCKET",
+                S3MockServer.BUCKET,
+                "SEXTANT__BACKUP__TARGET__S3__ENDPOINT_URL",
+                mock.endpoint(),
+                "SEXTANT__BACKUP__TARGET__S3__ACCESS_KEY",
+                "k",
+                "SEXTANT__BACKUP__TARGET__S3__SECRET_KEY",
+                "s",
+                "SEXTANT__BACKUP__TARGET__S3__PREFIX",
+                prefix);
+        try (TestServer s = new TestServer(tmp.resolve("storage"), LocalShard::open, env)) {
+            fill(s, "nightly");
+            BackupStatus status = s.server().snapshots().backupStatus();
+            // two whole runs after the collection is complete (one may have overlapped the fill)
+            long wanted = successes(status, "nightly") + 2;
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (successes(status, "nightly") < wanted && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(successes(status, "nightly"))
+                    .as("backups by the scheduler: %s", status.backups())
+                    .isGreaterThanOrEqualTo(wanted);
+            BackupStatus.Drill drill = status.drills().get("nightly");
+            assertThat(drill.ok()).as(String.valueOf(drill)).isTrue();
+            assertThat(drill.restoredPoints()).isEqualTo(N);
+            try (S3SnapshotStore direct = new S3SnapshotStore(mock.config(prefix))) {
+                var inS3 = direct.list(io.sextant.collection.snapshot.SnapshotNames.collectionScope("nightly"));
+                assertThat(inS3).as("keep_last 2 in %s", prefix).hasSizeBetween(1, 2);
+                assertThat(inS3).extracting(x -> x.name()).allMatch(n -> n.startsWith("nightly-"));
+                assertThat(inS3.getLast().checksum()).hasSize(64);
+            }
+            // the local snapshots directory holds no backup: they went to the target only
+            assertThat(s.get("/collections/nightly/snapshots").json().get("result"))
+                    .isEmpty();
+        }
+    }
+
+    private static long successes(BackupStatus status, String unit) {
+        BackupStatus.Backup b = status.backups().get(unit);
+        return b == null ? 0 : b.successes();
+    }
+
+    private static JsonNode awaitList(TestServer s, String path, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        JsonNode list = s.get(path).json().get("result");
+        while (list.size() < size && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            list = s.get(path).json().get("result");
+        }
+        assertThat(list).as("%s after wait=false", path).hasSize(size);
+        return list;
     }
 
     private void fill(TestServer s, String c) {
