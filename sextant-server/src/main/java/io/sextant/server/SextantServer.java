@@ -84,6 +84,7 @@ public final class SextantServer implements AutoCloseable {
             toc.close();
             throw e;
         }
+        ops.metrics().watchSnapshots(snapshots::runningCreations, snapshots.backupStatus());
         SextantServer server = new SextantServer(config, toc, rest);
         server.snapshots = snapshots;
         server.operations = ops;

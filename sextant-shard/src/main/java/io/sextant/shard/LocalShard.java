@@ -58,7 +58,32 @@ import org.slf4j.LoggerFactory;
  * segments, in WAL order; the lock is then released and the caller waits for the WAL fsync,
  * which concurrent callers share (group commit). Both {@code wait=true} and {@code wait=false}
  * therefore return after the fsync with the change already applied. Readers may briefly see a
- * change before it is durable; if the fsync fails the shard refuses further updates.
+ * change before it is durable.
+ *
+ * <p><b>I/O errors (disk full) never take the shard down.</b> Each step fails differently:
+ *
+ * <ul>
+ *   <li><em>WAL append fails</em>: the {@link Wal} cuts the partial record off and consumes no
+ *       sequence number; nothing was applied, the caller gets the error, the shard stays usable
+ *       and the next update simply tries again.
+ *   <li><em>WAL fsync fails</em>: the operation is already applied in memory (other writers'
+ *       selectors may already have resolved against it), so it cannot be taken back. The WAL
+ *       truncates its file to the last durable record and rewrites the cut-off records from memory
+ *       before its next append or fsync; the caller gets the error (no acknowledgement), and the
+ *       change becomes durable with the next successful fsync, or is lost with a crash before
+ *       that — either way nothing acknowledged is lost and memory never runs ahead of what a
+ *       restart would replay except for unacknowledged records.
+ *   <li><em>Applying fails after the append</em> (e.g. a vector file cannot grow): the record is
+ *       in the WAL and may already be durable (another writer's fsync covers it), so it must
+ *       never be dropped: a restart would replay it anyway. The shard keeps it as {@code
+ *       unapplied} and applies it again, idempotently (per-point versions skip what the first
+ *       attempt did), before the next update and at every checkpoint; until that succeeds,
+ *       updates answer the error, {@code lastApplied} stays before the record (so a checkpoint
+ *       never claims it and WAL truncation keeps it), and the shard's status is red.
+ *   <li><em>A checkpoint fails</em> (flush of segment files): the manifest still names the
+ *       previous checkpoint, whose WAL suffix is still on disk, so a restart replays it; the next
+ *       checkpoint tries again.
+ * </ul>
  *
  * <p><b>Versions and replay.</b> Every point carries the seq of its last change. Applying an
  * operation with seq ≤ a point's version skips that point, so replaying records already reflected
@@ -87,7 +112,13 @@ public final class LocalShard implements Shard {
     private volatile Map<String, PayloadIndexSpec> schema;
     private volatile long lastApplied;
     private volatile boolean closed;
-    private volatile String failure;
+    /** A logged operation whose application failed; applied again before anything else. */
+    private volatile Unapplied unapplied;
+    /** Indexing lag: nanoTime of the oldest write not yet seen indexed (0 = none) and of the last. */
+    private final java.util.concurrent.atomic.AtomicLong oldestUnindexedWrite =
+            new java.util.concurrent.atomic.AtomicLong();
+
+    private volatile long lastWriteNanos;
     private long segmentCounter;
     private final ShardOptimizer optimizer;
 
@@ -106,6 +137,8 @@ public final class LocalShard implements Shard {
         this.segmentCounter = counter;
         this.optimizer = new ShardOptimizer(this);
     }
+
+    private record Unapplied(long seq, PointOperation op, String error) {}
 
     /** Opens the shard in {@code dir}, creating it when missing, and replays its WAL. */
     public static LocalShard open(Path dir, ShardConfig config) {
@@ -229,25 +262,26 @@ public final class LocalShard implements Shard {
         updateLock.lock();
         try {
             checkUsable();
+            reapplyLocked();
             PointOperation resolved = resolveSelectors(operation);
             byte[] record = OperationCodec.encode(resolved);
-            seq = wal.append(record);
+            seq = wal.append(record); // on failure nothing was logged or applied
+            noteWrite();
             try {
                 apply(seq, resolved);
-            } catch (RuntimeException e) {
-                failure = "Failed to apply operation " + seq + ": " + e;
-                throw new ServiceException(failure, e);
+            } catch (RuntimeException | InternalError e) {
+                // InternalError: a fault on a mapped page, e.g. a vector file on a full tmpfs
+                unapplied = new Unapplied(seq, resolved, e.getMessage());
+                throw new ServiceException(
+                        "Failed to apply operation " + seq + " (it is kept in the WAL and applied again before the"
+                                + " next update): " + e.getMessage(),
+                        e);
             }
             lastApplied = seq;
         } finally {
             updateLock.unlock();
         }
-        try {
-            wal.sync(seq);
-        } catch (ServiceException e) {
-            failure = e.getMessage();
-            throw e;
-        }
+        wal.sync(seq); // on failure the WAL repairs itself; the caller gets the error, no acknowledgement
         optimizer.nudge();
         if (wait && config.optimizer().preventUnoptimized()) {
             optimizer.awaitIndexed(PREVENT_UNOPTIMIZED_WAIT_MILLIS);
@@ -257,12 +291,65 @@ public final class LocalShard implements Shard {
         return new UpdateResult(seq, wait);
     }
 
+    /**
+     * Applies again the operation whose application failed, if any. Caller holds the update lock.
+     *
+     * @throws ServiceException when it fails again
+     */
+    private void reapplyLocked() {
+        Unapplied u = unapplied;
+        if (u == null) {
+            return;
+        }
+        try {
+            apply(u.seq(), u.op());
+        } catch (RuntimeException | InternalError e) {
+            unapplied = new Unapplied(u.seq(), u.op(), e.getMessage());
+            throw new ServiceException(
+                    "Shard " + dir + " cannot apply logged operation " + u.seq() + " yet: " + e.getMessage(), e);
+        }
+        unapplied = null;
+        lastApplied = u.seq();
+        LOG.info("Shard {}: operation {} applied on retry", dir, u.seq());
+    }
+
+    private void noteWrite() {
+        long now = System.nanoTime();
+        lastWriteNanos = now;
+        oldestUnindexedWrite.compareAndSet(0, now);
+    }
+
+    /**
+     * Called by the optimizer when no indexing is pending: every write up to the one observed as
+     * {@code lastWriteSeen} (before the plan was checked) is indexed, or needs no index.
+     */
+    void indexingCaughtUp(long lastWriteSeen) {
+        long last = lastWriteNanos;
+        if (last == lastWriteSeen) {
+            oldestUnindexedWrite.set(0);
+        } else {
+            oldestUnindexedWrite.set(last); // writes after the check: the oldest is at most this old
+        }
+    }
+
+    long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
+    @Override
+    public ShardStats stats() {
+        long oldest = oldestUnindexedWrite.get();
+        double lag = oldest == 0 ? 0 : Math.max(0, System.nanoTime() - oldest) / 1e9;
+        return new ShardStats(
+                updateLock.getQueueLength(),
+                optimizer.running() ? 1 : 0,
+                lag,
+                wal.fsyncDurations().snapshot());
+    }
+
     private void checkUsable() {
         if (closed) {
             throw new ServiceException("Shard " + dir + " is closed");
-        }
-        if (failure != null) {
-            throw new ServiceException("Shard " + dir + " refuses updates after an earlier failure: " + failure);
         }
     }
 
@@ -573,7 +660,9 @@ public final class LocalShard implements Shard {
             }
             fields.put(e.getKey(), new ShardInfo.FieldSchemaInfo(e.getValue(), n));
         }
-        String error = failure != null ? failure : optimizer.lastError();
+        Unapplied u = unapplied;
+        String error =
+                u != null ? "Operation " + u.seq() + " is logged but not applied: " + u.error() : optimizer.lastError();
         String status = error != null ? "red" : optimizer.running() ? "yellow" : optimizer.pending() ? "grey" : "green";
         long indexed = 0;
         for (Segment s : set.all()) {
@@ -617,8 +706,11 @@ public final class LocalShard implements Shard {
             if (closed) {
                 return;
             }
-            if (failure == null) {
+            try {
                 checkpointLocked();
+            } catch (RuntimeException e) {
+                // the previous checkpoint and its WAL suffix are on disk: reopening replays them
+                LOG.warn("Shard {}: final checkpoint failed, the WAL will be replayed at open: {}", dir, e.toString());
             }
             closed = true;
             wal.close();
@@ -671,6 +763,13 @@ public final class LocalShard implements Shard {
      * with that checkpoint and drops WAL files before it. Caller holds the update lock.
      */
     void checkpointLocked() {
+        if (unapplied != null) {
+            try {
+                reapplyLocked();
+            } catch (ServiceException e) {
+                LOG.warn("{}; checkpointing before it", e.getMessage());
+            }
+        }
         long seq = lastApplied;
         wal.sync(seq);
         SegmentSet set = segments;
@@ -690,7 +789,7 @@ public final class LocalShard implements Shard {
     public void flush() {
         updateLock.lock();
         try {
-            if (!closed && failure == null) {
+            if (!closed) {
                 checkpointLocked();
             }
         } finally {
@@ -704,7 +803,7 @@ public final class LocalShard implements Shard {
      * the checkpoint seq before updates resume. Snapshots use it to hard-link the shard's files at
      * one point in time; the action must be short.
      *
-     * @throws ServiceException when the shard is closed or failed
+     * @throws ServiceException when the shard is closed or the checkpoint fails
      */
     public <T> T withUpdatesPaused(java.util.function.BiFunction<Path, Long, T> action) {
         updateLock.lock();

@@ -48,6 +48,11 @@ public interface Shard extends AutoCloseable {
         return OptimizationsReport.EMPTY;
     }
 
+    /** Operational figures for metrics; shards that keep none report {@link ShardStats#EMPTY}. */
+    default ShardStats stats() {
+        return ShardStats.EMPTY;
+    }
+
     /** Applies a changed configuration (vectors' on_disk, optimizer and WAL settings). */
     void updateConfig(ShardConfig config);
 

@@ -88,8 +88,13 @@ final class ShardOptimizer {
 
     /** Runs planned optimizations until none is left (also used synchronously by tests). */
     synchronized void runOptimizations() {
-        SegmentOptimizations.Plan plan;
-        while (!shard.closed() && (plan = SegmentOptimizations.plan(shard)) != null) {
+        while (!shard.closed()) {
+            long lastWrite = shard.lastWriteNanos(); // read before planning: see indexingCaughtUp
+            SegmentOptimizations.Plan plan = SegmentOptimizations.plan(shard);
+            if (plan == null) {
+                shard.indexingCaughtUp(lastWrite);
+                return;
+            }
             OptimizationsReport.Optimization started = describe(plan, "optimizing", Instant.now(), null);
             current = started;
             running = true;

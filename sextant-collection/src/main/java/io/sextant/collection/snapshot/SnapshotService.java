@@ -39,6 +39,9 @@ public final class SnapshotService {
     private final Path staging;
     private final SnapshotLocations locations;
     private final Clock clock;
+    /** Snapshot creations running now, by collection name ({@code "full"} for full snapshots). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> creating =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param snapshotsPath {@code storage.snapshots_path}: staging lives in its {@code tmp/}, and
@@ -70,6 +73,7 @@ public final class SnapshotService {
         Collection c = toc.get(nameOrAlias);
         String name = SnapshotNames.collection(c.name(), clock);
         return create(
+                c.name(),
                 SnapshotNames.collectionScope(c.name()),
                 name,
                 (work, out) -> SnapshotArchives.writeCollection(c, work, out, clock));
@@ -80,6 +84,7 @@ public final class SnapshotService {
         Collection c = toc.get(nameOrAlias);
         checkShard(c, shardId);
         return create(
+                c.name(),
                 SnapshotNames.shardScope(c.name(), shardId),
                 SnapshotNames.shard(c.name(), shardId, clock),
                 (work, out) -> SnapshotArchives.writeShard(c, shardId, work, out, clock));
@@ -88,6 +93,7 @@ public final class SnapshotService {
     /** Snapshots every collection and the aliases; per-collection snapshots are left alone. */
     public SnapshotDescription createFull() {
         return create(
+                "full",
                 SnapshotNames.fullScope(),
                 SnapshotNames.full(clock),
                 (work, out) -> SnapshotArchives.writeFull(toc, work, out, clock));
@@ -97,9 +103,15 @@ public final class SnapshotService {
         SnapshotArchives.Written write(Path work, Path out);
     }
 
-    private SnapshotDescription create(String scope, String name, ArchiveWriter writer) {
+    /** Snapshot creations running now by collection name ({@code "full"}: full snapshots), for metrics. */
+    public java.util.Map<String, Integer> runningCreations() {
+        return java.util.Map.copyOf(creating);
+    }
+
+    private SnapshotDescription create(String unit, String scope, String name, ArchiveWriter writer) {
         Path work = newWork("create");
         long start = System.nanoTime();
+        creating.merge(unit, 1, Integer::sum);
         try {
             Path out = work.resolve(name + ".partial");
             SnapshotArchives.Written w = writer.write(work.resolve("capture"), out);
@@ -111,6 +123,7 @@ public final class SnapshotService {
                     .log("Created snapshot {} in {}", name, store.location());
             return d;
         } finally {
+            creating.computeIfPresent(unit, (k, n) -> n > 1 ? n - 1 : null);
             AtomicFiles.deleteTree(work);
         }
     }

@@ -20,9 +20,9 @@
  *       secrets under 256 bits, Qdrant accepts any api key); 30 s leeway on {@code exp}/{@code nbf};
  *       a missing {@code access} claim means manage, as in Qdrant; payload-restricted grants are
  *       refused rather than ignored.
- *   <li>Known gap: a collection-scoped token querying its collection with {@code lookup_from} or
- *       {@code with_lookup} naming another collection is not yet checked against that second
- *       collection.
+ *   <li>A query's {@code lookup_from} (at any prefetch depth) and {@code with_lookup} collections
+ *       need read access too ({@link io.sextant.server.auth.LookupAccessCheck}), checked after
+ *       parsing, so a token scoped to A cannot read B through a lookup.
  * </ul>
  */
 package io.sextant.server.auth;

@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param auth API keys and JWT switch
  * @param tls TLS for the REST (and gRPC) listeners
  * @param audit audit log
- * @param slowRequestThreshold requests slower than this are logged with their shape; zero disables
+ * @param slowRequestThreshold requests taking at least this long are logged with their shape; zero logs every request
  */
 public record SecurityConfig(AccessControl.Settings auth, Tls tls, Audit audit, Duration slowRequestThreshold) {
 

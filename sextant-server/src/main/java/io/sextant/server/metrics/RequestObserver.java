@@ -32,12 +32,13 @@ public final class RequestObserver implements Handler {
     /**
      * @param metrics where requests are counted
      * @param audit the audit log, or null when off
-     * @param slowThreshold requests slower than this are logged; zero disables
+     * @param slowThreshold requests taking at least this long are logged; zero logs every request
+     *     (a debugging mode); a very large value turns the log off
      */
     public RequestObserver(ServerMetrics metrics, AuditLog audit, Duration slowThreshold) {
         this.metrics = metrics;
         this.audit = audit;
-        this.slowNanos = slowThreshold.isZero() ? Long.MAX_VALUE : slowThreshold.toNanos();
+        this.slowNanos = slowThreshold.toNanos();
     }
 
     @Override
@@ -60,7 +61,7 @@ public final class RequestObserver implements Handler {
             String outcome = status == 401 || status == 403 ? "denied" : status < 400 ? "ok" : "failed";
             audit.record(new AuditLog.Event(who, method + " " + route, collection, outcome, status, ctx.ip()));
         }
-        if (nanos > slowNanos) {
+        if (nanos >= slowNanos) {
             metrics.recordSlowRequest();
             SLOW.atWarn()
                     .addKeyValue("method", method)

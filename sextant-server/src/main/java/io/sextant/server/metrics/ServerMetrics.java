@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.sextant.collection.CollectionInfo;
 import io.sextant.collection.TableOfContents;
+import io.sextant.collection.backup.BackupStatus;
 import io.sextant.segment.error.UserException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,7 +49,10 @@ import java.util.stream.Stream;
  * sextant_collection_indexing_lag_points{collection}} (vectors written but not yet in a vector
  * index), {@code sextant_wal_bytes{collection}} (bytes of WAL files on disk), {@code
  * sextant_search_duration_seconds{collection}} with p50/p95/p99, {@code sextant_auth_failures_total}
- * and {@code sextant_slow_requests_total}. Collection figures are read at scrape time.
+ * and {@code sextant_slow_requests_total}; shard, snapshot and backup figures (running
+ * optimizations, update queue, indexing lag in seconds, WAL fsync histogram, {@code
+ * snapshot_creation_running}, backups) come from {@link OperationsExposition}. Collection figures
+ * are read at scrape time.
  *
  * <p>Thread-safe: Micrometer meters are; {@link #scrape()} serializes the collection refresh.
  */
@@ -72,10 +76,12 @@ public final class ServerMetrics {
     private final MultiGauge walBytes;
     private final Counter authFailures;
     private final Counter slowRequests;
+    private final OperationsExposition operations;
 
     public ServerMetrics(TableOfContents toc, String version) {
         this.toc = toc;
         this.version = version;
+        this.operations = new OperationsExposition(toc);
         points = MultiGauge.builder("collection_points")
                 .description("Approximate number of points in the collection")
                 .register(registry);
@@ -151,7 +157,18 @@ public final class ServerMetrics {
     /** Refreshes the collection figures and renders every metric in Prometheus text format. */
     public synchronized String scrape() {
         refreshCollections();
-        return registry.scrape() + qdrantGauges();
+        return registry.scrape() + qdrantGauges() + operations.render();
+    }
+
+    /**
+     * Adds the snapshot and backup figures to the scrape ({@code snapshot_creation_running}, backup
+     * times, durations, sizes and shrink warnings; see {@link OperationsExposition}).
+     *
+     * @param running snapshot creations running now by collection ({@code "full"} for full ones)
+     * @param backups the scheduled backups' status registry
+     */
+    public void watchSnapshots(java.util.function.Supplier<Map<String, Integer>> running, BackupStatus backups) {
+        operations.watchSnapshots(running, backups);
     }
 
     /**

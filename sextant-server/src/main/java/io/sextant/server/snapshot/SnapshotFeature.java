@@ -25,6 +25,7 @@ public final class SnapshotFeature implements AutoCloseable {
     private final BackupStatus status = new BackupStatus();
     private final SnapshotStore store;
     private final SnapshotStore backupStore;
+    private final SnapshotService backupService;
 
     public SnapshotFeature(TableOfContents toc, Path snapshotsPath, SnapshotSettings settings, long maxBodyBytes) {
         Clock clock = Clock.systemUTC();
@@ -35,10 +36,12 @@ public final class SnapshotFeature implements AutoCloseable {
         if (b == null) {
             this.scheduler = null;
             this.backupStore = null;
+            this.backupService = null;
         } else {
             this.backupStore = b.s3() != null ? new S3SnapshotStore(b.s3()) : new LocalSnapshotStore(b.localDir());
             SnapshotService target = new SnapshotService(
                     toc, backupStore, snapshotsPath.resolve("backup-staging"), settings.urlRecovery(), clock);
+            this.backupService = target;
             this.scheduler = new BackupScheduler(toc, target, b.policy(), status, clock).start();
         }
     }
@@ -49,6 +52,18 @@ public final class SnapshotFeature implements AutoCloseable {
 
     public BackupStatus backupStatus() {
         return status;
+    }
+
+    /**
+     * Snapshot creations running now (API requests and scheduled backups) by collection name,
+     * {@code "full"} for full snapshots; for the {@code snapshot_creation_running} metric.
+     */
+    public java.util.Map<String, Integer> runningCreations() {
+        java.util.Map<String, Integer> out = new java.util.TreeMap<>(service.runningCreations());
+        if (backupService != null) {
+            backupService.runningCreations().forEach((k, v) -> out.merge(k, v, Integer::sum));
+        }
+        return out;
     }
 
     /** The backup scheduler, or null when backups are off. */

@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
@@ -49,7 +51,29 @@ import org.slf4j.LoggerFactory;
  * <p><b>Truncation.</b> {@link #truncateBefore} deletes whole files whose records all precede a
  * checkpoint. The current file is never deleted, so the next sequence number survives restarts.
  *
- * <p>Thread-safe.
+ * <p><b>I/O errors (disk full) are repaired in place.</b> The log remembers the byte offset of its
+ * last durable record in the current file and keeps the bytes of every record written after it
+ * (at most the records of one group commit, since files are forced when rolled).
+ *
+ * <ul>
+ *   <li>A failed <em>append</em> (e.g. {@code write} answering "No space left on device")
+ *       truncates the file back to where the record started and consumes no sequence number: the
+ *       record never existed, the caller gets the error, and the next append simply tries again.
+ *   <li>A failed <em>fsync</em> cannot be retried as is: after a failed {@code fsync} Linux may
+ *       drop the dirty pages and report the next one as a success ("fsyncgate"). So the file is
+ *       truncated back to the last durable record and the records written since are rewritten
+ *       from memory, with their sequence numbers, before the next append or fsync; only a later
+ *       successful fsync of those rewritten bytes makes them durable. Their callers got the error
+ *       (never an acknowledgement); the records stay in the log because the shard has already
+ *       applied them (see {@code LocalShard}), so an error answer means "not acknowledged", and
+ *       the change may still take effect.
+ *   <li>Only when the repair itself fails (the truncate fails, or a file roll raced with a failed
+ *       fsync) is the log marked failed; it then refuses appends until it is reopened, which
+ *       recovers the valid prefix as above.
+ * </ul>
+ *
+ * <p>Thread-safe. Lock order: the sync lock, then the write lock; fsyncs run outside the write
+ * lock so that appends continue meanwhile.
  */
 public final class Wal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
@@ -68,11 +92,17 @@ public final class Wal implements AutoCloseable {
     private long currentFirst; // guarded by writeLock
     private FileChannel current; // guarded by writeLock
     private long currentSize; // guarded by writeLock
-    private long currentRecords; // guarded by writeLock
+    private long durableSize; // guarded by writeLock: bytes of the current file known to be durable
+    private final ArrayDeque<Written> unsynced = new ArrayDeque<>(); // guarded by writeLock
+    private boolean rewriteNeeded; // guarded by writeLock: unsynced records were cut off by a repair
     private long nextSeq; // guarded by writeLock
     private volatile long durableSeq;
     private volatile boolean failed;
+    private final DurationHistogram fsyncNanos = new DurationHistogram();
     private final long truncatedBytes;
+
+    /** A record written to the current file but not yet known to be durable: its full bytes. */
+    private record Written(long seq, byte[] bytes) {}
 
     /** A record read back by {@link #replay}. */
     @FunctionalInterface
@@ -80,7 +110,16 @@ public final class Wal implements AutoCloseable {
         void accept(long seq, byte[] payload);
     }
 
-    private Wal(Path dir, long capacity, long truncatedBytes) {
+    /** Opens the log's file channels; tests substitute one that fails like a full disk. */
+    @FunctionalInterface
+    interface ChannelOpener {
+        FileChannel open(Path file, OpenOption... options) throws IOException;
+    }
+
+    private final ChannelOpener opener;
+
+    private Wal(Path dir, long capacity, long truncatedBytes, ChannelOpener opener) {
+        this.opener = opener;
         this.dir = dir;
         this.capacity = capacity;
         this.truncatedBytes = truncatedBytes;
@@ -93,17 +132,21 @@ public final class Wal implements AutoCloseable {
      * @param minNextSeq the next sequence number is at least this (e.g. checkpoint + 1)
      */
     public static Wal open(Path dir, long capacityBytes, long minNextSeq) {
+        return open(dir, capacityBytes, minNextSeq, FileChannel::open);
+    }
+
+    static Wal open(Path dir, long capacityBytes, long minNextSeq, ChannelOpener opener) {
         try {
             Files.createDirectories(dir);
             Recovery r = recover(dir, capacityBytes);
-            Wal wal = new Wal(dir, capacityBytes, r.truncatedBytes);
+            Wal wal = new Wal(dir, capacityBytes, r.truncatedBytes, opener);
             wal.fileFirstSeqs.addAll(r.firstSeqs);
             long next = Math.max(r.nextSeq, Math.max(1, minNextSeq));
             if (!r.firstSeqs.isEmpty() && next == r.nextSeq) {
                 Path last = file(dir, r.firstSeqs.getLast());
-                wal.current = FileChannel.open(last, StandardOpenOption.WRITE, StandardOpenOption.READ);
+                wal.current = opener.open(last, StandardOpenOption.WRITE, StandardOpenOption.READ);
                 wal.currentSize = wal.current.size();
-                wal.currentRecords = r.nextSeq - r.firstSeqs.getLast();
+                wal.durableSize = wal.currentSize;
                 wal.current.position(wal.currentSize);
                 wal.currentFirst = r.firstSeqs.getLast();
             } else {
@@ -209,32 +252,120 @@ public final class Wal implements AutoCloseable {
         return (int) c.getValue();
     }
 
+    /** Creates the file for records from {@code firstSeq} on and makes it current. */
     private void startFile(long firstSeq) throws IOException {
-        if (current != null) {
-            current.force(false);
-            retired.put(currentFirst, current);
-        }
         Path f = file(dir, firstSeq);
-        FileChannel ch = FileChannel.open(
+        FileChannel ch = opener.open(
                 f,
                 StandardOpenOption.CREATE,
                 StandardOpenOption.READ,
                 StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
-        ByteBuffer h = ByteBuffer.allocate(FILE_HEADER);
-        FileHeader.write(h, MAGIC, VERSION);
-        h.putLong(firstSeq).flip();
-        while (h.hasRemaining()) {
-            ch.write(h);
+        try {
+            ByteBuffer h = ByteBuffer.allocate(FILE_HEADER);
+            FileHeader.write(h, MAGIC, VERSION);
+            h.putLong(firstSeq).flip();
+            while (h.hasRemaining()) {
+                ch.write(h);
+            }
+            ch.force(true);
+            AtomicFiles.fsyncDir(dir);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed); // a header-less file is dropped by recovery, or overwritten
+            }
+            throw e;
         }
-        ch.force(true);
-        AtomicFiles.fsyncDir(dir);
+        if (current != null) {
+            retired.put(currentFirst, current);
+        }
         current = ch;
         currentFirst = firstSeq;
         currentSize = FILE_HEADER;
-        currentRecords = 0;
+        durableSize = FILE_HEADER;
         if (fileFirstSeqs.isEmpty() || fileFirstSeqs.getLast() != firstSeq) {
             fileFirstSeqs.add(firstSeq);
+        }
+    }
+
+    /**
+     * Makes the current file durable and starts the next one at {@code firstSeq}. On failure the
+     * current file stays current (repaired like a failed fsync when the force failed).
+     */
+    private void roll(long firstSeq) {
+        try {
+            current.force(false);
+        } catch (IOException e) {
+            repairAfterFailedSync(current, e);
+            throw new ServiceException("Failed to fsync WAL in " + dir + ": " + e.getMessage(), e);
+        }
+        durableSeq = nextSeq - 1;
+        durableSize = currentSize;
+        unsynced.clear();
+        try {
+            startFile(firstSeq);
+        } catch (IOException e) {
+            throw new ServiceException("Failed to start a new WAL file in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * After a failed fsync of {@code ch}: cuts the current file back to its last durable record;
+     * the records written since are rewritten from memory by {@link #rewriteUnsynced}. Caller holds
+     * the write lock.
+     */
+    private void repairAfterFailedSync(FileChannel ch, IOException cause) {
+        if (ch != current) {
+            // a roll forced (and left) this file after our fsync failed: its "success" cannot be
+            // trusted and the records are no longer in the current file, so give up in place
+            failed = true;
+            return;
+        }
+        rewriteNeeded = !unsynced.isEmpty();
+        cutTo(durableSize, cause);
+    }
+
+    /** Truncates the current file to {@code size}; marks the log failed when even that fails. */
+    private void cutTo(long size, Exception cause) {
+        try {
+            current.truncate(size);
+            current.position(size);
+            currentSize = size;
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
+            failed = true;
+            LOG.error("WAL in {}: cannot truncate after an I/O error; appends refused until reopened", dir, e);
+        }
+    }
+
+    /**
+     * Writes again the records a repair cut off (same seqs, same bytes) so that the file matches
+     * what the shard applied. Caller holds the write lock.
+     */
+    private void rewriteUnsynced() {
+        if (failed) {
+            throw new ServiceException(
+                    "WAL in " + dir + " failed and could not be repaired in place; the shard" + " must be reopened");
+        }
+        if (!rewriteNeeded) {
+            return;
+        }
+        long start = currentSize;
+        try {
+            for (Written w : unsynced) {
+                ByteBuffer buf = ByteBuffer.wrap(w.bytes());
+                while (buf.hasRemaining()) {
+                    current.write(buf);
+                }
+                currentSize += w.bytes().length;
+            }
+            rewriteNeeded = false;
+        } catch (IOException e) {
+            cutTo(start, e);
+            throw new ServiceException("Failed to append to WAL in " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -245,34 +376,36 @@ public final class Wal implements AutoCloseable {
      */
     public long append(byte[] payload) {
         synchronized (writeLock) {
-            if (failed) {
-                throw new ServiceException("WAL in " + dir + " failed earlier; the shard must be reopened");
-            }
+            rewriteUnsynced();
             long seq = nextSeq;
+            long size = RECORD_HEADER + (long) payload.length;
+            if (seq > currentFirst && currentSize + size > capacity) {
+                roll(seq);
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) size);
+            buf.putInt(payload.length).putInt(0).putLong(seq).put(payload);
+            buf.putInt(4, crc(buf.array(), 8, payload.length + 8));
+            buf.flip();
+            long start = currentSize;
             try {
-                long size = RECORD_HEADER + (long) payload.length;
-                if (currentRecords > 0 && currentSize + size > capacity) {
-                    startFile(seq);
-                }
-                ByteBuffer buf = ByteBuffer.allocate((int) size);
-                buf.putInt(payload.length).putInt(0).putLong(seq).put(payload);
-                buf.putInt(4, crc(buf.array(), 8, payload.length + 8));
-                buf.flip();
                 while (buf.hasRemaining()) {
                     current.write(buf);
                 }
-                currentSize += size;
-                currentRecords++;
-                nextSeq = seq + 1;
-                return seq;
-            } catch (IOException | RuntimeException e) {
-                failed = true;
+            } catch (IOException e) {
+                cutTo(start, e);
                 throw new ServiceException("Failed to append to WAL in " + dir + ": " + e.getMessage(), e);
             }
+            currentSize += size;
+            unsynced.addLast(new Written(seq, buf.array()));
+            nextSeq = seq + 1;
+            return seq;
         }
     }
 
-    /** Returns once every record up to {@code seq} is durable; concurrent callers share fsyncs. */
+    /**
+     * Returns once every record up to {@code seq} is durable; concurrent callers share fsyncs. On
+     * failure the log is repaired (see the class comment) and the next call tries again.
+     */
     public void sync(long seq) {
         if (durableSeq >= seq) {
             return;
@@ -283,19 +416,43 @@ public final class Wal implements AutoCloseable {
                 return;
             }
             long target;
+            long size;
             FileChannel ch;
             synchronized (writeLock) {
+                rewriteUnsynced();
                 target = nextSeq - 1;
+                size = currentSize;
                 ch = current;
             }
-            ch.force(false);
-            durableSeq = target;
-        } catch (IOException e) {
-            failed = true;
-            throw new ServiceException("Failed to fsync WAL in " + dir + ": " + e.getMessage(), e);
+            long started = System.nanoTime();
+            try {
+                ch.force(false);
+            } catch (IOException e) {
+                synchronized (writeLock) {
+                    repairAfterFailedSync(ch, e);
+                }
+                throw new ServiceException("Failed to fsync WAL in " + dir + ": " + e.getMessage(), e);
+            }
+            fsyncNanos.record(System.nanoTime() - started);
+            synchronized (writeLock) {
+                if (target > durableSeq) {
+                    durableSeq = target;
+                }
+                if (ch == current) {
+                    durableSize = Math.max(durableSize, size);
+                }
+                while (!unsynced.isEmpty() && unsynced.peekFirst().seq() <= durableSeq) {
+                    unsynced.removeFirst();
+                }
+            }
         } finally {
             syncLock.unlock();
         }
+    }
+
+    /** Durations of the fsyncs of {@link #sync} (not of file rolls), for metrics. */
+    public DurationHistogram fsyncDurations() {
+        return fsyncNanos;
     }
 
     /** Sequence number of the last appended record (0 when none ever). */
@@ -383,7 +540,17 @@ public final class Wal implements AutoCloseable {
         synchronized (writeLock) {
             try {
                 if (current != null && !failed) {
-                    current.force(false);
+                    try {
+                        rewriteUnsynced();
+                        current.force(false);
+                    } catch (IOException | ServiceException e) {
+                        // whatever was not durable was never acknowledged; the durable prefix is intact
+                        LOG.warn(
+                                "WAL in {}: records after seq {} not durable at close: {}",
+                                dir,
+                                durableSeq,
+                                e.toString());
+                    }
                 }
                 for (FileChannel c : retired.values()) {
                     c.close();

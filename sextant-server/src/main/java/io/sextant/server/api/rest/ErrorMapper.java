@@ -11,8 +11,11 @@ import org.slf4j.LoggerFactory;
  * Turns exceptions escaping a handler into Qdrant-style error responses: {@link UserException}
  * by its {@link UserException.Kind} (400, 404, 409, 413, 403, 401), {@link
  * IllegalArgumentException} as 400 (bad input detected by a domain constructor), Javalin's own
- * HTTP exceptions with their status, {@link ServiceException} and anything else as 500 (logged
- * with the stack trace, never shown to the client beyond its message). Stateless and thread-safe.
+ * HTTP exceptions with their status, a full disk ("No space left on device" or "Disk quota
+ * exceeded" anywhere in the cause chain) as 507 Insufficient Storage with a message saying so
+ * (logged without a stack trace: it is an operating condition, and the shard recovers by itself
+ * once space returns), {@link ServiceException} and anything else as 500 (logged with the stack
+ * trace, never shown to the client beyond its message). Stateless and thread-safe.
  */
 public final class ErrorMapper {
 
@@ -31,7 +34,35 @@ public final class ErrorMapper {
         };
     }
 
+    /** The operating system's words for a full disk (ENOSPC, EDQUOT), as in {@code IOException}s. */
+    private static final String[] DISK_FULL = {"No space left on device", "Disk quota exceeded"};
+
+    /** Whether {@code e} or one of its causes reports a full disk. */
+    public static boolean diskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null) {
+                for (String s : DISK_FULL) {
+                    if (m.contains(s)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     public static void handle(Exception e, Context ctx) {
+        if (!(e instanceof UserException) && diskFull(e)) {
+            LOG.warn("Insufficient storage on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            ApiExchange.error(
+                    ctx,
+                    507,
+                    "Insufficient storage: " + e.getMessage()
+                            + ". The write was not acknowledged; reads still work, and writes resume once disk"
+                            + " space is freed");
+            return;
+        }
         switch (e) {
             case UserException u -> ApiExchange.error(ctx, status(u.kind()), u.getMessage());
             case IllegalArgumentException iae -> ApiExchange.error(ctx, 400, "Wrong input: " + iae.getMessage());

@@ -10,9 +10,13 @@ import io.javalin.http.Context;
 import io.sextant.collection.Collection;
 import io.sextant.collection.TableOfContents;
 import io.sextant.collection.query.PointGroup;
+import io.sextant.collection.query.QueryGroupsRequest;
+import io.sextant.collection.query.QueryRequest;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.server.api.convert.PointJson;
 import io.sextant.server.api.convert.QueryJson;
+import io.sextant.server.auth.LookupAccessCheck;
+import io.sextant.server.auth.RestAuthHandler;
 import java.util.List;
 
 /**
@@ -51,14 +55,14 @@ final class SearchRoutes {
     private void query(Context ctx) {
         Collection c = collection(ctx);
         ObjectNode res = F.objectNode();
-        res.set("points", PointJson.writeScoredList(c.query(QueryJson.query(io.body(ctx), ""))));
+        res.set("points", PointJson.writeScoredList(c.query(lookups(ctx, QueryJson.query(io.body(ctx), "")))));
         ok(ctx, res);
     }
 
     private void queryBatch(Context ctx) {
         Collection c = collection(ctx);
         ArrayNode arr = F.arrayNode();
-        for (List<ScoredPoint> hits : c.queryBatch(QueryJson.queryBatch(io.body(ctx)))) {
+        for (List<ScoredPoint> hits : c.queryBatch(lookups(ctx, QueryJson.queryBatch(io.body(ctx))))) {
             arr.addObject().set("points", PointJson.writeScoredList(hits));
         }
         ok(ctx, arr);
@@ -68,7 +72,7 @@ final class SearchRoutes {
         Collection c = collection(ctx);
         ObjectNode res = F.objectNode();
         ArrayNode groups = res.putArray("groups");
-        for (PointGroup g : c.queryGroups(QueryJson.queryGroups(io.body(ctx)))) {
+        for (PointGroup g : c.queryGroups(lookups(ctx, QueryJson.queryGroups(io.body(ctx))))) {
             ObjectNode og = groups.addObject();
             og.set("id", g.id());
             og.set("hits", PointJson.writeScoredList(g.hits()));
@@ -81,22 +85,42 @@ final class SearchRoutes {
 
     private void search(Context ctx) {
         Collection c = collection(ctx);
-        ok(ctx, PointJson.writeScoredList(c.query(QueryJson.search(io.body(ctx), ""))));
+        ok(ctx, PointJson.writeScoredList(c.query(lookups(ctx, QueryJson.search(io.body(ctx), "")))));
     }
 
     private void searchBatch(Context ctx) {
         Collection c = collection(ctx);
-        ok(ctx, batchResult(c.queryBatch(QueryJson.searchBatch(io.body(ctx)))));
+        ok(ctx, batchResult(c.queryBatch(lookups(ctx, QueryJson.searchBatch(io.body(ctx))))));
     }
 
     private void recommend(Context ctx) {
         Collection c = collection(ctx);
-        ok(ctx, PointJson.writeScoredList(c.query(QueryJson.recommend(io.body(ctx), ""))));
+        ok(ctx, PointJson.writeScoredList(c.query(lookups(ctx, QueryJson.recommend(io.body(ctx), "")))));
     }
 
     private void recommendBatch(Context ctx) {
         Collection c = collection(ctx);
-        ok(ctx, batchResult(c.queryBatch(QueryJson.recommendBatch(io.body(ctx)))));
+        ok(ctx, batchResult(c.queryBatch(lookups(ctx, QueryJson.recommendBatch(io.body(ctx))))));
+    }
+
+    /** Checks read access to the collections named by {@code lookup_from} (see {@link LookupAccessCheck}). */
+    private QueryRequest lookups(Context ctx, QueryRequest q) {
+        LookupAccessCheck.check(RestAuthHandler.principal(ctx), q, this::collectionName);
+        return q;
+    }
+
+    private List<QueryRequest> lookups(Context ctx, List<QueryRequest> batch) {
+        LookupAccessCheck.check(RestAuthHandler.principal(ctx), batch, this::collectionName);
+        return batch;
+    }
+
+    private QueryGroupsRequest lookups(Context ctx, QueryGroupsRequest g) {
+        LookupAccessCheck.check(RestAuthHandler.principal(ctx), g, this::collectionName);
+        return g;
+    }
+
+    private String collectionName(String nameOrAlias) {
+        return toc.exists(nameOrAlias) ? toc.get(nameOrAlias).name() : nameOrAlias;
     }
 
     private static ArrayNode batchResult(List<List<ScoredPoint>> results) {

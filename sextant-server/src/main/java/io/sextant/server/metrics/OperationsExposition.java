@@ -1,0 +1,191 @@
+package io.sextant.server.metrics;
+
+import io.sextant.collection.Collection;
+import io.sextant.collection.TableOfContents;
+import io.sextant.collection.backup.BackupStatus;
+import io.sextant.segment.error.UserException;
+import io.sextant.shard.Shard;
+import io.sextant.shard.ShardStats;
+import io.sextant.shard.wal.DurationHistogram;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Shard, snapshot and backup figures read at scrape time and written directly in the Prometheus
+ * text format (like {@code app_info}: Qdrant's names must keep their {@code _total}-free form, and
+ * the WAL fsync histogram is summed over shards, which Micrometer cannot take from outside):
+ *
+ * <ul>
+ *   <li>Qdrant's {@code collection_running_optimizations}, {@code collection_update_queue_length}
+ *       and {@code snapshot_creation_running} (by collection; {@code "full"} for full snapshots);
+ *   <li>{@code sextant_collection_indexing_lag_seconds}: age of the oldest write still waiting for
+ *       a pending or running indexing optimization, the maximum over the collection's shards;
+ *   <li>the histogram {@code sextant_wal_fsync_duration_seconds} of group-commit fsyncs;
+ *   <li>per backed-up unit (a collection, or {@code "full"}): {@code
+ *       sextant_backup_last_success_timestamp_seconds}, {@code sextant_backup_duration_seconds},
+ *       {@code sextant_backup_size_bytes}, {@code sextant_backup_shrink_warning} (1 when the last
+ *       backup is under half the previous one), {@code sextant_backup_successes_total} and {@code
+ *       sextant_backup_failures_total}.
+ * </ul>
+ *
+ * Labels use {@code collection} like the other collection metrics of this server (Qdrant labels
+ * some of these {@code id}). Thread-safe: stateless apart from the sources, which are.
+ */
+final class OperationsExposition {
+
+    private final TableOfContents toc;
+    private volatile Supplier<Map<String, Integer>> snapshotsRunning = Map::of;
+    private volatile BackupStatus backups;
+
+    OperationsExposition(TableOfContents toc) {
+        this.toc = toc;
+    }
+
+    void watchSnapshots(Supplier<Map<String, Integer>> running, BackupStatus status) {
+        this.snapshotsRunning = running;
+        this.backups = status;
+    }
+
+    String render() {
+        StringBuilder running = header("collection_running_optimizations", "gauge", "Optimizations running now");
+        StringBuilder queue = header("collection_update_queue_length", "gauge", "Updates waiting for a shard");
+        StringBuilder lag = header(
+                "sextant_collection_indexing_lag_seconds",
+                "gauge",
+                "Age of the oldest write waiting for indexing (0 when none waits)");
+        StringBuilder fsync =
+                header("sextant_wal_fsync_duration_seconds", "histogram", "WAL group-commit fsync duration");
+        for (String name : toc.list()) {
+            Collection c;
+            try {
+                c = toc.get(name);
+            } catch (UserException e) {
+                continue; // deleted meanwhile
+            }
+            int opt = 0;
+            int q = 0;
+            double maxLag = 0;
+            DurationHistogram.Snapshot h = DurationHistogram.Snapshot.EMPTY;
+            for (Shard s : c.shards()) {
+                ShardStats st = s.stats();
+                opt += st.runningOptimizations();
+                q += st.updateQueueLength();
+                maxLag = Math.max(maxLag, st.indexingLagSeconds());
+                h = h.plus(st.walFsync());
+            }
+            String l = "{collection=\"" + escape(name) + "\"}";
+            sample(running, "collection_running_optimizations", l, opt);
+            sample(queue, "collection_update_queue_length", l, q);
+            sample(lag, "sextant_collection_indexing_lag_seconds", l, maxLag);
+            histogram(fsync, "sextant_wal_fsync_duration_seconds", "collection=\"" + escape(name) + "\"", h);
+        }
+        StringBuilder snaps =
+                header("snapshot_creation_running", "gauge", "Snapshot creations running now, by collection");
+        snapshotsRunning.get().forEach((unit, n) -> sample(snaps, "snapshot_creation_running", unitLabel(unit), n));
+        StringBuilder out = new StringBuilder()
+                .append(running)
+                .append(queue)
+                .append(lag)
+                .append(fsync)
+                .append(snaps);
+        BackupStatus b = backups;
+        if (b != null) {
+            out.append(backupFigures(b.backups()));
+        }
+        return out.toString();
+    }
+
+    private static String backupFigures(Map<String, BackupStatus.Backup> all) {
+        StringBuilder last = header(
+                "sextant_backup_last_success_timestamp_seconds", "gauge", "Unix time of the last successful backup");
+        StringBuilder dur = header("sextant_backup_duration_seconds", "gauge", "Duration of the last backup");
+        StringBuilder size = header("sextant_backup_size_bytes", "gauge", "Size of the last backup");
+        StringBuilder shrink = header(
+                "sextant_backup_shrink_warning", "gauge", "1 when the last backup is under half the previous one");
+        StringBuilder ok = header("sextant_backup_successes_total", "counter", "Successful backups");
+        StringBuilder failed = header("sextant_backup_failures_total", "counter", "Failed backups");
+        all.forEach((unit, bk) -> {
+            String l = unitLabel(unit);
+            if (bk.lastSuccess() != null) {
+                sample(
+                        last,
+                        "sextant_backup_last_success_timestamp_seconds",
+                        l,
+                        bk.lastSuccess().toEpochMilli() / 1e3);
+                sample(dur, "sextant_backup_duration_seconds", l, bk.durationMillis() / 1e3);
+                sample(size, "sextant_backup_size_bytes", l, bk.sizeBytes());
+            }
+            sample(shrink, "sextant_backup_shrink_warning", l, bk.shrinkWarning() ? 1 : 0);
+            sample(ok, "sextant_backup_successes_total", l, bk.successes());
+            sample(failed, "sextant_backup_failures_total", l, bk.failures());
+        });
+        return new StringBuilder()
+                .append(last)
+                .append(dur)
+                .append(size)
+                .append(shrink)
+                .append(ok)
+                .append(failed)
+                .toString();
+    }
+
+    private static String unitLabel(String unit) {
+        return "{collection=\"" + escape(unit) + "\"}";
+    }
+
+    private static StringBuilder header(String name, String type, String help) {
+        return new StringBuilder("# HELP ")
+                .append(name)
+                .append(' ')
+                .append(help)
+                .append("\n# TYPE ")
+                .append(name)
+                .append(' ')
+                .append(type)
+                .append('\n');
+    }
+
+    private static void sample(StringBuilder b, String name, String labels, double value) {
+        b.append(name).append(labels).append(' ').append(number(value)).append('\n');
+    }
+
+    private static void histogram(StringBuilder b, String name, String labels, DurationHistogram.Snapshot h) {
+        long cumulative = 0;
+        long[] counts = h.bucketCounts();
+        for (int i = 0; i < counts.length; i++) {
+            cumulative += counts[i];
+            String le =
+                    i < DurationHistogram.BOUNDS_SECONDS.length ? number(DurationHistogram.BOUNDS_SECONDS[i]) : "+Inf";
+            b.append(name)
+                    .append("_bucket{")
+                    .append(labels)
+                    .append(",le=\"")
+                    .append(le)
+                    .append("\"} ")
+                    .append(cumulative)
+                    .append('\n');
+        }
+        b.append(name)
+                .append("_sum{")
+                .append(labels)
+                .append("} ")
+                .append(number(h.sumSeconds()))
+                .append('\n');
+        b.append(name)
+                .append("_count{")
+                .append(labels)
+                .append("} ")
+                .append(cumulative)
+                .append('\n');
+    }
+
+    private static String number(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%s", v);
+    }
+
+    /** Escapes a label value (backslash, quote, newline) as the text format requires. */
+    static String escape(String v) {
+        return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

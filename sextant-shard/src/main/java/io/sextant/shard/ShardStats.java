@@ -1,0 +1,21 @@
+package io.sextant.shard;
+
+import io.sextant.shard.wal.DurationHistogram;
+
+/**
+ * Operational figures of a shard for the metrics endpoint, read at scrape time.
+ *
+ * @param updateQueueLength updates waiting for the shard's update lock (the update queue)
+ * @param runningOptimizations optimizations running now (0 or 1: one optimizer thread per shard)
+ * @param indexingLagSeconds age of the oldest write still waiting for a pending or running indexing
+ *     optimization; 0 when nothing waits (also when segments stay below the indexing threshold)
+ * @param walFsync durations of the WAL's group-commit fsyncs since the shard was opened
+ */
+public record ShardStats(
+        int updateQueueLength,
+        int runningOptimizations,
+        double indexingLagSeconds,
+        DurationHistogram.Snapshot walFsync) {
+
+    public static final ShardStats EMPTY = new ShardStats(0, 0, 0, DurationHistogram.Snapshot.EMPTY);
+}
