@@ -9,7 +9,6 @@ import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.filter.Filter;
 import io.sextant.segment.index.PayloadIndexSpec;
-import io.sextant.segment.index.PayloadTypeCheck;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.ops.PointsSelector;
 import io.sextant.segment.payload.JsonPaths;
@@ -257,7 +256,7 @@ public final class LocalShard implements Shard {
     @Override
     public UpdateResult update(PointOperation operation, boolean wait) {
         checkUsable();
-        validate(operation);
+        OperationChecks.validate(operation, config.vectors(), schema, segments);
         long seq;
         updateLock.lock();
         try {
@@ -350,98 +349,6 @@ public final class LocalShard implements Shard {
     private void checkUsable() {
         if (closed) {
             throw new ServiceException("Shard " + dir + " is closed");
-        }
-    }
-
-    private void validate(PointOperation op) {
-        Map<String, VectorSpec> vectors = config.vectors();
-        Map<String, PayloadIndexSpec> sc = schema;
-        switch (op) {
-            case PointOperation.Upsert u -> {
-                for (PointOperation.PointStruct p : u.points()) {
-                    validateVectors(vectors, p.vectors(), p.id());
-                    if (p.payload() != null) {
-                        PayloadTypeCheck.check(sc, p.payload());
-                    }
-                }
-            }
-            case PointOperation.UpdateVectors u -> {
-                SegmentSet set = segments;
-                for (PointOperation.PointVectors p : u.points()) {
-                    validateVectors(vectors, p.vectors(), p.id());
-                    if (set.locate(p.id()) == null) {
-                        throw UserException.notFound("No point with id " + p.id() + " found");
-                    }
-                }
-            }
-            case PointOperation.SetPayload s -> {
-                ObjectNode p = s.payload() == null ? JsonNodeFactory.instance.objectNode() : s.payload();
-                if (s.key() != null) {
-                    ObjectNode wrapped = JsonNodeFactory.instance.objectNode();
-                    JsonPaths.set(wrapped, s.key(), p);
-                    p = wrapped;
-                }
-                PayloadTypeCheck.check(sc, p);
-            }
-            case PointOperation.OverwritePayload o -> {
-                if (o.payload() != null) {
-                    PayloadTypeCheck.check(sc, o.payload());
-                }
-            }
-            case PointOperation.DeleteVectors d -> {
-                for (String n : d.vectorNames()) {
-                    if (!vectors.containsKey(n)) {
-                        throw UserException.badRequest(
-                                "Wrong input: Not existing vector name error: " + ShardReads.displayName(n));
-                    }
-                }
-            }
-            case PointOperation.CreateFieldIndex c -> {
-                if (c.field() == null || c.field().isBlank()) {
-                    throw UserException.badRequest("Field name for a payload index must not be empty");
-                }
-                if (c.spec() == null) {
-                    throw UserException.badRequest("Field schema is required to create an index on " + c.field());
-                }
-            }
-            case PointOperation.DeleteFieldIndex d -> {
-                if (d.field() == null || d.field().isBlank()) {
-                    throw UserException.badRequest("Field name for a payload index must not be empty");
-                }
-            }
-            case PointOperation.Delete d -> {}
-            case PointOperation.DeletePayload d -> {}
-            case PointOperation.ClearPayload c -> {}
-        }
-    }
-
-    private static void validateVectors(Map<String, VectorSpec> vectors, Map<String, float[]> given, PointId id) {
-        if (given == null) {
-            return;
-        }
-        for (Map.Entry<String, float[]> e : given.entrySet()) {
-            VectorSpec spec = vectors.get(e.getKey());
-            if (spec == null) {
-                throw UserException.badRequest(
-                        "Wrong input: Not existing vector name error: " + ShardReads.displayName(e.getKey()));
-            }
-            float[] v = e.getValue();
-            if (v == null || v.length != spec.size()) {
-                throw UserException.badRequest("Wrong input: Vector dimension error: expected dim: " + spec.size()
-                        + ", got " + (v == null ? 0 : v.length) + " for point " + id);
-            }
-            try {
-                spec.datatype().check(v);
-            } catch (IllegalArgumentException bad) {
-                throw UserException.badRequest("Wrong input: vector " + ShardReads.displayName(e.getKey())
-                        + " of point " + id + ": " + bad.getMessage());
-            }
-            for (float f : v) {
-                if (!Float.isFinite(f)) {
-                    throw UserException.badRequest("Wrong input: vector " + ShardReads.displayName(e.getKey())
-                            + " of point " + id + " contains " + f + ", only finite numbers are allowed");
-                }
-            }
         }
     }
 
