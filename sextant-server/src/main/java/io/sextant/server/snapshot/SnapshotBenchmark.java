@@ -28,7 +28,8 @@ import java.util.Random;
 /**
  * Snapshot throughput on a generated collection (default 100,000 vectors of dimension 128, one
  * shard, small payloads, indexed by the optimizer): create MB/s, restore MB/s, and restore time
- * compared with building the collection (ingest + index). Run with {@code bin/bench snapshot
+ * compared with building the collection (ingest + index), and the write pause: the longest
+ * single-point upsert while a snapshot is being created ({@link WritePauseProbe}). Run with {@code bin/bench snapshot
  * [points] [dim] [out.md]}; writes a Markdown table (default {@code bench/results/snapshots.md}).
  * Not a test: numbers depend on the disk and the load of the machine.
  */
@@ -64,6 +65,10 @@ public final class SnapshotBenchmark {
                 c.update(new PointOperation.Upsert(pts), false);
             }
             double ingestS = (System.nanoTime() - t0) / 1e9;
+            // write pause while a snapshot is taken, before indexing: everything still to flush
+            WritePauseProbe.Result<SnapshotDescription> pauseFresh =
+                    new WritePauseProbe(c, dim, n).around(2000, () -> service.createCollection("bench"));
+            service.deleteCollection("bench", pauseFresh.value().name());
             long t1 = System.nanoTime();
             for (Shard s : c.shards()) {
                 ((LocalShard) s).optimizeNow();
@@ -75,6 +80,10 @@ public final class SnapshotBenchmark {
             SnapshotDescription d = service.createCollection("bench");
             double createS = (System.nanoTime() - t2) / 1e9;
             double mb = d.size() / 1e6;
+            // write pause on the indexed collection (a separate snapshot, deleted again)
+            WritePauseProbe.Result<SnapshotDescription> pauseIndexed =
+                    new WritePauseProbe(c, dim, n).around(2000, () -> service.createCollection("bench"));
+            service.deleteCollection("bench", pauseIndexed.value().name());
 
             Path file = snapshots.resolve("bench").resolve(d.name());
             long t3 = System.nanoTime();
@@ -124,13 +133,31 @@ public final class SnapshotBenchmark {
                     .append(" vectors indexed right after restore (no re-indexing); ")
                     .append(String.format(
                             "restore took %.1f%% of the build time (ingest + index %.1f s).%n",
-                            100 * restoreS / (ingestS + indexS), ingestS + indexS));
+                            100 * restoreS / (ingestS + indexS), ingestS + indexS))
+                    .append("\n## Write pause during snapshot creation\n\n")
+                    .append(
+                            "A writer upserts one point at a time with wait=true, back to back, while a snapshot of the ")
+                    .append(
+                            "same collection is created; the longest upsert overlapping the snapshot is the time a write ")
+                    .append(
+                            "was blocked (updates pause for the WAL checkpoint and the hard links; the tar, SHA-256 and ")
+                    .append("fsync run after updates resume).\n\n")
+                    .append("| collection state | snapshot create (ms) | upserts during | max upsert during (ms) | ")
+                    .append("baseline p50 (ms) | baseline max (ms) |\n|---|---:|---:|---:|---:|---:|\n")
+                    .append(pauseRow("ingested, not yet indexed", pauseFresh))
+                    .append(pauseRow("optimized + indexed", pauseIndexed));
         } finally {
             io.sextant.collection.AtomicFiles.deleteTree(root);
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md);
         System.out.print(md);
+    }
+
+    private static String pauseRow(String state, WritePauseProbe.Result<?> r) {
+        return String.format(
+                "| %s | %.0f | %d | %.1f | %.2f | %.1f |%n",
+                state, r.actionMs(), r.duringMs().length, r.maxDuringMs(), r.p50BaselineMs(), r.maxBaselineMs());
     }
 
     private static String row(String step, double s, double mb) {
