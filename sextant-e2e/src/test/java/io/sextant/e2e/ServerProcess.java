@@ -21,12 +21,14 @@ final class ServerProcess implements AutoCloseable {
     private final Path storage;
     private final Path log;
     private final int httpPort;
+    private final int grpcPort;
     private Process process;
 
     ServerProcess(Path storage, Path log) throws IOException {
         this.storage = storage;
         this.log = log;
         this.httpPort = freePort();
+        this.grpcPort = freePort();
     }
 
     static int freePort() throws IOException {
@@ -37,6 +39,11 @@ final class ServerProcess implements AutoCloseable {
 
     int httpPort() {
         return httpPort;
+    }
+
+    /** The port passed as {@code --grpc-port}. */
+    int grpcPort() {
+        return grpcPort;
     }
 
     String baseUrl() {
@@ -63,7 +70,7 @@ final class ServerProcess implements AutoCloseable {
         cmd.add("--http-port");
         cmd.add(Integer.toString(httpPort));
         cmd.add("--grpc-port");
-        cmd.add(Integer.toString(freePort()));
+        cmd.add(Integer.toString(grpcPort));
         process = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
