@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *       hnsw_config}, {@code quantization_config} or {@code on_disk}) is rewritten like a vacuum;
  *   <li><b>index</b>: an immutable segment whose vectors reach {@code indexingThresholdKb} but that
  *       lacks its graph or codes (file missing or found corrupt at open, threshold lowered) gets them
- *       built in place; searches scan it until the graph is attached.
+ *       built in place; searches scan it until the graph is attached. A graph without the {@code
+ *       payload_m} links of a keyword, integer or uuid index created after it was built is rebuilt
+ *       the same way, and the old graph serves searches until the new one is attached.
  * </ul>
  *
  * <p>Every rewritten segment gets its graph and codes built (when it reaches the indexing
@@ -105,7 +107,7 @@ final class SegmentOptimizations {
             }
         }
         for (Segment s : others) {
-            if (missingIndex(s, o)) {
+            if (missingIndex(s, o, shard.schema())) {
                 return new Plan(Kind.INDEX, List.of(s), false);
             }
         }
@@ -132,10 +134,11 @@ final class SegmentOptimizations {
         return null;
     }
 
-    /** Whether {@code s} lacks a graph or codes it should have. */
-    static boolean missingIndex(Segment s, ShardConfig.OptimizerSettings o) {
+    /** Whether {@code s} lacks a graph or codes it should have, or its graph lacks payload links of {@code schema}. */
+    static boolean missingIndex(Segment s, ShardConfig.OptimizerSettings o, Map<String, PayloadIndexSpec> schema) {
         for (String name : s.vectorNames()) {
             if (SegmentIndexBuilder.missingGraph(s, name, o.indexingThresholdKb())
+                    || SegmentIndexBuilder.staleGraph(s, name, schema)
                     || SegmentIndexBuilder.missingCodes(s, name, o.indexingThresholdKb())) {
                 return true;
             }
@@ -147,7 +150,7 @@ final class SegmentOptimizations {
     static void buildIndexes(Segment s, Map<String, PayloadIndexSpec> schema, ShardConfig.OptimizerSettings o) {
         long thr = o.indexingThresholdKb();
         for (String name : s.vectorNames()) {
-            if (SegmentIndexBuilder.missingGraph(s, name, thr)) {
+            if (SegmentIndexBuilder.missingGraph(s, name, thr) || SegmentIndexBuilder.staleGraph(s, name, schema)) {
                 try {
                     s.attachGraph(name, SegmentIndexBuilder.buildGraph(s, name, schema));
                 } catch (InterruptedException e) {

@@ -14,6 +14,7 @@ import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.vectorindex.QuantizedVectors;
 import io.sextant.segment.vectorindex.QuantizedVectorsFile;
 import io.sextant.segment.vectorindex.SegmentGraph;
+import io.sextant.segment.vectorindex.SegmentIndexBuilder;
 import io.sextant.segment.vectorindex.VectorIndexFiles;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.PrimitiveIterator;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -177,7 +179,7 @@ public final class Segment {
         s.count = n;
         s.deletedCount = del;
         if (c.immutable()) {
-            s.loadVectorIndexes();
+            s.loadVectorIndexes(schema);
         }
         for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
             s.createIndex(e.getKey(), e.getValue());
@@ -185,11 +187,19 @@ public final class Segment {
         return s;
     }
 
-    private void loadVectorIndexes() {
+    private void loadVectorIndexes(Map<String, PayloadIndexSpec> schema) {
         for (String name : names) {
             VectorSpec spec = specs.get(name);
             List<Path> keep = new ArrayList<>();
-            Path gf = VectorIndexFiles.graphFile(dir, name, spec);
+            Set<String> links = SegmentIndexBuilder.linkFields(spec, schema);
+            Path gf = VectorIndexFiles.graphFile(dir, name, spec, links);
+            if (!Files.exists(gf)) { // built for another payload schema: serve it until rebuilt
+                Path other = VectorIndexFiles.otherLinksGraphFile(dir, name, spec, gf);
+                if (other != null) {
+                    gf = other;
+                    links = null;
+                }
+            }
             if (spec.hnsw().enabled() && Files.exists(gf)) {
                 try {
                     MmapHnswGraph g = MmapHnswGraph.open(gf);
@@ -197,7 +207,7 @@ public final class Segment {
                         g.close();
                         throw new IndexCorruptedException(gf, "graph has " + g.size() + " nodes, segment " + count);
                     }
-                    graphs.put(name, new SegmentGraph(g));
+                    graphs.put(name, new SegmentGraph(g, links));
                     keep.add(gf);
                 } catch (IOException e) {
                     LOG.warn(
@@ -258,9 +268,9 @@ public final class Segment {
      * Installs a freshly built graph for {@code name} (immutable segments only). The graph it
      * replaces, if any, is closed; a search still using it fails over to a scan (see the searcher).
      */
-    public void attachGraph(String name, MmapHnswGraph graph) {
+    public void attachGraph(String name, SegmentGraph graph) {
         requireImmutable();
-        SegmentGraph old = graphs.put(name, new SegmentGraph(graph));
+        SegmentGraph old = graphs.put(name, graph);
         if (old != null) {
             old.close();
         }

@@ -12,6 +12,7 @@ import io.sextant.segment.config.HnswSpec;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.index.PayloadIndexSpec;
+import io.sextant.segment.index.PayloadSchemaType;
 import io.sextant.segment.storage.Segment;
 import io.sextant.vector.quant.Quantizer;
 import io.sextant.vector.quant.Quantizers;
@@ -20,6 +21,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
@@ -63,6 +66,39 @@ public final class SegmentIndexBuilder {
                 && seg.graph(name) == null;
     }
 
+    /**
+     * Whether {@code seg}'s graph of {@code name} lacks payload links that {@code schema} asks for
+     * (a keyword, integer or uuid index created after the graph was built), or was loaded from a
+     * file of another payload schema. Links for fields no longer indexed are harmless and kept.
+     */
+    public static boolean staleGraph(Segment seg, String name, Map<String, PayloadIndexSpec> schema) {
+        SegmentGraph g = seg.graph(name);
+        if (g == null || !seg.immutable()) {
+            return false;
+        }
+        Set<String> want = linkFields(seg.specs().get(name), schema);
+        return g.links() == null || !g.links().containsAll(want);
+    }
+
+    /**
+     * The payload fields a graph of {@code spec} gets {@code payload_m} links for under {@code
+     * schema}, as {@code field:type} ({@code :tenant} appended for {@code is_tenant} fields): every
+     * keyword, integer and uuid index, none when {@code payload_m} is 0.
+     */
+    public static Set<String> linkFields(VectorSpec spec, Map<String, PayloadIndexSpec> schema) {
+        if (spec.hnsw().effectivePayloadM() < 2) {
+            return Set.of();
+        }
+        Set<String> out = new TreeSet<>();
+        for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
+            PayloadSchemaType t = e.getValue().type();
+            if (t == PayloadSchemaType.KEYWORD || t == PayloadSchemaType.INTEGER || t == PayloadSchemaType.UUID) {
+                out.add(e.getKey() + ":" + t + (Boolean.TRUE.equals(e.getValue().isTenant()) ? ":tenant" : ""));
+            }
+        }
+        return out;
+    }
+
     /** Whether {@code seg} should have quantized codes for {@code name} but has none. */
     public static boolean missingCodes(Segment seg, String name, long indexingThresholdKb) {
         return seg.immutable()
@@ -72,8 +108,12 @@ public final class SegmentIndexBuilder {
                 && seg.quantized(name) == null;
     }
 
-    /** Builds, writes and opens the graph of {@code name}. */
-    public static MmapHnswGraph buildGraph(Segment seg, String name, Map<String, PayloadIndexSpec> schema)
+    /**
+     * Builds, writes and opens the graph of {@code name} with payload links for {@code schema};
+     * deletes the segment's graph files of other payload schemas (a search still walking one keeps
+     * its mapping).
+     */
+    public static SegmentGraph buildGraph(Segment seg, String name, Map<String, PayloadIndexSpec> schema)
             throws InterruptedException {
         VectorSpec spec = seg.specs().get(name);
         HnswSpec h = spec.hnsw();
@@ -110,10 +150,15 @@ public final class SegmentIndexBuilder {
             }
         }
         OnHeapHnswGraph graph = builder.graph();
-        Path file = VectorIndexFiles.graphFile(seg.dir(), name, spec);
+        Set<String> links = linkFields(spec, schema);
+        Path file = VectorIndexFiles.graphFile(seg.dir(), name, spec, links);
         try {
             HnswGraphWriter.write(graph, h.m(), file);
-            return MmapHnswGraph.open(file);
+            SegmentGraph opened = new SegmentGraph(MmapHnswGraph.open(file), links);
+            for (Path old; (old = VectorIndexFiles.otherLinksGraphFile(seg.dir(), name, spec, file)) != null; ) {
+                java.nio.file.Files.deleteIfExists(old);
+            }
+            return opened;
         } catch (IOException e) {
             throw new ServiceException("Failed to write HNSW graph " + file + ": " + e.getMessage(), e);
         }

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
@@ -16,7 +18,7 @@ import java.util.zip.CRC32C;
  * quantization_config} simply finds no file under the new name and the optimizer rebuilds:
  *
  * <pre>
- * hnsw-&lt;hex of vector name&gt;-&lt;8 hex fingerprint&gt;.bin    graph ({@link io.sextant.index.hnsw.HnswGraphWriter})
+ * hnsw-&lt;hex of vector name&gt;-&lt;8 hex fingerprint&gt;[-&lt;8 hex link fields&gt;].bin    graph ({@link io.sextant.index.hnsw.HnswGraphWriter})
  * quant-&lt;hex of vector name&gt;-&lt;8 hex fingerprint&gt;.bin   codes ({@link QuantizedVectorsFile})
  * </pre>
  *
@@ -38,10 +40,49 @@ public final class VectorIndexFiles {
         return String.format("%08x", crc.getValue());
     }
 
-    /** The graph file of {@code vectorName} built with {@code spec}'s HNSW parameters. */
+    /** The graph file of {@code vectorName} built with {@code spec}'s HNSW parameters and no payload links. */
     public static Path graphFile(Path segmentDir, String vectorName, VectorSpec spec) {
-        return segmentDir.resolve(GRAPH_PREFIX + hexName(vectorName) + "-"
-                + fingerprint(spec.hnsw().fingerprint()) + ".bin");
+        return graphFile(segmentDir, vectorName, spec, Set.of());
+    }
+
+    /**
+     * The graph file of {@code vectorName} built with {@code spec}'s HNSW parameters and payload
+     * links for {@code links} ({@link SegmentIndexBuilder#linkFields}): {@code hnsw-<hex name>-<8 hex
+     * of the HNSW parameters>.bin} without links (the name older versions wrote), else with {@code
+     * -<8 hex of the sorted link fields>} before {@code .bin}.
+     */
+    public static Path graphFile(Path segmentDir, String vectorName, VectorSpec spec, Set<String> links) {
+        String base = graphPrefix(vectorName, spec);
+        return segmentDir.resolve(
+                links.isEmpty()
+                        ? base + ".bin"
+                        : base + "-" + fingerprint(String.join(",", new TreeSet<>(links))) + ".bin");
+    }
+
+    /** The file-name prefix shared by every graph of {@code vectorName} with {@code spec}'s HNSW parameters. */
+    static String graphPrefix(String vectorName, VectorSpec spec) {
+        return GRAPH_PREFIX + hexName(vectorName) + "-"
+                + fingerprint(spec.hnsw().fingerprint());
+    }
+
+    /**
+     * A graph file of {@code vectorName} with {@code spec}'s HNSW parameters but other payload
+     * links than {@code expected}, or null: served (stale) until the optimizer rebuilds it.
+     */
+    public static Path otherLinksGraphFile(Path segmentDir, String vectorName, VectorSpec spec, Path expected) {
+        String prefix = graphPrefix(vectorName, spec);
+        try (Stream<Path> files = Files.list(segmentDir)) {
+            return files.filter(p -> !p.equals(expected))
+                    .filter(p -> {
+                        String n = p.getFileName().toString();
+                        return n.startsWith(prefix) && n.endsWith(".bin") && !n.contains(".tmp");
+                    })
+                    .sorted()
+                    .findFirst()
+                    .orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The code file of {@code vectorName} for {@code spec}'s quantization (which must be set). */
