@@ -19,7 +19,10 @@ import java.util.Map;
  *
  * <p>Flags: {@code [--dataset wordnet-bge384|fashion-mnist] [--engines sextant,lucene,jvector,hnswlib]
  * [--threads 1,2] [--ef 10,20,...] [--filter-ef ...] [--queries N] [--data-dir D] [--work-dir D]
- * [--results D] [--heap 4g] [--m 16] [--ef-construct 100] [--build-threads N] [--command "..."]}.
+ * [--results D] [--heap 4g] [--m 16] [--ef-construct 100] [--build-threads N] [--command "..."]
+ * [--tag T] [--variants ...] [--filters none] [--report-only]}; {@code --report-only} re-renders the
+ * report from the rows each engine's worker left in {@code <work-dir>/ann-rows} (e.g. after re-running
+ * one engine).
  */
 public final class AnnBench {
     private AnnBench() {}
@@ -43,7 +46,8 @@ public final class AnnBench {
                 "command",
                 "variants",
                 "filters",
-                "tag");
+                "tag",
+                "report-only");
         String dataset = args.get("dataset", "wordnet-bge384");
         Path work = Files.createDirectories(Path.of(args.get("work-dir", "bench/work")));
         Path results = Files.createDirectories(Path.of(args.get("results", "bench/results")));
@@ -81,7 +85,6 @@ public final class AnnBench {
         List<String> loads = new ArrayList<>();
         for (String engine : engines) {
             Path out = rowsDir.resolve(stem + "-" + engine + ".csv");
-            Files.deleteIfExists(out);
             Path engineWork = Files.createDirectories(work.resolve("tmp-" + engine));
             List<String> cmd = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -123,12 +126,23 @@ public final class AnnBench {
             if (args.has("build-threads")) {
                 cmd.addAll(List.of("--build-threads", args.get("build-threads", "")));
             }
-            String before = loadAverage();
-            System.out.println("[ann] starting " + engine + " (load " + before + ")");
-            Process p = new ProcessBuilder(cmd).inheritIO().start();
-            int rc = p.waitFor();
-            String after = loadAverage();
-            loads.add(engine + " " + before + " -> " + after + (rc == 0 ? "" : " (worker exit " + rc + ")"));
+            Path loadFile = rowsDir.resolve(stem + "-" + engine + ".load");
+            if (!args.has("report-only")) {
+                Files.deleteIfExists(out);
+                String before = loadAverage();
+                System.out.println("[ann] starting " + engine + " (load " + before + ")");
+                Process p = new ProcessBuilder(cmd).inheritIO().start();
+                int rc = p.waitFor();
+                String after = loadAverage();
+                Files.writeString(
+                        loadFile,
+                        engine + " " + before + " -> " + after + " ("
+                                + ZonedDateTime.now().format(DateTimeFormatter.ISO_LOCAL_TIME)
+                                + (rc == 0 ? ")" : ", worker exit " + rc + ")"));
+            }
+            if (Files.exists(loadFile)) {
+                loads.add(Files.readString(loadFile).trim());
+            }
             if (Files.exists(out)) {
                 List<String> lines = Files.readAllLines(out);
                 for (String line : lines.subList(1, lines.size())) {
