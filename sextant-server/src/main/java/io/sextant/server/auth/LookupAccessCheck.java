@@ -1,5 +1,6 @@
 package io.sextant.server.auth;
 
+import io.sextant.collection.query.LookupLocation;
 import io.sextant.collection.query.QueryGroupsRequest;
 import io.sextant.collection.query.QueryRequest;
 import java.util.List;
@@ -36,6 +37,13 @@ public final class LookupAccessCheck {
     public static void check(Principal p, List<QueryRequest> batch, UnaryOperator<String> resolveAlias) {
         for (QueryRequest q : batch) {
             check(p, q, resolveAlias);
+        }
+    }
+
+    /** A legacy recommend request's {@code lookup_from}, if any. */
+    public static void check(Principal p, LookupLocation lookupFrom, UnaryOperator<String> resolveAlias) {
+        if (lookupFrom != null && lookupFrom.collection() != null) {
+            p.checkRead(resolveAlias.apply(lookupFrom.collection()));
         }
     }
 

@@ -6,6 +6,9 @@ import io.qdrant.client.grpc.PointsGrpc;
 import io.sextant.collection.Collection;
 import io.sextant.collection.TableOfContents;
 import io.sextant.collection.query.Query;
+import io.sextant.collection.query.QueryGroupsRequest;
+import io.sextant.collection.query.QueryRequest;
+import io.sextant.collection.query.RecommendRequest;
 import io.sextant.segment.PointId;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.query.PayloadSelector;
@@ -18,6 +21,7 @@ import io.sextant.server.api.grpc.convert.PointProto;
 import io.sextant.server.api.grpc.convert.ProtoChecks;
 import io.sextant.server.api.grpc.convert.QueryProto;
 import io.sextant.server.api.grpc.convert.UpdateProto;
+import io.sextant.server.auth.LookupAccessCheck;
 import io.sextant.shard.ScrollPage;
 import io.sextant.shard.ScrollRequest;
 import java.util.List;
@@ -201,7 +205,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Query", () -> {
             Collection c = collection(r.getCollectionName());
-            List<ScoredPoint> hits = c.query(QueryProto.query(r));
+            List<ScoredPoint> hits = c.query(lookups(QueryProto.query(r)));
             return Points.QueryResponse.newBuilder()
                     .addAllResult(PointProto.scoredAll(hits))
                     .setTime(UnaryCalls.seconds(t0))
@@ -215,7 +219,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         UnaryCalls.run(o, "Points/QueryBatch", () -> {
             Collection c = collection(r.getCollectionName());
             return Points.QueryBatchResponse.newBuilder()
-                    .addAllResult(batch(c.queryBatch(QueryProto.queryBatch(r))))
+                    .addAllResult(batch(c.queryBatch(lookups(QueryProto.queryBatch(r)))))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
@@ -227,7 +231,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         UnaryCalls.run(o, "Points/QueryGroups", () -> {
             Collection c = collection(r.getCollectionName());
             return Points.QueryGroupsResponse.newBuilder()
-                    .setResult(GroupProto.groups(c.queryGroups(QueryProto.queryGroups(r))))
+                    .setResult(GroupProto.groups(c.queryGroups(lookups(QueryProto.queryGroups(r)))))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
@@ -265,7 +269,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         UnaryCalls.run(o, "Points/SearchGroups", () -> {
             Collection c = collection(r.getCollectionName());
             return Points.SearchGroupsResponse.newBuilder()
-                    .setResult(GroupProto.groups(c.queryGroups(QueryProto.searchGroups(r))))
+                    .setResult(GroupProto.groups(c.queryGroups(lookups(QueryProto.searchGroups(r)))))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
@@ -277,7 +281,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         UnaryCalls.run(o, "Points/Recommend", () -> {
             Collection c = collection(r.getCollectionName());
             return Points.RecommendResponse.newBuilder()
-                    .addAllResult(PointProto.scoredAll(c.recommend(QueryProto.recommend(r))))
+                    .addAllResult(PointProto.scoredAll(c.recommend(lookups(QueryProto.recommend(r)))))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
@@ -290,6 +294,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
             Collection c = collection(r.getCollectionName());
             List<List<ScoredPoint>> results = c.recommendBatch(r.getRecommendPointsList().stream()
                     .map(QueryProto::recommend)
+                    .map(this::lookups)
                     .toList());
             return Points.RecommendBatchResponse.newBuilder()
                     .addAllResult(batch(results))
@@ -304,10 +309,35 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         UnaryCalls.run(o, "Points/RecommendGroups", () -> {
             Collection c = collection(r.getCollectionName());
             return Points.RecommendGroupsResponse.newBuilder()
-                    .setResult(GroupProto.groups(c.queryGroups(QueryProto.recommendGroups(r))))
+                    .setResult(GroupProto.groups(c.queryGroups(lookups(QueryProto.recommendGroups(r)))))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
+    }
+
+    // Read access to the other collections a query reads (lookup_from, with_lookup), as over REST.
+    private QueryRequest lookups(QueryRequest q) {
+        LookupAccessCheck.check(GrpcAuthInterceptor.principal(), q, this::collectionName);
+        return q;
+    }
+
+    private List<QueryRequest> lookups(List<QueryRequest> batch) {
+        LookupAccessCheck.check(GrpcAuthInterceptor.principal(), batch, this::collectionName);
+        return batch;
+    }
+
+    private QueryGroupsRequest lookups(QueryGroupsRequest g) {
+        LookupAccessCheck.check(GrpcAuthInterceptor.principal(), g, this::collectionName);
+        return g;
+    }
+
+    private RecommendRequest lookups(RecommendRequest r) {
+        LookupAccessCheck.check(GrpcAuthInterceptor.principal(), r.lookupFrom(), this::collectionName);
+        return r;
+    }
+
+    private String collectionName(String nameOrAlias) {
+        return toc.exists(nameOrAlias) ? toc.get(nameOrAlias).name() : nameOrAlias;
     }
 
     private static List<Points.BatchResult> batch(List<List<ScoredPoint>> results) {
