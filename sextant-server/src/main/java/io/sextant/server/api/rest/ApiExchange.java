@@ -75,6 +75,29 @@ public final class ApiExchange {
         }
     }
 
+    /**
+     * Reads and discards whatever of the request body the handler did not read, up to the body
+     * limit: a reply sent while the client is still uploading would otherwise end in a connection
+     * reset that discards the reply. Bodies declared over the limit are not drained (they get 413).
+     */
+    public void drainUnreadBody(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared == 0 || declared > maxBodyBytes) {
+            return;
+        }
+        try {
+            InputStream in = ctx.req().getInputStream();
+            long left = maxBodyBytes + 1;
+            byte[] buf = new byte[8192];
+            int n;
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                left -= n;
+            }
+        } catch (IOException | IllegalStateException e) {
+            // the body was already consumed or the client went away: nothing to drain
+        }
+    }
+
     private UserException tooLarge(long declared) {
         return new UserException(
                 UserException.Kind.TOO_LARGE,
