@@ -70,6 +70,11 @@ public final class ReloadingTls implements AutoCloseable {
     }
 
     private List<Object> stamp() {
+        return stamp(settings);
+    }
+
+    /** Modification times and sizes of the certificate, key and CA files: changes when any is replaced. */
+    static List<Object> stamp(SecurityConfig.Tls settings) {
         List<Object> s = new ArrayList<>();
         for (Path p : new Path[] {settings.cert(), settings.key(), settings.caCert()}) {
             if (p == null) {

@@ -18,13 +18,16 @@ import io.qdrant.client.grpc.Points.PointStruct;
 import io.sextant.server.SextantServer;
 import io.sextant.server.config.ConfigLoader;
 import io.sextant.shard.LocalShard;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,11 +51,12 @@ class GrpcTlsTest {
 
     SextantServer server;
     int port;
+    TestPki pki;
 
     @BeforeAll
     void start() throws Exception {
         Files.createDirectories(tmp.resolve("pki"));
-        TestPki pki = new TestPki(tmp.resolve("pki"));
+        pki = new TestPki(tmp.resolve("pki"));
         pki.issue("server", "sextant", true);
         pki.issue("client", "app-1", false);
         Map<String, String> env = Map.of(
@@ -67,7 +71,9 @@ class GrpcTlsTest {
                 "SEXTANT__SERVICE__VERIFY_HTTPS_CLIENT_CERTIFICATE",
                 "true",
                 "SEXTANT__SERVICE__API_KEY",
-                KEY);
+                KEY,
+                "SEXTANT__TLS__CERT_TTL",
+                "1");
         server = SextantServer.start(
                 ConfigLoader.load(null, env, new ConfigLoader.CliOverrides("127.0.0.1", 0, 0, tmp.resolve("data"))),
                 LocalShard::open);
@@ -134,6 +140,34 @@ class GrpcTlsTest {
                 .withTimeout(java.time.Duration.ofSeconds(5))
                 .build())) {
             assertThat(code(plain.listCollectionsAsync())).isNotEqualTo(Status.Code.OK);
+        }
+    }
+
+    @Test
+    void rotatedCertificateIsServedWithoutRestart() throws Exception {
+        BigInteger first = servedSerial();
+        assertThat(first).isEqualTo(pki.leaf("server").getSerialNumber());
+        pki.issue("server", "sextant-rotated", true); // rotate the files in place
+        BigInteger second = pki.leaf("server").getSerialNumber();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        BigInteger served = first;
+        while (!served.equals(second) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            served = servedSerial();
+        }
+        assertThat(served)
+                .as("the rotated certificate is served over gRPC without a restart")
+                .isEqualTo(second);
+        try (QdrantClient c = tlsClient(port, KEY, "client")) {
+            assertThat(get(c.healthCheckAsync()).getTitle()).isNotEmpty();
+        }
+    }
+
+    /** The serial of the certificate the gRPC port presents in a TLS handshake. */
+    private BigInteger servedSerial() throws Exception {
+        try (SSLSocket s = (SSLSocket) pki.client("client").getSocketFactory().createSocket("127.0.0.1", port)) {
+            s.startHandshake();
+            return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSerialNumber();
         }
     }
 

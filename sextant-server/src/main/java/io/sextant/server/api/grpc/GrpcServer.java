@@ -16,6 +16,7 @@ import io.sextant.collection.snapshot.SnapshotService;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.server.auth.AccessControl;
 import io.sextant.server.config.SecurityConfig;
+import io.sextant.server.tls.ReloadingKeyManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -49,6 +50,8 @@ public final class GrpcServer implements AutoCloseable {
     private final GrpcHealthEndpoint health = new GrpcHealthEndpoint(java.util.Set.copyOf(QDRANT_SERVICES));
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
+    private final ReloadingKeyManager keyManager;
+
     /**
      * @param toc the collections served
      * @param snapshots the node's snapshot service
@@ -81,20 +84,22 @@ public final class GrpcServer implements AutoCloseable {
         b.addService(health);
         b.addService(ProtoReflectionServiceV1.newInstance());
         if (tls.enabled()) {
-            b.sslContext(sslContext(tls));
+            keyManager = new ReloadingKeyManager(tls);
+            b.sslContext(sslContext(tls, keyManager));
+        } else {
+            keyManager = null;
         }
         this.server = b.build();
     }
 
     /**
      * The server TLS context from the PEM files (PKCS#8 key), with client certificates required
-     * when {@code service.verify_https_client_certificate} is set. Certificates are read once at
-     * start; unlike the REST listener, the gRPC listener does not reload them while running.
+     * when {@code service.verify_https_client_certificate} is set. The certificate and key are
+     * re-read when their files change ({@link ReloadingKeyManager}); the CA file is read at start.
      */
-    private static SslContext sslContext(SecurityConfig.Tls tls) {
+    private static SslContext sslContext(SecurityConfig.Tls tls, ReloadingKeyManager keyManager) {
         try {
-            SslContextBuilder ssl = GrpcSslContexts.configure(
-                    SslContextBuilder.forServer(tls.cert().toFile(), tls.key().toFile()));
+            SslContextBuilder ssl = GrpcSslContexts.configure(SslContextBuilder.forServer(keyManager));
             if (tls.caCert() != null) {
                 ssl.trustManager(tls.caCert().toFile());
             }
@@ -151,6 +156,9 @@ public final class GrpcServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (keyManager != null) {
+            keyManager.close();
+        }
         stop();
     }
 }
