@@ -705,19 +705,49 @@ public final class LocalShard implements Shard {
     }
 
     /**
-     * Pauses updates (reads continue), checkpoints so that the manifest and the segment files it
-     * lists reflect every applied operation, then runs {@code action} with the shard directory and
-     * the checkpoint seq before updates resume. Snapshots use it to hard-link the shard's files at
-     * one point in time; the action must be short.
+     * What {@link #withUpdatesPaused} hands its action: the shard directory and the WAL seq the
+     * on-disk state reflects.
      *
-     * @throws ServiceException when the shard is closed or the checkpoint fails
+     * @param seq the last applied operation; recovery of the files (manifest + segments + WAL up to
+     *     their current lengths) yields exactly the state at {@code seq}
+     * @param walNeeded whether the WAL files are part of that state: {@code false} when the pause
+     *     ran a full checkpoint (the segments then hold everything), {@code true} when the WAL
+     *     records after the manifest's checkpoint carry the rest
      */
-    public <T> T withUpdatesPaused(java.util.function.BiFunction<Path, Long, T> action) {
+    public record PausedShard(Path dir, long seq, boolean walNeeded) {}
+
+    /**
+     * Pauses updates (reads continue) and makes the on-disk files a crash-consistent image of every
+     * applied operation, then runs {@code action} before updates resume. Snapshots use it to
+     * hard-link the shard's files at one point in time; the action must be short.
+     *
+     * <p>The pause is short because nothing is flushed under it: the WAL is fsynced up to the last
+     * applied seq (normally already durable: updates fsync before they return), and the image is
+     * what a restart would recover: the manifest of the last checkpoint, the segment files it lists
+     * (replaced atomically or append-only, see {@code Segment}) and the WAL, whose records after
+     * that checkpoint recovery replays. Only when a logged operation could not be applied ({@code
+     * unapplied}) does the pause fall back to a full checkpoint, so that the captured state never
+     * includes a record that is logged but not applied.
+     *
+     * @throws ServiceException when the shard is closed or the WAL fsync or checkpoint fails
+     */
+    public <T> T withUpdatesPaused(java.util.function.Function<PausedShard, T> action) {
         updateLock.lock();
         try {
             checkUsable();
-            checkpointLocked();
-            return action.apply(dir, lastApplied);
+            if (unapplied != null) {
+                try {
+                    reapplyLocked();
+                } catch (ServiceException e) {
+                    LOG.warn("{}; checkpointing before the snapshot", e.getMessage());
+                }
+            }
+            if (unapplied != null) {
+                checkpointLocked();
+                return action.apply(new PausedShard(dir, lastApplied, false));
+            }
+            wal.sync(lastApplied);
+            return action.apply(new PausedShard(dir, lastApplied, true));
         } finally {
             updateLock.unlock();
         }

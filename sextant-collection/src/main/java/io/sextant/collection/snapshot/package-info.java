@@ -3,8 +3,10 @@
  * recovery.
  *
  * <p>Decisions: an archive is an uncompressed POSIX tar opened by {@code snapshot.json} (format,
- * version, kind, per-shard checkpoint and point count); captures pause a collection's shards
- * together only for a checkpoint and hard links, so writes stall for milliseconds and reads never;
+ * version, kind, per-shard WAL seq and point count); captures pause a collection's shards
+ * together only for a WAL fsync and hard links (no segment flush: the snapshot carries the WAL
+ * records after the last checkpoint and the restore replays them, as a restart would), so writes
+ * stall for milliseconds and reads never;
  * restores extract next to the live data and swap directories atomically, so a failed restore
  * leaves the old collection serving. Snapshots outlive their collection (list, download and delete
  * work after the collection was dropped) because that is when they are needed. {@code priority}

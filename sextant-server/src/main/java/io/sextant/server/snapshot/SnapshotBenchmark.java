@@ -139,8 +139,7 @@ public final class SnapshotBenchmark {
                             "A writer upserts one point at a time with wait=true, back to back, while a snapshot of the ")
                     .append(
                             "same collection is created; the longest upsert overlapping the snapshot is the time a write ")
-                    .append(
-                            "was blocked (updates pause for the WAL checkpoint and the hard links; the tar, SHA-256 and ")
+                    .append("was blocked (updates pause for the WAL fsync and the hard links; the tar, SHA-256 and ")
                     .append("fsync run after updates resume).\n\n")
                     .append("| collection state | snapshot create (ms) | upserts during | max upsert during (ms) | ")
                     .append("baseline p50 (ms) | baseline max (ms) |\n|---|---:|---:|---:|---:|---:|\n")

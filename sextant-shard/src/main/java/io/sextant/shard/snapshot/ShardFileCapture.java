@@ -15,16 +15,22 @@ import java.util.stream.Stream;
 
 /**
  * Captures a point-in-time view of one or more {@link LocalShard}s into a staging directory,
- * pausing their updates only for as long as it takes to checkpoint and hard-link the files.
+ * pausing their updates only for as long as it takes to fsync the WAL and hard-link the files.
  *
- * <p><b>Why hard links are enough.</b> After a checkpoint under the update lock, the manifest and
- * the segment files it lists reflect exactly the WAL prefix up to the checkpoint. Every such file
- * is either replaced atomically (manifest, points and deleted files, index files: temp + rename, so
- * the link keeps the old inode) or append-only (the write target's vector file: bytes of offsets
- * already published are never rewritten). Recording each file's length while paused and later
- * reading only that prefix therefore yields the checkpointed state even while writers continue.
- * Where links are impossible (staging on another file system), the file is copied while paused.
- * The WAL is not captured: after the checkpoint it holds nothing the segments lack.
+ * <p><b>Why hard links are enough.</b> While updates are paused, the shard's files are exactly
+ * what a restart would recover to the last applied seq (see {@link LocalShard#withUpdatesPaused}):
+ * the manifest of the last checkpoint, the segment files it lists, and the WAL, whose records
+ * after that checkpoint recovery replays. Nothing is flushed under the pause, so it stays short
+ * even when much is unflushed (e.g. right after a {@code wait=false} ingest); the snapshot then
+ * carries those WAL records and the restore replays them. Every captured file is either replaced
+ * atomically (manifest, points and deleted files, index files: temp + rename, so the link keeps
+ * the old inode) or append-only (the write target's vector file: bytes of offsets already
+ * published are never rewritten; WAL files: records are only appended, and a WAL repair truncates
+ * only records that were not yet durable, while the pause fsyncs everything captured). Recording
+ * each file's length while paused and later reading only that prefix therefore yields the paused
+ * state even while writers continue and later checkpoints delete WAL files or replace segment
+ * files. Where links are impossible (staging on another file system), the file is copied while
+ * paused.
  *
  * <p>Several shards are paused together (in list order) so a multi-shard collection is captured at
  * one instant. Stateless and thread-safe.
@@ -75,22 +81,23 @@ public final class ShardFileCapture {
             return;
         }
         LocalShard shard = shards.get(index);
-        shard.withUpdatesPaused((dir, checkpoint) -> {
+        shard.withUpdatesPaused(paused -> {
             long points = shard.count(io.sextant.segment.filter.Filter.ALL, true);
-            out.add(new CapturedShard(dirs.get(index), checkpoint, points, linkAll(dir, dirs.get(index))));
+            out.add(new CapturedShard(
+                    dirs.get(index), paused.seq(), points, linkAll(paused.dir(), dirs.get(index), paused.walNeeded())));
             // keep this shard paused while the next ones are captured: one instant for all
             pauseAndCapture(shards, dirs, index + 1, out);
             return null;
         });
     }
 
-    private static List<CapturedFile> linkAll(Path shardDir, Path staging) {
+    private static List<CapturedFile> linkAll(Path shardDir, Path staging, boolean withWal) {
         List<CapturedFile> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(shardDir)) {
             for (Path src : walk.filter(Files::isRegularFile).sorted().toList()) {
                 Path rel = shardDir.relativize(src);
                 String relName = rel.toString().replace('\\', '/');
-                if (relName.startsWith(WAL_DIR + "/") || relName.endsWith(".tmp")) {
+                if ((!withWal && relName.startsWith(WAL_DIR + "/")) || relName.endsWith(".tmp")) {
                     continue;
                 }
                 Path dst = staging.resolve(rel);
