@@ -76,6 +76,10 @@ public final class HttpBench {
 
         Dataset data = Dataset.load(dataset, dataDir);
         HttpBench bench = new HttpBench(url, a.getOrDefault("collection", "bench"));
+        if (serverCmd != null && bench.answers()) {
+            throw new IllegalStateException("something already serves " + url
+                    + "; pick a free port for --server-cmd and --url (nothing was sent to it)");
+        }
         Process server = serverCmd == null ? null : start(serverCmd, serverLog);
         try {
             double ready = bench.waitReady(Duration.ofMinutes(10));
@@ -153,6 +157,16 @@ public final class HttpBench {
     static double percentile(double[] sorted, double q) {
         int rank = (int) Math.ceil(q * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** Whether a server already answers at the URL. */
+    boolean answers() {
+        try {
+            send("GET", "/collections", null);
+            return true;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
     }
 
     double waitReady(Duration timeout) throws InterruptedException {
