@@ -17,7 +17,7 @@ class SegmentKernelsPropertyTest {
     final PanamaKernels panama = new PanamaKernels();
 
     @Property(tries = 300)
-    void segmentEqualsArrayBitForBit(
+    void segmentMatchesArray(
             @ForAll @IntRange(min = 0, max = 600) int n,
             @ForAll @LongRange(min = 0, max = 67) long offset,
             @ForAll @IntRange(min = 0, max = 1 << 20) int dataSeed) {
@@ -26,8 +26,15 @@ class SegmentKernelsPropertyTest {
         float[] v = PanamaKernelsTest.randomVector(rnd, n);
         MemorySegment seg = MemorySegment.ofArray(new byte[(int) offset + 4 * n]);
         MemorySegment.copy(v, 0, seg, ScalarKernels.LE_FLOAT, offset, n);
-        assertThat(panama.dot(q, seg, offset)).isEqualTo(panama.dot(q, v));
-        assertThat(panama.squareDistance(q, seg, offset)).isEqualTo(panama.squareDistance(q, v));
-        assertThat(panama.manhattan(q, seg, offset)).isEqualTo(panama.manhattan(q, v));
+        // Same lanes and loop structure, but the Vector API leaves the order of lane reductions
+        // unspecified and it can differ between the interpreter and C2: allow a few ulps.
+        assertClose(panama.dot(q, seg, offset), panama.dot(q, v));
+        assertClose(panama.squareDistance(q, seg, offset), panama.squareDistance(q, v));
+        assertClose(panama.manhattan(q, seg, offset), panama.manhattan(q, v));
+    }
+
+    private static void assertClose(float actual, float expected) {
+        float tolerance = 1e-5f * Math.max(1f, Math.abs(expected));
+        assertThat(actual).isCloseTo(expected, org.assertj.core.api.Assertions.within(tolerance));
     }
 }
