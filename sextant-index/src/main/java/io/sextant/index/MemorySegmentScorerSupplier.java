@@ -56,14 +56,51 @@ public final class MemorySegmentScorerSupplier implements ScorerSupplier {
         if (query.length != dimension) {
             throw new IllegalArgumentException("query has dimension " + query.length + ", expected " + dimension);
         }
-        MemorySegment s = rows;
-        long stride = rowBytes;
-        VectorKernels k = kernels;
         return switch (function) {
-            case DOT_PRODUCT -> ord -> k.dot(query, s, ord * stride);
-            case NEGATIVE_SQUARE_L2 -> ord -> -k.squareDistance(query, s, ord * stride);
-            case NEGATIVE_L1 -> ord -> -k.manhattan(query, s, ord * stride);
+            case DOT_PRODUCT -> new RowScorer(query, rows, rowBytes, kernels, false);
+            case NEGATIVE_SQUARE_L2 -> new RowScorer(query, rows, rowBytes, kernels, true);
+            case NEGATIVE_L1 -> {
+                MemorySegment s = rows;
+                long stride = rowBytes;
+                VectorKernels k = kernels;
+                yield ord -> -k.manhattan(query, s, ord * stride);
+            }
         };
+    }
+
+    /**
+     * Dot-product or negative squared-L2 scorer over the rows; bulk scoring runs four rows per
+     * kernel pass.
+     */
+    private record RowScorer(float[] query, MemorySegment rows, long stride, VectorKernels kernels, boolean squareL2)
+            implements VectorScorer {
+        @Override
+        public float score(int ordinal) {
+            long at = ordinal * stride;
+            return squareL2 ? -kernels.squareDistance(query, rows, at) : kernels.dot(query, rows, at);
+        }
+
+        @Override
+        public void bulkScore(int[] ordinals, int count, float[] out) {
+            int i = 0;
+            for (; i + 4 <= count; i += 4) {
+                long a = ordinals[i] * stride;
+                long b = ordinals[i + 1] * stride;
+                long c = ordinals[i + 2] * stride;
+                long d = ordinals[i + 3] * stride;
+                if (squareL2) {
+                    kernels.squareDistance4(query, rows, a, b, c, d, out, i);
+                    for (int j = i; j < i + 4; j++) {
+                        out[j] = -out[j];
+                    }
+                } else {
+                    kernels.dot4(query, rows, a, b, c, d, out, i);
+                }
+            }
+            for (; i < count; i++) {
+                out[i] = score(ordinals[i]);
+            }
+        }
     }
 
     /** Copies row {@code ordinal} to a new heap array. */

@@ -14,4 +14,14 @@ public interface VectorScorer {
 
     /** The similarity between the fixed vector and the stored vector {@code ordinal}. */
     float score(int ordinal);
+
+    /**
+     * Scores {@code ordinals[0 .. count)} into {@code out[0 .. count)}; implementations over
+     * off-heap rows score several at once (see {@link io.sextant.vector.VectorKernels#dot4}).
+     */
+    default void bulkScore(int[] ordinals, int count, float[] out) {
+        for (int i = 0; i < count; i++) {
+            out[i] = score(ordinals[i]);
+        }
+    }
 }

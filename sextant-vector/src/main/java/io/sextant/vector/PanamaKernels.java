@@ -249,6 +249,97 @@ public final class PanamaKernels implements VectorKernels {
         return LANES;
     }
 
+    @Override
+    public void dot4(float[] q, MemorySegment segment, long o0, long o1, long o2, long o3, float[] out, int at) {
+        int n = q.length;
+        int i = 0;
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        if (n >= LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            FloatVector acc2 = FloatVector.zero(SPECIES);
+            FloatVector acc3 = FloatVector.zero(SPECIES);
+            int bound = SPECIES.loopBound(n);
+            for (; i < bound; i += LANES) {
+                FloatVector qv = FloatVector.fromArray(SPECIES, q, i);
+                long d = 4L * i;
+                acc0 = fma(qv, load(segment, o0 + d), acc0);
+                acc1 = fma(qv, load(segment, o1 + d), acc1);
+                acc2 = fma(qv, load(segment, o2 + d), acc2);
+                acc3 = fma(qv, load(segment, o3 + d), acc3);
+            }
+            s0 = acc0.reduceLanes(VectorOperators.ADD);
+            s1 = acc1.reduceLanes(VectorOperators.ADD);
+            s2 = acc2.reduceLanes(VectorOperators.ADD);
+            s3 = acc3.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float qi = q[i];
+            long d = 4L * i;
+            s0 += qi * segment.get(ScalarKernels.LE_FLOAT, o0 + d);
+            s1 += qi * segment.get(ScalarKernels.LE_FLOAT, o1 + d);
+            s2 += qi * segment.get(ScalarKernels.LE_FLOAT, o2 + d);
+            s3 += qi * segment.get(ScalarKernels.LE_FLOAT, o3 + d);
+        }
+        out[at + 0] = s0;
+        out[at + 1] = s1;
+        out[at + 2] = s2;
+        out[at + 3] = s3;
+    }
+
+    @Override
+    public void squareDistance4(
+            float[] q, MemorySegment segment, long o0, long o1, long o2, long o3, float[] out, int at) {
+        int n = q.length;
+        int i = 0;
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        if (n >= LANES) {
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            FloatVector acc2 = FloatVector.zero(SPECIES);
+            FloatVector acc3 = FloatVector.zero(SPECIES);
+            int bound = SPECIES.loopBound(n);
+            for (; i < bound; i += LANES) {
+                FloatVector qv = FloatVector.fromArray(SPECIES, q, i);
+                long d = 4L * i;
+                FloatVector d0 = qv.sub(load(segment, o0 + d));
+                FloatVector d1 = qv.sub(load(segment, o1 + d));
+                FloatVector d2 = qv.sub(load(segment, o2 + d));
+                FloatVector d3 = qv.sub(load(segment, o3 + d));
+                acc0 = fma(d0, d0, acc0);
+                acc1 = fma(d1, d1, acc1);
+                acc2 = fma(d2, d2, acc2);
+                acc3 = fma(d3, d3, acc3);
+            }
+            s0 = acc0.reduceLanes(VectorOperators.ADD);
+            s1 = acc1.reduceLanes(VectorOperators.ADD);
+            s2 = acc2.reduceLanes(VectorOperators.ADD);
+            s3 = acc3.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float qi = q[i];
+            long d = 4L * i;
+            float d0 = qi - segment.get(ScalarKernels.LE_FLOAT, o0 + d);
+            float d1 = qi - segment.get(ScalarKernels.LE_FLOAT, o1 + d);
+            float d2 = qi - segment.get(ScalarKernels.LE_FLOAT, o2 + d);
+            float d3 = qi - segment.get(ScalarKernels.LE_FLOAT, o3 + d);
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        out[at + 0] = s0;
+        out[at + 1] = s1;
+        out[at + 2] = s2;
+        out[at + 3] = s3;
+    }
+
     private static FloatVector load(MemorySegment segment, long byteOffset) {
         return FloatVector.fromMemorySegment(SPECIES, segment, byteOffset, LE);
     }

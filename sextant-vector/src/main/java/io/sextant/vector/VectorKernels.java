@@ -28,6 +28,27 @@ public interface VectorKernels {
     /** {@link #manhattan(float[], float[])} against floats stored in {@code segment}. */
     float manhattan(float[] q, MemorySegment segment, long byteOffset);
 
+    /**
+     * {@link #dot(float[], MemorySegment, long)} of {@code q} against the four rows at byte offsets
+     * {@code o0..o3}, written to {@code out[at .. at + 3]}. One pass over the query with four independent
+     * memory streams in flight: faster than four calls when the rows are not in cache (graph search).
+     */
+    default void dot4(float[] q, MemorySegment segment, long o0, long o1, long o2, long o3, float[] out, int at) {
+        out[at + 0] = dot(q, segment, o0);
+        out[at + 1] = dot(q, segment, o1);
+        out[at + 2] = dot(q, segment, o2);
+        out[at + 3] = dot(q, segment, o3);
+    }
+
+    /** {@link #squareDistance(float[], MemorySegment, long)} against four rows; see {@link #dot4}. */
+    default void squareDistance4(
+            float[] q, MemorySegment segment, long o0, long o1, long o2, long o3, float[] out, int at) {
+        out[at + 0] = squareDistance(q, segment, o0);
+        out[at + 1] = squareDistance(q, segment, o1);
+        out[at + 2] = squareDistance(q, segment, o2);
+        out[at + 3] = squareDistance(q, segment, o3);
+    }
+
     /** A short name for logs and benchmarks ("scalar", "panama-256", ...). */
     String name();
 

@@ -92,6 +92,48 @@ class PanamaKernelsTest {
         }
     }
 
+    /** The four-row kernels give each row's own result, wherever the rows lie in the segment. */
+    @ParameterizedTest
+    @MethodSource("lengths")
+    void fourRowKernelsMatchTheReferencePerRow(int n) {
+        Random rnd = new Random(SEED ^ (17L * n + 5));
+        float[] q = randomVector(rnd, n);
+        float[][] rows = new float[6][];
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(6L * 4 * n + 8, 1);
+            seg.fill((byte) 0x7f);
+            for (int r = 0; r < rows.length; r++) {
+                rows[r] = randomVector(rnd, n);
+                MemorySegment.copy(rows[r], 0, seg, ScalarKernels.LE_FLOAT, 3 + 4L * n * r, n);
+            }
+            int[] pick = {4, 0, 5, 2}; // out of order, one row skipped
+            long[] at = new long[4];
+            for (int i = 0; i < 4; i++) {
+                at[i] = 3 + 4L * n * pick[i];
+            }
+            for (VectorKernels k : new VectorKernels[] {panama, scalar}) {
+                float[] dots = new float[6];
+                float[] squares = new float[6];
+                k.dot4(q, seg, at[0], at[1], at[2], at[3], dots, 1);
+                k.squareDistance4(q, seg, at[0], at[1], at[2], at[3], squares, 2);
+                assertThat(dots[0]).as("slots before the output untouched").isZero();
+                for (int i = 0; i < 4; i++) {
+                    float[] row = rows[pick[i]];
+                    String ctx = k.name() + " row " + pick[i] + " n=" + n + " seed=" + SEED;
+                    double tol = TOLERANCE * magnitude(q, row, (x, y) -> x * y) + 1e-6;
+                    assertThat((double) dots[1 + i])
+                            .as("dot4 " + ctx)
+                            .isCloseTo(refDot(q, row), org.assertj.core.data.Offset.offset(tol));
+                    assertThat((double) squares[2 + i])
+                            .as("squareDistance4 " + ctx)
+                            .isCloseTo(
+                                    refSquare(q, row),
+                                    org.assertj.core.data.Offset.offset(TOLERANCE * refSquare(q, row) + 1e-6));
+                }
+            }
+        }
+    }
+
     /** A one-hot vector scores exactly one term, so a skipped or doubled lane cannot hide. */
     @ParameterizedTest
     @MethodSource("lengths")

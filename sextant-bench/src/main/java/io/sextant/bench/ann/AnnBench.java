@@ -76,9 +76,10 @@ public final class AnnBench {
                         + filterEfs + ", data " + dataDir);
         context.put(
                 "method",
-                "per engine: build, memory = heap growth after GC + off-heap bytes; every timed pass over the"
-                        + " queries follows an untimed warm-up pass with the same ef; recall@10 with the data set's"
-                        + " tie rule (shared/datasets/README.md)");
+                "per engine: build, memory = heap growth after GC + off-heap bytes; per point an untimed"
+                        + " warm-up pass over the queries with the same ef, then up to 3 timed passes (a further"
+                        + " one only while the point has taken < 10 s), the fastest reported; recall@10 with the"
+                        + " data set's tie rule (shared/datasets/README.md)");
 
         Path rowsDir = Files.createDirectories(work.resolve("ann-rows"));
         List<AnnRow> rows = new ArrayList<>();

@@ -12,8 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The child JVM of the ANN harness: loads the data set, builds one engine, measures its memory,
- * then runs the unfiltered ef sweep and the filtered runs at each thread count, each timed pass
- * preceded by an untimed warm-up pass over the same queries. Appends {@link AnnRow}s to the output
+ * then runs the unfiltered ef sweep and the filtered runs at each thread count: per point an
+ * untimed warm-up pass over the queries, then up to three timed passes (a further pass only while
+ * the point has taken under ten seconds), reporting the fastest. Appends {@link AnnRow}s to the output
  * file as it goes (so a crash keeps what was measured) and prints progress. A command-line tool,
  * not thread-safe.
  *
@@ -22,6 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class AnnWorker {
     static final int K = 10;
+    static final int TIMED_PASSES = 3;
+    static final double PASS_BUDGET_S = 10;
 
     private AnnWorker() {}
 
@@ -148,9 +151,23 @@ public final class AnnWorker {
         int[][] results = new int[queries.length][];
         long[] latencies = new long[queries.length];
         run(engine, queries, prepared, threads, ef, results, latencies); // warm-up
-        long t0 = System.nanoTime();
-        run(engine, queries, prepared, threads, ef, results, latencies);
-        double secs = (System.nanoTime() - t0) / 1e9;
+        // Timed passes: up to TIMED_PASSES, more only while the point has taken under PASS_BUDGET_S;
+        // the fastest pass is reported (as ann-benchmarks does), with its latencies.
+        double secs = Double.MAX_VALUE;
+        long[] passLatencies = new long[queries.length];
+        long started = System.nanoTime();
+        for (int pass = 0; pass < TIMED_PASSES; pass++) {
+            if (pass > 0 && (System.nanoTime() - started) / 1e9 > PASS_BUDGET_S) {
+                break;
+            }
+            long t0 = System.nanoTime();
+            run(engine, queries, prepared, threads, ef, results, passLatencies);
+            double s = (System.nanoTime() - t0) / 1e9;
+            if (s < secs) {
+                secs = s;
+                System.arraycopy(passLatencies, 0, latencies, 0, latencies.length);
+            }
+        }
         double qps = queries.length / secs;
         int[][] truth = filter == null ? data.groundTruth() : filter.groundTruth();
         double r = recall.recallAt(K, results, truth, filter == null ? null : filter.accept());
@@ -158,9 +175,23 @@ public final class AnnWorker {
         double p50 = latencies[latencies.length / 2] / 1e6;
         double p99 = latencies[Math.min(latencies.length - 1, (int) Math.ceil(latencies.length * 0.99) - 1)] / 1e6;
         String name = filter == null ? "" : filter.name();
+        int shortAnswers = 0;
+        for (int[] res : results) {
+            if (res.length < K) {
+                shortAnswers++;
+            }
+        }
         log(
-                "%s %s threads=%d ef=%d recall@10=%.4f qps=%.0f p50=%.3f ms p99=%.3f ms",
-                label, filter == null ? "unfiltered" : "filter " + name, threads, ef, r, qps, p50, p99);
+                "%s %s threads=%d ef=%d recall@10=%.4f qps=%.0f p50=%.3f ms p99=%.3f ms%s",
+                label,
+                filter == null ? "unfiltered" : "filter " + name,
+                threads,
+                ef,
+                r,
+                qps,
+                p50,
+                p99,
+                shortAnswers == 0 ? "" : " (" + shortAnswers + " queries answered fewer than " + K + " hits)");
         return AnnRow.search(data.name(), label, name, threads, ef, r, qps, p50, p99, "");
     }
 

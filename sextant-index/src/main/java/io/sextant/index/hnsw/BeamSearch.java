@@ -17,7 +17,11 @@ final class BeamSearch {
     private final NodeHeap candidates = NodeHeap.maxHeap();
     private final NodeHeap results = NodeHeap.minHeap();
     private int[] neighbors = new int[64];
+    private float[] bulkScores = new float[64];
     private int[] secondHop = new int[64];
+    private int[] pending = new int[64];
+    private float[] pendingScores = new float[64];
+    private int[] stones = new int[64];
     private long[] drain = new long[64];
     private long visitedCount;
 
@@ -44,7 +48,8 @@ final class BeamSearch {
     /**
      * Best-first search on {@code level} from the seeded entry points, keeping the {@code ef} best
      * accepted nodes. Every neighbour is scored, accepted or not, so a filter cannot cut the graph;
-     * rejected nodes are expanded but never collected.
+     * rejected nodes are expanded but never collected. A node's unvisited neighbours are scored
+     * in one {@link VectorScorer#bulkScore} call.
      */
     void searchLevel(HnswGraph graph, VectorScorer scorer, int level, int ef, IntPredicate accept) {
         int[] buf = neighborBuffer(graph.maxDegree(level));
@@ -58,17 +63,22 @@ final class BeamSearch {
                 break;
             }
             int count = graph.neighbors(level, NodeHeap.node(top), buf);
+            int fresh = 0;
             for (int i = 0; i < count; i++) {
                 int nb = buf[i];
-                if (!seen.visit(nb)) {
-                    continue;
+                if (seen.visit(nb)) {
+                    buf[fresh++] = nb;
                 }
-                float s = scorer.score(nb);
-                scored++;
-                if (best.size() < ef || s > best.topScore()) {
-                    frontier.push(nb, s);
+            }
+            float[] s = bulkScores;
+            scorer.bulkScore(buf, fresh, s);
+            scored += fresh;
+            for (int i = 0; i < fresh; i++) {
+                int nb = buf[i];
+                if (best.size() < ef || s[i] > best.topScore()) {
+                    frontier.push(nb, s[i]);
                     if (accept == null || accept.test(nb)) {
-                        best.pushBounded(nb, s, ef);
+                        best.pushBounded(nb, s[i], ef);
                     }
                 }
             }
@@ -81,7 +91,10 @@ final class BeamSearch {
      * rejected neighbour is not scored but walked through, its own neighbours that are accepted are
      * scored instead. Much cheaper than {@link #searchLevel} under a selective filter, and
      * connected when the filter's nodes are linked among themselves (payload sub-graph links) or
-     * lie within two hops of each other.
+     * lie within two hops of each other. Until {@code ef} accepted nodes are collected, rejected
+     * neighbours are also scored and kept on the frontier (as {@link #searchLevel} does), so a
+     * search entering the level far from the filter's nodes walks on towards them instead of
+     * running out of candidates with fewer than {@code ef} results.
      */
     void searchLevelTwoHop(HnswGraph graph, VectorScorer scorer, int level, int ef, IntPredicate accept) {
         int degree = graph.maxDegree(level);
@@ -89,7 +102,18 @@ final class BeamSearch {
         if (secondHop.length < degree) {
             secondHop = new int[degree];
         }
+        int pendingCap = degree * (degree + 1);
+        if (pending.length < pendingCap) {
+            pending = new int[pendingCap];
+            pendingScores = new float[pendingCap];
+        }
+        if (stones.length < degree) {
+            stones = new int[degree];
+        }
         int[] buf2 = secondHop;
+        int[] todo = pending;
+        float[] todoScores = pendingScores;
+        int[] rejected = stones;
         VisitedSet seen = visited;
         NodeHeap frontier = candidates;
         NodeHeap best = results;
@@ -100,24 +124,39 @@ final class BeamSearch {
                 break;
             }
             int count = graph.neighbors(level, NodeHeap.node(top), buf);
+            int n = 0;
+            int r = 0;
             for (int i = 0; i < count; i++) {
                 int nb = buf[i];
                 if (!seen.visit(nb)) {
                     continue;
                 }
                 if (accept.test(nb)) {
-                    scored++;
-                    offer(nb, scorer.score(nb), ef);
+                    todo[n++] = nb;
                     continue;
                 }
+                rejected[r++] = nb;
                 int count2 = graph.neighbors(level, nb, buf2);
                 for (int j = 0; j < count2; j++) {
                     int nb2 = buf2[j];
                     if (!seen.isVisited(nb2) && accept.test(nb2)) {
                         seen.visit(nb2);
-                        scored++;
-                        offer(nb2, scorer.score(nb2), ef);
+                        todo[n++] = nb2;
                     }
+                }
+            }
+            scorer.bulkScore(todo, n, todoScores);
+            scored += n;
+            for (int i = 0; i < n; i++) {
+                offer(todo[i], todoScores[i], ef);
+            }
+            if (r > 0 && best.size() < ef) {
+                // Too few accepted nodes found yet: keep the rejected neighbours as stepping
+                // stones, or a start far from the filter's region would die out short of results.
+                scorer.bulkScore(rejected, r, todoScores);
+                scored += r;
+                for (int i = 0; i < r; i++) {
+                    frontier.push(rejected[i], todoScores[i]);
                 }
             }
         }
@@ -134,6 +173,9 @@ final class BeamSearch {
     private int[] neighborBuffer(int degree) {
         if (neighbors.length < degree) {
             neighbors = new int[degree];
+        }
+        if (bulkScores.length < degree) {
+            bulkScores = new float[degree];
         }
         return neighbors;
     }

@@ -64,6 +64,49 @@ class HnswSearcherTest {
         }
     }
 
+    /**
+     * The filter's points lie in a region of their own, away from the query; the descent lands
+     * among rejected points. Two-hop traversal must still walk to the accepted region and fill
+     * the result (it used to run out of candidates and answer with fewer than k hits).
+     */
+    @Test
+    void twoHopReachesAcceptedPointsFarFromTheEntry() throws Exception {
+        int n = 4_000;
+        int dim = 16;
+        SplittableRandom rnd = new SplittableRandom(SEED + 7);
+        float[][] data = new float[n][dim];
+        boolean[] far = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            far[i] = i % 10 == 0; // 10%: around +20 on the first axis, the rest around the origin
+            for (int d = 0; d < dim; d++) {
+                data[i][d] = (float) SyntheticVectors.gaussian(rnd);
+            }
+            if (far[i]) {
+                data[i][0] += 20f;
+            }
+        }
+        ArrayScorerSupplier vectors = new ArrayScorerSupplier(data, Distance.EUCLID);
+        HnswGraphBuilder builder = new HnswGraphBuilder(vectors, HnswConfig.defaults());
+        builder.build();
+        int[] farOnes =
+                java.util.stream.IntStream.range(0, n).filter(i -> far[i]).toArray();
+        builder.addSubgraphLinks(farOnes, 16);
+        HnswSearcher searcher = new HnswSearcher(builder.graph());
+        double total = 0;
+        int queries = 50;
+        for (int qi = 0; qi < queries; qi++) {
+            float[] q = new float[dim];
+            for (int d = 0; d < dim; d++) {
+                q[d] = (float) SyntheticVectors.gaussian(rnd) * 0.5f; // near the origin: rejected region
+            }
+            VectorScorer scorer = vectors.queryScorer(q);
+            SearchResult hits = searcher.search(scorer, 10, 40, i -> far[i], FilterTraversal.TWO_HOP);
+            assertThat(hits.size()).as("query %d, seed %d", qi, SEED).isEqualTo(10);
+            total += recall(hits, scorer, n, i -> far[i]);
+        }
+        assertThat(total / queries).as("seed %d", SEED).isGreaterThanOrEqualTo(0.9);
+    }
+
     private static double recall(SearchResult got, VectorScorer scorer, int n, java.util.function.IntPredicate accept) {
         int[] truth = SyntheticVectors.exactTopK(scorer, n, 10, accept);
         int found = 0;

@@ -387,6 +387,29 @@ public final class Segment {
         return bit >= 0 && (flags.get(offset) & (1L << bit)) != 0;
     }
 
+    /**
+     * Sets the bit of every offset in {@code candidates} that is live and has the vector {@code
+     * name} in {@code bits} (a bitset of at least {@code (offsetLimit + 63) / 64} words); one pass
+     * with the flag tests hoisted, for searches that test a filter many times.
+     */
+    public void markLiveWithVector(RoaringBitmap candidates, String name, long[] bits) {
+        int bit = names.indexOf(name);
+        if (bit < 0) {
+            return;
+        }
+        long wanted = 1L << bit;
+        AtomicLongArray f = flags;
+        int limit = Math.min(count, bits.length << 6);
+        candidates.forEach((int off) -> {
+            if (off < limit) {
+                long v = f.get(off);
+                if ((v & DELETED) == 0 && (v & wanted) != 0) {
+                    bits[off >>> 6] |= 1L << off;
+                }
+            }
+        });
+    }
+
     /** The named vector at {@code offset}, or null when the point has none. */
     public float[] vector(int offset, String name) {
         return hasVector(offset, name) ? vectors.get(name).get(offset) : null;

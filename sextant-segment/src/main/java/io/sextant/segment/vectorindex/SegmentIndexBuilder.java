@@ -35,8 +35,11 @@ import org.roaringbitmap.RoaringBitmap;
  * VectorIndexFiles}) and opened from disk, so what is served is exactly what a restart would load.
  *
  * <p>Payload links: for every keyword, integer or uuid payload index, each value whose live points
- * number at least the full-scan threshold (in vectors) gets a sub-graph with {@code payload_m} links
- * merged into level 0; smaller groups are searched exactly by the planner anyway. A field indexed
+ * number at least the full-scan threshold (in vectors) but under a fifth of the segment gets a
+ * sub-graph with {@code payload_m} links merged into level 0; smaller groups are searched exactly by
+ * the planner anyway, and larger ones are dense enough for a walk that scores every neighbour
+ * (Qdrant links those too; skipping them halves the link build on data with a dominant value and
+ * keeps level-0 lists shorter for every search). A field indexed
  * with {@code is_tenant} gets links for every value with two or more points, so per-tenant searches
  * stay connected whatever the planner decides.
  *
@@ -143,7 +146,8 @@ public final class SegmentIndexBuilder {
                     int[] ords = IntStream.of(group.toArray())
                             .filter(o -> o < n && seg.isLive(o) && seg.hasVector(o, name))
                             .toArray();
-                    if (ords.length >= 2 && (tenant || ords.length >= threshold) && ords.length < present.length) {
+                    boolean wanted = tenant || (ords.length >= threshold && walksTwoHop(ords.length, present.length));
+                    if (ords.length >= 2 && wanted && ords.length < present.length) {
                         builder.addSubgraphLinks(ords, payloadM);
                     }
                 }
@@ -177,6 +181,15 @@ public final class SegmentIndexBuilder {
             rows[o] = v == null ? zeros : v;
         });
         return new ArrayScorerSupplier(rows, spec.distance());
+    }
+
+    /**
+     * Whether a filter matching {@code matching} of {@code live} points is walked with {@link
+     * io.sextant.index.hnsw.FilterTraversal#TWO_HOP} (under a fifth of the segment), which relies
+     * on payload links; denser filters score every neighbour and need none.
+     */
+    public static boolean walksTwoHop(long matching, long live) {
+        return matching * 5 < live;
     }
 
     /** The full-scan threshold of {@code spec} in vectors (at least 1). */

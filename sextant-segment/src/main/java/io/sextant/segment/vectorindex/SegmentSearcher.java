@@ -41,6 +41,8 @@ import org.roaringbitmap.RoaringBitmap;
  * a scan, so a search never fails because an optimization finished.
  */
 public final class SegmentSearcher {
+    private static final int SCAN_BATCH = 64;
+
     private SegmentSearcher() {}
 
     /** How a segment is searched. */
@@ -112,7 +114,11 @@ public final class SegmentSearcher {
             }
         }
         if (top == null) {
-            top = scan(seg, request, compiled, codes, fetch);
+            VectorScorer rows = codes == null ? immutableRowScorer(seg, request) : null;
+            top = rows != null
+                    ? bulkScan(seg, request, compiled, rows, fetch)
+                    : scan(seg, request, compiled, codes, fetch);
+            graphSpace |= rows != null;
         }
         List<Hit> hits = new ArrayList<>(top.size());
         boolean rescore = codes != null && params.quantization().effectiveRescore();
@@ -161,14 +167,19 @@ public final class SegmentSearcher {
             };
         }
         IntPredicate accept = null;
-        if (filter != null) {
+        RoaringBitmap exact = filter == null ? null : filter.exactOrNull();
+        if (exact != null) {
+            long[] bits = acceptBits(seg, name, exact);
+            accept = off -> (bits[off >>> 6] & (1L << off)) != 0;
+        } else if (filter != null) {
             accept = off -> seg.isLive(off) && seg.hasVector(off, name) && filter.test(off);
         } else if (seg.deletedCount() > 0) {
             accept = off -> seg.isLive(off) && seg.hasVector(off, name);
         }
-        FilterTraversal traversal = plan == Plan.FILTERED_GRAPH && filter.estimate() * 5 < seg.liveCount()
-                ? FilterTraversal.TWO_HOP
-                : FilterTraversal.SCORE_ALL;
+        FilterTraversal traversal =
+                plan == Plan.FILTERED_GRAPH && SegmentIndexBuilder.walksTwoHop(filter.estimate(), seg.liveCount())
+                        ? FilterTraversal.TWO_HOP
+                        : FilterTraversal.SCORE_ALL;
         Integer efParam = request.params().hnswEf();
         int ef = Math.max(efParam != null ? efParam : spec.hnsw().efConstruct(), fetch);
         HnswSearcher searcher = graph.borrow();
@@ -181,6 +192,83 @@ public final class SegmentSearcher {
         TopK top = new TopK(fetch);
         for (int i = 0; i < result.size(); i++) {
             top.offer(result.ordinals()[i], result.scores()[i]);
+        }
+        return top;
+    }
+
+    /**
+     * The live offsets of {@code exact} that have the vector, as a bitset: a graph walk tests the
+     * filter for every neighbour it meets (and for their neighbours under {@link
+     * FilterTraversal#TWO_HOP}), and a bit test is far cheaper than a bitmap lookup plus the
+     * liveness checks.
+     */
+    private static long[] acceptBits(Segment seg, String name, RoaringBitmap exact) {
+        long[] bits = new long[(seg.offsetLimit() + 63) >>> 6];
+        seg.markLiveWithVector(exact, name, bits);
+        return bits;
+    }
+
+    /**
+     * A graph-space scorer over the float32 rows of an immutable segment (whose rows never move),
+     * else null.
+     */
+    private static VectorScorer immutableRowScorer(Segment seg, Request request) {
+        String name = request.vectorName();
+        if (!seg.immutable() || seg.rows(name) == null) {
+            return null;
+        }
+        VectorSpec spec = seg.specs().get(name);
+        return new MemorySegmentScorerSupplier(seg.rows(name), spec.size(), seg.offsetLimit(), spec.distance())
+                .queryScorer(request.vector());
+    }
+
+    /**
+     * Exact scan of an immutable segment's float32 rows, {@value #SCAN_BATCH} offsets per {@link
+     * VectorScorer#bulkScore} call; keys are graph scores (see {@link ScoreFunction}).
+     */
+    private static TopK bulkScan(Segment seg, Request request, OffsetFilter filter, VectorScorer rows, int fetch) {
+        String name = request.vectorName();
+        TopK top = new TopK(fetch);
+        int[] batch = new int[SCAN_BATCH];
+        float[] scores = new float[SCAN_BATCH];
+        int n = 0;
+        int limit = seg.offsetLimit();
+        RoaringBitmap exact = filter == null ? null : filter.exactOrNull();
+        IntIterator it = exact != null ? exact.getIntIterator() : null;
+        for (int off = 0; ; ) {
+            int candidate;
+            if (it != null) {
+                if (!it.hasNext()) {
+                    break;
+                }
+                candidate = it.next();
+                if (candidate >= limit) {
+                    break;
+                }
+            } else {
+                if (off >= limit) {
+                    break;
+                }
+                candidate = off++;
+                if (filter != null && !filter.test(candidate)) {
+                    continue;
+                }
+            }
+            if (!seg.isLive(candidate) || !seg.hasVector(candidate, name)) {
+                continue;
+            }
+            batch[n++] = candidate;
+            if (n == SCAN_BATCH) {
+                rows.bulkScore(batch, n, scores);
+                for (int i = 0; i < n; i++) {
+                    top.offer(batch[i], scores[i]);
+                }
+                n = 0;
+            }
+        }
+        rows.bulkScore(batch, n, scores);
+        for (int i = 0; i < n; i++) {
+            top.offer(batch[i], scores[i]);
         }
         return top;
     }
