@@ -77,8 +77,8 @@ public final class AnnBench {
         context.put(
                 "method",
                 "per engine: build, memory = heap growth after GC + off-heap bytes; per point an untimed"
-                        + " warm-up pass over the queries with the same ef, then up to 3 timed passes (a further"
-                        + " one only while the point has taken < 10 s), the fastest reported; recall@10 with the"
+                        + " warm-up pass over the queries with the same ef, then up to 5 timed passes (a further"
+                        + " one only while the point has taken < 15 s), the fastest reported; recall@10 with the"
                         + " data set's tie rule (shared/datasets/README.md)");
 
         Path rowsDir = Files.createDirectories(work.resolve("ann-rows"));

@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The child JVM of the ANN harness: loads the data set, builds one engine, measures its memory,
  * then runs the unfiltered ef sweep and the filtered runs at each thread count: per point an
- * untimed warm-up pass over the queries, then up to three timed passes (a further pass only while
- * the point has taken under ten seconds), reporting the fastest. Appends {@link AnnRow}s to the output
+ * untimed warm-up pass over the queries, then up to five timed passes (a further pass only while
+ * the point has taken under fifteen seconds), reporting the fastest. Appends {@link AnnRow}s to the output
  * file as it goes (so a crash keeps what was measured) and prints progress. A command-line tool,
  * not thread-safe.
  *
@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class AnnWorker {
     static final int K = 10;
-    static final int TIMED_PASSES = 3;
-    static final double PASS_BUDGET_S = 10;
+    static final int TIMED_PASSES = 5;
+    static final double PASS_BUDGET_S = 15;
 
     private AnnWorker() {}
 

@@ -33,6 +33,19 @@ class AnnReportTest {
     }
 
     @Test
+    void sextantVariantsAreNotPeers() {
+        List<AnnRow> rows = List.of(
+                AnnRow.build("d", "sextant", 10, 0, 1, 2, "s"),
+                AnnRow.build("d", "sextant-int8", 1, 0, 1, 2, "q"),
+                AnnRow.build("d", "lucene", 20, 0, 3, 4, "l"),
+                run("sextant", "", 1, 40, 0.96, 3000),
+                run("sextant-int8", "", 1, 40, 0.96, 5000),
+                run("lucene", "", 1, 40, 0.96, 1500));
+        String md = AnnReport.render("d", rows, Map.of("command", "`x`"));
+        assertThat(md).contains("| 1 | 3000 | 5000 | 1500 | lucene | 2.00x |");
+    }
+
+    @Test
     void filterParsingAcceptsKeywordMustOnly() throws Exception {
         ObjectMapper json = new ObjectMapper();
         Map<String, String> c =

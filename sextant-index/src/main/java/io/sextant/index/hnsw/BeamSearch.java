@@ -91,7 +91,9 @@ final class BeamSearch {
      * rejected neighbour is not scored but walked through, its own neighbours that are accepted are
      * scored instead. Much cheaper than {@link #searchLevel} under a selective filter, and
      * connected when the filter's nodes are linked among themselves (payload sub-graph links) or
-     * lie within two hops of each other. Until {@code ef} accepted nodes are collected, rejected
+     * lie within two hops of each other. The second hop is taken only from nodes with fewer than a
+     * quarter of their neighbours accepted: inside a payload sub-graph the direct links suffice.
+     * Until {@code ef} accepted nodes are collected, rejected
      * neighbours are also scored and kept on the frontier (as {@link #searchLevel} does), so a
      * search entering the level far from the filter's nodes walks on towards them instead of
      * running out of candidates with fewer than {@code ef} results.
@@ -126,22 +128,30 @@ final class BeamSearch {
             int count = graph.neighbors(level, NodeHeap.node(top), buf);
             int n = 0;
             int r = 0;
+            int acceptedNeighbours = 0;
             for (int i = 0; i < count; i++) {
                 int nb = buf[i];
-                if (!seen.visit(nb)) {
-                    continue;
+                boolean ok = accept.test(nb);
+                acceptedNeighbours += ok ? 1 : 0;
+                if (seen.visit(nb)) {
+                    if (ok) {
+                        todo[n++] = nb;
+                    } else {
+                        rejected[r++] = nb;
+                    }
                 }
-                if (accept.test(nb)) {
-                    todo[n++] = nb;
-                    continue;
-                }
-                rejected[r++] = nb;
-                int count2 = graph.neighbors(level, nb, buf2);
-                for (int j = 0; j < count2; j++) {
-                    int nb2 = buf2[j];
-                    if (!seen.isVisited(nb2) && accept.test(nb2)) {
-                        seen.visit(nb2);
-                        todo[n++] = nb2;
+            }
+            // The second hop costs a neighbour-list read per rejected neighbour; it is needed only
+            // where the filter's nodes are sparse around this one (no payload links here).
+            if (acceptedNeighbours * 4 < count) {
+                for (int i = 0; i < r; i++) {
+                    int count2 = graph.neighbors(level, rejected[i], buf2);
+                    for (int j = 0; j < count2; j++) {
+                        int nb2 = buf2[j];
+                        if (!seen.isVisited(nb2) && accept.test(nb2)) {
+                            seen.visit(nb2);
+                            todo[n++] = nb2;
+                        }
                     }
                 }
             }
