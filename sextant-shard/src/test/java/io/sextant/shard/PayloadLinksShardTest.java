@@ -147,11 +147,12 @@ class PayloadLinksShardTest {
         }
         System.out.printf(
                 "payload links: filtered recall@10 without %.3f, with %.3f (seed %d)%n", recall[0], recall[1], SEED);
+        // measured 0.917 without and 1.000 with links at hnsw_ef 16 (m = 4, two build threads); before
+        // the two-hop walk kept stepping stones it was 0.13 without links (searches died out)
         assertThat(recall[1])
                 .as("with links vs without %.3f, seed %d", recall[0], SEED)
-                .isGreaterThan(recall[0] + 0.3);
-        // measured 0.13 without and 0.82 with links at hnsw_ef 16 (m = 4, two build threads)
-        assertThat(recall[1]).as("with links, seed %d", SEED).isGreaterThanOrEqualTo(0.7);
+                .isGreaterThan(recall[0] + 0.03);
+        assertThat(recall[1]).as("with links, seed %d", SEED).isGreaterThanOrEqualTo(0.97);
     }
 
     @Test
@@ -176,7 +177,8 @@ class PayloadLinksShardTest {
                     "late index: filtered recall@10 before rebuild %.3f, after %.3f (seed %d)%n", before, after, SEED);
             assertThat(after)
                     .as("after the rebuild vs before %.3f, seed %d", before, SEED)
-                    .isGreaterThan(before + 0.3); // measured 0.11 -> 0.86
+                    .isGreaterThan(before + 0.03); // measured 0.918 -> 1.000
+            assertThat(after).as("after the rebuild, seed %d", SEED).isGreaterThanOrEqualTo(0.97);
         }
         // reopened: the graph with links is found under its name, nothing to rebuild
         try (LocalShard shard = LocalShard.open(dir, config(null), false)) {

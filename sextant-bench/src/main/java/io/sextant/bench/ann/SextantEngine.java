@@ -146,7 +146,7 @@ final class SextantEngine implements AnnEngine {
 
     @Override
     public List<String> variants() {
-        return List.of("int8", "int8-os3", "binary-os3", "binary-os10");
+        return List.of("int8", "int8-os2", "int8-os3", "binary-os3", "binary-os10");
     }
 
     /**
