@@ -42,6 +42,7 @@ public final class AnnBench {
                 "heap",
                 "m",
                 "ef-construct",
+                "notes",
                 "build-threads",
                 "command",
                 "variants",
@@ -79,7 +80,8 @@ public final class AnnBench {
                 "per engine: build, memory = heap growth after GC + off-heap bytes; per point an untimed"
                         + " warm-up pass over the queries with the same ef, then up to 5 timed passes (a further"
                         + " one only while the point has taken < 15 s), the fastest reported; recall@10 with the"
-                        + " data set's tie rule (shared/datasets/README.md)");
+                        + " data set's tie rule (shared/datasets/README.md); search threads take the next query from a"
+                        + " shared cursor");
 
         Path rowsDir = Files.createDirectories(work.resolve("ann-rows"));
         List<AnnRow> rows = new ArrayList<>();
@@ -162,7 +164,13 @@ public final class AnnBench {
         RecallQpsPlot.write(rows, dataset + ": recall@10 vs QPS (M=" + m + ", ef_construct=" + efc + ")", png);
         context.put("plot", "![recall vs QPS](" + png.getFileName() + ")");
         Path md = results.resolve(stem + ".md");
-        Files.writeString(md, AnnReport.render(dataset, rows, context));
+        String report = AnnReport.render(dataset, rows, context);
+        if (args.has("notes")) { // hand-written caveats, placed before the verdicts
+            String notes = Files.readString(Path.of(args.get("notes", ""))).strip();
+            report = report.replaceFirst(
+                    "\n## Verdict", java.util.regex.Matcher.quoteReplacement("\n" + notes + "\n\n## Verdict"));
+        }
+        Files.writeString(md, report);
         System.out.println("[ann] wrote " + csv + ", " + md + ", " + png);
     }
 

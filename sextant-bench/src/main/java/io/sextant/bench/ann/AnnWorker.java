@@ -195,7 +195,10 @@ public final class AnnWorker {
         return AnnRow.search(data.name(), label, name, threads, ef, r, qps, p50, p99, "");
     }
 
-    /** Runs all queries split over {@code threads} threads (query i on thread i % threads). */
+    /**
+     * Runs all queries on {@code threads} threads that take the next query from a shared cursor, so a
+     * thread the OS pauses for a moment does not leave the other idle at the end of a short pass.
+     */
     private static void run(
             AnnEngine engine,
             float[][] queries,
@@ -207,12 +210,12 @@ public final class AnnWorker {
             throws Exception {
         List<Thread> workers = new ArrayList<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger cursor = new java.util.concurrent.atomic.AtomicInteger();
         for (int t = 0; t < threads; t++) {
-            int first = t;
             AnnEngine.Searcher searcher = engine.searcher();
             workers.add(new Thread(() -> {
                 try {
-                    for (int q = first; q < queries.length; q += threads) {
+                    for (int q; (q = cursor.getAndIncrement()) < queries.length; ) {
                         long s = System.nanoTime();
                         results[q] = searcher.search(queries[q], K, ef, prepared);
                         latencies[q] = System.nanoTime() - s;

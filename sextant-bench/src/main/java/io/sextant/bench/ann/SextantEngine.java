@@ -114,15 +114,16 @@ final class SextantEngine implements AnnEngine {
         return String.format(
                 java.util.Locale.ROOT,
                 "engine path: SegmentWriter + SegmentIndexBuilder + SegmentSearcher (mmap graph, vectors in RAM);"
-                        + " optimizer work %.1f s; m=%d ef_construct=%d build threads=%d; payload links"
-                        + " (keyword indexes %s, payload_m=%d) built separately for the filtered runs;"
+                        + " optimizer work %.1f s; m=%d ef_construct=%d build threads=%d; %s;"
                         + " full_scan_threshold=%d vectors",
                 buildS,
                 hnsw.m(),
                 hnsw.efConstruct(),
                 spec.threads(),
-                schema.keySet(),
-                hnsw.effectivePayloadM(),
+                linked == null
+                        ? "no filters, so no payload links"
+                        : "payload links (keyword indexes " + schema.keySet() + ", payload_m="
+                                + hnsw.effectivePayloadM() + ") built separately for the filtered runs",
                 SegmentIndexBuilder.fullScanVectors(baseSpec));
     }
 
