@@ -122,6 +122,25 @@ class VectorIndexShardTest {
         return (double) found / total;
     }
 
+    /** The ids of the 10 nearest accepted rows by Euclidean distance (ties to the lower id). */
+    static List<String> bruteForceTop10(float[][] data, float[] q, java.util.function.IntPredicate accept) {
+        return java.util.stream.IntStream.range(0, data.length)
+                .filter(accept)
+                .boxed()
+                .sorted(java.util.Comparator.comparingDouble((Integer id) -> {
+                            double s = 0;
+                            for (int d = 0; d < q.length; d++) {
+                                double diff = (double) q[d] - data[id][d];
+                                s += diff * diff;
+                            }
+                            return s;
+                        })
+                        .thenComparing(id -> id))
+                .limit(10)
+                .map(String::valueOf)
+                .toList();
+    }
+
     static Segment indexedSegment(LocalShard shard) {
         return shard.segments().all().stream()
                 .filter(s -> s.graph("") != null)
@@ -195,9 +214,13 @@ class VectorIndexShardTest {
                     .isEqualTo(SegmentSearcher.Plan.FILTERED_GRAPH);
             for (int i = 0; i < 20; i++) {
                 float[] q = data[r.nextInt(N)];
-                assertThat(search(shard, q, tenant, SearchParams.DEFAULT))
+                List<ScoredPoint> planned = search(shard, q, tenant, SearchParams.DEFAULT);
+                assertThat(planned)
                         .as("selective filtered search equals exact, seed %d", seed)
                         .isEqualTo(search(shard, q, tenant, new SearchParams(null, true, false)));
+                assertThat(planned.stream().map(p -> p.id().toString()).toList())
+                        .as("the scan agrees with a brute-force loop in the test, seed %d", seed)
+                        .isEqualTo(bruteForceTop10(data, q, id -> id % 50 == 7));
                 for (ScoredPoint p : search(shard, q, half, SearchParams.DEFAULT)) {
                     assertThat(p.id().toString()).as("seed %d", seed).matches(id -> Long.parseLong(id) % 2 == 0);
                 }
