@@ -181,6 +181,12 @@ class VectorIndexShardTest {
             var exactReq =
                     new SegmentSearcher.Request("", data[0], Filter.ALL, 10, null, new SearchParams(null, true, false));
             assertThat(SegmentSearcher.plan(seg, exactReq, null)).isEqualTo(SegmentSearcher.Plan.FULL_SCAN);
+            var everything = new SegmentSearcher.Request(
+                    "", data[0], Filter.ALL, (int) seg.liveCount(), null, SearchParams.DEFAULT);
+            assertThat(SegmentSearcher.plan(seg, everything, null))
+                    .as("asking for every point scans: a graph walk returns only reachable nodes")
+                    .isEqualTo(SegmentSearcher.Plan.FULL_SCAN);
+            assertThat(SegmentSearcher.search(seg, everything)).hasSize((int) seg.liveCount());
         }
         // reopened: the graph is loaded from its file, nothing to rebuild
         try (LocalShard shard = LocalShard.open(tmp.resolve("s"), config(hnsw(16), null), false)) {

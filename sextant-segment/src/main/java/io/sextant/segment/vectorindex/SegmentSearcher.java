@@ -25,7 +25,9 @@ import org.roaringbitmap.RoaringBitmap;
  * Searches one named vector of one segment: the query planner and its execution.
  *
  * <p>The plan ({@link #plan}): {@code exact: true} or a segment without a graph scans; without a
- * filter a graph is walked; with a filter, the filter's cardinality estimate from the payload
+ * filter a graph is walked (unless the request asks for at least every live point, or the walk
+ * ends with fewer hits than it should: then the segment is scanned, so no point is missed because
+ * the graph cannot reach it); with a filter, the filter's cardinality estimate from the payload
  * indexes ({@link OffsetFilter#estimate()}, an upper bound) is compared with {@code
  * full_scan_threshold} converted from KB to vectors (Qdrant's semantics): below it the matching
  * offsets are scanned exactly (from the index bitmap when the filter is fully indexed), else the
@@ -77,7 +79,9 @@ public final class SegmentSearcher {
     public static Plan plan(Segment seg, Request request, OffsetFilter filter) {
         SegmentGraph graph = request.params().exact() ? null : seg.graph(request.vectorName());
         if (filter == null) {
-            return graph == null ? Plan.FULL_SCAN : Plan.GRAPH;
+            // asked for the whole segment: a scan returns every live point, a graph walk only the
+            // reachable ones (HNSW does not guarantee every node an in-link)
+            return graph == null || request.k() >= seg.liveCount() ? Plan.FULL_SCAN : Plan.GRAPH;
         }
         if (graph == null) {
             return Plan.FILTERED_SCAN;
@@ -109,6 +113,10 @@ public final class SegmentSearcher {
             try {
                 top = graphSearch(seg, request, compiled, codes, fetch, plan);
                 graphSpace = true;
+                if (plan == Plan.GRAPH && top.size() < Math.min(fetch, seg.liveCount())) {
+                    top = null; // unfiltered walk ended short (unreachable nodes): every point counts
+                    graphSpace = codes != null;
+                }
             } catch (IllegalStateException unmapped) {
                 top = null; // the graph was replaced or the segment retired meanwhile: scan instead
             }
