@@ -162,10 +162,10 @@ public final class SegmentSearcher {
         if (codes != null) {
             OrdinalScorer qs = codes.scorer(request.vector());
             scorer = qs::score;
-        } else if (seg.rows(name) != null) {
-            scorer = new MemorySegmentScorerSupplier(seg.rows(name), spec.size(), seg.offsetLimit(), spec.distance())
-                    .queryScorer(request.vector());
-        } else { // float16 / uint8: decode per scored vector
+        } else {
+            scorer = immutableRowScorer(seg, request); // a segment with a graph is immutable
+        }
+        if (scorer == null) { // float16 / uint8: decode per scored vector
             ScoreFunction f = ScoreFunction.of(spec.distance());
             VectorKernels kernels = VectorKernels.get();
             float[] q = request.vector();
