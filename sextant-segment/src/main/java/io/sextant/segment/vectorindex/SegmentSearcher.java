@@ -6,6 +6,7 @@ import io.sextant.index.VectorScorer;
 import io.sextant.index.hnsw.FilterTraversal;
 import io.sextant.index.hnsw.HnswSearcher;
 import io.sextant.index.hnsw.SearchResult;
+import io.sextant.segment.PointId;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.filter.Filter;
 import io.sextant.segment.index.OffsetFilter;
@@ -16,7 +17,9 @@ import io.sextant.vector.VectorKernels;
 import io.sextant.vector.quant.OrdinalScorer;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntPredicate;
 import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
@@ -125,7 +128,9 @@ public final class SegmentSearcher {
             VectorScorer rows = codes == null ? immutableRowScorer(seg, request) : null;
             top = rows != null
                     ? bulkScan(seg, request, compiled, rows, fetch)
-                    : scan(seg, request, compiled, codes, fetch);
+                    : seg.immutable()
+                            ? scan(seg, request, compiled, codes, fetch)
+                            : scanDistinct(seg, request, compiled, codes, fetch);
             graphSpace |= rows != null;
         }
         List<Hit> hits = new ArrayList<>(top.size());
@@ -279,6 +284,47 @@ public final class SegmentSearcher {
             top.offer(batch[i], scores[i]);
         }
         return top;
+    }
+
+    /**
+     * Exact scan of an appendable segment, whose points can move to a new offset while the scan
+     * runs: an update appends the new copy and then deletes the old one, so the scan can meet both
+     * copies live. Duplicates in a full top-k would crowd other points out (a request for every
+     * point would come back short), so only the newest copy of each id is kept (the higher offset:
+     * appends only grow), and when duplicates filled the top-k the scan runs again with room for
+     * them.
+     */
+    private static TopK scanDistinct(
+            Segment seg, Request request, OffsetFilter filter, QuantizedVectors codes, int fetch) {
+        int room = fetch;
+        for (int attempt = 0; ; attempt++) {
+            TopK top = scan(seg, request, filter, codes, room);
+            Map<PointId, Integer> newest = new HashMap<>();
+            for (int i = 0; i < top.size(); i++) {
+                newest.merge(seg.idAt(top.offset(i)), i, (a, b) -> top.offset(a) > top.offset(b) ? a : b);
+            }
+            int duplicates = top.size() - newest.size();
+            if (duplicates == 0) {
+                return top.size() <= fetch ? top : best(top, fetch);
+            }
+            // all seen copies fit: nothing was crowded out; else (rarely) scan again with more room
+            if (top.size() < room || attempt == 3) {
+                TopK distinct = new TopK(fetch);
+                for (int i : newest.values()) {
+                    distinct.offer(top.offset(i), top.key(i));
+                }
+                return distinct;
+            }
+            room = (int) Math.min(Integer.MAX_VALUE, (long) room + 2L * duplicates);
+        }
+    }
+
+    private static TopK best(TopK top, int k) {
+        TopK out = new TopK(k);
+        for (int i = 0; i < top.size(); i++) {
+            out.offer(top.offset(i), top.key(i));
+        }
+        return out;
     }
 
     private static TopK scan(Segment seg, Request request, OffsetFilter filter, QuantizedVectors codes, int fetch) {
