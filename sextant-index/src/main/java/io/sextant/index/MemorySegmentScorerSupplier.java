@@ -97,7 +97,24 @@ public final class MemorySegmentScorerSupplier implements ScorerSupplier {
                     kernels.dot4(query, rows, a, b, c, d, out, i);
                 }
             }
-            for (; i < count; i++) {
+            int left = count - i;
+            if (left >= 2) {
+                // two or three rows left: one four-row pass (the last row repeated) streams them
+                // side by side instead of one after another
+                long a = ordinals[i] * stride;
+                long b = ordinals[i + 1] * stride;
+                long c = left == 3 ? ordinals[i + 2] * stride : b;
+                float[] tail = new float[4];
+                if (squareL2) {
+                    kernels.squareDistance4(query, rows, a, b, c, c, tail, 0);
+                    for (int j = 0; j < left; j++) {
+                        out[i + j] = -tail[j];
+                    }
+                } else {
+                    kernels.dot4(query, rows, a, b, c, c, tail, 0);
+                    System.arraycopy(tail, 0, out, i, left);
+                }
+            } else if (left == 1) {
                 out[i] = score(ordinals[i]);
             }
         }

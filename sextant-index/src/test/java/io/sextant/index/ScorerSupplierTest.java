@@ -67,6 +67,40 @@ class ScorerSupplierTest {
         }
     }
 
+    /** Bulk scoring (four rows per pass, tails of two or three in one padded pass) matches row-by-row scoring. */
+    @ParameterizedTest
+    @EnumSource(Distance.class)
+    void bulkScoreMatchesSingleScoresForEveryTailLength(Distance distance) {
+        SplittableRandom rnd = new SplittableRandom(SEED + 1);
+        int n = 50;
+        int dim = 37; // SIMD body plus a scalar tail
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate((long) n * dim * 4 + 1).asSlice(1);
+            for (long i = 0; i < (long) n * dim; i++) {
+                seg.set(LE, i * 4, (float) (rnd.nextDouble() * 2 - 1));
+            }
+            MemorySegmentScorerSupplier off = new MemorySegmentScorerSupplier(seg, dim, n, distance);
+            float[] q = new float[dim];
+            for (int d = 0; d < dim; d++) {
+                q[d] = (float) (rnd.nextDouble() * 2 - 1);
+            }
+            VectorScorer scorer = off.queryScorer(q);
+            for (int count = 0; count <= 11; count++) {
+                int[] ords = new int[count];
+                for (int i = 0; i < count; i++) {
+                    ords[i] = rnd.nextInt(n);
+                }
+                float[] out = new float[count];
+                scorer.bulkScore(ords, count, out);
+                for (int i = 0; i < count; i++) {
+                    assertThat(out[i])
+                            .as("%s count %d row %d", distance, count, i)
+                            .isCloseTo(scorer.score(ords[i]), within(1e-4f));
+                }
+            }
+        }
+    }
+
     @Test
     void badShapesAreRejected() {
         assertThatThrownBy(() -> new ArrayScorerSupplier(new float[][] {new float[3], new float[4]}, Distance.DOT))
