@@ -83,6 +83,22 @@ public final class MemorySegmentScorerSupplier implements ScorerSupplier {
         @Override
         public void bulkScore(int[] ordinals, int count, float[] out) {
             int i = 0;
+            if (count >= 8) {
+                long[] o = new long[8];
+                for (; i + 8 <= count; i += 8) {
+                    for (int j = 0; j < 8; j++) {
+                        o[j] = ordinals[i + j] * stride;
+                    }
+                    if (squareL2) {
+                        kernels.squareDistance8(query, rows, o, out, i);
+                        for (int j = i; j < i + 8; j++) {
+                            out[j] = -out[j];
+                        }
+                    } else {
+                        kernels.dot8(query, rows, o, out, i);
+                    }
+                }
+            }
             for (; i + 4 <= count; i += 4) {
                 long a = ordinals[i] * stride;
                 long b = ordinals[i + 1] * stride;

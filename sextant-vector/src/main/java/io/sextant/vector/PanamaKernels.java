@@ -340,6 +340,93 @@ public final class PanamaKernels implements VectorKernels {
         out[at + 3] = s3;
     }
 
+    @Override
+    public void dot8(float[] q, MemorySegment segment, long[] o, float[] out, int at) {
+        rows8(q, segment, o, out, at, false);
+    }
+
+    @Override
+    public void squareDistance8(float[] q, MemorySegment segment, long[] o, float[] out, int at) {
+        rows8(q, segment, o, out, at, true);
+    }
+
+    private static void rows8(float[] q, MemorySegment segment, long[] o, float[] out, int at, boolean l2) {
+        int n = q.length;
+        long o0 = o[0];
+        long o1 = o[1];
+        long o2 = o[2];
+        long o3 = o[3];
+        long o4 = o[4];
+        long o5 = o[5];
+        long o6 = o[6];
+        long o7 = o[7];
+        int i = 0;
+        float[] s = new float[8];
+        if (n >= LANES) {
+            FloatVector a0 = FloatVector.zero(SPECIES);
+            FloatVector a1 = FloatVector.zero(SPECIES);
+            FloatVector a2 = FloatVector.zero(SPECIES);
+            FloatVector a3 = FloatVector.zero(SPECIES);
+            FloatVector a4 = FloatVector.zero(SPECIES);
+            FloatVector a5 = FloatVector.zero(SPECIES);
+            FloatVector a6 = FloatVector.zero(SPECIES);
+            FloatVector a7 = FloatVector.zero(SPECIES);
+            int bound = SPECIES.loopBound(n);
+            if (l2) {
+                for (; i < bound; i += LANES) {
+                    FloatVector qv = FloatVector.fromArray(SPECIES, q, i);
+                    long d = 4L * i;
+                    FloatVector v0 = qv.sub(load(segment, o0 + d));
+                    a0 = fma(v0, v0, a0);
+                    FloatVector v1 = qv.sub(load(segment, o1 + d));
+                    a1 = fma(v1, v1, a1);
+                    FloatVector v2 = qv.sub(load(segment, o2 + d));
+                    a2 = fma(v2, v2, a2);
+                    FloatVector v3 = qv.sub(load(segment, o3 + d));
+                    a3 = fma(v3, v3, a3);
+                    FloatVector v4 = qv.sub(load(segment, o4 + d));
+                    a4 = fma(v4, v4, a4);
+                    FloatVector v5 = qv.sub(load(segment, o5 + d));
+                    a5 = fma(v5, v5, a5);
+                    FloatVector v6 = qv.sub(load(segment, o6 + d));
+                    a6 = fma(v6, v6, a6);
+                    FloatVector v7 = qv.sub(load(segment, o7 + d));
+                    a7 = fma(v7, v7, a7);
+                }
+            } else {
+                for (; i < bound; i += LANES) {
+                    FloatVector qv = FloatVector.fromArray(SPECIES, q, i);
+                    long d = 4L * i;
+                    a0 = fma(qv, load(segment, o0 + d), a0);
+                    a1 = fma(qv, load(segment, o1 + d), a1);
+                    a2 = fma(qv, load(segment, o2 + d), a2);
+                    a3 = fma(qv, load(segment, o3 + d), a3);
+                    a4 = fma(qv, load(segment, o4 + d), a4);
+                    a5 = fma(qv, load(segment, o5 + d), a5);
+                    a6 = fma(qv, load(segment, o6 + d), a6);
+                    a7 = fma(qv, load(segment, o7 + d), a7);
+                }
+            }
+            s[0] = a0.reduceLanes(VectorOperators.ADD);
+            s[1] = a1.reduceLanes(VectorOperators.ADD);
+            s[2] = a2.reduceLanes(VectorOperators.ADD);
+            s[3] = a3.reduceLanes(VectorOperators.ADD);
+            s[4] = a4.reduceLanes(VectorOperators.ADD);
+            s[5] = a5.reduceLanes(VectorOperators.ADD);
+            s[6] = a6.reduceLanes(VectorOperators.ADD);
+            s[7] = a7.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float qi = q[i];
+            long d = 4L * i;
+            for (int r = 0; r < 8; r++) {
+                float x = segment.get(ScalarKernels.LE_FLOAT, o[r] + d);
+                s[r] += l2 ? (qi - x) * (qi - x) : qi * x;
+            }
+        }
+        System.arraycopy(s, 0, out, at, 8);
+    }
+
     private static FloatVector load(MemorySegment segment, long byteOffset) {
         return FloatVector.fromMemorySegment(SPECIES, segment, byteOffset, LE);
     }

@@ -40,6 +40,21 @@ public interface VectorKernels {
         out[at + 3] = dot(q, segment, o3);
     }
 
+    /**
+     * {@link #dot4} over eight rows (byte offsets {@code o[0..7]}), written to {@code out[at .. at +
+     * 7]}: eight memory streams in flight.
+     */
+    default void dot8(float[] q, MemorySegment segment, long[] o, float[] out, int at) {
+        dot4(q, segment, o[0], o[1], o[2], o[3], out, at);
+        dot4(q, segment, o[4], o[5], o[6], o[7], out, at + 4);
+    }
+
+    /** {@link #squareDistance4} over eight rows; see {@link #dot8}. */
+    default void squareDistance8(float[] q, MemorySegment segment, long[] o, float[] out, int at) {
+        squareDistance4(q, segment, o[0], o[1], o[2], o[3], out, at);
+        squareDistance4(q, segment, o[4], o[5], o[6], o[7], out, at + 4);
+    }
+
     /** {@link #squareDistance(float[], MemorySegment, long)} against four rows; see {@link #dot4}. */
     default void squareDistance4(
             float[] q, MemorySegment segment, long o0, long o1, long o2, long o3, float[] out, int at) {

@@ -134,6 +134,48 @@ class PanamaKernelsTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("lengths")
+    void eightRowKernelsMatchTheReferencePerRow(int n) {
+        Random rnd = new Random(SEED ^ (31L * n + 7));
+        float[] q = randomVector(rnd, n);
+        float[][] rows = new float[10][];
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(10L * 4 * n + 8, 1);
+            seg.fill((byte) 0x7f);
+            for (int r = 0; r < rows.length; r++) {
+                rows[r] = randomVector(rnd, n);
+                MemorySegment.copy(rows[r], 0, seg, ScalarKernels.LE_FLOAT, 5 + 4L * n * r, n);
+            }
+            int[] pick = {9, 0, 5, 2, 2, 7, 1, 8}; // out of order, one repeated, some skipped
+            long[] at = new long[8];
+            for (int i = 0; i < 8; i++) {
+                at[i] = 5 + 4L * n * pick[i];
+            }
+            for (VectorKernels k : new VectorKernels[] {panama, scalar}) {
+                float[] dots = new float[10];
+                float[] squares = new float[10];
+                k.dot8(q, seg, at, dots, 1);
+                k.squareDistance8(q, seg, at, squares, 2);
+                assertThat(dots[0]).as("slots before the output untouched").isZero();
+                assertThat(dots[9]).as("slots after the output untouched").isZero();
+                for (int i = 0; i < 8; i++) {
+                    float[] row = rows[pick[i]];
+                    String ctx = k.name() + " slot " + i + " n=" + n + " seed=" + SEED;
+                    double tol = TOLERANCE * magnitude(q, row, (x, y) -> x * y) + 1e-6;
+                    assertThat((double) dots[1 + i])
+                            .as("dot8 " + ctx)
+                            .isCloseTo(refDot(q, row), org.assertj.core.data.Offset.offset(tol));
+                    assertThat((double) squares[2 + i])
+                            .as("squareDistance8 " + ctx)
+                            .isCloseTo(
+                                    refSquare(q, row),
+                                    org.assertj.core.data.Offset.offset(TOLERANCE * refSquare(q, row) + 1e-6));
+                }
+            }
+        }
+    }
+
     /** A one-hot vector scores exactly one term, so a skipped or doubled lane cannot hide. */
     @ParameterizedTest
     @MethodSource("lengths")
