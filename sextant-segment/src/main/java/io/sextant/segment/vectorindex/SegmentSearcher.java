@@ -41,6 +41,9 @@ import org.roaringbitmap.RoaringBitmap;
  * with them (in the graph and in scans), fetches {@code ceil(k * oversampling)} candidates and, when
  * {@code rescore} (the default), re-scores them on the original vectors.
  *
+ * <p>A scan of an appendable segment returns each point once even while updates move points
+ * within it (see {@code scanDistinct}).
+ *
  * <p>Scores are returned as Qdrant reports them (distance for Euclid and Manhattan). Stateless and
  * thread-safe; a graph replaced or unmapped while a search walks it makes that search fall back to
  * a scan, so a search never fails because an optimization finished.
