@@ -69,8 +69,9 @@ public final class MemorySegmentScorerSupplier implements ScorerSupplier {
     }
 
     /**
-     * Dot-product or negative squared-L2 scorer over the rows; bulk scoring runs four rows per
-     * kernel pass.
+     * Dot-product or negative squared-L2 scorer over the rows. Bulk scoring runs eight rows per
+     * kernel pass, then four, and a tail of two or three rows as one padded four-row pass: a graph
+     * search reads rows that are not in cache, and more rows in flight hide more of that latency.
      */
     private record RowScorer(float[] query, MemorySegment rows, long stride, VectorKernels kernels, boolean squareL2)
             implements VectorScorer {
