@@ -86,7 +86,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Versions and replay.</b> Every point carries the seq of its last change. Applying an
  * operation with seq ≤ a point's version skips that point, so replaying records already reflected
- * in segment files is harmless. A checkpoint flushes every segment and writes the manifest with
+ * in segment files is harmless. A checkpoint flushes every segment, the write target first (see
+ * {@link #flushOrder}: a segment that receives copies before those that lose them), and writes the manifest with
  * the last applied seq while holding the update lock, so all files reflect exactly the same
  * prefix of the WAL; recovery replays the WAL from checkpoint + 1. Deleted points need no
  * tombstones: the replayed suffix contains every delete newer than the checkpoint, and per-point
@@ -680,8 +681,9 @@ public final class LocalShard implements Shard {
         long seq = lastApplied;
         wal.sync(seq);
         SegmentSet set = segments;
-        for (Segment s : set.all()) {
+        for (Segment s : flushOrder(set)) {
             s.flush(seq);
+            afterSegmentFlush.accept(s);
         }
         new ShardManifest(
                         seq,
@@ -691,6 +693,27 @@ public final class LocalShard implements Shard {
                 .write(dir);
         wal.truncateBefore(seq + 1);
     }
+
+    /**
+     * The order in which a checkpoint flushes segments: the write target first. An operation that
+     * changes a point stored outside the target appends the new copy to the target and marks the
+     * old copy deleted in its segment; flushing the target first means a crash between two flushes
+     * can leave both copies durable (resolved by version at open) but never the deletion without the
+     * copy, which a replay of the operation could not repair (it finds no live copy to change).
+     */
+    static List<Segment> flushOrder(SegmentSet set) {
+        List<Segment> order = new ArrayList<>(set.all().size());
+        order.add(set.target());
+        for (Segment s : set.all()) {
+            if (s != set.target()) {
+                order.add(s);
+            }
+        }
+        return order;
+    }
+
+    /** Test hook: called after each segment flush of a checkpoint (a test throws to simulate a kill). */
+    volatile java.util.function.Consumer<Segment> afterSegmentFlush = s -> {};
 
     /** Flush + checkpoint, taking the update lock. */
     public void flush() {
