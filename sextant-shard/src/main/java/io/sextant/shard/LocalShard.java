@@ -119,6 +119,9 @@ public final class LocalShard implements Shard {
             new java.util.concurrent.atomic.AtomicLong();
 
     private volatile long lastWriteNanos;
+    /** Logged operations whose first application failed, since open (a metric). */
+    private final java.util.concurrent.atomic.AtomicLong applyFailures = new java.util.concurrent.atomic.AtomicLong();
+
     private long segmentCounter;
     private final ShardOptimizer optimizer;
 
@@ -268,10 +271,14 @@ public final class LocalShard implements Shard {
             seq = wal.append(record); // on failure nothing was logged or applied
             noteWrite();
             try {
+                beforeApply.accept(resolved);
                 apply(seq, resolved);
-            } catch (RuntimeException | InternalError e) {
-                // InternalError: a fault on a mapped page, e.g. a vector file on a full tmpfs
-                unapplied = new Unapplied(seq, resolved, e.getMessage());
+            } catch (Throwable e) {
+                // InternalError: a fault on a mapped page, e.g. a vector file on a full tmpfs; any
+                // Error (OutOfMemoryError) likewise: the record is logged, so it must be kept
+                unapplied = new Unapplied(seq, resolved, e.toString());
+                applyFailures.incrementAndGet();
+                LOG.error("Shard {}: operation {} is logged but could not be applied", dir, seq, e);
                 throw new ServiceException(
                         "Failed to apply operation " + seq + " (it is kept in the WAL and applied again before the"
                                 + " next update): " + e.getMessage(),
@@ -303,8 +310,8 @@ public final class LocalShard implements Shard {
         }
         try {
             apply(u.seq(), u.op());
-        } catch (RuntimeException | InternalError e) {
-            unapplied = new Unapplied(u.seq(), u.op(), e.getMessage());
+        } catch (Throwable e) {
+            unapplied = new Unapplied(u.seq(), u.op(), e.toString());
             throw new ServiceException(
                     "Shard " + dir + " cannot apply logged operation " + u.seq() + " yet: " + e.getMessage(), e);
         }
@@ -344,7 +351,10 @@ public final class LocalShard implements Shard {
                 updateLock.getQueueLength(),
                 optimizer.running() ? 1 : 0,
                 lag,
-                wal.fsyncDurations().snapshot());
+                wal.fsyncDurations().snapshot(),
+                optimizer.failures(),
+                applyFailures.get(),
+                unapplied != null || optimizer.lastError() != null);
     }
 
     private void checkUsable() {
@@ -711,6 +721,9 @@ public final class LocalShard implements Shard {
         }
         return order;
     }
+
+    /** Test hook: called before an update applies its logged operation (a test throws to simulate a fault). */
+    volatile java.util.function.Consumer<PointOperation> beforeApply = op -> {};
 
     /** Test hook: called after each segment flush of a checkpoint (a test throws to simulate a kill). */
     volatile java.util.function.Consumer<Segment> afterSegmentFlush = s -> {};
