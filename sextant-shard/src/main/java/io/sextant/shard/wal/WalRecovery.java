@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * a torn tail, and moves corruption aside into {@code quarantine/}.
  *
  * <p>The files are read in order of their first seq. The log ends at the first of: a file with a
- * bad header, a file whose first seq is not the previous file's last + 1, or a record with an
- * impossible length, a CRC mismatch or a non-consecutive seq. What lies after that point decides
- * what happens to it:
+ * bad header (wrong magic, unknown version, or a first seq other than the one in its name), a
+ * file whose first seq is not the previous file's last + 1, or a record with an impossible
+ * length, a CRC mismatch or a non-consecutive seq. What lies after that point decides what
+ * happens to it:
  *
  * <ul>
  *   <li><b>Torn tail</b> (what a crash leaves): the point is in the <em>last</em> file and no
@@ -158,7 +159,11 @@ final class WalRecovery {
             return -1;
         }
         long first = buf.getLong();
-        return first >= 1 ? first : -1;
+        if (first < 1 || !f.getFileName().equals(Wal.file(f.getParent(), first).getFileName())) {
+            LOG.warn("WAL file {}: its header says first seq {}, which does not match its name", f, first);
+            return -1;
+        }
+        return first;
     }
 
     /** Scans the records of a file whose first seq is {@code first}. */
