@@ -9,7 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -51,6 +55,37 @@ public final class AtomicFiles {
             if (!System.getProperty("os.name", "").toLowerCase().contains("win")) {
                 throw new ServiceException("Failed to fsync directory " + dir + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Creates {@code dir} and its missing ancestors like {@link Files#createDirectories}, and makes
+     * the creations durable: each directory it created is fsynced, and so is each one's parent
+     * (which holds the new entry). A no-op when {@code dir} already exists.
+     */
+    public static void createDirectories(Path dir) {
+        Path abs = dir.toAbsolutePath();
+        List<Path> missing = new ArrayList<>(); // deepest first
+        for (Path p = abs; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.add(p);
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        try {
+            Files.createDirectories(abs);
+        } catch (IOException e) {
+            throw new ServiceException("Failed to create directory " + dir + ": " + e.getMessage(), e);
+        }
+        Set<Path> toSync = new LinkedHashSet<>();
+        for (Path p : missing) {
+            toSync.add(p);
+            if (p.getParent() != null) {
+                toSync.add(p.getParent());
+            }
+        }
+        for (Path p : toSync) {
+            fsyncDir(p);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sextant.shard.wal;
 
 import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.error.UserException;
 import io.sextant.segment.storage.AtomicFiles;
 import io.sextant.segment.storage.FileHeader;
 import java.io.IOException;
@@ -12,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -25,14 +28,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Files are named {@code <first seq, 20 digits zero-padded>.wal} so that they sort by name. A
  * file is rolled when the next record would take it past the capacity (a record is never split;
- * a file holds at least one record). Layout of a file, version 1, big-endian:
+ * a file holds at least one record). A record's payload is at most {@link #MAX_RECORD} bytes;
+ * {@link #append} refuses a longer one with a {@link UserException} (413) before writing anything,
+ * because recovery would take its length for corruption. Layout of a file, version 1, big-endian:
  *
  * <pre>
  * offset 0   u8[4]  magic "SXWL"
  * offset 4   u32    format version = 1
  * offset 8   u64    sequence number of the first record in this file
  * offset 16  records, each:
- *            u32    payload length L
+ *            u32    payload length L (0..MAX_RECORD)
  *            u32    CRC32C of (seq, payload)
  *            u64    seq (the previous record's seq + 1)
  *            u8[L]  payload
@@ -41,15 +46,23 @@ import org.slf4j.LoggerFactory;
  * <p><b>Durability.</b> {@link #append} writes without fsync; {@link #sync} makes every record up
  * to a sequence durable with {@code FileChannel.force}. Concurrent callers of {@code sync} share
  * one fsync (group commit): the first takes the sync lock and forces everything written so far,
- * the others find their record already durable when they get the lock.
+ * the others find their record already durable when they get the lock. The invariant, for every
+ * interleaving of appends, syncs, rolls and failing forces:
  *
- * <p><b>Recovery.</b> {@link #open} scans all files and keeps the longest valid prefix: the first
- * record with an impossible length, a CRC mismatch or a non-consecutive seq ends the log; that
- * file is truncated there and every later file is deleted. This never fails on a torn or corrupt
- * tail, so a crash can never make the shard crash-loop.
- *
- * <p><b>Truncation.</b> {@link #truncateBefore} deletes whole files whose records all precede a
- * checkpoint. The current file is never deleted, so the next sequence number survives restarts.
+ * <ol>
+ *   <li><em>Every force of the current file runs under the sync lock</em> (a sync's group commit,
+ *       a roll, {@link #close}), and a failed force is repaired (below) before the lock is
+ *       released. So forces of one file never overlap, and no force can report success for pages
+ *       that an earlier failed force dropped without the repair having rewritten them first.
+ *   <li><em>Every file but the current one is wholly durable.</em> A roll forces the current file
+ *       before creating the next (holding the sync lock, then the write lock); when that force
+ *       fails the file stays current. An append takes the sync lock only when it must roll, so
+ *       appends that fit never wait for an fsync.
+ *   <li><em>{@code durableSeq} only moves past records whose bytes a successful force of their
+ *       file covered</em>: the forcing thread captures (last seq, size) under the write lock before
+ *       its force and publishes exactly that afterwards. While it holds the sync lock no roll can
+ *       move those records out of the forced file and no repair can cut them off.
+ * </ol>
  *
  * <p><b>I/O errors (disk full) are repaired in place.</b> The log remembers the byte offset of its
  * last durable record in the current file and keeps the bytes of every record written after it
@@ -67,13 +80,29 @@ import org.slf4j.LoggerFactory;
  *       (never an acknowledgement); the records stay in the log because the shard has already
  *       applied them (see {@code LocalShard}), so an error answer means "not acknowledged", and
  *       the change may still take effect.
- *   <li>Only when the repair itself fails (the truncate fails, or a file roll raced with a failed
- *       fsync) is the log marked failed; it then refuses appends until it is reopened, which
- *       recovers the valid prefix as above.
+ *   <li>Only when the repair itself fails (the truncate fails) is the log marked failed; it then
+ *       refuses appends until it is reopened, which recovers the valid prefix as below.
  * </ul>
  *
- * <p>Thread-safe. Lock order: the sync lock, then the write lock; fsyncs run outside the write
- * lock so that appends continue meanwhile.
+ * <p><b>Recovery.</b> {@link #open} keeps the longest valid prefix of the log and never fails on
+ * what a crash leaves behind, so a crash can never make the shard crash-loop; corruption is moved
+ * aside into {@code quarantine/}, never deleted. See {@link WalRecovery} for what counts as a torn
+ * tail (truncated) and what as corruption (quarantined, reported by {@link
+ * #quarantinedFilesAtOpen}).
+ *
+ * <p><b>The checkpoint.</b> {@code open(dir, capacity, minNextSeq)} promises that the records
+ * below {@code minNextSeq} are covered by a checkpoint. When the recovered log ends below it, its
+ * files hold only such records: they are deleted (and the directory fsynced) before the new file
+ * at {@code minNextSeq} is created, so the log never has a gap between files. A gap at a file
+ * boundary below {@code minNextSeq}, left by older versions, is accepted by recovery likewise.
+ *
+ * <p><b>Truncation.</b> {@link #truncateBefore} deletes whole files whose records all precede a
+ * checkpoint. The current file is never deleted, so the next sequence number survives restarts.
+ *
+ * <p>Directories are fsynced when created, and files when created, deleted or moved.
+ *
+ * <p>Thread-safe. Lock order: the sync lock, then the write lock; the fsyncs of {@link #sync} run
+ * outside the write lock so that appends continue meanwhile.
  */
 public final class Wal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Wal.class);
@@ -81,14 +110,16 @@ public final class Wal implements AutoCloseable {
     public static final int VERSION = 1;
     public static final int FILE_HEADER = 16;
     public static final int RECORD_HEADER = 16;
-    private static final int MAX_RECORD = 1 << 30;
+    /** Largest payload of a record, in bytes; recovery takes a longer length for corruption. */
+    public static final int MAX_RECORD = 1 << 30;
 
     private final Path dir;
     private final long capacity;
+    private final int maxRecord;
     private final Object writeLock = new Object();
     private final ReentrantLock syncLock = new ReentrantLock();
     private final List<Long> fileFirstSeqs = new ArrayList<>(); // guarded by writeLock
-    private final java.util.Map<Long, FileChannel> retired = new java.util.HashMap<>(); // guarded by writeLock
+    private final Map<Long, FileChannel> retired = new HashMap<>(); // guarded by writeLock
     private long currentFirst; // guarded by writeLock
     private FileChannel current; // guarded by writeLock
     private long currentSize; // guarded by writeLock
@@ -99,7 +130,7 @@ public final class Wal implements AutoCloseable {
     private volatile long durableSeq;
     private volatile boolean failed;
     private final DurationHistogram fsyncNanos = new DurationHistogram();
-    private final long truncatedBytes;
+    private final WalRecovery.Result recovered;
 
     /** A record written to the current file but not yet known to be durable: its full bytes. */
     private record Written(long seq, byte[] bytes) {}
@@ -118,37 +149,63 @@ public final class Wal implements AutoCloseable {
 
     private final ChannelOpener opener;
 
-    private Wal(Path dir, long capacity, long truncatedBytes, ChannelOpener opener) {
+    private Wal(Path dir, long capacity, int maxRecord, WalRecovery.Result recovered, ChannelOpener opener) {
         this.opener = opener;
         this.dir = dir;
         this.capacity = capacity;
-        this.truncatedBytes = truncatedBytes;
+        this.maxRecord = maxRecord;
+        this.recovered = recovered;
     }
 
     /**
      * Opens (creating when missing) the log in {@code dir}, recovering its valid prefix.
      *
      * @param capacityBytes roll files past this size
-     * @param minNextSeq the next sequence number is at least this (e.g. checkpoint + 1)
+     * @param minNextSeq the next sequence number is at least this (e.g. checkpoint + 1); every
+     *     record below it must be covered by a checkpoint, since files holding only such records
+     *     may be deleted
      */
     public static Wal open(Path dir, long capacityBytes, long minNextSeq) {
         return open(dir, capacityBytes, minNextSeq, FileChannel::open);
     }
 
     static Wal open(Path dir, long capacityBytes, long minNextSeq, ChannelOpener opener) {
+        return open(dir, capacityBytes, minNextSeq, opener, MAX_RECORD);
+    }
+
+    /** As {@link #open(Path, long, long)}; tests lower {@code maxRecord} to keep records small. */
+    static Wal open(Path dir, long capacityBytes, long minNextSeq, ChannelOpener opener, int maxRecord) {
+        if (maxRecord < 0 || maxRecord > MAX_RECORD) {
+            throw new IllegalArgumentException("maxRecord must be in 0.." + MAX_RECORD + ", got " + maxRecord);
+        }
         try {
-            Files.createDirectories(dir);
-            Recovery r = recover(dir, capacityBytes);
-            Wal wal = new Wal(dir, capacityBytes, r.truncatedBytes, opener);
-            wal.fileFirstSeqs.addAll(r.firstSeqs);
-            long next = Math.max(r.nextSeq, Math.max(1, minNextSeq));
-            if (!r.firstSeqs.isEmpty() && next == r.nextSeq) {
-                Path last = file(dir, r.firstSeqs.getLast());
+            AtomicFiles.createDirectories(dir);
+            long min = Math.max(1, minNextSeq);
+            WalRecovery.Result r = WalRecovery.run(dir, min, maxRecord);
+            Wal wal = new Wal(dir, capacityBytes, maxRecord, r, opener);
+            if (!r.firstSeqs().isEmpty() && r.nextSeq() < min) {
+                // every record held is below the checkpoint; a new file at min would follow a gap
+                LOG.info(
+                        "WAL in {} ends at seq {}, below the checkpoint's next seq {}: deleting its {} files",
+                        dir,
+                        r.nextSeq() - 1,
+                        min,
+                        r.firstSeqs().size());
+                for (long first : r.firstSeqs()) {
+                    Files.delete(file(dir, first));
+                }
+                AtomicFiles.fsyncDir(dir);
+            } else {
+                wal.fileFirstSeqs.addAll(r.firstSeqs());
+            }
+            long next = Math.max(r.nextSeq(), min);
+            if (!wal.fileFirstSeqs.isEmpty()) {
+                Path last = file(dir, wal.fileFirstSeqs.getLast());
                 wal.current = opener.open(last, StandardOpenOption.WRITE, StandardOpenOption.READ);
                 wal.currentSize = wal.current.size();
                 wal.durableSize = wal.currentSize;
                 wal.current.position(wal.currentSize);
-                wal.currentFirst = r.firstSeqs.getLast();
+                wal.currentFirst = wal.fileFirstSeqs.getLast();
             } else {
                 wal.startFile(next);
             }
@@ -160,81 +217,8 @@ public final class Wal implements AutoCloseable {
         }
     }
 
-    private record Recovery(List<Long> firstSeqs, long nextSeq, long truncatedBytes) {}
-
-    private static Recovery recover(Path dir, long capacity) throws IOException {
-        List<Path> files = listFiles(dir);
-        List<Long> kept = new ArrayList<>();
-        long expected = -1;
-        long truncated = 0;
-        for (int i = 0; i < files.size(); i++) {
-            Path f = files.get(i);
-            ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(f));
-            long validEnd;
-            long first;
-            try {
-                FileHeader.check(buf, MAGIC, VERSION, f);
-                first = buf.getLong();
-            } catch (ServiceException e) {
-                LOG.warn("WAL file {} has a bad header ({}); dropping it and later files", f, e.getMessage());
-                truncated += dropFrom(files, i);
-                break;
-            }
-            if (expected >= 0 && first != expected) {
-                LOG.warn(
-                        "WAL file {} starts at seq {} but {} was expected; dropping it and later files",
-                        f,
-                        first,
-                        expected);
-                truncated += dropFrom(files, i);
-                break;
-            }
-            long seq = first;
-            validEnd = FILE_HEADER;
-            int pos = FILE_HEADER;
-            while (pos + RECORD_HEADER <= buf.limit()) {
-                int len = buf.getInt(pos);
-                if (len < 0 || len > MAX_RECORD || pos + RECORD_HEADER + (long) len > buf.limit()) {
-                    break;
-                }
-                int crc = buf.getInt(pos + 4);
-                long recSeq = buf.getLong(pos + 8);
-                if (recSeq != seq || crc != crc(buf.array(), pos + 8, len + 8)) {
-                    break;
-                }
-                seq++;
-                pos += RECORD_HEADER + len;
-                validEnd = pos;
-            }
-            kept.add(first);
-            expected = seq;
-            if (validEnd < buf.limit()) {
-                LOG.warn("WAL file {}: truncating {} invalid bytes after seq {}", f, buf.limit() - validEnd, seq - 1);
-                truncated += buf.limit() - validEnd;
-                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-                    ch.truncate(validEnd);
-                    ch.force(true);
-                }
-                truncated += dropFrom(files, i + 1);
-                break;
-            }
-        }
-        return new Recovery(kept, expected < 0 ? 1 : expected, truncated);
-    }
-
-    private static long dropFrom(List<Path> files, int from) throws IOException {
-        long bytes = 0;
-        for (int j = files.size() - 1; j >= from; j--) {
-            bytes += Files.size(files.get(j));
-            Files.delete(files.get(j));
-        }
-        if (from < files.size()) {
-            AtomicFiles.fsyncDir(files.get(from).getParent());
-        }
-        return bytes;
-    }
-
-    private static List<Path> listFiles(Path dir) throws IOException {
+    /** The log's files, sorted by first seq. */
+    static List<Path> listFiles(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().matches("\\d{20}\\.wal"))
                     .sorted()
@@ -293,18 +277,17 @@ public final class Wal implements AutoCloseable {
 
     /**
      * Makes the current file durable and starts the next one at {@code firstSeq}. On failure the
-     * current file stays current (repaired like a failed fsync when the force failed).
+     * current file stays current (repaired like a failed fsync when the force failed). Caller
+     * holds the sync lock and then the write lock, so no other force of the file is in flight.
      */
     private void roll(long firstSeq) {
         try {
             current.force(false);
         } catch (IOException e) {
-            repairAfterFailedSync(current, e);
+            repairAfterFailedForce(e);
             throw new ServiceException("Failed to fsync WAL in " + dir + ": " + e.getMessage(), e);
         }
-        durableSeq = nextSeq - 1;
-        durableSize = currentSize;
-        unsynced.clear();
+        publishDurable(nextSeq - 1, currentSize);
         try {
             startFile(firstSeq);
         } catch (IOException e) {
@@ -313,17 +296,25 @@ public final class Wal implements AutoCloseable {
     }
 
     /**
-     * After a failed fsync of {@code ch}: cuts the current file back to its last durable record;
-     * the records written since are rewritten from memory by {@link #rewriteUnsynced}. Caller holds
-     * the write lock.
+     * After a successful force of the current file that covered its first {@code size} bytes and
+     * the records up to {@code seq}. Caller holds the sync lock and the write lock.
      */
-    private void repairAfterFailedSync(FileChannel ch, IOException cause) {
-        if (ch != current) {
-            // a roll forced (and left) this file after our fsync failed: its "success" cannot be
-            // trusted and the records are no longer in the current file, so give up in place
-            failed = true;
-            return;
+    private void publishDurable(long seq, long size) {
+        durableSize = Math.max(durableSize, size);
+        if (seq > durableSeq) {
+            durableSeq = seq;
         }
+        while (!unsynced.isEmpty() && unsynced.peekFirst().seq() <= seq) {
+            unsynced.removeFirst();
+        }
+    }
+
+    /**
+     * After a failed force of the current file: cuts it back to its last durable record; the
+     * records written since are rewritten from memory by {@link #rewriteUnsynced}. Caller holds the
+     * sync lock (so the force was the only one in flight) and the write lock.
+     */
+    private void repairAfterFailedForce(IOException cause) {
         rewriteNeeded = !unsynced.isEmpty();
         cutTo(durableSize, cause);
     }
@@ -373,33 +364,63 @@ public final class Wal implements AutoCloseable {
      * Appends a record (not yet durable: call {@link #sync}).
      *
      * @return its sequence number
+     * @throws UserException (too large) when the payload exceeds {@link #MAX_RECORD} bytes; nothing
+     *     is written then
      */
     public long append(byte[] payload) {
+        if (payload.length > maxRecord) {
+            throw new UserException(
+                    UserException.Kind.TOO_LARGE,
+                    "Operation too large for the write-ahead log: its record is " + payload.length
+                            + " bytes, the limit is " + maxRecord + " bytes; split it into smaller requests");
+        }
         synchronized (writeLock) {
             rewriteUnsynced();
-            long seq = nextSeq;
-            long size = RECORD_HEADER + (long) payload.length;
-            if (seq > currentFirst && currentSize + size > capacity) {
-                roll(seq);
+            if (!mustRoll(payload.length)) {
+                return write(payload);
             }
-            ByteBuffer buf = ByteBuffer.allocate((int) size);
-            buf.putInt(payload.length).putInt(0).putLong(seq).put(payload);
-            buf.putInt(4, crc(buf.array(), 8, payload.length + 8));
-            buf.flip();
-            long start = currentSize;
-            try {
-                while (buf.hasRemaining()) {
-                    current.write(buf);
-                }
-            } catch (IOException e) {
-                cutTo(start, e);
-                throw new ServiceException("Failed to append to WAL in " + dir + ": " + e.getMessage(), e);
-            }
-            currentSize += size;
-            unsynced.addLast(new Written(seq, buf.array()));
-            nextSeq = seq + 1;
-            return seq;
         }
+        // a roll forces the current file, which only happens under the sync lock (class comment)
+        syncLock.lock();
+        try {
+            synchronized (writeLock) {
+                rewriteUnsynced();
+                if (mustRoll(payload.length)) {
+                    roll(nextSeq);
+                }
+                return write(payload);
+            }
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** Whether the next record, of {@code payloadLength} bytes, must go to a new file. */
+    private boolean mustRoll(int payloadLength) {
+        return nextSeq > currentFirst && currentSize + RECORD_HEADER + payloadLength > capacity;
+    }
+
+    /** Writes the next record to the current file. Caller holds the write lock. */
+    private long write(byte[] payload) {
+        long seq = nextSeq;
+        int size = RECORD_HEADER + payload.length;
+        ByteBuffer buf = ByteBuffer.allocate(size);
+        buf.putInt(payload.length).putInt(0).putLong(seq).put(payload);
+        buf.putInt(4, crc(buf.array(), 8, payload.length + 8));
+        buf.flip();
+        long start = currentSize;
+        try {
+            while (buf.hasRemaining()) {
+                current.write(buf);
+            }
+        } catch (IOException e) {
+            cutTo(start, e);
+            throw new ServiceException("Failed to append to WAL in " + dir + ": " + e.getMessage(), e);
+        }
+        currentSize += size;
+        unsynced.addLast(new Written(seq, buf.array()));
+        nextSeq = seq + 1;
+        return seq;
     }
 
     /**
@@ -424,26 +445,20 @@ public final class Wal implements AutoCloseable {
                 size = currentSize;
                 ch = current;
             }
+            // Outside the write lock, appends continue; none can roll (that needs the sync lock),
+            // so every record up to target that is not yet durable is in ch.
             long started = System.nanoTime();
             try {
                 ch.force(false);
             } catch (IOException e) {
                 synchronized (writeLock) {
-                    repairAfterFailedSync(ch, e);
+                    repairAfterFailedForce(e);
                 }
                 throw new ServiceException("Failed to fsync WAL in " + dir + ": " + e.getMessage(), e);
             }
             fsyncNanos.record(System.nanoTime() - started);
             synchronized (writeLock) {
-                if (target > durableSeq) {
-                    durableSeq = target;
-                }
-                if (ch == current) {
-                    durableSize = Math.max(durableSize, size);
-                }
-                while (!unsynced.isEmpty() && unsynced.peekFirst().seq() <= durableSeq) {
-                    unsynced.removeFirst();
-                }
+                publishDurable(target, size);
             }
         } finally {
             syncLock.unlock();
@@ -462,9 +477,18 @@ public final class Wal implements AutoCloseable {
         }
     }
 
-    /** Bytes dropped by recovery at open. */
+    /** Bytes removed from the log by recovery at open: torn tails cut off, corrupt data quarantined. */
     public long truncatedBytesAtOpen() {
-        return truncatedBytes;
+        return recovered.droppedBytes();
+    }
+
+    /**
+     * Files recovery moved or copied into the quarantine directory at open because the log was
+     * corrupt before its end (empty when it was not); the shard reports them. They are never
+     * deleted by the log.
+     */
+    public List<Path> quarantinedFilesAtOpen() {
+        return recovered.quarantined();
     }
 
     /** Reads every record with seq >= {@code fromSeq} in order. Call before concurrent appends. */
@@ -537,31 +561,36 @@ public final class Wal implements AutoCloseable {
 
     @Override
     public void close() {
-        synchronized (writeLock) {
-            try {
-                if (current != null && !failed) {
-                    try {
-                        rewriteUnsynced();
-                        current.force(false);
-                    } catch (IOException | ServiceException e) {
-                        // whatever was not durable was never acknowledged; the durable prefix is intact
-                        LOG.warn(
-                                "WAL in {}: records after seq {} not durable at close: {}",
-                                dir,
-                                durableSeq,
-                                e.toString());
-                    }
-                }
-                for (FileChannel c : retired.values()) {
-                    c.close();
-                }
-                retired.clear();
-                if (current != null) {
-                    current.close();
-                }
-            } catch (IOException e) {
-                throw new ServiceException("Failed to close WAL in " + dir + ": " + e.getMessage(), e);
+        syncLock.lock(); // the final force is one of the current file's forces (class comment)
+        try {
+            synchronized (writeLock) {
+                closeLocked();
             }
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    private void closeLocked() {
+        try {
+            if (current != null && !failed) {
+                try {
+                    rewriteUnsynced();
+                    current.force(false);
+                } catch (IOException | ServiceException e) {
+                    // whatever was not durable was never acknowledged; the durable prefix is intact
+                    LOG.warn("WAL in {}: records after seq {} not durable at close: {}", dir, durableSeq, e.toString());
+                }
+            }
+            for (FileChannel c : retired.values()) {
+                c.close();
+            }
+            retired.clear();
+            if (current != null) {
+                current.close();
+            }
+        } catch (IOException e) {
+            throw new ServiceException("Failed to close WAL in " + dir + ": " + e.getMessage(), e);
         }
     }
 }

@@ -9,34 +9,84 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * A {@link FileChannel} over a real file that fails like a full disk when told to: writes beyond
  * the remaining {@link Faults#spaceLeft} write what fits and then throw "No space left on device";
  * a failing {@code force} first zeroes everything written since the last successful force (the
- * kernel dropping dirty pages after a failed fsync) and then throws. Not thread-safe beyond what
- * the WAL's locks give it.
+ * kernel dropping dirty pages after a failed fsync) and then throws. {@link Faults#crash} models a
+ * power cut: every file is cut back to what its last successful force covered.
+ *
+ * <p>Forces and truncations are serialized per channel (the bookkeeping of what is durable needs
+ * it); writes are not, so concurrent writers see the real channel's behaviour.
  */
 final class FaultyChannel extends FileChannel {
+
+    /** Decides per force whether it fails, and may block to order threads in a test. */
+    interface ForceHook {
+        /**
+         * Called before the {@code nth} (1-based) force of this channel.
+         *
+         * @return true to make this force fail (after dropping the unforced bytes)
+         */
+        boolean beforeForce(Path file, int nth);
+
+        /** Called after the force succeeded, or failed and dropped the unforced bytes. */
+        default void afterForce(Path file, int nth, boolean failed) {}
+    }
 
     /** Shared switches of all channels of one test. */
     static final class Faults {
         volatile long spaceLeft = Long.MAX_VALUE;
         volatile boolean failForce;
+        volatile ForceHook forceHook;
+        /** Skip the real fsync of a successful force: the crash model needs only the bookkeeping. */
+        volatile boolean simulatedForce;
+
+        private final Queue<FaultyChannel> channels = new ConcurrentLinkedQueue<>();
 
         Wal.ChannelOpener opener() {
-            return (Path file, OpenOption... options) -> new FaultyChannel(FileChannel.open(file, options), this);
+            return (Path file, OpenOption... options) -> {
+                FaultyChannel ch = new FaultyChannel(FileChannel.open(file, options), file, this);
+                channels.add(ch);
+                return ch;
+            };
+        }
+
+        /**
+         * A power cut: every open channel's file loses the bytes its last successful force did not
+         * cover, and the channels are closed (without forcing). The log using them is abandoned.
+         */
+        void crash() throws IOException {
+            for (FaultyChannel ch; (ch = channels.poll()) != null; ) {
+                ch.cutToForced();
+            }
         }
     }
 
     private final FileChannel inner;
+    private final Path file;
     private final Faults faults;
-    private long forcedSize;
+    private long forcedSize; // guarded by this
+    private int forces; // guarded by this
 
-    private FaultyChannel(FileChannel inner, Faults faults) throws IOException {
+    private FaultyChannel(FileChannel inner, Path file, Faults faults) throws IOException {
         this.inner = inner;
+        this.file = file;
         this.faults = faults;
         this.forcedSize = inner.size();
+    }
+
+    private synchronized void cutToForced() throws IOException {
+        if (!inner.isOpen()) {
+            return; // closed by the log: deleted, or closed after a failed start
+        }
+        if (inner.size() > forcedSize) {
+            inner.truncate(forcedSize);
+        }
+        inner.close();
     }
 
     @Override
@@ -58,19 +108,37 @@ final class FaultyChannel extends FileChannel {
 
     @Override
     public void force(boolean metaData) throws IOException {
-        if (faults.failForce) {
-            long size = inner.size();
-            if (size > forcedSize) {
-                inner.write(ByteBuffer.allocate((int) (size - forcedSize)), forcedSize);
+        ForceHook hook = faults.forceHook;
+        int nth;
+        boolean fail;
+        synchronized (this) {
+            nth = ++forces;
+        }
+        fail = faults.failForce || (hook != null && hook.beforeForce(file, nth));
+        synchronized (this) {
+            if (fail) {
+                long size = inner.size();
+                if (size > forcedSize) {
+                    inner.write(ByteBuffer.allocate((int) (size - forcedSize)), forcedSize);
+                }
+            } else {
+                long size = inner.size(); // bytes written before the force started are covered by it
+                if (!faults.simulatedForce) {
+                    inner.force(metaData);
+                }
+                forcedSize = Math.max(forcedSize, size);
             }
+        }
+        if (hook != null) {
+            hook.afterForce(file, nth, fail);
+        }
+        if (fail) {
             throw new IOException("No space left on device");
         }
-        inner.force(metaData);
-        forcedSize = inner.size();
     }
 
     @Override
-    public FileChannel truncate(long size) throws IOException {
+    public synchronized FileChannel truncate(long size) throws IOException {
         inner.truncate(size);
         forcedSize = Math.min(forcedSize, size);
         return this;

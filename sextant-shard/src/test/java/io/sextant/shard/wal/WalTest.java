@@ -1,9 +1,12 @@
 package io.sextant.shard.wal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sextant.segment.error.UserException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,23 +19,24 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 class WalTest {
     @TempDir
     Path dir;
 
-    private static byte[] rec(long i) {
+    static byte[] rec(long i) {
         return ("record-" + i + "-" + "x".repeat((int) (i % 37))).getBytes(StandardCharsets.UTF_8);
     }
 
-    private static List<String> readAll(Wal wal, long from) {
+    static List<String> readAll(Wal wal, long from) {
         List<String> out = new ArrayList<>();
         wal.replay(from, (seq, p) -> out.add(seq + ":" + new String(p, StandardCharsets.UTF_8)));
         return out;
     }
 
-    private static List<String> expected(long from, long to) {
+    static List<String> expected(long from, long to) {
         List<String> out = new ArrayList<>();
         for (long i = from; i <= to; i++) {
             out.add(i + ":" + new String(rec(i), StandardCharsets.UTF_8));
@@ -212,6 +216,56 @@ class WalTest {
             assertThat(seqs).hasSize(400).isSorted();
         } finally {
             pool.shutdown();
+        }
+    }
+
+    @Test
+    void appendRefusesARecordOverTheLimitBeforeWritingAnything() throws IOException {
+        try (Wal wal = Wal.open(dir, 4096, 1, FileChannel::open, 1000)) {
+            assertThat(wal.append(new byte[1000])).as("at the limit").isEqualTo(1);
+            wal.sync(1);
+            long before = Files.size(files().getFirst());
+            assertThatThrownBy(() -> wal.append(new byte[1001]))
+                    .isInstanceOfSatisfying(
+                            UserException.class, e -> assertThat(e.kind()).isEqualTo(UserException.Kind.TOO_LARGE))
+                    .hasMessageContaining("1001 bytes")
+                    .hasMessageContaining("limit is 1000 bytes");
+            assertThat(Files.size(files().getFirst())).as("nothing written").isEqualTo(before);
+            assertThat(wal.lastSeq()).as("no seq consumed").isEqualTo(1);
+            assertThat(wal.append(rec(2))).isEqualTo(2);
+            wal.sync(2);
+        }
+        try (Wal wal = Wal.open(dir, 4096, 1, FileChannel::open, 1000)) {
+            assertThat(wal.lastSeq()).isEqualTo(2);
+            assertThat(readAll(wal, 2)).isEqualTo(expected(2, 2));
+        }
+    }
+
+    /**
+     * The real limit: a record recovery would take for corruption (with everything after it) is
+     * refused at append. Allocates 1 GiB, so only with {@code -Dsextant.test.bigWalRecord=true}.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "sextant.test.bigWalRecord", matches = "true")
+    void appendRefusesARecordRecoveryWouldDrop() {
+        List<Long> acknowledged = new ArrayList<>();
+        try (Wal wal = Wal.open(dir, 1 << 20, 1)) {
+            acknowledged.add(wal.append(rec(1)));
+            try {
+                long seq = wal.append(new byte[(1 << 30) + 1]);
+                wal.sync(seq);
+                acknowledged.add(seq); // acknowledged: it must then survive the restart
+            } catch (UserException e) {
+                assertThat(e.kind()).isEqualTo(UserException.Kind.TOO_LARGE);
+            }
+            long next = wal.append(rec(3));
+            wal.sync(next);
+            acknowledged.add(next);
+        }
+        try (Wal wal = Wal.open(dir, 1 << 20, 1)) {
+            List<Long> seqs = new ArrayList<>();
+            wal.replay(1, (seq, p) -> seqs.add(seq));
+            assertThat(seqs).as("every acknowledged record survives").containsAll(acknowledged);
         }
     }
 }
