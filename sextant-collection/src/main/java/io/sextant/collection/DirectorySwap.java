@@ -114,7 +114,12 @@ final class DirectorySwap {
         AtomicFiles.fsyncDir(intent.getParent());
         AtomicFiles.fsyncDir(storage);
         AtomicFiles.write(
-                intent.resolve(TARGET), storage.relativize(target).toString().getBytes(StandardCharsets.UTF_8));
+                intent.resolve(TARGET),
+                storage.toAbsolutePath()
+                        .normalize()
+                        .relativize(target.toAbsolutePath().normalize())
+                        .toString()
+                        .getBytes(StandardCharsets.UTF_8));
         hook.after(Step.INTENT_WRITTEN);
         Files.move(prepared, intent.resolve(NEW), StandardCopyOption.ATOMIC_MOVE);
         AtomicFiles.fsyncDir(intent);
@@ -146,11 +151,6 @@ final class DirectorySwap {
         AtomicFiles.fsyncDir(target.getParent());
         Files.deleteIfExists(intent.resolve(TARGET));
         AtomicFiles.deleteTree(intent);
-    }
-
-    /** Whether a directory was replaced (rather than created). */
-    boolean replacedExisting() {
-        return hadOld;
     }
 
     /** Step 4: the new directory stays; the old one is deleted. */

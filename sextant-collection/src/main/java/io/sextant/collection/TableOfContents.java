@@ -374,28 +374,7 @@ public final class TableOfContents implements AutoCloseable {
             if (old != null) {
                 old.close();
             }
-            DirectorySwap swap;
-            try {
-                swap = DirectorySwap.begin(storage, dir, preparedDir, swapHook);
-            } catch (RuntimeException e) {
-                putBack(name, dir, old != null, oldFailure, e);
-                throw e;
-            }
-            Collection c;
-            try {
-                c = Collection.open(name, dir, shardFactory, this::get);
-            } catch (RuntimeException e) {
-                try {
-                    swap.abort();
-                } catch (RuntimeException again) {
-                    e.addSuppressed(again);
-                }
-                putBack(name, dir, old != null, oldFailure, e);
-                throw e;
-            }
-            collections.put(name, c);
-            commit(swap);
-            return c;
+            return swapAndOpen(name, dir, dir, preparedDir, e -> putBack(name, dir, old != null, oldFailure, e));
         }
     }
 
@@ -419,29 +398,39 @@ public final class TableOfContents implements AutoCloseable {
             Path shardDir = c.dir().resolve(Collection.SHARDS_DIR).resolve(Integer.toString(shardId));
             collections.remove(c.name());
             c.close();
-            DirectorySwap swap;
-            try {
-                swap = DirectorySwap.begin(storage, shardDir, preparedShardDir, swapHook);
-            } catch (RuntimeException e) {
-                openOrRecordFailure(c.name(), c.dir(), e);
-                throw e;
-            }
-            Collection fresh;
-            try {
-                fresh = Collection.open(c.name(), c.dir(), shardFactory, this::get);
-            } catch (RuntimeException e) {
-                try {
-                    swap.abort();
-                } catch (RuntimeException again) {
-                    e.addSuppressed(again);
-                }
-                openOrRecordFailure(c.name(), c.dir(), e);
-                throw e;
-            }
-            collections.put(c.name(), fresh);
-            commit(swap);
-            return fresh;
+            return swapAndOpen(
+                    c.name(), c.dir(), shardDir, preparedShardDir, e -> openOrRecordFailure(c.name(), c.dir(), e));
         }
+    }
+
+    /**
+     * Swaps {@code prepared} in at {@code target} and opens collection {@code name} from {@code
+     * dir}; on failure the swap is undone and {@code putBack} restores the previous state.
+     */
+    private Collection swapAndOpen(
+            String name, Path dir, Path target, Path prepared, java.util.function.Consumer<RuntimeException> putBack) {
+        DirectorySwap swap;
+        try {
+            swap = DirectorySwap.begin(storage, target, prepared, swapHook);
+        } catch (RuntimeException e) {
+            putBack.accept(e);
+            throw e;
+        }
+        Collection c;
+        try {
+            c = Collection.open(name, dir, shardFactory, this::get);
+        } catch (RuntimeException e) {
+            try {
+                swap.abort();
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            putBack.accept(e);
+            throw e;
+        }
+        collections.put(name, c);
+        commit(swap);
+        return c;
     }
 
     /** After a failed install: the old collection (or its failure record) comes back. */

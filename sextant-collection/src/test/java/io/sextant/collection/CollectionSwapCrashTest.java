@@ -88,6 +88,14 @@ class CollectionSwapCrashTest {
         }
     }
 
+    /** Storage with collection "c" ({@value #OLD_POINTS} points tagged 1) and "other" (3 points). */
+    static TableOfContents openWithOldCollection(Path storage) {
+        TableOfContents toc = TableOfContents.open(storage, LocalShard::open);
+        fill(toc.create("c", config(1)), OLD_POINTS, 1);
+        fill(toc.create("other", config(1)), 3, 9);
+        return toc;
+    }
+
     static void crashAt(TableOfContents toc, DirectorySwap.Step at) {
         toc.swapHook = step -> {
             if (step == at) {
@@ -118,16 +126,27 @@ class CollectionSwapCrashTest {
             value = DirectorySwap.Step.class,
             names = {"INTENT_WRITTEN", "NEW_STAGED", "OLD_MOVED_ASIDE", "NEW_MOVED_IN"})
     void crashDuringAnInstallLeavesTheOldOrTheNewCollection(DirectorySwap.Step step) throws IOException {
-        Path storage = tmp.resolve("storage");
-        TableOfContents toc = TableOfContents.open(storage, LocalShard::open);
-        fill(toc.create("c", config(1)), OLD_POINTS, 1);
-        fill(toc.create("other", config(1)), 3, 9);
-        Path work = prepared(toc, 2, NEW_POINTS, 2);
-        crashAt(toc, step);
-        assertThatThrownBy(() -> toc.install("c", work)).isInstanceOf(SimulatedCrash.class);
-        toc.close(); // the other collections; "c" was closed by the install
+        crashDuringSwap(step, false);
+    }
 
-        // before the old directory moved aside the restore rolls back; after, it rolls forward
+    /**
+     * Installs a prepared collection (or its shard 0 only) over "c", crashing at {@code step}:
+     * before the old directory moved aside the restore rolls back, after it rolls forward.
+     */
+    private void crashDuringSwap(DirectorySwap.Step step, boolean shardOnly) throws IOException {
+        Path storage = tmp.resolve("storage");
+        TableOfContents toc = openWithOldCollection(storage);
+        Path work = prepared(toc, shardOnly ? 1 : 2, NEW_POINTS, 2);
+        crashAt(toc, step);
+        assertThatThrownBy(() -> {
+                    if (shardOnly) {
+                        toc.replaceShard("c", 0, work.resolve("shards/0"));
+                    } else {
+                        toc.install("c", work);
+                    }
+                })
+                .isInstanceOf(SimulatedCrash.class);
+        toc.close(); // the other collections; "c" was closed by the swap
         boolean rolledForward = step == DirectorySwap.Step.OLD_MOVED_ASIDE || step == DirectorySwap.Step.NEW_MOVED_IN;
         assertAfterReopen(storage, rolledForward ? NEW_POINTS : OLD_POINTS, rolledForward ? 2 : 1);
     }
@@ -138,9 +157,7 @@ class CollectionSwapCrashTest {
             names = {"REJECTED_MOVED_OUT", "OLD_MOVED_BACK"})
     void crashWhilePuttingBackTheOldCollectionAfterAFailedOpenKeepsTheOld(DirectorySwap.Step step) throws IOException {
         Path storage = tmp.resolve("storage");
-        TableOfContents toc = TableOfContents.open(storage, LocalShard::open);
-        fill(toc.create("c", config(1)), OLD_POINTS, 1);
-        fill(toc.create("other", config(1)), 3, 9);
+        TableOfContents toc = openWithOldCollection(storage);
         Path work = prepared(toc, 1, NEW_POINTS, 2);
         // a shard manifest a power cut emptied: the new collection fails to open
         Files.write(work.resolve("shards/0/manifest.bin"), new byte[0]);
@@ -153,9 +170,7 @@ class CollectionSwapCrashTest {
     @Test
     void failedOpenWithoutACrashPutsTheOldCollectionBack() throws IOException {
         Path storage = tmp.resolve("storage");
-        try (TableOfContents toc = TableOfContents.open(storage, LocalShard::open)) {
-            fill(toc.create("c", config(1)), OLD_POINTS, 1);
-            fill(toc.create("other", config(1)), 3, 9);
+        try (TableOfContents toc = openWithOldCollection(storage)) {
             Path work = prepared(toc, 1, NEW_POINTS, 2);
             Files.write(work.resolve("config.json"), "{not json".getBytes(StandardCharsets.UTF_8));
             assertThatThrownBy(() -> toc.install("c", work)).isNotInstanceOf(SimulatedCrash.class);
@@ -169,16 +184,6 @@ class CollectionSwapCrashTest {
             value = DirectorySwap.Step.class,
             names = {"INTENT_WRITTEN", "NEW_STAGED", "OLD_MOVED_ASIDE", "NEW_MOVED_IN"})
     void crashDuringAShardReplacementLeavesTheOldOrTheNewShard(DirectorySwap.Step step) throws IOException {
-        Path storage = tmp.resolve("storage");
-        TableOfContents toc = TableOfContents.open(storage, LocalShard::open);
-        fill(toc.create("c", config(1)), OLD_POINTS, 1);
-        fill(toc.create("other", config(1)), 3, 9);
-        Path work = prepared(toc, 1, NEW_POINTS, 2);
-        crashAt(toc, step);
-        assertThatThrownBy(() -> toc.replaceShard("c", 0, work.resolve("shards/0")))
-                .isInstanceOf(SimulatedCrash.class);
-        toc.close();
-        boolean rolledForward = step == DirectorySwap.Step.OLD_MOVED_ASIDE || step == DirectorySwap.Step.NEW_MOVED_IN;
-        assertAfterReopen(storage, rolledForward ? NEW_POINTS : OLD_POINTS, rolledForward ? 2 : 1);
+        crashDuringSwap(step, true);
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FailedCollectionTest {
     @TempDir
+    Path tmp;
+
     Path storage;
+
+    @BeforeEach
+    void paths() {
+        storage = tmp.resolve("storage");
+    }
 
     private void createThree() {
         try (TableOfContents toc = TableOfContents.open(storage, LocalShard::open)) {
@@ -102,7 +110,7 @@ class FailedCollectionTest {
     void aRestoreReplacesAFailedCollection() throws IOException {
         createThree();
         Files.write(storage.resolve("collections/bad/shards/0/manifest.bin"), new byte[0]);
-        Path copyOfA = storage.resolveSibling("copy-of-a");
+        Path copyOfA = tmp.resolve("copy-of-a");
         CollectionSwapCrashTest.copyTree(storage.resolve("collections/a"), copyOfA);
         try (TableOfContents toc = TableOfContents.open(storage, LocalShard::open)) {
             assertThat(toc.failure("bad")).isNotNull();

@@ -119,7 +119,8 @@ class RestoreSafetyApiTest {
         }
     }
 
-    private static byte[] multipart(String boundary, byte[] content) {
+    /** A multipart/form-data body with {@code content} as the {@code snapshot} file field. */
+    static byte[] multipart(String boundary, byte[] content) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(
                 ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"snapshot\"; filename=\"s.snapshot\"\r\n"

@@ -103,25 +103,22 @@ class SnapshotTarReaderTest {
         // a valid file first: the old reader wrote it before it met the bad entry
         String link = flag == TarConstants.LF_SYMLINK || flag == TarConstants.LF_LINK ? "/etc/passwd" : null;
         byte[] content = flag == TarConstants.LF_GNUTYPE_SPARSE ? new byte[0] : null;
-        Path a = archive(
+        assertBad(
+                "unsupported entry",
                 Entry.file("config.json", 10),
                 new Entry("shards/0/segments/x.bin", flag, content, link),
                 Entry.file("shards/0/manifest.bin", 10));
-        assertRefused(a, SnapshotTarReader.Limits.DEFAULTS, UserException.Kind.BAD_REQUEST, "unsupported entry");
+    }
+
+    /** A bad request naming {@code words}, with default limits. */
+    private void assertBad(String words, Entry... entries) throws IOException {
+        assertRefused(archive(entries), SnapshotTarReader.Limits.DEFAULTS, UserException.Kind.BAD_REQUEST, words);
     }
 
     @Test
     void absoluteAndParentPathsAreRefused() throws IOException {
-        assertRefused(
-                archive(Entry.file("config.json", 1), Entry.file("/tmp/evil", 1)),
-                SnapshotTarReader.Limits.DEFAULTS,
-                UserException.Kind.BAD_REQUEST,
-                "unsafe path");
-        assertRefused(
-                archive(Entry.file("config.json", 1), Entry.file("shards/../../evil", 1)),
-                SnapshotTarReader.Limits.DEFAULTS,
-                UserException.Kind.BAD_REQUEST,
-                "unsafe path");
+        assertBad("unsafe path", Entry.file("config.json", 1), Entry.file("/tmp/evil", 1));
+        assertBad("unsafe path", Entry.file("config.json", 1), Entry.file("shards/../../evil", 1));
     }
 
     @Test
@@ -142,16 +139,8 @@ class SnapshotTarReaderTest {
 
     @Test
     void duplicateAndConflictingEntriesAreBadRequestsNotServerErrors() throws IOException {
-        assertRefused(
-                archive(Entry.file("config.json", 1), Entry.file("config.json", 1)),
-                SnapshotTarReader.Limits.DEFAULTS,
-                UserException.Kind.BAD_REQUEST,
-                "twice");
-        assertRefused(
-                archive(Entry.file("shards", 1), Entry.file("shards/0/manifest.bin", 1)),
-                SnapshotTarReader.Limits.DEFAULTS,
-                UserException.Kind.BAD_REQUEST,
-                "twice");
+        assertBad("twice", Entry.file("config.json", 1), Entry.file("config.json", 1));
+        assertBad("twice", Entry.file("shards", 1), Entry.file("shards/0/manifest.bin", 1));
     }
 
     @Test
