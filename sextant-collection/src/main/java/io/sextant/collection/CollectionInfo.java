@@ -12,7 +12,8 @@ import java.util.Map;
  * @param pointsCount live points over all shards
  * @param indexedVectorsCount vectors in vector indexes over all shards
  * @param segmentsCount segments over all shards
- * @param config the collection's config
+ * @param config the collection's config; null only for a collection that failed to load and whose
+ *     config could not be read ({@link FailedCollection})
  * @param payloadSchema indexed payload fields, with the number of points having a value (summed over shards)
  */
 public record CollectionInfo(

@@ -15,13 +15,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * All collections of a node and their aliases. Collections live under {@code
  * <storage>/collections/<name>/}; aliases in {@code <storage>/aliases.json} (see {@link
- * AliasStore}). An alias is accepted wherever a collection name is. On open, every collection
- * with a {@code config.json} is reopened; directories without one (creation interrupted) and
- * leftovers of interrupted deletions ({@code <storage>/.deleted/}) are removed.
+ * AliasStore}). An alias is accepted wherever a collection name is. On open, swaps interrupted by a
+ * crash are finished or rolled back first ({@link DirectorySwap}, {@code <storage>/.swap/}), then
+ * every collection with a {@code config.json} is reopened; directories without one (creation
+ * interrupted) and leftovers of interrupted deletions ({@code <storage>/.deleted/}) are removed.
+ *
+ * <p><b>A collection that fails to open</b> (corrupt or missing files) does not stop the node: the
+ * others are served, and the failed one is kept on disk untouched and reported ({@link
+ * #failedCollections()}, {@link #failure}); looking it up ({@link #get}) fails with a service
+ * error that says why and what to do, creating a collection of its name is a conflict, and it can
+ * be deleted ({@link #delete}) or replaced by a restore ({@link #install}).
+ *
+ * <p><b>Restores</b> ({@link #install}, {@link #replaceShard}) move the prepared directory in
+ * with {@link DirectorySwap}, so a crash at any point leaves the old or the new collection (or
+ * shard) complete, never neither.
  *
  * <p>Thread-safe: lookups are lock-free; creating, deleting, patching collections and changing
  * aliases are serialized by one lock, and an alias batch is applied all-or-nothing.
@@ -29,10 +42,15 @@ import java.util.stream.Stream;
 public final class TableOfContents implements AutoCloseable {
     static final String COLLECTIONS_DIR = "collections";
     static final String DELETED_DIR = ".deleted";
+    private static final Logger LOG = LoggerFactory.getLogger(TableOfContents.class);
 
     private final Path storage;
     private final ShardFactory shardFactory;
     private final Map<String, Collection> collections = new ConcurrentHashMap<>();
+    private final Map<String, FailedCollection> failed = new ConcurrentHashMap<>();
+    /** Called after each durable step of a swap; crash-injection tests throw from it. */
+    volatile DirectorySwap.Hook swapHook = step -> {};
+
     private volatile Map<String, String> aliases;
     private final Object lock = new Object();
     private boolean closed;
@@ -47,6 +65,7 @@ public final class TableOfContents implements AutoCloseable {
         TableOfContents toc = new TableOfContents(storage, shardFactory);
         try {
             Files.createDirectories(storage.resolve(COLLECTIONS_DIR));
+            DirectorySwap.recoverAll(storage);
             AtomicFiles.deleteTree(storage.resolve(DELETED_DIR));
             List<Path> dirs;
             try (Stream<Path> s = Files.list(storage.resolve(COLLECTIONS_DIR))) {
@@ -58,7 +77,7 @@ public final class TableOfContents implements AutoCloseable {
                     AtomicFiles.deleteTree(dir); // creation never completed
                     continue;
                 }
-                toc.collections.put(name, Collection.open(name, dir, shardFactory, toc::get));
+                toc.openOrRecordFailure(name, dir, null);
             }
         } catch (IOException e) {
             toc.close();
@@ -68,9 +87,36 @@ public final class TableOfContents implements AutoCloseable {
             throw e;
         }
         Map<String, String> loaded = new HashMap<>(AliasStore.read(storage));
-        loaded.values().removeIf(c -> !toc.collections.containsKey(c));
+        loaded.values().removeIf(c -> !toc.collections.containsKey(c) && !toc.failed.containsKey(c));
         toc.aliases = Map.copyOf(loaded);
         return toc;
+    }
+
+    /**
+     * Opens a collection into the table; when it fails, records it as failed (logged, reported)
+     * instead and adds the error to {@code cause} when given.
+     */
+    private void openOrRecordFailure(String name, Path dir, RuntimeException cause) {
+        try {
+            collections.put(name, Collection.open(name, dir, shardFactory, this::get));
+            failed.remove(name);
+        } catch (RuntimeException e) {
+            CollectionConfig config = null;
+            try {
+                config = CollectionConfigFile.read(dir);
+            } catch (RuntimeException unreadable) {
+                // reported through the error below
+            }
+            String error = e.getMessage() == null ? e.toString() : e.getMessage();
+            failed.put(name, new FailedCollection(name, dir, error, config));
+            LOG.atError()
+                    .setCause(e)
+                    .addKeyValue("collection", name)
+                    .log("Collection {} failed to load and is not served (status red): {}", name, error);
+            if (cause != null) {
+                cause.addSuppressed(e);
+            }
+        }
     }
 
     /** The storage directory. */
@@ -91,6 +137,10 @@ public final class TableOfContents implements AutoCloseable {
             if (collections.containsKey(name)) {
                 throw UserException.conflict("Wrong input: Collection `" + name + "` already exists!");
             }
+            if (failed.containsKey(name)) {
+                throw UserException.conflict("Wrong input: Collection `" + name
+                        + "` already exists! (it failed to load; delete it or recover it from a snapshot)");
+            }
             if (aliases.containsKey(name)) {
                 throw UserException.conflict("Wrong input: Alias with name `" + name + "` already exists!");
             }
@@ -110,7 +160,8 @@ public final class TableOfContents implements AutoCloseable {
     }
 
     /**
-     * Deletes a collection (by name or alias) with its data and the aliases pointing at it.
+     * Deletes a collection (by name or alias) with its data and the aliases pointing at it; also
+     * one that failed to load.
      *
      * @return false when there was no such collection
      */
@@ -119,33 +170,37 @@ public final class TableOfContents implements AutoCloseable {
             ensureOpen();
             String name = aliases.getOrDefault(nameOrAlias, nameOrAlias);
             Collection c = collections.remove(name);
-            if (c == null) {
+            FailedCollection f = c == null ? failed.remove(name) : null;
+            if (c == null && f == null) {
                 return false;
             }
+            Path dir = c != null ? c.dir() : f.dir();
             Map<String, String> next = new HashMap<>(aliases);
             if (next.values().removeIf(name::equals)) {
                 AliasStore.write(storage, next);
                 aliases = Map.copyOf(next);
             }
             try {
-                c.close();
+                if (c != null) {
+                    c.close();
+                }
             } finally {
                 Path trash = storage.resolve(DELETED_DIR).resolve(name + "-" + System.nanoTime());
                 try {
                     Files.createDirectories(trash.getParent());
-                    Files.move(c.dir(), trash, StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
                     AtomicFiles.fsyncDir(collectionsDir());
                     AtomicFiles.deleteTree(trash);
                 } catch (IOException e) {
                     throw new ServiceException(
-                            "Failed to delete collection directory " + c.dir() + ": " + e.getMessage(), e);
+                            "Failed to delete collection directory " + dir + ": " + e.getMessage(), e);
                 }
             }
             return true;
         }
     }
 
-    /** Names of all collections, sorted. */
+    /** Names of all collections that are served (not those that failed to load), sorted. */
     public List<String> list() {
         List<String> names = new ArrayList<>(collections.keySet());
         names.sort(null);
@@ -156,16 +211,43 @@ public final class TableOfContents implements AutoCloseable {
      * The collection with this name or alias.
      *
      * @throws UserException (not found) {@code Collection `x` doesn't exist!}
+     * @throws ServiceException when the collection failed to load (it serves no requests)
      */
     public Collection get(String nameOrAlias) {
         Collection c = find(nameOrAlias);
         if (c == null) {
+            FailedCollection f = failure(nameOrAlias);
+            if (f != null) {
+                throw new ServiceException("Collection `" + f.name() + "` failed to load and serves no requests: "
+                        + f.error() + ". Delete it (DELETE /collections/" + f.name()
+                        + ") or recover it from a snapshot");
+            }
             throw UserException.notFound("Not found: Collection `" + nameOrAlias + "` doesn't exist!");
         }
         return c;
     }
 
-    /** Whether a collection with this name or alias exists. */
+    /** The failed collection with this name or alias, or null (it loaded, or does not exist). */
+    public FailedCollection failure(String nameOrAlias) {
+        if (nameOrAlias == null) {
+            return null;
+        }
+        FailedCollection f = failed.get(nameOrAlias);
+        if (f != null) {
+            return f;
+        }
+        String target = aliases == null ? null : aliases.get(nameOrAlias);
+        return target == null ? null : failed.get(target);
+    }
+
+    /** Collections that failed to load, sorted by name. */
+    public List<FailedCollection> failedCollections() {
+        return failed.values().stream()
+                .sorted(java.util.Comparator.comparing(FailedCollection::name))
+                .toList();
+    }
+
+    /** Whether a served collection with this name or alias exists (see {@link #failure}). */
     public boolean exists(String nameOrAlias) {
         return find(nameOrAlias) != null;
     }
@@ -208,7 +290,7 @@ public final class TableOfContents implements AutoCloseable {
                 switch (op) {
                     case AliasOperation.Create c -> {
                         NameValidator.validate("Alias", c.alias());
-                        if (!collections.containsKey(c.collection())) {
+                        if (!collections.containsKey(c.collection()) && !failed.containsKey(c.collection())) {
                             throw UserException.notFound(
                                     "Not found: Collection `" + c.collection() + "` doesn't exist!");
                         }
@@ -237,7 +319,7 @@ public final class TableOfContents implements AutoCloseable {
     }
 
     private void checkNotCollection(String alias) {
-        if (collections.containsKey(alias)) {
+        if (collections.containsKey(alias) || failed.containsKey(alias)) {
             throw UserException.conflict("Wrong input: Collection with name `" + alias + "` already exists!");
         }
     }
@@ -270,11 +352,12 @@ public final class TableOfContents implements AutoCloseable {
     }
 
     /**
-     * Installs a collection prepared in {@code preparedDir} (a {@code config.json} and its shard
-     * directories, normally from {@link #newWorkDir}) under {@code name}, replacing an existing
-     * collection of that name atomically: the old directory is moved aside, the new one renamed in
-     * and opened; if opening fails the old collection is put back and reopened, and the error is
-     * rethrown. Aliases pointing at {@code name} keep pointing at it.
+     * Installs a collection prepared in {@code preparedDir} (a fsynced {@code config.json} and its
+     * shard directories, normally from {@link #newWorkDir}) under {@code name}, replacing an
+     * existing collection of that name, also one that failed to load. The directories are swapped
+     * crash-atomically ({@link DirectorySwap}) and the new one opened; if opening fails the old
+     * collection is put back and reopened, and the error is rethrown. Aliases pointing at {@code
+     * name} keep pointing at it.
      *
      * @throws UserException bad request for an invalid name, conflict when {@code name} is an alias
      */
@@ -286,44 +369,21 @@ public final class TableOfContents implements AutoCloseable {
                 throw UserException.conflict("Wrong input: Alias with name `" + name + "` already exists!");
             }
             Path dir = collectionsDir().resolve(name);
-            Path trash = newWorkDir("replaced-" + name);
             Collection old = collections.remove(name);
-            try {
-                Files.createDirectories(trash.getParent());
-                if (old != null) {
-                    old.close();
-                }
-                if (Files.exists(dir)) {
-                    Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
-                }
-                Files.move(preparedDir, dir, StandardCopyOption.ATOMIC_MOVE);
-                AtomicFiles.fsyncDir(collectionsDir());
-            } catch (IOException e) {
-                restoreOld(name, dir, trash, old != null);
-                throw new ServiceException("Failed to install collection " + name + ": " + e.getMessage(), e);
+            FailedCollection oldFailure = failed.remove(name);
+            if (old != null) {
+                old.close();
             }
-            try {
-                Collection c = Collection.open(name, dir, shardFactory, this::get);
-                collections.put(name, c);
-                AtomicFiles.deleteTree(trash);
-                return c;
-            } catch (RuntimeException e) {
-                try {
-                    Files.move(dir, preparedDir, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException moveBack) {
-                    AtomicFiles.deleteTree(dir);
-                }
-                restoreOld(name, dir, trash, old != null);
-                throw e;
-            }
+            return swapAndOpen(name, dir, dir, preparedDir, e -> putBack(name, dir, old != null, oldFailure, e));
         }
     }
 
     /**
-     * Replaces shard {@code shardId} of a collection with the shard directory prepared in {@code
-     * preparedShardDir}: the collection is closed (flushing every shard), the old shard directory
-     * moved aside, the new one renamed in and the collection reopened; if reopening fails the old
-     * shard is put back. Requests racing the swap may fail on the closed collection.
+     * Replaces shard {@code shardId} of a collection with the fsynced shard directory prepared in
+     * {@code preparedShardDir}: the collection is closed (flushing every shard), the shard
+     * directories swapped crash-atomically ({@link DirectorySwap}) and the collection reopened; if
+     * reopening fails the old shard is put back. Requests racing the swap may fail on the closed
+     * collection.
      *
      * @throws UserException not found for a missing collection or shard id
      */
@@ -336,49 +396,58 @@ public final class TableOfContents implements AutoCloseable {
                         "Not found: Shard " + shardId + " of collection `" + c.name() + "` doesn't exist!");
             }
             Path shardDir = c.dir().resolve(Collection.SHARDS_DIR).resolve(Integer.toString(shardId));
-            Path trash = newWorkDir("replaced-shard");
             collections.remove(c.name());
             c.close();
-            try {
-                Files.createDirectories(trash.getParent());
-                Files.move(shardDir, trash, StandardCopyOption.ATOMIC_MOVE);
-                Files.move(preparedShardDir, shardDir, StandardCopyOption.ATOMIC_MOVE);
-                AtomicFiles.fsyncDir(shardDir.getParent());
-                Collection fresh = Collection.open(c.name(), c.dir(), shardFactory, this::get);
-                collections.put(c.name(), fresh);
-                AtomicFiles.deleteTree(trash);
-                return fresh;
-            } catch (IOException | RuntimeException e) {
-                try {
-                    if (Files.exists(trash)) {
-                        AtomicFiles.deleteTree(shardDir);
-                        Files.move(trash, shardDir, StandardCopyOption.ATOMIC_MOVE);
-                    }
-                    collections.put(c.name(), Collection.open(c.name(), c.dir(), shardFactory, this::get));
-                } catch (IOException | RuntimeException again) {
-                    e.addSuppressed(again);
-                }
-                if (e instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new ServiceException(
-                        "Failed to replace shard " + shardId + " of " + c.name() + ": " + e.getMessage(), e);
-            }
+            return swapAndOpen(
+                    c.name(), c.dir(), shardDir, preparedShardDir, e -> openOrRecordFailure(c.name(), c.dir(), e));
         }
     }
 
-    private void restoreOld(String name, Path dir, Path trash, boolean hadOld) {
+    /**
+     * Swaps {@code prepared} in at {@code target} and opens collection {@code name} from {@code
+     * dir}; on failure the swap is undone and {@code putBack} restores the previous state.
+     */
+    private Collection swapAndOpen(
+            String name, Path dir, Path target, Path prepared, java.util.function.Consumer<RuntimeException> putBack) {
+        DirectorySwap swap;
         try {
-            if (Files.exists(trash) && !Files.exists(dir)) {
-                Files.move(trash, dir, StandardCopyOption.ATOMIC_MOVE);
-                AtomicFiles.fsyncDir(collectionsDir());
+            swap = DirectorySwap.begin(storage, target, prepared, swapHook);
+        } catch (RuntimeException e) {
+            putBack.accept(e);
+            throw e;
+        }
+        Collection c;
+        try {
+            c = Collection.open(name, dir, shardFactory, this::get);
+        } catch (RuntimeException e) {
+            try {
+                swap.abort();
+            } catch (RuntimeException again) {
+                e.addSuppressed(again);
             }
-            if (hadOld && Files.exists(dir)) {
-                collections.put(name, Collection.open(name, dir, shardFactory, this::get));
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new ServiceException(
-                    "Failed to put back collection " + name + " after a failed install: " + e.getMessage(), e);
+            putBack.accept(e);
+            throw e;
+        }
+        collections.put(name, c);
+        commit(swap);
+        return c;
+    }
+
+    /** After a failed install: the old collection (or its failure record) comes back. */
+    private void putBack(String name, Path dir, boolean hadOld, FailedCollection oldFailure, RuntimeException cause) {
+        if (hadOld && Files.exists(dir)) {
+            openOrRecordFailure(name, dir, cause);
+        } else if (oldFailure != null) {
+            failed.put(name, oldFailure);
+        }
+    }
+
+    /** The new directory is in place and durable; a failure to clean up is finished at the next open. */
+    private static void commit(DirectorySwap swap) {
+        try {
+            swap.commit();
+        } catch (RuntimeException e) {
+            LOG.warn("Failed to remove the replaced directory after a swap; it is removed at the next start", e);
         }
     }
 
@@ -413,6 +482,7 @@ public final class TableOfContents implements AutoCloseable {
                 }
             }
             collections.clear();
+            failed.clear();
             if (first != null) {
                 throw first;
             }

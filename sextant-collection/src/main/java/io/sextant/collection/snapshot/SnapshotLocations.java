@@ -23,13 +23,20 @@ import java.util.Locale;
  * <p>{@code file://} locations must point inside the snapshots directory (a request must not read
  * arbitrary files of the host). {@code http(s)://} locations are downloaded into the staging
  * directory, gated by {@code service.enable_snapshot_url_recovery}: {@code true} allows any host,
- * {@code false} none, unset (the default) only loopback hosts. Thread-safe.
+ * {@code false} none, unset (the default) only loopback hosts. Redirects are followed by hand, at
+ * most {@value #MAX_REDIRECTS} of them, and every {@code Location} is checked against the same
+ * policy before it is requested (a loopback URL must not bounce the node to another host), must
+ * stay http(s) and must not go from https to http; the {@code api-key} header is only sent to the
+ * origin of the requested URL. Thread-safe.
  */
 public final class SnapshotLocations {
     private final Path snapshotsRoot;
     private final Boolean urlRecovery;
+    /** Redirects followed at most per download. */
+    static final int MAX_REDIRECTS = 5;
+
     private final HttpClient http = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
@@ -84,21 +91,36 @@ public final class SnapshotLocations {
 
     private Path download(URI uri, String apiKey, Path scratch) {
         checkUrlAllowed(uri);
-        HttpRequest.Builder req = HttpRequest.newBuilder(uri).GET().timeout(Duration.ofHours(6));
-        if (apiKey != null && !apiKey.isEmpty()) {
-            req.header("api-key", apiKey);
-        }
         try {
             Files.createDirectories(scratch.getParent());
-            HttpResponse<InputStream> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = resp.body()) {
-                if (resp.statusCode() / 100 != 2) {
-                    throw UserException.badRequest(
-                            "Wrong input: failed to download snapshot from " + uri + ": HTTP " + resp.statusCode());
+            URI current = uri;
+            for (int hop = 0; ; hop++) {
+                HttpRequest.Builder req = HttpRequest.newBuilder(current).GET().timeout(Duration.ofHours(6));
+                if (apiKey != null && !apiKey.isEmpty() && sameOrigin(uri, current)) {
+                    req.header("api-key", apiKey);
                 }
-                Files.copy(in, scratch, StandardCopyOption.REPLACE_EXISTING);
+                HttpResponse<InputStream> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+                try (InputStream in = resp.body()) {
+                    int status = resp.statusCode();
+                    if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+                        if (hop >= MAX_REDIRECTS) {
+                            throw UserException.badRequest("Wrong input: failed to download snapshot from " + uri
+                                    + ": more than " + MAX_REDIRECTS + " redirects");
+                        }
+                        current = redirect(
+                                uri,
+                                current,
+                                resp.headers().firstValue("Location").orElse(null));
+                        continue;
+                    }
+                    if (status / 100 != 2) {
+                        throw UserException.badRequest(
+                                "Wrong input: failed to download snapshot from " + current + ": HTTP " + status);
+                    }
+                    Files.copy(in, scratch, StandardCopyOption.REPLACE_EXISTING);
+                }
+                return scratch;
             }
-            return scratch;
         } catch (IOException e) {
             deleteQuietly(scratch);
             if (Files.exists(scratch.getParent())
@@ -113,6 +135,47 @@ public final class SnapshotLocations {
             deleteQuietly(scratch);
             throw new ServiceException("Interrupted while downloading snapshot from " + uri, e);
         }
+    }
+
+    /** The next URL of a redirect, checked like the first one. */
+    private URI redirect(URI original, URI current, String location) {
+        if (location == null || location.isBlank()) {
+            throw UserException.badRequest("Wrong input: failed to download snapshot from " + original + ": " + current
+                    + " redirects without a Location");
+        }
+        URI next;
+        try {
+            next = current.resolve(new URI(location.trim()));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw UserException.badRequest("Wrong input: failed to download snapshot from " + original + ": " + current
+                    + " redirects to an invalid URL " + location);
+        }
+        String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
+        boolean downgrade = scheme.equals("http") && "https".equalsIgnoreCase(current.getScheme());
+        if (!(scheme.equals("http") || scheme.equals("https")) || downgrade) {
+            throw UserException.badRequest("Wrong input: failed to download snapshot from " + original + ": "
+                    + current + " redirects to " + next + "; only http(s) redirects without a downgrade from https"
+                    + " are followed");
+        }
+        try {
+            checkUrlAllowed(next);
+        } catch (UserException e) {
+            throw new UserException(
+                    e.kind(),
+                    "Forbidden: snapshot download from " + original + " was redirected to " + next
+                            + ", which is not allowed: " + e.getMessage());
+        }
+        return next;
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme())
+                && String.valueOf(a.getHost()).equalsIgnoreCase(String.valueOf(b.getHost()))
+                && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() >= 0 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
     }
 
     /**

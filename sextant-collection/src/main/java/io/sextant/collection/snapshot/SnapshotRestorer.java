@@ -21,11 +21,14 @@ import java.util.stream.Stream;
 
 /**
  * Restores snapshot archives (see {@link SnapshotArchives}) into a {@link TableOfContents}. The
- * archive is validated (format, version, kind, entry count, config) and extracted into a work
- * directory on the storage file system before the live collection is touched; only then is it
- * swapped in atomically ({@link TableOfContents#install}, {@link TableOfContents#replaceShard}).
- * Any failure leaves the existing collection as it was and removes the work directory. Restored
- * segments carry their index files, so nothing is rebuilt. Stateless and thread-safe.
+ * archive is validated (format, version, kind, every entry header, expanded size within {@link
+ * SnapshotLimits#maxRestoreBytes}) before anything is written, then extracted durably (every file
+ * and directory fsynced, {@link SnapshotTarReader}) into a work directory on the storage file
+ * system and checked (entry count, config, shards) before the live collection is touched; only
+ * then is it swapped in crash-atomically ({@link TableOfContents#install}, {@link
+ * TableOfContents#replaceShard}). Any failure leaves the existing collection as it was and removes
+ * the work directory. Restored segments carry their index files, so nothing is rebuilt. Stateless
+ * and thread-safe.
  */
 public final class SnapshotRestorer {
     private SnapshotRestorer() {}
@@ -35,9 +38,15 @@ public final class SnapshotRestorer {
 
     /** Restores a collection archive as collection {@code name} (replacing one of that name). */
     public static Restored restoreCollection(TableOfContents toc, String name, Path archive) {
+        return restoreCollection(toc, name, archive, SnapshotLimits.DEFAULTS);
+    }
+
+    /** {@link #restoreCollection(TableOfContents, String, Path)} within {@code limits}. */
+    public static Restored restoreCollection(TableOfContents toc, String name, Path archive, SnapshotLimits limits) {
         Path work = toc.newWorkDir("restore-" + name);
         try {
-            SnapshotManifest m = SnapshotTarReader.extract(archive, work, SnapshotManifest.KIND_COLLECTION);
+            SnapshotManifest m =
+                    SnapshotTarReader.extract(archive, work, SnapshotManifest.KIND_COLLECTION, limits.extraction());
             CollectionConfig config = checkExtracted(work, m, archive);
             int shards = config.params().shardNumber();
             for (int i = 0; i < shards; i++) {
@@ -59,6 +68,12 @@ public final class SnapshotRestorer {
 
     /** Restores a shard archive into shard {@code shardId} of an existing collection. */
     public static Restored restoreShard(TableOfContents toc, String nameOrAlias, int shardId, Path archive) {
+        return restoreShard(toc, nameOrAlias, shardId, archive, SnapshotLimits.DEFAULTS);
+    }
+
+    /** {@link #restoreShard(TableOfContents, String, int, Path)} within {@code limits}. */
+    public static Restored restoreShard(
+            TableOfContents toc, String nameOrAlias, int shardId, Path archive, SnapshotLimits limits) {
         Collection c = toc.get(nameOrAlias);
         if (shardId < 0 || shardId >= c.shards().size()) {
             throw UserException.notFound(
@@ -66,7 +81,8 @@ public final class SnapshotRestorer {
         }
         Path work = toc.newWorkDir("restore-shard-" + c.name());
         try {
-            SnapshotManifest m = SnapshotTarReader.extract(archive, work, SnapshotManifest.KIND_SHARD);
+            SnapshotManifest m =
+                    SnapshotTarReader.extract(archive, work, SnapshotManifest.KIND_SHARD, limits.extraction());
             CollectionConfig snapConfig = checkExtracted(work, m, archive);
             if (!snapConfig
                     .toShardConfig()
@@ -94,9 +110,15 @@ public final class SnapshotRestorer {
      * @return the restored collections
      */
     public static List<Restored> restoreFull(TableOfContents toc, Path archive) {
+        return restoreFull(toc, archive, SnapshotLimits.DEFAULTS);
+    }
+
+    /** {@link #restoreFull(TableOfContents, Path)} within {@code limits} (each collection too). */
+    public static List<Restored> restoreFull(TableOfContents toc, Path archive, SnapshotLimits limits) {
         Path work = toc.newWorkDir("restore-full");
         try {
-            SnapshotManifest m = SnapshotTarReader.extract(archive, work, SnapshotManifest.KIND_FULL);
+            SnapshotManifest m =
+                    SnapshotTarReader.extract(archive, work, SnapshotManifest.KIND_FULL, limits.extraction());
             ObjectNode body = m.body();
             List<Restored> out = new ArrayList<>();
             for (JsonNode n : body.path("collections")) {
@@ -105,7 +127,7 @@ public final class SnapshotRestorer {
                     throw UserException.badRequest(
                             "Wrong input: full snapshot " + archive.getFileName() + " lacks collection " + n.asText());
                 }
-                out.add(restoreCollection(toc, n.asText(), f));
+                out.add(restoreCollection(toc, n.asText(), f, limits));
             }
             List<AliasOperation> ops = new ArrayList<>();
             body.path("aliases").properties().forEach(e -> {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
@@ -39,6 +38,7 @@ public final class SnapshotService {
     private final Path staging;
     private final SnapshotLocations locations;
     private final Clock clock;
+    private final SnapshotLimits limits;
     /** Snapshot creations running now, by collection name ({@code "full"} for full snapshots). */
     private final java.util.concurrent.ConcurrentHashMap<String, Integer> creating =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -50,6 +50,18 @@ public final class SnapshotService {
      */
     public SnapshotService(
             TableOfContents toc, SnapshotStore store, Path snapshotsPath, Boolean urlRecovery, Clock clock) {
+        this(toc, store, snapshotsPath, urlRecovery, clock, SnapshotLimits.DEFAULTS);
+    }
+
+    /** @param limits upload and expanded-size bounds on recovered snapshots */
+    public SnapshotService(
+            TableOfContents toc,
+            SnapshotStore store,
+            Path snapshotsPath,
+            Boolean urlRecovery,
+            Clock clock,
+            SnapshotLimits limits) {
+        this.limits = limits;
         this.toc = toc;
         this.store = store;
         this.staging = snapshotsPath.toAbsolutePath().normalize().resolve(STAGING_DIR);
@@ -64,6 +76,25 @@ public final class SnapshotService {
 
     public TableOfContents tableOfContents() {
         return toc;
+    }
+
+    /** The upload and expanded-size bounds. */
+    public SnapshotLimits limits() {
+        return limits;
+    }
+
+    /**
+     * The staging directory ({@code <snapshots>/tmp}), created when missing: uploads may be spooled
+     * here (it is swept at start-up).
+     */
+    public Path stagingDir() {
+        try {
+            Files.createDirectories(staging);
+        } catch (IOException e) {
+            throw new ServiceException(
+                    "Failed to create snapshot staging directory " + staging + ": " + e.getMessage(), e);
+        }
+        return staging;
     }
 
     // ------------------------------------------------------------------ create
@@ -193,20 +224,20 @@ public final class SnapshotService {
 
     /** Recovers collection {@code name} from a location (file:// or http(s)://). */
     public SnapshotRestorer.Restored recoverCollection(String name, RecoverRequest req) {
-        return recover(req, file -> SnapshotRestorer.restoreCollection(toc, name, file));
+        return recover(req, file -> SnapshotRestorer.restoreCollection(toc, name, file, limits));
     }
 
     /** Recovers shard {@code shardId} of collection {@code name} from a location. */
     public SnapshotRestorer.Restored recoverShard(String name, int shardId, RecoverRequest req) {
         Collection c = toc.get(name);
         checkShard(c, shardId);
-        return recover(req, file -> SnapshotRestorer.restoreShard(toc, c.name(), shardId, file));
+        return recover(req, file -> SnapshotRestorer.restoreShard(toc, c.name(), shardId, file, limits));
     }
 
     /** Recovers collection {@code name} from an uploaded snapshot stream. */
     public SnapshotRestorer.Restored recoverCollectionUpload(
             String name, InputStream upload, SnapshotPriority priority, String checksum) {
-        return recoverUpload(upload, checksum, file -> SnapshotRestorer.restoreCollection(toc, name, file));
+        return recoverUpload(upload, checksum, file -> SnapshotRestorer.restoreCollection(toc, name, file, limits));
     }
 
     /** Recovers one shard from an uploaded snapshot stream. */
@@ -214,7 +245,8 @@ public final class SnapshotService {
             String name, int shardId, InputStream upload, SnapshotPriority priority, String checksum) {
         Collection c = toc.get(name);
         checkShard(c, shardId);
-        return recoverUpload(upload, checksum, file -> SnapshotRestorer.restoreShard(toc, c.name(), shardId, file));
+        return recoverUpload(
+                upload, checksum, file -> SnapshotRestorer.restoreShard(toc, c.name(), shardId, file, limits));
     }
 
     /** Restores from a snapshot kept in this service's store (backups, drills). */
@@ -226,7 +258,7 @@ public final class SnapshotService {
                     .map(SnapshotDescription::checksum)
                     .orElse(null);
             SnapshotLocations.verifyChecksum(file, null, sidecar);
-            return SnapshotRestorer.restoreCollection(toc, collection, file);
+            return SnapshotRestorer.restoreCollection(toc, collection, file, limits);
         } finally {
             AtomicFiles.deleteTree(work);
         }
@@ -256,16 +288,40 @@ public final class SnapshotService {
         Path work = newWork("upload");
         try {
             Path file = work.resolve("upload" + SnapshotNames.SUFFIX);
-            try (InputStream in = upload) {
-                Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            } catch (IOException e) {
-                throw new ServiceException("Failed to store uploaded snapshot: " + e.getMessage(), e);
-            }
+            storeUpload(upload, file);
             SnapshotLocations.verifyChecksum(file, checksum, null);
             return timed("upload", () -> restore.apply(file));
         } finally {
             AtomicFiles.deleteTree(work);
         }
+    }
+
+    /** Copies an upload to {@code file}, refusing it (413) as soon as it passes the upload limit. */
+    private void storeUpload(InputStream upload, Path file) {
+        long max = limits.maxUploadBytes();
+        try (InputStream in = upload;
+                java.io.OutputStream out = Files.newOutputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            long total = 0;
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                total += n;
+                if (total > max) {
+                    throw uploadTooLarge(max);
+                }
+                out.write(buf, 0, n);
+            }
+        } catch (IOException e) {
+            throw new ServiceException("Failed to store uploaded snapshot: " + e.getMessage(), e);
+        }
+    }
+
+    /** The 413 for an upload over {@code max} bytes. */
+    public static UserException uploadTooLarge(long max) {
+        return new UserException(
+                UserException.Kind.TOO_LARGE,
+                "Payload too large: snapshot upload exceeds the limit of " + max
+                        + " bytes (storage.snapshots_config.max_upload_bytes)");
     }
 
     private static SnapshotRestorer.Restored timed(

@@ -47,7 +47,9 @@ import java.util.stream.Stream;
  * Sextant's own: {@code sextant_collection_segments{collection}}, {@code
  * sextant_collection_indexed_vectors{collection}}, {@code
  * sextant_collection_indexing_lag_points{collection}} (vectors written but not yet in a vector
- * index), {@code sextant_wal_bytes{collection}} (bytes of WAL files on disk), {@code
+ * index), {@code sextant_collections_failed} (collections that failed to load at start-up and are
+ * not served; alert on it being above 0) with {@code sextant_collection_load_failed{collection}} = 1
+ * for each of them, {@code sextant_wal_bytes{collection}} (bytes of WAL files on disk), {@code
  * sextant_search_duration_seconds{collection}} with p50/p95/p99, {@code sextant_auth_failures_total}
  * and {@code sextant_slow_requests_total}; shard, snapshot and backup figures (running
  * optimizations, update queue, indexing lag in seconds, WAL fsync histogram, {@code
@@ -74,6 +76,8 @@ public final class ServerMetrics {
     private final MultiGauge indexed;
     private final MultiGauge lag;
     private final MultiGauge walBytes;
+    private final MultiGauge loadFailed;
+    private final AtomicLong failedTotal = new AtomicLong();
     private final Counter authFailures;
     private final Counter slowRequests;
     private final OperationsExposition operations;
@@ -97,6 +101,12 @@ public final class ServerMetrics {
         walBytes = MultiGauge.builder("sextant_wal_bytes")
                 .description("Bytes of WAL files on disk")
                 .baseUnit("bytes")
+                .register(registry);
+        loadFailed = MultiGauge.builder("sextant_collection_load_failed")
+                .description("1 for each collection that failed to load and is not served (status red)")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("sextant_collections_failed", failedTotal, AtomicLong::get)
+                .description("Collections that failed to load at start-up and are not served")
                 .register(registry);
         authFailures = Counter.builder("sextant_auth_failures")
                 .description("Requests refused with 401 or 403")
@@ -224,6 +234,10 @@ public final class ServerMetrics {
         indexed.register(ix, true);
         lag.register(lg, true);
         walBytes.register(wal, true);
+        List<MultiGauge.Row<?>> bad = new ArrayList<>();
+        toc.failedCollections().forEach(f -> bad.add(MultiGauge.Row.of(Tags.of("collection", f.name()), 1)));
+        loadFailed.register(bad, true);
+        failedTotal.set(bad.size());
     }
 
     /** Sum of the sizes of files under any {@code wal} directory of the collection. */

@@ -30,7 +30,7 @@ public final class SnapshotFeature implements AutoCloseable {
     public SnapshotFeature(TableOfContents toc, Path snapshotsPath, SnapshotSettings settings, long maxBodyBytes) {
         Clock clock = Clock.systemUTC();
         this.store = settings.s3() == null ? new LocalSnapshotStore(snapshotsPath) : new S3SnapshotStore(settings.s3());
-        this.service = new SnapshotService(toc, store, snapshotsPath, settings.urlRecovery(), clock);
+        this.service = new SnapshotService(toc, store, snapshotsPath, settings.urlRecovery(), clock, settings.limits());
         this.routes = new SnapshotRoutes(service, new ApiExchange(maxBodyBytes));
         SnapshotSettings.Backup b = settings.backup();
         if (b == null) {
@@ -40,7 +40,12 @@ public final class SnapshotFeature implements AutoCloseable {
         } else {
             this.backupStore = b.s3() != null ? new S3SnapshotStore(b.s3()) : new LocalSnapshotStore(b.localDir());
             SnapshotService target = new SnapshotService(
-                    toc, backupStore, snapshotsPath.resolve("backup-staging"), settings.urlRecovery(), clock);
+                    toc,
+                    backupStore,
+                    snapshotsPath.resolve("backup-staging"),
+                    settings.urlRecovery(),
+                    clock,
+                    settings.limits());
             this.backupService = target;
             this.scheduler = new BackupScheduler(toc, target, b.policy(), status, clock).start();
         }

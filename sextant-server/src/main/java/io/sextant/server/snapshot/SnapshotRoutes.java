@@ -11,9 +11,11 @@ import io.sextant.collection.snapshot.SnapshotService;
 import io.sextant.segment.error.UserException;
 import io.sextant.server.api.convert.SnapshotJson;
 import io.sextant.server.api.rest.ApiExchange;
+import jakarta.servlet.MultipartConfigElement;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.BadMessageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * Qdrant's snapshot endpoints: collection snapshots ({@code /collections/{c}/snapshots...}), shard
  * snapshots ({@code /collections/{c}/shards/{id}/snapshots...}) and full snapshots ({@code
  * /snapshots...}). Downloads stream from the store (never buffered in memory); uploads are
- * multipart with the file in the {@code snapshot} field. {@code wait=false} on create, delete and
+ * multipart with the file in the {@code snapshot} field, spooled to the snapshot staging directory
+ * (at most 1 MiB in memory) and bounded by {@code storage.snapshots_config.max_upload_bytes}: a
+ * larger declared {@code Content-Length} is refused with 413 before the body is read, and a larger
+ * streamed body is cut off with 413 while it is parsed. {@code wait=false} on create, delete and
  * recover runs the work in the background and answers 202 {@code {"result":null,"status":
  * "accepted"}} like Qdrant. Thread-safe.
  */
@@ -29,6 +34,10 @@ public final class SnapshotRoutes {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotRoutes.class);
     private static final String C = "/collections/{collection_name}";
     private static final String S = C + "/shards/{shard_id}";
+    /** Multipart headers and boundaries allowed on top of the snapshot itself. */
+    private static final long MULTIPART_OVERHEAD = 64 * 1024;
+    /** The request attribute Jetty (and Javalin) read the multipart limits from. */
+    private static final String MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";
 
     private final SnapshotService service;
     private final ApiExchange io;
@@ -130,7 +139,25 @@ public final class SnapshotRoutes {
     private void upload(Context ctx, int shardId) {
         SnapshotPriority priority = SnapshotPriority.parse(ctx.queryParam("priority"), SnapshotPriority.SNAPSHOT);
         String checksum = ctx.queryParam("checksum");
-        UploadedFile file = ctx.uploadedFile("snapshot");
+        long max = service.limits().maxUploadBytes();
+        if (ctx.req().getContentLengthLong() > max + MULTIPART_OVERHEAD) {
+            throw SnapshotService.uploadTooLarge(max);
+        }
+        ctx.attribute(
+                MULTIPART_CONFIG,
+                new MultipartConfigElement(service.stagingDir().toString(), max, max + MULTIPART_OVERHEAD, 1 << 20));
+        UploadedFile file;
+        try {
+            file = ctx.uploadedFile("snapshot");
+        } catch (Exception e) { // Jetty's ServletException arrives unchecked through Javalin
+            if (overLimit(e)) {
+                throw SnapshotService.uploadTooLarge(max);
+            }
+            if (e instanceof RuntimeException re && !(e.getCause() instanceof BadMessageException)) {
+                throw re;
+            }
+            throw UserException.badRequest("Wrong input: malformed multipart/form-data body: " + e.getMessage());
+        }
         if (file == null) {
             throw UserException.badRequest("Wrong input: expected a multipart/form-data body with the snapshot file in "
                     + "the `snapshot` field");
@@ -142,6 +169,17 @@ public final class SnapshotRoutes {
             service.recoverShardUpload(collection, shardId, file.content(), priority, checksum);
         }
         ApiExchange.ok(ctx, true);
+    }
+
+    /** Whether Jetty's multipart parser gave up because a part or the request passed its limit. */
+    private static boolean overLimit(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("max file size") || m.contains("max request size") || m.contains("max length")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void download(Context ctx, SnapshotService.Download d) {

@@ -3,6 +3,7 @@ package io.sextant.server.snapshot;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sextant.collection.backup.BackupPolicy;
 import io.sextant.collection.snapshot.S3StoreConfig;
+import io.sextant.collection.snapshot.SnapshotLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,8 @@ import java.util.Locale;
  * storage.snapshots_config:
  *   snapshots_storage: local | s3
  *   s3_config: {bucket, region, access_key, secret_key, endpoint_url, prefix}
+ *   max_upload_bytes: 68719476736     (64 GiB: larger snapshot uploads get 413)
+ *   max_restore_bytes: 274877906944   (256 GiB: archives expanding to more get 413)
  * backup:
  *   enabled: true
  *   interval: 1h                 (s, m, h, d suffix, or plain seconds)
@@ -33,9 +36,16 @@ import java.util.Locale;
  * @param urlRecovery see {@link io.sextant.collection.snapshot.SnapshotLocations}
  * @param s3 S3 snapshot storage, or null for the local snapshots directory
  * @param backup scheduled backups, or null when disabled
+ * @param limits upload and expanded-size bounds on recovered snapshots
  */
-public record SnapshotSettings(Boolean urlRecovery, S3StoreConfig s3, Backup backup) {
-    public static final SnapshotSettings DEFAULTS = new SnapshotSettings(null, null, null);
+public record SnapshotSettings(Boolean urlRecovery, S3StoreConfig s3, Backup backup, SnapshotLimits limits) {
+    public static final SnapshotSettings DEFAULTS = new SnapshotSettings(null, null, null, SnapshotLimits.DEFAULTS);
+
+    public SnapshotSettings {
+        if (limits == null) {
+            limits = SnapshotLimits.DEFAULTS;
+        }
+    }
 
     /** Scheduled backups: the policy and exactly one target. */
     public record Backup(BackupPolicy policy, Path localDir, S3StoreConfig s3) {
@@ -78,7 +88,33 @@ public record SnapshotSettings(Boolean urlRecovery, S3StoreConfig s3, Backup bac
             S3StoreConfig ts = t.path("s3").isObject() ? s3(t.path("s3"), "backup.target.s3") : null;
             backup = new Backup(policy, dir, ts);
         }
-        return new SnapshotSettings(urlRecovery, s3, backup);
+        SnapshotLimits limits = new SnapshotLimits(
+                bytes(
+                        sc.path("max_upload_bytes"),
+                        "storage.snapshots_config.max_upload_bytes",
+                        SnapshotLimits.DEFAULTS.maxUploadBytes()),
+                bytes(
+                        sc.path("max_restore_bytes"),
+                        "storage.snapshots_config.max_restore_bytes",
+                        SnapshotLimits.DEFAULTS.maxRestoreBytes()));
+        return new SnapshotSettings(urlRecovery, s3, backup, limits);
+    }
+
+    /** A positive byte count (a number, or a string of digits from an environment variable). */
+    private static long bytes(JsonNode n, String key, long dflt) {
+        if (n.isMissingNode() || n.isNull()) {
+            return dflt;
+        }
+        String s = n.asText().trim();
+        try {
+            long v = Long.parseLong(s);
+            if (v >= 1) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(key + " must be a positive number of bytes, got " + n);
     }
 
     private static S3StoreConfig s3(JsonNode n, String where) {

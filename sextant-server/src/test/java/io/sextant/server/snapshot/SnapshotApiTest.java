@@ -8,12 +8,10 @@ import io.sextant.collection.snapshot.S3SnapshotStore;
 import io.sextant.server.testing.TestServer;
 import io.sextant.server.testing.TestServer.Response;
 import io.sextant.shard.LocalShard;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -322,17 +320,10 @@ class SnapshotApiTest {
 
     private HttpResponse<String> upload(String url, byte[] content) throws Exception {
         String boundary = "sextant" + seed;
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(
-                ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"snapshot\"; filename=\"s.snapshot\"\r\n"
-                                + "Content-Type: application/octet-stream\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
-        body.write(content);
-        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
         return http.send(
                 HttpRequest.newBuilder(URI.create(url))
                         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(RestoreSafetyApiTest.multipart(boundary, content)))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
     }

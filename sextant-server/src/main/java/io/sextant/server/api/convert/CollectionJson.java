@@ -392,7 +392,9 @@ public final class CollectionJson {
         out.put("indexed_vectors_count", info.indexedVectorsCount());
         out.put("points_count", info.pointsCount());
         out.put("segments_count", info.segmentsCount());
-        out.set("config", CollectionConfigJson.toJson(info.config()));
+        if (info.config() != null) { // null only for a collection whose config.json is unreadable
+            out.set("config", CollectionConfigJson.toJson(info.config()));
+        }
         ObjectNode schema = out.putObject("payload_schema");
         info.payloadSchema().forEach((field, fs) -> schema.set(field, IndexJson.writeInfo(fs.spec(), fs.points())));
         return out;

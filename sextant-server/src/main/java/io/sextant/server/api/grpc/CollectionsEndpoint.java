@@ -39,7 +39,9 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
         UnaryCalls.run(o, "Collections/List", () -> {
             Collections.ListCollectionsResponse.Builder b = Collections.ListCollectionsResponse.newBuilder();
             Principal caller = GrpcAuthInterceptor.principal();
-            for (String name : toc.list()) {
+            java.util.TreeSet<String> names = new java.util.TreeSet<>(toc.list());
+            toc.failedCollections().forEach(f -> names.add(f.name())); // listed; Get reports the load error
+            for (String name : names) {
                 if (!caller.canSee(name)) {
                     continue;
                 }
@@ -109,7 +111,8 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
             Collections.CollectionExistsRequest r, StreamObserver<Collections.CollectionExistsResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Collections/CollectionExists", () -> Collections.CollectionExistsResponse.newBuilder()
-                .setResult(Collections.CollectionExists.newBuilder().setExists(toc.exists(r.getCollectionName())))
+                .setResult(Collections.CollectionExists.newBuilder()
+                        .setExists(toc.exists(r.getCollectionName()) || toc.failure(r.getCollectionName()) != null))
                 .setTime(UnaryCalls.seconds(t0))
                 .build());
     }

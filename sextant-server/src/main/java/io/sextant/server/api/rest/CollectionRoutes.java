@@ -9,6 +9,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.sextant.collection.AliasDescription;
 import io.sextant.collection.Collection;
+import io.sextant.collection.FailedCollection;
 import io.sextant.collection.TableOfContents;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.ops.PointOperation;
@@ -21,7 +22,10 @@ import java.util.List;
 
 /**
  * Collection, alias and payload-index endpoints. Handlers only parse (via {@code api.convert}),
- * call the {@link TableOfContents} and write the envelope. Thread-safe.
+ * call the {@link TableOfContents} and write the envelope. A collection that failed to load is
+ * listed, exists, answers its info with status {@code red} and the load error (as Qdrant's
+ * {@code optimizer_status.error}), can be deleted, and fails every other request with a 500 that
+ * says why. Thread-safe.
  */
 final class CollectionRoutes {
 
@@ -58,7 +62,9 @@ final class CollectionRoutes {
         ObjectNode res = F.objectNode();
         ArrayNode arr = res.putArray("collections");
         Principal caller = RestAuthHandler.principal(ctx);
-        for (String n : toc.list()) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(toc.list());
+        toc.failedCollections().forEach(f -> names.add(f.name()));
+        for (String n : names) {
             if (caller.canSee(n)) {
                 arr.addObject().put("name", n);
             }
@@ -86,7 +92,11 @@ final class CollectionRoutes {
     }
 
     private void info(Context ctx) {
-        ok(ctx, CollectionJson.writeInfo(toc.get(name(ctx)).info()));
+        FailedCollection failed = toc.failure(name(ctx));
+        ok(
+                ctx,
+                CollectionJson.writeInfo(
+                        failed != null ? failed.info() : toc.get(name(ctx)).info()));
     }
 
     private void create(Context ctx) {
@@ -108,7 +118,7 @@ final class CollectionRoutes {
 
     private void exists(Context ctx) {
         ObjectNode res = F.objectNode();
-        res.put("exists", toc.exists(name(ctx)));
+        res.put("exists", toc.exists(name(ctx)) || toc.failure(name(ctx)) != null);
         ok(ctx, res);
     }
 
