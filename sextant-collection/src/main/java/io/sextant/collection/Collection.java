@@ -17,6 +17,7 @@ import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.query.CoreSearch;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
+import io.sextant.segment.query.ResultWindow;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.segment.query.VectorSelector;
 import io.sextant.shard.ScrollPage;
@@ -207,7 +208,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
                 request.vectorName(),
                 request.vector(),
                 request.filter(),
-                request.limit() + request.offset(),
+                ResultWindow.end(request.offset(), request.limit()), // saturating: both may be MAX_VALUE
                 0,
                 request.scoreThreshold(),
                 request.params(),
@@ -221,9 +222,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
             all.addAll(s.search(perShard));
         }
         all.sort(QueryEngine.byScore(higherBetter));
-        int from = Math.min(request.offset(), all.size());
-        int to = Math.min(all.size(), from + request.limit());
-        return new ArrayList<>(all.subList(from, to));
+        return ResultWindow.page(all, request.offset(), request.limit());
     }
 
     /** Status, counts, config and payload schema, aggregated over shards. */

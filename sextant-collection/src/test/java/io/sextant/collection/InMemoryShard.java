@@ -119,8 +119,7 @@ final class InMemoryShard implements Shard {
         }
         hits.sort(
                 io.sextant.collection.query.QueryEngine.byScore(spec.distance().higherIsBetter()));
-        int from = Math.min(r.offset(), hits.size());
-        return new ArrayList<>(hits.subList(from, Math.min(hits.size(), from + r.limit())));
+        return io.sextant.segment.query.ResultWindow.page(hits, r.offset(), r.limit());
     }
 
     private static ObjectNode payload(Point p, PayloadSelector sel) {

@@ -12,6 +12,7 @@ import io.sextant.segment.payload.JsonPaths;
 import io.sextant.segment.query.CoreSearch;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
+import io.sextant.segment.query.ResultWindow;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.segment.query.VectorSelector;
 import io.sextant.segment.storage.Segment;
@@ -40,7 +41,8 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * The read paths of a shard (search, retrieve, scroll, count) over one {@link SegmentSet}
  * snapshot. A point present in two segments (transiently, while an update moves it, or after a
- * crash) counts once: the copy with the highest version wins. Stateless and thread-safe.
+ * crash) counts once: the copy with the highest version wins. Memory is bounded by the points
+ * found, never by a request's {@code limit} or {@code offset} alone. Stateless and thread-safe.
  */
 final class ShardReads {
     private ShardReads() {}
@@ -69,7 +71,8 @@ final class ShardReads {
             throw UserException.badRequest("Wrong input: Vector dimension error: expected dim: " + spec.size()
                     + ", got " + req.vector().length);
         }
-        int k = req.offset() + req.limit();
+        // saturating: offset + limit may exceed Integer.MAX_VALUE; segment top-ks grow with their hits
+        int k = ResultWindow.end(req.offset(), req.limit());
         if (req.limit() == 0) {
             return List.of();
         }

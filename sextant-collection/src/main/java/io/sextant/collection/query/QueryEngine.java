@@ -11,6 +11,7 @@ import io.sextant.segment.filter.Filter;
 import io.sextant.segment.query.CoreSearch;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
+import io.sextant.segment.query.ResultWindow;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.segment.query.VectorSelector;
 import io.sextant.shard.ScrollPage;
@@ -43,7 +44,12 @@ import java.util.function.Function;
  *   <li>Without a query: prefetch candidates as they are, or points in id order with score 0.
  * </ul>
  *
- * Thread-safe: holds no mutable state.
+ * <p>Sizes from the request ({@code limit}, {@code offset}, {@code group_size}) may each be up to
+ * {@link Integer#MAX_VALUE}: their sums and products saturate ({@link ResultWindow}) and nothing is
+ * allocated by them, only by the points found, so a request's memory is bounded by what it can
+ * return.
+ *
+ * <p>Thread-safe: holds no mutable state.
  */
 public final class QueryEngine {
     /** Up to this many matching points, best_score/sum_scores recommend scores every point. */
@@ -187,7 +193,7 @@ public final class QueryEngine {
                         List.copyOf(candidateIds(pre)),
                         PayloadSelector.NONE,
                         new VectorSelector.Names(List.of(req.using())))
-                : recommendCandidates(req, f, pos, neg, vp, limit + offset);
+                : recommendCandidates(req, f, pos, neg, vp, ResultWindow.end(offset, limit));
         Set<PointId> allowed = null;
         if (hasPrefetch && !f.isEmpty()) {
             // prefetch candidates already satisfy the propagated filter except the excluded ids
@@ -229,7 +235,7 @@ public final class QueryEngine {
         if (offset == null) {
             return all;
         }
-        int perExample = Math.max(100, want * 4);
+        int perExample = Math.max(100, ResultWindow.product(want, 4));
         Map<PointId, PointRecord> union = new LinkedHashMap<>();
         List<float[]> seeds = new ArrayList<>(pos);
         if (pos.isEmpty() && vp.distance().higherIsBetter()) {
@@ -260,12 +266,12 @@ public final class QueryEngine {
             PayloadSelector wp,
             VectorSelector wv) {
         if (!hasPrefetch) {
-            if (limit + offset == 0) {
+            if (limit == 0) {
                 return new Ranked(List.of(), true);
             }
             ScrollPage page = self.scroll(new ScrollRequest(
                     filter,
-                    limit + offset,
+                    ResultWindow.end(offset, limit),
                     null,
                     new ScrollRequest.OrderBy(o.key(), o.descending(), o.startFrom()),
                     wp,
@@ -301,7 +307,7 @@ public final class QueryEngine {
     private Ranked scrollById(Filter filter, int limit, int offset, PayloadSelector wp, VectorSelector wv) {
         List<ScoredPoint> out = new ArrayList<>();
         PointId next = null;
-        int want = limit + offset;
+        int want = ResultWindow.end(offset, limit);
         while (out.size() < want) {
             ScrollPage page = self.scroll(new ScrollRequest(filter, want - out.size(), next, null, wp, wv));
             for (PointRecord r : page.points()) {
@@ -323,7 +329,7 @@ public final class QueryEngine {
         Filter filter =
                 and(base.filter(), new Filter(null, null, List.of(new Condition.IsEmptyCondition(g.groupBy())), null));
         PayloadSelector keyOnly = new PayloadSelector.Include(List.of(g.groupBy()));
-        int fetch = Math.max(g.limit() * g.groupSize(), 10);
+        int fetch = Math.max(ResultWindow.product(g.limit(), g.groupSize()), 10);
         Map<JsonNode, List<ScoredPoint>> groups;
         while (true) {
             List<ScoredPoint> hits = execute(base, filter, fetch, 0, keyOnly, VectorSelector.NONE)
@@ -484,9 +490,7 @@ public final class QueryEngine {
     }
 
     private static List<ScoredPoint> page(List<ScoredPoint> hits, int offset, int limit) {
-        int from = Math.min(offset, hits.size());
-        int to = Math.min(hits.size(), from + limit);
-        return new ArrayList<>(hits.subList(from, to));
+        return ResultWindow.page(hits, offset, limit);
     }
 
     private static Filter excludeIds(Filter f, Set<PointId> ids) {

@@ -25,7 +25,8 @@ public final class ScoreFusion {
         for (List<ScoredPoint> list : lists) {
             for (int rank = 0; rank < list.size(); rank++) {
                 ScoredPoint p = list.get(rank);
-                scores.merge(p.id(), 1.0f / (k + rank), Float::sum);
+                // in double: k (up to Integer.MAX_VALUE from the request) + rank overflows an int
+                scores.merge(p.id(), (float) (1.0 / ((double) k + rank)), Float::sum);
                 first.putIfAbsent(p.id(), p);
             }
         }

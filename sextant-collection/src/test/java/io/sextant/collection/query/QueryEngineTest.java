@@ -377,4 +377,100 @@ class QueryEngineTest {
             expectedScores.clear();
         }
     }
+
+    // ---------------------------------------------------------------- sizes up to Integer.MAX_VALUE
+
+    static final int MAX = Integer.MAX_VALUE;
+
+    static QueryRequest.Builder nearestDense() {
+        return q().query(new Query.Nearest(VectorInput.of(1, 0.5f))).using("dense");
+    }
+
+    /**
+     * Limits, offsets and group sizes up to {@code Integer.MAX_VALUE} over the 30 points: every
+     * query kind pages without overflow (exactly the points after the offset).
+     */
+    @ParameterizedTest
+    @MethodSource("setups")
+    void everyQueryKindPagesHugeLimitsWithoutOverflow(String kind, int shards) {
+        Collection c = collection(kind, shards);
+        int n = 30;
+        assertThat(ids(c.query(nearestDense().limit(MAX).build()))).hasSize(n).startsWith(30L, 29L);
+        assertThat(ids(c.query(nearestDense().limit(MAX).offset(3).build())))
+                .hasSize(n - 3)
+                .startsWith(27L);
+        assertThat(c.query(nearestDense().limit(MAX).offset(MAX).build())).isEmpty();
+        assertThat(c.query(nearestDense().limit(1).offset(MAX).build())).isEmpty();
+        assertThat(c.query(nearestDense()
+                        .limit(MAX)
+                        .offset(1)
+                        .params(new io.sextant.segment.query.SearchParams(
+                                MAX,
+                                false,
+                                false,
+                                new io.sextant.segment.query.SearchParams.QuantizationParams(false, null, 1e30)))
+                        .build()))
+                .hasSize(n - 1);
+        // no query: id order
+        assertThat(ids(c.query(q().limit(MAX).offset(1).build())))
+                .hasSize(n - 1)
+                .startsWith(2L, 3L);
+        // order_by
+        assertThat(ids(c.query(q().query(new Query.OrderBy("n", true, null))
+                        .limit(MAX)
+                        .offset(2)
+                        .build())))
+                .hasSize(n - 2)
+                .startsWith(28L);
+        // fusion over prefetches of huge limits
+        QueryRequest pre = nearestDense().limit(2_000_000_000).build();
+        QueryRequest other = q().query(new Query.Nearest(VectorInput.of(-1, 1)))
+                .using("dense")
+                .limit(MAX)
+                .build();
+        assertThat(c.query(q().prefetch(pre, other)
+                        .query(Query.Fusion.rrf())
+                        .limit(MAX)
+                        .offset(2)
+                        .build()))
+                .hasSize(n - 2);
+        assertThat(c.query(q().prefetch(pre, other)
+                        .query(Query.Fusion.dbsf())
+                        .limit(MAX)
+                        .offset(MAX)
+                        .build()))
+                .isEmpty();
+        // recommend: the example is excluded
+        for (Query.RecommendStrategy s : Query.RecommendStrategy.values()) {
+            assertThat(c.query(q().query(new Query.Recommend(List.of(VectorInput.of(PointId.of(1))), List.of(), s))
+                            .using("dense")
+                            .limit(MAX)
+                            .offset(1)
+                            .build()))
+                    .as(s.toString())
+                    .hasSize(n - 2);
+        }
+        // groups: limit * group_size overflows int
+        List<PointGroup> groups =
+                c.queryGroups(new QueryGroupsRequest(nearestDense().build(), "color", MAX, MAX, null));
+        assertThat(groups).hasSize(3);
+        assertThat(groups.stream().mapToInt(g -> g.hits().size()).sum()).isEqualTo(n);
+        assertThat(c.queryGroups(new QueryGroupsRequest(nearestDense().build(), "color", 65_536, 65_536, null)))
+                .hasSize(3);
+    }
+
+    /** A nearest query of limit {@code Integer.MAX_VALUE} allocates for the 30 points, not for the limit. */
+    @org.junit.jupiter.api.Test
+    void aNearestQueryOfHugeLimitAllocatesForThePointsFound() {
+        Collection c = collection("local", 1);
+        c.query(nearestDense().limit(3).build()); // warm-up
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = mx.getCurrentThreadAllocatedBytes();
+        List<ScoredPoint> hits = c.query(nearestDense().limit(MAX).offset(1).build());
+        long bytes = mx.getCurrentThreadAllocatedBytes() - before;
+        assertThat(hits).hasSize(29);
+        assertThat(bytes)
+                .as("bytes allocated by a query of limit %d over 30 points", MAX)
+                .isLessThan(8L << 20);
+    }
 }

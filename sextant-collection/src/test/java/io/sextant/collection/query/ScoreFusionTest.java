@@ -24,6 +24,15 @@ class ScoreFusionTest {
     }
 
     @Test
+    void rrfWithTheLargestKStaysPositiveAndOrdered() {
+        List<ScoredPoint> fused = ScoreFusion.rrf(
+                List.of(List.of(p(1, 9), p(2, 8)), List.of(p(2, 0.1f), p(3, 0.05f))), Integer.MAX_VALUE);
+        assertThat(fused).extracting(ScoredPoint::id).containsExactly(PointId.of(2), PointId.of(1), PointId.of(3));
+        assertThat(fused).allSatisfy(h -> assertThat(h.score()).isPositive());
+        assertThat(fused.get(1).score()).isCloseTo(1f / Integer.MAX_VALUE, within(1e-15f));
+    }
+
+    @Test
     void dbsfNormalizesEachListByMeanAndThreeSigma() {
         // list scores 1, 2, 3: mean 2, sigma sqrt(2/3); 3 -> (3 - (2 - 3s)) / 6s
         double s = Math.sqrt(2.0 / 3);

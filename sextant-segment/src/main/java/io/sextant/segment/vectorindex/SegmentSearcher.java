@@ -44,6 +44,11 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>A scan of an appendable segment returns each point once even while updates move points
  * within it (see {@code scanDistinct}).
  *
+ * <p>Memory is bounded by the segment, not by the request: {@code k}, {@code hnsw_ef} and {@code k *
+ * oversampling} may each be up to {@link Integer#MAX_VALUE}, but every top-k starts at the number of
+ * points the segment can offer and grows only as hits arrive ({@link TopK}), and the beam width is
+ * clamped to the graph's size (a wider beam than there are nodes finds nothing more).
+ *
  * <p>Scores are returned as Qdrant reports them (distance for Euclid and Manhattan). Stateless and
  * thread-safe; a graph replaced or unmapped while a search walks it makes that search fall back to
  * a scan, so a search never fails because an optimization finished.
@@ -199,13 +204,16 @@ public final class SegmentSearcher {
         Integer efParam = request.params().hnswEf();
         int ef = Math.max(efParam != null ? efParam : spec.hnsw().efConstruct(), fetch);
         HnswSearcher searcher = graph.borrow();
+        // a beam wider than the graph visits nothing more; fetch (>= 1) is at most what can be found
+        ef = Math.min(ef, Math.max(1, searcher.graph().size()));
+        fetch = Math.min(fetch, Math.max(1, searcher.graph().size()));
         SearchResult result;
         try {
             result = searcher.search(scorer, fetch, ef, accept, traversal);
         } finally {
             graph.release(searcher);
         }
-        TopK top = new TopK(fetch);
+        TopK top = new TopK(fetch, result.size());
         for (int i = 0; i < result.size(); i++) {
             top.offer(result.ordinals()[i], result.scores()[i]);
         }
@@ -244,7 +252,7 @@ public final class SegmentSearcher {
      */
     private static TopK bulkScan(Segment seg, Request request, OffsetFilter filter, VectorScorer rows, int fetch) {
         String name = request.vectorName();
-        TopK top = new TopK(fetch);
+        TopK top = new TopK(fetch, expectedHits(seg));
         int[] batch = new int[SCAN_BATCH];
         float[] scores = new float[SCAN_BATCH];
         int n = 0;
@@ -312,7 +320,7 @@ public final class SegmentSearcher {
             }
             // all seen copies fit: nothing was crowded out; else (rarely) scan again with more room
             if (top.size() < room || attempt == 3) {
-                TopK distinct = new TopK(fetch);
+                TopK distinct = new TopK(fetch, newest.size());
                 for (int i : newest.values()) {
                     distinct.offer(top.offset(i), top.key(i));
                 }
@@ -322,8 +330,13 @@ public final class SegmentSearcher {
         }
     }
 
+    /** The live points of {@code seg}: what a scan can offer a top-k (appends may add a few more). */
+    private static int expectedHits(Segment seg) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, seg.liveCount()));
+    }
+
     private static TopK best(TopK top, int k) {
-        TopK out = new TopK(k);
+        TopK out = new TopK(k, top.size());
         for (int i = 0; i < top.size(); i++) {
             out.offer(top.offset(i), top.key(i));
         }
@@ -334,7 +347,7 @@ public final class SegmentSearcher {
         String name = request.vectorName();
         Distance d = seg.specs().get(name).distance();
         float[] q = request.vector();
-        TopK top = new TopK(fetch);
+        TopK top = new TopK(fetch, expectedHits(seg));
         OrdinalScorer qs = codes == null ? null : codes.scorer(q);
         boolean higher = d.higherIsBetter();
         java.util.function.IntConsumer visit = off -> {

@@ -1,24 +1,54 @@
 package io.sextant.segment.vectorindex;
 
+import java.util.Arrays;
+
 /**
  * The {@code k} entries with the highest keys seen so far: a binary min-heap over parallel arrays
- * of offsets and keys, so collecting candidates allocates nothing per entry. Not thread-safe.
+ * of offsets and keys, so collecting candidates allocates nothing per entry.
+ *
+ * <p>Memory follows the entries held, never {@code k} alone: {@code k} comes from a request's
+ * limit (up to {@link Integer#MAX_VALUE}), so the arrays start at {@code min(k, expected)} and
+ * double, up to {@code k}, only as entries arrive. A top-k over a segment of n points therefore
+ * never holds more than {@code min(k, n)} entries however large the limit. Not thread-safe.
  */
 final class TopK {
+    /** The first capacity when the caller has no better estimate. */
+    static final int DEFAULT_INITIAL = 16;
+
     private final int k;
-    private final int[] offsets;
-    private final float[] keys;
+    private int[] offsets;
+    private float[] keys;
     private int size;
 
     TopK(int k) {
+        this(k, DEFAULT_INITIAL);
+    }
+
+    /**
+     * @param k entries kept, at least 1 (smaller values are raised to 1)
+     * @param expected how many entries will probably be offered (e.g. the live points of the
+     *     segment); the arrays start at {@code min(k, expected)} and grow on demand
+     */
+    TopK(int k, int expected) {
         this.k = Math.max(1, k);
-        this.offsets = new int[this.k];
-        this.keys = new float[this.k];
+        int initial = Math.min(this.k, Math.max(1, expected));
+        this.offsets = new int[initial];
+        this.keys = new float[initial];
+    }
+
+    /** Entries the arrays can hold before they grow; never more than {@code k}. */
+    int capacity() {
+        return offsets.length;
     }
 
     /** Offers an entry; kept when fewer than k are held or its key beats the worst held. */
     void offer(int offset, float key) {
         if (size < k) {
+            if (size == offsets.length) {
+                int grown = (int) Math.min(k, Math.max(DEFAULT_INITIAL, 2L * size));
+                offsets = Arrays.copyOf(offsets, grown);
+                keys = Arrays.copyOf(keys, grown);
+            }
             int i = size++;
             offsets[i] = offset;
             keys[i] = key;

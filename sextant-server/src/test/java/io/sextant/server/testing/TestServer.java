@@ -92,6 +92,29 @@ public final class TestServer implements AutoCloseable {
         return call("DELETE", path, null);
     }
 
+    /**
+     * Polls collection info until it is green with {@code indexed} indexed vectors (60 s at most);
+     * returns the info.
+     */
+    public JsonNode awaitIndexed(String collection, long indexed) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        JsonNode info = null;
+        while (System.nanoTime() < deadline) {
+            info = get("/collections/" + collection).json().get("result");
+            if (info.get("status").asText().equals("green")
+                    && info.get("indexed_vectors_count").asLong() == indexed) {
+                return info;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new AssertionError("collection " + collection + " not green with " + indexed + " indexed: " + info);
+    }
+
     @Override
     public void close() {
         server.close();

@@ -9,11 +9,13 @@ import io.sextant.collection.query.Query;
 import io.sextant.collection.query.QueryGroupsRequest;
 import io.sextant.collection.query.QueryRequest;
 import io.sextant.collection.query.RecommendRequest;
+import io.sextant.collection.query.SearchRequest;
 import io.sextant.segment.PointId;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.segment.query.VectorSelector;
+import io.sextant.server.api.ResultBudget;
 import io.sextant.server.api.grpc.convert.FilterProto;
 import io.sextant.server.api.grpc.convert.GroupProto;
 import io.sextant.server.api.grpc.convert.PointIdProto;
@@ -205,7 +207,9 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Query", () -> {
             Collection c = collection(r.getCollectionName());
-            List<ScoredPoint> hits = c.query(lookups(QueryProto.query(r)));
+            QueryRequest q = lookups(QueryProto.query(r));
+            ResultBudget.check(c, q);
+            List<ScoredPoint> hits = c.query(q);
             return Points.QueryResponse.newBuilder()
                     .addAllResult(PointProto.scoredAll(hits))
                     .setTime(UnaryCalls.seconds(t0))
@@ -219,7 +223,8 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         UnaryCalls.run(o, "Points/QueryBatch", () -> {
             Collection c = collection(r.getCollectionName());
             return Points.QueryBatchResponse.newBuilder()
-                    .addAllResult(batch(c.queryBatch(lookups(QueryProto.queryBatch(r)))))
+                    .addAllResult(batch(
+                            c.queryBatch(ResultBudget.check(c, lookups(QueryProto.queryBatch(r)), "query_points"))))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
@@ -230,8 +235,10 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/QueryGroups", () -> {
             Collection c = collection(r.getCollectionName());
+            QueryGroupsRequest g = lookups(QueryProto.queryGroups(r));
+            ResultBudget.check(c, g);
             return Points.QueryGroupsResponse.newBuilder()
-                    .setResult(GroupProto.groups(c.queryGroups(lookups(QueryProto.queryGroups(r)))))
+                    .setResult(GroupProto.groups(c.queryGroups(g)))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
@@ -254,8 +261,11 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/SearchBatch", () -> {
             Collection c = collection(r.getCollectionName());
-            List<List<ScoredPoint>> results = c.searchBatch(
-                    r.getSearchPointsList().stream().map(QueryProto::search).toList());
+            List<SearchRequest> searches =
+                    r.getSearchPointsList().stream().map(QueryProto::search).toList();
+            ResultBudget.check(
+                    c, searches.stream().map(SearchRequest::toQueryRequest).toList(), "search_points");
+            List<List<ScoredPoint>> results = c.searchBatch(searches);
             return Points.SearchBatchResponse.newBuilder()
                     .addAllResult(batch(results))
                     .setTime(UnaryCalls.seconds(t0))
@@ -292,10 +302,13 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/RecommendBatch", () -> {
             Collection c = collection(r.getCollectionName());
-            List<List<ScoredPoint>> results = c.recommendBatch(r.getRecommendPointsList().stream()
+            List<RecommendRequest> recommends = r.getRecommendPointsList().stream()
                     .map(QueryProto::recommend)
                     .map(this::lookups)
-                    .toList());
+                    .toList();
+            ResultBudget.check(
+                    c, recommends.stream().map(RecommendRequest::toQueryRequest).toList(), "recommend_points");
+            List<List<ScoredPoint>> results = c.recommendBatch(recommends);
             return Points.RecommendBatchResponse.newBuilder()
                     .addAllResult(batch(results))
                     .setTime(UnaryCalls.seconds(t0))

@@ -5,7 +5,7 @@ import java.util.function.Supplier;
 
 /**
  * Runs the body of a unary gRPC call: computes the response, sends it and completes, or sends the
- * error status ({@link GrpcErrors}); and measures Qdrant's {@code time} response fields. Stateless
+ * error status ({@link GrpcErrors}), also for an {@link Error}; and measures Qdrant's {@code time} response fields. Stateless
  * and thread-safe.
  */
 final class UnaryCalls {
@@ -22,7 +22,9 @@ final class UnaryCalls {
         T response;
         try {
             response = body.get();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error of one call (OutOfMemoryError, StackOverflowError) is answered with INTERNAL
+            // like any unexpected failure; left to gRPC it would end the call without a description
             observer.onError(GrpcErrors.toStatus(e, method));
             return;
         }

@@ -1,9 +1,14 @@
 package io.sextant.server.api.rest;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * exceeded" anywhere in the cause chain) as 507 Insufficient Storage with a message saying so
  * (logged without a stack trace: it is an operating condition, and the shard recovers by itself
  * once space returns), {@link ServiceException} and anything else as 500 (logged with the stack
- * trace, never shown to the client beyond its message). Stateless and thread-safe.
+ * trace, never shown to the client beyond its message). A {@link Error} escaping a handler (an
+ * {@link OutOfMemoryError} of one request, a {@link StackOverflowError}) is answered by {@link
+ * #handleError} with the same 500 envelope, never an empty body, and the server keeps serving.
+ * Stateless and thread-safe.
  */
 public final class ErrorMapper {
 
@@ -50,6 +58,45 @@ public final class ErrorMapper {
             }
         }
         return false;
+    }
+
+    /**
+     * The 500 body written when even building the usual one fails (the heap is exhausted): bytes
+     * prepared at class load, so answering needs no allocation.
+     */
+    private static final byte[] OUT_OF_MEMORY_BODY =
+            "{\"status\":{\"error\":\"Service internal error: out of memory\"},\"time\":0.0}"
+                    .getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * Answers a request whose handler threw an {@link Error} (Javalin's {@code
+     * javaLangErrorHandler}): logs it and writes Qdrant's 500 envelope {@code
+     * {"status":{"error":"Service internal error: …"},"time":…}} unless the response is already
+     * committed. Javalin's default writes the status with an empty body.
+     */
+    public static void handleError(HttpServletResponse res, Error e) {
+        LOG.error("Fatal error while serving a request", e);
+        if (res.isCommitted()) {
+            return;
+        }
+        byte[] body;
+        try {
+            ObjectNode env = JsonNodeFactory.instance.objectNode();
+            env.putObject("status").put("error", "Service internal error: " + e);
+            env.put("time", 0.0);
+            body = ApiExchange.MAPPER.writeValueAsBytes(env);
+        } catch (Throwable unavailable) { // no memory even for the message: the prepared body
+            body = OUT_OF_MEMORY_BODY;
+        }
+        try {
+            res.resetBuffer();
+            res.setStatus(500);
+            res.setContentType("application/json");
+            res.setContentLength(body.length);
+            res.getOutputStream().write(body);
+        } catch (IOException | IllegalStateException gone) {
+            LOG.debug("Cannot write the error response: {}", gone.toString());
+        }
     }
 
     public static void handle(Exception e, Context ctx) {

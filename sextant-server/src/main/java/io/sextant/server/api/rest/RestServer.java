@@ -87,6 +87,7 @@ public final class RestServer implements AutoCloseable {
                     new RestAuthHandler(access, n -> toc.exists(n) ? toc.get(n).name() : n));
             operations.accept(config);
             config.routes.exception(Exception.class, ErrorMapper::handle);
+            config.router.javaLangErrorHandler(ErrorMapper::handleError);
             // Error replies (401, 404, 400 …) can be written before the body was read; drain it so the
             // connection is not reset under a client that is still sending, which would lose the reply.
             config.routes.after(io::drainUnreadBody);

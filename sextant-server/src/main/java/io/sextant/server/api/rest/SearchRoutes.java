@@ -13,6 +13,7 @@ import io.sextant.collection.query.PointGroup;
 import io.sextant.collection.query.QueryGroupsRequest;
 import io.sextant.collection.query.QueryRequest;
 import io.sextant.segment.query.ScoredPoint;
+import io.sextant.server.api.ResultBudget;
 import io.sextant.server.api.convert.PointJson;
 import io.sextant.server.api.convert.QueryJson;
 import io.sextant.server.auth.LookupAccessCheck;
@@ -22,7 +23,8 @@ import java.util.List;
 /**
  * Search endpoints: the universal query API ({@code points/query}, batch, groups) and the legacy
  * {@code points/search} and {@code points/recommend} endpoints (single and batch), all executed as
- * collection queries. Thread-safe.
+ * collection queries. Batches and queries with prefetches are checked against the {@link
+ * ResultBudget} before they run. Thread-safe.
  */
 final class SearchRoutes {
 
@@ -55,14 +57,17 @@ final class SearchRoutes {
     private void query(Context ctx) {
         Collection c = collection(ctx);
         ObjectNode res = F.objectNode();
-        res.set("points", PointJson.writeScoredList(c.query(lookups(ctx, QueryJson.query(io.body(ctx), "")))));
+        QueryRequest q = lookups(ctx, QueryJson.query(io.body(ctx), ""));
+        ResultBudget.check(c, q);
+        res.set("points", PointJson.writeScoredList(c.query(q)));
         ok(ctx, res);
     }
 
     private void queryBatch(Context ctx) {
         Collection c = collection(ctx);
         ArrayNode arr = F.arrayNode();
-        for (List<ScoredPoint> hits : c.queryBatch(lookups(ctx, QueryJson.queryBatch(io.body(ctx))))) {
+        for (List<ScoredPoint> hits :
+                c.queryBatch(ResultBudget.check(c, lookups(ctx, QueryJson.queryBatch(io.body(ctx))), "searches"))) {
             arr.addObject().set("points", PointJson.writeScoredList(hits));
         }
         ok(ctx, arr);
@@ -72,7 +77,9 @@ final class SearchRoutes {
         Collection c = collection(ctx);
         ObjectNode res = F.objectNode();
         ArrayNode groups = res.putArray("groups");
-        for (PointGroup g : c.queryGroups(lookups(ctx, QueryJson.queryGroups(io.body(ctx))))) {
+        QueryGroupsRequest request = lookups(ctx, QueryJson.queryGroups(io.body(ctx)));
+        ResultBudget.check(c, request);
+        for (PointGroup g : c.queryGroups(request)) {
             ObjectNode og = groups.addObject();
             og.set("id", g.id());
             og.set("hits", PointJson.writeScoredList(g.hits()));
@@ -90,7 +97,10 @@ final class SearchRoutes {
 
     private void searchBatch(Context ctx) {
         Collection c = collection(ctx);
-        ok(ctx, batchResult(c.queryBatch(lookups(ctx, QueryJson.searchBatch(io.body(ctx))))));
+        ok(
+                ctx,
+                batchResult(c.queryBatch(
+                        ResultBudget.check(c, lookups(ctx, QueryJson.searchBatch(io.body(ctx))), "searches"))));
     }
 
     private void recommend(Context ctx) {
@@ -100,7 +110,10 @@ final class SearchRoutes {
 
     private void recommendBatch(Context ctx) {
         Collection c = collection(ctx);
-        ok(ctx, batchResult(c.queryBatch(lookups(ctx, QueryJson.recommendBatch(io.body(ctx))))));
+        ok(
+                ctx,
+                batchResult(c.queryBatch(
+                        ResultBudget.check(c, lookups(ctx, QueryJson.recommendBatch(io.body(ctx))), "searches"))));
     }
 
     /** Checks read access to the collections named by {@code lookup_from} (see {@link LookupAccessCheck}). */

@@ -82,22 +82,7 @@ class IndexedSearchApiTest {
 
     /** Polls collection info until it is green with {@code indexed} indexed vectors; returns the info. */
     static JsonNode awaitGreen(String collection, long indexed) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        JsonNode info = null;
-        while (System.nanoTime() < deadline) {
-            info = s.get("/collections/" + collection).json().get("result");
-            if (info.get("status").asText().equals("green")
-                    && info.get("indexed_vectors_count").asLong() == indexed) {
-                return info;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("collection " + collection + " not green with " + indexed + " indexed: " + info);
+        return s.awaitIndexed(collection, indexed);
     }
 
     static List<Integer> exactTop(float[] q, int k) {

@@ -169,22 +169,7 @@ class VectorDatatypeApiTest {
     }
 
     static void awaitIndexed(String name, int n) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        JsonNode info = null;
-        while (System.nanoTime() < deadline) {
-            info = s.get("/collections/" + name).json().get("result");
-            if (info.get("status").asText().equals("green")
-                    && info.get("indexed_vectors_count").asInt() == n) {
-                return;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError(name + " not indexed: " + info);
+        s.awaitIndexed(name, n);
     }
 
     static List<Integer> ids(Response r) {
