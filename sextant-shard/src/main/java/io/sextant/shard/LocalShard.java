@@ -86,7 +86,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Versions and replay.</b> Every point carries the seq of its last change. Applying an
  * operation with seq ≤ a point's version skips that point, so replaying records already reflected
- * in segment files is harmless. A checkpoint flushes every segment and writes the manifest with
+ * in segment files is harmless. A checkpoint flushes every segment, the write target first (see
+ * {@link #flushOrder}: a segment that receives copies before those that lose them), and writes the manifest with
  * the last applied seq while holding the update lock, so all files reflect exactly the same
  * prefix of the WAL; recovery replays the WAL from checkpoint + 1. Deleted points need no
  * tombstones: the replayed suffix contains every delete newer than the checkpoint, and per-point
@@ -118,6 +119,9 @@ public final class LocalShard implements Shard {
             new java.util.concurrent.atomic.AtomicLong();
 
     private volatile long lastWriteNanos;
+    /** Logged operations whose first application failed, since open (a metric). */
+    private final java.util.concurrent.atomic.AtomicLong applyFailures = new java.util.concurrent.atomic.AtomicLong();
+
     private long segmentCounter;
     private final ShardOptimizer optimizer;
 
@@ -267,10 +271,14 @@ public final class LocalShard implements Shard {
             seq = wal.append(record); // on failure nothing was logged or applied
             noteWrite();
             try {
+                beforeApply.accept(resolved);
                 apply(seq, resolved);
-            } catch (RuntimeException | InternalError e) {
-                // InternalError: a fault on a mapped page, e.g. a vector file on a full tmpfs
-                unapplied = new Unapplied(seq, resolved, e.getMessage());
+            } catch (Throwable e) {
+                // InternalError: a fault on a mapped page, e.g. a vector file on a full tmpfs; any
+                // Error (OutOfMemoryError) likewise: the record is logged, so it must be kept
+                unapplied = new Unapplied(seq, resolved, e.toString());
+                applyFailures.incrementAndGet();
+                LOG.error("Shard {}: operation {} is logged but could not be applied", dir, seq, e);
                 throw new ServiceException(
                         "Failed to apply operation " + seq + " (it is kept in the WAL and applied again before the"
                                 + " next update): " + e.getMessage(),
@@ -302,8 +310,8 @@ public final class LocalShard implements Shard {
         }
         try {
             apply(u.seq(), u.op());
-        } catch (RuntimeException | InternalError e) {
-            unapplied = new Unapplied(u.seq(), u.op(), e.getMessage());
+        } catch (Throwable e) {
+            unapplied = new Unapplied(u.seq(), u.op(), e.toString());
             throw new ServiceException(
                     "Shard " + dir + " cannot apply logged operation " + u.seq() + " yet: " + e.getMessage(), e);
         }
@@ -343,7 +351,10 @@ public final class LocalShard implements Shard {
                 updateLock.getQueueLength(),
                 optimizer.running() ? 1 : 0,
                 lag,
-                wal.fsyncDurations().snapshot());
+                wal.fsyncDurations().snapshot(),
+                optimizer.failures(),
+                applyFailures.get(),
+                unapplied != null || optimizer.lastError() != null);
     }
 
     private void checkUsable() {
@@ -680,8 +691,9 @@ public final class LocalShard implements Shard {
         long seq = lastApplied;
         wal.sync(seq);
         SegmentSet set = segments;
-        for (Segment s : set.all()) {
+        for (Segment s : flushOrder(set)) {
             s.flush(seq);
+            afterSegmentFlush.accept(s);
         }
         new ShardManifest(
                         seq,
@@ -691,6 +703,30 @@ public final class LocalShard implements Shard {
                 .write(dir);
         wal.truncateBefore(seq + 1);
     }
+
+    /**
+     * The order in which a checkpoint flushes segments: the write target first. An operation that
+     * changes a point stored outside the target appends the new copy to the target and marks the
+     * old copy deleted in its segment; flushing the target first means a crash between two flushes
+     * can leave both copies durable (resolved by version at open) but never the deletion without the
+     * copy, which a replay of the operation could not repair (it finds no live copy to change).
+     */
+    static List<Segment> flushOrder(SegmentSet set) {
+        List<Segment> order = new ArrayList<>(set.all().size());
+        order.add(set.target());
+        for (Segment s : set.all()) {
+            if (s != set.target()) {
+                order.add(s);
+            }
+        }
+        return order;
+    }
+
+    /** Test hook: called before an update applies its logged operation (a test throws to simulate a fault). */
+    volatile java.util.function.Consumer<PointOperation> beforeApply = op -> {};
+
+    /** Test hook: called after each segment flush of a checkpoint (a test throws to simulate a kill). */
+    volatile java.util.function.Consumer<Segment> afterSegmentFlush = s -> {};
 
     /** Flush + checkpoint, taking the update lock. */
     public void flush() {

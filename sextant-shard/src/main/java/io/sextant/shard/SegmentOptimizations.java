@@ -1,5 +1,6 @@
 package io.sextant.shard;
 
+import io.sextant.index.hnsw.BuildCancelledException;
 import io.sextant.segment.PointId;
 import io.sextant.segment.config.ShardConfig;
 import io.sextant.segment.error.ServiceException;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
 import org.slf4j.Logger;
@@ -146,21 +148,36 @@ final class SegmentOptimizations {
         return false;
     }
 
-    /** Builds every graph and code file {@code s} lacks, attaching each as it completes. */
-    static void buildIndexes(Segment s, Map<String, PayloadIndexSpec> schema, ShardConfig.OptimizerSettings o) {
+    /**
+     * Builds every graph and code file {@code s} lacks, attaching each as it completes; stops with
+     * {@link BuildCancelledException} soon after {@code cancelled} turns true.
+     */
+    static void buildIndexes(
+            Segment s,
+            Map<String, PayloadIndexSpec> schema,
+            ShardConfig.OptimizerSettings o,
+            BooleanSupplier cancelled) {
         long thr = o.indexingThresholdKb();
         for (String name : s.vectorNames()) {
+            checkCancelled(cancelled);
             if (SegmentIndexBuilder.missingGraph(s, name, thr) || SegmentIndexBuilder.staleGraph(s, name, schema)) {
                 try {
-                    s.attachGraph(name, SegmentIndexBuilder.buildGraph(s, name, schema));
+                    s.attachGraph(name, SegmentIndexBuilder.buildGraph(s, name, schema, cancelled));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new ServiceException("Interrupted while building the HNSW index of " + s.dir(), e);
                 }
             }
+            checkCancelled(cancelled);
             if (SegmentIndexBuilder.missingCodes(s, name, thr)) {
                 s.attachQuantized(name, SegmentIndexBuilder.buildCodes(s, name));
             }
+        }
+    }
+
+    private static void checkCancelled(BooleanSupplier cancelled) {
+        if (cancelled.getAsBoolean()) {
+            throw new BuildCancelledException();
         }
     }
 
@@ -169,11 +186,16 @@ final class SegmentOptimizations {
         return n > 0 && n >= o.vacuumMinVectorNumber() && (double) s.deletedCount() / n > o.deletedThreshold();
     }
 
-    static void execute(LocalShard shard, Plan plan) {
+    /**
+     * Runs {@code plan}. Every step that writes files checks {@code cancelled} first (and the index
+     * builds check it every few nodes), so a closing shard's optimizer stops within moments and
+     * removes the directory of a segment it had not published; it never writes after that.
+     */
+    static void execute(LocalShard shard, Plan plan, BooleanSupplier cancelled) {
         if (plan.kind() == Kind.INDEX) {
             Segment s = plan.sources().getFirst();
             long t0 = System.nanoTime();
-            buildIndexes(s, shard.schema(), shard.config().optimizer());
+            buildIndexes(s, shard.schema(), shard.config().optimizer(), cancelled);
             LOG.info(
                     "Shard {}: indexed segment {} in {} ms",
                     shard.dir(),
@@ -222,13 +244,19 @@ final class SegmentOptimizations {
         }
 
         ShardConfig config = shard.config();
-        int written = SegmentWriter.write(newDir, config.vectors(), refs, seq);
-        Segment merged = Segment.open(newDir, config.vectors(), shard.schema());
+        int written;
+        Segment merged = null;
         try {
-            buildIndexes(merged, shard.schema(), config.optimizer());
-        } catch (RuntimeException e) {
-            merged.close();
-            AtomicFiles.deleteTree(newDir);
+            checkCancelled(cancelled);
+            written = SegmentWriter.write(newDir, config.vectors(), refs, seq);
+            checkCancelled(cancelled);
+            merged = Segment.open(newDir, config.vectors(), shard.schema());
+            buildIndexes(merged, shard.schema(), config.optimizer(), cancelled);
+        } catch (RuntimeException | Error e) {
+            if (merged != null) {
+                merged.close();
+            }
+            AtomicFiles.deleteTree(newDir); // unpublished: no manifest names it, no reader holds it
             throw e;
         }
 

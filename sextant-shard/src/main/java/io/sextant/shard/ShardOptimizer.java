@@ -1,5 +1,6 @@
 package io.sextant.shard;
 
+import io.sextant.index.hnsw.BuildCancelledException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -13,13 +14,29 @@ import org.slf4j.LoggerFactory;
 /**
  * The background thread of a {@link LocalShard}: periodic flush + WAL checkpoint every {@code
  * flushIntervalSec}, and segment optimizations ({@link SegmentOptimizations}). Thread-safe.
+ *
+ * <p><b>Failures never stop the thread.</b> A tick catches every {@link Throwable}, including
+ * {@code OutOfMemoryError} (which would otherwise cancel every later run of a fixed-delay task
+ * without a word): the failure is logged, counted ({@link #failures}, exported as a metric) and
+ * shown as the shard's red status until a later tick succeeds, and the next tick tries again.
+ *
+ * <p><b>Stopping cancels.</b> {@link #stop} raises a flag that every optimization step and the
+ * index builds check every few nodes ({@link io.sextant.index.hnsw.BuildCancelledException}; never
+ * a thread interrupt, which would close the WAL's file channel under a checkpoint), then waits for
+ * the thread to finish, however long that takes. So when {@code stop} returns no optimizer write
+ * can follow: a shard closed for a restore never has files written into the path it gave up.
  */
 final class ShardOptimizer {
     private static final Logger LOG = LoggerFactory.getLogger(ShardOptimizer.class);
     private final LocalShard shard;
     private volatile ScheduledExecutorService executor;
     private volatile boolean running;
+    private volatile boolean stopping;
     private volatile String lastError;
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    /** Serializes optimization runs (background ticks and {@link LocalShard#optimizeNow}); not used by stop. */
+    private final java.util.concurrent.locks.ReentrantLock runLock = new java.util.concurrent.locks.ReentrantLock();
+
     private volatile long lastFlushNanos = System.nanoTime();
     private static final int COMPLETED_KEPT = 16;
     private volatile OptimizationsReport.Optimization current;
@@ -38,18 +55,53 @@ final class ShardOptimizer {
         executor.scheduleWithFixedDelay(this::tick, 200, 200, TimeUnit.MILLISECONDS);
     }
 
-    synchronized void stop() {
-        if (executor != null) {
-            executor.shutdown();
-            try {
-                if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
-                    LOG.warn("Optimizer of {} did not stop within 60 s", shard.dir());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    /**
+     * Cancels the running optimization and waits until the thread has finished. Waiting is not
+     * bounded: returning earlier would let a late write land in a directory the shard no longer owns.
+     */
+    void stop() {
+        stopping = true;
+        ScheduledExecutorService ex;
+        synchronized (this) {
+            ex = executor;
             executor = null;
         }
+        if (ex == null) {
+            runLock.lock();
+            runLock.unlock();
+            return;
+        }
+        ex.shutdown();
+        boolean interrupted = false;
+        long started = System.nanoTime();
+        while (true) {
+            try {
+                if (ex.awaitTermination(10, TimeUnit.SECONDS)) {
+                    break;
+                }
+                LOG.warn(
+                        "Optimizer of {} still finishing after {} s of cancellation",
+                        shard.dir(),
+                        TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
+            } catch (InterruptedException e) {
+                interrupted = true; // keep waiting: see the method comment
+            }
+        }
+        runLock.lock(); // a synchronous run (optimizeNow) sees the flag and ends likewise
+        runLock.unlock();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether {@link #stop} was called: optimizations in progress give up. */
+    boolean cancelled() {
+        return stopping;
+    }
+
+    /** Failed ticks since the shard was opened (exported as a metric). */
+    long failures() {
+        return failures.get();
     }
 
     /** Called after updates; optimizations are picked up by the next tick. */
@@ -80,15 +132,27 @@ final class ShardOptimizer {
             }
             runOptimizations();
             lastError = null;
-        } catch (RuntimeException e) {
-            lastError = "Optimization failed: " + e.getMessage();
-            LOG.error("Optimizer of shard {} failed", shard.dir(), e);
+        } catch (BuildCancelledException e) {
+            LOG.info("Optimizer of shard {}: optimization cancelled, the shard is closing", shard.dir());
+        } catch (Throwable e) { // an Error too: an uncaught one would end every later tick silently
+            failures.incrementAndGet();
+            lastError = "Optimization failed: " + e;
+            LOG.error("Optimizer of shard {} failed; retrying at the next tick", shard.dir(), e);
         }
     }
 
     /** Runs planned optimizations until none is left (also used synchronously by tests). */
-    synchronized void runOptimizations() {
-        while (!shard.closed()) {
+    void runOptimizations() {
+        runLock.lock();
+        try {
+            runOptimizationsLocked();
+        } finally {
+            runLock.unlock();
+        }
+    }
+
+    private void runOptimizationsLocked() {
+        while (!shard.closed() && !stopping) {
             long lastWrite = shard.lastWriteNanos(); // read before planning: see indexingCaughtUp
             SegmentOptimizations.Plan plan = SegmentOptimizations.plan(shard);
             if (plan == null) {
@@ -100,9 +164,9 @@ final class ShardOptimizer {
             running = true;
             String status = "done";
             try {
-                SegmentOptimizations.execute(shard, plan);
-            } catch (RuntimeException e) {
-                status = "error: " + e.getMessage();
+                SegmentOptimizations.execute(shard, plan, this::cancelled);
+            } catch (RuntimeException | Error e) {
+                status = e instanceof BuildCancelledException ? "cancelled" : "error: " + e.getMessage();
                 throw e;
             } finally {
                 running = false;

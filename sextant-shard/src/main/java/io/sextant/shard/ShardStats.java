@@ -10,12 +10,19 @@ import io.sextant.shard.wal.DurationHistogram;
  * @param indexingLagSeconds age of the oldest write still waiting for a pending or running indexing
  *     optimization; 0 when nothing waits (also when segments stay below the indexing threshold)
  * @param walFsync durations of the WAL's group-commit fsyncs since the shard was opened
+ * @param optimizerFailures optimizer ticks that failed (any Throwable) since the shard was opened
+ * @param applyFailures logged operations whose application failed since the shard was opened
+ * @param red whether the shard's status is red now (an operation logged but not applied, or the
+ *     optimizer's last tick failed)
  */
 public record ShardStats(
         int updateQueueLength,
         int runningOptimizations,
         double indexingLagSeconds,
-        DurationHistogram.Snapshot walFsync) {
+        DurationHistogram.Snapshot walFsync,
+        long optimizerFailures,
+        long applyFailures,
+        boolean red) {
 
-    public static final ShardStats EMPTY = new ShardStats(0, 0, 0, DurationHistogram.Snapshot.EMPTY);
+    public static final ShardStats EMPTY = new ShardStats(0, 0, 0, DurationHistogram.Snapshot.EMPTY, 0, 0, false);
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Builds an HNSW graph (Malkov &amp; Yashunin) over the ordinals of a {@link ScorerSupplier}.
@@ -44,6 +45,7 @@ public final class HnswGraphBuilder {
     private final OnHeapHnswGraph graph;
     private final double levelMultiplier;
     private final Object entryLock = new Object();
+    private volatile BooleanSupplier cancelled = () -> false;
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     public HnswGraphBuilder(ScorerSupplier vectors, HnswConfig config) {
@@ -71,6 +73,9 @@ public final class HnswGraphBuilder {
         int threads = Math.min(config.resolvedThreads(), Math.max(1, n / NODES_PER_THREAD));
         if (threads <= 1) {
             for (int i = 0; i < n; i++) {
+                if ((i & (CHUNK - 1)) == 0) {
+                    checkCancelled();
+                }
                 if (graph.levelOf(i) < 0) {
                     add(i);
                 }
@@ -86,6 +91,7 @@ public final class HnswGraphBuilder {
                     int start;
                     while ((start = next.getAndAdd(CHUNK)) < n
                             && !Thread.currentThread().isInterrupted()) {
+                        checkCancelled();
                         int end = Math.min(n, start + CHUNK);
                         for (int i = start; i < end; i++) {
                             if (graph.levelOf(i) < 0) {
@@ -102,6 +108,24 @@ public final class HnswGraphBuilder {
             pool.shutdownNow();
         }
         return graph;
+    }
+
+    /**
+     * Makes {@link #build} and {@link #addSubgraphLinks} stop with {@link BuildCancelledException}
+     * soon after {@code condition} turns true (checked every few nodes, from every build thread).
+     *
+     * @return this builder
+     */
+    public HnswGraphBuilder cancelWhen(BooleanSupplier condition) {
+        this.cancelled = condition;
+        return this;
+    }
+
+    /** Throws {@link BuildCancelledException} when the cancel condition holds. */
+    public void checkCancelled() {
+        if (cancelled.getAsBoolean()) {
+            throw new BuildCancelledException();
+        }
     }
 
     private static void await(Future<?> f) throws InterruptedException {
@@ -304,7 +328,9 @@ public final class HnswGraphBuilder {
         ScorerSupplier subset = new SubsetScorerSupplier(vectors, ordinals);
         HnswConfig subConfig = new HnswConfig(
                 payloadM, config.efConstruct(), config.seed() * 31 + ordinals.length, config.maxIndexingThreads());
-        OnHeapHnswGraph sub = new HnswGraphBuilder(subset, subConfig).build();
+        checkCancelled();
+        OnHeapHnswGraph sub =
+                new HnswGraphBuilder(subset, subConfig).cancelWhen(cancelled).build();
         for (int i = 0; i < ordinals.length; i++) {
             NeighborList links = sub.list(i, 0);
             if (links.size() == 0) {

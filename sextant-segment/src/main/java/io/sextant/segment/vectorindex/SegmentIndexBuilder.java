@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -118,6 +119,17 @@ public final class SegmentIndexBuilder {
      */
     public static SegmentGraph buildGraph(Segment seg, String name, Map<String, PayloadIndexSpec> schema)
             throws InterruptedException {
+        return buildGraph(seg, name, schema, () -> false);
+    }
+
+    /**
+     * As {@link #buildGraph(Segment, String, Map)}, stopping with {@link
+     * io.sextant.index.hnsw.BuildCancelledException} (and writing nothing) soon after {@code
+     * cancelled} turns true.
+     */
+    public static SegmentGraph buildGraph(
+            Segment seg, String name, Map<String, PayloadIndexSpec> schema, BooleanSupplier cancelled)
+            throws InterruptedException {
         VectorSpec spec = seg.specs().get(name);
         HnswSpec h = spec.hnsw();
         int n = seg.offsetLimit();
@@ -126,7 +138,7 @@ public final class SegmentIndexBuilder {
                 ? new MemorySegmentScorerSupplier(rows, spec.size(), n, spec.distance())
                 : decoded(seg, name, n);
         HnswConfig config = new HnswConfig(h.m(), h.efConstruct(), SEED, h.maxIndexingThreads());
-        HnswGraphBuilder builder = new HnswGraphBuilder(vectors, config);
+        HnswGraphBuilder builder = new HnswGraphBuilder(vectors, config).cancelWhen(cancelled);
         int[] present = IntStream.range(0, n)
                 .filter(o -> seg.isLive(o) && seg.hasVector(o, name))
                 .toArray();
@@ -135,7 +147,10 @@ public final class SegmentIndexBuilder {
         } else {
             parallel(
                     config.resolvedThreads(),
-                    () -> IntStream.of(present).parallel().forEach(builder::add));
+                    () -> IntStream.of(present).parallel().forEach(o -> {
+                        builder.checkCancelled();
+                        builder.add(o);
+                    }));
         }
         int payloadM = h.effectivePayloadM();
         if (payloadM >= 2) {
@@ -153,6 +168,7 @@ public final class SegmentIndexBuilder {
                 }
             }
         }
+        builder.checkCancelled();
         OnHeapHnswGraph graph = builder.graph();
         Set<String> links = linkFields(spec, schema);
         Path file = VectorIndexFiles.graphFile(seg.dir(), name, spec, links);

@@ -56,6 +56,18 @@ final class OperationsExposition {
                 "Age of the oldest write waiting for indexing (0 when none waits)");
         StringBuilder fsync =
                 header("sextant_wal_fsync_duration_seconds", "histogram", "WAL group-commit fsync duration");
+        StringBuilder optFailures = header(
+                "sextant_collection_optimizer_failures_total",
+                "counter",
+                "Optimizer runs that failed (any error, including OutOfMemoryError) since the node started");
+        StringBuilder applyFailures = header(
+                "sextant_collection_apply_failures_total",
+                "counter",
+                "Logged operations whose application failed (kept and retried) since the node started");
+        StringBuilder red = header(
+                "sextant_collection_red_shards",
+                "gauge",
+                "Shards whose status is red (failed optimizer or unapplied operation)");
         for (String name : toc.list()) {
             Collection c;
             try {
@@ -67,8 +79,14 @@ final class OperationsExposition {
             int q = 0;
             double maxLag = 0;
             DurationHistogram.Snapshot h = DurationHistogram.Snapshot.EMPTY;
+            long optFailed = 0;
+            long applyFailed = 0;
+            int redShards = 0;
             for (Shard s : c.shards()) {
                 ShardStats st = s.stats();
+                optFailed += st.optimizerFailures();
+                applyFailed += st.applyFailures();
+                redShards += st.red() ? 1 : 0;
                 opt += st.runningOptimizations();
                 q += st.updateQueueLength();
                 maxLag = Math.max(maxLag, st.indexingLagSeconds());
@@ -79,6 +97,9 @@ final class OperationsExposition {
             sample(queue, "collection_update_queue_length", l, q);
             sample(lag, "sextant_collection_indexing_lag_seconds", l, maxLag);
             histogram(fsync, "sextant_wal_fsync_duration_seconds", "collection=\"" + escape(name) + "\"", h);
+            sample(optFailures, "sextant_collection_optimizer_failures_total", l, optFailed);
+            sample(applyFailures, "sextant_collection_apply_failures_total", l, applyFailed);
+            sample(red, "sextant_collection_red_shards", l, redShards);
         }
         StringBuilder snaps =
                 header("snapshot_creation_running", "gauge", "Snapshot creations running now, by collection");
@@ -88,6 +109,9 @@ final class OperationsExposition {
                 .append(queue)
                 .append(lag)
                 .append(fsync)
+                .append(optFailures)
+                .append(applyFailures)
+                .append(red)
                 .append(snaps);
         BackupStatus b = backups;
         if (b != null) {

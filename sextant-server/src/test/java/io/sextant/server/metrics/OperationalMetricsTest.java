@@ -84,6 +84,12 @@ class OperationalMetricsTest {
                     .isEqualTo(fsyncs);
             assertThat(value(text, "sextant_wal_fsync_duration_seconds_sum" + c))
                     .isBetween(0.0, 60.0);
+            assertThat(value(text, "sextant_collection_optimizer_failures_total" + c))
+                    .isZero();
+            assertThat(value(text, "sextant_collection_apply_failures_total" + c))
+                    .isZero();
+            assertThat(value(text, "sextant_collection_red_shards" + c)).isZero();
+            assertThat(text).contains("# TYPE sextant_collection_optimizer_failures_total counter\n");
             assertThat(text).contains("# TYPE sextant_wal_fsync_duration_seconds histogram\n");
             assertThat(text).contains("# TYPE snapshot_creation_running gauge\n");
             assertThat(text).doesNotContainPattern("snapshot_creation_running\\{[^}]*\\} [1-9]");
