@@ -2,7 +2,11 @@ package io.sextant.shard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sextant.segment.config.ShardConfig;
+import io.sextant.segment.filter.Filter;
+import io.sextant.segment.storage.AtomicFiles;
 import io.sextant.segment.testing.PowerCutFileSystem;
+import io.sextant.vector.Distance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,10 +40,15 @@ class PowerCutTest {
         long base = Long.getLong("powercut.seed", System.nanoTime());
         PowerCutShardRun.Stats stats = new PowerCutShardRun.Stats();
         long t0 = System.nanoTime();
-        for (long i = 0; stats.crashes < target; i++) {
-            Path work = tmp.resolve("seed" + i);
-            new PowerCutShardRun(base + i, work, stats).run((int) Math.min(CUTS_PER_SEED, target - stats.crashes));
-            deleteTree(work);
+        Path root = backingDir();
+        try {
+            for (long i = 0; stats.crashes < target; i++) {
+                Path work = root.resolve("seed" + i);
+                new PowerCutShardRun(base + i, work, stats).run((int) Math.min(CUTS_PER_SEED, target - stats.crashes));
+                deleteTree(work);
+            }
+        } finally {
+            deleteTree(root);
         }
         String summary = stats.summary(base, (System.nanoTime() - t0) / 1_000_000_000.0);
         System.out.println(summary);
@@ -49,6 +58,42 @@ class PowerCutTest {
         assertThat(stats.failedOpens).as(summary).isZero();
         assertThat(stats.crashes).isGreaterThanOrEqualTo(target);
         assertThat(stats.ackedOps).as("the workload acknowledged operations").isGreaterThan(target);
+    }
+
+    /**
+     * The first update of a new shard, acknowledged, then a cut before any checkpoint: the WAL
+     * directory's entry in the shard directory must be durable, or the WAL with the record goes.
+     */
+    @Test
+    void updateAcknowledgedBeforeTheFirstCheckpointSurvivesACut() throws IOException {
+        Path real = Files.createDirectories(tmp.resolve("first"));
+        PowerCutFileSystem fs = PowerCutFileSystem.create(real, PowerCutFileSystem.CrashMode.DROP_UNSYNCED, 1);
+        Path shardDir = Files.createDirectory(fs.root().resolve("shard"));
+        AtomicFiles.fsyncDir(fs.root());
+        ShardConfig cfg = ShardFixtures.config(4, Distance.EUCLID);
+        LocalShard shard = LocalShard.open(shardDir, cfg, false);
+        shard.update(ShardFixtures.upsert(new java.util.Random(1), 4, 0, 3), true);
+        fs.cutNow();
+        Path after = tmp.resolve("first-after");
+        fs.materialize(after);
+        fs.close();
+        PowerCutFileSystem again = PowerCutFileSystem.create(after, PowerCutFileSystem.CrashMode.DROP_UNSYNCED, 2);
+        try (LocalShard reopened = LocalShard.open(again.root().resolve("shard"), cfg, false)) {
+            assertThat(reopened.count(Filter.ALL, true)).isEqualTo(3);
+        }
+        again.close();
+    }
+
+    /**
+     * Where the simulated files really live: tmpfs when there is one (renames and truncations on
+     * ext4 write data back, which would make the run I/O bound), else the JUnit temp directory.
+     */
+    private Path backingDir() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            return Files.createTempDirectory(shm, "sextant-powercut-");
+        }
+        return Files.createDirectories(tmp.resolve("powercut"));
     }
 
     static void deleteTree(Path dir) throws IOException {

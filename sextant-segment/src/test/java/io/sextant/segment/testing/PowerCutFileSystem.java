@@ -162,7 +162,7 @@ public final class PowerCutFileSystem extends FileSystem {
         open = false;
         List<FileChannel> channels = new ArrayList<>();
         synchronized (disk) {
-            disk.forEachOpenChannel(channels::add);
+            disk.release(channels::add);
         }
         IOException first = null;
         for (FileChannel c : channels) {

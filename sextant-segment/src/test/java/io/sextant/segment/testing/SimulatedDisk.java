@@ -107,7 +107,7 @@ final class SimulatedDisk {
     }
 
     /** Hands every real channel still open to {@code action}. Caller holds this monitor. */
-    void forEachOpenChannel(java.util.function.Consumer<FileChannel> action) {
+    void release(java.util.function.Consumer<FileChannel> action) {
         for (SimNode n : nodes) {
             n.openChannels.forEach(action);
         }
@@ -282,12 +282,7 @@ final class SimulatedDisk {
             long liveLen = ch.size();
             BitSet candidates = (BitSet) n.dirtyPages.clone();
             if (n.mappedWritable) {
-                long pages = (Math.max(liveLen, img.length()) + PageImage.PAGE - 1) / PageImage.PAGE;
-                for (int p = 0; p < pages; p++) {
-                    if (!java.util.Arrays.equals(PageImage.readPage(ch, p), img.page(p))) {
-                        candidates.set(p);
-                    }
-                }
+                candidates.or(PageImage.of(ch).differingPages(img));
             }
             if (n.shrunkTo < img.length() && random.nextBoolean()) {
                 img.setLength(n.shrunkTo);
