@@ -97,7 +97,11 @@ final class PowerCutShardRun {
     private long ackedSinceVerify;
     private PowerCutFileSystem fs;
     private Path realDir;
-    private String lastCut = "none yet";
+    /** The cuts since the last verified reopen (a cut during a reopen leaves the image unverified). */
+    private final List<String> cutsSinceVerify = new ArrayList<>();
+    /** {@code -Dpowercut.keepImages=DIR}: every surviving image is also written to DIR/seed-N/image-G. */
+    private static final String KEEP = System.getProperty("powercut.keepImages");
+
     private LocalShard shard;
     private int walFiles;
 
@@ -117,7 +121,8 @@ final class PowerCutShardRun {
 
     private String where() {
         return "seed " + seed + " (" + mode + ", dim " + dim + ", " + universe + " ids), image " + gen
-                + " (after the power cut " + lastCut + ")";
+                + " (after the power cut(s) " + String.join(", then ", cutsSinceVerify) + ")"
+                + (KEEP == null ? "" : " kept in " + Path.of(KEEP, "seed-" + seed));
     }
 
     void run(int cuts) throws IOException {
@@ -233,7 +238,10 @@ final class PowerCutShardRun {
         }
         Path next = work.resolve("gen" + (gen + 1));
         fs.materialize(next);
-        lastCut = fs.cutDescription();
+        cutsSinceVerify.add(fs.cutDescription());
+        if (KEEP != null) {
+            fs.materialize(Path.of(KEEP, "seed-" + seed, "image-" + (gen + 1)));
+        }
         fs.close();
         PowerCutTest.deleteTree(realDir);
         realDir = next;
@@ -301,6 +309,7 @@ final class PowerCutShardRun {
         if (tagged != tag0) {
             stats.failures.add(where() + ": filtered count " + tagged + " but " + tag0 + " points have tag t0");
         }
+        cutsSinceVerify.clear();
     }
 
     private static boolean same(ExpectedPoints.Point want, ExpectedPoints.Point got) {
