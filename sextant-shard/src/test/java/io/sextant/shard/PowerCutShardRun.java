@@ -14,6 +14,7 @@ import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.ops.PointsSelector;
 import io.sextant.segment.storage.AtomicFiles;
 import io.sextant.segment.testing.PowerCutFileSystem;
+import io.sextant.segment.testing.ScratchDirectories;
 import io.sextant.vector.Distance;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -243,7 +244,7 @@ final class PowerCutShardRun {
             fs.materialize(Path.of(KEEP, "seed-" + seed, "image-" + (gen + 1)));
         }
         fs.close();
-        PowerCutTest.deleteTree(realDir);
+        ScratchDirectories.deleteTree(realDir);
         realDir = next;
         gen++;
         stats.crashes++;

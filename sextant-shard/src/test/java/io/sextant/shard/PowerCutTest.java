@@ -3,11 +3,9 @@ package io.sextant.shard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sextant.segment.testing.PowerCutFileSystem;
+import io.sextant.segment.testing.ScratchDirectories;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,15 +34,15 @@ class PowerCutTest {
         long base = Long.getLong("powercut.seed", System.nanoTime());
         PowerCutShardRun.Stats stats = new PowerCutShardRun.Stats();
         long t0 = System.nanoTime();
-        Path root = backingDir();
+        Path root = ScratchDirectories.create(tmp, "sextant-powercut-");
         try {
             for (long i = 0; stats.crashes < target; i++) {
                 Path work = root.resolve("seed" + i);
                 new PowerCutShardRun(base + i, work, stats).run((int) Math.min(CUTS_PER_SEED, target - stats.crashes));
-                deleteTree(work);
+                ScratchDirectories.deleteTree(work);
             }
         } finally {
-            deleteTree(root);
+            ScratchDirectories.deleteTree(root);
         }
         String summary = stats.summary(base, (System.nanoTime() - t0) / 1_000_000_000.0);
         System.out.println(summary);
@@ -54,28 +52,5 @@ class PowerCutTest {
         assertThat(stats.failedOpens).as(summary).isZero();
         assertThat(stats.crashes).isGreaterThanOrEqualTo(target);
         assertThat(stats.ackedOps).as("the workload acknowledged operations").isGreaterThan(target);
-    }
-
-    /**
-     * Where the simulated files really live: tmpfs when there is one (renames and truncations on
-     * ext4 write data back, which would make the run I/O bound), else the JUnit temp directory.
-     */
-    private Path backingDir() throws IOException {
-        Path shm = Path.of("/dev/shm");
-        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
-            return Files.createTempDirectory(shm, "sextant-powercut-");
-        }
-        return Files.createDirectories(tmp.resolve("powercut"));
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
