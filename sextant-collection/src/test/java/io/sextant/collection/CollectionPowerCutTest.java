@@ -125,6 +125,36 @@ class CollectionPowerCutTest {
         assertThat(acked).isGreaterThan(crashes);
     }
 
+    /**
+     * A collection of two shards, created and written (both acknowledged), then a cut: the
+     * storage's {@code collections} directory, the collection's shard directories and their WALs
+     * must all be durable entries by then.
+     */
+    @Test
+    void collectionCreatedAndWrittenSurvivesACutRightAfter() throws IOException {
+        base = ScratchDirectories.create(tmp, "sextant-collection-powercut-");
+        fs = PowerCutFileSystem.create(
+                Files.createDirectories(base.resolve("gen0")), PowerCutFileSystem.CrashMode.DROP_UNSYNCED, 1);
+        seed = 1;
+        r = new Random(seed);
+        toc = TableOfContents.open(fs.root(), CollectionPowerCutTest::openShardWithoutOptimizerThread);
+        apply(new Create("c0", 2));
+        List<PointOperation.PointStruct> pts = new ArrayList<>();
+        for (int i = 0; i < 6; i++) { // ids 0..5 land in both shards
+            pts.add(new PointOperation.PointStruct(PointId.of(i), Map.of("", new float[] {i, 1, 2}), payload()));
+        }
+        apply(new Points("c0", new PointOperation.Upsert(pts)));
+        fs.cutNow();
+        crash();
+        toc = TableOfContents.open(fs.root(), CollectionPowerCutTest::openShardWithoutOptimizerThread);
+        verify(null);
+        toc.close();
+        fs.close();
+        ScratchDirectories.deleteTree(base);
+        assertThat(failures).isEmpty();
+        assertThat(model.get("c0")).as("the collection and its points").hasSize(6);
+    }
+
     /** LocalShard without its background optimizer thread, so that every mutation is on this thread. */
     private static Shard openShardWithoutOptimizerThread(Path dir, ShardConfig config) {
         try {
