@@ -68,6 +68,7 @@ class CollectionPowerCutTest {
     private long seed;
     private PowerCutFileSystem fs;
     private Path base;
+    private PowerCutFileSystem.CrashMode mode = PowerCutFileSystem.CrashMode.DROP_UNSYNCED;
     private TableOfContents toc;
     private int gen;
     private final List<String> cuts = new ArrayList<>();
@@ -81,7 +82,8 @@ class CollectionPowerCutTest {
         r = new Random(seed);
         base = ScratchDirectories.create(tmp, "sextant-collection-powercut-");
         Path real = Files.createDirectories(base.resolve("gen0"));
-        fs = PowerCutFileSystem.create(real, PowerCutFileSystem.CrashMode.DROP_UNSYNCED, seed);
+        mode = r.nextBoolean() ? PowerCutFileSystem.CrashMode.DROP_UNSYNCED : PowerCutFileSystem.CrashMode.TORN;
+        fs = PowerCutFileSystem.create(real, mode, seed);
         Object inFlight = null;
         int crashes = 0;
         int verified = 0;
@@ -172,7 +174,8 @@ class CollectionPowerCutTest {
     }
 
     private String where() {
-        return "seed " + seed + ", image " + gen + " after the power cut(s) " + String.join(", then ", cuts);
+        return "seed " + seed + " (" + mode + "), image " + gen + " after the power cut(s) "
+                + String.join(", then ", cuts);
     }
 
     private void crash() throws IOException {
@@ -188,7 +191,7 @@ class CollectionPowerCutTest {
         fs.close();
         ScratchDirectories.deleteTree(base.resolve("gen" + gen));
         gen++;
-        fs = PowerCutFileSystem.create(next, PowerCutFileSystem.CrashMode.DROP_UNSYNCED, seed + gen);
+        fs = PowerCutFileSystem.create(next, mode, seed + gen);
     }
 
     // ------------------------------------------------------------------ operations

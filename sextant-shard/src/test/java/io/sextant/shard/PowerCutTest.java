@@ -40,6 +40,9 @@ class PowerCutTest {
                 Path work = root.resolve("seed" + i);
                 new PowerCutShardRun(base + i, work, stats).run((int) Math.min(CUTS_PER_SEED, target - stats.crashes));
                 ScratchDirectories.deleteTree(work);
+                if (target > DEFAULT_CRASHES && i % 100 == 99) { // progress of long runs
+                    System.out.println(stats.summary(base, (System.nanoTime() - t0) / 1_000_000_000.0));
+                }
             }
         } finally {
             ScratchDirectories.deleteTree(root);
