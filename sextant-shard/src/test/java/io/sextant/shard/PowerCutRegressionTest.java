@@ -70,6 +70,37 @@ class PowerCutRegressionTest {
     }
 
     /**
+     * A new shard, cut at the directory fsync that would make its first manifest durable, with a
+     * random subset of the unsynced directory changes reaching the disk (POSIX orders none of
+     * them): the manifest's rename may be there while the {@code segments} directory it refers to
+     * is not, unless that directory was made durable when it was created. The shard must open.
+     */
+    @Test
+    void newShardOpensWhateverSubsetOfItsFirstDirectoryChangesSurvived() throws IOException {
+        for (long seed = 0; seed < 24; seed++) {
+            PowerCutFileSystem fs = PowerCutFileSystem.create(
+                    Files.createDirectories(tmp.resolve("new" + seed)), PowerCutFileSystem.CrashMode.TORN, seed);
+            Path shardDir = Files.createDirectory(fs.root().resolve("shard"));
+            AtomicFiles.fsyncDir(fs.root());
+            boolean[] renamed = {false}; // cut at the fsync of the shard directory after the manifest's rename
+            fs.cutWhen(m -> {
+                renamed[0] |= m.kind().equals("rename") && m.path().endsWith(ShardManifest.NAME + ".tmp");
+                return renamed[0] && m.kind().equals("fsync-dir") && m.path().endsWith("shard");
+            });
+            assertThatThrownBy(() -> LocalShard.open(shardDir, CFG, false)).isInstanceOf(RuntimeException.class);
+            assertThat(fs.isCut()).isTrue();
+            Path after = tmp.resolve("new" + seed + "-after");
+            fs.materialize(after);
+            fs.close();
+            PowerCutFileSystem again = PowerCutFileSystem.create(after, PowerCutFileSystem.CrashMode.TORN, seed);
+            try (LocalShard reopened = LocalShard.open(again.root().resolve("shard"), CFG, false)) {
+                assertThat(reopened.count(Filter.ALL, true)).as("seed %d", seed).isZero();
+            }
+            again.close();
+        }
+    }
+
+    /**
      * A conversion's checkpoint, cut between the flush of an immutable segment that lost a point to
      * the former write target (set_payload moved it) and the flush of that former target: the
      * point must survive. The current target is flushed first, but the former target, which holds
