@@ -311,13 +311,23 @@ public final class MmapVectorStorage {
         return score(distance, q, offset, false);
     }
 
-    /** Forces written vectors to disk (appendable mode; no-op otherwise). */
+    /**
+     * Forces written vectors to disk (appendable mode; no-op otherwise): each mapped chunk (msync),
+     * then the file's channel (fsync, which on Linux also writes the mapped pages and the size). The
+     * channel force is what file systems that wrap the default one (the power-cut simulator in
+     * tests) can see.
+     */
     public void force() {
         if (!appendable) {
             return;
         }
         for (MemorySegment s : chunks) {
             s.force();
+        }
+        try {
+            channel.force(false);
+        } catch (IOException e) {
+            throw new ServiceException("Failed to fsync vector file " + file + ": " + e.getMessage(), e);
         }
     }
 
