@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.PointId;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.index.PayloadIndexSpec;
-import io.sextant.segment.index.PayloadSchemaType;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.ops.PointsSelector;
 import java.io.IOException;
@@ -50,14 +49,8 @@ class OperationCodecFuzzTest {
         ObjectNode payload = (ObjectNode) JSON.readTree("{\"city\":\"Berlin\",\"n\":[1,2.5],\"o\":{\"k\":null}}");
         PointsSelector ids = new PointsSelector.Ids(
                 List.of(PointId.of(1), PointId.of(UUID.fromString("5c56c793-69f3-4fbf-87e6-c4bf54c28c26"))));
-        PayloadIndexSpec text = new PayloadIndexSpec(
-                PayloadSchemaType.TEXT,
-                null,
-                null,
-                true,
-                null,
-                null,
-                new PayloadIndexSpec.TextIndexParams("word", true, 2, 20, true));
+        PayloadIndexSpec text = OperationCodec.specFromJson((ObjectNode) JSON.readTree(
+                "{\"type\":\"text\",\"on_disk\":true,\"text\":{\"tokenizer\":\"word\",\"min_token_len\":2}}"));
         return Stream.<PointOperation>of(
                         new PointOperation.Upsert(List.of(
                                 new PointOperation.PointStruct(
