@@ -174,6 +174,9 @@ public final class Wal implements AutoCloseable {
             long first;
             try {
                 FileHeader.check(buf, MAGIC, VERSION, f);
+                if (buf.remaining() < Long.BYTES) {
+                    throw new ServiceException("WAL file " + f + " ends inside its header");
+                }
                 first = buf.getLong();
             } catch (ServiceException e) {
                 LOG.warn("WAL file {} has a bad header ({}); dropping it and later files", f, e.getMessage());
