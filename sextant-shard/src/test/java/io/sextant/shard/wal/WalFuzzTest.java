@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.sextant.segment.error.ServiceException;
+import io.sextant.shard.FuzzScratch;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -25,21 +24,17 @@ import java.util.stream.Stream;
  * record appended after recovery is replayed after the recovered ones at the next open, with no
  * gap.
  *
- * <p>Files live in {@code /dev/shm} when it exists (fsync is free there). Without {@code
+ * <p>Files live in {@link FuzzScratch} directories. Without {@code
  * JAZZER_FUZZ} this replays {@code WalFuzzTestInputs/recover}; {@code bin/bench fuzz} fuzzes it.
  */
 class WalFuzzTest {
-    private static final Path ROOT = Files.isDirectory(Path.of("/dev/shm"))
-            ? Path.of("/dev/shm")
-            : Path.of(System.getProperty("java.io.tmpdir"));
-
     @FuzzTest
     void recover(FuzzedDataProvider data) throws IOException {
-        Path dir = Files.createTempDirectory(ROOT, "sextant-wal-fuzz");
+        Path dir = FuzzScratch.dir("sextant-wal-fuzz");
         try {
             recover(dir, data);
         } finally {
-            deleteTree(dir);
+            FuzzScratch.delete(dir);
         }
     }
 
@@ -137,18 +132,6 @@ class WalFuzzTest {
     private static List<Path> list(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.sorted().toList();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
         }
     }
 }
