@@ -13,6 +13,7 @@ import io.sextant.server.api.rest.ApiExchange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -51,7 +52,8 @@ class RestJsonFuzzTest {
             b -> UpdateJson.deleteVectors(b, ""),
             UpdateJson::batch,
             RestJsonFuzzTest::retrieveOrScroll,
-            b -> FilterJson.parseOptional(JsonFields.object(b, "").get("filter"), "filter"));
+            b -> Objects.requireNonNullElse(
+                    FilterJson.parseOptional(JsonFields.object(b, "").get("filter"), "filter"), "no filter"));
 
     /** Searches: universal query (single, batch, groups), legacy search and recommend. */
     private static final List<Function<JsonNode, Object>> QUERIES = List.of(
