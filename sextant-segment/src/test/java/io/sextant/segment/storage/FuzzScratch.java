@@ -1,8 +1,11 @@
 package io.sextant.segment.storage;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Where the fuzz tests of this module write their files: {@code /dev/shm} when it exists (writes
@@ -19,5 +22,16 @@ public final class FuzzScratch {
     /** A new empty file whose name starts with {@code prefix}; the caller deletes it. */
     public static Path file(String prefix) throws IOException {
         return Files.createTempFile(ROOT, prefix, ".bin");
+    }
+
+    /** Deletes {@code dir} and everything below it. */
+    public static void delete(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
