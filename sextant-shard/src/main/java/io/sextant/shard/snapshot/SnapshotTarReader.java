@@ -6,7 +6,9 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -65,6 +67,9 @@ public final class SnapshotTarReader {
                         out.write(buf, 0, n);
                         written += n;
                     }
+                } catch (FileAlreadyExistsException twice) {
+                    throw UserException.badRequest("Wrong input: snapshot " + archive.getFileName()
+                            + " holds the entry " + e.getName() + " twice");
                 } catch (IOException io) {
                     if (io.getMessage() != null && io.getMessage().contains("runcated")) {
                         throw io;
@@ -119,7 +124,13 @@ public final class SnapshotTarReader {
             throw UserException.badRequest("Wrong input: snapshot " + archive.getFileName()
                     + " holds an unsupported entry (link or device): " + name);
         }
-        Path p = root.resolve(name).normalize();
+        Path p;
+        try {
+            p = root.resolve(name).normalize();
+        } catch (InvalidPathException bad) {
+            throw UserException.badRequest(
+                    "Wrong input: snapshot " + archive.getFileName() + " holds an invalid path: " + bad.getMessage());
+        }
         if (name.startsWith("/") || name.contains("..") || !p.startsWith(root) || p.equals(root)) {
             throw UserException.badRequest(
                     "Wrong input: snapshot " + archive.getFileName() + " holds an unsafe path: " + name);
