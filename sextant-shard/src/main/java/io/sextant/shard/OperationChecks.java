@@ -9,6 +9,7 @@ import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.index.PayloadTypeCheck;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.payload.JsonPaths;
+import io.sextant.segment.payload.KeyPath;
 import java.util.Map;
 
 /**
@@ -65,6 +66,11 @@ final class OperationChecks {
             case PointOperation.CreateFieldIndex c -> {
                 if (c.field() == null || c.field().isBlank()) {
                     throw UserException.badRequest("Field name for a payload index must not be empty");
+                }
+                try {
+                    KeyPath.parse(c.field()); // as FieldIndexSet.create will on apply
+                } catch (IllegalArgumentException e) {
+                    throw UserException.badRequest("Bad field name for a payload index: " + e.getMessage());
                 }
                 if (c.spec() == null) {
                     throw UserException.badRequest("Field schema is required to create an index on " + c.field());
