@@ -82,7 +82,11 @@ final class OperationChecks {
                 }
             }
             case PointOperation.Delete d -> {}
-            case PointOperation.DeletePayload d -> {}
+            case PointOperation.DeletePayload d -> {
+                for (String key : d.keys()) {
+                    KeyPath.parse(key); // as JsonPaths.delete will on apply: a bad path is a 400 here
+                }
+            }
             case PointOperation.ClearPayload c -> {}
         }
     }
