@@ -9,6 +9,7 @@ import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.index.PayloadTypeCheck;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.payload.JsonPaths;
+import io.sextant.segment.payload.KeyPath;
 import java.util.Map;
 
 /**
@@ -66,6 +67,11 @@ final class OperationChecks {
                 if (c.field() == null || c.field().isBlank()) {
                     throw UserException.badRequest("Field name for a payload index must not be empty");
                 }
+                try {
+                    KeyPath.parse(c.field()); // as FieldIndexSet.create will on apply
+                } catch (IllegalArgumentException e) {
+                    throw UserException.badRequest("Bad field name for a payload index: " + e.getMessage());
+                }
                 if (c.spec() == null) {
                     throw UserException.badRequest("Field schema is required to create an index on " + c.field());
                 }
@@ -76,7 +82,11 @@ final class OperationChecks {
                 }
             }
             case PointOperation.Delete d -> {}
-            case PointOperation.DeletePayload d -> {}
+            case PointOperation.DeletePayload d -> {
+                for (String key : d.keys()) {
+                    KeyPath.parse(key); // as JsonPaths.delete will on apply: a bad path is a 400 here
+                }
+            }
             case PointOperation.ClearPayload c -> {}
         }
     }

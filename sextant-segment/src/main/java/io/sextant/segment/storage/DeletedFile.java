@@ -53,13 +53,16 @@ public final class DeletedFile {
         ByteBuffer buf = AtomicFiles.read(file);
         FileHeader.check(buf, MAGIC, VERSION, file);
         PointsFile.checkCrc(buf, file);
-        buf.getLong();
-        int len = buf.getInt();
         RoaringBitmap bm = new RoaringBitmap();
         try {
+            buf.getLong();
+            int len = buf.getInt();
             bm.deserialize(buf.slice(buf.position(), len));
         } catch (IOException | RuntimeException e) {
             throw new ServiceException("Corrupt deleted-points file " + file + ": " + e, e);
+        }
+        if (!bm.validate()) {
+            throw new ServiceException("Corrupt deleted-points file " + file + ": inconsistent bitmap containers");
         }
         return bm;
     }

@@ -204,6 +204,10 @@ public final class MmapVectorStorage {
         ByteBuffer h = ByteBuffer.allocate(HEADER);
         ch.read(h, 0);
         h.flip();
+        if (h.limit() < HEADER) {
+            throw new ServiceException("Corrupt vector file " + file + ": " + h.limit() + " bytes is shorter than the "
+                    + HEADER + "-byte header");
+        }
         int version = FileHeader.check(h, MAGIC, VERSION, file);
         int d = h.getInt();
         if (d != dim) {
@@ -309,6 +313,14 @@ public final class MmapVectorStorage {
     /** Similarity of {@code q} to the vector at {@code offset}. */
     public float score(Distance distance, float[] q, int offset) {
         return score(distance, q, offset, false);
+    }
+
+    /**
+     * Whether the vector at {@code offset} lies in the mapped chunks (appendable). Read-only files
+     * were checked to hold their count when opened and answer true.
+     */
+    public boolean holds(int offset) {
+        return offset >= 0 && (long) offset < (long) chunks.length * chunkVectors;
     }
 
     /**

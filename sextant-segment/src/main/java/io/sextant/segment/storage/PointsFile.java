@@ -43,6 +43,9 @@ public final class PointsFile {
     public static final String MAGIC = "SXPT";
     public static final int VERSION = 1;
     public static final String NAME = "points.bin";
+    /** The smallest record: numeric id (1 + 8), version, presence, payload length -1. */
+    private static final int MIN_RECORD = 1 + 8 + 8 + 8 + 4;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PointsFile() {}
@@ -120,6 +123,10 @@ public final class PointsFile {
             long seq = buf.getLong();
             boolean immutable = buf.get() == 1;
             int n = buf.getInt();
+            if (n < 0 || (long) n * MIN_RECORD > buf.remaining()) {
+                throw new IllegalArgumentException(
+                        n + " points of at least " + MIN_RECORD + " bytes in " + buf.remaining() + " bytes");
+            }
             int m = buf.getShort() & 0xffff;
             List<String> names = new ArrayList<>(m);
             for (int i = 0; i < m; i++) {

@@ -159,6 +159,12 @@ public final class Segment {
                     c.immutable()
                             ? MmapVectorStorage.openReadOnly(vf, spec.size(), spec.datatype(), n, spec.onDisk())
                             : MmapVectorStorage.openAppendable(vf, spec.size(), spec.datatype()));
+            for (int i = 0; i < n; i++) {
+                if (s.hasVector(i, name) && !s.vectors.get(name).holds(i)) {
+                    throw new ServiceException("Corrupt segment " + dir + ": " + PointsFile.NAME + " has vector '"
+                            + name + "' at offset " + i + " but " + vf.getFileName() + " ends before it");
+                }
+            }
         }
         int del = 0;
         for (int i = 0; i < n; i++) {

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -323,7 +324,13 @@ public final class SnapshotTarReader {
             throw unsupported(archive, e);
         }
         String name = e.getName();
-        Path p = root.resolve(name).normalize();
+        Path p;
+        try {
+            p = root.resolve(name).normalize();
+        } catch (InvalidPathException bad) {
+            throw UserException.badRequest(
+                    "Wrong input: snapshot " + archive.getFileName() + " holds an invalid path: " + bad.getMessage());
+        }
         if (name.startsWith("/")
                 || name.contains("\\")
                 || name.contains("..")

@@ -12,6 +12,7 @@ import io.sextant.segment.ops.PointsSelector;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -127,8 +128,26 @@ public final class OperationCodec {
         return bytes.toByteArray();
     }
 
+    /**
+     * Decodes one record payload.
+     *
+     * @throws ServiceException when the bytes are not a complete operation of a known version (a
+     *     count or length that the remaining bytes cannot hold is refused before allocating)
+     */
     public static PointOperation decode(byte[] data) {
-        ByteBuffer in = ByteBuffer.wrap(data);
+        try {
+            return decodeUnchecked(ByteBuffer.wrap(data));
+        } catch (ServiceException e) {
+            throw e;
+        } catch (BufferUnderflowException | IllegalArgumentException | ClassCastException e) {
+            throw new ServiceException("Corrupt WAL operation of " + data.length + " bytes: " + e, e);
+        }
+    }
+
+    private static PointOperation decodeUnchecked(ByteBuffer in) {
+        if (!in.hasRemaining()) {
+            throw new ServiceException("Corrupt WAL operation: empty record");
+        }
         int version = in.get() & 0xff;
         if (version != VERSION) {
             throw new ServiceException(
@@ -137,7 +156,7 @@ public final class OperationCodec {
         int type = in.get() & 0xff;
         return switch (type) {
             case 1 -> {
-                int n = in.getInt();
+                int n = count(in, in.getInt(), 15);
                 List<PointOperation.PointStruct> pts = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     pts.add(new PointOperation.PointStruct(readId(in), readVecs(in), readJson(in)));
@@ -161,7 +180,7 @@ public final class OperationCodec {
             }
             case 6 -> new PointOperation.ClearPayload(readIds(in));
             case 7 -> {
-                int n = in.getInt();
+                int n = count(in, in.getInt(), 11);
                 List<PointOperation.PointVectors> pts = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     pts.add(new PointOperation.PointVectors(readId(in), readVecs(in)));
@@ -177,7 +196,14 @@ public final class OperationCodec {
                 }
                 yield new PointOperation.DeleteVectors(sel, names);
             }
-            case 9 -> new PointOperation.CreateFieldIndex(readStr(in), specFromJson(readJson(in)));
+            case 9 -> {
+                String field = readStr(in);
+                ObjectNode spec = readJson(in);
+                if (spec == null) {
+                    throw new ServiceException("Corrupt WAL operation: field index on " + field + " without a spec");
+                }
+                yield new PointOperation.CreateFieldIndex(field, specFromJson(spec));
+            }
             case 10 -> new PointOperation.DeleteFieldIndex(readStr(in));
             default -> throw new ServiceException("Unknown WAL operation type " + type + ", expected 1..10");
         };
@@ -268,8 +294,11 @@ public final class OperationCodec {
         if (len < 0) {
             return null;
         }
+        count(in, len, 1);
         try {
-            ObjectNode n = (ObjectNode) JSON.readTree(in.array(), in.position(), len);
+            if (!(JSON.readTree(in.array(), in.position(), len) instanceof ObjectNode n)) {
+                throw new ServiceException("Corrupt JSON in WAL operation: not an object");
+            }
             in.position(in.position() + len);
             return n;
         } catch (IOException e) {
@@ -310,8 +339,20 @@ public final class OperationCodec {
         }
     }
 
+    /**
+     * Checks a decoded count {@code n} of items of at least {@code minBytes} each against the bytes
+     * left, so that a corrupt count fails before it allocates.
+     */
+    private static int count(ByteBuffer in, int n, int minBytes) {
+        if (n < 0 || (long) n * minBytes > in.remaining()) {
+            throw new ServiceException("Corrupt WAL operation: count " + n + " of " + minBytes
+                    + "-byte items exceeds the " + in.remaining() + " bytes left");
+        }
+        return n;
+    }
+
     private static PointsSelector.Ids readIds(ByteBuffer in) {
-        int n = in.getInt();
+        int n = count(in, in.getInt(), 9);
         List<PointId> ids = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ids.add(readId(in));
@@ -335,7 +376,7 @@ public final class OperationCodec {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (int i = 0; i < n; i++) {
             String name = readStr(in);
-            float[] v = new float[in.getInt()];
+            float[] v = new float[count(in, in.getInt(), 4)];
             for (int j = 0; j < v.length; j++) {
                 v[j] = in.getFloat();
             }

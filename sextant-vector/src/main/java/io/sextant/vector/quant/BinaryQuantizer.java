@@ -120,6 +120,9 @@ public final class BinaryQuantizer implements Quantizer {
         ByteBuffer b = ByteBuffer.wrap(params).order(ByteOrder.LITTLE_ENDIAN);
         Encoding enc = Encoding.values()[b.getInt()];
         int nB = b.getInt();
+        if (nB < 0 || nB > dim) {
+            throw new IllegalArgumentException("Binary quantizer params: " + nB + " two-bit dimensions of " + dim);
+        }
         float[] mu = new float[dim];
         float[] sigma = new float[dim];
         int[] perm = new int[dim];
@@ -127,6 +130,14 @@ public final class BinaryQuantizer implements Quantizer {
             mu[i] = b.getFloat();
             sigma[i] = b.getFloat();
             perm[i] = b.getInt();
+        }
+        boolean[] seen = new boolean[dim];
+        for (int p : perm) {
+            if (p < 0 || p >= dim || seen[p]) {
+                throw new IllegalArgumentException(
+                        "Binary quantizer params: dimension order repeats or leaves [0, " + dim + "): " + p);
+            }
+            seen[p] = true;
         }
         return new BinaryQuantizer(distance, enc, dim, nB, mu, sigma, perm);
     }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * by its {@link UserException.Kind} (400, 404, 409, 413, 403, 401), {@link
  * IllegalArgumentException} as 400 (bad input detected by a domain constructor), Javalin's own
  * HTTP exceptions with their status, a full disk ("No space left on device" or "Disk quota
- * exceeded" anywhere in the cause chain) as 507 Insufficient Storage with a message saying so
+ * exceeded" in an {@code IOException} of the cause chain) as 507 Insufficient Storage with a message saying so
  * (logged without a stack trace: it is an operating condition, and the shard recovers by itself
  * once space returns), {@link ServiceException} and anything else as 500 (logged with the stack
  * trace, never shown to the client beyond its message). A {@link Error} escaping a handler (an
@@ -45,11 +45,14 @@ public final class ErrorMapper {
     /** The operating system's words for a full disk (ENOSPC, EDQUOT), as in {@code IOException}s. */
     private static final String[] DISK_FULL = {"No space left on device", "Disk quota exceeded"};
 
-    /** Whether {@code e} or one of its causes reports a full disk. */
+    /**
+     * Whether an {@link IOException} among {@code e} and its causes reports a full disk (only I/O
+     * errors count: other messages may quote the request, e.g. a payload key).
+     */
     public static boolean diskFull(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String m = t.getMessage();
-            if (m != null) {
+            if (t instanceof IOException && m != null) {
                 for (String s : DISK_FULL) {
                     if (m.contains(s)) {
                         return true;
