@@ -62,6 +62,7 @@ public final class LoadBench {
             "http-port",
             "grpc-port",
             "storage-path",
+            "warmup-requests",
             "command");
 
     /** One request: when it was due (relative to the start), what it was, its latency, success. */
@@ -77,6 +78,7 @@ public final class LoadBench {
             boolean overwrite,
             long indexingThresholdKb,
             int sampleSeconds,
+            int warmupRequests,
             Path results,
             String out,
             String url,
@@ -101,6 +103,7 @@ public final class LoadBench {
                     writes.equals("overwrite"),
                     Long.parseLong(a.getOrDefault("indexing-threshold", "-1")),
                     Integer.parseInt(a.getOrDefault("sample-seconds", "60")),
+                    Integer.parseInt(a.getOrDefault("warmup-requests", "1000")),
                     Path.of(a.getOrDefault("results", "bench/results")),
                     a.getOrDefault("out", "load"),
                     a.getOrDefault("url", "http://127.0.0.1:" + httpPort),
@@ -127,6 +130,8 @@ public final class LoadBench {
     /** What the run measured and found, for {@link LoadReport}. */
     record Outcome(
             Instant startedAt,
+            double greenAfterSeconds,
+            long warmupErrors,
             double elapsedSeconds,
             List<Sample> requests,
             List<String> errors,
@@ -139,7 +144,7 @@ public final class LoadBench {
             long serverPid) {
 
         boolean passed() {
-            return errors.isEmpty() && missing == 0 && stale == 0 && count == expectedCount;
+            return errors.isEmpty() && warmupErrors == 0 && missing == 0 && stale == 0 && count == expectedCount;
         }
     }
 
@@ -200,11 +205,28 @@ public final class LoadBench {
             }
             check(send(http, "PUT", c + "/points?wait=true", b.append("]}").toString()), "preload");
         }
+        long greenStart = System.nanoTime();
+        waitGreen(http, c, Duration.ofMinutes(15));
+        double green = (System.nanoTime() - greenStart) / 1e9;
+        long warmupErrors = 0;
+        for (int i = 0; i < plan.warmupRequests(); i++) {
+            String q = "{\"query\":" + vector(dim, rnd) + ",\"limit\":10"
+                    + (i % 4 == 0 ? ",\"filter\":{\"must\":[{\"key\":\"group\",\"match\":{\"value\":1}}]}" : "")
+                    + "}";
+            warmupErrors += send(http, "POST", c + "/points/query", q).statusCode() == 200 ? 0 : 1;
+        }
+        if (sampler != null) {
+            sampler.saveDiagnostics(plan.results().resolve(plan.out() + "-diagnostics-start.txt"));
+        }
         System.out.printf(
                 Locale.ROOT,
-                "load: preloaded %d points (dim %d); running %d req/s for %d s, writes %s, sampling pid %s every %d s%n",
+                "load: preloaded %d points (dim %d), green after %.1f s, %d sequential warm-up queries (%d errors);"
+                        + " running %d req/s for %d s, writes %s, sampling pid %s every %d s%n",
                 plan.preload(),
                 dim,
+                green,
+                plan.warmupRequests(),
+                warmupErrors,
                 plan.rate(),
                 plan.duration(),
                 plan.overwrite() ? "overwrite" : "insert",
@@ -281,6 +303,9 @@ public final class LoadBench {
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
         sampling.join();
+        if (sampler != null) {
+            sampler.saveDiagnostics(plan.results().resolve(plan.out() + "-diagnostics-end.txt"));
+        }
 
         long count = check(send(http, "POST", c + "/points/count", "{\"exact\":true}"), "count")
                 .body()
@@ -292,6 +317,8 @@ public final class LoadBench {
         all.sort((x, y) -> Long.compare(x.scheduledNanos(), y.scheduledNanos()));
         return new Outcome(
                 startedAt,
+                green,
+                warmupErrors,
                 elapsed,
                 all,
                 List.copyOf(errors),
@@ -403,6 +430,21 @@ public final class LoadBench {
             throw new IllegalStateException(what + " failed: " + r.statusCode() + " " + r.body());
         }
         return r;
+    }
+
+    /** Polls the collection until its status is green (no optimization pending). */
+    static void waitGreen(HttpClient http, String collectionUrl, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode info = JSON.readTree(
+                    check(send(http, "GET", collectionUrl, null), "info").body());
+            if ("green".equals(info.path("result").path("status").asText())) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(collectionUrl + " not green after " + timeout);
     }
 
     static void waitReady(HttpClient http, String url, Duration timeout) throws InterruptedException {

@@ -101,9 +101,10 @@ final class LoadReport {
         md.append("# Load test: fixed-rate 80/20 read/write over HTTP, server resources sampled\n\n");
         md.append(String.format(
                 Locale.ROOT,
-                "**Verdict: %s** (%d errors, %d acknowledged writes missing, %d stale, resources %s)%n%n",
+                "**Verdict: %s** (%d errors, %d warm-up errors, %d acknowledged writes missing, %d stale, resources %s)%n%n",
                 o.passed() && flat ? "PASS" : "FAIL",
                 o.errors().size(),
+                o.warmupErrors(),
                 o.missing(),
                 o.stale(),
                 res.isEmpty() ? "not sampled" : flat ? "flat" : "NOT flat"));
@@ -114,6 +115,8 @@ final class LoadReport {
                 .append(o.serverPid())
                 .append(", log `")
                 .append(serverLog)
+                .append("`, `SEXTANT_JAVA_OPTS`=`")
+                .append(System.getenv().getOrDefault("SEXTANT_JAVA_OPTS", ""))
                 .append("`  \n");
         md.append("Started: ")
                 .append(o.startedAt())
@@ -134,6 +137,13 @@ final class LoadReport {
                                 ? "one-point upsert, `wait=true`, overwriting the preloaded ids round-robin with a version"
                                         + " `v` in the payload (the live data stays the same size).\n"
                                 : "one-point upsert of a new id, `wait=true` (the collection grows).\n");
+        md.append(String.format(
+                Locale.ROOT,
+                "Before the clock: the collection turned green (optimizer idle) %.1f s after the preload, then %d"
+                        + " sequential warm-up queries (not timed; %d errors).%n",
+                o.greenAfterSeconds(),
+                plan.warmupRequests(),
+                o.warmupErrors()));
         md.append("Open loop: requests are sent on schedule; latency counts from the scheduled send time.\n\n");
         md.append("| figure | value |\n| --- | --- |\n");
         row(md, "target rate", "%d req/s for %d s", plan.rate(), plan.duration());
@@ -163,7 +173,8 @@ final class LoadReport {
         md.append(String.format(
                 Locale.ROOT,
                 "%nFiles: `%1$s.csv` (per sample, with the requests of the interval before it), `%1$s-10s.csv`"
-                        + " (10 s windows), `%1$s.png` (plot).%n",
+                        + " (10 s windows), `%1$s.png` (plot), `%1$s-diagnostics-start.txt` and"
+                        + " `%1$s-diagnostics-end.txt` (class histogram and native memory at the start and end).%n",
                 plan.out()));
         return md.toString();
     }

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -157,20 +158,66 @@ final class ProcessSampler {
         }
     }
 
+    /**
+     * Writes the top of the process's class histogram ({@code jcmd GC.class_histogram}, 40 lines)
+     * and its native memory summary ({@code VM.native_memory summary}, when the JVM runs with
+     * {@code -XX:NativeMemoryTracking}) to {@code file}, for comparing the start of a soak with its
+     * end. Failures are written into the file instead.
+     */
+    void saveDiagnostics(Path file) throws InterruptedException {
+        StringBuilder b = new StringBuilder();
+        for (String cmd : List.of("GC.class_histogram", "VM.native_memory summary")) {
+            b.append("## jcmd ").append(pid).append(' ').append(cmd).append('\n');
+            jcmd(List.of(cmd.split(" ")))
+                    .lines()
+                    .limit(cmd.startsWith("GC") ? 43 : 200)
+                    .forEach(l -> b.append(l).append('\n'));
+            b.append('\n');
+        }
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, b);
+        } catch (IOException e) {
+            System.out.println("load: could not write " + file + ": " + e);
+        }
+    }
+
     /** Heap used before the collection, used after it, and capacity after it. */
     private long[] heap() throws InterruptedException {
+        return parseHeapInfo(jcmd(List.of("-f", jcmdScript.toString())));
+    }
+
+    /**
+     * Runs {@code jcmd <pid> args} with its output in a temporary file, not a pipe: a VM operation
+     * streams its output while the target is at a safepoint, so a target that reads its own jcmd's
+     * pipe (a test sampling itself) would deadlock. Returns the output, or "failed: ..." on error
+     * or after 120 s.
+     */
+    private String jcmd(List<String> args) throws InterruptedException {
+        Path out = null;
         try {
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "-f", jcmdScript.toString())
+            out = Files.createTempFile("soak-jcmd", ".out");
+            List<String> command = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
+            command.addAll(args);
+            Process p = new ProcessBuilder(command)
                     .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
                     .start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return new long[] {-1, -1, -1};
+                return "failed: jcmd " + args + " did not finish in 120 s";
             }
-            return parseHeapInfo(out);
+            return Files.readString(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            return new long[] {-1, -1, -1};
+            return "failed: " + e;
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException e) {
+                    // a temporary file left behind
+                }
+            }
         }
     }
 

@@ -81,7 +81,7 @@ class LoadReportTest {
             reqs.add(new Sample(i * S / 10, i % 5 == 0, 2_000_000, true));
         }
         LoadBench.Outcome o = new LoadBench.Outcome(
-                java.time.Instant.EPOCH, 180, reqs, List.of(), 360, 10000, 10000, 0, 0, res, 4242);
+                java.time.Instant.EPOCH, 2.5, 0, 180, reqs, List.of(), 360, 10000, 10000, 0, 0, res, 4242);
         LoadReport.write(plan, o, dir.resolve("server.log"));
 
         String md = Files.readString(dir.resolve("t.md"));

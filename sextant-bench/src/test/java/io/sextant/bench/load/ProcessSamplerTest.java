@@ -87,4 +87,16 @@ class ProcessSamplerTest {
         assertThat(s.heapAfterGc()).isPositive().isLessThanOrEqualTo(s.heapCapacity());
         assertThat(s.csv().split(",", -1)).hasSize(ResourceSample.CSV_HEADER.split(",").length);
     }
+
+    @Test
+    void savesTheClassHistogramOfALiveJavaProcess(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("d/diag.txt");
+        new ProcessSampler(ProcessHandle.current().pid(), dir).saveDiagnostics(file);
+        String text = Files.readString(file);
+        assertThat(text)
+                .contains("GC.class_histogram")
+                .contains("java.lang.String")
+                .contains("VM.native_memory");
+        assertThat(text.lines().count()).isLessThan(260);
+    }
 }
