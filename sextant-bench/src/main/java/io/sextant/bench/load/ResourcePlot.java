@@ -31,7 +31,9 @@ final class ResourcePlot {
                         new Line("heap after GC MB", ResourceSample::heapAfterGc, MIB),
                         new Line("heap before GC MB", ResourceSample::heapBeforeGc, MIB),
                         new Line("heap capacity MB", ResourceSample::heapCapacity, MIB)),
-                List.of(new Line("RSS MB", ResourceSample::rss, MIB)),
+                List.of(
+                        new Line("RSS MB", ResourceSample::rss, MIB),
+                        new Line("RSS minus committed heap MB", ResourceSample::offHeapRss, MIB)),
                 List.of(new Line("threads", ResourceSample::threads, 1)),
                 List.of(
                         new Line("open fds", ResourceSample::fds, 1),

@@ -38,6 +38,16 @@ record ResourceSample(
     static final String CSV_HEADER = "t_s,heap_before_gc_mb,heap_after_gc_mb,heap_capacity_mb,rss_mb,threads,fds,"
             + "socket_fds,deleted_fds,maps,deleted_maps,storage_mb,storage_files,load_average";
 
+    /** RSS minus the committed heap: the native and mapped-file part of the memory; -1 unread. */
+    long offHeapRss() {
+        return rss < 0 || heapCapacity < 0 ? -1 : rss - heapCapacity;
+    }
+
+    /** Open descriptors other than sockets (files, pipes, event fds); -1 unread. */
+    long nonSocketFds() {
+        return fds < 0 || socketFds < 0 ? -1 : fds - socketFds;
+    }
+
     /** The sample as a CSV row in the order of {@link #CSV_HEADER}. */
     String csv() {
         return atSeconds + "," + mb(heapBeforeGc) + "," + mb(heapAfterGc) + "," + mb(heapCapacity) + "," + mb(rss)

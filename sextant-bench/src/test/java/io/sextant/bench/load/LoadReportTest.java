@@ -88,6 +88,8 @@ class LoadReportTest {
         assertThat(md).contains("**Verdict: FAIL**").contains("resources NOT flat");
         assertThat(md).containsPattern("\\| threads \\| [0-9.]+ \\| [0-9.]+ \\| .* \\| \\*\\*GROWS\\*\\* \\|");
         assertThat(md).containsPattern("\\| RSS \\(MB\\) \\| 500.0 \\| 500.0 \\| \\+0.0 .* \\| flat \\|");
+        assertThat(md).containsPattern("\\| RSS minus committed heap \\(MB\\) \\| 200.0 \\| 200.0 \\| .* \\| flat \\|");
+        assertThat(md).containsPattern("\\| open fds except sockets \\| 80.0 \\| 80.0 \\| .* \\| flat \\|");
         assertThat(md).contains("| 1.0 | 600 | 0 |");
         List<String> csv = Files.readAllLines(dir.resolve("t.csv"));
         assertThat(csv).hasSize(5);
