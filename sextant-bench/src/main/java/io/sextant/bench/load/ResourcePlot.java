@@ -74,12 +74,13 @@ final class ResourcePlot {
             }
         }
         double yMax = niceCeiling(max);
-        for (int i = 0; i <= 4; i++) {
-            int py = bottom - (bottom - top) * i / 4;
+        String tick = yMax >= 5 ? "%,.0f" : "%.1f";
+        for (int i = 0; i <= 5; i++) {
+            int py = bottom - (bottom - top) * i / 5;
             g.setColor(PlotCanvas.GRID);
             g.drawLine(left, py, right, py);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(String.format(Locale.ROOT, "%,.0f", yMax * i / 4), left - 60, py + 4);
+            g.drawString(String.format(Locale.ROOT, tick, yMax * i / 5), left - 60, py + 4);
         }
         int step = minutes > 30 ? 10 : minutes > 10 ? 5 : 1;
         for (int m = 0; m <= minutes; m += step) {
@@ -120,7 +121,7 @@ final class ResourcePlot {
         }
     }
 
-    /** The smallest of 1, 2, 2.5, 5 x 10^k at or above {@code v} (1 for v <= 0). */
+    /** The smallest of 1, 2, 2.5, 5 x 10^k at or above {@code v} (1 for v <= 0): fifths are round. */
     static double niceCeiling(double v) {
         if (v <= 0) {
             return 1;

@@ -142,4 +142,13 @@ class LoadReportTest {
                 .endsWith("\"payload\":{\"group\":3,\"v\":7}}");
         assertThat(LoadBench.point(13, -1, 2, rnd)).endsWith("\"payload\":{\"group\":3}}");
     }
+
+    @Test
+    void plotAxisEndsOnARoundNumber() {
+        assertThat(ResourcePlot.niceCeiling(37)).isEqualTo(50);
+        assertThat(ResourcePlot.niceCeiling(1284)).isEqualTo(2000);
+        assertThat(ResourcePlot.niceCeiling(2.1)).isEqualTo(2.5);
+        assertThat(ResourcePlot.niceCeiling(100)).isEqualTo(100);
+        assertThat(ResourcePlot.niceCeiling(0)).isEqualTo(1);
+    }
 }
