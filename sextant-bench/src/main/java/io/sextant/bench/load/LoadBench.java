@@ -53,6 +53,7 @@ public final class LoadBench {
             "seed",
             "writes",
             "indexing-threshold",
+            "wal-capacity-mb",
             "sample-seconds",
             "results",
             "out",
@@ -77,6 +78,7 @@ public final class LoadBench {
             long seed,
             boolean overwrite,
             long indexingThresholdKb,
+            int walCapacityMb,
             int sampleSeconds,
             int warmupRequests,
             Path results,
@@ -102,6 +104,7 @@ public final class LoadBench {
                     Long.parseLong(a.getOrDefault("seed", "42")),
                     writes.equals("overwrite"),
                     Long.parseLong(a.getOrDefault("indexing-threshold", "-1")),
+                    Integer.parseInt(a.getOrDefault("wal-capacity-mb", "-1")),
                     Integer.parseInt(a.getOrDefault("sample-seconds", "60")),
                     Integer.parseInt(a.getOrDefault("warmup-requests", "1000")),
                     Path.of(a.getOrDefault("results", "bench/results")),
@@ -188,11 +191,14 @@ public final class LoadBench {
         String c = plan.url() + "/collections/load";
         int dim = plan.dim();
         send(http, "DELETE", c, null);
-        String optimizers = plan.indexingThresholdKb() >= 0
-                ? ",\"optimizers_config\":{\"indexing_threshold\":" + plan.indexingThresholdKb() + "}"
-                : "";
+        String extra = (plan.indexingThresholdKb() >= 0
+                        ? ",\"optimizers_config\":{\"indexing_threshold\":" + plan.indexingThresholdKb() + "}"
+                        : "")
+                + (plan.walCapacityMb() > 0
+                        ? ",\"wal_config\":{\"wal_capacity_mb\":" + plan.walCapacityMb() + "}"
+                        : "");
         check(
-                send(http, "PUT", c, "{\"vectors\":{\"size\":" + dim + ",\"distance\":\"Cosine\"}" + optimizers + "}"),
+                send(http, "PUT", c, "{\"vectors\":{\"size\":" + dim + ",\"distance\":\"Cosine\"}" + extra + "}"),
                 "create");
         check(
                 send(http, "PUT", c + "/index?wait=true", "{\"field_name\":\"group\",\"field_schema\":\"integer\"}"),

@@ -133,7 +133,8 @@ final class LoadReport {
                 "Collection: %d preloaded points, dim %d, Cosine, integer payload index on `group`%s.%n%n",
                 plan.preload(),
                 plan.dim(),
-                plan.indexingThresholdKb() >= 0 ? ", `indexing_threshold` " + plan.indexingThresholdKb() + " KB" : ""));
+                (plan.indexingThresholdKb() >= 0 ? ", `indexing_threshold` " + plan.indexingThresholdKb() + " KB" : "")
+                        + (plan.walCapacityMb() > 0 ? ", `wal_capacity_mb` " + plan.walCapacityMb() : "")));
         md.append("Reads: `POST /points/query` top-10 with a random vector (25 % with a `group` filter). Writes: ")
                 .append(
                         plan.overwrite()
