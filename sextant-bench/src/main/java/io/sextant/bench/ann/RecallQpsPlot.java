@@ -1,12 +1,10 @@
 package io.sextant.bench.ann;
 
+import io.sextant.bench.plot.PlotCanvas;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.Stroke;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 
 /**
  * Draws recall@10 (x) against QPS (y, log scale) for the unfiltered runs, one line per engine and
@@ -24,20 +21,10 @@ import javax.imageio.ImageIO;
 final class RecallQpsPlot {
     static final int WIDTH = 1000;
     static final int HEIGHT = 700;
-    private static final Color[] COLORS = {
-        new Color(0xd62728),
-        new Color(0x1f77b4),
-        new Color(0x2ca02c),
-        new Color(0x9467bd),
-        new Color(0xff7f0e),
-        new Color(0x8c564b),
-        new Color(0xe377c2)
-    };
 
     private RecallQpsPlot() {}
 
     static void write(List<AnnRow> rows, String title, Path png) throws IOException {
-        System.setProperty("java.awt.headless", "true");
         Map<String, List<AnnRow>> series = new LinkedHashMap<>();
         List<String> engines = new ArrayList<>();
         for (AnnRow r : rows) {
@@ -65,80 +52,73 @@ final class RecallQpsPlot {
         double y0 = Math.pow(10, Math.floor(Math.log10(Math.max(1, minQps))));
         double y1 = Math.pow(10, Math.ceil(Math.log10(maxQps)));
 
-        BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, WIDTH, HEIGHT);
         int left = 90;
         int right = WIDTH - 200;
         int top = 50;
         int bottom = HEIGHT - 70;
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.setColor(Color.BLACK);
-        g.drawString(title, left, 30);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        // grid and axes
-        for (int i = 0; i <= 10; i++) {
-            double x = x0 + (x1 - x0) * i / 10;
-            int px = left + (int) ((right - left) * (x - x0) / (x1 - x0));
-            g.setColor(new Color(0xe0e0e0));
-            g.drawLine(px, top, px, bottom);
-            g.setColor(Color.DARK_GRAY);
-            g.drawString(String.format(Locale.ROOT, "%.3f", x), px - 16, bottom + 18);
-        }
-        for (double y = y0; y <= y1 * 1.0001; y *= 10) {
-            for (int m = 1; m < 10; m++) {
-                double v = y * m;
-                if (v > y1 * 1.0001) {
-                    break;
-                }
-                int py = yPixel(v, y0, y1, top, bottom);
-                g.setColor(m == 1 ? new Color(0xc8c8c8) : new Color(0xf0f0f0));
-                g.drawLine(left, py, right, py);
-                if (m == 1 || m == 2 || m == 5) {
-                    g.setColor(Color.DARK_GRAY);
-                    g.drawString(String.format(Locale.ROOT, "%,.0f", v), 10, py + 4);
+        try (PlotCanvas canvas = new PlotCanvas(WIDTH, HEIGHT, title, left)) {
+            Graphics2D g = canvas.graphics();
+            // grid and axes
+            for (int i = 0; i <= 10; i++) {
+                double x = x0 + (x1 - x0) * i / 10;
+                int px = left + (int) ((right - left) * (x - x0) / (x1 - x0));
+                g.setColor(PlotCanvas.GRID);
+                g.drawLine(px, top, px, bottom);
+                g.setColor(Color.DARK_GRAY);
+                g.drawString(String.format(Locale.ROOT, "%.3f", x), px - 16, bottom + 18);
+            }
+            for (double y = y0; y <= y1 * 1.0001; y *= 10) {
+                for (int m = 1; m < 10; m++) {
+                    double v = y * m;
+                    if (v > y1 * 1.0001) {
+                        break;
+                    }
+                    int py = yPixel(v, y0, y1, top, bottom);
+                    g.setColor(m == 1 ? new Color(0xc8c8c8) : new Color(0xf0f0f0));
+                    g.drawLine(left, py, right, py);
+                    if (m == 1 || m == 2 || m == 5) {
+                        g.setColor(Color.DARK_GRAY);
+                        g.drawString(String.format(Locale.ROOT, "%,.0f", v), 10, py + 4);
+                    }
                 }
             }
-        }
-        g.setColor(Color.BLACK);
-        g.drawRect(left, top, right - left, bottom - top);
-        g.drawString("recall@10", (left + right) / 2 - 25, HEIGHT - 30);
-        g.drawString("QPS (log)", 10, top - 10);
-        // series
-        int legendY = top + 10;
-        for (Map.Entry<String, List<AnnRow>> e : series.entrySet()) {
-            List<AnnRow> pts = new ArrayList<>(e.getValue());
-            pts.sort(Comparator.comparingInt(AnnRow::ef));
-            String engine = pts.get(0).engine();
-            Color c = COLORS[engines.indexOf(engine) % COLORS.length];
-            Stroke stroke = pts.get(0).threads() == 1
-                    ? new BasicStroke(2.2f)
-                    : new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {7f, 5f}, 0f);
-            g.setColor(c);
-            g.setStroke(stroke);
-            int px = -1;
-            int py = -1;
-            for (AnnRow r : pts) {
-                int x = left + (int) ((right - left) * (Math.max(x0, r.recall()) - x0) / (x1 - x0));
-                int y = yPixel(r.qps(), y0, y1, top, bottom);
-                if (px >= 0) {
-                    g.drawLine(px, py, x, y);
-                }
-                g.fillOval(x - 3, y - 3, 7, 7);
-                px = x;
-                py = y;
-            }
-            g.drawLine(right + 15, legendY, right + 45, legendY);
-            g.setStroke(new BasicStroke(1f));
             g.setColor(Color.BLACK);
-            g.drawString(e.getKey(), right + 52, legendY + 4);
-            legendY += 20;
+            g.drawRect(left, top, right - left, bottom - top);
+            g.drawString("recall@10", (left + right) / 2 - 25, HEIGHT - 30);
+            g.drawString("QPS (log)", 10, top - 10);
+            // series
+            int legendY = top + 10;
+            for (Map.Entry<String, List<AnnRow>> e : series.entrySet()) {
+                List<AnnRow> pts = new ArrayList<>(e.getValue());
+                pts.sort(Comparator.comparingInt(AnnRow::ef));
+                String engine = pts.get(0).engine();
+                Color c = PlotCanvas.color(engines.indexOf(engine));
+                Stroke stroke = pts.get(0).threads() == 1
+                        ? new BasicStroke(2.2f)
+                        : new BasicStroke(
+                                2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {7f, 5f}, 0f);
+                g.setColor(c);
+                g.setStroke(stroke);
+                int px = -1;
+                int py = -1;
+                for (AnnRow r : pts) {
+                    int x = left + (int) ((right - left) * (Math.max(x0, r.recall()) - x0) / (x1 - x0));
+                    int y = yPixel(r.qps(), y0, y1, top, bottom);
+                    if (px >= 0) {
+                        g.drawLine(px, py, x, y);
+                    }
+                    g.fillOval(x - 3, y - 3, 7, 7);
+                    px = x;
+                    py = y;
+                }
+                g.drawLine(right + 15, legendY, right + 45, legendY);
+                g.setStroke(new BasicStroke(1f));
+                g.setColor(Color.BLACK);
+                g.drawString(e.getKey(), right + 52, legendY + 4);
+                legendY += 20;
+            }
+            canvas.writePng(png);
         }
-        g.dispose();
-        ImageIO.write(img, "png", png.toFile());
     }
 
     private static int yPixel(double qps, double y0, double y1, int top, int bottom) {

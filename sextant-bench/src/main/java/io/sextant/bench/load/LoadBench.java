@@ -1,5 +1,7 @@
 package io.sextant.bench.load;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,12 +12,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,109 +26,232 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Fixed-rate (open-loop) load test of a Sextant server over HTTP on loopback: {@code rate}
+ * Fixed-rate (open-loop) load and soak test of a Sextant server over HTTP on loopback: {@code rate}
  * requests per second for {@code duration} seconds, 80 % reads ({@code points/query} top-10 with a
  * random vector, one in four with a payload filter) and 20 % writes (one-point upserts with {@code
- * wait=true}, each with a new id). Requests are issued on schedule whatever the latency (virtual
- * thread per request), and latency is measured from the scheduled time, so queueing delay counts
- * (no coordinated omission). At the end every acknowledged write is checked: an exact count and a
- * retrieval of every acknowledged id. Writes {@code load.md} and {@code load.csv} (10 s windows)
- * into {@code --results}. Starts and stops the server itself ({@code --server-cmd}) unless {@code
- * --url} points at a running one. Not a test: run by {@code bin/bench load}.
+ * wait=true}). Writes either insert a new id each ({@code --writes insert}, the collection grows) or
+ * overwrite the preloaded ids round-robin with a version number in the payload ({@code --writes
+ * overwrite}, the live data stays the same size, so any growth of the server's resources is not
+ * the data's). Requests are issued on schedule whatever the latency (virtual thread per request),
+ * and latency is measured from the scheduled time, so queueing delay counts (no coordinated
+ * omission). Every {@code --sample-seconds} the server process's heap (after a forced GC), RSS,
+ * threads, descriptors, mappings and storage size are sampled ({@link ProcessSampler}). At the end
+ * every acknowledged write is checked: an exact count and a retrieval of every acknowledged id
+ * (with its last acknowledged version when overwriting). Writes {@code <out>.md}, {@code <out>.csv}
+ * (per sample), {@code <out>-10s.csv} (10 s windows) and {@code <out>.png} into {@code --results}
+ * ({@link LoadReport}). Starts and stops the server itself unless {@code --url} points at a running
+ * one ({@code --server-pid} then enables sampling). Not a test: run by {@code bin/bench load}.
+ * Single-threaded driver; the request tasks share only concurrent collections.
  */
 public final class LoadBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> FLAGS = Set.of(
+            "rate",
+            "duration",
+            "dim",
+            "preload",
+            "seed",
+            "writes",
+            "indexing-threshold",
+            "wal-capacity-mb",
+            "sample-seconds",
+            "results",
+            "out",
+            "url",
+            "server-cmd",
+            "server-pid",
+            "http-port",
+            "grpc-port",
+            "storage-path",
+            "warmup-requests",
+            "command");
 
+    /** One request: when it was due (relative to the start), what it was, its latency, success. */
     record Sample(long scheduledNanos, boolean write, long latencyNanos, boolean ok) {}
+
+    /** The run's settings, from the command line. */
+    record Plan(
+            int rate,
+            int duration,
+            int dim,
+            int preload,
+            long seed,
+            boolean overwrite,
+            long indexingThresholdKb,
+            int walCapacityMb,
+            int sampleSeconds,
+            int warmupRequests,
+            Path results,
+            String out,
+            String url,
+            String serverCmd,
+            Path storage,
+            String command) {
+
+        static Plan parse(Map<String, String> a) {
+            int httpPort = Integer.parseInt(a.getOrDefault("http-port", "6399"));
+            int grpcPort = Integer.parseInt(a.getOrDefault("grpc-port", "6398"));
+            Path storage = Path.of(a.getOrDefault("storage-path", "bench/work/load-storage"));
+            String writes = a.getOrDefault("writes", "insert");
+            if (!writes.equals("insert") && !writes.equals("overwrite")) {
+                throw new IllegalArgumentException("--writes must be insert or overwrite, got " + writes);
+            }
+            Plan p = new Plan(
+                    Integer.parseInt(a.getOrDefault("rate", "200")),
+                    Integer.parseInt(a.getOrDefault("duration", "600")),
+                    Integer.parseInt(a.getOrDefault("dim", "64")),
+                    Integer.parseInt(a.getOrDefault("preload", "10000")),
+                    Long.parseLong(a.getOrDefault("seed", "42")),
+                    writes.equals("overwrite"),
+                    Long.parseLong(a.getOrDefault("indexing-threshold", "-1")),
+                    Integer.parseInt(a.getOrDefault("wal-capacity-mb", "-1")),
+                    Integer.parseInt(a.getOrDefault("sample-seconds", "60")),
+                    Integer.parseInt(a.getOrDefault("warmup-requests", "1000")),
+                    Path.of(a.getOrDefault("results", "bench/results")),
+                    a.getOrDefault("out", "load"),
+                    a.getOrDefault("url", "http://127.0.0.1:" + httpPort),
+                    a.containsKey("url")
+                            ? null
+                            : a.getOrDefault(
+                                    "server-cmd",
+                                    "bin/sextant serve --host 127.0.0.1 --http-port " + httpPort + " --grpc-port "
+                                            + grpcPort + " --storage-path " + storage),
+                    storage,
+                    a.getOrDefault("command", "bin/bench load"));
+            if (p.rate <= 0 || p.duration <= 0 || p.sampleSeconds <= 0) {
+                throw new IllegalArgumentException("rate, duration and sample-seconds must be positive, got " + p.rate
+                        + ", " + p.duration + ", " + p.sampleSeconds);
+            }
+            if (p.overwrite && p.preload <= 0) {
+                throw new IllegalArgumentException(
+                        "--writes overwrite needs preloaded ids, got --preload " + p.preload);
+            }
+            return p;
+        }
+    }
+
+    /** What the run measured and found, for {@link LoadReport}. */
+    record Outcome(
+            Instant startedAt,
+            double greenAfterSeconds,
+            long warmupErrors,
+            double elapsedSeconds,
+            List<Sample> requests,
+            List<String> errors,
+            int ackedWrites,
+            long count,
+            long expectedCount,
+            long missing,
+            long stale,
+            List<ResourceSample> resources,
+            long serverPid) {
+
+        boolean passed() {
+            return errors.isEmpty() && warmupErrors == 0 && missing == 0 && stale == 0 && count == expectedCount;
+        }
+    }
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = parse(argv);
-        int rate = Integer.parseInt(a.getOrDefault("rate", "200"));
-        int duration = Integer.parseInt(a.getOrDefault("duration", "600"));
-        int dim = Integer.parseInt(a.getOrDefault("dim", "64"));
-        int preload = Integer.parseInt(a.getOrDefault("preload", "10000"));
-        long seed = Long.parseLong(a.getOrDefault("seed", "42"));
-        Path results = Path.of(a.getOrDefault("results", "bench/results"));
-        String url = a.getOrDefault("url", "http://127.0.0.1:6399");
-        String serverCmd = a.containsKey("url")
-                ? null
-                : a.getOrDefault(
-                        "server-cmd",
-                        "bin/sextant serve --host 127.0.0.1 --http-port 6399 --grpc-port 6398 --storage-path bench/work/load-storage");
-        Path log = Path.of("bench/work/load-server.log");
+        Plan plan = Plan.parse(a);
+        Path log = plan.results().resolveSibling("work").resolve(plan.out() + "-server.log");
         Files.createDirectories(log.toAbsolutePath().getParent());
         Process server = null;
-        if (serverCmd != null) {
-            deleteTree(Path.of("bench/work/load-storage"));
-            server = new ProcessBuilder("bash", "-c", "exec " + serverCmd)
+        if (plan.serverCmd() != null) {
+            deleteTree(plan.storage());
+            server = new ProcessBuilder("bash", "-c", "exec " + plan.serverCmd())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
         }
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        boolean passed;
         try {
-            waitReady(http, url, Duration.ofMinutes(5));
-            run(
-                    http,
-                    url,
-                    rate,
-                    duration,
-                    dim,
-                    preload,
-                    seed,
-                    results,
-                    a.getOrDefault("command", "bin/bench load"),
-                    serverCmd);
+            waitReady(http, plan.url(), Duration.ofMinutes(5));
+            long pid = server != null
+                    ? ProcessSampler.javaPid(server.toHandle())
+                    : Long.parseLong(a.getOrDefault("server-pid", "-1"));
+            ProcessSampler sampler = pid > 0 ? new ProcessSampler(pid, plan.storage()) : null;
+            Outcome o = run(http, plan, sampler);
+            LoadReport.write(plan, o, log);
+            passed = o.passed();
         } finally {
             if (server != null) {
                 server.destroy();
                 server.waitFor(60, TimeUnit.SECONDS);
             }
         }
+        if (!passed) {
+            System.exit(1);
+        }
     }
 
-    static void run(
-            HttpClient http,
-            String url,
-            int rate,
-            int duration,
-            int dim,
-            int preload,
-            long seed,
-            Path results,
-            String command,
-            String serverCmd)
-            throws Exception {
-        String c = url + "/collections/load";
+    static Outcome run(HttpClient http, Plan plan, ProcessSampler sampler) throws Exception {
+        String c = plan.url() + "/collections/load";
+        int dim = plan.dim();
         send(http, "DELETE", c, null);
-        check(send(http, "PUT", c, "{\"vectors\":{\"size\":" + dim + ",\"distance\":\"Cosine\"}}"), "create");
+        String extra = (plan.indexingThresholdKb() >= 0
+                        ? ",\"optimizers_config\":{\"indexing_threshold\":" + plan.indexingThresholdKb() + "}"
+                        : "")
+                + (plan.walCapacityMb() > 0
+                        ? ",\"wal_config\":{\"wal_capacity_mb\":" + plan.walCapacityMb() + "}"
+                        : "");
+        check(
+                send(http, "PUT", c, "{\"vectors\":{\"size\":" + dim + ",\"distance\":\"Cosine\"}" + extra + "}"),
+                "create");
         check(
                 send(http, "PUT", c + "/index?wait=true", "{\"field_name\":\"group\",\"field_schema\":\"integer\"}"),
                 "index");
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int start = 0; start < preload; start += 500) {
+        SplittableRandom rnd = new SplittableRandom(plan.seed());
+        for (int start = 0; start < plan.preload(); start += 500) {
             StringBuilder b = new StringBuilder("{\"points\":[");
-            for (int i = start; i < Math.min(preload, start + 500); i++) {
-                b.append(i == start ? "" : ",").append(point(i, dim, rnd));
+            for (int i = start; i < Math.min(plan.preload(), start + 500); i++) {
+                b.append(i == start ? "" : ",").append(point(i, -1, dim, rnd));
             }
             check(send(http, "PUT", c + "/points?wait=true", b.append("]}").toString()), "preload");
         }
+        long greenStart = System.nanoTime();
+        waitGreen(http, c, Duration.ofMinutes(15));
+        double green = (System.nanoTime() - greenStart) / 1e9;
+        long warmupErrors = 0;
+        for (int i = 0; i < plan.warmupRequests(); i++) {
+            String q = "{\"query\":" + vector(dim, rnd) + ",\"limit\":10"
+                    + (i % 4 == 0 ? ",\"filter\":{\"must\":[{\"key\":\"group\",\"match\":{\"value\":1}}]}" : "")
+                    + "}";
+            warmupErrors += send(http, "POST", c + "/points/query", q).statusCode() == 200 ? 0 : 1;
+        }
+        if (sampler != null) {
+            sampler.saveDiagnostics(plan.results().resolve(plan.out() + "-diagnostics-start.txt"));
+        }
         System.out.printf(
                 Locale.ROOT,
-                "load: preloaded %d points (dim %d); running %d req/s for %d s%n",
-                preload,
+                "load: preloaded %d points (dim %d), green after %.1f s, %d sequential warm-up queries (%d errors);"
+                        + " running %d req/s for %d s, writes %s, sampling pid %s every %d s%n",
+                plan.preload(),
                 dim,
-                rate,
-                duration);
+                green,
+                plan.warmupRequests(),
+                warmupErrors,
+                plan.rate(),
+                plan.duration(),
+                plan.overwrite() ? "overwrite" : "insert",
+                sampler == null ? "-" : Long.toString(sampler.pid()),
+                plan.sampleSeconds());
 
         ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
+        ConcurrentHashMap<Long, Long> lastAcked = new ConcurrentHashMap<>();
+        Set<Long> failedIds = ConcurrentHashMap.newKeySet();
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-        AtomicLong nextId = new AtomicLong(preload);
-        long total = (long) rate * duration;
+        AtomicLong acked = new AtomicLong();
+        long total = (long) plan.rate() * plan.duration();
         long t0 = System.nanoTime() + 100_000_000L;
-        long periodNanos = 1_000_000_000L / rate;
+        long periodNanos = 1_000_000_000L / plan.rate();
         Instant startedAt = Instant.now();
+        List<ResourceSample> resources = new ArrayList<>();
+        Thread sampling =
+                Thread.ofPlatform().name("soak-sampler").start(() -> sampleLoop(sampler, t0, plan, resources));
+        long writeSeq = 0;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (long i = 0; i < total; i++) {
                 long scheduled = t0 + i * periodNanos;
@@ -138,11 +264,13 @@ public final class LoadBench {
                 String target;
                 String method;
                 long id = -1;
+                long version = -1;
                 if (write) {
-                    id = nextId.getAndIncrement();
+                    version = writeSeq++;
+                    id = plan.overwrite() ? version % plan.preload() : plan.preload() + version;
                     method = "PUT";
                     target = c + "/points?wait=true";
-                    body = "{\"points\":[" + point(id, dim, rnd) + "]}";
+                    body = "{\"points\":[" + point(id, version, dim, rnd) + "]}";
                 } else {
                     method = "POST";
                     target = c + "/points/query";
@@ -153,6 +281,7 @@ public final class LoadBench {
                     body = "{\"query\":" + vector(dim, rnd) + ",\"limit\":10" + filter + "}";
                 }
                 long fid = id;
+                long fversion = version;
                 pool.submit(() -> {
                     boolean ok;
                     try {
@@ -167,183 +296,119 @@ public final class LoadBench {
                     }
                     long lat = System.nanoTime() - scheduled;
                     samples.add(new Sample(scheduled - t0, write, lat, ok));
-                    if (ok && fid >= 0) {
-                        acked.add(fid);
+                    if (fid >= 0) {
+                        if (ok) {
+                            acked.incrementAndGet();
+                            lastAcked.merge(fid, fversion, Math::max);
+                        } else {
+                            failedIds.add(fid);
+                        }
                     }
                 });
             }
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
+        sampling.join();
+        if (sampler != null) {
+            sampler.saveDiagnostics(plan.results().resolve(plan.out() + "-diagnostics-end.txt"));
+        }
 
         long count = check(send(http, "POST", c + "/points/count", "{\"exact\":true}"), "count")
                 .body()
                 .replaceAll(".*\"count\":(\\d+).*", "$1")
                 .transform(Long::parseLong);
-        List<Long> ackedIds = new ArrayList<>(acked);
-        long missing = 0;
-        for (int i = 0; i < ackedIds.size(); i += 1000) {
-            List<Long> batch = ackedIds.subList(i, Math.min(ackedIds.size(), i + 1000));
-            String body = check(
-                            send(http, "POST", c + "/points", "{\"ids\":" + batch + ",\"with_payload\":false}"),
-                            "retrieve")
-                    .body();
-            long found = body.split("\"id\":", -1).length - 1;
-            missing += batch.size() - found;
-        }
-        report(
-                samples,
-                errors,
-                rate,
-                duration,
-                elapsed,
-                preload,
-                ackedIds.size(),
-                count,
-                missing,
-                results,
-                command,
-                serverCmd,
-                startedAt,
-                dim);
-    }
-
-    static void report(
-            ConcurrentLinkedQueue<Sample> samples,
-            ConcurrentLinkedQueue<String> errors,
-            int rate,
-            int duration,
-            double elapsed,
-            int preload,
-            int acked,
-            long count,
-            long missing,
-            Path results,
-            String command,
-            String serverCmd,
-            Instant startedAt,
-            int dim)
-            throws IOException {
+        long[] missingStale = verify(http, c, lastAcked, failedIds);
+        long expected = plan.overwrite() ? plan.preload() : plan.preload() + acked.get();
         List<Sample> all = new ArrayList<>(samples);
         all.sort((x, y) -> Long.compare(x.scheduledNanos(), y.scheduledNanos()));
-        StringBuilder csv = new StringBuilder(
-                "window_start_s,requests,reads,writes,errors,read_p50_ms,read_p99_ms,write_p50_ms,write_p99_ms\n");
-        Map<Long, List<Sample>> windows = new HashMap<>();
-        for (Sample s : all) {
-            windows.computeIfAbsent(s.scheduledNanos() / 10_000_000_000L, k -> new ArrayList<>())
-                    .add(s);
-        }
-        windows.keySet().stream().sorted().forEach(w -> {
-            List<Sample> ws = windows.get(w);
-            double[] r = ms(ws, false);
-            double[] wr = ms(ws, true);
-            csv.append(String.format(
-                    Locale.ROOT,
-                    "%d,%d,%d,%d,%d,%.2f,%.2f,%.2f,%.2f%n",
-                    w * 10,
-                    ws.size(),
-                    r.length,
-                    wr.length,
-                    ws.stream().filter(s -> !s.ok()).count(),
-                    pct(r, 0.5),
-                    pct(r, 0.99),
-                    pct(wr, 0.5),
-                    pct(wr, 0.99)));
-        });
-        double[] reads = ms(all, false);
-        double[] writes = ms(all, true);
-        long errs = all.stream().filter(s -> !s.ok()).count();
-        StringBuilder md = new StringBuilder();
-        md.append("# Load test: fixed-rate 80/20 read/write over HTTP\n\n");
-        md.append("Command: `").append(command).append("`  \n");
-        md.append("Server: ")
-                .append(serverCmd == null ? "external" : "`" + serverCmd + "`")
-                .append(" on loopback  \n");
-        md.append("Started: ")
-                .append(startedAt)
-                .append(", machine: ")
-                .append(Runtime.getRuntime().availableProcessors())
-                .append(" cores, load average at end ")
-                .append(loadAverage())
-                .append("  \n");
-        md.append(String.format(
-                Locale.ROOT,
-                "Collection: %d preloaded points, dim %d, Cosine, integer payload index on `group`.%n%n",
-                preload,
-                dim));
-        md.append(
-                "Reads: `POST /points/query` top-10 with a random vector (25 % with a `group` filter). Writes: one-point upsert, `wait=true`.\n");
-        md.append("Open loop: requests are sent on schedule; latency counts from the scheduled send time.\n\n");
-        md.append("| figure | value |\n| --- | --- |\n");
-        md.append(String.format(Locale.ROOT, "| target rate | %d req/s for %d s |%n", rate, duration));
-        md.append(String.format(
-                Locale.ROOT,
-                "| achieved rate | %.1f req/s (%d requests in %.1f s) |%n",
-                all.size() / elapsed,
-                all.size(),
-                elapsed));
-        md.append(String.format(
-                Locale.ROOT,
-                "| reads | %d, p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms |%n",
-                reads.length,
-                pct(reads, 0.5),
-                pct(reads, 0.95),
-                pct(reads, 0.99),
-                pct(reads, 1.0)));
-        md.append(String.format(
-                Locale.ROOT,
-                "| writes | %d, p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms |%n",
-                writes.length,
-                pct(writes, 0.5),
-                pct(writes, 0.95),
-                pct(writes, 0.99),
-                pct(writes, 1.0)));
-        md.append(String.format(Locale.ROOT, "| errors | %d |%n", errs));
-        md.append(String.format(Locale.ROOT, "| acknowledged writes | %d |%n", acked));
-        md.append(String.format(
-                Locale.ROOT,
-                "| points at the end (exact count) | %d (expected %d = %d preloaded + %d acknowledged) |%n",
+        return new Outcome(
+                startedAt,
+                green,
+                warmupErrors,
+                elapsed,
+                all,
+                List.copyOf(errors),
+                (int) acked.get(),
                 count,
-                preload + acked,
-                preload,
-                acked));
-        md.append(String.format(Locale.ROOT, "| acknowledged ids not found | %d |%n", missing));
-        if (!errors.isEmpty()) {
-            md.append("\nFirst errors:\n\n");
-            errors.stream().limit(10).forEach(e -> md.append("- `")
-                    .append(e.length() > 200 ? e.substring(0, 200) : e)
-                    .append("`\n"));
+                expected,
+                missingStale[0],
+                missingStale[1],
+                List.copyOf(resources),
+                sampler == null ? -1 : sampler.pid());
+    }
+
+    /**
+     * Samples at t0 + k x sample-seconds for k = 0 .. duration / sample-seconds, into {@code out}
+     * (read only after this returns).
+     */
+    private static void sampleLoop(ProcessSampler sampler, long t0, Plan plan, List<ResourceSample> out) {
+        if (sampler == null) {
+            return;
         }
-        md.append("\nPer 10 s windows: `load.csv`.\n");
-        Files.createDirectories(results);
-        Files.writeString(results.resolve("load.md"), md);
-        Files.writeString(results.resolve("load.csv"), csv);
-        System.out.print(md);
-        if (errs > 0 || missing > 0 || count != preload + acked) {
-            System.exit(1);
+        try {
+            for (long at = 0; at <= plan.duration(); at += plan.sampleSeconds()) {
+                long wait = t0 + at * 1_000_000_000L - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                ResourceSample s = sampler.sample(at);
+                out.add(s);
+                System.out.printf(
+                        Locale.ROOT,
+                        "load: t=%ds heap after GC %s MB, RSS %s MB, threads %d, fds %d, storage %s MB%n",
+                        at,
+                        ResourceSample.mb(s.heapAfterGc()),
+                        ResourceSample.mb(s.rss()),
+                        s.threads(),
+                        s.fds(),
+                        ResourceSample.mb(s.storage()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    static double[] ms(List<Sample> s, boolean write) {
-        double[] v = s.stream()
-                .filter(x -> x.write() == write)
-                .mapToDouble(x -> x.latencyNanos() / 1e6)
-                .toArray();
-        Arrays.sort(v);
-        return v;
-    }
-
-    static double pct(double[] sorted, double q) {
-        if (sorted.length == 0) {
-            return 0;
+    /**
+     * Retrieves every acknowledged id; returns {missing, stale}: ids not found, and ids whose
+     * payload version {@code v} is not the last acknowledged one (a later failed write to the same
+     * id may have applied, so a newer version is accepted for those).
+     */
+    static long[] verify(HttpClient http, String c, Map<Long, Long> lastAcked, Set<Long> failedIds)
+            throws IOException, InterruptedException {
+        List<Long> ids = new ArrayList<>(lastAcked.keySet());
+        long missing = 0;
+        long stale = 0;
+        for (int i = 0; i < ids.size(); i += 1000) {
+            List<Long> batch = ids.subList(i, Math.min(ids.size(), i + 1000));
+            String body = check(
+                            send(http, "POST", c + "/points", "{\"ids\":" + batch + ",\"with_payload\":true}"),
+                            "retrieve")
+                    .body();
+            Map<Long, Long> found = new HashMap<>();
+            for (JsonNode p : JSON.readTree(body).path("result")) {
+                found.put(p.path("id").asLong(), p.path("payload").path("v").asLong(-1));
+            }
+            for (Long id : batch) {
+                Long v = found.get(id);
+                long want = lastAcked.get(id);
+                if (v == null) {
+                    missing++;
+                } else if (v != want && !(v > want && failedIds.contains(id))) {
+                    stale++;
+                    if (stale <= 10) {
+                        System.out.printf(
+                                Locale.ROOT, "load: id %d has version %d, last acknowledged %d%n", id, v, want);
+                    }
+                }
+            }
         }
-        return sorted[
-                (int) Math.min(
-                        sorted.length - 1,
-                        Math.ceil(q * sorted.length) - 1 < 0 ? 0 : Math.ceil(q * sorted.length) - 1)];
+        return new long[] {missing, stale};
     }
 
-    static String point(long id, int dim, SplittableRandom rnd) {
-        return "{\"id\":" + id + ",\"vector\":" + vector(dim, rnd) + ",\"payload\":{\"group\":" + (id % 10) + "}}";
+    /** A point with payload {@code group} = id mod 10 and, for writes, {@code v} = its version. */
+    static String point(long id, long version, int dim, SplittableRandom rnd) {
+        return "{\"id\":" + id + ",\"vector\":" + vector(dim, rnd) + ",\"payload\":{\"group\":" + (id % 10)
+                + (version >= 0 ? ",\"v\":" + version : "") + "}}";
     }
 
     static String vector(int dim, SplittableRandom rnd) {
@@ -373,6 +438,21 @@ public final class LoadBench {
         return r;
     }
 
+    /** Polls the collection until its status is green (no optimization pending). */
+    static void waitGreen(HttpClient http, String collectionUrl, Duration timeout)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode info = JSON.readTree(
+                    check(send(http, "GET", collectionUrl, null), "info").body());
+            if ("green".equals(info.path("result").path("status").asText())) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(collectionUrl + " not green after " + timeout);
+    }
+
     static void waitReady(HttpClient http, String url, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -388,14 +468,6 @@ public final class LoadBench {
         throw new IllegalStateException("server at " + url + " not ready after " + timeout);
     }
 
-    static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
     static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
@@ -408,13 +480,18 @@ public final class LoadBench {
         }
     }
 
+    /** {@code --name value} pairs; an unknown name or a name without a value is rejected. */
     static Map<String, String> parse(String[] argv) {
         Map<String, String> m = new HashMap<>();
-        for (int i = 0; i + 1 < argv.length; i += 2) {
-            if (!argv[i].startsWith("--")) {
+        for (int i = 0; i < argv.length; i += 2) {
+            if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
                 throw new IllegalArgumentException("expected --name value, got " + argv[i]);
             }
-            m.put(argv[i].substring(2), argv[i + 1]);
+            String name = argv[i].substring(2);
+            if (!FLAGS.contains(name)) {
+                throw new IllegalArgumentException("unknown flag --" + name + ", known: " + FLAGS);
+            }
+            m.put(name, argv[i + 1]);
         }
         return m;
     }
