@@ -1,9 +1,6 @@
 package io.sextant.collection;
 
-import io.sextant.segment.error.ServiceException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -18,13 +15,13 @@ public final class AtomicFiles {
 
     /** Atomically replaces {@code target} with {@code content}, creating the parent directory. */
     public static void write(Path target, byte[] content) {
-        Path dir = target.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new ServiceException("Failed to create " + dir + ": " + e.getMessage(), e);
-        }
+        createDirectories(target.toAbsolutePath().getParent());
         io.sextant.segment.storage.AtomicFiles.write(target.toAbsolutePath(), ByteBuffer.wrap(content));
+    }
+
+    /** Creates {@code dir} and its missing parents, fsyncing each directory that gains an entry. */
+    public static void createDirectories(Path dir) {
+        io.sextant.segment.storage.AtomicFiles.createDirectories(dir);
     }
 
     /** Fsyncs a directory so that renames and creations in it are durable. */

@@ -64,7 +64,7 @@ public final class TableOfContents implements AutoCloseable {
     public static TableOfContents open(Path storage, ShardFactory shardFactory) {
         TableOfContents toc = new TableOfContents(storage, shardFactory);
         try {
-            Files.createDirectories(storage.resolve(COLLECTIONS_DIR));
+            AtomicFiles.createDirectories(storage.resolve(COLLECTIONS_DIR));
             DirectorySwap.recoverAll(storage);
             AtomicFiles.deleteTree(storage.resolve(DELETED_DIR));
             List<Path> dirs;

@@ -114,6 +114,8 @@ public final class LocalShard implements Shard {
     private volatile boolean closed;
     /** A logged operation whose application failed; applied again before anything else. */
     private volatile Unapplied unapplied;
+    /** Set when WAL recovery at open quarantined corrupt data: the shard is red until the next open. */
+    private volatile String walCorruption;
     /** Indexing lag: nanoTime of the oldest write not yet seen indexed (0 = none) and of the last. */
     private final java.util.concurrent.atomic.AtomicLong oldestUnindexedWrite =
             new java.util.concurrent.atomic.AtomicLong();
@@ -150,11 +152,7 @@ public final class LocalShard implements Shard {
 
     /** As {@link #open(Path, ShardConfig)}; {@code optimize=false} starts no background thread (tests). */
     static LocalShard open(Path dir, ShardConfig config, boolean optimize) {
-        try {
-            Files.createDirectories(dir.resolve(SEGMENTS));
-        } catch (IOException e) {
-            throw new ServiceException("Failed to create shard directory " + dir + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.createDirectories(dir.resolve(SEGMENTS)); // fsyncs each directory it creates
         ShardManifest manifest;
         if (!Files.exists(dir.resolve(ShardManifest.NAME))) {
             String name = segmentName(1);
@@ -186,6 +184,13 @@ public final class LocalShard implements Shard {
         LocalShard shard = new LocalShard(
                 dir, config, wal, new SegmentSet(segs, target), new LinkedHashMap<>(manifest.schema()), counter);
         shard.lastApplied = manifest.checkpoint();
+        if (!wal.quarantinedFilesAtOpen().isEmpty()) {
+            shard.walCorruption = "WAL corruption found at open: "
+                    + wal.quarantinedFilesAtOpen().size()
+                    + " file(s) set aside in " + dir.resolve(WAL).resolve("quarantine")
+                    + "; operations after the corruption were not replayed";
+            LOG.error("Shard {}: {}", dir, shard.walCorruption);
+        }
         long[] replayed = {0};
         wal.replay(manifest.checkpoint() + 1, (seq, bytes) -> {
             shard.apply(seq, OperationCodec.decode(bytes));
@@ -354,7 +359,7 @@ public final class LocalShard implements Shard {
                 wal.fsyncDurations().snapshot(),
                 optimizer.failures(),
                 applyFailures.get(),
-                unapplied != null || optimizer.lastError() != null);
+                unapplied != null || walCorruption != null || optimizer.lastError() != null);
     }
 
     private void checkUsable() {
@@ -579,8 +584,9 @@ public final class LocalShard implements Shard {
             fields.put(e.getKey(), new ShardInfo.FieldSchemaInfo(e.getValue(), n));
         }
         Unapplied u = unapplied;
-        String error =
-                u != null ? "Operation " + u.seq() + " is logged but not applied: " + u.error() : optimizer.lastError();
+        String error = u != null
+                ? "Operation " + u.seq() + " is logged but not applied: " + u.error()
+                : walCorruption != null ? walCorruption : optimizer.lastError();
         String status = error != null ? "red" : optimizer.running() ? "yellow" : optimizer.pending() ? "grey" : "green";
         long indexed = 0;
         for (Segment s : set.all()) {
@@ -705,20 +711,29 @@ public final class LocalShard implements Shard {
     }
 
     /**
-     * The order in which a checkpoint flushes segments: the write target first. An operation that
-     * changes a point stored outside the target appends the new copy to the target and marks the
-     * old copy deleted in its segment; flushing the target first means a crash between two flushes
-     * can leave both copies durable (resolved by version at open) but never the deletion without the
-     * copy, which a replay of the operation could not repair (it finds no live copy to change).
+     * The order in which a checkpoint flushes segments: a segment that received copies before every
+     * segment that lost them. An operation that changes a point stored outside the write target
+     * appends the new copy to the target and marks the old copy deleted where it was; so the target
+     * comes first, then the earlier targets that are still appendable (a convert in progress, or a
+     * crash in one, leaves the old target appendable beside the fresh one), newest first, since each
+     * received copies from everything older; immutable segments (which never receive copies) last.
+     * A crash between two flushes can then leave both copies durable (resolved by version at open)
+     * but never a deletion without its copy, which a replay of the operation could not repair (it
+     * finds no live copy to change).
      */
     static List<Segment> flushOrder(SegmentSet set) {
         List<Segment> order = new ArrayList<>(set.all().size());
         order.add(set.target());
+        List<Segment> appendable = new ArrayList<>();
+        List<Segment> immutable = new ArrayList<>();
         for (Segment s : set.all()) {
             if (s != set.target()) {
-                order.add(s);
+                (s.immutable() ? immutable : appendable).add(s);
             }
         }
+        appendable.sort(java.util.Comparator.comparing(Segment::name).reversed()); // names grow with creation
+        order.addAll(appendable);
+        order.addAll(immutable);
         return order;
     }
 

@@ -75,8 +75,17 @@ class CheckpointOrderTest {
         killAfterFirstFlush(shard, crashed);
         assertThatThrownBy(shard::flush).isInstanceOf(KillAfterFirstFlush.class);
 
-        LocalShard reopened = LocalShard.open(crashed, CFG, false);
         try {
+            assertMovedPointsSurvive(crashed, field, 100);
+        } finally {
+            shard.afterSegmentFlush = s -> {};
+            shard.close();
+        }
+    }
+
+    /** Points 7 and 8, moved by an acknowledged operation that set {@code field}, survive in {@code crashed}. */
+    private static void assertMovedPointsSurvive(Path crashed, String field, long count) {
+        try (LocalShard reopened = LocalShard.open(crashed, CFG, false)) {
             List<PointRecord> got =
                     reopened.retrieve(List.of(PointId.of(7), PointId.of(8)), PayloadSelector.ALL, VectorSelector.NONE);
             assertThat(got).as("points moved by an acknowledged operation").hasSize(2);
@@ -86,11 +95,7 @@ class CheckpointOrderTest {
                         .isTrue();
             }
             assertThat(reopened.count(io.sextant.segment.filter.Filter.ALL, true))
-                    .isEqualTo(100);
-        } finally {
-            reopened.close();
-            shard.afterSegmentFlush = s -> {};
-            shard.close();
+                    .isEqualTo(count);
         }
     }
 
@@ -108,6 +113,49 @@ class CheckpointOrderTest {
                 ids -> new PointOperation.OverwritePayload(
                         JsonNodeFactory.instance.objectNode().put("fresh", 1), ids),
                 "fresh");
+    }
+
+    /**
+     * Found by the 300-kill loop (round 97 of seed 20261205: five points whose last operation was a
+     * set_payload gone): a convert makes a fresh segment the target while the old target, which
+     * holds copies moved out of an immutable segment, is still appendable. The convert's checkpoint
+     * then flushed the fresh target, the immutable segment (its deletions durable) and only then the
+     * old target (the copies): a kill between the two left neither copy.
+     */
+    @Test
+    void copiesInTheOldTargetSurviveKillInTheConvertCheckpoint() throws Exception {
+        Path live = tmp.resolve("live-convert");
+        Path crashed = tmp.resolve("crashed-convert");
+        LocalShard shard = LocalShard.open(live, CFG, false);
+        shard.update(ShardFixtures.upsert(new Random(3), 4, 0, 100), true);
+        shard.flush();
+        shard.optimizeNow(); // points 0..99 in an immutable segment, an empty target
+        PointsSelector ids = new PointsSelector.Ids(List.of(PointId.of(7), PointId.of(8)));
+        shard.update(
+                new PointOperation.SetPayload(
+                        JsonNodeFactory.instance.objectNode().put("tag", "x"), ids, null),
+                true); // copies in the target, the immutable segment's copies deleted
+        shard.update(ShardFixtures.upsert(new Random(4), 4, 100, 200), true); // the target now needs converting
+
+        // kill right after the first flush of an immutable segment in the convert's checkpoint
+        shard.afterSegmentFlush = s -> {
+            if (s.immutable()) {
+                try {
+                    ShardFixtures.copyDir(shard.dir(), crashed);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                throw new KillAfterFirstFlush();
+            }
+        };
+        assertThatThrownBy(shard::optimizeNow).isInstanceOf(KillAfterFirstFlush.class);
+
+        try {
+            assertMovedPointsSurvive(crashed, "tag", 200);
+        } finally {
+            shard.afterSegmentFlush = s -> {};
+            shard.close();
+        }
     }
 
     @Test

@@ -97,7 +97,9 @@ public final class ShardFileCapture {
             for (Path src : walk.filter(Files::isRegularFile).sorted().toList()) {
                 Path rel = shardDir.relativize(src);
                 String relName = rel.toString().replace('\\', '/');
-                if ((!withWal && relName.startsWith(WAL_DIR + "/")) || relName.endsWith(".tmp")) {
+                if ((!withWal && relName.startsWith(WAL_DIR + "/"))
+                        || relName.startsWith(WAL_DIR + "/quarantine/") // set aside at open, never replayed
+                        || relName.endsWith(".tmp")) {
                     continue;
                 }
                 Path dst = staging.resolve(rel);
