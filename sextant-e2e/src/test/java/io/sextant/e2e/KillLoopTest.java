@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -245,7 +248,32 @@ class KillLoopTest {
         });
     }
 
+    /**
+     * Checks every point; on a difference, keeps the storage and the server log (the temp dir is
+     * deleted after the test) under {@code -Dsextant.killloop.keep} (default {@code
+     * target/killloop-failure}) for the post-mortem, then fails.
+     */
     private void verify(RestCalls rest, String ctx) throws Exception {
+        try {
+            verifyPoints(rest, ctx);
+        } catch (AssertionError e) {
+            Path keep = Path.of(System.getProperty("sextant.killloop.keep", "target/killloop-failure"));
+            try (Stream<Path> files = Files.walk(tmp)) {
+                for (Path p : files.sorted().toList()) {
+                    Path t = keep.resolve(tmp.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(t);
+                    } else {
+                        Files.copy(p, t, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            }
+            e.addSuppressed(new AssertionError("storage and server log kept in " + keep.toAbsolutePath()));
+            throw e;
+        }
+    }
+
+    private void verifyPoints(RestCalls rest, String ctx) throws Exception {
         Op inFlight;
         synchronized (this) {
             inFlight = pending;
