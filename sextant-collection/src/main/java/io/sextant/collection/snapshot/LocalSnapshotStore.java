@@ -116,7 +116,8 @@ public final class LocalSnapshotStore implements SnapshotStore {
     public SnapshotDescription put(String scope, String name, Path finishedFile, String sha256) {
         Path target = path(scope, name);
         try {
-            Files.createDirectories(target.getParent());
+            AtomicFiles.createDirectories(
+                    target.getParent()); // durable entries: an acknowledged snapshot survives a power cut
             AtomicFiles.write(
                     target.resolveSibling(name + SnapshotNames.CHECKSUM_SUFFIX),
                     sha256.getBytes(StandardCharsets.US_ASCII));

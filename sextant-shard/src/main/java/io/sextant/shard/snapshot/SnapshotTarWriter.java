@@ -50,8 +50,20 @@ public final class SnapshotTarWriter implements AutoCloseable {
             Files.createDirectories(file.toAbsolutePath().getParent());
             FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             MessageDigest md = sha256();
-            OutputStream out =
-                    new DigestOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch), BUFFER), md);
+            // the tar stream keeps its last block until it is closed; closing must not close the
+            // channel, which finish() forces only after that block is written
+            OutputStream toChannel = new java.io.FilterOutputStream(Channels.newOutputStream(ch)) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            };
+            OutputStream out = new DigestOutputStream(new BufferedOutputStream(toChannel, BUFFER), md);
             TarArchiveOutputStream tar = new TarArchiveOutputStream(out);
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -106,18 +118,19 @@ public final class SnapshotTarWriter implements AutoCloseable {
     }
 
     /**
-     * Writes the tar trailer, fsyncs and closes the file.
+     * Writes the tar trailer, then every buffered byte (the tar stream holds its last block until
+     * closed), fsyncs and closes the file: every byte the returned hash covers is durable.
      *
      * @return the SHA-256 of the whole file, lower-case hex
      */
     public String finish() {
         try {
             tar.finish();
-            tar.flush();
-            channel.force(true);
-            tar.close();
-            finished = true;
+            tar.close(); // writes the last block and flushes every buffer; the channel stays open
             closed = true;
+            channel.force(true);
+            channel.close();
+            finished = true;
             return HexFormat.of().formatHex(digest.digest());
         } catch (IOException e) {
             throw failure(e);
@@ -138,11 +151,11 @@ public final class SnapshotTarWriter implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 // the file is deleted below anyway
             }
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // ignore
-            }
+        }
+        try {
+            channel.close(); // idempotent; open here when finish() failed at its fsync
+        } catch (IOException e) {
+            // ignore
         }
         if (!finished) {
             try {
