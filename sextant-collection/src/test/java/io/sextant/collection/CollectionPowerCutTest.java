@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.collection.config.CollectionConfig;
 import io.sextant.collection.config.CollectionParams;
 import io.sextant.collection.config.VectorParams;
+import io.sextant.collection.snapshot.LocalSnapshotStore;
+import io.sextant.collection.snapshot.SnapshotNames;
+import io.sextant.collection.snapshot.SnapshotService;
 import io.sextant.segment.PointId;
 import io.sextant.segment.config.ShardConfig;
 import io.sextant.segment.ops.PointOperation;
@@ -24,6 +27,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -39,9 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Simulated power cuts ({@link PowerCutFileSystem}) under a {@link TableOfContents} of real
  * {@link LocalShard}s: collections are created (one or two shards) and deleted while points are
- * upserted, deleted and given payloads; the storage is cut at a seeded mutation, reopened from what
+ * upserted, deleted and given payloads, snapshotted, and restored from an earlier snapshot (over
+ * the live collection or after it was dropped); the storage is cut at a seeded mutation, reopened from what
  * survived and compared with every acknowledged operation. A created collection, and the points
- * written to it, survive; a deleted one never comes back; the storage always opens. The operation
+ * written to it, survive; a deleted one never comes back; an acknowledged snapshot can be restored
+ * and a restore in flight leaves the old collection or the restored one, whole; the storage always
+ * opens. The operation
  * in flight may have happened or not (a point operation per point: shards are not atomic together).
  *
  * <p>{@value #DEFAULT_CRASHES} crashes by default; {@code -Dpowercut.collection.crashes=N} and
@@ -70,6 +77,10 @@ class CollectionPowerCutTest {
     private Path base;
     private PowerCutFileSystem.CrashMode mode = PowerCutFileSystem.CrashMode.DROP_UNSYNCED;
     private TableOfContents toc;
+    private SnapshotService snaps;
+    /** Acknowledged snapshots, with the collection's points when each was taken. */
+    private final List<Saved> saved = new ArrayList<>();
+
     private int gen;
     private final List<String> cuts = new ArrayList<>();
     /** Acknowledged state: collection → id → point. */
@@ -97,6 +108,7 @@ class CollectionPowerCutTest {
                     throw new IllegalStateException("power cut during open");
                 }
                 noFailedCollections();
+                snaps = snapshotService();
                 opened = true;
                 if (gen > 0) {
                     verify(inFlight);
@@ -178,6 +190,11 @@ class CollectionPowerCutTest {
         }
     }
 
+    private SnapshotService snapshotService() {
+        Path root = fs.root().resolve("snapshots");
+        return new SnapshotService(toc, new LocalSnapshotStore(root), root, false, Clock.systemUTC());
+    }
+
     private String where() {
         return "seed " + seed + " (" + mode + "), image " + gen + " after the power cut(s) "
                 + String.join(", then ", cuts);
@@ -207,6 +224,12 @@ class CollectionPowerCutTest {
 
     private record Points(String collection, PointOperation op) {}
 
+    private record Snapshot(String name) {}
+
+    private record Restore(Saved from) {}
+
+    private record Saved(String collection, String snapshot, Map<PointId, Pt> points) {}
+
     private Object nextOperation() {
         String name = NAMES.get(r.nextInt(NAMES.size()));
         if (!model.containsKey(name)) {
@@ -215,6 +238,12 @@ class CollectionPowerCutTest {
         int k = r.nextInt(100);
         if (k < 6) {
             return new Drop(name);
+        }
+        if (k < 9) {
+            return new Snapshot(name);
+        }
+        if (k < 12 && !saved.isEmpty()) {
+            return new Restore(saved.get(r.nextInt(saved.size())));
         }
         List<PointId> ids = new ArrayList<>();
         for (int i = 1 + r.nextInt(4); i > 0; i--) {
@@ -255,6 +284,16 @@ class CollectionPowerCutTest {
                 toc.get(p.collection()).update(p.op(), true);
                 model.put(p.collection(), applied(model.get(p.collection()), p.op()));
             }
+            case Snapshot sn -> {
+                String file = snaps.createCollection(sn.name()).name();
+                saved.add(new Saved(sn.name(), file, new TreeMap<>(model.get(sn.name()))));
+            }
+            case Restore rs -> {
+                Saved from = rs.from();
+                snaps.recoverFromStore(
+                        from.collection(), SnapshotNames.collectionScope(from.collection()), from.snapshot());
+                model.put(from.collection(), new TreeMap<>(from.points()));
+            }
             default -> throw new IllegalArgumentException("Unknown operation " + op);
         }
     }
@@ -285,6 +324,19 @@ class CollectionPowerCutTest {
 
     // ------------------------------------------------------------------ verification
 
+    /** Whether collection {@code name} holds exactly {@code points}. */
+    private boolean holdsExactly(String name, Map<PointId, Pt> points) {
+        List<PointId> all = new ArrayList<>();
+        for (int i = 0; i < IDS; i++) {
+            all.add(PointId.of(i));
+        }
+        List<PointRecord> recs = toc.get(name).retrieve(all, PayloadSelector.ALL, VectorSelector.ALL);
+        return recs.size() == points.size()
+                && recs.stream()
+                        .allMatch(rec -> points.containsKey(rec.id())
+                                && points.get(rec.id()).same(rec));
+    }
+
     /** A collection that fails to load no longer fails the open: it must be caught here. */
     private void noFailedCollections() {
         for (FailedCollection f : toc.failedCollections()) {
@@ -293,8 +345,15 @@ class CollectionPowerCutTest {
     }
 
     private void verify(Object inFlight) {
-        TreeSet<String> want = new TreeSet<>(model.keySet());
         TreeSet<String> got = new TreeSet<>(toc.list());
+        if (inFlight instanceof Restore rs && got.contains(rs.from().collection())) {
+            String name = rs.from().collection();
+            if (holdsExactly(name, rs.from().points())) {
+                model.put(name, new TreeMap<>(rs.from().points())); // the restore completed before the cut
+            } // else it must be the old collection, whole: checked below
+            inFlight = null;
+        }
+        TreeSet<String> want = new TreeSet<>(model.keySet());
         if (inFlight instanceof Create c && got.contains(c.name()) && !want.contains(c.name())) {
             model.put(c.name(), new TreeMap<>()); // the creation completed before the cut
             want.add(c.name());

@@ -116,8 +116,7 @@ public final class LocalSnapshotStore implements SnapshotStore {
     public SnapshotDescription put(String scope, String name, Path finishedFile, String sha256) {
         Path target = path(scope, name);
         try {
-            AtomicFiles.createDirectories(
-                    target.getParent()); // durable entries: an acknowledged snapshot survives a power cut
+            AtomicFiles.createDirectories(target.getParent());
             AtomicFiles.write(
                     target.resolveSibling(name + SnapshotNames.CHECKSUM_SUFFIX),
                     sha256.getBytes(StandardCharsets.US_ASCII));
@@ -129,7 +128,12 @@ public final class LocalSnapshotStore implements SnapshotStore {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
                 Files.deleteIfExists(finishedFile);
             }
-            AtomicFiles.fsyncDir(target.getParent());
+            // every directory from the snapshot's up to the store root's parent: the root may have
+            // been created earlier without an fsync (staging shares it), and an acknowledged
+            // snapshot must survive a power cut
+            for (Path d = target.getParent(); d != null && d.startsWith(root.getParent()); d = d.getParent()) {
+                AtomicFiles.fsyncDir(d);
+            }
         } catch (IOException e) {
             throw new ServiceException("Failed to store snapshot " + target + ": " + e.getMessage(), e);
         }
