@@ -57,6 +57,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CollectionPowerCutTest {
     static final int DEFAULT_CRASHES = 60;
     private static final int IDS = 40;
+    private static final int MAX_SNAPSHOTS = 4;
     private static final List<String> NAMES = List.of("c0", "c1", "c2");
 
     @TempDir
@@ -239,7 +240,7 @@ class CollectionPowerCutTest {
         if (k < 6) {
             return new Drop(name);
         }
-        if (k < 9) {
+        if (k < 9 && saved.size() < MAX_SNAPSHOTS) { // each archive is MBs: the image stays small to copy
             return new Snapshot(name);
         }
         if (k < 12 && !saved.isEmpty()) {
