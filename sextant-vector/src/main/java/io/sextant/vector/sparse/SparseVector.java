@@ -43,13 +43,14 @@ public record SparseVector(int[] indices, float[] values) {
         int[] ids = indices.clone();
         float[] vals = values.clone();
         if (!sortedUnique(ids)) {
+            // high half: the id with its sign bit flipped, so that a signed sort orders ids unsigned
             long[] keyed = new long[n];
             for (int i = 0; i < n; i++) {
-                keyed[i] = (Integer.toUnsignedLong(ids[i]) << 32) | i;
+                keyed[i] = ((long) (ids[i] ^ Integer.MIN_VALUE) << 32) | i;
             }
             Arrays.sort(keyed);
             for (int i = 0; i < n; i++) {
-                ids[i] = (int) (keyed[i] >>> 32);
+                ids[i] = (int) (keyed[i] >>> 32) ^ Integer.MIN_VALUE;
                 vals[i] = values[(int) keyed[i]];
             }
             for (int i = 1; i < n; i++) {
