@@ -3,6 +3,7 @@ package io.sextant.collection;
 import io.sextant.collection.config.CollectionConfig;
 import io.sextant.collection.config.CollectionConfigFile;
 import io.sextant.collection.config.CollectionConfigPatch;
+import io.sextant.collection.config.SparseVectorParams;
 import io.sextant.collection.query.PointGroup;
 import io.sextant.collection.query.QueryEngine;
 import io.sextant.collection.query.QueryGroupsRequest;
@@ -19,11 +20,13 @@ import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ResultWindow;
 import io.sextant.segment.query.ScoredPoint;
+import io.sextant.segment.query.SparseStats;
 import io.sextant.segment.query.VectorSelector;
 import io.sextant.shard.ScrollPage;
 import io.sextant.shard.ScrollRequest;
 import io.sextant.shard.Shard;
 import io.sextant.shard.ShardInfo;
+import io.sextant.vector.sparse.SparseVector;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -201,22 +204,18 @@ public final class Collection implements QueryTarget, AutoCloseable {
     /** Nearest-neighbour search merged over shards: best first, offset and limit applied here. */
     @Override
     public List<ScoredPoint> search(CoreSearch request) {
+        if (request.sparse()) {
+            request = withModifier(request);
+        }
         if (shards.size() == 1) {
             return shards.get(0).search(request);
         }
-        CoreSearch perShard = new CoreSearch(
-                request.vectorName(),
-                request.vector(),
-                request.filter(),
-                ResultWindow.end(request.offset(), request.limit()), // saturating: both may be MAX_VALUE
-                0,
-                request.scoreThreshold(),
-                request.params(),
-                request.withPayload(),
-                request.withVector());
-        boolean higherBetter = OperationValidator.vectorParams(config, request.vectorName())
-                .distance()
-                .higherIsBetter();
+        // saturating: offset and limit may both be MAX_VALUE
+        CoreSearch perShard = request.withWindow(ResultWindow.end(request.offset(), request.limit()), 0);
+        boolean higherBetter = request.sparse()
+                || OperationValidator.vectorParams(config, request.vectorName())
+                        .distance()
+                        .higherIsBetter();
         List<ScoredPoint> all = new ArrayList<>();
         for (Shard s : shards) {
             all.addAll(s.search(perShard));
@@ -225,7 +224,33 @@ public final class Collection implements QueryTarget, AutoCloseable {
         return ResultWindow.page(all, request.offset(), request.limit());
     }
 
-    /** Status, counts, config and payload schema, aggregated over shards. */
+    /**
+     * A sparse search with the vector's modifier applied: for {@code idf}, each query weight times
+     * the inverse document frequency of its dimension over all shards.
+     */
+    private CoreSearch withModifier(CoreSearch request) {
+        SparseVectorParams params = config.sparseVector(request.vectorName());
+        if (params == null) {
+            throw io.sextant.segment.error.UserException.badRequest(
+                    "Wrong input: Not existing vector name error: " + request.vectorName());
+        }
+        if (params.modifier() != SparseVectorParams.Modifier.IDF
+                || request.sparseVector().isEmpty()) {
+            return request;
+        }
+        SparseVector q = request.sparseVector();
+        SparseStats stats = null;
+        for (Shard s : shards) {
+            SparseStats one = s.sparseStats(request.vectorName(), q.indices());
+            stats = stats == null ? one : stats.plus(one);
+        }
+        float[] weighted = new float[q.size()];
+        for (int i = 0; i < weighted.length; i++) {
+            weighted[i] = q.values()[i] * stats.idf(i);
+        }
+        return request.withSparseVector(new SparseVector(q.indices(), weighted));
+    }
+
     /** Optimization progress of every shard, concatenated. */
     public io.sextant.shard.OptimizationsReport optimizations() {
         List<io.sextant.shard.OptimizationsReport.Optimization> running = new java.util.ArrayList<>();

@@ -4,6 +4,7 @@ import io.sextant.collection.config.CollectionConfig;
 import io.sextant.collection.config.VectorParams;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.ops.PointOperation;
+import io.sextant.vector.sparse.SparseVector;
 import java.util.Map;
 
 /**
@@ -22,19 +23,24 @@ public final class OperationValidator {
                         throw UserException.badRequest("Wrong input: point id is required");
                     }
                     checkVectors(config, p.vectors());
+                    checkSparse(config, p.sparseVectors());
                 }
             }
             case PointOperation.UpdateVectors u -> {
                 for (PointOperation.PointVectors p : u.points()) {
-                    if (p.vectors() == null || p.vectors().isEmpty()) {
+                    if ((p.vectors() == null || p.vectors().isEmpty())
+                            && p.sparseVectors().isEmpty()) {
                         throw UserException.badRequest("Wrong input: No vectors to update for point " + p.id());
                     }
                     checkVectors(config, p.vectors());
+                    checkSparse(config, p.sparseVectors());
                 }
             }
             case PointOperation.DeleteVectors d -> {
                 for (String name : d.vectorNames()) {
-                    vectorParams(config, name);
+                    if (config.sparseVector(name) == null) {
+                        vectorParams(config, name);
+                    }
                 }
             }
             case PointOperation.CreateFieldIndex c -> {
@@ -71,6 +77,14 @@ public final class OperationValidator {
             }
         }
         return params;
+    }
+
+    private static void checkSparse(CollectionConfig config, Map<String, SparseVector> vectors) {
+        for (String name : vectors.keySet()) {
+            if (config.sparseVector(name) == null) {
+                throw UserException.badRequest("Wrong input: Not existing vector name error: " + name);
+            }
+        }
     }
 
     private static void checkVectors(CollectionConfig config, Map<String, float[]> vectors) {

@@ -68,7 +68,8 @@ final class ScrollMerger {
             java.util.Map<PointId, PointRecord> byId = new java.util.HashMap<>();
             refetched.forEach(r -> byId.put(r.id(), r));
             page = page.stream()
-                    .map(p -> byId.getOrDefault(p.id(), new PointRecord(p.id(), (ObjectNode) null, p.vectors())))
+                    .map(p -> byId.getOrDefault(
+                            p.id(), new PointRecord(p.id(), (ObjectNode) null, p.vectors(), p.sparseVectors())))
                     .toList();
         }
         return new ScrollPage(page, null);

@@ -115,7 +115,7 @@ final class InMemoryShard implements Shard {
                     && (spec.distance().higherIsBetter() ? s < r.scoreThreshold() : s > r.scoreThreshold())) {
                 continue;
             }
-            hits.add(new ScoredPoint(p.id(), seq, s, payload(p, r.withPayload()), vectors(p, r.withVector())));
+            hits.add(new ScoredPoint(p.id(), seq, s, payload(p, r.withPayload()), vectors(p, r.withVector()), null));
         }
         hits.sort(
                 io.sextant.collection.query.QueryEngine.byScore(spec.distance().higherIsBetter()));
@@ -149,10 +149,15 @@ final class InMemoryShard implements Shard {
         for (PointId id : ids) {
             Point p = points.get(id);
             if (p != null) {
-                out.add(new PointRecord(id, payload(p, wp), vectors(p, wv)));
+                out.add(new PointRecord(id, payload(p, wp), vectors(p, wv), null));
             }
         }
         return out;
+    }
+
+    @Override
+    public io.sextant.segment.query.SparseStats sparseStats(String name, int[] dims) {
+        throw new UnsupportedOperationException("this test shard has no sparse vectors");
     }
 
     @Override
@@ -173,13 +178,14 @@ final class InMemoryShard implements Shard {
             return new ScrollPage(
                     sorted.stream()
                             .limit(r.limit())
-                            .map(p -> new PointRecord(p.id(), payload(p, r.withPayload()), vectors(p, r.withVector())))
+                            .map(p -> new PointRecord(
+                                    p.id(), payload(p, r.withPayload()), vectors(p, r.withVector()), null))
                             .toList(),
                     null);
         }
         List<PointRecord> page = matching.stream()
                 .limit(r.limit())
-                .map(p -> new PointRecord(p.id(), payload(p, r.withPayload()), vectors(p, r.withVector())))
+                .map(p -> new PointRecord(p.id(), payload(p, r.withPayload()), vectors(p, r.withVector()), null))
                 .toList();
         PointId next = matching.size() > r.limit() ? matching.get(r.limit()).id() : null;
         return new ScrollPage(page, next);

@@ -16,6 +16,7 @@ import io.sextant.segment.query.CoreSearch;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ScoredPoint;
+import io.sextant.segment.query.SparseStats;
 import io.sextant.segment.query.VectorSelector;
 import io.sextant.segment.storage.AtomicFiles;
 import io.sextant.segment.storage.Segment;
@@ -23,6 +24,7 @@ import io.sextant.shard.wal.OperationCodec;
 import io.sextant.shard.wal.Wal;
 import io.sextant.vector.Distance;
 import io.sextant.vector.Similarity;
+import io.sextant.vector.sparse.SparseVector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,7 +159,7 @@ public final class LocalShard implements Shard {
         if (!Files.exists(dir.resolve(ShardManifest.NAME))) {
             String name = segmentName(1);
             AtomicFiles.deleteTree(dir.resolve(SEGMENTS).resolve(name));
-            Segment.createAppendable(dir.resolve(SEGMENTS).resolve(name), config.vectors())
+            Segment.createAppendable(dir.resolve(SEGMENTS).resolve(name), config.segmentVectors())
                     .close();
             manifest = new ShardManifest(0, List.of(name), name, Map.of());
             manifest.write(dir);
@@ -169,7 +171,7 @@ public final class LocalShard implements Shard {
         List<Segment> segs = new ArrayList<>();
         Segment target = null;
         for (String name : manifest.segments()) {
-            Segment s = Segment.open(dir.resolve(SEGMENTS).resolve(name), config.vectors(), manifest.schema());
+            Segment s = Segment.open(dir.resolve(SEGMENTS).resolve(name), config.segmentVectors(), manifest.schema());
             segs.add(s);
             if (name.equals(manifest.target())) {
                 target = s;
@@ -265,7 +267,7 @@ public final class LocalShard implements Shard {
     @Override
     public UpdateResult update(PointOperation operation, boolean wait) {
         checkUsable();
-        OperationChecks.validate(operation, config.vectors(), schema, segments);
+        OperationChecks.validate(operation, config, schema, segments);
         long seq;
         updateLock.lock();
         try {
@@ -407,7 +409,7 @@ public final class LocalShard implements Shard {
                     }
                     ObjectNode payload =
                             p.payload() == null ? null : p.payload().deepCopy();
-                    set.target().append(p.id(), seq, normalized(p.vectors()), payload);
+                    set.target().append(p.id(), seq, normalized(p.vectors()), p.sparseVectors(), payload);
                     if (loc != null) {
                         loc.segment().delete(loc.offset());
                     }
@@ -454,7 +456,10 @@ public final class LocalShard implements Shard {
                     }
                     Map<String, float[]> vecs = new HashMap<>(loc.segment().vectors(loc.offset()));
                     vecs.putAll(normalized(p.vectors()));
-                    set.target().append(p.id(), seq, vecs, loc.segment().payloadAt(loc.offset()));
+                    Map<String, SparseVector> sparse =
+                            new HashMap<>(loc.segment().sparseVectors(loc.offset()));
+                    sparse.putAll(p.sparseVectors());
+                    set.target().append(p.id(), seq, vecs, sparse, loc.segment().payloadAt(loc.offset()));
                     loc.segment().delete(loc.offset());
                 }
             }
@@ -465,11 +470,15 @@ public final class LocalShard implements Shard {
                     } else {
                         Map<String, float[]> vecs = new HashMap<>(loc.segment().vectors(loc.offset()));
                         d.vectorNames().forEach(vecs::remove);
+                        Map<String, SparseVector> sparse =
+                                new HashMap<>(loc.segment().sparseVectors(loc.offset()));
+                        d.vectorNames().forEach(sparse::remove);
                         set.target()
                                 .append(
                                         loc.segment().idAt(loc.offset()),
                                         seq,
                                         vecs,
+                                        sparse,
                                         loc.segment().payloadAt(loc.offset()));
                         loc.segment().delete(loc.offset());
                     }
@@ -503,7 +512,8 @@ public final class LocalShard implements Shard {
         if (s == set.target()) {
             s.setPayload(loc.offset(), payload, seq);
         } else {
-            set.target().append(s.idAt(loc.offset()), seq, s.vectors(loc.offset()), payload);
+            set.target()
+                    .append(s.idAt(loc.offset()), seq, s.vectors(loc.offset()), s.sparseVectors(loc.offset()), payload);
             s.delete(loc.offset());
         }
     }
@@ -558,6 +568,11 @@ public final class LocalShard implements Shard {
     }
 
     @Override
+    public SparseStats sparseStats(String name, int[] dims) {
+        return read(set -> ShardReads.sparseStats(set, config, name, dims));
+    }
+
+    @Override
     public List<PointRecord> retrieve(List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector) {
         return read(set -> ShardReads.retrieve(set, ids, withPayload, withVector));
     }
@@ -607,6 +622,11 @@ public final class LocalShard implements Shard {
         if (!newConfig.vectors().keySet().equals(config.vectors().keySet())) {
             throw UserException.badRequest("Changing the set of named vectors of a shard is not supported: "
                     + config.vectors().keySet() + " vs " + newConfig.vectors().keySet());
+        }
+        if (!newConfig.sparseVectors().keySet().equals(config.sparseVectors().keySet())) {
+            throw UserException.badRequest("Changing the set of sparse vectors of a shard is not supported: "
+                    + config.sparseVectors().keySet() + " vs "
+                    + newConfig.sparseVectors().keySet());
         }
         for (Map.Entry<String, VectorSpec> e : newConfig.vectors().entrySet()) {
             VectorSpec old = config.vectors().get(e.getKey());

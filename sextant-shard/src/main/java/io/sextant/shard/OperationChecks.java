@@ -3,6 +3,8 @@ package io.sextant.shard;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.PointId;
+import io.sextant.segment.config.ShardConfig;
+import io.sextant.segment.config.SparseVectorSpec;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.index.PayloadIndexSpec;
@@ -10,6 +12,7 @@ import io.sextant.segment.index.PayloadTypeCheck;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.payload.JsonPaths;
 import io.sextant.segment.payload.KeyPath;
+import io.sextant.vector.sparse.SparseVector;
 import java.util.Map;
 
 /**
@@ -21,12 +24,14 @@ import java.util.Map;
 final class OperationChecks {
     private OperationChecks() {}
 
-    static void validate(
-            PointOperation op, Map<String, VectorSpec> vectors, Map<String, PayloadIndexSpec> sc, SegmentSet segments) {
+    static void validate(PointOperation op, ShardConfig config, Map<String, PayloadIndexSpec> sc, SegmentSet segments) {
+        Map<String, VectorSpec> vectors = config.vectors();
+        Map<String, SparseVectorSpec> sparse = config.sparseVectors();
         switch (op) {
             case PointOperation.Upsert u -> {
                 for (PointOperation.PointStruct p : u.points()) {
                     validateVectors(vectors, p.vectors(), p.id());
+                    validateSparse(sparse, p.sparseVectors());
                     if (p.payload() != null) {
                         PayloadTypeCheck.check(sc, p.payload());
                     }
@@ -36,6 +41,7 @@ final class OperationChecks {
                 SegmentSet set = segments;
                 for (PointOperation.PointVectors p : u.points()) {
                     validateVectors(vectors, p.vectors(), p.id());
+                    validateSparse(sparse, p.sparseVectors());
                     if (set.locate(p.id()) == null) {
                         throw UserException.notFound("No point with id " + p.id() + " found");
                     }
@@ -57,7 +63,7 @@ final class OperationChecks {
             }
             case PointOperation.DeleteVectors d -> {
                 for (String n : d.vectorNames()) {
-                    if (!vectors.containsKey(n)) {
+                    if (!vectors.containsKey(n) && !sparse.containsKey(n)) {
                         throw UserException.badRequest(
                                 "Wrong input: Not existing vector name error: " + ShardReads.displayName(n));
                     }
@@ -88,6 +94,15 @@ final class OperationChecks {
                 }
             }
             case PointOperation.ClearPayload c -> {}
+        }
+    }
+
+    private static void validateSparse(Map<String, SparseVectorSpec> sparse, Map<String, SparseVector> given) {
+        for (String name : given.keySet()) {
+            if (!sparse.containsKey(name)) {
+                throw UserException.badRequest(
+                        "Wrong input: Not existing vector name error: " + ShardReads.displayName(name));
+            }
         }
     }
 

@@ -104,7 +104,7 @@ final class SegmentOptimizations {
             }
         }
         for (Segment s : others) {
-            if (!s.specs().equals(config.vectors())) {
+            if (!s.specs().equals(config.vectors()) || !s.sparseSpecs().equals(config.sparseVectors())) {
                 return new Plan(Kind.REINDEX, List.of(s), false);
             }
         }
@@ -222,7 +222,7 @@ final class SegmentOptimizations {
                     return;
                 }
                 Segment fresh = Segment.createAppendable(
-                        shard.newSegmentDir(), shard.config().vectors());
+                        shard.newSegmentDir(), shard.config().segmentVectors());
                 for (Map.Entry<String, PayloadIndexSpec> e : shard.schema().entrySet()) {
                     fresh.createIndex(e.getKey(), e.getValue());
                 }
@@ -248,9 +248,9 @@ final class SegmentOptimizations {
         Segment merged = null;
         try {
             checkCancelled(cancelled);
-            written = SegmentWriter.write(newDir, config.vectors(), refs, seq);
+            written = SegmentWriter.write(newDir, config.segmentVectors(), refs, seq);
             checkCancelled(cancelled);
-            merged = Segment.open(newDir, config.vectors(), shard.schema());
+            merged = Segment.open(newDir, config.segmentVectors(), shard.schema());
             buildIndexes(merged, shard.schema(), config.optimizer(), cancelled);
         } catch (RuntimeException | Error e) {
             if (merged != null) {

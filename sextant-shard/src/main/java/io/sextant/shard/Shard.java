@@ -8,6 +8,7 @@ import io.sextant.segment.query.CoreSearch;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ScoredPoint;
+import io.sextant.segment.query.SparseStats;
 import io.sextant.segment.query.VectorSelector;
 import java.util.List;
 
@@ -30,6 +31,12 @@ public interface Shard extends AutoCloseable {
 
     /** Nearest-neighbour search; hits best first. */
     List<ScoredPoint> search(CoreSearch request);
+
+    /**
+     * Statistics of dimensions {@code dims} (sorted unsigned, unique) of sparse vector {@code name}
+     * over this shard's points, for the {@code idf} modifier.
+     */
+    SparseStats sparseStats(String name, int[] dims);
 
     /** The points with these ids that exist, in the order of {@code ids}. */
     List<PointRecord> retrieve(List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.PointId;
 import io.sextant.segment.config.ShardConfig;
+import io.sextant.segment.config.SparseVectorSpec;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.filter.Filter;
@@ -14,12 +15,15 @@ import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ResultWindow;
 import io.sextant.segment.query.ScoredPoint;
+import io.sextant.segment.query.SparseStats;
 import io.sextant.segment.query.VectorSelector;
 import io.sextant.segment.storage.Segment;
 import io.sextant.segment.vectorindex.SegmentIndexBuilder;
 import io.sextant.segment.vectorindex.SegmentSearcher;
+import io.sextant.segment.vectorindex.SparseSegmentSearcher;
 import io.sextant.vector.Distance;
 import io.sextant.vector.Similarity;
+import io.sextant.vector.sparse.SparseVector;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -60,6 +64,9 @@ final class ShardReads {
     }
 
     static List<ScoredPoint> search(SegmentSet set, ShardConfig config, CoreSearch req) {
+        if (req.sparse()) {
+            return searchSparse(set, config, req);
+        }
         Map<String, VectorSpec> vectors = config.vectors();
         ShardConfig.OptimizerSettings optimizer = config.optimizer();
         VectorSpec spec = vectors.get(req.vectorName());
@@ -92,12 +99,17 @@ final class ShardReads {
                 candidates.add(new Hit(seg, h.offset(), h.score()));
             }
         }
+        return page(candidates, worstFirst.reversed(), req, k);
+    }
+
+    /** The newest copy of each point among {@code candidates}, ordered, windowed and rendered. */
+    private static List<ScoredPoint> page(List<Hit> candidates, Comparator<Hit> bestFirst, CoreSearch req, int k) {
         Map<PointId, Hit> newest = new HashMap<>();
         for (Hit h : candidates) {
             newest.merge(h.segment().idAt(h.offset()), h, (a, b) -> version(a) >= version(b) ? a : b);
         }
         List<Hit> hits = new ArrayList<>(newest.values());
-        hits.sort(worstFirst.reversed().thenComparing(h -> h.segment().idAt(h.offset())));
+        hits.sort(bestFirst.thenComparing(h -> h.segment().idAt(h.offset())));
         List<ScoredPoint> out = new ArrayList<>();
         for (int i = req.offset(); i < hits.size() && i < k; i++) {
             Hit h = hits.get(i);
@@ -107,9 +119,46 @@ final class ShardReads {
                     s.versionAt(h.offset()),
                     h.score(),
                     payload(s, h.offset(), req.withPayload()),
-                    vectors(s, h.offset(), req.withVector())));
+                    vectors(s, h.offset(), req.withVector()),
+                    sparseVectors(s, h.offset(), req.withVector())));
         }
         return out;
+    }
+
+    private static SparseVectorSpec sparseSpec(ShardConfig config, String name) {
+        SparseVectorSpec spec = config.sparseVectors().get(name);
+        if (spec == null) {
+            throw UserException.badRequest("Wrong input: Not existing vector name error: " + displayName(name));
+        }
+        return spec;
+    }
+
+    /** A sparse search; the query carries its idf weights already (the collection applies them). */
+    private static List<ScoredPoint> searchSparse(SegmentSet set, ShardConfig config, CoreSearch req) {
+        sparseSpec(config, req.vectorName());
+        int k = ResultWindow.end(req.offset(), req.limit());
+        if (req.limit() == 0) {
+            return List.of();
+        }
+        SparseSegmentSearcher.Request segReq = new SparseSegmentSearcher.Request(
+                req.vectorName(), req.sparseVector(), req.filter(), k, req.scoreThreshold(), req.params());
+        List<Hit> candidates = new ArrayList<>();
+        for (Segment seg : set.all()) {
+            for (SegmentSearcher.Hit h : SparseSegmentSearcher.search(seg, segReq)) {
+                candidates.add(new Hit(seg, h.offset(), h.score()));
+            }
+        }
+        return page(candidates, Comparator.comparingDouble(Hit::score).reversed(), req, k);
+    }
+
+    /** Statistics of {@code dims} of sparse vector {@code name} over the shard's live points. */
+    static SparseStats sparseStats(SegmentSet set, ShardConfig config, String name, int[] dims) {
+        sparseSpec(config, name);
+        SparseStats total = new SparseStats(0, new long[dims.length]);
+        for (Segment seg : set.all()) {
+            total = total.plus(SparseSegmentSearcher.stats(seg, name, dims));
+        }
+        return total;
     }
 
     private static long version(Hit h) {
@@ -159,7 +208,11 @@ final class ShardReads {
     }
 
     static PointRecord record(Segment s, int off, PayloadSelector withPayload, VectorSelector withVector) {
-        return new PointRecord(s.idAt(off), payload(s, off, withPayload), vectors(s, off, withVector));
+        return new PointRecord(
+                s.idAt(off),
+                payload(s, off, withPayload),
+                vectors(s, off, withVector),
+                sparseVectors(s, off, withVector));
     }
 
     static ObjectNode payload(Segment s, int off, PayloadSelector sel) {
@@ -180,6 +233,23 @@ final class ShardReads {
         Map<String, float[]> all = s.vectors(off);
         if (sel instanceof VectorSelector.Names n) {
             Map<String, float[]> some = new LinkedHashMap<>();
+            for (String name : n.names()) {
+                if (all.containsKey(name)) {
+                    some.put(name, all.get(name));
+                }
+            }
+            return some;
+        }
+        return all;
+    }
+
+    static Map<String, SparseVector> sparseVectors(Segment s, int off, VectorSelector sel) {
+        if (sel == null || sel instanceof VectorSelector.None) {
+            return null;
+        }
+        Map<String, SparseVector> all = s.sparseVectors(off);
+        if (sel instanceof VectorSelector.Names n) {
+            Map<String, SparseVector> some = new LinkedHashMap<>();
             for (String name : n.names()) {
                 if (all.containsKey(name)) {
                     some.put(name, all.get(name));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.config.HnswSpec;
 import io.sextant.segment.config.ShardConfig;
+import io.sextant.segment.config.SparseVectorSpec;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.vector.quant.BinaryQuantizer;
 import io.sextant.vector.quant.QuantizerSpec;
@@ -56,6 +57,11 @@ public record CollectionConfig(
         return params.vectors().get(name);
     }
 
+    /** The sparse vector's params, or null when the collection has no sparse vector of that name. */
+    public SparseVectorParams sparseVector(String name) {
+        return params.sparseVectors().get(name);
+    }
+
     /** The effective HNSW config of a vector: the collection's with the vector's overrides. */
     public HnswConfig effectiveHnsw(String vectorName) {
         VectorParams v = vector(vectorName);
@@ -84,7 +90,9 @@ public record CollectionConfig(
                             toQuantizerSpec(q),
                             v.elementType()));
         });
-        return new ShardConfig(specs, optimizerConfig.toShardSettings(), walConfig.toShardSettings());
+        Map<String, SparseVectorSpec> sparse = new LinkedHashMap<>();
+        params.sparseVectors().forEach((name, v) -> sparse.put(name, v.toSpec()));
+        return new ShardConfig(specs, sparse, optimizerConfig.toShardSettings(), walConfig.toShardSettings());
     }
 
     /** The codec spec of a quantization config, with Qdrant's defaults; null for none. */

@@ -13,21 +13,25 @@ import java.nio.file.Path;
 /**
  * Persists a collection's config as {@code <collection dir>/config.json}.
  *
- * <p>Layout (format version 1): a JSON object {@code {"format_version": 1, "config": {...}}}
+ * <p>Layout: a JSON object {@code {"format_version": 1, "config": {...}}} (version 2 when the
+ * collection has sparse vectors, which version-1 readers would otherwise drop silently)
  * where {@code config} is Qdrant's {@code CollectionConfig} shape (see {@link
  * CollectionConfigJson}). Written atomically (temp + fsync + rename + dir fsync). A file with a
  * newer format version is refused with a message naming both versions. Stateless and thread-safe.
  */
 public final class CollectionConfigFile {
     public static final String FILE_NAME = "config.json";
-    public static final int FORMAT_VERSION = 1;
+    /** Version 2: {@code params.sparse_vectors} (written only by collections that have them). */
+    public static final int FORMAT_VERSION = 2;
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private CollectionConfigFile() {}
 
     public static void write(Path collectionDir, CollectionConfig config) {
         ObjectNode root = MAPPER.createObjectNode();
-        root.put("format_version", FORMAT_VERSION);
+        // collections without sparse vectors stay readable by binaries that know version 1 only
+        root.put("format_version", config.params().sparseVectors().isEmpty() ? 1 : FORMAT_VERSION);
         root.set("config", CollectionConfigJson.toJson(config));
         try {
             AtomicFiles.write(

@@ -28,6 +28,10 @@ public final class CollectionConfigJson {
             ObjectNode vs = params.putObject("vectors");
             p.vectors().forEach((name, v) -> vs.set(name, vectorToJson(v)));
         }
+        if (!p.sparseVectors().isEmpty()) {
+            ObjectNode sv = params.putObject("sparse_vectors");
+            p.sparseVectors().forEach((name, v) -> sv.set(name, sparseToJson(v)));
+        }
         params.put("shard_number", p.shardNumber());
         params.put("replication_factor", p.replicationFactor());
         params.put("write_consistency_factor", p.writeConsistencyFactor());
@@ -57,7 +61,7 @@ public final class CollectionConfigJson {
 
     public static CollectionConfig fromJson(JsonNode root) {
         JsonNode params = req(root, "params");
-        JsonNode vectors = req(params, "vectors");
+        JsonNode vectors = params.path("vectors");
         boolean unnamed = vectors.has("size");
         Map<String, VectorParams> vs = new LinkedHashMap<>();
         if (unnamed) {
@@ -65,13 +69,16 @@ public final class CollectionConfigJson {
         } else {
             vectors.properties().forEach(e -> vs.put(e.getKey(), vectorFromJson(e.getValue())));
         }
+        Map<String, SparseVectorParams> sparse = new LinkedHashMap<>();
+        params.path("sparse_vectors").properties().forEach(e -> sparse.put(e.getKey(), sparseFromJson(e.getValue())));
         CollectionParams p = new CollectionParams(
                 vs,
                 unnamed,
                 params.path("shard_number").asInt(1),
                 params.path("replication_factor").asInt(1),
                 params.path("write_consistency_factor").asInt(1),
-                params.path("on_disk_payload").asBoolean(true));
+                params.path("on_disk_payload").asBoolean(true),
+                sparse);
         JsonNode h = root.path("hnsw_config");
         HnswConfig hnsw = h.isObject() ? hnswDiffFromJson(h).applyTo(HnswConfig.DEFAULT) : HnswConfig.DEFAULT;
         JsonNode o = root.path("optimizer_config");
@@ -131,6 +138,41 @@ public final class CollectionConfigJson {
                 quantizationFromJson(n.path("quantization_config")),
                 n.hasNonNull("datatype")
                         ? VectorDatatype.fromWireName(n.get("datatype").asText())
+                        : null);
+    }
+
+    /** Qdrant's shape: {@code {"index": {...}, "modifier": "idf"}}, unset fields omitted. */
+    public static ObjectNode sparseToJson(SparseVectorParams v) {
+        ObjectNode n = F.objectNode();
+        if (v.hasIndexParams()) {
+            ObjectNode idx = n.putObject("index");
+            if (v.fullScanThreshold() != null) {
+                idx.put("full_scan_threshold", v.fullScanThreshold());
+            }
+            if (v.onDisk() != null) {
+                idx.put("on_disk", v.onDisk());
+            }
+            if (v.datatype() != null) {
+                idx.put("datatype", v.datatype().wireName());
+            }
+        }
+        if (v.modifier() != null) {
+            n.put("modifier", v.modifier().wireName());
+        }
+        return n;
+    }
+
+    public static SparseVectorParams sparseFromJson(JsonNode n) {
+        JsonNode idx = n.path("index");
+        return new SparseVectorParams(
+                integer(idx, "full_scan_threshold"),
+                bool(idx, "on_disk"),
+                idx.hasNonNull("datatype")
+                        ? VectorDatatype.fromWireName(idx.get("datatype").asText())
+                        : null,
+                n.hasNonNull("modifier")
+                        ? SparseVectorParams.Modifier.fromWireName(
+                                n.get("modifier").asText())
                         : null);
     }
 

@@ -9,7 +9,8 @@ import java.util.Map;
  * A change to an existing collection's config ({@code PATCH /collections/{name}}). Null fields
  * leave the current value. {@code vectors} changes named vectors' on_disk, HNSW and quantization;
  * {@code quantizationConfig} replaces the collection-wide quantization unless {@code
- * disableQuantization} removes it; {@code metadata} is merged key by key into the current
+ * disableQuantization} removes it; {@code sparseVectors} changes existing sparse vectors' index
+ * params and modifier (fields set in the diff replace the current ones); {@code metadata} is merged key by key into the current
  * metadata (a key with a JSON null value is removed). Immutable.
  */
 public record CollectionConfigPatch(
@@ -19,16 +20,30 @@ public record CollectionConfigPatch(
         OptimizersConfig.Diff optimizersConfig,
         QuantizationConfig quantizationConfig,
         boolean disableQuantization,
-        ObjectNode metadata) {
+        ObjectNode metadata,
+        Map<String, SparseVectorParams> sparseVectors) {
 
     public static final CollectionConfigPatch EMPTY =
-            new CollectionConfigPatch(null, null, null, null, null, false, null);
+            new CollectionConfigPatch(null, null, null, null, null, false, null, null);
 
     public CollectionConfigPatch {
         vectors = vectors == null ? Map.of() : Map.copyOf(vectors);
+        sparseVectors = sparseVectors == null ? Map.of() : Map.copyOf(sparseVectors);
         if (disableQuantization && quantizationConfig != null) {
             throw new IllegalArgumentException("quantization_config cannot be both set and disabled");
         }
+    }
+
+    /** A patch without sparse vector changes. */
+    public CollectionConfigPatch(
+            Map<String, VectorParams.Diff> vectors,
+            CollectionParams.Diff params,
+            HnswConfig.Diff hnswConfig,
+            OptimizersConfig.Diff optimizersConfig,
+            QuantizationConfig quantizationConfig,
+            boolean disableQuantization,
+            ObjectNode metadata) {
+        this(vectors, params, hnswConfig, optimizersConfig, quantizationConfig, disableQuantization, metadata, null);
     }
 
     /**
@@ -47,6 +62,15 @@ public record CollectionConfigPatch(
                 }
                 newVectors.put(e.getKey(), e.getValue().applyTo(current));
             }
+            Map<String, SparseVectorParams> newSparse =
+                    new LinkedHashMap<>(base.params().sparseVectors());
+            for (Map.Entry<String, SparseVectorParams> e : sparseVectors.entrySet()) {
+                SparseVectorParams current = newSparse.get(e.getKey());
+                if (current == null) {
+                    throw UserException.badRequest("Wrong input: Not existing vector name error: " + e.getKey());
+                }
+                newSparse.put(e.getKey(), current.merge(e.getValue()));
+            }
             CollectionParams newParams = params == null
                     ? new CollectionParams(
                             newVectors,
@@ -54,8 +78,9 @@ public record CollectionConfigPatch(
                             base.params().shardNumber(),
                             base.params().replicationFactor(),
                             base.params().writeConsistencyFactor(),
-                            base.params().onDiskPayload())
-                    : params.applyTo(base.params(), newVectors);
+                            base.params().onDiskPayload(),
+                            newSparse)
+                    : params.applyTo(base.params(), newVectors, newSparse);
             HnswConfig hnsw = hnswConfig == null ? base.hnswConfig() : hnswConfig.applyTo(base.hnswConfig());
             OptimizersConfig opt = optimizersConfig == null
                     ? base.optimizerConfig()

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param replicationFactor replicas per shard, >= 1 (only 1 is served by a single node)
  * @param writeConsistencyFactor replicas that must acknowledge a write, >= 1
  * @param onDiskPayload keep payloads on disk instead of in RAM
+ * @param sparseVectors named sparse vectors in declaration order (names never shared with a dense
+ *     vector)
  */
 public record CollectionParams(
         Map<String, VectorParams> vectors,
@@ -20,13 +22,26 @@ public record CollectionParams(
         int shardNumber,
         int replicationFactor,
         int writeConsistencyFactor,
-        boolean onDiskPayload) {
+        boolean onDiskPayload,
+        Map<String, SparseVectorParams> sparseVectors) {
 
     public CollectionParams {
         if (vectors == null) {
             vectors = Map.of();
         }
         vectors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vectors));
+        sparseVectors = sparseVectors == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sparseVectors));
+        for (String name : sparseVectors.keySet()) {
+            if (name == null || name.isEmpty()) {
+                throw new IllegalArgumentException("Sparse vector name must not be empty");
+            }
+            if (vectors.containsKey(name)) {
+                throw new IllegalArgumentException(
+                        "Vector name '" + name + "' is used by both a dense and a sparse vector");
+            }
+        }
         if (unnamedVector && !(vectors.size() == 1 && vectors.containsKey(""))) {
             throw new IllegalArgumentException(
                     "An unnamed-vector collection must have exactly the vector \"\", got " + vectors.keySet());
@@ -47,6 +62,17 @@ public record CollectionParams(
         }
     }
 
+    /** Params without sparse vectors. */
+    public CollectionParams(
+            Map<String, VectorParams> vectors,
+            boolean unnamedVector,
+            int shardNumber,
+            int replicationFactor,
+            int writeConsistencyFactor,
+            boolean onDiskPayload) {
+        this(vectors, unnamedVector, shardNumber, replicationFactor, writeConsistencyFactor, onDiskPayload, null);
+    }
+
     /** Params of a collection with one unnamed vector and otherwise defaults. */
     public static CollectionParams single(VectorParams vector) {
         return new CollectionParams(Map.of("", vector), true, 1, 1, 1, true);
@@ -59,19 +85,23 @@ public record CollectionParams(
 
     public CollectionParams withShardNumber(int n) {
         return new CollectionParams(
-                vectors, unnamedVector, n, replicationFactor, writeConsistencyFactor, onDiskPayload);
+                vectors, unnamedVector, n, replicationFactor, writeConsistencyFactor, onDiskPayload, sparseVectors);
     }
 
     /** A PATCH of params: null fields keep the current value. */
     public record Diff(Integer replicationFactor, Integer writeConsistencyFactor, Boolean onDiskPayload) {
-        public CollectionParams applyTo(CollectionParams base, Map<String, VectorParams> newVectors) {
+        public CollectionParams applyTo(
+                CollectionParams base,
+                Map<String, VectorParams> newVectors,
+                Map<String, SparseVectorParams> newSparse) {
             return new CollectionParams(
                     newVectors,
                     base.unnamedVector(),
                     base.shardNumber(),
                     replicationFactor != null ? replicationFactor : base.replicationFactor(),
                     writeConsistencyFactor != null ? writeConsistencyFactor : base.writeConsistencyFactor(),
-                    onDiskPayload != null ? onDiskPayload : base.onDiskPayload());
+                    onDiskPayload != null ? onDiskPayload : base.onDiskPayload(),
+                    newSparse);
         }
     }
 }

@@ -31,12 +31,18 @@ public sealed interface Query {
      *
      * @param method RRF or DBSF
      * @param rrfK RRF's k (score = Σ 1/(k + rank), rank from 0); null = 2. Ignored for DBSF.
+     * @param weights RRF's per-prefetch weights (one per prefetch); null = all 1
      */
-    record Fusion(FusionMethod method, Integer rrfK) implements Query {
+    record Fusion(FusionMethod method, Integer rrfK, List<Float> weights) implements Query {
         public Fusion {
             if (rrfK != null && rrfK < 1) {
                 throw new IllegalArgumentException("rrf.k must be >= 1, got " + rrfK);
             }
+            weights = weights == null ? null : List.copyOf(weights);
+        }
+
+        public Fusion(FusionMethod method, Integer rrfK) {
+            this(method, rrfK, null);
         }
 
         public static Fusion rrf() {

@@ -18,6 +18,7 @@ import io.sextant.shard.ScrollPage;
 import io.sextant.shard.ScrollRequest;
 import io.sextant.vector.Distance;
 import io.sextant.vector.Similarity;
+import io.sextant.vector.sparse.SparseVector;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -111,12 +112,21 @@ public final class QueryEngine {
                     attach(page(all, offset, limit), wp, wv), pre.get(0).higherIsBetter());
         }
         return switch (q) {
+            case Query.Nearest n
+            when isSparse(req.using()) -> {
+                Set<PointId> excluded = new LinkedHashSet<>();
+                SparseVector vector =
+                        resolveSparse(List.of(n.vector()), req, excluded).get(0);
+                yield nearestSparse(req, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
+            }
             case Query.Nearest n -> {
                 VectorParams vp = OperationValidator.vectorParams(self.config(), req.using());
                 Set<PointId> excluded = new LinkedHashSet<>();
                 float[] vector = resolve(List.of(n.vector()), req, vp, excluded).get(0);
                 yield nearest(req, vp, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
             }
+            case Query.Recommend r
+            when isSparse(req.using()) -> recommendSparse(r, req, filter, pre, hasPrefetch, limit, offset, wp, wv);
             case Query.Recommend r -> recommend(r, req, filter, pre, hasPrefetch, limit, offset, wp, wv);
             case Query.Fusion f -> {
                 if (!hasPrefetch) {
@@ -124,13 +134,21 @@ public final class QueryEngine {
                 }
                 List<List<ScoredPoint>> lists = pre.stream().map(Ranked::points).toList();
                 List<ScoredPoint> fused = f.method() == Query.FusionMethod.RRF
-                        ? ScoreFusion.rrf(lists, f.rrfK() == null ? ScoreFusion.DEFAULT_RRF_K : f.rrfK())
+                        ? rrf(lists, f)
                         : ScoreFusion.dbsf(
                                 lists, pre.stream().map(Ranked::higherIsBetter).toList());
                 yield new Ranked(attach(page(threshold(fused, req.scoreThreshold()), offset, limit), wp, wv), true);
             }
             case Query.OrderBy o -> orderBy(o, filter, pre, hasPrefetch, limit, offset, wp, wv);
         };
+    }
+
+    private static List<ScoredPoint> rrf(List<List<ScoredPoint>> lists, Query.Fusion f) {
+        try {
+            return ScoreFusion.rrf(lists, f.rrfK() == null ? ScoreFusion.DEFAULT_RRF_K : f.rrfK(), f.weights());
+        } catch (IllegalArgumentException e) {
+            throw UserException.badRequest("Validation error: " + e.getMessage());
+        }
     }
 
     private Ranked nearest(
@@ -159,6 +177,90 @@ public final class QueryEngine {
         List<ScoredPoint> hits = self.search(
                 new CoreSearch(req.using(), vector, f, limit, offset, req.scoreThreshold(), req.params(), wp, wv));
         return new Ranked(hits, vp.distance().higherIsBetter());
+    }
+
+    private boolean isSparse(String using) {
+        return using != null && self.config().sparseVector(using) != null;
+    }
+
+    private Ranked nearestSparse(
+            QueryRequest req,
+            SparseVector vector,
+            Set<PointId> excluded,
+            Filter filter,
+            List<Ranked> pre,
+            boolean hasPrefetch,
+            int limit,
+            int offset,
+            PayloadSelector wp,
+            VectorSelector wv) {
+        Filter f = excludeIds(filter, excluded);
+        if (hasPrefetch) {
+            Set<PointId> candidates = candidateIds(pre);
+            if (candidates.isEmpty()) {
+                return new Ranked(List.of(), true);
+            }
+            f = and(f, Filter.must(new Condition.HasIdCondition(candidates)));
+        }
+        List<ScoredPoint> hits = self.search(new CoreSearch(
+                req.using(), null, f, limit, offset, req.scoreThreshold(), req.params(), wp, wv, vector));
+        return new Ranked(hits, true);
+    }
+
+    private Ranked recommendSparse(
+            Query.Recommend r,
+            QueryRequest req,
+            Filter filter,
+            List<Ranked> pre,
+            boolean hasPrefetch,
+            int limit,
+            int offset,
+            PayloadSelector wp,
+            VectorSelector wv) {
+        Set<PointId> excluded = new LinkedHashSet<>();
+        List<SparseVector> pos = resolveSparse(r.positive(), req, excluded);
+        List<SparseVector> neg = resolveSparse(r.negative(), req, excluded);
+        if (r.strategy() == Query.RecommendStrategy.AVERAGE_VECTOR) {
+            if (pos.isEmpty()) {
+                throw UserException.badRequest(
+                        "Wrong input: At least one positive example is required for the average_vector strategy");
+            }
+            SparseVector avg = SparseRecommend.averageVector(pos, neg);
+            return nearestSparse(req, avg, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
+        }
+        if (pos.isEmpty() && neg.isEmpty()) {
+            throw UserException.badRequest("Wrong input: At least one positive or negative example is required");
+        }
+        Filter f = excludeIds(filter, excluded);
+        VectorSelector vs = new VectorSelector.Names(List.of(req.using()));
+        List<PointRecord> candidates;
+        if (hasPrefetch) {
+            Set<PointId> ids = new LinkedHashSet<>(candidateIds(pre));
+            ids.removeAll(excluded);
+            candidates = self.retrieve(List.copyOf(ids), PayloadSelector.NONE, vs);
+        } else {
+            candidates = new ArrayList<>();
+            PointId next = null;
+            do { // every matching point: sparse recommend scores exactly
+                ScrollPage page = self.scroll(new ScrollRequest(f, 1000, next, null, PayloadSelector.NONE, vs));
+                candidates.addAll(page.points());
+                next = page.nextOffset();
+            } while (next != null);
+        }
+        List<ScoredPoint> scored = new ArrayList<>();
+        for (PointRecord c : candidates) {
+            SparseVector v =
+                    c.sparseVectors() == null ? null : c.sparseVectors().get(req.using());
+            if (v == null || excluded.contains(c.id())) {
+                continue;
+            }
+            float s = r.strategy() == Query.RecommendStrategy.BEST_SCORE
+                    ? SparseRecommend.bestScore(v, pos, neg)
+                    : SparseRecommend.sumScores(v, pos, neg);
+            scored.add(new ScoredPoint(c.id(), 0, s, null, null, null));
+        }
+        scored.sort(byScore(true));
+        return new Ranked(attach(page(threshold(scored, req.scoreThreshold()), offset, limit), wp, wv), true);
     }
 
     private Ranked recommend(
@@ -212,7 +314,7 @@ public final class QueryEngine {
             float s = r.strategy() == Query.RecommendStrategy.BEST_SCORE
                     ? RecommendScoring.bestScore(d, v, pos, neg)
                     : RecommendScoring.sumScores(d, v, pos, neg);
-            scored.add(new ScoredPoint(c.id(), 0, s, null, null));
+            scored.add(new ScoredPoint(c.id(), 0, s, null, null, null));
         }
         scored.sort(byScore(true));
         return new Ranked(attach(page(threshold(scored, req.scoreThreshold()), offset, limit), wp, wv), true);
@@ -250,7 +352,7 @@ public final class QueryEngine {
         for (float[] seed : seeds) {
             for (ScoredPoint p : self.search(new CoreSearch(
                     req.using(), seed, filter, perExample, 0, null, req.params(), PayloadSelector.NONE, vs))) {
-                union.putIfAbsent(p.id(), new PointRecord(p.id(), null, p.vectors()));
+                union.putIfAbsent(p.id(), new PointRecord(p.id(), null, p.vectors(), p.sparseVectors()));
             }
         }
         return new ArrayList<>(union.values());
@@ -278,7 +380,7 @@ public final class QueryEngine {
                     wv));
             List<ScoredPoint> out = new ArrayList<>();
             for (PointRecord r : page.points()) {
-                out.add(new ScoredPoint(r.id(), 0, 0f, r.payload(), r.vectors()));
+                out.add(new ScoredPoint(r.id(), 0, 0f, r.payload(), r.vectors(), r.sparseVectors()));
             }
             return new Ranked(page(out, offset, limit), true);
         }
@@ -299,7 +401,7 @@ public final class QueryEngine {
         Comparator<Valued> c = Comparator.comparingDouble(Valued::value);
         valued.sort((o.descending() ? c.reversed() : c).thenComparing(Valued::id));
         List<ScoredPoint> out = valued.stream()
-                .map(v -> new ScoredPoint(v.id(), 0, 0f, null, null))
+                .map(v -> new ScoredPoint(v.id(), 0, 0f, null, null, null))
                 .toList();
         return new Ranked(attach(page(out, offset, limit), wp, wv), true);
     }
@@ -311,7 +413,7 @@ public final class QueryEngine {
         while (out.size() < want) {
             ScrollPage page = self.scroll(new ScrollRequest(filter, want - out.size(), next, null, wp, wv));
             for (PointRecord r : page.points()) {
-                out.add(new ScoredPoint(r.id(), 0, 0f, r.payload(), r.vectors()));
+                out.add(new ScoredPoint(r.id(), 0, 0f, r.payload(), r.vectors(), r.sparseVectors()));
             }
             next = page.nextOffset();
             if (next == null || page.points().isEmpty()) {
@@ -364,7 +466,7 @@ public final class QueryEngine {
                     keys.add(LongNode.valueOf(v.asLong()));
                 }
             }
-            ScoredPoint bare = new ScoredPoint(h.id(), h.version(), h.score(), null, null);
+            ScoredPoint bare = new ScoredPoint(h.id(), h.version(), h.score(), null, null, null);
             for (JsonNode k : keys) {
                 List<ScoredPoint> list = groups.get(k);
                 if (list == null) {
@@ -447,9 +549,64 @@ public final class QueryEngine {
                     switch (in) {
                         case VectorInput.Dense d -> d.vector();
                         case VectorInput.ById b -> byId.get(b.id());
+                        case VectorInput.Sparse sp ->
+                            throw UserException.badRequest("Wrong input: a sparse vector was given to query the dense"
+                                    + " vector \"" + req.using() + "\"");
                     };
             OperationValidator.checkVector(self.config(), req.using(), v);
             out.add(vp.distance() == Distance.COSINE ? Similarity.normalize(v) : v);
+        }
+        return out;
+    }
+
+    /**
+     * Resolves inputs for the sparse vector {@code req.using()}; ids of this collection's points used
+     * as inputs are added to {@code excluded}.
+     */
+    private List<SparseVector> resolveSparse(List<VectorInput> inputs, QueryRequest req, Set<PointId> excluded) {
+        List<PointId> ids = new ArrayList<>();
+        for (VectorInput in : inputs) {
+            if (in instanceof VectorInput.ById b) {
+                ids.add(b.id());
+            }
+        }
+        Map<PointId, SparseVector> byId = new HashMap<>();
+        if (!ids.isEmpty()) {
+            LookupLocation loc = req.lookupFrom();
+            QueryTarget target = loc == null ? self : resolver.apply(loc.collection());
+            String vecName = loc == null || loc.vector() == null ? req.using() : loc.vector();
+            if (target.config().sparseVector(vecName) == null) {
+                throw UserException.badRequest("Wrong input: Not existing vector name error: " + vecName);
+            }
+            for (PointRecord r :
+                    target.retrieve(ids, PayloadSelector.NONE, new VectorSelector.Names(List.of(vecName)))) {
+                SparseVector v =
+                        r.sparseVectors() == null ? null : r.sparseVectors().get(vecName);
+                if (v == null) {
+                    throw UserException.badRequest(
+                            "Wrong input: Point " + r.id() + " has no vector \"" + vecName + "\"");
+                }
+                byId.put(r.id(), v);
+            }
+            for (PointId id : ids) {
+                if (!byId.containsKey(id)) {
+                    throw UserException.notFound("Not found: No point with id " + id + " found");
+                }
+            }
+            if (loc == null) {
+                excluded.addAll(ids);
+            }
+        }
+        List<SparseVector> out = new ArrayList<>();
+        for (VectorInput in : inputs) {
+            out.add(
+                    switch (in) {
+                        case VectorInput.Sparse sp -> sp.vector();
+                        case VectorInput.ById b -> byId.get(b.id());
+                        case VectorInput.Dense d ->
+                            throw UserException.badRequest("Wrong input: a dense vector was given to query the sparse"
+                                    + " vector \"" + req.using() + "\"");
+                    });
         }
         return out;
     }
@@ -468,7 +625,7 @@ public final class QueryEngine {
         for (ScoredPoint h : hits) {
             PointRecord r = records.get(h.id());
             if (r != null) {
-                out.add(new ScoredPoint(h.id(), h.version(), h.score(), r.payload(), r.vectors()));
+                out.add(new ScoredPoint(h.id(), h.version(), h.score(), r.payload(), r.vectors(), r.sparseVectors()));
             }
         }
         return out;

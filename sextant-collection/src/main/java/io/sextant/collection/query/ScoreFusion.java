@@ -20,13 +20,31 @@ public final class ScoreFusion {
     private ScoreFusion() {}
 
     public static List<ScoredPoint> rrf(List<List<ScoredPoint>> lists, int k) {
+        return rrf(lists, k, null);
+    }
+
+    /**
+     * Weighted RRF: list i contributes {@code 1 / ((rank + 1) / w_i + k - 1)} (0 when {@code w_i <=
+     * 0}), which is {@code 1 / (k + rank)} for weight 1.
+     *
+     * @param weights one per list, or null for all 1
+     * @throws IllegalArgumentException when the number of weights differs from the number of lists
+     */
+    public static List<ScoredPoint> rrf(List<List<ScoredPoint>> lists, int k, List<Float> weights) {
+        if (weights != null && weights.size() != lists.size()) {
+            throw new IllegalArgumentException("Number of weights in RRF should match number of pre-fetches: got "
+                    + weights.size() + ", expected " + lists.size());
+        }
         Map<PointId, Float> scores = new LinkedHashMap<>();
         Map<PointId, ScoredPoint> first = new LinkedHashMap<>();
-        for (List<ScoredPoint> list : lists) {
+        for (int li = 0; li < lists.size(); li++) {
+            List<ScoredPoint> list = lists.get(li);
+            double w = weights == null ? 1.0 : weights.get(li);
             for (int rank = 0; rank < list.size(); rank++) {
                 ScoredPoint p = list.get(rank);
                 // in double: k (up to Integer.MAX_VALUE from the request) + rank overflows an int
-                scores.merge(p.id(), (float) (1.0 / ((double) k + rank)), Float::sum);
+                float s = w <= 0 ? 0f : (float) (1.0 / ((rank + 1) / w + (double) k - 1));
+                scores.merge(p.id(), s, Float::sum);
                 first.putIfAbsent(p.id(), p);
             }
         }
@@ -72,7 +90,7 @@ public final class ScoreFusion {
         List<ScoredPoint> out = new ArrayList<>(scores.size());
         scores.forEach((id, s) -> {
             ScoredPoint p = first.get(id);
-            out.add(new ScoredPoint(id, p.version(), s, p.payload(), p.vectors()));
+            out.add(p.withScore(s));
         });
         out.sort(QueryEngine.byScore(true));
         return out;

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ScoreFusionTest {
     static ScoredPoint p(long id, float score) {
-        return new ScoredPoint(PointId.of(id), 0, score, null, null);
+        return new ScoredPoint(PointId.of(id), 0, score, null, null, null);
     }
 
     @Test

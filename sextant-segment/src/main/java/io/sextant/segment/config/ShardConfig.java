@@ -6,13 +6,34 @@ import java.util.Map;
  * What a shard needs to know of its collection's configuration. The collection layer derives it
  * from the full collection config and passes a new one when the config is patched.
  *
- * @param vectors named vectors ("" is the unnamed default vector)
+ * @param vectors named dense vectors ("" is the unnamed default vector)
+ * @param sparseVectors named sparse vectors (names never shared with a dense vector)
  * @param optimizer optimizer thresholds
  * @param wal WAL settings
  */
-public record ShardConfig(Map<String, VectorSpec> vectors, OptimizerSettings optimizer, WalSettings wal) {
+public record ShardConfig(
+        Map<String, VectorSpec> vectors,
+        Map<String, SparseVectorSpec> sparseVectors,
+        OptimizerSettings optimizer,
+        WalSettings wal) {
     public ShardConfig {
         vectors = Map.copyOf(vectors);
+        sparseVectors = sparseVectors == null ? Map.of() : Map.copyOf(sparseVectors);
+        for (String name : sparseVectors.keySet()) {
+            if (vectors.containsKey(name)) {
+                throw new IllegalArgumentException("Vector name '" + name + "' is both a dense and a sparse vector");
+            }
+        }
+    }
+
+    /** A config without sparse vectors. */
+    public ShardConfig(Map<String, VectorSpec> vectors, OptimizerSettings optimizer, WalSettings wal) {
+        this(vectors, Map.of(), optimizer, wal);
+    }
+
+    /** The dense and sparse vectors, as segments store them. */
+    public SegmentVectors segmentVectors() {
+        return new SegmentVectors(vectors, sparseVectors);
     }
 
     /**

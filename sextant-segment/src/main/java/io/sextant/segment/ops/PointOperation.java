@@ -3,6 +3,7 @@ package io.sextant.segment.ops;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.PointId;
 import io.sextant.segment.index.PayloadIndexSpec;
+import io.sextant.vector.sparse.SparseVector;
 import java.util.List;
 import java.util.Map;
 
@@ -13,11 +14,33 @@ import java.util.Map;
  */
 public sealed interface PointOperation {
 
-    /** A point to upsert: its vectors (possibly a subset of the collection's) and its payload. */
-    record PointStruct(PointId id, Map<String, float[]> vectors, ObjectNode payload) {}
+    /**
+     * A point to upsert: its dense and sparse vectors (possibly a subset of the collection's) and its
+     * payload.
+     */
+    record PointStruct(
+            PointId id, Map<String, float[]> vectors, Map<String, SparseVector> sparseVectors, ObjectNode payload) {
+        public PointStruct {
+            sparseVectors = sparseVectors == null ? Map.of() : sparseVectors;
+        }
 
-    /** Vectors to replace for one existing point. */
-    record PointVectors(PointId id, Map<String, float[]> vectors) {}
+        /** A point without sparse vectors. */
+        public PointStruct(PointId id, Map<String, float[]> vectors, ObjectNode payload) {
+            this(id, vectors, Map.of(), payload);
+        }
+    }
+
+    /** Dense and sparse vectors to replace for one existing point. */
+    record PointVectors(PointId id, Map<String, float[]> vectors, Map<String, SparseVector> sparseVectors) {
+        public PointVectors {
+            sparseVectors = sparseVectors == null ? Map.of() : sparseVectors;
+        }
+
+        /** Dense vectors only. */
+        public PointVectors(PointId id, Map<String, float[]> vectors) {
+            this(id, vectors, Map.of());
+        }
+    }
 
     /** Insert or replace whole points. */
     record Upsert(List<PointStruct> points) implements PointOperation {}
@@ -40,7 +63,7 @@ public sealed interface PointOperation {
     /** Replace named vectors of existing points; missing points are an error. */
     record UpdateVectors(List<PointVectors> points) implements PointOperation {}
 
-    /** Remove named vectors from points. */
+    /** Remove named vectors (dense or sparse) from points. */
     record DeleteVectors(PointsSelector selector, List<String> vectorNames) implements PointOperation {}
 
     /** Create (or replace) a payload index on {@code field}. */

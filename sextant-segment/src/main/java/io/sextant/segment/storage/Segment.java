@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.index.hnsw.IndexCorruptedException;
 import io.sextant.index.hnsw.MmapHnswGraph;
 import io.sextant.segment.PointId;
+import io.sextant.segment.config.SegmentVectors;
+import io.sextant.segment.config.SparseVectorSpec;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.filter.Filter;
@@ -16,6 +18,7 @@ import io.sextant.segment.vectorindex.QuantizedVectorsFile;
 import io.sextant.segment.vectorindex.SegmentGraph;
 import io.sextant.segment.vectorindex.SegmentIndexBuilder;
 import io.sextant.segment.vectorindex.VectorIndexFiles;
+import io.sextant.vector.sparse.SparseVector;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -49,8 +52,9 @@ import org.roaringbitmap.RoaringBitmap;
  * other segment (including a former write target) only receives {@link #delete}.
  *
  * <p>Directory layout: {@code points.bin} ({@link PointsFile}), {@code deleted.bin} ({@link
- * DeletedFile}, absent = nothing deleted), and one {@code vectors-<hex name>.bin} per named vector
- * ({@link MmapVectorStorage}). An immutable segment may also hold, per named vector, an HNSW graph
+ * DeletedFile}, absent = nothing deleted), one {@code vectors-<hex name>.bin} per named dense vector
+ * ({@link MmapVectorStorage}) and one {@code sparse-<hex name>.bin} per named sparse vector ({@link
+ * SparseVectorStorage}). Dense and sparse names share one presence bit each, in sorted name order. An immutable segment may also hold, per named vector, an HNSW graph
  * file and a quantized code file ({@link VectorIndexFiles}); they are loaded at open when their
  * names match the current parameters, and a corrupt one is deleted and never served (the shard's
  * optimizer sees the missing index and rebuilds it). A graph is attached later with {@link
@@ -69,9 +73,11 @@ public final class Segment {
 
     private final Path dir;
     private final Map<String, VectorSpec> specs;
+    private final Map<String, SparseVectorSpec> sparseSpecs;
     private final List<String> names;
     private final boolean immutable;
     private final Map<String, MmapVectorStorage> vectors = new HashMap<>();
+    private final Map<String, SparseVectorStorage> sparse = new HashMap<>();
     private final FieldIndexSet indexes = new FieldIndexSet();
     /** Appendable only: live id → offset, sorted for scrolling. */
     private final ConcurrentSkipListMap<PointId, Integer> liveIds;
@@ -88,14 +94,15 @@ public final class Segment {
     private boolean pointsDirty;
     private boolean deletedDirty;
 
-    private Segment(Path dir, Map<String, VectorSpec> specs, boolean immutable, int capacity) {
-        if (specs.size() > MAX_VECTORS) {
+    private Segment(Path dir, SegmentVectors layout, boolean immutable, int capacity) {
+        if (layout.size() > MAX_VECTORS) {
             throw new IllegalArgumentException(
-                    "A collection supports at most " + MAX_VECTORS + " named vectors, got " + specs.size());
+                    "A collection supports at most " + MAX_VECTORS + " named vectors, got " + layout.size());
         }
         this.dir = dir;
-        this.specs = Map.copyOf(specs);
-        this.names = specs.keySet().stream().sorted().toList();
+        this.specs = layout.dense();
+        this.sparseSpecs = layout.sparse();
+        this.names = layout.names();
         this.immutable = immutable;
         this.liveIds = immutable ? null : new ConcurrentSkipListMap<>();
         this.ids = new PointId[capacity];
@@ -104,21 +111,29 @@ public final class Segment {
         this.payloads = new AtomicReferenceArray<>(capacity);
     }
 
-    /** Creates an empty appendable segment in {@code dir} (created if missing), durable on return. */
+    /** Creates an empty appendable segment of dense vectors only. */
     public static Segment createAppendable(Path dir, Map<String, VectorSpec> specs) {
+        return createAppendable(dir, SegmentVectors.dense(specs));
+    }
+
+    /** Creates an empty appendable segment in {@code dir} (created if missing), durable on return. */
+    public static Segment createAppendable(Path dir, SegmentVectors layout) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new ServiceException("Failed to create segment directory " + dir + ": " + e.getMessage(), e);
         }
-        Segment s = new Segment(dir, specs, false, 64);
-        for (String n : s.names) {
+        Segment s = new Segment(dir, layout, false, 64);
+        for (String n : layout.sparse().keySet()) {
+            s.sparse.put(n, SparseVectorStorage.createAppendable(dir.resolve(SparseVectorStorage.fileName(n))));
+        }
+        for (String n : layout.dense().keySet()) {
             s.vectors.put(
                     n,
                     MmapVectorStorage.createAppendable(
                             dir.resolve(MmapVectorStorage.fileName(n)),
-                            specs.get(n).size(),
-                            specs.get(n).datatype()));
+                            layout.dense().get(n).size(),
+                            layout.dense().get(n).datatype()));
         }
         s.pointsDirty = true;
         s.flush(0);
@@ -133,12 +148,22 @@ public final class Segment {
      * @throws ServiceException when a file is missing, corrupt, or written for other vectors
      */
     public static Segment open(Path dir, Map<String, VectorSpec> specs, Map<String, PayloadIndexSpec> schema) {
+        return open(dir, SegmentVectors.dense(specs), schema);
+    }
+
+    /**
+     * Opens a segment written earlier and builds its payload indexes for {@code schema}.
+     *
+     * @throws ServiceException when a file is missing, corrupt, or written for other vectors
+     */
+    public static Segment open(Path dir, SegmentVectors layout, Map<String, PayloadIndexSpec> schema) {
+        Map<String, VectorSpec> specs = layout.dense();
         Path pf = dir.resolve(PointsFile.NAME);
         if (!Files.exists(pf)) {
             throw new ServiceException("Segment " + dir + " has no " + PointsFile.NAME);
         }
         PointsFile.Content c = PointsFile.read(pf);
-        Segment s = new Segment(dir, specs, c.immutable(), Math.max(64, c.count()));
+        Segment s = new Segment(dir, layout, c.immutable(), Math.max(64, c.count()));
         if (!c.names().equals(s.names)) {
             throw new ServiceException(
                     "Segment " + dir + " stores vectors " + c.names() + " but the collection has " + s.names);
@@ -151,7 +176,19 @@ public final class Segment {
             s.flags.set(i, c.presence()[i] | (deleted.contains(i) ? DELETED : 0));
             s.payloads.set(i, c.payloads()[i]);
         }
-        for (String name : s.names) {
+        for (String name : layout.sparse().keySet()) {
+            Path sf = dir.resolve(SparseVectorStorage.fileName(name));
+            SparseVectorStorage store = SparseVectorStorage.open(sf, n, !c.immutable());
+            s.sparse.put(name, store);
+            for (int i = 0; i < n; i++) {
+                if (s.hasVector(i, name) && !store.holds(i)) {
+                    throw new ServiceException(
+                            "Corrupt segment " + dir + ": " + PointsFile.NAME + " has sparse vector '" + name
+                                    + "' at offset " + i + " but " + sf.getFileName() + " has no record of it");
+                }
+            }
+        }
+        for (String name : specs.keySet()) {
             Path vf = dir.resolve(MmapVectorStorage.fileName(name));
             VectorSpec spec = specs.get(name);
             s.vectors.put(
@@ -194,7 +231,7 @@ public final class Segment {
     }
 
     private void loadVectorIndexes(Map<String, PayloadIndexSpec> schema) {
-        for (String name : names) {
+        for (String name : specs.keySet()) {
             VectorSpec spec = specs.get(name);
             List<Path> keep = new ArrayList<>();
             Set<String> links = SegmentIndexBuilder.linkFields(spec, schema);
@@ -336,8 +373,19 @@ public final class Segment {
         return immutable;
     }
 
+    /** The dense vectors' specs by name. */
     public Map<String, VectorSpec> specs() {
         return specs;
+    }
+
+    /** The sparse vectors' specs by name. */
+    public Map<String, SparseVectorSpec> sparseSpecs() {
+        return sparseSpecs;
+    }
+
+    /** The dense and sparse vectors this segment stores. */
+    public SegmentVectors layout() {
+        return new SegmentVectors(specs, sparseSpecs);
     }
 
     /** Number of offsets in use (live and deleted). */
@@ -359,7 +407,11 @@ public final class Segment {
         for (VectorSpec s : specs.values()) {
             perPoint += (long) s.size() * Float.BYTES;
         }
-        return perPoint * count;
+        long sparseBytes = 0;
+        for (SparseVectorStorage s : sparse.values()) {
+            sparseBytes += s.storedDims() * 8;
+        }
+        return perPoint * count + sparseBytes;
     }
 
     /** The live offset of {@code id}, or -1. */
@@ -421,10 +473,27 @@ public final class Segment {
         return hasVector(offset, name) ? vectors.get(name).get(offset) : null;
     }
 
-    /** All vectors of the point at {@code offset}, by name. */
+    /** The named sparse vector at {@code offset}, or null when the point has none. */
+    public SparseVector sparseVector(int offset, String name) {
+        return hasVector(offset, name) ? sparse.get(name).get(offset) : null;
+    }
+
+    /** All sparse vectors of the point at {@code offset}, by name. */
+    public Map<String, SparseVector> sparseVectors(int offset) {
+        Map<String, SparseVector> out = new TreeMap<>();
+        for (String n : sparseSpecs.keySet()) {
+            SparseVector v = sparseVector(offset, n);
+            if (v != null) {
+                out.put(n, v);
+            }
+        }
+        return out;
+    }
+
+    /** All dense vectors of the point at {@code offset}, by name. */
     public Map<String, float[]> vectors(int offset) {
         Map<String, float[]> out = new TreeMap<>();
-        for (String n : names) {
+        for (String n : specs.keySet()) {
             float[] v = vector(offset, n);
             if (v != null) {
                 out.put(n, v);
@@ -555,6 +624,21 @@ public final class Segment {
      * @return the new offset
      */
     public int append(PointId id, long version, Map<String, float[]> vecs, ObjectNode payload) {
+        return append(id, version, vecs, Map.of(), payload);
+    }
+
+    /**
+     * Appends a point with dense and sparse vectors at a new offset (appendable segments only). The
+     * caller marks any previous offset of the same id deleted afterwards.
+     *
+     * @return the new offset
+     */
+    public int append(
+            PointId id,
+            long version,
+            Map<String, float[]> vecs,
+            Map<String, SparseVector> sparseVecs,
+            ObjectNode payload) {
         if (immutable) {
             throw new IllegalStateException("Segment " + dir + " is immutable");
         }
@@ -566,8 +650,21 @@ public final class Segment {
             if (bit < 0) {
                 throw new IllegalArgumentException("Unknown vector name '" + e.getKey() + "', segment has " + names);
             }
-            vectors.get(e.getKey()).put(off, e.getValue());
+            MmapVectorStorage store = vectors.get(e.getKey());
+            if (store == null) {
+                throw new IllegalArgumentException("'" + e.getKey() + "' is not a dense vector");
+            }
+            store.put(off, e.getValue());
             presence |= 1L << bit;
+        }
+        for (Map.Entry<String, SparseVector> e : sparseVecs.entrySet()) {
+            SparseVectorStorage store = sparse.get(e.getKey());
+            if (store == null) {
+                throw new IllegalArgumentException(
+                        "Unknown sparse vector name '" + e.getKey() + "', segment has " + sparseSpecs.keySet());
+            }
+            store.put(off, e.getValue());
+            presence |= 1L << names.indexOf(e.getKey());
         }
         ids[off] = id;
         versions.set(off, version);
@@ -667,6 +764,9 @@ public final class Segment {
             for (MmapVectorStorage v : vectors.values()) {
                 v.force();
             }
+            for (SparseVectorStorage v : sparse.values()) {
+                v.force();
+            }
             int n = count;
             AtomicLongArray f = flags;
             PointsFile.write(dir.resolve(PointsFile.NAME), persistedSeq, immutable, names, new PointsFile.Rows() {
@@ -708,13 +808,16 @@ public final class Segment {
         for (MmapVectorStorage v : vectors.values()) {
             v.close();
         }
+        for (SparseVectorStorage v : sparse.values()) {
+            v.close();
+        }
         for (SegmentGraph g : graphs.values()) {
             g.close();
         }
         graphs.clear();
     }
 
-    /** Names of the vectors, sorted. */
+    /** Names of the vectors, dense and sparse, sorted. */
     public List<String> vectorNames() {
         return new ArrayList<>(names);
     }

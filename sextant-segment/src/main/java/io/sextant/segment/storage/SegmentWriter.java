@@ -2,6 +2,7 @@ package io.sextant.segment.storage;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.PointId;
+import io.sextant.segment.config.SegmentVectors;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.error.ServiceException;
 import java.io.IOException;
@@ -37,6 +38,16 @@ public final class SegmentWriter {
      * @return the number of points written
      */
     public static int write(Path dir, Map<String, VectorSpec> specs, List<PointRef> refs, long persistedSeq) {
+        return write(dir, SegmentVectors.dense(specs), refs, persistedSeq);
+    }
+
+    /**
+     * Writes the points in {@code refs} into the new directory {@code dir}.
+     *
+     * @return the number of points written
+     */
+    public static int write(Path dir, SegmentVectors layout, List<PointRef> refs, long persistedSeq) {
+        Map<String, VectorSpec> specs = layout.dense();
         List<PointRef> sorted = new ArrayList<>(refs);
         sorted.sort(Comparator.comparing(PointRef::id)
                 .thenComparing(r -> -r.segment().versionAt(r.offset())));
@@ -51,8 +62,14 @@ public final class SegmentWriter {
         } catch (IOException e) {
             throw new ServiceException("Failed to create segment directory " + dir + ": " + e.getMessage(), e);
         }
-        List<String> names = specs.keySet().stream().sorted().toList();
-        for (String name : names) {
+        List<String> names = layout.names();
+        for (String name : layout.sparse().keySet()) {
+            SparseVectorStorage.writeFile(dir.resolve(SparseVectorStorage.fileName(name)), unique.size(), i -> {
+                PointRef r = unique.get(i);
+                return r.segment().sparseVector(r.offset(), name);
+            });
+        }
+        for (String name : specs.keySet().stream().sorted().toList()) {
             List<float[]> vecs = new AbstractList<>() {
                 @Override
                 public float[] get(int i) {

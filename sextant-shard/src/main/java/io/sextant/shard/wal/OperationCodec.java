@@ -9,6 +9,7 @@ import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.index.PayloadSchemaType;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.ops.PointsSelector;
+import io.sextant.vector.sparse.SparseVector;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -27,7 +28,8 @@ import java.util.UUID;
  *
  * <p>Layout, version 1, big-endian; {@code str} = u16 length + UTF-8, {@code json} = i32 length
  * (-1 = null) + UTF-8 JSON, {@code id} = u8 kind (0 number, 1 UUID) + u64 (or 2 x u64), {@code ids}
- * = u32 n + n x id, {@code vecs} = u16 n + n x (str name, u32 dim, dim x f32):
+ * = u32 n + n x id, {@code vecs} = u16 n + n x (str name, u32 dim, dim x f32), {@code sparse} = u16 n
+ * + n x (str name, u32 nnz, nnz x u32 dimension id, nnz x f32 weight):
  *
  * <pre>
  * u8 format version = 1, u8 type, then per type:
@@ -41,7 +43,12 @@ import java.util.UUID;
  *  8 DeleteVectors     ids, u16 n, n x str name
  *  9 CreateFieldIndex  str field, json spec (see {@link #specToJson})
  * 10 DeleteFieldIndex  str field
+ * 11 Upsert            u32 n, n x (id, vecs, sparse, json payload)   (points with sparse vectors)
+ * 12 UpdateVectors     u32 n, n x (id, vecs, sparse)                 (points with sparse vectors)
  * </pre>
+ *
+ * An operation without sparse vectors is written as type 1 or 7, byte for byte what binaries
+ * without sparse vectors wrote.
  *
  * New operation types get new numbers; existing layouts never change within a version.
  * Stateless and thread-safe.
@@ -58,11 +65,16 @@ public final class OperationCodec {
             out.writeByte(VERSION);
             switch (op) {
                 case PointOperation.Upsert u -> {
-                    out.writeByte(1);
+                    boolean sparse =
+                            u.points().stream().anyMatch(p -> !p.sparseVectors().isEmpty());
+                    out.writeByte(sparse ? 11 : 1);
                     out.writeInt(u.points().size());
                     for (PointOperation.PointStruct p : u.points()) {
                         writeId(out, p.id());
                         writeVecs(out, p.vectors());
+                        if (sparse) {
+                            writeSparse(out, p.sparseVectors());
+                        }
                         writeJson(out, p.payload());
                     }
                 }
@@ -97,11 +109,16 @@ public final class OperationCodec {
                     writeIds(out, c.selector());
                 }
                 case PointOperation.UpdateVectors u -> {
-                    out.writeByte(7);
+                    boolean sparse =
+                            u.points().stream().anyMatch(p -> !p.sparseVectors().isEmpty());
+                    out.writeByte(sparse ? 12 : 7);
                     out.writeInt(u.points().size());
                     for (PointOperation.PointVectors p : u.points()) {
                         writeId(out, p.id());
                         writeVecs(out, p.vectors());
+                        if (sparse) {
+                            writeSparse(out, p.sparseVectors());
+                        }
                     }
                 }
                 case PointOperation.DeleteVectors d -> {
@@ -205,7 +222,28 @@ public final class OperationCodec {
                 yield new PointOperation.CreateFieldIndex(field, specFromJson(spec));
             }
             case 10 -> new PointOperation.DeleteFieldIndex(readStr(in));
-            default -> throw new ServiceException("Unknown WAL operation type " + type + ", expected 1..10");
+            case 11 -> {
+                int n = count(in, in.getInt(), 17);
+                List<PointOperation.PointStruct> pts = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    PointId id = readId(in);
+                    Map<String, float[]> vecs = readVecs(in);
+                    Map<String, SparseVector> sparse = readSparse(in);
+                    pts.add(new PointOperation.PointStruct(id, vecs, sparse, readJson(in)));
+                }
+                yield new PointOperation.Upsert(pts);
+            }
+            case 12 -> {
+                int n = count(in, in.getInt(), 13);
+                List<PointOperation.PointVectors> pts = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    PointId id = readId(in);
+                    Map<String, float[]> vecs = readVecs(in);
+                    pts.add(new PointOperation.PointVectors(id, vecs, readSparse(in)));
+                }
+                yield new PointOperation.UpdateVectors(pts);
+            }
+            default -> throw new ServiceException("Unknown WAL operation type " + type + ", expected 1..12");
         };
     }
 
@@ -369,6 +407,40 @@ public final class OperationCodec {
                 out.writeFloat(f);
             }
         }
+    }
+
+    private static void writeSparse(DataOutputStream out, Map<String, SparseVector> vecs) throws IOException {
+        out.writeShort(vecs.size());
+        for (Map.Entry<String, SparseVector> e : vecs.entrySet()) {
+            writeStr(out, e.getKey());
+            SparseVector v = e.getValue();
+            out.writeInt(v.size());
+            for (int id : v.indices()) {
+                out.writeInt(id);
+            }
+            for (float w : v.values()) {
+                out.writeFloat(w);
+            }
+        }
+    }
+
+    private static Map<String, SparseVector> readSparse(ByteBuffer in) {
+        int n = in.getShort() & 0xffff;
+        Map<String, SparseVector> out = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String name = readStr(in);
+            int nnz = count(in, in.getInt(), 8);
+            int[] ids = new int[nnz];
+            float[] vals = new float[nnz];
+            for (int j = 0; j < nnz; j++) {
+                ids[j] = in.getInt();
+            }
+            for (int j = 0; j < nnz; j++) {
+                vals[j] = in.getFloat();
+            }
+            out.put(name, SparseVector.of(ids, vals));
+        }
+        return out;
     }
 
     private static Map<String, float[]> readVecs(ByteBuffer in) {
