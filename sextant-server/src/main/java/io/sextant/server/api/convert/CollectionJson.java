@@ -17,6 +17,8 @@ import io.sextant.collection.config.CollectionParams;
 import io.sextant.collection.config.HnswConfig;
 import io.sextant.collection.config.OptimizersConfig;
 import io.sextant.collection.config.QuantizationConfig;
+import io.sextant.collection.config.SparseVectorParams;
+import io.sextant.collection.config.VectorDatatype;
 import io.sextant.collection.config.VectorParams;
 import io.sextant.vector.Distance;
 import java.util.ArrayList;
@@ -89,9 +91,7 @@ public final class CollectionJson {
                         "strict_mode_config",
                         "metadata",
                         "uuid"));
-        if (has(body, "sparse_vectors") && !body.get("sparse_vectors").isEmpty()) {
-            throw error("sparse_vectors", "sparse vectors are not supported");
-        }
+        Map<String, SparseVectorParams> sparse = sparseVectors(body.get("sparse_vectors"), "sparse_vectors");
         if (has(body, "init_from")) {
             throw error("init_from", "init_from is not supported");
         }
@@ -122,7 +122,8 @@ public final class CollectionJson {
                     shards == null ? 1 : shards,
                     rf == null ? 1 : rf,
                     wcf == null ? 1 : wcf,
-                    JsonFields.bool(body, "on_disk_payload", "", true));
+                    JsonFields.bool(body, "on_disk_payload", "", true),
+                    sparse);
             HnswConfig hnsw = hnswDiff(body.get("hnsw_config"), "hnsw_config").applyTo(HnswConfig.DEFAULT);
             OptimizersConfig opt = optimizersDiff(body.get("optimizers_config"), "optimizers_config")
                     .applyTo(OptimizersConfig.DEFAULT);
@@ -327,10 +328,80 @@ public final class CollectionJson {
                             : null,
                     disable ? null : quantization(body.get("quantization_config"), "quantization_config"),
                     disable,
-                    has(body, "metadata") ? JsonFields.object(body.get("metadata"), "metadata") : null);
+                    has(body, "metadata") ? JsonFields.object(body.get("metadata"), "metadata") : null,
+                    sparseVectors(body.get("sparse_vectors"), "sparse_vectors"));
         } catch (IllegalArgumentException e) {
             throw error("", e.getMessage());
         }
+    }
+
+    /**
+     * Qdrant's {@code sparse_vectors}: {@code {name: {index: {full_scan_threshold, on_disk, datatype,
+     * memory}, modifier}}}. Unset fields stay null (shown back only when set).
+     */
+    static Map<String, SparseVectorParams> sparseVectors(JsonNode node, String path) {
+        Map<String, SparseVectorParams> out = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        JsonFields.object(node, path);
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String p = child(path, e.getKey());
+            if (e.getKey().isEmpty()) {
+                throw error(path, "sparse vector names must not be empty");
+            }
+            JsonNode v = e.getValue();
+            if (v == null || v.isNull()) {
+                out.put(e.getKey(), SparseVectorParams.DEFAULT);
+                continue;
+            }
+            JsonFields.object(v, p);
+            JsonFields.onlyFields(v, p, Set.of("index", "modifier"));
+            Integer threshold = null;
+            Boolean onDisk = null;
+            VectorDatatype datatype = null;
+            JsonNode idx = v.get("index");
+            String ip = child(p, "index");
+            if (idx != null && !idx.isNull()) {
+                JsonFields.object(idx, ip);
+                JsonFields.onlyFields(idx, ip, Set.of("full_scan_threshold", "on_disk", "datatype", "memory"));
+                threshold = JsonFields.optUint(idx, "full_scan_threshold", ip);
+                onDisk = JsonFields.optBool(idx, "on_disk", ip);
+                String memory = JsonFields.optString(idx, "memory", ip);
+                if (memory != null) {
+                    switch (memory) {
+                        case "pinned" -> onDisk = false;
+                        case "cached", "cold" -> onDisk = true;
+                        default ->
+                            throw error(
+                                    child(ip, "memory"),
+                                    "unknown memory \"" + memory + "\", expected pinned, cached or cold");
+                    }
+                }
+                String dt = JsonFields.optString(idx, "datatype", ip);
+                if (dt != null) {
+                    if (dt.equals("turbo4")) {
+                        throw error(child(ip, "datatype"), "sparse vectors do not support the turbo4 datatype");
+                    }
+                    try {
+                        datatype = VectorDatatype.fromWireName(dt);
+                    } catch (IllegalArgumentException bad) {
+                        throw error(child(ip, "datatype"), bad.getMessage());
+                    }
+                }
+            }
+            String modifier = JsonFields.optString(v, "modifier", p);
+            SparseVectorParams.Modifier m = null;
+            if (modifier != null) {
+                try {
+                    m = SparseVectorParams.Modifier.fromWireName(modifier);
+                } catch (IllegalArgumentException bad) {
+                    throw error(child(p, "modifier"), bad.getMessage());
+                }
+            }
+            out.put(e.getKey(), new SparseVectorParams(threshold, onDisk, datatype, m));
+        }
+        return out;
     }
 
     private static boolean isDisabled(JsonNode q) {

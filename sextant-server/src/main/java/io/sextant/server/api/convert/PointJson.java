@@ -13,6 +13,7 @@ import io.sextant.segment.PointId;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ScoredPoint;
+import io.sextant.vector.sparse.SparseVector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,11 @@ public final class PointJson {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private PointJson() {}
+
+    /** A point's vectors as parsed: dense by name ("" = the unnamed vector) and sparse by name. */
+    public record NamedVectors(Map<String, float[]> dense, Map<String, SparseVector> sparse) {
+        static final NamedVectors NONE = new NamedVectors(Map.of(), Map.of());
+    }
 
     /** Parses {@code PUT /points} (and the {@code upsert} batch operation). */
     public static List<PointOperation.PointStruct> parseUpsert(JsonNode body, String path) {
@@ -62,8 +68,9 @@ public final class PointJson {
         }
         PointId id = PointIdJson.parse(node.get("id"), child(path, "id"));
         JsonNode v = node.get("vector");
-        Map<String, float[]> vectors = v == null || v.isNull() ? Map.of() : vectors(v, child(path, "vector"));
-        return new PointOperation.PointStruct(id, vectors, payload(node.get("payload"), child(path, "payload")));
+        NamedVectors vectors = v == null || v.isNull() ? NamedVectors.NONE : vectors(v, child(path, "vector"));
+        return new PointOperation.PointStruct(
+                id, vectors.dense(), vectors.sparse(), payload(node.get("payload"), child(path, "payload")));
     }
 
     private static List<PointOperation.PointStruct> batch(JsonNode node, String path) {
@@ -72,8 +79,10 @@ public final class PointJson {
         List<PointId> ids = PointIdJson.parseList(node.get("ids"), child(path, "ids"));
         int n = ids.size();
         List<Map<String, float[]>> vectors = new ArrayList<>(n);
+        List<Map<String, SparseVector>> sparse = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             vectors.add(new LinkedHashMap<>());
+            sparse.add(new LinkedHashMap<>());
         }
         JsonNode vs = node.get("vectors");
         String vp = child(path, "vectors");
@@ -91,7 +100,12 @@ public final class PointJson {
                 List<JsonNode> rows = JsonFields.array(e.getValue(), np);
                 sameLength(rows.size(), n, np);
                 for (int i = 0; i < n; i++) {
-                    vectors.get(i).put(e.getKey(), dense(rows.get(i), index(np, i)));
+                    JsonNode row = rows.get(i);
+                    if (SparseJson.isSparse(row)) {
+                        sparse.get(i).put(e.getKey(), SparseJson.parse(row, index(np, i), child(vp, "?")));
+                    } else {
+                        vectors.get(i).put(e.getKey(), dense(row, index(np, i)));
+                    }
                 }
             }
         } else {
@@ -105,7 +119,7 @@ public final class PointJson {
         List<PointOperation.PointStruct> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ObjectNode payload = payloads == null ? null : payload(payloads.get(i), index(child(path, "payloads"), i));
-            out.add(new PointOperation.PointStruct(ids.get(i), vectors.get(i), payload));
+            out.add(new PointOperation.PointStruct(ids.get(i), vectors.get(i), sparse.get(i), payload));
         }
         return out;
     }
@@ -125,25 +139,33 @@ public final class PointJson {
     }
 
     /**
-     * A point's vectors: an array is the unnamed default vector (""); an object maps names to
-     * arrays.
+     * A point's vectors: an array is the unnamed default vector (""); an object maps names to dense
+     * arrays or sparse vectors.
      */
-    public static Map<String, float[]> vectors(JsonNode node, String path) {
+    public static NamedVectors vectors(JsonNode node, String path) {
         Map<String, float[]> out = new LinkedHashMap<>();
+        Map<String, SparseVector> sparse = new LinkedHashMap<>();
         if (node.isArray()) {
             out.put("", dense(node, path));
-            return out;
+            return new NamedVectors(out, sparse);
         }
         if (node.isObject()) {
+            if (SparseJson.isSparse(node)) {
+                throw error(
+                        path,
+                        "a sparse vector must be given by name, as {\"<name>\": {\"indices\": ..., "
+                                + "\"values\": ...}}");
+            }
             for (Map.Entry<String, JsonNode> e : node.properties()) {
                 String p = child(path, e.getKey());
                 JsonNode v = e.getValue();
-                if (v.isObject() && (v.has("indices") || v.has("values"))) {
-                    throw error(p, "sparse vectors are not supported");
+                if (SparseJson.isSparse(v)) {
+                    sparse.put(e.getKey(), SparseJson.parse(v, p, child(path, "?")));
+                } else {
+                    out.put(e.getKey(), dense(v, p));
                 }
-                out.put(e.getKey(), dense(v, p));
             }
-            return out;
+            return new NamedVectors(out, sparse);
         }
         throw error(path, "expected a vector (array of numbers) or an object of named vectors, got " + describe(node));
     }
@@ -176,11 +198,23 @@ public final class PointJson {
 
     /** The vectors of a response: an array for a lone unnamed vector, otherwise an object. */
     public static JsonNode writeVectors(Map<String, float[]> vectors) {
-        if (vectors.size() == 1 && vectors.containsKey("")) {
+        return writeVectors(vectors, null);
+    }
+
+    /**
+     * The vectors of a response: an array for a lone unnamed vector, otherwise an object of dense
+     * arrays and sparse vectors by name.
+     */
+    public static JsonNode writeVectors(Map<String, float[]> vectors, Map<String, SparseVector> sparse) {
+        boolean noSparse = sparse == null || sparse.isEmpty();
+        if (noSparse && vectors.size() == 1 && vectors.containsKey("")) {
             return writeDense(vectors.get(""));
         }
         ObjectNode out = F.objectNode();
         vectors.forEach((name, v) -> out.set(name, writeDense(v)));
+        if (!noSparse) {
+            sparse.forEach((name, v) -> out.set(name, SparseJson.write(v)));
+        }
         return out;
     }
 
@@ -197,7 +231,7 @@ public final class PointJson {
         ObjectNode out = F.objectNode();
         out.set("id", PointIdJson.write(r.id()));
         out.set("payload", r.payload());
-        out.set("vector", r.vectors() == null ? null : writeVectors(r.vectors()));
+        out.set("vector", r.vectors() == null ? null : writeVectors(r.vectors(), r.sparseVectors()));
         return out;
     }
 
@@ -214,7 +248,7 @@ public final class PointJson {
         out.put("version", p.version());
         out.put("score", p.score());
         out.set("payload", p.payload());
-        out.set("vector", p.vectors() == null ? null : writeVectors(p.vectors()));
+        out.set("vector", p.vectors() == null ? null : writeVectors(p.vectors(), p.sparseVectors()));
         return out;
     }
 

@@ -235,14 +235,20 @@ public final class QueryJson {
                 JsonFields.onlyFields(node, path, Set.of("rrf"));
                 JsonFields.object(arg, p);
                 JsonFields.onlyFields(arg, p, Set.of("k", "weights"));
+                List<Float> weights = null;
                 if (has(arg, "weights")) {
-                    throw error(child(p, "weights"), "weighted RRF is not supported");
+                    String wp = child(p, "weights");
+                    List<JsonNode> ws = JsonFields.array(arg.get("weights"), wp);
+                    weights = new ArrayList<>(ws.size());
+                    for (int i = 0; i < ws.size(); i++) {
+                        weights.add((float) JsonFields.finite(ws.get(i), index(wp, i)));
+                    }
                 }
                 Integer k = JsonFields.optUint(arg, "k", p);
                 if (k != null && k < 1) {
                     throw error(child(p, "k"), "k must be >= 1, got " + k);
                 }
-                return new Query.Fusion(Query.FusionMethod.RRF, k);
+                return new Query.Fusion(Query.FusionMethod.RRF, k, weights);
             }
             case "order_by" -> {
                 JsonFields.onlyFields(node, path, Set.of("order_by"));
@@ -321,8 +327,8 @@ public final class QueryJson {
         if (node.isIntegralNumber() || node.isTextual()) {
             return new VectorInput.ById(PointIdJson.parse(node, path));
         }
-        if (node.isObject() && (node.has("indices") || node.has("values"))) {
-            throw error(path, "sparse vectors are not supported");
+        if (SparseJson.isSparse(node)) {
+            return new VectorInput.Sparse(SparseJson.parse(node, path, path));
         }
         if (node.isObject() && (node.has("text") || node.has("image") || node.has("object"))) {
             throw error(path, "inference inputs (documents, images, objects) are not supported");
@@ -351,17 +357,20 @@ public final class QueryJson {
         JsonNode v = body.get("vector");
         String vp = child(path, "vector");
         String using = null;
-        float[] vector;
+        VectorInput vector;
         if (v == null || v.isNull()) {
             throw error(path, "missing field `vector`");
         } else if (v.isObject()) {
             JsonFields.onlyFields(v, vp, Set.of("name", "vector"));
             using = JsonFields.requiredString(v, "name", vp);
-            vector = PointJson.dense(v.get("vector"), child(vp, "vector"));
+            JsonNode inner = v.get("vector");
+            vector = SparseJson.isSparse(inner)
+                    ? new VectorInput.Sparse(SparseJson.parse(inner, child(vp, "vector"), child(vp, "vector")))
+                    : new VectorInput.Dense(PointJson.dense(inner, child(vp, "vector")));
         } else {
-            vector = PointJson.dense(v, vp);
+            vector = new VectorInput.Dense(PointJson.dense(v, vp));
         }
-        return legacy(body, path, new Query.Nearest(new VectorInput.Dense(vector)), using, null);
+        return legacy(body, path, new Query.Nearest(vector), using, null);
     }
 
     public static List<QueryRequest> searchBatch(JsonNode body) {

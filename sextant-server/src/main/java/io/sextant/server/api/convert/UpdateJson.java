@@ -12,7 +12,6 @@ import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.ops.PointsSelector;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -102,8 +101,8 @@ public final class UpdateJson {
                 throw error(ip, "expected fields `id` and `vector`");
             }
             PointId id = PointIdJson.parse(item.get("id"), child(ip, "id"));
-            Map<String, float[]> vectors = PointJson.vectors(item.get("vector"), child(ip, "vector"));
-            out.add(new PointOperation.PointVectors(id, vectors));
+            PointJson.NamedVectors vectors = PointJson.vectors(item.get("vector"), child(ip, "vector"));
+            out.add(new PointOperation.PointVectors(id, vectors.dense(), vectors.sparse()));
         }
         return new PointOperation.UpdateVectors(out);
     }
