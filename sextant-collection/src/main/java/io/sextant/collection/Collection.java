@@ -206,6 +206,10 @@ public final class Collection implements QueryTarget, AutoCloseable {
     public List<ScoredPoint> search(CoreSearch request) {
         if (request.sparse()) {
             request = withModifier(request);
+        } else if (request.params().idfCorpus() != null) {
+            throw io.sextant.segment.error.UserException.badRequest(
+                    "Wrong input: the `idf` search param applies to sparse vectors with the idf modifier only, "
+                            + request.vectorName() + " is a dense vector");
         }
         if (shards.size() == 1) {
             return shards.get(0).search(request);
@@ -234,14 +238,21 @@ public final class Collection implements QueryTarget, AutoCloseable {
             throw io.sextant.segment.error.UserException.badRequest(
                     "Wrong input: Not existing vector name error: " + request.vectorName());
         }
-        if (params.modifier() != SparseVectorParams.Modifier.IDF
-                || request.sparseVector().isEmpty()) {
+        Filter corpus = request.params().idfCorpus();
+        if (params.modifier() != SparseVectorParams.Modifier.IDF) {
+            if (corpus != null) {
+                throw io.sextant.segment.error.UserException.badRequest("Wrong input: the `idf` search param needs"
+                        + " a sparse vector with the idf modifier; " + request.vectorName() + " has none");
+            }
+            return request;
+        }
+        if (request.sparseVector().isEmpty()) {
             return request;
         }
         SparseVector q = request.sparseVector();
         SparseStats stats = null;
         for (Shard s : shards) {
-            SparseStats one = s.sparseStats(request.vectorName(), q.indices());
+            SparseStats one = s.sparseStats(request.vectorName(), q.indices(), corpus);
             stats = stats == null ? one : stats.plus(one);
         }
         float[] weighted = new float[q.size()];

@@ -156,7 +156,8 @@ final class InMemoryShard implements Shard {
     }
 
     @Override
-    public io.sextant.segment.query.SparseStats sparseStats(String name, int[] dims) {
+    public io.sextant.segment.query.SparseStats sparseStats(
+            String name, int[] dims, io.sextant.segment.filter.Filter corpus) {
         throw new UnsupportedOperationException("this test shard has no sparse vectors");
     }
 

@@ -568,8 +568,8 @@ public final class LocalShard implements Shard {
     }
 
     @Override
-    public SparseStats sparseStats(String name, int[] dims) {
-        return read(set -> ShardReads.sparseStats(set, config, name, dims));
+    public SparseStats sparseStats(String name, int[] dims, Filter corpus) {
+        return read(set -> ShardReads.sparseStats(set, config, name, dims, corpus));
     }
 
     @Override

@@ -34,9 +34,9 @@ public interface Shard extends AutoCloseable {
 
     /**
      * Statistics of dimensions {@code dims} (sorted unsigned, unique) of sparse vector {@code name}
-     * over this shard's points, for the {@code idf} modifier.
+     * over this shard's points that match {@code corpus} (null = all), for the {@code idf} modifier.
      */
-    SparseStats sparseStats(String name, int[] dims);
+    SparseStats sparseStats(String name, int[] dims, Filter corpus);
 
     /** The points with these ids that exist, in the order of {@code ids}. */
     List<PointRecord> retrieve(List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector);

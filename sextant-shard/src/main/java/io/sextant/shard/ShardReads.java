@@ -152,11 +152,11 @@ final class ShardReads {
     }
 
     /** Statistics of {@code dims} of sparse vector {@code name} over the shard's live points. */
-    static SparseStats sparseStats(SegmentSet set, ShardConfig config, String name, int[] dims) {
+    static SparseStats sparseStats(SegmentSet set, ShardConfig config, String name, int[] dims, Filter corpus) {
         sparseSpec(config, name);
         SparseStats total = new SparseStats(0, new long[dims.length]);
         for (Segment seg : set.all()) {
-            total = total.plus(SparseSegmentSearcher.stats(seg, name, dims));
+            total = total.plus(SparseSegmentSearcher.stats(seg, name, dims, corpus));
         }
         return total;
     }

@@ -35,11 +35,11 @@ public record CollectionParams(
                 : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sparseVectors));
         for (String name : sparseVectors.keySet()) {
             if (name == null || name.isEmpty()) {
-                throw new IllegalArgumentException("Sparse vector name must not be empty");
+                throw new IllegalArgumentException("Sparse vector name cannot be empty");
             }
             if (vectors.containsKey(name)) {
                 throw new IllegalArgumentException(
-                        "Vector name '" + name + "' is used by both a dense and a sparse vector");
+                        "Dense and sparse vector names must be unique - duplicate found with '" + name + "'");
             }
         }
         if (unnamedVector && !(vectors.size() == 1 && vectors.containsKey(""))) {

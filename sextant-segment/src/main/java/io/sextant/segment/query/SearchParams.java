@@ -9,9 +9,17 @@ package io.sextant.segment.query;
  * @param exact scan every vector exactly (no graph, no quantization)
  * @param indexedOnly skip segments that should have a vector index but do not have it yet
  * @param quantization quantization parameters; null = {@link QuantizationParams#DEFAULT}
+ * @param idfCorpus for a sparse vector with the {@code idf} modifier: document statistics are
+ *     counted over the points matching this filter ({@code params.idf.corpus}); null = over all
+ *     points ({@code "global"})
  */
-public record SearchParams(Integer hnswEf, boolean exact, boolean indexedOnly, QuantizationParams quantization) {
-    public static final SearchParams DEFAULT = new SearchParams(null, false, false, null);
+public record SearchParams(
+        Integer hnswEf,
+        boolean exact,
+        boolean indexedOnly,
+        QuantizationParams quantization,
+        io.sextant.segment.filter.Filter idfCorpus) {
+    public static final SearchParams DEFAULT = new SearchParams(null, false, false, null, null);
 
     public SearchParams {
         if (hnswEf != null && hnswEf < 1) {
@@ -23,7 +31,11 @@ public record SearchParams(Integer hnswEf, boolean exact, boolean indexedOnly, Q
     }
 
     public SearchParams(Integer hnswEf, boolean exact, boolean indexedOnly) {
-        this(hnswEf, exact, indexedOnly, null);
+        this(hnswEf, exact, indexedOnly, null, null);
+    }
+
+    public SearchParams(Integer hnswEf, boolean exact, boolean indexedOnly, QuantizationParams quantization) {
+        this(hnswEf, exact, indexedOnly, quantization, null);
     }
 
     /**

@@ -817,8 +817,13 @@ public final class Segment {
         graphs.clear();
     }
 
-    /** Names of the vectors, dense and sparse, sorted. */
+    /** Names of the dense vectors, sorted (the ones that get graphs and quantized codes). */
     public List<String> vectorNames() {
-        return new ArrayList<>(names);
+        return specs.keySet().stream().sorted().toList();
+    }
+
+    /** Names of the sparse vectors, sorted. */
+    public List<String> sparseVectorNames() {
+        return sparseSpecs.keySet().stream().sorted().toList();
     }
 }

@@ -87,14 +87,15 @@ public final class SparseSegmentSearcher {
 
     /**
      * Statistics of {@code dims} (sorted unsigned, unique) over the live points of {@code seg} that
-     * have the sparse vector {@code name}.
+     * have the sparse vector {@code name} and match {@code corpus} (null = all).
      */
-    public static SparseStats stats(Segment seg, String name, int[] dims) {
+    public static SparseStats stats(Segment seg, String name, int[] dims, Filter corpus) {
         long count = 0;
         long[] df = new long[dims.length];
+        OffsetFilter f = corpus == null || corpus.isEmpty() ? null : seg.compile(corpus);
         int limit = seg.offsetLimit();
         for (int off = 0; off < limit; off++) {
-            if (!seg.isLive(off)) {
+            if (!seg.isLive(off) || (f != null && !f.test(off))) {
                 continue;
             }
             SparseVector v = seg.sparseVector(off, name);

@@ -11,6 +11,7 @@ import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.index.PayloadSchemaType;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.ops.PointsSelector;
+import io.sextant.vector.sparse.SparseVector;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -76,5 +77,45 @@ class OperationCodecTest {
         byte[] b = OperationCodec.encode(new PointOperation.DeleteFieldIndex("k"));
         b[0] = 9;
         assertThatThrownBy(() -> OperationCodec.decode(b)).hasMessageContaining("format version 9");
+    }
+
+    @Test
+    void sparseVectorsRoundTripAsTypes11And12AndDenseOnlyOperationsKeepTheirOldBytes() {
+        SparseVector sv = SparseVector.of(new int[] {-1, 3, 0}, new float[] {0.5f, -2f, 7f});
+        var withSparse = new PointOperation.Upsert(List.of(
+                new PointOperation.PointStruct(PointId.of(1), Map.of("d", new float[] {1}), Map.of("t", sv), null),
+                new PointOperation.PointStruct(PointId.of(2), Map.of("d", new float[] {2}), null)));
+        byte[] bytes = OperationCodec.encode(withSparse);
+        assertThat(bytes[1]).isEqualTo((byte) 11);
+        var back = (PointOperation.Upsert) OperationCodec.decode(bytes);
+        assertThat(back.points().get(0).sparseVectors()).containsExactly(Map.entry("t", sv));
+        assertThat(back.points().get(1).sparseVectors()).isEmpty();
+        assertThat(back.points().get(1).vectors().get("d")).containsExactly(2f);
+
+        var uv = new PointOperation.UpdateVectors(
+                List.of(new PointOperation.PointVectors(PointId.of(3), Map.of(), Map.of("t", sv))));
+        byte[] ub = OperationCodec.encode(uv);
+        assertThat(ub[1]).isEqualTo((byte) 12);
+        assertThat(((PointOperation.UpdateVectors) OperationCodec.decode(ub))
+                        .points()
+                        .get(0)
+                        .sparseVectors())
+                .containsExactly(Map.entry("t", sv));
+
+        var dense = new PointOperation.Upsert(
+                List.of(new PointOperation.PointStruct(PointId.of(2), Map.of("d", new float[] {2}), null)));
+        assertThat(OperationCodec.encode(dense)[1]).isEqualTo((byte) 1);
+    }
+
+    @Test
+    void aSparseRecordWithDuplicateIdsIsCorruptNotAcceptedUnsorted() {
+        SparseVector sv = SparseVector.of(new int[] {1, 2}, new float[] {1, 1});
+        byte[] bytes = OperationCodec.encode(new PointOperation.Upsert(
+                List.of(new PointOperation.PointStruct(PointId.of(1), Map.of(), Map.of("t", sv), null))));
+        // layout: version, type, u32 n, id (u8 kind + u64), u16 dense count (0), u16 sparse count, str name
+        // (u16 + 1 byte), u32 nnz, then the ids: make the second id equal the first
+        int firstId = 1 + 1 + 4 + 9 + 2 + 2 + 3 + 4;
+        System.arraycopy(bytes, firstId, bytes, firstId + 4, 4);
+        assertThatThrownBy(() -> OperationCodec.decode(bytes)).hasMessageContaining("unique");
     }
 }

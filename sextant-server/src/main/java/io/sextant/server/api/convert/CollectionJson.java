@@ -348,7 +348,7 @@ public final class CollectionJson {
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             String p = child(path, e.getKey());
             if (e.getKey().isEmpty()) {
-                throw error(path, "sparse vector names must not be empty");
+                throw error(path, "Sparse vector name cannot be empty");
             }
             JsonNode v = e.getValue();
             if (v == null || v.isNull()) {

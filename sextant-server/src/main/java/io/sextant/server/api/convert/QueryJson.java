@@ -12,6 +12,7 @@ import io.sextant.collection.query.Query;
 import io.sextant.collection.query.QueryGroupsRequest;
 import io.sextant.collection.query.QueryRequest;
 import io.sextant.collection.query.VectorInput;
+import io.sextant.segment.filter.Filter;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.SearchParams;
 import io.sextant.segment.query.VectorSelector;
@@ -164,7 +165,22 @@ public final class QueryJson {
                 ef,
                 JsonFields.bool(node, "exact", path, false),
                 JsonFields.bool(node, "indexed_only", path, false),
-                quantizationParams(node.get("quantization"), child(path, "quantization")));
+                quantizationParams(node.get("quantization"), child(path, "quantization")),
+                idfCorpus(node.get("idf"), child(path, "idf")));
+    }
+
+    /** {@code params.idf}: {@code "global"} (null here) or {@code {"corpus": <filter>}}. */
+    private static Filter idfCorpus(JsonNode node, String path) {
+        if (node == null
+                || node.isNull()
+                || (node.isTextual() && node.textValue().equals("global"))) {
+            return null;
+        }
+        if (!node.isObject() || !node.has("corpus")) {
+            throw error(path, "expected \"global\" or {\"corpus\": <filter>}, got " + describe(node));
+        }
+        JsonFields.onlyFields(node, path, Set.of("corpus"));
+        return FilterJson.parseOptional(node.get("corpus"), child(path, "corpus"));
     }
 
     /** Qdrant's {@code QuantizationSearchParams}: {@code ignore}, {@code rescore}, {@code oversampling} (>= 1). */
