@@ -89,6 +89,14 @@ public final class TextAnalyzer {
 
     /** The index tokens of words from {@link #words}: the words, or for {@code prefix} their prefixes. */
     public List<String> indexTokens(List<String> words) {
+        return indexTokens(words, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #indexTokens(List)}, with {@code prefix} prefixes of at most {@code longest} code
+     * points (a word longer than that is represented by its prefixes up to that length only).
+     */
+    public List<String> indexTokens(List<String> words, int longest) {
         if (!isPrefix()) {
             return words;
         }
@@ -96,7 +104,7 @@ public final class TextAnalyzer {
         List<String> out = new ArrayList<>();
         for (String w : words) {
             int end = 0;
-            for (int k = 1; end < w.length(); k++) {
+            for (int k = 1; end < w.length() && k <= longest; k++) {
                 end += Character.charCount(w.codePointAt(end));
                 if (k >= min) {
                     out.add(w.substring(0, end));
