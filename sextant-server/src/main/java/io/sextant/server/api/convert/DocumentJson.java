@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.text.Bm25Options;
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Qdrant's {@code Document} (text for server-side inference) on the wire: {@code {"text": "...",
@@ -107,47 +109,44 @@ public final class DocumentJson {
     }
 
     private static Double number(JsonNode o, String field) {
-        if (!present(o, field)) {
-            return null;
-        }
-        JsonNode v = o.get(field);
-        if (!v.isNumber()) {
-            throw new BadOption("invalid type: " + JsonFields.describe(v) + ", expected f64 for `" + field + "`");
-        }
-        return v.doubleValue();
+        return option(o, field, JsonNode::isNumber, "invalid type", "f64", JsonNode::doubleValue);
     }
 
     private static Boolean bool(JsonNode o, String field) {
-        if (!present(o, field)) {
-            return null;
-        }
-        JsonNode v = o.get(field);
-        if (!v.isBoolean()) {
-            throw new BadOption("invalid type: " + JsonFields.describe(v) + ", expected a boolean for `" + field + "`");
-        }
-        return v.booleanValue();
+        return option(o, field, JsonNode::isBoolean, "invalid type", "a boolean", JsonNode::booleanValue);
     }
 
     private static String string(JsonNode o, String field) {
-        if (!present(o, field)) {
-            return null;
-        }
-        JsonNode v = o.get(field);
-        if (!v.isTextual()) {
-            throw new BadOption("invalid type: " + JsonFields.describe(v) + ", expected a string for `" + field + "`");
-        }
-        return v.textValue();
+        return option(o, field, JsonNode::isTextual, "invalid type", "a string", JsonNode::textValue);
     }
 
     private static Integer usize(JsonNode o, String field) {
+        return option(
+                o,
+                field,
+                v -> v.isIntegralNumber() && v.canConvertToInt() && v.intValue() >= 0,
+                "invalid value",
+                "usize",
+                JsonNode::intValue);
+    }
+
+    /** An option's value (null when absent or null), or a serde-worded error when {@code ok} fails. */
+    private static <T> T option(
+            JsonNode o,
+            String field,
+            Predicate<JsonNode> ok,
+            String problem,
+            String expected,
+            Function<JsonNode, T> read) {
         if (!present(o, field)) {
             return null;
         }
         JsonNode v = o.get(field);
-        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 0) {
-            throw new BadOption("invalid value: " + JsonFields.describe(v) + ", expected usize for `" + field + "`");
+        if (!ok.test(v)) {
+            throw new BadOption(
+                    problem + ": " + JsonFields.describe(v) + ", expected " + expected + " for `" + field + "`");
         }
-        return v.intValue();
+        return read.apply(v);
     }
 
     /** A malformed option value (turned into {@code Invalid BM25 config: …}). */
