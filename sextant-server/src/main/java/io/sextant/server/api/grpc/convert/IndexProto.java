@@ -9,8 +9,9 @@ import io.sextant.shard.ShardInfo;
 
 /**
  * Payload index schemas between {@code PayloadIndexParams}/{@code PayloadSchemaInfo} and {@link
- * PayloadIndexSpec}. Parameters Sextant does not model (stop words, stemmers, ASCII folding,
- * {@code enable_hnsw}) are accepted and ignored, as over REST. Stateless and thread-safe.
+ * PayloadIndexSpec}. Text indexes keep ASCII folding, stop words (gRPC has only the set form:
+ * languages and custom words, kept verbatim) and Snowball stemmers; {@code enable_hnsw} is accepted
+ * and ignored, as over REST. Stateless and thread-safe.
  */
 public final class IndexProto {
 
