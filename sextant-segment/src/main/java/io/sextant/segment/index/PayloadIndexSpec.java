@@ -1,5 +1,8 @@
 package io.sextant.segment.index;
 
+import io.sextant.segment.text.TextAnalysisOptions;
+import io.sextant.segment.text.TokenizerKind;
+
 /**
  * How a payload field is indexed: its type and the type's parameters (Qdrant's {@code
  * field_schema} in its short or parameterized form). Parameters that do not apply to {@code type}
@@ -38,33 +41,56 @@ public record PayloadIndexSpec(
     }
 
     /**
-     * Text index parameters.
+     * Text index parameters (Qdrant's {@code TextIndexParams}); options given as null were absent
+     * and take Qdrant's defaults (no ASCII folding, no stop words, no stemming).
      *
      * @param tokenizer "word", "whitespace", "prefix" or "multilingual"
      * @param lowercase lowercase tokens (default true)
      * @param minTokenLen tokens shorter than this are dropped; null = no limit
      * @param maxTokenLen tokens longer than this are dropped; null = no limit
      * @param phraseMatching keep positions for phrase queries
+     * @param asciiFolding fold accented letters to ASCII; null = absent (false)
+     * @param stopwords stop words to drop; null = absent (none)
+     * @param stemmer stemming algorithm; null = absent (none)
      */
     public record TextIndexParams(
-            String tokenizer, boolean lowercase, Integer minTokenLen, Integer maxTokenLen, Boolean phraseMatching) {
+            String tokenizer,
+            boolean lowercase,
+            Integer minTokenLen,
+            Integer maxTokenLen,
+            Boolean phraseMatching,
+            Boolean asciiFolding,
+            TextAnalysisOptions.Stopwords stopwords,
+            TextAnalysisOptions.Stemmer stemmer) {
         public static final TextIndexParams DEFAULT = new TextIndexParams("word", true, null, null, null);
 
         public TextIndexParams {
             if (tokenizer == null) {
                 tokenizer = "word";
             }
-            if (!tokenizer.equals("word")
-                    && !tokenizer.equals("whitespace")
-                    && !tokenizer.equals("prefix")
-                    && !tokenizer.equals("multilingual")) {
-                throw new IllegalArgumentException(
-                        "Unknown tokenizer: " + tokenizer + ", expected one of word, whitespace, prefix, multilingual");
-            }
+            TokenizerKind.fromWireName(tokenizer);
             if (minTokenLen != null && maxTokenLen != null && minTokenLen > maxTokenLen) {
                 throw new IllegalArgumentException(
                         "min_token_len " + minTokenLen + " is greater than max_token_len " + maxTokenLen);
             }
+        }
+
+        /** The parameters that existed before ASCII folding, stop words and stemming. */
+        public TextIndexParams(
+                String tokenizer, boolean lowercase, Integer minTokenLen, Integer maxTokenLen, Boolean phraseMatching) {
+            this(tokenizer, lowercase, minTokenLen, maxTokenLen, phraseMatching, null, null, null);
+        }
+
+        /** The text analysis these parameters describe. */
+        public TextAnalysisOptions analysis() {
+            return new TextAnalysisOptions(
+                    TokenizerKind.fromWireName(tokenizer),
+                    lowercase,
+                    asciiFolding != null && asciiFolding,
+                    stopwords,
+                    stemmer,
+                    minTokenLen,
+                    maxTokenLen);
         }
     }
 }

@@ -79,8 +79,8 @@ final class TextFieldIndex extends FieldIndex {
             return null;
         }
         return switch (m.match()) {
-            case Match.Text t -> allTokens(tokenizer.words(t.text()));
-            case Match.Phrase p -> phrase(tokenizer.words(p.phrase()));
+            case Match.Text t -> allTokens(tokenizer.queryWords(t.text()));
+            case Match.Phrase p -> phrase(tokenizer.queryWords(p.phrase()));
             default -> null;
         };
     }
@@ -90,19 +90,44 @@ final class TextFieldIndex extends FieldIndex {
             return new RoaringBitmap();
         }
         List<RoaringBitmap> parts = new ArrayList<>();
+        List<String> toCheck = new ArrayList<>();
         for (String w : new LinkedHashSet<>(queryWords)) {
-            RoaringBitmap bm = postings.get(w);
+            RoaringBitmap bm = postings.get(tokenizer.lookupToken(w));
             if (bm == null) {
                 return new RoaringBitmap();
             }
             parts.add(bm);
+            if (tokenizer.needsCheck(w)) {
+                toCheck.add(w);
+            }
         }
         parts.sort(Comparator.comparingInt(RoaringBitmap::getCardinality));
         RoaringBitmap result = parts.getFirst().clone();
         for (int i = 1; i < parts.size() && !result.isEmpty(); i++) {
             result.and(parts.get(i));
         }
+        if (!toCheck.isEmpty()) {
+            RoaringBitmap checked = new RoaringBitmap();
+            result.forEach((int offset) -> {
+                if (toCheck.stream().allMatch(q -> hasWordStartingWith(perOffset.get(offset), q))) {
+                    checked.add(offset);
+                }
+            });
+            return checked;
+        }
         return result;
+    }
+
+    /** Whether some word of a point's values begins with {@code prefix} (long {@code prefix} queries). */
+    private static boolean hasWordStartingWith(List<List<String>> seqs, String prefix) {
+        for (List<String> words : seqs) {
+            for (String w : words) {
+                if (w.startsWith(prefix)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private RoaringBitmap phrase(List<String> queryWords) {

@@ -257,31 +257,14 @@ public final class OperationCodec {
         putOpt(o, "lookup", spec.lookup());
         putOpt(o, "range", spec.range());
         if (spec.text() != null) {
-            ObjectNode t = o.putObject("text");
-            t.put("tokenizer", spec.text().tokenizer());
-            t.put("lowercase", spec.text().lowercase());
-            if (spec.text().minTokenLen() != null) {
-                t.put("min_token_len", spec.text().minTokenLen());
-            }
-            if (spec.text().maxTokenLen() != null) {
-                t.put("max_token_len", spec.text().maxTokenLen());
-            }
-            putOpt(t, "phrase_matching", spec.text().phraseMatching());
+            o.set("text", TextIndexParamsCodec.toJson(spec.text()));
         }
         return o;
     }
 
     public static PayloadIndexSpec specFromJson(ObjectNode o) {
-        PayloadIndexSpec.TextIndexParams text = null;
         JsonNode t = o.get("text");
-        if (t != null) {
-            text = new PayloadIndexSpec.TextIndexParams(
-                    t.path("tokenizer").asText("word"),
-                    t.path("lowercase").asBoolean(true),
-                    t.has("min_token_len") ? t.get("min_token_len").asInt() : null,
-                    t.has("max_token_len") ? t.get("max_token_len").asInt() : null,
-                    optBool(t, "phrase_matching"));
-        }
+        PayloadIndexSpec.TextIndexParams text = t == null ? null : TextIndexParamsCodec.fromJson(t);
         return new PayloadIndexSpec(
                 PayloadSchemaType.fromWireName(o.path("type").asText()),
                 optBool(o, "is_tenant"),

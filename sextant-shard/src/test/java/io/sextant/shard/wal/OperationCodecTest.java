@@ -11,6 +11,8 @@ import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.index.PayloadSchemaType;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.ops.PointsSelector;
+import io.sextant.segment.text.TextAnalysisOptions.Stemmer;
+import io.sextant.segment.text.TextAnalysisOptions.Stopwords;
 import io.sextant.vector.sparse.SparseVector;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +64,25 @@ class OperationCodecTest {
                 new PayloadIndexSpec.TextIndexParams("prefix", false, 2, 10, true));
         assertThat(roundTrip(new PointOperation.CreateFieldIndex("t", text)))
                 .isEqualTo(new PointOperation.CreateFieldIndex("t", text));
+        for (var analysis : List.of(
+                new PayloadIndexSpec.TextIndexParams(
+                        "word", true, null, null, null, true, Stopwords.language("en"), Stemmer.snowball("english")),
+                new PayloadIndexSpec.TextIndexParams(
+                        "multilingual",
+                        true,
+                        1,
+                        null,
+                        null,
+                        false,
+                        Stopwords.set(List.of("german"), null),
+                        Stemmer.NONE),
+                new PayloadIndexSpec.TextIndexParams(
+                        "word", true, null, null, null, null, Stopwords.set(null, List.of("The", "a")), null))) {
+            PayloadIndexSpec spec =
+                    new PayloadIndexSpec(PayloadSchemaType.TEXT, null, null, null, null, null, analysis);
+            assertThat(roundTrip(new PointOperation.CreateFieldIndex("t", spec)))
+                    .isEqualTo(new PointOperation.CreateFieldIndex("t", spec));
+        }
         PayloadIndexSpec kw = PayloadIndexSpec.of(PayloadSchemaType.KEYWORD);
         assertThat(roundTrip(new PointOperation.CreateFieldIndex("k", kw)))
                 .isEqualTo(new PointOperation.CreateFieldIndex("k", kw));
@@ -117,5 +138,14 @@ class OperationCodecTest {
         int firstId = 1 + 1 + 4 + 9 + 2 + 2 + 3 + 4;
         System.arraycopy(bytes, firstId, bytes, firstId + 4, 4);
         assertThatThrownBy(() -> OperationCodec.decode(bytes)).hasMessageContaining("unique");
+    }
+
+    @Test
+    void textSpecsStoredBeforeAnalysisOptionsStillRead() throws Exception {
+        var old = (ObjectNode) new ObjectMapper()
+                .readTree("{\"type\":\"text\",\"text\":{\"tokenizer\":\"prefix\",\"lowercase\":false,"
+                        + "\"min_token_len\":2}}");
+        assertThat(OperationCodec.specFromJson(old).text())
+                .isEqualTo(new PayloadIndexSpec.TextIndexParams("prefix", false, 2, null, null));
     }
 }

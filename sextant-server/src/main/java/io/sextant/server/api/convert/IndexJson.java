@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.index.PayloadSchemaType;
+import io.sextant.segment.text.TextAnalysisOptions;
 import java.util.Set;
 
 /**
@@ -70,7 +71,10 @@ public final class IndexJson {
                         JsonFields.bool(node, "lowercase", path, true),
                         JsonFields.optUint(node, "min_token_len", path),
                         JsonFields.optUint(node, "max_token_len", path),
-                        JsonFields.optBool(node, "phrase_matching", path));
+                        JsonFields.optBool(node, "phrase_matching", path),
+                        JsonFields.optBool(node, "ascii_folding", path),
+                        JsonFields.has(node, "stopwords") ? stopwords(node, path) : null,
+                        JsonFields.has(node, "stemmer") ? stemmer(node, path) : null);
             } catch (IllegalArgumentException e) {
                 throw JsonFields.error(path, e.getMessage());
             }
@@ -87,6 +91,22 @@ public final class IndexJson {
                 JsonFields.optBool(node, "lookup", path),
                 JsonFields.optBool(node, "range", path),
                 text);
+    }
+
+    private static TextAnalysisOptions.Stopwords stopwords(JsonNode node, String path) {
+        try {
+            return TextOptionsJson.stopwords(node.get("stopwords"));
+        } catch (IllegalArgumentException e) {
+            throw JsonFields.error(child(path, "stopwords"), e.getMessage());
+        }
+    }
+
+    private static TextAnalysisOptions.Stemmer stemmer(JsonNode node, String path) {
+        try {
+            return TextOptionsJson.stemmer(node.get("stemmer"));
+        } catch (IllegalArgumentException e) {
+            throw JsonFields.error(child(path, "stemmer"), e.getMessage());
+        }
     }
 
     private static PayloadSchemaType type(String name, String path) {
@@ -137,8 +157,17 @@ public final class IndexJson {
                 p.put("max_token_len", t.maxTokenLen());
             }
             p.put("lowercase", t.lowercase());
+            if (t.asciiFolding() != null) {
+                p.put("ascii_folding", t.asciiFolding());
+            }
             if (t.phraseMatching() != null) {
                 p.put("phrase_matching", t.phraseMatching());
+            }
+            if (t.stopwords() != null) {
+                p.set("stopwords", TextOptionsJson.write(t.stopwords()));
+            }
+            if (t.stemmer() != null) {
+                p.set("stemmer", TextOptionsJson.write(t.stemmer()));
             }
         }
         return p;

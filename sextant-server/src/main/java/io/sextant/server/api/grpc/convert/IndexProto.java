@@ -4,12 +4,14 @@ import io.qdrant.client.grpc.Collections;
 import io.qdrant.client.grpc.Collections.PayloadIndexParams;
 import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.index.PayloadSchemaType;
+import io.sextant.segment.text.TextAnalysisOptions;
 import io.sextant.shard.ShardInfo;
 
 /**
  * Payload index schemas between {@code PayloadIndexParams}/{@code PayloadSchemaInfo} and {@link
- * PayloadIndexSpec}. Parameters Sextant does not model (stop words, stemmers, ASCII folding,
- * {@code enable_hnsw}) are accepted and ignored, as over REST. Stateless and thread-safe.
+ * PayloadIndexSpec}. Text indexes keep ASCII folding, stop words (gRPC has only the set form:
+ * languages and custom words, kept verbatim) and Snowball stemmers; {@code enable_hnsw} is accepted
+ * and ignored, as over REST. Stateless and thread-safe.
  */
 public final class IndexProto {
 
@@ -119,13 +121,28 @@ public final class IndexProto {
                                     !t.hasLowercase() || t.getLowercase(),
                                     t.hasMinTokenLen() ? ProtoChecks.toInt(t.getMinTokenLen(), field) : null,
                                     t.hasMaxTokenLen() ? ProtoChecks.toInt(t.getMaxTokenLen(), field) : null,
-                                    opt(t.hasPhraseMatching(), t.getPhraseMatching())));
+                                    opt(t.hasPhraseMatching(), t.getPhraseMatching()),
+                                    opt(t.hasAsciiFolding(), t.getAsciiFolding()),
+                                    t.hasStopwords() ? stopwords(t.getStopwords()) : null,
+                                    t.hasStemmer() ? stemmer(t.getStemmer()) : null));
                 }
                 case INDEXPARAMS_NOT_SET -> PayloadIndexSpec.of(type);
             };
         } catch (IllegalArgumentException e) {
             throw ProtoChecks.bad(field, e.getMessage());
         }
+    }
+
+    private static TextAnalysisOptions.Stopwords stopwords(Collections.StopwordsSet s) {
+        // gRPC has only the set form; custom words are kept verbatim (Qdrant issue 8724)
+        return TextAnalysisOptions.Stopwords.set(s.getLanguagesList(), s.getCustomList());
+    }
+
+    private static TextAnalysisOptions.Stemmer stemmer(Collections.StemmingAlgorithm s) {
+        if (!s.hasSnowball()) {
+            throw new IllegalArgumentException("stemmer: expected snowball parameters, got none");
+        }
+        return TextAnalysisOptions.Stemmer.snowball(s.getSnowball().getLanguage());
     }
 
     private static Boolean opt(boolean has, boolean v) {
@@ -225,6 +242,19 @@ public final class IndexProto {
                 if (t.minTokenLen() != null) k.setMinTokenLen(t.minTokenLen());
                 if (t.maxTokenLen() != null) k.setMaxTokenLen(t.maxTokenLen());
                 if (t.phraseMatching() != null) k.setPhraseMatching(t.phraseMatching());
+                if (t.asciiFolding() != null) k.setAsciiFolding(t.asciiFolding());
+                if (t.stopwords() != null) {
+                    var sw = Collections.StopwordsSet.newBuilder()
+                            .addAllLanguages(t.stopwords().allLanguages());
+                    if (t.stopwords().custom() != null)
+                        sw.addAllCustom(t.stopwords().custom());
+                    k.setStopwords(sw);
+                }
+                if (t.stemmer() != null && !t.stemmer().isNone()) {
+                    k.setStemmer(Collections.StemmingAlgorithm.newBuilder()
+                            .setSnowball(Collections.SnowballParams.newBuilder()
+                                    .setLanguage(t.stemmer().language())));
+                }
                 if (s.onDisk() != null) k.setOnDisk(s.onDisk());
                 b.setTextIndexParams(k);
             }
