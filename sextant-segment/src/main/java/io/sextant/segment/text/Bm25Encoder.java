@@ -40,6 +40,28 @@ public final class Bm25Encoder {
         return new Bm25Encoder(options == null ? Bm25Options.DEFAULT : options);
     }
 
+    private static final int CACHE_LIMIT = 256;
+    private static final java.util.concurrent.ConcurrentHashMap<Bm25Options, Bm25Encoder> CACHE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * A shared encoder for {@code options}: requests repeat a handful of option sets, and building
+     * the analyzer chain costs far more than encoding one text. At most {@value #CACHE_LIMIT} option
+     * sets are kept (past that, encoders are built per call), so odd options cannot grow the heap.
+     */
+    public static Bm25Encoder forOptions(Bm25Options options) {
+        Bm25Options key = options == null ? Bm25Options.DEFAULT : options;
+        Bm25Encoder e = CACHE.get(key);
+        if (e != null) {
+            return e;
+        }
+        e = of(key);
+        if (CACHE.size() < CACHE_LIMIT) {
+            CACHE.putIfAbsent(key, e);
+        }
+        return e;
+    }
+
     public Bm25Options options() {
         return options;
     }

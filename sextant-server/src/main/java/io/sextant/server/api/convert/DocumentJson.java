@@ -3,7 +3,9 @@ package io.sextant.server.api.convert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.error.UserException;
+import io.sextant.segment.text.Bm25Encoder;
 import io.sextant.segment.text.Bm25Options;
+import io.sextant.vector.sparse.SparseVector;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -36,11 +38,27 @@ public final class DocumentJson {
      * @param model the model name as given
      * @param bm25 the BM25 options (every option absent = Qdrant's defaults)
      */
-    public record Document(String text, String model, Bm25Options bm25) {}
+    public record Document(String text, String model, Bm25Options bm25) {
+        /** The document as a stored point's sparse vector (BM25 term weights). */
+        public SparseVector asPointVector() {
+            return Bm25Encoder.forOptions(bm25).document(text);
+        }
 
-    /** Whether {@code node} is a document (an object with {@code text}), not e.g. a sparse vector. */
+        /** The document as a query (weight 1 per distinct term). */
+        public SparseVector asQueryVector() {
+            return Bm25Encoder.forOptions(bm25).query(text);
+        }
+    }
+
+    /**
+     * Whether {@code node} is a document (an object whose {@code text} is a string), not e.g. a
+     * sparse vector or a map of named vectors that has a vector called "text".
+     */
     public static boolean isDocument(JsonNode node) {
-        return node != null && node.isObject() && node.has("text");
+        return node != null
+                && node.isObject()
+                && node.has("text")
+                && node.get("text").isTextual();
     }
 
     /** Whether {@code model} names the local BM25 model (case-insensitive {@code qdrant/bm25} or {@code bm25}). */

@@ -103,6 +103,11 @@ public final class PointJson {
                     JsonNode row = rows.get(i);
                     if (SparseJson.isSparse(row)) {
                         sparse.get(i).put(e.getKey(), SparseJson.parse(row, index(np, i), child(vp, "?")));
+                    } else if (DocumentJson.isDocument(row)) {
+                        sparse.get(i)
+                                .put(
+                                        e.getKey(),
+                                        DocumentJson.parse(row, index(np, i)).asPointVector());
                     } else {
                         vectors.get(i).put(e.getKey(), dense(row, index(np, i)));
                     }
@@ -150,6 +155,13 @@ public final class PointJson {
             return new NamedVectors(out, sparse);
         }
         if (node.isObject()) {
+            if (DocumentJson.isDocument(node)) {
+                DocumentJson.parse(node, path); // an unknown model is reported as such
+                throw error(
+                        path,
+                        "a BM25 document gives a sparse vector, which must be given by name, as"
+                                + " {\"<name>\": {\"text\": ..., \"model\": \"qdrant/bm25\"}}");
+            }
             if (SparseJson.isSparse(node)) {
                 throw error(
                         path,
@@ -161,6 +173,8 @@ public final class PointJson {
                 JsonNode v = e.getValue();
                 if (SparseJson.isSparse(v)) {
                     sparse.put(e.getKey(), SparseJson.parse(v, p, child(path, "?")));
+                } else if (DocumentJson.isDocument(v)) {
+                    sparse.put(e.getKey(), DocumentJson.parse(v, p).asPointVector());
                 } else {
                     out.put(e.getKey(), dense(v, p));
                 }

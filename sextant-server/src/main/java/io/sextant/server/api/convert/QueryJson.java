@@ -210,7 +210,7 @@ public final class QueryJson {
 
     /** {@code QueryInterface}: a bare vector input or one of the query objects. */
     static Query queryInterface(JsonNode node, String path) {
-        if (!node.isObject() || node.has("indices") || node.has("values")) {
+        if (!node.isObject() || SparseJson.isSparse(node) || DocumentJson.isDocument(node)) {
             return new Query.Nearest(vectorInput(node, path));
         }
         if (node.size() == 0) {
@@ -346,8 +346,11 @@ public final class QueryJson {
         if (SparseJson.isSparse(node)) {
             return new VectorInput.Sparse(SparseJson.parse(node, path, path));
         }
-        if (node.isObject() && (node.has("text") || node.has("image") || node.has("object"))) {
-            throw error(path, "inference inputs (documents, images, objects) are not supported");
+        if (DocumentJson.isDocument(node)) {
+            return new VectorInput.Sparse(DocumentJson.parse(node, path).asQueryVector());
+        }
+        if (node.isObject() && (node.has("image") || node.has("object"))) {
+            throw error(path, "inference inputs (images, objects) are not supported: no inference service");
         }
         throw error(path, "expected a vector (array of numbers) or a point id, got " + describe(node));
     }

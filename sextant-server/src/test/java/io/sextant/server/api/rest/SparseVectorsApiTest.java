@@ -232,4 +232,32 @@ class SparseVectorsApiTest {
                 .extracting(x -> x[1])
                 .containsExactly(3f);
     }
+
+    @Test
+    void bm25DocumentsForPointsAndQueries() {
+        Response r = s.put("/collections/docs", "{\"sparse_vectors\": {\"text\": {\"modifier\": \"idf\"}}}");
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        r = s.put("/collections/docs/points?wait=true", """
+                {"points": [
+                 {"id": 1, "vector": {"text": {"text": "I must not fear. Fear is the mind-killer.", "model": "qdrant/bm25"}}},
+                 {"id": 2, "vector": {"text": {"text": "It was a pleasure to burn.", "model": "Qdrant/BM25"}}},
+                 {"id": 3, "vector": {"text": {"text": "The a an and or but", "model": "qdrant/bm25"}}}]}
+                """);
+        assertThat(r.status()).as(r.text()).isEqualTo(200);
+        // stop words only: the document has no terms
+        assertThat(s.get("/collections/docs/points/3")
+                        .json()
+                        .at("/result/vector/text/indices")
+                        .size())
+                .isZero();
+        List<Object[]> h = hits(s.post(
+                "/collections/docs/points/query",
+                "{\"query\": {\"text\": \"fearing\", \"model\": \"qdrant/bm25\"}, \"using\": \"text\"}"));
+        assertThat(h).extracting(x -> x[0]).containsExactly(1L); // stemmed: fearing ~ fear
+        Response unknown = s.post(
+                "/collections/docs/points/query",
+                "{\"query\": {\"text\": \"x\", \"model\": \"openai/clip\"}, \"using\": \"text\"}");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.text()).contains("openai/clip");
+    }
 }
