@@ -505,4 +505,89 @@ class GrpcSparseVectorsTest {
         assertThat(retrievedSparse("sp_bad", 1, "s").getIndicesList()).containsExactly(1, 2);
         assertThat(retrievedSparse("sp_bad", 1, "s").getValuesList()).containsExactly(1f, 2f);
     }
+
+    @Test
+    void unnamedDenseVectorWithSparseVectors() {
+        get(fx.client.createCollectionAsync(Collections.CreateCollection.newBuilder()
+                .setCollectionName("sp_unnamed")
+                .setVectorsConfig(Collections.VectorsConfig.newBuilder()
+                        .setParams(VectorParams.newBuilder().setSize(2).setDistance(Distance.Dot)))
+                .setSparseVectorsConfig(Collections.SparseVectorConfig.newBuilder()
+                        .putMap("s", Collections.SparseVectorParams.getDefaultInstance()))
+                .build()));
+        Collections.CollectionParams p =
+                get(fx.client.getCollectionInfoAsync("sp_unnamed")).getConfig().getParams();
+        assertThat(p.getVectorsConfig().getParams().getSize()).isEqualTo(2);
+        assertThat(p.getSparseVectorsConfig().getMapMap()).containsOnlyKeys("s");
+
+        // the unnamed vector is "" in a named map next to the sparse one, as in Qdrant
+        get(fx.client.upsertAsync(
+                "sp_unnamed",
+                List.of(
+                        PointStruct.newBuilder()
+                                .setId(id(1))
+                                .setVectors(namedVectors(
+                                        Map.of("", vector(1f, 2f), "s", sparse(List.of(4), List.of(0.5f)))))
+                                .putPayload("g", io.qdrant.client.ValueFactory.value("a"))
+                                .build(),
+                        PointStruct.newBuilder()
+                                .setId(id(2))
+                                .setVectors(io.qdrant.client.VectorsFactory.vectors(3f, 4f))
+                                .putPayload("g", io.qdrant.client.ValueFactory.value("b"))
+                                .build())));
+        List<RetrievedPoint> got = get(fx.client.retrieveAsync(
+                "sp_unnamed",
+                List.of(id(1), id(2)),
+                io.qdrant.client.WithPayloadSelectorFactory.enable(false),
+                WithVectorsSelectorFactory.enable(true),
+                null));
+        Map<String, Points.VectorOutput> named =
+                got.get(0).getVectors().getVectors().getVectorsMap();
+        assertThat(named).containsOnlyKeys("", "s");
+        assertThat(named.get("").getDense().getDataList()).containsExactly(1f, 2f);
+        assertThat(named.get("s").getSparse().getIndicesList()).containsExactly(4);
+        // a point with only the unnamed vector gets it back alone, unnamed
+        assertThat(got.get(1).getVectors().getVector().getDense().getDataList()).containsExactly(3f, 4f);
+
+        // legacy search groups over the sparse vector
+        List<Points.PointGroup> groups = get(fx.client.searchGroupsAsync(Points.SearchPointGroups.newBuilder()
+                .setCollectionName("sp_unnamed")
+                .addAllVector(List.of(2f))
+                .setSparseIndices(Points.SparseIndices.newBuilder().addData(4))
+                .setVectorName("s")
+                .setGroupBy("g")
+                .setGroupSize(1)
+                .setLimit(5)
+                .build()));
+        assertThat(groups).hasSize(1);
+        assertThat(groups.get(0).getHits(0).getId().getNum()).isEqualTo(1);
+        assertThat(groups.get(0).getHits(0).getScore()).isEqualTo(1f);
+    }
+
+    @Test
+    void documentInputsAreRefusedForNow() {
+        createHybrid("sp_doc");
+        Points.Document doc = Points.Document.newBuilder()
+                .setText("hello")
+                .setModel("qdrant/bm25")
+                .build();
+        assertStatus(
+                fx.client.queryAsync(QueryPoints.newBuilder()
+                        .setCollectionName("sp_doc")
+                        .setQuery(QueryFactory.nearest(doc))
+                        .setUsing("s")
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "inference (documents, images, objects) is not supported");
+        assertStatus(
+                fx.client.upsertAsync(
+                        "sp_doc",
+                        List.of(PointStruct.newBuilder()
+                                .setId(id(1))
+                                .setVectors(namedVectors(Map.of("s", vector(doc))))
+                                .build())),
+                Status.Code.INVALID_ARGUMENT,
+                "inference (documents, images, objects) is not supported");
+        assertThat(get(fx.client.countAsync("sp_doc"))).isZero();
+    }
 }
