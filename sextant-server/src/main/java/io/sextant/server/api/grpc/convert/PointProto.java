@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qdrant.client.grpc.Points;
 import io.sextant.collection.query.VectorInput;
 import io.sextant.segment.PointId;
+import io.sextant.segment.error.UserException;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
@@ -60,32 +61,26 @@ public final class PointProto {
      * vector must be named, as in Qdrant.
      */
     public static VectorMaps vectors(Points.Vectors v, String field) {
+        Map<String, Points.Vector> given =
+                switch (v.getVectorsOptionsCase()) {
+                    case VECTOR -> Map.of("", v.getVector());
+                    case VECTORS -> v.getVectors().getVectorsMap();
+                    case VECTORSOPTIONS_NOT_SET -> Map.of();
+                };
         Map<String, float[]> dense = new LinkedHashMap<>();
         Map<String, SparseVector> sparse = new LinkedHashMap<>();
-        switch (v.getVectorsOptionsCase()) {
-            case VECTOR -> {
-                switch (vector(v.getVector(), field + ".vector")) {
-                    case VectorInput.Dense d -> dense.put("", d.vector());
-                    case VectorInput.Sparse s ->
-                        throw ProtoChecks.bad(field + ".vector", "Sparse vector must be named");
-                    case VectorInput.ById b -> throw new IllegalStateException("a Vector is never an id");
+        given.forEach((name, vec) -> {
+            String f = v.hasVector() ? field + ".vector" : field + ".vectors." + name;
+            VectorInput in = vector(vec, f);
+            if (in instanceof VectorInput.Sparse s) {
+                if (name.isEmpty()) {
+                    throw ProtoChecks.bad(f, "Sparse vector must be named");
                 }
+                sparse.put(name, s.vector());
+            } else {
+                dense.put(name, ((VectorInput.Dense) in).vector());
             }
-            case VECTORS ->
-                v.getVectors().getVectorsMap().forEach((name, vec) -> {
-                    switch (vector(vec, field + ".vectors." + name)) {
-                        case VectorInput.Dense d -> dense.put(name, d.vector());
-                        case VectorInput.Sparse s -> {
-                            if (name.isEmpty()) {
-                                throw ProtoChecks.bad(field + ".vectors", "Sparse vector must be named");
-                            }
-                            sparse.put(name, s.vector());
-                        }
-                        case VectorInput.ById b -> throw new IllegalStateException("a Vector is never an id");
-                    }
-                });
-            case VECTORSOPTIONS_NOT_SET -> {}
-        }
+        });
         return new VectorMaps(dense, sparse);
     }
 
@@ -120,7 +115,7 @@ public final class PointProto {
     }
 
     /** The error for a document, image or object input: server-side inference is not served. */
-    public static io.sextant.segment.error.UserException inference(String field) {
+    public static UserException inference(String field) {
         return ProtoChecks.unsupported(field, "inference (documents, images, objects)");
     }
 
