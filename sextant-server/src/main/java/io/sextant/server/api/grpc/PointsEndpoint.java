@@ -9,7 +9,6 @@ import io.sextant.collection.query.Query;
 import io.sextant.collection.query.QueryGroupsRequest;
 import io.sextant.collection.query.QueryRequest;
 import io.sextant.collection.query.RecommendRequest;
-import io.sextant.collection.query.SearchRequest;
 import io.sextant.segment.PointId;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.query.PayloadSelector;
@@ -250,7 +249,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         UnaryCalls.run(o, "Points/Search", () -> {
             Collection c = collection(r.getCollectionName());
             return Points.SearchResponse.newBuilder()
-                    .addAllResult(PointProto.scoredAll(c.search(QueryProto.search(r))))
+                    .addAllResult(PointProto.scoredAll(c.query(QueryProto.search(r))))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
@@ -261,11 +260,10 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/SearchBatch", () -> {
             Collection c = collection(r.getCollectionName());
-            List<SearchRequest> searches =
+            List<QueryRequest> searches =
                     r.getSearchPointsList().stream().map(QueryProto::search).toList();
-            ResultBudget.check(
-                    c, searches.stream().map(SearchRequest::toQueryRequest).toList(), "search_points");
-            List<List<ScoredPoint>> results = c.searchBatch(searches);
+            ResultBudget.check(c, searches, "search_points");
+            List<List<ScoredPoint>> results = c.queryBatch(searches);
             return Points.SearchBatchResponse.newBuilder()
                     .addAllResult(batch(results))
                     .setTime(UnaryCalls.seconds(t0))

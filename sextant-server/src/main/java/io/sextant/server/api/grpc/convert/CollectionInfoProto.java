@@ -8,13 +8,16 @@ import io.sextant.collection.config.CollectionParams;
 import io.sextant.collection.config.HnswConfig;
 import io.sextant.collection.config.OptimizersConfig;
 import io.sextant.collection.config.QuantizationConfig;
+import io.sextant.collection.config.SparseVectorParams;
+import io.sextant.collection.config.VectorDatatype;
 import io.sextant.collection.config.VectorParams;
 import io.sextant.collection.config.WalConfig;
 import java.util.List;
 
 /**
  * Collection state to the gRPC wire: {@link CollectionInfo} as {@code qdrant.CollectionInfo} (the
- * same numbers and config REST shows), and alias descriptions. Stateless and thread-safe.
+ * same numbers and config REST shows, sparse vectors in {@code params.sparse_vectors_config}), and
+ * alias descriptions. Stateless and thread-safe.
  */
 public final class CollectionInfoProto {
 
@@ -72,7 +75,41 @@ public final class CollectionInfoProto {
             p.vectors().forEach((name, v) -> map.putMap(name, vector(v)));
             vc.setParamsMap(map);
         }
-        return b.setVectorsConfig(vc).build();
+        b.setVectorsConfig(vc);
+        if (!p.sparseVectors().isEmpty()) {
+            Collections.SparseVectorConfig.Builder sparse = Collections.SparseVectorConfig.newBuilder();
+            p.sparseVectors().forEach((name, sv) -> sparse.putMap(name, sparseVector(sv)));
+            b.setSparseVectorsConfig(sparse);
+        }
+        return b.build();
+    }
+
+    /** Qdrant's form: {@code index} only when one of its fields is set; unset fields left out. */
+    private static Collections.SparseVectorParams sparseVector(SparseVectorParams v) {
+        Collections.SparseVectorParams.Builder b = Collections.SparseVectorParams.newBuilder();
+        if (v.hasIndexParams()) {
+            Collections.SparseIndexConfig.Builder idx = Collections.SparseIndexConfig.newBuilder();
+            if (v.fullScanThreshold() != null) idx.setFullScanThreshold(v.fullScanThreshold());
+            if (v.onDisk() != null) idx.setOnDisk(v.onDisk());
+            if (v.datatype() != null) idx.setDatatype(datatype(v.datatype()));
+            b.setIndex(idx);
+        }
+        if (v.modifier() != null) {
+            b.setModifier(
+                    switch (v.modifier()) {
+                        case NONE -> Collections.Modifier.None;
+                        case IDF -> Collections.Modifier.Idf;
+                    });
+        }
+        return b.build();
+    }
+
+    private static Collections.Datatype datatype(VectorDatatype d) {
+        return switch (d) {
+            case FLOAT32 -> Collections.Datatype.Float32;
+            case FLOAT16 -> Collections.Datatype.Float16;
+            case UINT8 -> Collections.Datatype.Uint8;
+        };
     }
 
     private static Collections.VectorParams vector(VectorParams v) {
@@ -95,12 +132,7 @@ public final class CollectionInfoProto {
             b.setQuantizationConfig(quantization(v.quantizationConfig()));
         }
         if (v.datatype() != null) {
-            b.setDatatype(
-                    switch (v.datatype()) {
-                        case FLOAT32 -> Collections.Datatype.Float32;
-                        case FLOAT16 -> Collections.Datatype.Float16;
-                        case UINT8 -> Collections.Datatype.Uint8;
-                    });
+            b.setDatatype(datatype(v.datatype()));
         }
         return b.build();
     }

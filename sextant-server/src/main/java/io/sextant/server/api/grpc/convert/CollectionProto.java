@@ -9,6 +9,7 @@ import io.sextant.collection.config.CollectionParams;
 import io.sextant.collection.config.HnswConfig;
 import io.sextant.collection.config.OptimizersConfig;
 import io.sextant.collection.config.QuantizationConfig;
+import io.sextant.collection.config.SparseVectorParams;
 import io.sextant.collection.config.VectorDatatype;
 import io.sextant.collection.config.VectorParams;
 import io.sextant.collection.config.WalConfig;
@@ -21,8 +22,9 @@ import java.util.Map;
 /**
  * Collection requests from the gRPC wire: {@code CreateCollection} to a full {@link
  * CollectionConfig} (defaults as over REST: one shard, payload on disk), {@code UpdateCollection}
- * to a {@link CollectionConfigPatch}, and alias actions. Sparse vectors, multi-vectors, custom
- * sharding and TurboQuant are refused as unsupported; value ranges are checked by the config
+ * to a {@link CollectionConfigPatch}, and alias actions. {@code sparse_vectors_config} gives the
+ * named sparse vectors (a collection may have only those); in an update it patches existing ones.
+ * Multi-vectors, custom sharding and TurboQuant are refused as unsupported; value ranges are checked by the config
  * records, whose {@link IllegalArgumentException}s become {@code INVALID_ARGUMENT}. The reverse
  * direction (collection info) is {@link CollectionInfoProto}. Stateless and thread-safe.
  */
@@ -31,9 +33,6 @@ public final class CollectionProto {
     private CollectionProto() {}
 
     public static CollectionConfig create(Collections.CreateCollection r) {
-        if (r.hasSparseVectorsConfig() && r.getSparseVectorsConfig().getMapCount() > 0) {
-            throw ProtoChecks.unsupported("sparse_vectors_config", "sparse vectors");
-        }
         if (r.hasShardingMethod() && r.getShardingMethod() == Collections.ShardingMethod.Custom) {
             throw ProtoChecks.unsupported("sharding_method", "custom sharding");
         }
@@ -57,6 +56,8 @@ public final class CollectionProto {
                 case CONFIG_NOT_SET -> {}
             }
         }
+        Map<String, SparseVectorParams> sparse =
+                r.hasSparseVectorsConfig() ? sparseVectors(r.getSparseVectorsConfig()) : Map.of();
         try {
             CollectionParams params = new CollectionParams(
                     vectors,
@@ -66,7 +67,8 @@ public final class CollectionProto {
                     r.hasWriteConsistencyFactor()
                             ? ProtoChecks.toInt(r.getWriteConsistencyFactor(), "write_consistency_factor")
                             : 1,
-                    !r.hasOnDiskPayload() || r.getOnDiskPayload());
+                    !r.hasOnDiskPayload() || r.getOnDiskPayload(),
+                    sparse);
             HnswConfig hnsw = r.hasHnswConfig() ? hnswDiff(r.getHnswConfig()).applyTo(HnswConfig.DEFAULT) : null;
             OptimizersConfig opt = r.hasOptimizersConfig()
                     ? optimizersDiff(r.getOptimizersConfig()).applyTo(OptimizersConfig.DEFAULT)
@@ -82,9 +84,8 @@ public final class CollectionProto {
     }
 
     public static CollectionConfigPatch update(Collections.UpdateCollection r) {
-        if (r.hasSparseVectorsConfig() && r.getSparseVectorsConfig().getMapCount() > 0) {
-            throw ProtoChecks.unsupported("sparse_vectors_config", "sparse vectors");
-        }
+        Map<String, SparseVectorParams> sparse =
+                r.hasSparseVectorsConfig() ? sparseVectors(r.getSparseVectorsConfig()) : null;
         try {
             Map<String, VectorParams.Diff> vectors = new LinkedHashMap<>();
             if (r.hasVectorsConfig()) {
@@ -125,7 +126,8 @@ public final class CollectionProto {
                     r.hasOptimizersConfig() ? optimizersDiff(r.getOptimizersConfig()) : null,
                     q,
                     disable,
-                    r.getMetadataCount() > 0 ? ValueProto.toObject(r.getMetadataMap()) : null);
+                    r.getMetadataCount() > 0 ? ValueProto.toObject(r.getMetadataMap()) : null,
+                    sparse);
         } catch (IllegalArgumentException e) {
             throw ProtoChecks.bad("", e.getMessage());
         }
@@ -172,6 +174,55 @@ public final class CollectionProto {
         } catch (IllegalArgumentException e) {
             throw ProtoChecks.bad(field, e.getMessage());
         }
+    }
+
+    /**
+     * {@code SparseVectorConfig}: params by name. Unset fields stay null (as a PATCH they keep the
+     * current value); datatype {@code Default} is unset and an unknown modifier is ignored, as in
+     * Qdrant.
+     */
+    static Map<String, SparseVectorParams> sparseVectors(Collections.SparseVectorConfig c) {
+        Map<String, SparseVectorParams> out = new LinkedHashMap<>();
+        c.getMapMap().forEach((name, p) -> {
+            String field = "sparse_vectors_config." + name;
+            if (name.isEmpty()) {
+                throw ProtoChecks.bad("sparse_vectors_config", "Sparse vector name must not be empty");
+            }
+            Collections.SparseIndexConfig idx = p.getIndex();
+            try {
+                out.put(
+                        name,
+                        new SparseVectorParams(
+                                idx.hasFullScanThreshold()
+                                        ? ProtoChecks.toInt(
+                                                idx.getFullScanThreshold(), field + ".index.full_scan_threshold")
+                                        : null,
+                                idx.hasOnDisk() ? idx.getOnDisk() : null,
+                                idx.hasDatatype() ? sparseDatatype(idx, field + ".index.datatype") : null,
+                                p.hasModifier() ? modifier(p.getModifier()) : null));
+            } catch (IllegalArgumentException e) {
+                throw ProtoChecks.bad(field, e.getMessage());
+            }
+        });
+        return out;
+    }
+
+    private static VectorDatatype sparseDatatype(Collections.SparseIndexConfig idx, String field) {
+        return switch (idx.getDatatype()) {
+            case Float32 -> VectorDatatype.FLOAT32;
+            case Float16 -> VectorDatatype.FLOAT16;
+            case Uint8 -> VectorDatatype.UINT8;
+            case Default -> null;
+            case UNRECOGNIZED -> throw ProtoChecks.bad(field, "Cannot convert datatype: " + idx.getDatatypeValue());
+        };
+    }
+
+    private static SparseVectorParams.Modifier modifier(Collections.Modifier m) {
+        return switch (m) {
+            case None -> SparseVectorParams.Modifier.NONE;
+            case Idf -> SparseVectorParams.Modifier.IDF;
+            case UNRECOGNIZED -> null;
+        };
     }
 
     private static VectorParams.Diff vectorDiff(Collections.VectorParamsDiff d, String field) {

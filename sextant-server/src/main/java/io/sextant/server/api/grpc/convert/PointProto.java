@@ -2,12 +2,15 @@ package io.sextant.server.api.grpc.convert;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qdrant.client.grpc.Points;
+import io.sextant.collection.query.VectorInput;
 import io.sextant.segment.PointId;
+import io.sextant.segment.error.UserException;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.segment.query.VectorSelector;
+import io.sextant.vector.sparse.SparseVector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +20,11 @@ import java.util.Map;
  * Points on the gRPC wire: {@code PointStruct} and {@code Vectors} in, {@code RetrievedPoint} and
  * {@code ScoredPoint} out, and the {@code with_payload}/{@code with_vectors} selectors. A single
  * {@code Vectors.vector} is the unnamed default vector (name ""); vectors of an unnamed-vector
- * collection are written back the same way. Dense vectors only: sparse, multi-dense and inference
- * inputs are refused as unsupported. Dimension checks happen in the collection layer. Stateless
- * and thread-safe.
+ * collection are written back the same way. Named vectors may be dense or sparse (the {@code
+ * sparse} variant or the deprecated {@code data} + {@code indices} form, see {@link
+ * SparseVectorProto}); sparse vectors are written back as the {@code sparse} variant, as Qdrant
+ * 1.19 does. Multi-dense and inference inputs are refused as unsupported. Dimension and name checks
+ * happen in the collection layer. Stateless and thread-safe.
  */
 public final class PointProto {
 
@@ -34,49 +39,84 @@ public final class PointProto {
                 throw ProtoChecks.bad(f, "missing field `id`");
             }
             PointId id = PointIdProto.parse(p.getId(), f + ".id");
-            Map<String, float[]> vectors = p.hasVectors() ? vectors(p.getVectors(), f + ".vectors") : Map.of();
+            VectorMaps vectors = p.hasVectors() ? vectors(p.getVectors(), f + ".vectors") : VectorMaps.EMPTY;
             ObjectNode payload = ValueProto.toObject(p.getPayloadMap());
-            out.add(new PointOperation.PointStruct(id, vectors, payload));
+            out.add(new PointOperation.PointStruct(id, vectors.dense(), vectors.sparse(), payload));
         }
         return out;
     }
 
-    /** {@code Vectors}: one unnamed vector, or named vectors. */
-    public static Map<String, float[]> vectors(Points.Vectors v, String field) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        switch (v.getVectorsOptionsCase()) {
-            case VECTOR -> out.put("", dense(v.getVector(), field + ".vector"));
-            case VECTORS ->
-                v.getVectors()
-                        .getVectorsMap()
-                        .forEach((name, vec) -> out.put(name, dense(vec, field + ".vectors." + name)));
-            case VECTORSOPTIONS_NOT_SET -> {}
-        }
-        return out;
+    /**
+     * The vectors of one point, split by kind.
+     *
+     * @param dense dense vectors by name ("" = the unnamed default vector)
+     * @param sparse sparse vectors by name (never "")
+     */
+    public record VectorMaps(Map<String, float[]> dense, Map<String, SparseVector> sparse) {
+        static final VectorMaps EMPTY = new VectorMaps(Map.of(), Map.of());
     }
 
-    /** A dense {@code Vector}: the {@code dense} variant or the legacy {@code data} field. */
-    @SuppressWarnings("deprecation")
-    public static float[] dense(Points.Vector v, String field) {
-        switch (v.getVectorCase()) {
-            case DENSE -> {
-                return floats(v.getDense().getDataList());
+    /**
+     * {@code Vectors}: one unnamed dense vector, or named vectors each dense or sparse. A sparse
+     * vector must be named, as in Qdrant.
+     */
+    public static VectorMaps vectors(Points.Vectors v, String field) {
+        Map<String, Points.Vector> given =
+                switch (v.getVectorsOptionsCase()) {
+                    case VECTOR -> Map.of("", v.getVector());
+                    case VECTORS -> v.getVectors().getVectorsMap();
+                    case VECTORSOPTIONS_NOT_SET -> Map.of();
+                };
+        Map<String, float[]> dense = new LinkedHashMap<>();
+        Map<String, SparseVector> sparse = new LinkedHashMap<>();
+        given.forEach((name, vec) -> {
+            String f = v.hasVector() ? field + ".vector" : field + ".vectors." + name;
+            VectorInput in = vector(vec, f);
+            if (in instanceof VectorInput.Sparse s) {
+                if (name.isEmpty()) {
+                    throw ProtoChecks.bad(f, "Sparse vector must be named");
+                }
+                sparse.put(name, s.vector());
+            } else {
+                dense.put(name, ((VectorInput.Dense) in).vector());
             }
-            case SPARSE -> throw ProtoChecks.unsupported(field, "sparse vectors");
+        });
+        return new VectorMaps(dense, sparse);
+    }
+
+    /**
+     * A {@code Vector} as Qdrant reads it: the {@code dense} or {@code sparse} variant, or the
+     * deprecated fields ({@code data} with {@code indices} is sparse, {@code data} alone dense).
+     * Multi-vectors and inference inputs are refused as unsupported.
+     *
+     * @return a {@link VectorInput.Dense} or a {@link VectorInput.Sparse}
+     */
+    @SuppressWarnings("deprecation")
+    public static VectorInput vector(Points.Vector v, String field) {
+        return switch (v.getVectorCase()) {
+            case DENSE -> new VectorInput.Dense(floats(v.getDense().getDataList()));
+            case SPARSE -> new VectorInput.Sparse(SparseVectorProto.parse(v.getSparse(), field + ".sparse"));
             case MULTI_DENSE -> throw ProtoChecks.unsupported(field, "multi-vectors");
-            case DOCUMENT, IMAGE, OBJECT ->
-                throw ProtoChecks.unsupported(field, "inference (documents, images, objects)");
+            case DOCUMENT, IMAGE, OBJECT -> throw inference(field);
             case VECTOR_NOT_SET -> {
+                if (v.hasIndices() && v.hasVectorsCount()) {
+                    throw ProtoChecks.bad(field, "`indices` and `vectors_count` cannot be both specified");
+                }
                 if (v.hasIndices()) {
-                    throw ProtoChecks.unsupported(field, "sparse vectors");
+                    yield new VectorInput.Sparse(
+                            SparseVectorProto.parse(v.getIndices().getDataList(), v.getDataList(), field));
                 }
                 if (v.hasVectorsCount()) {
                     throw ProtoChecks.unsupported(field, "multi-vectors");
                 }
-                return floats(v.getDataList());
+                yield new VectorInput.Dense(floats(v.getDataList()));
             }
-        }
-        throw ProtoChecks.bad(field, "unknown vector kind " + v.getVectorCase());
+        };
+    }
+
+    /** The error for a document, image or object input: server-side inference is not served. */
+    public static UserException inference(String field) {
+        return ProtoChecks.unsupported(field, "inference (documents, images, objects)");
     }
 
     public static float[] floats(List<Float> list) {
@@ -121,8 +161,8 @@ public final class PointProto {
         if (r.payload() != null) {
             b.putAllPayload(ValueProto.toProtoMap(r.payload()));
         }
-        if (r.vectors() != null) {
-            b.setVectors(vectorsOutput(r.vectors()));
+        if (r.vectors() != null || r.sparseVectors() != null) {
+            b.setVectors(vectorsOutput(r.vectors(), r.sparseVectors()));
         }
         return b.build();
     }
@@ -141,8 +181,8 @@ public final class PointProto {
         if (p.payload() != null) {
             b.putAllPayload(ValueProto.toProtoMap(p.payload()));
         }
-        if (p.vectors() != null) {
-            b.setVectors(vectorsOutput(p.vectors()));
+        if (p.vectors() != null || p.sparseVectors() != null) {
+            b.setVectors(vectorsOutput(p.vectors(), p.sparseVectors()));
         }
         return b.build();
     }
@@ -153,14 +193,27 @@ public final class PointProto {
         return out;
     }
 
-    /** Vectors of a point: the unnamed vector alone as {@code vector}, otherwise named {@code vectors}. */
-    public static Points.VectorsOutput vectorsOutput(Map<String, float[]> vectors) {
+    /**
+     * Vectors of a point as Qdrant writes them: the unnamed dense vector alone as {@code vector},
+     * otherwise every vector by name in {@code vectors} (sparse ones as the {@code sparse} variant).
+     *
+     * @param dense dense vectors by name, or null
+     * @param sparse sparse vectors by name, or null
+     */
+    public static Points.VectorsOutput vectorsOutput(Map<String, float[]> dense, Map<String, SparseVector> sparse) {
+        Map<String, float[]> d = dense == null ? Map.of() : dense;
+        Map<String, SparseVector> s = sparse == null ? Map.of() : sparse;
         Points.VectorsOutput.Builder b = Points.VectorsOutput.newBuilder();
-        if (vectors.size() == 1 && vectors.containsKey("")) {
-            return b.setVector(output(vectors.get(""))).build();
+        if (s.isEmpty() && d.size() == 1 && d.containsKey("")) {
+            return b.setVector(output(d.get(""))).build();
         }
         Points.NamedVectorsOutput.Builder named = Points.NamedVectorsOutput.newBuilder();
-        vectors.forEach((name, v) -> named.putVectors(name, output(v)));
+        d.forEach((name, v) -> named.putVectors(name, output(v)));
+        s.forEach((name, v) -> named.putVectors(
+                name,
+                Points.VectorOutput.newBuilder()
+                        .setSparse(SparseVectorProto.write(v))
+                        .build()));
         return b.setVectors(named).build();
     }
 

@@ -6,7 +6,6 @@ import io.sextant.collection.query.Query;
 import io.sextant.collection.query.QueryGroupsRequest;
 import io.sextant.collection.query.QueryRequest;
 import io.sextant.collection.query.RecommendRequest;
-import io.sextant.collection.query.SearchRequest;
 import io.sextant.collection.query.VectorInput;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.SearchParams;
@@ -20,8 +19,10 @@ import java.util.List;
  * {@code QueryPoints} (with prefetches), {@code QueryPointGroups}, and the legacy {@code
  * SearchPoints}/{@code RecommendPoints} (and their group forms). Defaults match REST: limit 10 for
  * queries and prefetches, group size 3; payload and vectors are not returned unless asked for.
- * Discovery, context, formula, sample, MMR, relevance feedback, weighted RRF, sparse and
- * multi-vectors are refused as unsupported. Stateless and thread-safe.
+ * Vector inputs may be dense, sparse ({@link SparseVectorProto}) or point ids; a sparse nearest
+ * query needs {@code using}, as in Qdrant. {@code Rrf{k, weights}} is weighted RRF. Discovery,
+ * context, formula, sample, MMR, relevance feedback, multi-vectors and inference inputs
+ * (documents, images, objects) are refused as unsupported. Stateless and thread-safe.
  */
 public final class QueryProto {
 
@@ -32,7 +33,7 @@ public final class QueryProto {
         try {
             return QueryRequest.builder()
                     .prefetch(prefetches(r.getPrefetchList(), "prefetch"))
-                    .query(r.hasQuery() ? query(r.getQuery(), "query") : null)
+                    .query(r.hasQuery() ? query(r.getQuery(), r.hasUsing(), "query") : null)
                     .using(r.hasUsing() ? r.getUsing() : null)
                     .filter(FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter"))
                     .params(r.hasParams() ? params(r.getParams()) : null)
@@ -60,7 +61,7 @@ public final class QueryProto {
         try {
             QueryRequest q = QueryRequest.builder()
                     .prefetch(prefetches(r.getPrefetchList(), "prefetch"))
-                    .query(r.hasQuery() ? query(r.getQuery(), "query") : null)
+                    .query(r.hasQuery() ? query(r.getQuery(), r.hasUsing(), "query") : null)
                     .using(r.hasUsing() ? r.getUsing() : null)
                     .filter(FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter"))
                     .params(r.hasParams() ? params(r.getParams()) : null)
@@ -81,45 +82,65 @@ public final class QueryProto {
         }
     }
 
-    public static SearchRequest search(Points.SearchPoints r) {
+    /**
+     * Legacy {@code SearchPoints} as the query it is run as (what {@code SearchRequest} maps to): a
+     * nearest query of {@code vector}, or of the sparse vector {@code (sparse_indices, vector)} on
+     * the named sparse vector {@code vector_name}.
+     */
+    public static QueryRequest search(Points.SearchPoints r) {
         UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
-        if (r.hasSparseIndices()) {
-            throw ProtoChecks.unsupported("sparse_indices", "sparse vectors");
+        try {
+            return QueryRequest.builder()
+                    .query(new Query.Nearest(searchVector(
+                            r.getVectorList(), r.hasSparseIndices(), r.getSparseIndices(), r.hasVectorName())))
+                    .using(r.hasVectorName() ? r.getVectorName() : "")
+                    .filter(FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter"))
+                    .params(r.hasParams() ? params(r.getParams()) : null)
+                    .limit(ProtoChecks.limit(r.getLimit(), "limit"))
+                    .offset(r.hasOffset() ? ProtoChecks.toInt(r.getOffset(), "offset") : 0)
+                    .scoreThreshold(r.hasScoreThreshold() ? r.getScoreThreshold() : null)
+                    .withPayload(
+                            PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.NONE))
+                    .withVector(PointProto.vectorSelector(r.hasWithVectors(), r.getWithVectors(), VectorSelector.NONE))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw ProtoChecks.bad("", e.getMessage());
         }
-        return new SearchRequest(
-                r.hasVectorName() ? r.getVectorName() : "",
-                PointProto.floats(r.getVectorList()),
-                FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter"),
-                r.hasParams() ? params(r.getParams()) : null,
-                ProtoChecks.limit(r.getLimit(), "limit"),
-                r.hasOffset() ? ProtoChecks.toInt(r.getOffset(), "offset") : 0,
-                r.hasScoreThreshold() ? r.getScoreThreshold() : null,
-                PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.NONE),
-                PointProto.vectorSelector(r.hasWithVectors(), r.getWithVectors(), VectorSelector.NONE));
     }
 
+    /** Legacy {@code SearchPointGroups}: its search part read as a {@code SearchPoints}, as Qdrant does. */
     public static QueryGroupsRequest searchGroups(Points.SearchPointGroups r) {
-        UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
-        if (r.hasSparseIndices()) {
-            throw ProtoChecks.unsupported("sparse_indices", "sparse vectors");
-        }
-        SearchRequest s = new SearchRequest(
-                r.hasVectorName() ? r.getVectorName() : "",
-                PointProto.floats(r.getVectorList()),
-                FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter"),
-                r.hasParams() ? params(r.getParams()) : null,
-                ProtoChecks.limit(r.getLimit(), "limit"),
-                0,
-                r.hasScoreThreshold() ? r.getScoreThreshold() : null,
-                PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.NONE),
-                PointProto.vectorSelector(r.hasWithVectors(), r.getWithVectors(), VectorSelector.NONE));
+        Points.SearchPoints.Builder s = Points.SearchPoints.newBuilder()
+                .setCollectionName(r.getCollectionName())
+                .addAllVector(r.getVectorList())
+                .setLimit(Integer.toUnsignedLong(r.getLimit()));
+        if (r.hasShardKeySelector()) s.setShardKeySelector(r.getShardKeySelector());
+        if (r.hasFilter()) s.setFilter(r.getFilter());
+        if (r.hasParams()) s.setParams(r.getParams());
+        if (r.hasScoreThreshold()) s.setScoreThreshold(r.getScoreThreshold());
+        if (r.hasVectorName()) s.setVectorName(r.getVectorName());
+        if (r.hasWithPayload()) s.setWithPayload(r.getWithPayload());
+        if (r.hasWithVectors()) s.setWithVectors(r.getWithVectors());
+        if (r.hasSparseIndices()) s.setSparseIndices(r.getSparseIndices());
         return groups(
-                s.toQueryRequest(),
+                search(s.build()),
                 r.getGroupBy(),
                 r.getGroupSize(),
                 r.getLimit(),
                 r.hasWithLookup(),
                 r.getWithLookup());
+    }
+
+    /** The query vector of a legacy search: dense, or sparse when {@code sparse_indices} is set. */
+    private static VectorInput searchVector(
+            List<Float> vector, boolean hasIndices, Points.SparseIndices indices, boolean named) {
+        if (!hasIndices) {
+            return new VectorInput.Dense(PointProto.floats(vector));
+        }
+        if (!named) {
+            throw ProtoChecks.bad("vector_name", "Sparse vector must have a name specified");
+        }
+        return new VectorInput.Sparse(SparseVectorProto.parse(indices.getDataList(), vector, "sparse_indices"));
     }
 
     public static RecommendRequest recommend(Points.RecommendPoints r) {
@@ -186,7 +207,7 @@ public final class QueryProto {
             String f = field + "[" + i + "]";
             out.add(QueryRequest.builder()
                     .prefetch(prefetches(p.getPrefetchList(), f + ".prefetch"))
-                    .query(p.hasQuery() ? query(p.getQuery(), f + ".query") : null)
+                    .query(p.hasQuery() ? query(p.getQuery(), p.hasUsing(), f + ".query") : null)
                     .using(p.hasUsing() ? p.getUsing() : null)
                     .filter(FilterProto.parseOptional(p.hasFilter(), p.getFilter(), f + ".filter"))
                     .params(p.hasParams() ? params(p.getParams()) : null)
@@ -196,6 +217,15 @@ public final class QueryProto {
                     .build());
         }
         return out;
+    }
+
+    /** A query; a sparse {@code nearest} needs a vector name ({@code using}), as in Qdrant. */
+    private static Query query(Points.Query q, boolean hasUsing, String field) {
+        Query query = query(q, field);
+        if (!hasUsing && query instanceof Query.Nearest(VectorInput.Sparse s)) {
+            throw ProtoChecks.bad(field + ".nearest", "Sparse vector must have a name");
+        }
+        return query;
     }
 
     private static Query query(Points.Query q, String field) {
@@ -215,15 +245,11 @@ public final class QueryProto {
                     case UNRECOGNIZED -> throw ProtoChecks.bad(field + ".fusion", "unknown fusion method");
                 };
             case RRF -> {
-                if (q.getRrf().getWeightsCount() > 0) {
-                    throw ProtoChecks.unsupported(field + ".rrf.weights", "weighted RRF");
-                }
+                Points.Rrf rrf = q.getRrf();
                 yield new Query.Fusion(
                         Query.FusionMethod.RRF,
-                        q.getRrf().hasK()
-                                ? ProtoChecks.limit(
-                                        Integer.toUnsignedLong(q.getRrf().getK()), field + ".rrf.k")
-                                : null);
+                        rrf.hasK() ? ProtoChecks.limit(Integer.toUnsignedLong(rrf.getK()), field + ".rrf.k") : null,
+                        rrf.getWeightsCount() == 0 ? null : rrfWeights(rrf.getWeightsList(), field + ".rrf.weights"));
             }
             case ORDER_BY -> orderBy(q.getOrderBy(), field + ".order_by");
             case DISCOVER -> throw ProtoChecks.unsupported(field, "the `discover` query");
@@ -234,6 +260,20 @@ public final class QueryProto {
             case RELEVANCE_FEEDBACK -> throw ProtoChecks.unsupported(field, "the `relevance_feedback` query");
             case VARIANT_NOT_SET -> throw ProtoChecks.bad(field, "query is empty");
         };
+    }
+
+    /**
+     * RRF weights: any finite numbers, as Qdrant takes them (it checks only their count, against
+     * the prefetches, when the query runs); NaN and infinities are refused.
+     */
+    private static List<Float> rrfWeights(List<Float> weights, String field) {
+        for (int i = 0; i < weights.size(); i++) {
+            float w = weights.get(i);
+            if (!Float.isFinite(w)) {
+                throw ProtoChecks.bad(field + "[" + i + "]", "weight must be a finite number, got " + w);
+            }
+        }
+        return weights;
     }
 
     /** {@code OrderBy} of a query or a scroll; datetime start values become epoch microseconds. */
@@ -267,10 +307,9 @@ public final class QueryProto {
         return switch (v.getVariantCase()) {
             case ID -> new VectorInput.ById(PointIdProto.parse(v.getId(), field + ".id"));
             case DENSE -> new VectorInput.Dense(PointProto.floats(v.getDense().getDataList()));
-            case SPARSE -> throw ProtoChecks.unsupported(field, "sparse vectors");
+            case SPARSE -> new VectorInput.Sparse(SparseVectorProto.parse(v.getSparse(), field + ".sparse"));
             case MULTI_DENSE -> throw ProtoChecks.unsupported(field, "multi-vectors");
-            case DOCUMENT, IMAGE, OBJECT ->
-                throw ProtoChecks.unsupported(field, "inference (documents, images, objects)");
+            case DOCUMENT, IMAGE, OBJECT -> throw PointProto.inference(field);
             case VARIANT_NOT_SET -> throw ProtoChecks.bad(field, "vector input is empty");
         };
     }
@@ -282,7 +321,7 @@ public final class QueryProto {
             out.add(new VectorInput.ById(PointIdProto.parse(id, field)));
         }
         for (int i = 0; i < vectors.size(); i++) {
-            out.add(new VectorInput.Dense(PointProto.dense(vectors.get(i), field + "_vectors[" + i + "]")));
+            out.add(PointProto.vector(vectors.get(i), field + "_vectors[" + i + "]"));
         }
         return out;
     }

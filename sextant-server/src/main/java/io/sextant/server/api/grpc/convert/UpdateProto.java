@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Point write requests from the gRPC wire to {@link PointOperation}s: upserts, deletes, payload and
  * vector changes, payload indexes and the operations of {@code UpdateBatch}; and {@link
- * CollectionUpdateResult} back to {@code UpdateResult}. Conditional updates ({@code
+ * CollectionUpdateResult} back to {@code UpdateResult}. Vectors may be dense or sparse ({@link
+ * PointProto#vectors}); {@code DeleteVectors} names either kind. Conditional updates ({@code
  * update_filter}), insert-only/update-only modes and shard keys are refused as unsupported, as over
  * REST. Stateless and thread-safe.
  */
@@ -206,7 +207,8 @@ public final class UpdateProto {
                 throw ProtoChecks.bad(f, "missing field `id`");
             }
             PointId id = PointIdProto.parse(p.getId(), f + ".id");
-            out.add(new PointOperation.PointVectors(id, PointProto.vectors(p.getVectors(), f + ".vectors")));
+            PointProto.VectorMaps v = PointProto.vectors(p.getVectors(), f + ".vectors");
+            out.add(new PointOperation.PointVectors(id, v.dense(), v.sparse()));
         }
         return out;
     }

@@ -221,7 +221,50 @@ class GrpcProtoFuzzTest {
                         .setLimit(2)
                         .setFilter(london)
                         .build(),
-                london);
+                london,
+                // sparse vectors: config, upsert, hybrid query with weighted RRF, legacy sparse search
+                Collections.CreateCollection.newBuilder()
+                        .setCollectionName("hybrid")
+                        .setSparseVectorsConfig(Collections.SparseVectorConfig.newBuilder()
+                                .putMap(
+                                        "text",
+                                        Collections.SparseVectorParams.newBuilder()
+                                                .setIndex(Collections.SparseIndexConfig.newBuilder()
+                                                        .setFullScanThreshold(100)
+                                                        .setDatatype(Collections.Datatype.Float16))
+                                                .setModifier(Collections.Modifier.Idf)
+                                                .build()))
+                        .build(),
+                Points.UpsertPoints.newBuilder()
+                        .setCollectionName("hybrid")
+                        .addPoints(Points.PointStruct.newBuilder()
+                                .setId(PointIdFactory.id(1))
+                                .setVectors(VectorsFactory.namedVectors(Map.of(
+                                        "text",
+                                        io.qdrant.client.VectorFactory.vector(List.of(0.5f, 1f), List.of(7, -1))))))
+                        .build(),
+                Points.QueryPoints.newBuilder()
+                        .setCollectionName("hybrid")
+                        .addPrefetch(Points.PrefetchQuery.newBuilder()
+                                .setQuery(QueryFactory.nearest(List.of(0.5f), List.of(7)))
+                                .setUsing("text"))
+                        .addPrefetch(Points.PrefetchQuery.newBuilder()
+                                .setQuery(QueryFactory.nearest(0.2f, 0.1f))
+                                .setUsing("dense"))
+                        .setQuery(QueryFactory.rrf(Points.Rrf.newBuilder()
+                                .setK(60)
+                                .addWeights(1f)
+                                .addWeights(2f)
+                                .build()))
+                        .build(),
+                Points.SearchPoints.newBuilder()
+                        .setCollectionName("hybrid")
+                        .addAllVector(List.of(0.5f, 1f))
+                        .setSparseIndices(
+                                Points.SparseIndices.newBuilder().addData(7).addData(9))
+                        .setVectorName("text")
+                        .setLimit(3)
+                        .build());
         return messages.stream().map(m -> {
             int index = indexOf(m.getClass());
             byte[] body = m.toByteArray();
