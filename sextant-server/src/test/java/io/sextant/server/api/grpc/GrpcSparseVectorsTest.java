@@ -205,7 +205,7 @@ class GrpcSparseVectorsTest {
         assertStatus(
                 fx.client.createCollectionAsync(hybrid("sp_clash", "x", "x")),
                 Status.Code.INVALID_ARGUMENT,
-                "both a dense and a sparse");
+                "Dense and sparse vector names must be unique - duplicate found with 'x'");
         assertThat(get(fx.client.collectionExistsAsync("sp_clash"))).isFalse();
     }
 
@@ -565,29 +565,47 @@ class GrpcSparseVectorsTest {
     }
 
     @Test
-    void documentInputsAreRefusedForNow() {
+    void bm25DocumentsBecomeSparseVectorsForPointsAndQueries() {
         createHybrid("sp_doc");
-        Points.Document doc = Points.Document.newBuilder()
-                .setText("hello")
+        Points.Document fear = Points.Document.newBuilder()
+                .setText("I must not fear. Fear is the mind-killer.")
                 .setModel("qdrant/bm25")
                 .build();
+        Points.Document burn = Points.Document.newBuilder()
+                .setText("It was a pleasure to burn.")
+                .setModel("qdrant/bm25")
+                .build();
+        get(fx.client.upsertAsync(
+                "sp_doc",
+                List.of(
+                        PointStruct.newBuilder()
+                                .setId(id(1))
+                                .setVectors(namedVectors(Map.of("s", vector(fear))))
+                                .build(),
+                        PointStruct.newBuilder()
+                                .setId(id(2))
+                                .setVectors(namedVectors(Map.of("s", vector(burn))))
+                                .build())));
+        var hits = get(fx.client.queryAsync(QueryPoints.newBuilder()
+                .setCollectionName("sp_doc")
+                .setQuery(QueryFactory.nearest(Points.Document.newBuilder()
+                        .setText("fearing")
+                        .setModel("qdrant/bm25")
+                        .build()))
+                .setUsing("s")
+                .build()));
+        assertThat(hits).hasSize(1);
+        assertThat(hits.get(0).getId().getNum()).isEqualTo(1);
         assertStatus(
                 fx.client.queryAsync(QueryPoints.newBuilder()
                         .setCollectionName("sp_doc")
-                        .setQuery(QueryFactory.nearest(doc))
+                        .setQuery(QueryFactory.nearest(Points.Document.newBuilder()
+                                .setText("x")
+                                .setModel("openai/clip")
+                                .build()))
                         .setUsing("s")
                         .build()),
                 Status.Code.INVALID_ARGUMENT,
-                "inference (documents, images, objects) is not supported");
-        assertStatus(
-                fx.client.upsertAsync(
-                        "sp_doc",
-                        List.of(PointStruct.newBuilder()
-                                .setId(id(1))
-                                .setVectors(namedVectors(Map.of("s", vector(doc))))
-                                .build())),
-                Status.Code.INVALID_ARGUMENT,
-                "inference (documents, images, objects) is not supported");
-        assertThat(get(fx.client.countAsync("sp_doc"))).isZero();
+                "openai/clip");
     }
 }

@@ -23,7 +23,8 @@ import java.util.Map;
  * collection are written back the same way. Named vectors may be dense or sparse (the {@code
  * sparse} variant or the deprecated {@code data} + {@code indices} form, see {@link
  * SparseVectorProto}); sparse vectors are written back as the {@code sparse} variant, as Qdrant
- * 1.19 does. Multi-dense and inference inputs are refused as unsupported. Dimension and name checks
+ * 1.19 does. BM25 documents become sparse vectors; multi-dense, image and object inputs are refused as
+ * unsupported. Dimension and name checks
  * happen in the collection layer. Stateless and thread-safe.
  */
 public final class PointProto {
@@ -97,7 +98,9 @@ public final class PointProto {
             case DENSE -> new VectorInput.Dense(floats(v.getDense().getDataList()));
             case SPARSE -> new VectorInput.Sparse(SparseVectorProto.parse(v.getSparse(), field + ".sparse"));
             case MULTI_DENSE -> throw ProtoChecks.unsupported(field, "multi-vectors");
-            case DOCUMENT, IMAGE, OBJECT -> throw inference(field);
+            case DOCUMENT ->
+                new VectorInput.Sparse(DocumentProto.parse(v.getDocument()).asPointVector());
+            case IMAGE, OBJECT -> throw inference(field);
             case VECTOR_NOT_SET -> {
                 if (v.hasIndices() && v.hasVectorsCount()) {
                     throw ProtoChecks.bad(field, "`indices` and `vectors_count` cannot be both specified");
@@ -114,9 +117,12 @@ public final class PointProto {
         };
     }
 
-    /** The error for a document, image or object input: server-side inference is not served. */
+    /**
+     * The error for an image or object input: only the local BM25 model runs server-side, there is
+     * no inference service for other models.
+     */
     public static UserException inference(String field) {
-        return ProtoChecks.unsupported(field, "inference (documents, images, objects)");
+        return ProtoChecks.unsupported(field, "inference of images and objects");
     }
 
     public static float[] floats(List<Float> list) {

@@ -309,7 +309,9 @@ public final class QueryProto {
             case DENSE -> new VectorInput.Dense(PointProto.floats(v.getDense().getDataList()));
             case SPARSE -> new VectorInput.Sparse(SparseVectorProto.parse(v.getSparse(), field + ".sparse"));
             case MULTI_DENSE -> throw ProtoChecks.unsupported(field, "multi-vectors");
-            case DOCUMENT, IMAGE, OBJECT -> throw PointProto.inference(field);
+            case DOCUMENT ->
+                new VectorInput.Sparse(DocumentProto.parse(v.getDocument()).asQueryVector());
+            case IMAGE, OBJECT -> throw PointProto.inference(field);
             case VARIANT_NOT_SET -> throw ProtoChecks.bad(field, "vector input is empty");
         };
     }
