@@ -68,7 +68,9 @@ class KillLoopTest {
                             C,
                             Map.of(
                                     "vectors",
-                                    Map.of("size", DIM, "distance", "Dot"),
+                                    Map.of("d", Map.of("size", DIM, "distance", "Dot")),
+                                    "sparse_vectors",
+                                    Map.of("s", Map.of()),
                                     "optimizers_config",
                                     Map.of("indexing_threshold", 1, "default_segment_number", 2)));
                     assertThat(create.status()).as(ctx + " " + create.body()).isEqualTo(200);
@@ -106,12 +108,16 @@ class KillLoopTest {
                     Random r = new Random(7);
                     while (!stop.get()) {
                         try {
+                            boolean sparse = r.nextBoolean();
+                            long q = r.nextInt(100_000);
                             rest.call(
                                     "POST",
                                     C + "/points/query",
                                     Map.of(
                                             "query",
-                                            vectorFor(r.nextInt(100_000)),
+                                            sparse ? sparseFor(q) : vectorFor(q),
+                                            "using",
+                                            sparse ? "s" : "d",
                                             "limit",
                                             10,
                                             "filter",
@@ -166,7 +172,7 @@ class KillLoopTest {
                     long v = nextValue[0]++;
                     before.putIfAbsent(id, stateOf(id));
                     after.put(id, new State(v, v));
-                    points.add(Map.of("id", id, "vector", vectorFor(v), "payload", Map.of("u", v)));
+                    points.add(Map.of("id", id, "vector", vectorsFor(v), "payload", Map.of("u", v)));
                 }
                 return new Op("PUT", C + "/points?wait=true", Map.of("points", points), before, after);
             }
@@ -216,7 +222,7 @@ class KillLoopTest {
                     State s = stateOf(id);
                     before.put(id, s);
                     after.put(id, new State(v, s.payload()));
-                    points.add(Map.of("id", id, "vector", vectorFor(v)));
+                    points.add(Map.of("id", id, "vector", vectorsFor(v)));
                 }
                 return new Op("PUT", C + "/points/vectors?wait=true", Map.of("points", points), before, after);
             }
@@ -336,10 +342,33 @@ class KillLoopTest {
         return out;
     }
 
-    /** Inverts {@link #vectorFor}: the value is stored in the first two components. */
-    private static long vectorValue(JsonNode vec, String ctx) {
-        assertThat(vec.size()).as(ctx).isEqualTo(DIM);
-        return Math.round(vec.get(0).asDouble()) * 1000 + Math.round(vec.get(1).asDouble());
+    /**
+     * Inverts {@link #vectorsFor}: the value is stored in the first two components of the dense
+     * vector, and the sparse vector must be the one written with the same value.
+     */
+    private static long vectorValue(JsonNode vecs, String ctx) {
+        JsonNode vec = vecs.path("d");
+        assertThat(vec.size()).as(ctx + " " + vecs).isEqualTo(DIM);
+        long value =
+                Math.round(vec.get(0).asDouble()) * 1000 + Math.round(vec.get(1).asDouble());
+        Map<String, Object> sparse = sparseFor(value);
+        assertThat(vecs.path("s").path("indices").toString())
+                .as(ctx + ": sparse vector of value " + value + " in " + vecs)
+                .isEqualTo(sparse.get("indices").toString().replace(" ", ""));
+        return value;
+    }
+
+    /** The dense and the sparse vector written for {@code value}. */
+    static Map<String, Object> vectorsFor(long value) {
+        return Map.of("d", vectorFor(value), "s", sparseFor(value));
+    }
+
+    /** A sparse vector determined by {@code value}: ids sorted and unique, one above 2^31. */
+    static Map<String, Object> sparseFor(long value) {
+        long a = value % 1000;
+        long b = 1000 + value / 1000;
+        long c = 4_000_000_000L + value % 7;
+        return Map.of("indices", List.of(a, b, c), "values", List.of(1.0, 2.0, (double) (value % 97)));
     }
 
     static float[] vectorFor(long value) {
