@@ -260,4 +260,61 @@ class SparseVectorsApiTest {
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.text()).contains("openai/clip");
     }
+
+    @Test
+    void sparseVectorsAndTheirConfigSurviveSnapshotAndRecovery(@TempDir Path snapTmp) {
+        Path snapshots = snapTmp.resolve("snapshots");
+        try (TestServer t = new TestServer(
+                snapTmp.resolve("storage"),
+                io.sextant.shard.LocalShard::open,
+                java.util.Map.of("SEXTANT__STORAGE__SNAPSHOTS_PATH", snapshots.toString()))) {
+            Response r = t.put(
+                    "/collections/snap",
+                    "{\"sparse_vectors\": {\"text\": {\"modifier\": \"idf\", \"index\": {\"on_disk\": true}}},"
+                            + " \"optimizers_config\": {\"indexing_threshold\": 1}}");
+            assertThat(r.status()).as(r.text()).isEqualTo(200);
+            StringBuilder pts = new StringBuilder("{\"points\": [");
+            for (int i = 0; i < 300; i++) {
+                pts.append(i == 0 ? "" : ",")
+                        .append("{\"id\": ")
+                        .append(i)
+                        .append(", \"vector\": {\"text\": {\"indices\": [")
+                        .append(i % 17)
+                        .append(", ")
+                        .append(3_000_000_000L + i)
+                        .append("], \"values\": [1, ")
+                        .append(i)
+                        .append("]}}}");
+            }
+            r = t.put("/collections/snap/points?wait=true", pts.append("]}").toString());
+            assertThat(r.status()).as(r.text()).isEqualTo(200);
+            String query = "{\"query\": {\"indices\": [5, 3000000250], \"values\": [1, 1]}, \"using\": \"text\","
+                    + " \"limit\": 5}";
+            List<Object[]> before = hits(t.post("/collections/snap/points/query", query));
+            Response created = t.post("/collections/snap/snapshots", null);
+            assertThat(created.status()).as(created.text()).isEqualTo(200);
+            String name = created.json().at("/result/name").asText();
+            String file = snapshots.resolve("snap").resolve(name).toUri().toString();
+            assertThat(t.delete("/collections/snap").status()).isEqualTo(200);
+            r = t.put("/collections/snap_copy/snapshots/recover", "{\"location\": \"" + file + "\"}");
+            assertThat(r.status()).as(r.text()).isEqualTo(200);
+            assertThat(t.get("/collections/snap_copy")
+                            .json()
+                            .at("/result/config/params/sparse_vectors")
+                            .toString())
+                    .isEqualTo("{\"text\":{\"index\":{\"on_disk\":true},\"modifier\":\"idf\"}}");
+            assertThat(t.get("/collections/snap_copy/points/250")
+                            .json()
+                            .at("/result/vector/text")
+                            .toString())
+                    .isEqualTo("{\"indices\":[12,3000000250],\"values\":[1.0,250.0]}");
+            List<Object[]> after = hits(t.post("/collections/snap_copy/points/query", query));
+            assertThat(after)
+                    .extracting(x -> x[0])
+                    .containsExactlyElementsOf(before.stream().map(x -> x[0]).toList());
+            assertThat(after)
+                    .extracting(x -> x[1])
+                    .containsExactlyElementsOf(before.stream().map(x -> x[1]).toList());
+        }
+    }
 }
