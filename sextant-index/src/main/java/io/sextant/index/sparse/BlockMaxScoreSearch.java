@@ -59,6 +59,8 @@ final class BlockMaxScoreSearch {
     private final float[] globalMax;
     private final int[] globalOrder;
     private final int[] order;
+    /** {@code remainingBound[j]}: eps plus the window bounds of non-essential terms j, j+1, ... */
+    private final float[] remainingBound;
 
     private final float[] acc = new float[WINDOW];
     private final long[] touched = new long[WINDOW / 64];
@@ -89,6 +91,7 @@ final class BlockMaxScoreSearch {
         this.essential = new boolean[m];
         this.globalMax = new float[m];
         this.order = new int[m];
+        this.remainingBound = new float[m];
         for (int t = 0; t < m; t++) {
             blockCount[t] = lists[t].blockCount();
             decodedBlock[t] = -1;
@@ -175,28 +178,37 @@ final class BlockMaxScoreSearch {
             essential[t] = true;
             order[present++] = t;
         }
-        float nonEssentialSum = 0;
-        boolean partial = false;
+        int nonEssential = 0;
         if (prune && top.full()) {
             sortByBound(order, present, windowMax);
             float theta = top.minScore();
-            int i = 0;
-            while (i < present && (nonEssentialSum + windowMax[order[i]]) + eps <= theta) {
-                nonEssentialSum += windowMax[order[i]];
-                essential[order[i]] = false;
-                i++;
+            float sum = 0;
+            while (nonEssential < present && (sum + windowMax[order[nonEssential]]) + eps <= theta) {
+                sum += windowMax[order[nonEssential]];
+                essential[order[nonEssential]] = false;
+                nonEssential++;
             }
-            if (i == present) {
+            if (nonEssential == present) {
                 return;
             }
-            partial = i > 0;
+            // best bound first, each with the bound of itself and the ones after it (plus eps)
+            for (int i = 0, j = nonEssential - 1; i < j; i++, j--) {
+                int tmp = order[i];
+                order[i] = order[j];
+                order[j] = tmp;
+            }
+            float suffix = eps;
+            for (int i = nonEssential - 1; i >= 0; i--) {
+                suffix += windowMax[order[i]];
+                remainingBound[i] = suffix;
+            }
         }
         for (int t = 0; t < m; t++) {
             if (essential[t]) {
                 accumulate(t, windowStart, windowEnd);
             }
         }
-        collect(windowStart, partial, nonEssentialSum + eps);
+        collect(windowStart, nonEssential);
     }
 
     /** Adds term {@code t}'s products for the ordinals in the window to the accumulator. */
@@ -227,8 +239,13 @@ final class BlockMaxScoreSearch {
         }
     }
 
-    /** Offers the window's touched ordinals, ascending; clears the accumulator and bitset. */
-    private void collect(int windowStart, boolean partial, float slack) {
+    /**
+     * Offers the window's touched ordinals, ascending; clears the accumulator and bitset. With
+     * non-essential terms ({@code nonEssential > 0}, listed best bound first in {@link #order}) a
+     * candidate's partial sum is completed term by term while the bounds of the terms not yet
+     * looked up can still lift it above the k-th score; survivors are rescored exactly.
+     */
+    private void collect(int windowStart, int nonEssential) {
         float[] acc = this.acc;
         long[] touched = this.touched;
         for (int word = 0; word < touched.length; word++) {
@@ -243,11 +260,22 @@ final class BlockMaxScoreSearch {
                 float score = acc[d];
                 acc[d] = 0;
                 int ord = windowStart + d;
-                if (!partial) {
+                if (nonEssential == 0) {
                     if (top.competitive(score) && (accept == null || accept.test(ord))) {
                         top.offer(ord, score);
                     }
-                } else if (score + slack > top.minScore() && (accept == null || accept.test(ord))) {
+                    continue;
+                }
+                float theta = top.minScore();
+                int j = 0;
+                while (j < nonEssential && score + remainingBound[j] > theta) {
+                    float w = probe(order[j], ord);
+                    if (w == w) {
+                        score += q[order[j]] * w;
+                    }
+                    j++;
+                }
+                if (j == nonEssential && score + eps > theta && (accept == null || accept.test(ord))) {
                     float exact = rescore(ord);
                     if (top.competitive(exact)) {
                         top.offer(ord, exact);
@@ -261,33 +289,41 @@ final class BlockMaxScoreSearch {
     private float rescore(int ord) {
         float sum = 0;
         for (int t = 0; t < m; t++) {
-            if (Float.isNaN(windowMax[t])) {
-                continue;
-            }
-            PostingBlocks list = lists[t];
-            int b = probeBlock[t];
-            int nBlocks = blockCount[t];
-            while (b < nBlocks && list.blockLast(b) < ord) {
-                b++;
-                probeIndex[t] = 0;
-            }
-            probeBlock[t] = b;
-            if (b == nBlocks || list.blockFirst(b) > ord) {
-                continue;
-            }
-            boolean fresh = decodedBlock[t] != b;
-            decode(t, b);
-            int[] o = ords[t];
-            int i = fresh ? 0 : probeIndex[t];
-            while (o[i] < ord) {
-                i++;
-            }
-            probeIndex[t] = i;
-            if (o[i] == ord) {
-                sum += q[t] * weights[t][i];
+            if (!Float.isNaN(windowMax[t])) {
+                float w = probe(t, ord);
+                if (w == w) {
+                    sum += q[t] * w;
+                }
             }
         }
         return sum;
+    }
+
+    /**
+     * Term {@code t}'s weight for {@code ord}, NaN when its list lacks it. Within a window the
+     * probed ordinals must ascend per term.
+     */
+    private float probe(int t, int ord) {
+        PostingBlocks list = lists[t];
+        int b = probeBlock[t];
+        int nBlocks = blockCount[t];
+        while (b < nBlocks && list.blockLast(b) < ord) {
+            b++;
+            probeIndex[t] = 0;
+        }
+        probeBlock[t] = b;
+        if (b == nBlocks || list.blockFirst(b) > ord) {
+            return Float.NaN;
+        }
+        boolean fresh = decodedBlock[t] != b;
+        decode(t, b);
+        int[] o = ords[t];
+        int i = fresh ? 0 : probeIndex[t];
+        while (o[i] < ord) {
+            i++;
+        }
+        probeIndex[t] = i;
+        return o[i] == ord ? weights[t][i] : Float.NaN;
     }
 
     private int decode(int t, int b) {

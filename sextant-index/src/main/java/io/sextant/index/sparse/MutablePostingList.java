@@ -64,8 +64,7 @@ final class MutablePostingList {
             Arrays3 grown = new Arrays3(
                     Arrays.copyOf(a.ords, capacity),
                     Arrays.copyOf(a.weights, capacity),
-                    Arrays.copyOf(
-                            a.blockMax, (capacity + PostingBlocks.BLOCK_SIZE - 1) / PostingBlocks.BLOCK_SIZE));
+                    Arrays.copyOf(a.blockMax, (capacity + PostingBlocks.BLOCK_SIZE - 1) / PostingBlocks.BLOCK_SIZE));
             ARRAYS.setRelease(this, grown);
             a = grown;
         }

@@ -23,7 +23,8 @@ class MutableSparseIndexTest {
     }
 
     /** Searches many random queries under several filters and k and compares with brute force. */
-    static void assertMatchesBruteForce(SparseIndexReader index, SparseCorpus corpus, Weights queryWeights, int queries) {
+    static void assertMatchesBruteForce(
+            SparseIndexReader index, SparseCorpus corpus, Weights queryWeights, int queries) {
         SparseVector[] vectors = corpus.vectors;
         BitSet sparseFilter = new BitSet();
         for (int i = 0; i < vectors.length; i++) {
@@ -39,8 +40,8 @@ class MutableSparseIndexTest {
             int k = ks[corpus.nextInt(ks.length)];
             SparseTopK expected = SparseCorpus.bruteForce(vectors, query, k, filter);
             SparseTopK actual = index.search(query, k, filter);
-            String context = "seed " + corpus.seed + " (rerun with -Dsextant.test.seed=" + corpus.seed + "), query "
-                    + i + " " + query + ", k " + k + ", filter " + (i % filters.length);
+            String context = "seed " + corpus.seed + " (rerun with -Dsextant.test.seed=" + corpus.seed + "), query " + i
+                    + " " + query + ", k " + k + ", filter " + (i % filters.length);
             assertThat(actual.ordinals()).as(context).containsExactly(expected.ordinals());
             assertThat(actual.scores()).as(context).containsExactly(expected.scores());
         }
@@ -73,8 +74,12 @@ class MutableSparseIndexTest {
         assertThat(index.search(SparseVector.EMPTY, 10, null).size()).isZero();
         SparseVector unknown = SparseVector.of(new int[] {0x7fff_fff7}, new float[] {1});
         assertThat(index.search(unknown, 10, null).size()).isZero();
-        assertThat(index.search(corpus.query(3, Weights.POSITIVE), 0, null).size()).isZero();
-        assertThat(new MutableSparseIndex().search(corpus.query(3, Weights.POSITIVE), 5, null).size()).isZero();
+        assertThat(index.search(corpus.query(3, Weights.POSITIVE), 0, null).size())
+                .isZero();
+        assertThat(new MutableSparseIndex()
+                        .search(corpus.query(3, Weights.POSITIVE), 5, null)
+                        .size())
+                .isZero();
     }
 
     @Test
@@ -89,7 +94,9 @@ class MutableSparseIndexTest {
                     expected++;
                 }
             }
-            assertThat(index.docFrequency(id)).as("dim %s", Integer.toUnsignedString(id)).isEqualTo(expected);
+            assertThat(index.docFrequency(id))
+                    .as("dim %s", Integer.toUnsignedString(id))
+                    .isEqualTo(expected);
         }
         for (SparseVector v : corpus.vectors) {
             total += v == null ? 0 : v.size();
