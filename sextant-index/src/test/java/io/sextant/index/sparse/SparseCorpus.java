@@ -1,9 +1,7 @@
 package io.sextant.index.sparse;
 
 import io.sextant.vector.sparse.SparseVector;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntPredicate;
 
@@ -42,6 +40,18 @@ final class SparseCorpus {
             }
             vectors[ord] = vector(random.nextInt(maxTerms + 1), weights);
         }
+    }
+
+    private SparseCorpus(SparseCorpus from, SparseVector[] vectors) {
+        this.seed = from.seed;
+        this.random = from.random;
+        this.vocabulary = from.vocabulary;
+        this.vectors = vectors;
+    }
+
+    /** The same vocabulary and random stream with other vectors (e.g. as an index decoded them). */
+    SparseCorpus withVectors(SparseVector[] other) {
+        return new SparseCorpus(this, other);
     }
 
     /** A random vector of up to {@code terms} distinct ids. */
@@ -99,23 +109,26 @@ final class SparseCorpus {
 
     /** The exact top k by brute force: score = query.dot(v), only overlapping vectors, ties by ordinal. */
     static SparseTopK bruteForce(SparseVector[] vectors, SparseVector query, int k, IntPredicate accept) {
-        record Hit(int ord, float score) {}
-        List<Hit> all = new ArrayList<>();
+        long[] keys = new long[vectors.length];
+        int n = 0;
         for (int ord = 0; ord < vectors.length; ord++) {
             SparseVector v = vectors[ord];
             if (v == null || !query.overlaps(v) || (accept != null && !accept.test(ord))) {
                 continue;
             }
-            all.add(new Hit(ord, query.dot(v)));
+            float score = query.dot(v);
+            int bits = Float.floatToIntBits(score == 0 ? 0f : score); // -0 ties with +0, as in the heap
+            int ascending = bits ^ ((bits >> 31) & 0x7fff_ffff);
+            keys[n++] = ((long) ~ascending << 32) | ord; // best score first, then smaller ordinal
         }
-        all.sort((a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.ord, b.ord));
-        int n = Math.min(k, all.size());
-        int[] ords = new int[n];
-        float[] s = new float[n];
-        for (int i = 0; i < n; i++) {
-            ords[i] = all.get(i).ord;
-            s[i] = all.get(i).score;
+        Arrays.sort(keys, 0, n);
+        int size = Math.min(k, n);
+        int[] ords = new int[size];
+        float[] scores = new float[size];
+        for (int i = 0; i < size; i++) {
+            ords[i] = (int) keys[i];
+            scores[i] = query.dot(vectors[ords[i]]);
         }
-        return new SparseTopK(ords, s);
+        return new SparseTopK(ords, scores);
     }
 }
