@@ -1,5 +1,8 @@
 package io.sextant.index.sparse;
 
+import io.sextant.vector.sparse.SparseVector;
+import java.util.Arrays;
+import java.util.function.IntFunction;
 import java.util.function.IntPredicate;
 
 /**
@@ -98,6 +101,36 @@ final class BlockMaxScoreSearch {
             globalMax[t] = q[t] * lists[t].maxWeight();
         }
         this.globalOrder = sortedByBound(globalMax, m);
+    }
+
+    /**
+     * The exact top {@code k} for {@code query}, its dimensions' lists found by {@code lookup} (null
+     * or empty when the index has none), ordinals below {@code ordinalLimit}.
+     *
+     * @throws IllegalArgumentException when {@code k} is negative
+     */
+    static SparseTopK search(
+            SparseVector query, int k, IntPredicate accept, int ordinalLimit, IntFunction<PostingBlocks> lookup) {
+        if (k < 0) {
+            throw new IllegalArgumentException("k must be >= 0, got " + k);
+        }
+        int[] ids = query.indices();
+        float[] values = query.values();
+        PostingBlocks[] lists = new PostingBlocks[ids.length];
+        float[] weights = new float[ids.length];
+        int n = 0;
+        for (int i = 0; i < ids.length; i++) {
+            PostingBlocks list = lookup.apply(ids[i]);
+            if (list != null && list.size() > 0) {
+                lists[n] = list;
+                weights[n++] = values[i];
+            }
+        }
+        if (n < ids.length) {
+            lists = Arrays.copyOf(lists, n);
+            weights = Arrays.copyOf(weights, n);
+        }
+        return search(lists, weights, Math.min(k, ordinalLimit), accept);
     }
 
     /**

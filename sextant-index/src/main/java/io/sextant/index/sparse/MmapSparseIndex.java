@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.function.IntPredicate;
 import java.util.zip.CRC32C;
 
@@ -242,26 +241,10 @@ public final class MmapSparseIndex implements SparseIndexReader {
 
     @Override
     public SparseTopK search(SparseVector query, int k, IntPredicate accept) {
-        if (k < 0) {
-            throw new IllegalArgumentException("k must be >= 0, got " + k);
-        }
-        int[] ids = query.indices();
-        float[] values = query.values();
-        PostingBlocks[] lists = new PostingBlocks[ids.length];
-        float[] weights = new float[ids.length];
-        int n = 0;
-        for (int i = 0; i < ids.length; i++) {
-            int d = find(ids[i]);
-            if (d >= 0) {
-                lists[n] = listAt(d);
-                weights[n++] = values[i];
-            }
-        }
-        if (n < ids.length) {
-            lists = Arrays.copyOf(lists, n);
-            weights = Arrays.copyOf(weights, n);
-        }
-        return BlockMaxScoreSearch.search(lists, weights, Math.min(k, ordinalLimit), accept);
+        return BlockMaxScoreSearch.search(query, k, accept, ordinalLimit, id -> {
+            int d = find(id);
+            return d < 0 ? null : listAt(d);
+        });
     }
 
     /** Receives postings from {@link #forEachPosting}. */

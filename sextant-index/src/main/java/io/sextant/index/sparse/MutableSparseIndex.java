@@ -77,29 +77,12 @@ public final class MutableSparseIndex implements SparseIndexReader {
 
     @Override
     public SparseTopK search(SparseVector query, int k, IntPredicate accept) {
-        if (k < 0) {
-            throw new IllegalArgumentException("k must be >= 0, got " + k);
-        }
         int l = limit;
         MutablePostingList[] t = table;
-        int[] ids = query.indices();
-        float[] values = query.values();
-        PostingBlocks[] lists = new PostingBlocks[ids.length];
-        float[] weights = new float[ids.length];
-        int n = 0;
-        for (int i = 0; i < ids.length; i++) {
-            MutablePostingList list = find(t, ids[i]);
-            MutablePostingList.View view = list == null ? null : list.view(l);
-            if (view != null) {
-                lists[n] = view;
-                weights[n++] = values[i];
-            }
-        }
-        if (n < ids.length) {
-            lists = java.util.Arrays.copyOf(lists, n);
-            weights = java.util.Arrays.copyOf(weights, n);
-        }
-        return BlockMaxScoreSearch.search(lists, weights, Math.min(k, l), accept);
+        return BlockMaxScoreSearch.search(query, k, accept, l, id -> {
+            MutablePostingList list = find(t, id);
+            return list == null ? null : list.view(l);
+        });
     }
 
     /** Nothing to release: the lists are on the heap. */

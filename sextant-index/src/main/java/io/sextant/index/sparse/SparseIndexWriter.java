@@ -1,18 +1,10 @@
 package io.sextant.index.sparse;
 
+import io.sextant.index.ChecksummedFileOutput;
 import io.sextant.vector.sparse.SparseVector;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.Locale;
 import java.util.function.IntFunction;
-import java.util.zip.CRC32C;
 
 /**
  * Writes the immutable, compressed sparse inverted index file that {@link MmapSparseIndex} serves.
@@ -68,8 +60,6 @@ import java.util.zip.CRC32C;
  * the same vectors in both passes.
  */
 public final class SparseIndexWriter {
-    private static final int BUFFER_BYTES = 1 << 16;
-
     private SparseIndexWriter() {}
 
     /**
@@ -127,10 +117,7 @@ public final class SparseIndexWriter {
             }
             data += inList;
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(
-                tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            Out out = new Out(ch);
+        try (ChecksummedFileOutput out = new ChecksummedFileOutput(file)) {
             out.putInt(SparseIndexFile.MAGIC);
             out.putInt(SparseIndexFile.VERSION);
             out.putInt(0);
@@ -172,83 +159,11 @@ public final class SparseIndexWriter {
                 }
             }
             out.putInt(SparseIndexFile.FOOTER_MAGIC);
-            out.finishWithCrc();
-            ch.force(true);
+            out.commit();
         }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        fsyncDirectory(file.toAbsolutePath().getParent());
     }
 
     static int blockCount(int postings) {
         return (postings + PostingBlocks.BLOCK_SIZE - 1) / PostingBlocks.BLOCK_SIZE;
-    }
-
-    private static void fsyncDirectory(Path dir) throws IOException {
-        if (dir == null) {
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some platforms cannot open directories; the rename itself is still atomic there.
-            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
-                throw e;
-            }
-        }
-    }
-
-    /** A buffered little-endian writer that keeps a running CRC32C. */
-    private static final class Out {
-        private final FileChannel ch;
-        private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        private final CRC32C crc = new CRC32C();
-
-        Out(FileChannel ch) {
-            this.ch = ch;
-        }
-
-        void putInt(int v) throws IOException {
-            if (buf.remaining() < 4) {
-                flush();
-            }
-            buf.putInt(v);
-        }
-
-        void putLong(long v) throws IOException {
-            if (buf.remaining() < 8) {
-                flush();
-            }
-            buf.putLong(v);
-        }
-
-        void put(byte[] bytes, int length) throws IOException {
-            if (buf.remaining() < length) {
-                flush();
-            }
-            buf.put(bytes, 0, length);
-        }
-
-        void finishWithCrc() throws IOException {
-            flush();
-            buf.putInt((int) crc.getValue());
-            buf.flip();
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            buf.clear();
-        }
-
-        private void flush() throws IOException {
-            buf.flip();
-            crc.update(buf.duplicate());
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            buf.clear();
-        }
     }
 }
