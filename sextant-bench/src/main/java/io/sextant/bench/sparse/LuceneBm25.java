@@ -54,7 +54,9 @@ final class LuceneBm25 implements AutoCloseable {
         IndexWriterConfig iwc = new IndexWriterConfig(new WhitespaceAnalyzer())
                 .setSimilarity(new BM25Similarity())
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
-                .setRAMBufferSizeMB(256);
+                .setRAMBufferSizeMB(256)
+                .setUseCompoundFile(false);
+        iwc.getMergePolicy().setNoCFSRatio(0.0);
         try (IndexWriter writer = new IndexWriter(directory, iwc)) {
             for (List<String> tokens : corpus.docTokens) {
                 Document doc = new Document();
