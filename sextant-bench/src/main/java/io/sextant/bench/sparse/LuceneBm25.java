@@ -8,8 +8,9 @@ import java.util.stream.Stream;
 import org.apache.lucene.analysis.core.WhitespaceAnalyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
-import org.apache.lucene.document.TextField;
+import org.apache.lucene.document.FieldType;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
@@ -24,7 +25,8 @@ import org.apache.lucene.store.MMapDirectory;
 
 /**
  * The Lucene 10.6 peer of the sparse bench: the corpus's tokens indexed pre-tokenized (joined by
- * spaces, {@link WhitespaceAnalyzer}) in one field with the default codec and {@link
+ * spaces, {@link WhitespaceAnalyzer}) in one field with docs and frequencies (no positions, which
+ * BM25 does not use) and the default codec and {@link
  * BM25Similarity} (k1 1.2, b 0.75), one thread, force-merged to one segment so that doc ids are the
  * corpus's ordinals; a query is a {@link BooleanQuery} of SHOULD {@link TermQuery} clauses, one per
  * distinct query token, searched with {@code IndexSearcher.search(query, k)} (default total-hit
@@ -33,6 +35,15 @@ import org.apache.lucene.store.MMapDirectory;
  */
 final class LuceneBm25 implements AutoCloseable {
     static final String FIELD = "body";
+
+    /** Tokenized, docs and term frequencies (all BM25 needs), no positions, norms kept. */
+    private static final FieldType FREQS_ONLY = new FieldType();
+
+    static {
+        FREQS_ONLY.setTokenized(true);
+        FREQS_ONLY.setIndexOptions(IndexOptions.DOCS_AND_FREQS);
+        FREQS_ONLY.freeze();
+    }
 
     private final Path dir;
     private final MMapDirectory directory;
@@ -60,7 +71,7 @@ final class LuceneBm25 implements AutoCloseable {
         try (IndexWriter writer = new IndexWriter(directory, iwc)) {
             for (List<String> tokens : corpus.docTokens) {
                 Document doc = new Document();
-                doc.add(new TextField(FIELD, String.join(" ", tokens), Field.Store.NO));
+                doc.add(new Field(FIELD, String.join(" ", tokens), FREQS_ONLY));
                 writer.addDocument(doc);
             }
             writer.forceMerge(1);

@@ -27,7 +27,7 @@ import org.apache.lucene.search.TopDocs;
  *
  * <pre>
  * java -cp sextant-bench/target/sextant-bench.jar io.sextant.bench.sparse.SparseIndexBench \
- *     DATASET_DIR [--rounds N] [--warmup N] [--threads 1,2] [--work DIR]
+ *     DATASET_DIR [--rounds N] [--warmup N] [--threads 1,2] [--work DIR] [--engines NAME,...]
  * </pre>
  *
  * Every engine answers all queries once per round at each thread count (each thread runs the whole
@@ -51,13 +51,14 @@ public final class SparseIndexBench {
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             System.err.println(
-                    "usage: SparseIndexBench DATASET_DIR [--rounds N] [--warmup N] [--threads 1,2] [--work DIR]");
+                    "usage: SparseIndexBench DATASET_DIR [--rounds N] [--warmup N] [--threads 1,2] [--work DIR] [--engines NAME,...]");
             System.exit(2);
         }
         Path dataset = Path.of(args[0]);
         int rounds = 7;
         int warmup = 5;
         int[] threadCounts = {1, 2};
+        List<String> only = List.of();
         Path work = Files.createTempDirectory("sextant-sparse-bench");
         for (int i = 1; i < args.length; i += 2) {
             switch (args[i]) {
@@ -68,6 +69,7 @@ public final class SparseIndexBench {
                             .mapToInt(Integer::parseInt)
                             .toArray();
                 case "--work" -> work = Files.createDirectories(Path.of(args[i + 1]));
+                case "--engines" -> only = List.of(args[i + 1].split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -131,6 +133,10 @@ public final class SparseIndexBench {
         checkExact(corpus, engines);
         printOverlap(corpus, lucene, luceneQueries, mutable);
 
+        List<String> keep = only;
+        if (!keep.isEmpty()) {
+            engines.removeIf(e -> !e.name().equals("lucene") && !keep.contains(e.name()));
+        }
         int maxThreads = Arrays.stream(threadCounts).max().orElse(1);
         ExecutorService pool = Executors.newFixedThreadPool(maxThreads);
         Map<String, List<Double>> qps = new LinkedHashMap<>();

@@ -65,10 +65,10 @@ final class BlockMaxScoreSearch {
     /** {@code remainingBound[j]}: eps plus the window bounds of non-essential terms j, j+1, ... */
     private final float[] remainingBound;
 
-    private final float[] acc = new float[WINDOW];
-    private final long[] touched = new long[WINDOW / 64];
+    private final float[] acc;
+    private final long[] touched;
 
-    private BlockMaxScoreSearch(PostingBlocks[] lists, float[] q, int k, IntPredicate accept) {
+    private BlockMaxScoreSearch(PostingBlocks[] lists, float[] q, int k, IntPredicate accept, SearchScratch scratch) {
         this.lists = lists;
         this.q = q;
         this.m = lists.length;
@@ -86,8 +86,10 @@ final class BlockMaxScoreSearch {
         this.cursor = new int[m];
         this.decodedBlock = new int[m];
         this.decodedCount = new int[m];
-        this.ords = new int[m][PostingBlocks.BLOCK_SIZE];
-        this.weights = new float[m][PostingBlocks.BLOCK_SIZE];
+        this.ords = scratch.ords;
+        this.weights = scratch.weights;
+        this.acc = scratch.acc;
+        this.touched = scratch.touched;
         this.probeBlock = new int[m];
         this.probeIndex = new int[m];
         this.windowMax = new float[m];
@@ -141,9 +143,16 @@ final class BlockMaxScoreSearch {
         if (k == 0 || lists.length == 0) {
             return SparseTopK.EMPTY;
         }
-        BlockMaxScoreSearch search = new BlockMaxScoreSearch(lists, q, k, accept);
-        search.run();
-        return search.top.drain();
+        SearchScratch scratch = SearchScratch.acquire(lists.length);
+        boolean clean = false;
+        try {
+            BlockMaxScoreSearch search = new BlockMaxScoreSearch(lists, q, k, accept, scratch);
+            search.run();
+            clean = true;
+            return search.top.drain();
+        } finally {
+            scratch.release(clean);
+        }
     }
 
     private void run() {
