@@ -1,16 +1,8 @@
 package io.sextant.index.hnsw;
 
+import io.sextant.index.ChecksummedFileOutput;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.Locale;
-import java.util.zip.CRC32C;
 
 /**
  * Writes an {@link HnswGraph} to a file that {@link MmapHnswGraph} serves by memory mapping.
@@ -53,8 +45,6 @@ import java.util.zip.CRC32C;
  * <p>Stateless and thread-safe; the graph must not change while it is written.
  */
 public final class HnswGraphWriter {
-    private static final int BUFFER_BYTES = 1 << 16;
-
     private HnswGraphWriter() {}
 
     /** Writes a freshly built graph durably to {@code path}, replacing any existing file. */
@@ -94,10 +84,7 @@ public final class HnswGraphWriter {
                 }
             }
         }
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(
-                tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-            Out out = new Out(ch);
+        try (ChecksummedFileOutput out = new ChecksummedFileOutput(path)) {
             out.putInt(HnswGraphFile.MAGIC);
             out.putInt(HnswGraphFile.VERSION);
             out.putInt(0);
@@ -132,79 +119,16 @@ public final class HnswGraphWriter {
                 }
             }
             out.putInt(HnswGraphFile.FOOTER_MAGIC);
-            out.finishWithCrc();
-            ch.force(true);
+            out.commit();
         }
-        try {
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-        }
-        fsyncDirectory(path.toAbsolutePath().getParent());
     }
 
-    private static void writeRecord(Out out, int count, int[] neighbors, int slots) throws IOException {
+    private static void writeRecord(ChecksummedFileOutput out, int count, int[] neighbors, int slots)
+            throws IOException {
         out.putInt(count);
         for (int i = 0; i < count; i++) {
             out.putInt(neighbors[i]);
         }
         out.putZeros(slots - count);
-    }
-
-    private static void fsyncDirectory(Path dir) throws IOException {
-        if (dir == null) {
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some platforms cannot open directories; the rename itself is still atomic there.
-            if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("win")) {
-                throw e;
-            }
-        }
-    }
-
-    /** A buffered little-endian int writer that keeps a running CRC32C. */
-    private static final class Out {
-        private final FileChannel ch;
-        private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        private final CRC32C crc = new CRC32C();
-
-        Out(FileChannel ch) {
-            this.ch = ch;
-        }
-
-        void putInt(int v) throws IOException {
-            if (buf.remaining() < 4) {
-                flush();
-            }
-            buf.putInt(v);
-        }
-
-        void putZeros(int ints) throws IOException {
-            for (int i = 0; i < ints; i++) {
-                putInt(0);
-            }
-        }
-
-        void finishWithCrc() throws IOException {
-            flush();
-            buf.putInt((int) crc.getValue());
-            buf.flip();
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            buf.clear();
-        }
-
-        private void flush() throws IOException {
-            buf.flip();
-            crc.update(buf.duplicate());
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            buf.clear();
-        }
     }
 }
