@@ -258,6 +258,22 @@ class SparseShardTest {
             SparseStats corpus = shard.sparseStats("text", new int[] {1, 2, 3}, group1);
             assertThat(corpus.vectorCount()).isEqualTo(1);
             assertThat(corpus.docFrequencies()).containsExactly(0, 1, 0);
+            // the same from an immutable segment's index, then with a deleted point in it: dense-only
+            // fillers push the write target past the 1 KB indexing threshold so that it converts
+            List<PointOperation.PointStruct> fillers = new ArrayList<>();
+            for (long id = 100; id < 300; id++) {
+                fillers.add(new PointOperation.PointStruct(PointId.of(id), Map.of("dense", new float[] {1, 1}), null));
+            }
+            shard.update(new PointOperation.Upsert(fillers), true);
+            shard.optimizeNow();
+            assertThat(shard.info().segmentsCount()).isGreaterThan(1);
+            SparseStats indexed = shard.sparseStats("text", new int[] {1, 2, 3}, null);
+            assertThat(indexed.vectorCount()).isEqualTo(2);
+            assertThat(indexed.docFrequencies()).containsExactly(1, 2, 0);
+            shard.update(new PointOperation.Delete(new PointsSelector.Ids(List.of(PointId.of(2)))), true);
+            SparseStats afterDelete = shard.sparseStats("text", new int[] {1, 2, 3}, null);
+            assertThat(afterDelete.vectorCount()).isEqualTo(1);
+            assertThat(afterDelete.docFrequencies()).containsExactly(1, 1, 0);
         }
     }
 

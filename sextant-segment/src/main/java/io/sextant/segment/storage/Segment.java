@@ -3,6 +3,8 @@ package io.sextant.segment.storage;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.index.hnsw.IndexCorruptedException;
 import io.sextant.index.hnsw.MmapHnswGraph;
+import io.sextant.index.sparse.MutableSparseIndex;
+import io.sextant.index.sparse.SparseIndexReader;
 import io.sextant.segment.PointId;
 import io.sextant.segment.config.SegmentVectors;
 import io.sextant.segment.config.SparseVectorSpec;
@@ -17,6 +19,7 @@ import io.sextant.segment.vectorindex.QuantizedVectors;
 import io.sextant.segment.vectorindex.QuantizedVectorsFile;
 import io.sextant.segment.vectorindex.SegmentGraph;
 import io.sextant.segment.vectorindex.SegmentIndexBuilder;
+import io.sextant.segment.vectorindex.SparseIndexFiles;
 import io.sextant.segment.vectorindex.VectorIndexFiles;
 import io.sextant.vector.sparse.SparseVector;
 import java.io.IOException;
@@ -78,6 +81,7 @@ public final class Segment {
     private final boolean immutable;
     private final Map<String, MmapVectorStorage> vectors = new HashMap<>();
     private final Map<String, SparseVectorStorage> sparse = new HashMap<>();
+    private final Map<String, SparseIndexReader> sparseIndexes = new ConcurrentHashMap<>();
     private final FieldIndexSet indexes = new FieldIndexSet();
     /** Appendable only: live id → offset, sorted for scrolling. */
     private final ConcurrentSkipListMap<PointId, Integer> liveIds;
@@ -126,6 +130,7 @@ public final class Segment {
         Segment s = new Segment(dir, layout, false, 64);
         for (String n : layout.sparse().keySet()) {
             s.sparse.put(n, SparseVectorStorage.createAppendable(dir.resolve(SparseVectorStorage.fileName(n))));
+            s.sparseIndexes.put(n, new MutableSparseIndex());
         }
         for (String n : layout.dense().keySet()) {
             s.vectors.put(
@@ -186,6 +191,20 @@ public final class Segment {
                             "Corrupt segment " + dir + ": " + PointsFile.NAME + " has sparse vector '" + name
                                     + "' at offset " + i + " but " + sf.getFileName() + " has no record of it");
                 }
+            }
+            if (c.immutable()) {
+                s.sparseIndexes.put(
+                        name,
+                        SparseIndexFiles.openOrBuild(dir, name, layout.sparse().get(name), n, store::get));
+            } else {
+                MutableSparseIndex idx = new MutableSparseIndex();
+                for (int i = 0; i < n; i++) {
+                    SparseVector v = store.get(i);
+                    if (v != null) {
+                        idx.add(i, v);
+                    }
+                }
+                s.sparseIndexes.put(name, idx);
             }
         }
         for (String name : specs.keySet()) {
@@ -473,6 +492,21 @@ public final class Segment {
         return hasVector(offset, name) ? vectors.get(name).get(offset) : null;
     }
 
+    /**
+     * The inverted index of sparse vector {@code name} (every stored vector, deleted offsets and
+     * removed vectors included: searches filter them), or null for an unknown name. A search that
+     * meets a closed index (the segment was retired meanwhile) gets an {@link IllegalStateException}.
+     */
+    public SparseIndexReader sparseIndex(String name) {
+        return sparseIndexes.get(name);
+    }
+
+    /** How many offsets have a stored vector {@code name} (deleted and removed ones included). */
+    public int storedSparseCount(String name) {
+        SparseVectorStorage st = sparse.get(name);
+        return st == null ? 0 : st.count();
+    }
+
     /** The named sparse vector at {@code offset}, or null when the point has none. */
     public SparseVector sparseVector(int offset, String name) {
         return hasVector(offset, name) ? sparse.get(name).get(offset) : null;
@@ -664,6 +698,7 @@ public final class Segment {
                         "Unknown sparse vector name '" + e.getKey() + "', segment has " + sparseSpecs.keySet());
             }
             store.put(off, e.getValue());
+            ((MutableSparseIndex) sparseIndexes.get(e.getKey())).add(off, e.getValue());
             presence |= 1L << names.indexOf(e.getKey());
         }
         ids[off] = id;
@@ -810,6 +845,9 @@ public final class Segment {
         }
         for (SparseVectorStorage v : sparse.values()) {
             v.close();
+        }
+        for (SparseIndexReader idx : sparseIndexes.values()) {
+            idx.close(); // a search still in a retired segment's index falls back to a scan
         }
         for (SegmentGraph g : graphs.values()) {
             g.close();

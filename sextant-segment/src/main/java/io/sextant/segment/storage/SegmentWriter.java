@@ -64,10 +64,13 @@ public final class SegmentWriter {
         }
         List<String> names = layout.names();
         for (String name : layout.sparse().keySet()) {
-            SparseVectorStorage.writeFile(dir.resolve(SparseVectorStorage.fileName(name)), unique.size(), i -> {
+            java.util.function.IntFunction<io.sextant.vector.sparse.SparseVector> at = i -> {
                 PointRef r = unique.get(i);
                 return r.segment().sparseVector(r.offset(), name);
-            });
+            };
+            SparseVectorStorage.writeFile(dir.resolve(SparseVectorStorage.fileName(name)), unique.size(), at);
+            io.sextant.segment.vectorindex.SparseIndexFiles.write(
+                    dir, name, layout.sparse().get(name), unique.size(), at);
         }
         for (String name : specs.keySet().stream().sorted().toList()) {
             List<float[]> vecs = new AbstractList<>() {

@@ -58,6 +58,7 @@ public final class SparseVectorStorage {
     private volatile AtomicReferenceArray<SparseVector> vectors;
     private long writePosition;
     private long storedDims;
+    private volatile int count;
 
     private SparseVectorStorage(Path file, FileChannel channel, int capacity, long writePosition) {
         this.file = file;
@@ -137,6 +138,7 @@ public final class SparseVectorStorage {
                 }
                 s.vectors.set(offset, new SparseVector(ids, vals));
                 s.storedDims += n;
+                s.count++;
                 last = offset;
                 s.writePosition = all.position();
             }
@@ -200,6 +202,12 @@ public final class SparseVectorStorage {
         ensureCapacity(offset + 1);
         vectors.set(offset, v);
         storedDims += n;
+        count = count + 1;
+    }
+
+    /** How many offsets have a stored vector. */
+    public int count() {
+        return count;
     }
 
     private void ensureCapacity(int n) {

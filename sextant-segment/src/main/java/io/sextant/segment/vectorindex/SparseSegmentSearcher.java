@@ -1,5 +1,7 @@
 package io.sextant.segment.vectorindex;
 
+import io.sextant.index.sparse.SparseIndexReader;
+import io.sextant.index.sparse.SparseTopK;
 import io.sextant.segment.PointId;
 import io.sextant.segment.config.SparseVectorSpec;
 import io.sextant.segment.filter.Filter;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -19,10 +22,13 @@ import org.roaringbitmap.RoaringBitmap;
  * Searches one named sparse vector of one segment by dot product, as Qdrant does: only points that
  * share at least one dimension with the query are hits (an empty query finds nothing).
  *
- * <p>The plan: with a filter whose cardinality estimate is below the vector's {@code
+ * <p>The plan (as Qdrant's): with a filter whose cardinality estimate is below the vector's {@code
  * full_scan_threshold} (a number of vectors), or with {@code exact: true}, the matching points are
- * scored one by one from their stored vectors; otherwise every stored vector that passes the filter
- * is scored ({@link Plan#SCAN}).
+ * scored one by one from their stored vectors ({@link Plan#FILTERED_SCAN}, {@link Plan#SCAN});
+ * otherwise the segment's inverted index finds the exact top k by block-max pruning, the filter
+ * and liveness as its accept test ({@link Plan#INDEX}). Both are exact, so the plan changes speed,
+ * never results. A search that meets the index of a segment retired meanwhile falls back to a
+ * scan.
  *
  * <p>Stateless and thread-safe. A scan of an appendable segment keeps the newest copy of a point
  * that an update is moving within the segment (see {@link SegmentSearcher}).
@@ -35,7 +41,9 @@ public final class SparseSegmentSearcher {
         /** Every live point with the vector scored. */
         SCAN,
         /** Only the points matching the filter scored. */
-        FILTERED_SCAN
+        FILTERED_SCAN,
+        /** The inverted index, with the filter as accept test. */
+        INDEX
     }
 
     /**
@@ -53,13 +61,16 @@ public final class SparseSegmentSearcher {
 
     /** The plan for {@code request}; {@code filter} is the compiled filter or null for none. */
     public static Plan plan(Segment seg, Request request, OffsetFilter filter) {
-        if (filter == null) {
-            return Plan.SCAN;
+        if (request.params().exact()) {
+            return filter == null ? Plan.SCAN : Plan.FILTERED_SCAN;
         }
-        SparseVectorSpec spec = seg.sparseSpecs().get(request.vectorName());
-        return request.params().exact() || filter.estimate() < spec.effectiveFullScanThreshold()
-                ? Plan.FILTERED_SCAN
-                : Plan.SCAN;
+        if (filter != null) {
+            SparseVectorSpec spec = seg.sparseSpecs().get(request.vectorName());
+            if (filter.estimate() < spec.effectiveFullScanThreshold()) {
+                return Plan.FILTERED_SCAN;
+            }
+        }
+        return seg.sparseIndex(request.vectorName()) == null ? Plan.SCAN : Plan.INDEX;
     }
 
     /** The best {@code k} hits of {@code seg}, best first (ties: lower offset first). */
@@ -70,9 +81,17 @@ public final class SparseSegmentSearcher {
         Filter f = request.filter();
         OffsetFilter compiled = f == null || f.isEmpty() ? null : seg.compile(f);
         Plan plan = plan(seg, request, compiled);
-        TopK top = seg.immutable()
-                ? scan(seg, request, compiled, plan, request.k())
-                : scanDistinct(seg, request, compiled, plan, request.k());
+        TopK top;
+        try {
+            top = seg.immutable()
+                    ? run(seg, request, compiled, plan, request.k())
+                    : distinct(seg, request, compiled, plan, request.k());
+        } catch (IllegalStateException closed) { // the segment was retired and its index closed
+            Plan fallback = compiled == null ? Plan.SCAN : Plan.FILTERED_SCAN;
+            top = seg.immutable()
+                    ? run(seg, request, compiled, fallback, request.k())
+                    : distinct(seg, request, compiled, fallback, request.k());
+        }
         List<SegmentSearcher.Hit> hits = new ArrayList<>(top.size());
         Float t = request.scoreThreshold();
         for (int i = 0; i < top.size(); i++) {
@@ -90,9 +109,18 @@ public final class SparseSegmentSearcher {
      * have the sparse vector {@code name} and match {@code corpus} (null = all).
      */
     public static SparseStats stats(Segment seg, String name, int[] dims, Filter corpus) {
+        boolean global = corpus == null || corpus.isEmpty();
+        SparseIndexReader index = seg.sparseIndex(name);
+        if (global && index != null && seg.immutable()) {
+            try {
+                return indexStats(seg, name, dims, index);
+            } catch (IllegalStateException closed) {
+                // retired meanwhile: count from the stored vectors below
+            }
+        }
         long count = 0;
         long[] df = new long[dims.length];
-        OffsetFilter f = corpus == null || corpus.isEmpty() ? null : seg.compile(corpus);
+        OffsetFilter f = global ? null : seg.compile(corpus);
         int limit = seg.offsetLimit();
         for (int off = 0; off < limit; off++) {
             if (!seg.isLive(off) || (f != null && !f.test(off))) {
@@ -122,10 +150,68 @@ public final class SparseSegmentSearcher {
         return new SparseStats(count, df);
     }
 
-    private static TopK scanDistinct(Segment seg, Request request, OffsetFilter filter, Plan plan, int fetch) {
+    private static TopK run(Segment seg, Request request, OffsetFilter filter, Plan plan, int fetch) {
+        return plan == Plan.INDEX ? indexSearch(seg, request, filter, fetch) : scan(seg, request, filter, plan, fetch);
+    }
+
+    private static TopK indexSearch(Segment seg, Request request, OffsetFilter filter, int fetch) {
+        String name = request.vectorName();
+        SparseIndexReader index = seg.sparseIndex(name);
+        IntPredicate accept;
+        RoaringBitmap exact = filter == null ? null : filter.exactOrNull();
+        if (exact != null) {
+            long[] bits = new long[(seg.offsetLimit() + 63) >>> 6];
+            seg.markLiveWithVector(exact, name, bits);
+            accept = off -> (off >>> 6) < bits.length && (bits[off >>> 6] & (1L << off)) != 0;
+        } else if (filter != null) {
+            accept = off -> seg.isLive(off) && seg.hasVector(off, name) && filter.test(off);
+        } else {
+            accept = off -> seg.isLive(off) && seg.hasVector(off, name);
+        }
+        int k = (int) Math.min(fetch, Math.max(1, (long) index.ordinalLimit()));
+        SparseTopK found = index.search(request.query(), k, accept);
+        TopK top = new TopK(fetch, found.size());
+        for (int i = 0; i < found.size(); i++) {
+            top.offer(found.ordinal(i), found.score(i));
+        }
+        return top;
+    }
+
+    /**
+     * Statistics from an immutable segment's index: the posting list lengths when nothing is
+     * deleted (immutable segments never lose a vector otherwise), else the live postings of each
+     * dimension, found by the index itself.
+     */
+    private static SparseStats indexStats(Segment seg, String name, int[] dims, SparseIndexReader index) {
+        long[] df = new long[dims.length];
+        if (seg.deletedCount() == 0) {
+            for (int i = 0; i < dims.length; i++) {
+                df[i] = index.docFrequency(dims[i]);
+            }
+            return new SparseStats(seg.storedSparseCount(name), df);
+        }
+        IntPredicate live = off -> seg.isLive(off) && seg.hasVector(off, name);
+        for (int i = 0; i < dims.length; i++) {
+            int postings = index.docFrequency(dims[i]);
+            if (postings > 0) {
+                SparseVector one = new SparseVector(new int[] {dims[i]}, new float[] {1f});
+                df[i] = index.search(one, postings, live).size();
+            }
+        }
+        long count = 0;
+        int limit = seg.offsetLimit();
+        for (int off = 0; off < limit; off++) {
+            if (seg.isLive(off) && seg.hasVector(off, name)) {
+                count++;
+            }
+        }
+        return new SparseStats(count, df);
+    }
+
+    private static TopK distinct(Segment seg, Request request, OffsetFilter filter, Plan plan, int fetch) {
         int room = fetch;
         for (int attempt = 0; ; attempt++) {
-            TopK top = scan(seg, request, filter, plan, room);
+            TopK top = run(seg, request, filter, plan, room);
             Map<PointId, Integer> newest = new HashMap<>();
             for (int i = 0; i < top.size(); i++) {
                 newest.merge(seg.idAt(top.offset(i)), i, (a, b) -> top.offset(a) > top.offset(b) ? a : b);
