@@ -7,8 +7,36 @@ import java.util.List;
  */
 public sealed interface Query {
 
-    /** Nearest neighbours of a vector (or of a stored point's vector). */
-    record Nearest(VectorInput vector) implements Query {}
+    /**
+     * Nearest neighbours of a vector (or of a stored point's vector).
+     *
+     * @param mmr re-rank the nearest candidates by maximal marginal relevance; null = plain nearest
+     */
+    record Nearest(VectorInput vector, Mmr mmr) implements Query {
+        public Nearest(VectorInput vector) {
+            this(vector, null);
+        }
+    }
+
+    /**
+     * Qdrant's {@code mmr}: diversity in [0, 1] (0 = pure relevance; default 0.5), and how many
+     * nearest candidates to re-rank (null = the request's offset + limit).
+     */
+    record Mmr(Float diversity, Integer candidatesLimit) {
+        public Mmr {
+            if (diversity != null && !(diversity >= 0 && diversity <= 1)) {
+                throw new IllegalArgumentException("mmr.diversity must be in [0, 1], got " + diversity);
+            }
+            if (candidatesLimit != null && candidatesLimit < 0) {
+                throw new IllegalArgumentException("mmr.candidates_limit must be >= 0, got " + candidatesLimit);
+            }
+        }
+
+        /** {@code 1 - diversity}, 0.5 by default. */
+        public float lambda() {
+            return diversity == null ? 0.5f : 1 - diversity;
+        }
+    }
 
     /**
      * Recommendation from positive and negative examples.

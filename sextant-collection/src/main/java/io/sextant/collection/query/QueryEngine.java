@@ -117,13 +117,17 @@ public final class QueryEngine {
                 Set<PointId> excluded = new LinkedHashSet<>();
                 SparseVector vector =
                         resolveSparse(List.of(n.vector()), req, excluded).get(0);
-                yield nearestSparse(req, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
+                yield n.mmr() != null
+                        ? mmrSparse(n.mmr(), req, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv)
+                        : nearestSparse(req, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
             }
             case Query.Nearest n -> {
                 VectorParams vp = OperationValidator.vectorParams(self.config(), req.using());
                 Set<PointId> excluded = new LinkedHashSet<>();
                 float[] vector = resolve(List.of(n.vector()), req, vp, excluded).get(0);
-                yield nearest(req, vp, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
+                yield n.mmr() != null
+                        ? mmrDense(n.mmr(), req, vp, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv)
+                        : nearest(req, vp, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
             }
             case Query.Recommend r
             when isSparse(req.using()) -> recommendSparse(r, req, filter, pre, hasPrefetch, limit, offset, wp, wv);
@@ -149,6 +153,102 @@ public final class QueryEngine {
         } catch (IllegalArgumentException e) {
             throw UserException.badRequest("Validation error: " + e.getMessage());
         }
+    }
+
+    /** Nearest candidates of {@code req.using()}, with that vector, for MMR re-ranking. */
+    private static int mmrFetch(Query.Mmr mmr, int limit, int offset) {
+        return mmr.candidatesLimit() == null ? ResultWindow.end(offset, limit) : mmr.candidatesLimit();
+    }
+
+    private Ranked mmrDense(
+            Query.Mmr mmr,
+            QueryRequest req,
+            VectorParams vp,
+            float[] vector,
+            Set<PointId> excluded,
+            Filter filter,
+            List<Ranked> pre,
+            boolean hasPrefetch,
+            int limit,
+            int offset,
+            PayloadSelector wp,
+            VectorSelector wv) {
+        VectorSelector own = new VectorSelector.Names(List.of(req.using()));
+        List<ScoredPoint> cands = nearest(
+                        req,
+                        vp,
+                        vector,
+                        excluded,
+                        filter,
+                        pre,
+                        hasPrefetch,
+                        mmrFetch(mmr, limit, offset),
+                        0,
+                        PayloadSelector.NONE,
+                        own)
+                .points();
+        Distance d = vp.distance();
+        float[] q = d == Distance.COSINE ? Similarity.normalize(vector) : vector;
+        List<float[]> vs = new ArrayList<>(cands.size());
+        for (ScoredPoint p : cands) {
+            float[] v = p.vectors().get(req.using());
+            vs.add(d == Distance.COSINE ? Similarity.normalize(v) : v);
+        }
+        float[] rel = new float[cands.size()];
+        for (int i = 0; i < rel.length; i++) {
+            rel[i] = RecommendScoring.similarity(d, vs.get(i), q);
+        }
+        List<ScoredPoint> picked = MaximalMarginalRelevance.select(
+                cands,
+                vs,
+                rel,
+                (a, b) -> RecommendScoring.similarity(d, a, b),
+                mmr.lambda(),
+                ResultWindow.end(offset, limit));
+        return new Ranked(attach(bare(page(picked, offset, limit)), wp, wv), d.higherIsBetter());
+    }
+
+    private Ranked mmrSparse(
+            Query.Mmr mmr,
+            QueryRequest req,
+            SparseVector vector,
+            Set<PointId> excluded,
+            Filter filter,
+            List<Ranked> pre,
+            boolean hasPrefetch,
+            int limit,
+            int offset,
+            PayloadSelector wp,
+            VectorSelector wv) {
+        VectorSelector own = new VectorSelector.Names(List.of(req.using()));
+        List<ScoredPoint> cands = nearestSparse(
+                        req,
+                        vector,
+                        excluded,
+                        filter,
+                        pre,
+                        hasPrefetch,
+                        mmrFetch(mmr, limit, offset),
+                        0,
+                        PayloadSelector.NONE,
+                        own)
+                .points();
+        List<SparseVector> vs = new ArrayList<>(cands.size());
+        float[] rel = new float[cands.size()];
+        for (int i = 0; i < rel.length; i++) {
+            vs.add(cands.get(i).sparseVectors().get(req.using()));
+            rel[i] = vs.get(i).dot(vector);
+        }
+        List<ScoredPoint> picked = MaximalMarginalRelevance.select(
+                cands, vs, rel, SparseVector::dot, mmr.lambda(), ResultWindow.end(offset, limit));
+        return new Ranked(attach(bare(page(picked, offset, limit)), wp, wv), true);
+    }
+
+    /** Hits without their payload and vectors (fetched for re-ranking, not asked for). */
+    private static List<ScoredPoint> bare(List<ScoredPoint> hits) {
+        return hits.stream()
+                .map(h -> new ScoredPoint(h.id(), h.version(), h.score(), null, null, null))
+                .toList();
     }
 
     private Ranked nearest(

@@ -222,10 +222,20 @@ public final class QueryJson {
         switch (kind) {
             case "nearest" -> {
                 JsonFields.onlyFields(node, path, Set.of("nearest", "mmr"));
+                Query.Mmr mmr = null;
                 if (has(node, "mmr")) {
-                    throw error(child(path, "mmr"), "MMR re-ranking is not supported");
+                    String mp = child(path, "mmr");
+                    JsonNode m = JsonFields.object(node.get("mmr"), mp);
+                    JsonFields.onlyFields(m, mp, Set.of("diversity", "candidates_limit"));
+                    Double diversity = JsonFields.optDouble(m, "diversity", mp);
+                    if (diversity != null && !(diversity >= 0 && diversity <= 1)) {
+                        throw error(child(mp, "diversity"), "diversity must be in [0, 1], got " + diversity);
+                    }
+                    mmr = new Query.Mmr(
+                            diversity == null ? null : diversity.floatValue(),
+                            JsonFields.optUint(m, "candidates_limit", mp));
                 }
-                return new Query.Nearest(vectorInput(arg, p));
+                return new Query.Nearest(vectorInput(arg, p), mmr);
             }
             case "recommend" -> {
                 JsonFields.onlyFields(node, path, Set.of("recommend"));

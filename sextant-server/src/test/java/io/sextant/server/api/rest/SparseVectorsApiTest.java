@@ -317,4 +317,26 @@ class SparseVectorsApiTest {
                     .containsExactlyElementsOf(before.stream().map(x -> x[1]).toList());
         }
     }
+
+    @Test
+    void mmrReordersSparseNearestCandidatesForDiversity() {
+        create("mmr", "none");
+        // dims 1 and 2: points 1 (1, 2^32-1) and 2 (1, 2) share dim 1; 4 has dim 2 only
+        String q = "{\"indices\": [1, 2], \"values\": [1, 1]}";
+        List<Object[]> plain =
+                hits(s.post("/collections/mmr/points/query", "{\"query\": " + q + ", \"using\": \"text\"}"));
+        assertThat(plain).extracting(x -> x[0]).containsExactly(2L, 1L, 4L);
+        List<Object[]> diverse = hits(s.post(
+                "/collections/mmr/points/query",
+                "{\"query\": {\"nearest\": " + q + ", \"mmr\": {\"diversity\": 0.9, \"candidates_limit\": 10}},"
+                        + " \"using\": \"text\"}"));
+        // after 2 (relevance 4): 1 has relevance 1 and similarity 1 to 2, 4 relevance 0.5 and similarity 1.5
+        // lambda 0.1: 1 -> 0.1 - 0.9 = -0.8, 4 -> 0.05 - 1.35 = -1.3: still 1 then 4
+        assertThat(diverse).extracting(x -> x[0]).containsExactly(2L, 1L, 4L);
+        assertThat((float) diverse.get(0)[1]).isEqualTo(4f);
+        Response bad = s.post(
+                "/collections/mmr/points/query",
+                "{\"query\": {\"nearest\": " + q + ", \"mmr\": {\"diversity\": 2}}, \"using\": \"text\"}");
+        assertThat(bad.status()).isEqualTo(400);
+    }
 }

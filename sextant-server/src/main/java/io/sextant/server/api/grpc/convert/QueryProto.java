@@ -20,9 +20,10 @@ import java.util.List;
  * SearchPoints}/{@code RecommendPoints} (and their group forms). Defaults match REST: limit 10 for
  * queries and prefetches, group size 3; payload and vectors are not returned unless asked for.
  * Vector inputs may be dense, sparse ({@link SparseVectorProto}) or point ids; a sparse nearest
- * query needs {@code using}, as in Qdrant. {@code Rrf{k, weights}} is weighted RRF. Discovery,
- * context, formula, sample, MMR, relevance feedback, multi-vectors and inference inputs
- * (documents, images, objects) are refused as unsupported. Stateless and thread-safe.
+ * query needs {@code using}, as in Qdrant; BM25 documents become sparse query vectors. {@code
+ * Rrf{k, weights}} is weighted RRF; {@code nearest_with_mmr} re-ranks by maximal marginal
+ * relevance. Discovery, context, formula, sample, relevance feedback, multi-vectors, images and
+ * objects are refused as unsupported. Stateless and thread-safe.
  */
 public final class QueryProto {
 
@@ -222,7 +223,7 @@ public final class QueryProto {
     /** A query; a sparse {@code nearest} needs a vector name ({@code using}), as in Qdrant. */
     private static Query query(Points.Query q, boolean hasUsing, String field) {
         Query query = query(q, field);
-        if (!hasUsing && query instanceof Query.Nearest(VectorInput.Sparse s)) {
+        if (!hasUsing && query instanceof Query.Nearest(VectorInput.Sparse s, var mmr)) {
             throw ProtoChecks.bad(field + ".nearest", "Sparse vector must have a name");
         }
         return query;
@@ -256,7 +257,18 @@ public final class QueryProto {
             case CONTEXT -> throw ProtoChecks.unsupported(field, "the `context` query");
             case SAMPLE -> throw ProtoChecks.unsupported(field, "the `sample` query");
             case FORMULA -> throw ProtoChecks.unsupported(field, "the `formula` query");
-            case NEAREST_WITH_MMR -> throw ProtoChecks.unsupported(field, "MMR re-ranking");
+            case NEAREST_WITH_MMR -> {
+                Points.NearestInputWithMmr nm = q.getNearestWithMmr();
+                Points.Mmr m = nm.getMmr();
+                if (m.hasDiversity() && !(m.getDiversity() >= 0 && m.getDiversity() <= 1)) {
+                    throw ProtoChecks.bad(field + ".nearest_with_mmr.mmr.diversity", "must be in [0, 1]");
+                }
+                yield new Query.Nearest(
+                        vectorInput(nm.getNearest(), field + ".nearest_with_mmr.nearest"),
+                        new Query.Mmr(
+                                m.hasDiversity() ? m.getDiversity() : null,
+                                m.hasCandidatesLimit() ? m.getCandidatesLimit() : null));
+            }
             case RELEVANCE_FEEDBACK -> throw ProtoChecks.unsupported(field, "the `relevance_feedback` query");
             case VARIANT_NOT_SET -> throw ProtoChecks.bad(field, "query is empty");
         };
