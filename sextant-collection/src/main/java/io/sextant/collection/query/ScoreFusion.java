@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * Fuses ranked result lists, as Qdrant defines it. RRF: {@code score(p) = Σ 1 / (k + rank)} over
  * the lists containing p, rank counted from 0, k = 2 by default. DBSF: each list's scores are
- * normalized to {@code (s - (μ - 3σ)) / 6σ} (μ mean, σ population standard deviation; 0.5 when
- * σ = 0), then summed per point. Results are sorted by fused score, best first, ties by id.
+ * normalized to {@code (s - (μ - 3σ)) / 6σ} (μ mean, σ sample standard deviation; 0.5 when
+ * σ = 0 or the list has one hit), then summed per point. Results are sorted by fused score, best first, ties by id.
  * Stateless and thread-safe.
  */
 public final class ScoreFusion {
@@ -74,7 +74,8 @@ public final class ScoreFusion {
                 double d = sign * p.score() - mean;
                 var += d * d;
             }
-            double std = Math.sqrt(var / list.size());
+            // sample standard deviation (n - 1), as Qdrant; a lone hit normalizes to 0.5
+            double std = list.size() < 2 ? 0 : Math.sqrt(var / (list.size() - 1));
             double low = mean - 3 * std;
             double high = mean + 3 * std;
             for (ScoredPoint p : list) {

@@ -34,8 +34,8 @@ class ScoreFusionTest {
 
     @Test
     void dbsfNormalizesEachListByMeanAndThreeSigma() {
-        // list scores 1, 2, 3: mean 2, sigma sqrt(2/3); 3 -> (3 - (2 - 3s)) / 6s
-        double s = Math.sqrt(2.0 / 3);
+        // list scores 1, 2, 3: mean 2, sample sigma sqrt(2/2) = 1 (Qdrant's); 3 -> (3 - (2 - 3s)) / 6s
+        double s = 1;
         List<ScoredPoint> fused = ScoreFusion.dbsf(List.of(List.of(p(1, 3), p(2, 2), p(3, 1))), List.of(true));
         assertThat(fused.get(0).id()).isEqualTo(PointId.of(1));
         assertThat(fused.get(0).score()).isCloseTo((float) ((1 + 3 * s) / (6 * s)), within(1e-6f));
