@@ -6,6 +6,8 @@ import io.sextant.index.sparse.SparseTopK;
 import io.sextant.vector.sparse.SparseVector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,12 +34,14 @@ import org.apache.lucene.search.TopDocs;
  *
  * Every engine answers all queries once per round at each thread count (each thread runs the whole
  * query list, starting at a different offset); rounds alternate engines so drift hits all alike.
- * QPS is the median over the measured rounds. Sextant's results are checked against a brute-force
+ * QPS is the median over the measured rounds, by wall clock and by the CPU time of the search
+ * threads (CPU-QPS, robust to other load on the machine). Sextant's results are checked against a brute-force
  * scan of the same vectors (ordinals and scores bit for bit); the overlap with Lucene's top 10 is
  * printed for information (Lucene quantizes document lengths and drops BM25's constant {@code k1 +
  * 1}, so a few ranks differ).
  */
 public final class SparseIndexBench {
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     static final int K = 10;
 
     /** One index under test. */
@@ -140,24 +144,45 @@ public final class SparseIndexBench {
         int maxThreads = Arrays.stream(threadCounts).max().orElse(1);
         ExecutorService pool = Executors.newFixedThreadPool(maxThreads);
         Map<String, List<Double>> qps = new LinkedHashMap<>();
+        Map<String, List<Double>> cpuQps = new LinkedHashMap<>();
         for (int round = 0; round < warmup + rounds; round++) {
             for (Engine engine : engines) {
                 for (int threads : threadCounts) {
-                    double r = runRound(pool, engine, threads, corpus.queries.length);
+                    double[] r = runRound(pool, engine, threads, corpus.queries.length);
                     if (round >= warmup) {
-                        qps.computeIfAbsent(engine.name() + "@" + threads, x -> new ArrayList<>())
-                                .add(r);
+                        String key = engine.name() + "@" + threads;
+                        qps.computeIfAbsent(key, x -> new ArrayList<>()).add(r[0]);
+                        cpuQps.computeIfAbsent(key, x -> new ArrayList<>()).add(r[1]);
                     }
                 }
             }
         }
         pool.shutdown();
-        System.out.printf(Locale.ROOT, "%n%-24s %8s %12s %10s%n", "engine", "threads", "QPS(median)", "vs lucene");
+        System.out.printf(
+                Locale.ROOT,
+                "%n%-24s %8s %12s %10s %12s %10s%n",
+                "engine",
+                "threads",
+                "QPS(median)",
+                "vs lucene",
+                "CPU-QPS",
+                "vs lucene");
         for (int threads : threadCounts) {
             double base = median(qps.get("lucene@" + threads));
+            double cpuBase = median(cpuQps.get("lucene@" + threads));
             for (Engine engine : engines) {
-                double m = median(qps.get(engine.name() + "@" + threads));
-                System.out.printf(Locale.ROOT, "%-24s %8d %12.0f %9.2fx%n", engine.name(), threads, m, m / base);
+                String key = engine.name() + "@" + threads;
+                double m = median(qps.get(key));
+                double c = median(cpuQps.get(key));
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-24s %8d %12.0f %9.2fx %12.0f %9.2fx%n",
+                        engine.name(),
+                        threads,
+                        m,
+                        m / base,
+                        c,
+                        c / cpuBase);
             }
         }
         lucene.close();
@@ -188,28 +213,37 @@ public final class SparseIndexBench {
         }
     }
 
-    private static double runRound(ExecutorService pool, Engine engine, int threads, int queries) throws Exception {
-        List<Future<Long>> futures = new ArrayList<>();
+    /**
+     * Runs every query on each of {@code threads} threads; returns {wall-clock QPS, CPU QPS}, the
+     * latter counting only the CPU time of the search threads (times {@code threads}), which other
+     * processes on a busy machine do not inflate.
+     */
+    private static double[] runRound(ExecutorService pool, Engine engine, int threads, int queries) throws Exception {
+        List<Future<long[]>> futures = new ArrayList<>();
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
             int offset = t * queries / threads;
             futures.add(pool.submit(() -> {
+                long cpu0 = CPU.getCurrentThreadCpuTime();
                 long sink = 0;
                 for (int i = 0; i < queries; i++) {
                     sink += engine.search((offset + i) % queries);
                 }
-                return sink;
+                return new long[] {sink, CPU.getCurrentThreadCpuTime() - cpu0};
             }));
         }
         long sink = 0;
-        for (Future<Long> f : futures) {
-            sink += f.get();
+        long cpuNanos = 0;
+        for (Future<long[]> f : futures) {
+            sink += f.get()[0];
+            cpuNanos += f.get()[1];
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         if (sink == 42) {
             System.out.print("");
         }
-        return threads * (double) queries / seconds;
+        double total = threads * (double) queries;
+        return new double[] {total / seconds, total / (cpuNanos / 1e9) * threads};
     }
 
     private static double median(List<Double> values) {

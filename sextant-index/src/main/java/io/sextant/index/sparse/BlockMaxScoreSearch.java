@@ -32,7 +32,7 @@ import java.util.function.IntPredicate;
  */
 final class BlockMaxScoreSearch {
     /** Ordinals per window; a multiple of 64 (the touched-ordinal bitset). */
-    static final int WINDOW = 4096;
+    static final int WINDOW = 16384;
 
     private final PostingBlocks[] lists;
     private final float[] q;

@@ -58,22 +58,22 @@ class MmapSparseIndexTest {
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void float32MatchesBruteForceOverTheOriginalVectors(boolean onDisk) throws Exception {
-        SparseCorpus corpus = new SparseCorpus(SEED, 12_000, 2_000, 24, Weights.POSITIVE);
+        SparseCorpus corpus = new SparseCorpus(SEED, 40_000, 2_000, 24, Weights.POSITIVE);
         try (MmapSparseIndex index =
                 writeAndOpen(dir.resolve("f32.sparse"), corpus.vectors, SparseValueType.FLOAT32, onDisk)) {
             assertThat(index.onDisk()).isEqualTo(onDisk);
             assertThat(dir.resolve("f32.sparse.tmp")).doesNotExist();
-            MutableSparseIndexTest.assertMatchesBruteForce(index, corpus, Weights.POSITIVE, 200);
-            MutableSparseIndexTest.assertMatchesBruteForce(index, corpus, Weights.MIXED, 60);
+            MutableSparseIndexTest.assertMatchesBruteForce(index, corpus, Weights.POSITIVE, 120);
+            MutableSparseIndexTest.assertMatchesBruteForce(index, corpus, Weights.MIXED, 40);
         }
     }
 
     @Test
     void tiesAndNegativeDocumentWeightsMatchBruteForce() throws Exception {
-        SparseCorpus ties = new SparseCorpus(SEED + 1, 9_000, 300, 10, Weights.INTEGER);
+        SparseCorpus ties = new SparseCorpus(SEED + 1, 36_000, 300, 10, Weights.INTEGER);
         try (MmapSparseIndex index =
                 writeAndOpen(dir.resolve("ties.sparse"), ties.vectors, SparseValueType.FLOAT32, false)) {
-            MutableSparseIndexTest.assertMatchesBruteForce(index, ties, Weights.INTEGER, 200);
+            MutableSparseIndexTest.assertMatchesBruteForce(index, ties, Weights.INTEGER, 120);
         }
         SparseCorpus mixed = new SparseCorpus(SEED + 2, 6_000, 500, 16, Weights.MIXED);
         try (MmapSparseIndex index =

@@ -49,19 +49,20 @@ class MutableSparseIndexTest {
 
     @Test
     void positiveWeightsMatchBruteForce() {
-        SparseCorpus corpus = new SparseCorpus(SEED, 12_000, 2_000, 24, Weights.POSITIVE);
-        assertMatchesBruteForce(build(corpus.vectors), corpus, Weights.POSITIVE, 300);
+        SparseCorpus corpus = new SparseCorpus(SEED, 40_000, 2_000, 24, Weights.POSITIVE);
+        assertThat(corpus.vectors.length).as("spans several windows").isGreaterThan(2 * BlockMaxScoreSearch.WINDOW);
+        assertMatchesBruteForce(build(corpus.vectors), corpus, Weights.POSITIVE, 200);
     }
 
     @Test
     void tiedScoresAreBrokenBySmallerOrdinal() {
-        SparseCorpus corpus = new SparseCorpus(SEED + 1, 9_000, 300, 10, Weights.INTEGER);
-        assertMatchesBruteForce(build(corpus.vectors), corpus, Weights.INTEGER, 300);
+        SparseCorpus corpus = new SparseCorpus(SEED + 1, 36_000, 300, 10, Weights.INTEGER);
+        assertMatchesBruteForce(build(corpus.vectors), corpus, Weights.INTEGER, 150);
     }
 
     @Test
     void negativeAndZeroWeightsMatchBruteForce() {
-        SparseCorpus corpus = new SparseCorpus(SEED + 2, 6_000, 500, 16, Weights.MIXED);
+        SparseCorpus corpus = new SparseCorpus(SEED + 2, 20_000, 500, 16, Weights.MIXED);
         MutableSparseIndex index = build(corpus.vectors);
         assertMatchesBruteForce(index, corpus, Weights.MIXED, 200);
         assertMatchesBruteForce(index, corpus, Weights.POSITIVE, 100);
