@@ -6,6 +6,7 @@ import io.qdrant.client.QueryFactory;
 import io.qdrant.client.WithPayloadSelectorFactory;
 import io.qdrant.client.grpc.Points;
 import io.sextant.bench.ann.Dataset;
+import io.sextant.bench.http.ClosedLoop.Run;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code bin/bench grpc}: the same top-10 queries sent to one server over REST ({@code POST
@@ -40,9 +39,6 @@ public final class GrpcVsRestBench {
     interface Transport {
         int[] top10(float[] vector) throws Exception;
     }
-
-    /** Latencies (sorted, ms), throughput and the ids returned per query. */
-    record Run(double[] latenciesMs, double rps, int errors, int[][] ids) {}
 
     private GrpcVsRestBench() {}
 
@@ -93,8 +89,8 @@ public final class GrpcVsRestBench {
                 restRuns.add(run(overRest, queries, clients, 1));
                 grpcRuns.add(run(overGrpc, queries, clients, 1));
             }
-            Run restAll = merge(restRuns);
-            Run grpcAll = merge(grpcRuns);
+            Run restAll = ClosedLoop.merge(restRuns);
+            Run grpcAll = ClosedLoop.merge(grpcRuns);
             int same = 0;
             for (int q = 0; q < queries.length; q++) {
                 same += Arrays.equals(restAll.ids()[q], grpcAll.ids()[q]) ? 1 : 0;
@@ -170,53 +166,7 @@ public final class GrpcVsRestBench {
 
     /** Every query once per round from {@code clients} threads; latencies sorted. */
     static Run run(Transport t, float[][] queries, int clients, int rounds) throws Exception {
-        int total = queries.length * rounds;
-        double[] latencies = new double[total];
-        int[][] ids = new int[queries.length][];
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        long t0 = System.nanoTime();
-        for (int c = 0; c < clients; c++) {
-            threads.add(Thread.ofPlatform().start(() -> {
-                try {
-                    for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-                        int q = i % queries.length;
-                        long s = System.nanoTime();
-                        int[] got = t.top10(queries[q]);
-                        latencies[i] = (System.nanoTime() - s) / 1e6;
-                        if (got == null) {
-                            errors.incrementAndGet();
-                        } else {
-                            ids[q] = got;
-                        }
-                    }
-                } catch (Exception e) {
-                    failure.compareAndSet(null, e);
-                }
-            }));
-        }
-        for (Thread th : threads) {
-            th.join();
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        Arrays.sort(latencies);
-        return new Run(latencies, total / secs, errors.get(), ids);
-    }
-
-    /** All latencies of several runs; throughput is the mean of theirs; ids of the last run. */
-    static Run merge(List<Run> runs) {
-        double[] all = runs.stream()
-                .flatMapToDouble(r -> Arrays.stream(r.latenciesMs()))
-                .sorted()
-                .toArray();
-        double rps = runs.stream().mapToDouble(Run::rps).average().orElse(0);
-        int errors = runs.stream().mapToInt(Run::errors).sum();
-        return new Run(all, rps, errors, runs.getLast().ids());
+        return ClosedLoop.run(q -> t.top10(queries[q]), queries.length, clients, rounds);
     }
 
     static String row(String transport, String client, Run r) {

@@ -15,13 +15,10 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code bin/bench http}: a closed-loop load generator against Sextant's (Qdrant's) REST API. It can
@@ -188,105 +185,89 @@ public final class HttpBench {
 
     /** Creates the collection and upserts all points; returns {load seconds, seconds until green}. */
     double[] load(Dataset data, int batch) throws Exception {
-        send("DELETE", "/collections/" + collection, null);
         String distance = data.cosine() ? "Cosine" : "Euclid";
-        check(send(
-                "PUT",
-                "/collections/" + collection,
-                "{\"vectors\":{\"size\":" + data.dimension() + ",\"distance\":\"" + distance
-                        + "\"},\"hnsw_config\":{\"m\":16,\"ef_construct\":100}}"));
+        createCollection("{\"vectors\":{\"size\":" + data.dimension() + ",\"distance\":\"" + distance
+                + "\"},\"hnsw_config\":{\"m\":16,\"ef_construct\":100}}");
         for (String field : data.keywords().keySet()) {
             check(send(
                     "PUT",
                     "/collections/" + collection + "/index?wait=true",
                     "{\"field_name\":\"" + field + "\",\"field_schema\":\"keyword\"}"));
         }
-        long t0 = System.nanoTime();
         float[][] base = data.base();
-        for (int from = 0; from < base.length; from += batch) {
-            StringBuilder body = new StringBuilder(batch * data.dimension() * 12).append("{\"points\":[");
-            for (int i = from; i < Math.min(base.length, from + batch); i++) {
+        double loadS = upsert(base.length, batch, (body, i) -> {
+            body.append("{\"id\":").append(i).append(",\"vector\":");
+            appendVector(body, base[i]);
+            body.append(",\"payload\":{");
+            boolean firstField = true;
+            for (Map.Entry<String, String[]> kw : data.keywords().entrySet()) {
+                if (!firstField) {
+                    body.append(',');
+                }
+                firstField = false;
+                body.append('"')
+                        .append(kw.getKey())
+                        .append("\":\"")
+                        .append(kw.getValue()[i])
+                        .append('"');
+            }
+            body.append("}}");
+        });
+        return new double[] {loadS, waitGreen(Duration.ofMinutes(20))};
+    }
+
+    /** Appends the JSON object of point {@code row} to an upsert body. */
+    @FunctionalInterface
+    interface PointWriter {
+        void append(StringBuilder body, int row);
+    }
+
+    /** Drops the collection if it exists and creates it with {@code body} ({@code PUT /collections/{c}}). */
+    void createCollection(String body) throws IOException, InterruptedException {
+        send("DELETE", "/collections/" + collection, null);
+        check(send("PUT", "/collections/" + collection, body));
+    }
+
+    /** Upserts points 0..n-1 in batches ({@code PUT .../points?wait=true}); returns the seconds it took. */
+    double upsert(int n, int batch, PointWriter writer) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        for (int from = 0; from < n; from += batch) {
+            StringBuilder body = new StringBuilder(batch * 4096).append("{\"points\":[");
+            for (int i = from; i < Math.min(n, from + batch); i++) {
                 if (i > from) {
                     body.append(',');
                 }
-                body.append("{\"id\":").append(i).append(",\"vector\":");
-                appendVector(body, base[i]);
-                body.append(",\"payload\":{");
-                boolean firstField = true;
-                for (Map.Entry<String, String[]> kw : data.keywords().entrySet()) {
-                    if (!firstField) {
-                        body.append(',');
-                    }
-                    firstField = false;
-                    body.append('"')
-                            .append(kw.getKey())
-                            .append("\":\"")
-                            .append(kw.getValue()[i])
-                            .append('"');
-                }
-                body.append("}}");
+                writer.append(body, i);
             }
             body.append("]}");
             check(send("PUT", "/collections/" + collection + "/points?wait=true", body.toString()));
         }
-        double loadS = (System.nanoTime() - t0) / 1e9;
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /**
+     * Polls {@code GET /collections/{c}} until its status is green (every segment indexed); returns
+     * the seconds that took, or throws after {@code timeout}.
+     */
+    double waitGreen(Duration timeout) throws IOException, InterruptedException {
         long g0 = System.nanoTime();
-        long deadline = g0 + Duration.ofMinutes(20).toNanos();
+        long deadline = g0 + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             JsonNode info = JSON.readTree(
                     check(send("GET", "/collections/" + collection, null)).body());
             if ("green".equals(info.path("result").path("status").asText())) {
-                break;
+                return (System.nanoTime() - g0) / 1e9;
             }
             Thread.sleep(500);
         }
-        return new double[] {loadS, (System.nanoTime() - g0) / 1e9};
+        throw new IllegalStateException("collection " + collection + " not green after " + timeout);
     }
 
     Stats runQueries(Dataset data, int clients, int ef, int rounds, Recall recall) throws Exception {
         float[][] queries = data.queries();
-        int total = queries.length * rounds;
-        double[] latencies = new double[total];
-        int[][] found = new int[queries.length][];
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        List<Thread> threads = new ArrayList<>();
-        long t0 = System.nanoTime();
-        for (int c = 0; c < clients; c++) {
-            threads.add(Thread.ofPlatform().start(() -> {
-                try {
-                    for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-                        int q = i % queries.length;
-                        long s = System.nanoTime();
-                        int[] ids = query(queries[q], ef);
-                        latencies[i] = (System.nanoTime() - s) / 1e6;
-                        if (ids == null) {
-                            errors.incrementAndGet();
-                        } else {
-                            found[q] = ids;
-                        }
-                    }
-                } catch (Exception e) {
-                    failure.compareAndSet(null, e);
-                }
-            }));
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        Arrays.sort(latencies);
-        for (int q = 0; q < found.length; q++) {
-            if (found[q] == null) {
-                found[q] = new int[0];
-            }
-        }
-        double r = recall == null ? Double.NaN : recall.recallAt(10, found, data.groundTruth(), null);
-        return new Stats(latencies, total / secs, r, errors.get());
+        ClosedLoop.Run run = ClosedLoop.run(q -> query(queries[q], ef), queries.length, clients, rounds);
+        double r = recall == null ? Double.NaN : recall.recallAt(10, run.ids(), data.groundTruth(), null);
+        return new Stats(run.latenciesMs(), run.rps(), r, run.errors());
     }
 
     List<Double> firstQueries(Dataset data, int ef, int n) throws Exception {
@@ -306,7 +287,12 @@ public final class HttpBench {
         body.append(",\"limit\":10,\"with_payload\":false,\"params\":{\"hnsw_ef\":")
                 .append(ef)
                 .append("}}");
-        HttpResponse<String> r = send("POST", "/collections/" + collection + "/points/query", body.toString());
+        return queryIds(body.toString());
+    }
+
+    /** Sends a {@code POST .../points/query} body; the ids of the points it found, or null on a non-200 answer. */
+    int[] queryIds(String body) throws IOException, InterruptedException {
+        HttpResponse<String> r = send("POST", "/collections/" + collection + "/points/query", body);
         if (r.statusCode() != 200) {
             return null;
         }
@@ -318,8 +304,7 @@ public final class HttpBench {
         return ids;
     }
 
-    private HttpResponse<String> send(String method, String path, String body)
-            throws IOException, InterruptedException {
+    HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofMinutes(5));
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
@@ -329,7 +314,7 @@ public final class HttpBench {
         return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpResponse<String> check(HttpResponse<String> r) {
+    static HttpResponse<String> check(HttpResponse<String> r) {
         if (r.statusCode() / 100 != 2) {
             String body = r.body();
             throw new IllegalStateException(
@@ -339,7 +324,7 @@ public final class HttpBench {
         return r;
     }
 
-    private static void appendVector(StringBuilder out, float[] v) {
+    static void appendVector(StringBuilder out, float[] v) {
         out.append('[');
         for (int d = 0; d < v.length; d++) {
             if (d > 0) {
@@ -350,14 +335,14 @@ public final class HttpBench {
         out.append(']');
     }
 
-    private static Process start(String cmd, Path log) throws IOException {
+    static Process start(String cmd, Path log) throws IOException {
         return new ProcessBuilder("bash", "-c", "exec " + cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
     }
 
-    private static void stop(Process p) throws InterruptedException {
+    static void stop(Process p) throws InterruptedException {
         p.destroy();
         if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
@@ -375,7 +360,7 @@ public final class HttpBench {
         return out;
     }
 
-    private static String fmtList(List<Double> values) {
+    static String fmtList(List<Double> values) {
         StringBuilder sb = new StringBuilder();
         for (double v : values) {
             if (!sb.isEmpty()) {
