@@ -147,41 +147,6 @@ final class Bm25Corpus {
 
     /** The u32 dimension id of a token: murmur3 (x86, 32-bit, seed 0) of its UTF-8 bytes. */
     static int dimId(String token) {
-        byte[] data = token.getBytes(StandardCharsets.UTF_8);
-        int h = 0;
-        int blocks = data.length / 4;
-        for (int i = 0; i < blocks; i++) {
-            int k = (data[4 * i] & 0xff)
-                    | (data[4 * i + 1] & 0xff) << 8
-                    | (data[4 * i + 2] & 0xff) << 16
-                    | (data[4 * i + 3] & 0xff) << 24;
-            h ^= mixK(k);
-            h = Integer.rotateLeft(h, 13) * 5 + 0xe654_6b64;
-        }
-        int k = 0;
-        int tail = blocks * 4;
-        switch (data.length & 3) {
-            case 3:
-                k ^= (data[tail + 2] & 0xff) << 16;
-            // fall through
-            case 2:
-                k ^= (data[tail + 1] & 0xff) << 8;
-            // fall through
-            case 1:
-                k ^= data[tail] & 0xff;
-                h ^= mixK(k);
-            // fall through
-            default:
-        }
-        h ^= data.length;
-        h ^= h >>> 16;
-        h *= 0x85eb_ca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2_ae35;
-        return h ^ (h >>> 16);
-    }
-
-    private static int mixK(int k) {
-        return Integer.rotateLeft(k * 0xcc9e_2d51, 15) * 0x1b87_3593;
+        return io.sextant.segment.text.MurmurHash3.hash32(token.getBytes(StandardCharsets.UTF_8), 0);
     }
 }
