@@ -88,7 +88,9 @@ public record CollectionConfig(
                                     h.onDisk(),
                                     h.payloadM()),
                             toQuantizerSpec(q),
-                            v.elementType()));
+                            v.elementType(),
+                            v.multivectorConfig(),
+                            v.memory()));
         });
         Map<String, SparseVectorSpec> sparse = new LinkedHashMap<>();
         params.sparseVectors().forEach((name, v) -> sparse.put(name, v.toSpec()));

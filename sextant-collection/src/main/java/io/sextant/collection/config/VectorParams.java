@@ -1,5 +1,7 @@
 package io.sextant.collection.config;
 
+import io.sextant.segment.config.MemoryPlacement;
+import io.sextant.segment.config.MultiVectorComparator;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.vector.Distance;
 
@@ -13,6 +15,8 @@ import io.sextant.vector.Distance;
  * @param hnswConfig per-vector overrides of the collection's HNSW config; null = none
  * @param quantizationConfig per-vector quantization, overriding the collection's; null = inherit
  * @param datatype stored element type; null = float32
+ * @param multivectorConfig the comparator of a multivector; null = one vector per point
+ * @param memory Qdrant's {@code memory} placement of the full vectors; null = unset
  */
 public record VectorParams(
         int size,
@@ -20,7 +24,9 @@ public record VectorParams(
         Boolean onDisk,
         HnswConfig.Diff hnswConfig,
         QuantizationConfig quantizationConfig,
-        VectorDatatype datatype) {
+        VectorDatatype datatype,
+        MultiVectorComparator multivectorConfig,
+        MemoryPlacement memory) {
 
     public VectorParams {
         if (size < 1 || size > 65536) {
@@ -32,6 +38,17 @@ public record VectorParams(
         if (hnswConfig != null) {
             hnswConfig.applyTo(HnswConfig.DEFAULT); // validates the overridden values
         }
+    }
+
+    /** Parameters of a single vector per point, no memory placement. */
+    public VectorParams(
+            int size,
+            Distance distance,
+            Boolean onDisk,
+            HnswConfig.Diff hnswConfig,
+            QuantizationConfig quantizationConfig,
+            VectorDatatype datatype) {
+        this(size, distance, onDisk, hnswConfig, quantizationConfig, datatype, null, null);
     }
 
     public static VectorParams of(int size, Distance distance) {
@@ -56,7 +73,7 @@ public record VectorParams(
 
     /** The storage spec a shard needs. */
     public VectorSpec toSpec() {
-        return new VectorSpec(size, distance, isOnDisk(), null, null, elementType());
+        return new VectorSpec(size, distance, isOnDisk(), null, null, elementType(), multivectorConfig, memory);
     }
 
     /**
@@ -76,7 +93,14 @@ public record VectorParams(
                     ? null
                     : quantizationConfig != null ? quantizationConfig : base.quantizationConfig();
             return new VectorParams(
-                    base.size(), base.distance(), onDisk != null ? onDisk : base.onDisk(), hnsw, q, base.datatype());
+                    base.size(),
+                    base.distance(),
+                    onDisk != null ? onDisk : base.onDisk(),
+                    hnsw,
+                    q,
+                    base.datatype(),
+                    base.multivectorConfig(),
+                    base.memory());
         }
     }
 }

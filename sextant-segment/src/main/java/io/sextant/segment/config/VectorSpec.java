@@ -12,6 +12,8 @@ import io.sextant.vector.quant.QuantizerSpec;
  * @param hnsw the vector's effective HNSW parameters; null = {@link HnswSpec#DEFAULT}
  * @param quantization the vector's quantization; null = none
  * @param datatype how components are stored; null = {@link VectorElementType#FLOAT32}
+ * @param multivector how a point's several vectors are compared; null = one vector per point
+ * @param memory where the full vectors live; null = derived from {@code onDisk}
  */
 public record VectorSpec(
         int size,
@@ -19,7 +21,9 @@ public record VectorSpec(
         boolean onDisk,
         HnswSpec hnsw,
         QuantizerSpec quantization,
-        VectorElementType datatype) {
+        VectorElementType datatype,
+        MultiVectorComparator multivector,
+        MemoryPlacement memory) {
     public VectorSpec {
         if (size < 1 || size > 65536) {
             throw new IllegalArgumentException("Vector size must be in [1, 65536], got " + size);
@@ -33,6 +37,22 @@ public record VectorSpec(
         if (datatype == null) {
             datatype = VectorElementType.FLOAT32;
         }
+    }
+
+    /** A single vector per point, placement from {@code onDisk}. */
+    public VectorSpec(
+            int size,
+            Distance distance,
+            boolean onDisk,
+            HnswSpec hnsw,
+            QuantizerSpec quantization,
+            VectorElementType datatype) {
+        this(size, distance, onDisk, hnsw, quantization, datatype, null, null);
+    }
+
+    /** Whether each point holds several vectors of {@link #size} components. */
+    public boolean isMulti() {
+        return multivector != null;
     }
 
     /** A float32 vector. */
