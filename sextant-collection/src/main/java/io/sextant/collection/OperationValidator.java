@@ -67,7 +67,7 @@ public final class OperationValidator {
         if (vector == null) {
             throw UserException.badRequest("Wrong input: vector is required");
         }
-        if (vector.length != params.size()) {
+        if (!params.toSpec().validLength(vector.length)) {
             throw UserException.badRequest(
                     "Wrong input: Vector dimension error: expected dim: " + params.size() + ", got " + vector.length);
         }

@@ -22,8 +22,6 @@ import io.sextant.segment.storage.AtomicFiles;
 import io.sextant.segment.storage.Segment;
 import io.sextant.shard.wal.OperationCodec;
 import io.sextant.shard.wal.Wal;
-import io.sextant.vector.Distance;
-import io.sextant.vector.Similarity;
 import io.sextant.vector.sparse.SparseVector;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -536,11 +534,7 @@ public final class LocalShard implements Shard {
         Map<String, float[]> out = new HashMap<>();
         for (Map.Entry<String, float[]> e : vectors.entrySet()) {
             VectorSpec spec = specs.get(e.getKey());
-            out.put(
-                    e.getKey(),
-                    spec != null && spec.distance() == Distance.COSINE && !spec.normalizesOnScore()
-                            ? Similarity.normalize(e.getValue())
-                            : e.getValue());
+            out.put(e.getKey(), spec != null ? spec.normalized(e.getValue()) : e.getValue());
         }
         return out;
     }

@@ -117,7 +117,7 @@ final class OperationChecks {
                         "Wrong input: Not existing vector name error: " + ShardReads.displayName(e.getKey()));
             }
             float[] v = e.getValue();
-            if (v == null || v.length != spec.size()) {
+            if (v == null || !spec.validLength(v.length)) {
                 throw UserException.badRequest("Wrong input: Vector dimension error: expected dim: " + spec.size()
                         + ", got " + (v == null ? 0 : v.length) + " for point " + id);
             }

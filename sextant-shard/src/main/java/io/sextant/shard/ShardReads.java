@@ -22,7 +22,6 @@ import io.sextant.segment.vectorindex.SegmentIndexBuilder;
 import io.sextant.segment.vectorindex.SegmentSearcher;
 import io.sextant.segment.vectorindex.SparseSegmentSearcher;
 import io.sextant.vector.Distance;
-import io.sextant.vector.Similarity;
 import io.sextant.vector.sparse.SparseVector;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -74,7 +73,7 @@ final class ShardReads {
             throw UserException.badRequest(
                     "Wrong input: Not existing vector name error: " + displayName(req.vectorName()));
         }
-        if (req.vector().length != spec.size()) {
+        if (!spec.validLength(req.vector().length)) {
             throw UserException.badRequest("Wrong input: Vector dimension error: expected dim: " + spec.size()
                     + ", got " + req.vector().length);
         }
@@ -84,7 +83,7 @@ final class ShardReads {
             return List.of();
         }
         Distance d = spec.distance();
-        float[] q = d == Distance.COSINE ? Similarity.normalize(req.vector()) : req.vector();
+        float[] q = d == Distance.COSINE ? spec.normalizedQuery(req.vector()) : req.vector();
         Comparator<Hit> worstFirst = d.higherIsBetter()
                 ? Comparator.comparingDouble(Hit::score)
                 : Comparator.comparingDouble(Hit::score).reversed();

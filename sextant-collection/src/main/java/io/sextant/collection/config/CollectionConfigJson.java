@@ -3,6 +3,7 @@ package io.sextant.collection.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.segment.config.MultiVectorComparator;
 import io.sextant.vector.Distance;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -125,6 +126,10 @@ public final class CollectionConfigJson {
         if (v.datatype() != null) {
             n.put("datatype", v.datatype().wireName());
         }
+        if (v.multivectorConfig() != null) {
+            n.putObject("multivector_config")
+                    .put("comparator", v.multivectorConfig().wireName());
+        }
         return n;
     }
 
@@ -138,7 +143,12 @@ public final class CollectionConfigJson {
                 quantizationFromJson(n.path("quantization_config")),
                 n.hasNonNull("datatype")
                         ? VectorDatatype.fromWireName(n.get("datatype").asText())
-                        : null);
+                        : null,
+                n.path("multivector_config").hasNonNull("comparator")
+                        ? MultiVectorComparator.fromWireName(
+                                n.path("multivector_config").get("comparator").asText())
+                        : null,
+                null);
     }
 
     /** Qdrant's shape: {@code {"index": {...}, "modifier": "idf"}}, unset fields omitted. */

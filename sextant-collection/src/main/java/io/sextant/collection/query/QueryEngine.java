@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.LongNode;
 import io.sextant.collection.OperationValidator;
 import io.sextant.collection.config.VectorParams;
 import io.sextant.segment.PointId;
+import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.filter.Condition;
 import io.sextant.segment.filter.Filter;
@@ -16,8 +17,6 @@ import io.sextant.segment.query.ScoredPoint;
 import io.sextant.segment.query.VectorSelector;
 import io.sextant.shard.ScrollPage;
 import io.sextant.shard.ScrollRequest;
-import io.sextant.vector.Distance;
-import io.sextant.vector.Similarity;
 import io.sextant.vector.sparse.SparseVector;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -187,25 +186,21 @@ public final class QueryEngine {
                         PayloadSelector.NONE,
                         own)
                 .points();
-        Distance d = vp.distance();
-        float[] q = d == Distance.COSINE ? Similarity.normalize(vector) : vector;
+        VectorSpec spec = vp.toSpec();
+        float[] q = spec.normalizedQuery(vector);
         List<float[]> vs = new ArrayList<>(cands.size());
         for (ScoredPoint p : cands) {
-            float[] v = p.vectors().get(req.using());
-            vs.add(d == Distance.COSINE ? Similarity.normalize(v) : v);
+            vs.add(spec.normalizedQuery(p.vectors().get(req.using())));
         }
+        RecommendScoring.PairSimilarity sim = similarity(vp);
         float[] rel = new float[cands.size()];
         for (int i = 0; i < rel.length; i++) {
-            rel[i] = RecommendScoring.similarity(d, vs.get(i), q);
+            rel[i] = sim.of(q, vs.get(i));
         }
-        List<ScoredPoint> picked = MaximalMarginalRelevance.select(
-                cands,
-                vs,
-                rel,
-                (a, b) -> RecommendScoring.similarity(d, a, b),
-                mmr.lambda(),
-                ResultWindow.end(offset, limit));
-        return new Ranked(attach(bare(page(picked, offset, limit)), wp, wv), d.higherIsBetter());
+        List<ScoredPoint> picked =
+                MaximalMarginalRelevance.select(cands, vs, rel, sim::of, mmr.lambda(), ResultWindow.end(offset, limit));
+        return new Ranked(
+                attach(bare(page(picked, offset, limit)), wp, wv), vp.distance().higherIsBetter());
     }
 
     private Ranked mmrSparse(
@@ -271,12 +266,15 @@ public final class QueryEngine {
             }
             f = and(f, Filter.must(new Condition.HasIdCondition(candidates)));
         }
-        if (vp.distance() == Distance.COSINE) {
-            vector = Similarity.normalize(vector);
-        }
+        vector = vp.toSpec().normalizedQuery(vector);
         List<ScoredPoint> hits = self.search(
                 new CoreSearch(req.using(), vector, f, limit, offset, req.scoreThreshold(), req.params(), wp, wv));
         return new Ranked(hits, vp.distance().higherIsBetter());
+    }
+
+    /** How examples and candidates of {@code vp} compare: per vector, or max_sim for multivectors. */
+    private static RecommendScoring.PairSimilarity similarity(VectorParams vp) {
+        return RecommendScoring.PairSimilarity.of(vp.distance(), vp.multivectorConfig() != null ? vp.size() : 0);
     }
 
     private boolean isSparse(String using) {
@@ -382,14 +380,16 @@ public final class QueryEngine {
                 throw UserException.badRequest(
                         "Wrong input: At least one positive example is required for the average_vector strategy");
             }
-            float[] avg = RecommendScoring.averageVector(pos, neg, vp.size());
+            float[] avg = vp.multivectorConfig() != null
+                    ? RecommendScoring.concatenated(pos, neg)
+                    : RecommendScoring.averageVector(pos, neg, vp.size());
             return nearest(req, vp, avg, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
         }
         if (pos.isEmpty() && neg.isEmpty()) {
             throw UserException.badRequest("Wrong input: At least one positive or negative example is required");
         }
         Filter f = excludeIds(filter, excluded);
-        Distance d = vp.distance();
+        RecommendScoring.PairSimilarity sim = similarity(vp);
         List<PointRecord> candidates = hasPrefetch
                 ? self.retrieve(
                         List.copyOf(candidateIds(pre)),
@@ -412,8 +412,8 @@ public final class QueryEngine {
                 continue;
             }
             float s = r.strategy() == Query.RecommendStrategy.BEST_SCORE
-                    ? RecommendScoring.bestScore(d, v, pos, neg)
-                    : RecommendScoring.sumScores(d, v, pos, neg);
+                    ? RecommendScoring.bestScore(sim, v, pos, neg)
+                    : RecommendScoring.sumScores(sim, v, pos, neg);
             scored.add(new ScoredPoint(c.id(), 0, s, null, null, null));
         }
         scored.sort(byScore(true));
@@ -654,7 +654,7 @@ public final class QueryEngine {
                                     + " vector \"" + req.using() + "\"");
                     };
             OperationValidator.checkVector(self.config(), req.using(), v);
-            out.add(vp.distance() == Distance.COSINE ? Similarity.normalize(v) : v);
+            out.add(vp.toSpec().normalizedQuery(v));
         }
         return out;
     }

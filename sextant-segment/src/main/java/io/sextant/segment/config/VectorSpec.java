@@ -1,6 +1,7 @@
 package io.sextant.segment.config;
 
 import io.sextant.vector.Distance;
+import io.sextant.vector.Similarity;
 import io.sextant.vector.quant.QuantizerSpec;
 
 /**
@@ -53,6 +54,37 @@ public record VectorSpec(
     /** Whether each point holds several vectors of {@link #size} components. */
     public boolean isMulti() {
         return multivector != null;
+    }
+
+    /**
+     * Whether {@code length} floats form a value of this vector: {@link #size}, or for multivectors
+     * a positive multiple of it (the point's vectors concatenated).
+     */
+    public boolean validLength(int length) {
+        return isMulti() ? length > 0 && length % size == 0 : length == size;
+    }
+
+    /**
+     * {@code v} as it is stored and queried: Cosine values scaled to unit length (each vector of a
+     * multivector), unless the datatype keeps them as given ({@link #normalizesOnScore}).
+     */
+    public float[] normalized(float[] v) {
+        return normalizesOnScore() ? v : normalizedQuery(v);
+    }
+
+    /** Query {@code v} as it is scored: for Cosine each vector scaled to unit length. */
+    public float[] normalizedQuery(float[] v) {
+        if (distance != Distance.COSINE) {
+            return v;
+        }
+        if (!isMulti() || v.length == size) {
+            return Similarity.normalize(v);
+        }
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i += size) {
+            System.arraycopy(Similarity.normalize(java.util.Arrays.copyOfRange(v, i, i + size)), 0, out, i, size);
+        }
+        return out;
     }
 
     /** A float32 vector. */

@@ -1,9 +1,11 @@
 package io.sextant.segment.storage;
 
+import io.sextant.index.ScoreFunction;
 import io.sextant.segment.config.VectorElementType;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.vector.Distance;
 import io.sextant.vector.Similarity;
+import io.sextant.vector.VectorKernels;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -45,7 +47,7 @@ import java.nio.file.StandardOpenOption;
  * The file holds no count: the segment's points file says how many offsets are valid; bytes past
  * them (preallocated chunk space) are ignored.
  */
-public final class MmapVectorStorage {
+public final class MmapVectorStorage implements DenseVectorStore {
     public static final String MAGIC = "SXVC";
     public static final int VERSION = 2;
     public static final int HEADER = 64;
@@ -221,6 +223,7 @@ public final class MmapVectorStorage {
         }
     }
 
+    @Override
     public int dim() {
         return dim;
     }
@@ -231,6 +234,7 @@ public final class MmapVectorStorage {
     }
 
     /** Stores {@code v} at {@code offset}, growing the file by whole chunks when needed. Writer only. */
+    @Override
     public void put(int offset, float[] v) {
         if (!appendable) {
             throw new IllegalStateException("Vector storage " + file + " is read-only");
@@ -273,6 +277,7 @@ public final class MmapVectorStorage {
      * 4}), for index builders and scorers; null for appendable storage, whose chunks are not
      * contiguous, and for other element types (decode with {@link #get} instead).
      */
+    @Override
     public MemorySegment rows() {
         return appendable || type != VectorElementType.FLOAT32 ? null : chunks[0];
     }
@@ -283,6 +288,7 @@ public final class MmapVectorStorage {
     }
 
     /** A copy of the vector at {@code offset}. */
+    @Override
     public float[] get(int offset) {
         MemorySegment[] cs = chunks;
         int c = offset / chunkVectors;
@@ -295,12 +301,14 @@ public final class MmapVectorStorage {
      * The vector at {@code offset} as it is scored: {@link #get}, normalized when {@code
      * normalize} (Cosine over uint8, see {@link io.sextant.segment.config.VectorSpec#normalizesOnScore}).
      */
+    @Override
     public float[] scoringVector(int offset, boolean normalize) {
         float[] v = get(offset);
         return normalize ? Similarity.normalize(v) : v;
     }
 
     /** Similarity of {@code q} to the vector at {@code offset}, normalizing the stored one when {@code normalize}. */
+    @Override
     public float score(Distance distance, float[] q, int offset, boolean normalize) {
         if (type == VectorElementType.FLOAT32) {
             MemorySegment[] cs = chunks;
@@ -308,6 +316,21 @@ public final class MmapVectorStorage {
             return Similarity.score(distance, q, cs[c], (offset % chunkVectors) * vectorBytes);
         }
         return Similarity.score(distance, q, scoringVector(offset, normalize));
+    }
+
+    @Override
+    public float similarity(ScoreFunction f, float[][] q, int offset, boolean normalize) {
+        return similarity(f, VectorKernels.get(), q[0], offset, normalize);
+    }
+
+    /** The graph-side similarity of {@code q} (one vector) to the vector at {@code offset}. */
+    public float similarity(ScoreFunction f, VectorKernels kernels, float[] q, int offset, boolean normalize) {
+        if (type == VectorElementType.FLOAT32) {
+            MemorySegment[] cs = chunks;
+            int c = offset / chunkVectors;
+            return f.compare(kernels, q, cs[c], (offset % chunkVectors) * vectorBytes);
+        }
+        return f.compare(kernels, q, scoringVector(offset, normalize));
     }
 
     /** Similarity of {@code q} to the vector at {@code offset}. */
@@ -319,6 +342,7 @@ public final class MmapVectorStorage {
      * Whether the vector at {@code offset} lies in the mapped chunks (appendable). Read-only files
      * were checked to hold their count when opened and answer true.
      */
+    @Override
     public boolean holds(int offset) {
         return offset >= 0 && (long) offset < (long) chunks.length * chunkVectors;
     }
@@ -329,6 +353,7 @@ public final class MmapVectorStorage {
      * channel force is what file systems that wrap the default one (the power-cut simulator in
      * tests) can see.
      */
+    @Override
     public void force() {
         if (!appendable) {
             return;
@@ -344,6 +369,7 @@ public final class MmapVectorStorage {
     }
 
     /** Closes the file handle; mappings are released when unreachable. */
+    @Override
     public void close() {
         if (channel != null) {
             try {

@@ -79,7 +79,7 @@ public final class Segment {
     private final Map<String, SparseVectorSpec> sparseSpecs;
     private final List<String> names;
     private final boolean immutable;
-    private final Map<String, MmapVectorStorage> vectors = new HashMap<>();
+    private final Map<String, DenseVectorStore> vectors = new HashMap<>();
     private final Map<String, SparseVectorStorage> sparse = new HashMap<>();
     private final Map<String, SparseIndexReader> sparseIndexes = new ConcurrentHashMap<>();
     private final FieldIndexSet indexes = new FieldIndexSet();
@@ -133,12 +133,13 @@ public final class Segment {
             s.sparseIndexes.put(n, new MutableSparseIndex());
         }
         for (String n : layout.dense().keySet()) {
+            VectorSpec spec = layout.dense().get(n);
             s.vectors.put(
                     n,
-                    MmapVectorStorage.createAppendable(
-                            dir.resolve(MmapVectorStorage.fileName(n)),
-                            layout.dense().get(n).size(),
-                            layout.dense().get(n).datatype()));
+                    spec.isMulti()
+                            ? MultiVectorStorage.createAppendable(dir, n, spec.size(), spec.datatype())
+                            : MmapVectorStorage.createAppendable(
+                                    dir.resolve(MmapVectorStorage.fileName(n)), spec.size(), spec.datatype()));
         }
         s.pointsDirty = true;
         s.flush(0);
@@ -210,11 +211,18 @@ public final class Segment {
         for (String name : specs.keySet()) {
             Path vf = dir.resolve(MmapVectorStorage.fileName(name));
             VectorSpec spec = specs.get(name);
-            s.vectors.put(
-                    name,
-                    c.immutable()
-                            ? MmapVectorStorage.openReadOnly(vf, spec.size(), spec.datatype(), n, spec.onDisk())
-                            : MmapVectorStorage.openAppendable(vf, spec.size(), spec.datatype()));
+            DenseVectorStore store;
+            if (spec.isMulti()) {
+                vf = dir.resolve(MultiVectorStorage.fileName(name));
+                store = c.immutable()
+                        ? MultiVectorStorage.openReadOnly(dir, name, spec.size(), spec.datatype(), n, spec.onDisk())
+                        : MultiVectorStorage.openAppendable(dir, name, spec.size(), spec.datatype(), n);
+            } else {
+                store = c.immutable()
+                        ? MmapVectorStorage.openReadOnly(vf, spec.size(), spec.datatype(), n, spec.onDisk())
+                        : MmapVectorStorage.openAppendable(vf, spec.size(), spec.datatype());
+            }
+            s.vectors.put(name, store);
             for (int i = 0; i < n; i++) {
                 if (s.hasVector(i, name) && !s.vectors.get(name).holds(i)) {
                     throw new ServiceException("Corrupt segment " + dir + ": " + PointsFile.NAME + " has vector '"
@@ -284,8 +292,9 @@ public final class Segment {
                     try {
                         QuantizedVectors q = QuantizedVectorsFile.read(
                                 qf, spec.quantization(), spec.distance(), spec.size(), codesResident(spec));
-                        if (q.count() != count) {
-                            throw new IndexCorruptedException(qf, "has " + q.count() + " codes, segment " + count);
+                        long expected = vectors.get(name) instanceof MultiVectorStorage m ? m.innerCount() : count;
+                        if (q.count() != expected) {
+                            throw new IndexCorruptedException(qf, "has " + q.count() + " codes, expected " + expected);
                         }
                         quantized.put(name, q);
                         keep.add(qf);
@@ -423,14 +432,20 @@ public final class Segment {
     /** Approximate bytes of vector data (live and deleted). */
     public long vectorBytes() {
         long perPoint = 0;
-        for (VectorSpec s : specs.values()) {
-            perPoint += (long) s.size() * Float.BYTES;
+        long multiBytes = 0;
+        for (Map.Entry<String, VectorSpec> e : specs.entrySet()) {
+            VectorSpec s = e.getValue();
+            if (vectors.get(e.getKey()) instanceof MultiVectorStorage m) {
+                multiBytes += m.innerCount() * s.size() * Float.BYTES;
+            } else {
+                perPoint += (long) s.size() * Float.BYTES;
+            }
         }
         long sparseBytes = 0;
         for (SparseVectorStorage s : sparse.values()) {
             sparseBytes += s.storedDims() * 8;
         }
-        return perPoint * count + sparseBytes;
+        return perPoint * count + multiBytes + sparseBytes;
     }
 
     /** The live offset of {@code id}, or -1. */
@@ -540,6 +555,20 @@ public final class Segment {
     public float score(String name, float[] q, int offset) {
         VectorSpec spec = specs.get(name);
         return vectors.get(name).score(spec.distance(), q, offset, spec.normalizesOnScore());
+    }
+
+    /**
+     * The graph-side similarity ({@link io.sextant.index.ScoreFunction}, higher is closer) of {@code
+     * q} to the named vector at {@code offset}: {@code q} holds one vector, or for multivectors the
+     * query's vectors (max_sim). Caller checks presence.
+     */
+    public float similarity(String name, io.sextant.index.ScoreFunction f, float[][] q, int offset) {
+        return vectors.get(name).similarity(f, q, offset, specs.get(name).normalizesOnScore());
+    }
+
+    /** The multivector storage of {@code name}, or null when {@code name} is not a multivector. */
+    public MultiVectorStorage multiVectors(String name) {
+        return vectors.get(name) instanceof MultiVectorStorage m ? m : null;
     }
 
     /**
@@ -684,7 +713,7 @@ public final class Segment {
             if (bit < 0) {
                 throw new IllegalArgumentException("Unknown vector name '" + e.getKey() + "', segment has " + names);
             }
-            MmapVectorStorage store = vectors.get(e.getKey());
+            DenseVectorStore store = vectors.get(e.getKey());
             if (store == null) {
                 throw new IllegalArgumentException("'" + e.getKey() + "' is not a dense vector");
             }
@@ -796,7 +825,7 @@ public final class Segment {
      */
     public void flush(long persistedSeq) {
         if (pointsDirty) {
-            for (MmapVectorStorage v : vectors.values()) {
+            for (DenseVectorStore v : vectors.values()) {
                 v.force();
             }
             for (SparseVectorStorage v : sparse.values()) {
@@ -840,7 +869,7 @@ public final class Segment {
 
     /** Releases file handles and graph mappings; vector and code mappings go when unreachable. */
     public void close() {
-        for (MmapVectorStorage v : vectors.values()) {
+        for (DenseVectorStore v : vectors.values()) {
             v.close();
         }
         for (SparseVectorStorage v : sparse.values()) {

@@ -85,11 +85,13 @@ public final class SegmentWriter {
                     return unique.size();
                 }
             };
-            MmapVectorStorage.writeFile(
-                    dir.resolve(MmapVectorStorage.fileName(name)),
-                    specs.get(name).size(),
-                    specs.get(name).datatype(),
-                    vecs);
+            VectorSpec spec = specs.get(name);
+            if (spec.isMulti()) {
+                MultiVectorStorage.writeFiles(dir, name, spec.size(), spec.datatype(), vecs);
+            } else {
+                MmapVectorStorage.writeFile(
+                        dir.resolve(MmapVectorStorage.fileName(name)), spec.size(), spec.datatype(), vecs);
+            }
         }
         PointsFile.write(dir.resolve(PointsFile.NAME), persistedSeq, true, names, new PointsFile.Rows() {
             @Override

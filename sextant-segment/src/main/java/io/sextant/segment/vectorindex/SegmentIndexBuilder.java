@@ -13,6 +13,7 @@ import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.index.PayloadSchemaType;
+import io.sextant.segment.storage.MultiVectorStorage;
 import io.sextant.segment.storage.Segment;
 import io.sextant.vector.quant.Quantizer;
 import io.sextant.vector.quant.Quantizers;
@@ -134,9 +135,11 @@ public final class SegmentIndexBuilder {
         HnswSpec h = spec.hnsw();
         int n = seg.offsetLimit();
         MemorySegment rows = seg.rows(name);
-        ScorerSupplier vectors = rows != null
-                ? new MemorySegmentScorerSupplier(rows, spec.size(), n, spec.distance())
-                : decoded(seg, name, n);
+        ScorerSupplier vectors = spec.isMulti()
+                ? MultiVectorScorers.supplier(seg, name)
+                : rows != null
+                        ? new MemorySegmentScorerSupplier(rows, spec.size(), n, spec.distance())
+                        : decoded(seg, name, n);
         HnswConfig config = new HnswConfig(h.m(), h.efConstruct(), SEED, h.maxIndexingThreads());
         HnswGraphBuilder builder = new HnswGraphBuilder(vectors, config).cancelWhen(cancelled);
         int[] present = IntStream.range(0, n)
@@ -218,6 +221,12 @@ public final class SegmentIndexBuilder {
         VectorSpec spec = seg.specs().get(name);
         int n = seg.offsetLimit();
         java.util.function.IntFunction<float[]> source = o -> seg.isLive(o) ? seg.scoringVector(o, name) : null;
+        MultiVectorStorage multi = seg.multiVectors(name);
+        if (multi != null) { // one code per inner vector, deleted points' included
+            n = Math.toIntExact(multi.innerCount());
+            boolean normalize = spec.normalizesOnScore();
+            source = i -> multi.inner().scoringVector(i, normalize);
+        }
         Quantizer q = Quantizers.train(spec.quantization(), spec.distance(), spec.size(), n, source, SEED);
         Path file = VectorIndexFiles.quantFile(seg.dir(), name, spec);
         try (Arena arena = Arena.ofShared()) {

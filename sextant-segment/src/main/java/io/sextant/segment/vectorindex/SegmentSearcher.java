@@ -118,27 +118,33 @@ public final class SegmentSearcher {
                         Integer.MAX_VALUE,
                         Math.ceil(request.k() * params.quantization().effectiveOversampling()));
         Distance d = seg.specs().get(name).distance();
+        // multivectors: one max_sim scorer (graph-side keys) for the graph walk and for scans
+        VectorScorer multi = seg.multiVectors(name) == null
+                ? null
+                : codes != null
+                        ? MultiVectorScorers.quantized(seg, name, codes, request.vector())
+                        : MultiVectorScorers.exact(seg, name, request.vector());
         TopK top = null;
-        boolean graphSpace = codes != null;
+        boolean graphSpace = codes != null || multi != null;
         if (plan == Plan.GRAPH || plan == Plan.FILTERED_GRAPH) {
             try {
-                top = graphSearch(seg, request, compiled, codes, fetch, plan);
+                top = graphSearch(seg, request, compiled, codes, multi, fetch, plan);
                 graphSpace = true;
                 if (plan == Plan.GRAPH && top.size() < Math.min(fetch, seg.liveCount())) {
                     top = null; // unfiltered walk ended short (unreachable nodes): every point counts
-                    graphSpace = codes != null;
+                    graphSpace = codes != null || multi != null;
                 }
             } catch (IllegalStateException unmapped) {
                 top = null; // the graph was replaced or the segment retired meanwhile: scan instead
             }
         }
         if (top == null) {
-            VectorScorer rows = codes == null ? immutableRowScorer(seg, request) : null;
-            top = rows != null
+            VectorScorer rows = multi != null ? multi : codes == null ? immutableRowScorer(seg, request) : null;
+            top = rows != null && seg.immutable()
                     ? bulkScan(seg, request, compiled, rows, fetch)
                     : seg.immutable()
                             ? scan(seg, request, compiled, codes, fetch)
-                            : scanDistinct(seg, request, compiled, codes, fetch);
+                            : scanDistinct(seg, request, compiled, codes, multi, fetch);
             graphSpace |= rows != null;
         }
         List<Hit> hits = new ArrayList<>(top.size());
@@ -164,7 +170,13 @@ public final class SegmentSearcher {
     }
 
     private static TopK graphSearch(
-            Segment seg, Request request, OffsetFilter filter, QuantizedVectors codes, int fetch, Plan plan) {
+            Segment seg,
+            Request request,
+            OffsetFilter filter,
+            QuantizedVectors codes,
+            VectorScorer multi,
+            int fetch,
+            Plan plan) {
         String name = request.vectorName();
         VectorSpec spec = seg.specs().get(name);
         SegmentGraph graph = seg.graph(name);
@@ -172,7 +184,9 @@ public final class SegmentSearcher {
             throw new IllegalStateException("graph detached");
         }
         VectorScorer scorer;
-        if (codes != null) {
+        if (multi != null) {
+            scorer = multi;
+        } else if (codes != null) {
             OrdinalScorer qs = codes.scorer(request.vector());
             scorer = qs::score;
         } else {
@@ -306,10 +320,12 @@ public final class SegmentSearcher {
      * them.
      */
     private static TopK scanDistinct(
-            Segment seg, Request request, OffsetFilter filter, QuantizedVectors codes, int fetch) {
+            Segment seg, Request request, OffsetFilter filter, QuantizedVectors codes, VectorScorer multi, int fetch) {
         int room = fetch;
         for (int attempt = 0; ; attempt++) {
-            TopK top = scan(seg, request, filter, codes, room);
+            TopK top = multi != null
+                    ? scanWith(seg, request, filter, multi, room)
+                    : scan(seg, request, filter, codes, room);
             Map<PointId, Integer> newest = new HashMap<>();
             for (int i = 0; i < top.size(); i++) {
                 newest.merge(seg.idAt(top.offset(i)), i, (a, b) -> top.offset(a) > top.offset(b) ? a : b);
@@ -347,18 +363,28 @@ public final class SegmentSearcher {
         String name = request.vectorName();
         Distance d = seg.specs().get(name).distance();
         float[] q = request.vector();
-        TopK top = new TopK(fetch, expectedHits(seg));
         OrdinalScorer qs = codes == null ? null : codes.scorer(q);
         boolean higher = d.higherIsBetter();
+        return scanWith(
+                seg,
+                request,
+                filter,
+                qs != null
+                        ? qs::score
+                        : off -> {
+                            float s = seg.score(name, q, off);
+                            return higher ? s : -s;
+                        },
+                fetch);
+    }
+
+    /** Scores with {@code scorer} (keys as it gives them) every live offset that passes the filter. */
+    private static TopK scanWith(Segment seg, Request request, OffsetFilter filter, VectorScorer scorer, int fetch) {
+        String name = request.vectorName();
+        TopK top = new TopK(fetch, expectedHits(seg));
         java.util.function.IntConsumer visit = off -> {
-            if (!seg.hasVector(off, name)) {
-                return;
-            }
-            if (qs != null) {
-                top.offer(off, qs.score(off));
-            } else {
-                float s = seg.score(name, q, off);
-                top.offer(off, higher ? s : -s);
+            if (seg.hasVector(off, name)) {
+                top.offer(off, scorer.score(off));
             }
         };
         if (filter == null) {

@@ -20,6 +20,7 @@ import io.sextant.collection.config.QuantizationConfig;
 import io.sextant.collection.config.SparseVectorParams;
 import io.sextant.collection.config.VectorDatatype;
 import io.sextant.collection.config.VectorParams;
+import io.sextant.segment.config.MultiVectorComparator;
 import io.sextant.vector.Distance;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -159,8 +160,17 @@ public final class CollectionJson {
                         "datatype",
                         "multivector_config",
                         "memory"));
+        MultiVectorComparator multi = null;
         if (has(node, "multivector_config")) {
-            throw error(child(path, "multivector_config"), "multi-vectors are not supported");
+            String mp = child(path, "multivector_config");
+            JsonNode mc = node.get("multivector_config");
+            JsonFields.onlyFields(mc, mp, Set.of("comparator"));
+            String comparator = JsonFields.requiredString(mc, "comparator", mp);
+            try {
+                multi = MultiVectorComparator.fromWireName(comparator);
+            } catch (IllegalArgumentException e) {
+                throw error(child(mp, "comparator"), "unknown variant `" + comparator + "`, expected `max_sim`");
+            }
         }
         if (!has(node, "size")) {
             throw error(path, "missing field `size`");
@@ -183,7 +193,9 @@ public final class CollectionJson {
                     JsonFields.optBool(node, "on_disk", path),
                     hnsw,
                     quantization(node.get("quantization_config"), child(path, "quantization_config")),
-                    datatype == null ? null : io.sextant.collection.config.VectorDatatype.fromWireName(datatype));
+                    datatype == null ? null : io.sextant.collection.config.VectorDatatype.fromWireName(datatype),
+                    multi,
+                    null);
         } catch (IllegalArgumentException e) {
             throw error(path, e.getMessage());
         }

@@ -40,6 +40,11 @@ public final class PointJson {
 
     /** Parses {@code PUT /points} (and the {@code upsert} batch operation). */
     public static List<PointOperation.PointStruct> parseUpsert(JsonNode body, String path) {
+        return parseUpsert(body, path, VectorShapes.NONE);
+    }
+
+    /** Parses {@code PUT /points} for a collection whose vectors have {@code shapes}. */
+    public static List<PointOperation.PointStruct> parseUpsert(JsonNode body, String path, VectorShapes shapes) {
         JsonFields.object(body, path);
         JsonFields.onlyFields(body, path, Set.of("points", "batch", "shard_key", "update_filter", "update_mode"));
         if (body.has("points") == body.has("batch")) {
@@ -53,14 +58,14 @@ public final class PointJson {
             List<JsonNode> items = JsonFields.array(body.get("points"), p);
             List<PointOperation.PointStruct> out = new ArrayList<>(items.size());
             for (int i = 0; i < items.size(); i++) {
-                out.add(pointStruct(items.get(i), index(p, i)));
+                out.add(pointStruct(items.get(i), index(p, i), shapes));
             }
             return out;
         }
-        return batch(body.get("batch"), child(path, "batch"));
+        return batch(body.get("batch"), child(path, "batch"), shapes);
     }
 
-    private static PointOperation.PointStruct pointStruct(JsonNode node, String path) {
+    private static PointOperation.PointStruct pointStruct(JsonNode node, String path, VectorShapes shapes) {
         JsonFields.object(node, path);
         JsonFields.onlyFields(node, path, Set.of("id", "vector", "payload"));
         if (!node.has("id")) {
@@ -68,12 +73,12 @@ public final class PointJson {
         }
         PointId id = PointIdJson.parse(node.get("id"), child(path, "id"));
         JsonNode v = node.get("vector");
-        NamedVectors vectors = v == null || v.isNull() ? NamedVectors.NONE : vectors(v, child(path, "vector"));
+        NamedVectors vectors = v == null || v.isNull() ? NamedVectors.NONE : vectors(v, child(path, "vector"), shapes);
         return new PointOperation.PointStruct(
                 id, vectors.dense(), vectors.sparse(), payload(node.get("payload"), child(path, "payload")));
     }
 
-    private static List<PointOperation.PointStruct> batch(JsonNode node, String path) {
+    private static List<PointOperation.PointStruct> batch(JsonNode node, String path, VectorShapes shapes) {
         JsonFields.object(node, path);
         JsonFields.onlyFields(node, path, Set.of("ids", "vectors", "payloads"));
         List<PointId> ids = PointIdJson.parseList(node.get("ids"), child(path, "ids"));
@@ -92,7 +97,7 @@ public final class PointJson {
             List<JsonNode> rows = JsonFields.array(vs, vp);
             sameLength(rows.size(), n, vp);
             for (int i = 0; i < n; i++) {
-                vectors.get(i).put("", dense(rows.get(i), index(vp, i)));
+                vectors.get(i).put("", value(rows.get(i), index(vp, i), "", shapes));
             }
         } else if (vs.isObject()) {
             for (Map.Entry<String, JsonNode> e : vs.properties()) {
@@ -109,7 +114,7 @@ public final class PointJson {
                                         e.getKey(),
                                         DocumentJson.parse(row, index(np, i)).asPointVector());
                     } else {
-                        vectors.get(i).put(e.getKey(), dense(row, index(np, i)));
+                        vectors.get(i).put(e.getKey(), value(row, index(np, i), e.getKey(), shapes));
                     }
                 }
             }
@@ -148,10 +153,15 @@ public final class PointJson {
      * arrays or sparse vectors.
      */
     public static NamedVectors vectors(JsonNode node, String path) {
+        return vectors(node, path, VectorShapes.NONE);
+    }
+
+    /** A point's vectors, multivectors checked against {@code shapes}. */
+    public static NamedVectors vectors(JsonNode node, String path, VectorShapes shapes) {
         Map<String, float[]> out = new LinkedHashMap<>();
         Map<String, SparseVector> sparse = new LinkedHashMap<>();
         if (node.isArray()) {
-            out.put("", dense(node, path));
+            out.put("", value(node, path, "", shapes));
             return new NamedVectors(out, sparse);
         }
         if (node.isObject()) {
@@ -176,12 +186,62 @@ public final class PointJson {
                 } else if (DocumentJson.isDocument(v)) {
                     sparse.put(e.getKey(), DocumentJson.parse(v, p).asPointVector());
                 } else {
-                    out.put(e.getKey(), dense(v, p));
+                    out.put(e.getKey(), value(v, p, e.getKey(), shapes));
                 }
             }
             return new NamedVectors(out, sparse);
         }
         throw error(path, "expected a vector (array of numbers) or an object of named vectors, got " + describe(node));
+    }
+
+    /**
+     * The dense value of vector {@code name}: an array of numbers, or for a multivector an array of
+     * such arrays of the vector's dimension, returned concatenated.
+     */
+    static float[] value(JsonNode node, String path, String name, VectorShapes shapes) {
+        int dim = shapes.multiDim(name);
+        boolean nested =
+                node != null && node.isArray() && !node.isEmpty() && node.get(0).isArray();
+        if (!nested) {
+            if (dim > 0) {
+                throw error(
+                        path,
+                        "expected a multivector (array of vectors) for vector \"" + name + "\", got " + describe(node));
+            }
+            return dense(node, path);
+        }
+        if (shapes.known() && dim == 0) {
+            throw error(path, "vector \"" + name + "\" is not a multivector, but an array of vectors was given");
+        }
+        return multi(node, path, dim);
+    }
+
+    /**
+     * A multivector: a non-empty array of non-empty vectors of one length ({@code dim} when
+     * positive), concatenated.
+     */
+    public static float[] multi(JsonNode node, String path, int dim) {
+        if (node.isEmpty()) {
+            throw error(path, "a multivector must not be empty");
+        }
+        int len = -1;
+        float[] out = null;
+        for (int i = 0; i < node.size(); i++) {
+            float[] v = dense(node.get(i), index(path, i));
+            if (len < 0) {
+                len = v.length;
+                if (dim > 0 && len != dim) {
+                    throw error(index(path, i), "Vector dimension error: expected dim: " + dim + ", got " + len);
+                }
+                out = new float[len * node.size()];
+            } else if (v.length != len) {
+                throw error(
+                        index(path, i),
+                        "all vectors of a multivector must have the same dimension, got " + v.length + " after " + len);
+            }
+            System.arraycopy(v, 0, out, i * len, len);
+        }
+        return out;
     }
 
     /** A dense vector: a non-empty array of finite numbers. */
@@ -196,7 +256,7 @@ public final class PointJson {
         for (int i = 0; i < out.length; i++) {
             JsonNode x = node.get(i);
             if (x.isArray()) {
-                throw error(path, "multi-vectors are not supported");
+                throw error(index(path, i), "expected a number, got an array (multivectors are arrays of vectors)");
             }
             if (!x.isNumber()) {
                 throw error(index(path, i), "expected a number, got " + describe(x));
@@ -220,16 +280,33 @@ public final class PointJson {
      * arrays and sparse vectors by name.
      */
     public static JsonNode writeVectors(Map<String, float[]> vectors, Map<String, SparseVector> sparse) {
+        return writeVectors(vectors, sparse, VectorShapes.NONE);
+    }
+
+    /** As {@link #writeVectors(Map, Map)}, multivectors nested as arrays of vectors. */
+    public static JsonNode writeVectors(
+            Map<String, float[]> vectors, Map<String, SparseVector> sparse, VectorShapes shapes) {
         boolean noSparse = sparse == null || sparse.isEmpty();
         if (noSparse && vectors.size() == 1 && vectors.containsKey("")) {
-            return writeDense(vectors.get(""));
+            return writeValue(vectors.get(""), shapes.multiDim(""));
         }
         ObjectNode out = F.objectNode();
-        vectors.forEach((name, v) -> out.set(name, writeDense(v)));
+        vectors.forEach((name, v) -> out.set(name, writeValue(v, shapes.multiDim(name))));
         if (!noSparse) {
             sparse.forEach((name, v) -> out.set(name, SparseJson.write(v)));
         }
         return out;
+    }
+
+    private static ArrayNode writeValue(float[] v, int multiDim) {
+        if (multiDim == 0) {
+            return writeDense(v);
+        }
+        ArrayNode arr = F.arrayNode(v.length / multiDim);
+        for (int i = 0; i < v.length; i += multiDim) {
+            arr.add(writeDense(java.util.Arrays.copyOfRange(v, i, i + multiDim)));
+        }
+        return arr;
     }
 
     private static ArrayNode writeDense(float[] v) {
@@ -242,33 +319,51 @@ public final class PointJson {
 
     /** Qdrant's {@code Record}: id, payload, vector (null when not requested). */
     public static ObjectNode writeRecord(PointRecord r) {
+        return writeRecord(r, VectorShapes.NONE);
+    }
+
+    /** Qdrant's {@code Record}, multivectors nested per {@code shapes}. */
+    public static ObjectNode writeRecord(PointRecord r, VectorShapes shapes) {
         ObjectNode out = F.objectNode();
         out.set("id", PointIdJson.write(r.id()));
         out.set("payload", r.payload());
-        out.set("vector", r.vectors() == null ? null : writeVectors(r.vectors(), r.sparseVectors()));
+        out.set("vector", r.vectors() == null ? null : writeVectors(r.vectors(), r.sparseVectors(), shapes));
         return out;
     }
 
     public static ArrayNode writeRecords(List<PointRecord> records) {
+        return writeRecords(records, VectorShapes.NONE);
+    }
+
+    public static ArrayNode writeRecords(List<PointRecord> records, VectorShapes shapes) {
         ArrayNode arr = F.arrayNode(records.size());
-        records.forEach(r -> arr.add(writeRecord(r)));
+        records.forEach(r -> arr.add(writeRecord(r, shapes)));
         return arr;
     }
 
     /** Qdrant's {@code ScoredPoint}: id, version, score, payload, vector. */
     public static ObjectNode writeScored(ScoredPoint p) {
+        return writeScored(p, VectorShapes.NONE);
+    }
+
+    /** Qdrant's {@code ScoredPoint}, multivectors nested per {@code shapes}. */
+    public static ObjectNode writeScored(ScoredPoint p, VectorShapes shapes) {
         ObjectNode out = F.objectNode();
         out.set("id", PointIdJson.write(p.id()));
         out.put("version", p.version());
         out.put("score", p.score());
         out.set("payload", p.payload());
-        out.set("vector", p.vectors() == null ? null : writeVectors(p.vectors(), p.sparseVectors()));
+        out.set("vector", p.vectors() == null ? null : writeVectors(p.vectors(), p.sparseVectors(), shapes));
         return out;
     }
 
     public static ArrayNode writeScoredList(List<ScoredPoint> points) {
+        return writeScoredList(points, VectorShapes.NONE);
+    }
+
+    public static ArrayNode writeScoredList(List<ScoredPoint> points, VectorShapes shapes) {
         ArrayNode arr = F.arrayNode(points.size());
-        points.forEach(p -> arr.add(writeScored(p)));
+        points.forEach(p -> arr.add(writeScored(p, shapes)));
         return arr;
     }
 }

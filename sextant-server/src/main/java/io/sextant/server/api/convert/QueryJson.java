@@ -345,8 +345,8 @@ public final class QueryJson {
     /** {@code VectorInput}: a dense vector or a point id. */
     static VectorInput vectorInput(JsonNode node, String path) {
         if (node.isArray()) {
-            if (!node.isEmpty() && node.get(0).isArray()) {
-                throw error(path, "multi-vectors are not supported");
+            if (!node.isEmpty() && node.get(0).isArray()) { // a multivector, concatenated
+                return new VectorInput.Dense(PointJson.multi(node, path, 0));
             }
             return new VectorInput.Dense(PointJson.dense(node, path));
         }

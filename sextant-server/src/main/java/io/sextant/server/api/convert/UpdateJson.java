@@ -85,6 +85,11 @@ public final class UpdateJson {
 
     /** {@code UpdateVectors}: {@code {"points":[{"id":…,"vector":…}]}}. */
     public static PointOperation.UpdateVectors updateVectors(JsonNode body, String path) {
+        return updateVectors(body, path, VectorShapes.NONE);
+    }
+
+    /** {@code UpdateVectors} for a collection whose vectors have {@code shapes}. */
+    public static PointOperation.UpdateVectors updateVectors(JsonNode body, String path, VectorShapes shapes) {
         JsonFields.object(body, path);
         JsonFields.onlyFields(body, path, Set.of("points", "shard_key", "update_filter"));
         if (has(body, "update_filter")) {
@@ -101,7 +106,7 @@ public final class UpdateJson {
                 throw error(ip, "expected fields `id` and `vector`");
             }
             PointId id = PointIdJson.parse(item.get("id"), child(ip, "id"));
-            PointJson.NamedVectors vectors = PointJson.vectors(item.get("vector"), child(ip, "vector"));
+            PointJson.NamedVectors vectors = PointJson.vectors(item.get("vector"), child(ip, "vector"), shapes);
             out.add(new PointOperation.PointVectors(id, vectors.dense(), vectors.sparse()));
         }
         return new PointOperation.UpdateVectors(out);
@@ -117,6 +122,11 @@ public final class UpdateJson {
 
     /** {@code POST /points/batch}: {@code {"operations":[{"upsert":…},{"delete":…},…]}}. */
     public static List<PointOperation> batch(JsonNode body) {
+        return batch(body, VectorShapes.NONE);
+    }
+
+    /** {@code POST /points/batch} for a collection whose vectors have {@code shapes}. */
+    public static List<PointOperation> batch(JsonNode body, VectorShapes shapes) {
         JsonFields.object(body, "");
         JsonFields.onlyFields(body, "", Set.of("operations"));
         List<JsonNode> ops = JsonFields.array(body.get("operations"), "operations");
@@ -132,13 +142,13 @@ public final class UpdateJson {
             String ap = child(p, kind);
             out.add(
                     switch (kind) {
-                        case "upsert" -> new PointOperation.Upsert(PointJson.parseUpsert(arg, ap));
+                        case "upsert" -> new PointOperation.Upsert(PointJson.parseUpsert(arg, ap, shapes));
                         case "delete" -> delete(arg, ap);
                         case "set_payload" -> setPayload(arg, ap, false);
                         case "overwrite_payload" -> setPayload(arg, ap, true);
                         case "delete_payload" -> deletePayload(arg, ap);
                         case "clear_payload" -> clearPayload(arg, ap);
-                        case "update_vectors" -> updateVectors(arg, ap);
+                        case "update_vectors" -> updateVectors(arg, ap, shapes);
                         case "delete_vectors" -> deleteVectors(arg, ap);
                         default ->
                             throw error(

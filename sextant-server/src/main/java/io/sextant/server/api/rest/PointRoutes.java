@@ -25,6 +25,7 @@ import io.sextant.server.api.convert.PointJson;
 import io.sextant.server.api.convert.QueryJson;
 import io.sextant.server.api.convert.SelectorJson;
 import io.sextant.server.api.convert.UpdateJson;
+import io.sextant.server.api.convert.VectorShapes;
 import io.sextant.shard.ScrollPage;
 import io.sextant.shard.ScrollRequest;
 import java.util.List;
@@ -51,14 +52,14 @@ final class PointRoutes {
     void register(RoutesConfig r) {
         String p = "/collections/{collection_name}/points";
         r.post(p, this::getPoints);
-        r.put(p, write((b, path) -> new PointOperation.Upsert(PointJson.parseUpsert(b, path))));
+        r.put(p, write((b, path, shapes) -> new PointOperation.Upsert(PointJson.parseUpsert(b, path, shapes))));
         r.get(p + "/{id}", this::getPoint);
         r.post(p + "/delete", write(UpdateJson::delete));
         r.post(p + "/payload", write((b, path) -> UpdateJson.setPayload(b, path, false)));
         r.put(p + "/payload", write((b, path) -> UpdateJson.setPayload(b, path, true)));
         r.post(p + "/payload/delete", write(UpdateJson::deletePayload));
         r.post(p + "/payload/clear", write(UpdateJson::clearPayload));
-        r.put(p + "/vectors", write(UpdateJson::updateVectors));
+        r.put(p + "/vectors", write((UpdateParser) UpdateJson::updateVectors));
         r.post(p + "/vectors/delete", write(UpdateJson::deleteVectors));
         r.post(p + "/batch", this::batch);
         r.post(p + "/scroll", this::scroll);
@@ -69,11 +70,21 @@ final class PointRoutes {
         return toc.get(ctx.pathParam("collection_name"));
     }
 
+    /** Parses an update body for a collection whose vectors have the given shapes. */
+    @FunctionalInterface
+    private interface UpdateParser {
+        PointOperation parse(JsonNode body, String path, VectorShapes shapes);
+    }
+
     private io.javalin.http.Handler write(BiFunction<JsonNode, String, PointOperation> parser) {
+        return write((b, path, shapes) -> parser.apply(b, path));
+    }
+
+    private io.javalin.http.Handler write(UpdateParser parser) {
         return ctx -> {
             ApiExchange.checkCommonParams(ctx);
             Collection c = collection(ctx);
-            PointOperation op = parser.apply(io.body(ctx), "");
+            PointOperation op = parser.parse(io.body(ctx), "", VectorShapes.of(c.config()));
             ApiExchange.updated(ctx, c.update(op, ApiExchange.waitParam(ctx)));
         };
     }
@@ -81,7 +92,7 @@ final class PointRoutes {
     private void batch(Context ctx) {
         ApiExchange.checkCommonParams(ctx);
         Collection c = collection(ctx);
-        List<PointOperation> ops = UpdateJson.batch(io.body(ctx));
+        List<PointOperation> ops = UpdateJson.batch(io.body(ctx), VectorShapes.of(c.config()));
         boolean wait = ApiExchange.waitParam(ctx);
         // Check every operation against the collection config before applying any, so that a bad
         // operation late in the batch rejects the whole request and changes nothing.
@@ -105,7 +116,7 @@ final class PointRoutes {
         List<PointId> ids = PointIdJson.parseList(body.get("ids"), "ids");
         PayloadSelector wp = SelectorJson.payload(body.get("with_payload"), "with_payload", PayloadSelector.ALL);
         VectorSelector wv = SelectorJson.vectorOf(body, "", VectorSelector.NONE);
-        ok(ctx, PointJson.writeRecords(c.retrieve(ids, wp, wv)));
+        ok(ctx, PointJson.writeRecords(c.retrieve(ids, wp, wv), VectorShapes.of(c.config())));
     }
 
     private void getPoint(Context ctx) {
@@ -115,7 +126,7 @@ final class PointRoutes {
         if (found.isEmpty()) {
             throw UserException.notFound("Not found: Point with id " + id + " does not exist!");
         }
-        ok(ctx, PointJson.writeRecord(found.getFirst()));
+        ok(ctx, PointJson.writeRecord(found.getFirst(), VectorShapes.of(c.config())));
     }
 
     private void scroll(Context ctx) {
@@ -158,7 +169,7 @@ final class PointRoutes {
                 SelectorJson.vectorOf(body, "", VectorSelector.NONE));
         ScrollPage page = c.scroll(req);
         ObjectNode res = F.objectNode();
-        res.set("points", PointJson.writeRecords(page.points()));
+        res.set("points", PointJson.writeRecords(page.points(), VectorShapes.of(c.config())));
         res.set("next_page_offset", page.nextOffset() == null ? F.nullNode() : PointIdJson.write(page.nextOffset()));
         ok(ctx, res);
     }

@@ -16,6 +16,7 @@ import io.sextant.segment.query.ScoredPoint;
 import io.sextant.server.api.ResultBudget;
 import io.sextant.server.api.convert.PointJson;
 import io.sextant.server.api.convert.QueryJson;
+import io.sextant.server.api.convert.VectorShapes;
 import io.sextant.server.auth.LookupAccessCheck;
 import io.sextant.server.auth.RestAuthHandler;
 import java.util.List;
@@ -59,7 +60,7 @@ final class SearchRoutes {
         ObjectNode res = F.objectNode();
         QueryRequest q = lookups(ctx, QueryJson.query(io.body(ctx), ""));
         ResultBudget.check(c, q);
-        res.set("points", PointJson.writeScoredList(c.query(q)));
+        res.set("points", PointJson.writeScoredList(c.query(q), VectorShapes.of(c.config())));
         ok(ctx, res);
     }
 
@@ -68,7 +69,7 @@ final class SearchRoutes {
         ArrayNode arr = F.arrayNode();
         for (List<ScoredPoint> hits :
                 c.queryBatch(ResultBudget.check(c, lookups(ctx, QueryJson.queryBatch(io.body(ctx))), "searches"))) {
-            arr.addObject().set("points", PointJson.writeScoredList(hits));
+            arr.addObject().set("points", PointJson.writeScoredList(hits, VectorShapes.of(c.config())));
         }
         ok(ctx, arr);
     }
@@ -82,7 +83,7 @@ final class SearchRoutes {
         for (PointGroup g : c.queryGroups(request)) {
             ObjectNode og = groups.addObject();
             og.set("id", g.id());
-            og.set("hits", PointJson.writeScoredList(g.hits()));
+            og.set("hits", PointJson.writeScoredList(g.hits(), VectorShapes.of(c.config())));
             if (g.lookup() != null) {
                 og.set("lookup", PointJson.writeRecord(g.lookup()));
             }
@@ -92,28 +93,38 @@ final class SearchRoutes {
 
     private void search(Context ctx) {
         Collection c = collection(ctx);
-        ok(ctx, PointJson.writeScoredList(c.query(lookups(ctx, QueryJson.search(io.body(ctx), "")))));
+        ok(
+                ctx,
+                PointJson.writeScoredList(
+                        c.query(lookups(ctx, QueryJson.search(io.body(ctx), ""))), VectorShapes.of(c.config())));
     }
 
     private void searchBatch(Context ctx) {
         Collection c = collection(ctx);
         ok(
                 ctx,
-                batchResult(c.queryBatch(
-                        ResultBudget.check(c, lookups(ctx, QueryJson.searchBatch(io.body(ctx))), "searches"))));
+                batchResult(
+                        c,
+                        c.queryBatch(
+                                ResultBudget.check(c, lookups(ctx, QueryJson.searchBatch(io.body(ctx))), "searches"))));
     }
 
     private void recommend(Context ctx) {
         Collection c = collection(ctx);
-        ok(ctx, PointJson.writeScoredList(c.query(lookups(ctx, QueryJson.recommend(io.body(ctx), "")))));
+        ok(
+                ctx,
+                PointJson.writeScoredList(
+                        c.query(lookups(ctx, QueryJson.recommend(io.body(ctx), ""))), VectorShapes.of(c.config())));
     }
 
     private void recommendBatch(Context ctx) {
         Collection c = collection(ctx);
         ok(
                 ctx,
-                batchResult(c.queryBatch(
-                        ResultBudget.check(c, lookups(ctx, QueryJson.recommendBatch(io.body(ctx))), "searches"))));
+                batchResult(
+                        c,
+                        c.queryBatch(ResultBudget.check(
+                                c, lookups(ctx, QueryJson.recommendBatch(io.body(ctx))), "searches"))));
     }
 
     /** Checks read access to the collections named by {@code lookup_from} (see {@link LookupAccessCheck}). */
@@ -136,9 +147,10 @@ final class SearchRoutes {
         return toc.exists(nameOrAlias) ? toc.get(nameOrAlias).name() : nameOrAlias;
     }
 
-    private static ArrayNode batchResult(List<List<ScoredPoint>> results) {
+    private static ArrayNode batchResult(Collection c, List<List<ScoredPoint>> results) {
+        VectorShapes shapes = VectorShapes.of(c.config());
         ArrayNode arr = F.arrayNode();
-        results.forEach(hits -> arr.add(PointJson.writeScoredList(hits)));
+        results.forEach(hits -> arr.add(PointJson.writeScoredList(hits, shapes)));
         return arr;
     }
 }
