@@ -154,6 +154,13 @@ public final class Collection implements QueryTarget, AutoCloseable {
     /** The points with these ids that exist, in the order of {@code ids} (duplicates collapsed). */
     @Override
     public List<PointRecord> retrieve(List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector) {
+        if (withVector instanceof VectorSelector.Names names) {
+            for (String n : names.names()) {
+                if (config.vector(n) == null && config.sparseVector(n) == null) {
+                    throw UserException.badRequest("Wrong input: Not existing vector name error: " + n);
+                }
+            }
+        }
         if (shards.size() == 1) {
             return shards.get(0).retrieve(ids, withPayload, withVector);
         }

@@ -327,7 +327,8 @@ public final class QueryEngine {
             return nearestSparse(req, avg, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
         }
         if (pos.isEmpty() && neg.isEmpty()) {
-            throw UserException.badRequest("Wrong input: At least one positive or negative example is required");
+            throw UserException.unprocessable(
+                    "Validation error: At least one positive or negative example is required");
         }
         Filter f = excludeIds(filter, excluded);
         VectorSelector vs = new VectorSelector.Names(List.of(req.using()));
@@ -386,7 +387,8 @@ public final class QueryEngine {
             return nearest(req, vp, avg, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
         }
         if (pos.isEmpty() && neg.isEmpty()) {
-            throw UserException.badRequest("Wrong input: At least one positive or negative example is required");
+            throw UserException.unprocessable(
+                    "Validation error: At least one positive or negative example is required");
         }
         Filter f = excludeIds(filter, excluded);
         RecommendScoring.PairSimilarity sim = similarity(vp);

@@ -13,8 +13,8 @@ import java.nio.ByteOrder;
  *   <li>{@link #FLOAT16}: IEEE-754 binary16, little-endian, 2 bytes; a value is rounded to the
  *       nearest half-precision number on insert ({@link Float#floatToFloat16}), so what is read back
  *       and scored is the rounded value; a finite value beyond the half range (±65504) is rejected;
- *   <li>{@link #UINT8}: one unsigned byte; only the integers 0..255 are accepted, anything else is
- *       a 400. Cosine vectors of this type are stored as given (bytes cannot hold a normalized
+ *   <li>{@link #UINT8}: one unsigned byte; any value is accepted and stored as Qdrant casts it
+ *       ({@code value as u8}: truncated toward zero, saturated to 0..255, NaN as 0). Cosine vectors of this type are stored as given (bytes cannot hold a normalized
  *       vector) and normalized when scored, as Qdrant does.
  * </ul>
  *
@@ -77,16 +77,13 @@ public enum VectorElementType {
                     }
                 }
             }
-            case UINT8 -> {
-                for (int i = 0; i < v.length; i++) {
-                    float x = v[i];
-                    if (!(x >= 0 && x <= 255 && x == Math.rint(x))) {
-                        throw new IllegalArgumentException(
-                                "component " + i + " = " + x + " is not an integer in [0, 255] (datatype uint8)");
-                    }
-                }
-            }
+            case UINT8 -> {} // any value: stored saturated and truncated, as Qdrant casts
         }
+    }
+
+    /** Qdrant's float-to-uint8 cast: truncated toward zero, saturated to [0, 255], NaN to 0. */
+    static int toUint8(float x) {
+        return x >= 255f ? 255 : x > 0f ? (int) x : 0;
     }
 
     /** Writes {@code v} at {@code off} of {@code dst} in this representation. */
@@ -100,7 +97,7 @@ public enum VectorElementType {
             }
             case UINT8 -> {
                 for (int i = 0; i < v.length; i++) {
-                    dst.set(ValueLayout.JAVA_BYTE, off + i, (byte) Math.round(v[i]));
+                    dst.set(ValueLayout.JAVA_BYTE, off + i, (byte) toUint8(v[i]));
                 }
             }
         }

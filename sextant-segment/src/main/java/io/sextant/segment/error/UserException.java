@@ -14,6 +14,8 @@ public class UserException extends RuntimeException {
         NOT_FOUND,
         /** The thing already exists or the state conflicts: 409 / ALREADY_EXISTS. */
         CONFLICT,
+        /** Well-formed input that fails validation: 422 / INVALID_ARGUMENT. */
+        UNPROCESSABLE,
         /** The request is too large: 413 / RESOURCE_EXHAUSTED. */
         TOO_LARGE,
         /** The caller may not do this: 403 / PERMISSION_DENIED. */
@@ -35,6 +37,11 @@ public class UserException extends RuntimeException {
 
     public static UserException badRequest(String message) {
         return new UserException(Kind.BAD_REQUEST, message);
+    }
+
+    /** Input that parses but fails validation (Qdrant's 422 "Validation error in JSON body"). */
+    public static UserException unprocessable(String message) {
+        return new UserException(Kind.UNPROCESSABLE, message);
     }
 
     public static UserException notFound(String message) {

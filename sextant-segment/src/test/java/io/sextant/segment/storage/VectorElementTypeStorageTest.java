@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sextant.segment.config.VectorElementType;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.vector.Distance;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,13 +100,15 @@ class VectorElementTypeStorageTest {
     }
 
     @Test
-    void checksRejectUnrepresentableValues() {
-        VectorElementType.UINT8.check(new float[] {0, 1, 255});
-        for (float bad : new float[] {-1, 256, 0.5f, Float.NaN}) {
-            assertThatThrownBy(() -> VectorElementType.UINT8.check(new float[] {0, bad}))
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("component 1");
-        }
+    void checksRejectUnrepresentableValuesAndUint8CastsLikeQdrant() {
+        // uint8 takes any value and stores it as Qdrant's `as u8` cast: truncated, saturated, NaN = 0
+        VectorElementType.UINT8.check(new float[] {0, 1, 255, -1, 256, 0.5f, Float.NaN});
+        float[] given = {-1, 256, 0.5f, 1.81f, 255.9f, Float.NaN, 7};
+        float[] stored = new float[given.length];
+        MemorySegment buf = MemorySegment.ofArray(new byte[given.length]);
+        VectorElementType.UINT8.encode(given, buf, 0);
+        VectorElementType.UINT8.decode(buf, 0, stored);
+        assertThat(stored).containsExactly(0, 255, 0, 1, 255, 0, 7);
         VectorElementType.FLOAT16.check(new float[] {65504, -65504, 1e-9f});
         assertThatThrownBy(() -> VectorElementType.FLOAT16.check(new float[] {70000}))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.PointId;
+import io.sextant.segment.error.UserException;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ScoredPoint;
@@ -202,12 +203,7 @@ public final class PointJson {
         int dim = shapes.multiDim(name);
         boolean nested =
                 node != null && node.isArray() && !node.isEmpty() && node.get(0).isArray();
-        if (!nested) {
-            if (dim > 0) {
-                throw error(
-                        path,
-                        "expected a multivector (array of vectors) for vector \"" + name + "\", got " + describe(node));
-            }
+        if (!nested) { // a lone vector is a multivector of one (Qdrant's legacy input)
             return dense(node, path);
         }
         if (shapes.known() && dim == 0) {
@@ -224,20 +220,28 @@ public final class PointJson {
         if (node.isEmpty()) {
             throw error(path, "a multivector must not be empty");
         }
-        int len = -1;
-        float[] out = null;
+        // Qdrant names the data of an untagged vector "<vector path>.?.data" in validation errors
+        String vp = path.endsWith(".vector") || path.equals("vector")
+                ? path + ".data"
+                : path.replaceFirst("\\.[^.\\[]*$", "") + ".?.data";
+        int len = node.get(0).isArray() ? node.get(0).size() : -1;
+        for (JsonNode inner : node) {
+            if (inner.isArray() && inner.isEmpty()) {
+                throw UserException.unprocessable(
+                        "Validation error in JSON body: [" + vp + ": all vectors must be non-empty]");
+            }
+        }
+        float[] out = new float[Math.max(0, len) * node.size()];
         for (int i = 0; i < node.size(); i++) {
             float[] v = dense(node.get(i), index(path, i));
-            if (len < 0) {
-                len = v.length;
-                if (dim > 0 && len != dim) {
-                    throw error(index(path, i), "Vector dimension error: expected dim: " + dim + ", got " + len);
-                }
-                out = new float[len * node.size()];
-            } else if (v.length != len) {
-                throw error(
-                        index(path, i),
-                        "all vectors of a multivector must have the same dimension, got " + v.length + " after " + len);
+            if (v.length != len) {
+                throw UserException.unprocessable("Validation error in JSON body: [" + vp
+                        + ": all vectors must have the same dimension, found vector with dimension " + v.length
+                        + "]");
+            }
+            if (dim > 0 && len != dim) {
+                throw UserException.badRequest(
+                        "Wrong input: Vector dimension error: expected dim: " + dim + ", got " + len);
             }
             System.arraycopy(v, 0, out, i * len, len);
         }
@@ -250,7 +254,8 @@ public final class PointJson {
             throw error(path, "expected a vector (array of numbers), got " + describe(node));
         }
         if (node.isEmpty()) {
-            throw error(path, "a vector must not be empty");
+            throw UserException.unprocessable(
+                    "Validation error in JSON body: [" + path + ": dense vector must not be empty]");
         }
         float[] out = new float[node.size()];
         for (int i = 0; i < out.length; i++) {

@@ -12,6 +12,7 @@ import io.sextant.collection.query.Query;
 import io.sextant.collection.query.QueryGroupsRequest;
 import io.sextant.collection.query.QueryRequest;
 import io.sextant.collection.query.VectorInput;
+import io.sextant.segment.error.UserException;
 import io.sextant.segment.filter.Filter;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.SearchParams;
@@ -345,6 +346,9 @@ public final class QueryJson {
     /** {@code VectorInput}: a dense vector or a point id. */
     static VectorInput vectorInput(JsonNode node, String path) {
         if (node.isArray()) {
+            if (node.isEmpty() || (node.get(0).isArray() && node.get(0).isEmpty())) {
+                throw UserException.badRequest("Wrong input: empty vector in query input at " + path);
+            }
             if (!node.isEmpty() && node.get(0).isArray()) { // a multivector, concatenated
                 return new VectorInput.Dense(PointJson.multi(node, path, 0));
             }

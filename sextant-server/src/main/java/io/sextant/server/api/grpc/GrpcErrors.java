@@ -27,6 +27,7 @@ public final class GrpcErrors {
             case NOT_FOUND -> Status.Code.NOT_FOUND;
             case CONFLICT -> Status.Code.ALREADY_EXISTS;
             case TOO_LARGE -> Status.Code.RESOURCE_EXHAUSTED;
+            case UNPROCESSABLE -> Status.Code.INVALID_ARGUMENT;
             case FORBIDDEN -> Status.Code.PERMISSION_DENIED;
             case UNAUTHORIZED -> Status.Code.UNAUTHENTICATED;
         };

@@ -15,6 +15,7 @@ import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.segment.query.VectorSelector;
 import io.sextant.server.api.ResultBudget;
+import io.sextant.server.api.convert.VectorShapes;
 import io.sextant.server.api.grpc.convert.FilterProto;
 import io.sextant.server.api.grpc.convert.GroupProto;
 import io.sextant.server.api.grpc.convert.PointIdProto;
@@ -145,7 +146,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
                     PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.ALL);
             VectorSelector wv = PointProto.vectorSelector(r.hasWithVectors(), r.getWithVectors(), VectorSelector.NONE);
             return Points.GetResponse.newBuilder()
-                    .addAllResult(PointProto.retrievedAll(c.retrieve(ids, wp, wv)))
+                    .addAllResult(PointProto.retrievedAll(c.retrieve(ids, wp, wv), VectorShapes.of(c.config())))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
@@ -175,7 +176,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
                     PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.ALL),
                     PointProto.vectorSelector(r.hasWithVectors(), r.getWithVectors(), VectorSelector.NONE)));
             Points.ScrollResponse.Builder b = Points.ScrollResponse.newBuilder()
-                    .addAllResult(PointProto.retrievedAll(page.points()))
+                    .addAllResult(PointProto.retrievedAll(page.points(), VectorShapes.of(c.config())))
                     .setTime(UnaryCalls.seconds(t0));
             if (page.nextOffset() != null) {
                 b.setNextPageOffset(PointIdProto.write(page.nextOffset()));
@@ -210,7 +211,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
             ResultBudget.check(c, q);
             List<ScoredPoint> hits = c.query(q);
             return Points.QueryResponse.newBuilder()
-                    .addAllResult(PointProto.scoredAll(hits))
+                    .addAllResult(PointProto.scoredAll(hits, VectorShapes.of(c.config())))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
@@ -223,6 +224,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
             Collection c = collection(r.getCollectionName());
             return Points.QueryBatchResponse.newBuilder()
                     .addAllResult(batch(
+                            VectorShapes.of(c.config()),
                             c.queryBatch(ResultBudget.check(c, lookups(QueryProto.queryBatch(r)), "query_points"))))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
@@ -249,7 +251,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         UnaryCalls.run(o, "Points/Search", () -> {
             Collection c = collection(r.getCollectionName());
             return Points.SearchResponse.newBuilder()
-                    .addAllResult(PointProto.scoredAll(c.query(QueryProto.search(r))))
+                    .addAllResult(PointProto.scoredAll(c.query(QueryProto.search(r)), VectorShapes.of(c.config())))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
@@ -265,7 +267,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
             ResultBudget.check(c, searches, "search_points");
             List<List<ScoredPoint>> results = c.queryBatch(searches);
             return Points.SearchBatchResponse.newBuilder()
-                    .addAllResult(batch(results))
+                    .addAllResult(batch(VectorShapes.of(c.config()), results))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
@@ -289,7 +291,8 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         UnaryCalls.run(o, "Points/Recommend", () -> {
             Collection c = collection(r.getCollectionName());
             return Points.RecommendResponse.newBuilder()
-                    .addAllResult(PointProto.scoredAll(c.recommend(lookups(QueryProto.recommend(r)))))
+                    .addAllResult(PointProto.scoredAll(
+                            c.recommend(lookups(QueryProto.recommend(r))), VectorShapes.of(c.config())))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
@@ -308,7 +311,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
                     c, recommends.stream().map(RecommendRequest::toQueryRequest).toList(), "recommend_points");
             List<List<ScoredPoint>> results = c.recommendBatch(recommends);
             return Points.RecommendBatchResponse.newBuilder()
-                    .addAllResult(batch(results))
+                    .addAllResult(batch(VectorShapes.of(c.config()), results))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
@@ -351,9 +354,9 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         return toc.exists(nameOrAlias) ? toc.get(nameOrAlias).name() : nameOrAlias;
     }
 
-    private static List<Points.BatchResult> batch(List<List<ScoredPoint>> results) {
+    private static List<Points.BatchResult> batch(VectorShapes shapes, List<List<ScoredPoint>> results) {
         Function<List<ScoredPoint>, Points.BatchResult> one = hits -> Points.BatchResult.newBuilder()
-                .addAllResult(PointProto.scoredAll(hits))
+                .addAllResult(PointProto.scoredAll(hits, shapes))
                 .build();
         return results.stream().map(one).toList();
     }

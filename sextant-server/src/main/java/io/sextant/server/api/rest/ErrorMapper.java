@@ -37,6 +37,7 @@ public final class ErrorMapper {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case TOO_LARGE -> 413;
+            case UNPROCESSABLE -> 422;
             case FORBIDDEN -> 403;
             case UNAUTHORIZED -> 401;
         };

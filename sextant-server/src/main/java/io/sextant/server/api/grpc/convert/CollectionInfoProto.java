@@ -134,6 +134,10 @@ public final class CollectionInfoProto {
         if (v.datatype() != null) {
             b.setDatatype(datatype(v.datatype()));
         }
+        if (v.multivectorConfig() != null) {
+            b.setMultivectorConfig(
+                    Collections.MultiVectorConfig.newBuilder().setComparator(Collections.MultiVectorComparator.MaxSim));
+        }
         return b.build();
     }
 

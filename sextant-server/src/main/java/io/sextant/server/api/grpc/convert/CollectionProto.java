@@ -13,6 +13,7 @@ import io.sextant.collection.config.SparseVectorParams;
 import io.sextant.collection.config.VectorDatatype;
 import io.sextant.collection.config.VectorParams;
 import io.sextant.collection.config.WalConfig;
+import io.sextant.segment.config.MultiVectorComparator;
 import io.sextant.vector.Distance;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -158,9 +159,8 @@ public final class CollectionProto {
     // ---------------------------------------------------------------- parts
 
     private static VectorParams vectorParams(Collections.VectorParams p, String field) {
-        if (p.hasMultivectorConfig()) {
-            throw ProtoChecks.unsupported(field + ".multivector_config", "multi-vectors");
-        }
+        // MultiVectorComparator has one value, MaxSim (0)
+        MultiVectorComparator multi = p.hasMultivectorConfig() ? MultiVectorComparator.MAX_SIM : null;
         try {
             return new VectorParams(
                     ProtoChecks.toInt(p.getSize(), field + ".size"),
@@ -170,7 +170,9 @@ public final class CollectionProto {
                     p.hasQuantizationConfig()
                             ? quantization(p.getQuantizationConfig(), field + ".quantization_config")
                             : null,
-                    p.hasDatatype() ? datatype(p.getDatatype()) : null);
+                    p.hasDatatype() ? datatype(p.getDatatype()) : null,
+                    multi,
+                    null);
         } catch (IllegalArgumentException e) {
             throw ProtoChecks.bad(field, e.getMessage());
         }

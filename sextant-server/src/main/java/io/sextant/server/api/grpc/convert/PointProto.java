@@ -10,6 +10,7 @@ import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.segment.query.VectorSelector;
+import io.sextant.server.api.convert.VectorShapes;
 import io.sextant.vector.sparse.SparseVector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,8 @@ import java.util.Map;
  * collection are written back the same way. Named vectors may be dense or sparse (the {@code
  * sparse} variant or the deprecated {@code data} + {@code indices} form, see {@link
  * SparseVectorProto}); sparse vectors are written back as the {@code sparse} variant, as Qdrant
- * 1.19 does. BM25 documents become sparse vectors; multi-dense, image and object inputs are refused as
+ * 1.19 does. BM25 documents become sparse vectors; multi-dense vectors are concatenated (and written back as
+ * {@code multi_dense} where the collection's shapes say so); image and object inputs are refused as
  * unsupported. Dimension and name checks
  * happen in the collection layer. Stateless and thread-safe.
  */
@@ -97,7 +99,7 @@ public final class PointProto {
         return switch (v.getVectorCase()) {
             case DENSE -> new VectorInput.Dense(floats(v.getDense().getDataList()));
             case SPARSE -> new VectorInput.Sparse(SparseVectorProto.parse(v.getSparse(), field + ".sparse"));
-            case MULTI_DENSE -> throw ProtoChecks.unsupported(field, "multi-vectors");
+            case MULTI_DENSE -> new VectorInput.Dense(multi(v.getMultiDense(), field + ".multi_dense"));
             case DOCUMENT ->
                 new VectorInput.Sparse(DocumentProto.parse(v.getDocument()).asPointVector());
             case IMAGE, OBJECT -> throw inference(field);
@@ -109,8 +111,14 @@ public final class PointProto {
                     yield new VectorInput.Sparse(
                             SparseVectorProto.parse(v.getIndices().getDataList(), v.getDataList(), field));
                 }
-                if (v.hasVectorsCount()) {
-                    throw ProtoChecks.unsupported(field, "multi-vectors");
+                if (v.hasVectorsCount()) { // deprecated multivector form: data holds vectors_count vectors
+                    int n = v.getVectorsCount();
+                    if (n <= 0 || v.getDataCount() == 0 || v.getDataCount() % n != 0) {
+                        throw ProtoChecks.bad(
+                                field,
+                                "`data` of " + v.getDataCount() + " floats cannot hold " + n
+                                        + " vectors of one dimension");
+                    }
                 }
                 yield new VectorInput.Dense(floats(v.getDataList()));
             }
@@ -123,6 +131,30 @@ public final class PointProto {
      */
     public static UserException inference(String field) {
         return ProtoChecks.unsupported(field, "inference of images and objects");
+    }
+
+    /** A {@code MultiDenseVector}: one or more non-empty vectors of one length, concatenated. */
+    static float[] multi(Points.MultiDenseVector m, String field) {
+        if (m.getVectorsCount() == 0) {
+            throw ProtoChecks.bad(field, "a multivector must not be empty");
+        }
+        int len = m.getVectors(0).getDataCount();
+        float[] out = new float[len * m.getVectorsCount()];
+        for (int i = 0; i < m.getVectorsCount(); i++) {
+            List<Float> d = m.getVectors(i).getDataList();
+            if (d.isEmpty()) {
+                throw ProtoChecks.bad(field + ".vectors[" + i + "]", "all vectors must be non-empty");
+            }
+            if (d.size() != len) {
+                throw ProtoChecks.bad(
+                        field + ".vectors[" + i + "]",
+                        "all vectors must have the same dimension, found vector with dimension " + d.size());
+            }
+            for (int j = 0; j < len; j++) {
+                out[i * len + j] = d.get(j);
+            }
+        }
+        return out;
     }
 
     public static float[] floats(List<Float> list) {
@@ -163,23 +195,37 @@ public final class PointProto {
     // ---------------------------------------------------------------- output
 
     public static Points.RetrievedPoint retrieved(PointRecord r) {
+        return retrieved(r, VectorShapes.NONE);
+    }
+
+    /** A {@code RetrievedPoint}, multivectors written as {@code multi_dense} per {@code shapes}. */
+    public static Points.RetrievedPoint retrieved(PointRecord r, VectorShapes shapes) {
         Points.RetrievedPoint.Builder b = Points.RetrievedPoint.newBuilder().setId(PointIdProto.write(r.id()));
         if (r.payload() != null) {
             b.putAllPayload(ValueProto.toProtoMap(r.payload()));
         }
         if (r.vectors() != null || r.sparseVectors() != null) {
-            b.setVectors(vectorsOutput(r.vectors(), r.sparseVectors()));
+            b.setVectors(vectorsOutput(r.vectors(), r.sparseVectors(), shapes));
         }
         return b.build();
     }
 
     public static List<Points.RetrievedPoint> retrievedAll(List<PointRecord> records) {
+        return retrievedAll(records, VectorShapes.NONE);
+    }
+
+    public static List<Points.RetrievedPoint> retrievedAll(List<PointRecord> records, VectorShapes shapes) {
         List<Points.RetrievedPoint> out = new ArrayList<>(records.size());
-        records.forEach(r -> out.add(retrieved(r)));
+        records.forEach(r -> out.add(retrieved(r, shapes)));
         return out;
     }
 
     public static Points.ScoredPoint scored(ScoredPoint p) {
+        return scored(p, VectorShapes.NONE);
+    }
+
+    /** A {@code ScoredPoint}, multivectors written as {@code multi_dense} per {@code shapes}. */
+    public static Points.ScoredPoint scored(ScoredPoint p, VectorShapes shapes) {
         Points.ScoredPoint.Builder b = Points.ScoredPoint.newBuilder()
                 .setId(PointIdProto.write(p.id()))
                 .setScore(p.score())
@@ -188,14 +234,18 @@ public final class PointProto {
             b.putAllPayload(ValueProto.toProtoMap(p.payload()));
         }
         if (p.vectors() != null || p.sparseVectors() != null) {
-            b.setVectors(vectorsOutput(p.vectors(), p.sparseVectors()));
+            b.setVectors(vectorsOutput(p.vectors(), p.sparseVectors(), shapes));
         }
         return b.build();
     }
 
     public static List<Points.ScoredPoint> scoredAll(List<ScoredPoint> hits) {
+        return scoredAll(hits, VectorShapes.NONE);
+    }
+
+    public static List<Points.ScoredPoint> scoredAll(List<ScoredPoint> hits, VectorShapes shapes) {
         List<Points.ScoredPoint> out = new ArrayList<>(hits.size());
-        hits.forEach(h -> out.add(scored(h)));
+        hits.forEach(h -> out.add(scored(h, shapes)));
         return out;
     }
 
@@ -207,14 +257,20 @@ public final class PointProto {
      * @param sparse sparse vectors by name, or null
      */
     public static Points.VectorsOutput vectorsOutput(Map<String, float[]> dense, Map<String, SparseVector> sparse) {
+        return vectorsOutput(dense, sparse, VectorShapes.NONE);
+    }
+
+    /** As {@link #vectorsOutput(Map, Map)}, multivectors as {@code multi_dense}. */
+    public static Points.VectorsOutput vectorsOutput(
+            Map<String, float[]> dense, Map<String, SparseVector> sparse, VectorShapes shapes) {
         Map<String, float[]> d = dense == null ? Map.of() : dense;
         Map<String, SparseVector> s = sparse == null ? Map.of() : sparse;
         Points.VectorsOutput.Builder b = Points.VectorsOutput.newBuilder();
         if (s.isEmpty() && d.size() == 1 && d.containsKey("")) {
-            return b.setVector(output(d.get(""))).build();
+            return b.setVector(output(d.get(""), shapes.multiDim(""))).build();
         }
         Points.NamedVectorsOutput.Builder named = Points.NamedVectorsOutput.newBuilder();
-        d.forEach((name, v) -> named.putVectors(name, output(v)));
+        d.forEach((name, v) -> named.putVectors(name, output(v, shapes.multiDim(name))));
         s.forEach((name, v) -> named.putVectors(
                 name,
                 Points.VectorOutput.newBuilder()
@@ -223,11 +279,24 @@ public final class PointProto {
         return b.setVectors(named).build();
     }
 
-    private static Points.VectorOutput output(float[] v) {
-        Points.DenseVector.Builder d = Points.DenseVector.newBuilder();
-        for (float f : v) {
-            d.addData(f);
+    private static Points.VectorOutput output(float[] v, int multiDim) {
+        if (multiDim == 0) {
+            return Points.VectorOutput.newBuilder()
+                    .setDense(dense(v, 0, v.length))
+                    .build();
         }
-        return Points.VectorOutput.newBuilder().setDense(d).build();
+        Points.MultiDenseVector.Builder m = Points.MultiDenseVector.newBuilder();
+        for (int i = 0; i < v.length; i += multiDim) {
+            m.addVectors(dense(v, i, i + multiDim));
+        }
+        return Points.VectorOutput.newBuilder().setMultiDense(m).build();
+    }
+
+    private static Points.DenseVector.Builder dense(float[] v, int from, int to) {
+        Points.DenseVector.Builder d = Points.DenseVector.newBuilder();
+        for (int i = from; i < to; i++) {
+            d.addData(v[i]);
+        }
+        return d;
     }
 }
