@@ -97,12 +97,25 @@ public final class TestServer implements AutoCloseable {
      * returns the info.
      */
     public JsonNode awaitIndexed(String collection, long indexed) {
+        return awaitGreen(collection, indexed, indexed);
+    }
+
+    /** Polls collection info until it is green with no optimization pending (60 s at most). */
+    public JsonNode awaitGreen(String collection) {
+        return awaitGreen(collection, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * Polls collection info until it is green with between {@code min} and {@code max} indexed
+     * vectors (60 s at most); returns the info.
+     */
+    public JsonNode awaitGreen(String collection, long min, long max) {
         long deadline = System.nanoTime() + 60_000_000_000L;
         JsonNode info = null;
         while (System.nanoTime() < deadline) {
             info = get("/collections/" + collection).json().get("result");
-            if (info.get("status").asText().equals("green")
-                    && info.get("indexed_vectors_count").asLong() == indexed) {
+            long indexed = info.get("indexed_vectors_count").asLong();
+            if (info.get("status").asText().equals("green") && indexed >= min && indexed <= max) {
                 return info;
             }
             try {
@@ -112,7 +125,8 @@ public final class TestServer implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
         }
-        throw new AssertionError("collection " + collection + " not green with " + indexed + " indexed: " + info);
+        throw new AssertionError(
+                "collection " + collection + " not green with " + min + ".." + max + " indexed: " + info);
     }
 
     @Override
