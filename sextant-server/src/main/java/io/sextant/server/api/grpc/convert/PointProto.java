@@ -116,7 +116,7 @@ public final class PointProto {
                     if (n <= 0 || v.getDataCount() == 0 || v.getDataCount() % n != 0) {
                         throw ProtoChecks.bad(
                                 field,
-                                "`data` of " + v.getDataCount() + " floats cannot hold " + n
+                                "`data` of " + v.getDataCount() + " floats cannot hold `vectors_count` " + n
                                         + " vectors of one dimension");
                     }
                 }
@@ -134,7 +134,7 @@ public final class PointProto {
     }
 
     /** A {@code MultiDenseVector}: one or more non-empty vectors of one length, concatenated. */
-    static float[] multi(Points.MultiDenseVector m, String field) {
+    public static float[] multi(Points.MultiDenseVector m, String field) {
         if (m.getVectorsCount() == 0) {
             throw ProtoChecks.bad(field, "a multivector must not be empty");
         }

@@ -22,7 +22,7 @@ import java.util.List;
  * Vector inputs may be dense, sparse ({@link SparseVectorProto}) or point ids; a sparse nearest
  * query needs {@code using}, as in Qdrant; BM25 documents become sparse query vectors. {@code
  * Rrf{k, weights}} is weighted RRF; {@code nearest_with_mmr} re-ranks by maximal marginal
- * relevance. Discovery, context, formula, sample, relevance feedback, multi-vectors, images and
+ * relevance. Discovery, context, formula, sample, relevance feedback, images and
  * objects are refused as unsupported. Stateless and thread-safe.
  */
 public final class QueryProto {
@@ -320,7 +320,7 @@ public final class QueryProto {
             case ID -> new VectorInput.ById(PointIdProto.parse(v.getId(), field + ".id"));
             case DENSE -> new VectorInput.Dense(PointProto.floats(v.getDense().getDataList()));
             case SPARSE -> new VectorInput.Sparse(SparseVectorProto.parse(v.getSparse(), field + ".sparse"));
-            case MULTI_DENSE -> throw ProtoChecks.unsupported(field, "multi-vectors");
+            case MULTI_DENSE -> new VectorInput.Dense(PointProto.multi(v.getMultiDense(), field + ".multi_dense"));
             case DOCUMENT ->
                 new VectorInput.Sparse(DocumentProto.parse(v.getDocument()).asQueryVector());
             case IMAGE, OBJECT -> throw PointProto.inference(field);
