@@ -86,11 +86,13 @@ public record CollectionConfig(
                                     h.fullScanThreshold(),
                                     h.maxIndexingThreads(),
                                     h.onDisk(),
-                                    h.payloadM()),
+                                    h.payloadM(),
+                                    h.memory()),
                             toQuantizerSpec(q),
                             v.elementType(),
                             v.multivectorConfig(),
-                            v.memory()));
+                            v.memory(),
+                            q == null ? null : q.memory()));
         });
         Map<String, SparseVectorSpec> sparse = new LinkedHashMap<>();
         params.sparseVectors().forEach((name, v) -> sparse.put(name, v.toSpec()));

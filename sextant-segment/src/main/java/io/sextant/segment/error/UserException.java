@@ -10,6 +10,8 @@ public class UserException extends RuntimeException {
     public enum Kind {
         /** Malformed or invalid input: 400 / INVALID_ARGUMENT. */
         BAD_REQUEST,
+        /** Well-formed input that fails validation (Qdrant's validator errors): 422 / INVALID_ARGUMENT. */
+        UNPROCESSABLE,
         /** A named thing does not exist: 404 / NOT_FOUND. */
         NOT_FOUND,
         /** The thing already exists or the state conflicts: 409 / ALREADY_EXISTS. */
@@ -35,6 +37,10 @@ public class UserException extends RuntimeException {
 
     public static UserException badRequest(String message) {
         return new UserException(Kind.BAD_REQUEST, message);
+    }
+
+    public static UserException unprocessable(String message) {
+        return new UserException(Kind.UNPROCESSABLE, message);
     }
 
     public static UserException notFound(String message) {

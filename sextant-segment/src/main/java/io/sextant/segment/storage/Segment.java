@@ -213,7 +213,7 @@ public final class Segment {
             s.vectors.put(
                     name,
                     c.immutable()
-                            ? MmapVectorStorage.openReadOnly(vf, spec.size(), spec.datatype(), n, spec.onDisk())
+                            ? MmapVectorStorage.openReadOnly(vf, spec.size(), spec.datatype(), n, spec.placement())
                             : MmapVectorStorage.openAppendable(vf, spec.size(), spec.datatype()));
             for (int i = 0; i < n; i++) {
                 if (s.hasVector(i, name) && !s.vectors.get(name).holds(i)) {
@@ -264,7 +264,7 @@ public final class Segment {
             }
             if (spec.hnsw().enabled() && Files.exists(gf)) {
                 try {
-                    MmapHnswGraph g = MmapHnswGraph.open(gf);
+                    MmapHnswGraph g = MmapHnswGraph.open(gf, spec.hnsw().placement().residency());
                     if (g.size() != count) {
                         g.close();
                         throw new IndexCorruptedException(gf, "graph has " + g.size() + " nodes, segment " + count);
@@ -283,7 +283,7 @@ public final class Segment {
                 if (Files.exists(qf)) {
                     try {
                         QuantizedVectors q = QuantizedVectorsFile.read(
-                                qf, spec.quantization(), spec.distance(), spec.size(), codesResident(spec));
+                                qf, spec.quantization(), spec.distance(), spec.size(), spec.quantizedPlacement());
                         if (q.count() != count) {
                             throw new IndexCorruptedException(qf, "has " + q.count() + " codes, segment " + count);
                         }
@@ -299,11 +299,6 @@ public final class Segment {
             }
             VectorIndexFiles.deleteOthers(dir, name, keep);
         }
-    }
-
-    /** Whether the codes of {@code spec} stay in RAM: {@code always_ram}, or the vectors themselves are in RAM. */
-    public static boolean codesResident(VectorSpec spec) {
-        return spec.quantization() == null || spec.quantization().alwaysRam() || !spec.onDisk();
     }
 
     // ---------------------------------------------------------------- vector indexes

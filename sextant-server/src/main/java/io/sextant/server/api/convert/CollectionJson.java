@@ -20,6 +20,8 @@ import io.sextant.collection.config.QuantizationConfig;
 import io.sextant.collection.config.SparseVectorParams;
 import io.sextant.collection.config.VectorDatatype;
 import io.sextant.collection.config.VectorParams;
+import io.sextant.segment.config.MemoryPlacement;
+import io.sextant.segment.error.UserException;
 import io.sextant.vector.Distance;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +55,8 @@ public final class CollectionJson {
             "on_disk", Kind.BOOL,
             "payload_m", Kind.UINT,
             "inline_storage", Kind.BOOL,
-            "copy_vectors", Kind.BOOL);
+            "copy_vectors", Kind.BOOL,
+            "memory", Kind.STRING);
     private static final Map<String, Kind> OPTIMIZERS = Map.of(
             "deleted_threshold", Kind.NUMBER,
             "vacuum_min_vector_number", Kind.UINT,
@@ -82,6 +85,7 @@ public final class CollectionJson {
                         "replication_factor",
                         "write_consistency_factor",
                         "on_disk_payload",
+                        "payload",
                         "hnsw_config",
                         "wal_config",
                         "optimizers_config",
@@ -123,7 +127,8 @@ public final class CollectionJson {
                     rf == null ? 1 : rf,
                     wcf == null ? 1 : wcf,
                     JsonFields.bool(body, "on_disk_payload", "", true),
-                    sparse);
+                    sparse,
+                    payloadMemory(body.get("payload"), "payload"));
             HnswConfig hnsw = hnswDiff(body.get("hnsw_config"), "hnsw_config").applyTo(HnswConfig.DEFAULT);
             OptimizersConfig opt = optimizersDiff(body.get("optimizers_config"), "optimizers_config")
                     .applyTo(OptimizersConfig.DEFAULT);
@@ -176,6 +181,7 @@ public final class CollectionJson {
         HnswConfig.Diff hnsw =
                 has(node, "hnsw_config") ? hnswDiff(node.get("hnsw_config"), child(path, "hnsw_config")) : null;
         String datatype = JsonFields.optString(node, "datatype", path);
+        MemoryPlacement memory = denseMemory(node, path);
         try {
             return new VectorParams(
                     size,
@@ -183,10 +189,43 @@ public final class CollectionJson {
                     JsonFields.optBool(node, "on_disk", path),
                     hnsw,
                     quantization(node.get("quantization_config"), child(path, "quantization_config")),
-                    datatype == null ? null : io.sextant.collection.config.VectorDatatype.fromWireName(datatype));
+                    datatype == null ? null : io.sextant.collection.config.VectorDatatype.fromWireName(datatype),
+                    null,
+                    memory);
         } catch (IllegalArgumentException e) {
             throw error(path, e.getMessage());
         }
+    }
+
+    /** A dense vector's {@code memory}: pinned is well-formed but refused (422), as in Qdrant. */
+    private static MemoryPlacement denseMemory(JsonNode node, String path) {
+        MemoryPlacement memory = JsonFields.optMemory(node, path);
+        try {
+            VectorParams.checkDenseMemory(memory);
+        } catch (IllegalArgumentException e) {
+            throw unprocessable(child(path, "memory"), e.getMessage());
+        }
+        return memory;
+    }
+
+    /** {@code payload: {memory}}; pinned is refused (422), as in Qdrant. */
+    private static MemoryPlacement payloadMemory(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        JsonFields.object(node, path);
+        JsonFields.onlyFields(node, path, Set.of("memory"));
+        MemoryPlacement memory = JsonFields.optMemory(node, path);
+        try {
+            CollectionParams.checkPayloadMemory(memory);
+        } catch (IllegalArgumentException e) {
+            throw unprocessable(child(path, "memory"), e.getMessage());
+        }
+        return memory;
+    }
+
+    private static UserException unprocessable(String path, String what) {
+        return UserException.unprocessable("Validation error in JSON body: [" + path + ": " + what + "]");
     }
 
     private static HnswConfig.Diff hnswDiff(JsonNode node, String path) {
@@ -194,6 +233,7 @@ public final class CollectionJson {
             return HnswConfig.Diff.EMPTY;
         }
         checkTypes(node, path, HNSW);
+        JsonFields.optMemory(node, path);
         return CollectionConfigJson.hnswDiffFromJson(node);
     }
 
@@ -288,6 +328,7 @@ public final class CollectionJson {
                 JsonNode d = JsonFields.object(e.getValue(), p);
                 JsonFields.onlyFields(d, p, Set.of("hnsw_config", "quantization_config", "on_disk", "memory"));
                 boolean disable = isDisabled(d.get("quantization_config"));
+                MemoryPlacement memory = denseMemory(d, p);
                 vectors.put(
                         e.getKey(),
                         new VectorParams.Diff(
@@ -296,7 +337,8 @@ public final class CollectionJson {
                                 disable
                                         ? null
                                         : quantization(d.get("quantization_config"), child(p, "quantization_config")),
-                                disable));
+                                disable,
+                                memory));
             }
         }
         CollectionParams.Diff params = null;
@@ -315,7 +357,8 @@ public final class CollectionJson {
             params = new CollectionParams.Diff(
                     JsonFields.optUint(p, "replication_factor", "params"),
                     JsonFields.optUint(p, "write_consistency_factor", "params"),
-                    JsonFields.optBool(p, "on_disk_payload", "params"));
+                    JsonFields.optBool(p, "on_disk_payload", "params"),
+                    payloadMemory(p.get("payload"), "params.payload"));
         }
         boolean disable = isDisabled(body.get("quantization_config"));
         try {
@@ -359,6 +402,7 @@ public final class CollectionJson {
             JsonFields.onlyFields(v, p, Set.of("index", "modifier"));
             Integer threshold = null;
             Boolean onDisk = null;
+            MemoryPlacement memory = null;
             VectorDatatype datatype = null;
             JsonNode idx = v.get("index");
             String ip = child(p, "index");
@@ -367,17 +411,7 @@ public final class CollectionJson {
                 JsonFields.onlyFields(idx, ip, Set.of("full_scan_threshold", "on_disk", "datatype", "memory"));
                 threshold = JsonFields.optUint(idx, "full_scan_threshold", ip);
                 onDisk = JsonFields.optBool(idx, "on_disk", ip);
-                String memory = JsonFields.optString(idx, "memory", ip);
-                if (memory != null) {
-                    switch (memory) {
-                        case "pinned" -> onDisk = false;
-                        case "cached", "cold" -> onDisk = true;
-                        default ->
-                            throw error(
-                                    child(ip, "memory"),
-                                    "unknown memory \"" + memory + "\", expected pinned, cached or cold");
-                    }
-                }
+                memory = JsonFields.optMemory(idx, ip);
                 String dt = JsonFields.optString(idx, "datatype", ip);
                 if (dt != null) {
                     if (dt.equals("turbo4")) {
@@ -399,7 +433,7 @@ public final class CollectionJson {
                     throw error(child(p, "modifier"), bad.getMessage());
                 }
             }
-            out.put(e.getKey(), new SparseVectorParams(threshold, onDisk, datatype, m));
+            out.put(e.getKey(), new SparseVectorParams(threshold, onDisk, datatype, m, memory));
         }
         return out;
     }

@@ -34,6 +34,7 @@ public final class ErrorMapper {
     public static int status(UserException.Kind kind) {
         return switch (kind) {
             case BAD_REQUEST -> 400;
+            case UNPROCESSABLE -> 422;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case TOO_LARGE -> 413;
