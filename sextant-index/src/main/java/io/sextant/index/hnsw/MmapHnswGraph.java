@@ -299,6 +299,9 @@ public final class MmapHnswGraph implements HnswGraph, AutoCloseable {
 
     @Override
     public void close() {
+        if (arena.scope().isAlive()) { // never advise an address range that may have been reused
+            PlacedFiles.release(data, path);
+        }
         arena.close();
     }
 }

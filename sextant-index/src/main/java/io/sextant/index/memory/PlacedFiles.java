@@ -88,6 +88,24 @@ public final class PlacedFiles {
         advise(segment, Libc.MADV_RANDOM);
     }
 
+    /**
+     * Gives up the memory of a component being retired: a mapping is {@link #evict}ed (pages still
+     * mapped by a newer instance of the same file stay in the page cache), a locked copy is
+     * unlocked (it is freed with its arena). Readers still using {@code segment} stay correct: an
+     * evicted read-only mapping faults its pages in again from the file.
+     */
+    public static void release(MemorySegment segment, Path file) {
+        if (segment.byteSize() == 0) {
+            return;
+        }
+        if (segment.isMapped()) {
+            evict(segment, file);
+        } else {
+            long[] r = aligned(segment);
+            Libc.munlock(MemorySegment.ofAddress(r[0]), r[1]);
+        }
+    }
+
     /** Prefaults every page of a mapping: {@code MADV_POPULATE_READ}, else a read per page. */
     public static void populate(MemorySegment m) {
         if (advise(m, Libc.MADV_POPULATE_READ) == 0) {

@@ -295,6 +295,9 @@ public final class MmapSparseIndex implements SparseIndexReader {
 
     @Override
     public void close() {
+        if (arena.scope().isAlive()) { // never advise an address range that may have been reused
+            PlacedFiles.release(data, path);
+        }
         arena.close();
     }
 }

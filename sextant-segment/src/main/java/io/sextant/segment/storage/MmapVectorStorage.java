@@ -169,6 +169,11 @@ public final class MmapVectorStorage {
         return appendable ? -1 : PlacedFiles.residentBytes(chunks[0]);
     }
 
+    /** Bytes of the vectors of a read-only storage; -1 for appendable storage. */
+    public long bytes() {
+        return appendable ? -1 : chunks[0].byteSize();
+    }
+
     /** Whether the vectors are served from a file mapping (false: a pinned in-memory copy). */
     public boolean mapped() {
         return appendable || chunks[0].isMapped();

@@ -848,7 +848,52 @@ public final class Segment {
             g.close();
         }
         graphs.clear();
+        quantized.forEach((name, q) -> io.sextant.index.memory.PlacedFiles.release(
+                q.codes(), VectorIndexFiles.quantFile(dir, name, specs.get(name))));
     }
+
+    /**
+     * Where the read-only files of dense vector {@code name} live now, by component ({@code
+     * vectors}, {@code graph}, {@code quantized}); components the segment lacks are absent.
+     * Immutable segments only (appendable storage is always mapped); for tests and diagnostics.
+     */
+    public Map<String, PlacedBytes> placedBytes(String name) {
+        Map<String, PlacedBytes> out = new TreeMap<>();
+        MmapVectorStorage v = vectors.get(name);
+        if (v != null && immutable) {
+            out.put("vectors", new PlacedBytes(v.bytes(), v.residentBytes(), v.mapped()));
+        }
+        SegmentGraph g = graphs.get(name);
+        if (g != null) {
+            out.put("graph", new PlacedBytes(g.graph().byteSize(), g.graph().residentBytes(), g.graph().mapped()));
+        }
+        QuantizedVectors q = quantized.get(name);
+        if (q != null) {
+            out.put(
+                    "quantized",
+                    new PlacedBytes(
+                            q.bytes(),
+                            io.sextant.index.memory.PlacedFiles.residentBytes(q.codes()),
+                            q.codes().isMapped()));
+        }
+        return out;
+    }
+
+    /** Where the inverted index of sparse vector {@code name} lives now; null when it is not a file index. */
+    public PlacedBytes sparseIndexPlacedBytes(String name) {
+        return sparseIndexes.get(name) instanceof io.sextant.index.sparse.MmapSparseIndex idx
+                ? new PlacedBytes(idx.byteSize(), idx.residentBytes(), idx.onDisk())
+                : null;
+    }
+
+    /**
+     * How much of a component's file data is in RAM.
+     *
+     * @param bytes the component's size
+     * @param resident bytes of it resident in RAM now (whole pages, mincore); -1 when unknown
+     * @param mapped served from a file mapping (false: an in-memory, pinned copy)
+     */
+    public record PlacedBytes(long bytes, long resident, boolean mapped) {}
 
     /** Names of the dense vectors, sorted (the ones that get graphs and quantized codes). */
     public List<String> vectorNames() {

@@ -91,6 +91,7 @@ public final class CollectionJson {
                         "optimizers_config",
                         "init_from",
                         "quantization_config",
+                        "quantization",
                         "sparse_vectors",
                         "strict_mode_config",
                         "metadata",
@@ -142,7 +143,7 @@ public final class CollectionJson {
                                 JsonFields.optUint(wal, "wal_retain_closed", "wal_config"))
                         .applyTo(walConfig);
             }
-            QuantizationConfig q = quantization(body.get("quantization_config"), "quantization_config");
+            QuantizationConfig q = quantization(quantizationNode(body), "quantization_config");
             ObjectNode metadata = has(body, "metadata") ? JsonFields.object(body.get("metadata"), "metadata") : null;
             return new CollectionConfig(params, hnsw, opt, walConfig, q, metadata);
         } catch (IllegalArgumentException e) {
@@ -160,6 +161,7 @@ public final class CollectionJson {
                         "distance",
                         "hnsw_config",
                         "quantization_config",
+                        "quantization",
                         "on_disk",
                         "datatype",
                         "multivector_config",
@@ -188,7 +190,7 @@ public final class CollectionJson {
                     distance,
                     JsonFields.optBool(node, "on_disk", path),
                     hnsw,
-                    quantization(node.get("quantization_config"), child(path, "quantization_config")),
+                    quantization(quantizationNode(node), child(path, "quantization_config")),
                     datatype == null ? null : io.sextant.collection.config.VectorDatatype.fromWireName(datatype),
                     null,
                     memory);
@@ -326,8 +328,9 @@ public final class CollectionJson {
             for (Map.Entry<String, JsonNode> e : vs.properties()) {
                 String p = child("vectors", e.getKey());
                 JsonNode d = JsonFields.object(e.getValue(), p);
-                JsonFields.onlyFields(d, p, Set.of("hnsw_config", "quantization_config", "on_disk", "memory"));
-                boolean disable = isDisabled(d.get("quantization_config"));
+                JsonFields.onlyFields(
+                        d, p, Set.of("hnsw_config", "quantization_config", "quantization", "on_disk", "memory"));
+                boolean disable = isDisabled(quantizationNode(d));
                 MemoryPlacement memory = denseMemory(d, p);
                 vectors.put(
                         e.getKey(),
@@ -336,7 +339,7 @@ public final class CollectionJson {
                                 has(d, "hnsw_config") ? hnswDiff(d.get("hnsw_config"), child(p, "hnsw_config")) : null,
                                 disable
                                         ? null
-                                        : quantization(d.get("quantization_config"), child(p, "quantization_config")),
+                                        : quantization(quantizationNode(d), child(p, "quantization_config")),
                                 disable,
                                 memory));
             }
@@ -436,6 +439,12 @@ public final class CollectionJson {
             out.put(e.getKey(), new SparseVectorParams(threshold, onDisk, datatype, m, memory));
         }
         return out;
+    }
+
+    /** {@code quantization_config}, or its alias {@code quantization} (Qdrant accepts both). */
+    private static JsonNode quantizationNode(JsonNode node) {
+        JsonNode q = node.get("quantization_config");
+        return q != null ? q : node.get("quantization");
     }
 
     private static boolean isDisabled(JsonNode q) {
