@@ -369,6 +369,9 @@ public final class MmapVectorStorage {
 
     /** Closes the file handle; mappings are released when unreachable. */
     public void close() {
+        if (!appendable) {
+            PlacedFiles.release(chunks[0], file); // gives up its pages; readers still using it fault them in again
+        }
         if (channel != null) {
             try {
                 channel.close();
