@@ -201,6 +201,9 @@ public final class CollectionConfigJson {
         if (h.payloadM() != null) {
             n.put("payload_m", h.payloadM());
         }
+        if (h.inlineStorage() != null) {
+            n.put("inline_storage", h.inlineStorage());
+        }
         return n;
     }
 
@@ -215,6 +218,9 @@ public final class CollectionConfigJson {
         }
         putMemory(n, h.memory());
         putNullable(n, "payload_m", h.payloadM());
+        if (h.inlineStorage() != null) {
+            n.put("inline_storage", h.inlineStorage());
+        }
         n.properties().removeIf(e -> e.getValue().isNull());
         return n;
     }
@@ -227,7 +233,8 @@ public final class CollectionConfigJson {
                 integer(h, "max_indexing_threads"),
                 bool(h, "on_disk"),
                 integer(h, "payload_m"),
-                memory(h, "memory"));
+                memory(h, "memory"),
+                bool(h, "inline_storage"));
     }
 
     /** Qdrant's shape: {@code {"scalar": {...}}}, {@code {"binary": {...}}}, {@code {"product": {...}}} or null. */

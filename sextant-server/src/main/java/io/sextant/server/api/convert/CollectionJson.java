@@ -508,6 +508,11 @@ public final class CollectionJson {
         out.put("segments_count", info.segmentsCount());
         if (info.config() != null) { // null only for a collection whose config.json is unreadable
             out.set("config", CollectionConfigJson.toJson(info.config()));
+            List<String> warnings = info.config().warnings();
+            if (!warnings.isEmpty()) {
+                var w = out.putArray("warnings");
+                warnings.forEach(m -> w.addObject().put("message", m));
+            }
         }
         ObjectNode schema = out.putObject("payload_schema");
         info.payloadSchema().forEach((field, fs) -> schema.set(field, IndexJson.writeInfo(fs.spec(), fs.points())));
