@@ -97,22 +97,24 @@ class PlacementPatchShardTest {
                     }
                 }));
             }
-            load.add(Thread.ofPlatform().start(() -> { // rewrites points: deletes in the immutable segment
-                Random r = new Random(seed);
-                while (!stop.get()) {
-                    try {
-                        int i = r.nextInt(N);
-                        shard.update(
-                                new PointOperation.Upsert(
-                                        List.of(new PointOperation.PointStruct(PointId.of(i), Map.of("", data[i]), null))),
-                                true);
-                        writes.incrementAndGet();
-                    } catch (Throwable e) {
-                        errors.add(e);
-                        return;
-                    }
-                }
-            }));
+            load.add(Thread.ofPlatform()
+                    .start(
+                            () -> { // rewrites points: deletes in the immutable segment
+                                Random r = new Random(seed);
+                                while (!stop.get()) {
+                                    try {
+                                        int i = r.nextInt(N);
+                                        shard.update(
+                                                new PointOperation.Upsert(List.of(new PointOperation.PointStruct(
+                                                        PointId.of(i), Map.of("", data[i]), null))),
+                                                true);
+                                        writes.incrementAndGet();
+                                    } catch (Throwable e) {
+                                        errors.add(e);
+                                        return;
+                                    }
+                                }
+                            }));
             Thread.sleep(200);
 
             shard.updateConfig(cold);
@@ -124,8 +126,11 @@ class PlacementPatchShardTest {
             Map<String, Segment.PlacedBytes> placed = coldSeg.placedBytes("");
             assertThat(placed.get("vectors").mapped()).isTrue();
             assertThat(placed.get("graph").mapped()).isTrue();
-            assertThat(placed.get("quantized").mapped()).as("pinned codes are a copy").isFalse();
-            assertThat(placed.get("quantized").resident()).isEqualTo(placed.get("quantized").bytes());
+            assertThat(placed.get("quantized").mapped())
+                    .as("pinned codes are a copy")
+                    .isFalse();
+            assertThat(placed.get("quantized").resident())
+                    .isEqualTo(placed.get("quantized").bytes());
             Thread.sleep(200);
 
             shard.updateConfig(cached);
@@ -135,7 +140,9 @@ class PlacementPatchShardTest {
             assertThat(back.dir()).isEqualTo(before.dir());
             for (var e : back.placedBytes("").entrySet()) {
                 assertThat(e.getValue().mapped()).as(e.getKey()).isTrue();
-                assertThat(e.getValue().resident()).as(e.getKey()).isEqualTo(e.getValue().bytes());
+                assertThat(e.getValue().resident())
+                        .as(e.getKey())
+                        .isEqualTo(e.getValue().bytes());
             }
             Thread.sleep(200);
 

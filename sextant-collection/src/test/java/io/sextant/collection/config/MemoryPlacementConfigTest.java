@@ -131,7 +131,9 @@ class MemoryPlacementConfigTest {
         VectorSpec before = base.toShardConfig().vectors().get("v");
         VectorSpec after = next.toShardConfig().vectors().get("v");
         assertThat(after).isNotEqualTo(before);
-        assertThat(after.sameStoredForm(before)).as("placement-only: segments reopen, not rewrite").isTrue();
+        assertThat(after.sameStoredForm(before))
+                .as("placement-only: segments reopen, not rewrite")
+                .isTrue();
     }
 
     @Test

@@ -36,7 +36,12 @@ final class Libc {
     private static final MethodHandle FADVISE;
 
     static {
-        MethodHandle madvise = null, mlock = null, munlock = null, mincore = null, open = null, close = null,
+        MethodHandle madvise = null,
+                mlock = null,
+                munlock = null,
+                mincore = null,
+                open = null,
+                close = null,
                 fadvise = null;
         boolean ok = false;
         if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
@@ -45,8 +50,7 @@ final class Libc {
                 SymbolLookup libc = linker.defaultLookup();
                 var addrLenInt = FunctionDescriptor.of(
                         ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
-                var addrLen =
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG);
+                var addrLen = FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG);
                 madvise = find(linker, libc, "madvise", addrLenInt);
                 mlock = find(linker, libc, "mlock", addrLen);
                 munlock = find(linker, libc, "munlock", addrLen);
@@ -91,8 +95,7 @@ final class Libc {
 
     private static MethodHandle find(Linker linker, SymbolLookup lookup, String name, FunctionDescriptor fd) {
         Optional<MemorySegment> sym = lookup.find(name);
-        return linker.downcallHandle(
-                sym.orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name)), fd);
+        return linker.downcallHandle(sym.orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name)), fd);
     }
 
     private static long pageSize() {

@@ -31,8 +31,7 @@ public final class PlacedFiles {
      * verification reads do not stay resident.
      */
     public static MemorySegment place(
-            FileChannel ch, Path file, long offset, long length, Residency residency, Arena arena)
-            throws IOException {
+            FileChannel ch, Path file, long offset, long length, Residency residency, Arena arena) throws IOException {
         if (length == 0) {
             return MemorySegment.NULL.reinterpret(0);
         }

@@ -5,13 +5,12 @@ import static io.sextant.index.sparse.PostingBlockCodec.INT;
 import static io.sextant.index.sparse.PostingBlockCodec.LONG;
 
 import io.sextant.index.hnsw.IndexCorruptedException;
-import io.sextant.vector.sparse.SparseVector;
 import io.sextant.index.memory.PlacedFiles;
 import io.sextant.index.memory.Residency;
+import io.sextant.vector.sparse.SparseVector;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;

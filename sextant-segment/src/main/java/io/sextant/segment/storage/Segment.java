@@ -264,7 +264,8 @@ public final class Segment {
             }
             if (spec.hnsw().enabled() && Files.exists(gf)) {
                 try {
-                    MmapHnswGraph g = MmapHnswGraph.open(gf, spec.hnsw().placement().residency());
+                    MmapHnswGraph g =
+                            MmapHnswGraph.open(gf, spec.hnsw().placement().residency());
                     if (g.size() != count) {
                         g.close();
                         throw new IndexCorruptedException(gf, "graph has " + g.size() + " nodes, segment " + count);
@@ -865,7 +866,12 @@ public final class Segment {
         }
         SegmentGraph g = graphs.get(name);
         if (g != null) {
-            out.put("graph", new PlacedBytes(g.graph().byteSize(), g.graph().residentBytes(), g.graph().mapped()));
+            out.put(
+                    "graph",
+                    new PlacedBytes(
+                            g.graph().byteSize(),
+                            g.graph().residentBytes(),
+                            g.graph().mapped()));
         }
         QuantizedVectors q = quantized.get(name);
         if (q != null) {

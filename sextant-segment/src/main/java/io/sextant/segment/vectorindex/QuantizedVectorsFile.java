@@ -1,14 +1,14 @@
 package io.sextant.segment.vectorindex;
 
 import io.sextant.index.hnsw.IndexCorruptedException;
+import io.sextant.index.memory.PlacedFiles;
+import io.sextant.segment.config.MemoryPlacement;
 import io.sextant.segment.storage.AtomicFiles;
 import io.sextant.vector.Distance;
 import io.sextant.vector.quant.Quantizer;
 import io.sextant.vector.quant.QuantizerSpec;
 import io.sextant.vector.quant.Quantizers;
 import java.io.IOException;
-import io.sextant.index.memory.PlacedFiles;
-import io.sextant.segment.config.MemoryPlacement;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -174,7 +174,8 @@ public final class SegmentIndexBuilder {
         Path file = VectorIndexFiles.graphFile(seg.dir(), name, spec, links);
         try {
             HnswGraphWriter.write(graph, h.m(), file);
-            SegmentGraph opened = new SegmentGraph(MmapHnswGraph.open(file, spec.hnsw().placement().residency()), links);
+            SegmentGraph opened = new SegmentGraph(
+                    MmapHnswGraph.open(file, spec.hnsw().placement().residency()), links);
             for (Path old; (old = VectorIndexFiles.otherLinksGraphFile(seg.dir(), name, spec, file)) != null; ) {
                 java.nio.file.Files.deleteIfExists(old);
             }

@@ -337,9 +337,7 @@ public final class CollectionJson {
                         new VectorParams.Diff(
                                 JsonFields.optBool(d, "on_disk", p),
                                 has(d, "hnsw_config") ? hnswDiff(d.get("hnsw_config"), child(p, "hnsw_config")) : null,
-                                disable
-                                        ? null
-                                        : quantization(quantizationNode(d), child(p, "quantization_config")),
+                                disable ? null : quantization(quantizationNode(d), child(p, "quantization_config")),
                                 disable,
                                 memory));
             }

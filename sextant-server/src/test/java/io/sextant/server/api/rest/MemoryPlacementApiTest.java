@@ -67,20 +67,27 @@ class MemoryPlacementApiTest {
                 "/collections/all/index?wait=true",
                 "{\"field_name\": \"k\", \"field_schema\": {\"type\": \"keyword\", \"memory\": \"pinned\"}}");
         assertThat(idx.status()).as(idx.text()).isEqualTo(200);
-        assertThat(s.get("/collections/all").json().at("/result/payload_schema/k/params/memory").asText())
+        assertThat(s.get("/collections/all")
+                        .json()
+                        .at("/result/payload_schema/k/params/memory")
+                        .asText())
                 .isEqualTo("pinned");
     }
 
     @Test
     void unsetMemoryIsNotShown() {
-        Response r = s.put("/collections/plain", "{\"vectors\": {\"size\": 4, \"distance\": \"Dot\", \"on_disk\": true}}");
+        Response r =
+                s.put("/collections/plain", "{\"vectors\": {\"size\": 4, \"distance\": \"Dot\", \"on_disk\": true}}");
         assertThat(r.status()).as(r.text()).isEqualTo(200);
-        assertThat(s.get("/collections/plain").text()).doesNotContain("\"memory\"").doesNotContain("\"payload\"");
+        assertThat(s.get("/collections/plain").text())
+                .doesNotContain("\"memory\"")
+                .doesNotContain("\"payload\"");
     }
 
     @Test
     void pinnedDenseVectorsAndPayloadAre422AndChangeNothing() {
-        Response dense = s.put("/collections/p1", "{\"vectors\": {\"size\": 4, \"distance\": \"Dot\", \"memory\": \"pinned\"}}");
+        Response dense =
+                s.put("/collections/p1", "{\"vectors\": {\"size\": 4, \"distance\": \"Dot\", \"memory\": \"pinned\"}}");
         assertThat(dense.status()).isEqualTo(422);
         assertThat(dense.json().at("/status/error").asText()).contains("pinned");
         assertThat(s.get("/collections/p1").status()).isEqualTo(404);
@@ -90,10 +97,12 @@ class MemoryPlacementApiTest {
         assertThat(payload.status()).isEqualTo(422);
         assertThat(payload.json().at("/status/error").asText()).contains("pinned");
         assertThat(s.get("/collections/p2").status()).isEqualTo(404);
-        Response unknown = s.put("/collections/p3", "{\"vectors\": {\"size\": 4, \"distance\": \"Dot\", \"memory\": \"hot\"}}");
+        Response unknown =
+                s.put("/collections/p3", "{\"vectors\": {\"size\": 4, \"distance\": \"Dot\", \"memory\": \"hot\"}}");
         assertThat(unknown.status()).as(unknown.text()).isEqualTo(400);
 
-        assertThat(s.put("/collections/p4", "{\"vectors\": {\"size\": 4, \"distance\": \"Dot\"}}").status())
+        assertThat(s.put("/collections/p4", "{\"vectors\": {\"size\": 4, \"distance\": \"Dot\"}}")
+                        .status())
                 .isEqualTo(200);
         Response patch = s.patch("/collections/p4", "{\"vectors\": {\"\": {\"memory\": \"pinned\"}}}");
         assertThat(patch.status()).isEqualTo(422);
@@ -151,7 +160,11 @@ class MemoryPlacementApiTest {
         searcher.join();
         assertThat(failures).as("seed %d", seed).isEmpty();
         assertThat(ok.get()).isPositive();
-        assertThat(s.get("/collections/moving").json().at("/result/points_count").asInt()).isEqualTo(n);
+        assertThat(s.get("/collections/moving")
+                        .json()
+                        .at("/result/points_count")
+                        .asInt())
+                .isEqualTo(n);
     }
 
     /** Waits until the collection's optimizations (indexing, the config_mismatch reopen) are done. */
@@ -159,7 +172,8 @@ class MemoryPlacementApiTest {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
             JsonNode info = s.get("/collections/" + name).json().at("/result");
-            if (info.at("/status").asText().equals("green") && info.at("/indexed_vectors_count").asInt() > 0) {
+            if (info.at("/status").asText().equals("green")
+                    && info.at("/indexed_vectors_count").asInt() > 0) {
                 return;
             }
             Thread.sleep(100);
