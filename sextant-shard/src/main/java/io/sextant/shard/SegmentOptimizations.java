@@ -3,6 +3,8 @@ package io.sextant.shard;
 import io.sextant.index.hnsw.BuildCancelledException;
 import io.sextant.segment.PointId;
 import io.sextant.segment.config.ShardConfig;
+import io.sextant.segment.config.SparseVectorSpec;
+import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.storage.AtomicFiles;
@@ -70,7 +72,12 @@ final class SegmentOptimizations {
         /** Build the missing graph or codes of an immutable segment in place. */
         INDEX,
         /** Rewrite a segment written for other vector parameters (PATCH of hnsw or quantization config). */
-        REINDEX
+        REINDEX,
+        /**
+         * Open a segment's unchanged files again for parameters that differ only in memory placement
+         * or search-time settings (PATCH of {@code memory}, {@code on_disk}, {@code always_ram}, …).
+         */
+        REOPEN
     }
 
     /** Qdrant's automatic {@code max_segment_size}, in KB, used when the config leaves it unset. */
@@ -105,7 +112,7 @@ final class SegmentOptimizations {
         }
         for (Segment s : others) {
             if (!s.specs().equals(config.vectors()) || !s.sparseSpecs().equals(config.sparseVectors())) {
-                return new Plan(Kind.REINDEX, List.of(s), false);
+                return new Plan(sameStoredForm(s, config) ? Kind.REOPEN : Kind.REINDEX, List.of(s), false);
             }
         }
         for (Segment s : others) {
@@ -134,6 +141,79 @@ final class SegmentOptimizations {
             }
         }
         return null;
+    }
+
+    /** Whether the files of {@code s} serve {@code config} as they are (only placement or search settings differ). */
+    static boolean sameStoredForm(Segment s, ShardConfig config) {
+        for (Map.Entry<String, VectorSpec> e : config.vectors().entrySet()) {
+            VectorSpec old = s.specs().get(e.getKey());
+            if (old == null || !old.sameStoredForm(e.getValue())) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, SparseVectorSpec> e : config.sparseVectors().entrySet()) {
+            SparseVectorSpec old = s.sparseSpecs().get(e.getKey());
+            if (old == null || !old.sameStoredForm(e.getValue())) {
+                return false;
+            }
+        }
+        return s.specs().size() == config.vectors().size()
+                && s.sparseSpecs().size() == config.sparseVectors().size();
+    }
+
+    /**
+     * Replaces immutable segment {@code s} by a new instance over the same directory opened for the
+     * shard's current config, so its files take their new placement without being rewritten. The
+     * open happens outside the update lock; deletions that reached {@code s} meanwhile are applied
+     * to the new instance before it is published. Searches still inside the old instance finish on
+     * it (mappings of automatic arenas) or fall back to a scan when its graph was closed.
+     */
+    static void reopen(LocalShard shard, Segment s) {
+        shard.updateLock.lock();
+        try {
+            if (shard.closed() || !shard.segments().all().contains(s)) {
+                return;
+            }
+        } finally {
+            shard.updateLock.unlock();
+        }
+        ShardConfig config = shard.config();
+        Segment fresh = Segment.open(s.dir(), config.segmentVectors(), shard.schema());
+        shard.updateLock.lock();
+        try {
+            SegmentSet set = shard.segments();
+            if (shard.closed() || !set.all().contains(s)) {
+                fresh.close();
+                return;
+            }
+            RoaringBitmap since = RoaringBitmap.andNot(s.deletedOffsets(), fresh.deletedOffsets());
+            for (IntIterator it = since.getIntIterator(); it.hasNext(); ) {
+                fresh.delete(it.next());
+            }
+            syncIndexes(fresh, shard.schema());
+            List<Segment> all = new ArrayList<>(set.all());
+            all.set(all.indexOf(s), fresh);
+            shard.publish(new SegmentSet(all, set.target()));
+            shard.checkpointLocked();
+            s.close();
+            LOG.info("Shard {}: reopened segment {} for its new placement", shard.dir(), s.name());
+        } finally {
+            shard.updateLock.unlock();
+        }
+    }
+
+    /** Makes the payload indexes of {@code seg} match {@code schema}. Caller holds the update lock. */
+    private static void syncIndexes(Segment seg, Map<String, PayloadIndexSpec> schema) {
+        for (String key : seg.indexes().specs().keySet()) {
+            if (!schema.containsKey(key)) {
+                seg.dropIndex(key);
+            }
+        }
+        for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
+            if (!e.getValue().equals(seg.indexes().specs().get(e.getKey()))) {
+                seg.createIndex(e.getKey(), e.getValue());
+            }
+        }
     }
 
     /** Whether {@code s} lacks a graph or codes it should have, or its graph lacks payload links of {@code schema}. */
@@ -192,6 +272,10 @@ final class SegmentOptimizations {
      * removes the directory of a segment it had not published; it never writes after that.
      */
     static void execute(LocalShard shard, Plan plan, BooleanSupplier cancelled) {
+        if (plan.kind() == Kind.REOPEN) {
+            reopen(shard, plan.sources().getFirst());
+            return;
+        }
         if (plan.kind() == Kind.INDEX) {
             Segment s = plan.sources().getFirst();
             long t0 = System.nanoTime();
@@ -267,17 +351,7 @@ final class SegmentOptimizations {
                 AtomicFiles.deleteTree(newDir);
                 return;
             }
-            Map<String, PayloadIndexSpec> schema = shard.schema(); // payload indexes changed meanwhile?
-            for (String key : merged.indexes().specs().keySet()) {
-                if (!schema.containsKey(key)) {
-                    merged.dropIndex(key);
-                }
-            }
-            for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
-                if (!e.getValue().equals(merged.indexes().specs().get(e.getKey()))) {
-                    merged.createIndex(e.getKey(), e.getValue());
-                }
-            }
+            syncIndexes(merged, shard.schema()); // payload indexes changed meanwhile?
             for (int i = 0; i < sources.size(); i++) {
                 Segment s = sources.get(i);
                 RoaringBitmap since = RoaringBitmap.andNot(s.deletedOffsets(), snapshot.get(i));

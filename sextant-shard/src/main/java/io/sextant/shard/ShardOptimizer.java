@@ -197,7 +197,7 @@ final class ShardOptimizer {
                     case CONVERT, INDEX -> "indexing";
                     case MERGE -> "merge";
                     case VACUUM -> "vacuum";
-                    case REINDEX -> "config_mismatch";
+                    case REINDEX, REOPEN -> "config_mismatch";
                 };
         String id = UUID.nameUUIDFromBytes((plan.kind() + ":" + segs).getBytes(StandardCharsets.UTF_8))
                 .toString();

@@ -68,6 +68,27 @@ public record CollectionConfig(
         return v == null || v.hnswConfig() == null ? hnswConfig : v.hnswConfig().applyTo(hnswConfig);
     }
 
+    /**
+     * Qdrant's configuration warnings (collection info {@code warnings}): {@code
+     * hnsw_config.inline_storage} is ignored for multivectors and without quantization.
+     */
+    public java.util.List<String> warnings() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        params.vectors().forEach((name, v) -> {
+            if (!Boolean.TRUE.equals(effectiveHnsw(name).inlineStorage())) {
+                return;
+            }
+            if (v.multivectorConfig() != null) {
+                out.add("The `hnsw_config.inline_storage` option for vector '" + name
+                        + "' is not compatible with multivectors. This option will be ignored.");
+            } else if (v.quantizationConfig() == null && quantizationConfig == null) {
+                out.add("The `hnsw_config.inline_storage` option for vector '" + name
+                        + "' requires quantization to be enabled. This option will be ignored.");
+            }
+        });
+        return out;
+    }
+
     /** What the shards need to know. */
     public ShardConfig toShardConfig() {
         Map<String, VectorSpec> specs = new LinkedHashMap<>();
@@ -86,11 +107,13 @@ public record CollectionConfig(
                                     h.fullScanThreshold(),
                                     h.maxIndexingThreads(),
                                     h.onDisk(),
-                                    h.payloadM()),
+                                    h.payloadM(),
+                                    h.memory()),
                             toQuantizerSpec(q),
                             v.elementType(),
                             v.multivectorConfig(),
-                            v.memory()));
+                            v.memory(),
+                            q == null ? null : q.memory()));
         });
         Map<String, SparseVectorSpec> sparse = new LinkedHashMap<>();
         params.sparseVectors().forEach((name, v) -> sparse.put(name, v.toSpec()));

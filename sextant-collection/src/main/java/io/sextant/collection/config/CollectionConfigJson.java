@@ -3,6 +3,7 @@ package io.sextant.collection.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.segment.config.MemoryPlacement;
 import io.sextant.segment.config.MultiVectorComparator;
 import io.sextant.vector.Distance;
 import java.util.LinkedHashMap;
@@ -37,6 +38,9 @@ public final class CollectionConfigJson {
         params.put("replication_factor", p.replicationFactor());
         params.put("write_consistency_factor", p.writeConsistencyFactor());
         params.put("on_disk_payload", p.onDiskPayload());
+        if (p.payloadMemory() != null) {
+            params.putObject("payload").put("memory", p.payloadMemory().wireName());
+        }
         root.set("hnsw_config", hnswToJson(c.hnswConfig()));
         OptimizersConfig o = c.optimizerConfig();
         ObjectNode opt = root.putObject("optimizer_config");
@@ -79,7 +83,8 @@ public final class CollectionConfigJson {
                 params.path("replication_factor").asInt(1),
                 params.path("write_consistency_factor").asInt(1),
                 params.path("on_disk_payload").asBoolean(true),
-                sparse);
+                sparse,
+                memory(params.path("payload"), "memory"));
         JsonNode h = root.path("hnsw_config");
         HnswConfig hnsw = h.isObject() ? hnswDiffFromJson(h).applyTo(HnswConfig.DEFAULT) : HnswConfig.DEFAULT;
         JsonNode o = root.path("optimizer_config");
@@ -123,6 +128,9 @@ public final class CollectionConfigJson {
         if (v.onDisk() != null) {
             n.put("on_disk", v.onDisk());
         }
+        if (v.memory() != null) {
+            n.put("memory", v.memory().wireName());
+        }
         if (v.datatype() != null) {
             n.put("datatype", v.datatype().wireName());
         }
@@ -148,7 +156,7 @@ public final class CollectionConfigJson {
                         ? MultiVectorComparator.fromWireName(
                                 n.path("multivector_config").get("comparator").asText())
                         : null,
-                null);
+                memory(n, "memory"));
     }
 
     /** Qdrant's shape: {@code {"index": {...}, "modifier": "idf"}}, unset fields omitted. */
@@ -161,6 +169,9 @@ public final class CollectionConfigJson {
             }
             if (v.onDisk() != null) {
                 idx.put("on_disk", v.onDisk());
+            }
+            if (v.memory() != null) {
+                idx.put("memory", v.memory().wireName());
             }
             if (v.datatype() != null) {
                 idx.put("datatype", v.datatype().wireName());
@@ -183,7 +194,8 @@ public final class CollectionConfigJson {
                 n.hasNonNull("modifier")
                         ? SparseVectorParams.Modifier.fromWireName(
                                 n.get("modifier").asText())
-                        : null);
+                        : null,
+                memory(idx, "memory"));
     }
 
     public static ObjectNode hnswToJson(HnswConfig h) {
@@ -193,8 +205,12 @@ public final class CollectionConfigJson {
         n.put("full_scan_threshold", h.fullScanThreshold());
         n.put("max_indexing_threads", h.maxIndexingThreads());
         n.put("on_disk", h.onDisk());
+        putMemory(n, h.memory());
         if (h.payloadM() != null) {
             n.put("payload_m", h.payloadM());
+        }
+        if (h.inlineStorage() != null) {
+            n.put("inline_storage", h.inlineStorage());
         }
         return n;
     }
@@ -208,7 +224,11 @@ public final class CollectionConfigJson {
         if (h.onDisk() != null) {
             n.put("on_disk", h.onDisk());
         }
+        putMemory(n, h.memory());
         putNullable(n, "payload_m", h.payloadM());
+        if (h.inlineStorage() != null) {
+            n.put("inline_storage", h.inlineStorage());
+        }
         n.properties().removeIf(e -> e.getValue().isNull());
         return n;
     }
@@ -220,7 +240,9 @@ public final class CollectionConfigJson {
                 integer(h, "full_scan_threshold"),
                 integer(h, "max_indexing_threads"),
                 bool(h, "on_disk"),
-                integer(h, "payload_m"));
+                integer(h, "payload_m"),
+                memory(h, "memory"),
+                bool(h, "inline_storage"));
     }
 
     /** Qdrant's shape: {@code {"scalar": {...}}}, {@code {"binary": {...}}}, {@code {"product": {...}}} or null. */
@@ -239,12 +261,14 @@ public final class CollectionConfigJson {
                 if (s.alwaysRam() != null) {
                     b.put("always_ram", s.alwaysRam());
                 }
+                putMemory(b, s.memory());
             }
             case QuantizationConfig.Binary bq -> {
                 ObjectNode b = n.putObject("binary");
                 if (bq.alwaysRam() != null) {
                     b.put("always_ram", bq.alwaysRam());
                 }
+                putMemory(b, bq.memory());
                 if (bq.encoding() != null) {
                     b.put("encoding", bq.encoding());
                 }
@@ -258,6 +282,7 @@ public final class CollectionConfigJson {
                 if (pq.alwaysRam() != null) {
                     b.put("always_ram", pq.alwaysRam());
                 }
+                putMemory(b, pq.memory());
             }
         }
         return n;
@@ -274,14 +299,17 @@ public final class CollectionConfigJson {
                 throw new IllegalArgumentException("scalar.type must be int8, got " + type);
             }
             return new QuantizationConfig.Scalar(
-                    s.hasNonNull("quantile") ? (float) s.get("quantile").asDouble() : null, bool(s, "always_ram"));
+                    s.hasNonNull("quantile") ? (float) s.get("quantile").asDouble() : null,
+                    bool(s, "always_ram"),
+                    memory(s, "memory"));
         }
         if (n.has("binary")) {
             JsonNode b = n.get("binary");
             return new QuantizationConfig.Binary(
                     bool(b, "always_ram"),
                     b.hasNonNull("encoding") ? b.get("encoding").asText() : null,
-                    b.hasNonNull("query_encoding") ? b.get("query_encoding").asText() : null);
+                    b.hasNonNull("query_encoding") ? b.get("query_encoding").asText() : null,
+                    memory(b, "memory"));
         }
         if (n.has("product")) {
             JsonNode b = n.get("product");
@@ -293,7 +321,7 @@ public final class CollectionConfigJson {
                 throw new IllegalArgumentException(
                         "product.compression must be one of x4, x8, x16, x32, x64, got " + c);
             }
-            return new QuantizationConfig.Product(ratio, bool(b, "always_ram"));
+            return new QuantizationConfig.Product(ratio, bool(b, "always_ram"), memory(b, "memory"));
         }
         throw new IllegalArgumentException("quantization_config must have one of scalar, binary, product, got " + n);
     }
@@ -326,6 +354,17 @@ public final class CollectionConfigJson {
 
     private static Double dbl(JsonNode n, String f) {
         return n.hasNonNull(f) ? n.get(f).asDouble() : null;
+    }
+
+    /** A {@code memory} placement field; null when absent. */
+    public static MemoryPlacement memory(JsonNode n, String f) {
+        return n.hasNonNull(f) ? MemoryPlacement.fromWireName(n.get(f).asText()) : null;
+    }
+
+    private static void putMemory(ObjectNode n, MemoryPlacement m) {
+        if (m != null) {
+            n.put("memory", m.wireName());
+        }
     }
 
     private static Boolean bool(JsonNode n, String f) {

@@ -79,7 +79,8 @@ public record CollectionConfigPatch(
                             base.params().replicationFactor(),
                             base.params().writeConsistencyFactor(),
                             base.params().onDiskPayload(),
-                            newSparse)
+                            newSparse,
+                            base.params().payloadMemory())
                     : params.applyTo(base.params(), newVectors, newSparse);
             HnswConfig hnsw = hnswConfig == null ? base.hnswConfig() : hnswConfig.applyTo(base.hnswConfig());
             OptimizersConfig opt = optimizersConfig == null

@@ -1,5 +1,6 @@
 package io.sextant.collection.config;
 
+import io.sextant.segment.config.MemoryPlacement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,6 +16,7 @@ import java.util.Map;
  * @param onDiskPayload keep payloads on disk instead of in RAM
  * @param sparseVectors named sparse vectors in declaration order (names never shared with a dense
  *     vector)
+ * @param payloadMemory Qdrant's {@code payload.memory}; null = unset (from {@code onDiskPayload})
  */
 public record CollectionParams(
         Map<String, VectorParams> vectors,
@@ -23,7 +25,8 @@ public record CollectionParams(
         int replicationFactor,
         int writeConsistencyFactor,
         boolean onDiskPayload,
-        Map<String, SparseVectorParams> sparseVectors) {
+        Map<String, SparseVectorParams> sparseVectors,
+        MemoryPlacement payloadMemory) {
 
     public CollectionParams {
         if (vectors == null) {
@@ -62,6 +65,37 @@ public record CollectionParams(
         }
     }
 
+    /** Params without a {@code payload.memory} placement. */
+    public CollectionParams(
+            Map<String, VectorParams> vectors,
+            boolean unnamedVector,
+            int shardNumber,
+            int replicationFactor,
+            int writeConsistencyFactor,
+            boolean onDiskPayload,
+            Map<String, SparseVectorParams> sparseVectors) {
+        this(
+                vectors,
+                unnamedVector,
+                shardNumber,
+                replicationFactor,
+                writeConsistencyFactor,
+                onDiskPayload,
+                sparseVectors,
+                null);
+    }
+
+    /**
+     * Qdrant's rule: payload storage has no pinned form.
+     *
+     * @throws IllegalArgumentException naming {@code pinned} when {@code memory} is pinned
+     */
+    public static void checkPayloadMemory(MemoryPlacement memory) {
+        if (memory == MemoryPlacement.PINNED) {
+            throw new IllegalArgumentException("`pinned` memory placement is not supported for payload storage");
+        }
+    }
+
     /** Params without sparse vectors. */
     public CollectionParams(
             Map<String, VectorParams> vectors,
@@ -85,11 +119,27 @@ public record CollectionParams(
 
     public CollectionParams withShardNumber(int n) {
         return new CollectionParams(
-                vectors, unnamedVector, n, replicationFactor, writeConsistencyFactor, onDiskPayload, sparseVectors);
+                vectors,
+                unnamedVector,
+                n,
+                replicationFactor,
+                writeConsistencyFactor,
+                onDiskPayload,
+                sparseVectors,
+                payloadMemory);
     }
 
     /** A PATCH of params: null fields keep the current value. */
-    public record Diff(Integer replicationFactor, Integer writeConsistencyFactor, Boolean onDiskPayload) {
+    public record Diff(
+            Integer replicationFactor,
+            Integer writeConsistencyFactor,
+            Boolean onDiskPayload,
+            MemoryPlacement payloadMemory) {
+        /** A diff without {@code payload.memory}. */
+        public Diff(Integer replicationFactor, Integer writeConsistencyFactor, Boolean onDiskPayload) {
+            this(replicationFactor, writeConsistencyFactor, onDiskPayload, null);
+        }
+
         public CollectionParams applyTo(
                 CollectionParams base,
                 Map<String, VectorParams> newVectors,
@@ -101,7 +151,8 @@ public record CollectionParams(
                     replicationFactor != null ? replicationFactor : base.replicationFactor(),
                     writeConsistencyFactor != null ? writeConsistencyFactor : base.writeConsistencyFactor(),
                     onDiskPayload != null ? onDiskPayload : base.onDiskPayload(),
-                    newSparse);
+                    newSparse,
+                    payloadMemory != null ? payloadMemory : base.payloadMemory());
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.sextant.collection.config;
 
+import io.sextant.segment.config.MemoryPlacement;
+
 /**
  * HNSW graph parameters ({@code hnsw_config} in Qdrant). Immutable; validated on construction.
  *
@@ -9,10 +11,38 @@ package io.sextant.collection.config;
  * @param maxIndexingThreads threads for building, 0 = automatic
  * @param onDisk keep the graph in paged memory-mapped files
  * @param payloadM edges per node for payload-aware links; null = same as {@code m}
+ * @param memory Qdrant's {@code memory} placement of the graph; null = unset (from {@code onDisk})
+ * @param inlineStorage Qdrant's {@code inline_storage}; null = unset. Kept and echoed (and warned
+ *     about as Qdrant does); the graph file does not inline vectors
  */
 public record HnswConfig(
-        int m, int efConstruct, int fullScanThreshold, int maxIndexingThreads, boolean onDisk, Integer payloadM) {
+        int m,
+        int efConstruct,
+        int fullScanThreshold,
+        int maxIndexingThreads,
+        boolean onDisk,
+        Integer payloadM,
+        MemoryPlacement memory,
+        Boolean inlineStorage) {
     public static final HnswConfig DEFAULT = new HnswConfig(16, 100, 10000, 0, false, null);
+
+    /** A config without a {@code memory} placement. */
+    public HnswConfig(
+            int m, int efConstruct, int fullScanThreshold, int maxIndexingThreads, boolean onDisk, Integer payloadM) {
+        this(m, efConstruct, fullScanThreshold, maxIndexingThreads, onDisk, payloadM, null, null);
+    }
+
+    /** A config without {@code inline_storage}. */
+    public HnswConfig(
+            int m,
+            int efConstruct,
+            int fullScanThreshold,
+            int maxIndexingThreads,
+            boolean onDisk,
+            Integer payloadM,
+            MemoryPlacement memory) {
+        this(m, efConstruct, fullScanThreshold, maxIndexingThreads, onDisk, payloadM, memory, null);
+    }
 
     public HnswConfig {
         if (m < 0) {
@@ -43,8 +73,33 @@ public record HnswConfig(
             Integer fullScanThreshold,
             Integer maxIndexingThreads,
             Boolean onDisk,
-            Integer payloadM) {
+            Integer payloadM,
+            MemoryPlacement memory,
+            Boolean inlineStorage) {
         public static final Diff EMPTY = new Diff(null, null, null, null, null, null);
+
+        /** A diff without a {@code memory} placement. */
+        public Diff(
+                Integer m,
+                Integer efConstruct,
+                Integer fullScanThreshold,
+                Integer maxIndexingThreads,
+                Boolean onDisk,
+                Integer payloadM) {
+            this(m, efConstruct, fullScanThreshold, maxIndexingThreads, onDisk, payloadM, null, null);
+        }
+
+        /** A diff without {@code inline_storage}. */
+        public Diff(
+                Integer m,
+                Integer efConstruct,
+                Integer fullScanThreshold,
+                Integer maxIndexingThreads,
+                Boolean onDisk,
+                Integer payloadM,
+                MemoryPlacement memory) {
+            this(m, efConstruct, fullScanThreshold, maxIndexingThreads, onDisk, payloadM, memory, null);
+        }
 
         /** Applies this diff on top of {@code base}. */
         public HnswConfig applyTo(HnswConfig base) {
@@ -54,7 +109,9 @@ public record HnswConfig(
                     fullScanThreshold != null ? fullScanThreshold : base.fullScanThreshold(),
                     maxIndexingThreads != null ? maxIndexingThreads : base.maxIndexingThreads(),
                     onDisk != null ? onDisk : base.onDisk(),
-                    payloadM != null ? payloadM : base.payloadM());
+                    payloadM != null ? payloadM : base.payloadM(),
+                    memory != null ? memory : base.memory(),
+                    inlineStorage != null ? inlineStorage : base.inlineStorage());
         }
 
         /** Merges {@code newer} over this diff (newer's non-null fields win). */
@@ -68,7 +125,9 @@ public record HnswConfig(
                     newer.fullScanThreshold != null ? newer.fullScanThreshold : fullScanThreshold,
                     newer.maxIndexingThreads != null ? newer.maxIndexingThreads : maxIndexingThreads,
                     newer.onDisk != null ? newer.onDisk : onDisk,
-                    newer.payloadM != null ? newer.payloadM : payloadM);
+                    newer.payloadM != null ? newer.payloadM : payloadM,
+                    newer.memory != null ? newer.memory : memory,
+                    newer.inlineStorage != null ? newer.inlineStorage : inlineStorage);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.sextant.collection.config;
 
+import io.sextant.segment.config.MemoryPlacement;
 import io.sextant.segment.config.SparseVectorSpec;
 import io.sextant.segment.config.VectorElementType;
 
@@ -12,10 +13,16 @@ import io.sextant.segment.config.VectorElementType;
  * @param onDisk {@code index.on_disk}; null = unset (false)
  * @param datatype {@code index.datatype}; null = float32
  * @param modifier {@code modifier}; null = unset (none)
+ * @param memory {@code index.memory}; null = unset (from {@code onDisk})
  */
 public record SparseVectorParams(
-        Integer fullScanThreshold, Boolean onDisk, VectorDatatype datatype, Modifier modifier) {
+        Integer fullScanThreshold, Boolean onDisk, VectorDatatype datatype, Modifier modifier, MemoryPlacement memory) {
     public static final SparseVectorParams DEFAULT = new SparseVectorParams(null, null, null, null);
+
+    /** Params without an {@code index.memory} placement. */
+    public SparseVectorParams(Integer fullScanThreshold, Boolean onDisk, VectorDatatype datatype, Modifier modifier) {
+        this(fullScanThreshold, onDisk, datatype, modifier, null);
+    }
 
     public SparseVectorParams {
         if (fullScanThreshold != null && fullScanThreshold < 0) {
@@ -25,7 +32,7 @@ public record SparseVectorParams(
 
     /** Whether any {@code index} field is set (collection info shows {@code index} only then). */
     public boolean hasIndexParams() {
-        return fullScanThreshold != null || onDisk != null || datatype != null;
+        return fullScanThreshold != null || onDisk != null || datatype != null || memory != null;
     }
 
     /** The spec a shard needs. */
@@ -34,7 +41,8 @@ public record SparseVectorParams(
                 fullScanThreshold,
                 Boolean.TRUE.equals(onDisk),
                 datatype == null ? null : VectorElementType.valueOf(datatype.name()),
-                modifier == Modifier.IDF);
+                modifier == Modifier.IDF,
+                memory);
     }
 
     /** This with the set fields of {@code diff} applied (Qdrant's PATCH of a sparse vector). */
@@ -43,7 +51,8 @@ public record SparseVectorParams(
                 diff.fullScanThreshold != null ? diff.fullScanThreshold : fullScanThreshold,
                 diff.onDisk != null ? diff.onDisk : onDisk,
                 diff.datatype != null ? diff.datatype : datatype,
-                diff.modifier != null ? diff.modifier : modifier);
+                diff.modifier != null ? diff.modifier : modifier,
+                diff.memory != null ? diff.memory : memory);
     }
 
     /** Qdrant's sparse vector modifiers. */

@@ -71,6 +71,17 @@ public record VectorParams(
                 effectiveDatatype().name());
     }
 
+    /**
+     * Qdrant's rule: the full vectors of a dense vector have no in-memory copy to pin.
+     *
+     * @throws IllegalArgumentException naming {@code pinned} when {@code memory} is pinned
+     */
+    public static void checkDenseMemory(MemoryPlacement memory) {
+        if (memory == MemoryPlacement.PINNED) {
+            throw new IllegalArgumentException("`pinned` memory placement is not supported for dense vector storage");
+        }
+    }
+
     /** The storage spec a shard needs. */
     public VectorSpec toSpec() {
         return new VectorSpec(size, distance, isOnDisk(), null, null, elementType(), multivectorConfig, memory);
@@ -84,7 +95,17 @@ public record VectorParams(
             Boolean onDisk,
             HnswConfig.Diff hnswConfig,
             QuantizationConfig quantizationConfig,
-            boolean disableQuantization) {
+            boolean disableQuantization,
+            MemoryPlacement memory) {
+
+        /** A diff without a {@code memory} placement. */
+        public Diff(
+                Boolean onDisk,
+                HnswConfig.Diff hnswConfig,
+                QuantizationConfig quantizationConfig,
+                boolean disableQuantization) {
+            this(onDisk, hnswConfig, quantizationConfig, disableQuantization, null);
+        }
 
         public VectorParams applyTo(VectorParams base) {
             HnswConfig.Diff hnsw =
@@ -100,7 +121,7 @@ public record VectorParams(
                     q,
                     base.datatype(),
                     base.multivectorConfig(),
-                    base.memory());
+                    memory != null ? memory : base.memory());
         }
     }
 }

@@ -2,6 +2,8 @@ package io.sextant.index.hnsw;
 
 import static io.sextant.index.hnsw.HnswGraphFile.INT_LE;
 
+import io.sextant.index.memory.PlacedFiles;
+import io.sextant.index.memory.Residency;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -137,14 +139,38 @@ public final class MmapHnswGraph implements HnswGraph, AutoCloseable {
      * @throws IndexCorruptedException when the file is truncated, corrupted or of another version
      */
     public static MmapHnswGraph open(Path path) throws IOException {
+        return open(path, Residency.POPULATED);
+    }
+
+    /**
+     * Reads and verifies the graph file at {@code path}, held with {@code residency} (see {@link
+     * PlacedFiles}); an {@link Residency#ON_DEMAND} graph gives back the pages its verification read.
+     *
+     * @throws IndexCorruptedException when the file is truncated, corrupted or of another version
+     */
+    public static MmapHnswGraph open(Path path, Residency residency) throws IOException {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment data = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            return new MmapHnswGraph(path, arena, data);
+            MemorySegment data = PlacedFiles.place(ch, path, 0, ch.size(), residency, arena);
+            MmapHnswGraph g = new MmapHnswGraph(path, arena, data);
+            if (residency == Residency.ON_DEMAND) {
+                PlacedFiles.evict(data, path);
+            }
+            return g;
         } catch (IOException | RuntimeException | Error e) {
             arena.close();
             throw e;
         }
+    }
+
+    /** Bytes of the graph file resident in RAM now ({@link PlacedFiles#residentBytes}). */
+    public long residentBytes() {
+        return PlacedFiles.residentBytes(data);
+    }
+
+    /** Whether the graph is served from a file mapping (false: a locked in-memory copy). */
+    public boolean mapped() {
+        return data.isMapped();
     }
 
     private void validateStructure() throws IndexCorruptedException {
@@ -273,6 +299,9 @@ public final class MmapHnswGraph implements HnswGraph, AutoCloseable {
 
     @Override
     public void close() {
+        if (arena.scope().isAlive()) { // never advise an address range that may have been reused
+            PlacedFiles.release(data, path);
+        }
         arena.close();
     }
 }

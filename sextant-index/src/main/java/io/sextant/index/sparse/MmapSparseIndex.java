@@ -5,11 +5,12 @@ import static io.sextant.index.sparse.PostingBlockCodec.INT;
 import static io.sextant.index.sparse.PostingBlockCodec.LONG;
 
 import io.sextant.index.hnsw.IndexCorruptedException;
+import io.sextant.index.memory.PlacedFiles;
+import io.sextant.index.memory.Residency;
 import io.sextant.vector.sparse.SparseVector;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -123,25 +124,24 @@ public final class MmapSparseIndex implements SparseIndexReader {
      * @throws IndexCorruptedException when the file is truncated, corrupted or of another version
      */
     public static MmapSparseIndex open(Path file, boolean onDisk) throws IOException {
+        return open(file, onDisk ? Residency.ON_DEMAND : Residency.LOCKED);
+    }
+
+    /**
+     * Opens and verifies the index file at {@code file}, held with {@code residency} (see {@link
+     * PlacedFiles}); an {@link Residency#ON_DEMAND} index gives back the pages its verification read.
+     *
+     * @throws IndexCorruptedException when the file is truncated, corrupted or of another version
+     */
+    public static MmapSparseIndex open(Path file, Residency residency) throws IOException {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            MemorySegment seg;
-            if (onDisk) {
-                seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            } else {
-                seg = arena.allocate(Math.max(1, ch.size()), 8).asSlice(0, ch.size());
-                for (long pos = 0; pos < seg.byteSize(); ) {
-                    ByteBuffer buf = seg.asSlice(pos, Math.min(CHUNK, seg.byteSize() - pos))
-                            .asByteBuffer();
-                    while (buf.hasRemaining()) {
-                        if (ch.read(buf, pos + buf.position()) < 0) {
-                            throw new IndexCorruptedException(file, "file shrank while being read");
-                        }
-                    }
-                    pos += buf.capacity();
-                }
+            MemorySegment seg = PlacedFiles.place(ch, file, 0, ch.size(), residency, arena);
+            MmapSparseIndex idx = new MmapSparseIndex(file, arena, seg, residency != Residency.LOCKED);
+            if (residency == Residency.ON_DEMAND) {
+                PlacedFiles.evict(seg, file);
             }
-            return new MmapSparseIndex(file, arena, seg, onDisk);
+            return idx;
         } catch (IOException | RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -283,12 +283,20 @@ public final class MmapSparseIndex implements SparseIndexReader {
         return onDisk;
     }
 
+    /** Bytes of the index resident in RAM now ({@link PlacedFiles#residentBytes}). */
+    public long residentBytes() {
+        return PlacedFiles.residentBytes(data);
+    }
+
     public Path path() {
         return path;
     }
 
     @Override
     public void close() {
+        if (arena.scope().isAlive()) { // never advise an address range that may have been reused
+            PlacedFiles.release(data, path);
+        }
         arena.close();
     }
 }

@@ -11,10 +11,28 @@ package io.sextant.segment.config;
  * @param maxIndexingThreads build threads, 0 = all cores
  * @param onDisk whether the graph may be paged from disk (it is memory-mapped either way)
  * @param payloadM links per node of the payload sub-graphs; null = {@code m}, 0 = none
+ * @param memory where the graph file lives; null = from {@code onDisk} (see {@link #placement()})
  */
 public record HnswSpec(
-        int m, int efConstruct, int fullScanThresholdKb, int maxIndexingThreads, boolean onDisk, Integer payloadM) {
+        int m,
+        int efConstruct,
+        int fullScanThresholdKb,
+        int maxIndexingThreads,
+        boolean onDisk,
+        Integer payloadM,
+        MemoryPlacement memory) {
     public static final HnswSpec DEFAULT = new HnswSpec(16, 100, 10000, 0, false, null);
+
+    /** A spec whose placement comes from {@code onDisk}. */
+    public HnswSpec(
+            int m, int efConstruct, int fullScanThresholdKb, int maxIndexingThreads, boolean onDisk, Integer payloadM) {
+        this(m, efConstruct, fullScanThresholdKb, maxIndexingThreads, onDisk, payloadM, null);
+    }
+
+    /** Qdrant's effective graph placement: {@code memory}, else {@code on_disk} (cold) or cached. */
+    public MemoryPlacement placement() {
+        return memory != null ? memory : MemoryPlacement.fromOnDisk(onDisk);
+    }
 
     public HnswSpec {
         if (m < 0 || efConstruct < 4 || fullScanThresholdKb < 0 || maxIndexingThreads < 0) {

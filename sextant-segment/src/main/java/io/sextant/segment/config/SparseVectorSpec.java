@@ -10,10 +10,13 @@ package io.sextant.segment.config;
  * @param onDisk immutable segments keep their inverted index memory-mapped and paged by the OS
  *     instead of resident
  * @param datatype how the index stores weights; null = {@link VectorElementType#FLOAT32}
+ * @param memory where the inverted index of immutable segments lives; null = from {@code onDisk}
+ *     (see {@link #placement()})
  * @param idf scores use Qdrant's {@code modifier: idf}: each query weight is multiplied by the
  *     inverse document frequency of its dimension over the whole collection
  */
-public record SparseVectorSpec(Integer fullScanThreshold, boolean onDisk, VectorElementType datatype, boolean idf) {
+public record SparseVectorSpec(
+        Integer fullScanThreshold, boolean onDisk, VectorElementType datatype, boolean idf, MemoryPlacement memory) {
     /** Qdrant's default sparse {@code full_scan_threshold}. */
     public static final int DEFAULT_FULL_SCAN_THRESHOLD = 5000;
 
@@ -26,6 +29,21 @@ public record SparseVectorSpec(Integer fullScanThreshold, boolean onDisk, Vector
         if (datatype == null) {
             datatype = VectorElementType.FLOAT32;
         }
+    }
+
+    /** A spec whose placement comes from {@code onDisk}. */
+    public SparseVectorSpec(Integer fullScanThreshold, boolean onDisk, VectorElementType datatype, boolean idf) {
+        this(fullScanThreshold, onDisk, datatype, idf, null);
+    }
+
+    /** Qdrant's effective index placement: {@code memory}, else {@code on_disk} (cold) or pinned. */
+    public MemoryPlacement placement() {
+        return memory != null ? memory : MemoryPlacement.fromOnDiskHeap(onDisk);
+    }
+
+    /** Whether a segment's sparse files written for {@code other} serve this spec unchanged. */
+    public boolean sameStoredForm(SparseVectorSpec other) {
+        return datatype == other.datatype;
     }
 
     /** The effective full-scan threshold in vectors. */

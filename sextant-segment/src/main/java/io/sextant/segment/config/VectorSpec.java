@@ -15,6 +15,8 @@ import io.sextant.vector.quant.QuantizerSpec;
  * @param datatype how components are stored; null = {@link VectorElementType#FLOAT32}
  * @param multivector how a point's several vectors are compared; null = one vector per point
  * @param memory where the full vectors live; null = derived from {@code onDisk}
+ * @param quantizedMemory where the quantized codes live; null = {@code always_ram} (pinned) or the
+ *     full vectors' placement (see {@link #quantizedPlacement()})
  */
 public record VectorSpec(
         int size,
@@ -24,7 +26,8 @@ public record VectorSpec(
         QuantizerSpec quantization,
         VectorElementType datatype,
         MultiVectorComparator multivector,
-        MemoryPlacement memory) {
+        MemoryPlacement memory,
+        MemoryPlacement quantizedMemory) {
     public VectorSpec {
         if (size < 1 || size > 65536) {
             throw new IllegalArgumentException("Vector size must be in [1, 65536], got " + size);
@@ -40,6 +43,52 @@ public record VectorSpec(
         }
     }
 
+    /** A spec whose quantized codes follow {@code always_ram} or the vectors. */
+    public VectorSpec(
+            int size,
+            Distance distance,
+            boolean onDisk,
+            HnswSpec hnsw,
+            QuantizerSpec quantization,
+            VectorElementType datatype,
+            MultiVectorComparator multivector,
+            MemoryPlacement memory) {
+        this(size, distance, onDisk, hnsw, quantization, datatype, multivector, memory, null);
+    }
+
+    /** Qdrant's effective placement of the full vectors: {@code memory}, else {@code on_disk} (cold) or cached. */
+    public MemoryPlacement placement() {
+        return memory != null ? memory : MemoryPlacement.fromOnDisk(onDisk);
+    }
+
+    /**
+     * Qdrant's effective placement of the quantized codes: {@code quantizedMemory}, else pinned with
+     * {@code always_ram}, else the placement of the full vectors.
+     */
+    public MemoryPlacement quantizedPlacement() {
+        if (quantizedMemory != null) {
+            return quantizedMemory;
+        }
+        return quantization != null && quantization.alwaysRam() ? MemoryPlacement.PINNED : placement();
+    }
+
+    /**
+     * Whether {@code other} stores exactly the same files and differs at most in where they live
+     * (placement) or in search-time parameters: a segment written for one can be reopened for the
+     * other without rewriting anything.
+     */
+    public boolean sameStoredForm(VectorSpec other) {
+        return size == other.size
+                && distance == other.distance
+                && datatype == other.datatype
+                && java.util.Objects.equals(multivector, other.multivector)
+                && hnsw.enabled() == other.hnsw.enabled()
+                && hnsw.fingerprint().equals(other.hnsw.fingerprint())
+                && java.util.Objects.equals(
+                        quantization == null ? null : quantization.fingerprint(),
+                        other.quantization == null ? null : other.quantization.fingerprint());
+    }
+
     /** A single vector per point, placement from {@code onDisk}. */
     public VectorSpec(
             int size,
@@ -48,7 +97,7 @@ public record VectorSpec(
             HnswSpec hnsw,
             QuantizerSpec quantization,
             VectorElementType datatype) {
-        this(size, distance, onDisk, hnsw, quantization, datatype, null, null);
+        this(size, distance, onDisk, hnsw, quantization, datatype, null, null, null);
     }
 
     /** Whether each point holds several vectors of {@link #size} components. */

@@ -10,12 +10,12 @@ public class UserException extends RuntimeException {
     public enum Kind {
         /** Malformed or invalid input: 400 / INVALID_ARGUMENT. */
         BAD_REQUEST,
+        /** Well-formed input that fails validation (Qdrant's validator errors): 422 / INVALID_ARGUMENT. */
+        UNPROCESSABLE,
         /** A named thing does not exist: 404 / NOT_FOUND. */
         NOT_FOUND,
         /** The thing already exists or the state conflicts: 409 / ALREADY_EXISTS. */
         CONFLICT,
-        /** Well-formed input that fails validation: 422 / INVALID_ARGUMENT. */
-        UNPROCESSABLE,
         /** The request is too large: 413 / RESOURCE_EXHAUSTED. */
         TOO_LARGE,
         /** The caller may not do this: 403 / PERMISSION_DENIED. */
@@ -39,7 +39,6 @@ public class UserException extends RuntimeException {
         return new UserException(Kind.BAD_REQUEST, message);
     }
 
-    /** Input that parses but fails validation (Qdrant's 422 "Validation error in JSON body"). */
     public static UserException unprocessable(String message) {
         return new UserException(Kind.UNPROCESSABLE, message);
     }

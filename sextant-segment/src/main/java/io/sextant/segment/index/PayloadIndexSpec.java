@@ -15,6 +15,8 @@ import io.sextant.segment.text.TokenizerKind;
  * @param lookup integer: support exact match
  * @param range integer: support range queries
  * @param text text indexes only: tokenizer and token settings
+ * @param memory Qdrant's {@code memory} placement of the index; null = unset. Accepted and kept
+ *     (echoed, persisted) but field indexes are heap structures: see the package documentation
  */
 public record PayloadIndexSpec(
         PayloadSchemaType type,
@@ -23,7 +25,20 @@ public record PayloadIndexSpec(
         Boolean onDisk,
         Boolean lookup,
         Boolean range,
-        TextIndexParams text) {
+        TextIndexParams text,
+        io.sextant.segment.config.MemoryPlacement memory) {
+
+    /** A spec without a {@code memory} placement. */
+    public PayloadIndexSpec(
+            PayloadSchemaType type,
+            Boolean isTenant,
+            Boolean isPrincipal,
+            Boolean onDisk,
+            Boolean lookup,
+            Boolean range,
+            TextIndexParams text) {
+        this(type, isTenant, isPrincipal, onDisk, lookup, range, text, null);
+    }
 
     public static PayloadIndexSpec of(PayloadSchemaType type) {
         return new PayloadIndexSpec(
@@ -37,6 +52,7 @@ public record PayloadIndexSpec(
                 || onDisk != null
                 || lookup != null
                 || range != null
+                || memory != null
                 || (text != null && !text.equals(TextIndexParams.DEFAULT));
     }
 

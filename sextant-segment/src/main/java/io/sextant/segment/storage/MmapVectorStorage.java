@@ -1,6 +1,8 @@
 package io.sextant.segment.storage;
 
 import io.sextant.index.ScoreFunction;
+import io.sextant.index.memory.PlacedFiles;
+import io.sextant.segment.config.MemoryPlacement;
 import io.sextant.segment.config.VectorElementType;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.vector.Distance;
@@ -21,8 +23,8 @@ import java.nio.file.StandardOpenOption;
  * Dense vectors (float32, float16 or uint8 components, {@link VectorElementType}) of one named vector of one segment, in a memory-mapped file addressed by
  * segment offset. Two modes: <b>appendable</b> maps the file in fixed-size chunks and grows it a
  * chunk at a time (existing chunks never move, so readers holding an older chunk array stay
- * valid); <b>read-only</b> maps the written file once, and when not {@code onDisk} copies it into
- * resident off-heap memory so that searches never page-fault.
+ * valid); <b>read-only</b> holds the written file as its {@link MemoryPlacement} says: cached
+ * (mapped and prefaulted), cold (mapped, read on demand) or pinned (a locked off-heap copy).
  *
  * <p>Thread-safety: one writer ({@link #put}) and any number of concurrent readers. A reader may
  * only read offsets published to it by the segment (the segment publishes its count after
@@ -128,16 +130,25 @@ public final class MmapVectorStorage implements DenseVectorStore {
     }
 
     /**
-     * Opens a finished vector file read-only with {@code count} vectors; resident in off-heap memory
-     * unless {@code onDisk}.
+     * Opens a finished vector file read-only with {@code count} vectors: cached (mapped and
+     * prefaulted) unless {@code onDisk} (cold: mapped, read on demand).
      */
     public static MmapVectorStorage openReadOnly(Path file, int dim, int count, boolean onDisk) {
-        return openReadOnly(file, dim, VectorElementType.FLOAT32, count, onDisk);
+        return openReadOnly(file, dim, VectorElementType.FLOAT32, count, MemoryPlacement.fromOnDisk(onDisk));
     }
 
     /** Opens a finished vector file of {@code type} components read-only with {@code count} vectors. */
     public static MmapVectorStorage openReadOnly(
             Path file, int dim, VectorElementType type, int count, boolean onDisk) {
+        return openReadOnly(file, dim, type, count, MemoryPlacement.fromOnDisk(onDisk));
+    }
+
+    /**
+     * Opens a finished vector file of {@code type} components read-only with {@code count} vectors,
+     * held as {@code placement} says ({@link MemoryPlacement#residency()}).
+     */
+    public static MmapVectorStorage openReadOnly(
+            Path file, int dim, VectorElementType type, int count, MemoryPlacement placement) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             checkHeader(ch, file, dim, type);
             long bytes = count * (long) dim * type.bytes();
@@ -145,16 +156,29 @@ public final class MmapVectorStorage implements DenseVectorStore {
                 throw new ServiceException("Corrupt vector file " + file + ": " + ch.size() + " bytes cannot hold "
                         + count + " vectors of dimension " + dim);
             }
-            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, HEADER, bytes, Arena.ofAuto());
-            if (!onDisk && bytes > 0) {
-                MemorySegment resident = Arena.ofAuto().allocate(bytes, 64);
-                resident.copyFrom(seg);
-                seg = resident;
-            }
+            MemorySegment seg = PlacedFiles.place(ch, file, HEADER, bytes, placement.residency(), Arena.ofAuto());
             return new MmapVectorStorage(file, dim, type, false, null, new MemorySegment[] {seg});
         } catch (IOException e) {
             throw new ServiceException("Failed to open vector file " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Bytes of the vectors resident in RAM now, measured per page ({@link PlacedFiles#residentBytes});
+     * read-only storage only, -1 otherwise or when unknown.
+     */
+    public long residentBytes() {
+        return appendable ? -1 : PlacedFiles.residentBytes(chunks[0]);
+    }
+
+    /** Bytes of the vectors of a read-only storage; -1 for appendable storage. */
+    public long bytes() {
+        return appendable ? -1 : chunks[0].byteSize();
+    }
+
+    /** Whether the vectors are served from a file mapping (false: a pinned in-memory copy). */
+    public boolean mapped() {
+        return appendable || chunks[0].isMapped();
     }
 
     /** Writes a complete vector file (header + vectors in offset order) and fsyncs it. */
@@ -371,6 +395,9 @@ public final class MmapVectorStorage implements DenseVectorStore {
     /** Closes the file handle; mappings are released when unreachable. */
     @Override
     public void close() {
+        if (!appendable) {
+            PlacedFiles.release(chunks[0], file); // gives up its pages; readers still using it fault them in again
+        }
         if (channel != null) {
             try {
                 channel.close();

@@ -1,6 +1,7 @@
 package io.sextant.segment.storage;
 
 import io.sextant.index.ScoreFunction;
+import io.sextant.segment.config.MemoryPlacement;
 import io.sextant.segment.config.VectorElementType;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.vector.Distance;
@@ -128,6 +129,12 @@ public final class MultiVectorStorage implements DenseVectorStore {
     /** Opens finished files read-only with {@code count} offsets; vectors resident unless {@code onDisk}. */
     public static MultiVectorStorage openReadOnly(
             Path dir, String vectorName, int dim, VectorElementType type, int count, boolean onDisk) {
+        return openReadOnly(dir, vectorName, dim, type, count, MemoryPlacement.fromOnDisk(onDisk));
+    }
+
+    /** Opens finished files read-only with {@code count} offsets; the vectors placed per {@code placement}. */
+    public static MultiVectorStorage openReadOnly(
+            Path dir, String vectorName, int dim, VectorElementType type, int count, MemoryPlacement placement) {
         Path f = dir.resolve(fileName(vectorName));
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
             long[] starts = new long[count];
@@ -138,7 +145,7 @@ public final class MultiVectorStorage implements DenseVectorStore {
                 throw new ServiceException("Corrupt multivector file " + f + ": " + total + " vectors");
             }
             MmapVectorStorage inner = MmapVectorStorage.openReadOnly(
-                    dir.resolve(MmapVectorStorage.fileName(vectorName)), dim, type, (int) total, onDisk);
+                    dir.resolve(MmapVectorStorage.fileName(vectorName)), dim, type, (int) total, placement);
             return new MultiVectorStorage(f, dim, inner, null, starts, counts, n);
         } catch (IOException e) {
             throw new ServiceException("Failed to open multivector file " + f + ": " + e.getMessage(), e);

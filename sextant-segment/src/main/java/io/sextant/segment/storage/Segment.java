@@ -215,11 +215,11 @@ public final class Segment {
             if (spec.isMulti()) {
                 vf = dir.resolve(MultiVectorStorage.fileName(name));
                 store = c.immutable()
-                        ? MultiVectorStorage.openReadOnly(dir, name, spec.size(), spec.datatype(), n, spec.onDisk())
+                        ? MultiVectorStorage.openReadOnly(dir, name, spec.size(), spec.datatype(), n, spec.placement())
                         : MultiVectorStorage.openAppendable(dir, name, spec.size(), spec.datatype(), n);
             } else {
                 store = c.immutable()
-                        ? MmapVectorStorage.openReadOnly(vf, spec.size(), spec.datatype(), n, spec.onDisk())
+                        ? MmapVectorStorage.openReadOnly(vf, spec.size(), spec.datatype(), n, spec.placement())
                         : MmapVectorStorage.openAppendable(vf, spec.size(), spec.datatype());
             }
             s.vectors.put(name, store);
@@ -272,7 +272,8 @@ public final class Segment {
             }
             if (spec.hnsw().enabled() && Files.exists(gf)) {
                 try {
-                    MmapHnswGraph g = MmapHnswGraph.open(gf);
+                    MmapHnswGraph g =
+                            MmapHnswGraph.open(gf, spec.hnsw().placement().residency());
                     if (g.size() != count) {
                         g.close();
                         throw new IndexCorruptedException(gf, "graph has " + g.size() + " nodes, segment " + count);
@@ -291,7 +292,7 @@ public final class Segment {
                 if (Files.exists(qf)) {
                     try {
                         QuantizedVectors q = QuantizedVectorsFile.read(
-                                qf, spec.quantization(), spec.distance(), spec.size(), codesResident(spec));
+                                qf, spec.quantization(), spec.distance(), spec.size(), spec.quantizedPlacement());
                         long expected = vectors.get(name) instanceof MultiVectorStorage m ? m.innerCount() : count;
                         if (q.count() != expected) {
                             throw new IndexCorruptedException(qf, "has " + q.count() + " codes, expected " + expected);
@@ -308,11 +309,6 @@ public final class Segment {
             }
             VectorIndexFiles.deleteOthers(dir, name, keep);
         }
-    }
-
-    /** Whether the codes of {@code spec} stay in RAM: {@code always_ram}, or the vectors themselves are in RAM. */
-    public static boolean codesResident(VectorSpec spec) {
-        return spec.quantization() == null || spec.quantization().alwaysRam() || !spec.onDisk();
     }
 
     // ---------------------------------------------------------------- vector indexes
@@ -882,7 +878,58 @@ public final class Segment {
             g.close();
         }
         graphs.clear();
+        quantized.forEach((name, q) -> io.sextant.index.memory.PlacedFiles.release(
+                q.codes(), VectorIndexFiles.quantFile(dir, name, specs.get(name))));
     }
+
+    /**
+     * Where the read-only files of dense vector {@code name} live now, by component ({@code
+     * vectors}, {@code graph}, {@code quantized}); components the segment lacks are absent.
+     * Immutable segments only (appendable storage is always mapped); for tests and diagnostics.
+     */
+    public Map<String, PlacedBytes> placedBytes(String name) {
+        Map<String, PlacedBytes> out = new TreeMap<>();
+        DenseVectorStore stored = vectors.get(name);
+        MmapVectorStorage v = stored instanceof MultiVectorStorage m ? m.inner() : (MmapVectorStorage) stored;
+        if (v != null && immutable) {
+            out.put("vectors", new PlacedBytes(v.bytes(), v.residentBytes(), v.mapped()));
+        }
+        SegmentGraph g = graphs.get(name);
+        if (g != null) {
+            out.put(
+                    "graph",
+                    new PlacedBytes(
+                            g.graph().byteSize(),
+                            g.graph().residentBytes(),
+                            g.graph().mapped()));
+        }
+        QuantizedVectors q = quantized.get(name);
+        if (q != null) {
+            out.put(
+                    "quantized",
+                    new PlacedBytes(
+                            q.bytes(),
+                            io.sextant.index.memory.PlacedFiles.residentBytes(q.codes()),
+                            q.codes().isMapped()));
+        }
+        return out;
+    }
+
+    /** Where the inverted index of sparse vector {@code name} lives now; null when it is not a file index. */
+    public PlacedBytes sparseIndexPlacedBytes(String name) {
+        return sparseIndexes.get(name) instanceof io.sextant.index.sparse.MmapSparseIndex idx
+                ? new PlacedBytes(idx.byteSize(), idx.residentBytes(), idx.onDisk())
+                : null;
+    }
+
+    /**
+     * How much of a component's file data is in RAM.
+     *
+     * @param bytes the component's size
+     * @param resident bytes of it resident in RAM now (whole pages, mincore); -1 when unknown
+     * @param mapped served from a file mapping (false: an in-memory, pinned copy)
+     */
+    public record PlacedBytes(long bytes, long resident, boolean mapped) {}
 
     /** Names of the dense vectors, sorted (the ones that get graphs and quantized codes). */
     public List<String> vectorNames() {

@@ -10,5 +10,33 @@
  *
  * <p>Decision: payloads are held on the Java heap as {@code ObjectNode}s (loaded from {@code
  * points.bin} at open); an on-disk payload store for immutable segments is future work.
+ *
+ * <p>Memory placement (Qdrant's {@code memory: pinned | cached | cold}, resolved by {@link
+ * io.sextant.segment.config.MemoryPlacement}; the mechanism is {@code io.sextant.index.memory}).
+ * Applies to the read-only files of <b>immutable</b> segments; an appendable segment's vectors are
+ * always growable mappings and its sparse index a heap structure, whatever the placement.
+ *
+ * <ul>
+ *   <li><b>Dense vectors</b> ({@link io.sextant.segment.storage.MmapVectorStorage}): cached = mapped
+ *       and prefaulted (the default, and {@code on_disk: false}); cold = mapped, no readahead,
+ *       nothing read at open ({@code on_disk: true}); pinned = a locked off-heap copy. Qdrant refuses
+ *       pinned for dense vectors at the API (422); the segment honours it anyway for callers below
+ *       the API.
+ *   <li><b>HNSW graph</b> (MmapHnswGraph): the same three, default cached; the CRC pass at open of a
+ *       cold graph is evicted again.
+ *   <li><b>Quantized codes</b>: pinned = locked copy ({@code always_ram: true}), cached, cold; unset
+ *       follows the dense vectors.
+ *   <li><b>Sparse inverted index</b> (MmapSparseIndex): default pinned (Qdrant's heap variant, here
+ *       a locked off-heap copy), {@code on_disk: true} = cold, cached = prefaulted mapping.
+ *   <li><b>Payload storage</b>: heap only (see above). {@code payload.memory} is accepted, validated
+ *       (pinned → 422) and echoed, but does not move anything: cached and cold both mean "heap" here.
+ *   <li><b>Payload field indexes</b>: heap structures rebuilt at open ({@code io.sextant.segment.index}),
+ *       i.e. always what Qdrant calls pinned. {@code memory} is accepted, persisted and echoed only.
+ * </ul>
+ *
+ * <p>A PATCH that changes only placements (or search-time settings) makes the shard's optimizer
+ * reopen each immutable segment in its own directory for the new config (no rewrite, no rebuild);
+ * the retired instance gives its pages back ({@code PlacedFiles.release}) while searches still on
+ * it fault them in again from the file.
  */
 package io.sextant.segment.storage;

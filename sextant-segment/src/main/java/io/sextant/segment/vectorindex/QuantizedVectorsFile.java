@@ -1,6 +1,8 @@
 package io.sextant.segment.vectorindex;
 
 import io.sextant.index.hnsw.IndexCorruptedException;
+import io.sextant.index.memory.PlacedFiles;
+import io.sextant.segment.config.MemoryPlacement;
 import io.sextant.segment.storage.AtomicFiles;
 import io.sextant.vector.Distance;
 import io.sextant.vector.quant.Quantizer;
@@ -105,6 +107,19 @@ public final class QuantizedVectorsFile {
      */
     public static QuantizedVectors read(Path path, QuantizerSpec spec, Distance distance, int dim, boolean resident)
             throws IOException {
+        return read(path, spec, distance, dim, resident ? MemoryPlacement.PINNED : MemoryPlacement.COLD);
+    }
+
+    /**
+     * Maps and verifies the code file, then holds the codes as {@code placement} says ({@link
+     * PlacedFiles#settle}): a locked copy (pinned), the prefaulted mapping (cached) or the mapping
+     * with the pages read for verification dropped again (cold).
+     *
+     * @throws IndexCorruptedException when the file is truncated, corrupted, of another version or
+     *     written for another dimension
+     */
+    public static QuantizedVectors read(
+            Path path, QuantizerSpec spec, Distance distance, int dim, MemoryPlacement placement) throws IOException {
         MemorySegment data;
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             data = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), Arena.ofAuto());
@@ -160,11 +175,10 @@ public final class QuantizedVectorsFile {
                     path, "code size " + codeBytes + " does not match the codec's " + q.codeBytes());
         }
         MemorySegment codes = data.asSlice(codesAt, (long) count * codeBytes);
-        if (resident && codes.byteSize() > 0) {
-            MemorySegment copy = Arena.ofAuto().allocate(codes.byteSize(), 64);
-            copy.copyFrom(codes);
-            codes = copy;
+        if (placement == MemoryPlacement.COLD) {
+            PlacedFiles.evict(data, path); // the checksum pass read every page
         }
-        return new QuantizedVectors(spec, q, codes, count, resident);
+        codes = PlacedFiles.settle(codes, path, placement.residency(), Arena.ofAuto());
+        return new QuantizedVectors(spec, q, codes, count, placement != MemoryPlacement.COLD);
     }
 }

@@ -177,7 +177,8 @@ public final class SegmentIndexBuilder {
         Path file = VectorIndexFiles.graphFile(seg.dir(), name, spec, links);
         try {
             HnswGraphWriter.write(graph, h.m(), file);
-            SegmentGraph opened = new SegmentGraph(MmapHnswGraph.open(file), links);
+            SegmentGraph opened = new SegmentGraph(
+                    MmapHnswGraph.open(file, spec.hnsw().placement().residency()), links);
             for (Path old; (old = VectorIndexFiles.otherLinksGraphFile(seg.dir(), name, spec, file)) != null; ) {
                 java.nio.file.Files.deleteIfExists(old);
             }
@@ -237,7 +238,7 @@ public final class SegmentIndexBuilder {
         }
         try {
             return QuantizedVectorsFile.read(
-                    file, spec.quantization(), spec.distance(), spec.size(), Segment.codesResident(spec));
+                    file, spec.quantization(), spec.distance(), spec.size(), spec.quantizedPlacement());
         } catch (IOException e) {
             throw new ServiceException(
                     "Quantized vectors " + file + " unreadable right after writing: " + e.getMessage(), e);

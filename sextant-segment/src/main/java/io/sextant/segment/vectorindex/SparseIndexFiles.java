@@ -64,7 +64,7 @@ public final class SparseIndexFiles {
         deleteOthers(segmentDir, name, f);
         if (Files.exists(f)) {
             try {
-                MmapSparseIndex idx = MmapSparseIndex.open(f, spec.onDisk());
+                MmapSparseIndex idx = MmapSparseIndex.open(f, spec.placement().residency());
                 if (idx.ordinalLimit() == count) {
                     return idx;
                 }
@@ -81,7 +81,7 @@ public final class SparseIndexFiles {
         write(segmentDir, name, spec, count, vectorAt);
         try {
             io.sextant.segment.storage.AtomicFiles.fsyncDir(segmentDir);
-            return MmapSparseIndex.open(f, spec.onDisk());
+            return MmapSparseIndex.open(f, spec.placement().residency());
         } catch (IOException e) {
             throw new ServiceException(
                     "Sparse index " + f + " unreadable right after writing it: " + e.getMessage(), e);

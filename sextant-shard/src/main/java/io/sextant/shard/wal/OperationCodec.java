@@ -256,6 +256,9 @@ public final class OperationCodec {
         putOpt(o, "on_disk", spec.onDisk());
         putOpt(o, "lookup", spec.lookup());
         putOpt(o, "range", spec.range());
+        if (spec.memory() != null) {
+            o.put("memory", spec.memory().wireName());
+        }
         if (spec.text() != null) {
             o.set("text", TextIndexParamsCodec.toJson(spec.text()));
         }
@@ -272,7 +275,11 @@ public final class OperationCodec {
                 optBool(o, "on_disk"),
                 optBool(o, "lookup"),
                 optBool(o, "range"),
-                text);
+                text,
+                o.hasNonNull("memory")
+                        ? io.sextant.segment.config.MemoryPlacement.fromWireName(
+                                o.get("memory").asText())
+                        : null);
     }
 
     private static void putOpt(ObjectNode o, String k, Boolean v) {

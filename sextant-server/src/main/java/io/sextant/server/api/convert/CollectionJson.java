@@ -20,7 +20,9 @@ import io.sextant.collection.config.QuantizationConfig;
 import io.sextant.collection.config.SparseVectorParams;
 import io.sextant.collection.config.VectorDatatype;
 import io.sextant.collection.config.VectorParams;
+import io.sextant.segment.config.MemoryPlacement;
 import io.sextant.segment.config.MultiVectorComparator;
+import io.sextant.segment.error.UserException;
 import io.sextant.vector.Distance;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,7 +56,8 @@ public final class CollectionJson {
             "on_disk", Kind.BOOL,
             "payload_m", Kind.UINT,
             "inline_storage", Kind.BOOL,
-            "copy_vectors", Kind.BOOL);
+            "copy_vectors", Kind.BOOL,
+            "memory", Kind.STRING);
     private static final Map<String, Kind> OPTIMIZERS = Map.of(
             "deleted_threshold", Kind.NUMBER,
             "vacuum_min_vector_number", Kind.UINT,
@@ -83,11 +86,13 @@ public final class CollectionJson {
                         "replication_factor",
                         "write_consistency_factor",
                         "on_disk_payload",
+                        "payload",
                         "hnsw_config",
                         "wal_config",
                         "optimizers_config",
                         "init_from",
                         "quantization_config",
+                        "quantization",
                         "sparse_vectors",
                         "strict_mode_config",
                         "metadata",
@@ -124,7 +129,8 @@ public final class CollectionJson {
                     rf == null ? 1 : rf,
                     wcf == null ? 1 : wcf,
                     JsonFields.bool(body, "on_disk_payload", "", true),
-                    sparse);
+                    sparse,
+                    payloadMemory(body.get("payload"), "payload"));
             HnswConfig hnsw = hnswDiff(body.get("hnsw_config"), "hnsw_config").applyTo(HnswConfig.DEFAULT);
             OptimizersConfig opt = optimizersDiff(body.get("optimizers_config"), "optimizers_config")
                     .applyTo(OptimizersConfig.DEFAULT);
@@ -138,7 +144,7 @@ public final class CollectionJson {
                                 JsonFields.optUint(wal, "wal_retain_closed", "wal_config"))
                         .applyTo(walConfig);
             }
-            QuantizationConfig q = quantization(body.get("quantization_config"), "quantization_config");
+            QuantizationConfig q = quantization(quantizationNode(body), "quantization_config");
             ObjectNode metadata = has(body, "metadata") ? JsonFields.object(body.get("metadata"), "metadata") : null;
             return new CollectionConfig(params, hnsw, opt, walConfig, q, metadata);
         } catch (IllegalArgumentException e) {
@@ -156,6 +162,7 @@ public final class CollectionJson {
                         "distance",
                         "hnsw_config",
                         "quantization_config",
+                        "quantization",
                         "on_disk",
                         "datatype",
                         "multivector_config",
@@ -186,19 +193,51 @@ public final class CollectionJson {
         HnswConfig.Diff hnsw =
                 has(node, "hnsw_config") ? hnswDiff(node.get("hnsw_config"), child(path, "hnsw_config")) : null;
         String datatype = JsonFields.optString(node, "datatype", path);
+        MemoryPlacement memory = denseMemory(node, path);
         try {
             return new VectorParams(
                     size,
                     distance,
                     JsonFields.optBool(node, "on_disk", path),
                     hnsw,
-                    quantization(node.get("quantization_config"), child(path, "quantization_config")),
+                    quantization(quantizationNode(node), child(path, "quantization_config")),
                     datatype == null ? null : io.sextant.collection.config.VectorDatatype.fromWireName(datatype),
                     multi,
-                    null);
+                    memory);
         } catch (IllegalArgumentException e) {
             throw error(path, e.getMessage());
         }
+    }
+
+    /** A dense vector's {@code memory}: pinned is well-formed but refused (422), as in Qdrant. */
+    private static MemoryPlacement denseMemory(JsonNode node, String path) {
+        MemoryPlacement memory = JsonFields.optMemory(node, path);
+        try {
+            VectorParams.checkDenseMemory(memory);
+        } catch (IllegalArgumentException e) {
+            throw unprocessable(child(path, "memory"), e.getMessage());
+        }
+        return memory;
+    }
+
+    /** {@code payload: {memory}}; pinned is refused (422), as in Qdrant. */
+    private static MemoryPlacement payloadMemory(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        JsonFields.object(node, path);
+        JsonFields.onlyFields(node, path, Set.of("memory"));
+        MemoryPlacement memory = JsonFields.optMemory(node, path);
+        try {
+            CollectionParams.checkPayloadMemory(memory);
+        } catch (IllegalArgumentException e) {
+            throw unprocessable(child(path, "memory"), e.getMessage());
+        }
+        return memory;
+    }
+
+    private static UserException unprocessable(String path, String what) {
+        return UserException.unprocessable("Validation error in JSON body: [" + path + ": " + what + "]");
     }
 
     private static HnswConfig.Diff hnswDiff(JsonNode node, String path) {
@@ -206,6 +245,7 @@ public final class CollectionJson {
             return HnswConfig.Diff.EMPTY;
         }
         checkTypes(node, path, HNSW);
+        JsonFields.optMemory(node, path);
         return CollectionConfigJson.hnswDiffFromJson(node);
     }
 
@@ -298,17 +338,18 @@ public final class CollectionJson {
             for (Map.Entry<String, JsonNode> e : vs.properties()) {
                 String p = child("vectors", e.getKey());
                 JsonNode d = JsonFields.object(e.getValue(), p);
-                JsonFields.onlyFields(d, p, Set.of("hnsw_config", "quantization_config", "on_disk", "memory"));
-                boolean disable = isDisabled(d.get("quantization_config"));
+                JsonFields.onlyFields(
+                        d, p, Set.of("hnsw_config", "quantization_config", "quantization", "on_disk", "memory"));
+                boolean disable = isDisabled(quantizationNode(d));
+                MemoryPlacement memory = denseMemory(d, p);
                 vectors.put(
                         e.getKey(),
                         new VectorParams.Diff(
                                 JsonFields.optBool(d, "on_disk", p),
                                 has(d, "hnsw_config") ? hnswDiff(d.get("hnsw_config"), child(p, "hnsw_config")) : null,
-                                disable
-                                        ? null
-                                        : quantization(d.get("quantization_config"), child(p, "quantization_config")),
-                                disable));
+                                disable ? null : quantization(quantizationNode(d), child(p, "quantization_config")),
+                                disable,
+                                memory));
             }
         }
         CollectionParams.Diff params = null;
@@ -327,7 +368,8 @@ public final class CollectionJson {
             params = new CollectionParams.Diff(
                     JsonFields.optUint(p, "replication_factor", "params"),
                     JsonFields.optUint(p, "write_consistency_factor", "params"),
-                    JsonFields.optBool(p, "on_disk_payload", "params"));
+                    JsonFields.optBool(p, "on_disk_payload", "params"),
+                    payloadMemory(p.get("payload"), "params.payload"));
         }
         boolean disable = isDisabled(body.get("quantization_config"));
         try {
@@ -371,6 +413,7 @@ public final class CollectionJson {
             JsonFields.onlyFields(v, p, Set.of("index", "modifier"));
             Integer threshold = null;
             Boolean onDisk = null;
+            MemoryPlacement memory = null;
             VectorDatatype datatype = null;
             JsonNode idx = v.get("index");
             String ip = child(p, "index");
@@ -379,17 +422,7 @@ public final class CollectionJson {
                 JsonFields.onlyFields(idx, ip, Set.of("full_scan_threshold", "on_disk", "datatype", "memory"));
                 threshold = JsonFields.optUint(idx, "full_scan_threshold", ip);
                 onDisk = JsonFields.optBool(idx, "on_disk", ip);
-                String memory = JsonFields.optString(idx, "memory", ip);
-                if (memory != null) {
-                    switch (memory) {
-                        case "pinned" -> onDisk = false;
-                        case "cached", "cold" -> onDisk = true;
-                        default ->
-                            throw error(
-                                    child(ip, "memory"),
-                                    "unknown memory \"" + memory + "\", expected pinned, cached or cold");
-                    }
-                }
+                memory = JsonFields.optMemory(idx, ip);
                 String dt = JsonFields.optString(idx, "datatype", ip);
                 if (dt != null) {
                     if (dt.equals("turbo4")) {
@@ -411,9 +444,15 @@ public final class CollectionJson {
                     throw error(child(p, "modifier"), bad.getMessage());
                 }
             }
-            out.put(e.getKey(), new SparseVectorParams(threshold, onDisk, datatype, m));
+            out.put(e.getKey(), new SparseVectorParams(threshold, onDisk, datatype, m, memory));
         }
         return out;
+    }
+
+    /** {@code quantization_config}, or its alias {@code quantization} (Qdrant accepts both). */
+    private static JsonNode quantizationNode(JsonNode node) {
+        JsonNode q = node.get("quantization_config");
+        return q != null ? q : node.get("quantization");
     }
 
     private static boolean isDisabled(JsonNode q) {
@@ -477,6 +516,11 @@ public final class CollectionJson {
         out.put("segments_count", info.segmentsCount());
         if (info.config() != null) { // null only for a collection whose config.json is unreadable
             out.set("config", CollectionConfigJson.toJson(info.config()));
+            List<String> warnings = info.config().warnings();
+            if (!warnings.isEmpty()) {
+                var w = out.putArray("warnings");
+                warnings.forEach(m -> w.addObject().put("message", m));
+            }
         }
         ObjectNode schema = out.putObject("payload_schema");
         info.payloadSchema().forEach((field, fs) -> schema.set(field, IndexJson.writeInfo(fs.spec(), fs.points())));

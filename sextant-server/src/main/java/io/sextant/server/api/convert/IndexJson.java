@@ -79,18 +79,15 @@ public final class IndexJson {
                 throw JsonFields.error(path, e.getMessage());
             }
         }
-        Boolean onDisk = JsonFields.optBool(node, "on_disk", path);
-        if (onDisk == null && node.has("memory") && node.get("memory").isTextual()) {
-            onDisk = "cold".equals(node.get("memory").textValue());
-        }
         return new PayloadIndexSpec(
                 type,
                 JsonFields.optBool(node, "is_tenant", path),
                 JsonFields.optBool(node, "is_principal", path),
-                onDisk,
+                JsonFields.optBool(node, "on_disk", path),
                 JsonFields.optBool(node, "lookup", path),
                 JsonFields.optBool(node, "range", path),
-                text);
+                text,
+                JsonFields.optMemory(node, path));
     }
 
     private static TextAnalysisOptions.Stopwords stopwords(JsonNode node, String path) {
@@ -146,6 +143,9 @@ public final class IndexJson {
         }
         if (spec.onDisk() != null) {
             p.put("on_disk", spec.onDisk());
+        }
+        if (spec.memory() != null) {
+            p.put("memory", spec.memory().wireName());
         }
         PayloadIndexSpec.TextIndexParams t = spec.text();
         if (t != null) {

@@ -23,6 +23,19 @@ public final class JsonFields {
         return UserException.badRequest("Format error in JSON body: " + (path.isEmpty() ? "" : path + ": ") + what);
     }
 
+    /** An optional {@code memory} placement ({@code pinned}, {@code cached}, {@code cold}) at {@code path}. */
+    public static io.sextant.segment.config.MemoryPlacement optMemory(JsonNode node, String path) {
+        String m = optString(node, "memory", path);
+        if (m == null) {
+            return null;
+        }
+        try {
+            return io.sextant.segment.config.MemoryPlacement.fromWireName(m);
+        } catch (IllegalArgumentException e) {
+            throw error(child(path, "memory"), e.getMessage());
+        }
+    }
+
     /** Describes a JSON value for an error message, truncated to keep messages short. */
     public static String describe(JsonNode node) {
         if (node == null || node.isMissingNode()) {

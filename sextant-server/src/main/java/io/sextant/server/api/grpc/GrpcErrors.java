@@ -23,11 +23,10 @@ public final class GrpcErrors {
 
     public static Status.Code code(UserException.Kind kind) {
         return switch (kind) {
-            case BAD_REQUEST -> Status.Code.INVALID_ARGUMENT;
+            case BAD_REQUEST, UNPROCESSABLE -> Status.Code.INVALID_ARGUMENT;
             case NOT_FOUND -> Status.Code.NOT_FOUND;
             case CONFLICT -> Status.Code.ALREADY_EXISTS;
             case TOO_LARGE -> Status.Code.RESOURCE_EXHAUSTED;
-            case UNPROCESSABLE -> Status.Code.INVALID_ARGUMENT;
             case FORBIDDEN -> Status.Code.PERMISSION_DENIED;
             case UNAUTHORIZED -> Status.Code.UNAUTHENTICATED;
         };

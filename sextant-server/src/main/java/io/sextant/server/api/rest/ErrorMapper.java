@@ -34,10 +34,10 @@ public final class ErrorMapper {
     public static int status(UserException.Kind kind) {
         return switch (kind) {
             case BAD_REQUEST -> 400;
+            case UNPROCESSABLE -> 422;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case TOO_LARGE -> 413;
-            case UNPROCESSABLE -> 422;
             case FORBIDDEN -> 403;
             case UNAUTHORIZED -> 401;
         };
