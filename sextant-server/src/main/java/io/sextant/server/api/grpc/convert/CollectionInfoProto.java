@@ -234,6 +234,20 @@ public final class CollectionInfoProto {
                 }
                 b.setBinary(bb);
             }
+            case QuantizationConfig.Turbo t -> {
+                var tb = Collections.TurboQuantization.newBuilder();
+                if (t.alwaysRam() != null) tb.setAlwaysRam(t.alwaysRam());
+                if (t.bits() != null) {
+                    tb.setBits(
+                            switch (t.bits()) {
+                                case "bits1" -> Collections.TurboQuantBitSize.Bits1;
+                                case "bits1_5" -> Collections.TurboQuantBitSize.Bits1_5;
+                                case "bits2" -> Collections.TurboQuantBitSize.Bits2;
+                                default -> Collections.TurboQuantBitSize.Bits4;
+                            });
+                }
+                b.setTurboquant(tb);
+            }
         }
         return b.build();
     }
