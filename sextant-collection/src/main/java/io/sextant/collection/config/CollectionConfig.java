@@ -118,7 +118,8 @@ public record CollectionConfig(
                 new QuantizerSpec.Product(p.compression(), Boolean.TRUE.equals(p.alwaysRam()));
             case QuantizationConfig.Turbo t ->
                 new QuantizerSpec.Turbo(
-                        TurboQuantizer.Bits.fromWireName(t.bits() == null ? QuantizationConfig.Turbo.DEFAULT_BITS : t.bits()),
+                        TurboQuantizer.Bits.fromWireName(
+                                t.bits() == null ? QuantizationConfig.Turbo.DEFAULT_BITS : t.bits()),
                         Boolean.TRUE.equals(t.alwaysRam()));
         };
     }

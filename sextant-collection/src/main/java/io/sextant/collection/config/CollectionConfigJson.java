@@ -307,7 +307,8 @@ public final class CollectionConfigJson {
                 throw new IllegalArgumentException(
                         "turbo.bits must be one of bits1, bits1_5, bits2, bits4, got " + bits);
             }
-            return new QuantizationConfig.Turbo(bits == null || bits.isNull() ? null : bits.asText(), bool(t, "always_ram"));
+            return new QuantizationConfig.Turbo(
+                    bits == null || bits.isNull() ? null : bits.asText(), bool(t, "always_ram"));
         }
         throw new IllegalArgumentException(
                 "quantization_config must have one of scalar, binary, product, turbo, got " + n);

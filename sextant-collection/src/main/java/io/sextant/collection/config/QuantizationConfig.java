@@ -72,8 +72,10 @@ public sealed interface QuantizationConfig {
         public static final String DEFAULT_BITS = "bits4";
 
         public Turbo {
-            if (bits != null && !java.util.Set.of("bits1", "bits1_5", "bits2", "bits4").contains(bits)) {
-                throw new IllegalArgumentException("turbo.bits must be one of bits1, bits1_5, bits2, bits4, got " + bits);
+            if (bits != null
+                    && !java.util.Set.of("bits1", "bits1_5", "bits2", "bits4").contains(bits)) {
+                throw new IllegalArgumentException(
+                        "turbo.bits must be one of bits1, bits1_5, bits2, bits4, got " + bits);
             }
         }
     }
