@@ -190,6 +190,16 @@ public final class TurboQuantizer implements Quantizer {
         return new TurboQuantizer(distance, dim, bits, unpaddedRotation, DEFAULT_SEED, shift, scale);
     }
 
+    /**
+     * The codec of the {@code turbo4} vector datatype: 4 bits, rotation over the {@code dim} real
+     * coordinates only (the padding stays zero, so decoding loses nothing to it), no trained
+     * correction (a stored vector must not depend on the others). Encoding and decoding do not
+     * depend on the distance.
+     */
+    public static TurboQuantizer forStorage(int dim) {
+        return new TurboQuantizer(Distance.DOT, dim, Bits.BITS4, true, DEFAULT_SEED, null, null);
+    }
+
     static TurboQuantizer read(Distance distance, int dim, byte[] params) {
         ByteBuffer b = ByteBuffer.wrap(params).order(ByteOrder.LITTLE_ENDIAN);
         if (params.length < 20 || (b.get(0) & 0xFF) != PARAMS_VERSION) {

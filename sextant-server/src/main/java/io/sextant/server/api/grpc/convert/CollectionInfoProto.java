@@ -109,6 +109,7 @@ public final class CollectionInfoProto {
             case FLOAT32 -> Collections.Datatype.Float32;
             case FLOAT16 -> Collections.Datatype.Float16;
             case UINT8 -> Collections.Datatype.Uint8;
+            case TURBO4 -> Collections.Datatype.Default; // the io.qdrant:client 1.18 protos have no Turbo4
         };
     }
 
