@@ -171,8 +171,8 @@ final class SextantEngine implements AnnEngine {
                     case "tq2" -> new QuantizerSpec.Turbo(TurboQuantizer.Bits.BITS2, true);
                     case "tq4" -> new QuantizerSpec.Turbo(TurboQuantizer.Bits.BITS4, true);
                     default ->
-                        throw new IllegalArgumentException(
-                                "unknown Sextant variant " + name + ", expected int8, binary, tq1, tq15, tq2 or tq4[-osN]");
+                        throw new IllegalArgumentException("unknown Sextant variant " + name
+                                + ", expected int8, binary, tq1, tq15, tq2 or tq4[-osN]");
                 };
         VectorSpec spec = new VectorSpec(baseSpec.size(), baseSpec.distance(), false, baseSpec.hnsw(), q);
         Map<String, VectorSpec> specs = Map.of(VECTOR, spec);

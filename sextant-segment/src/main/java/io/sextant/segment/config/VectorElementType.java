@@ -1,9 +1,9 @@
 package io.sextant.segment.config;
 
+import io.sextant.vector.quant.TurboQuantizer;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import io.sextant.vector.quant.TurboQuantizer;
 
 /**
  * How the components of a stored vector are represented (Qdrant's vector {@code datatype}), with

@@ -50,7 +50,8 @@ class VectorElementTypeStorageTest {
 
     @Test
     void appendableAndReadOnlyRoundTrip() {
-        for (VectorElementType type : List.of(VectorElementType.FLOAT32, VectorElementType.FLOAT16, VectorElementType.UINT8)) {
+        for (VectorElementType type :
+                List.of(VectorElementType.FLOAT32, VectorElementType.FLOAT16, VectorElementType.UINT8)) {
             int dim = 37; // odd, so rows are not aligned
             List<float[]> rows = rows(type, 300, dim);
             Path f = dir.resolve("app-" + type);
@@ -128,7 +129,8 @@ class VectorElementTypeStorageTest {
             for (int i = 0; i < rows.size(); i++) {
                 float[] v = rows.get(i);
                 float[] got = read.get(i);
-                assertThat(got).as("seed %d dim %d row %d rewritten", SEED, dim, i)
+                assertThat(got)
+                        .as("seed %d dim %d row %d rewritten", SEED, dim, i)
                         .containsExactly(decoded.get(i), org.assertj.core.data.Offset.offset(1e-6f));
                 double dot = 0;
                 double nv = 0;
@@ -138,7 +140,8 @@ class VectorElementTypeStorageTest {
                     nv += (double) v[d] * v[d];
                     ng += (double) got[d] * got[d];
                 }
-                assertThat(dot / Math.sqrt(nv * ng)).as("seed %d dim %d row %d", SEED, dim, i)
+                assertThat(dot / Math.sqrt(nv * ng))
+                        .as("seed %d dim %d row %d", SEED, dim, i)
                         .isGreaterThan(dim == 1 ? 0.9999 : 0.97);
                 assertThat(Math.sqrt(ng / nv)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
             }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and per named vector is accepted, echoed (with {@code always_ram} only when given), persisted
  * across a restart and changed by PATCH; an indexed collection with turbo codes searches with
  * {@code params.quantization} {ignore, rescore, oversampling} like scalar and binary; bad turbo
- * configs are 400 and change nothing. Seeded.
+ * configs are 400 and change nothing; the {@code turbo4} datatype stores codes and returns the
+ * decoded vector. Seeded.
  */
 class TurboQuantizationApiTest {
     static final long SEED = 20261206L;
@@ -196,5 +197,57 @@ class TurboQuantizationApiTest {
                             .asText())
                     .isEqualTo("bits4");
         }
+    }
+
+    @Test
+    void turbo4DatatypeReturnsDecodedVectors() {
+        Response created = s.put(
+                "/collections/t4", "{\"vectors\": {\"size\": 63, \"distance\": \"Dot\", \"datatype\": \"turbo4\"}}");
+        assertThat(created.status()).as(created.text()).isEqualTo(200);
+        assertThat(s.get("/collections/t4")
+                        .json()
+                        .at("/result/config/params/vectors/datatype")
+                        .asText())
+                .isEqualTo("turbo4");
+        SplittableRandom rnd = new SplittableRandom(SEED + 4);
+        float[][] rows = new float[20][63];
+        StringBuilder body = new StringBuilder("{\"points\": [{\"id\": 100, \"vector\": ");
+        body.append(IndexedSearchApiTest.json(new float[63])).append("}");
+        for (int i = 0; i < rows.length; i++) {
+            for (int d = 0; d < 63; d++) {
+                rows[i][d] = (float) rnd.nextGaussian();
+            }
+            body.append(",{\"id\": ")
+                    .append(i)
+                    .append(", \"vector\": ")
+                    .append(IndexedSearchApiTest.json(rows[i]))
+                    .append("}");
+        }
+        Response up =
+                s.put("/collections/t4/points?wait=true", body.append("]}").toString());
+        assertThat(up.status()).as(up.text()).isEqualTo(200);
+        for (int i = 0; i < rows.length; i++) {
+            JsonNode v = s.get("/collections/t4/points/" + i).json().at("/result/vector");
+            assertThat(v.size()).isEqualTo(63);
+            float[] got = new float[63];
+            for (int d = 0; d < 63; d++) {
+                got[d] = (float) v.get(d).asDouble();
+            }
+            double cos = dot(got, rows[i]) / Math.sqrt(dot(got, got) * dot(rows[i], rows[i]));
+            assertThat(cos).as("seed %d row %d", SEED, i).isGreaterThan(0.97).isLessThan(1.0);
+        }
+        JsonNode zero = s.get("/collections/t4/points/100").json().at("/result/vector");
+        for (JsonNode x : zero) {
+            assertThat(x.asDouble()).isEqualTo(0.0);
+        }
+        Response hits = s.post(
+                "/collections/t4/points/query",
+                "{\"query\": " + IndexedSearchApiTest.json(rows[5]) + ", \"limit\": 3}");
+        assertThat(hits.status()).as(hits.text()).isEqualTo(200);
+        assertThat(hits.json().at("/result/points/0/id").asInt()).isEqualTo(5);
+        Response sparse =
+                s.put("/collections/t4s", "{\"sparse_vectors\": {\"s\": {\"index\": {\"datatype\": \"turbo4\"}}}}");
+        assertThat(sparse.status()).as(sparse.text()).isEqualTo(400);
+        assertThat(s.get("/collections/t4s").status()).isEqualTo(404);
     }
 }
