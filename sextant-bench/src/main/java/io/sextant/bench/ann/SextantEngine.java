@@ -19,6 +19,7 @@ import io.sextant.segment.vectorindex.SegmentSearcher;
 import io.sextant.vector.Distance;
 import io.sextant.vector.quant.BinaryQuantizer;
 import io.sextant.vector.quant.QuantizerSpec;
+import io.sextant.vector.quant.TurboQuantizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -151,8 +152,9 @@ final class SextantEngine implements AnnEngine {
     }
 
     /**
-     * Variant {@code <codec>[-os<oversampling>]}: codec {@code int8} (scalar, quantile 0.99) or
-     * {@code binary} (one bit); oversampling defaults to 1 (Qdrant's default).
+     * Variant {@code <codec>[-os<oversampling>]}: codec {@code int8} (scalar, quantile 0.99), {@code
+     * binary} (one bit) or TurboQuant {@code tq1}, {@code tq15}, {@code tq2}, {@code tq4} (1, 1.5, 2,
+     * 4 bits); oversampling defaults to 1 (Qdrant's default).
      */
     @Override
     public String enterVariant(String name) throws Exception {
@@ -164,9 +166,13 @@ final class SextantEngine implements AnnEngine {
                     case "binary" ->
                         new QuantizerSpec.Binary(
                                 BinaryQuantizer.Encoding.ONE_BIT, BinaryQuantizer.QueryEncoding.DEFAULT, true);
+                    case "tq1" -> new QuantizerSpec.Turbo(TurboQuantizer.Bits.BITS1, true);
+                    case "tq15" -> new QuantizerSpec.Turbo(TurboQuantizer.Bits.BITS1_5, true);
+                    case "tq2" -> new QuantizerSpec.Turbo(TurboQuantizer.Bits.BITS2, true);
+                    case "tq4" -> new QuantizerSpec.Turbo(TurboQuantizer.Bits.BITS4, true);
                     default ->
-                        throw new IllegalArgumentException(
-                                "unknown Sextant variant " + name + ", expected int8[-osN] or binary[-osN]");
+                        throw new IllegalArgumentException("unknown Sextant variant " + name
+                                + ", expected int8, binary, tq1, tq15, tq2 or tq4[-osN]");
                 };
         VectorSpec spec = new VectorSpec(baseSpec.size(), baseSpec.distance(), false, baseSpec.hnsw(), q);
         Map<String, VectorSpec> specs = Map.of(VECTOR, spec);
@@ -189,6 +195,16 @@ final class SextantEngine implements AnnEngine {
                 codes.bytes() / (double) floatBytes,
                 floatBytes / 1048576.0,
                 oversampling);
+    }
+
+    /** The quantized codes of the current variant, null for float32. */
+    QuantizedVectors codes() {
+        return plain.quantized(VECTOR);
+    }
+
+    /** Vectors in the searched segment. */
+    int count() {
+        return plain.offsetLimit();
     }
 
     @Override

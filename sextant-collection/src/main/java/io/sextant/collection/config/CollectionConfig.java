@@ -8,6 +8,7 @@ import io.sextant.segment.config.SparseVectorSpec;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.vector.quant.BinaryQuantizer;
 import io.sextant.vector.quant.QuantizerSpec;
+import io.sextant.vector.quant.TurboQuantizer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -138,6 +139,11 @@ public record CollectionConfig(
                         Boolean.TRUE.equals(b.alwaysRam()));
             case QuantizationConfig.Product p ->
                 new QuantizerSpec.Product(p.compression(), Boolean.TRUE.equals(p.alwaysRam()));
+            case QuantizationConfig.Turbo t ->
+                new QuantizerSpec.Turbo(
+                        TurboQuantizer.Bits.fromWireName(
+                                t.bits() == null ? QuantizationConfig.Turbo.DEFAULT_BITS : t.bits()),
+                        Boolean.TRUE.equals(t.alwaysRam()));
         };
     }
 

@@ -245,7 +245,10 @@ public final class CollectionConfigJson {
                 bool(h, "inline_storage"));
     }
 
-    /** Qdrant's shape: {@code {"scalar": {...}}}, {@code {"binary": {...}}}, {@code {"product": {...}}} or null. */
+    /**
+     * Qdrant's shape: {@code {"scalar": {...}}}, {@code {"binary": {...}}}, {@code {"product": {...}}},
+     * {@code {"turbo": {...}}} or null.
+     */
     public static JsonNode quantizationToJson(QuantizationConfig q) {
         if (q == null) {
             return F.nullNode();
@@ -283,6 +286,15 @@ public final class CollectionConfigJson {
                     b.put("always_ram", pq.alwaysRam());
                 }
                 putMemory(b, pq.memory());
+            }
+            case QuantizationConfig.Turbo tq -> {
+                ObjectNode b = n.putObject("turbo");
+                if (tq.bits() != null) {
+                    b.put("bits", tq.bits());
+                }
+                if (tq.alwaysRam() != null) {
+                    b.put("always_ram", tq.alwaysRam());
+                }
             }
         }
         return n;
@@ -323,7 +335,21 @@ public final class CollectionConfigJson {
             }
             return new QuantizationConfig.Product(ratio, bool(b, "always_ram"), memory(b, "memory"));
         }
-        throw new IllegalArgumentException("quantization_config must have one of scalar, binary, product, got " + n);
+        if (n.has("turbo")) {
+            JsonNode t = n.get("turbo");
+            if (!t.isObject()) {
+                throw new IllegalArgumentException("turbo must be an object, got " + t);
+            }
+            JsonNode bits = t.get("bits");
+            if (bits != null && !bits.isNull() && !bits.isTextual()) {
+                throw new IllegalArgumentException(
+                        "turbo.bits must be one of bits1, bits1_5, bits2, bits4, got " + bits);
+            }
+            return new QuantizationConfig.Turbo(
+                    bits == null || bits.isNull() ? null : bits.asText(), bool(t, "always_ram"));
+        }
+        throw new IllegalArgumentException(
+                "quantization_config must have one of scalar, binary, product, turbo, got " + n);
     }
 
     private static JsonNode req(JsonNode n, String field) {

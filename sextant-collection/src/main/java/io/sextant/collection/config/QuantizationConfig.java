@@ -3,8 +3,8 @@ package io.sextant.collection.config;
 import io.sextant.segment.config.MemoryPlacement;
 
 /**
- * Vector quantization settings ({@code quantization_config} in Qdrant): scalar int8, binary or
- * product quantization. Immutable; validated on construction.
+ * Vector quantization settings ({@code quantization_config} in Qdrant): scalar int8, binary,
+ * product or turbo quantization. Immutable; validated on construction.
  */
 public sealed interface QuantizationConfig {
 
@@ -81,6 +81,24 @@ public sealed interface QuantizationConfig {
             if (compression != 4 && compression != 8 && compression != 16 && compression != 32 && compression != 64) {
                 throw new IllegalArgumentException(
                         "product.compression must be one of x4, x8, x16, x32, x64, got x" + compression);
+            }
+        }
+    }
+
+    /**
+     * TurboQuant.
+     *
+     * @param bits "bits1", "bits1_5", "bits2" or "bits4"; null = unset (Qdrant's default, bits4)
+     * @param alwaysRam keep quantized vectors in RAM; null = unset
+     */
+    record Turbo(String bits, Boolean alwaysRam) implements QuantizationConfig {
+        public static final String DEFAULT_BITS = "bits4";
+
+        public Turbo {
+            if (bits != null
+                    && !java.util.Set.of("bits1", "bits1_5", "bits2", "bits4").contains(bits)) {
+                throw new IllegalArgumentException(
+                        "turbo.bits must be one of bits1, bits1_5, bits2, bits4, got " + bits);
             }
         }
     }

@@ -28,6 +28,10 @@ public record SparseVectorParams(
         if (fullScanThreshold != null && fullScanThreshold < 0) {
             throw new IllegalArgumentException("full_scan_threshold must be >= 0, got " + fullScanThreshold);
         }
+        if (datatype == VectorDatatype.TURBO4) {
+            throw new IllegalArgumentException(
+                    "datatype turbo4 is for dense vectors only, expected one of float32, float16, uint8");
+        }
     }
 
     /** Whether any {@code index} field is set (collection info shows {@code index} only then). */

@@ -4,7 +4,9 @@ package io.sextant.collection.config;
 public enum VectorDatatype {
     FLOAT32("float32"),
     FLOAT16("float16"),
-    UINT8("uint8");
+    UINT8("uint8"),
+    /** TurboQuant 4-bit codes (dense vectors only). */
+    TURBO4("turbo4");
 
     private final String wireName;
 
@@ -23,6 +25,6 @@ public enum VectorDatatype {
             }
         }
         throw new IllegalArgumentException(
-                "Unknown vector datatype: " + name + ", expected one of float32, float16, uint8");
+                "Unknown vector datatype: " + name + ", expected one of float32, float16, uint8, turbo4");
     }
 }

@@ -1,5 +1,6 @@
 package io.sextant.segment.config;
 
+import io.sextant.vector.quant.TurboQuantizer;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -15,7 +16,13 @@ import java.nio.ByteOrder;
  *       and scored is the rounded value; a finite value beyond the half range (±65504) is rejected;
  *   <li>{@link #UINT8}: one unsigned byte; any value is accepted and stored as Qdrant casts it
  *       ({@code value as u8}: truncated toward zero, saturated to 0..255, NaN as 0). Cosine vectors of this type are stored as given (bytes cannot hold a normalized
- *       vector) and normalized when scored, as Qdrant does.
+ *       vector) and normalized when scored, as Qdrant does;
+ *   <li>{@link #TURBO4}: the vector as a TurboQuant 4-bit code ({@link TurboQuantizer#forStorage}:
+ *       rotation over the {@code d} real coordinates, fixed Lloyd-Max codebook, no trained
+ *       correction, so nothing depends on other vectors), {@code 8 + ceil(d / 2)} bytes per
+ *       vector rounded up to whole bytes for an even padded dimension. What is read back and scored
+ *       is the decoded vector (the same numbers Qdrant's asymmetric scorer sums, since the rotation
+ *       is orthogonal); any finite component is accepted.
  * </ul>
  *
  * <p>Search, graphs and quantization work on float32 values decoded from the stored form.
@@ -23,7 +30,8 @@ import java.nio.ByteOrder;
 public enum VectorElementType {
     FLOAT32(4, 0),
     FLOAT16(2, 1),
-    UINT8(1, 2);
+    UINT8(1, 2),
+    TURBO4(0, 3);
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -36,12 +44,17 @@ public enum VectorElementType {
         this.code = code;
     }
 
-    /** Bytes per component. */
+    /** Bytes per component; 0 for {@link #TURBO4}, which stores whole vectors (see {@link #vectorBytes}). */
     public int bytes() {
         return bytes;
     }
 
-    /** The code stored in vector file headers (0 = float32, 1 = float16, 2 = uint8). */
+    /** Bytes of one stored vector of dimension {@code dim}. */
+    public long vectorBytes(int dim) {
+        return this == TURBO4 ? Turbo4Codecs.of(dim).codeBytes() : (long) dim * bytes;
+    }
+
+    /** The code stored in vector file headers (0 = float32, 1 = float16, 2 = uint8, 3 = turbo4). */
     public int code() {
         return code;
     }
@@ -53,10 +66,10 @@ public enum VectorElementType {
                 return t;
             }
         }
-        throw new IllegalArgumentException("Unknown vector element type code " + code + ", expected 0, 1 or 2");
+        throw new IllegalArgumentException("Unknown vector element type code " + code + ", expected 0, 1, 2 or 3");
     }
 
-    /** Qdrant's wire name: float32, float16, uint8. */
+    /** Qdrant's wire name: float32, float16, uint8, turbo4. */
     public String wireName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -68,7 +81,7 @@ public enum VectorElementType {
      */
     public void check(float[] v) {
         switch (this) {
-            case FLOAT32 -> {}
+            case FLOAT32, TURBO4 -> {}
             case FLOAT16 -> {
                 for (int i = 0; i < v.length; i++) {
                     if (Float.isFinite(v[i]) && Float.isInfinite(Float.float16ToFloat(Float.floatToFloat16(v[i])))) {
@@ -100,6 +113,7 @@ public enum VectorElementType {
                     dst.set(ValueLayout.JAVA_BYTE, off + i, (byte) toUint8(v[i]));
                 }
             }
+            case TURBO4 -> Turbo4Codecs.of(v.length).encode(v, dst, off);
         }
     }
 
@@ -117,6 +131,17 @@ public enum VectorElementType {
                     dst[i] = src.get(ValueLayout.JAVA_BYTE, off + i) & 0xFF;
                 }
             }
+            case TURBO4 -> Turbo4Codecs.of(dst.length).decode(src, off, dst);
+        }
+    }
+
+    /** The {@link #TURBO4} codec per dimension, built once. */
+    private static final class Turbo4Codecs {
+        private static final java.util.concurrent.ConcurrentHashMap<Integer, TurboQuantizer> BY_DIM =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        static TurboQuantizer of(int dim) {
+            return BY_DIM.computeIfAbsent(dim, TurboQuantizer::forStorage);
         }
     }
 }

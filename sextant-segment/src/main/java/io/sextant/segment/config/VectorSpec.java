@@ -154,9 +154,9 @@ public record VectorSpec(
         return (long) size * Float.BYTES;
     }
 
-    /** Bytes of one vector as stored ({@code size * datatype.bytes()}). */
+    /** Bytes of one vector as stored ({@link VectorElementType#vectorBytes}). */
     public long storedVectorBytes() {
-        return (long) size * datatype.bytes();
+        return datatype.vectorBytes(size);
     }
 
     /**

@@ -37,9 +37,11 @@ import java.nio.file.StandardOpenOption;
  * offset 0   u8[4]   magic "SXVC"
  * offset 4   u32     format version: 1 (float32 only) or 2
  * offset 8   u32     dimension d
- * offset 12  u8      element type (version 2): 0 float32, 1 float16, 2 uint8; version 1: 0
+ * offset 12  u8      element type (version 2): 0 float32, 1 float16, 2 uint8, 3 turbo4; version 1: 0
  * offset 13  u8[51]  reserved, zero
- * offset 64  e[d]    vector of offset 0, then offset 1, ... (vector o at 64 + o*d*e, e = element bytes)
+ * offset 64  e[d]    vector of offset 0, then offset 1, ... (vector o at 64 + o*d*e, e = element bytes;
+ *                    turbo4: {@link VectorElementType#vectorBytes} per vector, the code of
+ *                    {@code io.sextant.vector.quant.TurboQuantizer#forStorage})
  * </pre>
  *
  * Float32 files are written as version 1, byte for byte what older binaries wrote and read; other
@@ -76,7 +78,7 @@ public final class MmapVectorStorage implements DenseVectorStore {
         this.file = file;
         this.dim = dim;
         this.type = type;
-        this.vectorBytes = (long) dim * type.bytes();
+        this.vectorBytes = type.vectorBytes(dim);
         this.appendable = appendable;
         this.channel = channel;
         this.chunkVectors = appendable ? (int) Math.max(1, CHUNK_TARGET_BYTES / vectorBytes) : Integer.MAX_VALUE;
@@ -151,7 +153,7 @@ public final class MmapVectorStorage implements DenseVectorStore {
             Path file, int dim, VectorElementType type, int count, MemoryPlacement placement) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             checkHeader(ch, file, dim, type);
-            long bytes = count * (long) dim * type.bytes();
+            long bytes = count * type.vectorBytes(dim);
             if (ch.size() < HEADER + bytes) {
                 throw new ServiceException("Corrupt vector file " + file + ": " + ch.size() + " bytes cannot hold "
                         + count + " vectors of dimension " + dim);
@@ -191,7 +193,7 @@ public final class MmapVectorStorage implements DenseVectorStore {
         try (FileChannel ch = FileChannel.open(
                 file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(header(dim, type));
-            int rowBytes = dim * type.bytes();
+            int rowBytes = (int) type.vectorBytes(dim);
             ByteBuffer buf = ByteBuffer.allocate(Math.max(1 << 16, rowBytes)).order(ByteOrder.LITTLE_ENDIAN);
             MemorySegment view = MemorySegment.ofBuffer(buf);
             float[] zeros = new float[dim];

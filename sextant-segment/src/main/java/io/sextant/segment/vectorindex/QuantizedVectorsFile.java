@@ -30,7 +30,7 @@ import java.util.zip.CRC32C;
  * offset  size  field
  * 0       4     magic 0x56515853 (the bytes "SXQV")
  * 4       4     format version = 1
- * 8       4     codec: {@link Quantizer.Kind} ordinal (0 scalar int8, 1 binary, 2 product)
+ * 8       4     codec: {@link Quantizer.Kind} ordinal (0 scalar int8, 1 binary, 2 product, 3 turbo)
  * 12      4     dimension d
  * 16      4     count N (the segment's offsets; a point without this vector has a zero code)
  * 20      4     code bytes C per vector

@@ -40,6 +40,7 @@ public final class SparseIndexFiles {
             case FLOAT32 -> SparseValueType.FLOAT32;
             case FLOAT16 -> SparseValueType.FLOAT16;
             case UINT8 -> SparseValueType.UINT8;
+            case TURBO4 -> throw new IllegalArgumentException("sparse vectors cannot be stored as turbo4");
         };
     }
 

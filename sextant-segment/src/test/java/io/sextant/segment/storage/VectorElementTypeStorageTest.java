@@ -16,7 +16,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link MmapVectorStorage} with float16 and uint8 components: codec, file header, reopen, mismatch. */
+/**
+ * {@link MmapVectorStorage} with float16, uint8 and turbo4 elements: codec, file header, reopen,
+ * mismatch; turbo4's loss and its stability under the optimizer's decode and re-encode.
+ */
 class VectorElementTypeStorageTest {
     static final long SEED = 99L;
 
@@ -48,7 +51,8 @@ class VectorElementTypeStorageTest {
 
     @Test
     void appendableAndReadOnlyRoundTrip() {
-        for (VectorElementType type : VectorElementType.values()) {
+        for (VectorElementType type :
+                List.of(VectorElementType.FLOAT32, VectorElementType.FLOAT16, VectorElementType.UINT8)) {
             int dim = 37; // odd, so rows are not aligned
             List<float[]> rows = rows(type, 300, dim);
             Path f = dir.resolve("app-" + type);
@@ -97,6 +101,60 @@ class VectorElementTypeStorageTest {
         assertThatThrownBy(() -> MmapVectorStorage.openReadOnly(f32, 4, VectorElementType.UINT8, 1, false))
                 .isInstanceOf(ServiceException.class)
                 .hasMessageContaining("uint8");
+    }
+
+    @Test
+    void turbo4StoresCodesAndSurvivesRewrites() throws java.io.IOException {
+        for (int dim : new int[] {1, 37, 63, 64, 384}) {
+            List<float[]> rows = rows(VectorElementType.TURBO4, 200, dim);
+            VectorElementType t = VectorElementType.TURBO4;
+            long perVector = 8 + ((dim + 1) / 2 * 2) / 2;
+            assertThat(t.vectorBytes(dim)).as("dim %d", dim).isEqualTo(perVector);
+            Path f = dir.resolve("t4-app-" + dim);
+            MmapVectorStorage app = MmapVectorStorage.createAppendable(f, dim, t);
+            for (int i = 0; i < rows.size(); i++) {
+                app.put(i, rows.get(i));
+            }
+            app.force();
+            app.close();
+            MmapVectorStorage again = MmapVectorStorage.openAppendable(f, dim, t);
+            List<float[]> decoded = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                decoded.add(again.get(i));
+            }
+            // the optimizer rewrites a segment from decoded vectors: the codes must not drift
+            Path ro = dir.resolve("t4-ro-" + dim);
+            MmapVectorStorage.writeFile(ro, dim, t, decoded);
+            assertThat(Files.size(ro)).isEqualTo(MmapVectorStorage.HEADER + perVector * rows.size());
+            MmapVectorStorage read = MmapVectorStorage.openReadOnly(ro, dim, t, rows.size(), true);
+            for (int i = 0; i < rows.size(); i++) {
+                float[] v = rows.get(i);
+                float[] got = read.get(i);
+                assertThat(got)
+                        .as("seed %d dim %d row %d rewritten", SEED, dim, i)
+                        .containsExactly(decoded.get(i), org.assertj.core.data.Offset.offset(1e-6f));
+                double dot = 0;
+                double nv = 0;
+                double ng = 0;
+                for (int d = 0; d < dim; d++) {
+                    dot += (double) v[d] * got[d];
+                    nv += (double) v[d] * v[d];
+                    ng += (double) got[d] * got[d];
+                }
+                assertThat(dot / Math.sqrt(nv * ng))
+                        .as("seed %d dim %d row %d", SEED, dim, i)
+                        .isGreaterThan(dim == 1 ? 0.9999 : 0.97);
+                assertThat(Math.sqrt(ng / nv)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+            }
+            assertThat(read.rows()).isNull();
+            again.close();
+        }
+        ByteBuffer h = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("t4-ro-37")));
+        assertThat(h.get(12)).isEqualTo((byte) 3);
+        assertThatThrownBy(() -> MmapVectorStorage.openReadOnly(
+                        dir.resolve("t4-ro-37"), 37, VectorElementType.FLOAT32, 200, false))
+                .isInstanceOf(ServiceException.class)
+                .hasMessageContaining("float32");
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.sextant.vector.quant.OrdinalScorer;
 import io.sextant.vector.quant.Quantizer;
 import io.sextant.vector.quant.QuantizerSpec;
 import io.sextant.vector.quant.Quantizers;
+import io.sextant.vector.quant.TurboQuantizer;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * harness append the right CRC (so the fuzzer reaches the header and codec parsing), an odd one
  * writes the bytes as they are. The expected dimension is the one in the header (when in 1..64),
  * the distance comes from the mode byte, the spec from the header's codec. Seeds are real files
- * of the three codecs. {@code bin/bench fuzz} fuzzes it; {@code bin/test} replays seeds and {@code
+ * of the four codecs. {@code bin/bench fuzz} fuzzes it; {@code bin/test} replays seeds and {@code
  * QuantizedVectorsFileFuzzTestInputs/read}.
  */
 class QuantizedVectorsFileFuzzTest {
@@ -80,14 +81,15 @@ class QuantizedVectorsFileFuzzTest {
     }
 
     private static QuantizerSpec spec(int kind, byte mode) {
-        return switch (Math.floorMod(kind, 3)) {
+        return switch (Math.floorMod(kind, 4)) {
             case 0 -> new QuantizerSpec.Scalar(0.99f, false);
             case 1 ->
                 new QuantizerSpec.Binary(
                         BinaryQuantizer.Encoding.ONE_BIT,
                         BinaryQuantizer.QueryEncoding.values()[(mode & 0x30) >> 4],
                         false);
-            default -> new QuantizerSpec.Product(8, false);
+            case 2 -> new QuantizerSpec.Product(8, false);
+            default -> new QuantizerSpec.Turbo(TurboQuantizer.Bits.values()[(mode & 0x30) >> 4], false);
         };
     }
 
@@ -97,7 +99,8 @@ class QuantizedVectorsFileFuzzTest {
             new QuantizerSpec.Scalar(0.99f, false),
             new QuantizerSpec.Binary(
                     BinaryQuantizer.Encoding.ONE_AND_HALF_BITS, BinaryQuantizer.QueryEncoding.SCALAR4BITS, false),
-            new QuantizerSpec.Product(4, false)
+            new QuantizerSpec.Product(4, false),
+            new QuantizerSpec.Turbo(TurboQuantizer.Bits.BITS1_5, false)
         };
         SplittableRandom rnd = new SplittableRandom(11);
         float[][] vectors = new float[6][8];

@@ -98,4 +98,42 @@ final class PanamaQuantKernels implements QuantKernelSupport {
     public int popcount(MemorySegment codes, long off, int words) {
         return scalar.popcount(codes, off, words);
     }
+
+    @Override
+    public float dotCodes(float[] q, float[] magnitudes, int bits, MemorySegment codes, long off) {
+        int m = q.length * bits / 8;
+        if (LANES > magnitudes.length || m < LANES) {
+            return ScalarQuantKernels.dotCodes(q, magnitudes, bits, codes, off, m, 0);
+        }
+        int perByte = 8 / bits;
+        int mask = (1 << bits) - 1;
+        int magMask = (1 << (bits - 1)) - 1;
+        FloatVector table = FloatVector.fromArray(F, magnitudes, 0);
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        int bound = m - m % LANES;
+        int j = 0;
+        for (; j < bound; j += LANES) {
+            IntVector bytes = (IntVector) ByteVector.fromMemorySegment(B, codes, off + j, LE)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+            for (int k = 0; k < perByte; k++) {
+                IntVector c = bytes.lanewise(VectorOperators.LSHR, k * bits).and(mask);
+                IntVector sign = c.lanewise(VectorOperators.LSHR, bits - 1).lanewise(VectorOperators.LSHL, 31);
+                FloatVector magnitude =
+                        table.rearrange(c.and(magMask).toShuffle().cast(F));
+                FloatVector value = (FloatVector) magnitude
+                        .reinterpretAsInts()
+                        .lanewise(VectorOperators.XOR, sign)
+                        .reinterpretAsFloats();
+                FloatVector qv = FloatVector.fromArray(F, q, k * m + j);
+                if ((k & 1) == 0) {
+                    acc0 = value.fma(qv, acc0);
+                } else {
+                    acc1 = value.fma(qv, acc1);
+                }
+            }
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return sum + ScalarQuantKernels.dotCodes(q, magnitudes, bits, codes, off, m, j);
+    }
 }

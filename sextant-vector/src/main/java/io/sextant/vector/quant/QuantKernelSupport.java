@@ -26,4 +26,13 @@ interface QuantKernelSupport {
 
     /** Popcount of {@code words} words of codes at {@code off}. */
     int popcount(MemorySegment codes, long off, int words);
+
+    /**
+     * {@code sum q[i] * centroid(code_i)} over the {@code q.length} codes of {@code bits} bits
+     * (1, 2 or 4) packed at {@code off} in {@link TurboQuantizer}'s strided layout: with {@code m =
+     * q.length * bits / 8} bytes, code {@code k * m + j} sits in bits {@code [k * bits, (k+1) *
+     * bits)} of byte {@code j}. A code's top bit is the sign, its other bits index {@code
+     * magnitudes} (at most 8 entries).
+     */
+    float dotCodes(float[] q, float[] magnitudes, int bits, MemorySegment codes, long off);
 }

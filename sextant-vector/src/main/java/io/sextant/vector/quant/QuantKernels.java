@@ -82,6 +82,11 @@ final class QuantKernels {
                 || k.popcount(codes, 0, 8) != s.popcount(codes, 0, 8)) {
             return "popcount";
         }
+        float[] mags = java.util.Arrays.copyOf(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, 16);
+        float[] q64 = java.util.Arrays.copyOf(q, 64);
+        if (k.dotCodes(q64, mags, 4, codes, 1) != s.dotCodes(q64, mags, 4, codes, 1)) {
+            return "dotCodes";
+        }
         return null;
     }
 
@@ -103,6 +108,10 @@ final class QuantKernels {
 
     static int popcount(MemorySegment codes, long off, int words) {
         return IMPL.popcount(codes, off, words);
+    }
+
+    static float dotCodes(float[] q, float[] magnitudes, int bits, MemorySegment codes, long off) {
+        return IMPL.dotCodes(q, magnitudes, bits, codes, off);
     }
 
     static long readLong(MemorySegment codes, long off) {

@@ -18,7 +18,8 @@ public interface Quantizer {
     enum Kind {
         SCALAR_INT8,
         BINARY,
-        PRODUCT
+        PRODUCT,
+        TURBO
     }
 
     Kind kind();

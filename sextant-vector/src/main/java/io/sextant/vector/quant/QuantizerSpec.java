@@ -69,4 +69,22 @@ public sealed interface QuantizerSpec {
             return "pq:x" + compression;
         }
     }
+
+    /**
+     * TurboQuant ({@link TurboQuantizer}).
+     *
+     * @param bits bits per dimension; Qdrant's default is {@code bits4}
+     */
+    record Turbo(TurboQuantizer.Bits bits, boolean alwaysRam) implements QuantizerSpec {
+        public Turbo {
+            if (bits == null) {
+                throw new IllegalArgumentException("turbo quantization needs a bit size");
+            }
+        }
+
+        @Override
+        public String fingerprint() {
+            return "tq1:" + bits.wireName();
+        }
+    }
 }

@@ -25,12 +25,18 @@ public final class Quantizers {
      */
     public static Quantizer train(
             QuantizerSpec spec, Distance distance, int dim, int count, IntFunction<float[]> vectors, long seed) {
-        int limit = spec instanceof QuantizerSpec.Product ? PQ_TRAINING_SAMPLE : TRAINING_SAMPLE;
+        int limit =
+                switch (spec) {
+                    case QuantizerSpec.Product p -> PQ_TRAINING_SAMPLE;
+                    case QuantizerSpec.Turbo t -> TurboQuantizer.CORRECTION_SAMPLE;
+                    default -> TRAINING_SAMPLE;
+                };
         float[][] sample = sample(count, vectors, limit, seed);
         return switch (spec) {
             case QuantizerSpec.Scalar s -> ScalarQuantizer.train(distance, dim, sample, s.quantile());
             case QuantizerSpec.Binary b -> BinaryQuantizer.train(distance, dim, sample, b.bitsPerDim());
             case QuantizerSpec.Product p -> ProductQuantizer.train(distance, dim, sample, p.compression(), seed);
+            case QuantizerSpec.Turbo t -> TurboQuantizer.train(distance, dim, sample, t.bits(), false);
         };
     }
 
@@ -80,6 +86,7 @@ public final class Quantizers {
             case SCALAR_INT8 -> ScalarQuantizer.read(distance, dim, params);
             case BINARY -> BinaryQuantizer.read(distance, dim, params);
             case PRODUCT -> ProductQuantizer.read(distance, dim, params);
+            case TURBO -> TurboQuantizer.read(distance, dim, params);
         };
     }
 

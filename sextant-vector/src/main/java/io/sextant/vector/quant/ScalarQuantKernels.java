@@ -64,4 +64,27 @@ final class ScalarQuantKernels implements QuantKernelSupport {
         }
         return n;
     }
+
+    @Override
+    public float dotCodes(float[] q, float[] magnitudes, int bits, MemorySegment codes, long off) {
+        int m = q.length * bits / 8;
+        return dotCodes(q, magnitudes, bits, codes, off, m, 0);
+    }
+
+    /** The scalar loop over bytes {@code from .. m-1}; the Vector-API twin runs its tail here. */
+    static float dotCodes(float[] q, float[] magnitudes, int bits, MemorySegment codes, long off, int m, int from) {
+        int perByte = 8 / bits;
+        int mask = (1 << bits) - 1;
+        int magMask = (1 << (bits - 1)) - 1;
+        float sum = 0;
+        for (int j = from; j < m; j++) {
+            int b = codes.get(ValueLayout.JAVA_BYTE, off + j) & 0xFF;
+            for (int k = 0; k < perByte; k++) {
+                int c = (b >>> (k * bits)) & mask;
+                float v = magnitudes[c & magMask];
+                sum += (c >>> (bits - 1)) == 0 ? q[k * m + j] * v : -q[k * m + j] * v;
+            }
+        }
+        return sum;
+    }
 }

@@ -1,7 +1,9 @@
 /**
  * Vector quantization codecs: {@link io.sextant.vector.quant.ScalarQuantizer} (int8), {@link
- * io.sextant.vector.quant.BinaryQuantizer} (1, 1.5 and 2 bits, popcount scoring) and {@link
- * io.sextant.vector.quant.ProductQuantizer} (x4 .. x64, table lookups), trained and re-read through
+ * io.sextant.vector.quant.BinaryQuantizer} (1, 1.5 and 2 bits, popcount scoring), {@link
+ * io.sextant.vector.quant.ProductQuantizer} (x4 .. x64, table lookups) and {@link
+ * io.sextant.vector.quant.TurboQuantizer} (TurboQuant: rotation plus Lloyd-Max codebook, 1, 1.5, 2
+ * and 4 bits, also the codec of the {@code turbo4} datatype), trained and re-read through
  * {@link io.sextant.vector.quant.Quantizers}. Codecs know dimensions, distances and codes only; where
  * codes are stored (per segment, resident or mapped) is the segment's business.
  *
@@ -17,6 +19,11 @@
  * Vector-API implementation, chosen at start-up by {@link io.sextant.vector.quant.QuantKernels}; the
  * Vector-API float-by-byte loop scans int8 codes about 13x faster than the scalar loop, while
  * popcounts stay on the scalar {@code popcnt} intrinsic, which beat the Vector API's emulated
- * 64-bit {@code BIT_COUNT} 4x on AVX2; product quantization's table lookups are scalar.
+ * 64-bit {@code BIT_COUNT} 4x on AVX2; product quantization's table lookups are scalar; (4)
+ * TurboQuant follows Qdrant's math (rotation, per-vector renormalization {@code |v| / |c|}, the TQ+
+ * per-coordinate quantile correction) but not its bytes: codes are strided so one SIMD byte load
+ * feeds {@code 8 / bits} runs of coordinates, and a code's top bit is the centroid's sign so the
+ * magnitude table fits one 8-lane register ({@code rearrange}); the query stays float32 (Qdrant
+ * quantizes it to integers); Manhattan decodes each vector, as in Qdrant.
  */
 package io.sextant.vector.quant;

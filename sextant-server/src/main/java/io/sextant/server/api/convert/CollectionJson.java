@@ -286,9 +286,10 @@ public final class CollectionJson {
         }
         JsonFields.object(node, path);
         if (node.size() != 1
-                || !Set.of("scalar", "product", "binary")
+                || !Set.of("scalar", "product", "binary", "turbo")
                         .contains(node.fieldNames().next())) {
-            throw error(path, "expected one of {scalar: …}, {product: …}, {binary: …}, got " + describe(node));
+            throw error(
+                    path, "expected one of {scalar: …}, {product: …}, {binary: …}, {turbo: …}, got " + describe(node));
         }
         try {
             return CollectionConfigJson.quantizationFromJson(node);

@@ -109,6 +109,7 @@ public final class CollectionInfoProto {
             case FLOAT32 -> Collections.Datatype.Float32;
             case FLOAT16 -> Collections.Datatype.Float16;
             case UINT8 -> Collections.Datatype.Uint8;
+            case TURBO4 -> Collections.Datatype.Default; // the io.qdrant:client 1.18 protos have no Turbo4
         };
     }
 
@@ -237,6 +238,20 @@ public final class CollectionInfoProto {
                                     }));
                 }
                 b.setBinary(bb);
+            }
+            case QuantizationConfig.Turbo t -> {
+                var tb = Collections.TurboQuantization.newBuilder();
+                if (t.alwaysRam() != null) tb.setAlwaysRam(t.alwaysRam());
+                if (t.bits() != null) {
+                    tb.setBits(
+                            switch (t.bits()) {
+                                case "bits1" -> Collections.TurboQuantBitSize.Bits1;
+                                case "bits1_5" -> Collections.TurboQuantBitSize.Bits1_5;
+                                case "bits2" -> Collections.TurboQuantBitSize.Bits2;
+                                default -> Collections.TurboQuantBitSize.Bits4;
+                            });
+                }
+                b.setTurboquant(tb);
             }
         }
         return b.build();

@@ -318,7 +318,7 @@ public final class CollectionProto {
             case SCALAR -> scalar(q.getScalar());
             case PRODUCT -> product(q.getProduct());
             case BINARY -> binary(q.getBinary());
-            case TURBOQUANT -> throw ProtoChecks.unsupported(field + ".turboquant", "TurboQuant quantization");
+            case TURBOQUANT -> turbo(q.getTurboquant());
             case QUANTIZATION_NOT_SET -> throw ProtoChecks.bad(field, "quantization config is empty");
         };
     }
@@ -328,7 +328,7 @@ public final class CollectionProto {
             case SCALAR -> scalar(q.getScalar());
             case PRODUCT -> product(q.getProduct());
             case BINARY -> binary(q.getBinary());
-            case TURBOQUANT -> throw ProtoChecks.unsupported(field + ".turboquant", "TurboQuant quantization");
+            case TURBOQUANT -> turbo(q.getTurboquant());
             case DISABLED, QUANTIZATION_NOT_SET -> null;
         };
     }
@@ -370,5 +370,18 @@ public final class CollectionProto {
                     case UNRECOGNIZED -> "unknown";
                 };
         return new QuantizationConfig.Binary(b.hasAlwaysRam() ? b.getAlwaysRam() : null, encoding, query);
+    }
+
+    private static QuantizationConfig turbo(Collections.TurboQuantization t) {
+        String bits = !t.hasBits()
+                ? null
+                : switch (t.getBits()) {
+                    case Bits1 -> "bits1";
+                    case Bits1_5 -> "bits1_5";
+                    case Bits2 -> "bits2";
+                    case Bits4 -> "bits4";
+                    case UNRECOGNIZED -> "unknown";
+                };
+        return new QuantizationConfig.Turbo(bits, t.hasAlwaysRam() ? t.getAlwaysRam() : null);
     }
 }
