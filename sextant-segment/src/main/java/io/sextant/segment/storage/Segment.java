@@ -169,17 +169,29 @@ public final class Segment {
         }
         PointsFile.Content c = PointsFile.read(pf);
         Segment s = new Segment(dir, layout, c.immutable(), Math.max(64, c.count()));
-        if (!c.names().equals(s.names)) {
-            throw new ServiceException(
-                    "Segment " + dir + " stores vectors " + c.names() + " but the collection has " + s.names);
-        }
+        // named vectors created or dropped since the segment was written: translate presence bits
+        VectorNameChange change = VectorNameChange.between(c.names(), s.names);
         RoaringBitmap deleted = DeletedFile.read(dir.resolve(DeletedFile.NAME));
         int n = c.count();
+        long anyPresence = 0;
         for (int i = 0; i < n; i++) {
             s.ids[i] = c.ids()[i];
             s.versions.set(i, c.versions()[i]);
-            s.flags.set(i, c.presence()[i] | (deleted.contains(i) ? DELETED : 0));
+            long presence = change.remap(c.presence()[i]);
+            anyPresence |= presence;
+            s.flags.set(i, presence | (deleted.contains(i) ? DELETED : 0));
             s.payloads.set(i, c.payloads()[i]);
+        }
+        for (String name : change.added()) { // fresh, empty files (leftovers of an older namesake go first)
+            VectorNameChange.deleteFilesOf(dir, name);
+            if (layout.sparse().containsKey(name)) {
+                SparseVectorStorage.writeFile(dir.resolve(SparseVectorStorage.fileName(name)), 0, o -> null);
+            } else {
+                VectorSpec spec = specs.get(name);
+                MmapVectorStorage.createAppendable(
+                                dir.resolve(MmapVectorStorage.fileName(name)), spec.size(), spec.datatype())
+                        .close();
+            }
         }
         for (String name : layout.sparse().keySet()) {
             Path sf = dir.resolve(SparseVectorStorage.fileName(name));
@@ -210,10 +222,13 @@ public final class Segment {
         for (String name : specs.keySet()) {
             Path vf = dir.resolve(MmapVectorStorage.fileName(name));
             VectorSpec spec = specs.get(name);
+            boolean anyHas = (anyPresence & (1L << s.names.indexOf(name))) != 0;
             s.vectors.put(
                     name,
-                    c.immutable()
+                    c.immutable() && anyHas
                             ? MmapVectorStorage.openReadOnly(vf, spec.size(), spec.datatype(), n, spec.onDisk())
+                            // appendable, or a vector no point of this immutable segment has (created
+                            // after it was written): never read, opened without a count
                             : MmapVectorStorage.openAppendable(vf, spec.size(), spec.datatype()));
             for (int i = 0; i < n; i++) {
                 if (s.hasVector(i, name) && !s.vectors.get(name).holds(i)) {
@@ -240,6 +255,12 @@ public final class Segment {
         }
         s.count = n;
         s.deletedCount = del;
+        if (!change.identity()) { // commit the new names first: only then may the dropped files go
+            s.pointsDirty = true;
+            s.flush(c.persistedSeq());
+            AtomicFiles.fsyncDir(dir);
+        }
+        VectorNameChange.sweepOrphans(dir, new java.util.HashSet<>(s.names));
         if (c.immutable()) {
             s.loadVectorIndexes(schema);
         }
