@@ -3,9 +3,8 @@ package io.sextant.collection;
 import io.sextant.collection.config.CollectionConfig;
 import io.sextant.collection.config.CollectionConfigFile;
 import io.sextant.collection.config.CollectionConfigPatch;
-import io.sextant.collection.config.SparseVectorParams;
+import io.sextant.collection.config.VectorNameConfig;
 import io.sextant.collection.config.VectorNameSchema;
-import io.sextant.collection.config.VectorParams;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
 import java.io.IOException;
@@ -280,23 +279,16 @@ public final class TableOfContents implements AutoCloseable {
     }
 
     /**
-     * Creates the dense vector {@code vector} on a live collection (points lack it until written).
+     * Creates the vector {@code vector} (dense or sparse) on a live collection; points lack it until
+     * written.
      *
      * @throws UserException not found for an unknown collection, bad request for a bad name or a
      *     vector that exists with another schema
      */
-    public CollectionUpdateResult createVector(String nameOrAlias, String vector, VectorParams params) {
+    public CollectionUpdateResult createVector(String nameOrAlias, String vector, VectorNameConfig config) {
         synchronized (lock) {
             ensureOpen();
-            return get(nameOrAlias).changeVectors(c -> VectorNameSchema.withDense(c, vector, params));
-        }
-    }
-
-    /** As {@link #createVector}, for a sparse vector. */
-    public CollectionUpdateResult createSparseVector(String nameOrAlias, String vector, SparseVectorParams params) {
-        synchronized (lock) {
-            ensureOpen();
-            return get(nameOrAlias).changeVectors(c -> VectorNameSchema.withSparse(c, vector, params));
+            return get(nameOrAlias).changeVectors(c -> config.addTo(c, vector));
         }
     }
 

@@ -7,6 +7,7 @@ import io.sextant.collection.config.CollectionConfig;
 import io.sextant.collection.config.CollectionConfigFile;
 import io.sextant.collection.config.CollectionParams;
 import io.sextant.collection.config.SparseVectorParams;
+import io.sextant.collection.config.VectorNameConfig;
 import io.sextant.collection.config.VectorParams;
 import io.sextant.segment.PointId;
 import io.sextant.segment.error.UserException;
@@ -54,8 +55,8 @@ class VectorNameCollectionTest {
             Collection c = toc.create("docs", twoVectors());
             upsert(c, Map.of("a", new float[] {1, 2}, "b", new float[] {1, 2, 3}), 0, 30);
 
-            toc.createVector("docs", "c", VectorParams.of(4, Distance.COSINE));
-            toc.createSparseVector("docs", "s", SparseVectorParams.DEFAULT);
+            toc.createVector("docs", "c", VectorNameConfig.dense(VectorParams.of(4, Distance.COSINE)));
+            toc.createVector("docs", "s", VectorNameConfig.sparse(SparseVectorParams.DEFAULT));
             toc.deleteVector("docs", "b");
             assertThat(c.config().params().vectors()).containsOnlyKeys("a", "c");
             assertThat(get(c, 5).vectors()).containsOnlyKeys("a");
@@ -63,17 +64,20 @@ class VectorNameCollectionTest {
 
             byte[] before = Files.readAllBytes(c.dir().resolve("config.json"));
             // same schema again: a no-op; other schema or other kind: 400; unknown collection: 404
-            toc.createVector("docs", "c", VectorParams.of(4, Distance.COSINE));
-            assertThatThrownBy(() -> toc.createVector("docs", "c", VectorParams.of(5, Distance.COSINE)))
+            toc.createVector("docs", "c", VectorNameConfig.dense(VectorParams.of(4, Distance.COSINE)));
+            assertThatThrownBy(() ->
+                            toc.createVector("docs", "c", VectorNameConfig.dense(VectorParams.of(5, Distance.COSINE))))
                     .isInstanceOfSatisfying(
                             UserException.class, e -> assertThat(e.kind()).isEqualTo(UserException.Kind.BAD_REQUEST))
                     .hasMessageContaining("already exists");
-            assertThatThrownBy(() -> toc.createSparseVector("docs", "a", SparseVectorParams.DEFAULT))
+            assertThatThrownBy(() -> toc.createVector("docs", "a", VectorNameConfig.sparse(SparseVectorParams.DEFAULT)))
                     .isInstanceOf(UserException.class)
                     .hasMessageContaining("dense");
-            assertThatThrownBy(() -> toc.createVector("docs", "x/y", VectorParams.of(2, Distance.DOT)))
+            assertThatThrownBy(() ->
+                            toc.createVector("docs", "x/y", VectorNameConfig.dense(VectorParams.of(2, Distance.DOT))))
                     .isInstanceOf(UserException.class);
-            assertThatThrownBy(() -> toc.createVector("nope", "x", VectorParams.of(2, Distance.DOT)))
+            assertThatThrownBy(() ->
+                            toc.createVector("nope", "x", VectorNameConfig.dense(VectorParams.of(2, Distance.DOT))))
                     .isInstanceOfSatisfying(
                             UserException.class, e -> assertThat(e.kind()).isEqualTo(UserException.Kind.NOT_FOUND));
             toc.deleteVector("docs", "never-was");
@@ -93,7 +97,8 @@ class VectorNameCollectionTest {
     void anUnnamedVectorCollectionGetsNoNamedVectors() {
         try (TableOfContents toc = TableOfContents.open(storage, LocalShard::open)) {
             toc.create("one", CollectionConfig.of(CollectionParams.single(VectorParams.of(2, Distance.DOT))));
-            assertThatThrownBy(() -> toc.createVector("one", "x", VectorParams.of(2, Distance.DOT)))
+            assertThatThrownBy(() ->
+                            toc.createVector("one", "x", VectorNameConfig.dense(VectorParams.of(2, Distance.DOT))))
                     .isInstanceOf(UserException.class)
                     .hasMessageContaining("unnamed");
         }
