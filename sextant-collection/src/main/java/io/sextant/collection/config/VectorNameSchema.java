@@ -11,8 +11,9 @@ import java.util.Map;
  * the same schema (size, distance, multivector and datatype; sparse: modifier and datatype) changes
  * nothing and succeeds; with another schema, or as the other kind (dense vs sparse), it is a bad
  * request. Dropping a vector the collection does not have changes nothing. A collection created
- * with one unnamed vector gets no named vectors (Qdrant turns it into a named-vector collection
- * with the vector {@code ""}, which Sextant's wire formats do not represent). Stateless.
+ * with one unnamed vector gets sparse vectors but no named dense vectors (Qdrant turns it into a
+ * named-vector collection with the vector {@code ""}, which Sextant's wire formats do not
+ * represent). Stateless.
  */
 public final class VectorNameSchema {
     /** Longest vector name in UTF-8 bytes, as Qdrant. */
@@ -79,7 +80,6 @@ public final class VectorNameSchema {
         if (p.vectors().containsKey(name)) {
             throw UserException.badRequest("Wrong input: Vector `" + name + "` already exists as a dense vector");
         }
-        checkNamed(config, name);
         Map<String, SparseVectorParams> sparse = new LinkedHashMap<>(p.sparseVectors());
         sparse.put(name, params);
         return with(config, p.vectors(), sparse);
