@@ -103,10 +103,7 @@ public final class UpdateJson {
             PointId id = PointIdJson.parse(item.get("id"), child(ip, "id"));
             PointJson.NamedVectors vectors = PointJson.vectors(item.get("vector"), child(ip, "vector"));
             if (vectors.dense().isEmpty() && vectors.sparse().isEmpty()) {
-                throw new io.javalin.http.HttpResponseException(
-                        422,
-                        "Validation error in JSON body: [" + child(ip, "vector")
-                                + ": must specify vectors to update for point]");
+                throw new ValidationError(child(ip, "vector"), "must specify vectors to update for point");
             }
             out.add(new PointOperation.PointVectors(id, vectors.dense(), vectors.sparse()));
         }

@@ -5,7 +5,6 @@ import static io.sextant.server.api.convert.JsonFields.error;
 import static io.sextant.server.api.convert.JsonFields.has;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.javalin.http.HttpResponseException;
 import io.sextant.collection.config.SparseVectorParams;
 import io.sextant.collection.config.VectorDatatype;
 import io.sextant.collection.config.VectorNameConfig;
@@ -53,10 +52,8 @@ public final class VectorNameJson {
         }
         long size = sizeNode.canConvertToLong() ? sizeNode.longValue() : Long.MAX_VALUE;
         if (size < 1 || size > MAX_SIZE) {
-            throw new HttpResponseException(
-                    422,
-                    "Validation error in JSON body: [dense.size: value " + sizeNode.asText()
-                            + " invalid, must be from 1 to " + MAX_SIZE + "]");
+            throw new ValidationError(
+                    child(path, "size"), "value " + sizeNode.asText() + " invalid, must be from 1 to " + MAX_SIZE);
         }
         Distance distance;
         try {

@@ -128,7 +128,19 @@ class NamedVectorsApiTest {
                     .isEqualTo(400);
             Response zero = s.put("/collections/c/vectors/z", "{\"dense\": {\"size\": 0, \"distance\": \"Dot\"}}");
             assertThat(zero.status()).isEqualTo(422);
-            assertThat(zero.text()).contains("size");
+            assertThat(zero.json().at("/status/error").asText()).contains("dense.size");
+            Response empty =
+                    s.put("/collections/c/points/vectors?wait=true", "{\"points\": [{\"id\": 1, \"vector\": {}}]}");
+            assertThat(empty.status()).isEqualTo(422);
+            assertThat(empty.json().at("/status/error").asText())
+                    .isEqualTo(
+                            "Validation error in JSON body: [points[0].vector: must specify vectors to update for point]");
+            Response unknown = s.put(
+                    "/collections/c/points/vectors?wait=true",
+                    "{\"points\": [{\"id\": 12345, \"vector\": {\"a\": [1, 1]}, \"payload\": {\"x\": 1}}]}");
+            assertThat(unknown.status()).isEqualTo(404);
+            assertThat(unknown.json().at("/status/error").asText())
+                    .isEqualTo("Not found: No point with id 12345 found");
             assertThat(s.put("/collections/c/vectors/z", "{\"dense\": {\"size\": 65537, \"distance\": \"Dot\"}}")
                             .status())
                     .isEqualTo(422);
