@@ -57,7 +57,10 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Directory layout: {@code points.bin} ({@link PointsFile}), {@code deleted.bin} ({@link
  * DeletedFile}, absent = nothing deleted), one {@code vectors-<hex name>.bin} per named dense vector
  * ({@link MmapVectorStorage}) and one {@code sparse-<hex name>.bin} per named sparse vector ({@link
- * SparseVectorStorage}). Dense and sparse names share one presence bit each, in sorted name order. An immutable segment may also hold, per named vector, an HNSW graph
+ * SparseVectorStorage}). Dense and sparse names share one presence bit each, in sorted name order;
+ * a segment written with other names (vectors created or dropped on a live collection since) opens
+ * under the current ones: {@link VectorNameChange} remaps the bits, added vectors get empty files,
+ * {@code points.bin} is rewritten with the new names and only then are dropped vectors' files deleted. An immutable segment may also hold, per named vector, an HNSW graph
  * file and a quantized code file ({@link VectorIndexFiles}); they are loaded at open when their
  * names match the current parameters, and a corrupt one is deleted and never served (the shard's
  * optimizer sees the missing index and rebuilds it). A graph is attached later with {@link
