@@ -122,6 +122,24 @@ public final class Collection implements QueryTarget, AutoCloseable {
         return next;
     }
 
+    /**
+     * Switches the collection to {@code next}, which differs from the current config only in its
+     * named vectors (see {@link io.sextant.collection.config.VectorNameSchema}): persists it first
+     * (atomically: a restart opens every shard with it), then switches each shard in its update
+     * order ({@link Shard#changeVectors}). Nothing happens when {@code next} is the current config.
+     */
+    synchronized CollectionUpdateResult changeVectors(java.util.function.UnaryOperator<CollectionConfig> change) {
+        CollectionConfig next = change.apply(config);
+        if (next != config) {
+            CollectionConfigFile.write(dir, next);
+            config = next;
+            for (Shard s : shards) {
+                s.changeVectors(next.toShardConfig());
+            }
+        }
+        return new CollectionUpdateResult(0, CollectionUpdateResult.Status.COMPLETED);
+    }
+
     // ---------------------------------------------------------------- updates
 
     /**

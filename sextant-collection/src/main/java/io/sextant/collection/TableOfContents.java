@@ -3,6 +3,8 @@ package io.sextant.collection;
 import io.sextant.collection.config.CollectionConfig;
 import io.sextant.collection.config.CollectionConfigFile;
 import io.sextant.collection.config.CollectionConfigPatch;
+import io.sextant.collection.config.VectorNameConfig;
+import io.sextant.collection.config.VectorNameSchema;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
 import java.io.IOException;
@@ -273,6 +275,28 @@ public final class TableOfContents implements AutoCloseable {
         synchronized (lock) {
             ensureOpen();
             return get(nameOrAlias).applyPatch(patch);
+        }
+    }
+
+    /**
+     * Creates the vector {@code vector} (dense or sparse) on a live collection; points lack it until
+     * written.
+     *
+     * @throws UserException not found for an unknown collection, bad request for a bad name or a
+     *     vector that exists with another schema
+     */
+    public CollectionUpdateResult createVector(String nameOrAlias, String vector, VectorNameConfig config) {
+        synchronized (lock) {
+            ensureOpen();
+            return get(nameOrAlias).changeVectors(c -> config.addTo(c, vector));
+        }
+    }
+
+    /** Drops the vector {@code vector} (dense or sparse) from a collection and every point; absent = no-op. */
+    public CollectionUpdateResult deleteVector(String nameOrAlias, String vector) {
+        synchronized (lock) {
+            ensureOpen();
+            return get(nameOrAlias).changeVectors(c -> VectorNameSchema.without(c, vector));
         }
     }
 

@@ -210,6 +210,11 @@ final class InMemoryShard implements Shard {
     }
 
     @Override
+    public synchronized void changeVectors(ShardConfig config) {
+        this.config = config;
+    }
+
+    @Override
     public synchronized void close() {
         closed = true;
     }

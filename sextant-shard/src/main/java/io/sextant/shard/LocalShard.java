@@ -265,11 +265,15 @@ public final class LocalShard implements Shard {
     @Override
     public UpdateResult update(PointOperation operation, boolean wait) {
         checkUsable();
-        OperationChecks.validate(operation, config, schema, segments);
+        ShardConfig checked = config;
+        OperationChecks.validate(operation, checked, schema, segments);
         long seq;
         updateLock.lock();
         try {
             checkUsable();
+            if (config != checked) { // named vectors created or dropped meanwhile: check against them
+                OperationChecks.validate(operation, config, schema, segments);
+            }
             reapplyLocked();
             PointOperation resolved = resolveSelectors(operation);
             byte[] record = OperationCodec.encode(resolved);
@@ -407,7 +411,7 @@ public final class LocalShard implements Shard {
                     }
                     ObjectNode payload =
                             p.payload() == null ? null : p.payload().deepCopy();
-                    set.target().append(p.id(), seq, normalized(p.vectors()), p.sparseVectors(), payload);
+                    set.target().append(p.id(), seq, normalized(p.vectors()), knownSparse(p.sparseVectors()), payload);
                     if (loc != null) {
                         loc.segment().delete(loc.offset());
                     }
@@ -456,7 +460,7 @@ public final class LocalShard implements Shard {
                     vecs.putAll(normalized(p.vectors()));
                     Map<String, SparseVector> sparse =
                             new HashMap<>(loc.segment().sparseVectors(loc.offset()));
-                    sparse.putAll(p.sparseVectors());
+                    sparse.putAll(knownSparse(p.sparseVectors()));
                     set.target().append(p.id(), seq, vecs, sparse, loc.segment().payloadAt(loc.offset()));
                     loc.segment().delete(loc.offset());
                 }
@@ -526,6 +530,11 @@ public final class LocalShard implements Shard {
         }
     }
 
+    /**
+     * The dense vectors of a logged operation, normalized for Cosine. Vectors the shard no longer has
+     * (or has with another size) are left out: a WAL record written before the vector was dropped
+     * (and re-created) replays after the segments already took the new set of vectors.
+     */
     private Map<String, float[]> normalized(Map<String, float[]> vectors) {
         if (vectors == null) {
             return Map.of();
@@ -534,8 +543,21 @@ public final class LocalShard implements Shard {
         Map<String, float[]> out = new HashMap<>();
         for (Map.Entry<String, float[]> e : vectors.entrySet()) {
             VectorSpec spec = specs.get(e.getKey());
-            out.put(e.getKey(), spec != null ? spec.normalized(e.getValue()) : e.getValue());
+            if (spec == null || !spec.validLength(e.getValue().length)) {
+                continue;
+            }
+            out.put(e.getKey(), spec.normalized(e.getValue()));
         }
+        return out;
+    }
+
+    /** The sparse vectors of a logged operation that the shard still has (see {@link #normalized}). */
+    private Map<String, SparseVector> knownSparse(Map<String, SparseVector> vectors) {
+        if (vectors == null || vectors.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, SparseVector> out = new HashMap<>(vectors);
+        out.keySet().retainAll(config.sparseVectors().keySet());
         return out;
     }
 
@@ -631,6 +653,57 @@ public final class LocalShard implements Shard {
             }
         }
         this.config = newConfig;
+    }
+
+    /**
+     * Switches the shard to the named vectors of {@code next} (vectors created or dropped on the live
+     * collection; everything else must be as {@link #updateConfig} allows). In update order: the
+     * optimizer is held off and the update lock taken, so every update before is applied with the old
+     * vectors and every update after is checked against the new ones; a checkpoint makes the segment
+     * files reflect every applied operation, then each segment is reopened with the new vectors
+     * ({@link Segment#open} remaps presence bits, creates empty files for added vectors and removes
+     * dropped vectors' files) and the new set is published and checkpointed. Points simply lack an
+     * added vector. Readers keep using the old segments' mappings until they finish.
+     *
+     * <p>Crash safety: the caller persists {@code next} first (the collection's config); a restart
+     * opens every segment with it, which is exactly what this method does, and replays the WAL
+     * suffix, whose records naming a dropped vector apply without it ({@link #normalized}).
+     *
+     * @throws ServiceException when the shard is closed or a segment cannot be reopened (the shard
+     *     then keeps its old segments and vectors; the next open applies the persisted config)
+     */
+    @Override
+    public void changeVectors(ShardConfig next) {
+        optimizer.exclusive(() -> {
+            updateLock.lock();
+            try {
+                checkUsable();
+                checkpointLocked();
+                SegmentSet set = segments;
+                List<Segment> reopened = new ArrayList<>();
+                Segment target = null;
+                try {
+                    for (Segment s : set.all()) {
+                        Segment r = Segment.open(s.dir(), next.segmentVectors(), schema);
+                        reopened.add(r);
+                        if (s == set.target()) {
+                            target = r;
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    reopened.forEach(Segment::close);
+                    throw e;
+                }
+                config = next;
+                publish(new SegmentSet(reopened, target));
+                for (Segment s : set.all()) {
+                    s.close();
+                }
+                checkpointLocked();
+            } finally {
+                updateLock.unlock();
+            }
+        });
     }
 
     @Override

@@ -43,7 +43,7 @@ final class OperationChecks {
                     validateVectors(vectors, p.vectors(), p.id());
                     validateSparse(sparse, p.sparseVectors());
                     if (set.locate(p.id()) == null) {
-                        throw UserException.notFound("No point with id " + p.id() + " found");
+                        throw UserException.notFound("Not found: No point with id " + p.id() + " found");
                     }
                 }
             }

@@ -63,6 +63,13 @@ public interface Shard extends AutoCloseable {
     /** Applies a changed configuration (vectors' on_disk, optimizer and WAL settings). */
     void updateConfig(ShardConfig config);
 
+    /**
+     * Switches to the named vectors of {@code config}: vectors created on the live collection (no
+     * point has them yet) and dropped ones (removed from every point), ordered with concurrent
+     * updates. The caller has persisted {@code config} before.
+     */
+    void changeVectors(ShardConfig config);
+
     /** Flushes everything to disk and releases resources. */
     @Override
     void close();

@@ -141,6 +141,19 @@ final class ShardOptimizer {
         }
     }
 
+    /**
+     * Runs {@code action} while no optimization runs (waiting for a running one to finish): for
+     * changes that replace every segment object, which an optimization in flight would not expect.
+     */
+    void exclusive(Runnable action) {
+        runLock.lock();
+        try {
+            action.run();
+        } finally {
+            runLock.unlock();
+        }
+    }
+
     /** Runs planned optimizations until none is left (also used synchronously by tests). */
     void runOptimizations() {
         runLock.lock();

@@ -57,7 +57,10 @@ import org.roaringbitmap.RoaringBitmap;
  * <p>Directory layout: {@code points.bin} ({@link PointsFile}), {@code deleted.bin} ({@link
  * DeletedFile}, absent = nothing deleted), one {@code vectors-<hex name>.bin} per named dense vector
  * ({@link MmapVectorStorage}) and one {@code sparse-<hex name>.bin} per named sparse vector ({@link
- * SparseVectorStorage}). Dense and sparse names share one presence bit each, in sorted name order. An immutable segment may also hold, per named vector, an HNSW graph
+ * SparseVectorStorage}). Dense and sparse names share one presence bit each, in sorted name order;
+ * a segment written with other names (vectors created or dropped on a live collection since) opens
+ * under the current ones: {@link VectorNameChange} remaps the bits, added vectors get empty files,
+ * {@code points.bin} is rewritten with the new names and only then are dropped vectors' files deleted. An immutable segment may also hold, per named vector, an HNSW graph
  * file and a quantized code file ({@link VectorIndexFiles}); they are loaded at open when their
  * names match the current parameters, and a corrupt one is deleted and never served (the shard's
  * optimizer sees the missing index and rebuilds it). A graph is attached later with {@link
@@ -170,17 +173,34 @@ public final class Segment {
         }
         PointsFile.Content c = PointsFile.read(pf);
         Segment s = new Segment(dir, layout, c.immutable(), Math.max(64, c.count()));
-        if (!c.names().equals(s.names)) {
-            throw new ServiceException(
-                    "Segment " + dir + " stores vectors " + c.names() + " but the collection has " + s.names);
-        }
+        // named vectors created or dropped since the segment was written: translate presence bits
+        VectorNameChange change = VectorNameChange.between(c.names(), s.names);
         RoaringBitmap deleted = DeletedFile.read(dir.resolve(DeletedFile.NAME));
         int n = c.count();
+        long anyPresence = 0;
         for (int i = 0; i < n; i++) {
             s.ids[i] = c.ids()[i];
             s.versions.set(i, c.versions()[i]);
-            s.flags.set(i, c.presence()[i] | (deleted.contains(i) ? DELETED : 0));
+            long presence = change.remap(c.presence()[i]);
+            anyPresence |= presence;
+            s.flags.set(i, presence | (deleted.contains(i) ? DELETED : 0));
             s.payloads.set(i, c.payloads()[i]);
+        }
+        for (String name : change.added()) { // fresh, empty files (leftovers of an older namesake go first)
+            VectorNameChange.deleteFilesOf(dir, name);
+            if (layout.sparse().containsKey(name)) {
+                SparseVectorStorage.writeFile(dir.resolve(SparseVectorStorage.fileName(name)), 0, o -> null);
+            } else {
+                VectorSpec spec = specs.get(name);
+                if (spec.isMulti()) {
+                    MultiVectorStorage.createAppendable(dir, name, spec.size(), spec.datatype())
+                            .close();
+                } else {
+                    MmapVectorStorage.createAppendable(
+                                    dir.resolve(MmapVectorStorage.fileName(name)), spec.size(), spec.datatype())
+                            .close();
+                }
+            }
         }
         for (String name : layout.sparse().keySet()) {
             Path sf = dir.resolve(SparseVectorStorage.fileName(name));
@@ -211,14 +231,18 @@ public final class Segment {
         for (String name : specs.keySet()) {
             Path vf = dir.resolve(MmapVectorStorage.fileName(name));
             VectorSpec spec = specs.get(name);
+            boolean anyHas = (anyPresence & (1L << s.names.indexOf(name))) != 0;
+            // appendable, or a vector no point of this immutable segment has (created after it was
+            // written): never read, opened without a count
+            boolean readOnly = c.immutable() && anyHas;
             DenseVectorStore store;
             if (spec.isMulti()) {
                 vf = dir.resolve(MultiVectorStorage.fileName(name));
-                store = c.immutable()
+                store = readOnly
                         ? MultiVectorStorage.openReadOnly(dir, name, spec.size(), spec.datatype(), n, spec.placement())
                         : MultiVectorStorage.openAppendable(dir, name, spec.size(), spec.datatype(), n);
             } else {
-                store = c.immutable()
+                store = readOnly
                         ? MmapVectorStorage.openReadOnly(vf, spec.size(), spec.datatype(), n, spec.placement())
                         : MmapVectorStorage.openAppendable(vf, spec.size(), spec.datatype());
             }
@@ -248,6 +272,12 @@ public final class Segment {
         }
         s.count = n;
         s.deletedCount = del;
+        if (!change.identity()) { // commit the new names first: only then may the dropped files go
+            s.pointsDirty = true;
+            s.flush(c.persistedSeq());
+            AtomicFiles.fsyncDir(dir);
+        }
+        VectorNameChange.sweepOrphans(dir, new java.util.HashSet<>(s.names));
         if (c.immutable()) {
             s.loadVectorIndexes(schema);
         }

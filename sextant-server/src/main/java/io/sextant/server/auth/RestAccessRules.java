@@ -19,8 +19,9 @@ import java.util.Set;
  *   <li>read on the collection: every {@code GET /collections/{c}/…} and the read-only POSTs
  *       ({@code points} retrieval, {@code scroll}, {@code count}, {@code search*}, {@code
  *       recommend*}, {@code query*}, {@code discover*}, {@code facet});
- *   <li>write on the collection: other {@code /collections/{c}/points/…} changes and payload
- *       index creation/deletion;
+ *   <li>write on the collection: other {@code /collections/{c}/points/…} changes, payload
+ *       index creation/deletion and named vector creation/deletion ({@code vectors/{name}}, as
+ *       Qdrant's write access);
  *   <li>manage: creating, updating and deleting collections, aliases, snapshots (except listing
  *       and downloading collection snapshots, which are reads), cluster operations and everything
  *       unknown.
@@ -108,7 +109,11 @@ public final class RestAccessRules {
         if ("POST".equals(method) && READ_POINT_POSTS.contains(rest)) {
             return new Requirement(Level.READ, collection);
         }
-        if (rest.equals("points") || rest.startsWith("points/") || rest.equals("index") || rest.startsWith("index/")) {
+        if (rest.equals("points")
+                || rest.startsWith("points/")
+                || rest.equals("index")
+                || rest.startsWith("index/")
+                || rest.startsWith("vectors/")) {
             return new Requirement(Level.WRITE, collection);
         }
         return new Requirement(Level.MANAGE, null);

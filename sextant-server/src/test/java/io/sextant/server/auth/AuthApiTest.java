@@ -50,6 +50,8 @@ class AuthApiTest {
                 "PUT", "/collections/alpha/index?wait=true", "{\"field_name\":\"k\",\"field_schema\":\"keyword\"}"
             },
             new String[] {"DELETE", "/collections/alpha/index/k?wait=true", null},
+            new String[] {"PUT", "/collections/alpha/vectors/extra?wait=true", "{\"sparse\":{}}"},
+            new String[] {"DELETE", "/collections/alpha/vectors/extra?wait=true", null},
             new String[] {"POST", "/collections/alpha/points/delete?wait=true", "{\"points\":[9]}"});
 
     /** Management endpoints (need manage access). */

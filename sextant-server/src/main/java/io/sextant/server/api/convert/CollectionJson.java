@@ -167,18 +167,7 @@ public final class CollectionJson {
                         "datatype",
                         "multivector_config",
                         "memory"));
-        MultiVectorComparator multi = null;
-        if (has(node, "multivector_config")) {
-            String mp = child(path, "multivector_config");
-            JsonNode mc = node.get("multivector_config");
-            JsonFields.onlyFields(mc, mp, Set.of("comparator"));
-            String comparator = JsonFields.requiredString(mc, "comparator", mp);
-            try {
-                multi = MultiVectorComparator.fromWireName(comparator);
-            } catch (IllegalArgumentException e) {
-                throw error(child(mp, "comparator"), "unknown variant `" + comparator + "`, expected `max_sim`");
-            }
-        }
+        MultiVectorComparator multi = multiVector(node, path);
         if (!has(node, "size")) {
             throw error(path, "missing field `size`");
         }
@@ -238,6 +227,22 @@ public final class CollectionJson {
 
     private static UserException unprocessable(String path, String what) {
         return UserException.unprocessable("Validation error in JSON body: [" + path + ": " + what + "]");
+    }
+
+    /** {@code multivector_config} of a dense vector's params, or null when absent. */
+    static MultiVectorComparator multiVector(JsonNode node, String path) {
+        if (!has(node, "multivector_config")) {
+            return null;
+        }
+        String mp = child(path, "multivector_config");
+        JsonNode mc = node.get("multivector_config");
+        JsonFields.onlyFields(mc, mp, Set.of("comparator"));
+        String comparator = JsonFields.requiredString(mc, "comparator", mp);
+        try {
+            return MultiVectorComparator.fromWireName(comparator);
+        } catch (IllegalArgumentException e) {
+            throw error(child(mp, "comparator"), "unknown variant `" + comparator + "`, expected `max_sim`");
+        }
     }
 
     private static HnswConfig.Diff hnswDiff(JsonNode node, String path) {

@@ -101,12 +101,15 @@ public final class UpdateJson {
         for (int i = 0; i < items.size(); i++) {
             String ip = index(p, i);
             JsonNode item = JsonFields.object(items.get(i), ip);
-            JsonFields.onlyFields(item, ip, Set.of("id", "vector"));
+            // other fields (a "payload" copied from an upsert) are ignored, as Qdrant does
             if (!item.has("id") || !has(item, "vector")) {
                 throw error(ip, "expected fields `id` and `vector`");
             }
             PointId id = PointIdJson.parse(item.get("id"), child(ip, "id"));
             PointJson.NamedVectors vectors = PointJson.vectors(item.get("vector"), child(ip, "vector"), shapes);
+            if (vectors.dense().isEmpty() && vectors.sparse().isEmpty()) {
+                throw new ValidationError(child(ip, "vector"), "must specify vectors to update for point");
+            }
             out.add(new PointOperation.PointVectors(id, vectors.dense(), vectors.sparse()));
         }
         return new PointOperation.UpdateVectors(out);

@@ -53,6 +53,8 @@ final class GrpcAccessRules {
             "qdrant.Points/ClearPayload",
             "qdrant.Points/CreateFieldIndex",
             "qdrant.Points/DeleteFieldIndex",
+            "qdrant.Points/CreateVectorName",
+            "qdrant.Points/DeleteVectorName",
             "qdrant.Points/UpdateBatch");
 
     private GrpcAccessRules() {}

@@ -5,6 +5,7 @@ import io.qdrant.client.grpc.Points;
 import io.qdrant.client.grpc.PointsGrpc;
 import io.sextant.collection.Collection;
 import io.sextant.collection.TableOfContents;
+import io.sextant.collection.config.VectorNameConfig;
 import io.sextant.collection.query.Query;
 import io.sextant.collection.query.QueryGroupsRequest;
 import io.sextant.collection.query.QueryRequest;
@@ -23,6 +24,7 @@ import io.sextant.server.api.grpc.convert.PointProto;
 import io.sextant.server.api.grpc.convert.ProtoChecks;
 import io.sextant.server.api.grpc.convert.QueryProto;
 import io.sextant.server.api.grpc.convert.UpdateProto;
+import io.sextant.server.api.grpc.convert.VectorNameProto;
 import io.sextant.server.auth.LookupAccessCheck;
 import io.sextant.shard.ScrollPage;
 import io.sextant.shard.ScrollRequest;
@@ -117,6 +119,34 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void deleteFieldIndex(
             Points.DeleteFieldIndexCollection r, StreamObserver<Points.PointsOperationResponse> o) {
         write("Points/DeleteFieldIndex", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.deleteFieldIndex(r));
+    }
+
+    @Override
+    public void createVectorName(Points.CreateVectorNameRequest r, StreamObserver<Points.PointsOperationResponse> o) {
+        vectorNameChange("Points/CreateVectorName", o, () -> {
+            ProtoChecks.collectionName(r.getCollectionName());
+            VectorNameConfig config = VectorNameProto.parse(r);
+            return toc.createVector(r.getCollectionName(), r.getVectorName(), config);
+        });
+    }
+
+    @Override
+    public void deleteVectorName(Points.DeleteVectorNameRequest r, StreamObserver<Points.PointsOperationResponse> o) {
+        vectorNameChange(
+                "Points/DeleteVectorName",
+                o,
+                () -> toc.deleteVector(ProtoChecks.collectionName(r.getCollectionName()), r.getVectorName()));
+    }
+
+    private void vectorNameChange(
+            String method,
+            StreamObserver<Points.PointsOperationResponse> o,
+            java.util.function.Supplier<io.sextant.collection.CollectionUpdateResult> change) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, method, () -> Points.PointsOperationResponse.newBuilder()
+                .setResult(UpdateProto.result(change.get()))
+                .setTime(UnaryCalls.seconds(t0))
+                .build());
     }
 
     @Override

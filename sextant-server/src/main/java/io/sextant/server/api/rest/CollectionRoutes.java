@@ -11,11 +11,13 @@ import io.sextant.collection.AliasDescription;
 import io.sextant.collection.Collection;
 import io.sextant.collection.FailedCollection;
 import io.sextant.collection.TableOfContents;
+import io.sextant.collection.config.VectorNameConfig;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.server.api.convert.CollectionJson;
 import io.sextant.server.api.convert.IndexJson;
 import io.sextant.server.api.convert.OptimizationsJson;
+import io.sextant.server.api.convert.VectorNameJson;
 import io.sextant.server.auth.Principal;
 import io.sextant.server.auth.RestAuthHandler;
 import java.util.List;
@@ -52,6 +54,8 @@ final class CollectionRoutes {
         r.get("/collections/{collection_name}/aliases", this::collectionAliases);
         r.put("/collections/{collection_name}/index", this::createIndex);
         r.delete("/collections/{collection_name}/index/{field_name}", this::deleteIndex);
+        r.put("/collections/{collection_name}/vectors/{vector_name}", this::createVector);
+        r.delete("/collections/{collection_name}/vectors/{vector_name}", this::deleteVector);
     }
 
     private static String name(Context ctx) {
@@ -157,6 +161,17 @@ final class CollectionRoutes {
         ApiExchange.updated(
                 ctx,
                 c.update(new PointOperation.CreateFieldIndex(req.fieldName(), req.spec()), ApiExchange.waitParam(ctx)));
+    }
+
+    private void createVector(Context ctx) {
+        ApiExchange.checkCommonParams(ctx);
+        VectorNameConfig config = VectorNameJson.parse(io.body(ctx)); // bad body: 4xx before any lookup
+        ApiExchange.updated(ctx, toc.createVector(name(ctx), ctx.pathParam("vector_name"), config));
+    }
+
+    private void deleteVector(Context ctx) {
+        ApiExchange.checkCommonParams(ctx);
+        ApiExchange.updated(ctx, toc.deleteVector(name(ctx), ctx.pathParam("vector_name")));
     }
 
     private void deleteIndex(Context ctx) {

@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
+import io.sextant.server.api.convert.ValidationError;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns exceptions escaping a handler into Qdrant-style error responses: {@link UserException}
- * by its {@link UserException.Kind} (400, 404, 409, 413, 403, 401), {@link
+ * by its {@link UserException.Kind} (400, 404, 409, 413, 403, 401; a {@link ValidationError} 422), {@link
  * IllegalArgumentException} as 400 (bad input detected by a domain constructor), Javalin's own
  * HTTP exceptions with their status, a full disk ("No space left on device" or "Disk quota
  * exceeded" in an {@code IOException} of the cause chain) as 507 Insufficient Storage with a message saying so
@@ -115,6 +116,7 @@ public final class ErrorMapper {
             return;
         }
         switch (e) {
+            case ValidationError v -> ApiExchange.error(ctx, 422, v.getMessage());
             case UserException u -> ApiExchange.error(ctx, status(u.kind()), u.getMessage());
             case IllegalArgumentException iae -> ApiExchange.error(ctx, 400, "Wrong input: " + iae.getMessage());
             case HttpResponseException h -> ApiExchange.error(ctx, h.getStatus(), h.getMessage());

@@ -94,6 +94,21 @@ class GrpcAuthTest {
                 Status.Code.PERMISSION_DENIED,
                 "write access");
         assertStatus(reader.deleteCollectionAsync("secured"), Status.Code.PERMISSION_DENIED, "manage");
+        assertStatus(
+                reader.createVectorNameAsync(io.qdrant.client.grpc.Points.CreateVectorNameRequest.newBuilder()
+                        .setCollectionName("secured")
+                        .setVectorName("kw")
+                        .setSparseConfig(io.qdrant.client.grpc.Points.SparseVectorCreationConfig.getDefaultInstance())
+                        .build()),
+                Status.Code.PERMISSION_DENIED,
+                "write access");
+        assertStatus(
+                reader.deleteVectorNameAsync(io.qdrant.client.grpc.Points.DeleteVectorNameRequest.newBuilder()
+                        .setCollectionName("secured")
+                        .setVectorName("kw")
+                        .build()),
+                Status.Code.PERMISSION_DENIED,
+                "write access");
         assertThat(get(admin.countAsync("secured"))).isEqualTo(1);
     }
 
