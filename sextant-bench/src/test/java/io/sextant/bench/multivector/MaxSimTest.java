@@ -1,0 +1,56 @@
+package io.sextant.bench.multivector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.Comparator;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class MaxSimTest {
+    static final float[][] Q = {{1, 0}, {0, 1}};
+    static final float[][] D1 = {{1, 0}};
+    static final float[][] D2 = {{0.6f, 0.8f}, {0, 1}};
+    static final float[][] D3 = {{-1, 0}};
+
+    @Test
+    void sumsTheBestDotProductOfEveryQueryVector() {
+        assertThat(MaxSim.score(Q, D1)).isEqualTo(1.0); // 1 + 0
+        assertThat(MaxSim.score(Q, D2)).isCloseTo(1.6, within(1e-7)); // max(0.6, 0) + max(0.8, 1)
+        assertThat(MaxSim.score(Q, D3)).isEqualTo(-1.0); // -1 + 0
+        assertThat(MaxSim.score(D1, Q)).isEqualTo(1.0); // not symmetric in general, here max(1, 0)
+        assertThat(MaxSim.score(D2, Q)).isCloseTo(0.8 + 1.0, within(1e-7));
+    }
+
+    @Test
+    void topKIsBestFirstAndBreaksTiesByLowerRow() throws InterruptedException {
+        float[][][] base = {D1, D2, D3, D1};
+        MaxSim.TopK t = MaxSim.topK(base, new float[][][] {Q}, 3, 2);
+        assertThat(t.ids()[0]).containsExactly(1, 0, 3);
+        assertThat(t.scores()[0]).containsExactly(1.6f, 1f, 1f);
+        MaxSim.TopK all = MaxSim.topK(base, new float[][][] {Q}, 10, 1);
+        assertThat(all.ids()[0]).containsExactly(1, 0, 3, 2);
+    }
+
+    @Test
+    void topKMatchesSortingEveryScore() throws InterruptedException {
+        long seed = System.nanoTime();
+        Random rnd = new Random(seed);
+        float[][][] base = MultiVectorFileTest.random(rnd, 300, 8);
+        float[][][] queries = MultiVectorFileTest.random(rnd, 20, 8);
+        MaxSim.TopK t = MaxSim.topK(base, queries, 15, 3);
+        for (int q = 0; q < queries.length; q++) {
+            float[][] query = queries[q];
+            int[] expected = IntStream.range(0, base.length)
+                    .boxed()
+                    .sorted(Comparator.comparingDouble((Integer r) -> -MaxSim.score(query, base[r]))
+                            .thenComparingInt(r -> r))
+                    .mapToInt(Integer::intValue)
+                    .limit(15)
+                    .toArray();
+            assertThat(t.ids()[q]).as("seed %d query %d", seed, q).containsExactly(expected);
+            assertThat(t.scores()[q][0]).isEqualTo((float) MaxSim.score(query, base[expected[0]]));
+        }
+    }
+}
