@@ -53,4 +53,45 @@ class MaxSimTest {
             assertThat(t.scores()[q][0]).isEqualTo((float) MaxSim.score(query, base[expected[0]]));
         }
     }
+
+    @Test
+    void nearTiesBelowFloatPrecisionAreRankedExactly() throws InterruptedException {
+        long seed = System.nanoTime();
+        Random rnd = new Random(seed);
+        int dim = 384;
+        float[] v = new float[dim];
+        for (int d = 0; d < dim; d++) {
+            v[d] = (float) rnd.nextGaussian() / 20;
+        }
+        // 300 rows v + w, w random but orthogonal to v up to float rounding: the exact scores differ by
+        // about 1e-8, less than the float kernels' rounding, so the float order is not the exact order
+        double vv = MaxSim.dot(v, v);
+        float[][][] base = new float[300][][];
+        for (int r = 0; r < base.length; r++) {
+            double[] w = new double[dim];
+            double vw = 0;
+            for (int d = 0; d < dim; d++) {
+                w[d] = rnd.nextGaussian() / 20;
+                vw += w[d] * v[d];
+            }
+            float[] x = new float[dim];
+            for (int d = 0; d < dim; d++) {
+                x[d] = (float) (v[d] + w[d] - vw / vv * v[d]);
+            }
+            base[r] = new float[][] {x, MultiVectorFileTest.random(rnd, 1, dim)[0][0]};
+        }
+        float[][][] queries = {{v}, {v, v.clone()}};
+        MaxSim.TopK t = MaxSim.topK(base, queries, 100, 2);
+        for (int q = 0; q < queries.length; q++) {
+            float[][] query = queries[q];
+            int[] expected = IntStream.range(0, base.length)
+                    .boxed()
+                    .sorted(Comparator.comparingDouble((Integer r) -> -MaxSim.score(query, base[r]))
+                            .thenComparingInt(r -> r))
+                    .mapToInt(Integer::intValue)
+                    .limit(100)
+                    .toArray();
+            assertThat(t.ids()[q]).as("seed %d query %d", seed, q).containsExactly(expected);
+        }
+    }
 }
