@@ -42,13 +42,7 @@ class MaxSimTest {
         MaxSim.TopK t = MaxSim.topK(base, queries, 15, 3);
         for (int q = 0; q < queries.length; q++) {
             float[][] query = queries[q];
-            int[] expected = IntStream.range(0, base.length)
-                    .boxed()
-                    .sorted(Comparator.comparingDouble((Integer r) -> -MaxSim.score(query, base[r]))
-                            .thenComparingInt(r -> r))
-                    .mapToInt(Integer::intValue)
-                    .limit(15)
-                    .toArray();
+            int[] expected = naiveTopK(base, query, 15);
             assertThat(t.ids()[q]).as("seed %d query %d", seed, q).containsExactly(expected);
             assertThat(t.scores()[q][0]).isEqualTo((float) MaxSim.score(query, base[expected[0]]));
         }
@@ -84,14 +78,19 @@ class MaxSimTest {
         MaxSim.TopK t = MaxSim.topK(base, queries, 100, 2);
         for (int q = 0; q < queries.length; q++) {
             float[][] query = queries[q];
-            int[] expected = IntStream.range(0, base.length)
-                    .boxed()
-                    .sorted(Comparator.comparingDouble((Integer r) -> -MaxSim.score(query, base[r]))
-                            .thenComparingInt(r -> r))
-                    .mapToInt(Integer::intValue)
-                    .limit(100)
-                    .toArray();
+            int[] expected = naiveTopK(base, query, 100);
             assertThat(t.ids()[q]).as("seed %d query %d", seed, q).containsExactly(expected);
         }
+    }
+
+    /** The top k rows by sorting every exact double score (ties by lower row). */
+    static int[] naiveTopK(float[][][] base, float[][] query, int k) {
+        return IntStream.range(0, base.length)
+                .boxed()
+                .sorted(Comparator.comparingDouble((Integer r) -> -MaxSim.score(query, base[r]))
+                        .thenComparingInt(r -> r))
+                .mapToInt(Integer::intValue)
+                .limit(k)
+                .toArray();
     }
 }
