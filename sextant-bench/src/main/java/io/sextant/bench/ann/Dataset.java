@@ -175,7 +175,7 @@ public record Dataset(
         return rows;
     }
 
-    static float[][] readFvecs(Path file) throws IOException {
+    public static float[][] readFvecs(Path file) throws IOException {
         ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         List<float[]> rows = new ArrayList<>();
         while (in.hasRemaining()) {
@@ -188,7 +188,7 @@ public record Dataset(
         return rows.toArray(new float[0][]);
     }
 
-    static int[][] readIvecs(Path file) throws IOException {
+    public static int[][] readIvecs(Path file) throws IOException {
         ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         List<int[]> rows = new ArrayList<>();
         while (in.hasRemaining()) {

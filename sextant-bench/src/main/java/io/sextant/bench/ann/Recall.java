@@ -69,7 +69,8 @@ public final class Recall {
         return data.cosine() ? dot / Math.sqrt(qq * vv) : Math.sqrt(l2);
     }
 
-    private static boolean contains(int[] truth, int k, int row) {
+    /** Whether {@code row} is among the first {@code k} entries of {@code truth}. */
+    public static boolean contains(int[] truth, int k, int row) {
         for (int i = 0; i < k; i++) {
             if (truth[i] == row) {
                 return true;
@@ -78,7 +79,8 @@ public final class Recall {
         return false;
     }
 
-    private static boolean seenBefore(int[] returned, int i) {
+    /** Whether {@code returned[i]} already occurs before position i. */
+    public static boolean seenBefore(int[] returned, int i) {
         for (int j = 0; j < i; j++) {
             if (returned[j] == returned[i]) {
                 return true;

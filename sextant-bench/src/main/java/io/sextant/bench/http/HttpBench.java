@@ -349,7 +349,8 @@ public final class HttpBench {
         }
     }
 
-    static Map<String, String> parse(String[] argv) {
+    /** {@code --flag value} pairs, in order. */
+    public static Map<String, String> parse(String[] argv) {
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < argv.length; i++) {
             if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
