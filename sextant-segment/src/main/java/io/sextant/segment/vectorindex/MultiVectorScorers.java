@@ -67,8 +67,21 @@ public final class MultiVectorScorers {
                 if (v == null || v.length == 0) {
                     return off -> Float.NEGATIVE_INFINITY;
                 }
-                VectorScorer exact = exact(seg, name, v);
-                return off -> seg.hasVector(off, name) ? exact.score(off) : Float.NEGATIVE_INFINITY;
+                // symmetric for the build: the mean of both directions' per-vector best match
+                // (max_sim divided by the query side's vector count), so links and the diversity
+                // heuristic see one distance between two points
+                VectorSpec spec = seg.specs().get(name);
+                ScoreFunction f = ScoreFunction.of(spec.distance());
+                float[][] mine = MultiVectorStorage.split(v, spec.size());
+                return off -> {
+                    if (!seg.hasVector(off, name)) {
+                        return Float.NEGATIVE_INFINITY;
+                    }
+                    float[][] theirs = MultiVectorStorage.split(seg.scoringVector(off, name), spec.size());
+                    return 0.5f
+                            * (seg.similarity(name, f, mine, off) / mine.length
+                                    + seg.similarity(name, f, theirs, ordinal) / theirs.length);
+                };
             }
 
             @Override
