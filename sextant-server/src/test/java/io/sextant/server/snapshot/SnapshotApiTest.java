@@ -62,6 +62,15 @@ class SnapshotApiTest {
             assertThat(download.statusCode()).isEqualTo(200);
             assertThat(download.body()).hasSize(d.get("size").asInt());
             assertThat(sha256(download.body())).isEqualTo(d.get("checksum").asText());
+            // clients that accept gzip (Python requests, browsers) get the same bytes, uncompressed
+            HttpResponse<byte[]> gzipOk = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .header("Accept-Encoding", "gzip, deflate")
+                            .build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(gzipOk.statusCode()).isEqualTo(200);
+            assertThat(gzipOk.headers().firstValue("Content-Encoding")).isEmpty();
+            assertThat(sha256(gzipOk.body())).isEqualTo(d.get("checksum").asText());
 
             String file = snapshots.resolve("drill").resolve(name).toUri().toString();
             assertOk(s.put(
