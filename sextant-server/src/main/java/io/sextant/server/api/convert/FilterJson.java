@@ -8,6 +8,7 @@ import static io.sextant.server.api.convert.JsonFields.index;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sextant.segment.PointId;
+import io.sextant.segment.error.UserException;
 import io.sextant.segment.filter.Condition;
 import io.sextant.segment.filter.Filter;
 import io.sextant.segment.filter.Match;
@@ -190,11 +191,11 @@ public final class FilterJson {
             Condition c = new Condition.IsNullCondition(key);
             parts.add(isNull ? c : negate(c));
         }
-        if (parts.isEmpty()) {
-            throw error(
-                    path,
-                    "field condition on `" + key + "` needs one of match, range, geo_bounding_box, geo_radius,"
-                            + " geo_polygon, values_count, is_empty, is_null");
+        if (parts.isEmpty()) { // Qdrant's validator: a 422 naming the condition
+            throw UserException.unprocessable("Validation error in JSON body: [" + path
+                    + ": At least one field condition must be specified] (field condition on `" + key
+                    + "` needs one of match, range, geo_bounding_box, geo_radius, geo_polygon, values_count,"
+                    + " is_empty, is_null)");
         }
         return parts.size() == 1
                 ? parts.getFirst()

@@ -51,7 +51,8 @@ public final class PointJson {
         if (body.has("points") == body.has("batch")) {
             throw error(path, "expected exactly one of `points` or `batch`");
         }
-        if (JsonFields.has(body, "update_filter")) {
+        if (JsonFields.has(body, "update_filter")) { // validated first: a malformed filter is a 422 as in Qdrant
+            FilterJson.parse(body.get("update_filter"), child(path, "update_filter"));
             throw error(child(path, "update_filter"), "conditional upserts are not supported");
         }
         if (body.has("points")) {

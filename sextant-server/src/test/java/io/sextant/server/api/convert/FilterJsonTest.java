@@ -85,7 +85,6 @@ class FilterJsonTest {
     void invalidFiltersAreClearBadRequests() {
         assertBad("{\"must\": [{\"foo\": 1}]}", "filter.must[0]", "unknown condition");
         assertBad("{\"mus\": []}", "filter", "unknown field `mus`");
-        assertBad("{\"must\": [{\"key\": \"a\"}]}", "filter.must[0]", "needs one of");
         assertBad(
                 "{\"must\": [{\"key\": \"a\", \"range\": {\"gt\": \"yesterday\"}}]}",
                 "filter.must[0].range.gt",
@@ -104,6 +103,15 @@ class FilterJsonTest {
                 "200");
         assertBad("{\"must\": [{\"key\": \"c\", \"values_count\": {\"gt\": -1}}]}", "values_count.gt", "non-negative");
         assertBad("{\"must\": 5}", "filter.must[0]", "expected an object");
+    }
+
+    @Test
+    void aFieldConditionWithoutAConditionIsQdrantsValidationError() {
+        assertThatThrownBy(() -> parse("{\"must\": [{\"key\": \"a\"}]}"))
+                .isInstanceOf(UserException.class)
+                .satisfies(e -> assertThat(((UserException) e).kind()).isEqualTo(UserException.Kind.UNPROCESSABLE))
+                .hasMessageContaining("Validation error in JSON body: [filter.must[0]: At least one field condition"
+                        + " must be specified]");
     }
 
     private static void assertBad(String json, String path, String detail) {
