@@ -212,6 +212,59 @@ class MultiVectorApiTest {
     }
 
     @Test
+    void prefetchThenMultivectorRerankAndGroups() {
+        // retrieve by the plain vector (dot with [0, 1] = the point id: the 20 highest ids), rerank by max_sim
+        float[][] q = random(new SplittableRandom(5), 2);
+        List<Integer> got = ids(s.post(
+                "/collections/mv/points/query",
+                "{\"prefetch\": {\"query\": [0, 1], \"using\": \"plain\", \"limit\": 20}, \"query\": " + json(q)
+                        + ", \"using\": \"colbert\", \"limit\": 5}"));
+        List<Integer> want = IntStream.range(N - 20, N)
+                .boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> -maxSim(q, docs[i])))
+                .limit(5)
+                .toList();
+        assertThat(got).isEqualTo(want);
+        // groups: a small collection of its own (payload changes would move mv's indexed points)
+        Response created = s.put(
+                "/collections/mvg",
+                "{\"vectors\": {\"colbert\": {\"size\": " + DIM
+                        + ", \"distance\": \"Dot\", \"multivector_config\": {\"comparator\": \"max_sim\"}}}}");
+        assertThat(created.status()).as(created.text()).isEqualTo(200);
+        StringBuilder body = new StringBuilder("{\"points\": [");
+        for (int i = 0; i < 4; i++) {
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"id\": ")
+                    .append(i)
+                    .append(", \"vector\": {\"colbert\": ")
+                    .append(json(docs[i]))
+                    .append("}, \"payload\": {\"g\": ")
+                    .append(i % 2)
+                    .append("}}");
+        }
+        Response up =
+                s.put("/collections/mvg/points?wait=true", body.append("]}").toString());
+        assertThat(up.status()).as(up.text()).isEqualTo(200);
+        Response groups = s.post(
+                "/collections/mvg/points/query/groups",
+                "{\"query\": " + json(q) + ", \"using\": \"colbert\", \"group_by\": \"g\", \"limit\": 2,"
+                        + " \"group_size\": 2, \"params\": {\"exact\": true}}");
+        assertThat(groups.status()).as(groups.text()).isEqualTo(200);
+        JsonNode gs = groups.json().at("/result/groups");
+        assertThat(gs.size()).isEqualTo(2);
+        for (JsonNode g : gs) {
+            int parity = g.get("id").asInt();
+            List<Integer> members = IntStream.range(0, 4)
+                    .filter(i -> i % 2 == parity)
+                    .boxed()
+                    .sorted(Comparator.comparingDouble((Integer i) -> -maxSim(q, docs[i])))
+                    .toList();
+            assertThat(g.at("/hits/0/id").asInt()).isEqualTo(members.get(0));
+            assertThat(g.at("/hits/0/score").asDouble()).isCloseTo(maxSim(q, docs[members.get(0)]), offset(1e-3));
+        }
+    }
+
+    @Test
     void quantizedMultivectorsRescoreToTheExactOrder() {
         Response created = s.put("/collections/mvq", """
                 {"vectors": {"size": %d, "distance": "Cosine", "multivector_config": {"comparator": "max_sim"},
