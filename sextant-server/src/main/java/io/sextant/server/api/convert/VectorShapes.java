@@ -8,10 +8,14 @@ import java.util.Map;
  * Which named vectors of a collection are multivectors, and of what dimension: the domain carries a
  * multivector as its vectors concatenated, so the JSON and gRPC converters need the dimension to
  * check an incoming {@code [[...], [...]]} and to nest one on the way out. Immutable.
+ *
+ * @param multiDims dimension of each multivector by name
+ * @param known whether the collection's vectors are known (a name without a dimension is then a
+ *     plain vector, and nested input for it is refused)
  */
-public record VectorShapes(Map<String, Integer> multiDims) {
+public record VectorShapes(Map<String, Integer> multiDims, boolean known) {
     /** No multivectors (or shapes unknown: nested input is only checked for equal lengths). */
-    public static final VectorShapes NONE = new VectorShapes(Map.of());
+    public static final VectorShapes NONE = new VectorShapes(Map.of(), false);
 
     /** The shapes of {@code config}'s vectors. */
     public static VectorShapes of(CollectionConfig config) {
@@ -21,16 +25,11 @@ public record VectorShapes(Map<String, Integer> multiDims) {
                 m.put(name, v.size());
             }
         });
-        return m.isEmpty() ? NONE : new VectorShapes(Map.copyOf(m));
+        return new VectorShapes(Map.copyOf(m), true);
     }
 
     /** The dimension of multivector {@code name}, or 0 when it is not one. */
     public int multiDim(String name) {
         return multiDims.getOrDefault(name == null ? "" : name, 0);
-    }
-
-    /** Whether the collection's vectors are known (a non-multi name is then a plain vector). */
-    public boolean known() {
-        return this != NONE;
     }
 }

@@ -318,6 +318,15 @@ class MultiVectorApiTest {
                 "/collections/mv/points?wait=true",
                 "{\"points\": [{\"id\": 1000, \"vector\": {\"plain\": [[1, 2], [3, 4]]}}]}");
         assertThat(nestedForPlain.status()).as(nestedForPlain.text()).isEqualTo(400);
+        // nested input for a collection without any multivector
+        assertThat(s.put("/collections/plainonly", "{\"vectors\": {\"size\": 4, \"distance\": \"Dot\"}}")
+                        .status())
+                .isEqualTo(200);
+        Response nestedInPlainCollection = s.put(
+                "/collections/plainonly/points?wait=true", "{\"points\": [{\"id\": 1, \"vector\": [[1, 2], [3, 4]]}]}");
+        assertThat(nestedInPlainCollection.status())
+                .as(nestedInPlainCollection.text())
+                .isEqualTo(400);
         assertThat(s.get("/collections/mv/points/1000").status()).isEqualTo(404);
         assertThat(s.post("/collections/mv/points/count", "{\"exact\": true}")
                         .json()
