@@ -6,7 +6,9 @@ import io.sextant.index.VectorScorer;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.storage.MultiVectorStorage;
 import io.sextant.segment.storage.Segment;
+import io.sextant.vector.VectorKernels;
 import io.sextant.vector.quant.OrdinalScorer;
+import java.util.stream.IntStream;
 
 /**
  * Scorers over a segment's multivectors by max_sim: for each query vector the best similarity
@@ -57,30 +59,37 @@ public final class MultiVectorScorers {
         };
     }
 
-    /** Node-versus-node scorers for building a graph over the multivectors of {@code name}. */
+    /**
+     * Node-versus-node scorers for building a graph over the multivectors of {@code name}: every
+     * point's vectors decoded once onto the heap (as builds of float16 and uint8 vectors do, the graph
+     * needs fast random access), and a symmetric distance, the mean of both directions' best match
+     * per vector (max_sim divided by the query side's vector count), so links and the diversity
+     * heuristic see one distance between two points. Queries still score by max_sim.
+     */
     public static ScorerSupplier supplier(Segment seg, String name) {
         int n = seg.offsetLimit();
+        VectorSpec spec = seg.specs().get(name);
+        ScoreFunction f = ScoreFunction.of(spec.distance());
+        float[][][] rows = new float[n][][];
+        IntStream.range(0, n).parallel().forEach(o -> {
+            float[] v = seg.isLive(o) ? seg.scoringVector(o, name) : null;
+            rows[o] = v == null || v.length == 0 ? null : MultiVectorStorage.split(v, spec.size());
+        });
+        VectorKernels kernels = VectorKernels.get();
         return new ScorerSupplier() {
             @Override
             public VectorScorer scorerFor(int ordinal) {
-                float[] v = seg.scoringVector(ordinal, name);
-                if (v == null || v.length == 0) {
+                float[][] mine = rows[ordinal];
+                if (mine == null) {
                     return off -> Float.NEGATIVE_INFINITY;
                 }
-                // symmetric for the build: the mean of both directions' per-vector best match
-                // (max_sim divided by the query side's vector count), so links and the diversity
-                // heuristic see one distance between two points
-                VectorSpec spec = seg.specs().get(name);
-                ScoreFunction f = ScoreFunction.of(spec.distance());
-                float[][] mine = MultiVectorStorage.split(v, spec.size());
                 return off -> {
-                    if (!seg.hasVector(off, name)) {
-                        return Float.NEGATIVE_INFINITY;
-                    }
-                    float[][] theirs = MultiVectorStorage.split(seg.scoringVector(off, name), spec.size());
-                    return 0.5f
-                            * (seg.similarity(name, f, mine, off) / mine.length
-                                    + seg.similarity(name, f, theirs, ordinal) / theirs.length);
+                    float[][] theirs = rows[off];
+                    return theirs == null
+                            ? Float.NEGATIVE_INFINITY
+                            : 0.5f
+                                    * (maxSim(f, kernels, mine, theirs) / mine.length
+                                            + maxSim(f, kernels, theirs, mine) / theirs.length);
                 };
             }
 
@@ -89,5 +98,17 @@ public final class MultiVectorScorers {
                 return n;
             }
         };
+    }
+
+    private static float maxSim(ScoreFunction f, VectorKernels kernels, float[][] query, float[][] doc) {
+        float sum = 0;
+        for (float[] q : query) {
+            float best = Float.NEGATIVE_INFINITY;
+            for (float[] d : doc) {
+                best = Math.max(best, f.compare(kernels, q, d));
+            }
+            sum += best;
+        }
+        return sum;
     }
 }
