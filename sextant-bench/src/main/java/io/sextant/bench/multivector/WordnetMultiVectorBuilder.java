@@ -34,10 +34,14 @@ import java.util.function.ObjIntConsumer;
  * {@code bin/bench multivector-data}: builds the wordnet-multivec data set, a real multivector
  * (late-interaction) data set made from WordNet 3.0 and bge-small-en-v1.5.
  *
- * <p><b>Selection.</b> Every synset of WordNet 3.0 (Debian's {@code wordnet-base}) whose gloss has
- * at least one quoted usage example and a non-empty definition (32,9xx of 117,659). They are shuffled
- * with {@code --seed} (42); the first {@code --queries} (1,000) are the queries, the rest the base
- * ({@code --max-synsets N} keeps only the first N after the shuffle, for quick builds).
+ * <p><b>Selection.</b> Every synset of WordNet 3.0 (Debian's {@code wordnet-base}) with a non-empty
+ * definition. The synsets whose gloss has at least one quoted usage example (32,9xx of 117,659) are
+ * shuffled with {@code --seed} (42) and the first {@code --queries} (1,000) are the queries; the base
+ * is the rest of them plus, with {@code --synsets all} (the default), every synset without an example
+ * (a point of one vector, its definition), shuffled together with the same seed. {@code --synsets
+ * with-examples} keeps the base to synsets with examples (the first data set of this name: 31,923
+ * points). {@code --max-synsets N} keeps only the first N candidates after the shuffle, for quick
+ * builds.
  *
  * <p><b>Points.</b> A synset is the multivector {@code [embed(definition), embed(example 1), ...,
  * embed(example k)]}: vector 0 is the gloss without its quoted examples, vectors 1..k the quoted
@@ -79,7 +83,7 @@ public final class WordnetMultiVectorBuilder {
      *
      * @param queries the held-out synsets, query row order
      * @param base the base synsets, base row order
-     * @param dropped synsets with examples but an empty definition (not used)
+     * @param dropped synsets with an empty definition (not used)
      */
     record Selection(List<Synset> queries, List<Synset> base, int dropped) {}
 
@@ -96,9 +100,13 @@ public final class WordnetMultiVectorBuilder {
         int gtThreads = Integer.parseInt(a.getOrDefault("gt-threads", "2"));
         int k = Integer.parseInt(a.getOrDefault("k", "100"));
         int measure = Integer.parseInt(a.getOrDefault("measure", "0"));
+        String synsets = a.getOrDefault("synsets", "all");
+        if (!synsets.equals("all") && !synsets.equals("with-examples")) {
+            throw new IllegalArgumentException("--synsets must be all or with-examples, got " + synsets);
+        }
 
         List<Synset> all = WordnetSynsets.read(wordnet);
-        Selection sel = select(all, queries, seed, max);
+        Selection sel = select(all, queries, seed, max, synsets.equals("all"));
         List<String> texts = new ArrayList<>();
         for (Synset s : sel.queries()) {
             texts.addAll(texts(s));
@@ -107,14 +115,8 @@ public final class WordnetMultiVectorBuilder {
             texts.addAll(texts(s));
         }
         log(
-                "%d synsets read, %d with examples (%d of them without a definition, dropped); %d queries + %d base"
-                        + " = %d texts to embed",
-                all.size(),
-                sel.queries().size() + sel.base().size() + sel.dropped(),
-                sel.dropped(),
-                sel.queries().size(),
-                sel.base().size(),
-                texts.size());
+                "%d synsets read (%d without a definition, dropped); %d queries + %d base = %d texts to embed",
+                all.size(), sel.dropped(), sel.queries().size(), sel.base().size(), texts.size());
 
         long t0 = System.nanoTime();
         try (BgeSmallEmbedder embedder = new BgeSmallEmbedder(threads)) {
@@ -158,29 +160,42 @@ public final class WordnetMultiVectorBuilder {
         }
     }
 
-    /** Synsets with examples and a definition, shuffled with {@code seed}; the first {@code queries} are queries. */
-    static Selection select(List<Synset> all, int queries, long seed, int max) {
+    /**
+     * Synsets with a definition, split: those with examples are shuffled with {@code seed} and the
+     * first {@code queries} of them are the queries; the rest, joined by the synsets without
+     * examples when {@code withoutExamples}, are shuffled again with {@code seed} into the base.
+     * {@code max > 0} keeps the first {@code max} with-example synsets after the first shuffle (and
+     * as many example-less ones in proportion).
+     */
+    static Selection select(List<Synset> all, int queries, long seed, int max, boolean withoutExamples) {
         List<Synset> usable = new ArrayList<>();
+        List<Synset> plain = new ArrayList<>();
         int dropped = 0;
         for (Synset s : all) {
-            if (s.examples().isEmpty()) {
-                continue;
-            }
             if (s.definition().isEmpty()) {
                 dropped++;
+            } else if (s.examples().isEmpty()) {
+                plain.add(s);
             } else {
                 usable.add(s);
             }
         }
         Collections.shuffle(usable, new Random(seed));
+        int fullUsable = usable.size();
         if (max > 0 && max < usable.size()) {
             usable = usable.subList(0, max);
         }
         if (queries < 1 || queries >= usable.size()) {
             throw new IllegalArgumentException("queries must be in [1, " + usable.size() + "), got " + queries);
         }
-        return new Selection(
-                List.copyOf(usable.subList(0, queries)), List.copyOf(usable.subList(queries, usable.size())), dropped);
+        List<Synset> base = new ArrayList<>(usable.subList(queries, usable.size()));
+        if (withoutExamples) {
+            Collections.shuffle(plain, new Random(seed));
+            int keep = max > 0 ? (int) ((long) plain.size() * usable.size() / fullUsable) : plain.size();
+            base.addAll(plain.subList(0, keep));
+            Collections.shuffle(base, new Random(seed));
+        }
+        return new Selection(List.copyOf(usable.subList(0, queries)), List.copyOf(base), dropped);
     }
 
     /** The texts of one point: its definition, then its examples. */
@@ -251,8 +266,10 @@ public final class WordnetMultiVectorBuilder {
         m.put("name", NAME);
         m.put(
                 "source",
-                "WordNet 3.0 (Debian wordnet-base): every synset with at least one quoted usage example"
-                        + " and a non-empty definition");
+                "WordNet 3.0 (Debian wordnet-base): "
+                        + (a.getOrDefault("synsets", "all").equals("all")
+                                ? "every synset with a non-empty definition (queries: synsets with examples)"
+                                : "every synset with at least one quoted usage example and a non-empty definition"));
         m.put("model", MODEL);
         m.put(
                 "point",
@@ -267,6 +284,7 @@ public final class WordnetMultiVectorBuilder {
         m.put("query_count", queries.length);
         m.put("base_vectors", MultiVectorDataset.vectorCount(base));
         m.put("query_vectors", MultiVectorDataset.vectorCount(queries));
+        m.put("synsets", a.getOrDefault("synsets", "all"));
         m.put("dropped_without_definition", sel.dropped());
         m.put("base_vectors_per_point", histogram(base));
         m.put("query_vectors_per_point", histogram(queries));

@@ -31,7 +31,7 @@ class WordnetMultiVectorBuilderTest {
 
     @Test
     void keepsSynsetsWithExamplesAndADefinitionSplitDisjointly() {
-        WordnetMultiVectorBuilder.Selection s = WordnetMultiVectorBuilder.select(corpus(), 10, 42, 0);
+        WordnetMultiVectorBuilder.Selection s = WordnetMultiVectorBuilder.select(corpus(), 10, 42, 0, false);
         // 66 have examples (i % 3 != 0), minus offset 50 (empty definition)
         assertThat(s.dropped()).isEqualTo(1);
         assertThat(s.queries()).hasSize(10);
@@ -48,16 +48,31 @@ class WordnetMultiVectorBuilderTest {
     }
 
     @Test
+    void allSynsetsAddsTheExampleLessOnesToTheBaseOnly() {
+        WordnetMultiVectorBuilder.Selection with = WordnetMultiVectorBuilder.select(corpus(), 10, 42, 0, false);
+        WordnetMultiVectorBuilder.Selection all = WordnetMultiVectorBuilder.select(corpus(), 10, 42, 0, true);
+        assertThat(all.queries()).isEqualTo(with.queries());
+        // 34 without examples (i % 3 == 0); offset 50 has examples and no definition
+        assertThat(all.base()).hasSize(55 + 34);
+        assertThat(all.base()).containsAll(with.base());
+        assertThat(all.base().stream().filter(x -> x.examples().isEmpty())).hasSize(34);
+        assertThat(all.base().stream().map(Synset::offset).distinct()).hasSize(89);
+        assertThat(all.dropped()).isEqualTo(1);
+        WordnetMultiVectorBuilder.Selection small = WordnetMultiVectorBuilder.select(corpus(), 10, 42, 30, true);
+        assertThat(small.base().stream().filter(x -> x.examples().isEmpty())).hasSize(34 * 30 / 65);
+    }
+
+    @Test
     void theShuffleIsFixedBySeedAndMaxKeepsAPrefix() {
-        var a = WordnetMultiVectorBuilder.select(corpus(), 10, 42, 0);
-        var b = WordnetMultiVectorBuilder.select(corpus(), 10, 42, 0);
-        var c = WordnetMultiVectorBuilder.select(corpus(), 10, 7, 0);
+        var a = WordnetMultiVectorBuilder.select(corpus(), 10, 42, 0, false);
+        var b = WordnetMultiVectorBuilder.select(corpus(), 10, 42, 0, false);
+        var c = WordnetMultiVectorBuilder.select(corpus(), 10, 7, 0, false);
         assertThat(a).isEqualTo(b);
         assertThat(a.queries()).isNotEqualTo(c.queries());
-        var small = WordnetMultiVectorBuilder.select(corpus(), 10, 42, 30);
+        var small = WordnetMultiVectorBuilder.select(corpus(), 10, 42, 30, false);
         assertThat(small.queries()).isEqualTo(a.queries());
         assertThat(small.base()).isEqualTo(a.base().subList(0, 20));
-        assertThatThrownBy(() -> WordnetMultiVectorBuilder.select(corpus(), 30, 42, 30))
+        assertThatThrownBy(() -> WordnetMultiVectorBuilder.select(corpus(), 30, 42, 30, false))
                 .hasMessageContaining("queries must be in [1, 30)");
     }
 
