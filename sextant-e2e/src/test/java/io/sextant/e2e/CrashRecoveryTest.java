@@ -18,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills the server with SIGKILL at seeded random moments while a client upserts with {@code
  * wait=true}, restarts it on the same storage, and checks that every acknowledged write is there
  * with its latest payload and vector. A write in flight at the kill may or may not have landed,
- * but if it did, all of it did (a batch is one WAL record). Seed: {@code -Dsextant.crash.seed}.
+ * but if it did, all of it did (a batch is one WAL record). Each point carries a plain named vector
+ * and a multivector of one to three inner vectors (max_sim), so both storages and their WAL records
+ * are covered. Seed: {@code -Dsextant.crash.seed}.
  */
 class CrashRecoveryTest {
     private static final int DIM = 8;
@@ -42,7 +44,21 @@ class CrashRecoveryTest {
                 RestCalls rest = new RestCalls(server.baseUrl());
                 if (round == 0) {
                     var create = rest.call(
-                            "PUT", "/collections/crash", Map.of("vectors", Map.of("size", DIM, "distance", "Euclid")));
+                            "PUT",
+                            "/collections/crash",
+                            Map.of(
+                                    "vectors",
+                                    Map.of(
+                                            "d",
+                                            Map.of("size", DIM, "distance", "Euclid"),
+                                            "m",
+                                            Map.of(
+                                                    "size",
+                                                    DIM,
+                                                    "distance",
+                                                    "Dot",
+                                                    "multivector_config",
+                                                    Map.of("comparator", "max_sim")))));
                     assertThat(create.status()).as(ctx).isEqualTo(200);
                 }
                 verify(rest, acked, ctx + " round=" + round);
@@ -63,7 +79,13 @@ class CrashRecoveryTest {
                             long value = valueBox[0]++;
                             batch[2 * i] = id;
                             batch[2 * i + 1] = value;
-                            points.add(Map.of("id", id, "vector", vectorFor(value), "payload", Map.of("v", value)));
+                            points.add(Map.of(
+                                    "id",
+                                    id,
+                                    "vector",
+                                    Map.of("d", vectorFor(value), "m", multiVectorFor(value)),
+                                    "payload",
+                                    Map.of("v", value)));
                         }
                         synchronized (inFlight) {
                             inFlight.clear();
@@ -159,16 +181,33 @@ class CrashRecoveryTest {
             assertThat(r.status()).as(ctx + ": retrieve " + r.body()).isEqualTo(200);
             for (JsonNode p : r.body().path("result")) {
                 long value = p.path("payload").path("v").asLong();
-                float[] expectedVector = vectorFor(value);
-                JsonNode vec = p.path("vector");
-                assertThat(vec.size()).as(ctx).isEqualTo(DIM);
-                for (int i = 0; i < DIM; i++) {
-                    assertThat((float) vec.get(i).asDouble())
-                            .as("%s: vector of point %s", ctx, p.path("id"))
-                            .isEqualTo(expectedVector[i]);
+                assertVector(p.path("vector").path("d"), vectorFor(value), ctx + ": vector d of point " + p.path("id"));
+                float[][] multi = multiVectorFor(value);
+                JsonNode m = p.path("vector").path("m");
+                assertThat(m.size())
+                        .as("%s: multivector m of point %s: %s", ctx, p.path("id"), m)
+                        .isEqualTo(multi.length);
+                for (int j = 0; j < multi.length; j++) {
+                    assertVector(m.get(j), multi[j], ctx + ": multivector m[" + j + "] of point " + p.path("id"));
                 }
                 out.put(p.path("id").asLong(), value);
             }
+        }
+        return out;
+    }
+
+    private static void assertVector(JsonNode vec, float[] expected, String what) {
+        assertThat(vec.size()).as(what + ": " + vec).isEqualTo(expected.length);
+        for (int i = 0; i < expected.length; i++) {
+            assertThat((float) vec.get(i).asDouble()).as(what).isEqualTo(expected[i]);
+        }
+    }
+
+    /** One to three inner vectors, each a shifted {@link #vectorFor}. */
+    static float[][] multiVectorFor(long value) {
+        float[][] out = new float[1 + (int) (value % 3)][];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = vectorFor(value * 7 + j + 1);
         }
         return out;
     }
