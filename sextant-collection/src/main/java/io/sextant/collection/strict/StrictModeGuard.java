@@ -114,7 +114,7 @@ public final class StrictModeGuard {
         StrictModeConfig s = active();
         if (s != null) {
             StrictModeVerifier.checkQuery(s, q, target.config(), target.payloadSchema());
-            read(s, cost(q));
+            read(s, cost(q, target.config()));
         }
     }
 
@@ -126,7 +126,7 @@ public final class StrictModeGuard {
             long cost = 0;
             for (QueryRequest q : batch) {
                 StrictModeVerifier.checkQuery(s, q, target.config(), target.payloadSchema());
-                cost += cost(q);
+                cost += cost(q, target.config());
             }
             read(s, cost);
         }
@@ -139,7 +139,7 @@ public final class StrictModeGuard {
             StrictModeVerifier.checkLimit((long) g.limit() * g.groupSize(), s.maxQueryLimit(), "limit");
             StrictModeVerifier.checkGroupBy(s, g.groupBy(), target.payloadSchema());
             StrictModeVerifier.checkQuery(s, g.query(), target.config(), target.payloadSchema(), false, true);
-            read(s, cost(g.query()));
+            read(s, cost(g.query(), target.config()));
         }
     }
 
@@ -176,26 +176,33 @@ public final class StrictModeGuard {
     }
 
     /** The read tokens a query costs (see the class comment). */
-    static long cost(QueryRequest q) {
+    static long cost(QueryRequest q, CollectionConfig config) {
+        VectorParams target = config.vector(q.using());
+        int multi = target != null && target.multivectorConfig() != null ? target.size() : 0;
         long cost = conditions(q.filter());
         cost += switch (q.query()) {
-            case Query.Nearest n -> vectors(n.vector());
+            case Query.Nearest n -> vectors(n.vector(), multi);
             case Query.Recommend r ->
-                r.positive().stream().mapToLong(StrictModeGuard::vectors).sum()
+                r.positive().stream().mapToLong(v -> vectors(v, multi)).sum()
                         + r.negative().stream()
-                                .mapToLong(StrictModeGuard::vectors)
+                                .mapToLong(v -> vectors(v, multi))
                                 .sum();
             case null, default -> 0;
         };
         for (QueryRequest p : q.prefetch()) {
-            cost += cost(p);
+            cost += cost(p, config);
         }
         return cost;
     }
 
-    private static long vectors(VectorInput v) {
-        // an id costs its lookup, the has_id condition excluding it from the results, and its vector
-        return v instanceof VectorInput.ById ? 3 : 1;
+    /** Vectors in one query input; {@code multiDim} is the vector size of a multivector target, else 0. */
+    private static long vectors(VectorInput v, int multiDim) {
+        return switch (v) {
+            // its lookup, the has_id condition excluding it from the results, and its vector
+            case VectorInput.ById id -> 3;
+            case VectorInput.Dense d when multiDim > 0 -> Math.max(1, d.vector().length / multiDim);
+            default -> 1;
+        };
     }
 
     // ---------------------------------------------------------------- writes
