@@ -11,6 +11,7 @@ import io.sextant.collection.query.QueryRequest;
 import io.sextant.collection.query.QueryTarget;
 import io.sextant.collection.query.RecommendRequest;
 import io.sextant.collection.query.SearchRequest;
+import io.sextant.collection.strict.StrictModeGuard;
 import io.sextant.segment.PointId;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.filter.Filter;
@@ -51,6 +52,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
     private final List<Shard> shards;
     private final QueryEngine engine;
     private volatile CollectionConfig config;
+    private final StrictModeGuard strictMode;
 
     private Collection(
             String name, Path dir, CollectionConfig config, List<Shard> shards, CollectionResolver resolver) {
@@ -59,6 +61,32 @@ public final class Collection implements QueryTarget, AutoCloseable {
         this.config = config;
         this.shards = List.copyOf(shards);
         this.engine = new QueryEngine(this, n -> resolver.resolve(n));
+        this.strictMode = new StrictModeGuard(new StrictModeGuard.Target() {
+            @Override
+            public CollectionConfig config() {
+                return Collection.this.config;
+            }
+
+            @Override
+            public Map<String, io.sextant.segment.index.PayloadIndexSpec> payloadSchema() {
+                return Collection.this.shards.getFirst().payloadSchema();
+            }
+
+            @Override
+            public long pointsCount() {
+                return count(Filter.ALL, false);
+            }
+
+            @Override
+            public long estimate(Filter filter) {
+                return count(filter, false);
+            }
+        });
+    }
+
+    /** Enforces the collection's strict mode settings; the API layer calls it before each request. */
+    public StrictModeGuard strictMode() {
+        return strictMode;
     }
 
     /**

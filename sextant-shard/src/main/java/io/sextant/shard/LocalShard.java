@@ -604,6 +604,11 @@ public final class LocalShard implements Shard {
     }
 
     @Override
+    public Map<String, PayloadIndexSpec> payloadSchema() {
+        return schema;
+    }
+
+    @Override
     public ShardInfo info() {
         SegmentSet set = segments;
         Map<String, ShardInfo.FieldSchemaInfo> fields = new LinkedHashMap<>();

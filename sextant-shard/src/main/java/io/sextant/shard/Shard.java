@@ -11,6 +11,7 @@ import io.sextant.segment.query.ScoredPoint;
 import io.sextant.segment.query.SparseStats;
 import io.sextant.segment.query.VectorSelector;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One shard of a collection: the unit of storage, replication and transfer. A local shard stores
@@ -49,6 +50,13 @@ public interface Shard extends AutoCloseable {
 
     /** Point, segment and index statistics. */
     ShardInfo info();
+
+    /** The payload indexes by key (cheaper than {@link #info()}, which counts indexed points). */
+    default Map<String, io.sextant.segment.index.PayloadIndexSpec> payloadSchema() {
+        Map<String, io.sextant.segment.index.PayloadIndexSpec> out = new java.util.LinkedHashMap<>();
+        info().payloadSchema().forEach((k, v) -> out.put(k, v.spec()));
+        return out;
+    }
 
     /** Optimization progress; shards without optimizers report nothing. */
     default OptimizationsReport optimizations() {

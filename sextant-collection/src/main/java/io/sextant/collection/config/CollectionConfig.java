@@ -2,6 +2,7 @@ package io.sextant.collection.config;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.collection.strict.StrictModeConfig;
 import io.sextant.segment.config.HnswSpec;
 import io.sextant.segment.config.ShardConfig;
 import io.sextant.segment.config.SparseVectorSpec;
@@ -23,6 +24,7 @@ import java.util.Map;
  * @param walConfig WAL settings
  * @param quantizationConfig collection-wide quantization; null = none
  * @param metadata free-form user metadata (never null; empty object when none)
+ * @param strictMode strict mode settings (never null; {@link StrictModeConfig#DISABLED} when none)
  */
 public record CollectionConfig(
         CollectionParams params,
@@ -30,7 +32,8 @@ public record CollectionConfig(
         OptimizersConfig optimizerConfig,
         WalConfig walConfig,
         QuantizationConfig quantizationConfig,
-        ObjectNode metadata) {
+        ObjectNode metadata,
+        StrictModeConfig strictMode) {
 
     public CollectionConfig {
         if (params == null) {
@@ -40,6 +43,23 @@ public record CollectionConfig(
         optimizerConfig = optimizerConfig == null ? OptimizersConfig.DEFAULT : optimizerConfig;
         walConfig = walConfig == null ? WalConfig.DEFAULT : walConfig;
         metadata = metadata == null ? JsonNodeFactory.instance.objectNode() : metadata.deepCopy();
+        strictMode = strictMode == null ? StrictModeConfig.DISABLED : strictMode;
+    }
+
+    /** A config without strict mode settings. */
+    public CollectionConfig(
+            CollectionParams params,
+            HnswConfig hnswConfig,
+            OptimizersConfig optimizerConfig,
+            WalConfig walConfig,
+            QuantizationConfig quantizationConfig,
+            ObjectNode metadata) {
+        this(params, hnswConfig, optimizerConfig, walConfig, quantizationConfig, metadata, null);
+    }
+
+    /** This config with other strict mode settings. */
+    public CollectionConfig withStrictMode(StrictModeConfig next) {
+        return new CollectionConfig(params, hnswConfig, optimizerConfig, walConfig, quantizationConfig, metadata, next);
     }
 
     /** A config with defaults for everything but the params. */

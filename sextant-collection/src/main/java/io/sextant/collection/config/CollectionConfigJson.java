@@ -3,6 +3,7 @@ package io.sextant.collection.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.collection.strict.StrictModeConfigJson;
 import io.sextant.segment.config.MemoryPlacement;
 import io.sextant.segment.config.MultiVectorComparator;
 import io.sextant.vector.Distance;
@@ -61,6 +62,7 @@ public final class CollectionConfigJson {
         wal.put("wal_retain_closed", c.walConfig().walRetainClosed());
         root.set("quantization_config", quantizationToJson(c.quantizationConfig()));
         root.set("metadata", c.metadata());
+        root.set("strict_mode_config", StrictModeConfigJson.toJson(c.strictMode()));
         return root;
     }
 
@@ -112,7 +114,15 @@ public final class CollectionConfigJson {
                 : WalConfig.DEFAULT;
         QuantizationConfig q = quantizationFromJson(root.path("quantization_config"));
         JsonNode meta = root.path("metadata");
-        return new CollectionConfig(p, hnsw, opt, wal, q, meta.isObject() ? (ObjectNode) meta : null);
+        JsonNode strict = root.path("strict_mode_config");
+        return new CollectionConfig(
+                p,
+                hnsw,
+                opt,
+                wal,
+                q,
+                meta.isObject() ? (ObjectNode) meta : null,
+                strict.isObject() ? StrictModeConfigJson.fromJson(strict, "strict_mode_config") : null);
     }
 
     public static ObjectNode vectorToJson(VectorParams v) {

@@ -1,6 +1,7 @@
 package io.sextant.collection.config;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.collection.strict.StrictModeConfig;
 import io.sextant.segment.error.UserException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,10 +22,11 @@ public record CollectionConfigPatch(
         QuantizationConfig quantizationConfig,
         boolean disableQuantization,
         ObjectNode metadata,
-        Map<String, SparseVectorParams> sparseVectors) {
+        Map<String, SparseVectorParams> sparseVectors,
+        StrictModeConfig strictMode) {
 
     public static final CollectionConfigPatch EMPTY =
-            new CollectionConfigPatch(null, null, null, null, null, false, null, null);
+            new CollectionConfigPatch(null, null, null, null, null, false, null, null, null);
 
     public CollectionConfigPatch {
         vectors = vectors == null ? Map.of() : Map.copyOf(vectors);
@@ -43,7 +45,38 @@ public record CollectionConfigPatch(
             QuantizationConfig quantizationConfig,
             boolean disableQuantization,
             ObjectNode metadata) {
-        this(vectors, params, hnswConfig, optimizersConfig, quantizationConfig, disableQuantization, metadata, null);
+        this(
+                vectors,
+                params,
+                hnswConfig,
+                optimizersConfig,
+                quantizationConfig,
+                disableQuantization,
+                metadata,
+                null,
+                null);
+    }
+
+    /** A patch without strict mode changes. */
+    public CollectionConfigPatch(
+            Map<String, VectorParams.Diff> vectors,
+            CollectionParams.Diff params,
+            HnswConfig.Diff hnswConfig,
+            OptimizersConfig.Diff optimizersConfig,
+            QuantizationConfig quantizationConfig,
+            boolean disableQuantization,
+            ObjectNode metadata,
+            Map<String, SparseVectorParams> sparseVectors) {
+        this(
+                vectors,
+                params,
+                hnswConfig,
+                optimizersConfig,
+                quantizationConfig,
+                disableQuantization,
+                metadata,
+                sparseVectors,
+                null);
     }
 
     /**
@@ -99,7 +132,9 @@ public record CollectionConfigPatch(
                     }
                 });
             }
-            return new CollectionConfig(newParams, hnsw, opt, base.walConfig(), q, meta);
+            StrictModeConfig strict =
+                    strictMode == null ? base.strictMode() : base.strictMode().merge(strictMode);
+            return new CollectionConfig(newParams, hnsw, opt, base.walConfig(), q, meta, strict);
         } catch (IllegalArgumentException e) {
             throw UserException.badRequest("Wrong input: " + e.getMessage());
         }

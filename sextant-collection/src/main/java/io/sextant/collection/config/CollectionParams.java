@@ -55,13 +55,14 @@ public record CollectionParams(
             }
         }
         if (shardNumber < 1) {
-            throw new IllegalArgumentException("shard_number must be >= 1, got " + shardNumber);
+            throw io.sextant.segment.error.RangeViolation.atLeast("shard_number", shardNumber, 1);
         }
         if (replicationFactor < 1) {
-            throw new IllegalArgumentException("replication_factor must be >= 1, got " + replicationFactor);
+            throw io.sextant.segment.error.RangeViolation.atLeast("replication_factor", replicationFactor, 1);
         }
         if (writeConsistencyFactor < 1) {
-            throw new IllegalArgumentException("write_consistency_factor must be >= 1, got " + writeConsistencyFactor);
+            throw io.sextant.segment.error.RangeViolation.atLeast(
+                    "write_consistency_factor", writeConsistencyFactor, 1);
         }
     }
 

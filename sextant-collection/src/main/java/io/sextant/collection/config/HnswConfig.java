@@ -46,14 +46,14 @@ public record HnswConfig(
 
     public HnswConfig {
         if (m < 0) {
-            throw new IllegalArgumentException("hnsw_config.m must be >= 0, got " + m);
+            throw io.sextant.segment.error.RangeViolation.atLeast("hnsw_config.m", m, 0);
         }
         if (efConstruct < 4) {
-            throw new IllegalArgumentException("hnsw_config.ef_construct must be >= 4, got " + efConstruct);
+            throw io.sextant.segment.error.RangeViolation.atLeast("hnsw_config.ef_construct", efConstruct, 4);
         }
         if (fullScanThreshold < 10) {
-            throw new IllegalArgumentException(
-                    "hnsw_config.full_scan_threshold must be >= 10, got " + fullScanThreshold);
+            throw io.sextant.segment.error.RangeViolation.atLeast(
+                    "hnsw_config.full_scan_threshold", fullScanThreshold, 10);
         }
         if (maxIndexingThreads < 0) {
             throw new IllegalArgumentException(

@@ -131,6 +131,12 @@ public final class VectorNameSchema {
                 p.onDiskPayload(),
                 sparse);
         return new CollectionConfig(
-                next, c.hnswConfig(), c.optimizerConfig(), c.walConfig(), c.quantizationConfig(), c.metadata());
+                next,
+                c.hnswConfig(),
+                c.optimizerConfig(),
+                c.walConfig(),
+                c.quantizationConfig(),
+                c.metadata(),
+                c.strictMode());
     }
 }

@@ -30,7 +30,7 @@ public record VectorParams(
 
     public VectorParams {
         if (size < 1 || size > 65536) {
-            throw new IllegalArgumentException("Vector size must be in [1, 65536], got " + size);
+            throw io.sextant.segment.error.RangeViolation.between("size", size, 1, 65536);
         }
         if (distance == null) {
             throw new IllegalArgumentException("Vector distance is required");

@@ -21,7 +21,9 @@ public class UserException extends RuntimeException {
         /** The caller may not do this: 403 / PERMISSION_DENIED. */
         FORBIDDEN,
         /** The caller is not authenticated: 401 / UNAUTHENTICATED. */
-        UNAUTHORIZED
+        UNAUTHORIZED,
+        /** A rate limit refused the request: 429 / RESOURCE_EXHAUSTED. */
+        TOO_MANY_REQUESTS
     }
 
     private final Kind kind;

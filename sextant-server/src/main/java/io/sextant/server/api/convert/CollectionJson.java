@@ -20,6 +20,8 @@ import io.sextant.collection.config.QuantizationConfig;
 import io.sextant.collection.config.SparseVectorParams;
 import io.sextant.collection.config.VectorDatatype;
 import io.sextant.collection.config.VectorParams;
+import io.sextant.collection.strict.StrictModeConfig;
+import io.sextant.collection.strict.StrictModeConfigJson;
 import io.sextant.segment.config.MemoryPlacement;
 import io.sextant.segment.config.MultiVectorComparator;
 import io.sextant.segment.error.UserException;
@@ -146,9 +148,10 @@ public final class CollectionJson {
             }
             QuantizationConfig q = quantization(quantizationNode(body), "quantization_config");
             ObjectNode metadata = has(body, "metadata") ? JsonFields.object(body.get("metadata"), "metadata") : null;
-            return new CollectionConfig(params, hnsw, opt, walConfig, q, metadata);
+            return new CollectionConfig(
+                    params, hnsw, opt, walConfig, q, metadata, strictMode(body.get("strict_mode_config")));
         } catch (IllegalArgumentException e) {
-            throw error("", e.getMessage());
+            throw JsonFields.invalid("", e);
         }
     }
 
@@ -194,7 +197,7 @@ public final class CollectionJson {
                     multi,
                     memory);
         } catch (IllegalArgumentException e) {
-            throw error(path, e.getMessage());
+            throw JsonFields.invalid(path, e);
         }
     }
 
@@ -223,6 +226,21 @@ public final class CollectionJson {
             throw unprocessable(child(path, "memory"), e.getMessage());
         }
         return memory;
+    }
+
+    /**
+     * {@code strict_mode_config}, or null when absent: a wrong type is a format error (400), a
+     * value out of range a validation error (422), as in Qdrant.
+     */
+    private static StrictModeConfig strictMode(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        try {
+            return StrictModeConfigJson.fromJson(node, "strict_mode_config");
+        } catch (StrictModeConfigJson.BadField e) {
+            throw e.validation() ? new ValidationError(e.path(), e.getMessage()) : error(e.path(), e.getMessage());
+        }
     }
 
     private static UserException unprocessable(String path, String what) {
@@ -299,7 +317,7 @@ public final class CollectionJson {
         try {
             return CollectionConfigJson.quantizationFromJson(node);
         } catch (IllegalArgumentException e) {
-            throw error(path, e.getMessage());
+            throw JsonFields.invalid(path, e);
         }
     }
 
@@ -389,9 +407,10 @@ public final class CollectionJson {
                     disable ? null : quantization(body.get("quantization_config"), "quantization_config"),
                     disable,
                     has(body, "metadata") ? JsonFields.object(body.get("metadata"), "metadata") : null,
-                    sparseVectors(body.get("sparse_vectors"), "sparse_vectors"));
+                    sparseVectors(body.get("sparse_vectors"), "sparse_vectors"),
+                    strictMode(body.get("strict_mode_config")));
         } catch (IllegalArgumentException e) {
-            throw error("", e.getMessage());
+            throw JsonFields.invalid("", e);
         }
     }
 

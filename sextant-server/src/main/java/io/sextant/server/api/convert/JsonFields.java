@@ -23,6 +23,18 @@ public final class JsonFields {
         return UserException.badRequest("Format error in JSON body: " + (path.isEmpty() ? "" : path + ": ") + what);
     }
 
+    /**
+     * The error for a domain constructor's rejection of the object at {@code path}: a {@link
+     * io.sextant.segment.error.RangeViolation} is a validation error (422, Qdrant's validator
+     * wording), anything else a format error (400).
+     */
+    public static UserException invalid(String path, IllegalArgumentException e) {
+        if (e instanceof io.sextant.segment.error.RangeViolation r) {
+            return new ValidationError(child(path, r.field()), r.describe());
+        }
+        return error(path, e.getMessage());
+    }
+
     /** An optional {@code memory} placement ({@code pinned}, {@code cached}, {@code cold}) at {@code path}. */
     public static io.sextant.segment.config.MemoryPlacement optMemory(JsonNode node, String path) {
         String m = optString(node, "memory", path);

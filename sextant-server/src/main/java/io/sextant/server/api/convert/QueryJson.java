@@ -160,7 +160,7 @@ public final class QueryJson {
         JsonFields.onlyFields(node, path, Set.of("hnsw_ef", "exact", "quantization", "indexed_only", "acorn", "idf"));
         Integer ef = JsonFields.optUint(node, "hnsw_ef", path);
         if (ef != null && ef < 1) {
-            throw error(child(path, "hnsw_ef"), "hnsw_ef must be >= 1, got " + ef);
+            throw new ValidationError(child(path, "hnsw_ef"), "value " + ef + " invalid, must be 1 or larger");
         }
         return new SearchParams(
                 ef,

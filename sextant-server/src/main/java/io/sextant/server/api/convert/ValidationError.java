@@ -9,6 +9,6 @@ import io.sextant.segment.error.UserException;
  */
 public final class ValidationError extends UserException {
     public ValidationError(String path, String what) {
-        super(Kind.BAD_REQUEST, "Validation error in JSON body: [" + path + ": " + what + "]");
+        super(Kind.UNPROCESSABLE, "Validation error in JSON body: [" + path + ": " + what + "]");
     }
 }

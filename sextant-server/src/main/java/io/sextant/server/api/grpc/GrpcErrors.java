@@ -29,6 +29,7 @@ public final class GrpcErrors {
             case TOO_LARGE -> Status.Code.RESOURCE_EXHAUSTED;
             case FORBIDDEN -> Status.Code.PERMISSION_DENIED;
             case UNAUTHORIZED -> Status.Code.UNAUTHENTICATED;
+            case TOO_MANY_REQUESTS -> Status.Code.RESOURCE_EXHAUSTED;
         };
     }
 

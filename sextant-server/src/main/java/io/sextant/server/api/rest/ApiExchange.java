@@ -166,20 +166,55 @@ public final class ApiExchange {
         };
     }
 
+    /**
+     * The {@code timeout} query param in seconds, or null when absent: not a non-negative integer is
+     * a deserialize error (400), 0 a validation error (422), as in Qdrant.
+     */
+    public static Long timeoutParam(Context ctx) {
+        String timeout = ctx.queryParam("timeout");
+        if (timeout == null || timeout.isEmpty()) {
+            return null;
+        }
+        long t;
+        try {
+            t = Long.parseLong(timeout);
+            if (t < 0) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw UserException.badRequest(
+                    "Query deserialize error: timeout must be a positive integer of seconds, got '" + timeout + "'");
+        }
+        if (t == 0) {
+            throw UserException.unprocessable(
+                    "Validation error in query parameters: [timeout: value 0 invalid, must be 1 or larger]");
+        }
+        return t;
+    }
+
+    /**
+     * Refuses a {@code /collections/{name}/…} path whose name is longer than a collection name can
+     * be, before any handler or lookup runs: a validation error (422) as in Qdrant, not a 404.
+     */
+    public static void checkCollectionNameInPath(Context ctx) {
+        String path = ctx.path();
+        String prefix = "/collections/";
+        if (!path.startsWith(prefix)) {
+            return;
+        }
+        int end = path.indexOf('/', prefix.length());
+        String raw = end < 0 ? path.substring(prefix.length()) : path.substring(prefix.length(), end);
+        String name = java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        if (name.length() > io.sextant.collection.NameValidator.MAX_LENGTH) {
+            throw UserException.unprocessable("Validation error in path parameters: [collection_name: length "
+                    + name.length() + " invalid, must be from 1 to " + io.sextant.collection.NameValidator.MAX_LENGTH
+                    + "]");
+        }
+    }
+
     /** Validates the accepted-but-advisory query params ({@code timeout}, {@code ordering}, {@code consistency}). */
     public static void checkCommonParams(Context ctx) {
-        String timeout = ctx.queryParam("timeout");
-        if (timeout != null && !timeout.isEmpty()) {
-            try {
-                if (Long.parseLong(timeout) < 1) {
-                    throw new NumberFormatException();
-                }
-            } catch (NumberFormatException e) {
-                throw UserException.badRequest(
-                        "Query deserialize error: timeout must be a positive integer of seconds, got '" + timeout
-                                + "'");
-            }
-        }
+        timeoutParam(ctx);
         String ordering = ctx.queryParam("ordering");
         if (ordering != null
                 && !ordering.isEmpty()

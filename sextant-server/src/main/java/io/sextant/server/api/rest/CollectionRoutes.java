@@ -158,9 +158,9 @@ final class CollectionRoutes {
         ApiExchange.checkCommonParams(ctx);
         Collection c = toc.get(name(ctx));
         IndexJson.CreateIndex req = IndexJson.parseCreate(io.body(ctx));
-        ApiExchange.updated(
-                ctx,
-                c.update(new PointOperation.CreateFieldIndex(req.fieldName(), req.spec()), ApiExchange.waitParam(ctx)));
+        PointOperation op = new PointOperation.CreateFieldIndex(req.fieldName(), req.spec());
+        c.strictMode().checkUpdate(op);
+        ApiExchange.updated(ctx, c.update(op, ApiExchange.waitParam(ctx)));
     }
 
     private void createVector(Context ctx) {

@@ -41,6 +41,7 @@ public final class ErrorMapper {
             case TOO_LARGE -> 413;
             case FORBIDDEN -> 403;
             case UNAUTHORIZED -> 401;
+            case TOO_MANY_REQUESTS -> 429;
         };
     }
 
@@ -117,6 +118,12 @@ public final class ErrorMapper {
         }
         switch (e) {
             case ValidationError v -> ApiExchange.error(ctx, 422, v.getMessage());
+            case io.sextant.collection.strict.RateLimitedException r -> {
+                if (r.retryAfterSeconds() != null) {
+                    ctx.header("Retry-After", Long.toString(r.retryAfterSeconds()));
+                }
+                ApiExchange.error(ctx, 429, r.getMessage());
+            }
             case UserException u -> ApiExchange.error(ctx, status(u.kind()), u.getMessage());
             case IllegalArgumentException iae -> ApiExchange.error(ctx, 400, "Wrong input: " + iae.getMessage());
             case HttpResponseException h -> ApiExchange.error(ctx, h.getStatus(), h.getMessage());

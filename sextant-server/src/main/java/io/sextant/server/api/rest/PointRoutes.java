@@ -85,6 +85,8 @@ final class PointRoutes {
             ApiExchange.checkCommonParams(ctx);
             Collection c = collection(ctx);
             PointOperation op = parser.parse(io.body(ctx), "", VectorShapes.of(c.config()));
+            c.strictMode().checkTimeout(ApiExchange.timeoutParam(ctx));
+            c.strictMode().checkUpdate(op);
             ApiExchange.updated(ctx, c.update(op, ApiExchange.waitParam(ctx)));
         };
     }
@@ -98,6 +100,10 @@ final class PointRoutes {
         // operation late in the batch rejects the whole request and changes nothing.
         for (PointOperation op : ops) {
             OperationValidator.validate(c.config(), op);
+        }
+        c.strictMode().checkTimeout(ApiExchange.timeoutParam(ctx));
+        for (PointOperation op : ops) {
+            c.strictMode().checkUpdate(op);
         }
         ArrayNode results = F.arrayNode();
         for (PointOperation op : ops) {
@@ -116,12 +122,14 @@ final class PointRoutes {
         List<PointId> ids = PointIdJson.parseList(body.get("ids"), "ids");
         PayloadSelector wp = SelectorJson.payload(body.get("with_payload"), "with_payload", PayloadSelector.ALL);
         VectorSelector wv = SelectorJson.vectorOf(body, "", VectorSelector.NONE);
+        c.strictMode().checkRetrieve(ids.size());
         ok(ctx, PointJson.writeRecords(c.retrieve(ids, wp, wv), VectorShapes.of(c.config())));
     }
 
     private void getPoint(Context ctx) {
         Collection c = collection(ctx);
         PointId id = PointIdJson.parseText(ctx.pathParam("id"));
+        c.strictMode().checkRetrieve(1);
         List<PointRecord> found = c.retrieve(List.of(id), PayloadSelector.ALL, VectorSelector.ALL);
         if (found.isEmpty()) {
             throw UserException.notFound("Not found: Point with id " + id + " does not exist!");
@@ -167,6 +175,8 @@ final class PointRoutes {
                 orderBy,
                 SelectorJson.payload(body.get("with_payload"), "with_payload", PayloadSelector.ALL),
                 SelectorJson.vectorOf(body, "", VectorSelector.NONE));
+        c.strictMode().checkTimeout(ApiExchange.timeoutParam(ctx));
+        c.strictMode().checkScroll(req.filter(), req.limit());
         ScrollPage page = c.scroll(req);
         ObjectNode res = F.objectNode();
         res.set("points", PointJson.writeRecords(page.points(), VectorShapes.of(c.config())));
@@ -178,8 +188,11 @@ final class PointRoutes {
         Collection c = collection(ctx);
         JsonNode body = JsonFields.object(io.body(ctx), "");
         JsonFields.onlyFields(body, "", Set.of("filter", "exact", "shard_key"));
-        long n = c.count(
-                FilterJson.parseOptional(body.get("filter"), "filter"), JsonFields.bool(body, "exact", "", true));
+        io.sextant.segment.filter.Filter filter = FilterJson.parseOptional(body.get("filter"), "filter");
+        boolean exact = JsonFields.bool(body, "exact", "", true);
+        c.strictMode().checkTimeout(ApiExchange.timeoutParam(ctx));
+        c.strictMode().checkCount(filter, exact);
+        long n = c.count(filter, exact);
         ObjectNode res = F.objectNode();
         res.put("count", n);
         ok(ctx, res);

@@ -83,6 +83,7 @@ public final class RestServer implements AutoCloseable {
                 server.setHandler(new GracefulHandler());
             });
             config.routes.before(ctx -> ctx.attribute(ApiExchange.START_NANOS, System.nanoTime()));
+            config.routes.before(ApiExchange::checkCollectionNameInPath);
             config.routes.before(
                     new RestAuthHandler(access, n -> toc.exists(n) ? toc.get(n).name() : n));
             operations.accept(config);

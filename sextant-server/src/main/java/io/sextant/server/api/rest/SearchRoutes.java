@@ -52,13 +52,25 @@ final class SearchRoutes {
 
     private Collection collection(Context ctx) {
         ApiExchange.checkCommonParams(ctx);
-        return toc.get(ctx.pathParam("collection_name"));
+        Collection c = toc.get(ctx.pathParam("collection_name"));
+        c.strictMode().checkTimeout(ApiExchange.timeoutParam(ctx));
+        return c;
+    }
+
+    private static QueryRequest strict(Collection c, QueryRequest q) {
+        c.strictMode().checkQuery(q);
+        return q;
+    }
+
+    private static List<QueryRequest> strict(Collection c, List<QueryRequest> batch) {
+        c.strictMode().checkQueryBatch(batch);
+        return batch;
     }
 
     private void query(Context ctx) {
         Collection c = collection(ctx);
         ObjectNode res = F.objectNode();
-        QueryRequest q = lookups(ctx, QueryJson.query(io.body(ctx), ""));
+        QueryRequest q = strict(c, lookups(ctx, QueryJson.query(io.body(ctx), "")));
         ResultBudget.check(c, q);
         res.set("points", PointJson.writeScoredList(c.query(q), VectorShapes.of(c.config())));
         ok(ctx, res);
@@ -67,8 +79,8 @@ final class SearchRoutes {
     private void queryBatch(Context ctx) {
         Collection c = collection(ctx);
         ArrayNode arr = F.arrayNode();
-        for (List<ScoredPoint> hits :
-                c.queryBatch(ResultBudget.check(c, lookups(ctx, QueryJson.queryBatch(io.body(ctx))), "searches"))) {
+        for (List<ScoredPoint> hits : c.queryBatch(
+                ResultBudget.check(c, strict(c, lookups(ctx, QueryJson.queryBatch(io.body(ctx)))), "searches"))) {
             arr.addObject().set("points", PointJson.writeScoredList(hits, VectorShapes.of(c.config())));
         }
         ok(ctx, arr);
@@ -79,6 +91,7 @@ final class SearchRoutes {
         ObjectNode res = F.objectNode();
         ArrayNode groups = res.putArray("groups");
         QueryGroupsRequest request = lookups(ctx, QueryJson.queryGroups(io.body(ctx)));
+        c.strictMode().checkGroups(request);
         ResultBudget.check(c, request);
         for (PointGroup g : c.queryGroups(request)) {
             ObjectNode og = groups.addObject();
@@ -96,7 +109,8 @@ final class SearchRoutes {
         ok(
                 ctx,
                 PointJson.writeScoredList(
-                        c.query(lookups(ctx, QueryJson.search(io.body(ctx), ""))), VectorShapes.of(c.config())));
+                        c.query(strict(c, lookups(ctx, QueryJson.search(io.body(ctx), "")))),
+                        VectorShapes.of(c.config())));
     }
 
     private void searchBatch(Context ctx) {
@@ -105,8 +119,8 @@ final class SearchRoutes {
                 ctx,
                 batchResult(
                         c,
-                        c.queryBatch(
-                                ResultBudget.check(c, lookups(ctx, QueryJson.searchBatch(io.body(ctx))), "searches"))));
+                        c.queryBatch(ResultBudget.check(
+                                c, strict(c, lookups(ctx, QueryJson.searchBatch(io.body(ctx)))), "searches"))));
     }
 
     private void recommend(Context ctx) {
@@ -114,7 +128,8 @@ final class SearchRoutes {
         ok(
                 ctx,
                 PointJson.writeScoredList(
-                        c.query(lookups(ctx, QueryJson.recommend(io.body(ctx), ""))), VectorShapes.of(c.config())));
+                        c.query(strict(c, lookups(ctx, QueryJson.recommend(io.body(ctx), "")))),
+                        VectorShapes.of(c.config())));
     }
 
     private void recommendBatch(Context ctx) {
@@ -124,7 +139,7 @@ final class SearchRoutes {
                 batchResult(
                         c,
                         c.queryBatch(ResultBudget.check(
-                                c, lookups(ctx, QueryJson.recommendBatch(io.body(ctx))), "searches"))));
+                                c, strict(c, lookups(ctx, QueryJson.recommendBatch(io.body(ctx)))), "searches"))));
     }
 
     /** Checks read access to the collections named by {@code lookup_from} (see {@link LookupAccessCheck}). */

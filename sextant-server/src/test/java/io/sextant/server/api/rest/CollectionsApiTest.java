@@ -110,7 +110,10 @@ class CollectionsApiTest {
         assertThat(badSize.status()).isEqualTo(400);
         assertThat(badSize.json().at("/status/error").asText()).contains("vectors.size");
         Response zero = s.put("/collections/bad3", "{\"vectors\": {\"size\": 0, \"distance\": \"Dot\"}}");
-        assertThat(zero.status()).isEqualTo(400);
+        // a well-typed value out of range is a validation error (422), as in Qdrant
+        assertThat(zero.status()).isEqualTo(422);
+        assertThat(zero.json().at("/status/error").asText())
+                .isEqualTo("Validation error in JSON body: [vectors.size: value 0 invalid, must be from 1 to 65536]");
         Response malformed = s.put("/collections/bad4", "{\"vectors\": {");
         assertThat(malformed.status()).isEqualTo(400);
         assertThat(malformed.json().at("/status/error").asText()).contains("Format error in JSON body");
