@@ -1,14 +1,12 @@
 package io.sextant.collection.facet;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sextant.segment.PointId;
+import io.sextant.collection.query.ScrollAll;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.index.PayloadSchemaType;
 import io.sextant.segment.payload.JsonPaths;
 import io.sextant.segment.payload.PayloadValues;
 import io.sextant.segment.query.PayloadSelector;
-import io.sextant.segment.query.PointRecord;
-import io.sextant.segment.query.VectorSelector;
 import io.sextant.shard.ScrollPage;
 import io.sextant.shard.ScrollRequest;
 import java.util.ArrayList;
@@ -31,8 +29,6 @@ import java.util.function.Function;
  * <p>Cost: one pass over the matching points' payload at the key. Stateless and thread-safe.
  */
 public final class FacetCounter {
-    private static final int PAGE = 1_000;
-
     private FacetCounter() {}
 
     /**
@@ -53,22 +49,16 @@ public final class FacetCounter {
         }
         Map<Object, Long> counts = new HashMap<>();
         PayloadSelector keyOnly = new PayloadSelector.Include(List.of(request.key()));
-        PointId offset = null;
-        do {
-            ScrollPage page =
-                    scroll.apply(new ScrollRequest(request.filter(), PAGE, offset, null, keyOnly, VectorSelector.NONE));
-            for (PointRecord r : page.points()) {
-                Set<Object> distinct = new LinkedHashSet<>();
-                for (JsonNode v : JsonPaths.values(r.payload(), request.key())) {
-                    Object key = valueOf(v, type);
-                    if (key != null) {
-                        distinct.add(key);
-                    }
+        ScrollAll.forEach(scroll, request.filter(), keyOnly, r -> {
+            Set<Object> distinct = new LinkedHashSet<>();
+            for (JsonNode v : JsonPaths.values(r.payload(), request.key())) {
+                Object key = valueOf(v, type);
+                if (key != null) {
+                    distinct.add(key);
                 }
-                distinct.forEach(k -> counts.merge(k, 1L, Long::sum));
             }
-            offset = page.nextOffset();
-        } while (offset != null);
+            distinct.forEach(k -> counts.merge(k, 1L, Long::sum));
+        });
         List<FacetHit> hits = new ArrayList<>();
         counts.forEach((v, c) -> hits.add(new FacetHit(v, c)));
         hits.sort(Comparator.comparingLong(FacetHit::count)

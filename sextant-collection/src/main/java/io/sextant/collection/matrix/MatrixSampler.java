@@ -4,14 +4,13 @@ import io.sextant.collection.OperationValidator;
 import io.sextant.collection.config.CollectionConfig;
 import io.sextant.collection.query.Query;
 import io.sextant.collection.query.QueryRequest;
+import io.sextant.collection.query.ScrollAll;
 import io.sextant.collection.query.VectorInput;
 import io.sextant.segment.PointId;
 import io.sextant.segment.filter.Condition;
 import io.sextant.segment.filter.Filter;
 import io.sextant.segment.query.PayloadSelector;
-import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ScoredPoint;
-import io.sextant.segment.query.VectorSelector;
 import io.sextant.shard.ScrollPage;
 import io.sextant.shard.ScrollRequest;
 import java.util.ArrayList;
@@ -28,8 +27,6 @@ import java.util.random.RandomGenerator;
  * thread-safe.
  */
 public final class MatrixSampler {
-    private static final int PAGE = 1_000;
-
     private MatrixSampler() {}
 
     /**
@@ -81,25 +78,19 @@ public final class MatrixSampler {
     /** Up to {@code size} ids drawn uniformly from the points matching {@code filter}. */
     static List<PointId> sample(
             Filter filter, int size, Function<ScrollRequest, ScrollPage> scroll, RandomGenerator random) {
-        List<PointId> reservoir = new ArrayList<>(Math.min(size, PAGE));
-        long seen = 0;
-        PointId offset = null;
-        do {
-            ScrollPage page = scroll.apply(
-                    new ScrollRequest(filter, PAGE, offset, null, PayloadSelector.NONE, VectorSelector.NONE));
-            for (PointRecord r : page.points()) {
-                seen++;
-                if (reservoir.size() < size) {
-                    reservoir.add(r.id());
-                } else {
-                    long j = random.nextLong(seen);
-                    if (j < size) {
-                        reservoir.set((int) j, r.id());
-                    }
+        List<PointId> reservoir = new ArrayList<>(Math.min(size, ScrollAll.PAGE));
+        long[] seen = {0};
+        ScrollAll.forEach(scroll, filter, PayloadSelector.NONE, r -> {
+            seen[0]++;
+            if (reservoir.size() < size) {
+                reservoir.add(r.id());
+            } else {
+                long j = random.nextLong(seen[0]);
+                if (j < size) {
+                    reservoir.set((int) j, r.id());
                 }
             }
-            offset = page.nextOffset();
-        } while (offset != null);
+        });
         return reservoir;
     }
 }

@@ -1,6 +1,7 @@
 package io.sextant.collection.query.formula;
 
 import io.sextant.collection.query.QueryTarget;
+import io.sextant.collection.query.ScrollAll;
 import io.sextant.segment.PointId;
 import io.sextant.segment.filter.Condition;
 import io.sextant.segment.filter.Filter;
@@ -8,8 +9,6 @@ import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.segment.query.VectorSelector;
-import io.sextant.shard.ScrollPage;
-import io.sextant.shard.ScrollRequest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -27,8 +26,6 @@ import java.util.Set;
  * ties by id), dropping scores below the threshold. Stateless and thread-safe.
  */
 public final class FormulaRescorer {
-    private static final int PAGE = 1_000;
-
     private FormulaRescorer() {}
 
     /**
@@ -78,13 +75,7 @@ public final class FormulaRescorer {
                 null,
                 null);
         Set<PointId> out = new HashSet<>();
-        PointId offset = null;
-        do {
-            ScrollPage page =
-                    target.scroll(new ScrollRequest(f, PAGE, offset, null, PayloadSelector.NONE, VectorSelector.NONE));
-            page.points().forEach(p -> out.add(p.id()));
-            offset = page.nextOffset();
-        } while (offset != null);
+        ScrollAll.forEach(target::scroll, f, PayloadSelector.NONE, p -> out.add(p.id()));
         return out;
     }
 }
