@@ -254,6 +254,20 @@ public final class Collection implements QueryTarget, AutoCloseable {
         return total;
     }
 
+    /** Value counts of an indexed payload field ({@code POST /collections/{c}/facet}), best first. */
+    public List<io.sextant.collection.facet.FacetHit> facet(io.sextant.collection.facet.FacetRequest request) {
+        ShardInfo.FieldSchemaInfo field =
+                shards.getFirst().info().payloadSchema().get(request.key());
+        return io.sextant.collection.facet.FacetCounter.count(
+                request, field == null ? null : field.spec().type(), this::scroll);
+    }
+
+    /** A distance matrix of a random sample of points ({@code points/search/matrix/*}). */
+    public io.sextant.collection.matrix.DistanceMatrix searchMatrix(io.sextant.collection.matrix.MatrixRequest r) {
+        return io.sextant.collection.matrix.MatrixSampler.build(
+                r, config, this::scroll, engine::query, java.util.concurrent.ThreadLocalRandom.current());
+    }
+
     /** Nearest-neighbour search merged over shards: best first, offset and limit applied here. */
     @Override
     public List<ScoredPoint> search(CoreSearch request) {

@@ -91,6 +91,12 @@ public sealed interface Query {
      */
     record OrderBy(String key, boolean descending, Double startFrom) implements Query {}
 
+    /**
+     * Re-scores the prefetches' results with a formula (see {@link
+     * io.sextant.collection.query.formula.FormulaRescorer}).
+     */
+    record Formula(io.sextant.collection.query.formula.ParsedFormula formula) implements Query {}
+
     /** How recommend combines examples. */
     enum RecommendStrategy {
         /** query = avg(positive) + avg(positive) - avg(negative), then a normal nearest search. */

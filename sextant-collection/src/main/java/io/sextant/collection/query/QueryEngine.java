@@ -143,6 +143,14 @@ public final class QueryEngine {
                 yield new Ranked(attach(page(threshold(fused, req.scoreThreshold()), offset, limit), wp, wv), true);
             }
             case Query.OrderBy o -> orderBy(o, filter, pre, hasPrefetch, limit, offset, wp, wv);
+            case Query.Formula f -> {
+                if (!hasPrefetch) {
+                    throw UserException.badRequest("Wrong input: Formula queries require at least one prefetch");
+                }
+                List<ScoredPoint> scored = io.sextant.collection.query.formula.FormulaRescorer.rescore(
+                        f.formula(), pre.stream().map(Ranked::points).toList(), self, req.scoreThreshold());
+                yield new Ranked(attach(page(scored, offset, limit), wp, wv), true);
+            }
         };
     }
 

@@ -23,4 +23,7 @@ public sealed interface Match {
 
     /** {@code {"phrase": p}}: the tokens of {@code phrase} occur consecutively in the field. */
     record Phrase(String phrase) implements Match {}
+
+    /** {@code {"prefix": p}}: some string value at the key starts with {@code prefix} ("" matches any string). */
+    record Prefix(String prefix) implements Match {}
 }

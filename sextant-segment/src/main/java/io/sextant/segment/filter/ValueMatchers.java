@@ -58,6 +58,7 @@ public final class ValueMatchers {
             case Match.Except m -> !v.isNull() && !anyEquals(v, m.values());
             case Match.Text m -> v.isTextual() && v.textValue().contains(m.text());
             case Match.Phrase m -> v.isTextual() && v.textValue().contains(m.phrase());
+            case Match.Prefix m -> v.isTextual() && v.textValue().startsWith(m.prefix());
         };
     }
 

@@ -17,6 +17,8 @@ import io.sextant.segment.text.TokenizerKind;
  * @param text text indexes only: tokenizer and token settings
  * @param memory Qdrant's {@code memory} placement of the index; null = unset. Accepted and kept
  *     (echoed, persisted) but field indexes are heap structures: see the package documentation
+ * @param prefix keyword: Qdrant's {@code prefix} option (prefix matching on this field); null =
+ *     unset. Accepted, echoed and persisted; the keyword index answers {@code match prefix} either way
  */
 public record PayloadIndexSpec(
         PayloadSchemaType type,
@@ -26,7 +28,21 @@ public record PayloadIndexSpec(
         Boolean lookup,
         Boolean range,
         TextIndexParams text,
-        io.sextant.segment.config.MemoryPlacement memory) {
+        io.sextant.segment.config.MemoryPlacement memory,
+        Boolean prefix) {
+
+    /** A spec without the keyword {@code prefix} option. */
+    public PayloadIndexSpec(
+            PayloadSchemaType type,
+            Boolean isTenant,
+            Boolean isPrincipal,
+            Boolean onDisk,
+            Boolean lookup,
+            Boolean range,
+            TextIndexParams text,
+            io.sextant.segment.config.MemoryPlacement memory) {
+        this(type, isTenant, isPrincipal, onDisk, lookup, range, text, memory, null);
+    }
 
     /** A spec without a {@code memory} placement. */
     public PayloadIndexSpec(
@@ -37,7 +53,7 @@ public record PayloadIndexSpec(
             Boolean lookup,
             Boolean range,
             TextIndexParams text) {
-        this(type, isTenant, isPrincipal, onDisk, lookup, range, text, null);
+        this(type, isTenant, isPrincipal, onDisk, lookup, range, text, null, null);
     }
 
     public static PayloadIndexSpec of(PayloadSchemaType type) {
@@ -53,6 +69,7 @@ public record PayloadIndexSpec(
                 || lookup != null
                 || range != null
                 || memory != null
+                || prefix != null
                 || (text != null && !text.equals(TextIndexParams.DEFAULT));
     }
 

@@ -26,7 +26,8 @@ import org.roaringbitmap.RoaringBitmap;
  *
  * <ul>
  *   <li>keyword, uuid: the string (uuid kept verbatim so equality matches unindexed filtering);
- *       {@code match value/any/except}.
+ *       {@code match value/any/except}; keyword also {@code match prefix} (a run of the sorted keys,
+ *       whether or not the index was created with {@code prefix: true}).
  *   <li>integer: the long; {@code match value/any/except} and number {@code range}.
  *   <li>bool: the boolean; {@code match value/any/except}.
  *   <li>float: the double; number {@code range}.
@@ -151,7 +152,22 @@ final class ValueFieldIndex<K extends Comparable<K>> extends FieldIndex {
             }
             case Match.Text t -> null;
             case Match.Phrase p -> null;
+            case Match.Prefix p -> spec.type() == PayloadSchemaType.KEYWORD ? answerPrefix(p.prefix()) : null;
         };
+    }
+
+    /** Keyword values starting with {@code prefix}: one contiguous run of the sorted keys. */
+    @SuppressWarnings("unchecked")
+    private RoaringBitmap answerPrefix(String prefix) {
+        NavigableMap<K, RoaringBitmap> tail = postings.tailMap((K) prefix, true);
+        List<RoaringBitmap> parts = new ArrayList<>();
+        for (Map.Entry<K, RoaringBitmap> en : tail.entrySet()) {
+            if (!((String) en.getKey()).startsWith(prefix)) {
+                break;
+            }
+            parts.add(en.getValue());
+        }
+        return union(parts);
     }
 
     private RoaringBitmap postingOf(Object key) {

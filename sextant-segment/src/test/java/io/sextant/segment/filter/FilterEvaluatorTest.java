@@ -100,6 +100,20 @@ class FilterEvaluatorTest {
     }
 
     @Test
+    void prefixMatchesStringsThatStartWithIt() {
+        Condition p = new MatchCondition("u", new Match.Prefix("https://q"));
+        assertThat(holds(p, "{'u': 'https://qdrant.tech'}")).isTrue();
+        assertThat(holds(p, "{'u': ['http://a', 'https://q']}")).isTrue();
+        assertThat(holds(p, "{'u': 'http://qdrant.tech'}")).isFalse();
+        assertThat(holds(p, "{'u': 5}")).isFalse();
+        assertThat(holds(p, "{}")).isFalse();
+        assertThat(holds(new MatchCondition("u", new Match.Prefix("")), "{'u': 'x'}"))
+                .isTrue();
+        assertThat(holds(new MatchCondition("u", new Match.Prefix("")), "{'u': 1}"))
+                .isFalse();
+    }
+
+    @Test
     void rangeOnNumbersAndDatetimes() {
         assertThat(holds(new RangeCondition("n", null, 1.0, 2.0, null, false), "{'n': 1}"))
                 .isTrue();

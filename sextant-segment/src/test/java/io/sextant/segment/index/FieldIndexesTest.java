@@ -92,6 +92,24 @@ class FieldIndexesTest {
     }
 
     @Test
+    void keywordAnswersPrefixFromTheSortedKeys() {
+        points(
+                "{'u': 'https://qdrant.tech'}",
+                "{'u': ['http://example.com', 'https://qdrant.tech/blog']}",
+                "{'u': 'https://example.com'}",
+                "{'u': 'ftp://x'}",
+                "{}");
+        index("u", new PayloadIndexSpec(PayloadSchemaType.KEYWORD, null, null, null, null, null, null, null, true));
+        assertThat(exact(new MatchCondition("u", new Match.Prefix("https://qdrant."))))
+                .isEqualTo(RoaringBitmap.bitmapOf(0, 1));
+        assertThat(exact(new MatchCondition("u", new Match.Prefix("http")))).isEqualTo(RoaringBitmap.bitmapOf(0, 1, 2));
+        assertThat(exact(new MatchCondition("u", new Match.Prefix("")))).isEqualTo(RoaringBitmap.bitmapOf(0, 1, 2, 3));
+        assertThat(exact(new MatchCondition("u", new Match.Prefix("https://qdrant.tech/blog/x"))))
+                .isEmpty();
+        assertThat(exact(new MatchCondition("u", new Match.Prefix("zzz")))).isEmpty();
+    }
+
+    @Test
     void integerAnswersMatchAndRangeAndKeepsForeignValuesCorrect() {
         points("{'n': 1}", "{'n': [2, 3]}", "{'n': 'x'}", "{'n': 2.5}", "{'n': 4.0}");
         index("n", PayloadIndexSpec.of(PayloadSchemaType.INTEGER));

@@ -256,6 +256,7 @@ public final class OperationCodec {
         putOpt(o, "on_disk", spec.onDisk());
         putOpt(o, "lookup", spec.lookup());
         putOpt(o, "range", spec.range());
+        putOpt(o, "prefix", spec.prefix());
         if (spec.memory() != null) {
             o.put("memory", spec.memory().wireName());
         }
@@ -279,7 +280,8 @@ public final class OperationCodec {
                 o.hasNonNull("memory")
                         ? io.sextant.segment.config.MemoryPlacement.fromWireName(
                                 o.get("memory").asText())
-                        : null);
+                        : null,
+                optBool(o, "prefix"));
     }
 
     private static void putOpt(ObjectNode o, String k, Boolean v) {

@@ -209,7 +209,9 @@ public final class FilterJson {
     static Match match(JsonNode node, String path) {
         JsonFields.object(node, path);
         if (node.size() != 1) {
-            throw error(path, "match must have exactly one of value, any, except, text, phrase, got " + describe(node));
+            throw error(
+                    path,
+                    "match must have exactly one of value, any, except, text, phrase, prefix, got " + describe(node));
         }
         String kind = node.fieldNames().next();
         JsonNode v = node.get(kind);
@@ -220,9 +222,11 @@ public final class FilterJson {
             case "except" -> new Match.Except(anyVariants(v, p));
             case "text" -> new Match.Text(textOf(v, p));
             case "phrase" -> new Match.Phrase(textOf(v, p));
-            case "text_any", "prefix" -> throw error(p, "match `" + kind + "` is not supported");
+            case "prefix" -> new Match.Prefix(textOf(v, p));
+            case "text_any" -> throw error(p, "match `" + kind + "` is not supported");
             default ->
-                throw error(path, "unknown match `" + kind + "`, expected one of value, any, except, text, phrase");
+                throw error(
+                        path, "unknown match `" + kind + "`, expected one of value, any, except, text, phrase, prefix");
         };
     }
 

@@ -87,7 +87,8 @@ public final class IndexJson {
                 JsonFields.optBool(node, "lookup", path),
                 JsonFields.optBool(node, "range", path),
                 text,
-                JsonFields.optMemory(node, path));
+                JsonFields.optMemory(node, path),
+                JsonFields.optBool(node, "prefix", path));
     }
 
     private static TextAnalysisOptions.Stopwords stopwords(JsonNode node, String path) {
@@ -146,6 +147,9 @@ public final class IndexJson {
         }
         if (spec.memory() != null) {
             p.put("memory", spec.memory().wireName());
+        }
+        if (spec.prefix() != null) {
+            p.put("prefix", spec.prefix());
         }
         PayloadIndexSpec.TextIndexParams t = spec.text();
         if (t != null) {

@@ -217,7 +217,9 @@ public final class QueryJson {
         if (node.size() == 0) {
             throw error(path, "empty query object");
         }
-        String kind = node.has("nearest") ? "nearest" : node.fieldNames().next();
+        String kind = node.has("nearest")
+                ? "nearest"
+                : node.has("formula") ? "formula" : node.fieldNames().next();
         String p = child(path, kind);
         JsonNode arg = node.get(kind);
         switch (kind) {
@@ -281,7 +283,10 @@ public final class QueryJson {
                 JsonFields.onlyFields(node, path, Set.of("order_by"));
                 return orderBy(arg, p);
             }
-            case "discover", "context", "formula", "sample", "relevance_feedback" ->
+            case "formula" -> {
+                return FormulaJson.query(node, path);
+            }
+            case "discover", "context", "sample", "relevance_feedback" ->
                 throw error(p, "the `" + kind + "` query is not supported");
             default ->
                 throw error(

@@ -17,6 +17,7 @@ import io.sextant.segment.query.ScoredPoint;
 import io.sextant.segment.query.VectorSelector;
 import io.sextant.server.api.ResultBudget;
 import io.sextant.server.api.convert.VectorShapes;
+import io.sextant.server.api.grpc.convert.AnalyticsProto;
 import io.sextant.server.api.grpc.convert.FilterProto;
 import io.sextant.server.api.grpc.convert.GroupProto;
 import io.sextant.server.api.grpc.convert.PointIdProto;
@@ -35,8 +36,8 @@ import java.util.function.Function;
  * {@code qdrant.Points}: point writes, reads and searches, each parsed by {@code
  * api.grpc.convert} and executed by the same {@link Collection} operation the REST routes call.
  * Writes wait for visibility only when {@code wait} is true (Qdrant's gRPC default is false).
- * Discovery, facets, distance matrices and vector-name management are left to the base class
- * ({@code UNIMPLEMENTED}). Thread-safe.
+ * Facets and distance matrices are converted by {@link AnalyticsProto}. Discovery is left to the
+ * base class ({@code UNIMPLEMENTED}). Thread-safe.
  */
 final class PointsEndpoint extends PointsGrpc.PointsImplBase {
 
@@ -228,6 +229,38 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
+    }
+
+    @Override
+    public void facet(Points.FacetCounts r, StreamObserver<Points.FacetResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/Facet", () -> {
+            Collection c = collection(r.getCollectionName());
+            return Points.FacetResponse.newBuilder()
+                    .addAllHits(AnalyticsProto.facetHits(c.facet(AnalyticsProto.facet(r))))
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
+    @Override
+    public void searchMatrixPairs(Points.SearchMatrixPoints r, StreamObserver<Points.SearchMatrixPairsResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/SearchMatrixPairs", () -> Points.SearchMatrixPairsResponse.newBuilder()
+                .setResult(
+                        AnalyticsProto.pairs(collection(r.getCollectionName()).searchMatrix(AnalyticsProto.matrix(r))))
+                .setTime(UnaryCalls.seconds(t0))
+                .build());
+    }
+
+    @Override
+    public void searchMatrixOffsets(Points.SearchMatrixPoints r, StreamObserver<Points.SearchMatrixOffsetsResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/SearchMatrixOffsets", () -> Points.SearchMatrixOffsetsResponse.newBuilder()
+                .setResult(AnalyticsProto.offsets(
+                        collection(r.getCollectionName()).searchMatrix(AnalyticsProto.matrix(r))))
+                .setTime(UnaryCalls.seconds(t0))
+                .build());
     }
 
     // ---------------------------------------------------------------- searches

@@ -96,6 +96,7 @@ public final class RestServer implements AutoCloseable {
             new CollectionRoutes(toc, io).register(config.routes);
             new PointRoutes(toc, io).register(config.routes);
             new SearchRoutes(toc, io).register(config.routes);
+            new AnalyticsRoutes(toc, io).register(config.routes);
             for (var extra : extraRoutes) { // feature routes (snapshots, ...)
                 extra.accept(config.routes);
             }

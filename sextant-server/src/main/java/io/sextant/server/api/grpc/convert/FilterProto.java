@@ -49,7 +49,7 @@ public final class FilterProto {
         return out;
     }
 
-    private static Condition condition(Common.Condition c, String field) {
+    static Condition condition(Common.Condition c, String field) {
         return switch (c.getConditionOneOfCase()) {
             case FIELD -> fieldCondition(c.getField(), field + ".field");
             case IS_EMPTY -> new Condition.IsEmptyCondition(key(c.getIsEmpty().getKey(), field));
@@ -184,7 +184,7 @@ public final class FilterProto {
         return out;
     }
 
-    private static Condition.GeoPoint geo(Common.GeoPoint p) {
+    static Condition.GeoPoint geo(Common.GeoPoint p) {
         return new Condition.GeoPoint(p.getLon(), p.getLat());
     }
 

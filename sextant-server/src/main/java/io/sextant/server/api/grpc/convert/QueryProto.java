@@ -22,7 +22,8 @@ import java.util.List;
  * Vector inputs may be dense, sparse ({@link SparseVectorProto}) or point ids; a sparse nearest
  * query needs {@code using}, as in Qdrant; BM25 documents become sparse query vectors. {@code
  * Rrf{k, weights}} is weighted RRF; {@code nearest_with_mmr} re-ranks by maximal marginal
- * relevance. Discovery, context, formula, sample, relevance feedback, images and
+ * relevance; {@code formula} goes through {@link FormulaProto}. Discovery, context, sample,
+ * relevance feedback, images and
  * objects are refused as unsupported. Stateless and thread-safe.
  */
 public final class QueryProto {
@@ -256,7 +257,7 @@ public final class QueryProto {
             case DISCOVER -> throw ProtoChecks.unsupported(field, "the `discover` query");
             case CONTEXT -> throw ProtoChecks.unsupported(field, "the `context` query");
             case SAMPLE -> throw ProtoChecks.unsupported(field, "the `sample` query");
-            case FORMULA -> throw ProtoChecks.unsupported(field, "the `formula` query");
+            case FORMULA -> FormulaProto.formula(q.getFormula(), field + ".formula");
             case NEAREST_WITH_MMR -> {
                 Points.NearestInputWithMmr nm = q.getNearestWithMmr();
                 Points.Mmr m = nm.getMmr();

@@ -1,0 +1,49 @@
+package io.sextant.server.api.rest;
+
+import static io.sextant.server.api.rest.ApiExchange.ok;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.sextant.collection.Collection;
+import io.sextant.collection.TableOfContents;
+import io.sextant.collection.matrix.DistanceMatrix;
+import io.sextant.server.api.convert.FacetJson;
+import io.sextant.server.api.convert.MatrixJson;
+
+/**
+ * Read endpoints that summarize a collection rather than return points: {@code facet} (value
+ * counts of an indexed field) and the distance matrix ({@code points/search/matrix/pairs} and
+ * {@code …/offsets}). Read access, as declared in {@link io.sextant.server.auth.RestAccessRules}.
+ * Thread-safe.
+ */
+final class AnalyticsRoutes {
+    private final TableOfContents toc;
+    private final ApiExchange io;
+
+    AnalyticsRoutes(TableOfContents toc, ApiExchange io) {
+        this.toc = toc;
+        this.io = io;
+    }
+
+    void register(RoutesConfig r) {
+        String c = "/collections/{collection_name}";
+        r.post(c + "/facet", this::facet);
+        r.post(c + "/points/search/matrix/pairs", ctx -> ok(ctx, MatrixJson.pairs(matrix(ctx))));
+        r.post(c + "/points/search/matrix/offsets", ctx -> ok(ctx, MatrixJson.offsets(matrix(ctx))));
+    }
+
+    private Collection collection(Context ctx) {
+        ApiExchange.checkCommonParams(ctx);
+        return toc.get(ctx.pathParam("collection_name"));
+    }
+
+    private void facet(Context ctx) {
+        Collection c = collection(ctx);
+        ok(ctx, FacetJson.write(c.facet(FacetJson.parse(io.body(ctx)))));
+    }
+
+    private DistanceMatrix matrix(Context ctx) {
+        Collection c = collection(ctx);
+        return c.searchMatrix(MatrixJson.parse(io.body(ctx)));
+    }
+}
