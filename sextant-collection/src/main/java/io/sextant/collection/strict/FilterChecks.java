@@ -31,6 +31,8 @@ public final class FilterChecks {
         INT_MATCH("integer"),
         INT_RANGE("integer"),
         KEYWORD_MATCH("keyword"),
+        /** A keyword index created with {@code prefix: true}. */
+        KEYWORD_PREFIX("keyword"),
         FLOAT_RANGE("float"),
         TEXT("text"),
         TEXT_PHRASE("text"),
@@ -88,6 +90,20 @@ public final class FilterChecks {
         return unindexed(f, null, schema);
     }
 
+    /**
+     * {@code key} when no index in {@code schema} has one of the {@code required} capabilities, null
+     * when one has.
+     */
+    static UnindexedKey unindexedKey(String key, Set<Capability> required, Map<String, PayloadIndexSpec> schema) {
+        PayloadIndexSpec spec = schema.get(key);
+        if (spec != null && capabilities(spec).stream().anyMatch(required::contains)) {
+            return null;
+        }
+        Set<String> names = new TreeSet<>();
+        required.forEach(r -> names.add(r.schema));
+        return new UnindexedKey(key, names);
+    }
+
     private static UnindexedKey unindexed(Filter f, String prefix, Map<String, PayloadIndexSpec> schema) {
         for (Condition c : all(f).toList()) {
             UnindexedKey found =
@@ -100,14 +116,7 @@ public final class FilterChecks {
                             if (key == null || required.isEmpty()) {
                                 yield null;
                             }
-                            String full = join(prefix, key);
-                            PayloadIndexSpec spec = schema.get(full);
-                            if (spec != null && capabilities(spec).stream().anyMatch(required::contains)) {
-                                yield null;
-                            }
-                            Set<String> names = new TreeSet<>();
-                            required.forEach(r -> names.add(r.schema));
-                            yield new UnindexedKey(full, names);
+                            yield unindexedKey(join(prefix, key), required, schema);
                         }
                     };
             if (found != null) {
@@ -145,6 +154,7 @@ public final class FilterChecks {
                     case Match.Except e -> forValues(e.values());
                     case Match.Text t -> EnumSet.of(Capability.TEXT);
                     case Match.Phrase p -> EnumSet.of(Capability.TEXT_PHRASE);
+                    case Match.Prefix p -> EnumSet.of(Capability.KEYWORD_PREFIX);
                 };
             case Condition.RangeCondition r ->
                 r.datetime()
@@ -191,7 +201,12 @@ public final class FilterChecks {
         List<Capability> out = new ArrayList<>();
         PayloadSchemaType t = spec.type();
         switch (t) {
-            case KEYWORD -> out.add(Capability.KEYWORD_MATCH);
+            case KEYWORD -> {
+                out.add(Capability.KEYWORD_MATCH);
+                if (Boolean.TRUE.equals(spec.prefix())) {
+                    out.add(Capability.KEYWORD_PREFIX);
+                }
+            }
             case INTEGER -> {
                 if (!Boolean.FALSE.equals(spec.lookup())) {
                     out.add(Capability.INT_MATCH);

@@ -2,6 +2,8 @@ package io.sextant.collection.strict;
 
 import io.sextant.collection.config.CollectionConfig;
 import io.sextant.collection.config.VectorParams;
+import io.sextant.collection.facet.FacetRequest;
+import io.sextant.collection.matrix.MatrixRequest;
 import io.sextant.collection.query.Query;
 import io.sextant.collection.query.QueryGroupsRequest;
 import io.sextant.collection.query.QueryRequest;
@@ -160,6 +162,27 @@ public final class StrictModeGuard {
             StrictModeVerifier.checkFilter(s, filter, s.unindexedFilteringRetrieve(), target.payloadSchema());
             StrictModeVerifier.checkExact(s, exact, "Exact search");
             read(s, 1 + conditions(filter));
+        }
+    }
+
+    /** A facet: its limit, its filter and {@code exact}. */
+    public void checkFacet(FacetRequest f) {
+        StrictModeConfig s = active();
+        if (s != null) {
+            StrictModeVerifier.checkLimit(f.limit(), s.maxQueryLimit(), "limit");
+            StrictModeVerifier.checkFilter(s, f.filter(), s.unindexedFilteringRetrieve(), target.payloadSchema());
+            StrictModeVerifier.checkExact(s, f.exact(), "Exact search");
+            read(s, 1 + conditions(f.filter()));
+        }
+    }
+
+    /** A distance matrix: {@code sample × limit} is its limit (as Qdrant), and its filter. */
+    public void checkMatrix(MatrixRequest m) {
+        StrictModeConfig s = active();
+        if (s != null) {
+            StrictModeVerifier.checkLimit((long) m.sample() * m.limit(), s.maxQueryLimit(), "limit");
+            StrictModeVerifier.checkFilter(s, m.filter(), s.unindexedFilteringRetrieve(), target.payloadSchema());
+            read(s, m.sample());
         }
     }
 

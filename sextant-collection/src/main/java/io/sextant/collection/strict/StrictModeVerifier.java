@@ -65,10 +65,7 @@ public final class StrictModeVerifier {
         if (Boolean.FALSE.equals(allowUnindexed)) {
             FilterChecks.UnindexedKey u = FilterChecks.unindexedKey(filter, schema);
             if (u != null) {
-                throw violation(
-                        "Index required but not found for \"" + u.key() + "\" of one of the following types: ["
-                                + String.join(", ", u.schemas()) + "]",
-                        "Create an index for this key or use a different filter.");
+                throw unindexed(u, "filter");
             }
         }
         if (s.filterMaxConditions() != null) {
@@ -87,6 +84,13 @@ public final class StrictModeVerifier {
                         "Reduce the size of your condition.");
             }
         }
+    }
+
+    private static UserException unindexed(FilterChecks.UnindexedKey u, String what) {
+        return violation(
+                "Index required but not found for \"" + u.key() + "\" of one of the following types: ["
+                        + String.join(", ", u.schemas()) + "]",
+                "Create an index for this key or use a different " + what + ".");
     }
 
     /** Checks {@code hnsw_ef}, {@code exact} and quantization {@code oversampling}. */
@@ -128,6 +132,12 @@ public final class StrictModeVerifier {
             checkLimit(q.limit(), s.maxQueryLimit(), "limit");
         }
         checkFilter(s, q.filter(), s.unindexedFilteringRetrieve(), schema);
+        if (q.query() instanceof Query.Formula f && Boolean.FALSE.equals(s.unindexedFilteringRetrieve())) {
+            FilterChecks.UnindexedKey u = FormulaChecks.unindexedKey(f.formula().expression(), schema);
+            if (u != null) {
+                throw unindexed(u, "formula expression");
+            }
+        }
         checkSearchParams(s, q.params());
         if (!topLevel || q.prefetch().isEmpty()) {
             checkFullScan(s, q, config, schema);

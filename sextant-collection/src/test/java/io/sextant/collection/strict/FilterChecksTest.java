@@ -47,6 +47,13 @@ class FilterChecksTest {
         Filter phrase = Filter.must(new Condition.MatchCondition("t", new Match.Phrase("some text")));
         assertThat(FilterChecks.unindexedKey(phrase, Map.of("t", PayloadIndexSpec.of(PayloadSchemaType.TEXT))))
                 .isNotNull();
+        // match prefix needs a keyword index created with prefix: true (strict mode's capability check)
+        Filter prefix = Filter.must(new Condition.MatchCondition("u", new Match.Prefix("http")));
+        assertThat(FilterChecks.unindexedKey(prefix, Map.of("u", PayloadIndexSpec.of(PayloadSchemaType.KEYWORD))))
+                .isNotNull();
+        PayloadIndexSpec withPrefix =
+                new PayloadIndexSpec(PayloadSchemaType.KEYWORD, null, null, null, null, null, null, null, true);
+        assertThat(FilterChecks.unindexedKey(prefix, Map.of("u", withPrefix))).isNull();
         // nested keys are joined with []
         Filter nested = Filter.must(new Condition.NestedCondition(
                 "country.cities",

@@ -7,9 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sextant.collection.config.CollectionConfig;
 import io.sextant.collection.config.CollectionParams;
 import io.sextant.collection.config.VectorParams;
+import io.sextant.collection.facet.FacetRequest;
+import io.sextant.collection.matrix.MatrixRequest;
 import io.sextant.collection.query.Query;
 import io.sextant.collection.query.QueryRequest;
 import io.sextant.collection.query.VectorInput;
+import io.sextant.collection.query.formula.Expression;
+import io.sextant.collection.query.formula.ParsedFormula;
 import io.sextant.segment.PointId;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.filter.Condition;
@@ -130,6 +134,68 @@ class StrictModeGuardTest {
                 new Condition.MatchCondition("city", new Match.Value("c")));
         assertThatThrownBy(() -> guard.checkScroll(three, 10))
                 .hasMessageContaining("Filter condition limit reached (3" + " > 2)");
+    }
+
+    @Test
+    void formulaVariablesNeedANumericIndexWhenUnindexedReadsAreOff() {
+        Expression sum =
+                new Expression.Sum(List.of(new Expression.Variable("discount_price"), new Expression.Score(0)));
+        QueryRequest formula = new QueryRequest(
+                List.of(query(10)),
+                new Query.Formula(ParsedFormula.of(sum, Map.of())),
+                null,
+                null,
+                null,
+                null,
+                10,
+                0,
+                null,
+                null,
+                null);
+        guard.checkQuery(formula); // strict mode off
+        strict(StrictModeConfig.builder().unindexedFilteringRetrieve(false));
+        assertThatThrownBy(() -> guard.checkQuery(formula))
+                .hasMessage("Bad request: Index required but not found for \"discount_price\" of one of the"
+                        + " following types: [float, integer]. Help: Create an index for this key or use a different"
+                        + " formula expression.");
+        // a keyword index does not serve a numeric variable; an integer index with lookup only does
+        schema.put("discount_price", PayloadIndexSpec.of(PayloadSchemaType.KEYWORD));
+        assertThatThrownBy(() -> guard.checkQuery(formula)).hasMessageContaining("discount_price");
+        schema.put(
+                "discount_price",
+                new PayloadIndexSpec(PayloadSchemaType.INTEGER, null, null, null, true, false, null, null));
+        guard.checkQuery(formula);
+        // a condition inside the formula needs what the filter condition needs
+        Expression cond = new Expression.Matches(new Condition.MatchCondition("city", new Match.Value("Berlin")));
+        QueryRequest withCondition = new QueryRequest(
+                List.of(query(10)),
+                new Query.Formula(ParsedFormula.of(cond, Map.of())),
+                null,
+                null,
+                null,
+                null,
+                10,
+                0,
+                null,
+                null,
+                null);
+        assertThatThrownBy(() -> guard.checkQuery(withCondition)).hasMessageContaining("\"city\"");
+    }
+
+    @Test
+    void facetAndDistanceMatrixLimits() {
+        strict(StrictModeConfig.builder().maxQueryLimit(15).unindexedFilteringRetrieve(false));
+        guard.checkMatrix(new MatrixRequest(5, 3, null, ""));
+        assertThatThrownBy(() -> guard.checkMatrix(new MatrixRequest(10, 2, null, "")))
+                .hasMessageContaining("Limit exceeded 20 > 15 for \"limit\"");
+        guard.checkFacet(new FacetRequest("city", null, 15, false));
+        assertThatThrownBy(() -> guard.checkFacet(new FacetRequest("city", null, 16, false)))
+                .hasMessageContaining("Limit exceeded 16 > 15");
+        Filter unindexed = Filter.must(new Condition.MatchCondition("color", new Match.Value("red")));
+        assertThatThrownBy(() -> guard.checkFacet(new FacetRequest("city", unindexed, 10, false)))
+                .hasMessageContaining("\"color\"");
+        assertThatThrownBy(() -> guard.checkMatrix(new MatrixRequest(2, 2, unindexed, "")))
+                .hasMessageContaining("\"color\"");
     }
 
     @Test

@@ -18,7 +18,8 @@ import io.sextant.segment.text.TokenizerKind;
  * @param memory Qdrant's {@code memory} placement of the index; null = unset. Accepted and kept
  *     (echoed, persisted) but field indexes are heap structures: see the package documentation
  * @param prefix keyword: Qdrant's {@code prefix} option (prefix matching on this field); null =
- *     unset. Accepted, echoed and persisted; the keyword index answers {@code match prefix} either way
+ *     unset. Accepted, echoed and persisted; the keyword index answers {@code match prefix} either way,
+ *     strict mode counts only an index with {@code prefix: true} as serving it (as Qdrant)
  */
 public record PayloadIndexSpec(
         PayloadSchemaType type,

@@ -6,7 +6,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.sextant.collection.Collection;
 import io.sextant.collection.TableOfContents;
+import io.sextant.collection.facet.FacetRequest;
 import io.sextant.collection.matrix.DistanceMatrix;
+import io.sextant.collection.matrix.MatrixRequest;
 import io.sextant.server.api.convert.FacetJson;
 import io.sextant.server.api.convert.MatrixJson;
 
@@ -39,11 +41,17 @@ final class AnalyticsRoutes {
 
     private void facet(Context ctx) {
         Collection c = collection(ctx);
-        ok(ctx, FacetJson.write(c.facet(FacetJson.parse(io.body(ctx)))));
+        FacetRequest req = FacetJson.parse(io.body(ctx));
+        c.strictMode().checkTimeout(ApiExchange.timeoutParam(ctx));
+        c.strictMode().checkFacet(req);
+        ok(ctx, FacetJson.write(c.facet(req)));
     }
 
     private DistanceMatrix matrix(Context ctx) {
         Collection c = collection(ctx);
-        return c.searchMatrix(MatrixJson.parse(io.body(ctx)));
+        MatrixRequest req = MatrixJson.parse(io.body(ctx));
+        c.strictMode().checkTimeout(ApiExchange.timeoutParam(ctx));
+        c.strictMode().checkMatrix(req);
+        return c.searchMatrix(req);
     }
 }
