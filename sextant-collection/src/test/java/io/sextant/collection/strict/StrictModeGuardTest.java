@@ -140,18 +140,7 @@ class StrictModeGuardTest {
     void formulaVariablesNeedANumericIndexWhenUnindexedReadsAreOff() {
         Expression sum =
                 new Expression.Sum(List.of(new Expression.Variable("discount_price"), new Expression.Score(0)));
-        QueryRequest formula = new QueryRequest(
-                List.of(query(10)),
-                new Query.Formula(ParsedFormula.of(sum, Map.of())),
-                null,
-                null,
-                null,
-                null,
-                10,
-                0,
-                null,
-                null,
-                null);
+        QueryRequest formula = formulaQuery(sum);
         guard.checkQuery(formula); // strict mode off
         strict(StrictModeConfig.builder().unindexedFilteringRetrieve(false));
         assertThatThrownBy(() -> guard.checkQuery(formula))
@@ -167,9 +156,14 @@ class StrictModeGuardTest {
         guard.checkQuery(formula);
         // a condition inside the formula needs what the filter condition needs
         Expression cond = new Expression.Matches(new Condition.MatchCondition("city", new Match.Value("Berlin")));
-        QueryRequest withCondition = new QueryRequest(
+        QueryRequest withCondition = formulaQuery(cond);
+        assertThatThrownBy(() -> guard.checkQuery(withCondition)).hasMessageContaining("\"city\"");
+    }
+
+    private static QueryRequest formulaQuery(Expression e) {
+        return new QueryRequest(
                 List.of(query(10)),
-                new Query.Formula(ParsedFormula.of(cond, Map.of())),
+                new Query.Formula(ParsedFormula.of(e, Map.of())),
                 null,
                 null,
                 null,
@@ -179,7 +173,6 @@ class StrictModeGuardTest {
                 null,
                 null,
                 null);
-        assertThatThrownBy(() -> guard.checkQuery(withCondition)).hasMessageContaining("\"city\"");
     }
 
     @Test
