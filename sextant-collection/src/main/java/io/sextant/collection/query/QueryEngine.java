@@ -21,12 +21,14 @@ import io.sextant.vector.sparse.SparseVector;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Executes universal queries against one collection ({@link QueryTarget}), following Qdrant's
@@ -92,10 +94,14 @@ public final class QueryEngine {
 
     private Ranked execute(
             QueryRequest req, Filter filter, int limit, int offset, PayloadSelector wp, VectorSelector wv) {
+        if (req.lookupFrom() != null) {
+            lookupTarget(req.lookupFrom().collection()); // 404 even when no input is an id
+        }
         List<Ranked> pre = new ArrayList<>();
         for (QueryRequest p : req.prefetch()) {
             pre.add(execute(p, and(filter, p.filter()), p.limit(), 0, PayloadSelector.NONE, VectorSelector.NONE));
         }
+        QueryShapeCheck.check(req);
         boolean hasPrefetch = !req.prefetch().isEmpty();
         Query q = req.query();
         if (q == null) {
@@ -143,6 +149,23 @@ public final class QueryEngine {
                 yield new Ranked(attach(page(threshold(fused, req.scoreThreshold()), offset, limit), wp, wv), true);
             }
             case Query.OrderBy o -> orderBy(o, filter, pre, hasPrefetch, limit, offset, wp, wv);
+            case Query.Discover d -> byExamples(d, req, filter, pre, hasPrefetch, limit, offset, wp, wv);
+            case Query.Context c -> byExamples(c, req, filter, pre, hasPrefetch, limit, offset, wp, wv);
+            case Query.RelevanceFeedback f -> byExamples(f, req, filter, pre, hasPrefetch, limit, offset, wp, wv);
+            case Query.Sample s -> {
+                Map<PointId, ScoredPoint> cands = new LinkedHashMap<>();
+                if (hasPrefetch) {
+                    pre.forEach(r -> r.points()
+                            .forEach(p -> cands.putIfAbsent(
+                                    p.id(), new ScoredPoint(p.id(), p.version(), 0f, null, null, null))));
+                } else {
+                    for (PointRecord r : RandomSample.matching(self, filter, ResultWindow.end(offset, limit))) {
+                        cands.put(r.id(), new ScoredPoint(r.id(), r.version(), 0f, null, null, null));
+                    }
+                }
+                List<ScoredPoint> out = RandomSample.shuffled(cands.values());
+                yield new Ranked(attach(page(out, offset, limit), wp, wv), true);
+            }
         };
     }
 
@@ -332,20 +355,8 @@ public final class QueryEngine {
         }
         Filter f = excludeIds(filter, excluded);
         VectorSelector vs = new VectorSelector.Names(List.of(req.using()));
-        List<PointRecord> candidates;
-        if (hasPrefetch) {
-            Set<PointId> ids = new LinkedHashSet<>(candidateIds(pre));
-            ids.removeAll(excluded);
-            candidates = self.retrieve(List.copyOf(ids), PayloadSelector.NONE, vs);
-        } else {
-            candidates = new ArrayList<>();
-            PointId next = null;
-            do { // every matching point: sparse recommend scores exactly
-                ScrollPage page = self.scroll(new ScrollRequest(f, 1000, next, null, PayloadSelector.NONE, vs));
-                candidates.addAll(page.points());
-                next = page.nextOffset();
-            } while (next != null);
-        }
+        // every matching point: sparse recommend scores exactly
+        List<PointRecord> candidates = hasPrefetch ? prefetched(pre, excluded, vs) : scrollAll(f, vs);
         List<ScoredPoint> scored = new ArrayList<>();
         for (PointRecord c : candidates) {
             SparseVector v =
@@ -356,7 +367,7 @@ public final class QueryEngine {
             float s = r.strategy() == Query.RecommendStrategy.BEST_SCORE
                     ? SparseRecommend.bestScore(v, pos, neg)
                     : SparseRecommend.sumScores(v, pos, neg);
-            scored.add(new ScoredPoint(c.id(), 0, s, null, null, null));
+            scored.add(new ScoredPoint(c.id(), c.version(), s, null, null, null));
         }
         scored.sort(byScore(true));
         return new Ranked(attach(page(threshold(scored, req.scoreThreshold()), offset, limit), wp, wv), true);
@@ -416,10 +427,85 @@ public final class QueryEngine {
             float s = r.strategy() == Query.RecommendStrategy.BEST_SCORE
                     ? RecommendScoring.bestScore(sim, v, pos, neg)
                     : RecommendScoring.sumScores(sim, v, pos, neg);
-            scored.add(new ScoredPoint(c.id(), 0, s, null, null, null));
+            scored.add(new ScoredPoint(c.id(), c.version(), s, null, null, null));
         }
         scored.sort(byScore(true));
         return new Ranked(attach(page(threshold(scored, req.scoreThreshold()), offset, limit), wp, wv), true);
+    }
+
+    /**
+     * Discover, context and relevance feedback: every input resolved at once, then each candidate
+     * (prefetch results, or every matching point up to {@link #EXACT_SCAN_LIMIT}, else the union of
+     * nearest searches for the seeds of {@link ExampleQuery#seeds}) scored exactly.
+     */
+    private Ranked byExamples(
+            Query q,
+            QueryRequest req,
+            Filter filter,
+            List<Ranked> pre,
+            boolean hasPrefetch,
+            int limit,
+            int offset,
+            PayloadSelector wp,
+            VectorSelector wv) {
+        Set<PointId> excluded = new LinkedHashSet<>();
+        List<VectorInput> inputs = ExampleQuery.inputs(q);
+        String using = req.using();
+        VectorSelector own = new VectorSelector.Names(List.of(using));
+        List<ScoredPoint> scored = new ArrayList<>();
+        if (isSparse(using)) {
+            List<SparseVector> resolved = resolveSparse(inputs, req, excluded);
+            ToDoubleFunction<SparseVector> scorer = ExampleQuery.scorer(q, resolved, (e, c) -> c.dot(e));
+            List<PointRecord> cands =
+                    hasPrefetch ? prefetched(pre, excluded, own) : scrollAll(excludeIds(filter, excluded), own);
+            for (PointRecord c : cands) {
+                SparseVector v =
+                        c.sparseVectors() == null ? null : c.sparseVectors().get(using);
+                if (v != null && !excluded.contains(c.id())) {
+                    scored.add(new ScoredPoint(c.id(), c.version(), (float) scorer.applyAsDouble(v), null, null, null));
+                }
+            }
+        } else {
+            VectorParams vp = OperationValidator.vectorParams(self.config(), using);
+            List<float[]> resolved = resolve(inputs, req, vp, excluded);
+            ToDoubleFunction<float[]> scorer = ExampleQuery.scorer(q, resolved, similarity(vp)::of);
+            List<PointRecord> cands = hasPrefetch
+                    ? prefetched(pre, excluded, own)
+                    : recommendCandidates(
+                            req,
+                            excludeIds(filter, excluded),
+                            ExampleQuery.seeds(q, resolved),
+                            List.of(),
+                            vp,
+                            ResultWindow.end(offset, limit));
+            for (PointRecord c : cands) {
+                float[] v = c.vectors() == null ? null : c.vectors().get(using);
+                if (v != null && !excluded.contains(c.id())) {
+                    scored.add(new ScoredPoint(c.id(), c.version(), (float) scorer.applyAsDouble(v), null, null, null));
+                }
+            }
+        }
+        scored.sort(byScore(true));
+        return new Ranked(attach(page(threshold(scored, req.scoreThreshold()), offset, limit), wp, wv), true);
+    }
+
+    /** The prefetches' candidates but {@code excluded}, with the vectors of {@code vs}. */
+    private List<PointRecord> prefetched(List<Ranked> pre, Set<PointId> excluded, VectorSelector vs) {
+        Set<PointId> ids = new LinkedHashSet<>(candidateIds(pre));
+        ids.removeAll(excluded);
+        return self.retrieve(List.copyOf(ids), PayloadSelector.NONE, vs);
+    }
+
+    /** Every point matching {@code filter}, with the vectors of {@code vs}. */
+    private List<PointRecord> scrollAll(Filter filter, VectorSelector vs) {
+        List<PointRecord> out = new ArrayList<>();
+        PointId next = null;
+        do {
+            ScrollPage page = self.scroll(new ScrollRequest(filter, 1000, next, null, PayloadSelector.NONE, vs));
+            out.addAll(page.points());
+            next = page.nextOffset();
+        } while (next != null);
+        return out;
     }
 
     /**
@@ -454,7 +540,7 @@ public final class QueryEngine {
         for (float[] seed : seeds) {
             for (ScoredPoint p : self.search(new CoreSearch(
                     req.using(), seed, filter, perExample, 0, null, req.params(), PayloadSelector.NONE, vs))) {
-                union.putIfAbsent(p.id(), new PointRecord(p.id(), null, p.vectors(), p.sparseVectors()));
+                union.putIfAbsent(p.id(), new PointRecord(p.id(), null, p.vectors(), p.sparseVectors(), p.version()));
             }
         }
         return new ArrayList<>(union.values());
@@ -482,13 +568,13 @@ public final class QueryEngine {
                     wv));
             List<ScoredPoint> out = new ArrayList<>();
             for (PointRecord r : page.points()) {
-                out.add(new ScoredPoint(r.id(), 0, 0f, r.payload(), r.vectors(), r.sparseVectors()));
+                out.add(new ScoredPoint(r.id(), r.version(), 0f, r.payload(), r.vectors(), r.sparseVectors()));
             }
             return new Ranked(page(out, offset, limit), true);
         }
         List<PointRecord> records =
                 self.retrieve(List.copyOf(candidateIds(pre)), PayloadSelector.ALL, VectorSelector.NONE);
-        record Valued(PointId id, double value) {}
+        record Valued(PointId id, long version, double value) {}
         List<Valued> valued = new ArrayList<>();
         for (PointRecord r : records) {
             double v = PayloadValues.orderValue(r.payload(), o.key(), o.descending());
@@ -498,12 +584,12 @@ public final class QueryEngine {
             if (o.startFrom() != null && (o.descending() ? v > o.startFrom() : v < o.startFrom())) {
                 continue;
             }
-            valued.add(new Valued(r.id(), v));
+            valued.add(new Valued(r.id(), r.version(), v));
         }
         Comparator<Valued> c = Comparator.comparingDouble(Valued::value);
         valued.sort((o.descending() ? c.reversed() : c).thenComparing(Valued::id));
         List<ScoredPoint> out = valued.stream()
-                .map(v -> new ScoredPoint(v.id(), 0, 0f, null, null, null))
+                .map(v -> new ScoredPoint(v.id(), v.version(), 0f, null, null, null))
                 .toList();
         return new Ranked(attach(page(out, offset, limit), wp, wv), true);
     }
@@ -515,7 +601,7 @@ public final class QueryEngine {
         while (out.size() < want) {
             ScrollPage page = self.scroll(new ScrollRequest(filter, want - out.size(), next, null, wp, wv));
             for (PointRecord r : page.points()) {
-                out.add(new ScoredPoint(r.id(), 0, 0f, r.payload(), r.vectors(), r.sparseVectors()));
+                out.add(new ScoredPoint(r.id(), r.version(), 0f, r.payload(), r.vectors(), r.sparseVectors()));
             }
             next = page.nextOffset();
             if (next == null || page.points().isEmpty()) {
@@ -530,6 +616,9 @@ public final class QueryEngine {
     /** Runs a grouped query (see {@link QueryGroupsRequest}). */
     public List<PointGroup> queryGroups(QueryGroupsRequest g) {
         QueryRequest base = g.query();
+        if (g.withLookup() != null) {
+            lookupTarget(g.withLookup().collection());
+        }
         Filter filter =
                 and(base.filter(), new Filter(null, null, List.of(new Condition.IsEmptyCondition(g.groupBy())), null));
         PayloadSelector keyOnly = new PayloadSelector.Include(List.of(g.groupBy()));
@@ -591,7 +680,7 @@ public final class QueryEngine {
         if (lookup == null || groupIds.isEmpty()) {
             return out;
         }
-        QueryTarget target = resolver.apply(lookup.collection());
+        QueryTarget target = lookupTarget(lookup.collection());
         Map<PointId, JsonNode> byPoint = new LinkedHashMap<>();
         for (JsonNode id : groupIds) {
             try {
@@ -625,22 +714,16 @@ public final class QueryEngine {
         Map<PointId, float[]> byId = new HashMap<>();
         if (!ids.isEmpty()) {
             LookupLocation loc = req.lookupFrom();
-            QueryTarget target = loc == null ? self : resolver.apply(loc.collection());
+            QueryTarget target = loc == null ? self : lookupTarget(loc.collection());
             String vecName = loc == null || loc.vector() == null ? req.using() : loc.vector();
-            OperationValidator.vectorParams(target.config(), vecName);
             for (PointRecord r :
-                    target.retrieve(ids, PayloadSelector.NONE, new VectorSelector.Names(List.of(vecName)))) {
+                    lookupRecords(target, ids, vecName, target.config().vector(vecName) != null)) {
                 float[] v = r.vectors() == null ? null : r.vectors().get(vecName);
                 if (v == null) {
                     throw UserException.badRequest(
                             "Wrong input: Point " + r.id() + " has no vector \"" + vecName + "\"");
                 }
                 byId.put(r.id(), v);
-            }
-            for (PointId id : ids) {
-                if (!byId.containsKey(id)) {
-                    throw UserException.notFound("Not found: No point with id " + id + " found");
-                }
             }
             if (loc == null) {
                 excluded.addAll(ids);
@@ -675,13 +758,10 @@ public final class QueryEngine {
         Map<PointId, SparseVector> byId = new HashMap<>();
         if (!ids.isEmpty()) {
             LookupLocation loc = req.lookupFrom();
-            QueryTarget target = loc == null ? self : resolver.apply(loc.collection());
+            QueryTarget target = loc == null ? self : lookupTarget(loc.collection());
             String vecName = loc == null || loc.vector() == null ? req.using() : loc.vector();
-            if (target.config().sparseVector(vecName) == null) {
-                throw UserException.badRequest("Wrong input: Not existing vector name error: " + vecName);
-            }
             for (PointRecord r :
-                    target.retrieve(ids, PayloadSelector.NONE, new VectorSelector.Names(List.of(vecName)))) {
+                    lookupRecords(target, ids, vecName, target.config().sparseVector(vecName) != null)) {
                 SparseVector v =
                         r.sparseVectors() == null ? null : r.sparseVectors().get(vecName);
                 if (v == null) {
@@ -689,11 +769,6 @@ public final class QueryEngine {
                             "Wrong input: Point " + r.id() + " has no vector \"" + vecName + "\"");
                 }
                 byId.put(r.id(), v);
-            }
-            for (PointId id : ids) {
-                if (!byId.containsKey(id)) {
-                    throw UserException.notFound("Not found: No point with id " + id + " found");
-                }
             }
             if (loc == null) {
                 excluded.addAll(ids);
@@ -711,6 +786,46 @@ public final class QueryEngine {
                     });
         }
         return out;
+    }
+
+    /**
+     * The points {@code ids} of {@code target} with the vector {@code vecName}: a missing point is
+     * 404 (checked first, as Qdrant), then a vector name the collection lacks is 400.
+     */
+    private static List<PointRecord> lookupRecords(
+            QueryTarget target, List<PointId> ids, String vecName, boolean vectorExists) {
+        List<PointRecord> records = target.retrieve(
+                ids,
+                PayloadSelector.NONE,
+                vectorExists ? new VectorSelector.Names(List.of(vecName)) : VectorSelector.NONE);
+        Set<PointId> found = new HashSet<>();
+        records.forEach(r -> found.add(r.id()));
+        for (PointId id : ids) {
+            if (!found.contains(id)) {
+                throw UserException.notFound("Not found: No point with id " + id + " found");
+            }
+        }
+        if (!vectorExists) {
+            throw UserException.badRequest("Wrong input: Not existing vector name error: " + vecName);
+        }
+        return records;
+    }
+
+    /** The collection {@code name} of a {@code lookup_from} or {@code with_lookup}; 404 if missing. */
+    private QueryTarget lookupTarget(String name) {
+        QueryTarget t;
+        try {
+            t = resolver.apply(name);
+        } catch (UserException e) {
+            if (e.kind() != UserException.Kind.NOT_FOUND) {
+                throw e;
+            }
+            t = null;
+        }
+        if (t == null) {
+            throw UserException.notFound("Not found: Collection " + name + " not found");
+        }
+        return t;
     }
 
     private List<ScoredPoint> attach(List<ScoredPoint> hits, PayloadSelector wp, VectorSelector wv) {

@@ -37,7 +37,8 @@ public final class QueryJson {
 
     static {
         Set<String> q = new HashSet<>(PREFETCH_FIELDS);
-        q.addAll(Set.of("shard_key", "offset", "with_vector", "with_vectors", "with_payload"));
+        // `vector` (the legacy search field) is accepted and ignored, as Qdrant ignores unknown fields
+        q.addAll(Set.of("shard_key", "offset", "with_vector", "with_vectors", "with_payload", "vector"));
         QUERY_FIELDS = Set.copyOf(q);
         Set<String> g = new HashSet<>(QUERY_FIELDS);
         g.remove("offset");
@@ -120,7 +121,7 @@ public final class QueryJson {
         b.filter(FilterJson.parseOptional(body.get("filter"), child(path, "filter")));
         b.params(params(body.get("params"), child(path, "params")));
         b.scoreThreshold(scoreThreshold(body, path));
-        b.limit(limit(body, path, QueryRequest.DEFAULT_LIMIT));
+        b.limit(queryLimit(body, path));
         b.lookupFrom(lookupFrom(body.get("lookup_from"), child(path, "lookup_from")));
         if (topLevel) {
             Integer offset = JsonFields.optUint(body, "offset", path);
@@ -146,6 +147,27 @@ public final class QueryJson {
         }
         return limit;
     }
+
+    /**
+     * The query API's {@code limit}: up to u64::MAX as Qdrant's usize, saturated to {@link
+     * Integer#MAX_VALUE} (results are bounded by the points found); 0 is a validation error (422).
+     */
+    private static int queryLimit(JsonNode body, String path) {
+        JsonNode v = body.get("limit");
+        if (v != null && v.isIntegralNumber() && v.bigIntegerValue().signum() >= 0) {
+            if (v.bigIntegerValue().bitLength() > 64) {
+                throw error(child(path, "limit"), "expected a non-negative integer up to u64::MAX, got " + describe(v));
+            }
+            if (v.bigIntegerValue().signum() == 0) {
+                throw new ValidationError("internal." + child(path, "limit"), "value 0 invalid, must be 1 or larger");
+            }
+            return (int) Math.min(
+                    Integer.MAX_VALUE, v.bigIntegerValue().min(LONG_MAX).longValue());
+        }
+        return limit(body, path, QueryRequest.DEFAULT_LIMIT);
+    }
+
+    private static final java.math.BigInteger LONG_MAX = java.math.BigInteger.valueOf(Long.MAX_VALUE);
 
     private static Float scoreThreshold(JsonNode body, String path) {
         Double d = JsonFields.optDouble(body, "score_threshold", path);
@@ -242,10 +264,16 @@ public final class QueryJson {
                 JsonFields.onlyFields(node, path, Set.of("recommend"));
                 JsonFields.object(arg, p);
                 JsonFields.onlyFields(arg, p, Set.of("positive", "negative", "strategy"));
-                return new Query.Recommend(
+                Query.Recommend r = new Query.Recommend(
                         vectorInputs(arg.get("positive"), child(p, "positive")),
                         vectorInputs(arg.get("negative"), child(p, "negative")),
                         strategy(JsonFields.optString(arg, "strategy", p), child(p, "strategy")));
+                if (r.positive().isEmpty() && r.negative().isEmpty()) {
+                    throw new ValidationError(
+                            child(p, "positives, negatives"),
+                            "At least one positive or negative vector/id must be provided");
+                }
+                return r;
             }
             case "fusion" -> {
                 JsonFields.onlyFields(node, path, Set.of("fusion"));
@@ -281,13 +309,28 @@ public final class QueryJson {
                 JsonFields.onlyFields(node, path, Set.of("order_by"));
                 return orderBy(arg, p);
             }
-            case "discover", "context", "formula", "sample", "relevance_feedback" ->
-                throw error(p, "the `" + kind + "` query is not supported");
+            case "discover" -> {
+                JsonFields.onlyFields(node, path, Set.of("discover"));
+                return ExampleQueryJson.discover(arg, p);
+            }
+            case "context" -> {
+                JsonFields.onlyFields(node, path, Set.of("context"));
+                return ExampleQueryJson.context(arg, p);
+            }
+            case "sample" -> {
+                JsonFields.onlyFields(node, path, Set.of("sample"));
+                return ExampleQueryJson.sample(arg, p);
+            }
+            case "relevance_feedback" -> {
+                JsonFields.onlyFields(node, path, Set.of("relevance_feedback"));
+                return ExampleQueryJson.relevanceFeedback(arg, p);
+            }
+            case "formula" -> throw error(p, "the `" + kind + "` query is not supported");
             default ->
                 throw error(
                         path,
                         "unknown query `" + kind + "`, expected a vector, a point id, or one of nearest, recommend,"
-                                + " fusion, rrf, order_by");
+                                + " fusion, rrf, order_by, discover, context, sample, relevance_feedback");
         }
     }
 
