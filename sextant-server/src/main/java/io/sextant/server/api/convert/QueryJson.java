@@ -450,7 +450,7 @@ public final class QueryJson {
     }
 
     public static List<QueryRequest> searchBatch(JsonNode body) {
-        return batchOf(body, true);
+        return batchOf(body, QueryJson::search);
     }
 
     /** Legacy {@code POST /points/recommend}. */
@@ -476,17 +476,48 @@ public final class QueryJson {
     }
 
     public static List<QueryRequest> recommendBatch(JsonNode body) {
-        return batchOf(body, false);
+        return batchOf(body, QueryJson::recommend);
     }
 
-    private static List<QueryRequest> batchOf(JsonNode body, boolean search) {
+    /**
+     * Legacy {@code POST /points/discover}: a {@code target} makes it a discover query, {@code
+     * context} pairs alone a context query; one of them is required.
+     */
+    public static QueryRequest discover(JsonNode body, String path) {
+        JsonFields.object(body, path);
+        Set<String> allowed = new HashSet<>(SEARCH_FIELDS);
+        allowed.remove("vector");
+        allowed.addAll(Set.of("target", "context", "using", "lookup_from"));
+        JsonFields.onlyFields(body, path, allowed);
+        List<Query.ContextPair> pairs = ExampleQueryJson.pairs(body.get("context"), child(path, "context"));
+        Query q;
+        if (has(body, "target")) {
+            q = new Query.Discover(vectorInput(body.get("target"), child(path, "target")), pairs);
+        } else if (!pairs.isEmpty()) {
+            q = new Query.Context(pairs);
+        } else {
+            throw UserException.badRequest("Bad request: target and/or context_pairs must be specified");
+        }
+        return legacy(
+                body,
+                path,
+                q,
+                JsonFields.optString(body, "using", path),
+                lookupFrom(body.get("lookup_from"), child(path, "lookup_from")));
+    }
+
+    public static List<QueryRequest> discoverBatch(JsonNode body) {
+        return batchOf(body, QueryJson::discover);
+    }
+
+    private static List<QueryRequest> batchOf(
+            JsonNode body, java.util.function.BiFunction<JsonNode, String, QueryRequest> parser) {
         JsonFields.object(body, "");
         JsonFields.onlyFields(body, "", Set.of("searches"));
         List<JsonNode> items = JsonFields.array(body.get("searches"), "searches");
         List<QueryRequest> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            String p = index("searches", i);
-            out.add(search ? search(items.get(i), p) : recommend(items.get(i), p));
+            out.add(parser.apply(items.get(i), index("searches", i)));
         }
         return out;
     }
