@@ -43,6 +43,15 @@ import java.util.function.ToDoubleFunction;
  *   <li>Recommend average_vector becomes one nearest search; best_score and sum_scores are scored
  *       here exactly, over every matching point when there are at most {@link #EXACT_SCAN_LIMIT},
  *       else over candidates from nearest searches for each example.
+ *   <li>discover, context and relevance_feedback ({@link ExampleQuery}, {@link DiscoveryScoring})
+ *       are scored the same way: exactly over prefetch candidates or every matching point up to
+ *       {@link #EXACT_SCAN_LIMIT}, beyond that over the union of nearest searches seeded by the
+ *       target (or the context positives). Qdrant plugs these scorers into the HNSW traversal
+ *       instead; doing so here needs a custom scorer through segment search (not done yet).
+ *   <li>sample: random ({@link RandomSample}): a uniform sample of the matching points, or the
+ *       prefetch candidates shuffled.
+ *   <li>Qdrant's checks of how parts combine ({@link QueryShapeCheck}) run per level, after the
+ *       prefetches (whose lookup errors are thus reported first).
  *   <li>Without a query: prefetch candidates as they are, or points in id order with score 0.
  * </ul>
  *
@@ -452,19 +461,17 @@ public final class QueryEngine {
         List<VectorInput> inputs = ExampleQuery.inputs(q);
         String using = req.using();
         VectorSelector own = new VectorSelector.Names(List.of(using));
-        List<ScoredPoint> scored = new ArrayList<>();
+        List<ScoredPoint> scored;
         if (isSparse(using)) {
             List<SparseVector> resolved = resolveSparse(inputs, req, excluded);
             ToDoubleFunction<SparseVector> scorer = ExampleQuery.scorer(q, resolved, (e, c) -> c.dot(e));
             List<PointRecord> cands =
                     hasPrefetch ? prefetched(pre, excluded, own) : scrollAll(excludeIds(filter, excluded), own);
-            for (PointRecord c : cands) {
-                SparseVector v =
-                        c.sparseVectors() == null ? null : c.sparseVectors().get(using);
-                if (v != null && !excluded.contains(c.id())) {
-                    scored.add(new ScoredPoint(c.id(), c.version(), (float) scorer.applyAsDouble(v), null, null, null));
-                }
-            }
+            scored = scoreEach(
+                    cands,
+                    c -> c.sparseVectors() == null ? null : c.sparseVectors().get(using),
+                    scorer,
+                    excluded);
         } else {
             VectorParams vp = OperationValidator.vectorParams(self.config(), using);
             List<float[]> resolved = resolve(inputs, req, vp, excluded);
@@ -478,15 +485,27 @@ public final class QueryEngine {
                             List.of(),
                             vp,
                             ResultWindow.end(offset, limit));
-            for (PointRecord c : cands) {
-                float[] v = c.vectors() == null ? null : c.vectors().get(using);
-                if (v != null && !excluded.contains(c.id())) {
-                    scored.add(new ScoredPoint(c.id(), c.version(), (float) scorer.applyAsDouble(v), null, null, null));
-                }
-            }
+            scored = scoreEach(
+                    cands, c -> c.vectors() == null ? null : c.vectors().get(using), scorer, excluded);
         }
         scored.sort(byScore(true));
         return new Ranked(attach(page(threshold(scored, req.scoreThreshold()), offset, limit), wp, wv), true);
+    }
+
+    /** Candidates that have a vector (per {@code vector}) and are not {@code excluded}, scored. */
+    private static <V> List<ScoredPoint> scoreEach(
+            List<PointRecord> cands,
+            Function<PointRecord, V> vector,
+            ToDoubleFunction<V> scorer,
+            Set<PointId> excluded) {
+        List<ScoredPoint> out = new ArrayList<>(cands.size());
+        for (PointRecord c : cands) {
+            V v = vector.apply(c);
+            if (v != null && !excluded.contains(c.id())) {
+                out.add(new ScoredPoint(c.id(), c.version(), (float) scorer.applyAsDouble(v), null, null, null));
+            }
+        }
+        return out;
     }
 
     /** The prefetches' candidates but {@code excluded}, with the vectors of {@code vs}. */

@@ -456,10 +456,7 @@ public final class QueryJson {
     /** Legacy {@code POST /points/recommend}. */
     public static QueryRequest recommend(JsonNode body, String path) {
         JsonFields.object(body, path);
-        Set<String> allowed = new HashSet<>(SEARCH_FIELDS);
-        allowed.remove("vector");
-        allowed.addAll(Set.of("positive", "negative", "strategy", "using", "lookup_from"));
-        JsonFields.onlyFields(body, path, allowed);
+        exampleFields(body, path, Set.of("positive", "negative", "strategy"));
         Query.Recommend q = new Query.Recommend(
                 vectorInputs(body.get("positive"), child(path, "positive")),
                 vectorInputs(body.get("negative"), child(path, "negative")),
@@ -467,12 +464,7 @@ public final class QueryJson {
         if (q.positive().isEmpty() && q.negative().isEmpty()) {
             throw error(path, "at least one positive or negative example is required");
         }
-        return legacy(
-                body,
-                path,
-                q,
-                JsonFields.optString(body, "using", path),
-                lookupFrom(body.get("lookup_from"), child(path, "lookup_from")));
+        return legacyByExamples(body, path, q);
     }
 
     public static List<QueryRequest> recommendBatch(JsonNode body) {
@@ -485,10 +477,7 @@ public final class QueryJson {
      */
     public static QueryRequest discover(JsonNode body, String path) {
         JsonFields.object(body, path);
-        Set<String> allowed = new HashSet<>(SEARCH_FIELDS);
-        allowed.remove("vector");
-        allowed.addAll(Set.of("target", "context", "using", "lookup_from"));
-        JsonFields.onlyFields(body, path, allowed);
+        exampleFields(body, path, Set.of("target", "context"));
         List<Query.ContextPair> pairs = ExampleQueryJson.pairs(body.get("context"), child(path, "context"));
         Query q;
         if (has(body, "target")) {
@@ -498,16 +487,30 @@ public final class QueryJson {
         } else {
             throw UserException.badRequest("Bad request: target and/or context_pairs must be specified");
         }
+        return legacyByExamples(body, path, q);
+    }
+
+    public static List<QueryRequest> discoverBatch(JsonNode body) {
+        return batchOf(body, QueryJson::discover);
+    }
+
+    /** Rejects fields of a legacy recommend/discover body other than the search fields and {@code own}. */
+    private static void exampleFields(JsonNode body, String path, Set<String> own) {
+        Set<String> allowed = new HashSet<>(SEARCH_FIELDS);
+        allowed.remove("vector");
+        allowed.addAll(own);
+        allowed.addAll(Set.of("using", "lookup_from"));
+        JsonFields.onlyFields(body, path, allowed);
+    }
+
+    /** A legacy recommend/discover request: {@link #legacy} with its {@code using} and {@code lookup_from}. */
+    private static QueryRequest legacyByExamples(JsonNode body, String path, Query q) {
         return legacy(
                 body,
                 path,
                 q,
                 JsonFields.optString(body, "using", path),
                 lookupFrom(body.get("lookup_from"), child(path, "lookup_from")));
-    }
-
-    public static List<QueryRequest> discoverBatch(JsonNode body) {
-        return batchOf(body, QueryJson::discover);
     }
 
     private static List<QueryRequest> batchOf(
