@@ -52,7 +52,7 @@ import java.util.function.ToDoubleFunction;
  *       prefetch candidates shuffled.
  *   <li>Qdrant's checks of how parts combine ({@link QueryShapeCheck}) run per level, after the
  *       prefetches (whose lookup errors are thus reported first).
- *   <li>Without a query: prefetch candidates as they are, or points in id order with score 0.
+ *   <li>Without a query (and so without prefetches): points in id order with score 0.
  * </ul>
  *
  * <p>Sizes from the request ({@code limit}, {@code offset}, {@code group_size}) may each be up to
@@ -113,17 +113,8 @@ public final class QueryEngine {
         QueryShapeCheck.check(req);
         boolean hasPrefetch = !req.prefetch().isEmpty();
         Query q = req.query();
-        if (q == null) {
-            if (!hasPrefetch) {
-                return scrollById(filter, limit, offset, wp, wv);
-            }
-            Map<PointId, ScoredPoint> merged = new LinkedHashMap<>();
-            for (Ranked r : pre) {
-                r.points().forEach(p -> merged.putIfAbsent(p.id(), p));
-            }
-            List<ScoredPoint> all = new ArrayList<>(merged.values());
-            return new Ranked(
-                    attach(page(all, offset, limit), wp, wv), pre.get(0).higherIsBetter());
+        if (q == null) { // no prefetches either (QueryShapeCheck)
+            return scrollById(filter, limit, offset, wp, wv);
         }
         return switch (q) {
             case Query.Nearest n
