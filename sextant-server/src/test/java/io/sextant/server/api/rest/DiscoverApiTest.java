@@ -164,6 +164,38 @@ class DiscoverApiTest {
     }
 
     @Test
+    void multivectorAndSparseInputs() {
+        assertThat(s.put("/collections/m", """
+                        {"vectors": {"mv": {"size": 2, "distance": "Dot",
+                          "multivector_config": {"comparator": "max_sim"}}}, "sparse_vectors": {"sp": {}}}""").status()).isEqualTo(200);
+        Response up = s.put("/collections/m/points?wait=true", """
+                {"points": [
+                  {"id": 1, "vector": {"mv": [[1, 0], [0, 1]], "sp": {"indices": [1, 2], "values": [1, 0.5]}}},
+                  {"id": 2, "vector": {"mv": [[2, 0]], "sp": {"indices": [2], "values": [2]}}},
+                  {"id": 3, "vector": {"mv": [[0, 3]], "sp": {"indices": [1], "values": [3]}}}]}""");
+        assertThat(up.status()).as(up.text()).isEqualTo(200);
+
+        // max_sim: point 2 sides with (1,0) over (0,1) and scores 1 + sigmoid01(2); point 1 ties
+        Response mv = s.post("/collections/m/points/query", """
+                {"query": {"discover": {"target": [[1, 1]],
+                  "context": [{"positive": [[1, 0]], "negative": [[0, 1]]}]}}, "using": "mv"}""");
+        assertThat(mv.status()).as(mv.text()).isEqualTo(200);
+        JsonNode pts = mv.json().at("/result/points");
+        assertThat(ids(pts)).containsExactly(2, 1, 3);
+        assertThat(pts.at("/0/score").floatValue()).isCloseTo(1 + 0.5f * (2f / 3 + 1), within(1e-6f));
+        assertThat(pts.at("/1/score").floatValue()).isCloseTo(0.75f, within(1e-6f));
+        assertThat(pts.at("/2/score").floatValue()).isCloseTo(-1 + 0.5f * (3f / 4 + 1), within(1e-6f));
+
+        // sparse dot: point 2 is 2 closer to the negative -> -2/3
+        Response sp = s.post("/collections/m/points/query", """
+                {"query": {"context": {"positive": {"indices": [1], "values": [1]},
+                  "negative": {"indices": [2], "values": [1]}}}, "using": "sp"}""");
+        assertThat(sp.status()).as(sp.text()).isEqualTo(200);
+        assertThat(ids(sp.json().at("/result/points"))).containsExactly(1, 3, 2);
+        assertThat(sp.json().at("/result/points/2/score").floatValue()).isCloseTo(-2f / 3, within(1e-6f));
+    }
+
+    @Test
     void shapeAndLookupErrors() {
         Response fusionUsing = query("""
                 {"prefetch": [{"query": [1, 0]}], "query": {"fusion": "rrf"}, "using": "x"}""");
