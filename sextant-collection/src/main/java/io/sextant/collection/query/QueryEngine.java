@@ -21,7 +21,6 @@ import io.sextant.vector.sparse.SparseVector;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,7 +68,7 @@ public final class QueryEngine {
     private static final int MAX_GROUP_FETCH = 100_000;
 
     private final QueryTarget self;
-    private final Function<String, ? extends QueryTarget> resolver;
+    private final InputResolver inputs;
 
     /**
      * @param self the collection queried
@@ -77,7 +76,7 @@ public final class QueryEngine {
      */
     public QueryEngine(QueryTarget self, Function<String, ? extends QueryTarget> resolver) {
         this.self = self;
-        this.resolver = resolver;
+        this.inputs = new InputResolver(self, resolver);
     }
 
     /** Best-first order for scores where larger (or smaller) is better; ties by id. */
@@ -104,7 +103,7 @@ public final class QueryEngine {
     private Ranked execute(
             QueryRequest req, Filter filter, int limit, int offset, PayloadSelector wp, VectorSelector wv) {
         if (req.lookupFrom() != null) {
-            lookupTarget(req.lookupFrom().collection()); // 404 even when no input is an id
+            inputs.collection(req.lookupFrom().collection()); // 404 even when no input is an id
         }
         List<Ranked> pre = new ArrayList<>();
         for (QueryRequest p : req.prefetch()) {
@@ -121,7 +120,7 @@ public final class QueryEngine {
             when isSparse(req.using()) -> {
                 Set<PointId> excluded = new LinkedHashSet<>();
                 SparseVector vector =
-                        resolveSparse(List.of(n.vector()), req, excluded).get(0);
+                        inputs.sparse(List.of(n.vector()), req, excluded).get(0);
                 yield n.mmr() != null
                         ? mmrSparse(n.mmr(), req, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv)
                         : nearestSparse(req, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
@@ -129,7 +128,8 @@ public final class QueryEngine {
             case Query.Nearest n -> {
                 VectorParams vp = OperationValidator.vectorParams(self.config(), req.using());
                 Set<PointId> excluded = new LinkedHashSet<>();
-                float[] vector = resolve(List.of(n.vector()), req, vp, excluded).get(0);
+                float[] vector =
+                        inputs.dense(List.of(n.vector()), req, vp, excluded).get(0);
                 yield n.mmr() != null
                         ? mmrDense(n.mmr(), req, vp, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv)
                         : nearest(req, vp, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
@@ -339,8 +339,8 @@ public final class QueryEngine {
             PayloadSelector wp,
             VectorSelector wv) {
         Set<PointId> excluded = new LinkedHashSet<>();
-        List<SparseVector> pos = resolveSparse(r.positive(), req, excluded);
-        List<SparseVector> neg = resolveSparse(r.negative(), req, excluded);
+        List<SparseVector> pos = inputs.sparse(r.positive(), req, excluded);
+        List<SparseVector> neg = inputs.sparse(r.negative(), req, excluded);
         if (r.strategy() == Query.RecommendStrategy.AVERAGE_VECTOR) {
             if (pos.isEmpty()) {
                 throw UserException.badRequest(
@@ -385,8 +385,8 @@ public final class QueryEngine {
             VectorSelector wv) {
         VectorParams vp = OperationValidator.vectorParams(self.config(), req.using());
         Set<PointId> excluded = new LinkedHashSet<>();
-        List<float[]> pos = resolve(r.positive(), req, vp, excluded);
-        List<float[]> neg = resolve(r.negative(), req, vp, excluded);
+        List<float[]> pos = inputs.dense(r.positive(), req, vp, excluded);
+        List<float[]> neg = inputs.dense(r.negative(), req, vp, excluded);
         if (r.strategy() == Query.RecommendStrategy.AVERAGE_VECTOR) {
             if (pos.isEmpty()) {
                 throw UserException.badRequest(
@@ -449,12 +449,12 @@ public final class QueryEngine {
             PayloadSelector wp,
             VectorSelector wv) {
         Set<PointId> excluded = new LinkedHashSet<>();
-        List<VectorInput> inputs = ExampleQuery.inputs(q);
+        List<VectorInput> examples = ExampleQuery.inputs(q);
         String using = req.using();
         VectorSelector own = new VectorSelector.Names(List.of(using));
         List<ScoredPoint> scored;
         if (isSparse(using)) {
-            List<SparseVector> resolved = resolveSparse(inputs, req, excluded);
+            List<SparseVector> resolved = inputs.sparse(examples, req, excluded);
             ToDoubleFunction<SparseVector> scorer = ExampleQuery.scorer(q, resolved, (e, c) -> c.dot(e));
             List<PointRecord> cands =
                     hasPrefetch ? prefetched(pre, excluded, own) : scrollAll(excludeIds(filter, excluded), own);
@@ -465,7 +465,7 @@ public final class QueryEngine {
                     excluded);
         } else {
             VectorParams vp = OperationValidator.vectorParams(self.config(), using);
-            List<float[]> resolved = resolve(inputs, req, vp, excluded);
+            List<float[]> resolved = inputs.dense(examples, req, vp, excluded);
             ToDoubleFunction<float[]> scorer = ExampleQuery.scorer(q, resolved, similarity(vp)::of);
             List<PointRecord> cands = hasPrefetch
                     ? prefetched(pre, excluded, own)
@@ -627,7 +627,7 @@ public final class QueryEngine {
     public List<PointGroup> queryGroups(QueryGroupsRequest g) {
         QueryRequest base = g.query();
         if (g.withLookup() != null) {
-            lookupTarget(g.withLookup().collection());
+            inputs.collection(g.withLookup().collection());
         }
         Filter filter =
                 and(base.filter(), new Filter(null, null, List.of(new Condition.IsEmptyCondition(g.groupBy())), null));
@@ -690,7 +690,7 @@ public final class QueryEngine {
         if (lookup == null || groupIds.isEmpty()) {
             return out;
         }
-        QueryTarget target = lookupTarget(lookup.collection());
+        QueryTarget target = inputs.collection(lookup.collection());
         Map<PointId, JsonNode> byPoint = new LinkedHashMap<>();
         for (JsonNode id : groupIds) {
             try {
@@ -708,135 +708,6 @@ public final class QueryEngine {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /**
-     * Resolves vector inputs to vectors of {@code vp}'s dimension (normalized for Cosine). Ids of
-     * this collection's points used as inputs are added to {@code excluded}.
-     */
-    private List<float[]> resolve(List<VectorInput> inputs, QueryRequest req, VectorParams vp, Set<PointId> excluded) {
-        List<float[]> out = new ArrayList<>();
-        List<PointId> ids = new ArrayList<>();
-        for (VectorInput in : inputs) {
-            if (in instanceof VectorInput.ById b) {
-                ids.add(b.id());
-            }
-        }
-        Map<PointId, float[]> byId = new HashMap<>();
-        if (!ids.isEmpty()) {
-            LookupLocation loc = req.lookupFrom();
-            QueryTarget target = loc == null ? self : lookupTarget(loc.collection());
-            String vecName = loc == null || loc.vector() == null ? req.using() : loc.vector();
-            for (PointRecord r :
-                    lookupRecords(target, ids, vecName, target.config().vector(vecName) != null)) {
-                float[] v = r.vectors() == null ? null : r.vectors().get(vecName);
-                if (v == null) {
-                    throw UserException.badRequest(
-                            "Wrong input: Point " + r.id() + " has no vector \"" + vecName + "\"");
-                }
-                byId.put(r.id(), v);
-            }
-            if (loc == null) {
-                excluded.addAll(ids);
-            }
-        }
-        for (VectorInput in : inputs) {
-            float[] v =
-                    switch (in) {
-                        case VectorInput.Dense d -> d.vector();
-                        case VectorInput.ById b -> byId.get(b.id());
-                        case VectorInput.Sparse sp ->
-                            throw UserException.badRequest("Wrong input: a sparse vector was given to query the dense"
-                                    + " vector \"" + req.using() + "\"");
-                    };
-            OperationValidator.checkVector(self.config(), req.using(), v);
-            out.add(vp.toSpec().normalizedQuery(v));
-        }
-        return out;
-    }
-
-    /**
-     * Resolves inputs for the sparse vector {@code req.using()}; ids of this collection's points used
-     * as inputs are added to {@code excluded}.
-     */
-    private List<SparseVector> resolveSparse(List<VectorInput> inputs, QueryRequest req, Set<PointId> excluded) {
-        List<PointId> ids = new ArrayList<>();
-        for (VectorInput in : inputs) {
-            if (in instanceof VectorInput.ById b) {
-                ids.add(b.id());
-            }
-        }
-        Map<PointId, SparseVector> byId = new HashMap<>();
-        if (!ids.isEmpty()) {
-            LookupLocation loc = req.lookupFrom();
-            QueryTarget target = loc == null ? self : lookupTarget(loc.collection());
-            String vecName = loc == null || loc.vector() == null ? req.using() : loc.vector();
-            for (PointRecord r :
-                    lookupRecords(target, ids, vecName, target.config().sparseVector(vecName) != null)) {
-                SparseVector v =
-                        r.sparseVectors() == null ? null : r.sparseVectors().get(vecName);
-                if (v == null) {
-                    throw UserException.badRequest(
-                            "Wrong input: Point " + r.id() + " has no vector \"" + vecName + "\"");
-                }
-                byId.put(r.id(), v);
-            }
-            if (loc == null) {
-                excluded.addAll(ids);
-            }
-        }
-        List<SparseVector> out = new ArrayList<>();
-        for (VectorInput in : inputs) {
-            out.add(
-                    switch (in) {
-                        case VectorInput.Sparse sp -> sp.vector();
-                        case VectorInput.ById b -> byId.get(b.id());
-                        case VectorInput.Dense d ->
-                            throw UserException.badRequest("Wrong input: a dense vector was given to query the sparse"
-                                    + " vector \"" + req.using() + "\"");
-                    });
-        }
-        return out;
-    }
-
-    /**
-     * The points {@code ids} of {@code target} with the vector {@code vecName}: a missing point is
-     * 404 (checked first, as Qdrant), then a vector name the collection lacks is 400.
-     */
-    private static List<PointRecord> lookupRecords(
-            QueryTarget target, List<PointId> ids, String vecName, boolean vectorExists) {
-        List<PointRecord> records = target.retrieve(
-                ids,
-                PayloadSelector.NONE,
-                vectorExists ? new VectorSelector.Names(List.of(vecName)) : VectorSelector.NONE);
-        Set<PointId> found = new HashSet<>();
-        records.forEach(r -> found.add(r.id()));
-        for (PointId id : ids) {
-            if (!found.contains(id)) {
-                throw UserException.notFound("Not found: No point with id " + id + " found");
-            }
-        }
-        if (!vectorExists) {
-            throw UserException.badRequest("Wrong input: Not existing vector name error: " + vecName);
-        }
-        return records;
-    }
-
-    /** The collection {@code name} of a {@code lookup_from} or {@code with_lookup}; 404 if missing. */
-    private QueryTarget lookupTarget(String name) {
-        QueryTarget t;
-        try {
-            t = resolver.apply(name);
-        } catch (UserException e) {
-            if (e.kind() != UserException.Kind.NOT_FOUND) {
-                throw e;
-            }
-            t = null;
-        }
-        if (t == null) {
-            throw UserException.notFound("Not found: Collection " + name + " not found");
-        }
-        return t;
-    }
 
     private List<ScoredPoint> attach(List<ScoredPoint> hits, PayloadSelector wp, VectorSelector wv) {
         boolean noPayload = wp == null || wp instanceof PayloadSelector.None;
