@@ -69,7 +69,8 @@ final class ScrollMerger {
             refetched.forEach(r -> byId.put(r.id(), r));
             page = page.stream()
                     .map(p -> byId.getOrDefault(
-                            p.id(), new PointRecord(p.id(), (ObjectNode) null, p.vectors(), p.sparseVectors())))
+                            p.id(),
+                            new PointRecord(p.id(), (ObjectNode) null, p.vectors(), p.sparseVectors(), p.version())))
                     .toList();
         }
         return new ScrollPage(page, null);

@@ -40,7 +40,7 @@ final class InMemoryShard implements Shard {
 
     private final TreeMap<PointId, Point> points = new TreeMap<>();
     private ShardConfig config;
-    private long seq;
+    private long seq; // also reported as every point's version
     boolean closed;
 
     InMemoryShard(ShardConfig config) {
@@ -149,7 +149,7 @@ final class InMemoryShard implements Shard {
         for (PointId id : ids) {
             Point p = points.get(id);
             if (p != null) {
-                out.add(new PointRecord(id, payload(p, wp), vectors(p, wv), null));
+                out.add(new PointRecord(id, payload(p, wp), vectors(p, wv), null, seq));
             }
         }
         return out;
@@ -180,13 +180,13 @@ final class InMemoryShard implements Shard {
                     sorted.stream()
                             .limit(r.limit())
                             .map(p -> new PointRecord(
-                                    p.id(), payload(p, r.withPayload()), vectors(p, r.withVector()), null))
+                                    p.id(), payload(p, r.withPayload()), vectors(p, r.withVector()), null, seq))
                             .toList(),
                     null);
         }
         List<PointRecord> page = matching.stream()
                 .limit(r.limit())
-                .map(p -> new PointRecord(p.id(), payload(p, r.withPayload()), vectors(p, r.withVector()), null))
+                .map(p -> new PointRecord(p.id(), payload(p, r.withPayload()), vectors(p, r.withVector()), null, seq))
                 .toList();
         PointId next = matching.size() > r.limit() ? matching.get(r.limit()).id() : null;
         return new ScrollPage(page, next);

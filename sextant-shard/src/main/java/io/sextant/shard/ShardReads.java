@@ -211,7 +211,8 @@ final class ShardReads {
                 s.idAt(off),
                 payload(s, off, withPayload),
                 vectors(s, off, withVector),
-                sparseVectors(s, off, withVector));
+                sparseVectors(s, off, withVector),
+                s.versionAt(off));
     }
 
     static ObjectNode payload(Segment s, int off, PayloadSelector sel) {

@@ -97,6 +97,60 @@ public sealed interface Query {
      */
     record Formula(io.sextant.collection.query.formula.ParsedFormula formula) implements Query {}
 
+    /**
+     * Qdrant's {@code discover}: candidates rank first by how many context pairs they side with
+     * (closer to the positive than to the negative), then by similarity to the target.
+     *
+     * @param target the primary objective
+     * @param context pairs constraining the search space; empty = none (a plain target search)
+     */
+    record Discover(VectorInput target, List<ContextPair> context) implements Query {
+        public Discover {
+            context = context == null ? List.of() : List.copyOf(context);
+        }
+    }
+
+    /**
+     * Qdrant's {@code context}: no target; each candidate scores the summed loss of the pairs it is
+     * on the wrong side of (0 when on the positive side of all).
+     */
+    record Context(List<ContextPair> pairs) implements Query {
+        public Context {
+            pairs = pairs == null ? List.of() : List.copyOf(pairs);
+        }
+    }
+
+    /** A positive and a negative example of {@link Discover} and {@link Context}. */
+    record ContextPair(VectorInput positive, VectorInput negative) {}
+
+    /** Qdrant's {@code sample: "random"}: matching points (or prefetch candidates) in random order. */
+    record Sample() implements Query {}
+
+    /**
+     * Qdrant's {@code relevance_feedback} with the naive strategy: {@code a * sim(target) + Σ
+     * (Δfeedback)^b * c * (sim(better) - sim(worse))} over ordered pairs of feedback examples.
+     *
+     * @param target the original query
+     * @param feedback examples with the score an oracle gave them; at least one
+     * @param a weight of the target similarity
+     * @param b exponent of a pair's feedback-score difference, >= 0
+     * @param c weight of the pairs
+     */
+    record RelevanceFeedback(VectorInput target, List<Feedback> feedback, float a, float b, float c) implements Query {
+        public RelevanceFeedback {
+            feedback = List.copyOf(feedback);
+            if (feedback.isEmpty()) {
+                throw new IllegalArgumentException("feedback elements must be non-empty");
+            }
+            if (!(b >= 0)) {
+                throw new IllegalArgumentException("b must be >= 0, got " + b);
+            }
+        }
+    }
+
+    /** One feedback example of {@link RelevanceFeedback} and its oracle score. */
+    record Feedback(VectorInput example, float score) {}
+
     /** How recommend combines examples. */
     enum RecommendStrategy {
         /** query = avg(positive) + avg(positive) - avg(negative), then a normal nearest search. */

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Executes universal queries against one collection ({@link QueryTarget}), following Qdrant's
@@ -41,7 +42,16 @@ import java.util.function.Function;
  *   <li>Recommend average_vector becomes one nearest search; best_score and sum_scores are scored
  *       here exactly, over every matching point when there are at most {@link #EXACT_SCAN_LIMIT},
  *       else over candidates from nearest searches for each example.
- *   <li>Without a query: prefetch candidates as they are, or points in id order with score 0.
+ *   <li>discover, context and relevance_feedback ({@link ExampleQuery}, {@link DiscoveryScoring})
+ *       are scored the same way: exactly over prefetch candidates or every matching point up to
+ *       {@link #EXACT_SCAN_LIMIT}, beyond that over the union of nearest searches seeded by the
+ *       target (or the context positives). Qdrant plugs these scorers into the HNSW traversal
+ *       instead; doing so here needs a custom scorer through segment search (not done yet).
+ *   <li>sample: random ({@link RandomSample}): a uniform sample of the matching points, or the
+ *       prefetch candidates shuffled.
+ *   <li>Qdrant's checks of how parts combine ({@link QueryShapeCheck}) run per level, after the
+ *       prefetches (whose lookup errors are thus reported first).
+ *   <li>Without a query (and so without prefetches): points in id order with score 0.
  * </ul>
  *
  * <p>Sizes from the request ({@code limit}, {@code offset}, {@code group_size}) may each be up to
@@ -58,7 +68,7 @@ public final class QueryEngine {
     private static final int MAX_GROUP_FETCH = 100_000;
 
     private final QueryTarget self;
-    private final Function<String, ? extends QueryTarget> resolver;
+    private final InputResolver inputs;
 
     /**
      * @param self the collection queried
@@ -66,7 +76,7 @@ public final class QueryEngine {
      */
     public QueryEngine(QueryTarget self, Function<String, ? extends QueryTarget> resolver) {
         this.self = self;
-        this.resolver = resolver;
+        this.inputs = new InputResolver(self, resolver);
     }
 
     /** Best-first order for scores where larger (or smaller) is better; ties by id. */
@@ -92,30 +102,25 @@ public final class QueryEngine {
 
     private Ranked execute(
             QueryRequest req, Filter filter, int limit, int offset, PayloadSelector wp, VectorSelector wv) {
+        if (req.lookupFrom() != null) {
+            inputs.collection(req.lookupFrom().collection()); // 404 even when no input is an id
+        }
         List<Ranked> pre = new ArrayList<>();
         for (QueryRequest p : req.prefetch()) {
             pre.add(execute(p, and(filter, p.filter()), p.limit(), 0, PayloadSelector.NONE, VectorSelector.NONE));
         }
+        QueryShapeCheck.check(req);
         boolean hasPrefetch = !req.prefetch().isEmpty();
         Query q = req.query();
-        if (q == null) {
-            if (!hasPrefetch) {
-                return scrollById(filter, limit, offset, wp, wv);
-            }
-            Map<PointId, ScoredPoint> merged = new LinkedHashMap<>();
-            for (Ranked r : pre) {
-                r.points().forEach(p -> merged.putIfAbsent(p.id(), p));
-            }
-            List<ScoredPoint> all = new ArrayList<>(merged.values());
-            return new Ranked(
-                    attach(page(all, offset, limit), wp, wv), pre.get(0).higherIsBetter());
+        if (q == null) { // no prefetches either (QueryShapeCheck)
+            return scrollById(filter, limit, offset, wp, wv);
         }
         return switch (q) {
             case Query.Nearest n
             when isSparse(req.using()) -> {
                 Set<PointId> excluded = new LinkedHashSet<>();
                 SparseVector vector =
-                        resolveSparse(List.of(n.vector()), req, excluded).get(0);
+                        inputs.sparse(List.of(n.vector()), req, excluded).get(0);
                 yield n.mmr() != null
                         ? mmrSparse(n.mmr(), req, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv)
                         : nearestSparse(req, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
@@ -123,7 +128,8 @@ public final class QueryEngine {
             case Query.Nearest n -> {
                 VectorParams vp = OperationValidator.vectorParams(self.config(), req.using());
                 Set<PointId> excluded = new LinkedHashSet<>();
-                float[] vector = resolve(List.of(n.vector()), req, vp, excluded).get(0);
+                float[] vector =
+                        inputs.dense(List.of(n.vector()), req, vp, excluded).get(0);
                 yield n.mmr() != null
                         ? mmrDense(n.mmr(), req, vp, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv)
                         : nearest(req, vp, vector, excluded, filter, pre, hasPrefetch, limit, offset, wp, wv);
@@ -150,6 +156,23 @@ public final class QueryEngine {
                 List<ScoredPoint> scored = io.sextant.collection.query.formula.FormulaRescorer.rescore(
                         f.formula(), pre.stream().map(Ranked::points).toList(), self, req.scoreThreshold());
                 yield new Ranked(attach(page(scored, offset, limit), wp, wv), true);
+            }
+            case Query.Discover d -> byExamples(d, req, filter, pre, hasPrefetch, limit, offset, wp, wv);
+            case Query.Context c -> byExamples(c, req, filter, pre, hasPrefetch, limit, offset, wp, wv);
+            case Query.RelevanceFeedback f -> byExamples(f, req, filter, pre, hasPrefetch, limit, offset, wp, wv);
+            case Query.Sample s -> {
+                Map<PointId, ScoredPoint> cands = new LinkedHashMap<>();
+                if (hasPrefetch) {
+                    pre.forEach(r -> r.points()
+                            .forEach(p -> cands.putIfAbsent(
+                                    p.id(), new ScoredPoint(p.id(), p.version(), 0f, null, null, null))));
+                } else {
+                    for (PointRecord r : RandomSample.matching(self, filter, ResultWindow.end(offset, limit))) {
+                        cands.put(r.id(), new ScoredPoint(r.id(), r.version(), 0f, null, null, null));
+                    }
+                }
+                List<ScoredPoint> out = RandomSample.shuffled(cands.values());
+                yield new Ranked(attach(page(out, offset, limit), wp, wv), true);
             }
         };
     }
@@ -324,8 +347,8 @@ public final class QueryEngine {
             PayloadSelector wp,
             VectorSelector wv) {
         Set<PointId> excluded = new LinkedHashSet<>();
-        List<SparseVector> pos = resolveSparse(r.positive(), req, excluded);
-        List<SparseVector> neg = resolveSparse(r.negative(), req, excluded);
+        List<SparseVector> pos = inputs.sparse(r.positive(), req, excluded);
+        List<SparseVector> neg = inputs.sparse(r.negative(), req, excluded);
         if (r.strategy() == Query.RecommendStrategy.AVERAGE_VECTOR) {
             if (pos.isEmpty()) {
                 throw UserException.badRequest(
@@ -340,20 +363,8 @@ public final class QueryEngine {
         }
         Filter f = excludeIds(filter, excluded);
         VectorSelector vs = new VectorSelector.Names(List.of(req.using()));
-        List<PointRecord> candidates;
-        if (hasPrefetch) {
-            Set<PointId> ids = new LinkedHashSet<>(candidateIds(pre));
-            ids.removeAll(excluded);
-            candidates = self.retrieve(List.copyOf(ids), PayloadSelector.NONE, vs);
-        } else {
-            candidates = new ArrayList<>();
-            PointId next = null;
-            do { // every matching point: sparse recommend scores exactly
-                ScrollPage page = self.scroll(new ScrollRequest(f, 1000, next, null, PayloadSelector.NONE, vs));
-                candidates.addAll(page.points());
-                next = page.nextOffset();
-            } while (next != null);
-        }
+        // every matching point: sparse recommend scores exactly
+        List<PointRecord> candidates = hasPrefetch ? prefetched(pre, excluded, vs) : scrollAll(f, vs);
         List<ScoredPoint> scored = new ArrayList<>();
         for (PointRecord c : candidates) {
             SparseVector v =
@@ -364,7 +375,7 @@ public final class QueryEngine {
             float s = r.strategy() == Query.RecommendStrategy.BEST_SCORE
                     ? SparseRecommend.bestScore(v, pos, neg)
                     : SparseRecommend.sumScores(v, pos, neg);
-            scored.add(new ScoredPoint(c.id(), 0, s, null, null, null));
+            scored.add(new ScoredPoint(c.id(), c.version(), s, null, null, null));
         }
         scored.sort(byScore(true));
         return new Ranked(attach(page(threshold(scored, req.scoreThreshold()), offset, limit), wp, wv), true);
@@ -382,8 +393,8 @@ public final class QueryEngine {
             VectorSelector wv) {
         VectorParams vp = OperationValidator.vectorParams(self.config(), req.using());
         Set<PointId> excluded = new LinkedHashSet<>();
-        List<float[]> pos = resolve(r.positive(), req, vp, excluded);
-        List<float[]> neg = resolve(r.negative(), req, vp, excluded);
+        List<float[]> pos = inputs.dense(r.positive(), req, vp, excluded);
+        List<float[]> neg = inputs.dense(r.negative(), req, vp, excluded);
         if (r.strategy() == Query.RecommendStrategy.AVERAGE_VECTOR) {
             if (pos.isEmpty()) {
                 throw UserException.badRequest(
@@ -424,10 +435,95 @@ public final class QueryEngine {
             float s = r.strategy() == Query.RecommendStrategy.BEST_SCORE
                     ? RecommendScoring.bestScore(sim, v, pos, neg)
                     : RecommendScoring.sumScores(sim, v, pos, neg);
-            scored.add(new ScoredPoint(c.id(), 0, s, null, null, null));
+            scored.add(new ScoredPoint(c.id(), c.version(), s, null, null, null));
         }
         scored.sort(byScore(true));
         return new Ranked(attach(page(threshold(scored, req.scoreThreshold()), offset, limit), wp, wv), true);
+    }
+
+    /**
+     * Discover, context and relevance feedback: every input resolved at once, then each candidate
+     * (prefetch results, or every matching point up to {@link #EXACT_SCAN_LIMIT}, else the union of
+     * nearest searches for the seeds of {@link ExampleQuery#seeds}) scored exactly.
+     */
+    private Ranked byExamples(
+            Query q,
+            QueryRequest req,
+            Filter filter,
+            List<Ranked> pre,
+            boolean hasPrefetch,
+            int limit,
+            int offset,
+            PayloadSelector wp,
+            VectorSelector wv) {
+        Set<PointId> excluded = new LinkedHashSet<>();
+        List<VectorInput> examples = ExampleQuery.inputs(q);
+        String using = req.using();
+        VectorSelector own = new VectorSelector.Names(List.of(using));
+        List<ScoredPoint> scored;
+        if (isSparse(using)) {
+            List<SparseVector> resolved = inputs.sparse(examples, req, excluded);
+            ToDoubleFunction<SparseVector> scorer = ExampleQuery.scorer(q, resolved, (e, c) -> c.dot(e));
+            List<PointRecord> cands =
+                    hasPrefetch ? prefetched(pre, excluded, own) : scrollAll(excludeIds(filter, excluded), own);
+            scored = scoreEach(
+                    cands,
+                    c -> c.sparseVectors() == null ? null : c.sparseVectors().get(using),
+                    scorer,
+                    excluded);
+        } else {
+            VectorParams vp = OperationValidator.vectorParams(self.config(), using);
+            List<float[]> resolved = inputs.dense(examples, req, vp, excluded);
+            ToDoubleFunction<float[]> scorer = ExampleQuery.scorer(q, resolved, similarity(vp)::of);
+            List<PointRecord> cands = hasPrefetch
+                    ? prefetched(pre, excluded, own)
+                    : recommendCandidates(
+                            req,
+                            excludeIds(filter, excluded),
+                            ExampleQuery.seeds(q, resolved),
+                            List.of(),
+                            vp,
+                            ResultWindow.end(offset, limit));
+            scored = scoreEach(
+                    cands, c -> c.vectors() == null ? null : c.vectors().get(using), scorer, excluded);
+        }
+        scored.sort(byScore(true));
+        return new Ranked(attach(page(threshold(scored, req.scoreThreshold()), offset, limit), wp, wv), true);
+    }
+
+    /** Candidates that have a vector (per {@code vector}) and are not {@code excluded}, scored. */
+    private static <V> List<ScoredPoint> scoreEach(
+            List<PointRecord> cands,
+            Function<PointRecord, V> vector,
+            ToDoubleFunction<V> scorer,
+            Set<PointId> excluded) {
+        List<ScoredPoint> out = new ArrayList<>(cands.size());
+        for (PointRecord c : cands) {
+            V v = vector.apply(c);
+            if (v != null && !excluded.contains(c.id())) {
+                out.add(new ScoredPoint(c.id(), c.version(), (float) scorer.applyAsDouble(v), null, null, null));
+            }
+        }
+        return out;
+    }
+
+    /** The prefetches' candidates but {@code excluded}, with the vectors of {@code vs}. */
+    private List<PointRecord> prefetched(List<Ranked> pre, Set<PointId> excluded, VectorSelector vs) {
+        Set<PointId> ids = new LinkedHashSet<>(candidateIds(pre));
+        ids.removeAll(excluded);
+        return self.retrieve(List.copyOf(ids), PayloadSelector.NONE, vs);
+    }
+
+    /** Every point matching {@code filter}, with the vectors of {@code vs}. */
+    private List<PointRecord> scrollAll(Filter filter, VectorSelector vs) {
+        List<PointRecord> out = new ArrayList<>();
+        PointId next = null;
+        do {
+            ScrollPage page = self.scroll(new ScrollRequest(filter, 1000, next, null, PayloadSelector.NONE, vs));
+            out.addAll(page.points());
+            next = page.nextOffset();
+        } while (next != null);
+        return out;
     }
 
     /**
@@ -462,7 +558,7 @@ public final class QueryEngine {
         for (float[] seed : seeds) {
             for (ScoredPoint p : self.search(new CoreSearch(
                     req.using(), seed, filter, perExample, 0, null, req.params(), PayloadSelector.NONE, vs))) {
-                union.putIfAbsent(p.id(), new PointRecord(p.id(), null, p.vectors(), p.sparseVectors()));
+                union.putIfAbsent(p.id(), new PointRecord(p.id(), null, p.vectors(), p.sparseVectors(), p.version()));
             }
         }
         return new ArrayList<>(union.values());
@@ -490,13 +586,13 @@ public final class QueryEngine {
                     wv));
             List<ScoredPoint> out = new ArrayList<>();
             for (PointRecord r : page.points()) {
-                out.add(new ScoredPoint(r.id(), 0, 0f, r.payload(), r.vectors(), r.sparseVectors()));
+                out.add(new ScoredPoint(r.id(), r.version(), 0f, r.payload(), r.vectors(), r.sparseVectors()));
             }
             return new Ranked(page(out, offset, limit), true);
         }
         List<PointRecord> records =
                 self.retrieve(List.copyOf(candidateIds(pre)), PayloadSelector.ALL, VectorSelector.NONE);
-        record Valued(PointId id, double value) {}
+        record Valued(PointId id, long version, double value) {}
         List<Valued> valued = new ArrayList<>();
         for (PointRecord r : records) {
             double v = PayloadValues.orderValue(r.payload(), o.key(), o.descending());
@@ -506,12 +602,12 @@ public final class QueryEngine {
             if (o.startFrom() != null && (o.descending() ? v > o.startFrom() : v < o.startFrom())) {
                 continue;
             }
-            valued.add(new Valued(r.id(), v));
+            valued.add(new Valued(r.id(), r.version(), v));
         }
         Comparator<Valued> c = Comparator.comparingDouble(Valued::value);
         valued.sort((o.descending() ? c.reversed() : c).thenComparing(Valued::id));
         List<ScoredPoint> out = valued.stream()
-                .map(v -> new ScoredPoint(v.id(), 0, 0f, null, null, null))
+                .map(v -> new ScoredPoint(v.id(), v.version(), 0f, null, null, null))
                 .toList();
         return new Ranked(attach(page(out, offset, limit), wp, wv), true);
     }
@@ -523,7 +619,7 @@ public final class QueryEngine {
         while (out.size() < want) {
             ScrollPage page = self.scroll(new ScrollRequest(filter, want - out.size(), next, null, wp, wv));
             for (PointRecord r : page.points()) {
-                out.add(new ScoredPoint(r.id(), 0, 0f, r.payload(), r.vectors(), r.sparseVectors()));
+                out.add(new ScoredPoint(r.id(), r.version(), 0f, r.payload(), r.vectors(), r.sparseVectors()));
             }
             next = page.nextOffset();
             if (next == null || page.points().isEmpty()) {
@@ -538,6 +634,9 @@ public final class QueryEngine {
     /** Runs a grouped query (see {@link QueryGroupsRequest}). */
     public List<PointGroup> queryGroups(QueryGroupsRequest g) {
         QueryRequest base = g.query();
+        if (g.withLookup() != null) {
+            inputs.collection(g.withLookup().collection());
+        }
         Filter filter =
                 and(base.filter(), new Filter(null, null, List.of(new Condition.IsEmptyCondition(g.groupBy())), null));
         PayloadSelector keyOnly = new PayloadSelector.Include(List.of(g.groupBy()));
@@ -599,7 +698,7 @@ public final class QueryEngine {
         if (lookup == null || groupIds.isEmpty()) {
             return out;
         }
-        QueryTarget target = resolver.apply(lookup.collection());
+        QueryTarget target = inputs.collection(lookup.collection());
         Map<PointId, JsonNode> byPoint = new LinkedHashMap<>();
         for (JsonNode id : groupIds) {
             try {
@@ -617,109 +716,6 @@ public final class QueryEngine {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /**
-     * Resolves vector inputs to vectors of {@code vp}'s dimension (normalized for Cosine). Ids of
-     * this collection's points used as inputs are added to {@code excluded}.
-     */
-    private List<float[]> resolve(List<VectorInput> inputs, QueryRequest req, VectorParams vp, Set<PointId> excluded) {
-        List<float[]> out = new ArrayList<>();
-        List<PointId> ids = new ArrayList<>();
-        for (VectorInput in : inputs) {
-            if (in instanceof VectorInput.ById b) {
-                ids.add(b.id());
-            }
-        }
-        Map<PointId, float[]> byId = new HashMap<>();
-        if (!ids.isEmpty()) {
-            LookupLocation loc = req.lookupFrom();
-            QueryTarget target = loc == null ? self : resolver.apply(loc.collection());
-            String vecName = loc == null || loc.vector() == null ? req.using() : loc.vector();
-            OperationValidator.vectorParams(target.config(), vecName);
-            for (PointRecord r :
-                    target.retrieve(ids, PayloadSelector.NONE, new VectorSelector.Names(List.of(vecName)))) {
-                float[] v = r.vectors() == null ? null : r.vectors().get(vecName);
-                if (v == null) {
-                    throw UserException.badRequest(
-                            "Wrong input: Point " + r.id() + " has no vector \"" + vecName + "\"");
-                }
-                byId.put(r.id(), v);
-            }
-            for (PointId id : ids) {
-                if (!byId.containsKey(id)) {
-                    throw UserException.notFound("Not found: No point with id " + id + " found");
-                }
-            }
-            if (loc == null) {
-                excluded.addAll(ids);
-            }
-        }
-        for (VectorInput in : inputs) {
-            float[] v =
-                    switch (in) {
-                        case VectorInput.Dense d -> d.vector();
-                        case VectorInput.ById b -> byId.get(b.id());
-                        case VectorInput.Sparse sp ->
-                            throw UserException.badRequest("Wrong input: a sparse vector was given to query the dense"
-                                    + " vector \"" + req.using() + "\"");
-                    };
-            OperationValidator.checkVector(self.config(), req.using(), v);
-            out.add(vp.toSpec().normalizedQuery(v));
-        }
-        return out;
-    }
-
-    /**
-     * Resolves inputs for the sparse vector {@code req.using()}; ids of this collection's points used
-     * as inputs are added to {@code excluded}.
-     */
-    private List<SparseVector> resolveSparse(List<VectorInput> inputs, QueryRequest req, Set<PointId> excluded) {
-        List<PointId> ids = new ArrayList<>();
-        for (VectorInput in : inputs) {
-            if (in instanceof VectorInput.ById b) {
-                ids.add(b.id());
-            }
-        }
-        Map<PointId, SparseVector> byId = new HashMap<>();
-        if (!ids.isEmpty()) {
-            LookupLocation loc = req.lookupFrom();
-            QueryTarget target = loc == null ? self : resolver.apply(loc.collection());
-            String vecName = loc == null || loc.vector() == null ? req.using() : loc.vector();
-            if (target.config().sparseVector(vecName) == null) {
-                throw UserException.badRequest("Wrong input: Not existing vector name error: " + vecName);
-            }
-            for (PointRecord r :
-                    target.retrieve(ids, PayloadSelector.NONE, new VectorSelector.Names(List.of(vecName)))) {
-                SparseVector v =
-                        r.sparseVectors() == null ? null : r.sparseVectors().get(vecName);
-                if (v == null) {
-                    throw UserException.badRequest(
-                            "Wrong input: Point " + r.id() + " has no vector \"" + vecName + "\"");
-                }
-                byId.put(r.id(), v);
-            }
-            for (PointId id : ids) {
-                if (!byId.containsKey(id)) {
-                    throw UserException.notFound("Not found: No point with id " + id + " found");
-                }
-            }
-            if (loc == null) {
-                excluded.addAll(ids);
-            }
-        }
-        List<SparseVector> out = new ArrayList<>();
-        for (VectorInput in : inputs) {
-            out.add(
-                    switch (in) {
-                        case VectorInput.Sparse sp -> sp.vector();
-                        case VectorInput.ById b -> byId.get(b.id());
-                        case VectorInput.Dense d ->
-                            throw UserException.badRequest("Wrong input: a dense vector was given to query the sparse"
-                                    + " vector \"" + req.using() + "\"");
-                    });
-        }
-        return out;
-    }
 
     private List<ScoredPoint> attach(List<ScoredPoint> hits, PayloadSelector wp, VectorSelector wv) {
         boolean noPayload = wp == null || wp instanceof PayloadSelector.None;

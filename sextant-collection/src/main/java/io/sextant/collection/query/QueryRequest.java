@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * A universal query ({@code POST /points/query} in Qdrant) or one of its prefetches. Prefetches run
- * first; the query then re-scores (nearest, recommend, order_by) or fuses (fusion) their
- * candidates. Without a query the result is the prefetches' candidates as they are, or — without
- * prefetches — the matching points in id order with score 0. Immutable.
+ * first; the query then re-scores (nearest, recommend, discover, context, relevance_feedback,
+ * order_by, sample) or fuses (fusion) their candidates. Prefetches need a query (Qdrant refuses them
+ * without one); without both the result is the matching points in id order with score 0. Immutable.
  *
  * @param prefetch nested requests whose results are this request's candidates; empty = none
  * @param query how to score; null = none

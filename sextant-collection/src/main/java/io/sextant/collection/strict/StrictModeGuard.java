@@ -210,12 +210,25 @@ public final class StrictModeGuard {
                         + r.negative().stream()
                                 .mapToLong(v -> vectors(v, multi))
                                 .sum();
+            case Query.Discover d -> vectors(d.target(), multi) + pairs(d.context(), multi);
+            case Query.Context c -> pairs(c.pairs(), multi);
+            case Query.RelevanceFeedback f ->
+                vectors(f.target(), multi)
+                        + f.feedback().stream()
+                                .mapToLong(e -> vectors(e.example(), multi))
+                                .sum();
             case null, default -> 0;
         };
         for (QueryRequest p : q.prefetch()) {
             cost += cost(p, config);
         }
         return cost;
+    }
+
+    private static long pairs(List<Query.ContextPair> pairs, int multiDim) {
+        return pairs.stream()
+                .mapToLong(p -> vectors(p.positive(), multiDim) + vectors(p.negative(), multiDim))
+                .sum();
     }
 
     /** Vectors in one query input; {@code multiDim} is the vector size of a multivector target, else 0. */

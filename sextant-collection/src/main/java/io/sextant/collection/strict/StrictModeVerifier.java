@@ -149,7 +149,16 @@ public final class StrictModeVerifier {
         if (!Boolean.FALSE.equals(s.searchAllowExact())) {
             return;
         }
-        if (!(q.query() instanceof Query.Nearest) && !(q.query() instanceof Query.Recommend)) {
+        boolean byVector =
+                switch (q.query()) {
+                    case Query.Nearest n -> true;
+                    case Query.Recommend r -> true;
+                    case Query.Discover d -> true;
+                    case Query.Context c -> true;
+                    case Query.RelevanceFeedback f -> true;
+                    case null, default -> false;
+                };
+        if (!byVector) {
             return;
         }
         String using = q.using();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sextant.collection.config.CollectionConfig;
 import io.sextant.collection.config.CollectionParams;
+import io.sextant.collection.config.HnswConfig;
 import io.sextant.collection.config.VectorParams;
 import io.sextant.collection.facet.FacetRequest;
 import io.sextant.collection.matrix.MatrixRequest;
@@ -261,5 +262,23 @@ class StrictModeGuardTest {
         assertThat(StrictModeGuard.cost(
                         withParams(null, Filter.must(new Condition.MatchCondition("a", new Match.Value("b")))), config))
                 .isEqualTo(2);
+        // discover: target and both sides of each pair; context: the pairs
+        Query.ContextPair pair = new Query.ContextPair(VectorInput.of(1, 0, 0, 0), VectorInput.of(PointId.of(2)));
+        assertThat(StrictModeGuard.cost(
+                        QueryRequest.of(new Query.Discover(VectorInput.of(1, 2, 3, 4), List.of(pair, pair)), 3),
+                        config))
+                .isEqualTo(1 + 2 * (1 + 3));
+        assertThat(StrictModeGuard.cost(QueryRequest.of(new Query.Context(List.of(pair)), 3), config))
+                .isEqualTo(4);
+    }
+
+    @Test
+    void discoverOnAVectorWithoutGraphIsAFullScan() {
+        config = new CollectionConfig(
+                config.params(), new HnswConfig(0, 100, 10000, 0, false, null), null, null, null, null);
+        strict(StrictModeConfig.builder().searchAllowExact(false));
+        Query.ContextPair pair = new Query.ContextPair(VectorInput.of(1, 0, 0, 0), VectorInput.of(0, 1, 0, 0));
+        assertThatThrownBy(() -> guard.checkQuery(QueryRequest.of(new Query.Context(List.of(pair)), 3)))
+                .hasMessageContaining("global vector indexing is disabled");
     }
 }

@@ -37,7 +37,8 @@ public final class QueryJson {
 
     static {
         Set<String> q = new HashSet<>(PREFETCH_FIELDS);
-        q.addAll(Set.of("shard_key", "offset", "with_vector", "with_vectors", "with_payload"));
+        // `vector` (the legacy search field) is accepted and ignored, as Qdrant ignores unknown fields
+        q.addAll(Set.of("shard_key", "offset", "with_vector", "with_vectors", "with_payload", "vector"));
         QUERY_FIELDS = Set.copyOf(q);
         Set<String> g = new HashSet<>(QUERY_FIELDS);
         g.remove("offset");
@@ -120,7 +121,7 @@ public final class QueryJson {
         b.filter(FilterJson.parseOptional(body.get("filter"), child(path, "filter")));
         b.params(params(body.get("params"), child(path, "params")));
         b.scoreThreshold(scoreThreshold(body, path));
-        b.limit(limit(body, path, QueryRequest.DEFAULT_LIMIT));
+        b.limit(queryLimit(body, path));
         b.lookupFrom(lookupFrom(body.get("lookup_from"), child(path, "lookup_from")));
         if (topLevel) {
             Integer offset = JsonFields.optUint(body, "offset", path);
@@ -146,6 +147,27 @@ public final class QueryJson {
         }
         return limit;
     }
+
+    /**
+     * The query API's {@code limit}: up to u64::MAX as Qdrant's usize, saturated to {@link
+     * Integer#MAX_VALUE} (results are bounded by the points found); 0 is a validation error (422).
+     */
+    private static int queryLimit(JsonNode body, String path) {
+        JsonNode v = body.get("limit");
+        if (v != null && v.isIntegralNumber() && v.bigIntegerValue().signum() >= 0) {
+            if (v.bigIntegerValue().bitLength() > 64) {
+                throw error(child(path, "limit"), "expected a non-negative integer up to u64::MAX, got " + describe(v));
+            }
+            if (v.bigIntegerValue().signum() == 0) {
+                throw new ValidationError("internal." + child(path, "limit"), "value 0 invalid, must be 1 or larger");
+            }
+            return (int) Math.min(
+                    Integer.MAX_VALUE, v.bigIntegerValue().min(LONG_MAX).longValue());
+        }
+        return limit(body, path, QueryRequest.DEFAULT_LIMIT);
+    }
+
+    private static final java.math.BigInteger LONG_MAX = java.math.BigInteger.valueOf(Long.MAX_VALUE);
 
     private static Float scoreThreshold(JsonNode body, String path) {
         Double d = JsonFields.optDouble(body, "score_threshold", path);
@@ -244,10 +266,16 @@ public final class QueryJson {
                 JsonFields.onlyFields(node, path, Set.of("recommend"));
                 JsonFields.object(arg, p);
                 JsonFields.onlyFields(arg, p, Set.of("positive", "negative", "strategy"));
-                return new Query.Recommend(
+                Query.Recommend r = new Query.Recommend(
                         vectorInputs(arg.get("positive"), child(p, "positive")),
                         vectorInputs(arg.get("negative"), child(p, "negative")),
                         strategy(JsonFields.optString(arg, "strategy", p), child(p, "strategy")));
+                if (r.positive().isEmpty() && r.negative().isEmpty()) {
+                    throw new ValidationError(
+                            child(p, "positives, negatives"),
+                            "At least one positive or negative vector/id must be provided");
+                }
+                return r;
             }
             case "fusion" -> {
                 JsonFields.onlyFields(node, path, Set.of("fusion"));
@@ -286,13 +314,27 @@ public final class QueryJson {
             case "formula" -> {
                 return FormulaJson.query(node, path);
             }
-            case "discover", "context", "sample", "relevance_feedback" ->
-                throw error(p, "the `" + kind + "` query is not supported");
+            case "discover" -> {
+                JsonFields.onlyFields(node, path, Set.of("discover"));
+                return ExampleQueryJson.discover(arg, p);
+            }
+            case "context" -> {
+                JsonFields.onlyFields(node, path, Set.of("context"));
+                return ExampleQueryJson.context(arg, p);
+            }
+            case "sample" -> {
+                JsonFields.onlyFields(node, path, Set.of("sample"));
+                return ExampleQueryJson.sample(arg, p);
+            }
+            case "relevance_feedback" -> {
+                JsonFields.onlyFields(node, path, Set.of("relevance_feedback"));
+                return ExampleQueryJson.relevanceFeedback(arg, p);
+            }
             default ->
                 throw error(
                         path,
                         "unknown query `" + kind + "`, expected a vector, a point id, or one of nearest, recommend,"
-                                + " fusion, rrf, order_by");
+                                + " fusion, rrf, order_by, formula, discover, context, sample, relevance_feedback");
         }
     }
 
@@ -412,16 +454,13 @@ public final class QueryJson {
     }
 
     public static List<QueryRequest> searchBatch(JsonNode body) {
-        return batchOf(body, true);
+        return batchOf(body, QueryJson::search);
     }
 
     /** Legacy {@code POST /points/recommend}. */
     public static QueryRequest recommend(JsonNode body, String path) {
         JsonFields.object(body, path);
-        Set<String> allowed = new HashSet<>(SEARCH_FIELDS);
-        allowed.remove("vector");
-        allowed.addAll(Set.of("positive", "negative", "strategy", "using", "lookup_from"));
-        JsonFields.onlyFields(body, path, allowed);
+        exampleFields(body, path, Set.of("positive", "negative", "strategy"));
         Query.Recommend q = new Query.Recommend(
                 vectorInputs(body.get("positive"), child(path, "positive")),
                 vectorInputs(body.get("negative"), child(path, "negative")),
@@ -429,6 +468,47 @@ public final class QueryJson {
         if (q.positive().isEmpty() && q.negative().isEmpty()) {
             throw error(path, "at least one positive or negative example is required");
         }
+        return legacyByExamples(body, path, q);
+    }
+
+    public static List<QueryRequest> recommendBatch(JsonNode body) {
+        return batchOf(body, QueryJson::recommend);
+    }
+
+    /**
+     * Legacy {@code POST /points/discover}: a {@code target} makes it a discover query, {@code
+     * context} pairs alone a context query; one of them is required.
+     */
+    public static QueryRequest discover(JsonNode body, String path) {
+        JsonFields.object(body, path);
+        exampleFields(body, path, Set.of("target", "context"));
+        List<Query.ContextPair> pairs = ExampleQueryJson.pairs(body.get("context"), child(path, "context"));
+        Query q;
+        if (has(body, "target")) {
+            q = new Query.Discover(vectorInput(body.get("target"), child(path, "target")), pairs);
+        } else if (!pairs.isEmpty()) {
+            q = new Query.Context(pairs);
+        } else {
+            throw UserException.badRequest("Bad request: target and/or context_pairs must be specified");
+        }
+        return legacyByExamples(body, path, q);
+    }
+
+    public static List<QueryRequest> discoverBatch(JsonNode body) {
+        return batchOf(body, QueryJson::discover);
+    }
+
+    /** Rejects fields of a legacy recommend/discover body other than the search fields and {@code own}. */
+    private static void exampleFields(JsonNode body, String path, Set<String> own) {
+        Set<String> allowed = new HashSet<>(SEARCH_FIELDS);
+        allowed.remove("vector");
+        allowed.addAll(own);
+        allowed.addAll(Set.of("using", "lookup_from"));
+        JsonFields.onlyFields(body, path, allowed);
+    }
+
+    /** A legacy recommend/discover request: {@link #legacy} with its {@code using} and {@code lookup_from}. */
+    private static QueryRequest legacyByExamples(JsonNode body, String path, Query q) {
         return legacy(
                 body,
                 path,
@@ -437,18 +517,14 @@ public final class QueryJson {
                 lookupFrom(body.get("lookup_from"), child(path, "lookup_from")));
     }
 
-    public static List<QueryRequest> recommendBatch(JsonNode body) {
-        return batchOf(body, false);
-    }
-
-    private static List<QueryRequest> batchOf(JsonNode body, boolean search) {
+    private static List<QueryRequest> batchOf(
+            JsonNode body, java.util.function.BiFunction<JsonNode, String, QueryRequest> parser) {
         JsonFields.object(body, "");
         JsonFields.onlyFields(body, "", Set.of("searches"));
         List<JsonNode> items = JsonFields.array(body.get("searches"), "searches");
         List<QueryRequest> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            String p = index("searches", i);
-            out.add(search ? search(items.get(i), p) : recommend(items.get(i), p));
+            out.add(parser.apply(items.get(i), index("searches", i)));
         }
         return out;
     }

@@ -392,6 +392,34 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         });
     }
 
+    @Override
+    public void discover(Points.DiscoverPoints r, StreamObserver<Points.DiscoverResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/Discover", () -> {
+            Collection c = collection(r.getCollectionName());
+            return Points.DiscoverResponse.newBuilder()
+                    .addAllResult(
+                            PointProto.scoredAll(c.query(lookups(QueryProto.discover(r))), VectorShapes.of(c.config())))
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
+    @Override
+    public void discoverBatch(Points.DiscoverBatchPoints r, StreamObserver<Points.DiscoverBatchResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Points/DiscoverBatch", () -> {
+            Collection c = collection(r.getCollectionName());
+            List<QueryRequest> batch = lookups(
+                    r.getDiscoverPointsList().stream().map(QueryProto::discover).toList());
+            ResultBudget.check(c, batch, "discover_points");
+            return Points.DiscoverBatchResponse.newBuilder()
+                    .addAllResult(batch(VectorShapes.of(c.config()), c.queryBatch(batch)))
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
     // Read access to the other collections a query reads (lookup_from, with_lookup), as over REST.
     private QueryRequest lookups(QueryRequest q) {
         LookupAccessCheck.check(GrpcAuthInterceptor.principal(), q, this::collectionName);

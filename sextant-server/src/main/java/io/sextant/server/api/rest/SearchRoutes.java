@@ -2,11 +2,13 @@ package io.sextant.server.api.rest;
 
 import static io.sextant.server.api.rest.ApiExchange.ok;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.sextant.collection.Collection;
 import io.sextant.collection.TableOfContents;
 import io.sextant.collection.query.PointGroup;
@@ -20,10 +22,13 @@ import io.sextant.server.api.convert.VectorShapes;
 import io.sextant.server.auth.LookupAccessCheck;
 import io.sextant.server.auth.RestAuthHandler;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Search endpoints: the universal query API ({@code points/query}, batch, groups) and the legacy
- * {@code points/search} and {@code points/recommend} endpoints (single and batch), all executed as
+ * {@code points/search}, {@code points/recommend} and {@code points/discover} endpoints (single and
+ * batch), all executed as
  * collection queries. Batches and queries with prefetches are checked against the {@link
  * ResultBudget} before they run. Thread-safe.
  */
@@ -44,10 +49,12 @@ final class SearchRoutes {
         r.post(p + "/query", this::query);
         r.post(p + "/query/batch", this::queryBatch);
         r.post(p + "/query/groups", this::queryGroups);
-        r.post(p + "/search", this::search);
-        r.post(p + "/search/batch", this::searchBatch);
-        r.post(p + "/recommend", this::recommend);
-        r.post(p + "/recommend/batch", this::recommendBatch);
+        r.post(p + "/search", legacy(QueryJson::search));
+        r.post(p + "/search/batch", legacyBatch(QueryJson::searchBatch));
+        r.post(p + "/recommend", legacy(QueryJson::recommend));
+        r.post(p + "/recommend/batch", legacyBatch(QueryJson::recommendBatch));
+        r.post(p + "/discover", legacy(QueryJson::discover));
+        r.post(p + "/discover/batch", legacyBatch(QueryJson::discoverBatch));
     }
 
     private Collection collection(Context ctx) {
@@ -104,42 +111,23 @@ final class SearchRoutes {
         ok(ctx, res);
     }
 
-    private void search(Context ctx) {
-        Collection c = collection(ctx);
-        ok(
-                ctx,
-                PointJson.writeScoredList(
-                        c.query(strict(c, lookups(ctx, QueryJson.search(io.body(ctx), "")))),
-                        VectorShapes.of(c.config())));
+    /** A legacy single-request endpoint: {@code parser} maps its body onto a query. */
+    private Handler legacy(BiFunction<JsonNode, String, QueryRequest> parser) {
+        return ctx -> {
+            Collection c = collection(ctx);
+            QueryRequest q = strict(c, lookups(ctx, parser.apply(io.body(ctx), "")));
+            ok(ctx, PointJson.writeScoredList(c.query(q), VectorShapes.of(c.config())));
+        };
     }
 
-    private void searchBatch(Context ctx) {
-        Collection c = collection(ctx);
-        ok(
-                ctx,
-                batchResult(
-                        c,
-                        c.queryBatch(ResultBudget.check(
-                                c, strict(c, lookups(ctx, QueryJson.searchBatch(io.body(ctx)))), "searches"))));
-    }
-
-    private void recommend(Context ctx) {
-        Collection c = collection(ctx);
-        ok(
-                ctx,
-                PointJson.writeScoredList(
-                        c.query(strict(c, lookups(ctx, QueryJson.recommend(io.body(ctx), "")))),
-                        VectorShapes.of(c.config())));
-    }
-
-    private void recommendBatch(Context ctx) {
-        Collection c = collection(ctx);
-        ok(
-                ctx,
-                batchResult(
-                        c,
-                        c.queryBatch(ResultBudget.check(
-                                c, strict(c, lookups(ctx, QueryJson.recommendBatch(io.body(ctx)))), "searches"))));
+    /** A legacy batch endpoint ({@code {"searches": [...]}}). */
+    private Handler legacyBatch(Function<JsonNode, List<QueryRequest>> parser) {
+        return ctx -> {
+            Collection c = collection(ctx);
+            List<QueryRequest> batch =
+                    ResultBudget.check(c, strict(c, lookups(ctx, parser.apply(io.body(ctx)))), "searches");
+            ok(ctx, batchResult(c, c.queryBatch(batch)));
+        };
     }
 
     /** Checks read access to the collections named by {@code lookup_from} (see {@link LookupAccessCheck}). */

@@ -22,9 +22,9 @@ import java.util.List;
  * Vector inputs may be dense, sparse ({@link SparseVectorProto}) or point ids; a sparse nearest
  * query needs {@code using}, as in Qdrant; BM25 documents become sparse query vectors. {@code
  * Rrf{k, weights}} is weighted RRF; {@code nearest_with_mmr} re-ranks by maximal marginal
- * relevance; {@code formula} goes through {@link FormulaProto}. Discovery, context, sample,
- * relevance feedback, images and
- * objects are refused as unsupported. Stateless and thread-safe.
+ * relevance; {@code formula} goes through {@link FormulaProto}. Discover, context, sample and
+ * relevance feedback are converted by {@link ExampleQueryProto}; images and objects are refused as
+ * unsupported. Stateless and thread-safe.
  */
 public final class QueryProto {
 
@@ -50,6 +50,11 @@ public final class QueryProto {
         } catch (IllegalArgumentException e) {
             throw ProtoChecks.bad("", e.getMessage());
         }
+    }
+
+    /** Legacy {@code DiscoverPoints}: see {@link ExampleQueryProto#discoverPoints}. */
+    public static QueryRequest discover(Points.DiscoverPoints r) {
+        return ExampleQueryProto.discoverPoints(r);
     }
 
     public static List<QueryRequest> queryBatch(Points.QueryBatchPoints r) {
@@ -254,9 +259,9 @@ public final class QueryProto {
                         rrf.getWeightsCount() == 0 ? null : rrfWeights(rrf.getWeightsList(), field + ".rrf.weights"));
             }
             case ORDER_BY -> orderBy(q.getOrderBy(), field + ".order_by");
-            case DISCOVER -> throw ProtoChecks.unsupported(field, "the `discover` query");
-            case CONTEXT -> throw ProtoChecks.unsupported(field, "the `context` query");
-            case SAMPLE -> throw ProtoChecks.unsupported(field, "the `sample` query");
+            case DISCOVER -> ExampleQueryProto.discover(q.getDiscover(), field + ".discover", QueryProto::vectorInput);
+            case CONTEXT -> ExampleQueryProto.context(q.getContext(), field + ".context", QueryProto::vectorInput);
+            case SAMPLE -> ExampleQueryProto.sample(q.getSample(), field + ".sample");
             case FORMULA -> FormulaProto.formula(q.getFormula(), field + ".formula");
             case NEAREST_WITH_MMR -> {
                 Points.NearestInputWithMmr nm = q.getNearestWithMmr();
@@ -270,7 +275,9 @@ public final class QueryProto {
                                 m.hasDiversity() ? m.getDiversity() : null,
                                 m.hasCandidatesLimit() ? m.getCandidatesLimit() : null));
             }
-            case RELEVANCE_FEEDBACK -> throw ProtoChecks.unsupported(field, "the `relevance_feedback` query");
+            case RELEVANCE_FEEDBACK ->
+                ExampleQueryProto.relevanceFeedback(
+                        q.getRelevanceFeedback(), field + ".relevance_feedback", QueryProto::vectorInput);
             case VARIANT_NOT_SET -> throw ProtoChecks.bad(field, "query is empty");
         };
     }
@@ -316,7 +323,7 @@ public final class QueryProto {
         return out;
     }
 
-    private static VectorInput vectorInput(Points.VectorInput v, String field) {
+    static VectorInput vectorInput(Points.VectorInput v, String field) {
         return switch (v.getVariantCase()) {
             case ID -> new VectorInput.ById(PointIdProto.parse(v.getId(), field + ".id"));
             case DENSE -> new VectorInput.Dense(PointProto.floats(v.getDense().getDataList()));
@@ -354,7 +361,7 @@ public final class QueryProto {
         return new SearchParams(ef, p.hasExact() && p.getExact(), p.hasIndexedOnly() && p.getIndexedOnly());
     }
 
-    private static LookupLocation lookup(Points.LookupLocation l) {
+    static LookupLocation lookup(Points.LookupLocation l) {
         UpdateProto.checkShardKey(l.hasShardKeySelector(), "lookup_from.shard_key_selector");
         return new LookupLocation(
                 ProtoChecks.collectionName(l.getCollectionName()), l.hasVectorName() ? l.getVectorName() : null);
