@@ -238,10 +238,13 @@ class IndexedSearchApiTest {
     }
 
     @Test
-    void badSearchParamsAre400() {
+    void badSearchParamsAre4xx() {
         float[] q = vectors[0];
+        // a value out of its range is Qdrant's validation error (422), a malformed one a format error (400)
+        Response zeroEf = query("q", q, 3, "{\"hnsw_ef\": 0}");
+        assertThat(zeroEf.status()).as(zeroEf.text()).isEqualTo(422);
+        assertThat(zeroEf.json().at("/status/error").asText()).startsWith("Validation error in JSON body");
         for (String bad : List.of(
-                "{\"hnsw_ef\": 0}",
                 "{\"hnsw_ef\": -3}",
                 "{\"exact\": \"yes\"}",
                 "{\"quantization\": {\"oversampling\": 0.5}}",
