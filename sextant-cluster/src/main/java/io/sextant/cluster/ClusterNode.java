@@ -96,7 +96,8 @@ public final class ClusterNode implements AutoCloseable {
                 .setId(raftId(id))
                 .setAddress(settings.advertisedAddress())
                 .build();
-        RaftGroup group = fresh && settings.bootstrap() == null ? RaftGroup.valueOf(GROUP_ID, self) : RaftGroup.valueOf(GROUP_ID);
+        RaftGroup group =
+                fresh && settings.bootstrap() == null ? RaftGroup.valueOf(GROUP_ID, self) : RaftGroup.valueOf(GROUP_ID);
         RaftServer server;
         try {
             server = RaftServer.newBuilder()
@@ -108,13 +109,21 @@ public final class ClusterNode implements AutoCloseable {
                     .build();
             server.start();
         } catch (IOException e) {
-            throw new ServiceException("Cannot start the cluster p2p service on port " + settings.p2pPort() + ": " + e.getMessage(), e);
+            throw new ServiceException(
+                    "Cannot start the cluster p2p service on port " + settings.p2pPort() + ": " + e.getMessage(), e);
         }
         ClusterNode node = new ClusterNode(id, props, server, sm);
-        LOG.info("Cluster peer {} started ({} storage), p2p address {}", Long.toUnsignedString(id), fresh ? "new" : "recovered", self.getAddress());
+        LOG.info(
+                "Cluster peer {} started ({} storage), p2p address {}",
+                Long.toUnsignedString(id),
+                fresh ? "new" : "recovered",
+                self.getAddress());
         if (fresh && settings.bootstrap() != null) {
             try {
-                node.join(self, settings.bootstrap().getHost() + ":" + settings.bootstrap().getPort());
+                node.join(
+                        self,
+                        settings.bootstrap().getHost() + ":"
+                                + settings.bootstrap().getPort());
             } catch (RuntimeException e) {
                 node.close();
                 throw e;
@@ -128,8 +137,10 @@ public final class ClusterNode implements AutoCloseable {
         RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
         GrpcConfigKeys.Server.setPort(p, s.p2pPort());
         GrpcConfigKeys.Server.setHost(p, bindHost);
-        RaftServerConfigKeys.Rpc.setTimeoutMin(p, TimeDuration.valueOf(s.tickPeriodMs() * 10, java.util.concurrent.TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(p, TimeDuration.valueOf(s.tickPeriodMs() * 20, java.util.concurrent.TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMin(
+                p, TimeDuration.valueOf(s.tickPeriodMs() * 10, java.util.concurrent.TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(
+                p, TimeDuration.valueOf(s.tickPeriodMs() * 20, java.util.concurrent.TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, 1000);
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, java.util.concurrent.TimeUnit.SECONDS));
@@ -144,7 +155,10 @@ public final class ClusterNode implements AutoCloseable {
         long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
         IOException last = null;
         while (System.nanoTime() < deadline) {
-            RaftPeer contact = RaftPeer.newBuilder().setId("bootstrap").setAddress(bootstrapAddress).build();
+            RaftPeer contact = RaftPeer.newBuilder()
+                    .setId("bootstrap")
+                    .setAddress(bootstrapAddress)
+                    .build();
             try (RaftClient c = newClient(List.of(contact))) {
                 GroupInfoReply info = c.getGroupManagementApi(contact.getId()).info(GROUP_ID);
                 List<RaftPeer> peers = new ArrayList<>(info.getGroup().getPeers());
@@ -162,11 +176,16 @@ public final class ClusterNode implements AutoCloseable {
             } catch (IOException e) {
                 last = e;
             }
-            LOG.info("Joining through {} failed ({}); retrying", bootstrapAddress, last == null ? "?" : last.getMessage());
+            LOG.info(
+                    "Joining through {} failed ({}); retrying",
+                    bootstrapAddress,
+                    last == null ? "?" : last.getMessage());
             sleep(500);
         }
-        throw new ServiceException("Cannot join the cluster through " + bootstrapAddress + ": "
-                + (last == null ? "timed out" : last.getMessage()), last);
+        throw new ServiceException(
+                "Cannot join the cluster through " + bootstrapAddress + ": "
+                        + (last == null ? "timed out" : last.getMessage()),
+                last);
     }
 
     private RaftClient newClient(Collection<RaftPeer> peers) {
@@ -216,9 +235,11 @@ public final class ClusterNode implements AutoCloseable {
             throw new ServiceException("Consensus did not commit the operation: " + e.getMessage(), e);
         }
         if (!reply.isSuccess()) {
-            throw new ServiceException("Consensus did not commit the operation: " + reply.getException(), reply.getException());
+            throw new ServiceException(
+                    "Consensus did not commit the operation: " + reply.getException(), reply.getException());
         }
-        MetadataResult result = MetadataResult.fromBytes(reply.getMessage().getContent().toByteArray());
+        MetadataResult result =
+                MetadataResult.fromBytes(reply.getMessage().getContent().toByteArray());
         awaitApplied(reply.getLogIndex());
         return result;
     }
@@ -227,7 +248,8 @@ public final class ClusterNode implements AutoCloseable {
         long deadline = System.nanoTime() + APPLY_WAIT.toNanos();
         while (stateMachine.appliedIndex() < index) {
             if (System.nanoTime() > deadline) {
-                throw new ServiceException("Operation committed at index " + index + " but not applied on this peer within " + APPLY_WAIT);
+                throw new ServiceException(
+                        "Operation committed at index " + index + " but not applied on this peer within " + APPLY_WAIT);
             }
             sleep(5);
         }
@@ -281,10 +303,24 @@ public final class ClusterNode implements AutoCloseable {
         try {
             RaftClientReply reply = client().admin().setConfiguration(peers);
             if (!reply.isSuccess()) {
-                throw new ServiceException("Cannot remove peer " + Long.toUnsignedString(id) + ": " + reply.getException());
+                throw new ServiceException(
+                        "Cannot remove peer " + Long.toUnsignedString(id) + ": " + reply.getException());
             }
         } catch (IOException e) {
             throw new ServiceException("Cannot remove peer " + Long.toUnsignedString(id) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Asks Ratis to snapshot the metadata state on this peer ({@code POST /cluster/recover}). */
+    public void requestSnapshot() {
+        try {
+            RaftClientReply reply =
+                    client().getSnapshotManagementApi(raftId(peerId)).create(10_000);
+            if (!reply.isSuccess()) {
+                throw new ServiceException("Snapshot of the metadata state failed: " + reply.getException());
+            }
+        } catch (IOException e) {
+            throw new ServiceException("Snapshot of the metadata state failed: " + e.getMessage(), e);
         }
     }
 

@@ -26,7 +26,8 @@ public record ClusterSettings(boolean enabled, int p2pPort, long tickPeriodMs, U
 
     private static void checkUri(String what, URI u) {
         if (u != null && (u.getHost() == null || u.getPort() < 0)) {
-            throw new IllegalArgumentException(what + " must be a URI with host and port like http://10.0.0.1:6335, got " + u);
+            throw new IllegalArgumentException(
+                    what + " must be a URI with host and port like http://10.0.0.1:6335, got " + u);
         }
     }
 

@@ -95,8 +95,8 @@ public record MetadataCommand(Type type, String collection, String name, JsonNod
     static MetadataCommand fromJson(JsonNode n) {
         int v = n.path("v").asInt(-1);
         if (v < 1 || v > FORMAT_VERSION) {
-            throw new IllegalArgumentException(
-                    "metadata command format " + v + " is not supported (this binary reads up to " + FORMAT_VERSION + ")");
+            throw new IllegalArgumentException("metadata command format " + v
+                    + " is not supported (this binary reads up to " + FORMAT_VERSION + ")");
         }
         JsonNode coll = n.get("collection");
         JsonNode name = n.get("name");

@@ -58,7 +58,8 @@ public final class MetadataLedger {
         for (JsonNode action : body.path("actions")) {
             if (action.has("create_alias")) {
                 JsonNode a = action.get("create_alias");
-                aliases.put(a.path("alias_name").asText(), a.path("collection_name").asText());
+                aliases.put(
+                        a.path("alias_name").asText(), a.path("collection_name").asText());
             } else if (action.has("delete_alias")) {
                 aliases.remove(action.get("delete_alias").path("alias_name").asText());
             } else if (action.has("rename_alias")) {
@@ -102,7 +103,9 @@ public final class MetadataLedger {
             e.getValue().forEach(c -> history.add(MetadataCommand.fromJson(c)));
             ledger.collections.put(e.getKey(), history);
         });
-        root.path("aliases").properties().forEach(e -> ledger.aliases.put(e.getKey(), e.getValue().asText()));
+        root.path("aliases")
+                .properties()
+                .forEach(e -> ledger.aliases.put(e.getKey(), e.getValue().asText()));
         return ledger;
     }
 

@@ -79,7 +79,7 @@ public final class MetadataStateMachine extends BaseStateMachine {
             store.skip(entry.getTerm(), entry.getIndex()); // an entry this binary cannot read: skip, say why
             result = MetadataResult.failed("BAD_REQUEST", e.getMessage());
         }
-        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        advance(entry.getTerm(), entry.getIndex());
         if (result == null) {
             result = MetadataResult.failed("SERVICE", "entry " + entry.getIndex() + " was applied before a restart");
         }
@@ -87,9 +87,20 @@ public final class MetadataStateMachine extends BaseStateMachine {
     }
 
     @Override
-    public void notifyTermIndexUpdated(long term, long index) {
-        super.notifyTermIndexUpdated(term, index); // configuration and no-op entries
+    public void notifyTermIndexUpdated(long term, long index) { // configuration and no-op entries
+        advance(term, index);
         store.skip(term, index);
+    }
+
+    /**
+     * Moves the applied mark forward. After a restart it already stands at the stored index while
+     * Ratis replays the log from its last snapshot: replayed entries leave it where it is.
+     */
+    private void advance(long term, long index) {
+        TermIndex applied = getLastAppliedTermIndex();
+        if (applied == null || index > applied.getIndex()) {
+            updateLastAppliedTermIndex(term, index);
+        }
     }
 
     @Override
