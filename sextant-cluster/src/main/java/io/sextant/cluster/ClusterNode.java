@@ -263,8 +263,9 @@ public final class ClusterNode implements AutoCloseable {
             peers.put(Long.parseUnsignedLong(p.getId().toString()), "http://" + p.getAddress() + "/");
         }
         long commit = d.getRaftLog().getLastCommittedIndex();
-        RaftPeerId leader = d.getInfo().getLeaderId();
         RaftPeerRole role = d.getInfo().getCurrentRole();
+        RaftPeerId leader =
+                role == RaftPeerRole.LEADER ? raftId(peerId) : d.getInfo().getLeaderId();
         return new ClusterStatus(
                 peerId,
                 peers,
