@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #propose} sends a {@link MetadataCommand} through the Ratis client (which finds the
  * leader), then waits until this peer has applied the entry too, so a collection created through
- * any peer is visible on that peer when the request returns. Thread-safe.
+ * any peer is visible on that peer when the request returns, and (best effort, up to a second)
+ * until every peer knows the entry is committed. Thread-safe.
  */
 public final class ClusterNode implements AutoCloseable {
 
@@ -62,6 +63,7 @@ public final class ClusterNode implements AutoCloseable {
 
     private static final Duration APPLY_WAIT = Duration.ofSeconds(30);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration ALL_COMMITTED_WAIT = Duration.ofSeconds(1);
 
     private final long peerId;
     private final RaftProperties properties;
