@@ -23,6 +23,8 @@ final class ServerProcess implements AutoCloseable {
     private final int httpPort;
     private final int grpcPort;
     private Process process;
+    private final List<String> extraArgs = new ArrayList<>();
+    private final java.util.Map<String, String> extraEnv = new java.util.HashMap<>();
 
     ServerProcess(Path storage, Path log) throws IOException {
         this.storage = storage;
@@ -35,6 +37,13 @@ final class ServerProcess implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /** More {@code serve} flags and environment variables for every (re)start. */
+    ServerProcess with(List<String> args, java.util.Map<String, String> env) {
+        extraArgs.addAll(args);
+        extraEnv.putAll(env);
+        return this;
     }
 
     int httpPort() {
@@ -71,8 +80,10 @@ final class ServerProcess implements AutoCloseable {
         cmd.add(Integer.toString(httpPort));
         cmd.add("--grpc-port");
         cmd.add(Integer.toString(grpcPort));
-        process = new ProcessBuilder(cmd)
-                .redirectErrorStream(true)
+        cmd.addAll(extraArgs);
+        ProcessBuilder builder = new ProcessBuilder(cmd);
+        builder.environment().putAll(extraEnv);
+        process = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         HttpClient http = HttpClient.newHttpClient();

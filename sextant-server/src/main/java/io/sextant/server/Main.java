@@ -59,6 +59,16 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--host", description = "Address to bind (service.host)")
         String host;
 
+        @Option(
+                names = "--uri",
+                description = "This peer's p2p URI in cluster mode, as other peers reach it (http://host:6335)")
+        String uri;
+
+        @Option(
+                names = "--bootstrap",
+                description = "p2p URI of a running peer to join (cluster mode); omit on the first peer")
+        String bootstrap;
+
         @Override
         public Integer call() throws Exception {
             ServerConfig config;
@@ -66,7 +76,7 @@ public final class Main implements Callable<Integer> {
                 config = ConfigLoader.load(
                         configFile,
                         System.getenv(),
-                        new ConfigLoader.CliOverrides(host, httpPort, grpcPort, storagePath));
+                        new ConfigLoader.CliOverrides(host, httpPort, grpcPort, storagePath, uri, bootstrap));
             } catch (IllegalArgumentException e) {
                 System.err.println("sextant: invalid configuration: " + e.getMessage());
                 return 2;

@@ -1,11 +1,15 @@
 package io.sextant.server;
 
+import io.sextant.cluster.ClusterNode;
 import io.sextant.collection.ShardFactory;
 import io.sextant.collection.TableOfContents;
 import io.sextant.server.api.grpc.GrpcServer;
 import io.sextant.server.api.rest.RestServer;
 import io.sextant.server.auth.AccessControl;
 import io.sextant.server.auth.ValueExistsQuery;
+import io.sextant.server.cluster.ClusterRoutes;
+import io.sextant.server.cluster.MetadataExecutor;
+import io.sextant.server.cluster.MetadataGate;
 import io.sextant.server.config.ServerConfig;
 import io.sextant.server.metrics.RestOperations;
 import io.sextant.server.snapshot.SnapshotFeature;
@@ -28,6 +32,7 @@ public final class SextantServer implements AutoCloseable {
     private boolean closed;
     private SnapshotFeature snapshots;
     private RestOperations operations;
+    private ClusterNode cluster;
 
     private SextantServer(ServerConfig config, TableOfContents toc, RestServer rest) {
         this.config = config;
@@ -38,6 +43,20 @@ public final class SextantServer implements AutoCloseable {
     /** Opens the storage and starts serving. */
     public static SextantServer start(ServerConfig config, ShardFactory shards) {
         TableOfContents toc = TableOfContents.open(config.storage().storagePath(), shards);
+        ClusterNode cluster = null;
+        if (config.cluster().enabled()) {
+            try {
+                cluster = ClusterNode.start(
+                        config.cluster(),
+                        config.service().host(),
+                        config.storage().storagePath(),
+                        new MetadataExecutor(toc));
+            } catch (RuntimeException e) {
+                toc.close();
+                throw e;
+            }
+        }
+        ClusterRoutes clusterRoutes = new ClusterRoutes(cluster);
         RestServer rest;
         GrpcServer grpc = null;
         SnapshotFeature snapshots = null;
@@ -53,12 +72,14 @@ public final class SextantServer implements AutoCloseable {
                     config.service().maxRequestSizeBytes());
             rest = new RestServer(
                             toc,
+                            cluster == null ? null : MetadataGate.consensus(cluster),
                             config.service().host(),
                             config.service().httpPort(),
                             config.service().maxRequestSizeBytes(),
                             access,
                             ops,
-                            snapshots::register)
+                            snapshots::register,
+                            clusterRoutes::register)
                     .start();
             try {
                 grpc = new GrpcServer(
@@ -81,6 +102,9 @@ public final class SextantServer implements AutoCloseable {
             if (snapshots != null) {
                 snapshots.close();
             }
+            if (cluster != null) {
+                cluster.close();
+            }
             toc.close();
             throw e;
         }
@@ -89,6 +113,7 @@ public final class SextantServer implements AutoCloseable {
         server.snapshots = snapshots;
         server.operations = ops;
         server.grpc = grpc;
+        server.cluster = cluster;
         LOG.atInfo()
                 .addKeyValue("host", config.service().host())
                 .addKeyValue("http_port", rest.port())
@@ -152,6 +177,9 @@ public final class SextantServer implements AutoCloseable {
                 rest.stop();
             }
             operations.close();
+            if (cluster != null) {
+                cluster.close();
+            }
         } finally {
             try {
                 snapshots.close();

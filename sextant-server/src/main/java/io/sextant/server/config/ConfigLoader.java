@@ -33,9 +33,16 @@ public final class ConfigLoader {
      * @param httpPort {@code --http-port}
      * @param grpcPort {@code --grpc-port}
      * @param storagePath {@code --storage-path}
+     * @param uri {@code --uri}: this peer's p2p URI in cluster mode
+     * @param bootstrap {@code --bootstrap}: a running peer's p2p URI to join
      */
-    public record CliOverrides(String host, Integer httpPort, Integer grpcPort, Path storagePath) {
+    public record CliOverrides(
+            String host, Integer httpPort, Integer grpcPort, Path storagePath, String uri, String bootstrap) {
         public static final CliOverrides NONE = new CliOverrides(null, null, null, null);
+
+        public CliOverrides(String host, Integer httpPort, Integer grpcPort, Path storagePath) {
+            this(host, httpPort, grpcPort, storagePath, null, null);
+        }
     }
 
     private ConfigLoader() {}
@@ -71,6 +78,7 @@ public final class ConfigLoader {
         storage.put("storage_path", "./storage");
         storage.put("snapshots_path", "./snapshots");
         root.put("log_level", "INFO");
+        ClusterSettingsBinder.defaults(root);
         return root;
     }
 
@@ -137,6 +145,7 @@ public final class ConfigLoader {
         if (cli.storagePath() != null) {
             storage.put("storage_path", cli.storagePath().toString());
         }
+        ClusterSettingsBinder.applyCli(tree, cli.uri(), cli.bootstrap());
     }
 
     private static ServerConfig bind(ObjectNode tree) {
@@ -155,7 +164,8 @@ public final class ConfigLoader {
                         Path.of(text(storage, "storage.snapshots_path")),
                         io.sextant.server.snapshot.SnapshotSettings.bind(tree)),
                 text(tree, "log_level"),
-                SecurityConfigBinder.bind(tree));
+                SecurityConfigBinder.bind(tree),
+                ClusterSettingsBinder.bind(tree));
     }
 
     static JsonNode section(ObjectNode tree, String name) {

@@ -77,7 +77,7 @@ final class SecurityConfigBinder {
         return s == null ? null : Path.of(s);
     }
 
-    private static boolean bool(JsonNode parent, String dottedKey) {
+    static boolean bool(JsonNode parent, String dottedKey) {
         JsonNode n = parent.get(dottedKey.substring(dottedKey.lastIndexOf('.') + 1));
         if (n == null || n.isNull()) {
             return false;

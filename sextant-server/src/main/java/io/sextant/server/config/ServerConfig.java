@@ -11,8 +11,19 @@ import java.nio.file.Path;
  * @param storage data directories ({@code storage.*})
  * @param logLevel root log level ({@code log_level}): TRACE, DEBUG, INFO, WARN or ERROR
  * @param security authentication, TLS, audit and slow-request settings (see {@link SecurityConfig})
+ * @param cluster cluster mode ({@code cluster.*}, {@code --uri}, {@code --bootstrap}); disabled by default
  */
-public record ServerConfig(Service service, Storage storage, String logLevel, SecurityConfig security) {
+public record ServerConfig(
+        Service service,
+        Storage storage,
+        String logLevel,
+        SecurityConfig security,
+        io.sextant.cluster.ClusterSettings cluster) {
+
+    /** A configuration without cluster mode. */
+    public ServerConfig(Service service, Storage storage, String logLevel, SecurityConfig security) {
+        this(service, storage, logLevel, security, io.sextant.cluster.ClusterSettings.DISABLED);
+    }
 
     /** A configuration with security off (no keys, no TLS, no audit). */
     public ServerConfig(Service service, Storage storage, String logLevel) {
@@ -24,6 +35,7 @@ public record ServerConfig(Service service, Storage storage, String logLevel, Se
             throw new IllegalArgumentException("service and storage sections are required");
         }
         security = security == null ? SecurityConfig.NONE : security;
+        cluster = cluster == null ? io.sextant.cluster.ClusterSettings.DISABLED : cluster;
         logLevel = logLevel == null ? "INFO" : logLevel.toUpperCase(java.util.Locale.ROOT);
         if (!java.util.Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").contains(logLevel)) {
             throw new IllegalArgumentException(

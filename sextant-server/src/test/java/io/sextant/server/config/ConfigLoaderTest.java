@@ -103,4 +103,34 @@ class ConfigLoaderTest {
         Files.writeString(f, yaml);
         return f;
     }
+
+    @Test
+    void clusterKeysFlagsAndDefaults() {
+        var off = ConfigLoader.load(null, java.util.Map.of(), ConfigLoader.CliOverrides.NONE)
+                .cluster();
+        assertThat(off.enabled()).isFalse();
+        assertThat(off.p2pPort()).isEqualTo(6335);
+        assertThat(off.tickPeriodMs()).isEqualTo(100);
+        var on = ConfigLoader.load(
+                        null,
+                        java.util.Map.of(
+                                "SEXTANT__CLUSTER__ENABLED", "true",
+                                "SEXTANT__CLUSTER__P2P__PORT", "7335",
+                                "SEXTANT__CLUSTER__CONSENSUS__TICK_PERIOD_MS", "50"),
+                        new ConfigLoader.CliOverrides(
+                                null, null, null, null, "http://10.0.0.2:7335", "http://10.0.0.1:6335"))
+                .cluster();
+        assertThat(on.enabled()).isTrue();
+        assertThat(on.p2pPort()).isEqualTo(7335);
+        assertThat(on.tickPeriodMs()).isEqualTo(50);
+        assertThat(on.advertisedAddress()).isEqualTo("10.0.0.2:7335");
+        assertThat(on.bootstrap().getPort()).isEqualTo(6335);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(
+                        null,
+                        java.util.Map.of(),
+                        new ConfigLoader.CliOverrides(null, null, null, null, null, "10.0.0.1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--bootstrap")
+                .hasMessageContaining("10.0.0.1");
+    }
 }

@@ -7,24 +7,26 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.sextant.cluster.MetadataCommand;
+import io.sextant.cluster.MetadataCommand.Type;
 import io.sextant.collection.AliasDescription;
-import io.sextant.collection.Collection;
 import io.sextant.collection.FailedCollection;
 import io.sextant.collection.TableOfContents;
 import io.sextant.collection.config.VectorNameConfig;
 import io.sextant.segment.error.UserException;
-import io.sextant.segment.ops.PointOperation;
 import io.sextant.server.api.convert.CollectionJson;
-import io.sextant.server.api.convert.IndexJson;
 import io.sextant.server.api.convert.OptimizationsJson;
 import io.sextant.server.api.convert.VectorNameJson;
 import io.sextant.server.auth.Principal;
 import io.sextant.server.auth.RestAuthHandler;
+import io.sextant.server.cluster.MetadataGate;
 import java.util.List;
 
 /**
  * Collection, alias and payload-index endpoints. Handlers only parse (via {@code api.convert}),
- * call the {@link TableOfContents} and write the envelope. A collection that failed to load is
+ * call the {@link TableOfContents} and write the envelope; collection, alias and payload index
+ * changes go through a {@link MetadataGate} (executed locally, or replicated by consensus in
+ * cluster mode). A collection that failed to load is
  * listed, exists, answers its info with status {@code red} and the load error (as Qdrant's
  * {@code optimizer_status.error}), can be deleted, and fails every other request with a 500 that
  * says why. Thread-safe.
@@ -35,10 +37,15 @@ final class CollectionRoutes {
 
     private final TableOfContents toc;
     private final ApiExchange io;
+    private final MetadataGate metadata;
 
-    CollectionRoutes(TableOfContents toc, ApiExchange io) {
+    /**
+     * @param metadata where collection, alias and payload index changes go (local or consensus)
+     */
+    CollectionRoutes(TableOfContents toc, ApiExchange io, MetadataGate metadata) {
         this.toc = toc;
         this.io = io;
+        this.metadata = metadata;
     }
 
     void register(RoutesConfig r) {
@@ -105,19 +112,17 @@ final class CollectionRoutes {
 
     private void create(Context ctx) {
         ApiExchange.checkCommonParams(ctx);
-        toc.create(name(ctx), CollectionJson.parseCreate(io.body(ctx)));
-        ok(ctx, true);
+        ok(ctx, metadata.submit(MetadataCommand.of(Type.CREATE_COLLECTION, name(ctx), io.body(ctx))));
     }
 
     private void update(Context ctx) {
         ApiExchange.checkCommonParams(ctx);
-        toc.update(name(ctx), CollectionJson.parsePatch(io.body(ctx)));
-        ok(ctx, true);
+        ok(ctx, metadata.submit(MetadataCommand.of(Type.UPDATE_COLLECTION, name(ctx), io.body(ctx))));
     }
 
     private void delete(Context ctx) {
         ApiExchange.checkCommonParams(ctx);
-        ok(ctx, toc.delete(name(ctx)));
+        ok(ctx, metadata.submit(MetadataCommand.of(Type.DELETE_COLLECTION, name(ctx), null)));
     }
 
     private void exists(Context ctx) {
@@ -128,8 +133,7 @@ final class CollectionRoutes {
 
     private void updateAliases(Context ctx) {
         ApiExchange.checkCommonParams(ctx);
-        toc.updateAliases(CollectionJson.parseAliases(io.body(ctx)));
-        ok(ctx, true);
+        ok(ctx, metadata.submit(MetadataCommand.of(Type.UPDATE_ALIASES, null, io.body(ctx))));
     }
 
     private void listAliases(Context ctx) {
@@ -156,11 +160,11 @@ final class CollectionRoutes {
 
     private void createIndex(Context ctx) {
         ApiExchange.checkCommonParams(ctx);
-        Collection c = toc.get(name(ctx));
-        IndexJson.CreateIndex req = IndexJson.parseCreate(io.body(ctx));
-        PointOperation op = new PointOperation.CreateFieldIndex(req.fieldName(), req.spec());
-        c.strictMode().checkUpdate(op);
-        ApiExchange.updated(ctx, c.update(op, ApiExchange.waitParam(ctx)));
+        toc.get(name(ctx)); // 404 before the body is read
+        ok(
+                ctx,
+                metadata.submit(new MetadataCommand(
+                        Type.CREATE_INDEX, name(ctx), null, io.body(ctx), ApiExchange.waitParam(ctx))));
     }
 
     private void createVector(Context ctx) {
@@ -176,9 +180,10 @@ final class CollectionRoutes {
 
     private void deleteIndex(Context ctx) {
         ApiExchange.checkCommonParams(ctx);
-        Collection c = toc.get(name(ctx));
-        ApiExchange.updated(
+        toc.get(name(ctx));
+        ok(
                 ctx,
-                c.update(new PointOperation.DeleteFieldIndex(ctx.pathParam("field_name")), ApiExchange.waitParam(ctx)));
+                metadata.submit(new MetadataCommand(
+                        Type.DELETE_INDEX, name(ctx), ctx.pathParam("field_name"), null, ApiExchange.waitParam(ctx))));
     }
 }

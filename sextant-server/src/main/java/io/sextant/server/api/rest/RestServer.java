@@ -6,6 +6,8 @@ import io.sextant.collection.TableOfContents;
 import io.sextant.server.auth.AccessControl;
 import io.sextant.server.auth.RestAccessRules;
 import io.sextant.server.auth.RestAuthHandler;
+import io.sextant.server.cluster.MetadataExecutor;
+import io.sextant.server.cluster.MetadataGate;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -70,6 +72,24 @@ public final class RestServer implements AutoCloseable {
             AccessControl access,
             Consumer<JavalinConfig> operations,
             java.util.function.Consumer<io.javalin.config.RoutesConfig>... extraRoutes) {
+        this(toc, null, host, port, maxBodyBytes, access, operations, extraRoutes);
+    }
+
+    /**
+     * @param metadata where collection-level changes go; null executes them on {@code toc}
+     *     (standalone)
+     */
+    @SafeVarargs
+    public RestServer(
+            TableOfContents toc,
+            MetadataGate metadata,
+            String host,
+            int port,
+            long maxBodyBytes,
+            AccessControl access,
+            Consumer<JavalinConfig> operations,
+            java.util.function.Consumer<io.javalin.config.RoutesConfig>... extraRoutes) {
+        MetadataGate gate = metadata != null ? metadata : MetadataGate.local(new MetadataExecutor(toc));
         this.host = host;
         this.port = port;
         ApiExchange io = new ApiExchange(maxBodyBytes);
@@ -93,7 +113,7 @@ public final class RestServer implements AutoCloseable {
             // connection is not reset under a client that is still sending, which would lose the reply.
             config.routes.after(io::drainUnreadBody);
             new ServiceRoutes(ready::get).register(config.routes);
-            new CollectionRoutes(toc, io).register(config.routes);
+            new CollectionRoutes(toc, io, gate).register(config.routes);
             new PointRoutes(toc, io).register(config.routes);
             new SearchRoutes(toc, io).register(config.routes);
             new AnalyticsRoutes(toc, io).register(config.routes);

@@ -1,0 +1,366 @@
+package io.sextant.cluster;
+
+import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.error.UserException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This peer's membership of the metadata Raft group (Apache Ratis over gRPC on the p2p port).
+ *
+ * <p>Start: the peer id comes from {@link PeerIdentity}; the Raft log and snapshots live in {@code
+ * <storage>/cluster/raft}, the applied state in {@code <storage>/cluster/metadata_state.json}. A
+ * fresh peer without {@code --bootstrap} forms a one-peer group. A fresh peer with {@code
+ * --bootstrap URI} starts its Raft server with an empty configuration, asks the bootstrap peer for
+ * the group's members (Ratis's group-info admin call, sent to the bootstrap address) and then asks
+ * the group to add it (Ratis's {@code setConfiguration}, forwarded to the leader by the Ratis
+ * client); the leader then streams it the log. A peer that has Raft storage recovers from it and
+ * ignores {@code --bootstrap}.
+ *
+ * <p>{@link #propose} sends a {@link MetadataCommand} through the Ratis client (which finds the
+ * leader), then waits until this peer has applied the entry too, so a collection created through
+ * any peer is visible on that peer when the request returns, and (best effort, up to a second)
+ * until every peer knows the entry is committed. Thread-safe.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+    /** The metadata group: one per cluster, a fixed id. */
+    public static final RaftGroupId GROUP_ID =
+            RaftGroupId.valueOf(UUID.nameUUIDFromBytes("sextant-metadata".getBytes(StandardCharsets.UTF_8)));
+
+    private static final Duration APPLY_WAIT = Duration.ofSeconds(30);
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration ALL_COMMITTED_WAIT = Duration.ofSeconds(1);
+
+    private final long peerId;
+    private final RaftProperties properties;
+    private final RaftServer server;
+    private final MetadataStateMachine stateMachine;
+    private RaftClient client;
+    private Set<RaftPeer> clientPeers = Set.of();
+
+    private ClusterNode(long peerId, RaftProperties properties, RaftServer server, MetadataStateMachine sm) {
+        this.peerId = peerId;
+        this.properties = properties;
+        this.server = server;
+        this.stateMachine = sm;
+    }
+
+    /**
+     * Starts this peer's Raft server and, for a fresh peer with a bootstrap URI, joins the cluster.
+     *
+     * @param settings cluster settings
+     * @param bindHost address the p2p port binds to
+     * @param storage the node's storage directory
+     * @param applier applies committed commands to this peer's collections
+     */
+    public static ClusterNode start(ClusterSettings settings, String bindHost, Path storage, MetadataApplier applier) {
+        Path dir = storage.resolve("cluster");
+        long id = PeerIdentity.loadOrCreate(dir);
+        Path raftDir = dir.resolve("raft");
+        boolean fresh = !Files.isDirectory(raftDir.resolve(GROUP_ID.getUuid().toString()));
+        RaftProperties props = properties(settings, bindHost, raftDir);
+        MetadataStateMachine sm = new MetadataStateMachine(new MetadataStore(dir, applier));
+        RaftPeer self = RaftPeer.newBuilder()
+                .setId(raftId(id))
+                .setAddress(settings.advertisedAddress())
+                .build();
+        RaftGroup group =
+                fresh && settings.bootstrap() == null ? RaftGroup.valueOf(GROUP_ID, self) : RaftGroup.valueOf(GROUP_ID);
+        RaftServer server;
+        try {
+            server = RaftServer.newBuilder()
+                    .setServerId(self.getId())
+                    .setStateMachine(sm)
+                    .setProperties(props)
+                    .setGroup(group)
+                    .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
+                    .build();
+            server.start();
+        } catch (IOException e) {
+            throw new ServiceException(
+                    "Cannot start the cluster p2p service on port " + settings.p2pPort() + ": " + e.getMessage(), e);
+        }
+        ClusterNode node = new ClusterNode(id, props, server, sm);
+        LOG.info(
+                "Cluster peer {} started ({} storage), p2p address {}",
+                Long.toUnsignedString(id),
+                fresh ? "new" : "recovered",
+                self.getAddress());
+        if (fresh && settings.bootstrap() != null) {
+            try {
+                node.join(
+                        self,
+                        settings.bootstrap().getHost() + ":"
+                                + settings.bootstrap().getPort());
+            } catch (RuntimeException e) {
+                node.close();
+                throw e;
+            }
+        }
+        return node;
+    }
+
+    private static RaftProperties properties(ClusterSettings s, String bindHost, Path raftDir) {
+        RaftProperties p = new RaftProperties();
+        RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
+        GrpcConfigKeys.Server.setPort(p, s.p2pPort());
+        GrpcConfigKeys.Server.setHost(p, bindHost);
+        RaftServerConfigKeys.Rpc.setTimeoutMin(
+                p, TimeDuration.valueOf(s.tickPeriodMs() * 10, java.util.concurrent.TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(
+                p, TimeDuration.valueOf(s.tickPeriodMs() * 20, java.util.concurrent.TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, 1000);
+        RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, java.util.concurrent.TimeUnit.SECONDS));
+        return p;
+    }
+
+    static RaftPeerId raftId(long id) {
+        return RaftPeerId.valueOf(Long.toUnsignedString(id));
+    }
+
+    private void join(RaftPeer self, String bootstrapAddress) {
+        long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            RaftPeer contact = RaftPeer.newBuilder()
+                    .setId("bootstrap")
+                    .setAddress(bootstrapAddress)
+                    .build();
+            try (RaftClient c = newClient(List.of(contact))) {
+                GroupInfoReply info = c.getGroupManagementApi(contact.getId()).info(GROUP_ID);
+                List<RaftPeer> peers = new ArrayList<>(info.getGroup().getPeers());
+                if (peers.stream().noneMatch(p -> p.getId().equals(self.getId()))) {
+                    peers.add(self);
+                }
+                try (RaftClient members = newClient(peers)) {
+                    RaftClientReply reply = members.admin().setConfiguration(peers);
+                    if (reply.isSuccess()) {
+                        LOG.info("Joined the cluster through {}: {} peers", bootstrapAddress, peers.size());
+                        return;
+                    }
+                    last = reply.getException();
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+            LOG.info(
+                    "Joining through {} failed ({}); retrying",
+                    bootstrapAddress,
+                    last == null ? "?" : last.getMessage());
+            sleep(500);
+        }
+        throw new ServiceException(
+                "Cannot join the cluster through " + bootstrapAddress + ": "
+                        + (last == null ? "timed out" : last.getMessage()),
+                last);
+    }
+
+    private RaftClient newClient(Collection<RaftPeer> peers) {
+        return RaftClient.newBuilder()
+                .setProperties(properties)
+                .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers))
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+                        40, TimeDuration.valueOf(250, java.util.concurrent.TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    /** A client over the current configuration, rebuilt when the membership changed. */
+    private synchronized RaftClient client() {
+        Set<RaftPeer> peers = Set.copyOf(division().getRaftConf().getCurrentPeers());
+        if (client == null || !peers.equals(clientPeers)) {
+            closeClient();
+            client = newClient(peers);
+            clientPeers = peers;
+        }
+        return client;
+    }
+
+    private RaftServer.Division division() {
+        try {
+            return server.getDivision(GROUP_ID);
+        } catch (IOException e) {
+            throw new ServiceException("Cluster metadata group is not available: " + e.getMessage(), e);
+        }
+    }
+
+    /** This peer's id. */
+    public long peerId() {
+        return peerId;
+    }
+
+    /**
+     * Replicates {@code command} through consensus and returns the leader's result once this peer
+     * has applied it.
+     *
+     * @throws ServiceException when no majority commits it in time
+     */
+    public MetadataResult propose(MetadataCommand command) {
+        RaftClientReply reply;
+        try {
+            reply = client().io().send(Message.valueOf(ByteString.copyFrom(command.toBytes())));
+        } catch (IOException e) {
+            throw new ServiceException("Consensus did not commit the operation: " + e.getMessage(), e);
+        }
+        if (!reply.isSuccess()) {
+            throw new ServiceException(
+                    "Consensus did not commit the operation: " + reply.getException(), reply.getException());
+        }
+        MetadataResult result =
+                MetadataResult.fromBytes(reply.getMessage().getContent().toByteArray());
+        awaitApplied(reply.getLogIndex());
+        return result;
+    }
+
+    private void awaitApplied(long index) {
+        long deadline = System.nanoTime() + APPLY_WAIT.toNanos();
+        while (stateMachine.appliedIndex() < index) {
+            if (System.nanoTime() > deadline) {
+                throw new ServiceException(
+                        "Operation committed at index " + index + " but not applied on this peer within " + APPLY_WAIT);
+            }
+            sleep(5);
+        }
+    }
+
+    /** This peer's view of the cluster. */
+    public ClusterStatus status() {
+        RaftServer.Division d = division();
+        Map<Long, String> peers = new TreeMap<>(Long::compareUnsigned);
+        for (RaftPeer p : d.getRaftConf().getCurrentPeers()) {
+            peers.put(Long.parseUnsignedLong(p.getId().toString()), "http://" + p.getAddress() + "/");
+        }
+        long commit = d.getRaftLog().getLastCommittedIndex();
+        RaftPeerRole role = d.getInfo().getCurrentRole();
+        RaftPeerId leader =
+                role == RaftPeerRole.LEADER ? raftId(peerId) : d.getInfo().getLeaderId();
+        return new ClusterStatus(
+                peerId,
+                peers,
+                d.getInfo().getCurrentTerm(),
+                commit,
+                Math.max(0, commit - d.getInfo().getLastAppliedIndex()),
+                leader == null ? null : Long.parseUnsignedLong(leader.toString()),
+                roleName(role),
+                peers.containsKey(peerId));
+    }
+
+    private static String roleName(RaftPeerRole role) {
+        return switch (role) {
+            case LEADER -> "Leader";
+            case FOLLOWER -> "Follower";
+            case CANDIDATE -> "Candidate";
+            case LISTENER -> "Listener";
+            default -> role.name();
+        };
+    }
+
+    /**
+     * Removes a peer from the Raft configuration.
+     *
+     * @throws UserException (not found) when no such peer is a member
+     */
+    public void removePeer(long id) {
+        RaftPeerId target = raftId(id);
+        List<RaftPeer> peers = new ArrayList<>(division().getRaftConf().getCurrentPeers());
+        if (!peers.removeIf(p -> p.getId().equals(target))) {
+            throw UserException.notFound("Peer " + Long.toUnsignedString(id) + " does not exist");
+        }
+        if (peers.isEmpty()) {
+            throw UserException.badRequest("Cannot remove the last peer of the cluster");
+        }
+        try {
+            RaftClientReply reply = client().admin().setConfiguration(peers);
+            if (!reply.isSuccess()) {
+                throw new ServiceException(
+                        "Cannot remove peer " + Long.toUnsignedString(id) + ": " + reply.getException());
+            }
+        } catch (IOException e) {
+            throw new ServiceException("Cannot remove peer " + Long.toUnsignedString(id) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Asks Ratis to snapshot the metadata state on this peer ({@code POST /cluster/recover}). */
+    public void requestSnapshot() {
+        try {
+            RaftClientReply reply =
+                    client().getSnapshotManagementApi(raftId(peerId)).create(10_000);
+            if (!reply.isSuccess()) {
+                throw new ServiceException("Snapshot of the metadata state failed: " + reply.getException());
+            }
+        } catch (IOException e) {
+            throw new ServiceException("Snapshot of the metadata state failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Ids of the current members. */
+    public Set<Long> members() {
+        return division().getRaftConf().getCurrentPeers().stream()
+                .map(p -> Long.parseUnsignedLong(p.getId().toString()))
+                .collect(Collectors.toSet());
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceException("Interrupted", e);
+        }
+    }
+
+    private void closeClient() {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (IOException e) {
+                LOG.debug("Closing Raft client: {}", e.getMessage());
+            }
+            client = null;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeClient();
+        try {
+            server.close();
+        } catch (IOException e) {
+            LOG.warn("Closing the Raft server: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.sextant.cluster;
+
+import java.net.URI;
+
+/**
+ * Cluster configuration, Qdrant's keys: {@code cluster.enabled} (default false), {@code
+ * cluster.p2p.port} (6335), {@code cluster.consensus.tick_period_ms} (100; Raft election timeouts
+ * are 10 to 20 ticks), and the command-line {@code --uri} (this peer's p2p URI as other peers
+ * reach it; default {@code http://127.0.0.1:<p2p port>}) and {@code --bootstrap} (a running peer's
+ * p2p URI; absent on the peer that forms the cluster). Immutable.
+ */
+public record ClusterSettings(boolean enabled, int p2pPort, long tickPeriodMs, URI uri, URI bootstrap) {
+
+    public static final ClusterSettings DISABLED = new ClusterSettings(false, 6335, 100, null, null);
+
+    public ClusterSettings {
+        if (p2pPort < 0 || p2pPort > 65535) {
+            throw new IllegalArgumentException("cluster.p2p.port must be in [0, 65535], got " + p2pPort);
+        }
+        if (tickPeriodMs < 1) {
+            throw new IllegalArgumentException("cluster.consensus.tick_period_ms must be >= 1, got " + tickPeriodMs);
+        }
+        checkUri("--uri", uri);
+        checkUri("--bootstrap", bootstrap);
+    }
+
+    private static void checkUri(String what, URI u) {
+        if (u != null && (u.getHost() == null || u.getPort() < 0)) {
+            throw new IllegalArgumentException(
+                    what + " must be a URI with host and port like http://10.0.0.1:6335, got " + u);
+        }
+    }
+
+    /** This peer's advertised p2p address as {@code host:port}. */
+    public String advertisedAddress() {
+        return uri == null ? "127.0.0.1:" + p2pPort : uri.getHost() + ":" + uri.getPort();
+    }
+}

@@ -1,0 +1,21 @@
+package io.sextant.cluster;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Applies committed metadata commands to this peer's collections (the server implements it with
+ * its REST converters and the {@code TableOfContents}). Called by the {@link MetadataStateMachine}
+ * on its single apply thread, in log order, on every peer.
+ */
+public interface MetadataApplier {
+
+    /** Applies one command; never throws: failures are returned as a {@link MetadataResult}. */
+    MetadataResult apply(MetadataCommand command);
+
+    /** Names of the collections this peer holds (for reconciling after a snapshot install). */
+    Set<String> localCollections();
+
+    /** This peer's aliases, alias name to collection name. */
+    Map<String, String> localAliases();
+}

@@ -1,0 +1,152 @@
+package io.sextant.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The replicated metadata state in compacted form: for every live collection the successful
+ * commands that shaped it (its create, then config updates and payload index changes, in log
+ * order), and the alias table. Deleting a collection drops its history, so the ledger stays as
+ * small as the metadata itself. It is what a state machine snapshot holds; replaying it onto an
+ * empty node rebuilds the same collections, configs, indexes and aliases. Not thread-safe (owned
+ * by the state machine's apply thread; {@link #toJson()} copies).
+ *
+ * <p>JSON form: {@code {"collections":{name:[command…]},"aliases":{alias:collection}}}, commands as
+ * in {@link MetadataCommand}.
+ */
+public final class MetadataLedger {
+
+    private final Map<String, List<MetadataCommand>> collections = new TreeMap<>();
+    private final Map<String, String> aliases = new TreeMap<>();
+
+    /** Records a command that was applied successfully. */
+    public void record(MetadataCommand c) {
+        switch (c.type()) {
+            case CREATE_COLLECTION -> {
+                List<MetadataCommand> history = new ArrayList<>();
+                history.add(c);
+                collections.put(c.collection(), history);
+            }
+            case DELETE_COLLECTION -> {
+                String name = resolve(c.collection());
+                collections.remove(name);
+                aliases.values().removeIf(name::equals);
+            }
+            case UPDATE_COLLECTION, CREATE_INDEX, DELETE_INDEX -> {
+                List<MetadataCommand> history = collections.get(resolve(c.collection()));
+                if (history != null) {
+                    history.add(c);
+                }
+            }
+            case UPDATE_ALIASES -> applyAliasActions(c.body());
+        }
+    }
+
+    private String resolve(String nameOrAlias) {
+        return collections.containsKey(nameOrAlias) ? nameOrAlias : aliases.getOrDefault(nameOrAlias, nameOrAlias);
+    }
+
+    private void applyAliasActions(JsonNode body) {
+        for (JsonNode action : body.path("actions")) {
+            if (action.has("create_alias")) {
+                JsonNode a = action.get("create_alias");
+                aliases.put(
+                        a.path("alias_name").asText(), a.path("collection_name").asText());
+            } else if (action.has("delete_alias")) {
+                aliases.remove(action.get("delete_alias").path("alias_name").asText());
+            } else if (action.has("rename_alias")) {
+                JsonNode a = action.get("rename_alias");
+                String target = aliases.remove(a.path("old_alias_name").asText());
+                if (target != null) {
+                    aliases.put(a.path("new_alias_name").asText(), target);
+                }
+            }
+        }
+    }
+
+    /** Live collections and their command history, in name order. */
+    public Map<String, List<MetadataCommand>> collections() {
+        Map<String, List<MetadataCommand>> out = new LinkedHashMap<>();
+        collections.forEach((k, v) -> out.put(k, List.copyOf(v)));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** Alias name to collection name. */
+    public Map<String, String> aliases() {
+        return Collections.unmodifiableMap(new TreeMap<>(aliases));
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        ObjectNode colls = root.putObject("collections");
+        collections.forEach((name, history) -> {
+            ArrayNode arr = colls.putArray(name);
+            history.forEach(c -> arr.add(c.toJson()));
+        });
+        ObjectNode al = root.putObject("aliases");
+        aliases.forEach(al::put);
+        return root;
+    }
+
+    public static MetadataLedger fromJson(JsonNode root) {
+        MetadataLedger ledger = new MetadataLedger();
+        root.path("collections").properties().forEach(e -> {
+            List<MetadataCommand> history = new ArrayList<>();
+            e.getValue().forEach(c -> history.add(MetadataCommand.fromJson(c)));
+            ledger.collections.put(e.getKey(), history);
+        });
+        root.path("aliases")
+                .properties()
+                .forEach(e -> ledger.aliases.put(e.getKey(), e.getValue().asText()));
+        return ledger;
+    }
+
+    /**
+     * The commands that bring a peer holding {@code local} collections and aliases to this
+     * ledger's state: delete the collections the ledger does not have, replay the history of the
+     * ones the peer lacks, re-apply the updates of the ones it has (updates and index changes are
+     * idempotent), then one alias batch that removes stale aliases and creates the ledger's.
+     */
+    public List<MetadataCommand> reconcile(java.util.Set<String> local, Map<String, String> localAliases) {
+        List<MetadataCommand> out = new ArrayList<>();
+        for (String name : new java.util.TreeSet<>(local)) {
+            if (!collections.containsKey(name)) {
+                out.add(MetadataCommand.of(MetadataCommand.Type.DELETE_COLLECTION, name, null));
+            }
+        }
+        collections.forEach((name, history) -> {
+            for (MetadataCommand c : history) {
+                if (c.type() != MetadataCommand.Type.CREATE_COLLECTION || !local.contains(name)) {
+                    out.add(c);
+                }
+            }
+        });
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ArrayNode actions = body.putArray("actions");
+        localAliases.forEach((alias, coll) -> {
+            if (!coll.equals(aliases.get(alias))) {
+                actions.addObject().putObject("delete_alias").put("alias_name", alias);
+            }
+        });
+        aliases.forEach((alias, coll) -> {
+            if (!coll.equals(localAliases.get(alias))) {
+                actions.addObject()
+                        .putObject("create_alias")
+                        .put("collection_name", coll)
+                        .put("alias_name", alias);
+            }
+        });
+        if (!actions.isEmpty()) {
+            out.add(MetadataCommand.of(MetadataCommand.Type.UPDATE_ALIASES, null, body));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,106 @@
+package io.sextant.cluster;
+
+import static io.sextant.cluster.MetadataStoreTest.alias;
+import static io.sextant.cluster.MetadataStoreTest.create;
+import static io.sextant.cluster.MetadataStoreTest.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sextant.cluster.MetadataCommand.Type;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class MetadataLedgerTest {
+
+    @Test
+    void keepsTheHistoryOfLiveCollectionsOnly() {
+        MetadataLedger l = new MetadataLedger();
+        l.record(create("a"));
+        l.record(new MetadataCommand(Type.CREATE_INDEX, "a", null, json("{\"field_name\":\"city\"}"), true));
+        l.record(create("b"));
+        l.record(alias("b", "bee"));
+        l.record(MetadataCommand.of(Type.UPDATE_COLLECTION, "bee", json("{\"optimizers_config\":{}}")));
+        l.record(MetadataCommand.of(Type.DELETE_COLLECTION, "a", null));
+        assertThat(l.collections()).containsOnlyKeys("b");
+        assertThat(l.collections().get("b"))
+                .extracting(MetadataCommand::type)
+                .as("an update through the alias lands on its collection")
+                .containsExactly(Type.CREATE_COLLECTION, Type.UPDATE_COLLECTION);
+        l.record(MetadataCommand.of(Type.DELETE_COLLECTION, "bee", null));
+        assertThat(l.collections()).isEmpty();
+        assertThat(l.aliases()).as("aliases of a deleted collection go with it").isEmpty();
+    }
+
+    @Test
+    void aliasRenameAndDelete() {
+        MetadataLedger l = new MetadataLedger();
+        l.record(create("c"));
+        l.record(alias("c", "x"));
+        l.record(MetadataCommand.of(
+                Type.UPDATE_ALIASES,
+                null,
+                json("{\"actions\":[{\"rename_alias\":{\"old_alias_name\":\"x\",\"new_alias_name\":\"y\"}},"
+                        + "{\"create_alias\":{\"collection_name\":\"c\",\"alias_name\":\"z\"}},"
+                        + "{\"delete_alias\":{\"alias_name\":\"z\"}}]}")));
+        assertThat(l.aliases()).containsExactly(Map.entry("y", "c"));
+    }
+
+    @Test
+    void jsonRoundTripKeepsEverything() {
+        MetadataLedger l = new MetadataLedger();
+        l.record(create("c"));
+        l.record(new MetadataCommand(Type.DELETE_INDEX, "c", "city", null, false));
+        l.record(alias("c", "x"));
+        MetadataLedger back = MetadataLedger.fromJson(l.toJson());
+        assertThat(back.toJson()).isEqualTo(l.toJson());
+        assertThat(back.collections().get("c").get(1).name()).isEqualTo("city");
+    }
+
+    @Test
+    void reconcileDeletesExtraReplaysMissingAndFixesAliases() {
+        MetadataLedger l = new MetadataLedger();
+        l.record(create("both"));
+        l.record(MetadataCommand.of(Type.UPDATE_COLLECTION, "both", json("{}")));
+        l.record(create("missing"));
+        l.record(alias("missing", "m"));
+        List<MetadataCommand> plan = l.reconcile(Set.of("both", "extra"), Map.of("old", "extra", "m", "both"));
+        assertThat(plan)
+                .extracting(c -> c.type() + ":" + c.collection())
+                .containsExactly(
+                        "DELETE_COLLECTION:extra",
+                        "UPDATE_COLLECTION:both",
+                        "CREATE_COLLECTION:missing",
+                        "UPDATE_ALIASES:null");
+        assertThat(plan.get(3).body().toString())
+                .contains("{\"delete_alias\":{\"alias_name\":\"old\"}}")
+                .contains("{\"delete_alias\":{\"alias_name\":\"m\"}}")
+                .contains("{\"create_alias\":{\"collection_name\":\"missing\",\"alias_name\":\"m\"}}");
+        assertThat(l.reconcile(Set.of("both", "missing"), Map.of("m", "missing")))
+                .as("an up-to-date peer only re-applies idempotent updates")
+                .extracting(MetadataCommand::type)
+                .containsExactly(Type.UPDATE_COLLECTION);
+    }
+
+    @Test
+    void commandEncodingRoundTripsAndRefusesNewerVersions() {
+        MetadataCommand c = new MetadataCommand(Type.CREATE_INDEX, "c", null, json("{\"field_name\":\"f\"}"), true);
+        assertThat(MetadataCommand.fromBytes(c.toBytes())).isEqualTo(c);
+        assertThatThrownBy(() -> MetadataCommand.fromBytes(
+                        "{\"v\":2,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("format 2");
+        assertThatThrownBy(() ->
+                        MetadataCommand.fromBytes("{\"v\":1,\"type\":\"drop_table\",\"collection\":\"c\"}".getBytes()))
+                .hasMessageContaining("drop_table");
+    }
+
+    @Test
+    void resultEncodingRoundTrips() {
+        MetadataResult ok = MetadataResult.ok(json("{\"operation_id\":3,\"status\":\"completed\"}"));
+        assertThat(MetadataResult.fromBytes(ok.toBytes())).isEqualTo(ok);
+        MetadataResult failed = MetadataResult.failed("NOT_FOUND", "Collection `x` doesn't exist!");
+        assertThat(MetadataResult.fromBytes(failed.toBytes())).isEqualTo(failed);
+    }
+}

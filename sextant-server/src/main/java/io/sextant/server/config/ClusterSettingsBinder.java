@@ -1,0 +1,62 @@
+package io.sextant.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sextant.cluster.ClusterSettings;
+import java.net.URI;
+import java.net.URISyntaxException;
+
+/**
+ * Binds Qdrant's {@code cluster} section ({@code enabled}, {@code p2p.port}, {@code
+ * consensus.tick_period_ms}) and the {@code --uri} / {@code --bootstrap} flags (also settable as
+ * {@code cluster.uri} / {@code cluster.bootstrap}, e.g. {@code SEXTANT__CLUSTER__BOOTSTRAP}) into
+ * {@link ClusterSettings}. Stateless.
+ */
+final class ClusterSettingsBinder {
+
+    private ClusterSettingsBinder() {}
+
+    static void defaults(ObjectNode root) {
+        ObjectNode cluster = root.putObject("cluster");
+        cluster.put("enabled", false);
+        cluster.putObject("p2p").put("port", 6335);
+        cluster.putObject("consensus").put("tick_period_ms", 100);
+    }
+
+    static void applyCli(ObjectNode root, String uri, String bootstrap) {
+        ObjectNode cluster = (ObjectNode) ConfigLoader.section(root, "cluster");
+        if (uri != null) {
+            cluster.put("uri", uri);
+        }
+        if (bootstrap != null) {
+            cluster.put("bootstrap", bootstrap);
+        }
+    }
+
+    static ClusterSettings bind(ObjectNode root) {
+        JsonNode cluster = ConfigLoader.section(root, "cluster");
+        JsonNode p2p = cluster.path("p2p");
+        JsonNode consensus = cluster.path("consensus");
+        return new ClusterSettings(
+                SecurityConfigBinder.bool(cluster, "cluster.enabled"),
+                p2p.has("port") ? ConfigLoader.integer(p2p, "cluster.p2p.port") : 6335,
+                consensus.has("tick_period_ms")
+                        ? ConfigLoader.integer(consensus, "cluster.consensus.tick_period_ms")
+                        : 100,
+                uri(cluster, "uri"),
+                uri(cluster, "bootstrap"));
+    }
+
+    private static URI uri(JsonNode cluster, String key) {
+        JsonNode n = cluster.get(key);
+        if (n == null || n.isNull() || n.asText().isBlank()) {
+            return null;
+        }
+        try {
+            return new URI(n.asText().trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(
+                    "--" + key + " must be a URI like http://10.0.0.1:6335, got " + n.asText(), e);
+        }
+    }
+}

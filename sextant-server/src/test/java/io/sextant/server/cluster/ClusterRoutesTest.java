@@ -1,0 +1,146 @@
+package io.sextant.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sextant.server.testing.TestServer;
+import io.sextant.shard.LocalShard;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code /cluster} on a standalone node and on a one-peer cluster (Ratis in-process). */
+class ClusterRoutesTest {
+
+    private static final String CREATE = "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"}}";
+
+    @TempDir
+    Path storage;
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void standaloneNodeSaysDisabled() {
+        try (TestServer s = TestServer.start(storage)) {
+            TestServer.Response r = s.get("/cluster");
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.json().get("result").toString()).isEqualTo("{\"status\":\"disabled\"}");
+            assertThat(Files.exists(storage.resolve("cluster")))
+                    .as("no cluster state on disk")
+                    .isFalse();
+        }
+    }
+
+    private TestServer clusterNode(int p2p) {
+        return new TestServer(
+                storage,
+                LocalShard::open,
+                Map.of("SEXTANT__CLUSTER__ENABLED", "true", "SEXTANT__CLUSTER__P2P__PORT", Integer.toString(p2p)));
+    }
+
+    private static JsonNode awaitLeader(TestServer s) throws InterruptedException {
+        JsonNode res = null;
+        for (int i = 0; i < 200; i++) {
+            res = s.get("/cluster").json().get("result");
+            if ("Leader".equals(res.at("/raft_info/role").asText())) {
+                return res;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no leader: " + res);
+    }
+
+    /** The commit index once it stopped moving for 300 ms (Ratis appends its own bookkeeping entries). */
+    private static long settledCommit(TestServer s) throws InterruptedException {
+        long last = -1;
+        for (int i = 0; i < 100; i++) {
+            long now = s.get("/cluster").json().at("/result/raft_info/commit").asLong();
+            if (now == last) {
+                return now;
+            }
+            last = now;
+            Thread.sleep(300);
+        }
+        throw new AssertionError("commit index keeps moving: " + last);
+    }
+
+    @Test
+    void onePeerClusterServesStatusAndReplicatesMetadataThroughItsLog() throws Exception {
+        int p2p = freePort();
+        String peerId;
+        try (TestServer s = clusterNode(p2p)) {
+            JsonNode status = awaitLeader(s);
+            assertThat(status.get("status").asText()).isEqualTo("enabled");
+            peerId = status.get("peer_id").asText();
+            assertThat(status.get("peer_id").isIntegralNumber()).isTrue();
+            assertThat(status.get("peers").size()).isEqualTo(1);
+            assertThat(status.at("/peers/" + peerId + "/uri").asText()).isEqualTo("http://127.0.0.1:" + p2p + "/");
+            assertThat(status.at("/raft_info/leader").asText()).isEqualTo(peerId);
+            assertThat(status.at("/raft_info/is_voter").asBoolean()).isTrue();
+            assertThat(status.at("/consensus_thread_status/consensus_thread_status")
+                            .asText())
+                    .isEqualTo("working");
+            assertThat(status.get("message_send_failures").isObject()).isTrue();
+            assertThat(s.put("/collections/c", CREATE).status()).isEqualTo(200);
+            assertThat(s.put("/collections/c", CREATE).status())
+                    .as("second create")
+                    .isEqualTo(409);
+            long commitBefore = settledCommit(s);
+            assertThat(s.put("/collections/bad", "{\"vectors\":{\"size\":0,\"distance\":\"Dot\"}}")
+                            .status())
+                    .isEqualTo(422);
+            assertThat(s.put("/collections/c/index", "{\"field_name\":\"city\",")
+                            .status())
+                    .as("malformed JSON")
+                    .isEqualTo(400);
+            assertThat(settledCommit(s)).as("bad input never enters the log").isEqualTo(commitBefore);
+            assertThat(s.put("/collections/c/index?wait=true", "{\"field_name\":\"city\",\"field_schema\":\"keyword\"}")
+                            .json()
+                            .at("/result/status")
+                            .asText())
+                    .isEqualTo("completed");
+            assertThat(s.post(
+                                    "/collections/aliases",
+                                    "{\"actions\":[{\"create_alias\":{\"collection_name\":\"c\",\"alias_name\":\"a\"}}]}")
+                            .status())
+                    .isEqualTo(200);
+            assertThat(s.get("/collections/c")
+                            .json()
+                            .at("/result/payload_schema/city/data_type")
+                            .asText())
+                    .isEqualTo("keyword");
+            assertThat(settledCommit(s)).isGreaterThan(commitBefore);
+
+            assertThat(s.delete("/cluster/peer/123").status()).isEqualTo(404);
+            assertThat(s.delete("/cluster/peer/not-a-number").status()).isEqualTo(400);
+            assertThat(s.delete("/cluster/peer/" + peerId).status())
+                    .as("the last peer")
+                    .isEqualTo(400);
+            assertThat(s.post("/cluster/recover", null).json().get("result").asBoolean())
+                    .isTrue();
+        }
+        try (TestServer s = clusterNode(p2p)) { // restart: same id, the log replays without re-applying
+            JsonNode status = awaitLeader(s);
+            assertThat(status.get("peer_id").asText()).isEqualTo(peerId);
+            assertThat(s.get("/collections").json().at("/result/collections").toString())
+                    .isEqualTo("[{\"name\":\"c\"}]");
+            assertThat(s.get("/aliases")
+                            .json()
+                            .at("/result/aliases/0/alias_name")
+                            .asText())
+                    .isEqualTo("a");
+            assertThat(s.delete("/collections/a").json().get("result").asBoolean())
+                    .isTrue();
+            assertThat(s.get("/collections").json().at("/result/collections").size())
+                    .isZero();
+        }
+    }
+}
