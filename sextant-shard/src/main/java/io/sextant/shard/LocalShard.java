@@ -363,7 +363,23 @@ public final class LocalShard implements Shard {
                 wal.fsyncDurations().snapshot(),
                 optimizer.failures(),
                 applyFailures.get(),
+                lastApplied,
                 unapplied != null || walCorruption != null || optimizer.lastError() != null);
+    }
+
+    @Override
+    public List<SegmentSummary> segmentSummaries() {
+        List<SegmentSummary> out = new ArrayList<>();
+        SegmentSet set = segments;
+        for (Segment s : set.all()) {
+            Map<String, Long> indexed = new LinkedHashMap<>();
+            for (String name : s.vectorNames()) {
+                indexed.put(name, s.indexedVectorCount(name));
+            }
+            out.add(new SegmentSummary(
+                    s.name(), !s.immutable(), s.liveCount(), s.deletedCount(), s.vectorBytes(), s.specs(), indexed));
+        }
+        return out;
     }
 
     private void checkUsable() {

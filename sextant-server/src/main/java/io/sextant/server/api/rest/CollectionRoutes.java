@@ -97,10 +97,20 @@ final class CollectionRoutes {
 
     private void info(Context ctx) {
         FailedCollection failed = toc.failure(name(ctx));
-        ok(
-                ctx,
-                CollectionJson.writeInfo(
-                        failed != null ? failed.info() : toc.get(name(ctx)).info()));
+        if (failed != null) {
+            ok(ctx, CollectionJson.writeInfo(failed.info()));
+            return;
+        }
+        Collection c = toc.get(name(ctx));
+        ObjectNode info = CollectionJson.writeInfo(c.info());
+        // Qdrant's update_queue: updates waiting for the shards' update locks
+        info.putObject("update_queue")
+                .put(
+                        "length",
+                        c.shards().stream()
+                                .mapToInt(s -> s.stats().updateQueueLength())
+                                .sum());
+        ok(ctx, info);
     }
 
     private void create(Context ctx) {
