@@ -275,7 +275,7 @@ public final class LocalShard implements Shard {
                 OperationChecks.validate(operation, config, schema, segments);
             }
             reapplyLocked();
-            PointOperation resolved = resolveSelectors(operation);
+            PointOperation resolved = ConditionalUpdates.resolve(resolveSelectors(operation), segments);
             byte[] record = OperationCodec.encode(resolved);
             seq = wal.append(record); // on failure nothing was logged or applied
             noteWrite();

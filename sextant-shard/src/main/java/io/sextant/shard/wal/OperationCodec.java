@@ -65,6 +65,10 @@ public final class OperationCodec {
             out.writeByte(VERSION);
             switch (op) {
                 case PointOperation.Upsert u -> {
+                    if (!u.isPlain()) {
+                        throw new IllegalArgumentException("conditional upsert (mode " + u.mode() + ", filter "
+                                + u.updateFilter() + ") must be resolved by the shard before it is logged");
+                    }
                     boolean sparse =
                             u.points().stream().anyMatch(p -> !p.sparseVectors().isEmpty());
                     out.writeByte(sparse ? 11 : 1);
@@ -109,6 +113,10 @@ public final class OperationCodec {
                     writeIds(out, c.selector());
                 }
                 case PointOperation.UpdateVectors u -> {
+                    if (u.updateFilter() != null) {
+                        throw new IllegalArgumentException("conditional vector update (filter " + u.updateFilter()
+                                + ") must be resolved by the shard before it is logged");
+                    }
                     boolean sparse =
                             u.points().stream().anyMatch(p -> !p.sparseVectors().isEmpty());
                     out.writeByte(sparse ? 12 : 7);
