@@ -23,4 +23,7 @@ public sealed interface Match {
 
     /** {@code {"phrase": p}}: the tokens of {@code phrase} occur consecutively in the field. */
     record Phrase(String phrase) implements Match {}
+
+    /** Full-text match of any word of {@code text} (Qdrant's {@code text_any}). */
+    record TextAny(String text) implements Match {}
 }

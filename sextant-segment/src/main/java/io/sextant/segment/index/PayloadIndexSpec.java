@@ -17,6 +17,8 @@ import io.sextant.segment.text.TokenizerKind;
  * @param text text indexes only: tokenizer and token settings
  * @param memory Qdrant's {@code memory} placement of the index; null = unset. Accepted and kept
  *     (echoed, persisted) but field indexes are heap structures: see the package documentation
+ * @param enableHnsw false: the HNSW graph gets no payload-aware links for this field; null = unset
+ *     (true)
  */
 public record PayloadIndexSpec(
         PayloadSchemaType type,
@@ -26,7 +28,25 @@ public record PayloadIndexSpec(
         Boolean lookup,
         Boolean range,
         TextIndexParams text,
-        io.sextant.segment.config.MemoryPlacement memory) {
+        io.sextant.segment.config.MemoryPlacement memory,
+        Boolean enableHnsw) {
+
+    /**
+     * Checks rules Qdrant validates on an index schema: an integer index needs lookup or range.
+     *
+     * @throws io.sextant.segment.error.UserException (422) otherwise
+     */
+    public PayloadIndexSpec validated() {
+        if (type == PayloadSchemaType.INTEGER && Boolean.FALSE.equals(lookup) && Boolean.FALSE.equals(range)) {
+            throw io.sextant.segment.error.UserException.unprocessable(
+                    "Validation error: the 'lookup' and 'range' capabilities can't be both disabled");
+        }
+        return this;
+    }
+
+    public boolean linksInHnsw() {
+        return !Boolean.FALSE.equals(enableHnsw);
+    }
 
     /** A spec without a {@code memory} placement. */
     public PayloadIndexSpec(
@@ -37,7 +57,7 @@ public record PayloadIndexSpec(
             Boolean lookup,
             Boolean range,
             TextIndexParams text) {
-        this(type, isTenant, isPrincipal, onDisk, lookup, range, text, null);
+        this(type, isTenant, isPrincipal, onDisk, lookup, range, text, null, null);
     }
 
     public static PayloadIndexSpec of(PayloadSchemaType type) {
@@ -53,6 +73,7 @@ public record PayloadIndexSpec(
                 || lookup != null
                 || range != null
                 || memory != null
+                || enableHnsw != null
                 || (text != null && !text.equals(TextIndexParams.DEFAULT));
     }
 

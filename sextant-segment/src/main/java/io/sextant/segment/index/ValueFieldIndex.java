@@ -151,6 +151,7 @@ final class ValueFieldIndex<K extends Comparable<K>> extends FieldIndex {
             }
             case Match.Text t -> null;
             case Match.Phrase p -> null;
+            case Match.TextAny t -> null;
         };
     }
 

@@ -264,6 +264,7 @@ public final class OperationCodec {
         putOpt(o, "on_disk", spec.onDisk());
         putOpt(o, "lookup", spec.lookup());
         putOpt(o, "range", spec.range());
+        putOpt(o, "enable_hnsw", spec.enableHnsw());
         if (spec.memory() != null) {
             o.put("memory", spec.memory().wireName());
         }
@@ -287,7 +288,8 @@ public final class OperationCodec {
                 o.hasNonNull("memory")
                         ? io.sextant.segment.config.MemoryPlacement.fromWireName(
                                 o.get("memory").asText())
-                        : null);
+                        : null,
+                optBool(o, "enable_hnsw"));
     }
 
     private static void putOpt(ObjectNode o, String k, Boolean v) {

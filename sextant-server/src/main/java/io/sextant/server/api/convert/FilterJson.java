@@ -220,7 +220,8 @@ public final class FilterJson {
             case "except" -> new Match.Except(anyVariants(v, p));
             case "text" -> new Match.Text(textOf(v, p));
             case "phrase" -> new Match.Phrase(textOf(v, p));
-            case "text_any", "prefix" -> throw error(p, "match `" + kind + "` is not supported");
+            case "text_any" -> new Match.TextAny(textOf(v, p));
+            case "prefix" -> throw error(p, "match `" + kind + "` is not supported");
             default ->
                 throw error(path, "unknown match `" + kind + "`, expected one of value, any, except, text, phrase");
         };

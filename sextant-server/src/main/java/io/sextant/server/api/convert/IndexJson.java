@@ -80,14 +80,16 @@ public final class IndexJson {
             }
         }
         return new PayloadIndexSpec(
-                type,
-                JsonFields.optBool(node, "is_tenant", path),
-                JsonFields.optBool(node, "is_principal", path),
-                JsonFields.optBool(node, "on_disk", path),
-                JsonFields.optBool(node, "lookup", path),
-                JsonFields.optBool(node, "range", path),
-                text,
-                JsonFields.optMemory(node, path));
+                        type,
+                        JsonFields.optBool(node, "is_tenant", path),
+                        JsonFields.optBool(node, "is_principal", path),
+                        JsonFields.optBool(node, "on_disk", path),
+                        JsonFields.optBool(node, "lookup", path),
+                        JsonFields.optBool(node, "range", path),
+                        text,
+                        JsonFields.optMemory(node, path),
+                        JsonFields.optBool(node, "enable_hnsw", path))
+                .validated();
     }
 
     private static TextAnalysisOptions.Stopwords stopwords(JsonNode node, String path) {
@@ -146,6 +148,9 @@ public final class IndexJson {
         }
         if (spec.memory() != null) {
             p.put("memory", spec.memory().wireName());
+        }
+        if (spec.enableHnsw() != null) {
+            p.put("enable_hnsw", spec.enableHnsw());
         }
         PayloadIndexSpec.TextIndexParams t = spec.text();
         if (t != null) {
