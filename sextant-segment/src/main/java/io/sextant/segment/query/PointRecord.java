@@ -8,7 +8,24 @@ import java.util.Map;
 /**
  * A stored point as returned by retrieve and scroll. {@code payload}, {@code vectors} (dense, by
  * name; "" is the unnamed default vector) and {@code sparseVectors} are null when not requested.
- * Treat as immutable.
+ * {@code orderValue} is the payload value an ordered scroll ({@code order_by}) placed this entry by,
+ * else null; a point with several values appears once per value. Treat as immutable.
  */
 public record PointRecord(
-        PointId id, ObjectNode payload, Map<String, float[]> vectors, Map<String, SparseVector> sparseVectors) {}
+        PointId id,
+        ObjectNode payload,
+        Map<String, float[]> vectors,
+        Map<String, SparseVector> sparseVectors,
+        Double orderValue) {
+
+    /** A record outside an ordered scroll. */
+    public PointRecord(
+            PointId id, ObjectNode payload, Map<String, float[]> vectors, Map<String, SparseVector> sparseVectors) {
+        this(id, payload, vectors, sparseVectors, null);
+    }
+
+    /** This record as the entry of an ordered scroll for {@code value}. */
+    public PointRecord withOrderValue(Double value) {
+        return new PointRecord(id, payload, vectors, sparseVectors, value);
+    }
+}

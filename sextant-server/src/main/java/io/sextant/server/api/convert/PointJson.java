@@ -346,7 +346,7 @@ public final class PointJson {
         return arr;
     }
 
-    /** Qdrant's {@code Record}: id, payload, vector (null when not requested). */
+    /** Qdrant's {@code Record}: id, payload, vector (null when not requested), order_value in ordered scrolls. */
     public static ObjectNode writeRecord(PointRecord r) {
         return writeRecord(r, VectorShapes.NONE);
     }
@@ -357,6 +357,14 @@ public final class PointJson {
         out.set("id", PointIdJson.write(r.id()));
         out.set("payload", r.payload());
         out.set("vector", r.vectors() == null ? null : writeVectors(r.vectors(), r.sparseVectors(), shapes));
+        if (r.orderValue() != null) { // ordered scroll: the value this entry is placed by
+            double v = r.orderValue();
+            if (v == Math.rint(v) && Math.abs(v) < 9.0e15) {
+                out.put("order_value", (long) v);
+            } else {
+                out.put("order_value", v);
+            }
+        }
         return out;
     }
 
