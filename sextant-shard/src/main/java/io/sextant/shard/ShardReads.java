@@ -367,13 +367,20 @@ final class ShardReads {
         }
     }
 
+    /**
+     * Segments with at most this many live points are counted exactly even when an estimate is
+     * allowed: matching them costs about as much as planning, and the planner's estimate is an
+     * upper bound that is far off for conditions no index answers (it would report every point).
+     */
+    static final long EXACT_COUNT_BELOW = 10_000;
+
     static long count(SegmentSet set, Filter filter, boolean exact) {
         long n = 0;
         if (filter == null || filter.isEmpty()) {
             return set.liveCount();
         }
         for (Segment seg : set.all()) {
-            if (!exact) {
+            if (!exact && seg.liveCount() > EXACT_COUNT_BELOW) {
                 n += seg.compile(filter).estimate();
             } else {
                 long[] c = {0};
