@@ -271,6 +271,9 @@ class GrpcPointsTest {
         assertThat(ordered.getResultList())
                 .extracting(p -> p.getPayloadMap().get("n").getIntegerValue())
                 .containsExactly(29L, 28L, 27L);
+        assertThat(ordered.getResultList())
+                .extracting(p -> p.getOrderValue().getInt())
+                .containsExactly(29L, 28L, 27L);
     }
 
     @Test
