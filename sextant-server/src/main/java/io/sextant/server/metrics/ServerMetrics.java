@@ -153,11 +153,25 @@ public final class ServerMetrics {
         Tags tags = Tags.of("method", method, "endpoint", endpoint, "status", Integer.toString(status));
         recordResponse(restRegistry, tags, nanos);
         lastResponded.put(method + " " + endpoint + " " + status, java.time.Instant.now());
-        if (collection != null) {
-            recordResponse(perCollectionRegistry, tags.and("collection", collection), nanos);
+        // only collections that exist (aliases resolved): a client must not grow the label set
+        // with made-up names
+        String real = realCollection(collection);
+        if (real != null) {
+            recordResponse(perCollectionRegistry, tags.and("collection", real), nanos);
         }
         if (status == 401 || status == 403) {
             authFailures.increment();
+        }
+    }
+
+    private String realCollection(String nameOrAlias) {
+        if (nameOrAlias == null || !toc.exists(nameOrAlias)) {
+            return null;
+        }
+        try {
+            return toc.get(nameOrAlias).name();
+        } catch (UserException e) {
+            return null; // deleted meanwhile
         }
     }
 
@@ -271,6 +285,12 @@ public final class ServerMetrics {
             wal.add(MultiGauge.Row.of(t, walBytes(dir)));
         }
         collectionsTotal.set(names.size());
+        java.util.Set<String> live = new java.util.HashSet<>(names);
+        for (Meter m : perCollectionRegistry.getMeters()) { // deleted collections leave the figures
+            if (!live.contains(m.getId().getTag("collection"))) {
+                perCollectionRegistry.remove(m);
+            }
+        }
         vectorsTotal.set(vectors);
         points.register(p, true);
         segments.register(s, true);

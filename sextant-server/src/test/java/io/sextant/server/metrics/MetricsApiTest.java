@@ -116,6 +116,8 @@ class MetricsApiTest {
                 .allMatch(l -> l.contains("collection="));
         assertThat(http.send("GET", "/metrics?per_collection=maybe", null).status())
                 .isEqualTo(400);
+        // requests naming a collection that does not exist add no label
+        assertThat(perCollection).doesNotContain("collection=\"nope\"");
     }
 
     @Test
