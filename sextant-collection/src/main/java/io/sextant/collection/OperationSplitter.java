@@ -27,10 +27,10 @@ final class OperationSplitter {
         switch (op) {
             case PointOperation.Upsert u ->
                 byId(u.points(), PointOperation.PointStruct::id, shardCount)
-                        .forEach((s, pts) -> out.put(s, new PointOperation.Upsert(pts)));
+                        .forEach((s, pts) -> out.put(s, new PointOperation.Upsert(pts, u.mode(), u.updateFilter())));
             case PointOperation.UpdateVectors u ->
                 byId(u.points(), PointOperation.PointVectors::id, shardCount)
-                        .forEach((s, pts) -> out.put(s, new PointOperation.UpdateVectors(pts)));
+                        .forEach((s, pts) -> out.put(s, new PointOperation.UpdateVectors(pts, u.updateFilter())));
             case PointOperation.Delete d -> bySelector(d.selector(), shardCount, out, PointOperation.Delete::new);
             case PointOperation.SetPayload p ->
                 bySelector(

@@ -49,9 +49,12 @@ final class ScrollMerger {
         record Valued(PointRecord point, double value) {}
         List<Valued> all = new ArrayList<>();
         for (Shard s : shards) {
-            for (PointRecord r : s.scroll(perShard).points()) {
-                double v = PayloadValues.orderValue(r.payload(), ob.key(), ob.descending());
-                all.add(new Valued(r, v));
+            for (PointRecord r : s.scroll(perShard).points()) { // one record per value of the point
+                all.add(new Valued(
+                        r,
+                        r.orderValue() != null
+                                ? r.orderValue()
+                                : PayloadValues.orderValue(r.payload(), ob.key(), ob.descending())));
             }
         }
         Comparator<Valued> cmp = Comparator.comparingDouble(Valued::value);
@@ -69,8 +72,10 @@ final class ScrollMerger {
             refetched.forEach(r -> byId.put(r.id(), r));
             page = page.stream()
                     .map(p -> byId.getOrDefault(
-                            p.id(),
-                            new PointRecord(p.id(), (ObjectNode) null, p.vectors(), p.sparseVectors(), p.version())))
+                                    p.id(),
+                                    new PointRecord(
+                                            p.id(), (ObjectNode) null, p.vectors(), p.sparseVectors(), p.version()))
+                            .withOrderValue(p.orderValue()))
                     .toList();
         }
         return new ScrollPage(page, null);

@@ -169,18 +169,30 @@ final class InMemoryShard implements Shard {
                 .toList();
         if (r.orderBy() != null) {
             var ob = r.orderBy();
-            List<Point> sorted = new ArrayList<>(matching.stream()
-                    .filter(p -> !Double.isInfinite(io.sextant.collection.query.PayloadValues.orderValue(
-                            p.payload(), ob.key(), ob.descending())))
-                    .toList());
-            java.util.Comparator<Point> c = java.util.Comparator.comparingDouble(
-                    p -> io.sextant.collection.query.PayloadValues.orderValue(p.payload(), ob.key(), ob.descending()));
-            sorted.sort(ob.descending() ? c.reversed() : c);
+            record Entry(Point p, double v) {}
+            List<Entry> sorted = new ArrayList<>();
+            for (Point p : matching) { // one entry per value, as LocalShard
+                for (var n : io.sextant.collection.query.PayloadValues.values(p.payload(), ob.key())) {
+                    Double v = io.sextant.collection.query.PayloadValues.numeric(n);
+                    if (v != null
+                            && (ob.startFrom() == null
+                                    || (ob.descending() ? v <= ob.startFrom() : v >= ob.startFrom()))) {
+                        sorted.add(new Entry(p, v));
+                    }
+                }
+            }
+            java.util.Comparator<Entry> c = java.util.Comparator.comparingDouble(Entry::v);
+            sorted.sort((ob.descending() ? c.reversed() : c).thenComparing(e -> e.p().id()));
             return new ScrollPage(
                     sorted.stream()
                             .limit(r.limit())
-                            .map(p -> new PointRecord(
-                                    p.id(), payload(p, r.withPayload()), vectors(p, r.withVector()), null, seq))
+                            .map(e -> new PointRecord(
+                                            e.p().id(),
+                                            payload(e.p(), r.withPayload()),
+                                            vectors(e.p(), r.withVector()),
+                                            null,
+                                            seq)
+                                    .withOrderValue(e.v()))
                             .toList(),
                     null);
         }

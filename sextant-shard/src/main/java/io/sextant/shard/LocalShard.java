@@ -275,7 +275,7 @@ public final class LocalShard implements Shard {
                 OperationChecks.validate(operation, config, schema, segments);
             }
             reapplyLocked();
-            PointOperation resolved = resolveSelectors(operation);
+            PointOperation resolved = ConditionalUpdates.resolve(resolveSelectors(operation), segments);
             byte[] record = OperationCodec.encode(resolved);
             seq = wal.append(record); // on failure nothing was logged or applied
             noteWrite();
@@ -363,7 +363,23 @@ public final class LocalShard implements Shard {
                 wal.fsyncDurations().snapshot(),
                 optimizer.failures(),
                 applyFailures.get(),
+                lastApplied,
                 unapplied != null || walCorruption != null || optimizer.lastError() != null);
+    }
+
+    @Override
+    public List<SegmentSummary> segmentSummaries() {
+        List<SegmentSummary> out = new ArrayList<>();
+        SegmentSet set = segments;
+        for (Segment s : set.all()) {
+            Map<String, Long> indexed = new LinkedHashMap<>();
+            for (String name : s.vectorNames()) {
+                indexed.put(name, s.indexedVectorCount(name));
+            }
+            out.add(new SegmentSummary(
+                    s.name(), !s.immutable(), s.liveCount(), s.deletedCount(), s.vectorBytes(), s.specs(), indexed));
+        }
+        return out;
     }
 
     private void checkUsable() {

@@ -68,6 +68,11 @@ public interface Shard extends AutoCloseable {
         return ShardStats.EMPTY;
     }
 
+    /** One summary per segment (for telemetry); shards without segments report none. */
+    default List<SegmentSummary> segmentSummaries() {
+        return List.of();
+    }
+
     /** Applies a changed configuration (vectors' on_disk, optimizer and WAL settings). */
     void updateConfig(ShardConfig config);
 

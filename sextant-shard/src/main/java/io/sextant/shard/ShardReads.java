@@ -301,47 +301,52 @@ final class ShardReads {
             throw UserException.badRequest("Offset is not supported together with order_by, use start_from");
         }
         ScrollRequest.OrderBy ob = req.orderBy();
-        Map<PointId, Ordered> byId = new HashMap<>();
+        Map<PointId, SegmentSet.Location> latest = new HashMap<>();
         for (Segment seg : set.all()) {
-            forEachMatch(seg, req.filter(), off -> {
-                Double v = orderValue(seg.payloadAt(off), ob.key(), ob.descending());
-                if (v == null) {
-                    return;
-                }
-                if (ob.startFrom() != null && (ob.descending() ? v > ob.startFrom() : v < ob.startFrom())) {
-                    return;
-                }
-                Ordered o = new Ordered(new SegmentSet.Location(seg, off, seg.versionAt(off)), seg.idAt(off), v);
-                byId.merge(o.id(), o, (a, b) -> a.loc().version() >= b.loc().version() ? a : b);
-            });
+            forEachMatch(
+                    seg,
+                    req.filter(),
+                    off -> latest.merge(
+                            seg.idAt(off),
+                            new SegmentSet.Location(seg, off, seg.versionAt(off)),
+                            (a, b) -> a.version() >= b.version() ? a : b));
         }
+        // one entry per value: a point with several values of the field appears once for each (Qdrant)
+        List<Ordered> all = new ArrayList<>();
+        latest.forEach((id, loc) -> {
+            for (double v : orderValues(loc.segment().payloadAt(loc.offset()), ob.key())) {
+                if (ob.startFrom() == null || (ob.descending() ? v <= ob.startFrom() : v >= ob.startFrom())) {
+                    all.add(new Ordered(loc, id, v));
+                }
+            }
+        });
         Comparator<Ordered> cmp = Comparator.comparingDouble(Ordered::value);
         if (ob.descending()) {
             cmp = cmp.reversed();
         }
-        List<Ordered> all = new ArrayList<>(byId.values());
         all.sort(cmp.thenComparing(Ordered::id));
         List<PointRecord> points = new ArrayList<>();
         for (int i = 0; i < all.size() && i < req.limit(); i++) {
-            SegmentSet.Location loc = all.get(i).loc();
-            points.add(record(loc.segment(), loc.offset(), req.withPayload(), req.withVector()));
+            Ordered o = all.get(i);
+            points.add(record(o.loc().segment(), o.loc().offset(), req.withPayload(), req.withVector())
+                    .withOrderValue(o.value()));
         }
         return new ScrollPage(points, null);
     }
 
-    /** The point's ordering value: the smallest (ascending) or largest (descending) numeric/datetime value. */
-    static Double orderValue(ObjectNode payload, String key, boolean descending) {
+    /** Every numeric or datetime (as epoch microseconds) value of {@code key}, duplicates included. */
+    static List<Double> orderValues(ObjectNode payload, String key) {
         if (payload == null) {
-            return null;
+            return List.of();
         }
-        Double best = null;
+        List<Double> out = new ArrayList<>();
         for (JsonNode n : JsonPaths.values(payload, key)) {
             Double v = n.isNumber() ? Double.valueOf(n.asDouble()) : n.isTextual() ? epochMicros(n.asText()) : null;
-            if (v != null && (best == null || (descending ? v > best : v < best))) {
-                best = v;
+            if (v != null) {
+                out.add(v);
             }
         }
-        return best;
+        return out;
     }
 
     /** RFC 3339 / ISO-8601 datetime (timezone optional, UTC assumed) to epoch microseconds, or null. */
@@ -363,13 +368,20 @@ final class ShardReads {
         }
     }
 
+    /**
+     * Segments with at most this many live points are counted exactly even when an estimate is
+     * allowed: matching them costs about as much as planning, and the planner's estimate is an
+     * upper bound that is far off for conditions no index answers (it would report every point).
+     */
+    static final long EXACT_COUNT_BELOW = 10_000;
+
     static long count(SegmentSet set, Filter filter, boolean exact) {
         long n = 0;
         if (filter == null || filter.isEmpty()) {
             return set.liveCount();
         }
         for (Segment seg : set.all()) {
-            if (!exact) {
+            if (!exact && seg.liveCount() > EXACT_COUNT_BELOW) {
                 n += seg.compile(filter).estimate();
             } else {
                 long[] c = {0};

@@ -12,6 +12,7 @@ import io.sextant.shard.wal.DurationHistogram;
  * @param walFsync durations of the WAL's group-commit fsyncs since the shard was opened
  * @param optimizerFailures optimizer ticks that failed (any Throwable) since the shard was opened
  * @param applyFailures logged operations whose application failed since the shard was opened
+ * @param opNum the WAL sequence number of the last applied operation (0 before the first)
  * @param red whether the shard's status is red now (an operation logged but not applied, or the
  *     optimizer's last tick failed)
  */
@@ -22,7 +23,8 @@ public record ShardStats(
         DurationHistogram.Snapshot walFsync,
         long optimizerFailures,
         long applyFailures,
+        long opNum,
         boolean red) {
 
-    public static final ShardStats EMPTY = new ShardStats(0, 0, 0, DurationHistogram.Snapshot.EMPTY, 0, 0, false);
+    public static final ShardStats EMPTY = new ShardStats(0, 0, 0, DurationHistogram.Snapshot.EMPTY, 0, 0, 0, false);
 }

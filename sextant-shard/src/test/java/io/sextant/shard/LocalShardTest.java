@@ -105,4 +105,19 @@ class LocalShardTest {
                     .isEmpty();
         }
     }
+
+    @Test
+    void approximateCountOfASmallShardIsExact() {
+        Random r = new Random(3);
+        try (LocalShard shard = LocalShard.open(tmp.resolve("s"), ShardFixtures.config(4, Distance.DOT))) {
+            shard.update(ShardFixtures.upsert(r, 4, 0, 50), true);
+            Filter one = Filter.must(new Condition.HasIdCondition(java.util.Set.of(PointId.of(3), PointId.of(4))));
+            assertThat(shard.count(one, false)).isEqualTo(2);
+            // an unindexed payload condition: the planner alone would answer every point
+            long exact = shard.count(Filter.must(new Condition.MatchCondition("n", new Match.Value(7L))), true);
+            assertThat(shard.count(Filter.must(new Condition.MatchCondition("n", new Match.Value(7L))), false))
+                    .isEqualTo(exact)
+                    .isLessThan(50);
+        }
+    }
 }

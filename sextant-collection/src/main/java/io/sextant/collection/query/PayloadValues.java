@@ -38,7 +38,8 @@ public final class PayloadValues {
         return any ? best : (descending ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY);
     }
 
-    static Double numeric(JsonNode v) {
+    /** A numeric value, or an RFC 3339 datetime as epoch microseconds; null for anything else. */
+    public static Double numeric(JsonNode v) {
         if (v.isNumber()) {
             return v.asDouble();
         }

@@ -72,21 +72,42 @@ public final class SnapshotLocations {
         };
     }
 
+    /**
+     * A {@code file://} location as Qdrant checks it: the URI must name an absolute path with no
+     * host or {@code localhost} (400 otherwise), the file must exist (400), and its real path
+     * (symbolic links and {@code ..} resolved) must lie in the snapshots directory (403).
+     */
     private Path localFile(URI uri, String location) {
-        Path p;
-        try {
-            p = Path.of(uri).toAbsolutePath().normalize();
-        } catch (IllegalArgumentException e) {
-            throw UserException.badRequest("Wrong input: invalid file location " + location + ": " + e.getMessage());
-        }
-        if (!p.startsWith(snapshotsRoot)) {
+        String authority = uri.getRawAuthority();
+        String path = uri.getPath();
+        if ((authority != null && !authority.isEmpty() && !authority.equalsIgnoreCase("localhost"))
+                || path == null
+                || !path.startsWith("/")) {
             throw UserException.badRequest(
-                    "Wrong input: snapshot file " + p + " must be inside the snapshots directory " + snapshotsRoot);
+                    "Bad request: Invalid snapshot URI, file path must be absolute or on localhost");
         }
-        if (!Files.isRegularFile(p)) {
-            throw UserException.notFound("Not found: Snapshot file " + p + " does not exist");
+        Path p = Path.of(path);
+        if (!Files.exists(p)) {
+            throw UserException.badRequest("Bad request: Snapshot file \"" + p + "\" does not exist");
         }
-        return p;
+        Path real;
+        Path root;
+        try {
+            real = p.toRealPath();
+            root = Files.exists(snapshotsRoot) ? snapshotsRoot.toRealPath() : snapshotsRoot;
+        } catch (IOException e) {
+            throw UserException.badRequest(
+                    "Bad request: Failed to resolve snapshot path \"" + p + "\": " + e.getMessage());
+        }
+        if (!real.startsWith(root)) {
+            throw new UserException(
+                    UserException.Kind.FORBIDDEN,
+                    "Forbidden: Snapshot file path must be inside the snapshots directory \"" + root + "\"");
+        }
+        if (!Files.isRegularFile(real)) {
+            throw UserException.badRequest("Bad request: Snapshot file \"" + p + "\" is not a file");
+        }
+        return real;
     }
 
     private Path download(URI uri, String apiKey, Path scratch) {

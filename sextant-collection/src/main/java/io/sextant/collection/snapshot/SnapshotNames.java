@@ -69,6 +69,20 @@ public final class SnapshotNames {
         return name;
     }
 
+    /**
+     * Checks the name of a snapshot a request reads or deletes: one with an invalid name (a path,
+     * {@code ..}) cannot exist, so it is not found, as Qdrant answers such a request.
+     *
+     * @throws UserException (not found) for names {@link #validate} refuses
+     */
+    public static String validateExisting(String name) {
+        try {
+            return validate(name);
+        } catch (UserException e) {
+            throw UserException.notFound("Not found: Snapshot " + name + " not found (" + e.getMessage() + ")");
+        }
+    }
+
     /** Whether {@code fileName} looks like a snapshot (not a sidecar or a partial file). */
     public static boolean isSnapshot(String fileName) {
         return VALID.matcher(fileName).matches();

@@ -193,7 +193,7 @@ public final class SnapshotService {
     }
 
     private Download open(String scope, String name) {
-        SnapshotNames.validate(name);
+        SnapshotNames.validateExisting(name);
         SnapshotDescription d = store.describe(scope, name).orElseThrow(() -> LocalSnapshotStore.notFound(name));
         return new Download(d, store.open(scope, name));
     }
@@ -213,7 +213,7 @@ public final class SnapshotService {
     }
 
     private boolean delete(String scope, String name) {
-        SnapshotNames.validate(name);
+        SnapshotNames.validateExisting(name);
         if (!store.delete(scope, name)) {
             throw LocalSnapshotStore.notFound(name);
         }

@@ -153,6 +153,7 @@ public final class FilterChecks {
                     case Match.Any a -> forValues(a.values());
                     case Match.Except e -> forValues(e.values());
                     case Match.Text t -> EnumSet.of(Capability.TEXT);
+                    case Match.TextAny t -> EnumSet.of(Capability.TEXT);
                     case Match.Phrase p -> EnumSet.of(Capability.TEXT_PHRASE);
                     case Match.Prefix p -> EnumSet.of(Capability.KEYWORD_PREFIX);
                 };

@@ -20,6 +20,7 @@ import io.sextant.segment.filter.Filter;
 import io.sextant.segment.filter.Match;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.query.PayloadSelector;
+import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.segment.query.VectorSelector;
 import io.sextant.shard.ScrollRequest;
@@ -344,6 +345,41 @@ class QueryEngineTest {
                 PayloadSelector.ALL,
                 VectorSelector.NONE));
         assertThat(ob.points()).extracting(p -> p.payload().get("n").asInt()).containsExactly(1, 2, 3);
+    }
+
+    @ParameterizedTest
+    @MethodSource("setups")
+    void orderedScrollListsAPointOncePerValue(String kind, int shards) {
+        Collection c = collection(kind, shards);
+        List<PointOperation.PointStruct> pts = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            ObjectNode p = JsonNodeFactory.instance.objectNode();
+            p.putArray("m").add(i).add(10 * i);
+            pts.add(new PointOperation.PointStruct(
+                    PointId.of(100 + i), Map.of("dense", new float[] {i, 1}, "other", new float[] {i, 0, 0}), p));
+        }
+        c.update(new PointOperation.Upsert(pts), true);
+        var page = c.scroll(new ScrollRequest(
+                Filter.ALL,
+                8,
+                null,
+                new ScrollRequest.OrderBy("m", false, null),
+                PayloadSelector.NONE,
+                VectorSelector.NONE));
+        assertThat(page.points())
+                .extracting(p -> ((PointId.Num) p.id()).value())
+                .containsExactly(101L, 102L, 103L, 104L, 101L, 102L, 103L, 104L);
+        assertThat(page.points())
+                .extracting(PointRecord::orderValue)
+                .containsExactly(1.0, 2.0, 3.0, 4.0, 10.0, 20.0, 30.0, 40.0);
+        var desc = c.scroll(new ScrollRequest(
+                Filter.ALL,
+                3,
+                null,
+                new ScrollRequest.OrderBy("m", true, 25.0),
+                PayloadSelector.NONE,
+                VectorSelector.NONE));
+        assertThat(desc.points()).extracting(PointRecord::orderValue).containsExactly(20.0, 10.0, 4.0);
     }
 
     @ParameterizedTest

@@ -221,10 +221,27 @@ class SnapshotServiceTest {
         Files.write(good, bytes);
         assertBad(() -> service.recoverCollection("live", req(good)), "sidecar");
         // outside the snapshots directory, unknown scheme, URL recovery disabled for remote hosts
+        assertThatThrownBy(() -> service.recoverCollection(
+                        "live", new RecoverRequest(tmp.toUri().toString(), null, null, null)))
+                .isInstanceOfSatisfying(
+                        UserException.class, e -> assertThat(e.kind()).isEqualTo(UserException.Kind.FORBIDDEN))
+                .hasMessageStartingWith("Forbidden: Snapshot file path must be inside the snapshots directory");
+        // a link inside the snapshots directory to a file outside it is outside too
+        Path outside = Files.writeString(tmp.resolve("outside.snapshot"), "x");
+        Path link = Files.createSymbolicLink(snapshots.resolve("link.snapshot"), outside);
+        assertThatThrownBy(() -> service.recoverCollection("live", req(link)))
+                .isInstanceOfSatisfying(
+                        UserException.class, e -> assertThat(e.kind()).isEqualTo(UserException.Kind.FORBIDDEN));
+        Files.delete(link);
+        // Qdrant's file URI rules: absolute or on localhost, and the file must exist
         assertBad(
                 () -> service.recoverCollection(
-                        "live", new RecoverRequest(tmp.toUri().toString(), null, null, null)),
-                "inside the snapshots directory");
+                        "live", new RecoverRequest("file://elsewhere/a.snapshot", null, null, null)),
+                "Invalid snapshot URI, file path must be absolute or on localhost");
+        assertBad(
+                () -> service.recoverCollection(
+                        "live", new RecoverRequest("file://localhost/nope/a.snapshot", null, null, null)),
+                "Snapshot file \"/nope/a.snapshot\" does not exist");
         assertBad(
                 () -> service.recoverCollection("live", new RecoverRequest("ftp://x/y", null, null, null)),
                 "file:// or http");
@@ -236,7 +253,12 @@ class SnapshotServiceTest {
         assertThatThrownBy(() -> SnapshotPriority.parse("sometimes", SnapshotPriority.SNAPSHOT))
                 .hasMessageContaining("unknown snapshot priority");
         assertThatThrownBy(() -> service.openCollection("live", "../../etc/passwd"))
+                .isInstanceOfSatisfying(
+                        UserException.class, e -> assertThat(e.kind()).isEqualTo(UserException.Kind.NOT_FOUND))
                 .hasMessageContaining("invalid snapshot name");
+        assertThatThrownBy(() -> service.deleteFull("/etc/passwd"))
+                .isInstanceOfSatisfying(
+                        UserException.class, e -> assertThat(e.kind()).isEqualTo(UserException.Kind.NOT_FOUND));
 
         assertSame(before, all(toc.get("live"), 50));
         assertThat(stagingLeftovers()).isEmpty();

@@ -52,7 +52,7 @@ class FilterChecksTest {
         assertThat(FilterChecks.unindexedKey(prefix, Map.of("u", PayloadIndexSpec.of(PayloadSchemaType.KEYWORD))))
                 .isNotNull();
         PayloadIndexSpec withPrefix =
-                new PayloadIndexSpec(PayloadSchemaType.KEYWORD, null, null, null, null, null, null, null, true);
+                new PayloadIndexSpec(PayloadSchemaType.KEYWORD, null, null, null, null, null, null, null, true, null);
         assertThat(FilterChecks.unindexedKey(prefix, Map.of("u", withPrefix))).isNull();
         // nested keys are joined with []
         Filter nested = Filter.must(new Condition.NestedCondition(

@@ -43,6 +43,39 @@ public sealed interface Condition {
     /** {@code has_id}: the point's id is one of {@code ids}. */
     record HasIdCondition(Set<PointId> ids) implements Condition {}
 
+    /**
+     * Qdrant's {@code slice}: the points whose id hashes to slot {@code index} of {@code total}
+     * disjoint slots covering every point (a stable hash of the id, the same on every shard and
+     * run), for splitting a scan over workers.
+     */
+    record SliceCondition(int total, int index) implements Condition {
+        public SliceCondition {
+            if (total < 1 || index < 0 || index >= total) {
+                throw new IllegalArgumentException(
+                        "slice index must be in [0, total), total >= 1; got index " + index + ", total " + total);
+            }
+        }
+
+        /** Whether {@code id} falls in this slice. */
+        public boolean contains(PointId id) {
+            long h =
+                    switch (id) {
+                        case PointId.Num n -> mix(n.value());
+                        case PointId.Uuid u ->
+                            mix(u.value().getMostSignificantBits()
+                                    ^ mix(u.value().getLeastSignificantBits()));
+                    };
+            return Long.remainderUnsigned(h, total) == index;
+        }
+
+        /** SplitMix64's finalizer: spreads consecutive ids evenly over the slots. */
+        private static long mix(long z) {
+            z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+            z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+            return z ^ (z >>> 31);
+        }
+    }
+
     /** {@code has_vector}: the point has the named vector ("" is the unnamed default vector). */
     record HasVectorCondition(String vectorName) implements Condition {}
 

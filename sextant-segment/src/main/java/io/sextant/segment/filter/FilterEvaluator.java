@@ -14,6 +14,7 @@ import io.sextant.segment.filter.Condition.IsNullCondition;
 import io.sextant.segment.filter.Condition.MatchCondition;
 import io.sextant.segment.filter.Condition.NestedCondition;
 import io.sextant.segment.filter.Condition.RangeCondition;
+import io.sextant.segment.filter.Condition.SliceCondition;
 import io.sextant.segment.filter.Condition.ValuesCountCondition;
 import io.sextant.segment.payload.JsonPaths;
 import java.util.List;
@@ -97,6 +98,12 @@ public final class FilterEvaluator {
                 }
                 yield h.ids().contains(p.id());
             }
+            case SliceCondition s -> {
+                if (nested) {
+                    throw hasIdInNested();
+                }
+                yield s.contains(p.id());
+            }
             case HasVectorCondition hv -> p.hasVector(hv.vectorName());
             case NestedCondition n -> {
                 validateNested(n.filter());
@@ -164,6 +171,7 @@ public final class FilterEvaluator {
         for (Condition c : conditions) {
             switch (c) {
                 case HasIdCondition h -> throw hasIdInNested();
+                case SliceCondition s -> throw hasIdInNested();
                 case FilterCondition fc -> validateNested(fc.filter());
                 case NestedCondition n -> validateNested(n.filter());
                 default -> {}
@@ -172,6 +180,7 @@ public final class FilterEvaluator {
     }
 
     private static UserException hasIdInNested() {
-        return UserException.badRequest("has_id is not allowed inside a nested filter; put it in the outer filter");
+        return UserException.badRequest(
+                "has_id and slice are not allowed inside a nested filter; put them in the outer filter");
     }
 }

@@ -26,4 +26,7 @@ public sealed interface Match {
 
     /** {@code {"prefix": p}}: some string value at the key starts with {@code prefix} ("" matches any string). */
     record Prefix(String prefix) implements Match {}
+
+    /** Full-text match of any word of {@code text} (Qdrant's {@code text_any}). */
+    record TextAny(String text) implements Match {}
 }

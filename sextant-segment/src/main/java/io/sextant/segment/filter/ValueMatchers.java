@@ -59,6 +59,10 @@ public final class ValueMatchers {
             case Match.Text m -> v.isTextual() && v.textValue().contains(m.text());
             case Match.Phrase m -> v.isTextual() && v.textValue().contains(m.phrase());
             case Match.Prefix m -> v.isTextual() && v.textValue().startsWith(m.prefix());
+            case Match.TextAny m ->
+                v.isTextual()
+                        && java.util.Arrays.stream(m.text().trim().split("\\s+"))
+                                .anyMatch(w -> !w.isEmpty() && v.textValue().contains(w));
         };
     }
 

@@ -81,6 +81,8 @@ final class OffsetFilterCompiler {
         long estimate = limit;
         if (c instanceof Condition.HasIdCondition h) {
             estimate = Math.min(limit, h.ids().size());
+        } else if (c instanceof Condition.SliceCondition s) {
+            estimate = Math.max(1, limit / s.total());
         } else if (a != null) {
             // Value conditions need a non-null value: at most the offsets with indexed or foreign values.
             estimate = Math.min(limit, a.withValues() + a.foreign().getLongCardinality());

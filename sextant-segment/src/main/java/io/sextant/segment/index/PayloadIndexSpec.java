@@ -20,6 +20,8 @@ import io.sextant.segment.text.TokenizerKind;
  * @param prefix keyword: Qdrant's {@code prefix} option (prefix matching on this field); null =
  *     unset. Accepted, echoed and persisted; the keyword index answers {@code match prefix} either way,
  *     strict mode counts only an index with {@code prefix: true} as serving it (as Qdrant)
+ * @param enableHnsw false: the HNSW graph gets no payload-aware links for this field; null = unset
+ *     (true)
  */
 public record PayloadIndexSpec(
         PayloadSchemaType type,
@@ -30,9 +32,10 @@ public record PayloadIndexSpec(
         Boolean range,
         TextIndexParams text,
         io.sextant.segment.config.MemoryPlacement memory,
-        Boolean prefix) {
+        Boolean prefix,
+        Boolean enableHnsw) {
 
-    /** A spec without the keyword {@code prefix} option. */
+    /** A spec without the keyword {@code prefix} option nor {@code enable_hnsw}. */
     public PayloadIndexSpec(
             PayloadSchemaType type,
             Boolean isTenant,
@@ -42,7 +45,24 @@ public record PayloadIndexSpec(
             Boolean range,
             TextIndexParams text,
             io.sextant.segment.config.MemoryPlacement memory) {
-        this(type, isTenant, isPrincipal, onDisk, lookup, range, text, memory, null);
+        this(type, isTenant, isPrincipal, onDisk, lookup, range, text, memory, null, null);
+    }
+
+    /**
+     * Checks rules Qdrant validates on an index schema: an integer index needs lookup or range.
+     *
+     * @throws io.sextant.segment.error.UserException (422) otherwise
+     */
+    public PayloadIndexSpec validated() {
+        if (type == PayloadSchemaType.INTEGER && Boolean.FALSE.equals(lookup) && Boolean.FALSE.equals(range)) {
+            throw io.sextant.segment.error.UserException.unprocessable(
+                    "Validation error: the 'lookup' and 'range' capabilities can't be both disabled");
+        }
+        return this;
+    }
+
+    public boolean linksInHnsw() {
+        return !Boolean.FALSE.equals(enableHnsw);
     }
 
     /** A spec without a {@code memory} placement. */
@@ -54,7 +74,7 @@ public record PayloadIndexSpec(
             Boolean lookup,
             Boolean range,
             TextIndexParams text) {
-        this(type, isTenant, isPrincipal, onDisk, lookup, range, text, null, null);
+        this(type, isTenant, isPrincipal, onDisk, lookup, range, text, null, null, null);
     }
 
     public static PayloadIndexSpec of(PayloadSchemaType type) {
@@ -71,6 +91,7 @@ public record PayloadIndexSpec(
                 || range != null
                 || memory != null
                 || prefix != null
+                || enableHnsw != null
                 || (text != null && !text.equals(TextIndexParams.DEFAULT));
     }
 

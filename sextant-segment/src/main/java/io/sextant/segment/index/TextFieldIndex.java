@@ -81,8 +81,18 @@ final class TextFieldIndex extends FieldIndex {
         return switch (m.match()) {
             case Match.Text t -> allTokens(tokenizer.queryWords(t.text()));
             case Match.Phrase p -> phrase(tokenizer.queryWords(p.phrase()));
+            case Match.TextAny t -> anyToken(tokenizer.queryWords(t.text()));
             default -> null;
         };
+    }
+
+    /** Points having at least one of the query words (each checked as {@link #allTokens} checks one). */
+    private RoaringBitmap anyToken(List<String> queryWords) {
+        RoaringBitmap result = new RoaringBitmap();
+        for (String w : new LinkedHashSet<>(queryWords)) {
+            result.or(allTokens(List.of(w)));
+        }
+        return result;
     }
 
     private RoaringBitmap allTokens(List<String> queryWords) {

@@ -153,6 +153,7 @@ final class ValueFieldIndex<K extends Comparable<K>> extends FieldIndex {
             case Match.Text t -> null;
             case Match.Phrase p -> null;
             case Match.Prefix p -> spec.type() == PayloadSchemaType.KEYWORD ? answerPrefix(p.prefix()) : null;
+            case Match.TextAny t -> null;
         };
     }
 

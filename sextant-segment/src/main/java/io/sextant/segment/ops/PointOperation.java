@@ -2,6 +2,7 @@ package io.sextant.segment.ops;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.PointId;
+import io.sextant.segment.filter.Filter;
 import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.vector.sparse.SparseVector;
 import java.util.List;
@@ -42,8 +43,41 @@ public sealed interface PointOperation {
         }
     }
 
-    /** Insert or replace whole points. */
-    record Upsert(List<PointStruct> points) implements PointOperation {}
+    /**
+     * Insert or replace whole points. {@code mode} {@link UpdateMode#INSERT_ONLY} leaves existing
+     * points unchanged, {@link UpdateMode#UPDATE_ONLY} creates no point; with {@code updateFilter} an
+     * existing point is replaced only when it matches the filter (new points are inserted anyway).
+     * The shard resolves mode and filter against its state under its update lock, so the WAL only
+     * ever holds plain upserts ({@link #isPlain()}).
+     *
+     * @param mode null means {@link UpdateMode#UPSERT}
+     * @param updateFilter null for none
+     */
+    record Upsert(List<PointStruct> points, UpdateMode mode, Filter updateFilter) implements PointOperation {
+        public Upsert {
+            mode = mode == null ? UpdateMode.UPSERT : mode;
+        }
+
+        /** A plain upsert. */
+        public Upsert(List<PointStruct> points) {
+            this(points, UpdateMode.UPSERT, null);
+        }
+
+        /** Whether this replaces and inserts unconditionally. */
+        public boolean isPlain() {
+            return mode == UpdateMode.UPSERT && updateFilter == null;
+        }
+    }
+
+    /** How an upsert treats existing and missing points (Qdrant's {@code update_mode}). */
+    enum UpdateMode {
+        /** Insert missing points, replace existing ones. */
+        UPSERT,
+        /** Insert missing points only. */
+        INSERT_ONLY,
+        /** Replace existing points only. */
+        UPDATE_ONLY
+    }
 
     /** Delete points. */
     record Delete(PointsSelector selector) implements PointOperation {}
@@ -60,8 +94,17 @@ public sealed interface PointOperation {
     /** Remove the whole payload. */
     record ClearPayload(PointsSelector selector) implements PointOperation {}
 
-    /** Replace named vectors of existing points; missing points are an error. */
-    record UpdateVectors(List<PointVectors> points) implements PointOperation {}
+    /**
+     * Replace named vectors of existing points; missing points are an error. With {@code
+     * updateFilter} only points matching it are changed (resolved by the shard before the WAL, like
+     * {@link Upsert}'s filter).
+     */
+    record UpdateVectors(List<PointVectors> points, Filter updateFilter) implements PointOperation {
+        /** Unconditional. */
+        public UpdateVectors(List<PointVectors> points) {
+            this(points, null);
+        }
+    }
 
     /** Remove named vectors (dense or sparse) from points. */
     record DeleteVectors(PointsSelector selector, List<String> vectorNames) implements PointOperation {}

@@ -14,8 +14,9 @@ import java.util.Map;
  * Qdrant key paths ({@link KeyPath}) over JSON payloads: reading values, {@code set_payload},
  * {@code delete_payload} and {@code with_payload} selection.
  *
- * <p>Reading follows Qdrant: a key applied to an array applies to each object element of it, so
- * {@code a.b} and {@code a[].b} read the same values; a terminal array is flattened one level, so
+ * <p>Reading follows Qdrant: a key reads from an object only, so {@code a.b} finds nothing when
+ * {@code a} is an array of objects and {@code a[].b} is the way into each element (Qdrant's
+ * {@code test_nested_payload_indexing}); a terminal array is flattened one level, so
  * {@code {"tags": ["x", "y"]}} has the values {@code "x"} and {@code "y"} at {@code tags}; a JSON
  * null is a value (conditions decide what it means); a missing key has no values.
  *
@@ -66,20 +67,12 @@ public final class JsonPaths {
         return current;
     }
 
+    /** The value of {@code key} in an object; nothing for arrays (only {@code []} walks into them). */
     private static void collectKey(JsonNode node, String key, List<JsonNode> out) {
         if (node.isObject()) {
             JsonNode v = node.get(key);
             if (v != null) {
                 out.add(v);
-            }
-        } else if (node.isArray()) {
-            for (JsonNode e : node) {
-                if (e.isObject()) {
-                    JsonNode v = e.get(key);
-                    if (v != null) {
-                        out.add(v);
-                    }
-                }
             }
         }
     }

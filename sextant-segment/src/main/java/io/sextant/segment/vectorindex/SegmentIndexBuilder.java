@@ -97,6 +97,9 @@ public final class SegmentIndexBuilder {
         Set<String> out = new TreeSet<>();
         for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
             PayloadSchemaType t = e.getValue().type();
+            if (!e.getValue().linksInHnsw()) {
+                continue;
+            }
             if (t == PayloadSchemaType.KEYWORD || t == PayloadSchemaType.INTEGER || t == PayloadSchemaType.UUID) {
                 out.add(e.getKey() + ":" + t + (Boolean.TRUE.equals(e.getValue().isTenant()) ? ":tenant" : ""));
             }
@@ -159,6 +162,9 @@ public final class SegmentIndexBuilder {
         if (payloadM >= 2) {
             long threshold = fullScanVectors(spec);
             for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
+                if (!e.getValue().linksInHnsw()) {
+                    continue;
+                }
                 boolean tenant = Boolean.TRUE.equals(e.getValue().isTenant());
                 for (RoaringBitmap group : seg.indexes().valueGroups(e.getKey())) {
                     int[] ords = IntStream.of(group.toArray())

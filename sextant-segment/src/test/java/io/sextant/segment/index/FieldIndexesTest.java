@@ -99,7 +99,9 @@ class FieldIndexesTest {
                 "{'u': 'https://example.com'}",
                 "{'u': 'ftp://x'}",
                 "{}");
-        index("u", new PayloadIndexSpec(PayloadSchemaType.KEYWORD, null, null, null, null, null, null, null, true));
+        index(
+                "u",
+                new PayloadIndexSpec(PayloadSchemaType.KEYWORD, null, null, null, null, null, null, null, true, null));
         assertThat(exact(new MatchCondition("u", new Match.Prefix("https://qdrant."))))
                 .isEqualTo(RoaringBitmap.bitmapOf(0, 1));
         assertThat(exact(new MatchCondition("u", new Match.Prefix("http")))).isEqualTo(RoaringBitmap.bitmapOf(0, 1, 2));

@@ -46,6 +46,24 @@ class TextFieldIndexTest {
     }
 
     @Test
+    void textAnyMatchesPointsWithAnyQueryWordButNoStopWord() {
+        TextIndexParams p =
+                new TextIndexParams("word", true, null, null, true, null, Stopwords.language("english"), null);
+        TextFieldIndex idx = index(p, "The robot", "star of the show", "the end", "robots and stars");
+        RoaringBitmap any = idx.answer(new MatchCondition("t", new Match.TextAny("robot of the STAR")));
+        assertThat(any).isEqualTo(RoaringBitmap.bitmapOf(0, 1));
+        assertThat(idx.answer(new MatchCondition("t", new Match.TextAny("of the"))))
+                .isEmpty();
+        // unindexed evaluation: any word as a substring
+        assertThat(io.sextant.segment.filter.ValueMatchers.matches(
+                        TextNode.valueOf("a robot"), new Match.TextAny("star robot")))
+                .isTrue();
+        assertThat(io.sextant.segment.filter.ValueMatchers.matches(
+                        TextNode.valueOf("a robot"), new Match.TextAny("star  moon")))
+                .isFalse();
+    }
+
+    @Test
     void caseSensitiveCustomStopWords() {
         // Qdrant's tests/openapi/test_stopwords.py
         TextIndexParams p = new TextIndexParams(

@@ -35,7 +35,10 @@ class JsonPathsTest {
         assertThat(values("{'a': {'b': 'x'}}", "a.b")).containsExactly("\"x\"");
         assertThat(values("{'a': [{'b': 1}, {'b': [2, 3]}, {'c': 4}]}", "a[].b"))
                 .containsExactly("1", "2", "3");
-        assertThat(values("{'a': [{'b': 1}, {'b': 2}]}", "a.b")).containsExactly("1", "2");
+        // as Qdrant: a key does not walk into an array implicitly; [] does
+        assertThat(values("{'a': [{'b': 1}, {'b': 2}]}", "a.b")).isEmpty();
+        assertThat(values("{'a': [{'b': 1}, {'b': 2}]}", "a[].b")).containsExactly("1", "2");
+        assertThat(values("{'a': {'c': [{'b': 1}]}}", "a.c.b")).isEmpty();
         assertThat(values("{'a': [10, 20, 30]}", "a[1]")).containsExactly("20");
         assertThat(values("{'a': [10]}", "a[5]")).isEmpty();
         assertThat(values("{'a': null}", "a")).containsExactly("null");

@@ -38,7 +38,15 @@ public final class ClusterRoutes {
         if (node != null) {
             r.delete("/cluster/peer/{peer_id}", this::removePeer);
             r.post("/cluster/recover", this::recover);
+        } else {
+            r.delete("/cluster/peer/{peer_id}", ClusterRoutes::standalone);
+            r.post("/cluster/recover", ClusterRoutes::standalone);
         }
+    }
+
+    /** What Qdrant answers to an operation that needs consensus on a standalone node: 405. */
+    private static void standalone(Context ctx) {
+        io.sextant.server.api.rest.ApiExchange.error(ctx, 405, "Qdrant is running in standalone mode");
     }
 
     private void status(Context ctx) {

@@ -1,10 +1,11 @@
 package io.sextant.server.metrics;
 
 import io.javalin.config.RoutesConfig;
+import io.sextant.server.api.rest.ApiExchange;
 
 /**
  * {@code GET /metrics}: every metric of {@link ServerMetrics} in the Prometheus text exposition
- * format (version 0.0.4). Needs global read access like Qdrant's (see {@code RestAccessRules}).
+ * format (version 0.0.4); {@code per_collection=true} shows the request figures per collection. Needs global read access like Qdrant's (see {@code RestAccessRules}).
  * Thread-safe.
  */
 public final class MetricsRoutes {
@@ -19,6 +20,7 @@ public final class MetricsRoutes {
     }
 
     public void register(RoutesConfig r) {
-        r.get("/metrics", ctx -> ctx.contentType(CONTENT_TYPE).result(metrics.scrape()));
+        r.get("/metrics", ctx -> ctx.contentType(CONTENT_TYPE)
+                .result(metrics.scrape(ApiExchange.boolParam(ctx, "per_collection", false))));
     }
 }

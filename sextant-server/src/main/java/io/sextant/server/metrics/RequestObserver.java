@@ -49,9 +49,9 @@ public final class RequestObserver implements Handler {
         String route = ep == null ? "unmatched" : ep.path;
         String method = ctx.method().name();
         int status = ctx.statusCode();
-        metrics.recordRest(method, route, status, nanos);
         RestAccessRules.Requirement req = ctx.attribute(RestAuthHandler.REQUIREMENT);
         String collection = ctx.pathParamMap().get("collection_name");
+        metrics.recordRest(method, route, status, nanos, collection);
         if (status < 400 && collection != null && isSearch(route)) {
             metrics.recordSearch(collection, nanos);
         }

@@ -33,7 +33,7 @@ public final class RestOperations implements Consumer<JavalinConfig>, AutoClosea
      * @param qdrantVersion the Qdrant API version served
      */
     public RestOperations(ServerConfig config, TableOfContents toc, String version, String qdrantVersion) {
-        this.metrics = new ServerMetrics(toc, version);
+        this.metrics = new ServerMetrics(toc, version, qdrantVersion);
         this.audit = config.security().audit().enabled()
                 ? new AuditLog(config.security().audit())
                 : null;

@@ -35,11 +35,14 @@ import java.util.stream.Stream;
  * format by {@link #scrape()}. Names follow Qdrant's where Qdrant has one:
  *
  * <ul>
- *   <li>{@code app_info{name,version}}, {@code collections_total}, {@code collections_vector_total},
- *       {@code collection_points{collection}};
+ *   <li>{@code app_info{name="qdrant",version,sextant_version}} (version is the Qdrant API version
+ *       served), {@code collections_total}, {@code collections_vector_total}, {@code
+ *       collection_points{id}} (Qdrant labels collections {@code id} here);
  *   <li>{@code rest_responses_total{method,endpoint,status}} and the histogram {@code
  *       rest_responses_duration_seconds{method,endpoint,status}} (endpoint is the route template,
  *       e.g. {@code /collections/{collection_name}/points/query}, so the label set stays bounded);
+ *       with {@code per_collection=true} the same two families carry a {@code collection} label
+ *       and count only requests whose route names a collection, instead of the global ones;
  *   <li>JVM memory, GC, threads, CPU, file descriptors and uptime from Micrometer's binders
  *       ({@code jvm_*}, {@code process_*}, {@code system_*}).
  * </ul>
@@ -67,8 +70,15 @@ public final class ServerMetrics {
     };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** REST request figures over all collections (the default scrape and telemetry). */
+    private final PrometheusMeterRegistry restRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** The same figures with a {@code collection} label, for {@code per_collection=true}. */
+    private final PrometheusMeterRegistry perCollectionRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
     private final TableOfContents toc;
     private final String version;
+    private final String qdrantVersion;
+    private final Map<String, java.time.Instant> lastResponded = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong collectionsTotal = new AtomicLong();
     private final AtomicLong vectorsTotal = new AtomicLong();
     private final MultiGauge points;
@@ -82,9 +92,14 @@ public final class ServerMetrics {
     private final Counter slowRequests;
     private final OperationsExposition operations;
 
-    public ServerMetrics(TableOfContents toc, String version) {
+    /**
+     * @param version Sextant's version ({@code app_info}'s {@code sextant_version} label)
+     * @param qdrantVersion the Qdrant API version served ({@code app_info}'s {@code version})
+     */
+    public ServerMetrics(TableOfContents toc, String version, String qdrantVersion) {
         this.toc = toc;
         this.version = version;
+        this.qdrantVersion = qdrantVersion;
         this.operations = new OperationsExposition(toc);
         points = MultiGauge.builder("collection_points")
                 .description("Approximate number of points in the collection")
@@ -128,26 +143,55 @@ public final class ServerMetrics {
     }
 
     /**
-     * Records one finished REST request.
+     * Records one finished REST request, globally and, when the route names a collection, per
+     * collection (shown by {@code /metrics?per_collection=true} instead of the global figures).
      *
      * @param endpoint the route template, or "unmatched"
+     * @param collection the collection named in the path, or null
      */
-    public void recordRest(String method, String endpoint, int status, long nanos) {
+    public void recordRest(String method, String endpoint, int status, long nanos, String collection) {
         Tags tags = Tags.of("method", method, "endpoint", endpoint, "status", Integer.toString(status));
+        recordResponse(restRegistry, tags, nanos);
+        lastResponded.put(method + " " + endpoint + " " + status, java.time.Instant.now());
+        // only collections that exist (aliases resolved): a client must not grow the label set
+        // with made-up names
+        String real = realCollection(collection);
+        if (real != null) {
+            recordResponse(perCollectionRegistry, tags.and("collection", real), nanos);
+        }
+        if (status == 401 || status == 403) {
+            authFailures.increment();
+        }
+    }
+
+    private String realCollection(String nameOrAlias) {
+        if (nameOrAlias == null || !toc.exists(nameOrAlias)) {
+            return null;
+        }
+        try {
+            return toc.get(nameOrAlias).name();
+        } catch (UserException e) {
+            return null; // deleted meanwhile
+        }
+    }
+
+    /** When a response with this method, route template and status was last sent, or null. */
+    public java.time.Instant lastResponded(String method, String endpoint, String status) {
+        return lastResponded.get(method + " " + endpoint + " " + status);
+    }
+
+    private static void recordResponse(PrometheusMeterRegistry into, Tags tags, long nanos) {
         Counter.builder("rest_responses")
                 .description("REST responses")
                 .tags(tags)
-                .register(registry)
+                .register(into)
                 .increment();
         Timer.builder("rest_responses_duration")
                 .description("REST response duration")
                 .tags(tags)
                 .serviceLevelObjectives(SLO)
-                .register(registry)
+                .register(into)
                 .record(nanos, TimeUnit.NANOSECONDS);
-        if (status == 401 || status == 403) {
-            authFailures.increment();
-        }
     }
 
     /** Records the duration of a successful search-like request on {@code collection}. */
@@ -164,10 +208,22 @@ public final class ServerMetrics {
         slowRequests.increment();
     }
 
-    /** Refreshes the collection figures and renders every metric in Prometheus text format. */
-    public synchronized String scrape() {
+    /** As {@link #scrape(boolean)} with the global request figures. */
+    public String scrape() {
+        return scrape(false);
+    }
+
+    /**
+     * Refreshes the collection figures and renders every metric in Prometheus text format.
+     *
+     * @param perCollection render the REST request figures per collection (label {@code
+     *     collection}, only requests whose route names one) instead of over all requests, as
+     *     Qdrant's {@code /metrics?per_collection=true}
+     */
+    public synchronized String scrape(boolean perCollection) {
         refreshCollections();
-        return registry.scrape() + qdrantGauges() + operations.render();
+        String requests = perCollection ? perCollectionRegistry.scrape() : restRegistry.scrape();
+        return registry.scrape() + requests + qdrantGauges() + operations.render();
     }
 
     /**
@@ -188,9 +244,10 @@ public final class ServerMetrics {
      * built for Qdrant.
      */
     private String qdrantGauges() {
-        return "# HELP app_info Information about the Sextant server\n"
+        return "# HELP app_info information about qdrant server\n"
                 + "# TYPE app_info gauge\n"
-                + "app_info{name=\"sextant\",version=\"" + version.replaceAll("[^A-Za-z0-9._+-]", "_") + "\"} 1\n"
+                + "app_info{name=\"qdrant\",version=\"" + qdrantVersion + "\",sextant_version=\""
+                + version.replaceAll("[^A-Za-z0-9._+-]", "_") + "\"} 1\n"
                 + "# HELP collections_total Number of collections\n"
                 + "# TYPE collections_total gauge\n"
                 + "collections_total " + collectionsTotal.get() + "\n"
@@ -221,13 +278,19 @@ public final class ServerMetrics {
             long v = info.pointsCount() * perPoint;
             vectors += v;
             Tags t = Tags.of("collection", name);
-            p.add(MultiGauge.Row.of(t, info.pointsCount()));
+            p.add(MultiGauge.Row.of(Tags.of("id", name), info.pointsCount()));
             s.add(MultiGauge.Row.of(t, info.segmentsCount()));
             ix.add(MultiGauge.Row.of(t, info.indexedVectorsCount()));
             lg.add(MultiGauge.Row.of(t, Math.max(0, v - info.indexedVectorsCount())));
             wal.add(MultiGauge.Row.of(t, walBytes(dir)));
         }
         collectionsTotal.set(names.size());
+        java.util.Set<String> live = new java.util.HashSet<>(names);
+        for (Meter m : perCollectionRegistry.getMeters()) { // deleted collections leave the figures
+            if (!live.contains(m.getId().getTag("collection"))) {
+                perCollectionRegistry.remove(m);
+            }
+        }
         vectorsTotal.set(vectors);
         points.register(p, true);
         segments.register(s, true);
@@ -261,9 +324,11 @@ public final class ServerMetrics {
         }
     }
 
-    /** All meters, for telemetry. */
+    /** All meters with the global request figures, for telemetry. */
     public List<Meter> meters() {
-        return registry.getMeters();
+        List<Meter> all = new ArrayList<>(registry.getMeters());
+        all.addAll(restRegistry.getMeters());
+        return all;
     }
 
     /** Unused-tag helper kept small: the label names of a meter as a map. */

@@ -73,6 +73,14 @@ public final class SnapshotRoutes {
             run(ctx, () -> recovered(service.recoverShard(coll(ctx), id, req)));
         });
         r.post(S + "/snapshots/upload", ctx -> upload(ctx, shard(ctx)));
+        // Qdrant's partial shard snapshots (a replica catching up from another peer's changed files)
+        // need a cluster; the query is validated as Qdrant does, then the request is refused
+        r.post(S + "/snapshot/partial/recover", ctx -> {
+            checksumParam(ctx);
+            shard(ctx);
+            throw UserException.badRequest(
+                    "Bad request: partial shard snapshot recovery is not supported: Sextant runs standalone");
+        });
         r.get(
                 S + "/snapshots/{snapshot_name}",
                 ctx -> download(ctx, service.openShard(coll(ctx), shard(ctx), name(ctx))));
@@ -115,6 +123,27 @@ public final class SnapshotRoutes {
         return JsonNodeFactory.instance.booleanNode(true);
     }
 
+    /**
+     * The optional {@code checksum} query parameter: a SHA-256 in hex (64 digits, any case), else
+     * 422 with Qdrant's validation code {@code invalid_sha256_hash}.
+     */
+    static String checksumParam(Context ctx) {
+        String c = ctx.queryParam("checksum");
+        if (c == null) {
+            return null;
+        }
+        String problem = c.length() != 64
+                ? "length " + c.length() + ", expected 64"
+                : c.chars().allMatch(ch -> Character.digit(ch, 16) >= 0 && ch < 128)
+                        ? null
+                        : "invalid characters, expected 0-9, a-f, A-F";
+        if (problem != null) {
+            throw UserException.unprocessable(
+                    "Validation error in query params: [checksum: invalid_sha256_hash (" + problem + ")]");
+        }
+        return c;
+    }
+
     /** Runs {@code work} now (wait=true, the default) or in the background (wait=false: 202). */
     private void run(Context ctx, Supplier<com.fasterxml.jackson.databind.JsonNode> work) {
         if (ApiExchange.boolParam(ctx, "wait", true)) {
@@ -138,7 +167,7 @@ public final class SnapshotRoutes {
 
     private void upload(Context ctx, int shardId) {
         SnapshotPriority priority = SnapshotPriority.parse(ctx.queryParam("priority"), SnapshotPriority.SNAPSHOT);
-        String checksum = ctx.queryParam("checksum");
+        String checksum = checksumParam(ctx); // before the body is read: a bad query changes nothing
         long max = service.limits().maxUploadBytes();
         if (ctx.req().getContentLengthLong() > max + MULTIPART_OVERHEAD) {
             throw SnapshotService.uploadTooLarge(max);

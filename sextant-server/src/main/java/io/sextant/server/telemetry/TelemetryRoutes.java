@@ -22,12 +22,15 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code GET /telemetry?details_level=N} in Qdrant's envelope: {@code app} (name, versions, start
- * time, uptime, JVM), {@code collections} (count; from level 1 per-collection points, indexed
- * vectors, segments, status and optimizer status; from level 2 the vector params), {@code
- * requests.rest.responses} ({@code "METHOD route" → status → count, avg/max and approximate
- * p50/p95/p99 in microseconds}, from the {@code rest_responses_duration_seconds} histogram) and
- * {@code memory} (heap and non-heap, used/committed/max). Thread-safe.
+ * {@code GET /telemetry?details_level=N} in Qdrant's {@code TelemetryData} shape: {@code id},
+ * {@code app} (name, versions, feature flags, start time, uptime, JVM), {@code collections} (count;
+ * from level 1 one entry per collection and {@code snapshots}, see {@link CollectionTelemetryJson}),
+ * {@code cluster} ({@code enabled: false}), {@code requests.rest.responses} ({@code "METHOD route"
+ * → status → count, avg/max/total, approximate p50/p95/p99 in microseconds and last response
+ * time}, from the {@code rest_responses_duration_seconds} histogram), {@code requests.grpc} (no
+ * figures kept yet), {@code quota} (off) and from level 1 {@code memory} (Qdrant's allocator keys
+ * mapped onto the JVM's, plus heap and non-heap details), {@code hardware} and {@code
+ * search_pool}. Thread-safe.
  */
 public final class TelemetryRoutes {
 
@@ -59,14 +62,34 @@ public final class TelemetryRoutes {
         app.put("name", "sextant");
         app.put("version", version);
         app.put("qdrant_api_version", qdrantVersion);
+        app.putObject("features")
+                .put("debug", false)
+                .put("service_debug_feature", false)
+                .put("recovery_mode", false)
+                .put("gpu", false)
+                .put("rocksdb", false)
+                .put("staging", false);
         app.put("startup", startup.toString());
         app.put("uptime_seconds", (Instant.now().toEpochMilli() - startup.toEpochMilli()) / 1000.0);
         app.putObject("jvm")
                 .put("version", Runtime.version().toString())
                 .put("available_processors", Runtime.getRuntime().availableProcessors());
         res.set("collections", collections(level));
-        res.putObject("requests").putObject("rest").set("responses", responses());
-        res.set("memory", memory());
+        res.putObject("cluster").put("enabled", false);
+        ObjectNode requests = res.putObject("requests");
+        requests.putObject("rest").set("responses", responses());
+        requests.putObject("grpc").putObject("responses");
+        if (level >= 1) {
+            res.set("memory", memory());
+            res.putObject("hardware").putObject("collection_data");
+            res.putObject("search_pool")
+                    .put("mode", "virtual_threads")
+                    .put("high_cpu_threads", Runtime.getRuntime().availableProcessors())
+                    .put("high_io_threads", 0);
+        }
+        ObjectNode quota = res.putObject("quota");
+        quota.putObject("config").put("enabled", false);
+        quota.putObject("exceeded");
         ApiExchange.ok(ctx, res);
     }
 
@@ -93,6 +116,7 @@ public final class TelemetryRoutes {
             return out;
         }
         ArrayNode arr = out.putArray("collections");
+        ArrayNode snapshots = out.putArray("snapshots");
         for (String name : names) {
             Collection c;
             CollectionInfo info;
@@ -102,18 +126,8 @@ public final class TelemetryRoutes {
             } catch (UserException e) {
                 continue;
             }
-            ObjectNode o = arr.addObject();
-            o.put("id", name);
-            o.put("status", info.status());
-            o.put("optimizer_status", info.optimizerStatus());
-            o.put("points_count", info.pointsCount());
-            o.put("indexed_vectors_count", info.indexedVectorsCount());
-            o.put("segments_count", info.segmentsCount());
-            o.put("shards", c.shards().size());
-            if (level >= 2) {
-                ObjectNode vectors = o.putObject("vectors");
-                info.config().params().vectors().forEach((vn, spec) -> vectors.put(vn, spec.toString()));
-            }
+            arr.add(CollectionTelemetryJson.write(c, info, 0, level));
+            snapshots.addObject().put("id", name);
         }
         return out;
     }
@@ -134,6 +148,14 @@ public final class TelemetryRoutes {
             o.put("p50_duration_micros", quantile(s, 0.50));
             o.put("p95_duration_micros", quantile(s, 0.95));
             o.put("p99_duration_micros", quantile(s, 0.99));
+            o.put("total_duration_micros", (long) s.total(TimeUnit.MICROSECONDS));
+            Instant last = metrics.lastResponded(
+                    m.getId().getTag("method"),
+                    m.getId().getTag("endpoint"),
+                    m.getId().getTag("status"));
+            if (last != null) {
+                o.put("last_responded", last.toString());
+            }
         }
         return out;
     }
@@ -152,9 +174,27 @@ public final class TelemetryRoutes {
         return s.max(TimeUnit.MICROSECONDS);
     }
 
+    /**
+     * Qdrant's allocator figures mapped onto the JVM's: active = heap + non-heap used, allocated =
+     * heap + non-heap committed, metadata = non-heap used, resident = allocated plus direct and
+     * mapped buffers, retained = committed but unused heap; then the JVM's own figures.
+     */
     private static ObjectNode memory() {
         MemoryMXBean mx = ManagementFactory.getMemoryMXBean();
         ObjectNode m = F.objectNode();
+        long heapUsed = mx.getHeapMemoryUsage().getUsed();
+        long heapCommitted = mx.getHeapMemoryUsage().getCommitted();
+        long nonHeapUsed = mx.getNonHeapMemoryUsage().getUsed();
+        long nonHeapCommitted = mx.getNonHeapMemoryUsage().getCommitted();
+        long buffers = 0;
+        for (var pool : ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            buffers += Math.max(0, pool.getMemoryUsed());
+        }
+        m.put("active_bytes", heapUsed + nonHeapUsed);
+        m.put("allocated_bytes", heapCommitted + nonHeapCommitted);
+        m.put("metadata_bytes", nonHeapUsed);
+        m.put("resident_bytes", heapCommitted + nonHeapCommitted + buffers);
+        m.put("retained_bytes", Math.max(0, heapCommitted - heapUsed));
         m.put("heap_used_bytes", mx.getHeapMemoryUsage().getUsed());
         m.put("heap_committed_bytes", mx.getHeapMemoryUsage().getCommitted());
         m.put("heap_max_bytes", mx.getHeapMemoryUsage().getMax());

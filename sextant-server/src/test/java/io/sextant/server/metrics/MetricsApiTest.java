@@ -84,10 +84,11 @@ class MetricsApiTest {
                     .isTrue();
         }
         assertThat(text)
-                .contains("app_info{name=\"sextant\"")
+                .contains("# HELP app_info information about qdrant server\n")
+                .contains("app_info{name=\"qdrant\",version=\"1.19.0\",sextant_version=\"")
                 .contains("collections_total 1\n")
                 .contains("collections_vector_total 2\n")
-                .contains("collection_points{collection=\"docs\"} 2.0")
+                .contains("collection_points{id=\"docs\"} 2.0")
                 .contains(
                         "rest_responses_total{endpoint=\"/collections/{collection_name}/points/query\",method=\"POST\",status=\"200\"} 5.0")
                 .contains(
@@ -97,6 +98,72 @@ class MetricsApiTest {
                 .contains("sextant_wal_bytes{collection=\"docs\"}")
                 .contains("jvm_memory_used_bytes")
                 .contains("process_cpu_usage");
+    }
+
+    @Test
+    void perCollectionScrapeLabelsRequestFiguresByCollectionInsteadOfGlobally() {
+        String global = http.send("GET", "/metrics", null).text();
+        String perCollection =
+                http.send("GET", "/metrics?per_collection=true", null).text();
+        assertThat(global.lines().filter(l -> l.startsWith("rest_responses_")))
+                .isNotEmpty()
+                .noneMatch(l -> l.contains("collection="));
+        assertThat(perCollection)
+                .contains(
+                        "rest_responses_total{collection=\"docs\",endpoint=\"/collections/{collection_name}/points/query\",method=\"POST\",status=\"200\"} 5.0");
+        // requests whose route names no collection are not in the per-collection figures
+        assertThat(perCollection.lines().filter(l -> l.startsWith("rest_responses_")))
+                .allMatch(l -> l.contains("collection="));
+        assertThat(http.send("GET", "/metrics?per_collection=maybe", null).status())
+                .isEqualTo(400);
+        // requests naming a collection that does not exist add no label
+        assertThat(perCollection).doesNotContain("collection=\"nope\"");
+    }
+
+    @Test
+    void telemetryLevelsFollowQdrantShapes() {
+        JsonNode l0 =
+                http.send("GET", "/telemetry?details_level=0", null).json().get("result");
+        assertThat(l0.properties().stream().map(Map.Entry::getKey))
+                .containsExactlyInAnyOrder("id", "app", "collections", "cluster", "requests", "quota");
+        assertThat(l0.at("/cluster/enabled").asBoolean(true)).isFalse();
+        assertThat(l0.at("/requests/grpc/responses").isObject()).isTrue();
+        assertThat(l0.at("/app/features/staging").isBoolean()).isTrue();
+
+        JsonNode l1 =
+                http.send("GET", "/telemetry?details_level=1", null).json().get("result");
+        assertThat(l1.has("memory") && l1.has("hardware") && l1.has("search_pool"))
+                .isTrue();
+        assertThat(l1.at("/memory/active_bytes").asLong()).isPositive();
+        JsonNode agg = l1.at("/collections/collections/0");
+        assertThat(agg.get("vectors").asLong()).isEqualTo(2);
+        assertThat(agg.get("optimizers_status").asText()).isEqualTo("ok");
+        assertThat(agg.at("/params/vectors/size").asInt()).isEqualTo(3);
+        assertThat(l1.at("/requests/rest/responses")
+                        .get("POST /collections/{collection_name}/points/query")
+                        .at("/200/last_responded")
+                        .asText())
+                .startsWith(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+
+        JsonNode l3 =
+                http.send("GET", "/telemetry?details_level=3", null).json().get("result");
+        JsonNode shard = l3.at("/collections/collections/0/shards/0");
+        assertThat(l3.at("/collections/collections/0/config/hnsw_config/m").asInt())
+                .isEqualTo(16);
+        assertThat(shard.get("id").asInt()).isZero();
+        assertThat(shard.at("/local/num_points").asLong()).isEqualTo(2);
+        // two upserts before: the last applied operation is the second (the create made none)
+        assertThat(shard.at("/local/update_queue/op_num").asLong()).isEqualTo(1);
+        assertThat(shard.at("/local/update_queue/length").asLong()).isZero();
+        assertThat(shard.at("/local").has("segments")).isFalse();
+
+        JsonNode l4 =
+                http.send("GET", "/telemetry?details_level=4", null).json().get("result");
+        JsonNode seg = l4.at("/collections/collections/0/shards/0/local/segments/0");
+        assertThat(seg.at("/info/num_points").asLong()).isEqualTo(2);
+        assertThat(seg.at("/info/is_appendable").asBoolean()).isTrue();
+        assertThat(seg.at("/config/vector_data//size").asInt()).isEqualTo(3);
+        assertThat(seg.at("/config/vector_data//distance").asText()).isEqualTo("Cosine");
     }
 
     @Test
@@ -144,7 +211,12 @@ class MetricsApiTest {
         assertThat(res.at("/app/name").asText()).isEqualTo("sextant");
         assertThat(res.at("/collections/number_of_collections").asInt()).isEqualTo(1);
         assertThat(res.at("/collections/collections").isMissingNode()).isTrue();
-        assertThat(res.at("/memory/heap_used_bytes").asLong()).isPositive();
+        assertThat(res.has("memory")).isFalse();
+        assertThat(http.send("GET", "/telemetry?details_level=1", null)
+                        .json()
+                        .at("/result/memory/heap_used_bytes")
+                        .asLong())
+                .isPositive();
         JsonNode q = res.at("/requests/rest/responses").get("POST /collections/{collection_name}/points/query");
         assertThat(q.at("/200/count").asLong()).isGreaterThanOrEqualTo(5);
         assertThat(q.at("/200/p99_duration_micros").asDouble())
@@ -154,8 +226,8 @@ class MetricsApiTest {
                 http.send("GET", "/telemetry?details_level=2", null).json().get("result");
         JsonNode docs = detailed.at("/collections/collections/0");
         assertThat(docs.get("id").asText()).isEqualTo("docs");
-        assertThat(docs.get("points_count").asLong()).isEqualTo(2);
-        assertThat(docs.has("vectors")).isTrue();
+        assertThat(docs.at("/config/params/vectors/distance").asText()).isEqualTo("Cosine");
+        assertThat(docs.has("shards")).isFalse();
         assertThat(http.send("GET", "/telemetry?details_level=x", null).status())
                 .isEqualTo(400);
         assertThat(http.send("GET", "/telemetry?details_level=-1", null).status())

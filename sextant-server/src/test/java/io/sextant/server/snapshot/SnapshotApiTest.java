@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,34 @@ class SnapshotApiTest {
             assertError(s.get("/collections/drill/snapshots/nope-1-2024-01-01-00-00-00.snapshot"), 404, "not found");
             assertError(s.get("/collections/drill/shards/x/snapshots"), 400, "shard_id");
             assertError(s.post("/collections/drill/shards/9/snapshots", null), 404, "Shard 9");
+            // Qdrant's answers: names that are paths are not found, file URIs must be absolute or
+            // on localhost and exist (400), and inside the snapshots directory (403)
+            assertError(s.get("/collections/drill/snapshots/..%2F..%2Fetc%2Fpasswd"), 404, "not found");
+            assertError(s.get("/snapshots/%2Fetc%2Fpasswd"), 404, "not found");
+            assertError(s.get("/collections/drill/shards/0/snapshots/..%2Fx.snapshot"), 404, "not found");
+            assertError(
+                    s.put("/collections/drill/snapshots/recover", "{\"location\":\"file://whatever.snapshot\"}"),
+                    400,
+                    "Bad request: Invalid snapshot URI, file path must be absolute or on localhost");
+            assertError(
+                    s.put("/collections/drill/snapshots/recover", "{\"location\":\"file://localhost/no.snapshot\"}"),
+                    400,
+                    "Bad request: Snapshot file \"/no.snapshot\" does not exist");
+            assertError(
+                    s.put("/collections/drill/snapshots/recover", "{\"location\":\"file:///etc/passwd\"}"),
+                    403,
+                    "Forbidden: Snapshot file path must be inside the snapshots directory");
+            // a malformed checksum is refused before the upload is read
+            for (String path : List.of(
+                    "/collections/drill/snapshots/upload",
+                    "/collections/drill/shards/0/snapshots/upload",
+                    "/collections/drill/shards/0/snapshot/partial/recover")) {
+                HttpResponse<String> bad = upload(base(s) + path + "?checksum=abc", new byte[10]);
+                assertThat(bad.statusCode()).as(bad.body()).isEqualTo(422);
+                assertThat(bad.body()).contains("invalid_sha256_hash");
+                HttpResponse<String> nonHex = upload(base(s) + path + "?checksum=" + "zz".repeat(32), new byte[10]);
+                assertThat(nonHex.statusCode()).as(nonHex.body()).isEqualTo(422);
+            }
             HttpResponse<String> junk = upload(base(s) + "/collections/drill/snapshots/upload", new byte[1000]);
             assertThat(junk.statusCode()).as(junk.body()).isEqualTo(400);
             check(s, "drill");

@@ -65,6 +65,10 @@ public final class OperationCodec {
             out.writeByte(VERSION);
             switch (op) {
                 case PointOperation.Upsert u -> {
+                    if (!u.isPlain()) {
+                        throw new IllegalArgumentException("conditional upsert (mode " + u.mode() + ", filter "
+                                + u.updateFilter() + ") must be resolved by the shard before it is logged");
+                    }
                     boolean sparse =
                             u.points().stream().anyMatch(p -> !p.sparseVectors().isEmpty());
                     out.writeByte(sparse ? 11 : 1);
@@ -109,6 +113,10 @@ public final class OperationCodec {
                     writeIds(out, c.selector());
                 }
                 case PointOperation.UpdateVectors u -> {
+                    if (u.updateFilter() != null) {
+                        throw new IllegalArgumentException("conditional vector update (filter " + u.updateFilter()
+                                + ") must be resolved by the shard before it is logged");
+                    }
                     boolean sparse =
                             u.points().stream().anyMatch(p -> !p.sparseVectors().isEmpty());
                     out.writeByte(sparse ? 12 : 7);
@@ -257,6 +265,7 @@ public final class OperationCodec {
         putOpt(o, "lookup", spec.lookup());
         putOpt(o, "range", spec.range());
         putOpt(o, "prefix", spec.prefix());
+        putOpt(o, "enable_hnsw", spec.enableHnsw());
         if (spec.memory() != null) {
             o.put("memory", spec.memory().wireName());
         }
@@ -281,7 +290,8 @@ public final class OperationCodec {
                         ? io.sextant.segment.config.MemoryPlacement.fromWireName(
                                 o.get("memory").asText())
                         : null,
-                optBool(o, "prefix"));
+                optBool(o, "prefix"),
+                optBool(o, "enable_hnsw"));
     }
 
     private static void putOpt(ObjectNode o, String k, Boolean v) {

@@ -148,4 +148,29 @@ class OperationCodecTest {
         assertThat(OperationCodec.specFromJson(old).text())
                 .isEqualTo(new PayloadIndexSpec.TextIndexParams("prefix", false, 2, null, null));
     }
+
+    @Test
+    void enableHnswRoundTripsAndSpecsWithoutItStillRead() throws Exception {
+        PayloadIndexSpec off = new PayloadIndexSpec(
+                io.sextant.segment.index.PayloadSchemaType.KEYWORD,
+                true,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                true,
+                false);
+        PointOperation.CreateFieldIndex op = new PointOperation.CreateFieldIndex("tenant", off);
+        PointOperation back = OperationCodec.decode(OperationCodec.encode(op));
+        assertThat(((PointOperation.CreateFieldIndex) back).spec().enableHnsw()).isFalse();
+        assertThat(((PointOperation.CreateFieldIndex) back).spec().prefix()).isTrue();
+        assertThat(((PointOperation.CreateFieldIndex) back).spec().linksInHnsw())
+                .isFalse();
+        var old = (ObjectNode) new ObjectMapper().readTree("{\"type\":\"keyword\",\"is_tenant\":true}");
+        assertThat(OperationCodec.specFromJson(old).enableHnsw()).isNull();
+        assertThat(OperationCodec.specFromJson(old).prefix()).isNull();
+        assertThat(OperationCodec.specFromJson(old).linksInHnsw()).isTrue();
+    }
 }

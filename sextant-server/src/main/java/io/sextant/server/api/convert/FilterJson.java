@@ -98,6 +98,24 @@ public final class FilterJson {
             return new Condition.HasIdCondition(
                     new LinkedHashSet<PointId>(PointIdJson.parseList(node.get("has_id"), child(path, "has_id"))));
         }
+        if (node.has("slice")) {
+            JsonFields.onlyFields(node, path, Set.of("slice"));
+            String p = child(path, "slice");
+            JsonNode s = JsonFields.object(node.get("slice"), p);
+            JsonFields.onlyFields(s, p, Set.of("total", "index"));
+            if (!s.has("total") || !s.has("index")) {
+                throw JsonFields.error(p, "expected fields `total` and `index`");
+            }
+            int total = JsonFields.uint(s.get("total"), child(p, "total"));
+            int index = JsonFields.uint(s.get("index"), child(p, "index"));
+            if (total == 0) {
+                throw JsonFields.error(child(p, "total"), "invalid value: integer `0`, expected a nonzero u32");
+            }
+            if (index >= total) {
+                throw new ValidationError(child(p, "index"), "must be less than total (" + total + "), got " + index);
+            }
+            return new Condition.SliceCondition(total, index);
+        }
         if (node.has("has_vector")) {
             JsonFields.onlyFields(node, path, Set.of("has_vector"));
             return new Condition.HasVectorCondition(JsonFields.requiredString(node, "has_vector", path));
@@ -223,7 +241,7 @@ public final class FilterJson {
             case "text" -> new Match.Text(textOf(v, p));
             case "phrase" -> new Match.Phrase(textOf(v, p));
             case "prefix" -> new Match.Prefix(textOf(v, p));
-            case "text_any" -> throw error(p, "match `" + kind + "` is not supported");
+            case "text_any" -> new Match.TextAny(textOf(v, p));
             default ->
                 throw error(
                         path, "unknown match `" + kind + "`, expected one of value, any, except, text, phrase, prefix");

@@ -80,15 +80,17 @@ public final class IndexJson {
             }
         }
         return new PayloadIndexSpec(
-                type,
-                JsonFields.optBool(node, "is_tenant", path),
-                JsonFields.optBool(node, "is_principal", path),
-                JsonFields.optBool(node, "on_disk", path),
-                JsonFields.optBool(node, "lookup", path),
-                JsonFields.optBool(node, "range", path),
-                text,
-                JsonFields.optMemory(node, path),
-                JsonFields.optBool(node, "prefix", path));
+                        type,
+                        JsonFields.optBool(node, "is_tenant", path),
+                        JsonFields.optBool(node, "is_principal", path),
+                        JsonFields.optBool(node, "on_disk", path),
+                        JsonFields.optBool(node, "lookup", path),
+                        JsonFields.optBool(node, "range", path),
+                        text,
+                        JsonFields.optMemory(node, path),
+                        JsonFields.optBool(node, "prefix", path),
+                        JsonFields.optBool(node, "enable_hnsw", path))
+                .validated();
     }
 
     private static TextAnalysisOptions.Stopwords stopwords(JsonNode node, String path) {
@@ -150,6 +152,9 @@ public final class IndexJson {
         }
         if (spec.prefix() != null) {
             p.put("prefix", spec.prefix());
+        }
+        if (spec.enableHnsw() != null) {
+            p.put("enable_hnsw", spec.enableHnsw());
         }
         PayloadIndexSpec.TextIndexParams t = spec.text();
         if (t != null) {

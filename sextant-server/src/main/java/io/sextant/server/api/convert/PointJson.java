@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.PointId;
 import io.sextant.segment.error.UserException;
+import io.sextant.segment.filter.Filter;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ScoredPoint;
@@ -51,10 +52,6 @@ public final class PointJson {
         if (body.has("points") == body.has("batch")) {
             throw error(path, "expected exactly one of `points` or `batch`");
         }
-        if (JsonFields.has(body, "update_filter")) { // validated first: a malformed filter is a 422 as in Qdrant
-            FilterJson.parse(body.get("update_filter"), child(path, "update_filter"));
-            throw error(child(path, "update_filter"), "conditional upserts are not supported");
-        }
         if (body.has("points")) {
             String p = child(path, "points");
             List<JsonNode> items = JsonFields.array(body.get("points"), p);
@@ -65,6 +62,32 @@ public final class PointJson {
             return out;
         }
         return batch(body.get("batch"), child(path, "batch"), shapes);
+    }
+
+    /**
+     * Parses {@code PUT /points} with its {@code update_mode} ({@code upsert}, {@code insert_only},
+     * {@code update_only}) and {@code update_filter}.
+     */
+    public static PointOperation.Upsert parseUpsertOperation(JsonNode body, String path, VectorShapes shapes) {
+        List<PointOperation.PointStruct> points = parseUpsert(body, path, shapes);
+        Filter filter = FilterJson.parseOptional(body.get("update_filter"), child(path, "update_filter"));
+        return new PointOperation.Upsert(points, updateMode(body, path), filter);
+    }
+
+    private static PointOperation.UpdateMode updateMode(JsonNode body, String path) {
+        String mode = JsonFields.has(body, "update_mode") ? JsonFields.optString(body, "update_mode", path) : null;
+        if (mode == null) {
+            return PointOperation.UpdateMode.UPSERT;
+        }
+        return switch (mode) {
+            case "upsert" -> PointOperation.UpdateMode.UPSERT;
+            case "insert_only" -> PointOperation.UpdateMode.INSERT_ONLY;
+            case "update_only" -> PointOperation.UpdateMode.UPDATE_ONLY;
+            default ->
+                throw error(
+                        child(path, "update_mode"),
+                        "unknown variant `" + mode + "`, expected one of `upsert`, `insert_only`, `update_only`");
+        };
     }
 
     private static PointOperation.PointStruct pointStruct(JsonNode node, String path, VectorShapes shapes) {
@@ -323,7 +346,7 @@ public final class PointJson {
         return arr;
     }
 
-    /** Qdrant's {@code Record}: id, payload, vector (null when not requested). */
+    /** Qdrant's {@code Record}: id, payload, vector (null when not requested), order_value in ordered scrolls. */
     public static ObjectNode writeRecord(PointRecord r) {
         return writeRecord(r, VectorShapes.NONE);
     }
@@ -334,6 +357,14 @@ public final class PointJson {
         out.set("id", PointIdJson.write(r.id()));
         out.set("payload", r.payload());
         out.set("vector", r.vectors() == null ? null : writeVectors(r.vectors(), r.sparseVectors(), shapes));
+        if (r.orderValue() != null) { // ordered scroll: the value this entry is placed by
+            double v = r.orderValue();
+            if (v == Math.rint(v) && Math.abs(v) < 9.0e15) {
+                out.put("order_value", (long) v);
+            } else {
+                out.put("order_value", v);
+            }
+        }
         return out;
     }
 

@@ -8,6 +8,7 @@ import static io.sextant.server.api.convert.JsonFields.index;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.PointId;
+import io.sextant.segment.filter.Filter;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.ops.PointsSelector;
 import java.util.ArrayList;
@@ -92,9 +93,7 @@ public final class UpdateJson {
     public static PointOperation.UpdateVectors updateVectors(JsonNode body, String path, VectorShapes shapes) {
         JsonFields.object(body, path);
         JsonFields.onlyFields(body, path, Set.of("points", "shard_key", "update_filter"));
-        if (has(body, "update_filter")) {
-            throw error(child(path, "update_filter"), "conditional updates are not supported");
-        }
+        Filter filter = FilterJson.parseOptional(body.get("update_filter"), child(path, "update_filter"));
         String p = child(path, "points");
         List<JsonNode> items = JsonFields.array(body.get("points"), p);
         List<PointOperation.PointVectors> out = new ArrayList<>(items.size());
@@ -112,7 +111,7 @@ public final class UpdateJson {
             }
             out.add(new PointOperation.PointVectors(id, vectors.dense(), vectors.sparse()));
         }
-        return new PointOperation.UpdateVectors(out);
+        return new PointOperation.UpdateVectors(out, filter);
     }
 
     /** {@code DeleteVectors}: points or filter, and {@code vector}: names. */
@@ -145,7 +144,7 @@ public final class UpdateJson {
             String ap = child(p, kind);
             out.add(
                     switch (kind) {
-                        case "upsert" -> new PointOperation.Upsert(PointJson.parseUpsert(arg, ap, shapes));
+                        case "upsert" -> PointJson.parseUpsertOperation(arg, ap, shapes);
                         case "delete" -> delete(arg, ap);
                         case "set_payload" -> setPayload(arg, ap, false);
                         case "overwrite_payload" -> setPayload(arg, ap, true);

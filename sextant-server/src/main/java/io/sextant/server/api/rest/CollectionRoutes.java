@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import io.sextant.cluster.MetadataCommand;
 import io.sextant.cluster.MetadataCommand.Type;
 import io.sextant.collection.AliasDescription;
+import io.sextant.collection.Collection;
 import io.sextant.collection.FailedCollection;
 import io.sextant.collection.TableOfContents;
 import io.sextant.collection.config.VectorNameConfig;
@@ -104,10 +105,20 @@ final class CollectionRoutes {
 
     private void info(Context ctx) {
         FailedCollection failed = toc.failure(name(ctx));
-        ok(
-                ctx,
-                CollectionJson.writeInfo(
-                        failed != null ? failed.info() : toc.get(name(ctx)).info()));
+        if (failed != null) {
+            ok(ctx, CollectionJson.writeInfo(failed.info()));
+            return;
+        }
+        Collection c = toc.get(name(ctx));
+        ObjectNode info = CollectionJson.writeInfo(c.info());
+        // Qdrant's update_queue: updates waiting for the shards' update locks
+        info.putObject("update_queue")
+                .put(
+                        "length",
+                        c.shards().stream()
+                                .mapToInt(s -> s.stats().updateQueueLength())
+                                .sum());
+        ok(ctx, info);
     }
 
     private void create(Context ctx) {

@@ -52,7 +52,7 @@ final class PointRoutes {
     void register(RoutesConfig r) {
         String p = "/collections/{collection_name}/points";
         r.post(p, this::getPoints);
-        r.put(p, write((b, path, shapes) -> new PointOperation.Upsert(PointJson.parseUpsert(b, path, shapes))));
+        r.put(p, write((UpdateParser) PointJson::parseUpsertOperation));
         r.get(p + "/{id}", this::getPoint);
         r.post(p + "/delete", write(UpdateJson::delete));
         r.post(p + "/payload", write((b, path) -> UpdateJson.setPayload(b, path, false)));

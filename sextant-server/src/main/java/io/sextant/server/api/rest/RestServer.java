@@ -113,6 +113,7 @@ public final class RestServer implements AutoCloseable {
             // connection is not reset under a client that is still sending, which would lose the reply.
             config.routes.after(io::drainUnreadBody);
             new ServiceRoutes(ready::get).register(config.routes);
+            new IssuesRoutes().register(config.routes);
             new CollectionRoutes(toc, io, gate).register(config.routes);
             new PointRoutes(toc, io).register(config.routes);
             new SearchRoutes(toc, io).register(config.routes);

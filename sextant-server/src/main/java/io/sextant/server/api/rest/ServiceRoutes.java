@@ -7,8 +7,9 @@ import io.javalin.http.Context;
 import java.util.function.BooleanSupplier;
 
 /**
- * Service endpoints: {@code GET /} (version info in Qdrant's {@code VersionInfo} shape plus our
- * own version) and the Kubernetes probes {@code /healthz}, {@code /livez}, {@code /readyz}, which
+ * Service endpoints: {@code GET /} (exactly Qdrant's {@code VersionInfo}: title, the Qdrant API
+ * version and the 40-hex build commit, see {@link BuildInfo}; Sextant's own version is in {@code
+ * /telemetry}) and the Kubernetes probes {@code /healthz}, {@code /livez}, {@code /readyz}, which
  * answer plain text like Qdrant. Thread-safe.
  */
 final class ServiceRoutes {
@@ -39,9 +40,9 @@ final class ServiceRoutes {
 
     private void root(Context ctx) {
         ObjectNode info = JsonNodeFactory.instance.objectNode();
-        info.put("title", "sextant - vector search engine");
+        info.put("title", "qdrant - vector search engine");
         info.put("version", QDRANT_VERSION);
-        info.put("sextant_version", SEXTANT_VERSION);
+        info.put("commit", BuildInfo.commit());
         ctx.contentType("application/json").result(info.toString());
     }
 

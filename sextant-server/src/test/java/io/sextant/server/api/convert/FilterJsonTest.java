@@ -114,6 +114,17 @@ class FilterJsonTest {
                         + " must be specified]");
     }
 
+    @Test
+    void sliceConditionParsesAndValidatesAsQdrant() throws Exception {
+        assertThat(parse("{\"must\": [{\"slice\": {\"total\": 4, \"index\": 3}}]}")
+                        .must())
+                .containsExactly(new io.sextant.segment.filter.Condition.SliceCondition(4, 3));
+        assertBad("{\"must\": [{\"slice\": {\"total\": 0, \"index\": 0}}]}", "slice.total", "nonzero");
+        assertThatThrownBy(() -> parse("{\"must\": [{\"slice\": {\"total\": 4, \"index\": 4}}]}"))
+                .isInstanceOf(ValidationError.class)
+                .hasMessageContaining("must be less than total");
+    }
+
     private static void assertBad(String json, String path, String detail) {
         assertThatThrownBy(() -> parse(json))
                 .isInstanceOf(UserException.class)

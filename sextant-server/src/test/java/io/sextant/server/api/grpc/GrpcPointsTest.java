@@ -271,6 +271,9 @@ class GrpcPointsTest {
         assertThat(ordered.getResultList())
                 .extracting(p -> p.getPayloadMap().get("n").getIntegerValue())
                 .containsExactly(29L, 28L, 27L);
+        assertThat(ordered.getResultList())
+                .extracting(p -> p.getOrderValue().getInt())
+                .containsExactly(29L, 28L, 27L);
     }
 
     @Test
@@ -409,5 +412,43 @@ class GrpcPointsTest {
                 "77");
         // rejected writes change nothing
         assertThat(get(fx.client.countAsync("p_err"))).isEqualTo(1);
+    }
+
+    @Test
+    void upsertHonoursUpdateModeAndUpdateFilter() {
+        seed("p_mode");
+        // insert_only: 3 exists and keeps its payload; 500 is new
+        get(fx.client.upsertAsync(Points.UpsertPoints.newBuilder()
+                .setCollectionName("p_mode")
+                .setWait(true)
+                .setUpdateMode(Points.UpdateMode.InsertOnly)
+                .addPoints(PointStruct.newBuilder()
+                        .setId(id(3))
+                        .setVectors(namedVectors(Map.of("text", vector(1f, 1f, 1f, 1f))))
+                        .putPayload("n", value(-1)))
+                .addPoints(PointStruct.newBuilder()
+                        .setId(id(500))
+                        .setVectors(namedVectors(Map.of("text", vector(1f, 1f, 1f, 1f)))))
+                .build()));
+        // update_filter n < 0 matches nothing existing: 4 is unchanged
+        get(fx.client.upsertAsync(Points.UpsertPoints.newBuilder()
+                .setCollectionName("p_mode")
+                .setWait(true)
+                .setUpdateFilter(Filter.newBuilder()
+                        .addMust(range("n", Range.newBuilder().setLt(0).build())))
+                .addPoints(PointStruct.newBuilder()
+                        .setId(id(4))
+                        .setVectors(namedVectors(Map.of("text", vector(1f, 1f, 1f, 1f))))
+                        .putPayload("n", value(-4)))
+                .build()));
+        List<RetrievedPoint> got = get(fx.client.retrieveAsync(
+                "p_mode",
+                List.of(id(3), id(4), id(500)),
+                enable(true),
+                WithVectorsSelectorFactory.enable(false),
+                null));
+        assertThat(got).hasSize(3);
+        assertThat(got.get(0).getPayloadMap().get("n").getIntegerValue()).isEqualTo(3);
+        assertThat(got.get(1).getPayloadMap().get("n").getIntegerValue()).isEqualTo(4);
     }
 }

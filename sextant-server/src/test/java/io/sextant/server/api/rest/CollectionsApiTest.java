@@ -31,8 +31,10 @@ class CollectionsApiTest {
     void serviceEndpoints() {
         Response root = s.get("/");
         assertThat(root.status()).isEqualTo(200);
-        assertThat(root.json().get("title").asText()).contains("sextant");
+        assertThat(root.json().get("title").asText()).isEqualTo("qdrant - vector search engine");
         assertThat(root.json().get("version").asText()).isEqualTo("1.19.0");
+        assertThat(root.json().get("commit").asText()).matches("[0-9a-f]{40}");
+        assertThat(root.json().size()).isEqualTo(3);
         assertThat(s.get("/healthz").text()).isEqualTo("healthz check passed");
         assertThat(s.get("/livez").status()).isEqualTo(200);
         assertThat(s.get("/readyz").status()).isEqualTo(200);

@@ -171,7 +171,7 @@ public final class FilterProto {
                 new Match.Except(List.copyOf(m.getExceptKeywords().getStringsList()));
             case EXCEPT_INTEGERS ->
                 new Match.Except(List.copyOf(m.getExceptIntegers().getIntegersList()));
-            case TEXT_ANY -> throw ProtoChecks.unsupported(field + ".text_any", "text_any matching");
+            case TEXT_ANY -> new Match.TextAny(m.getTextAny());
             case MATCHVALUE_NOT_SET -> throw ProtoChecks.bad(field, "match is empty");
         };
     }

@@ -11,7 +11,7 @@ import io.sextant.shard.ShardInfo;
  * Payload index schemas between {@code PayloadIndexParams}/{@code PayloadSchemaInfo} and {@link
  * PayloadIndexSpec}. Text indexes keep ASCII folding, stop words (gRPC has only the set form:
  * languages and custom words, kept verbatim) and Snowball stemmers; {@code enable_hnsw} is accepted
- * and ignored, as over REST. Stateless and thread-safe.
+ * and ignored here (REST keeps it: {@link PayloadIndexSpec#enableHnsw}). Stateless and thread-safe.
  */
 public final class IndexProto {
 
@@ -69,13 +69,14 @@ public final class IndexProto {
                 case INTEGER_INDEX_PARAMS -> {
                     var k = p.getIntegerIndexParams();
                     yield new PayloadIndexSpec(
-                            type,
-                            null,
-                            opt(k.hasIsPrincipal(), k.getIsPrincipal()),
-                            opt(k.hasOnDisk(), k.getOnDisk()),
-                            opt(k.hasLookup(), k.getLookup()),
-                            opt(k.hasRange(), k.getRange()),
-                            null);
+                                    type,
+                                    null,
+                                    opt(k.hasIsPrincipal(), k.getIsPrincipal()),
+                                    opt(k.hasOnDisk(), k.getOnDisk()),
+                                    opt(k.hasLookup(), k.getLookup()),
+                                    opt(k.hasRange(), k.getRange()),
+                                    null)
+                            .validated();
                 }
                 case FLOAT_INDEX_PARAMS -> {
                     var k = p.getFloatIndexParams();

@@ -207,6 +207,13 @@ public final class PointProto {
         if (r.vectors() != null || r.sparseVectors() != null) {
             b.setVectors(vectorsOutput(r.vectors(), r.sparseVectors(), shapes));
         }
+        if (r.orderValue() != null) { // ordered scroll: integral values as int, as over REST
+            double v = r.orderValue();
+            b.setOrderValue(
+                    v == Math.rint(v) && Math.abs(v) < 9.0e15
+                            ? Points.OrderValue.newBuilder().setInt((long) v).build()
+                            : Points.OrderValue.newBuilder().setFloat(v).build());
+        }
         return b.build();
     }
 

@@ -24,8 +24,10 @@ public final class UpdateProto {
 
     public static PointOperation upsert(Points.UpsertPoints r) {
         checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
-        checkConditional(r.hasUpdateFilter(), r.hasUpdateMode() ? r.getUpdateMode() : Points.UpdateMode.Upsert);
-        return new PointOperation.Upsert(PointProto.points(r.getPointsList(), "points"));
+        return new PointOperation.Upsert(
+                PointProto.points(r.getPointsList(), "points"),
+                mode(r.hasUpdateMode(), r.getUpdateMode(), "update_mode"),
+                FilterProto.parseOptional(r.hasUpdateFilter(), r.getUpdateFilter(), "update_filter"));
     }
 
     public static PointOperation delete(Points.DeletePoints r) {
@@ -35,8 +37,9 @@ public final class UpdateProto {
 
     public static PointOperation updateVectors(Points.UpdatePointVectors r) {
         checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
-        checkConditional(r.hasUpdateFilter(), Points.UpdateMode.Upsert);
-        return new PointOperation.UpdateVectors(pointVectors(r.getPointsList()));
+        return new PointOperation.UpdateVectors(
+                pointVectors(r.getPointsList()),
+                FilterProto.parseOptional(r.hasUpdateFilter(), r.getUpdateFilter(), "update_filter"));
     }
 
     public static PointOperation deleteVectors(Points.DeletePointVectors r) {
@@ -107,10 +110,11 @@ public final class UpdateProto {
                         case UPSERT -> {
                             var u = op.getUpsert();
                             checkShardKey(u.hasShardKeySelector(), f + ".upsert.shard_key_selector");
-                            checkConditional(
-                                    u.hasUpdateFilter(),
-                                    u.hasUpdateMode() ? u.getUpdateMode() : Points.UpdateMode.Upsert);
-                            yield new PointOperation.Upsert(PointProto.points(u.getPointsList(), f + ".upsert.points"));
+                            yield new PointOperation.Upsert(
+                                    PointProto.points(u.getPointsList(), f + ".upsert.points"),
+                                    mode(u.hasUpdateMode(), u.getUpdateMode(), f + ".upsert.update_mode"),
+                                    FilterProto.parseOptional(
+                                            u.hasUpdateFilter(), u.getUpdateFilter(), f + ".upsert.update_filter"));
                         }
                         case DELETE_DEPRECATED ->
                             new PointOperation.Delete(selector(true, op.getDeleteDeprecated(), f + ".delete"));
@@ -158,8 +162,12 @@ public final class UpdateProto {
                         case UPDATE_VECTORS -> {
                             var u = op.getUpdateVectors();
                             checkShardKey(u.hasShardKeySelector(), f + ".update_vectors.shard_key_selector");
-                            checkConditional(u.hasUpdateFilter(), Points.UpdateMode.Upsert);
-                            yield new PointOperation.UpdateVectors(pointVectors(u.getPointsList()));
+                            yield new PointOperation.UpdateVectors(
+                                    pointVectors(u.getPointsList()),
+                                    FilterProto.parseOptional(
+                                            u.hasUpdateFilter(),
+                                            u.getUpdateFilter(),
+                                            f + ".update_vectors.update_filter"));
                         }
                         case DELETE_VECTORS -> {
                             var d = op.getDeleteVectors();
@@ -233,12 +241,15 @@ public final class UpdateProto {
         }
     }
 
-    private static void checkConditional(boolean hasFilter, Points.UpdateMode mode) {
-        if (hasFilter) {
-            throw ProtoChecks.unsupported("update_filter", "conditional updates");
+    private static PointOperation.UpdateMode mode(boolean present, Points.UpdateMode mode, String field) {
+        if (!present) {
+            return PointOperation.UpdateMode.UPSERT;
         }
-        if (mode != Points.UpdateMode.Upsert) {
-            throw ProtoChecks.unsupported("update_mode", "update mode " + mode);
-        }
+        return switch (mode) {
+            case Upsert -> PointOperation.UpdateMode.UPSERT;
+            case InsertOnly -> PointOperation.UpdateMode.INSERT_ONLY;
+            case UpdateOnly -> PointOperation.UpdateMode.UPDATE_ONLY;
+            default -> throw ProtoChecks.unsupported(field, "update mode " + mode);
+        };
     }
 }
