@@ -32,7 +32,11 @@ import java.util.Map;
  * [--server-cmd "bin/sextant serve ..."] [--server-log F] [--collection bench_multivec] [--ef
  * 16,32,64,128,256] [--clients 1,2] [--rounds 1] [--warmup-rounds 1] [--exact true] [--batch 64]
  * [--load true] [--points N (first N base points; the truth is then recomputed exactly)] [--queries N]
- * [--results D] [--out multivector-wordnet] [--notes FILE] [--command "..."]}.
+ * [--results D] [--out multivector-wordnet] [--notes FILE] [--command "..."] [--m M] [--ef-construct E]
+ * [--quantization none|int8|turbo4]}. With {@code --m}/{@code --ef-construct} the collection gets that
+ * {@code hnsw_config}; with a quantization its codes ({@code always_ram}) steer the graph search and
+ * the HNSW queries ask for {@code rescore: true}, while the exact scan ignores the quantization
+ * ({@code "quantization":{"ignore":true}}), so the baseline stays the exact max_sim over float32.
  */
 public final class MultiVectorBench {
     static final String DATASET = "wordnet-multivec";
@@ -77,6 +81,10 @@ public final class MultiVectorBench {
         String serverCmd = a.get("server-cmd");
         Path results = Files.createDirectories(Path.of(a.getOrDefault("results", "bench/results")));
         String out = a.getOrDefault("out", "multivector-wordnet");
+        Setup setup = new Setup(
+                a.containsKey("m") ? Integer.valueOf(a.get("m")) : null,
+                a.containsKey("ef-construct") ? Integer.valueOf(a.get("ef-construct")) : null,
+                a.getOrDefault("quantization", "none"));
         Path serverLog = Path.of(a.getOrDefault("server-log", "bench/work/multivector-server.log"));
         Files.createDirectories(serverLog.toAbsolutePath().getParent());
 
@@ -89,6 +97,11 @@ public final class MultiVectorBench {
                         + System.getProperty("java.vm.name") + " " + Runtime.version());
         report.put("load average before", HttpBench.loadAverage());
         report.put("server", serverCmd == null ? "external at " + url : "`" + serverCmd + "` at " + url);
+        report.put(
+                "index",
+                "hnsw m=" + (setup.m() == null ? "default (16)" : setup.m()) + ", ef_construct="
+                        + (setup.efConstruct() == null ? "default (100)" : setup.efConstruct()) + ", quantization "
+                        + setup.quantization() + (setup.quantized() ? " (HNSW rescored; exact scan ignores it)" : ""));
 
         MultiVectorDataset full = MultiVectorDataset.load(dataDir);
         MultiVectorDataset data = full.subset(
@@ -100,7 +113,7 @@ public final class MultiVectorBench {
         List<Config> configs = configs(efs, clients, exact);
         String[][] bodies = new String[efs.length + 1][];
         for (int e = 0; e <= efs.length; e++) {
-            bodies[e] = bodies(data.queries(), e < efs.length ? efs[e] : 0);
+            bodies[e] = bodies(data.queries(), e < efs.length ? efs[e] : 0, setup.quantized());
         }
 
         HttpBench http = new HttpBench(url, collection);
@@ -114,7 +127,7 @@ public final class MultiVectorBench {
             double ready = http.waitReady(Duration.ofMinutes(10));
             report.put("server ready after start", String.format(Locale.ROOT, "%.1f s", ready));
             if (load) {
-                double[] t = load(http, data, batch);
+                double[] t = load(http, data, batch, setup);
                 report.put(
                         "load",
                         String.format(
@@ -221,8 +234,8 @@ public final class MultiVectorBench {
     }
 
     /** Creates the collection and upserts every base point; returns {load seconds, seconds until green}. */
-    static double[] load(HttpBench http, MultiVectorDataset data, int batch) throws Exception {
-        http.createCollection(collectionBody(data.dimension()));
+    static double[] load(HttpBench http, MultiVectorDataset data, int batch, Setup setup) throws Exception {
+        http.createCollection(collectionBody(data.dimension(), setup));
         float[][][] base = data.base();
         double loadS = http.upsert(base.length, batch, (body, i) -> {
             body.append("{\"id\":").append(i).append(",\"vector\":");
@@ -237,19 +250,63 @@ public final class MultiVectorBench {
         return new double[] {loadS, http.waitGreen(Duration.ofMinutes(60))};
     }
 
-    static String collectionBody(int dim) {
-        return "{\"vectors\":{\"size\":" + dim
-                + ",\"distance\":\"Cosine\",\"multivector_config\":{\"comparator\":\"max_sim\"}}}";
+    /**
+     * The collection's index settings.
+     *
+     * @param m hnsw_config.m, or null for the default
+     * @param efConstruct hnsw_config.ef_construct, or null for the default
+     * @param quantization none, int8 (scalar) or turbo4 (TurboQuant bits4)
+     */
+    record Setup(Integer m, Integer efConstruct, String quantization) {
+        static final Setup DEFAULT = new Setup(null, null, "none");
+
+        Setup {
+            if (!List.of("none", "int8", "turbo4").contains(quantization)) {
+                throw new IllegalArgumentException("--quantization must be none, int8 or turbo4, got " + quantization);
+            }
+        }
+
+        boolean quantized() {
+            return !quantization.equals("none");
+        }
     }
 
-    /** Every query's body: HNSW with {@code ef}, or the exact scan for ef 0. */
-    static String[] bodies(float[][][] queries, int ef) {
+    static String collectionBody(int dim, Setup setup) {
+        StringBuilder b = new StringBuilder("{\"vectors\":{\"size\":" + dim
+                + ",\"distance\":\"Cosine\",\"multivector_config\":{\"comparator\":\"max_sim\"}}");
+        if (setup.m() != null || setup.efConstruct() != null) {
+            List<String> h = new ArrayList<>();
+            if (setup.m() != null) {
+                h.add("\"m\":" + setup.m());
+            }
+            if (setup.efConstruct() != null) {
+                h.add("\"ef_construct\":" + setup.efConstruct());
+            }
+            b.append(",\"hnsw_config\":{").append(String.join(",", h)).append('}');
+        }
+        switch (setup.quantization()) {
+            case "int8" -> b.append(",\"quantization_config\":{\"scalar\":{\"type\":\"int8\",\"always_ram\":true}}");
+            case "turbo4" -> b.append(",\"quantization_config\":{\"turbo\":{\"bits\":\"bits4\",\"always_ram\":true}}");
+            default -> {}
+        }
+        return b.append('}').toString();
+    }
+
+    /**
+     * Every query's body: HNSW with {@code ef} (rescored when {@code quantized}), or the exact scan
+     * over the stored float32 vectors for ef 0.
+     */
+    static String[] bodies(float[][][] queries, int ef, boolean quantized) {
+        String params = ef == 0
+                ? (quantized ? "{\"exact\":true,\"quantization\":{\"ignore\":true}}" : "{\"exact\":true}")
+                : quantized
+                        ? "{\"hnsw_ef\":" + ef + ",\"quantization\":{\"rescore\":true}}"
+                        : "{\"hnsw_ef\":" + ef + "}";
         String[] out = new String[queries.length];
         for (int q = 0; q < queries.length; q++) {
             StringBuilder b = new StringBuilder(queries[q].length * 384 * 12).append("{\"query\":");
             appendMultiVector(b, queries[q]);
-            b.append(",\"limit\":10,\"with_payload\":false,\"params\":");
-            b.append(ef == 0 ? "{\"exact\":true}" : "{\"hnsw_ef\":" + ef + "}");
+            b.append(",\"limit\":10,\"with_payload\":false,\"params\":").append(params);
             out[q] = b.append('}').toString();
         }
         return out;

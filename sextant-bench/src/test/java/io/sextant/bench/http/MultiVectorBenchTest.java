@@ -1,6 +1,7 @@
 package io.sextant.bench.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -216,6 +217,40 @@ class MultiVectorBenchTest {
         assertThat(csv.get(1)).startsWith("hnsw,64,1,5,").endsWith(",1.0000");
         assertThat(csv.get(2)).startsWith("exact,,1,5,").endsWith(",1.0000");
         assertThat(Files.readString(dir.resolve("sub.md"))).contains("ground truth recomputed exactly");
+    }
+
+    @Test
+    void graphAndQuantizationSettingsReachTheCollectionAndTheExactScanIgnoresCodes() throws Exception {
+        Path data = dataSet(11);
+        bench(
+                data,
+                "--ef",
+                "64",
+                "--clients",
+                "1",
+                "--queries",
+                "5",
+                "--warmup-rounds",
+                "0",
+                "--m",
+                "32",
+                "--ef-construct",
+                "200",
+                "--quantization",
+                "turbo4",
+                "--out",
+                "q");
+        JsonNode create = JSON.readTree(createBodies.getFirst());
+        assertThat(create.path("hnsw_config").path("m").asInt()).isEqualTo(32);
+        assertThat(create.path("hnsw_config").path("ef_construct").asInt()).isEqualTo(200);
+        assertThat(create.path("quantization_config").path("turbo").path("bits").asText())
+                .isEqualTo("bits4");
+        assertThat(queryParams)
+                .contains(
+                        "{\"hnsw_ef\":64,\"quantization\":{\"rescore\":true}}",
+                        "{\"exact\":true,\"quantization\":{\"ignore\":true}}");
+        assertThatThrownBy(() -> bench(data, "--quantization", "pq"))
+                .hasMessageContaining("--quantization must be none, int8 or turbo4");
     }
 
     @Test
