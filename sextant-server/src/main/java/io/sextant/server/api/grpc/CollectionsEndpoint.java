@@ -1,9 +1,11 @@
 package io.sextant.server.api.grpc;
 
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.qdrant.client.grpc.Collections;
 import io.qdrant.client.grpc.CollectionsGrpc;
 import io.sextant.collection.TableOfContents;
+import io.sextant.server.api.grpc.convert.ClusterInfoProto;
 import io.sextant.server.api.grpc.convert.CollectionInfoProto;
 import io.sextant.server.api.grpc.convert.CollectionProto;
 import io.sextant.server.api.grpc.convert.ProtoChecks;
@@ -12,10 +14,19 @@ import io.sextant.server.auth.Principal;
 /**
  * {@code qdrant.Collections}: collection and alias management over the {@link TableOfContents},
  * the same operations REST's collection routes call; the lists show only the collections (and
- * aliases of collections) the caller may see. Cluster and shard-key methods are left to
- * the base class ({@code UNIMPLEMENTED}): a single node has no cluster setup. Thread-safe.
+ * aliases of collections) the caller may see. Cluster methods answer as a standalone Qdrant
+ * node does: {@code CollectionClusterInfo} lists every shard as local and active, {@code
+ * ListShardKeys} an empty list (collections are auto-sharded), and the operations that need
+ * consensus ({@code UpdateCollectionClusterSetup}, {@code CreateShardKey}, {@code DeleteShardKey})
+ * fail with {@code UNIMPLEMENTED} "Qdrant is running in standalone mode". Thread-safe.
  */
 final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
+
+    /** Qdrant's description of the failure of a consensus operation on a standalone node. */
+    static final String STANDALONE = "Qdrant is running in standalone mode";
+
+    /** A standalone node has no peer id; cluster info reports 0. */
+    private static final long STANDALONE_PEER_ID = 0;
 
     private final TableOfContents toc;
 
@@ -115,6 +126,50 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
                         .setExists(toc.exists(r.getCollectionName()) || toc.failure(r.getCollectionName()) != null))
                 .setTime(UnaryCalls.seconds(t0))
                 .build());
+    }
+
+    @Override
+    public void collectionClusterInfo(
+            Collections.CollectionClusterInfoRequest r, StreamObserver<Collections.CollectionClusterInfoResponse> o) {
+        UnaryCalls.run(
+                o,
+                "Collections/CollectionClusterInfo",
+                () -> ClusterInfoProto.info(toc.get(r.getCollectionName()), STANDALONE_PEER_ID));
+    }
+
+    @Override
+    public void listShardKeys(Collections.ListShardKeysRequest r, StreamObserver<Collections.ListShardKeysResponse> o) {
+        long t0 = System.nanoTime();
+        UnaryCalls.run(o, "Collections/ListShardKeys", () -> {
+            toc.get(r.getCollectionName()); // NOT_FOUND for a missing collection; all are auto-sharded
+            return Collections.ListShardKeysResponse.newBuilder()
+                    .setTime(UnaryCalls.seconds(t0))
+                    .build();
+        });
+    }
+
+    @Override
+    public void updateCollectionClusterSetup(
+            Collections.UpdateCollectionClusterSetupRequest r,
+            StreamObserver<Collections.UpdateCollectionClusterSetupResponse> o) {
+        UnaryCalls.run(o, "Collections/UpdateCollectionClusterSetup", CollectionsEndpoint::standalone);
+    }
+
+    @Override
+    public void createShardKey(
+            Collections.CreateShardKeyRequest r, StreamObserver<Collections.CreateShardKeyResponse> o) {
+        UnaryCalls.run(o, "Collections/CreateShardKey", CollectionsEndpoint::standalone);
+    }
+
+    @Override
+    public void deleteShardKey(
+            Collections.DeleteShardKeyRequest r, StreamObserver<Collections.DeleteShardKeyResponse> o) {
+        UnaryCalls.run(o, "Collections/DeleteShardKey", CollectionsEndpoint::standalone);
+    }
+
+    /** Qdrant's answer to an operation that needs consensus, on a node without it. */
+    private static <T> T standalone() {
+        throw Status.UNIMPLEMENTED.withDescription(STANDALONE).asRuntimeException();
     }
 
     private static Collections.CollectionOperationResponse done(boolean result, long t0) {

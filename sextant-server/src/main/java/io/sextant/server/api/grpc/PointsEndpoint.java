@@ -36,8 +36,7 @@ import java.util.function.Function;
  * {@code qdrant.Points}: point writes, reads and searches, each parsed by {@code
  * api.grpc.convert} and executed by the same {@link Collection} operation the REST routes call.
  * Writes wait for visibility only when {@code wait} is true (Qdrant's gRPC default is false).
- * Facets and distance matrices are converted by {@link AnalyticsProto}. Discovery is left to the
- * base class ({@code UNIMPLEMENTED}). Thread-safe.
+ * Facets and distance matrices are converted by {@link AnalyticsProto}. Thread-safe.
  */
 final class PointsEndpoint extends PointsGrpc.PointsImplBase {
 

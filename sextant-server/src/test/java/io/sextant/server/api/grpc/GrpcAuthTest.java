@@ -8,7 +8,9 @@ import io.grpc.Status;
 import io.qdrant.client.PointIdFactory;
 import io.qdrant.client.QdrantClient;
 import io.qdrant.client.QdrantGrpcClient;
+import io.qdrant.client.ShardKeyFactory;
 import io.qdrant.client.VectorsFactory;
+import io.qdrant.client.grpc.Collections;
 import io.qdrant.client.grpc.Collections.Distance;
 import io.qdrant.client.grpc.Collections.VectorParams;
 import io.qdrant.client.grpc.Points.PointStruct;
@@ -64,6 +66,22 @@ class GrpcAuthTest {
         reader.close();
         admin.close();
         fx.close();
+    }
+
+    @Test
+    void clusterInfoIsReadAndClusterSetupIsManage() {
+        assertThat(get(reader.getCollectionClusterInfoAsync("secured"))
+                        .getLocalShards(0)
+                        .getPointsCount())
+                .isEqualTo(1);
+        assertThat(get(reader.listShardKeysAsync("secured"))).isEmpty();
+        Collections.CreateShardKeyRequest create = Collections.CreateShardKeyRequest.newBuilder()
+                .setCollectionName("secured")
+                .setRequest(Collections.CreateShardKey.newBuilder().setShardKey(ShardKeyFactory.shardKey("k")))
+                .build();
+        assertStatus(reader.createShardKeyAsync(create), Status.Code.PERMISSION_DENIED, "");
+        // the admin gets past access control to the standalone answer
+        assertStatus(admin.createShardKeyAsync(create), Status.Code.UNIMPLEMENTED, CollectionsEndpoint.STANDALONE);
     }
 
     @Test

@@ -105,6 +105,59 @@ class GrpcPointsTest {
     }
 
     @Test
+    void recommendBatchAndGroups() {
+        seed("p_rec");
+        Filter numeric = Filter.newBuilder()
+                .addMust(range("n", Range.newBuilder().setLt(20).build()))
+                .build();
+        // "image" is (i, -i) with Euclid distance: the neighbours of 10 are 9 and 11, then 8 and 12
+        var batch = get(fx.client.recommendBatchAsync(
+                "p_rec",
+                List.of(
+                        Points.RecommendPoints.newBuilder()
+                                .setCollectionName("p_rec")
+                                .setUsing("image")
+                                .addPositive(id(10))
+                                .setFilter(numeric)
+                                .setLimit(2)
+                                .build(),
+                        Points.RecommendPoints.newBuilder()
+                                .setCollectionName("p_rec")
+                                .setUsing("image")
+                                .addPositive(id(0))
+                                .addNegative(id(19))
+                                .setFilter(numeric)
+                                .setLimit(1)
+                                .build()),
+                null));
+        assertThat(batch).hasSize(2);
+        assertThat(batch.get(0).getResultList())
+                .extracting(h -> h.getId().getNum())
+                .containsExactlyInAnyOrder(9L, 11L);
+        assertThat(batch.get(1).getResultList())
+                .extracting(h -> h.getId().getNum())
+                .containsExactly(1L);
+
+        List<Points.PointGroup> groups = get(fx.client.recommendGroupsAsync(Points.RecommendPointGroups.newBuilder()
+                .setCollectionName("p_rec")
+                .setUsing("image")
+                .addPositive(id(10))
+                .setFilter(numeric)
+                .setGroupBy("city")
+                .setGroupSize(2)
+                .setLimit(2)
+                .build()));
+        Map<String, List<Long>> byCity = new java.util.TreeMap<>();
+        for (Points.PointGroup g : groups) {
+            byCity.put(
+                    g.getId().getStringValue(),
+                    g.getHitsList().stream().map(h -> h.getId().getNum()).toList());
+        }
+        // 9 and 12 are in berlin (i % 3 == 0), 11 and 8 in rome (i % 3 == 2); 10 itself is excluded
+        assertThat(byCity).isEqualTo(Map.of("berlin", List.of(9L, 12L), "rome", List.of(11L, 8L)));
+    }
+
+    @Test
     void upsertAndRetrieveKeepsIdsAndPayloadTypes() {
         seed("p_get");
         List<RetrievedPoint> got = get(fx.client.retrieveAsync(
