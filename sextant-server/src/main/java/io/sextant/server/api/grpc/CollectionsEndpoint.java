@@ -152,23 +152,35 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
     public void updateCollectionClusterSetup(
             Collections.UpdateCollectionClusterSetupRequest r,
             StreamObserver<Collections.UpdateCollectionClusterSetupResponse> o) {
-        UnaryCalls.run(o, "Collections/UpdateCollectionClusterSetup", CollectionsEndpoint::standalone);
+        UnaryCalls.run(
+                o,
+                "Collections/UpdateCollectionClusterSetup",
+                () -> standalone(
+                        r.getOperationCase()
+                                != Collections.UpdateCollectionClusterSetupRequest.OperationCase.OPERATION_NOT_SET,
+                        "empty operation"));
     }
 
     @Override
     public void createShardKey(
             Collections.CreateShardKeyRequest r, StreamObserver<Collections.CreateShardKeyResponse> o) {
-        UnaryCalls.run(o, "Collections/CreateShardKey", CollectionsEndpoint::standalone);
+        UnaryCalls.run(o, "Collections/CreateShardKey", () -> standalone(r.hasRequest(), "empty request"));
     }
 
     @Override
     public void deleteShardKey(
             Collections.DeleteShardKeyRequest r, StreamObserver<Collections.DeleteShardKeyResponse> o) {
-        UnaryCalls.run(o, "Collections/DeleteShardKey", CollectionsEndpoint::standalone);
+        UnaryCalls.run(o, "Collections/DeleteShardKey", () -> standalone(r.hasRequest(), "empty request"));
     }
 
-    /** Qdrant's answer to an operation that needs consensus, on a node without it. */
-    private static <T> T standalone() {
+    /**
+     * Qdrant's answer to an operation that needs consensus, on a node without it; a request
+     * without its operation ({@code present} false) is rejected first with {@code missing}.
+     */
+    private static <T> T standalone(boolean present, String missing) {
+        if (!present) {
+            throw Status.INVALID_ARGUMENT.withDescription(missing).asRuntimeException();
+        }
         throw Status.UNIMPLEMENTED.withDescription(STANDALONE).asRuntimeException();
     }
 

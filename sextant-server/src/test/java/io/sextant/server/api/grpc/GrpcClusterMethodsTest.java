@@ -112,6 +112,19 @@ class GrpcClusterMethodsTest {
         for (Future<?> call : calls) {
             assertStatus(call, Status.Code.UNIMPLEMENTED, STANDALONE);
         }
+        // a request without its operation is rejected as invalid first, as Qdrant does
+        assertStatus(
+                fx.client.createShardKeyAsync(Collections.CreateShardKeyRequest.newBuilder()
+                        .setCollectionName("two_shards")
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "empty request");
+        assertStatus(
+                fx.client.updateCollectionClusterSetupAsync(Collections.UpdateCollectionClusterSetupRequest.newBuilder()
+                        .setCollectionName("two_shards")
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "empty operation");
         // nothing changed
         assertThat(get(fx.client.listShardKeysAsync("two_shards"))).isEmpty();
         assertThat(get(fx.client.getCollectionClusterInfoAsync("two_shards")).getShardCount())
