@@ -7,10 +7,12 @@ import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.index.PayloadSchemaType;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -87,7 +89,27 @@ public final class FilterChecks {
 
     /** The first key of {@code f} that the indexes in {@code schema} cannot serve, or null. */
     public static UnindexedKey unindexedKey(Filter f, Map<String, PayloadIndexSpec> schema) {
-        return unindexed(f, null, schema);
+        UnindexedKey[] first = new UnindexedKey[1];
+        visitUnindexed(f, null, schema, u -> {
+            first[0] = u;
+            return false;
+        });
+        return first[0];
+    }
+
+    /**
+     * Every key of {@code f} (nested keys as {@code a[].b}) that the indexes in {@code schema} cannot
+     * serve, in the order met, with the index types that would serve it (merged over its conditions).
+     */
+    public static List<UnindexedKey> unindexedKeys(Filter f, Map<String, PayloadIndexSpec> schema) {
+        Map<String, Set<String>> found = new LinkedHashMap<>();
+        visitUnindexed(f, null, schema, u -> {
+            found.computeIfAbsent(u.key(), k -> new TreeSet<>()).addAll(u.schemas());
+            return true;
+        });
+        List<UnindexedKey> out = new ArrayList<>(found.size());
+        found.forEach((k, v) -> out.add(new UnindexedKey(k, v)));
+        return out;
     }
 
     /**
@@ -104,26 +126,29 @@ public final class FilterChecks {
         return new UnindexedKey(key, names);
     }
 
-    private static UnindexedKey unindexed(Filter f, String prefix, Map<String, PayloadIndexSpec> schema) {
+    /** Feeds each unindexed key of {@code f} to {@code sink} until it returns false; false if stopped. */
+    private static boolean visitUnindexed(
+            Filter f, String prefix, Map<String, PayloadIndexSpec> schema, Predicate<UnindexedKey> sink) {
         for (Condition c : all(f).toList()) {
-            UnindexedKey found =
+            boolean more =
                     switch (c) {
-                        case Condition.NestedCondition n -> unindexed(n.filter(), join(prefix, n.key() + "[]"), schema);
-                        case Condition.FilterCondition sub -> unindexed(sub.filter(), prefix, schema);
+                        case Condition.NestedCondition n ->
+                            visitUnindexed(n.filter(), join(prefix, n.key() + "[]"), schema, sink);
+                        case Condition.FilterCondition sub -> visitUnindexed(sub.filter(), prefix, schema, sink);
                         default -> {
                             String key = key(c);
                             Set<Capability> required = required(c);
-                            if (key == null || required.isEmpty()) {
-                                yield null;
-                            }
-                            yield unindexedKey(join(prefix, key), required, schema);
+                            UnindexedKey u = key == null || required.isEmpty()
+                                    ? null
+                                    : unindexedKey(join(prefix, key), required, schema);
+                            yield u == null || sink.test(u);
                         }
                     };
-            if (found != null) {
-                return found;
+            if (!more) {
+                return false;
             }
         }
-        return null;
+        return true;
     }
 
     private static String join(String prefix, String key) {

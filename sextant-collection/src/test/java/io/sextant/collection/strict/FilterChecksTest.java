@@ -67,4 +67,27 @@ class FilterChecksTest {
                         Filter.must(new Condition.MatchCondition("k", new Match.Any(List.of()))), Map.of()))
                 .isNull();
     }
+
+    @Test
+    void listsEveryUnindexedKeyMergingTheSchemasOfAKey() {
+        Filter f = new Filter(
+                List.of(match("city", "Berlin"), match("n", 5L)),
+                List.of(new Condition.MatchCondition("city", new Match.Text("ber"))),
+                List.of(match("flag", true), match("indexed", "x")),
+                null);
+        List<FilterChecks.UnindexedKey> keys =
+                FilterChecks.unindexedKeys(f, Map.of("indexed", PayloadIndexSpec.of(PayloadSchemaType.KEYWORD)));
+        assertThat(keys)
+                .containsExactly(
+                        new FilterChecks.UnindexedKey("city", Set.of("keyword", "text")),
+                        new FilterChecks.UnindexedKey("n", Set.of("integer")),
+                        new FilterChecks.UnindexedKey("flag", Set.of("bool")));
+        // the first-key form still stops at the first condition's requirement
+        assertThat(FilterChecks.unindexedKey(f, Map.of()))
+                .isEqualTo(new FilterChecks.UnindexedKey("city", Set.of("keyword")));
+        assertThat(FilterChecks.unindexedKeys(
+                        Filter.must(match("indexed", "y")),
+                        Map.of("indexed", PayloadIndexSpec.of(PayloadSchemaType.KEYWORD))))
+                .isEmpty();
+    }
 }

@@ -14,8 +14,8 @@ import java.util.Set;
  *
  * <ul>
  *   <li>open: {@code GET /}, {@code /healthz}, {@code /livez}, {@code /readyz};
- *   <li>any authenticated caller: {@code GET /collections} and {@code GET /aliases} (the routes
- *       filter the lists by {@link Principal#canSee});
+ *   <li>any authenticated caller: {@code GET /collections}, {@code GET /aliases} and {@code GET
+ *       /issues} (the routes filter the lists by {@link Principal#canSee});
  *   <li>read on the collection: every {@code GET /collections/{c}/…} and the read-only POSTs
  *       ({@code points} retrieval, {@code scroll}, {@code count}, {@code search*}, {@code
  *       recommend*}, {@code query*}, {@code discover*}, {@code facet});
@@ -88,7 +88,7 @@ public final class RestAccessRules {
         if (get && OPEN_PATHS.contains(joined)) {
             return new Requirement(Level.OPEN, null);
         }
-        if (get && (joined.equals("collections") || joined.equals("aliases"))) {
+        if (get && (joined.equals("collections") || joined.equals("aliases") || joined.equals("issues"))) {
             return new Requirement(Level.AUTHENTICATED, null);
         }
         if (seg.size() >= 2

@@ -263,19 +263,30 @@ public final class CollectionJson {
         }
     }
 
-    private static HnswConfig.Diff hnswDiff(JsonNode node, String path) {
-        if (node == null || node.isNull()) {
+    /** Qdrant's {@code HnswConfigDiff} accepts {@code full_scan_threshold_kb}. */
+    private static final Map<String, String> HNSW_ALIASES = Map.of("full_scan_threshold_kb", "full_scan_threshold");
+
+    /** Qdrant's {@code OptimizersConfigDiff} accepts the {@code _kb} spellings of its sizes. */
+    private static final Map<String, String> OPTIMIZERS_ALIASES = Map.of(
+            "max_segment_size_kb", "max_segment_size",
+            "memmap_threshold_kb", "memmap_threshold",
+            "indexing_threshold_kb", "indexing_threshold");
+
+    private static HnswConfig.Diff hnswDiff(JsonNode hnsw, String path) {
+        if (hnsw == null || hnsw.isNull()) {
             return HnswConfig.Diff.EMPTY;
         }
+        JsonNode node = JsonFields.aliased(hnsw, path, HNSW_ALIASES);
         checkTypes(node, path, HNSW);
         JsonFields.optMemory(node, path);
         return CollectionConfigJson.hnswDiffFromJson(node);
     }
 
-    private static OptimizersConfig.Diff optimizersDiff(JsonNode node, String path) {
-        if (node == null || node.isNull()) {
+    private static OptimizersConfig.Diff optimizersDiff(JsonNode optimizers, String path) {
+        if (optimizers == null || optimizers.isNull()) {
             return new OptimizersConfig.Diff(null, null, null, null, null, null, null, null, null);
         }
+        JsonNode node = JsonFields.aliased(optimizers, path, OPTIMIZERS_ALIASES);
         checkTypes(node, path, OPTIMIZERS);
         JsonNode threads = node.get("max_optimization_threads");
         Integer maxThreads = null;

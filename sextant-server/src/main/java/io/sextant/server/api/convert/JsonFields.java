@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -80,6 +81,27 @@ public final class JsonFields {
             return obj;
         }
         throw error(path, "expected an object, got " + describe(node));
+    }
+
+    /**
+     * The object with Qdrant's serde aliases resolved: each key of {@code aliases} present in
+     * {@code node} is renamed to its canonical name (the map's value), as {@code #[serde(alias)]}
+     * accepts it. Both spellings at once is serde's "duplicate field" error. Returns {@code node}
+     * itself when no alias is used; otherwise a shallow copy (values are shared, not copied).
+     */
+    public static JsonNode aliased(JsonNode node, String path, Map<String, String> aliases) {
+        if (!(node instanceof ObjectNode obj) || aliases.keySet().stream().noneMatch(obj::has)) {
+            return node;
+        }
+        ObjectNode out = obj.objectNode();
+        for (Map.Entry<String, JsonNode> e : obj.properties()) {
+            String name = aliases.getOrDefault(e.getKey(), e.getKey());
+            if (out.has(name)) {
+                throw error(path, "duplicate field `" + name + "`");
+            }
+            out.set(name, e.getValue());
+        }
+        return out;
     }
 
     /** Rejects fields not in {@code allowed}. */

@@ -90,8 +90,11 @@ public final class PointJson {
         };
     }
 
-    private static PointOperation.PointStruct pointStruct(JsonNode node, String path, VectorShapes shapes) {
-        JsonFields.object(node, path);
+    /** Qdrant's {@code PointStruct} and {@code PointVectors} accept {@code vectors} for {@code vector}. */
+    static final Map<String, String> VECTOR_ALIAS = Map.of("vectors", "vector");
+
+    private static PointOperation.PointStruct pointStruct(JsonNode point, String path, VectorShapes shapes) {
+        JsonNode node = JsonFields.aliased(JsonFields.object(point, path), path, VECTOR_ALIAS);
         JsonFields.onlyFields(node, path, Set.of("id", "vector", "payload"));
         if (!node.has("id")) {
             throw error(path, "missing field `id`");

@@ -20,6 +20,7 @@ import io.sextant.segment.query.VectorSelector;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -430,9 +431,12 @@ public final class QueryJson {
             "score_threshold",
             "shard_key");
 
+    /** Qdrant's legacy search, recommend and discover requests accept {@code top} for {@code limit}. */
+    private static final Map<String, String> LEGACY_ALIASES = Map.of("top", "limit");
+
     /** Legacy {@code POST /points/search}: {@code vector} is an array or {@code {name, vector}}. */
-    public static QueryRequest search(JsonNode body, String path) {
-        JsonFields.object(body, path);
+    public static QueryRequest search(JsonNode request, String path) {
+        JsonNode body = JsonFields.aliased(JsonFields.object(request, path), path, LEGACY_ALIASES);
         JsonFields.onlyFields(body, path, SEARCH_FIELDS);
         JsonNode v = body.get("vector");
         String vp = child(path, "vector");
@@ -458,8 +462,8 @@ public final class QueryJson {
     }
 
     /** Legacy {@code POST /points/recommend}. */
-    public static QueryRequest recommend(JsonNode body, String path) {
-        JsonFields.object(body, path);
+    public static QueryRequest recommend(JsonNode request, String path) {
+        JsonNode body = JsonFields.aliased(JsonFields.object(request, path), path, LEGACY_ALIASES);
         exampleFields(body, path, Set.of("positive", "negative", "strategy"));
         Query.Recommend q = new Query.Recommend(
                 vectorInputs(body.get("positive"), child(path, "positive")),
@@ -479,8 +483,8 @@ public final class QueryJson {
      * Legacy {@code POST /points/discover}: a {@code target} makes it a discover query, {@code
      * context} pairs alone a context query; one of them is required.
      */
-    public static QueryRequest discover(JsonNode body, String path) {
-        JsonFields.object(body, path);
+    public static QueryRequest discover(JsonNode request, String path) {
+        JsonNode body = JsonFields.aliased(JsonFields.object(request, path), path, LEGACY_ALIASES);
         exampleFields(body, path, Set.of("target", "context"));
         List<Query.ContextPair> pairs = ExampleQueryJson.pairs(body.get("context"), child(path, "context"));
         Query q;

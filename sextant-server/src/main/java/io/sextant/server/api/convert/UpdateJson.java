@@ -99,7 +99,7 @@ public final class UpdateJson {
         List<PointOperation.PointVectors> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             String ip = index(p, i);
-            JsonNode item = JsonFields.object(items.get(i), ip);
+            JsonNode item = JsonFields.aliased(JsonFields.object(items.get(i), ip), ip, PointJson.VECTOR_ALIAS);
             // other fields (a "payload" copied from an upsert) are ignored, as Qdrant does
             if (!item.has("id") || !has(item, "vector")) {
                 throw error(ip, "expected fields `id` and `vector`");
@@ -115,8 +115,8 @@ public final class UpdateJson {
     }
 
     /** {@code DeleteVectors}: points or filter, and {@code vector}: names. */
-    public static PointOperation.DeleteVectors deleteVectors(JsonNode body, String path) {
-        JsonFields.object(body, path);
+    public static PointOperation.DeleteVectors deleteVectors(JsonNode request, String path) {
+        JsonNode body = JsonFields.aliased(JsonFields.object(request, path), path, PointJson.VECTOR_ALIAS);
         JsonFields.onlyFields(body, path, Set.of("points", "filter", "vector", "shard_key"));
         List<String> names = JsonFields.stringList(body.get("vector"), child(path, "vector"));
         return new PointOperation.DeleteVectors(selectorOf(body, path, true), names);

@@ -17,7 +17,8 @@ import java.io.InputStream;
  * {"result":…,"status":"ok","time":seconds}} and, for errors, {@code
  * {"status":{"error":"…"},"time":seconds}}. JSON goes through one shared {@link ObjectMapper}
  * (bytes in, bytes out). Bodies larger than the configured limit are refused with 413 while
- * reading, whether or not the client sent a Content-Length. Thread-safe (stateless apart from the
+ * reading, whether or not the client sent a Content-Length; a compressed body ({@code
+ * Content-Encoding: gzip}) is decoded under the same limit for its decompressed size. Thread-safe (stateless apart from the
  * immutable limit).
  */
 public final class ApiExchange {
@@ -69,7 +70,7 @@ public final class ApiExchange {
             if (bytes.length > maxBodyBytes) {
                 throw tooLarge(-1);
             }
-            return bytes;
+            return ContentDecoding.decode(ctx.header("Content-Encoding"), bytes, maxBodyBytes, this::tooLargeDecoded);
         } catch (IOException e) {
             throw UserException.badRequest("Cannot read request body: " + e.getMessage());
         }
@@ -103,6 +104,13 @@ public final class ApiExchange {
                 UserException.Kind.TOO_LARGE,
                 "Payload too large: request body " + (declared >= 0 ? "of " + declared + " bytes " : "")
                         + "exceeds the limit of " + maxBodyBytes + " bytes (service.max_request_size_mb)");
+    }
+
+    private UserException tooLargeDecoded() {
+        return new UserException(
+                UserException.Kind.TOO_LARGE,
+                "Payload too large: decompressed request body exceeds the limit of " + maxBodyBytes
+                        + " bytes (service.max_request_size_mb)");
     }
 
     /** Writes {@code {"result":result,"status":"ok","time":…}} with status 200. */

@@ -26,6 +26,7 @@ import io.sextant.server.api.convert.QueryJson;
 import io.sextant.server.api.convert.SelectorJson;
 import io.sextant.server.api.convert.UpdateJson;
 import io.sextant.server.api.convert.VectorShapes;
+import io.sextant.server.issues.IssueBoard;
 import io.sextant.shard.ScrollPage;
 import io.sextant.shard.ScrollRequest;
 import java.util.List;
@@ -43,8 +44,10 @@ final class PointRoutes {
 
     private final TableOfContents toc;
     private final ApiExchange io;
+    private final IssueBoard issues;
 
-    PointRoutes(TableOfContents toc, ApiExchange io) {
+    PointRoutes(TableOfContents toc, ApiExchange io, IssueBoard issues) {
+        this.issues = issues;
         this.toc = toc;
         this.io = io;
     }
@@ -182,6 +185,7 @@ final class PointRoutes {
         res.set("points", PointJson.writeRecords(page.points(), VectorShapes.of(c.config())));
         res.set("next_page_offset", page.nextOffset() == null ? F.nullNode() : PointIdJson.write(page.nextOffset()));
         ok(ctx, res);
+        issues.afterFiltered(c, java.util.Collections.singletonList(req.filter()));
     }
 
     private void count(Context ctx) {
@@ -196,5 +200,6 @@ final class PointRoutes {
         ObjectNode res = F.objectNode();
         res.put("count", n);
         ok(ctx, res);
+        issues.afterFiltered(c, java.util.Collections.singletonList(filter));
     }
 }

@@ -8,6 +8,7 @@ import io.sextant.server.auth.RestAccessRules;
 import io.sextant.server.auth.RestAuthHandler;
 import io.sextant.server.cluster.MetadataExecutor;
 import io.sextant.server.cluster.MetadataGate;
+import io.sextant.server.issues.IssueBoard;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -93,6 +94,7 @@ public final class RestServer implements AutoCloseable {
         this.host = host;
         this.port = port;
         ApiExchange io = new ApiExchange(maxBodyBytes);
+        IssueBoard issues = new IssueBoard(toc);
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
@@ -113,10 +115,10 @@ public final class RestServer implements AutoCloseable {
             // connection is not reset under a client that is still sending, which would lose the reply.
             config.routes.after(io::drainUnreadBody);
             new ServiceRoutes(ready::get).register(config.routes);
-            new IssuesRoutes().register(config.routes);
+            new IssuesRoutes(issues).register(config.routes);
             new CollectionRoutes(toc, io, gate).register(config.routes);
-            new PointRoutes(toc, io).register(config.routes);
-            new SearchRoutes(toc, io).register(config.routes);
+            new PointRoutes(toc, io, issues).register(config.routes);
+            new SearchRoutes(toc, io, issues).register(config.routes);
             new AnalyticsRoutes(toc, io).register(config.routes);
             for (var extra : extraRoutes) { // feature routes (snapshots, ...)
                 extra.accept(config.routes);

@@ -21,6 +21,7 @@ import io.sextant.server.api.convert.QueryJson;
 import io.sextant.server.api.convert.VectorShapes;
 import io.sextant.server.auth.LookupAccessCheck;
 import io.sextant.server.auth.RestAuthHandler;
+import io.sextant.server.issues.IssueBoard;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -38,10 +39,12 @@ final class SearchRoutes {
 
     private final TableOfContents toc;
     private final ApiExchange io;
+    private final IssueBoard issues;
 
-    SearchRoutes(TableOfContents toc, ApiExchange io) {
+    SearchRoutes(TableOfContents toc, ApiExchange io, IssueBoard issues) {
         this.toc = toc;
         this.io = io;
+        this.issues = issues;
     }
 
     void register(RoutesConfig r) {
@@ -81,16 +84,19 @@ final class SearchRoutes {
         ResultBudget.check(c, q);
         res.set("points", PointJson.writeScoredList(c.query(q), VectorShapes.of(c.config())));
         ok(ctx, res);
+        issues.afterQuery(c, q);
     }
 
     private void queryBatch(Context ctx) {
         Collection c = collection(ctx);
         ArrayNode arr = F.arrayNode();
-        for (List<ScoredPoint> hits : c.queryBatch(
-                ResultBudget.check(c, strict(c, lookups(ctx, QueryJson.queryBatch(io.body(ctx)))), "searches"))) {
+        List<QueryRequest> batch =
+                ResultBudget.check(c, strict(c, lookups(ctx, QueryJson.queryBatch(io.body(ctx)))), "searches");
+        for (List<ScoredPoint> hits : c.queryBatch(batch)) {
             arr.addObject().set("points", PointJson.writeScoredList(hits, VectorShapes.of(c.config())));
         }
         ok(ctx, arr);
+        issues.afterQueries(c, batch);
     }
 
     private void queryGroups(Context ctx) {
@@ -109,6 +115,7 @@ final class SearchRoutes {
             }
         }
         ok(ctx, res);
+        issues.afterQuery(c, request.query());
     }
 
     /** A legacy single-request endpoint: {@code parser} maps its body onto a query. */
@@ -117,6 +124,7 @@ final class SearchRoutes {
             Collection c = collection(ctx);
             QueryRequest q = strict(c, lookups(ctx, parser.apply(io.body(ctx), "")));
             ok(ctx, PointJson.writeScoredList(c.query(q), VectorShapes.of(c.config())));
+            issues.afterQuery(c, q);
         };
     }
 
@@ -127,6 +135,7 @@ final class SearchRoutes {
             List<QueryRequest> batch =
                     ResultBudget.check(c, strict(c, lookups(ctx, parser.apply(io.body(ctx)))), "searches");
             ok(ctx, batchResult(c, c.queryBatch(batch)));
+            issues.afterQueries(c, batch);
         };
     }
 
