@@ -222,6 +222,11 @@ public final class HttpBench {
         void append(StringBuilder body, int row);
     }
 
+    /** The collection this bench writes and queries. */
+    String collection() {
+        return collection;
+    }
+
     /** Drops the collection if it exists and creates it with {@code body} ({@code PUT /collections/{c}}). */
     void createCollection(String body) throws IOException, InterruptedException {
         send("DELETE", "/collections/" + collection, null);

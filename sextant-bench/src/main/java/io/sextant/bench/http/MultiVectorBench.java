@@ -33,7 +33,10 @@ import java.util.Map;
  * 16,32,64,128,256] [--clients 1,2] [--rounds 1] [--warmup-rounds 1] [--exact true] [--batch 64]
  * [--load true] [--points N (first N base points; the truth is then recomputed exactly)] [--queries N]
  * [--results D] [--out multivector-wordnet] [--notes FILE] [--command "..."] [--m M] [--ef-construct E]
- * [--quantization none|int8|turbo4]}. With {@code --m}/{@code --ef-construct} the collection gets that
+ * [--quantization none|int8|turbo4] [--single-segment true]}. {@code --single-segment} loads as Qdrant's docs
+ * advise for bulk uploads: indexing off ({@code indexing_threshold: 0}) and {@code max_segment_size} above
+ * the data while upserting, so every point lands in one segment, then a PATCH restores {@code
+ * indexing_threshold} (10,000 KB) and that segment gets one graph. With {@code --m}/{@code --ef-construct} the collection gets that
  * {@code hnsw_config}; with a quantization its codes ({@code always_ram}) steer the graph search and
  * the HNSW queries ask for {@code rescore: true}, while the exact scan ignores the quantization
  * ({@code "quantization":{"ignore":true}}), so the baseline stays the exact max_sim over float32.
@@ -84,7 +87,8 @@ public final class MultiVectorBench {
         Setup setup = new Setup(
                 a.containsKey("m") ? Integer.valueOf(a.get("m")) : null,
                 a.containsKey("ef-construct") ? Integer.valueOf(a.get("ef-construct")) : null,
-                a.getOrDefault("quantization", "none"));
+                a.getOrDefault("quantization", "none"),
+                Boolean.parseBoolean(a.getOrDefault("single-segment", "false")));
         Path serverLog = Path.of(a.getOrDefault("server-log", "bench/work/multivector-server.log"));
         Files.createDirectories(serverLog.toAbsolutePath().getParent());
 
@@ -101,7 +105,11 @@ public final class MultiVectorBench {
                 "index",
                 "hnsw m=" + (setup.m() == null ? "default (16)" : setup.m()) + ", ef_construct="
                         + (setup.efConstruct() == null ? "default (100)" : setup.efConstruct()) + ", quantization "
-                        + setup.quantization() + (setup.quantized() ? " (HNSW rescored; exact scan ignores it)" : ""));
+                        + setup.quantization() + (setup.quantized() ? " (HNSW rescored; exact scan ignores it)" : "")
+                        + (setup.singleSegment()
+                                ? "; one segment (upload with indexing_threshold 0 and max_segment_size 1000000 KB,"
+                                        + " then PATCH indexing_threshold 10000)"
+                                : ""));
 
         MultiVectorDataset full = MultiVectorDataset.load(dataDir);
         MultiVectorDataset data = full.subset(
@@ -247,6 +255,12 @@ public final class MultiVectorBench {
         });
         System.out.printf(
                 Locale.ROOT, "[multivector] %d points upserted in %.1f s; waiting for green%n", base.length, loadS);
+        if (setup.singleSegment()) {
+            HttpBench.check(http.send(
+                    "PATCH",
+                    "/collections/" + http.collection(),
+                    "{\"optimizers_config\":{\"indexing_threshold\":10000}}"));
+        }
         return new double[] {loadS, http.waitGreen(Duration.ofMinutes(60))};
     }
 
@@ -256,9 +270,10 @@ public final class MultiVectorBench {
      * @param m hnsw_config.m, or null for the default
      * @param efConstruct hnsw_config.ef_construct, or null for the default
      * @param quantization none, int8 (scalar) or turbo4 (TurboQuant bits4)
+     * @param singleSegment load into one segment and build its graph once
      */
-    record Setup(Integer m, Integer efConstruct, String quantization) {
-        static final Setup DEFAULT = new Setup(null, null, "none");
+    record Setup(Integer m, Integer efConstruct, String quantization, boolean singleSegment) {
+        static final Setup DEFAULT = new Setup(null, null, "none", false);
 
         Setup {
             if (!List.of("none", "int8", "turbo4").contains(quantization)) {
@@ -288,6 +303,9 @@ public final class MultiVectorBench {
             case "int8" -> b.append(",\"quantization_config\":{\"scalar\":{\"type\":\"int8\",\"always_ram\":true}}");
             case "turbo4" -> b.append(",\"quantization_config\":{\"turbo\":{\"bits\":\"bits4\",\"always_ram\":true}}");
             default -> {}
+        }
+        if (setup.singleSegment()) {
+            b.append(",\"optimizers_config\":{\"indexing_threshold\":0,\"max_segment_size\":1000000}");
         }
         return b.append('}').toString();
     }

@@ -44,6 +44,7 @@ class MultiVectorBenchTest {
     final Map<Integer, float[][]> points = new ConcurrentHashMap<>();
     final List<String> createBodies = new ArrayList<>();
     final List<String> queryParams = new ArrayList<>();
+    final List<String> patchBodies = new ArrayList<>();
 
     @BeforeEach
     void startFake() throws IOException {
@@ -66,6 +67,9 @@ class MultiVectorBenchTest {
             answer = "{\"result\":{\"collections\":[]},\"status\":\"ok\"}";
         } else if (path.equals("/collections/mv") && method.equals("PUT")) {
             createBodies.add(body);
+            answer = "{\"result\":true,\"status\":\"ok\"}";
+        } else if (path.equals("/collections/mv") && method.equals("PATCH")) {
+            patchBodies.add(body);
             answer = "{\"result\":true,\"status\":\"ok\"}";
         } else if (path.equals("/collections/mv") && method.equals("GET")) {
             answer = "{\"result\":{\"status\":\"green\",\"points_count\":" + points.size()
@@ -238,6 +242,8 @@ class MultiVectorBenchTest {
                 "200",
                 "--quantization",
                 "turbo4",
+                "--single-segment",
+                "true",
                 "--out",
                 "q");
         JsonNode create = JSON.readTree(createBodies.getFirst());
@@ -245,6 +251,9 @@ class MultiVectorBenchTest {
         assertThat(create.path("hnsw_config").path("ef_construct").asInt()).isEqualTo(200);
         assertThat(create.path("quantization_config").path("turbo").path("bits").asText())
                 .isEqualTo("bits4");
+        assertThat(create.path("optimizers_config").path("indexing_threshold").asInt())
+                .isZero();
+        assertThat(patchBodies).containsExactly("{\"optimizers_config\":{\"indexing_threshold\":10000}}");
         assertThat(queryParams)
                 .contains(
                         "{\"hnsw_ef\":64,\"quantization\":{\"rescore\":true}}",
