@@ -196,4 +196,51 @@ public final class ScalarQuantizer implements Quantizer {
             }
         };
     }
+
+    /**
+     * Scores {@code q0} and {@code q1} together against each code, as {@link #scorer} scores each
+     * alone (same values up to float summation order), reading every code once; null for Manhattan.
+     */
+    public PairScorer pairScorer(float[] q0, float[] q1, MemorySegment codes) {
+        if (q0.length != dim || q1.length != dim) {
+            throw new IllegalArgumentException(
+                    "queries have dimensions " + q0.length + " and " + q1.length + ", expected " + dim);
+        }
+        if (distance == Distance.MANHATTAN) {
+            return null;
+        }
+        long stride = codeBytes();
+        float[] qa0 = new float[dim];
+        float[] qa1 = new float[dim];
+        double c0 = 0;
+        double c1 = 0;
+        double n0 = 0;
+        double n1 = 0;
+        for (int i = 0; i < dim; i++) {
+            qa0[i] = q0[i] * alpha[i];
+            qa1[i] = q1[i] * alpha[i];
+            c0 += (double) q0[i] * lo[i];
+            c1 += (double) q1[i] * lo[i];
+            n0 += (double) q0[i] * q0[i];
+            n1 += (double) q1[i] * q1[i];
+        }
+        float k0 = (float) c0;
+        float k1 = (float) c1;
+        if (distance == Distance.EUCLID) {
+            float qn0 = (float) n0;
+            float qn1 = (float) n1;
+            return (ord, out) -> {
+                long base = ord * stride;
+                QuantKernels.dotF32U8Pair(qa0, qa1, codes, base + HEADER, out);
+                float norm = codes.get(FLOAT_LE, base);
+                out[0] = -(qn0 - 2 * (out[0] + k0) + norm);
+                out[1] = -(qn1 - 2 * (out[1] + k1) + norm);
+            };
+        }
+        return (ord, out) -> {
+            QuantKernels.dotF32U8Pair(qa0, qa1, codes, ord * stride + HEADER, out);
+            out[0] += k0;
+            out[1] += k1;
+        };
+    }
 }
