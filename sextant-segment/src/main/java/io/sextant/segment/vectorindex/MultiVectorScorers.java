@@ -8,8 +8,6 @@ import io.sextant.segment.storage.MultiVectorStorage;
 import io.sextant.segment.storage.Segment;
 import io.sextant.vector.VectorKernels;
 import io.sextant.vector.quant.OrdinalScorer;
-import io.sextant.vector.quant.PairScorer;
-import io.sextant.vector.quant.ScalarQuantizer;
 import java.util.stream.IntStream;
 
 /**
@@ -38,13 +36,8 @@ public final class MultiVectorScorers {
     public static VectorScorer quantized(Segment seg, String name, QuantizedVectors codes, float[] query) {
         MultiVectorStorage store = seg.multiVectors(name);
         int dim = store.dim();
-        float[][] q = MultiVectorStorage.split(query, dim);
-        if (q.length >= 2
-                && codes.quantizer() instanceof ScalarQuantizer sq
-                && sq.pairScorer(q[0], q[1], codes.codes()) != null) {
-            return pairedScalar(store, sq, codes, q);
-        }
         OrdinalScorer[] perQuery = new OrdinalScorer[query.length / dim];
+        float[][] q = MultiVectorStorage.split(query, dim);
         for (int i = 0; i < q.length; i++) {
             perQuery[i] = codes.scorer(q[i]);
         }
@@ -61,45 +54,6 @@ public final class MultiVectorScorers {
                     }
                 }
                 sum += best;
-            }
-            return sum;
-        };
-    }
-
-    /**
-     * max_sim over int8 scalar codes with the query vectors taken two at a time ({@link
-     * ScalarQuantizer#pairScorer}): each inner code is read and widened once per pair instead of
-     * once per query vector. Same scores as the one-at-a-time scorer up to float summation order.
-     * Keeps scratch arrays: one scorer per search thread, as every {@link VectorScorer} here.
-     */
-    private static VectorScorer pairedScalar(
-            MultiVectorStorage store, ScalarQuantizer sq, QuantizedVectors codes, float[][] q) {
-        int pairs = q.length / 2;
-        PairScorer[] paired = new PairScorer[pairs];
-        for (int p = 0; p < pairs; p++) {
-            paired[p] = sq.pairScorer(q[2 * p], q[2 * p + 1], codes.codes());
-        }
-        OrdinalScorer odd = q.length % 2 == 1 ? codes.scorer(q[q.length - 1]) : null;
-        float[] best = new float[q.length];
-        float[] two = new float[2];
-        return off -> {
-            long first = store.start(off);
-            int k = store.count(off);
-            java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
-            for (int j = 0; j < k; j++) {
-                int ord = (int) (first + j);
-                for (int p = 0; p < pairs; p++) {
-                    paired[p].score(ord, two);
-                    best[2 * p] = Math.max(best[2 * p], two[0]);
-                    best[2 * p + 1] = Math.max(best[2 * p + 1], two[1]);
-                }
-                if (odd != null) {
-                    best[q.length - 1] = Math.max(best[q.length - 1], odd.score(ord));
-                }
-            }
-            float sum = 0;
-            for (float b : best) {
-                sum += b;
             }
             return sum;
         };

@@ -62,33 +62,6 @@ final class PanamaQuantKernels implements QuantKernelSupport {
     }
 
     @Override
-    public void dotF32U8Pair(float[] q0, float[] q1, MemorySegment codes, long off, float[] out) {
-        int n = q0.length;
-        int i = 0;
-        float s0 = 0;
-        float s1 = 0;
-        if (n >= LANES) {
-            FloatVector acc0 = FloatVector.zero(F);
-            FloatVector acc1 = FloatVector.zero(F);
-            int bound = F.loopBound(n);
-            for (; i < bound; i += LANES) {
-                FloatVector w = widen(codes, off + i);
-                acc0 = FloatVector.fromArray(F, q0, i).fma(w, acc0);
-                acc1 = FloatVector.fromArray(F, q1, i).fma(w, acc1);
-            }
-            s0 = acc0.reduceLanes(VectorOperators.ADD);
-            s1 = acc1.reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < n; i++) {
-            int c = codes.get(ValueLayout.JAVA_BYTE, off + i) & 0xFF;
-            s0 += q0[i] * c;
-            s1 += q1[i] * c;
-        }
-        out[0] = s0;
-        out[1] = s1;
-    }
-
-    @Override
     public float l1F32U8(float[] q, float[] scale, MemorySegment codes, long off) {
         int n = q.length;
         int i = 0;

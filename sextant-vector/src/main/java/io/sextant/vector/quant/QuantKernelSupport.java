@@ -15,12 +15,6 @@ interface QuantKernelSupport {
     /** {@code sum q[i] * u8(codes[off + i])} over {@code q.length} components. */
     float dotF32U8(float[] q, MemorySegment codes, long off);
 
-    /**
-     * {@link #dotF32U8} of {@code q0} and of {@code q1} (same length) against the same codes, into
-     * {@code out[0]} and {@code out[1]}: the codes are read and widened once for both queries.
-     */
-    void dotF32U8Pair(float[] q0, float[] q1, MemorySegment codes, long off, float[] out);
-
     /** {@code sum |q[i] - scale[i] * u8(codes[off + i])|} over {@code q.length} components. */
     float l1F32U8(float[] q, float[] scale, MemorySegment codes, long off);
 

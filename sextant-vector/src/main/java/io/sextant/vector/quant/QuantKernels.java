@@ -94,10 +94,6 @@ final class QuantKernels {
         return IMPL.dotF32U8(q, codes, off);
     }
 
-    static void dotF32U8Pair(float[] q0, float[] q1, MemorySegment codes, long off, float[] out) {
-        IMPL.dotF32U8Pair(q0, q1, codes, off, out);
-    }
-
     static float l1F32U8(float[] q, float[] scale, MemorySegment codes, long off) {
         return IMPL.l1F32U8(q, scale, codes, off);
     }

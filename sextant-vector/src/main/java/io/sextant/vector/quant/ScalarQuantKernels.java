@@ -14,19 +14,6 @@ final class ScalarQuantKernels implements QuantKernelSupport {
     static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Override
-    public void dotF32U8Pair(float[] q0, float[] q1, MemorySegment codes, long off, float[] out) {
-        float s0 = 0;
-        float s1 = 0;
-        for (int i = 0; i < q0.length; i++) {
-            int c = codes.get(ValueLayout.JAVA_BYTE, off + i) & 0xFF;
-            s0 += q0[i] * c;
-            s1 += q1[i] * c;
-        }
-        out[0] = s0;
-        out[1] = s1;
-    }
-
-    @Override
     public float dotF32U8(float[] q, MemorySegment codes, long off) {
         float s0 = 0;
         float s1 = 0;

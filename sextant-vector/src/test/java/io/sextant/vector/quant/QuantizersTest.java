@@ -155,47 +155,4 @@ class QuantizersTest {
                         .codeBytes())
                 .isEqualTo(96);
     }
-
-    @Test
-    void scalarPairScorerMatchesTwoSingleScorers() {
-        java.util.SplittableRandom rnd = new java.util.SplittableRandom(17);
-        int dim = 37;
-        float[][] sample = new float[200][dim];
-        for (float[] v : sample) {
-            for (int i = 0; i < dim; i++) {
-                v[i] = (float) rnd.nextGaussian();
-            }
-        }
-        for (io.sextant.vector.Distance d : io.sextant.vector.Distance.values()) {
-            ScalarQuantizer sq = ScalarQuantizer.train(d, dim, sample, 0.99f);
-            java.lang.foreign.MemorySegment codes =
-                    java.lang.foreign.MemorySegment.ofArray(new byte[sample.length * (int) sq.codeBytes()]);
-            for (int o = 0; o < sample.length; o++) {
-                sq.encode(sample[o], codes, (long) o * sq.codeBytes());
-            }
-            float[] q0 = sample[3];
-            float[] q1 = sample[150];
-            PairScorer pair = sq.pairScorer(q0, q1, codes);
-            if (d == io.sextant.vector.Distance.MANHATTAN) {
-                org.assertj.core.api.Assertions.assertThat(pair).isNull();
-                continue;
-            }
-            OrdinalScorer s0 = sq.scorer(q0, codes);
-            OrdinalScorer s1 = sq.scorer(q1, codes);
-            float[] out = new float[2];
-            for (int o = 0; o < sample.length; o++) {
-                pair.score(o, out);
-                org.assertj.core.api.Assertions.assertThat(out[0])
-                        .as("%s ordinal %d", d, o)
-                        .isCloseTo(
-                                s0.score(o),
-                                org.assertj.core.api.Assertions.within(1e-3f * (1 + Math.abs(s0.score(o)))));
-                org.assertj.core.api.Assertions.assertThat(out[1])
-                        .as("%s ordinal %d", d, o)
-                        .isCloseTo(
-                                s1.score(o),
-                                org.assertj.core.api.Assertions.within(1e-3f * (1 + Math.abs(s1.score(o)))));
-            }
-        }
-    }
 }
