@@ -24,6 +24,12 @@
  *       once and on the others within a heartbeat. Snapshots hold the {@link MetadataLedger}
  *       (the live collections' command histories and the alias table); a lagging peer that is sent
  *       one reconciles its collections with it.
+ *       <p>Why the REST body, a deviation from "wire types stay in the API layer": this module only
+ *       carries it as an opaque JSON tree (it never reads its fields); the server's converters turn
+ *       it into domain types when a peer applies it, so validation and defaults are the standalone
+ *       node's, written once. The price is that the log encoding follows Qdrant's REST request
+ *       shape; entries are versioned ({@code "v"}), and the shard-placement slice will move the log
+ *       to domain commands with their own codec once entries carry more than client requests.
  *   <li><b>Not replicated yet:</b> point data. Each peer holds a full local copy of every
  *       collection's shards, and points written through one peer stay on that peer. gRPC
  *       collection management ({@code Collections/Create} …) still acts on the local node only.
