@@ -146,12 +146,20 @@ class ClusterEndToEndTest {
         ServerProcess back = victim;
         await("restarted follower catches up", () -> collections(back), s -> s.equals(Set.of("while_down")));
         assertThat(cluster(back).get("peer_id").asText()).as("peer id survives").isEqualTo(victimId);
-        assertThat(new RestCalls(back.baseUrl())
-                        .call("GET", "/aliases", null)
-                        .body()
-                        .at("/result/aliases/0/alias_name")
-                        .asText())
+        // the alias is the last entry of the log: the collections can match a moment before it applies
+        assertThat(await(
+                        "restarted follower has the alias",
+                        () -> new RestCalls(back.baseUrl())
+                                .call("GET", "/aliases", null)
+                                .body()
+                                .at("/result/aliases/0/alias_name")
+                                .asText(),
+                        "wd"::equals))
                 .isEqualTo("wd");
-        assertThat(cluster(back).get("peers").size()).isEqualTo(3);
+        assertThat(await(
+                        "restarted follower sees three peers",
+                        () -> cluster(back).get("peers").size(),
+                        n -> n == 3))
+                .isEqualTo(3);
     }
 }
