@@ -178,21 +178,39 @@ public final class Collection implements QueryTarget, AutoCloseable {
      * @throws io.sextant.segment.error.UserException for invalid input
      */
     public CollectionUpdateResult update(PointOperation op, boolean wait) {
+        return update(op, wait, null);
+    }
+
+    /**
+     * As {@link #update(PointOperation, boolean)}, with Qdrant's {@code timeout} for {@code wait}:
+     * when the change is applied and durable but not visible within {@code timeoutSeconds} (points
+     * deferred by {@code prevent_unoptimized} waiting for the optimizer), the status is {@code
+     * wait_timeout}. Null waits the shard's default time.
+     */
+    public CollectionUpdateResult update(PointOperation op, boolean wait, Long timeoutSeconds) {
         OperationValidator.validate(config, op);
         if (op instanceof PointOperation.DeleteFieldIndex d
                 && !shards.getFirst().info().payloadSchema().containsKey(d.field())) {
             throw UserException.notFound("Index for field `" + d.field() + "` doesn't exist");
         }
         Map<Integer, PointOperation> perShard = OperationSplitter.split(op, shards.size());
+        long deadline = timeoutSeconds == null ? 0 : System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         long opId = 0;
         boolean completed = true;
+        boolean timedOut = false;
         for (Map.Entry<Integer, PointOperation> e : perShard.entrySet()) {
-            var r = shards.get(e.getKey()).update(e.getValue(), wait);
+            Shard shard = shards.get(e.getKey());
+            var r = timeoutSeconds == null
+                    ? shard.update(e.getValue(), wait)
+                    : shard.update(e.getValue(), wait, Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
             opId = Math.max(opId, r.operationId());
             completed &= r.completed();
+            timedOut |= r.timedOut();
         }
-        return new CollectionUpdateResult(
-                opId, completed ? CollectionUpdateResult.Status.COMPLETED : CollectionUpdateResult.Status.ACKNOWLEDGED);
+        CollectionUpdateResult.Status status = timedOut
+                ? CollectionUpdateResult.Status.WAIT_TIMEOUT
+                : completed ? CollectionUpdateResult.Status.COMPLETED : CollectionUpdateResult.Status.ACKNOWLEDGED;
+        return new CollectionUpdateResult(opId, status);
     }
 
     // ---------------------------------------------------------------- reads

@@ -169,7 +169,9 @@ public final class LocalShard implements Shard {
         List<Segment> segs = new ArrayList<>();
         Segment target = null;
         for (String name : manifest.segments()) {
-            Segment s = Segment.open(dir.resolve(SEGMENTS).resolve(name), config.segmentVectors(), manifest.schema());
+            Segment s = DeferredPoints.apply(
+                    Segment.open(dir.resolve(SEGMENTS).resolve(name), config.segmentVectors(), manifest.schema()),
+                    config);
             segs.add(s);
             if (name.equals(manifest.target())) {
                 target = s;
@@ -264,6 +266,11 @@ public final class LocalShard implements Shard {
 
     @Override
     public UpdateResult update(PointOperation operation, boolean wait) {
+        return update(operation, wait, PREVENT_UNOPTIMIZED_WAIT_MILLIS);
+    }
+
+    @Override
+    public UpdateResult update(PointOperation operation, boolean wait, long waitMillis) {
         checkUsable();
         ShardConfig checked = config;
         OperationChecks.validate(operation, checked, schema, segments);
@@ -299,12 +306,13 @@ public final class LocalShard implements Shard {
         }
         wal.sync(seq); // on failure the WAL repairs itself; the caller gets the error, no acknowledgement
         optimizer.nudge();
-        if (wait && config.optimizer().preventUnoptimized()) {
-            optimizer.awaitIndexed(PREVENT_UNOPTIMIZED_WAIT_MILLIS);
+        boolean visible = true;
+        if (wait && segments.target().deferredCount() > 0) { // prevent_unoptimized: wait until visible
+            visible = optimizer.awaitIndexed(waitMillis);
         }
         // Applied and durable either way; without wait the caller asked only for the acknowledgement,
         // and Qdrant reports that as "acknowledged".
-        return new UpdateResult(seq, wait);
+        return new UpdateResult(seq, wait && visible, !visible);
     }
 
     /**
@@ -377,7 +385,14 @@ public final class LocalShard implements Shard {
                 indexed.put(name, s.indexedVectorCount(name));
             }
             out.add(new SegmentSummary(
-                    s.name(), !s.immutable(), s.liveCount(), s.deletedCount(), s.vectorBytes(), s.specs(), indexed));
+                    s.name(),
+                    !s.immutable(),
+                    s.liveCount(),
+                    s.deletedCount(),
+                    s.vectorBytes(),
+                    s.specs(),
+                    indexed,
+                    s.deferredCount()));
         }
         return out;
     }
@@ -407,7 +422,7 @@ public final class LocalShard implements Shard {
         if (sel instanceof PointsSelector.ByFilter(Filter filter)) {
             Set<PointId> ids = new LinkedHashSet<>();
             for (Segment s : segments.all()) {
-                ShardReads.forEachMatch(s, filter, off -> ids.add(s.idAt(off)));
+                ShardReads.forEachMatch(s, filter, false, off -> ids.add(s.idAt(off)));
             }
             return new PointsSelector.Ids(new ArrayList<>(ids));
         }
@@ -705,7 +720,7 @@ public final class LocalShard implements Shard {
                 Segment target = null;
                 try {
                     for (Segment s : set.all()) {
-                        Segment r = Segment.open(s.dir(), next.segmentVectors(), schema);
+                        Segment r = DeferredPoints.apply(Segment.open(s.dir(), next.segmentVectors(), schema), next);
                         reopened.add(r);
                         if (s == set.target()) {
                             target = r;

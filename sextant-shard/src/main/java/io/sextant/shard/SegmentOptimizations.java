@@ -178,7 +178,7 @@ final class SegmentOptimizations {
             shard.updateLock.unlock();
         }
         ShardConfig config = shard.config();
-        Segment fresh = Segment.open(s.dir(), config.segmentVectors(), shard.schema());
+        Segment fresh = DeferredPoints.apply(Segment.open(s.dir(), config.segmentVectors(), shard.schema()), config);
         shard.updateLock.lock();
         try {
             SegmentSet set = shard.segments();
@@ -305,8 +305,10 @@ final class SegmentOptimizations {
                 if (set.target() != sources.getFirst()) {
                     return;
                 }
-                Segment fresh = Segment.createAppendable(
-                        shard.newSegmentDir(), shard.config().segmentVectors());
+                Segment fresh = DeferredPoints.apply(
+                        Segment.createAppendable(
+                                shard.newSegmentDir(), shard.config().segmentVectors()),
+                        shard.config());
                 for (Map.Entry<String, PayloadIndexSpec> e : shard.schema().entrySet()) {
                     fresh.createIndex(e.getKey(), e.getValue());
                 }

@@ -42,6 +42,24 @@ record SegmentSet(List<Segment> all, Segment target) {
         return best;
     }
 
+    /**
+     * Where a point lives as reads see it: like {@link #locate}, but null when its newest copy is
+     * deferred ({@link Segment#deferFrom}): an older copy is never shown in its place.
+     */
+    Location locateVisible(PointId id) {
+        Location best = locate(id);
+        return best == null || best.segment().isVisible(best.offset()) ? best : null;
+    }
+
+    /** Live points that reads see (deferred points excluded). */
+    long visibleCount() {
+        long n = 0;
+        for (Segment s : all) {
+            n += s.visibleCount();
+        }
+        return n;
+    }
+
     long liveCount() {
         long n = 0;
         for (Segment s : all) {

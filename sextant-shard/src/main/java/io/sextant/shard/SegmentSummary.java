@@ -13,6 +13,7 @@ import java.util.Map;
  * @param vectorBytes bytes of stored vectors
  * @param dense the dense vectors' specs by name
  * @param indexedVectors vectors in a vector index, by vector name
+ * @param deferredPoints live points reads do not see yet ({@code prevent_unoptimized})
  */
 public record SegmentSummary(
         String name,
@@ -21,4 +22,18 @@ public record SegmentSummary(
         long deletedPoints,
         long vectorBytes,
         Map<String, VectorSpec> dense,
-        Map<String, Long> indexedVectors) {}
+        Map<String, Long> indexedVectors,
+        long deferredPoints) {
+
+    /** A summary of a segment without deferred points. */
+    public SegmentSummary(
+            String name,
+            boolean appendable,
+            long livePoints,
+            long deletedPoints,
+            long vectorBytes,
+            Map<String, VectorSpec> dense,
+            Map<String, Long> indexedVectors) {
+        this(name, appendable, livePoints, deletedPoints, vectorBytes, dense, indexedVectors, 0);
+    }
+}

@@ -30,6 +30,15 @@ public interface Shard extends AutoCloseable {
      */
     UpdateResult update(PointOperation operation, boolean wait);
 
+    /**
+     * As {@link #update(PointOperation, boolean)}, waiting (with {@code wait}) at most {@code
+     * waitMillis} for the change to become visible; the result says {@code timedOut} when it was
+     * applied and durable but not visible yet. Applying itself is never cut short.
+     */
+    default UpdateResult update(PointOperation operation, boolean wait, long waitMillis) {
+        return update(operation, wait);
+    }
+
     /** Nearest-neighbour search; hits best first. */
     List<ScoredPoint> search(CoreSearch request);
 

@@ -165,7 +165,7 @@ final class ShardOptimizer {
     }
 
     private void runOptimizationsLocked() {
-        while (!shard.closed() && !stopping) {
+        while (!shard.closed() && !stopping && shard.config().optimizer().optimizationsEnabled()) {
             long lastWrite = shard.lastWriteNanos(); // read before planning: see indexingCaughtUp
             SegmentOptimizations.Plan plan = SegmentOptimizations.plan(shard);
             if (plan == null) {
@@ -245,30 +245,42 @@ final class ShardOptimizer {
 
     /**
      * {@code prevent_unoptimized}: blocks until no conversion or indexing is pending or running
-     * (the points just written are then in an indexed segment), at most {@code timeoutMillis}. Runs
-     * the optimizations on the calling thread when no background optimizer was started.
+     * (the points just written are then in an indexed segment, visible), at most {@code
+     * timeoutMillis}. Runs the optimizations on the calling thread when no background optimizer was
+     * started. With optimizations off ({@code max_optimization_threads: 0}) nothing converts, so
+     * it waits out the time.
+     *
+     * @return whether indexing caught up (false: the time ran out first)
      */
-    void awaitIndexed(long timeoutMillis) {
-        if (executor == null) {
+    boolean awaitIndexed(long timeoutMillis) {
+        if (executor == null && shard.config().optimizer().optimizationsEnabled()) {
             runOptimizations();
-            return;
+            return !indexingPending();
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (!shard.closed() && System.nanoTime() < deadline) {
-            SegmentOptimizations.Plan p = running ? null : SegmentOptimizations.plan(shard);
-            boolean indexingPending = running
-                    || (p != null
-                            && (p.kind() == SegmentOptimizations.Kind.CONVERT
-                                    || p.kind() == SegmentOptimizations.Kind.INDEX));
-            if (!indexingPending) {
-                return;
+        while (!shard.closed()) {
+            if (!indexingPending()) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
             }
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return false;
             }
         }
+        return false;
+    }
+
+    private boolean indexingPending() {
+        if (running) {
+            return true;
+        }
+        SegmentOptimizations.Plan p = SegmentOptimizations.plan(shard);
+        return p != null
+                && (p.kind() == SegmentOptimizations.Kind.CONVERT || p.kind() == SegmentOptimizations.Kind.INDEX);
     }
 }

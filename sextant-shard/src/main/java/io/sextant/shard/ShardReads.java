@@ -164,31 +164,36 @@ final class ShardReads {
         return h.segment().versionAt(h.offset());
     }
 
-    /** Calls {@code action} for every live offset of {@code seg} matching {@code filter}. */
-    static void forEachMatch(Segment seg, Filter filter, IntConsumer action) {
+    /**
+     * Calls {@code action} for every live offset of {@code seg} matching {@code filter}; with {@code
+     * visibleOnly} (reads) deferred offsets are skipped, without it (updates selecting points by
+     * filter) they match too.
+     */
+    static void forEachMatch(Segment seg, Filter filter, boolean visibleOnly, IntConsumer action) {
+        java.util.function.IntPredicate present = visibleOnly ? seg::isVisible : seg::isLive;
         if (filter == null || filter.isEmpty()) {
             // re-read the count: a point moved within the segment is appended before its old offset is deleted
             for (int off = 0; off < seg.offsetLimit(); off++) {
-                if (seg.isLive(off)) {
+                if (present.test(off)) {
                     action.accept(off);
                 }
             }
             return;
         }
-        OffsetFilter f = seg.compile(filter);
+        OffsetFilter f = visibleOnly ? seg.compileVisible(filter) : seg.compile(filter);
         int limit = seg.offsetLimit();
         RoaringBitmap exact = f.exactOrNull();
         if (exact != null) {
             for (org.roaringbitmap.IntIterator it = exact.getIntIterator(); it.hasNext(); ) {
                 int off = it.next();
-                if (off < limit && seg.isLive(off)) {
+                if (off < limit && present.test(off)) {
                     action.accept(off);
                 }
             }
             return;
         }
         for (int off = 0; off < limit; off++) { // the compiled filter knows offsets up to limit only
-            if (seg.isLive(off) && f.test(off)) {
+            if (present.test(off) && f.test(off)) {
                 action.accept(off);
             }
         }
@@ -198,7 +203,7 @@ final class ShardReads {
             SegmentSet set, List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector) {
         List<PointRecord> out = new ArrayList<>();
         for (PointId id : new LinkedHashSet<>(ids)) {
-            SegmentSet.Location loc = set.locate(id);
+            SegmentSet.Location loc = set.locateVisible(id);
             if (loc != null) {
                 out.add(record(loc.segment(), loc.offset(), withPayload, withVector));
             }
@@ -269,12 +274,12 @@ final class ShardReads {
         }
         TreeMap<PointId, SegmentSet.Location> merged = new TreeMap<>();
         for (Segment seg : set.all()) {
-            OffsetFilter f = req.filter() == null || req.filter().isEmpty() ? null : seg.compile(req.filter());
+            OffsetFilter f = req.filter() == null || req.filter().isEmpty() ? null : seg.compileVisible(req.filter());
             int taken = 0;
             for (PrimitiveIterator.OfInt it = seg.liveOffsetsById(req.offset());
                     it.hasNext() && taken <= req.limit(); ) {
                 int off = it.nextInt();
-                if (!seg.isLive(off) || (f != null && !f.test(off))) {
+                if (!seg.isVisible(off) || (f != null && !f.test(off))) {
                     continue;
                 }
                 taken++;
@@ -306,6 +311,7 @@ final class ShardReads {
             forEachMatch(
                     seg,
                     req.filter(),
+                    true,
                     off -> latest.merge(
                             seg.idAt(off),
                             new SegmentSet.Location(seg, off, seg.versionAt(off)),
@@ -378,14 +384,14 @@ final class ShardReads {
     static long count(SegmentSet set, Filter filter, boolean exact) {
         long n = 0;
         if (filter == null || filter.isEmpty()) {
-            return set.liveCount();
+            return set.visibleCount();
         }
         for (Segment seg : set.all()) {
             if (!exact && seg.liveCount() > EXACT_COUNT_BELOW) {
-                n += seg.compile(filter).estimate();
+                n += seg.compileVisible(filter).estimate();
             } else {
                 long[] c = {0};
-                forEachMatch(seg, filter, off -> c[0]++);
+                forEachMatch(seg, filter, true, off -> c[0]++);
                 n += c[0];
             }
         }

@@ -69,10 +69,14 @@ public record OptimizersConfig(
                 maxSegmentSize,
                 indexingThreshold,
                 flushIntervalSec,
-                Boolean.TRUE.equals(preventUnoptimized));
+                Boolean.TRUE.equals(preventUnoptimized),
+                maxOptimizationThreads);
     }
 
-    /** A partial optimizer config (PATCH body): null fields keep the base value. */
+    /**
+     * A partial optimizer config (PATCH body): null fields keep the base value; {@link
+     * #AUTO_THREADS} as {@code maxOptimizationThreads} sets it back to automatic ("auto").
+     */
     public record Diff(
             Double deletedThreshold,
             Integer vacuumMinVectorNumber,
@@ -83,6 +87,8 @@ public record OptimizersConfig(
             Long flushIntervalSec,
             Integer maxOptimizationThreads,
             Boolean preventUnoptimized) {
+        /** {@code max_optimization_threads: "auto"} in a diff. */
+        public static final int AUTO_THREADS = -1;
 
         /** Applies this diff on top of {@code base}. */
         public OptimizersConfig applyTo(OptimizersConfig base) {
@@ -94,7 +100,9 @@ public record OptimizersConfig(
                     memmapThreshold != null ? memmapThreshold : base.memmapThreshold(),
                     indexingThreshold != null ? indexingThreshold : base.indexingThreshold(),
                     flushIntervalSec != null ? flushIntervalSec : base.flushIntervalSec(),
-                    maxOptimizationThreads != null ? maxOptimizationThreads : base.maxOptimizationThreads(),
+                    maxOptimizationThreads == null
+                            ? base.maxOptimizationThreads()
+                            : maxOptimizationThreads == AUTO_THREADS ? null : maxOptimizationThreads,
                     preventUnoptimized != null ? preventUnoptimized : base.preventUnoptimized());
         }
     }

@@ -46,7 +46,10 @@ public record ShardConfig(
      * @param indexingThresholdKb vectors above this size get an index (0 disables indexing)
      * @param flushIntervalSec how often appendable segments are flushed
      * @param preventUnoptimized updates wait (with {@code wait=true}) until the points they wrote
-     *     are in an optimized segment whenever the write target grows past the indexing threshold
+     *     are in an optimized segment whenever the write target grows past the indexing threshold,
+     *     and points written past it are deferred (hidden from reads) until then
+     * @param maxOptimizationThreads Qdrant's {@code max_optimization_threads}: 0 turns optimizations
+     *     off; null = automatic (Sextant runs one optimization at a time per shard either way)
      */
     public record OptimizerSettings(
             double deletedThreshold,
@@ -55,8 +58,34 @@ public record ShardConfig(
             Long maxSegmentSizeKb,
             long indexingThresholdKb,
             long flushIntervalSec,
-            boolean preventUnoptimized) {
+            boolean preventUnoptimized,
+            Integer maxOptimizationThreads) {
         public static final OptimizerSettings DEFAULT = new OptimizerSettings(0.2, 1000, 0, null, 10000, 5);
+
+        /** Settings with automatic optimization threads. */
+        public OptimizerSettings(
+                double deletedThreshold,
+                int vacuumMinVectorNumber,
+                int defaultSegmentNumber,
+                Long maxSegmentSizeKb,
+                long indexingThresholdKb,
+                long flushIntervalSec,
+                boolean preventUnoptimized) {
+            this(
+                    deletedThreshold,
+                    vacuumMinVectorNumber,
+                    defaultSegmentNumber,
+                    maxSegmentSizeKb,
+                    indexingThresholdKb,
+                    flushIntervalSec,
+                    preventUnoptimized,
+                    null);
+        }
+
+        /** Whether optimizations run at all ({@code max_optimization_threads} is not 0). */
+        public boolean optimizationsEnabled() {
+            return maxOptimizationThreads == null || maxOptimizationThreads > 0;
+        }
 
         /** Settings without {@code prevent_unoptimized}. */
         public OptimizerSettings(

@@ -98,6 +98,9 @@ public final class Segment {
     private volatile AtomicReferenceArray<ObjectNode> payloads;
     private volatile int count;
     private volatile int deletedCount;
+    /** {@code prevent_unoptimized}: offsets from here on are hidden from reads (not persisted). */
+    private volatile int deferredFrom = Integer.MAX_VALUE;
+
     private boolean pointsDirty;
     private boolean deletedDirty;
 
@@ -488,6 +491,55 @@ public final class Segment {
         return offset < count && (flags.get(offset) & DELETED) == 0;
     }
 
+    /**
+     * Qdrant's {@code prevent_unoptimized} "deferred points": offsets from {@code offset} on stay
+     * stored, updatable and durable, but reads ({@link #isVisible}, {@link #compileVisible}) skip
+     * them until an optimization moves them into a new segment. Only for an appendable segment; the
+     * shard sets it when it creates or opens one (it is derived from the config, not persisted).
+     *
+     * @param offset first deferred offset, or {@link Integer#MAX_VALUE} for none
+     */
+    public void deferFrom(int offset) {
+        if (immutable && offset != Integer.MAX_VALUE) {
+            throw new IllegalStateException("Only an appendable segment defers points");
+        }
+        deferredFrom = Math.max(0, offset);
+    }
+
+    /** The first deferred offset, {@link Integer#MAX_VALUE} when nothing is deferred. */
+    public int deferredFrom() {
+        return deferredFrom;
+    }
+
+    /** Whether reads see {@code offset}: live and not deferred (see {@link #deferFrom}). */
+    public boolean isVisible(int offset) {
+        return offset < deferredFrom && isLive(offset);
+    }
+
+    /** Live offsets that reads do not see yet (see {@link #deferFrom}). */
+    public long deferredCount() {
+        int from = deferredFrom;
+        int n = count;
+        long c = 0;
+        for (int o = from; o < n; o++) {
+            if (isLive(o)) {
+                c++;
+            }
+        }
+        return c;
+    }
+
+    /** Live points that reads see: {@link #liveCount} less the deferred ones. */
+    public long visibleCount() {
+        return deferredFrom == Integer.MAX_VALUE ? liveCount() : liveCount() - deferredCount();
+    }
+
+    /** The visible offset of {@code id} (see {@link #isVisible}), or -1. */
+    public int visibleOffsetOf(PointId id) {
+        int o = offsetOf(id);
+        return o >= 0 && o < deferredFrom ? o : -1;
+    }
+
     public PointId idAt(int offset) {
         return ids[offset];
     }
@@ -631,9 +683,19 @@ public final class Segment {
         };
     }
 
-    /** Compiles {@code filter} against this segment's indexes and current offsets. */
+    /**
+     * Compiles {@code filter} against this segment's indexes and current offsets, deferred points
+     * included (for updates selecting points by filter).
+     */
     public OffsetFilter compile(Filter filter) {
         return indexes.compile(filter, this::view, this::isLive, count);
+    }
+
+    /** Compiles {@code filter} for reads: deferred points never match (see {@link #deferFrom}). */
+    public OffsetFilter compileVisible(Filter filter) {
+        return deferredFrom == Integer.MAX_VALUE
+                ? compile(filter)
+                : indexes.compile(filter, this::view, this::isVisible, count);
     }
 
     public FieldIndexSet indexes() {

@@ -107,7 +107,7 @@ public final class SegmentSearcher {
             return List.of();
         }
         Filter f = request.filter();
-        OffsetFilter compiled = f == null || f.isEmpty() ? null : seg.compile(f);
+        OffsetFilter compiled = f == null || f.isEmpty() ? null : seg.compileVisible(f);
         Plan plan = plan(seg, request, compiled);
         String name = request.vectorName();
         SearchParams params = request.params();
@@ -207,9 +207,9 @@ public final class SegmentSearcher {
             long[] bits = acceptBits(seg, name, exact);
             accept = off -> (bits[off >>> 6] & (1L << off)) != 0;
         } else if (filter != null) {
-            accept = off -> seg.isLive(off) && seg.hasVector(off, name) && filter.test(off);
+            accept = off -> seg.isVisible(off) && seg.hasVector(off, name) && filter.test(off);
         } else if (seg.deletedCount() > 0) {
-            accept = off -> seg.isLive(off) && seg.hasVector(off, name);
+            accept = off -> seg.isVisible(off) && seg.hasVector(off, name);
         }
         FilterTraversal traversal =
                 plan == Plan.FILTERED_GRAPH && SegmentIndexBuilder.walksTwoHop(filter.estimate(), seg.liveCount())
@@ -292,7 +292,7 @@ public final class SegmentSearcher {
                     continue;
                 }
             }
-            if (!seg.isLive(candidate) || !seg.hasVector(candidate, name)) {
+            if (!seg.isVisible(candidate) || !seg.hasVector(candidate, name)) {
                 continue;
             }
             batch[n++] = candidate;
@@ -389,7 +389,7 @@ public final class SegmentSearcher {
         };
         if (filter == null) {
             for (int off = 0; off < seg.offsetLimit(); off++) { // re-read: appends may land meanwhile
-                if (seg.isLive(off)) {
+                if (seg.isVisible(off)) {
                     visit.accept(off);
                 }
             }
@@ -400,14 +400,14 @@ public final class SegmentSearcher {
         if (exact != null) {
             for (IntIterator it = exact.getIntIterator(); it.hasNext(); ) {
                 int off = it.next();
-                if (off < limit && seg.isLive(off)) {
+                if (off < limit && seg.isVisible(off)) {
                     visit.accept(off);
                 }
             }
             return top;
         }
         for (int off = 0; off < limit; off++) {
-            if (seg.isLive(off) && filter.test(off)) {
+            if (seg.isVisible(off) && filter.test(off)) {
                 visit.accept(off);
             }
         }

@@ -79,7 +79,7 @@ public final class SparseSegmentSearcher {
             return List.of();
         }
         Filter f = request.filter();
-        OffsetFilter compiled = f == null || f.isEmpty() ? null : seg.compile(f);
+        OffsetFilter compiled = f == null || f.isEmpty() ? null : seg.compileVisible(f);
         Plan plan = plan(seg, request, compiled);
         TopK top;
         try {
@@ -120,10 +120,10 @@ public final class SparseSegmentSearcher {
         }
         long count = 0;
         long[] df = new long[dims.length];
-        OffsetFilter f = global ? null : seg.compile(corpus);
+        OffsetFilter f = global ? null : seg.compileVisible(corpus);
         int limit = seg.offsetLimit();
         for (int off = 0; off < limit; off++) {
-            if (!seg.isLive(off) || (f != null && !f.test(off))) {
+            if (!seg.isVisible(off) || (f != null && !f.test(off))) {
                 continue;
             }
             SparseVector v = seg.sparseVector(off, name);
@@ -164,9 +164,9 @@ public final class SparseSegmentSearcher {
             seg.markLiveWithVector(exact, name, bits);
             accept = off -> (off >>> 6) < bits.length && (bits[off >>> 6] & (1L << off)) != 0;
         } else if (filter != null) {
-            accept = off -> seg.isLive(off) && seg.hasVector(off, name) && filter.test(off);
+            accept = off -> seg.isVisible(off) && seg.hasVector(off, name) && filter.test(off);
         } else {
-            accept = off -> seg.isLive(off) && seg.hasVector(off, name);
+            accept = off -> seg.isVisible(off) && seg.hasVector(off, name);
         }
         int k = (int) Math.min(fetch, Math.max(1, (long) index.ordinalLimit()));
         SparseTopK found = index.search(request.query(), k, accept);
@@ -190,7 +190,7 @@ public final class SparseSegmentSearcher {
             }
             return new SparseStats(seg.storedSparseCount(name), df);
         }
-        IntPredicate live = off -> seg.isLive(off) && seg.hasVector(off, name);
+        IntPredicate live = off -> seg.isVisible(off) && seg.hasVector(off, name);
         for (int i = 0; i < dims.length; i++) {
             int postings = index.docFrequency(dims[i]);
             if (postings > 0) {
@@ -201,7 +201,7 @@ public final class SparseSegmentSearcher {
         long count = 0;
         int limit = seg.offsetLimit();
         for (int off = 0; off < limit; off++) {
-            if (seg.isLive(off) && seg.hasVector(off, name)) {
+            if (seg.isVisible(off) && seg.hasVector(off, name)) {
                 count++;
             }
         }
@@ -246,14 +246,14 @@ public final class SparseSegmentSearcher {
             int limit = seg.offsetLimit();
             for (IntIterator it = exact.getIntIterator(); it.hasNext(); ) {
                 int off = it.next();
-                if (off < limit && seg.isLive(off)) {
+                if (off < limit && seg.isVisible(off)) {
                     visit.accept(off);
                 }
             }
             return top;
         }
         for (int off = 0; off < seg.offsetLimit(); off++) { // re-read: appends may land meanwhile
-            if (seg.isLive(off) && (filter == null || filter.test(off))) {
+            if (seg.isVisible(off) && (filter == null || filter.test(off))) {
                 visit.accept(off);
             }
         }

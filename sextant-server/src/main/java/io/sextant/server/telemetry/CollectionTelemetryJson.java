@@ -133,6 +133,7 @@ final class CollectionTelemetryJson {
         info.put("segment_type", indexed ? "indexed" : "plain");
         info.put("num_vectors", s.livePoints() * s.dense().size());
         info.put("num_points", s.livePoints());
+        info.put("num_deferred_points", s.deferredPoints());
         info.put(
                 "num_indexed_vectors",
                 s.indexedVectors().values().stream().mapToLong(Long::longValue).sum());

@@ -292,7 +292,7 @@ public final class CollectionJson {
         Integer maxThreads = null;
         if (threads != null && !threads.isNull()) {
             if (threads.isTextual() && threads.textValue().equals("auto")) {
-                maxThreads = null;
+                maxThreads = OptimizersConfig.Diff.AUTO_THREADS;
             } else {
                 maxThreads = JsonFields.uint(threads, child(path, "max_optimization_threads"));
             }

@@ -88,9 +88,10 @@ final class PointRoutes {
             ApiExchange.checkCommonParams(ctx);
             Collection c = collection(ctx);
             PointOperation op = parser.parse(io.body(ctx), "", VectorShapes.of(c.config()));
-            c.strictMode().checkTimeout(ApiExchange.timeoutParam(ctx));
+            Long timeout = ApiExchange.timeoutParam(ctx);
+            c.strictMode().checkTimeout(timeout);
             c.strictMode().checkUpdate(op);
-            ApiExchange.updated(ctx, c.update(op, ApiExchange.waitParam(ctx)));
+            ApiExchange.updated(ctx, c.update(op, ApiExchange.waitParam(ctx), timeout));
         };
     }
 
@@ -104,13 +105,14 @@ final class PointRoutes {
         for (PointOperation op : ops) {
             OperationValidator.validate(c.config(), op);
         }
-        c.strictMode().checkTimeout(ApiExchange.timeoutParam(ctx));
+        Long timeout = ApiExchange.timeoutParam(ctx);
+        c.strictMode().checkTimeout(timeout);
         for (PointOperation op : ops) {
             c.strictMode().checkUpdate(op);
         }
         ArrayNode results = F.arrayNode();
         for (PointOperation op : ops) {
-            CollectionUpdateResult r = c.update(op, wait);
+            CollectionUpdateResult r = c.update(op, wait, timeout);
             results.addObject()
                     .put("operation_id", r.operationId())
                     .put("status", r.status().wireName());

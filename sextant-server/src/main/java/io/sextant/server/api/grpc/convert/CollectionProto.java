@@ -279,9 +279,10 @@ public final class CollectionProto {
         Integer threads = null;
         if (o.hasMaxOptimizationThreads()) {
             var m = o.getMaxOptimizationThreads();
-            // "auto" is the default (null); as a patch it keeps the current value
-            threads =
-                    m.hasValue() ? ProtoChecks.toInt(m.getValue(), "optimizers_config.max_optimization_threads") : null;
+            // the setting "auto" (or no value) sets it back to automatic
+            threads = m.hasValue()
+                    ? ProtoChecks.toInt(m.getValue(), "optimizers_config.max_optimization_threads")
+                    : OptimizersConfig.Diff.AUTO_THREADS;
         } else if (o.hasDeprecatedMaxOptimizationThreads()) {
             threads = ProtoChecks.toInt(
                     o.getDeprecatedMaxOptimizationThreads(), "optimizers_config.max_optimization_threads");

@@ -186,9 +186,11 @@ public final class UpdateProto {
         return Points.UpdateResult.newBuilder()
                 .setOperationId(r.operationId())
                 .setStatus(
-                        r.status() == CollectionUpdateResult.Status.COMPLETED
-                                ? Points.UpdateStatus.Completed
-                                : Points.UpdateStatus.Acknowledged)
+                        switch (r.status()) {
+                            case COMPLETED -> Points.UpdateStatus.Completed;
+                            case ACKNOWLEDGED -> Points.UpdateStatus.Acknowledged;
+                            case WAIT_TIMEOUT -> Points.UpdateStatus.WaitTimeout;
+                        })
                 .build();
     }
 
