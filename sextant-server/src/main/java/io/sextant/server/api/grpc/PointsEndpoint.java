@@ -52,10 +52,22 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
 
     // ---------------------------------------------------------------- writes
 
+    /** The optional {@code timeout} (seconds) of an update request; 0 is refused as in REST. */
+    private static Long timeout(boolean has, long seconds) {
+        if (!has) {
+            return null;
+        }
+        if (seconds <= 0) {
+            throw io.sextant.segment.error.UserException.badRequest("timeout must be 1 second or more, got " + seconds);
+        }
+        return seconds;
+    }
+
     private void write(
             String method,
             String collection,
             boolean wait,
+            Long timeout,
             StreamObserver<Points.PointsOperationResponse> o,
             java.util.function.Supplier<PointOperation> parse) {
         long t0 = System.nanoTime();
@@ -63,7 +75,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
             Collection c = collection(collection);
             PointOperation op = parse.get();
             return Points.PointsOperationResponse.newBuilder()
-                    .setResult(UpdateProto.result(c.update(op, wait)))
+                    .setResult(UpdateProto.result(c.update(op, wait, timeout)))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
@@ -71,54 +83,114 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
 
     @Override
     public void upsert(Points.UpsertPoints r, StreamObserver<Points.PointsOperationResponse> o) {
-        write("Points/Upsert", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.upsert(r));
+        write(
+                "Points/Upsert",
+                r.getCollectionName(),
+                r.getWait(),
+                timeout(r.hasTimeout(), r.getTimeout()),
+                o,
+                () -> UpdateProto.upsert(r));
     }
 
     @Override
     public void delete(Points.DeletePoints r, StreamObserver<Points.PointsOperationResponse> o) {
-        write("Points/Delete", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.delete(r));
+        write(
+                "Points/Delete",
+                r.getCollectionName(),
+                r.getWait(),
+                timeout(r.hasTimeout(), r.getTimeout()),
+                o,
+                () -> UpdateProto.delete(r));
     }
 
     @Override
     public void updateVectors(Points.UpdatePointVectors r, StreamObserver<Points.PointsOperationResponse> o) {
-        write("Points/UpdateVectors", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.updateVectors(r));
+        write(
+                "Points/UpdateVectors",
+                r.getCollectionName(),
+                r.getWait(),
+                timeout(r.hasTimeout(), r.getTimeout()),
+                o,
+                () -> UpdateProto.updateVectors(r));
     }
 
     @Override
     public void deleteVectors(Points.DeletePointVectors r, StreamObserver<Points.PointsOperationResponse> o) {
-        write("Points/DeleteVectors", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.deleteVectors(r));
+        write(
+                "Points/DeleteVectors",
+                r.getCollectionName(),
+                r.getWait(),
+                timeout(r.hasTimeout(), r.getTimeout()),
+                o,
+                () -> UpdateProto.deleteVectors(r));
     }
 
     @Override
     public void setPayload(Points.SetPayloadPoints r, StreamObserver<Points.PointsOperationResponse> o) {
-        write("Points/SetPayload", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.setPayload(r, false));
+        write(
+                "Points/SetPayload",
+                r.getCollectionName(),
+                r.getWait(),
+                timeout(r.hasTimeout(), r.getTimeout()),
+                o,
+                () -> UpdateProto.setPayload(r, false));
     }
 
     @Override
     public void overwritePayload(Points.SetPayloadPoints r, StreamObserver<Points.PointsOperationResponse> o) {
-        write("Points/OverwritePayload", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.setPayload(r, true));
+        write(
+                "Points/OverwritePayload",
+                r.getCollectionName(),
+                r.getWait(),
+                timeout(r.hasTimeout(), r.getTimeout()),
+                o,
+                () -> UpdateProto.setPayload(r, true));
     }
 
     @Override
     public void deletePayload(Points.DeletePayloadPoints r, StreamObserver<Points.PointsOperationResponse> o) {
-        write("Points/DeletePayload", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.deletePayload(r));
+        write(
+                "Points/DeletePayload",
+                r.getCollectionName(),
+                r.getWait(),
+                timeout(r.hasTimeout(), r.getTimeout()),
+                o,
+                () -> UpdateProto.deletePayload(r));
     }
 
     @Override
     public void clearPayload(Points.ClearPayloadPoints r, StreamObserver<Points.PointsOperationResponse> o) {
-        write("Points/ClearPayload", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.clearPayload(r));
+        write(
+                "Points/ClearPayload",
+                r.getCollectionName(),
+                r.getWait(),
+                timeout(r.hasTimeout(), r.getTimeout()),
+                o,
+                () -> UpdateProto.clearPayload(r));
     }
 
     @Override
     public void createFieldIndex(
             Points.CreateFieldIndexCollection r, StreamObserver<Points.PointsOperationResponse> o) {
-        write("Points/CreateFieldIndex", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.createFieldIndex(r));
+        write(
+                "Points/CreateFieldIndex",
+                r.getCollectionName(),
+                r.getWait(),
+                timeout(r.hasTimeout(), r.getTimeout()),
+                o,
+                () -> UpdateProto.createFieldIndex(r));
     }
 
     @Override
     public void deleteFieldIndex(
             Points.DeleteFieldIndexCollection r, StreamObserver<Points.PointsOperationResponse> o) {
-        write("Points/DeleteFieldIndex", r.getCollectionName(), r.getWait(), o, () -> UpdateProto.deleteFieldIndex(r));
+        write(
+                "Points/DeleteFieldIndex",
+                r.getCollectionName(),
+                r.getWait(),
+                timeout(r.hasTimeout(), r.getTimeout()),
+                o,
+                () -> UpdateProto.deleteFieldIndex(r));
     }
 
     @Override
@@ -155,9 +227,10 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         UnaryCalls.run(o, "Points/UpdateBatch", () -> {
             Collection c = collection(r.getCollectionName());
             List<PointOperation> ops = UpdateProto.batch(r.getOperationsList());
+            Long timeout = timeout(r.hasTimeout(), r.getTimeout());
             Points.UpdateBatchResponse.Builder b = Points.UpdateBatchResponse.newBuilder();
             for (PointOperation op : ops) {
-                b.addResult(UpdateProto.result(c.update(op, r.getWait())));
+                b.addResult(UpdateProto.result(c.update(op, r.getWait(), timeout)));
             }
             return b.setTime(UnaryCalls.seconds(t0)).build();
         });

@@ -504,4 +504,36 @@ class GrpcPointsTest {
         assertThat(got.get(0).getPayloadMap().get("n").getIntegerValue()).isEqualTo(3);
         assertThat(got.get(1).getPayloadMap().get("n").getIntegerValue()).isEqualTo(4);
     }
+
+    @Test
+    void waitTimeoutOfDeferredPoints() {
+        get(fx.client.createCollectionAsync(Collections.CreateCollection.newBuilder()
+                .setCollectionName("deferred")
+                .setVectorsConfig(Collections.VectorsConfig.newBuilder()
+                        .setParams(VectorParams.newBuilder()
+                                .setSize(256)
+                                .setDistance(Distance.Dot)
+                                .build()))
+                .setOptimizersConfig(Collections.OptimizersConfigDiff.newBuilder()
+                        .setIndexingThreshold(4)
+                        .setPreventUnoptimized(true)
+                        .setMaxOptimizationThreads(
+                                Collections.MaxOptimizationThreads.newBuilder().setValue(0)))
+                .build()));
+        List<PointStruct> points = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            float[] v = new float[256];
+            java.util.Arrays.fill(v, i + 1);
+            points.add(
+                    PointStruct.newBuilder().setId(id(i)).setVectors(vectors(v)).build());
+        }
+        Points.UpdateResult r = get(fx.client.upsertAsync(Points.UpsertPoints.newBuilder()
+                .setCollectionName("deferred")
+                .addAllPoints(points)
+                .setWait(true)
+                .setTimeout(1)
+                .build()));
+        assertThat(r.getStatus()).isEqualTo(Points.UpdateStatus.WaitTimeout);
+        assertThat(get(fx.client.countAsync("deferred"))).isEqualTo(4L);
+    }
 }
