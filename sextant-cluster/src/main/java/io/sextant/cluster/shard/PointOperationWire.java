@@ -49,12 +49,13 @@ final class PointOperationWire {
     static void write(BinaryWriter w, PointOperation op) {
         switch (op) {
             case PointOperation.Upsert u -> {
-                w.u8(1).u8(
-                        switch (u.mode()) {
-                            case UPSERT -> 0;
-                            case INSERT_ONLY -> 1;
-                            case UPDATE_ONLY -> 2;
-                        });
+                w.u8(1)
+                        .u8(
+                                switch (u.mode()) {
+                                    case UPSERT -> 0;
+                                    case INSERT_ONLY -> 1;
+                                    case UPDATE_ONLY -> 2;
+                                });
                 writeOptFilter(w, u.updateFilter());
                 w.count(u.points().size());
                 for (PointOperation.PointStruct p : u.points()) {
@@ -62,7 +63,8 @@ final class PointOperationWire {
                 }
             }
             case PointOperation.Delete d -> writeSelector(w.u8(2), d.selector());
-            case PointOperation.SetPayload s -> writeSelector(w.u8(3).json(s.payload()).optStr(s.key()), s.selector());
+            case PointOperation.SetPayload s ->
+                writeSelector(w.u8(3).json(s.payload()).optStr(s.key()), s.selector());
             case PointOperation.OverwritePayload o -> writeSelector(w.u8(4).json(o.payload()), o.selector());
             case PointOperation.DeletePayload d -> writeSelector(w.u8(5).strs(d.keys()), d.selector());
             case PointOperation.ClearPayload c -> writeSelector(w.u8(6), c.selector());

@@ -167,7 +167,9 @@ final class QueryWire {
         PointOperationWire.writeOptFilter(w, s.filter());
         w.i32(s.limit()).optId(s.offset()).bool(s.orderBy() != null);
         if (s.orderBy() != null) {
-            w.str(s.orderBy().key()).bool(s.orderBy().descending()).bool(s.orderBy().startFrom() != null);
+            w.str(s.orderBy().key())
+                    .bool(s.orderBy().descending())
+                    .bool(s.orderBy().startFrom() != null);
             if (s.orderBy().startFrom() != null) {
                 w.f64(s.orderBy().startFrom());
             }

@@ -43,7 +43,12 @@ final class ResultWire {
     static void writeHits(BinaryWriter w, List<ScoredPoint> hits) {
         w.count(hits.size());
         for (ScoredPoint h : hits) {
-            w.id(h.id()).i64(h.version()).f32(h.score()).json(h.payload()).dense(h.vectors()).sparse(h.sparseVectors());
+            w.id(h.id())
+                    .i64(h.version())
+                    .f32(h.score())
+                    .json(h.payload())
+                    .dense(h.vectors())
+                    .sparse(h.sparseVectors());
         }
     }
 
@@ -62,7 +67,11 @@ final class ResultWire {
     static void writeRecords(BinaryWriter w, List<PointRecord> records) {
         w.count(records.size());
         for (PointRecord p : records) {
-            w.id(p.id()).json(p.payload()).dense(p.vectors()).sparse(p.sparseVectors()).i64(p.version());
+            w.id(p.id())
+                    .json(p.payload())
+                    .dense(p.vectors())
+                    .sparse(p.sparseVectors())
+                    .i64(p.version());
             w.bool(p.orderValue() != null);
             if (p.orderValue() != null) {
                 w.f64(p.orderValue());

@@ -71,10 +71,10 @@ final class ShardCallErrors {
             case DEADLINE_EXCEEDED ->
                 new ServiceException(
                         "Peer " + peer + " did not answer " + target + " within " + deadline.toMillis() + " ms", e);
-            case UNAVAILABLE ->
-                new ServiceException("Peer " + peer + " is unreachable for " + target + description, e);
+            case UNAVAILABLE -> new ServiceException("Peer " + peer + " is unreachable for " + target + description, e);
             case UNIMPLEMENTED ->
-                new ServiceException("Peer " + peer + " does not serve " + target + " (an older version?)" + description, e);
+                new ServiceException(
+                        "Peer " + peer + " does not serve " + target + " (an older version?)" + description, e);
             default ->
                 new ServiceException(
                         "Peer " + peer + " failed " + target + " (" + status.getCode() + ")" + description, e);

@@ -139,5 +139,6 @@ public final class ShardCalls {
             (shard, q) -> shard.info());
 
     /** Every call, in a fixed order. */
-    public static final List<ShardCall<?, ?>> ALL = List.of(UPDATE, SEARCH, SPARSE_STATS, RETRIEVE, SCROLL, COUNT, INFO);
+    public static final List<ShardCall<?, ?>> ALL =
+            List.of(UPDATE, SEARCH, SPARSE_STATS, RETRIEVE, SCROLL, COUNT, INFO);
 }

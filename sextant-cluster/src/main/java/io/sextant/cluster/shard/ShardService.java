@@ -31,7 +31,8 @@ public final class ShardService implements BindableService {
     public ServerServiceDefinition bindService() {
         ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(ShardCall.SERVICE);
         for (ShardCall<?, ?> call : ShardCalls.ALL) {
-            b.addMethod(call.method(), ServerCalls.asyncUnaryCall((request, response) -> serve(call, request, response)));
+            b.addMethod(
+                    call.method(), ServerCalls.asyncUnaryCall((request, response) -> serve(call, request, response)));
         }
         return b.build();
     }

@@ -50,7 +50,8 @@ public final class BinaryReader {
             throw new CorruptEncodingException(
                     "Corrupt " + what + ": truncated, " + data.length + " bytes end inside a field", e);
         } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
-            throw new CorruptEncodingException("Corrupt " + what + " of " + data.length + " bytes: " + e.getMessage(), e);
+            throw new CorruptEncodingException(
+                    "Corrupt " + what + " of " + data.length + " bytes: " + e.getMessage(), e);
         }
         if (r.in.hasRemaining()) {
             throw new CorruptEncodingException(
@@ -112,8 +113,8 @@ public final class BinaryReader {
     public int count(int minBytes) {
         int n = in.getInt();
         if (n < 0 || (long) n * minBytes > in.remaining()) {
-            throw corrupt("count " + n + " of " + minBytes + "-byte items exceeds the " + in.remaining()
-                    + " bytes left");
+            throw corrupt(
+                    "count " + n + " of " + minBytes + "-byte items exceeds the " + in.remaining() + " bytes left");
         }
         return n;
     }

@@ -45,7 +45,9 @@ class FilterCodecTest {
         for (int i = 0; i < 500; i++) {
             Filter f = randomFilter(r, 0, kinds, matches);
             byte[] bytes = FilterCodec.encode(f);
-            assertThat(FilterCodec.decode(bytes)).as("seed %d, filter %s", seed, f).isEqualTo(f);
+            assertThat(FilterCodec.decode(bytes))
+                    .as("seed %d, filter %s", seed, f)
+                    .isEqualTo(f);
         }
         assertThat(kinds).as("seed %d", seed).isEqualTo(EnumSet.allOf(Kind.class));
         assertThat(matches).as("seed %d", seed).hasSize(7);
@@ -58,7 +60,8 @@ class FilterCodecTest {
                 null,
                 null,
                 null,
-                new Filter.MinShould(List.of(new Condition.IsNullCondition("a"), new Condition.IsEmptyCondition("b")), 1));
+                new Filter.MinShould(
+                        List.of(new Condition.IsNullCondition("a"), new Condition.IsEmptyCondition("b")), 1));
         assertThat(FilterCodec.decode(FilterCodec.encode(f))).isEqualTo(f);
     }
 
@@ -122,9 +125,8 @@ class FilterCodecTest {
     }
 
     static Filter randomFilter(Random r, int depth, Set<Kind> kinds, Set<Class<?>> matches) {
-        Filter.MinShould minShould = r.nextInt(4) == 0
-                ? new Filter.MinShould(conditions(r, depth, kinds, matches), r.nextInt(3))
-                : null;
+        Filter.MinShould minShould =
+                r.nextInt(4) == 0 ? new Filter.MinShould(conditions(r, depth, kinds, matches), r.nextInt(3)) : null;
         return new Filter(
                 conditions(r, depth, kinds, matches),
                 conditions(r, depth, kinds, matches),
@@ -167,7 +169,10 @@ class FilterCodecTest {
             case HAS_ID -> {
                 Set<PointId> ids = new LinkedHashSet<>();
                 for (int i = r.nextInt(5); i > 0; i--) {
-                    ids.add(r.nextBoolean() ? PointId.of(r.nextLong()) : PointId.of(new UUID(r.nextLong(), r.nextLong())));
+                    ids.add(
+                            r.nextBoolean()
+                                    ? PointId.of(r.nextLong())
+                                    : PointId.of(new UUID(r.nextLong(), r.nextLong())));
                 }
                 yield new Condition.HasIdCondition(ids);
             }
