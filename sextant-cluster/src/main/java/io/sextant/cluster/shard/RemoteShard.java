@@ -1,7 +1,9 @@
 package io.sextant.cluster.shard;
 
 import io.sextant.segment.PointId;
+import io.sextant.segment.codec.CorruptEncodingException;
 import io.sextant.segment.config.ShardConfig;
+import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.filter.Filter;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.query.CoreSearch;
@@ -123,7 +125,13 @@ public final class RemoteShard implements Shard {
         } catch (StatusRuntimeException e) {
             throw ShardCallErrors.fromStatus(e, peerAddress, describe(call), deadline);
         }
-        return call.decodeResponse(response);
+        try {
+            return call.decodeResponse(response);
+        } catch (CorruptEncodingException e) {
+            throw new ServiceException(
+                    "Peer " + peerAddress + " sent an unreadable answer to " + describe(call) + ": " + e.getMessage(),
+                    e);
+        }
     }
 
     private String describe(ShardCall<?, ?> call) {
