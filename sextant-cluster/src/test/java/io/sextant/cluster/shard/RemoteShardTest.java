@@ -337,4 +337,34 @@ class RemoteShardTest {
         remote.update(new PointOperation.DeleteFieldIndex("city"), true);
         assertThat(local.info().payloadSchema()).doesNotContainKey("city");
     }
+
+    @Test
+    void concurrentCallsOverTheSharedChannelEachGetTheirOwnAnswer() throws Exception {
+        load();
+        List<CoreSearch> searches = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            searches.add(new CoreSearch(
+                    "",
+                    vector(4),
+                    i % 2 == 0 ? even() : Filter.ALL,
+                    1 + i % 5,
+                    0,
+                    null,
+                    null,
+                    PayloadSelector.ALL,
+                    VectorSelector.NONE));
+        }
+        List<java.util.concurrent.Future<List<String>>> answers = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            for (CoreSearch s : searches) {
+                answers.add(pool.submit(() -> Canon.hits(remote.search(s))));
+            }
+        }
+        for (int i = 0; i < searches.size(); i++) {
+            assertThat(answers.get(i).get())
+                    .as("seed %d, search %d", seed, i)
+                    .isEqualTo(Canon.hits(local.search(searches.get(i))));
+        }
+        assertThat(channels.channel(peer.address)).isSameAs(channels.channel(peer.address));
+    }
 }
