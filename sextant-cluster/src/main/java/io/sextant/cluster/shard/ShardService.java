@@ -1,6 +1,5 @@
 package io.sextant.cluster.shard;
 
-import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
 import io.sextant.shard.Shard;
 import org.apache.ratis.thirdparty.io.grpc.BindableService;
@@ -50,12 +49,8 @@ public final class ShardService implements BindableService {
         } catch (UserException e) {
             response.onError(ShardCallErrors.toStatus(e));
             return;
-        } catch (ServiceException | IllegalArgumentException | IllegalStateException e) {
-            LOG.warn("Internal shard call {} failed: {}", call.name(), e.toString());
-            response.onError(ShardCallErrors.toStatus(e));
-            return;
         } catch (RuntimeException e) {
-            LOG.error("Internal shard call {} failed", call.name(), e);
+            LOG.warn("Internal shard call {} failed", call.name(), e);
             response.onError(ShardCallErrors.toStatus(e));
             return;
         }
