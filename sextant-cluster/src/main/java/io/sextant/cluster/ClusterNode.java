@@ -1,5 +1,8 @@
 package io.sextant.cluster;
 
+import io.sextant.cluster.shard.LocalShardLookup;
+import io.sextant.cluster.shard.ShardService;
+import io.sextant.cluster.shard.ShardServiceCustomizer;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
 import java.io.IOException;
@@ -17,6 +20,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -88,6 +92,26 @@ public final class ClusterNode implements AutoCloseable {
      * @param applier applies committed commands to this peer's collections
      */
     public static ClusterNode start(ClusterSettings settings, String bindHost, Path storage, MetadataApplier applier) {
+        return start(settings, bindHost, storage, applier, LocalShardLookup.NONE);
+    }
+
+    /**
+     * Starts this peer's Raft server with the internal shard service ({@link ShardService}) on the
+     * same p2p port, serving the shards {@code localShards} finds, and, for a fresh peer with a
+     * bootstrap URI, joins the cluster.
+     *
+     * @param settings cluster settings
+     * @param bindHost address the p2p port binds to
+     * @param storage the node's storage directory
+     * @param applier applies committed commands to this peer's collections
+     * @param localShards this peer's shards, for other peers' {@link io.sextant.cluster.shard.RemoteShard}s
+     */
+    public static ClusterNode start(
+            ClusterSettings settings,
+            String bindHost,
+            Path storage,
+            MetadataApplier applier,
+            LocalShardLookup localShards) {
         Path dir = storage.resolve("cluster");
         long id = PeerIdentity.loadOrCreate(dir);
         Path raftDir = dir.resolve("raft");
@@ -106,6 +130,7 @@ public final class ClusterNode implements AutoCloseable {
                     .setServerId(self.getId())
                     .setStateMachine(sm)
                     .setProperties(props)
+                    .setParameters(parameters(localShards))
                     .setGroup(group)
                     .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                     .build();
@@ -146,6 +171,13 @@ public final class ClusterNode implements AutoCloseable {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, 1000);
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(3, java.util.concurrent.TimeUnit.SECONDS));
+        return p;
+    }
+
+    /** Ratis parameters that add the internal shard service to the p2p port's gRPC server. */
+    private static Parameters parameters(LocalShardLookup localShards) {
+        Parameters p = new Parameters();
+        GrpcConfigKeys.Server.setServicesCustomizer(p, new ShardServiceCustomizer(new ShardService(localShards)));
         return p;
     }
 

@@ -30,6 +30,40 @@
  *       node's, written once. The price is that the log encoding follows Qdrant's REST request
  *       shape; entries are versioned ({@code "v"}), and the shard-placement slice will move the log
  *       to domain commands with their own codec once entries carry more than client requests.
+ *   <li><b>Remote shards (building block).</b> Package {@link io.sextant.cluster.shard}: a peer can
+ *       call a shard that lives on another peer. {@link io.sextant.cluster.shard.ShardService} is an
+ *       internal gRPC service, {@code sextant.internal.Shard}, with one unary method per data call
+ *       of {@code Shard} (Update, Search, SparseStats, Retrieve, Scroll, Count, Info), addressed by
+ *       (collection name, shard id) and answered from a {@link
+ *       io.sextant.cluster.shard.LocalShardLookup} the server supplies ({@link
+ *       ClusterNode#start(ClusterSettings, String, java.nio.file.Path, MetadataApplier,
+ *       io.sextant.cluster.shard.LocalShardLookup)}; the older overload serves no shards, so calls get
+ *       "not found"). {@link io.sextant.cluster.shard.RemoteShard} implements {@code Shard} by
+ *       forwarding each call over one shared channel per peer ({@link
+ *       io.sextant.cluster.shard.PeerChannels}) with a deadline per call kind (default 30 s). A
+ *       remote {@code UserException} arrives as the same kind with the same message (so REST
+ *       answers the same 4xx); a missing collection or shard is not found; any other failure, an
+ *       unreachable peer or a missed deadline is a {@code ServiceException} naming the peer, the
+ *       call and the shard. {@code updateConfig}/{@code changeVectors} are not forwarded (every peer
+ *       applies configuration from the metadata log to its own shards) and closing a {@code
+ *       RemoteShard} closes nothing remote.
+ *       <p><b>Wire format:</b> messages are raw bytes, not protobuf: a version byte, then the
+ *       collection, the shard id and the call's body; documented byte by byte in {@link
+ *       io.sextant.cluster.shard.ShardCall} (envelope), {@link io.sextant.cluster.shard.ShardCalls}
+ *       (bodies per method), {@code PointOperationWire}, {@code QueryWire} and {@code ResultWire} (in
+ *       that package), and, for the pure domain type, {@code io.sextant.segment.codec.FilterCodec}
+ *       in sextant-segment (every condition and match kind, its own version byte), built on the
+ *       shared {@code BinaryWriter}/{@code BinaryReader} there. The WAL's {@code OperationCodec}
+ *       cannot carry filter selectors or conditional upserts, so the wire has its own operation
+ *       layout and reuses only its index-spec JSON. Errors travel as gRPC statuses (the user error's
+ *       kind in a trailer), not in the bytes.
+ *       <p><b>Transport:</b> the service is added to the gRPC server Ratis already runs on the p2p
+ *       port, through Ratis 3.2's {@code GrpcServices.Customizer} ({@code
+ *       GrpcConfigKeys.Server.setServicesCustomizer}), with the shaded grpc of ratis-thirdparty and
+ *       {@code MethodDescriptor}s whose marshaller passes bytes through: no extra port, no protoc, no
+ *       clash with the server's own grpc-java, and one address per peer for both Raft and shard
+ *       calls. Ratis caps inbound messages on that port ({@code raft.grpc.message.size.max}); the
+ *       client accepts responses up to 256 MiB.
  *   <li><b>Not replicated yet:</b> point data. Each peer holds a full local copy of every
  *       collection's shards, and points written through one peer stay on that peer. gRPC
  *       collection management ({@code Collections/Create} …) still acts on the local node only.
@@ -53,7 +87,7 @@
  *       metadata entry (agreement through the metadata group, failure detection from Ratis's
  *       follower liveness and failed internal calls), then repaired by shard transfer.
  *   <li><b>Remote shards and fan-out.</b> A collection's shard holder gets {@code RemoteShard}s
- *       next to local ones; reads fan out with {@code consistency}, {@code read_fan_out_factor}
+ *       (built, see above) next to local ones; reads fan out with {@code consistency}, {@code read_fan_out_factor}
  *       and {@code read_fan_out_delay_ms}.
  *   <li><b>Shard transfer.</b> stream_records, snapshot and wal_delta (the WAL suffix after the
  *       receiver's last sequence number), throttled and resumable, driven by metadata entries

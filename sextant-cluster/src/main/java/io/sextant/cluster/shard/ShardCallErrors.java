@@ -1,0 +1,83 @@
+package io.sextant.cluster.shard;
+
+import io.sextant.segment.codec.CorruptEncodingException;
+import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.error.UserException;
+import java.time.Duration;
+import org.apache.ratis.thirdparty.io.grpc.Metadata;
+import org.apache.ratis.thirdparty.io.grpc.Status;
+import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
+
+/**
+ * How failures of a shard call cross the wire. The serving peer turns a {@link UserException} into
+ * a gRPC status of the matching code whose description is the exception's message, with the
+ * exception's {@link UserException.Kind} in the trailer {@value #KIND_TRAILER}; the caller rebuilds
+ * a {@code UserException} of the same kind and message from it, so the REST and gRPC APIs answer a
+ * remote shard's user error exactly as a local one. Anything else becomes {@code INTERNAL} with a
+ * description, and the caller raises a {@link ServiceException} naming the peer, the call and the
+ * shard. Transport failures (peer down, deadline passed) become {@code ServiceException}s too.
+ * Stateless and thread-safe.
+ */
+final class ShardCallErrors {
+    /** Trailer carrying the user error's kind (its enum name). */
+    static final String KIND_TRAILER = "sextant-user-error-kind";
+
+    private static final Metadata.Key<String> KIND = Metadata.Key.of(KIND_TRAILER, Metadata.ASCII_STRING_MARSHALLER);
+
+    private ShardCallErrors() {}
+
+    /** The status a serving peer answers for {@code e}. */
+    static StatusRuntimeException toStatus(RuntimeException e) {
+        if (e instanceof UserException u) {
+            Metadata trailers = new Metadata();
+            trailers.put(KIND, u.kind().name());
+            return code(u.kind()).withDescription(u.getMessage()).asRuntimeException(trailers);
+        }
+        String what = e instanceof ServiceException && !(e instanceof CorruptEncodingException)
+                ? e.getMessage()
+                : e.toString();
+        return Status.INTERNAL.withDescription(what).asRuntimeException();
+    }
+
+    private static Status code(UserException.Kind kind) {
+        return switch (kind) {
+            case BAD_REQUEST, UNPROCESSABLE -> Status.INVALID_ARGUMENT;
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case CONFLICT -> Status.ALREADY_EXISTS;
+            case TOO_LARGE, TOO_MANY_REQUESTS -> Status.RESOURCE_EXHAUSTED;
+            case FORBIDDEN -> Status.PERMISSION_DENIED;
+            case UNAUTHORIZED -> Status.UNAUTHENTICATED;
+        };
+    }
+
+    /**
+     * The exception a caller raises for a failed call.
+     *
+     * @param target names the call for messages, e.g. {@code Search on shard 0 of collection c}
+     */
+    static RuntimeException fromStatus(StatusRuntimeException e, String peer, String target, Duration deadline) {
+        Status status = e.getStatus();
+        Metadata trailers = e.getTrailers();
+        String kind = trailers == null ? null : trailers.get(KIND);
+        if (kind != null) {
+            try {
+                return new UserException(UserException.Kind.valueOf(kind), status.getDescription());
+            } catch (IllegalArgumentException unknownKind) {
+                // a newer peer's kind: fall through to a service error that shows it
+            }
+        }
+        String description = status.getDescription() == null ? "" : ": " + status.getDescription();
+        return switch (status.getCode()) {
+            case DEADLINE_EXCEEDED ->
+                new ServiceException(
+                        "Peer " + peer + " did not answer " + target + " within " + deadline.toMillis() + " ms", e);
+            case UNAVAILABLE -> new ServiceException("Peer " + peer + " is unreachable for " + target + description, e);
+            case UNIMPLEMENTED ->
+                new ServiceException(
+                        "Peer " + peer + " does not serve " + target + " (an older version?)" + description, e);
+            default ->
+                new ServiceException(
+                        "Peer " + peer + " failed " + target + " (" + status.getCode() + ")" + description, e);
+        };
+    }
+}

@@ -1,0 +1,144 @@
+package io.sextant.cluster.shard;
+
+import io.sextant.segment.PointId;
+import io.sextant.segment.codec.BinaryReader;
+import io.sextant.segment.codec.BinaryWriter;
+import io.sextant.segment.filter.Filter;
+import io.sextant.segment.ops.PointOperation;
+import io.sextant.segment.query.CoreSearch;
+import io.sextant.segment.query.PayloadSelector;
+import io.sextant.segment.query.PointRecord;
+import io.sextant.segment.query.ScoredPoint;
+import io.sextant.segment.query.SparseStats;
+import io.sextant.segment.query.VectorSelector;
+import io.sextant.shard.ScrollPage;
+import io.sextant.shard.ScrollRequest;
+import io.sextant.shard.Shard;
+import io.sextant.shard.ShardInfo;
+import io.sextant.shard.UpdateResult;
+import java.util.List;
+
+/**
+ * The calls of the internal shard service, one per data-carrying {@link Shard} method, with the
+ * bodies of their messages (inside the envelope of {@link ShardCall}; layouts of the parts in
+ * {@link PointOperationWire}, {@link QueryWire}, {@link ResultWire} and {@code FilterCodec}):
+ *
+ * <pre>
+ * method       request body                                     response body
+ * Update       u8 wait (0/1), point operation                   update
+ * Search       search                                           hits
+ * SparseStats  str vector name, u32 n, n x u32 dim, opt filter  sparse stats
+ * Retrieve     ids, payload selector, vector selector           records
+ * Scroll       scroll                                           scroll page
+ * Count        opt filter, u8 exact (0/1)                       i64 count
+ * Info         (empty)                                          info
+ * </pre>
+ *
+ * Not calls: {@code updateConfig} and {@code changeVectors} (every peer applies configuration from
+ * the metadata log to its own shards), {@code close} (closing a remote handle never closes the
+ * remote shard), and the local operational figures {@code optimizations}, {@code stats} and {@code
+ * segmentSummaries} (each peer reports its own shards). {@code payloadSchema} is derived from
+ * {@code Info}. Stateless and thread-safe.
+ */
+public final class ShardCalls {
+    private ShardCalls() {}
+
+    /** Body of an {@code Update} request. */
+    public record UpdateRequest(PointOperation operation, boolean waitApplied) {}
+
+    /** Body of a {@code SparseStats} request. */
+    public record SparseStatsRequest(String vectorName, int[] dims, Filter corpus) {}
+
+    /** Body of a {@code Retrieve} request. */
+    public record RetrieveRequest(List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector) {}
+
+    /** Body of a {@code Count} request. */
+    public record CountRequest(Filter filter, boolean exact) {}
+
+    public static final ShardCall<UpdateRequest, UpdateResult> UPDATE = new ShardCall<>(
+            "Update",
+            ShardCall.Deadline.UPDATE,
+            (w, q) -> PointOperationWire.write(w.bool(q.waitApplied()), q.operation()),
+            r -> {
+                boolean wait = r.bool();
+                return new UpdateRequest(PointOperationWire.read(r), wait);
+            },
+            ResultWire::writeUpdate,
+            ResultWire::readUpdate,
+            (shard, q) -> shard.update(q.operation(), q.waitApplied()));
+
+    public static final ShardCall<CoreSearch, List<ScoredPoint>> SEARCH = new ShardCall<>(
+            "Search",
+            ShardCall.Deadline.SEARCH,
+            QueryWire::writeSearch,
+            QueryWire::readSearch,
+            ResultWire::writeHits,
+            ResultWire::readHits,
+            Shard::search);
+
+    public static final ShardCall<SparseStatsRequest, SparseStats> SPARSE_STATS = new ShardCall<>(
+            "SparseStats",
+            ShardCall.Deadline.SEARCH,
+            (w, q) -> {
+                w.str(q.vectorName()).count(q.dims().length);
+                for (int d : q.dims()) {
+                    w.i32(d);
+                }
+                PointOperationWire.writeOptFilter(w, q.corpus());
+            },
+            r -> {
+                String name = r.str();
+                int[] dims = new int[r.count(4)];
+                for (int i = 0; i < dims.length; i++) {
+                    dims[i] = r.i32();
+                }
+                return new SparseStatsRequest(name, dims, PointOperationWire.readOptFilter(r));
+            },
+            ResultWire::writeSparseStats,
+            ResultWire::readSparseStats,
+            (shard, q) -> shard.sparseStats(q.vectorName(), q.dims(), q.corpus()));
+
+    public static final ShardCall<RetrieveRequest, List<PointRecord>> RETRIEVE = new ShardCall<>(
+            "Retrieve",
+            ShardCall.Deadline.READ,
+            (w, q) -> {
+                w.ids(q.ids());
+                QueryWire.writePayloadSelector(w, q.withPayload());
+                QueryWire.writeVectorSelector(w, q.withVector());
+            },
+            r -> new RetrieveRequest(r.ids(), QueryWire.readPayloadSelector(r), QueryWire.readVectorSelector(r)),
+            ResultWire::writeRecords,
+            ResultWire::readRecords,
+            (shard, q) -> shard.retrieve(q.ids(), q.withPayload(), q.withVector()));
+
+    public static final ShardCall<ScrollRequest, ScrollPage> SCROLL = new ShardCall<>(
+            "Scroll",
+            ShardCall.Deadline.READ,
+            QueryWire::writeScroll,
+            QueryWire::readScroll,
+            ResultWire::writeScrollPage,
+            ResultWire::readScrollPage,
+            Shard::scroll);
+
+    public static final ShardCall<CountRequest, Long> COUNT = new ShardCall<>(
+            "Count",
+            ShardCall.Deadline.READ,
+            (w, q) -> PointOperationWire.writeOptFilter(w, q.filter()).bool(q.exact()),
+            r -> new CountRequest(PointOperationWire.readOptFilter(r), r.bool()),
+            BinaryWriter::i64,
+            BinaryReader::i64,
+            (shard, q) -> shard.count(q.filter(), q.exact()));
+
+    public static final ShardCall<Void, ShardInfo> INFO = new ShardCall<>(
+            "Info",
+            ShardCall.Deadline.READ,
+            (w, q) -> {},
+            r -> null,
+            ResultWire::writeInfo,
+            ResultWire::readInfo,
+            (shard, q) -> shard.info());
+
+    /** Every call, in a fixed order. */
+    public static final List<ShardCall<?, ?>> ALL =
+            List.of(UPDATE, SEARCH, SPARSE_STATS, RETRIEVE, SCROLL, COUNT, INFO);
+}

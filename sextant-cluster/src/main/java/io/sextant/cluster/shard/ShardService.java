@@ -1,0 +1,60 @@
+package io.sextant.cluster.shard;
+
+import io.sextant.segment.error.UserException;
+import io.sextant.shard.Shard;
+import org.apache.ratis.thirdparty.io.grpc.BindableService;
+import org.apache.ratis.thirdparty.io.grpc.ServerServiceDefinition;
+import org.apache.ratis.thirdparty.io.grpc.stub.ServerCalls;
+import org.apache.ratis.thirdparty.io.grpc.stub.StreamObserver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The internal gRPC service {@value ShardCall#SERVICE}: serves {@link ShardCalls} on this peer's
+ * local shards, found through a {@link LocalShardLookup}. Hosted on the p2p port next to Ratis
+ * ({@link ShardServiceCustomizer}). A request names its shard by collection name and shard id; a
+ * shard this peer does not hold is answered "not found". Calls run on the gRPC server's executor
+ * (Ratis does not make it a direct executor), so a blocking update with {@code wait} does not hold
+ * an event-loop thread. Errors as in {@link ShardCallErrors}. Thread-safe.
+ */
+public final class ShardService implements BindableService {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardService.class);
+
+    private final LocalShardLookup lookup;
+
+    public ShardService(LocalShardLookup lookup) {
+        this.lookup = lookup;
+    }
+
+    @Override
+    public ServerServiceDefinition bindService() {
+        ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(ShardCall.SERVICE);
+        for (ShardCall<?, ?> call : ShardCalls.ALL) {
+            b.addMethod(
+                    call.method(), ServerCalls.asyncUnaryCall((request, response) -> serve(call, request, response)));
+        }
+        return b.build();
+    }
+
+    private <Q, A> void serve(ShardCall<Q, A> call, byte[] request, StreamObserver<byte[]> response) {
+        byte[] answer;
+        try {
+            ShardCall.Addressed<Q> q = call.decodeRequest(request);
+            Shard shard = lookup.find(q.collection(), q.shardId());
+            if (shard == null) {
+                throw UserException.notFound(
+                        "Shard " + q.shardId() + " of collection " + q.collection() + " is not on this peer");
+            }
+            answer = call.encodeResponse(call.invoke(shard, q.body()));
+        } catch (UserException e) {
+            response.onError(ShardCallErrors.toStatus(e));
+            return;
+        } catch (RuntimeException e) {
+            LOG.warn("Internal shard call {} failed", call.name(), e);
+            response.onError(ShardCallErrors.toStatus(e));
+            return;
+        }
+        response.onNext(answer);
+        response.onCompleted();
+    }
+}
