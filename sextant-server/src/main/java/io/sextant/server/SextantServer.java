@@ -82,7 +82,7 @@ public final class SextantServer implements AutoCloseable {
                             clusterRoutes::register)
                     .start();
             try {
-                grpc = new GrpcServer(
+                grpc = !config.service().grpcEnabled() ? null : new GrpcServer(
                                 toc,
                                 snapshots.service(),
                                 config.service().host(),
@@ -117,7 +117,7 @@ public final class SextantServer implements AutoCloseable {
         LOG.atInfo()
                 .addKeyValue("host", config.service().host())
                 .addKeyValue("http_port", rest.port())
-                .addKeyValue("grpc_port", grpc.port())
+                .addKeyValue("grpc_port", grpc == null ? (Object) "off" : (Object) grpc.port())
                 .addKeyValue(
                         "storage_path",
                         config.storage()
@@ -133,10 +133,10 @@ public final class SextantServer implements AutoCloseable {
                                 .normalize()
                                 .toString())
                 .log(
-                        "Sextant started: REST on {}:{}, gRPC on port {}, storage {}",
+                        "Sextant started: REST on {}:{}, gRPC {}, storage {}",
                         config.service().host(),
                         rest.port(),
-                        grpc.port(),
+                        grpc == null ? "off (service.grpc_port: null)" : "on port " + grpc.port(),
                         config.storage().storagePath());
         return server;
     }
@@ -145,9 +145,9 @@ public final class SextantServer implements AutoCloseable {
         return rest.port();
     }
 
-    /** The bound gRPC port. */
+    /** The bound gRPC port, or {@link ServerConfig.Service#GRPC_DISABLED} when gRPC is off. */
     public int grpcPort() {
-        return grpc.port();
+        return grpc == null ? ServerConfig.Service.GRPC_DISABLED : grpc.port();
     }
 
     public ServerConfig config() {
@@ -172,7 +172,9 @@ public final class SextantServer implements AutoCloseable {
         LOG.info("Shutting down: draining in-flight requests");
         try {
             try {
-                grpc.stop();
+                if (grpc != null) {
+                    grpc.stop();
+                }
             } finally {
                 rest.stop();
             }
