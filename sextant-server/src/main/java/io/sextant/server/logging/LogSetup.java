@@ -35,7 +35,7 @@ public final class LogSetup {
             "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z', UTC} %5level %logger: %msg%replace( %kvp){'^ $', ''}%n";
 
     /** Quiet by default: chatty libraries below WARN are noise for an operator. */
-    private static final List<String> QUIET = List.of("org.eclipse.jetty", "io.javalin", "org.apache.ratis");
+    private static final List<String> QUIET = List.of("org.eclipse.jetty", "io.javalin");
 
     private LogSetup() {}
 
