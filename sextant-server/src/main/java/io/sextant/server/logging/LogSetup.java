@@ -12,6 +12,7 @@ import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
 import ch.qos.logback.core.spi.FilterReply;
+import ch.qos.logback.core.util.Duration;
 import ch.qos.logback.core.util.FileSize;
 import io.sextant.server.config.LogDirectives;
 import io.sextant.server.config.LoggingConfig;
@@ -33,6 +34,9 @@ public final class LogSetup {
     /** Text line: UTC time to the millisecond, level, logger, message, then key="value" pairs. */
     static final String TEXT_PATTERN =
             "%d{yyyy-MM-dd'T'HH:mm:ss.SSS'Z', UTC} %5level %logger: %msg%replace( %kvp){'^ $', ''}%n";
+
+    /** How often the file's size is compared with its limit: a file may overshoot by what is logged meanwhile. */
+    static final Duration SIZE_CHECK = Duration.buildByMilliseconds(500);
 
     /** Quiet by default: chatty libraries below WARN are noise for an operator. */
     private static final List<String> QUIET = List.of("org.eclipse.jetty", "io.javalin");
@@ -70,6 +74,8 @@ public final class LogSetup {
             SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
             trigger.setContext(ctx);
             trigger.setMaxFileSize(new FileSize(d.maxFileBytes()));
+            trigger.setCheckIncrement(SIZE_CHECK); // logback's default looks once a minute
+
             trigger.start();
             f.setRollingPolicy(rolling);
             f.setTriggeringPolicy(trigger);
