@@ -3,6 +3,7 @@ package io.sextant.server;
 import io.sextant.cluster.ClusterNode;
 import io.sextant.collection.ShardFactory;
 import io.sextant.collection.TableOfContents;
+import io.sextant.server.api.CollectionLimit;
 import io.sextant.server.api.grpc.GrpcServer;
 import io.sextant.server.api.rest.RestServer;
 import io.sextant.server.auth.AccessControl;
@@ -43,6 +44,7 @@ public final class SextantServer implements AutoCloseable {
     /** Opens the storage and starts serving. */
     public static SextantServer start(ServerConfig config, ShardFactory shards) {
         TableOfContents toc = TableOfContents.open(config.storage().storagePath(), shards);
+        CollectionLimit limit = new CollectionLimit(config.storage().maxCollections());
         ClusterNode cluster = null;
         if (config.cluster().enabled()) {
             try {
@@ -50,7 +52,7 @@ public final class SextantServer implements AutoCloseable {
                         config.cluster(),
                         config.service().host(),
                         config.storage().storagePath(),
-                        new MetadataExecutor(toc));
+                        new MetadataExecutor(toc, limit));
             } catch (RuntimeException e) {
                 toc.close();
                 throw e;
@@ -72,7 +74,9 @@ public final class SextantServer implements AutoCloseable {
                     config.service().maxRequestSizeBytes());
             rest = new RestServer(
                             toc,
-                            cluster == null ? null : MetadataGate.consensus(cluster),
+                            cluster == null
+                                    ? MetadataGate.local(new MetadataExecutor(toc, limit))
+                                    : MetadataGate.consensus(cluster),
                             config.service().host(),
                             config.service().httpPort(),
                             config.service().maxRequestSizeBytes(),
@@ -89,7 +93,8 @@ public final class SextantServer implements AutoCloseable {
                                 config.service().grpcPort(),
                                 config.service().maxRequestSizeBytes(),
                                 access,
-                                config.security().tls())
+                                config.security().tls(),
+                                limit)
                         .start();
             } catch (RuntimeException e) {
                 rest.stop();

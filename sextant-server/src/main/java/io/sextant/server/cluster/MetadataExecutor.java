@@ -35,9 +35,16 @@ public final class MetadataExecutor implements MetadataApplier {
     private static final Logger LOG = LoggerFactory.getLogger(MetadataExecutor.class);
 
     private final TableOfContents toc;
+    private final io.sextant.server.api.CollectionLimit limit;
 
     public MetadataExecutor(TableOfContents toc) {
+        this(toc, io.sextant.server.api.CollectionLimit.UNLIMITED);
+    }
+
+    /** @param limit {@code storage.max_collections}, checked before a collection is created */
+    public MetadataExecutor(TableOfContents toc, io.sextant.server.api.CollectionLimit limit) {
         this.toc = toc;
+        this.limit = limit;
     }
 
     /**
@@ -48,6 +55,9 @@ public final class MetadataExecutor implements MetadataApplier {
     public JsonNode execute(MetadataCommand c) {
         return switch (c.type()) {
             case CREATE_COLLECTION -> {
+                if (!toc.exists(c.collection())) { // an existing name keeps its own 409
+                    limit.checkCreate(toc, c.collection());
+                }
                 toc.create(c.collection(), CollectionJson.parseCreate(c.body()));
                 yield BooleanNode.TRUE;
             }

@@ -133,7 +133,7 @@ public final class ConfigKeys {
         defaultOnly("storage.low_memory_mode", "not available", "null", "disabled");
         defaultOnly("storage.node_type", "every node is a normal node", "normal");
         defaultOnly("storage.shard_transfer_method", "transfers pick their own method", "null");
-        defaultOnly("storage.max_collections", "no limit on the number of collections", "null");
+        honoured("storage.max_collections", "creating a collection beyond this many gets 400; null: no limit");
         defaultOnly("storage.wal.wal_capacity_mb", "node-wide defaults are not wired: set `wal_config` per collection", "32");
         defaultOnly("storage.wal.wal_segments_ahead", "node-wide defaults are not wired: set `wal_config` per collection", "0");
         String perf = "not tunable: Sextant sizes its pools from the cores it has";

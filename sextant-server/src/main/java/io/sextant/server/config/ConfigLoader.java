@@ -188,11 +188,21 @@ public final class ConfigLoader {
                 new ServerConfig.Storage(
                         Path.of(text(storage, "storage.storage_path")),
                         Path.of(text(storage, "storage.snapshots_path")),
-                        io.sextant.server.snapshot.SnapshotSettings.bind(tree)),
+                        io.sextant.server.snapshot.SnapshotSettings.bind(tree),
+                        maxCollections(storage)),
                 LoggingBinder.consoleLevels(tree),
                 SecurityConfigBinder.bind(tree),
                 ClusterSettingsBinder.bind(tree),
                 LoggingBinder.bind(tree));
+    }
+
+    /** {@code storage.max_collections}; null (or {@code null} / empty text) means no limit. */
+    private static int maxCollections(JsonNode storage) {
+        JsonNode n = storage.get("max_collections");
+        if (n == null || ConfigKeyCheck.normalise(n).equals("null")) {
+            return ServerConfig.Storage.UNLIMITED;
+        }
+        return integer(storage, "storage.max_collections");
     }
 
     /** {@code service.grpc_port}; null (or {@code null} / empty text from a variable) turns gRPC off. */

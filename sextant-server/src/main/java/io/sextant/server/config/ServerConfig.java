@@ -115,13 +115,31 @@ public record ServerConfig(
      * @param snapshotsPath directory of snapshots, default ./snapshots
      * @param snapshots snapshot storage, URL recovery and scheduled backups (see {@link
      *     io.sextant.server.snapshot.SnapshotSettings})
+     * @param maxCollections most collections this node holds ({@code max_collections}), {@link
+     *     #UNLIMITED} by default
      */
-    public record Storage(Path storagePath, Path snapshotsPath, io.sextant.server.snapshot.SnapshotSettings snapshots) {
+    public record Storage(
+            Path storagePath,
+            Path snapshotsPath,
+            io.sextant.server.snapshot.SnapshotSettings snapshots,
+            int maxCollections) {
+
+        /** {@link #maxCollections()} when there is no limit ({@code max_collections: null}). */
+        public static final int UNLIMITED = Integer.MAX_VALUE;
+
         public Storage(Path storagePath, Path snapshotsPath) {
             this(storagePath, snapshotsPath, io.sextant.server.snapshot.SnapshotSettings.DEFAULTS);
         }
 
+        /** Storage without a collection limit. */
+        public Storage(Path storagePath, Path snapshotsPath, io.sextant.server.snapshot.SnapshotSettings snapshots) {
+            this(storagePath, snapshotsPath, snapshots, UNLIMITED);
+        }
+
         public Storage {
+            if (maxCollections < 0) {
+                throw new IllegalArgumentException("storage.max_collections must be >= 0, got " + maxCollections);
+            }
             snapshots = snapshots == null ? io.sextant.server.snapshot.SnapshotSettings.DEFAULTS : snapshots;
             if (storagePath == null || snapshotsPath == null) {
                 throw new IllegalArgumentException("storage.storage_path and storage.snapshots_path are required");

@@ -29,9 +29,11 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
     private static final long STANDALONE_PEER_ID = 0;
 
     private final TableOfContents toc;
+    private final io.sextant.server.api.CollectionLimit limit;
 
-    CollectionsEndpoint(TableOfContents toc) {
+    CollectionsEndpoint(TableOfContents toc, io.sextant.server.api.CollectionLimit limit) {
         this.toc = toc;
+        this.limit = limit;
     }
 
     @Override
@@ -67,6 +69,9 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Collections/Create", () -> {
             String name = ProtoChecks.collectionName(r.getCollectionName());
+            if (!toc.exists(name)) { // an existing name keeps its own error
+                limit.checkCreate(toc, name);
+            }
             toc.create(name, CollectionProto.create(r));
             return done(true, t0);
         });
