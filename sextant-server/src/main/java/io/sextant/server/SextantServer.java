@@ -3,7 +3,7 @@ package io.sextant.server;
 import io.sextant.cluster.ClusterNode;
 import io.sextant.collection.ShardFactory;
 import io.sextant.collection.TableOfContents;
-import io.sextant.server.api.CollectionLimit;
+import io.sextant.server.api.NewCollectionRules;
 import io.sextant.server.api.grpc.GrpcServer;
 import io.sextant.server.api.rest.RestServer;
 import io.sextant.server.auth.AccessControl;
@@ -44,7 +44,8 @@ public final class SextantServer implements AutoCloseable {
     /** Opens the storage and starts serving. */
     public static SextantServer start(ServerConfig config, ShardFactory shards) {
         TableOfContents toc = TableOfContents.open(config.storage().storagePath(), shards);
-        CollectionLimit limit = new CollectionLimit(config.storage().maxCollections());
+        NewCollectionRules rules = new NewCollectionRules(
+                config.storage().maxCollections(), config.storage().collectionDefaults());
         ClusterNode cluster = null;
         if (config.cluster().enabled()) {
             try {
@@ -52,7 +53,7 @@ public final class SextantServer implements AutoCloseable {
                         config.cluster(),
                         config.service().host(),
                         config.storage().storagePath(),
-                        new MetadataExecutor(toc, limit));
+                        new MetadataExecutor(toc, rules));
             } catch (RuntimeException e) {
                 toc.close();
                 throw e;
@@ -75,7 +76,7 @@ public final class SextantServer implements AutoCloseable {
             rest = new RestServer(
                             toc,
                             cluster == null
-                                    ? MetadataGate.local(new MetadataExecutor(toc, limit))
+                                    ? MetadataGate.local(new MetadataExecutor(toc, rules))
                                     : MetadataGate.consensus(cluster),
                             config.service().host(),
                             config.service().httpPort(),
@@ -94,7 +95,7 @@ public final class SextantServer implements AutoCloseable {
                                 config.service().maxRequestSizeBytes(),
                                 access,
                                 config.security().tls(),
-                                limit)
+                                rules)
                         .start();
             } catch (RuntimeException e) {
                 rest.stop();

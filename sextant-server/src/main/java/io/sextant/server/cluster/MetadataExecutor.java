@@ -35,16 +35,16 @@ public final class MetadataExecutor implements MetadataApplier {
     private static final Logger LOG = LoggerFactory.getLogger(MetadataExecutor.class);
 
     private final TableOfContents toc;
-    private final io.sextant.server.api.CollectionLimit limit;
+    private final io.sextant.server.api.NewCollectionRules rules;
 
     public MetadataExecutor(TableOfContents toc) {
-        this(toc, io.sextant.server.api.CollectionLimit.UNLIMITED);
+        this(toc, io.sextant.server.api.NewCollectionRules.QDRANT);
     }
 
-    /** @param limit {@code storage.max_collections}, checked before a collection is created */
-    public MetadataExecutor(TableOfContents toc, io.sextant.server.api.CollectionLimit limit) {
+    /** @param rules {@code storage.max_collections} and the node's defaults for new collections */
+    public MetadataExecutor(TableOfContents toc, io.sextant.server.api.NewCollectionRules rules) {
         this.toc = toc;
-        this.limit = limit;
+        this.rules = rules;
     }
 
     /**
@@ -55,10 +55,8 @@ public final class MetadataExecutor implements MetadataApplier {
     public JsonNode execute(MetadataCommand c) {
         return switch (c.type()) {
             case CREATE_COLLECTION -> {
-                if (!toc.exists(c.collection())) { // an existing name keeps its own 409
-                    limit.checkCreate(toc, c.collection());
-                }
-                toc.create(c.collection(), CollectionJson.parseCreate(c.body()));
+                rules.checkCreate(toc, c.collection());
+                toc.create(c.collection(), CollectionJson.parseCreate(c.body(), rules.defaults()));
                 yield BooleanNode.TRUE;
             }
             case UPDATE_COLLECTION -> {

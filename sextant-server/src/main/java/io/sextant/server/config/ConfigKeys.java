@@ -123,7 +123,7 @@ public final class ConfigKeys {
         sextant("storage.snapshots_config.max_upload_bytes", "larger snapshot uploads get 413, default 64 GiB");
         sextant("storage.snapshots_config.max_restore_bytes", "archives expanding past this get 413, default 256 GiB");
         defaultOnly("storage.temp_path", "temporary files live in the storage directory", "null");
-        defaultOnly("storage.on_disk_payload", "new collections keep payloads on disk unless the request says", "true");
+        honoured("storage.on_disk_payload", "default for new collections (true: payloads on disk)");
         defaultOnly("storage.payload.memory", "set `on_disk_payload` per collection instead", "null");
         defaultOnly("storage.update_concurrency", "one update worker per shard", "null");
         defaultOnly("storage.update_queue_size", "fixed update queue", "null");
@@ -134,8 +134,10 @@ public final class ConfigKeys {
         defaultOnly("storage.node_type", "every node is a normal node", "normal");
         defaultOnly("storage.shard_transfer_method", "transfers pick their own method", "null");
         honoured("storage.max_collections", "creating a collection beyond this many gets 400; null: no limit");
-        defaultOnly("storage.wal.wal_capacity_mb", "node-wide defaults are not wired: set `wal_config` per collection", "32");
-        defaultOnly("storage.wal.wal_segments_ahead", "node-wide defaults are not wired: set `wal_config` per collection", "0");
+        String walNote = "default of `wal_config` for new collections";
+        honoured("storage.wal.wal_capacity_mb", walNote);
+        honoured("storage.wal.wal_segments_ahead", walNote);
+        sextant("storage.wal.wal_retain_closed", walNote + ": closed WAL segments kept");
         String perf = "not tunable: Sextant sizes its pools from the cores it has";
         defaultOnly("storage.performance.max_search_threads", perf, "0");
         defaultOnly("storage.performance.max_optimization_runtime_threads", perf, "null", "0");
@@ -151,27 +153,33 @@ public final class ConfigKeys {
                 "max_concurrent_collection_loads", "max_concurrent_shard_loads", "max_concurrent_segment_loads")) {
             defaultOnly("storage.performance." + k, "collections load one after another", "null", "1", "8");
         }
-        String nodeDefaults = "node-wide defaults are not wired: set it per collection";
-        defaultOnly("storage.optimizers.deleted_threshold", nodeDefaults, "0.2");
-        defaultOnly("storage.optimizers.vacuum_min_vector_number", nodeDefaults, "1000");
-        defaultOnly("storage.optimizers.default_segment_number", nodeDefaults, "0");
-        defaultOnly("storage.optimizers.max_segment_size_kb", nodeDefaults, "null");
-        defaultOnly("storage.optimizers.memmap_threshold_kb", nodeDefaults, "null");
-        defaultOnly("storage.optimizers.indexing_threshold_kb", nodeDefaults, "10000");
-        defaultOnly("storage.optimizers.flush_interval_sec", nodeDefaults, "5");
-        defaultOnly("storage.optimizers.max_optimization_threads", nodeDefaults, "null");
-        defaultOnly("storage.optimizers.prevent_unoptimized", nodeDefaults, "null", "false");
-        defaultOnly("storage.optimizers_overwrite", "set optimizers per collection instead", "null");
-        defaultOnly("storage.hnsw_index.m", nodeDefaults, "16");
-        defaultOnly("storage.hnsw_index.ef_construct", nodeDefaults, "100");
-        defaultOnly("storage.hnsw_index.full_scan_threshold_kb", nodeDefaults, "10000");
-        defaultOnly("storage.hnsw_index.max_indexing_threads", nodeDefaults, "0");
-        defaultOnly("storage.hnsw_index.on_disk", nodeDefaults, "false");
-        defaultOnly("storage.hnsw_index.payload_m", nodeDefaults, "null");
-        defaultOnly("storage.hnsw_index.inline_storage", nodeDefaults, "null", "false");
+        String optNote = "default of `optimizers_config` for new collections";
+        for (String k : List.of(
+                "deleted_threshold",
+                "vacuum_min_vector_number",
+                "default_segment_number",
+                "max_segment_size_kb",
+                "memmap_threshold_kb",
+                "indexing_threshold_kb",
+                "flush_interval_sec",
+                "max_optimization_threads",
+                "prevent_unoptimized")) {
+            honoured("storage.optimizers." + k, optNote);
+        }
+        for (String k : List.of("max_segment_size", "memmap_threshold", "indexing_threshold")) {
+            honoured("storage.optimizers." + k, optNote + " (same as `" + k + "_kb`)");
+        }
+        defaultOnly("storage.optimizers_overwrite", "set `optimizers_config` per collection instead", "null");
+        String hnswNote = "default of `hnsw_config` for new collections";
+        for (String k : List.of(
+                "m", "ef_construct", "full_scan_threshold_kb", "max_indexing_threads", "on_disk", "payload_m", "inline_storage")) {
+            honoured("storage.hnsw_index." + k, hnswNote);
+        }
+        honoured("storage.hnsw_index.full_scan_threshold", hnswNote + " (same as `full_scan_threshold_kb`)");
         defaultOnly("storage.hnsw_global_config.healing_threshold", "graphs are rebuilt by the optimizer", "null");
-        defaultOnly("storage.collection.replication_factor", nodeDefaults, "1");
-        defaultOnly("storage.collection.write_consistency_factor", nodeDefaults, "1");
+        honoured("storage.collection.replication_factor", "default for new collections");
+        honoured("storage.collection.write_consistency_factor", "default for new collections");
+        String nodeDefaults = "node-wide default not wired: set it per collection";
         defaultOnly("storage.collection.shard_number_per_node", nodeDefaults, "null", "1");
         defaultOnly("storage.collection.vectors.on_disk", nodeDefaults, "null");
         defaultOnly("storage.collection.vectors.memory", nodeDefaults, "null");

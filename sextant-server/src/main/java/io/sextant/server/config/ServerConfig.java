@@ -117,12 +117,16 @@ public record ServerConfig(
      *     io.sextant.server.snapshot.SnapshotSettings})
      * @param maxCollections most collections this node holds ({@code max_collections}), {@link
      *     #UNLIMITED} by default
+     * @param collectionDefaults the base of new collections' configuration ({@code hnsw_index},
+     *     {@code optimizers}, {@code wal}, {@code on_disk_payload}, {@code collection.*}); Qdrant's
+     *     by default
      */
     public record Storage(
             Path storagePath,
             Path snapshotsPath,
             io.sextant.server.snapshot.SnapshotSettings snapshots,
-            int maxCollections) {
+            int maxCollections,
+            io.sextant.server.api.convert.CollectionDefaults collectionDefaults) {
 
         /** {@link #maxCollections()} when there is no limit ({@code max_collections: null}). */
         public static final int UNLIMITED = Integer.MAX_VALUE;
@@ -131,12 +135,15 @@ public record ServerConfig(
             this(storagePath, snapshotsPath, io.sextant.server.snapshot.SnapshotSettings.DEFAULTS);
         }
 
-        /** Storage without a collection limit. */
+        /** Storage without a collection limit, with Qdrant's defaults for new collections. */
         public Storage(Path storagePath, Path snapshotsPath, io.sextant.server.snapshot.SnapshotSettings snapshots) {
-            this(storagePath, snapshotsPath, snapshots, UNLIMITED);
+            this(storagePath, snapshotsPath, snapshots, UNLIMITED, null);
         }
 
         public Storage {
+            collectionDefaults = collectionDefaults == null
+                    ? io.sextant.server.api.convert.CollectionDefaults.QDRANT
+                    : collectionDefaults;
             if (maxCollections < 0) {
                 throw new IllegalArgumentException("storage.max_collections must be >= 0, got " + maxCollections);
             }

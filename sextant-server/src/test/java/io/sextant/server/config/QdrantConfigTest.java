@@ -105,10 +105,11 @@ class QdrantConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("storage.performance.async_scorer: true is not supported")
                 .hasMessageContaining("io_uring");
-        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("QDRANT__STORAGE__HNSW_INDEX__M", "32"), NO_CLI))
-                .hasMessageContaining("storage.hnsw_index.m: 32 is not supported")
-                .hasMessageContaining("QDRANT__STORAGE__HNSW_INDEX__M")
-                .hasMessageContaining("accepted: 16");
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null, Map.of("QDRANT__STORAGE__PERFORMANCE__MAX_SEARCH_THREADS", "4"), NO_CLI))
+                .hasMessageContaining("storage.performance.max_search_threads: 4 is not supported")
+                .hasMessageContaining("QDRANT__STORAGE__PERFORMANCE__MAX_SEARCH_THREADS")
+                .hasMessageContaining("accepted: 0");
         // every problem at once
         assertThatThrownBy(() -> ConfigLoader.load(
                         write("service:\n  max_workers: 8\n  metrics_prefix: my_\nstorage:\n  node_type: Listener\n"),
@@ -119,10 +120,51 @@ class QdrantConfigTest {
                 .hasMessageContaining("storage.node_type: listener");
         // the default values themselves, in either spelling, are accepted
         ServerConfig ok = ConfigLoader.load(
-                write("storage:\n  hnsw_index:\n    m: 16\n  optimizers:\n    deleted_threshold: 0.20\n"),
+                write("storage:\n  performance:\n    optimizer_cpu_budget: 0\n  optimizers_overwrite: null\n"),
                 Map.of("QDRANT__STORAGE__NODE_TYPE", "Normal", "QDRANT__STORAGE__MAX_COLLECTIONS", ""),
                 NO_CLI);
         assertThat(ok.service().httpPort()).isEqualTo(6333);
+    }
+
+    @Test
+    void storageDefaultsForNewCollections() throws Exception {
+        ServerConfig c = ConfigLoader.load(
+                write("""
+                        storage:
+                          on_disk_payload: false
+                          hnsw_index:
+                            m: 32
+                            full_scan_threshold_kb: 5000
+                          optimizers:
+                            indexing_threshold_kb: 20000
+                            deleted_threshold: 0.3
+                          collection:
+                            replication_factor: 2
+                        """),
+                Map.of("QDRANT__STORAGE__HNSW_INDEX__EF_CONSTRUCT", "200", "QDRANT__STORAGE__WAL__WAL_CAPACITY_MB", "64"),
+                NO_CLI);
+        var d = c.storage().collectionDefaults();
+        assertThat(d.hnsw().m()).isEqualTo(32);
+        assertThat(d.hnsw().efConstruct()).isEqualTo(200);
+        assertThat(d.hnsw().fullScanThreshold()).isEqualTo(5000);
+        assertThat(d.optimizers().indexingThreshold()).isEqualTo(20000L);
+        assertThat(d.optimizers().deletedThreshold()).isEqualTo(0.3);
+        assertThat(d.optimizers().vacuumMinVectorNumber()).isEqualTo(1000); // Qdrant's, untouched
+        assertThat(d.wal().walCapacityMb()).isEqualTo(64);
+        assertThat(d.onDiskPayload()).isFalse();
+        assertThat(d.replicationFactor()).isEqualTo(2);
+        assertThat(d.writeConsistencyFactor()).isEqualTo(1);
+
+        assertThat(ConfigLoader.load(null, Map.of(), NO_CLI).storage().collectionDefaults())
+                .isEqualTo(io.sextant.server.api.convert.CollectionDefaults.QDRANT);
+        assertThatThrownBy(() -> ConfigLoader.load(write("storage:\n  hnsw_index:\n    m: -3\n"), Map.of(), NO_CLI))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("hnsw_index")
+                .hasMessageContaining("m");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("QDRANT__STORAGE__OPTIMIZERS__DELETED_THRESHOLD", "lots"), NO_CLI))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("optimizers")
+                .hasMessageContaining("deleted_threshold");
     }
 
     @Test
