@@ -87,16 +87,18 @@ public final class SextantServer implements AutoCloseable {
                             clusterRoutes::register)
                     .start();
             try {
-                grpc = !config.service().grpcEnabled() ? null : new GrpcServer(
-                                toc,
-                                snapshots.service(),
-                                config.service().host(),
-                                config.service().grpcPort(),
-                                config.service().maxRequestSizeBytes(),
-                                access,
-                                config.security().tls(),
-                                rules)
-                        .start();
+                grpc = !config.service().grpcEnabled()
+                        ? null
+                        : new GrpcServer(
+                                        toc,
+                                        snapshots.service(),
+                                        config.service().host(),
+                                        config.service().grpcPort(),
+                                        config.service().maxRequestSizeBytes(),
+                                        access,
+                                        config.security().tls(),
+                                        rules)
+                                .start();
             } catch (RuntimeException e) {
                 rest.stop();
                 throw e;

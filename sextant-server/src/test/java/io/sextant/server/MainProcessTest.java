@@ -30,7 +30,12 @@ class MainProcessTest {
     @Test
     void servesThenExitsZeroOnSigterm() throws Exception {
         ProcessBuilder pb = serve(
-                "--host", "127.0.0.1", "--http-port", "0", "--storage-path", dir.resolve("storage").toString());
+                "--host",
+                "127.0.0.1",
+                "--http-port",
+                "0",
+                "--storage-path",
+                dir.resolve("storage").toString());
         pb.environment().put("SEXTANT__SERVICE__GRPC_PORT", "7777");
         pb.environment().put("QDRANT__LOGGER__FORMAT", "json");
         pb.redirectErrorStream(true);
@@ -81,7 +86,8 @@ class MainProcessTest {
     @Test
     void logsTextLinesByDefaultAndRefusesUnknownKeys() throws Exception {
         Path config = dir.resolve("config.yaml");
-        java.nio.file.Files.writeString(config, "service:\n  grpc_port: null\nlog_level: INFO,io.sextant.collection=WARN\n");
+        java.nio.file.Files.writeString(
+                config, "service:\n  grpc_port: null\nlog_level: INFO,io.sextant.collection=WARN\n");
         Process p = serve(
                         "--config-path",
                         config.toString(),
@@ -105,8 +111,9 @@ class MainProcessTest {
             }
             assertThat(line).as("startup line in %s", lines).isNotNull();
             assertThat(line)
-                    .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z  INFO io\\.sextant\\.server\\.SextantServer: "
-                            + "Sextant started: REST on 127\\.0\\.0\\.1:\\d+, gRPC off .*");
+                    .matches(
+                            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z  INFO io\\.sextant\\.server\\.SextantServer: "
+                                    + "Sextant started: REST on 127\\.0\\.0\\.1:\\d+, gRPC off .*");
             p.toHandle().destroy();
             while ((line = out.readLine()) != null) {
                 lines.add(line);
@@ -119,7 +126,8 @@ class MainProcessTest {
         assertThat(lines.getLast()).contains(" INFO io.sextant.server.SextantServer: Shutdown complete");
 
         java.nio.file.Files.writeString(config, "service:\n  http_prot: 7000\n");
-        Process bad = serve("--config", config.toString()).redirectErrorStream(true).start();
+        Process bad =
+                serve("--config", config.toString()).redirectErrorStream(true).start();
         String output = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(bad.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(bad.exitValue()).as(output).isEqualTo(2);

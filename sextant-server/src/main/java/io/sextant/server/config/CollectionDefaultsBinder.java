@@ -44,10 +44,13 @@ final class CollectionDefaultsBinder {
         try {
             c = CollectionJson.parseCreate(body);
         } catch (UserException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("storage defaults for new collections (storage.hnsw_index, "
-                    + "storage.optimizers, storage.wal, storage.on_disk_payload, storage.collection): "
-                    + e.getMessage().replace("hnsw_config", "hnsw_index").replace("optimizers_config", "optimizers")
-                            .replace("wal_config", "wal"),
+            throw new IllegalArgumentException(
+                    "storage defaults for new collections (storage.hnsw_index, "
+                            + "storage.optimizers, storage.wal, storage.on_disk_payload, storage.collection): "
+                            + e.getMessage()
+                                    .replace("hnsw_config", "hnsw_index")
+                                    .replace("optimizers_config", "optimizers")
+                                    .replace("wal_config", "wal"),
                     e);
         }
         return new CollectionDefaults(

@@ -39,7 +39,8 @@ final class ConfigKeyCheck {
             ConfigKeys.Key key = ConfigKeys.get(path);
             if (key != null) {
                 String v = normalise(value);
-                if (key.support() == ConfigKeys.Support.DEFAULT_ONLY && !key.accepted().contains(v)) {
+                if (key.support() == ConfigKeys.Support.DEFAULT_ONLY
+                        && !key.accepted().contains(v)) {
                     problems.add("config key " + path + ": " + v + " is not supported" + from + ": " + key.note()
                             + " (accepted: " + String.join(", ", key.accepted()) + ")");
                 }

@@ -105,7 +105,8 @@ public final class ConfigKeys {
         defaultOnly("service.enforce_internal_auth", "cluster traffic is not authenticated yet", "null", "false");
         defaultOnly("service.hide_jwt_dashboard", "no web UI", "null", "false", "true");
         defaultOnly("service.static_content_dir", "no web UI", "null");
-        defaultOnly("service.enable_static_content", "no web UI, so nothing is served either way", "null", "true", "false");
+        defaultOnly(
+                "service.enable_static_content", "no web UI, so nothing is served either way", "null", "true", "false");
         honoured("service.slow_query_secs", "slow-request log threshold when `slow_request_threshold_ms` is unset");
         defaultOnly("service.hardware_reporting", "no hardware usage in responses", "null", "false");
         defaultOnly("service.metrics_prefix", "metric names are fixed", "null");
@@ -127,7 +128,11 @@ public final class ConfigKeys {
         defaultOnly("storage.payload.memory", "set `on_disk_payload` per collection instead", "null");
         defaultOnly("storage.update_concurrency", "one update worker per shard", "null");
         defaultOnly("storage.update_queue_size", "fixed update queue", "null");
-        defaultOnly("storage.handle_collection_load_errors", "a collection that fails to load stops the start", "null", "false");
+        defaultOnly(
+                "storage.handle_collection_load_errors",
+                "a collection that fails to load stops the start",
+                "null",
+                "false");
         defaultOnly("storage.recovery_mode", "no recovery mode", "null");
         defaultOnly("storage.mmap_advice", "the operating system's default paging", "null", "normal", "random");
         defaultOnly("storage.low_memory_mode", "not available", "null", "disabled");
@@ -145,8 +150,10 @@ public final class ConfigKeys {
         defaultOnly("storage.performance.optimizer_io_budget", perf, "null", "0");
         defaultOnly("storage.performance.update_rate_limit", "updates are not rate-limited", "null");
         defaultOnly("storage.performance.search_timeout_sec", "set `timeout` per request instead", "null");
-        defaultOnly("storage.performance.incoming_shard_transfers_limit", "shard transfers are not limited", "null", "1");
-        defaultOnly("storage.performance.outgoing_shard_transfers_limit", "shard transfers are not limited", "null", "1");
+        defaultOnly(
+                "storage.performance.incoming_shard_transfers_limit", "shard transfers are not limited", "null", "1");
+        defaultOnly(
+                "storage.performance.outgoing_shard_transfers_limit", "shard transfers are not limited", "null", "1");
         defaultOnly("storage.performance.async_scorer", "no io_uring scorer", "null", "false");
         defaultOnly("storage.performance.io_uring", "no io_uring", "null", "disabled");
         for (String k : List.of(
@@ -172,7 +179,13 @@ public final class ConfigKeys {
         defaultOnly("storage.optimizers_overwrite", "set `optimizers_config` per collection instead", "null");
         String hnswNote = "default of `hnsw_config` for new collections";
         for (String k : List.of(
-                "m", "ef_construct", "full_scan_threshold_kb", "max_indexing_threads", "on_disk", "payload_m", "inline_storage")) {
+                "m",
+                "ef_construct",
+                "full_scan_threshold_kb",
+                "max_indexing_threads",
+                "on_disk",
+                "payload_m",
+                "inline_storage")) {
             honoured("storage.hnsw_index." + k, hnswNote);
         }
         honoured("storage.hnsw_index.full_scan_threshold", hnswNote + " (same as `full_scan_threshold_kb`)");
@@ -287,7 +300,8 @@ public final class ConfigKeys {
         sb.append("| --- | --- | --- | --- |\n");
         for (Key k : ALL) {
             String accepted = k.support() == Support.DEFAULT_ONLY
-                    ? String.join(", ", k.accepted().stream().map(v -> "`" + v + "`").toList())
+                    ? String.join(
+                            ", ", k.accepted().stream().map(v -> "`" + v + "`").toList())
                     : "any valid";
             sb.append("| `")
                     .append(k.path())

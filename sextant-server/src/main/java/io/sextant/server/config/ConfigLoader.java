@@ -74,8 +74,7 @@ public final class ConfigLoader {
         try {
             ConfigKeyCheck.check(user, origins);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    (configFile == null ? "" : configFile + ": ") + e.getMessage(), e);
+            throw new IllegalArgumentException((configFile == null ? "" : configFile + ": ") + e.getMessage(), e);
         }
         QdrantAliases.apply(user);
         ObjectNode tree = defaults();

@@ -22,7 +22,8 @@ final class QdrantAliases {
                     BigDecimal ms = new BigDecimal(secs.asText().trim()).movePointRight(3);
                     service.put("slow_request_threshold_ms", ms.longValue());
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("service.slow_query_secs must be a number of seconds, got " + secs);
+                    throw new IllegalArgumentException(
+                            "service.slow_query_secs must be a number of seconds, got " + secs);
                 }
             }
         }

@@ -18,7 +18,8 @@ class ConfigKeysTest {
     /** Tests run in the module directory; the repository root is its parent. */
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
-    private static final String BEGIN = "<!-- config-keys:begin (generated from ConfigKeys; ConfigKeysTest checks it) -->\n";
+    private static final String BEGIN =
+            "<!-- config-keys:begin (generated from ConfigKeys; ConfigKeysTest checks it) -->\n";
     private static final String END = "<!-- config-keys:end -->";
 
     @Test
@@ -61,7 +62,9 @@ class ConfigKeysTest {
             } else {
                 assertThat(k.accepted()).as(k.path()).isEmpty();
             }
-            assertThat(ConfigKeys.isSection(k.path())).as("%s is a key and a section", k.path()).isFalse();
+            assertThat(ConfigKeys.isSection(k.path()))
+                    .as("%s is a key and a section", k.path())
+                    .isFalse();
         }
     }
 

@@ -29,9 +29,8 @@ class QdrantConfigTest {
 
     @Test
     void qdrantV119ConfigFileLoadsWithEveryKeyHonouredOrAccepted() throws Exception {
-        Path file = Path.of(QdrantConfigTest.class
-                .getResource("qdrant-v1.19-config.yaml")
-                .toURI());
+        Path file = Path.of(
+                QdrantConfigTest.class.getResource("qdrant-v1.19-config.yaml").toURI());
         JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
         List<String> leaves = new ArrayList<>();
         leaves(tree, "", leaves);
@@ -141,7 +140,11 @@ class QdrantConfigTest {
                           collection:
                             replication_factor: 2
                         """),
-                Map.of("QDRANT__STORAGE__HNSW_INDEX__EF_CONSTRUCT", "200", "QDRANT__STORAGE__WAL__WAL_CAPACITY_MB", "64"),
+                Map.of(
+                        "QDRANT__STORAGE__HNSW_INDEX__EF_CONSTRUCT",
+                        "200",
+                        "QDRANT__STORAGE__WAL__WAL_CAPACITY_MB",
+                        "64"),
                 NO_CLI);
         var d = c.storage().collectionDefaults();
         assertThat(d.hnsw().m()).isEqualTo(32);
@@ -161,7 +164,8 @@ class QdrantConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("hnsw_index")
                 .hasMessageContaining("m");
-        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("QDRANT__STORAGE__OPTIMIZERS__DELETED_THRESHOLD", "lots"), NO_CLI))
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null, Map.of("QDRANT__STORAGE__OPTIMIZERS__DELETED_THRESHOLD", "lots"), NO_CLI))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("optimizers")
                 .hasMessageContaining("deleted_threshold");
@@ -175,7 +179,9 @@ class QdrantConfigTest {
         ServerConfig env = ConfigLoader.load(null, Map.of("QDRANT__SERVICE__GRPC_PORT", "null"), NO_CLI);
         assertThat(env.service().grpcEnabled()).isFalse();
         ServerConfig flag = ConfigLoader.load(
-                write("service:\n  grpc_port: null\n"), Map.of(), new ConfigLoader.CliOverrides(null, null, 7334, null));
+                write("service:\n  grpc_port: null\n"),
+                Map.of(),
+                new ConfigLoader.CliOverrides(null, null, 7334, null));
         assertThat(flag.service().grpcPort()).isEqualTo(7334);
     }
 
@@ -196,8 +202,7 @@ class QdrantConfigTest {
         assertThat(d.logging().format()).isEqualTo(LoggingConfig.Format.TEXT);
         assertThat(d.logging().file()).isNull();
 
-        ServerConfig c = ConfigLoader.load(
-                write("""
+        ServerConfig c = ConfigLoader.load(write("""
                         log_level: info,io.sextant.shard=debug
                         logger:
                           format: json
@@ -207,9 +212,7 @@ class QdrantConfigTest {
                             log_level: WARN
                             max_file_mb: 2
                             max_files: 3
-                        """.formatted(dir.resolve("s.log"))),
-                Map.of(),
-                NO_CLI);
+                        """.formatted(dir.resolve("s.log"))), Map.of(), NO_CLI);
         assertThat(c.logLevel()).isEqualTo("INFO,io.sextant.shard=DEBUG");
         assertThat(c.logging().console().levelOf("io.sextant.shard.LocalShard")).isEqualTo("DEBUG");
         assertThat(c.logging().console().levelOf("io.sextant.shardx")).isEqualTo("INFO");

@@ -43,17 +43,21 @@ class LogSetupTest {
     @Test
     void textLinesWithPerLoggerDirectives() {
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        LogSetup.apply(new LoggingConfig(
-                LogDirectives.parse("WARN,io.sextant.shard=DEBUG"), LoggingConfig.Format.TEXT, null));
+        LogSetup.apply(
+                new LoggingConfig(LogDirectives.parse("WARN,io.sextant.shard=DEBUG"), LoggingConfig.Format.TEXT, null));
         LoggerFactory.getLogger("io.sextant.shard.LocalShard").debug("shard detail {}", 7);
         LoggerFactory.getLogger("io.sextant.collection.Collection").info("collection chatter");
         LoggerFactory.getLogger("io.sextant.collection.Collection").warn("collection warning");
-        LoggerFactory.getLogger("io.sextant.server.X").atWarn().addKeyValue("port", 6333).log("with pairs");
+        LoggerFactory.getLogger("io.sextant.server.X")
+                .atWarn()
+                .addKeyValue("port", 6333)
+                .log("with pairs");
         LoggerFactory.getLogger("org.eclipse.jetty.server.Server").info("jetty chatter");
         List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0))
-                .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z DEBUG io\\.sextant\\.shard\\.LocalShard: shard detail 7");
+                .matches(
+                        "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z DEBUG io\\.sextant\\.shard\\.LocalShard: shard detail 7");
         assertThat(lines.get(1)).endsWith(" WARN io.sextant.collection.Collection: collection warning");
         assertThat(lines.get(2)).endsWith(" WARN io.sextant.server.X: with pairs port=\"6333\"");
     }
@@ -66,7 +70,12 @@ class LogSetupTest {
                 LogDirectives.parse("INFO"),
                 LoggingConfig.Format.JSON,
                 new LoggingConfig.OnDisk(
-                        file, LogDirectives.parse("ERROR,io.sextant.wal=TRACE"), LoggingConfig.Format.TEXT, 64, 1 << 20, 3)));
+                        file,
+                        LogDirectives.parse("ERROR,io.sextant.wal=TRACE"),
+                        LoggingConfig.Format.TEXT,
+                        64,
+                        1 << 20,
+                        3)));
         Logger wal = LoggerFactory.getLogger("io.sextant.wal.Wal");
         Logger other = LoggerFactory.getLogger("io.sextant.Other");
         wal.trace("wal trace");

@@ -31,22 +31,34 @@ class NewCollectionConfigTest {
             TestServer s = fx.server;
             assertThat(s.put("/collections/a", BODY).status()).isEqualTo(200);
             get(fx.client.createCollectionAsync(
-                    "b", VectorParams.newBuilder().setSize(2).setDistance(Distance.Dot).build()));
+                    "b",
+                    VectorParams.newBuilder()
+                            .setSize(2)
+                            .setDistance(Distance.Dot)
+                            .build()));
 
             TestServer.Response third = s.put("/collections/c", BODY);
             assertThat(third.status()).isEqualTo(400);
-            assertThat(third.json().path("status").path("error").asText())
-                    .contains("Max collections limit reached: 2");
+            assertThat(third.json().path("status").path("error").asText()).contains("Max collections limit reached: 2");
             assertStatus(
                     fx.client.createCollectionAsync(
-                            "c", VectorParams.newBuilder().setSize(2).setDistance(Distance.Dot).build()),
+                            "c",
+                            VectorParams.newBuilder()
+                                    .setSize(2)
+                                    .setDistance(Distance.Dot)
+                                    .build()),
                     Status.Code.INVALID_ARGUMENT,
                     "Max collections limit reached: 2");
             // an existing name still gets its own answer, and deleting frees a place
             assertThat(s.put("/collections/a", BODY).status()).isEqualTo(409);
             assertThat(s.delete("/collections/a").status()).isEqualTo(200);
             assertThat(s.put("/collections/c", BODY).status()).isEqualTo(200);
-            assertThat(s.get("/collections").json().path("result").path("collections").size()).isEqualTo(2);
+            assertThat(s.get("/collections")
+                            .json()
+                            .path("result")
+                            .path("collections")
+                            .size())
+                    .isEqualTo(2);
         }
     }
 
@@ -65,9 +77,14 @@ class NewCollectionConfigTest {
             var config = s.get("/collections/plain").json().path("result").path("config");
             assertThat(config.path("hnsw_config").path("m").asInt()).isEqualTo(32);
             assertThat(config.path("hnsw_config").path("ef_construct").asInt()).isEqualTo(150);
-            assertThat(config.path("optimizer_config").path("indexing_threshold").asLong()).isEqualTo(20000);
-            assertThat(config.path("wal_config").path("wal_capacity_mb").asInt()).isEqualTo(48);
-            assertThat(config.path("params").path("on_disk_payload").asBoolean()).isFalse();
+            assertThat(config.path("optimizer_config")
+                            .path("indexing_threshold")
+                            .asLong())
+                    .isEqualTo(20000);
+            assertThat(config.path("wal_config").path("wal_capacity_mb").asInt())
+                    .isEqualTo(48);
+            assertThat(config.path("params").path("on_disk_payload").asBoolean())
+                    .isFalse();
 
             // the request's own values win field by field
             assertThat(s.put(
@@ -82,7 +99,11 @@ class NewCollectionConfigTest {
             assertThat(tuned.path("params").path("on_disk_payload").asBoolean()).isTrue();
 
             get(fx.client.createCollectionAsync(
-                    "viagrpc", VectorParams.newBuilder().setSize(2).setDistance(Distance.Dot).build()));
+                    "viagrpc",
+                    VectorParams.newBuilder()
+                            .setSize(2)
+                            .setDistance(Distance.Dot)
+                            .build()));
             var grpc = s.get("/collections/viagrpc").json().path("result").path("config");
             assertThat(grpc.path("hnsw_config").path("m").asInt()).isEqualTo(32);
             assertThat(grpc.path("wal_config").path("wal_capacity_mb").asInt()).isEqualTo(48);

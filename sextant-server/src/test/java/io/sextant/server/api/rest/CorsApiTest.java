@@ -33,8 +33,7 @@ class CorsApiTest {
 
     @Test
     void preflightIsAnsweredWithoutKeyAndRequestsStillNeedIt() throws Exception {
-        try (TestServer s = new TestServer(
-                dir, LocalShard::open, Map.of("SEXTANT__SERVICE__API_KEY", KEY))) {
+        try (TestServer s = new TestServer(dir, LocalShard::open, Map.of("SEXTANT__SERVICE__API_KEY", KEY))) {
             String base = "http://127.0.0.1:" + s.server().httpPort();
             HttpResponse<String> pre = send(HttpRequest.newBuilder(URI.create(base + "/collections/demo/points/query"))
                     .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
@@ -45,14 +44,16 @@ class CorsApiTest {
             assertThat(pre.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ORIGIN);
             assertThat(pre.headers().firstValue("Access-Control-Allow-Methods")).hasValue("POST");
             assertThat(pre.headers().firstValue("Access-Control-Allow-Headers")).hasValue("api-key, content-type");
-            assertThat(pre.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+            assertThat(pre.headers().firstValue("Access-Control-Allow-Credentials"))
+                    .isEmpty();
             assertThat(pre.headers().allValues("Vary").toString()).contains("Origin");
 
             // the actual request without the key: 401, readable by the page
-            HttpResponse<String> denied =
-                    send(HttpRequest.newBuilder(URI.create(base + "/collections")).header("Origin", ORIGIN));
+            HttpResponse<String> denied = send(
+                    HttpRequest.newBuilder(URI.create(base + "/collections")).header("Origin", ORIGIN));
             assertThat(denied.statusCode()).isEqualTo(401);
-            assertThat(denied.headers().firstValue("Access-Control-Allow-Origin")).hasValue(ORIGIN);
+            assertThat(denied.headers().firstValue("Access-Control-Allow-Origin"))
+                    .hasValue(ORIGIN);
             assertThat(denied.body()).contains("\"status\"");
 
             // with the key: 200 and the header
@@ -64,13 +65,15 @@ class CorsApiTest {
             assertThat(ok.body()).contains("\"collections\"");
 
             // no Origin: no CORS headers; a plain OPTIONS is not a preflight and needs the key
-            HttpResponse<String> plain =
-                    send(HttpRequest.newBuilder(URI.create(base + "/collections")).header("api-key", KEY));
-            assertThat(plain.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+            HttpResponse<String> plain = send(
+                    HttpRequest.newBuilder(URI.create(base + "/collections")).header("api-key", KEY));
+            assertThat(plain.headers().firstValue("Access-Control-Allow-Origin"))
+                    .isEmpty();
             HttpResponse<String> options = send(HttpRequest.newBuilder(URI.create(base + "/collections"))
                     .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
             assertThat(options.statusCode()).isNotEqualTo(200);
-            assertThat(options.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+            assertThat(options.headers().firstValue("Access-Control-Allow-Origin"))
+                    .isEmpty();
         }
     }
 
@@ -84,8 +87,8 @@ class CorsApiTest {
                     .header("Access-Control-Request-Method", "GET"));
             assertThat(pre.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
             assertThat(pre.headers().firstValue("Access-Control-Allow-Methods")).isEmpty();
-            HttpResponse<String> get =
-                    send(HttpRequest.newBuilder(URI.create(base + "/collections")).header("Origin", ORIGIN));
+            HttpResponse<String> get = send(
+                    HttpRequest.newBuilder(URI.create(base + "/collections")).header("Origin", ORIGIN));
             assertThat(get.statusCode()).isEqualTo(200);
             assertThat(get.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
             assertThat(s.server().grpcPort()).isPositive();
@@ -100,8 +103,8 @@ class CorsApiTest {
                 new ConfigLoader.CliOverrides("127.0.0.1", 0, null, dir.resolve("storage")));
         try (SextantServer server = SextantServer.start(config, LocalShard::open)) {
             assertThat(server.grpcPort()).isEqualTo(ServerConfig.Service.GRPC_DISABLED);
-            HttpResponse<String> ok = send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/collections")));
+            HttpResponse<String> ok =
+                    send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/collections")));
             assertThat(ok.statusCode()).isEqualTo(200);
         }
     }
