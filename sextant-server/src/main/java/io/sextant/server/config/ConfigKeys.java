@@ -56,6 +56,10 @@ public final class ConfigKeys {
 
     private static final List<Key> ALL = new ArrayList<>();
 
+    /** Qdrant's S3 keys (Sextant adds {@code prefix}). */
+    private static final List<String> S3_FIELDS =
+            List.of("bucket", "region", "access_key", "secret_key", "endpoint_url");
+
     static {
         // top level and logging
         honoured("log_level", "root level, or directives like `INFO,io.sextant.shard=DEBUG` (a logger name = level)");
@@ -117,7 +121,7 @@ public final class ConfigKeys {
         honoured("storage.storage_path", "data directory");
         honoured("storage.snapshots_path", "snapshot directory");
         honoured("storage.snapshots_config.snapshots_storage", "`local` or `s3`");
-        for (String k : List.of("bucket", "region", "access_key", "secret_key", "endpoint_url")) {
+        for (String k : S3_FIELDS) {
             honoured("storage.snapshots_config.s3_config." + k, "S3 snapshot storage");
         }
         sextant("storage.snapshots_config.s3_config.prefix", "key prefix in the bucket");
@@ -253,9 +257,10 @@ public final class ConfigKeys {
         sextant("backup.retention.keep_last", "backups kept");
         sextant("backup.retention.max_age", "older backups are deleted");
         sextant("backup.target.local_dir", "backup directory");
-        for (String k : List.of("bucket", "region", "access_key", "secret_key", "endpoint_url", "prefix")) {
+        for (String k : S3_FIELDS) {
             sextant("backup.target.s3." + k, "S3 backup target");
         }
+        sextant("backup.target.s3.prefix", "S3 backup target");
     }
 
     private static final Map<String, Key> BY_PATH;
