@@ -41,7 +41,8 @@ final class ConfigKeyCheck {
                 String v = normalise(value);
                 if (key.support() == ConfigKeys.Support.DEFAULT_ONLY
                         && !key.accepted().contains(v)) {
-                    problems.add("config key " + path + ": " + v + " is not supported" + from + ": " + key.note()
+                    String shown = secret(path) ? "a value" : v;
+                    problems.add("config key " + path + ": " + shown + " is not supported" + from + ": " + key.note()
                             + " (accepted: " + String.join(", ", key.accepted()) + ")");
                 }
             } else if (ConfigKeys.isSection(path)) {
@@ -55,6 +56,11 @@ final class ConfigKeyCheck {
                         + ": not a Qdrant or Sextant setting (check the spelling; the README lists every key)");
             }
         }
+    }
+
+    /** Keys whose values must not be echoed in messages (they end up in logs). */
+    private static boolean secret(String path) {
+        return path.endsWith("key") || path.contains("secret") || path.contains("password");
     }
 
     /**

@@ -117,6 +117,11 @@ class QdrantConfigTest {
                 .hasMessageContaining("service.max_workers: 8")
                 .hasMessageContaining("service.metrics_prefix: my_")
                 .hasMessageContaining("storage.node_type: listener");
+        // a refused key's secret value is not echoed
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(null, Map.of("QDRANT__SERVICE__ALT_API_KEY", "hunter2-secret"), NO_CLI))
+                .hasMessageContaining("service.alt_api_key: a value is not supported")
+                .hasMessageNotContaining("hunter2");
         // the default values themselves, in either spelling, are accepted
         ServerConfig ok = ConfigLoader.load(
                 write("storage:\n  performance:\n    optimizer_cpu_budget: 0\n  optimizers_overwrite: null\n"),
