@@ -1,7 +1,5 @@
 package io.sextant.server;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.LoggerContext;
 import io.sextant.server.config.ConfigLoader;
 import io.sextant.server.config.ServerConfig;
 import io.sextant.shard.LocalShard;
@@ -17,7 +15,8 @@ import sun.misc.Signal;
 
 /**
  * The {@code sextant} command line. {@code serve} loads the configuration (file, then {@code
- * SEXTANT__SECTION__KEY} environment variables, then flags), starts the node and runs until
+ * QDRANT__SECTION__KEY} and {@code SEXTANT__SECTION__KEY} environment variables, then flags; see
+ * {@link ConfigLoader}), sets up logging from it, starts the node and runs until
  * SIGTERM or SIGINT, on which it drains in-flight requests, flushes and closes every collection and
  * exits with status 0.
  */
@@ -44,7 +43,9 @@ public final class Main implements Callable<Integer> {
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server")
     static final class Serve implements Callable<Integer> {
 
-        @Option(names = "--config", description = "YAML configuration file (Qdrant's keys)")
+        @Option(
+                names = {"--config-path", "--config"},
+                description = "YAML configuration file with Qdrant's keys (config/config.yaml lists them all)")
         Path configFile;
 
         @Option(names = "--storage-path", description = "Data directory (storage.storage_path)")
@@ -81,7 +82,7 @@ public final class Main implements Callable<Integer> {
                 System.err.println("sextant: invalid configuration: " + e.getMessage());
                 return 2;
             }
-            setLogLevel(config.logLevel());
+            io.sextant.server.logging.LogSetup.apply(config.logging());
             Logger log = LoggerFactory.getLogger(Main.class);
             CountDownLatch stop = new CountDownLatch(1);
             for (String sig : new String[] {"TERM", "INT"}) {
@@ -97,12 +98,6 @@ public final class Main implements Callable<Integer> {
             server.close();
             Runtime.getRuntime().removeShutdownHook(hook);
             return 0;
-        }
-    }
-
-    static void setLogLevel(String level) {
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
-            ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
         }
     }
 }

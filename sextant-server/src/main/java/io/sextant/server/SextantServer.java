@@ -3,6 +3,7 @@ package io.sextant.server;
 import io.sextant.cluster.ClusterNode;
 import io.sextant.collection.ShardFactory;
 import io.sextant.collection.TableOfContents;
+import io.sextant.server.api.NewCollectionRules;
 import io.sextant.server.api.grpc.GrpcServer;
 import io.sextant.server.api.rest.RestServer;
 import io.sextant.server.auth.AccessControl;
@@ -43,6 +44,8 @@ public final class SextantServer implements AutoCloseable {
     /** Opens the storage and starts serving. */
     public static SextantServer start(ServerConfig config, ShardFactory shards) {
         TableOfContents toc = TableOfContents.open(config.storage().storagePath(), shards);
+        NewCollectionRules rules = new NewCollectionRules(
+                config.storage().maxCollections(), config.storage().collectionDefaults());
         ClusterNode cluster = null;
         if (config.cluster().enabled()) {
             try {
@@ -50,7 +53,7 @@ public final class SextantServer implements AutoCloseable {
                         config.cluster(),
                         config.service().host(),
                         config.storage().storagePath(),
-                        new MetadataExecutor(toc));
+                        new MetadataExecutor(toc, rules));
             } catch (RuntimeException e) {
                 toc.close();
                 throw e;
@@ -72,7 +75,9 @@ public final class SextantServer implements AutoCloseable {
                     config.service().maxRequestSizeBytes());
             rest = new RestServer(
                             toc,
-                            cluster == null ? null : MetadataGate.consensus(cluster),
+                            cluster == null
+                                    ? MetadataGate.local(new MetadataExecutor(toc, rules))
+                                    : MetadataGate.consensus(cluster),
                             config.service().host(),
                             config.service().httpPort(),
                             config.service().maxRequestSizeBytes(),
@@ -82,15 +87,18 @@ public final class SextantServer implements AutoCloseable {
                             clusterRoutes::register)
                     .start();
             try {
-                grpc = new GrpcServer(
-                                toc,
-                                snapshots.service(),
-                                config.service().host(),
-                                config.service().grpcPort(),
-                                config.service().maxRequestSizeBytes(),
-                                access,
-                                config.security().tls())
-                        .start();
+                grpc = !config.service().grpcEnabled()
+                        ? null
+                        : new GrpcServer(
+                                        toc,
+                                        snapshots.service(),
+                                        config.service().host(),
+                                        config.service().grpcPort(),
+                                        config.service().maxRequestSizeBytes(),
+                                        access,
+                                        config.security().tls(),
+                                        rules)
+                                .start();
             } catch (RuntimeException e) {
                 rest.stop();
                 throw e;
@@ -117,7 +125,7 @@ public final class SextantServer implements AutoCloseable {
         LOG.atInfo()
                 .addKeyValue("host", config.service().host())
                 .addKeyValue("http_port", rest.port())
-                .addKeyValue("grpc_port", grpc.port())
+                .addKeyValue("grpc_port", grpc == null ? (Object) "off" : (Object) grpc.port())
                 .addKeyValue(
                         "storage_path",
                         config.storage()
@@ -133,10 +141,10 @@ public final class SextantServer implements AutoCloseable {
                                 .normalize()
                                 .toString())
                 .log(
-                        "Sextant started: REST on {}:{}, gRPC on port {}, storage {}",
+                        "Sextant started: REST on {}:{}, gRPC {}, storage {}",
                         config.service().host(),
                         rest.port(),
-                        grpc.port(),
+                        grpc == null ? "off (service.grpc_port: null)" : "on port " + grpc.port(),
                         config.storage().storagePath());
         return server;
     }
@@ -145,9 +153,9 @@ public final class SextantServer implements AutoCloseable {
         return rest.port();
     }
 
-    /** The bound gRPC port. */
+    /** The bound gRPC port, or {@link ServerConfig.Service#GRPC_DISABLED} when gRPC is off. */
     public int grpcPort() {
-        return grpc.port();
+        return grpc == null ? ServerConfig.Service.GRPC_DISABLED : grpc.port();
     }
 
     public ServerConfig config() {
@@ -172,7 +180,9 @@ public final class SextantServer implements AutoCloseable {
         LOG.info("Shutting down: draining in-flight requests");
         try {
             try {
-                grpc.stop();
+                if (grpc != null) {
+                    grpc.stop();
+                }
             } finally {
                 rest.stop();
             }

@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs {@code Main serve} as a child process: JSON log lines, startup line, SIGTERM exits 0. */
+/**
+ * Runs {@code Main serve} as a child process: JSON log lines with {@code logger.format: json},
+ * text lines by default, startup line, SIGTERM exits 0, a bad config exits 2 naming the key.
+ */
 class MainProcessTest {
 
     @TempDir
@@ -26,18 +29,7 @@ class MainProcessTest {
 
     @Test
     void servesThenExitsZeroOnSigterm() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(
-                java,
-                // gRPC's protobuf reads arrays through sun.misc.Unsafe and its Netty loads a native
-                // transport: allow both without the JDK's stderr warnings, which are not JSON log
-                // lines (bin/sextant and the jar manifest do the same)
-                "--sun-misc-unsafe-memory-access=allow",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.sextant.server.Main",
-                "serve",
+        ProcessBuilder pb = serve(
                 "--host",
                 "127.0.0.1",
                 "--http-port",
@@ -45,6 +37,7 @@ class MainProcessTest {
                 "--storage-path",
                 dir.resolve("storage").toString());
         pb.environment().put("SEXTANT__SERVICE__GRPC_PORT", "7777");
+        pb.environment().put("QDRANT__LOGGER__FORMAT", "json");
         pb.redirectErrorStream(true);
         Process p = pb.start();
         List<String> lines = new ArrayList<>();
@@ -88,5 +81,73 @@ class MainProcessTest {
             assertThat(m.readTree(l).isObject()).as("JSON log line: %s", l).isTrue();
         }
         assertThat(String.join("\n", lines)).contains("Shutdown complete");
+    }
+
+    @Test
+    void logsTextLinesByDefaultAndRefusesUnknownKeys() throws Exception {
+        Path config = dir.resolve("config.yaml");
+        java.nio.file.Files.writeString(
+                config, "service:\n  grpc_port: null\nlog_level: INFO,io.sextant.collection=WARN\n");
+        Process p = serve(
+                        "--config-path",
+                        config.toString(),
+                        "--host",
+                        "127.0.0.1",
+                        "--http-port",
+                        "0",
+                        "--storage-path",
+                        dir.resolve("storage").toString())
+                .redirectErrorStream(true)
+                .start();
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                lines.add(line);
+                if (line.contains("Sextant started")) {
+                    break;
+                }
+            }
+            assertThat(line).as("startup line in %s", lines).isNotNull();
+            assertThat(line)
+                    .matches(
+                            "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z  INFO io\\.sextant\\.server\\.SextantServer: "
+                                    + "Sextant started: REST on 127\\.0\\.0\\.1:\\d+, gRPC off .*");
+            p.toHandle().destroy();
+            while ((line = out.readLine()) != null) {
+                lines.add(line);
+            }
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(p.exitValue()).as("exit code, output %s", lines).isZero();
+        assertThat(lines.getLast()).contains(" INFO io.sextant.server.SextantServer: Shutdown complete");
+
+        java.nio.file.Files.writeString(config, "service:\n  http_prot: 7000\n");
+        Process bad =
+                serve("--config", config.toString()).redirectErrorStream(true).start();
+        String output = new String(bad.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bad.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(bad.exitValue()).as(output).isEqualTo(2);
+        assertThat(output).contains("invalid configuration").contains("unknown config key service.http_prot");
+    }
+
+    private static ProcessBuilder serve(String... args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(
+                java,
+                // gRPC's protobuf reads arrays through sun.misc.Unsafe and its Netty loads a native
+                // transport: allow both without the JDK's stderr warnings, which are not log lines
+                // (bin/sextant and the jar manifest do the same)
+                "--sun-misc-unsafe-memory-access=allow",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.sextant.server.Main",
+                "serve"));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd);
     }
 }

@@ -35,9 +35,16 @@ public final class MetadataExecutor implements MetadataApplier {
     private static final Logger LOG = LoggerFactory.getLogger(MetadataExecutor.class);
 
     private final TableOfContents toc;
+    private final io.sextant.server.api.NewCollectionRules rules;
 
     public MetadataExecutor(TableOfContents toc) {
+        this(toc, io.sextant.server.api.NewCollectionRules.QDRANT);
+    }
+
+    /** @param rules {@code storage.max_collections} and the node's defaults for new collections */
+    public MetadataExecutor(TableOfContents toc, io.sextant.server.api.NewCollectionRules rules) {
         this.toc = toc;
+        this.rules = rules;
     }
 
     /**
@@ -48,7 +55,8 @@ public final class MetadataExecutor implements MetadataApplier {
     public JsonNode execute(MetadataCommand c) {
         return switch (c.type()) {
             case CREATE_COLLECTION -> {
-                toc.create(c.collection(), CollectionJson.parseCreate(c.body()));
+                rules.checkCreate(toc, c.collection());
+                toc.create(c.collection(), CollectionJson.parseCreate(c.body(), rules.defaults()));
                 yield BooleanNode.TRUE;
             }
             case UPDATE_COLLECTION -> {

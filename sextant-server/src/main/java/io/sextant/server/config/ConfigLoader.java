@@ -11,18 +11,26 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Builds a {@link ServerConfig} from, in increasing precedence: built-in defaults, a YAML file
- * with Qdrant's keys, environment variables {@code SEXTANT__SECTION__KEY=value} (e.g. {@code
- * SEXTANT__SERVICE__HTTP_PORT=7000}; section and key are lower-cased) and command-line flags.
- * Unknown keys are ignored, as Qdrant does, so a Qdrant config file can be reused. Stateless and
- * thread-safe.
+ * with Qdrant's keys, environment variables {@code QDRANT__SECTION__KEY=value}, environment
+ * variables {@code SEXTANT__SECTION__KEY=value} (so when both name a key, Sextant's wins) and
+ * command-line flags. In variable names a double underscore separates levels and names are
+ * lower-cased, as Qdrant does: {@code QDRANT__STORAGE__SNAPSHOTS_CONFIG__SNAPSHOTS_STORAGE=s3}.
+ *
+ * <p>Every key the file or the environment sets is checked against {@link ConfigKeys}: unknown
+ * keys and unsupported values of Qdrant's keys stop the start with a message naming them
+ * ({@link ConfigKeyCheck}). Stateless and thread-safe.
  */
 public final class ConfigLoader {
 
-    /** Prefix of environment variables that override configuration keys. */
+    /** Prefix of environment variables that override configuration keys (and Qdrant's ones). */
     public static final String ENV_PREFIX = "SEXTANT__";
+
+    /** Prefix of Qdrant's environment variables; Sextant's {@link #ENV_PREFIX} wins over it. */
+    public static final String QDRANT_ENV_PREFIX = "QDRANT__";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -56,11 +64,21 @@ public final class ConfigLoader {
      * @throws IllegalArgumentException when the file cannot be read or parsed, or a value is invalid
      */
     public static ServerConfig load(Path configFile, Map<String, String> env, CliOverrides cli) {
-        ObjectNode tree = defaults();
+        ObjectNode user = JsonNodeFactory.instance.objectNode();
         if (configFile != null) {
-            merge(tree, readYaml(configFile));
+            merge(user, readYaml(configFile));
         }
-        applyEnv(tree, env);
+        Map<String, String> origins = new TreeMap<>();
+        applyEnv(user, env, QDRANT_ENV_PREFIX, origins);
+        applyEnv(user, env, ENV_PREFIX, origins);
+        try {
+            ConfigKeyCheck.check(user, origins);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException((configFile == null ? "" : configFile + ": ") + e.getMessage(), e);
+        }
+        QdrantAliases.apply(user);
+        ObjectNode tree = defaults();
+        merge(tree, user);
         applyCli(tree, cli);
         return bind(tree);
     }
@@ -73,11 +91,14 @@ public final class ConfigLoader {
         service.put("grpc_port", 6334);
         service.put("max_request_size_mb", 32);
         service.putNull("api_key");
+        service.put("enable_cors", true);
         SecurityConfigBinder.defaults(root);
         ObjectNode storage = root.putObject("storage");
         storage.put("storage_path", "./storage");
         storage.put("snapshots_path", "./snapshots");
         root.put("log_level", "INFO");
+        root.put("telemetry_disabled", false);
+        LoggingBinder.defaults(root);
         ClusterSettingsBinder.defaults(root);
         return root;
     }
@@ -106,21 +127,24 @@ public final class ConfigLoader {
             JsonNode existing = target.get(e.getKey());
             if (existing instanceof ObjectNode obj && e.getValue().isObject()) {
                 merge(obj, e.getValue());
+            } else if (existing instanceof ObjectNode && e.getValue().isNull()) {
+                // `tls: null` (Qdrant's "no such section") keeps the section's defaults
             } else {
                 target.set(e.getKey(), e.getValue());
             }
         }
     }
 
-    private static void applyEnv(ObjectNode tree, Map<String, String> env) {
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            if (!e.getKey().startsWith(ENV_PREFIX)) {
+    private static void applyEnv(ObjectNode tree, Map<String, String> env, String prefix, Map<String, String> origins) {
+        for (Map.Entry<String, String> e : new TreeMap<>(env).entrySet()) {
+            if (!e.getKey().startsWith(prefix) || e.getKey().length() == prefix.length()) {
                 continue;
             }
             String[] path = e.getKey()
-                    .substring(ENV_PREFIX.length())
+                    .substring(prefix.length())
                     .toLowerCase(Locale.ROOT)
                     .split("__");
+            origins.put(String.join(".", path), e.getKey());
             ObjectNode node = tree;
             for (int i = 0; i < path.length - 1; i++) {
                 JsonNode child = node.get(path[i]);
@@ -139,7 +163,7 @@ public final class ConfigLoader {
         if (cli.httpPort() != null) {
             service.put("http_port", cli.httpPort());
         }
-        if (cli.grpcPort() != null) {
+        if (cli.grpcPort() != null && cli.grpcPort() >= 0) {
             service.put("grpc_port", cli.grpcPort());
         }
         if (cli.storagePath() != null) {
@@ -156,16 +180,38 @@ public final class ConfigLoader {
                 new ServerConfig.Service(
                         text(service, "service.host"),
                         integer(service, "service.http_port"),
-                        integer(service, "service.grpc_port"),
+                        grpcPort(service),
                         integer(service, "service.max_request_size_mb"),
-                        apiKey == null || apiKey.isNull() || apiKey.asText().isEmpty() ? null : apiKey.asText()),
+                        apiKey == null || apiKey.isNull() || apiKey.asText().isEmpty() ? null : apiKey.asText(),
+                        SecurityConfigBinder.bool(service, "service.enable_cors")),
                 new ServerConfig.Storage(
                         Path.of(text(storage, "storage.storage_path")),
                         Path.of(text(storage, "storage.snapshots_path")),
-                        io.sextant.server.snapshot.SnapshotSettings.bind(tree)),
-                text(tree, "log_level"),
+                        io.sextant.server.snapshot.SnapshotSettings.bind(tree),
+                        maxCollections(storage),
+                        CollectionDefaultsBinder.bind(tree)),
+                LoggingBinder.consoleLevels(tree),
                 SecurityConfigBinder.bind(tree),
-                ClusterSettingsBinder.bind(tree));
+                ClusterSettingsBinder.bind(tree),
+                LoggingBinder.bind(tree));
+    }
+
+    /** {@code storage.max_collections}; null (or {@code null} / empty text) means no limit. */
+    private static int maxCollections(JsonNode storage) {
+        JsonNode n = storage.get("max_collections");
+        if (n == null || ConfigKeyCheck.normalise(n).equals("null")) {
+            return ServerConfig.Storage.UNLIMITED;
+        }
+        return integer(storage, "storage.max_collections");
+    }
+
+    /** {@code service.grpc_port}; null (or {@code null} / empty text from a variable) turns gRPC off. */
+    private static int grpcPort(JsonNode service) {
+        JsonNode n = service.get("grpc_port");
+        if (n == null || n.isNull() || ConfigKeyCheck.normalise(n).equals("null")) {
+            return ServerConfig.Service.GRPC_DISABLED;
+        }
+        return integer(service, "service.grpc_port");
     }
 
     static JsonNode section(ObjectNode tree, String name) {

@@ -9,16 +9,30 @@ import java.nio.file.Path;
  *
  * @param service network settings ({@code service.*})
  * @param storage data directories ({@code storage.*})
- * @param logLevel root log level ({@code log_level}): TRACE, DEBUG, INFO, WARN or ERROR
+ * @param logLevel console log level directives ({@code log_level}, see {@link LogDirectives}), in
+ *     canonical form: {@code INFO} or {@code INFO,io.sextant.shard=DEBUG}
  * @param security authentication, TLS, audit and slow-request settings (see {@link SecurityConfig})
  * @param cluster cluster mode ({@code cluster.*}, {@code --uri}, {@code --bootstrap}); disabled by default
+ * @param logging console format and the optional log file ({@code logger.*}); its console levels
+ *     are {@code logLevel}
  */
 public record ServerConfig(
         Service service,
         Storage storage,
         String logLevel,
         SecurityConfig security,
-        io.sextant.cluster.ClusterSettings cluster) {
+        io.sextant.cluster.ClusterSettings cluster,
+        LoggingConfig logging) {
+
+    /** A configuration with text logs on the console only. */
+    public ServerConfig(
+            Service service,
+            Storage storage,
+            String logLevel,
+            SecurityConfig security,
+            io.sextant.cluster.ClusterSettings cluster) {
+        this(service, storage, logLevel, security, cluster, null);
+    }
 
     /** A configuration without cluster mode. */
     public ServerConfig(Service service, Storage storage, String logLevel, SecurityConfig security) {
@@ -36,11 +50,11 @@ public record ServerConfig(
         }
         security = security == null ? SecurityConfig.NONE : security;
         cluster = cluster == null ? io.sextant.cluster.ClusterSettings.DISABLED : cluster;
-        logLevel = logLevel == null ? "INFO" : logLevel.toUpperCase(java.util.Locale.ROOT);
-        if (!java.util.Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF").contains(logLevel)) {
-            throw new IllegalArgumentException(
-                    "log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got " + logLevel);
-        }
+        LogDirectives levels = LogDirectives.parse(logLevel);
+        logLevel = levels.toString();
+        logging = logging == null
+                ? new LoggingConfig(levels, LoggingConfig.Format.TEXT, null)
+                : new LoggingConfig(levels, logging.format(), logging.file());
     }
 
     /**
@@ -48,17 +62,30 @@ public record ServerConfig(
      *
      * @param host address to bind, default 0.0.0.0
      * @param httpPort REST port, default 6333 (0 picks a free port)
-     * @param grpcPort gRPC port, default 6334 (stored; gRPC is served later)
+     * @param grpcPort gRPC port, default 6334; {@link #GRPC_DISABLED} ({@code grpc_port: null}) serves no gRPC
      * @param maxRequestSizeMb largest accepted request body in MiB, default 32
-     * @param apiKey API key required from clients, or null (stored; auth is enforced later)
+     * @param apiKey API key required from clients, or null
+     * @param enableCors answer CORS preflights and allow any origin ({@code enable_cors}, default true)
      */
-    public record Service(String host, int httpPort, int grpcPort, int maxRequestSizeMb, String apiKey) {
+    public record Service(
+            String host, int httpPort, int grpcPort, int maxRequestSizeMb, String apiKey, boolean enableCors) {
+
+        /** {@link #grpcPort()} when gRPC is off. */
+        public static final int GRPC_DISABLED = -1;
+
+        /** A service with CORS on (Qdrant's default). */
+        public Service(String host, int httpPort, int grpcPort, int maxRequestSizeMb, String apiKey) {
+            this(host, httpPort, grpcPort, maxRequestSizeMb, apiKey, true);
+        }
+
         public Service {
             if (host == null || host.isBlank()) {
                 throw new IllegalArgumentException("service.host must not be empty, got '" + host + "'");
             }
             checkPort("service.http_port", httpPort);
-            checkPort("service.grpc_port", grpcPort);
+            if (grpcPort != GRPC_DISABLED) {
+                checkPort("service.grpc_port", grpcPort);
+            }
             if (maxRequestSizeMb < 1) {
                 throw new IllegalArgumentException("service.max_request_size_mb must be >= 1, got " + maxRequestSizeMb);
             }
@@ -68,6 +95,11 @@ public record ServerConfig(
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException(name + " must be in [0, 65535], got " + port);
             }
+        }
+
+        /** Whether gRPC is served. */
+        public boolean grpcEnabled() {
+            return grpcPort != GRPC_DISABLED;
         }
 
         /** Largest accepted request body in bytes. */
@@ -83,13 +115,38 @@ public record ServerConfig(
      * @param snapshotsPath directory of snapshots, default ./snapshots
      * @param snapshots snapshot storage, URL recovery and scheduled backups (see {@link
      *     io.sextant.server.snapshot.SnapshotSettings})
+     * @param maxCollections most collections this node holds ({@code max_collections}), {@link
+     *     #UNLIMITED} by default
+     * @param collectionDefaults the base of new collections' configuration ({@code hnsw_index},
+     *     {@code optimizers}, {@code wal}, {@code on_disk_payload}, {@code collection.*}); Qdrant's
+     *     by default
      */
-    public record Storage(Path storagePath, Path snapshotsPath, io.sextant.server.snapshot.SnapshotSettings snapshots) {
+    public record Storage(
+            Path storagePath,
+            Path snapshotsPath,
+            io.sextant.server.snapshot.SnapshotSettings snapshots,
+            int maxCollections,
+            io.sextant.server.api.convert.CollectionDefaults collectionDefaults) {
+
+        /** {@link #maxCollections()} when there is no limit ({@code max_collections: null}). */
+        public static final int UNLIMITED = Integer.MAX_VALUE;
+
         public Storage(Path storagePath, Path snapshotsPath) {
             this(storagePath, snapshotsPath, io.sextant.server.snapshot.SnapshotSettings.DEFAULTS);
         }
 
+        /** Storage without a collection limit, with Qdrant's defaults for new collections. */
+        public Storage(Path storagePath, Path snapshotsPath, io.sextant.server.snapshot.SnapshotSettings snapshots) {
+            this(storagePath, snapshotsPath, snapshots, UNLIMITED, null);
+        }
+
         public Storage {
+            collectionDefaults = collectionDefaults == null
+                    ? io.sextant.server.api.convert.CollectionDefaults.QDRANT
+                    : collectionDefaults;
+            if (maxCollections < 0) {
+                throw new IllegalArgumentException("storage.max_collections must be >= 0, got " + maxCollections);
+            }
             snapshots = snapshots == null ? io.sextant.server.snapshot.SnapshotSettings.DEFAULTS : snapshots;
             if (storagePath == null || snapshotsPath == null) {
                 throw new IllegalArgumentException("storage.storage_path and storage.snapshots_path are required");

@@ -11,8 +11,9 @@ import java.util.function.Consumer;
 /**
  * The operational features of the REST listener, installed into Javalin's configuration in one
  * step ({@link #accept}): metrics ({@code /metrics}), telemetry ({@code /telemetry}), the request
- * observer (metrics per route, audit log, slow-request log) and TLS (the listener becomes HTTPS,
- * with mutual TLS and certificate reload, when {@code service.enable_tls} is set). Owns the audit
+ * observer (metrics per route, audit log, slow-request log), TLS (the listener becomes HTTPS,
+ * with mutual TLS and certificate reload, when {@code service.enable_tls} is set) and CORS ({@link
+ * io.sextant.server.api.rest.CorsHandler} in front of the routes when {@code service.enable_cors}). Owns the audit
  * log file and the TLS reload thread, released by {@link #close()}. Thread-safe after
  * construction.
  */
@@ -25,6 +26,7 @@ public final class RestOperations implements Consumer<JavalinConfig>, AutoClosea
     private final TelemetryRoutes telemetry;
     private final String host;
     private final int port;
+    private final boolean cors;
 
     /**
      * @param config the server configuration (security section, host and port)
@@ -51,6 +53,7 @@ public final class RestOperations implements Consumer<JavalinConfig>, AutoClosea
         this.telemetry = new TelemetryRoutes(toc, metrics, version, qdrantVersion);
         this.host = config.service().host();
         this.port = config.service().httpPort();
+        this.cors = config.service().enableCors();
     }
 
     public ServerMetrics metrics() {
@@ -67,6 +70,20 @@ public final class RestOperations implements Consumer<JavalinConfig>, AutoClosea
         config.routes.after(observer);
         new MetricsRoutes(metrics).register(config.routes);
         telemetry.register(config.routes);
+        if (cors) {
+            // runs after RestServer's own server modification, so the root is its GracefulHandler;
+            // Javalin attaches its servlet context to the innermost wrapper, i.e. behind this one
+            config.jetty.modifyServer(server -> {
+                var cors = new io.sextant.server.api.rest.CorsHandler();
+                if (server.getHandler() instanceof org.eclipse.jetty.server.Handler.Wrapper root) {
+                    cors.setHandler(root.getHandler());
+                    root.setHandler(cors);
+                } else {
+                    cors.setHandler(server.getHandler());
+                    server.setHandler(cors);
+                }
+            });
+        }
         if (tls != null) {
             config.jetty.addConnector((server, http) -> tls.connector(server, http, host, port));
         }

@@ -44,7 +44,9 @@ public final class BackupCommand implements Callable<Integer> {
             mixinStandardHelpOptions = true,
             description = "Restore the newest backups and check them")
     static final class Verify implements Callable<Integer> {
-        @Option(names = "--config", description = "YAML configuration file with a backup: section")
+        @Option(
+                names = {"--config-path", "--config"},
+                description = "YAML configuration file with a backup: section")
         Path configFile;
 
         @Option(names = "--collection", description = "collection to verify (repeatable; default: all in the target)")

@@ -35,7 +35,7 @@ class ConfigLoaderTest {
                 service:
                   http_port: 7001
                   api_key: secret
-                  enable_cors: true   # a Qdrant key we ignore
+                  enable_cors: false  # a Qdrant key
                 storage:
                   storage_path: /data/s
                 """);

@@ -75,8 +75,13 @@ public final class CollectionJson {
 
     private CollectionJson() {}
 
-    /** Parses {@code PUT /collections/{c}} into a full config. */
+    /** Parses {@code PUT /collections/{c}} into a full config over Qdrant's defaults. */
     public static CollectionConfig parseCreate(JsonNode body) {
+        return parseCreate(body, CollectionDefaults.QDRANT);
+    }
+
+    /** Parses {@code PUT /collections/{c}} into a full config over a node's {@code defaults}. */
+    public static CollectionConfig parseCreate(JsonNode body, CollectionDefaults defaults) {
         JsonFields.object(body, "");
         JsonFields.onlyFields(
                 body,
@@ -128,16 +133,16 @@ public final class CollectionJson {
                     vectors,
                     unnamed,
                     shards == null ? 1 : shards,
-                    rf == null ? 1 : rf,
-                    wcf == null ? 1 : wcf,
-                    JsonFields.bool(body, "on_disk_payload", "", true),
+                    rf == null ? defaults.replicationFactor() : rf,
+                    wcf == null ? defaults.writeConsistencyFactor() : wcf,
+                    JsonFields.bool(body, "on_disk_payload", "", defaults.onDiskPayload()),
                     sparse,
                     payloadMemory(body.get("payload"), "payload"));
-            HnswConfig hnsw = hnswDiff(body.get("hnsw_config"), "hnsw_config").applyTo(HnswConfig.DEFAULT);
+            HnswConfig hnsw = hnswDiff(body.get("hnsw_config"), "hnsw_config").applyTo(defaults.hnsw());
             OptimizersConfig opt = optimizersDiff(body.get("optimizers_config"), "optimizers_config")
-                    .applyTo(OptimizersConfig.DEFAULT);
+                    .applyTo(defaults.optimizers());
             JsonNode wal = body.get("wal_config");
-            var walConfig = io.sextant.collection.config.WalConfig.DEFAULT;
+            var walConfig = defaults.wal();
             if (wal != null && !wal.isNull()) {
                 checkTypes(wal, "wal_config", WAL);
                 walConfig = new io.sextant.collection.config.WalConfig.Diff(

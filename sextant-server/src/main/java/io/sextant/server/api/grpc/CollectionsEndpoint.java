@@ -29,9 +29,11 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
     private static final long STANDALONE_PEER_ID = 0;
 
     private final TableOfContents toc;
+    private final io.sextant.server.api.NewCollectionRules rules;
 
-    CollectionsEndpoint(TableOfContents toc) {
+    CollectionsEndpoint(TableOfContents toc, io.sextant.server.api.NewCollectionRules rules) {
         this.toc = toc;
+        this.rules = rules;
     }
 
     @Override
@@ -67,7 +69,8 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Collections/Create", () -> {
             String name = ProtoChecks.collectionName(r.getCollectionName());
-            toc.create(name, CollectionProto.create(r));
+            rules.checkCreate(toc, name);
+            toc.create(name, CollectionProto.create(r, rules.defaults()));
             return done(true, t0);
         });
     }

@@ -69,6 +69,19 @@ public final class GrpcServer implements AutoCloseable {
             long maxMessageBytes,
             AccessControl access,
             SecurityConfig.Tls tls) {
+        this(toc, snapshots, host, port, maxMessageBytes, access, tls, io.sextant.server.api.NewCollectionRules.QDRANT);
+    }
+
+    /** @param rules {@code storage.max_collections} and the node's defaults, applied by {@code Collections/Create} */
+    public GrpcServer(
+            TableOfContents toc,
+            SnapshotService snapshots,
+            String host,
+            int port,
+            long maxMessageBytes,
+            AccessControl access,
+            SecurityConfig.Tls tls,
+            io.sextant.server.api.NewCollectionRules rules) {
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .executor(executor)
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, maxMessageBytes));
@@ -76,7 +89,7 @@ public final class GrpcServer implements AutoCloseable {
                 new GrpcAuthInterceptor(access, n -> toc.exists(n) ? toc.get(n).name() : n));
         for (BindableService s : List.of(
                 new QdrantHealthEndpoint(),
-                new CollectionsEndpoint(toc),
+                new CollectionsEndpoint(toc, rules),
                 new PointsEndpoint(toc),
                 new SnapshotsEndpoint(snapshots))) {
             b.addService(intercept(s.bindService(), interceptors));

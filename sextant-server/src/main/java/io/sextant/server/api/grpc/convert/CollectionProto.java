@@ -34,6 +34,12 @@ public final class CollectionProto {
     private CollectionProto() {}
 
     public static CollectionConfig create(Collections.CreateCollection r) {
+        return create(r, io.sextant.server.api.convert.CollectionDefaults.QDRANT);
+    }
+
+    /** {@code Collections/Create} over a node's {@code defaults} for what the request leaves out. */
+    public static CollectionConfig create(
+            Collections.CreateCollection r, io.sextant.server.api.convert.CollectionDefaults defaults) {
         if (r.hasShardingMethod() && r.getShardingMethod() == Collections.ShardingMethod.Custom) {
             throw ProtoChecks.unsupported("sharding_method", "custom sharding");
         }
@@ -64,17 +70,20 @@ public final class CollectionProto {
                     vectors,
                     unnamed,
                     r.hasShardNumber() ? ProtoChecks.toInt(r.getShardNumber(), "shard_number") : 1,
-                    r.hasReplicationFactor() ? ProtoChecks.toInt(r.getReplicationFactor(), "replication_factor") : 1,
+                    r.hasReplicationFactor()
+                            ? ProtoChecks.toInt(r.getReplicationFactor(), "replication_factor")
+                            : defaults.replicationFactor(),
                     r.hasWriteConsistencyFactor()
                             ? ProtoChecks.toInt(r.getWriteConsistencyFactor(), "write_consistency_factor")
-                            : 1,
-                    !r.hasOnDiskPayload() || r.getOnDiskPayload(),
+                            : defaults.writeConsistencyFactor(),
+                    r.hasOnDiskPayload() ? r.getOnDiskPayload() : defaults.onDiskPayload(),
                     sparse);
-            HnswConfig hnsw = r.hasHnswConfig() ? hnswDiff(r.getHnswConfig()).applyTo(HnswConfig.DEFAULT) : null;
+            HnswConfig hnsw =
+                    r.hasHnswConfig() ? hnswDiff(r.getHnswConfig()).applyTo(defaults.hnsw()) : defaults.hnsw();
             OptimizersConfig opt = r.hasOptimizersConfig()
-                    ? optimizersDiff(r.getOptimizersConfig()).applyTo(OptimizersConfig.DEFAULT)
-                    : null;
-            WalConfig wal = r.hasWalConfig() ? walDiff(r.getWalConfig()).applyTo(WalConfig.DEFAULT) : null;
+                    ? optimizersDiff(r.getOptimizersConfig()).applyTo(defaults.optimizers())
+                    : defaults.optimizers();
+            WalConfig wal = r.hasWalConfig() ? walDiff(r.getWalConfig()).applyTo(defaults.wal()) : defaults.wal();
             QuantizationConfig q =
                     r.hasQuantizationConfig() ? quantization(r.getQuantizationConfig(), "quantization_config") : null;
             ObjectNode metadata = r.getMetadataCount() > 0 ? ValueProto.toObject(r.getMetadataMap()) : null;
