@@ -81,6 +81,15 @@ public final class Collection implements QueryTarget, AutoCloseable {
             public long estimate(Filter filter) {
                 return count(filter, false);
             }
+
+            @Override
+            public long payloadStorageBytes() {
+                long n = 0;
+                for (Shard s : Collection.this.shards) {
+                    n += s.payloadStorageBytes();
+                }
+                return n;
+            }
         });
     }
 

@@ -376,6 +376,15 @@ public final class LocalShard implements Shard {
     }
 
     @Override
+    public long payloadStorageBytes() {
+        long n = 0;
+        for (Segment s : segments.all()) {
+            n += s.payloadStorageBytes();
+        }
+        return n;
+    }
+
+    @Override
     public List<SegmentSummary> segmentSummaries() {
         List<SegmentSummary> out = new ArrayList<>();
         SegmentSet set = segments;

@@ -39,6 +39,14 @@ public interface Shard extends AutoCloseable {
         return update(operation, wait);
     }
 
+    /**
+     * Bytes of this shard's payload storage as last flushed (its segments' points files, which
+     * hold every stored payload); 0 when the shard does not know (a remote shard).
+     */
+    default long payloadStorageBytes() {
+        return 0;
+    }
+
     /** Nearest-neighbour search; hits best first. */
     List<ScoredPoint> search(CoreSearch request);
 

@@ -45,6 +45,11 @@ public final class StrictModeGuard {
 
         /** Estimated number of points {@code filter} selects. */
         long estimate(Filter filter);
+
+        /** Bytes of the payload storage as last flushed (see {@code Shard#payloadStorageBytes}). */
+        default long payloadStorageBytes() {
+            return 0;
+        }
     }
 
     private record Limiters(StrictModeConfig config, RateLimiter read, RateLimiter write) {}
@@ -354,10 +359,18 @@ public final class StrictModeGuard {
     }
 
     /**
-     * Payload size: not measured yet (Sextant keeps no running payload byte count), so {@code
-     * max_collection_payload_size_bytes} is stored and shown but not enforced.
+     * {@code max_collection_payload_size_bytes} against the payload storage's size as last flushed
+     * (the points files, which hold every payload, live or not yet vacuumed): like Qdrant's cached
+     * figure it lags the newest writes by up to a flush interval, so the write that crosses the
+     * limit goes through and the following ones are refused.
      */
-    private void checkPayloadSize(StrictModeConfig s) {}
+    private void checkPayloadSize(StrictModeConfig s) {
+        Long max = s.maxCollectionPayloadSizeBytes();
+        if (max != null && target.payloadStorageBytes() >= max) {
+            throw UserException.badRequest(
+                    "Bad request: Max payload storage size limit of " + megabytes(max) + "MB reached!");
+        }
+    }
 
     private static String megabytes(long bytes) {
         float mb = bytes / (1024f * 1024f);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.sextant.collection.config.CollectionConfig;
 import io.sextant.collection.config.CollectionParams;
 import io.sextant.collection.config.HnswConfig;
@@ -39,6 +40,7 @@ class StrictModeGuardTest {
             new CollectionParams(Map.of("", VectorParams.of(4, Distance.DOT)), true, 1, 1, 1, true));
     private final Map<String, PayloadIndexSpec> schema = new HashMap<>();
     private long points = 0;
+    private long payloadBytes = 0;
     private final AtomicLong clock = new AtomicLong();
     private final StrictModeGuard guard = new StrictModeGuard(
             new StrictModeGuard.Target() {
@@ -60,6 +62,11 @@ class StrictModeGuardTest {
                 @Override
                 public long estimate(Filter filter) {
                     return 5;
+                }
+
+                @Override
+                public long payloadStorageBytes() {
+                    return payloadBytes;
                 }
             },
             clock::get);
@@ -208,6 +215,29 @@ class StrictModeGuardTest {
         strict(StrictModeConfig.builder().maxCollectionVectorSizeBytes(240L));
         points = 15;
         assertThatThrownBy(() -> guard.checkUpdate(upsert(1))).hasMessageContaining("Max vector storage size");
+    }
+
+    @Test
+    void payloadStorageSize() {
+        strict(StrictModeConfig.builder().maxCollectionPayloadSizeBytes(45_000L));
+        payloadBytes = 44_999;
+        guard.checkUpdate(upsert(1));
+        guard.checkUpdate(new PointOperation.SetPayload(
+                JsonNodeFactory.instance.objectNode().put("a", 1),
+                new PointsSelector.Ids(List.of(PointId.of(1))),
+                null));
+        payloadBytes = 45_000;
+        assertThatThrownBy(() -> guard.checkUpdate(upsert(1)))
+                .hasMessage("Bad request: Max payload storage size limit of 0.042915344MB reached!");
+        assertThatThrownBy(() -> guard.checkUpdate(new PointOperation.SetPayload(
+                        JsonNodeFactory.instance.objectNode().put("a", 1),
+                        new PointsSelector.Ids(List.of(PointId.of(1))),
+                        null)))
+                .hasMessageContaining("Max payload storage size");
+        // deletes free space: never refused by the size limits
+        assertThatCode(() ->
+                        guard.checkUpdate(new PointOperation.Delete(new PointsSelector.Ids(List.of(PointId.of(1))))))
+                .doesNotThrowAnyException();
     }
 
     @Test

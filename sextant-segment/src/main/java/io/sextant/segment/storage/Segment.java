@@ -458,6 +458,19 @@ public final class Segment {
         return deletedCount;
     }
 
+    /**
+     * Bytes of the payload storage as last flushed: the size of {@code points.bin}, which holds
+     * every stored payload (live and deleted) beside each offset's id and version; 0 before the
+     * first flush.
+     */
+    public long payloadStorageBytes() {
+        try {
+            return Files.size(dir.resolve(PointsFile.NAME));
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     /** Approximate bytes of vector data (live and deleted). */
     public long vectorBytes() {
         long perPoint = 0;
