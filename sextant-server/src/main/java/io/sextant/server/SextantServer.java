@@ -12,6 +12,7 @@ import io.sextant.server.cluster.ClusterRoutes;
 import io.sextant.server.cluster.MetadataExecutor;
 import io.sextant.server.cluster.MetadataGate;
 import io.sextant.server.config.ServerConfig;
+import io.sextant.server.issues.IssueBoard;
 import io.sextant.server.metrics.RestOperations;
 import io.sextant.server.snapshot.SnapshotFeature;
 import org.slf4j.Logger;
@@ -73,11 +74,13 @@ public final class SextantServer implements AutoCloseable {
                     config.storage().snapshotsPath(),
                     config.storage().snapshots(),
                     config.service().maxRequestSizeBytes());
+            IssueBoard issues = new IssueBoard(toc); // one board for REST and gRPC findings
             rest = new RestServer(
                             toc,
                             cluster == null
                                     ? MetadataGate.local(new MetadataExecutor(toc, rules))
                                     : MetadataGate.consensus(cluster),
+                            issues,
                             config.service().host(),
                             config.service().httpPort(),
                             config.service().maxRequestSizeBytes(),
@@ -97,7 +100,8 @@ public final class SextantServer implements AutoCloseable {
                                         config.service().maxRequestSizeBytes(),
                                         access,
                                         config.security().tls(),
-                                        rules)
+                                        rules,
+                                        issues)
                                 .start();
             } catch (RuntimeException e) {
                 rest.stop();

@@ -16,6 +16,7 @@ import io.sextant.collection.snapshot.SnapshotService;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.server.auth.AccessControl;
 import io.sextant.server.config.SecurityConfig;
+import io.sextant.server.issues.IssueBoard;
 import io.sextant.server.tls.ReloadingKeyManager;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -82,6 +83,20 @@ public final class GrpcServer implements AutoCloseable {
             AccessControl access,
             SecurityConfig.Tls tls,
             io.sextant.server.api.NewCollectionRules rules) {
+        this(toc, snapshots, host, port, maxMessageBytes, access, tls, rules, new IssueBoard(toc));
+    }
+
+    /** @param issues the node's issue board ({@code /issues}), shared with REST */
+    public GrpcServer(
+            TableOfContents toc,
+            SnapshotService snapshots,
+            String host,
+            int port,
+            long maxMessageBytes,
+            AccessControl access,
+            SecurityConfig.Tls tls,
+            io.sextant.server.api.NewCollectionRules rules,
+            IssueBoard issues) {
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .executor(executor)
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, maxMessageBytes));
@@ -90,7 +105,7 @@ public final class GrpcServer implements AutoCloseable {
         for (BindableService s : List.of(
                 new QdrantHealthEndpoint(),
                 new CollectionsEndpoint(toc, rules),
-                new PointsEndpoint(toc),
+                new PointsEndpoint(toc, issues),
                 new SnapshotsEndpoint(snapshots))) {
             b.addService(intercept(s.bindService(), interceptors));
         }

@@ -11,6 +11,7 @@ import io.sextant.collection.query.QueryGroupsRequest;
 import io.sextant.collection.query.QueryRequest;
 import io.sextant.collection.query.RecommendRequest;
 import io.sextant.segment.PointId;
+import io.sextant.segment.filter.Filter;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.ScoredPoint;
@@ -41,9 +42,11 @@ import java.util.function.Function;
 final class PointsEndpoint extends PointsGrpc.PointsImplBase {
 
     private final TableOfContents toc;
+    private final io.sextant.server.issues.IssueBoard issues;
 
-    PointsEndpoint(TableOfContents toc) {
+    PointsEndpoint(TableOfContents toc, io.sextant.server.issues.IssueBoard issues) {
         this.toc = toc;
+        this.issues = issues;
     }
 
     private Collection collection(String name) {
@@ -271,13 +274,15 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
                 Query.OrderBy ob = QueryProto.orderBy(r.getOrderBy(), "order_by");
                 orderBy = new ScrollRequest.OrderBy(ob.key(), ob.descending(), ob.startFrom());
             }
+            Filter filter = FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter");
             ScrollPage page = c.scroll(new ScrollRequest(
-                    FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter"),
+                    filter,
                     r.hasLimit() ? ProtoChecks.limit(Integer.toUnsignedLong(r.getLimit()), "limit") : 10,
                     offset,
                     orderBy,
                     PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.ALL),
                     PointProto.vectorSelector(r.hasWithVectors(), r.getWithVectors(), VectorSelector.NONE)));
+            issues.afterFiltered(c, java.util.Collections.singletonList(filter));
             Points.ScrollResponse.Builder b = Points.ScrollResponse.newBuilder()
                     .addAllResult(PointProto.retrievedAll(page.points(), VectorShapes.of(c.config())))
                     .setTime(UnaryCalls.seconds(t0));
@@ -294,8 +299,9 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         UnaryCalls.run(o, "Points/Count", () -> {
             UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
             Collection c = collection(r.getCollectionName());
-            long n = c.count(
-                    FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter"), !r.hasExact() || r.getExact());
+            Filter filter = FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter");
+            long n = c.count(filter, !r.hasExact() || r.getExact());
+            issues.afterFiltered(c, java.util.Collections.singletonList(filter));
             return Points.CountResponse.newBuilder()
                     .setResult(Points.CountResult.newBuilder().setCount(n))
                     .setTime(UnaryCalls.seconds(t0))
@@ -345,6 +351,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
             QueryRequest q = lookups(QueryProto.query(r));
             ResultBudget.check(c, q);
             List<ScoredPoint> hits = c.query(q);
+            issues.afterQuery(c, q);
             return Points.QueryResponse.newBuilder()
                     .addAllResult(PointProto.scoredAll(hits, VectorShapes.of(c.config())))
                     .setTime(UnaryCalls.seconds(t0))
@@ -357,12 +364,13 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/QueryBatch", () -> {
             Collection c = collection(r.getCollectionName());
-            return Points.QueryBatchResponse.newBuilder()
-                    .addAllResult(batch(
-                            VectorShapes.of(c.config()),
-                            c.queryBatch(ResultBudget.check(c, lookups(QueryProto.queryBatch(r)), "query_points"))))
+            List<QueryRequest> queries = ResultBudget.check(c, lookups(QueryProto.queryBatch(r)), "query_points");
+            Points.QueryBatchResponse response = Points.QueryBatchResponse.newBuilder()
+                    .addAllResult(batch(VectorShapes.of(c.config()), c.queryBatch(queries)))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
+            issues.afterQueries(c, queries);
+            return response;
         });
     }
 
@@ -385,8 +393,11 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Search", () -> {
             Collection c = collection(r.getCollectionName());
+            QueryRequest q = QueryProto.search(r);
+            List<ScoredPoint> hits = c.query(q);
+            issues.afterQuery(c, q);
             return Points.SearchResponse.newBuilder()
-                    .addAllResult(PointProto.scoredAll(c.query(QueryProto.search(r)), VectorShapes.of(c.config())))
+                    .addAllResult(PointProto.scoredAll(hits, VectorShapes.of(c.config())))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });

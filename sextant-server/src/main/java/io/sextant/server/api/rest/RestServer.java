@@ -90,11 +90,25 @@ public final class RestServer implements AutoCloseable {
             AccessControl access,
             Consumer<JavalinConfig> operations,
             java.util.function.Consumer<io.javalin.config.RoutesConfig>... extraRoutes) {
+        this(toc, metadata, new IssueBoard(toc), host, port, maxBodyBytes, access, operations, extraRoutes);
+    }
+
+    /** @param issues the node's issue board ({@code /issues}), shared with gRPC */
+    @SafeVarargs
+    public RestServer(
+            TableOfContents toc,
+            MetadataGate metadata,
+            IssueBoard issues,
+            String host,
+            int port,
+            long maxBodyBytes,
+            AccessControl access,
+            Consumer<JavalinConfig> operations,
+            java.util.function.Consumer<io.javalin.config.RoutesConfig>... extraRoutes) {
         MetadataGate gate = metadata != null ? metadata : MetadataGate.local(new MetadataExecutor(toc));
         this.host = host;
         this.port = port;
         ApiExchange io = new ApiExchange(maxBodyBytes);
-        IssueBoard issues = new IssueBoard(toc);
         this.app = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
