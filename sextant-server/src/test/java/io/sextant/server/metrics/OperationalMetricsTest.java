@@ -100,6 +100,13 @@ class OperationalMetricsTest {
             assertThat(value(text, "sextant_backup_shrink_warning" + c)).isZero();
             assertThat(value(text, "sextant_backup_successes_total" + c)).isEqualTo(1.0);
             assertThat(value(text, "sextant_backup_failures_total" + c)).isZero();
+            double free = value(text, "sextant_storage_free_bytes");
+            assertThat(free).isPositive().isLessThanOrEqualTo(value(text, "sextant_storage_total_bytes"));
+            server.snapshots().scheduler().drillNewest("docs");
+            text = http.send("GET", "/metrics", null).text();
+            assertThat(value(text, "sextant_restore_drill_ok" + c)).isEqualTo(1.0);
+            assertThat(value(text, "sextant_restore_drill_timestamp_seconds" + c))
+                    .isBetween(before - 1.0, System.currentTimeMillis() / 1000 + 1.0);
             assertThat(parsesWithPrometheusClient(text)).isTrue();
         } finally {
             server.close();
