@@ -104,7 +104,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
      */
     static Collection create(
             String name, Path dir, CollectionConfig config, ShardFactory factory, CollectionResolver resolver) {
-        List<Shard> shards = openShards(dir, config, factory);
+        List<Shard> shards = openShards(name, dir, config, factory);
         CollectionConfigFile.write(dir, config);
         return new Collection(name, dir, config, shards, resolver);
     }
@@ -112,14 +112,15 @@ public final class Collection implements QueryTarget, AutoCloseable {
     /** Opens an existing collection from {@code dir}. */
     static Collection open(String name, Path dir, ShardFactory factory, CollectionResolver resolver) {
         CollectionConfig config = CollectionConfigFile.read(dir);
-        return new Collection(name, dir, config, openShards(dir, config, factory), resolver);
+        return new Collection(name, dir, config, openShards(name, dir, config, factory), resolver);
     }
 
-    private static List<Shard> openShards(Path dir, CollectionConfig config, ShardFactory factory) {
+    private static List<Shard> openShards(String name, Path dir, CollectionConfig config, ShardFactory factory) {
         List<Shard> shards = new ArrayList<>();
         try {
             for (int i = 0; i < config.params().shardNumber(); i++) {
-                shards.add(factory.open(dir.resolve(SHARDS_DIR).resolve(Integer.toString(i)), config.toShardConfig()));
+                shards.add(factory.open(
+                        name, i, dir.resolve(SHARDS_DIR).resolve(Integer.toString(i)), config.toShardConfig()));
             }
         } catch (RuntimeException e) {
             shards.forEach(Shard::close);
