@@ -285,6 +285,56 @@ class ClusterEndToEndTest {
                     .isEqualTo(300);
         }
         assertThat(localPoints).as("each point on exactly two peers").isEqualTo(600);
+        for (int i = 1; i <= 3; i++) {
+            try (var dirs = java.nio.file.Files.list(dir.resolve("peer-" + i)
+                    .resolve("collections")
+                    .resolve("spread")
+                    .resolve("shards"))) {
+                assertThat(dirs.count())
+                        .as("only the local replicas' directories on peer " + i)
+                        .isEqualTo(4);
+            }
+        }
+
+        // payload index changes go through the metadata log; every peer applies them to its replicas
+        assertThat(new RestCalls(three.baseUrl())
+                        .call(
+                                "PUT",
+                                "/collections/spread/index?wait=true",
+                                "{\"field_name\":\"i\",\"field_schema\":\"integer\"}")
+                        .status())
+                .isEqualTo(200);
+        String filtered = "{\"exact\":true,\"filter\":{\"must\":[{\"key\":\"i\",\"range\":{\"gte\":100}}]}}";
+        for (ServerProcess p : all) {
+            await(
+                    "index on " + p.baseUrl(),
+                    () -> new RestCalls(p.baseUrl())
+                            .call("GET", "/collections/spread", null)
+                            .body()
+                            .at("/result/payload_schema/i/data_type")
+                            .asText(),
+                    "integer"::equals);
+            assertThat(new RestCalls(p.baseUrl())
+                            .call("POST", "/collections/spread/points/count", filtered)
+                            .body()
+                            .at("/result/count")
+                            .asLong())
+                    .isEqualTo(200);
+        }
+        assertThat(new RestCalls(one.baseUrl())
+                        .call("DELETE", "/collections/spread/index/i?wait=true", null)
+                        .status())
+                .isEqualTo(200);
+        for (ServerProcess p : all) {
+            await(
+                    "index gone on " + p.baseUrl(),
+                    () -> new RestCalls(p.baseUrl())
+                            .call("GET", "/collections/spread", null)
+                            .body()
+                            .at("/result/payload_schema")
+                            .size(),
+                    n -> n == 0);
+        }
 
         three.kill();
         for (ServerProcess p : List.of(one, two)) {

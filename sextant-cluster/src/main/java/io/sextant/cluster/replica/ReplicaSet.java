@@ -328,6 +328,12 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         return read("payload schema", Shard::payloadSchema);
     }
 
+    /** True when this peer holds a replica. */
+    @Override
+    public boolean holdsLocalData() {
+        return local != null;
+    }
+
     @Override
     public long payloadStorageBytes() {
         return local == null ? 0 : local.payloadStorageBytes();

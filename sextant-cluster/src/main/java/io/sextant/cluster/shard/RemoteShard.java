@@ -108,6 +108,12 @@ public final class RemoteShard implements Shard {
         return call(ShardCalls.INFO, null);
     }
 
+    /** False: the data is on the owning peer. */
+    @Override
+    public boolean holdsLocalData() {
+        return false;
+    }
+
     /** Not forwarded: the owning peer applies configuration from the metadata log itself. */
     @Override
     public void updateConfig(ShardConfig config) {}
