@@ -23,9 +23,10 @@ import java.util.List;
  * {@code /cluster} endpoints in Qdrant's shapes. Standalone ({@code node == null}): only {@code GET
  * /cluster}, answering {@code {"status":"disabled"}}. Cluster mode: {@code GET /cluster} (this
  * peer's view: peers, Raft term, commit, leader, role), {@code DELETE /cluster/peer/{peer_id}}
- * (removes the peer from the Raft configuration; {@code force} is accepted; no shards live on
- * peers yet) and {@code POST /cluster/recover} (asks Ratis for a snapshot of the metadata state,
- * as Qdrant requests one). Access: GET needs global read, the others manage access (the default of
+ * (removes the peer from the Raft configuration; {@code force} is accepted; the peer's shard
+ * replicas are not moved elsewhere yet) and {@code POST /cluster/recover} (asks Ratis for a snapshot of the metadata state,
+ * as Qdrant requests one). Both modes: {@code GET /collections/{c}/cluster} (the collection's
+ * shards on this peer and on others, all replicas {@code Active}, no transfers). Access: GET needs global read, the others manage access (the default of
  * {@code RestAccessRules}). Thread-safe.
  */
 public final class ClusterRoutes {
@@ -118,7 +119,7 @@ public final class ClusterRoutes {
         } catch (NumberFormatException e) {
             throw UserException.badRequest("Peer id must be an unsigned 64-bit integer, got " + raw);
         }
-        ApiExchange.boolParam(ctx, "force", false); // validated; no shards live on peers in this version
+        ApiExchange.boolParam(ctx, "force", false); // validated; replicas are not moved off the peer yet
         node.removePeer(id);
         ok(ctx, true);
     }
