@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Three packaged servers on loopback in cluster mode (Raft over Ratis on their p2p ports): a
  * collection created through peer 2 appears on peers 1 and 3; with a follower killed by SIGKILL
  * the other two still create and delete collections; the restarted follower keeps its peer id and
- * catches up from the log.
+ * catches up from the log. And a collection of 6 shards with 2 replicas each spreads 4/4/4 over the
+ * peers: points written through one peer are read identically through every peer, each peer stores
+ * only its replicas, and with a peer killed reads and writes go on through the other two.
  */
 class ClusterEndToEndTest {
 
