@@ -112,6 +112,23 @@ public final class ClusterNode implements AutoCloseable {
             Path storage,
             MetadataApplier applier,
             LocalShardLookup localShards) {
+        return start(settings, bindHost, storage, applier, localShards, LocalShardLookup.NONE);
+    }
+
+    /**
+     * As {@link #start(ClusterSettings, String, Path, MetadataApplier, LocalShardLookup)}, also
+     * serving primary writes ({@code PrimaryUpdate}) on the shards {@code primaries} finds.
+     *
+     * @param localShards this peer's local replicas (never a replica set: that would loop)
+     * @param primaries shards whose {@code update} applies a write as the shard's primary
+     */
+    public static ClusterNode start(
+            ClusterSettings settings,
+            String bindHost,
+            Path storage,
+            MetadataApplier applier,
+            LocalShardLookup localShards,
+            LocalShardLookup primaries) {
         Path dir = storage.resolve("cluster");
         long id = PeerIdentity.loadOrCreate(dir);
         Path raftDir = dir.resolve("raft");
@@ -130,7 +147,7 @@ public final class ClusterNode implements AutoCloseable {
                     .setServerId(self.getId())
                     .setStateMachine(sm)
                     .setProperties(props)
-                    .setParameters(parameters(localShards))
+                    .setParameters(parameters(localShards, primaries))
                     .setGroup(group)
                     .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                     .build();
@@ -175,9 +192,10 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /** Ratis parameters that add the internal shard service to the p2p port's gRPC server. */
-    private static Parameters parameters(LocalShardLookup localShards) {
+    private static Parameters parameters(LocalShardLookup localShards, LocalShardLookup primaries) {
         Parameters p = new Parameters();
-        GrpcConfigKeys.Server.setServicesCustomizer(p, new ShardServiceCustomizer(new ShardService(localShards)));
+        GrpcConfigKeys.Server.setServicesCustomizer(
+                p, new ShardServiceCustomizer(new ShardService(localShards, primaries)));
         return p;
     }
 
@@ -253,6 +271,22 @@ public final class ClusterNode implements AutoCloseable {
     /** This peer's id. */
     public long peerId() {
         return peerId;
+    }
+
+    /** The id of the peer whose storage directory is {@code storage} (created when new). */
+    public static long peerId(Path storage) {
+        return PeerIdentity.loadOrCreate(storage.resolve("cluster"));
+    }
+
+    /** The p2p address ({@code host:port}) of member {@code id}, or null when it is not a member. */
+    public String addressOf(long id) {
+        RaftPeerId target = raftId(id);
+        for (RaftPeer p : division().getRaftConf().getCurrentPeers()) {
+            if (p.getId().equals(target)) {
+                return p.getAddress();
+            }
+        }
+        return null;
     }
 
     /**

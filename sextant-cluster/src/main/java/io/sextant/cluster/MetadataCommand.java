@@ -14,18 +14,24 @@ import java.util.Locale;
  * converters. Immutable.
  *
  * <p>Log entry encoding: UTF-8 JSON {@code {"v":1,"type":"create_collection","collection":…,
- * "name":…,"body":{…},"wait":bool}}; a reader refuses a higher {@code v}.
+ * "name":…,"body":{…},"wait":bool}}; version 2 adds {@code "placement":[[peer id…]…]} (a {@link
+ * ShardPlacement}, on a create in cluster mode) and is written only by commands that carry one,
+ * so entries without a placement stay readable by version-1 binaries. A reader refuses a higher
+ * {@code v}.
  *
  * @param type what to do
  * @param collection collection name or alias ({@code null} for {@link Type#UPDATE_ALIASES})
  * @param name payload field name for {@link Type#DELETE_INDEX}, else null
  * @param body request body (an empty object when the request had none)
  * @param waitApplied the request's {@code wait} flag (payload index operations)
+ * @param placement where the new collection's shard replicas live (create in cluster mode), else
+ *     null
  */
-public record MetadataCommand(Type type, String collection, String name, JsonNode body, boolean waitApplied) {
+public record MetadataCommand(
+        Type type, String collection, String name, JsonNode body, boolean waitApplied, ShardPlacement placement) {
 
-    /** Version of the log entry encoding. */
-    public static final int FORMAT_VERSION = 1;
+    /** Highest version of the log entry encoding (2: with a placement). */
+    public static final int FORMAT_VERSION = 2;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -59,6 +65,19 @@ public record MetadataCommand(Type type, String collection, String name, JsonNod
             throw new IllegalArgumentException("collection is required for " + type);
         }
         body = body == null ? JsonNodeFactory.instance.objectNode() : body.deepCopy();
+        if (placement != null && type != Type.CREATE_COLLECTION) {
+            throw new IllegalArgumentException("only a create carries a shard placement, not " + type);
+        }
+    }
+
+    /** A command without a placement. */
+    public MetadataCommand(Type type, String collection, String name, JsonNode body, boolean waitApplied) {
+        this(type, collection, name, body, waitApplied, null);
+    }
+
+    /** This command with {@code newBody} and {@code newPlacement}. */
+    public MetadataCommand with(JsonNode newBody, ShardPlacement newPlacement) {
+        return new MetadataCommand(type, collection, name, newBody, waitApplied, newPlacement);
     }
 
     public static MetadataCommand of(Type type, String collection, JsonNode body) {
@@ -72,7 +91,7 @@ public record MetadataCommand(Type type, String collection, String name, JsonNod
 
     ObjectNode toJson() {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("v", FORMAT_VERSION);
+        n.put("v", placement == null ? 1 : FORMAT_VERSION);
         n.put("type", type.wireName());
         n.put("collection", collection);
         if (name != null) {
@@ -80,6 +99,9 @@ public record MetadataCommand(Type type, String collection, String name, JsonNod
         }
         n.set("body", body);
         n.put("wait", waitApplied);
+        if (placement != null) {
+            n.set("placement", placement.toJson());
+        }
         return n;
     }
 
@@ -100,11 +122,13 @@ public record MetadataCommand(Type type, String collection, String name, JsonNod
         }
         JsonNode coll = n.get("collection");
         JsonNode name = n.get("name");
+        JsonNode placement = n.get("placement");
         return new MetadataCommand(
                 Type.ofWire(n.path("type").asText(null)),
                 coll == null || coll.isNull() ? null : coll.asText(),
                 name == null || name.isNull() ? null : name.asText(),
                 n.get("body"),
-                n.path("wait").asBoolean(false));
+                n.path("wait").asBoolean(false),
+                placement == null || placement.isNull() ? null : ShardPlacement.fromJson(placement));
     }
 }

@@ -64,31 +64,69 @@
  *       clash with the server's own grpc-java, and one address per peer for both Raft and shard
  *       calls. Ratis caps inbound messages on that port ({@code raft.grpc.message.size.max}); the
  *       client accepts responses up to 256 MiB.
- *   <li><b>Not replicated yet:</b> point data. Each peer holds a full local copy of every
- *       collection's shards, and points written through one peer stay on that peer. gRPC
- *       collection management ({@code Collections/Create} …) still acts on the local node only.
+ *   <li><b>Shard placement (slice 3).</b> When a collection is created in cluster mode, the
+ *       <i>proposing</i> peer completes the create before it enters the log (server's {@code
+ *       MetadataGate.consensus}): a missing {@code shard_number} becomes the number of peers
+ *       (Qdrant's default in a cluster; explicit values are kept), written into the body; and it
+ *       computes the {@link ShardPlacement} over the current Raft members ({@link
+ *       ShardPlacement#plan}: peers in unsigned id order form a ring, replicas are dealt round it
+ *       from a start derived from the collection name, so a shard's replicas are distinct, the
+ *       replication factor is capped at the peer count and every peer gets the same number of
+ *       replicas ±1, primaries spread too). The placement travels in the create command ({@link
+ *       MetadataCommand} log entry version 2, written only when a placement is present), so every
+ *       peer applies the same one, and the ledger (snapshots) keeps it. Why the proposer and not
+ *       the state machine: the peers' views of the Raft configuration at apply time can differ
+ *       (configuration entries take effect when appended), a value decided once and logged cannot.
+ *       Each peer keeps its placements in {@link PlacementBook} ({@code cluster/placements.json},
+ *       versioned), recorded by the {@link PlacementApplier} before the collection is created and
+ *       read when the table of contents opens collections at start (before Raft runs). A standalone
+ *       node has no placements and is exactly as before; a collection without a placement (made
+ *       before cluster mode) keeps plain local shards, a full copy on each peer.
+ *   <li><b>Replica sets (slice 3).</b> Package {@link io.sextant.cluster.replica}: in cluster mode
+ *       the server's shard factory ({@link io.sextant.cluster.replica.ClusterShardFactory}) gives
+ *       each shard of a placed collection a {@link io.sextant.cluster.replica.ReplicaSet}: the
+ *       local replica (a {@code LocalShard}, whose directory exists only on the peers that hold
+ *       one) and the other replicas through {@code RemoteShard}s. Writes go to the shard's
+ *       primary, the first replica in placement order that is reachable: it applies the write
+ *       locally, then sends it to every other replica through one ordered queue per replica (so
+ *       all replicas see the primary's order) and acknowledges once {@code
+ *       write_consistency_factor} replicas applied it (capped at the replica count; every replica
+ *       is still tried). A peer that is not the primary sends the write there with the new internal
+ *       call {@code PrimaryUpdate} ({@link io.sextant.cluster.shard.ShardCalls}); the plain {@code
+ *       Update} call means "apply to your replica only". The internal service answers ordinary
+ *       calls from the local replicas only (never a replica set, so nothing loops) and {@code
+ *       PrimaryUpdate} from the replica sets ({@link io.sextant.cluster.shard.PrimaryWriter}). Reads
+ *       use the local replica when there is one, else the first remote replica that answers.
+ *       Payload index changes are applied by every peer to its own replicas from the metadata log.
+ *       {@code GET /collections/{c}/cluster} shows this peer's local and remote replicas, all
+ *       {@code Active}.
+ *       <p><b>Known limits of this slice:</b> a replica that fails a write is only logged and
+ *       counted ({@code ReplicaSet.failedReplicaWrites}): marking it Dead through the metadata log
+ *       and repairing it by shard transfer is a later slice, so until then it can miss writes and
+ *       reads served by it can lag. Two peers that disagree about which replica is reachable can
+ *       each pick a different primary (no fencing yet). An unreachable peer (connection refused)
+ *       is skipped at once, but a frozen one costs the call deadline (30 s) before the next
+ *       replica is tried. {@code ordering}, {@code consistency} and read fan-out are not
+ *       implemented; gRPC collection management, collection snapshots and shard snapshots still
+ *       act on local shards only; placement does not change when peers join or leave.
+ *   <li><b>Not replicated:</b> collections created before cluster mode was enabled (no
+ *       placement) keep a full local copy per peer, and their point writes stay on the peer that
+ *       got them.
  * </ul>
  *
  * <h2>Plan for the next slices</h2>
  *
  * <ol>
- *   <li><b>Shard placement in the metadata group.</b> Collection creation gains a placement step
- *       decided by the leader when it proposes (shard_number × replication_factor spread over the
- *       peers, fewest replicas first) and stored in the command, so every peer applies the same
- *       placement. Replica states (Active, Dead, Partial, Initializing, Listener, Recovery) are
- *       metadata entries too. Shard keys ({@code sharding_method: custom}) are metadata entries.
- *   <li><b>Replica sets without per-shard Raft groups.</b> Point writes are too hot for a Raft log
- *       per shard on top of each shard's own WAL. As Qdrant does, a write goes to every Active
- *       replica of its shard over the internal gRPC service (a new service on the p2p port added
- *       through Ratis's {@code GrpcServices.Customizer}, or a separate internal port), ordered by
- *       {@code ordering} (weak: any replica; medium: the shard's current leader replica; strong:
- *       the replica set's first Active peer in placement order) and acknowledged after {@code
- *       write_consistency_factor} replicas. A replica that misses a write is marked Dead by a
- *       metadata entry (agreement through the metadata group, failure detection from Ratis's
- *       follower liveness and failed internal calls), then repaired by shard transfer.
- *   <li><b>Remote shards and fan-out.</b> A collection's shard holder gets {@code RemoteShard}s
- *       (built, see above) next to local ones; reads fan out with {@code consistency}, {@code read_fan_out_factor}
- *       and {@code read_fan_out_delay_ms}.
+ *   <li><b>Replica states in the metadata group.</b> Active, Dead, Partial, Initializing,
+ *       Listener, Recovery as metadata entries: a replica that fails a forwarded write (counted
+ *       now) is marked Dead by an entry proposed by the primary (agreement through the metadata
+ *       group, failure detection from Ratis's follower liveness and failed internal calls), Dead
+ *       replicas get no reads or writes until a shard transfer repairs them; the primary becomes
+ *       the first Active replica, fenced by the entry's index. Shard keys ({@code sharding_method:
+ *       custom}) are metadata entries too, and placement moves when peers join or leave.
+ *   <li><b>Ordering, consistency and fan-out.</b> {@code ordering} (weak: any replica; medium:
+ *       the shard's current leader replica; strong: the first Active replica), reads with {@code
+ *       consistency}, {@code read_fan_out_factor} and {@code read_fan_out_delay_ms}.
  *   <li><b>Shard transfer.</b> stream_records, snapshot and wal_delta (the WAL suffix after the
  *       receiver's last sequence number), throttled and resumable, driven by metadata entries
  *       (start, progress, finish, abort) so a leader change does not lose a transfer.

@@ -88,12 +88,37 @@ class MetadataLedgerTest {
         MetadataCommand c = new MetadataCommand(Type.CREATE_INDEX, "c", null, json("{\"field_name\":\"f\"}"), true);
         assertThat(MetadataCommand.fromBytes(c.toBytes())).isEqualTo(c);
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
-                        "{\"v\":2,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
+                        "{\"v\":3,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("format 2");
+                .hasMessageContaining("format 3");
         assertThatThrownBy(() ->
                         MetadataCommand.fromBytes("{\"v\":1,\"type\":\"drop_table\",\"collection\":\"c\"}".getBytes()))
                 .hasMessageContaining("drop_table");
+    }
+
+    @Test
+    void aCreateWithAPlacementIsVersion2AndOthersStayVersion1() {
+        ShardPlacement placement = new ShardPlacement(java.util.List.of(java.util.List.of(1L, -1L)));
+        MetadataCommand plain = MetadataCommand.of(Type.CREATE_COLLECTION, "c", json("{\"shard_number\":1}"));
+        MetadataCommand placed = plain.with(plain.body(), placement);
+        assertThat(new String(plain.toBytes())).contains("\"v\":1").doesNotContain("placement");
+        assertThat(new String(placed.toBytes()))
+                .contains("\"v\":2")
+                .contains("\"placement\":[[\"1\",\"18446744073709551615\"]]");
+        assertThat(MetadataCommand.fromBytes(placed.toBytes())).isEqualTo(placed);
+        assertThat(MetadataCommand.fromBytes(placed.toBytes()).placement()).isEqualTo(placement);
+        MetadataLedger l = new MetadataLedger();
+        l.record(placed);
+        assertThat(MetadataLedger.fromJson(l.toJson()).collections().get("c"))
+                .as("snapshots keep the placement")
+                .containsExactly(placed);
+        assertThatThrownBy(() -> new MetadataCommand(Type.DELETE_COLLECTION, "c", null, null, false, placement))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> MetadataCommand.fromBytes(
+                        "{\"v\":2,\"type\":\"create_collection\",\"collection\":\"c\",\"placement\":[[\"1\",\"1\"]]}"
+                                .getBytes()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("distinct");
     }
 
     @Test

@@ -69,7 +69,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
 
             @Override
             public Map<String, io.sextant.segment.index.PayloadIndexSpec> payloadSchema() {
-                return Collection.this.shards.getFirst().payloadSchema();
+                return schemaSource().payloadSchema();
             }
 
             @Override
@@ -93,6 +93,20 @@ public final class Collection implements QueryTarget, AutoCloseable {
         });
     }
 
+    /**
+     * The shard whose payload schema stands for the collection's: the first one with its data on
+     * this node (in a cluster, a payload index change is applied by each peer from the metadata log
+     * at its own pace, so another peer's answer can be ahead or behind this node's), else shard 0.
+     */
+    private Shard schemaSource() {
+        for (Shard s : shards) {
+            if (s.holdsLocalData()) {
+                return s;
+            }
+        }
+        return shards.getFirst();
+    }
+
     /** Enforces the collection's strict mode settings; the API layer calls it before each request. */
     public StrictModeGuard strictMode() {
         return strictMode;
@@ -104,7 +118,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
      */
     static Collection create(
             String name, Path dir, CollectionConfig config, ShardFactory factory, CollectionResolver resolver) {
-        List<Shard> shards = openShards(dir, config, factory);
+        List<Shard> shards = openShards(name, dir, config, factory);
         CollectionConfigFile.write(dir, config);
         return new Collection(name, dir, config, shards, resolver);
     }
@@ -112,14 +126,15 @@ public final class Collection implements QueryTarget, AutoCloseable {
     /** Opens an existing collection from {@code dir}. */
     static Collection open(String name, Path dir, ShardFactory factory, CollectionResolver resolver) {
         CollectionConfig config = CollectionConfigFile.read(dir);
-        return new Collection(name, dir, config, openShards(dir, config, factory), resolver);
+        return new Collection(name, dir, config, openShards(name, dir, config, factory), resolver);
     }
 
-    private static List<Shard> openShards(Path dir, CollectionConfig config, ShardFactory factory) {
+    private static List<Shard> openShards(String name, Path dir, CollectionConfig config, ShardFactory factory) {
         List<Shard> shards = new ArrayList<>();
         try {
             for (int i = 0; i < config.params().shardNumber(); i++) {
-                shards.add(factory.open(dir.resolve(SHARDS_DIR).resolve(Integer.toString(i)), config.toShardConfig()));
+                shards.add(factory.open(
+                        name, i, dir.resolve(SHARDS_DIR).resolve(Integer.toString(i)), config.toShardConfig()));
             }
         } catch (RuntimeException e) {
             shards.forEach(Shard::close);
@@ -199,7 +214,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
     public CollectionUpdateResult update(PointOperation op, boolean wait, Long timeoutSeconds) {
         OperationValidator.validate(config, op);
         if (op instanceof PointOperation.DeleteFieldIndex d
-                && !shards.getFirst().info().payloadSchema().containsKey(d.field())) {
+                && !schemaSource().payloadSchema().containsKey(d.field())) {
             throw UserException.notFound("Index for field `" + d.field() + "` doesn't exist");
         }
         Map<Integer, PointOperation> perShard = OperationSplitter.split(op, shards.size());
@@ -283,8 +298,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
 
     /** Value counts of an indexed payload field ({@code POST /collections/{c}/facet}), best first. */
     public List<io.sextant.collection.facet.FacetHit> facet(io.sextant.collection.facet.FacetRequest request) {
-        ShardInfo.FieldSchemaInfo field =
-                shards.getFirst().info().payloadSchema().get(request.key());
+        ShardInfo.FieldSchemaInfo field = schemaSource().info().payloadSchema().get(request.key());
         return io.sextant.collection.facet.FacetCounter.count(
                 request, field == null ? null : field.spec().type(), this::scroll);
     }

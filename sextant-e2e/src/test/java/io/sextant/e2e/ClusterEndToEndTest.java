@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Three packaged servers on loopback in cluster mode (Raft over Ratis on their p2p ports): a
  * collection created through peer 2 appears on peers 1 and 3; with a follower killed by SIGKILL
  * the other two still create and delete collections; the restarted follower keeps its peer id and
- * catches up from the log.
+ * catches up from the log. And a collection of 6 shards with 2 replicas each spreads 4/4/4 over the
+ * peers: points written through one peer are read identically through every peer, each peer stores
+ * only its replicas, and with a peer killed reads and writes go on through the other two.
  */
 class ClusterEndToEndTest {
 
@@ -161,5 +163,188 @@ class ClusterEndToEndTest {
                         () -> cluster(back).get("peers").size(),
                         n -> n == 3))
                 .isEqualTo(3);
+    }
+
+    private static JsonNode collectionCluster(ServerProcess p, String c) throws Exception {
+        return new RestCalls(p.baseUrl())
+                .call("GET", "/collections/" + c + "/cluster", null)
+                .body()
+                .get("result");
+    }
+
+    private static String points(int from, int to) {
+        StringBuilder b = new StringBuilder("{\"points\":[");
+        for (int i = from; i < to; i++) {
+            if (i > from) {
+                b.append(',');
+            }
+            b.append("{\"id\":")
+                    .append(i)
+                    .append(",\"vector\":[")
+                    .append(1 + i % 7)
+                    .append(',')
+                    .append(1 + i % 11)
+                    .append(',')
+                    .append(1 + i % 13)
+                    .append(',')
+                    .append(1 + i % 17)
+                    .append("],\"payload\":{\"i\":")
+                    .append(i)
+                    .append("}}");
+        }
+        return b.append("]}").toString();
+    }
+
+    /** The answers every peer must agree on: count, the scrolled ids and payloads, a query's hits. */
+    private static List<JsonNode> reads(ServerProcess p) throws Exception {
+        RestCalls r = new RestCalls(p.baseUrl());
+        JsonNode count = r.call("POST", "/collections/spread/points/count", "{\"exact\":true}")
+                .body()
+                .at("/result/count");
+        JsonNode scroll = r.call("POST", "/collections/spread/points/scroll", "{\"limit\":1000,\"with_payload\":true}")
+                .body()
+                .at("/result/points");
+        JsonNode query = r.call(
+                        "POST",
+                        "/collections/spread/points/query",
+                        "{\"query\":[3,1,4,1],\"limit\":10,\"with_payload\":true}")
+                .body()
+                .at("/result/points");
+        return List.of(count, scroll, query);
+    }
+
+    @Test
+    void shardsSpreadOverPeersWithReplicasAndSurviveAKilledPeer() throws Exception {
+        int p2p1 = ServerProcess.freePort();
+        ServerProcess one = peer(1, null, p2p1).start();
+        ServerProcess two = peer(2, p2p1, ServerProcess.freePort()).start();
+        ServerProcess three = peer(3, p2p1, ServerProcess.freePort()).start();
+        List<ServerProcess> all = List.of(one, two, three);
+        await("3 peers", () -> cluster(one), c -> c.get("peers").size() == 3);
+
+        assertThat(new RestCalls(one.baseUrl())
+                        .call(
+                                "PUT",
+                                "/collections/spread",
+                                "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},"
+                                        + "\"shard_number\":6,\"replication_factor\":2}")
+                        .status())
+                .isEqualTo(200);
+        Map<Integer, Integer> holders = new java.util.TreeMap<>();
+        Set<String> peerIds = new TreeSet<>();
+        for (ServerProcess p : all) {
+            JsonNode info = await(
+                    "collection on " + p.baseUrl(),
+                    () -> collectionCluster(p, "spread"),
+                    c -> c != null && c.has("local_shards"));
+            assertThat(info.get("shard_count").asInt()).isEqualTo(6);
+            assertThat(info.get("local_shards").size())
+                    .as("4 of the 12 replicas on each peer: %s", info)
+                    .isEqualTo(4);
+            assertThat(info.get("remote_shards").size())
+                    .as("the other replicas: %s", info)
+                    .isEqualTo(8);
+            assertThat(info.get("shard_transfers").size()).isZero();
+            info.get("local_shards").forEach(s -> {
+                assertThat(s.get("state").asText()).isEqualTo("Active");
+                holders.merge(s.get("shard_id").asInt(), 1, Integer::sum);
+            });
+            peerIds.add(info.get("peer_id").asText());
+        }
+        assertThat(peerIds).hasSize(3);
+        assertThat(holders).as("every shard on exactly 2 peers").hasSize(6).allSatisfy((k, v) -> assertThat(v)
+                .isEqualTo(2));
+
+        RestCalls viaTwo = new RestCalls(two.baseUrl());
+        for (int from = 0; from < 300; from += 100) {
+            assertThat(viaTwo.call("PUT", "/collections/spread/points?wait=true", points(from, from + 100))
+                            .status())
+                    .isEqualTo(200);
+        }
+
+        List<JsonNode> expected = reads(one);
+        assertThat(expected.get(0).asLong()).isEqualTo(300);
+        assertThat(expected.get(1).size()).isEqualTo(300);
+        Set<Integer> ids = new TreeSet<>();
+        expected.get(1).forEach(pt -> {
+            assertThat(pt.at("/payload/i").asInt()).isEqualTo(pt.get("id").asInt());
+            ids.add(pt.get("id").asInt());
+        });
+        assertThat(ids).hasSize(300).contains(0, 299);
+        assertThat(expected.get(2).size()).isEqualTo(10);
+        long localPoints = 0;
+        for (ServerProcess p : all) {
+            assertThat(reads(p)).as("reads through " + p.baseUrl()).isEqualTo(expected);
+            JsonNode info = collectionCluster(p, "spread");
+            for (JsonNode s : info.get("local_shards")) {
+                localPoints += s.get("points_count").asLong();
+            }
+            assertThat(new RestCalls(p.baseUrl())
+                            .call("GET", "/collections/spread", null)
+                            .body()
+                            .at("/result/points_count")
+                            .asLong())
+                    .isEqualTo(300);
+        }
+        assertThat(localPoints).as("each point on exactly two peers").isEqualTo(600);
+        for (int i = 1; i <= 3; i++) {
+            try (var dirs = java.nio.file.Files.list(dir.resolve("peer-" + i)
+                    .resolve("collections")
+                    .resolve("spread")
+                    .resolve("shards"))) {
+                assertThat(dirs.count())
+                        .as("only the local replicas' directories on peer " + i)
+                        .isEqualTo(4);
+            }
+        }
+
+        // payload index changes go through the metadata log; every peer applies them to its replicas
+        assertThat(new RestCalls(three.baseUrl())
+                        .call(
+                                "PUT",
+                                "/collections/spread/index?wait=true",
+                                "{\"field_name\":\"i\",\"field_schema\":\"integer\"}")
+                        .status())
+                .isEqualTo(200);
+        String filtered = "{\"exact\":true,\"filter\":{\"must\":[{\"key\":\"i\",\"range\":{\"gte\":100}}]}}";
+        for (ServerProcess p : all) {
+            await(
+                    "index on " + p.baseUrl(),
+                    () -> new RestCalls(p.baseUrl())
+                            .call("GET", "/collections/spread", null)
+                            .body()
+                            .at("/result/payload_schema/i/data_type")
+                            .asText(),
+                    "integer"::equals);
+            assertThat(new RestCalls(p.baseUrl())
+                            .call("POST", "/collections/spread/points/count", filtered)
+                            .body()
+                            .at("/result/count")
+                            .asLong())
+                    .isEqualTo(200);
+        }
+        assertThat(new RestCalls(one.baseUrl())
+                        .call("DELETE", "/collections/spread/index/i?wait=true", null)
+                        .status())
+                .isEqualTo(200);
+        for (ServerProcess p : all) {
+            await(
+                    "index gone on " + p.baseUrl(),
+                    () -> new RestCalls(p.baseUrl())
+                            .call("GET", "/collections/spread", null)
+                            .body()
+                            .at("/result/payload_schema")
+                            .size(),
+                    n -> n == 0);
+        }
+
+        three.kill();
+        for (ServerProcess p : List.of(one, two)) {
+            List<JsonNode> after = reads(p);
+            assertThat(after.get(0).asLong()).as("count through " + p.baseUrl()).isEqualTo(300);
+            assertThat(after)
+                    .as("reads through " + p.baseUrl() + " with a peer down")
+                    .isEqualTo(expected);
+        }
     }
 }

@@ -9,6 +9,7 @@ import io.sextant.server.api.rest.RestServer;
 import io.sextant.server.auth.AccessControl;
 import io.sextant.server.auth.ValueExistsQuery;
 import io.sextant.server.cluster.ClusterRoutes;
+import io.sextant.server.cluster.ClusterShards;
 import io.sextant.server.cluster.MetadataExecutor;
 import io.sextant.server.cluster.MetadataGate;
 import io.sextant.server.config.ServerConfig;
@@ -35,6 +36,7 @@ public final class SextantServer implements AutoCloseable {
     private SnapshotFeature snapshots;
     private RestOperations operations;
     private ClusterNode cluster;
+    private ClusterShards clusterShards;
 
     private SextantServer(ServerConfig config, TableOfContents toc, RestServer rest) {
         this.config = config;
@@ -44,23 +46,32 @@ public final class SextantServer implements AutoCloseable {
 
     /** Opens the storage and starts serving. */
     public static SextantServer start(ServerConfig config, ShardFactory shards) {
-        TableOfContents toc = TableOfContents.open(config.storage().storagePath(), shards);
+        ClusterShards replicas =
+                config.cluster().enabled() ? ClusterShards.open(config.storage().storagePath()) : null;
+        TableOfContents toc = TableOfContents.open(
+                config.storage().storagePath(), replicas == null ? shards : replicas.factory(shards));
         NewCollectionRules rules = new NewCollectionRules(
                 config.storage().maxCollections(), config.storage().collectionDefaults());
         ClusterNode cluster = null;
-        if (config.cluster().enabled()) {
+        if (replicas != null) {
+            replicas.attach(toc);
             try {
                 cluster = ClusterNode.start(
                         config.cluster(),
                         config.service().host(),
                         config.storage().storagePath(),
-                        new MetadataExecutor(toc, rules));
+                        replicas.applier(new MetadataExecutor(toc, rules)),
+                        replicas.localReplicas(),
+                        replicas.primaries());
+                replicas.started(cluster);
             } catch (RuntimeException e) {
+                replicas.close();
                 toc.close();
                 throw e;
             }
         }
-        ClusterRoutes clusterRoutes = new ClusterRoutes(cluster);
+        ClusterShards clusterShards = replicas;
+        ClusterRoutes clusterRoutes = new ClusterRoutes(cluster, toc);
         RestServer rest;
         GrpcServer grpc = null;
         SnapshotFeature snapshots = null;
@@ -79,7 +90,7 @@ public final class SextantServer implements AutoCloseable {
                             toc,
                             cluster == null
                                     ? MetadataGate.local(new MetadataExecutor(toc, rules))
-                                    : MetadataGate.consensus(cluster),
+                                    : MetadataGate.consensus(cluster, rules.defaults()),
                             issues,
                             config.service().host(),
                             config.service().httpPort(),
@@ -116,6 +127,7 @@ public final class SextantServer implements AutoCloseable {
             }
             if (cluster != null) {
                 cluster.close();
+                clusterShards.close();
             }
             toc.close();
             throw e;
@@ -126,6 +138,7 @@ public final class SextantServer implements AutoCloseable {
         server.operations = ops;
         server.grpc = grpc;
         server.cluster = cluster;
+        server.clusterShards = clusterShards;
         LOG.atInfo()
                 .addKeyValue("host", config.service().host())
                 .addKeyValue("http_port", rest.port())
@@ -193,6 +206,9 @@ public final class SextantServer implements AutoCloseable {
             operations.close();
             if (cluster != null) {
                 cluster.close();
+            }
+            if (clusterShards != null) {
+                clusterShards.close();
             }
         } finally {
             try {

@@ -47,6 +47,15 @@ public interface Shard extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Whether this shard's data is on this node (a local shard, or a replica set with a local
+     * replica), so its payload schema reflects this node's own applied metadata; false for a shard
+     * answered by another node.
+     */
+    default boolean holdsLocalData() {
+        return true;
+    }
+
     /** Nearest-neighbour search; hits best first. */
     List<ScoredPoint> search(CoreSearch request);
 

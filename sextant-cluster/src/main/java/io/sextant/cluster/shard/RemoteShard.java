@@ -70,6 +70,14 @@ public final class RemoteShard implements Shard {
         return call(ShardCalls.UPDATE, new ShardCalls.UpdateRequest(operation, wait));
     }
 
+    /**
+     * Asks the owning peer to apply {@code operation} as the shard's primary: locally, then on the
+     * shard's other replicas ({@code PrimaryUpdate}).
+     */
+    public UpdateResult updateAsPrimary(PointOperation operation, boolean wait) {
+        return call(ShardCalls.PRIMARY_UPDATE, new ShardCalls.UpdateRequest(operation, wait));
+    }
+
     @Override
     public List<ScoredPoint> search(CoreSearch request) {
         return call(ShardCalls.SEARCH, request);
@@ -98,6 +106,12 @@ public final class RemoteShard implements Shard {
     @Override
     public ShardInfo info() {
         return call(ShardCalls.INFO, null);
+    }
+
+    /** False: the data is on the owning peer. */
+    @Override
+    public boolean holdsLocalData() {
+        return false;
     }
 
     /** Not forwarded: the owning peer applies configuration from the metadata log itself. */

@@ -18,7 +18,7 @@ import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
  * shard. Transport failures (peer down, deadline passed) become {@code ServiceException}s too.
  * Stateless and thread-safe.
  */
-final class ShardCallErrors {
+public final class ShardCallErrors {
     /** Trailer carrying the user error's kind (its enum name). */
     static final String KIND_TRAILER = "sextant-user-error-kind";
 
@@ -79,5 +79,19 @@ final class ShardCallErrors {
                 new ServiceException(
                         "Peer " + peer + " failed " + target + " (" + status.getCode() + ")" + description, e);
         };
+    }
+
+    /**
+     * Whether {@code e} (raised by a {@link RemoteShard}) means the peer could not be reached at all
+     * (gRPC {@code UNAVAILABLE}: down, refusing connections), so the call did not run there and may
+     * go to another replica. A missed deadline is not: the call may have run.
+     */
+    public static boolean isUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StatusRuntimeException s) {
+                return s.getStatus().getCode() == Status.Code.UNAVAILABLE;
+            }
+        }
+        return false;
     }
 }

@@ -26,6 +26,7 @@ import java.util.List;
  * <pre>
  * method       request body                                     response body
  * Update       u8 wait (0/1), point operation                   update
+ * PrimaryUpdate  as Update                                     update
  * Search       search                                           hits
  * SparseStats  str vector name, u32 n, n x u32 dim, opt filter  sparse stats
  * Retrieve     ids, payload selector, vector selector           records
@@ -34,7 +35,13 @@ import java.util.List;
  * Info         (empty)                                          info
  * </pre>
  *
- * Not calls: {@code updateConfig} and {@code changeVectors} (every peer applies configuration from
+ * {@code Update} applies the operation to the serving peer's own replica only (a primary
+ * forwarding a write to the other replicas). {@code PrimaryUpdate} (added with replica sets; an
+ * older peer answers it {@code UNIMPLEMENTED}) asks the serving peer to apply the operation as the
+ * shard's primary: locally, then forwarded as {@code Update} to the shard's other replicas; it is
+ * served from the lookup of primaries, not of local replicas ({@link ShardService}).
+ *
+ * <p>Not calls: {@code updateConfig} and {@code changeVectors} (every peer applies configuration from
  * the metadata log to its own shards), {@code close} (closing a remote handle never closes the
  * remote shard), and the local operational figures {@code optimizations}, {@code stats} and {@code
  * segmentSummaries} (each peer reports its own shards). {@code payloadSchema} is derived from
@@ -55,17 +62,34 @@ public final class ShardCalls {
     /** Body of a {@code Count} request. */
     public record CountRequest(Filter filter, boolean exact) {}
 
-    public static final ShardCall<UpdateRequest, UpdateResult> UPDATE = new ShardCall<>(
-            "Update",
-            ShardCall.Deadline.UPDATE,
-            (w, q) -> PointOperationWire.write(w.bool(q.waitApplied()), q.operation()),
-            r -> {
-                boolean wait = r.bool();
-                return new UpdateRequest(PointOperationWire.read(r), wait);
-            },
-            ResultWire::writeUpdate,
-            ResultWire::readUpdate,
-            (shard, q) -> shard.update(q.operation(), q.waitApplied()));
+    /** Apply to the serving peer's own replica only. */
+    public static final ShardCall<UpdateRequest, UpdateResult> UPDATE =
+            updateCall("Update", (shard, q) -> shard.update(q.operation(), q.waitApplied()));
+
+    /** Apply as the shard's primary (replicate to the other replicas); the body is an Update's. */
+    public static final ShardCall<UpdateRequest, UpdateResult> PRIMARY_UPDATE =
+            updateCall("PrimaryUpdate", (shard, q) -> {
+                if (!(shard instanceof PrimaryWriter primary)) {
+                    throw new io.sextant.segment.error.ServiceException(
+                            "Shard " + shard + " cannot apply a write as the primary of its replicas");
+                }
+                return primary.writeAsPrimary(q.operation(), q.waitApplied(), -1);
+            });
+
+    private static ShardCall<UpdateRequest, UpdateResult> updateCall(
+            String name, java.util.function.BiFunction<Shard, UpdateRequest, UpdateResult> invoke) {
+        return new ShardCall<>(
+                name,
+                ShardCall.Deadline.UPDATE,
+                (w, q) -> PointOperationWire.write(w.bool(q.waitApplied()), q.operation()),
+                r -> {
+                    boolean wait = r.bool();
+                    return new UpdateRequest(PointOperationWire.read(r), wait);
+                },
+                ResultWire::writeUpdate,
+                ResultWire::readUpdate,
+                invoke);
+    }
 
     public static final ShardCall<CoreSearch, List<ScoredPoint>> SEARCH = new ShardCall<>(
             "Search",
@@ -138,7 +162,7 @@ public final class ShardCalls {
             ResultWire::readInfo,
             (shard, q) -> shard.info());
 
-    /** Every call, in a fixed order. */
+    /** Every call served from the local replicas, in a fixed order ({@link #PRIMARY_UPDATE} is not). */
     public static final List<ShardCall<?, ?>> ALL =
             List.of(UPDATE, SEARCH, SPARSE_STATS, RETRIEVE, SCROLL, COUNT, INFO);
 }

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The internal gRPC service {@value ShardCall#SERVICE}: serves {@link ShardCalls} on this peer's
- * local shards, found through a {@link LocalShardLookup}. Hosted on the p2p port next to Ratis
+ * local shards, found through a {@link LocalShardLookup}, and {@code PrimaryUpdate} on the
+ * primaries found through a second lookup. Hosted on the p2p port next to Ratis
  * ({@link ShardServiceCustomizer}). A request names its shard by collection name and shard id; a
  * shard this peer does not hold is answered "not found". Calls run on the gRPC server's executor
  * (Ratis does not make it a direct executor), so a blocking update with {@code wait} does not hold
@@ -21,9 +22,21 @@ public final class ShardService implements BindableService {
     private static final Logger LOG = LoggerFactory.getLogger(ShardService.class);
 
     private final LocalShardLookup lookup;
+    private final LocalShardLookup primaries;
 
+    /** A service without primaries: {@code PrimaryUpdate} is answered "not found". */
     public ShardService(LocalShardLookup lookup) {
+        this(lookup, LocalShardLookup.NONE);
+    }
+
+    /**
+     * @param lookup this peer's local replicas (every call but {@code PrimaryUpdate})
+     * @param primaries for {@code PrimaryUpdate}: a shard whose {@code update} applies a write as
+     *     the shard's primary (locally, then to the other replicas)
+     */
+    public ShardService(LocalShardLookup lookup, LocalShardLookup primaries) {
         this.lookup = lookup;
+        this.primaries = primaries;
     }
 
     @Override
@@ -31,12 +44,18 @@ public final class ShardService implements BindableService {
         ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(ShardCall.SERVICE);
         for (ShardCall<?, ?> call : ShardCalls.ALL) {
             b.addMethod(
-                    call.method(), ServerCalls.asyncUnaryCall((request, response) -> serve(call, request, response)));
+                    call.method(),
+                    ServerCalls.asyncUnaryCall((request, response) -> serve(call, lookup, request, response)));
         }
+        b.addMethod(
+                ShardCalls.PRIMARY_UPDATE.method(),
+                ServerCalls.asyncUnaryCall(
+                        (request, response) -> serve(ShardCalls.PRIMARY_UPDATE, primaries, request, response)));
         return b.build();
     }
 
-    private <Q, A> void serve(ShardCall<Q, A> call, byte[] request, StreamObserver<byte[]> response) {
+    private static <Q, A> void serve(
+            ShardCall<Q, A> call, LocalShardLookup lookup, byte[] request, StreamObserver<byte[]> response) {
         byte[] answer;
         try {
             ShardCall.Addressed<Q> q = call.decodeRequest(request);

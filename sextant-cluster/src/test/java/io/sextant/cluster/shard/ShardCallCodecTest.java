@@ -87,10 +87,15 @@ class ShardCallCodecTest {
         for (int i = 0; i < 20; i++) {
             for (PointOperation op : operations()) {
                 requestRoundTrip(ShardCalls.UPDATE, new ShardCalls.UpdateRequest(op, r.nextBoolean()));
+                requestRoundTrip(ShardCalls.PRIMARY_UPDATE, new ShardCalls.UpdateRequest(op, r.nextBoolean()));
             }
         }
         responseRoundTrip(ShardCalls.UPDATE, new UpdateResult(r.nextLong(), true));
         responseRoundTrip(ShardCalls.UPDATE, new UpdateResult(0, false));
+        responseRoundTrip(ShardCalls.PRIMARY_UPDATE, new UpdateResult(r.nextLong(), true));
+        assertThat(ShardCalls.PRIMARY_UPDATE.method().getFullMethodName())
+                .isEqualTo("sextant.internal.Shard/PrimaryUpdate");
+        assertThat(ShardCalls.ALL).as("served from the local replicas").doesNotContain(ShardCalls.PRIMARY_UPDATE);
     }
 
     private List<PointOperation> operations() {

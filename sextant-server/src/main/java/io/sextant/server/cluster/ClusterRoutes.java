@@ -2,39 +2,60 @@ package io.sextant.server.cluster;
 
 import static io.sextant.server.api.rest.ApiExchange.ok;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.sextant.cluster.ClusterNode;
 import io.sextant.cluster.ClusterStatus;
+import io.sextant.cluster.replica.ReplicaSet;
+import io.sextant.collection.Collection;
+import io.sextant.collection.TableOfContents;
 import io.sextant.segment.error.UserException;
 import io.sextant.server.api.rest.ApiExchange;
+import io.sextant.shard.Shard;
 import java.math.BigInteger;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * {@code /cluster} endpoints in Qdrant's shapes. Standalone ({@code node == null}): only {@code GET
  * /cluster}, answering {@code {"status":"disabled"}}. Cluster mode: {@code GET /cluster} (this
  * peer's view: peers, Raft term, commit, leader, role), {@code DELETE /cluster/peer/{peer_id}}
- * (removes the peer from the Raft configuration; {@code force} is accepted; no shards live on
- * peers yet) and {@code POST /cluster/recover} (asks Ratis for a snapshot of the metadata state,
- * as Qdrant requests one). Access: GET needs global read, the others manage access (the default of
+ * (removes the peer from the Raft configuration; {@code force} is accepted; the peer's shard
+ * replicas are not moved elsewhere yet) and {@code POST /cluster/recover} (asks Ratis for a snapshot of the metadata state,
+ * as Qdrant requests one). Both modes: {@code GET /collections/{c}/cluster} (the collection's
+ * shards on this peer and on others, all replicas {@code Active}, no transfers). Access: GET needs global read, the others manage access (the default of
  * {@code RestAccessRules}). Thread-safe.
  */
 public final class ClusterRoutes {
 
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final String ACTIVE = "Active";
 
     private final ClusterNode node;
+    private final TableOfContents toc;
 
     /** @param node this peer's cluster membership, or null on a standalone node */
     public ClusterRoutes(ClusterNode node) {
+        this(node, null);
+    }
+
+    /**
+     * @param node this peer's cluster membership, or null on a standalone node
+     * @param toc the collections, for {@code GET /collections/{c}/cluster} (null: not served)
+     */
+    public ClusterRoutes(ClusterNode node, TableOfContents toc) {
         this.node = node;
+        this.toc = toc;
     }
 
     public void register(RoutesConfig r) {
         r.get("/cluster", this::status);
+        if (toc != null) {
+            r.get("/collections/{collection_name}/cluster", this::collectionCluster);
+        }
         if (node != null) {
             r.delete("/cluster/peer/{peer_id}", this::removePeer);
             r.post("/cluster/recover", this::recover);
@@ -98,9 +119,48 @@ public final class ClusterRoutes {
         } catch (NumberFormatException e) {
             throw UserException.badRequest("Peer id must be an unsigned 64-bit integer, got " + raw);
         }
-        ApiExchange.boolParam(ctx, "force", false); // validated; no shards live on peers in this version
+        ApiExchange.boolParam(ctx, "force", false); // validated; replicas are not moved off the peer yet
         node.removePeer(id);
         ok(ctx, true);
+    }
+
+    /**
+     * {@code GET /collections/{c}/cluster}: this peer's id, the shard count, the shards with a
+     * replica here (with their point counts) and those on other peers, all {@code Active} (replica
+     * states come with a later slice), no transfers. A standalone node, or a collection without a
+     * placement, holds every shard locally (peer id 0 on a standalone node).
+     */
+    private void collectionCluster(Context ctx) {
+        Collection c = toc.get(ctx.pathParam("collection_name"));
+        long self = node == null ? 0 : node.peerId();
+        ObjectNode res = F.objectNode();
+        res.put("peer_id", unsigned(self));
+        res.put("shard_count", c.shards().size());
+        ArrayNode local = res.putArray("local_shards");
+        ArrayNode remote = res.putArray("remote_shards");
+        List<ReplicaSet> sets = ClusterShards.replicaSets(c);
+        for (int id = 0; id < c.shards().size(); id++) {
+            ReplicaSet rs = sets == null ? null : sets.get(id);
+            Shard mine = rs == null ? c.shards().get(id) : rs.localReplica();
+            if (mine != null) {
+                local.addObject()
+                        .put("shard_id", id)
+                        .put("points_count", mine.info().pointsCount())
+                        .put("state", ACTIVE);
+            }
+            if (rs != null) {
+                for (long peer : rs.layout().peers()) {
+                    if (peer != self) {
+                        remote.addObject()
+                                .put("shard_id", id)
+                                .put("peer_id", unsigned(peer))
+                                .put("state", ACTIVE);
+                    }
+                }
+            }
+        }
+        res.putArray("shard_transfers");
+        ok(ctx, res);
     }
 
     private void recover(Context ctx) {

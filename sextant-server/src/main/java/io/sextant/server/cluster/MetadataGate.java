@@ -1,10 +1,16 @@
 package io.sextant.server.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.cluster.ClusterNode;
 import io.sextant.cluster.MetadataCommand;
+import io.sextant.cluster.ShardPlacement;
+import io.sextant.collection.config.CollectionConfig;
+import io.sextant.server.api.convert.CollectionDefaults;
 import io.sextant.server.api.convert.CollectionJson;
 import io.sextant.server.api.convert.IndexJson;
+import java.util.Set;
 
 /**
  * Where the REST layer sends collection-level metadata changes: straight to the local {@link
@@ -25,16 +31,50 @@ public interface MetadataGate {
         return executor::execute;
     }
 
+    /** As {@link #consensus(ClusterNode, CollectionDefaults)} with Qdrant's defaults. */
+    static MetadataGate consensus(ClusterNode node) {
+        return consensus(node, CollectionDefaults.QDRANT);
+    }
+
     /**
      * Cluster mode: the body is parsed here first, so malformed input is answered with its 4xx and
      * never enters the Raft log; then the command is proposed and the leader's result returned once
-     * this peer has applied it.
+     * this peer has applied it. A create is completed here first ({@link #placed}).
+     *
+     * @param defaults the node's defaults for new collections ({@code replication_factor} …)
      */
-    static MetadataGate consensus(ClusterNode node) {
+    static MetadataGate consensus(ClusterNode node, CollectionDefaults defaults) {
         return command -> {
             validate(command);
-            return MetadataExecutor.unwrap(node.propose(command));
+            MetadataCommand c = command.type() == MetadataCommand.Type.CREATE_COLLECTION
+                    ? placed(command, node.members(), defaults)
+                    : command;
+            return MetadataExecutor.unwrap(node.propose(c));
         };
+    }
+
+    /**
+     * A create as it enters the log in cluster mode: {@code shard_number}, when the request left it
+     * out, becomes the number of peers (Qdrant's default in a cluster), written into the body so
+     * every peer creates the same collection; and the command carries the placement of the shard
+     * replicas over the current {@code members}, decided here by the proposing peer ({@link
+     * ShardPlacement#plan}).
+     */
+    static MetadataCommand placed(MetadataCommand create, Set<Long> members, CollectionDefaults defaults) {
+        ObjectNode body = create.body().isObject()
+                ? (ObjectNode) create.body().deepCopy()
+                : JsonNodeFactory.instance.objectNode();
+        JsonNode shards = body.get("shard_number");
+        if (shards == null || shards.isNull()) {
+            body.put("shard_number", Math.max(1, members.size()));
+        }
+        CollectionConfig config = CollectionJson.parseCreate(body, defaults);
+        ShardPlacement placement = ShardPlacement.plan(
+                create.collection(),
+                config.params().shardNumber(),
+                config.params().replicationFactor(),
+                members);
+        return create.with(body, placement);
     }
 
     private static void validate(MetadataCommand c) {

@@ -143,4 +143,82 @@ class ClusterRoutesTest {
                     .isZero();
         }
     }
+
+    @Test
+    void collectionClusterInfoOnAStandaloneNodeListsEveryShardAsLocal() {
+        try (TestServer s = TestServer.start(storage)) {
+            assertThat(s.put("/collections/c", "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"},\"shard_number\":2}")
+                            .status())
+                    .isEqualTo(200);
+            assertThat(s.put("/collections/c/points?wait=true", "{\"points\":[{\"id\":1,\"vector\":[1,2,3,4]}]}")
+                            .status())
+                    .isEqualTo(200);
+            JsonNode info = s.get("/collections/c/cluster").json().get("result");
+            assertThat(info.get("peer_id").asLong()).isZero();
+            assertThat(info.get("shard_count").asInt()).isEqualTo(2);
+            assertThat(info.get("local_shards").size()).isEqualTo(2);
+            assertThat(info.at("/local_shards/0/state").asText()).isEqualTo("Active");
+            assertThat(info.at("/local_shards/0/points_count").asLong()
+                            + info.at("/local_shards/1/points_count").asLong())
+                    .isEqualTo(1);
+            assertThat(info.get("remote_shards").size()).isZero();
+            assertThat(info.get("shard_transfers").size()).isZero();
+            assertThat(s.get("/collections/missing/cluster").status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aOnePeerClusterPlacesEveryReplicaOnItselfAndKeepsThePlacementAcrossRestarts() throws Exception {
+        int p2p = freePort();
+        String peerId;
+        try (TestServer s = clusterNode(p2p)) {
+            peerId = awaitLeader(s).get("peer_id").asText();
+            assertThat(s.put("/collections/dflt", CREATE).status()).isEqualTo(200);
+            JsonNode dflt = s.get("/collections/dflt/cluster").json().get("result");
+            assertThat(dflt.get("shard_count").asInt())
+                    .as("shard_number defaults to the number of peers")
+                    .isEqualTo(1);
+            assertThat(s.get("/collections/dflt")
+                            .json()
+                            .at("/result/config/params/shard_number")
+                            .asInt())
+                    .isEqualTo(1);
+            assertThat(s.put(
+                                    "/collections/c",
+                                    "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"},\"shard_number\":3,"
+                                            + "\"replication_factor\":2}")
+                            .status())
+                    .isEqualTo(200);
+            assertThat(s.put(
+                                    "/collections/c/points?wait=true",
+                                    "{\"points\":[{\"id\":1,\"vector\":[1,2,3,4]},{\"id\":2,\"vector\":[4,3,2,1]}]}")
+                            .status())
+                    .isEqualTo(200);
+            JsonNode info = s.get("/collections/c/cluster").json().get("result");
+            assertThat(info.get("peer_id").asText()).isEqualTo(peerId);
+            assertThat(info.get("shard_count").asInt()).isEqualTo(3);
+            assertThat(info.get("local_shards").size()).isEqualTo(3);
+            assertThat(info.get("remote_shards").size())
+                    .as("replication capped at one peer")
+                    .isZero();
+        }
+        assertThat(Files.readString(storage.resolve("cluster").resolve("placements.json")))
+                .contains("\"c\":[[\"" + peerId + "\"],[\"" + peerId + "\"],[\"" + peerId + "\"]]");
+        try (TestServer s = clusterNode(p2p)) {
+            awaitLeader(s);
+            assertThat(s.post("/collections/c/points/count", "{\"exact\":true}")
+                            .json()
+                            .at("/result/count")
+                            .asLong())
+                    .isEqualTo(2);
+            assertThat(s.get("/collections/c/cluster")
+                            .json()
+                            .at("/result/local_shards")
+                            .size())
+                    .isEqualTo(3);
+            assertThat(s.delete("/collections/c").status()).isEqualTo(200);
+        }
+        assertThat(Files.readString(storage.resolve("cluster").resolve("placements.json")))
+                .doesNotContain("\"c\"");
+    }
 }

@@ -1,0 +1,46 @@
+package io.sextant.cluster;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A {@link MetadataApplier} that keeps the {@link PlacementBook} in step with the collections: a
+ * create that carries a placement records it before the collection is created (the shard factory
+ * reads it then), and after every command the placements of collections that do not exist (deleted,
+ * or a create that failed) are forgotten. A create of a name that already has a recorded placement
+ * leaves that placement alone (it fails as a conflict); a create that meets a collection without
+ * one (created here before a crash let the book record it) records it. Called on the state
+ * machine's apply thread, like the applier it wraps.
+ */
+public final class PlacementApplier implements MetadataApplier {
+
+    private final MetadataApplier delegate;
+    private final PlacementBook book;
+
+    public PlacementApplier(MetadataApplier delegate, PlacementBook book) {
+        this.delegate = delegate;
+        this.book = book;
+    }
+
+    @Override
+    public MetadataResult apply(MetadataCommand command) {
+        if (command.type() == MetadataCommand.Type.CREATE_COLLECTION
+                && command.placement() != null
+                && book.get(command.collection()) == null) {
+            book.put(command.collection(), command.placement());
+        }
+        MetadataResult result = delegate.apply(command);
+        book.retainOnly(delegate.localCollections());
+        return result;
+    }
+
+    @Override
+    public Set<String> localCollections() {
+        return delegate.localCollections();
+    }
+
+    @Override
+    public Map<String, String> localAliases() {
+        return delegate.localAliases();
+    }
+}

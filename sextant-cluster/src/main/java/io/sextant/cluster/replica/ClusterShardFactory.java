@@ -1,0 +1,66 @@
+package io.sextant.cluster.replica;
+
+import io.sextant.cluster.PlacementBook;
+import io.sextant.cluster.ShardPlacement;
+import io.sextant.collection.ShardFactory;
+import io.sextant.segment.config.ShardConfig;
+import io.sextant.segment.error.ServiceException;
+import io.sextant.shard.Shard;
+import java.nio.file.Path;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+
+/**
+ * The shard factory of a peer in cluster mode: a collection with a recorded {@link ShardPlacement}
+ * ({@link PlacementBook}) gets a {@link ReplicaSet} per shard, whose local replica is opened (and
+ * its directory created) only when the placement puts one on this peer; a collection without a
+ * placement (created before cluster mode, or by a binary without placements) gets plain local
+ * shards, a full copy on this peer, as before. Thread-safe.
+ */
+public final class ClusterShardFactory implements ShardFactory {
+    private final ShardFactory local;
+    private final PlacementBook book;
+    private final long self;
+    private final Function<ReplicaSet.Layout, PeerReplicas> remotes;
+    private final ToIntFunction<String> writeConsistency;
+
+    /**
+     * @param local opens a local replica (production: {@code LocalShard::open})
+     * @param book the recorded placements
+     * @param self this peer's id
+     * @param remotes how a shard reaches its replicas on other peers
+     * @param writeConsistency a collection's current {@code write_consistency_factor}, by name
+     */
+    public ClusterShardFactory(
+            ShardFactory local,
+            PlacementBook book,
+            long self,
+            Function<ReplicaSet.Layout, PeerReplicas> remotes,
+            ToIntFunction<String> writeConsistency) {
+        this.local = local;
+        this.book = book;
+        this.self = self;
+        this.remotes = remotes;
+        this.writeConsistency = writeConsistency;
+    }
+
+    @Override
+    public Shard open(Path dir, ShardConfig config) {
+        return local.open(dir, config);
+    }
+
+    @Override
+    public Shard open(String collection, int shardId, Path dir, ShardConfig config) {
+        ShardPlacement placement = book.get(collection);
+        if (placement == null) {
+            return local.open(dir, config);
+        }
+        if (shardId >= placement.shardCount()) {
+            throw new ServiceException("Collection " + collection + " has shard " + shardId + " but its placement has "
+                    + placement.shardCount() + " shards");
+        }
+        ReplicaSet.Layout layout = new ReplicaSet.Layout(collection, shardId, self, placement.replicas(shardId));
+        Shard mine = layout.local() ? local.open(dir, config) : null;
+        return new ReplicaSet(layout, mine, remotes.apply(layout), () -> writeConsistency.applyAsInt(collection));
+    }
+}

@@ -1,0 +1,53 @@
+package io.sextant.cluster.replica;
+
+import io.sextant.cluster.shard.PeerChannels;
+import io.sextant.cluster.shard.RemoteShard;
+import io.sextant.cluster.shard.ShardCallTimeouts;
+import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.ops.PointOperation;
+import io.sextant.shard.UpdateResult;
+import java.util.function.LongFunction;
+
+/**
+ * The replicas of one shard on other peers, reached through {@link RemoteShard}s over the shared
+ * {@link PeerChannels}; a peer's address is looked up at each call (peers join and leave). Thread-
+ * safe.
+ */
+public final class RemotePeerReplicas implements PeerReplicas {
+    private final PeerChannels channels;
+    private final LongFunction<String> addresses;
+    private final String collection;
+    private final int shardId;
+    private final ShardCallTimeouts timeouts;
+
+    /**
+     * @param addresses p2p address ({@code host:port}) of a peer id, null when unknown
+     */
+    public RemotePeerReplicas(
+            PeerChannels channels,
+            LongFunction<String> addresses,
+            String collection,
+            int shardId,
+            ShardCallTimeouts timeouts) {
+        this.channels = channels;
+        this.addresses = addresses;
+        this.collection = collection;
+        this.shardId = shardId;
+        this.timeouts = timeouts;
+    }
+
+    @Override
+    public RemoteShard replica(long peerId) {
+        String address = addresses.apply(peerId);
+        return address == null ? null : new RemoteShard(channels, address, collection, shardId, timeouts);
+    }
+
+    @Override
+    public UpdateResult writeAsPrimary(long peerId, PointOperation operation, boolean wait) {
+        RemoteShard r = replica(peerId);
+        if (r == null) {
+            throw new ServiceException("Peer " + Long.toUnsignedString(peerId) + " is not a member of the cluster");
+        }
+        return r.updateAsPrimary(operation, wait);
+    }
+}

@@ -1,0 +1,389 @@
+package io.sextant.cluster.replica;
+
+import io.sextant.cluster.shard.PrimaryWriter;
+import io.sextant.cluster.shard.ShardCallErrors;
+import io.sextant.segment.PointId;
+import io.sextant.segment.config.ShardConfig;
+import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.filter.Filter;
+import io.sextant.segment.index.PayloadIndexSpec;
+import io.sextant.segment.ops.PointOperation;
+import io.sextant.segment.query.CoreSearch;
+import io.sextant.segment.query.PayloadSelector;
+import io.sextant.segment.query.PointRecord;
+import io.sextant.segment.query.ScoredPoint;
+import io.sextant.segment.query.SparseStats;
+import io.sextant.segment.query.VectorSelector;
+import io.sextant.shard.OptimizationsReport;
+import io.sextant.shard.ScrollPage;
+import io.sextant.shard.ScrollRequest;
+import io.sextant.shard.SegmentSummary;
+import io.sextant.shard.Shard;
+import io.sextant.shard.ShardInfo;
+import io.sextant.shard.ShardStats;
+import io.sextant.shard.UpdateResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One shard of a collection in cluster mode: its replicas on the peers of the placement, the one on
+ * this peer (a local shard, when this peer holds one) and the others reached through {@link
+ * PeerReplicas}. The collection sees it as one {@link Shard}.
+ *
+ * <p><b>Writes</b> go to the shard's <i>primary</i>: the first replica in placement order that is
+ * reachable. When that is this peer, {@link #writeAsPrimary} applies the operation to the local
+ * replica and then sends it to every other replica ("apply locally only"), each through its own
+ * single-threaded queue fed in the order the primary applied the writes, so every replica sees the
+ * same order. It returns once {@code write_consistency_factor} replicas (capped at the replica
+ * count, the primary included) applied it, and fails with a service error when fewer than that
+ * could; the remaining replicas are still tried in the background. When the primary is another
+ * peer, the write is sent there to be applied as a primary write ({@code PrimaryUpdate}); a peer
+ * that is unreachable is skipped for the next one. A user error (bad input) at the primary is
+ * answered as such and nothing is forwarded. A replica that fails a write is logged and counted
+ * ({@link #failedReplicaWrites()}); marking it Dead through the metadata log and repairing it by a
+ * shard transfer are a later slice, so until then it can miss writes.
+ *
+ * <p>Payload index changes ({@code CreateFieldIndex}, {@code DeleteFieldIndex}) are applied to the
+ * local replica only: every peer applies them from the metadata log to its own replicas.
+ *
+ * <p><b>Reads</b> go to the local replica when there is one, else to the first remote replica in
+ * placement order that answers (a service error moves on to the next one; a user error is the
+ * answer). Configuration changes and close apply to the local replica only.
+ *
+ * <p>Thread-safe: writes as primary are serialized per replica set (local apply and queueing of
+ * the forwards happen under one lock); reads run concurrently.
+ */
+public final class ReplicaSet implements Shard, PrimaryWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaSet.class);
+
+    /**
+     * Where this shard's replicas are.
+     *
+     * @param collection collection name
+     * @param shardId shard id
+     * @param self this peer's id
+     * @param peers the replicas' peer ids in placement order
+     */
+    public record Layout(String collection, int shardId, long self, List<Long> peers) {
+        public Layout {
+            peers = List.copyOf(peers);
+            if (peers.isEmpty()) {
+                throw new IllegalArgumentException("shard " + shardId + " of " + collection + " has no replicas");
+            }
+        }
+
+        /** Whether this peer holds a replica. */
+        public boolean local() {
+            return peers.contains(self);
+        }
+    }
+
+    private final Layout layout;
+    private final Shard local;
+    private final PeerReplicas remotes;
+    private final IntSupplier writeConsistency;
+    private final Map<Long, ExecutorService> queues = new LinkedHashMap<>();
+    private final Object primaryOrder = new Object();
+    private final AtomicLong failedReplicaWrites = new AtomicLong();
+
+    /**
+     * @param layout the placement of this shard
+     * @param local the local replica, non-null exactly when {@code layout.local()}
+     * @param remotes the other replicas
+     * @param writeConsistency the collection's current {@code write_consistency_factor}
+     */
+    public ReplicaSet(Layout layout, Shard local, PeerReplicas remotes, IntSupplier writeConsistency) {
+        if ((local != null) != layout.local()) {
+            throw new IllegalArgumentException("peer " + Long.toUnsignedString(layout.self())
+                    + (layout.local() ? " holds" : " does not hold") + " a replica of shard " + layout.shardId()
+                    + " but local is " + local);
+        }
+        this.layout = layout;
+        this.local = local;
+        this.remotes = remotes;
+        this.writeConsistency = writeConsistency;
+        for (long peer : layout.peers()) {
+            if (peer != layout.self()) {
+                queues.put(
+                        peer,
+                        Executors.newSingleThreadExecutor(Thread.ofVirtual()
+                                .name("replicate-" + layout.collection() + "-" + layout.shardId() + "-"
+                                        + Long.toUnsignedString(peer))
+                                .factory()));
+            }
+        }
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    /** The replica on this peer, or null when this peer holds none. */
+    public Shard localReplica() {
+        return local;
+    }
+
+    /** Writes that a replica failed to apply since start (forwarded by this peer as primary). */
+    public long failedReplicaWrites() {
+        return failedReplicaWrites.get();
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    @Override
+    public UpdateResult update(PointOperation operation, boolean wait) {
+        return update(operation, wait, -1);
+    }
+
+    @Override
+    public UpdateResult update(PointOperation operation, boolean wait, long waitMillis) {
+        if (operation instanceof PointOperation.CreateFieldIndex
+                || operation instanceof PointOperation.DeleteFieldIndex) {
+            return local == null ? new UpdateResult(0, true) : applyLocally(operation, wait, waitMillis);
+        }
+        ServiceException last = null;
+        for (long peer : layout.peers()) {
+            if (peer == layout.self()) {
+                return writeAsPrimary(operation, wait, waitMillis);
+            }
+            if (remotes.replica(peer) == null) {
+                continue;
+            }
+            try {
+                return remotes.writeAsPrimary(peer, operation, wait);
+            } catch (ServiceException e) {
+                if (!ShardCallErrors.isUnreachable(e)) {
+                    throw e;
+                }
+                LOG.debug(
+                        "Primary candidate {} of {} is unreachable: {}",
+                        Long.toUnsignedString(peer),
+                        this,
+                        e.getMessage());
+                last = e;
+            }
+        }
+        throw new ServiceException(
+                "No replica of shard " + layout.shardId() + " of collection " + layout.collection()
+                        + " is reachable to apply the write",
+                last);
+    }
+
+    private UpdateResult applyLocally(PointOperation operation, boolean wait, long waitMillis) {
+        return waitMillis < 0 ? local.update(operation, wait) : local.update(operation, wait, waitMillis);
+    }
+
+    /**
+     * Applies {@code operation} as the shard's primary: to the local replica, then to every other
+     * replica in the order of the writes, returning once {@code write_consistency_factor} replicas
+     * applied it.
+     *
+     * @param waitMillis at most this long waiting for visibility (negative: the shard's default)
+     * @throws ServiceException when this peer holds no replica or too few replicas applied it
+     * @throws io.sextant.segment.error.UserException for bad input (nothing is forwarded then)
+     */
+    @Override
+    public UpdateResult writeAsPrimary(PointOperation operation, boolean wait, long waitMillis) {
+        if (local == null) {
+            throw new ServiceException("Peer " + Long.toUnsignedString(layout.self()) + " holds no replica of shard "
+                    + layout.shardId() + " of collection " + layout.collection() + " and cannot be its primary");
+        }
+        int replicas = layout.peers().size();
+        Acks acks = new Acks(Math.min(Math.max(1, writeConsistency.getAsInt()), replicas), replicas);
+        UpdateResult mine;
+        synchronized (primaryOrder) {
+            mine = applyLocally(operation, wait, waitMillis);
+            acks.done(true);
+            queues.forEach((peer, queue) -> queue.execute(() -> acks.done(forward(peer, operation, wait))));
+        }
+        int applied = acks.await();
+        if (applied < acks.needed) {
+            throw new ServiceException("Write to shard " + layout.shardId() + " of collection " + layout.collection()
+                    + " was applied by " + applied + " of " + replicas + " replicas, write_consistency_factor needs "
+                    + acks.needed);
+        }
+        return mine;
+    }
+
+    private boolean forward(long peer, PointOperation operation, boolean wait) {
+        try {
+            Shard replica = remotes.replica(peer);
+            if (replica == null) {
+                throw new ServiceException("peer is not a member of the cluster");
+            }
+            replica.update(operation, wait);
+            return true;
+        } catch (RuntimeException e) {
+            long n = failedReplicaWrites.incrementAndGet();
+            LOG.warn(
+                    "Replica of shard {} of collection {} on peer {} missed a write ({} so far): {}",
+                    layout.shardId(),
+                    layout.collection(),
+                    Long.toUnsignedString(peer),
+                    n,
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    /** Counts replica outcomes of one write; {@link #await} returns once enough succeeded or all are in. */
+    private static final class Acks {
+        final int needed;
+        private int pending;
+        private int succeeded;
+
+        Acks(int needed, int replicas) {
+            this.needed = needed;
+            this.pending = replicas;
+        }
+
+        synchronized void done(boolean success) {
+            pending--;
+            if (success) {
+                succeeded++;
+            }
+            notifyAll();
+        }
+
+        synchronized int await() {
+            while (succeeded < needed && pending > 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ServiceException("Interrupted waiting for replicas to apply a write", e);
+                }
+            }
+            return succeeded;
+        }
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** Runs {@code read} on the local replica, else on the first remote replica that answers. */
+    private <T> T read(String what, Function<Shard, T> read) {
+        if (local != null) {
+            return read.apply(local);
+        }
+        ServiceException last = null;
+        for (long peer : layout.peers()) {
+            Shard replica = remotes.replica(peer);
+            if (replica == null) {
+                continue;
+            }
+            try {
+                return read.apply(replica);
+            } catch (ServiceException e) {
+                LOG.debug("{} on {} failed on peer {}, trying the next replica: {}", what, this, peer, e.getMessage());
+                last = e;
+            }
+        }
+        throw new ServiceException(
+                "No replica of shard " + layout.shardId() + " of collection " + layout.collection() + " answered "
+                        + what,
+                last);
+    }
+
+    @Override
+    public List<ScoredPoint> search(CoreSearch request) {
+        return read("search", s -> s.search(request));
+    }
+
+    @Override
+    public SparseStats sparseStats(String name, int[] dims, Filter corpus) {
+        return read("sparse stats", s -> s.sparseStats(name, dims, corpus));
+    }
+
+    @Override
+    public List<PointRecord> retrieve(List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector) {
+        return read("retrieve", s -> s.retrieve(ids, withPayload, withVector));
+    }
+
+    @Override
+    public ScrollPage scroll(ScrollRequest request) {
+        return read("scroll", s -> s.scroll(request));
+    }
+
+    @Override
+    public long count(Filter filter, boolean exact) {
+        return read("count", s -> s.count(filter, exact));
+    }
+
+    @Override
+    public ShardInfo info() {
+        return read("info", Shard::info);
+    }
+
+    @Override
+    public Map<String, PayloadIndexSpec> payloadSchema() {
+        return read("payload schema", Shard::payloadSchema);
+    }
+
+    /** True when this peer holds a replica. */
+    @Override
+    public boolean holdsLocalData() {
+        return local != null;
+    }
+
+    @Override
+    public long payloadStorageBytes() {
+        return local == null ? 0 : local.payloadStorageBytes();
+    }
+
+    @Override
+    public OptimizationsReport optimizations() {
+        return local == null ? OptimizationsReport.EMPTY : local.optimizations();
+    }
+
+    @Override
+    public ShardStats stats() {
+        return local == null ? ShardStats.EMPTY : local.stats();
+    }
+
+    @Override
+    public List<SegmentSummary> segmentSummaries() {
+        return local == null ? List.of() : local.segmentSummaries();
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    /** Applies to the local replica: every peer applies configuration from the metadata log. */
+    @Override
+    public void updateConfig(ShardConfig config) {
+        if (local != null) {
+            local.updateConfig(config);
+        }
+    }
+
+    /** Applies to the local replica: every peer applies configuration from the metadata log. */
+    @Override
+    public void changeVectors(ShardConfig config) {
+        if (local != null) {
+            local.changeVectors(config);
+        }
+    }
+
+    /** Stops the forwarding queues (after the queued forwards ran) and closes the local replica. */
+    @Override
+    public void close() {
+        List<ExecutorService> all = new ArrayList<>(queues.values());
+        all.forEach(ExecutorService::close);
+        if (local != null) {
+            local.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ReplicaSet[" + layout.collection() + "/" + layout.shardId() + " on " + layout.peers() + "]";
+    }
+}

@@ -1,0 +1,20 @@
+package io.sextant.cluster.shard;
+
+import io.sextant.segment.ops.PointOperation;
+import io.sextant.shard.UpdateResult;
+
+/**
+ * A shard that can apply a write as the shard's primary: on its own replica, then on the shard's
+ * other replicas (the replica sets of cluster mode). The internal shard service serves {@code
+ * PrimaryUpdate} on the shards its primaries lookup finds, which must implement this.
+ * Implementations are thread-safe.
+ */
+public interface PrimaryWriter {
+
+    /**
+     * Applies {@code operation} as the primary.
+     *
+     * @param waitMillis at most this long waiting for visibility (negative: the shard's default)
+     */
+    UpdateResult writeAsPrimary(PointOperation operation, boolean wait, long waitMillis);
+}

@@ -1,0 +1,118 @@
+package io.sextant.cluster.replica;
+
+import io.sextant.segment.PointId;
+import io.sextant.segment.config.ShardConfig;
+import io.sextant.segment.filter.Filter;
+import io.sextant.segment.ops.PointOperation;
+import io.sextant.segment.query.CoreSearch;
+import io.sextant.segment.query.PayloadSelector;
+import io.sextant.segment.query.PointRecord;
+import io.sextant.segment.query.ScoredPoint;
+import io.sextant.segment.query.SparseStats;
+import io.sextant.segment.query.VectorSelector;
+import io.sextant.shard.ScrollPage;
+import io.sextant.shard.ScrollRequest;
+import io.sextant.shard.Shard;
+import io.sextant.shard.ShardInfo;
+import io.sextant.shard.UpdateResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * One replica in process: records the operations applied to it, in order; {@code count} answers
+ * how many; updates can be made to fail or to block until released.
+ */
+final class RecordingShard implements Shard {
+    final String name;
+    private final List<PointOperation> applied = new ArrayList<>();
+    final AtomicInteger updateAttempts = new AtomicInteger();
+    final AtomicInteger reads = new AtomicInteger();
+    volatile Supplier<RuntimeException> failUpdates;
+    volatile Supplier<RuntimeException> failReads;
+    volatile CountDownLatch gate;
+    volatile boolean closed;
+
+    RecordingShard(String name) {
+        this.name = name;
+    }
+
+    synchronized List<PointOperation> applied() {
+        return List.copyOf(applied);
+    }
+
+    @Override
+    public UpdateResult update(PointOperation operation, boolean wait) {
+        updateAttempts.incrementAndGet();
+        CountDownLatch g = gate;
+        if (g != null) {
+            try {
+                if (!g.await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("gate never opened");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failUpdates != null) {
+            throw failUpdates.get();
+        }
+        synchronized (this) {
+            applied.add(operation);
+            return new UpdateResult(applied.size(), wait);
+        }
+    }
+
+    @Override
+    public long count(Filter filter, boolean exact) {
+        reads.incrementAndGet();
+        if (failReads != null) {
+            throw failReads.get();
+        }
+        return applied().size();
+    }
+
+    @Override
+    public List<ScoredPoint> search(CoreSearch request) {
+        throw new UnsupportedOperationException("search");
+    }
+
+    @Override
+    public SparseStats sparseStats(String n, int[] dims, Filter corpus) {
+        throw new UnsupportedOperationException("sparseStats");
+    }
+
+    @Override
+    public List<PointRecord> retrieve(List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector) {
+        throw new UnsupportedOperationException("retrieve");
+    }
+
+    @Override
+    public ScrollPage scroll(ScrollRequest request) {
+        throw new UnsupportedOperationException("scroll");
+    }
+
+    @Override
+    public ShardInfo info() {
+        throw new UnsupportedOperationException("info");
+    }
+
+    @Override
+    public void updateConfig(ShardConfig config) {}
+
+    @Override
+    public void changeVectors(ShardConfig config) {}
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "RecordingShard[" + name + "]";
+    }
+}

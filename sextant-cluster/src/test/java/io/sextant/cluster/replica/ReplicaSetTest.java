@@ -1,0 +1,222 @@
+package io.sextant.cluster.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sextant.segment.PointId;
+import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.error.UserException;
+import io.sextant.segment.index.PayloadIndexSpec;
+import io.sextant.segment.index.PayloadSchemaType;
+import io.sextant.segment.ops.PointOperation;
+import io.sextant.segment.ops.PointsSelector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Replica sets of one shard on three peers (1, 2, 3 in placement order) and a router-only peer 4. */
+class ReplicaSetTest {
+    private static final long A = 1;
+    private static final long B = 2;
+    private static final long C = 3;
+    private static final long ROUTER = 4;
+
+    private final InProcessPeers peers = new InProcessPeers(List.of(A, B, C), List.of(ROUTER));
+
+    @AfterEach
+    void close() {
+        for (RecordingShard r : peers.replicas.values()) {
+            r.gate = null;
+        }
+        peers.sets.values().forEach(ReplicaSet::close);
+    }
+
+    private static PointOperation delete(long id) {
+        return new PointOperation.Delete(new PointsSelector.Ids(List.of(PointId.of(id))));
+    }
+
+    /** Waits (up to 10 s) until {@code value} reaches {@code expected}, then asserts it. */
+    private static void eventually(java.util.function.LongSupplier value, long expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (value.getAsLong() != expected && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        assertThat(value.getAsLong()).isEqualTo(expected);
+    }
+
+    private List<PointOperation> appliedOn(long peer) {
+        return peers.replicas.get(peer).applied();
+    }
+
+    @Test
+    void primaryAppliesLocallyThenEveryReplicaInTheSameOrder() throws Exception {
+        peers.writeConsistency = 3;
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<?>> writes = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            long id = i;
+            writes.add(clients.submit(() -> peers.sets.get(A).update(delete(id), true)));
+        }
+        for (Future<?> f : writes) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        clients.shutdown();
+        assertThat(appliedOn(A)).hasSize(200);
+        assertThat(appliedOn(B)).as("same order as the primary").isEqualTo(appliedOn(A));
+        assertThat(appliedOn(C)).as("same order as the primary").isEqualTo(appliedOn(A));
+        assertThat(peers.primaryCalls.get()).as("peer 1 is the primary itself").isZero();
+    }
+
+    @Test
+    void aNonPrimaryForwardsTheWriteToThePrimary() {
+        peers.writeConsistency = 3;
+        peers.sets.get(C).update(delete(7), true);
+        peers.sets.get(ROUTER).update(delete(8), true);
+        assertThat(peers.primaryCalls.get()).isEqualTo(2);
+        for (long p : List.of(A, B, C)) {
+            assertThat(appliedOn(p)).as("peer " + p).containsExactly(delete(7), delete(8));
+        }
+    }
+
+    @Test
+    void whenThePrimaryIsUnreachableTheNextReplicaIsPrimary() {
+        peers.writeConsistency = 2;
+        peers.kill(A);
+        peers.sets.get(C).update(delete(1), true);
+        assertThat(appliedOn(B)).containsExactly(delete(1));
+        assertThat(appliedOn(C)).containsExactly(delete(1));
+        assertThat(appliedOn(A)).isEmpty();
+        eventually(() -> peers.sets.get(B).failedReplicaWrites(), 1); // the down replica was tried and counted
+        assertThat(peers.replicas.get(A).updateAttempts.get()).isEqualTo(1);
+    }
+
+    @Test
+    void writeConsistencyFactorCountsReplicasThatApplied() {
+        peers.replicas.get(B).failUpdates = () -> new ServiceException("disk full");
+        peers.replicas.get(C).failUpdates = () -> new ServiceException("disk full");
+        peers.writeConsistency = 1;
+        peers.sets.get(A).update(delete(1), true);
+        assertThat(appliedOn(A)).containsExactly(delete(1));
+        eventually(() -> peers.sets.get(A).failedReplicaWrites(), 2); // factor 1: counted after the write returned
+
+        peers.writeConsistency = 2;
+        assertThatThrownBy(() -> peers.sets.get(A).update(delete(2), true))
+                .isInstanceOf(ServiceException.class)
+                .hasMessageContaining("applied by 1 of 3 replicas")
+                .hasMessageContaining("needs 2");
+        assertThat(peers.replicas.get(B).updateAttempts.get())
+                .as("every replica is still tried")
+                .isEqualTo(2);
+        assertThat(peers.replicas.get(C).updateAttempts.get()).isEqualTo(2);
+        assertThat(peers.sets.get(A).failedReplicaWrites()).isEqualTo(4);
+    }
+
+    @Test
+    void theWriteIsAcknowledgedOnceEnoughReplicasAppliedIt() throws Exception {
+        CountDownLatch slow = new CountDownLatch(1);
+        peers.replicas.get(C).gate = slow;
+        peers.writeConsistency = 2;
+        peers.sets.get(A).update(delete(1), true); // returns with C still blocked
+        assertThat(appliedOn(B)).containsExactly(delete(1));
+        assertThat(appliedOn(C)).isEmpty();
+        slow.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (appliedOn(C).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(appliedOn(C)).as("the slow replica gets it afterwards").containsExactly(delete(1));
+    }
+
+    @Test
+    void factorAboveTheReplicaCountIsCappedAtTheReplicaCount() {
+        peers.writeConsistency = 10;
+        peers.sets.get(A).update(delete(1), true);
+        assertThat(appliedOn(C)).containsExactly(delete(1));
+    }
+
+    @Test
+    void badInputAtThePrimaryIsForwardedNowhere() {
+        peers.replicas.get(A).failUpdates = () -> UserException.badRequest("wrong vector size");
+        assertThatThrownBy(() -> peers.sets.get(ROUTER).update(delete(1), true))
+                .isInstanceOf(UserException.class)
+                .hasMessage("wrong vector size");
+        assertThat(peers.replicas.get(B).updateAttempts.get()).isZero();
+        assertThat(peers.replicas.get(C).updateAttempts.get()).isZero();
+    }
+
+    @Test
+    void noReachableReplicaIsAServiceError() {
+        peers.kill(A);
+        peers.kill(B);
+        peers.kill(C);
+        assertThatThrownBy(() -> peers.sets.get(ROUTER).update(delete(1), true))
+                .isInstanceOf(ServiceException.class)
+                .hasMessageContaining("No replica of shard 0 of collection c is reachable");
+    }
+
+    @Test
+    void payloadIndexChangesStayOnTheLocalReplica() {
+        PointOperation index =
+                new PointOperation.CreateFieldIndex("city", PayloadIndexSpec.of(PayloadSchemaType.KEYWORD));
+        peers.sets.get(B).update(index, true);
+        assertThat(appliedOn(B)).containsExactly(index);
+        assertThat(appliedOn(A)).isEmpty();
+        assertThat(appliedOn(C)).isEmpty();
+        assertThat(peers.sets.get(ROUTER).update(index, true).completed()).isTrue();
+    }
+
+    @Test
+    void readsUseTheLocalReplicaElseTheFirstRemoteThatAnswers() {
+        peers.writeConsistency = 3; // every replica has it when the write returns
+        peers.sets.get(A).update(delete(1), true);
+        assertThat(peers.sets.get(B).count(null, true)).isEqualTo(1);
+        assertThat(peers.replicas.get(B).reads.get()).isEqualTo(1);
+        assertThat(peers.replicas.get(A).reads.get()).isZero();
+
+        peers.kill(A);
+        assertThat(peers.sets.get(ROUTER).count(null, true)).isEqualTo(1);
+        assertThat(peers.replicas.get(A).reads.get()).as("tried first").isEqualTo(1);
+        assertThat(peers.replicas.get(B).reads.get()).as("answered").isEqualTo(2);
+
+        peers.replicas.get(B).failReads = () -> UserException.badRequest("bad filter");
+        assertThatThrownBy(() -> peers.sets.get(ROUTER).count(null, true))
+                .isInstanceOf(UserException.class)
+                .hasMessage("bad filter");
+        assertThat(peers.replicas.get(C).reads.get())
+                .as("a user error is the answer")
+                .isZero();
+    }
+
+    @Test
+    void aLocalReplicaIsRequiredExactlyWhenThePlacementPutsOneHere() {
+        ReplicaSet.Layout here = new ReplicaSet.Layout("c", 0, A, List.of(A, B));
+        assertThatThrownBy(() -> new ReplicaSet(here, null, null, () -> 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("holds a replica");
+        ReplicaSet.Layout elsewhere = new ReplicaSet.Layout("c", 0, C, List.of(A, B));
+        assertThatThrownBy(() -> new ReplicaSet(elsewhere, new RecordingShard("x"), null, () -> 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not hold");
+        assertThatThrownBy(() -> peers.sets.get(ROUTER).writeAsPrimary(delete(1), true, -1))
+                .isInstanceOf(ServiceException.class)
+                .hasMessageContaining("cannot be its primary");
+    }
+
+    @Test
+    void closeClosesOnlyTheLocalReplica() {
+        peers.sets.get(A).close();
+        assertThat(peers.replicas.get(A).closed).isTrue();
+        assertThat(peers.replicas.get(B).closed).isFalse();
+    }
+}

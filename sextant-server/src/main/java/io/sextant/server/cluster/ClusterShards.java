@@ -1,0 +1,117 @@
+package io.sextant.server.cluster;
+
+import io.sextant.cluster.ClusterNode;
+import io.sextant.cluster.MetadataApplier;
+import io.sextant.cluster.PlacementApplier;
+import io.sextant.cluster.PlacementBook;
+import io.sextant.cluster.replica.ClusterShardFactory;
+import io.sextant.cluster.replica.RemotePeerReplicas;
+import io.sextant.cluster.replica.ReplicaSet;
+import io.sextant.cluster.shard.LocalShardLookup;
+import io.sextant.cluster.shard.PeerChannels;
+import io.sextant.cluster.shard.ShardCallTimeouts;
+import io.sextant.collection.Collection;
+import io.sextant.collection.ShardFactory;
+import io.sextant.collection.TableOfContents;
+import io.sextant.shard.Shard;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The server's wiring of replica sets in cluster mode: the {@link PlacementBook}, the shard factory
+ * that builds {@link ReplicaSet}s from it, the channels to other peers, and the two lookups the
+ * internal shard service answers from (local replicas, and replica sets for primary writes). Built
+ * before the table of contents opens (so reopened collections get their replica sets), then told
+ * the table ({@link #attach}) and the started {@link ClusterNode} (peer addresses). Thread-safe.
+ */
+public final class ClusterShards implements AutoCloseable {
+    private final PlacementBook book;
+    private final long self;
+    private final PeerChannels channels = new PeerChannels();
+    private volatile TableOfContents toc;
+    private volatile ClusterNode node;
+
+    private ClusterShards(PlacementBook book, long self) {
+        this.book = book;
+        this.self = self;
+    }
+
+    /** Opens the placement book and peer id of the node stored in {@code storage}. */
+    public static ClusterShards open(Path storage) {
+        return new ClusterShards(PlacementBook.open(storage), ClusterNode.peerId(storage));
+    }
+
+    /** The shard factory: replica sets for collections with a placement, {@code local} otherwise. */
+    public ShardFactory factory(ShardFactory local) {
+        return new ClusterShardFactory(
+                local,
+                book,
+                self,
+                layout -> new RemotePeerReplicas(
+                        channels, this::address, layout.collection(), layout.shardId(), ShardCallTimeouts.DEFAULT),
+                name -> toc.get(name).config().params().writeConsistencyFactor());
+    }
+
+    private String address(long peer) {
+        ClusterNode n = node;
+        return n == null ? null : n.addressOf(peer);
+    }
+
+    /** The table of contents the factory's collections live in. */
+    public void attach(TableOfContents toc) {
+        this.toc = toc;
+    }
+
+    /** The metadata applier that keeps the placement book in step with {@code executor}. */
+    public MetadataApplier applier(MetadataApplier executor) {
+        return new PlacementApplier(executor, book);
+    }
+
+    /** The started cluster node (peer addresses come from its Raft configuration). */
+    public void started(ClusterNode node) {
+        this.node = node;
+    }
+
+    /** This peer's local replicas: never a replica set, so a forwarded call cannot loop. */
+    public LocalShardLookup localReplicas() {
+        return (collection, shardId) -> {
+            Shard s = shard(collection, shardId);
+            return s instanceof ReplicaSet rs ? rs.localReplica() : s;
+        };
+    }
+
+    /** The replica sets with a local replica, for writes sent here to be applied as their primary. */
+    public LocalShardLookup primaries() {
+        return (collection, shardId) -> {
+            Shard s = shard(collection, shardId);
+            return s instanceof ReplicaSet rs && rs.localReplica() != null ? rs : null;
+        };
+    }
+
+    private Shard shard(String collection, int shardId) {
+        TableOfContents t = toc;
+        if (t == null || !t.exists(collection)) {
+            return null;
+        }
+        List<Shard> shards = t.get(collection).shards();
+        return shardId >= 0 && shardId < shards.size() ? shards.get(shardId) : null;
+    }
+
+    /** This peer's id. */
+    public long peerId() {
+        return self;
+    }
+
+    /** Shards of {@code c} as replica sets, or null when {@code c} has no placement (plain local shards). */
+    public static List<ReplicaSet> replicaSets(Collection c) {
+        if (c.shards().isEmpty() || !(c.shards().getFirst() instanceof ReplicaSet)) {
+            return null;
+        }
+        return c.shards().stream().map(ReplicaSet.class::cast).toList();
+    }
+
+    @Override
+    public void close() {
+        channels.close();
+    }
+}
