@@ -1,6 +1,7 @@
 package io.sextant.cluster;
 
 import io.sextant.cluster.shard.LocalShardLookup;
+import io.sextant.cluster.shard.PeerCredential;
 import io.sextant.cluster.shard.ShardService;
 import io.sextant.cluster.shard.ShardServiceCustomizer;
 import io.sextant.segment.error.ServiceException;
@@ -129,6 +130,22 @@ public final class ClusterNode implements AutoCloseable {
             MetadataApplier applier,
             LocalShardLookup localShards,
             LocalShardLookup primaries) {
+        return start(settings, bindHost, storage, applier, localShards, primaries, PeerCredential.NONE);
+    }
+
+    /**
+     * As {@link #start(ClusterSettings, String, Path, MetadataApplier, LocalShardLookup,
+     * LocalShardLookup)}, with the internal shard service refusing calls that do not carry {@code
+     * credential} (when it is required; Raft's own RPCs are not checked, see the package-info).
+     */
+    public static ClusterNode start(
+            ClusterSettings settings,
+            String bindHost,
+            Path storage,
+            MetadataApplier applier,
+            LocalShardLookup localShards,
+            LocalShardLookup primaries,
+            PeerCredential credential) {
         Path dir = storage.resolve("cluster");
         long id = PeerIdentity.loadOrCreate(dir);
         Path raftDir = dir.resolve("raft");
@@ -147,7 +164,7 @@ public final class ClusterNode implements AutoCloseable {
                     .setServerId(self.getId())
                     .setStateMachine(sm)
                     .setProperties(props)
-                    .setParameters(parameters(localShards, primaries))
+                    .setParameters(parameters(localShards, primaries, credential))
                     .setGroup(group)
                     .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                     .build();
@@ -192,10 +209,11 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /** Ratis parameters that add the internal shard service to the p2p port's gRPC server. */
-    private static Parameters parameters(LocalShardLookup localShards, LocalShardLookup primaries) {
+    private static Parameters parameters(
+            LocalShardLookup localShards, LocalShardLookup primaries, PeerCredential credential) {
         Parameters p = new Parameters();
         GrpcConfigKeys.Server.setServicesCustomizer(
-                p, new ShardServiceCustomizer(new ShardService(localShards, primaries)));
+                p, new ShardServiceCustomizer(new ShardService(localShards, primaries), credential));
         return p;
     }
 

@@ -22,12 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
  * the other two still create and delete collections; the restarted follower keeps its peer id and
  * catches up from the log. And a collection of 6 shards with 2 replicas each spreads 4/4/4 over the
  * peers: points written through one peer are read identically through every peer, each peer stores
- * only its replicas, and with a peer killed reads and writes go on through the other two.
+ * only its replicas, and with a peer killed reads and writes go on through the other two. All
+ * peers share an API key, so their internal shard calls carry the credential derived from it.
  */
 class ClusterEndToEndTest {
 
     private static final String CREATE = "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"}}";
     private static final Duration CONVERGE = Duration.ofSeconds(20);
+    /** Every peer has it: the internal shard calls between peers must carry its credential. */
+    private static final String API_KEY = "e2e-cluster-key";
 
     @TempDir
     Path dir;
@@ -51,6 +54,7 @@ class ClusterEndToEndTest {
                         args,
                         Map.of(
                                 "SEXTANT__CLUSTER__ENABLED", "true",
+                                "SEXTANT__SERVICE__API_KEY", API_KEY,
                                 "SEXTANT__CLUSTER__P2P__PORT", Integer.toString(p2p),
                                 "SEXTANT__STORAGE__SNAPSHOTS_PATH",
                                         dir.resolve("snapshots-" + i).toString()));
@@ -58,9 +62,13 @@ class ClusterEndToEndTest {
         return p;
     }
 
+    private static RestCalls rest(ServerProcess p) {
+        return new RestCalls(p.baseUrl(), API_KEY);
+    }
+
     private static Set<String> collections(ServerProcess p) throws Exception {
         Set<String> names = new TreeSet<>();
-        new RestCalls(p.baseUrl())
+        rest(p)
                 .call("GET", "/collections", null)
                 .body()
                 .at("/result/collections")
@@ -69,7 +77,7 @@ class ClusterEndToEndTest {
     }
 
     private static JsonNode cluster(ServerProcess p) throws Exception {
-        return new RestCalls(p.baseUrl()).call("GET", "/cluster", null).body().get("result");
+        return rest(p).call("GET", "/cluster", null).body().get("result");
     }
 
     private static <T> T await(String what, Callable<T> probe, java.util.function.Predicate<T> done) throws Exception {
@@ -101,7 +109,12 @@ class ClusterEndToEndTest {
         assertThat(view.get("status").asText()).isEqualTo("enabled");
         String leader = view.at("/raft_info/leader").asText();
 
-        RestCalls viaTwo = new RestCalls(two.baseUrl());
+        assertThat(new RestCalls(two.baseUrl())
+                        .call("PUT", "/collections/created_on_two", CREATE)
+                        .status())
+                .as("the peers run with an API key")
+                .isEqualTo(401);
+        RestCalls viaTwo = rest(two);
         assertThat(viaTwo.call("PUT", "/collections/created_on_two", CREATE).status())
                 .isEqualTo(200);
         assertThat(collections(two))
@@ -109,7 +122,7 @@ class ClusterEndToEndTest {
                 .contains("created_on_two");
         for (ServerProcess p : List.of(one, three)) {
             await("collection on " + p.baseUrl(), () -> collections(p), s -> s.contains("created_on_two"));
-            JsonNode info = new RestCalls(p.baseUrl())
+            JsonNode info = rest(p)
                     .call("GET", "/collections/created_on_two", null)
                     .body();
             assertThat(info.at("/result/config/params/vectors/size").asInt()).isEqualTo(4);
@@ -126,8 +139,8 @@ class ClusterEndToEndTest {
         victim.kill();
         List<ServerProcess> alive = new ArrayList<>(List.of(one, two, three));
         alive.remove(victim);
-        RestCalls a = new RestCalls(alive.get(0).baseUrl());
-        RestCalls b = new RestCalls(alive.get(1).baseUrl());
+        RestCalls a = rest(alive.get(0));
+        RestCalls b = rest(alive.get(1));
         assertThat(a.call("PUT", "/collections/while_down", CREATE).status()).isEqualTo(200);
         assertThat(b.call("DELETE", "/collections/created_on_two", null)
                         .body()
@@ -151,7 +164,7 @@ class ClusterEndToEndTest {
         // the alias is the last entry of the log: the collections can match a moment before it applies
         assertThat(await(
                         "restarted follower has the alias",
-                        () -> new RestCalls(back.baseUrl())
+                        () -> rest(back)
                                 .call("GET", "/aliases", null)
                                 .body()
                                 .at("/result/aliases/0/alias_name")
@@ -166,7 +179,7 @@ class ClusterEndToEndTest {
     }
 
     private static JsonNode collectionCluster(ServerProcess p, String c) throws Exception {
-        return new RestCalls(p.baseUrl())
+        return rest(p)
                 .call("GET", "/collections/" + c + "/cluster", null)
                 .body()
                 .get("result");
@@ -197,7 +210,7 @@ class ClusterEndToEndTest {
 
     /** The answers every peer must agree on: count, the scrolled ids and payloads, a query's hits. */
     private static List<JsonNode> reads(ServerProcess p) throws Exception {
-        RestCalls r = new RestCalls(p.baseUrl());
+        RestCalls r = rest(p);
         JsonNode count = r.call("POST", "/collections/spread/points/count", "{\"exact\":true}")
                 .body()
                 .at("/result/count");
@@ -222,7 +235,7 @@ class ClusterEndToEndTest {
         List<ServerProcess> all = List.of(one, two, three);
         await("3 peers", () -> cluster(one), c -> c.get("peers").size() == 3);
 
-        assertThat(new RestCalls(one.baseUrl())
+        assertThat(rest(one)
                         .call(
                                 "PUT",
                                 "/collections/spread",
@@ -255,7 +268,7 @@ class ClusterEndToEndTest {
         assertThat(holders).as("every shard on exactly 2 peers").hasSize(6).allSatisfy((k, v) -> assertThat(v)
                 .isEqualTo(2));
 
-        RestCalls viaTwo = new RestCalls(two.baseUrl());
+        RestCalls viaTwo = rest(two);
         for (int from = 0; from < 300; from += 100) {
             assertThat(viaTwo.call("PUT", "/collections/spread/points?wait=true", points(from, from + 100))
                             .status())
@@ -279,7 +292,7 @@ class ClusterEndToEndTest {
             for (JsonNode s : info.get("local_shards")) {
                 localPoints += s.get("points_count").asLong();
             }
-            assertThat(new RestCalls(p.baseUrl())
+            assertThat(rest(p)
                             .call("GET", "/collections/spread", null)
                             .body()
                             .at("/result/points_count")
@@ -299,7 +312,7 @@ class ClusterEndToEndTest {
         }
 
         // payload index changes go through the metadata log; every peer applies them to its replicas
-        assertThat(new RestCalls(three.baseUrl())
+        assertThat(rest(three)
                         .call(
                                 "PUT",
                                 "/collections/spread/index?wait=true",
@@ -310,27 +323,27 @@ class ClusterEndToEndTest {
         for (ServerProcess p : all) {
             await(
                     "index on " + p.baseUrl(),
-                    () -> new RestCalls(p.baseUrl())
+                    () -> rest(p)
                             .call("GET", "/collections/spread", null)
                             .body()
                             .at("/result/payload_schema/i/data_type")
                             .asText(),
                     "integer"::equals);
-            assertThat(new RestCalls(p.baseUrl())
+            assertThat(rest(p)
                             .call("POST", "/collections/spread/points/count", filtered)
                             .body()
                             .at("/result/count")
                             .asLong())
                     .isEqualTo(200);
         }
-        assertThat(new RestCalls(one.baseUrl())
+        assertThat(rest(one)
                         .call("DELETE", "/collections/spread/index/i?wait=true", null)
                         .status())
                 .isEqualTo(200);
         for (ServerProcess p : all) {
             await(
                     "index gone on " + p.baseUrl(),
-                    () -> new RestCalls(p.baseUrl())
+                    () -> rest(p)
                             .call("GET", "/collections/spread", null)
                             .body()
                             .at("/result/payload_schema")

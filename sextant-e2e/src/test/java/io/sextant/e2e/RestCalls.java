@@ -15,9 +15,16 @@ final class RestCalls {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String apiKey;
 
     RestCalls(String base) {
+        this(base, null);
+    }
+
+    /** Calls that send {@code apiKey} in the {@code api-key} header (none when null). */
+    RestCalls(String base, String apiKey) {
         this.base = base;
+        this.apiKey = apiKey;
     }
 
     /** A response: status code and parsed body. */
@@ -28,12 +35,14 @@ final class RestCalls {
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(
                         body instanceof String s ? s.getBytes() : JSON.writeValueAsBytes(body));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
-                .method(method, publisher)
-                .build();
-        HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                .method(method, publisher);
+        if (apiKey != null) {
+            request.header("api-key", apiKey);
+        }
+        HttpResponse<byte[]> r = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         JsonNode node = r.body().length == 0 ? JSON.nullNode() : JSON.readTree(r.body());
         return new Reply(r.statusCode(), node);
     }

@@ -1,6 +1,7 @@
 package io.sextant.server;
 
 import io.sextant.cluster.ClusterNode;
+import io.sextant.cluster.shard.PeerCredential;
 import io.sextant.collection.ShardFactory;
 import io.sextant.collection.TableOfContents;
 import io.sextant.server.api.NewCollectionRules;
@@ -46,8 +47,11 @@ public final class SextantServer implements AutoCloseable {
 
     /** Opens the storage and starts serving. */
     public static SextantServer start(ServerConfig config, ShardFactory shards) {
+        // peers of one cluster share service.api_key; the internal API's credential derives from it
+        PeerCredential peerCredential =
+                PeerCredential.fromApiKey(config.security().auth().apiKey());
         ClusterShards replicas =
-                config.cluster().enabled() ? ClusterShards.open(config.storage().storagePath()) : null;
+                config.cluster().enabled() ? ClusterShards.open(config.storage().storagePath(), peerCredential) : null;
         TableOfContents toc = TableOfContents.open(
                 config.storage().storagePath(), replicas == null ? shards : replicas.factory(shards));
         NewCollectionRules rules = new NewCollectionRules(
@@ -62,7 +66,8 @@ public final class SextantServer implements AutoCloseable {
                         config.storage().storagePath(),
                         replicas.applier(new MetadataExecutor(toc, rules)),
                         replicas.localReplicas(),
-                        replicas.primaries());
+                        replicas.primaries(),
+                        peerCredential);
                 replicas.started(cluster);
             } catch (RuntimeException e) {
                 replicas.close();

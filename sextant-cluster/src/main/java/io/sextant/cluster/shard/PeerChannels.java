@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * One gRPC channel per peer address ({@code host:port} of its p2p port), created on first use and
  * shared by every {@link RemoteShard} of that peer (a channel multiplexes concurrent calls over one
  * HTTP/2 connection and reconnects by itself). Plaintext, like Ratis's own p2p traffic. Responses
- * up to {@value #MAX_MESSAGE_BYTES} bytes are accepted (pages with vectors can be large).
- * Thread-safe.
+ * up to {@value #MAX_MESSAGE_BYTES} bytes are accepted (pages with vectors can be large). Every
+ * call carries this node's {@link PeerCredential} (none without an API key). Thread-safe.
  */
 public final class PeerChannels implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerChannels.class);
@@ -22,7 +22,18 @@ public final class PeerChannels implements AutoCloseable {
     public static final int MAX_MESSAGE_BYTES = 256 << 20;
 
     private final ConcurrentMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final PeerCredential credential;
     private volatile boolean closed;
+
+    /** Channels whose calls carry no credential (a node without an API key). */
+    public PeerChannels() {
+        this(PeerCredential.NONE);
+    }
+
+    /** Channels whose calls carry {@code credential}. */
+    public PeerChannels(PeerCredential credential) {
+        this.credential = credential;
+    }
 
     /** The channel to {@code address} ({@code host:port}). */
     public ManagedChannel channel(String address) {
@@ -32,6 +43,7 @@ public final class PeerChannels implements AutoCloseable {
         return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a)
                 .usePlaintext()
                 .maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                .intercept(credential.clientInterceptor())
                 .build());
     }
 

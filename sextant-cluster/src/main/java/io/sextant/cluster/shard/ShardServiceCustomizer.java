@@ -3,6 +3,7 @@ package io.sextant.cluster.shard;
 import java.util.EnumSet;
 import org.apache.ratis.grpc.server.GrpcServices;
 import org.apache.ratis.thirdparty.io.grpc.BindableService;
+import org.apache.ratis.thirdparty.io.grpc.ServerInterceptors;
 import org.apache.ratis.thirdparty.io.grpc.netty.NettyServerBuilder;
 
 /**
@@ -13,15 +14,26 @@ import org.apache.ratis.thirdparty.io.grpc.netty.NettyServerBuilder;
  */
 public final class ShardServiceCustomizer implements GrpcServices.Customizer {
     private final BindableService service;
+    private final PeerCredential credential;
 
+    /** Adds {@code service} open to any caller. */
     public ShardServiceCustomizer(BindableService service) {
+        this(service, PeerCredential.NONE);
+    }
+
+    /** Adds {@code service}, refusing calls without {@code credential} when it is required. */
+    public ShardServiceCustomizer(BindableService service, PeerCredential credential) {
         this.service = service;
+        this.credential = credential;
     }
 
     @Override
     public NettyServerBuilder customize(NettyServerBuilder builder, EnumSet<GrpcServices.Type> types) {
         if (types.contains(GrpcServices.Type.SERVER)) {
-            builder.addService(service);
+            builder.addService(
+                    credential.required()
+                            ? ServerInterceptors.intercept(service, credential.serverInterceptor())
+                            : service.bindService());
         }
         return builder;
     }

@@ -24,6 +24,11 @@ final class ShardServicePeer implements AutoCloseable {
     private final ClusterNode node;
 
     ShardServicePeer(Path storage) {
+        this(storage, PeerCredential.NONE);
+    }
+
+    /** A peer whose shard service refuses calls without {@code credential} (when required). */
+    ShardServicePeer(Path storage, PeerCredential credential) {
         int port = freePort();
         this.address = "127.0.0.1:" + port;
         this.node = ClusterNode.start(
@@ -31,7 +36,9 @@ final class ShardServicePeer implements AutoCloseable {
                 "127.0.0.1",
                 storage,
                 new NoCollections(),
-                (collection, shardId) -> shardId == 0 ? shards.get(collection) : null);
+                (collection, shardId) -> shardId == 0 ? shards.get(collection) : null,
+                LocalShardLookup.NONE,
+                credential);
     }
 
     /** Serves {@code shard} as shard 0 of {@code collection}. */

@@ -9,6 +9,7 @@ import io.sextant.cluster.replica.RemotePeerReplicas;
 import io.sextant.cluster.replica.ReplicaSet;
 import io.sextant.cluster.shard.LocalShardLookup;
 import io.sextant.cluster.shard.PeerChannels;
+import io.sextant.cluster.shard.PeerCredential;
 import io.sextant.cluster.shard.ShardCallTimeouts;
 import io.sextant.collection.Collection;
 import io.sextant.collection.ShardFactory;
@@ -27,18 +28,27 @@ import java.util.List;
 public final class ClusterShards implements AutoCloseable {
     private final PlacementBook book;
     private final long self;
-    private final PeerChannels channels = new PeerChannels();
+    private final PeerChannels channels;
     private volatile TableOfContents toc;
     private volatile ClusterNode node;
 
-    private ClusterShards(PlacementBook book, long self) {
+    private ClusterShards(PlacementBook book, long self, PeerCredential credential) {
         this.book = book;
         this.self = self;
+        this.channels = new PeerChannels(credential);
     }
 
-    /** Opens the placement book and peer id of the node stored in {@code storage}. */
+    /** Opens the placement book and peer id of the node stored in {@code storage}; calls to peers carry no credential. */
     public static ClusterShards open(Path storage) {
-        return new ClusterShards(PlacementBook.open(storage), ClusterNode.peerId(storage));
+        return open(storage, PeerCredential.NONE);
+    }
+
+    /**
+     * Opens the placement book and peer id of the node stored in {@code storage}; calls to other
+     * peers carry {@code credential}.
+     */
+    public static ClusterShards open(Path storage, PeerCredential credential) {
+        return new ClusterShards(PlacementBook.open(storage), ClusterNode.peerId(storage), credential);
     }
 
     /** The shard factory: replica sets for collections with a placement, {@code local} otherwise. */
