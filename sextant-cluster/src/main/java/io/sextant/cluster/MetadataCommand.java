@@ -16,8 +16,12 @@ import java.util.Locale;
  * <p>Log entry encoding: UTF-8 JSON {@code {"v":1,"type":"create_collection","collection":…,
  * "name":…,"body":{…},"wait":bool}}; version 2 adds {@code "placement":[[peer id…]…]} (a {@link
  * ShardPlacement}, on a create in cluster mode) and is written only by commands that carry one,
- * so entries without a placement stay readable by version-1 binaries. A reader refuses a higher
- * {@code v}.
+ * so entries without a placement stay readable by version-1 binaries. Version 3 adds {@code
+ * "form":"grpc"}: the body is then a JSON string, the base64 of the Qdrant gRPC request message
+ * (protobuf, itself a backward-compatible wire format) that a gRPC client sent, for the types whose
+ * requests have no REST converter back ({@link Form#GRPC}: create, update collection, create
+ * payload index); written only by such commands, so REST-form entries stay readable by older
+ * binaries. A reader refuses a higher {@code v} and an unknown form.
  *
  * @param type what to do
  * @param collection collection name or alias ({@code null} for {@link Type#UPDATE_ALIASES})
@@ -26,12 +30,27 @@ import java.util.Locale;
  * @param waitApplied the request's {@code wait} flag (payload index operations)
  * @param placement where the new collection's shard replicas live (create in cluster mode), else
  *     null
+ * @param form how {@code body} is written: Qdrant's REST JSON, or a gRPC request message
  */
 public record MetadataCommand(
-        Type type, String collection, String name, JsonNode body, boolean waitApplied, ShardPlacement placement) {
+        Type type,
+        String collection,
+        String name,
+        JsonNode body,
+        boolean waitApplied,
+        ShardPlacement placement,
+        Form form) {
 
-    /** Highest version of the log entry encoding (2: with a placement). */
-    public static final int FORMAT_VERSION = 2;
+    /** Highest version of the log entry encoding (2: with a placement; 3: with a form). */
+    public static final int FORMAT_VERSION = 3;
+
+    /** How a command's body is written. */
+    public enum Form {
+        /** Qdrant's REST request body (JSON). */
+        REST,
+        /** A JSON string: base64 of the Qdrant gRPC request message of the same operation. */
+        GRPC
+    }
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -68,16 +87,47 @@ public record MetadataCommand(
         if (placement != null && type != Type.CREATE_COLLECTION) {
             throw new IllegalArgumentException("only a create carries a shard placement, not " + type);
         }
+        form = form == null ? Form.REST : form;
+        if (form == Form.GRPC && !body.isTextual()) {
+            throw new IllegalArgumentException("a gRPC-form body is a base64 string, got " + body.getNodeType());
+        }
     }
 
-    /** A command without a placement. */
+    /** A REST-form command. */
+    public MetadataCommand(
+            Type type, String collection, String name, JsonNode body, boolean waitApplied, ShardPlacement placement) {
+        this(type, collection, name, body, waitApplied, placement, Form.REST);
+    }
+
+    /** A REST-form command without a placement. */
     public MetadataCommand(Type type, String collection, String name, JsonNode body, boolean waitApplied) {
         this(type, collection, name, body, waitApplied, null);
     }
 
-    /** This command with {@code newBody} and {@code newPlacement}. */
+    /** This command with {@code newBody} (of the same form) and {@code newPlacement}. */
     public MetadataCommand with(JsonNode newBody, ShardPlacement newPlacement) {
-        return new MetadataCommand(type, collection, name, newBody, waitApplied, newPlacement);
+        return new MetadataCommand(type, collection, name, newBody, waitApplied, newPlacement, form);
+    }
+
+    /** A gRPC-form command: {@code message} is the serialized gRPC request. */
+    public static MetadataCommand grpc(
+            Type type, String collection, String name, byte[] message, boolean waitApplied) {
+        return new MetadataCommand(
+                type,
+                collection,
+                name,
+                JsonNodeFactory.instance.textNode(java.util.Base64.getEncoder().encodeToString(message)),
+                waitApplied,
+                null,
+                Form.GRPC);
+    }
+
+    /** The gRPC request message of a gRPC-form command. */
+    public byte[] grpcMessage() {
+        if (form != Form.GRPC) {
+            throw new IllegalStateException("not a gRPC-form command: " + type);
+        }
+        return java.util.Base64.getDecoder().decode(body.asText());
     }
 
     public static MetadataCommand of(Type type, String collection, JsonNode body) {
@@ -91,7 +141,10 @@ public record MetadataCommand(
 
     ObjectNode toJson() {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("v", placement == null ? 1 : FORMAT_VERSION);
+        n.put("v", form == Form.GRPC ? 3 : placement == null ? 1 : 2);
+        if (form == Form.GRPC) {
+            n.put("form", "grpc");
+        }
         n.put("type", type.wireName());
         n.put("collection", collection);
         if (name != null) {
@@ -123,12 +176,17 @@ public record MetadataCommand(
         JsonNode coll = n.get("collection");
         JsonNode name = n.get("name");
         JsonNode placement = n.get("placement");
+        String form = n.path("form").asText("rest");
+        if (!form.equals("rest") && !form.equals("grpc")) {
+            throw new IllegalArgumentException("unknown metadata command body form " + form);
+        }
         return new MetadataCommand(
                 Type.ofWire(n.path("type").asText(null)),
                 coll == null || coll.isNull() ? null : coll.asText(),
                 name == null || name.isNull() ? null : name.asText(),
                 n.get("body"),
                 n.path("wait").asBoolean(false),
-                placement == null || placement.isNull() ? null : ShardPlacement.fromJson(placement));
+                placement == null || placement.isNull() ? null : ShardPlacement.fromJson(placement),
+                form.equals("grpc") ? Form.GRPC : Form.REST);
     }
 }

@@ -91,11 +91,10 @@ public final class SextantServer implements AutoCloseable {
                     config.storage().snapshots(),
                     config.service().maxRequestSizeBytes());
             IssueBoard issues = new IssueBoard(toc); // one board for REST and gRPC findings
+            MetadataGate consensus = cluster == null ? null : MetadataGate.consensus(cluster, rules.defaults());
             rest = new RestServer(
                             toc,
-                            cluster == null
-                                    ? MetadataGate.local(new MetadataExecutor(toc, rules))
-                                    : MetadataGate.consensus(cluster, rules.defaults()),
+                            consensus == null ? MetadataGate.local(new MetadataExecutor(toc, rules)) : consensus,
                             issues,
                             config.service().host(),
                             config.service().httpPort(),
@@ -117,7 +116,8 @@ public final class SextantServer implements AutoCloseable {
                                         access,
                                         config.security().tls(),
                                         rules,
-                                        issues)
+                                        issues,
+                                        consensus)
                                 .start();
             } catch (RuntimeException e) {
                 rest.stop();

@@ -16,6 +16,7 @@ import io.sextant.segment.error.UserException;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.server.api.convert.CollectionJson;
 import io.sextant.server.api.convert.IndexJson;
+import io.sextant.server.api.grpc.convert.GrpcMetadataCommands;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -56,11 +57,19 @@ public final class MetadataExecutor implements MetadataApplier {
         return switch (c.type()) {
             case CREATE_COLLECTION -> {
                 rules.checkCreate(toc, c.collection());
-                toc.create(c.collection(), CollectionJson.parseCreate(c.body(), rules.defaults()));
+                toc.create(
+                        c.collection(),
+                        c.form() == MetadataCommand.Form.GRPC
+                                ? GrpcMetadataCommands.createConfig(c, rules.defaults())
+                                : CollectionJson.parseCreate(c.body(), rules.defaults()));
                 yield BooleanNode.TRUE;
             }
             case UPDATE_COLLECTION -> {
-                toc.update(c.collection(), CollectionJson.parsePatch(c.body()));
+                toc.update(
+                        c.collection(),
+                        c.form() == MetadataCommand.Form.GRPC
+                                ? GrpcMetadataCommands.patch(c)
+                                : CollectionJson.parsePatch(c.body()));
                 yield BooleanNode.TRUE;
             }
             case DELETE_COLLECTION -> BooleanNode.valueOf(toc.delete(c.collection()));
@@ -70,14 +79,19 @@ public final class MetadataExecutor implements MetadataApplier {
             }
             case CREATE_INDEX -> {
                 Collection coll = toc.get(c.collection());
-                IndexJson.CreateIndex req = IndexJson.parseCreate(c.body());
-                PointOperation op = new PointOperation.CreateFieldIndex(req.fieldName(), req.spec());
+                PointOperation op = c.form() == MetadataCommand.Form.GRPC
+                        ? GrpcMetadataCommands.createIndexOperation(c)
+                        : restIndex(IndexJson.parseCreate(c.body()));
                 coll.strictMode().checkUpdate(op);
                 yield updated(coll.update(op, c.waitApplied()));
             }
             case DELETE_INDEX ->
                 updated(toc.get(c.collection()).update(new PointOperation.DeleteFieldIndex(c.name()), c.waitApplied()));
         };
+    }
+
+    private static PointOperation restIndex(IndexJson.CreateIndex req) {
+        return new PointOperation.CreateFieldIndex(req.fieldName(), req.spec());
     }
 
     private static JsonNode updated(CollectionUpdateResult r) {

@@ -10,6 +10,7 @@ import io.sextant.collection.config.CollectionConfig;
 import io.sextant.server.api.convert.CollectionDefaults;
 import io.sextant.server.api.convert.CollectionJson;
 import io.sextant.server.api.convert.IndexJson;
+import io.sextant.server.api.grpc.convert.GrpcMetadataCommands;
 import java.util.Set;
 
 /**
@@ -61,6 +62,10 @@ public interface MetadataGate {
      * ShardPlacement#plan}).
      */
     static MetadataCommand placed(MetadataCommand create, Set<Long> members, CollectionDefaults defaults) {
+        if (create.form() == MetadataCommand.Form.GRPC) {
+            MetadataCommand filled = GrpcMetadataCommands.withDefaultShardNumber(create, Math.max(1, members.size()));
+            return filled.with(filled.body(), placement(create.collection(), GrpcMetadataCommands.createConfig(filled, defaults), members));
+        }
         ObjectNode body = create.body().isObject()
                 ? (ObjectNode) create.body().deepCopy()
                 : JsonNodeFactory.instance.objectNode();
@@ -68,16 +73,18 @@ public interface MetadataGate {
         if (shards == null || shards.isNull()) {
             body.put("shard_number", Math.max(1, members.size()));
         }
-        CollectionConfig config = CollectionJson.parseCreate(body, defaults);
-        ShardPlacement placement = ShardPlacement.plan(
-                create.collection(),
-                config.params().shardNumber(),
-                config.params().replicationFactor(),
-                members);
-        return create.with(body, placement);
+        return create.with(body, placement(create.collection(), CollectionJson.parseCreate(body, defaults), members));
+    }
+
+    private static ShardPlacement placement(String collection, CollectionConfig config, Set<Long> members) {
+        return ShardPlacement.plan(
+                collection, config.params().shardNumber(), config.params().replicationFactor(), members);
     }
 
     private static void validate(MetadataCommand c) {
+        if (c.form() == MetadataCommand.Form.GRPC) {
+            return; // built by GrpcMetadataCommands, which validated the request
+        }
         JsonNode body = c.body();
         switch (c.type()) {
             case CREATE_COLLECTION -> CollectionJson.parseCreate(body);

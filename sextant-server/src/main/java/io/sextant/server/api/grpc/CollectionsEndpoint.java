@@ -8,8 +8,10 @@ import io.sextant.collection.TableOfContents;
 import io.sextant.server.api.grpc.convert.ClusterInfoProto;
 import io.sextant.server.api.grpc.convert.CollectionInfoProto;
 import io.sextant.server.api.grpc.convert.CollectionProto;
+import io.sextant.server.api.grpc.convert.GrpcMetadataCommands;
 import io.sextant.server.api.grpc.convert.ProtoChecks;
 import io.sextant.server.auth.Principal;
+import io.sextant.server.cluster.MetadataGate;
 
 /**
  * {@code qdrant.Collections}: collection and alias management over the {@link TableOfContents},
@@ -18,7 +20,9 @@ import io.sextant.server.auth.Principal;
  * node does: {@code CollectionClusterInfo} lists every shard as local and active, {@code
  * ListShardKeys} an empty list (collections are auto-sharded), and the operations that need
  * consensus ({@code UpdateCollectionClusterSetup}, {@code CreateShardKey}, {@code DeleteShardKey})
- * fail with {@code UNIMPLEMENTED} "Qdrant is running in standalone mode". Thread-safe.
+ * fail with {@code UNIMPLEMENTED} "Qdrant is running in standalone mode". In cluster mode (a
+ * {@link MetadataGate} given) Create, Update, Delete and UpdateAliases go through the metadata log
+ * like REST's ({@link GrpcMetadataCommands}), so they act on every peer. Thread-safe.
  */
 final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
 
@@ -30,10 +34,17 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
 
     private final TableOfContents toc;
     private final io.sextant.server.api.NewCollectionRules rules;
+    private final MetadataGate cluster;
 
     CollectionsEndpoint(TableOfContents toc, io.sextant.server.api.NewCollectionRules rules) {
+        this(toc, rules, null);
+    }
+
+    /** @param cluster the metadata log in cluster mode; null on a standalone node (local changes) */
+    CollectionsEndpoint(TableOfContents toc, io.sextant.server.api.NewCollectionRules rules, MetadataGate cluster) {
         this.toc = toc;
         this.rules = rules;
+        this.cluster = cluster;
     }
 
     @Override
@@ -68,6 +79,12 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
     public void create(Collections.CreateCollection r, StreamObserver<Collections.CollectionOperationResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Collections/Create", () -> {
+            if (cluster != null) {
+                return done(
+                        cluster.submit(GrpcMetadataCommands.create(r, rules.defaults()))
+                                .asBoolean(),
+                        t0);
+            }
             String name = ProtoChecks.collectionName(r.getCollectionName());
             rules.checkCreate(toc, name);
             toc.create(name, CollectionProto.create(r, rules.defaults()));
@@ -79,6 +96,9 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
     public void update(Collections.UpdateCollection r, StreamObserver<Collections.CollectionOperationResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Collections/Update", () -> {
+            if (cluster != null) {
+                return done(cluster.submit(GrpcMetadataCommands.update(r)).asBoolean(), t0);
+            }
             toc.update(r.getCollectionName(), CollectionProto.update(r));
             return done(true, t0);
         });
@@ -87,13 +107,24 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
     @Override
     public void delete(Collections.DeleteCollection r, StreamObserver<Collections.CollectionOperationResponse> o) {
         long t0 = System.nanoTime();
-        UnaryCalls.run(o, "Collections/Delete", () -> done(toc.delete(r.getCollectionName()), t0));
+        UnaryCalls.run(
+                o,
+                "Collections/Delete",
+                () -> done(
+                        cluster != null
+                                ? cluster.submit(GrpcMetadataCommands.delete(r))
+                                        .asBoolean()
+                                : toc.delete(r.getCollectionName()),
+                        t0));
     }
 
     @Override
     public void updateAliases(Collections.ChangeAliases r, StreamObserver<Collections.CollectionOperationResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Collections/UpdateAliases", () -> {
+            if (cluster != null) {
+                return done(cluster.submit(GrpcMetadataCommands.aliases(r)).asBoolean(), t0);
+            }
             toc.updateAliases(CollectionProto.aliases(r));
             return done(true, t0);
         });

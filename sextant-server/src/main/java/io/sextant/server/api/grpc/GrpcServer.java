@@ -97,6 +97,24 @@ public final class GrpcServer implements AutoCloseable {
             SecurityConfig.Tls tls,
             io.sextant.server.api.NewCollectionRules rules,
             IssueBoard issues) {
+        this(toc, snapshots, host, port, maxMessageBytes, access, tls, rules, issues, null);
+    }
+
+    /**
+     * @param cluster in cluster mode the metadata log, through which collection, alias and payload
+     *     index changes go (as REST's); null on a standalone node
+     */
+    public GrpcServer(
+            TableOfContents toc,
+            SnapshotService snapshots,
+            String host,
+            int port,
+            long maxMessageBytes,
+            AccessControl access,
+            SecurityConfig.Tls tls,
+            io.sextant.server.api.NewCollectionRules rules,
+            IssueBoard issues,
+            io.sextant.server.cluster.MetadataGate cluster) {
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .executor(executor)
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, maxMessageBytes));
@@ -104,8 +122,8 @@ public final class GrpcServer implements AutoCloseable {
                 new GrpcAuthInterceptor(access, n -> toc.exists(n) ? toc.get(n).name() : n));
         for (BindableService s : List.of(
                 new QdrantHealthEndpoint(),
-                new CollectionsEndpoint(toc, rules),
-                new PointsEndpoint(toc, issues),
+                new CollectionsEndpoint(toc, rules, cluster),
+                new PointsEndpoint(toc, issues, cluster),
                 new SnapshotsEndpoint(snapshots))) {
             b.addService(intercept(s.bindService(), interceptors));
         }

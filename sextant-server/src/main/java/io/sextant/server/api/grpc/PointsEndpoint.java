@@ -20,6 +20,7 @@ import io.sextant.server.api.ResultBudget;
 import io.sextant.server.api.convert.VectorShapes;
 import io.sextant.server.api.grpc.convert.AnalyticsProto;
 import io.sextant.server.api.grpc.convert.FilterProto;
+import io.sextant.server.api.grpc.convert.GrpcMetadataCommands;
 import io.sextant.server.api.grpc.convert.GroupProto;
 import io.sextant.server.api.grpc.convert.PointIdProto;
 import io.sextant.server.api.grpc.convert.PointProto;
@@ -43,10 +44,20 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
 
     private final TableOfContents toc;
     private final io.sextant.server.issues.IssueBoard issues;
+    private final io.sextant.server.cluster.MetadataGate cluster;
 
     PointsEndpoint(TableOfContents toc, io.sextant.server.issues.IssueBoard issues) {
+        this(toc, issues, null);
+    }
+
+    /** @param cluster the metadata log in cluster mode (payload index changes); null standalone */
+    PointsEndpoint(
+            TableOfContents toc,
+            io.sextant.server.issues.IssueBoard issues,
+            io.sextant.server.cluster.MetadataGate cluster) {
         this.toc = toc;
         this.issues = issues;
+        this.cluster = cluster;
     }
 
     private Collection collection(String name) {
@@ -175,6 +186,10 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     @Override
     public void createFieldIndex(
             Points.CreateFieldIndexCollection r, StreamObserver<Points.PointsOperationResponse> o) {
+        if (cluster != null) {
+            ClusterIndexChange.submit(cluster, "Points/CreateFieldIndex", o, () -> GrpcMetadataCommands.createIndex(r));
+            return;
+        }
         write(
                 "Points/CreateFieldIndex",
                 r.getCollectionName(),
@@ -187,6 +202,10 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     @Override
     public void deleteFieldIndex(
             Points.DeleteFieldIndexCollection r, StreamObserver<Points.PointsOperationResponse> o) {
+        if (cluster != null) {
+            ClusterIndexChange.submit(cluster, "Points/DeleteFieldIndex", o, () -> GrpcMetadataCommands.deleteIndex(r));
+            return;
+        }
         write(
                 "Points/DeleteFieldIndex",
                 r.getCollectionName(),
