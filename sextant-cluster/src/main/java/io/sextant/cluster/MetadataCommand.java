@@ -110,8 +110,7 @@ public record MetadataCommand(
     }
 
     /** A gRPC-form command: {@code message} is the serialized gRPC request. */
-    public static MetadataCommand grpc(
-            Type type, String collection, String name, byte[] message, boolean waitApplied) {
+    public static MetadataCommand grpc(Type type, String collection, String name, byte[] message, boolean waitApplied) {
         return new MetadataCommand(
                 type,
                 collection,

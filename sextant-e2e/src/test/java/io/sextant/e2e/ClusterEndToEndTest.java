@@ -3,6 +3,9 @@ package io.sextant.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.QdrantGrpcClient;
+import io.qdrant.client.grpc.Collections;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,11 +57,14 @@ class ClusterEndToEndTest {
                 .with(
                         args,
                         Map.of(
-                                "SEXTANT__CLUSTER__ENABLED", "true",
-                                "SEXTANT__SERVICE__API_KEY", API_KEY,
-                                "SEXTANT__CLUSTER__P2P__PORT", Integer.toString(p2p),
+                                "SEXTANT__CLUSTER__ENABLED",
+                                "true",
+                                "SEXTANT__SERVICE__API_KEY",
+                                API_KEY,
+                                "SEXTANT__CLUSTER__P2P__PORT",
+                                Integer.toString(p2p),
                                 "SEXTANT__STORAGE__SNAPSHOTS_PATH",
-                                        dir.resolve("snapshots-" + i).toString()));
+                                dir.resolve("snapshots-" + i).toString()));
         peers.add(p);
         return p;
     }
@@ -68,8 +75,7 @@ class ClusterEndToEndTest {
 
     private static Set<String> collections(ServerProcess p) throws Exception {
         Set<String> names = new TreeSet<>();
-        rest(p)
-                .call("GET", "/collections", null)
+        rest(p).call("GET", "/collections", null)
                 .body()
                 .at("/result/collections")
                 .forEach(c -> names.add(c.get("name").asText()));
@@ -122,11 +128,12 @@ class ClusterEndToEndTest {
                 .contains("created_on_two");
         for (ServerProcess p : List.of(one, three)) {
             await("collection on " + p.baseUrl(), () -> collections(p), s -> s.contains("created_on_two"));
-            JsonNode info = rest(p)
-                    .call("GET", "/collections/created_on_two", null)
-                    .body();
+            JsonNode info =
+                    rest(p).call("GET", "/collections/created_on_two", null).body();
             assertThat(info.at("/result/config/params/vectors/size").asInt()).isEqualTo(4);
         }
+
+        grpcCollectionManagementReachesEveryPeer(one, two, three);
 
         // kill -9 a follower; the other two still form a majority
         ServerProcess victim = null;
@@ -178,9 +185,59 @@ class ClusterEndToEndTest {
                 .isEqualTo(3);
     }
 
+    private static QdrantClient grpc(ServerProcess p) {
+        return new QdrantClient(QdrantGrpcClient.newBuilder("127.0.0.1", p.grpcPort(), false)
+                .withApiKey(API_KEY)
+                .build());
+    }
+
+    /**
+     * gRPC Collections/Create, Points/CreateFieldIndex and Collections/Delete go through the
+     * metadata log like REST: what one peer is asked, every peer does.
+     */
+    private static void grpcCollectionManagementReachesEveryPeer(
+            ServerProcess one, ServerProcess two, ServerProcess three) throws Exception {
+        try (QdrantClient viaThree = grpc(three)) {
+            viaThree.createCollectionAsync(Collections.CreateCollection.newBuilder()
+                            .setCollectionName("grpc_made")
+                            .setVectorsConfig(Collections.VectorsConfig.newBuilder()
+                                    .setParams(Collections.VectorParams.newBuilder()
+                                            .setSize(4)
+                                            .setDistance(Collections.Distance.Dot)))
+                            .build())
+                    .get(30, TimeUnit.SECONDS);
+            viaThree.createPayloadIndexAsync(
+                            "grpc_made",
+                            "tag",
+                            Collections.PayloadSchemaType.Keyword,
+                            null,
+                            true,
+                            null,
+                            Duration.ofSeconds(30))
+                    .get(30, TimeUnit.SECONDS);
+        }
+        for (ServerProcess p : List.of(one, two)) {
+            await("gRPC-made collection on " + p.baseUrl(), () -> collections(p), s -> s.contains("grpc_made"));
+            JsonNode info = await(
+                    "gRPC-made index on " + p.baseUrl(),
+                    () -> rest(p).call("GET", "/collections/grpc_made", null).body(),
+                    b -> b.at("/result/payload_schema/tag/data_type").asText().equals("keyword"));
+            assertThat(info.at("/result/config/params/vectors/distance").asText())
+                    .isEqualTo("Dot");
+            assertThat(info.at("/result/config/params/shard_number").asInt())
+                    .as("shard_number left out over gRPC becomes the number of peers")
+                    .isEqualTo(3);
+        }
+        try (QdrantClient viaOne = grpc(one)) {
+            viaOne.deleteCollectionAsync("grpc_made").get(30, TimeUnit.SECONDS);
+        }
+        for (ServerProcess p : List.of(one, two, three)) {
+            await("gRPC delete on " + p.baseUrl(), () -> collections(p), s -> !s.contains("grpc_made"));
+        }
+    }
+
     private static JsonNode collectionCluster(ServerProcess p, String c) throws Exception {
-        return rest(p)
-                .call("GET", "/collections/" + c + "/cluster", null)
+        return rest(p).call("GET", "/collections/" + c + "/cluster", null)
                 .body()
                 .get("result");
     }
@@ -292,8 +349,7 @@ class ClusterEndToEndTest {
             for (JsonNode s : info.get("local_shards")) {
                 localPoints += s.get("points_count").asLong();
             }
-            assertThat(rest(p)
-                            .call("GET", "/collections/spread", null)
+            assertThat(rest(p).call("GET", "/collections/spread", null)
                             .body()
                             .at("/result/points_count")
                             .asLong())
@@ -323,14 +379,12 @@ class ClusterEndToEndTest {
         for (ServerProcess p : all) {
             await(
                     "index on " + p.baseUrl(),
-                    () -> rest(p)
-                            .call("GET", "/collections/spread", null)
+                    () -> rest(p).call("GET", "/collections/spread", null)
                             .body()
                             .at("/result/payload_schema/i/data_type")
                             .asText(),
                     "integer"::equals);
-            assertThat(rest(p)
-                            .call("POST", "/collections/spread/points/count", filtered)
+            assertThat(rest(p).call("POST", "/collections/spread/points/count", filtered)
                             .body()
                             .at("/result/count")
                             .asLong())
@@ -343,8 +397,7 @@ class ClusterEndToEndTest {
         for (ServerProcess p : all) {
             await(
                     "index gone on " + p.baseUrl(),
-                    () -> rest(p)
-                            .call("GET", "/collections/spread", null)
+                    () -> rest(p).call("GET", "/collections/spread", null)
                             .body()
                             .at("/result/payload_schema")
                             .size(),

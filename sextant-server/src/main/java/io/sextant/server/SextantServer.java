@@ -83,6 +83,10 @@ public final class SextantServer implements AutoCloseable {
         RestOperations ops = null;
         try {
             ops = new RestOperations(config, toc, RestServer.SEXTANT_VERSION, RestServer.QDRANT_VERSION);
+            if (cluster != null) {
+                ClusterNode node = cluster;
+                ops.telemetry().cluster(() -> ClusterRoutes.telemetryJson(node.status()));
+            }
             AccessControl access = new AccessControl(
                     config.security().auth(), java.time.Clock.systemUTC(), ValueExistsQuery.over(toc));
             snapshots = new SnapshotFeature(

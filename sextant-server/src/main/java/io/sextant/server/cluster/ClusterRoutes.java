@@ -106,6 +106,33 @@ public final class ClusterRoutes {
         return res;
     }
 
+    /**
+     * The {@code cluster} section of {@code GET /telemetry} in cluster mode, Qdrant's {@code
+     * ClusterTelemetry}: {@code enabled}, {@code status} (number_of_peers, term, commit,
+     * pending_operations, role, is_voter, peer_id, consensus_thread_status) and {@code peers} (id →
+     * uri), from the same {@link ClusterStatus} as {@code GET /cluster}. No {@code config} section
+     * (Qdrant's p2p pool and queue settings have no Ratis counterpart).
+     */
+    public static ObjectNode telemetryJson(ClusterStatus s) {
+        ObjectNode res = F.objectNode();
+        res.put("enabled", true);
+        ObjectNode status = res.putObject("status");
+        status.put("number_of_peers", s.peers().size());
+        status.put("term", s.term());
+        status.put("commit", s.commit());
+        status.put("pending_operations", s.pendingOperations());
+        status.put("role", s.role());
+        status.put("is_voter", s.isVoter());
+        status.put("peer_id", unsigned(s.peerId()));
+        status.putObject("consensus_thread_status")
+                .put("consensus_thread_status", "working")
+                .put("last_update", Instant.now().toString());
+        ObjectNode peers = res.putObject("peers");
+        s.peers()
+                .forEach((id, uri) -> peers.putObject(Long.toUnsignedString(id)).put("uri", uri));
+        return res;
+    }
+
     private static BigInteger unsigned(long id) {
         return new BigInteger(Long.toUnsignedString(id));
     }

@@ -64,7 +64,9 @@ public interface MetadataGate {
     static MetadataCommand placed(MetadataCommand create, Set<Long> members, CollectionDefaults defaults) {
         if (create.form() == MetadataCommand.Form.GRPC) {
             MetadataCommand filled = GrpcMetadataCommands.withDefaultShardNumber(create, Math.max(1, members.size()));
-            return filled.with(filled.body(), placement(create.collection(), GrpcMetadataCommands.createConfig(filled, defaults), members));
+            return filled.with(
+                    filled.body(),
+                    placement(create.collection(), GrpcMetadataCommands.createConfig(filled, defaults), members));
         }
         ObjectNode body = create.body().isObject()
                 ? (ObjectNode) create.body().deepCopy()

@@ -56,6 +56,11 @@ public final class RestOperations implements Consumer<JavalinConfig>, AutoClosea
         this.cors = config.service().enableCors();
     }
 
+    /** The telemetry routes ({@code GET /telemetry}). */
+    public TelemetryRoutes telemetry() {
+        return telemetry;
+    }
+
     public ServerMetrics metrics() {
         return metrics;
     }

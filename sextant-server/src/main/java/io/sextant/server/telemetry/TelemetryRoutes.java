@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * {@code GET /telemetry?details_level=N} in Qdrant's {@code TelemetryData} shape: {@code id},
  * {@code app} (name, versions, feature flags, start time, uptime, JVM), {@code collections} (count;
  * from level 1 one entry per collection and {@code snapshots}, see {@link CollectionTelemetryJson}),
- * {@code cluster} ({@code enabled: false}), {@code requests.rest.responses} ({@code "METHOD route"
+ * {@code cluster} ({@code enabled: false} on a standalone node; in cluster mode what {@link
+ * #cluster(java.util.function.Supplier)} supplies), {@code requests.rest.responses} ({@code "METHOD route"
  * → status → count, avg/max/total, approximate p50/p95/p99 in microseconds and last response
  * time}, from the {@code rest_responses_duration_seconds} histogram), {@code requests.grpc} (no
  * figures kept yet), {@code quota} (off) and from level 1 {@code memory} (Qdrant's allocator keys
@@ -42,12 +43,18 @@ public final class TelemetryRoutes {
     private final String qdrantVersion;
     private final String id = UUID.randomUUID().toString();
     private final Instant startup = Instant.now();
+    private volatile java.util.function.Supplier<ObjectNode> cluster;
 
     public TelemetryRoutes(TableOfContents toc, ServerMetrics metrics, String version, String qdrantVersion) {
         this.toc = toc;
         this.metrics = metrics;
         this.version = version;
         this.qdrantVersion = qdrantVersion;
+    }
+
+    /** In cluster mode: the source of the {@code cluster} section (Qdrant's {@code ClusterTelemetry}). */
+    public void cluster(java.util.function.Supplier<ObjectNode> section) {
+        this.cluster = section;
     }
 
     public void register(RoutesConfig r) {
@@ -75,7 +82,12 @@ public final class TelemetryRoutes {
                 .put("version", Runtime.version().toString())
                 .put("available_processors", Runtime.getRuntime().availableProcessors());
         res.set("collections", collections(level));
-        res.putObject("cluster").put("enabled", false);
+        java.util.function.Supplier<ObjectNode> clusterSection = cluster;
+        if (clusterSection == null) {
+            res.putObject("cluster").put("enabled", false);
+        } else {
+            res.set("cluster", clusterSection.get());
+        }
         ObjectNode requests = res.putObject("requests");
         requests.putObject("rest").set("responses", responses());
         requests.putObject("grpc").putObject("responses");

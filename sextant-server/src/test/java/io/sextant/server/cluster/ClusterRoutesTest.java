@@ -46,7 +46,7 @@ class ClusterRoutesTest {
                 Map.of("SEXTANT__CLUSTER__ENABLED", "true", "SEXTANT__CLUSTER__P2P__PORT", Integer.toString(p2p)));
     }
 
-    private static JsonNode awaitLeader(TestServer s) throws InterruptedException {
+    static JsonNode awaitLeader(TestServer s) throws InterruptedException {
         JsonNode res = null;
         for (int i = 0; i < 200; i++) {
             res = s.get("/cluster").json().get("result");
@@ -59,7 +59,7 @@ class ClusterRoutesTest {
     }
 
     /** The commit index once it stopped moving for 300 ms (Ratis appends its own bookkeeping entries). */
-    private static long settledCommit(TestServer s) throws InterruptedException {
+    static long settledCommit(TestServer s) throws InterruptedException {
         long last = -1;
         for (int i = 0; i < 100; i++) {
             long now = s.get("/cluster").json().at("/result/raft_info/commit").asLong();
@@ -70,6 +70,42 @@ class ClusterRoutesTest {
             Thread.sleep(300);
         }
         throw new AssertionError("commit index keeps moving: " + last);
+    }
+
+    @Test
+    void telemetryHasTheClusterSectionInClusterModeOnly() throws Exception {
+        try (TestServer s = TestServer.start(storage.resolve("standalone"))) {
+            assertThat(s.get("/telemetry").json().at("/result/cluster").toString())
+                    .isEqualTo("{\"enabled\":false}");
+        }
+        int p2p = freePort();
+        try (TestServer s = new TestServer(
+                storage.resolve("peer"),
+                LocalShard::open,
+                Map.of("SEXTANT__CLUSTER__ENABLED", "true", "SEXTANT__CLUSTER__P2P__PORT", Integer.toString(p2p)))) {
+            JsonNode view = awaitLeader(s);
+            String peerId = view.get("peer_id").asText();
+            assertThat(s.put("/collections/c", CREATE).status()).isEqualTo(200);
+            long commit = settledCommit(s);
+            JsonNode cluster = s.get("/telemetry").json().at("/result/cluster");
+            assertThat(cluster.get("enabled").asBoolean()).isTrue();
+            JsonNode status = cluster.get("status");
+            assertThat(status.get("number_of_peers").asInt()).isEqualTo(1);
+            assertThat(status.get("role").asText()).isEqualTo("Leader");
+            assertThat(status.get("is_voter").asBoolean()).isTrue();
+            assertThat(status.get("peer_id").isIntegralNumber()).isTrue();
+            assertThat(status.get("peer_id").asText()).isEqualTo(peerId);
+            assertThat(status.get("term").asLong())
+                    .isEqualTo(view.at("/raft_info/term").asLong());
+            assertThat(status.get("term").asLong()).isPositive();
+            assertThat(status.get("commit").asLong()).isEqualTo(commit);
+            assertThat(status.get("pending_operations").asInt()).isZero();
+            assertThat(status.at("/consensus_thread_status/consensus_thread_status")
+                            .asText())
+                    .isEqualTo("working");
+            assertThat(cluster.at("/peers/" + peerId + "/uri").asText()).isEqualTo("http://127.0.0.1:" + p2p + "/");
+            assertThat(cluster.get("peers").size()).isEqualTo(1);
+        }
     }
 
     @Test

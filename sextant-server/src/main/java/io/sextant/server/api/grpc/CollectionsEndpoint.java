@@ -112,8 +112,7 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
                 "Collections/Delete",
                 () -> done(
                         cluster != null
-                                ? cluster.submit(GrpcMetadataCommands.delete(r))
-                                        .asBoolean()
+                                ? cluster.submit(GrpcMetadataCommands.delete(r)).asBoolean()
                                 : toc.delete(r.getCollectionName()),
                         t0));
     }
