@@ -88,12 +88,41 @@ class MetadataLedgerTest {
         MetadataCommand c = new MetadataCommand(Type.CREATE_INDEX, "c", null, json("{\"field_name\":\"f\"}"), true);
         assertThat(MetadataCommand.fromBytes(c.toBytes())).isEqualTo(c);
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
-                        "{\"v\":3,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
+                        "{\"v\":4,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("format 3");
+                .hasMessageContaining("format 4");
         assertThatThrownBy(() ->
                         MetadataCommand.fromBytes("{\"v\":1,\"type\":\"drop_table\",\"collection\":\"c\"}".getBytes()))
                 .hasMessageContaining("drop_table");
+    }
+
+    @Test
+    void aGrpcFormCommandIsVersion3AndCarriesTheMessageBytes() {
+        byte[] message = {0, 1, 2, (byte) 0xff, 10, 13};
+        MetadataCommand c = MetadataCommand.grpc(Type.CREATE_COLLECTION, "c", null, message, false);
+        assertThat(c.form()).isEqualTo(MetadataCommand.Form.GRPC);
+        String encoded = new String(c.toBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(encoded)
+                .isEqualTo("{\"v\":3,\"form\":\"grpc\",\"type\":\"create_collection\",\"collection\":\"c\","
+                        + "\"body\":\"AAEC/woN\",\"wait\":false}");
+        MetadataCommand back = MetadataCommand.fromBytes(c.toBytes());
+        assertThat(back).isEqualTo(c);
+        assertThat(back.grpcMessage()).containsExactly(message);
+        MetadataCommand placed = c.with(c.body(), new ShardPlacement(List.of(List.of(7L))));
+        assertThat(MetadataCommand.fromBytes(placed.toBytes())).isEqualTo(placed);
+        assertThat(new MetadataCommand(Type.DELETE_COLLECTION, "c", null, null, false).form())
+                .isEqualTo(MetadataCommand.Form.REST);
+        assertThatThrownBy(() -> new MetadataCommand(Type.DELETE_COLLECTION, "c", null, null, false).grpcMessage())
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> MetadataCommand.fromBytes(
+                        "{\"v\":3,\"form\":\"xml\",\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("xml");
+        assertThatThrownBy(() -> MetadataCommand.fromBytes(
+                        "{\"v\":3,\"form\":\"grpc\",\"type\":\"create_collection\",\"collection\":\"c\",\"body\":{}}"
+                                .getBytes()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("base64 string");
     }
 
     @Test
