@@ -64,6 +64,35 @@
  *       clash with the server's own grpc-java, and one address per peer for both Raft and shard
  *       calls. Ratis caps inbound messages on that port ({@code raft.grpc.message.size.max}); the
  *       client accepts responses up to 256 MiB.
+ *       <p><b>Authentication of the internal API:</b> when the node has {@code service.api_key},
+ *       every shard-service call must carry the header {@code x-sextant-peer-token}; a call without
+ *       it or with a wrong one is closed with {@code UNAUTHENTICATED} by a server interceptor
+ *       ({@code PeerCredentialCheck}) before its request is read, so it reaches no shard. Peers of
+ *       one cluster share the API key (as in Qdrant), and the token is derived from it: lowercase
+ *       hex of HMAC-SHA256 keyed with the API key over the fixed text {@code "sextant internal shard
+ *       api v1"} ({@link io.sextant.cluster.shard.PeerCredential}); {@code PeerChannels} attaches
+ *       it to every call. Why a derived token and not the key itself: the p2p link is plaintext, and
+ *       the key opens the whole client API with full rights, while the token opens only the p2p
+ *       port. Why not a per-call MAC: it would still be replayable without a nonce store, and TLS is
+ *       the real fix for an observable link; until then the token is a static bearer credential,
+ *       and a node without an API key keeps an open p2p port, as before. A refused call surfaces
+ *       at the caller as a service error naming the peer (a misconfigured cluster, not a client
+ *       mistake).
+ *       <p><b>Raft's own RPCs are not authenticated</b> (append entries, votes, snapshots, and the
+ *       Ratis client and admin calls used to join, change the configuration and submit metadata
+ *       entries). Checked against Ratis 3.2.1: the server side could be covered, since {@code
+ *       GrpcServices.Customizer} receives the {@code NettyServerBuilder} of the p2p port and {@code
+ *       builder.intercept(...)} would apply to Ratis's services too; but nothing on the client side
+ *       could send the token. {@code GrpcServerProtocolClient} (peer to peer) and {@code
+ *       GrpcClientProtocolClient} (Ratis client, admin) build their channels inside Ratis with
+ *       {@code NettyChannelBuilder.forTarget}, configured only by {@code GrpcConfigKeys} properties
+ *       and {@code GrpcTlsConfig}: there is no hook for a {@code ClientInterceptor}, call
+ *       credentials or extra headers. Requiring the token on Raft methods would therefore make
+ *       every peer refuse every other peer's heartbeats and votes. So Raft traffic is left as is;
+ *       the way to protect it is Ratis's supported mutual TLS ({@code GrpcConfigKeys.Server/
+ *       Client.setTlsConf}), the next step. Until then anyone who reaches the p2p port can still
+ *       speak Raft to it (e.g. propose metadata entries through a Ratis client), but cannot call
+ *       the shard service to read or write points.
  *   <li><b>Shard placement (slice 3).</b> When a collection is created in cluster mode, the
  *       <i>proposing</i> peer completes the create before it enters the log (server's {@code
  *       MetadataGate.consensus}): a missing {@code shard_number} becomes the number of peers
@@ -107,8 +136,24 @@
  *       each pick a different primary (no fencing yet). An unreachable peer (connection refused)
  *       is skipped at once, but a frozen one costs the call deadline (30 s) before the next
  *       replica is tried. {@code ordering}, {@code consistency} and read fan-out are not
- *       implemented; gRPC collection management, collection snapshots and shard snapshots still
- *       act on local shards only; placement does not change when peers join or leave.
+ *       implemented; collection snapshots and shard snapshots still act on local shards only;
+ *       placement does not change when peers join or leave.
+ *   <li><b>gRPC collection management through consensus.</b> In cluster mode the gRPC {@code
+ *       Collections/Create|Update|Delete|UpdateAliases} and {@code Points/CreateFieldIndex|
+ *       DeleteFieldIndex} go through the same {@code MetadataGate} as REST (the server's {@code
+ *       GrpcMetadataCommands} builds the command after validating the request, so bad input is
+ *       answered with its status and never enters the log). Delete, alias batches and delete index
+ *       become ordinary REST-form commands (their bodies are trivial; the ledger reads alias
+ *       batches). Create, update and create index carry the gRPC request message itself: {@link
+ *       MetadataCommand} format version 3, {@code "form":"grpc"}, body = base64 of the protobuf
+ *       message, decoded on every peer by the same proto converters a standalone node uses. Why
+ *       not convert to REST bodies: there are converters from these protos to domain types but
+ *       none back to REST JSON, and writing them (every vector, HNSW, quantization, optimizer and
+ *       strict-mode field) would duplicate the converters for no behavioural gain; the protobuf
+ *       message is itself a versioned, backward-compatible wire (Qdrant's), so the log entry stays
+ *       readable as the protos grow. A REST-form entry is still written as version 1 or 2, so
+ *       only gRPC-made entries need a v3 reader. A gRPC create without {@code shard_number} gets
+ *       the number of peers written into the message, like REST.
  *   <li><b>Not replicated:</b> collections created before cluster mode was enabled (no
  *       placement) keep a full local copy per peer, and their point writes stay on the peer that
  *       got them.
