@@ -325,6 +325,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
         // saturating: offset and limit may both be MAX_VALUE
         CoreSearch perShard = request.withWindow(ResultWindow.end(request.offset(), request.limit()), 0);
         boolean higherBetter = request.sparse()
+                || request.examples() != null // example scores: higher is better whatever the distance
                 || OperationValidator.vectorParams(config, request.vectorName())
                         .distance()
                         .higherIsBetter();

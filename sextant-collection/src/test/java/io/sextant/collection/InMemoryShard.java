@@ -110,15 +110,26 @@ final class InMemoryShard implements Shard {
             if (v == null || !FilterEvaluator.matches(r.filter(), p)) {
                 continue;
             }
-            float s = Similarity.score(spec.distance(), r.vector(), v);
-            if (r.scoreThreshold() != null
-                    && (spec.distance().higherIsBetter() ? s < r.scoreThreshold() : s > r.scoreThreshold())) {
+            float s;
+            boolean higherBetter = r.examples() != null || spec.distance().higherIsBetter();
+            if (r.examples() != null) { // example-scored: the score of its similarities, higher is better
+                List<float[]> ex = r.examples().examples();
+                float[] sims = new float[ex.size()];
+                for (int i = 0; i < sims.length; i++) {
+                    float x = Similarity.score(spec.distance(), ex.get(i), v);
+                    sims[i] = spec.distance().higherIsBetter() ? x : -x;
+                }
+                s = r.examples().combine(sims);
+            } else {
+                s = Similarity.score(spec.distance(), r.vector(), v);
+            }
+            if (r.scoreThreshold() != null && (higherBetter ? s < r.scoreThreshold() : s > r.scoreThreshold())) {
                 continue;
             }
             hits.add(new ScoredPoint(p.id(), seq, s, payload(p, r.withPayload()), vectors(p, r.withVector()), null));
         }
-        hits.sort(
-                io.sextant.collection.query.QueryEngine.byScore(spec.distance().higherIsBetter()));
+        hits.sort(io.sextant.collection.query.QueryEngine.byScore(
+                r.examples() != null || spec.distance().higherIsBetter()));
         return io.sextant.segment.query.ResultWindow.page(hits, r.offset(), r.limit());
     }
 

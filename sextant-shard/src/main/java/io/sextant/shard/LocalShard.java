@@ -401,7 +401,8 @@ public final class LocalShard implements Shard {
                     s.vectorBytes(),
                     s.specs(),
                     indexed,
-                    s.deferredCount()));
+                    s.deferredCount(),
+                    s.payloadStorageBytes()));
         }
         return out;
     }

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param dense the dense vectors' specs by name
  * @param indexedVectors vectors in a vector index, by vector name
  * @param deferredPoints live points reads do not see yet ({@code prevent_unoptimized})
+ * @param payloadBytes bytes of the segment's payload storage as last flushed ({@link
+ *     io.sextant.segment.storage.Segment#payloadStorageBytes})
  */
 public record SegmentSummary(
         String name,
@@ -23,7 +25,8 @@ public record SegmentSummary(
         long vectorBytes,
         Map<String, VectorSpec> dense,
         Map<String, Long> indexedVectors,
-        long deferredPoints) {
+        long deferredPoints,
+        long payloadBytes) {
 
     /** A summary of a segment without deferred points. */
     public SegmentSummary(
@@ -34,6 +37,6 @@ public record SegmentSummary(
             long vectorBytes,
             Map<String, VectorSpec> dense,
             Map<String, Long> indexedVectors) {
-        this(name, appendable, livePoints, deletedPoints, vectorBytes, dense, indexedVectors, 0);
+        this(name, appendable, livePoints, deletedPoints, vectorBytes, dense, indexedVectors, 0, 0);
     }
 }

@@ -11,6 +11,7 @@ import io.sextant.segment.filter.Filter;
 import io.sextant.segment.index.OffsetFilter;
 import io.sextant.segment.payload.JsonPaths;
 import io.sextant.segment.query.CoreSearch;
+import io.sextant.segment.query.ExampleScore;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ResultWindow;
@@ -84,12 +85,28 @@ final class ShardReads {
         }
         Distance d = spec.distance();
         float[] q = d == Distance.COSINE ? spec.normalizedQuery(req.vector()) : req.vector();
-        Comparator<Hit> worstFirst = d.higherIsBetter()
+        ExampleScore examples = req.examples();
+        if (examples != null) {
+            if (spec.isMulti()) {
+                throw new IllegalArgumentException("example-scored searches take single dense vectors");
+            }
+            List<float[]> normalized = new ArrayList<>();
+            for (float[] e : examples.examples()) {
+                if (!spec.validLength(e.length)) {
+                    throw UserException.badRequest(
+                            "Wrong input: Vector dimension error: expected dim: " + spec.size() + ", got " + e.length);
+                }
+                normalized.add(d == Distance.COSINE ? spec.normalizedQuery(e) : e);
+            }
+            examples = examples.withExamples(normalized);
+        }
+        // example scores are higher-is-better whatever the distance
+        Comparator<Hit> worstFirst = examples != null || d.higherIsBetter()
                 ? Comparator.comparingDouble(Hit::score)
                 : Comparator.comparingDouble(Hit::score).reversed();
         List<Hit> candidates = new ArrayList<>();
-        SegmentSearcher.Request segReq =
-                new SegmentSearcher.Request(req.vectorName(), q, req.filter(), k, req.scoreThreshold(), req.params());
+        SegmentSearcher.Request segReq = new SegmentSearcher.Request(
+                req.vectorName(), q, req.filter(), k, req.scoreThreshold(), req.params(), examples);
         for (Segment seg : set.all()) {
             if (req.params().indexedOnly() && !searchableWhenIndexedOnly(seg, req.vectorName(), optimizer)) {
                 continue;

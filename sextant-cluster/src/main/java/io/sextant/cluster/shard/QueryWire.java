@@ -6,11 +6,14 @@ import io.sextant.segment.codec.BinaryWriter;
 import io.sextant.segment.codec.FilterCodec;
 import io.sextant.segment.filter.Filter;
 import io.sextant.segment.query.CoreSearch;
+import io.sextant.segment.query.ExampleScore;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.SearchParams;
 import io.sextant.segment.query.VectorSelector;
 import io.sextant.shard.ScrollRequest;
 import io.sextant.vector.sparse.SparseVector;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Wire form of the read requests a shard answers: {@link CoreSearch} (dense, sparse and
@@ -22,14 +25,17 @@ import io.sextant.vector.sparse.SparseVector;
  * FilterCodec}, {@code opt filter} = u8 present (0/1) + [filter]:
  *
  * <pre>
- * search        str vector name, u8 query kind (0 dense: u32 n, n x f32 | 1 sparse: sparse vec),
- *               filter, u32 limit, u32 offset, u8 has score_threshold, [f32], params,
+ * search        str vector name, u8 query kind (0 dense: u32 n, n x f32 | 1 sparse: sparse vec |
+ *               2 example-scored dense: u32 n, n x f32, examples), filter, u32 limit, u32 offset, u8 has score_threshold, [f32], params,
  *               payload selector, vector selector
  * params        u8 flags (1 has hnsw_ef, 2 exact, 4 indexed_only, 8 has idf corpus),
  *               [u32 hnsw_ef], quantization, [filter idf corpus]
  * quantization  u8 flags (1 ignore, 2 has rescore, 4 rescore, 8 has oversampling), [f64 oversampling]
  * payload sel.  u8 kind: 0 all | 1 none | 2 include: strs | 3 exclude: strs | 255 null
  * vector sel.   u8 kind: 0 all | 1 none | 2 names: strs | 255 null
+ * examples      u8 kind (0 discover | 1 context | 2 relevance feedback | 3 best_score |
+ *               4 sum_scores), u32 m, m x (u32 n, n x f32), then for 2: u32 k, k x f32 scores,
+ *               f32 a, f32 b, f32 c; for 3 and 4: u32 positives
  * scroll        opt filter, u32 limit, opt id offset, u8 has order_by, [str key, u8 descending,
  *               u8 has start_from, [f64]], payload selector, vector selector
  * </pre>
@@ -45,6 +51,9 @@ final class QueryWire {
         w.str(s.vectorName());
         if (s.sparse()) {
             w.u8(1).sparseVector(s.sparseVector());
+        } else if (s.examples() != null) {
+            w.u8(2).floats(s.vector());
+            writeExamples(w, s.examples());
         } else {
             w.u8(0).floats(s.vector());
         }
@@ -63,10 +72,15 @@ final class QueryWire {
         int kind = r.u8();
         float[] dense = null;
         SparseVector sparse = null;
+        ExampleScore examples = null;
         switch (kind) {
             case 0 -> dense = r.floats();
             case 1 -> sparse = r.sparseVector();
-            default -> throw r.corrupt("unknown query vector kind " + kind + ", expected 0 or 1");
+            case 2 -> {
+                dense = r.floats();
+                examples = readExamples(r);
+            }
+            default -> throw r.corrupt("unknown query vector kind " + kind + ", expected 0, 1 or 2");
         }
         Filter filter = FilterCodec.read(r);
         int limit = r.i32();
@@ -75,7 +89,54 @@ final class QueryWire {
         SearchParams params = readParams(r);
         PayloadSelector withPayload = readPayloadSelector(r);
         VectorSelector withVector = readVectorSelector(r);
-        return new CoreSearch(name, dense, filter, limit, offset, threshold, params, withPayload, withVector, sparse);
+        return new CoreSearch(
+                name, dense, filter, limit, offset, threshold, params, withPayload, withVector, sparse, examples);
+    }
+
+    private static void writeExamples(BinaryWriter w, ExampleScore e) {
+        int kind =
+                switch (e) {
+                    case ExampleScore.Discover x -> 0;
+                    case ExampleScore.Context x -> 1;
+                    case ExampleScore.Feedback x -> 2;
+                    case ExampleScore.BestScore x -> 3;
+                    case ExampleScore.SumScores x -> 4;
+                };
+        w.u8(kind).count(e.examples().size());
+        for (float[] v : e.examples()) {
+            w.floats(v);
+        }
+        switch (e) {
+            case ExampleScore.Feedback f ->
+                w.floats(f.scores()).f32(f.a()).f32(f.b()).f32(f.c());
+            case ExampleScore.BestScore b -> w.count(b.positives());
+            case ExampleScore.SumScores s -> w.count(s.positives());
+            default -> {}
+        }
+    }
+
+    private static ExampleScore readExamples(BinaryReader r) {
+        int kind = r.u8();
+        int m = r.count(4);
+        List<float[]> examples = new ArrayList<>(m);
+        for (int i = 0; i < m; i++) {
+            examples.add(r.floats());
+        }
+        try {
+            return switch (kind) {
+                case 0 -> new ExampleScore.Discover(examples);
+                case 1 -> new ExampleScore.Context(examples);
+                case 2 -> {
+                    float[] scores = r.floats();
+                    yield new ExampleScore.Feedback(examples, scores, r.f32(), r.f32(), r.f32());
+                }
+                case 3 -> new ExampleScore.BestScore(examples, r.i32());
+                case 4 -> new ExampleScore.SumScores(examples, r.i32());
+                default -> throw r.corrupt("unknown example score kind " + kind);
+            };
+        } catch (IllegalArgumentException e) {
+            throw r.corrupt("invalid example score: " + e.getMessage());
+        }
     }
 
     static void writeParams(BinaryWriter w, SearchParams p) {

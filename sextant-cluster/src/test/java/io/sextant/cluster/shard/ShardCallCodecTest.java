@@ -15,6 +15,7 @@ import io.sextant.segment.index.PayloadSchemaType;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.ops.PointsSelector;
 import io.sextant.segment.query.CoreSearch;
+import io.sextant.segment.query.ExampleScore;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ScoredPoint;
@@ -160,6 +161,42 @@ class ShardCallCodecTest {
                         r.nextBoolean() ? sparse() : null));
             }
             responseRoundTrip(ShardCalls.SEARCH, hits);
+        }
+    }
+
+    @Test
+    void exampleScoredSearchesRoundTrip() {
+        for (int i = 0; i < 20; i++) {
+            List<float[]> ex = new ArrayList<>();
+            int pairs = 1 + r.nextInt(3);
+            for (int k = 0; k < 2 * pairs + 1; k++) {
+                ex.add(floats(4));
+            }
+            float[] scores = new float[ex.size() - 1];
+            for (int k = 0; k < scores.length; k++) {
+                scores[k] = r.nextFloat();
+            }
+            ExampleScore es =
+                    switch (r.nextInt(5)) {
+                        case 0 -> new ExampleScore.Discover(ex);
+                        case 1 -> new ExampleScore.Context(ex.subList(1, ex.size()));
+                        case 2 -> new ExampleScore.Feedback(ex, scores, r.nextFloat(), r.nextFloat(), r.nextFloat());
+                        case 3 -> new ExampleScore.BestScore(ex, r.nextInt(ex.size() + 1));
+                        default -> new ExampleScore.SumScores(ex, r.nextInt(ex.size() + 1));
+                    };
+            CoreSearch s = new CoreSearch(
+                    "v",
+                    ex.getFirst(),
+                    filter(),
+                    r.nextInt(100),
+                    0,
+                    r.nextBoolean() ? r.nextFloat() : null,
+                    SearchParams.DEFAULT,
+                    payloadSelector(),
+                    vectorSelector(),
+                    null,
+                    es);
+            requestRoundTrip(ShardCalls.SEARCH, s);
         }
     }
 

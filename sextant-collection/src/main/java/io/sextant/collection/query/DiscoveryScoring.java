@@ -1,5 +1,6 @@
 package io.sextant.collection.query;
 
+import io.sextant.segment.query.ExampleScore;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +23,7 @@ import java.util.List;
  */
 public final class DiscoveryScoring {
     /** The margin of context pairs (Rust's {@code f32::EPSILON}). */
-    static final float MARGIN = Math.ulp(1f);
+    static final float MARGIN = ExampleScore.CONTEXT_MARGIN;
 
     private DiscoveryScoring() {}
 
@@ -40,7 +41,7 @@ public final class DiscoveryScoring {
 
     /** {@code x / (1 + |x|)}, in (-1, 1). */
     static float fastSigmoid(float x) {
-        return x / (1 + Math.abs(x));
+        return ExampleScore.fastSigmoid(x);
     }
 
     /** +1, 0 or -1: the side of {@code pair} the candidate is on (by total order of floats). */
@@ -54,15 +55,14 @@ public final class DiscoveryScoring {
         for (Pair<V> p : pairs) {
             rank += side(sim, candidate, p);
         }
-        return rank + RecommendScoring.scaledFastSigmoid(sim.of(target, candidate));
+        return rank + ExampleScore.scaledFastSigmoid(sim.of(target, candidate));
     }
 
     /** The context score of {@code candidate}, at most 0. */
     public static <V> float context(Sim<V> sim, V candidate, List<Pair<V>> pairs) {
         float sum = 0;
         for (Pair<V> p : pairs) {
-            float diff = sim.of(p.positive(), candidate) - sim.of(p.negative(), candidate) - MARGIN;
-            sum += fastSigmoid(Math.min(diff, 0f));
+            sum += ExampleScore.contextTerm(sim.of(p.positive(), candidate), sim.of(p.negative(), candidate));
         }
         return sum;
     }
@@ -79,7 +79,7 @@ public final class DiscoveryScoring {
                 if (i == j || !(confidence > 0)) {
                     continue;
                 }
-                float w = (float) Math.pow(confidence, b) * c;
+                float w = ExampleScore.feedbackWeight(confidence, b, c);
                 out.add(new WeightedPair<>(examples.get(i), examples.get(j), w));
             }
         }

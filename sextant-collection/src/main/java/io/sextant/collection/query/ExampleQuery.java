@@ -1,5 +1,6 @@
 package io.sextant.collection.query;
 
+import io.sextant.segment.query.ExampleScore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
@@ -78,6 +79,25 @@ final class ExampleQuery {
                 List<DiscoveryScoring.WeightedPair<V>> pairs =
                         DiscoveryScoring.feedbackPairs(resolved.subList(1, resolved.size()), scores, f.b(), f.c());
                 yield v -> DiscoveryScoring.feedback(sim, v, target, f.a(), pairs);
+            }
+            default -> throw new IllegalArgumentException("not an example query: " + q);
+        };
+    }
+
+    /**
+     * {@code q} as a segment-level {@link ExampleScore} over dense {@code resolved} vectors (in the
+     * order of {@link #inputs}), for a search that walks the graph with it.
+     */
+    static ExampleScore exampleScore(Query q, List<float[]> resolved) {
+        return switch (q) {
+            case Query.Discover d -> new ExampleScore.Discover(resolved);
+            case Query.Context c -> new ExampleScore.Context(resolved);
+            case Query.RelevanceFeedback f -> {
+                float[] scores = new float[f.feedback().size()];
+                for (int i = 0; i < scores.length; i++) {
+                    scores[i] = f.feedback().get(i).score();
+                }
+                yield new ExampleScore.Feedback(resolved, scores, f.a(), f.b(), f.c());
             }
             default -> throw new IllegalArgumentException("not an example query: " + q);
         };

@@ -10,6 +10,7 @@ import io.sextant.segment.error.UserException;
 import io.sextant.segment.filter.Condition;
 import io.sextant.segment.filter.Filter;
 import io.sextant.segment.query.CoreSearch;
+import io.sextant.segment.query.ExampleScore;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ResultWindow;
@@ -39,14 +40,14 @@ import java.util.function.ToDoubleFunction;
  *       (RRF, DBSF, see {@link ScoreFusion}). Outer score_threshold, offset and limit apply last.
  *   <li>Point-id inputs are resolved to that point's vector ({@code lookup_from} or this
  *       collection); points of this collection used as inputs are excluded from the results.
- *   <li>Recommend average_vector becomes one nearest search; best_score and sum_scores are scored
- *       here exactly, over every matching point when there are at most {@link #EXACT_SCAN_LIMIT},
- *       else over candidates from nearest searches for each example.
- *   <li>discover, context and relevance_feedback ({@link ExampleQuery}, {@link DiscoveryScoring})
- *       are scored the same way: exactly over prefetch candidates or every matching point up to
- *       {@link #EXACT_SCAN_LIMIT}, beyond that over the union of nearest searches seeded by the
- *       target (or the context positives). Qdrant plugs these scorers into the HNSW traversal
- *       instead; doing so here needs a custom scorer through segment search (not done yet).
+ *   <li>Recommend average_vector becomes one nearest search. best_score and sum_scores, and
+ *       discover, context and relevance_feedback ({@link ExampleQuery}, {@link DiscoveryScoring}),
+ *       over single dense vectors without prefetch, are example-scored searches ({@link
+ *       ExampleScore}): each segment walks its HNSW graph (or scans, by the usual plan) ranking by
+ *       the example score, as Qdrant plugs these scorers into the traversal. Over prefetch
+ *       candidates, multivectors or sparse vectors they are scored here exactly: the candidates,
+ *       or every matching point up to {@link #EXACT_SCAN_LIMIT}, beyond that the union of nearest
+ *       searches seeded by the examples.
  *   <li>sample: random ({@link RandomSample}): a uniform sample of the matching points, or the
  *       prefetch candidates shuffled.
  *   <li>Qdrant's checks of how parts combine ({@link QueryShapeCheck}) run per level, after the
@@ -410,6 +411,14 @@ public final class QueryEngine {
                     "Validation error: At least one positive or negative example is required");
         }
         Filter f = excludeIds(filter, excluded);
+        if (!hasPrefetch && vp.multivectorConfig() == null) {
+            List<float[]> all = new ArrayList<>(pos);
+            all.addAll(neg);
+            ExampleScore es = r.strategy() == Query.RecommendStrategy.BEST_SCORE
+                    ? new ExampleScore.BestScore(all, pos.size())
+                    : new ExampleScore.SumScores(all, pos.size());
+            return exampleSearch(req, f, es, limit, offset, wp, wv);
+        }
         RecommendScoring.PairSimilarity sim = similarity(vp);
         List<PointRecord> candidates = hasPrefetch
                 ? self.retrieve(
@@ -474,6 +483,16 @@ public final class QueryEngine {
         } else {
             VectorParams vp = OperationValidator.vectorParams(self.config(), using);
             List<float[]> resolved = inputs.dense(examples, req, vp, excluded);
+            if (!hasPrefetch && vp.multivectorConfig() == null) {
+                return exampleSearch(
+                        req,
+                        excludeIds(filter, excluded),
+                        ExampleQuery.exampleScore(q, resolved),
+                        limit,
+                        offset,
+                        wp,
+                        wv);
+            }
             ToDoubleFunction<float[]> scorer = ExampleQuery.scorer(q, resolved, similarity(vp)::of);
             List<PointRecord> cands = hasPrefetch
                     ? prefetched(pre, excluded, own)
@@ -489,6 +508,38 @@ public final class QueryEngine {
         }
         scored.sort(byScore(true));
         return new Ranked(attach(page(threshold(scored, req.scoreThreshold()), offset, limit), wp, wv), true);
+    }
+
+    /**
+     * An example-scored search of single dense vectors through the shards: each segment walks its
+     * graph (or scans, by the usual plan) ranking by {@code es}, as Qdrant plugs these scorers into
+     * the HNSW traversal; {@code filter} already excludes the example points.
+     */
+    private Ranked exampleSearch(
+            QueryRequest req,
+            Filter filter,
+            ExampleScore es,
+            int limit,
+            int offset,
+            PayloadSelector wp,
+            VectorSelector wv) {
+        int end = ResultWindow.end(offset, limit);
+        if (end == 0) {
+            return new Ranked(List.of(), true);
+        }
+        List<ScoredPoint> hits = self.search(new CoreSearch(
+                req.using(),
+                es.examples().getFirst(),
+                filter,
+                end,
+                0,
+                req.scoreThreshold(),
+                req.params(),
+                PayloadSelector.NONE,
+                VectorSelector.NONE,
+                null,
+                es));
+        return new Ranked(attach(page(hits, offset, limit), wp, wv), true);
     }
 
     /** Candidates that have a vector (per {@code vector}) and are not {@code excluded}, scored. */

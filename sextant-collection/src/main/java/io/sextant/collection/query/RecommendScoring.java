@@ -108,7 +108,7 @@ public final class RecommendScoring {
         for (float[] n : negative) {
             maxNeg = Math.max(maxNeg, sim.of(n, candidate));
         }
-        return maxPos > maxNeg ? scaledFastSigmoid(maxPos) : -scaledFastSigmoid(maxNeg);
+        return io.sextant.segment.query.ExampleScore.bestScore(maxPos, maxNeg);
     }
 
     /** sum_scores: Σ similarity to positives − Σ similarity to negatives. */
@@ -130,9 +130,6 @@ public final class RecommendScoring {
     }
 
     static float scaledFastSigmoid(float x) {
-        if (Float.isInfinite(x)) {
-            return x > 0 ? 1f : 0f;
-        }
-        return 0.5f * (x / (1 + Math.abs(x)) + 1);
+        return io.sextant.segment.query.ExampleScore.scaledFastSigmoid(x);
     }
 }

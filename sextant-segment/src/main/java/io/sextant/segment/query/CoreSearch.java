@@ -19,6 +19,9 @@ import io.sextant.vector.sparse.SparseVector;
  * @param withVector which vectors to return
  * @param sparseVector the sparse query vector for a search of a sparse {@code vectorName}; null
  *     for a dense search
+ * @param examples when set, hits are ranked by this example score ({@code discover}, {@code
+ *     context}, …; higher is better, reported as is) instead of the distance to {@code vector},
+ *     which then only names the search's dense vector shape; null for a plain search
  */
 public record CoreSearch(
         String vectorName,
@@ -30,10 +33,14 @@ public record CoreSearch(
         SearchParams params,
         PayloadSelector withPayload,
         VectorSelector withVector,
-        SparseVector sparseVector) {
+        SparseVector sparseVector,
+        ExampleScore examples) {
     public CoreSearch {
         if ((vector == null) == (sparseVector == null)) {
             throw new IllegalArgumentException("A search needs exactly one of a dense and a sparse query vector");
+        }
+        if (examples != null && vector == null) {
+            throw new IllegalArgumentException("An example-scored search is a dense search");
         }
         if (limit < 0) {
             throw new IllegalArgumentException("limit must be >= 0, got " + limit);
@@ -47,6 +54,32 @@ public record CoreSearch(
         if (params == null) {
             params = SearchParams.DEFAULT;
         }
+    }
+
+    /** A plain (not example-scored) dense or sparse search. */
+    public CoreSearch(
+            String vectorName,
+            float[] vector,
+            Filter filter,
+            int limit,
+            int offset,
+            Float scoreThreshold,
+            SearchParams params,
+            PayloadSelector withPayload,
+            VectorSelector withVector,
+            SparseVector sparseVector) {
+        this(
+                vectorName,
+                vector,
+                filter,
+                limit,
+                offset,
+                scoreThreshold,
+                params,
+                withPayload,
+                withVector,
+                sparseVector,
+                null);
     }
 
     /** A dense search. */
@@ -75,7 +108,8 @@ public record CoreSearch(
                 params,
                 withPayload,
                 withVector,
-                sparseVector);
+                sparseVector,
+                examples);
     }
 
     /** This sparse search with another query vector (for example with idf weights applied). */

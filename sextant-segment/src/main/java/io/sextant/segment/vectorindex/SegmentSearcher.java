@@ -10,6 +10,7 @@ import io.sextant.segment.PointId;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.filter.Filter;
 import io.sextant.segment.index.OffsetFilter;
+import io.sextant.segment.query.ExampleScore;
 import io.sextant.segment.query.SearchParams;
 import io.sextant.segment.storage.Segment;
 import io.sextant.vector.Distance;
@@ -79,9 +80,23 @@ public final class SegmentSearcher {
      * @param k hits wanted
      * @param scoreThreshold drop hits worse than this (Qdrant's score); null for none
      * @param params search parameters
+     * @param examples when set, candidates are ranked by this example score (see {@link
+     *     ExampleScore}; its examples normalized already for Cosine) and {@code vector} is unused
      */
     public record Request(
-            String vectorName, float[] vector, Filter filter, int k, Float scoreThreshold, SearchParams params) {}
+            String vectorName,
+            float[] vector,
+            Filter filter,
+            int k,
+            Float scoreThreshold,
+            SearchParams params,
+            ExampleScore examples) {
+        /** A plain search by distance to {@code vector}. */
+        public Request(
+                String vectorName, float[] vector, Filter filter, int k, Float scoreThreshold, SearchParams params) {
+            this(vectorName, vector, filter, k, scoreThreshold, params, null);
+        }
+    }
 
     /** A hit: segment offset and Qdrant score. */
     public record Hit(int offset, float score) {}
@@ -109,6 +124,9 @@ public final class SegmentSearcher {
         Filter f = request.filter();
         OffsetFilter compiled = f == null || f.isEmpty() ? null : seg.compileVisible(f);
         Plan plan = plan(seg, request, compiled);
+        if (request.examples() != null) {
+            return searchByExamples(seg, request, compiled, plan);
+        }
         String name = request.vectorName();
         SearchParams params = request.params();
         QuantizedVectors codes = params.exact() || params.quantization().ignore() ? null : seg.quantized(name);
@@ -169,6 +187,57 @@ public final class SegmentSearcher {
         return hits.size() > request.k() ? List.copyOf(hits.subList(0, request.k())) : hits;
     }
 
+    /**
+     * An example-scored search ({@code discover}, {@code context}, recommend best/sum scores, …):
+     * the graph is walked (or the segment scanned, by the same plan as a plain search) with the
+     * example score as the key, computed exactly on the stored vectors with Qdrant's similarities
+     * (dot product, or negated L2 / L1 distance); quantized codes are not used. Scores are reported
+     * as computed, higher is better.
+     */
+    private static List<Hit> searchByExamples(Segment seg, Request request, OffsetFilter compiled, Plan plan) {
+        String name = request.vectorName();
+        Distance d = seg.specs().get(name).distance();
+        ExampleScore examples = request.examples();
+        float[][] ex = examples.examples().toArray(float[][]::new);
+        VectorScorer scorer = off -> {
+            float[] v = seg.scoringVector(off, name);
+            if (v == null) {
+                return Float.NEGATIVE_INFINITY;
+            }
+            float[] sims = new float[ex.length];
+            for (int i = 0; i < ex.length; i++) {
+                float x = io.sextant.vector.Similarity.score(d, ex[i], v);
+                sims[i] = d.higherIsBetter() ? x : -x;
+            }
+            return examples.combine(sims);
+        };
+        int fetch = request.k();
+        TopK top = null;
+        if (plan == Plan.GRAPH || plan == Plan.FILTERED_GRAPH) {
+            try {
+                top = walk(seg, request, compiled, scorer, fetch, plan);
+                if (plan == Plan.GRAPH && top.size() < Math.min(fetch, seg.liveCount())) {
+                    top = null; // unreachable nodes: scan so no point is missed
+                }
+            } catch (IllegalStateException unmapped) {
+                top = null;
+            }
+        }
+        if (top == null) {
+            top = scanWith(seg, request, compiled, scorer, fetch);
+        }
+        List<Hit> hits = new ArrayList<>(top.size());
+        for (int i = 0; i < top.size(); i++) {
+            float score = top.key(i);
+            Float t = request.scoreThreshold();
+            if (score != Float.NEGATIVE_INFINITY && (t == null || score >= t)) {
+                hits.add(new Hit(top.offset(i), score));
+            }
+        }
+        hits.sort(Comparator.comparingDouble(Hit::score).reversed());
+        return hits.size() > request.k() ? List.copyOf(hits.subList(0, request.k())) : hits;
+    }
+
     private static TopK graphSearch(
             Segment seg,
             Request request,
@@ -200,6 +269,18 @@ public final class SegmentSearcher {
                 float[] v = seg.scoringVector(ord, name);
                 return v == null ? Float.NEGATIVE_INFINITY : f.compare(kernels, q, v);
             };
+        }
+        return walk(seg, request, filter, scorer, fetch, plan);
+    }
+
+    /** Walks {@code seg}'s graph with {@code scorer} (higher is closer), the filter as accept set. */
+    private static TopK walk(
+            Segment seg, Request request, OffsetFilter filter, VectorScorer scorer, int fetch, Plan plan) {
+        String name = request.vectorName();
+        VectorSpec spec = seg.specs().get(name);
+        SegmentGraph graph = seg.graph(name);
+        if (graph == null) {
+            throw new IllegalStateException("graph detached");
         }
         IntPredicate accept = null;
         RoaringBitmap exact = filter == null ? null : filter.exactOrNull();

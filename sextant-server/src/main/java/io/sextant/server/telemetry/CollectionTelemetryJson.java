@@ -139,9 +139,9 @@ final class CollectionTelemetryJson {
                 s.indexedVectors().values().stream().mapToLong(Long::longValue).sum());
         info.put("num_deleted_vectors", s.deletedPoints() * s.dense().size());
         info.put("vectors_size_bytes", s.vectorBytes());
-        info.put("payloads_size_bytes", 0);
+        info.put("payloads_size_bytes", s.payloadBytes());
         info.put("ram_usage_bytes", 0);
-        info.put("disk_usage_bytes", s.vectorBytes());
+        info.put("disk_usage_bytes", s.vectorBytes() + s.payloadBytes());
         info.put("is_appendable", s.appendable());
         info.putObject("index_schema");
         ObjectNode vectorData = info.putObject("vector_data");
