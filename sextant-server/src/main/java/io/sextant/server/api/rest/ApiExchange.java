@@ -11,6 +11,7 @@ import io.javalin.http.Context;
 import io.sextant.collection.CollectionUpdateResult;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
+import io.sextant.server.api.convert.QueryBody;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -51,7 +52,24 @@ public final class ApiExchange {
 
     /** The request body as JSON; an empty body reads as an empty object. */
     public JsonNode body(Context ctx) {
-        byte[] bytes = bodyBytes(ctx);
+        return parse(bodyBytes(ctx));
+    }
+
+    /**
+     * A {@code points/query} body: its dense query vector streamed into a float array when it is
+     * one, else the whole body as a tree, parsed (and refused) exactly as {@link #body} does.
+     */
+    public QueryBody queryBody(Context ctx) {
+        return queryBody(bodyBytes(ctx));
+    }
+
+    static QueryBody queryBody(byte[] bytes) {
+        QueryBody streamed = bytes.length == 0 ? null : QueryBody.read(MAPPER, bytes);
+        return streamed != null ? streamed : QueryBody.ofTree(parse(bytes));
+    }
+
+    /** The body as a JSON tree; a 400 in Qdrant's words for malformed JSON. */
+    static JsonNode parse(byte[] bytes) {
         if (bytes.length == 0) {
             return JsonNodeFactory.instance.objectNode();
         }

@@ -80,7 +80,7 @@ final class SearchRoutes {
     private void query(Context ctx) {
         Collection c = collection(ctx);
         ObjectNode res = F.objectNode();
-        QueryRequest q = strict(c, lookups(ctx, QueryJson.query(io.body(ctx), "")));
+        QueryRequest q = strict(c, lookups(ctx, QueryJson.query(io.queryBody(ctx))));
         ResultBudget.check(c, q);
         res.set("points", PointJson.writeScoredList(c.query(q), VectorShapes.of(c.config())));
         ok(ctx, res);
