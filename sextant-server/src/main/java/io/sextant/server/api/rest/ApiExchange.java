@@ -1,5 +1,6 @@
 package io.sextant.server.api.rest;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import io.sextant.collection.CollectionUpdateResult;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
 import io.sextant.server.api.convert.QueryBody;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -166,11 +168,51 @@ public final class ApiExchange {
 
     /** Writes {@code {"result":result,"status":"ok","time":…}} with status 200. */
     public static void ok(Context ctx, JsonNode result) {
+        ctx.status(200).contentType("application/json").result(envelope(result, elapsedSeconds(ctx)));
+    }
+
+    /** Writes the {@code result} value of a streamed reply. */
+    @FunctionalInterface
+    public interface ResultWriter {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /**
+     * Writes {@code {"result":…,"status":"ok","time":…}} with status 200, the result streamed by
+     * {@code result} into the generator: the same bytes as {@link #ok(Context, JsonNode)} with the
+     * equivalent tree, without building it.
+     */
+    public static void okStreamed(Context ctx, ResultWriter result) {
+        ctx.status(200).contentType("application/json").result(envelope(result, elapsedSeconds(ctx)));
+    }
+
+    /** The success envelope around a streamed result. */
+    static byte[] envelope(ResultWriter result, double seconds) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
+        try (JsonGenerator g = MAPPER.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeFieldName("result");
+            result.write(g);
+            g.writeStringField("status", "ok");
+            g.writeNumberField("time", seconds);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new ServiceException("Cannot serialize response: " + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+
+    /** The success envelope around a result tree, as {@link #ok(Context, JsonNode)} writes it. */
+    static byte[] envelope(JsonNode result, double seconds) {
         ObjectNode env = JsonNodeFactory.instance.objectNode();
         env.set("result", result);
         env.put("status", "ok");
-        env.put("time", elapsedSeconds(ctx));
-        write(ctx, 200, env);
+        env.put("time", seconds);
+        try {
+            return MAPPER.writeValueAsBytes(env);
+        } catch (JsonProcessingException e) {
+            throw new ServiceException("Cannot serialize response: " + e.getOriginalMessage(), e);
+        }
     }
 
     public static void ok(Context ctx, boolean result) {
