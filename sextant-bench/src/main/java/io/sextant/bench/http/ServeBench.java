@@ -49,7 +49,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Flags: {@code [--dataset wordnet-bge384] [--data-dir D] [--http-port 26401] [--grpc-port 26402]
  * [--storage bench/work/serve-storage] [--server-cmd CMD] [--collection bench] [--load auto|true|false]
  * [--ef 16,24,32,48,64,96] [--min-recall 0.95] [--connections 1,2,4,8] [--rounds 3] [--out serve-wordnet-bge384]
- * [--notes FILE] [--results D] [--command "..."]}.
+ * [--variants "label=CMD|label=CMD" (several servers, one after another, same storage)] [--notes FILE]
+ * [--results D] [--command "..."]}.
  */
 public final class ServeBench {
     private ServeBench() {}
@@ -61,13 +62,15 @@ public final class ServeBench {
         Map<String, String> a = HttpBench.parse(argv);
         String dataset = a.getOrDefault("dataset", "wordnet-bge384");
         String shared = System.getenv().getOrDefault("SEXTANT_DATASETS", "../shared/datasets");
-        Path dataDir = Path.of(a.getOrDefault("data-dir", Path.of(shared, dataset).toString()));
+        Path dataDir =
+                Path.of(a.getOrDefault("data-dir", Path.of(shared, dataset).toString()));
         int httpPort = Integer.parseInt(a.getOrDefault("http-port", "26401"));
         int grpcPort = Integer.parseInt(a.getOrDefault("grpc-port", "26402"));
         Path storage = Path.of(a.getOrDefault("storage", "bench/work/serve-storage"));
         String serverCmd = a.getOrDefault(
                 "server-cmd",
-                "bin/sextant serve --storage-path " + storage + " --http-port " + httpPort + " --grpc-port " + grpcPort);
+                "bin/sextant serve --storage-path " + storage + " --http-port " + httpPort + " --grpc-port "
+                        + grpcPort);
         String collection = a.getOrDefault("collection", "bench");
         String load = a.getOrDefault("load", "auto");
         int[] efs = ints(a.getOrDefault("ef", "16,24,32,48,64,96"));
@@ -89,58 +92,96 @@ public final class ServeBench {
         if (rest.answers()) {
             throw new IllegalStateException("something already serves " + url + "; pick free ports");
         }
-        boolean hadData = Files.isDirectory(storage.resolve("collections").resolve(collection));
-        Process server = HttpBench.start(serverCmd, serverLog);
+        // --variants "label=CMD|label=CMD": several servers measured one after another in this run on the
+        // same storage (before/after a change, one GC or another); without it the one --server-cmd.
+        List<String[]> variants = new ArrayList<>();
+        if (a.containsKey("variants")) {
+            for (String v : a.get("variants").split("\\|")) {
+                int eq = v.indexOf('=');
+                variants.add(new String[] {
+                    v.substring(0, eq).trim(), v.substring(eq + 1).trim()
+                });
+            }
+        } else {
+            variants.add(new String[] {"", serverCmd});
+        }
         List<Point> points = new ArrayList<>();
-        String loaded;
-        int ef;
+        String loaded = null;
+        int ef = -1;
         List<String> efTrial = new ArrayList<>();
-        try {
-            rest.waitReady(Duration.ofMinutes(10));
-            if (load.equals("true") || (load.equals("auto") && !hadData)) {
-                double[] t = rest.load(data, 256);
-                loaded = String.format(
-                        Locale.ROOT,
-                        "loaded %d points over REST in %.1f s; green after %.1f s more",
-                        data.base().length,
-                        t[0],
-                        t[1]);
-            } else {
-                loaded = "reused the collection already in " + storage + " (green after "
-                        + String.format(Locale.ROOT, "%.1f s", rest.waitGreen(Duration.ofMinutes(20))) + ")";
-            }
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-            URI queryUri = URI.create(url + "/collections/" + collection + "/points/query");
-            ef = -1;
-            for (int candidate : efs) {
-                Run r = ClosedLoop.run(restRequest(http, queryUri, queries, candidate), queries.length, 1, 1);
-                double rc = recall.recallAt(10, r.ids(), data.groundTruth(), null);
-                efTrial.add(candidate + ": " + String.format(Locale.ROOT, "%.4f", rc));
-                if (rc >= minRecall) {
-                    ef = candidate;
-                    break;
+        for (String[] variant : variants) {
+            String label = variant[0].isEmpty() ? "" : " (" + variant[0] + ")";
+            boolean hadData = Files.isDirectory(storage.resolve("collections").resolve(collection));
+            Process server = HttpBench.start(variant[1], serverLog);
+            try {
+                rest.waitReady(Duration.ofMinutes(10));
+                if (loaded == null && (load.equals("true") || (load.equals("auto") && !hadData))) {
+                    double[] t = rest.load(data, 256);
+                    loaded = String.format(
+                            Locale.ROOT,
+                            "loaded %d points over REST in %.1f s; green after %.1f s more",
+                            data.base().length,
+                            t[0],
+                            t[1]);
+                } else if (loaded == null) {
+                    loaded = "reused the collection already in " + storage + " (green after "
+                            + String.format(Locale.ROOT, "%.1f s", rest.waitGreen(Duration.ofMinutes(20))) + ")";
                 }
-            }
-            if (ef < 0) {
-                throw new IllegalStateException("no hnsw_ef of " + efTrial + " reaches recall " + minRecall);
-            }
-            String host = URI.create(url).getHost();
-            try (QdrantClient grpc = new QdrantClient(
-                    QdrantGrpcClient.newBuilder(host, grpcPort, false, false).build())) {
-                ClosedLoop.Request overRest = restRequest(http, queryUri, queries, ef);
-                ClosedLoop.Request overGrpc = grpcRequest(grpc, collection, queries, ef);
-                ClosedLoop.run(overRest, queries.length, 2, 1); // warm-up
-                ClosedLoop.run(overGrpc, queries.length, 2, 1);
-                for (int c : connections) {
-                    Run r = ClosedLoop.run(overRest, queries.length, c, rounds);
-                    points.add(new Point("REST", c, r, recall.recallAt(10, r.ids(), data.groundTruth(), null)));
-                    Run g = ClosedLoop.run(overGrpc, queries.length, c, rounds);
-                    points.add(new Point("gRPC", c, g, recall.recallAt(10, g.ids(), data.groundTruth(), null)));
-                    System.out.printf(Locale.ROOT, "[serve] %d connections: REST %.0f/s, gRPC %.0f/s%n", c, r.rps(), g.rps());
+                HttpClient http = HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build();
+                URI queryUri = URI.create(url + "/collections/" + collection + "/points/query");
+                for (int i = 0; ef < 0 && i < efs.length; i++) {
+                    Run r = ClosedLoop.run(restRequest(http, queryUri, queries, efs[i]), queries.length, 1, 1);
+                    double rc = recall.recallAt(10, r.ids(), data.groundTruth(), null);
+                    efTrial.add(efs[i] + ": " + String.format(Locale.ROOT, "%.4f", rc));
+                    if (rc >= minRecall) {
+                        ef = efs[i];
+                    }
                 }
+                if (ef < 0) {
+                    throw new IllegalStateException("no hnsw_ef of " + efTrial + " reaches recall " + minRecall);
+                }
+                String host = URI.create(url).getHost();
+                try (QdrantClient grpc = new QdrantClient(QdrantGrpcClient.newBuilder(host, grpcPort, false, false)
+                        .build())) {
+                    ClosedLoop.Request overRest = restRequest(http, queryUri, queries, ef);
+                    ClosedLoop.Request overGrpc = grpcRequest(grpc, collection, queries, ef);
+                    ClosedLoop.run(overRest, queries.length, 2, 1); // warm-up
+                    ClosedLoop.run(overGrpc, queries.length, 2, 1);
+                    for (int c : connections) {
+                        Run r = ClosedLoop.run(overRest, queries.length, c, rounds);
+                        points.add(new Point(
+                                "REST" + label, c, r, recall.recallAt(10, r.ids(), data.groundTruth(), null)));
+                        Run g = ClosedLoop.run(overGrpc, queries.length, c, rounds);
+                        points.add(new Point(
+                                "gRPC" + label, c, g, recall.recallAt(10, g.ids(), data.groundTruth(), null)));
+                        System.out.printf(
+                                Locale.ROOT,
+                                "[serve]%s %d connections: REST %.0f/s, gRPC %.0f/s (load %s)%n",
+                                label,
+                                c,
+                                r.rps(),
+                                g.rps(),
+                                HttpBench.loadAverage());
+                    }
+                }
+            } finally {
+                HttpBench.stop(server);
             }
-        } finally {
-            HttpBench.stop(server);
+        }
+        if (variants.size() > 1) {
+            StringBuilder v = new StringBuilder();
+            for (String[] variant : variants) {
+                v.append("; ")
+                        .append(variant[0])
+                        .append(": `")
+                        .append(variant[1])
+                        .append('`');
+            }
+            serverCmd = "servers one after another" + v;
+        } else {
+            serverCmd = "`" + serverCmd + "`";
         }
         String loadMid = HttpBench.loadAverage();
         try (TableOfContents toc = TableOfContents.open(storage, LocalShard::open)) {
@@ -246,6 +287,8 @@ public final class ServeBench {
     }
 
     static int[] ints(String csv) {
-        return java.util.Arrays.stream(csv.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+        return java.util.Arrays.stream(csv.split(","))
+                .mapToInt(s -> Integer.parseInt(s.trim()))
+                .toArray();
     }
 }

@@ -50,14 +50,26 @@ final class ServeReport {
         StringBuilder md = new StringBuilder("# Search through the server vs in-process: " + dataset + "\n\n");
         md.append("- command: `").append(command).append("`\n");
         md.append("- date: ").append(date).append("\n- CPU: ").append(cpu).append(" (client and server share them)\n");
-        md.append("- server: `").append(serverCmd).append("`; ").append(loaded).append('\n');
-        md.append("- hnsw_ef=").append(ef).append(", the smallest of the candidates reaching the recall target")
-                .append(" (recall@10 over REST, 1 connection: ").append(String.join(", ", efTrial)).append(")\n");
-        md.append("- every point: ").append(queries).append(" queries x ").append(rounds)
+        md.append("- server: ").append(serverCmd).append("; ").append(loaded).append('\n');
+        md.append("- hnsw_ef=")
+                .append(ef)
+                .append(", the smallest of the candidates reaching the recall target")
+                .append(" (recall@10 over REST, 1 connection: ")
+                .append(String.join(", ", efTrial))
+                .append(")\n");
+        md.append("- every point: ")
+                .append(queries)
+                .append(" queries x ")
+                .append(rounds)
                 .append(" rounds, top 10, no payload, closed loop; REST and gRPC alternate per connection count;"
                         + " in-process runs twice the rounds (after the server stopped, on the same storage)\n");
-        md.append("- load average: before ").append(loads[0]).append(" | after the server runs ").append(loads[1])
-                .append(" | after in-process ").append(loads[2]).append("\n\n");
+        md.append("- load average: before ")
+                .append(loads[0])
+                .append(" | after the server runs ")
+                .append(loads[1])
+                .append(" | after in-process ")
+                .append(loads[2])
+                .append("\n\n");
         md.append("| transport | connections / threads | requests/s | x in-process | p50 (ms) | p90 (ms) | p99 (ms)"
                 + " | max (ms) | p99/p50 | recall@10 | errors |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -117,13 +129,14 @@ final class ServeReport {
         int bottom = h - 60;
         Map<String, List<Point>> series = new LinkedHashMap<>();
         for (Point p : points) {
-            series.computeIfAbsent(p.transport(), k -> new java.util.ArrayList<>()).add(p);
+            series.computeIfAbsent(p.transport(), k -> new java.util.ArrayList<>())
+                    .add(p);
         }
         double maxRps = points.stream().mapToDouble(p -> p.run().rps()).max().orElse(1) * 1.1;
         int maxC = points.stream().mapToInt(Point::connections).max().orElse(1);
         double maxLog = Math.max(1, Math.log(maxC) / Math.log(2));
-        try (PlotCanvas canvas = new PlotCanvas(
-                w, h, "Search requests/s vs connections, " + dataset + ", hnsw_ef=" + ef, left)) {
+        try (PlotCanvas canvas =
+                new PlotCanvas(w, h, "Search requests/s vs connections, " + dataset + ", hnsw_ef=" + ef, left)) {
             Graphics2D g = canvas.graphics();
             for (int i = 0; i <= 5; i++) {
                 int y = bottom - (bottom - top) * i / 5;
