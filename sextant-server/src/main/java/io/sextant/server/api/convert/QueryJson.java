@@ -53,7 +53,21 @@ public final class QueryJson {
     public static QueryRequest query(JsonNode body, String path) {
         JsonFields.object(body, path);
         JsonFields.onlyFields(body, path, QUERY_FIELDS);
-        return request(body, path, true);
+        return request(body, path, true, null);
+    }
+
+    /**
+     * {@code POST /points/query} from a streamed body: its dense query vector, when it was read
+     * apart ({@link QueryBody#vector}), is the nearest query; otherwise as {@link #query(JsonNode,
+     * String)}.
+     */
+    public static QueryRequest query(QueryBody body) {
+        if (body.vector() == null) {
+            return query(body.tree(), "");
+        }
+        JsonFields.object(body.tree(), "");
+        JsonFields.onlyFields(body.tree(), "", QUERY_FIELDS);
+        return request(body.tree(), "", true, new Query.Nearest(new VectorInput.Dense(body.vector())));
     }
 
     /** {@code POST /points/query/batch}: {@code {"searches":[…]}}. */
@@ -72,7 +86,7 @@ public final class QueryJson {
     public static QueryGroupsRequest queryGroups(JsonNode body) {
         JsonFields.object(body, "");
         JsonFields.onlyFields(body, "", GROUP_FIELDS);
-        QueryRequest q = request(body, "", true);
+        QueryRequest q = request(body, "", true, null);
         String groupBy = JsonFields.requiredString(body, "group_by", "");
         Integer groupSize = JsonFields.optUint(body, "group_size", "");
         Integer limit = JsonFields.optUint(body, "limit", "");
@@ -99,7 +113,8 @@ public final class QueryJson {
         }
     }
 
-    private static QueryRequest request(JsonNode body, String path, boolean topLevel) {
+    /** @param query the query when already parsed (a streamed dense vector), else null: read from the body */
+    private static QueryRequest request(JsonNode body, String path, boolean topLevel, Query query) {
         QueryRequest.Builder b = QueryRequest.builder();
         JsonNode pf = body.get("prefetch");
         if (pf != null && !pf.isNull()) {
@@ -110,12 +125,14 @@ public final class QueryJson {
                 String ip = pf.isArray() ? index(pp, i) : pp;
                 JsonNode item = JsonFields.object(items.get(i), ip);
                 JsonFields.onlyFields(item, ip, PREFETCH_FIELDS);
-                prefetch.add(request(item, ip, false));
+                prefetch.add(request(item, ip, false, null));
             }
             b.prefetch(prefetch);
         }
         JsonNode q = body.get("query");
-        if (q != null && !q.isNull()) {
+        if (query != null) {
+            b.query(query);
+        } else if (q != null && !q.isNull()) {
             b.query(queryInterface(q, child(path, "query")));
         }
         b.using(JsonFields.optString(body, "using", path));

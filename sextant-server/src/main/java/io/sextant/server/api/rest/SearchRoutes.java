@@ -18,6 +18,7 @@ import io.sextant.segment.query.ScoredPoint;
 import io.sextant.server.api.ResultBudget;
 import io.sextant.server.api.convert.PointJson;
 import io.sextant.server.api.convert.QueryJson;
+import io.sextant.server.api.convert.ScoredPointsWriter;
 import io.sextant.server.api.convert.VectorShapes;
 import io.sextant.server.auth.LookupAccessCheck;
 import io.sextant.server.auth.RestAuthHandler;
@@ -79,11 +80,16 @@ final class SearchRoutes {
 
     private void query(Context ctx) {
         Collection c = collection(ctx);
-        ObjectNode res = F.objectNode();
-        QueryRequest q = strict(c, lookups(ctx, QueryJson.query(io.body(ctx), "")));
+        QueryRequest q = strict(c, lookups(ctx, QueryJson.query(io.queryBody(ctx))));
         ResultBudget.check(c, q);
-        res.set("points", PointJson.writeScoredList(c.query(q), VectorShapes.of(c.config())));
-        ok(ctx, res);
+        List<ScoredPoint> hits = c.query(q);
+        VectorShapes shapes = VectorShapes.of(c.config());
+        ApiExchange.okStreamed(ctx, g -> {
+            g.writeStartObject();
+            g.writeFieldName("points");
+            ScoredPointsWriter.write(g, hits, shapes);
+            g.writeEndObject();
+        });
         issues.afterQuery(c, q);
     }
 

@@ -1,0 +1,294 @@
+package io.sextant.bench.http;
+
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.QdrantGrpcClient;
+import io.qdrant.client.QueryFactory;
+import io.qdrant.client.WithPayloadSelectorFactory;
+import io.qdrant.client.grpc.Points;
+import io.sextant.bench.ann.Dataset;
+import io.sextant.bench.ann.Recall;
+import io.sextant.bench.http.ClosedLoop.Run;
+import io.sextant.collection.Collection;
+import io.sextant.collection.TableOfContents;
+import io.sextant.collection.query.Query;
+import io.sextant.collection.query.QueryRequest;
+import io.sextant.collection.query.VectorInput;
+import io.sextant.segment.PointId;
+import io.sextant.segment.query.ScoredPoint;
+import io.sextant.segment.query.SearchParams;
+import io.sextant.shard.LocalShard;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code bin/bench serve}: the search path end to end in one run on one server. It starts the
+ * server ({@code --server-cmd}, default {@code bin/sextant serve} on ports 26401/26402 with its own
+ * storage), loads wordnet-bge384 over REST unless the storage already holds a green collection
+ * ({@code --load auto}), picks the smallest {@code hnsw_ef} of {@code --ef} whose recall@10 over
+ * REST is at least {@code --min-recall}, then for every connection count of {@code --connections}
+ * runs REST ({@code POST .../points/query}, Java's HttpClient, request bodies prepared before the
+ * run) and gRPC ({@code Points/Query}, the official client {@code io.qdrant.client}, one channel,
+ * messages prepared before the run) closed-loop rounds, alternating. Then it stops the server and
+ * opens the same storage in this JVM ({@link TableOfContents#open}, {@link LocalShard}) and runs the
+ * same queries through {@link Collection#query} at the same ef from 1 and 2 threads: the engine
+ * with everything below the API layer, no HTTP, JSON or protobuf. Writes {@code
+ * serve-<dataset>.md}, {@code .csv} and {@code .png}. A command-line tool; not thread-safe.
+ *
+ * <p>Flags: {@code [--dataset wordnet-bge384] [--data-dir D] [--http-port 26401] [--grpc-port 26402]
+ * [--storage bench/work/serve-storage] [--server-cmd CMD] [--collection bench] [--load auto|true|false]
+ * [--ef 16,24,32,48,64,96] [--min-recall 0.95] [--connections 1,2,4,8] [--rounds 3] [--out serve-wordnet-bge384]
+ * [--variants "label=CMD|label=CMD" (several servers, one after another, same storage)] [--notes FILE]
+ * [--results D] [--command "..."]}.
+ */
+public final class ServeBench {
+    private ServeBench() {}
+
+    /** One measured point: transport, connections, the run. */
+    record Point(String transport, int connections, Run run, double recall) {}
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> a = HttpBench.parse(argv);
+        String dataset = a.getOrDefault("dataset", "wordnet-bge384");
+        String shared = System.getenv().getOrDefault("SEXTANT_DATASETS", "../shared/datasets");
+        Path dataDir =
+                Path.of(a.getOrDefault("data-dir", Path.of(shared, dataset).toString()));
+        int httpPort = Integer.parseInt(a.getOrDefault("http-port", "26401"));
+        int grpcPort = Integer.parseInt(a.getOrDefault("grpc-port", "26402"));
+        Path storage = Path.of(a.getOrDefault("storage", "bench/work/serve-storage"));
+        String serverCmd = a.getOrDefault(
+                "server-cmd",
+                "bin/sextant serve --storage-path " + storage + " --http-port " + httpPort + " --grpc-port "
+                        + grpcPort);
+        String collection = a.getOrDefault("collection", "bench");
+        String load = a.getOrDefault("load", "auto");
+        int[] efs = ints(a.getOrDefault("ef", "16,24,32,48,64,96"));
+        double minRecall = Double.parseDouble(a.getOrDefault("min-recall", "0.95"));
+        int[] connections = ints(a.getOrDefault("connections", "1,2,4,8"));
+        int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
+        String outName = a.getOrDefault("out", "serve-" + dataset);
+        Path results = Files.createDirectories(Path.of(a.getOrDefault("results", "bench/results")));
+        Path serverLog = Path.of("bench/work/serve-server.log");
+        Files.createDirectories(serverLog.toAbsolutePath().getParent());
+        String url = "http://127.0.0.1:" + httpPort;
+        String loadBefore = HttpBench.loadAverage();
+        String date = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+
+        Dataset data = Dataset.load(dataset, dataDir);
+        Recall recall = new Recall(data);
+        float[][] queries = data.queries();
+        HttpBench rest = new HttpBench(url, collection);
+        if (rest.answers()) {
+            throw new IllegalStateException("something already serves " + url + "; pick free ports");
+        }
+        // --variants "label=CMD|label=CMD": several servers measured one after another in this run on the
+        // same storage (before/after a change, one GC or another); without it the one --server-cmd.
+        List<String[]> variants = new ArrayList<>();
+        if (a.containsKey("variants")) {
+            for (String v : a.get("variants").split("\\|")) {
+                int eq = v.indexOf('=');
+                variants.add(new String[] {
+                    v.substring(0, eq).trim(), v.substring(eq + 1).trim()
+                });
+            }
+        } else {
+            variants.add(new String[] {"", serverCmd});
+        }
+        List<Point> points = new ArrayList<>();
+        String loaded = null;
+        int ef = -1;
+        List<String> efTrial = new ArrayList<>();
+        for (String[] variant : variants) {
+            String label = variant[0].isEmpty() ? "" : " (" + variant[0] + ")";
+            boolean hadData = Files.isDirectory(storage.resolve("collections").resolve(collection));
+            Process server = HttpBench.start(variant[1], serverLog);
+            try {
+                rest.waitReady(Duration.ofMinutes(10));
+                if (loaded == null && (load.equals("true") || (load.equals("auto") && !hadData))) {
+                    double[] t = rest.load(data, 256);
+                    loaded = String.format(
+                            Locale.ROOT,
+                            "loaded %d points over REST in %.1f s; green after %.1f s more",
+                            data.base().length,
+                            t[0],
+                            t[1]);
+                } else if (loaded == null) {
+                    loaded = "reused the collection already in " + storage + " (green after "
+                            + String.format(Locale.ROOT, "%.1f s", rest.waitGreen(Duration.ofMinutes(20))) + ")";
+                }
+                HttpClient http = HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(10))
+                        .build();
+                URI queryUri = URI.create(url + "/collections/" + collection + "/points/query");
+                for (int i = 0; ef < 0 && i < efs.length; i++) {
+                    Run r = ClosedLoop.run(restRequest(http, queryUri, queries, efs[i]), queries.length, 1, 1);
+                    double rc = recall.recallAt(10, r.ids(), data.groundTruth(), null);
+                    efTrial.add(efs[i] + ": " + String.format(Locale.ROOT, "%.4f", rc));
+                    if (rc >= minRecall) {
+                        ef = efs[i];
+                    }
+                }
+                if (ef < 0) {
+                    throw new IllegalStateException("no hnsw_ef of " + efTrial + " reaches recall " + minRecall);
+                }
+                String host = URI.create(url).getHost();
+                try (QdrantClient grpc = new QdrantClient(QdrantGrpcClient.newBuilder(host, grpcPort, false, false)
+                        .build())) {
+                    ClosedLoop.Request overRest = restRequest(http, queryUri, queries, ef);
+                    ClosedLoop.Request overGrpc = grpcRequest(grpc, collection, queries, ef);
+                    ClosedLoop.run(overRest, queries.length, 2, 1); // warm-up
+                    ClosedLoop.run(overGrpc, queries.length, 2, 1);
+                    for (int c : connections) {
+                        Run r = ClosedLoop.run(overRest, queries.length, c, rounds);
+                        points.add(new Point(
+                                "REST" + label, c, r, recall.recallAt(10, r.ids(), data.groundTruth(), null)));
+                        Run g = ClosedLoop.run(overGrpc, queries.length, c, rounds);
+                        points.add(new Point(
+                                "gRPC" + label, c, g, recall.recallAt(10, g.ids(), data.groundTruth(), null)));
+                        System.out.printf(
+                                Locale.ROOT,
+                                "[serve]%s %d connections: REST %.0f/s, gRPC %.0f/s (load %s)%n",
+                                label,
+                                c,
+                                r.rps(),
+                                g.rps(),
+                                HttpBench.loadAverage());
+                    }
+                }
+            } finally {
+                HttpBench.stop(server);
+            }
+        }
+        if (variants.size() > 1) {
+            StringBuilder v = new StringBuilder();
+            for (String[] variant : variants) {
+                v.append("; ")
+                        .append(variant[0])
+                        .append(": `")
+                        .append(variant[1])
+                        .append('`');
+            }
+            serverCmd = "servers one after another" + v;
+        } else {
+            serverCmd = "`" + serverCmd + "`";
+        }
+        String loadMid = HttpBench.loadAverage();
+        try (TableOfContents toc = TableOfContents.open(storage, LocalShard::open)) {
+            Collection c = toc.get(collection);
+            ClosedLoop.Request engine = engineRequest(c, queries, ef);
+            ClosedLoop.run(engine, queries.length, 2, 2); // warm-up
+            for (int threads : new int[] {1, 2}) {
+                Run r = ClosedLoop.run(engine, queries.length, threads, rounds * 2);
+                points.add(new Point("in-process", threads, r, recall.recallAt(10, r.ids(), data.groundTruth(), null)));
+            }
+        }
+        String loadAfter = HttpBench.loadAverage();
+        ServeReport report = new ServeReport(dataset, points, ef, efTrial);
+        String md = report.markdown(
+                a.getOrDefault("command", "ServeBench " + String.join(" ", argv)),
+                date,
+                HttpBench.cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores",
+                serverCmd,
+                loaded,
+                rounds,
+                queries.length,
+                new String[] {loadBefore, loadMid, loadAfter},
+                a.containsKey("notes") ? Files.readString(Path.of(a.get("notes"))) : "");
+        Files.writeString(results.resolve(outName + ".md"), md);
+        Files.writeString(results.resolve(outName + ".csv"), report.csv());
+        report.plot(results.resolve(outName + ".png"));
+        System.out.print(md);
+        System.out.println("[serve] wrote " + results.resolve(outName + ".{md,csv,png}"));
+    }
+
+    /** REST requests whose bodies are built once, before the run (client cost kept out of the loop). */
+    static ClosedLoop.Request restRequest(HttpClient http, URI uri, float[][] queries, int ef) {
+        String[] bodies = new String[queries.length];
+        for (int q = 0; q < queries.length; q++) {
+            StringBuilder body = new StringBuilder(queries[q].length * 12).append("{\"query\":");
+            HttpBench.appendVector(body, queries[q]);
+            bodies[q] = body.append(",\"limit\":10,\"with_payload\":false,\"params\":{\"hnsw_ef\":")
+                    .append(ef)
+                    .append("}}")
+                    .toString();
+        }
+        return q -> {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofMinutes(1))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(bodies[q]))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? idsOf(r.body()) : null;
+        };
+    }
+
+    /** The ids in a {@code points/query} answer, read without a JSON tree (the client's cost stays small). */
+    static int[] idsOf(String body) {
+        List<Integer> ids = new ArrayList<>(10);
+        for (int i = body.indexOf("\"id\":"); i >= 0; i = body.indexOf("\"id\":", i + 5)) {
+            int s = i + 5;
+            int e = s;
+            while (e < body.length() && Character.isDigit(body.charAt(e))) {
+                e++;
+            }
+            ids.add(Integer.parseInt(body, s, e, 10));
+        }
+        return ids.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    static ClosedLoop.Request grpcRequest(QdrantClient client, String collection, float[][] queries, int ef) {
+        Points.QueryPoints[] messages = new Points.QueryPoints[queries.length];
+        for (int q = 0; q < queries.length; q++) {
+            messages[q] = Points.QueryPoints.newBuilder()
+                    .setCollectionName(collection)
+                    .setQuery(QueryFactory.nearest(queries[q]))
+                    .setLimit(10)
+                    .setWithPayload(WithPayloadSelectorFactory.enable(false))
+                    .setParams(Points.SearchParams.newBuilder().setHnswEf(ef))
+                    .build();
+        }
+        return q -> {
+            List<Points.ScoredPoint> found = client.queryAsync(messages[q]).get(1, TimeUnit.MINUTES);
+            int[] ids = new int[found.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = (int) found.get(i).getId().getNum();
+            }
+            return ids;
+        };
+    }
+
+    static ClosedLoop.Request engineRequest(Collection c, float[][] queries, int ef) {
+        return q -> {
+            QueryRequest request = QueryRequest.builder()
+                    .query(new Query.Nearest(new VectorInput.Dense(queries[q])))
+                    .limit(10)
+                    .params(new SearchParams(ef, false, false))
+                    .build();
+            List<ScoredPoint> found = c.query(request);
+            int[] ids = new int[found.size()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = (int) ((PointId.Num) found.get(i).id()).value();
+            }
+            return ids;
+        };
+    }
+
+    static int[] ints(String csv) {
+        return java.util.Arrays.stream(csv.split(","))
+                .mapToInt(s -> Integer.parseInt(s.trim()))
+                .toArray();
+    }
+}
