@@ -1,0 +1,69 @@
+package io.sextant.server.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Upserts batches with {@code PUT /collections/{c}/points?wait=true}, so a batch counts as done only
+ * once the server has made it durable. Also creates the collection and counts points. Thread-safe.
+ */
+final class RestBatchSink implements BatchSink {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private final RestClient client;
+    private final String path;
+
+    RestBatchSink(RestClient client, String collection) {
+        this.client = client;
+        this.path = "/collections/" + URLEncoder.encode(collection, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void upsert(long batchNo, List<ImportPoint> points) throws IOException, InterruptedException {
+        ObjectNode body = F.objectNode();
+        ArrayNode arr = body.putArray("points");
+        for (ImportPoint p : points) {
+            ObjectNode o = arr.addObject();
+            o.set("id", p.id());
+            ArrayNode v = o.putArray("vector");
+            for (float x : p.vector()) {
+                v.add(x);
+            }
+            if (!p.payload().isEmpty()) {
+                o.set("payload", p.payload());
+            }
+        }
+        client.json("PUT", path + "/points?wait=true", body);
+    }
+
+    /** True when the collection exists. */
+    boolean exists() throws IOException, InterruptedException {
+        try {
+            client.json("GET", path, null);
+            return true;
+        } catch (RestClient.RestException e) {
+            if (e.status == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Creates the collection with one unnamed dense vector. */
+    void create(int size, String distance) throws IOException, InterruptedException {
+        ObjectNode body = F.objectNode();
+        body.putObject("vectors").put("size", size).put("distance", distance);
+        client.json("PUT", path, body);
+    }
+
+    /** Exact point count. */
+    long count() throws IOException, InterruptedException {
+        ObjectNode body = F.objectNode().put("exact", true);
+        return client.json("POST", path + "/points/count", body).path("count").asLong();
+    }
+}
