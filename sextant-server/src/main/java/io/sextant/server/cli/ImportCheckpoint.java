@@ -59,7 +59,12 @@ record ImportCheckpoint(String source, String collection, int batchSize, long do
         if (!Files.exists(file)) {
             return null;
         }
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw corrupt(file, "not UTF-8 text");
+        }
         String[] lines = text.split("\n", -1);
         if (lines.length != 7 || !lines[6].isEmpty() || !lines[0].startsWith(MAGIC + " ")) {
             throw corrupt(file, "not a sextant-import checkpoint");
@@ -67,8 +72,8 @@ record ImportCheckpoint(String source, String collection, int batchSize, long do
         if (!lines[0].equals(MAGIC + " " + VERSION)) {
             throw corrupt(file, "unsupported checkpoint version '" + lines[0].substring(MAGIC.length() + 1) + "'");
         }
-        int bodyEnd = text.lastIndexOf("crc ");
-        if (!lines[5].equals("crc " + crcHex(text.substring(0, bodyEnd)))) {
+        String body = text.substring(0, text.length() - lines[5].length() - 1);
+        if (!lines[5].equals("crc " + crcHex(body))) {
             throw corrupt(file, "checksum mismatch");
         }
         Map<String, String> kv = new LinkedHashMap<>();

@@ -8,7 +8,7 @@ import picocli.CommandLine.IVersionProvider;
 
 /**
  * {@code sextant --version}: the version of the packaged jar (its manifest's {@code
- * Implementation-Version}, else Maven's {@code pom.properties}), plus the Java runtime. Stateless.
+ * Implementation-Version}, else the Maven-filtered {@code sextant-version.properties}), plus the Java runtime. Stateless.
  */
 public final class VersionProvider implements IVersionProvider {
 
@@ -19,14 +19,13 @@ public final class VersionProvider implements IVersionProvider {
         };
     }
 
-    /** The build's version, or {@code unknown} when run from classes outside a jar without Maven metadata. */
+    /** The build's version, or {@code unknown} when the resource is missing. */
     public static String version() {
         String v = Main.class.getPackage().getImplementationVersion();
         if (v != null) {
             return v;
         }
-        try (InputStream in =
-                Main.class.getResourceAsStream("/META-INF/maven/io.sextant/sextant-server/pom.properties")) {
+        try (InputStream in = Main.class.getResourceAsStream("/sextant-version.properties")) {
             if (in != null) {
                 Properties p = new Properties();
                 p.load(in);
