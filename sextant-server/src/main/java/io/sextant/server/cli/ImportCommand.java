@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
  * batches upserted with {@code wait=true}, several in parallel, with retries, a progress display on
  * stderr and a resume checkpoint (see {@link ImportCheckpoint}) that a rerun of the same command
  * continues from. The checkpoint is deleted when the import completes. Exit status: 0 done, 1 the
- * server or the network failed (rerun to resume), 2 bad arguments or bad input.
+ * server or the network failed (rerun to resume), 2 bad arguments, bad input or a batch the
+ * server rejected (4xx).
  */
 @Command(
         name = "import",
@@ -125,7 +126,13 @@ public final class ImportCommand implements Callable<Integer> {
         RestClient client = rest.client(retries);
         RestBatchSink sink = new RestBatchSink(client, collection);
         try (PointSource source = PointSources.open(new PointSources.Spec(file, format, dim, payloadFile, mapping))) {
-            if (!sink.exists()) {
+            int size = sink.vectorSize();
+            if (size > 0 && size != source.dimension()) {
+                err.println("sextant import: collection '" + collection + "' has vectors of size " + size
+                        + ", the data has dimension " + source.dimension());
+                return 2;
+            }
+            if (size < 0) {
                 if (!create) {
                     err.println("sextant import: collection '" + collection + "' does not exist at " + client.base()
                             + " (pass --create --distance D to create it)");
@@ -147,6 +154,27 @@ public final class ImportCommand implements Callable<Integer> {
             ImportRunner.Result r;
             try {
                 r = runner.run();
+            } catch (RestClient.RestException e) {
+                if (e.status / 100 == 4) {
+                    err.println("sextant import: the server rejected a batch: " + e.getMessage());
+                    err.println(String.format(
+                            Locale.ROOT,
+                            "sextant import: fix the data or the collection; %,d "
+                                    + "batches of %d are acknowledged (checkpoint %s)",
+                            runner.doneBatches(),
+                            batch,
+                            cp));
+                    return 2;
+                }
+                err.println("sextant import: " + e.getMessage());
+                err.println(String.format(
+                        Locale.ROOT,
+                        "sextant import: stopped; %,d batches of %d are acknowledged, "
+                                + "rerun the same command to resume (checkpoint %s)",
+                        runner.doneBatches(),
+                        batch,
+                        cp));
+                return 1;
             } catch (IOException e) {
                 err.println("sextant import: " + e.getMessage());
                 err.println(String.format(

@@ -41,14 +41,21 @@ final class RestBatchSink implements BatchSink {
         client.json("PUT", path + "/points?wait=true", body);
     }
 
-    /** True when the collection exists. */
-    boolean exists() throws IOException, InterruptedException {
+    /**
+     * The collection's unnamed dense vector size: -1 when the collection does not exist, 0 when it
+     * has named vectors only (the server then judges each upsert).
+     */
+    int vectorSize() throws IOException, InterruptedException {
         try {
-            client.json("GET", path, null);
-            return true;
+            return client.json("GET", path, null)
+                    .path("config")
+                    .path("params")
+                    .path("vectors")
+                    .path("size")
+                    .asInt(0);
         } catch (RestClient.RestException e) {
             if (e.status == 404) {
-                return false;
+                return -1;
             }
             throw e;
         }

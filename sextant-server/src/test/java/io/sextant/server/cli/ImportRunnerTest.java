@@ -206,7 +206,7 @@ class ImportRunnerTest {
     }
 
     @Test
-    void serverRejectionIsReportedWithTheServersMessage() throws IOException {
+    void dimensionMismatchAndServerRejectionAreReportedClearly() throws IOException {
         createCollection("dim3");
         Path file = Files.writeString(dir.resolve("d4.jsonl"), "{\"id\":1,\"vector\":[1,2,3,4]}\n");
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -220,8 +220,23 @@ class ImportRunnerTest {
                 url(),
                 "--checkpoint",
                 dir.resolve("d4-cp").toString());
-        assertThat(code).isEqualTo(1);
-        assertThat(err.toString()).contains("HTTP 400").contains("rerun the same command to resume");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("collection 'dim3' has vectors of size 3, the data has dimension 4");
+
+        Path badId = Files.writeString(dir.resolve("id.jsonl"), "{\"id\":\"not-a-uuid\",\"vector\":[1,2,3]}\n");
+        ByteArrayOutputStream err2 = new ByteArrayOutputStream();
+        code = run(
+                new ByteArrayOutputStream(),
+                err2,
+                badId.toString(),
+                "-c",
+                "dim3",
+                "--url",
+                url(),
+                "--checkpoint",
+                dir.resolve("id-cp").toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err2.toString()).contains("the server rejected a batch").contains("HTTP 400");
     }
 
     static int run(ByteArrayOutputStream out, ByteArrayOutputStream err, String... args) {
