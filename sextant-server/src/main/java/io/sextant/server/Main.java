@@ -23,9 +23,14 @@ import sun.misc.Signal;
 @Command(
         name = "sextant",
         mixinStandardHelpOptions = true,
-        version = "sextant 0.1.0",
+        versionProvider = io.sextant.server.cli.VersionProvider.class,
         description = "Sextant vector database",
-        subcommands = {Main.Serve.class, io.sextant.server.snapshot.BackupCommand.class})
+        subcommands = {
+            Main.Serve.class,
+            io.sextant.server.snapshot.BackupCommand.class,
+            io.sextant.server.cli.ImportCommand.class,
+            io.sextant.server.cli.SnapshotCommand.class
+        })
 public final class Main implements Callable<Integer> {
 
     @Override
