@@ -23,26 +23,25 @@ import java.util.Map;
  * are left out. Ids: integers or UUID strings; a missing id column uses the row number. Not
  * thread-safe.
  */
-final class CsvPointSource implements PointSource {
+final class CsvPointSource extends LinePointSource {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private final BufferedReader in;
     private final ColumnMapping mapping;
     private final List<String> header;
     private final Map<String, Integer> index = new HashMap<>();
     private final int[] vectorCols;
-    private final long total;
-    private long lineNo = 1;
     private long record;
-    private int dim = -1;
-    private ImportPoint peeked;
 
     CsvPointSource(Path file, ColumnMapping mapping) throws IOException {
+        this(file, mapping, Files.newBufferedReader(file, StandardCharsets.UTF_8));
+    }
+
+    private CsvPointSource(Path file, ColumnMapping mapping, BufferedReader in) throws IOException {
+        super(in, 1, Math.max(0, LineCounter.nonBlankLines(file) - 1));
         this.mapping = mapping;
-        this.total = Math.max(0, LineCounter.nonBlankLines(file) - 1);
-        this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
         String first = in.readLine();
         if (first == null) {
+            in.close();
             throw new IllegalArgumentException("CSV file " + file + " is empty (expected a header row)");
         }
         header = split(first.startsWith("\uFEFF") ? first.substring(1) : first, 1);
@@ -56,12 +55,9 @@ final class CsvPointSource implements PointSource {
             for (int i = 0; i < vectorCols.length; i++) {
                 vectorCols[i] = column(mapping.vectorColumns().get(i), "vector");
             }
-            dim = vectorCols.length;
+            expectDimension(vectorCols.length);
         }
-        peeked = read();
-        if (peeked != null) {
-            dim = peeked.vector().length;
-        }
+        readAhead();
     }
 
     private int column(String name, String role) {
@@ -74,34 +70,7 @@ final class CsvPointSource implements PointSource {
     }
 
     @Override
-    public long total() {
-        return total;
-    }
-
-    @Override
-    public int dimension() {
-        return dim;
-    }
-
-    @Override
-    public ImportPoint next() throws IOException {
-        if (peeked != null) {
-            ImportPoint p = peeked;
-            peeked = null;
-            return p;
-        }
-        return read();
-    }
-
-    private ImportPoint read() throws IOException {
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null) {
-                return null;
-            }
-            lineNo++;
-        } while (line.isBlank());
+    ImportPoint parse(String line) {
         List<String> cells = split(line, lineNo);
         if (cells.size() != header.size()) {
             throw new IllegalArgumentException(
@@ -125,10 +94,6 @@ final class CsvPointSource implements PointSource {
                             e);
                 }
             }
-        }
-        if (dim >= 0 && vector.length != dim) {
-            throw new IllegalArgumentException(
-                    "line " + lineNo + ": vector has dimension " + vector.length + ", expected " + dim);
         }
         JsonNode id = LongNode.valueOf(rec);
         Integer idCol = index.get(mapping.idField());
@@ -200,10 +165,5 @@ final class CsvPointSource implements PointSource {
         }
         out.add(cell.toString());
         return out;
-    }
-
-    @Override
-    public void close() throws IOException {
-        in.close();
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,56 +17,20 @@ import java.util.Map;
  * mapped by a {@link ColumnMapping}. Blank lines are skipped (and still counted for line numbers).
  * A record without the id field gets its record number as id. Not thread-safe.
  */
-final class JsonlPointSource implements PointSource {
+final class JsonlPointSource extends LinePointSource {
     private static final ObjectMapper M = new ObjectMapper();
 
-    private final BufferedReader in;
     private final ColumnMapping mapping;
-    private final long total;
-    private long lineNo;
     private long record;
-    private int dim = -1;
-    private ImportPoint peeked;
 
     JsonlPointSource(Path file, ColumnMapping mapping) throws IOException {
+        super(Files.newBufferedReader(file, StandardCharsets.UTF_8), 0, LineCounter.nonBlankLines(file));
         this.mapping = mapping;
-        this.total = LineCounter.nonBlankLines(file);
-        this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-        peeked = read();
-        if (peeked != null) {
-            dim = peeked.vector().length;
-        }
+        readAhead();
     }
 
     @Override
-    public long total() {
-        return total;
-    }
-
-    @Override
-    public int dimension() {
-        return dim;
-    }
-
-    @Override
-    public ImportPoint next() throws IOException {
-        if (peeked != null) {
-            ImportPoint p = peeked;
-            peeked = null;
-            return p;
-        }
-        return read();
-    }
-
-    private ImportPoint read() throws IOException {
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null) {
-                return null;
-            }
-            lineNo++;
-        } while (line.isBlank());
+    ImportPoint parse(String line) {
         JsonNode node;
         try {
             node = M.readTree(line);
@@ -92,10 +55,6 @@ final class JsonlPointSource implements PointSource {
                     "line " + lineNo + ": missing vector field `" + mapping.vectorField() + "`");
         }
         float[] vector = VectorParsing.fromJson(vec, "line " + lineNo + ", field `" + mapping.vectorField() + "`");
-        if (dim >= 0 && vector.length != dim) {
-            throw new IllegalArgumentException(
-                    "line " + lineNo + ": vector has dimension " + vector.length + ", expected " + dim);
-        }
         ObjectNode payload = JsonNodeFactory.instance.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -104,10 +63,5 @@ final class JsonlPointSource implements PointSource {
             }
         }
         return new ImportPoint(id, vector, payload);
-    }
-
-    @Override
-    public void close() throws IOException {
-        in.close();
     }
 }
