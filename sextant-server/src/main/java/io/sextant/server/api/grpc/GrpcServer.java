@@ -61,46 +61,9 @@ public final class GrpcServer implements AutoCloseable {
      * @param maxMessageBytes largest accepted request message
      * @param access authentication and authorization, shared with REST
      * @param tls {@code service.enable_tls} and {@code tls.*}, shared with REST
-     */
-    public GrpcServer(
-            TableOfContents toc,
-            SnapshotService snapshots,
-            String host,
-            int port,
-            long maxMessageBytes,
-            AccessControl access,
-            SecurityConfig.Tls tls) {
-        this(toc, snapshots, host, port, maxMessageBytes, access, tls, io.sextant.server.api.NewCollectionRules.QDRANT);
-    }
-
-    /** @param rules {@code storage.max_collections} and the node's defaults, applied by {@code Collections/Create} */
-    public GrpcServer(
-            TableOfContents toc,
-            SnapshotService snapshots,
-            String host,
-            int port,
-            long maxMessageBytes,
-            AccessControl access,
-            SecurityConfig.Tls tls,
-            io.sextant.server.api.NewCollectionRules rules) {
-        this(toc, snapshots, host, port, maxMessageBytes, access, tls, rules, new IssueBoard(toc));
-    }
-
-    /** @param issues the node's issue board ({@code /issues}), shared with REST */
-    public GrpcServer(
-            TableOfContents toc,
-            SnapshotService snapshots,
-            String host,
-            int port,
-            long maxMessageBytes,
-            AccessControl access,
-            SecurityConfig.Tls tls,
-            io.sextant.server.api.NewCollectionRules rules,
-            IssueBoard issues) {
-        this(toc, snapshots, host, port, maxMessageBytes, access, tls, rules, issues, null);
-    }
-
-    /**
+     * @param rules {@code storage.max_collections} and the node's defaults, applied by {@code
+     *     Collections/Create}
+     * @param issues the node's issue board ({@code /issues}), shared with REST
      * @param cluster in cluster mode the metadata log, through which collection, alias and payload
      *     index changes go (as REST's); null on a standalone node
      */

@@ -73,27 +73,14 @@ public final class RestServer implements AutoCloseable {
             AccessControl access,
             Consumer<JavalinConfig> operations,
             java.util.function.Consumer<io.javalin.config.RoutesConfig>... extraRoutes) {
-        this(toc, null, host, port, maxBodyBytes, access, operations, extraRoutes);
+        this(toc, null, new IssueBoard(toc), host, port, maxBodyBytes, access, operations, extraRoutes);
     }
 
     /**
      * @param metadata where collection-level changes go; null executes them on {@code toc}
      *     (standalone)
+     * @param issues the node's issue board ({@code /issues}), shared with gRPC
      */
-    @SafeVarargs
-    public RestServer(
-            TableOfContents toc,
-            MetadataGate metadata,
-            String host,
-            int port,
-            long maxBodyBytes,
-            AccessControl access,
-            Consumer<JavalinConfig> operations,
-            java.util.function.Consumer<io.javalin.config.RoutesConfig>... extraRoutes) {
-        this(toc, metadata, new IssueBoard(toc), host, port, maxBodyBytes, access, operations, extraRoutes);
-    }
-
-    /** @param issues the node's issue board ({@code /issues}), shared with gRPC */
     @SafeVarargs
     public RestServer(
             TableOfContents toc,
