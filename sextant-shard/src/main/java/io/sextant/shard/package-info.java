@@ -15,6 +15,8 @@
  *
  * <p>Size: {@code LocalShard} is past 800 lines (903 after P8's live named-vector change, {@code
  * changeVectors}). Its jobs are the update path, reads delegation, checkpoints and config changes;
- * config changes (updateConfig, changeVectors) are the next to move into a class of their own.
+ * config changes (updateConfig, changeVectors) are the next to move into a class of their own. 949
+ * lines after P9 (the {@code wait} timeout and payload storage size); deferred-point arithmetic went to
+ * its own class ({@code DeferredPoints}) rather than growing it further.
  */
 package io.sextant.shard;
