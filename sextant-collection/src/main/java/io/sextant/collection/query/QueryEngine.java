@@ -60,7 +60,7 @@ import java.util.function.ToDoubleFunction;
  * allocated by them, only by the points found, so a request's memory is bounded by what it can
  * return.
  *
- * <p>Size: 828 lines, past DESIGN.md's 800. It dispatches every query kind; the per-kind scoring
+ * <p>Size: 834 lines, past DESIGN.md's 800. It dispatches every query kind; the per-kind scoring
  * already lives in its own classes (ExampleQuery, DiscoveryScoring, RecommendScoring, ScoreFusion,
  * MaximalMarginalRelevance, RandomSample, formula). The next split is the candidate gathering for
  * exactly scored queries ({@code recommendCandidates}, {@code scrollAll}, {@code prefetched}) into a
