@@ -40,7 +40,7 @@ run_memory() {
       sleep 1
     done ) &
   local sampler=$!
-  heap() { "$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info 2>/dev/null | grep -m1 -E 'used|ZHeap' | sed 's/^ *//'; }
+  heap() { "$JAVA_HOME/bin/jcmd" "$pid" GC.heap_info 2>/dev/null | grep -m1 -E 'used|ZHeap' | sed 's/^ *//' || echo unknown; }
   echo ingest > "$phase_file"
   local ts; ts=$(date +%s.%N)
   bin/sextant import "$data/base.f16" --format f16 --dim 384 --payload-file "$data/base.jsonl" \
@@ -49,7 +49,10 @@ run_memory() {
   local heap_ingest; heap_ingest="$(heap)"
   echo indexing > "$phase_file"
   ts=$(date +%s.%N)
-  while ! curl -sf "$url/collections/bench" | grep -q '"status":"green"'; do sleep 1; done
+  while ! curl -sf "$url/collections/bench" | grep -q '"status":"green"'; do
+    kill -0 "$pid" 2>/dev/null || { echo "bench memory: the server died while indexing (see $log)" >&2; return 1; }
+    sleep 1
+  done
   local green_s; green_s=$(echo "$(date +%s.%N) - $ts" | bc)
   local disk; disk=$(du -sb "$storage/data/collections/bench" | cut -f1)
   echo settled > "$phase_file"; sleep 30
