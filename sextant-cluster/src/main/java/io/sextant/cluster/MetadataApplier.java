@@ -18,4 +18,12 @@ public interface MetadataApplier {
 
     /** This peer's aliases, alias name to collection name. */
     Map<String, String> localAliases();
+
+    /**
+     * The replica states this peer recorded that are not Active: collection → shard id → peer id →
+     * state (for reconciling after a snapshot install). Appliers that keep no states have none.
+     */
+    default Map<String, Map<Integer, Map<Long, ReplicaState>>> localReplicaStates() {
+        return Map.of();
+    }
 }

@@ -21,7 +21,9 @@ import java.util.Locale;
  * (protobuf, itself a backward-compatible wire format) that a gRPC client sent, for the types whose
  * requests have no REST converter back ({@link Form#GRPC}: create, update collection, create
  * payload index); written only by such commands, so REST-form entries stay readable by older
- * binaries. A reader refuses a higher {@code v} and an unknown form.
+ * binaries. Version 4 is written only by {@link Type#SET_REPLICA_STATE} (the body is a {@link
+ * ReplicaStateChange}), so every older kind stays readable by older binaries, and version 1–3
+ * entries are read as before. A reader refuses a higher {@code v} and an unknown form.
  *
  * @param type what to do
  * @param collection collection name or alias ({@code null} for {@link Type#UPDATE_ALIASES})
@@ -41,8 +43,11 @@ public record MetadataCommand(
         ShardPlacement placement,
         Form form) {
 
-    /** Highest version of the log entry encoding (2: with a placement; 3: with a form). */
-    public static final int FORMAT_VERSION = 3;
+    /**
+     * Highest version of the log entry encoding (2: with a placement; 3: with a form; 4: replica
+     * states).
+     */
+    public static final int FORMAT_VERSION = 4;
 
     /** How a command's body is written. */
     public enum Form {
@@ -61,7 +66,9 @@ public record MetadataCommand(
         DELETE_COLLECTION,
         UPDATE_ALIASES,
         CREATE_INDEX,
-        DELETE_INDEX;
+        DELETE_INDEX,
+        /** A replica's state changes (body: {@link ReplicaStateChange}); log entry version 4. */
+        SET_REPLICA_STATE;
 
         String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -88,6 +95,12 @@ public record MetadataCommand(
             throw new IllegalArgumentException("only a create carries a shard placement, not " + type);
         }
         form = form == null ? Form.REST : form;
+        if (type == Type.SET_REPLICA_STATE) {
+            if (form != Form.REST) {
+                throw new IllegalArgumentException("a set_replica_state body is JSON, not " + form);
+            }
+            ReplicaStateChange.fromJson(body); // refuses a malformed change before it enters the log
+        }
         if (form == Form.GRPC && !body.isTextual()) {
             throw new IllegalArgumentException("a gRPC-form body is a base64 string, got " + body.getNodeType());
         }
@@ -140,7 +153,7 @@ public record MetadataCommand(
 
     ObjectNode toJson() {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("v", form == Form.GRPC ? 3 : placement == null ? 1 : 2);
+        n.put("v", version());
         if (form == Form.GRPC) {
             n.put("form", "grpc");
         }
@@ -155,6 +168,14 @@ public record MetadataCommand(
             n.set("placement", placement.toJson());
         }
         return n;
+    }
+
+    /** The lowest log entry version that can carry this command. */
+    int version() {
+        if (type == Type.SET_REPLICA_STATE) {
+            return 4;
+        }
+        return form == Form.GRPC ? 3 : placement == null ? 1 : 2;
     }
 
     /** Decodes a log entry written by {@link #toBytes()}. */

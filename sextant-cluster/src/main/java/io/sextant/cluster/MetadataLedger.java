@@ -14,18 +14,21 @@ import java.util.TreeMap;
 /**
  * The replicated metadata state in compacted form: for every live collection the successful
  * commands that shaped it (its create, then config updates and payload index changes, in log
- * order), and the alias table. Deleting a collection drops its history, so the ledger stays as
+ * order), the states of its shard replicas that are not Active, and the alias table. Deleting a collection drops its history, so the ledger stays as
  * small as the metadata itself. It is what a state machine snapshot holds; replaying it onto an
  * empty node rebuilds the same collections, configs, indexes and aliases. Not thread-safe (owned
  * by the state machine's apply thread; {@link #toJson()} copies).
  *
- * <p>JSON form: {@code {"collections":{name:[command…]},"aliases":{alias:collection}}}, commands as
- * in {@link MetadataCommand}.
+ * <p>JSON form: {@code {"collections":{name:[command…]},"aliases":{alias:collection},
+ * "replica_states":{name:{shard id:{peer id:state}}}}}, commands as in {@link MetadataCommand},
+ * replica states as in {@link ReplicaStateTable} (absent in snapshots written before replica states:
+ * read as all Active).
  */
 public final class MetadataLedger {
 
     private final Map<String, List<MetadataCommand>> collections = new TreeMap<>();
     private final Map<String, String> aliases = new TreeMap<>();
+    private ReplicaStateTable states = new ReplicaStateTable();
 
     /** Records a command that was applied successfully. */
     public void record(MetadataCommand c) {
@@ -34,10 +37,12 @@ public final class MetadataLedger {
                 List<MetadataCommand> history = new ArrayList<>();
                 history.add(c);
                 collections.put(c.collection(), history);
+                states.remove(c.collection());
             }
             case DELETE_COLLECTION -> {
                 String name = resolve(c.collection());
                 collections.remove(name);
+                states.remove(name);
                 aliases.values().removeIf(name::equals);
             }
             case UPDATE_COLLECTION, CREATE_INDEX, DELETE_INDEX -> {
@@ -47,7 +52,18 @@ public final class MetadataLedger {
                 }
             }
             case UPDATE_ALIASES -> applyAliasActions(c.body());
+            case SET_REPLICA_STATE -> {
+                if (collections.containsKey(c.collection())) {
+                    ReplicaStateChange change = ReplicaStateChange.of(c);
+                    states.set(c.collection(), change.shardId(), change.peerId(), change.state());
+                }
+            }
         }
+    }
+
+    /** The replica states that are not Active: collection → shard id → peer id → state. */
+    public Map<String, Map<Integer, Map<Long, ReplicaState>>> replicaStates() {
+        return states.copy();
     }
 
     private String resolve(String nameOrAlias) {
@@ -93,6 +109,7 @@ public final class MetadataLedger {
         });
         ObjectNode al = root.putObject("aliases");
         aliases.forEach(al::put);
+        root.set("replica_states", states.toJson());
         return root;
     }
 
@@ -106,6 +123,7 @@ public final class MetadataLedger {
         root.path("aliases")
                 .properties()
                 .forEach(e -> ledger.aliases.put(e.getKey(), e.getValue().asText()));
+        ledger.states = ReplicaStateTable.fromJson(root.path("replica_states"));
         return ledger;
     }
 
@@ -116,6 +134,18 @@ public final class MetadataLedger {
      * idempotent), then one alias batch that removes stale aliases and creates the ledger's.
      */
     public List<MetadataCommand> reconcile(java.util.Set<String> local, Map<String, String> localAliases) {
+        return reconcile(local, localAliases, Map.of());
+    }
+
+    /**
+     * As {@link #reconcile(java.util.Set, Map)}, then the replica state changes that make the peer's
+     * {@code localStates} (its non-Active states) match the ledger's: the ledger's states that differ
+     * and Active for the peer's states the ledger does not have, without preconditions.
+     */
+    public List<MetadataCommand> reconcile(
+            java.util.Set<String> local,
+            Map<String, String> localAliases,
+            Map<String, Map<Integer, Map<Long, ReplicaState>>> localStates) {
         List<MetadataCommand> out = new ArrayList<>();
         for (String name : new java.util.TreeSet<>(local)) {
             if (!collections.containsKey(name)) {
@@ -147,6 +177,19 @@ public final class MetadataLedger {
         if (!actions.isEmpty()) {
             out.add(MetadataCommand.of(MetadataCommand.Type.UPDATE_ALIASES, null, body));
         }
+        localStates.forEach((name, shards) -> shards.forEach((shard, peers) -> peers.forEach((peer, state) -> {
+            if (collections.containsKey(name) && states.get(name, shard, peer) == ReplicaState.ACTIVE) {
+                out.add(new ReplicaStateChange(shard, peer, ReplicaState.ACTIVE, null).command(name));
+            }
+        })));
+        states.copy()
+                .forEach((name, shards) -> shards.forEach((shard, peers) -> peers.forEach((peer, state) -> {
+                    Map<Long, ReplicaState> mine =
+                            localStates.getOrDefault(name, Map.of()).getOrDefault(shard, Map.of());
+                    if (mine.get(peer) != state) {
+                        out.add(new ReplicaStateChange(shard, peer, state, null).command(name));
+                    }
+                })));
         return out;
     }
 }

@@ -120,7 +120,8 @@ public final class MetadataStore {
     public synchronized void restore(Path snapshotFile) {
         JsonNode root = read(snapshotFile);
         MetadataLedger target = MetadataLedger.fromJson(root.path("ledger"));
-        for (MetadataCommand c : target.reconcile(applier.localCollections(), applier.localAliases())) {
+        for (MetadataCommand c :
+                target.reconcile(applier.localCollections(), applier.localAliases(), applier.localReplicaStates())) {
             MetadataResult r = applier.apply(c);
             if (!r.succeeded()) {
                 LOG.warn("Restoring metadata snapshot: {} of {} failed: {}", c.type(), c.collection(), r.error());

@@ -43,4 +43,9 @@ public final class PlacementApplier implements MetadataApplier {
     public Map<String, String> localAliases() {
         return delegate.localAliases();
     }
+
+    @Override
+    public Map<String, Map<Integer, Map<Long, ReplicaState>>> localReplicaStates() {
+        return delegate.localReplicaStates();
+    }
 }

@@ -1,12 +1,7 @@
 package io.sextant.cluster;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sextant.collection.AtomicFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,7 +16,7 @@ import java.util.TreeMap;
  * between the two leaves the placement known.
  *
  * <p>File {@code <storage>/cluster/placements.json}, rewritten whole on every change (temp file,
- * fsync, rename): UTF-8 JSON {@code {"format":1,"collections":{name:placement}}}, placements as in
+ * fsync, rename, directory fsync): UTF-8 JSON {@code {"format":1,"collections":{name:placement}}}, placements as in
  * {@link ShardPlacement}. A higher format is refused with a message; a missing file is an empty
  * book. Thread-safe (methods are synchronized).
  */
@@ -33,8 +28,6 @@ public final class PlacementBook {
     /** File name in the cluster directory. */
     public static final String FILE = "placements.json";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     private final Path file;
     private final Map<String, ShardPlacement> placements = new TreeMap<>();
 
@@ -44,30 +37,13 @@ public final class PlacementBook {
 
     /** Opens the book of the node whose storage directory is {@code storage}. */
     public static PlacementBook open(Path storage) {
-        Path dir = storage.resolve("cluster");
-        AtomicFiles.createDirectories(dir);
-        PlacementBook book = new PlacementBook(dir.resolve(FILE));
+        PlacementBook book = new PlacementBook(ClusterJsonFile.in(storage, FILE));
         if (Files.exists(book.file)) {
-            book.load();
+            ClusterJsonFile.readCollections(book.file, "shard placement", FORMAT_VERSION)
+                    .properties()
+                    .forEach(e -> book.placements.put(e.getKey(), ShardPlacement.fromJson(e.getValue())));
         }
         return book;
-    }
-
-    private void load() {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the shard placements " + file, e);
-        }
-        int format = root == null ? -1 : root.path("format").asInt(-1);
-        if (format < 1 || format > FORMAT_VERSION) {
-            throw new IllegalStateException("Shard placement file " + file + " has format " + format
-                    + ", this binary reads up to " + FORMAT_VERSION);
-        }
-        root.path("collections")
-                .properties()
-                .forEach(e -> placements.put(e.getKey(), ShardPlacement.fromJson(e.getValue())));
     }
 
     /** The placement of {@code collection}, or null when none is recorded. */
@@ -94,10 +70,8 @@ public final class PlacementBook {
     }
 
     private void persist() {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("format", FORMAT_VERSION);
-        ObjectNode colls = root.putObject("collections");
+        ObjectNode colls = JsonNodeFactory.instance.objectNode();
         placements.forEach((name, p) -> colls.set(name, p.toJson()));
-        AtomicFiles.write(file, root.toString().getBytes(StandardCharsets.UTF_8));
+        ClusterJsonFile.write(file, FORMAT_VERSION, colls);
     }
 }

@@ -88,9 +88,9 @@ class MetadataLedgerTest {
         MetadataCommand c = new MetadataCommand(Type.CREATE_INDEX, "c", null, json("{\"field_name\":\"f\"}"), true);
         assertThat(MetadataCommand.fromBytes(c.toBytes())).isEqualTo(c);
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
-                        "{\"v\":4,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
+                        "{\"v\":5,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("format 4");
+                .hasMessageContaining("format 5");
         assertThatThrownBy(() ->
                         MetadataCommand.fromBytes("{\"v\":1,\"type\":\"drop_table\",\"collection\":\"c\"}".getBytes()))
                 .hasMessageContaining("drop_table");
@@ -148,6 +148,96 @@ class MetadataLedgerTest {
                                 .getBytes()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("distinct");
+    }
+
+    @Test
+    void aReplicaStateChangeIsVersion4AndOlderEntriesStayReadable() {
+        MetadataCommand c = new ReplicaStateChange(2, -1L, ReplicaState.DEAD, ReplicaState.ACTIVE).command("c");
+        String encoded = new String(c.toBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(encoded)
+                .isEqualTo("{\"v\":4,\"type\":\"set_replica_state\",\"collection\":\"c\",\"body\":{\"shard_id\":2,"
+                        + "\"peer_id\":\"18446744073709551615\",\"state\":\"Dead\",\"from_state\":\"Active\"},"
+                        + "\"wait\":false}");
+        assertThat(MetadataCommand.fromBytes(c.toBytes())).isEqualTo(c);
+        assertThat(ReplicaStateChange.of(MetadataCommand.fromBytes(c.toBytes())))
+                .isEqualTo(new ReplicaStateChange(2, -1L, ReplicaState.DEAD, ReplicaState.ACTIVE));
+        MetadataCommand noPrecondition = new ReplicaStateChange(0, 5, ReplicaState.PARTIAL, null).command("c");
+        assertThat(new String(noPrecondition.toBytes())).doesNotContain("from_state");
+        assertThat(ReplicaStateChange.of(MetadataCommand.fromBytes(noPrecondition.toBytes()))
+                        .fromState())
+                .isNull();
+
+        // entries as version 1-3 binaries wrote them still decode
+        MetadataCommand v1 = MetadataCommand.fromBytes(
+                "{\"v\":1,\"type\":\"delete_index\",\"collection\":\"c\",\"name\":\"f\",\"body\":{},\"wait\":true}"
+                        .getBytes());
+        assertThat(v1).isEqualTo(new MetadataCommand(Type.DELETE_INDEX, "c", "f", json("{}"), true));
+        MetadataCommand v2 = MetadataCommand.fromBytes(
+                ("{\"v\":2,\"type\":\"create_collection\",\"collection\":\"c\",\"body\":{\"shard_number\":1},"
+                                + "\"wait\":false,\"placement\":[[\"1\",\"2\"]]}")
+                        .getBytes());
+        assertThat(v2.placement()).isEqualTo(new ShardPlacement(List.of(List.of(1L, 2L))));
+        MetadataCommand v3 = MetadataCommand.fromBytes(
+                "{\"v\":3,\"form\":\"grpc\",\"type\":\"update_collection\",\"collection\":\"c\",\"body\":\"AAE=\"}"
+                        .getBytes());
+        assertThat(v3.grpcMessage()).containsExactly(0, 1);
+        assertThat(new String(v1.toBytes()))
+                .as("old kinds are still written as before")
+                .contains("\"v\":1");
+
+        assertThatThrownBy(() -> MetadataCommand.fromBytes(
+                        "{\"v\":4,\"type\":\"set_replica_state\",\"collection\":\"c\",\"body\":{\"shard_id\":0}}"
+                                .getBytes()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("peer_id");
+        assertThatThrownBy(() -> MetadataCommand.fromBytes(
+                        ("{\"v\":4,\"type\":\"set_replica_state\",\"collection\":\"c\",\"body\":{\"shard_id\":0,"
+                                        + "\"peer_id\":\"1\",\"state\":\"Sleepy\"}}")
+                                .getBytes()))
+                .hasMessageContaining("Sleepy");
+    }
+
+    @Test
+    void theLedgerKeepsReplicaStatesInSnapshotsAndReconcilesThem() {
+        MetadataLedger l = new MetadataLedger();
+        l.record(MetadataCommand.of(Type.CREATE_COLLECTION, "c", json("{}")));
+        l.record(MetadataCommand.of(Type.CREATE_COLLECTION, "d", json("{}")));
+        l.record(new ReplicaStateChange(0, 7, ReplicaState.DEAD, ReplicaState.ACTIVE).command("c"));
+        l.record(new ReplicaStateChange(1, 8, ReplicaState.PARTIAL, null).command("c"));
+        l.record(new ReplicaStateChange(0, 9, ReplicaState.DEAD, null).command("d"));
+        l.record(new ReplicaStateChange(0, 9, ReplicaState.DEAD, null).command("unknown"));
+        l.record(MetadataCommand.of(Type.DELETE_COLLECTION, "d", null));
+        assertThat(l.toJson().get("replica_states"))
+                .isEqualTo(json("{\"c\":{\"0\":{\"7\":\"Dead\"},\"1\":{\"8\":\"Partial\"}}}"));
+        MetadataLedger back = MetadataLedger.fromJson(l.toJson());
+        assertThat(back.replicaStates()).isEqualTo(l.replicaStates());
+        assertThat(back.collections().get("c"))
+                .as("state changes are not history")
+                .hasSize(1);
+        assertThat(MetadataLedger.fromJson(json("{\"collections\":{},\"aliases\":{}}"))
+                        .replicaStates())
+                .as("a snapshot from before replica states")
+                .isEmpty();
+
+        // a peer that has c with 7 Active, 8 Dead and a stray Listener on 6
+        List<MetadataCommand> fix = l.reconcile(
+                java.util.Set.of("c"),
+                java.util.Map.of(),
+                java.util.Map.of(
+                        "c",
+                        java.util.Map.of(
+                                0,
+                                java.util.Map.of(6L, ReplicaState.LISTENER),
+                                1,
+                                java.util.Map.of(8L, ReplicaState.DEAD))));
+        assertThat(fix)
+                .containsExactlyInAnyOrder(
+                        new ReplicaStateChange(0, 6, ReplicaState.ACTIVE, null).command("c"),
+                        new ReplicaStateChange(0, 7, ReplicaState.DEAD, null).command("c"),
+                        new ReplicaStateChange(1, 8, ReplicaState.PARTIAL, null).command("c"));
+        l.record(new ReplicaStateChange(0, 7, ReplicaState.ACTIVE, null).command("c"));
+        assertThat(l.replicaStates())
+                .isEqualTo(java.util.Map.of("c", java.util.Map.of(1, java.util.Map.of(8L, ReplicaState.PARTIAL))));
     }
 
     @Test

@@ -119,6 +119,35 @@ class MetadataStoreTest {
     }
 
     @Test
+    void aLaggingPeerGetsTheReplicaStatesFromTheSnapshot() {
+        java.util.function.Function<String, ReplicaStateApplier> peer = name -> {
+            Path storage = dir.resolve(name);
+            PlacementBook placements = PlacementBook.open(storage);
+            return new ReplicaStateApplier(
+                    new PlacementApplier(new FakeApplier(), placements), placements, ReplicaStateBook.open(storage));
+        };
+        MetadataCommand create = create("c")
+                .with(create("c").body(), new ShardPlacement(java.util.List.of(java.util.List.of(1L, 2L, 3L))));
+        MetadataStore leader = new MetadataStore(dir.resolve("leader"), peer.apply("leader"));
+        leader.apply(1, 1, create);
+        leader.apply(1, 2, new ReplicaStateChange(0, 2, ReplicaState.DEAD, ReplicaState.ACTIVE).command("c"));
+        leader.apply(1, 3, new ReplicaStateChange(0, 3, ReplicaState.PARTIAL, null).command("c"));
+        leader.apply(1, 4, new ReplicaStateChange(0, 3, ReplicaState.ACTIVE, ReplicaState.PARTIAL).command("c"));
+        Path snapshot = dir.resolve("snapshot.1_4");
+        leader.writeSnapshot(snapshot);
+
+        ReplicaStateApplier lagging = peer.apply("follower");
+        MetadataStore follower = new MetadataStore(dir.resolve("follower"), lagging);
+        follower.apply(1, 1, create);
+        follower.apply(1, 2, new ReplicaStateChange(0, 1, ReplicaState.LISTENER, null).command("c")); // stale
+        follower.restore(snapshot);
+        ReplicaStateBook reopened = ReplicaStateBook.open(dir.resolve("follower"));
+        assertThat(reopened.all())
+                .isEqualTo(java.util.Map.of("c", java.util.Map.of(0, java.util.Map.of(2L, ReplicaState.DEAD))));
+        assertThat(follower.ledger().toJson()).isEqualTo(leader.ledger().toJson());
+    }
+
+    @Test
     void newerStateFormatIsRefusedWithAMessage() throws Exception {
         Files.writeString(
                 dir.resolve(MetadataStore.STATE_FILE),

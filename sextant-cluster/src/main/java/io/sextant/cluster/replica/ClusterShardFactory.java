@@ -23,6 +23,7 @@ public final class ClusterShardFactory implements ShardFactory {
     private final long self;
     private final Function<ReplicaSet.Layout, PeerReplicas> remotes;
     private final ToIntFunction<String> writeConsistency;
+    private final Function<ReplicaSet.Layout, ReplicaStates> states;
 
     /**
      * @param local opens a local replica (production: {@code LocalShard::open})
@@ -30,18 +31,21 @@ public final class ClusterShardFactory implements ShardFactory {
      * @param self this peer's id
      * @param remotes how a shard reaches its replicas on other peers
      * @param writeConsistency a collection's current {@code write_consistency_factor}, by name
+     * @param states a shard's replica states and how to mark one Dead
      */
     public ClusterShardFactory(
             ShardFactory local,
             PlacementBook book,
             long self,
             Function<ReplicaSet.Layout, PeerReplicas> remotes,
-            ToIntFunction<String> writeConsistency) {
+            ToIntFunction<String> writeConsistency,
+            Function<ReplicaSet.Layout, ReplicaStates> states) {
         this.local = local;
         this.book = book;
         this.self = self;
         this.remotes = remotes;
         this.writeConsistency = writeConsistency;
+        this.states = states;
     }
 
     @Override
@@ -61,6 +65,11 @@ public final class ClusterShardFactory implements ShardFactory {
         }
         ReplicaSet.Layout layout = new ReplicaSet.Layout(collection, shardId, self, placement.replicas(shardId));
         Shard mine = layout.local() ? local.open(dir, config) : null;
-        return new ReplicaSet(layout, mine, remotes.apply(layout), () -> writeConsistency.applyAsInt(collection));
+        return new ReplicaSet(
+                layout,
+                mine,
+                remotes.apply(layout),
+                () -> writeConsistency.applyAsInt(collection),
+                states.apply(layout));
     }
 }

@@ -1,10 +1,12 @@
 package io.sextant.cluster.replica;
 
+import io.sextant.cluster.ReplicaState;
 import io.sextant.cluster.shard.PrimaryWriter;
 import io.sextant.cluster.shard.ShardCallErrors;
 import io.sextant.segment.PointId;
 import io.sextant.segment.config.ShardConfig;
 import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.error.UserException;
 import io.sextant.segment.filter.Filter;
 import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.ops.PointOperation;
@@ -26,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,27 +40,33 @@ import org.slf4j.LoggerFactory;
 /**
  * One shard of a collection in cluster mode: its replicas on the peers of the placement, the one on
  * this peer (a local shard, when this peer holds one) and the others reached through {@link
- * PeerReplicas}. The collection sees it as one {@link Shard}.
+ * PeerReplicas}, each in the {@link ReplicaState} the metadata group agreed ({@link ReplicaStates}).
+ * The collection sees it as one {@link Shard}.
  *
  * <p><b>Writes</b> go to the shard's <i>primary</i>: the first replica in placement order that is
- * reachable. When that is this peer, {@link #writeAsPrimary} applies the operation to the local
- * replica and then sends it to every other replica ("apply locally only"), each through its own
- * single-threaded queue fed in the order the primary applied the writes, so every replica sees the
- * same order. It returns once {@code write_consistency_factor} replicas (capped at the replica
- * count, the primary included) applied it, and fails with a service error when fewer than that
- * could; the remaining replicas are still tried in the background. When the primary is another
- * peer, the write is sent there to be applied as a primary write ({@code PrimaryUpdate}); a peer
- * that is unreachable is skipped for the next one. A user error (bad input) at the primary is
- * answered as such and nothing is forwarded. A replica that fails a write is logged and counted
- * ({@link #failedReplicaWrites()}); marking it Dead through the metadata log and repairing it by a
- * shard transfer are a later slice, so until then it can miss writes.
+ * Active ({@link ReplicaState#canBePrimary()}) and reachable. When that is this peer, {@link
+ * #writeAsPrimary} applies the operation to the local replica and then sends it to every other
+ * replica that receives writes (Active, Partial, Listener …; never Dead) with "apply locally only",
+ * each through its own single-threaded queue fed in the order the primary applied the writes, so
+ * every replica sees the same order; the forwards run in parallel. It waits for all of them (each
+ * bounded by the internal call deadline). Every replica that failed its forward is then marked Dead
+ * through the metadata group <i>before</i> the write is acknowledged, so an acknowledged write is
+ * never missing from a replica still believed to receive writes; when that change cannot be
+ * committed the write fails with a service error. It also fails when fewer than {@code
+ * write_consistency_factor} replicas (capped at the replica count, the primary included; as in
+ * Qdrant, replicas that receive no writes count as not applying it) applied it. A forward answered "not found" (the replica's peer has not applied the
+ * collection's create yet) is retried for up to {@link #NOT_FOUND_RETRY_MILLIS} ms first. When the
+ * primary is another peer, the write is sent there to be applied as a primary write ({@code
+ * PrimaryUpdate}); a peer that is unreachable is skipped for the next Active one. A user error (bad
+ * input) at the primary is answered as such and nothing is forwarded.
  *
  * <p>Payload index changes ({@code CreateFieldIndex}, {@code DeleteFieldIndex}) are applied to the
  * local replica only: every peer applies them from the metadata log to its own replicas.
  *
- * <p><b>Reads</b> go to the local replica when there is one, else to the first remote replica in
- * placement order that answers (a service error moves on to the next one; a user error is the
- * answer). Configuration changes and close apply to the local replica only.
+ * <p><b>Reads</b> go to the local replica when there is one and it is readable (Active), else to
+ * the first remote readable replica in placement order that answers (a service error moves on to
+ * the next one; a user error is the answer). Dead and Partial replicas serve no reads.
+ * Configuration changes and close apply to the local replica only.
  *
  * <p>Thread-safe: writes as primary are serialized per replica set (local apply and queueing of
  * the forwards happen under one lock); reads run concurrently.
@@ -91,6 +100,10 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     private final Shard local;
     private final PeerReplicas remotes;
     private final IntSupplier writeConsistency;
+    private final ReplicaStates states;
+    /** How long a forward answered "not found" is retried (the peer may lag the collection's create). */
+    static final long NOT_FOUND_RETRY_MILLIS = 3_000;
+
     private final Map<Long, ExecutorService> queues = new LinkedHashMap<>();
     private final Object primaryOrder = new Object();
     private final AtomicLong failedReplicaWrites = new AtomicLong();
@@ -102,6 +115,18 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
      * @param writeConsistency the collection's current {@code write_consistency_factor}
      */
     public ReplicaSet(Layout layout, Shard local, PeerReplicas remotes, IntSupplier writeConsistency) {
+        this(layout, local, remotes, writeConsistency, ReplicaStates.ALL_ACTIVE);
+    }
+
+    /**
+     * @param layout the placement of this shard
+     * @param local the local replica, non-null exactly when {@code layout.local()}
+     * @param remotes the other replicas
+     * @param writeConsistency the collection's current {@code write_consistency_factor}
+     * @param states the replicas' states, and how to mark one Dead
+     */
+    public ReplicaSet(
+            Layout layout, Shard local, PeerReplicas remotes, IntSupplier writeConsistency, ReplicaStates states) {
         if ((local != null) != layout.local()) {
             throw new IllegalArgumentException("peer " + Long.toUnsignedString(layout.self())
                     + (layout.local() ? " holds" : " does not hold") + " a replica of shard " + layout.shardId()
@@ -111,6 +136,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         this.local = local;
         this.remotes = remotes;
         this.writeConsistency = writeConsistency;
+        this.states = states;
         for (long peer : layout.peers()) {
             if (peer != layout.self()) {
                 queues.put(
@@ -130,6 +156,11 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     /** The replica on this peer, or null when this peer holds none. */
     public Shard localReplica() {
         return local;
+    }
+
+    /** The state of the replica on {@code peer} as this peer knows it. */
+    public ReplicaState state(long peer) {
+        return states.state(peer);
     }
 
     /** Writes that a replica failed to apply since start (forwarded by this peer as primary). */
@@ -152,6 +183,9 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         }
         ServiceException last = null;
         for (long peer : layout.peers()) {
+            if (!states.state(peer).canBePrimary()) {
+                continue;
+            }
             if (peer == layout.self()) {
                 return writeAsPrimary(operation, wait, waitMillis);
             }
@@ -173,7 +207,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             }
         }
         throw new ServiceException(
-                "No replica of shard " + layout.shardId() + " of collection " + layout.collection()
+                "No Active replica of shard " + layout.shardId() + " of collection " + layout.collection()
                         + " is reachable to apply the write",
                 last);
     }
@@ -197,73 +231,88 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             throw new ServiceException("Peer " + Long.toUnsignedString(layout.self()) + " holds no replica of shard "
                     + layout.shardId() + " of collection " + layout.collection() + " and cannot be its primary");
         }
-        int replicas = layout.peers().size();
-        Acks acks = new Acks(Math.min(Math.max(1, writeConsistency.getAsInt()), replicas), replicas);
+        ReplicaState mineState = states.state(layout.self());
+        if (!mineState.canBePrimary()) {
+            throw new ServiceException("The replica of shard " + layout.shardId() + " of collection "
+                    + layout.collection() + " on peer " + Long.toUnsignedString(layout.self()) + " is "
+                    + mineState.wireName() + " and cannot be the primary");
+        }
         UpdateResult mine;
+        Map<Long, CompletableFuture<Boolean>> forwards = new LinkedHashMap<>();
         synchronized (primaryOrder) {
             mine = applyLocally(operation, wait, waitMillis);
-            acks.done(true);
-            queues.forEach((peer, queue) -> queue.execute(() -> acks.done(forward(peer, operation, wait))));
+            queues.forEach((peer, queue) -> {
+                if (states.state(peer).receivesWrites()) {
+                    CompletableFuture<Boolean> done = new CompletableFuture<>();
+                    queue.execute(() -> {
+                        try {
+                            done.complete(forward(peer, operation, wait));
+                        } catch (RuntimeException e) { // interrupted: counts as a failed forward
+                            done.complete(failed(peer, e));
+                        }
+                    });
+                    forwards.put(peer, done);
+                }
+            });
         }
-        int applied = acks.await();
-        if (applied < acks.needed) {
+        int applied = 1;
+        for (Map.Entry<Long, CompletableFuture<Boolean>> f : forwards.entrySet()) {
+            if (f.getValue().join()) {
+                applied++;
+            } else {
+                states.markDead(f.getKey()); // before the ack: throws when consensus cannot be reached
+            }
+        }
+        int replicas = layout.peers().size();
+        int needed = Math.min(Math.max(1, writeConsistency.getAsInt()), replicas);
+        if (applied < needed) {
             throw new ServiceException("Write to shard " + layout.shardId() + " of collection " + layout.collection()
                     + " was applied by " + applied + " of " + replicas + " replicas, write_consistency_factor needs "
-                    + acks.needed);
+                    + needed);
         }
         return mine;
     }
 
     private boolean forward(long peer, PointOperation operation, boolean wait) {
-        try {
-            Shard replica = remotes.replica(peer);
-            if (replica == null) {
-                throw new ServiceException("peer is not a member of the cluster");
+        long retryUntil = System.nanoTime() + NOT_FOUND_RETRY_MILLIS * 1_000_000L;
+        while (true) {
+            try {
+                Shard replica = remotes.replica(peer);
+                if (replica == null) {
+                    throw new ServiceException("peer is not a member of the cluster");
+                }
+                replica.update(operation, wait);
+                return true;
+            } catch (UserException e) {
+                if (e.kind() == UserException.Kind.NOT_FOUND && System.nanoTime() < retryUntil) {
+                    pause(); // the peer may not have applied the collection's create yet
+                    continue;
+                }
+                return failed(peer, e);
+            } catch (RuntimeException e) {
+                return failed(peer, e);
             }
-            replica.update(operation, wait);
-            return true;
-        } catch (RuntimeException e) {
-            long n = failedReplicaWrites.incrementAndGet();
-            LOG.warn(
-                    "Replica of shard {} of collection {} on peer {} missed a write ({} so far): {}",
-                    layout.shardId(),
-                    layout.collection(),
-                    Long.toUnsignedString(peer),
-                    n,
-                    e.getMessage());
-            return false;
         }
     }
 
-    /** Counts replica outcomes of one write; {@link #await} returns once enough succeeded or all are in. */
-    private static final class Acks {
-        final int needed;
-        private int pending;
-        private int succeeded;
+    private boolean failed(long peer, RuntimeException e) {
+        long n = failedReplicaWrites.incrementAndGet();
+        LOG.warn(
+                "Replica of shard {} of collection {} on peer {} missed a write ({} so far): {}",
+                layout.shardId(),
+                layout.collection(),
+                Long.toUnsignedString(peer),
+                n,
+                e.getMessage());
+        return false;
+    }
 
-        Acks(int needed, int replicas) {
-            this.needed = needed;
-            this.pending = replicas;
-        }
-
-        synchronized void done(boolean success) {
-            pending--;
-            if (success) {
-                succeeded++;
-            }
-            notifyAll();
-        }
-
-        synchronized int await() {
-            while (succeeded < needed && pending > 0) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new ServiceException("Interrupted waiting for replicas to apply a write", e);
-                }
-            }
-            return succeeded;
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceException("Interrupted forwarding a write", e);
         }
     }
 
@@ -271,11 +320,14 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
 
     /** Runs {@code read} on the local replica, else on the first remote replica that answers. */
     private <T> T read(String what, Function<Shard, T> read) {
-        if (local != null) {
+        if (local != null && states.state(layout.self()).readable()) {
             return read.apply(local);
         }
         ServiceException last = null;
         for (long peer : layout.peers()) {
+            if (peer == layout.self() || !states.state(peer).readable()) {
+                continue;
+            }
             Shard replica = remotes.replica(peer);
             if (replica == null) {
                 continue;
@@ -288,7 +340,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             }
         }
         throw new ServiceException(
-                "No replica of shard " + layout.shardId() + " of collection " + layout.collection() + " answered "
+                "No readable replica of shard " + layout.shardId() + " of collection " + layout.collection()
+                        + " answered "
                         + what,
                 last);
     }

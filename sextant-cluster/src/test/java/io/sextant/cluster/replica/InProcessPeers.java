@@ -1,19 +1,33 @@
 package io.sextant.cluster.replica;
 
+import io.sextant.cluster.MetadataApplier;
+import io.sextant.cluster.MetadataCommand;
+import io.sextant.cluster.MetadataResult;
+import io.sextant.cluster.PlacementBook;
+import io.sextant.cluster.ReplicaState;
+import io.sextant.cluster.ReplicaStateApplier;
+import io.sextant.cluster.ReplicaStateBook;
+import io.sextant.cluster.ShardPlacement;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.shard.Shard;
 import io.sextant.shard.UpdateResult;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.ratis.thirdparty.io.grpc.Status;
 
 /**
  * Peers of one shard wired in process: every peer has a {@link RecordingShard} replica and a
  * {@link ReplicaSet}; a peer marked down answers like an unreachable gRPC peer (UNAVAILABLE).
+ * Replica states live in one {@link ReplicaStateBook} (in {@code dir}) shared by all peers, changed
+ * through the real {@link ReplicaStateApplier} by a proposer that stands in for the metadata group
+ * (every peer applies at once); {@link #consensusDown} makes proposals fail as when no majority is
+ * reachable.
  */
 final class InProcessPeers {
     final Map<Long, RecordingShard> replicas = new ConcurrentHashMap<>();
@@ -21,16 +35,61 @@ final class InProcessPeers {
     final Set<Long> down = ConcurrentHashMap.newKeySet();
     final AtomicInteger primaryCalls = new AtomicInteger();
     volatile int writeConsistency = 1;
+    final ReplicaStateBook states;
+    final List<MetadataCommand> proposals = new CopyOnWriteArrayList<>();
+    volatile boolean consensusDown;
+    /** Runs inside every proposal before it applies (tests check what replicas hold at that moment). */
+    volatile Runnable onProposal = () -> {};
 
-    /** Peers {@code peers} (placement order) hold replicas; {@code others} only route. */
-    InProcessPeers(List<Long> peers, List<Long> others) {
+    /**
+     * Peers {@code peers} (placement order) hold replicas of shard 0 of collection {@code c};
+     * {@code others} only route; the books live in {@code dir}.
+     */
+    InProcessPeers(List<Long> peers, List<Long> others, Path dir) {
+        PlacementBook placements = PlacementBook.open(dir);
+        placements.put("c", new ShardPlacement(List.of(peers)));
+        states = ReplicaStateBook.open(dir);
+        ReplicaStateApplier applier = new ReplicaStateApplier(new OneCollection(), placements, states);
         for (long p : peers) {
             replicas.put(p, new RecordingShard("peer-" + p));
         }
         for (long p : concat(peers, others)) {
             ReplicaSet.Layout layout = new ReplicaSet.Layout("c", 0, p, peers);
-            sets.put(p, new ReplicaSet(layout, replicas.get(p), view(p), () -> writeConsistency));
+            ReplicaStates view = new ConsensusReplicaStates(states, "c", 0, command -> {
+                if (consensusDown) {
+                    throw new ServiceException("Consensus did not commit the operation: no majority");
+                }
+                onProposal.run();
+                proposals.add(command);
+                synchronized (applier) {
+                    return applier.apply(command);
+                }
+            });
+            sets.put(p, new ReplicaSet(layout, replicas.get(p), view(p), () -> writeConsistency, view));
         }
+    }
+
+    /** The collection {@code c} exists; nothing else is applied. */
+    private static final class OneCollection implements MetadataApplier {
+        @Override
+        public MetadataResult apply(MetadataCommand command) {
+            return MetadataResult.failed("BAD_REQUEST", "not in this test");
+        }
+
+        @Override
+        public Set<String> localCollections() {
+            return Set.of("c");
+        }
+
+        @Override
+        public Map<String, String> localAliases() {
+            return Map.of();
+        }
+    }
+
+    /** The state of the replica on {@code peer} in the shared book. */
+    ReplicaState state(long peer) {
+        return states.state("c", 0, peer);
     }
 
     private static List<Long> concat(List<Long> a, List<Long> b) {

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
 
 /**
  * One replica in process: records the operations applied to it, in order; {@code count} answers
- * how many; updates can be made to fail or to block until released.
+ * how many; updates can be made to fail (when the supplier returns an exception) or to block until
+ * released.
  */
 final class RecordingShard implements Shard {
     final String name;
@@ -57,8 +58,10 @@ final class RecordingShard implements Shard {
                 Thread.currentThread().interrupt();
             }
         }
-        if (failUpdates != null) {
-            throw failUpdates.get();
+        Supplier<RuntimeException> fail = failUpdates;
+        RuntimeException failure = fail == null ? null : fail.get();
+        if (failure != null) { // a supplier may return null: this update succeeds
+            throw failure;
         }
         synchronized (this) {
             applied.add(operation);

@@ -3,6 +3,8 @@ package io.sextant.cluster.replica;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sextant.cluster.ReplicaState;
+import io.sextant.cluster.ReplicaStateChange;
 import io.sextant.segment.PointId;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
@@ -10,6 +12,7 @@ import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.index.PayloadSchemaType;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.ops.PointsSelector;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -17,8 +20,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Replica sets of one shard on three peers (1, 2, 3 in placement order) and a router-only peer 4. */
 class ReplicaSetTest {
@@ -27,7 +34,15 @@ class ReplicaSetTest {
     private static final long C = 3;
     private static final long ROUTER = 4;
 
-    private final InProcessPeers peers = new InProcessPeers(List.of(A, B, C), List.of(ROUTER));
+    @TempDir
+    Path dir;
+
+    private InProcessPeers peers;
+
+    @BeforeEach
+    void wire() {
+        peers = new InProcessPeers(List.of(A, B, C), List.of(ROUTER), dir);
+    }
 
     @AfterEach
     void close() {
@@ -97,8 +112,9 @@ class ReplicaSetTest {
         assertThat(appliedOn(B)).containsExactly(delete(1));
         assertThat(appliedOn(C)).containsExactly(delete(1));
         assertThat(appliedOn(A)).isEmpty();
-        eventually(() -> peers.sets.get(B).failedReplicaWrites(), 1); // the down replica was tried and counted
+        assertThat(peers.sets.get(B).failedReplicaWrites()).isEqualTo(1); // the down replica was tried
         assertThat(peers.replicas.get(A).updateAttempts.get()).isEqualTo(1);
+        assertThat(peers.state(A)).as("marked before the ack").isEqualTo(ReplicaState.DEAD);
     }
 
     @Test
@@ -108,7 +124,9 @@ class ReplicaSetTest {
         peers.writeConsistency = 1;
         peers.sets.get(A).update(delete(1), true);
         assertThat(appliedOn(A)).containsExactly(delete(1));
-        eventually(() -> peers.sets.get(A).failedReplicaWrites(), 2); // factor 1: counted after the write returned
+        assertThat(peers.sets.get(A).failedReplicaWrites()).isEqualTo(2);
+        assertThat(peers.state(B)).isEqualTo(ReplicaState.DEAD);
+        assertThat(peers.state(C)).isEqualTo(ReplicaState.DEAD);
 
         peers.writeConsistency = 2;
         assertThatThrownBy(() -> peers.sets.get(A).update(delete(2), true))
@@ -116,26 +134,130 @@ class ReplicaSetTest {
                 .hasMessageContaining("applied by 1 of 3 replicas")
                 .hasMessageContaining("needs 2");
         assertThat(peers.replicas.get(B).updateAttempts.get())
-                .as("every replica is still tried")
-                .isEqualTo(2);
-        assertThat(peers.replicas.get(C).updateAttempts.get()).isEqualTo(2);
-        assertThat(peers.sets.get(A).failedReplicaWrites()).isEqualTo(4);
+                .as("a Dead replica gets no writes")
+                .isEqualTo(1);
+        assertThat(peers.replicas.get(C).updateAttempts.get()).isEqualTo(1);
     }
 
     @Test
-    void theWriteIsAcknowledgedOnceEnoughReplicasAppliedIt() throws Exception {
+    void theWriteWaitsForEveryReplicaBeforeItIsAcknowledged() throws Exception {
         CountDownLatch slow = new CountDownLatch(1);
         peers.replicas.get(C).gate = slow;
-        peers.writeConsistency = 2;
-        peers.sets.get(A).update(delete(1), true); // returns with C still blocked
+        peers.writeConsistency = 1;
+        ExecutorService client = Executors.newSingleThreadExecutor();
+        Future<?> write = client.submit(() -> peers.sets.get(A).update(delete(1), true));
+        Thread.sleep(300);
+        assertThat(write.isDone()).as("C has not answered yet").isFalse();
         assertThat(appliedOn(B)).containsExactly(delete(1));
-        assertThat(appliedOn(C)).isEmpty();
         slow.countDown();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (appliedOn(C).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(appliedOn(C)).as("the slow replica gets it afterwards").containsExactly(delete(1));
+        write.get(10, TimeUnit.SECONDS);
+        assertThat(appliedOn(C)).containsExactly(delete(1));
+        client.shutdown();
+    }
+
+    @Test
+    void aReplicaThatFailsAForwardIsMarkedDeadBeforeTheWriteIsAcknowledged() {
+        peers.replicas.get(B).failUpdates = () -> new ServiceException("deadline exceeded");
+        AtomicBoolean acknowledged = new AtomicBoolean();
+        List<Boolean> ackedWhenProposed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        peers.onProposal = () -> ackedWhenProposed.add(acknowledged.get());
+        peers.sets.get(ROUTER).update(delete(1), true);
+        acknowledged.set(true);
+
+        assertThat(ackedWhenProposed).containsExactly(false);
+        assertThat(peers.proposals).hasSize(1);
+        ReplicaStateChange change = ReplicaStateChange.of(peers.proposals.getFirst());
+        assertThat(change).isEqualTo(new ReplicaStateChange(0, B, ReplicaState.DEAD, ReplicaState.ACTIVE));
+        assertThat(peers.state(B)).isEqualTo(ReplicaState.DEAD);
+        assertThat(peers.state(A)).isEqualTo(ReplicaState.ACTIVE);
+
+        peers.replicas.get(B).failUpdates = null; // back, but Dead: no writes until repaired
+        peers.sets.get(C).update(delete(2), true);
+        assertThat(appliedOn(B)).isEmpty();
+        assertThat(peers.replicas.get(B).updateAttempts.get()).isEqualTo(1);
+        assertThat(appliedOn(C)).containsExactly(delete(1), delete(2));
+        assertThat(peers.proposals).as("marked once").hasSize(1);
+    }
+
+    @Test
+    void whenConsensusCannotMarkTheReplicaDeadTheWriteFails() {
+        peers.replicas.get(C).failUpdates = () -> new ServiceException("deadline exceeded");
+        peers.consensusDown = true;
+        assertThatThrownBy(() -> peers.sets.get(A).update(delete(1), true))
+                .isInstanceOf(ServiceException.class)
+                .hasMessageContaining("Consensus did not commit");
+        assertThat(peers.state(C)).isEqualTo(ReplicaState.ACTIVE);
+    }
+
+    @Test
+    void aReplicaMarkedDeadByAnotherPrimaryIsNotMarkedAgain() {
+        peers.replicas.get(C).failUpdates = () -> new ServiceException("deadline exceeded");
+        peers.onProposal = () -> {
+            if (peers.state(C) == ReplicaState.ACTIVE && peers.proposals.isEmpty()) {
+                peers.states.set("c", 0, C, ReplicaState.DEAD); // someone else got there first
+            }
+        };
+        peers.sets.get(A).update(delete(1), true);
+        assertThat(peers.state(C)).isEqualTo(ReplicaState.DEAD);
+        assertThat(peers.proposals)
+                .as("the precondition failed, the replica is Dead anyway")
+                .hasSize(1);
+    }
+
+    @Test
+    void aForwardAnsweredNotFoundIsRetriedBeforeTheReplicaCountsAsFailed() {
+        AtomicInteger misses = new AtomicInteger(3);
+        peers.replicas.get(B).failUpdates = () -> {
+            if (misses.getAndDecrement() > 0) {
+                return UserException.notFound("Collection `c` doesn't exist!");
+            }
+            peers.replicas.get(B).failUpdates = null;
+            return null;
+        };
+        peers.sets.get(A).update(delete(1), true);
+        assertThat(peers.state(B)).isEqualTo(ReplicaState.ACTIVE);
+        assertThat(peers.sets.get(A).failedReplicaWrites()).isZero();
+    }
+
+    @Test
+    void thePrimaryIsTheFirstActiveReplica() {
+        peers.states.set("c", 0, A, ReplicaState.DEAD);
+        peers.sets.get(ROUTER).update(delete(1), true);
+        peers.sets.get(A).update(delete(2), true);
+        assertThat(peers.primaryCalls.get()).as("both went to B").isEqualTo(2);
+        assertThat(appliedOn(B)).containsExactly(delete(1), delete(2));
+        assertThat(appliedOn(C)).containsExactly(delete(1), delete(2));
+        assertThat(peers.replicas.get(A).updateAttempts.get()).isZero();
+        assertThatThrownBy(() -> peers.sets.get(A).writeAsPrimary(delete(3), true, -1))
+                .isInstanceOf(ServiceException.class)
+                .hasMessageContaining("is Dead and cannot be the primary");
+    }
+
+    @Test
+    void partialReplicasGetWritesButNoReadsAndDeadOnesNeither() {
+        peers.states.set("c", 0, A, ReplicaState.PARTIAL);
+        peers.states.set("c", 0, B, ReplicaState.DEAD);
+        peers.sets.get(ROUTER).update(delete(1), true); // C is the first Active replica
+        assertThat(appliedOn(C)).containsExactly(delete(1));
+        assertThat(appliedOn(A)).as("Partial receives writes").containsExactly(delete(1));
+        assertThat(appliedOn(B)).isEmpty();
+
+        assertThat(peers.sets.get(A).count(null, true)).isEqualTo(1);
+        assertThat(peers.sets.get(B).count(null, true)).isEqualTo(1);
+        assertThat(peers.sets.get(ROUTER).count(null, true)).isEqualTo(1);
+        assertThat(peers.replicas.get(A).reads.get())
+                .as("Partial: no reads, not even local")
+                .isZero();
+        assertThat(peers.replicas.get(B).reads.get()).as("Dead: no reads").isZero();
+        assertThat(peers.replicas.get(C).reads.get()).isEqualTo(3);
+
+        peers.states.set("c", 0, C, ReplicaState.DEAD);
+        assertThatThrownBy(() -> peers.sets.get(ROUTER).count(null, true))
+                .isInstanceOf(ServiceException.class)
+                .hasMessageContaining("No readable replica");
+        assertThatThrownBy(() -> peers.sets.get(ROUTER).update(delete(2), true))
+                .isInstanceOf(ServiceException.class)
+                .hasMessageContaining("No Active replica");
     }
 
     @Test
@@ -162,7 +284,7 @@ class ReplicaSetTest {
         peers.kill(C);
         assertThatThrownBy(() -> peers.sets.get(ROUTER).update(delete(1), true))
                 .isInstanceOf(ServiceException.class)
-                .hasMessageContaining("No replica of shard 0 of collection c is reachable");
+                .hasMessageContaining("No Active replica of shard 0 of collection c is reachable");
     }
 
     @Test

@@ -26,7 +26,7 @@ import java.util.List;
  * (removes the peer from the Raft configuration; {@code force} is accepted; the peer's shard
  * replicas are not moved elsewhere yet) and {@code POST /cluster/recover} (asks Ratis for a snapshot of the metadata state,
  * as Qdrant requests one). Both modes: {@code GET /collections/{c}/cluster} (the collection's
- * shards on this peer and on others, all replicas {@code Active}, no transfers). Access: GET needs global read, the others manage access (the default of
+ * shards on this peer and on others with their replica states, no transfers). Access: GET needs global read, the others manage access (the default of
  * {@code RestAccessRules}). Thread-safe.
  */
 public final class ClusterRoutes {
@@ -153,8 +153,8 @@ public final class ClusterRoutes {
 
     /**
      * {@code GET /collections/{c}/cluster}: this peer's id, the shard count, the shards with a
-     * replica here (with their point counts) and those on other peers, all {@code Active} (replica
-     * states come with a later slice), no transfers. A standalone node, or a collection without a
+     * replica here (with their point counts) and those on other peers, each with its replica state
+     * as this peer knows it from the metadata log ({@code Active}, {@code Dead} …), no transfers. A standalone node, or a collection without a
      * placement, holds every shard locally (peer id 0 on a standalone node).
      */
     private void collectionCluster(Context ctx) {
@@ -173,7 +173,7 @@ public final class ClusterRoutes {
                 local.addObject()
                         .put("shard_id", id)
                         .put("points_count", mine.info().pointsCount())
-                        .put("state", ACTIVE);
+                        .put("state", rs == null ? ACTIVE : rs.state(self).wireName());
             }
             if (rs != null) {
                 for (long peer : rs.layout().peers()) {
@@ -181,7 +181,7 @@ public final class ClusterRoutes {
                         remote.addObject()
                                 .put("shard_id", id)
                                 .put("peer_id", unsigned(peer))
-                                .put("state", ACTIVE);
+                                .put("state", rs.state(peer).wireName());
                     }
                 }
             }

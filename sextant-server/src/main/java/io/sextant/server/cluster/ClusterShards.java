@@ -2,9 +2,14 @@ package io.sextant.server.cluster;
 
 import io.sextant.cluster.ClusterNode;
 import io.sextant.cluster.MetadataApplier;
+import io.sextant.cluster.MetadataCommand;
+import io.sextant.cluster.MetadataResult;
 import io.sextant.cluster.PlacementApplier;
 import io.sextant.cluster.PlacementBook;
+import io.sextant.cluster.ReplicaStateApplier;
+import io.sextant.cluster.ReplicaStateBook;
 import io.sextant.cluster.replica.ClusterShardFactory;
+import io.sextant.cluster.replica.ConsensusReplicaStates;
 import io.sextant.cluster.replica.RemotePeerReplicas;
 import io.sextant.cluster.replica.ReplicaSet;
 import io.sextant.cluster.shard.LocalShardLookup;
@@ -14,6 +19,7 @@ import io.sextant.cluster.shard.ShardCallTimeouts;
 import io.sextant.collection.Collection;
 import io.sextant.collection.ShardFactory;
 import io.sextant.collection.TableOfContents;
+import io.sextant.segment.error.ServiceException;
 import io.sextant.shard.Shard;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,13 +33,15 @@ import java.util.List;
  */
 public final class ClusterShards implements AutoCloseable {
     private final PlacementBook book;
+    private final ReplicaStateBook states;
     private final long self;
     private final PeerChannels channels;
     private volatile TableOfContents toc;
     private volatile ClusterNode node;
 
-    private ClusterShards(PlacementBook book, long self, PeerCredential credential) {
+    private ClusterShards(PlacementBook book, ReplicaStateBook states, long self, PeerCredential credential) {
         this.book = book;
+        this.states = states;
         this.self = self;
         this.channels = new PeerChannels(credential);
     }
@@ -48,7 +56,8 @@ public final class ClusterShards implements AutoCloseable {
      * peers carry {@code credential}.
      */
     public static ClusterShards open(Path storage, PeerCredential credential) {
-        return new ClusterShards(PlacementBook.open(storage), ClusterNode.peerId(storage), credential);
+        return new ClusterShards(
+                PlacementBook.open(storage), ReplicaStateBook.open(storage), ClusterNode.peerId(storage), credential);
     }
 
     /** The shard factory: replica sets for collections with a placement, {@code local} otherwise. */
@@ -59,7 +68,16 @@ public final class ClusterShards implements AutoCloseable {
                 self,
                 layout -> new RemotePeerReplicas(
                         channels, this::address, layout.collection(), layout.shardId(), ShardCallTimeouts.DEFAULT),
-                name -> toc.get(name).config().params().writeConsistencyFactor());
+                name -> toc.get(name).config().params().writeConsistencyFactor(),
+                layout -> new ConsensusReplicaStates(states, layout.collection(), layout.shardId(), this::propose));
+    }
+
+    private MetadataResult propose(MetadataCommand command) {
+        ClusterNode n = node;
+        if (n == null) {
+            throw new ServiceException("The cluster is not started yet: cannot change a replica state");
+        }
+        return n.propose(command);
     }
 
     private String address(long peer) {
@@ -72,9 +90,12 @@ public final class ClusterShards implements AutoCloseable {
         this.toc = toc;
     }
 
-    /** The metadata applier that keeps the placement book in step with {@code executor}. */
+    /**
+     * The metadata applier that keeps the placement and replica state books in step with {@code
+     * executor} and applies replica state changes.
+     */
     public MetadataApplier applier(MetadataApplier executor) {
-        return new PlacementApplier(executor, book);
+        return new ReplicaStateApplier(new PlacementApplier(executor, book), book, states);
     }
 
     /** The started cluster node (peer addresses come from its Raft configuration). */

@@ -1,0 +1,94 @@
+package io.sextant.cluster;
+
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A {@link MetadataApplier} that applies {@link MetadataCommand.Type#SET_REPLICA_STATE} entries to
+ * the {@link ReplicaStateBook} and hands every other command to the applier it wraps (the placement
+ * applier over the server's executor). A change is checked against the {@link PlacementBook}, which
+ * every peer derives from the same log, so every peer reaches the same verdict: the collection must
+ * have a placement (else not found), the shard must exist and the peer must hold one of its
+ * replicas (else bad request), and a {@code from_state} must match the replica's current state (else
+ * a conflict that changes nothing). A create that records a new placement starts with every replica
+ * Active; states of collections that no longer exist are forgotten after each command. Called on
+ * the state machine's apply thread, like the applier it wraps.
+ */
+public final class ReplicaStateApplier implements MetadataApplier {
+
+    private final MetadataApplier delegate;
+    private final PlacementBook placements;
+    private final ReplicaStateBook states;
+
+    public ReplicaStateApplier(MetadataApplier delegate, PlacementBook placements, ReplicaStateBook states) {
+        this.delegate = delegate;
+        this.placements = placements;
+        this.states = states;
+    }
+
+    @Override
+    public MetadataResult apply(MetadataCommand command) {
+        if (command.type() == MetadataCommand.Type.SET_REPLICA_STATE) {
+            return setState(command);
+        }
+        if (command.type() == MetadataCommand.Type.CREATE_COLLECTION && placements.get(command.collection()) == null) {
+            states.clear(command.collection()); // a new collection: every replica starts Active
+        }
+        MetadataResult result = delegate.apply(command);
+        states.retainOnly(delegate.localCollections());
+        return result;
+    }
+
+    private MetadataResult setState(MetadataCommand command) {
+        ReplicaStateChange change;
+        try {
+            change = ReplicaStateChange.of(command);
+        } catch (IllegalArgumentException e) {
+            return MetadataResult.failed("BAD_REQUEST", e.getMessage());
+        }
+        String collection = command.collection();
+        ShardPlacement placement = placements.get(collection);
+        if (placement == null) {
+            return MetadataResult.failed(
+                    "NOT_FOUND", "Collection `" + collection + "` has no shard placement on this cluster");
+        }
+        if (change.shardId() >= placement.shardCount()) {
+            return MetadataResult.failed(
+                    "BAD_REQUEST",
+                    "Shard " + change.shardId() + " does not exist in collection `" + collection + "` ("
+                            + placement.shardCount() + " shards)");
+        }
+        if (!placement.replicas(change.shardId()).contains(change.peerId())) {
+            return MetadataResult.failed(
+                    "BAD_REQUEST",
+                    "Peer " + Long.toUnsignedString(change.peerId()) + " holds no replica of shard " + change.shardId()
+                            + " of collection `" + collection + "`");
+        }
+        ReplicaState current = states.state(collection, change.shardId(), change.peerId());
+        if (change.fromState() != null && change.fromState() != current) {
+            return MetadataResult.failed(
+                    "CONFLICT",
+                    "Replica of shard " + change.shardId() + " of collection `" + collection + "` on peer "
+                            + Long.toUnsignedString(change.peerId()) + " is " + current.wireName() + ", not "
+                            + change.fromState().wireName());
+        }
+        states.set(collection, change.shardId(), change.peerId(), change.state());
+        return MetadataResult.ok(BooleanNode.TRUE);
+    }
+
+    @Override
+    public Set<String> localCollections() {
+        return delegate.localCollections();
+    }
+
+    @Override
+    public Map<String, String> localAliases() {
+        return delegate.localAliases();
+    }
+
+    @Override
+    public Map<String, Map<Integer, Map<Long, ReplicaState>>> localReplicaStates() {
+        return states.all();
+    }
+}

@@ -1,0 +1,82 @@
+package io.sextant.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The body of a {@link MetadataCommand.Type#SET_REPLICA_STATE} log entry: the replica of shard
+ * {@code shardId} on peer {@code peerId} takes {@code state}, provided (when {@code fromState} is
+ * given) it is in {@code fromState} when the entry applies. The collection is the command's. Immutable.
+ *
+ * <p>JSON form (the command's {@code "body"}): {@code {"shard_id":int,"peer_id":"u64 as decimal
+ * string","state":"Dead","from_state":"Active"}}, states in Qdrant's spelling ({@link
+ * ReplicaState#wireName()}), {@code from_state} absent when there is no precondition. The peer id
+ * is a string because JSON numbers above 2^53 do not survive every reader.
+ *
+ * @param shardId shard id within the collection
+ * @param peerId the peer holding the replica
+ * @param state the new state
+ * @param fromState the state the replica must be in for the change to apply, or null
+ */
+public record ReplicaStateChange(int shardId, long peerId, ReplicaState state, ReplicaState fromState) {
+
+    public ReplicaStateChange {
+        if (shardId < 0) {
+            throw new IllegalArgumentException("shard id must be >= 0, got " + shardId);
+        }
+        if (state == null) {
+            throw new IllegalArgumentException("state is required");
+        }
+    }
+
+    /** The log entry that makes this change to a replica of {@code collection}. */
+    public MetadataCommand command(String collection) {
+        return new MetadataCommand(MetadataCommand.Type.SET_REPLICA_STATE, collection, null, toJson(), false);
+    }
+
+    /** The command's body. */
+    public ObjectNode toJson() {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("shard_id", shardId);
+        n.put("peer_id", Long.toUnsignedString(peerId));
+        n.put("state", state.wireName());
+        if (fromState != null) {
+            n.put("from_state", fromState.wireName());
+        }
+        return n;
+    }
+
+    /**
+     * Reads a body written by {@link #toJson()}.
+     *
+     * @throws IllegalArgumentException when a field is missing or malformed
+     */
+    public static ReplicaStateChange fromJson(JsonNode n) {
+        JsonNode shard = n.get("shard_id");
+        JsonNode peer = n.get("peer_id");
+        if (shard == null || !shard.canConvertToInt() || peer == null || !peer.isValueNode()) {
+            throw new IllegalArgumentException("set_replica_state needs shard_id and peer_id, got " + n);
+        }
+        long peerId;
+        try {
+            peerId = Long.parseUnsignedLong(peer.asText());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("peer_id must be an unsigned 64-bit integer, got " + peer, e);
+        }
+        JsonNode from = n.get("from_state");
+        return new ReplicaStateChange(
+                shard.asInt(),
+                peerId,
+                ReplicaState.ofWire(n.path("state").asText(null)),
+                from == null || from.isNull() ? null : ReplicaState.ofWire(from.asText()));
+    }
+
+    /** The change from a command of type {@link MetadataCommand.Type#SET_REPLICA_STATE}. */
+    public static ReplicaStateChange of(MetadataCommand c) {
+        if (c.type() != MetadataCommand.Type.SET_REPLICA_STATE) {
+            throw new IllegalArgumentException("not a set_replica_state command: " + c.type());
+        }
+        return fromJson(c.body());
+    }
+}

@@ -1,0 +1,37 @@
+package io.sextant.cluster.replica;
+
+import io.sextant.cluster.ReplicaState;
+
+/**
+ * What a {@link ReplicaSet} knows about the states of its shard's replicas, and how it changes one:
+ * production code reads this peer's {@link io.sextant.cluster.ReplicaStateBook} and proposes changes
+ * through the metadata group ({@link ConsensusReplicaStates}). Implementations are thread-safe.
+ */
+public interface ReplicaStates {
+
+    /** The current state of the replica on {@code peer} as this peer knows it. */
+    ReplicaState state(long peer);
+
+    /**
+     * Makes the replica on {@code peer} Dead, agreed by the metadata group, and returns once this
+     * peer has applied that (or once this peer knows the replica no longer receives writes for
+     * another reason, e.g. another primary marked it first).
+     *
+     * @throws io.sextant.segment.error.ServiceException when the change could not be committed
+     */
+    void markDead(long peer);
+
+    /**
+     * Every replica Active and nothing ever changes ({@link #markDead} does nothing): for replica
+     * sets built without a metadata group (tests of the plain forwarding path).
+     */
+    ReplicaStates ALL_ACTIVE = new ReplicaStates() {
+        @Override
+        public ReplicaState state(long peer) {
+            return ReplicaState.ACTIVE;
+        }
+
+        @Override
+        public void markDead(long peer) {}
+    };
+}
