@@ -127,17 +127,42 @@
  *       PrimaryUpdate} from the replica sets ({@link io.sextant.cluster.shard.PrimaryWriter}). Reads
  *       use the local replica when there is one, else the first remote replica that answers.
  *       Payload index changes are applied by every peer to its own replicas from the metadata log.
- *       {@code GET /collections/{c}/cluster} shows this peer's local and remote replicas, all
- *       {@code Active}.
- *       <p><b>Known limits of this slice:</b> a replica that fails a write is only logged and
- *       counted ({@code ReplicaSet.failedReplicaWrites}): marking it Dead through the metadata log
- *       and repairing it by shard transfer is a later slice, so until then it can miss writes and
- *       reads served by it can lag. Two peers that disagree about which replica is reachable can
- *       each pick a different primary (no fencing yet). An unreachable peer (connection refused)
- *       is skipped at once, but a frozen one costs the call deadline (30 s) before the next
- *       replica is tried. {@code ordering}, {@code consistency} and read fan-out are not
- *       implemented; collection snapshots and shard snapshots still act on local shards only;
- *       placement does not change when peers join or leave.
+ *       {@code GET /collections/{c}/cluster} shows this peer's local and remote replicas with their
+ *       states (below).
+ *   <li><b>Replica states (slice 4).</b> Every replica has a {@link ReplicaState} (Qdrant's names:
+ *       Active, Dead, Partial, Initializing, Listener, PartialSnapshot, Recovery, Resharding,
+ *       ReshardingScaleDown, ActiveRead, ManualRecovery; no entry = Active), changed only by the
+ *       metadata log entry {@code set_replica_state} ({@link ReplicaStateChange}: collection, shard
+ *       id, peer id, state, optional {@code from_state} precondition; {@link MetadataCommand} format
+ *       version 4, written only for this kind, so older kinds stay readable by older binaries). Each
+ *       peer applies it through the {@link ReplicaStateApplier} (checked against the placement, so
+ *       every peer reaches the same verdict) into its {@link ReplicaStateBook} ({@code
+ *       cluster/replica_states.json}, format 1, atomic rewrite; a corrupt file stops the start with
+ *       the file's name instead of reading as "all Active"); the {@link MetadataLedger} carries the
+ *       states, so a snapshot brings a lagging peer's book up to date. {@link
+ *       io.sextant.cluster.replica.ReplicaSet} consults them on every call: reads only from readable
+ *       replicas (Active), so Dead and Partial ones serve none; writes go to replicas that receive
+ *       writes (Active, Partial, Listener …, never Dead); the primary is the first Active replica in
+ *       placement order (and a peer whose own replica is not Active refuses to act as primary).
+ *       <p><b>Dead marking.</b> The primary forwards a write to the other replicas in parallel
+ *       (one ordered queue each, as before) and now waits for all of them, each bounded by the
+ *       internal call deadline; every replica whose forward failed (service error, deadline,
+ *       unreachable, or "not found" that persists 3 s — the peer may still be applying the create)
+ *       is proposed Dead ({@code from_state} = its current state) and the write is acknowledged only
+ *       after that entry was committed and applied on the primary, so an acknowledged write is never
+ *       missing from a replica this peer still believes receives writes. When the entry cannot be
+ *       committed (no majority) the write fails with a 5xx (the primary's local replica may have
+ *       applied it). {@code write_consistency_factor} is capped at the replica count, Dead replicas
+ *       counting as failures (as in Qdrant).
+ *       <p><b>Known limits:</b> a Dead replica stays Dead until a shard transfer repairs it (next
+ *       slice); nothing marks a replica Dead while no write reaches it (no failure detector beyond
+ *       failed forwards). Two peers that disagree about which replica is reachable can still each
+ *       pick a different primary (no fencing by log index yet); the other peers learn a state change
+ *       within a heartbeat, and a write routed on a stale view to a peer whose replica is no longer
+ *       Active fails with a 5xx. A frozen peer costs the call deadline (30 s) per write until it is
+ *       marked Dead. {@code ordering}, {@code consistency} and read fan-out are not implemented;
+ *       collection snapshots and shard snapshots still act on local shards only; placement does not
+ *       change when peers join or leave.
  *   <li><b>gRPC collection management through consensus.</b> In cluster mode the gRPC {@code
  *       Collections/Create|Update|Delete|UpdateAliases} and {@code Points/CreateFieldIndex|
  *       DeleteFieldIndex} go through the same {@code MetadataGate} as REST (the server's {@code
@@ -162,13 +187,10 @@
  * <h2>Plan for the next slices</h2>
  *
  * <ol>
- *   <li><b>Replica states in the metadata group.</b> Active, Dead, Partial, Initializing,
- *       Listener, Recovery as metadata entries: a replica that fails a forwarded write (counted
- *       now) is marked Dead by an entry proposed by the primary (agreement through the metadata
- *       group, failure detection from Ratis's follower liveness and failed internal calls), Dead
- *       replicas get no reads or writes until a shard transfer repairs them; the primary becomes
- *       the first Active replica, fenced by the entry's index. Shard keys ({@code sharding_method:
- *       custom}) are metadata entries too, and placement moves when peers join or leave.
+ *   <li><b>Fencing and placement changes.</b> The primary fenced by the index of the entry that
+ *       made it primary; failure detection from Ratis's follower liveness as well as failed calls.
+ *       Shard keys ({@code sharding_method: custom}) are metadata entries too, and placement moves
+ *       when peers join or leave.
  *   <li><b>Ordering, consistency and fan-out.</b> {@code ordering} (weak: any replica; medium:
  *       the shard's current leader replica; strong: the first Active replica), reads with {@code
  *       consistency}, {@code read_fan_out_factor} and {@code read_fan_out_delay_ms}.

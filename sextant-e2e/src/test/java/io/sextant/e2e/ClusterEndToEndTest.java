@@ -404,6 +404,7 @@ class ClusterEndToEndTest {
                     n -> n == 0);
         }
 
+        String threeId = collectionCluster(three, "spread").get("peer_id").asText();
         three.kill();
         for (ServerProcess p : List.of(one, two)) {
             List<JsonNode> after = reads(p);
@@ -412,5 +413,40 @@ class ClusterEndToEndTest {
                     .as("reads through " + p.baseUrl() + " with a peer down")
                     .isEqualTo(expected);
         }
+
+        // writes go on; every replica on the dead peer misses one and is marked Dead before the ack
+        assertThat(rest(one)
+                        .call("PUT", "/collections/spread/points?wait=true", points(300, 400))
+                        .status())
+                .isEqualTo(200);
+        for (ServerProcess p : List.of(one, two)) {
+            JsonNode info = await(
+                    "replicas on the killed peer marked Dead, seen by " + p.baseUrl(),
+                    () -> collectionCluster(p, "spread"),
+                    c -> states(c, threeId).equals(List.of("Dead", "Dead", "Dead", "Dead")));
+            info.get("local_shards")
+                    .forEach(s -> assertThat(s.get("state").asText()).isEqualTo("Active"));
+            for (JsonNode r : info.get("remote_shards")) {
+                if (!r.get("peer_id").asText().equals(threeId)) {
+                    assertThat(r.get("state").asText()).as("%s", info).isEqualTo("Active");
+                }
+            }
+            assertThat(rest(p).call("POST", "/collections/spread/points/count", "{\"exact\":true}")
+                            .body()
+                            .at("/result/count")
+                            .asLong())
+                    .isEqualTo(400);
+        }
+    }
+
+    /** The states of the replicas on peer {@code peerId} in a {@code GET /collections/{c}/cluster} result. */
+    private static List<String> states(JsonNode info, String peerId) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode r : info.get("remote_shards")) {
+            if (r.get("peer_id").asText().equals(peerId)) {
+                out.add(r.get("state").asText());
+            }
+        }
+        return out;
     }
 }
