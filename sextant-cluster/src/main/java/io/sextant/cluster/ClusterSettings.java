@@ -7,11 +7,22 @@ import java.net.URI;
  * cluster.p2p.port} (6335), {@code cluster.consensus.tick_period_ms} (100; Raft election timeouts
  * are 10 to 20 ticks), and the command-line {@code --uri} (this peer's p2p URI as other peers
  * reach it; default {@code http://127.0.0.1:<p2p port>}) and {@code --bootstrap} (a running peer's
- * p2p URI; absent on the peer that forms the cluster). Immutable.
+ * p2p URI; absent on the peer that forms the cluster), and Sextant's own {@code
+ * cluster.transfer.points_per_second} (how fast a shard transfer that repairs a Dead replica streams
+ * points; 0 = no limit; default {@link #DEFAULT_TRANSFER_POINTS_PER_SECOND}). Immutable.
  */
-public record ClusterSettings(boolean enabled, int p2pPort, long tickPeriodMs, URI uri, URI bootstrap) {
+public record ClusterSettings(
+        boolean enabled, int p2pPort, long tickPeriodMs, URI uri, URI bootstrap, int transferPointsPerSecond) {
+
+    /** Default of {@code cluster.transfer.points_per_second}. */
+    public static final int DEFAULT_TRANSFER_POINTS_PER_SECOND = 10_000;
 
     public static final ClusterSettings DISABLED = new ClusterSettings(false, 6335, 100, null, null);
+
+    /** Settings with the default transfer rate. */
+    public ClusterSettings(boolean enabled, int p2pPort, long tickPeriodMs, URI uri, URI bootstrap) {
+        this(enabled, p2pPort, tickPeriodMs, uri, bootstrap, DEFAULT_TRANSFER_POINTS_PER_SECOND);
+    }
 
     public ClusterSettings {
         if (p2pPort < 0 || p2pPort > 65535) {
@@ -19,6 +30,10 @@ public record ClusterSettings(boolean enabled, int p2pPort, long tickPeriodMs, U
         }
         if (tickPeriodMs < 1) {
             throw new IllegalArgumentException("cluster.consensus.tick_period_ms must be >= 1, got " + tickPeriodMs);
+        }
+        if (transferPointsPerSecond < 0) {
+            throw new IllegalArgumentException(
+                    "cluster.transfer.points_per_second must be >= 0, got " + transferPointsPerSecond);
         }
         checkUri("--uri", uri);
         checkUri("--bootstrap", bootstrap);

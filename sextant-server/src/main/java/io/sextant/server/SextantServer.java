@@ -68,7 +68,7 @@ public final class SextantServer implements AutoCloseable {
                         replicas.localReplicas(),
                         replicas.primaries(),
                         peerCredential);
-                replicas.started(cluster);
+                replicas.started(cluster, config.cluster().transferPointsPerSecond());
             } catch (RuntimeException e) {
                 replicas.close();
                 toc.close();
@@ -213,11 +213,11 @@ public final class SextantServer implements AutoCloseable {
                 rest.stop();
             }
             operations.close();
+            if (clusterShards != null) { // first: stops replica transfers before consensus goes away
+                clusterShards.close();
+            }
             if (cluster != null) {
                 cluster.close();
-            }
-            if (clusterShards != null) {
-                clusterShards.close();
             }
         } finally {
             try {

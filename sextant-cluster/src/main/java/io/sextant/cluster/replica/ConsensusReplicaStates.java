@@ -79,4 +79,27 @@ public final class ConsensusReplicaStates implements ReplicaStates {
                     + " on peer " + Long.toUnsignedString(peer) + " Dead: " + error);
         }
     }
+
+    @Override
+    public synchronized boolean change(long peer, ReplicaState from, ReplicaState to) {
+        if (state(peer) != from) {
+            return false;
+        }
+        MetadataResult r = proposer.apply(new ReplicaStateChange(shardId, peer, to, from).command(collection));
+        if (r.succeeded()) {
+            LOG.info(
+                    "Replica of shard {} of collection {} on peer {}: {} -> {}",
+                    shardId,
+                    collection,
+                    Long.toUnsignedString(peer),
+                    from.wireName(),
+                    to.wireName());
+            return true;
+        }
+        if ("CONFLICT".equals(r.errorKind())) {
+            return false;
+        }
+        throw new ServiceException("Cannot set the replica of shard " + shardId + " of collection " + collection
+                + " on peer " + Long.toUnsignedString(peer) + " to " + to.wireName() + ": " + r.error());
+    }
 }

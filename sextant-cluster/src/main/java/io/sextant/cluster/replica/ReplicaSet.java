@@ -10,6 +10,7 @@ import io.sextant.segment.error.UserException;
 import io.sextant.segment.filter.Filter;
 import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.ops.PointOperation;
+import io.sextant.segment.ops.PointsSelector;
 import io.sextant.segment.query.CoreSearch;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
@@ -284,6 +285,9 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 replica.update(operation, wait);
                 return true;
             } catch (UserException e) {
+                if (isMissingPoint(e) && states.state(peer) == ReplicaState.PARTIAL) {
+                    return true; // a replica being filled may not have the point yet: the transfer brings it
+                }
                 if (e.kind() == UserException.Kind.NOT_FOUND && System.nanoTime() < retryUntil) {
                     pause(); // the peer may not have applied the collection's create yet
                     continue;
@@ -293,6 +297,12 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 return failed(peer, e);
             }
         }
+    }
+
+    private static boolean isMissingPoint(UserException e) {
+        return e.kind() == UserException.Kind.NOT_FOUND
+                && e.getMessage() != null
+                && e.getMessage().contains("No point with id");
     }
 
     private boolean failed(long peer, RuntimeException e) {
@@ -314,6 +324,120 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             Thread.currentThread().interrupt();
             throw new ServiceException("Interrupted forwarding a write", e);
         }
+    }
+
+    // ---------------------------------------------------------------- transfers
+
+    /**
+     * Whether this peer is the shard's primary as far as it knows: it holds the first replica in
+     * placement order that can be the primary (Active).
+     */
+    public boolean primaryHere() {
+        for (long peer : layout.peers()) {
+            if (states.state(peer).canBePrimary()) {
+                return peer == layout.self() && local != null;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Starts filling the replica on {@code peer} from this peer, the primary: makes it Partial
+     * through the metadata group (from Dead; a Partial replica stays Partial, e.g. after an
+     * interrupted transfer) so it receives every following write, and sends it, in the write order,
+     * a delete of all its points, so that it then holds exactly the writes that follow plus what the
+     * transfer streams. Both happen under the write order lock, so no write falls between them.
+     *
+     * @return the clear's completion, or null when the replica is neither Dead nor Partial or this
+     *     peer is not the primary (nothing was done)
+     * @throws ServiceException when the state change could not be committed
+     */
+    CompletableFuture<Void> beginFill(long peer) {
+        synchronized (primaryOrder) {
+            if (!primaryHere() || peer == layout.self() || !queues.containsKey(peer)) {
+                return null;
+            }
+            ReplicaState s = states.state(peer);
+            if (s == ReplicaState.DEAD && !states.change(peer, ReplicaState.DEAD, ReplicaState.PARTIAL)) {
+                return null;
+            }
+            if (states.state(peer) != ReplicaState.PARTIAL) {
+                return null;
+            }
+            return sendInOrder(peer, new PointOperation.Delete(new PointsSelector.ByFilter(Filter.ALL)));
+        }
+    }
+
+    /**
+     * One batch of a transfer: up to {@code limit} points of the local replica from {@code offset}
+     * (ids, every vector, payload), read and queued for {@code peer} as a plain upsert under the
+     * write order lock. The read happens after every write acknowledged so far is visible locally (a
+     * write barrier on the local replica), so the batch holds each point's state at one instant of
+     * the write order, queued behind every earlier write and ahead of every later one: a later
+     * delete or update reaches the replica after the batch and is never overwritten by it.
+     *
+     * @return null when this peer is no longer the primary or the replica no longer Partial
+     */
+    Batch sendBatch(long peer, PointId offset, int limit) {
+        synchronized (primaryOrder) {
+            if (!primaryHere() || states.state(peer) != ReplicaState.PARTIAL) {
+                return null;
+            }
+            local.update(new PointOperation.Delete(new PointsSelector.Ids(List.of())), true); // visibility barrier
+            ScrollPage page =
+                    local.scroll(new ScrollRequest(null, limit, offset, null, PayloadSelector.ALL, VectorSelector.ALL));
+            if (page.points().isEmpty()) {
+                return new Batch(0, null, CompletableFuture.completedFuture(null));
+            }
+            List<PointOperation.PointStruct> points =
+                    new ArrayList<>(page.points().size());
+            for (PointRecord r : page.points()) {
+                points.add(new PointOperation.PointStruct(
+                        r.id(),
+                        r.vectors() == null ? Map.of() : r.vectors(),
+                        r.sparseVectors() == null ? Map.of() : r.sparseVectors(),
+                        r.payload()));
+            }
+            return new Batch(points.size(), page.nextOffset(), sendInOrder(peer, new PointOperation.Upsert(points)));
+        }
+    }
+
+    /**
+     * A batch in flight.
+     *
+     * @param points how many points it holds
+     * @param next where the next batch starts, null after the last one
+     * @param sent completes when the replica applied it
+     */
+    record Batch(int points, PointId next, CompletableFuture<Void> sent) {}
+
+    /** Queues {@code operation} for {@code peer} in the write order (callers hold the order lock). */
+    private CompletableFuture<Void> sendInOrder(long peer, PointOperation operation) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queues.get(peer).execute(() -> {
+            try {
+                Shard replica = remotes.replica(peer);
+                if (replica == null) {
+                    throw new ServiceException(
+                            "peer " + Long.toUnsignedString(peer) + " is not a member of the cluster");
+                }
+                replica.update(operation, true);
+                done.complete(null);
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** The replica set's states (for transfers). */
+    ReplicaStates states() {
+        return states;
+    }
+
+    /** The replica on {@code peer} as reached from here, or null when its address is unknown. */
+    Shard remoteReplica(long peer) {
+        return remotes.replica(peer);
     }
 
     // ---------------------------------------------------------------- reads

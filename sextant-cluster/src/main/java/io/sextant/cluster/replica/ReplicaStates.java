@@ -22,7 +22,16 @@ public interface ReplicaStates {
     void markDead(long peer);
 
     /**
-     * Every replica Active and nothing ever changes ({@link #markDead} does nothing): for replica
+     * Moves the replica on {@code peer} from {@code from} to {@code to}, agreed by the metadata
+     * group; returns once this peer applied it.
+     *
+     * @return false when the replica was not in {@code from} (nothing changed)
+     * @throws io.sextant.segment.error.ServiceException when the change could not be committed
+     */
+    boolean change(long peer, ReplicaState from, ReplicaState to);
+
+    /**
+     * Every replica Active and nothing ever changes ({@link #markDead} and {@link #change} do nothing): for replica
      * sets built without a metadata group (tests of the plain forwarding path).
      */
     ReplicaStates ALL_ACTIVE = new ReplicaStates() {
@@ -33,5 +42,10 @@ public interface ReplicaStates {
 
         @Override
         public void markDead(long peer) {}
+
+        @Override
+        public boolean change(long peer, ReplicaState from, ReplicaState to) {
+            return false;
+        }
     };
 }

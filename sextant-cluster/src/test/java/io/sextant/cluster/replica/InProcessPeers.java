@@ -106,6 +106,14 @@ final class InProcessPeers {
         }
     }
 
+    /** Peer {@code peer} answers again (its replica keeps what it had). */
+    void revive(long peer) {
+        down.remove(peer);
+        RecordingShard r = replicas.get(peer);
+        r.failUpdates = null;
+        r.failReads = null;
+    }
+
     static ServiceException unreachable(long peer) {
         return new ServiceException(
                 "Peer " + peer + " is unreachable",

@@ -30,11 +30,17 @@ import java.util.function.Supplier;
 final class RecordingShard implements Shard {
     final String name;
     private final List<PointOperation> applied = new ArrayList<>();
+    /** The points the applied upserts and deletes leave (other operations do not touch them). */
+    private final java.util.TreeMap<PointId, PointOperation.PointStruct> points = new java.util.TreeMap<>();
+
     final AtomicInteger updateAttempts = new AtomicInteger();
     final AtomicInteger reads = new AtomicInteger();
     volatile Supplier<RuntimeException> failUpdates;
     volatile Supplier<RuntimeException> failReads;
     volatile CountDownLatch gate;
+    /** Runs at the start of every scroll (with the page's offset). */
+    volatile java.util.function.Consumer<PointId> onScroll = offset -> {};
+
     volatile boolean closed;
 
     RecordingShard(String name) {
@@ -64,6 +70,17 @@ final class RecordingShard implements Shard {
             throw failure;
         }
         synchronized (this) {
+            switch (operation) {
+                case PointOperation.Upsert u -> u.points().forEach(p -> points.put(p.id(), p));
+                case PointOperation.Delete d -> {
+                    if (d.selector() instanceof io.sextant.segment.ops.PointsSelector.Ids ids) {
+                        ids.ids().forEach(points::remove);
+                    } else {
+                        points.clear(); // only the transfer's delete-all uses a filter here
+                    }
+                }
+                default -> {}
+            }
             applied.add(operation);
             return new UpdateResult(applied.size(), wait);
         }
@@ -93,9 +110,33 @@ final class RecordingShard implements Shard {
         throw new UnsupportedOperationException("retrieve");
     }
 
+    /** Point id to payload of the stored points, in id order. */
+    synchronized java.util.Map<PointId, com.fasterxml.jackson.databind.node.ObjectNode> points() {
+        java.util.Map<PointId, com.fasterxml.jackson.databind.node.ObjectNode> out = new java.util.LinkedHashMap<>();
+        points.forEach((id, p) -> out.put(id, p.payload()));
+        return out;
+    }
+
+    /** Stores a point without recording an operation (data a replica had before it died). */
+    synchronized void plant(PointOperation.PointStruct p) {
+        points.put(p.id(), p);
+    }
+
     @Override
-    public ScrollPage scroll(ScrollRequest request) {
-        throw new UnsupportedOperationException("scroll");
+    public synchronized ScrollPage scroll(ScrollRequest request) {
+        reads.incrementAndGet();
+        onScroll.accept(request.offset());
+        List<PointRecord> page = new ArrayList<>();
+        PointId next = null;
+        var tail = request.offset() == null ? points : points.tailMap(request.offset(), true);
+        for (PointOperation.PointStruct p : tail.values()) {
+            if (page.size() == request.limit()) {
+                next = p.id();
+                break;
+            }
+            page.add(new PointRecord(p.id(), p.payload(), p.vectors(), p.sparseVectors()));
+        }
+        return new ScrollPage(page, next);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sextant.server.cluster;
 
 import io.sextant.cluster.ClusterNode;
+import io.sextant.cluster.ClusterSettings;
 import io.sextant.cluster.MetadataApplier;
 import io.sextant.cluster.MetadataCommand;
 import io.sextant.cluster.MetadataResult;
@@ -11,6 +12,7 @@ import io.sextant.cluster.ReplicaStateBook;
 import io.sextant.cluster.replica.ClusterShardFactory;
 import io.sextant.cluster.replica.ConsensusReplicaStates;
 import io.sextant.cluster.replica.RemotePeerReplicas;
+import io.sextant.cluster.replica.ReplicaRecovery;
 import io.sextant.cluster.replica.ReplicaSet;
 import io.sextant.cluster.shard.LocalShardLookup;
 import io.sextant.cluster.shard.PeerChannels;
@@ -29,7 +31,8 @@ import java.util.List;
  * that builds {@link ReplicaSet}s from it, the channels to other peers, and the two lookups the
  * internal shard service answers from (local replicas, and replica sets for primary writes). Built
  * before the table of contents opens (so reopened collections get their replica sets), then told
- * the table ({@link #attach}) and the started {@link ClusterNode} (peer addresses). Thread-safe.
+ * the table ({@link #attach}) and the started {@link ClusterNode} (peer addresses), when it also
+ * starts the automatic repair of Dead replicas ({@link ReplicaRecovery}). Thread-safe.
  */
 public final class ClusterShards implements AutoCloseable {
     private final PlacementBook book;
@@ -38,6 +41,7 @@ public final class ClusterShards implements AutoCloseable {
     private final PeerChannels channels;
     private volatile TableOfContents toc;
     private volatile ClusterNode node;
+    private volatile ReplicaRecovery recovery;
 
     private ClusterShards(PlacementBook book, ReplicaStateBook states, long self, PeerCredential credential) {
         this.book = book;
@@ -100,7 +104,36 @@ public final class ClusterShards implements AutoCloseable {
 
     /** The started cluster node (peer addresses come from its Raft configuration). */
     public void started(ClusterNode node) {
+        started(node, ClusterSettings.DEFAULT_TRANSFER_POINTS_PER_SECOND);
+    }
+
+    /**
+     * The started cluster node (peer addresses come from its Raft configuration); starts the
+     * automatic recovery of Dead replicas whose primary is on this peer ({@link ReplicaRecovery}),
+     * streaming at most {@code transferPointsPerSecond} points a second (0: no limit).
+     */
+    public void started(ClusterNode node, int transferPointsPerSecond) {
         this.node = node;
+        ReplicaRecovery.Settings d = ReplicaRecovery.Settings.DEFAULT;
+        this.recovery = new ReplicaRecovery(
+                        this::allReplicaSets,
+                        new ReplicaRecovery.Settings(d.interval(), d.batchSize(), transferPointsPerSecond))
+                .start();
+    }
+
+    private List<ReplicaSet> allReplicaSets() {
+        TableOfContents t = toc;
+        List<ReplicaSet> out = new java.util.ArrayList<>();
+        if (t == null) {
+            return out;
+        }
+        for (String name : t.list()) {
+            List<ReplicaSet> sets = t.exists(name) ? replicaSets(t.get(name)) : null;
+            if (sets != null) {
+                out.addAll(sets);
+            }
+        }
+        return out;
     }
 
     /** This peer's local replicas: never a replica set, so a forwarded call cannot loop. */
@@ -143,6 +176,10 @@ public final class ClusterShards implements AutoCloseable {
 
     @Override
     public void close() {
+        ReplicaRecovery r = recovery;
+        if (r != null) {
+            r.close();
+        }
         channels.close();
     }
 }

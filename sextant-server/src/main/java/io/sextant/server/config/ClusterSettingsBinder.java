@@ -8,7 +8,7 @@ import java.net.URISyntaxException;
 
 /**
  * Binds Qdrant's {@code cluster} section ({@code enabled}, {@code p2p.port}, {@code
- * consensus.tick_period_ms}) and the {@code --uri} / {@code --bootstrap} flags (also settable as
+ * consensus.tick_period_ms}), Sextant's {@code transfer.points_per_second} and the {@code --uri} / {@code --bootstrap} flags (also settable as
  * {@code cluster.uri} / {@code cluster.bootstrap}, e.g. {@code SEXTANT__CLUSTER__BOOTSTRAP}) into
  * {@link ClusterSettings}. Stateless.
  */
@@ -21,6 +21,7 @@ final class ClusterSettingsBinder {
         cluster.put("enabled", false);
         cluster.putObject("p2p").put("port", 6335);
         cluster.putObject("consensus").put("tick_period_ms", 100);
+        cluster.putObject("transfer").put("points_per_second", ClusterSettings.DEFAULT_TRANSFER_POINTS_PER_SECOND);
     }
 
     static void applyCli(ObjectNode root, String uri, String bootstrap) {
@@ -37,6 +38,7 @@ final class ClusterSettingsBinder {
         JsonNode cluster = ConfigLoader.section(root, "cluster");
         JsonNode p2p = cluster.path("p2p");
         JsonNode consensus = cluster.path("consensus");
+        JsonNode transfer = cluster.path("transfer");
         return new ClusterSettings(
                 SecurityConfigBinder.bool(cluster, "cluster.enabled"),
                 p2p.has("port") ? ConfigLoader.integer(p2p, "cluster.p2p.port") : 6335,
@@ -44,7 +46,10 @@ final class ClusterSettingsBinder {
                         ? ConfigLoader.integer(consensus, "cluster.consensus.tick_period_ms")
                         : 100,
                 uri(cluster, "uri"),
-                uri(cluster, "bootstrap"));
+                uri(cluster, "bootstrap"),
+                transfer.has("points_per_second")
+                        ? ConfigLoader.integer(transfer, "cluster.transfer.points_per_second")
+                        : ClusterSettings.DEFAULT_TRANSFER_POINTS_PER_SECOND);
     }
 
     private static URI uri(JsonNode cluster, String key) {

@@ -234,6 +234,9 @@ public final class ConfigKeys {
         defaultOnly("cluster.resharding_enabled", "no resharding", "null", "false");
         sextant("cluster.uri", "this peer's p2p URI (`--uri`)");
         sextant("cluster.bootstrap", "p2p URI of a running peer to join (`--bootstrap`)");
+        sextant(
+                "cluster.transfer.points_per_second",
+                "most points per second a transfer repairing a Dead replica streams (0: no limit), default 10000");
 
         // tls
         honoured("tls.cert", "PEM certificate chain");

@@ -1,0 +1,264 @@
+package io.sextant.cluster.replica;
+
+import io.sextant.cluster.ReplicaState;
+import io.sextant.segment.PointId;
+import io.sextant.segment.error.ServiceException;
+import io.sextant.shard.Shard;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Repairs Dead replicas automatically by a {@code stream_records} shard transfer. Every {@link
+ * Settings#interval} it looks at the replica sets of this peer; for each shard whose primary is
+ * this peer ({@link ReplicaSet#primaryHere()}) and each other replica that is Dead (or Partial with
+ * no transfer running here, e.g. after this peer restarted mid-transfer) whose peer answers again,
+ * it runs a transfer on a virtual thread:
+ *
+ * <ol>
+ *   <li>{@link ReplicaSet#beginFill}: the replica becomes Partial through the metadata group (it
+ *       now receives every new write) and, in the write order, is sent a delete of all its points;
+ *   <li>{@link ReplicaSet#sendBatch} in a loop: batches of the primary's local replica in id order
+ *       (ids, every vector, payload) sent as plain upserts through the same ordered queue as the
+ *       writes, each read under the write order lock, so a write that follows a batch (a delete
+ *       too) reaches the replica after it and is never undone by it; a failed batch is retried
+ *       {@link #BATCH_ATTEMPTS} times from the same id (resuming the stream), and the rate is held
+ *       to {@link Settings#pointsPerSecond};
+ *   <li>the replica becomes Active through the metadata group (from Partial: a replica marked Dead
+ *       meanwhile, by a failed forward, stays Dead and is retried on a later round).
+ * </ol>
+ *
+ * <p>Why the primary drives it and not the Raft leader: the batches must be ordered with the
+ * shard's writes, and only the primary orders them (its write order lock and per-replica queues);
+ * a leader-driven transfer would have to ask the primary for that anyway, and the primary already
+ * holds the data to stream. A transfer stops (the replica stays Partial, and the next primary or
+ * a later round starts again) when this peer stops being the primary; a transfer started again
+ * begins from an empty replica (the delete of all points), since a Partial replica may lack
+ * writes made while no transfer was running.
+ *
+ * <p>Thread-safe; one transfer per (replica set, peer) at a time.
+ */
+public final class ReplicaRecovery implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaRecovery.class);
+
+    /** How often a failed batch is sent again before the transfer gives up. */
+    static final int BATCH_ATTEMPTS = 3;
+
+    /**
+     * How recovery runs.
+     *
+     * @param interval how often Dead replicas are looked for
+     * @param batchSize points per streamed batch
+     * @param pointsPerSecond the most points a transfer streams per second (0: no limit)
+     */
+    public record Settings(Duration interval, int batchSize, int pointsPerSecond) {
+        public static final Settings DEFAULT = new Settings(Duration.ofSeconds(1), 256, 10_000);
+
+        public Settings {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("recovery interval must be positive, got " + interval);
+            }
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("transfer batch size must be >= 1, got " + batchSize);
+            }
+            if (pointsPerSecond < 0) {
+                throw new IllegalArgumentException("transfer points per second must be >= 0, got " + pointsPerSecond);
+            }
+        }
+    }
+
+    private final Supplier<List<ReplicaSet>> sets;
+    private final Settings settings;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer;
+    private volatile boolean closed;
+
+    /**
+     * @param sets this peer's replica sets (read at every round)
+     * @param settings interval, batch size and throttle
+     */
+    public ReplicaRecovery(Supplier<List<ReplicaSet>> sets, Settings settings) {
+        this.sets = sets;
+        this.settings = settings;
+        this.timer = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("replica-recovery").factory());
+    }
+
+    /** Starts the periodic rounds. */
+    public ReplicaRecovery start() {
+        long ms = settings.interval().toMillis();
+        timer.scheduleWithFixedDelay(this::round, ms, ms, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** One look at every replica set: starts the transfers that are due (for tests and the timer). */
+    void round() {
+        try {
+            for (ReplicaSet rs : sets.get()) {
+                if (closed || !rs.primaryHere()) {
+                    continue;
+                }
+                for (long peer : rs.layout().peers()) {
+                    ReplicaState s = rs.state(peer);
+                    if (peer != rs.layout().self() && (s == ReplicaState.DEAD || s == ReplicaState.PARTIAL)) {
+                        String key =
+                                rs.layout().collection() + "/" + rs.layout().shardId() + "/" + peer;
+                        if (running.add(key)) {
+                            Thread.ofVirtual().name("transfer-" + key).start(() -> {
+                                try {
+                                    transfer(rs, peer);
+                                } finally {
+                                    running.remove(key);
+                                }
+                            });
+                        }
+                    }
+                }
+            }
+        } catch (RuntimeException e) { // a collection closing under us: the next round looks again
+            LOG.debug("Replica recovery round failed: {}", e.toString());
+        }
+    }
+
+    /** Whether a transfer to some replica is running on this peer. */
+    public boolean transferring() {
+        return !running.isEmpty();
+    }
+
+    /**
+     * Streams the primary's replica to the replica on {@code peer} and makes it Active.
+     *
+     * @return whether the replica ended Active
+     */
+    boolean transfer(ReplicaSet rs, long peer) {
+        String what = "shard " + rs.layout().shardId() + " of collection "
+                + rs.layout().collection() + " to peer " + Long.toUnsignedString(peer);
+        try {
+            if (!answers(rs, peer)) {
+                return false;
+            }
+            CompletableFuture<Void> cleared = rs.beginFill(peer);
+            if (cleared == null) {
+                return false;
+            }
+            LOG.info("Transfer (stream_records) of {} started", what);
+            await(cleared);
+            long sent = 0;
+            long started = System.nanoTime();
+            PointId offset = null;
+            while (!closed) {
+                ReplicaSet.Batch batch = sendWithRetry(rs, peer, offset);
+                if (batch == null) {
+                    LOG.info(
+                            "Transfer of {} stopped: this peer is no longer its primary or the replica left Partial",
+                            what);
+                    return false;
+                }
+                sent += batch.points();
+                if (batch.next() == null) {
+                    break;
+                }
+                offset = batch.next();
+                throttle(sent, started);
+            }
+            if (closed) {
+                return false;
+            }
+            boolean active = rs.states().change(peer, ReplicaState.PARTIAL, ReplicaState.ACTIVE);
+            LOG.info("Transfer of {} {} after {} points", what, active ? "finished" : "ended without activation", sent);
+            return active;
+        } catch (RuntimeException e) {
+            LOG.warn("Transfer of {} failed: {}", what, e.getMessage());
+            try {
+                rs.states().change(peer, ReplicaState.PARTIAL, ReplicaState.DEAD);
+            } catch (RuntimeException again) {
+                LOG.debug("Marking {} Dead after a failed transfer failed too: {}", what, again.getMessage());
+            }
+            return false;
+        }
+    }
+
+    /** Whether the replica's peer answers a count of its replica (it is up and has the collection). */
+    private static boolean answers(ReplicaSet rs, long peer) {
+        Shard replica = rs.remoteReplica(peer);
+        if (replica == null) {
+            return false;
+        }
+        try {
+            replica.count(null, false);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    private ReplicaSet.Batch sendWithRetry(ReplicaSet rs, long peer, PointId offset) {
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < BATCH_ATTEMPTS; attempt++) {
+            ReplicaSet.Batch batch = rs.sendBatch(peer, offset, settings.batchSize());
+            if (batch == null) {
+                return null;
+            }
+            try {
+                await(batch.sent());
+                return batch;
+            } catch (RuntimeException e) {
+                last = e;
+                pause(200L * (attempt + 1));
+            }
+        }
+        throw last;
+    }
+
+    private void throttle(long sent, long startedNanos) {
+        if (settings.pointsPerSecond() <= 0) {
+            return;
+        }
+        long dueNanos = startedNanos + sent * 1_000_000_000L / settings.pointsPerSecond();
+        long wait = dueNanos - System.nanoTime();
+        if (wait > 0) {
+            pause(TimeUnit.NANOSECONDS.toMillis(wait));
+        }
+    }
+
+    private static void await(CompletableFuture<Void> f) {
+        try {
+            f.get(5, TimeUnit.MINUTES);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r
+                    ? r
+                    : new ServiceException("Transfer batch failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new ServiceException("Transfer batch not applied within 5 minutes", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceException("Interrupted during a shard transfer", e);
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceException("Interrupted during a shard transfer", e);
+        }
+    }
+
+    /** Stops starting transfers; running ones stop after their current batch. */
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+    }
+}
