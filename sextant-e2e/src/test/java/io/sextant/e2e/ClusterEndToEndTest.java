@@ -26,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the other two still create and delete collections; the restarted follower keeps its peer id and
  * catches up from the log. And a collection of 6 shards with 2 replicas each spreads 4/4/4 over the
  * peers: points written through one peer are read identically through every peer, each peer stores
- * only its replicas, and with a peer killed reads and writes go on through the other two. All
- * peers share an API key, so their internal shard calls carry the credential derived from it.
+ * only its replicas, and with a peer killed reads and writes go on through the other two, its
+ * replicas marked Dead. And a peer killed and restarted gets its Dead replicas back by automatic
+ * transfers while writes go on. All peers share an API key, so their internal shard calls carry
+ * the credential derived from it.
  */
 class ClusterEndToEndTest {
 
@@ -448,5 +450,133 @@ class ClusterEndToEndTest {
             }
         }
         return out;
+    }
+
+    /** Applies one write through {@code via} until it is acknowledged (idempotent writes only). */
+    private static void write(RestCalls via, String method, String path, String body) throws Exception {
+        RestCalls.Reply last = null;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            last = via.call(method, path, body);
+            if (last.status() == 200) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(method + " " + path + " never acknowledged: " + last);
+    }
+
+    @Test
+    void aKilledPeersReplicasAreMarkedDeadAndRecoveredAfterItsRestart() throws Exception {
+        int p2p1 = ServerProcess.freePort();
+        ServerProcess one = peer(1, null, p2p1).start();
+        ServerProcess two = peer(2, p2p1, ServerProcess.freePort()).start();
+        ServerProcess three = peer(3, p2p1, ServerProcess.freePort()).start();
+        await("3 peers", () -> cluster(one), c -> c.get("peers").size() == 3);
+        String create =
+                "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},\"shard_number\":3,\"replication_factor\":2}";
+        assertThat(rest(one).call("PUT", "/collections/repair", create).status())
+                .isEqualTo(200);
+        await(
+                "collection on peer 3",
+                () -> collectionCluster(three, "repair"),
+                c -> c != null && c.has("local_shards"));
+        String threeId = collectionCluster(three, "repair").get("peer_id").asText();
+        java.util.SortedSet<Integer> expected = new java.util.TreeSet<>();
+        write(rest(two), "PUT", "/collections/repair/points?wait=true", points(0, 300));
+        java.util.stream.IntStream.range(0, 300).forEach(expected::add);
+
+        three.kill();
+        write(rest(one), "PUT", "/collections/repair/points?wait=true", points(300, 400));
+        java.util.stream.IntStream.range(300, 400).forEach(expected::add);
+        write(rest(two), "POST", "/collections/repair/points/delete?wait=true", "{\"points\":[0,1,2,3,4,5,6,7,8,9]}");
+        java.util.stream.IntStream.range(0, 10).forEach(expected::remove);
+        for (ServerProcess p : List.of(one, two)) {
+            await(
+                    "replicas of the killed peer Dead on " + p.baseUrl(),
+                    () -> collectionCluster(p, "repair"),
+                    c -> states(c, threeId).equals(List.of("Dead", "Dead")));
+        }
+
+        // restart it while writes (upserts and deletes) go on; every acknowledged write counts
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CompletableFuture<Integer> writer =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    int n = 0;
+                    try {
+                        for (int from = 400; !stop.get() && from < 2000; from += 20, n++) {
+                            RestCalls via = rest(n % 2 == 0 ? one : two);
+                            write(via, "PUT", "/collections/repair/points?wait=true", points(from, from + 20));
+                            int gone = 10 + n * 3; // deletes reach points already streamed and points not yet streamed
+                            write(
+                                    via,
+                                    "POST",
+                                    "/collections/repair/points/delete?wait=true",
+                                    "{\"points\":[" + gone + "," + (from + 5) + "]}");
+                            synchronized (expected) {
+                                java.util.stream.IntStream.range(from, from + 20)
+                                        .forEach(expected::add);
+                                expected.remove(gone);
+                                expected.remove(from + 5);
+                            }
+                            Thread.sleep(20);
+                        }
+                    } catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                    return n;
+                });
+        three.start();
+        for (ServerProcess p : List.of(one, two, three)) {
+            await(
+                    "replicas of the restarted peer Active on " + p.baseUrl(),
+                    () -> collectionCluster(p, "repair"),
+                    c -> states(c, threeId).equals(List.of("Active", "Active"))
+                            || c.get("peer_id").asText().equals(threeId)
+                                    && c.get("local_shards").size() == 2
+                                    && java.util.stream.StreamSupport.stream(
+                                                    c.get("local_shards").spliterator(), false)
+                                            .allMatch(
+                                                    s -> s.get("state").asText().equals("Active")));
+        }
+        Thread.sleep(500); // some writes after the replicas became Active
+        stop.set(true);
+        assertThat(writer.get(60, TimeUnit.SECONDS))
+                .as("writes during the recovery")
+                .isGreaterThan(0);
+
+        // the restarted peer's local replicas hold exactly the acknowledged points
+        JsonNode mine = collectionCluster(three, "repair");
+        Map<Integer, Long> localCounts = new java.util.TreeMap<>();
+        mine.get("local_shards")
+                .forEach(s -> localCounts.put(
+                        s.get("shard_id").asInt(), s.get("points_count").asLong()));
+        for (ServerProcess p : List.of(one, two)) {
+            for (JsonNode s : collectionCluster(p, "repair").get("local_shards")) {
+                Long there = localCounts.get(s.get("shard_id").asInt());
+                if (there != null) {
+                    assertThat(there)
+                            .as("shard %s on the restarted peer and on %s", s.get("shard_id"), p.baseUrl())
+                            .isEqualTo(s.get("points_count").asLong());
+                }
+            }
+        }
+        RestCalls viaThree = rest(three);
+        assertThat(viaThree.call("POST", "/collections/repair/points/count", "{\"exact\":true}")
+                        .body()
+                        .at("/result/count")
+                        .asLong())
+                .isEqualTo(expected.size());
+        JsonNode scrolled = viaThree.call(
+                        "POST", "/collections/repair/points/scroll", "{\"limit\":5000,\"with_payload\":true}")
+                .body()
+                .at("/result/points");
+        java.util.SortedSet<Integer> ids = new java.util.TreeSet<>();
+        scrolled.forEach(pt -> {
+            assertThat(pt.at("/payload/i").asInt()).isEqualTo(pt.get("id").asInt());
+            ids.add(pt.get("id").asInt());
+        });
+        assertThat(ids)
+                .as("acknowledged points, deletes included, read through the restarted peer")
+                .isEqualTo(expected);
     }
 }
