@@ -154,15 +154,38 @@
  *       committed (no majority) the write fails with a 5xx (the primary's local replica may have
  *       applied it). {@code write_consistency_factor} is capped at the replica count, Dead replicas
  *       counting as failures (as in Qdrant).
- *       <p><b>Known limits:</b> a Dead replica stays Dead until a shard transfer repairs it (next
- *       slice); nothing marks a replica Dead while no write reaches it (no failure detector beyond
- *       failed forwards). Two peers that disagree about which replica is reachable can still each
- *       pick a different primary (no fencing by log index yet); the other peers learn a state change
- *       within a heartbeat, and a write routed on a stale view to a peer whose replica is no longer
- *       Active fails with a 5xx. A frozen peer costs the call deadline (30 s) per write until it is
- *       marked Dead. {@code ordering}, {@code consistency} and read fan-out are not implemented;
- *       collection snapshots and shard snapshots still act on local shards only; placement does not
- *       change when peers join or leave.
+ *       <p><b>Known limits:</b> nothing marks a replica Dead while no write reaches it (no failure
+ *       detector beyond failed forwards). Two peers that disagree about which replica is reachable
+ *       can still each pick a different primary (no fencing by log index yet); the other peers learn
+ *       a state change within a heartbeat, and a write routed on a stale view to a peer whose replica
+ *       is no longer Active fails with a 5xx. A frozen peer costs the call deadline (30 s) per write
+ *       until it is marked Dead. {@code ordering}, {@code consistency} and read fan-out are not
+ *       implemented; collection snapshots and shard snapshots still act on local shards only;
+ *       placement does not change when peers join or leave.
+ *   <li><b>Automatic recovery by stream_records transfer (slice 4).</b> {@link
+ *       io.sextant.cluster.replica.ReplicaRecovery} runs on every peer (started by the server once
+ *       the node is up): every second it looks at the shards whose primary is this peer, and for a
+ *       replica that is Dead (or Partial with no transfer running here) on a peer that answers again
+ *       it streams the shard there: Partial via consensus (the replica now receives every new
+ *       write), a delete of all its points sent in the write order (so stale points it kept from
+ *       before it died, deleted meanwhile, do not come back), then the primary's local replica in id
+ *       order, in batches of 256 points (ids, every vector, payload) sent as plain upserts through the
+ *       internal "apply locally only" call on the same ordered per-replica queue as the writes, each
+ *       batch read and queued under the write order lock after a write barrier on the local replica
+ *       (so it holds the state at one instant of the write order: a later update or delete reaches the
+ *       replica after it and is never undone), then Active via consensus. While Partial, a forwarded
+ *       write that finds a point missing there is not a failure (as in Qdrant: the transfer brings
+ *       the point). Throttled by {@code cluster.transfer.points_per_second} (default 10000, 0 = no
+ *       limit); a failed batch is retried 3 times from the same id (resume within a transfer), after
+ *       which the replica goes back to Dead and a later round starts again.
+ *       <p>Why the primary drives it, not the Raft leader: batches must be ordered with the shard's
+ *       writes and only the primary orders them; the primary also holds the data to stream.
+ *       <p><b>Known limits:</b> a transfer that starts again (after this peer restarted, or after the
+ *       primary moved) begins from an empty replica, it does not resume across processes; transfers
+ *       are not log entries (no {@code shard_transfers} in {@code GET /collections/{c}/cluster}, and
+ *       {@code POST /collections/{c}/cluster} with {@code replicate_shard}, {@code move_shard},
+ *       {@code abort_transfer}, {@code drop_replica} is not implemented); only stream_records (no
+ *       snapshot or wal_delta method); the batch read blocks the shard's writes for one batch.
  *   <li><b>gRPC collection management through consensus.</b> In cluster mode the gRPC {@code
  *       Collections/Create|Update|Delete|UpdateAliases} and {@code Points/CreateFieldIndex|
  *       DeleteFieldIndex} go through the same {@code MetadataGate} as REST (the server's {@code
@@ -194,9 +217,10 @@
  *   <li><b>Ordering, consistency and fan-out.</b> {@code ordering} (weak: any replica; medium:
  *       the shard's current leader replica; strong: the first Active replica), reads with {@code
  *       consistency}, {@code read_fan_out_factor} and {@code read_fan_out_delay_ms}.
- *   <li><b>Shard transfer.</b> stream_records, snapshot and wal_delta (the WAL suffix after the
- *       receiver's last sequence number), throttled and resumable, driven by metadata entries
- *       (start, progress, finish, abort) so a leader change does not lose a transfer.
+ *   <li><b>Shard transfer as metadata.</b> Transfers as log entries (start, progress, finish,
+ *       abort) so a primary change resumes one and every peer lists it; snapshot and wal_delta (the
+ *       WAL suffix after the receiver's last sequence number) methods; {@code POST
+ *       /collections/{c}/cluster} (replicate, move, abort, drop replica).
  * </ol>
  */
 package io.sextant.cluster;
