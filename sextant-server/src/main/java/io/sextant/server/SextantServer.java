@@ -76,7 +76,9 @@ public final class SextantServer implements AutoCloseable {
             }
         }
         ClusterShards clusterShards = replicas;
-        ClusterRoutes clusterRoutes = new ClusterRoutes(cluster, toc);
+        ClusterRoutes clusterRoutes = clusterShards == null
+                ? new ClusterRoutes(cluster, toc)
+                : new ClusterRoutes(cluster, toc, clusterShards::transfers);
         RestServer rest;
         GrpcServer grpc = null;
         SnapshotFeature snapshots = null;

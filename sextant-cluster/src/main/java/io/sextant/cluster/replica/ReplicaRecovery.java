@@ -6,7 +6,7 @@ import io.sextant.segment.error.ServiceException;
 import io.sextant.shard.Shard;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -79,7 +79,8 @@ public final class ReplicaRecovery implements AutoCloseable {
 
     private final Supplier<List<ReplicaSet>> sets;
     private final Settings settings;
-    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> running = ConcurrentHashMap.newKeySet();
+    private final Map<Transfer, Boolean> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
     private volatile boolean closed;
 
@@ -130,6 +131,24 @@ public final class ReplicaRecovery implements AutoCloseable {
         }
     }
 
+    /**
+     * A transfer this peer runs.
+     *
+     * @param collection the collection
+     * @param shardId the shard
+     * @param from this peer (the primary)
+     * @param to the peer whose replica is filled
+     */
+    public record Transfer(String collection, int shardId, long from, long to) {}
+
+    /** The transfers of {@code collection} this peer runs (past their start), by shard id. */
+    public List<Transfer> transfers(String collection) {
+        return active.keySet().stream()
+                .filter(t -> t.collection().equals(collection))
+                .sorted(java.util.Comparator.comparingInt(Transfer::shardId))
+                .toList();
+    }
+
     /** Whether a transfer to some replica is running on this peer. */
     public boolean transferring() {
         return !running.isEmpty();
@@ -143,6 +162,7 @@ public final class ReplicaRecovery implements AutoCloseable {
     boolean transfer(ReplicaSet rs, long peer) {
         String what = "shard " + rs.layout().shardId() + " of collection "
                 + rs.layout().collection() + " to peer " + Long.toUnsignedString(peer);
+        Transfer transfer = null;
         try {
             if (!answers(rs, peer)) {
                 return false;
@@ -152,6 +172,9 @@ public final class ReplicaRecovery implements AutoCloseable {
                 return false;
             }
             LOG.info("Transfer (stream_records) of {} started", what);
+            transfer = new Transfer(
+                    rs.layout().collection(), rs.layout().shardId(), rs.layout().self(), peer);
+            active.put(transfer, Boolean.TRUE);
             await(cleared);
             long sent = 0;
             long started = System.nanoTime();
@@ -185,6 +208,10 @@ public final class ReplicaRecovery implements AutoCloseable {
                 LOG.debug("Marking {} Dead after a failed transfer failed too: {}", what, again.getMessage());
             }
             return false;
+        } finally {
+            if (transfer != null) {
+                active.remove(transfer);
+            }
         }
     }
 

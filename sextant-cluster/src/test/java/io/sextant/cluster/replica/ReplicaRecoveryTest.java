@@ -97,10 +97,20 @@ class ReplicaRecoveryTest {
     void aDeadReplicaIsRefilledFromThePrimaryAndBecomesActive() throws Exception {
         killWriteRevive();
         assertThat(peers.replicas.get(C).points()).doesNotContainKey(PointId.of(120));
-        try (ReplicaRecovery r = recovery(16, 0).start()) {
+        java.util.concurrent.atomic.AtomicReference<ReplicaRecovery> recovery =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        List<List<ReplicaRecovery.Transfer>> seenWhileStreaming = new java.util.concurrent.CopyOnWriteArrayList<>();
+        peers.replicas.get(A).onScroll =
+                offset -> seenWhileStreaming.add(recovery.get().transfers("c"));
+        try (ReplicaRecovery r = recovery(16, 0)) {
+            recovery.set(r);
+            r.start();
             eventually(() -> peers.state(C) == ReplicaState.ACTIVE, "C Active again");
             eventually(() -> !r.transferring(), "transfer over");
+            assertThat(r.transfers("c")).isEmpty();
         }
+        assertThat(seenWhileStreaming).isNotEmpty().allSatisfy(t -> assertThat(t)
+                .containsExactly(new ReplicaRecovery.Transfer("c", 0, A, C)));
         assertThat(peers.replicas.get(C).points())
                 .isEqualTo(peers.replicas.get(A).points());
         assertThat(peers.replicas.get(C).points()).hasSize(145).doesNotContainKey(PointId.of(7777));

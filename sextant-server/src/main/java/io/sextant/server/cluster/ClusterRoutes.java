@@ -9,6 +9,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.sextant.cluster.ClusterNode;
 import io.sextant.cluster.ClusterStatus;
+import io.sextant.cluster.replica.ReplicaRecovery;
 import io.sextant.cluster.replica.ReplicaSet;
 import io.sextant.collection.Collection;
 import io.sextant.collection.TableOfContents;
@@ -18,6 +19,7 @@ import io.sextant.shard.Shard;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * {@code /cluster} endpoints in Qdrant's shapes. Standalone ({@code node == null}): only {@code GET
@@ -36,6 +38,7 @@ public final class ClusterRoutes {
 
     private final ClusterNode node;
     private final TableOfContents toc;
+    private final Function<String, List<ReplicaRecovery.Transfer>> transfers;
 
     /** @param node this peer's cluster membership, or null on a standalone node */
     public ClusterRoutes(ClusterNode node) {
@@ -47,8 +50,19 @@ public final class ClusterRoutes {
      * @param toc the collections, for {@code GET /collections/{c}/cluster} (null: not served)
      */
     public ClusterRoutes(ClusterNode node, TableOfContents toc) {
+        this(node, toc, collection -> List.of());
+    }
+
+    /**
+     * @param node this peer's cluster membership, or null on a standalone node
+     * @param toc the collections, for {@code GET /collections/{c}/cluster} (null: not served)
+     * @param transfers the shard transfers this peer runs, by collection name
+     */
+    public ClusterRoutes(
+            ClusterNode node, TableOfContents toc, Function<String, List<ReplicaRecovery.Transfer>> transfers) {
         this.node = node;
         this.toc = toc;
+        this.transfers = transfers;
     }
 
     public void register(RoutesConfig r) {
@@ -154,7 +168,9 @@ public final class ClusterRoutes {
     /**
      * {@code GET /collections/{c}/cluster}: this peer's id, the shard count, the shards with a
      * replica here (with their point counts) and those on other peers, each with its replica state
-     * as this peer knows it from the metadata log ({@code Active}, {@code Dead} …), no transfers. A standalone node, or a collection without a
+     * as this peer knows it from the metadata log ({@code Active}, {@code Dead} …), and the shard
+     * transfers this peer runs as a primary repairing a replica (Qdrant's shape, method {@code
+     * stream_records}; other peers see the target replica {@code Partial} but list no transfer). A standalone node, or a collection without a
      * placement, holds every shard locally (peer id 0 on a standalone node).
      */
     private void collectionCluster(Context ctx) {
@@ -186,7 +202,15 @@ public final class ClusterRoutes {
                 }
             }
         }
-        res.putArray("shard_transfers");
+        ArrayNode moving = res.putArray("shard_transfers");
+        for (ReplicaRecovery.Transfer t : transfers.apply(c.name())) {
+            moving.addObject()
+                    .put("shard_id", t.shardId())
+                    .put("from", unsigned(t.from()))
+                    .put("to", unsigned(t.to()))
+                    .put("sync", true)
+                    .put("method", "stream_records");
+        }
         ok(ctx, res);
     }
 

@@ -121,6 +121,12 @@ public final class ClusterShards implements AutoCloseable {
                 .start();
     }
 
+    /** The transfers of {@code collection} this peer runs (none before the node started). */
+    public List<ReplicaRecovery.Transfer> transfers(String collection) {
+        ReplicaRecovery r = recovery;
+        return r == null ? List.of() : r.transfers(collection);
+    }
+
     private List<ReplicaSet> allReplicaSets() {
         TableOfContents t = toc;
         List<ReplicaSet> out = new java.util.ArrayList<>();
