@@ -182,7 +182,8 @@
  *       writes and only the primary orders them; the primary also holds the data to stream.
  *       <p><b>Known limits:</b> a transfer that starts again (after this peer restarted, or after the
  *       primary moved) begins from an empty replica, it does not resume across processes; transfers
- *       are not log entries (no {@code shard_transfers} in {@code GET /collections/{c}/cluster}, and
+ *       are not log entries (only the primary running one lists it in {@code shard_transfers} of
+ *       {@code GET /collections/{c}/cluster}; the other peers see the target replica Partial), and
  *       {@code POST /collections/{c}/cluster} with {@code replicate_shard}, {@code move_shard},
  *       {@code abort_transfer}, {@code drop_replica} is not implemented); only stream_records (no
  *       snapshot or wal_delta method); the batch read blocks the shard's writes for one batch.
