@@ -48,6 +48,7 @@ public final class TableOfContents implements AutoCloseable {
 
     private final Path storage;
     private final ShardFactory shardFactory;
+    private StorageLock storageLock;
     private final Map<String, Collection> collections = new ConcurrentHashMap<>();
     private final Map<String, FailedCollection> failed = new ConcurrentHashMap<>();
     /** Called after each durable step of a swap; crash-injection tests throw from it. */
@@ -62,9 +63,14 @@ public final class TableOfContents implements AutoCloseable {
         this.shardFactory = shardFactory;
     }
 
-    /** Opens (creating when missing) the storage directory and every collection in it. */
+    /**
+     * Opens (creating when missing) the storage directory and every collection in it, holding the
+     * directory's {@link StorageLock} until {@link #close()}: a second process (or a second open in
+     * this one) fails at once with a service error naming the directory.
+     */
     public static TableOfContents open(Path storage, ShardFactory shardFactory) {
         TableOfContents toc = new TableOfContents(storage, shardFactory);
+        toc.storageLock = StorageLock.acquire(storage); // before anything is read or repaired
         try {
             AtomicFiles.createDirectories(storage.resolve(COLLECTIONS_DIR));
             DirectorySwap.recoverAll(storage);
@@ -507,6 +513,9 @@ public final class TableOfContents implements AutoCloseable {
             }
             collections.clear();
             failed.clear();
+            if (storageLock != null) {
+                storageLock.close(); // after every collection flushed and closed its files
+            }
             if (first != null) {
                 throw first;
             }
