@@ -55,6 +55,8 @@ public final class TableOfContents implements AutoCloseable {
     volatile DirectorySwap.Hook swapHook = step -> {};
 
     private volatile Map<String, String> aliases;
+    private volatile io.sextant.collection.quality.LiveRecall.Settings liveRecall =
+            io.sextant.collection.quality.LiveRecall.Settings.DEFAULT;
     private final Object lock = new Object();
     private boolean closed;
 
@@ -100,13 +102,29 @@ public final class TableOfContents implements AutoCloseable {
         return toc;
     }
 
+    /** Live-recall sampling settings for every collection, now and later. */
+    public void liveRecallSettings(io.sextant.collection.quality.LiveRecall.Settings s) {
+        liveRecall = s;
+        io.sextant.collection.quality.SamplingBudget.PROCESS.share(s.cpuBudget());
+        collections.values().forEach(c -> c.liveRecall().settings(s));
+    }
+
+    public io.sextant.collection.quality.LiveRecall.Settings liveRecallSettings() {
+        return liveRecall;
+    }
+
+    private Collection adopt(Collection c) {
+        c.liveRecall().settings(liveRecall);
+        return c;
+    }
+
     /**
      * Opens a collection into the table; when it fails, records it as failed (logged, reported)
      * instead and adds the error to {@code cause} when given.
      */
     private void openOrRecordFailure(String name, Path dir, RuntimeException cause) {
         try {
-            collections.put(name, Collection.open(name, dir, shardFactory, this::get));
+            collections.put(name, adopt(Collection.open(name, dir, shardFactory, this::get)));
             failed.remove(name);
         } catch (RuntimeException e) {
             CollectionConfig config = null;
@@ -162,7 +180,7 @@ public final class TableOfContents implements AutoCloseable {
                 throw e;
             }
             AtomicFiles.fsyncDir(collectionsDir());
-            collections.put(name, c);
+            collections.put(name, adopt(c));
             return c;
         }
     }
@@ -458,7 +476,7 @@ public final class TableOfContents implements AutoCloseable {
             putBack.accept(e);
             throw e;
         }
-        collections.put(name, c);
+        collections.put(name, adopt(c));
         commit(swap);
         return c;
     }
