@@ -29,7 +29,7 @@ run_memory() {
   SEXTANT__STORAGE__SNAPSHOTS_PATH="$storage/snapshots" bin/sextant serve --storage-path "$storage/data" \
     --http-port "$http_port" --grpc-port "$grpc_port" --host 127.0.0.1 > "$log" 2>&1 &
   local pid=$!
-  trap 'kill '"$pid"' 2>/dev/null; kill $sampler 2>/dev/null' RETURN
+  trap 'kill '"$pid"' 2>/dev/null || true; kill $sampler 2>/dev/null || true' RETURN
   for _ in $(seq 1 300); do curl -sf -m 2 "$url/healthz" >/dev/null && break; sleep 1; done
   curl -sf -m 2 "$url/healthz" >/dev/null || { echo "bench memory: server did not start (see $log)" >&2; return 1; }
   local t0; t0=$(date +%s.%N)

@@ -53,6 +53,8 @@ public final class Collection implements QueryTarget, AutoCloseable {
     private final QueryEngine engine;
     private volatile CollectionConfig config;
     private final StrictModeGuard strictMode;
+    private final io.sextant.collection.quality.LiveRecall liveRecall = new io.sextant.collection.quality.LiveRecall(
+            this::searchShards, io.sextant.collection.quality.SamplingBudget.PROCESS);
 
     private Collection(
             String name, Path dir, CollectionConfig config, List<Shard> shards, CollectionResolver resolver) {
@@ -309,9 +311,24 @@ public final class Collection implements QueryTarget, AutoCloseable {
                 r, config, this::scroll, engine::query, java.util.concurrent.ThreadLocalRandom.current());
     }
 
-    /** Nearest-neighbour search merged over shards: best first, offset and limit applied here. */
+    /**
+     * Nearest-neighbour search merged over shards: best first, offset and limit applied here. A
+     * sampled share of approximate dense searches is re-run exactly in the background ({@link
+     * #liveRecall()}).
+     */
     @Override
     public List<ScoredPoint> search(CoreSearch request) {
+        List<ScoredPoint> answer = searchShards(request);
+        liveRecall.offer(request, answer);
+        return answer;
+    }
+
+    /** Live recall of this collection's approximate searches. */
+    public io.sextant.collection.quality.LiveRecall liveRecall() {
+        return liveRecall;
+    }
+
+    private List<ScoredPoint> searchShards(CoreSearch request) {
         if (request.sparse()) {
             request = withModifier(request);
         } else if (request.params().idfCorpus() != null) {

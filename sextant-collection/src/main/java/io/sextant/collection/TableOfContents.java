@@ -48,12 +48,15 @@ public final class TableOfContents implements AutoCloseable {
 
     private final Path storage;
     private final ShardFactory shardFactory;
+    private StorageLock storageLock;
     private final Map<String, Collection> collections = new ConcurrentHashMap<>();
     private final Map<String, FailedCollection> failed = new ConcurrentHashMap<>();
     /** Called after each durable step of a swap; crash-injection tests throw from it. */
     volatile DirectorySwap.Hook swapHook = step -> {};
 
     private volatile Map<String, String> aliases;
+    private volatile io.sextant.collection.quality.LiveRecall.Settings liveRecall =
+            io.sextant.collection.quality.LiveRecall.Settings.DEFAULT;
     private final Object lock = new Object();
     private boolean closed;
 
@@ -62,9 +65,14 @@ public final class TableOfContents implements AutoCloseable {
         this.shardFactory = shardFactory;
     }
 
-    /** Opens (creating when missing) the storage directory and every collection in it. */
+    /**
+     * Opens (creating when missing) the storage directory and every collection in it, holding the
+     * directory's {@link StorageLock} until {@link #close()}: a second process (or a second open in
+     * this one) fails at once with a service error naming the directory.
+     */
     public static TableOfContents open(Path storage, ShardFactory shardFactory) {
         TableOfContents toc = new TableOfContents(storage, shardFactory);
+        toc.storageLock = StorageLock.acquire(storage); // before anything is read or repaired
         try {
             AtomicFiles.createDirectories(storage.resolve(COLLECTIONS_DIR));
             DirectorySwap.recoverAll(storage);
@@ -94,13 +102,29 @@ public final class TableOfContents implements AutoCloseable {
         return toc;
     }
 
+    /** Live-recall sampling settings for every collection, now and later. */
+    public void liveRecallSettings(io.sextant.collection.quality.LiveRecall.Settings s) {
+        liveRecall = s;
+        io.sextant.collection.quality.SamplingBudget.PROCESS.share(s.cpuBudget());
+        collections.values().forEach(c -> c.liveRecall().settings(s));
+    }
+
+    public io.sextant.collection.quality.LiveRecall.Settings liveRecallSettings() {
+        return liveRecall;
+    }
+
+    private Collection adopt(Collection c) {
+        c.liveRecall().settings(liveRecall);
+        return c;
+    }
+
     /**
      * Opens a collection into the table; when it fails, records it as failed (logged, reported)
      * instead and adds the error to {@code cause} when given.
      */
     private void openOrRecordFailure(String name, Path dir, RuntimeException cause) {
         try {
-            collections.put(name, Collection.open(name, dir, shardFactory, this::get));
+            collections.put(name, adopt(Collection.open(name, dir, shardFactory, this::get)));
             failed.remove(name);
         } catch (RuntimeException e) {
             CollectionConfig config = null;
@@ -156,7 +180,7 @@ public final class TableOfContents implements AutoCloseable {
                 throw e;
             }
             AtomicFiles.fsyncDir(collectionsDir());
-            collections.put(name, c);
+            collections.put(name, adopt(c));
             return c;
         }
     }
@@ -452,7 +476,7 @@ public final class TableOfContents implements AutoCloseable {
             putBack.accept(e);
             throw e;
         }
-        collections.put(name, c);
+        collections.put(name, adopt(c));
         commit(swap);
         return c;
     }
@@ -507,6 +531,9 @@ public final class TableOfContents implements AutoCloseable {
             }
             collections.clear();
             failed.clear();
+            if (storageLock != null) {
+                storageLock.close(); // after every collection flushed and closed its files
+            }
             if (first != null) {
                 throw first;
             }

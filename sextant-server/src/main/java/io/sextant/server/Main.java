@@ -96,7 +96,15 @@ public final class Main implements Callable<Integer> {
                     stop.countDown();
                 });
             }
-            SextantServer server = SextantServer.start(config, LocalShard::open);
+            SextantServer server;
+            try {
+                server = SextantServer.start(config, LocalShard::open);
+            } catch (io.sextant.segment.error.ServiceException e) {
+                // storage locked by another process, unreadable storage, a port in use: say why
+                log.debug("Start-up failed", e);
+                System.err.println("sextant: cannot start: " + e.getMessage());
+                return 1;
+            }
             Thread hook = new Thread(server::close, "sextant-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             stop.await();

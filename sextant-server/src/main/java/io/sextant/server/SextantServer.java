@@ -54,6 +54,7 @@ public final class SextantServer implements AutoCloseable {
                 config.cluster().enabled() ? ClusterShards.open(config.storage().storagePath(), peerCredential) : null;
         TableOfContents toc = TableOfContents.open(
                 config.storage().storagePath(), replicas == null ? shards : replicas.factory(shards));
+        toc.liveRecallSettings(config.liveRecall());
         NewCollectionRules rules = new NewCollectionRules(
                 config.storage().maxCollections(), config.storage().collectionDefaults());
         ClusterNode cluster = null;

@@ -68,6 +68,26 @@ class MainProcessTest {
                             HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
 
+            // a second server on the same storage is refused with a clear message, no stack trace
+            Process second = serve(
+                            "--host",
+                            "127.0.0.1",
+                            "--http-port",
+                            "0",
+                            "--grpc-port",
+                            "0",
+                            "--storage-path",
+                            dir.resolve("storage").toString())
+                    .redirectErrorStream(true)
+                    .start();
+            String secondOut = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).as(secondOut).isEqualTo(1);
+            assertThat(secondOut)
+                    .contains("sextant: cannot start: Storage directory")
+                    .contains("is in use by another Sextant process")
+                    .doesNotContain("\tat ");
+
             p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of stdout
             while ((line = out.readLine()) != null) { // until the child closes stdout by exiting
                 lines.add(line);

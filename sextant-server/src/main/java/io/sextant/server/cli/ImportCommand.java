@@ -1,5 +1,8 @@
 package io.sextant.server.cli;
 
+import io.sextant.server.api.NewCollectionRules;
+import io.sextant.server.config.ConfigLoader;
+import io.sextant.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -12,12 +15,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sextant import FILE --collection C [...]}: loads a data file into a collection of a running
- * Qdrant-compatible server over its REST API (see {@link PointSources} for the formats), in
+ * Qdrant-compatible server over its REST API or, with {@code --transport grpc}, its gRPC API, or
+ * straight into a stopped server's storage directory ({@code --storage-path}, see {@link
+ * LocalBatchSink}) (see {@link PointSources} for the formats), in
  * batches upserted with {@code wait=true}, several in parallel, with retries, a progress display on
  * stderr and a resume checkpoint (see {@link ImportCheckpoint}) that a rerun of the same command
  * continues from. The checkpoint is deleted when the import completes. Exit status: 0 done, 1 the
@@ -28,9 +35,14 @@ import picocli.CommandLine.Parameters;
         name = "import",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Load a data file (jsonl, csv, fvecs, bvecs, raw f16/f32 rows, npy) into a collection over REST")
+        description =
+                "Load a data file (jsonl, csv, fvecs, bvecs, raw f16/f32 rows, npy) into a collection over REST or"
+                        + " gRPC, or into a stopped server's storage directory")
 public final class ImportCommand implements Callable<Integer> {
     private static final Pattern RANGE = Pattern.compile("(\\D*)(\\d+)\\.\\.(\\D*)(\\d+)");
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "data file")
     Path file;
@@ -43,6 +55,25 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Mixin
     RestOptions rest = new RestOptions();
+
+    @Option(
+            names = "--transport",
+            defaultValue = "rest",
+            description = "rest or grpc (gRPC on --grpc-port of --url's host; default: ${DEFAULT-VALUE})")
+    String transport;
+
+    @Option(names = "--grpc-port", defaultValue = "6334", description = "gRPC port for --transport grpc")
+    int grpcPort;
+
+    @Option(
+            names = "--storage-path",
+            description = "write straight into this storage directory while its server is stopped (no --url)")
+    Path storagePath;
+
+    @Option(
+            names = {"--config-path", "--config"},
+            description = "with --storage-path: the server's config file (defaults for new collections)")
+    Path configPath;
 
     @Option(names = "--create", description = "create the collection when it does not exist (size from the data)")
     boolean create;
@@ -123,9 +154,19 @@ public final class ImportCommand implements Callable<Integer> {
             return 2;
         }
         Path cp = checkpoint != null ? checkpoint : defaultCheckpoint(file);
-        RestClient client = rest.client(retries);
-        RestBatchSink sink = new RestBatchSink(client, collection);
-        try (PointSource source = PointSources.open(new PointSources.Spec(file, format, dim, payloadFile, mapping))) {
+        ImportTarget sink;
+        try {
+            sink = target();
+        } catch (IllegalArgumentException e) {
+            err.println("sextant import: " + e.getMessage());
+            return 2;
+        } catch (io.sextant.segment.error.ServiceException e) {
+            err.println("sextant import: " + e.getMessage());
+            return 1;
+        }
+        try (sink;
+                PointSource source =
+                        PointSources.open(new PointSources.Spec(file, format, dim, payloadFile, mapping))) {
             int size = sink.vectorSize();
             if (size > 0 && size != source.dimension()) {
                 err.println("sextant import: collection '" + collection + "' has vectors of size " + size
@@ -134,7 +175,7 @@ public final class ImportCommand implements Callable<Integer> {
             }
             if (size < 0) {
                 if (!create) {
-                    err.println("sextant import: collection '" + collection + "' does not exist at " + client.base()
+                    err.println("sextant import: collection '" + collection + "' does not exist at " + sink.describe()
                             + " (pass --create --distance D to create it)");
                     return 2;
                 }
@@ -154,9 +195,10 @@ public final class ImportCommand implements Callable<Integer> {
             ImportRunner.Result r;
             try {
                 r = runner.run();
-            } catch (RestClient.RestException e) {
-                if (e.status / 100 == 4) {
-                    err.println("sextant import: the server rejected a batch: " + e.getMessage());
+            } catch (IOException e) {
+                if (BatchRejectedException.isRejection(e)) {
+                    err.println("sextant import: the " + (sink instanceof LocalBatchSink ? "collection" : "server")
+                            + " rejected a batch: " + e.getMessage());
                     err.println(String.format(
                             Locale.ROOT,
                             "sextant import: fix the data or the collection; %,d "
@@ -166,16 +208,6 @@ public final class ImportCommand implements Callable<Integer> {
                             cp));
                     return 2;
                 }
-                err.println("sextant import: " + e.getMessage());
-                err.println(String.format(
-                        Locale.ROOT,
-                        "sextant import: stopped; %,d batches of %d are acknowledged, "
-                                + "rerun the same command to resume (checkpoint %s)",
-                        runner.doneBatches(),
-                        batch,
-                        cp));
-                return 1;
-            } catch (IOException e) {
                 err.println("sextant import: " + e.getMessage());
                 err.println(String.format(
                         Locale.ROOT,
@@ -202,8 +234,34 @@ public final class ImportCommand implements Callable<Integer> {
             return 2;
         } catch (IOException e) {
             err.println("sextant import: " + e.getMessage());
-            return 1;
+            return BatchRejectedException.isRejection(e) ? 2 : 1;
         }
+    }
+
+    /** The target from the options: a storage directory, or a server over REST or gRPC. */
+    private ImportTarget target() {
+        if (storagePath != null) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--url") || !"rest".equals(transport)) {
+                throw new IllegalArgumentException("--storage-path writes locally; it takes no --url or --transport");
+            }
+            ServerConfig config = ConfigLoader.load(
+                    configPath,
+                    System.getenv(),
+                    new ConfigLoader.CliOverrides(null, null, null, storagePath, null, null));
+            return LocalBatchSink.open(
+                    storagePath,
+                    collection,
+                    new NewCollectionRules(
+                            config.storage().maxCollections(), config.storage().collectionDefaults()));
+        }
+        if (configPath != null) {
+            throw new IllegalArgumentException("--config-path is for --storage-path imports only");
+        }
+        return switch (transport) {
+            case "rest" -> new RestBatchSink(rest.client(retries), collection);
+            case "grpc" -> new GrpcBatchSink(rest.url, grpcPort, rest.apiKey, collection, retries);
+            default -> throw new IllegalArgumentException("--transport must be rest or grpc, not " + transport);
+        };
     }
 
     static Path defaultCheckpoint(Path file) {

@@ -6,13 +6,11 @@ import java.util.Locale;
 
 /**
  * Opens the {@link PointSource} for a data file: the format is given ({@code --format}) or taken
- * from the file extension. Parquet is refused: no small pure-Java reader exists (Apache
- * parquet-java needs Hadoop's libraries), so users convert to JSONL or {@code .npy} first.
- * Stateless.
+ * from the file extension. Stateless.
  */
 final class PointSources {
     /** Accepted format names. */
-    static final String FORMATS = "jsonl, csv, fvecs, bvecs, f16, f32, npy";
+    static final String FORMATS = "jsonl, csv, parquet, fvecs, bvecs, f16, f32, npy";
 
     private PointSources() {}
 
@@ -64,10 +62,7 @@ final class PointSources {
                 NpyHeader h = NpyHeader.read(spec.file());
                 yield new BinaryRowSource(spec.file(), h.layout(), h.dataOffset(), h.dim(), spec.payloadFile());
             }
-            case "parquet" ->
-                throw new IllegalArgumentException("Parquet is not supported: there is no small pure-Java "
-                        + "Parquet reader (Apache parquet-java needs Hadoop's libraries); convert the file to JSONL or .npy "
-                        + "first, e.g. with pandas: df.to_json('out.jsonl', orient='records', lines=True)");
+            case "parquet" -> new ParquetPointSource(spec.file(), spec.mapping());
             default -> throw new IllegalArgumentException("unknown --format '" + format + "' (one of " + FORMATS + ")");
         };
     }

@@ -12,7 +12,7 @@ import java.util.List;
  * Upserts batches with {@code PUT /collections/{c}/points?wait=true}, so a batch counts as done only
  * once the server has made it durable. Also creates the collection and counts points. Thread-safe.
  */
-final class RestBatchSink implements BatchSink {
+final class RestBatchSink implements ImportTarget {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private final RestClient client;
@@ -25,6 +25,11 @@ final class RestBatchSink implements BatchSink {
 
     @Override
     public void upsert(long batchNo, List<ImportPoint> points) throws IOException, InterruptedException {
+        client.json("PUT", path + "/points?wait=true", upsertBody(points));
+    }
+
+    /** The body of {@code PUT /collections/{c}/points} for {@code points}. */
+    static ObjectNode upsertBody(List<ImportPoint> points) {
         ObjectNode body = F.objectNode();
         ArrayNode arr = body.putArray("points");
         for (ImportPoint p : points) {
@@ -38,14 +43,11 @@ final class RestBatchSink implements BatchSink {
                 o.set("payload", p.payload());
             }
         }
-        client.json("PUT", path + "/points?wait=true", body);
+        return body;
     }
 
-    /**
-     * The collection's unnamed dense vector size: -1 when the collection does not exist, 0 when it
-     * has named vectors only (the server then judges each upsert).
-     */
-    int vectorSize() throws IOException, InterruptedException {
+    @Override
+    public int vectorSize() throws IOException, InterruptedException {
         try {
             return client.json("GET", path, null)
                     .path("config")
@@ -61,12 +63,20 @@ final class RestBatchSink implements BatchSink {
         }
     }
 
-    /** Creates the collection with one unnamed dense vector. */
-    void create(int size, String distance) throws IOException, InterruptedException {
+    @Override
+    public void create(int size, String distance) throws IOException, InterruptedException {
         ObjectNode body = F.objectNode();
         body.putObject("vectors").put("size", size).put("distance", distance);
         client.json("PUT", path, body);
     }
+
+    @Override
+    public String describe() {
+        return client.base();
+    }
+
+    @Override
+    public void close() {}
 
     /** Exact point count. */
     long count() throws IOException, InterruptedException {

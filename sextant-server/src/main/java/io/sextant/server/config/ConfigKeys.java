@@ -253,6 +253,17 @@ public final class ConfigKeys {
         sextant("audit.max_file_bytes", "the audit file is rotated past this size, default 100 MiB");
         sextant("audit.max_files", "rotated audit files kept, default 10");
 
+        // live retrieval quality
+        sextant(
+                "quality.live_recall.sample_rate",
+                "share of approximate searches re-run exactly for live recall, default 0.01 (0 = off)");
+        sextant("quality.live_recall.window", "live-recall samples kept per collection and vector, default 200");
+        sextant("quality.live_recall.cpu_budget", "average share of one core the exact re-runs may use, default 0.05");
+        sextant(
+                "quality.live_recall.threshold",
+                "live recall under which `/issues` and the alert report a collection, default 0.9");
+        sextant("quality.live_recall.min_samples", "samples needed before live recall is judged, default 20");
+
         // scheduled backups
         for (String k : List.of("enabled", "interval", "collections", "full", "drill")) {
             sextant("backup." + k, "scheduled backups (see Snapshots and backups)");

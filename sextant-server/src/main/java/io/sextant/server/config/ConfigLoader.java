@@ -193,7 +193,8 @@ public final class ConfigLoader {
                 LoggingBinder.consoleLevels(tree),
                 SecurityConfigBinder.bind(tree),
                 ClusterSettingsBinder.bind(tree),
-                LoggingBinder.bind(tree));
+                LoggingBinder.bind(tree),
+                LiveRecallBinder.bind(tree));
     }
 
     /** {@code storage.max_collections}; null (or {@code null} / empty text) means no limit. */

@@ -22,7 +22,19 @@ public record ServerConfig(
         String logLevel,
         SecurityConfig security,
         io.sextant.cluster.ClusterSettings cluster,
-        LoggingConfig logging) {
+        LoggingConfig logging,
+        io.sextant.collection.quality.LiveRecall.Settings liveRecall) {
+
+    /** A configuration with the default live-recall sampling. */
+    public ServerConfig(
+            Service service,
+            Storage storage,
+            String logLevel,
+            SecurityConfig security,
+            io.sextant.cluster.ClusterSettings cluster,
+            LoggingConfig logging) {
+        this(service, storage, logLevel, security, cluster, logging, null);
+    }
 
     /** A configuration with text logs on the console only. */
     public ServerConfig(
@@ -50,6 +62,7 @@ public record ServerConfig(
         }
         security = security == null ? SecurityConfig.NONE : security;
         cluster = cluster == null ? io.sextant.cluster.ClusterSettings.DISABLED : cluster;
+        liveRecall = liveRecall == null ? io.sextant.collection.quality.LiveRecall.Settings.DEFAULT : liveRecall;
         LogDirectives levels = LogDirectives.parse(logLevel);
         logLevel = levels.toString();
         logging = logging == null

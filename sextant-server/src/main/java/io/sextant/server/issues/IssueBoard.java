@@ -152,6 +152,36 @@ public final class IssueBoard {
         }
     }
 
+    /**
+     * A collection whose live recall ({@code io.sextant.collection.quality.LiveRecall}) is under the
+     * threshold for one of its vectors. Computed when listed, so it disappears once the rolling
+     * recall recovers; {@code DELETE /issues} cannot clear it.
+     */
+    public record LowRecall(String collection, String vector, double recall, int samples, double threshold) {
+        public String id() {
+            return "LOW_RECALL/" + collection + "/" + vector;
+        }
+    }
+
+    /** The collections with low live recall now, by name and vector. */
+    public List<LowRecall> lowRecall() {
+        List<LowRecall> out = new ArrayList<>();
+        for (String name : toc.list()) {
+            try {
+                Collection c = toc.get(name);
+                var settings = c.liveRecall().settings();
+                c.liveRecall().readings().forEach((vector, r) -> {
+                    if (r.low(settings)) {
+                        out.add(new LowRecall(name, vector, r.recall(), r.samples(), settings.threshold()));
+                    }
+                });
+            } catch (RuntimeException e) {
+                // deleted meanwhile
+            }
+        }
+        return out;
+    }
+
     /** Clears every issue ({@code DELETE /issues}). */
     public void clear() {
         issues.clear();

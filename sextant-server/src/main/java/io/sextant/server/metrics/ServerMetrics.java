@@ -53,7 +53,10 @@ import java.util.stream.Stream;
  * index), {@code sextant_collections_failed} (collections that failed to load at start-up and are
  * not served; alert on it being above 0) with {@code sextant_collection_load_failed{collection}} = 1
  * for each of them, {@code sextant_wal_bytes{collection}} (bytes of WAL files on disk), {@code
- * sextant_search_duration_seconds{collection}} with p50/p95/p99, {@code sextant_auth_failures_total}
+ * sextant_search_duration_seconds{collection}} with p50/p95/p99, {@code
+ * sextant_live_recall{collection,vector}} (rolling recall@k of sampled searches against their exact
+ * re-run, see {@code io.sextant.collection.quality.LiveRecall}) with {@code
+ * sextant_live_recall_samples} and {@code sextant_live_recall_low} (1 under the threshold), {@code sextant_auth_failures_total}
  * and {@code sextant_slow_requests_total}; shard, snapshot and backup figures (running
  * optimizations, update queue, indexing lag in seconds, WAL fsync histogram, {@code
  * snapshot_creation_running}, backups) come from {@link OperationsExposition}. Collection figures
@@ -87,6 +90,9 @@ public final class ServerMetrics {
     private final MultiGauge lag;
     private final MultiGauge walBytes;
     private final MultiGauge loadFailed;
+    private final MultiGauge liveRecall;
+    private final MultiGauge liveRecallSamples;
+    private final MultiGauge liveRecallLow;
     private final AtomicLong failedTotal = new AtomicLong();
     private final Counter authFailures;
     private final Counter slowRequests;
@@ -119,6 +125,15 @@ public final class ServerMetrics {
                 .register(registry);
         loadFailed = MultiGauge.builder("sextant_collection_load_failed")
                 .description("1 for each collection that failed to load and is not served (status red)")
+                .register(registry);
+        liveRecall = MultiGauge.builder("sextant_live_recall")
+                .description("Rolling recall@k of sampled approximate searches against their exact re-run")
+                .register(registry);
+        liveRecallSamples = MultiGauge.builder("sextant_live_recall_samples")
+                .description("Samples in the live-recall window")
+                .register(registry);
+        liveRecallLow = MultiGauge.builder("sextant_live_recall_low")
+                .description("1 when live recall is under quality.live_recall.threshold with enough samples")
                 .register(registry);
         io.micrometer.core.instrument.Gauge.builder("sextant_collections_failed", failedTotal, AtomicLong::get)
                 .description("Collections that failed to load at start-up and are not served")
@@ -262,6 +277,9 @@ public final class ServerMetrics {
         List<MultiGauge.Row<?>> ix = new ArrayList<>();
         List<MultiGauge.Row<?>> lg = new ArrayList<>();
         List<MultiGauge.Row<?>> wal = new ArrayList<>();
+        List<MultiGauge.Row<?>> lr = new ArrayList<>();
+        List<MultiGauge.Row<?>> lrSamples = new ArrayList<>();
+        List<MultiGauge.Row<?>> lrLow = new ArrayList<>();
         long vectors = 0;
         List<String> names = toc.list();
         for (String name : names) {
@@ -271,6 +289,13 @@ public final class ServerMetrics {
                 var c = toc.get(name);
                 info = c.info();
                 dir = c.dir();
+                var settings = c.liveRecall().settings();
+                c.liveRecall().readings().forEach((vector, r) -> {
+                    Tags vt = Tags.of("collection", name, "vector", vector);
+                    lr.add(MultiGauge.Row.of(vt, r.recall()));
+                    lrSamples.add(MultiGauge.Row.of(vt, r.samples()));
+                    lrLow.add(MultiGauge.Row.of(vt, r.low(settings) ? 1 : 0));
+                });
             } catch (UserException e) {
                 continue; // deleted meanwhile
             }
@@ -297,6 +322,9 @@ public final class ServerMetrics {
         indexed.register(ix, true);
         lag.register(lg, true);
         walBytes.register(wal, true);
+        liveRecall.register(lr, true);
+        liveRecallSamples.register(lrSamples, true);
+        liveRecallLow.register(lrLow, true);
         List<MultiGauge.Row<?>> bad = new ArrayList<>();
         toc.failedCollections().forEach(f -> bad.add(MultiGauge.Row.of(Tags.of("collection", f.name()), 1)));
         loadFailed.register(bad, true);

@@ -22,9 +22,43 @@ public final class IssueJson {
     private IssueJson() {}
 
     public static ObjectNode report(List<IssueBoard.UnindexedField> issues) {
+        return report(issues, List.of());
+    }
+
+    /** The report with live-recall findings after the unindexed fields. */
+    public static ObjectNode report(List<IssueBoard.UnindexedField> issues, List<IssueBoard.LowRecall> lowRecall) {
         ObjectNode out = F.objectNode();
         ArrayNode arr = out.putArray("issues");
         issues.forEach(i -> arr.add(write(i)));
+        lowRecall.forEach(i -> arr.add(write(i)));
+        return out;
+    }
+
+    static ObjectNode write(IssueBoard.LowRecall i) {
+        ObjectNode out = F.objectNode();
+        out.put("id", i.id());
+        String vector = i.vector().isEmpty() ? "the default vector" : "vector '" + i.vector() + "'";
+        out.put(
+                "description",
+                String.format(
+                        java.util.Locale.ROOT,
+                        "Live recall@k of %s in collection '%s' is %.3f over the last %d sampled searches, under"
+                                + " the threshold %.2f: approximate search is missing true neighbours",
+                        vector,
+                        i.collection(),
+                        i.recall(),
+                        i.samples(),
+                        i.threshold()));
+        // Qdrant's "refactor" solution: advice without one request that applies it
+        out.putObject("solution")
+                .put(
+                        "refactor",
+                        "Raise hnsw_ef in the search params, enable rescoring (or oversampling) of quantized searches, or"
+                                + " rebuild the index with a larger m / ef_construct (PATCH /collections/"
+                                + i.collection()
+                                + " hnsw_config). The reading recovers as new samples replace the old ones.");
+        out.put("timestamp", java.time.Instant.now().toString());
+        out.put("related_collection", i.collection());
         return out;
     }
 

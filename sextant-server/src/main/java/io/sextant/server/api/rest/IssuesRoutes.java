@@ -26,9 +26,13 @@ final class IssuesRoutes {
             Principal caller = RestAuthHandler.principal(ctx);
             ApiExchange.ok(
                     ctx,
-                    IssueJson.report(board.current().stream()
-                            .filter(i -> caller.canSee(i.collection()))
-                            .toList()));
+                    IssueJson.report(
+                            board.current().stream()
+                                    .filter(i -> caller.canSee(i.collection()))
+                                    .toList(),
+                            board.lowRecall().stream()
+                                    .filter(i -> caller.canSee(i.collection()))
+                                    .toList()));
         });
         r.delete("/issues", ctx -> {
             board.clear();

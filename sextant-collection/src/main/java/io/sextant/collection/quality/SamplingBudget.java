@@ -1,0 +1,109 @@
+package io.sextant.collection.quality;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The background worker and CPU allowance for quality sampling (live recall): one daemon thread at
+ * minimum priority with a queue of {@link #QUEUE} tasks, and a token bucket of CPU time that fills
+ * at {@code share} nanoseconds per nanosecond of wall time (capped at one second's worth) and is
+ * charged with each task's measured thread CPU time. A task is accepted only while the bucket holds
+ * time and the queue has room; otherwise the caller is told to drop it. {@link #PROCESS} is the one
+ * every collection of a server uses, so the budget bounds the whole process.
+ *
+ * <p>Thread-safe.
+ */
+public final class SamplingBudget implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SamplingBudget.class);
+    static final int QUEUE = 16;
+
+    /** The process-wide budget, 5 % of one core. */
+    public static final SamplingBudget PROCESS = new SamplingBudget(0.05, System::nanoTime);
+
+    private final ThreadPoolExecutor worker;
+    private final LongSupplier clock;
+    private volatile double share;
+    private long tokens; // nanoseconds of CPU the worker may still spend
+    private long lastRefill;
+
+    SamplingBudget(double share, LongSupplier clock) {
+        this.share = share;
+        this.clock = clock;
+        this.lastRefill = clock.getAsLong();
+        this.tokens = (long) (share * 1e9);
+        this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
+            Thread t = new Thread(r, "sextant-quality-sampler");
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY);
+            return t;
+        });
+    }
+
+    /** Sets the allowance, a share of one core in (0, 1]. */
+    public void share(double s) {
+        share = s;
+    }
+
+    /** Queues {@code task} when the allowance and the queue permit; false when it was dropped. */
+    public boolean tryRun(Runnable task) {
+        synchronized (this) {
+            refill();
+            if (tokens <= 0) {
+                return false;
+            }
+        }
+        try {
+            worker.execute(() -> {
+                long cpu0 = cpuNow();
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.debug("quality sample failed (collection closed or changed meanwhile)", e);
+                } finally {
+                    long spent = Math.max(0, cpuNow() - cpu0);
+                    synchronized (this) {
+                        tokens -= spent;
+                    }
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private void refill() {
+        long now = clock.getAsLong();
+        long cap = (long) (share * 1e9);
+        tokens = Math.min(cap, tokens + (long) ((now - lastRefill) * share));
+        lastRefill = now;
+    }
+
+    private static long cpuNow() {
+        var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        return bean.isCurrentThreadCpuTimeSupported() ? bean.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    /** Time the allowance holds now, in nanoseconds (tests). */
+    synchronized long tokens() {
+        refill();
+        return tokens;
+    }
+
+    /** Waits until queued samples ran (tests). */
+    void drain() throws InterruptedException {
+        while (worker.getActiveCount() > 0 || !worker.getQueue().isEmpty()) {
+            Thread.sleep(5);
+        }
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+    }
+}
