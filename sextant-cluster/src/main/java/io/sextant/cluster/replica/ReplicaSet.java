@@ -288,7 +288,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 if (isMissingPoint(e) && states.state(peer) == ReplicaState.PARTIAL) {
                     return true; // a replica being filled may not have the point yet: the transfer brings it
                 }
-                if (e.kind() == UserException.Kind.NOT_FOUND && System.nanoTime() < retryUntil) {
+                if (e.kind() == UserException.Kind.NOT_FOUND && !isMissingPoint(e) && System.nanoTime() < retryUntil) {
                     pause(); // the peer may not have applied the collection's create yet
                     continue;
                 }

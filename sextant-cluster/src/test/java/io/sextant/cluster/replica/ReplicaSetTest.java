@@ -220,6 +220,22 @@ class ReplicaSetTest {
     }
 
     @Test
+    void aMissingPointOnAPartialReplicaIsNotAFailureButOnAnActiveOneItIs() {
+        peers.states.set("c", 0, B, ReplicaState.PARTIAL);
+        peers.replicas.get(B).failUpdates = () -> UserException.notFound("Not found: No point with id 5 found");
+        peers.replicas.get(C).failUpdates = () -> UserException.notFound("Not found: No point with id 5 found");
+        peers.sets.get(A).update(delete(5), true);
+        assertThat(peers.state(B))
+                .as("being filled: the transfer brings the point")
+                .isEqualTo(ReplicaState.PARTIAL);
+        assertThat(peers.state(C)).isEqualTo(ReplicaState.DEAD);
+        assertThat(peers.replicas.get(B).updateAttempts.get()).as("not retried").isEqualTo(1);
+        assertThat(peers.replicas.get(C).updateAttempts.get())
+                .as("a missing point is no missing collection: not retried")
+                .isEqualTo(1);
+    }
+
+    @Test
     void thePrimaryIsTheFirstActiveReplica() {
         peers.states.set("c", 0, A, ReplicaState.DEAD);
         peers.sets.get(ROUTER).update(delete(1), true);
