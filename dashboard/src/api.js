@@ -1,0 +1,94 @@
+// REST calls to the Sextant server the page was loaded from. Every call sends the API key kept in
+// sessionStorage (when one was entered); a 401 or 403 asks the user for a key again (see
+// onAuthNeeded) and fails the call with an ApiError.
+
+const KEY = 'sextant.apiKey';
+let authListener = () => {};
+
+export class ApiError extends Error {
+  constructor(status, message, body) {
+    super(message);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/** The API key of this tab, or ''. */
+export function apiKey() {
+  return sessionStorage.getItem(KEY) || '';
+}
+
+export function setApiKey(key) {
+  if (key) sessionStorage.setItem(KEY, key);
+  else sessionStorage.removeItem(KEY);
+}
+
+/** Registers the function called with the refused status when the server refuses the key. */
+export function onAuthNeeded(fn) {
+  authListener = fn;
+}
+
+function headers(extra) {
+  const h = { ...extra };
+  const key = apiKey();
+  if (key) h['api-key'] = key;
+  return h;
+}
+
+/** fetch() with the key; refusals (401/403) are reported to the auth listener and thrown. */
+export async function send(method, path, { body, raw, headers: extra } = {}) {
+  const init = { method, headers: headers(extra) };
+  if (body instanceof FormData || body instanceof Blob) {
+    init.body = body;
+  } else if (body !== undefined && body !== null) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    init.headers['content-type'] = 'application/json';
+  }
+  const res = await fetch(path, init);
+  if (res.status === 401 || res.status === 403) {
+    const text = await res.text();
+    authListener(res.status, errorText(text));
+    throw new ApiError(res.status, errorText(text) || res.statusText, text);
+  }
+  if (raw) {
+    if (!res.ok) throw new ApiError(res.status, errorText(await res.text()) || res.statusText);
+    return res;
+  }
+  const text = await res.text();
+  let json;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!res.ok) throw new ApiError(res.status, errorText(text) || res.statusText, json ?? text);
+  return json;
+}
+
+function errorText(text) {
+  try {
+    const j = JSON.parse(text);
+    return (j && j.status && j.status.error) || text;
+  } catch {
+    return text;
+  }
+}
+
+/** The `result` of a JSON call. */
+export async function call(method, path, body) {
+  const json = await send(method, path, { body });
+  return json && typeof json === 'object' && 'result' in json ? json.result : json;
+}
+
+export const get = (path) => call('GET', path);
+export const post = (path, body) => call('POST', path, body ?? {});
+export const put = (path, body) => call('PUT', path, body ?? {});
+export const del = (path) => call('DELETE', path);
+
+/** The body of a text endpoint (/metrics). */
+export async function text(path) {
+  const res = await send('GET', path, { raw: true });
+  return res.text();
+}
+
+export const enc = encodeURIComponent;
