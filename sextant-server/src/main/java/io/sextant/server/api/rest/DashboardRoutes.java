@@ -114,7 +114,7 @@ public final class DashboardRoutes {
             ctx.status(404)
                     .header("Cache-Control", "no-store")
                     .contentType(TYPES.get("txt"))
-                    .result("Not found: " + PATH + "/" + name);
+                    .result("Not found");
             return;
         }
         ctx.header("Cache-Control", "no-cache").contentType(TYPES.get("html")).result(read(root + "index.html"));
