@@ -21,7 +21,8 @@ export function figures(prev, cur, seconds) {
   const reqs = sum(cur.samples, 'rest_responses_total');
   const rps = prev ? Math.max(0, reqs - sum(prev.samples, 'rest_responses_total')) / seconds : null;
   const ms = (v) => (v === null || v === undefined ? null : v * 1000);
-  const q = (p) => ms(histogramQuantile(prev && prev.samples, cur.samples, 'rest_responses_duration_seconds', p));
+  // the first scrape has no window: its histogram holds everything since the server started
+  const q = (p) => (prev ? ms(histogramQuantile(prev.samples, cur.samples, 'rest_responses_duration_seconds', p)) : null);
   const sq = (p) => ms(maxOf(cur.samples, 'sextant_search_duration_seconds', (l) => l.quantile === p));
   return {
     rps: { rps },
