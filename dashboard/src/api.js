@@ -57,13 +57,29 @@ export async function send(method, path, { body, raw, headers: extra } = {}) {
   const text = await res.text();
   let json;
   try {
-    json = text ? JSON.parse(text) : null;
+    json = text ? parseJson(text) : null;
   } catch {
     json = null;
   }
   if (!res.ok) throw new ApiError(res.status, errorText(text) || res.statusText, json ?? text);
   return json;
 }
+
+/**
+ * JSON.parse that keeps integers beyond 2^53 exact by reading them as strings: peer ids and u64
+ * point ids are such numbers, and a JavaScript number would silently round them.
+ */
+export function parseJson(text) {
+  return JSON.parse(
+    text.replace(BIG_INT, (match, string, digits) =>
+      string !== undefined || Number.isSafeInteger(Number(digits)) ? match : `"${digits}"`,
+    ),
+  );
+}
+
+// a JSON string (matched first, so digits inside strings are left alone) or an integer value of
+// 16+ digits (after ':', '[' or ',', before ',', '}' or ']')
+const BIG_INT = /("(?:[^"\\]|\\.)*")|(?<=[:\[,]\s*)(-?\d{16,})(?=\s*[,}\]])/g;
 
 function errorText(text) {
   try {

@@ -22,3 +22,18 @@ test('JSONL import: one point per line, blank lines skipped, errors name the lin
   assert.throws(() => parseJsonl('{"id": 1}\n{"id": 2,'), /Line 2 is not JSON/);
   assert.throws(() => parseJsonl('{"vector": [1]}'), /Line 1 has no "id"/);
 });
+
+test('REST JSON: integers beyond 2^53 stay exact (as strings), everything else as JSON.parse', async () => {
+  const { parseJson } = await import('../src/api.js');
+  const text =
+    '{"peer_id":12738755532023155731,"peers":{"12153014279700953032":{"uri":"http://x:1/"}},' +
+    '"ids":[1, 9007199254740991, 18446744073709551615],"s":"12738755532023155731","f":1.5e3,' +
+    '"q":"a\\"b 12345678901234567890,"}';
+  const v = parseJson(text);
+  assert.equal(v.peer_id, '12738755532023155731');
+  assert.deepEqual(Object.keys(v.peers), ['12153014279700953032']);
+  assert.deepEqual(v.ids, [1, 9007199254740991, '18446744073709551615']);
+  assert.equal(v.s, '12738755532023155731');
+  assert.equal(v.f, 1500);
+  assert.equal(v.q, 'a"b 12345678901234567890,');
+});

@@ -29,7 +29,8 @@ export function Points({ name }) {
       if (f) body.filter = f;
       if (offset !== null && offset !== undefined) body.offset = offset;
       const [res, c] = await Promise.all([
-        post(`/collections/${enc(name)}/points/scroll`, body),
+        // an offset id beyond 2^53 arrives as a string (see parseJson): send it back as a number
+        post(`/collections/${enc(name)}/points/scroll`, JSON.stringify(body).replace(/"offset":"(\d+)"/, '"offset":$1')),
         post(`/collections/${enc(name)}/points/count`, { exact: true, ...(f ? { filter: f } : {}) }),
       ]);
       setPage(res);
