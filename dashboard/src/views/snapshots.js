@@ -151,14 +151,15 @@ async function loadBackups() {
 
 function Backups() {
   const state = useLoad(loadBackups);
-  return html`<${Loading} state=${state}>
+  return html`<button class="secondary" data-action="refresh-backups" onClick=${state.reload}>Refresh</button>
+  <${Loading} state=${state}>
     ${state.data &&
     (state.data.length === 0
       ? html`<p class="muted" data-testid="no-backups">
           No scheduled backups on this server (configure <code>backup</code> in the config file; see README).
         </p>`
       : html`<table data-testid="backups-table">
-          <thead><tr><th>Unit</th><th>Last success</th><th class="num">Seconds</th><th class="num">Size</th>
+          <thead><tr><th>Backed up</th><th>Last success</th><th class="num">Seconds</th><th class="num">Size</th>
             <th class="num">OK</th><th class="num">Failed</th><th>Restore drill</th></tr></thead>
           <tbody>
             ${state.data.map(

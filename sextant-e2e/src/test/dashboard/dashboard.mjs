@@ -1,7 +1,8 @@
 // Drives Sextant's web dashboard in Debian's headless Chromium (playwright-core, no browser download):
 // create collection -> import JSONL -> filtered points browser -> search in the query console ->
 // snapshot (create, download) -> delete points -> restore -> the points are back; then the metrics,
-// cluster and snapshots pages. With an API key the page must first prompt for it, refuse a wrong one,
+// cluster and snapshots pages (with SEXTANT_E2E_BACKUPS set, the server runs scheduled backups and the
+// snapshots page must show a passed restore drill). With an API key the page must first prompt for it, refuse a wrong one,
 // and the REST API must refuse data calls without it.
 //
 //   node dashboard.mjs BASE_URL SHOTS_DIR PREFIX [API_KEY]
@@ -167,6 +168,15 @@ async function run() {
   await page.click('header nav a:has-text("Snapshots & backups")');
   await page.locator(`a:has-text("${COLLECTION}")`).waitFor();
   await page.locator('[data-testid="no-backups"], [data-testid="backups-table"]').first().waitFor();
+  if (process.env.SEXTANT_E2E_BACKUPS) {
+    // the server runs scheduled backups with restore drills: their results show up here
+    const drill = page.locator(`[data-testid="backups-table"] tr:has-text("${COLLECTION}"):has-text("passed")`);
+    for (let i = 0; i < 60 && !(await drill.count()); i++) {
+      await page.waitForTimeout(1000);
+      await page.click('button[data-action="refresh-backups"]');
+    }
+    check((await drill.count()) === 1, `the backups table shows a passed restore drill of ${COLLECTION}`);
+  }
   await snap('snapshots-page');
   await page.click('header nav a:has-text("Cluster")');
   await page.locator('[data-testid="shards-table"]').waitFor();

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The web dashboard of the packaged server driven in Debian's headless Chromium by {@code
  * src/test/dashboard/dashboard.mjs} (playwright-core from npm, installed with {@code npm ci} into
  * {@code target/dashboard-e2e}): create collection, import, filtered points browser, search,
- * snapshot, restore, then the snapshots, cluster and metrics pages. Run once with authentication
- * off and once with an API key, where the page must prompt for the key and the REST API refuses
+ * snapshot, restore, then the snapshots (with a scheduled backup's passed restore drill), cluster
+ * and metrics pages. Run once with authentication off and once with an API key, where the page must prompt for the key and the REST API refuses
  * the data calls without it. Screenshots are kept in {@code target/dashboard-shots}.
  *
  * <p>Chromium ({@code /usr/bin/chromium}) is installed by {@code bin/test}; when it is missing and
@@ -71,9 +71,16 @@ class DashboardEndToEndTest {
 
     @Test
     void dashboardWorkflowWithoutAuth() throws Exception {
-        try (ServerProcess server = server(Map.of())) {
+        Map<String, String> backups = Map.of(
+                "SEXTANT__BACKUP__ENABLED", "true",
+                "SEXTANT__BACKUP__INTERVAL", "10s",
+                "SEXTANT__BACKUP__DRILL", "true",
+                "SEXTANT__BACKUP__TARGET__LOCAL_DIR", tmp.resolve("backups").toString());
+        try (ServerProcess server = server(backups)) {
             String out = drive(server, "open", null);
-            assertThat(out).contains("ok - the query console finds point 7 first");
+            assertThat(out)
+                    .contains("ok - the query console finds point 7 first")
+                    .contains("ok - the backups table shows a passed restore drill of dash_e2e");
         }
         assertThat(shots.resolve("open-09-overview-after-restore.png")).isNotEmptyFile();
         assertThat(shots.resolve("open-12-metrics.png")).isNotEmptyFile();
@@ -131,6 +138,9 @@ class DashboardEndToEndTest {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().put("CHROMIUM", CHROMIUM);
+        if (key == null) {
+            pb.environment().put("SEXTANT_E2E_BACKUPS", "1"); // the open run's server has backups on
+        }
         Process node = pb.start();
         boolean done = node.waitFor(300, TimeUnit.SECONDS);
         if (!done) {
