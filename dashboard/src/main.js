@@ -7,7 +7,7 @@ import { link, useRoute } from './router.js';
 import { html } from './ui.js';
 import { Collections } from './views/collections.js';
 import { Collection } from './views/collection.js';
-import { Console } from './views/console.js';
+import { ConsolePage } from './views/console.js';
 import { Snapshots } from './views/snapshots.js';
 import { Cluster } from './views/cluster.js';
 import { Metrics } from './views/metrics.js';
@@ -26,7 +26,7 @@ function view(route) {
   if (m) return html`<${Collection} name=${decodeURIComponent(m[1])} tab=${m[2] || 'overview'} />`;
   switch (route) {
     case '/console':
-      return html`<${Console} />`;
+      return html`<${ConsolePage} />`;
     case '/snapshots':
       return html`<${Snapshots} />`;
     case '/cluster':
@@ -38,7 +38,7 @@ function view(route) {
   }
 }
 
-function KeyPrompt({ refused, message, onKey }) {
+function KeyPrompt({ refused, message, onKey, onCancel }) {
   const [key, setKey] = useState('');
   return html`
     <div class="modal-backdrop">
@@ -52,8 +52,9 @@ function KeyPrompt({ refused, message, onKey }) {
       >
         <h2>API key needed</h2>
         <p>
-          This server has authentication on${refused === 403 ? ' and refused the key given' : ''}. Enter an API key
-          (or a JWT) to continue; it is kept in this browser tab only.
+          This server has authentication on${refused === 403
+            ? ' and the current key may not do this (a read-only key, or a token for other collections)'
+            : ''}. Enter an API key (or a JWT) to continue; it is kept in this browser tab only.
         </p>
         ${message && html`<p class="muted small">${message}</p>`}
         <label>
@@ -68,6 +69,8 @@ function KeyPrompt({ refused, message, onKey }) {
           />
         </label>
         <button type="submit" disabled=${!key.trim()}>Connect</button>
+        ${onCancel &&
+        html`<button type="button" class="secondary" onClick=${onCancel}>Keep the current key</button>`}
       </form>
     </div>
   `;
@@ -106,6 +109,7 @@ function App() {
         setAuth(null);
         setEpoch(epoch + 1);
       }}
+      onCancel=${apiKey() && auth.status === 403 ? () => setAuth(null) : null}
     />`}
   `;
 }

@@ -37,3 +37,22 @@ test('REST JSON: integers beyond 2^53 stay exact (as strings), everything else a
   assert.equal(v.f, 1500);
   assert.equal(v.q, 'a"b 12345678901234567890,');
 });
+
+test('the search tab example is a valid console request with a vector of the collection size', async () => {
+  const { exampleQuery } = await import('../src/views/collection.js');
+  const plain = parseRequest(exampleQuery('books', { params: { vectors: { size: 384, distance: 'Cosine' } } }));
+  assert.equal(plain.path, '/collections/books/points/query');
+  assert.equal(plain.body.query.length, 384);
+  assert.equal(plain.body.using, undefined);
+  const named = parseRequest(exampleQuery('b', { params: { vectors: { text: { size: 3, distance: 'Dot' } } } }));
+  assert.deepEqual(named.body.query, [0.1, 0.2, 0.3]);
+  assert.equal(named.body.using, 'text');
+});
+
+test('every console example parses', async () => {
+  const { examples } = await import('../src/views/console.js');
+  for (const [label, text] of examples('books')) {
+    const r = parseRequest(text);
+    assert.ok(r.path.startsWith('/'), label);
+  }
+});

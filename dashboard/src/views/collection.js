@@ -140,6 +140,27 @@ function Overview({ name }) {
   <//>`;
 }
 
+/** A query of the right shape for the collection: a vector of its size (or of its first named vector). */
+export function exampleQuery(name, config) {
+  const vectors = (config && config.params && config.params.vectors) || {};
+  const named = vectors.size === undefined ? Object.keys(vectors)[0] : undefined;
+  const size = (named ? vectors[named].size : vectors.size) || 4;
+  const query = Array.from({ length: size }, (_, i) => ((i % 9) + 1) / 10);
+  const using = named ? `\n  "using": ${JSON.stringify(named)},` : '';
+  return (
+    `// nearest points (Qdrant's query request); Ctrl+Enter runs it\n` +
+    `POST collections/${enc(name)}/points/query\n` +
+    `{\n  "query": ${JSON.stringify(query)},${using}\n  "limit": 5,\n  "with_payload": true\n}`
+  );
+}
+
+function Search({ name }) {
+  const state = useLoad(() => get(`/collections/${enc(name)}`), [name]);
+  return html`<${Loading} state=${state}>
+    ${state.data && html`<${Console} initial=${exampleQuery(name, state.data.config)} />`}
+  <//>`;
+}
+
 export function Collection({ name, tab }) {
   const base = `/collections/${enc(name)}`;
   const remove = async () => {
@@ -156,9 +177,7 @@ export function Collection({ name, tab }) {
       body = html`<${Import} name=${name} />`;
       break;
     case 'search':
-      body = html`<${Console}
-        initial=${`POST ${base}/points/query\n{\n  "query": [0.1, 0.2, 0.3, 0.4],\n  "limit": 5,\n  "with_payload": true\n}`}
-      />`;
+      body = html`<${Search} name=${name} />`;
       break;
     case 'snapshots':
       body = html`<${CollectionSnapshots} name=${name} />`;

@@ -3,8 +3,8 @@
 //   POST collections/books/points/query
 //   {"query": [0.1, 0.2, 0.3], "limit": 3}
 // Lines starting with // are comments. Ctrl+Enter runs the request.
-import { useState } from 'preact/hooks';
-import { send } from '../api.js';
+import { useEffect, useState } from 'preact/hooks';
+import { get, send } from '../api.js';
 import { ErrorBox, html, Json } from '../ui.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -77,5 +77,54 @@ export function Console({ initial }) {
       <${ErrorBox} error=${error} />
       ${result && result.json !== undefined && html`<${Json} value=${result.json} testid="console-result" />`}
     </div>
+  `;
+}
+
+/** Example requests for the console page, on collection `c`. */
+export function examples(c) {
+  return [
+    ['List collections', 'GET collections'],
+    ['Collection info', `GET collections/${c}`],
+    ['Create a collection', `PUT collections/${c}\n{\n  "vectors": {"size": 4, "distance": "Cosine"}\n}`],
+    [
+      'Upsert points',
+      `PUT collections/${c}/points?wait=true\n{\n  "points": [\n    {"id": 1, "vector": [0.1, 0.2, 0.3, 0.4], "payload": {"city": "Berlin"}},\n    {"id": 2, "vector": [0.4, 0.3, 0.2, 0.1], "payload": {"city": "London"}}\n  ]\n}`,
+    ],
+    [
+      'Query with a filter',
+      `POST collections/${c}/points/query\n{\n  "query": [0.1, 0.2, 0.3, 0.4],\n  "filter": {"must": [{"key": "city", "match": {"value": "London"}}]},\n  "limit": 3,\n  "with_payload": true\n}`,
+    ],
+    ['Scroll points', `POST collections/${c}/points/scroll\n{\n  "limit": 10,\n  "with_payload": true\n}`],
+    ['Count points', `POST collections/${c}/points/count\n{\n  "exact": true\n}`],
+    ['Index a payload field', `PUT collections/${c}/index?wait=true\n{\n  "field_name": "city",\n  "field_schema": "keyword"\n}`],
+    ['Optimizations', `GET collections/${c}/optimizations?with=queued,completed`],
+    ['Create a snapshot', `POST collections/${c}/snapshots`],
+    ['Telemetry', 'GET telemetry?details_level=2'],
+  ];
+}
+
+/** The query console page: the console with example requests on the first collection. */
+export function ConsolePage() {
+  const [first, setFirst] = useState('my_collection');
+  const [pick, setPick] = useState(0);
+  useEffect(() => {
+    get('/collections').then(
+      (r) => r.collections.length && setFirst(r.collections.map((x) => x.name).sort()[0]),
+      () => {},
+    );
+  }, []);
+  const list = examples(first);
+  return html`
+    <h1>Query console</h1>
+    <p class="muted">
+      Any REST request in Qdrant's console syntax: <code>METHOD path</code> on the first line, then the JSON body.
+    </p>
+    <label
+      >Examples
+      <select name="example" value=${pick} onChange=${(e) => setPick(Number(e.target.value))}>
+        ${list.map(([label], i) => html`<option value=${i}>${label}</option>`)}
+      </select>
+    </label>
+    <${Console} key=${`${pick}-${first}`} initial=${list[pick][1]} />
   `;
 }

@@ -129,6 +129,12 @@ async function run() {
   const shown = await page.locator('[data-testid="points-table"] tbody tr').allInnerTexts();
   check(shown.length > 0 && shown.every((t) => t.includes('"even"')), 'the filtered browser shows only matching points');
   await snap('points-filtered');
+  const firstId = () => page.locator('[data-testid="points-table"] tbody tr').first().getAttribute('data-point-id');
+  await page.click('button:has-text("Next")');
+  await page.waitForFunction(() => document.querySelector('[data-testid="points-table"] tbody tr')?.dataset.pointId !== '0');
+  check((await firstId()) === '40', 'the next filtered page starts at point 40');
+  await page.click('button:has-text("Previous")');
+  await page.waitForFunction(() => document.querySelector('[data-testid="points-table"] tbody tr')?.dataset.pointId === '0');
 
   // search in the query console (Qdrant's request syntax)
   const found = await consoleRun(
@@ -165,6 +171,13 @@ async function run() {
   await snap('overview-after-restore');
 
   // the other pages
+  await page.click('header nav a:has-text("Query console")');
+  await page.selectOption('select[name="example"]', { label: 'List collections' });
+  await page.click('[data-testid="console"] button:has-text("Run")');
+  const listed = page.locator('[data-testid="console-result"]');
+  await listed.waitFor();
+  check(JSON.parse(await listed.innerText()).result.collections.some((c) => c.name === COLLECTION), 'the console page lists the collection');
+  await snap('console-page');
   await page.click('header nav a:has-text("Snapshots & backups")');
   await page.locator(`a:has-text("${COLLECTION}")`).waitFor();
   await page.locator('[data-testid="no-backups"], [data-testid="backups-table"]').first().waitFor();

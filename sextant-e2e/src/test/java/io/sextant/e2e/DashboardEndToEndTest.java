@@ -82,8 +82,10 @@ class DashboardEndToEndTest {
                     .contains("ok - the query console finds point 7 first")
                     .contains("ok - the backups table shows a passed restore drill of dash_e2e");
         }
-        assertThat(shots.resolve("open-09-overview-after-restore.png")).isNotEmptyFile();
-        assertThat(shots.resolve("open-12-metrics.png")).isNotEmptyFile();
+        for (String step :
+                List.of("collections-empty", "imported", "search", "restored", "snapshots-page", "metrics")) {
+            assertThat(screenshot("open", step)).isNotEmptyFile();
+        }
     }
 
     @Test
@@ -108,8 +110,20 @@ class DashboardEndToEndTest {
                     .contains("ok - a wrong key is refused and the prompt comes back")
                     .contains("ok - after the restore the collection has 100 points again");
         }
-        assertThat(shots.resolve("auth-01-key-prompt.png")).isNotEmptyFile();
-        assertThat(shots.resolve("auth-02-collections-empty.png")).isNotEmptyFile();
+        for (String step : List.of("key-prompt", "collections-empty", "restored", "cluster")) {
+            assertThat(screenshot("auth", step)).isNotEmptyFile();
+        }
+    }
+
+    /** The screenshot the script took of this step (named PREFIX-NN-STEP.png). */
+    private static Path screenshot(String prefix, String step) throws IOException {
+        try (Stream<Path> all = Files.list(shots)) {
+            String suffix = "-" + step + ".png";
+            return all.filter(p -> p.getFileName().toString().startsWith(prefix + "-"))
+                    .filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no screenshot " + prefix + "-NN" + suffix + " in " + shots));
+        }
     }
 
     private ServerProcess server(Map<String, String> env) throws IOException, InterruptedException {
