@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  *       for an old bundle must not get HTML back as JavaScript);
  *   <li>content types by extension; hashed files under {@code assets/} are cached for a year
  *       ({@code immutable}), everything else is revalidated ({@code no-cache});
+ *   <li>a strict Content-Security-Policy (own scripts, styles and API only; never framed), {@code
+ *       nosniff} and no referrer;
  *   <li>when the server was built without the dashboard ({@code -Dsextant.dashboard.skip=true}, or
  *       no Node on the build machine) every dashboard path answers 503 with a page saying how to
  *       build it.
@@ -51,6 +53,13 @@ public final class DashboardRoutes {
             Map.entry("ico", "image/x-icon"),
             Map.entry("woff2", "font/woff2"),
             Map.entry("txt", "text/plain; charset=utf-8"));
+
+    /**
+     * The page runs only its own bundle and talks only to this server; it holds an API key, so no
+     * other site may frame it.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; img-src 'self' data: blob:; style-src 'self';"
+            + " frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
     private static final String NOT_BUILT = """
             <!doctype html>
@@ -101,6 +110,9 @@ public final class DashboardRoutes {
                     .result(NOT_BUILT);
             return;
         }
+        ctx.header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "no-referrer")
+                .header("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         boolean safe = SAFE_NAME.matcher(name).matches() && !name.contains("..") && !name.contains("//");
         byte[] file = safe && !name.isEmpty() && !name.endsWith("/") ? read(root + name) : null;
         if (file != null) {

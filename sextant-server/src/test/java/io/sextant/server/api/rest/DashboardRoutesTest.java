@@ -60,6 +60,10 @@ class DashboardRoutesTest {
             assertThat(header(page, "Content-Type")).startsWith("text/html");
             assertThat(header(page, "Cache-Control")).isEqualTo("no-cache");
             assertThat(page.body()).contains("<title>fixture</title>");
+            assertThat(header(page, "Content-Security-Policy"))
+                    .contains("default-src 'self'")
+                    .contains("frame-ancestors 'none'");
+            assertThat(header(page, "X-Content-Type-Options")).isEqualTo("nosniff");
 
             HttpResponse<String> js = get(port, "/dashboard/assets/index-Ab12Cd34.js");
             assertThat(js.statusCode()).isEqualTo(200);
