@@ -16,6 +16,11 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   echo "  (apt-get install nodejs npm, then rebuild; -Dsextant.dashboard.skip=true silences this)" >&2
   exit 0
 fi
+# Up to date when nothing the bundle is made of changed since the last build into OUT.
+if [ -f "$OUT/index.html" ] && [ -f node_modules/.sextant-lock ] \
+  && [ -z "$(find src public test index.html vite.config.js package.json package-lock.json build.sh -newer "$OUT/index.html" -print -quit)" ]; then
+  exit 0
+fi
 STAMP="node_modules/.sextant-lock"
 if [ -f package-lock.json ]; then
   if [ ! -f "$STAMP" ] || ! cmp -s package-lock.json "$STAMP"; then

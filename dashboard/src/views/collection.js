@@ -1,5 +1,6 @@
 // One collection: overview (status, config, segments, optimizations, payload schema) and tabs for
 // the points browser, JSONL import, search and its snapshots.
+import { useEffect } from 'preact/hooks';
 import { del, enc, get } from '../api.js';
 import { link, navigate } from '../router.js';
 import { bytes, html, Json, Loading, useLoad } from '../ui.js';
@@ -38,6 +39,14 @@ async function loadOverview(name) {
   return { info, optimizations, segments };
 }
 
+/** Seconds an optimization took, or has run so far ("12 so far"). */
+function seconds(progress) {
+  if (!progress) return '–';
+  if (progress.duration_sec !== undefined) return progress.duration_sec;
+  const started = Date.parse(progress.started_at);
+  return Number.isNaN(started) ? '…' : `${Math.max(0, Math.round((Date.now() - started) / 1000))} so far`;
+}
+
 function Optimizations({ value }) {
   if (value.error) return html`<p class="error">${value.error.message}</p>`;
   const s = value.summary || {};
@@ -60,7 +69,7 @@ function Optimizations({ value }) {
               <td>${typeof o.status === 'string' ? o.status : `error: ${o.status && o.status.error}`}</td>
               <td class="num">${(o.segments || []).length}</td>
               <td>${(o.progress && o.progress.started_at) || '–'}</td>
-              <td class="num">${(o.progress && o.progress.duration_sec) ?? '…'}</td>
+              <td class="num">${seconds(o.progress)}</td>
             </tr>`,
         )}
       </tbody>
@@ -115,6 +124,13 @@ function PayloadSchema({ schema }) {
 function Overview({ name }) {
   const state = useLoad(() => loadOverview(name), [name]);
   const d = state.data;
+  // follow optimizations while they run (or the collection is not green yet)
+  const busy = d && (d.info.status !== 'green' || (d.optimizations.running || []).length > 0);
+  useEffect(() => {
+    if (!busy) return undefined;
+    const id = setInterval(state.reload, 3000);
+    return () => clearInterval(id);
+  }, [busy, state.reload]);
   return html`<${Loading} state=${state}>
     ${d &&
     html`
@@ -128,6 +144,7 @@ function Overview({ name }) {
         </div>
       </div>
       <button class="secondary" onClick=${state.reload}>Refresh</button>
+      ${busy && html`<span class="muted small"> refreshing every 3 s while optimizing</span>`}
       <h3>Optimizations</h3>
       <${Optimizations} value=${d.optimizations} />
       <h3>Segments</h3>
