@@ -2,7 +2,8 @@
 // create collection -> import JSONL -> filtered points browser -> search in the query console ->
 // snapshot (create, download) -> delete points -> restore -> the points are back; then the metrics,
 // cluster and snapshots pages (with SEXTANT_E2E_BACKUPS set, the server runs scheduled backups and the
-// snapshots page must show a passed restore drill). With an API key the page must first prompt for it, refuse a wrong one,
+// snapshots page must show a passed restore drill; with SEXTANT_E2E_EXISTING=NAME the first list must
+// show that collection). With an API key the page must first prompt for it, refuse a wrong one,
 // and the REST API must refuse data calls without it.
 //
 //   node dashboard.mjs BASE_URL SHOTS_DIR PREFIX [API_KEY]
@@ -97,7 +98,12 @@ async function run() {
     check(true, 'the right key is accepted');
   }
   await page.locator('[data-testid="no-collections"], [data-testid="collections-table"]').first().waitFor();
-  await snap('collections-empty');
+  if (process.env.SEXTANT_E2E_EXISTING) {
+    const existing = process.env.SEXTANT_E2E_EXISTING;
+    await page.locator(`[data-testid="collections-table"] tr[data-collection="${existing}"]`).waitFor();
+    check(true, `the collection list shows the existing collection ${existing}`);
+  }
+  await snap('collections');
 
   // create collection
   await page.fill('[data-testid="create-collection"] input[name="name"]', COLLECTION);

@@ -35,6 +35,8 @@ class DashboardEndToEndTest {
 
     private static final String CHROMIUM = System.getProperty("sextant.chromium", "/usr/bin/chromium");
     private static final String KEY = "dashboard-e2e-key-0123456789abcdef";
+    /** Created over REST before the auth run: the page lists it once the key is entered. */
+    private static final String EXISTING = "made_before";
 
     @TempDir
     Path tmp;
@@ -82,8 +84,7 @@ class DashboardEndToEndTest {
                     .contains("ok - the query console finds point 7 first")
                     .contains("ok - the backups table shows a passed restore drill of dash_e2e");
         }
-        for (String step :
-                List.of("collections-empty", "imported", "search", "restored", "snapshots-page", "metrics")) {
+        for (String step : List.of("collections", "imported", "search", "restored", "snapshots-page", "metrics")) {
             assertThat(screenshot("open", step)).isNotEmptyFile();
         }
     }
@@ -103,14 +104,23 @@ class DashboardEndToEndTest {
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(data.statusCode()).as("data calls need the key").isEqualTo(401);
+            HttpResponse<String> created = http.send(
+                    HttpRequest.newBuilder(URI.create(server.baseUrl() + "/collections/" + EXISTING))
+                            .header("api-key", KEY)
+                            .header("Content-Type", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofString("{\"vectors\":{\"size\":2,\"distance\":\"Dot\"}}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
 
             String out = drive(server, "auth", KEY);
             assertThat(out)
                     .contains("ok - the dashboard prompts for the API key")
+                    .contains("ok - the collection list shows the existing collection " + EXISTING)
                     .contains("ok - a wrong key is refused and the prompt comes back")
                     .contains("ok - after the restore the collection has 100 points again");
         }
-        for (String step : List.of("key-prompt", "collections-empty", "restored", "cluster")) {
+        for (String step : List.of("key-prompt", "collections", "restored", "cluster")) {
             assertThat(screenshot("auth", step)).isNotEmptyFile();
         }
     }
@@ -154,6 +164,8 @@ class DashboardEndToEndTest {
         pb.environment().put("CHROMIUM", CHROMIUM);
         if (key == null) {
             pb.environment().put("SEXTANT_E2E_BACKUPS", "1"); // the open run's server has backups on
+        } else {
+            pb.environment().put("SEXTANT_E2E_EXISTING", EXISTING);
         }
         Process node = pb.start();
         boolean done = node.waitFor(300, TimeUnit.SECONDS);
