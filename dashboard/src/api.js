@@ -35,8 +35,12 @@ function headers(extra) {
   return h;
 }
 
-/** fetch() with the key; refusals (401/403) are reported to the auth listener and thrown. */
-export async function send(method, path, { body, raw, headers: extra } = {}) {
+/**
+ * fetch() with the key; refusals (401/403) are reported to the auth listener and thrown. With
+ * `quiet`, a 403 is only thrown: for extras a narrower key may not see (telemetry, metrics), whose
+ * absence the view shows itself instead of asking for another key.
+ */
+export async function send(method, path, { body, raw, headers: extra, quiet } = {}) {
   const init = { method, headers: headers(extra) };
   if (body instanceof FormData || body instanceof Blob) {
     init.body = body;
@@ -47,7 +51,7 @@ export async function send(method, path, { body, raw, headers: extra } = {}) {
   const res = await fetch(path, init);
   if (res.status === 401 || res.status === 403) {
     const text = await res.text();
-    authListener(res.status, errorText(text));
+    if (!(quiet && res.status === 403)) authListener(res.status, errorText(text));
     throw new ApiError(res.status, errorText(text) || res.statusText, text);
   }
   if (raw) {
@@ -91,19 +95,21 @@ function errorText(text) {
 }
 
 /** The `result` of a JSON call. */
-export async function call(method, path, body) {
-  const json = await send(method, path, { body });
+export async function call(method, path, body, options = {}) {
+  const json = await send(method, path, { ...options, body });
   return json && typeof json === 'object' && 'result' in json ? json.result : json;
 }
 
 export const get = (path) => call('GET', path);
+/** GET of something the current key may not be allowed to see: a 403 does not prompt for a key. */
+export const getOptional = (path) => call('GET', path, undefined, { quiet: true });
 export const post = (path, body) => call('POST', path, body ?? {});
 export const put = (path, body) => call('PUT', path, body ?? {});
 export const del = (path) => call('DELETE', path);
 
-/** The body of a text endpoint (/metrics). */
-export async function text(path) {
-  const res = await send('GET', path, { raw: true });
+/** The body of a text endpoint (/metrics); `quiet` as for send. */
+export async function text(path, quiet = false) {
+  const res = await send('GET', path, { raw: true, quiet });
   return res.text();
 }
 

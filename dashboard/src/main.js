@@ -50,7 +50,7 @@ function KeyPrompt({ refused, message, onKey, onCancel }) {
           onKey(key.trim());
         }}
       >
-        <h2>API key needed</h2>
+        <h2>${refused === 403 ? 'Another key needed' : 'API key needed'}</h2>
         <p>
           This server has authentication on${refused === 403
             ? ' and the current key may not do this (a read-only key, or a token for other collections)'

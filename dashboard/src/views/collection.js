@@ -1,7 +1,7 @@
 // One collection: overview (status, config, segments, optimizations, payload schema) and tabs for
 // the points browser, JSONL import, search and its snapshots.
 import { useEffect } from 'preact/hooks';
-import { del, enc, get } from '../api.js';
+import { del, enc, get, getOptional } from '../api.js';
 import { link, navigate } from '../router.js';
 import { bytes, html, Json, Loading, useLoad } from '../ui.js';
 import { Points } from './points.js';
@@ -19,7 +19,7 @@ const TABS = [
 
 async function segmentsOf(name) {
   try {
-    const t = await get('/telemetry?details_level=4');
+    const t = await getOptional('/telemetry?details_level=4');
     const c = (t.collections.collections || []).find((x) => x.id === name);
     if (!c) return [];
     return (c.shards || []).flatMap((s, shard) =>

@@ -1,7 +1,7 @@
 // Snapshots (collection and full): create, list, download, restore, delete; and the backup and
 // restore-drill results the server exports on /metrics.
 import { useState } from 'preact/hooks';
-import { del, enc, get, post, put, send, text } from '../api.js';
+import { del, enc, get, getOptional, post, put, send, text } from '../api.js';
 import { link } from '../router.js';
 import { parse } from '../prom.js';
 import { bytes, ErrorBox, html, Loading, useLoad, when } from '../ui.js';
@@ -127,7 +127,7 @@ function labelsOf(samples, name) {
 }
 
 async function loadBackups() {
-  const samples = parse(await text('/metrics'));
+  const samples = parse(await text('/metrics', true));
   const value = (name, unit) => {
     const s = samples.find((x) => x.name === name && x.labels.collection === unit);
     return s ? s.value : undefined;
@@ -179,7 +179,7 @@ function Backups() {
 }
 
 export function Snapshots() {
-  const full = useLoad(() => get('/snapshots'));
+  const full = useLoad(() => getOptional('/snapshots'));
   const colls = useLoad(async () => {
     const names = (await get('/collections')).collections.map((c) => c.name).sort();
     const lists = await Promise.all(names.map((n) => get(`/collections/${enc(n)}/snapshots`).catch(() => null)));

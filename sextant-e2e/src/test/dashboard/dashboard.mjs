@@ -210,6 +210,22 @@ async function run() {
     await page.click('header button:has-text("Forget key")');
     await page.locator('[data-testid="api-key-prompt"]').waitFor();
     check((await statusWithoutKey()) === 401, 'after forgetting the key the data calls are refused again');
+    const readOnly = process.env.SEXTANT_E2E_READ_ONLY_KEY;
+    if (readOnly) {
+      // a read-only key browses; a change is refused with 403 and the user may keep the key
+      await page.fill('[data-testid="api-key-prompt"] input[name="api-key"]', readOnly);
+      await page.click('[data-testid="api-key-prompt"] button[type="submit"]');
+      await page.click('header nav a:has-text("Collections")');
+      await page.locator(`[data-testid="collections-table"] tr[data-collection="${COLLECTION}"]`).waitFor();
+      check(true, 'a read-only key lists the collections');
+      await page.fill('[data-testid="create-collection"] input[name="name"]', 'not_allowed');
+      await page.click('[data-testid="create-collection"] button[type="submit"]');
+      await page.locator('[data-testid="api-key-prompt"]:has-text("may not do this")').waitFor();
+      await snap('read-only-refused');
+      await page.click('[data-testid="api-key-prompt"] button:has-text("Keep the current key")');
+      await page.locator('[data-testid="create-collection"] .error:has-text("403")').waitFor();
+      check(true, 'a change with the read-only key is refused (403) and the key can be kept');
+    }
   }
 }
 

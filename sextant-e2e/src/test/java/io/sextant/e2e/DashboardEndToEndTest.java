@@ -35,6 +35,7 @@ class DashboardEndToEndTest {
 
     private static final String CHROMIUM = System.getProperty("sextant.chromium", "/usr/bin/chromium");
     private static final String KEY = "dashboard-e2e-key-0123456789abcdef";
+    private static final String READ_ONLY_KEY = "dashboard-e2e-read-only-0123456789";
     /** Created over REST before the auth run: the page lists it once the key is entered. */
     private static final String EXISTING = "made_before";
 
@@ -91,7 +92,8 @@ class DashboardEndToEndTest {
 
     @Test
     void dashboardWithAuthPromptsForTheKeyAndDataNeedsIt() throws Exception {
-        try (ServerProcess server = server(Map.of("SEXTANT__SERVICE__API_KEY", KEY))) {
+        try (ServerProcess server = server(
+                Map.of("SEXTANT__SERVICE__API_KEY", KEY, "SEXTANT__SERVICE__READ_ONLY_API_KEY", READ_ONLY_KEY))) {
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> page = http.send(
                     HttpRequest.newBuilder(URI.create(server.baseUrl() + "/dashboard"))
@@ -117,6 +119,7 @@ class DashboardEndToEndTest {
             assertThat(out)
                     .contains("ok - the dashboard prompts for the API key")
                     .contains("ok - the collection list shows the existing collection " + EXISTING)
+                    .contains("ok - a change with the read-only key is refused (403) and the key can be kept")
                     .contains("ok - a wrong key is refused and the prompt comes back")
                     .contains("ok - after the restore the collection has 100 points again");
         }
@@ -166,6 +169,7 @@ class DashboardEndToEndTest {
             pb.environment().put("SEXTANT_E2E_BACKUPS", "1"); // the open run's server has backups on
         } else {
             pb.environment().put("SEXTANT_E2E_EXISTING", EXISTING);
+            pb.environment().put("SEXTANT_E2E_READ_ONLY_KEY", READ_ONLY_KEY);
         }
         Process node = pb.start();
         boolean done = node.waitFor(300, TimeUnit.SECONDS);
