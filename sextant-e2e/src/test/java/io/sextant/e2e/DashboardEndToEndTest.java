@@ -67,8 +67,12 @@ class DashboardEndToEndTest {
         for (String f : List.of("package.json", "package-lock.json", "dashboard.mjs")) {
             Files.copy(source.resolve(f), scriptDir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
-        if (!Files.isDirectory(scriptDir.resolve("node_modules/playwright-core"))) {
+        // npm ci again only when the lock file changed since the last install
+        Path lock = scriptDir.resolve("package-lock.json");
+        Path stamp = scriptDir.resolve("node_modules/.sextant-lock");
+        if (!Files.exists(stamp) || Files.mismatch(lock, stamp) != -1) {
             run(scriptDir, List.of("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"), 300);
+            Files.copy(lock, stamp, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
