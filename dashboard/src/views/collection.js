@@ -1,9 +1,9 @@
 // One collection: overview (status, config, segments, optimizations, payload schema) and tabs for
 // the points browser, JSONL import, search and its snapshots.
-import { useEffect } from 'preact/hooks';
-import { del, enc, get, getOptional } from '../api.js';
+import { useEffect, useState } from 'preact/hooks';
+import { del, enc, get, getOptional, put } from '../api.js';
 import { link, navigate } from '../router.js';
-import { bytes, html, Json, Loading, useLoad } from '../ui.js';
+import { bytes, ErrorBox, html, Json, Loading, useLoad } from '../ui.js';
 import { Points } from './points.js';
 import { Import } from './import.js';
 import { Console } from './console.js';
@@ -104,6 +104,40 @@ function Segments({ value }) {
   </table>`;
 }
 
+const FIELD_TYPES = ['keyword', 'integer', 'float', 'bool', 'geo', 'text', 'datetime', 'uuid'];
+
+function IndexForm({ name, onDone }) {
+  const [field, setField] = useState('');
+  const [type, setType] = useState('keyword');
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await put(`/collections/${enc(name)}/index?wait=true`, { field_name: field.trim(), field_schema: type });
+      setField('');
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<form class="row" data-testid="create-index" onSubmit=${submit}>
+    <label>Field <input name="field" value=${field} onInput=${(e) => setField(e.target.value)} /></label>
+    <label
+      >Type
+      <select name="type" value=${type} onChange=${(e) => setType(e.target.value)}>
+        ${FIELD_TYPES.map((t) => html`<option>${t}</option>`)}
+      </select>
+    </label>
+    <button type="submit" class="secondary" disabled=${busy || !field.trim()}>Index field</button>
+    <${ErrorBox} error=${error} />
+  </form>`;
+}
+
 function PayloadSchema({ schema }) {
   const keys = Object.keys(schema || {}).sort();
   if (!keys.length) return html`<p class="muted">No payload indexes.</p>`;
@@ -151,6 +185,7 @@ function Overview({ name }) {
       <${Segments} value=${d.segments} />
       <h3>Payload schema</h3>
       <${PayloadSchema} schema=${d.info.payload_schema} />
+      <${IndexForm} name=${name} onDone=${state.reload} />
       <h3>Configuration</h3>
       <${Json} value=${d.info.config} testid="collection-config" />
     `}

@@ -124,6 +124,12 @@ async function run() {
   check(true, `the JSONL import reports ${POINTS} points`);
   await snap('imported');
   check((await pointsCount()) === POINTS, `the overview counts ${POINTS} points`);
+  await page.fill('[data-testid="create-index"] input[name="field"]', 'group');
+  await page.selectOption('[data-testid="create-index"] select[name="type"]', 'keyword');
+  await page.click('[data-testid="create-index"] button[type="submit"]');
+  const indexed = page.locator('[data-testid="payload-schema"] tr:has-text("group")');
+  await indexed.waitFor();
+  check((await indexed.innerText()).includes('keyword'), 'the payload schema shows the new keyword index on group');
   await snap('overview');
 
   // points browser with a filter

@@ -87,6 +87,7 @@ class DashboardEndToEndTest {
             String out = drive(server, "open", null);
             assertThat(out)
                     .contains("ok - the query console finds point 7 first")
+                    .contains("ok - the payload schema shows the new keyword index on group")
                     .contains("ok - the backups table shows a passed restore drill of dash_e2e");
         }
         for (String step : List.of("collections", "imported", "search", "restored", "snapshots-page", "metrics")) {
