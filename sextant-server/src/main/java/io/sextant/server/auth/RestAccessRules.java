@@ -13,7 +13,9 @@ import java.util.Set;
  * read-only key or a collection-scoped token.
  *
  * <ul>
- *   <li>open: {@code GET /}, {@code /healthz}, {@code /livez}, {@code /readyz};
+ *   <li>open: {@code GET /}, {@code /healthz}, {@code /livez}, {@code /readyz} and the web
+ *       dashboard's static files ({@code GET /dashboard/...}: they hold no data; the page sends
+ *       the API key with every REST call it makes);
  *   <li>any authenticated caller: {@code GET /collections}, {@code GET /aliases} and {@code GET
  *       /issues} (the routes filter the lists by {@link Principal#canSee});
  *   <li>read on the collection: every {@code GET /collections/{c}/…} and the read-only POSTs
@@ -85,7 +87,7 @@ public final class RestAccessRules {
         List<String> seg = segments(rawPath);
         boolean get = "GET".equals(method) || "HEAD".equals(method);
         String joined = String.join("/", seg);
-        if (get && OPEN_PATHS.contains(joined)) {
+        if (get && (OPEN_PATHS.contains(joined) || dashboardFile(seg))) {
             return new Requirement(Level.OPEN, null);
         }
         if (get && (joined.equals("collections") || joined.equals("aliases") || joined.equals("issues"))) {
@@ -97,6 +99,16 @@ public final class RestAccessRules {
             return collectionScoped(method, get, seg.get(1), String.join("/", seg.subList(2, seg.size())));
         }
         return new Requirement(get ? Level.GLOBAL_READ : Level.MANAGE, null);
+    }
+
+    /**
+     * A path under {@code /dashboard} with no dot segment: {@code /dashboard/../collections} is
+     * routed by Jetty as {@code /collections} and must not be open.
+     */
+    private static boolean dashboardFile(List<String> seg) {
+        return !seg.isEmpty()
+                && seg.get(0).equals("dashboard")
+                && seg.stream().noneMatch(s -> s.equals("..") || s.equals("."));
     }
 
     private static Requirement collectionScoped(String method, boolean get, String collection, String rest) {

@@ -116,6 +116,7 @@ public final class RestServer implements AutoCloseable {
             // connection is not reset under a client that is still sending, which would lose the reply.
             config.routes.after(io::drainUnreadBody);
             new ServiceRoutes(ready::get).register(config.routes);
+            new DashboardRoutes().register(config.routes);
             new IssuesRoutes(issues).register(config.routes);
             new CollectionRoutes(toc, io, gate).register(config.routes);
             new PointRoutes(toc, io, issues).register(config.routes);
