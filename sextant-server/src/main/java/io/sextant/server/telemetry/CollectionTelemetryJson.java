@@ -46,7 +46,6 @@ final class CollectionTelemetryJson {
         o.put("id", c.name());
         o.put("init_time_ms", initMillis);
         o.set("config", config);
-        o.set("live_recall", liveRecall(c)); // Sextant's own
         if (level < 3) {
             return o;
         }
@@ -58,32 +57,6 @@ final class CollectionTelemetryJson {
         o.putArray("transfers");
         o.putArray("resharding");
         return o;
-    }
-
-    /**
-     * {@code {"sample_rate", "threshold", "dropped_for_budget", "vectors": {name: {"recall",
-     * "samples", "total", "low"}}}}; recall is null before the first sample.
-     */
-    static ObjectNode liveRecall(Collection c) {
-        var lr = c.liveRecall();
-        var settings = lr.settings();
-        ObjectNode out = F.objectNode();
-        out.put("sample_rate", settings.sampleRate());
-        out.put("threshold", settings.threshold());
-        out.put("dropped_for_budget", lr.droppedForBudget());
-        ObjectNode vectors = out.putObject("vectors");
-        lr.readings().forEach((name, r) -> {
-            ObjectNode v = vectors.putObject(name);
-            if (Double.isNaN(r.recall())) {
-                v.putNull("recall");
-            } else {
-                v.put("recall", r.recall());
-            }
-            v.put("samples", r.samples());
-            v.put("total", r.total());
-            v.put("low", r.low(settings));
-        });
-        return out;
     }
 
     private static JsonNode optimizerStatus(String error) {

@@ -73,9 +73,7 @@ class LiveRecallApiTest {
             assertThat(value(LOW, metrics)).isEqualTo(1.0);
             String issues = s.get("/issues").text();
             assertThat(issues).contains("LOW_RECALL/lr/").contains("under the threshold 0.90");
-            var telemetry =
-                    s.get("/telemetry?details_level=2").json().path("result").path("collections");
-            var lr = telemetry.path("collections").get(0).path("live_recall");
+            var lr = s.get("/collections/lr/quality").json().path("result").path("live_recall");
             assertThat(lr.path("vectors").path("").path("low").asBoolean()).isTrue();
             assertThat(lr.path("vectors").path("").path("samples").asInt()).isGreaterThanOrEqualTo(10);
 
@@ -91,6 +89,12 @@ class LiveRecallApiTest {
                     .isGreaterThanOrEqualTo(0.9);
             assertThat(value(LOW, s.get("/metrics").text())).isEqualTo(0.0);
             assertThat(s.get("/issues").text()).doesNotContain("LOW_RECALL/lr/");
+            assertThat(s.get("/collections/lr/quality")
+                            .json()
+                            .at("/result/live_recall/vectors//low")
+                            .asBoolean())
+                    .isFalse();
+            assertThat(s.get("/collections/nope/quality").status()).isEqualTo(404);
         }
     }
 

@@ -118,6 +118,7 @@ public final class RestServer implements AutoCloseable {
             new ServiceRoutes(ready::get).register(config.routes);
             new DashboardRoutes().register(config.routes);
             new IssuesRoutes(issues).register(config.routes);
+            new QualityRoutes(toc).register(config.routes);
             new CollectionRoutes(toc, io, gate).register(config.routes);
             new PointRoutes(toc, io, issues).register(config.routes);
             new SearchRoutes(toc, io, issues).register(config.routes);
