@@ -6,6 +6,7 @@ import io.sextant.index.hnsw.MmapHnswGraph;
 import io.sextant.index.sparse.MutableSparseIndex;
 import io.sextant.index.sparse.SparseIndexReader;
 import io.sextant.segment.PointId;
+import io.sextant.segment.config.MemoryPlacement;
 import io.sextant.segment.config.SegmentVectors;
 import io.sextant.segment.config.SparseVectorSpec;
 import io.sextant.segment.config.VectorSpec;
@@ -39,7 +40,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -95,7 +95,7 @@ public final class Segment {
     private volatile PointId[] ids;
     private volatile AtomicLongArray versions;
     private volatile AtomicLongArray flags;
-    private volatile AtomicReferenceArray<ObjectNode> payloads;
+    private volatile PayloadColumn payloads;
     private volatile int count;
     private volatile int deletedCount;
     /** {@code prevent_unoptimized}: offsets from here on are hidden from reads (not persisted). */
@@ -118,7 +118,7 @@ public final class Segment {
         this.ids = new PointId[capacity];
         this.versions = new AtomicLongArray(capacity);
         this.flags = new AtomicLongArray(capacity);
-        this.payloads = new AtomicReferenceArray<>(capacity);
+        this.payloads = new HeapPayloadColumn(capacity);
     }
 
     /** Creates an empty appendable segment of dense vectors only. */
@@ -169,13 +169,39 @@ public final class Segment {
      * @throws ServiceException when a file is missing, corrupt, or written for other vectors
      */
     public static Segment open(Path dir, SegmentVectors layout, Map<String, PayloadIndexSpec> schema) {
+        return open(dir, layout, schema, MemoryPlacement.PINNED);
+    }
+
+    /**
+     * Opens a segment written earlier and builds its payload indexes for {@code schema}, holding the
+     * payloads of an immutable segment as {@code payloadMemory} says: {@link MemoryPlacement#PINNED}
+     * decoded on the heap, otherwise read from the mapped {@code points.bin} on each access ({@link
+     * MappedPayloadColumn}). Appendable segments always keep payloads on the heap.
+     *
+     * @throws ServiceException when a file is missing, corrupt, or written for other vectors
+     */
+    public static Segment open(
+            Path dir, SegmentVectors layout, Map<String, PayloadIndexSpec> schema, MemoryPlacement payloadMemory) {
         Map<String, VectorSpec> specs = layout.dense();
         Path pf = dir.resolve(PointsFile.NAME);
         if (!Files.exists(pf)) {
             throw new ServiceException("Segment " + dir + " has no " + PointsFile.NAME);
         }
-        PointsFile.Content c = PointsFile.read(pf);
-        Segment s = new Segment(dir, layout, c.immutable(), Math.max(64, c.count()));
+        PointsFile.Content c;
+        PayloadColumn column;
+        int capacity;
+        if (payloadMemory == MemoryPlacement.PINNED) {
+            c = PointsFile.read(pf);
+            capacity = Math.max(64, c.count());
+            column = HeapPayloadColumn.of(c.payloads(), capacity);
+        } else {
+            MappedPayloadColumn.Opened o = MappedPayloadColumn.open(pf, payloadMemory);
+            c = o.content();
+            capacity = Math.max(64, c.count());
+            column = c.immutable() ? o.column() : o.column().toHeap(capacity);
+        }
+        Segment s = new Segment(dir, layout, c.immutable(), capacity);
+        s.payloads = column;
         // named vectors created or dropped since the segment was written: translate presence bits
         VectorNameChange change = VectorNameChange.between(c.names(), s.names);
         RoaringBitmap deleted = DeletedFile.read(dir.resolve(DeletedFile.NAME));
@@ -187,7 +213,6 @@ public final class Segment {
             long presence = change.remap(c.presence()[i]);
             anyPresence |= presence;
             s.flags.set(i, presence | (deleted.contains(i) ? DELETED : 0));
-            s.payloads.set(i, c.payloads()[i]);
         }
         for (String name : change.added()) { // fresh, empty files (leftovers of an older namesake go first)
             VectorNameChange.deleteFilesOf(dir, name);
@@ -287,6 +312,7 @@ public final class Segment {
         for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
             s.createIndex(e.getKey(), e.getValue());
         }
+        s.payloads.afterOpen();
         return s;
     }
 
@@ -565,6 +591,19 @@ public final class Segment {
         return payloads.get(offset);
     }
 
+    /**
+     * Where this segment's payloads live: {@link MemoryPlacement#PINNED} for decoded trees on the
+     * heap (always so for appendable segments), else the placement of the mapped {@code points.bin}.
+     */
+    public MemoryPlacement payloadPlacement() {
+        return payloads.placement();
+    }
+
+    /** The payload column, for tests and diagnostics. */
+    PayloadColumn payloadColumn() {
+        return payloads;
+    }
+
     public boolean hasVector(int offset, String name) {
         int bit = names.indexOf(name);
         return bit >= 0 && (flags.get(offset) & (1L << bit)) != 0;
@@ -675,9 +714,13 @@ public final class Segment {
     /** A filter view of the point at {@code offset}. */
     public PointView view(int offset) {
         PointId id = ids[offset];
-        ObjectNode payload = payloads.get(offset);
+        PayloadColumn column = payloads;
         long f = flags.get(offset);
         return new PointView() {
+            // decoded on first use: a filter on ids or vectors never reads a mapped payload
+            private ObjectNode payload;
+            private boolean read;
+
             @Override
             public PointId id() {
                 return id;
@@ -685,6 +728,10 @@ public final class Segment {
 
             @Override
             public ObjectNode payload() {
+                if (!read) {
+                    payload = column.get(offset);
+                    read = true;
+                }
                 return payload;
             }
 
@@ -834,7 +881,7 @@ public final class Segment {
         ids[off] = id;
         versions.set(off, version);
         flags.set(off, presence);
-        payloads.set(off, payload);
+        heapPayloads().set(off, payload);
         indexes.update(off, payload);
         count = off + 1;
         liveIds.put(id, off);
@@ -850,11 +897,10 @@ public final class Segment {
         int newCap = Math.max(n, cap + (cap >> 1) + 16);
         AtomicLongArray v = new AtomicLongArray(newCap);
         AtomicLongArray f = new AtomicLongArray(newCap);
-        AtomicReferenceArray<ObjectNode> p = new AtomicReferenceArray<>(newCap);
+        HeapPayloadColumn p = heapPayloads().grown(newCap, count);
         for (int i = 0; i < count; i++) {
             v.set(i, versions.get(i));
             f.set(i, flags.get(i));
-            p.set(i, payloads.get(i));
         }
         ids = Arrays.copyOf(ids, newCap);
         versions = v;
@@ -880,7 +926,7 @@ public final class Segment {
     /** Replaces the payload of a live offset in place (appendable segments only). */
     public void setPayload(int offset, ObjectNode payload, long version) {
         requireAppendable();
-        payloads.set(offset, payload);
+        heapPayloads().set(offset, payload);
         versions.set(offset, version);
         indexes.update(offset, payload);
         pointsDirty = true;
@@ -905,6 +951,11 @@ public final class Segment {
         if (immutable) {
             throw new IllegalStateException("Segment " + dir + " is immutable");
         }
+    }
+
+    /** The payload column of an appendable segment (always on the heap). */
+    private HeapPayloadColumn heapPayloads() {
+        return (HeapPayloadColumn) payloads;
     }
 
     public void createIndex(String key, PayloadIndexSpec spec) {
@@ -983,6 +1034,7 @@ public final class Segment {
             g.close();
         }
         graphs.clear();
+        payloads.release();
         quantized.forEach((name, q) -> io.sextant.index.memory.PlacedFiles.release(
                 q.codes(), VectorIndexFiles.quantFile(dir, name, specs.get(name))));
     }
