@@ -1,8 +1,6 @@
 package io.sextant.segment.storage;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sextant.index.hnsw.IndexCorruptedException;
-import io.sextant.index.hnsw.MmapHnswGraph;
 import io.sextant.index.sparse.MutableSparseIndex;
 import io.sextant.index.sparse.SparseIndexReader;
 import io.sextant.segment.PointId;
@@ -17,17 +15,13 @@ import io.sextant.segment.index.FieldIndexSet;
 import io.sextant.segment.index.OffsetFilter;
 import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.vectorindex.QuantizedVectors;
-import io.sextant.segment.vectorindex.QuantizedVectorsFile;
 import io.sextant.segment.vectorindex.SegmentGraph;
-import io.sextant.segment.vectorindex.SegmentIndexBuilder;
-import io.sextant.segment.vectorindex.SparseIndexFiles;
 import io.sextant.segment.vectorindex.VectorIndexFiles;
 import io.sextant.vector.sparse.SparseVector;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -35,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.PrimitiveIterator;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -66,6 +59,10 @@ import org.roaringbitmap.RoaringBitmap;
  * optimizer sees the missing index and rebuilds it). A graph is attached later with {@link
  * #attachGraph} by the optimizer; until then searches scan the vectors.
  *
+ * <p>Payloads are a {@link PayloadColumn}: decoded trees on the heap for appendable segments and
+ * for collections that keep payloads in RAM, or (immutable segments with {@code on_disk_payload})
+ * the JSON in the mapped {@code points.bin}, decoded per read. Opening is {@link SegmentOpener}'s job.
+ *
  * <p>Thread-safety: one writer at a time (the shard's update worker, or the optimizer under the
  * shard's update lock), any number of concurrent readers, who never block. Per-offset columns are
  * atomic arrays replaced copy-on-grow; the offset count is published (volatile) after a new
@@ -73,38 +70,38 @@ import org.roaringbitmap.RoaringBitmap;
  */
 public final class Segment {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Segment.class);
-    private static final long DELETED = 1L << 63;
+    static final long DELETED = 1L << 63;
     /** Maximum number of named vectors a segment supports (one presence bit each). */
     public static final int MAX_VECTORS = 63;
 
-    private final Path dir;
-    private final Map<String, VectorSpec> specs;
+    final Path dir;
+    final Map<String, VectorSpec> specs;
     private final Map<String, SparseVectorSpec> sparseSpecs;
-    private final List<String> names;
+    final List<String> names;
     private final boolean immutable;
-    private final Map<String, DenseVectorStore> vectors = new HashMap<>();
-    private final Map<String, SparseVectorStorage> sparse = new HashMap<>();
-    private final Map<String, SparseIndexReader> sparseIndexes = new ConcurrentHashMap<>();
+    final Map<String, DenseVectorStore> vectors = new HashMap<>();
+    final Map<String, SparseVectorStorage> sparse = new HashMap<>();
+    final Map<String, SparseIndexReader> sparseIndexes = new ConcurrentHashMap<>();
     private final FieldIndexSet indexes = new FieldIndexSet();
     /** Appendable only: live id → offset, sorted for scrolling. */
-    private final ConcurrentSkipListMap<PointId, Integer> liveIds;
+    final ConcurrentSkipListMap<PointId, Integer> liveIds;
 
-    private final Map<String, SegmentGraph> graphs = new ConcurrentHashMap<>();
-    private final Map<String, QuantizedVectors> quantized = new ConcurrentHashMap<>();
+    final Map<String, SegmentGraph> graphs = new ConcurrentHashMap<>();
+    final Map<String, QuantizedVectors> quantized = new ConcurrentHashMap<>();
 
-    private volatile PointId[] ids;
-    private volatile AtomicLongArray versions;
-    private volatile AtomicLongArray flags;
-    private volatile PayloadColumn payloads;
-    private volatile int count;
-    private volatile int deletedCount;
+    volatile PointId[] ids;
+    volatile AtomicLongArray versions;
+    volatile AtomicLongArray flags;
+    volatile PayloadColumn payloads;
+    volatile int count;
+    volatile int deletedCount;
     /** {@code prevent_unoptimized}: offsets from here on are hidden from reads (not persisted). */
     private volatile int deferredFrom = Integer.MAX_VALUE;
 
-    private boolean pointsDirty;
+    boolean pointsDirty;
     private boolean deletedDirty;
 
-    private Segment(Path dir, SegmentVectors layout, boolean immutable, int capacity) {
+    Segment(Path dir, SegmentVectors layout, boolean immutable, int capacity) {
         if (layout.size() > MAX_VECTORS) {
             throw new IllegalArgumentException(
                     "A collection supports at most " + MAX_VECTORS + " named vectors, got " + layout.size());
@@ -182,194 +179,8 @@ public final class Segment {
      */
     public static Segment open(
             Path dir, SegmentVectors layout, Map<String, PayloadIndexSpec> schema, MemoryPlacement payloadMemory) {
-        Map<String, VectorSpec> specs = layout.dense();
-        Path pf = dir.resolve(PointsFile.NAME);
-        if (!Files.exists(pf)) {
-            throw new ServiceException("Segment " + dir + " has no " + PointsFile.NAME);
-        }
-        PointsFile.Content c;
-        PayloadColumn column;
-        int capacity;
-        if (payloadMemory == MemoryPlacement.PINNED) {
-            c = PointsFile.read(pf);
-            capacity = Math.max(64, c.count());
-            column = HeapPayloadColumn.of(c.payloads(), capacity);
-        } else {
-            MappedPayloadColumn.Opened o = MappedPayloadColumn.open(pf, payloadMemory);
-            c = o.content();
-            capacity = Math.max(64, c.count());
-            column = c.immutable() ? o.column() : o.column().toHeap(capacity);
-        }
-        Segment s = new Segment(dir, layout, c.immutable(), capacity);
-        s.payloads = column;
-        // named vectors created or dropped since the segment was written: translate presence bits
-        VectorNameChange change = VectorNameChange.between(c.names(), s.names);
-        RoaringBitmap deleted = DeletedFile.read(dir.resolve(DeletedFile.NAME));
-        int n = c.count();
-        long anyPresence = 0;
-        for (int i = 0; i < n; i++) {
-            s.ids[i] = c.ids()[i];
-            s.versions.set(i, c.versions()[i]);
-            long presence = change.remap(c.presence()[i]);
-            anyPresence |= presence;
-            s.flags.set(i, presence | (deleted.contains(i) ? DELETED : 0));
-        }
-        for (String name : change.added()) { // fresh, empty files (leftovers of an older namesake go first)
-            VectorNameChange.deleteFilesOf(dir, name);
-            if (layout.sparse().containsKey(name)) {
-                SparseVectorStorage.writeFile(dir.resolve(SparseVectorStorage.fileName(name)), 0, o -> null);
-            } else {
-                VectorSpec spec = specs.get(name);
-                if (spec.isMulti()) {
-                    MultiVectorStorage.createAppendable(dir, name, spec.size(), spec.datatype())
-                            .close();
-                } else {
-                    MmapVectorStorage.createAppendable(
-                                    dir.resolve(MmapVectorStorage.fileName(name)), spec.size(), spec.datatype())
-                            .close();
-                }
-            }
-        }
-        for (String name : layout.sparse().keySet()) {
-            Path sf = dir.resolve(SparseVectorStorage.fileName(name));
-            SparseVectorStorage store = SparseVectorStorage.open(sf, n, !c.immutable());
-            s.sparse.put(name, store);
-            for (int i = 0; i < n; i++) {
-                if (s.hasVector(i, name) && !store.holds(i)) {
-                    throw new ServiceException(
-                            "Corrupt segment " + dir + ": " + PointsFile.NAME + " has sparse vector '" + name
-                                    + "' at offset " + i + " but " + sf.getFileName() + " has no record of it");
-                }
-            }
-            if (c.immutable()) {
-                s.sparseIndexes.put(
-                        name,
-                        SparseIndexFiles.openOrBuild(dir, name, layout.sparse().get(name), n, store::get));
-            } else {
-                MutableSparseIndex idx = new MutableSparseIndex();
-                for (int i = 0; i < n; i++) {
-                    SparseVector v = store.get(i);
-                    if (v != null) {
-                        idx.add(i, v);
-                    }
-                }
-                s.sparseIndexes.put(name, idx);
-            }
-        }
-        for (String name : specs.keySet()) {
-            Path vf = dir.resolve(MmapVectorStorage.fileName(name));
-            VectorSpec spec = specs.get(name);
-            boolean anyHas = (anyPresence & (1L << s.names.indexOf(name))) != 0;
-            // appendable, or a vector no point of this immutable segment has (created after it was
-            // written): never read, opened without a count
-            boolean readOnly = c.immutable() && anyHas;
-            DenseVectorStore store;
-            if (spec.isMulti()) {
-                vf = dir.resolve(MultiVectorStorage.fileName(name));
-                store = readOnly
-                        ? MultiVectorStorage.openReadOnly(dir, name, spec.size(), spec.datatype(), n, spec.placement())
-                        : MultiVectorStorage.openAppendable(dir, name, spec.size(), spec.datatype(), n);
-            } else {
-                store = readOnly
-                        ? MmapVectorStorage.openReadOnly(vf, spec.size(), spec.datatype(), n, spec.placement())
-                        : MmapVectorStorage.openAppendable(vf, spec.size(), spec.datatype());
-            }
-            s.vectors.put(name, store);
-            for (int i = 0; i < n; i++) {
-                if (s.hasVector(i, name) && !s.vectors.get(name).holds(i)) {
-                    throw new ServiceException("Corrupt segment " + dir + ": " + PointsFile.NAME + " has vector '"
-                            + name + "' at offset " + i + " but " + vf.getFileName() + " ends before it");
-                }
-            }
-        }
-        int del = 0;
-        for (int i = 0; i < n; i++) {
-            if ((s.flags.get(i) & DELETED) != 0) {
-                del++;
-            } else if (s.liveIds != null) {
-                Integer prev = s.liveIds.put(s.ids[i], i);
-                if (prev != null) { // duplicate after a crash between flushes: newest version wins
-                    int loser = s.versions.get(prev) > s.versions.get(i) ? i : prev;
-                    if (loser == i) {
-                        s.liveIds.put(s.ids[i], prev);
-                    }
-                    s.flags.set(loser, s.flags.get(loser) | DELETED);
-                    del++;
-                }
-            }
-        }
-        s.count = n;
-        s.deletedCount = del;
-        if (!change.identity()) { // commit the new names first: only then may the dropped files go
-            s.pointsDirty = true;
-            s.flush(c.persistedSeq());
-            AtomicFiles.fsyncDir(dir);
-        }
-        VectorNameChange.sweepOrphans(dir, new java.util.HashSet<>(s.names));
-        if (c.immutable()) {
-            s.loadVectorIndexes(schema);
-        }
-        for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
-            s.createIndex(e.getKey(), e.getValue());
-        }
-        s.payloads.afterOpen();
-        return s;
+        return SegmentOpener.open(dir, layout, schema, payloadMemory);
     }
-
-    private void loadVectorIndexes(Map<String, PayloadIndexSpec> schema) {
-        for (String name : specs.keySet()) {
-            VectorSpec spec = specs.get(name);
-            List<Path> keep = new ArrayList<>();
-            Set<String> links = SegmentIndexBuilder.linkFields(spec, schema);
-            Path gf = VectorIndexFiles.graphFile(dir, name, spec, links);
-            if (!Files.exists(gf)) { // built for another payload schema: serve it until rebuilt
-                Path other = VectorIndexFiles.otherLinksGraphFile(dir, name, spec, gf);
-                if (other != null) {
-                    gf = other;
-                    links = null;
-                }
-            }
-            if (spec.hnsw().enabled() && Files.exists(gf)) {
-                try {
-                    MmapHnswGraph g =
-                            MmapHnswGraph.open(gf, spec.hnsw().placement().residency());
-                    if (g.size() != count) {
-                        g.close();
-                        throw new IndexCorruptedException(gf, "graph has " + g.size() + " nodes, segment " + count);
-                    }
-                    graphs.put(name, new SegmentGraph(g, links));
-                    keep.add(gf);
-                } catch (IOException e) {
-                    LOG.warn(
-                            "Dropping unusable vector index of segment {} (it will be rebuilt): {}",
-                            dir,
-                            e.getMessage());
-                }
-            }
-            if (spec.quantization() != null) {
-                Path qf = VectorIndexFiles.quantFile(dir, name, spec);
-                if (Files.exists(qf)) {
-                    try {
-                        QuantizedVectors q = QuantizedVectorsFile.read(
-                                qf, spec.quantization(), spec.distance(), spec.size(), spec.quantizedPlacement());
-                        long expected = vectors.get(name) instanceof MultiVectorStorage m ? m.innerCount() : count;
-                        if (q.count() != expected) {
-                            throw new IndexCorruptedException(qf, "has " + q.count() + " codes, expected " + expected);
-                        }
-                        quantized.put(name, q);
-                        keep.add(qf);
-                    } catch (IOException e) {
-                        LOG.warn(
-                                "Dropping unusable quantized vectors of segment {} (rebuilt later): {}",
-                                dir,
-                                e.getMessage());
-                    }
-                }
-            }
-            VectorIndexFiles.deleteOthers(dir, name, keep);
-        }
-    }
-
     // ---------------------------------------------------------------- vector indexes
 
     /** The HNSW graph of {@code name} (ordinals are offsets), or null when there is none. */
