@@ -83,7 +83,8 @@ class PayloadPlacementShardTest {
             List<Segment> pinned = immutables(shard);
             assertThat(pinned.stream().map(Segment::dir))
                     .as("reopened in place")
-                    .containsExactlyInAnyOrderElementsOf(cold.stream().map(Segment::dir).toList());
+                    .containsExactlyInAnyOrderElementsOf(
+                            cold.stream().map(Segment::dir).toList());
             for (Segment s : pinned) {
                 assertThat(s.payloadPlacement()).as(s.dir().toString()).isEqualTo(MemoryPlacement.PINNED);
             }
