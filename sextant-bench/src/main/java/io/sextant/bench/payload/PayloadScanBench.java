@@ -26,10 +26,11 @@ import java.util.Map;
  * What reading payloads from the mapped points file costs a filter on a field without an index
  * (issue P12 item 6): the payloads of a {@code base.jsonl} are written as one immutable segment,
  * opened with each payload placement, and a {@code match} filter is evaluated on every offset, as an
- * exact scan does. Prints the median time of a full scan per placement.
+ * exact scan does. Prints the median time of a full scan per placement, after as many warm-up scans.
  *
  * <p>Usage: {@code java -cp sextant-bench.jar io.sextant.bench.payload.PayloadScanBench
- * PAYLOADS.jsonl KEY VALUE [ROUNDS]}. Not a test; single-threaded.
+ * PAYLOADS.jsonl KEY VALUE [ROUNDS [PLACEMENTS]]}, placements comma-separated wire names (default
+ * {@code pinned,cached,cold}; pinned = decoded trees on the heap). Not a test; single-threaded.
  */
 public final class PayloadScanBench {
     private PayloadScanBench() {}
@@ -39,6 +40,9 @@ public final class PayloadScanBench {
         String key = args[1];
         String value = args[2];
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 7;
+        List<MemoryPlacement> placements = Arrays.stream((args.length > 4 ? args[4] : "pinned,cached,cold").split(","))
+                .map(MemoryPlacement::fromWireName)
+                .toList();
         ObjectMapper m = new ObjectMapper();
         SegmentVectors layout = SegmentVectors.dense(Map.of("", new VectorSpec(1, Distance.DOT, false)));
         Path tmp = Files.createTempDirectory("payload-scan");
@@ -60,11 +64,11 @@ public final class PayloadScanBench {
         System.out.printf("%d points, filter %s = %s (no index), %d rounds%n", n, key, value, rounds);
         System.out.println("| payloads | matches | full scan median (ms) | per point (ns) |");
         System.out.println("|---|---:|---:|---:|");
-        for (MemoryPlacement p : List.of(MemoryPlacement.PINNED, MemoryPlacement.CACHED, MemoryPlacement.COLD)) {
+        for (MemoryPlacement p : placements) {
             Segment s = Segment.open(dir, layout, Map.of(), p);
             long[] ns = new long[rounds];
             int matches = 0;
-            for (int round = 0; round < rounds; round++) {
+            for (int round = -rounds; round < rounds; round++) { // the first half warms the JIT up
                 long t0 = System.nanoTime();
                 OffsetFilter of = s.compile(f);
                 matches = 0;
@@ -73,7 +77,9 @@ public final class PayloadScanBench {
                         matches++;
                     }
                 }
-                ns[round] = System.nanoTime() - t0;
+                if (round >= 0) {
+                    ns[round] = System.nanoTime() - t0;
+                }
             }
             Arrays.sort(ns);
             long median = ns[rounds / 2];
