@@ -16,8 +16,9 @@
  * ({@link io.sextant.segment.storage.MappedPayloadColumn}; no format change), so the heap holds no
  * payload trees (issue P12 item 6: ~180 MB of trees for wordnet-bge384 before); with {@code
  * on_disk_payload: false} and no {@code payload.memory} they keep the heap column, the fastest for
- * filters on fields without an index (a full scan of 115,659 wordnet payloads on {@code pos}: see
- * {@code PayloadScanBench} in sextant-bench, about a third slower mapped than on the heap).
+ * filters on fields without an index: a full scan of 115,659 wordnet payloads on {@code pos} took
+ * 45-62 ms on the heap and 123-239 ms mapped (1-2 us to decode a payload; {@code PayloadScanBench}
+ * in sextant-bench). Fields with a payload index are answered by the index either way.
  *
  * <p>Memory placement (Qdrant's {@code memory: pinned | cached | cold}, resolved by {@link
  * io.sextant.segment.config.MemoryPlacement}; the mechanism is {@code io.sextant.index.memory}).
