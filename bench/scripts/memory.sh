@@ -68,7 +68,7 @@ run_memory() {
   kill "$sampler" 2>/dev/null; kill "$pid"; wait "$pid" 2>/dev/null || true
   python3 - "$csv" "$RESULTS/$out.md" "$disk" "$ingest_s" "$green_s" "$load_before" "$(cat /proc/loadavg)" \
     "$idle_min" "$heap_ingest" "$heap_settled" "$heap_query" "$heap_idle" "$(tail -1 "$work/import.log")" <<'PY'
-import csv, sys
+import csv, os, sys
 (csv_path, md, disk, ingest_s, green_s, load_before, load_after, idle_min,
  h_ingest, h_settled, h_query, h_idle, import_line) = sys.argv[1:]
 disk_mb = int(disk) / 1e6
@@ -76,7 +76,8 @@ rows = list(csv.DictReader(open(csv_path)))
 phases = ["ingest", "indexing", "settled", "query", "idle"]
 out = ["# Resident memory of the server holding wordnet-bge384", "",
        "Command: `bin/bench memory --idle-minutes %s`" % idle_min, "",
-       "Server started by `bin/sextant serve` with the launcher's defaults (ZGC, SoftMaxHeapSize 1g); VmRSS of the",
+       "Server started by `bin/sextant serve` with the launcher's JVM defaults (see bin/sextant) plus SEXTANT_JAVA_OPTS=`%s`; VmRSS of the"
+       % os.environ.get("SEXTANT_JAVA_OPTS", ""),
        "server process sampled every second (`%s`). Collection bytes on disk after indexing (`du -sb` of the"
        % csv_path.split("/")[-1],
        "collection directory): **%.1f MB**." % disk_mb, "",

@@ -170,7 +170,11 @@ public final class LocalShard implements Shard {
         Segment target = null;
         for (String name : manifest.segments()) {
             Segment s = DeferredPoints.apply(
-                    Segment.open(dir.resolve(SEGMENTS).resolve(name), config.segmentVectors(), manifest.schema()),
+                    Segment.open(
+                            dir.resolve(SEGMENTS).resolve(name),
+                            config.segmentVectors(),
+                            manifest.schema(),
+                            config.payloadMemory()),
                     config);
             segs.add(s);
             if (name.equals(manifest.target())) {
@@ -730,7 +734,8 @@ public final class LocalShard implements Shard {
                 Segment target = null;
                 try {
                     for (Segment s : set.all()) {
-                        Segment r = DeferredPoints.apply(Segment.open(s.dir(), next.segmentVectors(), schema), next);
+                        Segment r = DeferredPoints.apply(
+                                Segment.open(s.dir(), next.segmentVectors(), schema, next.payloadMemory()), next);
                         reopened.add(r);
                         if (s == set.target()) {
                             target = r;

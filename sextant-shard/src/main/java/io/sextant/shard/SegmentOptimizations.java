@@ -114,6 +114,9 @@ final class SegmentOptimizations {
             if (!s.specs().equals(config.vectors()) || !s.sparseSpecs().equals(config.sparseVectors())) {
                 return new Plan(sameStoredForm(s, config) ? Kind.REOPEN : Kind.REINDEX, List.of(s), false);
             }
+            if (s.immutable() && s.payloadPlacement() != config.payloadMemory()) {
+                return new Plan(Kind.REOPEN, List.of(s), false); // on_disk_payload / payload.memory changed
+            }
         }
         for (Segment s : others) {
             if (missingIndex(s, o, shard.schema())) {
@@ -178,7 +181,8 @@ final class SegmentOptimizations {
             shard.updateLock.unlock();
         }
         ShardConfig config = shard.config();
-        Segment fresh = DeferredPoints.apply(Segment.open(s.dir(), config.segmentVectors(), shard.schema()), config);
+        Segment fresh = DeferredPoints.apply(
+                Segment.open(s.dir(), config.segmentVectors(), shard.schema(), config.payloadMemory()), config);
         shard.updateLock.lock();
         try {
             SegmentSet set = shard.segments();
@@ -336,7 +340,7 @@ final class SegmentOptimizations {
             checkCancelled(cancelled);
             written = SegmentWriter.write(newDir, config.segmentVectors(), refs, seq);
             checkCancelled(cancelled);
-            merged = Segment.open(newDir, config.segmentVectors(), shard.schema());
+            merged = Segment.open(newDir, config.segmentVectors(), shard.schema(), config.payloadMemory());
             buildIndexes(merged, shard.schema(), config.optimizer(), cancelled);
         } catch (RuntimeException | Error e) {
             if (merged != null) {

@@ -138,7 +138,12 @@ public record CollectionConfig(
         });
         Map<String, SparseVectorSpec> sparse = new LinkedHashMap<>();
         params.sparseVectors().forEach((name, v) -> sparse.put(name, v.toSpec()));
-        return new ShardConfig(specs, sparse, optimizerConfig.toShardSettings(), walConfig.toShardSettings());
+        return new ShardConfig(
+                specs,
+                sparse,
+                optimizerConfig.toShardSettings(),
+                walConfig.toShardSettings(),
+                params.effectivePayloadMemory());
     }
 
     /** The codec spec of a quantization config, with Qdrant's defaults; null for none. */

@@ -87,6 +87,20 @@ public record CollectionParams(
     }
 
     /**
+     * Where immutable segments keep payloads: {@code payload.memory} when set ({@code cached} or
+     * {@code cold}: the mapped points file), else {@code on_disk_payload: true} = {@link
+     * MemoryPlacement#COLD} and false = {@link MemoryPlacement#PINNED}, meaning decoded trees on the
+     * Java heap (Qdrant serves that case from a prefaulted mapping; Sextant keeps its older heap form,
+     * the fastest for filters on fields without an index).
+     */
+    public MemoryPlacement effectivePayloadMemory() {
+        if (payloadMemory != null) {
+            return payloadMemory;
+        }
+        return onDiskPayload ? MemoryPlacement.COLD : MemoryPlacement.PINNED;
+    }
+
+    /**
      * Qdrant's rule: payload storage has no pinned form.
      *
      * @throws IllegalArgumentException naming {@code pinned} when {@code memory} is pinned

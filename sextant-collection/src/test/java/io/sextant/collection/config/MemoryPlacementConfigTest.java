@@ -145,4 +145,18 @@ class MemoryPlacementConfigTest {
         VectorParams.checkDenseMemory(MemoryPlacement.COLD);
         CollectionParams.checkPayloadMemory(MemoryPlacement.CACHED);
     }
+
+    @Test
+    void payloadPlacementFollowsPayloadMemoryElseOnDiskPayload() {
+        Map<String, VectorParams> vs = Map.of("v", VectorParams.of(4, Distance.DOT));
+        assertThat(new CollectionParams(vs, false, 1, 1, 1, true).effectivePayloadMemory())
+                .isEqualTo(MemoryPlacement.COLD);
+        assertThat(new CollectionParams(vs, false, 1, 1, 1, false).effectivePayloadMemory())
+                .isEqualTo(MemoryPlacement.PINNED);
+        assertThat(withMemory().toShardConfig().payloadMemory())
+                .as("payload.memory wins over on_disk_payload")
+                .isEqualTo(MemoryPlacement.CACHED);
+        CollectionParams coldInRam = new CollectionParams(vs, false, 1, 1, 1, false, Map.of(), MemoryPlacement.COLD);
+        assertThat(coldInRam.effectivePayloadMemory()).isEqualTo(MemoryPlacement.COLD);
+    }
 }

@@ -10,13 +10,20 @@ import java.util.Map;
  * @param sparseVectors named sparse vectors (names never shared with a dense vector)
  * @param optimizer optimizer thresholds
  * @param wal WAL settings
+ * @param payloadMemory where immutable segments keep payloads: {@link MemoryPlacement#PINNED} as
+ *     decoded trees on the heap, {@link MemoryPlacement#CACHED} or {@link MemoryPlacement#COLD} in
+ *     the mapped {@code points.bin}, decoded per read (appendable segments always use the heap)
  */
 public record ShardConfig(
         Map<String, VectorSpec> vectors,
         Map<String, SparseVectorSpec> sparseVectors,
         OptimizerSettings optimizer,
-        WalSettings wal) {
+        WalSettings wal,
+        MemoryPlacement payloadMemory) {
     public ShardConfig {
+        if (payloadMemory == null) {
+            payloadMemory = MemoryPlacement.PINNED;
+        }
         vectors = Map.copyOf(vectors);
         sparseVectors = sparseVectors == null ? Map.of() : Map.copyOf(sparseVectors);
         for (String name : sparseVectors.keySet()) {
@@ -24,6 +31,15 @@ public record ShardConfig(
                 throw new IllegalArgumentException("Vector name '" + name + "' is both a dense and a sparse vector");
             }
         }
+    }
+
+    /** A config keeping payloads on the heap. */
+    public ShardConfig(
+            Map<String, VectorSpec> vectors,
+            Map<String, SparseVectorSpec> sparseVectors,
+            OptimizerSettings optimizer,
+            WalSettings wal) {
+        this(vectors, sparseVectors, optimizer, wal, MemoryPlacement.PINNED);
     }
 
     /** A config without sparse vectors. */

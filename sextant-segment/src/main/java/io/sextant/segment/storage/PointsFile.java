@@ -50,7 +50,12 @@ public final class PointsFile {
 
     private PointsFile() {}
 
-    /** The decoded content. Arrays have length {@code count}. */
+    /**
+     * The decoded content. Arrays have length {@code count}.
+     *
+     * @param payloads the decoded payloads (null entries for none); null when read without payloads
+     * @param payloadPositions per offset, the file position of its payload's i32 length field
+     */
     public record Content(
             long persistedSeq,
             boolean immutable,
@@ -58,7 +63,8 @@ public final class PointsFile {
             PointId[] ids,
             long[] versions,
             long[] presence,
-            ObjectNode[] payloads) {
+            ObjectNode[] payloads,
+            int[] payloadPositions) {
         public int count() {
             return ids.length;
         }
@@ -115,8 +121,21 @@ public final class PointsFile {
         AtomicFiles.write(file, buf);
     }
 
+    /** Reads and verifies {@code file}, decoding every payload. */
     public static Content read(Path file) {
-        ByteBuffer buf = AtomicFiles.read(file);
+        return parse(AtomicFiles.read(file), file, true);
+    }
+
+    /**
+     * Verifies and reads the whole content of a points file held in {@code buf} (for example a
+     * mapping of it) except payloads, which are only located: {@link Content#payloads} is null and
+     * {@link Content#payloadPositions} says where each one is.
+     */
+    static Content readWithoutPayloads(ByteBuffer buf, Path file) {
+        return parse(buf, file, false);
+    }
+
+    private static Content parse(ByteBuffer buf, Path file, boolean decodePayloads) {
         FileHeader.check(buf, MAGIC, VERSION, file);
         checkCrc(buf, file);
         try {
@@ -137,18 +156,26 @@ public final class PointsFile {
             PointId[] ids = new PointId[n];
             long[] versions = new long[n];
             long[] presence = new long[n];
-            ObjectNode[] payloads = new ObjectNode[n];
+            ObjectNode[] payloads = decodePayloads ? new ObjectNode[n] : null;
+            int[] positions = new int[n];
             for (int i = 0; i < n; i++) {
                 ids[i] = readId(buf);
                 versions[i] = buf.getLong();
                 presence[i] = buf.getLong();
+                positions[i] = buf.position();
                 int len = buf.getInt();
+                if (len < -1 || len > buf.remaining()) {
+                    throw new IllegalArgumentException(
+                            "payload of " + len + " bytes at offset " + i + ", " + buf.remaining() + " bytes left");
+                }
                 if (len >= 0) {
-                    payloads[i] = (ObjectNode) JSON.readTree(buf.array(), buf.position(), len);
+                    if (decodePayloads) {
+                        payloads[i] = (ObjectNode) JSON.readTree(buf.array(), buf.position(), len);
+                    }
                     buf.position(buf.position() + len);
                 }
             }
-            return new Content(seq, immutable, names, ids, versions, presence, payloads);
+            return new Content(seq, immutable, names, ids, versions, presence, payloads, positions);
         } catch (RuntimeException | IOException e) {
             throw new ServiceException("Corrupt points file " + file + ": " + e, e);
         }
@@ -161,7 +188,7 @@ public final class PointsFile {
             throw new ServiceException("Corrupt file " + file + ": too short for its checksum");
         }
         CRC32C crc = new CRC32C();
-        crc.update(buf.array(), FileHeader.SIZE, end - FileHeader.SIZE);
+        crc.update(buf.duplicate().position(FileHeader.SIZE).limit(end));
         int stored = buf.getInt(end);
         if ((int) crc.getValue() != stored) {
             throw new ServiceException("Corrupt file " + file + ": checksum mismatch (stored "

@@ -1,11 +1,10 @@
 package io.sextant.segment.storage;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.sextant.index.hnsw.IndexCorruptedException;
-import io.sextant.index.hnsw.MmapHnswGraph;
 import io.sextant.index.sparse.MutableSparseIndex;
 import io.sextant.index.sparse.SparseIndexReader;
 import io.sextant.segment.PointId;
+import io.sextant.segment.config.MemoryPlacement;
 import io.sextant.segment.config.SegmentVectors;
 import io.sextant.segment.config.SparseVectorSpec;
 import io.sextant.segment.config.VectorSpec;
@@ -16,17 +15,13 @@ import io.sextant.segment.index.FieldIndexSet;
 import io.sextant.segment.index.OffsetFilter;
 import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.vectorindex.QuantizedVectors;
-import io.sextant.segment.vectorindex.QuantizedVectorsFile;
 import io.sextant.segment.vectorindex.SegmentGraph;
-import io.sextant.segment.vectorindex.SegmentIndexBuilder;
-import io.sextant.segment.vectorindex.SparseIndexFiles;
 import io.sextant.segment.vectorindex.VectorIndexFiles;
 import io.sextant.vector.sparse.SparseVector;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -34,12 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.PrimitiveIterator;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -66,6 +59,10 @@ import org.roaringbitmap.RoaringBitmap;
  * optimizer sees the missing index and rebuilds it). A graph is attached later with {@link
  * #attachGraph} by the optimizer; until then searches scan the vectors.
  *
+ * <p>Payloads are a {@link PayloadColumn}: decoded trees on the heap for appendable segments and
+ * for collections that keep payloads in RAM, or (immutable segments with {@code on_disk_payload})
+ * the JSON in the mapped {@code points.bin}, decoded per read. Opening is {@link SegmentOpener}'s job.
+ *
  * <p>Thread-safety: one writer at a time (the shard's update worker, or the optimizer under the
  * shard's update lock), any number of concurrent readers, who never block. Per-offset columns are
  * atomic arrays replaced copy-on-grow; the offset count is published (volatile) after a new
@@ -73,38 +70,38 @@ import org.roaringbitmap.RoaringBitmap;
  */
 public final class Segment {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Segment.class);
-    private static final long DELETED = 1L << 63;
+    static final long DELETED = 1L << 63;
     /** Maximum number of named vectors a segment supports (one presence bit each). */
     public static final int MAX_VECTORS = 63;
 
-    private final Path dir;
-    private final Map<String, VectorSpec> specs;
+    final Path dir;
+    final Map<String, VectorSpec> specs;
     private final Map<String, SparseVectorSpec> sparseSpecs;
-    private final List<String> names;
+    final List<String> names;
     private final boolean immutable;
-    private final Map<String, DenseVectorStore> vectors = new HashMap<>();
-    private final Map<String, SparseVectorStorage> sparse = new HashMap<>();
-    private final Map<String, SparseIndexReader> sparseIndexes = new ConcurrentHashMap<>();
+    final Map<String, DenseVectorStore> vectors = new HashMap<>();
+    final Map<String, SparseVectorStorage> sparse = new HashMap<>();
+    final Map<String, SparseIndexReader> sparseIndexes = new ConcurrentHashMap<>();
     private final FieldIndexSet indexes = new FieldIndexSet();
     /** Appendable only: live id → offset, sorted for scrolling. */
-    private final ConcurrentSkipListMap<PointId, Integer> liveIds;
+    final ConcurrentSkipListMap<PointId, Integer> liveIds;
 
-    private final Map<String, SegmentGraph> graphs = new ConcurrentHashMap<>();
-    private final Map<String, QuantizedVectors> quantized = new ConcurrentHashMap<>();
+    final Map<String, SegmentGraph> graphs = new ConcurrentHashMap<>();
+    final Map<String, QuantizedVectors> quantized = new ConcurrentHashMap<>();
 
-    private volatile PointId[] ids;
-    private volatile AtomicLongArray versions;
-    private volatile AtomicLongArray flags;
-    private volatile AtomicReferenceArray<ObjectNode> payloads;
-    private volatile int count;
-    private volatile int deletedCount;
+    volatile PointId[] ids;
+    volatile AtomicLongArray versions;
+    volatile AtomicLongArray flags;
+    volatile PayloadColumn payloads;
+    volatile int count;
+    volatile int deletedCount;
     /** {@code prevent_unoptimized}: offsets from here on are hidden from reads (not persisted). */
     private volatile int deferredFrom = Integer.MAX_VALUE;
 
-    private boolean pointsDirty;
+    boolean pointsDirty;
     private boolean deletedDirty;
 
-    private Segment(Path dir, SegmentVectors layout, boolean immutable, int capacity) {
+    Segment(Path dir, SegmentVectors layout, boolean immutable, int capacity) {
         if (layout.size() > MAX_VECTORS) {
             throw new IllegalArgumentException(
                     "A collection supports at most " + MAX_VECTORS + " named vectors, got " + layout.size());
@@ -118,7 +115,7 @@ public final class Segment {
         this.ids = new PointId[capacity];
         this.versions = new AtomicLongArray(capacity);
         this.flags = new AtomicLongArray(capacity);
-        this.payloads = new AtomicReferenceArray<>(capacity);
+        this.payloads = new HeapPayloadColumn(capacity);
     }
 
     /** Creates an empty appendable segment of dense vectors only. */
@@ -169,181 +166,21 @@ public final class Segment {
      * @throws ServiceException when a file is missing, corrupt, or written for other vectors
      */
     public static Segment open(Path dir, SegmentVectors layout, Map<String, PayloadIndexSpec> schema) {
-        Map<String, VectorSpec> specs = layout.dense();
-        Path pf = dir.resolve(PointsFile.NAME);
-        if (!Files.exists(pf)) {
-            throw new ServiceException("Segment " + dir + " has no " + PointsFile.NAME);
-        }
-        PointsFile.Content c = PointsFile.read(pf);
-        Segment s = new Segment(dir, layout, c.immutable(), Math.max(64, c.count()));
-        // named vectors created or dropped since the segment was written: translate presence bits
-        VectorNameChange change = VectorNameChange.between(c.names(), s.names);
-        RoaringBitmap deleted = DeletedFile.read(dir.resolve(DeletedFile.NAME));
-        int n = c.count();
-        long anyPresence = 0;
-        for (int i = 0; i < n; i++) {
-            s.ids[i] = c.ids()[i];
-            s.versions.set(i, c.versions()[i]);
-            long presence = change.remap(c.presence()[i]);
-            anyPresence |= presence;
-            s.flags.set(i, presence | (deleted.contains(i) ? DELETED : 0));
-            s.payloads.set(i, c.payloads()[i]);
-        }
-        for (String name : change.added()) { // fresh, empty files (leftovers of an older namesake go first)
-            VectorNameChange.deleteFilesOf(dir, name);
-            if (layout.sparse().containsKey(name)) {
-                SparseVectorStorage.writeFile(dir.resolve(SparseVectorStorage.fileName(name)), 0, o -> null);
-            } else {
-                VectorSpec spec = specs.get(name);
-                if (spec.isMulti()) {
-                    MultiVectorStorage.createAppendable(dir, name, spec.size(), spec.datatype())
-                            .close();
-                } else {
-                    MmapVectorStorage.createAppendable(
-                                    dir.resolve(MmapVectorStorage.fileName(name)), spec.size(), spec.datatype())
-                            .close();
-                }
-            }
-        }
-        for (String name : layout.sparse().keySet()) {
-            Path sf = dir.resolve(SparseVectorStorage.fileName(name));
-            SparseVectorStorage store = SparseVectorStorage.open(sf, n, !c.immutable());
-            s.sparse.put(name, store);
-            for (int i = 0; i < n; i++) {
-                if (s.hasVector(i, name) && !store.holds(i)) {
-                    throw new ServiceException(
-                            "Corrupt segment " + dir + ": " + PointsFile.NAME + " has sparse vector '" + name
-                                    + "' at offset " + i + " but " + sf.getFileName() + " has no record of it");
-                }
-            }
-            if (c.immutable()) {
-                s.sparseIndexes.put(
-                        name,
-                        SparseIndexFiles.openOrBuild(dir, name, layout.sparse().get(name), n, store::get));
-            } else {
-                MutableSparseIndex idx = new MutableSparseIndex();
-                for (int i = 0; i < n; i++) {
-                    SparseVector v = store.get(i);
-                    if (v != null) {
-                        idx.add(i, v);
-                    }
-                }
-                s.sparseIndexes.put(name, idx);
-            }
-        }
-        for (String name : specs.keySet()) {
-            Path vf = dir.resolve(MmapVectorStorage.fileName(name));
-            VectorSpec spec = specs.get(name);
-            boolean anyHas = (anyPresence & (1L << s.names.indexOf(name))) != 0;
-            // appendable, or a vector no point of this immutable segment has (created after it was
-            // written): never read, opened without a count
-            boolean readOnly = c.immutable() && anyHas;
-            DenseVectorStore store;
-            if (spec.isMulti()) {
-                vf = dir.resolve(MultiVectorStorage.fileName(name));
-                store = readOnly
-                        ? MultiVectorStorage.openReadOnly(dir, name, spec.size(), spec.datatype(), n, spec.placement())
-                        : MultiVectorStorage.openAppendable(dir, name, spec.size(), spec.datatype(), n);
-            } else {
-                store = readOnly
-                        ? MmapVectorStorage.openReadOnly(vf, spec.size(), spec.datatype(), n, spec.placement())
-                        : MmapVectorStorage.openAppendable(vf, spec.size(), spec.datatype());
-            }
-            s.vectors.put(name, store);
-            for (int i = 0; i < n; i++) {
-                if (s.hasVector(i, name) && !s.vectors.get(name).holds(i)) {
-                    throw new ServiceException("Corrupt segment " + dir + ": " + PointsFile.NAME + " has vector '"
-                            + name + "' at offset " + i + " but " + vf.getFileName() + " ends before it");
-                }
-            }
-        }
-        int del = 0;
-        for (int i = 0; i < n; i++) {
-            if ((s.flags.get(i) & DELETED) != 0) {
-                del++;
-            } else if (s.liveIds != null) {
-                Integer prev = s.liveIds.put(s.ids[i], i);
-                if (prev != null) { // duplicate after a crash between flushes: newest version wins
-                    int loser = s.versions.get(prev) > s.versions.get(i) ? i : prev;
-                    if (loser == i) {
-                        s.liveIds.put(s.ids[i], prev);
-                    }
-                    s.flags.set(loser, s.flags.get(loser) | DELETED);
-                    del++;
-                }
-            }
-        }
-        s.count = n;
-        s.deletedCount = del;
-        if (!change.identity()) { // commit the new names first: only then may the dropped files go
-            s.pointsDirty = true;
-            s.flush(c.persistedSeq());
-            AtomicFiles.fsyncDir(dir);
-        }
-        VectorNameChange.sweepOrphans(dir, new java.util.HashSet<>(s.names));
-        if (c.immutable()) {
-            s.loadVectorIndexes(schema);
-        }
-        for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
-            s.createIndex(e.getKey(), e.getValue());
-        }
-        return s;
+        return open(dir, layout, schema, MemoryPlacement.PINNED);
     }
 
-    private void loadVectorIndexes(Map<String, PayloadIndexSpec> schema) {
-        for (String name : specs.keySet()) {
-            VectorSpec spec = specs.get(name);
-            List<Path> keep = new ArrayList<>();
-            Set<String> links = SegmentIndexBuilder.linkFields(spec, schema);
-            Path gf = VectorIndexFiles.graphFile(dir, name, spec, links);
-            if (!Files.exists(gf)) { // built for another payload schema: serve it until rebuilt
-                Path other = VectorIndexFiles.otherLinksGraphFile(dir, name, spec, gf);
-                if (other != null) {
-                    gf = other;
-                    links = null;
-                }
-            }
-            if (spec.hnsw().enabled() && Files.exists(gf)) {
-                try {
-                    MmapHnswGraph g =
-                            MmapHnswGraph.open(gf, spec.hnsw().placement().residency());
-                    if (g.size() != count) {
-                        g.close();
-                        throw new IndexCorruptedException(gf, "graph has " + g.size() + " nodes, segment " + count);
-                    }
-                    graphs.put(name, new SegmentGraph(g, links));
-                    keep.add(gf);
-                } catch (IOException e) {
-                    LOG.warn(
-                            "Dropping unusable vector index of segment {} (it will be rebuilt): {}",
-                            dir,
-                            e.getMessage());
-                }
-            }
-            if (spec.quantization() != null) {
-                Path qf = VectorIndexFiles.quantFile(dir, name, spec);
-                if (Files.exists(qf)) {
-                    try {
-                        QuantizedVectors q = QuantizedVectorsFile.read(
-                                qf, spec.quantization(), spec.distance(), spec.size(), spec.quantizedPlacement());
-                        long expected = vectors.get(name) instanceof MultiVectorStorage m ? m.innerCount() : count;
-                        if (q.count() != expected) {
-                            throw new IndexCorruptedException(qf, "has " + q.count() + " codes, expected " + expected);
-                        }
-                        quantized.put(name, q);
-                        keep.add(qf);
-                    } catch (IOException e) {
-                        LOG.warn(
-                                "Dropping unusable quantized vectors of segment {} (rebuilt later): {}",
-                                dir,
-                                e.getMessage());
-                    }
-                }
-            }
-            VectorIndexFiles.deleteOthers(dir, name, keep);
-        }
+    /**
+     * Opens a segment written earlier and builds its payload indexes for {@code schema}, holding the
+     * payloads of an immutable segment as {@code payloadMemory} says: {@link MemoryPlacement#PINNED}
+     * decoded on the heap, otherwise read from the mapped {@code points.bin} on each access ({@link
+     * MappedPayloadColumn}). Appendable segments always keep payloads on the heap.
+     *
+     * @throws ServiceException when a file is missing, corrupt, or written for other vectors
+     */
+    public static Segment open(
+            Path dir, SegmentVectors layout, Map<String, PayloadIndexSpec> schema, MemoryPlacement payloadMemory) {
+        return SegmentOpener.open(dir, layout, schema, payloadMemory);
     }
-
     // ---------------------------------------------------------------- vector indexes
 
     /** The HNSW graph of {@code name} (ordinals are offsets), or null when there is none. */
@@ -565,6 +402,19 @@ public final class Segment {
         return payloads.get(offset);
     }
 
+    /**
+     * Where this segment's payloads live: {@link MemoryPlacement#PINNED} for decoded trees on the
+     * heap (always so for appendable segments), else the placement of the mapped {@code points.bin}.
+     */
+    public MemoryPlacement payloadPlacement() {
+        return payloads.placement();
+    }
+
+    /** The payload column, for tests and diagnostics. */
+    PayloadColumn payloadColumn() {
+        return payloads;
+    }
+
     public boolean hasVector(int offset, String name) {
         int bit = names.indexOf(name);
         return bit >= 0 && (flags.get(offset) & (1L << bit)) != 0;
@@ -675,9 +525,13 @@ public final class Segment {
     /** A filter view of the point at {@code offset}. */
     public PointView view(int offset) {
         PointId id = ids[offset];
-        ObjectNode payload = payloads.get(offset);
+        PayloadColumn column = payloads;
         long f = flags.get(offset);
         return new PointView() {
+            // decoded on first use: a filter on ids or vectors never reads a mapped payload
+            private ObjectNode payload;
+            private boolean read;
+
             @Override
             public PointId id() {
                 return id;
@@ -685,6 +539,10 @@ public final class Segment {
 
             @Override
             public ObjectNode payload() {
+                if (!read) {
+                    payload = column.get(offset);
+                    read = true;
+                }
                 return payload;
             }
 
@@ -834,7 +692,7 @@ public final class Segment {
         ids[off] = id;
         versions.set(off, version);
         flags.set(off, presence);
-        payloads.set(off, payload);
+        heapPayloads().set(off, payload);
         indexes.update(off, payload);
         count = off + 1;
         liveIds.put(id, off);
@@ -850,11 +708,10 @@ public final class Segment {
         int newCap = Math.max(n, cap + (cap >> 1) + 16);
         AtomicLongArray v = new AtomicLongArray(newCap);
         AtomicLongArray f = new AtomicLongArray(newCap);
-        AtomicReferenceArray<ObjectNode> p = new AtomicReferenceArray<>(newCap);
+        HeapPayloadColumn p = heapPayloads().grown(newCap, count);
         for (int i = 0; i < count; i++) {
             v.set(i, versions.get(i));
             f.set(i, flags.get(i));
-            p.set(i, payloads.get(i));
         }
         ids = Arrays.copyOf(ids, newCap);
         versions = v;
@@ -880,7 +737,7 @@ public final class Segment {
     /** Replaces the payload of a live offset in place (appendable segments only). */
     public void setPayload(int offset, ObjectNode payload, long version) {
         requireAppendable();
-        payloads.set(offset, payload);
+        heapPayloads().set(offset, payload);
         versions.set(offset, version);
         indexes.update(offset, payload);
         pointsDirty = true;
@@ -905,6 +762,11 @@ public final class Segment {
         if (immutable) {
             throw new IllegalStateException("Segment " + dir + " is immutable");
         }
+    }
+
+    /** The payload column of an appendable segment (always on the heap). */
+    private HeapPayloadColumn heapPayloads() {
+        return (HeapPayloadColumn) payloads;
     }
 
     public void createIndex(String key, PayloadIndexSpec spec) {
@@ -983,6 +845,7 @@ public final class Segment {
             g.close();
         }
         graphs.clear();
+        payloads.release();
         quantized.forEach((name, q) -> io.sextant.index.memory.PlacedFiles.release(
                 q.codes(), VectorIndexFiles.quantFile(dir, name, specs.get(name))));
     }

@@ -8,8 +8,17 @@
  * io.sextant.segment.storage.FileHeader} and is replaced atomically ({@link
  * io.sextant.segment.storage.AtomicFiles}).
  *
- * <p>Decision: payloads are held on the Java heap as {@code ObjectNode}s (loaded from {@code
- * points.bin} at open); an on-disk payload store for immutable segments is future work.
+ * <p>Decision: payloads are a {@link io.sextant.segment.storage.PayloadColumn}. Appendable segments
+ * (payloads change in place) hold decoded {@code ObjectNode}s on the Java heap ({@link
+ * io.sextant.segment.storage.HeapPayloadColumn}). Immutable segments follow the collection: with
+ * {@code on_disk_payload: true} (the default) or {@code payload.memory: cached | cold} they keep
+ * only an int per offset and decode the JSON that {@code points.bin} already stores on every read
+ * ({@link io.sextant.segment.storage.MappedPayloadColumn}; no format change), so the heap holds no
+ * payload trees (issue P12 item 6: ~180 MB of trees for wordnet-bge384 before); with {@code
+ * on_disk_payload: false} and no {@code payload.memory} they keep the heap column, the fastest for
+ * filters on fields without an index: a full scan of 115,659 wordnet payloads on {@code pos} took
+ * 45-62 ms on the heap and 123-239 ms mapped (1-2 us to decode a payload; {@code PayloadScanBench}
+ * in sextant-bench). Fields with a payload index are answered by the index either way.
  *
  * <p>Memory placement (Qdrant's {@code memory: pinned | cached | cold}, resolved by {@link
  * io.sextant.segment.config.MemoryPlacement}; the mechanism is {@code io.sextant.index.memory}).
@@ -28,8 +37,10 @@
  *       follows the dense vectors.
  *   <li><b>Sparse inverted index</b> (MmapSparseIndex): default pinned (Qdrant's heap variant, here
  *       a locked off-heap copy), {@code on_disk: true} = cold, cached = prefaulted mapping.
- *   <li><b>Payload storage</b>: heap only (see above). {@code payload.memory} is accepted, validated
- *       (pinned → 422) and echoed, but does not move anything: cached and cold both mean "heap" here.
+ *   <li><b>Payload storage</b> (see above): cold = mapped {@code points.bin}, readahead off, the
+ *       pages read at open (payload index builds) dropped again ({@code on_disk_payload: true});
+ *       cached = the same mapping prefaulted; pinned is refused at the API (422) as in Qdrant, and
+ *       {@code on_disk_payload: false} means decoded trees on the heap.
  *   <li><b>Payload field indexes</b>: heap structures rebuilt at open ({@code io.sextant.segment.index}),
  *       i.e. always what Qdrant calls pinned. {@code memory} is accepted, persisted and echoed only.
  * </ul>
