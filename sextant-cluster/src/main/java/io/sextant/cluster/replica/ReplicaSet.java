@@ -97,8 +97,11 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         }
     }
 
-    private final Layout layout;
-    private final Shard local;
+    /** Replaced (under {@link #primaryOrder}) when a replica is dropped; read without the lock. */
+    private volatile Layout layout;
+    /** Null once this peer's replica was dropped; read once per call into a local variable. */
+    private volatile Shard local;
+
     private final PeerReplicas remotes;
     private final IntSupplier writeConsistency;
     private final ReplicaStates states;
@@ -180,7 +183,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     public UpdateResult update(PointOperation operation, boolean wait, long waitMillis) {
         if (operation instanceof PointOperation.CreateFieldIndex
                 || operation instanceof PointOperation.DeleteFieldIndex) {
-            return local == null ? new UpdateResult(0, true) : applyLocally(operation, wait, waitMillis);
+            Shard mine = local;
+            return mine == null ? new UpdateResult(0, true) : applyLocally(mine, operation, wait, waitMillis);
         }
         ServiceException last = null;
         for (long peer : layout.peers()) {
@@ -213,8 +217,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 last);
     }
 
-    private UpdateResult applyLocally(PointOperation operation, boolean wait, long waitMillis) {
-        return waitMillis < 0 ? local.update(operation, wait) : local.update(operation, wait, waitMillis);
+    private static UpdateResult applyLocally(Shard mine, PointOperation operation, boolean wait, long waitMillis) {
+        return waitMillis < 0 ? mine.update(operation, wait) : mine.update(operation, wait, waitMillis);
     }
 
     /**
@@ -241,7 +245,12 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         UpdateResult mine;
         Map<Long, CompletableFuture<Boolean>> forwards = new LinkedHashMap<>();
         synchronized (primaryOrder) {
-            mine = applyLocally(operation, wait, waitMillis);
+            Shard replica = local;
+            if (replica == null) {
+                throw new ServiceException("The replica of shard " + layout.shardId() + " of collection "
+                        + layout.collection() + " was dropped from peer " + Long.toUnsignedString(layout.self()));
+            }
+            mine = applyLocally(replica, operation, wait, waitMillis);
             queues.forEach((peer, queue) -> {
                 if (states.state(peer).receivesWrites()) {
                     CompletableFuture<Boolean> done = new CompletableFuture<>();
@@ -444,8 +453,9 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
 
     /** Runs {@code read} on the local replica, else on the first remote replica that answers. */
     private <T> T read(String what, Function<Shard, T> read) {
-        if (local != null && states.state(layout.self()).readable()) {
-            return read.apply(local);
+        Shard mine = local;
+        if (mine != null && states.state(layout.self()).readable()) {
+            return read.apply(mine);
         }
         ServiceException last = null;
         for (long peer : layout.peers()) {
@@ -513,22 +523,26 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
 
     @Override
     public long payloadStorageBytes() {
-        return local == null ? 0 : local.payloadStorageBytes();
+        Shard mine = local;
+        return mine == null ? 0 : mine.payloadStorageBytes();
     }
 
     @Override
     public OptimizationsReport optimizations() {
-        return local == null ? OptimizationsReport.EMPTY : local.optimizations();
+        Shard mine = local;
+        return mine == null ? OptimizationsReport.EMPTY : mine.optimizations();
     }
 
     @Override
     public ShardStats stats() {
-        return local == null ? ShardStats.EMPTY : local.stats();
+        Shard mine = local;
+        return mine == null ? ShardStats.EMPTY : mine.stats();
     }
 
     @Override
     public List<SegmentSummary> segmentSummaries() {
-        return local == null ? List.of() : local.segmentSummaries();
+        Shard mine = local;
+        return mine == null ? List.of() : mine.segmentSummaries();
     }
 
     // ---------------------------------------------------------------- configuration
@@ -536,27 +550,71 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     /** Applies to the local replica: every peer applies configuration from the metadata log. */
     @Override
     public void updateConfig(ShardConfig config) {
-        if (local != null) {
-            local.updateConfig(config);
+        Shard mine = local;
+        if (mine != null) {
+            mine.updateConfig(config);
         }
     }
 
     /** Applies to the local replica: every peer applies configuration from the metadata log. */
     @Override
     public void changeVectors(ShardConfig config) {
-        if (local != null) {
-            local.changeVectors(config);
+        Shard mine = local;
+        if (mine != null) {
+            mine.changeVectors(config);
         }
     }
 
     /** Stops the forwarding queues (after the queued forwards ran) and closes the local replica. */
     @Override
     public void close() {
-        List<ExecutorService> all = new ArrayList<>(queues.values());
-        all.forEach(ExecutorService::close);
-        if (local != null) {
-            local.close();
+        List<ExecutorService> all;
+        synchronized (primaryOrder) {
+            all = new ArrayList<>(queues.values());
         }
+        all.forEach(ExecutorService::close);
+        Shard mine = local;
+        if (mine != null) {
+            mine.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- placement changes
+
+    /**
+     * Removes the replica on {@code peer} from this shard (the metadata log dropped it from the
+     * placement): the layout loses it; a remote replica's forwarding queue stops after the forwards
+     * already queued; this peer's own replica is closed (the caller deletes its files). Calls that
+     * already took the local replica finish on it or fail as on a closed shard. Nothing happens when
+     * the layout has no such replica or it is the last one.
+     *
+     * @return whether this peer's own replica was dropped
+     */
+    public boolean dropReplica(long peer) {
+        Shard closed = null;
+        ExecutorService stopped;
+        synchronized (primaryOrder) {
+            Layout current = layout;
+            if (!current.peers().contains(peer) || current.peers().size() == 1) {
+                return false;
+            }
+            List<Long> rest = new ArrayList<>(current.peers());
+            rest.remove(Long.valueOf(peer));
+            layout = new Layout(current.collection(), current.shardId(), current.self(), rest);
+            stopped = queues.remove(peer);
+            if (peer == current.self()) {
+                closed = local;
+                local = null;
+            }
+        }
+        if (stopped != null) {
+            stopped.close();
+        }
+        if (closed != null) {
+            closed.close();
+            return true;
+        }
+        return false;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.sextant.cluster.MetadataCommand;
 import io.sextant.cluster.MetadataResult;
 import io.sextant.cluster.PlacementApplier;
 import io.sextant.cluster.PlacementBook;
+import io.sextant.cluster.ReplicaDropApplier;
 import io.sextant.cluster.ReplicaStateApplier;
 import io.sextant.cluster.ReplicaStateBook;
 import io.sextant.cluster.replica.ClusterShardFactory;
@@ -18,6 +19,7 @@ import io.sextant.cluster.shard.LocalShardLookup;
 import io.sextant.cluster.shard.PeerChannels;
 import io.sextant.cluster.shard.PeerCredential;
 import io.sextant.cluster.shard.ShardCallTimeouts;
+import io.sextant.collection.AtomicFiles;
 import io.sextant.collection.Collection;
 import io.sextant.collection.ShardFactory;
 import io.sextant.collection.TableOfContents;
@@ -99,7 +101,32 @@ public final class ClusterShards implements AutoCloseable {
      * executor} and applies replica state changes.
      */
     public MetadataApplier applier(MetadataApplier executor) {
-        return new ReplicaStateApplier(new PlacementApplier(executor, book), book, states);
+        return new ReplicaDropApplier(
+                new ReplicaStateApplier(new PlacementApplier(executor, book), book, states),
+                book,
+                states,
+                this::replicaDropped);
+    }
+
+    /**
+     * A replica left the placement: the shard's replica set forgets it and, when it was this peer's,
+     * closes it and deletes its directory (a crash before the delete is finished by the shard
+     * factory on the next open).
+     */
+    private void replicaDropped(String collection, int shardId, long peer) {
+        if (shard(collection, shardId) instanceof ReplicaSet rs && rs.dropReplica(peer)) {
+            AtomicFiles.deleteTree(toc.get(collection).shardDir(shardId));
+        }
+    }
+
+    /** The placement book (the proposer checks a placement change against it before proposing). */
+    public PlacementBook placements() {
+        return book;
+    }
+
+    /** The replica state book. */
+    public ReplicaStateBook replicaStates() {
+        return states;
     }
 
     /** The started cluster node (peer addresses come from its Raft configuration). */
