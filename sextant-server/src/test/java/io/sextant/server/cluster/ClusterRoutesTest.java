@@ -258,4 +258,66 @@ class ClusterRoutesTest {
         assertThat(Files.readString(storage.resolve("cluster").resolve("placements.json")))
                 .doesNotContain("\"c\"");
     }
+
+    private static final String DROP = "{\"drop_replica\":{\"shard_id\":%d,\"peer_id\":%s}}";
+
+    @Test
+    void clusterOperationsOnAStandaloneNodeAreRefusedAsQdrantDoes() {
+        try (TestServer s = TestServer.start(storage)) {
+            assertThat(s.put("/collections/c", CREATE).status()).isEqualTo(200);
+            for (String path : new String[] {"/collections/c/cluster", "/collections/missing/cluster"}) {
+                TestServer.Response r = s.post(path, DROP.formatted(0, 1));
+                assertThat(r.status()).as(path).isEqualTo(405);
+                assertThat(r.json().at("/status/error").asText()).isEqualTo("Qdrant is running in standalone mode");
+            }
+        }
+    }
+
+    @Test
+    void dropReplicaChecksItsArgumentsAndNeverDropsTheLastActiveReplica() throws Exception {
+        try (TestServer s = clusterNode(freePort())) {
+            String self = awaitLeader(s).get("peer_id").asText();
+            assertThat(s.put("/collections/c", "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"},\"shard_number\":2}")
+                            .status())
+                    .isEqualTo(200);
+            String placement = Files.readString(storage.resolve("cluster").resolve("placements.json"));
+
+            TestServer.Response missing = s.post("/collections/nope/cluster", DROP.formatted(0, self));
+            assertThat(missing.status()).isEqualTo(404);
+            assertThat(missing.json().at("/status/error").asText()).contains("nope");
+
+            TestServer.Response badShard = s.post("/collections/c/cluster", DROP.formatted(2, self));
+            assertThat(badShard.status()).isEqualTo(400);
+            assertThat(badShard.json().at("/status/error").asText()).contains("Shard 2 of c does not exist");
+
+            TestServer.Response badPeer = s.post("/collections/c/cluster", DROP.formatted(0, "12345"));
+            assertThat(badPeer.status()).isEqualTo(400);
+            assertThat(badPeer.json().at("/status/error").asText()).contains("Peer 12345 does not exist");
+
+            TestServer.Response last = s.post("/collections/c/cluster", DROP.formatted(0, self));
+            assertThat(last.status()).isEqualTo(400);
+            assertThat(last.json().at("/status/error").asText()).contains("last active replica of shard 0");
+
+            assertThat(s.post("/collections/c/cluster", "{\"drop_replica\":{\"shard_id\":0}}")
+                            .status())
+                    .isEqualTo(400);
+            assertThat(s.post("/collections/c/cluster", "{}").status()).isEqualTo(400);
+            TestServer.Response notYet = s.post(
+                    "/collections/c/cluster",
+                    "{\"move_shard\":{\"shard_id\":0,\"from_peer_id\":" + self + ",\"to_peer_id\":1}}");
+            assertThat(notYet.status()).isEqualTo(400);
+            assertThat(notYet.json().at("/status/error").asText()).contains("move_shard is not supported yet");
+            assertThat(s.post("/collections/c/cluster", "{\"frobnicate\":{}}").status())
+                    .isEqualTo(400);
+
+            assertThat(Files.readString(storage.resolve("cluster").resolve("placements.json")))
+                    .as("nothing changed")
+                    .isEqualTo(placement);
+            assertThat(s.get("/collections/c/cluster")
+                            .json()
+                            .at("/result/local_shards")
+                            .size())
+                    .isEqualTo(2);
+        }
+    }
 }
