@@ -185,8 +185,28 @@
  *       are not log entries (only the primary running one lists it in {@code shard_transfers} of
  *       {@code GET /collections/{c}/cluster}; the other peers see the target replica Partial), and
  *       {@code POST /collections/{c}/cluster} with {@code replicate_shard}, {@code move_shard},
- *       {@code abort_transfer}, {@code drop_replica} is not implemented); only stream_records (no
- *       snapshot or wal_delta method); the batch read blocks the shard's writes for one batch.
+ *       {@code abort_transfer} is not implemented (400 "not supported yet")); only stream_records
+ *       (no snapshot or wal_delta method); the batch read blocks the shard's writes for one batch.
+ *   <li><b>Dropping a replica (slice 5).</b> {@code POST /collections/{c}/cluster} with {@code
+ *       {"drop_replica":{"shard_id":s,"peer_id":p}}} (the server's {@code
+ *       CollectionClusterOperations}; manage access; 405 "Qdrant is running in standalone mode" on
+ *       a standalone node, as Qdrant) checks on the proposing peer that the collection exists (404),
+ *       has a placement, the shard exists, the peer is a member holding a replica of it, and that
+ *       another Active replica remains (400 otherwise), then proposes the log entry {@code
+ *       drop_replica} ({@link ReplicaDrop}: shard id, peer id; {@link MetadataCommand} format
+ *       version 5, written only for this kind). Every peer applies it through the {@link
+ *       ReplicaDropApplier}, which checks the shard and the last-Active rule again against its books
+ *       (same log, same verdict), rewrites the placement in the {@link PlacementBook} (durably,
+ *       first), forgets the replica's state, then tells the server: {@link
+ *       io.sextant.cluster.replica.ReplicaSet#dropReplica} removes the peer from the shard's layout
+ *       (its forwarding queue stops after the forwards already queued) and, on the peer that held
+ *       it, closes the local replica, after which the server deletes the shard directory. If the
+ *       process dies before the delete, the shard factory deletes a directory the placement no
+ *       longer names when the collection opens. A drop of a replica the placement no longer has is a
+ *       no-op success, so the {@link MetadataLedger} keeps drops in the collection's history and a
+ *       snapshot's reconcile simply re-applies them. Known limits: a call that already took the
+ *       dropped local replica finishes on it or fails as on a closed shard; the replica's points are
+ *       gone with it (no move yet).
  *   <li><b>gRPC collection management through consensus.</b> In cluster mode the gRPC {@code
  *       Collections/Create|Update|Delete|UpdateAliases} and {@code Points/CreateFieldIndex|
  *       DeleteFieldIndex} go through the same {@code MetadataGate} as REST (the server's {@code
@@ -220,8 +240,11 @@
  *       consistency}, {@code read_fan_out_factor} and {@code read_fan_out_delay_ms}.
  *   <li><b>Shard transfer as metadata.</b> Transfers as log entries (start, progress, finish,
  *       abort) so a primary change resumes one and every peer lists it; snapshot and wal_delta (the
- *       WAL suffix after the receiver's last sequence number) methods; {@code POST
- *       /collections/{c}/cluster} (replicate, move, abort, drop replica).
+ *       WAL suffix after the receiver's last sequence number) methods; the other operations of
+ *       {@code POST /collections/{c}/cluster}: {@code replicate_shard} (a placement entry adding the
+ *       target as Partial; the target creates an empty local replica and the automatic recovery
+ *       fills it), {@code move_shard} (replicate, then drop the source once the new replica is
+ *       Active) and {@code abort_transfer}.
  * </ol>
  */
 package io.sextant.cluster;
