@@ -593,41 +593,49 @@ class ClusterEndToEndTest {
                 "/collections/dropme",
                 "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},\"shard_number\":1,\"replication_factor\":2}");
         write(rest(one), "PUT", "/collections/dropme/points?wait=true", points(0, 50));
-        await("peer 2 holds the replica", () -> collectionCluster(two, "dropme"), c -> c.get("local_shards")
-                        .size()
-                == 1);
+        await(
+                "peer 2 holds the replica",
+                () -> collectionCluster(two, "dropme"),
+                c -> c.get("local_shards").size() == 1);
         Path shardOnTwo = dir.resolve("peer-2").resolve("collections/dropme/shards/0");
         assertThat(shardOnTwo).exists();
 
-        RestCalls.Reply dropped = rest(one).call(
-                "POST", "/collections/dropme/cluster", "{\"drop_replica\":{\"shard_id\":0,\"peer_id\":" + idTwo + "}}");
+        RestCalls.Reply dropped = rest(one)
+                .call(
+                        "POST",
+                        "/collections/dropme/cluster",
+                        "{\"drop_replica\":{\"shard_id\":0,\"peer_id\":" + idTwo + "}}");
         assertThat(dropped.status()).as(dropped.toString()).isEqualTo(200);
         assertThat(collectionCluster(one, "dropme").get("remote_shards").size())
                 .as("the proposer applied it before answering")
                 .isZero();
-        JsonNode onTwo = await(
-                "peer 2 applied the drop",
-                () -> collectionCluster(two, "dropme"),
-                c -> c.get("local_shards").isEmpty());
+        JsonNode onTwo =
+                await("peer 2 applied the drop", () -> collectionCluster(two, "dropme"), c -> c.get("local_shards")
+                        .isEmpty());
         assertThat(onTwo.get("remote_shards").size()).isEqualTo(1);
         await("peer 2 deleted its replica", () -> java.nio.file.Files.exists(shardOnTwo), exists -> !exists);
 
-        assertThat(rest(two).call("POST", "/collections/dropme/points/count", "{\"exact\":true}")
+        assertThat(rest(two)
+                        .call("POST", "/collections/dropme/points/count", "{\"exact\":true}")
                         .body()
                         .at("/result/count")
                         .asLong())
                 .as("peer 2 reads from peer 1 now")
                 .isEqualTo(50);
         write(rest(two), "PUT", "/collections/dropme/points?wait=true", points(50, 60));
-        assertThat(rest(one).call("POST", "/collections/dropme/points/count", "{\"exact\":true}")
+        assertThat(rest(one)
+                        .call("POST", "/collections/dropme/points/count", "{\"exact\":true}")
                         .body()
                         .at("/result/count")
                         .asLong())
                 .isEqualTo(60);
 
         String idOne = cluster(one).get("peer_id").asText();
-        RestCalls.Reply last = rest(two).call(
-                "POST", "/collections/dropme/cluster", "{\"drop_replica\":{\"shard_id\":0,\"peer_id\":" + idOne + "}}");
+        RestCalls.Reply last = rest(two)
+                .call(
+                        "POST",
+                        "/collections/dropme/cluster",
+                        "{\"drop_replica\":{\"shard_id\":0,\"peer_id\":" + idOne + "}}");
         assertThat(last.status()).isEqualTo(400);
         assertThat(last.body().at("/status/error").asText()).contains("last active replica");
     }

@@ -423,7 +423,13 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     /** Queues {@code operation} for {@code peer} in the write order (callers hold the order lock). */
     private CompletableFuture<Void> sendInOrder(long peer, PointOperation operation) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        queues.get(peer).execute(() -> {
+        ExecutorService queue = queues.get(peer);
+        if (queue == null) { // the replica was dropped from the placement
+            done.completeExceptionally(new ServiceException("peer " + Long.toUnsignedString(peer)
+                    + " holds no replica of shard " + layout.shardId() + " of collection " + layout.collection()));
+            return done;
+        }
+        queue.execute(() -> {
             try {
                 Shard replica = remotes.replica(peer);
                 if (replica == null) {
