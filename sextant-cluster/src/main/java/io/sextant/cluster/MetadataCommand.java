@@ -23,8 +23,8 @@ import java.util.Locale;
  * payload index); written only by such commands, so REST-form entries stay readable by older
  * binaries. Version 4 is written only by {@link Type#SET_REPLICA_STATE} (the body is a {@link
  * ReplicaStateChange}), so every older kind stays readable by older binaries, and version 1–3
- * entries are read as before. Version 5 is written only by {@link Type#DROP_REPLICA} (the body is a
- * {@link ReplicaDrop}); versions 1–4 are read as before. A reader refuses a higher {@code v} and an unknown form.
+ * entries are read as before. Version 5 is written only by {@link Type#DROP_REPLICA} and {@link
+ * Type#ADD_REPLICA} (the body is a {@link ReplicaPlacementChange}); versions 1–4 are read as before. A reader refuses a higher {@code v} and an unknown form.
  *
  * @param type what to do
  * @param collection collection name or alias ({@code null} for {@link Type#UPDATE_ALIASES})
@@ -70,8 +70,10 @@ public record MetadataCommand(
         DELETE_INDEX,
         /** A replica's state changes (body: {@link ReplicaStateChange}); log entry version 4. */
         SET_REPLICA_STATE,
-        /** A shard replica leaves the placement (body: {@link ReplicaDrop}); log entry version 5. */
-        DROP_REPLICA;
+        /** A shard replica leaves the placement (body: {@link ReplicaPlacementChange}); log entry version 5. */
+        DROP_REPLICA,
+        /** A new Partial replica joins the placement (body: {@link ReplicaPlacementChange}); version 5. */
+        ADD_REPLICA;
 
         String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -104,11 +106,11 @@ public record MetadataCommand(
             }
             ReplicaStateChange.fromJson(body); // refuses a malformed change before it enters the log
         }
-        if (type == Type.DROP_REPLICA) {
+        if (type == Type.DROP_REPLICA || type == Type.ADD_REPLICA) {
             if (form != Form.REST) {
-                throw new IllegalArgumentException("a drop_replica body is JSON, not " + form);
+                throw new IllegalArgumentException("a " + type.wireName() + " body is JSON, not " + form);
             }
-            ReplicaDrop.fromJson(body);
+            ReplicaPlacementChange.fromJson(body);
         }
         if (form == Form.GRPC && !body.isTextual()) {
             throw new IllegalArgumentException("a gRPC-form body is a base64 string, got " + body.getNodeType());
@@ -181,7 +183,7 @@ public record MetadataCommand(
 
     /** The lowest log entry version that can carry this command. */
     int version() {
-        if (type == Type.DROP_REPLICA) {
+        if (type == Type.DROP_REPLICA || type == Type.ADD_REPLICA) {
             return 5;
         }
         if (type == Type.SET_REPLICA_STATE) {

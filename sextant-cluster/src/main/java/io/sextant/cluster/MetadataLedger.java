@@ -52,12 +52,16 @@ public final class MetadataLedger {
                 }
             }
             case UPDATE_ALIASES -> applyAliasActions(c.body());
-            case DROP_REPLICA -> {
+            case DROP_REPLICA, ADD_REPLICA -> {
                 List<MetadataCommand> history = collections.get(c.collection());
                 if (history != null) {
-                    history.add(c); // replayed after the create; a drop of an absent replica is a no-op
-                    ReplicaDrop drop = ReplicaDrop.of(c);
-                    states.set(c.collection(), drop.shardId(), drop.peerId(), ReplicaState.ACTIVE);
+                    history.add(c); // replayed after the create; a repeated change is a no-op
+                    ReplicaPlacementChange change = ReplicaPlacementChange.of(c);
+                    states.set(
+                            c.collection(),
+                            change.shardId(),
+                            change.peerId(),
+                            c.type() == MetadataCommand.Type.ADD_REPLICA ? ReplicaState.PARTIAL : ReplicaState.ACTIVE);
                 }
             }
             case SET_REPLICA_STATE -> {

@@ -193,9 +193,9 @@
  *       a standalone node, as Qdrant) checks on the proposing peer that the collection exists (404),
  *       has a placement, the shard exists, the peer is a member holding a replica of it, and that
  *       another Active replica remains (400 otherwise), then proposes the log entry {@code
- *       drop_replica} ({@link ReplicaDrop}: shard id, peer id; {@link MetadataCommand} format
+ *       drop_replica} ({@link ReplicaPlacementChange}: shard id, peer id; {@link MetadataCommand} format
  *       version 5, written only for this kind). Every peer applies it through the {@link
- *       ReplicaDropApplier}, which checks the shard and the last-Active rule again against its books
+ *       ReplicaPlacementApplier}, which checks the shard and the last-Active rule again against its books
  *       (same log, same verdict), rewrites the placement in the {@link PlacementBook} (durably,
  *       first), forgets the replica's state, then tells the server: {@link
  *       io.sextant.cluster.replica.ReplicaSet#dropReplica} removes the peer from the shard's layout

@@ -199,12 +199,13 @@ class MetadataLedgerTest {
 
     @Test
     void aReplicaDropIsVersion5AndIsReplayedFromTheLedger() {
-        MetadataCommand c = new ReplicaDrop(1, -1L).command("c");
+        MetadataCommand c = new ReplicaPlacementChange(1, -1L).command("c");
         assertThat(new String(c.toBytes(), java.nio.charset.StandardCharsets.UTF_8))
                 .isEqualTo("{\"v\":5,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{\"shard_id\":1,"
                         + "\"peer_id\":\"18446744073709551615\"},\"wait\":false}");
         assertThat(MetadataCommand.fromBytes(c.toBytes())).isEqualTo(c);
-        assertThat(ReplicaDrop.of(MetadataCommand.fromBytes(c.toBytes()))).isEqualTo(new ReplicaDrop(1, -1L));
+        assertThat(ReplicaPlacementChange.of(MetadataCommand.fromBytes(c.toBytes())))
+                .isEqualTo(new ReplicaPlacementChange(1, -1L));
         assertThat(new String(new ReplicaStateChange(0, 1, ReplicaState.DEAD, null)
                         .command("c")
                         .toBytes()))
@@ -217,7 +218,7 @@ class MetadataLedgerTest {
                         "{\"v\":5,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{\"shard_id\":0}}"
                                 .getBytes()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("drop_replica needs shard_id and peer_id");
+                .hasMessageContaining("a replica placement change needs shard_id and peer_id");
         assertThatThrownBy(() -> MetadataCommand.fromBytes(("{\"v\":5,\"type\":\"drop_replica\",\"collection\":\"c\","
                                 + "\"body\":{\"shard_id\":-1,\"peer_id\":\"1\"}}")
                         .getBytes()))
@@ -227,17 +228,17 @@ class MetadataLedgerTest {
         MetadataCommand create = MetadataCommand.of(Type.CREATE_COLLECTION, "c", json("{}"));
         l.record(create);
         l.record(new ReplicaStateChange(1, 7, ReplicaState.DEAD, null).command("c"));
-        l.record(new ReplicaDrop(1, 7).command("c"));
-        l.record(new ReplicaDrop(0, 7).command("gone"));
+        l.record(new ReplicaPlacementChange(1, 7).command("c"));
+        l.record(new ReplicaPlacementChange(0, 7).command("gone"));
         assertThat(l.replicaStates())
                 .as("the dropped replica's state is forgotten")
                 .isEmpty();
         MetadataLedger back = MetadataLedger.fromJson(l.toJson());
         assertThat(back.collections())
-                .isEqualTo(java.util.Map.of("c", List.of(create, new ReplicaDrop(1, 7).command("c"))));
+                .isEqualTo(java.util.Map.of("c", List.of(create, new ReplicaPlacementChange(1, 7).command("c"))));
         assertThat(back.reconcile(java.util.Set.of("c"), java.util.Map.of()))
                 .as("a peer that has the collection re-applies the drop (a no-op when it already did)")
-                .containsExactly(new ReplicaDrop(1, 7).command("c"));
+                .containsExactly(new ReplicaPlacementChange(1, 7).command("c"));
     }
 
     @Test

@@ -143,14 +143,16 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         this.states = states;
         for (long peer : layout.peers()) {
             if (peer != layout.self()) {
-                queues.put(
-                        peer,
-                        Executors.newSingleThreadExecutor(Thread.ofVirtual()
-                                .name("replicate-" + layout.collection() + "-" + layout.shardId() + "-"
-                                        + Long.toUnsignedString(peer))
-                                .factory()));
+                queues.put(peer, newQueue(layout, peer));
             }
         }
+    }
+
+    /** The ordered forwarding queue for the replica on {@code peer}. */
+    private static ExecutorService newQueue(Layout layout, long peer) {
+        return Executors.newSingleThreadExecutor(Thread.ofVirtual()
+                .name("replicate-" + layout.collection() + "-" + layout.shardId() + "-" + Long.toUnsignedString(peer))
+                .factory());
     }
 
     public Layout layout() {
@@ -586,6 +588,32 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     }
 
     // ---------------------------------------------------------------- placement changes
+
+    /**
+     * Adds a replica on {@code peer} to this shard, last in placement order (the metadata log added
+     * it, Partial): another peer's gets a forwarding queue; this peer's is {@code mine}, a new empty
+     * local replica. Nothing happens when the layout already has it.
+     *
+     * @param mine the new local replica when {@code peer} is this peer, else null
+     * @return whether the layout changed (when not, the caller closes {@code mine})
+     */
+    public boolean addReplica(long peer, Shard mine) {
+        synchronized (primaryOrder) {
+            Layout current = layout;
+            if (current.peers().contains(peer) || (peer == current.self()) != (mine != null)) {
+                return false;
+            }
+            List<Long> more = new ArrayList<>(current.peers());
+            more.add(peer);
+            layout = new Layout(current.collection(), current.shardId(), current.self(), more);
+            if (mine != null) {
+                local = mine;
+            } else {
+                queues.put(peer, newQueue(current, peer));
+            }
+            return true;
+        }
+    }
 
     /**
      * Removes the replica on {@code peer} from this shard (the metadata log dropped it from the

@@ -392,4 +392,26 @@ class ReplicaSetTest {
                 .isFalse();
         assertThat(peers.sets.get(A).layout().peers()).containsExactly(A);
     }
+
+    @Test
+    void anAddedReplicaGetsTheFollowingWrites() throws Exception {
+        peers.sets.get(A).dropReplica(C);
+        peers.sets.get(A).update(delete(1), true);
+        eventually(() -> appliedOn(B).size(), 1);
+        assertThat(appliedOn(C)).isEmpty();
+
+        assertThat(peers.sets.get(A).addReplica(C, null)).isTrue();
+        assertThat(peers.sets.get(A).layout().peers()).containsExactly(A, B, C);
+        assertThat(peers.sets.get(A).addReplica(C, null)).as("already there").isFalse();
+        peers.sets.get(A).update(delete(2), true);
+        eventually(() -> appliedOn(C).size(), 1);
+
+        assertThat(peers.sets.get(ROUTER).addReplica(ROUTER, null))
+                .as("this peer's own replica needs the local shard")
+                .isFalse();
+        RecordingShard fresh = new RecordingShard("router");
+        assertThat(peers.sets.get(ROUTER).addReplica(ROUTER, fresh)).isTrue();
+        assertThat(peers.sets.get(ROUTER).localReplica()).isSameAs(fresh);
+        assertThat(peers.sets.get(ROUTER).layout().peers()).containsExactly(A, B, C, ROUTER);
+    }
 }

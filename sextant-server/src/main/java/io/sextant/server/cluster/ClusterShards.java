@@ -7,7 +7,7 @@ import io.sextant.cluster.MetadataCommand;
 import io.sextant.cluster.MetadataResult;
 import io.sextant.cluster.PlacementApplier;
 import io.sextant.cluster.PlacementBook;
-import io.sextant.cluster.ReplicaDropApplier;
+import io.sextant.cluster.ReplicaPlacementApplier;
 import io.sextant.cluster.ReplicaStateApplier;
 import io.sextant.cluster.ReplicaStateBook;
 import io.sextant.cluster.replica.ClusterShardFactory;
@@ -44,6 +44,8 @@ public final class ClusterShards implements AutoCloseable {
     private volatile TableOfContents toc;
     private volatile ClusterNode node;
     private volatile ReplicaRecovery recovery;
+    /** Opens local replicas (set by {@link #factory}). */
+    private volatile ShardFactory localFactory;
 
     private ClusterShards(PlacementBook book, ReplicaStateBook states, long self, PeerCredential credential) {
         this.book = book;
@@ -68,6 +70,7 @@ public final class ClusterShards implements AutoCloseable {
 
     /** The shard factory: replica sets for collections with a placement, {@code local} otherwise. */
     public ShardFactory factory(ShardFactory local) {
+        this.localFactory = local;
         return new ClusterShardFactory(
                 local,
                 book,
@@ -101,11 +104,40 @@ public final class ClusterShards implements AutoCloseable {
      * executor} and applies replica state changes.
      */
     public MetadataApplier applier(MetadataApplier executor) {
-        return new ReplicaDropApplier(
+        return new ReplicaPlacementApplier(
                 new ReplicaStateApplier(new PlacementApplier(executor, book), book, states),
                 book,
                 states,
-                this::replicaDropped);
+                new ReplicaPlacementApplier.Listener() {
+                    @Override
+                    public void dropped(String collection, int shardId, long peer) {
+                        replicaDropped(collection, shardId, peer);
+                    }
+
+                    @Override
+                    public void added(String collection, int shardId, long peer) {
+                        replicaAdded(collection, shardId, peer);
+                    }
+                });
+    }
+
+    /**
+     * A new replica joined the placement: the shard's replica set gets it and, when it is this
+     * peer's, an empty local replica (a stale directory from an earlier replica is deleted first).
+     */
+    private void replicaAdded(String collection, int shardId, long peer) {
+        if (!(shard(collection, shardId) instanceof ReplicaSet rs)) {
+            return;
+        }
+        Shard mine = null;
+        if (peer == self) {
+            Collection c = toc.get(collection);
+            AtomicFiles.deleteTree(c.shardDir(shardId));
+            mine = localFactory.open(c.shardDir(shardId), c.config().toShardConfig());
+        }
+        if (!rs.addReplica(peer, mine) && mine != null) {
+            mine.close();
+        }
     }
 
     /**

@@ -96,7 +96,8 @@ public interface MetadataGate {
             case DELETE_COLLECTION,
                     DELETE_INDEX,
                     SET_REPLICA_STATE,
-                    DROP_REPLICA -> {} // replica entries: checked when built
+                    DROP_REPLICA,
+                    ADD_REPLICA -> {} // replica entries: checked when built
         }
     }
 }

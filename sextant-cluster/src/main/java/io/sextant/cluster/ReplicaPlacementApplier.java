@@ -3,8 +3,13 @@ package io.sextant.cluster;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 
 /**
- * A {@link MetadataApplier} that applies {@link MetadataCommand.Type#DROP_REPLICA} entries and hands
- * every other command to the applier it wraps. A drop is checked against the {@link PlacementBook}
+ * A {@link MetadataApplier} that applies {@link MetadataCommand.Type#DROP_REPLICA} and {@link
+ * MetadataCommand.Type#ADD_REPLICA} entries and hands every other command to the applier it wraps.
+ * An add needs a placement (else not found) and an existing shard (else bad request); the peer
+ * joins the shard's replicas last in placement order (so the primary does not change), Partial (it
+ * receives writes, serves no reads, and the shard's primary fills it by the automatic recovery),
+ * and the {@link Listener} is told, so the server adds it to the replica set and, on that peer,
+ * creates the empty local replica. An add of a replica the placement already has changes nothing. A drop is checked against the {@link PlacementBook}
  * and the {@link ReplicaStateBook}, which every peer derives from the same log, so every peer
  * reaches the same verdict: the collection must have a placement (else not found), the shard must
  * exist (else bad request), and at least one Active replica must remain (else bad request, nothing
@@ -14,20 +19,22 @@ import com.fasterxml.jackson.databind.node.BooleanNode;
  * Listener} is told, so the server reshapes the shard's replica set and, on the peer that held the
  * replica, deletes it. Called on the state machine's apply thread, like the applier it wraps.
  */
-public final class ReplicaDropApplier extends ForwardingApplier {
+public final class ReplicaPlacementApplier extends ForwardingApplier {
 
-    /** What a peer does once a replica left a placement. */
-    @FunctionalInterface
+    /** What a peer does once a replica left or joined a placement. */
     public interface Listener {
         /** The replica of {@code shardId} of {@code collection} on {@code peerId} is no longer placed. */
         void dropped(String collection, int shardId, long peerId);
+
+        /** A new (Partial) replica of {@code shardId} of {@code collection} is placed on {@code peerId}. */
+        void added(String collection, int shardId, long peerId);
     }
 
     private final PlacementBook placements;
     private final ReplicaStateBook states;
     private final Listener listener;
 
-    public ReplicaDropApplier(
+    public ReplicaPlacementApplier(
             MetadataApplier delegate, PlacementBook placements, ReplicaStateBook states, Listener listener) {
         super(delegate);
         this.placements = placements;
@@ -37,11 +44,36 @@ public final class ReplicaDropApplier extends ForwardingApplier {
 
     @Override
     public MetadataResult apply(MetadataCommand command) {
-        return command.type() == MetadataCommand.Type.DROP_REPLICA ? drop(command) : delegate.apply(command);
+        return switch (command.type()) {
+            case DROP_REPLICA -> drop(command);
+            case ADD_REPLICA -> add(command);
+            default -> delegate.apply(command);
+        };
+    }
+
+    private MetadataResult add(MetadataCommand command) {
+        ReplicaPlacementChange add = ReplicaPlacementChange.of(command);
+        String collection = command.collection();
+        ShardPlacement placement = placements.get(collection);
+        if (placement == null) {
+            return noPlacement(collection);
+        }
+        if (add.shardId() >= placement.shardCount()) {
+            return MetadataResult.failed(
+                    "BAD_REQUEST", "Shard " + add.shardId() + " of " + collection + " does not exist");
+        }
+        if (placement.replicas(add.shardId()).contains(add.peerId())) {
+            return MetadataResult.ok(BooleanNode.FALSE); // already placed: a replayed entry
+        }
+        placements.put(collection, placement.with(add.shardId(), add.peerId()));
+        states.set(collection, add.shardId(), add.peerId(), ReplicaState.PARTIAL);
+        listener.added(collection, add.shardId(), add.peerId());
+        return MetadataResult.ok(BooleanNode.TRUE);
     }
 
     private MetadataResult drop(MetadataCommand command) {
-        ReplicaDrop drop = ReplicaDrop.of(command); // well formed: the command's constructor checked it
+        ReplicaPlacementChange drop =
+                ReplicaPlacementChange.of(command); // well formed: the command's constructor checked it
         String collection = command.collection();
         ShardPlacement placement = placements.get(collection);
         if (placement == null) {
@@ -67,7 +99,7 @@ public final class ReplicaDropApplier extends ForwardingApplier {
      * refuses it before proposing.
      */
     public static String refusal(
-            String collection, ShardPlacement placement, ReplicaDrop drop, ReplicaStateBook states) {
+            String collection, ShardPlacement placement, ReplicaPlacementChange drop, ReplicaStateBook states) {
         if (drop.shardId() >= placement.shardCount()) {
             return "Shard " + drop.shardId() + " of " + collection + " does not exist";
         }
