@@ -184,8 +184,8 @@
  *       primary moved) begins from an empty replica, it does not resume across processes; transfers
  *       are not log entries (only the primary running one lists it in {@code shard_transfers} of
  *       {@code GET /collections/{c}/cluster}; the other peers see the target replica Partial), and
- *       {@code POST /collections/{c}/cluster} with {@code replicate_shard}, {@code move_shard},
- *       {@code abort_transfer} is not implemented (400 "not supported yet")); only stream_records
+ *       {@code POST /collections/{c}/cluster} with {@code abort_transfer} is not implemented (400
+ *       "not supported yet")); only stream_records
  *       (no snapshot or wal_delta method); the batch read blocks the shard's writes for one batch.
  *   <li><b>Dropping a replica (slice 5).</b> {@code POST /collections/{c}/cluster} with {@code
  *       {"drop_replica":{"shard_id":s,"peer_id":p}}} (the server's {@code
@@ -205,8 +205,23 @@
  *       longer names when the collection opens. A drop of a replica the placement no longer has is a
  *       no-op success, so the {@link MetadataLedger} keeps drops in the collection's history and a
  *       snapshot's reconcile simply re-applies them. Known limits: a call that already took the
- *       dropped local replica finishes on it or fails as on a closed shard; the replica's points are
- *       gone with it (no move yet).
+ *       dropped local replica finishes on it or fails as on a closed shard.
+ *       <p><b>Adding a replica.</b> {@code replicate_shard} {@code {"shard_id","from_peer_id",
+ *       "to_peer_id","method"?}} (checked on the proposer: both peers members, the source holds a
+ *       replica, the target none, method {@code stream_records} or absent) proposes {@code
+ *       add_replica} (same body class, format version 5). Every peer's {@link
+ *       ReplicaPlacementApplier} appends the target to the shard's replicas (last, so the primary
+ *       does not change) with state Partial; the server adds it to the replica set ({@link
+ *       io.sextant.cluster.replica.ReplicaSet#addReplica}: a forwarding queue on the others, an
+ *       empty local replica opened by the local shard factory on the target). From then on the
+ *       replica receives every write, and the shard's primary, seeing a Partial replica with no
+ *       transfer running, fills it by the automatic recovery above and makes it Active. So the
+ *       stream comes from the primary, not necessarily {@code from_peer_id}. {@code move_shard}
+ *       (same body) is {@code replicate_shard} plus a virtual thread on the peer that took the call,
+ *       which proposes {@code drop_replica} for the source once the new replica is Active (polling
+ *       its replica state book, at most an hour). Known limits: that thread does not survive a
+ *       restart of its peer (the new replica then stays, the source too); the transfer is not a log
+ *       entry, so {@code abort_transfer} is not there.
  *   <li><b>gRPC collection management through consensus.</b> In cluster mode the gRPC {@code
  *       Collections/Create|Update|Delete|UpdateAliases} and {@code Points/CreateFieldIndex|
  *       DeleteFieldIndex} go through the same {@code MetadataGate} as REST (the server's {@code
@@ -240,11 +255,9 @@
  *       consistency}, {@code read_fan_out_factor} and {@code read_fan_out_delay_ms}.
  *   <li><b>Shard transfer as metadata.</b> Transfers as log entries (start, progress, finish,
  *       abort) so a primary change resumes one and every peer lists it; snapshot and wal_delta (the
- *       WAL suffix after the receiver's last sequence number) methods; the other operations of
- *       {@code POST /collections/{c}/cluster}: {@code replicate_shard} (a placement entry adding the
- *       target as Partial; the target creates an empty local replica and the automatic recovery
- *       fills it), {@code move_shard} (replicate, then drop the source once the new replica is
- *       Active) and {@code abort_transfer}.
+ *       WAL suffix after the receiver's last sequence number) methods; {@code abort_transfer} and a
+ *       {@code move_shard} whose second half (dropping the source) is a log entry decided up front, so
+ *       it survives a restart of the peer that took the call.
  * </ol>
  */
 package io.sextant.cluster;

@@ -639,4 +639,75 @@ class ClusterEndToEndTest {
         assertThat(last.status()).isEqualTo(400);
         assertThat(last.body().at("/status/error").asText()).contains("last active replica");
     }
+
+    @Test
+    void aReplicatedShardIsFilledAndAMovedOneLeavesItsSource() throws Exception {
+        int p2p1 = ServerProcess.freePort();
+        ServerProcess one = peer(1, null, p2p1).start();
+        ServerProcess two = peer(2, p2p1, ServerProcess.freePort()).start();
+        await("2 peers", () -> cluster(one), c -> c.get("peers").size() == 2);
+        String idOne = cluster(one).get("peer_id").asText();
+        String idTwo = cluster(two).get("peer_id").asText();
+        write(
+                rest(one),
+                "PUT",
+                "/collections/grow",
+                "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},\"shard_number\":1,\"replication_factor\":1}");
+        JsonNode info = await("the placement is known", () -> collectionCluster(one, "grow"), c -> true);
+        String holder = info.get("local_shards").isEmpty() ? idTwo : idOne;
+        String other = holder.equals(idOne) ? idTwo : idOne;
+        ServerProcess otherPeer = other.equals(idOne) ? one : two;
+        write(rest(one), "PUT", "/collections/grow/points?wait=true", points(0, 300));
+
+        RestCalls.Reply replicated = rest(one)
+                .call(
+                        "POST",
+                        "/collections/grow/cluster",
+                        "{\"replicate_shard\":{\"shard_id\":0,\"from_peer_id\":" + holder + ",\"to_peer_id\":" + other
+                                + "}}");
+        assertThat(replicated.status()).as(replicated.toString()).isEqualTo(200);
+        JsonNode filled = await(
+                "the new replica is filled and Active",
+                () -> collectionCluster(otherPeer, "grow"),
+                c -> c.get("local_shards").size() == 1
+                        && c.at("/local_shards/0/state").asText().equals("Active"));
+        assertThat(filled.at("/local_shards/0/points_count").asLong()).isEqualTo(300);
+
+        RestCalls.Reply moved = rest(one)
+                .call(
+                        "POST",
+                        "/collections/grow/cluster",
+                        "{\"move_shard\":{\"shard_id\":0,\"from_peer_id\":" + other + ",\"to_peer_id\":" + holder
+                                + "}}");
+        assertThat(moved.status()).as("the target already holds one").isEqualTo(400);
+
+        write(
+                rest(one),
+                "POST",
+                "/collections/grow/cluster",
+                "{\"drop_replica\":{\"shard_id\":0,\"peer_id\":" + holder + "}}");
+        ServerProcess holderPeer = holder.equals(idOne) ? one : two;
+        await("the original holder dropped it", () -> collectionCluster(holderPeer, "grow"), c -> c.get("local_shards")
+                .isEmpty());
+        RestCalls.Reply back = rest(two)
+                .call(
+                        "POST",
+                        "/collections/grow/cluster",
+                        "{\"move_shard\":{\"shard_id\":0,\"from_peer_id\":" + other + ",\"to_peer_id\":" + holder
+                                + "}}");
+        assertThat(back.status()).as(back.toString()).isEqualTo(200);
+        JsonNode after = await(
+                "the shard moved back: Active on the holder, gone from the other",
+                () -> collectionCluster(holderPeer, "grow"),
+                c -> c.get("local_shards").size() == 1
+                        && c.at("/local_shards/0/state").asText().equals("Active")
+                        && c.get("remote_shards").isEmpty());
+        assertThat(after.at("/local_shards/0/points_count").asLong()).isEqualTo(300);
+        assertThat(rest(otherPeer)
+                        .call("POST", "/collections/grow/points/count", "{\"exact\":true}")
+                        .body()
+                        .at("/result/count")
+                        .asLong())
+                .isEqualTo(300);
+    }
 }

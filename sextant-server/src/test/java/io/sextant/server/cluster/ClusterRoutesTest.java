@@ -302,11 +302,26 @@ class ClusterRoutesTest {
                             .status())
                     .isEqualTo(400);
             assertThat(s.post("/collections/c/cluster", "{}").status()).isEqualTo(400);
-            TestServer.Response notYet = s.post(
-                    "/collections/c/cluster",
-                    "{\"move_shard\":{\"shard_id\":0,\"from_peer_id\":" + self + ",\"to_peer_id\":1}}");
+            TestServer.Response notYet = s.post("/collections/c/cluster", "{\"abort_transfer\":{\"shard_id\":0}}");
             assertThat(notYet.status()).isEqualTo(400);
-            assertThat(notYet.json().at("/status/error").asText()).contains("move_shard is not supported yet");
+            assertThat(notYet.json().at("/status/error").asText()).contains("abort_transfer is not supported yet");
+            for (String op : new String[] {"replicate_shard", "move_shard"}) {
+                String to = "{\"" + op + "\":{\"shard_id\":%d,\"from_peer_id\":" + self + ",\"to_peer_id\":%s%s}}";
+                TestServer.Response unknownPeer = s.post("/collections/c/cluster", to.formatted(0, "7", ""));
+                assertThat(unknownPeer.status()).as(op).isEqualTo(400);
+                assertThat(unknownPeer.json().at("/status/error").asText()).contains("Peer 7 does not exist");
+                TestServer.Response already = s.post("/collections/c/cluster", to.formatted(1, self, ""));
+                assertThat(already.status()).as(op).isEqualTo(400);
+                assertThat(already.json().at("/status/error").asText()).contains("already has a replica of shard 1");
+                TestServer.Response method =
+                        s.post("/collections/c/cluster", to.formatted(0, self, ",\"method\":\"snapshot\""));
+                assertThat(method.status()).as(op).isEqualTo(400);
+                assertThat(method.json().at("/status/error").asText()).contains("snapshot is not supported yet");
+                assertThat(s.post("/collections/c/cluster", to.formatted(9, self, ""))
+                                .status())
+                        .as(op)
+                        .isEqualTo(400);
+            }
             assertThat(s.post("/collections/c/cluster", "{\"frobnicate\":{}}").status())
                     .isEqualTo(400);
 
