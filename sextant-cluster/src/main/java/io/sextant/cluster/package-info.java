@@ -184,8 +184,8 @@
  *       primary moved) begins from an empty replica, it does not resume across processes; transfers
  *       are not log entries (only the primary running one lists it in {@code shard_transfers} of
  *       {@code GET /collections/{c}/cluster}; the other peers see the target replica Partial), and
- *       {@code POST /collections/{c}/cluster} with {@code abort_transfer} is not implemented (400
- *       "not supported yet")); only stream_records
+ *       {@code abort_transfer} drops the Partial target replica (leaving it Dead would not stop
+ *       it: the automatic recovery would start again)); only stream_records
  *       (no snapshot or wal_delta method); the batch read blocks the shard's writes for one batch.
  *   <li><b>Dropping a replica (slice 5).</b> {@code POST /collections/{c}/cluster} with {@code
  *       {"drop_replica":{"shard_id":s,"peer_id":p}}} (the server's {@code
@@ -221,7 +221,11 @@
  *       which proposes {@code drop_replica} for the source once the new replica is Active (polling
  *       its replica state book, at most an hour). Known limits: that thread does not survive a
  *       restart of its peer (the new replica then stays, the source too); the transfer is not a log
- *       entry, so {@code abort_transfer} is not there.
+ *       entry. {@code abort_transfer} {@code {"shard_id","from_peer_id","to_peer_id"}} needs the
+ *       target's replica Partial and proposes {@code drop_replica} for it: the primary's transfer
+ *       stops at its next batch (the replica is no longer Partial), a waiting move gives up, the
+ *       target deletes what it got. Why not "leave it Dead": the automatic recovery would start the
+ *       transfer again within a second.
  *   <li><b>gRPC collection management through consensus.</b> In cluster mode the gRPC {@code
  *       Collections/Create|Update|Delete|UpdateAliases} and {@code Points/CreateFieldIndex|
  *       DeleteFieldIndex} go through the same {@code MetadataGate} as REST (the server's {@code
@@ -255,8 +259,7 @@
  *       consistency}, {@code read_fan_out_factor} and {@code read_fan_out_delay_ms}.
  *   <li><b>Shard transfer as metadata.</b> Transfers as log entries (start, progress, finish,
  *       abort) so a primary change resumes one and every peer lists it; snapshot and wal_delta (the
- *       WAL suffix after the receiver's last sequence number) methods; {@code abort_transfer} and a
- *       {@code move_shard} whose second half (dropping the source) is a log entry decided up front, so
+ *       WAL suffix after the receiver's last sequence number) methods; a {@code move_shard} whose second half (dropping the source) is a log entry decided up front, so
  *       it survives a restart of the peer that took the call.
  * </ol>
  */

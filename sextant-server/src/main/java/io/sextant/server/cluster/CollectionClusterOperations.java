@@ -36,9 +36,11 @@ import org.slf4j.LoggerFactory;
  *       (The primary streams, not necessarily {@code from_peer_id}.)
  *   <li>{@code move_shard}, same body: {@code replicate_shard}, then a background thread on this
  *       peer drops the source replica once the new one is Active.
+ *   <li>{@code abort_transfer} {@code {"shard_id","from_peer_id","to_peer_id"}}: the target's replica
+ *       must be Partial; it is dropped (entry {@code drop_replica}), which stops the transfer.
  * </ul>
  *
- * The other operations ({@code abort_transfer}, {@code restart_transfer}, {@code
+ * The other operations ({@code restart_transfer}, {@code
  * create_sharding_key}, {@code drop_sharding_key}, ...) are recognised and answered 400 "not
  * supported yet"; a body that names no operation, or more than one, is a 400. On a standalone node
  * every call is answered as Qdrant does there: 405 "Qdrant is running in standalone mode", before
@@ -50,7 +52,6 @@ final class CollectionClusterOperations {
     /** Qdrant's operation names that this slice does not implement yet. */
     private static final Set<String> NOT_YET = Set.of(
             "replicate_points",
-            "abort_transfer",
             "restart_transfer",
             "create_sharding_key",
             "drop_sharding_key",
@@ -101,6 +102,8 @@ final class CollectionClusterOperations {
         } else if (op.equals("replicate_shard")) {
             replicate(c.name(), body.get(op), op);
             ApiExchange.ok(ctx, true);
+        } else if (op.equals("abort_transfer")) {
+            ApiExchange.ok(ctx, abort(c.name(), body.get(op)));
         } else if (op.equals("move_shard")) {
             ApiExchange.ok(ctx, move(c.name(), body.get(op)));
         } else if (NOT_YET.contains(op)) {
@@ -194,6 +197,30 @@ final class CollectionClusterOperations {
             }
         });
         return BooleanNode.TRUE;
+    }
+
+    /**
+     * {@code abort_transfer} {@code {"shard_id","from_peer_id","to_peer_id"}}: the replica on the
+     * target must be Partial (being filled), else there is no transfer to abort (400). Proposes
+     * {@code drop_replica} for it: the primary's transfer stops at its next batch (the replica is no
+     * longer Partial), a move waiting for it gives up, and the target deletes what it received.
+     */
+    private JsonNode abort(String collection, JsonNode args) {
+        int shardId = shardId(args, "abort_transfer");
+        peerId(args, "from_peer_id", "abort_transfer");
+        long to = peerId(args, "to_peer_id", "abort_transfer");
+        ShardPlacement placement = placedShard(collection, shardId);
+        if (!placement.replicas(shardId).contains(to)
+                || shards.replicaStates().state(collection, shardId, to) != ReplicaState.PARTIAL) {
+            throw UserException.badRequest("There is no transfer of shard " + shardId + " of " + collection
+                    + " to peer " + Long.toUnsignedString(to) + " to abort");
+        }
+        ReplicaPlacementChange drop = new ReplicaPlacementChange(shardId, to);
+        String refusal = ReplicaPlacementApplier.refusal(collection, placement, drop, shards.replicaStates());
+        if (refusal != null) {
+            throw UserException.badRequest(refusal);
+        }
+        return MetadataExecutor.unwrap(node.propose(drop.command(collection)));
     }
 
     /** The collection's placement, checked to have shard {@code shardId} (400s otherwise). */

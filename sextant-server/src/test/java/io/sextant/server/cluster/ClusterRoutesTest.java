@@ -302,9 +302,14 @@ class ClusterRoutesTest {
                             .status())
                     .isEqualTo(400);
             assertThat(s.post("/collections/c/cluster", "{}").status()).isEqualTo(400);
-            TestServer.Response notYet = s.post("/collections/c/cluster", "{\"abort_transfer\":{\"shard_id\":0}}");
+            TestServer.Response notYet = s.post("/collections/c/cluster", "{\"restart_transfer\":{\"shard_id\":0}}");
             assertThat(notYet.status()).isEqualTo(400);
-            assertThat(notYet.json().at("/status/error").asText()).contains("abort_transfer is not supported yet");
+            assertThat(notYet.json().at("/status/error").asText()).contains("restart_transfer is not supported yet");
+            TestServer.Response noTransfer = s.post(
+                    "/collections/c/cluster",
+                    "{\"abort_transfer\":{\"shard_id\":0,\"from_peer_id\":1,\"to_peer_id\":" + self + "}}");
+            assertThat(noTransfer.status()).isEqualTo(400);
+            assertThat(noTransfer.json().at("/status/error").asText()).contains("There is no transfer of shard 0");
             for (String op : new String[] {"replicate_shard", "move_shard"}) {
                 String to = "{\"" + op + "\":{\"shard_id\":%d,\"from_peer_id\":" + self + ",\"to_peer_id\":%s%s}}";
                 TestServer.Response unknownPeer = s.post("/collections/c/cluster", to.formatted(0, "7", ""));
