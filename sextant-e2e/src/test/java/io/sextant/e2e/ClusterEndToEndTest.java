@@ -710,4 +710,55 @@ class ClusterEndToEndTest {
                         .asLong())
                 .isEqualTo(300);
     }
+
+    @Test
+    void anAbortedTransferDropsTheReplicaBeingFilled() throws Exception {
+        Map<String, String> slow = Map.of("SEXTANT__CLUSTER__TRANSFER__POINTS_PER_SECOND", "100");
+        int p2p1 = ServerProcess.freePort();
+        ServerProcess one = peer(1, null, p2p1).with(List.of(), slow).start();
+        ServerProcess two =
+                peer(2, p2p1, ServerProcess.freePort()).with(List.of(), slow).start();
+        await("2 peers", () -> cluster(one), c -> c.get("peers").size() == 2);
+        String idOne = cluster(one).get("peer_id").asText();
+        String idTwo = cluster(two).get("peer_id").asText();
+        write(
+                rest(one),
+                "PUT",
+                "/collections/slow",
+                "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},\"shard_number\":1,\"replication_factor\":1}");
+        boolean onOne = collectionCluster(one, "slow").get("local_shards").size() == 1;
+        String holder = onOne ? idOne : idTwo;
+        String target = onOne ? idTwo : idOne;
+        ServerProcess targetPeer = onOne ? two : one;
+        write(rest(one), "PUT", "/collections/slow/points?wait=true", points(0, 2000));
+        String transfer = "{\"shard_id\":0,\"from_peer_id\":" + holder + ",\"to_peer_id\":" + target + "}";
+        write(rest(one), "POST", "/collections/slow/cluster", "{\"replicate_shard\":" + transfer + "}");
+        await(
+                "the target replica is being filled",
+                () -> collectionCluster(targetPeer, "slow"),
+                c -> c.get("local_shards").size() == 1
+                        && c.at("/local_shards/0/state").asText().equals("Partial"));
+
+        RestCalls.Reply aborted =
+                rest(targetPeer).call("POST", "/collections/slow/cluster", "{\"abort_transfer\":" + transfer + "}");
+        assertThat(aborted.status()).as(aborted.toString()).isEqualTo(200);
+        JsonNode after =
+                await("the target dropped its replica", () -> collectionCluster(targetPeer, "slow"), c -> c.get(
+                                "local_shards")
+                        .isEmpty());
+        assertThat(after.get("remote_shards").size()).isEqualTo(1);
+        Thread.sleep(2_000);
+        assertThat(collectionCluster(targetPeer, "slow").get("local_shards").size())
+                .as("the automatic recovery does not bring it back")
+                .isZero();
+        RestCalls.Reply again =
+                rest(one).call("POST", "/collections/slow/cluster", "{\"abort_transfer\":" + transfer + "}");
+        assertThat(again.status()).as("nothing left to abort").isEqualTo(400);
+        assertThat(rest(targetPeer)
+                        .call("POST", "/collections/slow/points/count", "{\"exact\":true}")
+                        .body()
+                        .at("/result/count")
+                        .asLong())
+                .isEqualTo(2000);
+    }
 }
