@@ -580,18 +580,33 @@ class ClusterEndToEndTest {
                 .isEqualTo(expected);
     }
 
+    /** Two peers with {@code env}, started and joined. */
+    private List<ServerProcess> twoPeers(Map<String, String> env) throws Exception {
+        int p2p1 = ServerProcess.freePort();
+        ServerProcess one = peer(1, null, p2p1).with(List.of(), env).start();
+        ServerProcess two =
+                peer(2, p2p1, ServerProcess.freePort()).with(List.of(), env).start();
+        await("2 peers", () -> cluster(one), c -> c.get("peers").size() == 2);
+        return List.of(one, two);
+    }
+
+    /** Creates {@code name} with one shard and {@code replicas} replicas through {@code via}. */
+    private static void createOneShard(ServerProcess via, String name, int replicas) throws Exception {
+        write(
+                rest(via),
+                "PUT",
+                "/collections/" + name,
+                "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},\"shard_number\":1,\"replication_factor\":"
+                        + replicas + "}");
+    }
+
     @Test
     void aDroppedReplicaLeavesThePlacementOnEveryPeerAndItsFilesGo() throws Exception {
-        int p2p1 = ServerProcess.freePort();
-        ServerProcess one = peer(1, null, p2p1).start();
-        ServerProcess two = peer(2, p2p1, ServerProcess.freePort()).start();
-        await("2 peers", () -> cluster(one), c -> c.get("peers").size() == 2);
+        List<ServerProcess> both = twoPeers(Map.of());
+        ServerProcess one = both.get(0);
+        ServerProcess two = both.get(1);
         String idTwo = cluster(two).get("peer_id").asText();
-        write(
-                rest(one),
-                "PUT",
-                "/collections/dropme",
-                "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},\"shard_number\":1,\"replication_factor\":2}");
+        createOneShard(one, "dropme", 2);
         write(rest(one), "PUT", "/collections/dropme/points?wait=true", points(0, 50));
         await(
                 "peer 2 holds the replica",
@@ -642,17 +657,12 @@ class ClusterEndToEndTest {
 
     @Test
     void aReplicatedShardIsFilledAndAMovedOneLeavesItsSource() throws Exception {
-        int p2p1 = ServerProcess.freePort();
-        ServerProcess one = peer(1, null, p2p1).start();
-        ServerProcess two = peer(2, p2p1, ServerProcess.freePort()).start();
-        await("2 peers", () -> cluster(one), c -> c.get("peers").size() == 2);
+        List<ServerProcess> both = twoPeers(Map.of());
+        ServerProcess one = both.get(0);
+        ServerProcess two = both.get(1);
         String idOne = cluster(one).get("peer_id").asText();
         String idTwo = cluster(two).get("peer_id").asText();
-        write(
-                rest(one),
-                "PUT",
-                "/collections/grow",
-                "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},\"shard_number\":1,\"replication_factor\":1}");
+        createOneShard(one, "grow", 1);
         JsonNode info = await("the placement is known", () -> collectionCluster(one, "grow"), c -> true);
         String holder = info.get("local_shards").isEmpty() ? idTwo : idOne;
         String other = holder.equals(idOne) ? idTwo : idOne;
@@ -713,19 +723,12 @@ class ClusterEndToEndTest {
 
     @Test
     void anAbortedTransferDropsTheReplicaBeingFilled() throws Exception {
-        Map<String, String> slow = Map.of("SEXTANT__CLUSTER__TRANSFER__POINTS_PER_SECOND", "100");
-        int p2p1 = ServerProcess.freePort();
-        ServerProcess one = peer(1, null, p2p1).with(List.of(), slow).start();
-        ServerProcess two =
-                peer(2, p2p1, ServerProcess.freePort()).with(List.of(), slow).start();
-        await("2 peers", () -> cluster(one), c -> c.get("peers").size() == 2);
+        List<ServerProcess> both = twoPeers(Map.of("SEXTANT__CLUSTER__TRANSFER__POINTS_PER_SECOND", "100"));
+        ServerProcess one = both.get(0);
+        ServerProcess two = both.get(1);
         String idOne = cluster(one).get("peer_id").asText();
         String idTwo = cluster(two).get("peer_id").asText();
-        write(
-                rest(one),
-                "PUT",
-                "/collections/slow",
-                "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},\"shard_number\":1,\"replication_factor\":1}");
+        createOneShard(one, "slow", 1);
         boolean onOne = collectionCluster(one, "slow").get("local_shards").size() == 1;
         String holder = onOne ? idOne : idTwo;
         String target = onOne ? idTwo : idOne;
