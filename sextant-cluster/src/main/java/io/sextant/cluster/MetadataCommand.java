@@ -23,7 +23,8 @@ import java.util.Locale;
  * payload index); written only by such commands, so REST-form entries stay readable by older
  * binaries. Version 4 is written only by {@link Type#SET_REPLICA_STATE} (the body is a {@link
  * ReplicaStateChange}), so every older kind stays readable by older binaries, and version 1–3
- * entries are read as before. A reader refuses a higher {@code v} and an unknown form.
+ * entries are read as before. Version 5 is written only by {@link Type#DROP_REPLICA} and {@link
+ * Type#ADD_REPLICA} (the body is a {@link ReplicaPlacementChange}); versions 1–4 are read as before. A reader refuses a higher {@code v} and an unknown form.
  *
  * @param type what to do
  * @param collection collection name or alias ({@code null} for {@link Type#UPDATE_ALIASES})
@@ -45,9 +46,9 @@ public record MetadataCommand(
 
     /**
      * Highest version of the log entry encoding (2: with a placement; 3: with a form; 4: replica
-     * states).
+     * states; 5: replica drops).
      */
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
 
     /** How a command's body is written. */
     public enum Form {
@@ -68,7 +69,11 @@ public record MetadataCommand(
         CREATE_INDEX,
         DELETE_INDEX,
         /** A replica's state changes (body: {@link ReplicaStateChange}); log entry version 4. */
-        SET_REPLICA_STATE;
+        SET_REPLICA_STATE,
+        /** A shard replica leaves the placement (body: {@link ReplicaPlacementChange}); log entry version 5. */
+        DROP_REPLICA,
+        /** A new Partial replica joins the placement (body: {@link ReplicaPlacementChange}); version 5. */
+        ADD_REPLICA;
 
         String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -100,6 +105,12 @@ public record MetadataCommand(
                 throw new IllegalArgumentException("a set_replica_state body is JSON, not " + form);
             }
             ReplicaStateChange.fromJson(body); // refuses a malformed change before it enters the log
+        }
+        if (type == Type.DROP_REPLICA || type == Type.ADD_REPLICA) {
+            if (form != Form.REST) {
+                throw new IllegalArgumentException("a " + type.wireName() + " body is JSON, not " + form);
+            }
+            ReplicaPlacementChange.fromJson(body);
         }
         if (form == Form.GRPC && !body.isTextual()) {
             throw new IllegalArgumentException("a gRPC-form body is a base64 string, got " + body.getNodeType());
@@ -172,6 +183,9 @@ public record MetadataCommand(
 
     /** The lowest log entry version that can carry this command. */
     int version() {
+        if (type == Type.DROP_REPLICA || type == Type.ADD_REPLICA) {
+            return 5;
+        }
         if (type == Type.SET_REPLICA_STATE) {
             return 4;
         }

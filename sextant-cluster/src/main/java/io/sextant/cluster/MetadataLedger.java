@@ -13,8 +13,8 @@ import java.util.TreeMap;
 
 /**
  * The replicated metadata state in compacted form: for every live collection the successful
- * commands that shaped it (its create, then config updates and payload index changes, in log
- * order), the states of its shard replicas that are not Active, and the alias table. Deleting a collection drops its history, so the ledger stays as
+ * commands that shaped it (its create, then config updates, payload index changes and replica
+ * drops, in log order), the states of its shard replicas that are not Active, and the alias table. Deleting a collection drops its history, so the ledger stays as
  * small as the metadata itself. It is what a state machine snapshot holds; replaying it onto an
  * empty node rebuilds the same collections, configs, indexes and aliases. Not thread-safe (owned
  * by the state machine's apply thread; {@link #toJson()} copies).
@@ -52,6 +52,18 @@ public final class MetadataLedger {
                 }
             }
             case UPDATE_ALIASES -> applyAliasActions(c.body());
+            case DROP_REPLICA, ADD_REPLICA -> {
+                List<MetadataCommand> history = collections.get(c.collection());
+                if (history != null) {
+                    history.add(c); // replayed after the create; a repeated change is a no-op
+                    ReplicaPlacementChange change = ReplicaPlacementChange.of(c);
+                    states.set(
+                            c.collection(),
+                            change.shardId(),
+                            change.peerId(),
+                            c.type() == MetadataCommand.Type.ADD_REPLICA ? ReplicaState.PARTIAL : ReplicaState.ACTIVE);
+                }
+            }
             case SET_REPLICA_STATE -> {
                 if (collections.containsKey(c.collection())) {
                     ReplicaStateChange change = ReplicaStateChange.of(c);

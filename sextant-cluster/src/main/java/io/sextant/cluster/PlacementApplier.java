@@ -1,8 +1,5 @@
 package io.sextant.cluster;
 
-import java.util.Map;
-import java.util.Set;
-
 /**
  * A {@link MetadataApplier} that keeps the {@link PlacementBook} in step with the collections: a
  * create that carries a placement records it before the collection is created (the shard factory
@@ -12,13 +9,12 @@ import java.util.Set;
  * one (created here before a crash let the book record it) records it. Called on the state
  * machine's apply thread, like the applier it wraps.
  */
-public final class PlacementApplier implements MetadataApplier {
+public final class PlacementApplier extends ForwardingApplier {
 
-    private final MetadataApplier delegate;
     private final PlacementBook book;
 
     public PlacementApplier(MetadataApplier delegate, PlacementBook book) {
-        this.delegate = delegate;
+        super(delegate);
         this.book = book;
     }
 
@@ -32,20 +28,5 @@ public final class PlacementApplier implements MetadataApplier {
         MetadataResult result = delegate.apply(command);
         book.retainOnly(delegate.localCollections());
         return result;
-    }
-
-    @Override
-    public Set<String> localCollections() {
-        return delegate.localCollections();
-    }
-
-    @Override
-    public Map<String, String> localAliases() {
-        return delegate.localAliases();
-    }
-
-    @Override
-    public Map<String, Map<Integer, Map<Long, ReplicaState>>> localReplicaStates() {
-        return delegate.localReplicaStates();
     }
 }

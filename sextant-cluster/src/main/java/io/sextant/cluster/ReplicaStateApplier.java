@@ -2,7 +2,6 @@ package io.sextant.cluster;
 
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A {@link MetadataApplier} that applies {@link MetadataCommand.Type#SET_REPLICA_STATE} entries to
@@ -15,14 +14,13 @@ import java.util.Set;
  * Active; states of collections that no longer exist are forgotten after each command. Called on
  * the state machine's apply thread, like the applier it wraps.
  */
-public final class ReplicaStateApplier implements MetadataApplier {
+public final class ReplicaStateApplier extends ForwardingApplier {
 
-    private final MetadataApplier delegate;
     private final PlacementBook placements;
     private final ReplicaStateBook states;
 
     public ReplicaStateApplier(MetadataApplier delegate, PlacementBook placements, ReplicaStateBook states) {
-        this.delegate = delegate;
+        super(delegate);
         this.placements = placements;
         this.states = states;
     }
@@ -50,8 +48,7 @@ public final class ReplicaStateApplier implements MetadataApplier {
         String collection = command.collection();
         ShardPlacement placement = placements.get(collection);
         if (placement == null) {
-            return MetadataResult.failed(
-                    "NOT_FOUND", "Collection `" + collection + "` has no shard placement on this cluster");
+            return noPlacement(collection);
         }
         if (change.shardId() >= placement.shardCount()) {
             return MetadataResult.failed(
@@ -75,16 +72,6 @@ public final class ReplicaStateApplier implements MetadataApplier {
         }
         states.set(collection, change.shardId(), change.peerId(), change.state());
         return MetadataResult.ok(BooleanNode.TRUE);
-    }
-
-    @Override
-    public Set<String> localCollections() {
-        return delegate.localCollections();
-    }
-
-    @Override
-    public Map<String, String> localAliases() {
-        return delegate.localAliases();
     }
 
     @Override

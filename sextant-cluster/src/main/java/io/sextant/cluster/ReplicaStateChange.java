@@ -53,23 +53,34 @@ public record ReplicaStateChange(int shardId, long peerId, ReplicaState state, R
      * @throws IllegalArgumentException when a field is missing or malformed
      */
     public static ReplicaStateChange fromJson(JsonNode n) {
-        JsonNode shard = n.get("shard_id");
-        JsonNode peer = n.get("peer_id");
-        if (shard == null || !shard.canConvertToInt() || peer == null || !peer.isValueNode()) {
-            throw new IllegalArgumentException("set_replica_state needs shard_id and peer_id, got " + n);
+        JsonNode from = n.get("from_state");
+        return new ReplicaStateChange(
+                shardId(n, "set_replica_state"),
+                peerId(n, "set_replica_state"),
+                ReplicaState.ofWire(n.path("state").asText(null)),
+                from == null || from.isNull() ? null : ReplicaState.ofWire(from.asText()));
+    }
+
+    /** The {@code shard_id} field of a replica entry body ({@code kind} names the entry in errors). */
+    static int shardId(JsonNode n, String kind) {
+        JsonNode shard = n == null ? null : n.get("shard_id");
+        if (shard == null || !shard.canConvertToInt()) {
+            throw new IllegalArgumentException(kind + " needs shard_id and peer_id, got " + n);
         }
-        long peerId;
+        return shard.asInt();
+    }
+
+    /** The {@code peer_id} field (u64 as decimal string) of a replica entry body. */
+    static long peerId(JsonNode n, String kind) {
+        JsonNode peer = n == null ? null : n.get("peer_id");
+        if (peer == null || !peer.isValueNode()) {
+            throw new IllegalArgumentException(kind + " needs shard_id and peer_id, got " + n);
+        }
         try {
-            peerId = Long.parseUnsignedLong(peer.asText());
+            return Long.parseUnsignedLong(peer.asText());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("peer_id must be an unsigned 64-bit integer, got " + peer, e);
         }
-        JsonNode from = n.get("from_state");
-        return new ReplicaStateChange(
-                shard.asInt(),
-                peerId,
-                ReplicaState.ofWire(n.path("state").asText(null)),
-                from == null || from.isNull() ? null : ReplicaState.ofWire(from.asText()));
     }
 
     /** The change from a command of type {@link MetadataCommand.Type#SET_REPLICA_STATE}. */

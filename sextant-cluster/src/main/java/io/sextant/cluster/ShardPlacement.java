@@ -102,6 +102,32 @@ public record ShardPlacement(List<List<Long>> shards) {
         return n;
     }
 
+    /**
+     * This placement without the replica of shard {@code shardId} on {@code peerId} (unchanged when
+     * that peer holds none).
+     */
+    public ShardPlacement without(int shardId, long peerId) {
+        List<List<Long>> out = new ArrayList<>(shards);
+        List<Long> replicas = new ArrayList<>(replicas(shardId));
+        replicas.remove(Long.valueOf(peerId));
+        out.set(shardId, replicas);
+        return new ShardPlacement(out);
+    }
+
+    /**
+     * This placement with a replica of shard {@code shardId} on {@code peerId} last in placement
+     * order (unchanged when that peer holds one).
+     */
+    public ShardPlacement with(int shardId, long peerId) {
+        List<List<Long>> out = new ArrayList<>(shards);
+        List<Long> replicas = new ArrayList<>(replicas(shardId));
+        if (!replicas.contains(peerId)) {
+            replicas.add(peerId);
+        }
+        out.set(shardId, replicas);
+        return new ShardPlacement(out);
+    }
+
     public ArrayNode toJson() {
         ArrayNode root = JsonNodeFactory.instance.arrayNode();
         for (List<Long> replicas : shards) {

@@ -88,9 +88,9 @@ class MetadataLedgerTest {
         MetadataCommand c = new MetadataCommand(Type.CREATE_INDEX, "c", null, json("{\"field_name\":\"f\"}"), true);
         assertThat(MetadataCommand.fromBytes(c.toBytes())).isEqualTo(c);
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
-                        "{\"v\":5,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
+                        "{\"v\":6,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("format 5");
+                .hasMessageContaining("format 6");
         assertThatThrownBy(() ->
                         MetadataCommand.fromBytes("{\"v\":1,\"type\":\"drop_table\",\"collection\":\"c\"}".getBytes()))
                 .hasMessageContaining("drop_table");
@@ -195,6 +195,50 @@ class MetadataLedgerTest {
                                         + "\"peer_id\":\"1\",\"state\":\"Sleepy\"}}")
                                 .getBytes()))
                 .hasMessageContaining("Sleepy");
+    }
+
+    @Test
+    void aReplicaDropIsVersion5AndIsReplayedFromTheLedger() {
+        MetadataCommand c = new ReplicaPlacementChange(1, -1L).command("c");
+        assertThat(new String(c.toBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{\"v\":5,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{\"shard_id\":1,"
+                        + "\"peer_id\":\"18446744073709551615\"},\"wait\":false}");
+        assertThat(MetadataCommand.fromBytes(c.toBytes())).isEqualTo(c);
+        assertThat(ReplicaPlacementChange.of(MetadataCommand.fromBytes(c.toBytes())))
+                .isEqualTo(new ReplicaPlacementChange(1, -1L));
+        assertThat(new String(new ReplicaStateChange(0, 1, ReplicaState.DEAD, null)
+                        .command("c")
+                        .toBytes()))
+                .as("set_replica_state is still written as version 4")
+                .contains("\"v\":4");
+        assertThatThrownBy(() -> MetadataCommand.fromBytes(
+                        "{\"v\":6,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{}}".getBytes()))
+                .hasMessageContaining("format 6 is not supported");
+        assertThatThrownBy(() -> MetadataCommand.fromBytes(
+                        "{\"v\":5,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{\"shard_id\":0}}"
+                                .getBytes()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a replica placement change needs shard_id and peer_id");
+        assertThatThrownBy(() -> MetadataCommand.fromBytes(("{\"v\":5,\"type\":\"drop_replica\",\"collection\":\"c\","
+                                + "\"body\":{\"shard_id\":-1,\"peer_id\":\"1\"}}")
+                        .getBytes()))
+                .hasMessageContaining("shard id must be >= 0");
+
+        MetadataLedger l = new MetadataLedger();
+        MetadataCommand create = MetadataCommand.of(Type.CREATE_COLLECTION, "c", json("{}"));
+        l.record(create);
+        l.record(new ReplicaStateChange(1, 7, ReplicaState.DEAD, null).command("c"));
+        l.record(new ReplicaPlacementChange(1, 7).command("c"));
+        l.record(new ReplicaPlacementChange(0, 7).command("gone"));
+        assertThat(l.replicaStates())
+                .as("the dropped replica's state is forgotten")
+                .isEmpty();
+        MetadataLedger back = MetadataLedger.fromJson(l.toJson());
+        assertThat(back.collections())
+                .isEqualTo(java.util.Map.of("c", List.of(create, new ReplicaPlacementChange(1, 7).command("c"))));
+        assertThat(back.reconcile(java.util.Set.of("c"), java.util.Map.of()))
+                .as("a peer that has the collection re-applies the drop (a no-op when it already did)")
+                .containsExactly(new ReplicaPlacementChange(1, 7).command("c"));
     }
 
     @Test

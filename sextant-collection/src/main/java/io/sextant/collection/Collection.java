@@ -160,6 +160,11 @@ public final class Collection implements QueryTarget, AutoCloseable {
         return config;
     }
 
+    /** The directory of shard {@code shardId} (whether or not this node holds its data). */
+    public Path shardDir(int shardId) {
+        return dir.resolve(SHARDS_DIR).resolve(Integer.toString(shardId));
+    }
+
     /** The shards, indexed by shard id (for snapshots and diagnostics). */
     public List<Shard> shards() {
         return shards;

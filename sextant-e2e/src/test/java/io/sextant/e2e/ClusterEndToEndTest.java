@@ -579,4 +579,189 @@ class ClusterEndToEndTest {
                 .as("acknowledged points, deletes included, read through the restarted peer")
                 .isEqualTo(expected);
     }
+
+    /** Two peers with {@code env}, started and joined. */
+    private List<ServerProcess> twoPeers(Map<String, String> env) throws Exception {
+        int p2p1 = ServerProcess.freePort();
+        ServerProcess one = peer(1, null, p2p1).with(List.of(), env).start();
+        ServerProcess two =
+                peer(2, p2p1, ServerProcess.freePort()).with(List.of(), env).start();
+        await("2 peers", () -> cluster(one), c -> c.get("peers").size() == 2);
+        return List.of(one, two);
+    }
+
+    /** Creates {@code name} with one shard and {@code replicas} replicas through {@code via}. */
+    private static void createOneShard(ServerProcess via, String name, int replicas) throws Exception {
+        write(
+                rest(via),
+                "PUT",
+                "/collections/" + name,
+                "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},\"shard_number\":1,\"replication_factor\":"
+                        + replicas + "}");
+    }
+
+    @Test
+    void aDroppedReplicaLeavesThePlacementOnEveryPeerAndItsFilesGo() throws Exception {
+        List<ServerProcess> both = twoPeers(Map.of());
+        ServerProcess one = both.get(0);
+        ServerProcess two = both.get(1);
+        String idTwo = cluster(two).get("peer_id").asText();
+        createOneShard(one, "dropme", 2);
+        write(rest(one), "PUT", "/collections/dropme/points?wait=true", points(0, 50));
+        await(
+                "peer 2 holds the replica",
+                () -> collectionCluster(two, "dropme"),
+                c -> c.get("local_shards").size() == 1);
+        Path shardOnTwo = dir.resolve("peer-2").resolve("collections/dropme/shards/0");
+        assertThat(shardOnTwo).exists();
+
+        RestCalls.Reply dropped = rest(one)
+                .call(
+                        "POST",
+                        "/collections/dropme/cluster",
+                        "{\"drop_replica\":{\"shard_id\":0,\"peer_id\":" + idTwo + "}}");
+        assertThat(dropped.status()).as(dropped.toString()).isEqualTo(200);
+        assertThat(collectionCluster(one, "dropme").get("remote_shards").size())
+                .as("the proposer applied it before answering")
+                .isZero();
+        JsonNode onTwo =
+                await("peer 2 applied the drop", () -> collectionCluster(two, "dropme"), c -> c.get("local_shards")
+                        .isEmpty());
+        assertThat(onTwo.get("remote_shards").size()).isEqualTo(1);
+        await("peer 2 deleted its replica", () -> java.nio.file.Files.exists(shardOnTwo), exists -> !exists);
+
+        assertThat(rest(two)
+                        .call("POST", "/collections/dropme/points/count", "{\"exact\":true}")
+                        .body()
+                        .at("/result/count")
+                        .asLong())
+                .as("peer 2 reads from peer 1 now")
+                .isEqualTo(50);
+        write(rest(two), "PUT", "/collections/dropme/points?wait=true", points(50, 60));
+        assertThat(rest(one)
+                        .call("POST", "/collections/dropme/points/count", "{\"exact\":true}")
+                        .body()
+                        .at("/result/count")
+                        .asLong())
+                .isEqualTo(60);
+
+        String idOne = cluster(one).get("peer_id").asText();
+        RestCalls.Reply last = rest(two)
+                .call(
+                        "POST",
+                        "/collections/dropme/cluster",
+                        "{\"drop_replica\":{\"shard_id\":0,\"peer_id\":" + idOne + "}}");
+        assertThat(last.status()).isEqualTo(400);
+        assertThat(last.body().at("/status/error").asText()).contains("last active replica");
+    }
+
+    @Test
+    void aReplicatedShardIsFilledAndAMovedOneLeavesItsSource() throws Exception {
+        List<ServerProcess> both = twoPeers(Map.of());
+        ServerProcess one = both.get(0);
+        ServerProcess two = both.get(1);
+        String idOne = cluster(one).get("peer_id").asText();
+        String idTwo = cluster(two).get("peer_id").asText();
+        createOneShard(one, "grow", 1);
+        JsonNode info = await("the placement is known", () -> collectionCluster(one, "grow"), c -> true);
+        String holder = info.get("local_shards").isEmpty() ? idTwo : idOne;
+        String other = holder.equals(idOne) ? idTwo : idOne;
+        ServerProcess otherPeer = other.equals(idOne) ? one : two;
+        write(rest(one), "PUT", "/collections/grow/points?wait=true", points(0, 300));
+
+        RestCalls.Reply replicated = rest(one)
+                .call(
+                        "POST",
+                        "/collections/grow/cluster",
+                        "{\"replicate_shard\":{\"shard_id\":0,\"from_peer_id\":" + holder + ",\"to_peer_id\":" + other
+                                + "}}");
+        assertThat(replicated.status()).as(replicated.toString()).isEqualTo(200);
+        JsonNode filled = await(
+                "the new replica is filled and Active",
+                () -> collectionCluster(otherPeer, "grow"),
+                c -> c.get("local_shards").size() == 1
+                        && c.at("/local_shards/0/state").asText().equals("Active"));
+        assertThat(filled.at("/local_shards/0/points_count").asLong()).isEqualTo(300);
+
+        RestCalls.Reply moved = rest(one)
+                .call(
+                        "POST",
+                        "/collections/grow/cluster",
+                        "{\"move_shard\":{\"shard_id\":0,\"from_peer_id\":" + other + ",\"to_peer_id\":" + holder
+                                + "}}");
+        assertThat(moved.status()).as("the target already holds one").isEqualTo(400);
+
+        write(
+                rest(one),
+                "POST",
+                "/collections/grow/cluster",
+                "{\"drop_replica\":{\"shard_id\":0,\"peer_id\":" + holder + "}}");
+        ServerProcess holderPeer = holder.equals(idOne) ? one : two;
+        await("the original holder dropped it", () -> collectionCluster(holderPeer, "grow"), c -> c.get("local_shards")
+                .isEmpty());
+        RestCalls.Reply back = rest(two)
+                .call(
+                        "POST",
+                        "/collections/grow/cluster",
+                        "{\"move_shard\":{\"shard_id\":0,\"from_peer_id\":" + other + ",\"to_peer_id\":" + holder
+                                + "}}");
+        assertThat(back.status()).as(back.toString()).isEqualTo(200);
+        JsonNode after = await(
+                "the shard moved back: Active on the holder, gone from the other",
+                () -> collectionCluster(holderPeer, "grow"),
+                c -> c.get("local_shards").size() == 1
+                        && c.at("/local_shards/0/state").asText().equals("Active")
+                        && c.get("remote_shards").isEmpty());
+        assertThat(after.at("/local_shards/0/points_count").asLong()).isEqualTo(300);
+        assertThat(rest(otherPeer)
+                        .call("POST", "/collections/grow/points/count", "{\"exact\":true}")
+                        .body()
+                        .at("/result/count")
+                        .asLong())
+                .isEqualTo(300);
+    }
+
+    @Test
+    void anAbortedTransferDropsTheReplicaBeingFilled() throws Exception {
+        List<ServerProcess> both = twoPeers(Map.of("SEXTANT__CLUSTER__TRANSFER__POINTS_PER_SECOND", "100"));
+        ServerProcess one = both.get(0);
+        ServerProcess two = both.get(1);
+        String idOne = cluster(one).get("peer_id").asText();
+        String idTwo = cluster(two).get("peer_id").asText();
+        createOneShard(one, "slow", 1);
+        boolean onOne = collectionCluster(one, "slow").get("local_shards").size() == 1;
+        String holder = onOne ? idOne : idTwo;
+        String target = onOne ? idTwo : idOne;
+        ServerProcess targetPeer = onOne ? two : one;
+        write(rest(one), "PUT", "/collections/slow/points?wait=true", points(0, 2000));
+        String transfer = "{\"shard_id\":0,\"from_peer_id\":" + holder + ",\"to_peer_id\":" + target + "}";
+        write(rest(one), "POST", "/collections/slow/cluster", "{\"replicate_shard\":" + transfer + "}");
+        await(
+                "the target replica is being filled",
+                () -> collectionCluster(targetPeer, "slow"),
+                c -> c.get("local_shards").size() == 1
+                        && c.at("/local_shards/0/state").asText().equals("Partial"));
+
+        RestCalls.Reply aborted =
+                rest(targetPeer).call("POST", "/collections/slow/cluster", "{\"abort_transfer\":" + transfer + "}");
+        assertThat(aborted.status()).as(aborted.toString()).isEqualTo(200);
+        JsonNode after =
+                await("the target dropped its replica", () -> collectionCluster(targetPeer, "slow"), c -> c.get(
+                                "local_shards")
+                        .isEmpty());
+        assertThat(after.get("remote_shards").size()).isEqualTo(1);
+        Thread.sleep(2_000);
+        assertThat(collectionCluster(targetPeer, "slow").get("local_shards").size())
+                .as("the automatic recovery does not bring it back")
+                .isZero();
+        RestCalls.Reply again =
+                rest(one).call("POST", "/collections/slow/cluster", "{\"abort_transfer\":" + transfer + "}");
+        assertThat(again.status()).as("nothing left to abort").isEqualTo(400);
+        assertThat(rest(targetPeer)
+                        .call("POST", "/collections/slow/points/count", "{\"exact\":true}")
+                        .body()
+                        .at("/result/count")
+                        .asLong())
+                .isEqualTo(2000);
+    }
 }

@@ -77,9 +77,7 @@ public final class SextantServer implements AutoCloseable {
             }
         }
         ClusterShards clusterShards = replicas;
-        ClusterRoutes clusterRoutes = clusterShards == null
-                ? new ClusterRoutes(cluster, toc)
-                : new ClusterRoutes(cluster, toc, clusterShards::transfers);
+        ClusterRoutes clusterRoutes = new ClusterRoutes(cluster, toc, clusterShards);
         RestServer rest;
         GrpcServer grpc = null;
         SnapshotFeature snapshots = null;

@@ -2,6 +2,7 @@ package io.sextant.cluster.replica;
 
 import io.sextant.cluster.PlacementBook;
 import io.sextant.cluster.ShardPlacement;
+import io.sextant.collection.AtomicFiles;
 import io.sextant.collection.ShardFactory;
 import io.sextant.segment.config.ShardConfig;
 import io.sextant.segment.error.ServiceException;
@@ -15,7 +16,9 @@ import java.util.function.ToIntFunction;
  * ({@link PlacementBook}) gets a {@link ReplicaSet} per shard, whose local replica is opened (and
  * its directory created) only when the placement puts one on this peer; a collection without a
  * placement (created before cluster mode, or by a binary without placements) gets plain local
- * shards, a full copy on this peer, as before. Thread-safe.
+ * shards, a full copy on this peer, as before. A shard directory left on a peer the placement no
+ * longer names (its replica was dropped and the process died before deleting it) is deleted when the
+ * shard opens. Thread-safe.
  */
 public final class ClusterShardFactory implements ShardFactory {
     private final ShardFactory local;
@@ -64,6 +67,9 @@ public final class ClusterShardFactory implements ShardFactory {
                     + placement.shardCount() + " shards");
         }
         ReplicaSet.Layout layout = new ReplicaSet.Layout(collection, shardId, self, placement.replicas(shardId));
+        if (!layout.local() && java.nio.file.Files.exists(dir)) {
+            AtomicFiles.deleteTree(dir); // a dropped replica whose files outlived a crash
+        }
         Shard mine = layout.local() ? local.open(dir, config) : null;
         return new ReplicaSet(
                 layout,

@@ -97,8 +97,11 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         }
     }
 
-    private final Layout layout;
-    private final Shard local;
+    /** Replaced (under {@link #primaryOrder}) when a replica is dropped; read without the lock. */
+    private volatile Layout layout;
+    /** Null once this peer's replica was dropped; read once per call into a local variable. */
+    private volatile Shard local;
+
     private final PeerReplicas remotes;
     private final IntSupplier writeConsistency;
     private final ReplicaStates states;
@@ -140,14 +143,16 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         this.states = states;
         for (long peer : layout.peers()) {
             if (peer != layout.self()) {
-                queues.put(
-                        peer,
-                        Executors.newSingleThreadExecutor(Thread.ofVirtual()
-                                .name("replicate-" + layout.collection() + "-" + layout.shardId() + "-"
-                                        + Long.toUnsignedString(peer))
-                                .factory()));
+                queues.put(peer, newQueue(layout, peer));
             }
         }
+    }
+
+    /** The ordered forwarding queue for the replica on {@code peer}. */
+    private static ExecutorService newQueue(Layout layout, long peer) {
+        return Executors.newSingleThreadExecutor(Thread.ofVirtual()
+                .name("replicate-" + layout.collection() + "-" + layout.shardId() + "-" + Long.toUnsignedString(peer))
+                .factory());
     }
 
     public Layout layout() {
@@ -180,7 +185,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     public UpdateResult update(PointOperation operation, boolean wait, long waitMillis) {
         if (operation instanceof PointOperation.CreateFieldIndex
                 || operation instanceof PointOperation.DeleteFieldIndex) {
-            return local == null ? new UpdateResult(0, true) : applyLocally(operation, wait, waitMillis);
+            Shard mine = local;
+            return mine == null ? new UpdateResult(0, true) : applyLocally(mine, operation, wait, waitMillis);
         }
         ServiceException last = null;
         for (long peer : layout.peers()) {
@@ -213,8 +219,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 last);
     }
 
-    private UpdateResult applyLocally(PointOperation operation, boolean wait, long waitMillis) {
-        return waitMillis < 0 ? local.update(operation, wait) : local.update(operation, wait, waitMillis);
+    private static UpdateResult applyLocally(Shard mine, PointOperation operation, boolean wait, long waitMillis) {
+        return waitMillis < 0 ? mine.update(operation, wait) : mine.update(operation, wait, waitMillis);
     }
 
     /**
@@ -241,7 +247,12 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         UpdateResult mine;
         Map<Long, CompletableFuture<Boolean>> forwards = new LinkedHashMap<>();
         synchronized (primaryOrder) {
-            mine = applyLocally(operation, wait, waitMillis);
+            Shard replica = local;
+            if (replica == null) {
+                throw new ServiceException("The replica of shard " + layout.shardId() + " of collection "
+                        + layout.collection() + " was dropped from peer " + Long.toUnsignedString(layout.self()));
+            }
+            mine = applyLocally(replica, operation, wait, waitMillis);
             queues.forEach((peer, queue) -> {
                 if (states.state(peer).receivesWrites()) {
                     CompletableFuture<Boolean> done = new CompletableFuture<>();
@@ -414,7 +425,13 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     /** Queues {@code operation} for {@code peer} in the write order (callers hold the order lock). */
     private CompletableFuture<Void> sendInOrder(long peer, PointOperation operation) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        queues.get(peer).execute(() -> {
+        ExecutorService queue = queues.get(peer);
+        if (queue == null) { // the replica was dropped from the placement
+            done.completeExceptionally(new ServiceException("peer " + Long.toUnsignedString(peer)
+                    + " holds no replica of shard " + layout.shardId() + " of collection " + layout.collection()));
+            return done;
+        }
+        queue.execute(() -> {
             try {
                 Shard replica = remotes.replica(peer);
                 if (replica == null) {
@@ -444,8 +461,9 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
 
     /** Runs {@code read} on the local replica, else on the first remote replica that answers. */
     private <T> T read(String what, Function<Shard, T> read) {
-        if (local != null && states.state(layout.self()).readable()) {
-            return read.apply(local);
+        Shard mine = local;
+        if (mine != null && states.state(layout.self()).readable()) {
+            return read.apply(mine);
         }
         ServiceException last = null;
         for (long peer : layout.peers()) {
@@ -513,22 +531,26 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
 
     @Override
     public long payloadStorageBytes() {
-        return local == null ? 0 : local.payloadStorageBytes();
+        Shard mine = local;
+        return mine == null ? 0 : mine.payloadStorageBytes();
     }
 
     @Override
     public OptimizationsReport optimizations() {
-        return local == null ? OptimizationsReport.EMPTY : local.optimizations();
+        Shard mine = local;
+        return mine == null ? OptimizationsReport.EMPTY : mine.optimizations();
     }
 
     @Override
     public ShardStats stats() {
-        return local == null ? ShardStats.EMPTY : local.stats();
+        Shard mine = local;
+        return mine == null ? ShardStats.EMPTY : mine.stats();
     }
 
     @Override
     public List<SegmentSummary> segmentSummaries() {
-        return local == null ? List.of() : local.segmentSummaries();
+        Shard mine = local;
+        return mine == null ? List.of() : mine.segmentSummaries();
     }
 
     // ---------------------------------------------------------------- configuration
@@ -536,27 +558,97 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     /** Applies to the local replica: every peer applies configuration from the metadata log. */
     @Override
     public void updateConfig(ShardConfig config) {
-        if (local != null) {
-            local.updateConfig(config);
+        Shard mine = local;
+        if (mine != null) {
+            mine.updateConfig(config);
         }
     }
 
     /** Applies to the local replica: every peer applies configuration from the metadata log. */
     @Override
     public void changeVectors(ShardConfig config) {
-        if (local != null) {
-            local.changeVectors(config);
+        Shard mine = local;
+        if (mine != null) {
+            mine.changeVectors(config);
         }
     }
 
     /** Stops the forwarding queues (after the queued forwards ran) and closes the local replica. */
     @Override
     public void close() {
-        List<ExecutorService> all = new ArrayList<>(queues.values());
-        all.forEach(ExecutorService::close);
-        if (local != null) {
-            local.close();
+        List<ExecutorService> all;
+        synchronized (primaryOrder) {
+            all = new ArrayList<>(queues.values());
         }
+        all.forEach(ExecutorService::close);
+        Shard mine = local;
+        if (mine != null) {
+            mine.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- placement changes
+
+    /**
+     * Adds a replica on {@code peer} to this shard, last in placement order (the metadata log added
+     * it, Partial): another peer's gets a forwarding queue; this peer's is {@code mine}, a new empty
+     * local replica. Nothing happens when the layout already has it.
+     *
+     * @param mine the new local replica when {@code peer} is this peer, else null
+     * @return whether the layout changed (when not, the caller closes {@code mine})
+     */
+    public boolean addReplica(long peer, Shard mine) {
+        synchronized (primaryOrder) {
+            Layout current = layout;
+            if (current.peers().contains(peer) || (peer == current.self()) != (mine != null)) {
+                return false;
+            }
+            List<Long> more = new ArrayList<>(current.peers());
+            more.add(peer);
+            layout = new Layout(current.collection(), current.shardId(), current.self(), more);
+            if (mine != null) {
+                local = mine;
+            } else {
+                queues.put(peer, newQueue(current, peer));
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Removes the replica on {@code peer} from this shard (the metadata log dropped it from the
+     * placement): the layout loses it; a remote replica's forwarding queue stops after the forwards
+     * already queued; this peer's own replica is closed (the caller deletes its files). Calls that
+     * already took the local replica finish on it or fail as on a closed shard. Nothing happens when
+     * the layout has no such replica or it is the last one.
+     *
+     * @return whether this peer's own replica was dropped
+     */
+    public boolean dropReplica(long peer) {
+        Shard closed = null;
+        ExecutorService stopped;
+        synchronized (primaryOrder) {
+            Layout current = layout;
+            if (!current.peers().contains(peer) || current.peers().size() == 1) {
+                return false;
+            }
+            List<Long> rest = new ArrayList<>(current.peers());
+            rest.remove(Long.valueOf(peer));
+            layout = new Layout(current.collection(), current.shardId(), current.self(), rest);
+            stopped = queues.remove(peer);
+            if (peer == current.self()) {
+                closed = local;
+                local = null;
+            }
+        }
+        if (stopped != null) {
+            stopped.close();
+        }
+        if (closed != null) {
+            closed.close();
+            return true;
+        }
+        return false;
     }
 
     @Override

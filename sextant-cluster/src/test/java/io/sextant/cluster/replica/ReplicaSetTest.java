@@ -357,4 +357,61 @@ class ReplicaSetTest {
         assertThat(peers.replicas.get(A).closed).isTrue();
         assertThat(peers.replicas.get(B).closed).isFalse();
     }
+
+    @Test
+    void aDroppedRemoteReplicaGetsNoMoreWritesAndADroppedLocalOneIsClosed() throws Exception {
+        peers.writeConsistency = 3;
+        peers.sets.get(A).update(delete(1), true);
+        eventually(() -> appliedOn(C).size(), 1);
+
+        assertThat(peers.sets.get(A).dropReplica(C)).as("not A's own replica").isFalse();
+        assertThat(peers.sets.get(A).layout().peers()).containsExactly(A, B);
+        peers.sets.get(A).update(delete(2), true);
+        eventually(() -> appliedOn(B).size(), 2);
+        Thread.sleep(50);
+        assertThat(appliedOn(C)).as("C left the placement: no forward").hasSize(1);
+
+        assertThat(peers.sets.get(B).dropReplica(B)).isTrue();
+        assertThat(peers.replicas.get(B).closed).isTrue();
+        assertThat(peers.sets.get(B).localReplica()).isNull();
+        assertThat(peers.sets.get(B).holdsLocalData()).isFalse();
+        assertThat(peers.sets.get(B).layout().peers()).containsExactly(A, C);
+        int readsOnA = peers.replicas.get(A).reads.get();
+        peers.sets.get(B).count(null, true);
+        assertThat(peers.replicas.get(A).reads.get())
+                .as("B reads from a remote replica now")
+                .isGreaterThan(readsOnA);
+
+        assertThat(peers.sets.get(A).dropReplica(C))
+                .as("already gone: no change")
+                .isFalse();
+        assertThat(peers.sets.get(A).dropReplica(B)).isFalse();
+        assertThat(peers.sets.get(A).layout().peers()).containsExactly(A);
+        assertThat(peers.sets.get(A).dropReplica(A))
+                .as("the last replica stays")
+                .isFalse();
+        assertThat(peers.sets.get(A).layout().peers()).containsExactly(A);
+    }
+
+    @Test
+    void anAddedReplicaGetsTheFollowingWrites() throws Exception {
+        peers.sets.get(A).dropReplica(C);
+        peers.sets.get(A).update(delete(1), true);
+        eventually(() -> appliedOn(B).size(), 1);
+        assertThat(appliedOn(C)).isEmpty();
+
+        assertThat(peers.sets.get(A).addReplica(C, null)).isTrue();
+        assertThat(peers.sets.get(A).layout().peers()).containsExactly(A, B, C);
+        assertThat(peers.sets.get(A).addReplica(C, null)).as("already there").isFalse();
+        peers.sets.get(A).update(delete(2), true);
+        eventually(() -> appliedOn(C).size(), 1);
+
+        assertThat(peers.sets.get(ROUTER).addReplica(ROUTER, null))
+                .as("this peer's own replica needs the local shard")
+                .isFalse();
+        RecordingShard fresh = new RecordingShard("router");
+        assertThat(peers.sets.get(ROUTER).addReplica(ROUTER, fresh)).isTrue();
+        assertThat(peers.sets.get(ROUTER).localReplica()).isSameAs(fresh);
+        assertThat(peers.sets.get(ROUTER).layout().peers()).containsExactly(A, B, C, ROUTER);
+    }
 }

@@ -28,7 +28,9 @@ import java.util.function.Function;
  * (removes the peer from the Raft configuration; {@code force} is accepted; the peer's shard
  * replicas are not moved elsewhere yet) and {@code POST /cluster/recover} (asks Ratis for a snapshot of the metadata state,
  * as Qdrant requests one). Both modes: {@code GET /collections/{c}/cluster} (the collection's
- * shards on this peer and on others with their replica states, no transfers). Access: GET needs global read, the others manage access (the default of
+ * shards on this peer and on others with their replica states, and the transfers this peer runs)
+ * and {@code POST /collections/{c}/cluster} ({@link CollectionClusterOperations}; 405 on a
+ * standalone node). Access: GET needs global read, the others manage access (the default of
  * {@code RestAccessRules}). Thread-safe.
  */
 public final class ClusterRoutes {
@@ -39,6 +41,7 @@ public final class ClusterRoutes {
     private final ClusterNode node;
     private final TableOfContents toc;
     private final Function<String, List<ReplicaRecovery.Transfer>> transfers;
+    private final CollectionClusterOperations operations;
 
     /** @param node this peer's cluster membership, or null on a standalone node */
     public ClusterRoutes(ClusterNode node) {
@@ -60,15 +63,35 @@ public final class ClusterRoutes {
      */
     public ClusterRoutes(
             ClusterNode node, TableOfContents toc, Function<String, List<ReplicaRecovery.Transfer>> transfers) {
+        this(node, toc, transfers, null);
+    }
+
+    /**
+     * @param node this peer's cluster membership, or null on a standalone node
+     * @param toc the collections (null: the collection routes are not served)
+     * @param shards the replica sets' wiring, for the transfers and {@code POST /collections/{c}/cluster}
+     *     (null on a standalone node)
+     */
+    public ClusterRoutes(ClusterNode node, TableOfContents toc, ClusterShards shards) {
+        this(node, toc, shards == null ? collection -> List.of() : shards::transfers, shards);
+    }
+
+    private ClusterRoutes(
+            ClusterNode node,
+            TableOfContents toc,
+            Function<String, List<ReplicaRecovery.Transfer>> transfers,
+            ClusterShards shards) {
         this.node = node;
         this.toc = toc;
         this.transfers = transfers;
+        this.operations = toc == null ? null : new CollectionClusterOperations(node, toc, shards);
     }
 
     public void register(RoutesConfig r) {
         r.get("/cluster", this::status);
         if (toc != null) {
             r.get("/collections/{collection_name}/cluster", this::collectionCluster);
+            r.post("/collections/{collection_name}/cluster", operations::handle);
         }
         if (node != null) {
             r.delete("/cluster/peer/{peer_id}", this::removePeer);

@@ -7,6 +7,7 @@ import io.sextant.cluster.MetadataCommand;
 import io.sextant.cluster.MetadataResult;
 import io.sextant.cluster.PlacementApplier;
 import io.sextant.cluster.PlacementBook;
+import io.sextant.cluster.ReplicaPlacementApplier;
 import io.sextant.cluster.ReplicaStateApplier;
 import io.sextant.cluster.ReplicaStateBook;
 import io.sextant.cluster.replica.ClusterShardFactory;
@@ -18,6 +19,7 @@ import io.sextant.cluster.shard.LocalShardLookup;
 import io.sextant.cluster.shard.PeerChannels;
 import io.sextant.cluster.shard.PeerCredential;
 import io.sextant.cluster.shard.ShardCallTimeouts;
+import io.sextant.collection.AtomicFiles;
 import io.sextant.collection.Collection;
 import io.sextant.collection.ShardFactory;
 import io.sextant.collection.TableOfContents;
@@ -42,6 +44,8 @@ public final class ClusterShards implements AutoCloseable {
     private volatile TableOfContents toc;
     private volatile ClusterNode node;
     private volatile ReplicaRecovery recovery;
+    /** Opens local replicas (set by {@link #factory}). */
+    private volatile ShardFactory localFactory;
 
     private ClusterShards(PlacementBook book, ReplicaStateBook states, long self, PeerCredential credential) {
         this.book = book;
@@ -66,6 +70,7 @@ public final class ClusterShards implements AutoCloseable {
 
     /** The shard factory: replica sets for collections with a placement, {@code local} otherwise. */
     public ShardFactory factory(ShardFactory local) {
+        this.localFactory = local;
         return new ClusterShardFactory(
                 local,
                 book,
@@ -99,7 +104,61 @@ public final class ClusterShards implements AutoCloseable {
      * executor} and applies replica state changes.
      */
     public MetadataApplier applier(MetadataApplier executor) {
-        return new ReplicaStateApplier(new PlacementApplier(executor, book), book, states);
+        return new ReplicaPlacementApplier(
+                new ReplicaStateApplier(new PlacementApplier(executor, book), book, states),
+                book,
+                states,
+                new ReplicaPlacementApplier.Listener() {
+                    @Override
+                    public void dropped(String collection, int shardId, long peer) {
+                        replicaDropped(collection, shardId, peer);
+                    }
+
+                    @Override
+                    public void added(String collection, int shardId, long peer) {
+                        replicaAdded(collection, shardId, peer);
+                    }
+                });
+    }
+
+    /**
+     * A new replica joined the placement: the shard's replica set gets it and, when it is this
+     * peer's, an empty local replica (a stale directory from an earlier replica is deleted first).
+     */
+    private void replicaAdded(String collection, int shardId, long peer) {
+        if (!(shard(collection, shardId) instanceof ReplicaSet rs)) {
+            return;
+        }
+        Shard mine = null;
+        if (peer == self) {
+            Collection c = toc.get(collection);
+            AtomicFiles.deleteTree(c.shardDir(shardId));
+            mine = localFactory.open(c.shardDir(shardId), c.config().toShardConfig());
+        }
+        if (!rs.addReplica(peer, mine) && mine != null) {
+            mine.close();
+        }
+    }
+
+    /**
+     * A replica left the placement: the shard's replica set forgets it and, when it was this peer's,
+     * closes it and deletes its directory (a crash before the delete is finished by the shard
+     * factory on the next open).
+     */
+    private void replicaDropped(String collection, int shardId, long peer) {
+        if (shard(collection, shardId) instanceof ReplicaSet rs && rs.dropReplica(peer)) {
+            AtomicFiles.deleteTree(toc.get(collection).shardDir(shardId));
+        }
+    }
+
+    /** The placement book (the proposer checks a placement change against it before proposing). */
+    public PlacementBook placements() {
+        return book;
+    }
+
+    /** The replica state book. */
+    public ReplicaStateBook replicaStates() {
+        return states;
     }
 
     /** The started cluster node (peer addresses come from its Raft configuration). */

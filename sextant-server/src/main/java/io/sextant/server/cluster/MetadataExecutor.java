@@ -87,7 +87,9 @@ public final class MetadataExecutor implements MetadataApplier {
             }
             case DELETE_INDEX ->
                 updated(toc.get(c.collection()).update(new PointOperation.DeleteFieldIndex(c.name()), c.waitApplied()));
-            case SET_REPLICA_STATE -> // the cluster's ReplicaStateApplier handles these before they get here
+            case SET_REPLICA_STATE,
+                    DROP_REPLICA,
+                    ADD_REPLICA -> // the cluster's appliers handle these before they get here
                 throw UserException.badRequest("Replica states exist only in cluster mode");
         };
     }

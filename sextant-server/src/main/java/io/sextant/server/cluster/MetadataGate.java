@@ -93,7 +93,11 @@ public interface MetadataGate {
             case UPDATE_COLLECTION -> CollectionJson.parsePatch(body);
             case UPDATE_ALIASES -> CollectionJson.parseAliases(body);
             case CREATE_INDEX -> IndexJson.parseCreate(body);
-            case DELETE_COLLECTION, DELETE_INDEX, SET_REPLICA_STATE -> {} // a state change was checked when built
+            case DELETE_COLLECTION,
+                    DELETE_INDEX,
+                    SET_REPLICA_STATE,
+                    DROP_REPLICA,
+                    ADD_REPLICA -> {} // replica entries: checked when built
         }
     }
 }

@@ -61,6 +61,7 @@ class AuthApiTest {
             new String[] {"DELETE", "/collections/alpha", null},
             new String[] {"POST", "/collections/aliases", "{\"actions\":[]}"},
             new String[] {"POST", "/collections/alpha/snapshots", null},
+            new String[] {"POST", "/collections/alpha/cluster", "{\"drop_replica\":{\"shard_id\":0,\"peer_id\":1}}"},
             new String[] {"POST", "/snapshots", null});
 
     /** Read endpoints on collection "alpha". */

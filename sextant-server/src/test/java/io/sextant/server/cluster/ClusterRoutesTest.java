@@ -258,4 +258,86 @@ class ClusterRoutesTest {
         assertThat(Files.readString(storage.resolve("cluster").resolve("placements.json")))
                 .doesNotContain("\"c\"");
     }
+
+    private static final String DROP = "{\"drop_replica\":{\"shard_id\":%d,\"peer_id\":%s}}";
+
+    @Test
+    void clusterOperationsOnAStandaloneNodeAreRefusedAsQdrantDoes() {
+        try (TestServer s = TestServer.start(storage)) {
+            assertThat(s.put("/collections/c", CREATE).status()).isEqualTo(200);
+            for (String path : new String[] {"/collections/c/cluster", "/collections/missing/cluster"}) {
+                TestServer.Response r = s.post(path, DROP.formatted(0, 1));
+                assertThat(r.status()).as(path).isEqualTo(405);
+                assertThat(r.json().at("/status/error").asText()).isEqualTo("Qdrant is running in standalone mode");
+            }
+        }
+    }
+
+    @Test
+    void dropReplicaChecksItsArgumentsAndNeverDropsTheLastActiveReplica() throws Exception {
+        try (TestServer s = clusterNode(freePort())) {
+            String self = awaitLeader(s).get("peer_id").asText();
+            assertThat(s.put("/collections/c", "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"},\"shard_number\":2}")
+                            .status())
+                    .isEqualTo(200);
+            String placement = Files.readString(storage.resolve("cluster").resolve("placements.json"));
+
+            TestServer.Response missing = s.post("/collections/nope/cluster", DROP.formatted(0, self));
+            assertThat(missing.status()).isEqualTo(404);
+            assertThat(missing.json().at("/status/error").asText()).contains("nope");
+
+            TestServer.Response badShard = s.post("/collections/c/cluster", DROP.formatted(2, self));
+            assertThat(badShard.status()).isEqualTo(400);
+            assertThat(badShard.json().at("/status/error").asText()).contains("Shard 2 of c does not exist");
+
+            TestServer.Response badPeer = s.post("/collections/c/cluster", DROP.formatted(0, "12345"));
+            assertThat(badPeer.status()).isEqualTo(400);
+            assertThat(badPeer.json().at("/status/error").asText()).contains("Peer 12345 does not exist");
+
+            TestServer.Response last = s.post("/collections/c/cluster", DROP.formatted(0, self));
+            assertThat(last.status()).isEqualTo(400);
+            assertThat(last.json().at("/status/error").asText()).contains("last active replica of shard 0");
+
+            assertThat(s.post("/collections/c/cluster", "{\"drop_replica\":{\"shard_id\":0}}")
+                            .status())
+                    .isEqualTo(400);
+            assertThat(s.post("/collections/c/cluster", "{}").status()).isEqualTo(400);
+            TestServer.Response notYet = s.post("/collections/c/cluster", "{\"restart_transfer\":{\"shard_id\":0}}");
+            assertThat(notYet.status()).isEqualTo(400);
+            assertThat(notYet.json().at("/status/error").asText()).contains("restart_transfer is not supported yet");
+            TestServer.Response noTransfer = s.post(
+                    "/collections/c/cluster",
+                    "{\"abort_transfer\":{\"shard_id\":0,\"from_peer_id\":1,\"to_peer_id\":" + self + "}}");
+            assertThat(noTransfer.status()).isEqualTo(400);
+            assertThat(noTransfer.json().at("/status/error").asText()).contains("There is no transfer of shard 0");
+            for (String op : new String[] {"replicate_shard", "move_shard"}) {
+                String to = "{\"" + op + "\":{\"shard_id\":%d,\"from_peer_id\":" + self + ",\"to_peer_id\":%s%s}}";
+                TestServer.Response unknownPeer = s.post("/collections/c/cluster", to.formatted(0, "7", ""));
+                assertThat(unknownPeer.status()).as(op).isEqualTo(400);
+                assertThat(unknownPeer.json().at("/status/error").asText()).contains("Peer 7 does not exist");
+                TestServer.Response already = s.post("/collections/c/cluster", to.formatted(1, self, ""));
+                assertThat(already.status()).as(op).isEqualTo(400);
+                assertThat(already.json().at("/status/error").asText()).contains("already has a replica of shard 1");
+                TestServer.Response method =
+                        s.post("/collections/c/cluster", to.formatted(0, self, ",\"method\":\"snapshot\""));
+                assertThat(method.status()).as(op).isEqualTo(400);
+                assertThat(method.json().at("/status/error").asText()).contains("snapshot is not supported yet");
+                assertThat(s.post("/collections/c/cluster", to.formatted(9, self, ""))
+                                .status())
+                        .as(op)
+                        .isEqualTo(400);
+            }
+            assertThat(s.post("/collections/c/cluster", "{\"frobnicate\":{}}").status())
+                    .isEqualTo(400);
+
+            assertThat(Files.readString(storage.resolve("cluster").resolve("placements.json")))
+                    .as("nothing changed")
+                    .isEqualTo(placement);
+            assertThat(s.get("/collections/c/cluster")
+                            .json()
+                            .at("/result/local_shards")
+                            .size())
+                    .isEqualTo(2);
+        }
+    }
 }
