@@ -44,7 +44,7 @@ run_memory() {
   echo ingest > "$phase_file"
   local ts; ts=$(date +%s.%N)
   bin/sextant import "$data/base.f16" --format f16 --dim 384 --payload-file "$data/base.jsonl" \
-    -c bench --create --distance Cosine --url "$url" --batch 256 --parallel 2 > "$work/import.log" 2>&1
+    -c bench --create --distance Cosine --url "$url" --batch 256 --parallel 2 --checkpoint "$work/import.cp" > "$work/import.log" 2>&1
   local ingest_s; ingest_s=$(echo "$(date +%s.%N) - $ts" | bc)
   local heap_ingest; heap_ingest="$(heap)"
   echo indexing > "$phase_file"
