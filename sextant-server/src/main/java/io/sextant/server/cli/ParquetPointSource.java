@@ -30,7 +30,7 @@ final class ParquetPointSource implements PointSource {
     private final ParquetFileReader reader;
     private final MessageType schema;
     private final ColumnMapping mapping;
-    private final ColumnIOFactory columns = new ColumnIOFactory();
+    private final org.apache.parquet.io.MessageColumnIO columns;
     private final long total;
 
     private RecordReader<Group> rows;
@@ -50,11 +50,12 @@ final class ParquetPointSource implements PointSource {
         this.schema = reader.getFooter().getFileMetaData().getSchema();
         this.mapping = mapping;
         this.total = reader.getRecordCount();
-        if (schema.containsField(mapping.vectorField()) == false) {
+        if (!schema.containsField(mapping.vectorField())) {
             reader.close();
             throw new IllegalArgumentException(file + ": no column `" + mapping.vectorField() + "` (columns: "
                     + columnNames() + "); pass --vector-field");
         }
+        this.columns = new ColumnIOFactory().getColumnIO(schema); // one column layout for every row group
         peeked = read();
         if (peeked != null) {
             dim = peeked.vector().length;
@@ -97,7 +98,7 @@ final class ParquetPointSource implements PointSource {
             if (pages == null) {
                 return null;
             }
-            rows = columns.getColumnIO(schema).getRecordReader(pages, new GroupRecordConverter(schema));
+            rows = columns.getRecordReader(pages, new GroupRecordConverter(schema));
             rowsLeftInGroup = pages.getRowCount();
         }
         long r = row++;
