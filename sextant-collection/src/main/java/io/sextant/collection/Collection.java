@@ -49,19 +49,30 @@ public final class Collection implements QueryTarget, AutoCloseable {
 
     private final String name;
     private final Path dir;
-    private final List<Shard> shards;
+    /** This collection, or for a shard-key view ({@link #scoped}) the collection it views. */
+    private final Collection root;
+    /** The open shards (on the root; a view reads its root's). */
+    private volatile ShardLayout layout;
+    /** A view's routing groups (fixed when the view is made), or null: every shard. */
+    private final List<List<Shard>> scope;
+
+    private final CollectionResolver resolver;
     private final QueryEngine engine;
     private volatile CollectionConfig config;
     private final StrictModeGuard strictMode;
-    private final io.sextant.collection.quality.LiveRecall liveRecall = new io.sextant.collection.quality.LiveRecall(
-            this::searchShards, io.sextant.collection.quality.SamplingBudget.PROCESS);
+    private final io.sextant.collection.quality.LiveRecall liveRecall;
 
     private Collection(
-            String name, Path dir, CollectionConfig config, List<Shard> shards, CollectionResolver resolver) {
+            String name, Path dir, CollectionConfig config, ShardLayout layout, CollectionResolver resolver) {
         this.name = name;
         this.dir = dir;
+        this.root = this;
+        this.scope = null;
         this.config = config;
-        this.shards = List.copyOf(shards);
+        this.layout = layout;
+        this.resolver = resolver;
+        this.liveRecall = new io.sextant.collection.quality.LiveRecall(
+                this::searchShards, io.sextant.collection.quality.SamplingBudget.PROCESS);
         this.engine = new QueryEngine(this, n -> resolver.resolve(n));
         this.strictMode = new StrictModeGuard(new StrictModeGuard.Target() {
             @Override
@@ -87,7 +98,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
             @Override
             public long payloadStorageBytes() {
                 long n = 0;
-                for (Shard s : Collection.this.shards) {
+                for (Shard s : shards()) {
                     n += s.payloadStorageBytes();
                 }
                 return n;
@@ -101,12 +112,74 @@ public final class Collection implements QueryTarget, AutoCloseable {
      * at its own pace, so another peer's answer can be ahead or behind this node's), else shard 0.
      */
     private Shard schemaSource() {
-        for (Shard s : shards) {
+        List<Shard> all = shards();
+        for (Shard s : all) {
             if (s.holdsLocalData()) {
                 return s;
             }
         }
-        return shards.getFirst();
+        return all.isEmpty() ? null : all.getFirst();
+    }
+
+    /** The payload schema of the collection (empty when it has no shards yet). */
+    public Map<String, io.sextant.segment.index.PayloadIndexSpec> payloadSchema() {
+        Shard s = schemaSource();
+        return s == null ? Map.of() : s.payloadSchema();
+    }
+
+    /** A view of this collection, for one request, that sees only {@code group}s. */
+    private Collection(Collection root, List<List<Shard>> groups) {
+        this.name = root.name;
+        this.dir = root.dir;
+        this.root = root;
+        this.scope = groups;
+        this.config = root.config;
+        this.layout = null;
+        this.resolver = root.resolver;
+        this.liveRecall = root.liveRecall;
+        this.strictMode = root.strictMode;
+        this.engine = new QueryEngine(this, n -> resolver.resolve(n));
+    }
+
+    /**
+     * This collection as seen through Qdrant's {@code shard_key} selector: reads see only the shards
+     * of the {@code keys} given, writes go to every one of them (routed by point id within each).
+     * Null or empty: the collection itself (reads see every shard; writes to a custom-sharded
+     * collection then fail, as in Qdrant). The view is meant for one request.
+     *
+     * @throws UserException bad request for an unknown key (every key of an auto-sharded collection)
+     */
+    public Collection scoped(List<ShardKey> keys) {
+        if (keys == null || keys.isEmpty()) {
+            return root;
+        }
+        return new Collection(root, root.layout.select(keys));
+    }
+
+    /** The routing groups this object sees. */
+    private List<List<Shard>> groups() {
+        return scope != null ? scope : root.layout.allGroups();
+    }
+
+    /** The shards this object reads from. */
+    private List<Shard> selected() {
+        if (scope == null) {
+            return root.layout.all();
+        }
+        List<Shard> out = new ArrayList<>();
+        scope.forEach(out::addAll);
+        return out;
+    }
+
+    /** Whether the collection is custom-sharded ({@code sharding_method: custom}). */
+    public boolean customSharding() {
+        return root.layout.custom();
+    }
+
+    /** The shard keys with their shard ids, in creation order (empty for auto sharding). */
+    public Map<ShardKey, List<Integer>> shardKeys() {
+        ShardKeyTable t = root.layout.keys();
+        return t == null ? Map.of() : t.keys();
     }
 
     /** Enforces the collection's strict mode settings; the API layer calls it before each request. */
@@ -120,29 +193,124 @@ public final class Collection implements QueryTarget, AutoCloseable {
      */
     static Collection create(
             String name, Path dir, CollectionConfig config, ShardFactory factory, CollectionResolver resolver) {
-        List<Shard> shards = openShards(name, dir, config, factory);
+        ShardKeyTable keys = config.params().customSharding() ? ShardKeyTable.EMPTY : null;
+        if (keys != null) {
+            keys.write(dir);
+        }
+        ShardLayout layout = openShards(name, dir, config, keys, factory);
         CollectionConfigFile.write(dir, config);
-        return new Collection(name, dir, config, shards, resolver);
+        return new Collection(name, dir, config, layout, resolver);
     }
 
     /** Opens an existing collection from {@code dir}. */
     static Collection open(String name, Path dir, ShardFactory factory, CollectionResolver resolver) {
         CollectionConfig config = CollectionConfigFile.read(dir);
-        return new Collection(name, dir, config, openShards(name, dir, config, factory), resolver);
+        ShardKeyTable keys = config.params().customSharding() ? ShardKeyTable.read(dir) : null;
+        return new Collection(name, dir, config, openShards(name, dir, config, keys, factory), resolver);
     }
 
-    private static List<Shard> openShards(String name, Path dir, CollectionConfig config, ShardFactory factory) {
-        List<Shard> shards = new ArrayList<>();
-        try {
+    /** Opens shards {@code 0..shard_number-1} (auto sharding) or those of every shard key. */
+    private static ShardLayout openShards(
+            String name, Path dir, CollectionConfig config, ShardKeyTable keys, ShardFactory factory) {
+        List<Integer> ids = new ArrayList<>();
+        if (keys == null) {
             for (int i = 0; i < config.params().shardNumber(); i++) {
-                shards.add(factory.open(
-                        name, i, dir.resolve(SHARDS_DIR).resolve(Integer.toString(i)), config.toShardConfig()));
+                ids.add(i);
+            }
+        } else {
+            keys.keys().values().forEach(ids::addAll);
+        }
+        return new ShardLayout(openShardIds(name, dir, config, ids, factory), keys);
+    }
+
+    private static Map<Integer, Shard> openShardIds(
+            String name, Path dir, CollectionConfig config, List<Integer> ids, ShardFactory factory) {
+        Map<Integer, Shard> shards = new LinkedHashMap<>();
+        try {
+            for (int i : ids) {
+                shards.put(
+                        i,
+                        factory.open(
+                                name, i, dir.resolve(SHARDS_DIR).resolve(Integer.toString(i)), config.toShardConfig()));
             }
         } catch (RuntimeException e) {
-            shards.forEach(Shard::close);
+            shards.values().forEach(Shard::close);
             throw e;
         }
         return shards;
+    }
+
+    /**
+     * Adds shard key {@code key} with {@code shardCount} new shards (ids from the table's next free
+     * id), creating on each the payload indexes the collection has; persists the key table once the
+     * shards exist (a crash before that leaves directories the next create of the key replaces).
+     *
+     * @throws UserException bad request on an auto-sharded collection or for an existing key
+     */
+    synchronized void createShardKey(ShardKey key, int shardCount, ShardFactory factory) {
+        ShardLayout current = layout;
+        if (!current.custom()) {
+            throw UserException.badRequest(
+                    "Bad request: Shard Key " + key + " cannot be created with Auto sharding method");
+        }
+        if (current.keys().shardsOf(key) != null) {
+            throw UserException.badRequest("Bad request: Shard key " + key + " already exists");
+        }
+        if (shardCount < 1) {
+            throw io.sextant.segment.error.RangeViolation.atLeast("shards_number", shardCount, 1);
+        }
+        ShardKeyTable next = current.keys().with(key, shardCount);
+        List<Integer> ids = next.shardsOf(key);
+        Map<String, io.sextant.segment.index.PayloadIndexSpec> schema = payloadSchema();
+        for (int id : ids) {
+            AtomicFiles.deleteTree(shardDir(id)); // leftovers of a creation a crash interrupted
+        }
+        Map<Integer, Shard> added = openShardIds(name, dir, config, ids, factory);
+        try {
+            for (Shard s : added.values()) {
+                if (s.holdsLocalData()) {
+                    schema.forEach((field, spec) -> s.update(new PointOperation.CreateFieldIndex(field, spec), true));
+                }
+            }
+            next.write(dir);
+        } catch (RuntimeException e) {
+            added.values().forEach(Shard::close);
+            throw e;
+        }
+        Map<Integer, Shard> all = new LinkedHashMap<>(current.byId());
+        all.putAll(added);
+        layout = new ShardLayout(all, next);
+    }
+
+    /**
+     * Drops shard key {@code key}: persists the key table without it, closes its shards and deletes
+     * their directories.
+     *
+     * @throws UserException bad request on an auto-sharded collection or for an unknown key
+     */
+    synchronized void dropShardKey(ShardKey key) {
+        ShardLayout current = layout;
+        if (!current.custom()) {
+            throw UserException.badRequest(
+                    "Bad request: shard key " + key + " cannot be removed with Auto sharding method");
+        }
+        List<Integer> ids = current.keys().shardsOf(key);
+        if (ids == null) {
+            throw UserException.badRequest(
+                    "Bad request: Shard key " + key + " does not exist for collection " + name);
+        }
+        ShardKeyTable next = current.keys().without(key);
+        next.write(dir);
+        Map<Integer, Shard> all = new LinkedHashMap<>(current.byId());
+        ids.forEach(all::remove);
+        layout = new ShardLayout(all, next);
+        for (int id : ids) {
+            try {
+                current.shard(id).close();
+            } finally {
+                AtomicFiles.deleteTree(shardDir(id));
+            }
+        }
     }
 
     @Override
@@ -165,9 +333,22 @@ public final class Collection implements QueryTarget, AutoCloseable {
         return dir.resolve(SHARDS_DIR).resolve(Integer.toString(shardId));
     }
 
-    /** The shards, indexed by shard id (for snapshots and diagnostics). */
+    /**
+     * Every open shard in shard id order (for snapshots and diagnostics). For an auto-sharded
+     * collection the position is the shard id; for a custom-sharded one use {@link #shardIds()}.
+     */
     public List<Shard> shards() {
-        return shards;
+        return root.layout.all();
+    }
+
+    /** The ids of the open shards, in the order of {@link #shards()}. */
+    public List<Integer> shardIds() {
+        return List.copyOf(root.layout.byId().keySet());
+    }
+
+    /** The shard with id {@code shardId}, or null when the collection has none. */
+    public Shard shard(int shardId) {
+        return root.layout.shard(shardId);
     }
 
     /** Applies a config patch: validates, persists, then passes the new config to the shards. */
@@ -175,7 +356,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
         CollectionConfig next = patch.applyTo(config);
         CollectionConfigFile.write(dir, next);
         config = next;
-        for (Shard s : shards) {
+        for (Shard s : shards()) {
             s.updateConfig(next.toShardConfig());
         }
         return next;
@@ -192,7 +373,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
         if (next != config) {
             CollectionConfigFile.write(dir, next);
             config = next;
-            for (Shard s : shards) {
+            for (Shard s : shards()) {
                 s.changeVectors(next.toShardConfig());
             }
         }
@@ -221,16 +402,26 @@ public final class Collection implements QueryTarget, AutoCloseable {
     public CollectionUpdateResult update(PointOperation op, boolean wait, Long timeoutSeconds) {
         OperationValidator.validate(config, op);
         if (op instanceof PointOperation.DeleteFieldIndex d
-                && !schemaSource().payloadSchema().containsKey(d.field())) {
+                && !payloadSchema().containsKey(d.field())) {
             throw UserException.notFound("Index for field `" + d.field() + "` doesn't exist");
         }
-        Map<Integer, PointOperation> perShard = OperationSplitter.split(op, shards.size());
+        boolean indexOp =
+                op instanceof PointOperation.CreateFieldIndex || op instanceof PointOperation.DeleteFieldIndex;
+        List<List<Shard>> groups = indexOp ? root.layout.allGroups() : groups();
+        if (!indexOp && scope == null && root.layout.custom()) {
+            throw UserException.badRequest("Wrong input: Shard key not specified");
+        }
+        List<Map.Entry<Shard, PointOperation>> perShard = new ArrayList<>();
+        for (List<Shard> group : groups) {
+            OperationSplitter.split(op, group.size())
+                    .forEach((i, shardOp) -> perShard.add(Map.entry(group.get(i), shardOp)));
+        }
         long deadline = timeoutSeconds == null ? 0 : System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         long opId = 0;
         boolean completed = true;
         boolean timedOut = false;
-        for (Map.Entry<Integer, PointOperation> e : perShard.entrySet()) {
-            Shard shard = shards.get(e.getKey());
+        for (Map.Entry<Shard, PointOperation> e : perShard) {
+            Shard shard = e.getKey();
             var r = timeoutSeconds == null
                     ? shard.update(e.getValue(), wait)
                     : shard.update(e.getValue(), wait, Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
@@ -256,20 +447,23 @@ public final class Collection implements QueryTarget, AutoCloseable {
                 }
             }
         }
-        if (shards.size() == 1) {
-            return shards.get(0).retrieve(ids, withPayload, withVector);
-        }
-        Map<Integer, List<PointId>> byShard = new LinkedHashMap<>();
-        for (PointId id : ids) {
-            byShard.computeIfAbsent(ShardRouter.shardOf(id, shards.size()), k -> new ArrayList<>())
-                    .add(id);
+        List<List<Shard>> groups = groups();
+        if (groups.size() == 1 && groups.getFirst().size() == 1) {
+            return groups.getFirst().getFirst().retrieve(ids, withPayload, withVector);
         }
         Map<PointId, PointRecord> found = new LinkedHashMap<>();
-        byShard.forEach((s, sids) -> {
-            for (PointRecord r : shards.get(s).retrieve(sids, withPayload, withVector)) {
-                found.put(r.id(), r);
+        for (List<Shard> group : groups) {
+            Map<Integer, List<PointId>> byShard = new LinkedHashMap<>();
+            for (PointId id : ids) {
+                byShard.computeIfAbsent(ShardRouter.shardOf(id, group.size()), k -> new ArrayList<>())
+                        .add(id);
             }
-        });
+            byShard.forEach((s, sids) -> {
+                for (PointRecord r : group.get(s).retrieve(sids, withPayload, withVector)) {
+                    found.putIfAbsent(r.id(), r);
+                }
+            });
+        }
         List<PointRecord> out = new ArrayList<>();
         for (PointId id : new java.util.LinkedHashSet<>(ids)) {
             PointRecord r = found.get(id);
@@ -291,13 +485,13 @@ public final class Collection implements QueryTarget, AutoCloseable {
             throw io.sextant.segment.error.UserException.badRequest(
                     "Wrong input: offset is not supported with order_by, use order_by.start_from");
         }
-        return ScrollMerger.scroll(this, shards, request);
+        return ScrollMerger.scroll(this, selected(), request);
     }
 
     /** Number of points matching {@code filter} ({@code exact=false} allows an estimate). */
     public long count(Filter filter, boolean exact) {
         long total = 0;
-        for (Shard s : shards) {
+        for (Shard s : selected()) {
             total += s.count(filter == null ? Filter.ALL : filter, exact);
         }
         return total;
@@ -305,7 +499,9 @@ public final class Collection implements QueryTarget, AutoCloseable {
 
     /** Value counts of an indexed payload field ({@code POST /collections/{c}/facet}), best first. */
     public List<io.sextant.collection.facet.FacetHit> facet(io.sextant.collection.facet.FacetRequest request) {
-        ShardInfo.FieldSchemaInfo field = schemaSource().info().payloadSchema().get(request.key());
+        Shard source = schemaSource();
+        ShardInfo.FieldSchemaInfo field =
+                source == null ? null : source.info().payloadSchema().get(request.key());
         return io.sextant.collection.facet.FacetCounter.count(
                 request, field == null ? null : field.spec().type(), this::scroll);
     }
@@ -340,6 +536,10 @@ public final class Collection implements QueryTarget, AutoCloseable {
             throw io.sextant.segment.error.UserException.badRequest(
                     "Wrong input: the `idf` search param applies to sparse vectors with the idf modifier only, "
                             + request.vectorName() + " is a dense vector");
+        }
+        List<Shard> shards = selected();
+        if (shards.isEmpty()) {
+            return List.of();
         }
         if (shards.size() == 1) {
             return shards.get(0).search(request);
@@ -382,7 +582,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
         }
         SparseVector q = request.sparseVector();
         SparseStats stats = null;
-        for (Shard s : shards) {
+        for (Shard s : selected()) {
             SparseStats one = s.sparseStats(request.vectorName(), q.indices(), corpus);
             stats = stats == null ? one : stats.plus(one);
         }
@@ -399,7 +599,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
         List<io.sextant.shard.OptimizationsReport.Optimization> queued = new java.util.ArrayList<>();
         List<io.sextant.shard.OptimizationsReport.Optimization> completed = new java.util.ArrayList<>();
         List<io.sextant.shard.OptimizationsReport.SegmentRef> idle = new java.util.ArrayList<>();
-        for (Shard s : shards) {
+        for (Shard s : shards()) {
             io.sextant.shard.OptimizationsReport r = s.optimizations();
             running.addAll(r.running());
             queued.addAll(r.queued());
@@ -416,7 +616,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
         long indexed = 0;
         int segments = 0;
         Map<String, ShardInfo.FieldSchemaInfo> schema = new LinkedHashMap<>();
-        for (Shard s : shards) {
+        for (Shard s : shards()) {
             ShardInfo i = s.info();
             status = worse(status, i.status() == null ? "green" : i.status().toLowerCase(java.util.Locale.ROOT));
             if (i.optimizerError() != null) {
@@ -481,8 +681,11 @@ public final class Collection implements QueryTarget, AutoCloseable {
     /** Flushes and closes every shard. */
     @Override
     public void close() {
+        if (root != this) {
+            return; // a view owns nothing
+        }
         RuntimeException first = null;
-        for (Shard s : shards) {
+        for (Shard s : shards()) {
             try {
                 s.close();
             } catch (RuntimeException e) {

@@ -325,6 +325,33 @@ public final class TableOfContents implements AutoCloseable {
     }
 
     /**
+     * Adds shard key {@code key} with {@code shardCount} shards to a custom-sharded collection (see
+     * {@link Collection#createShardKey}).
+     *
+     * @throws UserException not found for an unknown collection, bad request on an auto-sharded
+     *     collection or for an existing key
+     */
+    public void createShardKey(String nameOrAlias, ShardKey key, int shardCount) {
+        synchronized (lock) {
+            ensureOpen();
+            get(nameOrAlias).createShardKey(key, shardCount, shardFactory);
+        }
+    }
+
+    /**
+     * Drops shard key {@code key} and its shards (see {@link Collection#dropShardKey}).
+     *
+     * @throws UserException not found for an unknown collection, bad request on an auto-sharded
+     *     collection or for an unknown key
+     */
+    public void dropShardKey(String nameOrAlias, ShardKey key) {
+        synchronized (lock) {
+            ensureOpen();
+            get(nameOrAlias).dropShardKey(key);
+        }
+    }
+
+    /**
      * Applies alias actions in order, all or nothing: if any action fails, nothing changes.
      *
      * @throws UserException not found for a missing collection or alias, conflict when an alias
@@ -439,7 +466,7 @@ public final class TableOfContents implements AutoCloseable {
         synchronized (lock) {
             ensureOpen();
             Collection c = get(nameOrAlias);
-            if (shardId < 0 || shardId >= c.shards().size()) {
+            if (c.shard(shardId) == null) {
                 throw UserException.notFound(
                         "Not found: Shard " + shardId + " of collection `" + c.name() + "` doesn't exist!");
             }

@@ -17,12 +17,17 @@ import java.nio.file.Path;
  * collection has sparse vectors, which version-1 readers would otherwise drop silently)
  * where {@code config} is Qdrant's {@code CollectionConfig} shape (see {@link
  * CollectionConfigJson}). Written atomically (temp + fsync + rename + dir fsync). A file with a
- * newer format version is refused with a message naming both versions. Stateless and thread-safe.
+ * newer format version is refused with a message naming both versions. Version 3 is written only
+ * by collections with {@code sharding_method: custom} (an older binary would open them as
+ * auto-sharded and miss their shard keys' shards). Stateless and thread-safe.
  */
 public final class CollectionConfigFile {
     public static final String FILE_NAME = "config.json";
-    /** Version 2: {@code params.sparse_vectors} (written only by collections that have them). */
-    public static final int FORMAT_VERSION = 2;
+    /**
+     * Version 2: {@code params.sparse_vectors} (written only by collections that have them); 3:
+     * {@code params.sharding_method: custom} (written only by custom-sharded collections).
+     */
+    public static final int FORMAT_VERSION = 3;
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -31,7 +36,9 @@ public final class CollectionConfigFile {
     public static void write(Path collectionDir, CollectionConfig config) {
         ObjectNode root = MAPPER.createObjectNode();
         // collections without sparse vectors stay readable by binaries that know version 1 only
-        root.put("format_version", config.params().sparseVectors().isEmpty() ? 1 : FORMAT_VERSION);
+        root.put(
+                "format_version",
+                config.params().customSharding() ? 3 : config.params().sparseVectors().isEmpty() ? 1 : 2);
         root.set("config", CollectionConfigJson.toJson(config));
         try {
             AtomicFiles.write(

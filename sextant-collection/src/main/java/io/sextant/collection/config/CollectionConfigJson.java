@@ -36,6 +36,9 @@ public final class CollectionConfigJson {
             p.sparseVectors().forEach((name, v) -> sv.set(name, sparseToJson(v)));
         }
         params.put("shard_number", p.shardNumber());
+        if (p.customSharding()) {
+            params.put("sharding_method", "custom");
+        }
         params.put("replication_factor", p.replicationFactor());
         params.put("write_consistency_factor", p.writeConsistencyFactor());
         params.put("on_disk_payload", p.onDiskPayload());
@@ -86,7 +89,8 @@ public final class CollectionConfigJson {
                 params.path("write_consistency_factor").asInt(1),
                 params.path("on_disk_payload").asBoolean(true),
                 sparse,
-                memory(params.path("payload"), "memory"));
+                memory(params.path("payload"), "memory"),
+                "custom".equals(params.path("sharding_method").asText("auto")));
         JsonNode h = root.path("hnsw_config");
         HnswConfig hnsw = h.isObject() ? hnswDiffFromJson(h).applyTo(HnswConfig.DEFAULT) : HnswConfig.DEFAULT;
         JsonNode o = root.path("optimizer_config");

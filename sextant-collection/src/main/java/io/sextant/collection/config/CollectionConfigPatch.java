@@ -113,7 +113,8 @@ public record CollectionConfigPatch(
                             base.params().writeConsistencyFactor(),
                             base.params().onDiskPayload(),
                             newSparse,
-                            base.params().payloadMemory())
+                            base.params().payloadMemory(),
+                            base.params().customSharding())
                     : params.applyTo(base.params(), newVectors, newSparse);
             HnswConfig hnsw = hnswConfig == null ? base.hnswConfig() : hnswConfig.applyTo(base.hnswConfig());
             OptimizersConfig opt = optimizersConfig == null

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param sparseVectors named sparse vectors in declaration order (names never shared with a dense
  *     vector)
  * @param payloadMemory Qdrant's {@code payload.memory}; null = unset (from {@code onDiskPayload})
+ * @param customSharding Qdrant's {@code sharding_method: custom}: the collection has no shards of
+ *     its own, only those of its shard keys ({@code shardNumber} shards per key by default)
  */
 public record CollectionParams(
         Map<String, VectorParams> vectors,
@@ -26,7 +28,8 @@ public record CollectionParams(
         int writeConsistencyFactor,
         boolean onDiskPayload,
         Map<String, SparseVectorParams> sparseVectors,
-        MemoryPlacement payloadMemory) {
+        MemoryPlacement payloadMemory,
+        boolean customSharding) {
 
     public CollectionParams {
         if (vectors == null) {
@@ -64,6 +67,42 @@ public record CollectionParams(
             throw io.sextant.segment.error.RangeViolation.atLeast(
                     "write_consistency_factor", writeConsistencyFactor, 1);
         }
+    }
+
+    /** Auto-sharded params. */
+    public CollectionParams(
+            Map<String, VectorParams> vectors,
+            boolean unnamedVector,
+            int shardNumber,
+            int replicationFactor,
+            int writeConsistencyFactor,
+            boolean onDiskPayload,
+            Map<String, SparseVectorParams> sparseVectors,
+            MemoryPlacement payloadMemory) {
+        this(
+                vectors,
+                unnamedVector,
+                shardNumber,
+                replicationFactor,
+                writeConsistencyFactor,
+                onDiskPayload,
+                sparseVectors,
+                payloadMemory,
+                false);
+    }
+
+    /** These params with {@code sharding_method: custom} when {@code custom}. */
+    public CollectionParams withCustomSharding(boolean custom) {
+        return new CollectionParams(
+                vectors,
+                unnamedVector,
+                shardNumber,
+                replicationFactor,
+                writeConsistencyFactor,
+                onDiskPayload,
+                sparseVectors,
+                payloadMemory,
+                custom);
     }
 
     /** Params without a {@code payload.memory} placement. */
@@ -141,7 +180,8 @@ public record CollectionParams(
                 writeConsistencyFactor,
                 onDiskPayload,
                 sparseVectors,
-                payloadMemory);
+                payloadMemory,
+                customSharding);
     }
 
     /** A PATCH of params: null fields keep the current value. */
@@ -167,7 +207,8 @@ public record CollectionParams(
                     writeConsistencyFactor != null ? writeConsistencyFactor : base.writeConsistencyFactor(),
                     onDiskPayload != null ? onDiskPayload : base.onDiskPayload(),
                     newSparse,
-                    payloadMemory != null ? payloadMemory : base.payloadMemory());
+                    payloadMemory != null ? payloadMemory : base.payloadMemory(),
+                    base.customSharding());
         }
     }
 }

@@ -129,7 +129,9 @@ public final class VectorNameSchema {
                 p.replicationFactor(),
                 p.writeConsistencyFactor(),
                 p.onDiskPayload(),
-                sparse);
+                sparse,
+                p.payloadMemory(),
+                p.customSharding());
         return new CollectionConfig(
                 next,
                 c.hnswConfig(),

@@ -30,6 +30,7 @@ import java.util.List;
  * <pre>
  * collection:  snapshot.json {collection, shards:[{id, checkpoint, points}], entries}
  *              config.json                     the collection's config file
+ *              shard_keys.json                 custom sharding only: its ShardKeyTable file
  *              shards/&lt;i&gt;/manifest.bin, shards/&lt;i&gt;/segments/...   each shard's files
  * shard:       snapshot.json {collection, shard_id, checkpoint, points, entries}
  *              config.json
@@ -53,12 +54,14 @@ final class SnapshotArchives {
     record Written(String sha256, SnapshotManifest manifest, long payloadBytes) {}
 
     static Written writeCollection(Collection c, Path work, Path out, Clock clock) {
+        List<Integer> ids = c.shardIds();
         List<LocalShard> shards = localShards(c);
         List<Path> dirs = new ArrayList<>();
         for (int i = 0; i < shards.size(); i++) {
-            dirs.add(work.resolve(SHARDS).resolve(Integer.toString(i)));
+            dirs.add(work.resolve(SHARDS).resolve(Integer.toString(ids.get(i))));
         }
         byte[] config = readConfig(c);
+        byte[] keys = c.customSharding() ? readFile(c, io.sextant.collection.ShardKeyTable.FILE_NAME) : null;
         List<CapturedShard> captured = ShardFileCapture.captureAll(shards, dirs);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("collection", c.name());
@@ -67,17 +70,23 @@ final class SnapshotArchives {
         int entries = 1;
         for (int i = 0; i < captured.size(); i++) {
             CapturedShard s = captured.get(i);
-            arr.addObject().put("id", i).put("checkpoint", s.checkpoint()).put("points", s.pointCount());
+            arr.addObject().put("id", ids.get(i)).put("checkpoint", s.checkpoint()).put("points", s.pointCount());
             entries += s.files().size();
+        }
+        if (keys != null) {
+            entries++;
         }
         body.put("entries", entries);
         SnapshotManifest manifest = new SnapshotManifest(SnapshotManifest.KIND_COLLECTION, body);
         try (SnapshotTarWriter w = SnapshotTarWriter.create(out)) {
             w.addBytes(SnapshotManifest.ENTRY_NAME, manifest.toBytes());
             w.addBytes(CONFIG, config);
+            if (keys != null) {
+                w.addBytes(io.sextant.collection.ShardKeyTable.FILE_NAME, keys);
+            }
             for (int i = 0; i < captured.size(); i++) {
                 for (CapturedFile f : captured.get(i).files()) {
-                    w.addFile(SHARDS + "/" + i + "/" + f.relativePath(), f.staged(), f.length());
+                    w.addFile(SHARDS + "/" + ids.get(i) + "/" + f.relativePath(), f.staged(), f.length());
                 }
             }
             long bytes = w.payloadBytes();
@@ -87,12 +96,13 @@ final class SnapshotArchives {
 
     static Written writeShard(Collection c, int shardId, Path work, Path out, Clock clock) {
         List<LocalShard> shards = localShards(c);
-        if (shardId < 0 || shardId >= shards.size()) {
+        int index = c.shardIds().indexOf(shardId);
+        if (index < 0) {
             throw UserException.notFound(
                     "Not found: Shard " + shardId + " of collection `" + c.name() + "` doesn't exist!");
         }
         byte[] config = readConfig(c);
-        CapturedShard s = ShardFileCapture.capture(shards.get(shardId), work.resolve(SHARD));
+        CapturedShard s = ShardFileCapture.capture(shards.get(index), work.resolve(SHARD));
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("collection", c.name());
         body.put("shard_id", shardId);
@@ -163,10 +173,14 @@ final class SnapshotArchives {
     }
 
     private static byte[] readConfig(Collection c) {
+        return readFile(c, CONFIG);
+    }
+
+    private static byte[] readFile(Collection c, String file) {
         try {
-            return Files.readAllBytes(c.dir().resolve(CONFIG));
+            return Files.readAllBytes(c.dir().resolve(file));
         } catch (IOException e) {
-            throw new ServiceException("Failed to read config of collection " + c.name() + ": " + e.getMessage(), e);
+            throw new ServiceException("Failed to read " + file + " of collection " + c.name() + ": " + e.getMessage(), e);
         }
     }
 

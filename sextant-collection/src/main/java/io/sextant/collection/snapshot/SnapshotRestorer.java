@@ -48,11 +48,18 @@ public final class SnapshotRestorer {
             SnapshotManifest m =
                     SnapshotTarReader.extract(archive, work, SnapshotManifest.KIND_COLLECTION, limits.extraction());
             CollectionConfig config = checkExtracted(work, m, archive);
-            int shards = config.params().shardNumber();
-            for (int i = 0; i < shards; i++) {
+            List<Integer> ids = new java.util.ArrayList<>();
+            if (config.params().customSharding()) {
+                io.sextant.collection.ShardKeyTable.read(work).keys().values().forEach(ids::addAll);
+            } else {
+                for (int i = 0; i < config.params().shardNumber(); i++) {
+                    ids.add(i);
+                }
+            }
+            for (int i : ids) {
                 if (!Files.isRegularFile(work.resolve(SnapshotArchives.SHARDS).resolve(i + "/manifest.bin"))) {
-                    throw UserException.badRequest(
-                            "Wrong input: snapshot " + archive.getFileName() + " lacks shard " + i + " of " + shards);
+                    throw UserException.badRequest("Wrong input: snapshot " + archive.getFileName() + " lacks shard "
+                            + i + " of " + ids.size());
                 }
             }
             long points = 0;
@@ -75,7 +82,7 @@ public final class SnapshotRestorer {
     public static Restored restoreShard(
             TableOfContents toc, String nameOrAlias, int shardId, Path archive, SnapshotLimits limits) {
         Collection c = toc.get(nameOrAlias);
-        if (shardId < 0 || shardId >= c.shards().size()) {
+        if (c.shard(shardId) == null) {
             throw UserException.notFound(
                     "Not found: Shard " + shardId + " of collection `" + c.name() + "` doesn't exist!");
         }

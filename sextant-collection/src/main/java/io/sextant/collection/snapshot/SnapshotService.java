@@ -346,7 +346,7 @@ public final class SnapshotService {
     }
 
     private static void checkShard(Collection c, int shardId) {
-        if (shardId < 0 || shardId >= c.shards().size()) {
+        if (c.shard(shardId) == null) {
             throw UserException.notFound(
                     "Not found: Shard " + shardId + " of collection `" + c.name() + "` doesn't exist!");
         }

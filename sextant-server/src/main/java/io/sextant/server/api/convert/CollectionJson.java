@@ -137,7 +137,8 @@ public final class CollectionJson {
                     wcf == null ? defaults.writeConsistencyFactor() : wcf,
                     JsonFields.bool(body, "on_disk_payload", "", defaults.onDiskPayload()),
                     sparse,
-                    payloadMemory(body.get("payload"), "payload"));
+                    payloadMemory(body.get("payload"), "payload"),
+                    customSharding(body.get("sharding_method")));
             HnswConfig hnsw = hnswDiff(body.get("hnsw_config"), "hnsw_config").applyTo(defaults.hnsw());
             OptimizersConfig opt = optimizersDiff(body.get("optimizers_config"), "optimizers_config")
                     .applyTo(defaults.optimizers());
@@ -158,6 +159,20 @@ public final class CollectionJson {
         } catch (IllegalArgumentException e) {
             throw JsonFields.invalid("", e);
         }
+    }
+
+    /** Qdrant's {@code sharding_method}: {@code "auto"} (default) or {@code "custom"}. */
+    private static boolean customSharding(JsonNode method) {
+        if (method == null || method.isNull()) {
+            return false;
+        }
+        if (method.isTextual() && method.asText().equals("custom")) {
+            return true;
+        }
+        if (method.isTextual() && method.asText().equals("auto")) {
+            return false;
+        }
+        throw error("sharding_method", "unknown variant " + method + ", expected `auto` or `custom`");
     }
 
     private static VectorParams vectorParams(JsonNode node, String path) {

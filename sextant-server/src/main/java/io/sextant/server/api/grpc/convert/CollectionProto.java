@@ -40,9 +40,6 @@ public final class CollectionProto {
     /** {@code Collections/Create} over a node's {@code defaults} for what the request leaves out. */
     public static CollectionConfig create(
             Collections.CreateCollection r, io.sextant.server.api.convert.CollectionDefaults defaults) {
-        if (r.hasShardingMethod() && r.getShardingMethod() == Collections.ShardingMethod.Custom) {
-            throw ProtoChecks.unsupported("sharding_method", "custom sharding");
-        }
         Map<String, VectorParams> vectors = new LinkedHashMap<>();
         boolean unnamed = false;
         if (r.hasVectorsConfig()) {
@@ -77,7 +74,9 @@ public final class CollectionProto {
                             ? ProtoChecks.toInt(r.getWriteConsistencyFactor(), "write_consistency_factor")
                             : defaults.writeConsistencyFactor(),
                     r.hasOnDiskPayload() ? r.getOnDiskPayload() : defaults.onDiskPayload(),
-                    sparse);
+                    sparse)
+                    .withCustomSharding(
+                            r.hasShardingMethod() && r.getShardingMethod() == Collections.ShardingMethod.Custom);
             HnswConfig hnsw =
                     r.hasHnswConfig() ? hnswDiff(r.getHnswConfig()).applyTo(defaults.hnsw()) : defaults.hnsw();
             OptimizersConfig opt = r.hasOptimizersConfig()
