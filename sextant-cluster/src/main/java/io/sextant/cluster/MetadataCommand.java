@@ -24,7 +24,11 @@ import java.util.Locale;
  * binaries. Version 4 is written only by {@link Type#SET_REPLICA_STATE} (the body is a {@link
  * ReplicaStateChange}), so every older kind stays readable by older binaries, and version 1–3
  * entries are read as before. Version 5 is written only by {@link Type#DROP_REPLICA} and {@link
- * Type#ADD_REPLICA} (the body is a {@link ReplicaPlacementChange}); versions 1–4 are read as before. A reader refuses a higher {@code v} and an unknown form.
+ * Type#ADD_REPLICA} (the body is a {@link ReplicaPlacementChange}); versions 1–4 are read as before.
+ * Version 6 is written only by {@link Type#CREATE_SHARD_KEY} (body {@code {"shard_key":"k"|n,
+ * "shards_number":n}}, REST form, with the {@code "placement"} of the key's new shards in cluster
+ * mode) and {@link Type#DROP_SHARD_KEY} (body {@code {"shard_key":…}}). A reader refuses a higher
+ * {@code v} and an unknown form.
  *
  * @param type what to do
  * @param collection collection name or alias ({@code null} for {@link Type#UPDATE_ALIASES})
@@ -48,7 +52,7 @@ public record MetadataCommand(
      * Highest version of the log entry encoding (2: with a placement; 3: with a form; 4: replica
      * states; 5: replica drops).
      */
-    public static final int FORMAT_VERSION = 5;
+    public static final int FORMAT_VERSION = 6;
 
     /** How a command's body is written. */
     public enum Form {
@@ -73,7 +77,14 @@ public record MetadataCommand(
         /** A shard replica leaves the placement (body: {@link ReplicaPlacementChange}); log entry version 5. */
         DROP_REPLICA,
         /** A new Partial replica joins the placement (body: {@link ReplicaPlacementChange}); version 5. */
-        ADD_REPLICA;
+        ADD_REPLICA,
+        /**
+         * A shard key of a custom-sharded collection is created (its shards' placement is appended
+         * to the collection's, shard ids in creation order); version 6.
+         */
+        CREATE_SHARD_KEY,
+        /** A shard key and its shards are dropped; version 6. */
+        DROP_SHARD_KEY;
 
         String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -96,8 +107,12 @@ public record MetadataCommand(
             throw new IllegalArgumentException("collection is required for " + type);
         }
         body = body == null ? JsonNodeFactory.instance.objectNode() : body.deepCopy();
-        if (placement != null && type != Type.CREATE_COLLECTION) {
+        if (placement != null && type != Type.CREATE_COLLECTION && type != Type.CREATE_SHARD_KEY) {
             throw new IllegalArgumentException("only a create carries a shard placement, not " + type);
+        }
+        if ((type == Type.CREATE_SHARD_KEY || type == Type.DROP_SHARD_KEY)
+                && (form != null && form != Form.REST || body == null || !body.has("shard_key"))) {
+            throw new IllegalArgumentException("a " + type.wireName() + " body is JSON with a shard_key");
         }
         form = form == null ? Form.REST : form;
         if (type == Type.SET_REPLICA_STATE) {
@@ -183,6 +198,9 @@ public record MetadataCommand(
 
     /** The lowest log entry version that can carry this command. */
     int version() {
+        if (type == Type.CREATE_SHARD_KEY || type == Type.DROP_SHARD_KEY) {
+            return 6;
+        }
         if (type == Type.DROP_REPLICA || type == Type.ADD_REPLICA) {
             return 5;
         }

@@ -45,7 +45,7 @@ public final class MetadataLedger {
                 states.remove(name);
                 aliases.values().removeIf(name::equals);
             }
-            case UPDATE_COLLECTION, CREATE_INDEX, DELETE_INDEX -> {
+            case UPDATE_COLLECTION, CREATE_INDEX, DELETE_INDEX, CREATE_SHARD_KEY, DROP_SHARD_KEY -> {
                 List<MetadataCommand> history = collections.get(resolve(c.collection()));
                 if (history != null) {
                     history.add(c);

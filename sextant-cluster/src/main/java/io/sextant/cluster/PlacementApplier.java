@@ -20,12 +20,35 @@ public final class PlacementApplier extends ForwardingApplier {
 
     @Override
     public MetadataResult apply(MetadataCommand command) {
+        if (command.type() == MetadataCommand.Type.CREATE_SHARD_KEY && command.placement() != null) {
+            return createShardKey(command);
+        }
         if (command.type() == MetadataCommand.Type.CREATE_COLLECTION
                 && command.placement() != null
                 && book.get(command.collection()) == null) {
             book.put(command.collection(), command.placement());
         }
         MetadataResult result = delegate.apply(command);
+        book.retainOnly(delegate.localCollections());
+        return result;
+    }
+
+    /**
+     * A new shard key: its shards' placement is appended to the collection's (recorded before the
+     * shards open, as for a create), and put back as it was when the key is refused (an existing key,
+     * an auto-sharded collection), so shard ids and placement entries stay aligned.
+     */
+    private MetadataResult createShardKey(MetadataCommand command) {
+        ShardPlacement before = book.get(command.collection());
+        book.put(command.collection(), before == null ? command.placement() : before.plus(command.placement()));
+        MetadataResult result = delegate.apply(command);
+        if (!result.succeeded()) {
+            if (before == null) {
+                book.remove(command.collection());
+            } else {
+                book.put(command.collection(), before);
+            }
+        }
         book.retainOnly(delegate.localCollections());
         return result;
     }

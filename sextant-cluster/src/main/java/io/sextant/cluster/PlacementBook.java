@@ -57,6 +57,13 @@ public final class PlacementBook {
         persist();
     }
 
+    /** Forgets the placement of {@code collection}, durably. */
+    public synchronized void remove(String collection) {
+        if (placements.remove(collection) != null) {
+            persist();
+        }
+    }
+
     /** Forgets the placements of collections not in {@code live}, durably when any was dropped. */
     public synchronized void retainOnly(Set<String> live) {
         if (placements.keySet().retainAll(live)) {

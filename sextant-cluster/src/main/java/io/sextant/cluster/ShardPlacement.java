@@ -128,6 +128,13 @@ public record ShardPlacement(List<List<Long>> shards) {
         return new ShardPlacement(out);
     }
 
+    /** This placement followed by {@code more}'s shards (their ids continue after this one's). */
+    public ShardPlacement plus(ShardPlacement more) {
+        List<List<Long>> out = new ArrayList<>(shards);
+        out.addAll(more.shards);
+        return new ShardPlacement(out);
+    }
+
     public ArrayNode toJson() {
         ArrayNode root = JsonNodeFactory.instance.arrayNode();
         for (List<Long> replicas : shards) {

@@ -205,9 +205,11 @@ public final class ClusterRoutes {
         ArrayNode local = res.putArray("local_shards");
         ArrayNode remote = res.putArray("remote_shards");
         List<ReplicaSet> sets = ClusterShards.replicaSets(c);
-        for (int id = 0; id < c.shards().size(); id++) {
-            ReplicaSet rs = sets == null ? null : sets.get(id);
-            Shard mine = rs == null ? c.shards().get(id) : rs.localReplica();
+        List<Integer> ids = c.shardIds();
+        for (int i = 0; i < ids.size(); i++) {
+            int id = ids.get(i);
+            ReplicaSet rs = sets == null ? null : sets.get(i);
+            Shard mine = rs == null ? c.shards().get(i) : rs.localReplica();
             if (mine != null) {
                 local.addObject()
                         .put("shard_id", id)

@@ -222,8 +222,7 @@ public final class ClusterShards implements AutoCloseable {
         if (t == null || !t.exists(collection)) {
             return null;
         }
-        List<Shard> shards = t.get(collection).shards();
-        return shardId >= 0 && shardId < shards.size() ? shards.get(shardId) : null;
+        return t.get(collection).shard(shardId);
     }
 
     /** This peer's id. */

@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  *       must be Partial; it is dropped (entry {@code drop_replica}), which stops the transfer.
  * </ul>
  *
- * The other operations ({@code restart_transfer}, {@code
- * create_sharding_key}, {@code drop_sharding_key}, ...) are recognised and answered 400 "not
+ * {@code create_sharding_key} and {@code drop_sharding_key} take the bodies of {@code PUT
+ * /collections/{c}/shards} and {@code POST /collections/{c}/shards/delete} ({@link
+ * ShardKeyCommands}) and go through the metadata log. The other operations ({@code
+ * restart_transfer}, ...) are recognised and answered 400 "not
  * supported yet"; a body that names no operation, or more than one, is a 400. On a standalone node
  * every call is answered as Qdrant does there: 405 "Qdrant is running in standalone mode", before
  * the collection is looked up. Access: manage (the default of {@code RestAccessRules} for this
@@ -53,8 +55,6 @@ final class CollectionClusterOperations {
     private static final Set<String> NOT_YET = Set.of(
             "replicate_points",
             "restart_transfer",
-            "create_sharding_key",
-            "drop_sharding_key",
             "start_resharding",
             "abort_resharding",
             "finish_migrating_points",
@@ -106,6 +106,10 @@ final class CollectionClusterOperations {
             ApiExchange.ok(ctx, abort(c.name(), body.get(op)));
         } else if (op.equals("move_shard")) {
             ApiExchange.ok(ctx, move(c.name(), body.get(op)));
+        } else if (op.equals("create_sharding_key")) {
+            ApiExchange.ok(ctx, MetadataGate.consensus(node).submit(ShardKeyCommands.create(c, body.get(op))));
+        } else if (op.equals("drop_sharding_key")) {
+            ApiExchange.ok(ctx, MetadataGate.consensus(node).submit(ShardKeyCommands.drop(c, body.get(op))));
         } else if (NOT_YET.contains(op)) {
             throw UserException.badRequest("Cluster operation " + op + " is not supported yet");
         } else {

@@ -87,6 +87,15 @@ public final class MetadataExecutor implements MetadataApplier {
             }
             case DELETE_INDEX ->
                 updated(toc.get(c.collection()).update(new PointOperation.DeleteFieldIndex(c.name()), c.waitApplied()));
+            case CREATE_SHARD_KEY -> {
+                toc.createShardKey(
+                        c.collection(), ShardKeyCommands.key(c), ShardKeyCommands.shardsNumber(c));
+                yield BooleanNode.TRUE;
+            }
+            case DROP_SHARD_KEY -> {
+                toc.dropShardKey(c.collection(), ShardKeyCommands.key(c));
+                yield BooleanNode.TRUE;
+            }
             case SET_REPLICA_STATE,
                     DROP_REPLICA,
                     ADD_REPLICA -> // the cluster's appliers handle these before they get here

@@ -47,9 +47,11 @@ public interface MetadataGate {
     static MetadataGate consensus(ClusterNode node, CollectionDefaults defaults) {
         return command -> {
             validate(command);
-            MetadataCommand c = command.type() == MetadataCommand.Type.CREATE_COLLECTION
-                    ? placed(command, node.members(), defaults)
-                    : command;
+            MetadataCommand c = switch (command.type()) {
+                case CREATE_COLLECTION -> placed(command, node.members(), defaults);
+                case CREATE_SHARD_KEY -> ShardKeyCommands.place(command, node.members());
+                default -> command;
+            };
             return MetadataExecutor.unwrap(node.propose(c));
         };
     }
@@ -63,6 +65,9 @@ public interface MetadataGate {
      */
     static MetadataCommand placed(MetadataCommand create, Set<Long> members, CollectionDefaults defaults) {
         if (create.form() == MetadataCommand.Form.GRPC) {
+            if (GrpcMetadataCommands.createConfig(create, defaults).params().customSharding()) {
+                return create; // custom sharding: no shards until a shard key places its own
+            }
             MetadataCommand filled = GrpcMetadataCommands.withDefaultShardNumber(create, Math.max(1, members.size()));
             return filled.with(
                     filled.body(),
@@ -71,6 +76,9 @@ public interface MetadataGate {
         ObjectNode body = create.body().isObject()
                 ? (ObjectNode) create.body().deepCopy()
                 : JsonNodeFactory.instance.objectNode();
+        if (CollectionJson.parseCreate(body, defaults).params().customSharding()) {
+            return create; // custom sharding: no shards until a shard key places its own
+        }
         JsonNode shards = body.get("shard_number");
         if (shards == null || shards.isNull()) {
             body.put("shard_number", Math.max(1, members.size()));
@@ -97,7 +105,9 @@ public interface MetadataGate {
                     DELETE_INDEX,
                     SET_REPLICA_STATE,
                     DROP_REPLICA,
-                    ADD_REPLICA -> {} // replica entries: checked when built
+                    ADD_REPLICA,
+                    CREATE_SHARD_KEY,
+                    DROP_SHARD_KEY -> {} // replica and shard key entries: checked when built
         }
     }
 }

@@ -91,7 +91,7 @@ public final class IssueBoard {
         if (filters.isEmpty()) {
             return;
         }
-        Map<String, PayloadIndexSpec> schema = c.shards().getFirst().payloadSchema();
+        Map<String, PayloadIndexSpec> schema = c.payloadSchema();
         List<UnindexedField> found = new ArrayList<>();
         for (Filter f : filters) {
             if (f == null) {

@@ -9,6 +9,8 @@ import io.sextant.collection.TableOfContents;
 import io.sextant.collection.facet.FacetRequest;
 import io.sextant.collection.matrix.DistanceMatrix;
 import io.sextant.collection.matrix.MatrixRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sextant.server.api.convert.ShardKeyJson;
 import io.sextant.server.api.convert.FacetJson;
 import io.sextant.server.api.convert.MatrixJson;
 
@@ -40,16 +42,18 @@ final class AnalyticsRoutes {
     }
 
     private void facet(Context ctx) {
-        Collection c = collection(ctx);
-        FacetRequest req = FacetJson.parse(io.body(ctx));
+        JsonNode body = io.body(ctx);
+        Collection c = collection(ctx).scoped(ShardKeyJson.selector(body));
+        FacetRequest req = FacetJson.parse(body);
         c.strictMode().checkTimeout(ApiExchange.timeoutParam(ctx));
         c.strictMode().checkFacet(req);
         ok(ctx, FacetJson.write(c.facet(req)));
     }
 
     private DistanceMatrix matrix(Context ctx) {
-        Collection c = collection(ctx);
-        MatrixRequest req = MatrixJson.parse(io.body(ctx));
+        JsonNode body = io.body(ctx);
+        Collection c = collection(ctx).scoped(ShardKeyJson.selector(body));
+        MatrixRequest req = MatrixJson.parse(body);
         c.strictMode().checkTimeout(ApiExchange.timeoutParam(ctx));
         c.strictMode().checkMatrix(req);
         return c.searchMatrix(req);

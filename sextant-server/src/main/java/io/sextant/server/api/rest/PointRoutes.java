@@ -18,6 +18,7 @@ import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.VectorSelector;
+import io.sextant.server.api.convert.ShardKeyJson;
 import io.sextant.server.api.convert.FilterJson;
 import io.sextant.server.api.convert.JsonFields;
 import io.sextant.server.api.convert.PointIdJson;
@@ -86,8 +87,9 @@ final class PointRoutes {
     private io.javalin.http.Handler write(UpdateParser parser) {
         return ctx -> {
             ApiExchange.checkCommonParams(ctx);
-            Collection c = collection(ctx);
-            PointOperation op = parser.parse(io.body(ctx), "", VectorShapes.of(c.config()));
+            JsonNode body = io.body(ctx);
+            Collection c = collection(ctx).scoped(ShardKeyJson.selector(body));
+            PointOperation op = parser.parse(body, "", VectorShapes.of(c.config()));
             Long timeout = ApiExchange.timeoutParam(ctx);
             c.strictMode().checkTimeout(timeout);
             c.strictMode().checkUpdate(op);
@@ -98,7 +100,12 @@ final class PointRoutes {
     private void batch(Context ctx) {
         ApiExchange.checkCommonParams(ctx);
         Collection c = collection(ctx);
-        List<PointOperation> ops = UpdateJson.batch(io.body(ctx), VectorShapes.of(c.config()));
+        JsonNode body = io.body(ctx);
+        List<PointOperation> ops = UpdateJson.batch(body, VectorShapes.of(c.config()));
+        List<Collection> targets = new java.util.ArrayList<>();
+        for (JsonNode entry : body.get("operations")) {
+            targets.add(c.scoped(ShardKeyJson.selector(entry.elements().next())));
+        }
         boolean wait = ApiExchange.waitParam(ctx);
         // Check every operation against the collection config before applying any, so that a bad
         // operation late in the batch rejects the whole request and changes nothing.
@@ -111,8 +118,8 @@ final class PointRoutes {
             c.strictMode().checkUpdate(op);
         }
         ArrayNode results = F.arrayNode();
-        for (PointOperation op : ops) {
-            CollectionUpdateResult r = c.update(op, wait, timeout);
+        for (int i = 0; i < ops.size(); i++) {
+            CollectionUpdateResult r = targets.get(i).update(ops.get(i), wait, timeout);
             results.addObject()
                     .put("operation_id", r.operationId())
                     .put("status", r.status().wireName());
@@ -121,8 +128,8 @@ final class PointRoutes {
     }
 
     private void getPoints(Context ctx) {
-        Collection c = collection(ctx);
         JsonNode body = JsonFields.object(io.body(ctx), "");
+        Collection c = collection(ctx).scoped(ShardKeyJson.selector(body));
         JsonFields.onlyFields(body, "", Set.of("ids", "with_payload", "with_vector", "with_vectors", "shard_key"));
         List<PointId> ids = PointIdJson.parseList(body.get("ids"), "ids");
         PayloadSelector wp = SelectorJson.payload(body.get("with_payload"), "with_payload", PayloadSelector.ALL);
@@ -143,8 +150,8 @@ final class PointRoutes {
     }
 
     private void scroll(Context ctx) {
-        Collection c = collection(ctx);
         JsonNode body = JsonFields.object(io.body(ctx), "");
+        Collection c = collection(ctx).scoped(ShardKeyJson.selector(body));
         JsonFields.onlyFields(
                 body,
                 "",
@@ -191,8 +198,8 @@ final class PointRoutes {
     }
 
     private void count(Context ctx) {
-        Collection c = collection(ctx);
         JsonNode body = JsonFields.object(io.body(ctx), "");
+        Collection c = collection(ctx).scoped(ShardKeyJson.selector(body));
         JsonFields.onlyFields(body, "", Set.of("filter", "exact", "shard_key"));
         io.sextant.segment.filter.Filter filter = FilterJson.parseOptional(body.get("filter"), "filter");
         boolean exact = JsonFields.bool(body, "exact", "", true);

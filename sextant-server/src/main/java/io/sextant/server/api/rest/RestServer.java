@@ -120,6 +120,7 @@ public final class RestServer implements AutoCloseable {
             new IssuesRoutes(issues).register(config.routes);
             new QualityRoutes(toc).register(config.routes);
             new CollectionRoutes(toc, io, gate).register(config.routes);
+            new ShardKeyRoutes(toc, io, gate).register(config.routes);
             new PointRoutes(toc, io, issues).register(config.routes);
             new SearchRoutes(toc, io, issues).register(config.routes);
             new AnalyticsRoutes(toc, io).register(config.routes);

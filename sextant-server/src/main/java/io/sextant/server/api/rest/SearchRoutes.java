@@ -16,6 +16,7 @@ import io.sextant.collection.query.QueryGroupsRequest;
 import io.sextant.collection.query.QueryRequest;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.server.api.ResultBudget;
+import io.sextant.server.api.convert.ShardKeyJson;
 import io.sextant.server.api.convert.PointJson;
 import io.sextant.server.api.convert.QueryJson;
 import io.sextant.server.api.convert.ScoredPointsWriter;
@@ -79,8 +80,9 @@ final class SearchRoutes {
     }
 
     private void query(Context ctx) {
-        Collection c = collection(ctx);
-        QueryRequest q = strict(c, lookups(ctx, QueryJson.query(io.queryBody(ctx))));
+        var body = io.queryBody(ctx);
+        Collection c = collection(ctx).scoped(ShardKeyJson.selector(body.tree()));
+        QueryRequest q = strict(c, lookups(ctx, QueryJson.query(body)));
         ResultBudget.check(c, q);
         List<ScoredPoint> hits = c.query(q);
         VectorShapes shapes = VectorShapes.of(c.config());
@@ -96,9 +98,10 @@ final class SearchRoutes {
     private void queryBatch(Context ctx) {
         Collection c = collection(ctx);
         ArrayNode arr = F.arrayNode();
+        JsonNode body = io.body(ctx);
         List<QueryRequest> batch =
-                ResultBudget.check(c, strict(c, lookups(ctx, QueryJson.queryBatch(io.body(ctx)))), "searches");
-        for (List<ScoredPoint> hits : c.queryBatch(batch)) {
+                ResultBudget.check(c, strict(c, lookups(ctx, QueryJson.queryBatch(body))), "searches");
+        for (List<ScoredPoint> hits : runBatch(c, body, batch)) {
             arr.addObject().set("points", PointJson.writeScoredList(hits, VectorShapes.of(c.config())));
         }
         ok(ctx, arr);
@@ -106,10 +109,11 @@ final class SearchRoutes {
     }
 
     private void queryGroups(Context ctx) {
-        Collection c = collection(ctx);
+        JsonNode body = io.body(ctx);
+        Collection c = collection(ctx).scoped(ShardKeyJson.selector(body));
         ObjectNode res = F.objectNode();
         ArrayNode groups = res.putArray("groups");
-        QueryGroupsRequest request = lookups(ctx, QueryJson.queryGroups(io.body(ctx)));
+        QueryGroupsRequest request = lookups(ctx, QueryJson.queryGroups(body));
         c.strictMode().checkGroups(request);
         ResultBudget.check(c, request);
         for (PointGroup g : c.queryGroups(request)) {
@@ -127,8 +131,9 @@ final class SearchRoutes {
     /** A legacy single-request endpoint: {@code parser} maps its body onto a query. */
     private Handler legacy(BiFunction<JsonNode, String, QueryRequest> parser) {
         return ctx -> {
-            Collection c = collection(ctx);
-            QueryRequest q = strict(c, lookups(ctx, parser.apply(io.body(ctx), "")));
+            JsonNode body = io.body(ctx);
+            Collection c = collection(ctx).scoped(ShardKeyJson.selector(body));
+            QueryRequest q = strict(c, lookups(ctx, parser.apply(body, "")));
             ok(ctx, PointJson.writeScoredList(c.query(q), VectorShapes.of(c.config())));
             issues.afterQuery(c, q);
         };
@@ -138,11 +143,22 @@ final class SearchRoutes {
     private Handler legacyBatch(Function<JsonNode, List<QueryRequest>> parser) {
         return ctx -> {
             Collection c = collection(ctx);
+            JsonNode body = io.body(ctx);
             List<QueryRequest> batch =
-                    ResultBudget.check(c, strict(c, lookups(ctx, parser.apply(io.body(ctx)))), "searches");
-            ok(ctx, batchResult(c, c.queryBatch(batch)));
+                    ResultBudget.check(c, strict(c, lookups(ctx, parser.apply(body))), "searches");
+            ok(ctx, batchResult(c, runBatch(c, body, batch)));
             issues.afterQueries(c, batch);
         };
+    }
+
+    /** Runs a batch, each request on the shards of its own {@code shard_key} ({@code searches[i]}). */
+    private static List<List<ScoredPoint>> runBatch(Collection c, JsonNode body, List<QueryRequest> batch) {
+        JsonNode searches = body.get("searches");
+        List<List<ScoredPoint>> out = new java.util.ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            out.add(c.scoped(ShardKeyJson.selector(searches.get(i))).query(batch.get(i)));
+        }
+        return out;
     }
 
     /** Checks read access to the collections named by {@code lookup_from} (see {@link LookupAccessCheck}). */
