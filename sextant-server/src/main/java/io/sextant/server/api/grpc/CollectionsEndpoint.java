@@ -11,16 +11,20 @@ import io.sextant.server.api.grpc.convert.CollectionProto;
 import io.sextant.server.api.grpc.convert.GrpcMetadataCommands;
 import io.sextant.server.api.grpc.convert.ProtoChecks;
 import io.sextant.server.auth.Principal;
+import io.sextant.server.api.grpc.convert.ShardKeyProto;
+import io.sextant.server.cluster.MetadataExecutor;
 import io.sextant.server.cluster.MetadataGate;
+import io.sextant.server.cluster.ShardKeyCommands;
 
 /**
  * {@code qdrant.Collections}: collection and alias management over the {@link TableOfContents},
  * the same operations REST's collection routes call; the lists show only the collections (and
  * aliases of collections) the caller may see. Cluster methods answer as a standalone Qdrant
  * node does: {@code CollectionClusterInfo} lists every shard as local and active, {@code
- * ListShardKeys} an empty list (collections are auto-sharded), and the operations that need
- * consensus ({@code UpdateCollectionClusterSetup}, {@code CreateShardKey}, {@code DeleteShardKey})
- * fail with {@code UNIMPLEMENTED} "Qdrant is running in standalone mode". In cluster mode (a
+ * ListShardKeys} the collection's shard keys; {@code CreateShardKey} and {@code DeleteShardKey} act
+ * as REST's {@code /collections/{c}/shards} ({@link ShardKeyCommands}; on a standalone node too,
+ * unlike Qdrant), and {@code UpdateCollectionClusterSetup} fails with {@code UNIMPLEMENTED} "Qdrant
+ * is running in standalone mode". In cluster mode (a
  * {@link MetadataGate} given) Create, Update, Delete and UpdateAliases go through the metadata log
  * like REST's ({@link GrpcMetadataCommands}), so they act on every peer. Thread-safe.
  */
@@ -174,10 +178,12 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
     public void listShardKeys(Collections.ListShardKeysRequest r, StreamObserver<Collections.ListShardKeysResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Collections/ListShardKeys", () -> {
-            toc.get(r.getCollectionName()); // NOT_FOUND for a missing collection; all are auto-sharded
-            return Collections.ListShardKeysResponse.newBuilder()
-                    .setTime(UnaryCalls.seconds(t0))
-                    .build();
+            Collections.ListShardKeysResponse.Builder b = Collections.ListShardKeysResponse.newBuilder();
+            for (io.sextant.collection.ShardKey k :
+                    toc.get(r.getCollectionName()).shardKeys().keySet()) {
+                b.addShardKeys(Collections.ShardKeyDescription.newBuilder().setKey(ShardKeyProto.proto(k)));
+            }
+            return b.setTime(UnaryCalls.seconds(t0)).build();
         });
     }
 
@@ -197,13 +203,54 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
     @Override
     public void createShardKey(
             Collections.CreateShardKeyRequest r, StreamObserver<Collections.CreateShardKeyResponse> o) {
-        UnaryCalls.run(o, "Collections/CreateShardKey", () -> standalone(r.hasRequest(), "empty request"));
+        UnaryCalls.run(o, "Collections/CreateShardKey", () -> {
+            if (!r.hasRequest()) {
+                throw Status.INVALID_ARGUMENT.withDescription("empty request").asRuntimeException();
+            }
+            Collections.CreateShardKey c = r.getRequest();
+            com.fasterxml.jackson.databind.node.ObjectNode body =
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            body.set(
+                    "shard_key",
+                    io.sextant.server.api.convert.ShardKeyJson.write(ShardKeyProto.key(c.getShardKey(), "shard_key")));
+            if (c.hasShardsNumber()) {
+                body.put("shards_number", Integer.toUnsignedLong(c.getShardsNumber()));
+            }
+            if (c.hasReplicationFactor()) {
+                body.put("replication_factor", Integer.toUnsignedLong(c.getReplicationFactor()));
+            }
+            if (c.getPlacementCount() > 0) {
+                var arr = body.putArray("placement");
+                c.getPlacementList().forEach(p -> arr.add(new java.math.BigInteger(Long.toUnsignedString(p))));
+            }
+            boolean done = gate().submit(ShardKeyCommands.create(toc.get(r.getCollectionName()), body))
+                    .asBoolean();
+            return Collections.CreateShardKeyResponse.newBuilder().setResult(done).build();
+        });
     }
 
     @Override
     public void deleteShardKey(
             Collections.DeleteShardKeyRequest r, StreamObserver<Collections.DeleteShardKeyResponse> o) {
-        UnaryCalls.run(o, "Collections/DeleteShardKey", () -> standalone(r.hasRequest(), "empty request"));
+        UnaryCalls.run(o, "Collections/DeleteShardKey", () -> {
+            if (!r.hasRequest()) {
+                throw Status.INVALID_ARGUMENT.withDescription("empty request").asRuntimeException();
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode body =
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+            body.set(
+                    "shard_key",
+                    io.sextant.server.api.convert.ShardKeyJson.write(
+                            ShardKeyProto.key(r.getRequest().getShardKey(), "shard_key")));
+            boolean done = gate().submit(ShardKeyCommands.drop(toc.get(r.getCollectionName()), body))
+                    .asBoolean();
+            return Collections.DeleteShardKeyResponse.newBuilder().setResult(done).build();
+        });
+    }
+
+    /** Where shard key changes go: the metadata log in cluster mode, this node's collections otherwise. */
+    private MetadataGate gate() {
+        return cluster != null ? cluster : MetadataGate.local(new MetadataExecutor(toc, rules));
     }
 
     /**

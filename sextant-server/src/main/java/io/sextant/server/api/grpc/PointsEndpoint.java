@@ -4,6 +4,8 @@ import io.grpc.stub.StreamObserver;
 import io.qdrant.client.grpc.Points;
 import io.qdrant.client.grpc.PointsGrpc;
 import io.sextant.collection.Collection;
+import io.sextant.collection.ShardKey;
+import io.sextant.server.api.grpc.convert.ShardKeyProto;
 import io.sextant.collection.TableOfContents;
 import io.sextant.collection.config.VectorNameConfig;
 import io.sextant.collection.query.Query;
@@ -80,13 +82,14 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     private void write(
             String method,
             String collection,
+            List<ShardKey> keys,
             boolean wait,
             Long timeout,
             StreamObserver<Points.PointsOperationResponse> o,
             java.util.function.Supplier<PointOperation> parse) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, method, () -> {
-            Collection c = collection(collection);
+            Collection c = collection(collection).scoped(keys);
             PointOperation op = parse.get();
             return Points.PointsOperationResponse.newBuilder()
                     .setResult(UpdateProto.result(c.update(op, wait, timeout)))
@@ -100,6 +103,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         write(
                 "Points/Upsert",
                 r.getCollectionName(),
+                ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()),
                 r.getWait(),
                 timeout(r.hasTimeout(), r.getTimeout()),
                 o,
@@ -111,6 +115,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         write(
                 "Points/Delete",
                 r.getCollectionName(),
+                ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()),
                 r.getWait(),
                 timeout(r.hasTimeout(), r.getTimeout()),
                 o,
@@ -122,6 +127,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         write(
                 "Points/UpdateVectors",
                 r.getCollectionName(),
+                ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()),
                 r.getWait(),
                 timeout(r.hasTimeout(), r.getTimeout()),
                 o,
@@ -133,6 +139,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         write(
                 "Points/DeleteVectors",
                 r.getCollectionName(),
+                ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()),
                 r.getWait(),
                 timeout(r.hasTimeout(), r.getTimeout()),
                 o,
@@ -144,6 +151,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         write(
                 "Points/SetPayload",
                 r.getCollectionName(),
+                ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()),
                 r.getWait(),
                 timeout(r.hasTimeout(), r.getTimeout()),
                 o,
@@ -155,6 +163,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         write(
                 "Points/OverwritePayload",
                 r.getCollectionName(),
+                ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()),
                 r.getWait(),
                 timeout(r.hasTimeout(), r.getTimeout()),
                 o,
@@ -166,6 +175,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         write(
                 "Points/DeletePayload",
                 r.getCollectionName(),
+                ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()),
                 r.getWait(),
                 timeout(r.hasTimeout(), r.getTimeout()),
                 o,
@@ -177,6 +187,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         write(
                 "Points/ClearPayload",
                 r.getCollectionName(),
+                ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()),
                 r.getWait(),
                 timeout(r.hasTimeout(), r.getTimeout()),
                 o,
@@ -193,6 +204,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         write(
                 "Points/CreateFieldIndex",
                 r.getCollectionName(),
+                null,
                 r.getWait(),
                 timeout(r.hasTimeout(), r.getTimeout()),
                 o,
@@ -209,6 +221,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         write(
                 "Points/DeleteFieldIndex",
                 r.getCollectionName(),
+                null,
                 r.getWait(),
                 timeout(r.hasTimeout(), r.getTimeout()),
                 o,
@@ -264,8 +277,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void get(Points.GetPoints r, StreamObserver<Points.GetResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Get", () -> {
-            UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
-            Collection c = collection(r.getCollectionName());
+            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             List<PointId> ids = PointIdProto.parseAll(r.getIdsList(), "ids");
             PayloadSelector wp =
                     PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.ALL);
@@ -281,8 +293,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void scroll(Points.ScrollPoints r, StreamObserver<Points.ScrollResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Scroll", () -> {
-            UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
-            Collection c = collection(r.getCollectionName());
+            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             PointId offset = r.hasOffset() ? PointIdProto.parse(r.getOffset(), "offset") : null;
             ScrollRequest.OrderBy orderBy = null;
             if (r.hasOrderBy()) {
@@ -316,8 +327,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void count(Points.CountPoints r, StreamObserver<Points.CountResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Count", () -> {
-            UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
-            Collection c = collection(r.getCollectionName());
+            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             Filter filter = FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter");
             long n = c.count(filter, !r.hasExact() || r.getExact());
             issues.afterFiltered(c, java.util.Collections.singletonList(filter));
@@ -332,7 +342,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void facet(Points.FacetCounts r, StreamObserver<Points.FacetResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Facet", () -> {
-            Collection c = collection(r.getCollectionName());
+            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             return Points.FacetResponse.newBuilder()
                     .addAllHits(AnalyticsProto.facetHits(c.facet(AnalyticsProto.facet(r))))
                     .setTime(UnaryCalls.seconds(t0))
@@ -345,7 +355,9 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/SearchMatrixPairs", () -> Points.SearchMatrixPairsResponse.newBuilder()
                 .setResult(
-                        AnalyticsProto.pairs(collection(r.getCollectionName()).searchMatrix(AnalyticsProto.matrix(r))))
+                        AnalyticsProto.pairs(collection(r.getCollectionName())
+                                .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()))
+                                .searchMatrix(AnalyticsProto.matrix(r))))
                 .setTime(UnaryCalls.seconds(t0))
                 .build());
     }
@@ -355,7 +367,9 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/SearchMatrixOffsets", () -> Points.SearchMatrixOffsetsResponse.newBuilder()
                 .setResult(AnalyticsProto.offsets(
-                        collection(r.getCollectionName()).searchMatrix(AnalyticsProto.matrix(r))))
+                        collection(r.getCollectionName())
+                                .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()))
+                                .searchMatrix(AnalyticsProto.matrix(r))))
                 .setTime(UnaryCalls.seconds(t0))
                 .build());
     }
@@ -366,7 +380,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void query(Points.QueryPoints r, StreamObserver<Points.QueryResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Query", () -> {
-            Collection c = collection(r.getCollectionName());
+            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             QueryRequest q = lookups(QueryProto.query(r));
             ResultBudget.check(c, q);
             List<ScoredPoint> hits = c.query(q);
@@ -383,6 +397,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/QueryBatch", () -> {
             Collection c = collection(r.getCollectionName());
+            r.getQueryPointsList().forEach(q -> UpdateProto.checkShardKey(q.hasShardKeySelector(), "query_points.shard_key_selector"));
             List<QueryRequest> queries = ResultBudget.check(c, lookups(QueryProto.queryBatch(r)), "query_points");
             Points.QueryBatchResponse response = Points.QueryBatchResponse.newBuilder()
                     .addAllResult(batch(VectorShapes.of(c.config()), c.queryBatch(queries)))
@@ -397,7 +412,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void queryGroups(Points.QueryPointGroups r, StreamObserver<Points.QueryGroupsResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/QueryGroups", () -> {
-            Collection c = collection(r.getCollectionName());
+            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             QueryGroupsRequest g = lookups(QueryProto.queryGroups(r));
             ResultBudget.check(c, g);
             return Points.QueryGroupsResponse.newBuilder()
@@ -411,7 +426,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void search(Points.SearchPoints r, StreamObserver<Points.SearchResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Search", () -> {
-            Collection c = collection(r.getCollectionName());
+            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             QueryRequest q = QueryProto.search(r);
             List<ScoredPoint> hits = c.query(q);
             issues.afterQuery(c, q);
@@ -427,6 +442,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/SearchBatch", () -> {
             Collection c = collection(r.getCollectionName());
+            r.getSearchPointsList().forEach(q -> UpdateProto.checkShardKey(q.hasShardKeySelector(), "search_points.shard_key_selector"));
             List<QueryRequest> searches =
                     r.getSearchPointsList().stream().map(QueryProto::search).toList();
             ResultBudget.check(c, searches, "search_points");
@@ -442,7 +458,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void searchGroups(Points.SearchPointGroups r, StreamObserver<Points.SearchGroupsResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/SearchGroups", () -> {
-            Collection c = collection(r.getCollectionName());
+            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             return Points.SearchGroupsResponse.newBuilder()
                     .setResult(GroupProto.groups(c.queryGroups(lookups(QueryProto.searchGroups(r)))))
                     .setTime(UnaryCalls.seconds(t0))
@@ -454,7 +470,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void recommend(Points.RecommendPoints r, StreamObserver<Points.RecommendResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Recommend", () -> {
-            Collection c = collection(r.getCollectionName());
+            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             return Points.RecommendResponse.newBuilder()
                     .addAllResult(PointProto.scoredAll(
                             c.recommend(lookups(QueryProto.recommend(r))), VectorShapes.of(c.config())))
@@ -468,6 +484,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/RecommendBatch", () -> {
             Collection c = collection(r.getCollectionName());
+            r.getRecommendPointsList().forEach(q -> UpdateProto.checkShardKey(q.hasShardKeySelector(), "recommend_points.shard_key_selector"));
             List<RecommendRequest> recommends = r.getRecommendPointsList().stream()
                     .map(QueryProto::recommend)
                     .map(this::lookups)
@@ -486,7 +503,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void recommendGroups(Points.RecommendPointGroups r, StreamObserver<Points.RecommendGroupsResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/RecommendGroups", () -> {
-            Collection c = collection(r.getCollectionName());
+            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             return Points.RecommendGroupsResponse.newBuilder()
                     .setResult(GroupProto.groups(c.queryGroups(lookups(QueryProto.recommendGroups(r)))))
                     .setTime(UnaryCalls.seconds(t0))
@@ -498,7 +515,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void discover(Points.DiscoverPoints r, StreamObserver<Points.DiscoverResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Discover", () -> {
-            Collection c = collection(r.getCollectionName());
+            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             return Points.DiscoverResponse.newBuilder()
                     .addAllResult(
                             PointProto.scoredAll(c.query(lookups(QueryProto.discover(r))), VectorShapes.of(c.config())))
@@ -512,6 +529,7 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/DiscoverBatch", () -> {
             Collection c = collection(r.getCollectionName());
+            r.getDiscoverPointsList().forEach(q -> UpdateProto.checkShardKey(q.hasShardKeySelector(), "discover_points.shard_key_selector"));
             List<QueryRequest> batch = lookups(
                     r.getDiscoverPointsList().stream().map(QueryProto::discover).toList());
             ResultBudget.check(c, batch, "discover_points");

@@ -80,8 +80,8 @@ class GrpcAuthTest {
                 .setRequest(Collections.CreateShardKey.newBuilder().setShardKey(ShardKeyFactory.shardKey("k")))
                 .build();
         assertStatus(reader.createShardKeyAsync(create), Status.Code.PERMISSION_DENIED, "");
-        // the admin gets past access control to the standalone answer
-        assertStatus(admin.createShardKeyAsync(create), Status.Code.UNIMPLEMENTED, CollectionsEndpoint.STANDALONE);
+        // the admin gets past access control to the collection's answer (it is auto-sharded)
+        assertStatus(admin.createShardKeyAsync(create), Status.Code.INVALID_ARGUMENT, "Auto sharding method");
     }
 
     @Test

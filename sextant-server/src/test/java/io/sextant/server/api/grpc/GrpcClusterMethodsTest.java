@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The cluster methods of {@code qdrant.Collections} on a standalone node, through the official
- * client: cluster info and shard keys are read from the collection, consensus operations fail as
- * a standalone Qdrant fails them.
+ * client: cluster info and shard keys are read from the collection; shard keys of a custom-sharded
+ * collection can be created and dropped (unlike on a standalone Qdrant) and selected by point
+ * requests; cluster setup fails as a standalone Qdrant fails it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GrpcClusterMethodsTest {
@@ -91,9 +92,85 @@ class GrpcClusterMethodsTest {
     }
 
     @Test
-    void consensusOperationsFailAsOnAStandaloneQdrant() {
+    void shardKeysOfACustomShardedCollection() {
+        get(fx.client.createCollectionAsync(Collections.CreateCollection.newBuilder()
+                .setCollectionName("custom")
+                .setShardingMethod(Collections.ShardingMethod.Custom)
+                .setVectorsConfig(Collections.VectorsConfig.newBuilder()
+                        .setParams(VectorParams.newBuilder().setSize(2).setDistance(Distance.Dot)))
+                .build()));
+        Collections.ShardKey a = ShardKeyFactory.shardKey("a");
+        Collections.ShardKey seven = ShardKeyFactory.shardKey(7);
+        for (Collections.ShardKey k : List.of(a, seven)) {
+            assertThat(get(fx.client.createShardKeyAsync(Collections.CreateShardKeyRequest.newBuilder()
+                                    .setCollectionName("custom")
+                                    .setRequest(Collections.CreateShardKey.newBuilder()
+                                            .setShardKey(k)
+                                            .setShardsNumber(2))
+                                    .build()))
+                            .getResult())
+                    .isTrue();
+        }
+        assertThat(get(fx.client.listShardKeysAsync("custom")))
+                .extracting(Collections.ShardKeyDescription::getKey)
+                .containsExactly(a, seven);
+        assertStatus(
+                fx.client.createShardKeyAsync(Collections.CreateShardKeyRequest.newBuilder()
+                        .setCollectionName("custom")
+                        .setRequest(Collections.CreateShardKey.newBuilder().setShardKey(a))
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "already exists");
+        List<PointStruct> points = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            points.add(PointStruct.newBuilder()
+                    .setId(PointIdFactory.id(i))
+                    .setVectors(VectorsFactory.vectors(1f, i))
+                    .build());
+        }
+        get(fx.client.upsertAsync(io.qdrant.client.grpc.Points.UpsertPoints.newBuilder()
+                .setCollectionName("custom")
+                .addAllPoints(points)
+                .setShardKeySelector(io.qdrant.client.ShardKeySelectorFactory.shardKeySelector(7))
+                .setWait(true)
+                .build()));
+        assertStatus(
+                fx.client.upsertAsync(io.qdrant.client.grpc.Points.UpsertPoints.newBuilder()
+                        .setCollectionName("custom")
+                        .addAllPoints(points)
+                        .build()),
+                Status.Code.INVALID_ARGUMENT,
+                "Shard key not specified");
+        assertThat(get(fx.client.countAsync("custom"))).isEqualTo(6);
+        var inA = get(fx.client.queryAsync(io.qdrant.client.grpc.Points.QueryPoints.newBuilder()
+                .setCollectionName("custom")
+                .setQuery(io.qdrant.client.QueryFactory.nearest(1f, 1f))
+                .setShardKeySelector(io.qdrant.client.ShardKeySelectorFactory.shardKeySelector("a"))
+                .build()));
+        assertThat(inA).isEmpty();
+        var inSeven = get(fx.client.queryAsync(io.qdrant.client.grpc.Points.QueryPoints.newBuilder()
+                .setCollectionName("custom")
+                .setQuery(io.qdrant.client.QueryFactory.nearest(1f, 1f))
+                .setShardKeySelector(io.qdrant.client.ShardKeySelectorFactory.shardKeySelector(7))
+                .setLimit(2)
+                .build()));
+        assertThat(inSeven).extracting(p -> p.getId().getNum()).containsExactly(5L, 4L);
+        assertThat(get(fx.client.deleteShardKeyAsync(Collections.DeleteShardKeyRequest.newBuilder()
+                                .setCollectionName("custom")
+                                .setRequest(Collections.DeleteShardKey.newBuilder().setShardKey(seven))
+                                .build()))
+                        .getResult())
+                .isTrue();
+        assertThat(get(fx.client.countAsync("custom"))).isZero();
+        assertThat(get(fx.client.listShardKeysAsync("custom")))
+                .extracting(Collections.ShardKeyDescription::getKey)
+                .containsExactly(a);
+    }
+
+    @Test
+    void shardKeysOnAnAutoShardedCollectionAndClusterSetupFail() {
         Collections.ShardKey key = ShardKeyFactory.shardKey("tenant_a");
-        List<Future<?>> calls = List.of(
+        for (Future<?> call : List.of(
                 fx.client.createShardKeyAsync(Collections.CreateShardKeyRequest.newBuilder()
                         .setCollectionName("two_shards")
                         .setRequest(Collections.CreateShardKey.newBuilder().setShardKey(key))
@@ -101,7 +178,10 @@ class GrpcClusterMethodsTest {
                 fx.client.deleteShardKeyAsync(Collections.DeleteShardKeyRequest.newBuilder()
                         .setCollectionName("two_shards")
                         .setRequest(Collections.DeleteShardKey.newBuilder().setShardKey(key))
-                        .build()),
+                        .build()))) {
+            assertStatus(call, Status.Code.INVALID_ARGUMENT, "Auto sharding method");
+        }
+        List<Future<?>> calls = List.of(
                 fx.client.updateCollectionClusterSetupAsync(Collections.UpdateCollectionClusterSetupRequest.newBuilder()
                         .setCollectionName("two_shards")
                         .setMoveShard(Collections.MoveShard.newBuilder()

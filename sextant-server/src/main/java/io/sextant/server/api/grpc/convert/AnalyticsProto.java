@@ -18,7 +18,6 @@ public final class AnalyticsProto {
     private AnalyticsProto() {}
 
     public static FacetRequest facet(Points.FacetCounts r) {
-        UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
         int limit = r.hasLimit() ? ProtoChecks.limit(r.getLimit(), "limit") : FacetRequest.DEFAULT_LIMIT;
         if (r.getKey().isEmpty()) {
             throw ProtoChecks.bad("key", "must not be empty");
@@ -49,7 +48,6 @@ public final class AnalyticsProto {
     }
 
     public static MatrixRequest matrix(Points.SearchMatrixPoints r) {
-        UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
         return new MatrixRequest(
                 r.hasSample() ? ProtoChecks.toInt(r.getSample(), "sample") : MatrixRequest.DEFAULT_SAMPLE,
                 r.hasLimit() ? ProtoChecks.toInt(r.getLimit(), "limit") : MatrixRequest.DEFAULT_LIMIT,

@@ -85,7 +85,6 @@ final class ExampleQueryProto {
 
     /** Legacy {@code DiscoverPoints} as the query it runs as. */
     static QueryRequest discoverPoints(Points.DiscoverPoints r) {
-        UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
         List<Query.ContextPair> pairs = new ArrayList<>(r.getContextCount());
         for (int i = 0; i < r.getContextCount(); i++) {
             Points.ContextExamplePair p = r.getContext(i);

@@ -31,7 +31,6 @@ public final class QueryProto {
     private QueryProto() {}
 
     public static QueryRequest query(Points.QueryPoints r) {
-        UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
         try {
             return QueryRequest.builder()
                     .prefetch(prefetches(r.getPrefetchList(), "prefetch"))
@@ -64,7 +63,6 @@ public final class QueryProto {
     }
 
     public static QueryGroupsRequest queryGroups(Points.QueryPointGroups r) {
-        UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
         try {
             QueryRequest q = QueryRequest.builder()
                     .prefetch(prefetches(r.getPrefetchList(), "prefetch"))
@@ -95,7 +93,6 @@ public final class QueryProto {
      * the named sparse vector {@code vector_name}.
      */
     public static QueryRequest search(Points.SearchPoints r) {
-        UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
         try {
             return QueryRequest.builder()
                     .query(new Query.Nearest(searchVector(
@@ -151,7 +148,6 @@ public final class QueryProto {
     }
 
     public static RecommendRequest recommend(Points.RecommendPoints r) {
-        UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
         return new RecommendRequest(
                 examples(r.getPositiveList(), r.getPositiveVectorsList(), "positive"),
                 examples(r.getNegativeList(), r.getNegativeVectorsList(), "negative"),
@@ -168,7 +164,6 @@ public final class QueryProto {
     }
 
     public static QueryGroupsRequest recommendGroups(Points.RecommendPointGroups r) {
-        UpdateProto.checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
         RecommendRequest rec = new RecommendRequest(
                 examples(r.getPositiveList(), r.getPositiveVectorsList(), "positive"),
                 examples(r.getNegativeList(), r.getNegativeVectorsList(), "negative"),

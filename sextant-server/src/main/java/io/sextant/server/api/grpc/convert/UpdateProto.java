@@ -23,7 +23,6 @@ public final class UpdateProto {
     private UpdateProto() {}
 
     public static PointOperation upsert(Points.UpsertPoints r) {
-        checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
         return new PointOperation.Upsert(
                 PointProto.points(r.getPointsList(), "points"),
                 mode(r.hasUpdateMode(), r.getUpdateMode(), "update_mode"),
@@ -31,19 +30,16 @@ public final class UpdateProto {
     }
 
     public static PointOperation delete(Points.DeletePoints r) {
-        checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
         return new PointOperation.Delete(selector(r.hasPoints(), r.getPoints(), "points"));
     }
 
     public static PointOperation updateVectors(Points.UpdatePointVectors r) {
-        checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
         return new PointOperation.UpdateVectors(
                 pointVectors(r.getPointsList()),
                 FilterProto.parseOptional(r.hasUpdateFilter(), r.getUpdateFilter(), "update_filter"));
     }
 
     public static PointOperation deleteVectors(Points.DeletePointVectors r) {
-        checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
         return new PointOperation.DeleteVectors(
                 selector(r.hasPointsSelector(), r.getPointsSelector(), "points_selector"),
                 List.copyOf(r.getVectors().getNamesList()));
@@ -51,7 +47,6 @@ public final class UpdateProto {
 
     /** {@code SetPayload} ({@code overwrite=false}) and {@code OverwritePayload}. */
     public static PointOperation setPayload(Points.SetPayloadPoints r, boolean overwrite) {
-        checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
         PointsSelector sel = selector(r.hasPointsSelector(), r.getPointsSelector(), "points_selector");
         var payload = ValueProto.toObject(r.getPayloadMap());
         if (overwrite) {
@@ -64,14 +59,12 @@ public final class UpdateProto {
     }
 
     public static PointOperation deletePayload(Points.DeletePayloadPoints r) {
-        checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
         return new PointOperation.DeletePayload(
                 List.copyOf(r.getKeysList()),
                 selector(r.hasPointsSelector(), r.getPointsSelector(), "points_selector"));
     }
 
     public static PointOperation clearPayload(Points.ClearPayloadPoints r) {
-        checkShardKey(r.hasShardKeySelector(), "shard_key_selector");
         return new PointOperation.ClearPayload(selector(r.hasPoints(), r.getPoints(), "points"));
     }
 
