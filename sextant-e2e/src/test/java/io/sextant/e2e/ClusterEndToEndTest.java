@@ -600,6 +600,82 @@ class ClusterEndToEndTest {
                         + replicas + "}");
     }
 
+    /** The number of {@code shard_key} points {@code p} counts. */
+    private static long countInKey(ServerProcess p, String c, String key) throws Exception {
+        return rest(p).call("POST", "/collections/" + c + "/points/count", "{\"shard_key\":" + key + "}")
+                .body()
+                .at("/result/count")
+                .asLong(-1);
+    }
+
+    @Test
+    void shardKeysArePlacedWrittenAndReadAcrossPeersAndDropped() throws Exception {
+        int p2p1 = ServerProcess.freePort();
+        ServerProcess one = peer(1, null, p2p1).start();
+        ServerProcess two = peer(2, p2p1, ServerProcess.freePort()).start();
+        ServerProcess three = peer(3, p2p1, ServerProcess.freePort()).start();
+        await("3 peers", () -> cluster(one), c -> c.get("peers").size() == 3);
+        write(
+                rest(one),
+                "PUT",
+                "/collections/tenants",
+                "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},\"sharding_method\":\"custom\",\"shard_number\":2}");
+        // the create is applied on peer 2 within a heartbeat; the key create is retried until then
+        write(rest(two), "PUT", "/collections/tenants/shards", "{\"shard_key\":\"acme\",\"replication_factor\":2}");
+        for (ServerProcess p : List.of(one, two, three)) {
+            await(
+                    "peer lists the key",
+                    () -> rest(p).call("GET", "/collections/tenants/shards", null).body(),
+                    b -> b.at("/result/shard_keys").toString().equals("[{\"key\":\"acme\"}]"));
+        }
+        int localReplicas = 0;
+        for (ServerProcess p : List.of(one, two, three)) {
+            JsonNode info = collectionCluster(p, "tenants");
+            assertThat(info.get("shard_count").asInt()).isEqualTo(2);
+            localReplicas += info.get("local_shards").size();
+        }
+        assertThat(localReplicas).as("2 shards x 2 replicas over 3 peers").isEqualTo(4);
+
+        String acmePoints = points(0, 40).replaceFirst("\\{", "{\"shard_key\":\"acme\",");
+        write(rest(two), "PUT", "/collections/tenants/points?wait=true", acmePoints);
+        RestCalls.Reply noKey = rest(two).call("PUT", "/collections/tenants/points?wait=true", points(0, 1));
+        assertThat(noKey.status()).isEqualTo(400);
+        assertThat(noKey.body().at("/status/error").asText()).contains("Shard key not specified");
+        await("peer 3 reads the key's points", () -> countInKey(three, "tenants", "\"acme\""), n -> n == 40);
+        assertThat(countInKey(one, "tenants", "\"acme\"")).isEqualTo(40);
+        JsonNode got = rest(three)
+                .call("POST", "/collections/tenants/points", "{\"ids\":[7],\"with_payload\":true,\"shard_key\":\"acme\"}")
+                .body();
+        assertThat(got.at("/result/0/payload/i").asInt()).isEqualTo(7);
+        assertThat(rest(three)
+                        .call("POST", "/collections/tenants/points/count", "{\"shard_key\":\"other\"}")
+                        .status())
+                .isEqualTo(400);
+
+        RestCalls.Reply dropped = rest(three)
+                .call("POST", "/collections/tenants/cluster", "{\"drop_sharding_key\":{\"shard_key\":\"acme\"}}");
+        assertThat(dropped.status()).as(dropped.toString()).isEqualTo(200);
+        for (int i = 1; i <= 3; i++) {
+            ServerProcess p = peers.get(i - 1);
+            await(
+                    "peer " + i + " dropped the key",
+                    () -> rest(p).call("GET", "/collections/tenants/shards", null).body(),
+                    b -> b.at("/result/shard_keys").isEmpty());
+            Path shards = dir.resolve("peer-" + i).resolve("collections/tenants/shards");
+            await(
+                    "peer " + i + " deleted the key's shards",
+                    () -> !java.nio.file.Files.exists(shards)
+                            || java.nio.file.Files.list(shards).findAny().isEmpty(),
+                    gone -> gone);
+        }
+        assertThat(rest(one)
+                        .call("POST", "/collections/tenants/points/count", "{}")
+                        .body()
+                        .at("/result/count")
+                        .asLong())
+                .isZero();
+    }
+
     @Test
     void aDroppedReplicaLeavesThePlacementOnEveryPeerAndItsFilesGo() throws Exception {
         List<ServerProcess> both = twoPeers(Map.of());
