@@ -88,9 +88,9 @@ class MetadataLedgerTest {
         MetadataCommand c = new MetadataCommand(Type.CREATE_INDEX, "c", null, json("{\"field_name\":\"f\"}"), true);
         assertThat(MetadataCommand.fromBytes(c.toBytes())).isEqualTo(c);
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
-                        "{\"v\":6,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
+                        "{\"v\":7,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("format 6");
+                .hasMessageContaining("format 7");
         assertThatThrownBy(() ->
                         MetadataCommand.fromBytes("{\"v\":1,\"type\":\"drop_table\",\"collection\":\"c\"}".getBytes()))
                 .hasMessageContaining("drop_table");
@@ -198,6 +198,46 @@ class MetadataLedgerTest {
     }
 
     @Test
+    void shardKeyCommandsAreVersion6AndStayInTheCollectionsHistory() {
+        com.fasterxml.jackson.databind.node.ObjectNode body =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        body.put("shard_key", "acme").put("shards_number", 2);
+        MetadataCommand create = new MetadataCommand(
+                MetadataCommand.Type.CREATE_SHARD_KEY,
+                "c",
+                null,
+                body,
+                true,
+                new ShardPlacement(java.util.List.of(java.util.List.of(1L, 2L), java.util.List.of(2L, 3L))));
+        assertThat(new String(create.toBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{\"v\":6,\"type\":\"create_shard_key\",\"collection\":\"c\",\"body\":{\"shard_key\":"
+                        + "\"acme\",\"shards_number\":2},\"wait\":true,\"placement\":[[\"1\",\"2\"],[\"2\",\"3\"]]}");
+        assertThat(MetadataCommand.fromBytes(create.toBytes())).isEqualTo(create);
+        MetadataCommand drop = MetadataCommand.of(
+                MetadataCommand.Type.DROP_SHARD_KEY,
+                "c",
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("shard_key", 5));
+        assertThat(new String(drop.toBytes())).startsWith("{\"v\":6,\"type\":\"drop_shard_key\"");
+        assertThatThrownBy(() -> MetadataCommand.of(
+                        MetadataCommand.Type.DROP_SHARD_KEY,
+                        "c",
+                        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("shard_key");
+
+        MetadataLedger ledger = new MetadataLedger();
+        ledger.record(MetadataCommand.of(MetadataCommand.Type.CREATE_COLLECTION, "c", null));
+        ledger.record(create);
+        ledger.record(drop);
+        assertThat(MetadataLedger.fromJson(ledger.toJson()).collections().get("c"))
+                .extracting(MetadataCommand::type)
+                .containsExactly(
+                        MetadataCommand.Type.CREATE_COLLECTION,
+                        MetadataCommand.Type.CREATE_SHARD_KEY,
+                        MetadataCommand.Type.DROP_SHARD_KEY);
+    }
+
+    @Test
     void aReplicaDropIsVersion5AndIsReplayedFromTheLedger() {
         MetadataCommand c = new ReplicaPlacementChange(1, -1L).command("c");
         assertThat(new String(c.toBytes(), java.nio.charset.StandardCharsets.UTF_8))
@@ -212,8 +252,8 @@ class MetadataLedgerTest {
                 .as("set_replica_state is still written as version 4")
                 .contains("\"v\":4");
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
-                        "{\"v\":6,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{}}".getBytes()))
-                .hasMessageContaining("format 6 is not supported");
+                        "{\"v\":7,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{}}".getBytes()))
+                .hasMessageContaining("format 7 is not supported");
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
                         "{\"v\":5,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{\"shard_id\":0}}"
                                 .getBytes()))
