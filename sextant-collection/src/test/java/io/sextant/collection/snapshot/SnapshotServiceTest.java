@@ -97,6 +97,37 @@ class SnapshotServiceTest {
     }
 
     @Test
+    void customShardedCollectionSnapshotKeepsItsShardKeys() {
+        toc.create(
+                "tenants",
+                CollectionConfig.of(CollectionParams.single(VectorParams.of(4, Distance.DOT))
+                        .withCustomSharding(true)));
+        io.sextant.collection.ShardKey a = io.sextant.collection.ShardKey.of("a");
+        io.sextant.collection.ShardKey b = io.sextant.collection.ShardKey.of(9);
+        toc.createShardKey("tenants", a, 1);
+        toc.createShardKey("tenants", b, 2);
+        toc.dropShardKey("tenants", a); // shard ids 1 and 2 remain: not 0..n-1
+        Collection c = toc.get("tenants");
+        List<PointOperation.PointStruct> pts = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            pts.add(new PointOperation.PointStruct(
+                    PointId.of(i), Map.of("", new float[] {i, 1, 0, 0}), JsonNodeFactory.instance.objectNode()));
+        }
+        c.scoped(List.of(b)).update(new PointOperation.Upsert(pts), true);
+
+        SnapshotDescription d = service.createCollection("tenants");
+        Path file = snapshots.resolve("tenants").resolve(d.name());
+        service.recoverCollection(
+                "copy", new RecoverRequest(file.toUri().toString(), SnapshotPriority.SNAPSHOT, d.checksum(), null));
+        Collection copy = toc.get("copy");
+        assertThat(copy.customSharding()).isTrue();
+        assertThat(copy.shardKeys()).containsExactly(Map.entry(b, List.of(1, 2)));
+        assertThat(copy.scoped(List.of(b)).count(Filter.ALL, true)).isEqualTo(40);
+        assertThat(copy.shard(1).count(Filter.ALL, true)).isPositive();
+        assertThat(copy.shard(2).count(Filter.ALL, true)).isPositive();
+    }
+
+    @Test
     void collectionSnapshotRestoresIntoNewNameAndInPlace() throws IOException {
         Collection c = filled("books", 2, 300);
         toc.updateAliases(List.of(new AliasOperation.Create("books", "library")));
