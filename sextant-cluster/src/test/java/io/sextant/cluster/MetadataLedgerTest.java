@@ -216,7 +216,9 @@ class MetadataLedgerTest {
         MetadataCommand drop = MetadataCommand.of(
                 MetadataCommand.Type.DROP_SHARD_KEY,
                 "c",
-                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("shard_key", 5));
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                        .objectNode()
+                        .put("shard_key", 5));
         assertThat(new String(drop.toBytes())).startsWith("{\"v\":6,\"type\":\"drop_shard_key\"");
         assertThatThrownBy(() -> MetadataCommand.of(
                         MetadataCommand.Type.DROP_SHARD_KEY,

@@ -296,8 +296,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
         }
         List<Integer> ids = current.keys().shardsOf(key);
         if (ids == null) {
-            throw UserException.badRequest(
-                    "Bad request: Shard key " + key + " does not exist for collection " + name);
+            throw UserException.badRequest("Bad request: Shard key " + key + " does not exist for collection " + name);
         }
         ShardKeyTable next = current.keys().without(key);
         next.write(dir);
@@ -401,8 +400,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
      */
     public CollectionUpdateResult update(PointOperation op, boolean wait, Long timeoutSeconds) {
         OperationValidator.validate(config, op);
-        if (op instanceof PointOperation.DeleteFieldIndex d
-                && !payloadSchema().containsKey(d.field())) {
+        if (op instanceof PointOperation.DeleteFieldIndex d && !payloadSchema().containsKey(d.field())) {
             throw UserException.notFound("Index for field `" + d.field() + "` doesn't exist");
         }
         boolean indexOp =

@@ -164,7 +164,10 @@ public final class ShardKeyTable {
         if (k != null && k.isTextual()) {
             return ShardKey.of(k.asText());
         }
-        if (k != null && k.isIntegralNumber() && k.bigIntegerValue().signum() >= 0 && k.bigIntegerValue().bitLength() <= 64) {
+        if (k != null
+                && k.isIntegralNumber()
+                && k.bigIntegerValue().signum() >= 0
+                && k.bigIntegerValue().bitLength() <= 64) {
             return ShardKey.of(k.bigIntegerValue().longValue());
         }
         throw new IllegalArgumentException("key must be a string or an unsigned 64-bit integer, got " + k);

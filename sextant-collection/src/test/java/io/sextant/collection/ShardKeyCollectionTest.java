@@ -84,13 +84,13 @@ class ShardKeyCollectionTest {
                     .retrieve(List.of(PointId.of(3), PointId.of(12)), PayloadSelector.ALL, VectorSelector.NONE);
             assertThat(inB).extracting(PointRecord::id).containsExactly(PointId.of(12));
             assertThat(inB.getFirst().payload().get("tag").asText()).isEqualTo("b");
-            var scroll = c.scoped(List.of(B)).scroll(new ScrollRequest(Filter.ALL, 100, null, null,
-                    PayloadSelector.ALL, VectorSelector.NONE));
+            var scroll = c.scoped(List.of(B))
+                    .scroll(new ScrollRequest(Filter.ALL, 100, null, null, PayloadSelector.ALL, VectorSelector.NONE));
             assertThat(scroll.points()).hasSize(5);
 
             // a write to both keys lands in each
-            c.scoped(List.of(A, B)).update(
-                    new PointOperation.Delete(new PointsSelector.Ids(List.of(PointId.of(12)))), true);
+            c.scoped(List.of(A, B))
+                    .update(new PointOperation.Delete(new PointsSelector.Ids(List.of(PointId.of(12)))), true);
             assertThat(c.count(Filter.ALL, true)).isEqualTo(23);
 
             assertThatThrownBy(() -> c.scoped(List.of(ShardKey.of("nope"))))
@@ -139,7 +139,8 @@ class ShardKeyCollectionTest {
     @Test
     void autoShardedCollectionsHaveNoKeys() {
         try (TableOfContents toc = TableOfContents.open(storage, LocalShard::open)) {
-            Collection c = toc.create("auto", CollectionConfig.of(CollectionParams.single(VectorParams.of(2, Distance.DOT))));
+            Collection c =
+                    toc.create("auto", CollectionConfig.of(CollectionParams.single(VectorParams.of(2, Distance.DOT))));
             assertThatThrownBy(() -> toc.createShardKey("auto", A, 1))
                     .isInstanceOf(UserException.class)
                     .hasMessageContaining("Auto sharding");
@@ -159,7 +160,9 @@ class ShardKeyCollectionTest {
         Path keyFile = storage.resolve("collections/t").resolve(ShardKeyTable.FILE_NAME);
         Files.writeString(keyFile, "{\"format\":1,\"next_shard_id\":1,\"keys\":[{\"key\":\"a\",\"shards\":[5]}]}");
         try (TableOfContents toc = TableOfContents.open(storage, LocalShard::open)) {
-            assertThat(toc.failedCollections()).extracting(FailedCollection::name).containsExactly("t");
+            assertThat(toc.failedCollections())
+                    .extracting(FailedCollection::name)
+                    .containsExactly("t");
             assertThatThrownBy(() -> toc.get("t"))
                     .isInstanceOf(ServiceException.class)
                     .hasMessageContaining(ShardKeyTable.FILE_NAME);

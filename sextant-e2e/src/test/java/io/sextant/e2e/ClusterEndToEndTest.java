@@ -625,7 +625,8 @@ class ClusterEndToEndTest {
         for (ServerProcess p : List.of(one, two, three)) {
             await(
                     "peer lists the key",
-                    () -> rest(p).call("GET", "/collections/tenants/shards", null).body(),
+                    () -> rest(p).call("GET", "/collections/tenants/shards", null)
+                            .body(),
                     b -> b.at("/result/shard_keys").toString().equals("[{\"key\":\"acme\"}]"));
         }
         int localReplicas = 0;
@@ -644,7 +645,10 @@ class ClusterEndToEndTest {
         await("peer 3 reads the key's points", () -> countInKey(three, "tenants", "\"acme\""), n -> n == 40);
         assertThat(countInKey(one, "tenants", "\"acme\"")).isEqualTo(40);
         JsonNode got = rest(three)
-                .call("POST", "/collections/tenants/points", "{\"ids\":[7],\"with_payload\":true,\"shard_key\":\"acme\"}")
+                .call(
+                        "POST",
+                        "/collections/tenants/points",
+                        "{\"ids\":[7],\"with_payload\":true,\"shard_key\":\"acme\"}")
                 .body();
         assertThat(got.at("/result/0/payload/i").asInt()).isEqualTo(7);
         assertThat(rest(three)
@@ -659,7 +663,8 @@ class ClusterEndToEndTest {
             ServerProcess p = peers.get(i - 1);
             await(
                     "peer " + i + " dropped the key",
-                    () -> rest(p).call("GET", "/collections/tenants/shards", null).body(),
+                    () -> rest(p).call("GET", "/collections/tenants/shards", null)
+                            .body(),
                     b -> b.at("/result/shard_keys").isEmpty());
             Path shards = dir.resolve("peer-" + i).resolve("collections/tenants/shards");
             await(

@@ -38,7 +38,9 @@ public final class CollectionConfigFile {
         // collections without sparse vectors stay readable by binaries that know version 1 only
         root.put(
                 "format_version",
-                config.params().customSharding() ? 3 : config.params().sparseVectors().isEmpty() ? 1 : 2);
+                config.params().customSharding()
+                        ? 3
+                        : config.params().sparseVectors().isEmpty() ? 1 : 2);
         root.set("config", CollectionConfigJson.toJson(config));
         try {
             AtomicFiles.write(

@@ -70,7 +70,10 @@ final class SnapshotArchives {
         int entries = 1;
         for (int i = 0; i < captured.size(); i++) {
             CapturedShard s = captured.get(i);
-            arr.addObject().put("id", ids.get(i)).put("checkpoint", s.checkpoint()).put("points", s.pointCount());
+            arr.addObject()
+                    .put("id", ids.get(i))
+                    .put("checkpoint", s.checkpoint())
+                    .put("points", s.pointCount());
             entries += s.files().size();
         }
         if (keys != null) {
@@ -180,7 +183,8 @@ final class SnapshotArchives {
         try {
             return Files.readAllBytes(c.dir().resolve(file));
         } catch (IOException e) {
-            throw new ServiceException("Failed to read " + file + " of collection " + c.name() + ": " + e.getMessage(), e);
+            throw new ServiceException(
+                    "Failed to read " + file + " of collection " + c.name() + ": " + e.getMessage(), e);
         }
     }
 

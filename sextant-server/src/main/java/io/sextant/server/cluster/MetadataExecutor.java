@@ -88,8 +88,7 @@ public final class MetadataExecutor implements MetadataApplier {
             case DELETE_INDEX ->
                 updated(toc.get(c.collection()).update(new PointOperation.DeleteFieldIndex(c.name()), c.waitApplied()));
             case CREATE_SHARD_KEY -> {
-                toc.createShardKey(
-                        c.collection(), ShardKeyCommands.key(c), ShardKeyCommands.shardsNumber(c));
+                toc.createShardKey(c.collection(), ShardKeyCommands.key(c), ShardKeyCommands.shardsNumber(c));
                 yield BooleanNode.TRUE;
             }
             case DROP_SHARD_KEY -> {

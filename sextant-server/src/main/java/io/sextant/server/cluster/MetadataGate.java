@@ -47,11 +47,12 @@ public interface MetadataGate {
     static MetadataGate consensus(ClusterNode node, CollectionDefaults defaults) {
         return command -> {
             validate(command);
-            MetadataCommand c = switch (command.type()) {
-                case CREATE_COLLECTION -> placed(command, node.members(), defaults);
-                case CREATE_SHARD_KEY -> ShardKeyCommands.place(command, node.members());
-                default -> command;
-            };
+            MetadataCommand c =
+                    switch (command.type()) {
+                        case CREATE_COLLECTION -> placed(command, node.members(), defaults);
+                        case CREATE_SHARD_KEY -> ShardKeyCommands.place(command, node.members());
+                        default -> command;
+                    };
             return MetadataExecutor.unwrap(node.propose(c));
         };
     }

@@ -40,7 +40,13 @@ public final class ShardKeyCommands {
         JsonFields.onlyFields(
                 body,
                 "",
-                Set.of("shard_key", "shards_number", "shard_number", "replication_factor", "placement", "initial_state"));
+                Set.of(
+                        "shard_key",
+                        "shards_number",
+                        "shard_number",
+                        "replication_factor",
+                        "placement",
+                        "initial_state"));
         ShardKey key = ShardKeyJson.key(body.get("shard_key"), "shard_key");
         Integer shards = JsonFields.optUint(body, "shards_number", "");
         if (shards == null) {
@@ -120,7 +126,8 @@ public final class ShardKeyCommands {
             for (JsonNode peer : p) {
                 long id = Long.parseUnsignedLong(peer.asText());
                 if (!members.contains(id)) {
-                    throw UserException.badRequest("Bad request: Peer " + Long.toUnsignedString(id) + " does not exist");
+                    throw UserException.badRequest(
+                            "Bad request: Peer " + Long.toUnsignedString(id) + " does not exist");
                 }
                 pool.add(id);
             }
@@ -145,8 +152,8 @@ public final class ShardKeyCommands {
 
     private static void check(Collection c, ShardKey key, boolean create) {
         if (!c.customSharding()) {
-            throw UserException.badRequest("Bad request: Shard Key cannot be "
-                    + (create ? "created" : "removed") + " with Auto sharding method");
+            throw UserException.badRequest("Bad request: Shard Key cannot be " + (create ? "created" : "removed")
+                    + " with Auto sharding method");
         }
         boolean exists = c.shardKeys().containsKey(key);
         if (create && exists) {

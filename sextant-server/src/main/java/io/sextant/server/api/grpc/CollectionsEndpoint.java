@@ -10,8 +10,8 @@ import io.sextant.server.api.grpc.convert.CollectionInfoProto;
 import io.sextant.server.api.grpc.convert.CollectionProto;
 import io.sextant.server.api.grpc.convert.GrpcMetadataCommands;
 import io.sextant.server.api.grpc.convert.ProtoChecks;
-import io.sextant.server.auth.Principal;
 import io.sextant.server.api.grpc.convert.ShardKeyProto;
+import io.sextant.server.auth.Principal;
 import io.sextant.server.cluster.MetadataExecutor;
 import io.sextant.server.cluster.MetadataGate;
 import io.sextant.server.cluster.ShardKeyCommands;
@@ -225,7 +225,9 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
             }
             boolean done = gate().submit(ShardKeyCommands.create(toc.get(r.getCollectionName()), body))
                     .asBoolean();
-            return Collections.CreateShardKeyResponse.newBuilder().setResult(done).build();
+            return Collections.CreateShardKeyResponse.newBuilder()
+                    .setResult(done)
+                    .build();
         });
     }
 
@@ -244,7 +246,9 @@ final class CollectionsEndpoint extends CollectionsGrpc.CollectionsImplBase {
                             ShardKeyProto.key(r.getRequest().getShardKey(), "shard_key")));
             boolean done = gate().submit(ShardKeyCommands.drop(toc.get(r.getCollectionName()), body))
                     .asBoolean();
-            return Collections.DeleteShardKeyResponse.newBuilder().setResult(done).build();
+            return Collections.DeleteShardKeyResponse.newBuilder()
+                    .setResult(done)
+                    .build();
         });
     }
 

@@ -5,7 +5,6 @@ import io.qdrant.client.grpc.Points;
 import io.qdrant.client.grpc.PointsGrpc;
 import io.sextant.collection.Collection;
 import io.sextant.collection.ShardKey;
-import io.sextant.server.api.grpc.convert.ShardKeyProto;
 import io.sextant.collection.TableOfContents;
 import io.sextant.collection.config.VectorNameConfig;
 import io.sextant.collection.query.Query;
@@ -28,6 +27,7 @@ import io.sextant.server.api.grpc.convert.PointIdProto;
 import io.sextant.server.api.grpc.convert.PointProto;
 import io.sextant.server.api.grpc.convert.ProtoChecks;
 import io.sextant.server.api.grpc.convert.QueryProto;
+import io.sextant.server.api.grpc.convert.ShardKeyProto;
 import io.sextant.server.api.grpc.convert.UpdateProto;
 import io.sextant.server.api.grpc.convert.VectorNameProto;
 import io.sextant.server.auth.LookupAccessCheck;
@@ -277,7 +277,8 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void get(Points.GetPoints r, StreamObserver<Points.GetResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Get", () -> {
-            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
+            Collection c = collection(r.getCollectionName())
+                    .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             List<PointId> ids = PointIdProto.parseAll(r.getIdsList(), "ids");
             PayloadSelector wp =
                     PointProto.payloadSelector(r.hasWithPayload(), r.getWithPayload(), PayloadSelector.ALL);
@@ -293,7 +294,8 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void scroll(Points.ScrollPoints r, StreamObserver<Points.ScrollResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Scroll", () -> {
-            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
+            Collection c = collection(r.getCollectionName())
+                    .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             PointId offset = r.hasOffset() ? PointIdProto.parse(r.getOffset(), "offset") : null;
             ScrollRequest.OrderBy orderBy = null;
             if (r.hasOrderBy()) {
@@ -327,7 +329,8 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void count(Points.CountPoints r, StreamObserver<Points.CountResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Count", () -> {
-            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
+            Collection c = collection(r.getCollectionName())
+                    .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             Filter filter = FilterProto.parseOptional(r.hasFilter(), r.getFilter(), "filter");
             long n = c.count(filter, !r.hasExact() || r.getExact());
             issues.afterFiltered(c, java.util.Collections.singletonList(filter));
@@ -342,7 +345,8 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void facet(Points.FacetCounts r, StreamObserver<Points.FacetResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Facet", () -> {
-            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
+            Collection c = collection(r.getCollectionName())
+                    .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             return Points.FacetResponse.newBuilder()
                     .addAllHits(AnalyticsProto.facetHits(c.facet(AnalyticsProto.facet(r))))
                     .setTime(UnaryCalls.seconds(t0))
@@ -354,10 +358,9 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void searchMatrixPairs(Points.SearchMatrixPoints r, StreamObserver<Points.SearchMatrixPairsResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/SearchMatrixPairs", () -> Points.SearchMatrixPairsResponse.newBuilder()
-                .setResult(
-                        AnalyticsProto.pairs(collection(r.getCollectionName())
-                                .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()))
-                                .searchMatrix(AnalyticsProto.matrix(r))))
+                .setResult(AnalyticsProto.pairs(collection(r.getCollectionName())
+                        .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()))
+                        .searchMatrix(AnalyticsProto.matrix(r))))
                 .setTime(UnaryCalls.seconds(t0))
                 .build());
     }
@@ -366,10 +369,9 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void searchMatrixOffsets(Points.SearchMatrixPoints r, StreamObserver<Points.SearchMatrixOffsetsResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/SearchMatrixOffsets", () -> Points.SearchMatrixOffsetsResponse.newBuilder()
-                .setResult(AnalyticsProto.offsets(
-                        collection(r.getCollectionName())
-                                .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()))
-                                .searchMatrix(AnalyticsProto.matrix(r))))
+                .setResult(AnalyticsProto.offsets(collection(r.getCollectionName())
+                        .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()))
+                        .searchMatrix(AnalyticsProto.matrix(r))))
                 .setTime(UnaryCalls.seconds(t0))
                 .build());
     }
@@ -380,7 +382,8 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void query(Points.QueryPoints r, StreamObserver<Points.QueryResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Query", () -> {
-            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
+            Collection c = collection(r.getCollectionName())
+                    .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             QueryRequest q = lookups(QueryProto.query(r));
             ResultBudget.check(c, q);
             List<ScoredPoint> hits = c.query(q);
@@ -397,7 +400,9 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/QueryBatch", () -> {
             Collection c = collection(r.getCollectionName());
-            r.getQueryPointsList().forEach(q -> UpdateProto.checkShardKey(q.hasShardKeySelector(), "query_points.shard_key_selector"));
+            r.getQueryPointsList()
+                    .forEach(
+                            q -> UpdateProto.checkShardKey(q.hasShardKeySelector(), "query_points.shard_key_selector"));
             List<QueryRequest> queries = ResultBudget.check(c, lookups(QueryProto.queryBatch(r)), "query_points");
             Points.QueryBatchResponse response = Points.QueryBatchResponse.newBuilder()
                     .addAllResult(batch(VectorShapes.of(c.config()), c.queryBatch(queries)))
@@ -412,7 +417,8 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void queryGroups(Points.QueryPointGroups r, StreamObserver<Points.QueryGroupsResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/QueryGroups", () -> {
-            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
+            Collection c = collection(r.getCollectionName())
+                    .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             QueryGroupsRequest g = lookups(QueryProto.queryGroups(r));
             ResultBudget.check(c, g);
             return Points.QueryGroupsResponse.newBuilder()
@@ -426,7 +432,8 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void search(Points.SearchPoints r, StreamObserver<Points.SearchResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Search", () -> {
-            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
+            Collection c = collection(r.getCollectionName())
+                    .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             QueryRequest q = QueryProto.search(r);
             List<ScoredPoint> hits = c.query(q);
             issues.afterQuery(c, q);
@@ -442,7 +449,9 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/SearchBatch", () -> {
             Collection c = collection(r.getCollectionName());
-            r.getSearchPointsList().forEach(q -> UpdateProto.checkShardKey(q.hasShardKeySelector(), "search_points.shard_key_selector"));
+            r.getSearchPointsList()
+                    .forEach(q ->
+                            UpdateProto.checkShardKey(q.hasShardKeySelector(), "search_points.shard_key_selector"));
             List<QueryRequest> searches =
                     r.getSearchPointsList().stream().map(QueryProto::search).toList();
             ResultBudget.check(c, searches, "search_points");
@@ -458,7 +467,8 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void searchGroups(Points.SearchPointGroups r, StreamObserver<Points.SearchGroupsResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/SearchGroups", () -> {
-            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
+            Collection c = collection(r.getCollectionName())
+                    .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             return Points.SearchGroupsResponse.newBuilder()
                     .setResult(GroupProto.groups(c.queryGroups(lookups(QueryProto.searchGroups(r)))))
                     .setTime(UnaryCalls.seconds(t0))
@@ -470,7 +480,8 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void recommend(Points.RecommendPoints r, StreamObserver<Points.RecommendResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Recommend", () -> {
-            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
+            Collection c = collection(r.getCollectionName())
+                    .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             return Points.RecommendResponse.newBuilder()
                     .addAllResult(PointProto.scoredAll(
                             c.recommend(lookups(QueryProto.recommend(r))), VectorShapes.of(c.config())))
@@ -484,7 +495,9 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/RecommendBatch", () -> {
             Collection c = collection(r.getCollectionName());
-            r.getRecommendPointsList().forEach(q -> UpdateProto.checkShardKey(q.hasShardKeySelector(), "recommend_points.shard_key_selector"));
+            r.getRecommendPointsList()
+                    .forEach(q ->
+                            UpdateProto.checkShardKey(q.hasShardKeySelector(), "recommend_points.shard_key_selector"));
             List<RecommendRequest> recommends = r.getRecommendPointsList().stream()
                     .map(QueryProto::recommend)
                     .map(this::lookups)
@@ -503,7 +516,8 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void recommendGroups(Points.RecommendPointGroups r, StreamObserver<Points.RecommendGroupsResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/RecommendGroups", () -> {
-            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
+            Collection c = collection(r.getCollectionName())
+                    .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             return Points.RecommendGroupsResponse.newBuilder()
                     .setResult(GroupProto.groups(c.queryGroups(lookups(QueryProto.recommendGroups(r)))))
                     .setTime(UnaryCalls.seconds(t0))
@@ -515,7 +529,8 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
     public void discover(Points.DiscoverPoints r, StreamObserver<Points.DiscoverResponse> o) {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/Discover", () -> {
-            Collection c = collection(r.getCollectionName()).scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
+            Collection c = collection(r.getCollectionName())
+                    .scoped(ShardKeyProto.selector(r.hasShardKeySelector(), r.getShardKeySelector()));
             return Points.DiscoverResponse.newBuilder()
                     .addAllResult(
                             PointProto.scoredAll(c.query(lookups(QueryProto.discover(r))), VectorShapes.of(c.config())))
@@ -529,7 +544,9 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/DiscoverBatch", () -> {
             Collection c = collection(r.getCollectionName());
-            r.getDiscoverPointsList().forEach(q -> UpdateProto.checkShardKey(q.hasShardKeySelector(), "discover_points.shard_key_selector"));
+            r.getDiscoverPointsList()
+                    .forEach(q ->
+                            UpdateProto.checkShardKey(q.hasShardKeySelector(), "discover_points.shard_key_selector"));
             List<QueryRequest> batch = lookups(
                     r.getDiscoverPointsList().stream().map(QueryProto::discover).toList());
             ResultBudget.check(c, batch, "discover_points");

@@ -2,6 +2,7 @@ package io.sextant.server.api.rest;
 
 import static io.sextant.server.api.rest.ApiExchange.ok;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.sextant.collection.Collection;
@@ -9,10 +10,9 @@ import io.sextant.collection.TableOfContents;
 import io.sextant.collection.facet.FacetRequest;
 import io.sextant.collection.matrix.DistanceMatrix;
 import io.sextant.collection.matrix.MatrixRequest;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.sextant.server.api.convert.ShardKeyJson;
 import io.sextant.server.api.convert.FacetJson;
 import io.sextant.server.api.convert.MatrixJson;
+import io.sextant.server.api.convert.ShardKeyJson;
 
 /**
  * Read endpoints that summarize a collection rather than return points: {@code facet} (value

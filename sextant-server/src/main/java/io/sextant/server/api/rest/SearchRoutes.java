@@ -16,10 +16,10 @@ import io.sextant.collection.query.QueryGroupsRequest;
 import io.sextant.collection.query.QueryRequest;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.server.api.ResultBudget;
-import io.sextant.server.api.convert.ShardKeyJson;
 import io.sextant.server.api.convert.PointJson;
 import io.sextant.server.api.convert.QueryJson;
 import io.sextant.server.api.convert.ScoredPointsWriter;
+import io.sextant.server.api.convert.ShardKeyJson;
 import io.sextant.server.api.convert.VectorShapes;
 import io.sextant.server.auth.LookupAccessCheck;
 import io.sextant.server.auth.RestAuthHandler;
@@ -144,8 +144,7 @@ final class SearchRoutes {
         return ctx -> {
             Collection c = collection(ctx);
             JsonNode body = io.body(ctx);
-            List<QueryRequest> batch =
-                    ResultBudget.check(c, strict(c, lookups(ctx, parser.apply(body))), "searches");
+            List<QueryRequest> batch = ResultBudget.check(c, strict(c, lookups(ctx, parser.apply(body))), "searches");
             ok(ctx, batchResult(c, runBatch(c, body, batch)));
             issues.afterQueries(c, batch);
         };

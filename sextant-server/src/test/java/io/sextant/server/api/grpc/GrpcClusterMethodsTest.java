@@ -157,7 +157,8 @@ class GrpcClusterMethodsTest {
         assertThat(inSeven).extracting(p -> p.getId().getNum()).containsExactly(5L, 4L);
         assertThat(get(fx.client.deleteShardKeyAsync(Collections.DeleteShardKeyRequest.newBuilder()
                                 .setCollectionName("custom")
-                                .setRequest(Collections.DeleteShardKey.newBuilder().setShardKey(seven))
+                                .setRequest(
+                                        Collections.DeleteShardKey.newBuilder().setShardKey(seven))
                                 .build()))
                         .getResult())
                 .isTrue();

@@ -64,17 +64,17 @@ public final class CollectionProto {
                 r.hasSparseVectorsConfig() ? sparseVectors(r.getSparseVectorsConfig()) : Map.of();
         try {
             CollectionParams params = new CollectionParams(
-                    vectors,
-                    unnamed,
-                    r.hasShardNumber() ? ProtoChecks.toInt(r.getShardNumber(), "shard_number") : 1,
-                    r.hasReplicationFactor()
-                            ? ProtoChecks.toInt(r.getReplicationFactor(), "replication_factor")
-                            : defaults.replicationFactor(),
-                    r.hasWriteConsistencyFactor()
-                            ? ProtoChecks.toInt(r.getWriteConsistencyFactor(), "write_consistency_factor")
-                            : defaults.writeConsistencyFactor(),
-                    r.hasOnDiskPayload() ? r.getOnDiskPayload() : defaults.onDiskPayload(),
-                    sparse)
+                            vectors,
+                            unnamed,
+                            r.hasShardNumber() ? ProtoChecks.toInt(r.getShardNumber(), "shard_number") : 1,
+                            r.hasReplicationFactor()
+                                    ? ProtoChecks.toInt(r.getReplicationFactor(), "replication_factor")
+                                    : defaults.replicationFactor(),
+                            r.hasWriteConsistencyFactor()
+                                    ? ProtoChecks.toInt(r.getWriteConsistencyFactor(), "write_consistency_factor")
+                                    : defaults.writeConsistencyFactor(),
+                            r.hasOnDiskPayload() ? r.getOnDiskPayload() : defaults.onDiskPayload(),
+                            sparse)
                     .withCustomSharding(
                             r.hasShardingMethod() && r.getShardingMethod() == Collections.ShardingMethod.Custom);
             HnswConfig hnsw =
