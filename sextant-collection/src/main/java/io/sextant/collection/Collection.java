@@ -124,7 +124,11 @@ public final class Collection implements QueryTarget, AutoCloseable {
     /** The payload schema of the collection (empty when it has no shards yet). */
     public Map<String, io.sextant.segment.index.PayloadIndexSpec> payloadSchema() {
         Shard s = schemaSource();
-        return s == null ? Map.of() : s.payloadSchema();
+        ShardKeyTable keys = root.layout.keys();
+        if (s == null) {
+            return keys == null ? Map.of() : keys.payloadSchema();
+        }
+        return s.payloadSchema();
     }
 
     /** A view of this collection, for one request, that sees only {@code group}s. */
@@ -261,7 +265,8 @@ public final class Collection implements QueryTarget, AutoCloseable {
         }
         ShardKeyTable next = current.keys().with(key, shardCount);
         List<Integer> ids = next.shardsOf(key);
-        Map<String, io.sextant.segment.index.PayloadIndexSpec> schema = payloadSchema();
+        Map<String, io.sextant.segment.index.PayloadIndexSpec> schema = new LinkedHashMap<>(payloadSchema());
+        schema.putAll(current.keys().payloadSchema());
         for (int id : ids) {
             AtomicFiles.deleteTree(shardDir(id)); // leftovers of a creation a crash interrupted
         }
@@ -280,6 +285,18 @@ public final class Collection implements QueryTarget, AutoCloseable {
         Map<Integer, Shard> all = new LinkedHashMap<>(current.byId());
         all.putAll(added);
         layout = new ShardLayout(all, next);
+    }
+
+    /** Keeps a custom-sharded collection's payload index definitions in its shard key table. */
+    private synchronized void recordIndex(PointOperation op) {
+        ShardKeyTable next =
+                switch (op) {
+                    case PointOperation.CreateFieldIndex c -> layout.keys().withIndex(c.field(), c.spec());
+                    case PointOperation.DeleteFieldIndex d -> layout.keys().withIndex(d.field(), null);
+                    default -> throw new IllegalArgumentException("not an index operation: " + op);
+                };
+        next.write(dir);
+        layout = new ShardLayout(layout.byId(), next);
     }
 
     /**
@@ -426,6 +443,9 @@ public final class Collection implements QueryTarget, AutoCloseable {
             opId = Math.max(opId, r.operationId());
             completed &= r.completed();
             timedOut |= r.timedOut();
+        }
+        if (indexOp && root.layout.custom()) {
+            root.recordIndex(op);
         }
         CollectionUpdateResult.Status status = timedOut
                 ? CollectionUpdateResult.Status.WAIT_TIMEOUT

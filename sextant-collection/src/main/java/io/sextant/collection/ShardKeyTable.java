@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.index.PayloadIndexSpec;
+import io.sextant.shard.wal.OperationCodec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +27,16 @@ import java.util.Map;
  * rename, directory fsync) before a new key's shards serve anything and after a dropped key's shards
  * are closed. UTF-8 JSON:
  *
- * <pre>{"format":1,"next_shard_id":N,"keys":[{"key":"tenant_a","shards":[0,1]},{"key":7,"shards":[2]}]}</pre>
+ * <pre>{"format":1,"next_shard_id":N,"keys":[{"key":"tenant_a","shards":[0,1]},{"key":7,"shards":[2]}],
+ *  "payload_schema":{"field":{"type":"keyword",…}}}</pre>
  *
  * {@code format} is 1; a higher one is refused with a message naming the file. {@code key} is a JSON
  * string (keyword) or a non-negative integer up to 2^64-1 (number); {@code shards} are the key's
  * shard ids in routing order (a point id is routed over them with {@link ShardRouter}), each below
- * {@code next_shard_id} and in no other key. Keys are listed in creation order. A missing file is an
+ * {@code next_shard_id} and in no other key. Keys are listed in creation order. {@code
+ * payload_schema} (optional) holds the collection's payload indexes, each spec in the WAL's index
+ * spec JSON ({@code OperationCodec.specToJson}), so a key created later, or before any key exists,
+ * gets them. A missing file is an
  * empty table with {@code next_shard_id} 0; an unreadable or inconsistent one stops the collection
  * from opening with the file's name (it is then reported as failed, not silently emptied).
  */
@@ -40,14 +46,32 @@ public final class ShardKeyTable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /** The empty table. */
-    public static final ShardKeyTable EMPTY = new ShardKeyTable(Map.of(), 0);
+    public static final ShardKeyTable EMPTY = new ShardKeyTable(Map.of(), 0, Map.of());
 
     private final Map<ShardKey, List<Integer>> keys;
     private final int nextShardId;
+    private final Map<String, PayloadIndexSpec> schema;
 
-    private ShardKeyTable(Map<ShardKey, List<Integer>> keys, int nextShardId) {
+    private ShardKeyTable(Map<ShardKey, List<Integer>> keys, int nextShardId, Map<String, PayloadIndexSpec> schema) {
         this.keys = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(keys));
         this.nextShardId = nextShardId;
+        this.schema = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(schema));
+    }
+
+    /** The collection's payload indexes (field to spec). */
+    public Map<String, PayloadIndexSpec> payloadSchema() {
+        return schema;
+    }
+
+    /** This table with the payload index of {@code field} set to {@code spec}, or removed when null. */
+    public ShardKeyTable withIndex(String field, PayloadIndexSpec spec) {
+        Map<String, PayloadIndexSpec> next = new java.util.TreeMap<>(schema);
+        if (spec == null) {
+            next.remove(field);
+        } else {
+            next.put(field, spec);
+        }
+        return new ShardKeyTable(keys, nextShardId, next);
     }
 
     /** Keys in creation order with their shard ids. */
@@ -78,14 +102,14 @@ public final class ShardKeyTable {
             ids.add(nextShardId + i);
         }
         next.put(key, List.copyOf(ids));
-        return new ShardKeyTable(next, nextShardId + shardCount);
+        return new ShardKeyTable(next, nextShardId + shardCount, schema);
     }
 
     /** This table without {@code key} (its shard ids are not reused). */
     public ShardKeyTable without(ShardKey key) {
         Map<ShardKey, List<Integer>> next = new LinkedHashMap<>(keys);
         next.remove(key);
-        return new ShardKeyTable(next, nextShardId);
+        return new ShardKeyTable(next, nextShardId, schema);
     }
 
     /** Writes the table into {@code collectionDir}. */
@@ -104,6 +128,10 @@ public final class ShardKeyTable {
             ArrayNode s = e.putArray("shards");
             ids.forEach(s::add);
         });
+        if (!schema.isEmpty()) {
+            ObjectNode ps = root.putObject("payload_schema");
+            schema.forEach((field, spec) -> ps.set(field, OperationCodec.specToJson(spec)));
+        }
         try {
             AtomicFiles.write(collectionDir.resolve(FILE_NAME), MAPPER.writeValueAsBytes(root));
         } catch (IOException e) {
@@ -154,7 +182,20 @@ public final class ShardKeyTable {
                     throw new IllegalArgumentException("duplicate key " + key);
                 }
             }
-            return new ShardKeyTable(keys, next.asInt());
+            Map<String, PayloadIndexSpec> schema = new LinkedHashMap<>();
+            JsonNode ps = root.get("payload_schema");
+            if (ps != null && !ps.isNull()) {
+                if (!ps.isObject()) {
+                    throw new IllegalArgumentException("payload_schema must be an object");
+                }
+                for (Map.Entry<String, JsonNode> e : ps.properties()) {
+                    if (!e.getValue().isObject()) {
+                        throw new IllegalArgumentException("bad payload index spec of " + e.getKey());
+                    }
+                    schema.put(e.getKey(), OperationCodec.specFromJson((ObjectNode) e.getValue()));
+                }
+            }
+            return new ShardKeyTable(keys, next.asInt(), schema);
         } catch (IOException | IllegalArgumentException e) {
             throw new ServiceException("Corrupt shard key table " + file + ": " + e.getMessage(), e);
         }
@@ -175,7 +216,10 @@ public final class ShardKeyTable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ShardKeyTable t && t.keys.equals(keys) && t.nextShardId == nextShardId;
+        return o instanceof ShardKeyTable t
+                && t.keys.equals(keys)
+                && t.nextShardId == nextShardId
+                && t.schema.equals(schema);
     }
 
     @Override

@@ -106,12 +106,15 @@ class ShardKeyCollectionTest {
     void keysSurviveRestartAndDropDeletesTheirShards() {
         try (TableOfContents toc = TableOfContents.open(storage, LocalShard::open)) {
             Collection c = toc.create("t", custom(1));
-            toc.createShardKey("t", A, 1);
+            // an index defined before any key exists (no shard to hold it yet)
             c.update(new PointOperation.CreateFieldIndex("tag", PayloadIndexSpec.of(PayloadSchemaType.KEYWORD)), true);
+            assertThat(c.payloadSchema()).containsKey("tag");
+            toc.createShardKey("t", A, 1);
             toc.createShardKey("t", B, 2);
             c.scoped(List.of(A)).update(points(0, 4, "a"), true);
             c.scoped(List.of(B)).update(points(0, 6, "b"), true);
-            // the index defined before the key was created exists on the key's shards too
+            // the index defined before the keys were created exists on their shards
+            assertThat(c.shard(0).payloadSchema()).containsKey("tag");
             assertThat(c.shard(1).payloadSchema()).containsKey("tag");
         }
         Path keyFile = storage.resolve("collections/t").resolve(ShardKeyTable.FILE_NAME);
@@ -129,9 +132,15 @@ class ShardKeyCollectionTest {
                     .hasMessageContaining("does not exist");
             toc.createShardKey("t", B, 1);
             assertThat(c.shardKeys().get(B)).containsExactly(3); // ids are never reused
+            assertThat(c.shard(3).payloadSchema()).containsKey("tag");
+            c.update(new PointOperation.DeleteFieldIndex("tag"), true);
         }
         try (TableOfContents toc = TableOfContents.open(storage, LocalShard::open)) {
             assertThat(toc.get("t").shardKeys()).containsExactly(Map.entry(A, List.of(0)), Map.entry(B, List.of(3)));
+            toc.createShardKey("t", ShardKey.of("c"), 1);
+            assertThat(toc.get("t").shard(4).payloadSchema())
+                    .as("a dropped index is not recreated")
+                    .isEmpty();
             assertThat(toc.get("t").count(Filter.ALL, true)).isEqualTo(4);
         }
     }
@@ -175,12 +184,16 @@ class ShardKeyCollectionTest {
 
     @Test
     void keyTableRoundTripsNumberAndKeywordKeys() {
-        ShardKeyTable t = ShardKeyTable.EMPTY.with(ShardKey.of("1"), 2).with(ShardKey.of(-1L), 1);
+        ShardKeyTable t = ShardKeyTable.EMPTY
+                .with(ShardKey.of("1"), 2)
+                .with(ShardKey.of(-1L), 1)
+                .withIndex("f", PayloadIndexSpec.of(PayloadSchemaType.INTEGER));
         t.write(storage);
         ShardKeyTable back = ShardKeyTable.read(storage);
         assertThat(back).isEqualTo(t);
         assertThat(back.keys().keySet()).containsExactly(ShardKey.of("1"), ShardKey.of(-1L));
         assertThat(ShardKey.of(-1L).toString()).isEqualTo("18446744073709551615");
         assertThat(back.nextShardId()).isEqualTo(3);
+        assertThat(back.payloadSchema().get("f").type()).isEqualTo(PayloadSchemaType.INTEGER);
     }
 }
