@@ -242,6 +242,27 @@
  *       readable as the protos grow. A REST-form entry is still written as version 1 or 2, so
  *       only gRPC-made entries need a v3 reader. A gRPC create without {@code shard_number} gets
  *       the number of peers written into the message, like REST.
+ *   <li><b>Shard keys (custom sharding).</b> A collection created with {@code sharding_method:
+ *       custom} enters the log without a placement and opens no shards. {@code PUT
+ *       /collections/{c}/shards} (and {@code create_sharding_key} of {@code POST
+ *       /collections/{c}/cluster}, gRPC {@code CreateShardKey}) is completed on the proposing peer
+ *       from the collection's config ({@code shards_number} defaults to its {@code shard_number},
+ *       {@code replication_factor} to its own) and gets the placement of the key's new shards,
+ *       planned there as for a create ({@link ShardPlacement#plan} over the request's {@code
+ *       placement} peers or every member, starting from a position derived from collection and
+ *       key), then enters the log as {@code create_shard_key} ({@link MetadataCommand} format
+ *       version 6, written only for the two shard key kinds; body {@code {"shard_key",
+ *       "shards_number","replication_factor","placement"?}}, the command's {@code placement} the new
+ *       shards'). Every peer's {@link PlacementApplier} appends that placement to the collection's
+ *       (recorded first, so the shard factory finds it when the shards open, and put back when the
+ *       key is refused), then the collection adds the key with the next shard ids of its key table;
+ *       since ids are handed out in order and never reused, shard id {@code s} is placement entry
+ *       {@code s} on every peer. {@code drop_shard_key} (body {@code {"shard_key"}}) closes the key's
+ *       shards and deletes their files on every peer; their placement entries stay (unused: ids
+ *       are not reused). Both kinds stay in the collection's history in the {@link MetadataLedger},
+ *       so a snapshot replays them. Known limits: the proposer returns once it applied the entry,
+ *       so another peer may not know a new collection or key for a heartbeat (as for creates);
+ *       replica states of a key's shards start Active (no Initializing phase as in Qdrant).
  *   <li><b>Not replicated:</b> collections created before cluster mode was enabled (no
  *       placement) keep a full local copy per peer, and their point writes stay on the peer that
  *       got them.
@@ -252,8 +273,7 @@
  * <ol>
  *   <li><b>Fencing and placement changes.</b> The primary fenced by the index of the entry that
  *       made it primary; failure detection from Ratis's follower liveness as well as failed calls.
- *       Shard keys ({@code sharding_method: custom}) are metadata entries too, and placement moves
- *       when peers join or leave.
+ *       Placement moves when peers join or leave.
  *   <li><b>Ordering, consistency and fan-out.</b> {@code ordering} (weak: any replica; medium:
  *       the shard's current leader replica; strong: the first Active replica), reads with {@code
  *       consistency}, {@code read_fan_out_factor} and {@code read_fan_out_delay_ms}.
