@@ -2,6 +2,7 @@ package io.sextant.server.cluster;
 
 import static io.sextant.server.api.rest.ApiExchange.ok;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -206,22 +207,30 @@ public final class ClusterRoutes {
         ArrayNode remote = res.putArray("remote_shards");
         List<ReplicaSet> sets = ClusterShards.replicaSets(c);
         List<Integer> ids = c.shardIds();
+        java.util.Map<Integer, JsonNode> keyOf = new java.util.HashMap<>();
+        c.shardKeys()
+                .forEach((k, shardIds) ->
+                        shardIds.forEach(s -> keyOf.put(s, io.sextant.server.api.convert.ShardKeyJson.write(k))));
         for (int i = 0; i < ids.size(); i++) {
             int id = ids.get(i);
             ReplicaSet rs = sets == null ? null : sets.get(i);
             Shard mine = rs == null ? c.shards().get(i) : rs.localReplica();
             if (mine != null) {
-                local.addObject()
-                        .put("shard_id", id)
-                        .put("points_count", mine.info().pointsCount())
+                ObjectNode l = local.addObject().put("shard_id", id);
+                if (keyOf.containsKey(id)) {
+                    l.set("shard_key", keyOf.get(id));
+                }
+                l.put("points_count", mine.info().pointsCount())
                         .put("state", rs == null ? ACTIVE : rs.state(self).wireName());
             }
             if (rs != null) {
                 for (long peer : rs.layout().peers()) {
                     if (peer != self) {
-                        remote.addObject()
-                                .put("shard_id", id)
-                                .put("peer_id", unsigned(peer))
+                        ObjectNode r = remote.addObject().put("shard_id", id);
+                        if (keyOf.containsKey(id)) {
+                            r.set("shard_key", keyOf.get(id));
+                        }
+                        r.put("peer_id", unsigned(peer))
                                 .put("state", rs.state(peer).wireName());
                     }
                 }

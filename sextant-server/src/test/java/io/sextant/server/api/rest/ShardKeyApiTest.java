@@ -57,6 +57,11 @@ class ShardKeyApiTest {
             bad(s.put("/collections/t/shards", "{\"shard_key\": \"a\"}"), "already exists");
             assertThat(ok(s.get("/collections/t/shards")).toString())
                     .isEqualTo("{\"shard_keys\":[{\"key\":\"a\"},{\"key\":100}]}");
+            JsonNode local = ok(s.get("/collections/t/cluster")).get("local_shards");
+            assertThat(local.toString())
+                    .contains("{\"shard_id\":0,\"shard_key\":\"a\"")
+                    .contains("{\"shard_id\":1,\"shard_key\":\"a\"")
+                    .contains("{\"shard_id\":2,\"shard_key\":100");
 
             ok(s.put("/collections/t/points?wait=true", """
                     {"shard_key": "a", "points": [
