@@ -51,8 +51,9 @@ final class CollectionTelemetryJson {
         }
         ArrayNode shards = o.putArray("shards");
         List<Shard> list = c.shards();
+        List<Integer> ids = c.shardIds();
         for (int i = 0; i < list.size(); i++) {
-            shards.add(replicaSet(i, list.get(i), level));
+            shards.add(replicaSet(ids.get(i), list.get(i), level));
         }
         o.putArray("transfers");
         o.putArray("resharding");

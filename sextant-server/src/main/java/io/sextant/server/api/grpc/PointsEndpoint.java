@@ -264,8 +264,11 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
             List<PointOperation> ops = UpdateProto.batch(r.getOperationsList());
             Long timeout = timeout(r.hasTimeout(), r.getTimeout());
             Points.UpdateBatchResponse.Builder b = Points.UpdateBatchResponse.newBuilder();
-            for (PointOperation op : ops) {
-                b.addResult(UpdateProto.result(c.update(op, r.getWait(), timeout)));
+            List<Collection> targets = r.getOperationsList().stream()
+                    .map(op -> c.scoped(ShardKeyProto.selector(op)))
+                    .toList();
+            for (int i = 0; i < ops.size(); i++) {
+                b.addResult(UpdateProto.result(targets.get(i).update(ops.get(i), r.getWait(), timeout)));
             }
             return b.setTime(UnaryCalls.seconds(t0)).build();
         });
@@ -400,12 +403,15 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/QueryBatch", () -> {
             Collection c = collection(r.getCollectionName());
-            r.getQueryPointsList()
-                    .forEach(
-                            q -> UpdateProto.checkShardKey(q.hasShardKeySelector(), "query_points.shard_key_selector"));
             List<QueryRequest> queries = ResultBudget.check(c, lookups(QueryProto.queryBatch(r)), "query_points");
             Points.QueryBatchResponse response = Points.QueryBatchResponse.newBuilder()
-                    .addAllResult(batch(VectorShapes.of(c.config()), c.queryBatch(queries)))
+                    .addAllResult(batch(
+                            VectorShapes.of(c.config()),
+                            scopedBatch(
+                                    c,
+                                    queries,
+                                    r.getQueryPointsList(),
+                                    q -> ShardKeyProto.selector(q.hasShardKeySelector(), q.getShardKeySelector()))))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
             issues.afterQueries(c, queries);
@@ -449,13 +455,14 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/SearchBatch", () -> {
             Collection c = collection(r.getCollectionName());
-            r.getSearchPointsList()
-                    .forEach(q ->
-                            UpdateProto.checkShardKey(q.hasShardKeySelector(), "search_points.shard_key_selector"));
             List<QueryRequest> searches =
                     r.getSearchPointsList().stream().map(QueryProto::search).toList();
             ResultBudget.check(c, searches, "search_points");
-            List<List<ScoredPoint>> results = c.queryBatch(searches);
+            List<List<ScoredPoint>> results = scopedBatch(
+                    c,
+                    searches,
+                    r.getSearchPointsList(),
+                    q -> ShardKeyProto.selector(q.hasShardKeySelector(), q.getShardKeySelector()));
             return Points.SearchBatchResponse.newBuilder()
                     .addAllResult(batch(VectorShapes.of(c.config()), results))
                     .setTime(UnaryCalls.seconds(t0))
@@ -495,16 +502,17 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/RecommendBatch", () -> {
             Collection c = collection(r.getCollectionName());
-            r.getRecommendPointsList()
-                    .forEach(q ->
-                            UpdateProto.checkShardKey(q.hasShardKeySelector(), "recommend_points.shard_key_selector"));
             List<RecommendRequest> recommends = r.getRecommendPointsList().stream()
                     .map(QueryProto::recommend)
                     .map(this::lookups)
                     .toList();
             ResultBudget.check(
                     c, recommends.stream().map(RecommendRequest::toQueryRequest).toList(), "recommend_points");
-            List<List<ScoredPoint>> results = c.recommendBatch(recommends);
+            List<List<ScoredPoint>> results = scopedBatch(
+                    c,
+                    recommends.stream().map(RecommendRequest::toQueryRequest).toList(),
+                    r.getRecommendPointsList(),
+                    q -> ShardKeyProto.selector(q.hasShardKeySelector(), q.getShardKeySelector()));
             return Points.RecommendBatchResponse.newBuilder()
                     .addAllResult(batch(VectorShapes.of(c.config()), results))
                     .setTime(UnaryCalls.seconds(t0))
@@ -544,17 +552,33 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
         long t0 = System.nanoTime();
         UnaryCalls.run(o, "Points/DiscoverBatch", () -> {
             Collection c = collection(r.getCollectionName());
-            r.getDiscoverPointsList()
-                    .forEach(q ->
-                            UpdateProto.checkShardKey(q.hasShardKeySelector(), "discover_points.shard_key_selector"));
             List<QueryRequest> batch = lookups(
                     r.getDiscoverPointsList().stream().map(QueryProto::discover).toList());
             ResultBudget.check(c, batch, "discover_points");
             return Points.DiscoverBatchResponse.newBuilder()
-                    .addAllResult(batch(VectorShapes.of(c.config()), c.queryBatch(batch)))
+                    .addAllResult(batch(
+                            VectorShapes.of(c.config()),
+                            scopedBatch(
+                                    c,
+                                    batch,
+                                    r.getDiscoverPointsList(),
+                                    q -> ShardKeyProto.selector(q.hasShardKeySelector(), q.getShardKeySelector()))))
                     .setTime(UnaryCalls.seconds(t0))
                     .build();
         });
+    }
+
+    /** Runs each query of a batch on the shards of its own request's {@code shard_key_selector}. */
+    private static <R> List<List<ScoredPoint>> scopedBatch(
+            Collection c,
+            List<QueryRequest> queries,
+            List<R> requests,
+            java.util.function.Function<R, List<ShardKey>> selector) {
+        List<List<ScoredPoint>> out = new java.util.ArrayList<>(queries.size());
+        for (int i = 0; i < queries.size(); i++) {
+            out.add(c.scoped(selector.apply(requests.get(i))).query(queries.get(i)));
+        }
+        return out;
     }
 
     // Read access to the other collections a query reads (lookup_from, with_lookup), as over REST.

@@ -155,6 +155,33 @@ class GrpcClusterMethodsTest {
                 .setLimit(2)
                 .build()));
         assertThat(inSeven).extracting(p -> p.getId().getNum()).containsExactly(5L, 4L);
+        // batches: each request on its own key
+        get(fx.client.batchUpdateAsync(
+                "custom",
+                List.of(io.qdrant.client.grpc.Points.PointsUpdateOperation.newBuilder()
+                        .setUpsert(io.qdrant.client.grpc.Points.PointsUpdateOperation.PointStructList.newBuilder()
+                                .addAllPoints(points.subList(0, 2))
+                                .setShardKeySelector(io.qdrant.client.ShardKeySelectorFactory.shardKeySelector("a")))
+                        .build()),
+                true,
+                null,
+                null));
+        var batch = get(fx.client.searchBatchAsync(
+                "custom",
+                List.of("a", "7").stream()
+                        .map(k -> io.qdrant.client.grpc.Points.SearchPoints.newBuilder()
+                                .setCollectionName("custom")
+                                .addAllVector(List.of(1f, 1f))
+                                .setLimit(10)
+                                .setShardKeySelector(
+                                        k.equals("a")
+                                                ? io.qdrant.client.ShardKeySelectorFactory.shardKeySelector("a")
+                                                : io.qdrant.client.ShardKeySelectorFactory.shardKeySelector(7))
+                                .build())
+                        .toList(),
+                null));
+        assertThat(batch.get(0).getResultList()).hasSize(2);
+        assertThat(batch.get(1).getResultList()).hasSize(6);
         assertThat(get(fx.client.deleteShardKeyAsync(Collections.DeleteShardKeyRequest.newBuilder()
                                 .setCollectionName("custom")
                                 .setRequest(
@@ -162,7 +189,7 @@ class GrpcClusterMethodsTest {
                                 .build()))
                         .getResult())
                 .isTrue();
-        assertThat(get(fx.client.countAsync("custom"))).isZero();
+        assertThat(get(fx.client.countAsync("custom"))).isEqualTo(2);
         assertThat(get(fx.client.listShardKeysAsync("custom")))
                 .extracting(Collections.ShardKeyDescription::getKey)
                 .containsExactly(a);

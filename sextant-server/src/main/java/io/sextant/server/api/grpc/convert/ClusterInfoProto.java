@@ -22,11 +22,18 @@ public final class ClusterInfoProto {
         Collections.CollectionClusterInfoResponse.Builder b = Collections.CollectionClusterInfoResponse.newBuilder()
                 .setPeerId(peerId)
                 .setShardCount(shards.size());
-        for (int id = 0; id < shards.size(); id++) {
-            b.addLocalShards(Collections.LocalShardInfo.newBuilder()
-                    .setShardId(id)
-                    .setPointsCount(shards.get(id).info().pointsCount())
-                    .setState(Collections.ReplicaState.Active));
+        List<Integer> ids = c.shardIds();
+        java.util.Map<Integer, io.sextant.collection.ShardKey> keyOf = new java.util.HashMap<>();
+        c.shardKeys().forEach((k, shardIds) -> shardIds.forEach(s -> keyOf.put(s, k)));
+        for (int i = 0; i < shards.size(); i++) {
+            Collections.LocalShardInfo.Builder l = Collections.LocalShardInfo.newBuilder()
+                    .setShardId(ids.get(i))
+                    .setPointsCount(shards.get(i).info().pointsCount())
+                    .setState(Collections.ReplicaState.Active);
+            if (keyOf.containsKey(ids.get(i))) {
+                l.setShardKey(ShardKeyProto.proto(keyOf.get(ids.get(i))));
+            }
+            b.addLocalShards(l);
         }
         return b.build();
     }

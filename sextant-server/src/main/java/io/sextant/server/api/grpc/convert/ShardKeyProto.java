@@ -38,4 +38,41 @@ public final class ShardKeyProto {
         }
         return out;
     }
+
+    /** The shard keys of one operation of an update batch (its {@code shard_key_selector}), or null. */
+    public static List<ShardKey> selector(Points.PointsUpdateOperation op) {
+        return switch (op.getOperationCase()) {
+            case UPSERT ->
+                selector(op.getUpsert().hasShardKeySelector(), op.getUpsert().getShardKeySelector());
+            case DELETE_POINTS ->
+                selector(
+                        op.getDeletePoints().hasShardKeySelector(),
+                        op.getDeletePoints().getShardKeySelector());
+            case SET_PAYLOAD ->
+                selector(
+                        op.getSetPayload().hasShardKeySelector(),
+                        op.getSetPayload().getShardKeySelector());
+            case OVERWRITE_PAYLOAD ->
+                selector(
+                        op.getOverwritePayload().hasShardKeySelector(),
+                        op.getOverwritePayload().getShardKeySelector());
+            case DELETE_PAYLOAD ->
+                selector(
+                        op.getDeletePayload().hasShardKeySelector(),
+                        op.getDeletePayload().getShardKeySelector());
+            case CLEAR_PAYLOAD ->
+                selector(
+                        op.getClearPayload().hasShardKeySelector(),
+                        op.getClearPayload().getShardKeySelector());
+            case UPDATE_VECTORS ->
+                selector(
+                        op.getUpdateVectors().hasShardKeySelector(),
+                        op.getUpdateVectors().getShardKeySelector());
+            case DELETE_VECTORS ->
+                selector(
+                        op.getDeleteVectors().hasShardKeySelector(),
+                        op.getDeleteVectors().getShardKeySelector());
+            case DELETE_DEPRECATED, CLEAR_PAYLOAD_DEPRECATED, OPERATION_NOT_SET -> null;
+        };
+    }
 }

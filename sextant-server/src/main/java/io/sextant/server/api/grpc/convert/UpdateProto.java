@@ -102,7 +102,6 @@ public final class UpdateProto {
                     switch (op.getOperationCase()) {
                         case UPSERT -> {
                             var u = op.getUpsert();
-                            checkShardKey(u.hasShardKeySelector(), f + ".upsert.shard_key_selector");
                             yield new PointOperation.Upsert(
                                     PointProto.points(u.getPointsList(), f + ".upsert.points"),
                                     mode(u.hasUpdateMode(), u.getUpdateMode(), f + ".upsert.update_mode"),
@@ -113,13 +112,11 @@ public final class UpdateProto {
                             new PointOperation.Delete(selector(true, op.getDeleteDeprecated(), f + ".delete"));
                         case DELETE_POINTS -> {
                             var d = op.getDeletePoints();
-                            checkShardKey(d.hasShardKeySelector(), f + ".delete_points.shard_key_selector");
                             yield new PointOperation.Delete(
                                     selector(d.hasPoints(), d.getPoints(), f + ".delete_points"));
                         }
                         case SET_PAYLOAD -> {
                             var s = op.getSetPayload();
-                            checkShardKey(s.hasShardKeySelector(), f + ".set_payload.shard_key_selector");
                             yield new PointOperation.SetPayload(
                                     ValueProto.toObject(s.getPayloadMap()),
                                     selector(s.hasPointsSelector(), s.getPointsSelector(), f + ".set_payload"),
@@ -127,7 +124,6 @@ public final class UpdateProto {
                         }
                         case OVERWRITE_PAYLOAD -> {
                             var s = op.getOverwritePayload();
-                            checkShardKey(s.hasShardKeySelector(), f + ".overwrite_payload.shard_key_selector");
                             if (s.hasKey()) {
                                 throw ProtoChecks.unsupported(
                                         f + ".overwrite_payload.key", "overwriting the payload at a nested key");
@@ -138,7 +134,6 @@ public final class UpdateProto {
                         }
                         case DELETE_PAYLOAD -> {
                             var d = op.getDeletePayload();
-                            checkShardKey(d.hasShardKeySelector(), f + ".delete_payload.shard_key_selector");
                             yield new PointOperation.DeletePayload(
                                     List.copyOf(d.getKeysList()),
                                     selector(d.hasPointsSelector(), d.getPointsSelector(), f + ".delete_payload"));
@@ -148,13 +143,11 @@ public final class UpdateProto {
                                     selector(true, op.getClearPayloadDeprecated(), f + ".clear_payload"));
                         case CLEAR_PAYLOAD -> {
                             var c = op.getClearPayload();
-                            checkShardKey(c.hasShardKeySelector(), f + ".clear_payload.shard_key_selector");
                             yield new PointOperation.ClearPayload(
                                     selector(c.hasPoints(), c.getPoints(), f + ".clear_payload"));
                         }
                         case UPDATE_VECTORS -> {
                             var u = op.getUpdateVectors();
-                            checkShardKey(u.hasShardKeySelector(), f + ".update_vectors.shard_key_selector");
                             yield new PointOperation.UpdateVectors(
                                     pointVectors(u.getPointsList()),
                                     FilterProto.parseOptional(
@@ -164,7 +157,6 @@ public final class UpdateProto {
                         }
                         case DELETE_VECTORS -> {
                             var d = op.getDeleteVectors();
-                            checkShardKey(d.hasShardKeySelector(), f + ".delete_vectors.shard_key_selector");
                             yield new PointOperation.DeleteVectors(
                                     selector(d.hasPointsSelector(), d.getPointsSelector(), f + ".delete_vectors"),
                                     List.copyOf(d.getVectors().getNamesList()));
