@@ -60,6 +60,12 @@ class ShardKeyCollectionTest {
             Collection c = toc.create("t", custom(2));
             assertThat(c.shards()).isEmpty();
             assertThat(c.count(Filter.ALL, true)).isZero();
+            assertThat(c.scroll(new ScrollRequest(Filter.ALL, 10, null, null, PayloadSelector.ALL, VectorSelector.NONE))
+                            .points())
+                    .isEmpty();
+            assertThat(c.retrieve(List.of(PointId.of(1)), PayloadSelector.ALL, VectorSelector.NONE))
+                    .isEmpty();
+            assertThat(c.info().pointsCount()).isZero();
             assertThatThrownBy(() -> c.update(points(0, 1, "x"), true))
                     .isInstanceOf(UserException.class)
                     .hasMessageContaining("Shard key not specified");
