@@ -201,7 +201,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
         if (keys != null) {
             keys.write(dir);
         }
-        ShardLayout layout = openShards(name, dir, config, keys, factory);
+        ShardLayout layout = ShardKeyChanges.openAll(name, dir, config, keys, factory);
         CollectionConfigFile.write(dir, config);
         return new Collection(name, dir, config, layout, resolver);
     }
@@ -210,123 +210,33 @@ public final class Collection implements QueryTarget, AutoCloseable {
     static Collection open(String name, Path dir, ShardFactory factory, CollectionResolver resolver) {
         CollectionConfig config = CollectionConfigFile.read(dir);
         ShardKeyTable keys = config.params().customSharding() ? ShardKeyTable.read(dir) : null;
-        return new Collection(name, dir, config, openShards(name, dir, config, keys, factory), resolver);
-    }
-
-    /** Opens shards {@code 0..shard_number-1} (auto sharding) or those of every shard key. */
-    private static ShardLayout openShards(
-            String name, Path dir, CollectionConfig config, ShardKeyTable keys, ShardFactory factory) {
-        List<Integer> ids = new ArrayList<>();
-        if (keys == null) {
-            for (int i = 0; i < config.params().shardNumber(); i++) {
-                ids.add(i);
-            }
-        } else {
-            keys.keys().values().forEach(ids::addAll);
-        }
-        return new ShardLayout(openShardIds(name, dir, config, ids, factory), keys);
-    }
-
-    private static Map<Integer, Shard> openShardIds(
-            String name, Path dir, CollectionConfig config, List<Integer> ids, ShardFactory factory) {
-        Map<Integer, Shard> shards = new LinkedHashMap<>();
-        try {
-            for (int i : ids) {
-                shards.put(
-                        i,
-                        factory.open(
-                                name, i, dir.resolve(SHARDS_DIR).resolve(Integer.toString(i)), config.toShardConfig()));
-            }
-        } catch (RuntimeException e) {
-            shards.values().forEach(Shard::close);
-            throw e;
-        }
-        return shards;
+        return new Collection(name, dir, config, ShardKeyChanges.openAll(name, dir, config, keys, factory), resolver);
     }
 
     /**
-     * Adds shard key {@code key} with {@code shardCount} new shards (ids from the table's next free
-     * id), creating on each the payload indexes the collection has; persists the key table once the
-     * shards exist (a crash before that leaves directories the next create of the key replaces).
+     * Adds shard key {@code key} with {@code shardCount} new shards ({@link ShardKeyChanges#add}).
      *
      * @throws UserException bad request on an auto-sharded collection or for an existing key
      */
     synchronized void createShardKey(ShardKey key, int shardCount, ShardFactory factory) {
-        ShardLayout current = layout;
-        if (!current.custom()) {
-            throw UserException.badRequest(
-                    "Bad request: Shard Key " + key + " cannot be created with Auto sharding method");
-        }
-        if (current.keys().shardsOf(key) != null) {
-            throw UserException.badRequest("Bad request: Shard key " + key + " already exists");
-        }
-        if (shardCount < 1) {
-            throw io.sextant.segment.error.RangeViolation.atLeast("shards_number", shardCount, 1);
-        }
-        ShardKeyTable next = current.keys().with(key, shardCount);
-        List<Integer> ids = next.shardsOf(key);
-        Map<String, io.sextant.segment.index.PayloadIndexSpec> schema = new LinkedHashMap<>(payloadSchema());
-        schema.putAll(current.keys().payloadSchema());
-        for (int id : ids) {
-            AtomicFiles.deleteTree(shardDir(id)); // leftovers of a creation a crash interrupted
-        }
-        Map<Integer, Shard> added = openShardIds(name, dir, config, ids, factory);
-        try {
-            for (Shard s : added.values()) {
-                if (s.holdsLocalData()) {
-                    schema.forEach((field, spec) -> s.update(new PointOperation.CreateFieldIndex(field, spec), true));
-                }
-            }
-            next.write(dir);
-        } catch (RuntimeException e) {
-            added.values().forEach(Shard::close);
-            throw e;
-        }
-        Map<Integer, Shard> all = new LinkedHashMap<>(current.byId());
-        all.putAll(added);
-        layout = new ShardLayout(all, next);
+        layout = ShardKeyChanges.add(layout, key, shardCount, payloadSchema(), name, dir, config, factory);
     }
 
     /** Keeps a custom-sharded collection's payload index definitions in its shard key table. */
     private synchronized void recordIndex(PointOperation op) {
-        ShardKeyTable next =
-                switch (op) {
-                    case PointOperation.CreateFieldIndex c -> layout.keys().withIndex(c.field(), c.spec());
-                    case PointOperation.DeleteFieldIndex d -> layout.keys().withIndex(d.field(), null);
-                    default -> throw new IllegalArgumentException("not an index operation: " + op);
-                };
-        next.write(dir);
-        layout = new ShardLayout(layout.byId(), next);
+        layout = ShardKeyChanges.recordIndex(layout, op, dir);
     }
 
     /**
-     * Drops shard key {@code key}: persists the key table without it, closes its shards and deletes
-     * their directories.
+     * Drops shard key {@code key}: the key table without it is persisted and served, then its shards
+     * are closed and their directories deleted.
      *
      * @throws UserException bad request on an auto-sharded collection or for an unknown key
      */
     synchronized void dropShardKey(ShardKey key) {
-        ShardLayout current = layout;
-        if (!current.custom()) {
-            throw UserException.badRequest(
-                    "Bad request: shard key " + key + " cannot be removed with Auto sharding method");
-        }
-        List<Integer> ids = current.keys().shardsOf(key);
-        if (ids == null) {
-            throw UserException.badRequest("Bad request: Shard key " + key + " does not exist for collection " + name);
-        }
-        ShardKeyTable next = current.keys().without(key);
-        next.write(dir);
-        Map<Integer, Shard> all = new LinkedHashMap<>(current.byId());
-        ids.forEach(all::remove);
-        layout = new ShardLayout(all, next);
-        for (int id : ids) {
-            try {
-                current.shard(id).close();
-            } finally {
-                AtomicFiles.deleteTree(shardDir(id));
-            }
-        }
+        ShardLayout before = layout;
+        layout = ShardKeyChanges.drop(before, key, name, dir);
+        ShardKeyChanges.closeRemoved(before, layout, dir);
     }
 
     @Override
