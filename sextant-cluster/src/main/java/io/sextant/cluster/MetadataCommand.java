@@ -35,8 +35,8 @@ import java.util.Locale;
  * @param name payload field name for {@link Type#DELETE_INDEX}, else null
  * @param body request body (an empty object when the request had none)
  * @param waitApplied the request's {@code wait} flag (payload index operations)
- * @param placement where the new collection's shard replicas live (create in cluster mode), else
- *     null
+ * @param placement where the new collection's shard replicas live (create in cluster mode), or a
+ *     new shard key's shards ({@link Type#CREATE_SHARD_KEY} in cluster mode), else null
  * @param form how {@code body} is written: Qdrant's REST JSON, or a gRPC request message
  */
 public record MetadataCommand(
