@@ -142,9 +142,16 @@ public final class ShardKeyCommands {
         return create.with(create.body(), placement);
     }
 
-    /** The response of {@code GET /collections/{c}/shards}: {@code {"shard_keys":[{"key":…}…]}}. */
+    /**
+     * The response of {@code GET /collections/{c}/shards}: {@code {"shard_keys":[{"key":…}…]}}, or
+     * {@code {}} for an auto-sharded collection (as Qdrant: the list exists only with custom
+     * sharding).
+     */
     public static ObjectNode list(Collection c) {
         ObjectNode res = JsonNodeFactory.instance.objectNode();
+        if (!c.customSharding()) {
+            return res;
+        }
         ArrayNode arr = res.putArray("shard_keys");
         c.shardKeys().keySet().forEach(k -> arr.addObject().set("key", ShardKeyJson.write(k)));
         return res;

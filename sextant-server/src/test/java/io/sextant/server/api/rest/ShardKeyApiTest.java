@@ -140,6 +140,7 @@ class ShardKeyApiTest {
             ok(s.put("/collections/auto", "{\"vectors\": {\"size\": 2, \"distance\": \"Dot\"}}"));
             assertThat(ok(s.get("/collections/auto")).at("/config/params").has("sharding_method"))
                     .isFalse();
+            assertThat(ok(s.get("/collections/auto/shards")).toString()).isEqualTo("{}");
             bad(s.put("/collections/auto/shards", "{\"shard_key\": \"a\"}"), "Auto sharding method");
             bad(s.post("/collections/auto/points/count", "{\"shard_key\": \"a\"}"), "not found");
             bad(s.put("/collections/auto/shards", "{\"shard_key\": -1}"), "shard_key");
