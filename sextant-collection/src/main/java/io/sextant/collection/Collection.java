@@ -82,7 +82,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
 
             @Override
             public Map<String, io.sextant.segment.index.PayloadIndexSpec> payloadSchema() {
-                return schemaSource().payloadSchema();
+                return Collection.this.payloadSchema();
             }
 
             @Override
@@ -121,14 +121,17 @@ public final class Collection implements QueryTarget, AutoCloseable {
         return all.isEmpty() ? null : all.getFirst();
     }
 
-    /** The payload schema of the collection (empty when it has no shards yet). */
+    /**
+     * The payload schema of the collection: for custom sharding the one its shard key table keeps
+     * (every index change is recorded there, and it exists before any shard does); otherwise that of
+     * {@link #schemaSource()}.
+     */
     public Map<String, io.sextant.segment.index.PayloadIndexSpec> payloadSchema() {
-        Shard s = schemaSource();
         ShardKeyTable keys = root.layout.keys();
-        if (s == null) {
-            return keys == null ? Map.of() : keys.payloadSchema();
+        if (keys != null) {
+            return keys.payloadSchema();
         }
-        return s.payloadSchema();
+        return schemaSource().payloadSchema();
     }
 
     /** A view of this collection, for one request, that sees only {@code group}s. */
@@ -219,7 +222,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
      * @throws UserException bad request on an auto-sharded collection or for an existing key
      */
     synchronized void createShardKey(ShardKey key, int shardCount, ShardFactory factory) {
-        layout = ShardKeyChanges.add(layout, key, shardCount, payloadSchema(), name, dir, config, factory);
+        layout = ShardKeyChanges.add(layout, key, shardCount, name, dir, config, factory);
     }
 
     /** Keeps a custom-sharded collection's payload index definitions in its shard key table. */
@@ -427,11 +430,15 @@ public final class Collection implements QueryTarget, AutoCloseable {
 
     /** Value counts of an indexed payload field ({@code POST /collections/{c}/facet}), best first. */
     public List<io.sextant.collection.facet.FacetHit> facet(io.sextant.collection.facet.FacetRequest request) {
-        Shard source = schemaSource();
-        ShardInfo.FieldSchemaInfo field =
-                source == null ? null : source.info().payloadSchema().get(request.key());
-        return io.sextant.collection.facet.FacetCounter.count(
-                request, field == null ? null : field.spec().type(), this::scroll);
+        io.sextant.segment.index.PayloadIndexSpec spec;
+        if (customSharding()) {
+            spec = payloadSchema().get(request.key());
+        } else {
+            ShardInfo.FieldSchemaInfo field =
+                    schemaSource().info().payloadSchema().get(request.key());
+            spec = field == null ? null : field.spec();
+        }
+        return io.sextant.collection.facet.FacetCounter.count(request, spec == null ? null : spec.type(), this::scroll);
     }
 
     /** A distance matrix of a random sample of points ({@code points/search/matrix/*}). */

@@ -53,7 +53,7 @@ final class ShardKeyChanges {
 
     /**
      * {@code current} with key {@code key} and {@code shardCount} new shards (ids from the table's
-     * next free id), each given the payload indexes of {@code shardSchema} and the table's; the key
+     * next free id), each given the payload indexes the table keeps; the key
      * table is persisted once the shards exist (a crash before that leaves directories that the next
      * create of those ids replaces).
      *
@@ -63,7 +63,6 @@ final class ShardKeyChanges {
             ShardLayout current,
             ShardKey key,
             int shardCount,
-            Map<String, PayloadIndexSpec> shardSchema,
             String collection,
             Path dir,
             CollectionConfig config,
@@ -80,8 +79,7 @@ final class ShardKeyChanges {
         }
         ShardKeyTable next = current.keys().with(key, shardCount);
         List<Integer> ids = next.shardsOf(key);
-        Map<String, PayloadIndexSpec> schema = new LinkedHashMap<>(shardSchema);
-        schema.putAll(current.keys().payloadSchema());
+        Map<String, PayloadIndexSpec> schema = current.keys().payloadSchema();
         for (int id : ids) {
             AtomicFiles.deleteTree(shardDir(dir, id)); // leftovers of a creation a crash interrupted
         }

@@ -110,6 +110,15 @@ class ShardKeyApiTest {
             assertThat(ids(batch.get(1))).containsExactly(4L);
             bad(s.post("/collections/t/points/count", "{\"shard_key\": \"zz\"}"), "Shard key \"zz\" not found");
 
+            // a payload index reaches every key's shards; facets read the keys named
+            ok(s.put("/collections/t/index?wait=true", "{\"field_name\": \"k\", \"field_schema\": \"keyword\"}"));
+            assertThat(ok(s.post("/collections/t/facet", "{\"key\": \"k\", \"shard_key\": \"a\"}"))
+                            .toString())
+                    .isEqualTo("{\"hits\":[{\"value\":\"a\",\"count\":3}]}");
+            assertThat(ok(s.post("/collections/t/facet", "{\"key\": \"k\", \"shard_key\": 100}"))
+                            .toString())
+                    .isEqualTo("{\"hits\":[]}");
+
             // delete by filter in one key leaves the other
             ok(s.post("/collections/t/points/delete?wait=true", "{\"shard_key\": 100, \"filter\": {}}"));
             assertThat(ok(s.post("/collections/t/points/count", "{}"))
