@@ -314,6 +314,13 @@ public final class ClusterNode implements AutoCloseable {
      * @throws ServiceException when no majority commits it in time
      */
     public MetadataResult propose(MetadataCommand command) {
+        return send(command).result();
+    }
+
+    /** A committed and locally applied proposal: its result and log index. */
+    private record Proposed(MetadataResult result, long index) {}
+
+    private Proposed send(MetadataCommand command) {
         RaftClientReply reply;
         try {
             reply = client().io().send(Message.valueOf(ByteString.copyFrom(command.toBytes())));
@@ -327,7 +334,27 @@ public final class ClusterNode implements AutoCloseable {
         MetadataResult result =
                 MetadataResult.fromBytes(reply.getMessage().getContent().toByteArray());
         awaitApplied(reply.getLogIndex());
-        return result;
+        return new Proposed(result, reply.getLogIndex());
+    }
+
+    /**
+     * As {@link #propose}, then waits (at most {@code ALL_COMMITTED_WAIT}) until every peer has the
+     * entry committed (Ratis's {@code ALL_COMMITTED} watch), so a request sent to another peer right
+     * after this one returns is likely to find it applied there (Qdrant syncs the peers after a
+     * shard key creation). Best effort: a peer that is down only costs the wait.
+     */
+    public MetadataResult proposeAndSync(MetadataCommand command) {
+        Proposed proposed = send(command);
+        try {
+            client().async()
+                    .watch(proposed.index(), org.apache.ratis.proto.RaftProtos.ReplicationLevel.ALL_COMMITTED)
+                    .get(ALL_COMMITTED_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.debug("Not every peer committed {} within {}", command.type(), ALL_COMMITTED_WAIT);
+        }
+        return proposed.result();
     }
 
     private void awaitApplied(long index) {

@@ -54,12 +54,35 @@ public final class ShardService implements BindableService {
         return b.build();
     }
 
+    /** How long a call waits for a shard this peer does not know yet (metadata log lag). */
+    static final long MISSING_SHARD_WAIT_MS = 500;
+
+    /**
+     * The shard, waiting up to {@link #MISSING_SHARD_WAIT_MS} when it is missing: a peer that just
+     * created a collection or a shard key through the metadata log may call here before this peer
+     * applied the same entry (it applies within milliseconds of the commit).
+     */
+    private static Shard find(LocalShardLookup lookup, String collection, int shardId) {
+        Shard shard = lookup.find(collection, shardId);
+        long deadline = System.nanoTime() + MISSING_SHARD_WAIT_MS * 1_000_000;
+        while (shard == null && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            shard = lookup.find(collection, shardId);
+        }
+        return shard;
+    }
+
     private static <Q, A> void serve(
             ShardCall<Q, A> call, LocalShardLookup lookup, byte[] request, StreamObserver<byte[]> response) {
         byte[] answer;
         try {
             ShardCall.Addressed<Q> q = call.decodeRequest(request);
-            Shard shard = lookup.find(q.collection(), q.shardId());
+            Shard shard = find(lookup, q.collection(), q.shardId());
             if (shard == null) {
                 throw UserException.notFound(
                         "Shard " + q.shardId() + " of collection " + q.collection() + " is not on this peer");

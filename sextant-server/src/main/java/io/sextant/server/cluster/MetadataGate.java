@@ -53,7 +53,8 @@ public interface MetadataGate {
                         case CREATE_SHARD_KEY -> ShardKeyCommands.place(command, node.members());
                         default -> command;
                     };
-            return MetadataExecutor.unwrap(node.propose(c));
+            return MetadataExecutor.unwrap(
+                    c.type() == MetadataCommand.Type.CREATE_SHARD_KEY ? node.proposeAndSync(c) : node.propose(c));
         };
     }
 
