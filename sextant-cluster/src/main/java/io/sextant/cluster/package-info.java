@@ -260,9 +260,13 @@
  *       {@code s} on every peer. {@code drop_shard_key} (body {@code {"shard_key"}}) closes the key's
  *       shards and deletes their files on every peer; their placement entries stay (unused: ids
  *       are not reused). Both kinds stay in the collection's history in the {@link MetadataLedger},
- *       so a snapshot replays them. Known limits: the proposer returns once it applied the entry,
- *       so another peer may not know a new collection or key for a heartbeat (as for creates);
- *       replica states of a key's shards start Active (no Initializing phase as in Qdrant).
+ *       so a snapshot replays them. As Qdrant syncs the peers after a key creation, the proposer
+ *       waits (at most 1 s, {@link ClusterNode#proposeAndSync}) until every peer has the entry
+ *       committed (Ratis's {@code ALL_COMMITTED} watch), and the internal shard service waits up to
+ *       500 ms for a shard its peer has not applied yet, so a request sent to any peer right after
+ *       the create finds the key's shards. Known limits: replica states of a key's shards start
+ *       Active (no Initializing phase as in Qdrant); a key's {@code initial_state} other than Active
+ *       is refused; the placement does not change when peers join or leave.
  *   <li><b>Not replicated:</b> collections created before cluster mode was enabled (no
  *       placement) keep a full local copy per peer, and their point writes stay on the peer that
  *       got them.
