@@ -450,12 +450,14 @@ public final class Collection implements QueryTarget, AutoCloseable {
     /**
      * Nearest-neighbour search merged over shards: best first, offset and limit applied here. A
      * sampled share of approximate dense searches is re-run exactly in the background ({@link
-     * #liveRecall()}).
+     * #liveRecall()}); searches of a shard-key view ({@link #scoped}) are not sampled.
      */
     @Override
     public List<ScoredPoint> search(CoreSearch request) {
         List<ScoredPoint> answer = searchShards(request);
-        liveRecall.offer(request, answer);
+        if (scope == null) { // the exact re-run searches every shard: a shard-key view's answer is not comparable
+            liveRecall.offer(request, answer);
+        }
         return answer;
     }
 
