@@ -121,6 +121,7 @@ public final class LocalShard implements Shard {
             new java.util.concurrent.atomic.AtomicLong();
 
     private volatile long lastWriteNanos;
+    private final IndexingFreshness freshness = new IndexingFreshness(() -> lastApplied);
     /** Logged operations whose first application failed, since open (a metric). */
     private final java.util.concurrent.atomic.AtomicLong applyFailures = new java.util.concurrent.atomic.AtomicLong();
 
@@ -198,8 +199,10 @@ public final class LocalShard implements Shard {
             LOG.error("Shard {}: {}", dir, shard.walCorruption);
         }
         long[] replayed = {0};
+        long openedAt = System.nanoTime();
         wal.replay(manifest.checkpoint() + 1, (seq, bytes) -> {
             shard.apply(seq, OperationCodec.decode(bytes));
+            shard.freshness.applied(seq, openedAt, false); // replayed: pending until the optimizer checks
             shard.lastApplied = seq;
             replayed[0]++;
         });
@@ -293,6 +296,7 @@ public final class LocalShard implements Shard {
             try {
                 beforeApply.accept(resolved);
                 apply(seq, resolved);
+                freshness.applied(seq, System.nanoTime(), segments.target().deferredCount() > 0);
             } catch (Throwable e) {
                 // InternalError: a fault on a mapped page, e.g. a vector file on a full tmpfs; any
                 // Error (OutOfMemoryError) likewise: the record is logged, so it must be kept
@@ -331,6 +335,7 @@ public final class LocalShard implements Shard {
         }
         try {
             apply(u.seq(), u.op());
+            freshness.applied(u.seq(), System.nanoTime(), segments.target().deferredCount() > 0);
         } catch (Throwable e) {
             unapplied = new Unapplied(u.seq(), u.op(), e.toString());
             throw new ServiceException(
@@ -349,9 +354,11 @@ public final class LocalShard implements Shard {
 
     /**
      * Called by the optimizer when no indexing is pending: every write up to the one observed as
-     * {@code lastWriteSeen} (before the plan was checked) is indexed, or needs no index.
+     * {@code lastWriteSeen} (before the plan was checked), and every operation up to {@code
+     * appliedSeen} (read at the same time), is indexed, or needs no index.
      */
-    void indexingCaughtUp(long lastWriteSeen) {
+    void indexingCaughtUp(long lastWriteSeen, long appliedSeen) {
+        freshness.indexedThrough(appliedSeen, System.nanoTime());
         long last = lastWriteNanos;
         if (last == lastWriteSeen) {
             oldestUnindexedWrite.set(0);
@@ -360,8 +367,24 @@ public final class LocalShard implements Shard {
         }
     }
 
+    /**
+     * Called by the optimizer after each optimization: when nothing in the write target is deferred
+     * any more, every operation applied so far is visible to searches.
+     */
+    void noteVisibility() {
+        long seq = lastApplied; // read first: operations applied later may be deferred again
+        if (segments.target().deferredCount() == 0) {
+            freshness.visibleThrough(seq, System.nanoTime());
+        }
+    }
+
     long lastWriteNanos() {
         return lastWriteNanos;
+    }
+
+    @Override
+    public WriteFreshness freshness() {
+        return freshness;
     }
 
     @Override

@@ -94,6 +94,11 @@ public interface Shard extends AutoCloseable {
         return ShardStats.EMPTY;
     }
 
+    /** Freshness of this shard's writes; shards that keep none report {@link WriteFreshness#NONE}. */
+    default WriteFreshness freshness() {
+        return WriteFreshness.NONE;
+    }
+
     /** One summary per segment (for telemetry); shards without segments report none. */
     default List<SegmentSummary> segmentSummaries() {
         return List.of();

@@ -167,9 +167,10 @@ final class ShardOptimizer {
     private void runOptimizationsLocked() {
         while (!shard.closed() && !stopping && shard.config().optimizer().optimizationsEnabled()) {
             long lastWrite = shard.lastWriteNanos(); // read before planning: see indexingCaughtUp
+            long applied = shard.lastApplied();
             SegmentOptimizations.Plan plan = SegmentOptimizations.plan(shard);
             if (plan == null) {
-                shard.indexingCaughtUp(lastWrite);
+                shard.indexingCaughtUp(lastWrite, applied);
                 return;
             }
             OptimizationsReport.Optimization started = describe(plan, "optimizing", Instant.now(), null);
@@ -178,6 +179,7 @@ final class ShardOptimizer {
             String status = "done";
             try {
                 SegmentOptimizations.execute(shard, plan, this::cancelled);
+                shard.noteVisibility();
             } catch (RuntimeException | Error e) {
                 status = e instanceof BuildCancelledException ? "cancelled" : "error: " + e.getMessage();
                 throw e;

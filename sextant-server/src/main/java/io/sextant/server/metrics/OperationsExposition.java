@@ -22,6 +22,10 @@ import java.util.function.Supplier;
  *   <li>{@code sextant_collection_indexing_lag_seconds}: age of the oldest write still waiting for
  *       a pending or running indexing optimization, the maximum over the collection's shards;
  *   <li>the histogram {@code sextant_wal_fsync_duration_seconds} of group-commit fsyncs;
+ *   <li>write freshness histograms ({@link io.sextant.shard.WriteFreshness}): {@code
+ *       sextant_write_to_searchable_seconds} (0 for a write visible once applied, which is before
+ *       its acknowledgement; the indexing time for a write deferred by {@code prevent_unoptimized})
+ *       and {@code sextant_write_to_indexed_seconds} (applied to indexed, or found needing no index);
  *   <li>per backed-up unit (a collection, or {@code "full"}): {@code
  *       sextant_backup_last_success_timestamp_seconds}, {@code sextant_backup_duration_seconds},
  *       {@code sextant_backup_size_bytes}, {@code sextant_backup_shrink_warning} (1 when the last
@@ -61,6 +65,10 @@ final class OperationsExposition {
                 "Age of the oldest write waiting for indexing (0 when none waits)");
         StringBuilder fsync =
                 header("sextant_wal_fsync_duration_seconds", "histogram", "WAL group-commit fsync duration");
+        StringBuilder toSearchable =
+                header("sextant_write_to_searchable_seconds", "histogram", "Time from a write applied to searchable");
+        StringBuilder toIndexed =
+                header("sextant_write_to_indexed_seconds", "histogram", "Time from a write applied to indexed");
         StringBuilder optFailures = header(
                 "sextant_collection_optimizer_failures_total",
                 "counter",
@@ -84,6 +92,8 @@ final class OperationsExposition {
             int q = 0;
             double maxLag = 0;
             DurationHistogram.Snapshot h = DurationHistogram.Snapshot.EMPTY;
+            DurationHistogram.Snapshot searchable = DurationHistogram.Snapshot.EMPTY;
+            DurationHistogram.Snapshot indexed = DurationHistogram.Snapshot.EMPTY;
             long optFailed = 0;
             long applyFailed = 0;
             int redShards = 0;
@@ -96,12 +106,17 @@ final class OperationsExposition {
                 q += st.updateQueueLength();
                 maxLag = Math.max(maxLag, st.indexingLagSeconds());
                 h = h.plus(st.walFsync());
+                searchable = searchable.plus(s.freshness().toSearchable());
+                indexed = indexed.plus(s.freshness().toIndexed());
             }
             String l = "{collection=\"" + escape(name) + "\"}";
             sample(running, "collection_running_optimizations", l, opt);
             sample(queue, "collection_update_queue_length", l, q);
             sample(lag, "sextant_collection_indexing_lag_seconds", l, maxLag);
-            histogram(fsync, "sextant_wal_fsync_duration_seconds", "collection=\"" + escape(name) + "\"", h);
+            String hl = "collection=\"" + escape(name) + "\"";
+            histogram(fsync, "sextant_wal_fsync_duration_seconds", hl, h);
+            histogram(toSearchable, "sextant_write_to_searchable_seconds", hl, searchable);
+            histogram(toIndexed, "sextant_write_to_indexed_seconds", hl, indexed);
             sample(optFailures, "sextant_collection_optimizer_failures_total", l, optFailed);
             sample(applyFailures, "sextant_collection_apply_failures_total", l, applyFailed);
             sample(red, "sextant_collection_red_shards", l, redShards);
@@ -114,6 +129,8 @@ final class OperationsExposition {
                 .append(queue)
                 .append(lag)
                 .append(fsync)
+                .append(toSearchable)
+                .append(toIndexed)
                 .append(optFailures)
                 .append(applyFailures)
                 .append(red)
