@@ -2,6 +2,7 @@ package io.sextant.shard;
 
 import io.sextant.segment.PointId;
 import io.sextant.segment.config.ShardConfig;
+import io.sextant.segment.config.TtlSpec;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
@@ -285,7 +286,10 @@ public final class LocalShard implements Shard {
                 OperationChecks.validate(operation, config, schema, segments);
             }
             reapplyLocked();
-            PointOperation resolved = ConditionalUpdates.resolve(resolveSelectors(operation), segments);
+            PointOperation resolved = ConditionalUpdates.resolve(
+                    resolveSelectors(
+                            PointExpiry.withDefaultExpiry(operation, config.ttl(), System.currentTimeMillis())),
+                    segments);
             byte[] record = OperationCodec.encode(resolved);
             seq = wal.append(record); // on failure nothing was logged or applied
             noteWrite();
@@ -484,29 +488,82 @@ public final class LocalShard implements Shard {
         }
     }
 
+    // Reads of a shard with a TTL see only points not expired now (PointExpiry).
+
     @Override
     public List<ScoredPoint> search(CoreSearch request) {
-        return read(set -> ShardReads.search(set, config, request));
+        ShardConfig c = config;
+        CoreSearch r = c.ttl() == null
+                ? request
+                : request.withFilter(PointExpiry.visible(c.ttl(), request.filter(), PointExpiry.nowSeconds()));
+        return read(set -> ShardReads.search(set, c, r));
     }
 
     @Override
     public SparseStats sparseStats(String name, int[] dims, Filter corpus) {
-        return read(set -> ShardReads.sparseStats(set, config, name, dims, corpus));
+        ShardConfig c = config;
+        Filter f = PointExpiry.visible(c.ttl(), corpus, PointExpiry.nowSeconds());
+        return read(set -> ShardReads.sparseStats(set, c, name, dims, f));
     }
 
     @Override
     public List<PointRecord> retrieve(List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector) {
-        return read(set -> ShardReads.retrieve(set, ids, withPayload, withVector));
+        TtlSpec ttl = config.ttl();
+        return read(set -> {
+            List<PointRecord> found = ShardReads.retrieve(set, ids, withPayload, withVector);
+            if (ttl == null || found.isEmpty()) {
+                return found;
+            }
+            Set<PointId> expired = new java.util.HashSet<>();
+            Filter f = new Filter(
+                    List.of(
+                            new io.sextant.segment.filter.Condition.HasIdCondition(Set.copyOf(ids)),
+                            new io.sextant.segment.filter.Condition.FilterCondition(
+                                    PointExpiry.expired(ttl, PointExpiry.nowSeconds()))),
+                    List.of(),
+                    List.of(),
+                    null);
+            for (Segment s : set.all()) {
+                ShardReads.forEachMatch(s, f, true, off -> expired.add(s.idAt(off)));
+            }
+            return expired.isEmpty()
+                    ? found
+                    : found.stream().filter(r -> !expired.contains(r.id())).toList();
+        });
     }
 
     @Override
     public ScrollPage scroll(ScrollRequest request) {
-        return read(set -> ShardReads.scroll(set, request));
+        TtlSpec ttl = config.ttl();
+        ScrollRequest r = ttl == null
+                ? request
+                : request.withFilter(PointExpiry.visible(ttl, request.filter(), PointExpiry.nowSeconds()));
+        return read(set -> ShardReads.scroll(set, r));
     }
 
     @Override
     public long count(Filter filter, boolean exact) {
-        return read(set -> ShardReads.count(set, filter, exact));
+        Filter f = PointExpiry.visible(config.ttl(), filter, PointExpiry.nowSeconds());
+        return read(set -> ShardReads.count(set, f, exact));
+    }
+
+    /**
+     * Deletes the points expired now through the WAL like any delete (called by the optimizer
+     * thread about once a second); a no-op without a TTL or without expired points.
+     *
+     * @return the number of points found expired
+     */
+    long removeExpired() {
+        TtlSpec ttl = config.ttl();
+        if (ttl == null || closed) {
+            return 0;
+        }
+        Filter expired = PointExpiry.expired(ttl, PointExpiry.nowSeconds());
+        long n = read(set -> ShardReads.count(set, expired, true));
+        if (n > 0) {
+            update(new PointOperation.Delete(new PointsSelector.ByFilter(expired)), false);
+        }
+        return n;
     }
 
     @Override

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The background thread of a {@link LocalShard}: periodic flush + WAL checkpoint every {@code
- * flushIntervalSec}, and segment optimizations ({@link SegmentOptimizations}). Thread-safe.
+ * flushIntervalSec}, deletion of expired points about once a second ({@link
+ * LocalShard#removeExpired}, shards with a TTL only), and segment optimizations ({@link
+ * SegmentOptimizations}). Thread-safe.
  *
  * <p><b>Failures never stop the thread.</b> A tick catches every {@link Throwable}, including
  * {@code OutOfMemoryError} (which would otherwise cancel every later run of a fixed-delay task
@@ -38,6 +40,10 @@ final class ShardOptimizer {
     private final java.util.concurrent.locks.ReentrantLock runLock = new java.util.concurrent.locks.ReentrantLock();
 
     private volatile long lastFlushNanos = System.nanoTime();
+    private long lastExpirySweepNanos;
+    /** How often expired points are deleted (they are invisible to reads from their deadline on). */
+    static final long EXPIRY_SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private static final int COMPLETED_KEPT = 16;
     private volatile OptimizationsReport.Optimization current;
     private final java.util.ArrayDeque<OptimizationsReport.Optimization> completed = new java.util.ArrayDeque<>();
@@ -129,6 +135,10 @@ final class ShardOptimizer {
             if (System.nanoTime() - lastFlushNanos >= interval) {
                 shard.flush();
                 lastFlushNanos = System.nanoTime();
+            }
+            if (System.nanoTime() - lastExpirySweepNanos >= EXPIRY_SWEEP_NANOS) {
+                lastExpirySweepNanos = System.nanoTime();
+                shard.removeExpired();
             }
             runOptimizations();
             lastError = null;
