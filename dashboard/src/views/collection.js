@@ -139,6 +139,24 @@ function Quality({ value }) {
             })}
           </tbody>
         </table>`}
+    ${Object.keys(value.result_health || {}).length > 0 &&
+    html`<table data-testid="result-health">
+      <thead>
+        <tr><th>Vector</th><th class="num">Searches</th><th class="num">Zero results</th><th class="num">Filter pass</th>
+        <th class="num">Top score p10 / p50 / p90</th></tr>
+      </thead>
+      <tbody>
+        ${Object.entries(value.result_health).map(
+          ([n, r]) => html`<tr>
+            <td class="mono">${n === '' ? '(default)' : n}</td>
+            <td class="num">${r.searches}</td>
+            <td class="num">${r.zero_results}</td>
+            <td class="num">${r.filter_pass_ratio === null ? '–' : `${(r.filter_pass_ratio * 100).toFixed(1)} %`}</td>
+            <td class="num">${[r.top_score.p10, r.top_score.p50, r.top_score.p90].map((x) => (x === null ? '–' : x.toFixed(3))).join(' / ')}</td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>`}
     <div class="facts" data-testid="freshness">
       <div><span>Last operation</span><b data-testid="last-operation">${f.last_operation_id ?? '–'}</b></div>
       <div><span>Indexing lag</span><b>${(f.indexing_lag_seconds ?? 0).toFixed(1)} s</b></div>

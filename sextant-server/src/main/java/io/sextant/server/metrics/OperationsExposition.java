@@ -34,6 +34,9 @@ import java.util.function.Supplier;
  *   <li>per unit with a restore drill: {@code sextant_restore_drill_ok} (1 when the last drill
  *       restored the snapshot and every sampled point matched) and {@code
  *       sextant_restore_drill_timestamp_seconds};
+ *   <li>result health per collection and vector: {@code sextant_search_total}, {@code
+ *       sextant_search_zero_results_total}, {@code sextant_search_filter_pass_ratio} and {@code
+ *       sextant_search_top_score{quantile="0.1"|"0.5"|"0.9"}};
  *   <li>{@code sextant_storage_free_bytes} and {@code sextant_storage_total_bytes} of the file
  *       system holding the storage directory (for a disk-full alert before writes fail).
  * </ul>
@@ -121,6 +124,7 @@ final class OperationsExposition {
             sample(applyFailures, "sextant_collection_apply_failures_total", l, applyFailed);
             sample(red, "sextant_collection_red_shards", l, redShards);
         }
+        StringBuilder health = resultHealth();
         StringBuilder snaps =
                 header("snapshot_creation_running", "gauge", "Snapshot creations running now, by collection");
         snapshotsRunning.get().forEach((unit, n) -> sample(snaps, "snapshot_creation_running", unitLabel(unit), n));
@@ -134,6 +138,7 @@ final class OperationsExposition {
                 .append(optFailures)
                 .append(applyFailures)
                 .append(red)
+                .append(health)
                 .append(snaps);
         BackupStatus b = backups;
         if (b != null) {
@@ -142,6 +147,42 @@ final class OperationsExposition {
         }
         out.append(storageFigures(toc.storagePath()));
         return out.toString();
+    }
+
+    /** Result health per collection and vector ({@link io.sextant.collection.quality.ResultHealth}). */
+    private StringBuilder resultHealth() {
+        StringBuilder searches =
+                header("sextant_search_total", "counter", "Searches answered since the node started, by vector");
+        StringBuilder zero =
+                header("sextant_search_zero_results_total", "counter", "Searches that returned no point, by vector");
+        StringBuilder pass = header(
+                "sextant_search_filter_pass_ratio",
+                "gauge",
+                "Share of the collection sampled filters let through (1 - filter drop-off), moving mean");
+        StringBuilder top = header(
+                "sextant_search_top_score", "gauge", "Quantiles of the top hit's score over the newest searches");
+        for (String name : toc.list()) {
+            Collection c;
+            try {
+                c = toc.get(name);
+            } catch (UserException e) {
+                continue;
+            }
+            c.resultHealth().readings().forEach((vector, r) -> {
+                String l = "{collection=\"" + escape(name) + "\",vector=\"" + escape(vector) + "\"";
+                sample(searches, "sextant_search_total", l + "}", r.searches());
+                sample(zero, "sextant_search_zero_results_total", l + "}", r.zeroResults());
+                if (!Double.isNaN(r.filterPassRatio())) {
+                    sample(pass, "sextant_search_filter_pass_ratio", l + "}", r.filterPassRatio());
+                }
+                if (r.topScoreSamples() > 0) {
+                    sample(top, "sextant_search_top_score", l + ",quantile=\"0.1\"}", r.topScoreP10());
+                    sample(top, "sextant_search_top_score", l + ",quantile=\"0.5\"}", r.topScoreP50());
+                    sample(top, "sextant_search_top_score", l + ",quantile=\"0.9\"}", r.topScoreP90());
+                }
+            });
+        }
+        return searches.append(zero).append(pass).append(top);
     }
 
     private static String backupFigures(Map<String, BackupStatus.Backup> all) {

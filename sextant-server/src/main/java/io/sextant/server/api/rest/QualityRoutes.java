@@ -19,6 +19,8 @@ import io.sextant.shard.wal.DurationHistogram;
  *
  * <pre>{@code {"live_recall": {"sample_rate", "window", "threshold", "min_samples",
  *   "dropped_for_budget", "vectors": {name: {"recall", "samples", "total", "low"}}},
+ *  "result_health": {name: {"searches", "zero_results", "filter_pass_ratio", "filter_samples",
+ *   "top_score": {"p10", "p50", "p90", "samples"}}},
  *  "freshness": {"last_operation_id", "indexing_lag_seconds",
  *   "to_searchable": {"count", "mean_seconds"}, "to_indexed": {"count", "mean_seconds"}}}}</pre>
  *
@@ -47,6 +49,7 @@ final class QualityRoutes {
             ObjectNode out = F.objectNode();
             out.set("live_recall", liveRecall(c));
             out.set("freshness", freshness(c));
+            out.set("result_health", resultHealth(c));
             ApiExchange.ok(ctx, out);
         });
         r.get("/collections/{collection_name}/operations/{operation_id}", ctx -> {
@@ -80,6 +83,31 @@ final class QualityRoutes {
             last = Math.max(last, s.freshness().appliedOpNum());
         }
         return last;
+    }
+
+    static ObjectNode resultHealth(Collection c) {
+        ObjectNode out = F.objectNode();
+        c.resultHealth().readings().forEach((name, r) -> {
+            ObjectNode v = out.putObject(name);
+            v.put("searches", r.searches());
+            v.put("zero_results", r.zeroResults());
+            putNumber(v, "filter_pass_ratio", r.filterPassRatio());
+            v.put("filter_samples", r.filterSamples());
+            ObjectNode top = v.putObject("top_score");
+            putNumber(top, "p10", r.topScoreP10());
+            putNumber(top, "p50", r.topScoreP50());
+            putNumber(top, "p90", r.topScoreP90());
+            top.put("samples", r.topScoreSamples());
+        });
+        return out;
+    }
+
+    private static void putNumber(ObjectNode n, String key, double v) {
+        if (Double.isNaN(v)) {
+            n.putNull(key);
+        } else {
+            n.put(key, v);
+        }
     }
 
     static ObjectNode freshness(Collection c) {
