@@ -20,8 +20,13 @@
  *       entry on every peer through a {@link MetadataApplier} (the server's {@code
  *       MetadataExecutor}, the same code a standalone node runs), exactly once across restarts
  *       ({@link MetadataStore}). The proposer gets the leader's result and returns once it has
- *       applied the entry itself, so a collection created through any peer is visible there at
- *       once and on the others within a heartbeat. Snapshots hold the {@link MetadataLedger}
+ *       applied the entry itself. A change a client makes (collections, aliases, payload indexes:
+ *       the server's {@code MetadataGate}) then also waits until every other reachable peer has
+ *       applied it ({@link PeerApplyWait}: their applied index through Ratis's group-info call,
+ *       best effort, at most 10 s), so a collection created through peer 1 has its shards on
+ *       every peer before the client's next call reaches them, and a delete is done everywhere
+ *       before a create of the same name (without it, a write right after a re-create could land
+ *       in the old collection on a peer that had not applied the delete yet). Snapshots hold the {@link MetadataLedger}
  *       (the live collections' command histories and the alias table); a lagging peer that is sent
  *       one reconciles its collections with it.
  *       <p>Why the REST body, a deviation from "wire types stay in the API layer": this module only

@@ -50,7 +50,7 @@ public interface MetadataGate {
             MetadataCommand c = command.type() == MetadataCommand.Type.CREATE_COLLECTION
                     ? placed(command, node.members(), defaults)
                     : command;
-            return MetadataExecutor.unwrap(node.propose(c));
+            return MetadataExecutor.unwrap(node.proposeEverywhere(c));
         };
     }
 
