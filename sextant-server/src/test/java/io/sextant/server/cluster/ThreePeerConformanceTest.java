@@ -3,6 +3,10 @@ package io.sextant.server.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.QdrantGrpcClient;
+import io.qdrant.client.grpc.Collections;
+import io.qdrant.client.grpc.Points;
 import io.sextant.server.testing.TestServer;
 import io.sextant.shard.LocalShard;
 import java.nio.file.Path;
@@ -10,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +50,9 @@ class ThreePeerConformanceTest {
             if (i > 0) {
                 env.put("SEXTANT__CLUSTER__BOOTSTRAP", "http://127.0.0.1:" + p2p1);
             }
+            env.put(
+                    "SEXTANT__STORAGE__SNAPSHOTS_PATH",
+                    dir.resolve("snapshots-" + i).toString());
             peers.add(new TestServer(dir.resolve("peer-" + i), LocalShard::open, env));
             if (i == 0) {
                 ClusterRoutesTest.awaitLeader(peers.get(0));
@@ -164,5 +172,114 @@ class ThreePeerConformanceTest {
                         .status())
                 .isEqualTo(404);
         one().delete("/collections/named");
+    }
+
+    /** The gRPC forms of the same calls go through the log too (the request message is carried). */
+    @Test
+    void aNamedVectorCreatedOrDeletedOverGrpcChangesEveryPeer() throws Exception {
+        assertThat(one().put("/collections/named_grpc", "{\"vectors\":{\"a\":{\"size\":4,\"distance\":\"Dot\"}}}")
+                        .status())
+                .isEqualTo(200);
+        try (QdrantClient client = new QdrantClient(
+                QdrantGrpcClient.newBuilder("127.0.0.1", one().server().grpcPort(), false)
+                        .build())) {
+            Points.UpdateResult r = client.createVectorNameAsync(Points.CreateVectorNameRequest.newBuilder()
+                            .setCollectionName("named_grpc")
+                            .setVectorName("img")
+                            .setWait(true)
+                            .setDenseConfig(Points.DenseVectorCreationConfig.newBuilder()
+                                    .setSize(3)
+                                    .setDistance(Collections.Distance.Cosine))
+                            .build())
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(r.getStatus()).isEqualTo(Points.UpdateStatus.Completed);
+            for (TestServer p : peers) {
+                assertThat(p.get("/collections/named_grpc")
+                                .json()
+                                .at("/result/config/params/vectors/img/size")
+                                .asInt())
+                        .isEqualTo(3);
+            }
+            client.deleteVectorNameAsync(Points.DeleteVectorNameRequest.newBuilder()
+                            .setCollectionName("named_grpc")
+                            .setVectorName("a")
+                            .setWait(true)
+                            .build())
+                    .get(30, TimeUnit.SECONDS);
+            for (TestServer p : peers) {
+                assertThat(p.get("/collections/named_grpc")
+                                .json()
+                                .at("/result/config/params/vectors")
+                                .has("a"))
+                        .isFalse();
+            }
+        }
+        one().delete("/collections/named_grpc");
+    }
+
+    /**
+     * Snapshots refused a collection whose shards are replica sets ("cannot be snapshotted", 400).
+     * Now every shard is captured, a remote one on the peer that holds it, so a snapshot taken
+     * through peer 1 holds all points and restores whole on a standalone node.
+     */
+    @Test
+    void aSnapshotThroughOnePeerHoldsEveryShardAndRestoresWhole() throws Exception {
+        assertThat(one().put("/collections/snap", CREATE).status()).isEqualTo(200);
+        assertThat(one().put("/collections/snap/points?wait=true", points(12, null, 4))
+                        .status())
+                .isEqualTo(200);
+        JsonNode placement = one().get("/collections/snap/cluster").json().get("result");
+        assertThat(placement.get("remote_shards").size())
+                .as("shards held by other peers: %s", placement)
+                .isEqualTo(2);
+
+        TestServer.Response created = one().post("/collections/snap/snapshots?wait=true", null);
+        assertThat(created.status()).as(created.text()).isEqualTo(200);
+        String name = created.json().at("/result/name").asText();
+        int remoteShard = placement.at("/remote_shards/0/shard_id").asInt();
+        TestServer.Response shard =
+                one().post("/collections/snap/shards/" + remoteShard + "/snapshots?wait=true", null);
+        assertThat(shard.status()).as(shard.text()).isEqualTo(200);
+        assertThat(one().get("/collections/snap/shards/" + remoteShard + "/snapshots")
+                        .json()
+                        .at("/result")
+                        .findValuesAsText("name"))
+                .contains(shard.json().at("/result/name").asText());
+        TestServer.Response full = one().post("/snapshots?wait=true", null);
+        assertThat(full.status()).as(full.text()).isEqualTo(200);
+
+        Path file = dir.resolve("snapshots-0").resolve("snap").resolve(name);
+        try (TestServer standalone = new TestServer(
+                dir.resolve("standalone"),
+                LocalShard::open,
+                Map.of(
+                        "SEXTANT__STORAGE__SNAPSHOTS_PATH",
+                        dir.resolve("snapshots-0").toString()))) {
+            TestServer.Response recovered =
+                    standalone.put("/collections/snap/snapshots/recover", "{\"location\":\"" + file.toUri() + "\"}");
+            assertThat(recovered.status())
+                    .as("%s %s", recovered.text(), listing(dir))
+                    .isEqualTo(200);
+            assertThat(standalone
+                            .post("/collections/snap/points/count", "{\"exact\":true}")
+                            .json()
+                            .at("/result/count")
+                            .asLong())
+                    .as("the points of all three shards")
+                    .isEqualTo(12);
+            assertThat(standalone
+                            .get("/collections/snap")
+                            .json()
+                            .at("/result/config/params/shard_number")
+                            .asInt())
+                    .isEqualTo(3);
+        }
+        one().delete("/collections/snap");
+    }
+
+    private static String listing(Path root) throws java.io.IOException {
+        try (var walk = java.nio.file.Files.walk(root)) {
+            return walk.filter(p -> p.toString().contains("snapshot")).toList().toString();
+        }
     }
 }
