@@ -165,8 +165,19 @@
  *       a state change within a heartbeat, and a write routed on a stale view to a peer whose replica
  *       is no longer Active fails with a 5xx. A frozen peer costs the call deadline (30 s) per write
  *       until it is marked Dead. {@code ordering}, {@code consistency} and read fan-out are not
- *       implemented; collection snapshots and shard snapshots still act on local shards only;
- *       placement does not change when peers join or leave.
+ *       implemented; placement does not change when peers join or leave.
+ *   <li><b>Snapshots in cluster mode.</b> A collection, shard or full snapshot taken through any
+ *       peer holds every shard: {@code Shard.captureFiles} captures a local replica's files as a
+ *       standalone node does, and a {@link io.sextant.cluster.replica.ReplicaSet} without a readable
+ *       local replica asks a peer holding one with the internal call {@code Capture} ({@link
+ *       io.sextant.cluster.shard.ShardCaptureWire}: the files in one message, at most 200 MiB per
+ *       shard), so the archive has the standalone layout and restores on any node. Shards are then
+ *       captured each at its own instant (a standalone node pauses all shards for one instant).
+ *       <p><b>Known limit:</b> recovering a collection snapshot in cluster mode installs the whole
+ *       collection on the peer that got the call only, as plain local shards outside the metadata
+ *       log (other peers do not see it, and a metadata snapshot installed on that peer later would
+ *       remove it); a recovery through consensus that re-places the shards is the next step, and so
+ *       is recovering a shard snapshot into a replica set.
  *   <li><b>Automatic recovery by stream_records transfer (slice 4).</b> {@link
  *       io.sextant.cluster.replica.ReplicaRecovery} runs on every peer (started by the server once
  *       the node is up): every second it looks at the shards whose primary is this peer, and for a
