@@ -20,8 +20,13 @@
  *       entry on every peer through a {@link MetadataApplier} (the server's {@code
  *       MetadataExecutor}, the same code a standalone node runs), exactly once across restarts
  *       ({@link MetadataStore}). The proposer gets the leader's result and returns once it has
- *       applied the entry itself, so a collection created through any peer is visible there at
- *       once and on the others within a heartbeat. Snapshots hold the {@link MetadataLedger}
+ *       applied the entry itself. A change a client makes (collections, aliases, payload indexes:
+ *       the server's {@code MetadataGate}) then also waits until every other reachable peer has
+ *       applied it ({@link PeerApplyWait}: their applied index through Ratis's group-info call,
+ *       best effort, at most 10 s), so a collection created through peer 1 has its shards on
+ *       every peer before the client's next call reaches them, and a delete is done everywhere
+ *       before a create of the same name (without it, a write right after a re-create could land
+ *       in the old collection on a peer that had not applied the delete yet). Snapshots hold the {@link MetadataLedger}
  *       (the live collections' command histories and the alias table); a lagging peer that is sent
  *       one reconciles its collections with it.
  *       <p>Why the REST body, a deviation from "wire types stay in the API layer": this module only
@@ -160,8 +165,19 @@
  *       a state change within a heartbeat, and a write routed on a stale view to a peer whose replica
  *       is no longer Active fails with a 5xx. A frozen peer costs the call deadline (30 s) per write
  *       until it is marked Dead. {@code ordering}, {@code consistency} and read fan-out are not
- *       implemented; collection snapshots and shard snapshots still act on local shards only;
- *       placement does not change when peers join or leave.
+ *       implemented; placement does not change when peers join or leave.
+ *   <li><b>Snapshots in cluster mode.</b> A collection, shard or full snapshot taken through any
+ *       peer holds every shard: {@code Shard.captureFiles} captures a local replica's files as a
+ *       standalone node does, and a {@link io.sextant.cluster.replica.ReplicaSet} without a readable
+ *       local replica asks a peer holding one with the internal call {@code Capture} ({@link
+ *       io.sextant.cluster.shard.ShardCaptureWire}: the files in one message, at most 200 MiB per
+ *       shard), so the archive has the standalone layout and restores on any node. Shards are then
+ *       captured each at its own instant (a standalone node pauses all shards for one instant).
+ *       <p><b>Known limit:</b> recovering a collection snapshot in cluster mode installs the whole
+ *       collection on the peer that got the call only, as plain local shards outside the metadata
+ *       log (other peers do not see it, and a metadata snapshot installed on that peer later would
+ *       remove it); a recovery through consensus that re-places the shards is the next step, and so
+ *       is recovering a shard snapshot into a replica set.
  *   <li><b>Automatic recovery by stream_records transfer (slice 4).</b> {@link
  *       io.sextant.cluster.replica.ReplicaRecovery} runs on every peer (started by the server once
  *       the node is up): every second it looks at the shards whose primary is this peer, and for a

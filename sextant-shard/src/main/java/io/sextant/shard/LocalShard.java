@@ -597,6 +597,11 @@ public final class LocalShard implements Shard {
     }
 
     @Override
+    public io.sextant.shard.snapshot.ShardFileCapture.CapturedShard captureFiles(java.nio.file.Path stagingDir) {
+        return io.sextant.shard.snapshot.ShardFileCapture.capture(this, stagingDir);
+    }
+
+    @Override
     public OptimizationsReport optimizations() {
         return optimizer.report();
     }

@@ -518,6 +518,12 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         return read("info", Shard::info);
     }
 
+    /** The local replica's files, else a readable remote replica's (fetched over the internal API). */
+    @Override
+    public io.sextant.shard.snapshot.ShardFileCapture.CapturedShard captureFiles(java.nio.file.Path stagingDir) {
+        return read("snapshot capture", s -> s.captureFiles(stagingDir));
+    }
+
     @Override
     public Map<String, PayloadIndexSpec> payloadSchema() {
         return read("payload schema", Shard::payloadSchema);
