@@ -242,6 +242,53 @@ class PointTtlApiTest {
     }
 
     @Test
+    void snapshotsKeepTheTtlAndTheDeadlines() throws Exception {
+        Path snapshots = dir.resolve("snapshots");
+        try (TestServer s = new TestServer(
+                dir.resolve("storage"),
+                io.sextant.shard.LocalShard::open,
+                Map.of("SEXTANT__STORAGE__SNAPSHOTS_PATH", snapshots.toString()))) {
+            assertThat(s.put(
+                                    "/collections/ttl",
+                                    "{\"vectors\": {\"size\": 4, \"distance\": \"Dot\"},"
+                                            + " \"ttl_config\": {\"field\": \"expire_at\"}}")
+                            .status())
+                    .isEqualTo(200);
+            double soon = now() + 3;
+            assertThat(s.put(
+                                    "/collections/ttl/points?wait=true",
+                                    "{\"points\": [{\"id\": 1, \"vector\": [1,0,0,0], \"payload\": {\"expire_at\": "
+                                            + soon + "}}, {\"id\": 2, \"vector\": [0,1,0,0]}]}")
+                            .status())
+                    .isEqualTo(200);
+            Response created = s.post("/collections/ttl/snapshots", null);
+            assertThat(created.status()).as(created.text()).isEqualTo(200);
+            String file = snapshots
+                    .resolve("ttl")
+                    .resolve(created.json().at("/result/name").asText())
+                    .toUri()
+                    .toString();
+            Response restored = s.put("/collections/copy/snapshots/recover", "{\"location\":\"" + file + "\"}");
+            assertThat(restored.status()).as(restored.text()).isEqualTo(200);
+            assertThat(s.get("/collections/copy")
+                            .json()
+                            .at("/result/config/ttl_config/field")
+                            .asText())
+                    .isEqualTo("expire_at");
+            assertThat(s.get("/collections/copy/points/1").status())
+                    .as("before its deadline")
+                    .isEqualTo(200);
+            while (now() <= soon) {
+                Thread.sleep(20);
+            }
+            assertThat(s.get("/collections/copy/points/1").status())
+                    .as("after its deadline")
+                    .isEqualTo(404);
+            assertThat(s.get("/collections/copy/points/2").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void defaultTtlAndConfigChanges() throws Exception {
         TestServer s = TestServer.start(dir);
         try {
