@@ -36,7 +36,9 @@ import java.util.function.Supplier;
  *       sextant_restore_drill_timestamp_seconds};
  *   <li>result health per collection and vector: {@code sextant_search_total}, {@code
  *       sextant_search_zero_results_total}, {@code sextant_search_filter_pass_ratio} and {@code
- *       sextant_search_top_score{quantile="0.1"|"0.5"|"0.9"}};
+ *       sextant_search_top_score{quantile="0.1"|"0.5"|"0.9"}}, and the cost of live-recall sampling:
+ *       {@code sextant_quality_sampling_cpu_seconds_total} (the exact re-runs' thread CPU time) and
+ *       {@code sextant_quality_samples_run_total};
  *   <li>{@code sextant_storage_free_bytes} and {@code sextant_storage_total_bytes} of the file
  *       system holding the storage directory (for a disk-full alert before writes fail).
  * </ul>
@@ -182,7 +184,16 @@ final class OperationsExposition {
                 }
             });
         }
-        return searches.append(zero).append(pass).append(top);
+        var budget = io.sextant.collection.quality.SamplingBudget.PROCESS;
+        StringBuilder cpu = header(
+                "sextant_quality_sampling_cpu_seconds_total",
+                "counter",
+                "CPU time of the live-recall exact re-runs (the cost of sampling), process-wide");
+        sample(cpu, "sextant_quality_sampling_cpu_seconds_total", "", budget.cpuSeconds());
+        StringBuilder ran =
+                header("sextant_quality_samples_run_total", "counter", "Live-recall exact re-runs done, process-wide");
+        sample(ran, "sextant_quality_samples_run_total", "", budget.samplesRun());
+        return searches.append(zero).append(pass).append(top).append(cpu).append(ran);
     }
 
     private static String backupFigures(Map<String, BackupStatus.Backup> all) {

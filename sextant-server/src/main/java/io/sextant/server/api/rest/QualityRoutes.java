@@ -18,7 +18,7 @@ import io.sextant.shard.wal.DurationHistogram;
  * io.sextant.collection.quality.LiveRecall}) and the freshness of its writes:
  *
  * <pre>{@code {"live_recall": {"sample_rate", "window", "threshold", "min_samples",
- *   "dropped_for_budget", "vectors": {name: {"recall", "samples", "total", "low"}}},
+ *   "dropped_for_budget", "sampling_cpu_seconds", "samples_run", "vectors": {name: {"recall", "samples", "total", "low"}}},
  *  "result_health": {name: {"searches", "zero_results", "filter_pass_ratio", "filter_samples",
  *   "top_score": {"p10", "p50", "p90", "samples"}}},
  *  "freshness": {"last_operation_id", "indexing_lag_seconds",
@@ -149,6 +149,9 @@ final class QualityRoutes {
         out.put("threshold", settings.threshold());
         out.put("min_samples", settings.minSamples());
         out.put("dropped_for_budget", lr.droppedForBudget());
+        // process-wide: every collection's samples share one worker and budget
+        out.put("sampling_cpu_seconds", io.sextant.collection.quality.SamplingBudget.PROCESS.cpuSeconds());
+        out.put("samples_run", io.sextant.collection.quality.SamplingBudget.PROCESS.samplesRun());
         ObjectNode vectors = out.putObject("vectors");
         lr.readings().forEach((name, r) -> {
             ObjectNode v = vectors.putObject(name);
