@@ -35,6 +35,8 @@ final class InProcessPeers {
     final Set<Long> down = ConcurrentHashMap.newKeySet();
     final AtomicInteger primaryCalls = new AtomicInteger();
     volatile int writeConsistency = 1;
+    /** The collection's read fan-out (default: none, so reads ask one replica after another). */
+    volatile io.sextant.collection.config.ReadFanOut fanOut = new io.sextant.collection.config.ReadFanOut(0, 0L);
     final ReplicaStateBook states;
     final List<MetadataCommand> proposals = new CopyOnWriteArrayList<>();
     volatile boolean consensusDown;
@@ -65,7 +67,9 @@ final class InProcessPeers {
                     return applier.apply(command);
                 }
             });
-            sets.put(p, new ReplicaSet(layout, replicas.get(p), view(p), () -> writeConsistency, view));
+            ReplicaSet set = new ReplicaSet(layout, replicas.get(p), view(p), () -> writeConsistency, view, () -> fanOut);
+            set.orderRemotes(order -> order); // placement order, so tests know who is asked first
+            sets.put(p, set);
         }
     }
 
