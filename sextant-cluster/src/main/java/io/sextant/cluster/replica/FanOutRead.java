@@ -15,9 +15,9 @@ import java.util.function.Function;
  * required + fanOut} of them are asked at once; when none of the asked ones answered after {@code
  * delayMs} (once per read), the next candidate is asked too; a replica that fails with a service
  * error (unreachable, deadline, closed) is replaced by the next candidate; a user error (bad input)
- * is the answer at once. The read ends when {@code required} replicas answered; the replicas still
- * working are cancelled (their threads interrupted, which cancels an internal gRPC call) and their
- * answers ignored. When too few answered it fails with a service error listing every failure.
+ * is the answer at once. The read ends when {@code required} replicas answered; the remote replicas
+ * still working are cancelled (their threads interrupted, which cancels the internal gRPC call), a
+ * local one is left to finish; their answers are ignored. When too few answered it fails with a service error listing every failure.
  *
  * <p>With one required answer, no fan-out and no delay (the common case with a local replica) the
  * candidates are asked one after the other on the caller's thread, without any thread hop. Else each
@@ -26,8 +26,19 @@ import java.util.function.Function;
  * @param <T> the answer's type
  */
 final class FanOutRead<T> {
-    /** A replica that may be asked. */
-    record Candidate(long peer, Shard shard) {}
+    /**
+     * A replica that may be asked.
+     *
+     * @param local whether it is this peer's own replica: a losing local read is left to finish
+     *     (its answer ignored), never interrupted, since an interrupt during file I/O would close
+     *     channels the shard shares with every other read
+     */
+    record Candidate(long peer, Shard shard, boolean local) {
+        /** A remote replica. */
+        Candidate(long peer, Shard shard) {
+            this(peer, shard, false);
+        }
+    }
 
     private record Outcome<T>(long peer, T answer, RuntimeException error) {}
 
@@ -81,11 +92,12 @@ final class FanOutRead<T> {
     private List<T> concurrently(int required, int fanOut, long delayMs) {
         LinkedBlockingQueue<Outcome<T>> outcomes = new LinkedBlockingQueue<>();
         List<Future<?>> running = new ArrayList<>();
+        List<Candidate> started = new ArrayList<>();
         int next = 0;
         int inFlight = 0;
         int upFront = Math.min(candidates.size(), required + fanOut);
         for (; next < upFront; next++) {
-            running.add(start(candidates.get(next), outcomes));
+            running.add(start(candidates.get(next), outcomes, started));
             inFlight++;
         }
         List<T> answers = new ArrayList<>(required);
@@ -100,7 +112,7 @@ final class FanOutRead<T> {
                     if (o == null) { // the delay passed without enough answers: ask one more replica
                         delayDeadline = 0;
                         if (next < candidates.size()) {
-                            running.add(start(candidates.get(next++), outcomes));
+                            running.add(start(candidates.get(next++), outcomes, started));
                             inFlight++;
                         }
                         continue;
@@ -115,7 +127,7 @@ final class FanOutRead<T> {
                     errors.add(describe(o.peer(), e));
                     last = e;
                     if (next < candidates.size()) {
-                        running.add(start(candidates.get(next++), outcomes));
+                        running.add(start(candidates.get(next++), outcomes, started));
                         inFlight++;
                     }
                 } else {
@@ -126,7 +138,9 @@ final class FanOutRead<T> {
             Thread.currentThread().interrupt();
             throw new ServiceException("Interrupted waiting for replicas to answer " + what, e);
         } finally {
-            running.forEach(f -> f.cancel(true)); // the losers: their answers are ignored
+            for (int i = 0; i < running.size(); i++) { // the losers: their answers are ignored
+                cancel(started.get(i), running.get(i));
+            }
         }
         if (answers.size() < required) {
             throw failure(answers.size(), errors, last);
@@ -134,7 +148,12 @@ final class FanOutRead<T> {
         return answers;
     }
 
-    private Future<?> start(Candidate c, LinkedBlockingQueue<Outcome<T>> outcomes) {
+    private static void cancel(Candidate c, Future<?> f) {
+        f.cancel(!c.local());
+    }
+
+    private Future<?> start(Candidate c, LinkedBlockingQueue<Outcome<T>> outcomes, List<Candidate> started) {
+        started.add(c);
         java.util.concurrent.FutureTask<Void> task = new java.util.concurrent.FutureTask<>(
                 () -> {
                     try {

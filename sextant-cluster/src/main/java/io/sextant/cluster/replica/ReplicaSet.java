@@ -581,7 +581,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         List<FanOutRead.Candidate> candidates = new ArrayList<>(l.peers().size());
         boolean localReadable = mine != null && states.state(l.self()).readable();
         if (localReadable) {
-            candidates.add(new FanOutRead.Candidate(l.self(), mine));
+            candidates.add(new FanOutRead.Candidate(l.self(), mine, true));
         }
         List<Long> others = new ArrayList<>(l.peers().size());
         for (long peer : l.peers()) {

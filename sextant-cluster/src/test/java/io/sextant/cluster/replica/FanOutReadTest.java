@@ -52,6 +52,22 @@ class FanOutReadTest {
     }
 
     @Test
+    void aLosingLocalReadIsLeftToFinishNotInterrupted() throws InterruptedException {
+        RecordingShard local = replica("local", 300);
+        RecordingShard remote = replica("remote", 0);
+        FanOutRead<String> read = new FanOutRead<>(
+                "count",
+                List.of(new FanOutRead.Candidate(1, local, true), new FanOutRead.Candidate(2, remote)),
+                s -> {
+                    s.count(null, true);
+                    return s.toString();
+                });
+        assertThat(read.run(1, 0, 20)).containsExactly("RecordingShard[remote]");
+        Thread.sleep(600);
+        assertThat(local.readCancelled.get()).as("file channels die with an interrupted read").isFalse();
+    }
+
+    @Test
     void theDelayAsksOnlyOneMoreReplica() {
         RecordingShard slow1 = replica("slow-1", 300);
         RecordingShard slow2 = replica("slow-2-", 300);
