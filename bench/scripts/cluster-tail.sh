@@ -31,8 +31,9 @@ print("# Cluster: tail latency with a slow replica, and replicated writes\n")
 print(f"Command: `{sys.argv[3]}` (3 peers on loopback, `bin/sextant cluster up 3`). Load average before: "
       f"{sys.argv[2]}. **The machine is shared (2 cores, other agents' builds and tests running), so absolute "
       "numbers are noisy; configurations are alternated within one run so they see the same conditions.**\n")
-print(f"Data: {r['points']} random {r['dim']}-d points (Cosine), payload `{{\"i\": n}}`, batches of 100, "
-      f"`wait=true`.\n")
+print(f"Data: random {r['dim']}-d points (Cosine), payload `{{\"i\": n}}`, batches of 100, `wait=true`: "
+      f"{r.get('write_points', r['points'])} per write run (after one unrecorded warm-up run), {r['points']} in the "
+      "search collection (searched after an unrecorded 10 s warm-up).\n")
 print(f"## Write throughput by replication factor\n\n3 shards, {r['writers']} writer threads alternating "
       "peers 1 and 2; runs in the order listed.\n")
 print("| replication_factor | points/s | errors | load avg (1/5/15) |\n|---|---|---|---|")

@@ -2,10 +2,11 @@
 """Cluster tail-latency and replicated-write benchmark (bin/bench cluster-tail), standard library only.
 
 Talks REST to a running local cluster of 3 peers (bin/sextant cluster up 3). Steps:
-  1. write throughput: for replication_factor 1, 2, 3 (alternated: 1 2 3 3 2 1) a 3-shard collection
-     gets N random 128-d points in batches of 100, wait=true, from --writers client threads through
+  1. write throughput: after an unrecorded warm-up upload, for replication_factor 1, 2, 3 (alternated:
+     1 2 3 3 2 1) a 3-shard collection gets --write-points random 128-d points in batches of 100, wait=true, from --writers client threads through
      peers 1 and 2 in turn; points/s per run;
-  2. tail: a collection with shard_number 6, replication_factor 2 and N points; a search load
+  2. tail: a collection with shard_number 6, replication_factor 2 and --points points; after an
+     unrecorded 10 s warm-up, a search load
      (--clients threads, each alternating peers 1 and 2, limit 10) runs in windows, one read fan-out
      configuration per window, with every peer answering and then with peer 3 frozen (SIGSTOP) for
      the whole phase, configurations alternated within it; p50/p99/max and errors per window.
@@ -149,6 +150,7 @@ def main():
     ap.add_argument("--urls", required=True, help="REST URLs of peers 1,2,3")
     ap.add_argument("--frozen-pid", type=int, required=True, help="pid of peer 3's process")
     ap.add_argument("--points", type=int, default=5000)
+    ap.add_argument("--write-points", type=int, default=10000)
     ap.add_argument("--dim", type=int, default=128)
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--writers", type=int, default=2)
@@ -158,11 +160,13 @@ def main():
     a = ap.parse_args()
     DIM = a.dim
     urls = a.urls.split(",")
-    out = {"points": a.points, "dim": a.dim, "clients": a.clients, "writers": a.writers, "writes": [], "tail": []}
+    out = {"points": a.points, "write_points": a.write_points, "dim": a.dim, "clients": a.clients, "writers": a.writers, "writes": [], "tail": []}
 
+    create(urls, "wbench", 3, 2)  # warm-up (JIT, connections), not recorded
+    upload(urls, "wbench", a.write_points, a.writers, seed=50)
     for i, rf in enumerate([1, 2, 3, 3, 2, 1]):
         create(urls, "wbench", 3, rf)
-        pps, errors = upload(urls, "wbench", a.points, a.writers, seed=i)
+        pps, errors = upload(urls, "wbench", a.write_points, a.writers, seed=i)
         row = {"replication_factor": rf, "points_s": round(pps), "errors": errors,
                "load": open("/proc/loadavg").read().split()[:3]}
         out["writes"].append(row)
@@ -173,6 +177,7 @@ def main():
     pps, errors = upload(urls, "tail", a.points, a.writers, seed=99)
     out["tail_upload"] = {"points_s": round(pps), "errors": errors}
     names = list(CONFIGS)
+    window(urls, "tail", a.clients, 10, seed=77)  # warm-up, not recorded
     for i, cfg in enumerate(names):
         set_config(urls, "tail", CONFIGS[cfg])
         w = window(urls, "tail", a.clients, a.healthy_seconds, seed=i)

@@ -178,8 +178,9 @@
  *       {@code required + read_fan_out_factor} at once ({@code read_fan_out_factor} unset: 0 with a
  *       readable local replica, 1 without, Qdrant's automatic value), one more once when none
  *       answered within {@code read_fan_out_delay_ms}, the next one instead of one that failed with
- *       a service error. The first answers win; the others' threads are interrupted, which cancels
- *       their internal gRPC calls. {@code required} comes from the request's {@code consistency}
+ *       a service error. The first answers win; the losing remote reads' threads are interrupted,
+ *       which cancels their internal gRPC calls (a losing local read is left to finish: an
+ *       interrupt during {@code FileChannel} I/O would close channels the shard shares). {@code required} comes from the request's {@code consistency}
  *       ({@link io.sextant.cluster.replica.ReadConsistency}: a number n = min(n, replicas);
  *       {@code quorum} = replicas/2+1; {@code majority} and {@code all} = every replica of the
  *       placement, readable or not, so they fail while one is Dead), and several answers are
