@@ -161,7 +161,12 @@
  *       peer costs one write per shard at most 5 s instead of the 30 s internal call deadline, and
  *       the invariant above holds. The late forward stays in the replica's ordered queue (and may
  *       still apply), ahead of the delete-all that starts the replica's recovery, so it cannot undo
- *       anything.
+ *       anything. A frozen <i>primary</i> is found by the peers that send it writes: a {@code
+ *       PrimaryUpdate} that misses its call deadline (30 s) makes the sender propose the primary
+ *       Dead, then the next Active replica orders the write; so a frozen primary costs one write per
+ *       shard 30 s, not every write. Without fencing, a primary that wakes up after being marked Dead
+ *       may still send the forwards of the write it was frozen in (a write whose client got an
+ *       error); they can reach the other replicas after newer writes (known limit below).
  *       <p><b>Known limits:</b> nothing marks a replica Dead while no write reaches it (no failure
  *       detector beyond failed or late forwards; reads that find a replica slow fan out to another
  *       one but do not report it). Two peers that disagree about which replica is reachable can

@@ -64,8 +64,10 @@ import org.slf4j.LoggerFactory;
  * Qdrant, replicas that receive no writes count as not applying it) applied it. A forward answered "not found" (the replica's peer has not applied the
  * collection's create yet) is retried for up to {@link #NOT_FOUND_RETRY_MILLIS} ms first. When the
  * primary is another peer, the write is sent there to be applied as a primary write ({@code
- * PrimaryUpdate}); a peer that is unreachable is skipped for the next Active one. A user error (bad
- * input) at the primary is answered as such and nothing is forwarded.
+ * PrimaryUpdate}); a peer that is unreachable is skipped for the next Active one, and one that
+ * misses the call's deadline (a frozen process) is first marked Dead through the metadata group, so
+ * it stops acting as primary, then skipped. A user error (bad input) at the primary is answered as
+ * such and nothing is forwarded.
  *
  * <p>Payload index changes ({@code CreateFieldIndex}, {@code DeleteFieldIndex}) are applied to the
  * local replica only: every peer applies them from the metadata log to its own replicas.
@@ -250,6 +252,14 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             try {
                 return remotes.writeAsPrimary(peer, operation, wait);
             } catch (ServiceException e) {
+                if (ShardCallErrors.isDeadline(e)) {
+                    // a frozen primary: Dead through consensus (so it refuses to order writes if it
+                    // wakes up, and is recovered), then the next Active replica orders this write
+                    LOG.warn("Primary {} of {} missed the call deadline; marking it Dead", Long.toUnsignedString(peer), this);
+                    states.markDead(peer);
+                    last = e;
+                    continue;
+                }
                 if (!ShardCallErrors.isUnreachable(e)) {
                     throw e;
                 }

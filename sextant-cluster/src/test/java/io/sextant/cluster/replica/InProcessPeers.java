@@ -33,6 +33,7 @@ final class InProcessPeers {
     final Map<Long, RecordingShard> replicas = new ConcurrentHashMap<>();
     final Map<Long, ReplicaSet> sets = new ConcurrentHashMap<>();
     final Set<Long> down = ConcurrentHashMap.newKeySet();
+    final Set<Long> frozen = ConcurrentHashMap.newKeySet();
     final AtomicInteger primaryCalls = new AtomicInteger();
     volatile int writeConsistency = 1;
     /** The collection's read fan-out (default: none, so reads ask one replica after another). */
@@ -110,6 +111,20 @@ final class InProcessPeers {
         }
     }
 
+    /** Peer {@code peer} is frozen (SIGSTOP): it takes calls but answers none before their deadline. */
+    void freeze(long peer) {
+        frozen.add(peer);
+        RecordingShard r = replicas.get(peer);
+        r.failUpdates = () -> deadline(peer);
+        r.failReads = () -> deadline(peer);
+    }
+
+    static ServiceException deadline(long peer) {
+        return new ServiceException(
+                "Peer " + peer + " did not answer within 30000 ms",
+                Status.DEADLINE_EXCEEDED.withDescription("deadline").asRuntimeException());
+    }
+
     /** Peer {@code peer} answers again (its replica keeps what it had). */
     void revive(long peer) {
         down.remove(peer);
@@ -136,6 +151,9 @@ final class InProcessPeers {
             public UpdateResult writeAsPrimary(long peerId, PointOperation operation, boolean wait) {
                 if (down.contains(peerId)) {
                     throw unreachable(peerId);
+                }
+                if (frozen.contains(peerId)) {
+                    throw deadline(peerId);
                 }
                 primaryCalls.incrementAndGet();
                 return sets.get(peerId).writeAsPrimary(operation, wait, -1);

@@ -147,4 +147,18 @@ class ReplicaSetGuaranteesTest extends ThreeReplicaPeers {
         assertThat(peers.replicas.get(B).applied()).containsExactly(delete(1), delete(2));
         frozen.countDown();
     }
+
+    @Test
+    void aPrimaryThatMissesTheCallDeadlineIsMarkedDeadAndTheNextActiveReplicaOrdersTheWrite() {
+        peers.freeze(A);
+        peers.sets.get(ROUTER).update(delete(1), true);
+        assertThat(peers.state(A)).isEqualTo(ReplicaState.DEAD);
+        assertThat(peers.replicas.get(B).applied()).containsExactly(delete(1));
+        assertThat(peers.replicas.get(C).applied()).containsExactly(delete(1));
+
+        int before = peers.primaryCalls.get();
+        peers.sets.get(ROUTER).update(delete(2), true);
+        assertThat(peers.primaryCalls.get() - before).as("straight to B, the frozen A is not asked").isEqualTo(1);
+        assertThat(peers.replicas.get(B).applied()).containsExactly(delete(1), delete(2));
+    }
 }
