@@ -20,8 +20,13 @@
  *       entry on every peer through a {@link MetadataApplier} (the server's {@code
  *       MetadataExecutor}, the same code a standalone node runs), exactly once across restarts
  *       ({@link MetadataStore}). The proposer gets the leader's result and returns once it has
- *       applied the entry itself, so a collection created through any peer is visible there at
- *       once and on the others within a heartbeat. Snapshots hold the {@link MetadataLedger}
+ *       applied the entry itself. A change a client makes (collections, aliases, payload indexes:
+ *       the server's {@code MetadataGate}) then also waits until every other reachable peer has
+ *       applied it ({@link PeerApplyWait}: their applied index through Ratis's group-info call,
+ *       best effort, at most 10 s), so a collection created through peer 1 has its shards on
+ *       every peer before the client's next call reaches them, and a delete is done everywhere
+ *       before a create of the same name (without it, a write right after a re-create could land
+ *       in the old collection on a peer that had not applied the delete yet). Snapshots hold the {@link MetadataLedger}
  *       (the live collections' command histories and the alias table); a lagging peer that is sent
  *       one reconciles its collections with it.
  *       <p>Why the REST body, a deviation from "wire types stay in the API layer": this module only
@@ -173,8 +178,7 @@
  *       still each pick a different primary (no fencing by log index yet); the other peers learn a
  *       state change within a heartbeat, and a write routed on a stale view to a peer whose replica
  *       is no longer Active fails with a 5xx. The forward deadline is not configurable yet.
- *       Collection snapshots and shard snapshots still act on local shards only; placement does
- *       not change when peers join or leave.
+ *       Placement does not change when peers join or leave.
  *   <li><b>Read fan-out, read consistency, write ordering.</b> {@code read_fan_out_factor} and
  *       {@code read_fan_out_delay_ms} are collection params (PATCHable, in the info once set, in
  *       the collection's config file, in the metadata log as part of the PATCH body). A read of a
@@ -185,7 +189,8 @@
  *       answered within {@code read_fan_out_delay_ms}, the next one instead of one that failed with
  *       a service error. The first answers win; the losing remote reads' threads are interrupted,
  *       which cancels their internal gRPC calls (a losing local read is left to finish: an
- *       interrupt during {@code FileChannel} I/O would close channels the shard shares). {@code required} comes from the request's {@code consistency}
+ *       interrupt during {@code FileChannel} I/O would close channels the shard shares). {@code
+ *       required} comes from the request's {@code consistency}
  *       ({@link io.sextant.cluster.replica.ReadConsistency}: a number n = min(n, replicas);
  *       {@code quorum} = replicas/2+1; {@code majority} and {@code all} = every replica of the
  *       placement, readable or not, so they fail while one is Dead), and several answers are
@@ -194,14 +199,26 @@
  *       smallest ({@code majority}: the median). These follow Qdrant's replica-set code, whose
  *       {@code majority}/{@code quorum} differ from its API text. Info, payload schema and sparse
  *       statistics ask one replica. The REST layer binds {@code consistency} and {@code ordering}
- *       to the request's thread ({@link io.sextant.cluster.replica.RequestGuarantees}); gRPC's
- *       {@code read_consistency} and {@code ordering} fields are not read yet (one replica, weak).
+ *       to the request's thread ({@link io.sextant.cluster.replica.RequestGuarantees}), and so does
+ *       the gRPC server for the {@code read_consistency} and {@code ordering} fields of a request.
  *       <p>Deviation on {@code ordering}: every write of a shard is ordered by its primary (the
  *       first Active replica), which is Qdrant's {@code medium} (a dynamically chosen leader) and
  *       stronger than {@code weak} (any replica applies first); so {@code weak} and {@code medium}
  *       behave alike. {@code strong} (Qdrant's permanent leader) requires the first replica in
  *       placement order to be the primary: when it is not Active or not reachable the write fails
  *       with a 5xx instead of going to the next Active replica.
+ *   <li><b>Snapshots in cluster mode.</b> A collection, shard or full snapshot taken through any
+ *       peer holds every shard: {@code Shard.captureFiles} captures a local replica's files as a
+ *       standalone node does, and a {@link io.sextant.cluster.replica.ReplicaSet} without a readable
+ *       local replica asks a peer holding one with the internal call {@code Capture} ({@link
+ *       io.sextant.cluster.shard.ShardCaptureWire}: the files in one message, at most 200 MiB per
+ *       shard), so the archive has the standalone layout and restores on any node. Shards are then
+ *       captured each at its own instant (a standalone node pauses all shards for one instant).
+ *       <p><b>Known limit:</b> recovering a collection snapshot in cluster mode installs the whole
+ *       collection on the peer that got the call only, as plain local shards outside the metadata
+ *       log (other peers do not see it, and a metadata snapshot installed on that peer later would
+ *       remove it); a recovery through consensus that re-places the shards is the next step, and so
+ *       is recovering a shard snapshot into a replica set.
  *   <li><b>Automatic recovery by stream_records transfer (slice 4).</b> {@link
  *       io.sextant.cluster.replica.ReplicaRecovery} runs on every peer (started by the server once
  *       the node is up): every second it looks at the shards whose primary is this peer, and for a

@@ -88,9 +88,9 @@ class MetadataLedgerTest {
         MetadataCommand c = new MetadataCommand(Type.CREATE_INDEX, "c", null, json("{\"field_name\":\"f\"}"), true);
         assertThat(MetadataCommand.fromBytes(c.toBytes())).isEqualTo(c);
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
-                        "{\"v\":6,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
+                        "{\"v\":7,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("format 6");
+                .hasMessageContaining("format 7");
         assertThatThrownBy(() ->
                         MetadataCommand.fromBytes("{\"v\":1,\"type\":\"drop_table\",\"collection\":\"c\"}".getBytes()))
                 .hasMessageContaining("drop_table");
@@ -148,6 +148,38 @@ class MetadataLedgerTest {
                                 .getBytes()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("distinct");
+    }
+
+    @Test
+    void namedVectorChangesAreVersion6AndJoinTheCollectionsHistory() {
+        MetadataCommand add = new MetadataCommand(
+                Type.CREATE_VECTOR, "c", "b", json("{\"dense\":{\"size\":6,\"distance\":\"Dot\"}}"), true);
+        assertThat(new String(add.toBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{\"v\":6,\"type\":\"create_vector\",\"collection\":\"c\",\"name\":\"b\","
+                        + "\"body\":{\"dense\":{\"size\":6,\"distance\":\"Dot\"}},\"wait\":true}");
+        assertThat(MetadataCommand.fromBytes(add.toBytes())).isEqualTo(add);
+        MetadataCommand drop = new MetadataCommand(Type.DELETE_VECTOR, "c", "b", null, true);
+        assertThat(new String(drop.toBytes())).startsWith("{\"v\":6,\"type\":\"delete_vector\"");
+        assertThat(MetadataCommand.fromBytes(drop.toBytes())).isEqualTo(drop);
+        assertThatThrownBy(() -> new MetadataCommand(Type.DELETE_VECTOR, "c", null, null, true))
+                .as("the vector name is required")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("vector name");
+
+        MetadataLedger l = new MetadataLedger();
+        MetadataCommand create = MetadataCommand.of(Type.CREATE_COLLECTION, "c", json("{}"));
+        l.record(create);
+        l.record(add);
+        l.record(drop);
+        assertThat(l.reconcile(Set.of(), Map.of()))
+                .as("a peer without the collection replays the vector changes after the create")
+                .containsExactly(create, add, drop);
+        MetadataCommand addAgain = new MetadataCommand(
+                Type.CREATE_VECTOR, "c", "b", json("{\"dense\":{\"size\":8,\"distance\":\"Dot\"}}"), true);
+        l.record(addAgain);
+        assertThat(l.reconcile(Set.of("c"), Map.of()))
+                .as("a peer holding it gets only the last change per vector: an older delete would wipe b")
+                .containsExactly(addAgain);
     }
 
     @Test
@@ -212,8 +244,8 @@ class MetadataLedgerTest {
                 .as("set_replica_state is still written as version 4")
                 .contains("\"v\":4");
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
-                        "{\"v\":6,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{}}".getBytes()))
-                .hasMessageContaining("format 6 is not supported");
+                        "{\"v\":7,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{}}".getBytes()))
+                .hasMessageContaining("format 7 is not supported");
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
                         "{\"v\":5,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{\"shard_id\":0}}"
                                 .getBytes()))

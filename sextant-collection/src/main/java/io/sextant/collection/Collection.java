@@ -55,6 +55,8 @@ public final class Collection implements QueryTarget, AutoCloseable {
     private final StrictModeGuard strictMode;
     private final io.sextant.collection.quality.LiveRecall liveRecall = new io.sextant.collection.quality.LiveRecall(
             this::searchShards, io.sextant.collection.quality.SamplingBudget.PROCESS);
+    private final io.sextant.collection.quality.ResultHealth resultHealth =
+            new io.sextant.collection.quality.ResultHealth(f -> count(f == null ? Filter.ALL : f, false));
 
     private Collection(
             String name, Path dir, CollectionConfig config, List<Shard> shards, CollectionResolver resolver) {
@@ -319,13 +321,19 @@ public final class Collection implements QueryTarget, AutoCloseable {
     /**
      * Nearest-neighbour search merged over shards: best first, offset and limit applied here. A
      * sampled share of approximate dense searches is re-run exactly in the background ({@link
-     * #liveRecall()}).
+     * #liveRecall()}); every answer is recorded in {@link #resultHealth()}.
      */
     @Override
     public List<ScoredPoint> search(CoreSearch request) {
         List<ScoredPoint> answer = searchShards(request);
         liveRecall.offer(request, answer);
+        resultHealth.offer(request, answer);
         return answer;
+    }
+
+    /** Result health of this collection's searches (zero results, filter drop-off, top scores). */
+    public io.sextant.collection.quality.ResultHealth resultHealth() {
+        return resultHealth;
     }
 
     /** Live recall of this collection's approximate searches. */

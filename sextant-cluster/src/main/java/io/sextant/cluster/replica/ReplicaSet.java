@@ -586,6 +586,10 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
      * means none extra with a readable local replica, one otherwise (Qdrant's automatic value).
      */
     private <T> List<T> read(String what, Function<Shard, T> read, ReadConsistency consistency) {
+        return read(what, read, consistency, true);
+    }
+
+    private <T> List<T> read(String what, Function<Shard, T> read, ReadConsistency consistency, boolean fanOut) {
         Layout l = layout;
         Shard mine = local;
         List<FanOutRead.Candidate> candidates = new ArrayList<>(l.peers().size());
@@ -615,7 +619,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                     + candidates.size() + " readable replicas reachable from peer " + Long.toUnsignedString(l.self())
                     + ", the " + what + " needs " + required);
         }
-        ReadFanOut f = fanOut.get();
+        ReadFanOut f = fanOut ? this.fanOut.get() : new ReadFanOut(0, 0L);
         int extra = f.factor() != null ? f.factor() : (localReadable ? 0 : 1);
         return new FanOutRead<>(what + " on shard " + l.shardId() + " of collection " + l.collection(), candidates, read)
                 .run(required, extra, f.delayOrZero());
@@ -623,7 +627,12 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
 
     /** {@link #read(String, Function, ReadConsistency)} for reads that one replica answers. */
     private <T> T readOne(String what, Function<Shard, T> read) {
-        return read(what, read, ReadConsistency.ONE).getFirst();
+        return readOne(what, read, true);
+    }
+
+    /** One replica's answer; without {@code fanOut}, replicas are asked one after another only. */
+    private <T> T readOne(String what, Function<Shard, T> read, boolean fanOut) {
+        return read(what, read, ReadConsistency.ONE, fanOut).getFirst();
     }
 
     @Override
@@ -662,6 +671,12 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     @Override
     public ShardInfo info() {
         return readOne("info", Shard::info);
+    }
+
+    /** The local replica's files, else a readable remote replica's (fetched over the internal API). */
+    @Override
+    public io.sextant.shard.snapshot.ShardFileCapture.CapturedShard captureFiles(java.nio.file.Path stagingDir) {
+        return readOne("snapshot capture", s -> s.captureFiles(stagingDir), false); // never twice: heavy
     }
 
     @Override

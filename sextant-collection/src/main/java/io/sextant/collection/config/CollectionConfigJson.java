@@ -69,7 +69,51 @@ public final class CollectionConfigJson {
         root.set("quantization_config", quantizationToJson(c.quantizationConfig()));
         root.set("metadata", c.metadata());
         root.set("strict_mode_config", StrictModeConfigJson.toJson(c.strictMode()));
+        if (c.ttl() != null) { // Sextant's own: shown only when set, so Qdrant's shape is unchanged otherwise
+            root.set("ttl_config", ttlToJson(c.ttl()));
+        }
         return root;
+    }
+
+    /** {@code {"field": ..., "default_ttl_sec": ... | null}}. */
+    public static ObjectNode ttlToJson(io.sextant.segment.config.TtlSpec t) {
+        ObjectNode n = F.objectNode();
+        n.put("field", t.field());
+        putNullable(n, "default_ttl_sec", t.defaultTtlSec());
+        return n;
+    }
+
+    /**
+     * A {@code ttl_config} object: {@code field} (a non-empty string, required) and {@code
+     * default_ttl_sec} (a positive integer or null); null for JSON null.
+     *
+     * @throws IllegalArgumentException naming the bad field
+     */
+    public static io.sextant.segment.config.TtlSpec ttlFromJson(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw new IllegalArgumentException("ttl_config must be an object");
+        }
+        for (var e : n.properties()) {
+            if (!e.getKey().equals("field") && !e.getKey().equals("default_ttl_sec")) {
+                throw new IllegalArgumentException("ttl_config: unknown field " + e.getKey());
+            }
+        }
+        JsonNode field = n.path("field");
+        if (!field.isTextual()) {
+            throw new IllegalArgumentException("ttl_config.field must be a string");
+        }
+        JsonNode ttl = n.path("default_ttl_sec");
+        Long sec = null;
+        if (!ttl.isMissingNode() && !ttl.isNull()) {
+            if (!ttl.canConvertToExactIntegral() || !ttl.canConvertToLong()) {
+                throw new IllegalArgumentException("ttl_config.default_ttl_sec must be an integer");
+            }
+            sec = ttl.asLong();
+        }
+        return new io.sextant.segment.config.TtlSpec(field.asText(), sec);
     }
 
     public static CollectionConfig fromJson(JsonNode root) {
@@ -129,7 +173,8 @@ public final class CollectionConfigJson {
                 wal,
                 q,
                 meta.isObject() ? (ObjectNode) meta : null,
-                strict.isObject() ? StrictModeConfigJson.fromJson(strict, "strict_mode_config") : null);
+                strict.isObject() ? StrictModeConfigJson.fromJson(strict, "strict_mode_config") : null,
+                ttlFromJson(root.get("ttl_config")));
     }
 
     public static ObjectNode vectorToJson(VectorParams v) {

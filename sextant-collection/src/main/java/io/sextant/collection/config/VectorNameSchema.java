@@ -137,6 +137,7 @@ public final class VectorNameSchema {
                 c.walConfig(),
                 c.quantizationConfig(),
                 c.metadata(),
-                c.strictMode());
+                c.strictMode(),
+                c.ttl());
     }
 }

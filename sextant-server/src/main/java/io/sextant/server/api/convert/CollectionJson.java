@@ -104,6 +104,7 @@ public final class CollectionJson {
                         "sparse_vectors",
                         "strict_mode_config",
                         "metadata",
+                        "ttl_config",
                         "uuid"));
         Map<String, SparseVectorParams> sparse = sparseVectors(body.get("sparse_vectors"), "sparse_vectors");
         if (has(body, "init_from")) {
@@ -155,7 +156,14 @@ public final class CollectionJson {
             QuantizationConfig q = quantization(quantizationNode(body), "quantization_config");
             ObjectNode metadata = has(body, "metadata") ? JsonFields.object(body.get("metadata"), "metadata") : null;
             return new CollectionConfig(
-                    params, hnsw, opt, walConfig, q, metadata, strictMode(body.get("strict_mode_config")));
+                    params,
+                    hnsw,
+                    opt,
+                    walConfig,
+                    q,
+                    metadata,
+                    strictMode(body.get("strict_mode_config")),
+                    CollectionConfigJson.ttlFromJson(body.get("ttl_config")));
         } catch (IllegalArgumentException e) {
             throw JsonFields.invalid("", e);
         }
@@ -371,7 +379,8 @@ public final class CollectionJson {
                         "quantization_config",
                         "sparse_vectors",
                         "strict_mode_config",
-                        "metadata"));
+                        "metadata",
+                        "ttl_config"));
         Map<String, VectorParams.Diff> vectors = new LinkedHashMap<>();
         JsonNode vs = body.get("vectors");
         if (vs != null && !vs.isNull()) {
@@ -428,7 +437,11 @@ public final class CollectionJson {
                     disable,
                     has(body, "metadata") ? JsonFields.object(body.get("metadata"), "metadata") : null,
                     sparseVectors(body.get("sparse_vectors"), "sparse_vectors"),
-                    strictMode(body.get("strict_mode_config")));
+                    strictMode(body.get("strict_mode_config")),
+                    body.has("ttl_config")
+                            ? new CollectionConfigPatch.TtlChange(
+                                    CollectionConfigJson.ttlFromJson(body.get("ttl_config")))
+                            : null);
         } catch (IllegalArgumentException e) {
             throw JsonFields.invalid("", e);
         }
