@@ -115,7 +115,10 @@ class ClusterFrozenPeerTest {
         RestCalls.Reply upsert = call(one, "PUT", "/collections/tail/points?wait=true", points.toString());
         assertThat(upsert.status()).as("%s", upsert.body()).isEqualTo(200);
         RestCalls.Reply patched = call(
-                one, "PATCH", "/collections/tail", "{\"params\":{\"read_fan_out_factor\":0,\"read_fan_out_delay_ms\":20}}");
+                one,
+                "PATCH",
+                "/collections/tail",
+                "{\"params\":{\"read_fan_out_factor\":0,\"read_fan_out_delay_ms\":20}}");
         assertThat(patched.status()).as("%s", patched.body()).isEqualTo(200);
         until(
                 "fan-out params on peer 1",

@@ -17,7 +17,8 @@ import java.util.function.Function;
  * error (unreachable, deadline, closed) is replaced by the next candidate; a user error (bad input)
  * is the answer at once. The read ends when {@code required} replicas answered; the remote replicas
  * still working are cancelled (their threads interrupted, which cancels the internal gRPC call), a
- * local one is left to finish; their answers are ignored. When too few answered it fails with a service error listing every failure.
+ * local one is left to finish; their answers are ignored. When too few answered it fails with a
+ * service error listing every failure.
  *
  * <p>With one required answer, no fan-out and no delay (the common case with a local replica) the
  * candidates are asked one after the other on the caller's thread, without any thread hop. Else each

@@ -3,6 +3,7 @@ package io.sextant.cluster.replica;
 import io.sextant.cluster.ReplicaState;
 import io.sextant.cluster.shard.PrimaryWriter;
 import io.sextant.cluster.shard.ShardCallErrors;
+import io.sextant.collection.config.ReadFanOut;
 import io.sextant.segment.PointId;
 import io.sextant.segment.config.ShardConfig;
 import io.sextant.segment.error.ServiceException;
@@ -30,17 +31,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import io.sextant.collection.config.ReadFanOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -255,7 +255,10 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 if (ShardCallErrors.isDeadline(e)) {
                     // a frozen primary: Dead through consensus (so it refuses to order writes if it
                     // wakes up, and is recovered), then the next Active replica orders this write
-                    LOG.warn("Primary {} of {} missed the call deadline; marking it Dead", Long.toUnsignedString(peer), this);
+                    LOG.warn(
+                            "Primary {} of {} missed the call deadline; marking it Dead",
+                            Long.toUnsignedString(peer),
+                            this);
                     states.markDead(peer);
                     last = e;
                     continue;
@@ -389,7 +392,10 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         }
     }
 
-    /** Changes how long the primary waits for one replica's forward (tests; default {@link #FORWARD_DEADLINE_MILLIS}). */
+    /**
+     * Changes how long the primary waits for one replica's forward (tests; default {@link
+     * #FORWARD_DEADLINE_MILLIS}).
+     */
     public void forwardDeadline(java.time.Duration d) {
         forwardDeadlineMillis = Math.max(1, d.toMillis());
     }
@@ -621,8 +627,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         }
         ReadFanOut f = fanOut ? this.fanOut.get() : new ReadFanOut(0, 0L);
         int extra = f.factor() != null ? f.factor() : (localReadable ? 0 : 1);
-        return new FanOutRead<>(what + " on shard " + l.shardId() + " of collection " + l.collection(), candidates, read)
-                .run(required, extra, f.delayOrZero());
+        String name = what + " on shard " + l.shardId() + " of collection " + l.collection();
+        return new FanOutRead<>(name, candidates, read).run(required, extra, f.delayOrZero());
     }
 
     /** {@link #read(String, Function, ReadConsistency)} for reads that one replica answers. */
@@ -658,7 +664,9 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     public ScrollPage scroll(ScrollRequest request) {
         ReadConsistency c = RequestGuarantees.consistency();
         List<ScrollPage> answers = read("scroll", s -> s.scroll(request), c);
-        return answers.size() == 1 ? answers.getFirst() : ReplicaAnswers.pages(answers, c.keepThreshold(answers.size()));
+        return answers.size() == 1
+                ? answers.getFirst()
+                : ReplicaAnswers.pages(answers, c.keepThreshold(answers.size()));
     }
 
     @Override

@@ -24,7 +24,8 @@ public enum WriteOrdering {
             case "weak" -> WEAK;
             case "medium" -> MEDIUM;
             case "strong" -> STRONG;
-            default -> throw new IllegalArgumentException("ordering must be weak, medium or strong, got '" + value + "'");
+            default ->
+                throw new IllegalArgumentException("ordering must be weak, medium or strong, got '" + value + "'");
         };
     }
 }

@@ -68,7 +68,8 @@ final class InProcessPeers {
                     return applier.apply(command);
                 }
             });
-            ReplicaSet set = new ReplicaSet(layout, replicas.get(p), view(p), () -> writeConsistency, view, () -> fanOut);
+            ReplicaSet set =
+                    new ReplicaSet(layout, replicas.get(p), view(p), () -> writeConsistency, view, () -> fanOut);
             set.orderRemotes(order -> order); // placement order, so tests know who is asked first
             sets.put(p, set);
         }

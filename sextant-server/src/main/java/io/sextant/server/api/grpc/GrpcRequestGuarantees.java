@@ -54,7 +54,8 @@ final class GrpcRequestGuarantees implements ServerInterceptor {
             return null;
         }
         return switch (rc.getValueCase()) {
-            case FACTOR -> new ReadConsistency(ReadConsistency.Kind.FACTOR, (int) Math.max(1, Math.min(rc.getFactor(), 1 << 20)));
+            case FACTOR ->
+                new ReadConsistency(ReadConsistency.Kind.FACTOR, (int) Math.max(1, Math.min(rc.getFactor(), 1 << 20)));
             case TYPE -> switch (rc.getType()) {
                 case All -> new ReadConsistency(ReadConsistency.Kind.ALL, 0);
                 case Majority -> new ReadConsistency(ReadConsistency.Kind.MAJORITY, 0);

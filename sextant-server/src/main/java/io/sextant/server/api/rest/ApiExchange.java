@@ -1,8 +1,5 @@
 package io.sextant.server.api.rest;
 
-import io.sextant.cluster.replica.ReadConsistency;
-import io.sextant.cluster.replica.RequestGuarantees;
-import io.sextant.cluster.replica.WriteOrdering;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -12,6 +9,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.sextant.cluster.replica.ReadConsistency;
+import io.sextant.cluster.replica.RequestGuarantees;
+import io.sextant.cluster.replica.WriteOrdering;
 import io.sextant.collection.CollectionUpdateResult;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;

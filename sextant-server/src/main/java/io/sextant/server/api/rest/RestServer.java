@@ -1,8 +1,8 @@
 package io.sextant.server.api.rest;
 
-import io.sextant.cluster.replica.RequestGuarantees;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.sextant.cluster.replica.RequestGuarantees;
 import io.sextant.collection.TableOfContents;
 import io.sextant.server.auth.AccessControl;
 import io.sextant.server.auth.RestAccessRules;

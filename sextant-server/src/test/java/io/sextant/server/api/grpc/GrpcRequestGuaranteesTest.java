@@ -20,7 +20,8 @@ class GrpcRequestGuaranteesTest {
                 .setCollectionName("c")
                 .setReadConsistency(Points.ReadConsistency.newBuilder().setFactor(2))
                 .build();
-        assertThat(GrpcRequestGuarantees.consistency(two)).isEqualTo(new ReadConsistency(ReadConsistency.Kind.FACTOR, 2));
+        assertThat(GrpcRequestGuarantees.consistency(two))
+                .isEqualTo(new ReadConsistency(ReadConsistency.Kind.FACTOR, 2));
         Points.CountPoints majority = Points.CountPoints.newBuilder()
                 .setCollectionName("c")
                 .setReadConsistency(Points.ReadConsistency.newBuilder().setType(Points.ReadConsistencyType.Majority))

@@ -33,7 +33,8 @@ class ReadFanOutApiTest {
             assertThat(params(s, "f").has("read_fan_out_factor")).isFalse();
             assertThat(params(s, "f").has("read_fan_out_delay_ms")).isFalse();
 
-            Response r = s.patch("/collections/f", "{\"params\": {\"read_fan_out_factor\": 1, \"read_fan_out_delay_ms\": 20}}");
+            Response r = s.patch(
+                    "/collections/f", "{\"params\": {\"read_fan_out_factor\": 1, \"read_fan_out_delay_ms\": 20}}");
             assertThat(r.status()).as(r.text()).isEqualTo(200);
             assertThat(params(s, "f").get("read_fan_out_factor").asInt()).isEqualTo(1);
             assertThat(params(s, "f").get("read_fan_out_delay_ms").asLong()).isEqualTo(20);
@@ -63,7 +64,8 @@ class ReadFanOutApiTest {
                     "{\"points\": [{\"id\": 1, \"vector\": [1, 0]}, {\"id\": 2, \"vector\": [0, 1]}]}");
             assertThat(w.status()).as(w.text()).isEqualTo(200);
             for (String c : new String[] {"1", "2", "majority", "quorum", "all"}) {
-                Response q = s.post("/collections/g/points/query?consistency=" + c, "{\"query\": [1, 0], \"limit\": 5}");
+                Response q =
+                        s.post("/collections/g/points/query?consistency=" + c, "{\"query\": [1, 0], \"limit\": 5}");
                 assertThat(q.status()).as(c + ": " + q.text()).isEqualTo(200);
                 assertThat(q.json().at("/result/points")).hasSize(2);
                 Response n = s.post("/collections/g/points/count?consistency=" + c, "{\"exact\": true}");
@@ -74,7 +76,8 @@ class ReadFanOutApiTest {
                 assertThat(q.status()).as(bad).isEqualTo(400);
                 assertThat(q.json().at("/status/error").asText()).contains("consistency");
             }
-            Response bad = s.put("/collections/g/points?ordering=chaos", "{\"points\": [{\"id\": 3, \"vector\": [1, 1]}]}");
+            Response bad =
+                    s.put("/collections/g/points?ordering=chaos", "{\"points\": [{\"id\": 3, \"vector\": [1, 1]}]}");
             assertThat(bad.status()).isEqualTo(400);
             assertThat(s.post("/collections/g/points/count", "{\"exact\": true}").json().at("/result/count").asLong())
                     .as("nothing written")
