@@ -76,6 +76,13 @@ class ReadFanOutApiTest {
                 assertThat(q.status()).as(bad).isEqualTo(400);
                 assertThat(q.json().at("/status/error").asText()).contains("consistency");
             }
+            for (String read : new String[] {"/points/count", "/points/scroll", "/points"}) {
+                String body = read.equals("/points") ? "{\"ids\": [1]}" : "{}";
+                Response q = s.post("/collections/g" + read + "?consistency=most", body);
+                assertThat(q.status()).as(read).isEqualTo(400);
+                Response good = s.post("/collections/g" + read + "?consistency=all", body);
+                assertThat(good.status()).as(read + ": " + good.text()).isEqualTo(200);
+            }
             Response bad =
                     s.put("/collections/g/points?ordering=chaos", "{\"points\": [{\"id\": 3, \"vector\": [1, 1]}]}");
             assertThat(bad.status()).isEqualTo(400);
