@@ -130,7 +130,7 @@
  *       Update} call means "apply to your replica only". The internal service answers ordinary
  *       calls from the local replicas only (never a replica set, so nothing loops) and {@code
  *       PrimaryUpdate} from the replica sets ({@link io.sextant.cluster.shard.PrimaryWriter}). Reads
- *       use the local replica when there is one, else the first remote replica that answers.
+ *       use the local replica when there is one, else remote ones (read fan-out, below).
  *       Payload index changes are applied by every peer to its own replicas from the metadata log.
  *       {@code GET /collections/{c}/cluster} shows this peer's local and remote replicas with their
  *       states (below).
@@ -159,13 +159,54 @@
  *       committed (no majority) the write fails with a 5xx (the primary's local replica may have
  *       applied it). {@code write_consistency_factor} is capped at the replica count, Dead replicas
  *       counting as failures (as in Qdrant).
+ *       <p><b>Forward deadline.</b> The primary waits at most 5 s ({@code
+ *       ReplicaSet.FORWARD_DEADLINE_MILLIS}) for the forwards of one write together; a replica that
+ *       has not answered by then (a frozen process: SIGSTOP, a long GC pause, a dead link without
+ *       RST) counts as a failed forward and is marked Dead before the acknowledgement, so a frozen
+ *       peer costs one write per shard at most 5 s instead of the 30 s internal call deadline, and
+ *       the invariant above holds. The late forward stays in the replica's ordered queue (and may
+ *       still apply), ahead of the delete-all that starts the replica's recovery, so it cannot undo
+ *       anything. A frozen <i>primary</i> is found by the peers that send it writes: a {@code
+ *       PrimaryUpdate} that misses its call deadline (30 s) makes the sender propose the primary
+ *       Dead, then the next Active replica orders the write; so a frozen primary costs one write per
+ *       shard 30 s, not every write. Without fencing, a primary that wakes up after being marked Dead
+ *       may still send the forwards of the write it was frozen in (a write whose client got an
+ *       error); they can reach the other replicas after newer writes (known limit below).
  *       <p><b>Known limits:</b> nothing marks a replica Dead while no write reaches it (no failure
- *       detector beyond failed forwards). Two peers that disagree about which replica is reachable
- *       can still each pick a different primary (no fencing by log index yet); the other peers learn
- *       a state change within a heartbeat, and a write routed on a stale view to a peer whose replica
- *       is no longer Active fails with a 5xx. A frozen peer costs the call deadline (30 s) per write
- *       until it is marked Dead. {@code ordering}, {@code consistency} and read fan-out are not
- *       implemented; placement does not change when peers join or leave.
+ *       detector beyond failed or late forwards; reads that find a replica slow fan out to another
+ *       one but do not report it). Two peers that disagree about which replica is reachable can
+ *       still each pick a different primary (no fencing by log index yet); the other peers learn a
+ *       state change within a heartbeat, and a write routed on a stale view to a peer whose replica
+ *       is no longer Active fails with a 5xx. The forward deadline is not configurable yet.
+ *       Placement does not change when peers join or leave.
+ *   <li><b>Read fan-out, read consistency, write ordering.</b> {@code read_fan_out_factor} and
+ *       {@code read_fan_out_delay_ms} are collection params (PATCHable, in the info once set, in
+ *       the collection's config file, in the metadata log as part of the PATCH body). A read of a
+ *       shard ({@link io.sextant.cluster.replica.FanOutRead}) asks readable replicas in preference
+ *       order, the local one first, the remote ones shuffled per read (spreads the load, as Qdrant):
+ *       {@code required + read_fan_out_factor} at once ({@code read_fan_out_factor} unset: 0 with a
+ *       readable local replica, 1 without, Qdrant's automatic value), one more once when none
+ *       answered within {@code read_fan_out_delay_ms}, the next one instead of one that failed with
+ *       a service error. The first answers win; the losing remote reads' threads are interrupted,
+ *       which cancels their internal gRPC calls (a losing local read is left to finish: an
+ *       interrupt during {@code FileChannel} I/O would close channels the shard shares). {@code
+ *       required} comes from the request's {@code consistency}
+ *       ({@link io.sextant.cluster.replica.ReadConsistency}: a number n = min(n, replicas);
+ *       {@code quorum} = replicas/2+1; {@code majority} and {@code all} = every replica of the
+ *       placement, readable or not, so they fail while one is Dead), and several answers are
+ *       merged by {@link io.sextant.cluster.replica.ReplicaAnswers}: points kept when every answer
+ *       ({@code majority}: more than half) has them with the same score and payload; a count is the
+ *       smallest ({@code majority}: the median). These follow Qdrant's replica-set code, whose
+ *       {@code majority}/{@code quorum} differ from its API text. Info, payload schema and sparse
+ *       statistics ask one replica. The REST layer binds {@code consistency} and {@code ordering}
+ *       to the request's thread ({@link io.sextant.cluster.replica.RequestGuarantees}), and so does
+ *       the gRPC server for the {@code read_consistency} and {@code ordering} fields of a request.
+ *       <p>Deviation on {@code ordering}: every write of a shard is ordered by its primary (the
+ *       first Active replica), which is Qdrant's {@code medium} (a dynamically chosen leader) and
+ *       stronger than {@code weak} (any replica applies first); so {@code weak} and {@code medium}
+ *       behave alike. {@code strong} (Qdrant's permanent leader) requires the first replica in
+ *       placement order to be the primary: when it is not Active or not reachable the write fails
+ *       with a 5xx instead of going to the next Active replica.
  *   <li><b>Snapshots in cluster mode.</b> A collection, shard or full snapshot taken through any
  *       peer holds every shard: {@code Shard.captureFiles} captures a local replica's files as a
  *       standalone node does, and a {@link io.sextant.cluster.replica.ReplicaSet} without a readable
@@ -270,9 +311,9 @@
  *       made it primary; failure detection from Ratis's follower liveness as well as failed calls.
  *       Shard keys ({@code sharding_method: custom}) are metadata entries too, and placement moves
  *       when peers join or leave.
- *   <li><b>Ordering, consistency and fan-out.</b> {@code ordering} (weak: any replica; medium:
- *       the shard's current leader replica; strong: the first Active replica), reads with {@code
- *       consistency}, {@code read_fan_out_factor} and {@code read_fan_out_delay_ms}.
+ *   <li><b>Failure detection for reads.</b> A replica that keeps missing the fan-out delay is
+ *       reported (and eventually marked Dead) like one that misses forwards; the forward deadline
+ *       as a setting; {@code consistency} and {@code ordering} from gRPC requests.
  *   <li><b>Shard transfer as metadata.</b> Transfers as log entries (start, progress, finish,
  *       abort) so a primary change resumes one and every peer lists it; snapshot and wal_delta (the
  *       WAL suffix after the receiver's last sequence number) methods; a {@code move_shard} whose second half (dropping the source) is a log entry decided up front, so

@@ -39,6 +39,12 @@ public final class CollectionConfigJson {
         params.put("replication_factor", p.replicationFactor());
         params.put("write_consistency_factor", p.writeConsistencyFactor());
         params.put("on_disk_payload", p.onDiskPayload());
+        if (p.readFanOut().factor() != null) {
+            params.put("read_fan_out_factor", p.readFanOut().factor());
+        }
+        if (p.readFanOut().delayMs() != null) {
+            params.put("read_fan_out_delay_ms", p.readFanOut().delayMs());
+        }
         if (p.payloadMemory() != null) {
             params.putObject("payload").put("memory", p.payloadMemory().wireName());
         }
@@ -130,7 +136,8 @@ public final class CollectionConfigJson {
                 params.path("write_consistency_factor").asInt(1),
                 params.path("on_disk_payload").asBoolean(true),
                 sparse,
-                memory(params.path("payload"), "memory"));
+                memory(params.path("payload"), "memory"),
+                new ReadFanOut(integer(params, "read_fan_out_factor"), lng(params, "read_fan_out_delay_ms")));
         JsonNode h = root.path("hnsw_config");
         HnswConfig hnsw = h.isObject() ? hnswDiffFromJson(h).applyTo(HnswConfig.DEFAULT) : HnswConfig.DEFAULT;
         JsonNode o = root.path("optimizer_config");

@@ -134,15 +134,7 @@ public record CollectionConfigPatch(
                 newSparse.put(e.getKey(), current.merge(e.getValue()));
             }
             CollectionParams newParams = params == null
-                    ? new CollectionParams(
-                            newVectors,
-                            base.params().unnamedVector(),
-                            base.params().shardNumber(),
-                            base.params().replicationFactor(),
-                            base.params().writeConsistencyFactor(),
-                            base.params().onDiskPayload(),
-                            newSparse,
-                            base.params().payloadMemory())
+                    ? base.params().withVectors(newVectors, newSparse)
                     : params.applyTo(base.params(), newVectors, newSparse);
             HnswConfig hnsw = hnswConfig == null ? base.hnswConfig() : hnswConfig.applyTo(base.hnswConfig());
             OptimizersConfig opt = optimizersConfig == null

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param sparseVectors named sparse vectors in declaration order (names never shared with a dense
  *     vector)
  * @param payloadMemory Qdrant's {@code payload.memory}; null = unset (from {@code onDiskPayload})
+ * @param readFanOut {@code read_fan_out_factor} and {@code read_fan_out_delay_ms} (never null)
  */
 public record CollectionParams(
         Map<String, VectorParams> vectors,
@@ -26,9 +27,13 @@ public record CollectionParams(
         int writeConsistencyFactor,
         boolean onDiskPayload,
         Map<String, SparseVectorParams> sparseVectors,
-        MemoryPlacement payloadMemory) {
+        MemoryPlacement payloadMemory,
+        ReadFanOut readFanOut) {
 
     public CollectionParams {
+        if (readFanOut == null) {
+            readFanOut = ReadFanOut.UNSET;
+        }
         if (vectors == null) {
             vectors = Map.of();
         }
@@ -64,6 +69,28 @@ public record CollectionParams(
             throw io.sextant.segment.error.RangeViolation.atLeast(
                     "write_consistency_factor", writeConsistencyFactor, 1);
         }
+    }
+
+    /** Params with the read fan-out unset. */
+    public CollectionParams(
+            Map<String, VectorParams> vectors,
+            boolean unnamedVector,
+            int shardNumber,
+            int replicationFactor,
+            int writeConsistencyFactor,
+            boolean onDiskPayload,
+            Map<String, SparseVectorParams> sparseVectors,
+            MemoryPlacement payloadMemory) {
+        this(
+                vectors,
+                unnamedVector,
+                shardNumber,
+                replicationFactor,
+                writeConsistencyFactor,
+                onDiskPayload,
+                sparseVectors,
+                payloadMemory,
+                ReadFanOut.UNSET);
     }
 
     /** Params without a {@code payload.memory} placement. */
@@ -141,7 +168,22 @@ public record CollectionParams(
                 writeConsistencyFactor,
                 onDiskPayload,
                 sparseVectors,
-                payloadMemory);
+                payloadMemory,
+                readFanOut);
+    }
+
+    /** These params with {@code vectors} and {@code sparse} in place of ours (everything else kept). */
+    public CollectionParams withVectors(Map<String, VectorParams> vectors, Map<String, SparseVectorParams> sparse) {
+        return new CollectionParams(
+                vectors,
+                unnamedVector,
+                shardNumber,
+                replicationFactor,
+                writeConsistencyFactor,
+                onDiskPayload,
+                sparse,
+                payloadMemory,
+                readFanOut);
     }
 
     /** A PATCH of params: null fields keep the current value. */
@@ -149,10 +191,20 @@ public record CollectionParams(
             Integer replicationFactor,
             Integer writeConsistencyFactor,
             Boolean onDiskPayload,
-            MemoryPlacement payloadMemory) {
+            MemoryPlacement payloadMemory,
+            ReadFanOut readFanOut) {
         /** A diff without {@code payload.memory}. */
         public Diff(Integer replicationFactor, Integer writeConsistencyFactor, Boolean onDiskPayload) {
-            this(replicationFactor, writeConsistencyFactor, onDiskPayload, null);
+            this(replicationFactor, writeConsistencyFactor, onDiskPayload, null, null);
+        }
+
+        /** A diff that leaves the read fan-out as it is. */
+        public Diff(
+                Integer replicationFactor,
+                Integer writeConsistencyFactor,
+                Boolean onDiskPayload,
+                MemoryPlacement payloadMemory) {
+            this(replicationFactor, writeConsistencyFactor, onDiskPayload, payloadMemory, null);
         }
 
         public CollectionParams applyTo(
@@ -167,7 +219,8 @@ public record CollectionParams(
                     writeConsistencyFactor != null ? writeConsistencyFactor : base.writeConsistencyFactor(),
                     onDiskPayload != null ? onDiskPayload : base.onDiskPayload(),
                     newSparse,
-                    payloadMemory != null ? payloadMemory : base.payloadMemory());
+                    payloadMemory != null ? payloadMemory : base.payloadMemory(),
+                    base.readFanOut().merge(readFanOut));
         }
     }
 }

@@ -17,6 +17,7 @@ import io.sextant.collection.config.CollectionParams;
 import io.sextant.collection.config.HnswConfig;
 import io.sextant.collection.config.OptimizersConfig;
 import io.sextant.collection.config.QuantizationConfig;
+import io.sextant.collection.config.ReadFanOut;
 import io.sextant.collection.config.SparseVectorParams;
 import io.sextant.collection.config.VectorDatatype;
 import io.sextant.collection.config.VectorParams;
@@ -418,7 +419,10 @@ public final class CollectionJson {
                     JsonFields.optUint(p, "replication_factor", "params"),
                     JsonFields.optUint(p, "write_consistency_factor", "params"),
                     JsonFields.optBool(p, "on_disk_payload", "params"),
-                    payloadMemory(p.get("payload"), "params.payload"));
+                    payloadMemory(p.get("payload"), "params.payload"),
+                    new ReadFanOut(
+                            JsonFields.optUint(p, "read_fan_out_factor", "params"),
+                            JsonFields.optUlong(p, "read_fan_out_delay_ms", "params")));
         }
         boolean disable = isDisabled(body.get("quantization_config"));
         try {
