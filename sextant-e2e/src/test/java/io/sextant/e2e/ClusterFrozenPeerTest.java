@@ -80,8 +80,12 @@ class ClusterFrozenPeerTest {
     private static String batch(int first, int n) {
         StringBuilder b = new StringBuilder("{\"points\":[");
         for (int i = 0; i < n; i++) {
-            b.append(i == 0 ? "" : ",").append("{\"id\":").append(first + i).append(",\"vector\":[1,0.5,1,")
-                    .append(0.01 + i / 100.0).append("]}");
+            b.append(i == 0 ? "" : ",")
+                    .append("{\"id\":")
+                    .append(first + i)
+                    .append(",\"vector\":[1,0.5,1,")
+                    .append(0.01 + i / 100.0)
+                    .append("]}");
         }
         return b.append("]}").toString();
     }
@@ -92,7 +96,13 @@ class ClusterFrozenPeerTest {
         ServerProcess one = peer(1, null, p2p1);
         ServerProcess two = peer(2, p2p1, ServerProcess.freePort());
         ServerProcess three = peer(3, p2p1, ServerProcess.freePort());
-        until("3 peers", () -> call(one, "GET", "/cluster", null).body().at("/result/peers").size() == 3);
+        until(
+                "3 peers",
+                () -> call(one, "GET", "/cluster", null)
+                                .body()
+                                .at("/result/peers")
+                                .size()
+                        == 3);
         RestCalls.Reply created = call(
                 one,
                 "PUT",
@@ -100,7 +110,9 @@ class ClusterFrozenPeerTest {
                 "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},\"shard_number\":3,\"replication_factor\":2}");
         assertThat(created.status()).as("%s", created.body()).isEqualTo(200);
         for (ServerProcess p : List.of(one, two, three)) {
-            until("collection on " + p.baseUrl(), () -> call(p, "GET", "/collections/tail", null).status() == 200);
+            until(
+                    "collection on " + p.baseUrl(),
+                    () -> call(p, "GET", "/collections/tail", null).status() == 200);
         }
         Random random = new Random(7);
         StringBuilder points = new StringBuilder("{\"points\":[");
@@ -161,7 +173,8 @@ class ClusterFrozenPeerTest {
             assertThat(w.status()).as("%s", w.body()).isEqualTo(200);
         }
         long laterWrites = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t);
-        JsonNode shards = call(one, "GET", "/collections/tail/cluster", null).body().at("/result/remote_shards");
+        JsonNode shards =
+                call(one, "GET", "/collections/tail/cluster", null).body().at("/result/remote_shards");
         System.out.printf(
                 "frozen peer: worst query %d ms, first write %d ms, 5 later writes %d ms, remote shards %s%n",
                 worst, firstWrite, laterWrites, shards);

@@ -67,8 +67,8 @@ final class FanOutRead<T> {
      */
     List<T> run(int required, int fanOut, long delayMs) {
         if (candidates.size() < required) {
-            throw new ServiceException("Only " + candidates.size() + " readable replicas for " + what + ", "
-                    + required + " needed");
+            throw new ServiceException(
+                    "Only " + candidates.size() + " readable replicas for " + what + ", " + required + " needed");
         }
         if (required == 1 && fanOut == 0 && delayMs <= 0) {
             return List.of(oneAfterAnother());
@@ -164,7 +164,9 @@ final class FanOutRead<T> {
                     }
                 },
                 null);
-        Thread.ofVirtual().name("read-" + what + "-" + Long.toUnsignedString(c.peer())).start(task);
+        Thread.ofVirtual()
+                .name("read-" + what + "-" + Long.toUnsignedString(c.peer()))
+                .start(task);
         return task;
     }
 

@@ -24,8 +24,11 @@ final class ReplicaAnswers {
     private ReplicaAnswers() {}
 
     static List<ScoredPoint> hits(List<List<ScoredPoint>> answers, int threshold) {
-        return keep(answers, threshold, ScoredPoint::id, (a, b) -> Float.compare(a.score(), b.score()) == 0
-                && Objects.equals(a.payload(), b.payload()));
+        return keep(
+                answers,
+                threshold,
+                ScoredPoint::id,
+                (a, b) -> Float.compare(a.score(), b.score()) == 0 && Objects.equals(a.payload(), b.payload()));
     }
 
     static List<PointRecord> records(List<List<PointRecord>> answers, int threshold) {

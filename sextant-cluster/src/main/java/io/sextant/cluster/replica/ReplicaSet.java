@@ -716,6 +716,13 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         return mine == null ? ShardStats.EMPTY : mine.stats();
     }
 
+    /** The local replica's write freshness (a peer without one reports none). */
+    @Override
+    public io.sextant.shard.WriteFreshness freshness() {
+        Shard mine = local;
+        return mine == null ? io.sextant.shard.WriteFreshness.NONE : mine.freshness();
+    }
+
     @Override
     public List<SegmentSummary> segmentSummaries() {
         Shard mine = local;

@@ -56,15 +56,15 @@ class FanOutReadTest {
         RecordingShard local = replica("local", 300);
         RecordingShard remote = replica("remote", 0);
         FanOutRead<String> read = new FanOutRead<>(
-                "count",
-                List.of(new FanOutRead.Candidate(1, local, true), new FanOutRead.Candidate(2, remote)),
-                s -> {
+                "count", List.of(new FanOutRead.Candidate(1, local, true), new FanOutRead.Candidate(2, remote)), s -> {
                     s.count(null, true);
                     return s.toString();
                 });
         assertThat(read.run(1, 0, 20)).containsExactly("RecordingShard[remote]");
         Thread.sleep(600);
-        assertThat(local.readCancelled.get()).as("file channels die with an interrupted read").isFalse();
+        assertThat(local.readCancelled.get())
+                .as("file channels die with an interrupted read")
+                .isFalse();
     }
 
     @Test
@@ -75,7 +75,9 @@ class FanOutReadTest {
         List<String> answer = read(slow1, slow2, fast).run(1, 0, 20);
         assertThat(answer).hasSize(1);
         assertThat(answer.getFirst()).startsWith("RecordingShard[slow");
-        assertThat(fast.reads.get()).as("a third replica needs a second delay, which Qdrant does not have").isZero();
+        assertThat(fast.reads.get())
+                .as("a third replica needs a second delay, which Qdrant does not have")
+                .isZero();
     }
 
     @Test
@@ -115,8 +117,7 @@ class FanOutReadTest {
         RecordingShard bb = replica("bb", 50);
         RecordingShard ccc = replica("ccc", 0);
         ccc.failReads = () -> new ServiceException("unreachable");
-        assertThat(read(a, bb, ccc).run(2, 0, 0))
-                .containsExactlyInAnyOrder("RecordingShard[a]", "RecordingShard[bb]");
+        assertThat(read(a, bb, ccc).run(2, 0, 0)).containsExactlyInAnyOrder("RecordingShard[a]", "RecordingShard[bb]");
         assertThatThrownBy(() -> read(a, bb, ccc).run(3, 0, 0))
                 .isInstanceOf(ServiceException.class)
                 .hasMessageContaining("1 of 3 replicas failed to answer count")

@@ -38,6 +38,7 @@ final class InProcessPeers {
     volatile int writeConsistency = 1;
     /** The collection's read fan-out (default: none, so reads ask one replica after another). */
     volatile io.sextant.collection.config.ReadFanOut fanOut = new io.sextant.collection.config.ReadFanOut(0, 0L);
+
     final ReplicaStateBook states;
     final List<MetadataCommand> proposals = new CopyOnWriteArrayList<>();
     volatile boolean consensusDown;

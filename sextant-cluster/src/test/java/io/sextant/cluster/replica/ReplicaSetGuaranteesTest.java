@@ -11,15 +11,11 @@ import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.ops.PointsSelector;
 import io.sextant.segment.query.CoreSearch;
 import io.sextant.segment.query.ScoredPoint;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Read fan-out, read consistency, write ordering and the forward deadline of {@link ReplicaSet}: one
@@ -46,13 +42,17 @@ class ReplicaSetGuaranteesTest extends ThreeReplicaPeers {
     @Test
     void aSlowFirstReplicaCostsItsDelayWithoutFanOutAndTheFanOutDelayWithIt() {
         peers.replicas.get(A).readDelayMillis = 1_500; // the first replica the router asks
-        long without = millis(() -> assertThat(peers.sets.get(ROUTER).count(null, true)).isZero());
+        long without = millis(
+                () -> assertThat(peers.sets.get(ROUTER).count(null, true)).isZero());
         assertThat(without).isGreaterThanOrEqualTo(1_500);
 
         peers.fanOut = new ReadFanOut(0, 20L);
-        long with = millis(() -> assertThat(peers.sets.get(ROUTER).count(null, true)).isZero());
+        long with = millis(
+                () -> assertThat(peers.sets.get(ROUTER).count(null, true)).isZero());
         assertThat(with).isLessThan(1_000);
-        assertThat(peers.replicas.get(B).reads.get()).as("asked after the delay").isEqualTo(1);
+        assertThat(peers.replicas.get(B).reads.get())
+                .as("asked after the delay")
+                .isEqualTo(1);
     }
 
     @Test
@@ -65,7 +65,9 @@ class ReplicaSetGuaranteesTest extends ThreeReplicaPeers {
 
         peers.replicas.get(A).readDelayMillis = 0;
         peers.sets.get(A).count(null, true);
-        assertThat(peers.replicas.get(B).reads.get()).as("a readable local replica is enough").isEqualTo(1);
+        assertThat(peers.replicas.get(B).reads.get())
+                .as("a readable local replica is enough")
+                .isEqualTo(1);
         assertThat(peers.replicas.get(C).reads.get()).isZero();
     }
 
@@ -89,7 +91,9 @@ class ReplicaSetGuaranteesTest extends ThreeReplicaPeers {
 
         RequestGuarantees.bind(ReadConsistency.parse("2"), null);
         assertThat(peers.sets.get(A).search(anySearch())).hasSizeBetween(2, 3);
-        assertThat(peers.replicas.get(A).reads.get()).as("the local replica is one of the two").isEqualTo(3);
+        assertThat(peers.replicas.get(A).reads.get())
+                .as("the local replica is one of the two")
+                .isEqualTo(3);
     }
 
     @Test
@@ -158,7 +162,9 @@ class ReplicaSetGuaranteesTest extends ThreeReplicaPeers {
 
         int before = peers.primaryCalls.get();
         peers.sets.get(ROUTER).update(delete(2), true);
-        assertThat(peers.primaryCalls.get() - before).as("straight to B, the frozen A is not asked").isEqualTo(1);
+        assertThat(peers.primaryCalls.get() - before)
+                .as("straight to B, the frozen A is not asked")
+                .isEqualTo(1);
         assertThat(peers.replicas.get(B).applied()).containsExactly(delete(1), delete(2));
     }
 }

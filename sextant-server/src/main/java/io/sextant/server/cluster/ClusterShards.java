@@ -87,7 +87,9 @@ public final class ClusterShards implements AutoCloseable {
     private ReadFanOut readFanOut(String collection) {
         TableOfContents t = toc;
         try {
-            return t == null ? ReadFanOut.UNSET : t.get(collection).config().params().readFanOut();
+            return t == null
+                    ? ReadFanOut.UNSET
+                    : t.get(collection).config().params().readFanOut();
         } catch (RuntimeException e) {
             return ReadFanOut.UNSET;
         }

@@ -56,12 +56,13 @@ final class GrpcRequestGuarantees implements ServerInterceptor {
         return switch (rc.getValueCase()) {
             case FACTOR ->
                 new ReadConsistency(ReadConsistency.Kind.FACTOR, (int) Math.max(1, Math.min(rc.getFactor(), 1 << 20)));
-            case TYPE -> switch (rc.getType()) {
-                case All -> new ReadConsistency(ReadConsistency.Kind.ALL, 0);
-                case Majority -> new ReadConsistency(ReadConsistency.Kind.MAJORITY, 0);
-                case Quorum -> new ReadConsistency(ReadConsistency.Kind.QUORUM, 0);
-                default -> null;
-            };
+            case TYPE ->
+                switch (rc.getType()) {
+                    case All -> new ReadConsistency(ReadConsistency.Kind.ALL, 0);
+                    case Majority -> new ReadConsistency(ReadConsistency.Kind.MAJORITY, 0);
+                    case Quorum -> new ReadConsistency(ReadConsistency.Kind.QUORUM, 0);
+                    default -> null;
+                };
             case VALUE_NOT_SET -> null;
         };
     }

@@ -33,7 +33,8 @@ class GrpcRequestGuaranteesTest {
                 .build();
         assertThat(GrpcRequestGuarantees.ordering(strong)).isEqualTo(WriteOrdering.STRONG);
         assertThat(GrpcRequestGuarantees.consistency(strong)).isNull();
-        assertThat(GrpcRequestGuarantees.ordering(Points.UpsertPoints.getDefaultInstance())).isNull();
+        assertThat(GrpcRequestGuarantees.ordering(Points.UpsertPoints.getDefaultInstance()))
+                .isNull();
     }
 
     @Test

@@ -41,13 +41,17 @@ class ReadFanOutApiTest {
 
             r = s.patch("/collections/f", "{\"params\": {\"read_fan_out_delay_ms\": 35}}");
             assertThat(r.status()).as(r.text()).isEqualTo(200);
-            assertThat(params(s, "f").get("read_fan_out_factor").asInt()).as("kept").isEqualTo(1);
+            assertThat(params(s, "f").get("read_fan_out_factor").asInt())
+                    .as("kept")
+                    .isEqualTo(1);
             assertThat(params(s, "f").get("read_fan_out_delay_ms").asLong()).isEqualTo(35);
 
             r = s.patch("/collections/f", "{\"params\": {\"read_fan_out_factor\": -1}}");
             assertThat(r.status()).as(r.text()).isBetween(400, 422);
             assertThat(r.json().at("/status/error").asText()).contains("read_fan_out_factor");
-            assertThat(params(s, "f").get("read_fan_out_factor").asInt()).as("unchanged").isEqualTo(1);
+            assertThat(params(s, "f").get("read_fan_out_factor").asInt())
+                    .as("unchanged")
+                    .isEqualTo(1);
         }
         try (TestServer s = TestServer.start(storage)) {
             assertThat(params(s, "f").get("read_fan_out_factor").asInt()).isEqualTo(1);
@@ -86,7 +90,10 @@ class ReadFanOutApiTest {
             Response bad =
                     s.put("/collections/g/points?ordering=chaos", "{\"points\": [{\"id\": 3, \"vector\": [1, 1]}]}");
             assertThat(bad.status()).isEqualTo(400);
-            assertThat(s.post("/collections/g/points/count", "{\"exact\": true}").json().at("/result/count").asLong())
+            assertThat(s.post("/collections/g/points/count", "{\"exact\": true}")
+                            .json()
+                            .at("/result/count")
+                            .asLong())
                     .as("nothing written")
                     .isEqualTo(2);
         }
