@@ -56,3 +56,11 @@ test('every console example parses', async () => {
     assert.ok(r.path.startsWith('/'), label);
   }
 });
+
+test('freshness means: milliseconds under a second, seconds above, a dash before the first write', async () => {
+  const { meanSeconds } = await import('../src/views/collection.js');
+  assert.equal(meanSeconds({ count: 0, mean_seconds: null }), '–');
+  assert.equal(meanSeconds(undefined), '–');
+  assert.equal(meanSeconds({ count: 3, mean_seconds: 0.0123 }), '12.3 ms');
+  assert.equal(meanSeconds({ count: 1, mean_seconds: 2.5 }), '2.50 s');
+});

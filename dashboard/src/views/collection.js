@@ -31,12 +31,13 @@ async function segmentsOf(name) {
 }
 
 async function loadOverview(name) {
-  const [info, optimizations, segments] = await Promise.all([
+  const [info, optimizations, segments, quality] = await Promise.all([
     get(`/collections/${enc(name)}`),
     get(`/collections/${enc(name)}/optimizations?with=queued,completed`).catch((e) => ({ error: e })),
     segmentsOf(name),
+    get(`/collections/${enc(name)}/quality`).catch((e) => ({ error: e })),
   ]);
-  return { info, optimizations, segments };
+  return { info, optimizations, segments, quality };
 }
 
 /** Seconds an optimization took, or has run so far ("12 so far"). */
@@ -102,6 +103,67 @@ function Segments({ value }) {
       )}
     </tbody>
   </table>`;
+}
+
+/** A mean duration in seconds as text ("–" before the first write). */
+export function meanSeconds(summary) {
+  if (!summary || !summary.count || summary.mean_seconds === null || summary.mean_seconds === undefined) return '–';
+  const s = summary.mean_seconds;
+  return s < 1 ? `${(s * 1000).toFixed(1)} ms` : `${s.toFixed(2)} s`;
+}
+
+/** Live recall per vector and the freshness of writes (GET /collections/{c}/quality). */
+function Quality({ value }) {
+  if (value.error) return html`<p class="error">${value.error.message}</p>`;
+  const lr = value.live_recall || {};
+  const names = Object.keys(lr.vectors || {}).sort();
+  const f = value.freshness || {};
+  return html`
+    <p class="muted small">
+      ${`Live recall: ${((lr.sample_rate ?? 0) * 100).toFixed(1)} % of searches re-run exactly, threshold ` +
+      `${lr.threshold}, ${lr.dropped_for_budget ?? 0} samples dropped for the CPU budget.`}
+    </p>
+    ${names.length === 0
+      ? html`<p class="muted" data-testid="live-recall-empty">No sampled searches yet.</p>`
+      : html`<table data-testid="live-recall">
+          <thead><tr><th>Vector</th><th class="num">Recall@k</th><th class="num">Samples</th><th>State</th></tr></thead>
+          <tbody>
+            ${names.map((n) => {
+              const r = lr.vectors[n];
+              return html`<tr>
+                <td class="mono">${n === '' ? '(default)' : n}</td>
+                <td class="num">${r.recall === null ? '–' : r.recall.toFixed(3)}</td>
+                <td class="num">${r.samples}</td>
+                <td class=${r.low ? 'error' : ''}>${r.low ? 'LOW' : 'ok'}</td>
+              </tr>`;
+            })}
+          </tbody>
+        </table>`}
+    ${Object.keys(value.result_health || {}).length > 0 &&
+    html`<table data-testid="result-health">
+      <thead>
+        <tr><th>Vector</th><th class="num">Searches</th><th class="num">Zero results</th><th class="num">Filter pass</th>
+        <th class="num">Top score p10 / p50 / p90</th></tr>
+      </thead>
+      <tbody>
+        ${Object.entries(value.result_health).map(
+          ([n, r]) => html`<tr>
+            <td class="mono">${n === '' ? '(default)' : n}</td>
+            <td class="num">${r.searches}</td>
+            <td class="num">${r.zero_results}</td>
+            <td class="num">${r.filter_pass_ratio === null ? '–' : `${(r.filter_pass_ratio * 100).toFixed(1)} %`}</td>
+            <td class="num">${[r.top_score.p10, r.top_score.p50, r.top_score.p90].map((x) => (x === null ? '–' : x.toFixed(3))).join(' / ')}</td>
+          </tr>`,
+        )}
+      </tbody>
+    </table>`}
+    <div class="facts" data-testid="freshness">
+      <div><span>Last operation</span><b data-testid="last-operation">${f.last_operation_id ?? '–'}</b></div>
+      <div><span>Indexing lag</span><b>${(f.indexing_lag_seconds ?? 0).toFixed(1)} s</b></div>
+      <div><span>Write → searchable</span><b>${meanSeconds(f.to_searchable)}</b></div>
+      <div><span>Write → indexed</span><b data-testid="to-indexed">${meanSeconds(f.to_indexed)}</b></div>
+    </div>
+  `;
 }
 
 const FIELD_TYPES = ['keyword', 'integer', 'float', 'bool', 'geo', 'text', 'datetime', 'uuid'];
@@ -179,6 +241,8 @@ function Overview({ name }) {
       </div>
       <button class="secondary" onClick=${state.reload}>Refresh</button>
       ${busy && html`<span class="muted small"> refreshing every 3 s while optimizing</span>`}
+      <h3>Quality and freshness</h3>
+      <${Quality} value=${d.quality} />
       <h3>Optimizations</h3>
       <${Optimizations} value=${d.optimizations} />
       <h3>Segments</h3>

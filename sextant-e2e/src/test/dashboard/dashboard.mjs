@@ -130,6 +130,9 @@ async function run() {
   const indexed = page.locator('[data-testid="payload-schema"] tr:has-text("group")');
   await indexed.waitFor();
   check((await indexed.innerText()).includes('keyword'), 'the payload schema shows the new keyword index on group');
+  await page.locator('[data-testid="freshness"]').waitFor();
+  check(Number(await page.locator('[data-testid="last-operation"]').innerText()) > 0, 'the overview shows the last operation id of the import');
+  check(await page.locator('[data-testid="live-recall-empty"], [data-testid="live-recall"]').count() === 1, 'the overview shows the live recall section');
   await snap('overview');
 
   // points browser with a filter

@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #propose} sends a {@link MetadataCommand} through the Ratis client (which finds the
  * leader), then waits until this peer has applied the entry too, so a collection created through
- * any peer is visible on that peer when the request returns, and (best effort, up to a second)
- * until every peer knows the entry is committed. Thread-safe.
+ * any peer is visible on that peer when the request returns; {@link #proposeEverywhere} also waits
+ * (best effort, bounded) until every other peer has applied it ({@link PeerApplyWait}). Thread-safe.
  */
 public final class ClusterNode implements AutoCloseable {
 
@@ -68,7 +68,7 @@ public final class ClusterNode implements AutoCloseable {
 
     private static final Duration APPLY_WAIT = Duration.ofSeconds(30);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration ALL_COMMITTED_WAIT = Duration.ofSeconds(1);
+    private static final Duration PEER_APPLY_WAIT = Duration.ofSeconds(10);
 
     private final long peerId;
     private final RaftProperties properties;
@@ -76,6 +76,8 @@ public final class ClusterNode implements AutoCloseable {
     private final MetadataStateMachine stateMachine;
     private RaftClient client;
     private Set<RaftPeer> clientPeers = Set.of();
+    private RaftClient probeClient;
+    private Set<RaftPeer> probePeers = Set.of();
 
     private ClusterNode(long peerId, RaftProperties properties, RaftServer server, MetadataStateMachine sm) {
         this.peerId = peerId;
@@ -314,13 +316,27 @@ public final class ClusterNode implements AutoCloseable {
      * @throws ServiceException when no majority commits it in time
      */
     public MetadataResult propose(MetadataCommand command) {
-        return send(command).result();
+        return commit(command).result();
     }
 
-    /** A committed and locally applied proposal: its result and log index. */
-    private record Proposed(MetadataResult result, long index) {}
+    /**
+     * As {@link #propose}, then waits (best effort, at most 10 s) until every other reachable peer
+     * has applied the entry too ({@link PeerApplyWait}), so the change is in force on every peer
+     * when the call returns. For changes a client makes (collections, aliases, payload indexes), not
+     * for entries proposed while a peer may be unreachable on purpose.
+     */
+    public MetadataResult proposeEverywhere(MetadataCommand command) {
+        Committed c = commit(command);
+        List<Long> others = members().stream().filter(id -> id != peerId).toList();
+        if (!others.isEmpty()) {
+            new PeerApplyWait(this::appliedIndexOf, PEER_APPLY_WAIT, 5).await(others, c.index());
+        }
+        return c.result();
+    }
 
-    private Proposed send(MetadataCommand command) {
+    private record Committed(MetadataResult result, long index) {}
+
+    private Committed commit(MetadataCommand command) {
         RaftClientReply reply;
         try {
             reply = client().io().send(Message.valueOf(ByteString.copyFrom(command.toBytes())));
@@ -334,27 +350,31 @@ public final class ClusterNode implements AutoCloseable {
         MetadataResult result =
                 MetadataResult.fromBytes(reply.getMessage().getContent().toByteArray());
         awaitApplied(reply.getLogIndex());
-        return new Proposed(result, reply.getLogIndex());
+        return new Committed(result, reply.getLogIndex());
     }
 
-    /**
-     * As {@link #propose}, then waits (at most {@code ALL_COMMITTED_WAIT}) until every peer has the
-     * entry committed (Ratis's {@code ALL_COMMITTED} watch), so a request sent to another peer right
-     * after this one returns is likely to find it applied there (Qdrant syncs the peers after a
-     * shard key creation). Best effort: a peer that is down only costs the wait.
-     */
-    public MetadataResult proposeAndSync(MetadataCommand command) {
-        Proposed proposed = send(command);
-        try {
-            client().async()
-                    .watch(proposed.index(), org.apache.ratis.proto.RaftProtos.ReplicationLevel.ALL_COMMITTED)
-                    .get(ALL_COMMITTED_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.debug("Not every peer committed {} within {}", command.type(), ALL_COMMITTED_WAIT);
+    /** Peer {@code id}'s applied index, asked with one group-info call (no retries). */
+    private long appliedIndexOf(long id) throws IOException {
+        GroupInfoReply info = probeClient().getGroupManagementApi(raftId(id)).info(GROUP_ID);
+        if (!info.isSuccess()) {
+            throw info.getException() != null ? info.getException() : new IOException("group info refused");
         }
-        return proposed.result();
+        return info.getLogInfoProto().getApplied().getIndex();
+    }
+
+    /** A client for probing peers: no retries, so an unreachable peer costs one failed call. */
+    private synchronized RaftClient probeClient() {
+        Set<RaftPeer> peers = Set.copyOf(division().getRaftConf().getCurrentPeers());
+        if (probeClient == null || !peers.equals(probePeers)) {
+            closeQuietly(probeClient);
+            probeClient = RaftClient.newBuilder()
+                    .setProperties(properties)
+                    .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers))
+                    .setRetryPolicy(RetryPolicies.noRetry())
+                    .build();
+            probePeers = peers;
+        }
+        return probeClient;
     }
 
     private void awaitApplied(long index) {
@@ -455,19 +475,25 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     private void closeClient() {
-        if (client != null) {
+        closeQuietly(client);
+        client = null;
+    }
+
+    private static void closeQuietly(RaftClient c) {
+        if (c != null) {
             try {
-                client.close();
+                c.close();
             } catch (IOException e) {
                 LOG.debug("Closing Raft client: {}", e.getMessage());
             }
-            client = null;
         }
     }
 
     @Override
     public synchronized void close() {
         closeClient();
+        closeQuietly(probeClient);
+        probeClient = null;
         try {
             server.close();
         } catch (IOException e) {

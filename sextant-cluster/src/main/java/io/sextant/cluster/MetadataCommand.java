@@ -25,14 +25,19 @@ import java.util.Locale;
  * ReplicaStateChange}), so every older kind stays readable by older binaries, and version 1–3
  * entries are read as before. Version 5 is written only by {@link Type#DROP_REPLICA} and {@link
  * Type#ADD_REPLICA} (the body is a {@link ReplicaPlacementChange}); versions 1–4 are read as before.
- * Version 6 is written only by {@link Type#CREATE_SHARD_KEY} (body {@code {"shard_key":"k"|n,
- * "shards_number":n}}, REST form, with the {@code "placement"} of the key's new shards in cluster
- * mode) and {@link Type#DROP_SHARD_KEY} (body {@code {"shard_key":…}}). A reader refuses a higher
- * {@code v} and an unknown form.
+ * Version 6 is written only by {@link Type#CREATE_VECTOR} (name = the vector's name, body = Qdrant's
+ * REST {@code VectorNameConfig}, or with form {@code grpc} the {@code CreateVectorNameRequest}
+ * message) and {@link Type#DELETE_VECTOR} (name = the vector's name, empty body); versions 1–5 are
+ * read as before.
+ * Version 7 is written only by {@link Type#CREATE_SHARD_KEY} (body {@code {"shard_key":"k"|n,
+ * "shards_number":n,"replication_factor":n}}, REST form, with the {@code "placement"} of the key's
+ * new shards in cluster mode) and {@link Type#DROP_SHARD_KEY} (body {@code {"shard_key":…}}). A
+ * reader refuses a higher {@code v} and an unknown form.
  *
  * @param type what to do
  * @param collection collection name or alias ({@code null} for {@link Type#UPDATE_ALIASES})
- * @param name payload field name for {@link Type#DELETE_INDEX}, else null
+ * @param name payload field name for {@link Type#DELETE_INDEX}, vector name for {@link
+ *     Type#CREATE_VECTOR} and {@link Type#DELETE_VECTOR}, else null
  * @param body request body (an empty object when the request had none)
  * @param waitApplied the request's {@code wait} flag (payload index operations)
  * @param placement where the new collection's shard replicas live (create in cluster mode), or a
@@ -50,9 +55,9 @@ public record MetadataCommand(
 
     /**
      * Highest version of the log entry encoding (2: with a placement; 3: with a form; 4: replica
-     * states; 5: replica drops).
+     * states; 5: replica drops; 6: named vector changes).
      */
-    public static final int FORMAT_VERSION = 6;
+    public static final int FORMAT_VERSION = 7;
 
     /** How a command's body is written. */
     public enum Form {
@@ -78,12 +83,16 @@ public record MetadataCommand(
         DROP_REPLICA,
         /** A new Partial replica joins the placement (body: {@link ReplicaPlacementChange}); version 5. */
         ADD_REPLICA,
+        /** A named vector is added to a live collection ({@code PUT …/vectors/{name}}); version 6. */
+        CREATE_VECTOR,
+        /** A named vector is dropped from a collection and its points ({@code DELETE …/vectors/{name}}); version 6. */
+        DELETE_VECTOR,
         /**
          * A shard key of a custom-sharded collection is created (its shards' placement is appended
-         * to the collection's, shard ids in creation order); version 6.
+         * to the collection's, shard ids in creation order); version 7.
          */
         CREATE_SHARD_KEY,
-        /** A shard key and its shards are dropped; version 6. */
+        /** A shard key and its shards are dropped; version 7. */
         DROP_SHARD_KEY;
 
         String wireName() {
@@ -126,6 +135,9 @@ public record MetadataCommand(
                 throw new IllegalArgumentException("a " + type.wireName() + " body is JSON, not " + form);
             }
             ReplicaPlacementChange.fromJson(body);
+        }
+        if ((type == Type.CREATE_VECTOR || type == Type.DELETE_VECTOR) && name == null) {
+            throw new IllegalArgumentException("the vector name is required for " + type.wireName());
         }
         if (form == Form.GRPC && !body.isTextual()) {
             throw new IllegalArgumentException("a gRPC-form body is a base64 string, got " + body.getNodeType());
@@ -199,6 +211,9 @@ public record MetadataCommand(
     /** The lowest log entry version that can carry this command. */
     int version() {
         if (type == Type.CREATE_SHARD_KEY || type == Type.DROP_SHARD_KEY) {
+            return 7;
+        }
+        if (type == Type.CREATE_VECTOR || type == Type.DELETE_VECTOR) {
             return 6;
         }
         if (type == Type.DROP_REPLICA || type == Type.ADD_REPLICA) {

@@ -45,7 +45,7 @@ public final class MetadataLedger {
                 states.remove(name);
                 aliases.values().removeIf(name::equals);
             }
-            case UPDATE_COLLECTION, CREATE_INDEX, DELETE_INDEX, CREATE_SHARD_KEY, DROP_SHARD_KEY -> {
+            case UPDATE_COLLECTION, CREATE_INDEX, DELETE_INDEX, CREATE_VECTOR, DELETE_VECTOR, CREATE_SHARD_KEY, DROP_SHARD_KEY -> {
                 List<MetadataCommand> history = collections.get(resolve(c.collection()));
                 if (history != null) {
                     history.add(c);
@@ -143,10 +143,33 @@ public final class MetadataLedger {
      * The commands that bring a peer holding {@code local} collections and aliases to this
      * ledger's state: delete the collections the ledger does not have, replay the history of the
      * ones the peer lacks, re-apply the updates of the ones it has (updates and index changes are
-     * idempotent), then one alias batch that removes stale aliases and creates the ledger's.
+     * idempotent; of the named vector changes only the last per vector), then one alias batch that removes stale aliases and creates the ledger's.
      */
     public List<MetadataCommand> reconcile(java.util.Set<String> local, Map<String, String> localAliases) {
         return reconcile(local, localAliases, Map.of());
+    }
+
+    /**
+     * Whether {@code history[i]} is not a named vector change or is the last one of its vector.
+     * For a collection the peer holds, only that last change is replayed: a delete of an absent
+     * vector and a create of a present one change nothing, while replaying an older delete would
+     * wipe the vector's data on a peer that already had the later create. (A peer still holding an
+     * older vector of the same name with a different size keeps it: the create is refused there.)
+     */
+    private static boolean lastVectorChange(List<MetadataCommand> history, int i) {
+        MetadataCommand c = history.get(i);
+        if (c.type() != MetadataCommand.Type.CREATE_VECTOR && c.type() != MetadataCommand.Type.DELETE_VECTOR) {
+            return true;
+        }
+        for (int j = i + 1; j < history.size(); j++) {
+            MetadataCommand later = history.get(j);
+            if ((later.type() == MetadataCommand.Type.CREATE_VECTOR
+                            || later.type() == MetadataCommand.Type.DELETE_VECTOR)
+                    && later.name().equals(c.name())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -165,10 +188,13 @@ public final class MetadataLedger {
             }
         }
         collections.forEach((name, history) -> {
-            for (MetadataCommand c : history) {
-                if (c.type() != MetadataCommand.Type.CREATE_COLLECTION || !local.contains(name)) {
-                    out.add(c);
+            boolean held = local.contains(name);
+            for (int i = 0; i < history.size(); i++) {
+                MetadataCommand c = history.get(i);
+                if (held && (c.type() == MetadataCommand.Type.CREATE_COLLECTION || !lastVectorChange(history, i))) {
+                    continue;
                 }
+                out.add(c);
             }
         });
         ObjectNode body = JsonNodeFactory.instance.objectNode();

@@ -20,8 +20,13 @@
  *       entry on every peer through a {@link MetadataApplier} (the server's {@code
  *       MetadataExecutor}, the same code a standalone node runs), exactly once across restarts
  *       ({@link MetadataStore}). The proposer gets the leader's result and returns once it has
- *       applied the entry itself, so a collection created through any peer is visible there at
- *       once and on the others within a heartbeat. Snapshots hold the {@link MetadataLedger}
+ *       applied the entry itself. A change a client makes (collections, aliases, payload indexes:
+ *       the server's {@code MetadataGate}) then also waits until every other reachable peer has
+ *       applied it ({@link PeerApplyWait}: their applied index through Ratis's group-info call,
+ *       best effort, at most 10 s), so a collection created through peer 1 has its shards on
+ *       every peer before the client's next call reaches them, and a delete is done everywhere
+ *       before a create of the same name (without it, a write right after a re-create could land
+ *       in the old collection on a peer that had not applied the delete yet). Snapshots hold the {@link MetadataLedger}
  *       (the live collections' command histories and the alias table); a lagging peer that is sent
  *       one reconciles its collections with it.
  *       <p>Why the REST body, a deviation from "wire types stay in the API layer": this module only
@@ -125,7 +130,7 @@
  *       Update} call means "apply to your replica only". The internal service answers ordinary
  *       calls from the local replicas only (never a replica set, so nothing loops) and {@code
  *       PrimaryUpdate} from the replica sets ({@link io.sextant.cluster.shard.PrimaryWriter}). Reads
- *       use the local replica when there is one, else the first remote replica that answers.
+ *       use the local replica when there is one, else remote ones (read fan-out, below).
  *       Payload index changes are applied by every peer to its own replicas from the metadata log.
  *       {@code GET /collections/{c}/cluster} shows this peer's local and remote replicas with their
  *       states (below).
@@ -154,14 +159,66 @@
  *       committed (no majority) the write fails with a 5xx (the primary's local replica may have
  *       applied it). {@code write_consistency_factor} is capped at the replica count, Dead replicas
  *       counting as failures (as in Qdrant).
+ *       <p><b>Forward deadline.</b> The primary waits at most 5 s ({@code
+ *       ReplicaSet.FORWARD_DEADLINE_MILLIS}) for the forwards of one write together; a replica that
+ *       has not answered by then (a frozen process: SIGSTOP, a long GC pause, a dead link without
+ *       RST) counts as a failed forward and is marked Dead before the acknowledgement, so a frozen
+ *       peer costs one write per shard at most 5 s instead of the 30 s internal call deadline, and
+ *       the invariant above holds. The late forward stays in the replica's ordered queue (and may
+ *       still apply), ahead of the delete-all that starts the replica's recovery, so it cannot undo
+ *       anything. A frozen <i>primary</i> is found by the peers that send it writes: a {@code
+ *       PrimaryUpdate} that misses its call deadline (30 s) makes the sender propose the primary
+ *       Dead, then the next Active replica orders the write; so a frozen primary costs one write per
+ *       shard 30 s, not every write. Without fencing, a primary that wakes up after being marked Dead
+ *       may still send the forwards of the write it was frozen in (a write whose client got an
+ *       error); they can reach the other replicas after newer writes (known limit below).
  *       <p><b>Known limits:</b> nothing marks a replica Dead while no write reaches it (no failure
- *       detector beyond failed forwards). Two peers that disagree about which replica is reachable
- *       can still each pick a different primary (no fencing by log index yet); the other peers learn
- *       a state change within a heartbeat, and a write routed on a stale view to a peer whose replica
- *       is no longer Active fails with a 5xx. A frozen peer costs the call deadline (30 s) per write
- *       until it is marked Dead. {@code ordering}, {@code consistency} and read fan-out are not
- *       implemented; collection snapshots and shard snapshots still act on local shards only;
- *       placement does not change when peers join or leave.
+ *       detector beyond failed or late forwards; reads that find a replica slow fan out to another
+ *       one but do not report it). Two peers that disagree about which replica is reachable can
+ *       still each pick a different primary (no fencing by log index yet); the other peers learn a
+ *       state change within a heartbeat, and a write routed on a stale view to a peer whose replica
+ *       is no longer Active fails with a 5xx. The forward deadline is not configurable yet.
+ *       Placement does not change when peers join or leave.
+ *   <li><b>Read fan-out, read consistency, write ordering.</b> {@code read_fan_out_factor} and
+ *       {@code read_fan_out_delay_ms} are collection params (PATCHable, in the info once set, in
+ *       the collection's config file, in the metadata log as part of the PATCH body). A read of a
+ *       shard ({@link io.sextant.cluster.replica.FanOutRead}) asks readable replicas in preference
+ *       order, the local one first, the remote ones shuffled per read (spreads the load, as Qdrant):
+ *       {@code required + read_fan_out_factor} at once ({@code read_fan_out_factor} unset: 0 with a
+ *       readable local replica, 1 without, Qdrant's automatic value), one more once when none
+ *       answered within {@code read_fan_out_delay_ms}, the next one instead of one that failed with
+ *       a service error. The first answers win; the losing remote reads' threads are interrupted,
+ *       which cancels their internal gRPC calls (a losing local read is left to finish: an
+ *       interrupt during {@code FileChannel} I/O would close channels the shard shares). {@code
+ *       required} comes from the request's {@code consistency}
+ *       ({@link io.sextant.cluster.replica.ReadConsistency}: a number n = min(n, replicas);
+ *       {@code quorum} = replicas/2+1; {@code majority} and {@code all} = every replica of the
+ *       placement, readable or not, so they fail while one is Dead), and several answers are
+ *       merged by {@link io.sextant.cluster.replica.ReplicaAnswers}: points kept when every answer
+ *       ({@code majority}: more than half) has them with the same score and payload; a count is the
+ *       smallest ({@code majority}: the median). These follow Qdrant's replica-set code, whose
+ *       {@code majority}/{@code quorum} differ from its API text. Info, payload schema and sparse
+ *       statistics ask one replica. The REST layer binds {@code consistency} and {@code ordering}
+ *       to the request's thread ({@link io.sextant.cluster.replica.RequestGuarantees}), and so does
+ *       the gRPC server for the {@code read_consistency} and {@code ordering} fields of a request.
+ *       <p>Deviation on {@code ordering}: every write of a shard is ordered by its primary (the
+ *       first Active replica), which is Qdrant's {@code medium} (a dynamically chosen leader) and
+ *       stronger than {@code weak} (any replica applies first); so {@code weak} and {@code medium}
+ *       behave alike. {@code strong} (Qdrant's permanent leader) requires the first replica in
+ *       placement order to be the primary: when it is not Active or not reachable the write fails
+ *       with a 5xx instead of going to the next Active replica.
+ *   <li><b>Snapshots in cluster mode.</b> A collection, shard or full snapshot taken through any
+ *       peer holds every shard: {@code Shard.captureFiles} captures a local replica's files as a
+ *       standalone node does, and a {@link io.sextant.cluster.replica.ReplicaSet} without a readable
+ *       local replica asks a peer holding one with the internal call {@code Capture} ({@link
+ *       io.sextant.cluster.shard.ShardCaptureWire}: the files in one message, at most 200 MiB per
+ *       shard), so the archive has the standalone layout and restores on any node. Shards are then
+ *       captured each at its own instant (a standalone node pauses all shards for one instant).
+ *       <p><b>Known limit:</b> recovering a collection snapshot in cluster mode installs the whole
+ *       collection on the peer that got the call only, as plain local shards outside the metadata
+ *       log (other peers do not see it, and a metadata snapshot installed on that peer later would
+ *       remove it); a recovery through consensus that re-places the shards is the next step, and so
+ *       is recovering a shard snapshot into a replica set.
  *   <li><b>Automatic recovery by stream_records transfer (slice 4).</b> {@link
  *       io.sextant.cluster.replica.ReplicaRecovery} runs on every peer (started by the server once
  *       the node is up): every second it looks at the shards whose primary is this peer, and for a
@@ -251,7 +308,7 @@
  *       planned there as for a create ({@link ShardPlacement#plan} over the request's {@code
  *       placement} peers or every member, starting from a position derived from collection and
  *       key), then enters the log as {@code create_shard_key} ({@link MetadataCommand} format
- *       version 6, written only for the two shard key kinds; body {@code {"shard_key",
+ *       version 7, written only for the two shard key kinds; body {@code {"shard_key",
  *       "shards_number","replication_factor","placement"?}}, the command's {@code placement} the new
  *       shards'). Every peer's {@link PlacementApplier} appends that placement to the collection's
  *       (recorded first, so the shard factory finds it when the shards open, and put back when the
@@ -260,11 +317,10 @@
  *       {@code s} on every peer. {@code drop_shard_key} (body {@code {"shard_key"}}) closes the key's
  *       shards and deletes their files on every peer; their placement entries stay (unused: ids
  *       are not reused). Both kinds stay in the collection's history in the {@link MetadataLedger},
- *       so a snapshot replays them. As Qdrant syncs the peers after a key creation, the proposer
- *       waits (at most 1 s, {@link ClusterNode#proposeAndSync}) until every peer has the entry
- *       committed (Ratis's {@code ALL_COMMITTED} watch), and the internal shard service waits up to
- *       500 ms for a shard its peer has not applied yet, so a request sent to any peer right after
- *       the create finds the key's shards. Known limits: replica states of a key's shards start
+ *       so a snapshot replays them. As for every client change, the proposer waits until every
+ *       reachable peer applied the entry ({@link ClusterNode#proposeEverywhere}), and the internal
+ *       shard service waits up to 500 ms for a shard its peer has not applied yet, so a request
+ *       sent to any peer right after the create finds the key's shards. Known limits: replica states of a key's shards start
  *       Active (no Initializing phase as in Qdrant); a key's {@code initial_state} other than Active
  *       is refused; the placement does not change when peers join or leave.
  *   <li><b>Not replicated:</b> collections created before cluster mode was enabled (no
@@ -278,9 +334,9 @@
  *   <li><b>Fencing and placement changes.</b> The primary fenced by the index of the entry that
  *       made it primary; failure detection from Ratis's follower liveness as well as failed calls.
  *       Placement moves when peers join or leave.
- *   <li><b>Ordering, consistency and fan-out.</b> {@code ordering} (weak: any replica; medium:
- *       the shard's current leader replica; strong: the first Active replica), reads with {@code
- *       consistency}, {@code read_fan_out_factor} and {@code read_fan_out_delay_ms}.
+ *   <li><b>Failure detection for reads.</b> A replica that keeps missing the fan-out delay is
+ *       reported (and eventually marked Dead) like one that misses forwards; the forward deadline
+ *       as a setting; {@code consistency} and {@code ordering} from gRPC requests.
  *   <li><b>Shard transfer as metadata.</b> Transfers as log entries (start, progress, finish,
  *       abort) so a primary change resumes one and every peer lists it; snapshot and wal_delta (the
  *       WAL suffix after the receiver's last sequence number) methods; a {@code move_shard} whose second half (dropping the source) is a log entry decided up front, so

@@ -88,9 +88,9 @@ class MetadataLedgerTest {
         MetadataCommand c = new MetadataCommand(Type.CREATE_INDEX, "c", null, json("{\"field_name\":\"f\"}"), true);
         assertThat(MetadataCommand.fromBytes(c.toBytes())).isEqualTo(c);
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
-                        "{\"v\":7,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
+                        "{\"v\":8,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("format 7");
+                .hasMessageContaining("format 8");
         assertThatThrownBy(() ->
                         MetadataCommand.fromBytes("{\"v\":1,\"type\":\"drop_table\",\"collection\":\"c\"}".getBytes()))
                 .hasMessageContaining("drop_table");
@@ -151,6 +151,38 @@ class MetadataLedgerTest {
     }
 
     @Test
+    void namedVectorChangesAreVersion6AndJoinTheCollectionsHistory() {
+        MetadataCommand add = new MetadataCommand(
+                Type.CREATE_VECTOR, "c", "b", json("{\"dense\":{\"size\":6,\"distance\":\"Dot\"}}"), true);
+        assertThat(new String(add.toBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{\"v\":6,\"type\":\"create_vector\",\"collection\":\"c\",\"name\":\"b\","
+                        + "\"body\":{\"dense\":{\"size\":6,\"distance\":\"Dot\"}},\"wait\":true}");
+        assertThat(MetadataCommand.fromBytes(add.toBytes())).isEqualTo(add);
+        MetadataCommand drop = new MetadataCommand(Type.DELETE_VECTOR, "c", "b", null, true);
+        assertThat(new String(drop.toBytes())).startsWith("{\"v\":6,\"type\":\"delete_vector\"");
+        assertThat(MetadataCommand.fromBytes(drop.toBytes())).isEqualTo(drop);
+        assertThatThrownBy(() -> new MetadataCommand(Type.DELETE_VECTOR, "c", null, null, true))
+                .as("the vector name is required")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("vector name");
+
+        MetadataLedger l = new MetadataLedger();
+        MetadataCommand create = MetadataCommand.of(Type.CREATE_COLLECTION, "c", json("{}"));
+        l.record(create);
+        l.record(add);
+        l.record(drop);
+        assertThat(l.reconcile(Set.of(), Map.of()))
+                .as("a peer without the collection replays the vector changes after the create")
+                .containsExactly(create, add, drop);
+        MetadataCommand addAgain = new MetadataCommand(
+                Type.CREATE_VECTOR, "c", "b", json("{\"dense\":{\"size\":8,\"distance\":\"Dot\"}}"), true);
+        l.record(addAgain);
+        assertThat(l.reconcile(Set.of("c"), Map.of()))
+                .as("a peer holding it gets only the last change per vector: an older delete would wipe b")
+                .containsExactly(addAgain);
+    }
+
+    @Test
     void aReplicaStateChangeIsVersion4AndOlderEntriesStayReadable() {
         MetadataCommand c = new ReplicaStateChange(2, -1L, ReplicaState.DEAD, ReplicaState.ACTIVE).command("c");
         String encoded = new String(c.toBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -198,7 +230,7 @@ class MetadataLedgerTest {
     }
 
     @Test
-    void shardKeyCommandsAreVersion6AndStayInTheCollectionsHistory() {
+    void shardKeyCommandsAreVersion7AndStayInTheCollectionsHistory() {
         com.fasterxml.jackson.databind.node.ObjectNode body =
                 com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         body.put("shard_key", "acme").put("shards_number", 2);
@@ -210,7 +242,7 @@ class MetadataLedgerTest {
                 true,
                 new ShardPlacement(java.util.List.of(java.util.List.of(1L, 2L), java.util.List.of(2L, 3L))));
         assertThat(new String(create.toBytes(), java.nio.charset.StandardCharsets.UTF_8))
-                .isEqualTo("{\"v\":6,\"type\":\"create_shard_key\",\"collection\":\"c\",\"body\":{\"shard_key\":"
+                .isEqualTo("{\"v\":7,\"type\":\"create_shard_key\",\"collection\":\"c\",\"body\":{\"shard_key\":"
                         + "\"acme\",\"shards_number\":2},\"wait\":true,\"placement\":[[\"1\",\"2\"],[\"2\",\"3\"]]}");
         assertThat(MetadataCommand.fromBytes(create.toBytes())).isEqualTo(create);
         MetadataCommand drop = MetadataCommand.of(
@@ -219,7 +251,7 @@ class MetadataLedgerTest {
                 com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
                         .objectNode()
                         .put("shard_key", 5));
-        assertThat(new String(drop.toBytes())).startsWith("{\"v\":6,\"type\":\"drop_shard_key\"");
+        assertThat(new String(drop.toBytes())).startsWith("{\"v\":7,\"type\":\"drop_shard_key\"");
         assertThatThrownBy(() -> MetadataCommand.of(
                         MetadataCommand.Type.DROP_SHARD_KEY,
                         "c",
@@ -254,8 +286,8 @@ class MetadataLedgerTest {
                 .as("set_replica_state is still written as version 4")
                 .contains("\"v\":4");
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
-                        "{\"v\":7,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{}}".getBytes()))
-                .hasMessageContaining("format 7 is not supported");
+                        "{\"v\":8,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{}}".getBytes()))
+                .hasMessageContaining("format 8 is not supported");
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
                         "{\"v\":5,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{\"shard_id\":0}}"
                                 .getBytes()))

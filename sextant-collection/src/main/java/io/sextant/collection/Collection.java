@@ -61,6 +61,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
     private volatile CollectionConfig config;
     private final StrictModeGuard strictMode;
     private final io.sextant.collection.quality.LiveRecall liveRecall;
+    private final io.sextant.collection.quality.ResultHealth resultHealth;
 
     private Collection(
             String name, Path dir, CollectionConfig config, ShardLayout layout, CollectionResolver resolver) {
@@ -73,6 +74,8 @@ public final class Collection implements QueryTarget, AutoCloseable {
         this.resolver = resolver;
         this.liveRecall = new io.sextant.collection.quality.LiveRecall(
                 this::searchShards, io.sextant.collection.quality.SamplingBudget.PROCESS);
+        this.resultHealth =
+                new io.sextant.collection.quality.ResultHealth(f -> count(f == null ? Filter.ALL : f, false));
         this.engine = new QueryEngine(this, n -> resolver.resolve(n));
         this.strictMode = new StrictModeGuard(new StrictModeGuard.Target() {
             @Override
@@ -144,6 +147,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
         this.layout = null;
         this.resolver = root.resolver;
         this.liveRecall = root.liveRecall;
+        this.resultHealth = root.resultHealth;
         this.strictMode = root.strictMode;
         this.engine = new QueryEngine(this, n -> resolver.resolve(n));
     }
@@ -450,15 +454,22 @@ public final class Collection implements QueryTarget, AutoCloseable {
     /**
      * Nearest-neighbour search merged over shards: best first, offset and limit applied here. A
      * sampled share of approximate dense searches is re-run exactly in the background ({@link
-     * #liveRecall()}); searches of a shard-key view ({@link #scoped}) are not sampled.
+     * #liveRecall()}); every answer is recorded in {@link #resultHealth()}. Searches of a shard-key
+     * view ({@link #scoped}) are neither sampled nor recorded: both compare with the whole collection.
      */
     @Override
     public List<ScoredPoint> search(CoreSearch request) {
         List<ScoredPoint> answer = searchShards(request);
-        if (scope == null) { // the exact re-run searches every shard: a shard-key view's answer is not comparable
+        if (scope == null) {
             liveRecall.offer(request, answer);
+            resultHealth.offer(request, answer);
         }
         return answer;
+    }
+
+    /** Result health of this collection's searches (zero results, filter drop-off, top scores). */
+    public io.sextant.collection.quality.ResultHealth resultHealth() {
+        return resultHealth;
     }
 
     /** Live recall of this collection's approximate searches. */

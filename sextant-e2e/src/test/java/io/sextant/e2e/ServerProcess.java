@@ -110,6 +110,26 @@ final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("Server not ready within 60 s; log:\n" + Files.readString(log));
     }
 
+    /** SIGSTOP: the process stays, frozen (no thread runs, sockets stay open, nothing answers). */
+    void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a frozen process runs again. */
+    void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .redirectErrorStream(true)
+                .start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes()));
+        }
+    }
+
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

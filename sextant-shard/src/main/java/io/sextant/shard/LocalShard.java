@@ -1,9 +1,8 @@
 package io.sextant.shard;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.segment.PointId;
 import io.sextant.segment.config.ShardConfig;
+import io.sextant.segment.config.TtlSpec;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
@@ -11,7 +10,6 @@ import io.sextant.segment.filter.Filter;
 import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.ops.PointsSelector;
-import io.sextant.segment.payload.JsonPaths;
 import io.sextant.segment.query.CoreSearch;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
@@ -22,7 +20,6 @@ import io.sextant.segment.storage.AtomicFiles;
 import io.sextant.segment.storage.Segment;
 import io.sextant.shard.wal.OperationCodec;
 import io.sextant.shard.wal.Wal;
-import io.sextant.vector.sparse.SparseVector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,6 +118,7 @@ public final class LocalShard implements Shard {
             new java.util.concurrent.atomic.AtomicLong();
 
     private volatile long lastWriteNanos;
+    private final IndexingFreshness freshness = new IndexingFreshness(() -> lastApplied);
     /** Logged operations whose first application failed, since open (a metric). */
     private final java.util.concurrent.atomic.AtomicLong applyFailures = new java.util.concurrent.atomic.AtomicLong();
 
@@ -198,8 +196,10 @@ public final class LocalShard implements Shard {
             LOG.error("Shard {}: {}", dir, shard.walCorruption);
         }
         long[] replayed = {0};
+        long openedAt = System.nanoTime();
         wal.replay(manifest.checkpoint() + 1, (seq, bytes) -> {
             shard.apply(seq, OperationCodec.decode(bytes));
+            shard.freshness.applied(seq, openedAt, false); // replayed: pending until the optimizer checks
             shard.lastApplied = seq;
             replayed[0]++;
         });
@@ -286,13 +286,17 @@ public final class LocalShard implements Shard {
                 OperationChecks.validate(operation, config, schema, segments);
             }
             reapplyLocked();
-            PointOperation resolved = ConditionalUpdates.resolve(resolveSelectors(operation), segments);
+            PointOperation resolved = ConditionalUpdates.resolve(
+                    resolveSelectors(
+                            PointExpiry.withDefaultExpiry(operation, config.ttl(), System.currentTimeMillis())),
+                    segments);
             byte[] record = OperationCodec.encode(resolved);
             seq = wal.append(record); // on failure nothing was logged or applied
             noteWrite();
             try {
                 beforeApply.accept(resolved);
                 apply(seq, resolved);
+                freshness.applied(seq, System.nanoTime(), segments.target().deferredCount() > 0);
             } catch (Throwable e) {
                 // InternalError: a fault on a mapped page, e.g. a vector file on a full tmpfs; any
                 // Error (OutOfMemoryError) likewise: the record is logged, so it must be kept
@@ -331,6 +335,7 @@ public final class LocalShard implements Shard {
         }
         try {
             apply(u.seq(), u.op());
+            freshness.applied(u.seq(), System.nanoTime(), segments.target().deferredCount() > 0);
         } catch (Throwable e) {
             unapplied = new Unapplied(u.seq(), u.op(), e.toString());
             throw new ServiceException(
@@ -349,9 +354,11 @@ public final class LocalShard implements Shard {
 
     /**
      * Called by the optimizer when no indexing is pending: every write up to the one observed as
-     * {@code lastWriteSeen} (before the plan was checked) is indexed, or needs no index.
+     * {@code lastWriteSeen} (before the plan was checked), and every operation up to {@code
+     * appliedSeen} (read at the same time), is indexed, or needs no index.
      */
-    void indexingCaughtUp(long lastWriteSeen) {
+    void indexingCaughtUp(long lastWriteSeen, long appliedSeen) {
+        freshness.indexedThrough(appliedSeen, System.nanoTime());
         long last = lastWriteNanos;
         if (last == lastWriteSeen) {
             oldestUnindexedWrite.set(0);
@@ -360,8 +367,24 @@ public final class LocalShard implements Shard {
         }
     }
 
+    /**
+     * Called by the optimizer after each optimization: when nothing in the write target is deferred
+     * any more, every operation applied so far is visible to searches.
+     */
+    void noteVisibility() {
+        long seq = lastApplied; // read first: operations applied later may be deferred again
+        if (segments.target().deferredCount() == 0) {
+            freshness.visibleThrough(seq, System.nanoTime());
+        }
+    }
+
     long lastWriteNanos() {
         return lastWriteNanos;
+    }
+
+    @Override
+    public WriteFreshness freshness() {
+        return freshness;
     }
 
     @Override
@@ -445,165 +468,7 @@ public final class LocalShard implements Shard {
 
     /** Applies a logged operation. Caller holds the update lock (or is the recovery thread). */
     private void apply(long seq, PointOperation op) {
-        SegmentSet set = segments;
-        switch (op) {
-            case PointOperation.Upsert u -> {
-                for (PointOperation.PointStruct p : u.points()) {
-                    SegmentSet.Location loc = set.locate(p.id());
-                    if (loc != null && loc.version() > seq) {
-                        continue; // a whole-point replace: re-applying the same seq is harmless, and the
-                        // last occurrence of an id within one batch must win
-                    }
-                    ObjectNode payload =
-                            p.payload() == null ? null : p.payload().deepCopy();
-                    set.target().append(p.id(), seq, normalized(p.vectors()), knownSparse(p.sparseVectors()), payload);
-                    if (loc != null) {
-                        loc.segment().delete(loc.offset());
-                    }
-                }
-            }
-            case PointOperation.Delete d ->
-                forEachPoint(set, seq, d.selector(), loc -> loc.segment().delete(loc.offset()));
-            case PointOperation.SetPayload s ->
-                forEachPoint(set, seq, s.selector(), loc -> {
-                    ObjectNode p = copyPayload(loc);
-                    JsonPaths.set(
-                            p,
-                            s.key(),
-                            s.payload() == null
-                                    ? JsonNodeFactory.instance.objectNode()
-                                    : s.payload().deepCopy());
-                    writePayload(set, loc, p, seq);
-                });
-            case PointOperation.OverwritePayload o ->
-                forEachPoint(
-                        set,
-                        seq,
-                        o.selector(),
-                        loc -> writePayload(
-                                set,
-                                loc,
-                                o.payload() == null ? null : o.payload().deepCopy(),
-                                seq));
-            case PointOperation.DeletePayload d ->
-                forEachPoint(set, seq, d.selector(), loc -> {
-                    ObjectNode p = copyPayload(loc);
-                    for (String k : d.keys()) {
-                        JsonPaths.delete(p, k);
-                    }
-                    writePayload(set, loc, p, seq);
-                });
-            case PointOperation.ClearPayload c ->
-                forEachPoint(set, seq, c.selector(), loc -> writePayload(set, loc, null, seq));
-            case PointOperation.UpdateVectors u -> {
-                for (PointOperation.PointVectors p : u.points()) {
-                    SegmentSet.Location loc = set.locate(p.id());
-                    if (loc == null || loc.version() > seq) {
-                        continue;
-                    }
-                    Map<String, float[]> vecs = new HashMap<>(loc.segment().vectors(loc.offset()));
-                    vecs.putAll(normalized(p.vectors()));
-                    Map<String, SparseVector> sparse =
-                            new HashMap<>(loc.segment().sparseVectors(loc.offset()));
-                    sparse.putAll(knownSparse(p.sparseVectors()));
-                    set.target().append(p.id(), seq, vecs, sparse, loc.segment().payloadAt(loc.offset()));
-                    loc.segment().delete(loc.offset());
-                }
-            }
-            case PointOperation.DeleteVectors d ->
-                forEachPoint(set, seq, d.selector(), loc -> {
-                    if (loc.segment() == set.target()) {
-                        loc.segment().removeVectors(loc.offset(), d.vectorNames(), seq);
-                    } else {
-                        Map<String, float[]> vecs = new HashMap<>(loc.segment().vectors(loc.offset()));
-                        d.vectorNames().forEach(vecs::remove);
-                        Map<String, SparseVector> sparse =
-                                new HashMap<>(loc.segment().sparseVectors(loc.offset()));
-                        d.vectorNames().forEach(sparse::remove);
-                        set.target()
-                                .append(
-                                        loc.segment().idAt(loc.offset()),
-                                        seq,
-                                        vecs,
-                                        sparse,
-                                        loc.segment().payloadAt(loc.offset()));
-                        loc.segment().delete(loc.offset());
-                    }
-                });
-            case PointOperation.CreateFieldIndex c -> {
-                Map<String, PayloadIndexSpec> next = new LinkedHashMap<>(schema);
-                next.put(c.field(), c.spec());
-                for (Segment s : set.all()) {
-                    s.createIndex(c.field(), c.spec());
-                }
-                schema = next;
-            }
-            case PointOperation.DeleteFieldIndex d -> {
-                Map<String, PayloadIndexSpec> next = new LinkedHashMap<>(schema);
-                next.remove(d.field());
-                for (Segment s : set.all()) {
-                    s.dropIndex(d.field());
-                }
-                schema = next;
-            }
-        }
-    }
-
-    private static ObjectNode copyPayload(SegmentSet.Location loc) {
-        ObjectNode p = loc.segment().payloadAt(loc.offset());
-        return p == null ? JsonNodeFactory.instance.objectNode() : p.deepCopy();
-    }
-
-    private static void writePayload(SegmentSet set, SegmentSet.Location loc, ObjectNode payload, long seq) {
-        Segment s = loc.segment();
-        if (s == set.target()) {
-            s.setPayload(loc.offset(), payload, seq);
-        } else {
-            set.target()
-                    .append(s.idAt(loc.offset()), seq, s.vectors(loc.offset()), s.sparseVectors(loc.offset()), payload);
-            s.delete(loc.offset());
-        }
-    }
-
-    private static void forEachPoint(
-            SegmentSet set, long seq, PointsSelector sel, java.util.function.Consumer<SegmentSet.Location> action) {
-        for (PointId id : ((PointsSelector.Ids) sel).ids()) {
-            SegmentSet.Location loc = set.locate(id);
-            if (loc != null && loc.version() < seq) {
-                action.accept(loc);
-            }
-        }
-    }
-
-    /**
-     * The dense vectors of a logged operation, normalized for Cosine. Vectors the shard no longer has
-     * (or has with another size) are left out: a WAL record written before the vector was dropped
-     * (and re-created) replays after the segments already took the new set of vectors.
-     */
-    private Map<String, float[]> normalized(Map<String, float[]> vectors) {
-        if (vectors == null) {
-            return Map.of();
-        }
-        Map<String, VectorSpec> specs = config.vectors();
-        Map<String, float[]> out = new HashMap<>();
-        for (Map.Entry<String, float[]> e : vectors.entrySet()) {
-            VectorSpec spec = specs.get(e.getKey());
-            if (spec == null || !spec.validLength(e.getValue().length)) {
-                continue;
-            }
-            out.put(e.getKey(), spec.normalized(e.getValue()));
-        }
-        return out;
-    }
-
-    /** The sparse vectors of a logged operation that the shard still has (see {@link #normalized}). */
-    private Map<String, SparseVector> knownSparse(Map<String, SparseVector> vectors) {
-        if (vectors == null || vectors.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, SparseVector> out = new HashMap<>(vectors);
-        out.keySet().retainAll(config.sparseVectors().keySet());
-        return out;
+        schema = OperationApplier.apply(segments, config, schema, seq, op);
     }
 
     // ------------------------------------------------------------------ reads
@@ -623,29 +488,82 @@ public final class LocalShard implements Shard {
         }
     }
 
+    // Reads of a shard with a TTL see only points not expired now (PointExpiry).
+
     @Override
     public List<ScoredPoint> search(CoreSearch request) {
-        return read(set -> ShardReads.search(set, config, request));
+        ShardConfig c = config;
+        CoreSearch r = c.ttl() == null
+                ? request
+                : request.withFilter(PointExpiry.visible(c.ttl(), request.filter(), PointExpiry.nowSeconds()));
+        return read(set -> ShardReads.search(set, c, r));
     }
 
     @Override
     public SparseStats sparseStats(String name, int[] dims, Filter corpus) {
-        return read(set -> ShardReads.sparseStats(set, config, name, dims, corpus));
+        ShardConfig c = config;
+        Filter f = PointExpiry.visible(c.ttl(), corpus, PointExpiry.nowSeconds());
+        return read(set -> ShardReads.sparseStats(set, c, name, dims, f));
     }
 
     @Override
     public List<PointRecord> retrieve(List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector) {
-        return read(set -> ShardReads.retrieve(set, ids, withPayload, withVector));
+        TtlSpec ttl = config.ttl();
+        return read(set -> {
+            List<PointRecord> found = ShardReads.retrieve(set, ids, withPayload, withVector);
+            if (ttl == null || found.isEmpty()) {
+                return found;
+            }
+            Set<PointId> expired = new java.util.HashSet<>();
+            Filter f = new Filter(
+                    List.of(
+                            new io.sextant.segment.filter.Condition.HasIdCondition(Set.copyOf(ids)),
+                            new io.sextant.segment.filter.Condition.FilterCondition(
+                                    PointExpiry.expired(ttl, PointExpiry.nowSeconds()))),
+                    List.of(),
+                    List.of(),
+                    null);
+            for (Segment s : set.all()) {
+                ShardReads.forEachMatch(s, f, true, off -> expired.add(s.idAt(off)));
+            }
+            return expired.isEmpty()
+                    ? found
+                    : found.stream().filter(r -> !expired.contains(r.id())).toList();
+        });
     }
 
     @Override
     public ScrollPage scroll(ScrollRequest request) {
-        return read(set -> ShardReads.scroll(set, request));
+        TtlSpec ttl = config.ttl();
+        ScrollRequest r = ttl == null
+                ? request
+                : request.withFilter(PointExpiry.visible(ttl, request.filter(), PointExpiry.nowSeconds()));
+        return read(set -> ShardReads.scroll(set, r));
     }
 
     @Override
     public long count(Filter filter, boolean exact) {
-        return read(set -> ShardReads.count(set, filter, exact));
+        Filter f = PointExpiry.visible(config.ttl(), filter, PointExpiry.nowSeconds());
+        return read(set -> ShardReads.count(set, f, exact));
+    }
+
+    /**
+     * Deletes the points expired now through the WAL like any delete (called by the optimizer
+     * thread about once a second); a no-op without a TTL or without expired points.
+     *
+     * @return the number of points found expired
+     */
+    long removeExpired() {
+        TtlSpec ttl = config.ttl();
+        if (ttl == null || closed) {
+            return 0;
+        }
+        Filter expired = PointExpiry.expired(ttl, PointExpiry.nowSeconds());
+        long n = read(set -> ShardReads.count(set, expired, true));
+        if (n > 0) {
+            update(new PointOperation.Delete(new PointsSelector.ByFilter(expired)), false);
+        }
+        return n;
     }
 
     @Override
@@ -676,6 +594,11 @@ public final class LocalShard implements Shard {
             }
         }
         return new ShardInfo(status, set.liveCount(), indexed, set.all().size(), fields, error);
+    }
+
+    @Override
+    public io.sextant.shard.snapshot.ShardFileCapture.CapturedShard captureFiles(java.nio.file.Path stagingDir) {
+        return io.sextant.shard.snapshot.ShardFileCapture.capture(this, stagingDir);
     }
 
     @Override
@@ -717,7 +640,7 @@ public final class LocalShard implements Shard {
      *
      * <p>Crash safety: the caller persists {@code next} first (the collection's config); a restart
      * opens every segment with it, which is exactly what this method does, and replays the WAL
-     * suffix, whose records naming a dropped vector apply without it ({@link #normalized}).
+     * suffix, whose records naming a dropped vector apply without it ({@code OperationApplier.normalized}).
      *
      * @throws ServiceException when the shard is closed or a segment cannot be reopened (the shard
      *     then keeps its old segments and vectors; the next open applies the persisted config)

@@ -25,5 +25,10 @@ public record ScrollRequest(
      * @param descending direction
      * @param startFrom first value to include (epoch micros for datetimes); null = no bound
      */
+    /** This request with another filter. */
+    public ScrollRequest withFilter(Filter f) {
+        return new ScrollRequest(f, limit, offset, orderBy, withPayload, withVector);
+    }
+
     public record OrderBy(String key, boolean descending, Double startFrom) {}
 }

@@ -94,9 +94,27 @@ public interface Shard extends AutoCloseable {
         return ShardStats.EMPTY;
     }
 
+    /** Freshness of this shard's writes; shards that keep none report {@link WriteFreshness#NONE}. */
+    default WriteFreshness freshness() {
+        return WriteFreshness.NONE;
+    }
+
     /** One summary per segment (for telemetry); shards without segments report none. */
     default List<SegmentSummary> segmentSummaries() {
         return List.of();
+    }
+
+    /**
+     * Captures this shard's files for a snapshot into {@code stagingDir} (created; empty or
+     * missing), as {@link io.sextant.shard.snapshot.ShardFileCapture} does for a local shard: its
+     * last checkpoint, the segment files it lists and the WAL records after it.
+     *
+     * @throws io.sextant.segment.error.UserException (bad request) for a kind of shard that cannot
+     *     be captured
+     */
+    default io.sextant.shard.snapshot.ShardFileCapture.CapturedShard captureFiles(java.nio.file.Path stagingDir) {
+        throw io.sextant.segment.error.UserException.badRequest(
+                "Wrong input: a shard of type " + getClass().getSimpleName() + " cannot be snapshotted");
     }
 
     /** Applies a changed configuration (vectors' on_disk, optimizer and WAL settings). */

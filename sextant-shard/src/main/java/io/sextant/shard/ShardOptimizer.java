@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The background thread of a {@link LocalShard}: periodic flush + WAL checkpoint every {@code
- * flushIntervalSec}, and segment optimizations ({@link SegmentOptimizations}). Thread-safe.
+ * flushIntervalSec}, deletion of expired points about once a second ({@link
+ * LocalShard#removeExpired}, shards with a TTL only), and segment optimizations ({@link
+ * SegmentOptimizations}). Thread-safe.
  *
  * <p><b>Failures never stop the thread.</b> A tick catches every {@link Throwable}, including
  * {@code OutOfMemoryError} (which would otherwise cancel every later run of a fixed-delay task
@@ -38,6 +40,10 @@ final class ShardOptimizer {
     private final java.util.concurrent.locks.ReentrantLock runLock = new java.util.concurrent.locks.ReentrantLock();
 
     private volatile long lastFlushNanos = System.nanoTime();
+    private long lastExpirySweepNanos;
+    /** How often expired points are deleted (they are invisible to reads from their deadline on). */
+    static final long EXPIRY_SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private static final int COMPLETED_KEPT = 16;
     private volatile OptimizationsReport.Optimization current;
     private final java.util.ArrayDeque<OptimizationsReport.Optimization> completed = new java.util.ArrayDeque<>();
@@ -130,6 +136,10 @@ final class ShardOptimizer {
                 shard.flush();
                 lastFlushNanos = System.nanoTime();
             }
+            if (System.nanoTime() - lastExpirySweepNanos >= EXPIRY_SWEEP_NANOS) {
+                lastExpirySweepNanos = System.nanoTime();
+                shard.removeExpired();
+            }
             runOptimizations();
             lastError = null;
         } catch (BuildCancelledException e) {
@@ -167,9 +177,10 @@ final class ShardOptimizer {
     private void runOptimizationsLocked() {
         while (!shard.closed() && !stopping && shard.config().optimizer().optimizationsEnabled()) {
             long lastWrite = shard.lastWriteNanos(); // read before planning: see indexingCaughtUp
+            long applied = shard.lastApplied();
             SegmentOptimizations.Plan plan = SegmentOptimizations.plan(shard);
             if (plan == null) {
-                shard.indexingCaughtUp(lastWrite);
+                shard.indexingCaughtUp(lastWrite, applied);
                 return;
             }
             OptimizationsReport.Optimization started = describe(plan, "optimizing", Instant.now(), null);
@@ -178,6 +189,7 @@ final class ShardOptimizer {
             String status = "done";
             try {
                 SegmentOptimizations.execute(shard, plan, this::cancelled);
+                shard.noteVisibility();
             } catch (RuntimeException | Error e) {
                 status = e instanceof BuildCancelledException ? "cancelled" : "error: " + e.getMessage();
                 throw e;

@@ -4,6 +4,7 @@ import io.sextant.cluster.PlacementBook;
 import io.sextant.cluster.ShardPlacement;
 import io.sextant.collection.AtomicFiles;
 import io.sextant.collection.ShardFactory;
+import io.sextant.collection.config.ReadFanOut;
 import io.sextant.segment.config.ShardConfig;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.shard.Shard;
@@ -27,6 +28,7 @@ public final class ClusterShardFactory implements ShardFactory {
     private final Function<ReplicaSet.Layout, PeerReplicas> remotes;
     private final ToIntFunction<String> writeConsistency;
     private final Function<ReplicaSet.Layout, ReplicaStates> states;
+    private final Function<String, ReadFanOut> fanOut;
 
     /**
      * @param local opens a local replica (production: {@code LocalShard::open})
@@ -35,6 +37,7 @@ public final class ClusterShardFactory implements ShardFactory {
      * @param remotes how a shard reaches its replicas on other peers
      * @param writeConsistency a collection's current {@code write_consistency_factor}, by name
      * @param states a shard's replica states and how to mark one Dead
+     * @param fanOut a collection's current read fan-out params, by name
      */
     public ClusterShardFactory(
             ShardFactory local,
@@ -42,13 +45,15 @@ public final class ClusterShardFactory implements ShardFactory {
             long self,
             Function<ReplicaSet.Layout, PeerReplicas> remotes,
             ToIntFunction<String> writeConsistency,
-            Function<ReplicaSet.Layout, ReplicaStates> states) {
+            Function<ReplicaSet.Layout, ReplicaStates> states,
+            Function<String, ReadFanOut> fanOut) {
         this.local = local;
         this.book = book;
         this.self = self;
         this.remotes = remotes;
         this.writeConsistency = writeConsistency;
         this.states = states;
+        this.fanOut = fanOut;
     }
 
     @Override
@@ -76,6 +81,7 @@ public final class ClusterShardFactory implements ShardFactory {
                 mine,
                 remotes.apply(layout),
                 () -> writeConsistency.applyAsInt(collection),
-                states.apply(layout));
+                states.apply(layout),
+                () -> fanOut.apply(collection));
     }
 }

@@ -3,6 +3,7 @@ package io.sextant.cluster.replica;
 import io.sextant.cluster.ReplicaState;
 import io.sextant.cluster.shard.PrimaryWriter;
 import io.sextant.cluster.shard.ShardCallErrors;
+import io.sextant.collection.config.ReadFanOut;
 import io.sextant.segment.PointId;
 import io.sextant.segment.config.ShardConfig;
 import io.sextant.segment.error.ServiceException;
@@ -30,11 +31,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,16 +64,26 @@ import org.slf4j.LoggerFactory;
  * Qdrant, replicas that receive no writes count as not applying it) applied it. A forward answered "not found" (the replica's peer has not applied the
  * collection's create yet) is retried for up to {@link #NOT_FOUND_RETRY_MILLIS} ms first. When the
  * primary is another peer, the write is sent there to be applied as a primary write ({@code
- * PrimaryUpdate}); a peer that is unreachable is skipped for the next Active one. A user error (bad
- * input) at the primary is answered as such and nothing is forwarded.
+ * PrimaryUpdate}); a peer that is unreachable is skipped for the next Active one, and one that
+ * misses the call's deadline (a frozen process) is first marked Dead through the metadata group, so
+ * it stops acting as primary, then skipped. A user error (bad input) at the primary is answered as
+ * such and nothing is forwarded.
  *
  * <p>Payload index changes ({@code CreateFieldIndex}, {@code DeleteFieldIndex}) are applied to the
  * local replica only: every peer applies them from the metadata log to its own replicas.
  *
- * <p><b>Reads</b> go to the local replica when there is one and it is readable (Active), else to
- * the first remote readable replica in placement order that answers (a service error moves on to
- * the next one; a user error is the answer). Dead and Partial replicas serve no reads.
- * Configuration changes and close apply to the local replica only.
+ * <p><b>Reads</b> ask readable (Active) replicas only, the local one first, then the remote ones
+ * in random order, through a {@link FanOutRead}: as many as the request's {@link ReadConsistency}
+ * needs plus {@code read_fan_out_factor} up front, one more when none answered within {@code
+ * read_fan_out_delay_ms}, the next one in place of one that fails with a service error (a user
+ * error is the answer); the first answers win and the rest are cancelled. Several answers are
+ * merged by {@link ReplicaAnswers}. The request's consistency and ordering come from {@link
+ * RequestGuarantees}. Dead and Partial replicas serve no reads. Configuration changes and close
+ * apply to the local replica only.
+ *
+ * <p><b>Forward deadline:</b> the primary waits at most {@link #FORWARD_DEADLINE_MILLIS} for every
+ * replica's forward together; a replica that has not applied the write by then (a frozen or
+ * overloaded peer) is marked Dead like one whose forward failed, before the write is acknowledged.
  *
  * <p>Thread-safe: writes as primary are serialized per replica set (local apply and queueing of
  * the forwards happen under one lock); reads run concurrently.
@@ -111,6 +127,17 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     private final Map<Long, ExecutorService> queues = new LinkedHashMap<>();
     private final Object primaryOrder = new Object();
     private final AtomicLong failedReplicaWrites = new AtomicLong();
+    private final Supplier<ReadFanOut> fanOut;
+    /** The order remote replicas are asked in (shuffled, to spread reads; tests fix it). */
+    private volatile UnaryOperator<List<Long>> remoteOrder = ReplicaSet::shuffled;
+    /** How long the primary waits for one replica's forward before counting it failed. */
+    private volatile long forwardDeadlineMillis = FORWARD_DEADLINE_MILLIS;
+
+    /**
+     * The default bound on waiting for one replica's forward: a replica that has not applied a
+     * write by then (e.g. a frozen process) is marked Dead and the write acknowledged without it.
+     */
+    public static final long FORWARD_DEADLINE_MILLIS = 5_000;
 
     /**
      * @param layout the placement of this shard
@@ -131,6 +158,25 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
      */
     public ReplicaSet(
             Layout layout, Shard local, PeerReplicas remotes, IntSupplier writeConsistency, ReplicaStates states) {
+        this(layout, local, remotes, writeConsistency, states, () -> ReadFanOut.UNSET);
+    }
+
+    /**
+     * @param layout the placement of this shard
+     * @param local the local replica, non-null exactly when {@code layout.local()}
+     * @param remotes the other replicas
+     * @param writeConsistency the collection's current {@code write_consistency_factor}
+     * @param states the replicas' states, and how to mark one Dead
+     * @param fanOut the collection's current {@code read_fan_out_factor} and {@code
+     *     read_fan_out_delay_ms}
+     */
+    public ReplicaSet(
+            Layout layout,
+            Shard local,
+            PeerReplicas remotes,
+            IntSupplier writeConsistency,
+            ReplicaStates states,
+            Supplier<ReadFanOut> fanOut) {
         if ((local != null) != layout.local()) {
             throw new IllegalArgumentException("peer " + Long.toUnsignedString(layout.self())
                     + (layout.local() ? " holds" : " does not hold") + " a replica of shard " + layout.shardId()
@@ -141,6 +187,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         this.remotes = remotes;
         this.writeConsistency = writeConsistency;
         this.states = states;
+        this.fanOut = fanOut;
         for (long peer : layout.peers()) {
             if (peer != layout.self()) {
                 queues.put(peer, newQueue(layout, peer));
@@ -188,6 +235,9 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             Shard mine = local;
             return mine == null ? new UpdateResult(0, true) : applyLocally(mine, operation, wait, waitMillis);
         }
+        if (RequestGuarantees.ordering() == WriteOrdering.STRONG) {
+            return updateStrong(operation, wait, waitMillis);
+        }
         ServiceException last = null;
         for (long peer : layout.peers()) {
             if (!states.state(peer).canBePrimary()) {
@@ -202,6 +252,17 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             try {
                 return remotes.writeAsPrimary(peer, operation, wait);
             } catch (ServiceException e) {
+                if (ShardCallErrors.isDeadline(e)) {
+                    // a frozen primary: Dead through consensus (so it refuses to order writes if it
+                    // wakes up, and is recovered), then the next Active replica orders this write
+                    LOG.warn(
+                            "Primary {} of {} missed the call deadline; marking it Dead",
+                            Long.toUnsignedString(peer),
+                            this);
+                    states.markDead(peer);
+                    last = e;
+                    continue;
+                }
                 if (!ShardCallErrors.isUnreachable(e)) {
                     throw e;
                 }
@@ -217,6 +278,30 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 "No Active replica of shard " + layout.shardId() + " of collection " + layout.collection()
                         + " is reachable to apply the write",
                 last);
+    }
+
+    /**
+     * A write with {@code ordering=strong}: only the shard's first replica in placement order may
+     * order it (Qdrant's permanent leader); when that one is not Active or not reachable the write
+     * fails rather than going to another primary.
+     */
+    private UpdateResult updateStrong(PointOperation operation, boolean wait, long waitMillis) {
+        long first = layout.peers().getFirst();
+        ReplicaState s = states.state(first);
+        if (!s.canBePrimary()) {
+            throw new ServiceException("Write with strong ordering: the first replica of shard " + layout.shardId()
+                    + " of collection " + layout.collection() + " (peer " + Long.toUnsignedString(first) + ") is "
+                    + s.wireName());
+        }
+        if (first == layout.self()) {
+            return writeAsPrimary(operation, wait, waitMillis);
+        }
+        if (remotes.replica(first) == null) {
+            throw new ServiceException("Write with strong ordering: peer " + Long.toUnsignedString(first)
+                    + ", the first replica of shard " + layout.shardId() + " of collection " + layout.collection()
+                    + ", is not a member of the cluster");
+        }
+        return remotes.writeAsPrimary(first, operation, wait);
     }
 
     private static UpdateResult applyLocally(Shard mine, PointOperation operation, boolean wait, long waitMillis) {
@@ -268,8 +353,9 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             });
         }
         int applied = 1;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(forwardDeadlineMillis);
         for (Map.Entry<Long, CompletableFuture<Boolean>> f : forwards.entrySet()) {
-            if (f.getValue().join()) {
+            if (awaitForward(f.getKey(), f.getValue(), deadline)) {
                 applied++;
             } else {
                 states.markDead(f.getKey()); // before the ack: throws when consensus cannot be reached
@@ -283,6 +369,35 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                     + needed);
         }
         return mine;
+    }
+
+    /**
+     * Whether the forward to {@code peer} succeeded by {@code deadline} (nanoTime). A forward still
+     * running then counts as failed (the replica is marked Dead before the write is acknowledged);
+     * it stays in the replica's queue, so whatever it still applies comes before every later
+     * operation queued for that replica (e.g. the clear that starts its recovery).
+     */
+    private boolean awaitForward(long peer, CompletableFuture<Boolean> forward, long deadline) {
+        try {
+            return forward.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return failed(
+                    peer,
+                    new ServiceException("no answer to the forwarded write within " + forwardDeadlineMillis + " ms"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(peer, new ServiceException("interrupted waiting for the forwarded write", e));
+        } catch (ExecutionException e) {
+            return failed(peer, new ServiceException("forward failed", e.getCause()));
+        }
+    }
+
+    /**
+     * Changes how long the primary waits for one replica's forward (tests; default {@link
+     * #FORWARD_DEADLINE_MILLIS}).
+     */
+    public void forwardDeadline(java.time.Duration d) {
+        forwardDeadlineMillis = Math.max(1, d.toMillis());
     }
 
     private boolean forward(long peer, PointOperation operation, boolean wait) {
@@ -459,68 +574,122 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
 
     // ---------------------------------------------------------------- reads
 
-    /** Runs {@code read} on the local replica, else on the first remote replica that answers. */
-    private <T> T read(String what, Function<Shard, T> read) {
+    /** Fixes the order remote replicas are asked in (tests; by default shuffled per read). */
+    void orderRemotes(UnaryOperator<List<Long>> order) {
+        remoteOrder = order;
+    }
+
+    private static List<Long> shuffled(List<Long> peers) {
+        List<Long> copy = new ArrayList<>(peers);
+        java.util.Collections.shuffle(copy, java.util.concurrent.ThreadLocalRandom.current());
+        return copy;
+    }
+
+    /**
+     * Runs {@code read} on as many readable replicas as {@code consistency} needs, spread and hedged
+     * by the collection's read fan-out ({@link FanOutRead}): the local replica first when it is
+     * readable, then the remote readable ones in random order. {@code read_fan_out_factor} unset
+     * means none extra with a readable local replica, one otherwise (Qdrant's automatic value).
+     */
+    private <T> List<T> read(String what, Function<Shard, T> read, ReadConsistency consistency) {
+        return read(what, read, consistency, true);
+    }
+
+    private <T> List<T> read(String what, Function<Shard, T> read, ReadConsistency consistency, boolean fanOut) {
+        Layout l = layout;
         Shard mine = local;
-        if (mine != null && states.state(layout.self()).readable()) {
-            return read.apply(mine);
+        List<FanOutRead.Candidate> candidates = new ArrayList<>(l.peers().size());
+        boolean localReadable = mine != null && states.state(l.self()).readable();
+        if (localReadable) {
+            candidates.add(new FanOutRead.Candidate(l.self(), mine, true));
         }
-        ServiceException last = null;
-        for (long peer : layout.peers()) {
-            if (peer == layout.self() || !states.state(peer).readable()) {
-                continue;
+        List<Long> others = new ArrayList<>(l.peers().size());
+        for (long peer : l.peers()) {
+            if (peer != l.self() && states.state(peer).readable() && remotes.replica(peer) != null) {
+                others.add(peer);
             }
+        }
+        for (long peer : remoteOrder.apply(others)) {
             Shard replica = remotes.replica(peer);
-            if (replica == null) {
-                continue;
-            }
-            try {
-                return read.apply(replica);
-            } catch (ServiceException e) {
-                LOG.debug("{} on {} failed on peer {}, trying the next replica: {}", what, this, peer, e.getMessage());
-                last = e;
+            if (replica != null) {
+                candidates.add(new FanOutRead.Candidate(peer, replica));
             }
         }
-        throw new ServiceException(
-                "No readable replica of shard " + layout.shardId() + " of collection " + layout.collection()
-                        + " answered "
-                        + what,
-                last);
+        int required = consistency.required(l.peers().size());
+        if (candidates.isEmpty()) {
+            throw new ServiceException("No readable replica of shard " + l.shardId() + " of collection "
+                    + l.collection() + " answered " + what);
+        }
+        if (candidates.size() < required) {
+            throw new ServiceException("Shard " + l.shardId() + " of collection " + l.collection() + " has "
+                    + candidates.size() + " readable replicas reachable from peer " + Long.toUnsignedString(l.self())
+                    + ", the " + what + " needs " + required);
+        }
+        ReadFanOut f = fanOut ? this.fanOut.get() : new ReadFanOut(0, 0L);
+        int extra = f.factor() != null ? f.factor() : (localReadable ? 0 : 1);
+        String name = what + " on shard " + l.shardId() + " of collection " + l.collection();
+        return new FanOutRead<>(name, candidates, read).run(required, extra, f.delayOrZero());
+    }
+
+    /** {@link #read(String, Function, ReadConsistency)} for reads that one replica answers. */
+    private <T> T readOne(String what, Function<Shard, T> read) {
+        return readOne(what, read, true);
+    }
+
+    /** One replica's answer; without {@code fanOut}, replicas are asked one after another only. */
+    private <T> T readOne(String what, Function<Shard, T> read, boolean fanOut) {
+        return read(what, read, ReadConsistency.ONE, fanOut).getFirst();
     }
 
     @Override
     public List<ScoredPoint> search(CoreSearch request) {
-        return read("search", s -> s.search(request));
+        ReadConsistency c = RequestGuarantees.consistency();
+        List<List<ScoredPoint>> answers = read("search", s -> s.search(request), c);
+        return ReplicaAnswers.hits(answers, c.keepThreshold(answers.size()));
     }
 
     @Override
     public SparseStats sparseStats(String name, int[] dims, Filter corpus) {
-        return read("sparse stats", s -> s.sparseStats(name, dims, corpus));
+        return readOne("sparse stats", s -> s.sparseStats(name, dims, corpus));
     }
 
     @Override
     public List<PointRecord> retrieve(List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector) {
-        return read("retrieve", s -> s.retrieve(ids, withPayload, withVector));
+        ReadConsistency c = RequestGuarantees.consistency();
+        List<List<PointRecord>> answers = read("retrieve", s -> s.retrieve(ids, withPayload, withVector), c);
+        return ReplicaAnswers.records(answers, c.keepThreshold(answers.size()));
     }
 
     @Override
     public ScrollPage scroll(ScrollRequest request) {
-        return read("scroll", s -> s.scroll(request));
+        ReadConsistency c = RequestGuarantees.consistency();
+        List<ScrollPage> answers = read("scroll", s -> s.scroll(request), c);
+        return answers.size() == 1
+                ? answers.getFirst()
+                : ReplicaAnswers.pages(answers, c.keepThreshold(answers.size()));
     }
 
     @Override
     public long count(Filter filter, boolean exact) {
-        return read("count", s -> s.count(filter, exact));
+        ReadConsistency c = RequestGuarantees.consistency();
+        List<Long> answers = read("count", s -> s.count(filter, exact), c);
+        return ReplicaAnswers.count(answers, c.kind() == ReadConsistency.Kind.MAJORITY);
     }
 
     @Override
     public ShardInfo info() {
-        return read("info", Shard::info);
+        return readOne("info", Shard::info);
+    }
+
+    /** The local replica's files, else a readable remote replica's (fetched over the internal API). */
+    @Override
+    public io.sextant.shard.snapshot.ShardFileCapture.CapturedShard captureFiles(java.nio.file.Path stagingDir) {
+        return readOne("snapshot capture", s -> s.captureFiles(stagingDir), false); // never twice: heavy
     }
 
     @Override
     public Map<String, PayloadIndexSpec> payloadSchema() {
-        return read("payload schema", Shard::payloadSchema);
+        return readOne("payload schema", Shard::payloadSchema);
     }
 
     /** True when this peer holds a replica. */
@@ -545,6 +714,13 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     public ShardStats stats() {
         Shard mine = local;
         return mine == null ? ShardStats.EMPTY : mine.stats();
+    }
+
+    /** The local replica's write freshness (a peer without one reports none). */
+    @Override
+    public io.sextant.shard.WriteFreshness freshness() {
+        Shard mine = local;
+        return mine == null ? io.sextant.shard.WriteFreshness.NONE : mine.freshness();
     }
 
     @Override

@@ -108,6 +108,12 @@ public final class RemoteShard implements Shard {
         return call(ShardCalls.INFO, null);
     }
 
+    /** The replica's snapshot files, captured on the owning peer and written under {@code stagingDir}. */
+    @Override
+    public io.sextant.shard.snapshot.ShardFileCapture.CapturedShard captureFiles(java.nio.file.Path stagingDir) {
+        return ShardCaptureWire.stage(call(ShardCalls.CAPTURE, null), stagingDir);
+    }
+
     /** False: the data is on the owning peer. */
     @Override
     public boolean holdsLocalData() {

@@ -94,4 +94,17 @@ public final class ShardCallErrors {
         }
         return false;
     }
+
+    /**
+     * Whether {@code e} (raised by a {@link RemoteShard}) is a missed deadline (gRPC {@code
+     * DEADLINE_EXCEEDED}): the peer took the call but did not answer in time (frozen, overloaded).
+     */
+    public static boolean isDeadline(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StatusRuntimeException s) {
+                return s.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED;
+            }
+        }
+        return false;
+    }
 }

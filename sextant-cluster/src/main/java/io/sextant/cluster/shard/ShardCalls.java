@@ -33,7 +33,11 @@ import java.util.List;
  * Scroll       scroll                                           scroll page
  * Count        opt filter, u8 exact (0/1)                       i64 count
  * Info         (empty)                                          info
+ * Capture      (empty)                                          captured files ({@link ShardCaptureWire})
  * </pre>
+ *
+ * {@code Capture} (added for snapshots in cluster mode; an older peer answers it {@code
+ * UNIMPLEMENTED}) captures the replica's snapshot files on the serving peer and ships them.
  *
  * {@code Update} applies the operation to the serving peer's own replica only (a primary
  * forwarding a write to the other replicas). {@code PrimaryUpdate} (added with replica sets; an
@@ -162,7 +166,16 @@ public final class ShardCalls {
             ResultWire::readInfo,
             (shard, q) -> shard.info());
 
+    public static final ShardCall<Void, ShardCaptureWire.Shipped> CAPTURE = new ShardCall<>(
+            "Capture",
+            ShardCall.Deadline.READ,
+            (w, q) -> {},
+            r -> null,
+            ShardCaptureWire::write,
+            ShardCaptureWire::read,
+            (shard, q) -> ShardCaptureWire.capture(shard));
+
     /** Every call served from the local replicas, in a fixed order ({@link #PRIMARY_UPDATE} is not). */
     public static final List<ShardCall<?, ?>> ALL =
-            List.of(UPDATE, SEARCH, SPARSE_STATS, RETRIEVE, SCROLL, COUNT, INFO);
+            List.of(UPDATE, SEARCH, SPARSE_STATS, RETRIEVE, SCROLL, COUNT, INFO, CAPTURE);
 }

@@ -33,8 +33,12 @@ final class InProcessPeers {
     final Map<Long, RecordingShard> replicas = new ConcurrentHashMap<>();
     final Map<Long, ReplicaSet> sets = new ConcurrentHashMap<>();
     final Set<Long> down = ConcurrentHashMap.newKeySet();
+    final Set<Long> frozen = ConcurrentHashMap.newKeySet();
     final AtomicInteger primaryCalls = new AtomicInteger();
     volatile int writeConsistency = 1;
+    /** The collection's read fan-out (default: none, so reads ask one replica after another). */
+    volatile io.sextant.collection.config.ReadFanOut fanOut = new io.sextant.collection.config.ReadFanOut(0, 0L);
+
     final ReplicaStateBook states;
     final List<MetadataCommand> proposals = new CopyOnWriteArrayList<>();
     volatile boolean consensusDown;
@@ -65,7 +69,10 @@ final class InProcessPeers {
                     return applier.apply(command);
                 }
             });
-            sets.put(p, new ReplicaSet(layout, replicas.get(p), view(p), () -> writeConsistency, view));
+            ReplicaSet set =
+                    new ReplicaSet(layout, replicas.get(p), view(p), () -> writeConsistency, view, () -> fanOut);
+            set.orderRemotes(order -> order); // placement order, so tests know who is asked first
+            sets.put(p, set);
         }
     }
 
@@ -106,6 +113,20 @@ final class InProcessPeers {
         }
     }
 
+    /** Peer {@code peer} is frozen (SIGSTOP): it takes calls but answers none before their deadline. */
+    void freeze(long peer) {
+        frozen.add(peer);
+        RecordingShard r = replicas.get(peer);
+        r.failUpdates = () -> deadline(peer);
+        r.failReads = () -> deadline(peer);
+    }
+
+    static ServiceException deadline(long peer) {
+        return new ServiceException(
+                "Peer " + peer + " did not answer within 30000 ms",
+                Status.DEADLINE_EXCEEDED.withDescription("deadline").asRuntimeException());
+    }
+
     /** Peer {@code peer} answers again (its replica keeps what it had). */
     void revive(long peer) {
         down.remove(peer);
@@ -132,6 +153,9 @@ final class InProcessPeers {
             public UpdateResult writeAsPrimary(long peerId, PointOperation operation, boolean wait) {
                 if (down.contains(peerId)) {
                     throw unreachable(peerId);
+                }
+                if (frozen.contains(peerId)) {
+                    throw deadline(peerId);
                 }
                 primaryCalls.incrementAndGet();
                 return sets.get(peerId).writeAsPrimary(operation, wait, -1);

@@ -42,6 +42,25 @@ final class RecordingShard implements Shard {
     volatile java.util.function.Consumer<PointId> onScroll = offset -> {};
 
     volatile boolean closed;
+    /** How long every count and search takes (a slow or frozen replica). */
+    volatile long readDelayMillis;
+    /** Set when a slow read was interrupted (its caller cancelled it). */
+    final java.util.concurrent.atomic.AtomicBoolean readCancelled = new java.util.concurrent.atomic.AtomicBoolean();
+    /** What search answers. */
+    volatile List<ScoredPoint> hits = List.of();
+
+    private void slowRead() {
+        long d = readDelayMillis;
+        if (d > 0) {
+            try {
+                Thread.sleep(d);
+            } catch (InterruptedException e) {
+                readCancelled.set(true);
+                Thread.currentThread().interrupt();
+                throw new io.sextant.segment.error.ServiceException("read cancelled");
+            }
+        }
+    }
 
     RecordingShard(String name) {
         this.name = name;
@@ -89,6 +108,7 @@ final class RecordingShard implements Shard {
     @Override
     public long count(Filter filter, boolean exact) {
         reads.incrementAndGet();
+        slowRead();
         if (failReads != null) {
             throw failReads.get();
         }
@@ -97,7 +117,12 @@ final class RecordingShard implements Shard {
 
     @Override
     public List<ScoredPoint> search(CoreSearch request) {
-        throw new UnsupportedOperationException("search");
+        reads.incrementAndGet();
+        slowRead();
+        if (failReads != null) {
+            throw failReads.get();
+        }
+        return hits;
     }
 
     @Override

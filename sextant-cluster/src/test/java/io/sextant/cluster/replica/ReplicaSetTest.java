@@ -12,7 +12,6 @@ import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.index.PayloadSchemaType;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.segment.ops.PointsSelector;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -22,36 +21,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Replica sets of one shard on three peers (1, 2, 3 in placement order) and a router-only peer 4. */
-class ReplicaSetTest {
-    private static final long A = 1;
-    private static final long B = 2;
-    private static final long C = 3;
-    private static final long ROUTER = 4;
-
-    @TempDir
-    Path dir;
-
-    private InProcessPeers peers;
-
-    @BeforeEach
-    void wire() {
-        peers = new InProcessPeers(List.of(A, B, C), List.of(ROUTER), dir);
-    }
-
-    @AfterEach
-    void close() {
-        for (RecordingShard r : peers.replicas.values()) {
-            r.gate = null;
-        }
-        peers.sets.values().forEach(ReplicaSet::close);
-    }
-
+class ReplicaSetTest extends ThreeReplicaPeers {
     private static PointOperation delete(long id) {
         return new PointOperation.Delete(new PointsSelector.Ids(List.of(PointId.of(id))));
     }

@@ -25,6 +25,7 @@ import java.util.Map;
  * @param quantizationConfig collection-wide quantization; null = none
  * @param metadata free-form user metadata (never null; empty object when none)
  * @param strictMode strict mode settings (never null; {@link StrictModeConfig#DISABLED} when none)
+ * @param ttl point expiry ({@code ttl_config}, Sextant's own); null when points never expire
  */
 public record CollectionConfig(
         CollectionParams params,
@@ -33,7 +34,8 @@ public record CollectionConfig(
         WalConfig walConfig,
         QuantizationConfig quantizationConfig,
         ObjectNode metadata,
-        StrictModeConfig strictMode) {
+        StrictModeConfig strictMode,
+        io.sextant.segment.config.TtlSpec ttl) {
 
     public CollectionConfig {
         if (params == null) {
@@ -44,6 +46,18 @@ public record CollectionConfig(
         walConfig = walConfig == null ? WalConfig.DEFAULT : walConfig;
         metadata = metadata == null ? JsonNodeFactory.instance.objectNode() : metadata.deepCopy();
         strictMode = strictMode == null ? StrictModeConfig.DISABLED : strictMode;
+    }
+
+    /** A config whose points never expire. */
+    public CollectionConfig(
+            CollectionParams params,
+            HnswConfig hnswConfig,
+            OptimizersConfig optimizerConfig,
+            WalConfig walConfig,
+            QuantizationConfig quantizationConfig,
+            ObjectNode metadata,
+            StrictModeConfig strictMode) {
+        this(params, hnswConfig, optimizerConfig, walConfig, quantizationConfig, metadata, strictMode, null);
     }
 
     /** A config without strict mode settings. */
@@ -59,7 +73,14 @@ public record CollectionConfig(
 
     /** This config with other strict mode settings. */
     public CollectionConfig withStrictMode(StrictModeConfig next) {
-        return new CollectionConfig(params, hnswConfig, optimizerConfig, walConfig, quantizationConfig, metadata, next);
+        return new CollectionConfig(
+                params, hnswConfig, optimizerConfig, walConfig, quantizationConfig, metadata, next, ttl);
+    }
+
+    /** This config with other point expiry settings (null: points never expire). */
+    public CollectionConfig withTtl(io.sextant.segment.config.TtlSpec next) {
+        return new CollectionConfig(
+                params, hnswConfig, optimizerConfig, walConfig, quantizationConfig, metadata, strictMode, next);
     }
 
     /** A config with defaults for everything but the params. */
@@ -143,7 +164,8 @@ public record CollectionConfig(
                 sparse,
                 optimizerConfig.toShardSettings(),
                 walConfig.toShardSettings(),
-                params.effectivePayloadMemory());
+                params.effectivePayloadMemory(),
+                ttl);
     }
 
     /** The codec spec of a quantization config, with Qdrant's defaults; null for none. */

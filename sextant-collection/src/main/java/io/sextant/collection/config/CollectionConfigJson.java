@@ -42,6 +42,12 @@ public final class CollectionConfigJson {
         params.put("replication_factor", p.replicationFactor());
         params.put("write_consistency_factor", p.writeConsistencyFactor());
         params.put("on_disk_payload", p.onDiskPayload());
+        if (p.readFanOut().factor() != null) {
+            params.put("read_fan_out_factor", p.readFanOut().factor());
+        }
+        if (p.readFanOut().delayMs() != null) {
+            params.put("read_fan_out_delay_ms", p.readFanOut().delayMs());
+        }
         if (p.payloadMemory() != null) {
             params.putObject("payload").put("memory", p.payloadMemory().wireName());
         }
@@ -66,7 +72,51 @@ public final class CollectionConfigJson {
         root.set("quantization_config", quantizationToJson(c.quantizationConfig()));
         root.set("metadata", c.metadata());
         root.set("strict_mode_config", StrictModeConfigJson.toJson(c.strictMode()));
+        if (c.ttl() != null) { // Sextant's own: shown only when set, so Qdrant's shape is unchanged otherwise
+            root.set("ttl_config", ttlToJson(c.ttl()));
+        }
         return root;
+    }
+
+    /** {@code {"field": ..., "default_ttl_sec": ... | null}}. */
+    public static ObjectNode ttlToJson(io.sextant.segment.config.TtlSpec t) {
+        ObjectNode n = F.objectNode();
+        n.put("field", t.field());
+        putNullable(n, "default_ttl_sec", t.defaultTtlSec());
+        return n;
+    }
+
+    /**
+     * A {@code ttl_config} object: {@code field} (a non-empty string, required) and {@code
+     * default_ttl_sec} (a positive integer or null); null for JSON null.
+     *
+     * @throws IllegalArgumentException naming the bad field
+     */
+    public static io.sextant.segment.config.TtlSpec ttlFromJson(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw new IllegalArgumentException("ttl_config must be an object");
+        }
+        for (var e : n.properties()) {
+            if (!e.getKey().equals("field") && !e.getKey().equals("default_ttl_sec")) {
+                throw new IllegalArgumentException("ttl_config: unknown field " + e.getKey());
+            }
+        }
+        JsonNode field = n.path("field");
+        if (!field.isTextual()) {
+            throw new IllegalArgumentException("ttl_config.field must be a string");
+        }
+        JsonNode ttl = n.path("default_ttl_sec");
+        Long sec = null;
+        if (!ttl.isMissingNode() && !ttl.isNull()) {
+            if (!ttl.canConvertToExactIntegral() || !ttl.canConvertToLong()) {
+                throw new IllegalArgumentException("ttl_config.default_ttl_sec must be an integer");
+            }
+            sec = ttl.asLong();
+        }
+        return new io.sextant.segment.config.TtlSpec(field.asText(), sec);
     }
 
     public static CollectionConfig fromJson(JsonNode root) {
@@ -90,6 +140,7 @@ public final class CollectionConfigJson {
                 params.path("on_disk_payload").asBoolean(true),
                 sparse,
                 memory(params.path("payload"), "memory"),
+                new ReadFanOut(integer(params, "read_fan_out_factor"), lng(params, "read_fan_out_delay_ms")),
                 "custom".equals(params.path("sharding_method").asText("auto")));
         JsonNode h = root.path("hnsw_config");
         HnswConfig hnsw = h.isObject() ? hnswDiffFromJson(h).applyTo(HnswConfig.DEFAULT) : HnswConfig.DEFAULT;
@@ -126,7 +177,8 @@ public final class CollectionConfigJson {
                 wal,
                 q,
                 meta.isObject() ? (ObjectNode) meta : null,
-                strict.isObject() ? StrictModeConfigJson.fromJson(strict, "strict_mode_config") : null);
+                strict.isObject() ? StrictModeConfigJson.fromJson(strict, "strict_mode_config") : null,
+                ttlFromJson(root.get("ttl_config")));
     }
 
     public static ObjectNode vectorToJson(VectorParams v) {

@@ -12,7 +12,8 @@ import java.util.Map;
  * {@code quantizationConfig} replaces the collection-wide quantization unless {@code
  * disableQuantization} removes it; {@code sparseVectors} changes existing sparse vectors' index
  * params and modifier (fields set in the diff replace the current ones); {@code metadata} is merged key by key into the current
- * metadata (a key with a JSON null value is removed). Immutable.
+ * metadata (a key with a JSON null value is removed); {@code ttl}, when present, replaces or removes
+ * the point expiry. Immutable.
  */
 public record CollectionConfigPatch(
         Map<String, VectorParams.Diff> vectors,
@@ -23,10 +24,38 @@ public record CollectionConfigPatch(
         boolean disableQuantization,
         ObjectNode metadata,
         Map<String, SparseVectorParams> sparseVectors,
-        StrictModeConfig strictMode) {
+        StrictModeConfig strictMode,
+        TtlChange ttl) {
 
     public static final CollectionConfigPatch EMPTY =
-            new CollectionConfigPatch(null, null, null, null, null, false, null, null, null);
+            new CollectionConfigPatch(null, null, null, null, null, false, null, null, null, null);
+
+    /** A change of {@code ttl_config}: {@code next} replaces it, null removes it (points stop expiring). */
+    public record TtlChange(io.sextant.segment.config.TtlSpec next) {}
+
+    /** A patch that leaves point expiry alone. */
+    public CollectionConfigPatch(
+            Map<String, VectorParams.Diff> vectors,
+            CollectionParams.Diff params,
+            HnswConfig.Diff hnswConfig,
+            OptimizersConfig.Diff optimizersConfig,
+            QuantizationConfig quantizationConfig,
+            boolean disableQuantization,
+            ObjectNode metadata,
+            Map<String, SparseVectorParams> sparseVectors,
+            StrictModeConfig strictMode) {
+        this(
+                vectors,
+                params,
+                hnswConfig,
+                optimizersConfig,
+                quantizationConfig,
+                disableQuantization,
+                metadata,
+                sparseVectors,
+                strictMode,
+                null);
+    }
 
     public CollectionConfigPatch {
         vectors = vectors == null ? Map.of() : Map.copyOf(vectors);
@@ -105,16 +134,7 @@ public record CollectionConfigPatch(
                 newSparse.put(e.getKey(), current.merge(e.getValue()));
             }
             CollectionParams newParams = params == null
-                    ? new CollectionParams(
-                            newVectors,
-                            base.params().unnamedVector(),
-                            base.params().shardNumber(),
-                            base.params().replicationFactor(),
-                            base.params().writeConsistencyFactor(),
-                            base.params().onDiskPayload(),
-                            newSparse,
-                            base.params().payloadMemory(),
-                            base.params().customSharding())
+                    ? base.params().withVectors(newVectors, newSparse)
                     : params.applyTo(base.params(), newVectors, newSparse);
             HnswConfig hnsw = hnswConfig == null ? base.hnswConfig() : hnswConfig.applyTo(base.hnswConfig());
             OptimizersConfig opt = optimizersConfig == null
@@ -135,7 +155,8 @@ public record CollectionConfigPatch(
             }
             StrictModeConfig strict =
                     strictMode == null ? base.strictMode() : base.strictMode().merge(strictMode);
-            return new CollectionConfig(newParams, hnsw, opt, base.walConfig(), q, meta, strict);
+            return new CollectionConfig(
+                    newParams, hnsw, opt, base.walConfig(), q, meta, strict, ttl == null ? base.ttl() : ttl.next());
         } catch (IllegalArgumentException e) {
             throw UserException.badRequest("Wrong input: " + e.getMessage());
         }

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param sparseVectors named sparse vectors in declaration order (names never shared with a dense
  *     vector)
  * @param payloadMemory Qdrant's {@code payload.memory}; null = unset (from {@code onDiskPayload})
+ * @param readFanOut {@code read_fan_out_factor} and {@code read_fan_out_delay_ms} (never null)
  * @param customSharding Qdrant's {@code sharding_method: custom}: the collection has no shards of
  *     its own, only those of its shard keys ({@code shardNumber} shards per key by default)
  */
@@ -29,9 +30,13 @@ public record CollectionParams(
         boolean onDiskPayload,
         Map<String, SparseVectorParams> sparseVectors,
         MemoryPlacement payloadMemory,
+        ReadFanOut readFanOut,
         boolean customSharding) {
 
     public CollectionParams {
+        if (readFanOut == null) {
+            readFanOut = ReadFanOut.UNSET;
+        }
         if (vectors == null) {
             vectors = Map.of();
         }
@@ -69,7 +74,7 @@ public record CollectionParams(
         }
     }
 
-    /** Auto-sharded params. */
+    /** Params with the read fan-out unset. */
     public CollectionParams(
             Map<String, VectorParams> vectors,
             boolean unnamedVector,
@@ -88,6 +93,31 @@ public record CollectionParams(
                 onDiskPayload,
                 sparseVectors,
                 payloadMemory,
+                ReadFanOut.UNSET,
+                false);
+    }
+
+    /** Auto-sharded params with a read fan-out. */
+    public CollectionParams(
+            Map<String, VectorParams> vectors,
+            boolean unnamedVector,
+            int shardNumber,
+            int replicationFactor,
+            int writeConsistencyFactor,
+            boolean onDiskPayload,
+            Map<String, SparseVectorParams> sparseVectors,
+            MemoryPlacement payloadMemory,
+            ReadFanOut readFanOut) {
+        this(
+                vectors,
+                unnamedVector,
+                shardNumber,
+                replicationFactor,
+                writeConsistencyFactor,
+                onDiskPayload,
+                sparseVectors,
+                payloadMemory,
+                readFanOut,
                 false);
     }
 
@@ -102,6 +132,7 @@ public record CollectionParams(
                 onDiskPayload,
                 sparseVectors,
                 payloadMemory,
+                readFanOut,
                 custom);
     }
 
@@ -181,6 +212,22 @@ public record CollectionParams(
                 onDiskPayload,
                 sparseVectors,
                 payloadMemory,
+                readFanOut,
+                customSharding);
+    }
+
+    /** These params with {@code vectors} and {@code sparse} in place of ours (everything else kept). */
+    public CollectionParams withVectors(Map<String, VectorParams> vectors, Map<String, SparseVectorParams> sparse) {
+        return new CollectionParams(
+                vectors,
+                unnamedVector,
+                shardNumber,
+                replicationFactor,
+                writeConsistencyFactor,
+                onDiskPayload,
+                sparse,
+                payloadMemory,
+                readFanOut,
                 customSharding);
     }
 
@@ -189,10 +236,20 @@ public record CollectionParams(
             Integer replicationFactor,
             Integer writeConsistencyFactor,
             Boolean onDiskPayload,
-            MemoryPlacement payloadMemory) {
+            MemoryPlacement payloadMemory,
+            ReadFanOut readFanOut) {
         /** A diff without {@code payload.memory}. */
         public Diff(Integer replicationFactor, Integer writeConsistencyFactor, Boolean onDiskPayload) {
-            this(replicationFactor, writeConsistencyFactor, onDiskPayload, null);
+            this(replicationFactor, writeConsistencyFactor, onDiskPayload, null, null);
+        }
+
+        /** A diff that leaves the read fan-out as it is. */
+        public Diff(
+                Integer replicationFactor,
+                Integer writeConsistencyFactor,
+                Boolean onDiskPayload,
+                MemoryPlacement payloadMemory) {
+            this(replicationFactor, writeConsistencyFactor, onDiskPayload, payloadMemory, null);
         }
 
         public CollectionParams applyTo(
@@ -208,6 +265,7 @@ public record CollectionParams(
                     onDiskPayload != null ? onDiskPayload : base.onDiskPayload(),
                     newSparse,
                     payloadMemory != null ? payloadMemory : base.payloadMemory(),
+                    base.readFanOut().merge(readFanOut),
                     base.customSharding());
         }
     }

@@ -131,6 +131,7 @@ public final class VectorNameSchema {
                 p.onDiskPayload(),
                 sparse,
                 p.payloadMemory(),
+                p.readFanOut(),
                 p.customSharding());
         return new CollectionConfig(
                 next,
@@ -139,6 +140,7 @@ public final class VectorNameSchema {
                 c.walConfig(),
                 c.quantizationConfig(),
                 c.metadata(),
-                c.strictMode());
+                c.strictMode(),
+                c.ttl());
     }
 }

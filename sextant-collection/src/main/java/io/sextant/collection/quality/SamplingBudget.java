@@ -29,6 +29,8 @@ public final class SamplingBudget implements AutoCloseable {
     private final LongSupplier clock;
     private volatile double share;
     private long tokens; // nanoseconds of CPU the worker may still spend
+    private final java.util.concurrent.atomic.LongAdder spentNanos = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder ran = new java.util.concurrent.atomic.LongAdder();
     private long lastRefill;
 
     SamplingBudget(double share, LongSupplier clock) {
@@ -66,6 +68,8 @@ public final class SamplingBudget implements AutoCloseable {
                     LOG.debug("quality sample failed (collection closed or changed meanwhile)", e);
                 } finally {
                     long spent = Math.max(0, cpuNow() - cpu0);
+                    spentNanos.add(spent);
+                    ran.increment();
                     synchronized (this) {
                         tokens -= spent;
                     }
@@ -87,6 +91,16 @@ public final class SamplingBudget implements AutoCloseable {
     private static long cpuNow() {
         var bean = java.lang.management.ManagementFactory.getThreadMXBean();
         return bean.isCurrentThreadCpuTimeSupported() ? bean.getCurrentThreadCpuTime() : System.nanoTime();
+    }
+
+    /** CPU time the samples took so far (their threads' CPU time), in seconds: the cost of sampling. */
+    public double cpuSeconds() {
+        return spentNanos.sum() / 1e9;
+    }
+
+    /** Samples run so far. */
+    public long samplesRun() {
+        return ran.sum();
     }
 
     /** Time the allowance holds now, in nanoseconds (tests). */

@@ -55,14 +55,14 @@ final class SnapshotArchives {
 
     static Written writeCollection(Collection c, Path work, Path out, Clock clock) {
         List<Integer> ids = c.shardIds();
-        List<LocalShard> shards = localShards(c);
+        List<Shard> shards = c.shards();
         List<Path> dirs = new ArrayList<>();
         for (int i = 0; i < shards.size(); i++) {
             dirs.add(work.resolve(SHARDS).resolve(Integer.toString(ids.get(i))));
         }
         byte[] config = readConfig(c);
         byte[] keys = c.customSharding() ? readFile(c, io.sextant.collection.ShardKeyTable.FILE_NAME) : null;
-        List<CapturedShard> captured = ShardFileCapture.captureAll(shards, dirs);
+        List<CapturedShard> captured = capture(shards, dirs);
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("collection", c.name());
         body.put("created", clock.instant().toString());
@@ -98,14 +98,14 @@ final class SnapshotArchives {
     }
 
     static Written writeShard(Collection c, int shardId, Path work, Path out, Clock clock) {
-        List<LocalShard> shards = localShards(c);
+        List<Shard> shards = c.shards();
         int index = c.shardIds().indexOf(shardId);
         if (index < 0) {
             throw UserException.notFound(
                     "Not found: Shard " + shardId + " of collection `" + c.name() + "` doesn't exist!");
         }
         byte[] config = readConfig(c);
-        CapturedShard s = ShardFileCapture.capture(shards.get(index), work.resolve(SHARD));
+        CapturedShard s = shards.get(index).captureFiles(work.resolve(SHARD));
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("collection", c.name());
         body.put("shard_id", shardId);
@@ -163,14 +163,24 @@ final class SnapshotArchives {
         }
     }
 
-    static List<LocalShard> localShards(Collection c) {
-        List<LocalShard> out = new ArrayList<>();
-        for (Shard s : c.shards()) {
-            if (!(s instanceof LocalShard l)) {
-                throw UserException.badRequest("Wrong input: collection `" + c.name() + "` has a shard of type "
-                        + s.getClass().getSimpleName() + " that cannot be snapshotted");
+    /**
+     * Captures every shard: local shards all at one instant ({@link ShardFileCapture#captureAll});
+     * when some are not local (replica sets of a cluster, whose data may be on other peers), each
+     * shard at its own instant through {@link Shard#captureFiles}.
+     */
+    static List<CapturedShard> capture(List<Shard> shards, List<Path> dirs) {
+        List<LocalShard> local = new ArrayList<>();
+        for (Shard s : shards) {
+            if (s instanceof LocalShard l) {
+                local.add(l);
             }
-            out.add(l);
+        }
+        if (local.size() == shards.size()) {
+            return ShardFileCapture.captureAll(local, dirs);
+        }
+        List<CapturedShard> out = new ArrayList<>();
+        for (int i = 0; i < shards.size(); i++) {
+            out.add(shards.get(i).captureFiles(dirs.get(i)));
         }
         return out;
     }

@@ -132,6 +132,16 @@ public final class BinaryReader {
         return str();
     }
 
+    /** The next {@code len} bytes (a length read before with {@link #count(int)} {@code (1)}). */
+    public byte[] bytes(int len) {
+        if (len < 0 || len > in.remaining()) {
+            throw corrupt(len + " bytes asked, " + in.remaining() + " left");
+        }
+        byte[] b = new byte[len];
+        in.get(b);
+        return b;
+    }
+
     private String utf8(int len) {
         byte[] b = new byte[len];
         in.get(b);

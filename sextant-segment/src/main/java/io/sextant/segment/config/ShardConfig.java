@@ -13,13 +13,15 @@ import java.util.Map;
  * @param payloadMemory where immutable segments keep payloads: {@link MemoryPlacement#PINNED} as
  *     decoded trees on the heap, {@link MemoryPlacement#CACHED} or {@link MemoryPlacement#COLD} in
  *     the mapped {@code points.bin}, decoded per read (appendable segments always use the heap)
+ * @param ttl point expiry, or null when points never expire
  */
 public record ShardConfig(
         Map<String, VectorSpec> vectors,
         Map<String, SparseVectorSpec> sparseVectors,
         OptimizerSettings optimizer,
         WalSettings wal,
-        MemoryPlacement payloadMemory) {
+        MemoryPlacement payloadMemory,
+        TtlSpec ttl) {
     public ShardConfig {
         if (payloadMemory == null) {
             payloadMemory = MemoryPlacement.PINNED;
@@ -31,6 +33,16 @@ public record ShardConfig(
                 throw new IllegalArgumentException("Vector name '" + name + "' is both a dense and a sparse vector");
             }
         }
+    }
+
+    /** A config whose points never expire. */
+    public ShardConfig(
+            Map<String, VectorSpec> vectors,
+            Map<String, SparseVectorSpec> sparseVectors,
+            OptimizerSettings optimizer,
+            WalSettings wal,
+            MemoryPlacement payloadMemory) {
+        this(vectors, sparseVectors, optimizer, wal, payloadMemory, null);
     }
 
     /** A config keeping payloads on the heap. */

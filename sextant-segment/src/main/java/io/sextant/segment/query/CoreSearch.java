@@ -112,6 +112,22 @@ public record CoreSearch(
                 examples);
     }
 
+    /** This search with another filter. */
+    public CoreSearch withFilter(Filter f) {
+        return new CoreSearch(
+                vectorName,
+                vector,
+                f,
+                limit,
+                offset,
+                scoreThreshold,
+                params,
+                withPayload,
+                withVector,
+                sparseVector,
+                examples);
+    }
+
     /** This sparse search with another query vector (for example with idf weights applied). */
     public CoreSearch withSparseVector(SparseVector v) {
         return new CoreSearch(

@@ -41,21 +41,38 @@ public final class MultiVectorScorers {
         for (int i = 0; i < q.length; i++) {
             perQuery[i] = codes.scorer(q[i]);
         }
-        return off -> {
-            long first = store.start(off);
-            int k = store.count(off);
-            float sum = 0;
-            for (OrdinalScorer s : perQuery) {
-                float best = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < k; j++) {
-                    float x = s.score((int) (first + j));
-                    if (x > best) {
-                        best = x;
+        return new VectorScorer() {
+            @Override
+            public float score(int off) {
+                long first = store.start(off);
+                int k = store.count(off);
+                float sum = 0;
+                for (OrdinalScorer s : perQuery) {
+                    float best = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j < k; j++) {
+                        float x = s.score((int) (first + j));
+                        if (x > best) {
+                            best = x;
+                        }
                     }
+                    sum += best;
                 }
-                sum += best;
+                return sum;
             }
-            return sum;
+
+            @Override
+            public void bulkScore(int[] offsets, int count, float[] out) {
+                long touched = 0; // all the neighbours' codes first: their cache misses overlap
+                for (int i = 0; i < count; i++) {
+                    touched += codes.touch(store.start(offsets[i]), store.count(offsets[i]));
+                }
+                if (touched == Long.MIN_VALUE) { // never: keeps the reads
+                    throw new AssertionError();
+                }
+                for (int i = 0; i < count; i++) {
+                    out[i] = score(offsets[i]);
+                }
+            }
         };
     }
 

@@ -256,8 +256,7 @@ public final class SegmentSearcher {
         if (multi != null) {
             scorer = multi;
         } else if (codes != null) {
-            OrdinalScorer qs = codes.scorer(request.vector());
-            scorer = qs::score;
+            scorer = codes.prefetchingScorer(request.vector());
         } else {
             scorer = immutableRowScorer(seg, request); // a segment with a graph is immutable
         }

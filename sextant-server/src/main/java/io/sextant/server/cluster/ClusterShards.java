@@ -23,6 +23,7 @@ import io.sextant.collection.AtomicFiles;
 import io.sextant.collection.Collection;
 import io.sextant.collection.ShardFactory;
 import io.sextant.collection.TableOfContents;
+import io.sextant.collection.config.ReadFanOut;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.shard.Shard;
 import java.nio.file.Path;
@@ -78,7 +79,20 @@ public final class ClusterShards implements AutoCloseable {
                 layout -> new RemotePeerReplicas(
                         channels, this::address, layout.collection(), layout.shardId(), ShardCallTimeouts.DEFAULT),
                 name -> toc.get(name).config().params().writeConsistencyFactor(),
-                layout -> new ConsensusReplicaStates(states, layout.collection(), layout.shardId(), this::propose));
+                layout -> new ConsensusReplicaStates(states, layout.collection(), layout.shardId(), this::propose),
+                this::readFanOut);
+    }
+
+    /** The collection's read fan-out params; unset while it is not in the table (opening, deleted). */
+    private ReadFanOut readFanOut(String collection) {
+        TableOfContents t = toc;
+        try {
+            return t == null
+                    ? ReadFanOut.UNSET
+                    : t.get(collection).config().params().readFanOut();
+        } catch (RuntimeException e) {
+            return ReadFanOut.UNSET;
+        }
     }
 
     private MetadataResult propose(MetadataCommand command) {

@@ -16,6 +16,7 @@ import io.sextant.segment.error.UserException;
 import io.sextant.segment.ops.PointOperation;
 import io.sextant.server.api.convert.CollectionJson;
 import io.sextant.server.api.convert.IndexJson;
+import io.sextant.server.api.convert.VectorNameJson;
 import io.sextant.server.api.grpc.convert.GrpcMetadataCommands;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Executes collection-level metadata commands on this node's {@link TableOfContents}, parsing
  * their Qdrant wire bodies with the REST converters: the one implementation of create / update /
- * delete collection, alias batches and payload index changes, used directly by a standalone node
+ * delete collection, alias batches, payload index and named vector changes, used directly by a standalone node
  * and by the Raft state machine on every peer of a cluster. Thread-safe (the table of contents
  * is).
  */
@@ -87,6 +88,14 @@ public final class MetadataExecutor implements MetadataApplier {
             }
             case DELETE_INDEX ->
                 updated(toc.get(c.collection()).update(new PointOperation.DeleteFieldIndex(c.name()), c.waitApplied()));
+            case CREATE_VECTOR ->
+                updated(toc.createVector(
+                        c.collection(),
+                        c.name(),
+                        c.form() == MetadataCommand.Form.GRPC
+                                ? GrpcMetadataCommands.vectorConfig(c)
+                                : VectorNameJson.parse(c.body())));
+            case DELETE_VECTOR -> updated(toc.deleteVector(c.collection(), c.name()));
             case CREATE_SHARD_KEY -> {
                 toc.createShardKey(c.collection(), ShardKeyCommands.key(c), ShardKeyCommands.shardsNumber(c));
                 yield BooleanNode.TRUE;

@@ -10,6 +10,7 @@ import io.sextant.collection.config.CollectionConfig;
 import io.sextant.server.api.convert.CollectionDefaults;
 import io.sextant.server.api.convert.CollectionJson;
 import io.sextant.server.api.convert.IndexJson;
+import io.sextant.server.api.convert.VectorNameJson;
 import io.sextant.server.api.grpc.convert.GrpcMetadataCommands;
 import java.util.Set;
 
@@ -53,8 +54,7 @@ public interface MetadataGate {
                         case CREATE_SHARD_KEY -> ShardKeyCommands.place(command, node.members());
                         default -> command;
                     };
-            return MetadataExecutor.unwrap(
-                    c.type() == MetadataCommand.Type.CREATE_SHARD_KEY ? node.proposeAndSync(c) : node.propose(c));
+            return MetadataExecutor.unwrap(node.proposeEverywhere(c));
         };
     }
 
@@ -103,8 +103,10 @@ public interface MetadataGate {
             case UPDATE_COLLECTION -> CollectionJson.parsePatch(body);
             case UPDATE_ALIASES -> CollectionJson.parseAliases(body);
             case CREATE_INDEX -> IndexJson.parseCreate(body);
+            case CREATE_VECTOR -> VectorNameJson.parse(body);
             case DELETE_COLLECTION,
                     DELETE_INDEX,
+                    DELETE_VECTOR,
                     SET_REPLICA_STATE,
                     DROP_REPLICA,
                     ADD_REPLICA,

@@ -22,6 +22,10 @@ import java.util.function.Supplier;
  *   <li>{@code sextant_collection_indexing_lag_seconds}: age of the oldest write still waiting for
  *       a pending or running indexing optimization, the maximum over the collection's shards;
  *   <li>the histogram {@code sextant_wal_fsync_duration_seconds} of group-commit fsyncs;
+ *   <li>write freshness histograms ({@link io.sextant.shard.WriteFreshness}): {@code
+ *       sextant_write_to_searchable_seconds} (0 for a write visible once applied, which is before
+ *       its acknowledgement; the indexing time for a write deferred by {@code prevent_unoptimized})
+ *       and {@code sextant_write_to_indexed_seconds} (applied to indexed, or found needing no index);
  *   <li>per backed-up unit (a collection, or {@code "full"}): {@code
  *       sextant_backup_last_success_timestamp_seconds}, {@code sextant_backup_duration_seconds},
  *       {@code sextant_backup_size_bytes}, {@code sextant_backup_shrink_warning} (1 when the last
@@ -30,6 +34,11 @@ import java.util.function.Supplier;
  *   <li>per unit with a restore drill: {@code sextant_restore_drill_ok} (1 when the last drill
  *       restored the snapshot and every sampled point matched) and {@code
  *       sextant_restore_drill_timestamp_seconds};
+ *   <li>result health per collection and vector: {@code sextant_search_total}, {@code
+ *       sextant_search_zero_results_total}, {@code sextant_search_filter_pass_ratio} and {@code
+ *       sextant_search_top_score{quantile="0.1"|"0.5"|"0.9"}}, and the cost of live-recall sampling:
+ *       {@code sextant_quality_sampling_cpu_seconds_total} (the exact re-runs' thread CPU time) and
+ *       {@code sextant_quality_samples_run_total};
  *   <li>{@code sextant_storage_free_bytes} and {@code sextant_storage_total_bytes} of the file
  *       system holding the storage directory (for a disk-full alert before writes fail).
  * </ul>
@@ -61,6 +70,10 @@ final class OperationsExposition {
                 "Age of the oldest write waiting for indexing (0 when none waits)");
         StringBuilder fsync =
                 header("sextant_wal_fsync_duration_seconds", "histogram", "WAL group-commit fsync duration");
+        StringBuilder toSearchable =
+                header("sextant_write_to_searchable_seconds", "histogram", "Time from a write applied to searchable");
+        StringBuilder toIndexed =
+                header("sextant_write_to_indexed_seconds", "histogram", "Time from a write applied to indexed");
         StringBuilder optFailures = header(
                 "sextant_collection_optimizer_failures_total",
                 "counter",
@@ -84,6 +97,8 @@ final class OperationsExposition {
             int q = 0;
             double maxLag = 0;
             DurationHistogram.Snapshot h = DurationHistogram.Snapshot.EMPTY;
+            DurationHistogram.Snapshot searchable = DurationHistogram.Snapshot.EMPTY;
+            DurationHistogram.Snapshot indexed = DurationHistogram.Snapshot.EMPTY;
             long optFailed = 0;
             long applyFailed = 0;
             int redShards = 0;
@@ -96,16 +111,22 @@ final class OperationsExposition {
                 q += st.updateQueueLength();
                 maxLag = Math.max(maxLag, st.indexingLagSeconds());
                 h = h.plus(st.walFsync());
+                searchable = searchable.plus(s.freshness().toSearchable());
+                indexed = indexed.plus(s.freshness().toIndexed());
             }
             String l = "{collection=\"" + escape(name) + "\"}";
             sample(running, "collection_running_optimizations", l, opt);
             sample(queue, "collection_update_queue_length", l, q);
             sample(lag, "sextant_collection_indexing_lag_seconds", l, maxLag);
-            histogram(fsync, "sextant_wal_fsync_duration_seconds", "collection=\"" + escape(name) + "\"", h);
+            String hl = "collection=\"" + escape(name) + "\"";
+            histogram(fsync, "sextant_wal_fsync_duration_seconds", hl, h);
+            histogram(toSearchable, "sextant_write_to_searchable_seconds", hl, searchable);
+            histogram(toIndexed, "sextant_write_to_indexed_seconds", hl, indexed);
             sample(optFailures, "sextant_collection_optimizer_failures_total", l, optFailed);
             sample(applyFailures, "sextant_collection_apply_failures_total", l, applyFailed);
             sample(red, "sextant_collection_red_shards", l, redShards);
         }
+        StringBuilder health = resultHealth();
         StringBuilder snaps =
                 header("snapshot_creation_running", "gauge", "Snapshot creations running now, by collection");
         snapshotsRunning.get().forEach((unit, n) -> sample(snaps, "snapshot_creation_running", unitLabel(unit), n));
@@ -114,9 +135,12 @@ final class OperationsExposition {
                 .append(queue)
                 .append(lag)
                 .append(fsync)
+                .append(toSearchable)
+                .append(toIndexed)
                 .append(optFailures)
                 .append(applyFailures)
                 .append(red)
+                .append(health)
                 .append(snaps);
         BackupStatus b = backups;
         if (b != null) {
@@ -125,6 +149,51 @@ final class OperationsExposition {
         }
         out.append(storageFigures(toc.storagePath()));
         return out.toString();
+    }
+
+    /** Result health per collection and vector ({@link io.sextant.collection.quality.ResultHealth}). */
+    private StringBuilder resultHealth() {
+        StringBuilder searches =
+                header("sextant_search_total", "counter", "Searches answered since the node started, by vector");
+        StringBuilder zero =
+                header("sextant_search_zero_results_total", "counter", "Searches that returned no point, by vector");
+        StringBuilder pass = header(
+                "sextant_search_filter_pass_ratio",
+                "gauge",
+                "Share of the collection sampled filters let through (1 - filter drop-off), moving mean");
+        StringBuilder top = header(
+                "sextant_search_top_score", "gauge", "Quantiles of the top hit's score over the newest searches");
+        for (String name : toc.list()) {
+            Collection c;
+            try {
+                c = toc.get(name);
+            } catch (UserException e) {
+                continue;
+            }
+            c.resultHealth().readings().forEach((vector, r) -> {
+                String l = "{collection=\"" + escape(name) + "\",vector=\"" + escape(vector) + "\"";
+                sample(searches, "sextant_search_total", l + "}", r.searches());
+                sample(zero, "sextant_search_zero_results_total", l + "}", r.zeroResults());
+                if (!Double.isNaN(r.filterPassRatio())) {
+                    sample(pass, "sextant_search_filter_pass_ratio", l + "}", r.filterPassRatio());
+                }
+                if (r.topScoreSamples() > 0) {
+                    sample(top, "sextant_search_top_score", l + ",quantile=\"0.1\"}", r.topScoreP10());
+                    sample(top, "sextant_search_top_score", l + ",quantile=\"0.5\"}", r.topScoreP50());
+                    sample(top, "sextant_search_top_score", l + ",quantile=\"0.9\"}", r.topScoreP90());
+                }
+            });
+        }
+        var budget = io.sextant.collection.quality.SamplingBudget.PROCESS;
+        StringBuilder cpu = header(
+                "sextant_quality_sampling_cpu_seconds_total",
+                "counter",
+                "CPU time of the live-recall exact re-runs (the cost of sampling), process-wide");
+        sample(cpu, "sextant_quality_sampling_cpu_seconds_total", "", budget.cpuSeconds());
+        StringBuilder ran =
+                header("sextant_quality_samples_run_total", "counter", "Live-recall exact re-runs done, process-wide");
+        sample(ran, "sextant_quality_samples_run_total", "", budget.samplesRun());
+        return searches.append(zero).append(pass).append(top).append(cpu).append(ran);
     }
 
     private static String backupFigures(Map<String, BackupStatus.Backup> all) {

@@ -76,6 +76,12 @@ class LiveRecallApiTest {
             var lr = s.get("/collections/lr/quality").json().path("result").path("live_recall");
             assertThat(lr.path("vectors").path("").path("low").asBoolean()).isTrue();
             assertThat(lr.path("vectors").path("").path("samples").asInt()).isGreaterThanOrEqualTo(10);
+            assertThat(lr.path("samples_run").asLong()).isGreaterThanOrEqualTo(10);
+            assertThat(lr.path("sampling_cpu_seconds").asDouble())
+                    .as("the cost of sampling")
+                    .isPositive();
+            assertThat(s.get("/metrics").text())
+                    .containsPattern("sextant_quality_sampling_cpu_seconds_total [0-9.Ee-]+\n");
 
             query(s, rnd, n, 40); // ef >= points: the graph search finds the exact neighbours
             long deadline = System.nanoTime() + 60_000_000_000L;

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A fixed-bucket histogram of durations (WAL fsyncs), cheap enough to record on every group
+ * A fixed-bucket histogram of durations (WAL fsyncs, write freshness), cheap enough to record on every group
  * commit and shaped like a Prometheus histogram so the server can export it as one: cumulative
  * counts per upper bound {@link #BOUNDS_SECONDS} (plus {@code +Inf}), a sum and a count.
  *
@@ -15,7 +15,7 @@ public final class DurationHistogram {
 
     /** Upper bounds of the buckets, in seconds, ascending; a last bucket catches the rest. */
     public static final double[] BOUNDS_SECONDS = {
-        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 30, 60, 120, 300, 600
     };
 
     private final AtomicLongArray counts = new AtomicLongArray(BOUNDS_SECONDS.length + 1);
@@ -50,14 +50,19 @@ public final class DurationHistogram {
 
     /** Records one duration; negative values count as zero. */
     public void record(long nanos) {
+        record(nanos, 1);
+    }
+
+    /** Records {@code times} equal durations; negative values count as zero. */
+    public void record(long nanos, long times) {
         long n = Math.max(0, nanos);
         double seconds = n / 1e9;
         int i = 0;
         while (i < BOUNDS_SECONDS.length && seconds > BOUNDS_SECONDS[i]) {
             i++;
         }
-        counts.incrementAndGet(i);
-        sumNanos.add(n);
+        counts.addAndGet(i, times);
+        sumNanos.add(n * times);
     }
 
     public Snapshot snapshot() {

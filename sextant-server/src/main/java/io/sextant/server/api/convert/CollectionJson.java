@@ -17,6 +17,7 @@ import io.sextant.collection.config.CollectionParams;
 import io.sextant.collection.config.HnswConfig;
 import io.sextant.collection.config.OptimizersConfig;
 import io.sextant.collection.config.QuantizationConfig;
+import io.sextant.collection.config.ReadFanOut;
 import io.sextant.collection.config.SparseVectorParams;
 import io.sextant.collection.config.VectorDatatype;
 import io.sextant.collection.config.VectorParams;
@@ -103,6 +104,7 @@ public final class CollectionJson {
                         "sparse_vectors",
                         "strict_mode_config",
                         "metadata",
+                        "ttl_config",
                         "uuid"));
         Map<String, SparseVectorParams> sparse = sparseVectors(body.get("sparse_vectors"), "sparse_vectors");
         if (has(body, "init_from")) {
@@ -137,8 +139,8 @@ public final class CollectionJson {
                     wcf == null ? defaults.writeConsistencyFactor() : wcf,
                     JsonFields.bool(body, "on_disk_payload", "", defaults.onDiskPayload()),
                     sparse,
-                    payloadMemory(body.get("payload"), "payload"),
-                    customSharding(body.get("sharding_method")));
+                    payloadMemory(body.get("payload"), "payload"))
+                    .withCustomSharding(customSharding(body.get("sharding_method")));
             HnswConfig hnsw = hnswDiff(body.get("hnsw_config"), "hnsw_config").applyTo(defaults.hnsw());
             OptimizersConfig opt = optimizersDiff(body.get("optimizers_config"), "optimizers_config")
                     .applyTo(defaults.optimizers());
@@ -155,7 +157,14 @@ public final class CollectionJson {
             QuantizationConfig q = quantization(quantizationNode(body), "quantization_config");
             ObjectNode metadata = has(body, "metadata") ? JsonFields.object(body.get("metadata"), "metadata") : null;
             return new CollectionConfig(
-                    params, hnsw, opt, walConfig, q, metadata, strictMode(body.get("strict_mode_config")));
+                    params,
+                    hnsw,
+                    opt,
+                    walConfig,
+                    q,
+                    metadata,
+                    strictMode(body.get("strict_mode_config")),
+                    CollectionConfigJson.ttlFromJson(body.get("ttl_config")));
         } catch (IllegalArgumentException e) {
             throw JsonFields.invalid("", e);
         }
@@ -385,7 +394,8 @@ public final class CollectionJson {
                         "quantization_config",
                         "sparse_vectors",
                         "strict_mode_config",
-                        "metadata"));
+                        "metadata",
+                        "ttl_config"));
         Map<String, VectorParams.Diff> vectors = new LinkedHashMap<>();
         JsonNode vs = body.get("vectors");
         if (vs != null && !vs.isNull()) {
@@ -424,7 +434,10 @@ public final class CollectionJson {
                     JsonFields.optUint(p, "replication_factor", "params"),
                     JsonFields.optUint(p, "write_consistency_factor", "params"),
                     JsonFields.optBool(p, "on_disk_payload", "params"),
-                    payloadMemory(p.get("payload"), "params.payload"));
+                    payloadMemory(p.get("payload"), "params.payload"),
+                    new ReadFanOut(
+                            JsonFields.optUint(p, "read_fan_out_factor", "params"),
+                            JsonFields.optUlong(p, "read_fan_out_delay_ms", "params")));
         }
         boolean disable = isDisabled(body.get("quantization_config"));
         try {
@@ -439,7 +452,11 @@ public final class CollectionJson {
                     disable,
                     has(body, "metadata") ? JsonFields.object(body.get("metadata"), "metadata") : null,
                     sparseVectors(body.get("sparse_vectors"), "sparse_vectors"),
-                    strictMode(body.get("strict_mode_config")));
+                    strictMode(body.get("strict_mode_config")),
+                    body.has("ttl_config")
+                            ? new CollectionConfigPatch.TtlChange(
+                                    CollectionConfigJson.ttlFromJson(body.get("ttl_config")))
+                            : null);
         } catch (IllegalArgumentException e) {
             throw JsonFields.invalid("", e);
         }

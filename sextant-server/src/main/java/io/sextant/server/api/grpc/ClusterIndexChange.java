@@ -8,7 +8,8 @@ import io.sextant.server.cluster.MetadataGate;
 import java.util.function.Supplier;
 
 /**
- * {@code Points/CreateFieldIndex} and {@code DeleteFieldIndex} in cluster mode: the command goes
+ * {@code Points/CreateFieldIndex}, {@code DeleteFieldIndex}, {@code CreateVectorName} and {@code
+ * DeleteVectorName} in cluster mode: the command goes
  * through the metadata log ({@link MetadataGate}) and the applied result, REST's {@code
  * {"operation_id":…,"status":…}}, becomes the gRPC {@code UpdateResult}. Stateless.
  */

@@ -126,6 +126,7 @@ public final class GrpcServer implements AutoCloseable {
         // ServerInterceptors.intercept runs the LAST interceptor first: list innermost first.
         List<ServerInterceptor> all = new ArrayList<>();
         all.add(new GzipResponses());
+        all.add(new GrpcRequestGuarantees()); // its onHalfClose wraps the handler
         all.addAll(outer.reversed());
         return ServerInterceptors.intercept(def, all);
     }

@@ -230,6 +230,11 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
 
     @Override
     public void createVectorName(Points.CreateVectorNameRequest r, StreamObserver<Points.PointsOperationResponse> o) {
+        if (cluster != null) {
+            ClusterIndexChange.submit(
+                    cluster, "Points/CreateVectorName", o, () -> GrpcMetadataCommands.createVector(r));
+            return;
+        }
         vectorNameChange("Points/CreateVectorName", o, () -> {
             ProtoChecks.collectionName(r.getCollectionName());
             VectorNameConfig config = VectorNameProto.parse(r);
@@ -239,6 +244,11 @@ final class PointsEndpoint extends PointsGrpc.PointsImplBase {
 
     @Override
     public void deleteVectorName(Points.DeleteVectorNameRequest r, StreamObserver<Points.PointsOperationResponse> o) {
+        if (cluster != null) {
+            ClusterIndexChange.submit(
+                    cluster, "Points/DeleteVectorName", o, () -> GrpcMetadataCommands.deleteVector(r));
+            return;
+        }
         vectorNameChange(
                 "Points/DeleteVectorName",
                 o,

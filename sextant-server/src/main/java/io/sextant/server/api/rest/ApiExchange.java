@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.sextant.cluster.replica.ReadConsistency;
+import io.sextant.cluster.replica.RequestGuarantees;
+import io.sextant.cluster.replica.WriteOrdering;
 import io.sextant.collection.CollectionUpdateResult;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
@@ -313,15 +316,31 @@ public final class ApiExchange {
         }
     }
 
-    /** Validates the accepted-but-advisory query params ({@code timeout}, {@code ordering}, {@code consistency}). */
+    /**
+     * Validates the common query params ({@code timeout}, {@code ordering}, {@code consistency}) and
+     * binds {@code consistency} and {@code ordering} to this request's thread ({@link
+     * RequestGuarantees}) for the replica sets of cluster mode; a standalone node ignores them.
+     */
     public static void checkCommonParams(Context ctx) {
         timeoutParam(ctx);
         String ordering = ctx.queryParam("ordering");
-        if (ordering != null
-                && !ordering.isEmpty()
-                && !java.util.Set.of("weak", "medium", "strong").contains(ordering)) {
-            throw UserException.badRequest(
-                    "Query deserialize error: ordering must be weak, medium or strong, got '" + ordering + "'");
+        WriteOrdering order = null;
+        if (ordering != null && !ordering.isEmpty()) {
+            try {
+                order = WriteOrdering.parse(ordering);
+            } catch (IllegalArgumentException e) {
+                throw UserException.badRequest("Query deserialize error: " + e.getMessage());
+            }
         }
+        String consistency = ctx.queryParam("consistency");
+        ReadConsistency read = null;
+        if (consistency != null && !consistency.isEmpty()) {
+            try {
+                read = ReadConsistency.parse(consistency);
+            } catch (IllegalArgumentException e) {
+                throw UserException.badRequest("Query deserialize error: " + e.getMessage());
+            }
+        }
+        RequestGuarantees.bind(read, order);
     }
 }

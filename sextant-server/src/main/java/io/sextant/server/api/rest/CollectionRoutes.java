@@ -2,6 +2,7 @@ package io.sextant.server.api.rest;
 
 import static io.sextant.server.api.rest.ApiExchange.ok;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,7 +14,6 @@ import io.sextant.collection.AliasDescription;
 import io.sextant.collection.Collection;
 import io.sextant.collection.FailedCollection;
 import io.sextant.collection.TableOfContents;
-import io.sextant.collection.config.VectorNameConfig;
 import io.sextant.segment.error.UserException;
 import io.sextant.server.api.convert.CollectionJson;
 import io.sextant.server.api.convert.OptimizationsJson;
@@ -180,13 +180,22 @@ final class CollectionRoutes {
 
     private void createVector(Context ctx) {
         ApiExchange.checkCommonParams(ctx);
-        VectorNameConfig config = VectorNameJson.parse(io.body(ctx)); // bad body: 4xx before any lookup
-        ApiExchange.updated(ctx, toc.createVector(name(ctx), ctx.pathParam("vector_name"), config));
+        JsonNode body = io.body(ctx);
+        VectorNameJson.parse(body); // bad body: 4xx before any lookup
+        toc.get(name(ctx)); // 404 before the change enters the metadata log
+        ok(
+                ctx,
+                metadata.submit(
+                        new MetadataCommand(Type.CREATE_VECTOR, name(ctx), ctx.pathParam("vector_name"), body, true)));
     }
 
     private void deleteVector(Context ctx) {
         ApiExchange.checkCommonParams(ctx);
-        ApiExchange.updated(ctx, toc.deleteVector(name(ctx), ctx.pathParam("vector_name")));
+        toc.get(name(ctx));
+        ok(
+                ctx,
+                metadata.submit(
+                        new MetadataCommand(Type.DELETE_VECTOR, name(ctx), ctx.pathParam("vector_name"), null, true)));
     }
 
     private void deleteIndex(Context ctx) {

@@ -70,7 +70,9 @@ final class PointRoutes {
         r.post(p + "/count", this::count);
     }
 
+    /** The path's collection, after the common query params were checked and bound (reads too). */
     private Collection collection(Context ctx) {
+        ApiExchange.checkCommonParams(ctx);
         return toc.get(ctx.pathParam("collection_name"));
     }
 

@@ -2,6 +2,7 @@ package io.sextant.server.api.rest;
 
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.sextant.cluster.replica.RequestGuarantees;
 import io.sextant.collection.TableOfContents;
 import io.sextant.server.auth.AccessControl;
 import io.sextant.server.auth.RestAccessRules;
@@ -115,6 +116,7 @@ public final class RestServer implements AutoCloseable {
             // Error replies (401, 404, 400 …) can be written before the body was read; drain it so the
             // connection is not reset under a client that is still sending, which would lose the reply.
             config.routes.after(io::drainUnreadBody);
+            config.routes.after(ctx -> RequestGuarantees.clear());
             new ServiceRoutes(ready::get).register(config.routes);
             new DashboardRoutes().register(config.routes);
             new IssuesRoutes(issues).register(config.routes);

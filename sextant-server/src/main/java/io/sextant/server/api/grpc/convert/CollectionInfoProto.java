@@ -67,6 +67,12 @@ public final class CollectionInfoProto {
                 .setOnDiskPayload(p.onDiskPayload())
                 .setReplicationFactor(p.replicationFactor())
                 .setWriteConsistencyFactor(p.writeConsistencyFactor());
+        if (p.readFanOut().factor() != null) {
+            b.setReadFanOutFactor(p.readFanOut().factor());
+        }
+        if (p.readFanOut().delayMs() != null) {
+            b.setReadFanOutDelayMs(p.readFanOut().delayMs());
+        }
         Collections.VectorsConfig.Builder vc = Collections.VectorsConfig.newBuilder();
         if (p.unnamedVector()) {
             vc.setParams(vector(p.vectors().get("")));

@@ -9,6 +9,7 @@ import io.sextant.collection.config.CollectionParams;
 import io.sextant.collection.config.HnswConfig;
 import io.sextant.collection.config.OptimizersConfig;
 import io.sextant.collection.config.QuantizationConfig;
+import io.sextant.collection.config.ReadFanOut;
 import io.sextant.collection.config.SparseVectorParams;
 import io.sextant.collection.config.VectorDatatype;
 import io.sextant.collection.config.VectorParams;
@@ -119,7 +120,13 @@ public final class CollectionProto {
                         p.hasWriteConsistencyFactor()
                                 ? ProtoChecks.toInt(p.getWriteConsistencyFactor(), "write_consistency_factor")
                                 : null,
-                        p.hasOnDiskPayload() ? p.getOnDiskPayload() : null);
+                        p.hasOnDiskPayload() ? p.getOnDiskPayload() : null,
+                        null,
+                        new ReadFanOut(
+                                p.hasReadFanOutFactor()
+                                        ? ProtoChecks.toInt(p.getReadFanOutFactor(), "read_fan_out_factor")
+                                        : null,
+                                p.hasReadFanOutDelayMs() ? p.getReadFanOutDelayMs() : null));
             }
             QuantizationConfig q = null;
             boolean disable = false;

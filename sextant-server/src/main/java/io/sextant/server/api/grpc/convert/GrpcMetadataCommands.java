@@ -84,7 +84,29 @@ public final class GrpcMetadataCommands {
         return new MetadataCommand(MetadataCommand.Type.DELETE_INDEX, name, r.getFieldName(), null, r.getWait());
     }
 
+    /** {@code Points/CreateVectorName}: the request is checked here, then carried as it is. */
+    public static MetadataCommand createVector(Points.CreateVectorNameRequest r) {
+        String name = ProtoChecks.collectionName(r.getCollectionName());
+        VectorNameProto.parse(r);
+        return MetadataCommand.grpc(MetadataCommand.Type.CREATE_VECTOR, name, r.getVectorName(), r.toByteArray(), true);
+    }
+
+    /** {@code Points/DeleteVectorName}. */
+    public static MetadataCommand deleteVector(Points.DeleteVectorNameRequest r) {
+        String name = ProtoChecks.collectionName(r.getCollectionName());
+        return new MetadataCommand(MetadataCommand.Type.DELETE_VECTOR, name, r.getVectorName(), null, true);
+    }
+
     // ---------------------------------------------------------------- decoding (every peer)
+
+    /** The vector of a gRPC-form create-vector command. */
+    public static io.sextant.collection.config.VectorNameConfig vectorConfig(MetadataCommand c) {
+        try {
+            return VectorNameProto.parse(Points.CreateVectorNameRequest.parseFrom(c.grpcMessage()));
+        } catch (InvalidProtocolBufferException | IllegalArgumentException e) {
+            throw ProtoChecks.bad("", "unreadable CreateVectorNameRequest in the metadata log: " + e.getMessage());
+        }
+    }
 
     /** The create request of a gRPC-form create command. */
     public static Collections.CreateCollection createRequest(MetadataCommand c) {

@@ -1,0 +1,185 @@
+package io.sextant.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three packaged peers; a collection of 3 shards with 2 replicas each and {@code
+ * read_fan_out_delay_ms: 20}; one peer frozen with SIGSTOP (its process and sockets stay, nothing
+ * answers). Reads through another peer keep answering within a bound, whichever replica they ask
+ * first (a frozen replica would otherwise cost the 30 s internal call deadline); a write pays,
+ * once per shard, the forward deadline (5 s) where the frozen peer holds a secondary replica and the
+ * internal call deadline (30 s) where it is the primary, after which its replicas are Dead and later
+ * writes do not wait for it.
+ */
+class ClusterFrozenPeerTest {
+    private static final int POINTS = 300;
+    /** Far below the 30 s internal call deadline a read on the frozen replica would wait for. */
+    private static final long READ_BOUND_MILLIS = 3_000;
+
+    @TempDir
+    Path dir;
+
+    private final List<ServerProcess> peers = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (ServerProcess p : peers) {
+            try {
+                p.thaw();
+            } catch (IOException | IllegalStateException e) {
+                // not started or already gone
+            }
+            p.close();
+        }
+    }
+
+    private ServerProcess peer(int i, Integer bootstrapP2p, int p2p) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--uri", "http://127.0.0.1:" + p2p));
+        if (bootstrapP2p != null) {
+            args.addAll(List.of("--bootstrap", "http://127.0.0.1:" + bootstrapP2p));
+        }
+        ServerProcess p = new ServerProcess(dir.resolve("peer-" + i), dir.resolve("peer-" + i + ".log"))
+                .with(args, Map.of("SEXTANT__CLUSTER__ENABLED", "true", "SEXTANT__CLUSTER__P2P__PORT", "" + p2p));
+        peers.add(p);
+        p.start();
+        return p;
+    }
+
+    private static RestCalls.Reply call(ServerProcess p, String method, String path, String body) throws Exception {
+        return new RestCalls(p.baseUrl()).call(method, path, body);
+    }
+
+    private static void until(String what, java.util.concurrent.Callable<Boolean> probe) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (probe.call()) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not answering yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(what + " not reached within 30 s");
+    }
+
+    /** {@code n} points with ids from {@code first} (they land in every shard). */
+    private static String batch(int first, int n) {
+        StringBuilder b = new StringBuilder("{\"points\":[");
+        for (int i = 0; i < n; i++) {
+            b.append(i == 0 ? "" : ",")
+                    .append("{\"id\":")
+                    .append(first + i)
+                    .append(",\"vector\":[1,0.5,1,")
+                    .append(0.01 + i / 100.0)
+                    .append("]}");
+        }
+        return b.append("]}").toString();
+    }
+
+    @Test
+    void readsThroughALivePeerStayWithinABoundWhileAReplicaPeerIsFrozen() throws Exception {
+        int p2p1 = ServerProcess.freePort();
+        ServerProcess one = peer(1, null, p2p1);
+        ServerProcess two = peer(2, p2p1, ServerProcess.freePort());
+        ServerProcess three = peer(3, p2p1, ServerProcess.freePort());
+        until(
+                "3 peers",
+                () -> call(one, "GET", "/cluster", null)
+                                .body()
+                                .at("/result/peers")
+                                .size()
+                        == 3);
+        RestCalls.Reply created = call(
+                one,
+                "PUT",
+                "/collections/tail",
+                "{\"vectors\":{\"size\":4,\"distance\":\"Cosine\"},\"shard_number\":3,\"replication_factor\":2}");
+        assertThat(created.status()).as("%s", created.body()).isEqualTo(200);
+        for (ServerProcess p : List.of(one, two, three)) {
+            until(
+                    "collection on " + p.baseUrl(),
+                    () -> call(p, "GET", "/collections/tail", null).status() == 200);
+        }
+        Random random = new Random(7);
+        StringBuilder points = new StringBuilder("{\"points\":[");
+        for (int i = 0; i < POINTS; i++) {
+            points.append(i == 0 ? "" : ",").append("{\"id\":").append(i).append(",\"vector\":[");
+            for (int d = 0; d < 4; d++) {
+                points.append(d == 0 ? "" : ",").append(random.nextFloat() + 0.01f);
+            }
+            points.append("]}");
+        }
+        points.append("]}");
+        RestCalls.Reply upsert = call(one, "PUT", "/collections/tail/points?wait=true", points.toString());
+        assertThat(upsert.status()).as("%s", upsert.body()).isEqualTo(200);
+        RestCalls.Reply patched = call(
+                one,
+                "PATCH",
+                "/collections/tail",
+                "{\"params\":{\"read_fan_out_factor\":0,\"read_fan_out_delay_ms\":20}}");
+        assertThat(patched.status()).as("%s", patched.body()).isEqualTo(200);
+        until(
+                "fan-out params on peer 1",
+                () -> call(one, "GET", "/collections/tail", null)
+                                .body()
+                                .at("/result/config/params/read_fan_out_delay_ms")
+                                .asLong()
+                        == 20);
+
+        three.freeze();
+        long worst = 0;
+        for (int i = 0; i < 40; i++) {
+            long t = System.nanoTime();
+            RestCalls.Reply r = call(
+                    one,
+                    "POST",
+                    "/collections/tail/points/query",
+                    "{\"query\":[" + random.nextFloat() + ",0.5,0.5," + random.nextFloat() + "],\"limit\":5}");
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t);
+            worst = Math.max(worst, ms);
+            assertThat(r.status()).as("%s", r.body()).isEqualTo(200);
+            assertThat(r.body().at("/result/points").size()).isEqualTo(5);
+            assertThat(ms).as("query %d with peer 3 frozen", i).isLessThan(READ_BOUND_MILLIS);
+        }
+        RestCalls.Reply count = call(one, "POST", "/collections/tail/points/count", "{\"exact\":true}");
+        assertThat(count.body().at("/result/count").asLong())
+                .as("every shard answers, through a live replica")
+                .isEqualTo(POINTS);
+
+        long t = System.nanoTime();
+        RestCalls.Reply write = call(one, "PUT", "/collections/tail/points?wait=true", batch(POINTS, 30));
+        long firstWrite = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t);
+        assertThat(write.status()).as("%s", write.body()).isEqualTo(200);
+        assertThat(firstWrite)
+                .as("once per shard: the 30 s call deadline where peer 3 is the primary, 5 s where it is not")
+                .isLessThan(45_000);
+        t = System.nanoTime();
+        for (int i = 1; i <= 5; i++) {
+            RestCalls.Reply w = call(one, "PUT", "/collections/tail/points?wait=true", batch(POINTS + 30 * i, 30));
+            assertThat(w.status()).as("%s", w.body()).isEqualTo(200);
+        }
+        long laterWrites = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t);
+        JsonNode shards =
+                call(one, "GET", "/collections/tail/cluster", null).body().at("/result/remote_shards");
+        System.out.printf(
+                "frozen peer: worst query %d ms, first write %d ms, 5 later writes %d ms, remote shards %s%n",
+                worst, firstWrite, laterWrites, shards);
+        assertThat(laterWrites)
+                .as("no write waits for the frozen peer once its replicas are Dead")
+                .isLessThan(10_000);
+    }
+}
