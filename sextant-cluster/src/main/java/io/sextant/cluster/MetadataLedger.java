@@ -45,7 +45,13 @@ public final class MetadataLedger {
                 states.remove(name);
                 aliases.values().removeIf(name::equals);
             }
-            case UPDATE_COLLECTION, CREATE_INDEX, DELETE_INDEX, CREATE_VECTOR, DELETE_VECTOR, CREATE_SHARD_KEY, DROP_SHARD_KEY -> {
+            case UPDATE_COLLECTION,
+                    CREATE_INDEX,
+                    DELETE_INDEX,
+                    CREATE_VECTOR,
+                    DELETE_VECTOR,
+                    CREATE_SHARD_KEY,
+                    DROP_SHARD_KEY -> {
                 List<MetadataCommand> history = collections.get(resolve(c.collection()));
                 if (history != null) {
                     history.add(c);

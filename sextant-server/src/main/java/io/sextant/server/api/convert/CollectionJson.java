@@ -132,14 +132,14 @@ public final class CollectionJson {
             Integer rf = JsonFields.optUint(body, "replication_factor", "");
             Integer wcf = JsonFields.optUint(body, "write_consistency_factor", "");
             CollectionParams params = new CollectionParams(
-                    vectors,
-                    unnamed,
-                    shards == null ? 1 : shards,
-                    rf == null ? defaults.replicationFactor() : rf,
-                    wcf == null ? defaults.writeConsistencyFactor() : wcf,
-                    JsonFields.bool(body, "on_disk_payload", "", defaults.onDiskPayload()),
-                    sparse,
-                    payloadMemory(body.get("payload"), "payload"))
+                            vectors,
+                            unnamed,
+                            shards == null ? 1 : shards,
+                            rf == null ? defaults.replicationFactor() : rf,
+                            wcf == null ? defaults.writeConsistencyFactor() : wcf,
+                            JsonFields.bool(body, "on_disk_payload", "", defaults.onDiskPayload()),
+                            sparse,
+                            payloadMemory(body.get("payload"), "payload"))
                     .withCustomSharding(customSharding(body.get("sharding_method")));
             HnswConfig hnsw = hnswDiff(body.get("hnsw_config"), "hnsw_config").applyTo(defaults.hnsw());
             OptimizersConfig opt = optimizersDiff(body.get("optimizers_config"), "optimizers_config")
