@@ -333,6 +333,7 @@ public final class Collection implements QueryTarget, AutoCloseable {
      * wait_timeout}. Null waits the shard's default time.
      */
     public CollectionUpdateResult update(PointOperation op, boolean wait, Long timeoutSeconds) {
+        op = io.sextant.shard.PointExpiry.withDefaultExpiry(op, config.ttl(), System.currentTimeMillis());
         OperationValidator.validate(config, op);
         if (op instanceof PointOperation.DeleteFieldIndex d && !payloadSchema().containsKey(d.field())) {
             throw UserException.notFound("Index for field `" + d.field() + "` doesn't exist");

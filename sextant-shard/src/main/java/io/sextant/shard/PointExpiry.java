@@ -14,7 +14,7 @@ import java.util.List;
  * a TTL add "not expired" to their filter, so an expired point disappears from every read the
  * moment its deadline passes, before the optimizer thread deletes it. Stateless.
  */
-final class PointExpiry {
+public final class PointExpiry {
     private PointExpiry() {}
 
     /** Now, in epoch seconds (millisecond resolution). */
@@ -44,9 +44,11 @@ final class PointExpiry {
     /**
      * {@code op} with the default expiry ({@code now + default_ttl_sec}, whole seconds) written into
      * the payload of every upserted point that lacks the field; other operations unchanged. Done
-     * before the operation is logged, so a replay gives the same deadline.
+     * before the operation is logged, so a replay gives the same deadline; the collection does it
+     * once before splitting an operation over shards and replicas, so every replica logs the same
+     * deadline.
      */
-    static PointOperation withDefaultExpiry(PointOperation op, TtlSpec ttl, long nowMillis) {
+    public static PointOperation withDefaultExpiry(PointOperation op, TtlSpec ttl, long nowMillis) {
         if (ttl == null || ttl.defaultTtlSec() == null || !(op instanceof PointOperation.Upsert u)) {
             return op;
         }
