@@ -155,8 +155,10 @@ class FuzzApiTest {
                     } catch (IllegalArgumentException e) {
                         break; // the JDK client refuses some URIs itself: nothing reached the server
                     } catch (java.io.UncheckedIOException e) {
-                        // a keep-alive connection the server closed after an early error reply: retry once
-                        if (attempt > 0) {
+                        // a keep-alive connection the server closed after an early error reply (Jetty's own
+                        // 400 for a malformed URI closes it): retry; the pool may hand out more than one
+                        // such connection (seen once in bin/test under load, seed 6283570330174)
+                        if (attempt > 2) {
                             throw new AssertionError("seed " + seed + ": " + method + " " + path + " -> " + e, e);
                         }
                     }
