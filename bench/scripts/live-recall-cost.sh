@@ -50,9 +50,12 @@ run_live_recall_cost() {
     samples=$(echo "$q" | python3 -c 'import json,sys; v=json.load(sys.stdin)["result"]["live_recall"]; print(sum(x["total"] for x in v["vectors"].values()))')
     recall=$(echo "$q" | python3 -c 'import json,sys; v=json.load(sys.stdin)["result"]["live_recall"]["vectors"]; print("%.4f" % v[""]["recall"] if "" in v and v[""]["recall"] is not None else "-")')
     dropped=$(echo "$q" | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["live_recall"]["dropped_for_budget"])')
+    # the exact re-runs' own thread CPU time (this server process only: it started for this row)
+    local scpu; scpu=$(echo "$q" | python3 -c 'import json,sys; print("%.3f" % json.load(sys.stdin)["result"]["live_recall"]["sampling_cpu_seconds"])')
+    local share; share=$(echo "scale=2; $scpu * 100 / ($c1 - $c0)" | bc)
     # warm-up (1,000) + 3 rounds (3,000) queries went to the server
     local per1k; per1k=$(echo "scale=3; ($c1 - $c0) * 1000 / 4000" | bc)
-    rows+="| $rate | $rps | $p | $per1k | $samples | $dropped | $recall | $(cut -d' ' -f1-3 /proc/loadavg) |"$'\n'
+    rows+="| $rate | $rps | $p | $per1k | $scpu ($share %) | $samples | $dropped | $recall | $(cut -d' ' -f1-3 /proc/loadavg) |"$'\n'
     echo "bench live-recall-cost: rate $rate: $rps req/s, p50/p99 $p ms, $per1k CPU s per 1,000 queries, $samples samples" >&2
     kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
   done
@@ -63,10 +66,12 @@ run_live_recall_cost() {
     echo "One server per row (bin/sextant serve, same storage), quality.live_recall.sample_rate as given, cpu_budget at"
     echo "its default (0.05 of one core); query load of bin/bench http: 2 clients, hnsw_ef 64, 1,000-query warm-up + 3"
     echo "rounds. CPU = server process utime+stime over the warm-up and rounds, per 1,000 queries. Samples = exact re-runs"
-    echo "taken (all rounds); dropped = samples refused by the CPU budget or the full queue."
+    echo "taken (all rounds); dropped = samples refused by the CPU budget or the full queue. Sampling CPU = the exact"
+    echo "re-runs' own thread CPU time (sextant_quality_sampling_cpu_seconds_total, this server process), and its share of"
+    echo "the server's CPU over the row."
     echo
-    echo "| sample_rate | requests/s | p50 / p99 (ms) | server CPU s per 1,000 queries | samples | dropped for budget | live recall@10 | load avg after |"
-    echo "|---:|---:|---|---:|---:|---:|---:|---|"
+    echo "| sample_rate | requests/s | p50 / p99 (ms) | server CPU s per 1,000 queries | sampling CPU s (share) | samples | dropped for budget | live recall@10 | load avg after |"
+    echo "|---:|---:|---|---:|---:|---:|---:|---:|---|"
     printf '%s' "$rows"
   } > "$RESULTS/$out.md"
   cat "$RESULTS/$out.md"
