@@ -77,6 +77,12 @@ public record CollectionConfig(
                 params, hnswConfig, optimizerConfig, walConfig, quantizationConfig, metadata, next, ttl);
     }
 
+    /** This config with other params (vectors, sharding). */
+    public CollectionConfig withParams(CollectionParams next) {
+        return new CollectionConfig(
+                next, hnswConfig, optimizerConfig, walConfig, quantizationConfig, metadata, strictMode, ttl);
+    }
+
     /** This config with other point expiry settings (null: points never expire). */
     public CollectionConfig withTtl(io.sextant.segment.config.TtlSpec next) {
         return new CollectionConfig(

@@ -216,11 +216,14 @@ public record CollectionParams(
                 customSharding);
     }
 
-    /** These params with {@code vectors} and {@code sparse} in place of ours (everything else kept). */
+    /**
+     * These params with {@code vectors} and {@code sparse} in place of ours (everything else kept; the
+     * unnamed-vector flag only while {@code vectors} still holds the unnamed vector).
+     */
     public CollectionParams withVectors(Map<String, VectorParams> vectors, Map<String, SparseVectorParams> sparse) {
         return new CollectionParams(
                 vectors,
-                unnamedVector,
+                unnamedVector && vectors.containsKey(""), // the unnamed vector dropped: none is left
                 shardNumber,
                 replicationFactor,
                 writeConsistencyFactor,

@@ -121,26 +121,6 @@ public final class VectorNameSchema {
 
     private static CollectionConfig with(
             CollectionConfig c, Map<String, VectorParams> vectors, Map<String, SparseVectorParams> sparse) {
-        CollectionParams p = c.params();
-        CollectionParams next = new CollectionParams(
-                vectors,
-                p.unnamedVector() && vectors.containsKey(""),
-                p.shardNumber(),
-                p.replicationFactor(),
-                p.writeConsistencyFactor(),
-                p.onDiskPayload(),
-                sparse,
-                p.payloadMemory(),
-                p.readFanOut(),
-                p.customSharding());
-        return new CollectionConfig(
-                next,
-                c.hnswConfig(),
-                c.optimizerConfig(),
-                c.walConfig(),
-                c.quantizationConfig(),
-                c.metadata(),
-                c.strictMode(),
-                c.ttl());
+        return c.withParams(c.params().withVectors(vectors, sparse));
     }
 }
