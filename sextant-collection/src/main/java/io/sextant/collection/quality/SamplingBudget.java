@@ -31,6 +31,7 @@ public final class SamplingBudget implements AutoCloseable {
     private long tokens; // nanoseconds of CPU the worker may still spend
     private final java.util.concurrent.atomic.LongAdder spentNanos = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder ran = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder accepted = new java.util.concurrent.atomic.LongAdder();
     private long lastRefill;
 
     SamplingBudget(double share, LongSupplier clock) {
@@ -69,12 +70,13 @@ public final class SamplingBudget implements AutoCloseable {
                 } finally {
                     long spent = Math.max(0, cpuNow() - cpu0);
                     spentNanos.add(spent);
-                    ran.increment();
                     synchronized (this) {
                         tokens -= spent;
                     }
+                    ran.increment(); // last: drain() waits for it, so the charge is visible by then
                 }
             });
+            accepted.increment();
             return true;
         } catch (RejectedExecutionException e) {
             return false;
@@ -111,7 +113,9 @@ public final class SamplingBudget implements AutoCloseable {
 
     /** Waits until queued samples ran (tests). */
     void drain() throws InterruptedException {
-        while (worker.getActiveCount() > 0 || !worker.getQueue().isEmpty()) {
+        // every accepted task counts itself run after its CPU was charged; the executor's active count
+        // alone can read 0 between a task leaving the queue and its worker starting it
+        while (ran.sum() < accepted.sum()) {
             Thread.sleep(5);
         }
     }
