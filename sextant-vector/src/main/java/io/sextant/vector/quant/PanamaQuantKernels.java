@@ -62,6 +62,73 @@ final class PanamaQuantKernels implements QuantKernelSupport {
     }
 
     @Override
+    public void dot2F32U8(float[] q0, float[] q1, MemorySegment codes, long off, float[] out, int at) {
+        int n = q0.length;
+        int i = 0;
+        float s0 = 0;
+        float s1 = 0;
+        if (n >= LANES) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            int bound = F.loopBound(n);
+            for (; i < bound; i += LANES) {
+                FloatVector c = widen(codes, off + i);
+                a0 = FloatVector.fromArray(F, q0, i).fma(c, a0);
+                a1 = FloatVector.fromArray(F, q1, i).fma(c, a1);
+            }
+            s0 = a0.reduceLanes(VectorOperators.ADD);
+            s1 = a1.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            int c = codes.get(ValueLayout.JAVA_BYTE, off + i) & 0xFF;
+            s0 += q0[i] * c;
+            s1 += q1[i] * c;
+        }
+        out[at] = s0;
+        out[at + 1] = s1;
+    }
+
+    @Override
+    public void dot4F32U8(
+            float[] q0, float[] q1, float[] q2, float[] q3, MemorySegment codes, long off, float[] out, int at) {
+        int n = q0.length;
+        int i = 0;
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        if (n >= LANES) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            int bound = F.loopBound(n);
+            for (; i < bound; i += LANES) {
+                FloatVector c = widen(codes, off + i);
+                a0 = FloatVector.fromArray(F, q0, i).fma(c, a0);
+                a1 = FloatVector.fromArray(F, q1, i).fma(c, a1);
+                a2 = FloatVector.fromArray(F, q2, i).fma(c, a2);
+                a3 = FloatVector.fromArray(F, q3, i).fma(c, a3);
+            }
+            s0 = a0.reduceLanes(VectorOperators.ADD);
+            s1 = a1.reduceLanes(VectorOperators.ADD);
+            s2 = a2.reduceLanes(VectorOperators.ADD);
+            s3 = a3.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            int c = codes.get(ValueLayout.JAVA_BYTE, off + i) & 0xFF;
+            s0 += q0[i] * c;
+            s1 += q1[i] * c;
+            s2 += q2[i] * c;
+            s3 += q3[i] * c;
+        }
+        out[at] = s0;
+        out[at + 1] = s1;
+        out[at + 2] = s2;
+        out[at + 3] = s3;
+    }
+
+    @Override
     public float l1F32U8(float[] q, float[] scale, MemorySegment codes, long off) {
         int n = q.length;
         int i = 0;

@@ -159,6 +159,70 @@ public final class ScalarQuantizer implements Quantizer {
         dst.set(FLOAT_LE, offset, distance == Distance.EUCLID ? (float) norm2 : 0f);
     }
 
+    /**
+     * For Dot and Cosine the score {@code q.v'} is linear in the query: the group's sum is one dot
+     * product with the summed, scaled query (plus the summed constants), and the separate scores
+     * are computed four (then two, then one) queries per pass over the code, widening each code
+     * byte once. Other distances compose per-query scorers.
+     */
+    @Override
+    public QueryGroupScorer groupScorer(float[][] queries, MemorySegment codes) {
+        if (distance == Distance.EUCLID || distance == Distance.MANHATTAN) {
+            return Quantizer.super.groupScorer(queries, codes);
+        }
+        int n = queries.length;
+        float[][] qa = new float[n][dim];
+        float[] constants = new float[n];
+        float[] sumQa = new float[dim];
+        double sumConstant = 0;
+        for (int k = 0; k < n; k++) {
+            float[] q = queries[k];
+            if (q.length != dim) {
+                throw new IllegalArgumentException("query has dimension " + q.length + ", expected " + dim);
+            }
+            double c = 0;
+            for (int i = 0; i < dim; i++) {
+                qa[k][i] = q[i] * alpha[i];
+                sumQa[i] += qa[k][i];
+                c += (double) q[i] * lo[i];
+            }
+            constants[k] = (float) c;
+            sumConstant += c;
+        }
+        float sumC = (float) sumConstant;
+        long stride = codeBytes();
+        return new QueryGroupScorer() {
+            @Override
+            public int size() {
+                return n;
+            }
+
+            @Override
+            public void scoreEach(int ordinal, float[] out) {
+                long at = ordinal * stride + HEADER;
+                int k = 0;
+                for (; k + 4 <= n; k += 4) {
+                    QuantKernels.dot4F32U8(qa[k], qa[k + 1], qa[k + 2], qa[k + 3], codes, at, out, k);
+                }
+                if (k + 2 <= n) {
+                    QuantKernels.dot2F32U8(qa[k], qa[k + 1], codes, at, out, k);
+                    k += 2;
+                }
+                if (k < n) {
+                    out[k] = QuantKernels.dotF32U8(qa[k], codes, at);
+                }
+                for (int i = 0; i < n; i++) {
+                    out[i] += constants[i];
+                }
+            }
+
+            @Override
+            public float scoreSum(int ordinal) {
+                return QuantKernels.dotF32U8(sumQa, codes, ordinal * stride + HEADER) + sumC;
+            }
+        };
+    }
+
     @Override
     public OrdinalScorer scorer(float[] query, MemorySegment codes) {
         if (query.length != dim) {
