@@ -33,7 +33,7 @@ import java.util.Map;
  * 16,32,64,128,256] [--clients 1,2] [--rounds 1] [--warmup-rounds 1] [--exact true] [--batch 64]
  * [--load true] [--points N (first N base points; the truth is then recomputed exactly)] [--queries N]
  * [--results D] [--out multivector-wordnet] [--notes FILE] [--command "..."] [--m M] [--ef-construct E]
- * [--quantization none|int8|turbo4] [--single-segment true]}. {@code --single-segment} loads as Qdrant's docs
+ * [--quantization none|int8|turbo4] [--oversampling X] [--single-segment true]}. {@code --single-segment} loads as Qdrant's docs
  * advise for bulk uploads: indexing off ({@code indexing_threshold: 0}) and {@code max_segment_size} above
  * the data while upserting, so every point lands in one segment, then a PATCH restores {@code
  * indexing_threshold} (10,000 KB) and that segment gets one graph. With {@code --m}/{@code --ef-construct} the collection gets that
@@ -89,6 +89,7 @@ public final class MultiVectorBench {
                 a.containsKey("ef-construct") ? Integer.valueOf(a.get("ef-construct")) : null,
                 a.getOrDefault("quantization", "none"),
                 Boolean.parseBoolean(a.getOrDefault("single-segment", "false")));
+        Double oversampling = a.containsKey("oversampling") ? Double.valueOf(a.get("oversampling")) : null;
         Path serverLog = Path.of(a.getOrDefault("server-log", "bench/work/multivector-server.log"));
         Files.createDirectories(serverLog.toAbsolutePath().getParent());
 
@@ -105,7 +106,12 @@ public final class MultiVectorBench {
                 "index",
                 "hnsw m=" + (setup.m() == null ? "default (16)" : setup.m()) + ", ef_construct="
                         + (setup.efConstruct() == null ? "default (100)" : setup.efConstruct()) + ", quantization "
-                        + setup.quantization() + (setup.quantized() ? " (HNSW rescored; exact scan ignores it)" : "")
+                        + setup.quantization()
+                        + (setup.quantized()
+                                ? " (HNSW rescored"
+                                        + (oversampling == null ? "" : ", oversampling " + oversampling)
+                                        + "; exact scan ignores it)"
+                                : "")
                         + (setup.singleSegment()
                                 ? "; one segment (upload with indexing_threshold 0 and max_segment_size 1000000 KB,"
                                         + " then PATCH indexing_threshold 10000)"
@@ -121,7 +127,7 @@ public final class MultiVectorBench {
         List<Config> configs = configs(efs, clients, exact);
         String[][] bodies = new String[efs.length + 1][];
         for (int e = 0; e <= efs.length; e++) {
-            bodies[e] = bodies(data.queries(), e < efs.length ? efs[e] : 0, setup.quantized());
+            bodies[e] = bodies(data.queries(), e < efs.length ? efs[e] : 0, setup.quantized(), oversampling);
         }
 
         HttpBench http = new HttpBench(url, collection);
@@ -315,10 +321,19 @@ public final class MultiVectorBench {
      * over the stored float32 vectors for ef 0.
      */
     static String[] bodies(float[][][] queries, int ef, boolean quantized) {
+        return bodies(queries, ef, quantized, null);
+    }
+
+    /**
+     * As {@link #bodies(float[][][], int, boolean)}; a non-null {@code oversampling} goes into the
+     * HNSW queries' quantization params (more candidates from the codes, rescored on float32).
+     */
+    static String[] bodies(float[][][] queries, int ef, boolean quantized, Double oversampling) {
         String params = ef == 0
                 ? (quantized ? "{\"exact\":true,\"quantization\":{\"ignore\":true}}" : "{\"exact\":true}")
                 : quantized
-                        ? "{\"hnsw_ef\":" + ef + ",\"quantization\":{\"rescore\":true}}"
+                        ? "{\"hnsw_ef\":" + ef + ",\"quantization\":{\"rescore\":true"
+                                + (oversampling == null ? "" : ",\"oversampling\":" + oversampling) + "}}"
                         : "{\"hnsw_ef\":" + ef + "}";
         String[] out = new String[queries.length];
         for (int q = 0; q < queries.length; q++) {

@@ -263,6 +263,17 @@ class MultiVectorBenchTest {
     }
 
     @Test
+    void oversamplingGoesIntoTheHnswQueriesOnly() throws IOException {
+        float[][][] queries = {{{1, 0}, {0, 1}}};
+        JsonNode hnsw = JSON.readTree(MultiVectorBench.bodies(queries, 64, true, 2.5)[0]);
+        assertThat(hnsw.path("params").toString())
+                .isEqualTo("{\"hnsw_ef\":64,\"quantization\":{\"rescore\":true,\"oversampling\":2.5}}");
+        assertThat(hnsw.path("query").toString()).isEqualTo("[[1.0,0.0],[0.0,1.0]]");
+        JsonNode exact = JSON.readTree(MultiVectorBench.bodies(queries, 0, true, 2.5)[0]);
+        assertThat(exact.path("params").toString()).isEqualTo("{\"exact\":true,\"quantization\":{\"ignore\":true}}");
+    }
+
+    @Test
     void verdictNeedsRecallAndTenfoldSpeedUp() {
         ClosedLoop.Run fast = new ClosedLoop.Run(new double[] {1}, 500, 0, new int[0][]);
         ClosedLoop.Run slow = new ClosedLoop.Run(new double[] {1}, 40, 0, new int[0][]);
