@@ -186,8 +186,16 @@ public final class HttpBench {
     /** Creates the collection and upserts all points; returns {load seconds, seconds until green}. */
     double[] load(Dataset data, int batch) throws Exception {
         String distance = data.cosine() ? "Cosine" : "Euclid";
-        createCollection("{\"vectors\":{\"size\":" + data.dimension() + ",\"distance\":\"" + distance
-                + "\"},\"hnsw_config\":{\"m\":16,\"ef_construct\":100}}");
+        return load(
+                data,
+                batch,
+                "{\"vectors\":{\"size\":" + data.dimension() + ",\"distance\":\"" + distance
+                        + "\"},\"hnsw_config\":{\"m\":16,\"ef_construct\":100}}");
+    }
+
+    /** As {@link #load(Dataset, int)}, creating the collection with {@code collectionBody}. */
+    double[] load(Dataset data, int batch, String collectionBody) throws Exception {
+        createCollection(collectionBody);
         for (String field : data.keywords().keySet()) {
             check(send(
                     "PUT",
