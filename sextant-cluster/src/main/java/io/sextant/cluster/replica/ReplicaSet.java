@@ -197,11 +197,11 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 queues.put(peer, newQueue(layout, peer));
             }
         }
-        this.retained = new RetainedOperations(
-                RetainedOperations.DEFAULT_MAX_OPERATIONS, RetainedOperations.DEFAULT_MAX_BYTES, activeRemotePeers());
+        this.retained =
+                new RetainedOperations(RetainedOperations.DEFAULT_MAX_OPERATIONS, RetainedOperations.DEFAULT_MAX_BYTES);
     }
 
-    /** The other replicas that are Active now (known complete when a new incarnation starts). */
+    /** The other replicas that are Active now (known complete when a new incarnation starts; under the order lock). */
     private List<Long> activeRemotePeers() {
         Layout l = layout;
         List<Long> active = new ArrayList<>();

@@ -33,13 +33,15 @@ import java.util.function.Supplier;
  * ahead of the newest write, the writes after {@code last} are all still retained, and the run
  * started no later than one past the tick at which this peer knew the replica complete ({@code
  * first <= complete + 1}): so the replica held everything up to that tick and every write since.
- * A replica is known complete at tick 0 of an incarnation when it was Active as the incarnation
- * started (an Active replica holds every acknowledged write), and at the current tick when a
+ * A replica is known complete at the first tick of an incarnation when it was Active as this peer
+ * ordered that first write (an Active replica holds every acknowledged write; the check happens
+ * under the write order lock, not when the replica set is built, since a replica may stop being
+ * Active between the two), and at the current tick when a
  * {@code stream_records} transfer has sent it the last batch; it is forgotten when a stream
  * transfer to it starts or it leaves the placement.
  *
- * <p><b>New incarnation.</b> The incarnation is drawn at construction and drawn again, with the
- * suffix cleared, when the local replica's WAL sequence numbers show a write this peer did not
+ * <p><b>New incarnation.</b> The incarnation is drawn at the first write this peer orders and
+ * drawn again, with the suffix cleared, when the local replica's WAL sequence numbers show a write this peer did not
  * order itself ({@link #append} sees a gap): another peer was primary meanwhile, so the suffix has
  * a hole and replicas may have writes it lacks.
  *
@@ -78,20 +80,18 @@ final class RetainedOperations {
     private long lastTick;
     private long bytes;
     private long lastLocalSeq = -1;
+    private boolean started;
 
-    /**
-     * @param activePeers the other replicas that are Active now (known complete at tick 0)
-     */
-    RetainedOperations(int maxOperations, long maxBytes, Collection<Long> activePeers) {
+    RetainedOperations(int maxOperations, long maxBytes) {
         if (maxOperations < 0 || maxBytes < 0) {
             throw new IllegalArgumentException("retention must be >= 0");
         }
         this.maxOperations = maxOperations;
         this.maxBytes = maxBytes;
-        restart(activePeers);
     }
 
     private void restart(Collection<Long> activePeers) {
+        started = true;
         long next;
         do {
             next = ThreadLocalRandom.current().nextLong();
@@ -105,6 +105,7 @@ final class RetainedOperations {
         }
     }
 
+    /** The current incarnation (0 before the first write). */
     synchronized long incarnation() {
         return incarnation;
     }
@@ -137,8 +138,10 @@ final class RetainedOperations {
     }
 
     private void noteLocal(long localSeq, Supplier<Collection<Long>> activePeers) {
-        if (lastLocalSeq >= 0 && localSeq != lastLocalSeq + 1) {
-            restart(activePeers.get()); // someone else wrote to the local replica: another primary
+        if (!started || localSeq != lastLocalSeq + 1) {
+            // the first write this peer orders, or someone else wrote to the local replica (another
+            // primary): a new run, in which the replicas Active right now are complete
+            restart(activePeers.get());
         }
         lastLocalSeq = localSeq;
     }
