@@ -448,6 +448,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     }
 
     private boolean failed(long peer, RuntimeException e) {
+        retained.missed(peer);
         long n = failedReplicaWrites.incrementAndGet();
         LOG.warn(
                 "Replica of shard {} of collection {} on peer {} missed a write ({} so far): {}",

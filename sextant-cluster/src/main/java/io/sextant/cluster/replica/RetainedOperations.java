@@ -37,8 +37,11 @@ import java.util.function.Supplier;
  * ordered that first write (an Active replica holds every acknowledged write; the check happens
  * under the write order lock, not when the replica set is built, since a replica may stop being
  * Active between the two), and at the current tick when a
- * {@code stream_records} transfer has sent it the last batch; it is forgotten when a stream
- * transfer to it starts or it leaves the placement.
+ * {@code stream_records} transfer has sent it the last batch, provided it missed no forwarded write
+ * since the stream began (a write missed before the batch holding its point was sent is covered by
+ * neither); it is forgotten when a stream transfer to it starts or it leaves the placement. A write
+ * missed outside a stream needs no such rule: the replica's run stops before it, so the delta
+ * starts at or before it.
  *
  * <p><b>New incarnation.</b> The incarnation is drawn at the first write this peer orders and
  * drawn again, with the suffix cleared, when the local replica's WAL sequence numbers show a write this peer did not
@@ -76,6 +79,9 @@ final class RetainedOperations {
     private final long maxBytes;
     private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private final Map<Long, Long> completeAt = new HashMap<>();
+    /** Replicas that missed a write since their stream transfer began: not complete at its end. */
+    private final java.util.Set<Long> missedSinceFill = new java.util.HashSet<>();
+
     private long incarnation;
     private long lastTick;
     private long bytes;
@@ -146,14 +152,29 @@ final class RetainedOperations {
         lastLocalSeq = localSeq;
     }
 
-    /** The replica on {@code peer} now holds every write up to the newest (a stream transfer's end). */
+    /**
+     * The replica on {@code peer} now holds every write up to the newest (a stream transfer's end),
+     * unless it missed a write since the stream began ({@link #missed}): a write it failed before a
+     * batch that covered the point was already sent would be in neither.
+     */
     synchronized void complete(long peer) {
-        completeAt.put(peer, lastTick);
+        if (!missedSinceFill.contains(peer)) {
+            completeAt.put(peer, lastTick);
+        }
     }
 
-    /** The replica on {@code peer} is no longer known complete (a stream transfer starts, or it left). */
+    /** The replica on {@code peer} failed to apply a forwarded write. */
+    synchronized void missed(long peer) {
+        missedSinceFill.add(peer);
+    }
+
+    /**
+     * The replica on {@code peer} is no longer known complete: a stream transfer starts (emptying it)
+     * or it left the placement.
+     */
     synchronized void forget(long peer) {
         completeAt.remove(peer);
+        missedSinceFill.remove(peer);
     }
 
     /** The writes the replica on {@code peer}, at {@code point}, misses (see the class comment). */

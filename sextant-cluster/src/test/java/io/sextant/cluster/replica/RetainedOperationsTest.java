@@ -105,6 +105,25 @@ class RetainedOperationsTest {
     }
 
     @Test
+    void aReplicaThatMissedAWriteDuringItsStreamIsNotCompleteAtItsEnd() {
+        RetainedOperations ops = new RetainedOperations(100, 1 << 20);
+        write(ops, 2);
+        ops.forget(R); // the stream's clear
+        write(ops, 1); // tick 3: R missed it (a batch holding that point may already have been sent)
+        ops.missed(R);
+        ops.complete(R); // the stream's end, before R was marked Dead
+        write(ops, 1); // tick 4 reached R: a run 4..4 after the last batch
+        assertThat(ops.delta(R, new RecoveryPoint(ops.incarnation(), 4, 4)).reason())
+                .contains("never known complete");
+        ops.forget(R); // the next stream starts clean
+        write(ops, 1);
+        ops.complete(R); // complete as of tick 5
+        write(ops, 2); // 6, 7
+        assertThat(ticks(ops.delta(R, new RecoveryPoint(ops.incarnation(), 6, 6))))
+                .containsExactly(7L);
+    }
+
+    @Test
     void writesNoLongerRetainedFallBack() {
         RetainedOperations ops = new RetainedOperations(4, 1 << 20);
         write(ops, 10); // keeps 7..10
