@@ -289,7 +289,7 @@
  *       dropped local replica finishes on it or fails as on a closed shard.
  *       <p><b>Adding a replica.</b> {@code replicate_shard} {@code {"shard_id","from_peer_id",
  *       "to_peer_id","method"?}} (checked on the proposer: both peers members, the source holds a
- *       replica, the target none, method {@code stream_records} or absent) proposes {@code
+ *       replica, the target none, method {@code stream_records}, {@code wal_delta}, {@code snapshot} or absent; the primary picks: a new replica is always streamed, snapshot is not built) proposes {@code
  *       add_replica} (same body class, format version 5). Every peer's {@link
  *       ReplicaPlacementApplier} appends the target to the shard's replicas (last, so the primary
  *       does not change) with state Partial; the server adds it to the replica set ({@link
