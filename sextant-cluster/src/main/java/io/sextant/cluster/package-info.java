@@ -253,7 +253,7 @@
  *       36-byte versioned file per replica in {@code cluster/replica_clocks/}, documented byte by
  *       byte there; corrupt reads as unknown) and reports it with {@code RecoveryPoint}. The primary
  *       keeps the last writes it ordered in memory ({@link
- *       io.sextant.cluster.replica.RetainedOperations}: at most 16384 writes and 64 MiB estimated
+ *       io.sextant.cluster.replica.RetainedOperations}: at most 16384 writes and 8 MiB estimated
  *       per shard; the decision and the exact safety rule are written there) and sends the suffix
  *       after the replica's last tick when the replica's run is from its current incarnation, began
  *       no later than when the primary last knew the replica complete, and the suffix is still

@@ -22,10 +22,15 @@ import java.util.function.Supplier;
  * <p><b>Retention decision.</b> The suffix is kept in memory, not in the shard's WAL: the WAL is
  * truncated at every flush checkpoint and carries no tags. At most {@link #DEFAULT_MAX_OPERATIONS}
  * writes and {@link #DEFAULT_MAX_BYTES} of estimated size per shard are kept (Qdrant keeps what its
- * WAL retains, 32 MiB segments by default); older ones are dropped first. At the bench's rate
- * (a few hundred writes per second spread over six shards) that covers minutes of downtime; a
- * replica down longer, or behind a primary that restarted (the suffix is lost with the process),
- * is repaired by {@code stream_records}.
+ * WAL retains, 32 MiB segments by default); older ones are dropped first. The cost is heap: up
+ * to 8 MiB for every shard whose primary is this peer and that has other replicas (the writes are
+ * already objects; the estimate is {@link OperationSize}'s), so 100 such shards under large batch
+ * writes could hold 800 MiB; single-point writes of the failover bench (~0.4 KiB each) stay under
+ * the count limit, about 7 MiB. At the bench's rate (a few hundred writes per second spread over
+ * six shards) 16384 writes cover minutes of downtime; a replica down longer, or behind a primary
+ * that restarted (the suffix is lost with the process), is repaired by {@code stream_records}.
+ * Moving the suffix to disk (a tagged WAL kept past checkpoints, as Qdrant does) would lift both
+ * limits.
  *
  * <p><b>When a delta is safe.</b> The replica's point says it applied, in order, every write of
  * incarnation {@code i} from {@code first} to {@code last}. The delta (writes {@code last+1} to the
@@ -52,7 +57,7 @@ import java.util.function.Supplier;
  */
 final class RetainedOperations {
     static final int DEFAULT_MAX_OPERATIONS = 16_384;
-    static final long DEFAULT_MAX_BYTES = 64L << 20;
+    static final long DEFAULT_MAX_BYTES = 8L << 20;
 
     /** A retained write. */
     record Entry(long tick, PointOperation operation, long bytes) {}
