@@ -166,7 +166,11 @@ public final class ClusterNode implements AutoCloseable {
                     .setServerId(self.getId())
                     .setStateMachine(sm)
                     .setProperties(props)
-                    .setParameters(parameters(localShards, primaries, credential))
+                    .setParameters(parameters(
+                            localShards,
+                            primaries,
+                            credential,
+                            io.sextant.cluster.shard.ReplicaClocks.open(dir.resolve("replica_clocks"))))
                     .setGroup(group)
                     .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                     .build();
@@ -212,10 +216,13 @@ public final class ClusterNode implements AutoCloseable {
 
     /** Ratis parameters that add the internal shard service to the p2p port's gRPC server. */
     private static Parameters parameters(
-            LocalShardLookup localShards, LocalShardLookup primaries, PeerCredential credential) {
+            LocalShardLookup localShards,
+            LocalShardLookup primaries,
+            PeerCredential credential,
+            io.sextant.cluster.shard.ReplicaClocks clocks) {
         Parameters p = new Parameters();
         GrpcConfigKeys.Server.setServicesCustomizer(
-                p, new ShardServiceCustomizer(new ShardService(localShards, primaries), credential));
+                p, new ShardServiceCustomizer(new ShardService(localShards, primaries, clocks), credential));
         return p;
     }
 

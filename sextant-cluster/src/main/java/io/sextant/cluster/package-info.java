@@ -242,8 +242,32 @@
  *       are not log entries (only the primary running one lists it in {@code shard_transfers} of
  *       {@code GET /collections/{c}/cluster}; the other peers see the target replica Partial), and
  *       {@code abort_transfer} drops the Partial target replica (leaving it Dead would not stop
- *       it: the automatic recovery would start again)); only stream_records
- *       (no snapshot or wal_delta method); the batch read blocks the shard's writes for one batch.
+ *       it: the automatic recovery would start again)); no snapshot method (a {@code snapshot}
+ *       request is served by stream_records); the batch read blocks the shard's writes for one batch.
+ *   <li><b>wal_delta transfer.</b> The automatic recovery first tries to send a returning replica
+ *       only the writes it missed, as Qdrant's automatic recovery prefers {@code wal_delta} and
+ *       falls back when the delta cannot be resolved. The primary numbers the writes it orders
+ *       ({@link io.sextant.cluster.shard.OperationTag}: a random incarnation per primary run and a
+ *       tick) and forwards them with the internal call {@code TaggedUpdate}; each replica records
+ *       the unbroken run of tags it applied ({@link io.sextant.cluster.shard.ReplicaClocks}, a
+ *       36-byte versioned file per replica in {@code cluster/replica_clocks/}, documented byte by
+ *       byte there; corrupt reads as unknown) and reports it with {@code RecoveryPoint}. The primary
+ *       keeps the last writes it ordered in memory ({@link
+ *       io.sextant.cluster.replica.RetainedOperations}: at most 16384 writes and 8 MiB estimated
+ *       per shard; the decision and the exact safety rule are written there) and sends the suffix
+ *       after the replica's last tick when the replica's run is from its current incarnation, began
+ *       no later than when the primary last knew the replica complete, and the suffix is still
+ *       retained: Dead becomes Partial, the suffix goes out tagged on the replica's ordered queue
+ *       ahead of every later write, then Active. Otherwise (a replica that held the primary role
+ *       itself, a primary that restarted or changed, a replica whose last write was a streamed
+ *       batch, a suffix already dropped) it falls back to stream_records and records why. {@code
+ *       GET /collections/{c}/cluster} lists running transfers with their method and, as a Sextant
+ *       extension, {@code finished_transfers} (method, writes or points sent, duration, fallback
+ *       reason). Known limits: the suffix lives in the primary's memory (lost when the primary
+ *       restarts: the next repair streams); shards whose primary was the returning peer are
+ *       streamed (the new primary's run does not cover writes the old one applied alone, which a
+ *       stream's clear removes); a replica's clock file is not removed with its collection
+ *       (harmless: a new collection's primaries draw new incarnations).
  *   <li><b>Dropping a replica (slice 5).</b> {@code POST /collections/{c}/cluster} with {@code
  *       {"drop_replica":{"shard_id":s,"peer_id":p}}} (the server's {@code
  *       CollectionClusterOperations}; manage access; 405 "Qdrant is running in standalone mode" on
@@ -265,7 +289,7 @@
  *       dropped local replica finishes on it or fails as on a closed shard.
  *       <p><b>Adding a replica.</b> {@code replicate_shard} {@code {"shard_id","from_peer_id",
  *       "to_peer_id","method"?}} (checked on the proposer: both peers members, the source holds a
- *       replica, the target none, method {@code stream_records} or absent) proposes {@code
+ *       replica, the target none, method {@code stream_records}, {@code wal_delta}, {@code snapshot} or absent; the primary picks: a new replica is always streamed, snapshot is not built) proposes {@code
  *       add_replica} (same body class, format version 5). Every peer's {@link
  *       ReplicaPlacementApplier} appends the target to the shard's replicas (last, so the primary
  *       does not change) with state Partial; the server adds it to the replica set ({@link
@@ -338,8 +362,8 @@
  *       reported (and eventually marked Dead) like one that misses forwards; the forward deadline
  *       as a setting; {@code consistency} and {@code ordering} from gRPC requests.
  *   <li><b>Shard transfer as metadata.</b> Transfers as log entries (start, progress, finish,
- *       abort) so a primary change resumes one and every peer lists it; snapshot and wal_delta (the
- *       WAL suffix after the receiver's last sequence number) methods; a {@code move_shard} whose second half (dropping the source) is a log entry decided up front, so
+ *       abort) so a primary change resumes one and every peer lists it; the snapshot method; a
+ *       wal_delta that survives a primary change (per-peer clocks as Qdrant's clock maps); a {@code move_shard} whose second half (dropping the source) is a log entry decided up front, so
  *       it survives a restart of the peer that took the call.
  * </ol>
  */

@@ -3,11 +3,8 @@ package io.sextant.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -31,49 +28,21 @@ class ClusterFrozenPeerTest {
     @TempDir
     Path dir;
 
-    private final List<ServerProcess> peers = new ArrayList<>();
+    private LoopbackCluster cluster;
 
     @AfterEach
     void stopAll() throws Exception {
-        for (ServerProcess p : peers) {
-            try {
-                p.thaw();
-            } catch (IOException | IllegalStateException e) {
-                // not started or already gone
-            }
-            p.close();
+        if (cluster != null) {
+            cluster.close();
         }
-    }
-
-    private ServerProcess peer(int i, Integer bootstrapP2p, int p2p) throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("--uri", "http://127.0.0.1:" + p2p));
-        if (bootstrapP2p != null) {
-            args.addAll(List.of("--bootstrap", "http://127.0.0.1:" + bootstrapP2p));
-        }
-        ServerProcess p = new ServerProcess(dir.resolve("peer-" + i), dir.resolve("peer-" + i + ".log"))
-                .with(args, Map.of("SEXTANT__CLUSTER__ENABLED", "true", "SEXTANT__CLUSTER__P2P__PORT", "" + p2p));
-        peers.add(p);
-        p.start();
-        return p;
     }
 
     private static RestCalls.Reply call(ServerProcess p, String method, String path, String body) throws Exception {
-        return new RestCalls(p.baseUrl()).call(method, path, body);
+        return LoopbackCluster.call(p, method, path, body);
     }
 
     private static void until(String what, java.util.concurrent.Callable<Boolean> probe) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (probe.call()) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not answering yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(what + " not reached within 30 s");
+        LoopbackCluster.until(what, probe, 30);
     }
 
     /** {@code n} points with ids from {@code first} (they land in every shard). */
@@ -92,17 +61,11 @@ class ClusterFrozenPeerTest {
 
     @Test
     void readsThroughALivePeerStayWithinABoundWhileAReplicaPeerIsFrozen() throws Exception {
-        int p2p1 = ServerProcess.freePort();
-        ServerProcess one = peer(1, null, p2p1);
-        ServerProcess two = peer(2, p2p1, ServerProcess.freePort());
-        ServerProcess three = peer(3, p2p1, ServerProcess.freePort());
-        until(
-                "3 peers",
-                () -> call(one, "GET", "/cluster", null)
-                                .body()
-                                .at("/result/peers")
-                                .size()
-                        == 3);
+        cluster = new LoopbackCluster(dir);
+        List<ServerProcess> started = cluster.startThree();
+        ServerProcess one = started.get(0);
+        ServerProcess two = started.get(1);
+        ServerProcess three = started.get(2);
         RestCalls.Reply created = call(
                 one,
                 "PUT",

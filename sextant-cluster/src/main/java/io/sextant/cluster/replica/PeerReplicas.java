@@ -26,4 +26,26 @@ public interface PeerReplicas {
      * @throws io.sextant.segment.error.UserException for bad input
      */
     UpdateResult writeAsPrimary(long peerId, PointOperation operation, boolean wait);
+
+    /**
+     * Applies a forwarded write to the replica on {@code peerId} only, recording its {@code tag}
+     * there (the {@code wal_delta} transfer's clock); a null tag sends an untagged write. By default
+     * the tag is dropped (in-process replicas keep no clock).
+     */
+    default UpdateResult forwardTagged(
+            long peerId, PointOperation operation, boolean wait, io.sextant.cluster.shard.OperationTag tag) {
+        Shard replica = replica(peerId);
+        if (replica == null) {
+            throw new io.sextant.segment.error.ServiceException("peer is not a member of the cluster");
+        }
+        return replica.update(operation, wait);
+    }
+
+    /**
+     * What the replica on {@code peerId} recorded of tagged writes; by default unknown (so a
+     * transfer streams the whole shard).
+     */
+    default io.sextant.cluster.shard.RecoveryPoint recoveryPoint(long peerId) {
+        return io.sextant.cluster.shard.RecoveryPoint.UNKNOWN;
+    }
 }

@@ -1,6 +1,8 @@
 package io.sextant.cluster.replica;
 
+import io.sextant.cluster.shard.OperationTag;
 import io.sextant.cluster.shard.PeerChannels;
+import io.sextant.cluster.shard.RecoveryPoint;
 import io.sextant.cluster.shard.RemoteShard;
 import io.sextant.cluster.shard.ShardCallTimeouts;
 import io.sextant.segment.error.ServiceException;
@@ -49,5 +51,23 @@ public final class RemotePeerReplicas implements PeerReplicas {
             throw new ServiceException("Peer " + Long.toUnsignedString(peerId) + " is not a member of the cluster");
         }
         return r.updateAsPrimary(operation, wait);
+    }
+
+    @Override
+    public UpdateResult forwardTagged(long peerId, PointOperation operation, boolean wait, OperationTag tag) {
+        RemoteShard r = replica(peerId);
+        if (r == null) {
+            throw new ServiceException("peer is not a member of the cluster");
+        }
+        return tag == null ? r.update(operation, wait) : r.updateTagged(operation, wait, tag);
+    }
+
+    @Override
+    public RecoveryPoint recoveryPoint(long peerId) {
+        RemoteShard r = replica(peerId);
+        if (r == null) {
+            throw new ServiceException("Peer " + Long.toUnsignedString(peerId) + " is not a member of the cluster");
+        }
+        return r.recoveryPoint();
     }
 }

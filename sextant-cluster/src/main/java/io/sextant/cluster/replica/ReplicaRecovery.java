@@ -1,6 +1,7 @@
 package io.sextant.cluster.replica;
 
 import io.sextant.cluster.ReplicaState;
+import io.sextant.cluster.shard.RecoveryPoint;
 import io.sextant.segment.PointId;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.shard.Shard;
@@ -19,11 +20,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Repairs Dead replicas automatically by a {@code stream_records} shard transfer. Every {@link
+ * Repairs Dead replicas automatically by a shard transfer, {@code wal_delta} when possible, else
+ * {@code stream_records} (as Qdrant: automatic recovery tries {@code wal_delta} first and falls back
+ * when the delta cannot be resolved). Every {@link
  * Settings#interval} it looks at the replica sets of this peer; for each shard whose primary is
  * this peer ({@link ReplicaSet#primaryHere()}) and each other replica that is Dead (or Partial with
  * no transfer running here, e.g. after this peer restarted mid-transfer) whose peer answers again,
- * it runs a transfer on a virtual thread:
+ * it runs a transfer on a virtual thread. First it asks the replica's peer for its {@link
+ * RecoveryPoint} and the replica set for the writes it missed ({@link ReplicaSet#beginDelta}, see
+ * {@link RetainedOperations}); when there is such a delta the replica becomes Partial, only those
+ * writes are sent (tagged, in the write order) and, once applied, the replica becomes Active: a
+ * {@code wal_delta} transfer. Otherwise (recovery point unknown or from another primary, suffix no
+ * longer retained, replica not known complete) it streams the whole shard:
  *
  * <ol>
  *   <li>{@link ReplicaSet#beginFill}: the replica becomes Partial through the metadata group (it
@@ -139,7 +147,55 @@ public final class ReplicaRecovery implements AutoCloseable {
      * @param from this peer (the primary)
      * @param to the peer whose replica is filled
      */
-    public record Transfer(String collection, int shardId, long from, long to) {}
+    public record Transfer(String collection, int shardId, long from, long to, String method) {}
+
+    /**
+     * A transfer this peer ran to its end (for {@code GET /collections/{c}/cluster} and benches).
+     *
+     * @param transfer which one
+     * @param items writes ({@code wal_delta}) or points ({@code stream_records}) sent
+     * @param millis how long it took from its start
+     * @param activated whether the replica ended Active
+     * @param finishedAtMillis wall clock time of its end
+     * @param fallbackReason for a {@code stream_records} transfer, why {@code wal_delta} was not possible
+     */
+    public record Finished(
+            Transfer transfer,
+            long items,
+            long millis,
+            boolean activated,
+            long finishedAtMillis,
+            String fallbackReason) {}
+
+    /** How many finished transfers are remembered. */
+    static final int HISTORY = 64;
+
+    private final java.util.Deque<Finished> history = new java.util.ArrayDeque<>();
+
+    /** The last finished transfers of {@code collection} this peer ran, oldest first. */
+    public List<Finished> finished(String collection) {
+        synchronized (history) {
+            return history.stream()
+                    .filter(f -> f.transfer().collection().equals(collection))
+                    .toList();
+        }
+    }
+
+    private void remember(Transfer t, long items, long startedNanos, boolean activated, String fallback) {
+        Finished f = new Finished(
+                t,
+                items,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos),
+                activated,
+                System.currentTimeMillis(),
+                fallback);
+        synchronized (history) {
+            history.addLast(f);
+            while (history.size() > HISTORY) {
+                history.removeFirst();
+            }
+        }
+    }
 
     /** The transfers of {@code collection} this peer runs (past their start), by shard id. */
     public List<Transfer> transfers(String collection) {
@@ -163,21 +219,48 @@ public final class ReplicaRecovery implements AutoCloseable {
         String what = "shard " + rs.layout().shardId() + " of collection "
                 + rs.layout().collection() + " to peer " + Long.toUnsignedString(peer);
         Transfer transfer = null;
+        long started = System.nanoTime();
+        long sent = 0;
+        String fallback = null;
         try {
             if (!answers(rs, peer)) {
                 return false;
             }
+            ReplicaSet.DeltaStart delta = rs.beginDelta(peer, recoveryPoint(rs, peer));
+            if (delta == null) {
+                return false;
+            }
+            if (delta.sent() != null) {
+                transfer = new Transfer(
+                        rs.layout().collection(),
+                        rs.layout().shardId(),
+                        rs.layout().self(),
+                        peer,
+                        "wal_delta");
+                active.put(transfer, Boolean.TRUE);
+                LOG.info("Transfer (wal_delta) of {} started: {} missed writes", what, delta.operations());
+                sent = delta.operations();
+                await(delta.sent());
+                boolean ok = !closed && rs.states().change(peer, ReplicaState.PARTIAL, ReplicaState.ACTIVE);
+                LOG.info(
+                        "Transfer (wal_delta) of {} {} after {} writes",
+                        what,
+                        ok ? "finished" : "ended without activation",
+                        sent);
+                remember(transfer, sent, started, ok, null);
+                return ok;
+            }
+            fallback = delta.fallback();
+            LOG.info("No wal_delta for {} ({}): streaming records", what, fallback);
             CompletableFuture<Void> cleared = rs.beginFill(peer);
             if (cleared == null) {
                 return false;
             }
             LOG.info("Transfer (stream_records) of {} started", what);
             transfer = new Transfer(
-                    rs.layout().collection(), rs.layout().shardId(), rs.layout().self(), peer);
+                    rs.layout().collection(), rs.layout().shardId(), rs.layout().self(), peer, "stream_records");
             active.put(transfer, Boolean.TRUE);
             await(cleared);
-            long sent = 0;
-            long started = System.nanoTime();
             PointId offset = null;
             while (!closed) {
                 ReplicaSet.Batch batch = sendWithRetry(rs, peer, offset);
@@ -199,9 +282,13 @@ public final class ReplicaRecovery implements AutoCloseable {
             }
             boolean active = rs.states().change(peer, ReplicaState.PARTIAL, ReplicaState.ACTIVE);
             LOG.info("Transfer of {} {} after {} points", what, active ? "finished" : "ended without activation", sent);
+            remember(transfer, sent, started, active, fallback);
             return active;
         } catch (RuntimeException e) {
             LOG.warn("Transfer of {} failed: {}", what, e.getMessage());
+            if (transfer != null) {
+                remember(transfer, sent, started, false, fallback);
+            }
             try {
                 rs.states().change(peer, ReplicaState.PARTIAL, ReplicaState.DEAD);
             } catch (RuntimeException again) {
@@ -226,6 +313,16 @@ public final class ReplicaRecovery implements AutoCloseable {
             return true;
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /** The replica's recovery point; unknown when its peer cannot say (an older peer, an error). */
+    private static RecoveryPoint recoveryPoint(ReplicaSet rs, long peer) {
+        try {
+            return rs.recoveryPoint(peer);
+        } catch (RuntimeException e) {
+            LOG.debug("No recovery point from peer {}: {}", Long.toUnsignedString(peer), e.getMessage());
+            return RecoveryPoint.UNKNOWN;
         }
     }
 

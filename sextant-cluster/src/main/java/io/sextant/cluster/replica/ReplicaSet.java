@@ -1,7 +1,9 @@
 package io.sextant.cluster.replica;
 
 import io.sextant.cluster.ReplicaState;
+import io.sextant.cluster.shard.OperationTag;
 import io.sextant.cluster.shard.PrimaryWriter;
+import io.sextant.cluster.shard.RecoveryPoint;
 import io.sextant.cluster.shard.ShardCallErrors;
 import io.sextant.collection.config.ReadFanOut;
 import io.sextant.segment.PointId;
@@ -132,6 +134,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     private volatile UnaryOperator<List<Long>> remoteOrder = ReplicaSet::shuffled;
     /** How long the primary waits for one replica's forward before counting it failed. */
     private volatile long forwardDeadlineMillis = FORWARD_DEADLINE_MILLIS;
+    /** The writes this peer ordered as primary, for {@code wal_delta} transfers. */
+    private final RetainedOperations retained;
 
     /**
      * The default bound on waiting for one replica's forward: a replica that has not applied a
@@ -193,6 +197,20 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 queues.put(peer, newQueue(layout, peer));
             }
         }
+        this.retained =
+                new RetainedOperations(RetainedOperations.DEFAULT_MAX_OPERATIONS, RetainedOperations.DEFAULT_MAX_BYTES);
+    }
+
+    /** The other replicas that are Active now (known complete when a new incarnation starts; under the order lock). */
+    private List<Long> activeRemotePeers() {
+        Layout l = layout;
+        List<Long> active = new ArrayList<>();
+        for (long peer : l.peers()) {
+            if (peer != l.self() && states.state(peer) == ReplicaState.ACTIVE) {
+                active.add(peer);
+            }
+        }
+        return active;
     }
 
     /** The ordered forwarding queue for the replica on {@code peer}. */
@@ -338,12 +356,14 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                         + layout.collection() + " was dropped from peer " + Long.toUnsignedString(layout.self()));
             }
             mine = applyLocally(replica, operation, wait, waitMillis);
+            OperationTag tag =
+                    queues.isEmpty() ? null : retained.append(operation, mine.operationId(), this::activeRemotePeers);
             queues.forEach((peer, queue) -> {
                 if (states.state(peer).receivesWrites()) {
                     CompletableFuture<Boolean> done = new CompletableFuture<>();
                     queue.execute(() -> {
                         try {
-                            done.complete(forward(peer, operation, wait));
+                            done.complete(forward(peer, operation, wait, tag));
                         } catch (RuntimeException e) { // interrupted: counts as a failed forward
                             done.complete(failed(peer, e));
                         }
@@ -400,15 +420,11 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         forwardDeadlineMillis = Math.max(1, d.toMillis());
     }
 
-    private boolean forward(long peer, PointOperation operation, boolean wait) {
+    private boolean forward(long peer, PointOperation operation, boolean wait, OperationTag tag) {
         long retryUntil = System.nanoTime() + NOT_FOUND_RETRY_MILLIS * 1_000_000L;
         while (true) {
             try {
-                Shard replica = remotes.replica(peer);
-                if (replica == null) {
-                    throw new ServiceException("peer is not a member of the cluster");
-                }
-                replica.update(operation, wait);
+                remotes.forwardTagged(peer, operation, wait, tag);
                 return true;
             } catch (UserException e) {
                 if (isMissingPoint(e) && states.state(peer) == ReplicaState.PARTIAL) {
@@ -432,6 +448,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     }
 
     private boolean failed(long peer, RuntimeException e) {
+        retained.missed(peer);
         long n = failedReplicaWrites.incrementAndGet();
         LOG.warn(
                 "Replica of shard {} of collection {} on peer {} missed a write ({} so far): {}",
@@ -490,7 +507,53 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             if (states.state(peer) != ReplicaState.PARTIAL) {
                 return null;
             }
-            return sendInOrder(peer, new PointOperation.Delete(new PointsSelector.ByFilter(Filter.ALL)));
+            retained.forget(peer); // emptied: no longer complete until the stream's last batch
+            return sendInOrder(peer, new PointOperation.Delete(new PointsSelector.ByFilter(Filter.ALL)), null);
+        }
+    }
+
+    /**
+     * How a {@code wal_delta} transfer started: the missed writes in flight, or why none could be
+     * sent (then the caller falls back to {@code stream_records}).
+     *
+     * @param sent completes when the replica applied every missed write; null when no delta
+     * @param operations how many writes were sent
+     * @param fallback why a delta is impossible (null when {@code sent} is set)
+     */
+    record DeltaStart(CompletableFuture<Void> sent, int operations, String fallback) {}
+
+    /**
+     * Starts catching up the replica on {@code peer}, which reported {@code point}, by sending only
+     * the writes it missed ({@code wal_delta}; see {@link RetainedOperations} for when that is
+     * possible). Under the write order lock: when a delta exists, the replica becomes Partial
+     * through the metadata group (from Dead) and the missed writes are queued, tagged, ahead of
+     * every later write, so it receives an unbroken run.
+     *
+     * @return null when this peer is not the primary or the replica is neither Dead nor Partial
+     *     (nothing was done); a start without {@code sent} when no delta is possible
+     */
+    DeltaStart beginDelta(long peer, RecoveryPoint point) {
+        synchronized (primaryOrder) {
+            if (!primaryHere() || peer == layout.self() || !queues.containsKey(peer)) {
+                return null;
+            }
+            RetainedOperations.Delta delta = retained.delta(peer, point);
+            if (!delta.possible()) {
+                return new DeltaStart(null, 0, delta.reason());
+            }
+            ReplicaState s = states.state(peer);
+            if (s == ReplicaState.DEAD && !states.change(peer, ReplicaState.DEAD, ReplicaState.PARTIAL)) {
+                return null;
+            }
+            if (states.state(peer) != ReplicaState.PARTIAL) {
+                return null;
+            }
+            List<CompletableFuture<Void>> sent =
+                    new ArrayList<>(delta.operations().size());
+            for (RetainedOperations.Entry e : delta.operations()) {
+                sent.add(sendInOrder(peer, e.operation(), new OperationTag(delta.incarnation(), e.tick())));
+            }
+            return new DeltaStart(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)), sent.size(), null);
         }
     }
 
@@ -509,10 +572,13 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             if (!primaryHere() || states.state(peer) != ReplicaState.PARTIAL) {
                 return null;
             }
-            local.update(new PointOperation.Delete(new PointsSelector.Ids(List.of())), true); // visibility barrier
+            UpdateResult barrier =
+                    local.update(new PointOperation.Delete(new PointsSelector.Ids(List.of())), true); // visibility
+            retained.localWrite(barrier.operationId(), this::activeRemotePeers);
             ScrollPage page =
                     local.scroll(new ScrollRequest(null, limit, offset, null, PayloadSelector.ALL, VectorSelector.ALL));
             if (page.points().isEmpty()) {
+                retained.complete(peer); // every earlier batch was applied: complete as of now
                 return new Batch(0, null, CompletableFuture.completedFuture(null));
             }
             List<PointOperation.PointStruct> points =
@@ -524,7 +590,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                         r.sparseVectors() == null ? Map.of() : r.sparseVectors(),
                         r.payload()));
             }
-            return new Batch(points.size(), page.nextOffset(), sendInOrder(peer, new PointOperation.Upsert(points)));
+            return new Batch(
+                    points.size(), page.nextOffset(), sendInOrder(peer, new PointOperation.Upsert(points), null));
         }
     }
 
@@ -537,8 +604,11 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
      */
     record Batch(int points, PointId next, CompletableFuture<Void> sent) {}
 
-    /** Queues {@code operation} for {@code peer} in the write order (callers hold the order lock). */
-    private CompletableFuture<Void> sendInOrder(long peer, PointOperation operation) {
+    /**
+     * Queues {@code operation} for {@code peer} in the write order (callers hold the order lock),
+     * tagged when {@code tag} is not null.
+     */
+    private CompletableFuture<Void> sendInOrder(long peer, PointOperation operation, OperationTag tag) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         ExecutorService queue = queues.get(peer);
         if (queue == null) { // the replica was dropped from the placement
@@ -548,12 +618,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         }
         queue.execute(() -> {
             try {
-                Shard replica = remotes.replica(peer);
-                if (replica == null) {
-                    throw new ServiceException(
-                            "peer " + Long.toUnsignedString(peer) + " is not a member of the cluster");
-                }
-                replica.update(operation, true);
+                remotes.forwardTagged(peer, operation, true, tag);
                 done.complete(null);
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
@@ -565,6 +630,11 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     /** The replica set's states (for transfers). */
     ReplicaStates states() {
         return states;
+    }
+
+    /** What the replica on {@code peer} recorded of this shard's tagged writes. */
+    RecoveryPoint recoveryPoint(long peer) {
+        return remotes.recoveryPoint(peer);
     }
 
     /** The replica on {@code peer} as reached from here, or null when its address is unknown. */
@@ -812,6 +882,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             rest.remove(Long.valueOf(peer));
             layout = new Layout(current.collection(), current.shardId(), current.self(), rest);
             stopped = queues.remove(peer);
+            retained.forget(peer);
             if (peer == current.self()) {
                 closed = local;
                 local = null;

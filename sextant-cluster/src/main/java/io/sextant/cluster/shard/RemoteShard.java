@@ -78,6 +78,18 @@ public final class RemoteShard implements Shard {
         return call(ShardCalls.PRIMARY_UPDATE, new ShardCalls.UpdateRequest(operation, wait));
     }
 
+    /** Applies {@code operation} to the owning peer's replica only, recording its tag there ({@code TaggedUpdate}). */
+    public UpdateResult updateTagged(PointOperation operation, boolean wait, OperationTag tag) {
+        return call(
+                ShardCalls.TAGGED_UPDATE,
+                new ShardCalls.TaggedUpdateRequest(tag, new ShardCalls.UpdateRequest(operation, wait)));
+    }
+
+    /** What the owning peer's replica recorded of tagged writes ({@code RecoveryPoint}). */
+    public RecoveryPoint recoveryPoint() {
+        return call(ShardCalls.RECOVERY_POINT, null);
+    }
+
     @Override
     public List<ScoredPoint> search(CoreSearch request) {
         return call(ShardCalls.SEARCH, request);

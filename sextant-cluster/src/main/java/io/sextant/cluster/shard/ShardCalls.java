@@ -34,7 +34,17 @@ import java.util.List;
  * Count        opt filter, u8 exact (0/1)                       i64 count
  * Info         (empty)                                          info
  * Capture      (empty)                                          captured files ({@link ShardCaptureWire})
+ * TaggedUpdate u64 incarnation, u64 tick, then as Update            update
+ * RecoveryPoint (empty)                                         u64 incarnation (0 = unknown), u64 first, u64 last
  * </pre>
+ *
+ * {@code TaggedUpdate} and {@code RecoveryPoint} (added with the {@code wal_delta} transfer; an
+ * older peer answers them {@code UNIMPLEMENTED}, and a primary then sends plain {@code Update}s and
+ * falls back to {@code stream_records}): a primary forwards its writes as {@code TaggedUpdate}
+ * with their {@link OperationTag}; the serving peer applies them to its replica as {@code Update}
+ * does and records the tag in its {@link ReplicaClocks}; {@code RecoveryPoint} returns what that
+ * replica recorded ({@link RecoveryPoint}). Both are served by {@link ShardService} itself, which
+ * holds the clocks; the other calls run on the shard alone.
  *
  * {@code Capture} (added for snapshots in cluster mode; an older peer answers it {@code
  * UNIMPLEMENTED}) captures the replica's snapshot files on the serving peer and ships them.
@@ -103,6 +113,45 @@ public final class ShardCalls {
             ResultWire::writeHits,
             ResultWire::readHits,
             Shard::search);
+
+    /** Body of a {@code TaggedUpdate} request. */
+    public record TaggedUpdateRequest(OperationTag tag, UpdateRequest update) {}
+
+    /**
+     * Apply to the serving peer's own replica only and record the tag (served by {@link
+     * ShardService} with its clocks; {@link ShardCall#invoke} alone applies without recording).
+     */
+    public static final ShardCall<TaggedUpdateRequest, UpdateResult> TAGGED_UPDATE = new ShardCall<>(
+            "TaggedUpdate",
+            ShardCall.Deadline.UPDATE,
+            (w, q) -> PointOperationWire.write(
+                    w.i64(q.tag().incarnation())
+                            .i64(q.tag().tick())
+                            .bool(q.update().waitApplied()),
+                    q.update().operation()),
+            r -> {
+                OperationTag tag = new OperationTag(r.i64(), r.i64());
+                boolean wait = r.bool();
+                return new TaggedUpdateRequest(tag, new UpdateRequest(PointOperationWire.read(r), wait));
+            },
+            ResultWire::writeUpdate,
+            ResultWire::readUpdate,
+            (shard, q) -> shard.update(q.update().operation(), q.update().waitApplied()));
+
+    /** What the serving peer's replica recorded of tagged writes (served by {@link ShardService}). */
+    public static final ShardCall<Void, RecoveryPoint> RECOVERY_POINT = new ShardCall<>(
+            "RecoveryPoint",
+            ShardCall.Deadline.READ,
+            (w, q) -> {},
+            r -> null,
+            (w, p) -> w.i64(p.incarnation()).i64(p.first()).i64(p.last()),
+            r -> {
+                long incarnation = r.i64();
+                long first = r.i64();
+                long last = r.i64();
+                return incarnation == 0 ? RecoveryPoint.UNKNOWN : new RecoveryPoint(incarnation, first, last);
+            },
+            (shard, q) -> RecoveryPoint.UNKNOWN);
 
     public static final ShardCall<SparseStatsRequest, SparseStats> SPARSE_STATS = new ShardCall<>(
             "SparseStats",

@@ -16,13 +16,16 @@ import org.slf4j.LoggerFactory;
  * ({@link ShardServiceCustomizer}). A request names its shard by collection name and shard id; a
  * shard this peer does not hold is answered "not found". Calls run on the gRPC server's executor
  * (Ratis does not make it a direct executor), so a blocking update with {@code wait} does not hold
- * an event-loop thread. Errors as in {@link ShardCallErrors}. Thread-safe.
+ * an event-loop thread. Errors as in {@link ShardCallErrors}. {@code Update}, {@code TaggedUpdate} and
+ * {@code RecoveryPoint} also keep or read the replica's {@link ReplicaClocks} (the {@code wal_delta}
+ * transfer). Thread-safe.
  */
 public final class ShardService implements BindableService {
     private static final Logger LOG = LoggerFactory.getLogger(ShardService.class);
 
     private final LocalShardLookup lookup;
     private final LocalShardLookup primaries;
+    private final ReplicaClocks clocks;
 
     /** A service without primaries: {@code PrimaryUpdate} is answered "not found". */
     public ShardService(LocalShardLookup lookup) {
@@ -35,23 +38,53 @@ public final class ShardService implements BindableService {
      *     the shard's primary (locally, then to the other replicas)
      */
     public ShardService(LocalShardLookup lookup, LocalShardLookup primaries) {
+        this(lookup, primaries, ReplicaClocks.inMemory());
+    }
+
+    /**
+     * @param clocks the recovery points of the local replicas: {@code TaggedUpdate} records its tag
+     *     there, a plain {@code Update} makes the point unknown, {@code RecoveryPoint} reads it
+     */
+    public ShardService(LocalShardLookup lookup, LocalShardLookup primaries, ReplicaClocks clocks) {
         this.lookup = lookup;
         this.primaries = primaries;
+        this.clocks = clocks;
     }
 
     @Override
     public ServerServiceDefinition bindService() {
         ServerServiceDefinition.Builder b = ServerServiceDefinition.builder(ShardCall.SERVICE);
         for (ShardCall<?, ?> call : ShardCalls.ALL) {
-            b.addMethod(
-                    call.method(),
-                    ServerCalls.asyncUnaryCall((request, response) -> serve(call, lookup, request, response)));
+            if (call != ShardCalls.UPDATE) {
+                addPlain(b, call, lookup);
+            }
         }
-        b.addMethod(
-                ShardCalls.PRIMARY_UPDATE.method(),
-                ServerCalls.asyncUnaryCall(
-                        (request, response) -> serve(ShardCalls.PRIMARY_UPDATE, primaries, request, response)));
+        add(
+                b,
+                ShardCalls.UPDATE,
+                lookup,
+                (shard, q, c, s) -> clocks.applyUntagged(c, s, () -> ShardCalls.UPDATE.invoke(shard, q)));
+        add(
+                b,
+                ShardCalls.TAGGED_UPDATE,
+                lookup,
+                (shard, q, c, s) -> clocks.applyTagged(c, s, q.tag(), () -> ShardCalls.TAGGED_UPDATE.invoke(shard, q)));
+        add(b, ShardCalls.RECOVERY_POINT, lookup, (shard, q, c, s) -> clocks.point(c, s));
+        addPlain(b, ShardCalls.PRIMARY_UPDATE, primaries);
         return b.build();
+    }
+
+    private static <Q, A> void add(
+            ServerServiceDefinition.Builder b, ShardCall<Q, A> call, LocalShardLookup from, Invocation<Q, A> run) {
+        b.addMethod(
+                call.method(),
+                ServerCalls.asyncUnaryCall((request, response) -> serve(call, from, request, response, run)));
+    }
+
+    /** Adds {@code call} run by its own invoke on the shard {@code from} finds. */
+    private static <Q, A> void addPlain(
+            ServerServiceDefinition.Builder b, ShardCall<Q, A> call, LocalShardLookup from) {
+        add(b, call, from, (shard, q, c, s) -> call.invoke(shard, q));
     }
 
     /** How long a call waits for a shard this peer does not know yet (metadata log lag). */
@@ -77,8 +110,18 @@ public final class ShardService implements BindableService {
         return shard;
     }
 
+    /** How a call runs on the shard it addressed (the call's own invoke unless the service adds to it). */
+    @FunctionalInterface
+    private interface Invocation<Q, A> {
+        A run(Shard shard, Q body, String collection, int shardId);
+    }
+
     private static <Q, A> void serve(
-            ShardCall<Q, A> call, LocalShardLookup lookup, byte[] request, StreamObserver<byte[]> response) {
+            ShardCall<Q, A> call,
+            LocalShardLookup lookup,
+            byte[] request,
+            StreamObserver<byte[]> response,
+            Invocation<Q, A> invocation) {
         byte[] answer;
         try {
             ShardCall.Addressed<Q> q = call.decodeRequest(request);
@@ -87,7 +130,7 @@ public final class ShardService implements BindableService {
                 throw UserException.notFound(
                         "Shard " + q.shardId() + " of collection " + q.collection() + " is not on this peer");
             }
-            answer = call.encodeResponse(call.invoke(shard, q.body()));
+            answer = call.encodeResponse(invocation.run(shard, q.body(), q.collection(), q.shardId()));
         } catch (UserException e) {
             response.onError(ShardCallErrors.toStatus(e));
             return;

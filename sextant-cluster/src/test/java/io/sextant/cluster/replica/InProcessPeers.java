@@ -44,6 +44,11 @@ final class InProcessPeers {
     volatile boolean consensusDown;
     /** Runs inside every proposal before it applies (tests check what replicas hold at that moment). */
     volatile Runnable onProposal = () -> {};
+    /**
+     * Each peer's replica clock, when tests turn them on ({@link #withClocks}): forwards are then
+     * tagged and recovery points known, as over the internal service; off, every point is unknown.
+     */
+    final Map<Long, io.sextant.cluster.shard.ReplicaClocks> clocks = new ConcurrentHashMap<>();
 
     /**
      * Peers {@code peers} (placement order) hold replicas of shard 0 of collection {@code c};
@@ -91,6 +96,25 @@ final class InProcessPeers {
         @Override
         public Map<String, String> localAliases() {
             return Map.of();
+        }
+    }
+
+    /** Gives every replica peer an in-memory replica clock (the {@code wal_delta} transfer's). */
+    InProcessPeers withClocks() {
+        for (long p : replicas.keySet()) {
+            clocks.put(p, io.sextant.cluster.shard.ReplicaClocks.inMemory());
+        }
+        return this;
+    }
+
+    /** Waits up to 20 s for {@code done}. */
+    static void eventually(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + " did not happen within 20 s");
+            }
+            Thread.sleep(10);
         }
     }
 
@@ -159,6 +183,34 @@ final class InProcessPeers {
                 }
                 primaryCalls.incrementAndGet();
                 return sets.get(peerId).writeAsPrimary(operation, wait, -1);
+            }
+
+            @Override
+            public UpdateResult forwardTagged(
+                    long peerId, PointOperation operation, boolean wait, io.sextant.cluster.shard.OperationTag tag) {
+                io.sextant.cluster.shard.ReplicaClocks clock = clocks.get(peerId);
+                if (clock == null) {
+                    return PeerReplicas.super.forwardTagged(peerId, operation, wait, tag);
+                }
+                if (down.contains(peerId)) {
+                    throw unreachable(peerId); // the call never reaches the peer: its clock is untouched
+                }
+                Shard replica = replicas.get(peerId);
+                return tag == null
+                        ? clock.applyUntagged("c", 0, () -> replica.update(operation, wait))
+                        : clock.applyTagged("c", 0, tag, () -> replica.update(operation, wait));
+            }
+
+            @Override
+            public io.sextant.cluster.shard.RecoveryPoint recoveryPoint(long peerId) {
+                io.sextant.cluster.shard.ReplicaClocks clock = clocks.get(peerId);
+                if (clock == null) {
+                    return PeerReplicas.super.recoveryPoint(peerId);
+                }
+                if (down.contains(peerId)) {
+                    throw unreachable(peerId);
+                }
+                return clock.point("c", 0);
             }
         };
     }

@@ -84,13 +84,7 @@ class ReplicaRecoveryTest {
     }
 
     private static void eventually(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " did not happen within 20 s");
-            }
-            Thread.sleep(10);
-        }
+        InProcessPeers.eventually(done, what);
     }
 
     @Test
@@ -110,7 +104,7 @@ class ReplicaRecoveryTest {
             assertThat(r.transfers("c")).isEmpty();
         }
         assertThat(seenWhileStreaming).isNotEmpty().allSatisfy(t -> assertThat(t)
-                .containsExactly(new ReplicaRecovery.Transfer("c", 0, A, C)));
+                .containsExactly(new ReplicaRecovery.Transfer("c", 0, A, C, "stream_records")));
         assertThat(peers.replicas.get(C).points())
                 .isEqualTo(peers.replicas.get(A).points());
         assertThat(peers.replicas.get(C).points()).hasSize(145).doesNotContainKey(PointId.of(7777));

@@ -43,6 +43,7 @@ public final class ClusterRoutes {
     private final TableOfContents toc;
     private final Function<String, List<ReplicaRecovery.Transfer>> transfers;
     private final CollectionClusterOperations operations;
+    private final ClusterShards shards;
 
     /** @param node this peer's cluster membership, or null on a standalone node */
     public ClusterRoutes(ClusterNode node) {
@@ -86,6 +87,7 @@ public final class ClusterRoutes {
         this.toc = toc;
         this.transfers = transfers;
         this.operations = toc == null ? null : new CollectionClusterOperations(node, toc, shards);
+        this.shards = shards;
     }
 
     public void register(RoutesConfig r) {
@@ -194,7 +196,11 @@ public final class ClusterRoutes {
      * replica here (with their point counts) and those on other peers, each with its replica state
      * as this peer knows it from the metadata log ({@code Active}, {@code Dead} …), and the shard
      * transfers this peer runs as a primary repairing a replica (Qdrant's shape, method {@code
-     * stream_records}; other peers see the target replica {@code Partial} but list no transfer). A standalone node, or a collection without a
+     * wal_delta} or {@code stream_records}; other peers see the target replica {@code Partial} but
+     * list no transfer). Sextant adds {@code finished_transfers} (not in Qdrant): the last transfers
+     * this peer ran to their end, with method, writes or points sent ({@code items}), duration,
+     * whether the replica became Active and, for a stream, why {@code wal_delta} was not possible;
+     * a delta is often over before a client could see it running. A standalone node, or a collection without a
      * placement, holds every shard locally (peer id 0 on a standalone node).
      */
     private void collectionCluster(Context ctx) {
@@ -243,7 +249,24 @@ public final class ClusterRoutes {
                     .put("from", unsigned(t.from()))
                     .put("to", unsigned(t.to()))
                     .put("sync", true)
-                    .put("method", "stream_records");
+                    .put("method", t.method());
+        }
+        if (shards != null) {
+            ArrayNode done = res.putArray("finished_transfers");
+            for (ReplicaRecovery.Finished f : shards.finishedTransfers(c.name())) {
+                ObjectNode o = done.addObject()
+                        .put("shard_id", f.transfer().shardId())
+                        .put("from", unsigned(f.transfer().from()))
+                        .put("to", unsigned(f.transfer().to()))
+                        .put("method", f.transfer().method())
+                        .put("items", f.items())
+                        .put("millis", f.millis())
+                        .put("activated", f.activated())
+                        .put("finished_at_ms", f.finishedAtMillis());
+                if (f.fallbackReason() != null) {
+                    o.put("fallback_reason", f.fallbackReason());
+                }
+            }
         }
         ok(ctx, res);
     }

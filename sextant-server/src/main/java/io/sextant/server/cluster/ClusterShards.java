@@ -200,6 +200,12 @@ public final class ClusterShards implements AutoCloseable {
         return r == null ? List.of() : r.transfers(collection);
     }
 
+    /** The transfers of {@code collection} this peer ran to their end, oldest first (none before start). */
+    public List<ReplicaRecovery.Finished> finishedTransfers(String collection) {
+        ReplicaRecovery r = recovery;
+        return r == null ? List.of() : r.finished(collection);
+    }
+
     private List<ReplicaSet> allReplicaSets() {
         TableOfContents t = toc;
         List<ReplicaSet> out = new java.util.ArrayList<>();

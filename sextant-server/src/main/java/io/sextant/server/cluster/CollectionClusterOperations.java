@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code drop_replica} {@code {"shard_id":0,"peer_id":1}}: the peer must hold a replica that
  *       is not the shard's last Active one; entry {@code drop_replica}.
  *   <li>{@code replicate_shard} {@code {"shard_id","from_peer_id","to_peer_id","method"?}}: the
- *       source must hold a replica, the target none; method {@code stream_records} or absent (the
- *       others are 400). Entry {@code add_replica}: the target joins Partial, creates an empty local
+ *       source must hold a replica, the target none; method {@code stream_records}, {@code
+ *       wal_delta}, {@code snapshot} or absent (anything else is a 400; the primary picks the
+ *       method, see {@code replicate}). Entry {@code add_replica}: the target joins Partial, creates an empty local
  *       replica, and the shard's primary fills it by the automatic recovery, which makes it Active.
  *       (The primary streams, not necessarily {@code from_peer_id}.)
  *   <li>{@code move_shard}, same body: {@code replicate_shard}, then a background thread on this
@@ -135,19 +136,25 @@ final class CollectionClusterOperations {
 
     /**
      * {@code replicate_shard} and the first half of {@code move_shard}: checks, then proposes the
-     * new replica on {@code to_peer_id} (Partial; the shard's primary fills it). Only the {@code
-     * stream_records} method (the default) exists.
+     * new replica on {@code to_peer_id} (Partial; the shard's primary fills it). {@code method} may
+     * be {@code stream_records}, {@code wal_delta} or {@code snapshot} (anything else is a 400), but
+     * the primary chooses how to fill the replica: {@code wal_delta} when the target's recovery
+     * point allows it, which a new replica's never does, else {@code stream_records}; {@code
+     * snapshot} transfers are not built and are served by {@code stream_records}.
      *
      * @return the new replica
      */
+    private static final java.util.Set<String> TRANSFER_METHODS =
+            java.util.Set.of("stream_records", "snapshot", "wal_delta");
+
     private ReplicaPlacementChange replicate(String collection, JsonNode args, String op) {
         int shardId = shardId(args, op);
         long from = peerId(args, "from_peer_id", op);
         long to = peerId(args, "to_peer_id", op);
         JsonNode method = args.get("method");
-        if (method != null && !method.isNull() && !"stream_records".equals(method.asText())) {
-            throw UserException.badRequest(
-                    "Shard transfer method " + method.asText() + " is not supported yet (only stream_records)");
+        if (method != null && !method.isNull() && !TRANSFER_METHODS.contains(method.asText())) {
+            throw UserException.badRequest("Unknown shard transfer method " + method
+                    + ", expected one of stream_records, snapshot, wal_delta");
         }
         ShardPlacement placement = placedShard(collection, shardId);
         member(from);

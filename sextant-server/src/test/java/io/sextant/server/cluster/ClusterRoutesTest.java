@@ -319,9 +319,17 @@ class ClusterRoutesTest {
                 assertThat(already.status()).as(op).isEqualTo(400);
                 assertThat(already.json().at("/status/error").asText()).contains("already has a replica of shard 1");
                 TestServer.Response method =
-                        s.post("/collections/c/cluster", to.formatted(0, self, ",\"method\":\"snapshot\""));
+                        s.post("/collections/c/cluster", to.formatted(0, self, ",\"method\":\"teleport\""));
                 assertThat(method.status()).as(op).isEqualTo(400);
-                assertThat(method.json().at("/status/error").asText()).contains("snapshot is not supported yet");
+                assertThat(method.json().at("/status/error").asText())
+                        .contains("Unknown shard transfer method \"teleport\"");
+                for (String known : new String[] {"stream_records", "wal_delta", "snapshot"}) {
+                    TestServer.Response accepted =
+                            s.post("/collections/c/cluster", to.formatted(1, self, ",\"method\":\"" + known + "\""));
+                    assertThat(accepted.json().at("/status/error").asText())
+                            .as(op + " " + known + ": the method passes, the next check refuses")
+                            .contains("already has a replica of shard 1");
+                }
                 assertThat(s.post("/collections/c/cluster", to.formatted(9, self, ""))
                                 .status())
                         .as(op)

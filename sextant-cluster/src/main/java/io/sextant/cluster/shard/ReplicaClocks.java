@@ -1,0 +1,231 @@
+package io.sextant.cluster.shard;
+
+import io.sextant.segment.error.ServiceException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replica side of the {@code wal_delta} transfer: for each local replica, the {@link
+ * RecoveryPoint} of the tagged writes it applied, kept across kill -9 in one small file per replica
+ * under {@code <storage>/cluster/replica_clocks/}, named {@code <hex of the collection name's UTF-8
+ * bytes>-<shard id>.clock}.
+ *
+ * <p><b>Rules</b> (one lock per replica, held around the write, so the point always describes the
+ * replica's data):
+ *
+ * <ul>
+ *   <li>A tagged write of the current run's incarnation whose tick is at most one past the last
+ *       one and not below the first (the next write, or a write sent again by a delta) is applied,
+ *       then the point's {@code last} becomes its tick. A replayed delta may move {@code last}
+ *       back; the writes after it are then sent again, which converges (every write sets state).
+ *   <li>Any other tagged write (another incarnation, a gap, or no point yet) first makes the point
+ *       unknown (on disk, fsynced), is applied, and then starts a new run at its tick.
+ *   <li>An untagged write (a transfer batch, the clear that starts a transfer) first makes the point
+ *       unknown (fsynced), then is applied.
+ *   <li>A write that fails leaves the point unknown.
+ * </ul>
+ *
+ * The replica does not decide whether the run is complete: the primary does ({@code
+ * RetainedOperations} in the replica package), from when it last knew the replica complete.
+ *
+ * <p><b>File format, version 1</b>, 36 bytes, big-endian, rewritten in place:
+ *
+ * <pre>
+ * offset 0   u8[4]  magic "SXRC"
+ * offset 4   u32    format version = 1
+ * offset 8   u64    incarnation (0 = unknown)
+ * offset 16  u64    first tick of the run
+ * offset 24  u64    last tick applied
+ * offset 32  u32    CRC32C of bytes 0..31
+ * </pre>
+ *
+ * A missing, short, corrupt or unknown-version file reads as {@link RecoveryPoint#UNKNOWN} (logged):
+ * the worst outcome is a full {@code stream_records} transfer instead of a delta, never a replica
+ * declared complete by mistake. <b>Durability:</b> a known point is written after the write it
+ * records was applied, and {@code LocalShard.update} returns only after its WAL record was fsynced,
+ * so the file never claims a write the WAL may lack; advancing {@code last} is not fsynced (after a
+ * power loss it may be behind, which only resends writes), the switch to unknown is.
+ *
+ * <p>Thread-safe.
+ */
+public final class ReplicaClocks {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaClocks.class);
+    static final byte[] MAGIC = "SXRC".getBytes(StandardCharsets.US_ASCII);
+    static final int VERSION = 1;
+    static final int SIZE = 36;
+
+    private final Path dir;
+    private final Map<String, Clock> clocks = new ConcurrentHashMap<>();
+
+    private ReplicaClocks(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Clocks kept in files under {@code dir} (created on the first write). */
+    public static ReplicaClocks open(Path dir) {
+        return new ReplicaClocks(dir);
+    }
+
+    /** Clocks kept in memory only (tests, services without storage). */
+    public static ReplicaClocks inMemory() {
+        return new ReplicaClocks(null);
+    }
+
+    /** The recovery point of the local replica of shard {@code shardId} of {@code collection}. */
+    public RecoveryPoint point(String collection, int shardId) {
+        Clock c = clock(collection, shardId);
+        synchronized (c) {
+            return c.point;
+        }
+    }
+
+    /** Applies a tagged write by {@code apply} and records it. */
+    public <T> T applyTagged(String collection, int shardId, OperationTag tag, Supplier<T> apply) {
+        Clock c = clock(collection, shardId);
+        synchronized (c) {
+            RecoveryPoint p = c.point;
+            boolean inRun = p.known()
+                    && p.incarnation() == tag.incarnation()
+                    && tag.tick() >= p.first()
+                    && tag.tick() <= p.last() + 1;
+            if (!inRun) {
+                c.set(RecoveryPoint.UNKNOWN, true);
+            }
+            T result = applyOrForget(c, apply);
+            c.set(new RecoveryPoint(tag.incarnation(), inRun ? p.first() : tag.tick(), tag.tick()), false);
+            return result;
+        }
+    }
+
+    /** Applies an untagged write by {@code apply}: the point becomes unknown first. */
+    public <T> T applyUntagged(String collection, int shardId, Supplier<T> apply) {
+        Clock c = clock(collection, shardId);
+        synchronized (c) {
+            c.set(RecoveryPoint.UNKNOWN, true);
+            return apply.get();
+        }
+    }
+
+    private static <T> T applyOrForget(Clock c, Supplier<T> apply) {
+        try {
+            return apply.get();
+        } catch (RuntimeException e) {
+            c.set(RecoveryPoint.UNKNOWN, true);
+            throw e;
+        }
+    }
+
+    private Clock clock(String collection, int shardId) {
+        String name = HexFormat.of().formatHex(collection.getBytes(StandardCharsets.UTF_8)) + "-" + shardId + ".clock";
+        return clocks.computeIfAbsent(name, n -> new Clock(dir == null ? null : dir.resolve(n)));
+    }
+
+    /** Encodes {@code point} in the file layout (version 1). */
+    static byte[] encode(RecoveryPoint point) {
+        ByteBuffer b = ByteBuffer.allocate(SIZE);
+        b.put(MAGIC)
+                .putInt(VERSION)
+                .putLong(point.incarnation())
+                .putLong(point.first())
+                .putLong(point.last());
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), 0, SIZE - 4);
+        b.putInt((int) crc.getValue());
+        return b.array();
+    }
+
+    /** Decodes a clock file; anything but a valid version-1 file is {@link RecoveryPoint#UNKNOWN}. */
+    static RecoveryPoint decode(byte[] bytes, String what) {
+        if (bytes.length != SIZE) {
+            LOG.warn("Replica clock {} has {} bytes, not {}: reading it as unknown", what, bytes.length, SIZE);
+            return RecoveryPoint.UNKNOWN;
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        byte[] magic = new byte[4];
+        b.get(magic);
+        int version = b.getInt();
+        long incarnation = b.getLong();
+        long first = b.getLong();
+        long last = b.getLong();
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, SIZE - 4);
+        if (!java.util.Arrays.equals(magic, MAGIC) || version != VERSION || b.getInt() != (int) crc.getValue()) {
+            LOG.warn("Replica clock {} is corrupt or of an unknown version: reading it as unknown", what);
+            return RecoveryPoint.UNKNOWN;
+        }
+        try {
+            return new RecoveryPoint(incarnation, first, last);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Replica clock {}: {}; reading it as unknown", what, e.getMessage());
+            return RecoveryPoint.UNKNOWN;
+        }
+    }
+
+    /** One replica's point and its file (null in memory). */
+    private static final class Clock {
+        private final Path file;
+        private FileChannel channel; // opened on the first write
+        private RecoveryPoint point;
+
+        Clock(Path file) {
+            this.file = file;
+            this.point = file == null ? RecoveryPoint.UNKNOWN : read(file);
+        }
+
+        private static RecoveryPoint read(Path file) {
+            try {
+                return decode(Files.readAllBytes(file), file.toString());
+            } catch (NoSuchFileException e) {
+                return RecoveryPoint.UNKNOWN;
+            } catch (IOException e) {
+                LOG.warn("Cannot read replica clock {}: {}; reading it as unknown", file, e.toString());
+                return RecoveryPoint.UNKNOWN;
+            }
+        }
+
+        /** Records {@code p} (callers hold the lock); {@code sync} forces it to disk. */
+        void set(RecoveryPoint p, boolean sync) {
+            if (p.equals(point) && !sync) {
+                return;
+            }
+            boolean unchanged = p.equals(point);
+            point = p;
+            if (file == null || unchanged) {
+                return;
+            }
+            try {
+                if (channel == null) {
+                    Files.createDirectories(file.getParent());
+                    channel = FileChannel.open(
+                            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+                }
+                ByteBuffer b = ByteBuffer.wrap(encode(p));
+                long pos = 0;
+                while (b.hasRemaining()) {
+                    pos += channel.write(b, pos);
+                }
+                if (sync) {
+                    channel.force(false);
+                }
+            } catch (IOException e) {
+                point = RecoveryPoint.UNKNOWN;
+                throw new ServiceException(
+                        "Cannot write replica clock " + file + ": " + e.getMessage(), new UncheckedIOException(e));
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.sextant.e2e;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Packaged peers of one cluster on loopback, without an API key, with their storage under one
+ * directory; {@link #close} thaws (if frozen) and stops every peer it started. For the cluster
+ * tests that start peers one by one.
+ */
+final class LoopbackCluster implements AutoCloseable {
+    private final Path dir;
+    private final List<ServerProcess> peers = new ArrayList<>();
+
+    LoopbackCluster(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Starts peer {@code i} on p2p port {@code p2p}, joining through {@code bootstrapP2p} unless null. */
+    ServerProcess peer(int i, Integer bootstrapP2p, int p2p) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--uri", "http://127.0.0.1:" + p2p));
+        if (bootstrapP2p != null) {
+            args.addAll(List.of("--bootstrap", "http://127.0.0.1:" + bootstrapP2p));
+        }
+        ServerProcess p = new ServerProcess(dir.resolve("peer-" + i), dir.resolve("peer-" + i + ".log"))
+                .with(args, Map.of("SEXTANT__CLUSTER__ENABLED", "true", "SEXTANT__CLUSTER__P2P__PORT", "" + p2p));
+        peers.add(p);
+        p.start();
+        return p;
+    }
+
+    /** Starts peers 1, 2 and 3 (2 and 3 joining through 1) and waits until 1 lists all three. */
+    List<ServerProcess> startThree() throws Exception {
+        int p2p1 = ServerProcess.freePort();
+        ServerProcess one = peer(1, null, p2p1);
+        ServerProcess two = peer(2, p2p1, ServerProcess.freePort());
+        ServerProcess three = peer(3, p2p1, ServerProcess.freePort());
+        until(
+                "3 peers",
+                () -> call(one, "GET", "/cluster", null)
+                                .body()
+                                .at("/result/peers")
+                                .size()
+                        == 3,
+                30);
+        return List.of(one, two, three);
+    }
+
+    static RestCalls.Reply call(ServerProcess p, String method, String path, String body) throws Exception {
+        return new RestCalls(p.baseUrl()).call(method, path, body);
+    }
+
+    /** Polls {@code probe} every 100 ms until it holds (a peer not answering yet counts as not yet). */
+    static void until(String what, Callable<Boolean> probe, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (probe.call()) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not answering yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(what + " not reached within " + seconds + " s");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (ServerProcess p : peers) {
+            try {
+                p.thaw();
+            } catch (IOException | IllegalStateException e) {
+                // not started or already gone
+            }
+            p.close();
+        }
+    }
+}
