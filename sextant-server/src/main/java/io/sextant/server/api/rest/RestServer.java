@@ -107,6 +107,9 @@ public final class RestServer implements AutoCloseable {
                 server.setHandler(new GracefulHandler());
             });
             config.routes.before(ctx -> ctx.attribute(ApiExchange.START_NANOS, System.nanoTime()));
+            // handler threads are pooled (RestThreads): a request never inherits a binding that an
+            // earlier one on the same thread left behind, even if that one's after-handlers failed
+            config.routes.before(ctx -> RequestGuarantees.clear());
             config.routes.before(ApiExchange::checkCollectionNameInPath);
             config.routes.before(
                     new RestAuthHandler(access, n -> toc.exists(n) ? toc.get(n).name() : n));
