@@ -19,6 +19,9 @@ final class ClosedLoop {
         int[] ids(int q) throws Exception;
     }
 
+    /** A {@link Request} holding connections, closed after the run. */
+    interface Session extends Request, AutoCloseable {}
+
     /**
      * One measured run.
      *

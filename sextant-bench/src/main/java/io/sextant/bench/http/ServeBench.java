@@ -38,9 +38,13 @@ import java.util.concurrent.TimeUnit;
  * storage), loads wordnet-bge384 over REST unless the storage already holds a green collection
  * ({@code --load auto}), picks the smallest {@code hnsw_ef} of {@code --ef} whose recall@10 over
  * REST is at least {@code --min-recall}, then for every connection count of {@code --connections}
- * runs REST ({@code POST .../points/query}, Java's HttpClient, request bodies prepared before the
- * run) and gRPC ({@code Points/Query}, the official client {@code io.qdrant.client}, one channel,
- * messages prepared before the run) closed-loop rounds, alternating. Then it stops the server and
+ * runs REST ({@code POST .../points/query}) and gRPC ({@code Points/Query}) closed-loop rounds,
+ * alternating, request bodies and messages prepared before the run. The load generator shares the
+ * cores with the server, so it is kept light ({@code --client lean}, the default, see {@link
+ * LeanClients}: raw keep-alive HTTP/1.1 and the generated blocking gRPC stub, one connection per
+ * client thread, like {@code wrk}); {@code --client jdk} uses Java's HttpClient and the official
+ * {@code io.qdrant.client} on one channel as before. The CPU time of the server process and of this
+ * JVM per request is reported beside each run. Then it stops the server and
  * opens the same storage in this JVM ({@link TableOfContents#open}, {@link LocalShard}) and runs the
  * same queries through {@link Collection#query} at the same ef from 1 and 2 threads: the engine
  * with everything below the API layer, no HTTP, JSON or protobuf. Writes {@code
@@ -48,15 +52,25 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Flags: {@code [--dataset wordnet-bge384] [--data-dir D] [--http-port 26401] [--grpc-port 26402]
  * [--storage bench/work/serve-storage] [--server-cmd CMD] [--collection bench] [--load auto|true|false]
- * [--ef 16,24,32,48,64,96] [--min-recall 0.95] [--connections 1,2,4,8] [--rounds 3] [--out serve-wordnet-bge384]
+ * [--ef 16,24,32,48,64,96] [--min-recall 0.95] [--connections 1,2,4,8] [--rounds 3] [--client lean|jdk] [--out serve-wordnet-bge384]
  * [--variants "label=CMD|label=CMD" (several servers, one after another, same storage)] [--notes FILE]
  * [--results D] [--command "..."]}.
  */
 public final class ServeBench {
     private ServeBench() {}
 
-    /** One measured point: transport, connections, the run. */
-    record Point(String transport, int connections, Run run, double recall) {}
+    /**
+     * One measured point: transport, connections, the run, and the CPU time per request of the
+     * server process and of this (client) process, in ms (NaN when not measured).
+     */
+    record Point(String transport, int connections, Run run, double recall, double serverCpuMs, double clientCpuMs) {
+        Point(String transport, int connections, Run run, double recall) {
+            this(transport, connections, run, recall, Double.NaN, Double.NaN);
+        }
+    }
+
+    /** A run with the CPU both processes spent on it. */
+    record Measured(Run run, double serverCpuMs, double clientCpuMs) {}
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = HttpBench.parse(argv);
@@ -77,6 +91,12 @@ public final class ServeBench {
         double minRecall = Double.parseDouble(a.getOrDefault("min-recall", "0.95"));
         int[] connections = ints(a.getOrDefault("connections", "1,2,4,8"));
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
+        boolean lean =
+                switch (a.getOrDefault("client", "lean")) {
+                    case "lean" -> true;
+                    case "jdk" -> false;
+                    default -> throw new IllegalArgumentException("--client is lean or jdk");
+                };
         String outName = a.getOrDefault("out", "serve-" + dataset);
         Path results = Files.createDirectories(Path.of(a.getOrDefault("results", "bench/results")));
         Path serverLog = Path.of("bench/work/serve-server.log");
@@ -132,7 +152,8 @@ public final class ServeBench {
                         .build();
                 URI queryUri = URI.create(url + "/collections/" + collection + "/points/query");
                 for (int i = 0; ef < 0 && i < efs.length; i++) {
-                    Run r = ClosedLoop.run(restRequest(http, queryUri, queries, efs[i]), queries.length, 1, 1);
+                    Run r = ClosedLoop.run(
+                            restRequest(http, queryUri, restBodies(queries, efs[i])), queries.length, 1, 1);
                     double rc = recall.recallAt(10, r.ids(), data.groundTruth(), null);
                     efTrial.add(efs[i] + ": " + String.format(Locale.ROOT, "%.4f", rc));
                     if (rc >= minRecall) {
@@ -145,17 +166,36 @@ public final class ServeBench {
                 String host = URI.create(url).getHost();
                 try (QdrantClient grpc = new QdrantClient(QdrantGrpcClient.newBuilder(host, grpcPort, false, false)
                         .build())) {
-                    ClosedLoop.Request overRest = restRequest(http, queryUri, queries, ef);
-                    ClosedLoop.Request overGrpc = grpcRequest(grpc, collection, queries, ef);
-                    ClosedLoop.run(overRest, queries.length, 2, 1); // warm-up
-                    ClosedLoop.run(overGrpc, queries.length, 2, 1);
+                    String[] bodies = restBodies(queries, ef);
+                    Points.QueryPoints[] messages = grpcMessages(collection, queries, ef);
+                    Transport overRest = lean
+                            ? () -> LeanClients.rest(queryUri, bodies)
+                            : () -> closeable(restRequest(http, queryUri, bodies));
+                    Transport overGrpc = lean
+                            ? () -> LeanClients.grpc(host, grpcPort, messages)
+                            : () -> closeable(grpcRequest(grpc, messages));
+                    long pid = server.pid();
+                    measure(overRest, pid, queries.length, 2, 1); // warm-up
+                    measure(overGrpc, pid, queries.length, 2, 1);
                     for (int c : connections) {
-                        Run r = ClosedLoop.run(overRest, queries.length, c, rounds);
+                        Measured mr = measure(overRest, pid, queries.length, c, rounds);
+                        Run r = mr.run();
                         points.add(new Point(
-                                "REST" + label, c, r, recall.recallAt(10, r.ids(), data.groundTruth(), null)));
-                        Run g = ClosedLoop.run(overGrpc, queries.length, c, rounds);
+                                "REST" + label,
+                                c,
+                                r,
+                                recall.recallAt(10, r.ids(), data.groundTruth(), null),
+                                mr.serverCpuMs(),
+                                mr.clientCpuMs()));
+                        Measured mg = measure(overGrpc, pid, queries.length, c, rounds);
+                        Run g = mg.run();
                         points.add(new Point(
-                                "gRPC" + label, c, g, recall.recallAt(10, g.ids(), data.groundTruth(), null)));
+                                "gRPC" + label,
+                                c,
+                                g,
+                                recall.recallAt(10, g.ids(), data.groundTruth(), null),
+                                mg.serverCpuMs(),
+                                mg.clientCpuMs()));
                         System.out.printf(
                                 Locale.ROOT,
                                 "[serve]%s %d connections: REST %.0f/s, gRPC %.0f/s (load %s)%n",
@@ -189,8 +229,16 @@ public final class ServeBench {
             ClosedLoop.Request engine = engineRequest(c, queries, ef);
             ClosedLoop.run(engine, queries.length, 2, 2); // warm-up
             for (int threads : new int[] {1, 2}) {
+                long cpu0 = ProcessCpu.self();
                 Run r = ClosedLoop.run(engine, queries.length, threads, rounds * 2);
-                points.add(new Point("in-process", threads, r, recall.recallAt(10, r.ids(), data.groundTruth(), null)));
+                double cpuMs = (ProcessCpu.self() - cpu0) / 1e6 / r.latenciesMs().length;
+                points.add(new Point(
+                        "in-process",
+                        threads,
+                        r,
+                        recall.recallAt(10, r.ids(), data.groundTruth(), null),
+                        Double.NaN,
+                        cpuMs));
             }
         }
         String loadAfter = HttpBench.loadAverage();
@@ -212,8 +260,42 @@ public final class ServeBench {
         System.out.println("[serve] wrote " + results.resolve(outName + ".{md,csv,png}"));
     }
 
-    /** REST requests whose bodies are built once, before the run (client cost kept out of the loop). */
-    static ClosedLoop.Request restRequest(HttpClient http, URI uri, float[][] queries, int ef) {
+    /** A client for one run: its connections are opened by the run's threads and closed after it. */
+    @FunctionalInterface
+    interface Transport {
+        ClosedLoop.Session open() throws Exception;
+    }
+
+    static ClosedLoop.Session closeable(ClosedLoop.Request r) {
+        return new ClosedLoop.Session() {
+            @Override
+            public int[] ids(int q) throws Exception {
+                return r.ids(q);
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
+
+    /** One closed-loop run on fresh connections of {@code transport}, with the server's and our CPU time. */
+    static Measured measure(Transport transport, long serverPid, int queries, int clients, int rounds)
+            throws Exception {
+        try (ClosedLoop.Session request = transport.open()) {
+            long server0 = ProcessCpu.of(serverPid);
+            long client0 = ProcessCpu.self();
+            Run r = ClosedLoop.run(request, queries, clients, rounds);
+            long server1 = ProcessCpu.of(serverPid);
+            double n = r.latenciesMs().length;
+            return new Measured(
+                    r,
+                    server0 < 0 || server1 < 0 ? Double.NaN : (server1 - server0) / 1e6 / n,
+                    (ProcessCpu.self() - client0) / 1e6 / n);
+        }
+    }
+
+    /** The {@code points/query} bodies, built once before the run (client cost kept out of the loop). */
+    static String[] restBodies(float[][] queries, int ef) {
         String[] bodies = new String[queries.length];
         for (int q = 0; q < queries.length; q++) {
             StringBuilder body = new StringBuilder(queries[q].length * 12).append("{\"query\":");
@@ -223,6 +305,11 @@ public final class ServeBench {
                     .append("}}")
                     .toString();
         }
+        return bodies;
+    }
+
+    /** REST requests through Java's {@link HttpClient} ({@code --client jdk}). */
+    static ClosedLoop.Request restRequest(HttpClient http, URI uri, String[] bodies) {
         return q -> {
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(uri)
@@ -249,7 +336,7 @@ public final class ServeBench {
         return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    static ClosedLoop.Request grpcRequest(QdrantClient client, String collection, float[][] queries, int ef) {
+    static Points.QueryPoints[] grpcMessages(String collection, float[][] queries, int ef) {
         Points.QueryPoints[] messages = new Points.QueryPoints[queries.length];
         for (int q = 0; q < queries.length; q++) {
             messages[q] = Points.QueryPoints.newBuilder()
@@ -260,6 +347,11 @@ public final class ServeBench {
                     .setParams(Points.SearchParams.newBuilder().setHnswEf(ef))
                     .build();
         }
+        return messages;
+    }
+
+    /** gRPC requests through the official client, one channel for all threads ({@code --client jdk}). */
+    static ClosedLoop.Request grpcRequest(QdrantClient client, Points.QueryPoints[] messages) {
         return q -> {
             List<Points.ScoredPoint> found = client.queryAsync(messages[q]).get(1, TimeUnit.MINUTES);
             int[] ids = new int[found.size()];

@@ -71,13 +71,13 @@ final class ServeReport {
                 .append(loads[2])
                 .append("\n\n");
         md.append("| transport | connections / threads | requests/s | x in-process | p50 (ms) | p90 (ms) | p99 (ms)"
-                + " | max (ms) | p99/p50 | recall@10 | errors |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " | max (ms) | p99/p50 | recall@10 | errors | server CPU ms/req | client CPU ms/req |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Point p : points) {
             double engine = engineRps(Math.min(2, p.connections()));
             md.append(String.format(
                     Locale.ROOT,
-                    "| %s | %d | %.0f | %.2f | %.3f | %.3f | %.3f | %.1f | %.1f | %.4f | %d |%n",
+                    "| %s | %d | %.0f | %.2f | %.3f | %.3f | %.3f | %.1f | %.1f | %.4f | %d | %.3f | %.3f |%n",
                     p.transport(),
                     p.connections(),
                     p.run().rps(),
@@ -88,10 +88,14 @@ final class ServeReport {
                     p.run().max(),
                     p.run().p(0.99) / p.run().p(0.5),
                     p.recall(),
-                    p.run().errors()));
+                    p.run().errors(),
+                    p.serverCpuMs(),
+                    p.clientCpuMs()));
         }
         md.append("\n\"x in-process\" divides by the in-process engine's requests/s at min(connections, 2) threads")
-                .append(" (2 cores).\n");
+                .append(" (2 cores). CPU ms/req: CPU time (user + system) of the server process and of the")
+                .append(
+                        " load generator's JVM over the run, per request; for in-process, the engine's (client column).\n");
         if (!notes.isBlank()) {
             md.append('\n').append(notes.strip()).append('\n');
         }
@@ -100,11 +104,12 @@ final class ServeReport {
 
     String csv() {
         StringBuilder csv = new StringBuilder(
-                "transport,connections,ef,requests_per_s,p50_ms,p90_ms,p99_ms,max_ms,recall_at_10,errors\n");
+                "transport,connections,ef,requests_per_s,p50_ms,p90_ms,p99_ms,max_ms,recall_at_10,errors,"
+                        + "server_cpu_ms_per_req,client_cpu_ms_per_req\n");
         for (Point p : points) {
             csv.append(String.format(
                     Locale.ROOT,
-                    "%s,%d,%d,%.1f,%.4f,%.4f,%.4f,%.3f,%.4f,%d%n",
+                    "%s,%d,%d,%.1f,%.4f,%.4f,%.4f,%.3f,%.4f,%d,%.4f,%.4f%n",
                     p.transport(),
                     p.connections(),
                     ef,
@@ -114,7 +119,9 @@ final class ServeReport {
                     p.run().p(0.99),
                     p.run().max(),
                     p.recall(),
-                    p.run().errors()));
+                    p.run().errors(),
+                    p.serverCpuMs(),
+                    p.clientCpuMs()));
         }
         return csv.toString();
     }

@@ -95,7 +95,11 @@ public final class ConfigKeys {
         honoured("service.grpc_port", "gRPC port; `null` turns gRPC off");
         defaultOnly("service.metrics_port", "`/metrics` is served on the REST port", "null");
         honoured("service.max_request_size_mb", "larger request bodies get 413");
-        defaultOnly("service.max_workers", "each request runs on its own virtual thread", "null", "0");
+        defaultOnly(
+                "service.max_workers",
+                "requests run on Jetty's thread pool (REST) and a cached pool (gRPC): sextant-server/docs/server-path.md",
+                "null",
+                "0");
         defaultOnly("service.http_keep_alive_timeout_sec", "Jetty's idle timeout applies", "null", "5");
         defaultOnly("service.http_client_request_timeout_sec", "Jetty's idle timeout applies", "null", "5");
         defaultOnly("service.http_client_disconnect_timeout_sec", "Jetty's idle timeout applies", "null", "5");

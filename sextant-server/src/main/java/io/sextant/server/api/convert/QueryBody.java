@@ -79,8 +79,11 @@ public record QueryBody(JsonNode tree, float[] vector) {
         int n = 0;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             float f;
-            if (t == JsonToken.VALUE_NUMBER_FLOAT && p.getNumberType() == JsonParser.NumberType.DOUBLE) {
-                f = (float) p.getDoubleValue(); // DoubleNode.floatValue()
+            if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+                // a textual parser types every fraction/exponent number DOUBLE (the tree makes a
+                // DoubleNode): read its text without the String getNumberType() would build
+                double d = DecimalText.exactDouble(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+                f = (float) (Double.isNaN(d) ? p.getDoubleValue() : d); // DoubleNode.floatValue()
             } else if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
                 f = p.getIntValue(); // IntNode.floatValue()
             } else if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.LONG) {

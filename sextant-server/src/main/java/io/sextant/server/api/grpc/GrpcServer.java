@@ -24,15 +24,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
 /**
  * Qdrant's gRPC API on grpc-java (Netty): {@code qdrant.Qdrant}, {@code qdrant.Collections},
  * {@code qdrant.Points}, {@code qdrant.Snapshots}, the standard {@code grpc.health.v1.Health}
- * ({@link GrpcHealthEndpoint}) and server reflection. Handlers run on virtual
- * threads; every Qdrant service call passes {@link GrpcAuthInterceptor} (API keys and JWT, the
+ * ({@link GrpcHealthEndpoint}) and server reflection. Handlers run on the executor of
+ * {@link GrpcExecutors}; every Qdrant service call passes {@link GrpcAuthInterceptor} (API keys and JWT, the
  * rules of REST); request messages larger than {@code service.max_request_size_mb} are refused with
  * {@code RESOURCE_EXHAUSTED}; with {@code service.enable_tls} the listener speaks TLS only, with the
  * REST listener's certificate (and mutual TLS when configured). gzip: see {@link GzipResponses}. {@link #stop()} marks the health
@@ -49,7 +48,7 @@ public final class GrpcServer implements AutoCloseable {
 
     private final Server server;
     private final GrpcHealthEndpoint health = new GrpcHealthEndpoint(java.util.Set.copyOf(QDRANT_SERVICES));
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService executor = GrpcExecutors.create();
 
     private final ReloadingKeyManager keyManager;
 

@@ -183,10 +183,19 @@ public final class ApiExchange {
     /**
      * Writes {@code {"result":…,"status":"ok","time":…}} with status 200, the result streamed by
      * {@code result} into the generator: the same bytes as {@link #ok(Context, JsonNode)} with the
-     * equivalent tree, without building it.
+     * equivalent tree, without building it. Writes the body at once: call it last in a handler.
      */
     public static void okStreamed(Context ctx, ResultWriter result) {
-        ctx.status(200).contentType("application/json").result(envelope(result, elapsedSeconds(ctx)));
+        byte[] body = envelope(result, elapsedSeconds(ctx));
+        ctx.status(200).contentType("application/json");
+        // written here, in one call, through Javalin's (compressing) output stream: a result set with
+        // ctx.result() is copied there after the handler through a fresh 8 KB buffer per request.
+        // Must be the handler's last step: nothing can replace a body already written.
+        try {
+            ctx.outputStream().write(body);
+        } catch (IOException e) {
+            throw new ServiceException("Cannot write response: " + e.getMessage(), e);
+        }
     }
 
     /** The success envelope around a streamed result. */

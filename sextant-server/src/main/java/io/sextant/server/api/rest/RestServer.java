@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
 /**
- * The Qdrant-compatible REST API on Javalin 7 / Jetty 12 with virtual threads. {@link #stop()} is
+ * The Qdrant-compatible REST API on Javalin 7 / Jetty 12, on the threads of {@link RestThreads}. {@link #stop()} is
  * graceful: Jetty stops accepting connections and waits (up to the drain timeout) for in-flight
  * requests to finish before closing them. Thread-safe; start and stop once.
  */
@@ -98,7 +98,7 @@ public final class RestServer implements AutoCloseable {
         this.port = port;
         ApiExchange io = new ApiExchange(maxBodyBytes);
         this.app = Javalin.create(config -> {
-            config.concurrency.useVirtualThreads = true;
+            RestThreads.configure(config);
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = maxBodyBytes;
             config.router.ignoreTrailingSlashes = true;
@@ -107,6 +107,9 @@ public final class RestServer implements AutoCloseable {
                 server.setHandler(new GracefulHandler());
             });
             config.routes.before(ctx -> ctx.attribute(ApiExchange.START_NANOS, System.nanoTime()));
+            // handler threads are pooled (RestThreads): a request never inherits a binding that an
+            // earlier one on the same thread left behind, even if that one's after-handlers failed
+            config.routes.before(ctx -> RequestGuarantees.clear());
             config.routes.before(ApiExchange::checkCollectionNameInPath);
             config.routes.before(
                     new RestAuthHandler(access, n -> toc.exists(n) ? toc.get(n).name() : n));

@@ -86,13 +86,13 @@ final class SearchRoutes {
         ResultBudget.check(c, q);
         List<ScoredPoint> hits = c.query(q);
         VectorShapes shapes = VectorShapes.of(c.config());
+        issues.afterQuery(c, q);
         ApiExchange.okStreamed(ctx, g -> {
             g.writeStartObject();
             g.writeFieldName("points");
             ScoredPointsWriter.write(g, hits, shapes);
             g.writeEndObject();
         });
-        issues.afterQuery(c, q);
     }
 
     private void queryBatch(Context ctx) {
