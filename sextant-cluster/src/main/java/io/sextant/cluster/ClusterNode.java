@@ -231,9 +231,7 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     private void join(RaftPeer self, String bootstrapAddress) {
-        long deadline = System.nanoTime() + JOIN_TIMEOUT.toNanos();
-        IOException last = null;
-        while (System.nanoTime() < deadline) {
+        retryUntil(JOIN_TIMEOUT, 500, "join the cluster through " + bootstrapAddress, () -> {
             RaftPeer contact = RaftPeer.newBuilder()
                     .setId("bootstrap")
                     .setAddress(bootstrapAddress)
@@ -248,23 +246,42 @@ public final class ClusterNode implements AutoCloseable {
                     RaftClientReply reply = members.admin().setConfiguration(peers);
                     if (reply.isSuccess()) {
                         LOG.info("Joined the cluster through {}: {} peers", bootstrapAddress, peers.size());
-                        return;
+                        return null;
                     }
-                    last = reply.getException();
+                    return reply.getException();
                 }
-            } catch (IOException e) {
+            }
+        });
+    }
+
+    /** One try of a retried call: null when it succeeded, else why it did not. */
+    @FunctionalInterface
+    interface Attempt {
+        Exception run() throws IOException;
+    }
+
+    /**
+     * Runs {@code attempt} until it succeeds or {@code timeout} passes, {@code sleepMs} apart.
+     * Failures of any kind are retried: a call that timed out surfaces as gRPC's runtime exception
+     * rather than an {@link IOException}, and a loaded peer must not end this process before the
+     * deadline. Throws {@link ServiceException} with the last failure when time runs out.
+     */
+    static void retryUntil(Duration timeout, long sleepMs, String what, Attempt attempt) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        do {
+            try {
+                last = attempt.run();
+                if (last == null) {
+                    return;
+                }
+            } catch (IOException | RuntimeException e) {
                 last = e;
             }
-            LOG.info(
-                    "Joining through {} failed ({}); retrying",
-                    bootstrapAddress,
-                    last == null ? "?" : last.getMessage());
-            sleep(500);
-        }
-        throw new ServiceException(
-                "Cannot join the cluster through " + bootstrapAddress + ": "
-                        + (last == null ? "timed out" : last.getMessage()),
-                last);
+            LOG.info("Cannot {} yet ({}); retrying", what, last.getMessage());
+            sleep(sleepMs);
+        } while (System.nanoTime() < deadline);
+        throw new ServiceException("Cannot " + what + ": " + last.getMessage(), last);
     }
 
     private RaftClient newClient(Collection<RaftPeer> peers) {
