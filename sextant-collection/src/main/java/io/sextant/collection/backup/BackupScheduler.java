@@ -195,10 +195,15 @@ public final class BackupScheduler implements AutoCloseable {
     /** Restores the newest backup of {@code collection} into a scratch node and compares it. */
     public BackupStatus.Drill drillNewest(String collection) {
         String scope = SnapshotNames.collectionScope(collection);
-        List<SnapshotDescription> all = incremental != null ? incremental.list(collection) : target.store().list(scope);
+        List<SnapshotDescription> all = incremental != null
+                ? incremental.list(collection)
+                : target.store().list(scope);
         if (all.isEmpty()) {
-            throw io.sextant.segment.error.UserException.notFound("Not found: no backup of collection `" + collection
-                    + "` in " + (incremental != null ? incremental.location() : target.store().location()));
+            throw io.sextant.segment.error.UserException.notFound(
+                    "Not found: no backup of collection `" + collection + "` in "
+                            + (incremental != null
+                                    ? incremental.location()
+                                    : target.store().location()));
         }
         return drill(collection, scope, all.getLast());
     }

@@ -111,15 +111,7 @@ public final class RestoreDrill {
                             ? "restored " + count + " points, snapshot recorded " + r.expectedPoints()
                             : compared[1] + " of " + compared[0] + " sampled points differ from the source";
             return new BackupStatus.Drill(
-                    at,
-                    snapshotName,
-                    recoveryMillis,
-                    r.expectedPoints(),
-                    count,
-                    compared[0],
-                    compared[1],
-                    ok,
-                    error);
+                    at, snapshotName, recoveryMillis, r.expectedPoints(), count, compared[0], compared[1], ok, error);
         } catch (RuntimeException e) {
             return new BackupStatus.Drill(
                     at, snapshotName, (System.nanoTime() - start) / 1_000_000, -1, -1, 0, 0, false, e.getMessage());

@@ -86,7 +86,11 @@ class BackupSchedulerTest {
                     toc.create("b", CollectionConfig.of(CollectionParams.single(VectorParams.of(2, Distance.COSINE))));
             c.update(new PointOperation.Upsert(points(0, 300, "v1")), true);
             SnapshotService service = new SnapshotService(
-                    toc, new LocalSnapshotStore(tmp.resolve("tars")), tmp.resolve("snapshots"), null, Clock.systemUTC());
+                    toc,
+                    new LocalSnapshotStore(tmp.resolve("tars")),
+                    tmp.resolve("snapshots"),
+                    null,
+                    Clock.systemUTC());
             IncrementalBackups incremental =
                     new IncrementalBackups(new LocalBlobStore(tmp.resolve("backups")), Clock.systemUTC());
             BackupPolicy policy = new BackupPolicy(Duration.ofHours(1), List.of(), false, 2, null, true, true);
@@ -113,10 +117,14 @@ class BackupSchedulerTest {
                 incremental.manifest("b", d.name()).files().forEach(f -> referenced.add(f.sha256()));
             }
             java.util.Set<String> stored = new java.util.HashSet<>();
-            incremental.store().list(IncrementalBackups.BLOBS).forEach(e -> stored.add(
-                    e.key().substring(e.key().lastIndexOf('/') + 1)));
+            incremental
+                    .store()
+                    .list(IncrementalBackups.BLOBS)
+                    .forEach(e -> stored.add(e.key().substring(e.key().lastIndexOf('/') + 1)));
             assertThat(stored).as("swept to what the kept backups name").isEqualTo(referenced);
-            assertThat(firstBlobs).as("some blobs of the first backup are still shared").containsAnyElementsOf(stored);
+            assertThat(firstBlobs)
+                    .as("some blobs of the first backup are still shared")
+                    .containsAnyElementsOf(stored);
             assertThat(service.listCollection("b")).as("no tar archives").isEmpty();
             assertThat(scheduler.status().backups().get("b").successes()).isEqualTo(3);
 
