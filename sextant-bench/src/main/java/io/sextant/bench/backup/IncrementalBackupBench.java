@@ -196,7 +196,7 @@ public final class IncrementalBackupBench {
                     .append("`.\n\n");
             lines.forEach(l -> md.append("- ").append(l).append('\n'));
             md.append(
-                    "\n| | bytes | new blob bytes uploaded | files (new blobs) | time |\n|---|---:|---:|---:|---:|\n");
+                    "\n| | bytes | new blob bytes uploaded | files (new chunk blobs) | time |\n|---|---:|---:|---:|---:|\n");
             md.append(String.format(
                     "| 1st incremental backup | %,d | %,d | %d (%d) | %.2f s |%n",
                     first.manifest().bytes(),
@@ -218,9 +218,17 @@ public final class IncrementalBackupBench {
             md.append(String.format(
                     "%n**2nd backup uploaded %.2f %% of the 1st** (target <= 5 %%): %s.%n",
                     ratio, ratio <= 5 ? "met" : "NOT met"));
-            md.append("\nFiles of the 2nd backup that were not in the 1st (path, bytes):\n\n");
+            md.append("\nFiles of the 2nd backup with chunks the 1st lacked (chunk size ")
+                    .append(String.format("%,d", second.manifest().chunkSize()))
+                    .append(" bytes):\n\n| file | bytes | new chunk bytes |\n|---|---:|---:|\n");
             for (String[] f : files) {
-                md.append("- `").append(f[0]).append("` ").append(f[1]).append('\n');
+                md.append("| `")
+                        .append(f[0])
+                        .append("` | ")
+                        .append(f[1])
+                        .append(" | ")
+                        .append(f[2])
+                        .append(" |\n");
             }
             md.append(String.format(
                     "%n| restore | runs (s) | median |%n|---|---|---:|%n| chain (2nd manifest, every "
@@ -241,14 +249,22 @@ public final class IncrementalBackupBench {
         }
     }
 
+    /** Files of {@code b} with chunks {@code a} does not have: path, size, new chunk bytes. */
     private static List<String[]> changedFiles(IncrementalBackups.Created a, IncrementalBackups.Created b) {
         Set<String> old = new java.util.HashSet<>();
-        a.manifest().files().forEach(f -> old.add(f.sha256()));
+        a.manifest().files().forEach(f -> old.addAll(f.chunks()));
         List<String[]> out = new ArrayList<>();
-        Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new java.util.HashSet<>(old);
+        int chunk = b.manifest().chunkSize();
         for (var f : b.manifest().files()) {
-            if (!old.contains(f.sha256()) && seen.add(f.sha256())) {
-                out.add(new String[] {f.path(), String.format("%,d", f.size())});
+            long fresh = 0;
+            for (int i = 0; i < f.chunks().size(); i++) {
+                if (seen.add(f.chunks().get(i))) {
+                    fresh += f.chunkLength(i, chunk);
+                }
+            }
+            if (fresh > 0) {
+                out.add(new String[] {f.path(), String.format("%,d", f.size()), String.format("%,d", fresh)});
             }
         }
         return out;

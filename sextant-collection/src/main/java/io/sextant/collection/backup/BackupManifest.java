@@ -15,8 +15,11 @@ import java.util.zip.CRC32C;
 /**
  * The manifest of one incremental backup of a collection: every file of the collection directory
  * as a snapshot would lay it out ({@code config.json}, {@code shard_keys.json}, {@code
- * shards/<id>/...}) with its size and SHA-256, which is also the name of the blob holding its bytes
- * ({@link IncrementalBackups}). A manifest alone restores the collection; manifests share blobs.
+ * shards/<id>/...}) with its size and the SHA-256 of each of its fixed-size chunks, which is also
+ * the name of the blob holding that chunk ({@link IncrementalBackups}). Chunk {@code i} covers bytes
+ * {@code [i * chunkSize, min(size, (i + 1) * chunkSize))}, so a file that only grew (the WAL, the
+ * appendable segment's vectors) shares every full chunk of its earlier prefix. A manifest alone
+ * restores the collection; manifests share blobs.
  *
  * <p>Binary layout, format version 1, all integers big-endian:
  *
@@ -25,7 +28,8 @@ import java.util.zip.CRC32C;
  * 0      4     magic "SXIB" (0x53 0x58 0x49 0x42)
  * 4      2     format version, u16 (this binary reads 1)
  * 6      8     created, epoch milliseconds, i64
- * 14     2+n   collection name: u16 byte length n, then n bytes UTF-8
+ * 14     4     chunk size in bytes, i32 (&gt;= 1)
+ * 18     2+n   collection name: u16 byte length n, then n bytes UTF-8
  * ..     4     shard count S, i32 (0 &lt;= S &lt;= 65536)
  * ..     20*S  per shard: id i32, checkpoint (WAL seq the files reflect) i64, points (live, exact) i64
  * ..     4     file count F, i32 (0 &lt;= F &lt;= 16777216)
@@ -33,14 +37,16 @@ import java.util.zip.CRC32C;
  *          2+n path relative to the collection directory: u16 byte length n, n bytes UTF-8,
  *              '/'-separated, no leading '/', no empty, '.' or '..' parts
  *          8   size in bytes, i64 (&gt;= 0)
- *          32  SHA-256 of the content (the blob's name in hex)
+ *          4   chunk count C, i32 (must be ceil(size / chunk size))
+ *          32*C SHA-256 of each chunk, in order (the blob names, in hex)
  * ..     4     CRC32C of every preceding byte, u32
  * </pre>
  *
  * A reader checks the magic, then the length and CRC, then the version, before it trusts a field; a
  * damaged manifest is refused with a message naming it. Immutable.
  */
-public record BackupManifest(String collection, long createdMillis, List<Shard> shards, List<FileRef> files) {
+public record BackupManifest(
+        String collection, long createdMillis, int chunkSize, List<Shard> shards, List<FileRef> files) {
     public static final int FORMAT_VERSION = 1;
     static final byte[] MAGIC = {'S', 'X', 'I', 'B'};
     private static final int MAX_SHARDS = 65_536;
@@ -49,22 +55,45 @@ public record BackupManifest(String collection, long createdMillis, List<Shard> 
     /** One shard: id, the WAL seq its files reflect and its exact live point count. */
     public record Shard(int id, long checkpoint, long points) {}
 
-    /** One file: its path in the collection layout, size and SHA-256 (hex, lower case). */
-    public record FileRef(String path, long size, String sha256) {
+    /** One file: its path in the collection layout, size and the SHA-256 of each chunk (hex, lower case). */
+    public record FileRef(String path, long size, List<String> chunks) {
         public FileRef {
             checkPath(path);
             if (size < 0) {
                 throw new IllegalArgumentException("negative size " + size + " of " + path);
             }
-            if (sha256 == null || !sha256.matches("[0-9a-f]{64}")) {
-                throw new IllegalArgumentException("bad sha256 '" + sha256 + "' of " + path);
+            chunks = List.copyOf(chunks);
+            for (String sha256 : chunks) {
+                if (!sha256.matches("[0-9a-f]{64}")) {
+                    throw new IllegalArgumentException("bad sha256 '" + sha256 + "' of " + path);
+                }
             }
+        }
+
+        /** The length of chunk {@code i} for chunks of {@code chunkSize} bytes. */
+        public long chunkLength(int i, int chunkSize) {
+            return Math.min(chunkSize, size - (long) i * chunkSize);
         }
     }
 
     public BackupManifest {
+        if (chunkSize < 1) {
+            throw new IllegalArgumentException("chunk size must be positive, got " + chunkSize);
+        }
         shards = List.copyOf(shards);
         files = List.copyOf(files);
+        for (FileRef f : files) {
+            long expected = chunks(f.size(), chunkSize);
+            if (f.chunks().size() != expected) {
+                throw new IllegalArgumentException(f.path() + " of " + f.size() + " bytes needs " + expected
+                        + " chunks of " + chunkSize + ", has " + f.chunks().size());
+            }
+        }
+    }
+
+    /** The number of chunks of a file of {@code size} bytes. */
+    public static long chunks(long size, int chunkSize) {
+        return (size + chunkSize - 1) / chunkSize;
     }
 
     /** The live points of every shard. */
@@ -84,6 +113,7 @@ public record BackupManifest(String collection, long createdMillis, List<Shard> 
             out.write(MAGIC);
             out.writeShort(FORMAT_VERSION);
             out.writeLong(createdMillis);
+            out.writeInt(chunkSize);
             writeString(out, collection);
             out.writeInt(shards.size());
             for (Shard s : shards) {
@@ -95,7 +125,10 @@ public record BackupManifest(String collection, long createdMillis, List<Shard> 
             for (FileRef f : files) {
                 writeString(out, f.path());
                 out.writeLong(f.size());
-                out.write(HexFormat.of().parseHex(f.sha256()));
+                out.writeInt(f.chunks().size());
+                for (String c : f.chunks()) {
+                    out.write(HexFormat.of().parseHex(c));
+                }
             }
             out.flush();
             CRC32C crc = new CRC32C();
@@ -140,6 +173,7 @@ public record BackupManifest(String collection, long createdMillis, List<Shard> 
                         + version + ", this binary reads versions 1 to " + FORMAT_VERSION);
             }
             long created = in.getLong();
+            int chunkSize = in.getInt();
             String collection = readString(in);
             int shardCount = count(in.getInt(), MAX_SHARDS, "shard", source);
             List<Shard> shards = new ArrayList<>();
@@ -152,13 +186,21 @@ public record BackupManifest(String collection, long createdMillis, List<Shard> 
             for (int i = 0; i < fileCount; i++) {
                 String path = readString(in);
                 long size = in.getLong();
-                in.get(hash);
-                files.add(new FileRef(path, size, HexFormat.of().formatHex(hash)));
+                int chunkCount = in.getInt();
+                if (chunkCount < 0 || chunkCount > in.remaining() / 32) {
+                    throw corrupt(source, "impossible chunk count " + chunkCount + " of " + path);
+                }
+                List<String> chunks = new ArrayList<>(chunkCount);
+                for (int c = 0; c < chunkCount; c++) {
+                    in.get(hash);
+                    chunks.add(HexFormat.of().formatHex(hash));
+                }
+                files.add(new FileRef(path, size, chunks));
             }
             if (in.hasRemaining()) {
                 throw corrupt(source, in.remaining() + " unexpected trailing bytes");
             }
-            return new BackupManifest(collection, created, shards, files);
+            return new BackupManifest(collection, created, chunkSize, shards, files);
         } catch (BufferUnderflowException e) {
             throw corrupt(source, "truncated");
         } catch (IllegalArgumentException e) {

@@ -1,7 +1,6 @@
 package io.sextant.collection.backup;
 
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -18,9 +17,6 @@ public interface BlobStore extends AutoCloseable {
 
     /** Whether {@code key} is present. */
     boolean exists(String key);
-
-    /** Stores the first {@code length} bytes of {@code source} under {@code key} (replacing). */
-    void put(String key, Path source, long length);
 
     /** Stores {@code content} under {@code key} (replacing). */
     void putBytes(String key, byte[] content);

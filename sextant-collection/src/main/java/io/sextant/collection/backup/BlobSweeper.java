@@ -20,7 +20,7 @@ final class BlobSweeper {
         int manifests = 0;
         for (BlobStore.Entry e : store.list(IncrementalBackups.MANIFESTS)) {
             BackupManifest m = IncrementalBackups.readManifest(store, e.key()); // throws when damaged
-            m.files().forEach(f -> referenced.add(f.sha256()));
+            m.files().forEach(f -> referenced.addAll(f.chunks()));
             manifests++;
         }
         int kept = 0;

@@ -19,15 +19,15 @@ import java.util.List;
 
 /**
  * Writes one incremental backup of a collection: captures every shard at one instant (the hard-link
- * capture full snapshots use, {@link SnapshotArchives#capture}), hashes each captured file (the
- * prefix recorded at capture), uploads the blobs the target does not hold yet, and only then stores
- * the manifest, so a visible manifest never names a missing blob. Files of immutable segments hash
- * the same as in the previous backup and are not uploaded again; the mutable parts (WAL, the
- * appendable segment, config) usually are. Stateless and thread-safe.
+ * capture full snapshots use, {@link SnapshotArchives#capture}), reads each captured file once (the
+ * prefix recorded at capture) in fixed-size chunks, hashes each chunk and uploads the chunks the
+ * target does not hold yet, and only then stores the manifest, so a visible manifest never names a
+ * missing blob. Files of immutable segments hash the same as in the previous backup and are not
+ * uploaded again; files that only grew (the WAL, the appendable segment's vectors) share every full
+ * chunk of their earlier prefix; rewritten small files (config, deleted bitsets, the shard
+ * manifest) are uploaded again. Stateless and thread-safe.
  */
 final class IncrementalBackupWriter {
-    private static final int BUFFER = 1 << 20;
-
     private IncrementalBackupWriter() {}
 
     /** What a backup stored: its manifest, and the blobs (count, bytes) it had to upload. */
@@ -35,7 +35,8 @@ final class IncrementalBackupWriter {
 
     private record Source(String path, Path file, long length) {}
 
-    static Written write(Collection c, Path work, BlobStore store, String manifestKey, long createdMillis) {
+    static Written write(
+            Collection c, Path work, BlobStore store, String manifestKey, long createdMillis, int chunkSize) {
         List<Integer> ids = c.shardIds();
         List<Shard> shards = c.shards();
         List<Path> dirs = new ArrayList<>();
@@ -58,21 +59,53 @@ final class IncrementalBackupWriter {
             }
         }
         List<BackupManifest.FileRef> files = new ArrayList<>();
-        int newBlobs = 0;
-        long newBytes = 0;
+        Upload upload = new Upload(store, chunkSize);
         for (Source s : sources) {
-            String sha = sha256(s.file(), s.length());
-            String key = IncrementalBackups.blobKey(sha);
-            if (!store.exists(key)) {
-                store.put(key, s.file(), s.length());
-                newBlobs++;
-                newBytes += s.length();
-            }
-            files.add(new BackupManifest.FileRef(s.path(), s.length(), sha));
+            files.add(new BackupManifest.FileRef(s.path(), s.length(), upload.chunks(s.file(), s.length())));
         }
-        BackupManifest m = new BackupManifest(c.name(), createdMillis, shardRefs, files);
+        BackupManifest m = new BackupManifest(c.name(), createdMillis, chunkSize, shardRefs, files);
         store.putBytes(manifestKey, m.toBytes()); // last: every blob it names is already stored
-        return new Written(m, newBlobs, newBytes);
+        return new Written(m, upload.newBlobs, upload.newBytes);
+    }
+
+    /** Reads each file once, chunk by chunk: hashes each chunk and uploads it when the target lacks it. */
+    private static final class Upload {
+        private final BlobStore store;
+        private final byte[] buf;
+        private final java.util.Set<String> seen = new java.util.HashSet<>();
+        int newBlobs;
+        long newBytes;
+
+        Upload(BlobStore store, int chunkSize) {
+            this.store = store;
+            this.buf = new byte[chunkSize];
+        }
+
+        List<String> chunks(Path file, long length) {
+            List<String> out = new ArrayList<>();
+            try (InputStream in = Files.newInputStream(file)) {
+                for (long done = 0; done < length; ) {
+                    int n = (int) Math.min(buf.length, length - done);
+                    if (in.readNBytes(buf, 0, n) < n) {
+                        throw new IOException(file + " is shorter than the " + length + " bytes captured");
+                    }
+                    MessageDigest md = newDigest();
+                    md.update(buf, 0, n);
+                    String sha = HexFormat.of().formatHex(md.digest());
+                    String key = IncrementalBackups.blobKey(sha);
+                    if (seen.add(sha) && !store.exists(key)) {
+                        store.putBytes(key, java.util.Arrays.copyOf(buf, n));
+                        newBlobs++;
+                        newBytes += n;
+                    }
+                    out.add(sha);
+                    done += n;
+                }
+            } catch (IOException e) {
+                throw new ServiceException("Failed to read " + file + ": " + e.getMessage(), e);
+            }
+            return out;
+        }
     }
 
     private static Source small(Path work, String name, byte[] content) {
@@ -84,26 +117,6 @@ final class IncrementalBackupWriter {
         } catch (IOException e) {
             throw new ServiceException("Failed to stage " + name + ": " + e.getMessage(), e);
         }
-    }
-
-    /** The SHA-256 (hex) of the first {@code length} bytes of {@code file}. */
-    static String sha256(Path file, long length) {
-        MessageDigest md = newDigest();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[BUFFER];
-            long left = length;
-            while (left > 0) {
-                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-                if (n < 0) {
-                    throw new IOException(file + " is shorter than the " + length + " bytes captured");
-                }
-                md.update(buf, 0, n);
-                left -= n;
-            }
-        } catch (IOException e) {
-            throw new ServiceException("Failed to hash " + file + ": " + e.getMessage(), e);
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 
     static MessageDigest newDigest() {

@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * the target:
  *
  * <pre>
- * incremental/blobs/&lt;sha[0..2]&gt;/&lt;sha256&gt;                 one file's bytes, stored once
+ * incremental/blobs/&lt;sha[0..2]&gt;/&lt;sha256&gt;                 one chunk of a file, stored once
  * incremental/manifests/&lt;collection&gt;/&lt;name&gt;.backup      {@link BackupManifest}
  * </pre>
  *
@@ -49,13 +49,26 @@ public final class IncrementalBackups implements AutoCloseable {
     private static final Pattern NAME =
             Pattern.compile(".*-(\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{3})-\\d+\\.backup");
 
+    /** Default chunk size: 1 MiB (small enough that an appended WAL or vector file re-uploads little). */
+    public static final int DEFAULT_CHUNK_SIZE = 1 << 20;
+
     private final BlobStore store;
     private final Clock clock;
+    private final int chunkSize;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
 
     public IncrementalBackups(BlobStore store, Clock clock) {
+        this(store, clock, DEFAULT_CHUNK_SIZE);
+    }
+
+    /** @param chunkSize bytes per blob of new backups (a manifest records its own) */
+    public IncrementalBackups(BlobStore store, Clock clock, int chunkSize) {
+        if (chunkSize < 1) {
+            throw new IllegalArgumentException("chunk size must be positive, got " + chunkSize);
+        }
         this.store = store;
         this.clock = clock;
+        this.chunkSize = chunkSize;
     }
 
     public BlobStore store() {
@@ -90,8 +103,8 @@ public final class IncrementalBackups implements AutoCloseable {
                         + ThreadLocalRandom.current().nextInt(1000, 10000) + SUFFIX;
         lock.readLock().lock();
         try {
-            IncrementalBackupWriter.Written w =
-                    IncrementalBackupWriter.write(c, work, store, manifestKey(c.name(), name), now.toEpochMilli());
+            IncrementalBackupWriter.Written w = IncrementalBackupWriter.write(
+                    c, work, store, manifestKey(c.name(), name), now.toEpochMilli(), chunkSize);
             return new Created(describe(name, w.manifest()), w.manifest(), w.newBlobs(), w.newBytes());
         } finally {
             lock.readLock().unlock();

@@ -24,8 +24,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Restores an incremental backup: every file the manifest lists is fetched from its blob into a
- * work directory on the storage file system while its SHA-256 and size are checked (a missing or
+ * Restores an incremental backup: every file the manifest lists is assembled from its chunk blobs
+ * in a work directory on the storage file system while each chunk's SHA-256 and size are checked (a missing or
  * damaged blob fails the restore with a message naming the blob, the file and the target), every
  * file and directory is fsynced, the config and shards are checked, and only then is the directory
  * swapped in crash-atomically ({@link TableOfContents#install}); any failure leaves the existing
@@ -47,7 +47,7 @@ final class IncrementalRestorer {
                     throw UserException.badRequest(
                             "Wrong input: backup " + source + " names a file outside the " + "collection: " + f.path());
                 }
-                fetch(store, f, dst, source);
+                fetch(store, m, f, dst, source);
                 for (Path d = dst.getParent(); d != null && d.startsWith(work); d = d.getParent()) {
                     dirs.add(d);
                 }
@@ -68,27 +68,13 @@ final class IncrementalRestorer {
         }
     }
 
-    private static void fetch(BlobStore store, BackupManifest.FileRef f, Path dst, String source) {
-        String key = IncrementalBackups.blobKey(f.sha256());
-        MessageDigest md = IncrementalBackupWriter.newDigest();
-        long total = 0;
-        try (InputStream in = store.open(key)) {
-            if (in == null) {
-                throw new ServiceException("Backup " + source + " is damaged: blob " + f.sha256() + " of file "
-                        + f.path() + " (" + f.size() + " bytes) is missing from " + store.location());
-            }
+    private static void fetch(BlobStore store, BackupManifest m, BackupManifest.FileRef f, Path dst, String source) {
+        try {
             Files.createDirectories(dst.getParent());
             try (FileChannel ch = FileChannel.open(dst, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 OutputStream out = Channels.newOutputStream(ch);
-                byte[] buf = new byte[BUFFER];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    total += n;
-                    if (total > f.size()) {
-                        break;
-                    }
-                    md.update(buf, 0, n);
-                    out.write(buf, 0, n);
+                for (int i = 0; i < f.chunks().size(); i++) {
+                    copyChunk(store, f, i, f.chunkLength(i, m.chunkSize()), out, source);
                 }
                 ch.force(true);
             }
@@ -98,15 +84,49 @@ final class IncrementalRestorer {
                             + e.getMessage(),
                     e);
         }
-        String actual = HexFormat.of().formatHex(md.digest());
-        if (total != f.size() || !actual.equals(f.sha256())) {
-            throw new ServiceException("Backup " + source + " is damaged: blob " + f.sha256() + " of file " + f.path()
-                    + " in " + store.location() + " is corrupt: "
-                    + (total != f.size()
-                            ? (total > f.size() ? "more than" : "only") + " " + Math.min(total, f.size() + 1)
-                                    + " bytes, expected " + f.size()
-                            : "its content hashes to " + actual));
+    }
+
+    /** Copies chunk {@code i} of {@code f} to {@code out}, checking its length and hash. */
+    private static void copyChunk(
+            BlobStore store, BackupManifest.FileRef f, int i, long expected, OutputStream out, String source)
+            throws IOException {
+        String sha = f.chunks().get(i);
+        MessageDigest md = IncrementalBackupWriter.newDigest();
+        long total = 0;
+        try (InputStream in = store.open(IncrementalBackups.blobKey(sha))) {
+            if (in == null) {
+                throw damaged(source, sha, f, i, "is missing from " + store.location());
+            }
+            byte[] buf = new byte[BUFFER];
+            int n;
+            while ((n = in.read(buf)) > 0 && total <= expected) {
+                total += n;
+                md.update(buf, 0, n);
+                if (total <= expected) {
+                    out.write(buf, 0, n);
+                }
+            }
         }
+        String actual = HexFormat.of().formatHex(md.digest());
+        if (total != expected) {
+            throw damaged(
+                    source,
+                    sha,
+                    f,
+                    i,
+                    "in " + store.location() + " is corrupt: "
+                            + (total > expected ? "more than" : "only") + " " + Math.min(total, expected + 1)
+                            + " bytes, expected " + expected);
+        }
+        if (!actual.equals(sha)) {
+            throw damaged(source, sha, f, i, "in " + store.location() + " is corrupt: its content hashes to " + actual);
+        }
+    }
+
+    private static ServiceException damaged(
+            String source, String sha, BackupManifest.FileRef f, int chunk, String what) {
+        return new ServiceException("Backup " + source + " is damaged: blob " + sha + " (chunk " + chunk + " of "
+                + f.chunks().size() + " of file " + f.path() + ") " + what);
     }
 
     private static SnapshotManifest asSnapshotManifest(BackupManifest m) {

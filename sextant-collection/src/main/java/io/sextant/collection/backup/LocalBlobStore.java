@@ -2,11 +2,8 @@ package io.sextant.collection.backup;
 
 import io.sextant.collection.AtomicFiles;
 import io.sextant.segment.error.ServiceException;
-import io.sextant.shard.snapshot.BoundedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -42,35 +39,16 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     @Override
-    public void put(String key, Path source, long length) {
-        write(key, out -> {
-            try (InputStream in = Files.newInputStream(source)) {
-                long copied = in.transferTo(new BoundedOutputStream(out, length));
-                if (copied < length) {
-                    throw new IOException(source + " is shorter than the " + length + " bytes to store");
-                }
-            }
-        });
-    }
-
-    @Override
     public void putBytes(String key, byte[] content) {
-        write(key, out -> out.write(content));
-    }
-
-    private interface Body {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    private void write(String key, Body body) {
         Path target = path(key);
         Path tmp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + TMP);
         try {
             AtomicFiles.createDirectories(target.getParent());
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(ch), 1 << 20);
-                body.writeTo(out);
-                out.flush();
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
                 ch.force(true);
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

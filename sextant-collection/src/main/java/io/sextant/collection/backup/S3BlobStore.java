@@ -3,10 +3,7 @@ package io.sextant.collection.backup;
 import io.sextant.collection.snapshot.S3SnapshotStore;
 import io.sextant.collection.snapshot.S3StoreConfig;
 import io.sextant.segment.error.ServiceException;
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -20,7 +17,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * {@link BlobStore} in an S3 bucket: key {@code a/b} is object {@code <prefix>/a/b}. S3 makes an
  * object visible only when its upload completes, so partial objects are never seen. One PUT per
- * object (S3 allows 5 GB; segment files are far smaller). Thread-safe (the SDK client is).
+ * object (blobs are chunks of at most a few MiB). Thread-safe (the SDK client is).
  */
 public final class S3BlobStore implements BlobStore {
     private final S3Client s3;
@@ -50,42 +47,6 @@ public final class S3BlobStore implements BlobStore {
             throw failure("check " + key, e);
         } catch (SdkException e) {
             throw failure("check " + key, e);
-        }
-    }
-
-    @Override
-    public void put(String key, Path source, long length) {
-        try (InputStream in = Files.newInputStream(source)) {
-            s3.putObject(
-                    b -> b.bucket(config.bucket()).key(objectKey(key)).contentLength(length),
-                    RequestBody.fromInputStream(
-                            new java.io.FilterInputStream(in) {
-                                private long left = length;
-
-                                @Override
-                                public int read() throws IOException {
-                                    if (left <= 0) {
-                                        return -1;
-                                    }
-                                    left--;
-                                    return super.read();
-                                }
-
-                                @Override
-                                public int read(byte[] b, int off, int len) throws IOException {
-                                    if (left <= 0) {
-                                        return -1;
-                                    }
-                                    int n = super.read(b, off, (int) Math.min(len, left));
-                                    if (n > 0) {
-                                        left -= n;
-                                    }
-                                    return n;
-                                }
-                            },
-                            length));
-        } catch (IOException | SdkException e) {
-            throw failure("upload " + key, e);
         }
     }
 

@@ -20,11 +20,13 @@ class BackupManifestTest {
         return new BackupManifest(
                 "bücher",
                 1_700_000_000_123L,
+                1 << 30,
                 List.of(new BackupManifest.Shard(0, 42, 1000), new BackupManifest.Shard(3, 7, 5)),
                 List.of(
-                        new BackupManifest.FileRef("config.json", 321, A),
-                        new BackupManifest.FileRef("shards/0/segments/s1/vectors.bin", 1L << 33, B),
-                        new BackupManifest.FileRef("shards/3/manifest.bin", 0, A)));
+                        new BackupManifest.FileRef("config.json", 321, List.of(A)),
+                        new BackupManifest.FileRef(
+                                "shards/0/segments/s1/vectors.bin", (1L << 33) + 1, List.of(B, A, B, A, B, A, B, A, B)),
+                        new BackupManifest.FileRef("shards/3/manifest.bin", 0, List.of())));
     }
 
     @Test
@@ -33,7 +35,8 @@ class BackupManifestTest {
         byte[] bytes = m.toBytes();
         assertThat(BackupManifest.parse(bytes, "t")).isEqualTo(m);
         assertThat(m.points()).isEqualTo(1005);
-        assertThat(m.bytes()).isEqualTo(321 + (1L << 33));
+        assertThat(m.bytes()).isEqualTo(321 + (1L << 33) + 1);
+        assertThat(m.files().get(1).chunkLength(8, m.chunkSize())).isEqualTo(1);
 
         ByteBuffer in = ByteBuffer.wrap(bytes);
         byte[] magic = new byte[4];
@@ -41,6 +44,7 @@ class BackupManifestTest {
         assertThat(new String(magic, StandardCharsets.US_ASCII)).isEqualTo("SXIB");
         assertThat(in.getShort()).isEqualTo((short) 1);
         assertThat(in.getLong()).isEqualTo(1_700_000_000_123L);
+        assertThat(in.getInt()).isEqualTo(1 << 30);
         byte[] name = "bücher".getBytes(StandardCharsets.UTF_8);
         assertThat(in.getShort()).isEqualTo((short) name.length);
         in.position(in.position() + name.length);
@@ -53,6 +57,7 @@ class BackupManifestTest {
         assertThat(in.getShort()).isEqualTo((short) "config.json".length());
         in.position(in.position() + "config.json".length());
         assertThat(in.getLong()).isEqualTo(321);
+        assertThat(in.getInt()).isEqualTo(1);
         byte[] hash = new byte[32];
         in.get(hash);
         assertThat(java.util.HexFormat.of().formatHex(hash)).isEqualTo(A);
@@ -97,9 +102,15 @@ class BackupManifestTest {
         assertThatThrownBy(() -> BackupManifest.parse(reseal(escaping), "m"))
                 .isInstanceOf(UserException.class)
                 .hasMessageContaining("invalid file path '../onfig.js'");
-        assertThatThrownBy(() -> new BackupManifest.FileRef("../x", 1, A)).hasMessageContaining("invalid file path");
-        assertThatThrownBy(() -> new BackupManifest.FileRef("/x", 1, A)).hasMessageContaining("invalid file path");
-        assertThatThrownBy(() -> new BackupManifest.FileRef("a//b", 1, A)).hasMessageContaining("invalid file path");
+        assertThatThrownBy(() -> new BackupManifest(
+                        "c", 0, 100, List.of(), List.of(new BackupManifest.FileRef("f", 101, List.of(A)))))
+                .hasMessageContaining("needs 2 chunks of 100, has 1");
+        assertThatThrownBy(() -> new BackupManifest.FileRef("../x", 1, List.of(A)))
+                .hasMessageContaining("invalid file path");
+        assertThatThrownBy(() -> new BackupManifest.FileRef("/x", 1, List.of(A)))
+                .hasMessageContaining("invalid file path");
+        assertThatThrownBy(() -> new BackupManifest.FileRef("a//b", 1, List.of(A)))
+                .hasMessageContaining("invalid file path");
     }
 
     /** Recomputes the trailing CRC32C so that only the field checks can refuse the manifest. */

@@ -104,7 +104,7 @@ class BackupSchedulerTest {
             assertThat(drill.sampled()).isEqualTo(BackupScheduler.DRILL_SAMPLE);
             String first = incremental.list("b").getFirst().name();
             java.util.Set<String> firstBlobs = new java.util.HashSet<>();
-            incremental.manifest("b", first).files().forEach(f -> firstBlobs.add(f.sha256()));
+            incremental.manifest("b", first).files().forEach(f -> firstBlobs.addAll(f.chunks()));
             for (int run = 0; run < 2; run++) {
                 c.update(new PointOperation.Upsert(points(run, run + 1, "v" + (run + 2))), true);
                 scheduler.runOnce();
@@ -114,7 +114,7 @@ class BackupSchedulerTest {
             assertThat(kept).hasSize(2).extracting(SnapshotDescription::name).doesNotContain(first);
             java.util.Set<String> referenced = new java.util.HashSet<>();
             for (SnapshotDescription d : kept) {
-                incremental.manifest("b", d.name()).files().forEach(f -> referenced.add(f.sha256()));
+                incremental.manifest("b", d.name()).files().forEach(f -> referenced.addAll(f.chunks()));
             }
             java.util.Set<String> stored = new java.util.HashSet<>();
             incremental

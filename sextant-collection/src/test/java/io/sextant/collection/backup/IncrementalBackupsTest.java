@@ -142,6 +142,32 @@ class IncrementalBackupsTest {
     }
 
     @Test
+    void aFileThatOnlyGrewSharesTheChunksOfItsEarlierPrefix() {
+        IncrementalBackups small =
+                new IncrementalBackups(new LocalBlobStore(tmp.resolve("small")), Clock.systemUTC(), 256);
+        Collection c = filled(toc, "books", 200, seed);
+        IncrementalBackups.Created first = small.create(c, tmp.resolve("w1"));
+        upsert(c, 0, 1, seed + 1, "v2");
+        IncrementalBackups.Created second = small.create(c, tmp.resolve("w2"));
+        int compared = 0;
+        for (BackupManifest.FileRef a : first.manifest().files()) {
+            for (BackupManifest.FileRef b : second.manifest().files()) {
+                if (a.path().equals(b.path()) && a.path().contains("/wal/") && b.size() > a.size()) {
+                    int full = (int) (a.size() / 256);
+                    assertThat(b.chunks().subList(0, full)).isEqualTo(a.chunks().subList(0, full));
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).as("a WAL file grew between the backups").isPositive();
+        assertThat(second.newBytes())
+                .as("far less than the files")
+                .isLessThan(second.manifest().bytes() / 4);
+        small.restore(toc, "copy", "books", second.description().name());
+        assertSamePoints(c, toc.get("copy"), 200);
+    }
+
+    @Test
     void missingOrCorruptBlobFailsTheRestoreClearlyAndChangesNothing() throws Exception {
         Collection c = filled(toc, "books", 300, seed);
         IncrementalBackups.Created b = backups.create(c, tmp.resolve("w1"));
@@ -149,12 +175,13 @@ class IncrementalBackupsTest {
         BackupManifest.FileRef victim = files.stream()
                 .filter(f -> f.path().startsWith("shards/1/") && f.size() > 64)
                 .filter(f -> files.stream()
-                                .filter(g -> g.sha256().equals(f.sha256()))
+                                .filter(g -> g.chunks().equals(f.chunks()))
                                 .count()
                         == 1)
                 .findFirst()
                 .orElseThrow();
-        Path blob = tmp.resolve("target").resolve(IncrementalBackups.blobKey(victim.sha256()));
+        String sha = victim.chunks().getFirst();
+        Path blob = tmp.resolve("target").resolve(IncrementalBackups.blobKey(sha));
         byte[] good = Files.readAllBytes(blob);
         byte[] bad = good.clone();
         bad[bad.length / 2] ^= 1;
@@ -163,18 +190,19 @@ class IncrementalBackupsTest {
         assertThatThrownBy(() -> backups.restore(toc, "copy", "books", name))
                 .isInstanceOf(ServiceException.class)
                 .hasMessageContaining("is damaged")
-                .hasMessageContaining(victim.sha256())
+                .hasMessageContaining(sha)
                 .hasMessageContaining(victim.path())
                 .hasMessageContaining("corrupt");
         Files.write(blob, java.util.Arrays.copyOf(good, good.length - 1)); // truncated
         assertThatThrownBy(() -> backups.restore(toc, "copy", "books", name))
                 .hasMessageContaining("corrupt")
-                .hasMessageContaining("expected " + victim.size());
+                .hasMessageContaining(
+                        "expected " + victim.chunkLength(0, b.manifest().chunkSize()));
         Files.delete(blob);
         assertThatThrownBy(() -> backups.restore(toc, "copy", "books", name))
                 .isInstanceOf(ServiceException.class)
                 .hasMessageContaining("is missing from")
-                .hasMessageContaining(victim.sha256());
+                .hasMessageContaining(sha);
         // an existing collection of that name is left as it was
         assertThatThrownBy(() -> backups.restore(toc, "books", "books", name)).hasMessageContaining("missing");
         assertThat(toc.get("books").count(Filter.ALL, true)).isEqualTo(300);
@@ -191,9 +219,9 @@ class IncrementalBackupsTest {
         upsert(c, 0, 3, seed + 1, "v2");
         IncrementalBackups.Created second = backups.create(c, tmp.resolve("w2"));
         Set<String> shared = new HashSet<>();
-        first.manifest().files().forEach(f -> shared.add(f.sha256()));
+        first.manifest().files().forEach(f -> shared.addAll(f.chunks()));
         Set<String> secondOnly = new HashSet<>();
-        second.manifest().files().forEach(f -> secondOnly.add(f.sha256()));
+        second.manifest().files().forEach(f -> secondOnly.addAll(f.chunks()));
         shared.retainAll(secondOnly);
         assertThat(shared).as("unchanged files are shared").isNotEmpty();
 
