@@ -114,17 +114,20 @@ public final class BackupScheduler implements AutoCloseable {
     private void backup(String unit, String scope, String collection) {
         long start = System.nanoTime();
         SnapshotDescription d;
+        long[] uploaded = {-1};
         try {
             d = collection == null
                     ? target.createFull()
-                    : incremental != null ? createIncremental(collection) : target.createCollection(collection);
+                    : incremental != null
+                            ? createIncremental(collection, uploaded)
+                            : target.createCollection(collection);
         } catch (RuntimeException e) {
             LOG.error("Backup of {} failed", unit, e);
             status.failure(unit, clock.instant(), e.getMessage());
             return;
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
-        status.success(unit, clock.instant(), millis, d.size(), d.name());
+        status.success(unit, clock.instant(), millis, d.size(), uploaded[0] < 0 ? d.size() : uploaded[0], d.name());
         BackupStatus.Backup b = status.backups().get(unit);
         if (b.shrinkWarning()) {
             LOG.warn(
@@ -144,7 +147,7 @@ public final class BackupScheduler implements AutoCloseable {
         }
     }
 
-    private SnapshotDescription createIncremental(String collection) {
+    private SnapshotDescription createIncremental(String collection, long[] uploaded) {
         IncrementalBackups.Created c = incremental.create(toc.get(collection), toc.newWorkDir("backup-" + collection));
         LOG.info(
                 "Incremental backup {} of {}: {} files, {} bytes, uploaded {} new blobs of {} bytes",
@@ -154,6 +157,7 @@ public final class BackupScheduler implements AutoCloseable {
                 c.manifest().bytes(),
                 c.newBlobs(),
                 c.newBytes());
+        uploaded[0] = c.newBytes();
         return c.description();
     }
 

@@ -127,6 +127,8 @@ class BackupSchedulerTest {
                     .containsAnyElementsOf(stored);
             assertThat(service.listCollection("b")).as("no tar archives").isEmpty();
             assertThat(scheduler.status().backups().get("b").successes()).isEqualTo(3);
+            BackupStatus.Backup last = scheduler.status().backups().get("b");
+            assertThat(last.uploadedBytes()).isPositive().isLessThan(last.sizeBytes());
 
             c.update(new PointOperation.Upsert(points(0, 300, "v9")), true);
             BackupStatus.Drill stale = scheduler.drillNewest("b");
