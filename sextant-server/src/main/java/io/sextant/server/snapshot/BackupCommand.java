@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
  *       time to recover. The live-source comparison runs in the server's periodic drill.
  *   <li>{@code restore --collection C [--backup NAME] [--as NEW] [--storage DIR]} restores the
  *       newest (or the named) backup into the node's storage directory, offline: stop the server
- *       first. A collection of the target name is replaced.
+ *       first (a running server holds the storage lock and the restore fails). A collection of the
+ *       target name is replaced.
  * </ul>
  *
  * Exit status 0 on success, 1 when a backup fails, 2 for a configuration problem.
