@@ -13,10 +13,23 @@ import java.util.List;
  * @param keepLast keep at most this many backups per collection (0 = no count limit)
  * @param maxAge delete backups older than this (null = no age limit); the newest is always kept
  * @param drill after each backup, restore it into a temporary collection and compare
+ * @param incremental per-collection backups are content-addressed ({@link IncrementalBackups}: only
+ *     files the target lacks are uploaded) instead of one snapshot archive each; not with {@code
+ *     full}, which always writes one full snapshot archive (collections and aliases)
  */
 public record BackupPolicy(
-        Duration interval, List<String> collections, boolean full, int keepLast, Duration maxAge, boolean drill) {
+        Duration interval,
+        List<String> collections,
+        boolean full,
+        int keepLast,
+        Duration maxAge,
+        boolean drill,
+        boolean incremental) {
     public BackupPolicy {
+        if (full && incremental) {
+            throw new IllegalArgumentException("backup.full takes one full snapshot archive: set backup.format to "
+                    + "snapshot, or back up collections incrementally without full");
+        }
         if (interval == null || interval.toMillis() < 1000) {
             throw new IllegalArgumentException("backup.interval must be at least 1s, got " + interval);
         }

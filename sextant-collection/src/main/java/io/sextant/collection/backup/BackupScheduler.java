@@ -6,6 +6,7 @@ import io.sextant.collection.snapshot.SnapshotDescription;
 import io.sextant.collection.snapshot.SnapshotNames;
 import io.sextant.collection.snapshot.SnapshotService;
 import io.sextant.collection.snapshot.SnapshotStore;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -16,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scheduled backups: every {@link BackupPolicy#interval()} it snapshots the chosen collections (or
- * takes one full snapshot) straight into the backup target (a {@link SnapshotService} over the
- * target's {@link SnapshotStore}, local directory or S3), rotates old backups ({@link
- * BackupRetention}), and, when the policy asks for it, proves each new backup with a {@link
+ * Scheduled backups: every {@link BackupPolicy#interval()} it backs up the chosen collections
+ * (incrementally, {@link IncrementalBackups}, by default; or as snapshot archives) or takes one full
+ * snapshot, straight into the backup target (local directory or S3), rotates old backups ({@link
+ * BackupRetention}; incremental ones: manifests first, then a sweep of the blobs no kept backup
+ * names), and, when the policy asks for it, proves each new backup with a {@link
  * RestoreDrill} against the live collection. Outcomes go to {@link BackupStatus}; a backup that
  * shrank by more than half is logged as a warning. One run at a time; a failing collection does not
  * stop the others. Thread-safe.
@@ -31,6 +33,7 @@ public final class BackupScheduler implements AutoCloseable {
 
     private final TableOfContents toc;
     private final SnapshotService target;
+    private final IncrementalBackups incremental;
     private final BackupPolicy policy;
     private final BackupStatus status;
     private final Clock clock;
@@ -38,8 +41,26 @@ public final class BackupScheduler implements AutoCloseable {
 
     public BackupScheduler(
             TableOfContents toc, SnapshotService target, BackupPolicy policy, BackupStatus status, Clock clock) {
+        this(toc, target, null, policy, status, clock);
+    }
+
+    /**
+     * @param target snapshot archives (full backups, or per collection when not incremental)
+     * @param incremental the incremental target; required when the policy is incremental
+     */
+    public BackupScheduler(
+            TableOfContents toc,
+            SnapshotService target,
+            IncrementalBackups incremental,
+            BackupPolicy policy,
+            BackupStatus status,
+            Clock clock) {
+        if (policy.incremental() && incremental == null) {
+            throw new IllegalArgumentException("an incremental backup policy needs an incremental target");
+        }
         this.toc = toc;
         this.target = target;
+        this.incremental = policy.incremental() ? incremental : null;
         this.policy = policy;
         this.status = status;
         this.clock = clock;
@@ -62,7 +83,11 @@ public final class BackupScheduler implements AutoCloseable {
         });
         long ms = policy.interval().toMillis();
         executor.scheduleWithFixedDelay(this::runSafely, ms, ms, TimeUnit.MILLISECONDS);
-        LOG.info("Backups every {} to {}", policy.interval(), target.store().location());
+        LOG.info(
+                "{} backups every {} to {}",
+                incremental != null ? "Incremental" : "Snapshot",
+                policy.interval(),
+                incremental != null ? incremental.location() : target.store().location());
         return this;
     }
 
@@ -89,15 +114,20 @@ public final class BackupScheduler implements AutoCloseable {
     private void backup(String unit, String scope, String collection) {
         long start = System.nanoTime();
         SnapshotDescription d;
+        long[] uploaded = {-1};
         try {
-            d = collection == null ? target.createFull() : target.createCollection(collection);
+            d = collection == null
+                    ? target.createFull()
+                    : incremental != null
+                            ? createIncremental(collection, uploaded)
+                            : target.createCollection(collection);
         } catch (RuntimeException e) {
             LOG.error("Backup of {} failed", unit, e);
             status.failure(unit, clock.instant(), e.getMessage());
             return;
         }
         long millis = (System.nanoTime() - start) / 1_000_000;
-        status.success(unit, clock.instant(), millis, d.size(), d.name());
+        status.success(unit, clock.instant(), millis, d.size(), uploaded[0] < 0 ? d.size() : uploaded[0], d.name());
         BackupStatus.Backup b = status.backups().get(unit);
         if (b.shrinkWarning()) {
             LOG.warn(
@@ -107,9 +137,48 @@ public final class BackupScheduler implements AutoCloseable {
                     d.size(),
                     b.previousSizeBytes());
         }
-        rotate(scope);
+        if (incremental != null && collection != null) {
+            rotateIncremental(collection);
+        } else {
+            rotate(scope);
+        }
         if (policy.drill() && collection != null) {
             drill(collection, scope, d);
+        }
+    }
+
+    private SnapshotDescription createIncremental(String collection, long[] uploaded) {
+        IncrementalBackups.Created c = incremental.create(toc.get(collection), toc.newWorkDir("backup-" + collection));
+        LOG.info(
+                "Incremental backup {} of {}: {} files, {} bytes, uploaded {} new blobs of {} bytes",
+                c.description().name(),
+                collection,
+                c.manifest().files().size(),
+                c.manifest().bytes(),
+                c.newBlobs(),
+                c.newBytes());
+        uploaded[0] = c.newBytes();
+        return c.description();
+    }
+
+    private void rotateIncremental(String collection) {
+        List<SnapshotDescription> old = BackupRetention.toDelete(
+                incremental.list(collection), policy.keepLast(), policy.maxAge(), clock.instant());
+        if (old.isEmpty()) {
+            return;
+        }
+        try {
+            IncrementalBackups.Swept s = incremental.delete(
+                    collection, old.stream().map(SnapshotDescription::name).toList());
+            LOG.info(
+                    "Rotated out {} backups of {}; swept {} unreferenced blobs ({} bytes), {} kept",
+                    old.size(),
+                    collection,
+                    s.deletedBlobs(),
+                    s.deletedBytes(),
+                    s.keptBlobs());
+        } catch (RuntimeException e) {
+            LOG.warn("Failed to rotate backups of {}: {}", collection, e.getMessage());
         }
     }
 
@@ -130,25 +199,26 @@ public final class BackupScheduler implements AutoCloseable {
     /** Restores the newest backup of {@code collection} into a scratch node and compares it. */
     public BackupStatus.Drill drillNewest(String collection) {
         String scope = SnapshotNames.collectionScope(collection);
-        List<SnapshotDescription> all = target.store().list(scope);
+        List<SnapshotDescription> all = incremental != null
+                ? incremental.list(collection)
+                : target.store().list(scope);
         if (all.isEmpty()) {
-            throw io.sextant.segment.error.UserException.notFound("Not found: no backup of collection `" + collection
-                    + "` in " + target.store().location());
+            throw io.sextant.segment.error.UserException.notFound(
+                    "Not found: no backup of collection `" + collection + "` in "
+                            + (incremental != null
+                                    ? incremental.location()
+                                    : target.store().location()));
         }
         return drill(collection, scope, all.getLast());
     }
 
     private BackupStatus.Drill drill(String collection, String scope, SnapshotDescription d) {
         Collection source = toc.exists(collection) ? toc.get(collection) : null;
-        BackupStatus.Drill result = RestoreDrill.run(
-                target.store(),
-                scope,
-                d,
-                collection,
-                toc.newWorkDir("drill-" + collection),
-                source,
-                DRILL_SAMPLE,
-                Instant.now().toEpochMilli());
+        Path scratch = toc.newWorkDir("drill-" + collection);
+        long seed = Instant.now().toEpochMilli();
+        BackupStatus.Drill result = incremental != null
+                ? RestoreDrill.run(incremental, d.name(), collection, scratch, source, DRILL_SAMPLE, seed)
+                : RestoreDrill.run(target.store(), scope, d, collection, scratch, source, DRILL_SAMPLE, seed);
         status.drill(collection, result);
         if (result.ok()) {
             LOG.info(

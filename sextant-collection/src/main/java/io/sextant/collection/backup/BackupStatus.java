@@ -13,11 +13,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BackupStatus {
 
-    /** The last backup of one unit. {@code lastSuccess} null = never succeeded. */
+    /**
+     * The last backup of one unit. {@code lastSuccess} null = never succeeded. {@code sizeBytes} is
+     * what the backup holds, {@code uploadedBytes} what it had to write to the target (the new
+     * chunks of an incremental backup; the whole archive of a snapshot).
+     */
     public record Backup(
             Instant lastSuccess,
             long durationMillis,
             long sizeBytes,
+            long uploadedBytes,
             long previousSizeBytes,
             boolean shrinkWarning,
             String lastSnapshot,
@@ -42,6 +47,10 @@ public final class BackupStatus {
     private final Map<String, Drill> drills = new ConcurrentHashMap<>();
 
     void success(String unit, Instant at, long durationMillis, long size, String snapshot) {
+        success(unit, at, durationMillis, size, size, snapshot);
+    }
+
+    void success(String unit, Instant at, long durationMillis, long size, long uploaded, String snapshot) {
         backups.compute(unit, (k, old) -> {
             long prev = old == null ? 0 : old.sizeBytes();
             boolean shrink = prev > 0 && size * 2 < prev;
@@ -49,6 +58,7 @@ public final class BackupStatus {
                     at,
                     durationMillis,
                     size,
+                    uploaded,
                     prev,
                     shrink,
                     snapshot,
@@ -63,11 +73,12 @@ public final class BackupStatus {
         backups.compute(
                 unit,
                 (k, old) -> old == null
-                        ? new Backup(null, 0, 0, 0, false, null, at, error, 0, 1)
+                        ? new Backup(null, 0, 0, 0, 0, false, null, at, error, 0, 1)
                         : new Backup(
                                 old.lastSuccess(),
                                 old.durationMillis(),
                                 old.sizeBytes(),
+                                old.uploadedBytes(),
                                 old.previousSizeBytes(),
                                 old.shrinkWarning(),
                                 old.lastSnapshot(),

@@ -26,7 +26,7 @@ import java.util.Random;
 
 /**
  * A restore drill: proves a backup by restoring it. The snapshot is fetched from its store,
- * checked against its checksum sidecar, restored into a scratch node (its own {@link
+ * checked against its checksum sidecar (an incremental backup: every blob against its hash), restored into a scratch node (its own {@link
  * TableOfContents} in a temporary directory, invisible to clients) and compared: the restored
  * point count must equal the count recorded in the snapshot, and a random sample of points must
  * carry the same payloads and vectors as the live source collection (when one is given; a source
@@ -50,12 +50,56 @@ public final class RestoreDrill {
             Collection source,
             int sampleSize,
             long seed) {
+        return run(
+                (toc, dir) -> {
+                    Path file = store.localCopy(scope, snapshot.name(), dir.resolve("download.snapshot"));
+                    SnapshotLocations.verifyChecksum(file, null, snapshot.checksum());
+                    return SnapshotRestorer.restoreCollection(toc, collection, file);
+                },
+                snapshot.name(),
+                collection,
+                scratch,
+                source,
+                sampleSize,
+                seed);
+    }
+
+    /** Drills incremental backup {@code name} of {@code collection} (every blob hash-verified). */
+    public static BackupStatus.Drill run(
+            IncrementalBackups backups,
+            String name,
+            String collection,
+            Path scratch,
+            Collection source,
+            int sampleSize,
+            long seed) {
+        return run(
+                (toc, dir) -> backups.restore(toc, collection, collection, name),
+                name,
+                collection,
+                scratch,
+                source,
+                sampleSize,
+                seed);
+    }
+
+    /** Restores one backup into the scratch node. */
+    private interface Restore {
+        SnapshotRestorer.Restored into(TableOfContents scratchNode, Path scratchDir);
+    }
+
+    private static BackupStatus.Drill run(
+            Restore restore,
+            String snapshotName,
+            String collection,
+            Path scratch,
+            Collection source,
+            int sampleSize,
+            long seed) {
         Instant at = Instant.now();
         long start = System.nanoTime();
         try (TableOfContents toc = TableOfContents.open(scratch.resolve("storage"), LocalShard::open)) {
-            Path file = store.localCopy(scope, snapshot.name(), scratch.resolve("download.snapshot"));
-            SnapshotLocations.verifyChecksum(file, null, snapshot.checksum());
-            SnapshotRestorer.Restored r = SnapshotRestorer.restoreCollection(toc, collection, file);
+            SnapshotRestorer.Restored r = restore.into(toc, scratch);
             Collection restored = toc.get(collection);
             long count = restored.count(Filter.ALL, true);
             long recoveryMillis = (System.nanoTime() - start) / 1_000_000;
@@ -67,18 +111,10 @@ public final class RestoreDrill {
                             ? "restored " + count + " points, snapshot recorded " + r.expectedPoints()
                             : compared[1] + " of " + compared[0] + " sampled points differ from the source";
             return new BackupStatus.Drill(
-                    at,
-                    snapshot.name(),
-                    recoveryMillis,
-                    r.expectedPoints(),
-                    count,
-                    compared[0],
-                    compared[1],
-                    ok,
-                    error);
+                    at, snapshotName, recoveryMillis, r.expectedPoints(), count, compared[0], compared[1], ok, error);
         } catch (RuntimeException e) {
             return new BackupStatus.Drill(
-                    at, snapshot.name(), (System.nanoTime() - start) / 1_000_000, -1, -1, 0, 0, false, e.getMessage());
+                    at, snapshotName, (System.nanoTime() - start) / 1_000_000, -1, -1, 0, 0, false, e.getMessage());
         } finally {
             AtomicFiles.deleteTree(scratch);
         }

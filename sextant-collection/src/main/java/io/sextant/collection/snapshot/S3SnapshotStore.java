@@ -56,6 +56,11 @@ public final class S3SnapshotStore implements SnapshotStore, AutoCloseable {
         this.config = config;
         this.multipartThreshold = multipartThreshold;
         this.partSize = partSize;
+        this.s3 = newClient(config);
+    }
+
+    /** An S3 client for {@code config}: static or default credentials, path style for a custom endpoint. */
+    public static S3Client newClient(S3StoreConfig config) {
         var b = S3Client.builder().region(Region.of(config.region()));
         if (config.accessKey() != null) {
             b.credentialsProvider(StaticCredentialsProvider.create(
@@ -66,7 +71,7 @@ public final class S3SnapshotStore implements SnapshotStore, AutoCloseable {
         if (config.endpointUrl() != null && !config.endpointUrl().isBlank()) {
             b.endpointOverride(URI.create(config.endpointUrl())).forcePathStyle(true);
         }
-        this.s3 = b.build();
+        return b.build();
     }
 
     private String key(String scope, String name) {

@@ -42,9 +42,9 @@ import java.util.List;
  * {@code entries} counts the entries after {@code snapshot.json}, so a reader notices an archive
  * cut at an entry boundary. Stateless and thread-safe.
  */
-final class SnapshotArchives {
-    static final String CONFIG = CollectionConfigFile.FILE_NAME;
-    static final String SHARDS = "shards";
+public final class SnapshotArchives {
+    public static final String CONFIG = CollectionConfigFile.FILE_NAME;
+    public static final String SHARDS = "shards";
     static final String SHARD = "shard";
     static final String COLLECTIONS = "collections";
 
@@ -168,7 +168,7 @@ final class SnapshotArchives {
      * when some are not local (replica sets of a cluster, whose data may be on other peers), each
      * shard at its own instant through {@link Shard#captureFiles}.
      */
-    static List<CapturedShard> capture(List<Shard> shards, List<Path> dirs) {
+    public static List<CapturedShard> capture(List<Shard> shards, List<Path> dirs) {
         List<LocalShard> local = new ArrayList<>();
         for (Shard s : shards) {
             if (s instanceof LocalShard l) {
@@ -189,7 +189,8 @@ final class SnapshotArchives {
         return readFile(c, CONFIG);
     }
 
-    private static byte[] readFile(Collection c, String file) {
+    /** A file of the collection's directory ({@code config.json}, {@code shard_keys.json}). */
+    public static byte[] readFile(Collection c, String file) {
         try {
             return Files.readAllBytes(c.dir().resolve(file));
         } catch (IOException e) {

@@ -48,20 +48,7 @@ public final class SnapshotRestorer {
             SnapshotManifest m =
                     SnapshotTarReader.extract(archive, work, SnapshotManifest.KIND_COLLECTION, limits.extraction());
             CollectionConfig config = checkExtracted(work, m, archive);
-            List<Integer> ids = new java.util.ArrayList<>();
-            if (config.params().customSharding()) {
-                io.sextant.collection.ShardKeyTable.read(work).keys().values().forEach(ids::addAll);
-            } else {
-                for (int i = 0; i < config.params().shardNumber(); i++) {
-                    ids.add(i);
-                }
-            }
-            for (int i : ids) {
-                if (!Files.isRegularFile(work.resolve(SnapshotArchives.SHARDS).resolve(i + "/manifest.bin"))) {
-                    throw UserException.badRequest("Wrong input: snapshot " + archive.getFileName() + " lacks shard "
-                            + i + " of " + ids.size());
-                }
-            }
+            checkShards(work, config, archive.getFileName().toString());
             long points = 0;
             for (JsonNode s : m.body().path("shards")) {
                 points += s.path("points").asLong();
@@ -70,6 +57,30 @@ public final class SnapshotRestorer {
             return new Restored(name, m, points);
         } finally {
             AtomicFiles.deleteTree(work);
+        }
+    }
+
+    /**
+     * Checks that a prepared collection directory holds every shard its config names (a {@code
+     * manifest.bin} each).
+     *
+     * @param source names the snapshot or backup in the error
+     * @throws UserException (bad request) naming the first missing shard
+     */
+    public static void checkShards(Path work, CollectionConfig config, String source) {
+        List<Integer> ids = new ArrayList<>();
+        if (config.params().customSharding()) {
+            io.sextant.collection.ShardKeyTable.read(work).keys().values().forEach(ids::addAll);
+        } else {
+            for (int i = 0; i < config.params().shardNumber(); i++) {
+                ids.add(i);
+            }
+        }
+        for (int i : ids) {
+            if (!Files.isRegularFile(work.resolve(SnapshotArchives.SHARDS).resolve(i + "/manifest.bin"))) {
+                throw UserException.badRequest(
+                        "Wrong input: snapshot " + source + " lacks shard " + i + " of " + ids.size());
+            }
         }
     }
 

@@ -48,7 +48,7 @@ class BackupSchedulerTest {
             Path target = tmp.resolve("backups");
             SnapshotService service = new SnapshotService(
                     toc, new LocalSnapshotStore(target), tmp.resolve("snapshots"), null, Clock.systemUTC());
-            BackupPolicy policy = new BackupPolicy(Duration.ofHours(1), List.of(), false, 2, null, true);
+            BackupPolicy policy = new BackupPolicy(Duration.ofHours(1), List.of(), false, 2, null, true, false);
             BackupScheduler scheduler =
                     new BackupScheduler(toc, service, policy, new BackupStatus(), Clock.systemUTC());
 
@@ -77,6 +77,76 @@ class BackupSchedulerTest {
             assertThat(stale.error()).contains("differ from the source");
             assertThat(Files.list(tmp.resolve("storage/.deleted")).toList()).isEmpty(); // scratch removed
         }
+    }
+
+    @Test
+    void incrementalBackupsRotateSweepAndPassTheirDrill() throws Exception {
+        try (TableOfContents toc = TableOfContents.open(tmp.resolve("storage"), LocalShard::open)) {
+            Collection c =
+                    toc.create("b", CollectionConfig.of(CollectionParams.single(VectorParams.of(2, Distance.COSINE))));
+            c.update(new PointOperation.Upsert(points(0, 300, "v1")), true);
+            SnapshotService service = new SnapshotService(
+                    toc,
+                    new LocalSnapshotStore(tmp.resolve("tars")),
+                    tmp.resolve("snapshots"),
+                    null,
+                    Clock.systemUTC());
+            IncrementalBackups incremental =
+                    new IncrementalBackups(new LocalBlobStore(tmp.resolve("backups")), Clock.systemUTC());
+            BackupPolicy policy = new BackupPolicy(Duration.ofHours(1), List.of(), false, 2, null, true, true);
+            BackupScheduler scheduler =
+                    new BackupScheduler(toc, service, incremental, policy, new BackupStatus(), Clock.systemUTC());
+
+            scheduler.runOnce();
+            BackupStatus.Drill drill = scheduler.status().drills().get("b");
+            assertThat(drill.ok()).as(String.valueOf(drill)).isTrue();
+            assertThat(drill.restoredPoints()).isEqualTo(300);
+            assertThat(drill.sampled()).isEqualTo(BackupScheduler.DRILL_SAMPLE);
+            String first = incremental.list("b").getFirst().name();
+            java.util.Set<String> firstBlobs = new java.util.HashSet<>();
+            incremental.manifest("b", first).files().forEach(f -> firstBlobs.addAll(f.chunks()));
+            for (int run = 0; run < 2; run++) {
+                c.update(new PointOperation.Upsert(points(run, run + 1, "v" + (run + 2))), true);
+                scheduler.runOnce();
+                assertThat(scheduler.status().drills().get("b").ok()).isTrue();
+            }
+            List<SnapshotDescription> kept = incremental.list("b");
+            assertThat(kept).hasSize(2).extracting(SnapshotDescription::name).doesNotContain(first);
+            java.util.Set<String> referenced = new java.util.HashSet<>();
+            for (SnapshotDescription d : kept) {
+                incremental.manifest("b", d.name()).files().forEach(f -> referenced.addAll(f.chunks()));
+            }
+            java.util.Set<String> stored = new java.util.HashSet<>();
+            incremental
+                    .store()
+                    .list(IncrementalBackups.BLOBS)
+                    .forEach(e -> stored.add(e.key().substring(e.key().lastIndexOf('/') + 1)));
+            assertThat(stored).as("swept to what the kept backups name").isEqualTo(referenced);
+            assertThat(firstBlobs)
+                    .as("some blobs of the first backup are still shared")
+                    .containsAnyElementsOf(stored);
+            assertThat(service.listCollection("b")).as("no tar archives").isEmpty();
+            assertThat(scheduler.status().backups().get("b").successes()).isEqualTo(3);
+            BackupStatus.Backup last = scheduler.status().backups().get("b");
+            assertThat(last.uploadedBytes()).isPositive().isLessThan(last.sizeBytes());
+
+            c.update(new PointOperation.Upsert(points(0, 300, "v9")), true);
+            BackupStatus.Drill stale = scheduler.drillNewest("b");
+            assertThat(stale.ok()).isFalse();
+            assertThat(stale.error()).contains("differ from the source");
+            assertThat(Files.list(tmp.resolve("storage/.deleted")).toList()).isEmpty(); // scratch removed
+        }
+    }
+
+    private static List<PointOperation.PointStruct> points(int from, int to, String rev) {
+        List<PointOperation.PointStruct> pts = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            pts.add(new PointOperation.PointStruct(
+                    PointId.of(i),
+                    Map.of("", new float[] {i + 1, 1}),
+                    JsonNodeFactory.instance.objectNode().put("i", i).put("rev", rev)));
+        }
+        return pts;
     }
 
     @Test

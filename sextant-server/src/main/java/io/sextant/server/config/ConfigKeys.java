@@ -272,6 +272,7 @@ public final class ConfigKeys {
         for (String k : List.of("enabled", "interval", "collections", "full", "drill")) {
             sextant("backup." + k, "scheduled backups (see Snapshots and backups)");
         }
+        sextant("backup.format", "incremental (content-addressed, the default) or snapshot (one archive per backup)");
         sextant("backup.retention.keep_last", "backups kept");
         sextant("backup.retention.max_age", "older backups are deleted");
         sextant("backup.target.local_dir", "backup directory");

@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  *       and {@code sextant_write_to_indexed_seconds} (applied to indexed, or found needing no index);
  *   <li>per backed-up unit (a collection, or {@code "full"}): {@code
  *       sextant_backup_last_success_timestamp_seconds}, {@code sextant_backup_duration_seconds},
- *       {@code sextant_backup_size_bytes}, {@code sextant_backup_shrink_warning} (1 when the last
+ *       {@code sextant_backup_size_bytes}, {@code sextant_backup_uploaded_bytes} (new chunks of an
+ *       incremental backup, the archive of a snapshot), {@code sextant_backup_shrink_warning} (1 when the last
  *       backup is under half the previous one), {@code sextant_backup_successes_total} and {@code
  *       sextant_backup_failures_total};
  *   <li>per unit with a restore drill: {@code sextant_restore_drill_ok} (1 when the last drill
@@ -201,6 +202,8 @@ final class OperationsExposition {
                 "sextant_backup_last_success_timestamp_seconds", "gauge", "Unix time of the last successful backup");
         StringBuilder dur = header("sextant_backup_duration_seconds", "gauge", "Duration of the last backup");
         StringBuilder size = header("sextant_backup_size_bytes", "gauge", "Size of the last backup");
+        StringBuilder uploaded = header(
+                "sextant_backup_uploaded_bytes", "gauge", "Bytes the last backup wrote to the target (new chunks)");
         StringBuilder shrink = header(
                 "sextant_backup_shrink_warning", "gauge", "1 when the last backup is under half the previous one");
         StringBuilder ok = header("sextant_backup_successes_total", "counter", "Successful backups");
@@ -215,6 +218,7 @@ final class OperationsExposition {
                         bk.lastSuccess().toEpochMilli() / 1e3);
                 sample(dur, "sextant_backup_duration_seconds", l, bk.durationMillis() / 1e3);
                 sample(size, "sextant_backup_size_bytes", l, bk.sizeBytes());
+                sample(uploaded, "sextant_backup_uploaded_bytes", l, bk.uploadedBytes());
             }
             sample(shrink, "sextant_backup_shrink_warning", l, bk.shrinkWarning() ? 1 : 0);
             sample(ok, "sextant_backup_successes_total", l, bk.successes());
@@ -224,6 +228,7 @@ final class OperationsExposition {
                 .append(last)
                 .append(dur)
                 .append(size)
+                .append(uploaded)
                 .append(shrink)
                 .append(ok)
                 .append(failed)

@@ -4,6 +4,10 @@ import io.javalin.config.RoutesConfig;
 import io.sextant.collection.TableOfContents;
 import io.sextant.collection.backup.BackupScheduler;
 import io.sextant.collection.backup.BackupStatus;
+import io.sextant.collection.backup.BlobStore;
+import io.sextant.collection.backup.IncrementalBackups;
+import io.sextant.collection.backup.LocalBlobStore;
+import io.sextant.collection.backup.S3BlobStore;
 import io.sextant.collection.snapshot.LocalSnapshotStore;
 import io.sextant.collection.snapshot.S3SnapshotStore;
 import io.sextant.collection.snapshot.SnapshotService;
@@ -26,6 +30,7 @@ public final class SnapshotFeature implements AutoCloseable {
     private final SnapshotStore store;
     private final SnapshotStore backupStore;
     private final SnapshotService backupService;
+    private final IncrementalBackups incremental;
 
     public SnapshotFeature(TableOfContents toc, Path snapshotsPath, SnapshotSettings settings, long maxBodyBytes) {
         Clock clock = Clock.systemUTC();
@@ -37,6 +42,7 @@ public final class SnapshotFeature implements AutoCloseable {
             this.scheduler = null;
             this.backupStore = null;
             this.backupService = null;
+            this.incremental = null;
         } else {
             this.backupStore = b.s3() != null ? new S3SnapshotStore(b.s3()) : new LocalSnapshotStore(b.localDir());
             SnapshotService target = new SnapshotService(
@@ -47,8 +53,14 @@ public final class SnapshotFeature implements AutoCloseable {
                     clock,
                     settings.limits());
             this.backupService = target;
-            this.scheduler = new BackupScheduler(toc, target, b.policy(), status, clock).start();
+            this.incremental = b.policy().incremental() ? new IncrementalBackups(blobStore(b), clock) : null;
+            this.scheduler = new BackupScheduler(toc, target, incremental, b.policy(), status, clock).start();
         }
+    }
+
+    /** The backup target's blob store: its local directory or its S3 bucket. */
+    public static BlobStore blobStore(SnapshotSettings.Backup b) {
+        return b.s3() != null ? new S3BlobStore(b.s3()) : new LocalBlobStore(b.localDir());
     }
 
     public SnapshotService service() {
@@ -87,6 +99,9 @@ public final class SnapshotFeature implements AutoCloseable {
             scheduler.close();
         }
         routes.close();
+        if (incremental != null) {
+            incremental.close();
+        }
         for (SnapshotStore s : new SnapshotStore[] {store, backupStore}) {
             if (s instanceof AutoCloseable c) {
                 try {

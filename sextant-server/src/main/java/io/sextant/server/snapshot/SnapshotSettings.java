@@ -26,6 +26,8 @@ import java.util.Locale;
  *   interval: 1h                 (s, m, h, d suffix, or plain seconds)
  *   collections: [a, b]          (default: all)
  *   full: false                  (one full snapshot instead of per-collection ones)
+ *   format: incremental          (incremental: content-addressed, only new files uploaded;
+ *                                 snapshot: one snapshot archive per backup; full: true needs snapshot)
  *   retention: {keep_last: 7, max_age: 7d}
  *   drill: true                  (restore each backup into a scratch node and compare)
  *   target: {local_dir: ./backups} | {s3: {bucket, region, access_key, secret_key, endpoint_url, prefix}}
@@ -76,13 +78,22 @@ public record SnapshotSettings(Boolean urlRecovery, S3StoreConfig s3, Backup bac
             List<String> collections = new ArrayList<>();
             b.path("collections").forEach(n -> collections.add(n.asText()));
             JsonNode ret = b.path("retention");
+            boolean full = bool(b.path("full"), "backup.full", false);
+            JsonNode f = b.path("format");
+            String format = f.isMissingNode() || f.isNull()
+                    ? (full ? "snapshot" : "incremental")
+                    : f.asText().toLowerCase(Locale.ROOT);
+            if (!format.equals("incremental") && !format.equals("snapshot")) {
+                throw new IllegalArgumentException("backup.format must be incremental or snapshot, got " + format);
+            }
             BackupPolicy policy = new BackupPolicy(
                     duration(b.path("interval"), "backup.interval", Duration.ofHours(24)),
                     collections,
-                    bool(b.path("full"), "backup.full", false),
+                    full,
                     ret.path("keep_last").asInt(7),
                     duration(ret.path("max_age"), "backup.retention.max_age", null),
-                    bool(b.path("drill"), "backup.drill", true));
+                    bool(b.path("drill"), "backup.drill", true),
+                    format.equals("incremental"));
             JsonNode t = b.path("target");
             Path dir = t.hasNonNull("local_dir") ? Path.of(t.get("local_dir").asText()) : null;
             S3StoreConfig ts = t.path("s3").isObject() ? s3(t.path("s3"), "backup.target.s3") : null;

@@ -96,6 +96,10 @@ class OperationalMetricsTest {
             assertThat(value(text, "sextant_backup_last_success_timestamp_seconds" + c))
                     .isBetween(before - 1.0, System.currentTimeMillis() / 1000 + 1.0);
             assertThat(value(text, "sextant_backup_size_bytes" + c)).isPositive();
+            assertThat(value(text, "sextant_backup_uploaded_bytes" + c))
+                    .as("first incremental backup uploads every chunk")
+                    .isPositive()
+                    .isLessThanOrEqualTo(value(text, "sextant_backup_size_bytes" + c));
             assertThat(value(text, "sextant_backup_duration_seconds" + c)).isBetween(0.0, 60.0);
             assertThat(value(text, "sextant_backup_shrink_warning" + c)).isZero();
             assertThat(value(text, "sextant_backup_successes_total" + c)).isEqualTo(1.0);

@@ -240,8 +240,17 @@ class SnapshotApiTest {
 
     @Test
     void scheduledBackupsLandInS3RotateAndPassTheirDrill() throws Exception {
+        scheduledBackupsInS3("snapshot");
+    }
+
+    @Test
+    void scheduledIncrementalBackupsLandInS3RotateAndPassTheirDrill() throws Exception {
+        scheduledBackupsInS3("incremental");
+    }
+
+    private void scheduledBackupsInS3(String format) throws Exception {
         S3MockServer mock = S3MockServer.get(); // shared with the other S3 test of this JVM
-        String prefix = "backup-" + seed;
+        String prefix = "backup-" + format + "-" + seed;
         Map<String, String> env = Map.of(
                 "SEXTANT__STORAGE__SNAPSHOTS_PATH",
                 tmp.resolve("snapshots").toString(),
@@ -258,7 +267,9 @@ class SnapshotApiTest {
                 "SEXTANT__BACKUP__TARGET__S3__SECRET_KEY",
                 "s",
                 "SEXTANT__BACKUP__TARGET__S3__PREFIX",
-                prefix);
+                prefix,
+                "SEXTANT__BACKUP__FORMAT",
+                format);
         try (TestServer s = new TestServer(tmp.resolve("storage"), LocalShard::open, env)) {
             fill(s, "nightly");
             BackupStatus status = s.server().snapshots().backupStatus();
@@ -274,11 +285,23 @@ class SnapshotApiTest {
             BackupStatus.Drill drill = status.drills().get("nightly");
             assertThat(drill.ok()).as(String.valueOf(drill)).isTrue();
             assertThat(drill.restoredPoints()).isEqualTo(N);
-            try (S3SnapshotStore direct = new S3SnapshotStore(mock.config(prefix))) {
-                var inS3 = direct.list(io.sextant.collection.snapshot.SnapshotNames.collectionScope("nightly"));
+            try (S3SnapshotStore direct = new S3SnapshotStore(mock.config(prefix));
+                    var incremental = new io.sextant.collection.backup.IncrementalBackups(
+                            new io.sextant.collection.backup.S3BlobStore(mock.config(prefix)),
+                            java.time.Clock.systemUTC())) {
+                var archives = direct.list(io.sextant.collection.snapshot.SnapshotNames.collectionScope("nightly"));
+                var manifests = incremental.list("nightly");
+                var inS3 = format.equals("snapshot") ? archives : manifests;
+                assertThat(format.equals("snapshot") ? manifests : archives).isEmpty();
                 assertThat(inS3).as("keep_last 2 in %s", prefix).hasSizeBetween(1, 2);
                 assertThat(inS3).extracting(x -> x.name()).allMatch(n -> n.startsWith("nightly-"));
-                assertThat(inS3.getLast().checksum()).hasSize(64);
+                if (format.equals("snapshot")) {
+                    assertThat(inS3.getLast().checksum()).hasSize(64);
+                } else {
+                    assertThat(incremental.sweep().deletedBlobs())
+                            .as("rotation already swept")
+                            .isZero();
+                }
             }
             // the local snapshots directory holds no backup: they went to the target only
             assertThat(s.get("/collections/nightly/snapshots").json().get("result"))

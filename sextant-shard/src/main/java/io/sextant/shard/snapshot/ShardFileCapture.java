@@ -129,32 +129,4 @@ public final class ShardFileCapture {
             }
         }
     }
-
-    /** Writes at most {@code limit} bytes to the wrapped stream and silently drops the rest. */
-    private static final class BoundedOutputStream extends OutputStream {
-        private final OutputStream out;
-        private long remaining;
-
-        BoundedOutputStream(OutputStream out, long limit) {
-            this.out = out;
-            this.remaining = limit;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            if (remaining > 0) {
-                out.write(b);
-                remaining--;
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            int n = (int) Math.min(len, remaining);
-            if (n > 0) {
-                out.write(b, off, n);
-                remaining -= n;
-            }
-        }
-    }
 }
