@@ -363,21 +363,9 @@ public final class MultiVectorStorage implements DenseVectorStore {
 
     @Override
     public float similarity(ScoreFunction f, float[][] q, int offset, boolean normalize) {
-        return similarity(f, q, null, offset, normalize);
-    }
-
-    /**
-     * max_sim of {@code q} against the point at {@code offset}; {@code qSum}, when not null, is the
-     * sum of {@code q}'s vectors and {@code f} a dot product: a point of one vector then scores by
-     * one dot product with it (the sum of the queries' dot products with that vector).
-     */
-    public float similarity(ScoreFunction f, float[][] q, float[] qSum, int offset, boolean normalize) {
         long first = start(offset);
         int k = count(offset);
         VectorKernels kernels = VectorKernels.get();
-        if (k == 1 && qSum != null) {
-            return inner.similarity(f, kernels, qSum, (int) first, normalize);
-        }
         float sum = 0;
         for (float[] qi : q) {
             float best = Float.NEGATIVE_INFINITY;
@@ -400,23 +388,6 @@ public final class MultiVectorStorage implements DenseVectorStore {
     @Override
     public MemorySegment rows() {
         return null;
-    }
-
-    /**
-     * The sum of {@code q}'s vectors when {@code f} is the dot product (for {@link
-     * #similarity(ScoreFunction, float[][], float[], int, boolean)}), else null.
-     */
-    public static float[] sumForDot(ScoreFunction f, float[][] q) {
-        if (f != ScoreFunction.DOT_PRODUCT || q.length == 0) {
-            return null;
-        }
-        float[] sum = new float[q[0].length];
-        for (float[] v : q) {
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] += v[i];
-            }
-        }
-        return sum;
     }
 
     /** Forces the vectors, then the offsets records. */

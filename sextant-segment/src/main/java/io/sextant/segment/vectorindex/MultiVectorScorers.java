@@ -7,7 +7,7 @@ import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.storage.MultiVectorStorage;
 import io.sextant.segment.storage.Segment;
 import io.sextant.vector.VectorKernels;
-import io.sextant.vector.quant.QueryGroupScorer;
+import io.sextant.vector.quant.OrdinalScorer;
 import java.util.stream.IntStream;
 
 /**
@@ -26,45 +26,36 @@ public final class MultiVectorScorers {
         VectorSpec spec = seg.specs().get(name);
         float[][] q = MultiVectorStorage.split(query, spec.size());
         ScoreFunction f = ScoreFunction.of(spec.distance());
-        MultiVectorStorage store = seg.multiVectors(name);
-        float[] sum = MultiVectorStorage.sumForDot(f, q);
-        boolean normalize = spec.normalizesOnScore();
-        return off -> store.similarity(f, q, sum, off, normalize);
+        return off -> seg.similarity(name, f, q, off);
     }
 
     /**
      * An approximate scorer over quantized codes of the inner vectors ({@code codes} has one code
-     * per inner ordinal of {@link MultiVectorStorage}). A point of one vector scores by the group's
-     * sum (max_sim over one vector is the sum of the queries' scores: one pass when the codec is
-     * linear in the query); a point of several takes each query's best through one pass per vector.
+     * per inner ordinal of {@link MultiVectorStorage}).
      */
     public static VectorScorer quantized(Segment seg, String name, QuantizedVectors codes, float[] query) {
         MultiVectorStorage store = seg.multiVectors(name);
         int dim = store.dim();
-        QueryGroupScorer group = codes.groupScorer(MultiVectorStorage.split(query, dim));
-        int n = group.size();
-        float[] each = new float[n];
-        float[] best = new float[n];
+        OrdinalScorer[] perQuery = new OrdinalScorer[query.length / dim];
+        float[][] q = MultiVectorStorage.split(query, dim);
+        for (int i = 0; i < q.length; i++) {
+            perQuery[i] = codes.scorer(q[i]);
+        }
         return new VectorScorer() {
             @Override
             public float score(int off) {
                 long first = store.start(off);
                 int k = store.count(off);
-                if (k == 1) {
-                    return group.scoreSum((int) first);
-                }
-                java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
-                for (int j = 0; j < k; j++) {
-                    group.scoreEach((int) (first + j), each);
-                    for (int i = 0; i < n; i++) {
-                        if (each[i] > best[i]) {
-                            best[i] = each[i];
+                float sum = 0;
+                for (OrdinalScorer s : perQuery) {
+                    float best = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j < k; j++) {
+                        float x = s.score((int) (first + j));
+                        if (x > best) {
+                            best = x;
                         }
                     }
-                }
-                float sum = 0;
-                for (float b : best) {
-                    sum += b;
+                    sum += best;
                 }
                 return sum;
             }

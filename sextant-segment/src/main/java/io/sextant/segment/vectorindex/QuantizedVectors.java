@@ -26,11 +26,6 @@ public record QuantizedVectors(
         return Quantizers.scorer(quantizer, spec, query, codes);
     }
 
-    /** A scorer of the query group {@code queries} (each normalized for Cosine) against the codes. */
-    public io.sextant.vector.quant.QueryGroupScorer groupScorer(float[][] queries) {
-        return Quantizers.groupScorer(quantizer, spec, queries, codes);
-    }
-
     /**
      * Reads one byte of every cache line of the codes of ordinals {@code first .. first + n)} and
      * returns their sum: a software prefetch. A graph walk scores a node's unvisited neighbours

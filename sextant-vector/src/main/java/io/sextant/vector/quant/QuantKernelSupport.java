@@ -15,15 +15,6 @@ interface QuantKernelSupport {
     /** {@code sum q[i] * u8(codes[off + i])} over {@code q.length} components. */
     float dotF32U8(float[] q, MemorySegment codes, long off);
 
-    /**
-     * {@link #dotF32U8} of two queries of equal length against the same code in one pass (each
-     * code byte widened once): {@code out[at]} for {@code q0}, {@code out[at + 1]} for {@code q1}.
-     */
-    void dot2F32U8(float[] q0, float[] q1, MemorySegment codes, long off, float[] out, int at);
-
-    /** {@link #dot2F32U8} for four queries: {@code out[at .. at + 3]}. */
-    void dot4F32U8(float[] q0, float[] q1, float[] q2, float[] q3, MemorySegment codes, long off, float[] out, int at);
-
     /** {@code sum |q[i] - scale[i] * u8(codes[off + i])|} over {@code q.length} components. */
     float l1F32U8(float[] q, float[] scale, MemorySegment codes, long off);
 

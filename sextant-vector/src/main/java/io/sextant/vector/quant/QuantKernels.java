@@ -74,17 +74,6 @@ final class QuantKernels {
         if (k.dotF32U8(q, codes, 1) != s.dotF32U8(q, codes, 1)) {
             return "dotF32U8";
         }
-        float[] got = new float[4];
-        float[] want = new float[4];
-        k.dot4F32U8(q, scale, scale, q, codes, 1, got, 0);
-        s.dot4F32U8(q, scale, scale, q, codes, 1, want, 0);
-        k.dot2F32U8(scale, q, codes, 2, got, 2);
-        s.dot2F32U8(scale, q, codes, 2, want, 2);
-        for (int i = 0; i < 4; i++) {
-            if (Math.abs(got[i] - want[i]) > 1e-3f * Math.max(1f, Math.abs(want[i]))) {
-                return "dot4F32U8/dot2F32U8";
-            }
-        }
         if (k.l1F32U8(q, scale, codes, 1) != s.l1F32U8(q, scale, codes, 1)) {
             return "l1F32U8";
         }
@@ -103,15 +92,6 @@ final class QuantKernels {
 
     static float dotF32U8(float[] q, MemorySegment codes, long off) {
         return IMPL.dotF32U8(q, codes, off);
-    }
-
-    static void dot2F32U8(float[] q0, float[] q1, MemorySegment codes, long off, float[] out, int at) {
-        IMPL.dot2F32U8(q0, q1, codes, off, out, at);
-    }
-
-    static void dot4F32U8(
-            float[] q0, float[] q1, float[] q2, float[] q3, MemorySegment codes, long off, float[] out, int at) {
-        IMPL.dot4F32U8(q0, q1, q2, q3, codes, off, out, at);
     }
 
     static float l1F32U8(float[] q, float[] scale, MemorySegment codes, long off) {

@@ -37,18 +37,6 @@ public interface Quantizer {
     /** A scorer of {@code query} against the codes in {@code codes} (ordinal {@code i} at {@code i * codeBytes()}). */
     OrdinalScorer scorer(float[] query, MemorySegment codes);
 
-    /**
-     * A scorer of the group {@code queries} (each of {@link #dimension()} floats) against the codes,
-     * for max_sim over multivectors; by default one {@link #scorer} per query.
-     */
-    default QueryGroupScorer groupScorer(float[][] queries, MemorySegment codes) {
-        OrdinalScorer[] each = new OrdinalScorer[queries.length];
-        for (int i = 0; i < queries.length; i++) {
-            each[i] = scorer(queries[i], codes);
-        }
-        return QueryGroupScorer.of(each);
-    }
-
     /** The trained parameters, little-endian. */
     byte[] params();
 }

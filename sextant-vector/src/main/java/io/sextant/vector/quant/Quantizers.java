@@ -90,19 +90,6 @@ public final class Quantizers {
         };
     }
 
-    /** A group scorer (see {@link Quantizer#groupScorer}) honouring the binary query encoding of {@code spec}. */
-    public static QueryGroupScorer groupScorer(
-            Quantizer q, QuantizerSpec spec, float[][] queries, MemorySegment codes) {
-        if (q instanceof BinaryQuantizer && spec instanceof QuantizerSpec.Binary) {
-            OrdinalScorer[] each = new OrdinalScorer[queries.length];
-            for (int i = 0; i < queries.length; i++) {
-                each[i] = scorer(q, spec, queries[i], codes);
-            }
-            return QueryGroupScorer.of(each);
-        }
-        return q.groupScorer(queries, codes);
-    }
-
     /** A scorer honouring the binary query encoding of {@code spec} when it applies. */
     public static OrdinalScorer scorer(Quantizer q, QuantizerSpec spec, float[] query, MemorySegment codes) {
         if (q instanceof BinaryQuantizer b && spec instanceof QuantizerSpec.Binary bs) {

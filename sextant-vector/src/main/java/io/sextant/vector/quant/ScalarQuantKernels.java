@@ -30,39 +30,6 @@ final class ScalarQuantKernels implements QuantKernelSupport {
     }
 
     @Override
-    public void dot2F32U8(float[] q0, float[] q1, MemorySegment codes, long off, float[] out, int at) {
-        float s0 = 0;
-        float s1 = 0;
-        for (int i = 0; i < q0.length; i++) {
-            int c = codes.get(ValueLayout.JAVA_BYTE, off + i) & 0xFF;
-            s0 += q0[i] * c;
-            s1 += q1[i] * c;
-        }
-        out[at] = s0;
-        out[at + 1] = s1;
-    }
-
-    @Override
-    public void dot4F32U8(
-            float[] q0, float[] q1, float[] q2, float[] q3, MemorySegment codes, long off, float[] out, int at) {
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        for (int i = 0; i < q0.length; i++) {
-            int c = codes.get(ValueLayout.JAVA_BYTE, off + i) & 0xFF;
-            s0 += q0[i] * c;
-            s1 += q1[i] * c;
-            s2 += q2[i] * c;
-            s3 += q3[i] * c;
-        }
-        out[at] = s0;
-        out[at + 1] = s1;
-        out[at + 2] = s2;
-        out[at + 3] = s3;
-    }
-
-    @Override
     public float l1F32U8(float[] q, float[] scale, MemorySegment codes, long off) {
         float s = 0;
         for (int i = 0; i < q.length; i++) {

@@ -50,29 +50,6 @@ class QuantKernelsTest {
                 assertThat(panama.dotF32U8(q, codes, shift))
                         .as(seed)
                         .isCloseTo(scalar.dotF32U8(q, codes, shift), Offset.offset(tol));
-                float[] q2 = new float[n];
-                float[] q3 = new float[n];
-                for (int i = 0; i < n; i++) {
-                    q2[i] = (float) rnd.nextGaussian();
-                    q3[i] = (float) rnd.nextGaussian();
-                }
-                float[][] group = {q, scale, q2, q3};
-                float[] fused = new float[6];
-                panama.dot4F32U8(q, scale, q2, q3, codes, shift, fused, 0);
-                panama.dot2F32U8(q3, q, codes, shift, fused, 4);
-                float[][] order = {q, scale, q2, q3, q3, q};
-                for (int k = 0; k < order.length; k++) {
-                    assertThat(fused[k])
-                            .as(seed + ", fused query " + k)
-                            .isCloseTo(scalar.dotF32U8(order[k], codes, shift), Offset.offset(tol));
-                }
-                float[] scalarFused = new float[4];
-                scalar.dot4F32U8(group[0], group[1], group[2], group[3], codes, shift, scalarFused, 0);
-                for (int k = 0; k < 4; k++) {
-                    assertThat(scalarFused[k])
-                            .as(seed + ", scalar fused query " + k)
-                            .isCloseTo(scalar.dotF32U8(group[k], codes, shift), Offset.offset(tol));
-                }
                 assertThat(panama.l1F32U8(q, scale, codes, shift))
                         .as(seed)
                         .isCloseTo(scalar.l1F32U8(q, scale, codes, shift), Offset.offset(tol));

@@ -122,56 +122,6 @@ class QuantizersTest {
         }
     }
 
-    /**
-     * Every codec's group scorer gives each query the score its own scorer gives, and the sum of
-     * them; int8 (fused passes and the summed query for Dot/Cosine) agrees up to float rounding.
-     */
-    @Test
-    void groupScorersAgreeWithPerQueryScorers() {
-        Random r = new Random(7);
-        int dim = 67;
-        float[][] data = gaussian(r, 200, dim);
-        List<QuantizerSpec> specs = List.of(
-                new QuantizerSpec.Scalar(0.99f, true),
-                new QuantizerSpec.Binary(
-                        BinaryQuantizer.Encoding.ONE_BIT, BinaryQuantizer.QueryEncoding.SCALAR8BITS, true),
-                new QuantizerSpec.Product(8, true));
-        for (QuantizerSpec spec : specs) {
-            for (Distance d : Distance.values()) {
-                Quantizer q = Quantizers.train(spec, d, dim, data.length, i -> data[i], 3);
-                try (Arena arena = Arena.ofShared()) {
-                    MemorySegment codes = Quantizers.encodeAll(q, data.length, i -> data[i], arena);
-                    for (int groupSize = 1; groupSize <= 7; groupSize++) {
-                        float[][] queries = gaussian(r, groupSize, dim);
-                        QueryGroupScorer group = Quantizers.groupScorer(q, spec, queries, codes);
-                        assertThat(group.size()).isEqualTo(groupSize);
-                        float[] each = new float[groupSize];
-                        for (int ord = 0; ord < data.length; ord += 13) {
-                            group.scoreEach(ord, each);
-                            double sum = 0;
-                            for (int k = 0; k < groupSize; k++) {
-                                float alone = Quantizers.scorer(q, spec, queries[k], codes)
-                                        .score(ord);
-                                sum += alone;
-                                assertThat(each[k])
-                                        .as("%s %s group %d query %d ordinal %d", spec, d, groupSize, k, ord)
-                                        .isCloseTo(
-                                                alone,
-                                                org.assertj.core.data.Offset.offset(
-                                                        1e-4f * Math.max(1f, Math.abs(alone))));
-                            }
-                            assertThat((double) group.scoreSum(ord))
-                                    .as("%s %s group %d sum, ordinal %d", spec, d, groupSize, ord)
-                                    .isCloseTo(
-                                            sum,
-                                            org.assertj.core.data.Offset.offset(1e-4 * Math.max(1, Math.abs(sum))));
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     @Test
     void codeSizes() {
         Random r = new Random(1);
