@@ -72,6 +72,9 @@ public final class ClusterNode implements AutoCloseable {
 
     private final long peerId;
     private final RaftProperties properties;
+    /** Ratis client-side parameters: the TLS configuration of client and admin calls, if any. */
+    private final Parameters clientParameters;
+
     private final RaftServer server;
     private final MetadataStateMachine stateMachine;
     private RaftClient client;
@@ -79,9 +82,15 @@ public final class ClusterNode implements AutoCloseable {
     private RaftClient probeClient;
     private Set<RaftPeer> probePeers = Set.of();
 
-    private ClusterNode(long peerId, RaftProperties properties, RaftServer server, MetadataStateMachine sm) {
+    private ClusterNode(
+            long peerId,
+            RaftProperties properties,
+            Parameters clientParameters,
+            RaftServer server,
+            MetadataStateMachine sm) {
         this.peerId = peerId;
         this.properties = properties;
+        this.clientParameters = clientParameters;
         this.server = server;
         this.stateMachine = sm;
     }
@@ -167,6 +176,7 @@ public final class ClusterNode implements AutoCloseable {
                     .setStateMachine(sm)
                     .setProperties(props)
                     .setParameters(parameters(
+                            settings.tls(),
                             localShards,
                             primaries,
                             credential,
@@ -179,7 +189,7 @@ public final class ClusterNode implements AutoCloseable {
             throw new ServiceException(
                     "Cannot start the cluster p2p service on port " + settings.p2pPort() + ": " + e.getMessage(), e);
         }
-        ClusterNode node = new ClusterNode(id, props, server, sm);
+        ClusterNode node = new ClusterNode(id, props, PeerTlsContexts.ratisClient(settings.tls()), server, sm);
         LOG.info(
                 "Cluster peer {} started ({} storage), p2p address {}",
                 Long.toUnsignedString(id),
@@ -214,13 +224,17 @@ public final class ClusterNode implements AutoCloseable {
         return p;
     }
 
-    /** Ratis parameters that add the internal shard service to the p2p port's gRPC server. */
+    /**
+     * Ratis parameters that add the internal shard service to the p2p port's gRPC server, with TLS
+     * on that port (for Raft and the shard service alike) when {@code tls} is set.
+     */
     private static Parameters parameters(
+            PeerTls tls,
             LocalShardLookup localShards,
             LocalShardLookup primaries,
             PeerCredential credential,
             io.sextant.cluster.shard.ReplicaClocks clocks) {
-        Parameters p = new Parameters();
+        Parameters p = PeerTlsContexts.ratisServer(tls);
         GrpcConfigKeys.Server.setServicesCustomizer(
                 p, new ShardServiceCustomizer(new ShardService(localShards, primaries, clocks), credential));
         return p;
@@ -287,6 +301,7 @@ public final class ClusterNode implements AutoCloseable {
     private RaftClient newClient(Collection<RaftPeer> peers) {
         return RaftClient.newBuilder()
                 .setProperties(properties)
+                .setParameters(clientParameters)
                 .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers))
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
                         40, TimeDuration.valueOf(250, java.util.concurrent.TimeUnit.MILLISECONDS)))
@@ -393,6 +408,7 @@ public final class ClusterNode implements AutoCloseable {
             closeQuietly(probeClient);
             probeClient = RaftClient.newBuilder()
                     .setProperties(properties)
+                    .setParameters(clientParameters)
                     .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers))
                     .setRetryPolicy(RetryPolicies.noRetry())
                     .build();

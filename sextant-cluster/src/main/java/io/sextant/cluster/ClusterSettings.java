@@ -9,19 +9,32 @@ import java.net.URI;
  * reach it; default {@code http://127.0.0.1:<p2p port>}) and {@code --bootstrap} (a running peer's
  * p2p URI; absent on the peer that forms the cluster), and Sextant's own {@code
  * cluster.transfer.points_per_second} (how fast a shard transfer that repairs a Dead replica streams
- * points; 0 = no limit; default {@link #DEFAULT_TRANSFER_POINTS_PER_SECOND}). Immutable.
+ * points; 0 = no limit; default {@link #DEFAULT_TRANSFER_POINTS_PER_SECOND}), and {@code
+ * cluster.p2p.enable_tls} with the node's {@code tls.*} files ({@link PeerTls}; null = plaintext).
+ * Immutable.
  */
 public record ClusterSettings(
-        boolean enabled, int p2pPort, long tickPeriodMs, URI uri, URI bootstrap, int transferPointsPerSecond) {
+        boolean enabled,
+        int p2pPort,
+        long tickPeriodMs,
+        URI uri,
+        URI bootstrap,
+        int transferPointsPerSecond,
+        PeerTls tls) {
 
     /** Default of {@code cluster.transfer.points_per_second}. */
     public static final int DEFAULT_TRANSFER_POINTS_PER_SECOND = 10_000;
 
     public static final ClusterSettings DISABLED = new ClusterSettings(false, 6335, 100, null, null);
 
-    /** Settings with the default transfer rate. */
+    /** Settings with the default transfer rate, plaintext p2p. */
     public ClusterSettings(boolean enabled, int p2pPort, long tickPeriodMs, URI uri, URI bootstrap) {
-        this(enabled, p2pPort, tickPeriodMs, uri, bootstrap, DEFAULT_TRANSFER_POINTS_PER_SECOND);
+        this(enabled, p2pPort, tickPeriodMs, uri, bootstrap, DEFAULT_TRANSFER_POINTS_PER_SECOND, null);
+    }
+
+    /** This peer's p2p links use TLS. */
+    public boolean p2pTls() {
+        return tls != null;
     }
 
     public ClusterSettings {

@@ -93,11 +93,19 @@
  *       {@code NettyChannelBuilder.forTarget}, configured only by {@code GrpcConfigKeys} properties
  *       and {@code GrpcTlsConfig}: there is no hook for a {@code ClientInterceptor}, call
  *       credentials or extra headers. Requiring the token on Raft methods would therefore make
- *       every peer refuse every other peer's heartbeats and votes. So Raft traffic is left as is;
- *       the way to protect it is Ratis's supported mutual TLS ({@code GrpcConfigKeys.Server/
- *       Client.setTlsConf}), the next step. Until then anyone who reaches the p2p port can still
- *       speak Raft to it (e.g. propose metadata entries through a Ratis client), but cannot call
- *       the shard service to read or write points.
+ *       every peer refuse every other peer's heartbeats and votes. So Raft traffic is protected
+ *       by transport instead: with {@code cluster.p2p.enable_tls} (Qdrant's key) the p2p port
+ *       speaks only mutual TLS ({@link PeerTls}, {@link PeerTlsContexts}: Ratis's {@code
+ *       GrpcTlsConfig} for its server, its peer-to-peer client and the Ratis client and admin calls
+ *       this node makes; the shard service runs on the same server, and {@code PeerChannels} dials
+ *       it with a client context of Ratis's shaded Netty). Every peer presents the node's {@code
+ *       tls.cert}/{@code tls.key} and accepts only certificates that chain to {@code tls.ca_cert},
+ *       as Qdrant's internal TLS does; a peer is dialled by its {@code --uri} host, which its
+ *       certificate must name. Without that key the p2p port stays plaintext, and anyone who
+ *       reaches it can speak Raft to it (e.g. propose metadata entries through a Ratis client),
+ *       but cannot call the shard service to read or write points without the token. Tested by
+ *       the server's {@code ClusterTlsTest} (two peers join and replicate over TLS; plaintext and
+ *       foreign-CA clients are refused).
  *   <li><b>Shard placement (slice 3).</b> When a collection is created in cluster mode, the
  *       <i>proposing</i> peer completes the create before it enters the log (server's {@code
  *       MetadataGate.consensus}): a missing {@code shard_number} becomes the number of peers

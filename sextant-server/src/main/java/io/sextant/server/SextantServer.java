@@ -50,8 +50,12 @@ public final class SextantServer implements AutoCloseable {
         // peers of one cluster share service.api_key; the internal API's credential derives from it
         PeerCredential peerCredential =
                 PeerCredential.fromApiKey(config.security().auth().apiKey());
-        ClusterShards replicas =
-                config.cluster().enabled() ? ClusterShards.open(config.storage().storagePath(), peerCredential) : null;
+        ClusterShards replicas = config.cluster().enabled()
+                ? ClusterShards.open(
+                        config.storage().storagePath(),
+                        peerCredential,
+                        config.cluster().tls())
+                : null;
         TableOfContents toc = TableOfContents.open(
                 config.storage().storagePath(), replicas == null ? shards : replicas.factory(shards));
         toc.liveRecallSettings(config.liveRecall());

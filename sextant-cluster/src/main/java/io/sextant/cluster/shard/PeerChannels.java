@@ -5,13 +5,15 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.thirdparty.io.grpc.ManagedChannel;
 import org.apache.ratis.thirdparty.io.grpc.netty.NettyChannelBuilder;
+import org.apache.ratis.thirdparty.io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One gRPC channel per peer address ({@code host:port} of its p2p port), created on first use and
  * shared by every {@link RemoteShard} of that peer (a channel multiplexes concurrent calls over one
- * HTTP/2 connection and reconnects by itself). Plaintext, like Ratis's own p2p traffic. Responses
+ * HTTP/2 connection and reconnects by itself). Plaintext, like Ratis's own p2p traffic, or TLS
+ * with the given client context (mutual TLS when {@code cluster.p2p.enable_tls}). Responses
  * up to {@value #MAX_MESSAGE_BYTES} bytes are accepted (pages with vectors can be large). Every
  * call carries this node's {@link PeerCredential} (none without an API key). Thread-safe.
  */
@@ -23,6 +25,9 @@ public final class PeerChannels implements AutoCloseable {
 
     private final ConcurrentMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
     private final PeerCredential credential;
+    /** Client TLS context, or null for plaintext. */
+    private final SslContext tls;
+
     private volatile boolean closed;
 
     /** Channels whose calls carry no credential (a node without an API key). */
@@ -30,9 +35,15 @@ public final class PeerChannels implements AutoCloseable {
         this(PeerCredential.NONE);
     }
 
-    /** Channels whose calls carry {@code credential}. */
+    /** Plaintext channels whose calls carry {@code credential}. */
     public PeerChannels(PeerCredential credential) {
+        this(credential, null);
+    }
+
+    /** Channels whose calls carry {@code credential}, over TLS with {@code tls} unless it is null. */
+    public PeerChannels(PeerCredential credential, SslContext tls) {
         this.credential = credential;
+        this.tls = tls;
     }
 
     /** The channel to {@code address} ({@code host:port}). */
@@ -40,11 +51,17 @@ public final class PeerChannels implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("Peer channels are closed");
         }
-        return channels.computeIfAbsent(address, a -> NettyChannelBuilder.forTarget(a)
-                .usePlaintext()
-                .maxInboundMessageSize(MAX_MESSAGE_BYTES)
-                .intercept(credential.clientInterceptor())
-                .build());
+        return channels.computeIfAbsent(address, a -> {
+            NettyChannelBuilder b = NettyChannelBuilder.forTarget(a);
+            if (tls == null) {
+                b.usePlaintext();
+            } else {
+                b.useTransportSecurity().sslContext(tls);
+            }
+            return b.maxInboundMessageSize(MAX_MESSAGE_BYTES)
+                    .intercept(credential.clientInterceptor())
+                    .build();
+        });
     }
 
     /** Closes and forgets the channel to {@code address} (a peer that left the cluster). */

@@ -5,6 +5,8 @@ import io.sextant.cluster.ClusterSettings;
 import io.sextant.cluster.MetadataApplier;
 import io.sextant.cluster.MetadataCommand;
 import io.sextant.cluster.MetadataResult;
+import io.sextant.cluster.PeerTls;
+import io.sextant.cluster.PeerTlsContexts;
 import io.sextant.cluster.PlacementApplier;
 import io.sextant.cluster.PlacementBook;
 import io.sextant.cluster.ReplicaPlacementApplier;
@@ -48,11 +50,11 @@ public final class ClusterShards implements AutoCloseable {
     /** Opens local replicas (set by {@link #factory}). */
     private volatile ShardFactory localFactory;
 
-    private ClusterShards(PlacementBook book, ReplicaStateBook states, long self, PeerCredential credential) {
+    private ClusterShards(PlacementBook book, ReplicaStateBook states, long self, PeerChannels channels) {
         this.book = book;
         this.states = states;
         this.self = self;
-        this.channels = new PeerChannels(credential);
+        this.channels = channels;
     }
 
     /** Opens the placement book and peer id of the node stored in {@code storage}; calls to peers carry no credential. */
@@ -65,8 +67,19 @@ public final class ClusterShards implements AutoCloseable {
      * peers carry {@code credential}.
      */
     public static ClusterShards open(Path storage, PeerCredential credential) {
+        return open(storage, credential, null);
+    }
+
+    /**
+     * As {@link #open(Path, PeerCredential)}, over mutual TLS with {@code tls} ({@code
+     * cluster.p2p.enable_tls}) unless it is null.
+     */
+    public static ClusterShards open(Path storage, PeerCredential credential, PeerTls tls) {
         return new ClusterShards(
-                PlacementBook.open(storage), ReplicaStateBook.open(storage), ClusterNode.peerId(storage), credential);
+                PlacementBook.open(storage),
+                ReplicaStateBook.open(storage),
+                ClusterNode.peerId(storage),
+                new PeerChannels(credential, PeerTlsContexts.shardChannels(tls)));
     }
 
     /** The shard factory: replica sets for collections with a placement, {@code local} otherwise. */

@@ -3,11 +3,14 @@ package io.sextant.server.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.cluster.ClusterSettings;
+import io.sextant.cluster.PeerTls;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 
 /**
- * Binds Qdrant's {@code cluster} section ({@code enabled}, {@code p2p.port}, {@code
+ * Binds Qdrant's {@code cluster} section ({@code enabled}, {@code p2p.port}, {@code p2p.enable_tls}
+ * with the {@code tls} section's files, {@code
  * consensus.tick_period_ms}), Sextant's {@code transfer.points_per_second} and the {@code --uri} / {@code --bootstrap} flags (also settable as
  * {@code cluster.uri} / {@code cluster.bootstrap}, e.g. {@code SEXTANT__CLUSTER__BOOTSTRAP}) into
  * {@link ClusterSettings}. Stateless.
@@ -19,7 +22,7 @@ final class ClusterSettingsBinder {
     static void defaults(ObjectNode root) {
         ObjectNode cluster = root.putObject("cluster");
         cluster.put("enabled", false);
-        cluster.putObject("p2p").put("port", 6335);
+        cluster.putObject("p2p").put("port", 6335).put("enable_tls", false);
         cluster.putObject("consensus").put("tick_period_ms", 100);
         cluster.putObject("transfer").put("points_per_second", ClusterSettings.DEFAULT_TRANSFER_POINTS_PER_SECOND);
     }
@@ -49,7 +52,22 @@ final class ClusterSettingsBinder {
                 uri(cluster, "bootstrap"),
                 transfer.has("points_per_second")
                         ? ConfigLoader.integer(transfer, "cluster.transfer.points_per_second")
-                        : ClusterSettings.DEFAULT_TRANSFER_POINTS_PER_SECOND);
+                        : ClusterSettings.DEFAULT_TRANSFER_POINTS_PER_SECOND,
+                SecurityConfigBinder.bool(p2p, "cluster.p2p.enable_tls")
+                        ? peerTls(ConfigLoader.section(root, "tls"))
+                        : null);
+    }
+
+    /** {@code cluster.p2p.enable_tls}: the node's {@code tls.cert}, {@code tls.key} and {@code tls.ca_cert}, all required. */
+    private static PeerTls peerTls(JsonNode tls) {
+        return new PeerTls(path(tls, "cert"), path(tls, "key"), path(tls, "ca_cert"));
+    }
+
+    private static Path path(JsonNode section, String key) {
+        JsonNode n = section.get(key);
+        return n == null || n.isNull() || n.asText().isBlank()
+                ? null
+                : Path.of(n.asText().trim());
     }
 
     private static URI uri(JsonNode cluster, String key) {

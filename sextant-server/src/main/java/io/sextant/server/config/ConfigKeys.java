@@ -225,7 +225,9 @@ public final class ConfigKeys {
         // cluster
         honoured("cluster.enabled", "cluster mode (Raft on the p2p port)");
         honoured("cluster.p2p.port", "cluster port");
-        defaultOnly("cluster.p2p.enable_tls", "cluster traffic is plain HTTP/gRPC", "false");
+        honoured(
+                "cluster.p2p.enable_tls",
+                "mutual TLS on the p2p port (Raft and shard calls) with `tls.cert`, `tls.key`, `tls.ca_cert`");
         defaultOnly("cluster.p2p.connection_pool_size", "Ratis manages its connections", "null", "1");
         honoured("cluster.consensus.tick_period_ms", "Raft tick");
         defaultOnly("cluster.consensus.compact_wal_entries", "Ratis snapshots on its own schedule", "128");
@@ -245,7 +247,7 @@ public final class ConfigKeys {
         // tls
         honoured("tls.cert", "PEM certificate chain");
         honoured("tls.key", "PEM private key (PKCS#8)");
-        honoured("tls.ca_cert", "PEM CA bundle for client certificates");
+        honoured("tls.ca_cert", "PEM CA bundle for client certificates and, with `cluster.p2p.enable_tls`, for peers");
         honoured("tls.cert_ttl", "seconds between checks for renewed certificate files");
 
         // audit

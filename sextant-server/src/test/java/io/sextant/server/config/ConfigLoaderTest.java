@@ -133,4 +133,36 @@ class ConfigLoaderTest {
                 .hasMessageContaining("--bootstrap")
                 .hasMessageContaining("10.0.0.1");
     }
+
+    @Test
+    void p2pTlsTakesTheTlsFilesAndNeedsAllThree() {
+        assertThat(ConfigLoader.load(null, Map.of(), ConfigLoader.CliOverrides.NONE)
+                        .cluster()
+                        .p2pTls())
+                .isFalse();
+        var on = ConfigLoader.load(
+                        null,
+                        Map.of(
+                                "SEXTANT__CLUSTER__ENABLED", "true",
+                                "SEXTANT__CLUSTER__P2P__ENABLE_TLS", "true",
+                                "SEXTANT__TLS__CERT", "/etc/sx/peer.pem",
+                                "SEXTANT__TLS__KEY", "/etc/sx/peer.key",
+                                "SEXTANT__TLS__CA_CERT", "/etc/sx/ca.pem"),
+                        ConfigLoader.CliOverrides.NONE)
+                .cluster();
+        assertThat(on.p2pTls()).isTrue();
+        assertThat(on.tls().cert()).isEqualTo(Path.of("/etc/sx/peer.pem"));
+        assertThat(on.tls().key()).isEqualTo(Path.of("/etc/sx/peer.key"));
+        assertThat(on.tls().caCert()).isEqualTo(Path.of("/etc/sx/ca.pem"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(
+                        null,
+                        Map.of(
+                                "SEXTANT__CLUSTER__P2P__ENABLE_TLS", "true",
+                                "SEXTANT__TLS__CERT", "/etc/sx/peer.pem",
+                                "SEXTANT__TLS__KEY", "/etc/sx/peer.key"),
+                        ConfigLoader.CliOverrides.NONE))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cluster.p2p.enable_tls")
+                .hasMessageContaining("tls.ca_cert");
+    }
 }

@@ -20,7 +20,7 @@ import javax.net.ssl.TrustManagerFactory;
  * signed by it (server certificates carry {@code SAN ip:127.0.0.1}), exported as PEM files (PKCS#8
  * keys) the way an operator would provide them.
  */
-final class TestPki {
+public final class TestPki {
 
     static final String PW = "changeit";
 
@@ -28,7 +28,7 @@ final class TestPki {
     private final String keytool =
             Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
 
-    TestPki(Path dir) throws Exception {
+    public TestPki(Path dir) throws Exception {
         this.dir = dir;
         keytool(
                 "-genkeypair",
@@ -57,7 +57,7 @@ final class TestPki {
                 dir.resolve("ca.pem").toString());
     }
 
-    Path caPem() {
+    public Path caPem() {
         return dir.resolve("ca.pem");
     }
 
@@ -66,7 +66,17 @@ final class TestPki {
     }
 
     /** Issues a leaf signed by the CA; writes {@code name.pem} (leaf + CA chain) and {@code name.key} (PKCS#8). */
-    void issue(String name, String cn, boolean server) throws Exception {
+    /** The PEM certificate chain {@link #issue} wrote for {@code name}. */
+    public Path pem(String name) {
+        return dir.resolve(name + ".pem");
+    }
+
+    /** The PKCS#8 PEM key {@link #issue} wrote for {@code name}. */
+    public Path key(String name) {
+        return dir.resolve(name + ".key");
+    }
+
+    public void issue(String name, String cn, boolean server) throws Exception {
         Files.deleteIfExists(Path.of(store(name)));
         keytool(
                 "-genkeypair",
