@@ -186,7 +186,14 @@
  *       still each pick a different primary (no fencing by log index yet); the other peers learn a
  *       state change within a heartbeat, and a write routed on a stale view to a peer whose replica
  *       is no longer Active fails with a 5xx. The forward deadline is not configurable yet.
- *       Placement does not change when peers join or leave.
+ *       <p><b>Placement when peers join or leave.</b> As in Qdrant, a peer that joins gets no
+ *       replicas by itself (an operator moves or replicates shards to it: {@code move_shard},
+ *       {@code replicate_shard}). A peer leaves with {@code DELETE /cluster/peer/{id}}: refused
+ *       while it holds replicas unless {@code force=true}, which first drops each of them through
+ *       the log ({@code drop_replica}, the server's {@code PeerRemoval}), so every placement
+ *       forgets the peer; refused even with {@code force} while it holds a shard's last Active
+ *       replica (Qdrant would leave that shard without a copy). Nothing re-creates the lost
+ *       copies elsewhere automatically (no replication-factor repair, as in Qdrant).
  *   <li><b>Read fan-out, read consistency, write ordering.</b> {@code read_fan_out_factor} and
  *       {@code read_fan_out_delay_ms} are collection params (PATCHable, in the info once set, in
  *       the collection's config file, in the metadata log as part of the PATCH body). A read of a
@@ -354,7 +361,7 @@
  *       shard service waits up to 500 ms for a shard its peer has not applied yet, so a request
  *       sent to any peer right after the create finds the key's shards. Known limits: replica states of a key's shards start
  *       Active (no Initializing phase as in Qdrant); a key's {@code initial_state} other than Active
- *       is refused; the placement does not change when peers join or leave.
+ *       is refused; a key's shards follow the same join and leave rules as other shards.
  *   <li><b>Not replicated:</b> collections created before cluster mode was enabled (no
  *       placement) keep a full local copy per peer, and their point writes stay on the peer that
  *       got them.

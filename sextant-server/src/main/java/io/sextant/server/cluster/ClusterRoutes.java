@@ -26,8 +26,8 @@ import java.util.function.Function;
  * {@code /cluster} endpoints in Qdrant's shapes. Standalone ({@code node == null}): only {@code GET
  * /cluster}, answering {@code {"status":"disabled"}}. Cluster mode: {@code GET /cluster} (this
  * peer's view: peers, Raft term, commit, leader, role), {@code DELETE /cluster/peer/{peer_id}}
- * (removes the peer from the Raft configuration; {@code force} is accepted; the peer's shard
- * replicas are not moved elsewhere yet) and {@code POST /cluster/recover} (asks Ratis for a snapshot of the metadata state,
+ * (removes the peer from the Raft configuration; a peer holding shard replicas only with {@code
+ * force}, which drops them first: {@link PeerRemoval}) and {@code POST /cluster/recover} (asks Ratis for a snapshot of the metadata state,
  * as Qdrant requests one). Both modes: {@code GET /collections/{c}/cluster} (the collection's
  * shards on this peer and on others with their replica states, and the transfers this peer runs)
  * and {@code POST /collections/{c}/cluster} ({@link CollectionClusterOperations}; 405 on a
@@ -186,8 +186,12 @@ public final class ClusterRoutes {
         } catch (NumberFormatException e) {
             throw UserException.badRequest("Peer id must be an unsigned 64-bit integer, got " + raw);
         }
-        ApiExchange.boolParam(ctx, "force", false); // validated; replicas are not moved off the peer yet
-        node.removePeer(id);
+        boolean force = ApiExchange.boolParam(ctx, "force", false);
+        if (shards == null) {
+            node.removePeer(id);
+        } else {
+            new PeerRemoval(node, shards).remove(id, force);
+        }
         ok(ctx, true);
     }
 

@@ -12,12 +12,10 @@ import io.sextant.cluster.shard.RemoteShard;
 import io.sextant.cluster.shard.ShardCallTimeouts;
 import io.sextant.server.testing.TestServer;
 import io.sextant.server.tls.TestPki;
-import io.sextant.shard.LocalShard;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -42,7 +40,6 @@ class ClusterTlsTest {
     private static java.util.concurrent.CompletableFuture<TestPki> otherPki;
 
     private static final List<TestServer> peers = new ArrayList<>();
-    private static final List<Integer> p2pPorts = new ArrayList<>();
 
     @BeforeAll
     static void startPeers() throws Exception {
@@ -58,32 +55,16 @@ class ClusterTlsTest {
         pki = new TestPki(Files.createDirectories(dir.resolve("pki")));
         for (int i = 0; i < 2; i++) {
             pki.issue("peer" + i, "peer" + i, true);
-            p2pPorts.add(ClusterRoutesTest.freePort());
         }
-        for (int i = 0; i < 2; i++) {
-            Map<String, String> env = new HashMap<>(Map.of(
-                    "SEXTANT__CLUSTER__ENABLED", "true",
-                    "SEXTANT__CLUSTER__P2P__PORT", Integer.toString(p2pPorts.get(i)),
-                    "SEXTANT__CLUSTER__URI", "https://127.0.0.1:" + p2pPorts.get(i),
-                    "SEXTANT__CLUSTER__P2P__ENABLE_TLS", "true",
-                    "SEXTANT__TLS__CERT", pki.pem("peer" + i).toString(),
-                    "SEXTANT__TLS__KEY", pki.key("peer" + i).toString(),
-                    "SEXTANT__TLS__CA_CERT", pki.caPem().toString()));
-            if (i > 0) {
-                env.put("SEXTANT__CLUSTER__BOOTSTRAP", "https://127.0.0.1:" + p2pPorts.get(0));
-            }
-            peers.add(new TestServer(dir.resolve("peer-" + i), LocalShard::open, env));
-            if (i == 0) {
-                ClusterRoutesTest.awaitLeader(peers.get(0));
-            }
-        }
-        for (int i = 0; i < 200; i++) {
-            if (peers.get(0).get("/cluster").json().at("/result/peers").size() == 2) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the second peer did not join over TLS");
+        peers.addAll(InProcessCluster.start(
+                dir,
+                2,
+                "https",
+                i -> Map.of(
+                        "SEXTANT__CLUSTER__P2P__ENABLE_TLS", "true",
+                        "SEXTANT__TLS__CERT", pki.pem("peer" + i).toString(),
+                        "SEXTANT__TLS__KEY", pki.key("peer" + i).toString(),
+                        "SEXTANT__TLS__CA_CERT", pki.caPem().toString())));
     }
 
     @AfterAll
@@ -127,7 +108,7 @@ class ClusterTlsTest {
                         .status())
                 .isEqualTo(200);
         // replication_factor 2: both peers hold shard 0, so peer 0 answers for it
-        String address = "127.0.0.1:" + p2pPorts.get(0);
+        String address = "127.0.0.1:" + InProcessCluster.p2pPort(one);
         ShardCallTimeouts timeouts = ShardCallTimeouts.all(Duration.ofSeconds(5));
 
         try (PeerChannels plain = new PeerChannels(PeerCredential.NONE)) {

@@ -11,7 +11,6 @@ import io.sextant.server.testing.TestServer;
 import io.sextant.shard.LocalShard;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,34 +36,13 @@ class ThreePeerConformanceTest {
 
     @BeforeAll
     static void startPeers() throws Exception {
-        int p2p1 = ClusterRoutesTest.freePort();
-        for (int i = 0; i < 3; i++) {
-            int p2p = i == 0 ? p2p1 : ClusterRoutesTest.freePort();
-            Map<String, String> env = new HashMap<>(Map.of(
-                    "SEXTANT__CLUSTER__ENABLED",
-                    "true",
-                    "SEXTANT__CLUSTER__P2P__PORT",
-                    Integer.toString(p2p),
-                    "SEXTANT__CLUSTER__URI",
-                    "http://127.0.0.1:" + p2p));
-            if (i > 0) {
-                env.put("SEXTANT__CLUSTER__BOOTSTRAP", "http://127.0.0.1:" + p2p1);
-            }
-            env.put(
-                    "SEXTANT__STORAGE__SNAPSHOTS_PATH",
-                    dir.resolve("snapshots-" + i).toString());
-            peers.add(new TestServer(dir.resolve("peer-" + i), LocalShard::open, env));
-            if (i == 0) {
-                ClusterRoutesTest.awaitLeader(peers.get(0));
-            }
-        }
-        for (int i = 0; i < 200; i++) {
-            if (peers.get(0).get("/cluster").json().at("/result/peers").size() == 3) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("3 peers did not join");
+        peers.addAll(InProcessCluster.start(
+                dir,
+                3,
+                "http",
+                i -> Map.of(
+                        "SEXTANT__STORAGE__SNAPSHOTS_PATH",
+                        dir.resolve("snapshots-" + i).toString())));
     }
 
     @AfterAll
