@@ -485,6 +485,15 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
+    /** Whether this peer currently leads the metadata group (false while it cannot tell). */
+    public boolean isLeader() {
+        try {
+            return division().getInfo().isLeader();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Asks Ratis to snapshot the metadata state on this peer ({@code POST /cluster/recover}). */
     public void requestSnapshot() {
         try {

@@ -229,6 +229,13 @@
  *       io.sextant.cluster.shard.ShardCaptureWire}: the files in one message, at most 200 MiB per
  *       shard), so the archive has the standalone layout and restores on any node. Shards are then
  *       captured each at its own instant (a standalone node pauses all shards for one instant).
+ *       <p><b>Scheduled backups</b> ({@code backup.*}) run only on the peer that leads the metadata
+ *       group ({@link ClusterNode#isLeader}, checked at every interval; the server's {@code
+ *       SnapshotFeature.backupsOnlyWhen}), so each shard is captured once per interval, from a
+ *       readable replica (the leader's own, or a peer's through {@code Capture}), and one node
+ *       writes the backup target. Give every peer the same target: after a leader change the new
+ *       leader continues the same chain. Around a leader change two peers may both run one
+ *       interval's backup (each a complete, valid backup).
  *       <p><b>Known limit:</b> recovering a collection snapshot in cluster mode installs the whole
  *       collection on the peer that got the call only, as plain local shards outside the metadata
  *       log (other peers do not see it, and a metadata snapshot installed on that peer later would

@@ -99,6 +99,10 @@ public final class SextantServer implements AutoCloseable {
                     config.storage().snapshotsPath(),
                     config.storage().snapshots(),
                     config.service().maxRequestSizeBytes());
+            if (cluster != null) {
+                ClusterNode leaderCheck = cluster;
+                snapshots.backupsOnlyWhen(leaderCheck::isLeader); // every shard once, not once per peer
+            }
             IssueBoard issues = new IssueBoard(toc); // one board for REST and gRPC findings
             MetadataGate consensus = cluster == null ? null : MetadataGate.consensus(cluster, rules.defaults());
             rest = new RestServer(

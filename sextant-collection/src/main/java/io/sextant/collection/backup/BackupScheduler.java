@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * names), and, when the policy asks for it, proves each new backup with a {@link
  * RestoreDrill} against the live collection. Outcomes go to {@link BackupStatus}; a backup that
  * shrank by more than half is logged as a warning. One run at a time; a failing collection does not
- * stop the others. Thread-safe.
+ * stop the others. A scheduled run can be gated ({@link #runOnlyWhen}): in cluster mode only the
+ * metadata group's leader runs it, so each shard is backed up once per interval, from one of its
+ * readable replicas, not once per peer. Thread-safe.
  */
 public final class BackupScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
@@ -38,6 +40,8 @@ public final class BackupScheduler implements AutoCloseable {
     private final BackupStatus status;
     private final Clock clock;
     private ScheduledExecutorService executor;
+    private volatile java.util.function.BooleanSupplier gate = () -> true;
+    private volatile boolean gateOpen = true;
 
     public BackupScheduler(
             TableOfContents toc, SnapshotService target, BackupPolicy policy, BackupStatus status, Clock clock) {
@@ -74,6 +78,15 @@ public final class BackupScheduler implements AutoCloseable {
         return policy;
     }
 
+    /**
+     * Scheduled runs happen only while {@code gate} is true (e.g. "this peer leads the cluster");
+     * a skipped run is logged when the gate closes. {@link #runOnce()} is not gated.
+     */
+    public BackupScheduler runOnlyWhen(java.util.function.BooleanSupplier gate) {
+        this.gate = gate;
+        return this;
+    }
+
     /** Starts the periodic runs (the first after one interval). */
     public synchronized BackupScheduler start() {
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -91,9 +104,26 @@ public final class BackupScheduler implements AutoCloseable {
         return this;
     }
 
+    /** One scheduled run: {@link #runOnce()} if the gate is open; true when it ran. */
+    boolean runScheduled() {
+        boolean open = gate.getAsBoolean();
+        if (open != gateOpen) {
+            LOG.info(
+                    open
+                            ? "Scheduled backups run on this node again"
+                            : "Scheduled backups skipped on this node"
+                                    + " (another node runs them: this one does not lead the cluster)");
+            gateOpen = open;
+        }
+        if (open) {
+            runOnce();
+        }
+        return open;
+    }
+
     private void runSafely() {
         try {
-            runOnce();
+            runScheduled();
         } catch (RuntimeException e) {
             LOG.error("Backup run failed", e);
         }

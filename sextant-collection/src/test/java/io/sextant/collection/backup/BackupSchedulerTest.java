@@ -188,4 +188,37 @@ class BackupSchedulerTest {
     private static SnapshotDescription d(String name) {
         return new SnapshotDescription(name, io.sextant.collection.snapshot.SnapshotNames.timeOf(name), 1, null);
     }
+
+    @Test
+    void scheduledRunsHappenOnlyWhileTheGateIsOpen() throws Exception {
+        try (TableOfContents toc = TableOfContents.open(tmp.resolve("storage"), LocalShard::open)) {
+            Collection c =
+                    toc.create("g", CollectionConfig.of(CollectionParams.single(VectorParams.of(2, Distance.COSINE))));
+            c.update(new PointOperation.Upsert(points(0, 10, "v1")), true);
+            SnapshotService service = new SnapshotService(
+                    toc,
+                    new LocalSnapshotStore(tmp.resolve("gated")),
+                    tmp.resolve("snapshots"),
+                    null,
+                    Clock.systemUTC());
+            BackupPolicy policy = new BackupPolicy(Duration.ofHours(1), List.of(), false, 5, null, false, false);
+            boolean[] leader = {false};
+            BackupScheduler scheduler = new BackupScheduler(toc, service, policy, new BackupStatus(), Clock.systemUTC())
+                    .runOnlyWhen(() -> leader[0]);
+
+            assertThat(scheduler.runScheduled()).isFalse();
+            assertThat(scheduler.status().backups()).isEmpty();
+            assertThat(service.listCollection("g")).isEmpty();
+
+            leader[0] = true;
+            assertThat(scheduler.runScheduled()).isTrue();
+            assertThat(service.listCollection("g")).hasSize(1);
+
+            leader[0] = false; // leadership moved: this node stops, the explicit run still works
+            assertThat(scheduler.runScheduled()).isFalse();
+            assertThat(service.listCollection("g")).hasSize(1);
+            scheduler.runOnce();
+            assertThat(service.listCollection("g")).hasSize(2);
+        }
+    }
 }

@@ -67,6 +67,16 @@ public final class SnapshotFeature implements AutoCloseable {
         return service;
     }
 
+    /**
+     * Scheduled backups run only while {@code gate} is true (cluster mode: while this peer leads
+     * the metadata group, so the cluster's shards are backed up once); no-op without backups.
+     */
+    public void backupsOnlyWhen(java.util.function.BooleanSupplier gate) {
+        if (scheduler != null) {
+            scheduler.runOnlyWhen(gate);
+        }
+    }
+
     public BackupStatus backupStatus() {
         return status;
     }
