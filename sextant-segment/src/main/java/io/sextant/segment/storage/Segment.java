@@ -24,10 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.PrimitiveIterator;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -125,30 +123,7 @@ public final class Segment {
 
     /** Creates an empty appendable segment in {@code dir} (created if missing), durable on return. */
     public static Segment createAppendable(Path dir, SegmentVectors layout) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new ServiceException("Failed to create segment directory " + dir + ": " + e.getMessage(), e);
-        }
-        Segment s = new Segment(dir, layout, false, 64);
-        for (String n : layout.sparse().keySet()) {
-            s.sparse.put(n, SparseVectorStorage.createAppendable(dir.resolve(SparseVectorStorage.fileName(n))));
-            s.sparseIndexes.put(n, new MutableSparseIndex());
-        }
-        for (String n : layout.dense().keySet()) {
-            VectorSpec spec = layout.dense().get(n);
-            s.vectors.put(
-                    n,
-                    spec.isMulti()
-                            ? MultiVectorStorage.createAppendable(dir, n, spec.size(), spec.datatype())
-                            : MmapVectorStorage.createAppendable(
-                                    dir.resolve(MmapVectorStorage.fileName(n)), spec.size(), spec.datatype()));
-        }
-        s.pointsDirty = true;
-        s.flush(0);
-        AtomicFiles.fsyncDir(dir);
-        AtomicFiles.fsyncDir(dir.getParent());
-        return s;
+        return SegmentOpener.create(dir, layout);
     }
 
     /**
@@ -575,54 +550,7 @@ public final class Segment {
 
     /** Live offsets in ascending id order, starting at the first id >= {@code from} (null = start). */
     public PrimitiveIterator.OfInt liveOffsetsById(PointId from) {
-        if (liveIds != null) {
-            Iterator<Integer> it = (from == null ? liveIds : liveIds.tailMap(from, true))
-                    .values()
-                    .iterator();
-            return new PrimitiveIterator.OfInt() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public int nextInt() {
-                    return it.next();
-                }
-            };
-        }
-        int n = count;
-        int start = 0;
-        if (from != null) {
-            int p = Arrays.binarySearch(ids, 0, n, from);
-            start = p >= 0 ? p : -p - 1;
-        }
-        int first = start;
-        return new PrimitiveIterator.OfInt() {
-            int next = advance(first);
-
-            private int advance(int o) {
-                while (o < n && !isLive(o)) {
-                    o++;
-                }
-                return o;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next < n;
-            }
-
-            @Override
-            public int nextInt() {
-                if (next >= n) {
-                    throw new NoSuchElementException();
-                }
-                int o = next;
-                next = advance(o + 1);
-                return o;
-            }
-        };
+        return LiveOffsetsById.iterator(this, from);
     }
 
     /** A copy of the deleted offsets. */
@@ -794,34 +722,7 @@ public final class Segment {
             for (SparseVectorStorage v : sparse.values()) {
                 v.force();
             }
-            int n = count;
-            AtomicLongArray f = flags;
-            PointsFile.write(dir.resolve(PointsFile.NAME), persistedSeq, immutable, names, new PointsFile.Rows() {
-                @Override
-                public int count() {
-                    return n;
-                }
-
-                @Override
-                public PointId id(int offset) {
-                    return ids[offset];
-                }
-
-                @Override
-                public long version(int offset) {
-                    return versions.get(offset);
-                }
-
-                @Override
-                public long presence(int offset) {
-                    return f.get(offset) & ~DELETED;
-                }
-
-                @Override
-                public ObjectNode payload(int offset) {
-                    return payloads.get(offset);
-                }
-            });
+            SegmentPointsWriter.write(this, persistedSeq);
             pointsDirty = false;
         }
         if (deletedDirty) {
@@ -856,38 +757,12 @@ public final class Segment {
      * Immutable segments only (appendable storage is always mapped); for tests and diagnostics.
      */
     public Map<String, PlacedBytes> placedBytes(String name) {
-        Map<String, PlacedBytes> out = new TreeMap<>();
-        DenseVectorStore stored = vectors.get(name);
-        MmapVectorStorage v = stored instanceof MultiVectorStorage m ? m.inner() : (MmapVectorStorage) stored;
-        if (v != null && immutable) {
-            out.put("vectors", new PlacedBytes(v.bytes(), v.residentBytes(), v.mapped()));
-        }
-        SegmentGraph g = graphs.get(name);
-        if (g != null) {
-            out.put(
-                    "graph",
-                    new PlacedBytes(
-                            g.graph().byteSize(),
-                            g.graph().residentBytes(),
-                            g.graph().mapped()));
-        }
-        QuantizedVectors q = quantized.get(name);
-        if (q != null) {
-            out.put(
-                    "quantized",
-                    new PlacedBytes(
-                            q.bytes(),
-                            io.sextant.index.memory.PlacedFiles.residentBytes(q.codes()),
-                            q.codes().isMapped()));
-        }
-        return out;
+        return SegmentFootprint.placedBytes(this, name);
     }
 
     /** Where the inverted index of sparse vector {@code name} lives now; null when it is not a file index. */
     public PlacedBytes sparseIndexPlacedBytes(String name) {
-        return sparseIndexes.get(name) instanceof io.sextant.index.sparse.MmapSparseIndex idx
-                ? new PlacedBytes(idx.byteSize(), idx.residentBytes(), idx.onDisk())
-                : null;
+        return SegmentFootprint.sparseIndexPlacedBytes(this, name);
     }
 
     /**

@@ -228,4 +228,32 @@ final class SegmentOpener {
             VectorIndexFiles.deleteOthers(s.dir, name, keep);
         }
     }
+
+    /** {@link Segment#createAppendable(Path, SegmentVectors)}: an empty appendable segment, durable on return. */
+    static Segment create(Path dir, SegmentVectors layout) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new ServiceException("Failed to create segment directory " + dir + ": " + e.getMessage(), e);
+        }
+        Segment s = new Segment(dir, layout, false, 64);
+        for (String n : layout.sparse().keySet()) {
+            s.sparse.put(n, SparseVectorStorage.createAppendable(dir.resolve(SparseVectorStorage.fileName(n))));
+            s.sparseIndexes.put(n, new MutableSparseIndex());
+        }
+        for (String n : layout.dense().keySet()) {
+            VectorSpec spec = layout.dense().get(n);
+            s.vectors.put(
+                    n,
+                    spec.isMulti()
+                            ? MultiVectorStorage.createAppendable(dir, n, spec.size(), spec.datatype())
+                            : MmapVectorStorage.createAppendable(
+                                    dir.resolve(MmapVectorStorage.fileName(n)), spec.size(), spec.datatype()));
+        }
+        s.pointsDirty = true;
+        s.flush(0);
+        AtomicFiles.fsyncDir(dir);
+        AtomicFiles.fsyncDir(dir.getParent());
+        return s;
+    }
 }

@@ -44,7 +44,12 @@ class PrefetchingScorersTest {
             }
             scorer.bulkScore(ords, count, out);
             for (int i = 0; i < count; i++) {
-                assertThat(out[i]).as("ordinal %d", ords[i]).isEqualTo(scorer.score(ords[i]));
+                float single = scorer.score(ords[i]);
+                // equal up to rounding: a kernel run by the Vector API's Java fallback (before C2
+                // compiles it) may sum lanes in another order than the intrinsic, 1 ulp apart
+                assertThat(out[i])
+                        .as("ordinal %d", ords[i])
+                        .isCloseTo(single, org.assertj.core.api.Assertions.within(2 * Math.ulp(single)));
             }
         }
     }
