@@ -52,7 +52,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Flags: {@code [--dataset wordnet-bge384] [--data-dir D] [--http-port 26401] [--grpc-port 26402]
  * [--storage bench/work/serve-storage] [--server-cmd CMD] [--collection bench] [--load auto|true|false]
- * [--ef 16,24,32,48,64,96] [--min-recall 0.95] [--connections 1,2,4,8] [--rounds 3] [--client lean|jdk] [--out serve-wordnet-bge384]
+ * [--ef 16,24,32,48,64,96] [--min-recall 0.95] [--connections 1,2,4,8] [--rounds 3] [--warmup 10] [--client lean|jdk] [--out serve-wordnet-bge384]
  * [--variants "label=CMD|label=CMD" (several servers, one after another, same storage)] [--notes FILE]
  * [--results D] [--command "..."]}.
  */
@@ -91,6 +91,11 @@ public final class ServeBench {
         double minRecall = Double.parseDouble(a.getOrDefault("min-recall", "0.95"));
         int[] connections = ints(a.getOrDefault("connections", "1,2,4,8"));
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
+        // rounds of warm-up per transport (and in-process) before anything is measured: the request
+        // path runs once per request, so C2 compiles it only after several thousand requests; with a
+        // single round the measured runs were partly interpreted/C1 code with the JIT compiling
+        // beside them (C1+C2 threads were 40 % of the server's CPU over a short run, perf record)
+        int warmup = Integer.parseInt(a.getOrDefault("warmup", "10"));
         boolean lean =
                 switch (a.getOrDefault("client", "lean")) {
                     case "lean" -> true;
@@ -175,8 +180,8 @@ public final class ServeBench {
                             ? () -> LeanClients.grpc(host, grpcPort, messages)
                             : () -> closeable(grpcRequest(grpc, messages));
                     long pid = server.pid();
-                    measure(overRest, pid, queries.length, 2, 1); // warm-up
-                    measure(overGrpc, pid, queries.length, 2, 1);
+                    measure(overRest, pid, queries.length, 2, warmup);
+                    measure(overGrpc, pid, queries.length, 2, warmup);
                     for (int c : connections) {
                         Measured mr = measure(overRest, pid, queries.length, c, rounds);
                         Run r = mr.run();
@@ -227,7 +232,7 @@ public final class ServeBench {
         try (TableOfContents toc = TableOfContents.open(storage, LocalShard::open)) {
             Collection c = toc.get(collection);
             ClosedLoop.Request engine = engineRequest(c, queries, ef);
-            ClosedLoop.run(engine, queries.length, 2, 2); // warm-up
+            ClosedLoop.run(engine, queries.length, 2, warmup);
             for (int threads : new int[] {1, 2}) {
                 long cpu0 = ProcessCpu.self();
                 Run r = ClosedLoop.run(engine, queries.length, threads, rounds * 2);
@@ -250,6 +255,7 @@ public final class ServeBench {
                 serverCmd,
                 loaded,
                 rounds,
+                warmup,
                 queries.length,
                 new String[] {loadBefore, loadMid, loadAfter},
                 a.containsKey("notes") ? Files.readString(Path.of(a.get("notes"))) : "");

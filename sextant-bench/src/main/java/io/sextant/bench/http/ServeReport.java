@@ -44,6 +44,7 @@ final class ServeReport {
             String serverCmd,
             String loaded,
             int rounds,
+            int warmup,
             int queries,
             String[] loads,
             String notes) {
@@ -62,7 +63,10 @@ final class ServeReport {
                 .append(" queries x ")
                 .append(rounds)
                 .append(" rounds, top 10, no payload, closed loop; REST and gRPC alternate per connection count;"
-                        + " in-process runs twice the rounds (after the server stopped, on the same storage)\n");
+                        + " in-process runs twice the rounds (after the server stopped, on the same storage);"
+                        + " each transport and in-process first warmed up with ")
+                .append(warmup)
+                .append(" rounds at 2 connections / threads\n");
         md.append("- load average: before ")
                 .append(loads[0])
                 .append(" | after the server runs ")

@@ -82,6 +82,10 @@ public final class ServerMetrics {
     private final String version;
     private final String qdrantVersion;
     private final Map<String, java.time.Instant> lastResponded = new java.util.concurrent.ConcurrentHashMap<>();
+    private final RestResponseMeters responseMeters = new RestResponseMeters(restRegistry, perCollectionRegistry, SLO);
+    /** {@code sextant_search_duration} by collection name, registered once (as the REST meters). */
+    private final Map<String, Timer> searchTimers = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final AtomicLong collectionsTotal = new AtomicLong();
     private final AtomicLong vectorsTotal = new AtomicLong();
     private final MultiGauge points;
@@ -165,15 +169,11 @@ public final class ServerMetrics {
      * @param collection the collection named in the path, or null
      */
     public void recordRest(String method, String endpoint, int status, long nanos, String collection) {
-        Tags tags = Tags.of("method", method, "endpoint", endpoint, "status", Integer.toString(status));
-        recordResponse(restRegistry, tags, nanos);
-        lastResponded.put(method + " " + endpoint + " " + status, java.time.Instant.now());
         // only collections that exist (aliases resolved): a client must not grow the label set
         // with made-up names
-        String real = realCollection(collection);
-        if (real != null) {
-            recordResponse(perCollectionRegistry, tags.and("collection", real), nanos);
-        }
+        RestResponseMeters.Meters m = responseMeters.of(method, endpoint, status, realCollection(collection));
+        m.record(nanos);
+        lastResponded.put(m.respondedKey(), java.time.Instant.now());
         if (status == 401 || status == 403) {
             authFailures.increment();
         }
@@ -195,28 +195,17 @@ public final class ServerMetrics {
         return lastResponded.get(method + " " + endpoint + " " + status);
     }
 
-    private static void recordResponse(PrometheusMeterRegistry into, Tags tags, long nanos) {
-        Counter.builder("rest_responses")
-                .description("REST responses")
-                .tags(tags)
-                .register(into)
-                .increment();
-        Timer.builder("rest_responses_duration")
-                .description("REST response duration")
-                .tags(tags)
-                .serviceLevelObjectives(SLO)
-                .register(into)
-                .record(nanos, TimeUnit.NANOSECONDS);
-    }
-
     /** Records the duration of a successful search-like request on {@code collection}. */
     public void recordSearch(String collection, long nanos) {
-        Timer.builder("sextant_search_duration")
-                .description("Search, query and recommend latency per collection")
-                .tag("collection", collection)
-                .publishPercentiles(0.5, 0.95, 0.99)
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        Timer t = searchTimers.get(collection);
+        if (t == null) {
+            t = searchTimers.computeIfAbsent(collection, c -> Timer.builder("sextant_search_duration")
+                    .description("Search, query and recommend latency per collection")
+                    .tag("collection", c)
+                    .publishPercentiles(0.5, 0.95, 0.99)
+                    .register(registry));
+        }
+        t.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     public void recordSlowRequest() {
@@ -311,6 +300,7 @@ public final class ServerMetrics {
         }
         collectionsTotal.set(names.size());
         java.util.Set<String> live = new java.util.HashSet<>(names);
+        responseMeters.forgetCollectionsOtherThan(live);
         for (Meter m : perCollectionRegistry.getMeters()) { // deleted collections leave the figures
             if (!live.contains(m.getId().getTag("collection"))) {
                 perCollectionRegistry.remove(m);

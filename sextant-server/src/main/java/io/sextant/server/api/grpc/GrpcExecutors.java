@@ -5,7 +5,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The executor gRPC calls run on, chosen by the system property {@code sextant.grpc.executor}
+ * The executor of the gRPC calls that do not stay on the Netty event loop (every call but a
+ * standalone node's searches and point reads, see {@link EventLoopReads}), chosen by the system
+ * property {@code sextant.grpc.executor}
  * (set through {@code SEXTANT_JAVA_OPTS}): {@code pool} (the default), a cached pool of platform
  * threads that are reused between calls and grow for calls that block (an update with {@code
  * wait}), or {@code virtual}, a new virtual thread per task (grpc-java submits several tasks per

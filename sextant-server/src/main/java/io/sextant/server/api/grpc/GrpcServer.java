@@ -31,7 +31,8 @@ import javax.net.ssl.SSLException;
  * Qdrant's gRPC API on grpc-java (Netty): {@code qdrant.Qdrant}, {@code qdrant.Collections},
  * {@code qdrant.Points}, {@code qdrant.Snapshots}, the standard {@code grpc.health.v1.Health}
  * ({@link GrpcHealthEndpoint}) and server reflection. Handlers run on the executor of
- * {@link GrpcExecutors}; every Qdrant service call passes {@link GrpcAuthInterceptor} (API keys and JWT, the
+ * {@link GrpcExecutors}, except the standalone node's searches and point reads, which run on the
+ * Netty event loop ({@link EventLoopReads}); every Qdrant service call passes {@link GrpcAuthInterceptor} (API keys and JWT, the
  * rules of REST); request messages larger than {@code service.max_request_size_mb} are refused with
  * {@code RESOURCE_EXHAUSTED}; with {@code service.enable_tls} the listener speaks TLS only, with the
  * REST listener's certificate (and mutual TLS when configured). gzip: see {@link GzipResponses}. {@link #stop()} marks the health
@@ -78,7 +79,8 @@ public final class GrpcServer implements AutoCloseable {
             IssueBoard issues,
             io.sextant.server.cluster.MetadataGate cluster) {
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .executor(executor)
+                .directExecutor() // the default for calls EventLoopReads keeps on the event loop
+                .callExecutor(EventLoopReads.create(executor, cluster == null))
                 .maxInboundMessageSize((int) Math.min(Integer.MAX_VALUE, maxMessageBytes));
         List<ServerInterceptor> interceptors = List.of(
                 new GrpcAuthInterceptor(access, n -> toc.exists(n) ? toc.get(n).name() : n));

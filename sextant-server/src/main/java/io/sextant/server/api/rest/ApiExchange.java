@@ -45,6 +45,9 @@ public final class ApiExchange {
     /** Context attribute: request start in {@link System#nanoTime()}. */
     public static final String START_NANOS = "sextant.start";
 
+    /** Context attribute, set once a handler has read the whole declared body: nothing to drain. */
+    private static final String BODY_READ = "sextant.bodyRead";
+
     private final long maxBodyBytes;
 
     public ApiExchange(long maxBodyBytes) {
@@ -99,9 +102,15 @@ public final class ApiExchange {
             throw tooLarge(declared);
         }
         try (InputStream in = ctx.req().getInputStream()) {
-            byte[] bytes = declared >= 0 && declared <= Integer.MAX_VALUE - 8
-                    ? readDeclared(in, (int) declared)
-                    : readUndeclared(in);
+            byte[] bytes;
+            if (declared >= 0 && declared <= Integer.MAX_VALUE - 8) {
+                bytes = readDeclared(in, (int) declared);
+                if (bytes.length == declared) {
+                    ctx.attribute(BODY_READ, Boolean.TRUE);
+                }
+            } else {
+                bytes = readUndeclared(in);
+            }
             return ContentDecoding.decode(ctx.header("Content-Encoding"), bytes, maxBodyBytes, this::tooLargeDecoded);
         } catch (IOException e) {
             throw UserException.badRequest("Cannot read request body: " + e.getMessage());
@@ -135,7 +144,7 @@ public final class ApiExchange {
      */
     public void drainUnreadBody(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
-        if (declared == 0 || declared > maxBodyBytes) {
+        if (declared == 0 || declared > maxBodyBytes || ctx.attribute(BODY_READ) != null) {
             return;
         }
         try {
