@@ -134,6 +134,26 @@ public final class SegmentIndexBuilder {
     public static SegmentGraph buildGraph(
             Segment seg, String name, Map<String, PayloadIndexSpec> schema, BooleanSupplier cancelled)
             throws InterruptedException {
+        return buildGraph(seg, name, schema, cancelled, new BuildStats());
+    }
+
+    /** Where a graph build spent its time; filled by {@link #buildGraph(Segment, String, Map, BooleanSupplier, BuildStats)}. */
+    public static final class BuildStats {
+        /** Nanoseconds building the main graph. */
+        public long mainNanos;
+        /** Nanoseconds building and merging payload sub-graph links. */
+        public long linkNanos;
+        /** Payload values that got sub-graph links. */
+        public int linkGroups;
+        /** Nodes in those sub-graphs (a point counts once per value it has). */
+        public long linkNodes;
+    }
+
+    /** As {@link #buildGraph(Segment, String, Map, BooleanSupplier)}, recording the phases' times in {@code stats}. */
+    public static SegmentGraph buildGraph(
+            Segment seg, String name, Map<String, PayloadIndexSpec> schema, BooleanSupplier cancelled, BuildStats stats)
+            throws InterruptedException {
+        long started = System.nanoTime();
         VectorSpec spec = seg.specs().get(name);
         HnswSpec h = spec.hnsw();
         int n = seg.offsetLimit();
@@ -158,6 +178,8 @@ public final class SegmentIndexBuilder {
                         builder.add(o);
                     }));
         }
+        long linksStarted = System.nanoTime();
+        stats.mainNanos = linksStarted - started;
         int payloadM = h.effectivePayloadM();
         if (payloadM >= 2) {
             long threshold = fullScanVectors(spec);
@@ -173,10 +195,13 @@ public final class SegmentIndexBuilder {
                     boolean wanted = tenant || (ords.length >= threshold && walksTwoHop(ords.length, present.length));
                     if (ords.length >= 2 && wanted && ords.length < present.length) {
                         builder.addSubgraphLinks(ords, payloadM);
+                        stats.linkGroups++;
+                        stats.linkNodes += ords.length;
                     }
                 }
             }
         }
+        stats.linkNanos = System.nanoTime() - linksStarted;
         builder.checkCancelled();
         OnHeapHnswGraph graph = builder.graph();
         Set<String> links = linkFields(spec, schema);
