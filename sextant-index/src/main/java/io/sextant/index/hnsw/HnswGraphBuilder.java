@@ -55,6 +55,54 @@ public final class HnswGraphBuilder {
         this.levelMultiplier = 1.0 / Math.log(config.m());
     }
 
+    /**
+     * A builder whose graph starts as a copy of {@code existing} (same ordinals, levels, entry point
+     * and links, the links' scores recomputed from {@code vectors} and sorted best first), so links
+     * can be added to a graph read back from a file instead of building it again. Copied lists are
+     * marked not diverse: a later overflow re-selects the whole list. Single-threaded.
+     *
+     * @param existing a complete graph over the same ordinals as {@code vectors}
+     */
+    public static HnswGraphBuilder copyOf(HnswGraph existing, ScorerSupplier vectors, HnswConfig config) {
+        if (existing.size() != vectors.size()) {
+            throw new IllegalArgumentException(
+                    "graph has " + existing.size() + " ordinals, the vectors " + vectors.size());
+        }
+        HnswGraphBuilder b = new HnswGraphBuilder(vectors, config);
+        int[] nodes = new int[Math.max(existing.maxDegree(0), existing.maxDegree(1))];
+        float[] scores = new float[nodes.length];
+        long[] packed = new long[nodes.length];
+        ScorerSupplier.Retargetable self = vectors.retargetable();
+        for (int node = 0; node < existing.size(); node++) {
+            int level = existing.levelOf(node);
+            if (level < 0) {
+                continue;
+            }
+            if ((node & 1023) == 0) {
+                b.checkCancelled();
+            }
+            b.graph.addNode(node, level);
+            VectorScorer scorer = self.at(node);
+            for (int l = 0; l <= level; l++) {
+                int count = existing.neighbors(l, node, nodes);
+                scorer.bulkScore(nodes, count, scores);
+                for (int i = 0; i < count; i++) {
+                    packed[i] = NodeHeap.encode(nodes[i], scores[i]);
+                }
+                java.util.Arrays.sort(packed, 0, count);
+                for (int i = 0; i < count; i++) {
+                    nodes[i] = NodeHeap.node(packed[count - 1 - i]);
+                    scores[i] = NodeHeap.score(packed[count - 1 - i]);
+                }
+                b.graph.setList(node, l, NeighborList.of(nodes, scores, count, false));
+            }
+        }
+        if (existing.entryPoint() >= 0) {
+            b.graph.setEntryPoint(existing.entryPoint());
+        }
+        return b;
+    }
+
     /** The graph being built; safe to search while nodes are still being added. */
     public OnHeapHnswGraph graph() {
         return graph;
