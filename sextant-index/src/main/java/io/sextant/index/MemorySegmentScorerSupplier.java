@@ -152,6 +152,24 @@ public final class MemorySegmentScorerSupplier implements ScorerSupplier {
         return queryScorer(vector(ordinal));
     }
 
+    /** One heap buffer per handle: the fixed row is copied into it, no allocation per call. */
+    @Override
+    public Retargetable retargetable() {
+        float[] buffer = new float[dimension];
+        VectorScorer scorer = queryScorer(buffer);
+        int[] current = {-1};
+        return ordinal -> {
+            if (ordinal != current[0]) {
+                if (ordinal < 0 || ordinal >= count) {
+                    throw new IllegalArgumentException("ordinal " + ordinal + " out of range [0, " + count + ")");
+                }
+                MemorySegment.copy(rows, LE_FLOAT, ordinal * rowBytes, buffer, 0, dimension);
+                current[0] = ordinal;
+            }
+            return scorer;
+        };
+    }
+
     @Override
     public int size() {
         return count;

@@ -19,4 +19,24 @@ public interface ScorerSupplier {
     default float score(int a, int b) {
         return scorerFor(a).score(b);
     }
+
+    /**
+     * A handle for one thread that points a scorer at stored vectors one after the other, for hot
+     * loops that need many short-lived node scorers (neighbour selection while building a graph).
+     * The default allocates a scorer per call; suppliers that copy the fixed vector reuse one
+     * buffer instead.
+     */
+    default Retargetable retargetable() {
+        return this::scorerFor;
+    }
+
+    /**
+     * Re-targets a scorer; not thread-safe. The scorer {@link #at} returns is valid only until the
+     * handle's next call.
+     */
+    @FunctionalInterface
+    interface Retargetable {
+        /** A scorer whose fixed vector is the stored vector {@code ordinal}. */
+        VectorScorer at(int ordinal);
+    }
 }

@@ -61,6 +61,17 @@ public interface AnnEngine extends AutoCloseable {
         throw new UnsupportedOperationException(name() + " has no variant " + variant);
     }
 
+    /**
+     * One unfiltered point measured outside this JVM (an engine driven through another runtime):
+     * the answers per query, the fastest pass's seconds and its per-query latencies.
+     */
+    record Premeasured(int[][] results, double seconds, long[] latencies) {}
+
+    /** The unfiltered point (threads, ef) when the engine measured it itself, else null. */
+    default Premeasured premeasured(int threads, int ef) {
+        return null;
+    }
+
     /** Whether {@link #prepareFilter} is supported; when false, filtered runs are reported n/a. */
     boolean supportsFilter();
 

@@ -109,6 +109,16 @@ final class AnnReport {
         }
         md.append('\n');
         for (AnnRow r : rows) {
+            if (r.kind().equals("build") && r.engine().equals("sextant") && r.extraSeconds() > 0) {
+                md.append(String.format(
+                        Locale.ROOT,
+                        "Sextant payload links / main graph: %.1f s / %.1f s = %.2f%n%n",
+                        r.extraSeconds(),
+                        r.buildSeconds(),
+                        r.extraSeconds() / r.buildSeconds()));
+            }
+        }
+        for (AnnRow r : rows) {
             if (r.kind().equals("build")) {
                 md.append("- ")
                         .append(r.engine())

@@ -55,6 +55,54 @@ public final class HnswGraphBuilder {
         this.levelMultiplier = 1.0 / Math.log(config.m());
     }
 
+    /**
+     * A builder whose graph starts as a copy of {@code existing} (same ordinals, levels, entry point
+     * and links, the links' scores recomputed from {@code vectors} and sorted best first), so links
+     * can be added to a graph read back from a file instead of building it again. Copied lists are
+     * marked not diverse: a later overflow re-selects the whole list. Single-threaded.
+     *
+     * @param existing a complete graph over the same ordinals as {@code vectors}
+     */
+    public static HnswGraphBuilder copyOf(HnswGraph existing, ScorerSupplier vectors, HnswConfig config) {
+        if (existing.size() != vectors.size()) {
+            throw new IllegalArgumentException(
+                    "graph has " + existing.size() + " ordinals, the vectors " + vectors.size());
+        }
+        HnswGraphBuilder b = new HnswGraphBuilder(vectors, config);
+        int[] nodes = new int[Math.max(existing.maxDegree(0), existing.maxDegree(1))];
+        float[] scores = new float[nodes.length];
+        long[] packed = new long[nodes.length];
+        ScorerSupplier.Retargetable self = vectors.retargetable();
+        for (int node = 0; node < existing.size(); node++) {
+            int level = existing.levelOf(node);
+            if (level < 0) {
+                continue;
+            }
+            if ((node & 1023) == 0) {
+                b.checkCancelled();
+            }
+            b.graph.addNode(node, level);
+            VectorScorer scorer = self.at(node);
+            for (int l = 0; l <= level; l++) {
+                int count = existing.neighbors(l, node, nodes);
+                scorer.bulkScore(nodes, count, scores);
+                for (int i = 0; i < count; i++) {
+                    packed[i] = NodeHeap.encode(nodes[i], scores[i]);
+                }
+                java.util.Arrays.sort(packed, 0, count);
+                for (int i = 0; i < count; i++) {
+                    nodes[i] = NodeHeap.node(packed[count - 1 - i]);
+                    scores[i] = NodeHeap.score(packed[count - 1 - i]);
+                }
+                b.graph.setList(node, l, NeighborList.of(nodes, scores, count, false));
+            }
+        }
+        if (existing.entryPoint() >= 0) {
+            b.graph.setEntryPoint(existing.entryPoint());
+        }
+        return b;
+    }
+
     /** The graph being built; safe to search while nodes are still being added. */
     public OnHeapHnswGraph graph() {
         return graph;
@@ -171,8 +219,8 @@ public final class HnswGraphBuilder {
                 }
             }
         }
-        VectorScorer scorer = vectors.scorerFor(ordinal);
         Scratch s = scratch.get();
+        VectorScorer scorer = s.self.at(ordinal);
         BeamSearch search = s.search;
         search.reset(graph.size());
         int epLevel = graph.levelOf(ep);
@@ -185,14 +233,14 @@ public final class HnswGraphBuilder {
             search.searchLevel(graph, scorer, l, config.efConstruct(), null);
             int count = s.copyCandidates(ordinal);
             int cap = config.maxConnections(l);
-            int picked = selectDiverse(s.candNodes, s.candScores, count, cap, s.pickNodes, s.pickScores);
-            connect(ordinal, l, picked, s.pickNodes, s.pickScores, cap);
+            int picked = selectDiverse(s.pairs, s.candNodes, s.candScores, count, cap, s.pickNodes, s.pickScores);
+            connect(graph, s.pairs, ordinal, l, picked, s.pickNodes, s.pickScores, cap);
             for (int i = 0; i < picked; i++) {
                 int nb = s.pickNodes[i];
                 float score = s.pickScores[i];
                 synchronized (graph.lockFor(nb)) {
                     NeighborList cur = graph.list(nb, l);
-                    NeighborList next = withLink(cur, ordinal, score, cap);
+                    NeighborList next = withLink(s.pairs, cur, ordinal, score, cap);
                     if (next != cur) {
                         graph.setList(nb, l, next);
                     }
@@ -212,12 +260,20 @@ public final class HnswGraphBuilder {
     }
 
     /** Sets the new node's own links, keeping any a concurrent insertion already added. */
-    private void connect(int node, int level, int count, int[] nodes, float[] scores, int cap) {
+    private static void connect(
+            OnHeapHnswGraph graph,
+            ScorerSupplier.Retargetable pairs,
+            int node,
+            int level,
+            int count,
+            int[] nodes,
+            float[] scores,
+            int cap) {
         synchronized (graph.lockFor(node)) {
             NeighborList existing = graph.list(node, level);
             NeighborList next = NeighborList.of(nodes, scores, count, true);
             for (int i = 0; i < existing.size(); i++) {
-                next = withLink(next, existing.nodes[i], existing.scores[i], cap);
+                next = withLink(pairs, next, existing.nodes[i], existing.scores[i], cap);
             }
             graph.setList(node, level, next);
         }
@@ -225,16 +281,24 @@ public final class HnswGraphBuilder {
 
     /**
      * The diversity heuristic: walks candidates best first and keeps one when it is closer to the
-     * base node than to every neighbour kept so far, until {@code cap} are kept.
+     * base node than to every neighbour kept so far, until {@code cap} are kept. Node-to-node
+     * scorers come from the thread's {@code pairs} handle, so no vector is copied per candidate.
      */
-    private int selectDiverse(int[] cand, float[] candScores, int count, int cap, int[] out, float[] outScores) {
+    private static int selectDiverse(
+            ScorerSupplier.Retargetable pairs,
+            int[] cand,
+            float[] candScores,
+            int count,
+            int cap,
+            int[] out,
+            float[] outScores) {
         int picked = 0;
         for (int i = 0; i < count && picked < cap; i++) {
             int c = cand[i];
             float toBase = candScores[i];
             boolean keep = true;
             if (picked > 0) {
-                VectorScorer sc = vectors.scorerFor(c);
+                VectorScorer sc = pairs.at(c);
                 for (int j = 0; j < picked; j++) {
                     if (sc.score(out[j]) > toBase) {
                         keep = false;
@@ -252,7 +316,8 @@ public final class HnswGraphBuilder {
     }
 
     /** {@code list} with a link to {@code node} added and pruned to {@code cap} entries. */
-    private NeighborList withLink(NeighborList list, int node, float score, int cap) {
+    private static NeighborList withLink(
+            ScorerSupplier.Retargetable pairs, NeighborList list, int node, float score, int cap) {
         if (list.contains(node)) {
             return list;
         }
@@ -260,12 +325,12 @@ public final class HnswGraphBuilder {
             return list.with(node, score, list.size() == 0);
         }
         if (list.diverse && list.size() == cap) {
-            return insertIntoDiverse(list, node, score, cap);
+            return insertIntoDiverse(pairs, list, node, score, cap);
         }
         NeighborList all = list.with(node, score, false);
         int[] outNodes = new int[cap];
         float[] outScores = new float[cap];
-        int picked = selectDiverse(all.nodes, all.scores, all.size(), cap, outNodes, outScores);
+        int picked = selectDiverse(pairs, all.nodes, all.scores, all.size(), cap, outNodes, outScores);
         return NeighborList.of(outNodes, outScores, picked, true);
     }
 
@@ -273,9 +338,10 @@ public final class HnswGraphBuilder {
      * Inserts into a full list whose entries are already mutually diverse; gives exactly what the
      * heuristic over all entries would, scoring only the pairs that involve the new node.
      */
-    private NeighborList insertIntoDiverse(NeighborList list, int node, float score, int cap) {
+    private static NeighborList insertIntoDiverse(
+            ScorerSupplier.Retargetable pairs, NeighborList list, int node, float score, int cap) {
         int pos = list.insertionPoint(score);
-        VectorScorer sc = vectors.scorerFor(node);
+        VectorScorer sc = pairs.at(node);
         for (int j = 0; j < pos; j++) {
             if (sc.score(list.nodes[j]) > score) {
                 return list;
@@ -366,6 +432,11 @@ public final class HnswGraphBuilder {
     /** Per-thread buffers of an insertion. */
     private final class Scratch {
         final BeamSearch search = new BeamSearch();
+        /** The inserted node's scorer. */
+        final ScorerSupplier.Retargetable self = vectors.retargetable();
+        /** Node-to-node scorers of neighbour selection. */
+        final ScorerSupplier.Retargetable pairs = vectors.retargetable();
+
         int[] candNodes = new int[config.efConstruct() + 1];
         float[] candScores = new float[config.efConstruct() + 1];
         final int[] pickNodes = new int[2 * config.m()];
@@ -391,13 +462,24 @@ public final class HnswGraphBuilder {
         }
     }
 
-    /** Ordinals {@code 0..k-1} of a subset, mapped to the base supplier's ordinals. */
+    /**
+     * Ordinals {@code 0..k-1} of a subset, mapped to the base supplier's ordinals; bulk scoring maps
+     * a batch and hands it to the base scorer's own bulk path.
+     */
     private record SubsetScorerSupplier(ScorerSupplier base, int[] ordinals) implements ScorerSupplier {
         @Override
         public VectorScorer scorerFor(int ordinal) {
-            VectorScorer s = base.scorerFor(ordinals[ordinal]);
-            int[] map = ordinals;
-            return o -> s.score(map[o]);
+            return new MappedScorer(base.scorerFor(ordinals[ordinal]), ordinals);
+        }
+
+        @Override
+        public Retargetable retargetable() {
+            Retargetable inner = base.retargetable();
+            MappedScorer mapped = new MappedScorer(null, ordinals);
+            return ordinal -> {
+                mapped.inner = inner.at(ordinals[ordinal]);
+                return mapped;
+            };
         }
 
         @Override
@@ -408,6 +490,34 @@ public final class HnswGraphBuilder {
         @Override
         public float score(int a, int b) {
             return base.score(ordinals[a], ordinals[b]);
+        }
+    }
+
+    /** A base scorer seen through a subset's ordinal map; one thread's. */
+    private static final class MappedScorer implements VectorScorer {
+        VectorScorer inner;
+        private final int[] map;
+        private int[] batch = new int[64];
+
+        MappedScorer(VectorScorer inner, int[] map) {
+            this.inner = inner;
+            this.map = map;
+        }
+
+        @Override
+        public float score(int ordinal) {
+            return inner.score(map[ordinal]);
+        }
+
+        @Override
+        public void bulkScore(int[] ordinals, int count, float[] out) {
+            if (batch.length < count) {
+                batch = new int[count];
+            }
+            for (int i = 0; i < count; i++) {
+                batch[i] = map[ordinals[i]];
+            }
+            inner.bulkScore(batch, count, out);
         }
     }
 }

@@ -45,6 +45,11 @@ import org.roaringbitmap.RoaringBitmap;
  * with {@code is_tenant} gets links for every value with two or more points, so per-tenant searches
  * stay connected whatever the planner decides.
  *
+ * <p>When the segment already has a graph of the same HNSW parameters whose payload links lack some
+ * fields (a payload index created after the graph was built), the build copies that graph ({@link
+ * HnswGraphBuilder#copyOf}) and adds only the missing fields' links instead of building the graph
+ * again; points deleted since stay in it, as they do in any graph.
+ *
  * <p>Stateless; a build reads the segment concurrently with searches and deletions (deleted points
  * stay in the graph and are filtered at search time).
  */
@@ -96,15 +101,22 @@ public final class SegmentIndexBuilder {
         }
         Set<String> out = new TreeSet<>();
         for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
-            PayloadSchemaType t = e.getValue().type();
-            if (!e.getValue().linksInHnsw()) {
-                continue;
-            }
-            if (t == PayloadSchemaType.KEYWORD || t == PayloadSchemaType.INTEGER || t == PayloadSchemaType.UUID) {
-                out.add(e.getKey() + ":" + t + (Boolean.TRUE.equals(e.getValue().isTenant()) ? ":tenant" : ""));
+            String key = linkKey(e.getKey(), e.getValue());
+            if (key != null) {
+                out.add(key);
             }
         }
         return out;
+    }
+
+    /** {@code field:type[:tenant]} when {@code index} gets payload links, else null. */
+    private static String linkKey(String field, PayloadIndexSpec index) {
+        PayloadSchemaType t = index.type();
+        if (!index.linksInHnsw()
+                || (t != PayloadSchemaType.KEYWORD && t != PayloadSchemaType.INTEGER && t != PayloadSchemaType.UUID)) {
+            return null;
+        }
+        return field + ":" + t + (Boolean.TRUE.equals(index.isTenant()) ? ":tenant" : "");
     }
 
     /** Whether {@code seg} should have quantized codes for {@code name} but has none. */
@@ -134,6 +146,28 @@ public final class SegmentIndexBuilder {
     public static SegmentGraph buildGraph(
             Segment seg, String name, Map<String, PayloadIndexSpec> schema, BooleanSupplier cancelled)
             throws InterruptedException {
+        return buildGraph(seg, name, schema, cancelled, new BuildStats());
+    }
+
+    /** Where a graph build spent its time; filled by {@link #buildGraph(Segment, String, Map, BooleanSupplier, BuildStats)}. */
+    public static final class BuildStats {
+        /** Nanoseconds building the main graph. */
+        public long mainNanos;
+        /** Nanoseconds building and merging payload sub-graph links. */
+        public long linkNanos;
+        /** Payload values that got sub-graph links. */
+        public int linkGroups;
+        /** Nodes in those sub-graphs (a point counts once per value it has). */
+        public long linkNodes;
+        /** Whether the segment's existing graph was copied and only missing links were added. */
+        public boolean reusedGraph;
+    }
+
+    /** As {@link #buildGraph(Segment, String, Map, BooleanSupplier)}, recording the phases' times in {@code stats}. */
+    public static SegmentGraph buildGraph(
+            Segment seg, String name, Map<String, PayloadIndexSpec> schema, BooleanSupplier cancelled, BuildStats stats)
+            throws InterruptedException {
+        long started = System.nanoTime();
         VectorSpec spec = seg.specs().get(name);
         HnswSpec h = spec.hnsw();
         int n = seg.offsetLimit();
@@ -144,11 +178,24 @@ public final class SegmentIndexBuilder {
                         ? new MemorySegmentScorerSupplier(rows, spec.size(), n, spec.distance())
                         : decoded(seg, name, n);
         HnswConfig config = new HnswConfig(h.m(), h.efConstruct(), SEED, h.maxIndexingThreads());
-        HnswGraphBuilder builder = new HnswGraphBuilder(vectors, config).cancelWhen(cancelled);
         int[] present = IntStream.range(0, n)
                 .filter(o -> seg.isLive(o) && seg.hasVector(o, name))
                 .toArray();
-        if (present.length == n) {
+        // A graph of these parameters whose links lack some fields (a payload index created after
+        // it): copy it and add the missing links instead of building it again.
+        SegmentGraph built = seg.graph(name);
+        Set<String> have = built == null ? null : built.links();
+        HnswGraphBuilder builder;
+        if (have != null && built.graph().size() == n && built.graph().maxDegree(1) == h.m()) {
+            builder = HnswGraphBuilder.copyOf(built.graph(), vectors, config).cancelWhen(cancelled);
+            stats.reusedGraph = true;
+        } else {
+            have = Set.of();
+            builder = new HnswGraphBuilder(vectors, config).cancelWhen(cancelled);
+        }
+        if (stats.reusedGraph) {
+            // nothing to insert: the copy holds every point the graph was built with
+        } else if (present.length == n) {
             builder.build();
         } else {
             parallel(
@@ -158,25 +205,34 @@ public final class SegmentIndexBuilder {
                         builder.add(o);
                     }));
         }
+        long linksStarted = System.nanoTime();
+        stats.mainNanos = linksStarted - started;
         int payloadM = h.effectivePayloadM();
         if (payloadM >= 2) {
             long threshold = fullScanVectors(spec);
             for (Map.Entry<String, PayloadIndexSpec> e : schema.entrySet()) {
-                if (!e.getValue().linksInHnsw()) {
+                String key = linkKey(e.getKey(), e.getValue());
+                if (key == null || have.contains(key)) {
                     continue;
                 }
                 boolean tenant = Boolean.TRUE.equals(e.getValue().isTenant());
                 for (RoaringBitmap group : seg.indexes().valueGroups(e.getKey())) {
                     int[] ords = IntStream.of(group.toArray())
-                            .filter(o -> o < n && seg.isLive(o) && seg.hasVector(o, name))
+                            .filter(o -> o < n
+                                    && seg.isLive(o)
+                                    && seg.hasVector(o, name)
+                                    && builder.graph().levelOf(o) >= 0)
                             .toArray();
                     boolean wanted = tenant || (ords.length >= threshold && walksTwoHop(ords.length, present.length));
                     if (ords.length >= 2 && wanted && ords.length < present.length) {
                         builder.addSubgraphLinks(ords, payloadM);
+                        stats.linkGroups++;
+                        stats.linkNodes += ords.length;
                     }
                 }
             }
         }
+        stats.linkNanos = System.nanoTime() - linksStarted;
         builder.checkCancelled();
         OnHeapHnswGraph graph = builder.graph();
         Set<String> links = linkFields(spec, schema);
