@@ -252,19 +252,24 @@
  *       the unbroken run of tags it applied ({@link io.sextant.cluster.shard.ReplicaClocks}, a
  *       36-byte versioned file per replica in {@code cluster/replica_clocks/}, documented byte by
  *       byte there; corrupt reads as unknown) and reports it with {@code RecoveryPoint}. The primary
- *       keeps the last writes it ordered in memory ({@link
+ *       keeps the last writes it ordered in memory and on disk ({@link
  *       io.sextant.cluster.replica.RetainedOperations}: at most 16384 writes and 8 MiB estimated
- *       per shard; the decision and the exact safety rule are written there) and sends the suffix
+ *       per shard; the decision and the exact safety rule are written there; the history file
+ *       {@code <collection>/shards/<id>.retained}, {@code RetainedHistoryFile}, format documented
+ *       byte by byte there, CRC per record, torn tail cut, replayed at open so the incarnation, the
+ *       tick, the retained writes and which replicas were known complete survive a clean restart
+ *       and a kill -9 of the primary; it is discarded, and the next write starts a new
+ *       incarnation, when it does not end at the local replica's last WAL write or is unreadable) and sends the suffix
  *       after the replica's last tick when the replica's run is from its current incarnation, began
  *       no later than when the primary last knew the replica complete, and the suffix is still
  *       retained: Dead becomes Partial, the suffix goes out tagged on the replica's ordered queue
  *       ahead of every later write, then Active. Otherwise (a replica that held the primary role
- *       itself, a primary that restarted or changed, a replica whose last write was a streamed
+ *       itself, a primary that changed or whose history was discarded, a replica whose last write was a streamed
  *       batch, a suffix already dropped) it falls back to stream_records and records why. {@code
  *       GET /collections/{c}/cluster} lists running transfers with their method and, as a Sextant
  *       extension, {@code finished_transfers} (method, writes or points sent, duration, fallback
- *       reason). Known limits: the suffix lives in the primary's memory (lost when the primary
- *       restarts: the next repair streams); shards whose primary was the returning peer are
+ *       reason). Known limits: the history is per primary (a primary change still streams: the new primary's
+ *       incarnation differs); shards whose primary was the returning peer are
  *       streamed (the new primary's run does not cover writes the old one applied alone, which a
  *       stream's clear removes); a replica's clock file is not removed with its collection
  *       (harmless: a new collection's primaries draw new incarnations).

@@ -55,6 +55,43 @@ final class LoopbackCluster implements AutoCloseable {
         return new RestCalls(p.baseUrl()).call(method, path, body);
     }
 
+    /**
+     * An upsert body of points {@code from} (inclusive) to {@code to}: 4-d vectors that differ per
+     * id, payload {@code {"i": id}}.
+     */
+    static String points(int from, int to) {
+        StringBuilder b = new StringBuilder("{\"points\":[");
+        for (int i = from; i < to; i++) {
+            b.append(i == from ? "" : ",")
+                    .append("{\"id\":")
+                    .append(i)
+                    .append(",\"vector\":[1,")
+                    .append(1 + i % 7)
+                    .append(",0.5,")
+                    .append(1 + i % 5)
+                    .append("],\"payload\":{\"i\":")
+                    .append(i)
+                    .append("}}");
+        }
+        return b.append("]}").toString();
+    }
+
+    /**
+     * Sends a write until it is acknowledged, at most {@code attempts} times 250 ms apart (a request
+     * may meet a replica being marked Dead or a peer reconnecting).
+     */
+    static void write(ServerProcess via, String method, String path, String body, int attempts) throws Exception {
+        RestCalls.Reply last = null;
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            last = call(via, method, path, body);
+            if (last.status() == 200) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(method + " " + path + " never acknowledged: " + last);
+    }
+
     /** Polls {@code probe} every 100 ms until it holds (a peer not answering yet counts as not yet). */
     static void until(String what, Callable<Boolean> probe, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

@@ -269,6 +269,11 @@ public final class LocalShard implements Shard {
     // ------------------------------------------------------------------ updates
 
     @Override
+    public long lastOperationId() {
+        return Math.max(lastApplied, wal.lastSeq());
+    }
+
+    @Override
     public UpdateResult update(PointOperation operation, boolean wait) {
         return update(operation, wait, PREVENT_UNOPTIMIZED_WAIT_MILLIS);
     }

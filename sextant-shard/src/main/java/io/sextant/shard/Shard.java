@@ -40,6 +40,15 @@ public interface Shard extends AutoCloseable {
     }
 
     /**
+     * The sequence number of the last operation this shard's WAL assigned (its writes are numbered
+     * 1, 2, 3 … and the numbering survives restarts), or -1 when the shard does not number its
+     * writes (a remote shard, a test double).
+     */
+    default long lastOperationId() {
+        return -1;
+    }
+
+    /**
      * Bytes of this shard's payload storage as last flushed (its segments' points files, which
      * hold every stored payload); 0 when the shard does not know (a remote shard).
      */

@@ -181,6 +181,21 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             IntSupplier writeConsistency,
             ReplicaStates states,
             Supplier<ReadFanOut> fanOut) {
+        this(layout, local, remotes, writeConsistency, states, fanOut, null);
+    }
+
+    /**
+     * @param retainedFile where the writes this peer orders as primary are kept for {@code
+     *     wal_delta} across restarts ({@link RetainedHistoryFile}); null keeps them in memory only
+     */
+    public ReplicaSet(
+            Layout layout,
+            Shard local,
+            PeerReplicas remotes,
+            IntSupplier writeConsistency,
+            ReplicaStates states,
+            Supplier<ReadFanOut> fanOut,
+            java.nio.file.Path retainedFile) {
         if ((local != null) != layout.local()) {
             throw new IllegalArgumentException("peer " + Long.toUnsignedString(layout.self())
                     + (layout.local() ? " holds" : " does not hold") + " a replica of shard " + layout.shardId()
@@ -197,8 +212,14 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 queues.put(peer, newQueue(layout, peer));
             }
         }
-        this.retained =
-                new RetainedOperations(RetainedOperations.DEFAULT_MAX_OPERATIONS, RetainedOperations.DEFAULT_MAX_BYTES);
+        this.retained = retainedFile == null || local == null
+                ? new RetainedOperations(
+                        RetainedOperations.DEFAULT_MAX_OPERATIONS, RetainedOperations.DEFAULT_MAX_BYTES)
+                : RetainedOperations.open(
+                        retainedFile,
+                        RetainedOperations.DEFAULT_MAX_OPERATIONS,
+                        RetainedOperations.DEFAULT_MAX_BYTES,
+                        local.lastOperationId());
     }
 
     /** The other replicas that are Active now (known complete when a new incarnation starts; under the order lock). */
@@ -827,6 +848,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             all = new ArrayList<>(queues.values());
         }
         all.forEach(ExecutorService::close);
+        retained.close();
         Shard mine = local;
         if (mine != null) {
             mine.close();
@@ -886,6 +908,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             if (peer == current.self()) {
                 closed = local;
                 local = null;
+                retained.discard(); // its history describes a replica that is gone
             }
         }
         if (stopped != null) {
