@@ -42,6 +42,27 @@ public interface PeerReplicas {
     }
 
     /**
+     * Applies consecutive forwarded writes, tagged {@code first}, {@code first+1} …, to the replica
+     * on {@code peerId} only, in one call (the {@code wal_delta} transfer's batches). By default one
+     * {@link #forwardTagged} per write.
+     */
+    default UpdateResult forwardTaggedBatch(
+            long peerId,
+            java.util.List<PointOperation> operations,
+            boolean wait,
+            io.sextant.cluster.shard.OperationTag first) {
+        UpdateResult last = null;
+        for (int i = 0; i < operations.size(); i++) {
+            last = forwardTagged(
+                    peerId,
+                    operations.get(i),
+                    wait,
+                    new io.sextant.cluster.shard.OperationTag(first.incarnation(), first.tick() + i));
+        }
+        return last;
+    }
+
+    /**
      * What the replica on {@code peerId} recorded of tagged writes; by default unknown (so a
      * transfer streams the whole shard).
      */

@@ -63,6 +63,16 @@ public final class RemotePeerReplicas implements PeerReplicas {
     }
 
     @Override
+    public UpdateResult forwardTaggedBatch(
+            long peerId, java.util.List<PointOperation> operations, boolean wait, OperationTag first) {
+        RemoteShard r = replica(peerId);
+        if (r == null) {
+            throw new ServiceException("peer is not a member of the cluster");
+        }
+        return r.updateTaggedBatch(operations, wait, first);
+    }
+
+    @Override
     public RecoveryPoint recoveryPoint(long peerId) {
         RemoteShard r = replica(peerId);
         if (r == null) {

@@ -136,6 +136,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     private volatile long forwardDeadlineMillis = FORWARD_DEADLINE_MILLIS;
     /** The writes this peer ordered as primary, for {@code wal_delta} transfers. */
     private final RetainedOperations retained;
+    /** The most writes one {@code wal_delta} call carries. */
+    private volatile int deltaBatchWrites = DeltaBatches.WRITES;
 
     /**
      * The default bound on waiting for one replica's forward: a replica that has not applied a
@@ -569,12 +571,14 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             if (states.state(peer) != ReplicaState.PARTIAL) {
                 return null;
             }
-            List<CompletableFuture<Void>> sent =
-                    new ArrayList<>(delta.operations().size());
-            for (RetainedOperations.Entry e : delta.operations()) {
-                sent.add(sendInOrder(peer, e.operation(), new OperationTag(delta.incarnation(), e.tick())));
+            List<CompletableFuture<Void>> sent = new ArrayList<>();
+            for (List<RetainedOperations.Entry> batch : DeltaBatches.split(delta.operations(), deltaBatchWrites)) {
+                sent.add(sendBatchInOrder(peer, batch, delta.incarnation()));
             }
-            return new DeltaStart(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)), sent.size(), null);
+            return new DeltaStart(
+                    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)),
+                    delta.operations().size(),
+                    null);
         }
     }
 
@@ -625,11 +629,33 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
      */
     record Batch(int points, PointId next, CompletableFuture<Void> sent) {}
 
+    /** Queues consecutive retained writes for {@code peer} as one tagged batch (callers hold the order lock). */
+    private CompletableFuture<Void> sendBatchInOrder(
+            long peer, List<RetainedOperations.Entry> batch, long incarnation) {
+        List<PointOperation> ops =
+                batch.stream().map(RetainedOperations.Entry::operation).toList();
+        OperationTag first = new OperationTag(incarnation, batch.getFirst().tick());
+        return inOrder(peer, () -> remotes.forwardTaggedBatch(peer, ops, true, first));
+    }
+
+    /** Sets how many writes a {@code wal_delta} transfer sends per call (tests, benches; default {@link DeltaBatches#WRITES}). */
+    void deltaBatchWrites(int writes) {
+        if (writes < 1) {
+            throw new IllegalArgumentException("delta batch must hold >= 1 write, got " + writes);
+        }
+        deltaBatchWrites = writes;
+    }
+
     /**
      * Queues {@code operation} for {@code peer} in the write order (callers hold the order lock),
      * tagged when {@code tag} is not null.
      */
     private CompletableFuture<Void> sendInOrder(long peer, PointOperation operation, OperationTag tag) {
+        return inOrder(peer, () -> remotes.forwardTagged(peer, operation, true, tag));
+    }
+
+    /** Runs {@code send} on {@code peer}'s ordered queue (callers hold the order lock). */
+    private CompletableFuture<Void> inOrder(long peer, Runnable send) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         ExecutorService queue = queues.get(peer);
         if (queue == null) { // the replica was dropped from the placement
@@ -639,7 +665,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         }
         queue.execute(() -> {
             try {
-                remotes.forwardTagged(peer, operation, true, tag);
+                send.run();
                 done.complete(null);
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);

@@ -85,6 +85,14 @@ public final class RemoteShard implements Shard {
                 new ShardCalls.TaggedUpdateRequest(tag, new ShardCalls.UpdateRequest(operation, wait)));
     }
 
+    /**
+     * Applies consecutive tagged writes to the owning peer's replica only, with one fsync there,
+     * recording the last tag ({@code TaggedBatch}).
+     */
+    public UpdateResult updateTaggedBatch(List<PointOperation> operations, boolean wait, OperationTag first) {
+        return call(ShardCalls.TAGGED_BATCH, new ShardCalls.TaggedBatchRequest(first, operations, wait));
+    }
+
     /** What the owning peer's replica recorded of tagged writes ({@code RecoveryPoint}). */
     public RecoveryPoint recoveryPoint() {
         return call(ShardCalls.RECOVERY_POINT, null);

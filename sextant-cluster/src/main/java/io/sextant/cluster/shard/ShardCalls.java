@@ -36,7 +36,15 @@ import java.util.List;
  * Capture      (empty)                                          captured files ({@link ShardCaptureWire})
  * TaggedUpdate u64 incarnation, u64 tick, then as Update            update
  * RecoveryPoint (empty)                                         u64 incarnation (0 = unknown), u64 first, u64 last
+ * TaggedBatch  u64 incarnation, u64 first tick, u8 wait (0/1),    update (of the last one)
+ *              u32 n (1 ..), n x point operation (ticks first .. first+n-1)
  * </pre>
+ *
+ * {@code TaggedBatch} (added for fast {@code wal_delta} transfers; an older peer answers it {@code
+ * UNIMPLEMENTED} and the transfer fails, then falls back to {@code stream_records} on the next
+ * round since the replica's point is left as it was): many consecutive tagged writes in one
+ * call, applied in order with one WAL fsync on the serving peer ({@code Shard.updateAll}), whose
+ * clock then advances to the last tick.
  *
  * {@code TaggedUpdate} and {@code RecoveryPoint} (added with the {@code wal_delta} transfer; an
  * older peer answers them {@code UNIMPLEMENTED}, and a primary then sends plain {@code Update}s and
@@ -137,6 +145,49 @@ public final class ShardCalls {
             ResultWire::writeUpdate,
             ResultWire::readUpdate,
             (shard, q) -> shard.update(q.update().operation(), q.update().waitApplied()));
+
+    /** Body of a {@code TaggedBatch} request: the writes tagged {@code first}, {@code first+1} … */
+    public record TaggedBatchRequest(OperationTag first, List<PointOperation> operations, boolean waitApplied) {
+        public TaggedBatchRequest {
+            operations = List.copyOf(operations);
+            if (operations.isEmpty()) {
+                throw new IllegalArgumentException("a tagged batch needs at least one write");
+            }
+        }
+
+        /** The tag of the last write. */
+        public OperationTag last() {
+            return new OperationTag(first.incarnation(), first.tick() + operations.size() - 1);
+        }
+    }
+
+    /**
+     * Apply consecutive tagged writes to the serving peer's own replica with one fsync and record
+     * the last tag (served by {@link ShardService} with its clocks).
+     */
+    public static final ShardCall<TaggedBatchRequest, UpdateResult> TAGGED_BATCH = new ShardCall<>(
+            "TaggedBatch",
+            ShardCall.Deadline.UPDATE,
+            (w, q) -> {
+                w.i64(q.first().incarnation())
+                        .i64(q.first().tick())
+                        .bool(q.waitApplied())
+                        .count(q.operations().size());
+                q.operations().forEach(op -> PointOperationWire.write(w, op));
+            },
+            r -> {
+                OperationTag first = new OperationTag(r.i64(), r.i64());
+                boolean wait = r.bool();
+                int n = r.count(1);
+                List<PointOperation> ops = new java.util.ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    ops.add(PointOperationWire.read(r));
+                }
+                return new TaggedBatchRequest(first, ops, wait);
+            },
+            ResultWire::writeUpdate,
+            ResultWire::readUpdate,
+            (shard, q) -> shard.updateAll(q.operations(), q.waitApplied()));
 
     /** What the serving peer's replica recorded of tagged writes (served by {@link ShardService}). */
     public static final ShardCall<Void, RecoveryPoint> RECOVERY_POINT = new ShardCall<>(

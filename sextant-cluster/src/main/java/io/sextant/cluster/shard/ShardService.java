@@ -69,6 +69,12 @@ public final class ShardService implements BindableService {
                 ShardCalls.TAGGED_UPDATE,
                 lookup,
                 (shard, q, c, s) -> clocks.applyTagged(c, s, q.tag(), () -> ShardCalls.TAGGED_UPDATE.invoke(shard, q)));
+        add(
+                b,
+                ShardCalls.TAGGED_BATCH,
+                lookup,
+                (shard, q, c, s) -> clocks.applyTaggedBatch(
+                        c, s, q.first(), q.last(), () -> ShardCalls.TAGGED_BATCH.invoke(shard, q)));
         add(b, ShardCalls.RECOVERY_POINT, lookup, (shard, q, c, s) -> clocks.point(c, s));
         addPlain(b, ShardCalls.PRIMARY_UPDATE, primaries);
         return b.build();
