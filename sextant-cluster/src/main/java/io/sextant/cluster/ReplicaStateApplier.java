@@ -71,6 +71,9 @@ public final class ReplicaStateApplier extends ForwardingApplier {
                             + change.fromState().wireName());
         }
         states.set(collection, change.shardId(), change.peerId(), change.state());
+        if (change.transferMethod() != null) {
+            states.requestMethod(collection, change.shardId(), change.peerId(), change.transferMethod());
+        }
         return MetadataResult.ok(BooleanNode.TRUE);
     }
 

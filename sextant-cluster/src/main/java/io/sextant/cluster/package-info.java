@@ -263,7 +263,9 @@
  *       after the replica's last tick when the replica's run is from its current incarnation, began
  *       no later than when the primary last knew the replica complete, and the suffix is still
  *       retained: Dead becomes Partial, the suffix goes out tagged on the replica's ordered queue
- *       ahead of every later write, then Active. Otherwise (a replica that held the primary role
+ *       ahead of every later write, in {@code TaggedBatch} calls of up to 512 writes (about 4 MiB)
+ *       that the replica applies with one WAL fsync each ({@code Shard.updateAll}), its recovery
+ *       point advancing per batch, then Active. Otherwise (a replica that held the primary role
  *       itself, a primary that changed or whose history was discarded, a replica whose last write was a streamed
  *       batch, a suffix already dropped) it falls back to stream_records and records why. {@code
  *       GET /collections/{c}/cluster} lists running transfers with their method and, as a Sextant
@@ -307,7 +309,17 @@
  *       which proposes {@code drop_replica} for the source once the new replica is Active (polling
  *       its replica state book, at most an hour). Known limits: that thread does not survive a
  *       restart of its peer (the new replica then stays, the source too); the transfer is not a log
- *       entry. {@code abort_transfer} {@code {"shard_id","from_peer_id","to_peer_id"}} needs the
+ *       entry. {@code restart_transfer} {@code {"shard_id","from_peer_id","to_peer_id","method"}}
+ *       (Qdrant's body, all required) needs the target's replica Partial (else 400 "There is no
+ *       transfer for shard s from f to t", Qdrant's text) and proposes {@code set_replica_state}
+ *       Partial to Dead with the optional body field {@code transfer_method} ({@link
+ *       ReplicaStateChange}; older binaries ignore it): the running transfer stops at its next
+ *       batch, and the primary's next round starts a new one with that method ({@code
+ *       stream_records}; {@code wal_delta}, streaming when no delta is possible; {@code snapshot},
+ *       not built, streams, the fallback reason says so); the stopped transfer is listed in {@code
+ *       finished_transfers} with {@code activated: false}. The asked method is kept in memory by
+ *       every peer's {@link ReplicaStateBook} until the primary takes it (a restart of the primary
+ *       forgets it: the method is then chosen as usual). {@code abort_transfer} {@code {"shard_id","from_peer_id","to_peer_id"}} needs the
  *       target's replica Partial and proposes {@code drop_replica} for it: the primary's transfer
  *       stops at its next batch (the replica is no longer Partial), a waiting move gives up, the
  *       target deletes what it got. Why not "leave it Dead": the automatic recovery would start the
@@ -376,7 +388,13 @@
  *       reported (and eventually marked Dead) like one that misses forwards; the forward deadline
  *       as a setting; {@code consistency} and {@code ordering} from gRPC requests.
  *   <li><b>Shard transfer as metadata.</b> Transfers as log entries (start, progress, finish,
- *       abort) so a primary change resumes one and every peer lists it; the snapshot method; a
+ *       abort) so a primary change resumes one and every peer lists it; the snapshot method
+ *       (planned: under the write order lock the target becomes PartialSnapshot, which receives no
+ *       forwards, the primary's local replica is captured ({@code Shard.captureFiles}) at tick T
+ *       of its retained history and the target is recorded complete at T; the files go out in
+ *       chunks through a new internal call, the target installs them as its local replica with
+ *       recovery point T; then the existing wal_delta path sends T+1.. ahead of every later write
+ *       and makes it Active; falls back to streaming when the history no longer holds T+1); a
  *       wal_delta that survives a primary change (per-peer clocks as Qdrant's clock maps); a {@code move_shard} whose second half (dropping the source) is a log entry decided up front, so
  *       it survives a restart of the peer that took the call.
  * </ol>

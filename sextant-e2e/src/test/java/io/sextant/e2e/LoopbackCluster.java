@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 final class LoopbackCluster implements AutoCloseable {
     private final Path dir;
     private final List<ServerProcess> peers = new ArrayList<>();
+    private final Map<String, String> env = new java.util.HashMap<>();
 
     LoopbackCluster(Path dir) {
         this.dir = dir;
@@ -27,11 +28,19 @@ final class LoopbackCluster implements AutoCloseable {
         if (bootstrapP2p != null) {
             args.addAll(List.of("--bootstrap", "http://127.0.0.1:" + bootstrapP2p));
         }
-        ServerProcess p = new ServerProcess(dir.resolve("peer-" + i), dir.resolve("peer-" + i + ".log"))
-                .with(args, Map.of("SEXTANT__CLUSTER__ENABLED", "true", "SEXTANT__CLUSTER__P2P__PORT", "" + p2p));
+        Map<String, String> vars = new java.util.HashMap<>(env);
+        vars.putAll(Map.of("SEXTANT__CLUSTER__ENABLED", "true", "SEXTANT__CLUSTER__P2P__PORT", "" + p2p));
+        ServerProcess p =
+                new ServerProcess(dir.resolve("peer-" + i), dir.resolve("peer-" + i + ".log")).with(args, vars);
         peers.add(p);
         p.start();
         return p;
+    }
+
+    /** Adds an environment variable to every peer started after this call. */
+    LoopbackCluster withEnv(String name, String value) {
+        env.put(name, value);
+        return this;
     }
 
     /** Starts peers 1, 2 and 3 (2 and 3 joining through 1) and waits until 1 lists all three. */

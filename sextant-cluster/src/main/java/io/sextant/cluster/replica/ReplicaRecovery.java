@@ -226,7 +226,14 @@ public final class ReplicaRecovery implements AutoCloseable {
             if (!answers(rs, peer)) {
                 return false;
             }
-            ReplicaSet.DeltaStart delta = rs.beginDelta(peer, recoveryPoint(rs, peer));
+            String asked = rs.states().takeRequestedMethod(peer); // restart_transfer's choice, if any
+            ReplicaSet.DeltaStart delta = asked == null || asked.equals("wal_delta")
+                    ? rs.beginDelta(peer, recoveryPoint(rs, peer))
+                    : new ReplicaSet.DeltaStart(
+                            null,
+                            0,
+                            "restart_transfer asked for " + asked
+                                    + (asked.equals("snapshot") ? ", which is not built: streaming records" : ""));
             if (delta == null) {
                 return false;
             }
@@ -268,6 +275,7 @@ public final class ReplicaRecovery implements AutoCloseable {
                     LOG.info(
                             "Transfer of {} stopped: this peer is no longer its primary or the replica left Partial",
                             what);
+                    remember(transfer, sent, started, false, fallback);
                     return false;
                 }
                 sent += batch.points();
