@@ -242,8 +242,7 @@
  *       are not log entries (only the primary running one lists it in {@code shard_transfers} of
  *       {@code GET /collections/{c}/cluster}; the other peers see the target replica Partial), and
  *       {@code abort_transfer} drops the Partial target replica (leaving it Dead would not stop
- *       it: the automatic recovery would start again)); no snapshot method (a {@code snapshot}
- *       request is served by stream_records); the batch read blocks the shard's writes for one batch.
+ *       it: the automatic recovery would start again)); the batch read blocks the shard's writes for one batch.
  *   <li><b>wal_delta transfer.</b> The automatic recovery first tries to send a returning replica
  *       only the writes it missed, as Qdrant's automatic recovery prefers {@code wal_delta} and
  *       falls back when the delta cannot be resolved. The primary numbers the writes it orders
@@ -275,6 +274,27 @@
  *       streamed (the new primary's run does not cover writes the old one applied alone, which a
  *       stream's clear removes); a replica's clock file is not removed with its collection
  *       (harmless: a new collection's primaries draw new incarnations).
+ *   <li><b>snapshot transfer.</b> {@code replicate_shard}/{@code move_shard} with {@code method:
+ *       snapshot} (carried to every peer in the {@code add_replica} entry's optional {@code
+ *       transfer_method}) and {@code restart_transfer} with it make the primary fill the replica
+ *       from its files ({@link io.sextant.cluster.replica.ReplicaRecovery}, {@code
+ *       ReplicaSet.beginSnapshot}): under the write order lock the target becomes PartialSnapshot
+ *       (it receives no forwards from then on), a visibility barrier is written, the local replica's
+ *       files are captured ({@code Shard.captureFiles}) at tick T of the retained history and the
+ *       target is recorded complete at T; the shipping is queued on the target's ordered queue
+ *       behind every forward queued before: the files go out in {@code InstallChunk} calls of at
+ *       most 4 MiB ({@code SnapshotShipping}; no single large message), then {@code InstallFinish}
+ *       makes the target close its replica, swap in the staged directory ({@code
+ *       <collection>/shards/<id>.incoming}), open it and set its recovery point to (incarnation,
+ *       T, T). The writes ordered after the capture then go out by the wal_delta path (tagged
+ *       batches ahead of every later write), and the replica becomes Active; {@code
+ *       finished_transfers} lists method {@code snapshot} with the installed point count. If the
+ *       history no longer holds T+1 by then (more than 16384 writes during the shipping), the
+ *       replica stays Partial and the next round streams it. Known limits: the method is used only
+ *       when asked ({@code replicate_shard}, {@code move_shard}, {@code restart_transfer}); the
+ *       automatic repair does not pick it for large shards yet; the capture holds the write order
+ *       lock (the shard's writes wait for it; {@code captureFiles} pauses the shard only briefly);
+ *       the asked method lives in memory until the primary takes it.
  *   <li><b>Dropping a replica (slice 5).</b> {@code POST /collections/{c}/cluster} with {@code
  *       {"drop_replica":{"shard_id":s,"peer_id":p}}} (the server's {@code
  *       CollectionClusterOperations}; manage access; 405 "Qdrant is running in standalone mode" on
@@ -296,7 +316,7 @@
  *       dropped local replica finishes on it or fails as on a closed shard.
  *       <p><b>Adding a replica.</b> {@code replicate_shard} {@code {"shard_id","from_peer_id",
  *       "to_peer_id","method"?}} (checked on the proposer: both peers members, the source holds a
- *       replica, the target none, method {@code stream_records}, {@code wal_delta}, {@code snapshot} or absent; the primary picks: a new replica is always streamed, snapshot is not built) proposes {@code
+ *       replica, the target none, method {@code stream_records}, {@code wal_delta}, {@code snapshot} or absent; the primary picks: a new replica is streamed unless snapshot was asked) proposes {@code
  *       add_replica} (same body class, format version 5). Every peer's {@link
  *       ReplicaPlacementApplier} appends the target to the shard's replicas (last, so the primary
  *       does not change) with state Partial; the server adds it to the replica set ({@link
@@ -316,7 +336,7 @@
  *       ReplicaStateChange}; older binaries ignore it): the running transfer stops at its next
  *       batch, and the primary's next round starts a new one with that method ({@code
  *       stream_records}; {@code wal_delta}, streaming when no delta is possible; {@code snapshot},
- *       not built, streams, the fallback reason says so); the stopped transfer is listed in {@code
+ *       below); the stopped transfer is listed in {@code
  *       finished_transfers} with {@code activated: false}. The asked method is kept in memory by
  *       every peer's {@link ReplicaStateBook} until the primary takes it (a restart of the primary
  *       forgets it: the method is then chosen as usual). {@code abort_transfer} {@code {"shard_id","from_peer_id","to_peer_id"}} needs the
@@ -388,13 +408,8 @@
  *       reported (and eventually marked Dead) like one that misses forwards; the forward deadline
  *       as a setting; {@code consistency} and {@code ordering} from gRPC requests.
  *   <li><b>Shard transfer as metadata.</b> Transfers as log entries (start, progress, finish,
- *       abort) so a primary change resumes one and every peer lists it; the snapshot method
- *       (planned: under the write order lock the target becomes PartialSnapshot, which receives no
- *       forwards, the primary's local replica is captured ({@code Shard.captureFiles}) at tick T
- *       of its retained history and the target is recorded complete at T; the files go out in
- *       chunks through a new internal call, the target installs them as its local replica with
- *       recovery point T; then the existing wal_delta path sends T+1.. ahead of every later write
- *       and makes it Active; falls back to streaming when the history no longer holds T+1); a
+ *       abort) so a primary change resumes one and every peer lists it; the snapshot method chosen
+ *       automatically for large shards; a
  *       wal_delta that survives a primary change (per-peer clocks as Qdrant's clock maps); a {@code move_shard} whose second half (dropping the source) is a log entry decided up front, so
  *       it survives a restart of the peer that took the call.
  * </ol>

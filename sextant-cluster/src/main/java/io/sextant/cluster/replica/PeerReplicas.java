@@ -63,6 +63,19 @@ public interface PeerReplicas {
     }
 
     /**
+     * Ships one chunk of a captured shard file to the replica on {@code peerId} (the {@code snapshot}
+     * transfer); by default unsupported (in-process replicas).
+     */
+    default void installChunk(long peerId, String path, long offset, byte[] data) {
+        throw new io.sextant.segment.error.ServiceException("snapshot transfers need the internal shard service");
+    }
+
+    /** Installs the shipped files as the replica on {@code peerId}, holding writes up to {@code upTo}. */
+    default long installFinish(long peerId, io.sextant.cluster.shard.OperationTag upTo) {
+        throw new io.sextant.segment.error.ServiceException("snapshot transfers need the internal shard service");
+    }
+
+    /**
      * What the replica on {@code peerId} recorded of tagged writes; by default unknown (so a
      * transfer streams the whole shard).
      */

@@ -524,7 +524,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 return null;
             }
             ReplicaState s = states.state(peer);
-            if (s == ReplicaState.DEAD && !states.change(peer, ReplicaState.DEAD, ReplicaState.PARTIAL)) {
+            if ((s == ReplicaState.DEAD || s == ReplicaState.PARTIAL_SNAPSHOT)
+                    && !states.change(peer, s, ReplicaState.PARTIAL)) {
                 return null;
             }
             if (states.state(peer) != ReplicaState.PARTIAL) {
@@ -565,7 +566,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 return new DeltaStart(null, 0, delta.reason());
             }
             ReplicaState s = states.state(peer);
-            if (s == ReplicaState.DEAD && !states.change(peer, ReplicaState.DEAD, ReplicaState.PARTIAL)) {
+            if ((s == ReplicaState.DEAD || s == ReplicaState.PARTIAL_SNAPSHOT)
+                    && !states.change(peer, s, ReplicaState.PARTIAL)) {
                 return null;
             }
             if (states.state(peer) != ReplicaState.PARTIAL) {
@@ -617,6 +619,76 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             }
             return new Batch(
                     points.size(), page.nextOffset(), sendInOrder(peer, new PointOperation.Upsert(points), null));
+        }
+    }
+
+    /**
+     * How a {@code snapshot} transfer started: the capture's shipping and install in flight, and the
+     * tag of the newest write the captured files hold.
+     *
+     * @param installed completes with the installed replica's point count
+     * @param upTo the captured files hold every write up to this tag
+     * @param bytes bytes of captured files
+     */
+    record SnapshotStart(CompletableFuture<Long> installed, OperationTag upTo, long bytes) {}
+
+    /**
+     * Starts a {@code snapshot} transfer to the replica on {@code peer} (Dead or Partial): under the
+     * write order lock, it becomes PartialSnapshot (it receives no forwards from now on), the local
+     * replica's files are captured into {@code staging} at this instant of the write order (tick T
+     * of the retained history, the replica recorded complete at T), and their shipping in chunks and
+     * install are queued on the replica's ordered queue, behind every forward queued before. The
+     * caller then sends the writes after T by {@link #beginDelta} with point (incarnation, T, T).
+     *
+     * @return null when this peer is not the primary or the replica is not Dead or Partial
+     */
+    SnapshotStart beginSnapshot(long peer, java.nio.file.Path staging) {
+        if (retained.lastTick() == 0 && local != null) {
+            // the run needs a first tick for the replica's point: an empty write, ordered as any other
+            writeAsPrimary(new PointOperation.Delete(new PointsSelector.Ids(List.of())), true, -1);
+        }
+        synchronized (primaryOrder) {
+            if (!primaryHere() || peer == layout.self() || !queues.containsKey(peer)) {
+                return null;
+            }
+            ReplicaState s = states.state(peer);
+            if ((s != ReplicaState.DEAD && s != ReplicaState.PARTIAL)
+                    || !states.change(peer, s, ReplicaState.PARTIAL_SNAPSHOT)) {
+                return null;
+            }
+            UpdateResult barrier =
+                    local.update(new PointOperation.Delete(new PointsSelector.Ids(List.of())), true); // visibility
+            retained.localWrite(barrier.operationId(), this::activeRemotePeers);
+            OperationTag upTo = new OperationTag(retained.incarnation(), Math.max(1, retained.lastTick()));
+            retained.completeNow(peer);
+            io.sextant.shard.snapshot.ShardFileCapture.CapturedShard captured = local.captureFiles(staging);
+            CompletableFuture<Long> installed = new CompletableFuture<>();
+            inOrder(peer, () -> installed.complete(SnapshotShipping.ship(remotes, peer, captured, upTo)))
+                    .whenComplete((v, e) -> {
+                        if (e != null) {
+                            installed.completeExceptionally(e);
+                        }
+                    });
+            return new SnapshotStart(installed, upTo, captured.bytes());
+        }
+    }
+
+    /**
+     * Replaces the local replica (a {@code snapshot} transfer installed new files): the old one is
+     * closed, {@code reopen} moves the files into place and opens the new one.
+     */
+    public Shard replaceLocal(Supplier<Shard> reopen) {
+        synchronized (primaryOrder) {
+            Shard old = local;
+            if (old == null) {
+                throw new ServiceException(
+                        "Peer " + Long.toUnsignedString(layout.self()) + " holds no replica of shard "
+                                + layout.shardId() + " of collection " + layout.collection() + " to replace");
+            }
+            old.close();
+            Shard fresh = reopen.get();
+            local = fresh;
+            return fresh;
         }
     }
 

@@ -379,6 +379,22 @@ final class RetainedOperations {
         return new Delta(missing, incarnation, null);
     }
 
+    /** The tick of the newest write (0 before the first of this incarnation). */
+    synchronized long lastTick() {
+        return lastTick;
+    }
+
+    /**
+     * The replica on {@code peer} holds every write up to the newest one now: it is being given a
+     * capture of the local replica taken at this instant (a {@code snapshot} transfer).
+     */
+    synchronized void completeNow(long peer) {
+        log(new RetainedHistoryFile.Forget(peer));
+        missedSinceFill.remove(peer);
+        log(new RetainedHistoryFile.Complete(peer, lastTick));
+        completeAt.put(peer, lastTick);
+    }
+
     /** How many writes are retained (tests, telemetry). */
     synchronized int size() {
         return entries.size();

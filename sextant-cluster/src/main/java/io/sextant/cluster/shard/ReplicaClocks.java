@@ -125,6 +125,21 @@ public final class ReplicaClocks {
         }
     }
 
+    /**
+     * Installs a replica shipped by a {@code snapshot} transfer by {@code install}: the point is
+     * unknown (fsynced) while it runs, then {@code (incarnation, tick, tick)} of {@code upTo}
+     * (fsynced): the installed files hold the primary's writes up to that tick.
+     */
+    public <T> T installed(String collection, int shardId, OperationTag upTo, Supplier<T> install) {
+        Clock c = clock(collection, shardId);
+        synchronized (c) {
+            c.set(RecoveryPoint.UNKNOWN, true);
+            T result = install.get();
+            c.set(new RecoveryPoint(upTo.incarnation(), upTo.tick(), upTo.tick()), true);
+            return result;
+        }
+    }
+
     /** Applies an untagged write by {@code apply}: the point becomes unknown first. */
     public <T> T applyUntagged(String collection, int shardId, Supplier<T> apply) {
         Clock c = clock(collection, shardId);

@@ -139,10 +139,10 @@ final class CollectionClusterOperations {
     /**
      * {@code replicate_shard} and the first half of {@code move_shard}: checks, then proposes the
      * new replica on {@code to_peer_id} (Partial; the shard's primary fills it). {@code method} may
-     * be {@code stream_records}, {@code wal_delta} or {@code snapshot} (anything else is a 400), but
-     * the primary chooses how to fill the replica: {@code wal_delta} when the target's recovery
-     * point allows it, which a new replica's never does, else {@code stream_records}; {@code
-     * snapshot} transfers are not built and are served by {@code stream_records}.
+     * be {@code stream_records}, {@code wal_delta} or {@code snapshot} (anything else is a 400); it
+     * travels in the {@code add_replica} entry to the shard's primary, which fills the replica with
+     * a {@code snapshot} transfer when asked, else by {@code wal_delta} when the target's recovery
+     * point allows it (a new replica's never does), else {@code stream_records}.
      *
      * @return the new replica
      */
@@ -170,7 +170,8 @@ final class CollectionClusterOperations {
                     + shardId + " of " + collection);
         }
         ReplicaPlacementChange add = new ReplicaPlacementChange(shardId, to);
-        MetadataExecutor.unwrap(node.propose(add.addCommand(collection)));
+        MetadataExecutor.unwrap(
+                node.propose(add.addCommand(collection, method == null || method.isNull() ? null : method.asText())));
         return add;
     }
 
@@ -243,8 +244,8 @@ final class CollectionClusterOperations {
      * {@code set_replica_state} Partial to Dead carrying the method ({@link
      * ReplicaStateChange#transferMethod}): the primary's transfer stops at its next batch, and its
      * automatic recovery starts a new one within a second with that method ({@code stream_records};
-     * {@code wal_delta}, falling back to streaming when no delta is possible; {@code snapshot} is not
-     * built and is served by {@code stream_records}, the fallback reason says so). The replica
+     * {@code wal_delta}, falling back to streaming when no delta is possible; {@code snapshot}, the
+     * primary's files installed on the target, then the writes after the capture by delta). The replica
      * receives no writes between the two transfers, so the new one starts from what the replica
      * holds as any repair of a Dead replica does.
      */
