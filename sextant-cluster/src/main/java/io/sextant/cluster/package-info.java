@@ -392,8 +392,9 @@
  * <p><b>Why {@link io.sextant.cluster.replica.ReplicaSet} is past 800 lines (a deviation from
  * DESIGN.md's size rule, written down as it asks).</b> Its write side holds one lock, the primary's
  * write order, under which a write is applied locally, tagged ({@code OperationTag}), retained for
- * wal_delta and queued to every replica's forwarding queue, and under which a wal_delta transfer
- * starts ({@code beginDelta}): splitting those apart would hand that lock across classes. The split
+ * wal_delta and queued to every replica's forwarding queue, and under which a wal_delta or
+ * snapshot transfer starts ({@code beginDelta}, {@code beginSnapshot}: the capture and the queued
+ * shipping must sit at one point of that order): splitting those apart would hand that lock across classes. The split
  * that does not is the read side (candidate replicas by state and consistency, fan-out, the remote
  * order) and the per-peer forwarding queues with their deadline; both are planned as their own
  * classes ({@code ReplicaReads}, {@code ReplicaForwarding}) in the next slice that touches them.

@@ -46,6 +46,12 @@ import org.slf4j.LoggerFactory;
  *       meanwhile, by a failed forward, stays Dead and is retried on a later round).
  * </ol>
  *
+ * <p>A transfer method asked by {@code replicate_shard}, {@code move_shard} or {@code
+ * restart_transfer} ({@link ReplicaStates#takeRequestedMethod}) overrides that choice: {@code
+ * stream_records} skips the delta; {@code snapshot} installs a capture of the primary's files on the
+ * replica ({@link ReplicaSet#beginSnapshot}, {@link SnapshotShipping}) and then sends the writes
+ * after the capture by delta.
+ *
  * <p>Why the primary drives it and not the Raft leader: the batches must be ordered with the
  * shard's writes, and only the primary orders them (its write order lock and per-replica queues);
  * a leader-driven transfer would have to ask the primary for that anyway, and the primary already
