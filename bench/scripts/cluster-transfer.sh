@@ -29,15 +29,15 @@ lines = [marker, "", "## Shard transfer throughput", "",
          "`cluster.transfer.points_per_second: 0`). One shard, one replica, "
          f"{r['points']} random {r['dim']}-d points with payload `{{\"i\": n}}` (raw vectors "
          f"{r['raw_vector_bytes'] / 1e6:.1f} MB); each round `replicate_shard` to another peer "
-         "(stream_records: a new replica has no recovery point for wal_delta), timed from the request "
+         "once per method (`method` in the request; order alternates per round), timed from the request "
          "until the new replica is Active, beside `cp -r` of the source's shard directory (after `sync`, "
          "page cache warm) on the same file system. MB/s = shard directory bytes / seconds. The new "
          "replica is dropped after each round. **Shared 2-core machine: noisy.**", "",
-         "| round | shard dir MB | cp -r s | cp MB/s | transfer s | transfer MB/s | points/s | transfer's own ms | points in the new replica | load avg |",
-         "|---|---|---|---|---|---|---|---|---|---|"]
+         "| round | method | shard dir MB | cp -r s | cp MB/s | transfer s | transfer MB/s | points/s | transfer's own ms | points in the new replica | load avg |",
+         "|---|---|---|---|---|---|---|---|---|---|---|"]
 for x in r["rounds"]:
     t = x["transfer"] or {}
-    lines.append(f"| {x['round']} | {x['shard_dir_bytes'] / 1e6:.1f} | {x['cp_s']} | {x['cp_mb_s']} | {x['transfer_s']} | "
+    lines.append(f"| {x['round']} | {x.get('method', '-')} | {x['shard_dir_bytes'] / 1e6:.1f} | {x['cp_s']} | {x['cp_mb_s']} | {x['transfer_s']} | "
                  f"{x['transfer_mb_s']} | {x['points_s']} | {t.get('millis', '-')} ({t.get('method', '-')}) | "
                  f"{x['count_after']} | {' '.join(x['load'])} |")
 path = sys.argv[2]

@@ -40,6 +40,8 @@ def main():
     ap.add_argument("--points", type=int, default=50000)
     ap.add_argument("--dim", type=int, default=128)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--methods", default="stream_records,snapshot",
+                    help="comma-separated transfer methods, each run every round (alternating order)")
     a = ap.parse_args()
     urls = [f"http://127.0.0.1:{a.port + 3 * i}" for i in range(3)]
     for u in urls:
@@ -64,12 +66,17 @@ def main():
             break
         time.sleep(1)
     rounds = []
+    methods = a.methods.split(",")
+    plan = []
     for r in range(a.rounds):
-        dst = [i for i in range(3) if i != src][r % 2]
+        order = methods if r % 2 == 0 else list(reversed(methods))
+        plan += [(r, m) for m in order]
+    for k, (r, method) in enumerate(plan):
+        dst = [i for i in range(3) if i != src][k % 2]
         dst_id = views[dst]["peer_id"]
         subprocess.run(["sync"], check=True)
         bytes_ = du(shard_dir)
-        scratch = os.path.join(a.dir, f"cp-{r}")
+        scratch = os.path.join(a.dir, f"cp-{k}")
         c0 = time.monotonic()
         subprocess.run(["cp", "-r", shard_dir, scratch], check=True)
         subprocess.run(["sync", "-f", scratch], check=True)
@@ -77,7 +84,8 @@ def main():
         shutil.rmtree(scratch)
         s0 = time.monotonic()
         must(urls[0], "POST", f"/collections/{C}/cluster",
-             {"replicate_shard": {"shard_id": 0, "from_peer_id": int(src_id), "to_peer_id": int(dst_id)}})
+             {"replicate_shard": {"shard_id": 0, "from_peer_id": int(src_id), "to_peer_id": int(dst_id),
+                                  "method": method}})
         state = None
         while time.monotonic() - s0 < 1800:
             v = must(urls[src], "GET", f"/collections/{C}/cluster")["result"]
@@ -90,7 +98,7 @@ def main():
                 if t["to"] == dst_id]
         count = must(urls[dst], "POST", f"/collections/{C}/points/count?consistency=all", {"exact": True})
         rounds.append({
-            "round": r + 1, "from": src + 1, "to": dst + 1, "shard_dir_bytes": bytes_,
+            "round": r + 1, "method": method, "from": src + 1, "to": dst + 1, "shard_dir_bytes": bytes_,
             "cp_s": round(cp_s, 3), "cp_mb_s": round(bytes_ / 1e6 / cp_s, 1),
             "transfer_s": round(xfer_s, 3), "transfer_mb_s": round(bytes_ / 1e6 / xfer_s, 1),
             "points_s": round(a.points / xfer_s), "state": state,

@@ -66,6 +66,14 @@ public final class ReplicaPlacementApplier extends ForwardingApplier {
             return MetadataResult.ok(BooleanNode.FALSE); // already placed: a replayed entry
         }
         placements.put(collection, placement.with(add.shardId(), add.peerId()));
+        if (command.body() != null && command.body().path("transfer_method").isTextual()) {
+            // before the state: the primary takes it when it sees the Partial replica
+            states.requestMethod(
+                    collection,
+                    add.shardId(),
+                    add.peerId(),
+                    command.body().get("transfer_method").asText());
+        }
         states.set(collection, add.shardId(), add.peerId(), ReplicaState.PARTIAL);
         listener.added(collection, add.shardId(), add.peerId());
         return MetadataResult.ok(BooleanNode.TRUE);

@@ -33,7 +33,20 @@ public record ReplicaPlacementChange(int shardId, long peerId) {
 
     /** The log entry that adds this replica to {@code collection}'s placement. */
     public MetadataCommand addCommand(String collection) {
-        return new MetadataCommand(MetadataCommand.Type.ADD_REPLICA, collection, null, toJson(), false);
+        return addCommand(collection, null);
+    }
+
+    /**
+     * The {@code add_replica} entry, asking the shard's primary to fill the new replica with {@code
+     * transferMethod} (optional body field {@code "transfer_method"}, ignored by older binaries;
+     * null: the primary picks).
+     */
+    public MetadataCommand addCommand(String collection, String transferMethod) {
+        ObjectNode body = toJson();
+        if (transferMethod != null) {
+            body.put("transfer_method", transferMethod);
+        }
+        return new MetadataCommand(MetadataCommand.Type.ADD_REPLICA, collection, null, body, false);
     }
 
     /** The command's body. */

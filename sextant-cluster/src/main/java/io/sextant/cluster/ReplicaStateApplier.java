@@ -70,6 +70,9 @@ public final class ReplicaStateApplier extends ForwardingApplier {
                             + Long.toUnsignedString(change.peerId()) + " is " + current.wireName() + ", not "
                             + change.fromState().wireName());
         }
+        if (change.transferMethod() != null) { // before the state: the primary takes it when it sees it
+            states.requestMethod(collection, change.shardId(), change.peerId(), change.transferMethod());
+        }
         states.set(collection, change.shardId(), change.peerId(), change.state());
         return MetadataResult.ok(BooleanNode.TRUE);
     }

@@ -81,6 +81,22 @@ public final class ReplicaStateBook {
     }
 
     /** Forgets every state recorded for {@code collection} (all its replicas Active), durably. */
+    /**
+     * Notes that the next transfer to the replica of shard {@code shardId} of {@code collection} on
+     * {@code peer} should use {@code method} ({@code restart_transfer}). Kept in memory only: a
+     * restart of the primary forgets it and the method is chosen as usual.
+     */
+    public void requestMethod(String collection, int shardId, long peer, String method) {
+        requested.put(collection + "/" + shardId + "/" + Long.toUnsignedString(peer), method);
+    }
+
+    /** The method asked for the next transfer to that replica, removed by this call; null when none. */
+    public String takeRequestedMethod(String collection, int shardId, long peer) {
+        return requested.remove(collection + "/" + shardId + "/" + Long.toUnsignedString(peer));
+    }
+
+    private final java.util.Map<String, String> requested = new java.util.concurrent.ConcurrentHashMap<>();
+
     public synchronized void clear(String collection) {
         if (table.remove(collection)) {
             persist();

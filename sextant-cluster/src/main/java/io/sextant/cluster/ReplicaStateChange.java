@@ -12,14 +12,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>JSON form (the command's {@code "body"}): {@code {"shard_id":int,"peer_id":"u64 as decimal
  * string","state":"Dead","from_state":"Active"}}, states in Qdrant's spelling ({@link
  * ReplicaState#wireName()}), {@code from_state} absent when there is no precondition. The peer id
- * is a string because JSON numbers above 2^53 do not survive every reader.
+ * is a string because JSON numbers above 2^53 do not survive every reader. Optional {@code
+ * "transfer_method"} ({@code restart_transfer}: the method the shard's primary uses for the next
+ * transfer to this replica; absent otherwise, and ignored by a binary that predates it, which then
+ * picks the method as usual).
  *
+ * @param transferMethod the transfer method asked for the replica's next repair, or null
  * @param shardId shard id within the collection
  * @param peerId the peer holding the replica
  * @param state the new state
  * @param fromState the state the replica must be in for the change to apply, or null
  */
-public record ReplicaStateChange(int shardId, long peerId, ReplicaState state, ReplicaState fromState) {
+public record ReplicaStateChange(
+        int shardId, long peerId, ReplicaState state, ReplicaState fromState, String transferMethod) {
 
     public ReplicaStateChange {
         if (shardId < 0) {
@@ -28,6 +33,11 @@ public record ReplicaStateChange(int shardId, long peerId, ReplicaState state, R
         if (state == null) {
             throw new IllegalArgumentException("state is required");
         }
+    }
+
+    /** A change that asks for no particular transfer method. */
+    public ReplicaStateChange(int shardId, long peerId, ReplicaState state, ReplicaState fromState) {
+        this(shardId, peerId, state, fromState, null);
     }
 
     /** The log entry that makes this change to a replica of {@code collection}. */
@@ -44,6 +54,9 @@ public record ReplicaStateChange(int shardId, long peerId, ReplicaState state, R
         if (fromState != null) {
             n.put("from_state", fromState.wireName());
         }
+        if (transferMethod != null) {
+            n.put("transfer_method", transferMethod);
+        }
         return n;
     }
 
@@ -58,7 +71,8 @@ public record ReplicaStateChange(int shardId, long peerId, ReplicaState state, R
                 shardId(n, "set_replica_state"),
                 peerId(n, "set_replica_state"),
                 ReplicaState.ofWire(n.path("state").asText(null)),
-                from == null || from.isNull() ? null : ReplicaState.ofWire(from.asText()));
+                from == null || from.isNull() ? null : ReplicaState.ofWire(from.asText()),
+                n.path("transfer_method").isTextual() ? n.get("transfer_method").asText() : null);
     }
 
     /** The {@code shard_id} field of a replica entry body ({@code kind} names the entry in errors). */

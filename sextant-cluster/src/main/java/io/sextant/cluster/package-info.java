@@ -264,8 +264,7 @@
  *       are not log entries (only the primary running one lists it in {@code shard_transfers} of
  *       {@code GET /collections/{c}/cluster}; the other peers see the target replica Partial), and
  *       {@code abort_transfer} drops the Partial target replica (leaving it Dead would not stop
- *       it: the automatic recovery would start again)); no snapshot method (a {@code snapshot}
- *       request is served by stream_records); the batch read blocks the shard's writes for one batch.
+ *       it: the automatic recovery would start again)); the batch read blocks the shard's writes for one batch.
  *   <li><b>wal_delta transfer.</b> The automatic recovery first tries to send a returning replica
  *       only the writes it missed, as Qdrant's automatic recovery prefers {@code wal_delta} and
  *       falls back when the delta cannot be resolved. The primary numbers the writes it orders
@@ -274,22 +273,50 @@
  *       the unbroken run of tags it applied ({@link io.sextant.cluster.shard.ReplicaClocks}, a
  *       36-byte versioned file per replica in {@code cluster/replica_clocks/}, documented byte by
  *       byte there; corrupt reads as unknown) and reports it with {@code RecoveryPoint}. The primary
- *       keeps the last writes it ordered in memory ({@link
+ *       keeps the last writes it ordered in memory and on disk ({@link
  *       io.sextant.cluster.replica.RetainedOperations}: at most 16384 writes and 8 MiB estimated
- *       per shard; the decision and the exact safety rule are written there) and sends the suffix
+ *       per shard; the decision and the exact safety rule are written there; the history file
+ *       {@code <collection>/shards/<id>.retained}, {@code RetainedHistoryFile}, format documented
+ *       byte by byte there, CRC per record, torn tail cut, replayed at open so the incarnation, the
+ *       tick, the retained writes and which replicas were known complete survive a clean restart
+ *       and a kill -9 of the primary; it is discarded, and the next write starts a new
+ *       incarnation, when it does not end at the local replica's last WAL write or is unreadable) and sends the suffix
  *       after the replica's last tick when the replica's run is from its current incarnation, began
  *       no later than when the primary last knew the replica complete, and the suffix is still
  *       retained: Dead becomes Partial, the suffix goes out tagged on the replica's ordered queue
- *       ahead of every later write, then Active. Otherwise (a replica that held the primary role
- *       itself, a primary that restarted or changed, a replica whose last write was a streamed
+ *       ahead of every later write, in {@code TaggedBatch} calls of up to 512 writes (about 4 MiB)
+ *       that the replica applies with one WAL fsync each ({@code Shard.updateAll}), its recovery
+ *       point advancing per batch, then Active. Otherwise (a replica that held the primary role
+ *       itself, a primary that changed or whose history was discarded, a replica whose last write was a streamed
  *       batch, a suffix already dropped) it falls back to stream_records and records why. {@code
  *       GET /collections/{c}/cluster} lists running transfers with their method and, as a Sextant
  *       extension, {@code finished_transfers} (method, writes or points sent, duration, fallback
- *       reason). Known limits: the suffix lives in the primary's memory (lost when the primary
- *       restarts: the next repair streams); shards whose primary was the returning peer are
+ *       reason). Known limits: the history is per primary (a primary change still streams: the new primary's
+ *       incarnation differs); shards whose primary was the returning peer are
  *       streamed (the new primary's run does not cover writes the old one applied alone, which a
  *       stream's clear removes); a replica's clock file is not removed with its collection
  *       (harmless: a new collection's primaries draw new incarnations).
+ *   <li><b>snapshot transfer.</b> {@code replicate_shard}/{@code move_shard} with {@code method:
+ *       snapshot} (carried to every peer in the {@code add_replica} entry's optional {@code
+ *       transfer_method}) and {@code restart_transfer} with it make the primary fill the replica
+ *       from its files ({@link io.sextant.cluster.replica.ReplicaRecovery}, {@code
+ *       ReplicaSet.beginSnapshot}): under the write order lock the target becomes PartialSnapshot
+ *       (it receives no forwards from then on), a visibility barrier is written, the local replica's
+ *       files are captured ({@code Shard.captureFiles}) at tick T of the retained history and the
+ *       target is recorded complete at T; the shipping is queued on the target's ordered queue
+ *       behind every forward queued before: the files go out in {@code InstallChunk} calls of at
+ *       most 4 MiB ({@code SnapshotShipping}; no single large message), then {@code InstallFinish}
+ *       makes the target close its replica, swap in the staged directory ({@code
+ *       <collection>/shards/<id>.incoming}), open it and set its recovery point to (incarnation,
+ *       T, T). The writes ordered after the capture then go out by the wal_delta path (tagged
+ *       batches ahead of every later write), and the replica becomes Active; {@code
+ *       finished_transfers} lists method {@code snapshot} with the installed point count. If the
+ *       history no longer holds T+1 by then (more than 16384 writes during the shipping), the
+ *       replica stays Partial and the next round streams it. Known limits: the method is used only
+ *       when asked ({@code replicate_shard}, {@code move_shard}, {@code restart_transfer}); the
+ *       automatic repair does not pick it for large shards yet; the capture holds the write order
+ *       lock (the shard's writes wait for it; {@code captureFiles} pauses the shard only briefly);
+ *       the asked method lives in memory until the primary takes it.
  *   <li><b>Dropping a replica (slice 5).</b> {@code POST /collections/{c}/cluster} with {@code
  *       {"drop_replica":{"shard_id":s,"peer_id":p}}} (the server's {@code
  *       CollectionClusterOperations}; manage access; 405 "Qdrant is running in standalone mode" on
@@ -311,7 +338,7 @@
  *       dropped local replica finishes on it or fails as on a closed shard.
  *       <p><b>Adding a replica.</b> {@code replicate_shard} {@code {"shard_id","from_peer_id",
  *       "to_peer_id","method"?}} (checked on the proposer: both peers members, the source holds a
- *       replica, the target none, method {@code stream_records}, {@code wal_delta}, {@code snapshot} or absent; the primary picks: a new replica is always streamed, snapshot is not built) proposes {@code
+ *       replica, the target none, method {@code stream_records}, {@code wal_delta}, {@code snapshot} or absent; the primary picks: a new replica is streamed unless snapshot was asked) proposes {@code
  *       add_replica} (same body class, format version 5). Every peer's {@link
  *       ReplicaPlacementApplier} appends the target to the shard's replicas (last, so the primary
  *       does not change) with state Partial; the server adds it to the replica set ({@link
@@ -324,7 +351,17 @@
  *       which proposes {@code drop_replica} for the source once the new replica is Active (polling
  *       its replica state book, at most an hour). Known limits: that thread does not survive a
  *       restart of its peer (the new replica then stays, the source too); the transfer is not a log
- *       entry. {@code abort_transfer} {@code {"shard_id","from_peer_id","to_peer_id"}} needs the
+ *       entry. {@code restart_transfer} {@code {"shard_id","from_peer_id","to_peer_id","method"}}
+ *       (Qdrant's body, all required) needs the target's replica Partial (else 400 "There is no
+ *       transfer for shard s from f to t", Qdrant's text) and proposes {@code set_replica_state}
+ *       Partial to Dead with the optional body field {@code transfer_method} ({@link
+ *       ReplicaStateChange}; older binaries ignore it): the running transfer stops at its next
+ *       batch, and the primary's next round starts a new one with that method ({@code
+ *       stream_records}; {@code wal_delta}, streaming when no delta is possible; {@code snapshot},
+ *       below); the stopped transfer is listed in {@code
+ *       finished_transfers} with {@code activated: false}. The asked method is kept in memory by
+ *       every peer's {@link ReplicaStateBook} until the primary takes it (a restart of the primary
+ *       forgets it: the method is then chosen as usual). {@code abort_transfer} {@code {"shard_id","from_peer_id","to_peer_id"}} needs the
  *       target's replica Partial and proposes {@code drop_replica} for it: the primary's transfer
  *       stops at its next batch (the replica is no longer Partial), a waiting move gives up, the
  *       target deletes what it got. Why not "leave it Dead": the automatic recovery would start the
@@ -377,8 +414,9 @@
  * <p><b>Why {@link io.sextant.cluster.replica.ReplicaSet} is past 800 lines (a deviation from
  * DESIGN.md's size rule, written down as it asks).</b> Its write side holds one lock, the primary's
  * write order, under which a write is applied locally, tagged ({@code OperationTag}), retained for
- * wal_delta and queued to every replica's forwarding queue, and under which a wal_delta transfer
- * starts ({@code beginDelta}): splitting those apart would hand that lock across classes. The split
+ * wal_delta and queued to every replica's forwarding queue, and under which a wal_delta or
+ * snapshot transfer starts ({@code beginDelta}, {@code beginSnapshot}: the capture and the queued
+ * shipping must sit at one point of that order): splitting those apart would hand that lock across classes. The split
  * that does not is the read side (candidate replicas by state and consistency, fan-out, the remote
  * order) and the per-peer forwarding queues with their deadline; both are planned as their own
  * classes ({@code ReplicaReads}, {@code ReplicaForwarding}) in the next slice that touches them.
@@ -393,7 +431,8 @@
  *       reported (and eventually marked Dead) like one that misses forwards; the forward deadline
  *       as a setting; {@code consistency} and {@code ordering} from gRPC requests.
  *   <li><b>Shard transfer as metadata.</b> Transfers as log entries (start, progress, finish,
- *       abort) so a primary change resumes one and every peer lists it; the snapshot method; a
+ *       abort) so a primary change resumes one and every peer lists it; the snapshot method chosen
+ *       automatically for large shards; a
  *       wal_delta that survives a primary change (per-peer clocks as Qdrant's clock maps); a {@code move_shard} whose second half (dropping the source) is a log entry decided up front, so
  *       it survives a restart of the peer that took the call.
  * </ol>

@@ -43,33 +43,11 @@ class ClusterWalDeltaTest {
     }
 
     private static String points(int from, int to) {
-        StringBuilder b = new StringBuilder("{\"points\":[");
-        for (int i = from; i < to; i++) {
-            b.append(i == from ? "" : ",")
-                    .append("{\"id\":")
-                    .append(i)
-                    .append(",\"vector\":[1,")
-                    .append(1 + i % 7)
-                    .append(",0.5,")
-                    .append(1 + i % 5)
-                    .append("],\"payload\":{\"i\":")
-                    .append(i)
-                    .append("}}");
-        }
-        return b.append("]}").toString();
+        return LoopbackCluster.points(from, to);
     }
 
-    /** Sends a write until it is acknowledged (a request may meet a replica being marked Dead). */
     private static void write(ServerProcess via, String method, String path, String body) throws Exception {
-        RestCalls.Reply last = null;
-        for (int attempt = 0; attempt < 20; attempt++) {
-            last = call(via, method, path, body);
-            if (last.status() == 200) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError(method + " " + path + " never acknowledged: " + last);
+        LoopbackCluster.write(via, method, path, body, 20);
     }
 
     /** The states of {@code peerId}'s replicas as {@code p} sees them (remote ones only). */

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 final class LoopbackCluster implements AutoCloseable {
     private final Path dir;
     private final List<ServerProcess> peers = new ArrayList<>();
+    private final Map<String, String> env = new java.util.HashMap<>();
 
     LoopbackCluster(Path dir) {
         this.dir = dir;
@@ -27,11 +28,19 @@ final class LoopbackCluster implements AutoCloseable {
         if (bootstrapP2p != null) {
             args.addAll(List.of("--bootstrap", "http://127.0.0.1:" + bootstrapP2p));
         }
-        ServerProcess p = new ServerProcess(dir.resolve("peer-" + i), dir.resolve("peer-" + i + ".log"))
-                .with(args, Map.of("SEXTANT__CLUSTER__ENABLED", "true", "SEXTANT__CLUSTER__P2P__PORT", "" + p2p));
+        Map<String, String> vars = new java.util.HashMap<>(env);
+        vars.putAll(Map.of("SEXTANT__CLUSTER__ENABLED", "true", "SEXTANT__CLUSTER__P2P__PORT", "" + p2p));
+        ServerProcess p =
+                new ServerProcess(dir.resolve("peer-" + i), dir.resolve("peer-" + i + ".log")).with(args, vars);
         peers.add(p);
         p.start();
         return p;
+    }
+
+    /** Adds an environment variable to every peer started after this call. */
+    LoopbackCluster withEnv(String name, String value) {
+        env.put(name, value);
+        return this;
     }
 
     /** Starts peers 1, 2 and 3 (2 and 3 joining through 1) and waits until 1 lists all three. */
@@ -53,6 +62,43 @@ final class LoopbackCluster implements AutoCloseable {
 
     static RestCalls.Reply call(ServerProcess p, String method, String path, String body) throws Exception {
         return new RestCalls(p.baseUrl()).call(method, path, body);
+    }
+
+    /**
+     * An upsert body of points {@code from} (inclusive) to {@code to}: 4-d vectors that differ per
+     * id, payload {@code {"i": id}}.
+     */
+    static String points(int from, int to) {
+        StringBuilder b = new StringBuilder("{\"points\":[");
+        for (int i = from; i < to; i++) {
+            b.append(i == from ? "" : ",")
+                    .append("{\"id\":")
+                    .append(i)
+                    .append(",\"vector\":[1,")
+                    .append(1 + i % 7)
+                    .append(",0.5,")
+                    .append(1 + i % 5)
+                    .append("],\"payload\":{\"i\":")
+                    .append(i)
+                    .append("}}");
+        }
+        return b.append("]}").toString();
+    }
+
+    /**
+     * Sends a write until it is acknowledged, at most {@code attempts} times 250 ms apart (a request
+     * may meet a replica being marked Dead or a peer reconnecting).
+     */
+    static void write(ServerProcess via, String method, String path, String body, int attempts) throws Exception {
+        RestCalls.Reply last = null;
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            last = call(via, method, path, body);
+            if (last.status() == 200) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(method + " " + path + " never acknowledged: " + last);
     }
 
     /** Polls {@code probe} every 100 ms until it holds (a peer not answering yet counts as not yet). */

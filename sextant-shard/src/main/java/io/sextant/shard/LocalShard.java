@@ -269,12 +269,59 @@ public final class LocalShard implements Shard {
     // ------------------------------------------------------------------ updates
 
     @Override
+    public long lastOperationId() {
+        return Math.max(lastApplied, wal.lastSeq());
+    }
+
+    @Override
     public UpdateResult update(PointOperation operation, boolean wait) {
         return update(operation, wait, PREVENT_UNOPTIMIZED_WAIT_MILLIS);
     }
 
     @Override
     public UpdateResult update(PointOperation operation, boolean wait, long waitMillis) {
+        long seq = appendAndApply(operation);
+        wal.sync(seq); // on failure the WAL repairs itself; the caller gets the error, no acknowledgement
+        return afterSync(wait, waitMillis, seq);
+    }
+
+    /**
+     * Applies {@code operations} in order with one WAL fsync for all of them (a replica catching up
+     * by a batch of writes): each is validated, logged and applied as by {@link #update}; the call
+     * returns once the last one is durable. When one fails, those before it stay applied (and are
+     * made durable) and its error is thrown.
+     */
+    @Override
+    public UpdateResult updateAll(List<PointOperation> operations, boolean wait) {
+        if (operations.isEmpty()) {
+            throw new IllegalArgumentException("updateAll needs at least one operation");
+        }
+        long seq = -1;
+        try {
+            for (PointOperation op : operations) {
+                seq = appendAndApply(op);
+            }
+        } finally {
+            if (seq >= 0) {
+                wal.sync(seq);
+            }
+        }
+        return afterSync(wait, PREVENT_UNOPTIMIZED_WAIT_MILLIS, seq);
+    }
+
+    private UpdateResult afterSync(boolean wait, long waitMillis, long seq) {
+        optimizer.nudge();
+        boolean visible = true;
+        if (wait && segments.target().deferredCount() > 0) { // prevent_unoptimized: wait until visible
+            visible = optimizer.awaitIndexed(waitMillis);
+        }
+        // Applied and durable either way; without wait the caller asked only for the acknowledgement,
+        // and Qdrant reports that as "acknowledged".
+        return new UpdateResult(seq, wait && visible, !visible);
+    }
+
+    /** Validates, logs and applies {@code operation} under the update lock; its WAL seq (not synced yet). */
+    private long appendAndApply(PointOperation operation) {
         checkUsable();
         ShardConfig checked = config;
         OperationChecks.validate(operation, checked, schema, segments);
@@ -312,15 +359,7 @@ public final class LocalShard implements Shard {
         } finally {
             updateLock.unlock();
         }
-        wal.sync(seq); // on failure the WAL repairs itself; the caller gets the error, no acknowledgement
-        optimizer.nudge();
-        boolean visible = true;
-        if (wait && segments.target().deferredCount() > 0) { // prevent_unoptimized: wait until visible
-            visible = optimizer.awaitIndexed(waitMillis);
-        }
-        // Applied and durable either way; without wait the caller asked only for the acknowledgement,
-        // and Qdrant reports that as "acknowledged".
-        return new UpdateResult(seq, wait && visible, !visible);
+        return seq;
     }
 
     /**

@@ -40,6 +40,33 @@ public interface Shard extends AutoCloseable {
     }
 
     /**
+     * Applies {@code operations} in order, as {@link #update(PointOperation, boolean)} each; a shard
+     * with a WAL makes them durable together (one fsync). When one fails, those before it stay
+     * applied and its error is thrown.
+     *
+     * @return the result of the last one
+     */
+    default UpdateResult updateAll(List<PointOperation> operations, boolean wait) {
+        if (operations.isEmpty()) {
+            throw new IllegalArgumentException("updateAll needs at least one operation");
+        }
+        UpdateResult last = null;
+        for (PointOperation op : operations) {
+            last = update(op, wait);
+        }
+        return last;
+    }
+
+    /**
+     * The sequence number of the last operation this shard's WAL assigned (its writes are numbered
+     * 1, 2, 3 … and the numbering survives restarts), or -1 when the shard does not number its
+     * writes (a remote shard, a test double).
+     */
+    default long lastOperationId() {
+        return -1;
+    }
+
+    /**
      * Bytes of this shard's payload storage as last flushed (its segments' points files, which
      * hold every stored payload); 0 when the shard does not know (a remote shard).
      */

@@ -28,6 +28,45 @@ class LocalShardTest {
     Path tmp;
 
     @Test
+    void updateAllAppliesInOrderWithOneFsyncAndKeepsThePrefixOfAFailedBatch() {
+        Random r = new Random(2);
+        try (LocalShard shard = LocalShard.open(tmp.resolve("s"), ShardFixtures.config(4, Distance.DOT))) {
+            long fsyncs = shard.stats().walFsync().count();
+            List<PointOperation> ops = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                ops.add(ShardFixtures.upsert(r, 4, i * 5L, i * 5L + 5));
+            }
+            ops.add(new PointOperation.Delete(new PointsSelector.Ids(List.of(PointId.of(3), PointId.of(99)))));
+            UpdateResult last = shard.updateAll(ops, true);
+            assertThat(last.operationId()).isEqualTo(21);
+            assertThat(shard.lastOperationId()).isEqualTo(21);
+            assertThat(shard.count(Filter.ALL, true)).isEqualTo(98);
+            assertThat(shard.stats().walFsync().count() - fsyncs)
+                    .as("one fsync for the batch")
+                    .isEqualTo(1);
+
+            List<PointOperation> bad = List.of(
+                    ShardFixtures.upsert(r, 4, 200, 201),
+                    ShardFixtures.upsert(r, 3, 300, 301), // wrong dimension: refused, nothing logged
+                    ShardFixtures.upsert(r, 4, 400, 401));
+            assertThatThrownBy(() -> shard.updateAll(bad, true)).isInstanceOf(UserException.class);
+            assertThat(shard.lastOperationId())
+                    .as("the one before the bad write is kept")
+                    .isEqualTo(22);
+            assertThat(shard.retrieve(
+                            List.of(PointId.of(200), PointId.of(400)), PayloadSelector.NONE, VectorSelector.NONE))
+                    .extracting(PointRecord::id)
+                    .containsExactly(PointId.of(200));
+        }
+        try (LocalShard shard = LocalShard.open(tmp.resolve("s"), ShardFixtures.config(4, Distance.DOT))) {
+            assertThat(shard.lastOperationId())
+                    .as("numbering survives a reopen")
+                    .isEqualTo(22);
+            assertThat(shard.count(Filter.ALL, true)).isEqualTo(99);
+        }
+    }
+
+    @Test
     void upsertSearchRetrieveAndReopen() {
         Random r = new Random(1);
         try (LocalShard shard = LocalShard.open(tmp.resolve("s"), ShardFixtures.config(4, Distance.DOT))) {

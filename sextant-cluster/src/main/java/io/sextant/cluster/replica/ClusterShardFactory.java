@@ -82,6 +82,7 @@ public final class ClusterShardFactory implements ShardFactory {
                 remotes.apply(layout),
                 () -> writeConsistency.applyAsInt(collection),
                 states.apply(layout),
-                () -> fanOut.apply(collection));
+                () -> fanOut.apply(collection),
+                mine == null ? null : dir.resolveSibling(dir.getFileName() + ".retained"));
     }
 }

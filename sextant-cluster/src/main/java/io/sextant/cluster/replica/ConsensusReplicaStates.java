@@ -54,6 +54,11 @@ public final class ConsensusReplicaStates implements ReplicaStates {
     }
 
     @Override
+    public String takeRequestedMethod(long peer) {
+        return book.takeRequestedMethod(collection, shardId, peer);
+    }
+
+    @Override
     public synchronized void markDead(long peer) {
         String error = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {

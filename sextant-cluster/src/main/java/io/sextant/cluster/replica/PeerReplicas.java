@@ -42,6 +42,40 @@ public interface PeerReplicas {
     }
 
     /**
+     * Applies consecutive forwarded writes, tagged {@code first}, {@code first+1} …, to the replica
+     * on {@code peerId} only, in one call (the {@code wal_delta} transfer's batches). By default one
+     * {@link #forwardTagged} per write.
+     */
+    default UpdateResult forwardTaggedBatch(
+            long peerId,
+            java.util.List<PointOperation> operations,
+            boolean wait,
+            io.sextant.cluster.shard.OperationTag first) {
+        UpdateResult last = null;
+        for (int i = 0; i < operations.size(); i++) {
+            last = forwardTagged(
+                    peerId,
+                    operations.get(i),
+                    wait,
+                    new io.sextant.cluster.shard.OperationTag(first.incarnation(), first.tick() + i));
+        }
+        return last;
+    }
+
+    /**
+     * Ships one chunk of a captured shard file to the replica on {@code peerId} (the {@code snapshot}
+     * transfer); by default unsupported (in-process replicas).
+     */
+    default void installChunk(long peerId, String path, long offset, byte[] data) {
+        throw new io.sextant.segment.error.ServiceException("snapshot transfers need the internal shard service");
+    }
+
+    /** Installs the shipped files as the replica on {@code peerId}, holding writes up to {@code upTo}. */
+    default long installFinish(long peerId, io.sextant.cluster.shard.OperationTag upTo) {
+        throw new io.sextant.segment.error.ServiceException("snapshot transfers need the internal shard service");
+    }
+
+    /**
      * What the replica on {@code peerId} recorded of tagged writes; by default unknown (so a
      * transfer streams the whole shard).
      */

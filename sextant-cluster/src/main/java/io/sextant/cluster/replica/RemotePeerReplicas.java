@@ -63,6 +63,34 @@ public final class RemotePeerReplicas implements PeerReplicas {
     }
 
     @Override
+    public UpdateResult forwardTaggedBatch(
+            long peerId, java.util.List<PointOperation> operations, boolean wait, OperationTag first) {
+        RemoteShard r = replica(peerId);
+        if (r == null) {
+            throw new ServiceException("peer is not a member of the cluster");
+        }
+        return r.updateTaggedBatch(operations, wait, first);
+    }
+
+    @Override
+    public void installChunk(long peerId, String path, long offset, byte[] data) {
+        member(peerId).installChunk(path, offset, data);
+    }
+
+    @Override
+    public long installFinish(long peerId, OperationTag upTo) {
+        return member(peerId).installFinish(upTo);
+    }
+
+    private RemoteShard member(long peerId) {
+        RemoteShard r = replica(peerId);
+        if (r == null) {
+            throw new ServiceException("Peer " + Long.toUnsignedString(peerId) + " is not a member of the cluster");
+        }
+        return r;
+    }
+
+    @Override
     public RecoveryPoint recoveryPoint(long peerId) {
         RemoteShard r = replica(peerId);
         if (r == null) {

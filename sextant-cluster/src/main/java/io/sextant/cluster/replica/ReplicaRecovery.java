@@ -46,6 +46,12 @@ import org.slf4j.LoggerFactory;
  *       meanwhile, by a failed forward, stays Dead and is retried on a later round).
  * </ol>
  *
+ * <p>A transfer method asked by {@code replicate_shard}, {@code move_shard} or {@code
+ * restart_transfer} ({@link ReplicaStates#takeRequestedMethod}) overrides that choice: {@code
+ * stream_records} skips the delta; {@code snapshot} installs a capture of the primary's files on the
+ * replica ({@link ReplicaSet#beginSnapshot}, {@link SnapshotShipping}) and then sends the writes
+ * after the capture by delta.
+ *
  * <p>Why the primary drives it and not the Raft leader: the batches must be ordered with the
  * shard's writes, and only the primary orders them (its write order lock and per-replica queues);
  * a leader-driven transfer would have to ask the primary for that anyway, and the primary already
@@ -226,7 +232,23 @@ public final class ReplicaRecovery implements AutoCloseable {
             if (!answers(rs, peer)) {
                 return false;
             }
-            ReplicaSet.DeltaStart delta = rs.beginDelta(peer, recoveryPoint(rs, peer));
+            String asked = rs.states().takeRequestedMethod(peer); // replicate_shard's or restart_transfer's choice
+            if ("snapshot".equals(asked)) {
+                transfer = new Transfer(
+                        rs.layout().collection(),
+                        rs.layout().shardId(),
+                        rs.layout().self(),
+                        peer,
+                        "snapshot");
+                active.put(transfer, Boolean.TRUE);
+                SnapshotResult r = snapshot(rs, peer, what);
+                sent = r.points();
+                remember(transfer, sent, started, r.activated(), r.fallback());
+                return r.activated();
+            }
+            ReplicaSet.DeltaStart delta = asked == null || asked.equals("wal_delta")
+                    ? rs.beginDelta(peer, recoveryPoint(rs, peer))
+                    : new ReplicaSet.DeltaStart(null, 0, "asked for " + asked);
             if (delta == null) {
                 return false;
             }
@@ -268,6 +290,7 @@ public final class ReplicaRecovery implements AutoCloseable {
                     LOG.info(
                             "Transfer of {} stopped: this peer is no longer its primary or the replica left Partial",
                             what);
+                    remember(transfer, sent, started, false, fallback);
                     return false;
                 }
                 sent += batch.points();
@@ -300,6 +323,70 @@ public final class ReplicaRecovery implements AutoCloseable {
                 active.remove(transfer);
             }
         }
+    }
+
+    /**
+     * How a {@code snapshot} transfer ended.
+     *
+     * @param points the installed replica's point count
+     * @param activated whether the replica ended Active
+     * @param fallback why the writes after the capture could not be sent by delta (null when they were)
+     */
+    private record SnapshotResult(long points, boolean activated, String fallback) {}
+
+    /**
+     * A {@code snapshot} transfer ({@link ReplicaSet#beginSnapshot}): the primary's files captured at
+     * tick T, shipped in chunks and installed as the replica, then the writes after T sent as a
+     * {@code wal_delta} ahead of every later write, then Active. When that delta is no longer
+     * possible (the history dropped writes after T meanwhile) the replica stays Partial and the next
+     * round streams it.
+     */
+    private SnapshotResult snapshot(ReplicaSet rs, long peer, String what) {
+        java.nio.file.Path scratch;
+        try {
+            scratch = java.nio.file.Files.createTempDirectory("sextant-snapshot-transfer");
+        } catch (java.io.IOException e) {
+            throw new ServiceException(
+                    "Cannot create a scratch directory for a snapshot transfer: " + e.getMessage(), e);
+        }
+        try {
+            ReplicaSet.SnapshotStart start = rs.beginSnapshot(peer, scratch.resolve("shard"));
+            if (start == null) {
+                return new SnapshotResult(0, false, null);
+            }
+            LOG.info(
+                    "Transfer (snapshot) of {} started: {} bytes of files up to {}", what, start.bytes(), start.upTo());
+            long points = awaitLong(start.installed());
+            ReplicaSet.DeltaStart delta = rs.beginDelta(
+                    peer,
+                    new RecoveryPoint(
+                            start.upTo().incarnation(),
+                            start.upTo().tick(),
+                            start.upTo().tick()));
+            if (delta == null) {
+                return new SnapshotResult(points, false, null);
+            }
+            if (delta.sent() == null) {
+                LOG.info("Transfer (snapshot) of {}: no delta after the install ({})", what, delta.fallback());
+                return new SnapshotResult(points, false, delta.fallback());
+            }
+            await(delta.sent());
+            boolean ok = !closed && rs.states().change(peer, ReplicaState.PARTIAL, ReplicaState.ACTIVE);
+            LOG.info(
+                    "Transfer (snapshot) of {} {}: {} points installed, {} writes after the capture",
+                    what,
+                    ok ? "finished" : "ended without activation",
+                    points,
+                    delta.operations());
+            return new SnapshotResult(points, ok, null);
+        } finally {
+            io.sextant.collection.AtomicFiles.deleteTree(scratch);
+        }
+    }
+
+    private static long awaitLong(CompletableFuture<Long> f) {
+        await(f.thenAccept(v -> {}));
+        return f.join();
     }
 
     /** Whether the replica's peer answers a count of its replica (it is up and has the collection). */

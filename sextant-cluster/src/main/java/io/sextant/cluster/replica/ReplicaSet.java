@@ -136,6 +136,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     private volatile long forwardDeadlineMillis = FORWARD_DEADLINE_MILLIS;
     /** The writes this peer ordered as primary, for {@code wal_delta} transfers. */
     private final RetainedOperations retained;
+    /** The most writes one {@code wal_delta} call carries. */
+    private volatile int deltaBatchWrites = DeltaBatches.WRITES;
 
     /**
      * The default bound on waiting for one replica's forward: a replica that has not applied a
@@ -181,6 +183,21 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             IntSupplier writeConsistency,
             ReplicaStates states,
             Supplier<ReadFanOut> fanOut) {
+        this(layout, local, remotes, writeConsistency, states, fanOut, null);
+    }
+
+    /**
+     * @param retainedFile where the writes this peer orders as primary are kept for {@code
+     *     wal_delta} across restarts ({@link RetainedHistoryFile}); null keeps them in memory only
+     */
+    public ReplicaSet(
+            Layout layout,
+            Shard local,
+            PeerReplicas remotes,
+            IntSupplier writeConsistency,
+            ReplicaStates states,
+            Supplier<ReadFanOut> fanOut,
+            java.nio.file.Path retainedFile) {
         if ((local != null) != layout.local()) {
             throw new IllegalArgumentException("peer " + Long.toUnsignedString(layout.self())
                     + (layout.local() ? " holds" : " does not hold") + " a replica of shard " + layout.shardId()
@@ -197,8 +214,14 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 queues.put(peer, newQueue(layout, peer));
             }
         }
-        this.retained =
-                new RetainedOperations(RetainedOperations.DEFAULT_MAX_OPERATIONS, RetainedOperations.DEFAULT_MAX_BYTES);
+        this.retained = retainedFile == null || local == null
+                ? new RetainedOperations(
+                        RetainedOperations.DEFAULT_MAX_OPERATIONS, RetainedOperations.DEFAULT_MAX_BYTES)
+                : RetainedOperations.open(
+                        retainedFile,
+                        RetainedOperations.DEFAULT_MAX_OPERATIONS,
+                        RetainedOperations.DEFAULT_MAX_BYTES,
+                        local.lastOperationId());
     }
 
     /** The other replicas that are Active now (known complete when a new incarnation starts; under the order lock). */
@@ -501,7 +524,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 return null;
             }
             ReplicaState s = states.state(peer);
-            if (s == ReplicaState.DEAD && !states.change(peer, ReplicaState.DEAD, ReplicaState.PARTIAL)) {
+            if ((s == ReplicaState.DEAD || s == ReplicaState.PARTIAL_SNAPSHOT)
+                    && !states.change(peer, s, ReplicaState.PARTIAL)) {
                 return null;
             }
             if (states.state(peer) != ReplicaState.PARTIAL) {
@@ -542,18 +566,21 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 return new DeltaStart(null, 0, delta.reason());
             }
             ReplicaState s = states.state(peer);
-            if (s == ReplicaState.DEAD && !states.change(peer, ReplicaState.DEAD, ReplicaState.PARTIAL)) {
+            if ((s == ReplicaState.DEAD || s == ReplicaState.PARTIAL_SNAPSHOT)
+                    && !states.change(peer, s, ReplicaState.PARTIAL)) {
                 return null;
             }
             if (states.state(peer) != ReplicaState.PARTIAL) {
                 return null;
             }
-            List<CompletableFuture<Void>> sent =
-                    new ArrayList<>(delta.operations().size());
-            for (RetainedOperations.Entry e : delta.operations()) {
-                sent.add(sendInOrder(peer, e.operation(), new OperationTag(delta.incarnation(), e.tick())));
+            List<CompletableFuture<Void>> sent = new ArrayList<>();
+            for (List<RetainedOperations.Entry> batch : DeltaBatches.split(delta.operations(), deltaBatchWrites)) {
+                sent.add(sendBatchInOrder(peer, batch, delta.incarnation()));
             }
-            return new DeltaStart(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)), sent.size(), null);
+            return new DeltaStart(
+                    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)),
+                    delta.operations().size(),
+                    null);
         }
     }
 
@@ -596,6 +623,76 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     }
 
     /**
+     * How a {@code snapshot} transfer started: the capture's shipping and install in flight, and the
+     * tag of the newest write the captured files hold.
+     *
+     * @param installed completes with the installed replica's point count
+     * @param upTo the captured files hold every write up to this tag
+     * @param bytes bytes of captured files
+     */
+    record SnapshotStart(CompletableFuture<Long> installed, OperationTag upTo, long bytes) {}
+
+    /**
+     * Starts a {@code snapshot} transfer to the replica on {@code peer} (Dead or Partial): under the
+     * write order lock, it becomes PartialSnapshot (it receives no forwards from now on), the local
+     * replica's files are captured into {@code staging} at this instant of the write order (tick T
+     * of the retained history, the replica recorded complete at T), and their shipping in chunks and
+     * install are queued on the replica's ordered queue, behind every forward queued before. The
+     * caller then sends the writes after T by {@link #beginDelta} with point (incarnation, T, T).
+     *
+     * @return null when this peer is not the primary or the replica is not Dead or Partial
+     */
+    SnapshotStart beginSnapshot(long peer, java.nio.file.Path staging) {
+        if (retained.lastTick() == 0 && local != null) {
+            // the run needs a first tick for the replica's point: an empty write, ordered as any other
+            writeAsPrimary(new PointOperation.Delete(new PointsSelector.Ids(List.of())), true, -1);
+        }
+        synchronized (primaryOrder) {
+            if (!primaryHere() || peer == layout.self() || !queues.containsKey(peer)) {
+                return null;
+            }
+            ReplicaState s = states.state(peer);
+            if ((s != ReplicaState.DEAD && s != ReplicaState.PARTIAL)
+                    || !states.change(peer, s, ReplicaState.PARTIAL_SNAPSHOT)) {
+                return null;
+            }
+            UpdateResult barrier =
+                    local.update(new PointOperation.Delete(new PointsSelector.Ids(List.of())), true); // visibility
+            retained.localWrite(barrier.operationId(), this::activeRemotePeers);
+            OperationTag upTo = new OperationTag(retained.incarnation(), Math.max(1, retained.lastTick()));
+            retained.completeNow(peer);
+            io.sextant.shard.snapshot.ShardFileCapture.CapturedShard captured = local.captureFiles(staging);
+            CompletableFuture<Long> installed = new CompletableFuture<>();
+            inOrder(peer, () -> installed.complete(SnapshotShipping.ship(remotes, peer, captured, upTo)))
+                    .whenComplete((v, e) -> {
+                        if (e != null) {
+                            installed.completeExceptionally(e);
+                        }
+                    });
+            return new SnapshotStart(installed, upTo, captured.bytes());
+        }
+    }
+
+    /**
+     * Replaces the local replica (a {@code snapshot} transfer installed new files): the old one is
+     * closed, {@code reopen} moves the files into place and opens the new one.
+     */
+    public Shard replaceLocal(Supplier<Shard> reopen) {
+        synchronized (primaryOrder) {
+            Shard old = local;
+            if (old == null) {
+                throw new ServiceException(
+                        "Peer " + Long.toUnsignedString(layout.self()) + " holds no replica of shard "
+                                + layout.shardId() + " of collection " + layout.collection() + " to replace");
+            }
+            old.close();
+            Shard fresh = reopen.get();
+            local = fresh;
+            return fresh;
+        }
+    }
+
+    /**
      * A batch in flight.
      *
      * @param points how many points it holds
@@ -604,11 +701,33 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
      */
     record Batch(int points, PointId next, CompletableFuture<Void> sent) {}
 
+    /** Queues consecutive retained writes for {@code peer} as one tagged batch (callers hold the order lock). */
+    private CompletableFuture<Void> sendBatchInOrder(
+            long peer, List<RetainedOperations.Entry> batch, long incarnation) {
+        List<PointOperation> ops =
+                batch.stream().map(RetainedOperations.Entry::operation).toList();
+        OperationTag first = new OperationTag(incarnation, batch.getFirst().tick());
+        return inOrder(peer, () -> remotes.forwardTaggedBatch(peer, ops, true, first));
+    }
+
+    /** Sets how many writes a {@code wal_delta} transfer sends per call (tests, benches; default {@link DeltaBatches#WRITES}). */
+    void deltaBatchWrites(int writes) {
+        if (writes < 1) {
+            throw new IllegalArgumentException("delta batch must hold >= 1 write, got " + writes);
+        }
+        deltaBatchWrites = writes;
+    }
+
     /**
      * Queues {@code operation} for {@code peer} in the write order (callers hold the order lock),
      * tagged when {@code tag} is not null.
      */
     private CompletableFuture<Void> sendInOrder(long peer, PointOperation operation, OperationTag tag) {
+        return inOrder(peer, () -> remotes.forwardTagged(peer, operation, true, tag));
+    }
+
+    /** Runs {@code send} on {@code peer}'s ordered queue (callers hold the order lock). */
+    private CompletableFuture<Void> inOrder(long peer, Runnable send) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         ExecutorService queue = queues.get(peer);
         if (queue == null) { // the replica was dropped from the placement
@@ -618,7 +737,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         }
         queue.execute(() -> {
             try {
-                remotes.forwardTagged(peer, operation, true, tag);
+                send.run();
                 done.complete(null);
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
@@ -827,6 +946,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             all = new ArrayList<>(queues.values());
         }
         all.forEach(ExecutorService::close);
+        retained.close();
         Shard mine = local;
         if (mine != null) {
             mine.close();
@@ -886,6 +1006,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             if (peer == current.self()) {
                 closed = local;
                 local = null;
+                retained.discard(); // its history describes a replica that is gone
             }
         }
         if (stopped != null) {

@@ -31,6 +31,14 @@ public interface ReplicaStates {
     boolean change(long peer, ReplicaState from, ReplicaState to);
 
     /**
+     * The transfer method a {@code restart_transfer} asked for the next transfer to the replica on
+     * {@code peer}, consumed by this call; null when none was asked.
+     */
+    default String takeRequestedMethod(long peer) {
+        return null;
+    }
+
+    /**
      * Every replica Active and nothing ever changes ({@link #markDead} and {@link #change} do nothing): for replica
      * sets built without a metadata group (tests of the plain forwarding path).
      */

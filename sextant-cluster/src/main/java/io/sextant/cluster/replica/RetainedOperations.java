@@ -3,6 +3,7 @@ package io.sextant.cluster.replica;
 import io.sextant.cluster.shard.OperationTag;
 import io.sextant.cluster.shard.RecoveryPoint;
 import io.sextant.segment.ops.PointOperation;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,18 +20,32 @@ import java.util.function.Supplier;
  * the replica missed ({@link #delta}), or says why it cannot (then the transfer falls back to
  * {@code stream_records}, as Qdrant falls back from a failed {@code wal_delta}).
  *
- * <p><b>Retention decision.</b> The suffix is kept in memory, not in the shard's WAL: the WAL is
- * truncated at every flush checkpoint and carries no tags. At most {@link #DEFAULT_MAX_OPERATIONS}
- * writes and {@link #DEFAULT_MAX_BYTES} of estimated size per shard are kept (Qdrant keeps what its
- * WAL retains, 32 MiB segments by default); older ones are dropped first. The cost is heap: up
- * to 8 MiB for every shard whose primary is this peer and that has other replicas (the writes are
- * already objects; the estimate is {@link OperationSize}'s), so 100 such shards under large batch
- * writes could hold 800 MiB; single-point writes of the failover bench (~0.4 KiB each) stay under
- * the count limit, about 7 MiB. At the bench's rate (a few hundred writes per second spread over
- * six shards) 16384 writes cover minutes of downtime; a replica down longer, or behind a primary
- * that restarted (the suffix is lost with the process), is repaired by {@code stream_records}.
- * Moving the suffix to disk (a tagged WAL kept past checkpoints, as Qdrant does) would lift both
- * limits.
+ * <p><b>Retention decision.</b> The suffix is kept in memory for sending and, when the replica set
+ * gives a file, on disk in a history of its own ({@link RetainedHistoryFile}), not in the shard's
+ * WAL: the WAL is truncated at every flush checkpoint and carries no tags. At most {@link
+ * #DEFAULT_MAX_OPERATIONS} writes and {@link #DEFAULT_MAX_BYTES} of estimated size per shard are
+ * kept (Qdrant keeps what its WAL retains, 32 MiB segments by default); older ones are dropped
+ * first. The cost is heap: up to 8 MiB for every shard whose primary is this peer and that has
+ * other replicas (the writes are already objects; the estimate is {@link OperationSize}'s), so 100
+ * such shards under large batch writes could hold 800 MiB; single-point writes of the failover
+ * bench (~0.4 KiB each) stay under the count limit, about 7 MiB. At the bench's rate (a few hundred
+ * writes per second spread over six shards) 16384 writes cover minutes of downtime; a replica down
+ * longer is repaired by {@code stream_records}. The history file holds at most about twice the
+ * retained writes (it is compacted to the retained ones when it doubles).
+ *
+ * <p><b>Across restarts.</b> With a history file, the incarnation, the last tick, the retained
+ * writes and the ticks at which replicas were known complete are replayed at open, so a primary that
+ * restarts (cleanly or by kill -9) keeps its run, and a replica that was down meanwhile still gets a
+ * {@code wal_delta}. <b>The crash rule</b>: a write is applied to the local replica first (its WAL
+ * record fsynced when {@code update} returns), then recorded here, then queued for the replicas;
+ * so the history never holds a write the local replica lacks, and no replica holds a tag the
+ * history lacks unless the history lost a suffix (a power loss: appends are not fsynced). The
+ * history also records the local WAL sequence number of every write this peer made, so at open
+ * ({@link #open}) its last one must equal the local replica's last applied sequence number: when it
+ * does not (a suffix lost, a write made without this class knowing, a replica replaced under the
+ * file) or the file is unreadable, the history is discarded and the next write starts a new
+ * incarnation, and a delta asked before then is refused with that reason. So after any crash the
+ * history either describes exactly the writes the primary applied, in its order, or is not used.
  *
  * <p><b>When a delta is safe.</b> The replica's point says it applied, in order, every write of
  * incarnation {@code i} from {@code first} to {@code last}. The delta (writes {@code last+1} to the
@@ -56,11 +71,12 @@ import java.util.function.Supplier;
  * <p>Thread-safe (every method synchronized; {@link ReplicaSet} calls it under its write order lock).
  */
 final class RetainedOperations {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RetainedOperations.class);
     static final int DEFAULT_MAX_OPERATIONS = 16_384;
     static final long DEFAULT_MAX_BYTES = 8L << 20;
 
-    /** A retained write. */
-    record Entry(long tick, PointOperation operation, long bytes) {}
+    /** A retained write and the local replica's WAL sequence number of it. */
+    record Entry(long tick, long localSeq, PointOperation operation, long bytes) {}
 
     /**
      * The writes a replica missed, or why there are none to send.
@@ -92,16 +108,127 @@ final class RetainedOperations {
     private long bytes;
     private long lastLocalSeq = -1;
     private boolean started;
+    /** The on-disk history, null when kept in memory only. */
+    private final RetainedHistoryFile history;
+    /** Why the history read at open was not used (null when it was, or there was none). */
+    private String discarded;
+    /** Compact the history file once it grows past this many bytes. */
+    private long compactAt = MIN_COMPACT_BYTES;
+
+    static final long MIN_COMPACT_BYTES = 1L << 20;
 
     RetainedOperations(int maxOperations, long maxBytes) {
+        this(maxOperations, maxBytes, null);
+    }
+
+    private RetainedOperations(int maxOperations, long maxBytes, RetainedHistoryFile history) {
         if (maxOperations < 0 || maxBytes < 0) {
             throw new IllegalArgumentException("retention must be >= 0");
         }
         this.maxOperations = maxOperations;
         this.maxBytes = maxBytes;
+        this.history = history;
     }
 
-    private void restart(Collection<Long> activePeers) {
+    /**
+     * The retained writes kept in {@code file} (replayed from it when it exists), for a primary
+     * whose local replica's last applied WAL sequence number is {@code localLastSeq}: when the
+     * history does not end there, or the file is unreadable, it is discarded (see "Across restarts").
+     */
+    static RetainedOperations open(Path file, int maxOperations, long maxBytes, long localLastSeq) {
+        List<RetainedHistoryFile.Record> records = new ArrayList<>();
+        String[] problem = new String[1];
+        RetainedHistoryFile h = RetainedHistoryFile.open(file, records, problem);
+        RetainedOperations ops = new RetainedOperations(maxOperations, maxBytes, h);
+        records.forEach(ops::replay);
+        String why = problem[0];
+        if (why == null && ops.started && ops.lastLocalSeq != localLastSeq) {
+            why = "the retained history ends at local write " + ops.lastLocalSeq
+                    + " but the local replica's last write is " + localLastSeq;
+        }
+        if (why != null) {
+            LOG.warn("{}: discarding it; the next write starts a new incarnation", why);
+            ops.discarded = why;
+            ops.clearState();
+            h.rewrite(List.of());
+        } else if (ops.started) {
+            LOG.info(
+                    "Retained history {}: incarnation {}, tick {}, {} writes kept",
+                    file,
+                    Long.toHexString(ops.incarnation),
+                    ops.lastTick,
+                    ops.entries.size());
+            ops.compactAt = Math.max(MIN_COMPACT_BYTES, 2 * h.size());
+        }
+        return ops;
+    }
+
+    private void clearState() {
+        started = false;
+        incarnation = 0;
+        lastTick = 0;
+        lastLocalSeq = -1;
+        entries.clear();
+        bytes = 0;
+        completeAt.clear();
+        missedSinceFill.clear();
+    }
+
+    /** Applies one record of the history read at open. */
+    private void replay(RetainedHistoryFile.Record r) {
+        switch (r) {
+            case RetainedHistoryFile.State s -> {
+                started = true;
+                incarnation = s.incarnation();
+                lastTick = s.lastTick();
+                lastLocalSeq = s.lastLocalSeq();
+                entries.clear();
+                bytes = 0;
+                completeAt.clear();
+                completeAt.putAll(s.completeAt());
+                missedSinceFill.clear();
+                missedSinceFill.addAll(s.missed());
+            }
+            case RetainedHistoryFile.Write w -> {
+                keep(w.tick(), w.localSeq(), w.operation());
+                lastTick = w.tick();
+                lastLocalSeq = w.localSeq();
+            }
+            case RetainedHistoryFile.Local l -> lastLocalSeq = l.localSeq();
+            case RetainedHistoryFile.Complete c -> completeAt.put(c.peer(), c.tick());
+            case RetainedHistoryFile.Forget f -> {
+                completeAt.remove(f.peer());
+                missedSinceFill.remove(f.peer());
+            }
+            case RetainedHistoryFile.Missed m -> missedSinceFill.add(m.peer());
+        }
+    }
+
+    /** Records {@code r} in the history file (if any), compacting it when it doubled. */
+    private void log(RetainedHistoryFile.Record r) {
+        if (history == null) {
+            return;
+        }
+        history.append(r);
+        if (history.size() > compactAt) {
+            List<RetainedHistoryFile.Record> now = new ArrayList<>(entries.size() + 2);
+            long baseTick = entries.isEmpty() ? lastTick : entries.getFirst().tick() - 1;
+            now.add(new RetainedHistoryFile.State(
+                    incarnation,
+                    baseTick,
+                    lastLocalSeq,
+                    Map.copyOf(completeAt),
+                    java.util.Set.copyOf(missedSinceFill)));
+            for (Entry e : entries) {
+                now.add(new RetainedHistoryFile.Write(e.tick(), e.localSeq(), e.operation()));
+            }
+            now.add(new RetainedHistoryFile.Local(lastLocalSeq));
+            history.rewrite(now);
+            compactAt = Math.max(MIN_COMPACT_BYTES, 2 * history.size());
+        }
+    }
+
+    private void restart(Collection<Long> activePeers, long localSeq) {
         started = true;
         long next;
         do {
@@ -111,8 +238,19 @@ final class RetainedOperations {
         entries.clear();
         bytes = 0;
         completeAt.clear();
+        missedSinceFill.clear();
         for (long p : activePeers) {
             completeAt.put(p, lastTick);
+        }
+        log(new RetainedHistoryFile.State(incarnation, lastTick, localSeq, Map.copyOf(completeAt), java.util.Set.of()));
+    }
+
+    private void keep(long tick, long localSeq, PointOperation operation) {
+        long size = OperationSize.estimate(operation);
+        entries.addLast(new Entry(tick, localSeq, operation, size));
+        bytes += size;
+        while (!entries.isEmpty() && (entries.size() > maxOperations || bytes > maxBytes)) {
+            bytes -= entries.removeFirst().bytes();
         }
     }
 
@@ -130,13 +268,10 @@ final class RetainedOperations {
      */
     synchronized OperationTag append(PointOperation operation, long localSeq, Supplier<Collection<Long>> activePeers) {
         noteLocal(localSeq, activePeers);
-        long tick = ++lastTick;
-        long size = OperationSize.estimate(operation);
-        entries.addLast(new Entry(tick, operation, size));
-        bytes += size;
-        while (!entries.isEmpty() && (entries.size() > maxOperations || bytes > maxBytes)) {
-            bytes -= entries.removeFirst().bytes();
-        }
+        long tick = lastTick + 1;
+        log(new RetainedHistoryFile.Write(tick, localSeq, operation)); // before the forward leaves
+        lastTick = tick;
+        keep(tick, localSeq, operation);
         return new OperationTag(incarnation, tick);
     }
 
@@ -145,16 +280,22 @@ final class RetainedOperations {
      * visibility barrier of a transfer batch), so the next {@link #append} sees no gap.
      */
     synchronized void localWrite(long localSeq, Supplier<Collection<Long>> activePeers) {
-        noteLocal(localSeq, activePeers);
+        if (!noteLocal(localSeq, activePeers)) {
+            log(new RetainedHistoryFile.Local(localSeq));
+        }
     }
 
-    private void noteLocal(long localSeq, Supplier<Collection<Long>> activePeers) {
+    /** Notes the local write {@code localSeq}; true when it started a new incarnation. */
+    private boolean noteLocal(long localSeq, Supplier<Collection<Long>> activePeers) {
+        boolean restarted = false;
         if (!started || localSeq != lastLocalSeq + 1) {
             // the first write this peer orders, or someone else wrote to the local replica (another
             // primary): a new run, in which the replicas Active right now are complete
-            restart(activePeers.get());
+            restart(activePeers.get(), localSeq);
+            restarted = true;
         }
         lastLocalSeq = localSeq;
+        return restarted;
     }
 
     /**
@@ -164,13 +305,17 @@ final class RetainedOperations {
      */
     synchronized void complete(long peer) {
         if (!missedSinceFill.contains(peer)) {
+            log(new RetainedHistoryFile.Complete(peer, lastTick));
             completeAt.put(peer, lastTick);
         }
     }
 
     /** The replica on {@code peer} failed to apply a forwarded write. */
     synchronized void missed(long peer) {
-        missedSinceFill.add(peer);
+        if (!missedSinceFill.contains(peer)) {
+            log(new RetainedHistoryFile.Missed(peer));
+            missedSinceFill.add(peer);
+        }
     }
 
     /**
@@ -178,8 +323,26 @@ final class RetainedOperations {
      * or it left the placement.
      */
     synchronized void forget(long peer) {
+        if (completeAt.containsKey(peer) || missedSinceFill.contains(peer)) {
+            log(new RetainedHistoryFile.Forget(peer));
+        }
         completeAt.remove(peer);
         missedSinceFill.remove(peer);
+    }
+
+    /** The local replica was dropped: forgets everything and deletes the history file. */
+    synchronized void discard() {
+        clearState();
+        if (history != null) {
+            history.delete();
+        }
+    }
+
+    /** Closes the history file (the shard closes). */
+    synchronized void close() {
+        if (history != null) {
+            history.close();
+        }
     }
 
     /** The writes the replica on {@code peer}, at {@code point}, misses (see the class comment). */
@@ -188,7 +351,8 @@ final class RetainedOperations {
             return Delta.impossible("the replica's recovery point is unknown");
         }
         if (point.incarnation() != incarnation) {
-            return Delta.impossible("the replica's writes come from another primary or an earlier process");
+            return Delta.impossible("the replica's writes come from another primary or an earlier process"
+                    + (discarded == null ? "" : " (history discarded at start: " + discarded + ")"));
         }
         Long complete = completeAt.get(peer);
         if (complete == null) {
@@ -213,6 +377,22 @@ final class RetainedOperations {
             }
         }
         return new Delta(missing, incarnation, null);
+    }
+
+    /** The tick of the newest write (0 before the first of this incarnation). */
+    synchronized long lastTick() {
+        return lastTick;
+    }
+
+    /**
+     * The replica on {@code peer} holds every write up to the newest one now: it is being given a
+     * capture of the local replica taken at this instant (a {@code snapshot} transfer).
+     */
+    synchronized void completeNow(long peer) {
+        log(new RetainedHistoryFile.Forget(peer));
+        missedSinceFill.remove(peer);
+        log(new RetainedHistoryFile.Complete(peer, lastTick));
+        completeAt.put(peer, lastTick);
     }
 
     /** How many writes are retained (tests, telemetry). */

@@ -20,4 +20,23 @@ public interface LocalShardLookup {
      *     itself
      */
     Shard find(String collection, int shardId);
+
+    /**
+     * Where the files of a {@code snapshot} transfer to the local replica of shard {@code shardId}
+     * of {@code collection} are staged, or null when this lookup cannot install replicas.
+     */
+    default java.nio.file.Path installStaging(String collection, int shardId) {
+        return null;
+    }
+
+    /**
+     * Replaces the local replica by the files staged in {@link #installStaging} (closing the old
+     * one, opening the new one in its place).
+     *
+     * @return the new replica's point count
+     */
+    default long install(String collection, int shardId) {
+        throw new io.sextant.segment.error.ServiceException(
+                "This peer cannot install shard " + shardId + " of " + collection + " from a snapshot transfer");
+    }
 }

@@ -43,8 +43,24 @@ import java.util.Map;
  *
  * Stateless and thread-safe.
  */
-final class PointOperationWire {
+public final class PointOperationWire {
     private PointOperationWire() {}
+
+    /** {@code op} alone in this layout (the retained history of {@code wal_delta} stores it so). */
+    public static byte[] encode(PointOperation op) {
+        BinaryWriter w = new BinaryWriter();
+        write(w, op);
+        return w.toByteArray();
+    }
+
+    /**
+     * Decodes one operation written by {@link #encode}.
+     *
+     * @throws io.sextant.segment.codec.CorruptEncodingException when the bytes are not one operation
+     */
+    public static PointOperation decode(byte[] bytes) {
+        return io.sextant.segment.codec.BinaryReader.decode(bytes, "point operation", PointOperationWire::read);
+    }
 
     static void write(BinaryWriter w, PointOperation op) {
         switch (op) {

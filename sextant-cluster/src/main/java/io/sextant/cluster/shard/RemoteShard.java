@@ -85,6 +85,24 @@ public final class RemoteShard implements Shard {
                 new ShardCalls.TaggedUpdateRequest(tag, new ShardCalls.UpdateRequest(operation, wait)));
     }
 
+    /**
+     * Applies consecutive tagged writes to the owning peer's replica only, with one fsync there,
+     * recording the last tag ({@code TaggedBatch}).
+     */
+    public UpdateResult updateTaggedBatch(List<PointOperation> operations, boolean wait, OperationTag first) {
+        return call(ShardCalls.TAGGED_BATCH, new ShardCalls.TaggedBatchRequest(first, operations, wait));
+    }
+
+    /** Ships one chunk of a captured file to the owning peer ({@code InstallChunk}). */
+    public long installChunk(String path, long offset, byte[] data) {
+        return call(ShardCalls.INSTALL_CHUNK, new ShardCalls.InstallChunk(path, offset, data));
+    }
+
+    /** Installs the shipped files as the owning peer's replica holding writes up to {@code upTo} ({@code InstallFinish}). */
+    public long installFinish(OperationTag upTo) {
+        return call(ShardCalls.INSTALL_FINISH, upTo);
+    }
+
     /** What the owning peer's replica recorded of tagged writes ({@code RecoveryPoint}). */
     public RecoveryPoint recoveryPoint() {
         return call(ShardCalls.RECOVERY_POINT, null);

@@ -95,18 +95,47 @@ public final class ReplicaClocks {
 
     /** Applies a tagged write by {@code apply} and records it. */
     public <T> T applyTagged(String collection, int shardId, OperationTag tag, Supplier<T> apply) {
+        return applyTaggedBatch(collection, shardId, tag, tag, apply);
+    }
+
+    /**
+     * Applies the consecutive tagged writes {@code first} .. {@code last} (one incarnation) by {@code
+     * apply} and records them as {@link #applyTagged} would one by one: the run goes on when {@code
+     * first} continues it, else a new run starts at {@code first}; when {@code apply} fails the
+     * point is unknown (some of the writes may be applied).
+     */
+    public <T> T applyTaggedBatch(
+            String collection, int shardId, OperationTag first, OperationTag last, Supplier<T> apply) {
+        if (first.incarnation() != last.incarnation() || last.tick() < first.tick()) {
+            throw new IllegalArgumentException("bad tagged batch " + first + ".." + last);
+        }
         Clock c = clock(collection, shardId);
         synchronized (c) {
             RecoveryPoint p = c.point;
             boolean inRun = p.known()
-                    && p.incarnation() == tag.incarnation()
-                    && tag.tick() >= p.first()
-                    && tag.tick() <= p.last() + 1;
+                    && p.incarnation() == first.incarnation()
+                    && first.tick() >= p.first()
+                    && first.tick() <= p.last() + 1;
             if (!inRun) {
                 c.set(RecoveryPoint.UNKNOWN, true);
             }
             T result = applyOrForget(c, apply);
-            c.set(new RecoveryPoint(tag.incarnation(), inRun ? p.first() : tag.tick(), tag.tick()), false);
+            c.set(new RecoveryPoint(last.incarnation(), inRun ? p.first() : first.tick(), last.tick()), false);
+            return result;
+        }
+    }
+
+    /**
+     * Installs a replica shipped by a {@code snapshot} transfer by {@code install}: the point is
+     * unknown (fsynced) while it runs, then {@code (incarnation, tick, tick)} of {@code upTo}
+     * (fsynced): the installed files hold the primary's writes up to that tick.
+     */
+    public <T> T installed(String collection, int shardId, OperationTag upTo, Supplier<T> install) {
+        Clock c = clock(collection, shardId);
+        synchronized (c) {
+            c.set(RecoveryPoint.UNKNOWN, true);
+            T result = install.get();
+            c.set(new RecoveryPoint(upTo.incarnation(), upTo.tick(), upTo.tick()), true);
             return result;
         }
     }

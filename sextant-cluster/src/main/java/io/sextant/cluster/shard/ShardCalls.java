@@ -36,7 +36,26 @@ import java.util.List;
  * Capture      (empty)                                          captured files ({@link ShardCaptureWire})
  * TaggedUpdate u64 incarnation, u64 tick, then as Update            update
  * RecoveryPoint (empty)                                         u64 incarnation (0 = unknown), u64 first, u64 last
+ * TaggedBatch  u64 incarnation, u64 first tick, u8 wait (0/1),    update (of the last one)
+ *              u32 n (1 ..), n x point operation (ticks first .. first+n-1)
+ * InstallChunk str path inside the shard, i64 offset, u32 n, n bytes  i64 bytes written
+ * InstallFinish u64 incarnation, u64 tick                         i64 points in the installed replica
  * </pre>
+ *
+ * {@code InstallChunk} and {@code InstallFinish} (the {@code snapshot} transfer; an older peer
+ * answers {@code UNIMPLEMENTED}, the transfer fails and a later round streams): the primary ships
+ * its captured shard files in chunks of at most {@link #INSTALL_CHUNK_BYTES} into a staging
+ * directory next to the target's replica ({@code LocalShardLookup#installStaging}), then asks the
+ * target to install them as its local replica ({@code LocalShardLookup#install}), whose recovery
+ * point becomes {@code (incarnation, tick, tick)}: the files hold the primary's writes up to that
+ * tick. An {@code InstallChunk} with an empty path clears the staging directory (a transfer's
+ * first call). Served by {@link ShardService} only.
+ *
+ * {@code TaggedBatch} (added for fast {@code wal_delta} transfers; an older peer answers it {@code
+ * UNIMPLEMENTED} and the transfer fails, then falls back to {@code stream_records} on the next
+ * round since the replica's point is left as it was): many consecutive tagged writes in one
+ * call, applied in order with one WAL fsync on the serving peer ({@code Shard.updateAll}), whose
+ * clock then advances to the last tick.
  *
  * {@code TaggedUpdate} and {@code RecoveryPoint} (added with the {@code wal_delta} transfer; an
  * older peer answers them {@code UNIMPLEMENTED}, and a primary then sends plain {@code Update}s and
@@ -137,6 +156,83 @@ public final class ShardCalls {
             ResultWire::writeUpdate,
             ResultWire::readUpdate,
             (shard, q) -> shard.update(q.update().operation(), q.update().waitApplied()));
+
+    /** Body of a {@code TaggedBatch} request: the writes tagged {@code first}, {@code first+1} … */
+    public record TaggedBatchRequest(OperationTag first, List<PointOperation> operations, boolean waitApplied) {
+        public TaggedBatchRequest {
+            operations = List.copyOf(operations);
+            if (operations.isEmpty()) {
+                throw new IllegalArgumentException("a tagged batch needs at least one write");
+            }
+        }
+
+        /** The tag of the last write. */
+        public OperationTag last() {
+            return new OperationTag(first.incarnation(), first.tick() + operations.size() - 1);
+        }
+    }
+
+    /**
+     * Apply consecutive tagged writes to the serving peer's own replica with one fsync and record
+     * the last tag (served by {@link ShardService} with its clocks).
+     */
+    public static final ShardCall<TaggedBatchRequest, UpdateResult> TAGGED_BATCH = new ShardCall<>(
+            "TaggedBatch",
+            ShardCall.Deadline.UPDATE,
+            (w, q) -> {
+                w.i64(q.first().incarnation())
+                        .i64(q.first().tick())
+                        .bool(q.waitApplied())
+                        .count(q.operations().size());
+                q.operations().forEach(op -> PointOperationWire.write(w, op));
+            },
+            r -> {
+                OperationTag first = new OperationTag(r.i64(), r.i64());
+                boolean wait = r.bool();
+                int n = r.count(1);
+                List<PointOperation> ops = new java.util.ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    ops.add(PointOperationWire.read(r));
+                }
+                return new TaggedBatchRequest(first, ops, wait);
+            },
+            ResultWire::writeUpdate,
+            ResultWire::readUpdate,
+            (shard, q) -> shard.updateAll(q.operations(), q.waitApplied()));
+
+    /** The most file bytes one {@code InstallChunk} carries. */
+    public static final int INSTALL_CHUNK_BYTES = 4 << 20;
+
+    /** Body of an {@code InstallChunk} request. */
+    public record InstallChunk(String path, long offset, byte[] data) {}
+
+    /** Ships part of a captured file to the serving peer's staging directory (served by {@link ShardService}). */
+    public static final ShardCall<InstallChunk, Long> INSTALL_CHUNK = new ShardCall<>(
+            "InstallChunk",
+            ShardCall.Deadline.UPDATE,
+            (w, q) -> w.str(q.path()).i64(q.offset()).count(q.data().length).bytes(q.data()),
+            r -> {
+                String path = r.str();
+                long offset = r.i64();
+                return new InstallChunk(path, offset, r.bytes(r.count(1)));
+            },
+            (w, n) -> w.i64(n),
+            io.sextant.segment.codec.BinaryReader::i64,
+            (shard, q) -> {
+                throw new io.sextant.segment.error.ServiceException("InstallChunk is served by the shard service");
+            });
+
+    /** Installs the shipped files as the serving peer's replica (served by {@link ShardService}). */
+    public static final ShardCall<OperationTag, Long> INSTALL_FINISH = new ShardCall<>(
+            "InstallFinish",
+            ShardCall.Deadline.UPDATE,
+            (w, q) -> w.i64(q.incarnation()).i64(q.tick()),
+            r -> new OperationTag(r.i64(), r.i64()),
+            (w, n) -> w.i64(n),
+            io.sextant.segment.codec.BinaryReader::i64,
+            (shard, q) -> {
+                throw new io.sextant.segment.error.ServiceException("InstallFinish is served by the shard service");
+            });
 
     /** What the serving peer's replica recorded of tagged writes (served by {@link ShardService}). */
     public static final ShardCall<Void, RecoveryPoint> RECOVERY_POINT = new ShardCall<>(

@@ -69,6 +69,18 @@ public final class ShardService implements BindableService {
                 ShardCalls.TAGGED_UPDATE,
                 lookup,
                 (shard, q, c, s) -> clocks.applyTagged(c, s, q.tag(), () -> ShardCalls.TAGGED_UPDATE.invoke(shard, q)));
+        add(
+                b,
+                ShardCalls.TAGGED_BATCH,
+                lookup,
+                (shard, q, c, s) -> clocks.applyTaggedBatch(
+                        c, s, q.first(), q.last(), () -> ShardCalls.TAGGED_BATCH.invoke(shard, q)));
+        add(b, ShardCalls.INSTALL_CHUNK, lookup, (shard, q, c, s) -> writeChunk(lookup, c, s, q));
+        add(
+                b,
+                ShardCalls.INSTALL_FINISH,
+                lookup,
+                (shard, q, c, s) -> clocks.installed(c, s, q, () -> lookup.install(c, s)));
         add(b, ShardCalls.RECOVERY_POINT, lookup, (shard, q, c, s) -> clocks.point(c, s));
         addPlain(b, ShardCalls.PRIMARY_UPDATE, primaries);
         return b.build();
@@ -85,6 +97,42 @@ public final class ShardService implements BindableService {
     private static <Q, A> void addPlain(
             ServerServiceDefinition.Builder b, ShardCall<Q, A> call, LocalShardLookup from) {
         add(b, call, from, (shard, q, c, s) -> call.invoke(shard, q));
+    }
+
+    /** Writes one shipped chunk into the replica's staging directory (offset 0 starts the file). */
+    private static long writeChunk(LocalShardLookup lookup, String collection, int shardId, ShardCalls.InstallChunk q) {
+        java.nio.file.Path staging = lookup.installStaging(collection, shardId);
+        if (staging == null) {
+            throw new io.sextant.segment.error.ServiceException(
+                    "This peer cannot install shard " + shardId + " of " + collection + " from a snapshot transfer");
+        }
+        java.nio.file.Path root = staging.toAbsolutePath().normalize();
+        if (q.path().isEmpty()) { // a new transfer starts: drop what an earlier one left
+            io.sextant.collection.AtomicFiles.deleteTree(root);
+            return 0;
+        }
+        java.nio.file.Path dst = root.resolve(q.path()).normalize();
+        if (!dst.startsWith(root) || dst.equals(root) || q.offset() < 0) {
+            throw new io.sextant.segment.error.ServiceException(
+                    "A peer sent a file chunk outside its shard: " + q.path());
+        }
+        try {
+            java.nio.file.Files.createDirectories(dst.getParent());
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                    dst, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+                if (q.offset() == 0) {
+                    ch.truncate(0);
+                }
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(q.data());
+                long at = q.offset();
+                while (b.hasRemaining()) {
+                    at += ch.write(b, at);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new io.sextant.segment.error.ServiceException("Cannot stage " + dst + ": " + e.getMessage(), e);
+        }
+        return q.data().length;
     }
 
     /** How long a call waits for a shard this peer does not know yet (metadata log lag). */

@@ -99,6 +99,27 @@ class ShardCallCodecTest {
         assertThat(ShardCalls.ALL).as("served from the local replicas").doesNotContain(ShardCalls.PRIMARY_UPDATE);
     }
 
+    @Test
+    void taggedBatchesRoundTripAndAnEmptyOneIsRefused() {
+        ShardCalls.TaggedBatchRequest batch = new ShardCalls.TaggedBatchRequest(
+                new OperationTag(r.nextLong() | 1, 1 + r.nextInt(1000)), operations(), r.nextBoolean());
+        ShardCalls.TaggedBatchRequest back = requestRoundTrip(ShardCalls.TAGGED_BATCH, batch);
+        assertThat(back.last().tick())
+                .isEqualTo(batch.first().tick() + batch.operations().size() - 1);
+        responseRoundTrip(ShardCalls.TAGGED_BATCH, new UpdateResult(r.nextLong(), true));
+        PointOperation single = operations().getFirst();
+        byte[] one = ShardCalls.TAGGED_BATCH.encodeRequest(
+                "c", 0, new ShardCalls.TaggedBatchRequest(new OperationTag(3, 1), List.of(single), true));
+        byte[] empty = Arrays.copyOf(one, one.length);
+        // the count (u32 after the envelope, incarnation, tick and wait) set to 0 leaves trailing bytes
+        int countAt = one.length - PointOperationWire.encode(single).length - 4;
+        empty[countAt] = empty[countAt + 1] = empty[countAt + 2] = empty[countAt + 3] = 0;
+        assertThatThrownBy(() -> ShardCalls.TAGGED_BATCH.decodeRequest(empty))
+                .isInstanceOf(CorruptEncodingException.class);
+        assertThatThrownBy(() -> new ShardCalls.TaggedBatchRequest(new OperationTag(3, 1), List.of(), true))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
     private List<PointOperation> operations() {
         List<PointOperation> ops = new ArrayList<>();
         List<PointOperation.PointStruct> points = new ArrayList<>();

@@ -234,12 +234,62 @@ public final class ClusterShards implements AutoCloseable {
         return out;
     }
 
-    /** This peer's local replicas: never a replica set, so a forwarded call cannot loop. */
+    /**
+     * This peer's local replicas: never a replica set, so a forwarded call cannot loop. A {@code
+     * snapshot} transfer stages its files in {@code <collection>/shards/<id>.incoming} and installs
+     * them by closing the replica, swapping the directories and opening it again.
+     */
     public LocalShardLookup localReplicas() {
-        return (collection, shardId) -> {
-            Shard s = shard(collection, shardId);
-            return s instanceof ReplicaSet rs ? rs.localReplica() : s;
+        return new LocalShardLookup() {
+            @Override
+            public Shard find(String collection, int shardId) {
+                Shard s = shard(collection, shardId);
+                return s instanceof ReplicaSet rs ? rs.localReplica() : s;
+            }
+
+            @Override
+            public Path installStaging(String collection, int shardId) {
+                return shard(collection, shardId) instanceof ReplicaSet rs && rs.localReplica() != null
+                        ? incoming(toc.get(collection).shardDir(shardId))
+                        : null;
+            }
+
+            @Override
+            public long install(String collection, int shardId) {
+                return installReplica(collection, shardId);
+            }
         };
+    }
+
+    private static Path incoming(Path shardDir) {
+        return shardDir.resolveSibling(shardDir.getFileName() + ".incoming");
+    }
+
+    /** Replaces the local replica of a shard by the files a snapshot transfer staged. */
+    private long installReplica(String collection, int shardId) {
+        if (!(shard(collection, shardId) instanceof ReplicaSet rs)) {
+            throw new ServiceException("Shard " + shardId + " of " + collection + " is not a replica set here");
+        }
+        Collection c = toc.get(collection);
+        Path dir = c.shardDir(shardId);
+        Path staged = incoming(dir);
+        if (!java.nio.file.Files.isDirectory(staged)) {
+            throw new ServiceException("No staged files for shard " + shardId + " of " + collection);
+        }
+        Shard fresh = rs.replaceLocal(() -> {
+            AtomicFiles.deleteTree(dir);
+            try {
+                java.nio.file.Files.move(staged, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                AtomicFiles.fsyncDir(dir.getParent());
+            } catch (java.io.IOException e) {
+                throw new ServiceException(
+                        "Cannot install the transferred files of shard " + shardId + " of " + collection + ": "
+                                + e.getMessage(),
+                        e);
+            }
+            return localFactory.open(dir, c.config().toShardConfig());
+        });
+        return fresh.count(null, true);
     }
 
     /** The replica sets with a local replica, for writes sent here to be applied as their primary. */

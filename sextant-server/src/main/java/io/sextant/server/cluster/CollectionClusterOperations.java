@@ -7,6 +7,7 @@ import io.sextant.cluster.ClusterNode;
 import io.sextant.cluster.ReplicaPlacementApplier;
 import io.sextant.cluster.ReplicaPlacementChange;
 import io.sextant.cluster.ReplicaState;
+import io.sextant.cluster.ReplicaStateChange;
 import io.sextant.cluster.ShardPlacement;
 import io.sextant.collection.Collection;
 import io.sextant.collection.TableOfContents;
@@ -43,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * {@code create_sharding_key} and {@code drop_sharding_key} take the bodies of {@code PUT
  * /collections/{c}/shards} and {@code POST /collections/{c}/shards/delete} ({@link
- * ShardKeyCommands}) and go through the metadata log. The other operations ({@code
- * restart_transfer}, ...) are recognised and answered 400 "not
+ * ShardKeyCommands}) and go through the metadata log. {@code restart_transfer}: see {@link
+ * #restart}. The other operations ({@code replicate_points}, resharding ...) are recognised and answered 400 "not
  * supported yet"; a body that names no operation, or more than one, is a 400. On a standalone node
  * every call is answered as Qdrant does there: 405 "Qdrant is running in standalone mode", before
  * the collection is looked up. Access: manage (the default of {@code RestAccessRules} for this
@@ -55,7 +56,6 @@ final class CollectionClusterOperations {
     /** Qdrant's operation names that this slice does not implement yet. */
     private static final Set<String> NOT_YET = Set.of(
             "replicate_points",
-            "restart_transfer",
             "start_resharding",
             "abort_resharding",
             "finish_migrating_points",
@@ -105,6 +105,8 @@ final class CollectionClusterOperations {
             ApiExchange.ok(ctx, true);
         } else if (op.equals("abort_transfer")) {
             ApiExchange.ok(ctx, abort(c.name(), body.get(op)));
+        } else if (op.equals("restart_transfer")) {
+            ApiExchange.ok(ctx, restart(c.name(), body.get(op)));
         } else if (op.equals("move_shard")) {
             ApiExchange.ok(ctx, move(c.name(), body.get(op)));
         } else if (op.equals("create_sharding_key")) {
@@ -137,10 +139,10 @@ final class CollectionClusterOperations {
     /**
      * {@code replicate_shard} and the first half of {@code move_shard}: checks, then proposes the
      * new replica on {@code to_peer_id} (Partial; the shard's primary fills it). {@code method} may
-     * be {@code stream_records}, {@code wal_delta} or {@code snapshot} (anything else is a 400), but
-     * the primary chooses how to fill the replica: {@code wal_delta} when the target's recovery
-     * point allows it, which a new replica's never does, else {@code stream_records}; {@code
-     * snapshot} transfers are not built and are served by {@code stream_records}.
+     * be {@code stream_records}, {@code wal_delta} or {@code snapshot} (anything else is a 400); it
+     * travels in the {@code add_replica} entry to the shard's primary, which fills the replica with
+     * a {@code snapshot} transfer when asked, else by {@code wal_delta} when the target's recovery
+     * point allows it (a new replica's never does), else {@code stream_records}.
      *
      * @return the new replica
      */
@@ -168,7 +170,8 @@ final class CollectionClusterOperations {
                     + shardId + " of " + collection);
         }
         ReplicaPlacementChange add = new ReplicaPlacementChange(shardId, to);
-        MetadataExecutor.unwrap(node.propose(add.addCommand(collection)));
+        MetadataExecutor.unwrap(
+                node.propose(add.addCommand(collection, method == null || method.isNull() ? null : method.asText())));
         return add;
     }
 
@@ -232,6 +235,45 @@ final class CollectionClusterOperations {
             throw UserException.badRequest(refusal);
         }
         return MetadataExecutor.unwrap(node.propose(drop.command(collection)));
+    }
+
+    /**
+     * {@code restart_transfer} {@code {"shard_id","from_peer_id","to_peer_id","method"}} (all
+     * required, as in Qdrant): the replica on the target must be Partial (a transfer to it runs or is
+     * about to), else 400 "There is no transfer for shard s from f to t" (Qdrant's text). Proposes
+     * {@code set_replica_state} Partial to Dead carrying the method ({@link
+     * ReplicaStateChange#transferMethod}): the primary's transfer stops at its next batch, and its
+     * automatic recovery starts a new one within a second with that method ({@code stream_records};
+     * {@code wal_delta}, falling back to streaming when no delta is possible; {@code snapshot}, the
+     * primary's files installed on the target, then the writes after the capture by delta). The replica
+     * receives no writes between the two transfers, so the new one starts from what the replica
+     * holds as any repair of a Dead replica does.
+     */
+    private JsonNode restart(String collection, JsonNode args) {
+        int shardId = shardId(args, "restart_transfer");
+        long from = peerId(args, "from_peer_id", "restart_transfer");
+        long to = peerId(args, "to_peer_id", "restart_transfer");
+        JsonNode method = args.get("method");
+        if (method == null || !method.isTextual()) {
+            throw UserException.badRequest("Format error in JSON body: restart_transfer needs method, got " + args);
+        }
+        if (method.asText().equals("resharding_stream_records")) {
+            throw UserException.badRequest("Shard transfer method resharding_stream_records is not supported");
+        }
+        if (!TRANSFER_METHODS.contains(method.asText())) {
+            throw UserException.badRequest("Format error in JSON body: unknown variant `" + method.asText()
+                    + "`, expected one of `stream_records`, `snapshot`, `wal_delta`, `resharding_stream_records`");
+        }
+        ShardPlacement placement = placedShard(collection, shardId);
+        if (!placement.replicas(shardId).contains(to)
+                || !placement.replicas(shardId).contains(from)
+                || shards.replicaStates().state(collection, shardId, to) != ReplicaState.PARTIAL) {
+            throw UserException.badRequest("There is no transfer for shard " + shardId + " from "
+                    + Long.toUnsignedString(from) + " to " + Long.toUnsignedString(to));
+        }
+        ReplicaStateChange change =
+                new ReplicaStateChange(shardId, to, ReplicaState.DEAD, ReplicaState.PARTIAL, method.asText());
+        return MetadataExecutor.unwrap(node.propose(change.command(collection)));
     }
 
     /** The collection's placement, checked to have shard {@code shardId} (400s otherwise). */

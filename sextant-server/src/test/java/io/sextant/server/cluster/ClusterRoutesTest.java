@@ -302,9 +302,22 @@ class ClusterRoutesTest {
                             .status())
                     .isEqualTo(400);
             assertThat(s.post("/collections/c/cluster", "{}").status()).isEqualTo(400);
-            TestServer.Response notYet = s.post("/collections/c/cluster", "{\"restart_transfer\":{\"shard_id\":0}}");
-            assertThat(notYet.status()).isEqualTo(400);
-            assertThat(notYet.json().at("/status/error").asText()).contains("restart_transfer is not supported yet");
+            TestServer.Response noMethod = s.post("/collections/c/cluster", "{\"restart_transfer\":{\"shard_id\":0}}");
+            assertThat(noMethod.status()).isEqualTo(400);
+            assertThat(noMethod.json().at("/status/error").asText()).contains("restart_transfer needs from_peer_id");
+            TestServer.Response noRestart = s.post(
+                    "/collections/c/cluster",
+                    "{\"restart_transfer\":{\"shard_id\":0,\"from_peer_id\":" + self + ",\"to_peer_id\":" + self
+                            + ",\"method\":\"stream_records\"}}");
+            assertThat(noRestart.status()).isEqualTo(400);
+            assertThat(noRestart.json().at("/status/error").asText())
+                    .isEqualTo("There is no transfer for shard 0 from " + self + " to " + self);
+            TestServer.Response badMethod = s.post(
+                    "/collections/c/cluster",
+                    "{\"restart_transfer\":{\"shard_id\":0,\"from_peer_id\":" + self + ",\"to_peer_id\":" + self
+                            + ",\"method\":\"teleport\"}}");
+            assertThat(badMethod.status()).isEqualTo(400);
+            assertThat(badMethod.json().at("/status/error").asText()).contains("unknown variant `teleport`");
             TestServer.Response noTransfer = s.post(
                     "/collections/c/cluster",
                     "{\"abort_transfer\":{\"shard_id\":0,\"from_peer_id\":1,\"to_peer_id\":" + self + "}}");
