@@ -16,22 +16,16 @@ import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.segment.query.SparseStats;
 import io.sextant.segment.query.VectorSelector;
-import io.sextant.segment.storage.AtomicFiles;
 import io.sextant.segment.storage.Segment;
 import io.sextant.shard.wal.OperationCodec;
 import io.sextant.shard.wal.Wal;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -150,39 +144,11 @@ public final class LocalShard implements Shard {
 
     /** As {@link #open(Path, ShardConfig)}; {@code optimize=false} starts no background thread (tests). */
     static LocalShard open(Path dir, ShardConfig config, boolean optimize) {
-        AtomicFiles.createDirectories(dir.resolve(SEGMENTS)); // fsyncs each directory it creates
-        ShardManifest manifest;
-        if (!Files.exists(dir.resolve(ShardManifest.NAME))) {
-            String name = segmentName(1);
-            AtomicFiles.deleteTree(dir.resolve(SEGMENTS).resolve(name));
-            Segment.createAppendable(dir.resolve(SEGMENTS).resolve(name), config.segmentVectors())
-                    .close();
-            manifest = new ShardManifest(0, List.of(name), name, Map.of());
-            manifest.write(dir);
-            AtomicFiles.fsyncDir(dir);
-        } else {
-            manifest = ShardManifest.read(dir);
-        }
-        long counter = removeUnlisted(dir.resolve(SEGMENTS), manifest.segments());
-        List<Segment> segs = new ArrayList<>();
-        Segment target = null;
-        for (String name : manifest.segments()) {
-            Segment s = DeferredPoints.apply(
-                    Segment.open(
-                            dir.resolve(SEGMENTS).resolve(name),
-                            config.segmentVectors(),
-                            manifest.schema(),
-                            config.payloadMemory()),
-                    config);
-            segs.add(s);
-            if (name.equals(manifest.target())) {
-                target = s;
-            }
-        }
-        if (target == null || target.immutable()) {
-            throw new ServiceException("Shard manifest in " + dir + " names no appendable write target");
-        }
-        resolveDuplicates(segs);
+        ShardSegmentsLoader.Loaded loaded = ShardSegmentsLoader.load(dir, config);
+        ShardManifest manifest = loaded.manifest();
+        List<Segment> segs = loaded.segments();
+        Segment target = loaded.target();
+        long counter = loaded.counter();
         long walCapacity = Math.max(1, config.wal().capacityMb()) * 1024L * 1024L;
         Wal wal = Wal.open(dir.resolve(WAL), walCapacity, manifest.checkpoint() + 1);
         LocalShard shard = new LocalShard(
@@ -218,52 +184,8 @@ public final class LocalShard implements Shard {
         return shard;
     }
 
-    private static long removeUnlisted(Path segDir, List<String> listed) {
-        long max = 0;
-        try (Stream<Path> s = Files.list(segDir)) {
-            for (Path p : s.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith("seg-")) {
-                    try {
-                        max = Math.max(max, Long.parseLong(n.substring(4)));
-                    } catch (NumberFormatException ignored) {
-                        // not ours
-                    }
-                }
-                if (!listed.contains(n)) {
-                    LOG.info("Removing leftover segment directory {}", p);
-                    AtomicFiles.deleteTree(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new ServiceException("Failed to list " + segDir + ": " + e.getMessage(), e);
-        }
-        return max;
-    }
-
-    private static void resolveDuplicates(List<Segment> segs) {
-        if (segs.size() < 2) {
-            return;
-        }
-        Map<PointId, SegmentSet.Location> seen = new HashMap<>();
-        for (Segment s : segs) {
-            for (var it = s.liveOffsetsById(null); it.hasNext(); ) {
-                int off = it.nextInt();
-                SegmentSet.Location loc = new SegmentSet.Location(s, off, s.versionAt(off));
-                SegmentSet.Location prev = seen.putIfAbsent(s.idAt(off), loc);
-                if (prev != null) {
-                    SegmentSet.Location loser = prev.version() >= loc.version() ? loc : prev;
-                    loser.segment().delete(loser.offset());
-                    if (loser == prev) {
-                        seen.put(s.idAt(off), loc);
-                    }
-                }
-            }
-        }
-    }
-
     static String segmentName(long n) {
-        return String.format("seg-%012d", n);
+        return ShardSegmentsLoader.segmentName(n);
     }
 
     // ------------------------------------------------------------------ updates
@@ -452,25 +374,7 @@ public final class LocalShard implements Shard {
 
     @Override
     public List<SegmentSummary> segmentSummaries() {
-        List<SegmentSummary> out = new ArrayList<>();
-        SegmentSet set = segments;
-        for (Segment s : set.all()) {
-            Map<String, Long> indexed = new LinkedHashMap<>();
-            for (String name : s.vectorNames()) {
-                indexed.put(name, s.indexedVectorCount(name));
-            }
-            out.add(new SegmentSummary(
-                    s.name(),
-                    !s.immutable(),
-                    s.liveCount(),
-                    s.deletedCount(),
-                    s.vectorBytes(),
-                    s.specs(),
-                    indexed,
-                    s.deferredCount(),
-                    s.payloadStorageBytes()));
-        }
-        return out;
+        return SegmentSummaries.of(segments);
     }
 
     private void checkUsable() {
@@ -480,29 +384,7 @@ public final class LocalShard implements Shard {
     }
 
     private PointOperation resolveSelectors(PointOperation op) {
-        return switch (op) {
-            case PointOperation.Delete d -> new PointOperation.Delete(resolve(d.selector()));
-            case PointOperation.SetPayload s ->
-                new PointOperation.SetPayload(s.payload(), resolve(s.selector()), s.key());
-            case PointOperation.OverwritePayload o ->
-                new PointOperation.OverwritePayload(o.payload(), resolve(o.selector()));
-            case PointOperation.DeletePayload d -> new PointOperation.DeletePayload(d.keys(), resolve(d.selector()));
-            case PointOperation.ClearPayload c -> new PointOperation.ClearPayload(resolve(c.selector()));
-            case PointOperation.DeleteVectors d ->
-                new PointOperation.DeleteVectors(resolve(d.selector()), d.vectorNames());
-            default -> op;
-        };
-    }
-
-    private PointsSelector resolve(PointsSelector sel) {
-        if (sel instanceof PointsSelector.ByFilter(Filter filter)) {
-            Set<PointId> ids = new LinkedHashSet<>();
-            for (Segment s : segments.all()) {
-                ShardReads.forEachMatch(s, filter, false, off -> ids.add(s.idAt(off)));
-            }
-            return new PointsSelector.Ids(new ArrayList<>(ids));
-        }
-        return sel;
+        return FilterSelectors.resolve(op, segments);
     }
 
     /** Applies a logged operation. Caller holds the update lock (or is the recovery thread). */
