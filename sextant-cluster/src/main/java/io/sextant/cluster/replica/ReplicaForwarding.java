@@ -5,6 +5,7 @@ import io.sextant.cluster.shard.OperationTag;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.ops.PointOperation;
+import io.sextant.shard.UpdateResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,7 +165,20 @@ final class ReplicaForwarding {
      */
     boolean awaitForward(long peer, CompletableFuture<Boolean> forward, long deadline) {
         try {
-            return forward.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new TimeoutException();
+                }
+                try {
+                    return forward.get(
+                            Math.min(left, TimeUnit.MILLISECONDS.toNanos(STATE_POLL_MILLIS)), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    if (!states.state(peer).receivesWrites()) { // marked Dead meanwhile (e.g. by PeerLiveness)
+                        return failed(peer, new ServiceException("marked Dead while the forwarded write waited"));
+                    }
+                }
+            }
         } catch (TimeoutException e) {
             return failed(
                     peer,
@@ -174,6 +188,76 @@ final class ReplicaForwarding {
             return failed(peer, new ServiceException("interrupted waiting for the forwarded write", e));
         } catch (ExecutionException e) {
             return failed(peer, new ServiceException("forward failed", e.getCause()));
+        }
+    }
+
+    /**
+     * A write sent to another peer's primary with {@code PrimaryUpdate} was given up because that
+     * replica stopped being able to act as primary (marked Dead) while the call ran.
+     */
+    static final class PrimaryLost extends ServiceException {
+        PrimaryLost(String message) {
+            super(message);
+        }
+    }
+
+    /** How often a waiting write looks at the replica states (a Dead mark ends the wait). */
+    static final long STATE_POLL_MILLIS = 25;
+
+    /**
+     * Sends {@code operation} to the primary on {@code peer} ({@code PrimaryUpdate}) and waits for
+     * its answer, but not for a primary that stops being one: when the metadata log marks that
+     * replica Dead meanwhile the call is cancelled and {@link PrimaryLost} thrown (the caller sends
+     * the write to the next Active replica); when no answer came within twice the forward deadline
+     * (the primary itself may wait one forward deadline for a frozen replica, then commit its Dead
+     * mark) the call is cancelled and fails as a missed deadline ({@link
+     * io.sextant.cluster.shard.ShardCallErrors#isDeadline}), so the caller marks it Dead.
+     */
+    UpdateResult writeThroughPrimary(long peer, PointOperation operation, boolean wait) {
+        CompletableFuture<UpdateResult> answer = new CompletableFuture<>();
+        Thread call = Thread.ofVirtual()
+                .name("primary-update-" + Long.toUnsignedString(peer))
+                .start(() -> {
+                    try {
+                        answer.complete(remotes.writeAsPrimary(peer, operation, wait));
+                    } catch (RuntimeException | Error e) {
+                        answer.completeExceptionally(e);
+                    }
+                });
+        long limit = 2 * forwardDeadlineMillis;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limit);
+        try {
+            while (true) {
+                try {
+                    return answer.get(STATE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (!states.state(peer).canBePrimary()) {
+                        ReplicaSet.Layout l = layout.get();
+                        throw new PrimaryLost("Primary " + Long.toUnsignedString(peer) + " of shard " + l.shardId()
+                                + " of collection " + l.collection() + " was marked "
+                                + states.state(peer).wireName() + " while a write waited for it");
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new ServiceException(
+                                "Primary " + Long.toUnsignedString(peer) + " did not answer a write within " + limit
+                                        + " ms",
+                                org.apache.ratis.thirdparty.io.grpc.Status.DEADLINE_EXCEEDED.asRuntimeException());
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new ServiceException(
+                    "PrimaryUpdate to peer " + Long.toUnsignedString(peer) + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceException("Interrupted waiting for the primary's answer", e);
+        } finally {
+            if (!answer.isDone()) {
+                call.interrupt(); // cancels the internal gRPC call
+            }
         }
     }
 

@@ -59,10 +59,12 @@ import org.slf4j.LoggerFactory;
  * Qdrant, replicas that receive no writes count as not applying it) applied it. A forward answered "not found" (the replica's peer has not applied the
  * collection's create yet) is retried for up to {@link ReplicaForwarding#NOT_FOUND_RETRY_MILLIS} ms first. When the
  * primary is another peer, the write is sent there to be applied as a primary write ({@code
- * PrimaryUpdate}); a peer that is unreachable is skipped for the next Active one, and one that
- * misses the call's deadline (a frozen process) is first marked Dead through the metadata group, so
- * it stops acting as primary, then skipped. A user error (bad input) at the primary is answered as
- * such and nothing is forwarded.
+ * PrimaryUpdate}, {@link ReplicaForwarding#writeThroughPrimary}); a peer that is unreachable is
+ * skipped for the next Active one; when the primary is marked Dead while the write waits (the Raft
+ * leader's {@link io.sextant.cluster.PeerLiveness}) the call is cancelled and the write goes to the
+ * next Active replica; one that does not answer within twice the forward deadline (a frozen process)
+ * is first marked Dead through the metadata group, so it stops acting as primary, then skipped. A
+ * user error (bad input) at the primary is answered as such and nothing is forwarded.
  *
  * <p>Payload index changes ({@code CreateFieldIndex}, {@code DeleteFieldIndex}) are applied to the
  * local replica only: every peer applies them from the metadata log to its own replicas.
@@ -77,8 +79,9 @@ import org.slf4j.LoggerFactory;
  * apply to the local replica only.
  *
  * <p><b>Forward deadline:</b> the primary waits at most {@link #FORWARD_DEADLINE_MILLIS} for every
- * replica's forward together; a replica that has not applied the write by then (a frozen or
- * overloaded peer) is marked Dead like one whose forward failed, before the write is acknowledged.
+ * replica's forward together ({@link ReplicaForwarding}); a replica that has not applied the write by
+ * then (a frozen or overloaded peer) is marked Dead like one whose forward failed, before the write
+ * is acknowledged. A replica marked Dead meanwhile ends the wait at once (its Dead entry is committed).
  *
  * <p>Thread-safe: writes as primary are serialized per replica set (local apply and queueing of
  * the forwards happen under one lock); reads run concurrently.
@@ -249,7 +252,12 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 continue;
             }
             try {
-                return remotes.writeAsPrimary(peer, operation, wait);
+                return forwarding.writeThroughPrimary(peer, operation, wait);
+            } catch (ReplicaForwarding.PrimaryLost e) {
+                // marked Dead while the write waited (the leader's PeerLiveness, or another peer):
+                // the next Active replica orders it (see the package-info on why a retry is safe)
+                LOG.warn("{}; sending the write to the next Active replica of {}", e.getMessage(), this);
+                last = e;
             } catch (ServiceException e) {
                 if (ShardCallErrors.isDeadline(e)) {
                     // a frozen primary: Dead through consensus (so it refuses to order writes if it
@@ -348,6 +356,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             if (forwarding.awaitForward(f.getKey(), f.getValue(), deadline)) {
                 applied++;
             } else {
+                requireStillPrimary();
                 states.markDead(f.getKey()); // before the ack: throws when consensus cannot be reached
             }
         }
@@ -359,6 +368,20 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                     + needed);
         }
         return mine;
+    }
+
+    /**
+     * Fails the write when this peer's own replica was marked Dead while it ordered it (the caller
+     * has given up on it and sent it to the next Active replica): a deposed primary must not mark
+     * the replicas that now follow another primary Dead because its late forwards failed.
+     */
+    private void requireStillPrimary() {
+        ReplicaState mine = states.state(layout.self());
+        if (!mine.canBePrimary()) {
+            throw new ServiceException("The replica of shard " + layout.shardId() + " of collection "
+                    + layout.collection() + " on peer " + Long.toUnsignedString(layout.self()) + " became "
+                    + mine.wireName() + " while it ordered a write; not acknowledged");
+        }
     }
 
     /**
