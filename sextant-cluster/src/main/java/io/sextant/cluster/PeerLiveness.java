@@ -23,8 +23,11 @@ import org.slf4j.LoggerFactory;
  * shards' primaries first. So a frozen (SIGSTOP) or cut-off peer stops being a primary, and stops
  * receiving forwards, within that timeout, instead of when a write sent to it misses a deadline.
  *
- * <p>Rules: nothing is decided while this peer is not the leader, nor during the first {@code
- * timeout} ms of its leadership (a new leader's follower records start at its election, so a grace
+ * <p>Rules: nothing is decided while this peer is not the leader, nor while it has not heard from a
+ * majority of the group within the timeout (a leader that was itself frozen or cut off still
+ * believes it leads when it wakes, with every follower silent, until a reply with a newer term
+ * deposes it: judging then would mark the live peers' replicas Dead, and its proposal would be
+ * committed by the new leader), nor during the first {@code timeout} ms of its leadership (a new leader's follower records start at its election, so a grace
  * of one timeout keeps it from judging peers before they could answer; Ratis starts those records
  * "now", so the grace is also what a silent peer needs to be judged at all). A replica is not
  * marked Dead when no other replica of its shard is Active on a peer that answers (the leader
@@ -166,6 +169,15 @@ public final class PeerLiveness implements AutoCloseable {
     public List<Verdict> decide(LeaderView view) {
         if (view == null || view.leaderForMillis() < timeoutMillis) {
             return List.of();
+        }
+        int answering = 1; // this peer
+        for (long silent : view.silentMillis().values()) {
+            if (silent <= timeoutMillis) {
+                answering++;
+            }
+        }
+        if (answering <= (view.silentMillis().size() + 1) / 2) {
+            return List.of(); // no majority heard from: this leader may be the one frozen or cut off
         }
         List<Verdict> out = new ArrayList<>();
         for (String collection : placements.collections()) {

@@ -129,4 +129,14 @@ class PeerLivenessTest {
         assertThat(liveness.poll()).hasSize(3);
         assertThat(states.state("c", 0, C)).isEqualTo(ReplicaState.DEAD);
     }
+
+    @Test
+    void aLeaderThatHeardFromNoMajorityJudgesNobody() {
+        // a leader that was itself frozen wakes up still leading, with every follower silent
+        view.set(leader(60_000, 20_000, 20_000));
+        assertThat(liveness.poll()).isEmpty();
+        assertThat(proposed).isEmpty();
+        view.set(leader(60_000, 100, 20_000)); // B answers: A and B are a majority of three
+        assertThat(liveness.poll()).hasSize(3);
+    }
 }
