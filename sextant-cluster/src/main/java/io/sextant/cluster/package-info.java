@@ -179,7 +179,9 @@
  *       SEXTANT__CLUSTER__PEER_UNRESPONSIVE_MS}) gets every replica of it that receives writes
  *       proposed Dead, with its current state as {@code from_state} (so a replica another primary
  *       already moved is left alone), primaries first. Not during the first timeout of a new leader's
- *       term (its follower records start at its election), and never the last Active replica of a
+ *       term (its follower records start at its election), not while the leader has heard from no
+ *       majority within the timeout (a leader that was frozen or cut off wakes up still leading with
+ *       every follower silent; the new leader would commit its proposals), and never the last Active replica of a
  *       shard on an answering peer (a shard without a primary would also have nobody to repair it).
  *       A frozen leader is replaced by Ratis's election (1 to 2 s at the default tick), and the new
  *       leader judges it after its grace. A peer that answers again is repaired by the automatic
