@@ -25,6 +25,8 @@ import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -505,6 +507,27 @@ public final class ClusterNode implements AutoCloseable {
         } catch (IOException e) {
             throw new ServiceException("Snapshot of the metadata state failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * What this peer knows of its followers as the metadata group's leader (from Ratis's role
+     * info: time in the leader role, each follower's last RPC answer), or null when it is not the
+     * leader; for {@link PeerLiveness}.
+     */
+    public PeerLiveness.LeaderView leaderView() {
+        RoleInfoProto role = division().getInfo().getRoleInfoProto();
+        if (role.getRole() != RaftPeerRole.LEADER || !role.hasLeaderInfo()) {
+            return null;
+        }
+        Map<Long, Long> silent = new java.util.HashMap<>();
+        for (ServerRpcProto f : role.getLeaderInfo().getFollowerInfoList()) {
+            try {
+                silent.put(Long.parseUnsignedLong(f.getId().getId().toStringUtf8()), f.getLastRpcElapsedTimeMs());
+            } catch (NumberFormatException e) {
+                LOG.debug("Follower with a foreign id {}", f.getId().getId().toStringUtf8());
+            }
+        }
+        return new PeerLiveness.LeaderView(role.getRoleElapsedTimeMs(), silent);
     }
 
     /** Ids of the current members. */

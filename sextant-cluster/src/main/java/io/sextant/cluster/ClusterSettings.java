@@ -9,9 +9,11 @@ import java.net.URI;
  * reach it; default {@code http://127.0.0.1:<p2p port>}) and {@code --bootstrap} (a running peer's
  * p2p URI; absent on the peer that forms the cluster), and Sextant's own {@code
  * cluster.transfer.points_per_second} (how fast a shard transfer that repairs a Dead replica streams
- * points; 0 = no limit; default {@link #DEFAULT_TRANSFER_POINTS_PER_SECOND}), and {@code
- * cluster.p2p.enable_tls} with the node's {@code tls.*} files ({@link PeerTls}; null = plaintext).
- * Immutable.
+ * points; 0 = no limit; default {@link #DEFAULT_TRANSFER_POINTS_PER_SECOND}) and {@code
+ * cluster.peer_unresponsive_ms} (how long a peer may leave the Raft leader's RPCs unanswered before
+ * the leader marks its replicas Dead, {@link PeerLiveness}; default {@link
+ * PeerLiveness#DEFAULT_UNRESPONSIVE_MILLIS}), and {@code cluster.p2p.enable_tls} with the node's
+ * {@code tls.*} files ({@link PeerTls}; null = plaintext). Immutable.
  */
 public record ClusterSettings(
         boolean enabled,
@@ -20,6 +22,7 @@ public record ClusterSettings(
         URI uri,
         URI bootstrap,
         int transferPointsPerSecond,
+        long peerUnresponsiveMs,
         PeerTls tls) {
 
     /** Default of {@code cluster.transfer.points_per_second}. */
@@ -29,7 +32,21 @@ public record ClusterSettings(
 
     /** Settings with the default transfer rate, plaintext p2p. */
     public ClusterSettings(boolean enabled, int p2pPort, long tickPeriodMs, URI uri, URI bootstrap) {
-        this(enabled, p2pPort, tickPeriodMs, uri, bootstrap, DEFAULT_TRANSFER_POINTS_PER_SECOND, null);
+        this(enabled, p2pPort, tickPeriodMs, uri, bootstrap, DEFAULT_TRANSFER_POINTS_PER_SECOND);
+    }
+
+    /** Settings with the default unresponsive-peer timeout, plaintext p2p. */
+    public ClusterSettings(
+            boolean enabled, int p2pPort, long tickPeriodMs, URI uri, URI bootstrap, int transferPointsPerSecond) {
+        this(
+                enabled,
+                p2pPort,
+                tickPeriodMs,
+                uri,
+                bootstrap,
+                transferPointsPerSecond,
+                PeerLiveness.DEFAULT_UNRESPONSIVE_MILLIS,
+                null);
     }
 
     /** This peer's p2p links use TLS. */
@@ -47,6 +64,9 @@ public record ClusterSettings(
         if (transferPointsPerSecond < 0) {
             throw new IllegalArgumentException(
                     "cluster.transfer.points_per_second must be >= 0, got " + transferPointsPerSecond);
+        }
+        if (peerUnresponsiveMs < 1) {
+            throw new IllegalArgumentException("cluster.peer_unresponsive_ms must be >= 1, got " + peerUnresponsiveMs);
         }
         checkUri("--uri", uri);
         checkUri("--bootstrap", bootstrap);

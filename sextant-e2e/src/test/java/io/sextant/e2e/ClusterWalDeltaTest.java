@@ -50,17 +50,6 @@ class ClusterWalDeltaTest {
         LoopbackCluster.write(via, method, path, body, 20);
     }
 
-    /** The states of {@code peerId}'s replicas as {@code p} sees them (remote ones only). */
-    private static List<String> statesOf(JsonNode cluster, String peerId) {
-        List<String> out = new ArrayList<>();
-        cluster.get("remote_shards").forEach(r -> {
-            if (r.get("peer_id").asText().equals(peerId)) {
-                out.add(r.get("state").asText());
-            }
-        });
-        return out;
-    }
-
     @Test
     void aKilledReplicaPeerIsCaughtUpByWalDeltaWithEveryAcknowledgedWrite() throws Exception {
         cluster = new LoopbackCluster(dir);
@@ -101,14 +90,16 @@ class ClusterWalDeltaTest {
                 "/collections/delta/points/payload?wait=true",
                 "{\"payload\":{\"late\":true},\"points\":[250]}");
         for (ServerProcess p : List.of(one, two)) {
-            until("peer 3's replicas Dead on " + p.baseUrl(), () -> statesOf(clusterOf(p), threeId)
-                    .equals(List.of("Dead", "Dead")));
+            until(
+                    "peer 3's replicas Dead on " + p.baseUrl(),
+                    () -> LoopbackCluster.remoteStatesOf(clusterOf(p), threeId).equals(List.of("Dead", "Dead")));
         }
 
         three.start(); // same storage: its replicas and their clocks survived the kill
         for (ServerProcess p : List.of(one, two)) {
-            until("peer 3's replicas Active on " + p.baseUrl(), () -> statesOf(clusterOf(p), threeId)
-                    .equals(List.of("Active", "Active")));
+            until(
+                    "peer 3's replicas Active on " + p.baseUrl(),
+                    () -> LoopbackCluster.remoteStatesOf(clusterOf(p), threeId).equals(List.of("Active", "Active")));
         }
         write(three, "PUT", "/collections/delta/points?wait=true", points(1000, 1010));
         addRange(expected, 1000, 1010);

@@ -60,6 +60,20 @@ final class LoopbackCluster implements AutoCloseable {
         return List.of(one, two, three);
     }
 
+    /**
+     * The states of {@code peerId}'s replicas in a {@code GET /collections/{c}/cluster} result
+     * (remote ones only, in the order listed).
+     */
+    static List<String> remoteStatesOf(com.fasterxml.jackson.databind.JsonNode cluster, String peerId) {
+        List<String> out = new ArrayList<>();
+        cluster.get("remote_shards").forEach(r -> {
+            if (r.get("peer_id").asText().equals(peerId)) {
+                out.add(r.get("state").asText());
+            }
+        });
+        return out;
+    }
+
     static RestCalls.Reply call(ServerProcess p, String method, String path, String body) throws Exception {
         return new RestCalls(p.baseUrl()).call(method, path, body);
     }

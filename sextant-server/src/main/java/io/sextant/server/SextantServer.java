@@ -73,7 +73,10 @@ public final class SextantServer implements AutoCloseable {
                         replicas.localReplicas(),
                         replicas.primaries(),
                         peerCredential);
-                replicas.started(cluster, config.cluster().transferPointsPerSecond());
+                replicas.started(
+                        cluster,
+                        config.cluster().transferPointsPerSecond(),
+                        config.cluster().peerUnresponsiveMs());
             } catch (RuntimeException e) {
                 replicas.close();
                 toc.close();

@@ -9,7 +9,6 @@ import io.sextant.collection.config.ReadFanOut;
 import io.sextant.segment.PointId;
 import io.sextant.segment.config.ShardConfig;
 import io.sextant.segment.error.ServiceException;
-import io.sextant.segment.error.UserException;
 import io.sextant.segment.filter.Filter;
 import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.ops.PointOperation;
@@ -29,16 +28,10 @@ import io.sextant.shard.ShardInfo;
 import io.sextant.shard.ShardStats;
 import io.sextant.shard.UpdateResult;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -64,12 +57,14 @@ import org.slf4j.LoggerFactory;
  * committed the write fails with a service error. It also fails when fewer than {@code
  * write_consistency_factor} replicas (capped at the replica count, the primary included; as in
  * Qdrant, replicas that receive no writes count as not applying it) applied it. A forward answered "not found" (the replica's peer has not applied the
- * collection's create yet) is retried for up to {@link #NOT_FOUND_RETRY_MILLIS} ms first. When the
+ * collection's create yet) is retried for up to {@link ReplicaForwarding#NOT_FOUND_RETRY_MILLIS} ms first. When the
  * primary is another peer, the write is sent there to be applied as a primary write ({@code
- * PrimaryUpdate}); a peer that is unreachable is skipped for the next Active one, and one that
- * misses the call's deadline (a frozen process) is first marked Dead through the metadata group, so
- * it stops acting as primary, then skipped. A user error (bad input) at the primary is answered as
- * such and nothing is forwarded.
+ * PrimaryUpdate}, {@link ReplicaForwarding#writeThroughPrimary}); a peer that is unreachable is
+ * skipped for the next Active one; when the primary is marked Dead while the write waits (the Raft
+ * leader's {@link io.sextant.cluster.PeerLiveness}) the call is cancelled and the write goes to the
+ * next Active replica; one that does not answer within twice the forward deadline (a frozen process)
+ * is first marked Dead through the metadata group, so it stops acting as primary, then skipped. A
+ * user error (bad input) at the primary is answered as such and nothing is forwarded.
  *
  * <p>Payload index changes ({@code CreateFieldIndex}, {@code DeleteFieldIndex}) are applied to the
  * local replica only: every peer applies them from the metadata log to its own replicas.
@@ -84,8 +79,9 @@ import org.slf4j.LoggerFactory;
  * apply to the local replica only.
  *
  * <p><b>Forward deadline:</b> the primary waits at most {@link #FORWARD_DEADLINE_MILLIS} for every
- * replica's forward together; a replica that has not applied the write by then (a frozen or
- * overloaded peer) is marked Dead like one whose forward failed, before the write is acknowledged.
+ * replica's forward together ({@link ReplicaForwarding}); a replica that has not applied the write by
+ * then (a frozen or overloaded peer) is marked Dead like one whose forward failed, before the write
+ * is acknowledged. A replica marked Dead meanwhile ends the wait at once (its Dead entry is committed).
  *
  * <p>Thread-safe: writes as primary are serialized per replica set (local apply and queueing of
  * the forwards happen under one lock); reads run concurrently.
@@ -123,17 +119,11 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     private final PeerReplicas remotes;
     private final IntSupplier writeConsistency;
     private final ReplicaStates states;
-    /** How long a forward answered "not found" is retried (the peer may lag the collection's create). */
-    static final long NOT_FOUND_RETRY_MILLIS = 3_000;
-
-    private final Map<Long, ExecutorService> queues = new LinkedHashMap<>();
     private final Object primaryOrder = new Object();
-    private final AtomicLong failedReplicaWrites = new AtomicLong();
-    private final Supplier<ReadFanOut> fanOut;
-    /** The order remote replicas are asked in (shuffled, to spread reads; tests fix it). */
-    private volatile UnaryOperator<List<Long>> remoteOrder = ReplicaSet::shuffled;
-    /** How long the primary waits for one replica's forward before counting it failed. */
-    private volatile long forwardDeadlineMillis = FORWARD_DEADLINE_MILLIS;
+    /** The per-replica forwarding queues; its map is guarded by {@link #primaryOrder}. */
+    private final ReplicaForwarding forwarding;
+
+    private final ReplicaReads reads;
     /** The writes this peer ordered as primary, for {@code wal_delta} transfers. */
     private final RetainedOperations retained;
     /** The most writes one {@code wal_delta} call carries. */
@@ -143,7 +133,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
      * The default bound on waiting for one replica's forward: a replica that has not applied a
      * write by then (e.g. a frozen process) is marked Dead and the write acknowledged without it.
      */
-    public static final long FORWARD_DEADLINE_MILLIS = 5_000;
+    public static final long FORWARD_DEADLINE_MILLIS = ReplicaForwarding.FORWARD_DEADLINE_MILLIS;
 
     /**
      * @param layout the placement of this shard
@@ -208,12 +198,6 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         this.remotes = remotes;
         this.writeConsistency = writeConsistency;
         this.states = states;
-        this.fanOut = fanOut;
-        for (long peer : layout.peers()) {
-            if (peer != layout.self()) {
-                queues.put(peer, newQueue(layout, peer));
-            }
-        }
         this.retained = retainedFile == null || local == null
                 ? new RetainedOperations(
                         RetainedOperations.DEFAULT_MAX_OPERATIONS, RetainedOperations.DEFAULT_MAX_BYTES)
@@ -222,6 +206,13 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                         RetainedOperations.DEFAULT_MAX_OPERATIONS,
                         RetainedOperations.DEFAULT_MAX_BYTES,
                         local.lastOperationId());
+        this.forwarding = new ReplicaForwarding(remotes, states, retained, this::layout);
+        this.reads = new ReplicaReads(remotes, states, fanOut);
+        for (long peer : layout.peers()) {
+            if (peer != layout.self()) {
+                forwarding.open(layout, peer);
+            }
+        }
     }
 
     /** The other replicas that are Active now (known complete when a new incarnation starts; under the order lock). */
@@ -234,13 +225,6 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             }
         }
         return active;
-    }
-
-    /** The ordered forwarding queue for the replica on {@code peer}. */
-    private static ExecutorService newQueue(Layout layout, long peer) {
-        return Executors.newSingleThreadExecutor(Thread.ofVirtual()
-                .name("replicate-" + layout.collection() + "-" + layout.shardId() + "-" + Long.toUnsignedString(peer))
-                .factory());
     }
 
     public Layout layout() {
@@ -259,7 +243,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
 
     /** Writes that a replica failed to apply since start (forwarded by this peer as primary). */
     public long failedReplicaWrites() {
-        return failedReplicaWrites.get();
+        return forwarding.failedReplicaWrites();
     }
 
     // ---------------------------------------------------------------- writes
@@ -291,7 +275,12 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 continue;
             }
             try {
-                return remotes.writeAsPrimary(peer, operation, wait);
+                return forwarding.writeThroughPrimary(peer, operation, wait);
+            } catch (ReplicaForwarding.PrimaryLost e) {
+                // marked Dead while the write waited (the leader's PeerLiveness, or another peer):
+                // the next Active replica orders it (see the package-info on why a retry is safe)
+                LOG.warn("{}; sending the write to the next Active replica of {}", e.getMessage(), this);
+                last = e;
             } catch (ServiceException e) {
                 if (ShardCallErrors.isDeadline(e)) {
                     // a frozen primary: Dead through consensus (so it refuses to order writes if it
@@ -371,7 +360,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                     + mineState.wireName() + " and cannot be the primary");
         }
         UpdateResult mine;
-        Map<Long, CompletableFuture<Boolean>> forwards = new LinkedHashMap<>();
+        Map<Long, CompletableFuture<Boolean>> forwards;
         synchronized (primaryOrder) {
             Shard replica = local;
             if (replica == null) {
@@ -379,28 +368,18 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                         + layout.collection() + " was dropped from peer " + Long.toUnsignedString(layout.self()));
             }
             mine = applyLocally(replica, operation, wait, waitMillis);
-            OperationTag tag =
-                    queues.isEmpty() ? null : retained.append(operation, mine.operationId(), this::activeRemotePeers);
-            queues.forEach((peer, queue) -> {
-                if (states.state(peer).receivesWrites()) {
-                    CompletableFuture<Boolean> done = new CompletableFuture<>();
-                    queue.execute(() -> {
-                        try {
-                            done.complete(forward(peer, operation, wait, tag));
-                        } catch (RuntimeException e) { // interrupted: counts as a failed forward
-                            done.complete(failed(peer, e));
-                        }
-                    });
-                    forwards.put(peer, done);
-                }
-            });
+            OperationTag tag = forwarding.isEmpty()
+                    ? null
+                    : retained.append(operation, mine.operationId(), this::activeRemotePeers);
+            forwards = forwarding.queueAll(operation, wait, tag);
         }
         int applied = 1;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(forwardDeadlineMillis);
+        long deadline = forwarding.deadline();
         for (Map.Entry<Long, CompletableFuture<Boolean>> f : forwards.entrySet()) {
-            if (awaitForward(f.getKey(), f.getValue(), deadline)) {
+            if (forwarding.awaitForward(f.getKey(), f.getValue(), deadline)) {
                 applied++;
             } else {
+                requireStillPrimary();
                 states.markDead(f.getKey()); // before the ack: throws when consensus cannot be reached
             }
         }
@@ -415,23 +394,16 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     }
 
     /**
-     * Whether the forward to {@code peer} succeeded by {@code deadline} (nanoTime). A forward still
-     * running then counts as failed (the replica is marked Dead before the write is acknowledged);
-     * it stays in the replica's queue, so whatever it still applies comes before every later
-     * operation queued for that replica (e.g. the clear that starts its recovery).
+     * Fails the write when this peer's own replica was marked Dead while it ordered it (the caller
+     * has given up on it and sent it to the next Active replica): a deposed primary must not mark
+     * the replicas that now follow another primary Dead because its late forwards failed.
      */
-    private boolean awaitForward(long peer, CompletableFuture<Boolean> forward, long deadline) {
-        try {
-            return forward.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            return failed(
-                    peer,
-                    new ServiceException("no answer to the forwarded write within " + forwardDeadlineMillis + " ms"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return failed(peer, new ServiceException("interrupted waiting for the forwarded write", e));
-        } catch (ExecutionException e) {
-            return failed(peer, new ServiceException("forward failed", e.getCause()));
+    private void requireStillPrimary() {
+        ReplicaState mine = states.state(layout.self());
+        if (!mine.canBePrimary()) {
+            throw new ServiceException("The replica of shard " + layout.shardId() + " of collection "
+                    + layout.collection() + " on peer " + Long.toUnsignedString(layout.self()) + " became "
+                    + mine.wireName() + " while it ordered a write; not acknowledged");
         }
     }
 
@@ -440,56 +412,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
      * #FORWARD_DEADLINE_MILLIS}).
      */
     public void forwardDeadline(java.time.Duration d) {
-        forwardDeadlineMillis = Math.max(1, d.toMillis());
-    }
-
-    private boolean forward(long peer, PointOperation operation, boolean wait, OperationTag tag) {
-        long retryUntil = System.nanoTime() + NOT_FOUND_RETRY_MILLIS * 1_000_000L;
-        while (true) {
-            try {
-                remotes.forwardTagged(peer, operation, wait, tag);
-                return true;
-            } catch (UserException e) {
-                if (isMissingPoint(e) && states.state(peer) == ReplicaState.PARTIAL) {
-                    return true; // a replica being filled may not have the point yet: the transfer brings it
-                }
-                if (e.kind() == UserException.Kind.NOT_FOUND && !isMissingPoint(e) && System.nanoTime() < retryUntil) {
-                    pause(); // the peer may not have applied the collection's create yet
-                    continue;
-                }
-                return failed(peer, e);
-            } catch (RuntimeException e) {
-                return failed(peer, e);
-            }
-        }
-    }
-
-    private static boolean isMissingPoint(UserException e) {
-        return e.kind() == UserException.Kind.NOT_FOUND
-                && e.getMessage() != null
-                && e.getMessage().contains("No point with id");
-    }
-
-    private boolean failed(long peer, RuntimeException e) {
-        retained.missed(peer);
-        long n = failedReplicaWrites.incrementAndGet();
-        LOG.warn(
-                "Replica of shard {} of collection {} on peer {} missed a write ({} so far): {}",
-                layout.shardId(),
-                layout.collection(),
-                Long.toUnsignedString(peer),
-                n,
-                e.getMessage());
-        return false;
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ServiceException("Interrupted forwarding a write", e);
-        }
+        forwarding.forwardDeadline(d);
     }
 
     // ---------------------------------------------------------------- transfers
@@ -520,7 +443,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
      */
     CompletableFuture<Void> beginFill(long peer) {
         synchronized (primaryOrder) {
-            if (!primaryHere() || peer == layout.self() || !queues.containsKey(peer)) {
+            if (!primaryHere() || peer == layout.self() || !forwarding.has(peer)) {
                 return null;
             }
             ReplicaState s = states.state(peer);
@@ -532,7 +455,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 return null;
             }
             retained.forget(peer); // emptied: no longer complete until the stream's last batch
-            return sendInOrder(peer, new PointOperation.Delete(new PointsSelector.ByFilter(Filter.ALL)), null);
+            return forwarding.sendInOrder(
+                    peer, new PointOperation.Delete(new PointsSelector.ByFilter(Filter.ALL)), null);
         }
     }
 
@@ -558,7 +482,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
      */
     DeltaStart beginDelta(long peer, RecoveryPoint point) {
         synchronized (primaryOrder) {
-            if (!primaryHere() || peer == layout.self() || !queues.containsKey(peer)) {
+            if (!primaryHere() || peer == layout.self() || !forwarding.has(peer)) {
                 return null;
             }
             RetainedOperations.Delta delta = retained.delta(peer, point);
@@ -618,7 +542,9 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                         r.payload()));
             }
             return new Batch(
-                    points.size(), page.nextOffset(), sendInOrder(peer, new PointOperation.Upsert(points), null));
+                    points.size(),
+                    page.nextOffset(),
+                    forwarding.sendInOrder(peer, new PointOperation.Upsert(points), null));
         }
     }
 
@@ -648,7 +574,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             writeAsPrimary(new PointOperation.Delete(new PointsSelector.Ids(List.of())), true, -1);
         }
         synchronized (primaryOrder) {
-            if (!primaryHere() || peer == layout.self() || !queues.containsKey(peer)) {
+            if (!primaryHere() || peer == layout.self() || !forwarding.has(peer)) {
                 return null;
             }
             ReplicaState s = states.state(peer);
@@ -663,7 +589,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             retained.completeNow(peer);
             io.sextant.shard.snapshot.ShardFileCapture.CapturedShard captured = local.captureFiles(staging);
             CompletableFuture<Long> installed = new CompletableFuture<>();
-            inOrder(peer, () -> installed.complete(SnapshotShipping.ship(remotes, peer, captured, upTo)))
+            forwarding
+                    .inOrder(peer, () -> installed.complete(SnapshotShipping.ship(remotes, peer, captured, upTo)))
                     .whenComplete((v, e) -> {
                         if (e != null) {
                             installed.completeExceptionally(e);
@@ -707,7 +634,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         List<PointOperation> ops =
                 batch.stream().map(RetainedOperations.Entry::operation).toList();
         OperationTag first = new OperationTag(incarnation, batch.getFirst().tick());
-        return inOrder(peer, () -> remotes.forwardTaggedBatch(peer, ops, true, first));
+        return forwarding.inOrder(peer, () -> remotes.forwardTaggedBatch(peer, ops, true, first));
     }
 
     /** Sets how many writes a {@code wal_delta} transfer sends per call (tests, benches; default {@link DeltaBatches#WRITES}). */
@@ -716,34 +643,6 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             throw new IllegalArgumentException("delta batch must hold >= 1 write, got " + writes);
         }
         deltaBatchWrites = writes;
-    }
-
-    /**
-     * Queues {@code operation} for {@code peer} in the write order (callers hold the order lock),
-     * tagged when {@code tag} is not null.
-     */
-    private CompletableFuture<Void> sendInOrder(long peer, PointOperation operation, OperationTag tag) {
-        return inOrder(peer, () -> remotes.forwardTagged(peer, operation, true, tag));
-    }
-
-    /** Runs {@code send} on {@code peer}'s ordered queue (callers hold the order lock). */
-    private CompletableFuture<Void> inOrder(long peer, Runnable send) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        ExecutorService queue = queues.get(peer);
-        if (queue == null) { // the replica was dropped from the placement
-            done.completeExceptionally(new ServiceException("peer " + Long.toUnsignedString(peer)
-                    + " holds no replica of shard " + layout.shardId() + " of collection " + layout.collection()));
-            return done;
-        }
-        queue.execute(() -> {
-            try {
-                send.run();
-                done.complete(null);
-            } catch (RuntimeException e) {
-                done.completeExceptionally(e);
-            }
-        });
-        return done;
     }
 
     /** The replica set's states (for transfers). */
@@ -765,59 +664,12 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
 
     /** Fixes the order remote replicas are asked in (tests; by default shuffled per read). */
     void orderRemotes(UnaryOperator<List<Long>> order) {
-        remoteOrder = order;
+        reads.orderRemotes(order);
     }
 
-    private static List<Long> shuffled(List<Long> peers) {
-        List<Long> copy = new ArrayList<>(peers);
-        java.util.Collections.shuffle(copy, java.util.concurrent.ThreadLocalRandom.current());
-        return copy;
-    }
-
-    /**
-     * Runs {@code read} on as many readable replicas as {@code consistency} needs, spread and hedged
-     * by the collection's read fan-out ({@link FanOutRead}): the local replica first when it is
-     * readable, then the remote readable ones in random order. {@code read_fan_out_factor} unset
-     * means none extra with a readable local replica, one otherwise (Qdrant's automatic value).
-     */
+    /** {@link ReplicaReads#read} on this shard's current layout and local replica. */
     private <T> List<T> read(String what, Function<Shard, T> read, ReadConsistency consistency) {
-        return read(what, read, consistency, true);
-    }
-
-    private <T> List<T> read(String what, Function<Shard, T> read, ReadConsistency consistency, boolean fanOut) {
-        Layout l = layout;
-        Shard mine = local;
-        List<FanOutRead.Candidate> candidates = new ArrayList<>(l.peers().size());
-        boolean localReadable = mine != null && states.state(l.self()).readable();
-        if (localReadable) {
-            candidates.add(new FanOutRead.Candidate(l.self(), mine, true));
-        }
-        List<Long> others = new ArrayList<>(l.peers().size());
-        for (long peer : l.peers()) {
-            if (peer != l.self() && states.state(peer).readable() && remotes.replica(peer) != null) {
-                others.add(peer);
-            }
-        }
-        for (long peer : remoteOrder.apply(others)) {
-            Shard replica = remotes.replica(peer);
-            if (replica != null) {
-                candidates.add(new FanOutRead.Candidate(peer, replica));
-            }
-        }
-        int required = consistency.required(l.peers().size());
-        if (candidates.isEmpty()) {
-            throw new ServiceException("No readable replica of shard " + l.shardId() + " of collection "
-                    + l.collection() + " answered " + what);
-        }
-        if (candidates.size() < required) {
-            throw new ServiceException("Shard " + l.shardId() + " of collection " + l.collection() + " has "
-                    + candidates.size() + " readable replicas reachable from peer " + Long.toUnsignedString(l.self())
-                    + ", the " + what + " needs " + required);
-        }
-        ReadFanOut f = fanOut ? this.fanOut.get() : new ReadFanOut(0, 0L);
-        int extra = f.factor() != null ? f.factor() : (localReadable ? 0 : 1);
-        String name = what + " on shard " + l.shardId() + " of collection " + l.collection();
-        return new FanOutRead<>(name, candidates, read).run(required, extra, f.delayOrZero());
+        return reads.read(layout, local, what, read, consistency, true);
     }
 
     /** {@link #read(String, Function, ReadConsistency)} for reads that one replica answers. */
@@ -827,7 +679,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
 
     /** One replica's answer; without {@code fanOut}, replicas are asked one after another only. */
     private <T> T readOne(String what, Function<Shard, T> read, boolean fanOut) {
-        return read(what, read, ReadConsistency.ONE, fanOut).getFirst();
+        return reads.read(layout, local, what, read, ReadConsistency.ONE, fanOut)
+                .getFirst();
     }
 
     @Override
@@ -943,7 +796,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     public void close() {
         List<ExecutorService> all;
         synchronized (primaryOrder) {
-            all = new ArrayList<>(queues.values());
+            all = forwarding.all();
         }
         all.forEach(ExecutorService::close);
         retained.close();
@@ -975,7 +828,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             if (mine != null) {
                 local = mine;
             } else {
-                queues.put(peer, newQueue(current, peer));
+                forwarding.open(current, peer);
             }
             return true;
         }
@@ -1001,7 +854,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             List<Long> rest = new ArrayList<>(current.peers());
             rest.remove(Long.valueOf(peer));
             layout = new Layout(current.collection(), current.shardId(), current.self(), rest);
-            stopped = queues.remove(peer);
+            stopped = forwarding.remove(peer);
             retained.forget(peer);
             if (peer == current.self()) {
                 closed = local;

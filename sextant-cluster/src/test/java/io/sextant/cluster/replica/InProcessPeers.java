@@ -182,7 +182,25 @@ final class InProcessPeers {
                     throw deadline(peerId);
                 }
                 primaryCalls.incrementAndGet();
-                return sets.get(peerId).writeAsPrimary(operation, wait, -1);
+                // served on its own thread, as a gRPC server does: cancelling (interrupting) the
+                // caller does not interrupt the primary's work
+                java.util.concurrent.CompletableFuture<UpdateResult> served =
+                        java.util.concurrent.CompletableFuture.supplyAsync(
+                                () -> sets.get(peerId).writeAsPrimary(operation, wait, -1),
+                                r -> Thread.ofVirtual().start(r));
+                try {
+                    return served.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    throw new ServiceException("primary write failed", e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ServiceException(
+                            "cancelled",
+                            Status.CANCELLED.withDescription("cancelled").asRuntimeException());
+                }
             }
 
             @Override

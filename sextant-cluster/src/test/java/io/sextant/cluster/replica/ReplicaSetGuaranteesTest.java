@@ -167,4 +167,67 @@ class ReplicaSetGuaranteesTest extends ThreeReplicaPeers {
                 .isEqualTo(1);
         assertThat(peers.replicas.get(B).applied()).containsExactly(delete(1), delete(2));
     }
+
+    @Test
+    void aWriteWaitingForAPrimaryThatIsMarkedDeadGoesToTheNextActiveReplicaAtOnce() throws Exception {
+        CountDownLatch frozen = new CountDownLatch(1);
+        peers.replicas.get(A).gate = frozen; // A takes the PrimaryUpdate and never answers
+        Thread leader = markDeadLater(A);
+        try {
+            long ms = millis(() -> peers.sets.get(ROUTER).update(delete(1), true));
+            assertThat(ms)
+                    .as("gave up on A once it was Dead, far below twice the forward deadline")
+                    .isBetween(250L, 3_000L);
+            assertThat(peers.replicas.get(B).applied()).contains(delete(1));
+            assertThat(peers.replicas.get(C).applied()).contains(delete(1));
+            assertThat(peers.state(B)).isEqualTo(ReplicaState.ACTIVE);
+            assertThat(peers.state(C)).isEqualTo(ReplicaState.ACTIVE);
+        } finally {
+            frozen.countDown();
+            leader.join();
+        }
+    }
+
+    @Test
+    void aPrimaryStopsWaitingForAForwardOnceThatReplicaIsMarkedDead() throws Exception {
+        CountDownLatch frozen = new CountDownLatch(1);
+        peers.replicas.get(C).gate = frozen;
+        peers.sets.get(A).forwardDeadline(Duration.ofSeconds(20));
+        Thread leader = markDeadLater(C);
+        try {
+            long ms = millis(() -> peers.sets.get(A).update(delete(1), true));
+            assertThat(ms).as("not the 20 s forward deadline").isBetween(250L, 3_000L);
+            assertThat(peers.replicas.get(B).applied()).containsExactly(delete(1));
+        } finally {
+            frozen.countDown();
+            leader.join();
+        }
+    }
+
+    @Test
+    void twiceTheForwardDeadlineWithoutAnAnswerMarksThePrimaryDead() throws Exception {
+        CountDownLatch frozen = new CountDownLatch(1);
+        peers.replicas.get(A).gate = frozen;
+        peers.sets.get(ROUTER).forwardDeadline(Duration.ofMillis(200));
+        try {
+            long ms = millis(() -> peers.sets.get(ROUTER).update(delete(1), true));
+            assertThat(ms).isBetween(400L, 5_000L);
+            assertThat(peers.state(A)).isEqualTo(ReplicaState.DEAD);
+            assertThat(peers.replicas.get(B).applied()).contains(delete(1));
+        } finally {
+            frozen.countDown();
+        }
+    }
+
+    /** Marks the replica on {@code peer} Dead after 300 ms, as the leader's PeerLiveness would. */
+    private Thread markDeadLater(long peer) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            }
+            peers.states.set("c", 0, peer, ReplicaState.DEAD);
+        });
+    }
 }

@@ -5,6 +5,7 @@ import io.sextant.cluster.ClusterSettings;
 import io.sextant.cluster.MetadataApplier;
 import io.sextant.cluster.MetadataCommand;
 import io.sextant.cluster.MetadataResult;
+import io.sextant.cluster.PeerLiveness;
 import io.sextant.cluster.PeerTls;
 import io.sextant.cluster.PeerTlsContexts;
 import io.sextant.cluster.PlacementApplier;
@@ -47,6 +48,7 @@ public final class ClusterShards implements AutoCloseable {
     private volatile TableOfContents toc;
     private volatile ClusterNode node;
     private volatile ReplicaRecovery recovery;
+    private volatile PeerLiveness liveness;
     /** Opens local replicas (set by {@link #factory}). */
     private volatile ShardFactory localFactory;
 
@@ -190,21 +192,25 @@ public final class ClusterShards implements AutoCloseable {
 
     /** The started cluster node (peer addresses come from its Raft configuration). */
     public void started(ClusterNode node) {
-        started(node, ClusterSettings.DEFAULT_TRANSFER_POINTS_PER_SECOND);
+        started(node, ClusterSettings.DEFAULT_TRANSFER_POINTS_PER_SECOND, PeerLiveness.DEFAULT_UNRESPONSIVE_MILLIS);
     }
 
     /**
      * The started cluster node (peer addresses come from its Raft configuration); starts the
      * automatic recovery of Dead replicas whose primary is on this peer ({@link ReplicaRecovery}),
-     * streaming at most {@code transferPointsPerSecond} points a second (0: no limit).
+     * streaming at most {@code transferPointsPerSecond} points a second (0: no limit), and the
+     * leader's failure detection ({@link PeerLiveness}: a peer silent for {@code
+     * peerUnresponsiveMs} gets its replicas marked Dead).
      */
-    public void started(ClusterNode node, int transferPointsPerSecond) {
+    public void started(ClusterNode node, int transferPointsPerSecond, long peerUnresponsiveMs) {
         this.node = node;
         ReplicaRecovery.Settings d = ReplicaRecovery.Settings.DEFAULT;
         this.recovery = new ReplicaRecovery(
                         this::allReplicaSets,
                         new ReplicaRecovery.Settings(d.interval(), d.batchSize(), transferPointsPerSecond))
                 .start();
+        this.liveness =
+                new PeerLiveness(self, peerUnresponsiveMs, node::leaderView, book, states, this::propose).start();
     }
 
     /** The transfers of {@code collection} this peer runs (none before the node started). */
@@ -323,6 +329,10 @@ public final class ClusterShards implements AutoCloseable {
 
     @Override
     public void close() {
+        PeerLiveness l = liveness;
+        if (l != null) {
+            l.close();
+        }
         ReplicaRecovery r = recovery;
         if (r != null) {
             r.close();

@@ -3,6 +3,7 @@ package io.sextant.server.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.cluster.ClusterSettings;
+import io.sextant.cluster.PeerLiveness;
 import io.sextant.cluster.PeerTls;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,8 +11,8 @@ import java.nio.file.Path;
 
 /**
  * Binds Qdrant's {@code cluster} section ({@code enabled}, {@code p2p.port}, {@code p2p.enable_tls}
- * with the {@code tls} section's files, {@code
- * consensus.tick_period_ms}), Sextant's {@code transfer.points_per_second} and the {@code --uri} / {@code --bootstrap} flags (also settable as
+ * with the {@code tls} section's files, {@code consensus.tick_period_ms}), Sextant's {@code
+ * transfer.points_per_second} and {@code peer_unresponsive_ms} and the {@code --uri} / {@code --bootstrap} flags (also settable as
  * {@code cluster.uri} / {@code cluster.bootstrap}, e.g. {@code SEXTANT__CLUSTER__BOOTSTRAP}) into
  * {@link ClusterSettings}. Stateless.
  */
@@ -25,6 +26,7 @@ final class ClusterSettingsBinder {
         cluster.putObject("p2p").put("port", 6335).put("enable_tls", false);
         cluster.putObject("consensus").put("tick_period_ms", 100);
         cluster.putObject("transfer").put("points_per_second", ClusterSettings.DEFAULT_TRANSFER_POINTS_PER_SECOND);
+        cluster.put("peer_unresponsive_ms", PeerLiveness.DEFAULT_UNRESPONSIVE_MILLIS);
     }
 
     static void applyCli(ObjectNode root, String uri, String bootstrap) {
@@ -53,6 +55,9 @@ final class ClusterSettingsBinder {
                 transfer.has("points_per_second")
                         ? ConfigLoader.integer(transfer, "cluster.transfer.points_per_second")
                         : ClusterSettings.DEFAULT_TRANSFER_POINTS_PER_SECOND,
+                cluster.has("peer_unresponsive_ms")
+                        ? ConfigLoader.integer(cluster, "cluster.peer_unresponsive_ms")
+                        : PeerLiveness.DEFAULT_UNRESPONSIVE_MILLIS,
                 SecurityConfigBinder.bool(p2p, "cluster.p2p.enable_tls")
                         ? peerTls(ConfigLoader.section(root, "tls"))
                         : null);

@@ -243,6 +243,10 @@ public final class ConfigKeys {
         sextant(
                 "cluster.transfer.points_per_second",
                 "most points per second a transfer repairing a Dead replica streams (0: no limit), default 10000");
+        sextant(
+                "cluster.peer_unresponsive_ms",
+                "how long a peer may leave the Raft leader's RPCs unanswered before its replicas are marked Dead,"
+                        + " default 3000");
 
         // tls
         honoured("tls.cert", "PEM certificate chain");

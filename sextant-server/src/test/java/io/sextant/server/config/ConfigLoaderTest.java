@@ -111,18 +111,21 @@ class ConfigLoaderTest {
         assertThat(off.enabled()).isFalse();
         assertThat(off.p2pPort()).isEqualTo(6335);
         assertThat(off.tickPeriodMs()).isEqualTo(100);
+        assertThat(off.peerUnresponsiveMs()).isEqualTo(3_000);
         var on = ConfigLoader.load(
                         null,
                         java.util.Map.of(
                                 "SEXTANT__CLUSTER__ENABLED", "true",
                                 "SEXTANT__CLUSTER__P2P__PORT", "7335",
-                                "SEXTANT__CLUSTER__CONSENSUS__TICK_PERIOD_MS", "50"),
+                                "SEXTANT__CLUSTER__CONSENSUS__TICK_PERIOD_MS", "50",
+                                "SEXTANT__CLUSTER__PEER_UNRESPONSIVE_MS", "1500"),
                         new ConfigLoader.CliOverrides(
                                 null, null, null, null, "http://10.0.0.2:7335", "http://10.0.0.1:6335"))
                 .cluster();
         assertThat(on.enabled()).isTrue();
         assertThat(on.p2pPort()).isEqualTo(7335);
         assertThat(on.tickPeriodMs()).isEqualTo(50);
+        assertThat(on.peerUnresponsiveMs()).isEqualTo(1_500);
         assertThat(on.advertisedAddress()).isEqualTo("10.0.0.2:7335");
         assertThat(on.bootstrap().getPort()).isEqualTo(6335);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.load(

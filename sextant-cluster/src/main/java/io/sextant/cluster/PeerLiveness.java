@@ -1,0 +1,237 @@
+package io.sextant.cluster;
+
+import io.sextant.segment.error.ServiceException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Failure detection from Ratis's follower liveness: on the metadata group's leader, every {@link
+ * #POLL_MILLIS} ms, reads how long ago each follower last answered the leader's RPCs (Ratis's
+ * {@code RoleInfoProto}: leader info, follower info, {@code lastRpcElapsedTimeMs}; heartbeats go out
+ * every few ticks, so a live follower answers within a fraction of a second) and, for a peer silent
+ * for longer than {@code cluster.peer_unresponsive_ms}, proposes {@code set_replica_state Dead}
+ * (with its current state as {@code from_state}) for each of its replicas that receives writes, the
+ * shards' primaries first. So a frozen (SIGSTOP) or cut-off peer stops being a primary, and stops
+ * receiving forwards, within that timeout, instead of when a write sent to it misses a deadline.
+ *
+ * <p>Rules: nothing is decided while this peer is not the leader, nor while it has not heard from a
+ * majority of the group within the timeout (a leader that was itself frozen or cut off still
+ * believes it leads when it wakes, with every follower silent, until a reply with a newer term
+ * deposes it: judging then would mark the live peers' replicas Dead, and its proposal would be
+ * committed by the new leader), nor during the first {@code timeout} ms of its leadership (a new leader's follower records start at its election, so a grace
+ * of one timeout keeps it from judging peers before they could answer; Ratis starts those records
+ * "now", so the grace is also what a silent peer needs to be judged at all). A replica is not
+ * marked Dead when no other replica of its shard is Active on a peer that answers (the leader
+ * itself or a follower within the timeout): that would leave the shard without a primary and
+ * nobody to repair it. A peer that is back is repaired by the primaries' {@code ReplicaRecovery}
+ * (wal_delta or stream_records), as after any Dead marking. A proposal that loses its {@code
+ * from_state} precondition (another primary marked the replica first) changes nothing; one that
+ * cannot be committed is tried again at the next poll.
+ *
+ * <p>Why on the leader: only the leader has follower liveness in Ratis, and one proposer keeps the
+ * log free of duplicate entries. The frozen peer can be the leader itself: the others elect a new
+ * one after Ratis's election timeout (10 to 20 ticks, 1-2 s by default), which then detects the old
+ * one after its grace.
+ *
+ * <p>Thread-safe: one scheduler thread runs the polls; {@link #poll} may also be called directly
+ * (tests).
+ */
+public final class PeerLiveness implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerLiveness.class);
+
+    /** How often the leader looks at its followers. */
+    public static final long POLL_MILLIS = 500;
+
+    /** Default of {@code cluster.peer_unresponsive_ms}. */
+    public static final long DEFAULT_UNRESPONSIVE_MILLIS = 3_000;
+
+    /**
+     * What the Raft leader knows of its followers.
+     *
+     * @param leaderForMillis how long this peer has been the leader
+     * @param silentMillis per follower peer id, how long ago it last answered an RPC of the leader
+     */
+    public record LeaderView(long leaderForMillis, Map<Long, Long> silentMillis) {
+        public LeaderView {
+            silentMillis = Map.copyOf(silentMillis);
+        }
+    }
+
+    /**
+     * A replica to mark Dead.
+     *
+     * @param collection its collection
+     * @param shardId its shard
+     * @param peer the peer holding it
+     * @param from its state now (the proposal's precondition)
+     * @param primary whether it is the shard's primary (the first Active replica in placement order)
+     */
+    public record Verdict(String collection, int shardId, long peer, ReplicaState from, boolean primary) {
+        MetadataCommand command() {
+            return new ReplicaStateChange(shardId, peer, ReplicaState.DEAD, from).command(collection);
+        }
+    }
+
+    private final long self;
+    private final long timeoutMillis;
+    private final Supplier<LeaderView> leader;
+    private final PlacementBook placements;
+    private final ReplicaStateBook states;
+    private final Function<MetadataCommand, MetadataResult> proposer;
+    private ScheduledExecutorService scheduler;
+
+    /**
+     * @param self this peer's id
+     * @param timeoutMillis how long a follower may stay silent ({@code cluster.peer_unresponsive_ms})
+     * @param leader this peer's view as the leader, null when it is not the leader
+     * @param placements the placement book (which replicas a peer holds)
+     * @param states the replica state book
+     * @param proposer replicates a command through the metadata group (throws when it cannot)
+     */
+    public PeerLiveness(
+            long self,
+            long timeoutMillis,
+            Supplier<LeaderView> leader,
+            PlacementBook placements,
+            ReplicaStateBook states,
+            Function<MetadataCommand, MetadataResult> proposer) {
+        if (timeoutMillis < 1) {
+            throw new IllegalArgumentException("cluster.peer_unresponsive_ms must be >= 1, got " + timeoutMillis);
+        }
+        this.self = self;
+        this.timeoutMillis = timeoutMillis;
+        this.leader = leader;
+        this.placements = placements;
+        this.states = states;
+        this.proposer = proposer;
+    }
+
+    /** Starts polling every {@link #POLL_MILLIS} ms on a daemon thread. */
+    public synchronized PeerLiveness start() {
+        if (scheduler == null) {
+            scheduler = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("peer-liveness").daemon().factory());
+            scheduler.scheduleWithFixedDelay(this::pollQuietly, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    private void pollQuietly() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            LOG.warn("Peer liveness check failed: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * One round: decides which replicas to mark Dead and proposes each.
+     *
+     * @return the verdicts proposed (whether or not they committed)
+     */
+    public List<Verdict> poll() {
+        LeaderView view = leader.get();
+        List<Verdict> verdicts = decide(view);
+        for (Verdict v : verdicts) {
+            LOG.warn(
+                    "Peer {} has not answered the Raft leader for {} ms (cluster.peer_unresponsive_ms {}): marking"
+                            + " its replica of shard {} of collection {} Dead (was {}{})",
+                    Long.toUnsignedString(v.peer()),
+                    view.silentMillis().get(v.peer()),
+                    timeoutMillis,
+                    v.shardId(),
+                    v.collection(),
+                    v.from().wireName(),
+                    v.primary() ? ", the shard's primary" : "");
+            try {
+                MetadataResult r = proposer.apply(v.command());
+                if (!r.succeeded()) {
+                    LOG.info("Replica state change refused: {}", r.error());
+                }
+            } catch (ServiceException e) {
+                LOG.warn("Cannot mark the replica Dead yet: {}", e.getMessage());
+                break; // no majority now: the next poll tries again
+            }
+        }
+        return verdicts;
+    }
+
+    /** The replicas to mark Dead for {@code view} (empty when not the leader or within the grace). */
+    public List<Verdict> decide(LeaderView view) {
+        if (view == null || view.leaderForMillis() < timeoutMillis) {
+            return List.of();
+        }
+        int answering = 1; // this peer
+        for (long silent : view.silentMillis().values()) {
+            if (silent <= timeoutMillis) {
+                answering++;
+            }
+        }
+        if (answering <= (view.silentMillis().size() + 1) / 2) {
+            return List.of(); // no majority heard from: this leader may be the one frozen or cut off
+        }
+        List<Verdict> out = new ArrayList<>();
+        for (String collection : placements.collections()) {
+            ShardPlacement placement = placements.get(collection);
+            if (placement == null) {
+                continue;
+            }
+            for (int shard = 0; shard < placement.shardCount(); shard++) {
+                addVerdicts(view, collection, shard, placement.replicas(shard), out);
+            }
+        }
+        out.sort(Comparator.comparing((Verdict v) -> !v.primary()));
+        return out;
+    }
+
+    private void addVerdicts(LeaderView view, String collection, int shard, List<Long> replicas, List<Verdict> out) {
+        long primary = -1;
+        boolean primaryFound = false;
+        boolean answeringActive = false;
+        for (long peer : replicas) {
+            ReplicaState s = states.state(collection, shard, peer);
+            if (s.canBePrimary() && !primaryFound) {
+                primary = peer;
+                primaryFound = true;
+            }
+            if (s == ReplicaState.ACTIVE && answers(view, peer)) {
+                answeringActive = true;
+            }
+        }
+        if (!answeringActive) {
+            return; // marking would leave the shard without a primary that can repair the others
+        }
+        for (long peer : replicas) {
+            ReplicaState s = states.state(collection, shard, peer);
+            if (!answers(view, peer) && s.receivesWrites()) {
+                out.add(new Verdict(collection, shard, peer, s, primaryFound && peer == primary));
+            }
+        }
+    }
+
+    /** Whether {@code peer} answers: this peer, or a follower heard from within the timeout. */
+    private boolean answers(LeaderView view, long peer) {
+        if (peer == self) {
+            return true;
+        }
+        Long silent = view.silentMillis().get(peer);
+        return silent == null || silent <= timeoutMillis; // not a follower (left the group): not judged
+    }
+
+    @Override
+    public synchronized void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            scheduler = null;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.sextant.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sextant.segment.error.ServiceException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The leader's decision to mark an unresponsive peer's replicas Dead ({@link PeerLiveness}). */
+class PeerLivenessTest {
+    private static final long A = 1, B = 2, C = 3; // A is the leader
+    private static final long TIMEOUT = 3_000;
+
+    @TempDir
+    Path storage;
+
+    private PlacementBook placements;
+    private ReplicaStateBook states;
+    private ReplicaStateApplier applier;
+    private final List<MetadataCommand> proposed = new ArrayList<>();
+    private final AtomicReference<PeerLiveness.LeaderView> view = new AtomicReference<>();
+    private PeerLiveness liveness;
+
+    @BeforeEach
+    void setUp() {
+        placements = PlacementBook.open(storage);
+        states = ReplicaStateBook.open(storage);
+        FakeApplier peer = new FakeApplier();
+        peer.collections.add("c");
+        applier = new ReplicaStateApplier(peer, placements, states);
+        // shard 0: C primary, A; shard 1: A primary, C; shard 2: B, C; shard 3: A, B (C holds none)
+        placements.put("c", new ShardPlacement(List.of(List.of(C, A), List.of(A, C), List.of(B, C), List.of(A, B))));
+        liveness = new PeerLiveness(A, TIMEOUT, view::get, placements, states, command -> {
+            proposed.add(command);
+            return applier.apply(command);
+        });
+    }
+
+    private static PeerLiveness.LeaderView leader(long forMillis, long silentB, long silentC) {
+        return new PeerLiveness.LeaderView(forMillis, Map.of(B, silentB, C, silentC));
+    }
+
+    @Test
+    void aPeerSilentPastTheTimeoutLosesEveryReplicaThatReceivesWritesPrimariesFirst() {
+        states.set("c", 2, C, ReplicaState.PARTIAL); // being repaired: receives writes, so it goes too
+        view.set(leader(60_000, 100, TIMEOUT + 1));
+
+        List<PeerLiveness.Verdict> verdicts = liveness.poll();
+
+        assertThat(verdicts)
+                .containsExactly(
+                        new PeerLiveness.Verdict("c", 0, C, ReplicaState.ACTIVE, true),
+                        new PeerLiveness.Verdict("c", 1, C, ReplicaState.ACTIVE, false),
+                        new PeerLiveness.Verdict("c", 2, C, ReplicaState.PARTIAL, false));
+        assertThat(proposed).hasSize(3);
+        assertThat(ReplicaStateChange.of(proposed.get(2)).fromState())
+                .as("from_state precondition")
+                .isEqualTo(ReplicaState.PARTIAL);
+        for (int shard = 0; shard < 3; shard++) {
+            assertThat(states.state("c", shard, C)).isEqualTo(ReplicaState.DEAD);
+        }
+        assertThat(states.state("c", 0, A)).isEqualTo(ReplicaState.ACTIVE);
+        assertThat(states.state("c", 3, B)).isEqualTo(ReplicaState.ACTIVE);
+
+        assertThat(liveness.poll()).as("nothing left to mark").isEmpty();
+    }
+
+    @Test
+    void silenceUpToTheTimeoutIsNotAFailure() {
+        view.set(leader(60_000, TIMEOUT, TIMEOUT));
+        assertThat(liveness.poll()).isEmpty();
+        assertThat(proposed).isEmpty();
+    }
+
+    @Test
+    void onlyTheLeaderDecidesAndNotDuringItsGraceAfterAnElection() {
+        view.set(null); // a follower
+        assertThat(liveness.poll()).isEmpty();
+        view.set(leader(TIMEOUT - 1, 10 * TIMEOUT, 10 * TIMEOUT)); // just elected: follower records are new
+        assertThat(liveness.poll()).isEmpty();
+        assertThat(proposed).isEmpty();
+        view.set(leader(TIMEOUT, 100, TIMEOUT + 1));
+        assertThat(liveness.poll()).hasSize(3);
+    }
+
+    @Test
+    void theLastActiveReplicaOnAnAnsweringPeerIsNeverTakenAway() {
+        states.set("c", 1, A, ReplicaState.DEAD); // shard 1: only C is Active
+        states.set("c", 2, B, ReplicaState.PARTIAL); // shard 2: B is not Active either
+        view.set(leader(60_000, 100, TIMEOUT + 1));
+
+        assertThat(liveness.poll()).containsExactly(new PeerLiveness.Verdict("c", 0, C, ReplicaState.ACTIVE, true));
+        assertThat(states.state("c", 1, C)).isEqualTo(ReplicaState.ACTIVE);
+        assertThat(states.state("c", 2, C)).isEqualTo(ReplicaState.ACTIVE);
+    }
+
+    @Test
+    void aProposalThatLostItsPreconditionChangesNothing() {
+        view.set(leader(60_000, 100, TIMEOUT + 1));
+        PeerLiveness racing = new PeerLiveness(A, TIMEOUT, view::get, placements, states, command -> {
+            proposed.add(command);
+            // another primary moved the replica first: the entry's from_state no longer matches
+            ReplicaStateChange change = ReplicaStateChange.of(command);
+            states.set("c", change.shardId(), change.peerId(), ReplicaState.PARTIAL);
+            return applier.apply(command);
+        });
+
+        assertThat(racing.poll()).hasSize(3);
+        for (int shard = 0; shard < 3; shard++) {
+            assertThat(states.state("c", shard, C)).isEqualTo(ReplicaState.PARTIAL);
+        }
+    }
+
+    @Test
+    void withoutAMajorityTheRoundStopsAndTheNextPollTriesAgain() {
+        view.set(leader(60_000, 100, TIMEOUT + 1));
+        PeerLiveness noQuorum = new PeerLiveness(A, TIMEOUT, view::get, placements, states, command -> {
+            proposed.add(command);
+            throw new ServiceException("Consensus did not commit the operation");
+        });
+        assertThat(noQuorum.poll()).hasSize(3);
+        assertThat(proposed).as("stops after the first failure").hasSize(1);
+        assertThat(liveness.poll()).hasSize(3);
+        assertThat(states.state("c", 0, C)).isEqualTo(ReplicaState.DEAD);
+    }
+
+    @Test
+    void aLeaderThatHeardFromNoMajorityJudgesNobody() {
+        // a leader that was itself frozen wakes up still leading, with every follower silent
+        view.set(leader(60_000, 20_000, 20_000));
+        assertThat(liveness.poll()).isEmpty();
+        assertThat(proposed).isEmpty();
+        view.set(leader(60_000, 100, 20_000)); // B answers: A and B are a majority of three
+        assertThat(liveness.poll()).hasSize(3);
+    }
+}
