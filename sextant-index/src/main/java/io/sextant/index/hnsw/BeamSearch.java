@@ -23,6 +23,9 @@ final class BeamSearch {
     private float[] pendingScores = new float[64];
     private int[] stones = new int[64];
     private long[] drain = new long[64];
+    private int[] reserve = new int[64];
+    private float[] reserveScores = new float[64];
+    private int reserveSize;
     private long visitedCount;
 
     /** Clears everything for a graph of {@code graphSize} ordinals. */
@@ -93,10 +96,18 @@ final class BeamSearch {
      * connected when the filter's nodes are linked among themselves (payload sub-graph links) or
      * lie within two hops of each other. The second hop is taken only from nodes with fewer than a
      * quarter of their neighbours accepted: inside a payload sub-graph the direct links suffice.
-     * Until {@code ef} accepted nodes are collected, rejected
-     * neighbours are also scored and kept on the frontier (as {@link #searchLevel} does), so a
-     * search entering the level far from the filter's nodes walks on towards them instead of
-     * running out of candidates with fewer than {@code ef} results.
+     *
+     * <p>Rejected nodes as stepping stones: until the first accepted node is found, rejected
+     * neighbours are also scored and expanded (as {@link #searchLevel} does), so a search entering
+     * the level far from the filter's nodes walks on towards them. From the first accepted node on,
+     * only accepted nodes are expanded: a query far from the filter's region has many rejected
+     * nodes closer to it than any accepted one, and expanding them (the stopping rule compares with
+     * accepted results only) made such queries visit 4-5x the median's nodes, the filtered latency
+     * tail. Rejected neighbours met from then on are set aside unscored in a reserve, keyed by the
+     * score of the node they were met from; should the frontier run dry with fewer than {@code ef}
+     * results (an island of accepted nodes), the reserve is scored and the search goes on with
+     * stepping stones as before, so it stops short only when the level has no more reachable
+     * accepted nodes.
      */
     void searchLevelTwoHop(HnswGraph graph, VectorScorer scorer, int level, int ef, IntPredicate accept) {
         int degree = graph.maxDegree(level);
@@ -119,13 +130,34 @@ final class BeamSearch {
         VisitedSet seen = visited;
         NodeHeap frontier = candidates;
         NodeHeap best = results;
+        reserveSize = 0;
+        boolean starving = false;
+        boolean stepping = best.size() == 0; // rejected nodes are expanded only while stepping
         long scored = 0;
-        while (frontier.size() > 0) {
+        while (true) {
+            if (frontier.size() == 0) {
+                if (best.size() >= ef || reserveSize == 0) {
+                    break;
+                }
+                // an island: fewer than ef accepted nodes reachable through accepted ones
+                scored += scoreReserve(scorer);
+                starving = true;
+                stepping = true;
+                continue;
+            }
             long top = frontier.pop();
             if (best.size() >= ef && NodeHeap.score(top) < best.topScore()) {
                 break;
             }
-            int count = graph.neighbors(level, NodeHeap.node(top), buf);
+            int node = NodeHeap.node(top);
+            if (!stepping && !accept.test(node)) {
+                // a stepping stone scored before the first accepted node was found: kept only
+                // for an island that runs dry
+                rejected[0] = node;
+                hold(rejected, 1);
+                continue;
+            }
+            int count = graph.neighbors(level, node, buf);
             int n = 0;
             int r = 0;
             int acceptedNeighbours = 0;
@@ -160,17 +192,45 @@ final class BeamSearch {
             for (int i = 0; i < n; i++) {
                 offer(todo[i], todoScores[i], ef);
             }
-            if (r > 0 && best.size() < ef) {
-                // Too few accepted nodes found yet: keep the rejected neighbours as stepping
-                // stones, or a start far from the filter's region would die out short of results.
+            if (r > 0 && stepping && best.size() < ef) {
+                // No accepted node found yet (or an island ran dry): keep the rejected neighbours
+                // as stepping stones, or a start far from the filter's region would die out.
                 scorer.bulkScore(rejected, r, todoScores);
                 scored += r;
                 for (int i = 0; i < r; i++) {
                     frontier.push(rejected[i], todoScores[i]);
                 }
+            } else if (r > 0) {
+                hold(rejected, r);
+            }
+            if (stepping && !starving && best.size() > 0) {
+                stepping = false;
             }
         }
         visitedCount += scored;
+    }
+
+    /** Sets rejected, unscored neighbours aside for {@link #scoreReserve}. */
+    private void hold(int[] nodes, int n) {
+        if (reserveSize + n > reserve.length) {
+            reserve = Arrays.copyOf(reserve, Math.max(reserveSize + n, reserve.length * 2));
+        }
+        System.arraycopy(nodes, 0, reserve, reserveSize, n);
+        reserveSize += n;
+    }
+
+    /** Scores the reserve onto the frontier and empties it; returns how many were scored. */
+    private int scoreReserve(VectorScorer scorer) {
+        int n = reserveSize;
+        if (reserveScores.length < n) {
+            reserveScores = new float[Math.max(n, reserveScores.length * 2)];
+        }
+        scorer.bulkScore(reserve, n, reserveScores);
+        for (int i = 0; i < n; i++) {
+            candidates.push(reserve[i], reserveScores[i]);
+        }
+        reserveSize = 0;
+        return n;
     }
 
     private void offer(int node, float score, int ef) {

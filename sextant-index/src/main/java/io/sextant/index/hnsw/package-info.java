@@ -14,6 +14,10 @@
  *   <li>Filtered search offers two traversals ({@link io.sextant.index.hnsw.FilterTraversal}); the
  *       planner in sextant-segment picks one (TWO_HOP for selective filters with payload links)
  *       or exact search.
+ *   <li>TWO_HOP expands rejected nodes (stepping stones) only until the first accepted node is
+ *       found, then only accepted ones; rejected neighbours are held unscored for an island that
+ *       runs dry. Expanding stepping stones after that made queries far from the filter's region
+ *       the latency tail (wordnet pos-verb: p99 about 10x p50); see {@code BeamSearch}.
  *   <li>A corrupted or other-version graph file is refused at open ({@link
  *       io.sextant.index.hnsw.IndexCorruptedException}); the owner rebuilds it from the vectors.
  * </ul>

@@ -75,23 +75,9 @@ class HnswSearcherTest {
         int dim = 16;
         SplittableRandom rnd = new SplittableRandom(SEED + 7);
         float[][] data = new float[n][dim];
-        boolean[] far = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            far[i] = i % 10 == 0; // 10%: around +20 on the first axis, the rest around the origin
-            for (int d = 0; d < dim; d++) {
-                data[i][d] = (float) SyntheticVectors.gaussian(rnd);
-            }
-            if (far[i]) {
-                data[i][0] += 20f;
-            }
-        }
+        boolean[] far = new boolean[n]; // 10%: around +20 on the first axis, the rest around the origin
+        HnswSearcher searcher = new HnswSearcher(shiftedRegion(data, far, 10, 20f, rnd));
         ArrayScorerSupplier vectors = new ArrayScorerSupplier(data, Distance.EUCLID);
-        HnswGraphBuilder builder = new HnswGraphBuilder(vectors, HnswConfig.defaults());
-        builder.build();
-        int[] farOnes =
-                java.util.stream.IntStream.range(0, n).filter(i -> far[i]).toArray();
-        builder.addSubgraphLinks(farOnes, 16);
-        HnswSearcher searcher = new HnswSearcher(builder.graph());
         double total = 0;
         int queries = 50;
         for (int qi = 0; qi < queries; qi++) {
@@ -105,6 +91,150 @@ class HnswSearcherTest {
             total += recall(hits, scorer, n, i -> far[i]);
         }
         assertThat(total / queries).as("seed %d", SEED).isGreaterThanOrEqualTo(0.9);
+    }
+
+    /**
+     * The filtered latency tail (wordnet pos-verb): a query far from the filter's region has many
+     * rejected points closer to it than any accepted one. Expanding those stepping stones after
+     * the first accepted points are found made such queries cost several times a query inside the
+     * region; now they are walked only until the first accepted point, so the work of the two
+     * kinds of query stays within a small factor (work = nodes scored + neighbour lists read).
+     */
+    @Test
+    void twoHopWorkFarFromTheFilterStaysCloseToTheWorkInsideIt() throws Exception {
+        int n = 4_000;
+        int dim = 16;
+        SplittableRandom rnd = new SplittableRandom(SEED + 11);
+        float[][] data = new float[n][dim];
+        boolean[] far = new boolean[n]; // 12.5 %: around +6 on the first axis, the rest around the origin
+        OnHeapHnswGraph graph = shiftedRegion(data, far, 8, 6f, rnd);
+        ArrayScorerSupplier vectors = new ArrayScorerSupplier(data, Distance.EUCLID);
+        CountingGraph counting = new CountingGraph(graph);
+        HnswSearcher searcher = new HnswSearcher(counting);
+        long[] work = new long[2]; // [0] queries at the origin, [1] queries inside the region
+        int queries = 60;
+        for (int qi = 0; qi < queries; qi++) {
+            int kind = qi % 2;
+            float[] q = new float[dim];
+            for (int d = 0; d < dim; d++) {
+                q[d] = (float) SyntheticVectors.gaussian(rnd) * 0.5f;
+            }
+            q[0] += kind == 1 ? 6f : 0f;
+            VectorScorer scorer = vectors.queryScorer(q);
+            counting.reads = 0;
+            SearchResult hits = searcher.search(scorer, 10, 40, i -> far[i], FilterTraversal.TWO_HOP);
+            work[kind] += hits.visited() + counting.reads;
+            assertThat(hits.size()).as("query %d, seed %d", qi, SEED).isEqualTo(10);
+            for (int o : hits.ordinals()) {
+                assertThat(far[o])
+                        .as("hit %d outside the filter, seed %d", o, SEED)
+                        .isTrue();
+            }
+        }
+        double ratio = (double) work[0] / work[1];
+        System.out.printf(
+                "two-hop work per query: far from the filter %d, inside it %d, ratio %.2f (seed %d)%n",
+                work[0] / (queries / 2), work[1] / (queries / 2), ratio, SEED);
+        assertThat(ratio).as("seed %d", SEED).isLessThan(RATIO_LIMIT);
+    }
+
+    private static final double RATIO_LIMIT = 2.5;
+
+    /**
+     * Two islands of accepted points with no payload links between them, far apart: the walk
+     * reaches the first island, exhausts it, and must still cross the rejected points to the
+     * second (rejected neighbours are held for that case), answering the exact filtered top-k.
+     */
+    @Test
+    void twoHopCrossesFromAnExhaustedIslandToTheNextOne() throws Exception {
+        int n = 2_000;
+        int dim = 8;
+        SplittableRandom rnd = new SplittableRandom(SEED + 13);
+        float[][] data = new float[n][dim];
+        boolean[] island = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            for (int d = 0; d < dim; d++) {
+                data[i][d] = (float) SyntheticVectors.gaussian(rnd);
+            }
+            if (i < 16) { // 8 points at +25, 8 at -25 on the first axis
+                island[i] = true;
+                data[i][0] += i < 8 ? 25f : -25f;
+            }
+        }
+        ArrayScorerSupplier vectors = new ArrayScorerSupplier(data, Distance.EUCLID);
+        HnswSearcher searcher = new HnswSearcher(new HnswGraphBuilder(vectors, HnswConfig.defaults()).build());
+        for (int qi = 0; qi < 20; qi++) {
+            float[] q = data[qi % 8].clone(); // inside the first island
+            q[1] += 0.1f * qi;
+            VectorScorer scorer = vectors.queryScorer(q);
+            SearchResult hits = searcher.search(scorer, 12, 12, i -> island[i], FilterTraversal.TWO_HOP);
+            assertThat(hits.ordinals())
+                    .as("query %d, seed %d", qi, SEED)
+                    .isEqualTo(SyntheticVectors.exactTopK(scorer, n, 12, i -> island[i]));
+        }
+    }
+
+    /**
+     * Fills {@code data} with gaussian points around the origin, every {@code every}-th moved by
+     * {@code shift} on the first axis and marked in {@code far}; returns their graph with payload
+     * links over the marked points.
+     */
+    private static OnHeapHnswGraph shiftedRegion(
+            float[][] data, boolean[] far, int every, float shift, SplittableRandom rnd) throws Exception {
+        for (int i = 0; i < data.length; i++) {
+            far[i] = i % every == 0;
+            for (int d = 0; d < data[i].length; d++) {
+                data[i][d] = (float) SyntheticVectors.gaussian(rnd);
+            }
+            if (far[i]) {
+                data[i][0] += shift;
+            }
+        }
+        HnswGraphBuilder builder =
+                new HnswGraphBuilder(new ArrayScorerSupplier(data, Distance.EUCLID), HnswConfig.defaults());
+        builder.build();
+        builder.addSubgraphLinks(
+                java.util.stream.IntStream.range(0, data.length)
+                        .filter(i -> far[i])
+                        .toArray(),
+                16);
+        return builder.graph();
+    }
+
+    /** Counts neighbour-list reads of the graph it wraps. Not thread-safe. */
+    private static final class CountingGraph implements HnswGraph {
+        private final HnswGraph graph;
+        long reads;
+
+        CountingGraph(HnswGraph graph) {
+            this.graph = graph;
+        }
+
+        @Override
+        public int size() {
+            return graph.size();
+        }
+
+        @Override
+        public int entryPoint() {
+            return graph.entryPoint();
+        }
+
+        @Override
+        public int levelOf(int node) {
+            return graph.levelOf(node);
+        }
+
+        @Override
+        public int maxDegree(int level) {
+            return graph.maxDegree(level);
+        }
+
+        @Override
+        public int neighbors(int level, int node, int[] dest) {
+            reads++;
+            return graph.neighbors(level, node, dest);
+        }
     }
 
     private static double recall(SearchResult got, VectorScorer scorer, int n, java.util.function.IntPredicate accept) {
