@@ -445,14 +445,13 @@
  *       got them.
  * </ul>
  *
- * <p><b>Why {@link io.sextant.cluster.replica.ReplicaSet} is still past 800 lines (878; a deviation
- * from DESIGN.md's size rule, written down as it asks).</b> The read side ({@link
- * io.sextant.cluster.replica.ReplicaReads}) and the per-peer forwarding queues with their deadline
- * ({@link io.sextant.cluster.replica.ReplicaForwarding}) are split out. What remains past the limit
- * is the transfer starts that must run under the primary's write-order lock: a wal_delta or
- * snapshot transfer begins ({@code beginDelta}, {@code beginSnapshot}) at one point of the write
- * order, and the stream_records batches are read and queued under it. The next split moves them
- * into their own class that takes the lock from the replica set.
+ * <p><b>How {@link io.sextant.cluster.replica.ReplicaSet} is split.</b> The replica set keeps the
+ * write path under the primary's write-order lock; the read side is {@link
+ * io.sextant.cluster.replica.ReplicaReads}, the per-peer forwarding queues with their deadline are
+ * {@link io.sextant.cluster.replica.ReplicaForwarding}, and the transfer starts that must sit at one
+ * point of the write order ({@code beginFill}, {@code sendBatch}, {@code beginDelta}, {@code
+ * beginSnapshot}) are {@link io.sextant.cluster.replica.ReplicaTransferStarts}, which takes the lock
+ * from the set.
  *
  * <h2>Plan for the next slices</h2>
  *

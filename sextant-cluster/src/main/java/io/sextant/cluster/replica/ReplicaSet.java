@@ -12,7 +12,6 @@ import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.filter.Filter;
 import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.ops.PointOperation;
-import io.sextant.segment.ops.PointsSelector;
 import io.sextant.segment.query.CoreSearch;
 import io.sextant.segment.query.PayloadSelector;
 import io.sextant.segment.query.PointRecord;
@@ -114,20 +113,22 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     /** Replaced (under {@link #primaryOrder}) when a replica is dropped; read without the lock. */
     private volatile Layout layout;
     /** Null once this peer's replica was dropped; read once per call into a local variable. */
-    private volatile Shard local;
+    volatile Shard local;
 
-    private final PeerReplicas remotes;
+    final PeerReplicas remotes;
     private final IntSupplier writeConsistency;
-    private final ReplicaStates states;
-    private final Object primaryOrder = new Object();
+    final ReplicaStates states;
+    final Object primaryOrder = new Object();
     /** The per-replica forwarding queues; its map is guarded by {@link #primaryOrder}. */
-    private final ReplicaForwarding forwarding;
+    final ReplicaForwarding forwarding;
 
     private final ReplicaReads reads;
     /** The writes this peer ordered as primary, for {@code wal_delta} transfers. */
-    private final RetainedOperations retained;
+    final RetainedOperations retained;
+    /** The transfer starts, under {@link #primaryOrder}. */
+    private final ReplicaTransferStarts transfers = new ReplicaTransferStarts(this);
     /** The most writes one {@code wal_delta} call carries. */
-    private volatile int deltaBatchWrites = DeltaBatches.WRITES;
+    volatile int deltaBatchWrites = DeltaBatches.WRITES;
 
     /**
      * The default bound on waiting for one replica's forward: a replica that has not applied a
@@ -216,7 +217,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     }
 
     /** The other replicas that are Active now (known complete when a new incarnation starts; under the order lock). */
-    private List<Long> activeRemotePeers() {
+    List<Long> activeRemotePeers() {
         Layout l = layout;
         List<Long> active = new ArrayList<>();
         for (long peer : l.peers()) {
@@ -430,34 +431,9 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         return false;
     }
 
-    /**
-     * Starts filling the replica on {@code peer} from this peer, the primary: makes it Partial
-     * through the metadata group (from Dead; a Partial replica stays Partial, e.g. after an
-     * interrupted transfer) so it receives every following write, and sends it, in the write order,
-     * a delete of all its points, so that it then holds exactly the writes that follow plus what the
-     * transfer streams. Both happen under the write order lock, so no write falls between them.
-     *
-     * @return the clear's completion, or null when the replica is neither Dead nor Partial or this
-     *     peer is not the primary (nothing was done)
-     * @throws ServiceException when the state change could not be committed
-     */
+    /** Starts filling the replica on {@code peer} ({@link ReplicaTransferStarts#beginFill}). */
     CompletableFuture<Void> beginFill(long peer) {
-        synchronized (primaryOrder) {
-            if (!primaryHere() || peer == layout.self() || !forwarding.has(peer)) {
-                return null;
-            }
-            ReplicaState s = states.state(peer);
-            if ((s == ReplicaState.DEAD || s == ReplicaState.PARTIAL_SNAPSHOT)
-                    && !states.change(peer, s, ReplicaState.PARTIAL)) {
-                return null;
-            }
-            if (states.state(peer) != ReplicaState.PARTIAL) {
-                return null;
-            }
-            retained.forget(peer); // emptied: no longer complete until the stream's last batch
-            return forwarding.sendInOrder(
-                    peer, new PointOperation.Delete(new PointsSelector.ByFilter(Filter.ALL)), null);
-        }
+        return transfers.beginFill(peer);
     }
 
     /**
@@ -470,82 +446,14 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
      */
     record DeltaStart(CompletableFuture<Void> sent, int operations, String fallback) {}
 
-    /**
-     * Starts catching up the replica on {@code peer}, which reported {@code point}, by sending only
-     * the writes it missed ({@code wal_delta}; see {@link RetainedOperations} for when that is
-     * possible). Under the write order lock: when a delta exists, the replica becomes Partial
-     * through the metadata group (from Dead) and the missed writes are queued, tagged, ahead of
-     * every later write, so it receives an unbroken run.
-     *
-     * @return null when this peer is not the primary or the replica is neither Dead nor Partial
-     *     (nothing was done); a start without {@code sent} when no delta is possible
-     */
+    /** Starts a {@code wal_delta} transfer to {@code peer} ({@link ReplicaTransferStarts#beginDelta}). */
     DeltaStart beginDelta(long peer, RecoveryPoint point) {
-        synchronized (primaryOrder) {
-            if (!primaryHere() || peer == layout.self() || !forwarding.has(peer)) {
-                return null;
-            }
-            RetainedOperations.Delta delta = retained.delta(peer, point);
-            if (!delta.possible()) {
-                return new DeltaStart(null, 0, delta.reason());
-            }
-            ReplicaState s = states.state(peer);
-            if ((s == ReplicaState.DEAD || s == ReplicaState.PARTIAL_SNAPSHOT)
-                    && !states.change(peer, s, ReplicaState.PARTIAL)) {
-                return null;
-            }
-            if (states.state(peer) != ReplicaState.PARTIAL) {
-                return null;
-            }
-            List<CompletableFuture<Void>> sent = new ArrayList<>();
-            for (List<RetainedOperations.Entry> batch : DeltaBatches.split(delta.operations(), deltaBatchWrites)) {
-                sent.add(sendBatchInOrder(peer, batch, delta.incarnation()));
-            }
-            return new DeltaStart(
-                    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)),
-                    delta.operations().size(),
-                    null);
-        }
+        return transfers.beginDelta(peer, point);
     }
 
-    /**
-     * One batch of a transfer: up to {@code limit} points of the local replica from {@code offset}
-     * (ids, every vector, payload), read and queued for {@code peer} as a plain upsert under the
-     * write order lock. The read happens after every write acknowledged so far is visible locally (a
-     * write barrier on the local replica), so the batch holds each point's state at one instant of
-     * the write order, queued behind every earlier write and ahead of every later one: a later
-     * delete or update reaches the replica after the batch and is never overwritten by it.
-     *
-     * @return null when this peer is no longer the primary or the replica no longer Partial
-     */
+    /** Queues one stream_records batch for {@code peer} ({@link ReplicaTransferStarts#sendBatch}). */
     Batch sendBatch(long peer, PointId offset, int limit) {
-        synchronized (primaryOrder) {
-            if (!primaryHere() || states.state(peer) != ReplicaState.PARTIAL) {
-                return null;
-            }
-            UpdateResult barrier =
-                    local.update(new PointOperation.Delete(new PointsSelector.Ids(List.of())), true); // visibility
-            retained.localWrite(barrier.operationId(), this::activeRemotePeers);
-            ScrollPage page =
-                    local.scroll(new ScrollRequest(null, limit, offset, null, PayloadSelector.ALL, VectorSelector.ALL));
-            if (page.points().isEmpty()) {
-                retained.complete(peer); // every earlier batch was applied: complete as of now
-                return new Batch(0, null, CompletableFuture.completedFuture(null));
-            }
-            List<PointOperation.PointStruct> points =
-                    new ArrayList<>(page.points().size());
-            for (PointRecord r : page.points()) {
-                points.add(new PointOperation.PointStruct(
-                        r.id(),
-                        r.vectors() == null ? Map.of() : r.vectors(),
-                        r.sparseVectors() == null ? Map.of() : r.sparseVectors(),
-                        r.payload()));
-            }
-            return new Batch(
-                    points.size(),
-                    page.nextOffset(),
-                    forwarding.sendInOrder(peer, new PointOperation.Upsert(points), null));
-        }
+        return transfers.sendBatch(peer, offset, limit);
     }
 
     /**
@@ -558,46 +466,9 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
      */
     record SnapshotStart(CompletableFuture<Long> installed, OperationTag upTo, long bytes) {}
 
-    /**
-     * Starts a {@code snapshot} transfer to the replica on {@code peer} (Dead or Partial): under the
-     * write order lock, it becomes PartialSnapshot (it receives no forwards from now on), the local
-     * replica's files are captured into {@code staging} at this instant of the write order (tick T
-     * of the retained history, the replica recorded complete at T), and their shipping in chunks and
-     * install are queued on the replica's ordered queue, behind every forward queued before. The
-     * caller then sends the writes after T by {@link #beginDelta} with point (incarnation, T, T).
-     *
-     * @return null when this peer is not the primary or the replica is not Dead or Partial
-     */
+    /** Starts a {@code snapshot} transfer to {@code peer} ({@link ReplicaTransferStarts#beginSnapshot}). */
     SnapshotStart beginSnapshot(long peer, java.nio.file.Path staging) {
-        if (retained.lastTick() == 0 && local != null) {
-            // the run needs a first tick for the replica's point: an empty write, ordered as any other
-            writeAsPrimary(new PointOperation.Delete(new PointsSelector.Ids(List.of())), true, -1);
-        }
-        synchronized (primaryOrder) {
-            if (!primaryHere() || peer == layout.self() || !forwarding.has(peer)) {
-                return null;
-            }
-            ReplicaState s = states.state(peer);
-            if ((s != ReplicaState.DEAD && s != ReplicaState.PARTIAL)
-                    || !states.change(peer, s, ReplicaState.PARTIAL_SNAPSHOT)) {
-                return null;
-            }
-            UpdateResult barrier =
-                    local.update(new PointOperation.Delete(new PointsSelector.Ids(List.of())), true); // visibility
-            retained.localWrite(barrier.operationId(), this::activeRemotePeers);
-            OperationTag upTo = new OperationTag(retained.incarnation(), Math.max(1, retained.lastTick()));
-            retained.completeNow(peer);
-            io.sextant.shard.snapshot.ShardFileCapture.CapturedShard captured = local.captureFiles(staging);
-            CompletableFuture<Long> installed = new CompletableFuture<>();
-            forwarding
-                    .inOrder(peer, () -> installed.complete(SnapshotShipping.ship(remotes, peer, captured, upTo)))
-                    .whenComplete((v, e) -> {
-                        if (e != null) {
-                            installed.completeExceptionally(e);
-                        }
-                    });
-            return new SnapshotStart(installed, upTo, captured.bytes());
-        }
+        return transfers.beginSnapshot(peer, staging);
     }
 
     /**
@@ -627,15 +498,6 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
      * @param sent completes when the replica applied it
      */
     record Batch(int points, PointId next, CompletableFuture<Void> sent) {}
-
-    /** Queues consecutive retained writes for {@code peer} as one tagged batch (callers hold the order lock). */
-    private CompletableFuture<Void> sendBatchInOrder(
-            long peer, List<RetainedOperations.Entry> batch, long incarnation) {
-        List<PointOperation> ops =
-                batch.stream().map(RetainedOperations.Entry::operation).toList();
-        OperationTag first = new OperationTag(incarnation, batch.getFirst().tick());
-        return forwarding.inOrder(peer, () -> remotes.forwardTaggedBatch(peer, ops, true, first));
-    }
 
     /** Sets how many writes a {@code wal_delta} transfer sends per call (tests, benches; default {@link DeltaBatches#WRITES}). */
     void deltaBatchWrites(int writes) {
