@@ -50,12 +50,7 @@ final class ReplicaTransferStarts {
             if (!set.primaryHere() || peer == set.layout().self() || !set.forwarding.has(peer)) {
                 return null;
             }
-            ReplicaState s = set.states.state(peer);
-            if ((s == ReplicaState.DEAD || s == ReplicaState.PARTIAL_SNAPSHOT)
-                    && !set.states.change(peer, s, ReplicaState.PARTIAL)) {
-                return null;
-            }
-            if (set.states.state(peer) != ReplicaState.PARTIAL) {
+            if (!toPartial(peer)) {
                 return null;
             }
             set.retained.forget(peer); // emptied: no longer complete until the stream's last batch
@@ -83,12 +78,7 @@ final class ReplicaTransferStarts {
             if (!delta.possible()) {
                 return new ReplicaSet.DeltaStart(null, 0, delta.reason());
             }
-            ReplicaState s = set.states.state(peer);
-            if ((s == ReplicaState.DEAD || s == ReplicaState.PARTIAL_SNAPSHOT)
-                    && !set.states.change(peer, s, ReplicaState.PARTIAL)) {
-                return null;
-            }
-            if (set.states.state(peer) != ReplicaState.PARTIAL) {
+            if (!toPartial(peer)) {
                 return null;
             }
             List<CompletableFuture<Void>> sent = new ArrayList<>();
@@ -192,5 +182,19 @@ final class ReplicaTransferStarts {
                 batch.stream().map(RetainedOperations.Entry::operation).toList();
         OperationTag first = new OperationTag(incarnation, batch.getFirst().tick());
         return set.forwarding.inOrder(peer, () -> set.remotes.forwardTaggedBatch(peer, ops, true, first));
+    }
+
+    /**
+     * Makes the replica on {@code peer} Partial through the metadata group when it is Dead or
+     * PartialSnapshot (a Partial one stays); false when it is in another state or the change was
+     * not committed. Caller holds the order lock.
+     */
+    private boolean toPartial(long peer) {
+        ReplicaState s = set.states.state(peer);
+        if ((s == ReplicaState.DEAD || s == ReplicaState.PARTIAL_SNAPSHOT)
+                && !set.states.change(peer, s, ReplicaState.PARTIAL)) {
+            return false;
+        }
+        return set.states.state(peer) == ReplicaState.PARTIAL;
     }
 }
