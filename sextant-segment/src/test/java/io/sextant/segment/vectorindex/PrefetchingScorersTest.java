@@ -46,10 +46,13 @@ class PrefetchingScorersTest {
             for (int i = 0; i < count; i++) {
                 float single = scorer.score(ords[i]);
                 // equal up to rounding: a kernel run by the Vector API's Java fallback (before C2
-                // compiles it) may sum lanes in another order than the intrinsic, 1 ulp apart
+                // compiles it) may sum lanes in another order than the intrinsic, and a multivector
+                // score adds one such sum per query vector: a few ulp apart (3 seen), never more than
+                // 1e-5 relative
                 assertThat(out[i])
                         .as("ordinal %d", ords[i])
-                        .isCloseTo(single, org.assertj.core.api.Assertions.within(2 * Math.ulp(single)));
+                        .isCloseTo(
+                                single, org.assertj.core.api.Assertions.within(1e-5f * Math.max(1f, Math.abs(single))));
             }
         }
     }
