@@ -52,6 +52,28 @@ final class ShardKeyChanges {
     }
 
     /**
+     * Deletes a removed shard's directory and the files kept beside it under its id ({@code
+     * <id>.<suffix>}, e.g. a cluster replica's retained write history, {@code <id>.retained}).
+     */
+    private static void deleteShardFiles(Path dir, int shardId) {
+        Path shard = shardDir(dir, shardId);
+        AtomicFiles.deleteTree(shard);
+        String prefix = shardId + ".";
+        try (java.util.stream.Stream<Path> siblings = java.nio.file.Files.list(shard.getParent())) {
+            for (Path p : siblings.toList()) {
+                if (p.getFileName().toString().startsWith(prefix)) {
+                    AtomicFiles.deleteTree(p);
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // no shards directory: nothing beside it either
+        } catch (java.io.IOException e) {
+            throw new io.sextant.segment.error.ServiceException(
+                    "Failed to list " + shard.getParent() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * {@code current} with key {@code key} and {@code shardCount} new shards (ids from the table's
      * next free id), each given the payload indexes the table keeps; the key
      * table is persisted once the shards exist (a crash before that leaves directories that the next
@@ -142,7 +164,7 @@ final class ShardKeyChanges {
                 try {
                     e.getValue().close();
                 } finally {
-                    AtomicFiles.deleteTree(shardDir(dir, e.getKey()));
+                    deleteShardFiles(dir, e.getKey());
                 }
             }
         }
