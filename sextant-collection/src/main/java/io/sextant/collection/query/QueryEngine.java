@@ -1,7 +1,6 @@
 package io.sextant.collection.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.LongNode;
 import io.sextant.collection.OperationValidator;
 import io.sextant.collection.config.VectorParams;
 import io.sextant.segment.PointId;
@@ -60,11 +59,11 @@ import java.util.function.ToDoubleFunction;
  * allocated by them, only by the points found, so a request's memory is bounded by what it can
  * return.
  *
- * <p>Size: 834 lines, past DESIGN.md's 800. It dispatches every query kind; the per-kind scoring
- * already lives in its own classes (ExampleQuery, DiscoveryScoring, RecommendScoring, ScoreFusion,
- * MaximalMarginalRelevance, RandomSample, formula). The next split is the candidate gathering for
- * exactly scored queries ({@code recommendCandidates}, {@code scrollAll}, {@code prefetched}) into a
- * class of its own.
+ * <p>Size: close to DESIGN.md's 800 lines. It dispatches every query kind; the per-kind scoring
+ * lives in its own classes (ExampleQuery, DiscoveryScoring, RecommendScoring, ScoreFusion,
+ * MaximalMarginalRelevance, RandomSample, formula) and grouping in {@link GroupedHits}. The next
+ * split is the candidate gathering for exactly scored queries ({@code recommendCandidates}, {@code
+ * scrollAll}, {@code prefetched}) into a class of its own.
  *
  * <p>Thread-safe: holds no mutable state.
  */
@@ -702,7 +701,7 @@ public final class QueryEngine {
         while (true) {
             List<ScoredPoint> hits = execute(base, filter, fetch, 0, keyOnly, VectorSelector.NONE)
                     .points();
-            groups = group(hits, g);
+            groups = GroupedHits.group(hits, g);
             boolean full =
                     groups.size() >= g.limit() && groups.values().stream().allMatch(l -> l.size() >= g.groupSize());
             if (full || hits.size() < fetch || fetch >= MAX_GROUP_FETCH) {
@@ -714,61 +713,12 @@ public final class QueryEngine {
                 groups.values().stream().flatMap(List::stream).toList();
         Map<PointId, ScoredPoint> attached = new HashMap<>();
         attach(allHits, base.withPayload(), base.withVector()).forEach(p -> attached.put(p.id(), p));
-        Map<JsonNode, PointRecord> lookups = lookups(groups.keySet(), g.withLookup());
+        Map<JsonNode, PointRecord> lookups = g.withLookup() == null
+                ? Map.of()
+                : GroupedHits.lookups(inputs.collection(g.withLookup().collection()), groups.keySet(), g.withLookup());
         List<PointGroup> out = new ArrayList<>();
         groups.forEach((id, hits) -> out.add(new PointGroup(
                 id, hits.stream().map(h -> attached.getOrDefault(h.id(), h)).toList(), lookups.get(id))));
-        return out;
-    }
-
-    private static Map<JsonNode, List<ScoredPoint>> group(List<ScoredPoint> hits, QueryGroupsRequest g) {
-        Map<JsonNode, List<ScoredPoint>> groups = new LinkedHashMap<>();
-        for (ScoredPoint h : hits) {
-            Set<JsonNode> keys = new LinkedHashSet<>();
-            for (JsonNode v : PayloadValues.values(h.payload(), g.groupBy())) {
-                if (v.isTextual()) {
-                    keys.add(v);
-                } else if (v.isIntegralNumber()) {
-                    keys.add(LongNode.valueOf(v.asLong()));
-                }
-            }
-            ScoredPoint bare = new ScoredPoint(h.id(), h.version(), h.score(), null, null, null);
-            for (JsonNode k : keys) {
-                List<ScoredPoint> list = groups.get(k);
-                if (list == null) {
-                    if (groups.size() >= g.limit()) {
-                        continue;
-                    }
-                    list = new ArrayList<>();
-                    groups.put(k, list);
-                }
-                if (list.size() < g.groupSize()) {
-                    list.add(bare);
-                }
-            }
-        }
-        return groups;
-    }
-
-    private Map<JsonNode, PointRecord> lookups(Set<JsonNode> groupIds, QueryGroupsRequest.WithLookup lookup) {
-        Map<JsonNode, PointRecord> out = new HashMap<>();
-        if (lookup == null || groupIds.isEmpty()) {
-            return out;
-        }
-        QueryTarget target = inputs.collection(lookup.collection());
-        Map<PointId, JsonNode> byPoint = new LinkedHashMap<>();
-        for (JsonNode id : groupIds) {
-            try {
-                PointId pid = id.isIntegralNumber() ? PointId.of(id.asLong()) : PointId.parse(id.asText());
-                byPoint.put(pid, id);
-            } catch (IllegalArgumentException e) {
-                // a group id that is no valid point id has no lookup record
-            }
-        }
-        for (PointRecord r :
-                target.retrieve(List.copyOf(byPoint.keySet()), lookup.withPayload(), lookup.withVector())) {
-            out.put(byPoint.get(r.id()), r);
-        }
         return out;
     }
 
