@@ -117,18 +117,29 @@ final class LoopbackCluster implements AutoCloseable {
 
     /** Polls {@code probe} every 100 ms until it holds (a peer not answering yet counts as not yet). */
     static void until(String what, Callable<Boolean> probe, int seconds) throws Exception {
+        await(what, probe, Boolean.TRUE::equals, seconds);
+    }
+
+    /**
+     * Polls {@code probe} every 100 ms until {@code done} holds for its answer, which is returned (a
+     * peer not answering yet counts as not yet); fails with the last answer after {@code seconds}.
+     */
+    static <T> T await(String what, Callable<T> probe, java.util.function.Predicate<T> done, int seconds)
+            throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        T last = null;
         while (System.nanoTime() < deadline) {
             try {
-                if (probe.call()) {
-                    return;
+                last = probe.call();
+                if (done.test(last)) {
+                    return last;
                 }
             } catch (IOException e) {
                 // not answering yet
             }
             Thread.sleep(100);
         }
-        throw new AssertionError(what + " not reached within " + seconds + " s");
+        throw new AssertionError(what + " not reached within " + seconds + " s; last: " + last);
     }
 
     @Override
