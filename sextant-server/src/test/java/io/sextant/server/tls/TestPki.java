@@ -158,16 +158,51 @@ public final class TestPki {
     }
 
     private void keytool(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(keytool));
-        cmd.addAll(List.of(args));
+        List<String> cmd = new ArrayList<>(List.of(args));
         cmd.addAll(List.of("-storepass", PW, "-storetype", "PKCS12"));
         if (List.of(args).contains("-genkeypair")) {
             cmd.addAll(List.of("-keypass", PW));
         }
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + out);
+        if (!inProcess(cmd)) {
+            cmd.addFirst(keytool);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("keytool " + String.join(" ", args) + " failed: " + out);
+            }
         }
+    }
+
+    /** Serializes in-process keytool runs (its classes were written for one run per JVM). */
+    private static final Object KEYTOOL_LOCK = new Object();
+
+    /**
+     * Runs keytool inside this JVM when its class is reachable (the build's test argLine exports
+     * {@code sun.security.tools.keytool}): a JVM start per keytool call made the PKI of one test
+     * take 1-2 minutes on a loaded 2-core machine. Returns false to fall back to the process.
+     */
+    private static boolean inProcess(List<String> cmd) {
+        java.lang.reflect.Method run;
+        Object tool;
+        try {
+            Class<?> main = Class.forName("sun.security.tools.keytool.Main");
+            tool = main.getConstructor().newInstance();
+            run = main.getMethod("run", String[].class, java.io.PrintStream.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false; // not exported to this module: use the keytool process
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int code;
+        synchronized (KEYTOOL_LOCK) {
+            try {
+                code = (int) run.invoke(tool, cmd.toArray(String[]::new), new java.io.PrintStream(out, true));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("keytool " + cmd + " failed: " + e.getCause(), e);
+            }
+        }
+        if (code != 0) {
+            throw new IllegalStateException("keytool " + cmd + " failed (" + code + "): " + out);
+        }
+        return true;
     }
 }
