@@ -158,6 +158,84 @@ class GraphDonorTest {
         }
     }
 
+    @Test
+    void multivectorMergeReusesTheGraphAndFindsEveryPoint() throws Exception {
+        VectorSpec multi = new VectorSpec(
+                8,
+                Distance.COSINE,
+                false,
+                new HnswSpec(8, 32, 1, 1, false, null),
+                null,
+                null,
+                io.sextant.segment.config.MultiVectorComparator.MAX_SIM,
+                null);
+        Map<String, VectorSpec> specs = Map.of("v", multi);
+        SplittableRandom rnd = new SplittableRandom(SEED + 2);
+        Segment big = multiSegment("mbig", specs, 0, 300, rnd);
+        Segment small = multiSegment("msmall", specs, 300, 60, rnd);
+        Segment merged = null;
+        try {
+            big.attachGraph("v", SegmentIndexBuilder.buildGraph(big, "v", Map.of()));
+            for (int i = 0; i < 300; i += 10) {
+                big.delete(big.offsetOf(PointId.of(i)));
+            }
+            merged = merge("mmerged", specs, List.of(big, small));
+            GraphDonor donor = GraphDonor.find(merged, "v", List.of(big, small));
+            assertThat(donor).isNotNull();
+            assertThat(donor.kept()).isEqualTo(270);
+            SegmentIndexBuilder.BuildStats stats = new SegmentIndexBuilder.BuildStats();
+            merged.attachGraph("v", SegmentIndexBuilder.buildGraph(merged, "v", Map.of(), () -> false, stats, donor));
+            assertThat(stats.donatedNodes).isEqualTo(270);
+            assertThat(stats.insertedNodes).isEqualTo(60);
+            Segment m = merged;
+            SearchParams ef = new SearchParams(64, false, false);
+            for (int o = 0; o < m.offsetLimit(); o++) {
+                int self = o;
+                List<SegmentSearcher.Hit> hits = SegmentSearcher.search(
+                        m, new SegmentSearcher.Request("v", m.vector(o, "v"), Filter.ALL, 10, null, ef));
+                assertThat(hits).as("point %s (seed %d)", m.idAt(o), SEED).anyMatch(h -> h.offset() == self);
+                assertThat(hits)
+                        .allMatch(h -> ((PointId.Num) m.idAt(h.offset())).value() % 10 != 0
+                                || ((PointId.Num) m.idAt(h.offset())).value() >= 300);
+            }
+        } finally {
+            big.close();
+            small.close();
+            if (merged != null) {
+                merged.close();
+            }
+        }
+    }
+
+    /** An immutable multivector segment: 1 to 3 unit vectors of 8 components per point. */
+    private Segment multiSegment(
+            String name, Map<String, VectorSpec> specs, int first, int count, SplittableRandom rnd) {
+        Segment app = Segment.createAppendable(tmp.resolve(name + "-app"), specs);
+        for (int i = 0; i < count; i++) {
+            int inner = 1 + rnd.nextInt(3);
+            float[] v = new float[inner * 8];
+            for (int j = 0; j < inner; j++) {
+                double norm = 0;
+                for (int d = 0; d < 8; d++) {
+                    v[j * 8 + d] = (float) rnd.nextGaussian();
+                    norm += v[j * 8 + d] * v[j * 8 + d];
+                }
+                for (int d = 0; d < 8; d++) {
+                    v[j * 8 + d] /= (float) Math.sqrt(norm);
+                }
+            }
+            app.append(PointId.of(first + i), 1, Map.of("v", v), JsonNodeFactory.instance.objectNode());
+        }
+        app.flush(1);
+        List<SegmentWriter.PointRef> refs = new ArrayList<>();
+        for (int off = 0; off < app.offsetLimit(); off++) {
+            refs.add(new SegmentWriter.PointRef(app, off));
+        }
+        SegmentWriter.write(tmp.resolve(name), specs, refs, 1);
+        app.close();
+        return Segment.open(tmp.resolve(name), specs, SCHEMA);
+    }
+
     private Segment merge(String name, Map<String, VectorSpec> specs, List<Segment> sources) {
         List<SegmentWriter.PointRef> refs = new ArrayList<>();
         for (Segment s : sources) {
