@@ -57,8 +57,8 @@ public final class MergeReuseBench {
         Dataset ds = Dataset.load("wordnet-bge384", dataDir);
         AtomicFiles.deleteTree(work);
         Files.createDirectories(work);
-        Map<String, VectorSpec> specs = Map.of(
-                "", new VectorSpec(ds.dimension(), Distance.COSINE, false, HnswSpec.DEFAULT, null));
+        Map<String, VectorSpec> specs =
+                Map.of("", new VectorSpec(ds.dimension(), Distance.COSINE, false, HnswSpec.DEFAULT, null));
         Segment bigSeg = immutable(work.resolve("big"), specs, ds.base(), 0, big);
         Segment smallSeg = immutable(work.resolve("small"), specs, ds.base(), big, small);
         long t0 = System.nanoTime();
@@ -93,7 +93,8 @@ public final class MergeReuseBench {
                     if (reuse && donor == null) {
                         throw new IllegalStateException("no donor found for the reuse run");
                     }
-                    merged.attachGraph("", SegmentIndexBuilder.buildGraph(merged, "", Map.of(), () -> false, stats, donor));
+                    merged.attachGraph(
+                            "", SegmentIndexBuilder.buildGraph(merged, "", Map.of(), () -> false, stats, donor));
                     long ms = (System.nanoTime() - b0) / 1_000_000;
                     double recall = recall(merged, queries, ef);
                     times.get(reuse).add(ms);
@@ -132,21 +133,31 @@ public final class MergeReuseBench {
                 .append("th deleted) and one unindexed segment of ")
                 .append(String.format("%,d", small))
                 .append(" points, 384-d Cosine, m 16, ef_construct 100, all cores. Only the graph build of the merged")
-                .append(" segment is timed; both runs write the same segment files. Runs alternate (scratch first in odd")
+                .append(
+                        " segment is timed; both runs write the same segment files. Runs alternate (scratch first in odd")
                 .append(" rounds). Recall@10 at hnsw_ef ")
                 .append(ef)
                 .append(" over ")
                 .append(nq)
                 .append(" wordnet queries against an exact search of the merged segment.\n\n");
-        md.append("Load average before: ").append(loadBefore).append(" (2 cores shared with other jobs: absolute times are noisy,")
+        md.append("Load average before: ")
+                .append(loadBefore)
+                .append(" (2 cores shared with other jobs: absolute times are noisy,")
                 .append(" compare within the run).\n\n");
-        md.append("Initial graph of the large segment: ").append(String.format("%,d", initialMs)).append(" ms.\n\n");
-        md.append("| round | build | points | reused nodes | inserted nodes | graph build ms | recall@10 | load avg after |\n");
+        md.append("Initial graph of the large segment: ")
+                .append(String.format("%,d", initialMs))
+                .append(" ms.\n\n");
+        md.append(
+                "| round | build | points | reused nodes | inserted nodes | graph build ms | recall@10 | load avg after |\n");
         md.append("|---:|---|---:|---:|---:|---:|---:|---|\n");
         rows.forEach(row -> md.append(row).append('\n'));
         md.append(String.format(
                 "%nMedian graph build: scratch %,d ms, reuse %,d ms (%.2f× faster); median recall@10: scratch %.4f, reuse %.4f.%n",
-                scratch, reused, (double) scratch / Math.max(1, reused), medianD(recalls.get(false)), medianD(recalls.get(true))));
+                scratch,
+                reused,
+                (double) scratch / Math.max(1, reused),
+                medianD(recalls.get(false)),
+                medianD(recalls.get(true))));
         System.out.print(md);
         if (out != null) {
             Files.writeString(Path.of(out), md.toString());
@@ -182,7 +193,8 @@ public final class MergeReuseBench {
             for (var h : SegmentSearcher.search(seg, new SegmentSearcher.Request("", q, Filter.ALL, 10, null, exact))) {
                 truth.add(h.offset());
             }
-            for (var h : SegmentSearcher.search(seg, new SegmentSearcher.Request("", q, Filter.ALL, 10, null, approx))) {
+            for (var h :
+                    SegmentSearcher.search(seg, new SegmentSearcher.Request("", q, Filter.ALL, 10, null, approx))) {
                 found += truth.contains(h.offset()) ? 1 : 0;
             }
             total += truth.size();
