@@ -10,6 +10,7 @@ import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.segment.storage.AtomicFiles;
 import io.sextant.segment.storage.Segment;
 import io.sextant.segment.storage.SegmentWriter;
+import io.sextant.segment.vectorindex.GraphDonor;
 import io.sextant.segment.vectorindex.SegmentIndexBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +47,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every rewritten segment gets its graph and codes built (when it reaches the indexing
  * threshold) before it is published, so a search never sees an optimized segment without its
- * index. Merges pick the smallest segments and never produce one above {@code max_segment_size}
+ * index. A merge, vacuum or reindex starts each graph from the graph of its largest eligible source
+ * ({@link GraphDonor}: same graph parameters, at most 30% of its nodes gone; their in-links are
+ * repaired) and inserts only the other points; the files written and the swap are the same either
+ * way. Merges pick the smallest segments and never produce one above {@code max_segment_size}
  * (automatic: {@value #DEFAULT_MAX_SEGMENT_KB} KB); the automatic segment number is the CPU count,
  * as in Qdrant. With {@code indexing_threshold = 0} the write target is converted only at the
  * maximum segment size.
@@ -233,20 +237,51 @@ final class SegmentOptimizations {
     }
 
     /**
-     * Builds every graph and code file {@code s} lacks, attaching each as it completes; stops with
-     * {@link BuildCancelledException} soon after {@code cancelled} turns true.
+     * What the graph builds of one optimization did, summed over the named vectors.
+     *
+     * @param donatedNodes graph nodes carried over from a source segment's graph ({@link GraphDonor})
+     * @param insertedNodes graph nodes inserted by search
      */
-    static void buildIndexes(
+    record Outcome(long donatedNodes, long insertedNodes) {
+        static final Outcome NONE = new Outcome(0, 0);
+
+        Outcome plus(SegmentIndexBuilder.BuildStats stats) {
+            return new Outcome(donatedNodes + stats.donatedNodes, insertedNodes + stats.insertedNodes);
+        }
+    }
+
+    /**
+     * Builds every graph and code file {@code s} lacks, attaching each as it completes; stops with
+     * {@link BuildCancelledException} soon after {@code cancelled} turns true. A graph starts from
+     * the best {@link GraphDonor} among {@code sources} (the segments {@code s} was written from,
+     * still open), if any.
+     */
+    static Outcome buildIndexes(
             Segment s,
             Map<String, PayloadIndexSpec> schema,
             ShardConfig.OptimizerSettings o,
-            BooleanSupplier cancelled) {
+            BooleanSupplier cancelled,
+            List<Segment> sources) {
         long thr = o.indexingThresholdKb();
+        Outcome outcome = Outcome.NONE;
         for (String name : s.vectorNames()) {
             checkCancelled(cancelled);
             if (SegmentIndexBuilder.missingGraph(s, name, thr) || SegmentIndexBuilder.staleGraph(s, name, schema)) {
                 try {
-                    s.attachGraph(name, SegmentIndexBuilder.buildGraph(s, name, schema, cancelled));
+                    GraphDonor donor = s.graph(name) == null ? GraphDonor.find(s, name, sources) : null;
+                    SegmentIndexBuilder.BuildStats stats = new SegmentIndexBuilder.BuildStats();
+                    s.attachGraph(name, SegmentIndexBuilder.buildGraph(s, name, schema, cancelled, stats, donor));
+                    outcome = outcome.plus(stats);
+                    if (donor != null) {
+                        LOG.info(
+                                "Segment {}: graph of '{}' reused {} nodes of segment {} ({} left out), inserted {}",
+                                s.name(),
+                                name,
+                                stats.donatedNodes,
+                                donor.source().name(),
+                                stats.removedNodes,
+                                stats.insertedNodes);
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new ServiceException("Interrupted while building the HNSW index of " + s.dir(), e);
@@ -257,6 +292,7 @@ final class SegmentOptimizations {
                 s.attachQuantized(name, SegmentIndexBuilder.buildCodes(s, name));
             }
         }
+        return outcome;
     }
 
     private static void checkCancelled(BooleanSupplier cancelled) {
@@ -275,21 +311,21 @@ final class SegmentOptimizations {
      * builds check it every few nodes), so a closing shard's optimizer stops within moments and
      * removes the directory of a segment it had not published; it never writes after that.
      */
-    static void execute(LocalShard shard, Plan plan, BooleanSupplier cancelled) {
+    static Outcome execute(LocalShard shard, Plan plan, BooleanSupplier cancelled) {
         if (plan.kind() == Kind.REOPEN) {
             reopen(shard, plan.sources().getFirst());
-            return;
+            return Outcome.NONE;
         }
         if (plan.kind() == Kind.INDEX) {
             Segment s = plan.sources().getFirst();
             long t0 = System.nanoTime();
-            buildIndexes(s, shard.schema(), shard.config().optimizer(), cancelled);
+            Outcome outcome = buildIndexes(s, shard.schema(), shard.config().optimizer(), cancelled, List.of());
             LOG.info(
                     "Shard {}: indexed segment {} in {} ms",
                     shard.dir(),
                     s.name(),
                     (System.nanoTime() - t0) / 1_000_000);
-            return;
+            return outcome;
         }
         List<Segment> sources = plan.sources();
         List<RoaringBitmap> snapshot = new ArrayList<>();
@@ -299,15 +335,15 @@ final class SegmentOptimizations {
         shard.updateLock.lock();
         try {
             if (shard.closed()) {
-                return;
+                return Outcome.NONE;
             }
             SegmentSet set = shard.segments();
             if (!set.all().containsAll(sources)) {
-                return; // the set changed since planning
+                return Outcome.NONE; // the set changed since planning
             }
             if (plan.includesTarget()) {
                 if (set.target() != sources.getFirst()) {
-                    return;
+                    return Outcome.NONE;
                 }
                 Segment fresh = DeferredPoints.apply(
                         Segment.createAppendable(
@@ -336,12 +372,13 @@ final class SegmentOptimizations {
         ShardConfig config = shard.config();
         int written;
         Segment merged = null;
+        Outcome outcome;
         try {
             checkCancelled(cancelled);
             written = SegmentWriter.write(newDir, config.segmentVectors(), refs, seq);
             checkCancelled(cancelled);
             merged = Segment.open(newDir, config.segmentVectors(), shard.schema(), config.payloadMemory());
-            buildIndexes(merged, shard.schema(), config.optimizer(), cancelled);
+            outcome = buildIndexes(merged, shard.schema(), config.optimizer(), cancelled, sources);
         } catch (RuntimeException | Error e) {
             if (merged != null) {
                 merged.close();
@@ -355,7 +392,7 @@ final class SegmentOptimizations {
             if (shard.closed()) {
                 merged.close();
                 AtomicFiles.deleteTree(newDir);
-                return;
+                return Outcome.NONE;
             }
             syncIndexes(merged, shard.schema()); // payload indexes changed meanwhile?
             for (int i = 0; i < sources.size(); i++) {
@@ -395,5 +432,6 @@ final class SegmentOptimizations {
         } finally {
             shard.updateLock.unlock();
         }
+        return outcome;
     }
 }

@@ -284,7 +284,7 @@ public final class HnswGraphBuilder {
      * base node than to every neighbour kept so far, until {@code cap} are kept. Node-to-node
      * scorers come from the thread's {@code pairs} handle, so no vector is copied per candidate.
      */
-    private static int selectDiverse(
+    static int selectDiverse(
             ScorerSupplier.Retargetable pairs,
             int[] cand,
             float[] candScores,

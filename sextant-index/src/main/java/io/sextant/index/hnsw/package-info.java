@@ -18,6 +18,9 @@
  *       found, then only accepted ones; rejected neighbours are held unscored for an island that
  *       runs dry. Expanding stepping stones after that made queries far from the filter's region
  *       the latency tail (wordnet pos-verb: p99 about 10x p50); see {@code BeamSearch}.
+ *   <li>A merge may reuse an existing graph ({@link io.sextant.index.hnsw.HnswGraphRemapper}): nodes
+ *       of points not carried over are removed, not kept as tombstones, and each list that named one
+ *       is re-selected from its kept neighbours plus the removed node's kept neighbours.
  *   <li>A corrupted or other-version graph file is refused at open ({@link
  *       io.sextant.index.hnsw.IndexCorruptedException}); the owner rebuilds it from the vectors.
  * </ul>

@@ -5,6 +5,7 @@ import io.sextant.index.MemorySegmentScorerSupplier;
 import io.sextant.index.ScorerSupplier;
 import io.sextant.index.hnsw.HnswConfig;
 import io.sextant.index.hnsw.HnswGraphBuilder;
+import io.sextant.index.hnsw.HnswGraphRemapper;
 import io.sextant.index.hnsw.HnswGraphWriter;
 import io.sextant.index.hnsw.MmapHnswGraph;
 import io.sextant.index.hnsw.OnHeapHnswGraph;
@@ -49,6 +50,10 @@ import org.roaringbitmap.RoaringBitmap;
  * fields (a payload index created after the graph was built), the build copies that graph ({@link
  * HnswGraphBuilder#copyOf}) and adds only the missing fields' links instead of building the graph
  * again; points deleted since stay in it, as they do in any graph.
+ *
+ * <p>A segment written from other segments (merge, vacuum) may start its graph from a source's
+ * ({@link GraphDonor}): that graph remapped to the new offsets, points not carried over removed and
+ * their in-links repaired ({@link HnswGraphRemapper}), then only the other points inserted.
  *
  * <p>Stateless; a build reads the segment concurrently with searches and deletions (deleted points
  * stay in the graph and are filtered at search time).
@@ -161,11 +166,34 @@ public final class SegmentIndexBuilder {
         public long linkNodes;
         /** Whether the segment's existing graph was copied and only missing links were added. */
         public boolean reusedGraph;
+        /** Nodes carried over from a {@link GraphDonor}'s graph (0 when none was used). */
+        public int donatedNodes;
+        /** Donor graph nodes left out (deleted or replaced points), their in-links repaired. */
+        public int removedNodes;
+        /** Nodes inserted by a search over the graph (every node of a build from scratch). */
+        public int insertedNodes;
     }
 
     /** As {@link #buildGraph(Segment, String, Map, BooleanSupplier)}, recording the phases' times in {@code stats}. */
     public static SegmentGraph buildGraph(
             Segment seg, String name, Map<String, PayloadIndexSpec> schema, BooleanSupplier cancelled, BuildStats stats)
+            throws InterruptedException {
+        return buildGraph(seg, name, schema, cancelled, stats, null);
+    }
+
+    /**
+     * As {@link #buildGraph(Segment, String, Map, BooleanSupplier, BuildStats)}; when {@code donor}
+     * is not null (and the segment has no graph of its own to extend), the main graph starts as the
+     * donor's graph remapped onto this segment ({@link HnswGraphRemapper}) and only the points it
+     * lacks are inserted. Payload links are built for every field, as from scratch.
+     */
+    public static SegmentGraph buildGraph(
+            Segment seg,
+            String name,
+            Map<String, PayloadIndexSpec> schema,
+            BooleanSupplier cancelled,
+            BuildStats stats,
+            GraphDonor donor)
             throws InterruptedException {
         long started = System.nanoTime();
         VectorSpec spec = seg.specs().get(name);
@@ -189,18 +217,30 @@ public final class SegmentIndexBuilder {
         if (have != null && built.graph().size() == n && built.graph().maxDegree(1) == h.m()) {
             builder = HnswGraphBuilder.copyOf(built.graph(), vectors, config).cancelWhen(cancelled);
             stats.reusedGraph = true;
+        } else if (donor != null) {
+            have = Set.of();
+            HnswGraphRemapper.Seeded seeded = HnswGraphRemapper.seed(
+                    donor.graph(), donor.oldToNew(), vectors, config, config.resolvedThreads(), cancelled);
+            builder = seeded.builder();
+            stats.donatedNodes = seeded.keptNodes();
+            stats.removedNodes = seeded.removedNodes();
         } else {
             have = Set.of();
             builder = new HnswGraphBuilder(vectors, config).cancelWhen(cancelled);
         }
         if (stats.reusedGraph) {
             // nothing to insert: the copy holds every point the graph was built with
-        } else if (present.length == n) {
+        } else if (present.length == n && donor == null) {
             builder.build();
+            stats.insertedNodes = n;
         } else {
+            int[] missing = IntStream.of(present)
+                    .filter(o -> builder.graph().levelOf(o) < 0)
+                    .toArray();
+            stats.insertedNodes = missing.length;
             parallel(
                     config.resolvedThreads(),
-                    () -> IntStream.of(present).parallel().forEach(o -> {
+                    () -> IntStream.of(missing).parallel().forEach(o -> {
                         builder.checkCancelled();
                         builder.add(o);
                     }));
