@@ -4,8 +4,6 @@ import io.sextant.index.ScorerSupplier;
 import io.sextant.index.VectorScorer;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
@@ -121,20 +119,7 @@ public final class HnswGraphRemapper {
                 }
             }
         });
-        ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
-        try {
-            pool.submit(work).get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException("HNSW graph remap failed", e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        ParallelWork.run(threads, "HNSW graph remap", work);
         return new Seeded(b, kept, removed, repaired.get());
     }
 

@@ -25,8 +25,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.roaringbitmap.RoaringBitmap;
@@ -348,16 +346,6 @@ public final class SegmentIndexBuilder {
     }
 
     private static void parallel(int threads, Runnable work) throws InterruptedException {
-        ForkJoinPool pool = new ForkJoinPool(Math.max(1, threads));
-        try {
-            pool.submit(work).get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException("HNSW build failed", e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        io.sextant.index.hnsw.ParallelWork.run(threads, "HNSW build", work);
     }
 }
