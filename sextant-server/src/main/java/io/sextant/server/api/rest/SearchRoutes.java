@@ -17,16 +17,19 @@ import io.sextant.collection.query.QueryRequest;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.server.api.ResultBudget;
 import io.sextant.server.api.convert.PointJson;
+import io.sextant.server.api.convert.QueryBody;
 import io.sextant.server.api.convert.QueryJson;
 import io.sextant.server.api.convert.ScoredPointsWriter;
 import io.sextant.server.api.convert.ShardKeyJson;
 import io.sextant.server.api.convert.VectorShapes;
 import io.sextant.server.auth.LookupAccessCheck;
+import io.sextant.server.auth.Principal;
 import io.sextant.server.auth.RestAuthHandler;
 import io.sextant.server.issues.IssueBoard;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Search endpoints: the universal query API ({@code points/query}, batch, groups) and the legacy
@@ -80,19 +83,32 @@ final class SearchRoutes {
     }
 
     private void query(Context ctx) {
-        var body = io.queryBody(ctx);
-        Collection c = collection(ctx).scoped(ShardKeyJson.selector(body.tree()));
-        QueryRequest q = strict(c, lookups(ctx, QueryJson.query(body)));
+        QueryBody body = io.queryBody(ctx);
+        ApiExchange.okStreamed(
+                ctx, query(RestAuthHandler.principal(ctx), ctx.pathParam("collection_name"), ctx::queryParam, body));
+    }
+
+    /**
+     * Runs a {@code points/query} request on collection (or alias) {@code name} with the query
+     * parameters of {@code params} for {@code principal} (null: anonymous admin), and returns the
+     * writer of its result. Shared by the route above and {@link FastReads}.
+     */
+    ApiExchange.ResultWriter query(Principal principal, String name, UnaryOperator<String> params, QueryBody body) {
+        ApiExchange.checkCommonParams(params);
+        Collection named = toc.get(name);
+        named.strictMode().checkTimeout(ApiExchange.timeoutParam(params));
+        Collection c = named.scoped(ShardKeyJson.selector(body.tree()));
+        QueryRequest q = strict(c, lookups(principal, QueryJson.query(body)));
         ResultBudget.check(c, q);
         List<ScoredPoint> hits = c.query(q);
         VectorShapes shapes = VectorShapes.of(c.config());
         issues.afterQuery(c, q);
-        ApiExchange.okStreamed(ctx, g -> {
+        return g -> {
             g.writeStartObject();
             g.writeFieldName("points");
             ScoredPointsWriter.write(g, hits, shapes);
             g.writeEndObject();
-        });
+        };
     }
 
     private void queryBatch(Context ctx) {
@@ -162,7 +178,11 @@ final class SearchRoutes {
 
     /** Checks read access to the collections named by {@code lookup_from} (see {@link LookupAccessCheck}). */
     private QueryRequest lookups(Context ctx, QueryRequest q) {
-        LookupAccessCheck.check(RestAuthHandler.principal(ctx), q, this::collectionName);
+        return lookups(RestAuthHandler.principal(ctx), q);
+    }
+
+    private QueryRequest lookups(Principal principal, QueryRequest q) {
+        LookupAccessCheck.check(principal == null ? Principal.ANONYMOUS_ADMIN : principal, q, this::collectionName);
         return q;
     }
 
