@@ -3,6 +3,7 @@ package io.sextant.server.api.rest;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Compressor;
 import io.sextant.cluster.replica.RequestGuarantees;
+import io.sextant.server.api.convert.QueryJson;
 import io.sextant.server.auth.Principal;
 import io.sextant.server.auth.RestAccessRules;
 import io.sextant.server.auth.RestAuthHandler;
@@ -24,14 +25,14 @@ import org.eclipse.jetty.util.Fields;
 
 /**
  * The REST fast path: a Jetty core handler in front of Javalin's servlet that serves {@code POST
- * /collections/{collection_name}/points/query}, the hot read route, on Jetty's {@link Request} and
+ * /collections/{collection_name}/points/query} and {@code .../points/search}, the hot read routes, on Jetty's {@link Request} and
  * {@link Response} directly, without the servlet request/response wrappers and Javalin's context and
  * handler chain. Every other request goes on to Javalin unchanged.
  *
  * <p>It does what the Javalin route with its before and after hooks does, through the same code:
  * the collection-name check ({@link ApiExchange#checkCollectionNameInPath}), authentication and
  * authorization ({@link RestAuthHandler#authorize}), the body limit and {@code Content-Encoding}
- * ({@link ApiExchange#bodyBytes}), the query ({@link SearchRoutes#query}), errors ({@link
+ * ({@link ApiExchange#bodyBytes}), the search ({@link SearchRoutes#query}, {@link SearchRoutes#legacy}), errors ({@link
  * ErrorMapper#reply}), draining an unread body, metrics, audit and the slow-request log (the
  * observer, {@link #observer}), and the response compression of Javalin's own {@link
  * CompressionStrategy}. CORS headers come from {@link CorsHandler}, which wraps this handler. It
@@ -45,11 +46,21 @@ final class FastReads extends Handler.Wrapper {
     /** System property: {@code false} sends every request through Javalin. */
     static final String PROPERTY = "sextant.rest.fast";
 
-    /** The route template, as Javalin reports it to the observer. */
-    static final String ROUTE = "/collections/{collection_name}/points/query";
+    /** The routes served here, by the path's suffix; their templates as Javalin reports them to the observer. */
+    enum Route {
+        QUERY("/points/query"),
+        SEARCH("/points/search");
+
+        final String suffix;
+        final String template;
+
+        Route(String suffix) {
+            this.suffix = suffix;
+            this.template = "/collections/{collection_name}" + suffix;
+        }
+    }
 
     private static final String PREFIX = "/collections/";
-    private static final String SUFFIX = "/points/query";
     private static final String JSON = "application/json";
 
     private final SearchRoutes search;
@@ -86,43 +97,45 @@ final class FastReads extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        String name = collectionOf(request);
-        if (name == null) {
+        Route route = routeOf(request);
+        if (route == null) {
             return super.handle(request, response, callback);
         }
-        serve(request, response, callback, name);
+        serve(request, response, callback, route);
         served.increment();
         return true;
     }
 
-    /** The collection named by a request this path serves, or null to leave it to Javalin. */
-    static String collectionOf(Request request) {
+    /** The route of a request this path serves, or null to leave it to Javalin. */
+    static Route routeOf(Request request) {
         if (!"POST".equals(request.getMethod())) {
             return null;
         }
         String path = request.getHttpURI().getPath();
-        if (path == null
-                || !path.startsWith(PREFIX)
-                || !path.endsWith(SUFFIX)
-                || path.length() <= PREFIX.length() + SUFFIX.length()) {
+        if (path == null || !path.startsWith(PREFIX)) {
             return null;
         }
-        String name = path.substring(PREFIX.length(), path.length() - SUFFIX.length());
-        for (int i = 0; i < name.length(); i++) {
-            if (!plain(name.charAt(i))) {
-                return null;
+        for (Route r : Route.values()) {
+            if (path.endsWith(r.suffix) && path.length() > PREFIX.length() + r.suffix.length()) {
+                String name = path.substring(PREFIX.length(), path.length() - r.suffix.length());
+                return plain(name, "") && plain(request.getHttpURI().getQuery(), "=&") ? r : null;
             }
         }
-        String query = request.getHttpURI().getQuery();
-        if (query != null) {
-            for (int i = 0; i < query.length(); i++) {
-                char ch = query.charAt(i);
-                if (!plain(ch) && ch != '=' && ch != '&') {
-                    return null;
-                }
+        return null;
+    }
+
+    /** Whether {@code s} (null counts) has only letters, digits, {@code _ - .} and {@code extra}. */
+    private static boolean plain(String s, String extra) {
+        if (s == null) {
+            return true;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (!plain(ch) && extra.indexOf(ch) < 0) {
+                return false;
             }
         }
-        return name;
+        return true;
     }
 
     private static boolean plain(char ch) {
@@ -134,9 +147,10 @@ final class FastReads extends Handler.Wrapper {
                 || ch == '.';
     }
 
-    private void serve(Request request, Response response, Callback callback, String name) {
+    private void serve(Request request, Response response, Callback callback, Route route) {
         long start = System.nanoTime();
         String path = request.getHttpURI().getPath();
+        String name = path.substring(PREFIX.length(), path.length() - route.suffix.length());
         long declared = request.getLength();
         InputStream in = Content.Source.asInputStream(request);
         Fields params = Request.extractQueryParameters(request);
@@ -160,10 +174,19 @@ final class FastReads extends Handler.Wrapper {
                     r -> requirement[0] = r,
                     p -> principal[0] = p);
             matched = true;
-            var query = ApiExchange.queryBody(io.bodyBytes(
-                    declared, in, request.getHeaders().get(HttpHeader.CONTENT_ENCODING), () -> read[0] = true));
-            ApiExchange.ResultWriter result = search.query(principal[0], name, params::getValue, query);
-            body = ApiExchange.envelope(result, (System.nanoTime() - start) / 1e9);
+            byte[] bytes = io.bodyBytes(
+                    declared, in, request.getHeaders().get(HttpHeader.CONTENT_ENCODING), () -> read[0] = true);
+            body = switch (route) {
+                case QUERY -> {
+                    var result = search.query(principal[0], name, params::getValue, ApiExchange.queryBody(bytes));
+                    yield ApiExchange.envelope(result, (System.nanoTime() - start) / 1e9);
+                }
+                case SEARCH -> {
+                    var result = search.legacy(
+                            principal[0], name, params::getValue, ApiExchange.parse(bytes), QueryJson::search);
+                    yield ApiExchange.envelope(result, (System.nanoTime() - start) / 1e9);
+                }
+            };
         } catch (Exception e) {
             ErrorMapper.Reply r = ErrorMapper.reply(e, "POST", path);
             status = r.status();
@@ -180,7 +203,7 @@ final class FastReads extends Handler.Wrapper {
         }
         observer.accept(new FinishedRequest(
                 "POST",
-                matched ? ROUTE : "unmatched",
+                matched ? route.template : "unmatched",
                 status,
                 System.nanoTime() - start,
                 matched ? name : null,

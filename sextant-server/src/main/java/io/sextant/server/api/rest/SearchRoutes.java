@@ -66,9 +66,14 @@ final class SearchRoutes {
     }
 
     private Collection collection(Context ctx) {
-        ApiExchange.checkCommonParams(ctx);
-        Collection c = toc.get(ctx.pathParam("collection_name"));
-        c.strictMode().checkTimeout(ApiExchange.timeoutParam(ctx));
+        return collection(ctx.pathParam("collection_name"), ctx::queryParam);
+    }
+
+    /** The collection (or alias) {@code name}, after the common query parameters were checked. */
+    private Collection collection(String name, UnaryOperator<String> params) {
+        ApiExchange.checkCommonParams(params);
+        Collection c = toc.get(name);
+        c.strictMode().checkTimeout(ApiExchange.timeoutParam(params));
         return c;
     }
 
@@ -94,10 +99,7 @@ final class SearchRoutes {
      * writer of its result. Shared by the route above and {@link FastReads}.
      */
     ApiExchange.ResultWriter query(Principal principal, String name, UnaryOperator<String> params, QueryBody body) {
-        ApiExchange.checkCommonParams(params);
-        Collection named = toc.get(name);
-        named.strictMode().checkTimeout(ApiExchange.timeoutParam(params));
-        Collection c = named.scoped(ShardKeyJson.selector(body.tree()));
+        Collection c = collection(name, params).scoped(ShardKeyJson.selector(body.tree()));
         QueryRequest q = strict(c, lookups(principal, QueryJson.query(body)));
         ResultBudget.check(c, q);
         List<ScoredPoint> hits = c.query(q);
@@ -148,11 +150,33 @@ final class SearchRoutes {
     private Handler legacy(BiFunction<JsonNode, String, QueryRequest> parser) {
         return ctx -> {
             JsonNode body = io.body(ctx);
-            Collection c = collection(ctx).scoped(ShardKeyJson.selector(body));
-            QueryRequest q = strict(c, lookups(ctx, parser.apply(body, "")));
-            ok(ctx, PointJson.writeScoredList(c.query(q), VectorShapes.of(c.config())));
-            issues.afterQuery(c, q);
+            ok(
+                    ctx,
+                    legacy(
+                            RestAuthHandler.principal(ctx),
+                            ctx.pathParam("collection_name"),
+                            ctx::queryParam,
+                            body,
+                            parser));
         };
+    }
+
+    /**
+     * Runs a legacy single request ({@code points/search} with {@link QueryJson#search}, ...) on
+     * collection (or alias) {@code name} for {@code principal} (null: anonymous admin) and returns
+     * its result. Shared by the routes and {@link FastReads}.
+     */
+    JsonNode legacy(
+            Principal principal,
+            String name,
+            UnaryOperator<String> params,
+            JsonNode body,
+            BiFunction<JsonNode, String, QueryRequest> parser) {
+        Collection c = collection(name, params).scoped(ShardKeyJson.selector(body));
+        QueryRequest q = strict(c, lookups(principal, parser.apply(body, "")));
+        JsonNode result = PointJson.writeScoredList(c.query(q), VectorShapes.of(c.config()));
+        issues.afterQuery(c, q);
+        return result;
     }
 
     /** A legacy batch endpoint ({@code {"searches": [...]}}). */

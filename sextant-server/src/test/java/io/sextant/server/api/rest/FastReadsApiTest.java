@@ -151,6 +151,17 @@ class FastReadsApiTest {
                     };
             same("POST", "/collections/alpha/points/query", body, "api-key", KEY);
         }
+        for (int i = 0; i < 10; i++) {
+            String body =
+                    switch (i % 3) {
+                        case 0 -> "{\"vector\":" + vector(rnd) + ",\"limit\":" + (1 + rnd.nextInt(20)) + "}";
+                        case 1 ->
+                            "{\"vector\":" + vector(rnd) + ",\"limit\":5,\"with_payload\":[\"k\"],\"filter\":"
+                                    + "{\"must_not\":[{\"key\":\"k\",\"match\":{\"value\":\"v1\"}}]}}";
+                        default -> "{\"vector\":" + vector(rnd) + ",\"limit\":3,\"offset\":2,\"with_vector\":true}";
+                    };
+            same("POST", "/collections/alpha/points/search", body, "api-key", KEY);
+        }
         same("POST", "/collections/alias_a/points/query", "{\"query\":[1,0,0,0,0,0,0,0]}", "api-key", KEY);
         same(
                 "POST",
@@ -172,6 +183,17 @@ class FastReadsApiTest {
         same("POST", p + "?timeout=abc", "{\"query\":[1,0,0,0,0,0,0,0]}", "api-key", KEY);
         same("POST", p + "?consistency=bogus", "{\"query\":[1,0,0,0,0,0,0,0]}", "api-key", KEY);
         same("POST", "/collections/" + "n".repeat(300) + "/points/query", "{}", "api-key", KEY);
+        String search = "/collections/alpha/points/search";
+        same("POST", search, "{\"vector\":[1,0,", "api-key", KEY);
+        same("POST", search, "{\"vector\":[1,0,0],\"limit\":3}", "api-key", KEY);
+        same("POST", search, "{\"limit\":3}", "api-key", KEY);
+        same(
+                "POST",
+                "/collections/missing/points/search",
+                "{\"vector\":[1,0,0,0,0,0,0,0],\"limit\":3}",
+                "api-key",
+                KEY);
+        same("POST", search + "?timeout=0", "{\"vector\":[1,0,0,0,0,0,0,0],\"limit\":3}", "api-key", KEY);
     }
 
     @Test
@@ -198,10 +220,16 @@ class FastReadsApiTest {
                                 "Bearer " + scoped)
                         .status)
                 .isEqualTo(403);
+        String s = "{\"vector\":[1,0,0,0,0,0,0,0],\"limit\":2}";
+        assertThat(same("POST", "/collections/alpha/points/search", s).status).isEqualTo(401);
+        assertThat(same("POST", "/collections/alpha/points/search", s, "api-key", RO_KEY).status)
+                .isEqualTo(200);
+        assertThat(same("POST", "/collections/beta/points/search", s, "Authorization", "Bearer " + scoped).status)
+                .isEqualTo(403);
         String tampered = scoped.substring(0, scoped.length() - 2) + "xx";
         assertThat(same("POST", p, q, "Authorization", "Bearer " + tampered).status)
                 .isEqualTo(401);
-        assertThat(fast.server().restFastPathServed() - before).isEqualTo(8);
+        assertThat(fast.server().restFastPathServed() - before).isEqualTo(11);
     }
 
     @Test
@@ -245,7 +273,8 @@ class FastReadsApiTest {
     @Test
     void otherRoutesAndEscapedPathsGoToJavalin() {
         long before = fast.server().restFastPathServed();
-        same("POST", "/collections/alpha/points/search", "{\"vector\":[1,0,0,0,0,0,0,0],\"limit\":2}", "api-key", KEY);
+        same("POST", "/collections/alpha/points/scroll", "{\"limit\":2}", "api-key", KEY);
+        same("POST", "/collections/alpha/points/search/batch", "{\"searches\":[]}", "api-key", KEY);
         same("POST", "/collections/alpha/points/query/", "{\"query\":[1,0,0,0,0,0,0,0]}", "api-key", KEY);
         same("POST", "/collections/%61lpha/points/query", "{\"query\":[1,0,0,0,0,0,0,0]}", "api-key", KEY);
         same("POST", "/collections/alpha/points/query?timeout=%35", "{\"query\":[1,0,0,0,0,0,0,0]}", "api-key", KEY);
@@ -265,7 +294,7 @@ class FastReadsApiTest {
             counted.add(new String(metrics, StandardCharsets.UTF_8)
                     .lines()
                     .filter(l -> l.startsWith("rest_responses_total")
-                            && (l.contains("points/query") || l.contains("unmatched")))
+                            && (l.contains("points/query") || l.contains("points/search") || l.contains("unmatched")))
                     .sorted()
                     .toList());
         }
