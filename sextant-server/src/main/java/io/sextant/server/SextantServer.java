@@ -192,6 +192,11 @@ public final class SextantServer implements AutoCloseable {
     }
 
     /** The bound gRPC port, or {@link ServerConfig.Service#GRPC_DISABLED} when gRPC is off. */
+    /** Requests the REST fast path served so far, -1 when it is off (tests). */
+    public long restFastPathServed() {
+        return rest.fastPathServed();
+    }
+
     public int grpcPort() {
         return grpc == null ? ServerConfig.Service.GRPC_DISABLED : grpc.port();
     }

@@ -3,6 +3,7 @@ package io.sextant.server.auth;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.sextant.segment.error.UserException;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -35,14 +36,36 @@ public final class RestAuthHandler implements Handler {
 
     @Override
     public void handle(Context ctx) {
-        RestAccessRules.Requirement req =
-                RestAccessRules.classify(ctx.method().name(), ctx.req().getRequestURI());
-        ctx.attribute(REQUIREMENT, req);
+        authorize(
+                ctx.method().name(),
+                ctx.req().getRequestURI(),
+                ctx.header("api-key"),
+                ctx.header("Authorization"),
+                req -> ctx.attribute(REQUIREMENT, req),
+                p -> ctx.attribute(PRINCIPAL, p));
+    }
+
+    /**
+     * Classifies and authorizes a request: hands its requirement to {@code requirement}, then (unless
+     * the path is open) authenticates it from its {@code api-key} and {@code Authorization} headers,
+     * hands the principal to {@code principal} and checks its rights, throwing {@link UserException}
+     * (401/403). Both sinks are called before a refusal, for the audit log. Shared by the Javalin
+     * routes and the REST fast path.
+     */
+    public void authorize(
+            String method,
+            String uri,
+            String apiKey,
+            String authorization,
+            Consumer<RestAccessRules.Requirement> requirement,
+            Consumer<Principal> principal) {
+        RestAccessRules.Requirement req = RestAccessRules.classify(method, uri);
+        requirement.accept(req);
         if (req.level() == RestAccessRules.Level.OPEN) {
             return;
         }
-        Principal p = access.authenticate(ctx.header("api-key"), ctx.header("Authorization"));
-        ctx.attribute(PRINCIPAL, p);
+        Principal p = access.authenticate(apiKey, authorization);
+        principal.accept(p);
         check(p, req, resolveAlias);
     }
 

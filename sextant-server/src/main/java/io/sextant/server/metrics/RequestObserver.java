@@ -3,6 +3,7 @@ package io.sextant.server.metrics;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.router.Endpoint;
+import io.sextant.server.api.rest.FinishedRequest;
 import io.sextant.server.audit.AuditLog;
 import io.sextant.server.auth.Principal;
 import io.sextant.server.auth.RestAccessRules;
@@ -51,15 +52,36 @@ public final class RequestObserver implements Handler {
         int status = ctx.statusCode();
         RestAccessRules.Requirement req = ctx.attribute(RestAuthHandler.REQUIREMENT);
         String collection = ctx.pathParamMap().get("collection_name");
+        Principal p = ctx.attribute(RestAuthHandler.PRINCIPAL);
+        record(new FinishedRequest(
+                method,
+                route,
+                status,
+                nanos,
+                collection,
+                req,
+                p,
+                ctx.ip(),
+                ctx.req().getContentLengthLong()));
+    }
+
+    /** Records a finished request: metrics, audit events and the slow-request log. */
+    public void record(FinishedRequest f) {
+        String method = f.method();
+        String route = f.route();
+        int status = f.status();
+        long nanos = f.nanos();
+        String collection = f.collection();
+        RestAccessRules.Requirement req = f.requirement();
         metrics.recordRest(method, route, status, nanos, collection);
         if (status < 400 && collection != null && isSearch(route)) {
             metrics.recordSearch(collection, nanos);
         }
         if (audit != null && (status == 401 || status == 403 || (req != null && req.isWrite()))) {
-            Principal p = ctx.attribute(RestAuthHandler.PRINCIPAL);
+            Principal p = f.principal();
             String who = p != null ? p.name() : status == 401 ? "unauthenticated" : "anonymous";
             String outcome = status == 401 || status == 403 ? "denied" : status < 400 ? "ok" : "failed";
-            audit.record(new AuditLog.Event(who, method + " " + route, collection, outcome, status, ctx.ip()));
+            audit.record(new AuditLog.Event(who, method + " " + route, collection, outcome, status, f.ip()));
         }
         if (nanos >= slowNanos) {
             metrics.recordSlowRequest();
@@ -69,7 +91,7 @@ public final class RequestObserver implements Handler {
                     .addKeyValue("collection", collection)
                     .addKeyValue("status", status)
                     .addKeyValue("duration_ms", nanos / 1_000_000)
-                    .addKeyValue("request_bytes", Math.max(0, ctx.req().getContentLengthLong()))
+                    .addKeyValue("request_bytes", Math.max(0, f.requestBytes()))
                     .log("Slow request: {} {} took {} ms (status {})", method, route, nanos / 1_000_000, status);
         }
     }

@@ -73,6 +73,8 @@ public final class RestOperations implements Consumer<JavalinConfig>, AutoClosea
     @Override
     public void accept(JavalinConfig config) {
         config.routes.after(observer);
+        config.jetty.modifyServer(
+                server -> io.sextant.server.api.rest.RestServer.observeFastPath(server, observer::record));
         new MetricsRoutes(metrics).register(config.routes);
         telemetry.register(config.routes);
         if (cors) {

@@ -9,18 +9,18 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** Builds HS256 JWTs for tests (any secret length, any header), independently of the server's code. */
-final class TestTokens {
+public final class TestTokens {
 
     private static final ObjectMapper M = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private TestTokens() {}
 
-    static String hs256(String secret, Map<String, Object> claims) {
+    public static String hs256(String secret, Map<String, Object> claims) {
         return sign(secret, Map.of("alg", "HS256", "typ", "JWT"), claims);
     }
 
-    static String sign(String secret, Map<String, Object> header, Map<String, Object> claims) {
+    public static String sign(String secret, Map<String, Object> header, Map<String, Object> claims) {
         try {
             String input = B64.encodeToString(M.writeValueAsBytes(header)) + "."
                     + B64.encodeToString(M.writeValueAsBytes(claims));

@@ -97,21 +97,37 @@ public final class ApiExchange {
     }
 
     private byte[] bodyBytes(Context ctx) {
-        long declared = ctx.req().getContentLengthLong();
+        try (InputStream in = ctx.req().getInputStream()) {
+            return bodyBytes(
+                    ctx.req().getContentLengthLong(),
+                    in,
+                    ctx.header("Content-Encoding"),
+                    () -> ctx.attribute(BODY_READ, Boolean.TRUE));
+        } catch (IOException e) {
+            throw UserException.badRequest("Cannot read request body: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads a request body of {@code declared} bytes (-1: unknown) from {@code in}, refusing it over
+     * the limit and decoding {@code contentEncoding}; {@code wholeRead} runs when all the declared
+     * bytes were read (nothing left to drain). Shared by the routes and {@link FastReads}.
+     */
+    byte[] bodyBytes(long declared, InputStream in, String contentEncoding, Runnable wholeRead) {
         if (declared > maxBodyBytes) {
             throw tooLarge(declared);
         }
-        try (InputStream in = ctx.req().getInputStream()) {
+        try {
             byte[] bytes;
             if (declared >= 0 && declared <= Integer.MAX_VALUE - 8) {
                 bytes = readDeclared(in, (int) declared);
                 if (bytes.length == declared) {
-                    ctx.attribute(BODY_READ, Boolean.TRUE);
+                    wholeRead.run();
                 }
             } else {
                 bytes = readUndeclared(in);
             }
-            return ContentDecoding.decode(ctx.header("Content-Encoding"), bytes, maxBodyBytes, this::tooLargeDecoded);
+            return ContentDecoding.decode(contentEncoding, bytes, maxBodyBytes, this::tooLargeDecoded);
         } catch (IOException e) {
             throw UserException.badRequest("Cannot read request body: " + e.getMessage());
         }
@@ -143,12 +159,25 @@ public final class ApiExchange {
      * reset that discards the reply. Bodies declared over the limit are not drained (they get 413).
      */
     public void drainUnreadBody(Context ctx) {
+        if (ctx.attribute(BODY_READ) != null) {
+            return;
+        }
         long declared = ctx.req().getContentLengthLong();
-        if (declared == 0 || declared > maxBodyBytes || ctx.attribute(BODY_READ) != null) {
+        try {
+            drain(
+                    declared,
+                    declared == 0 || declared > maxBodyBytes ? null : ctx.req().getInputStream());
+        } catch (IOException | IllegalStateException e) {
+            // the body was already consumed or the client went away: nothing to drain
+        }
+    }
+
+    /** {@link #drainUnreadBody(Context)} for a body of {@code declared} bytes read from {@code in}. */
+    void drain(long declared, InputStream in) {
+        if (declared == 0 || declared > maxBodyBytes || in == null) {
             return;
         }
         try {
-            InputStream in = ctx.req().getInputStream();
             // nearly always the handler read it all: find that out without allocating a buffer
             if (in.read() < 0) {
                 return;
@@ -250,15 +279,16 @@ public final class ApiExchange {
 
     /** Writes {@code {"status":{"error":message},"time":…}} with {@code status}. */
     public static void error(Context ctx, int status, String message) {
-        ObjectNode env = JsonNodeFactory.instance.objectNode();
-        env.putObject("status").put("error", message);
-        env.put("time", elapsedSeconds(ctx));
-        write(ctx, status, env);
+        ctx.status(status).contentType("application/json").result(errorBody(message, elapsedSeconds(ctx)));
     }
 
-    private static void write(Context ctx, int status, JsonNode body) {
+    /** The error envelope {@code {"status":{"error":message},"time":seconds}}. */
+    static byte[] errorBody(String message, double seconds) {
+        ObjectNode env = JsonNodeFactory.instance.objectNode();
+        env.putObject("status").put("error", message);
+        env.put("time", seconds);
         try {
-            ctx.status(status).contentType("application/json").result(MAPPER.writeValueAsBytes(body));
+            return MAPPER.writeValueAsBytes(env);
         } catch (JsonProcessingException e) {
             throw new ServiceException("Cannot serialize response: " + e.getOriginalMessage(), e);
         }
@@ -293,7 +323,12 @@ public final class ApiExchange {
      * a deserialize error (400), 0 a validation error (422), as in Qdrant.
      */
     public static Long timeoutParam(Context ctx) {
-        String timeout = ctx.queryParam("timeout");
+        return timeoutParam(ctx::queryParam);
+    }
+
+    /** {@link #timeoutParam(Context)} over a query-parameter lookup. */
+    static Long timeoutParam(java.util.function.UnaryOperator<String> params) {
+        String timeout = params.apply("timeout");
         if (timeout == null || timeout.isEmpty()) {
             return null;
         }
@@ -319,7 +354,11 @@ public final class ApiExchange {
      * be, before any handler or lookup runs: a validation error (422) as in Qdrant, not a 404.
      */
     public static void checkCollectionNameInPath(Context ctx) {
-        String path = ctx.path();
+        checkCollectionNameInPath(ctx.path());
+    }
+
+    /** {@link #checkCollectionNameInPath(Context)} for a request path. */
+    static void checkCollectionNameInPath(String path) {
         String prefix = "/collections/";
         if (!path.startsWith(prefix)) {
             return;
@@ -340,8 +379,13 @@ public final class ApiExchange {
      * RequestGuarantees}) for the replica sets of cluster mode; a standalone node ignores them.
      */
     public static void checkCommonParams(Context ctx) {
-        timeoutParam(ctx);
-        String ordering = ctx.queryParam("ordering");
+        checkCommonParams(ctx::queryParam);
+    }
+
+    /** {@link #checkCommonParams(Context)} over a query-parameter lookup. */
+    static void checkCommonParams(java.util.function.UnaryOperator<String> params) {
+        timeoutParam(params);
+        String ordering = params.apply("ordering");
         WriteOrdering order = null;
         if (ordering != null && !ordering.isEmpty()) {
             try {
@@ -350,7 +394,7 @@ public final class ApiExchange {
                 throw UserException.badRequest("Query deserialize error: " + e.getMessage());
             }
         }
-        String consistency = ctx.queryParam("consistency");
+        String consistency = params.apply("consistency");
         ReadConsistency read = null;
         if (consistency != null && !consistency.isEmpty()) {
             try {

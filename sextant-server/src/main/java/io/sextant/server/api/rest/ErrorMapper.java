@@ -81,19 +81,11 @@ public final class ErrorMapper {
      * committed. Javalin's default writes the status with an empty body.
      */
     public static void handleError(HttpServletResponse res, Error e) {
-        LOG.error("Fatal error while serving a request", e);
         if (res.isCommitted()) {
+            LOG.error("Fatal error while serving a request", e);
             return;
         }
-        byte[] body;
-        try {
-            ObjectNode env = JsonNodeFactory.instance.objectNode();
-            env.putObject("status").put("error", "Service internal error: " + e);
-            env.put("time", 0.0);
-            body = ApiExchange.MAPPER.writeValueAsBytes(env);
-        } catch (Throwable unavailable) { // no memory even for the message: the prepared body
-            body = OUT_OF_MEMORY_BODY;
-        }
+        byte[] body = errorBody(e);
         try {
             res.resetBuffer();
             res.setStatus(500);
@@ -105,36 +97,60 @@ public final class ErrorMapper {
         }
     }
 
-    public static void handle(Exception e, Context ctx) {
+    /** Logs {@code e} and returns the 500 body answering it (the prepared one when memory is out). */
+    static byte[] errorBody(Error e) {
+        LOG.error("Fatal error while serving a request", e);
+        try {
+            ObjectNode env = JsonNodeFactory.instance.objectNode();
+            env.putObject("status").put("error", "Service internal error: " + e);
+            env.put("time", 0.0);
+            return ApiExchange.MAPPER.writeValueAsBytes(env);
+        } catch (Throwable unavailable) { // no memory even for the message: the prepared body
+            return OUT_OF_MEMORY_BODY;
+        }
+    }
+
+    /**
+     * The error reply for {@code e}: its status, its message, and a {@code Retry-After} in seconds
+     * (or null). Logs service errors with {@code method} and {@code path}. Shared by the Javalin
+     * routes ({@link #handle}) and the Jetty fast path ({@link FastReads}).
+     */
+    static Reply reply(Exception e, String method, String path) {
         if (!(e instanceof UserException) && diskFull(e)) {
-            LOG.warn("Insufficient storage on {} {}: {}", ctx.method(), ctx.path(), e.getMessage());
-            ApiExchange.error(
-                    ctx,
+            LOG.warn("Insufficient storage on {} {}: {}", method, path, e.getMessage());
+            return new Reply(
                     507,
                     "Insufficient storage: " + e.getMessage()
                             + ". The write was not acknowledged; reads still work, and writes resume once disk"
-                            + " space is freed");
-            return;
+                            + " space is freed",
+                    null);
         }
-        switch (e) {
-            case ValidationError v -> ApiExchange.error(ctx, 422, v.getMessage());
-            case io.sextant.collection.strict.RateLimitedException r -> {
-                if (r.retryAfterSeconds() != null) {
-                    ctx.header("Retry-After", Long.toString(r.retryAfterSeconds()));
-                }
-                ApiExchange.error(ctx, 429, r.getMessage());
-            }
-            case UserException u -> ApiExchange.error(ctx, status(u.kind()), u.getMessage());
-            case IllegalArgumentException iae -> ApiExchange.error(ctx, 400, "Wrong input: " + iae.getMessage());
-            case HttpResponseException h -> ApiExchange.error(ctx, h.getStatus(), h.getMessage());
+        return switch (e) {
+            case ValidationError v -> new Reply(422, v.getMessage(), null);
+            case io.sextant.collection.strict.RateLimitedException r ->
+                new Reply(429, r.getMessage(), r.retryAfterSeconds());
+            case UserException u -> new Reply(status(u.kind()), u.getMessage(), null);
+            case IllegalArgumentException iae -> new Reply(400, "Wrong input: " + iae.getMessage(), null);
+            case HttpResponseException h -> new Reply(h.getStatus(), h.getMessage(), null);
             case ServiceException s -> {
-                LOG.error("Service error on {} {}", ctx.method(), ctx.path(), s);
-                ApiExchange.error(ctx, 500, "Service internal error: " + s.getMessage());
+                LOG.error("Service error on {} {}", method, path, s);
+                yield new Reply(500, "Service internal error: " + s.getMessage(), null);
             }
             default -> {
-                LOG.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
-                ApiExchange.error(ctx, 500, "Service internal error: " + e);
+                LOG.error("Unexpected error on {} {}", method, path, e);
+                yield new Reply(500, "Service internal error: " + e, null);
             }
+        };
+    }
+
+    /** An error reply: HTTP status, the message of Qdrant's error envelope, Retry-After seconds or null. */
+    record Reply(int status, String message, Long retryAfterSeconds) {}
+
+    public static void handle(Exception e, Context ctx) {
+        Reply r = reply(e, ctx.method().name(), ctx.path());
+        if (r.retryAfterSeconds() != null) {
+            ctx.header("Retry-After", Long.toString(r.retryAfterSeconds()));
         }
+        ApiExchange.error(ctx, r.status(), r.message());
     }
 }

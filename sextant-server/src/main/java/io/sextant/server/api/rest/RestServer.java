@@ -35,6 +35,7 @@ public final class RestServer implements AutoCloseable {
     private final String host;
     private final int port;
     private final AtomicBoolean ready = new AtomicBoolean();
+    private final FastReads fast;
 
     /**
      * @param toc the collections served
@@ -97,6 +98,10 @@ public final class RestServer implements AutoCloseable {
         this.host = host;
         this.port = port;
         ApiExchange io = new ApiExchange(maxBodyBytes);
+        RestAuthHandler auth =
+                new RestAuthHandler(access, n -> toc.exists(n) ? toc.get(n).name() : n);
+        SearchRoutes search = new SearchRoutes(toc, io, issues);
+        this.fast = FastReads.enabled() ? new FastReads(search, io, auth) : null;
         this.app = Javalin.create(config -> {
             RestThreads.configure(config);
             config.startup.showJavalinBanner = false;
@@ -104,15 +109,19 @@ public final class RestServer implements AutoCloseable {
             config.router.ignoreTrailingSlashes = true;
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
-                server.setHandler(new GracefulHandler());
+                GracefulHandler graceful = new GracefulHandler();
+                if (fast != null) { // Javalin attaches its servlet behind the innermost wrapper
+                    fast.compression(config.http.compressionStrategy);
+                    graceful.setHandler(fast);
+                }
+                server.setHandler(graceful);
             });
             config.routes.before(ctx -> ctx.attribute(ApiExchange.START_NANOS, System.nanoTime()));
             // handler threads are pooled (RestThreads): a request never inherits a binding that an
             // earlier one on the same thread left behind, even if that one's after-handlers failed
             config.routes.before(ctx -> RequestGuarantees.clear());
             config.routes.before(ApiExchange::checkCollectionNameInPath);
-            config.routes.before(
-                    new RestAuthHandler(access, n -> toc.exists(n) ? toc.get(n).name() : n));
+            config.routes.before(auth);
             operations.accept(config);
             config.routes.exception(Exception.class, ErrorMapper::handle);
             config.router.javaLangErrorHandler(ErrorMapper::handleError);
@@ -127,12 +136,29 @@ public final class RestServer implements AutoCloseable {
             new CollectionRoutes(toc, io, gate).register(config.routes);
             new ShardKeyRoutes(toc, io, gate).register(config.routes);
             new PointRoutes(toc, io, issues).register(config.routes);
-            new SearchRoutes(toc, io, issues).register(config.routes);
+            search.register(config.routes);
             new AnalyticsRoutes(toc, io).register(config.routes);
             for (var extra : extraRoutes) { // feature routes (snapshots, ...)
                 extra.accept(config.routes);
             }
         });
+    }
+
+    /**
+     * Sends the requests the REST fast path serves (see {@code FastReads}) to {@code observer} as
+     * well: for an operations installer that observes Javalin's requests with an after-hook. Call
+     * from a {@code config.jetty.modifyServer} step; nothing happens when the fast path is off.
+     */
+    public static void observeFastPath(org.eclipse.jetty.server.Server server, Consumer<FinishedRequest> observer) {
+        FastReads fast = server.getDescendant(FastReads.class);
+        if (fast != null) {
+            fast.observer(observer);
+        }
+    }
+
+    /** Requests the fast path served so far (tests); -1 when it is off. */
+    public long fastPathServed() {
+        return fast == null ? -1 : fast.served();
     }
 
     public RestServer start() {

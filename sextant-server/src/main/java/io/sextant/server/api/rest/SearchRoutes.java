@@ -17,16 +17,19 @@ import io.sextant.collection.query.QueryRequest;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.server.api.ResultBudget;
 import io.sextant.server.api.convert.PointJson;
+import io.sextant.server.api.convert.QueryBody;
 import io.sextant.server.api.convert.QueryJson;
 import io.sextant.server.api.convert.ScoredPointsWriter;
 import io.sextant.server.api.convert.ShardKeyJson;
 import io.sextant.server.api.convert.VectorShapes;
 import io.sextant.server.auth.LookupAccessCheck;
+import io.sextant.server.auth.Principal;
 import io.sextant.server.auth.RestAuthHandler;
 import io.sextant.server.issues.IssueBoard;
 import java.util.List;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Search endpoints: the universal query API ({@code points/query}, batch, groups) and the legacy
@@ -63,9 +66,14 @@ final class SearchRoutes {
     }
 
     private Collection collection(Context ctx) {
-        ApiExchange.checkCommonParams(ctx);
-        Collection c = toc.get(ctx.pathParam("collection_name"));
-        c.strictMode().checkTimeout(ApiExchange.timeoutParam(ctx));
+        return collection(ctx.pathParam("collection_name"), ctx::queryParam);
+    }
+
+    /** The collection (or alias) {@code name}, after the common query parameters were checked. */
+    private Collection collection(String name, UnaryOperator<String> params) {
+        ApiExchange.checkCommonParams(params);
+        Collection c = toc.get(name);
+        c.strictMode().checkTimeout(ApiExchange.timeoutParam(params));
         return c;
     }
 
@@ -80,19 +88,29 @@ final class SearchRoutes {
     }
 
     private void query(Context ctx) {
-        var body = io.queryBody(ctx);
-        Collection c = collection(ctx).scoped(ShardKeyJson.selector(body.tree()));
-        QueryRequest q = strict(c, lookups(ctx, QueryJson.query(body)));
+        QueryBody body = io.queryBody(ctx);
+        ApiExchange.okStreamed(
+                ctx, query(RestAuthHandler.principal(ctx), ctx.pathParam("collection_name"), ctx::queryParam, body));
+    }
+
+    /**
+     * Runs a {@code points/query} request on collection (or alias) {@code name} with the query
+     * parameters of {@code params} for {@code principal} (null: anonymous admin), and returns the
+     * writer of its result. Shared by the route above and {@link FastReads}.
+     */
+    ApiExchange.ResultWriter query(Principal principal, String name, UnaryOperator<String> params, QueryBody body) {
+        Collection c = collection(name, params).scoped(ShardKeyJson.selector(body.tree()));
+        QueryRequest q = strict(c, lookups(principal, QueryJson.query(body)));
         ResultBudget.check(c, q);
         List<ScoredPoint> hits = c.query(q);
         VectorShapes shapes = VectorShapes.of(c.config());
         issues.afterQuery(c, q);
-        ApiExchange.okStreamed(ctx, g -> {
+        return g -> {
             g.writeStartObject();
             g.writeFieldName("points");
             ScoredPointsWriter.write(g, hits, shapes);
             g.writeEndObject();
-        });
+        };
     }
 
     private void queryBatch(Context ctx) {
@@ -132,11 +150,33 @@ final class SearchRoutes {
     private Handler legacy(BiFunction<JsonNode, String, QueryRequest> parser) {
         return ctx -> {
             JsonNode body = io.body(ctx);
-            Collection c = collection(ctx).scoped(ShardKeyJson.selector(body));
-            QueryRequest q = strict(c, lookups(ctx, parser.apply(body, "")));
-            ok(ctx, PointJson.writeScoredList(c.query(q), VectorShapes.of(c.config())));
-            issues.afterQuery(c, q);
+            ok(
+                    ctx,
+                    legacy(
+                            RestAuthHandler.principal(ctx),
+                            ctx.pathParam("collection_name"),
+                            ctx::queryParam,
+                            body,
+                            parser));
         };
+    }
+
+    /**
+     * Runs a legacy single request ({@code points/search} with {@link QueryJson#search}, ...) on
+     * collection (or alias) {@code name} for {@code principal} (null: anonymous admin) and returns
+     * its result. Shared by the routes and {@link FastReads}.
+     */
+    JsonNode legacy(
+            Principal principal,
+            String name,
+            UnaryOperator<String> params,
+            JsonNode body,
+            BiFunction<JsonNode, String, QueryRequest> parser) {
+        Collection c = collection(name, params).scoped(ShardKeyJson.selector(body));
+        QueryRequest q = strict(c, lookups(principal, parser.apply(body, "")));
+        JsonNode result = PointJson.writeScoredList(c.query(q), VectorShapes.of(c.config()));
+        issues.afterQuery(c, q);
+        return result;
     }
 
     /** A legacy batch endpoint ({@code {"searches": [...]}}). */
@@ -162,7 +202,11 @@ final class SearchRoutes {
 
     /** Checks read access to the collections named by {@code lookup_from} (see {@link LookupAccessCheck}). */
     private QueryRequest lookups(Context ctx, QueryRequest q) {
-        LookupAccessCheck.check(RestAuthHandler.principal(ctx), q, this::collectionName);
+        return lookups(RestAuthHandler.principal(ctx), q);
+    }
+
+    private QueryRequest lookups(Principal principal, QueryRequest q) {
+        LookupAccessCheck.check(principal == null ? Principal.ANONYMOUS_ADMIN : principal, q, this::collectionName);
         return q;
     }
 

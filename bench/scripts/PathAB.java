@@ -1,0 +1,160 @@
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Paired A/B of two REST paths of ONE running server, for a machine too loaded for separate runs:
+ * blocks of requests to path A and path B alternate (order swapped every round), and for each
+ * block the server process's CPU time (/proc/PID/stat) and context switches (all its threads,
+ * /proc/PID/task/{@literal *}/status) are taken per request. Slow drift of the machine's load hits
+ * both sides alike. Raw keep-alive HTTP/1.1 sockets, one per connection, request bytes prepared.
+ *
+ * <pre>java bench/scripts/PathAB.java PORT PID COLLECTION DIM CONNECTIONS ROUNDS BLOCK PATH_A PATH_B</pre>
+ *
+ * e.g. {@code /collections/bench/points/query} (the fast path) against {@code
+ * /collections/bench/points/query/} (the trailing slash sends it to Javalin). Random unit queries
+ * with hnsw_ef 32, limit 10. Prints one line per block and the medians.
+ */
+public class PathAB {
+    public static void main(String[] a) throws Exception {
+        int port = Integer.parseInt(a[0]);
+        long pid = Long.parseLong(a[1]);
+        int dim = Integer.parseInt(a[3]);
+        int conns = Integer.parseInt(a[4]);
+        int rounds = Integer.parseInt(a[5]);
+        int block = Integer.parseInt(a[6]);
+        String[] paths = {a[7], a[8]};
+        Random rnd = new Random(42);
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            StringBuilder b = new StringBuilder("{\"query\":[");
+            for (int d = 0; d < dim; d++) {
+                b.append(d == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6f", rnd.nextGaussian() / 20));
+            }
+            bodies.add(b.append("],\"limit\":10,\"params\":{\"hnsw_ef\":32}}").toString());
+        }
+        double[][] cpu = new double[2][rounds];
+        double[][] cs = new double[2][rounds];
+        double[][] rps = new double[2][rounds];
+        for (int r = -1; r < rounds; r++) { // round -1 warms both up
+            for (int k = 0; k < 2; k++) {
+                int side = (r & 1) == 0 ? k : 1 - k;
+                long cpu0 = cpuTicks(pid), cs0 = switches(pid), t0 = System.nanoTime();
+                run(port, paths[side], bodies, conns, r < 0 ? block * 3 : block);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                if (r >= 0) {
+                    cpu[side][r] = (cpuTicks(pid) - cpu0) * 10.0 / block; // ticks of 10 ms -> ms per request
+                    cs[side][r] = (switches(pid) - cs0) / (double) block;
+                    rps[side][r] = block / secs;
+                    System.out.printf(Locale.ROOT, "round %d %s: %.0f req/s, server %.3f ms CPU/req, %.2f ctx switches/req%n",
+                            r, paths[side], rps[side][r], cpu[side][r], cs[side][r]);
+                }
+            }
+        }
+        for (int side = 0; side < 2; side++) {
+            System.out.printf(Locale.ROOT, "MEDIAN %s connections=%d: %.0f req/s, server %.3f ms CPU/req, %.2f ctx switches/req%n",
+                    paths[side], conns, median(rps[side]), median(cpu[side]), median(cs[side]));
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    static void run(int port, String path, List<String> bodies, int conns, int n) throws Exception {
+        Thread[] ts = new Thread[conns];
+        Exception[] err = new Exception[1];
+        for (int c = 0; c < conns; c++) {
+            int id = c;
+            ts[c] = new Thread(() -> {
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    s.setTcpNoDelay(true);
+                    OutputStream out = s.getOutputStream();
+                    InputStream in = s.getInputStream();
+                    byte[] buf = new byte[1 << 16];
+                    for (int i = id; i < n; i += conns) {
+                        byte[] body = bodies.get(i % bodies.size()).getBytes(StandardCharsets.UTF_8);
+                        String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: " + body.length + "\r\n\r\n";
+                        out.write(head.getBytes(StandardCharsets.US_ASCII));
+                        out.write(body);
+                        out.flush();
+                        readReply(in, buf);
+                    }
+                } catch (Exception e) {
+                    err[0] = e;
+                }
+            });
+            ts[c].start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        if (err[0] != null) {
+            throw err[0];
+        }
+    }
+
+    /** Reads one response (Content-Length or chunked) and checks its status is 200. */
+    static void readReply(InputStream in, byte[] buf) throws Exception {
+        int len = 0;
+        int headerEnd = -1;
+        while (headerEnd < 0) {
+            int n = in.read(buf, len, buf.length - len);
+            if (n < 0) throw new IllegalStateException("closed");
+            len += n;
+            for (int i = 3; i < len; i++) {
+                if (buf[i - 3] == '\r' && buf[i - 2] == '\n' && buf[i - 1] == '\r' && buf[i] == '\n') {
+                    headerEnd = i + 1;
+                    break;
+                }
+            }
+        }
+        String head = new String(buf, 0, headerEnd, StandardCharsets.US_ASCII);
+        if (!head.startsWith("HTTP/1.1 200")) throw new IllegalStateException(head);
+        int cl = head.toLowerCase(Locale.ROOT).indexOf("content-length:");
+        if (cl < 0) throw new IllegalStateException("no content-length: " + head);
+        int end = head.indexOf('\r', cl);
+        int bodyLen = Integer.parseInt(head.substring(cl + 15, end).trim());
+        int have = len - headerEnd;
+        while (have < bodyLen) {
+            int n = in.read(buf, 0, Math.min(buf.length, bodyLen - have));
+            if (n < 0) throw new IllegalStateException("closed");
+            have += n;
+        }
+    }
+
+    static long cpuTicks(long pid) throws Exception {
+        String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    static long switches(long pid) throws Exception {
+        long total = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    for (String line : Files.readAllLines(t.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches") || line.startsWith("nonvoluntary_ctxt_switches")) {
+                            total += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (java.io.IOException gone) {
+                    // thread ended meanwhile
+                }
+            }
+        }
+        return total;
+    }
+}
