@@ -207,17 +207,37 @@
  *       primary is Dead, so it orders nothing more once it applied that entry (it refuses to act as
  *       primary), and its replica is repaired by {@code stream_records} from the new primary (a
  *       replica that was the primary itself has no delta from the new one), whose clear removes what
- *       it applied alone; point writes are idempotent, so a write applied by both is harmless. The
- *       caveat (a known limit, unchanged by the retry): a primary frozen while it held forwards in
- *       its queues sends them when it wakes, before it has applied its own Dead entry; they can reach
- *       the new primary's replica after newer writes there (fencing by the index of the entry that
- *       made a replica primary is the fix, planned). A minority-side primary never acknowledges: its
+ *       it applied alone; point writes are idempotent, so a write applied by both is harmless.
+ *       <p><b>Fencing by log index.</b> Every peer records, per shard, which replica the metadata
+ *       log made the primary (the first Active replica in placement order) and the index of the
+ *       entry at which it became so ({@link PrimaryTerms}, {@code cluster/primary_terms.json},
+ *       kept by the outermost applier {@link PrimaryTermApplier}; every peer applies the same log,
+ *       so every peer records the same pairs). A primary orders a write only when its own log names
+ *       it (a peer asked to be primary waits up to 1 s for its log to catch up with the caller,
+ *       else refuses; a router that finds the primary unreachable marks it Dead first, as its
+ *       successor's failed forward would have), and every call its forwarding queues make carries
+ *       the term read when the write was queued ({@link io.sextant.cluster.shard.PrimaryFence}, the
+ *       gRPC header {@code x-sextant-primary-fence}). The receiving peer admits it by {@link
+ *       PrimaryFenceCheck}: a term it has not applied yet is admitted (the sender knows more of the
+ *       log); a term older than one it already admitted for the shard is refused (its successor
+ *       wrote here); otherwise its log must name the sender, with no newer index. A refused forward
+ *       is never applied; the sender then does not acknowledge the write, marks nobody Dead for it
+ *       and orders nothing more until its log moves past the refused term. So a primary frozen
+ *       (SIGSTOP) while it held forwards in its queues, replaced meanwhile, cannot apply them on
+ *       replicas after the new primary's writes when it wakes (test {@code PrimaryFencingTest}:
+ *       on the code before, the stale write landed after the new one). Its own replica may hold
+ *       writes nobody acknowledged; it is Dead and repaired by {@code stream_records}. Limits: an
+ *       index is unknown (0) for shards whose primary has not changed since a peer ran a binary
+ *       without terms, and after a metadata snapshot's reconcile; then the check compares names
+ *       only. The highest admitted term per shard lives in memory. Dead proposals themselves are
+ *       not fenced: a deposed primary whose forward missed its deadline before it learned it is
+ *       Dead can still propose a replica Dead (with {@code from_state}), which the log accepts. A minority-side primary never acknowledges: its
  *       forwards fail and the Dead entry it needs before an ack cannot be committed.
  *       <p><b>Known limits:</b> reads that find a replica slow fan out to another one but do not
- *       report it. Two peers that disagree about which replica is reachable can still each pick a
- *       different primary (no fencing by log index yet); the other peers learn a state change within
- *       a heartbeat, and a write routed on a stale view to a peer whose replica is no longer Active
- *       fails with a 5xx. The forward deadline is not configurable yet. Placement does not change
+ *       report it. Two peers that disagree about which replica is reachable no longer each pick a
+ *       different primary: only the peer the log names orders writes (fencing above); the other
+ *       peers learn a state change within a heartbeat, and a write routed on a stale view to a peer
+ *       whose replica is no longer Active fails with a 5xx. The forward deadline is not configurable yet. Placement does not change
  *       when peers join or leave. The failure detection sees only the metadata group's links (a peer
  *       whose Raft traffic flows but whose shard service hangs is still found by late forwards only).
  *       <p><b>Placement when peers join or leave.</b> As in Qdrant, a peer that joins gets no
@@ -456,9 +476,8 @@
  * <h2>Plan for the next slices</h2>
  *
  * <ol>
- *   <li><b>Fencing and placement changes.</b> The primary fenced by the index of the entry that
- *       made it primary (a replica refusing forwards from a primary its book no longer names).
- *       Placement moves when peers join or leave.
+ *   <li><b>Placement changes.</b> Placement moves when peers join or leave; Dead proposals fenced
+ *       by the proposer's primary term (a log precondition).
  *   <li><b>Failure detection for reads.</b> A replica that keeps missing the fan-out delay is
  *       reported (and eventually marked Dead) like one that misses forwards; the forward deadline
  *       as a setting; {@code consistency} and {@code ordering} from gRPC requests.

@@ -32,6 +32,7 @@ public final class ConsensusReplicaStates implements ReplicaStates {
     private final String collection;
     private final int shardId;
     private final Function<MetadataCommand, MetadataResult> proposer;
+    private final io.sextant.cluster.PrimaryTerms terms;
 
     /**
      * @param book this peer's replica states
@@ -42,6 +43,17 @@ public final class ConsensusReplicaStates implements ReplicaStates {
      */
     public ConsensusReplicaStates(
             ReplicaStateBook book, String collection, int shardId, Function<MetadataCommand, MetadataResult> proposer) {
+        this(book, collection, shardId, proposer, io.sextant.cluster.PrimaryTerms.inMemory());
+    }
+
+    /** @param terms the shards' primary terms (the fence of this peer's forwards as primary) */
+    public ConsensusReplicaStates(
+            ReplicaStateBook book,
+            String collection,
+            int shardId,
+            Function<MetadataCommand, MetadataResult> proposer,
+            io.sextant.cluster.PrimaryTerms terms) {
+        this.terms = terms;
         this.book = book;
         this.collection = collection;
         this.shardId = shardId;
@@ -51,6 +63,11 @@ public final class ConsensusReplicaStates implements ReplicaStates {
     @Override
     public ReplicaState state(long peer) {
         return book.state(collection, shardId, peer);
+    }
+
+    @Override
+    public long primaryTermIndex(long primary) {
+        return terms.index(collection, shardId, primary);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.sextant.cluster.replica;
 
 import io.sextant.cluster.ReplicaState;
 import io.sextant.cluster.shard.OperationTag;
+import io.sextant.cluster.shard.PrimaryFence;
 import io.sextant.cluster.shard.PrimaryWriter;
 import io.sextant.cluster.shard.RecoveryPoint;
 import io.sextant.cluster.shard.ShardCallErrors;
@@ -207,7 +208,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                         RetainedOperations.DEFAULT_MAX_OPERATIONS,
                         RetainedOperations.DEFAULT_MAX_BYTES,
                         local.lastOperationId());
-        this.forwarding = new ReplicaForwarding(remotes, states, retained, this::layout);
+        this.forwarding = new ReplicaForwarding(remotes, states, retained, this::layout, this::currentFence);
         this.reads = new ReplicaReads(remotes, states, fanOut);
         for (long peer : layout.peers()) {
             if (peer != layout.self()) {
@@ -297,11 +298,15 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 if (!ShardCallErrors.isUnreachable(e)) {
                     throw e;
                 }
-                LOG.debug(
-                        "Primary candidate {} of {} is unreachable: {}",
+                // the next Active replica orders writes only once the log names it the primary
+                // (fencing): an unreachable primary is marked Dead first, as it would be by the
+                // next primary's failed forward
+                LOG.warn(
+                        "Primary {} of {} is unreachable ({}); marking it Dead",
                         Long.toUnsignedString(peer),
                         this,
                         e.getMessage());
+                states.markDead(peer);
                 last = e;
             }
         }
@@ -360,9 +365,19 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                     + layout.collection() + " on peer " + Long.toUnsignedString(layout.self()) + " is "
                     + mineState.wireName() + " and cannot be the primary");
         }
+        if (states.fromLog()) {
+            awaitNamedPrimary();
+        }
         UpdateResult mine;
         Map<Long, CompletableFuture<Boolean>> forwards;
+        PrimaryFence fence;
         synchronized (primaryOrder) {
+            fence = currentFence();
+            if (fence.equals(deposed)) {
+                throw new ServiceException("Peer " + Long.toUnsignedString(layout.self())
+                        + " was replaced as primary of shard " + layout.shardId() + " of collection "
+                        + layout.collection() + " (a replica refused its forwards) and has not applied that yet");
+            }
             Shard replica = local;
             if (replica == null) {
                 throw new ServiceException("The replica of shard " + layout.shardId() + " of collection "
@@ -376,13 +391,31 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         }
         int applied = 1;
         long deadline = forwarding.deadline();
+        List<Long> failed = new ArrayList<>();
+        PrimaryFence.Refused refused = null;
         for (Map.Entry<Long, CompletableFuture<Boolean>> f : forwards.entrySet()) {
-            if (forwarding.awaitForward(f.getKey(), f.getValue(), deadline)) {
-                applied++;
-            } else {
-                requireStillPrimary();
-                states.markDead(f.getKey()); // before the ack: throws when consensus cannot be reached
+            try {
+                if (forwarding.awaitForward(f.getKey(), f.getValue(), deadline)) {
+                    applied++;
+                } else {
+                    failed.add(f.getKey());
+                }
+            } catch (PrimaryFence.Refused r) {
+                refused = r;
             }
+        }
+        if (refused != null) {
+            // replaced as primary: no ack, and no Dead marks for replicas that follow the new one
+            deposed = fence;
+            throw new ServiceException(
+                    "The write to shard " + layout.shardId() + " of collection " + layout.collection()
+                            + " is not acknowledged: peer " + Long.toUnsignedString(layout.self())
+                            + " is no longer its primary (" + refused.getMessage() + ")",
+                    refused);
+        }
+        for (long peer : failed) {
+            requireStillPrimary();
+            states.markDead(peer); // before the ack: throws when consensus cannot be reached
         }
         int replicas = layout.peers().size();
         int needed = Math.min(Math.max(1, writeConsistency.getAsInt()), replicas);
@@ -392,6 +425,54 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                     + needed);
         }
         return mine;
+    }
+
+    /**
+     * The fence a refused forward carried: this peer orders no write while its term is still that
+     * one (its log has not applied the change that replaced it yet). Null when never refused.
+     */
+    private volatile PrimaryFence deposed;
+
+    /** How long a peer asked to be primary waits for its log to name it (it may lag the caller). */
+    static final long NAMED_PRIMARY_WAIT_MILLIS = 1_000;
+
+    /** This peer's primary term as its log says: the fence its forwards carry. */
+    PrimaryFence currentFence() {
+        return new PrimaryFence(layout.self(), states.primaryTermIndex(layout.self()));
+    }
+
+    /** The first replica in placement order that can be the primary (0 when none can). */
+    long namedPrimary() {
+        for (long peer : layout.peers()) {
+            if (states.state(peer).canBePrimary()) {
+                return peer;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Waits up to {@link #NAMED_PRIMARY_WAIT_MILLIS} until this peer's log names it the shard's
+     * primary (a caller that marked the old primary Dead may be ahead of this peer), else refuses:
+     * the other replicas would refuse its forwards, and its own replica would hold a write they lack.
+     */
+    private void awaitNamedPrimary() {
+        long deadline = System.nanoTime() + NAMED_PRIMARY_WAIT_MILLIS * 1_000_000;
+        long named;
+        while ((named = namedPrimary()) != layout.self()) {
+            if (System.nanoTime() > deadline) {
+                throw new ServiceException("Peer " + Long.toUnsignedString(layout.self())
+                        + " is not the primary of shard "
+                        + layout.shardId() + " of collection " + layout.collection() + ": the metadata log names "
+                        + (named == 0 ? "none" : "peer " + Long.toUnsignedString(named)));
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ServiceException("Interrupted waiting to become the primary", e);
+            }
+        }
     }
 
     /**

@@ -39,6 +39,24 @@ public interface ReplicaStates {
     }
 
     /**
+     * The metadata log index of the entry that made {@code primary} this shard's primary ({@link
+     * io.sextant.cluster.PrimaryTerms}); 0 when unknown (then forwards are fenced by the primary's
+     * name only).
+     */
+    default long primaryTermIndex(long primary) {
+        return 0;
+    }
+
+    /**
+     * Whether these states come from a metadata log that names the shard's primary: only then does
+     * a peer refuse to order writes the log does not give it (false for {@link #ALL_ACTIVE}, whose
+     * primary never changes).
+     */
+    default boolean fromLog() {
+        return true;
+    }
+
+    /**
      * Every replica Active and nothing ever changes ({@link #markDead} and {@link #change} do nothing): for replica
      * sets built without a metadata group (tests of the plain forwarding path).
      */
@@ -53,6 +71,11 @@ public interface ReplicaStates {
 
         @Override
         public boolean change(long peer, ReplicaState from, ReplicaState to) {
+            return false;
+        }
+
+        @Override
+        public boolean fromLog() {
             return false;
         }
     };

@@ -85,9 +85,12 @@ class ReplicaSetTest extends ThreeReplicaPeers {
         assertThat(appliedOn(B)).containsExactly(delete(1));
         assertThat(appliedOn(C)).containsExactly(delete(1));
         assertThat(appliedOn(A)).isEmpty();
-        assertThat(peers.sets.get(B).failedReplicaWrites()).isEqualTo(1); // the down replica was tried
-        assertThat(peers.replicas.get(A).updateAttempts.get()).isEqualTo(1);
+        // the router marks the unreachable primary Dead before it asks B (B orders writes only once
+        // the log names it the primary), so B does not even forward to A
         assertThat(peers.state(A)).as("marked before the ack").isEqualTo(ReplicaState.DEAD);
+        assertThat(ReplicaStateChange.of(peers.proposals.getFirst()))
+                .isEqualTo(new ReplicaStateChange(0, A, ReplicaState.DEAD, ReplicaState.ACTIVE));
+        assertThat(peers.replicas.get(A).updateAttempts.get()).isZero();
     }
 
     @Test

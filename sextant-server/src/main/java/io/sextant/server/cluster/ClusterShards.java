@@ -10,6 +10,9 @@ import io.sextant.cluster.PeerTls;
 import io.sextant.cluster.PeerTlsContexts;
 import io.sextant.cluster.PlacementApplier;
 import io.sextant.cluster.PlacementBook;
+import io.sextant.cluster.PrimaryFenceCheck;
+import io.sextant.cluster.PrimaryTermApplier;
+import io.sextant.cluster.PrimaryTerms;
 import io.sextant.cluster.ReplicaPlacementApplier;
 import io.sextant.cluster.ReplicaStateApplier;
 import io.sextant.cluster.ReplicaStateBook;
@@ -18,6 +21,7 @@ import io.sextant.cluster.replica.ConsensusReplicaStates;
 import io.sextant.cluster.replica.RemotePeerReplicas;
 import io.sextant.cluster.replica.ReplicaRecovery;
 import io.sextant.cluster.replica.ReplicaSet;
+import io.sextant.cluster.shard.FenceCheck;
 import io.sextant.cluster.shard.LocalShardLookup;
 import io.sextant.cluster.shard.PeerChannels;
 import io.sextant.cluster.shard.PeerCredential;
@@ -43,6 +47,7 @@ import java.util.List;
 public final class ClusterShards implements AutoCloseable {
     private final PlacementBook book;
     private final ReplicaStateBook states;
+    private final PrimaryTerms terms;
     private final long self;
     private final PeerChannels channels;
     private volatile TableOfContents toc;
@@ -52,9 +57,11 @@ public final class ClusterShards implements AutoCloseable {
     /** Opens local replicas (set by {@link #factory}). */
     private volatile ShardFactory localFactory;
 
-    private ClusterShards(PlacementBook book, ReplicaStateBook states, long self, PeerChannels channels) {
+    private ClusterShards(
+            PlacementBook book, ReplicaStateBook states, PrimaryTerms terms, long self, PeerChannels channels) {
         this.book = book;
         this.states = states;
+        this.terms = terms;
         this.self = self;
         this.channels = channels;
     }
@@ -80,6 +87,7 @@ public final class ClusterShards implements AutoCloseable {
         return new ClusterShards(
                 PlacementBook.open(storage),
                 ReplicaStateBook.open(storage),
+                PrimaryTerms.open(storage),
                 ClusterNode.peerId(storage),
                 new PeerChannels(credential, PeerTlsContexts.shardChannels(tls)));
     }
@@ -94,7 +102,8 @@ public final class ClusterShards implements AutoCloseable {
                 layout -> new RemotePeerReplicas(
                         channels, this::address, layout.collection(), layout.shardId(), ShardCallTimeouts.DEFAULT),
                 name -> toc.get(name).config().params().writeConsistencyFactor(),
-                layout -> new ConsensusReplicaStates(states, layout.collection(), layout.shardId(), this::propose),
+                layout ->
+                        new ConsensusReplicaStates(states, layout.collection(), layout.shardId(), this::propose, terms),
                 this::readFanOut);
     }
 
@@ -133,6 +142,21 @@ public final class ClusterShards implements AutoCloseable {
      * executor} and applies replica state changes.
      */
     public MetadataApplier applier(MetadataApplier executor) {
+        return new PrimaryTermApplier(applierChain(executor), book, states, terms);
+    }
+
+    /**
+     * How this peer's internal shard service admits forwarded writes: by the primary term its own
+     * metadata log gives the shard ({@link PrimaryFenceCheck}).
+     */
+    public FenceCheck fenceCheck() {
+        return new PrimaryFenceCheck(book, states, terms, () -> {
+            ClusterNode n = node;
+            return n == null ? 0 : n.appliedIndex();
+        });
+    }
+
+    private MetadataApplier applierChain(MetadataApplier executor) {
         return new ReplicaPlacementApplier(
                 new ReplicaStateApplier(new PlacementApplier(executor, book), book, states),
                 book,
