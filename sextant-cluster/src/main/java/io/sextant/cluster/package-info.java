@@ -238,8 +238,11 @@
  *       different primary: only the peer the log names orders writes (fencing above); the other
  *       peers learn a state change within a heartbeat, and a write routed on a stale view to a peer
  *       whose replica is no longer Active fails with a 5xx. The forward deadline is not configurable yet. Placement does not change
- *       when peers join or leave. The failure detection sees only the metadata group's links (a peer
- *       whose Raft traffic flows but whose shard service hangs is still found by late forwards only).
+ *       when peers join or leave. The failure detection also probes every follower's shard service
+ *       ({@code Ping}, 1 s deadline, at every poll): a peer whose Raft traffic flows but whose
+ *       shard service has not answered for the timeout is judged as a silent one, with the same
+ *       guards plus one: nothing is decided while the leader's probes reach no majority (its own
+ *       channels may be the broken side). Reads that miss the fan-out delay are still not counted.
  *       <p><b>Placement when peers join or leave.</b> As in Qdrant, a peer that joins gets no
  *       replicas by itself (an operator moves or replicates shards to it: {@code move_shard},
  *       {@code replicate_shard}). A peer leaves with {@code DELETE /cluster/peer/{id}}: refused

@@ -138,6 +138,10 @@ public final class ShardService implements BindableService {
         });
         add(b, ShardCalls.RECOVERY_POINT, lookup, (shard, q, c, s) -> clocks.point(c, s));
         addPlain(b, ShardCalls.PRIMARY_UPDATE, primaries);
+        b.addMethod(ShardCalls.PING.method(), ServerCalls.asyncUnaryCall((request, response) -> {
+            response.onNext(ShardCalls.PING.encodeResponse(null));
+            response.onCompleted();
+        }));
         return org.apache.ratis.thirdparty.io.grpc.ServerInterceptors.intercept(b.build(), FENCE_READER);
     }
 

@@ -54,6 +54,9 @@ public final class ClusterShards implements AutoCloseable {
     private volatile ClusterNode node;
     private volatile ReplicaRecovery recovery;
     private volatile PeerLiveness liveness;
+    /** How long the leader's probe of a peer's shard service may take ({@link PeerLiveness}). */
+    private static final java.time.Duration PROBE_DEADLINE = java.time.Duration.ofSeconds(1);
+
     /** Opens local replicas (set by {@link #factory}). */
     private volatile ShardFactory localFactory;
 
@@ -223,8 +226,9 @@ public final class ClusterShards implements AutoCloseable {
      * The started cluster node (peer addresses come from its Raft configuration); starts the
      * automatic recovery of Dead replicas whose primary is on this peer ({@link ReplicaRecovery}),
      * streaming at most {@code transferPointsPerSecond} points a second (0: no limit), and the
-     * leader's failure detection ({@link PeerLiveness}: a peer silent for {@code
-     * peerUnresponsiveMs} gets its replicas marked Dead).
+     * leader's failure detection ({@link PeerLiveness}: a peer silent on Raft, or whose internal
+     * shard service has not answered the leader's probe, for {@code peerUnresponsiveMs} gets its
+     * replicas marked Dead).
      */
     public void started(ClusterNode node, int transferPointsPerSecond, long peerUnresponsiveMs) {
         this.node = node;
@@ -233,8 +237,17 @@ public final class ClusterShards implements AutoCloseable {
                         this::allReplicaSets,
                         new ReplicaRecovery.Settings(d.interval(), d.batchSize(), transferPointsPerSecond))
                 .start();
-        this.liveness =
-                new PeerLiveness(self, peerUnresponsiveMs, node::leaderView, book, states, this::propose).start();
+        io.sextant.cluster.shard.ShardServiceProbe probe =
+                new io.sextant.cluster.shard.ShardServiceProbe(channels, PROBE_DEADLINE);
+        this.liveness = new PeerLiveness(
+                        self,
+                        peerUnresponsiveMs,
+                        node::leaderView,
+                        book,
+                        states,
+                        this::propose,
+                        peer -> probe.answers(address(peer)))
+                .start();
     }
 
     /** The transfers of {@code collection} this peer runs (none before the node started). */
