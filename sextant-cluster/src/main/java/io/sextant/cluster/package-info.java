@@ -215,7 +215,7 @@
  *       so every peer records the same pairs). A primary orders a write only when its own log names
  *       it (a peer asked to be primary waits up to 1 s for its log to catch up with the caller,
  *       else refuses; a router that finds the primary unreachable marks it Dead first, as its
- *       successor's failed forward would have), and every call its forwarding queues make carries
+ *       successor's failed forward would have, unless no other replica of the shard is Active), and every call its forwarding queues make carries
  *       the term read when the write was queued ({@link io.sextant.cluster.shard.PrimaryFence}, the
  *       gRPC header {@code x-sextant-primary-fence}). The receiving peer admits it by {@link
  *       PrimaryFenceCheck}: a term it has not applied yet is admitted (the sender knows more of the
@@ -229,9 +229,11 @@
  *       writes nobody acknowledged; it is Dead and repaired by {@code stream_records}. Limits: an
  *       index is unknown (0) for shards whose primary has not changed since a peer ran a binary
  *       without terms, and after a metadata snapshot's reconcile; then the check compares names
- *       only. The highest admitted term per shard lives in memory. Dead proposals themselves are
- *       not fenced: a deposed primary whose forward missed its deadline before it learned it is
- *       Dead can still propose a replica Dead (with {@code from_state}), which the log accepts. A minority-side primary never acknowledges: its
+ *       only. The highest admitted term per shard lives in memory. The Dead marks a primary
+ *       proposes for failed forwards are fenced too: they carry {@code by_primary} ({@link
+ *       ReplicaStateChange}) and apply only while the log still names that peer the shard's
+ *       primary, so a primary that wakes up after its forward's deadline passed, before it applied
+ *       its own Dead entry, cannot mark its successor Dead (the write then fails, unacknowledged). A minority-side primary never acknowledges: its
  *       forwards fail and the Dead entry it needs before an ack cannot be committed.
  *       <p><b>Known limits:</b> reads that find a replica slow fan out to another one but do not
  *       report it. Two peers that disagree about which replica is reachable no longer each pick a
@@ -479,8 +481,21 @@
  * <h2>Plan for the next slices</h2>
  *
  * <ol>
- *   <li><b>Placement changes.</b> Placement moves when peers join or leave; Dead proposals fenced
- *       by the proposer's primary term (a log precondition).
+ *   <li><b>Placement changes.</b> Placement moves when peers join or leave.
+ *   <li><b>Collection snapshot recovery through the log</b> (not built yet; checked against
+ *       Qdrant's {@code content_manager/snapshots/recover.rs}): Qdrant recovers on the peer it is
+ *       called on, creating the collection through consensus with the snapshot's config (and its
+ *       payload indexes) when it is missing, refusing a snapshot whose vectors or shard number
+ *       differ, putting its own replicas in ManualRecovery, restoring its local shards, then per
+ *       shard by {@code priority}: {@code snapshot} (default) makes this replica Active and the
+ *       other Active ones Dead (or removed beyond the replication factor), so they are repaired
+ *       from it by transfer; {@code replica} transfers the shard from another Active replica onto
+ *       this one; {@code no_sync} activates it and leaves the others. Sextant's archive holds every
+ *       shard, so the plan is: the called peer proposes the create when missing, then for every
+ *       shard installs the snapshot's files on one holder (locally, or with the snapshot
+ *       transfer's {@code InstallChunk}/{@code InstallFinish}, its retained history discarded),
+ *       and proposes Dead for the other replicas per {@code priority}; the primary's automatic
+ *       recovery then streams to them. Until then recovery stays local to the called peer.
  *   <li><b>Failure detection for reads.</b> A replica that keeps missing the fan-out delay is
  *       reported (and eventually marked Dead) like one that misses forwards; the forward deadline
  *       as a setting; {@code consistency} and {@code ordering} from gRPC requests.

@@ -123,4 +123,28 @@ class PrimaryTermsTest {
         Files.write(file(), "{\"format\":2,\"collections\":{}}".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> PrimaryTerms.open(storage)).hasMessageContaining("format 2");
     }
+
+    @Test
+    void aDeadMarkProposedByAReplacedPrimaryChangesNothing() {
+        open();
+        applier.apply(1, create("c", new ShardPlacement(List.of(List.of(1L, BIG, 3L)))));
+        applier.apply(2, state(0, 1, ReplicaState.DEAD)); // the leader's liveness: BIG is the primary now
+        // peer 1 wakes up, its forward to BIG missed the deadline, and it still believes it is primary
+        ReplicaStateChange stale = new ReplicaStateChange(0, BIG, ReplicaState.DEAD, ReplicaState.ACTIVE, null, 1);
+        MetadataResult r = applier.apply(3, stale.command("c"));
+        assertThat(r.succeeded()).isFalse();
+        assertThat(r.errorKind()).isEqualTo("CONFLICT");
+        assertThat(r.error()).contains("the log names peer 18446744073709551614");
+        assertThat(states.state("c", 0, BIG)).isEqualTo(ReplicaState.ACTIVE);
+
+        ReplicaStateChange fresh = new ReplicaStateChange(0, 3, ReplicaState.DEAD, ReplicaState.ACTIVE, null, BIG);
+        assertThat(applier.apply(4, fresh.command("c")).succeeded()).isTrue();
+        assertThat(states.state("c", 0, 3)).isEqualTo(ReplicaState.DEAD);
+        assertThat(fresh.toJson().get("by_primary").asText()).isEqualTo("18446744073709551614");
+        assertThat(ReplicaStateChange.fromJson(fresh.toJson())).isEqualTo(fresh);
+        assertThat(ReplicaStateChange.fromJson(state(0, 3, ReplicaState.DEAD).body())
+                        .byPrimary())
+                .as("absent: not proposed by a primary")
+                .isZero();
+    }
 }

@@ -76,15 +76,26 @@ public final class ConsensusReplicaStates implements ReplicaStates {
     }
 
     @Override
-    public synchronized void markDead(long peer) {
+    public void markDead(long peer) {
+        markDead(peer, 0);
+    }
+
+    @Override
+    public void markDeadAsPrimary(long self, long peer) {
+        markDead(peer, self);
+    }
+
+    /** Proposes Dead up to {@link #ATTEMPTS} times; {@code byPrimary} 0: not proposed as a primary. */
+    private synchronized void markDead(long peer, long byPrimary) {
         String error = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             ReplicaState current = state(peer);
             if (!current.receivesWrites()) {
                 return;
             }
-            MetadataResult r = proposer.apply(
-                    new ReplicaStateChange(shardId, peer, ReplicaState.DEAD, current).command(collection));
+            MetadataResult r =
+                    proposer.apply(new ReplicaStateChange(shardId, peer, ReplicaState.DEAD, current, null, byPrimary)
+                            .command(collection));
             if (r.succeeded()) {
                 LOG.warn(
                         "Marked the replica of shard {} of collection {} on peer {} Dead (was {})",

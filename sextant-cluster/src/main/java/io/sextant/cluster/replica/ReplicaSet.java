@@ -120,6 +120,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     private final IntSupplier writeConsistency;
     final ReplicaStates states;
     final Object primaryOrder = new Object();
+    /** Whether this peer may order writes, by the log (fencing). */
+    private final PrimaryRole role;
     /** The per-replica forwarding queues; its map is guarded by {@link #primaryOrder}. */
     final ReplicaForwarding forwarding;
 
@@ -208,7 +210,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                         RetainedOperations.DEFAULT_MAX_OPERATIONS,
                         RetainedOperations.DEFAULT_MAX_BYTES,
                         local.lastOperationId());
-        this.forwarding = new ReplicaForwarding(remotes, states, retained, this::layout, this::currentFence);
+        this.role = new PrimaryRole(this::layout, states);
+        this.forwarding = new ReplicaForwarding(remotes, states, retained, this::layout, role::fence);
         this.reads = new ReplicaReads(remotes, states, fanOut);
         for (long peer : layout.peers()) {
             if (peer != layout.self()) {
@@ -300,13 +303,15 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 }
                 // the next Active replica orders writes only once the log names it the primary
                 // (fencing): an unreachable primary is marked Dead first, as it would be by the
-                // next primary's failed forward
-                LOG.warn(
-                        "Primary {} of {} is unreachable ({}); marking it Dead",
-                        Long.toUnsignedString(peer),
-                        this,
-                        e.getMessage());
-                states.markDead(peer);
+                // next primary's failed forward, but never the shard's last Active replica
+                if (anotherActive(peer)) {
+                    LOG.warn(
+                            "Primary {} of {} is unreachable ({}); marking it Dead",
+                            Long.toUnsignedString(peer),
+                            this,
+                            e.getMessage());
+                    states.markDead(peer);
+                }
                 last = e;
             }
         }
@@ -314,6 +319,16 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 "No Active replica of shard " + layout.shardId() + " of collection " + layout.collection()
                         + " is reachable to apply the write",
                 last);
+    }
+
+    /** Whether a replica other than {@code peer} can be the primary (is Active). */
+    private boolean anotherActive(long peer) {
+        for (long p : layout.peers()) {
+            if (p != peer && states.state(p).canBePrimary()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -365,19 +380,13 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                     + layout.collection() + " on peer " + Long.toUnsignedString(layout.self()) + " is "
                     + mineState.wireName() + " and cannot be the primary");
         }
-        if (states.fromLog()) {
-            awaitNamedPrimary();
-        }
+        role.awaitNamed();
         UpdateResult mine;
         Map<Long, CompletableFuture<Boolean>> forwards;
         PrimaryFence fence;
         synchronized (primaryOrder) {
-            fence = currentFence();
-            if (fence.equals(deposed)) {
-                throw new ServiceException("Peer " + Long.toUnsignedString(layout.self())
-                        + " was replaced as primary of shard " + layout.shardId() + " of collection "
-                        + layout.collection() + " (a replica refused its forwards) and has not applied that yet");
-            }
+            fence = role.fence();
+            role.requireNotDeposed(fence);
             Shard replica = local;
             if (replica == null) {
                 throw new ServiceException("The replica of shard " + layout.shardId() + " of collection "
@@ -406,7 +415,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         }
         if (refused != null) {
             // replaced as primary: no ack, and no Dead marks for replicas that follow the new one
-            deposed = fence;
+            role.deposed(fence);
             throw new ServiceException(
                     "The write to shard " + layout.shardId() + " of collection " + layout.collection()
                             + " is not acknowledged: peer " + Long.toUnsignedString(layout.self())
@@ -415,7 +424,9 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         }
         for (long peer : failed) {
             requireStillPrimary();
-            states.markDead(peer); // before the ack: throws when consensus cannot be reached
+            // before the ack: throws when consensus cannot be reached, or when the log no longer
+            // names this peer the primary (replaced while it waited)
+            states.markDeadAsPrimary(layout.self(), peer);
         }
         int replicas = layout.peers().size();
         int needed = Math.min(Math.max(1, writeConsistency.getAsInt()), replicas);
@@ -425,54 +436,6 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                     + needed);
         }
         return mine;
-    }
-
-    /**
-     * The fence a refused forward carried: this peer orders no write while its term is still that
-     * one (its log has not applied the change that replaced it yet). Null when never refused.
-     */
-    private volatile PrimaryFence deposed;
-
-    /** How long a peer asked to be primary waits for its log to name it (it may lag the caller). */
-    static final long NAMED_PRIMARY_WAIT_MILLIS = 1_000;
-
-    /** This peer's primary term as its log says: the fence its forwards carry. */
-    PrimaryFence currentFence() {
-        return new PrimaryFence(layout.self(), states.primaryTermIndex(layout.self()));
-    }
-
-    /** The first replica in placement order that can be the primary (0 when none can). */
-    long namedPrimary() {
-        for (long peer : layout.peers()) {
-            if (states.state(peer).canBePrimary()) {
-                return peer;
-            }
-        }
-        return 0;
-    }
-
-    /**
-     * Waits up to {@link #NAMED_PRIMARY_WAIT_MILLIS} until this peer's log names it the shard's
-     * primary (a caller that marked the old primary Dead may be ahead of this peer), else refuses:
-     * the other replicas would refuse its forwards, and its own replica would hold a write they lack.
-     */
-    private void awaitNamedPrimary() {
-        long deadline = System.nanoTime() + NAMED_PRIMARY_WAIT_MILLIS * 1_000_000;
-        long named;
-        while ((named = namedPrimary()) != layout.self()) {
-            if (System.nanoTime() > deadline) {
-                throw new ServiceException("Peer " + Long.toUnsignedString(layout.self())
-                        + " is not the primary of shard "
-                        + layout.shardId() + " of collection " + layout.collection() + ": the metadata log names "
-                        + (named == 0 ? "none" : "peer " + Long.toUnsignedString(named)));
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ServiceException("Interrupted waiting to become the primary", e);
-            }
-        }
     }
 
     /**

@@ -22,6 +22,15 @@ public interface ReplicaStates {
     void markDead(long peer);
 
     /**
+     * {@link #markDead} proposed by {@code self} as the shard's primary (a forward to the replica
+     * failed): the log applies it only while it still names {@code self} the primary. By default
+     * the same as {@link #markDead}.
+     */
+    default void markDeadAsPrimary(long self, long peer) {
+        markDead(peer);
+    }
+
+    /**
      * Moves the replica on {@code peer} from {@code from} to {@code to}, agreed by the metadata
      * group; returns once this peer applied it.
      *

@@ -143,7 +143,9 @@ class ReplicaSetTest extends ThreeReplicaPeers {
         assertThat(ackedWhenProposed).containsExactly(false);
         assertThat(peers.proposals).hasSize(1);
         ReplicaStateChange change = ReplicaStateChange.of(peers.proposals.getFirst());
-        assertThat(change).isEqualTo(new ReplicaStateChange(0, B, ReplicaState.DEAD, ReplicaState.ACTIVE));
+        assertThat(change)
+                .as("proposed by A as the primary")
+                .isEqualTo(new ReplicaStateChange(0, B, ReplicaState.DEAD, ReplicaState.ACTIVE, null, A));
         assertThat(peers.state(B)).isEqualTo(ReplicaState.DEAD);
         assertThat(peers.state(A)).isEqualTo(ReplicaState.ACTIVE);
 
