@@ -1,5 +1,6 @@
 package io.sextant.cluster;
 
+import io.sextant.cluster.shard.FenceCheck;
 import io.sextant.cluster.shard.LocalShardLookup;
 import io.sextant.cluster.shard.PeerCredential;
 import io.sextant.cluster.shard.ShardService;
@@ -159,6 +160,23 @@ public final class ClusterNode implements AutoCloseable {
             LocalShardLookup localShards,
             LocalShardLookup primaries,
             PeerCredential credential) {
+        return start(settings, bindHost, storage, applier, localShards, primaries, credential, FenceCheck.NONE);
+    }
+
+    /**
+     * As {@link #start(ClusterSettings, String, Path, MetadataApplier, LocalShardLookup,
+     * LocalShardLookup, PeerCredential)}, with the internal shard service admitting forwarded writes
+     * through {@code fence} ({@link PrimaryFenceCheck}).
+     */
+    public static ClusterNode start(
+            ClusterSettings settings,
+            String bindHost,
+            Path storage,
+            MetadataApplier applier,
+            LocalShardLookup localShards,
+            LocalShardLookup primaries,
+            PeerCredential credential,
+            FenceCheck fence) {
         Path dir = storage.resolve("cluster");
         long id = PeerIdentity.loadOrCreate(dir);
         Path raftDir = dir.resolve("raft");
@@ -182,7 +200,8 @@ public final class ClusterNode implements AutoCloseable {
                             localShards,
                             primaries,
                             credential,
-                            io.sextant.cluster.shard.ReplicaClocks.open(dir.resolve("replica_clocks"))))
+                            io.sextant.cluster.shard.ReplicaClocks.open(dir.resolve("replica_clocks")),
+                            fence))
                     .setGroup(group)
                     .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                     .build();
@@ -235,10 +254,11 @@ public final class ClusterNode implements AutoCloseable {
             LocalShardLookup localShards,
             LocalShardLookup primaries,
             PeerCredential credential,
-            io.sextant.cluster.shard.ReplicaClocks clocks) {
+            io.sextant.cluster.shard.ReplicaClocks clocks,
+            FenceCheck fence) {
         Parameters p = PeerTlsContexts.ratisServer(tls);
         GrpcConfigKeys.Server.setServicesCustomizer(
-                p, new ShardServiceCustomizer(new ShardService(localShards, primaries, clocks), credential));
+                p, new ShardServiceCustomizer(new ShardService(localShards, primaries, clocks, fence), credential));
         return p;
     }
 
@@ -428,6 +448,11 @@ public final class ClusterNode implements AutoCloseable {
             }
             sleep(5);
         }
+    }
+
+    /** Index of the last metadata log entry this peer applied. */
+    public long appliedIndex() {
+        return stateMachine.appliedIndex();
     }
 
     /** This peer's view of the cluster. */

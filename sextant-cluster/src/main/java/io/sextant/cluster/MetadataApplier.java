@@ -13,6 +13,15 @@ public interface MetadataApplier {
     /** Applies one command; never throws: failures are returned as a {@link MetadataResult}. */
     MetadataResult apply(MetadataCommand command);
 
+    /**
+     * Applies the command at log index {@code index} (the state machine's path; a snapshot's
+     * reconcile calls {@link #apply(MetadataCommand)}, outside log order). By default the index is
+     * not used.
+     */
+    default MetadataResult apply(long index, MetadataCommand command) {
+        return apply(command);
+    }
+
     /** Names of the collections this peer holds (for reconciling after a snapshot install). */
     Set<String> localCollections();
 

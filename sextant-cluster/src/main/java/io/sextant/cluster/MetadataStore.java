@@ -79,7 +79,7 @@ public final class MetadataStore {
         if (index <= this.index) {
             return null;
         }
-        MetadataResult r = applier.apply(command);
+        MetadataResult r = applier.apply(index, command);
         if (r.succeeded() || alreadyApplied(command, r)) {
             ledger.record(command);
         } else {

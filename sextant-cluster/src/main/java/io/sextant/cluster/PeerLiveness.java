@@ -37,6 +37,16 @@ import org.slf4j.LoggerFactory;
  * from_state} precondition (another primary marked the replica first) changes nothing; one that
  * cannot be committed is tried again at the next poll.
  *
+ * <p><b>Shard-service liveness.</b> Raft's heartbeats run on Ratis's own threads, so a peer whose
+ * internal shard service hangs (its executor stuck, its shards blocked) still answers them. With a
+ * {@link ShardProbe} the leader also probes every follower's shard service at each poll (the {@code
+ * Ping} call, 1 s deadline, all followers in parallel) and a follower whose shard service has not
+ * answered for longer than the timeout is judged as one silent on Raft, through the same rules: the
+ * probe records start with each leadership (a grace of one timeout); nothing is decided while the
+ * leader has not had answers from a majority of shard services (its own channels may be what is
+ * broken: it must not depose the healthy peers); a replica is never marked when no other Active
+ * replica of its shard is on a peer that answers both Raft and the probe.
+ *
  * <p>Why on the leader: only the leader has follower liveness in Ratis, and one proposer keeps the
  * log free of duplicate entries. The frozen peer can be the leader itself: the others elect a new
  * one after Ratis's election timeout (10 to 20 ticks, 1-2 s by default), which then detects the old
@@ -60,10 +70,30 @@ public final class PeerLiveness implements AutoCloseable {
      * @param leaderForMillis how long this peer has been the leader
      * @param silentMillis per follower peer id, how long ago it last answered an RPC of the leader
      */
-    public record LeaderView(long leaderForMillis, Map<Long, Long> silentMillis) {
+    public record LeaderView(long leaderForMillis, Map<Long, Long> silentMillis, Map<Long, Long> shardSilentMillis) {
         public LeaderView {
             silentMillis = Map.copyOf(silentMillis);
+            shardSilentMillis = Map.copyOf(shardSilentMillis);
         }
+
+        /** A view without shard-service probes (Raft liveness only). */
+        public LeaderView(long leaderForMillis, Map<Long, Long> silentMillis) {
+            this(leaderForMillis, silentMillis, Map.of());
+        }
+
+        /** The view with {@code shard}: per follower, how long ago its shard service last answered a probe. */
+        LeaderView withShardSilence(Map<Long, Long> shard) {
+            return new LeaderView(leaderForMillis, silentMillis, shard);
+        }
+    }
+
+    /** Probes a follower's internal shard service ({@code Ping}); true when it answered in time. */
+    @FunctionalInterface
+    public interface ShardProbe {
+        boolean answers(long peer);
+
+        /** No probing: only Raft liveness counts. */
+        ShardProbe NONE = peer -> true;
     }
 
     /**
@@ -87,6 +117,12 @@ public final class PeerLiveness implements AutoCloseable {
     private final PlacementBook placements;
     private final ReplicaStateBook states;
     private final Function<MetadataCommand, MetadataResult> proposer;
+    private final ShardProbe probe;
+    /** Per follower, nanoTime of its shard service's last answer to a probe in this leadership. */
+    private final Map<Long, Long> probeAnswered = new java.util.HashMap<>();
+    /** The leadership the probe records belong to (its leaderForMillis at the last poll). */
+    private long probedLeaderFor = -1;
+
     private ScheduledExecutorService scheduler;
 
     /**
@@ -104,6 +140,22 @@ public final class PeerLiveness implements AutoCloseable {
             PlacementBook placements,
             ReplicaStateBook states,
             Function<MetadataCommand, MetadataResult> proposer) {
+        this(self, timeoutMillis, leader, placements, states, proposer, ShardProbe.NONE);
+    }
+
+    /**
+     * @param probe probes a follower's internal shard service; a follower whose shard service has not
+     *     answered for longer than the timeout is judged like one silent on Raft
+     */
+    public PeerLiveness(
+            long self,
+            long timeoutMillis,
+            Supplier<LeaderView> leader,
+            PlacementBook placements,
+            ReplicaStateBook states,
+            Function<MetadataCommand, MetadataResult> proposer,
+            ShardProbe probe) {
+        this.probe = probe;
         if (timeoutMillis < 1) {
             throw new IllegalArgumentException("cluster.peer_unresponsive_ms must be >= 1, got " + timeoutMillis);
         }
@@ -138,15 +190,17 @@ public final class PeerLiveness implements AutoCloseable {
      *
      * @return the verdicts proposed (whether or not they committed)
      */
-    public List<Verdict> poll() {
-        LeaderView view = leader.get();
+    public synchronized List<Verdict> poll() {
+        LeaderView view = probed(leader.get());
         List<Verdict> verdicts = decide(view);
         for (Verdict v : verdicts) {
             LOG.warn(
-                    "Peer {} has not answered the Raft leader for {} ms (cluster.peer_unresponsive_ms {}): marking"
-                            + " its replica of shard {} of collection {} Dead (was {}{})",
+                    "Peer {} has not answered the Raft leader for {} ms, its shard service for {} ms"
+                            + " (cluster.peer_unresponsive_ms {}): marking its replica of shard {} of collection {}"
+                            + " Dead (was {}{})",
                     Long.toUnsignedString(v.peer()),
                     view.silentMillis().get(v.peer()),
+                    view.shardSilentMillis().get(v.peer()),
                     timeoutMillis,
                     v.shardId(),
                     v.collection(),
@@ -165,19 +219,50 @@ public final class PeerLiveness implements AutoCloseable {
         return verdicts;
     }
 
+    /**
+     * {@code view} with the shard-service silence of every follower: probes them all in parallel
+     * (each bounded by the probe's deadline) and records the answers; the records start afresh with
+     * each leadership, at the first poll (so a follower gets one timeout before it can be judged).
+     */
+    private LeaderView probed(LeaderView view) {
+        if (view == null || probe == ShardProbe.NONE) {
+            probeAnswered.clear();
+            return view;
+        }
+        if (view.leaderForMillis() < probedLeaderFor) {
+            probeAnswered.clear(); // a new leadership
+        }
+        probedLeaderFor = view.leaderForMillis();
+        long now = System.nanoTime();
+        Map<Long, java.util.concurrent.Future<Boolean>> answers = new java.util.HashMap<>();
+        try (var probes = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (long peer : view.silentMillis().keySet()) {
+                probeAnswered.putIfAbsent(peer, now);
+                answers.put(peer, probes.submit(() -> probe.answers(peer)));
+            }
+        }
+        Map<Long, Long> shardSilent = new java.util.HashMap<>();
+        long after = System.nanoTime();
+        answers.forEach((peer, answer) -> {
+            if (answer.resultNow()) {
+                probeAnswered.put(peer, after);
+            }
+            shardSilent.put(peer, TimeUnit.NANOSECONDS.toMillis(after - probeAnswered.get(peer)));
+        });
+        probeAnswered.keySet().retainAll(view.silentMillis().keySet());
+        return view.withShardSilence(shardSilent);
+    }
+
     /** The replicas to mark Dead for {@code view} (empty when not the leader or within the grace). */
     public List<Verdict> decide(LeaderView view) {
         if (view == null || view.leaderForMillis() < timeoutMillis) {
             return List.of();
         }
-        int answering = 1; // this peer
-        for (long silent : view.silentMillis().values()) {
-            if (silent <= timeoutMillis) {
-                answering++;
-            }
-        }
-        if (answering <= (view.silentMillis().size() + 1) / 2) {
+        if (!majority(view.silentMillis())) {
             return List.of(); // no majority heard from: this leader may be the one frozen or cut off
+        }
+        if (!view.shardSilentMillis().isEmpty() && !majority(view.shardSilentMillis())) {
+            return List.of(); // this leader reaches no majority of shard services: its own side may be broken
         }
         List<Verdict> out = new ArrayList<>();
         for (String collection : placements.collections()) {
@@ -218,13 +303,31 @@ public final class PeerLiveness implements AutoCloseable {
         }
     }
 
-    /** Whether {@code peer} answers: this peer, or a follower heard from within the timeout. */
+    /** Whether this peer and the followers silent for at most the timeout in {@code silence} are a majority. */
+    private boolean majority(Map<Long, Long> silence) {
+        int answering = 1; // this peer
+        for (long silent : silence.values()) {
+            if (silent <= timeoutMillis) {
+                answering++;
+            }
+        }
+        return answering > (silence.size() + 1) / 2;
+    }
+
+    /**
+     * Whether {@code peer} answers: this peer, or a follower heard from within the timeout on Raft
+     * and, when probed, whose shard service answered within the timeout.
+     */
     private boolean answers(LeaderView view, long peer) {
         if (peer == self) {
             return true;
         }
         Long silent = view.silentMillis().get(peer);
-        return silent == null || silent <= timeoutMillis; // not a follower (left the group): not judged
+        if (silent == null) {
+            return true; // not a follower (left the group): not judged
+        }
+        Long shardSilent = view.shardSilentMillis().get(peer);
+        return silent <= timeoutMillis && (shardSilent == null || shardSilent <= timeoutMillis);
     }
 
     @Override

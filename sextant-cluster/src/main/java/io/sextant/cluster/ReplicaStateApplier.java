@@ -9,8 +9,9 @@ import java.util.Map;
  * applier over the server's executor). A change is checked against the {@link PlacementBook}, which
  * every peer derives from the same log, so every peer reaches the same verdict: the collection must
  * have a placement (else not found), the shard must exist and the peer must hold one of its
- * replicas (else bad request), and a {@code from_state} must match the replica's current state (else
- * a conflict that changes nothing). A create that records a new placement starts with every replica
+ * replicas (else bad request), a {@code from_state} must match the replica's current state and a
+ * {@code by_primary} must be the shard's primary the log names (else a conflict that changes
+ * nothing). A create that records a new placement starts with every replica
  * Active; states of collections that no longer exist are forgotten after each command. Called on
  * the state machine's apply thread, like the applier it wraps.
  */
@@ -69,6 +70,15 @@ public final class ReplicaStateApplier extends ForwardingApplier {
                     "Replica of shard " + change.shardId() + " of collection `" + collection + "` on peer "
                             + Long.toUnsignedString(change.peerId()) + " is " + current.wireName() + ", not "
                             + change.fromState().wireName());
+        }
+        long named = PrimaryTerms.primaryOf(collection, change.shardId(), placement, states);
+        if (change.byPrimary() != 0 && change.byPrimary() != named) {
+            return MetadataResult.failed(
+                    "CONFLICT",
+                    "Peer " + Long.toUnsignedString(change.byPrimary())
+                            + " proposed this change as the primary of shard "
+                            + change.shardId() + " of collection `" + collection + "`, but the log names "
+                            + (named == 0 ? "none" : "peer " + Long.toUnsignedString(named)));
         }
         if (change.transferMethod() != null) { // before the state: the primary takes it when it sees it
             states.requestMethod(collection, change.shardId(), change.peerId(), change.transferMethod());

@@ -15,8 +15,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * is a string because JSON numbers above 2^53 do not survive every reader. Optional {@code
  * "transfer_method"} ({@code restart_transfer}: the method the shard's primary uses for the next
  * transfer to this replica; absent otherwise, and ignored by a binary that predates it, which then
- * picks the method as usual).
+ * picks the method as usual). Optional {@code "by_primary"} (u64 as decimal string): the change was
+ * proposed by that peer acting as the shard's primary (a forward to the replica failed), and applies
+ * only while the log still names that peer the primary ({@link PrimaryTerms#primaryOf}): a primary
+ * replaced while it waited cannot mark its successor's replicas Dead. A binary that predates it
+ * applies the change without that check.
  *
+ * @param byPrimary the proposing primary's peer id, or 0 when the proposer is not a primary
  * @param transferMethod the transfer method asked for the replica's next repair, or null
  * @param shardId shard id within the collection
  * @param peerId the peer holding the replica
@@ -24,7 +29,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param fromState the state the replica must be in for the change to apply, or null
  */
 public record ReplicaStateChange(
-        int shardId, long peerId, ReplicaState state, ReplicaState fromState, String transferMethod) {
+        int shardId, long peerId, ReplicaState state, ReplicaState fromState, String transferMethod, long byPrimary) {
 
     public ReplicaStateChange {
         if (shardId < 0) {
@@ -33,6 +38,12 @@ public record ReplicaStateChange(
         if (state == null) {
             throw new IllegalArgumentException("state is required");
         }
+    }
+
+    /** A change not proposed by a primary. */
+    public ReplicaStateChange(
+            int shardId, long peerId, ReplicaState state, ReplicaState fromState, String transferMethod) {
+        this(shardId, peerId, state, fromState, transferMethod, 0);
     }
 
     /** A change that asks for no particular transfer method. */
@@ -57,6 +68,9 @@ public record ReplicaStateChange(
         if (transferMethod != null) {
             n.put("transfer_method", transferMethod);
         }
+        if (byPrimary != 0) {
+            n.put("by_primary", Long.toUnsignedString(byPrimary));
+        }
         return n;
     }
 
@@ -72,7 +86,20 @@ public record ReplicaStateChange(
                 peerId(n, "set_replica_state"),
                 ReplicaState.ofWire(n.path("state").asText(null)),
                 from == null || from.isNull() ? null : ReplicaState.ofWire(from.asText()),
-                n.path("transfer_method").isTextual() ? n.get("transfer_method").asText() : null);
+                n.path("transfer_method").isTextual() ? n.get("transfer_method").asText() : null,
+                byPrimary(n));
+    }
+
+    private static long byPrimary(JsonNode n) {
+        JsonNode by = n.get("by_primary");
+        if (by == null || by.isNull()) {
+            return 0;
+        }
+        try {
+            return Long.parseUnsignedLong(by.asText());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("by_primary must be an unsigned 64-bit integer, got " + by, e);
+        }
     }
 
     /** The {@code shard_id} field of a replica entry body ({@code kind} names the entry in errors). */

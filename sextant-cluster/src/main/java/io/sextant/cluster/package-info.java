@@ -207,19 +207,44 @@
  *       primary is Dead, so it orders nothing more once it applied that entry (it refuses to act as
  *       primary), and its replica is repaired by {@code stream_records} from the new primary (a
  *       replica that was the primary itself has no delta from the new one), whose clear removes what
- *       it applied alone; point writes are idempotent, so a write applied by both is harmless. The
- *       caveat (a known limit, unchanged by the retry): a primary frozen while it held forwards in
- *       its queues sends them when it wakes, before it has applied its own Dead entry; they can reach
- *       the new primary's replica after newer writes there (fencing by the index of the entry that
- *       made a replica primary is the fix, planned). A minority-side primary never acknowledges: its
+ *       it applied alone; point writes are idempotent, so a write applied by both is harmless.
+ *       <p><b>Fencing by log index.</b> Every peer records, per shard, which replica the metadata
+ *       log made the primary (the first Active replica in placement order) and the index of the
+ *       entry at which it became so ({@link PrimaryTerms}, {@code cluster/primary_terms.json},
+ *       kept by the outermost applier {@link PrimaryTermApplier}; every peer applies the same log,
+ *       so every peer records the same pairs). A primary orders a write only when its own log names
+ *       it (a peer asked to be primary waits up to 1 s for its log to catch up with the caller,
+ *       else refuses; a router that finds the primary unreachable marks it Dead first, as its
+ *       successor's failed forward would have, unless no other replica of the shard is Active), and every call its forwarding queues make carries
+ *       the term read when the write was queued ({@link io.sextant.cluster.shard.PrimaryFence}, the
+ *       gRPC header {@code x-sextant-primary-fence}). The receiving peer admits it by {@link
+ *       PrimaryFenceCheck}: a term it has not applied yet is admitted (the sender knows more of the
+ *       log); a term older than one it already admitted for the shard is refused (its successor
+ *       wrote here); otherwise its log must name the sender, with no newer index. A refused forward
+ *       is never applied; the sender then does not acknowledge the write, marks nobody Dead for it
+ *       and orders nothing more until its log moves past the refused term. So a primary frozen
+ *       (SIGSTOP) while it held forwards in its queues, replaced meanwhile, cannot apply them on
+ *       replicas after the new primary's writes when it wakes (test {@code PrimaryFencingTest}:
+ *       on the code before, the stale write landed after the new one). Its own replica may hold
+ *       writes nobody acknowledged; it is Dead and repaired by {@code stream_records}. Limits: an
+ *       index is unknown (0) for shards whose primary has not changed since a peer ran a binary
+ *       without terms, and after a metadata snapshot's reconcile; then the check compares names
+ *       only. The highest admitted term per shard lives in memory. The Dead marks a primary
+ *       proposes for failed forwards are fenced too: they carry {@code by_primary} ({@link
+ *       ReplicaStateChange}) and apply only while the log still names that peer the shard's
+ *       primary, so a primary that wakes up after its forward's deadline passed, before it applied
+ *       its own Dead entry, cannot mark its successor Dead (the write then fails, unacknowledged). A minority-side primary never acknowledges: its
  *       forwards fail and the Dead entry it needs before an ack cannot be committed.
  *       <p><b>Known limits:</b> reads that find a replica slow fan out to another one but do not
- *       report it. Two peers that disagree about which replica is reachable can still each pick a
- *       different primary (no fencing by log index yet); the other peers learn a state change within
- *       a heartbeat, and a write routed on a stale view to a peer whose replica is no longer Active
- *       fails with a 5xx. The forward deadline is not configurable yet. Placement does not change
- *       when peers join or leave. The failure detection sees only the metadata group's links (a peer
- *       whose Raft traffic flows but whose shard service hangs is still found by late forwards only).
+ *       report it. Two peers that disagree about which replica is reachable no longer each pick a
+ *       different primary: only the peer the log names orders writes (fencing above); the other
+ *       peers learn a state change within a heartbeat, and a write routed on a stale view to a peer
+ *       whose replica is no longer Active fails with a 5xx. The forward deadline is not configurable yet. Placement does not change
+ *       when peers join or leave. The failure detection also probes every follower's shard service
+ *       ({@code Ping}, 1 s deadline, at every poll): a peer whose Raft traffic flows but whose
+ *       shard service has not answered for the timeout is judged as a silent one, with the same
+ *       guards plus one: nothing is decided while the leader's probes reach no majority (its own
+ *       channels may be the broken side). Reads that miss the fan-out delay are still not counted.
  *       <p><b>Placement when peers join or leave.</b> As in Qdrant, a peer that joins gets no
  *       replicas by itself (an operator moves or replicates shards to it: {@code move_shard},
  *       {@code replicate_shard}). A peer leaves with {@code DELETE /cluster/peer/{id}}: refused
@@ -456,9 +481,21 @@
  * <h2>Plan for the next slices</h2>
  *
  * <ol>
- *   <li><b>Fencing and placement changes.</b> The primary fenced by the index of the entry that
- *       made it primary (a replica refusing forwards from a primary its book no longer names).
- *       Placement moves when peers join or leave.
+ *   <li><b>Placement changes.</b> Placement moves when peers join or leave.
+ *   <li><b>Collection snapshot recovery through the log</b> (not built yet; checked against
+ *       Qdrant's {@code content_manager/snapshots/recover.rs}): Qdrant recovers on the peer it is
+ *       called on, creating the collection through consensus with the snapshot's config (and its
+ *       payload indexes) when it is missing, refusing a snapshot whose vectors or shard number
+ *       differ, putting its own replicas in ManualRecovery, restoring its local shards, then per
+ *       shard by {@code priority}: {@code snapshot} (default) makes this replica Active and the
+ *       other Active ones Dead (or removed beyond the replication factor), so they are repaired
+ *       from it by transfer; {@code replica} transfers the shard from another Active replica onto
+ *       this one; {@code no_sync} activates it and leaves the others. Sextant's archive holds every
+ *       shard, so the plan is: the called peer proposes the create when missing, then for every
+ *       shard installs the snapshot's files on one holder (locally, or with the snapshot
+ *       transfer's {@code InstallChunk}/{@code InstallFinish}, its retained history discarded),
+ *       and proposes Dead for the other replicas per {@code priority}; the primary's automatic
+ *       recovery then streams to them. Until then recovery stays local to the called peer.
  *   <li><b>Failure detection for reads.</b> A replica that keeps missing the fan-out delay is
  *       reported (and eventually marked Dead) like one that misses forwards; the forward deadline
  *       as a setting; {@code consistency} and {@code ordering} from gRPC requests.

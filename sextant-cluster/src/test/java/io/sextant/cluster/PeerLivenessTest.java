@@ -139,4 +139,78 @@ class PeerLivenessTest {
         view.set(leader(60_000, 100, 20_000)); // B answers: A and B are a majority of three
         assertThat(liveness.poll()).hasSize(3);
     }
+
+    // ------------------------------------------------------------ shard-service liveness
+
+    private static PeerLiveness.LeaderView probedLeader(long silentB, long silentC, long shardB, long shardC) {
+        return new PeerLiveness.LeaderView(60_000, Map.of(B, silentB, C, silentC), Map.of(B, shardB, C, shardC));
+    }
+
+    @Test
+    void aPeerThatAnswersRaftButWhoseShardServiceHangsIsJudgedLikeASilentOne() {
+        assertThat(liveness.decide(probedLeader(100, 100, 100, TIMEOUT + 1)))
+                .containsExactly(
+                        new PeerLiveness.Verdict("c", 0, C, ReplicaState.ACTIVE, true),
+                        new PeerLiveness.Verdict("c", 1, C, ReplicaState.ACTIVE, false),
+                        new PeerLiveness.Verdict("c", 2, C, ReplicaState.ACTIVE, false));
+        assertThat(liveness.decide(probedLeader(100, 100, 100, TIMEOUT)))
+                .as("up to the timeout")
+                .isEmpty();
+    }
+
+    @Test
+    void aLeaderWhoseProbesReachNoMajorityJudgesNobody() {
+        // both followers answer Raft but no probe of this leader gets through: its own side is broken
+        assertThat(liveness.decide(probedLeader(100, 100, TIMEOUT + 1, TIMEOUT + 1)))
+                .isEmpty();
+    }
+
+    @Test
+    void theLastActiveReplicaIsKeptWhenTheOnlyOtherOneIsOnAPeerWhoseShardServiceHangs() {
+        states.set("c", 1, A, ReplicaState.DEAD); // shard 1: only C is Active
+        // B's shard service hangs (B answers Raft): its replicas go while another Active one of the
+        // shard is on a peer answering both (C for shard 2, the leader A for shard 3)
+        assertThat(liveness.decide(probedLeader(100, 100, TIMEOUT + 1, 100)))
+                .containsExactly(
+                        new PeerLiveness.Verdict("c", 2, B, ReplicaState.ACTIVE, true),
+                        new PeerLiveness.Verdict("c", 3, B, ReplicaState.ACTIVE, false));
+        states.set("c", 2, C, ReplicaState.DEAD); // now B holds shard 2's last Active replica
+        assertThat(liveness.decide(probedLeader(100, 100, TIMEOUT + 1, 100)))
+                .containsExactly(new PeerLiveness.Verdict("c", 3, B, ReplicaState.ACTIVE, false));
+    }
+
+    @Test
+    void pollsProbeEveryFollowerAndCountSilenceFromTheLeadershipsFirstPoll() throws Exception {
+        java.util.Set<Long> hung = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.Set<Long> probedPeers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        long timeout = 200;
+        PeerLiveness probing = new PeerLiveness(
+                A,
+                timeout,
+                view::get,
+                placements,
+                states,
+                command -> {
+                    proposed.add(command);
+                    return applier.apply(command);
+                },
+                peer -> {
+                    probedPeers.add(peer);
+                    return !hung.contains(peer);
+                });
+        view.set(new PeerLiveness.LeaderView(60_000, Map.of(B, 10L, C, 10L)));
+        hung.add(C);
+        assertThat(probing.poll())
+                .as("C's silence starts at the first poll: within its grace")
+                .isEmpty();
+        assertThat(probedPeers).containsExactlyInAnyOrder(B, C);
+        Thread.sleep(timeout + 50);
+        assertThat(probing.poll()).hasSize(3);
+        assertThat(states.state("c", 0, C)).isEqualTo(ReplicaState.DEAD);
+        assertThat(ReplicaStateChange.of(proposed.getFirst()))
+                .isEqualTo(new ReplicaStateChange(0, C, ReplicaState.DEAD, ReplicaState.ACTIVE));
+
+        hung.clear(); // answers again: no more verdicts (the primaries repair it)
+        assertThat(probing.poll()).isEmpty();
+    }
 }

@@ -72,7 +72,8 @@ public final class SextantServer implements AutoCloseable {
                         replicas.applier(new MetadataExecutor(toc, rules)),
                         replicas.localReplicas(),
                         replicas.primaries(),
-                        peerCredential);
+                        peerCredential,
+                        replicas.fenceCheck());
                 replicas.started(
                         cluster,
                         config.cluster().transferPointsPerSecond(),

@@ -32,6 +32,7 @@ public final class ConsensusReplicaStates implements ReplicaStates {
     private final String collection;
     private final int shardId;
     private final Function<MetadataCommand, MetadataResult> proposer;
+    private final io.sextant.cluster.PrimaryTerms terms;
 
     /**
      * @param book this peer's replica states
@@ -42,6 +43,17 @@ public final class ConsensusReplicaStates implements ReplicaStates {
      */
     public ConsensusReplicaStates(
             ReplicaStateBook book, String collection, int shardId, Function<MetadataCommand, MetadataResult> proposer) {
+        this(book, collection, shardId, proposer, io.sextant.cluster.PrimaryTerms.inMemory());
+    }
+
+    /** @param terms the shards' primary terms (the fence of this peer's forwards as primary) */
+    public ConsensusReplicaStates(
+            ReplicaStateBook book,
+            String collection,
+            int shardId,
+            Function<MetadataCommand, MetadataResult> proposer,
+            io.sextant.cluster.PrimaryTerms terms) {
+        this.terms = terms;
         this.book = book;
         this.collection = collection;
         this.shardId = shardId;
@@ -54,20 +66,36 @@ public final class ConsensusReplicaStates implements ReplicaStates {
     }
 
     @Override
+    public long primaryTermIndex(long primary) {
+        return terms.index(collection, shardId, primary);
+    }
+
+    @Override
     public String takeRequestedMethod(long peer) {
         return book.takeRequestedMethod(collection, shardId, peer);
     }
 
     @Override
-    public synchronized void markDead(long peer) {
+    public void markDead(long peer) {
+        markDead(peer, 0);
+    }
+
+    @Override
+    public void markDeadAsPrimary(long self, long peer) {
+        markDead(peer, self);
+    }
+
+    /** Proposes Dead up to {@link #ATTEMPTS} times; {@code byPrimary} 0: not proposed as a primary. */
+    private synchronized void markDead(long peer, long byPrimary) {
         String error = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             ReplicaState current = state(peer);
             if (!current.receivesWrites()) {
                 return;
             }
-            MetadataResult r = proposer.apply(
-                    new ReplicaStateChange(shardId, peer, ReplicaState.DEAD, current).command(collection));
+            MetadataResult r =
+                    proposer.apply(new ReplicaStateChange(shardId, peer, ReplicaState.DEAD, current, null, byPrimary)
+                            .command(collection));
             if (r.succeeded()) {
                 LOG.warn(
                         "Marked the replica of shard {} of collection {} on peer {} Dead (was {})",

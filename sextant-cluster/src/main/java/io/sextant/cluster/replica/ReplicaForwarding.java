@@ -2,6 +2,7 @@ package io.sextant.cluster.replica;
 
 import io.sextant.cluster.ReplicaState;
 import io.sextant.cluster.shard.OperationTag;
+import io.sextant.cluster.shard.PrimaryFence;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.ops.PointOperation;
@@ -29,7 +30,10 @@ import org.slf4j.LoggerFactory;
  * replica's peer has not applied the collection's create yet) is retried for up to {@link
  * #NOT_FOUND_RETRY_MILLIS} ms; a Partial replica that lacks the point of a forwarded write is not a
  * failure (the transfer brings it). A failed forward is recorded ({@link #failedReplicaWrites()},
- * {@link RetainedOperations#missed}); marking the replica Dead is the {@link ReplicaSet}'s job.
+ * {@link RetainedOperations#missed}); marking the replica Dead is the {@link ReplicaSet}'s job. Every
+ * call a queue makes carries the primary term ({@link PrimaryFence}) read when it was queued, so a
+ * replica whose log has a newer primary refuses it ({@link PrimaryFence.Refused}, which is not a
+ * failed forward: this peer was replaced).
  *
  * <p>Thread-safety: the queue map is guarded by the owning {@link ReplicaSet}'s write order lock:
  * {@link #open}, {@link #remove}, {@link #queueAll}, {@link #sendInOrder}, {@link #has}, {@link
@@ -53,6 +57,9 @@ final class ReplicaForwarding {
     private final ReplicaStates states;
     private final RetainedOperations retained;
     private final Supplier<ReplicaSet.Layout> layout;
+    /** The primary term this peer's forwards carry, read when a forward is queued (under the order lock). */
+    private final Supplier<PrimaryFence> fence;
+
     private final AtomicLong failedReplicaWrites = new AtomicLong();
     /** How long the primary waits for one replica's forward before counting it failed. */
     private volatile long forwardDeadlineMillis = FORWARD_DEADLINE_MILLIS;
@@ -64,7 +71,9 @@ final class ReplicaForwarding {
             PeerReplicas remotes,
             ReplicaStates states,
             RetainedOperations retained,
-            Supplier<ReplicaSet.Layout> layout) {
+            Supplier<ReplicaSet.Layout> layout,
+            Supplier<PrimaryFence> fence) {
+        this.fence = fence;
         this.remotes = remotes;
         this.states = states;
         this.retained = retained;
@@ -112,16 +121,20 @@ final class ReplicaForwarding {
      */
     Map<Long, CompletableFuture<Boolean>> queueAll(PointOperation operation, boolean wait, OperationTag tag) {
         Map<Long, CompletableFuture<Boolean>> forwards = new LinkedHashMap<>();
+        PrimaryFence f = fence.get();
         queues.forEach((peer, queue) -> {
             if (states.state(peer).receivesWrites()) {
                 CompletableFuture<Boolean> done = new CompletableFuture<>();
-                queue.execute(() -> {
+                queue.execute(() -> ScopedValue.where(PrimaryFence.CURRENT, f).run(() -> {
                     try {
                         done.complete(forward(peer, operation, wait, tag));
+                    } catch (PrimaryFence.Refused e) { // this peer was replaced as primary
+                        LOG.warn("{}", e.getMessage());
+                        done.completeExceptionally(e);
                     } catch (RuntimeException e) { // interrupted: counts as a failed forward
                         done.complete(failed(peer, e));
                     }
-                });
+                }));
                 forwards.put(peer, done);
             }
         });
@@ -149,14 +162,15 @@ final class ReplicaForwarding {
                     + " holds no replica of shard " + l.shardId() + " of collection " + l.collection()));
             return done;
         }
-        queue.execute(() -> {
+        PrimaryFence f = fence.get();
+        queue.execute(() -> ScopedValue.where(PrimaryFence.CURRENT, f).run(() -> {
             try {
                 send.run();
                 done.complete(null);
             } catch (RuntimeException e) {
                 done.completeExceptionally(e);
             }
-        });
+        }));
         return done;
     }
 
@@ -170,6 +184,9 @@ final class ReplicaForwarding {
      * running then counts as failed (the replica is marked Dead before the write is acknowledged);
      * it stays in the replica's queue, so whatever it still applies comes before every later
      * operation queued for that replica (e.g. the clear that starts its recovery).
+     *
+     * @throws PrimaryFence.Refused when the replica's peer refused the forward: this peer is no
+     *     longer the shard's primary in that peer's log
      */
     boolean awaitForward(long peer, CompletableFuture<Boolean> forward, long deadline) {
         try {
@@ -195,6 +212,9 @@ final class ReplicaForwarding {
             Thread.currentThread().interrupt();
             return failed(peer, new ServiceException("interrupted waiting for the forwarded write", e));
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof PrimaryFence.Refused r) {
+                throw r;
+            }
             return failed(peer, new ServiceException("forward failed", e.getCause()));
         }
     }
@@ -280,6 +300,8 @@ final class ReplicaForwarding {
             try {
                 remotes.forwardTagged(peer, operation, wait, tag);
                 return true;
+            } catch (PrimaryFence.Refused e) {
+                throw e;
             } catch (UserException e) {
                 if (isMissingPoint(e) && states.state(peer) == ReplicaState.PARTIAL) {
                     return true; // a replica being filled may not have the point yet: the transfer brings it

@@ -2,6 +2,7 @@ package io.sextant.cluster.replica;
 
 import io.sextant.cluster.ReplicaState;
 import io.sextant.cluster.shard.OperationTag;
+import io.sextant.cluster.shard.PrimaryFence;
 import io.sextant.cluster.shard.PrimaryWriter;
 import io.sextant.cluster.shard.RecoveryPoint;
 import io.sextant.cluster.shard.ShardCallErrors;
@@ -119,6 +120,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     private final IntSupplier writeConsistency;
     final ReplicaStates states;
     final Object primaryOrder = new Object();
+    /** Whether this peer may order writes, by the log (fencing). */
+    private final PrimaryRole role;
     /** The per-replica forwarding queues; its map is guarded by {@link #primaryOrder}. */
     final ReplicaForwarding forwarding;
 
@@ -207,7 +210,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                         RetainedOperations.DEFAULT_MAX_OPERATIONS,
                         RetainedOperations.DEFAULT_MAX_BYTES,
                         local.lastOperationId());
-        this.forwarding = new ReplicaForwarding(remotes, states, retained, this::layout);
+        this.role = new PrimaryRole(this::layout, states);
+        this.forwarding = new ReplicaForwarding(remotes, states, retained, this::layout, role::fence);
         this.reads = new ReplicaReads(remotes, states, fanOut);
         for (long peer : layout.peers()) {
             if (peer != layout.self()) {
@@ -297,11 +301,17 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 if (!ShardCallErrors.isUnreachable(e)) {
                     throw e;
                 }
-                LOG.debug(
-                        "Primary candidate {} of {} is unreachable: {}",
-                        Long.toUnsignedString(peer),
-                        this,
-                        e.getMessage());
+                // the next Active replica orders writes only once the log names it the primary
+                // (fencing): an unreachable primary is marked Dead first, as it would be by the
+                // next primary's failed forward, but never the shard's last Active replica
+                if (anotherActive(peer)) {
+                    LOG.warn(
+                            "Primary {} of {} is unreachable ({}); marking it Dead",
+                            Long.toUnsignedString(peer),
+                            this,
+                            e.getMessage());
+                    states.markDead(peer);
+                }
                 last = e;
             }
         }
@@ -309,6 +319,16 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                 "No Active replica of shard " + layout.shardId() + " of collection " + layout.collection()
                         + " is reachable to apply the write",
                 last);
+    }
+
+    /** Whether a replica other than {@code peer} can be the primary (is Active). */
+    private boolean anotherActive(long peer) {
+        for (long p : layout.peers()) {
+            if (p != peer && states.state(p).canBePrimary()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -360,9 +380,13 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                     + layout.collection() + " on peer " + Long.toUnsignedString(layout.self()) + " is "
                     + mineState.wireName() + " and cannot be the primary");
         }
+        role.awaitNamed();
         UpdateResult mine;
         Map<Long, CompletableFuture<Boolean>> forwards;
+        PrimaryFence fence;
         synchronized (primaryOrder) {
+            fence = role.fence();
+            role.requireNotDeposed(fence);
             Shard replica = local;
             if (replica == null) {
                 throw new ServiceException("The replica of shard " + layout.shardId() + " of collection "
@@ -376,13 +400,33 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         }
         int applied = 1;
         long deadline = forwarding.deadline();
+        List<Long> failed = new ArrayList<>();
+        PrimaryFence.Refused refused = null;
         for (Map.Entry<Long, CompletableFuture<Boolean>> f : forwards.entrySet()) {
-            if (forwarding.awaitForward(f.getKey(), f.getValue(), deadline)) {
-                applied++;
-            } else {
-                requireStillPrimary();
-                states.markDead(f.getKey()); // before the ack: throws when consensus cannot be reached
+            try {
+                if (forwarding.awaitForward(f.getKey(), f.getValue(), deadline)) {
+                    applied++;
+                } else {
+                    failed.add(f.getKey());
+                }
+            } catch (PrimaryFence.Refused r) {
+                refused = r;
             }
+        }
+        if (refused != null) {
+            // replaced as primary: no ack, and no Dead marks for replicas that follow the new one
+            role.deposed(fence);
+            throw new ServiceException(
+                    "The write to shard " + layout.shardId() + " of collection " + layout.collection()
+                            + " is not acknowledged: peer " + Long.toUnsignedString(layout.self())
+                            + " is no longer its primary (" + refused.getMessage() + ")",
+                    refused);
+        }
+        for (long peer : failed) {
+            requireStillPrimary();
+            // before the ack: throws when consensus cannot be reached, or when the log no longer
+            // names this peer the primary (replaced while it waited)
+            states.markDeadAsPrimary(layout.self(), peer);
         }
         int replicas = layout.peers().size();
         int needed = Math.min(Math.max(1, writeConsistency.getAsInt()), replicas);

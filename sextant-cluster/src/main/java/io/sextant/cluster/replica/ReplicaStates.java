@@ -22,6 +22,15 @@ public interface ReplicaStates {
     void markDead(long peer);
 
     /**
+     * {@link #markDead} proposed by {@code self} as the shard's primary (a forward to the replica
+     * failed): the log applies it only while it still names {@code self} the primary. By default
+     * the same as {@link #markDead}.
+     */
+    default void markDeadAsPrimary(long self, long peer) {
+        markDead(peer);
+    }
+
+    /**
      * Moves the replica on {@code peer} from {@code from} to {@code to}, agreed by the metadata
      * group; returns once this peer applied it.
      *
@@ -39,6 +48,24 @@ public interface ReplicaStates {
     }
 
     /**
+     * The metadata log index of the entry that made {@code primary} this shard's primary ({@link
+     * io.sextant.cluster.PrimaryTerms}); 0 when unknown (then forwards are fenced by the primary's
+     * name only).
+     */
+    default long primaryTermIndex(long primary) {
+        return 0;
+    }
+
+    /**
+     * Whether these states come from a metadata log that names the shard's primary: only then does
+     * a peer refuse to order writes the log does not give it (false for {@link #ALL_ACTIVE}, whose
+     * primary never changes).
+     */
+    default boolean fromLog() {
+        return true;
+    }
+
+    /**
      * Every replica Active and nothing ever changes ({@link #markDead} and {@link #change} do nothing): for replica
      * sets built without a metadata group (tests of the plain forwarding path).
      */
@@ -53,6 +80,11 @@ public interface ReplicaStates {
 
         @Override
         public boolean change(long peer, ReplicaState from, ReplicaState to) {
+            return false;
+        }
+
+        @Override
+        public boolean fromLog() {
             return false;
         }
     };

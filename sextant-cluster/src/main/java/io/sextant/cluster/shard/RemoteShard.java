@@ -168,7 +168,7 @@ public final class RemoteShard implements Shard {
         byte[] response;
         try {
             response = ClientCalls.blockingUnaryCall(
-                    channels.channel(peerAddress),
+                    fenced(channels.channel(peerAddress)),
                     call.method(),
                     CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS),
                     request);
@@ -182,6 +182,21 @@ public final class RemoteShard implements Shard {
                     "Peer " + peerAddress + " sent an unreadable answer to " + describe(call) + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    /**
+     * The channel, with the {@link PrimaryFence} header when the calling thread has one bound (a
+     * primary's forwarding queue).
+     */
+    private static org.apache.ratis.thirdparty.io.grpc.Channel fenced(
+            org.apache.ratis.thirdparty.io.grpc.Channel channel) {
+        if (!PrimaryFence.CURRENT.isBound()) {
+            return channel;
+        }
+        org.apache.ratis.thirdparty.io.grpc.Metadata headers = new org.apache.ratis.thirdparty.io.grpc.Metadata();
+        headers.put(ShardService.FENCE_HEADER, PrimaryFence.CURRENT.get().encode());
+        return org.apache.ratis.thirdparty.io.grpc.ClientInterceptors.intercept(
+                channel, org.apache.ratis.thirdparty.io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 
     private String describe(ShardCall<?, ?> call) {

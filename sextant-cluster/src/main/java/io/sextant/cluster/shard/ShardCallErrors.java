@@ -15,7 +15,9 @@ import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
  * a {@code UserException} of the same kind and message from it, so the REST and gRPC APIs answer a
  * remote shard's user error exactly as a local one. Anything else becomes {@code INTERNAL} with a
  * description, and the caller raises a {@link ServiceException} naming the peer, the call and the
- * shard. Transport failures (peer down, deadline passed) become {@code ServiceException}s too.
+ * shard. Transport failures (peer down, deadline passed) become {@code ServiceException}s too. A
+ * forward refused by the primary fence ({@link PrimaryFence.Refused}) is {@code FAILED_PRECONDITION}
+ * with the trailer {@value PrimaryFence#REFUSED_TRAILER} and is raised again as that exception.
  * Stateless and thread-safe.
  */
 public final class ShardCallErrors {
@@ -24,10 +26,18 @@ public final class ShardCallErrors {
 
     private static final Metadata.Key<String> KIND = Metadata.Key.of(KIND_TRAILER, Metadata.ASCII_STRING_MARSHALLER);
 
+    private static final Metadata.Key<String> FENCED_BY =
+            Metadata.Key.of(PrimaryFence.REFUSED_TRAILER, Metadata.ASCII_STRING_MARSHALLER);
+
     private ShardCallErrors() {}
 
     /** The status a serving peer answers for {@code e}. */
     static StatusRuntimeException toStatus(RuntimeException e) {
+        if (e instanceof PrimaryFence.Refused r) {
+            Metadata trailers = new Metadata();
+            trailers.put(FENCED_BY, r.current().encode());
+            return Status.FAILED_PRECONDITION.withDescription(r.getMessage()).asRuntimeException(trailers);
+        }
         if (e instanceof UserException u) {
             Metadata trailers = new Metadata();
             trailers.put(KIND, u.kind().name());
@@ -59,6 +69,16 @@ public final class ShardCallErrors {
         Status status = e.getStatus();
         Metadata trailers = e.getTrailers();
         String kind = trailers == null ? null : trailers.get(KIND);
+        String fencedBy = trailers == null ? null : trailers.get(FENCED_BY);
+        if (fencedBy != null && status.getCode() == Status.Code.FAILED_PRECONDITION) {
+            try {
+                return new PrimaryFence.Refused(
+                        "Peer " + peer + " refused " + target + ": " + status.getDescription(),
+                        PrimaryFence.decode(fencedBy));
+            } catch (IllegalArgumentException unreadable) {
+                // fall through to a service error that shows it
+            }
+        }
         if (kind != null) {
             try {
                 return new UserException(UserException.Kind.valueOf(kind), status.getDescription());

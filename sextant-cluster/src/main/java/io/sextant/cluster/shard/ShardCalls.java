@@ -40,7 +40,12 @@ import java.util.List;
  *              u32 n (1 ..), n x point operation (ticks first .. first+n-1)
  * InstallChunk str path inside the shard, i64 offset, u32 n, n bytes  i64 bytes written
  * InstallFinish u64 incarnation, u64 tick                         i64 points in the installed replica
+ * Ping         (empty; collection "" shard 0)                   (empty)
  * </pre>
+ *
+ * {@code Ping} (added for the leader's probe of shard services, {@link ShardServiceProbe}; an older
+ * peer answers {@code UNIMPLEMENTED}, which the probe counts as an answer) is answered by {@link
+ * ShardService} without looking up a shard.
  *
  * {@code InstallChunk} and {@code InstallFinish} (the {@code snapshot} transfer; an older peer
  * answers {@code UNIMPLEMENTED}, the transfer fails and a later round streams): the primary ships
@@ -319,6 +324,13 @@ public final class ShardCalls {
             ShardCaptureWire::write,
             ShardCaptureWire::read,
             (shard, q) -> ShardCaptureWire.capture(shard));
+
+    /**
+     * A liveness probe of the shard service ({@link ShardServiceProbe}): empty bodies, served without
+     * a shard by {@link ShardService} itself.
+     */
+    public static final ShardCall<Void, Void> PING = new ShardCall<>(
+            "Ping", ShardCall.Deadline.READ, (w, q) -> {}, r -> null, (w, a) -> {}, r -> null, (shard, q) -> null);
 
     /** Every call served from the local replicas, in a fixed order ({@link #PRIMARY_UPDATE} is not). */
     public static final List<ShardCall<?, ?>> ALL =

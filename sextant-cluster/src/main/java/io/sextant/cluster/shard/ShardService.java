@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * (Ratis does not make it a direct executor), so a blocking update with {@code wait} does not hold
  * an event-loop thread. Errors as in {@link ShardCallErrors}. {@code Update}, {@code TaggedUpdate} and
  * {@code RecoveryPoint} also keep or read the replica's {@link ReplicaClocks} (the {@code wal_delta}
- * transfer). Thread-safe.
+ * transfer). The write calls a primary forwards carry its {@link PrimaryFence} in a header and are
+ * refused ({@link PrimaryFence.Refused}) when the {@link FenceCheck} says the sender is no longer
+ * the primary. Thread-safe.
  */
 public final class ShardService implements BindableService {
     private static final Logger LOG = LoggerFactory.getLogger(ShardService.class);
@@ -26,6 +28,16 @@ public final class ShardService implements BindableService {
     private final LocalShardLookup lookup;
     private final LocalShardLookup primaries;
     private final ReplicaClocks clocks;
+    private final FenceCheck fence;
+
+    /** The request header of a {@link PrimaryFence}. */
+    static final org.apache.ratis.thirdparty.io.grpc.Metadata.Key<String> FENCE_HEADER =
+            org.apache.ratis.thirdparty.io.grpc.Metadata.Key.of(
+                    PrimaryFence.HEADER, org.apache.ratis.thirdparty.io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+
+    /** The fence header of the call being served (set by the service's interceptor). */
+    private static final org.apache.ratis.thirdparty.io.grpc.Context.Key<String> FENCE =
+            org.apache.ratis.thirdparty.io.grpc.Context.key("sextant-primary-fence");
 
     /** A service without primaries: {@code PrimaryUpdate} is answered "not found". */
     public ShardService(LocalShardLookup lookup) {
@@ -46,10 +58,55 @@ public final class ShardService implements BindableService {
      *     there, a plain {@code Update} makes the point unknown, {@code RecoveryPoint} reads it
      */
     public ShardService(LocalShardLookup lookup, LocalShardLookup primaries, ReplicaClocks clocks) {
+        this(lookup, primaries, clocks, FenceCheck.NONE);
+    }
+
+    /**
+     * @param fence admits or refuses the write calls ({@code Update}, {@code TaggedUpdate}, {@code
+     *     TaggedBatch}, {@code InstallChunk}, {@code InstallFinish}) that carry a {@link
+     *     PrimaryFence}; calls without one are admitted
+     */
+    public ShardService(LocalShardLookup lookup, LocalShardLookup primaries, ReplicaClocks clocks, FenceCheck fence) {
         this.lookup = lookup;
         this.primaries = primaries;
         this.clocks = clocks;
+        this.fence = fence;
     }
+
+    /** Refuses the call when it carries a fence this peer's log says is stale. */
+    private void admit(String collection, int shardId) {
+        String header = FENCE.get();
+        if (header != null) {
+            PrimaryFence f;
+            try {
+                f = PrimaryFence.decode(header);
+            } catch (IllegalArgumentException e) {
+                throw new io.sextant.segment.error.ServiceException("Unreadable primary fence: " + e.getMessage());
+            }
+            fence.admit(collection, shardId, f);
+        }
+    }
+
+    /** Puts the call's fence header, if any, into its context. */
+    private static final org.apache.ratis.thirdparty.io.grpc.ServerInterceptor FENCE_READER =
+            new org.apache.ratis.thirdparty.io.grpc.ServerInterceptor() {
+                @Override
+                public <Q, A> org.apache.ratis.thirdparty.io.grpc.ServerCall.Listener<Q> interceptCall(
+                        org.apache.ratis.thirdparty.io.grpc.ServerCall<Q, A> call,
+                        org.apache.ratis.thirdparty.io.grpc.Metadata headers,
+                        org.apache.ratis.thirdparty.io.grpc.ServerCallHandler<Q, A> next) {
+                    String f = headers.get(FENCE_HEADER);
+                    if (f == null) {
+                        return next.startCall(call, headers);
+                    }
+                    return org.apache.ratis.thirdparty.io.grpc.Contexts.interceptCall(
+                            org.apache.ratis.thirdparty.io.grpc.Context.current()
+                                    .withValue(FENCE, f),
+                            call,
+                            headers,
+                            next);
+                }
+            };
 
     @Override
     public ServerServiceDefinition bindService() {
@@ -59,31 +116,33 @@ public final class ShardService implements BindableService {
                 addPlain(b, call, lookup);
             }
         }
-        add(
-                b,
-                ShardCalls.UPDATE,
-                lookup,
-                (shard, q, c, s) -> clocks.applyUntagged(c, s, () -> ShardCalls.UPDATE.invoke(shard, q)));
-        add(
-                b,
-                ShardCalls.TAGGED_UPDATE,
-                lookup,
-                (shard, q, c, s) -> clocks.applyTagged(c, s, q.tag(), () -> ShardCalls.TAGGED_UPDATE.invoke(shard, q)));
-        add(
-                b,
-                ShardCalls.TAGGED_BATCH,
-                lookup,
-                (shard, q, c, s) -> clocks.applyTaggedBatch(
-                        c, s, q.first(), q.last(), () -> ShardCalls.TAGGED_BATCH.invoke(shard, q)));
-        add(b, ShardCalls.INSTALL_CHUNK, lookup, (shard, q, c, s) -> writeChunk(lookup, c, s, q));
-        add(
-                b,
-                ShardCalls.INSTALL_FINISH,
-                lookup,
-                (shard, q, c, s) -> clocks.installed(c, s, q, () -> lookup.install(c, s)));
+        add(b, ShardCalls.UPDATE, lookup, (shard, q, c, s) -> {
+            admit(c, s);
+            return clocks.applyUntagged(c, s, () -> ShardCalls.UPDATE.invoke(shard, q));
+        });
+        add(b, ShardCalls.TAGGED_UPDATE, lookup, (shard, q, c, s) -> {
+            admit(c, s);
+            return clocks.applyTagged(c, s, q.tag(), () -> ShardCalls.TAGGED_UPDATE.invoke(shard, q));
+        });
+        add(b, ShardCalls.TAGGED_BATCH, lookup, (shard, q, c, s) -> {
+            admit(c, s);
+            return clocks.applyTaggedBatch(c, s, q.first(), q.last(), () -> ShardCalls.TAGGED_BATCH.invoke(shard, q));
+        });
+        add(b, ShardCalls.INSTALL_CHUNK, lookup, (shard, q, c, s) -> {
+            admit(c, s);
+            return writeChunk(lookup, c, s, q);
+        });
+        add(b, ShardCalls.INSTALL_FINISH, lookup, (shard, q, c, s) -> {
+            admit(c, s);
+            return clocks.installed(c, s, q, () -> lookup.install(c, s));
+        });
         add(b, ShardCalls.RECOVERY_POINT, lookup, (shard, q, c, s) -> clocks.point(c, s));
         addPlain(b, ShardCalls.PRIMARY_UPDATE, primaries);
-        return b.build();
+        b.addMethod(ShardCalls.PING.method(), ServerCalls.asyncUnaryCall((request, response) -> {
+            response.onNext(ShardCalls.PING.encodeResponse(null));
+            response.onCompleted();
+        }));
+        return org.apache.ratis.thirdparty.io.grpc.ServerInterceptors.intercept(b.build(), FENCE_READER);
     }
 
     private static <Q, A> void add(

@@ -40,6 +40,17 @@ final class InProcessPeers {
     volatile io.sextant.collection.config.ReadFanOut fanOut = new io.sextant.collection.config.ReadFanOut(0, 0L);
 
     final ReplicaStateBook states;
+    /** The primary terms every peer derives from the log (one copy: every peer applies at once). */
+    final io.sextant.cluster.PrimaryTerms terms = io.sextant.cluster.PrimaryTerms.inMemory();
+    /** The index of the last entry the stand-in metadata group applied. */
+    final java.util.concurrent.atomic.AtomicLong logIndex = new java.util.concurrent.atomic.AtomicLong();
+    /** How every replica's peer admits forwarded writes (fencing), from the shared books. */
+    final io.sextant.cluster.PrimaryFenceCheck fence;
+    /** Forwards sent by a peer in this map wait for its latch (a primary frozen with forwards queued). */
+    final Map<Long, java.util.concurrent.CountDownLatch> heldForwards = new ConcurrentHashMap<>();
+    /** Forwards refused by the fence check, by sending peer. */
+    final Map<Long, AtomicInteger> refusedForwards = new ConcurrentHashMap<>();
+
     final List<MetadataCommand> proposals = new CopyOnWriteArrayList<>();
     volatile boolean consensusDown;
     /** Runs inside every proposal before it applies (tests check what replicas hold at that moment). */
@@ -58,22 +69,29 @@ final class InProcessPeers {
         PlacementBook placements = PlacementBook.open(dir);
         placements.put("c", new ShardPlacement(List.of(peers)));
         states = ReplicaStateBook.open(dir);
-        ReplicaStateApplier applier = new ReplicaStateApplier(new OneCollection(), placements, states);
+        io.sextant.cluster.MetadataApplier applier = new io.sextant.cluster.PrimaryTermApplier(
+                new ReplicaStateApplier(new OneCollection(), placements, states), placements, states, terms);
+        fence = new io.sextant.cluster.PrimaryFenceCheck(placements, states, terms, logIndex::get);
         for (long p : peers) {
             replicas.put(p, new RecordingShard("peer-" + p));
         }
         for (long p : concat(peers, others)) {
             ReplicaSet.Layout layout = new ReplicaSet.Layout("c", 0, p, peers);
-            ReplicaStates view = new ConsensusReplicaStates(states, "c", 0, command -> {
-                if (consensusDown) {
-                    throw new ServiceException("Consensus did not commit the operation: no majority");
-                }
-                onProposal.run();
-                proposals.add(command);
-                synchronized (applier) {
-                    return applier.apply(command);
-                }
-            });
+            ReplicaStates view = new ConsensusReplicaStates(
+                    states,
+                    "c",
+                    0,
+                    command -> {
+                        if (consensusDown) {
+                            throw new ServiceException("Consensus did not commit the operation: no majority");
+                        }
+                        onProposal.run();
+                        proposals.add(command);
+                        synchronized (applier) {
+                            return applier.apply(logIndex.incrementAndGet(), command);
+                        }
+                    },
+                    terms);
             ReplicaSet set =
                     new ReplicaSet(layout, replicas.get(p), view(p), () -> writeConsistency, view, () -> fanOut);
             set.orderRemotes(order -> order); // placement order, so tests know who is asked first
@@ -206,6 +224,25 @@ final class InProcessPeers {
             @Override
             public UpdateResult forwardTagged(
                     long peerId, PointOperation operation, boolean wait, io.sextant.cluster.shard.OperationTag tag) {
+                java.util.concurrent.CountDownLatch held = heldForwards.get(self);
+                if (held != null) {
+                    try {
+                        held.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new ServiceException("interrupted while held");
+                    }
+                }
+                if (io.sextant.cluster.shard.PrimaryFence.CURRENT.isBound()) { // as the shard service does
+                    try {
+                        fence.admit("c", 0, io.sextant.cluster.shard.PrimaryFence.CURRENT.get());
+                    } catch (io.sextant.cluster.shard.PrimaryFence.Refused e) {
+                        refusedForwards
+                                .computeIfAbsent(self, k -> new AtomicInteger())
+                                .incrementAndGet();
+                        throw e;
+                    }
+                }
                 io.sextant.cluster.shard.ReplicaClocks clock = clocks.get(peerId);
                 if (clock == null) {
                     return PeerReplicas.super.forwardTagged(peerId, operation, wait, tag);

@@ -85,9 +85,12 @@ class ReplicaSetTest extends ThreeReplicaPeers {
         assertThat(appliedOn(B)).containsExactly(delete(1));
         assertThat(appliedOn(C)).containsExactly(delete(1));
         assertThat(appliedOn(A)).isEmpty();
-        assertThat(peers.sets.get(B).failedReplicaWrites()).isEqualTo(1); // the down replica was tried
-        assertThat(peers.replicas.get(A).updateAttempts.get()).isEqualTo(1);
+        // the router marks the unreachable primary Dead before it asks B (B orders writes only once
+        // the log names it the primary), so B does not even forward to A
         assertThat(peers.state(A)).as("marked before the ack").isEqualTo(ReplicaState.DEAD);
+        assertThat(ReplicaStateChange.of(peers.proposals.getFirst()))
+                .isEqualTo(new ReplicaStateChange(0, A, ReplicaState.DEAD, ReplicaState.ACTIVE));
+        assertThat(peers.replicas.get(A).updateAttempts.get()).isZero();
     }
 
     @Test
@@ -140,7 +143,9 @@ class ReplicaSetTest extends ThreeReplicaPeers {
         assertThat(ackedWhenProposed).containsExactly(false);
         assertThat(peers.proposals).hasSize(1);
         ReplicaStateChange change = ReplicaStateChange.of(peers.proposals.getFirst());
-        assertThat(change).isEqualTo(new ReplicaStateChange(0, B, ReplicaState.DEAD, ReplicaState.ACTIVE));
+        assertThat(change)
+                .as("proposed by A as the primary")
+                .isEqualTo(new ReplicaStateChange(0, B, ReplicaState.DEAD, ReplicaState.ACTIVE, null, A));
         assertThat(peers.state(B)).isEqualTo(ReplicaState.DEAD);
         assertThat(peers.state(A)).isEqualTo(ReplicaState.ACTIVE);
 

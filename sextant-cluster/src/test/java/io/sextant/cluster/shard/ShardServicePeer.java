@@ -29,6 +29,11 @@ final class ShardServicePeer implements AutoCloseable {
 
     /** A peer whose shard service refuses calls without {@code credential} (when required). */
     ShardServicePeer(Path storage, PeerCredential credential) {
+        this(storage, credential, FenceCheck.NONE);
+    }
+
+    /** A peer whose shard service admits forwarded writes through {@code fence}. */
+    ShardServicePeer(Path storage, PeerCredential credential, FenceCheck fence) {
         int port = freePort();
         this.address = "127.0.0.1:" + port;
         this.node = ClusterNode.start(
@@ -38,7 +43,8 @@ final class ShardServicePeer implements AutoCloseable {
                 new NoCollections(),
                 (collection, shardId) -> shardId == 0 ? shards.get(collection) : null,
                 LocalShardLookup.NONE,
-                credential);
+                credential,
+                fence);
     }
 
     /** Serves {@code shard} as shard 0 of {@code collection}. */

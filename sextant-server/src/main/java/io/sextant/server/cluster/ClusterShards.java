@@ -10,6 +10,9 @@ import io.sextant.cluster.PeerTls;
 import io.sextant.cluster.PeerTlsContexts;
 import io.sextant.cluster.PlacementApplier;
 import io.sextant.cluster.PlacementBook;
+import io.sextant.cluster.PrimaryFenceCheck;
+import io.sextant.cluster.PrimaryTermApplier;
+import io.sextant.cluster.PrimaryTerms;
 import io.sextant.cluster.ReplicaPlacementApplier;
 import io.sextant.cluster.ReplicaStateApplier;
 import io.sextant.cluster.ReplicaStateBook;
@@ -18,6 +21,7 @@ import io.sextant.cluster.replica.ConsensusReplicaStates;
 import io.sextant.cluster.replica.RemotePeerReplicas;
 import io.sextant.cluster.replica.ReplicaRecovery;
 import io.sextant.cluster.replica.ReplicaSet;
+import io.sextant.cluster.shard.FenceCheck;
 import io.sextant.cluster.shard.LocalShardLookup;
 import io.sextant.cluster.shard.PeerChannels;
 import io.sextant.cluster.shard.PeerCredential;
@@ -43,18 +47,24 @@ import java.util.List;
 public final class ClusterShards implements AutoCloseable {
     private final PlacementBook book;
     private final ReplicaStateBook states;
+    private final PrimaryTerms terms;
     private final long self;
     private final PeerChannels channels;
     private volatile TableOfContents toc;
     private volatile ClusterNode node;
     private volatile ReplicaRecovery recovery;
     private volatile PeerLiveness liveness;
+    /** How long the leader's probe of a peer's shard service may take ({@link PeerLiveness}). */
+    private static final java.time.Duration PROBE_DEADLINE = java.time.Duration.ofSeconds(1);
+
     /** Opens local replicas (set by {@link #factory}). */
     private volatile ShardFactory localFactory;
 
-    private ClusterShards(PlacementBook book, ReplicaStateBook states, long self, PeerChannels channels) {
+    private ClusterShards(
+            PlacementBook book, ReplicaStateBook states, PrimaryTerms terms, long self, PeerChannels channels) {
         this.book = book;
         this.states = states;
+        this.terms = terms;
         this.self = self;
         this.channels = channels;
     }
@@ -80,6 +90,7 @@ public final class ClusterShards implements AutoCloseable {
         return new ClusterShards(
                 PlacementBook.open(storage),
                 ReplicaStateBook.open(storage),
+                PrimaryTerms.open(storage),
                 ClusterNode.peerId(storage),
                 new PeerChannels(credential, PeerTlsContexts.shardChannels(tls)));
     }
@@ -94,7 +105,8 @@ public final class ClusterShards implements AutoCloseable {
                 layout -> new RemotePeerReplicas(
                         channels, this::address, layout.collection(), layout.shardId(), ShardCallTimeouts.DEFAULT),
                 name -> toc.get(name).config().params().writeConsistencyFactor(),
-                layout -> new ConsensusReplicaStates(states, layout.collection(), layout.shardId(), this::propose),
+                layout ->
+                        new ConsensusReplicaStates(states, layout.collection(), layout.shardId(), this::propose, terms),
                 this::readFanOut);
     }
 
@@ -133,6 +145,21 @@ public final class ClusterShards implements AutoCloseable {
      * executor} and applies replica state changes.
      */
     public MetadataApplier applier(MetadataApplier executor) {
+        return new PrimaryTermApplier(applierChain(executor), book, states, terms);
+    }
+
+    /**
+     * How this peer's internal shard service admits forwarded writes: by the primary term its own
+     * metadata log gives the shard ({@link PrimaryFenceCheck}).
+     */
+    public FenceCheck fenceCheck() {
+        return new PrimaryFenceCheck(book, states, terms, () -> {
+            ClusterNode n = node;
+            return n == null ? 0 : n.appliedIndex();
+        });
+    }
+
+    private MetadataApplier applierChain(MetadataApplier executor) {
         return new ReplicaPlacementApplier(
                 new ReplicaStateApplier(new PlacementApplier(executor, book), book, states),
                 book,
@@ -199,8 +226,9 @@ public final class ClusterShards implements AutoCloseable {
      * The started cluster node (peer addresses come from its Raft configuration); starts the
      * automatic recovery of Dead replicas whose primary is on this peer ({@link ReplicaRecovery}),
      * streaming at most {@code transferPointsPerSecond} points a second (0: no limit), and the
-     * leader's failure detection ({@link PeerLiveness}: a peer silent for {@code
-     * peerUnresponsiveMs} gets its replicas marked Dead).
+     * leader's failure detection ({@link PeerLiveness}: a peer silent on Raft, or whose internal
+     * shard service has not answered the leader's probe, for {@code peerUnresponsiveMs} gets its
+     * replicas marked Dead).
      */
     public void started(ClusterNode node, int transferPointsPerSecond, long peerUnresponsiveMs) {
         this.node = node;
@@ -209,8 +237,17 @@ public final class ClusterShards implements AutoCloseable {
                         this::allReplicaSets,
                         new ReplicaRecovery.Settings(d.interval(), d.batchSize(), transferPointsPerSecond))
                 .start();
-        this.liveness =
-                new PeerLiveness(self, peerUnresponsiveMs, node::leaderView, book, states, this::propose).start();
+        io.sextant.cluster.shard.ShardServiceProbe probe =
+                new io.sextant.cluster.shard.ShardServiceProbe(channels, PROBE_DEADLINE);
+        this.liveness = new PeerLiveness(
+                        self,
+                        peerUnresponsiveMs,
+                        node::leaderView,
+                        book,
+                        states,
+                        this::propose,
+                        peer -> probe.answers(address(peer)))
+                .start();
     }
 
     /** The transfers of {@code collection} this peer runs (none before the node started). */

@@ -1,0 +1,94 @@
+package io.sextant.cluster.replica;
+
+import io.sextant.cluster.shard.PrimaryFence;
+import io.sextant.segment.error.ServiceException;
+import java.util.function.Supplier;
+
+/**
+ * Whether this peer may order a shard's writes, by the metadata log ({@link ReplicaStates}): the
+ * log names the primary (the first replica in placement order that can be one), the term a
+ * primary's forwards carry ({@link PrimaryFence}), and the "deposed" mark a refused forward leaves:
+ * the peer orders nothing while its term is still the refused one (its log has not applied the
+ * change that replaced it), until its log shows another primary or {@link #DEPOSED_MILLIS} pass
+ * (an unknown index cannot tell a later re-election apart). Thread-safe.
+ */
+final class PrimaryRole {
+
+    /** How long a peer asked to be primary waits for its log to name it (it may lag the caller). */
+    static final long NAMED_PRIMARY_WAIT_MILLIS = 1_000;
+
+    /** How long a refused term blocks this peer at most. */
+    static final long DEPOSED_MILLIS = 10_000;
+
+    private record Deposed(PrimaryFence fence, long atNanos) {}
+
+    private final Supplier<ReplicaSet.Layout> layout;
+    private final ReplicaStates states;
+    private volatile Deposed deposed;
+
+    PrimaryRole(Supplier<ReplicaSet.Layout> layout, ReplicaStates states) {
+        this.layout = layout;
+        this.states = states;
+    }
+
+    /** This peer's primary term as its log says: the fence its forwards carry. */
+    PrimaryFence fence() {
+        long self = layout.get().self();
+        return new PrimaryFence(self, states.primaryTermIndex(self));
+    }
+
+    /** The first replica in placement order that can be the primary (0 when none can). */
+    long named() {
+        for (long peer : layout.get().peers()) {
+            if (states.state(peer).canBePrimary()) {
+                return peer;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Waits up to {@link #NAMED_PRIMARY_WAIT_MILLIS} until this peer's log names it the shard's
+     * primary (a caller that marked the old primary Dead may be ahead of this peer), else refuses:
+     * the other replicas would refuse its forwards, and its own replica would hold a write they
+     * lack. States that do not come from a log ({@link ReplicaStates#fromLog}) are not checked.
+     */
+    void awaitNamed() {
+        if (!states.fromLog()) {
+            return;
+        }
+        ReplicaSet.Layout l = layout.get();
+        long deadline = System.nanoTime() + NAMED_PRIMARY_WAIT_MILLIS * 1_000_000;
+        long named;
+        while ((named = named()) != l.self()) {
+            deposed = null; // the log shows the change that replaced this peer
+            if (System.nanoTime() > deadline) {
+                throw new ServiceException("Peer " + Long.toUnsignedString(l.self()) + " is not the primary of shard "
+                        + l.shardId() + " of collection " + l.collection() + ": the metadata log names "
+                        + (named == 0 ? "none" : "peer " + Long.toUnsignedString(named)));
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ServiceException("Interrupted waiting to become the primary", e);
+            }
+        }
+    }
+
+    /** Refuses to order a write under {@code fence} when a replica refused that term. */
+    void requireNotDeposed(PrimaryFence fence) {
+        Deposed d = deposed;
+        if (d != null && d.fence().equals(fence) && System.nanoTime() - d.atNanos() < DEPOSED_MILLIS * 1_000_000) {
+            ReplicaSet.Layout l = layout.get();
+            throw new ServiceException("Peer " + Long.toUnsignedString(l.self()) + " was replaced as primary of shard "
+                    + l.shardId() + " of collection " + l.collection()
+                    + " (a replica refused its forwards) and has not applied that yet");
+        }
+    }
+
+    /** A replica refused a forward sent under {@code fence}. */
+    void deposed(PrimaryFence fence) {
+        deposed = new Deposed(fence, System.nanoTime());
+    }
+}

@@ -1,0 +1,107 @@
+package io.sextant.cluster.replica;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sextant.cluster.ReplicaState;
+import io.sextant.cluster.ReplicaStateChange;
+import io.sextant.segment.PointId;
+import io.sextant.segment.error.ServiceException;
+import io.sextant.segment.ops.PointOperation;
+import io.sextant.segment.ops.PointsSelector;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fencing by log index: a primary replaced while its forwards were queued (frozen by SIGSTOP, a long
+ * GC pause) must not apply them on replicas that already follow its successor.
+ */
+class PrimaryFencingTest extends ThreeReplicaPeers {
+
+    private static PointOperation delete(long id) {
+        return new PointOperation.Delete(new PointsSelector.Ids(List.of(PointId.of(id))));
+    }
+
+    @Test
+    void aForwardQueuedByAReplacedPrimaryIsRefusedAfterTheNewPrimarysWrites() throws Exception {
+        PointOperation stale = delete(100);
+        PointOperation fresh = delete(200);
+        CountDownLatch wake = new CountDownLatch(1);
+        peers.heldForwards.put(A, wake); // A orders a write, then freezes before its forwards leave
+        peers.sets.get(A).forwardDeadline(Duration.ofSeconds(20));
+        CompletableFuture<Throwable> staleWrite = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        peers.sets.get(A).update(stale, true);
+                        return null;
+                    } catch (RuntimeException e) {
+                        return e;
+                    }
+                },
+                r -> Thread.ofVirtual().start(r));
+        InProcessPeers.eventually(() -> peers.replicas.get(A).applied().size() == 1, "A applied the write");
+
+        peers.sets.get(C).states.markDead(A); // the leader's liveness: A is silent
+        peers.sets.get(ROUTER).update(fresh, true); // ordered by B, the new primary
+        assertThat(peers.replicas.get(B).applied()).containsExactly(fresh);
+        assertThat(peers.replicas.get(C).applied()).containsExactly(fresh);
+
+        wake.countDown(); // A wakes up and sends what it had queued
+        Throwable answer = staleWrite.get(30, TimeUnit.SECONDS);
+
+        assertThat(peers.replicas.get(B).applied())
+                .as("the stale forward is never applied after the new primary's write")
+                .containsExactly(fresh);
+        assertThat(peers.replicas.get(C).applied()).containsExactly(fresh);
+        assertThat(peers.refusedForwards.get(A).get()).isEqualTo(2);
+        assertThat(answer).as("the replaced primary does not acknowledge").isInstanceOf(ServiceException.class);
+        assertThat(peers.proposals)
+                .as("and marks nobody Dead for the refusals")
+                .extracting(ReplicaStateChange::of)
+                .containsExactly(new ReplicaStateChange(0, A, ReplicaState.DEAD, ReplicaState.ACTIVE));
+        assertThat(peers.state(B)).isEqualTo(ReplicaState.ACTIVE);
+        assertThat(peers.state(C)).isEqualTo(ReplicaState.ACTIVE);
+    }
+
+    @Test
+    void aPeerTheLogDoesNotNameRefusesToOrderWrites() {
+        assertThatThrownBy(() -> peers.sets.get(B).writeAsPrimary(delete(1), true, -1))
+                .isInstanceOf(ServiceException.class)
+                .hasMessageContaining("not the primary")
+                .hasMessageContaining("names peer 1");
+        assertThat(peers.replicas.get(B).applied()).isEmpty();
+    }
+
+    @Test
+    void aPrimaryMadePrimaryAgainFencesItsOlderForwards() {
+        peers.sets.get(C).states.markDead(A); // index 1: B is primary
+        peers.sets.get(C).states.change(A, ReplicaState.DEAD, ReplicaState.ACTIVE); // index 2: A again
+        assertThat(peers.terms.index("c", 0, A)).isEqualTo(2);
+        // a forward A queued while primary at index 0 (unknown) passes by name; one of a known older index does not
+        peers.fence.admit("c", 0, new io.sextant.cluster.shard.PrimaryFence(A, 2));
+        assertThatThrownBy(() -> peers.fence.admit("c", 0, new io.sextant.cluster.shard.PrimaryFence(A, 1)))
+                .isInstanceOf(io.sextant.cluster.shard.PrimaryFence.Refused.class);
+        assertThatThrownBy(() -> peers.fence.admit("c", 0, new io.sextant.cluster.shard.PrimaryFence(B, 1)))
+                .isInstanceOf(io.sextant.cluster.shard.PrimaryFence.Refused.class)
+                .hasMessageContaining("index 2 already wrote here");
+        // a term this peer has not applied yet is newer than anything it knows: admitted
+        peers.fence.admit("c", 0, new io.sextant.cluster.shard.PrimaryFence(C, 9));
+    }
+
+    @Test
+    void writesAfterTheChangeFlowUnderTheNewPrimarysTerm() {
+        peers.sets.get(ROUTER).update(delete(1), true);
+        peers.replicas.get(A).failUpdates = () -> InProcessPeers.unreachable(A);
+        peers.replicas.get(A).failReads = () -> InProcessPeers.unreachable(A);
+        peers.down.add(A);
+        peers.sets.get(ROUTER).update(delete(2), true); // A unreachable: marked Dead, B orders
+        assertThat(peers.state(A)).isEqualTo(ReplicaState.DEAD);
+        assertThat(peers.terms.index("c", 0, B)).isEqualTo(peers.logIndex.get());
+        assertThat(peers.replicas.get(C).applied()).containsExactly(delete(1), delete(2));
+        assertThat(peers.refusedForwards).isEmpty();
+    }
+}
