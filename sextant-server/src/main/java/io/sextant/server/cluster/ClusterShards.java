@@ -13,8 +13,12 @@ import io.sextant.cluster.PlacementBook;
 import io.sextant.cluster.ReplicaPlacementApplier;
 import io.sextant.cluster.ReplicaStateApplier;
 import io.sextant.cluster.ReplicaStateBook;
+import io.sextant.cluster.ShardTransfer;
+import io.sextant.cluster.TransferApplier;
+import io.sextant.cluster.TransferBook;
 import io.sextant.cluster.replica.ClusterShardFactory;
 import io.sextant.cluster.replica.ConsensusReplicaStates;
+import io.sextant.cluster.replica.ConsensusTransfers;
 import io.sextant.cluster.replica.RemotePeerReplicas;
 import io.sextant.cluster.replica.ReplicaRecovery;
 import io.sextant.cluster.replica.ReplicaSet;
@@ -43,6 +47,8 @@ import java.util.List;
 public final class ClusterShards implements AutoCloseable {
     private final PlacementBook book;
     private final ReplicaStateBook states;
+    private final TransferBook transfers;
+    private volatile String defaultTransferMethod = "stream_records";
     private final long self;
     private final PeerChannels channels;
     private volatile TableOfContents toc;
@@ -52,9 +58,11 @@ public final class ClusterShards implements AutoCloseable {
     /** Opens local replicas (set by {@link #factory}). */
     private volatile ShardFactory localFactory;
 
-    private ClusterShards(PlacementBook book, ReplicaStateBook states, long self, PeerChannels channels) {
+    private ClusterShards(
+            PlacementBook book, ReplicaStateBook states, TransferBook transfers, long self, PeerChannels channels) {
         this.book = book;
         this.states = states;
+        this.transfers = transfers;
         this.self = self;
         this.channels = channels;
     }
@@ -80,6 +88,7 @@ public final class ClusterShards implements AutoCloseable {
         return new ClusterShards(
                 PlacementBook.open(storage),
                 ReplicaStateBook.open(storage),
+                TransferBook.open(storage),
                 ClusterNode.peerId(storage),
                 new PeerChannels(credential, PeerTlsContexts.shardChannels(tls)));
     }
@@ -133,21 +142,25 @@ public final class ClusterShards implements AutoCloseable {
      * executor} and applies replica state changes.
      */
     public MetadataApplier applier(MetadataApplier executor) {
-        return new ReplicaPlacementApplier(
-                new ReplicaStateApplier(new PlacementApplier(executor, book), book, states),
+        return new TransferApplier(
+                new ReplicaPlacementApplier(
+                        new ReplicaStateApplier(new PlacementApplier(executor, book), book, states),
+                        book,
+                        states,
+                        new ReplicaPlacementApplier.Listener() {
+                            @Override
+                            public void dropped(String collection, int shardId, long peer) {
+                                replicaDropped(collection, shardId, peer);
+                            }
+
+                            @Override
+                            public void added(String collection, int shardId, long peer) {
+                                replicaAdded(collection, shardId, peer);
+                            }
+                        }),
                 book,
                 states,
-                new ReplicaPlacementApplier.Listener() {
-                    @Override
-                    public void dropped(String collection, int shardId, long peer) {
-                        replicaDropped(collection, shardId, peer);
-                    }
-
-                    @Override
-                    public void added(String collection, int shardId, long peer) {
-                        replicaAdded(collection, shardId, peer);
-                    }
-                });
+                transfers);
     }
 
     /**
@@ -192,7 +205,16 @@ public final class ClusterShards implements AutoCloseable {
 
     /** The started cluster node (peer addresses come from its Raft configuration). */
     public void started(ClusterNode node) {
-        started(node, ClusterSettings.DEFAULT_TRANSFER_POINTS_PER_SECOND, PeerLiveness.DEFAULT_UNRESPONSIVE_MILLIS);
+        started(
+                node,
+                ClusterSettings.DEFAULT_TRANSFER_POINTS_PER_SECOND,
+                PeerLiveness.DEFAULT_UNRESPONSIVE_MILLIS,
+                "stream_records");
+    }
+
+    /** As {@link #started(ClusterNode, int, long, String)} with transfers defaulting to {@code stream_records}. */
+    public void started(ClusterNode node, int transferPointsPerSecond, long peerUnresponsiveMs) {
+        started(node, transferPointsPerSecond, peerUnresponsiveMs, "stream_records");
     }
 
     /**
@@ -200,17 +222,39 @@ public final class ClusterShards implements AutoCloseable {
      * automatic recovery of Dead replicas whose primary is on this peer ({@link ReplicaRecovery}),
      * streaming at most {@code transferPointsPerSecond} points a second (0: no limit), and the
      * leader's failure detection ({@link PeerLiveness}: a peer silent for {@code
-     * peerUnresponsiveMs} gets its replicas marked Dead).
+     * peerUnresponsiveMs} gets its replicas marked Dead). Transfers are recorded in the metadata log
+     * ({@link ConsensusTransfers}); {@code defaultTransferMethod} ({@code storage.shard_transfer_method})
+     * is what a repair falls back to when no {@code wal_delta} is possible and what {@code
+     * replicate_shard}/{@code move_shard} without a method use.
      */
-    public void started(ClusterNode node, int transferPointsPerSecond, long peerUnresponsiveMs) {
+    public void started(
+            ClusterNode node, int transferPointsPerSecond, long peerUnresponsiveMs, String defaultTransferMethod) {
         this.node = node;
+        this.defaultTransferMethod = defaultTransferMethod;
         ReplicaRecovery.Settings d = ReplicaRecovery.Settings.DEFAULT;
         this.recovery = new ReplicaRecovery(
                         this::allReplicaSets,
-                        new ReplicaRecovery.Settings(d.interval(), d.batchSize(), transferPointsPerSecond))
+                        new ReplicaRecovery.Settings(
+                                d.interval(), d.batchSize(), transferPointsPerSecond, defaultTransferMethod),
+                        new ConsensusTransfers(transfers, this::propose))
                 .start();
         this.liveness =
                 new PeerLiveness(self, peerUnresponsiveMs, node::leaderView, book, states, this::propose).start();
+    }
+
+    /** The transfers of {@code collection} the metadata log records (the same on every peer). */
+    public List<ShardTransfer> recordedTransfers(String collection) {
+        return transfers.list(collection);
+    }
+
+    /** The transfer book. */
+    public TransferBook transferBook() {
+        return transfers;
+    }
+
+    /** The method of {@code replicate_shard}/{@code move_shard} without one ({@code storage.shard_transfer_method}). */
+    public String defaultTransferMethod() {
+        return defaultTransferMethod;
     }
 
     /** The transfers of {@code collection} this peer runs (none before the node started). */
