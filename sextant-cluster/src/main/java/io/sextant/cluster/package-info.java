@@ -338,7 +338,8 @@
  *       files are captured ({@code Shard.captureFiles}) at tick T of the retained history and the
  *       target is recorded complete at T; the shipping is queued on the target's ordered queue
  *       behind every forward queued before: the files go out in {@code InstallChunk} calls of at
- *       most 4 MiB ({@code SnapshotShipping}; no single large message), then {@code InstallFinish}
+ *       most 4 MiB, up to 4 in flight at once (a file's first chunk, which creates it, before its
+ *       others; {@code SnapshotShipping}; no single large message), then {@code InstallFinish}
  *       makes the target close its replica, swap in the staged directory ({@code
  *       <collection>/shards/<id>.incoming}), open it and set its recovery point to (incarnation,
  *       T, T). The writes ordered after the capture then go out by the wal_delta path (tagged

@@ -165,9 +165,7 @@ class ClusterTransferLogTest {
 
     @Test
     void theConfiguredSnapshotMethodRepairsAReplicaThatCannotBeCaughtUpByWalDelta() throws Exception {
-        cluster = new LoopbackCluster(dir)
-                .withEnv("SEXTANT__STORAGE__SHARD_TRANSFER_METHOD", "snapshot")
-                .withEnv("SEXTANT__CLUSTER__PEER_UNRESPONSIVE_MS", "1500");
+        cluster = new LoopbackCluster(dir).withEnv("SEXTANT__STORAGE__SHARD_TRANSFER_METHOD", "snapshot");
         List<ServerProcess> peers = cluster.startThree();
         Roles roles = create(peers, 2);
         // the primary is the first replica in placement order: the one the others list first
@@ -207,11 +205,13 @@ class ClusterTransferLogTest {
         List<JsonNode> done = new ArrayList<>();
         clusterOf(survivor).get("finished_transfers").forEach(done::add);
         assertThat(done).as("%s", done).isNotEmpty();
-        JsonNode last = done.getLast();
-        assertThat(last.get("method").asText()).as("%s", done).isEqualTo("snapshot");
-        assertThat(last.get("activated").asBoolean()).isTrue();
-        assertThat(last.has("fallback_reason"))
-                .as("why not wal_delta: %s", last)
+        // the repair after the restart (a later outage, e.g. a forward that failed while the peer was
+        // starting, may add a wal_delta repair after it)
+        JsonNode first = done.getFirst();
+        assertThat(first.get("method").asText()).as("%s", done).isEqualTo("snapshot");
+        assertThat(first.get("activated").asBoolean()).as("%s", done).isTrue();
+        assertThat(first.has("fallback_reason"))
+                .as("why not wal_delta: %s", first)
                 .isTrue();
         SortedSet<Integer> ids = readAll(observer);
         assertThat(ids).hasSize(N + 100);
