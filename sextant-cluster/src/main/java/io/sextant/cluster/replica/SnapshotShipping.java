@@ -35,8 +35,13 @@ import java.util.concurrent.Semaphore;
  */
 final class SnapshotShipping {
 
-    /** The most {@code InstallChunk} calls in flight at once. */
-    static final int CHUNKS_IN_FLIGHT = 4;
+    /**
+     * The most {@code InstallChunk} calls in flight at once: 4, or the JVM system property {@code
+     * sextant.transfer.snapshot_chunks_in_flight} (at least 1; for benchmarks: 1 ships one chunk at
+     * a time, as before).
+     */
+    static final int CHUNKS_IN_FLIGHT =
+            Math.max(1, Integer.getInteger("sextant.transfer.snapshot_chunks_in_flight", 4));
 
     private SnapshotShipping() {}
 
