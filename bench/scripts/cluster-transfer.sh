@@ -2,9 +2,9 @@
 # Shard transfer throughput on a local 3-peer cluster (issue 17, P10), sourced by bin/bench
 # cluster-transfer: bin/sextant cluster up 3 on --port with the transfer throttle off
 # (cluster.transfer.points_per_second 0), bench/scripts/cluster_transfer.py (replicate_shard of a
-# one-shard collection beside cp -r of its directory), cluster down; the table replaces the section
-# after the marker <!-- cluster-transfer --> at the end of bench/results/cluster.md (appended when
-# missing), raw numbers in bench/results/cluster-transfer.json.
+# one-shard collection beside cp -r of its directory), cluster down; the table is appended, dated,
+# after the marker <!-- cluster-transfer --> at the end of bench/results/cluster.md (earlier runs
+# stay), raw numbers in bench/results/cluster-transfer.json.
 run_cluster_transfer() {
   cd "$ROOT"
   local port=27320 dir="/tmp/sextant-cluster-transfer" extra=()
@@ -42,8 +42,10 @@ for x in r["rounds"]:
                  f"{x['count_after']} | {' '.join(x['load'])} |")
 path = sys.argv[2]
 old = open(path).read() if os.path.exists(path) else "# Cluster\n"
-old = old.split(marker)[0].rstrip() + "\n\n"
-open(path, "w").write(old + "\n".join(lines) + "\n")
+# appended after the earlier runs (their numbers stay), dated
+import datetime
+lines[2] = lines[2] + " (" + datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC") + ")"
+open(path, "w").write(old.rstrip() + "\n\n" + "\n".join(lines) + "\n")
 PY
   echo "bench cluster-transfer: updated bench/results/cluster.md (and cluster-transfer.json)" >&2
 }

@@ -13,7 +13,10 @@ import java.net.URI;
  * cluster.peer_unresponsive_ms} (how long a peer may leave the Raft leader's RPCs unanswered before
  * the leader marks its replicas Dead, {@link PeerLiveness}; default {@link
  * PeerLiveness#DEFAULT_UNRESPONSIVE_MILLIS}), and {@code cluster.p2p.enable_tls} with the node's
- * {@code tls.*} files ({@link PeerTls}; null = plaintext). Immutable.
+ * {@code tls.*} files ({@link PeerTls}; null = plaintext), and Qdrant's {@code
+ * storage.shard_transfer_method} ({@code stream_records}, {@code snapshot} or {@code wal_delta}; null:
+ * {@code stream_records}), the method of {@code replicate_shard}/{@code move_shard} without one and
+ * the one an automatic repair falls back to when no {@code wal_delta} is possible. Immutable.
  */
 public record ClusterSettings(
         boolean enabled,
@@ -23,7 +26,8 @@ public record ClusterSettings(
         URI bootstrap,
         int transferPointsPerSecond,
         long peerUnresponsiveMs,
-        PeerTls tls) {
+        PeerTls tls,
+        String shardTransferMethod) {
 
     /** Default of {@code cluster.transfer.points_per_second}. */
     public static final int DEFAULT_TRANSFER_POINTS_PER_SECOND = 10_000;
@@ -49,6 +53,24 @@ public record ClusterSettings(
                 null);
     }
 
+    /** Settings whose transfers default to {@code stream_records}. */
+    public ClusterSettings(
+            boolean enabled,
+            int p2pPort,
+            long tickPeriodMs,
+            URI uri,
+            URI bootstrap,
+            int transferPointsPerSecond,
+            long peerUnresponsiveMs,
+            PeerTls tls) {
+        this(enabled, p2pPort, tickPeriodMs, uri, bootstrap, transferPointsPerSecond, peerUnresponsiveMs, tls, null);
+    }
+
+    /** The method of transfers that name none ({@code storage.shard_transfer_method}, else {@code stream_records}). */
+    public String defaultTransferMethod() {
+        return shardTransferMethod == null ? "stream_records" : shardTransferMethod;
+    }
+
     /** This peer's p2p links use TLS. */
     public boolean p2pTls() {
         return tls != null;
@@ -67,6 +89,10 @@ public record ClusterSettings(
         }
         if (peerUnresponsiveMs < 1) {
             throw new IllegalArgumentException("cluster.peer_unresponsive_ms must be >= 1, got " + peerUnresponsiveMs);
+        }
+        if (shardTransferMethod != null && !ShardTransfer.METHODS.contains(shardTransferMethod)) {
+            throw new IllegalArgumentException("storage.shard_transfer_method must be one of stream_records, snapshot,"
+                    + " wal_delta or null, got " + shardTransferMethod);
         }
         checkUri("--uri", uri);
         checkUri("--bootstrap", bootstrap);

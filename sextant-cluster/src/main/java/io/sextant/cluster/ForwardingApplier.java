@@ -38,4 +38,9 @@ abstract class ForwardingApplier implements MetadataApplier {
     public Map<String, Map<Integer, Map<Long, ReplicaState>>> localReplicaStates() {
         return delegate.localReplicaStates();
     }
+
+    @Override
+    public void resetTransfers(Map<String, java.util.List<ShardTransfer>> transfers) {
+        delegate.resetTransfers(transfers);
+    }
 }

@@ -35,4 +35,11 @@ public interface MetadataApplier {
     default Map<String, Map<Integer, Map<Long, ReplicaState>>> localReplicaStates() {
         return Map.of();
     }
+
+    /**
+     * Replaces this peer's recorded shard transfers by {@code transfers} (collection → transfers),
+     * after a snapshot's reconcile made its collections and placements match the snapshot's ledger.
+     * Appliers that keep no transfers ignore it.
+     */
+    default void resetTransfers(Map<String, java.util.List<ShardTransfer>> transfers) {}
 }

@@ -31,8 +31,11 @@ import java.util.Locale;
  * read as before.
  * Version 7 is written only by {@link Type#CREATE_SHARD_KEY} (body {@code {"shard_key":"k"|n,
  * "shards_number":n,"replication_factor":n}}, REST form, with the {@code "placement"} of the key's
- * new shards in cluster mode) and {@link Type#DROP_SHARD_KEY} (body {@code {"shard_key":…}}). A
- * reader refuses a higher {@code v} and an unknown form.
+ * new shards in cluster mode) and {@link Type#DROP_SHARD_KEY} (body {@code {"shard_key":…}}).
+ * Version 8 is written only by {@link Type#START_TRANSFER}, {@link Type#FINISH_TRANSFER} and {@link
+ * Type#ABORT_TRANSFER} (the body is a {@link ShardTransfer}, REST form); versions 1–7 are read as
+ * before. A reader refuses a higher {@code v} and an unknown form (the state machine then skips the
+ * entry and answers its proposer with the reason).
  *
  * @param type what to do
  * @param collection collection name or alias ({@code null} for {@link Type#UPDATE_ALIASES})
@@ -55,9 +58,9 @@ public record MetadataCommand(
 
     /**
      * Highest version of the log entry encoding (2: with a placement; 3: with a form; 4: replica
-     * states; 5: replica drops; 6: named vector changes).
+     * states; 5: replica drops; 6: named vector changes; 7: shard keys; 8: shard transfers).
      */
-    public static final int FORMAT_VERSION = 7;
+    public static final int FORMAT_VERSION = 8;
 
     /** How a command's body is written. */
     public enum Form {
@@ -93,7 +96,21 @@ public record MetadataCommand(
          */
         CREATE_SHARD_KEY,
         /** A shard key and its shards are dropped; version 7. */
-        DROP_SHARD_KEY;
+        DROP_SHARD_KEY,
+        /**
+         * A shard transfer starts, or an existing one changes its method (body: {@link
+         * ShardTransfer}); a target the placement lacks joins it Partial; version 8.
+         */
+        START_TRANSFER,
+        /** A shard transfer ended with its target Active (a move also drops its source); version 8. */
+        FINISH_TRANSFER,
+        /** A shard transfer is aborted (its unfinished target replica is dropped); version 8. */
+        ABORT_TRANSFER;
+
+        /** Whether this kind's body is a {@link ShardTransfer}. */
+        public boolean isTransfer() {
+            return this == START_TRANSFER || this == FINISH_TRANSFER || this == ABORT_TRANSFER;
+        }
 
         String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -135,6 +152,12 @@ public record MetadataCommand(
                 throw new IllegalArgumentException("a " + type.wireName() + " body is JSON, not " + form);
             }
             ReplicaPlacementChange.fromJson(body);
+        }
+        if (type.isTransfer()) {
+            if (form != Form.REST) {
+                throw new IllegalArgumentException("a " + type.wireName() + " body is JSON, not " + form);
+            }
+            ShardTransfer.fromJson(body);
         }
         if ((type == Type.CREATE_VECTOR || type == Type.DELETE_VECTOR) && name == null) {
             throw new IllegalArgumentException("the vector name is required for " + type.wireName());
@@ -210,6 +233,9 @@ public record MetadataCommand(
 
     /** The lowest log entry version that can carry this command. */
     int version() {
+        if (type.isTransfer()) {
+            return 8;
+        }
         if (type == Type.CREATE_SHARD_KEY || type == Type.DROP_SHARD_KEY) {
             return 7;
         }

@@ -20,15 +20,19 @@ import java.util.TreeMap;
  * by the state machine's apply thread; {@link #toJson()} copies).
  *
  * <p>JSON form: {@code {"collections":{name:[command…]},"aliases":{alias:collection},
- * "replica_states":{name:{shard id:{peer id:state}}}}}, commands as in {@link MetadataCommand},
- * replica states as in {@link ReplicaStateTable} (absent in snapshots written before replica states:
- * read as all Active).
+ * "replica_states":{name:{shard id:{peer id:state}}},"transfers":{name:[transfer…]}}}, commands as
+ * in {@link MetadataCommand}, replica states as in {@link ReplicaStateTable} (absent in snapshots
+ * written before replica states: read as all Active), transfers as in {@link TransferBook} (absent
+ * in snapshots written before transfers were log entries: none). A transfer entry's effect on the
+ * placement enters the history as the equivalent replica add or drop; a snapshot's reconcile then
+ * installs the transfer table itself ({@link MetadataApplier#resetTransfers}).
  */
 public final class MetadataLedger {
 
     private final Map<String, List<MetadataCommand>> collections = new TreeMap<>();
     private final Map<String, String> aliases = new TreeMap<>();
     private ReplicaStateTable states = new ReplicaStateTable();
+    private TransferBook transfers = TransferBook.inMemory();
 
     /** Records a command that was applied successfully. */
     public void record(MetadataCommand c) {
@@ -38,11 +42,13 @@ public final class MetadataLedger {
                 history.add(c);
                 collections.put(c.collection(), history);
                 states.remove(c.collection());
+                transfers.clear(c.collection());
             }
             case DELETE_COLLECTION -> {
                 String name = resolve(c.collection());
                 collections.remove(name);
                 states.remove(name);
+                transfers.clear(name);
                 aliases.values().removeIf(name::equals);
             }
             case UPDATE_COLLECTION,
@@ -68,8 +74,12 @@ public final class MetadataLedger {
                             change.shardId(),
                             change.peerId(),
                             c.type() == MetadataCommand.Type.ADD_REPLICA ? ReplicaState.PARTIAL : ReplicaState.ACTIVE);
+                    if (c.type() == MetadataCommand.Type.DROP_REPLICA) {
+                        transfers.remove(c.collection(), change.shardId(), change.peerId());
+                    }
                 }
             }
+            case START_TRANSFER, FINISH_TRANSFER, ABORT_TRANSFER -> recordTransfer(c);
             case SET_REPLICA_STATE -> {
                 if (collections.containsKey(c.collection())) {
                     ReplicaStateChange change = ReplicaStateChange.of(c);
@@ -77,6 +87,50 @@ public final class MetadataLedger {
                 }
             }
         }
+    }
+
+    /**
+     * A transfer entry that applied successfully ({@link TransferApplier}): the transfer table
+     * changes, and the entry's effect on the placement enters the collection's history as the
+     * equivalent placement entry, so a snapshot's reconcile replays it like any replica add or drop:
+     * a start whose target was Active here (so it was not placed: the apply refuses a placed Active
+     * target without a recorded transfer) is an {@code add_replica} of the target; a move's finish is a
+     * {@code drop_replica} of its source; an abort of a target that was not Active is a {@code
+     * drop_replica} of the target. Starts and finishes without such an effect (repairs of a replica
+     * that is placed) leave no history, so repeated repairs do not grow it.
+     */
+    private void recordTransfer(MetadataCommand c) {
+        List<MetadataCommand> history = collections.get(c.collection());
+        if (history == null) {
+            return;
+        }
+        ShardTransfer t = ShardTransfer.of(c);
+        ShardTransfer before = transfers.get(c.collection(), t.shardId(), t.to());
+        switch (c.type()) {
+            case START_TRANSFER -> {
+                if (before == null && states.get(c.collection(), t.shardId(), t.to()) == ReplicaState.ACTIVE) {
+                    record(new ReplicaPlacementChange(t.shardId(), t.to()).addCommand(c.collection()));
+                }
+                transfers.put(c.collection(), t);
+            }
+            case FINISH_TRANSFER -> {
+                if (before != null && before.move() && before.from() != before.to()) {
+                    record(new ReplicaPlacementChange(t.shardId(), before.from()).command(c.collection()));
+                }
+                transfers.remove(c.collection(), t.shardId(), t.to());
+            }
+            default -> {
+                if (states.get(c.collection(), t.shardId(), t.to()) != ReplicaState.ACTIVE) {
+                    record(new ReplicaPlacementChange(t.shardId(), t.to()).command(c.collection()));
+                }
+                transfers.remove(c.collection(), t.shardId(), t.to());
+            }
+        }
+    }
+
+    /** The recorded shard transfers: collection → transfers (immutable). */
+    public Map<String, List<ShardTransfer>> transfers() {
+        return transfers.all();
     }
 
     /** The replica states that are not Active: collection → shard id → peer id → state. */
@@ -128,6 +182,7 @@ public final class MetadataLedger {
         ObjectNode al = root.putObject("aliases");
         aliases.forEach(al::put);
         root.set("replica_states", states.toJson());
+        root.set("transfers", TransferBook.toJson(transfers.all()));
         return root;
     }
 
@@ -142,6 +197,7 @@ public final class MetadataLedger {
                 .properties()
                 .forEach(e -> ledger.aliases.put(e.getKey(), e.getValue().asText()));
         ledger.states = ReplicaStateTable.fromJson(root.path("replica_states"));
+        ledger.transfers = TransferBook.fromJson(root.path("transfers"));
         return ledger;
     }
 

@@ -127,6 +127,7 @@ public final class MetadataStore {
                 LOG.warn("Restoring metadata snapshot: {} of {} failed: {}", c.type(), c.collection(), r.error());
             }
         }
+        applier.resetTransfers(target.transfers());
         load(root);
         persist();
     }

@@ -318,12 +318,11 @@
  *       which the replica goes back to Dead and a later round starts again.
  *       <p>Why the primary drives it, not the Raft leader: batches must be ordered with the shard's
  *       writes and only the primary orders them; the primary also holds the data to stream.
- *       <p><b>Known limits:</b> a transfer that starts again (after this peer restarted, or after the
- *       primary moved) begins from an empty replica, it does not resume across processes; transfers
- *       are not log entries (only the primary running one lists it in {@code shard_transfers} of
- *       {@code GET /collections/{c}/cluster}; the other peers see the target replica Partial), and
- *       {@code abort_transfer} drops the Partial target replica (leaving it Dead would not stop
- *       it: the automatic recovery would start again)); the batch read blocks the shard's writes for one batch.
+ *       <p><b>Known limits:</b> a {@code stream_records} transfer that starts again (after its primary
+ *       restarted or changed) begins from an empty replica (the transfer itself is in the metadata
+ *       log, see "Transfers in the metadata log" below, so it is never forgotten); {@code
+ *       abort_transfer} drops the unfinished target replica (leaving it Dead would not stop it: the
+ *       automatic recovery would start again); the batch read blocks the shard's writes for one batch.
  *   <li><b>wal_delta transfer.</b> The automatic recovery first tries to send a returning replica
  *       only the writes it missed, as Qdrant's automatic recovery prefers {@code wal_delta} and
  *       falls back when the delta cannot be resolved. The primary numbers the writes it orders
@@ -364,18 +363,20 @@
  *       files are captured ({@code Shard.captureFiles}) at tick T of the retained history and the
  *       target is recorded complete at T; the shipping is queued on the target's ordered queue
  *       behind every forward queued before: the files go out in {@code InstallChunk} calls of at
- *       most 4 MiB ({@code SnapshotShipping}; no single large message), then {@code InstallFinish}
+ *       most 4 MiB, up to 4 in flight at once (a file's first chunk, which creates it, before its
+ *       others; {@code SnapshotShipping}; no single large message), then {@code InstallFinish}
  *       makes the target close its replica, swap in the staged directory ({@code
  *       <collection>/shards/<id>.incoming}), open it and set its recovery point to (incarnation,
  *       T, T). The writes ordered after the capture then go out by the wal_delta path (tagged
  *       batches ahead of every later write), and the replica becomes Active; {@code
  *       finished_transfers} lists method {@code snapshot} with the installed point count. If the
  *       history no longer holds T+1 by then (more than 16384 writes during the shipping), the
- *       replica stays Partial and the next round streams it. Known limits: the method is used only
- *       when asked ({@code replicate_shard}, {@code move_shard}, {@code restart_transfer}); the
- *       automatic repair does not pick it for large shards yet; the capture holds the write order
- *       lock (the shard's writes wait for it; {@code captureFiles} pauses the shard only briefly);
- *       the asked method lives in memory until the primary takes it.
+ *       replica stays Partial and the next round streams it. The method is used when asked ({@code
+ *       replicate_shard}, {@code move_shard}, {@code restart_transfer}) and, with {@code
+ *       storage.shard_transfer_method: snapshot}, by an automatic repair that cannot use {@code
+ *       wal_delta} and by {@code replicate_shard}/{@code move_shard} without a method (as Qdrant).
+ *       Known limits: the capture holds the write order lock (the shard's writes wait for it; {@code
+ *       captureFiles} pauses the shard only briefly); a shard's size does not choose the method.
  *   <li><b>Dropping a replica (slice 5).</b> {@code POST /collections/{c}/cluster} with {@code
  *       {"drop_replica":{"shard_id":s,"peer_id":p}}} (the server's {@code
  *       CollectionClusterOperations}; manage access; 405 "Qdrant is running in standalone mode" on
@@ -397,34 +398,65 @@
  *       dropped local replica finishes on it or fails as on a closed shard.
  *       <p><b>Adding a replica.</b> {@code replicate_shard} {@code {"shard_id","from_peer_id",
  *       "to_peer_id","method"?}} (checked on the proposer: both peers members, the source holds a
- *       replica, the target none, method {@code stream_records}, {@code wal_delta}, {@code snapshot} or absent; the primary picks: a new replica is streamed unless snapshot was asked) proposes {@code
- *       add_replica} (same body class, format version 5). Every peer's {@link
- *       ReplicaPlacementApplier} appends the target to the shard's replicas (last, so the primary
- *       does not change) with state Partial; the server adds it to the replica set ({@link
+ *       replica, the target none, method {@code stream_records}, {@code wal_delta}, {@code snapshot}
+ *       or absent, which means {@code storage.shard_transfer_method}, else {@code stream_records})
+ *       proposes {@code start_transfer} (below) for the new replica: every peer appends the target
+ *       to the shard's replicas (last, so the primary does not change) with state Partial, as an
+ *       {@code add_replica} entry would ({@link ReplicaPlacementApplier}), and records the transfer;
+ *       the server adds it to the replica set ({@link
  *       io.sextant.cluster.replica.ReplicaSet#addReplica}: a forwarding queue on the others, an
  *       empty local replica opened by the local shard factory on the target). From then on the
  *       replica receives every write, and the shard's primary, seeing a Partial replica with no
- *       transfer running, fills it by the automatic recovery above and makes it Active. So the
- *       stream comes from the primary, not necessarily {@code from_peer_id}. {@code move_shard}
- *       (same body) is {@code replicate_shard} plus a virtual thread on the peer that took the call,
- *       which proposes {@code drop_replica} for the source once the new replica is Active (polling
- *       its replica state book, at most an hour). Known limits: that thread does not survive a
- *       restart of its peer (the new replica then stays, the source too); the transfer is not a log
- *       entry. {@code restart_transfer} {@code {"shard_id","from_peer_id","to_peer_id","method"}}
- *       (Qdrant's body, all required) needs the target's replica Partial (else 400 "There is no
- *       transfer for shard s from f to t", Qdrant's text) and proposes {@code set_replica_state}
- *       Partial to Dead with the optional body field {@code transfer_method} ({@link
- *       ReplicaStateChange}; older binaries ignore it): the running transfer stops at its next
- *       batch, and the primary's next round starts a new one with that method ({@code
- *       stream_records}; {@code wal_delta}, streaming when no delta is possible; {@code snapshot},
- *       below); the stopped transfer is listed in {@code
- *       finished_transfers} with {@code activated: false}. The asked method is kept in memory by
- *       every peer's {@link ReplicaStateBook} until the primary takes it (a restart of the primary
- *       forgets it: the method is then chosen as usual). {@code abort_transfer} {@code {"shard_id","from_peer_id","to_peer_id"}} needs the
- *       target's replica Partial and proposes {@code drop_replica} for it: the primary's transfer
- *       stops at its next batch (the replica is no longer Partial), a waiting move gives up, the
- *       target deletes what it got. Why not "leave it Dead": the automatic recovery would start the
- *       transfer again within a second.
+ *       transfer running, fills it by the automatic recovery above with the recorded method and makes
+ *       it Active. So the stream comes from the primary, not necessarily {@code from_peer_id}. {@code
+ *       move_shard} (same body) is the same entry with {@code "move":true}: the entry that finishes
+ *       the transfer also drops the source replica, so the move is decided once, in the log, and
+ *       survives restarts of any peer (the old per-call background thread is gone). {@code
+ *       restart_transfer} {@code {"shard_id","from_peer_id","to_peer_id","method"}} (Qdrant's body,
+ *       all required) needs a recorded transfer to the target or its replica Partial (else 400
+ *       "There is no transfer for shard s from f to t", Qdrant's text); it proposes {@code
+ *       start_transfer} with the new method (the recorded move flag stays), then {@code
+ *       set_replica_state} Partial to Dead: the running transfer stops at its next batch, and the
+ *       primary's next round starts the recorded one ({@code stream_records}; {@code wal_delta},
+ *       falling back to the default method when no delta is possible; {@code snapshot}, below); the
+ *       stopped transfer is listed in {@code finished_transfers} with {@code activated: false}.
+ *       {@code abort_transfer} {@code {"shard_id","from_peer_id","to_peer_id"}} needs a recorded
+ *       transfer to the target or its replica Partial and proposes {@code abort_transfer}, from any
+ *       peer: every peer forgets the transfer and drops the target replica unless it is Active (never
+ *       the shard's last Active one): the primary's transfer stops at its next batch (the replica is
+ *       no longer Partial), the target deletes what it got. Why not "leave it Dead": the automatic
+ *       recovery would start the transfer again within a second. {@code add_replica} entries (format
+ *       version 5) written by older binaries, with their optional {@code transfer_method}, still apply.
+ *   <li><b>Transfers in the metadata log.</b> A shard transfer is a {@link ShardTransfer} (shard,
+ *       from, to, method, sync, move) recorded by log entries ({@link MetadataCommand} format version
+ *       8, written only for these kinds): {@code start_transfer} (a new transfer, or a new method for
+ *       a recorded one; a target the placement lacks joins it Partial), {@code finish_transfer} (the
+ *       target is Active; a move's source is dropped by the same entry, refused like a {@code
+ *       drop_replica} of the last Active replica) and {@code abort_transfer}. Every peer applies them
+ *       through the {@link TransferApplier} into its {@link TransferBook} ({@code
+ *       cluster/transfers.json}, format 1, documented there; a corrupt file stops the start with its
+ *       name), so {@code GET /collections/{c}/cluster} lists the same {@code shard_transfers} on every
+ *       peer in Qdrant's shape ({@code shard_id}, {@code from}, {@code to}, {@code sync}, {@code
+ *       method}, {@code comment}: whether it is a move and whether this peer runs it). The {@link
+ *       MetadataLedger} keeps the table in snapshots (installed verbatim by a snapshot's reconcile,
+ *       {@link MetadataApplier#resetTransfers}) and a transfer entry's effect on the placement as the
+ *       equivalent replica add or drop in the collection's history.
+ *       <p>Who writes what: {@code replicate_shard}/{@code move_shard}/{@code restart_transfer}/
+ *       {@code abort_transfer} are proposed by the peer that took the call; the shard's primary
+ *       ({@link io.sextant.cluster.replica.ReplicaRecovery}, through {@link
+ *       io.sextant.cluster.replica.ConsensusTransfers}) records a transfer before it repairs a Dead
+ *       replica that has none ({@code wal_delta} first, as Qdrant's automatic recovery), records the
+ *       fallback method ({@code storage.shard_transfer_method}, default {@code stream_records}) before
+ *       it uses it when no delta is possible, and records the finish once the target is Active. A
+ *       transfer that stops (its primary restarted, was killed, or another replica took the primary
+ *       role) stays recorded: the next primary's round finds the target Partial or Dead and resumes
+ *       it with the recorded method ({@code stream_records} from the beginning: a Partial replica may
+ *       lack writes made while nothing ran; {@code wal_delta} from the target's recovery point; {@code
+ *       snapshot} again, a PartialSnapshot target first back to Dead), taking over a non-move
+ *       transfer's {@code from}; a target that became Active without a recorded finish gets its
+ *       finish (and a move its drop) at the next round. A failed transfer leaves the replica Dead and
+ *       the record in place. Known limits: no progress checkpoint entries (a resumed stream starts
+ *       over); {@code comment} has no progress counts.
  *   <li><b>gRPC collection management through consensus.</b> In cluster mode the gRPC {@code
  *       Collections/Create|Update|Delete|UpdateAliases} and {@code Points/CreateFieldIndex|
  *       DeleteFieldIndex} go through the same {@code MetadataGate} as REST (the server's {@code
@@ -499,11 +531,12 @@
  *   <li><b>Failure detection for reads.</b> A replica that keeps missing the fan-out delay is
  *       reported (and eventually marked Dead) like one that misses forwards; the forward deadline
  *       as a setting; {@code consistency} and {@code ordering} from gRPC requests.
- *   <li><b>Shard transfer as metadata.</b> Transfers as log entries (start, progress, finish,
- *       abort) so a primary change resumes one and every peer lists it; the snapshot method chosen
- *       automatically for large shards; a
- *       wal_delta that survives a primary change (per-peer clocks as Qdrant's clock maps); a {@code move_shard} whose second half (dropping the source) is a log entry decided up front, so
- *       it survives a restart of the peer that took the call.
+ *   <li><b>Shard transfer, what is left.</b> (Transfers are log entries, resumed by a new or
+ *       restarted primary, listed by every peer, moves decided up front, the method defaulting to
+ *       {@code storage.shard_transfer_method}: done.) Progress checkpoints in the log so a stream
+ *       resumes from its last id instead of the beginning; the snapshot method chosen automatically
+ *       for large shards; a wal_delta that survives a primary change (per-peer clocks as Qdrant's
+ *       clock maps).
  * </ol>
  */
 package io.sextant.cluster;

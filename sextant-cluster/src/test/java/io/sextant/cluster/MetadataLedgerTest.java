@@ -88,9 +88,9 @@ class MetadataLedgerTest {
         MetadataCommand c = new MetadataCommand(Type.CREATE_INDEX, "c", null, json("{\"field_name\":\"f\"}"), true);
         assertThat(MetadataCommand.fromBytes(c.toBytes())).isEqualTo(c);
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
-                        "{\"v\":8,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
+                        "{\"v\":9,\"type\":\"create_collection\",\"collection\":\"c\"}".getBytes()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("format 8");
+                .hasMessageContaining("format 9");
         assertThatThrownBy(() ->
                         MetadataCommand.fromBytes("{\"v\":1,\"type\":\"drop_table\",\"collection\":\"c\"}".getBytes()))
                 .hasMessageContaining("drop_table");
@@ -286,8 +286,8 @@ class MetadataLedgerTest {
                 .as("set_replica_state is still written as version 4")
                 .contains("\"v\":4");
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
-                        "{\"v\":8,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{}}".getBytes()))
-                .hasMessageContaining("format 8 is not supported");
+                        "{\"v\":9,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{}}".getBytes()))
+                .hasMessageContaining("format 9 is not supported");
         assertThatThrownBy(() -> MetadataCommand.fromBytes(
                         "{\"v\":5,\"type\":\"drop_replica\",\"collection\":\"c\",\"body\":{\"shard_id\":0}}"
                                 .getBytes()))

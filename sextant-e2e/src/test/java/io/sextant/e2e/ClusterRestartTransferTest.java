@@ -178,8 +178,12 @@ class ClusterRestartTransferTest {
                         + "}}");
         assertThat(replicate.status()).as("%s", replicate.body()).isEqualTo(200);
         LoopbackCluster.until(
-                "the stream running",
-                () -> clusterOf(primary).get("shard_transfers").size() == 1,
+                "the stream running on the primary (every peer lists the recorded transfer from its start)",
+                () -> clusterOf(primary).get("shard_transfers").size() == 1
+                        && clusterOf(primary)
+                                .at("/shard_transfers/0/comment")
+                                .asText()
+                                .contains("running on peer"),
                 30);
 
         RestCalls.Reply restarted =

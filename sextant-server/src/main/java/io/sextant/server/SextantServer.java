@@ -77,7 +77,8 @@ public final class SextantServer implements AutoCloseable {
                 replicas.started(
                         cluster,
                         config.cluster().transferPointsPerSecond(),
-                        config.cluster().peerUnresponsiveMs());
+                        config.cluster().peerUnresponsiveMs(),
+                        config.cluster().defaultTransferMethod());
             } catch (RuntimeException e) {
                 replicas.close();
                 toc.close();

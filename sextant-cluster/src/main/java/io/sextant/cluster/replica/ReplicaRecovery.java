@@ -1,6 +1,7 @@
 package io.sextant.cluster.replica;
 
 import io.sextant.cluster.ReplicaState;
+import io.sextant.cluster.ShardTransfer;
 import io.sextant.cluster.shard.RecoveryPoint;
 import io.sextant.segment.PointId;
 import io.sextant.segment.error.ServiceException;
@@ -74,11 +75,28 @@ public final class ReplicaRecovery implements AutoCloseable {
      * @param interval how often Dead replicas are looked for
      * @param batchSize points per streamed batch
      * @param pointsPerSecond the most points a transfer streams per second (0: no limit)
+     * @param defaultMethod the method a repair falls back to when {@code wal_delta} is not possible,
+     *     and that {@code replicate_shard}/{@code move_shard} without a method use (Qdrant's {@code
+     *     storage.shard_transfer_method}; {@code wal_delta} falls back to {@code stream_records})
      */
-    public record Settings(Duration interval, int batchSize, int pointsPerSecond) {
+    public record Settings(Duration interval, int batchSize, int pointsPerSecond, String defaultMethod) {
         public static final Settings DEFAULT = new Settings(Duration.ofSeconds(1), 256, 10_000);
 
+        /** Settings that fall back to {@code stream_records}. */
+        public Settings(Duration interval, int batchSize, int pointsPerSecond) {
+            this(interval, batchSize, pointsPerSecond, "stream_records");
+        }
+
+        /** The method a repair uses when no {@code wal_delta} is possible. */
+        String fallbackMethod() {
+            return defaultMethod.equals("wal_delta") ? "stream_records" : defaultMethod;
+        }
+
         public Settings {
+            if (!io.sextant.cluster.ShardTransfer.METHODS.contains(defaultMethod)) {
+                throw new IllegalArgumentException("unknown shard transfer method " + defaultMethod
+                        + ", expected one of " + io.sextant.cluster.ShardTransfer.METHODS);
+            }
             if (interval.isNegative() || interval.isZero()) {
                 throw new IllegalArgumentException("recovery interval must be positive, got " + interval);
             }
@@ -93,6 +111,7 @@ public final class ReplicaRecovery implements AutoCloseable {
 
     private final Supplier<List<ReplicaSet>> sets;
     private final Settings settings;
+    private final TransferLog log;
     private final java.util.Set<String> running = ConcurrentHashMap.newKeySet();
     private final Map<Transfer, Boolean> active = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
@@ -103,8 +122,18 @@ public final class ReplicaRecovery implements AutoCloseable {
      * @param settings interval, batch size and throttle
      */
     public ReplicaRecovery(Supplier<List<ReplicaSet>> sets, Settings settings) {
+        this(sets, settings, TransferLog.inMemory());
+    }
+
+    /**
+     * @param sets this peer's replica sets (read at every round)
+     * @param settings interval, batch size, throttle and default method
+     * @param log where transfers are recorded (the metadata log in production)
+     */
+    public ReplicaRecovery(Supplier<List<ReplicaSet>> sets, Settings settings, TransferLog log) {
         this.sets = sets;
         this.settings = settings;
+        this.log = log;
         this.timer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("replica-recovery").factory());
     }
@@ -125,9 +154,11 @@ public final class ReplicaRecovery implements AutoCloseable {
                 }
                 for (long peer : rs.layout().peers()) {
                     ReplicaState s = rs.state(peer);
-                    if (peer != rs.layout().self() && (s == ReplicaState.DEAD || s == ReplicaState.PARTIAL)) {
-                        String key =
-                                rs.layout().collection() + "/" + rs.layout().shardId() + "/" + peer;
+                    if (peer == rs.layout().self()) {
+                        continue;
+                    }
+                    String key = rs.layout().collection() + "/" + rs.layout().shardId() + "/" + peer;
+                    if (s == ReplicaState.DEAD || s == ReplicaState.PARTIAL || s == ReplicaState.PARTIAL_SNAPSHOT) {
                         if (running.add(key)) {
                             Thread.ofVirtual().name("transfer-" + key).start(() -> {
                                 try {
@@ -136,6 +167,16 @@ public final class ReplicaRecovery implements AutoCloseable {
                                     running.remove(key);
                                 }
                             });
+                        }
+                    } else if (s == ReplicaState.ACTIVE && running.add(key)) {
+                        try { // a transfer whose target became Active but whose finish was not recorded
+                            ShardTransfer done = log.find(
+                                    rs.layout().collection(), rs.layout().shardId(), peer);
+                            if (done != null) {
+                                finish(rs, done);
+                            }
+                        } finally {
+                            running.remove(key);
                         }
                     }
                 }
@@ -232,21 +273,16 @@ public final class ReplicaRecovery implements AutoCloseable {
             if (!answers(rs, peer)) {
                 return false;
             }
-            String asked = rs.states().takeRequestedMethod(peer); // replicate_shard's or restart_transfer's choice
-            if ("snapshot".equals(asked)) {
-                transfer = new Transfer(
-                        rs.layout().collection(),
-                        rs.layout().shardId(),
-                        rs.layout().self(),
-                        peer,
-                        "snapshot");
-                active.put(transfer, Boolean.TRUE);
-                SnapshotResult r = snapshot(rs, peer, what);
-                sent = r.points();
-                remember(transfer, sent, started, r.activated(), r.fallback());
-                return r.activated();
+            ShardTransfer recorded = recorded(rs, peer);
+            String asked = recorded.method();
+            if (rs.state(peer) == ReplicaState.PARTIAL_SNAPSHOT) {
+                // a snapshot transfer that stopped (its primary restarted or changed): start it again
+                rs.states().change(peer, ReplicaState.PARTIAL_SNAPSHOT, ReplicaState.DEAD);
             }
-            ReplicaSet.DeltaStart delta = asked == null || asked.equals("wal_delta")
+            if ("snapshot".equals(asked)) {
+                return snapshotTransfer(rs, peer, what, recorded, started, null);
+            }
+            ReplicaSet.DeltaStart delta = asked.equals("wal_delta")
                     ? rs.beginDelta(peer, recoveryPoint(rs, peer))
                     : new ReplicaSet.DeltaStart(null, 0, "asked for " + asked);
             if (delta == null) {
@@ -270,7 +306,19 @@ public final class ReplicaRecovery implements AutoCloseable {
                         ok ? "finished" : "ended without activation",
                         sent);
                 remember(transfer, sent, started, ok, null);
+                if (ok) {
+                    finish(rs, recorded);
+                }
                 return ok;
+            }
+            if (asked.equals("wal_delta")) { // no delta: the default method, recorded before it runs
+                String instead = settings.fallbackMethod();
+                recorded = recorded.withMethod(instead);
+                log.start(rs.layout().collection(), recorded);
+                if (instead.equals("snapshot")) {
+                    LOG.info("No wal_delta for {} ({}): snapshot transfer", what, delta.fallback());
+                    return snapshotTransfer(rs, peer, what, recorded, started, delta.fallback());
+                }
             }
             fallback = delta.fallback();
             LOG.info("No wal_delta for {} ({}): streaming records", what, fallback);
@@ -306,6 +354,9 @@ public final class ReplicaRecovery implements AutoCloseable {
             boolean active = rs.states().change(peer, ReplicaState.PARTIAL, ReplicaState.ACTIVE);
             LOG.info("Transfer of {} {} after {} points", what, active ? "finished" : "ended without activation", sent);
             remember(transfer, sent, started, active, fallback);
+            if (active) {
+                finish(rs, recorded);
+            }
             return active;
         } catch (RuntimeException e) {
             LOG.warn("Transfer of {} failed: {}", what, e.getMessage());
@@ -322,6 +373,71 @@ public final class ReplicaRecovery implements AutoCloseable {
             if (transfer != null) {
                 active.remove(transfer);
             }
+        }
+    }
+
+    /**
+     * A {@code snapshot} transfer to the replica on {@code peer}, listed while it runs and remembered
+     * when it ends ({@code fallback}: why {@code wal_delta} was not possible, or null when the
+     * snapshot was asked); records the end of {@code recorded} once the replica is Active.
+     */
+    private boolean snapshotTransfer(
+            ReplicaSet rs, long peer, String what, ShardTransfer recorded, long started, String fallback) {
+        Transfer t = new Transfer(
+                rs.layout().collection(), rs.layout().shardId(), rs.layout().self(), peer, "snapshot");
+        active.put(t, Boolean.TRUE);
+        try {
+            SnapshotResult r = snapshot(rs, peer, what);
+            remember(t, r.points(), started, r.activated(), r.fallback() == null ? fallback : r.fallback());
+            if (r.activated()) {
+                finish(rs, recorded);
+            }
+            return r.activated();
+        } catch (RuntimeException e) {
+            remember(t, 0, started, false, fallback);
+            throw e;
+        } finally {
+            active.remove(t);
+        }
+    }
+
+    /**
+     * The transfer the metadata log records for the replica on {@code peer}, recorded first when
+     * there is none (an automatic repair: method {@code wal_delta}, or what an older {@code
+     * add_replica}/{@code restart_transfer} entry asked), when it names no method, or when it names
+     * another peer as its source and is no move (this primary took it over). Its method is what this
+     * transfer uses, so a primary that restarted or took over resumes it as it was asked.
+     */
+    private ShardTransfer recorded(ReplicaSet rs, long peer) {
+        String collection = rs.layout().collection();
+        String legacy = rs.states().takeRequestedMethod(peer); // entries written before transfers were logged
+        ShardTransfer t = log.find(collection, rs.layout().shardId(), peer);
+        long self = rs.layout().self();
+        if (t != null && t.method() != null && (t.move() || t.from() == self)) {
+            return t;
+        }
+        String method = t != null && t.method() != null ? t.method() : legacy != null ? legacy : "wal_delta";
+        ShardTransfer start = t != null && t.move()
+                ? t.withMethod(method) // a move's source is the replica its end drops: it stays
+                : new ShardTransfer(rs.layout().shardId(), self, peer, method, true, false);
+        log.start(collection, start);
+        return start;
+    }
+
+    /**
+     * Records the end of {@code t}, whose target is Active now (a move's source is dropped by that
+     * entry). A failure is logged only: the next round finds the transfer with its target Active and
+     * records the end then.
+     */
+    private void finish(ReplicaSet rs, ShardTransfer t) {
+        try {
+            log.finish(rs.layout().collection(), t);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "Recording the end of the transfer of shard {} of collection {} failed (retried next round): {}",
+                    rs.layout().shardId(),
+                    rs.layout().collection(),
+                    e.getMessage());
         }
     }
 

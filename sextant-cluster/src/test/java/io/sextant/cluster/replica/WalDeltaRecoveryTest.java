@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.sextant.cluster.ReplicaState;
+import io.sextant.cluster.ShardTransfer;
 import io.sextant.segment.PointId;
 import io.sextant.segment.filter.Filter;
 import io.sextant.segment.ops.PointOperation;
@@ -156,5 +157,75 @@ class WalDeltaRecoveryTest {
         assertThat(peers.replicas.get(C).points())
                 .isEqualTo(peers.replicas.get(A).points());
         assertThat(peers.replicas.get(C).points()).doesNotContainKey(PointId.of(500));
+    }
+
+    /** A transfer log in memory that also keeps what was recorded, in order. */
+    private static final class RecordingLog implements TransferLog {
+        final TransferLog rows = TransferLog.inMemory();
+        final List<String> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public ShardTransfer find(String collection, int shardId, long to) {
+            return rows.find(collection, shardId, to);
+        }
+
+        @Override
+        public List<ShardTransfer> list(String collection) {
+            return rows.list(collection);
+        }
+
+        @Override
+        public void start(String collection, ShardTransfer t) {
+            recorded.add("start " + t.method() + " from " + t.from());
+            rows.start(collection, t);
+        }
+
+        @Override
+        public void finish(String collection, ShardTransfer t) {
+            recorded.add("finish");
+            rows.finish(collection, t);
+        }
+    }
+
+    @Test
+    void theRepairIsRecordedAndATransferInTheLogIsResumedWithItsMethod() throws Exception {
+        killWriteRevive();
+        RecordingLog log = new RecordingLog();
+        // another primary (B) started a stream to C and stopped before its end (killed, or no longer primary)
+        log.rows.start("c", new ShardTransfer(0, B, C, "stream_records", true, false));
+        try (ReplicaRecovery r = new ReplicaRecovery(
+                () -> List.of(peers.sets.get(A), peers.sets.get(B), peers.sets.get(C)),
+                new ReplicaRecovery.Settings(Duration.ofMillis(50), 16, 0),
+                log)) {
+            r.start();
+            eventually(() -> peers.state(C) == ReplicaState.ACTIVE, "C Active again");
+            eventually(() -> log.list("c").isEmpty(), "the finish recorded");
+            ReplicaRecovery.Finished f = r.finished("c").getFirst();
+            assertThat(f.transfer().method())
+                    .as("the recorded method, though a delta was possible")
+                    .isEqualTo("stream_records");
+            assertThat(f.fallbackReason()).isEqualTo("asked for stream_records");
+        }
+        assertThat(log.recorded)
+                .as("the new primary takes the transfer over (from = itself), then finishes it")
+                .containsExactly("start stream_records from " + A, "finish");
+        assertThat(peers.replicas.get(C).points())
+                .isEqualTo(peers.replicas.get(A).points());
+
+        // an automatic repair with nothing recorded records wal_delta first
+        peers.kill(C);
+        peers.sets.get(A).update(upsert(300, 310), true);
+        peers.revive(C);
+        log.recorded.clear();
+        try (ReplicaRecovery r = new ReplicaRecovery(
+                () -> List.of(peers.sets.get(A), peers.sets.get(B), peers.sets.get(C)),
+                new ReplicaRecovery.Settings(Duration.ofMillis(50), 16, 0),
+                log)) {
+            r.start();
+            eventually(() -> peers.state(C) == ReplicaState.ACTIVE && log.recorded.contains("finish"), "C repaired");
+        }
+        assertThat(log.recorded.getFirst()).as("%s", log.recorded).isEqualTo("start wal_delta from " + A);
+        assertThat(log.recorded.getLast()).as("%s", log.recorded).isEqualTo("finish");
+        assertThat(log.list("c")).isEmpty();
     }
 }

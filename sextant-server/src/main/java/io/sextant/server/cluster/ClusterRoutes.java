@@ -199,9 +199,10 @@ public final class ClusterRoutes {
      * {@code GET /collections/{c}/cluster}: this peer's id, the shard count, the shards with a
      * replica here (with their point counts) and those on other peers, each with its replica state
      * as this peer knows it from the metadata log ({@code Active}, {@code Dead} …), and the shard
-     * transfers this peer runs as a primary repairing a replica (Qdrant's shape, method {@code
-     * wal_delta} or {@code stream_records}; other peers see the target replica {@code Partial} but
-     * list no transfer). Sextant adds {@code finished_transfers} (not in Qdrant): the last transfers
+     * shard transfers the metadata log records (Qdrant's shape: {@code shard_id}, {@code from},
+     * {@code to}, {@code sync}, {@code method}, {@code comment}; the same list on every peer, from its
+     * {@code TransferBook}; the comment says whether it is a move and whether this peer runs it).
+     * Sextant adds {@code finished_transfers} (not in Qdrant): the last transfers
      * this peer ran to their end, with method, writes or points sent ({@code items}), duration,
      * whether the replica became Active and, for a stream, why {@code wal_delta} was not possible;
      * a delta is often over before a client could see it running. A standalone node, or a collection without a
@@ -247,13 +248,31 @@ public final class ClusterRoutes {
             }
         }
         ArrayNode moving = res.putArray("shard_transfers");
-        for (ReplicaRecovery.Transfer t : transfers.apply(c.name())) {
-            moving.addObject()
-                    .put("shard_id", t.shardId())
-                    .put("from", unsigned(t.from()))
-                    .put("to", unsigned(t.to()))
-                    .put("sync", true)
-                    .put("method", t.method());
+        List<ReplicaRecovery.Transfer> runningHere = transfers.apply(c.name());
+        if (shards == null) {
+            for (ReplicaRecovery.Transfer t : runningHere) {
+                moving.addObject()
+                        .put("shard_id", t.shardId())
+                        .put("from", unsigned(t.from()))
+                        .put("to", unsigned(t.to()))
+                        .put("sync", true)
+                        .put("method", t.method());
+            }
+        } else {
+            for (io.sextant.cluster.ShardTransfer t : shards.recordedTransfers(c.name())) {
+                ObjectNode o = moving.addObject()
+                        .put("shard_id", t.shardId())
+                        .put("from", unsigned(t.from()))
+                        .put("to", unsigned(t.to()))
+                        .put("sync", t.sync());
+                if (t.method() != null) {
+                    o.put("method", t.method());
+                }
+                String comment = transferComment(t, runningHere, self);
+                if (comment != null) {
+                    o.put("comment", comment);
+                }
+            }
         }
         if (shards != null) {
             ArrayNode done = res.putArray("finished_transfers");
@@ -273,6 +292,20 @@ public final class ClusterRoutes {
             }
         }
         ok(ctx, res);
+    }
+
+    /**
+     * The {@code comment} of a listed transfer: whether it is a move (its end drops the source
+     * replica) and whether this peer, as the shard's primary, runs it now; null when neither.
+     */
+    private static String transferComment(
+            io.sextant.cluster.ShardTransfer t, List<ReplicaRecovery.Transfer> runningHere, long self) {
+        boolean here = runningHere.stream().anyMatch(r -> r.shardId() == t.shardId() && r.to() == t.to());
+        String move = t.move()
+                ? "move: the replica on peer " + Long.toUnsignedString(t.from()) + " is dropped at the end"
+                : null;
+        String run = here ? "running on peer " + Long.toUnsignedString(self) : null;
+        return move == null ? run : run == null ? move : move + "; " + run;
     }
 
     private void recover(Context ctx) {

@@ -16,8 +16,12 @@ import io.sextant.cluster.PrimaryTerms;
 import io.sextant.cluster.ReplicaPlacementApplier;
 import io.sextant.cluster.ReplicaStateApplier;
 import io.sextant.cluster.ReplicaStateBook;
+import io.sextant.cluster.ShardTransfer;
+import io.sextant.cluster.TransferApplier;
+import io.sextant.cluster.TransferBook;
 import io.sextant.cluster.replica.ClusterShardFactory;
 import io.sextant.cluster.replica.ConsensusReplicaStates;
+import io.sextant.cluster.replica.ConsensusTransfers;
 import io.sextant.cluster.replica.RemotePeerReplicas;
 import io.sextant.cluster.replica.ReplicaRecovery;
 import io.sextant.cluster.replica.ReplicaSet;
@@ -48,6 +52,8 @@ public final class ClusterShards implements AutoCloseable {
     private final PlacementBook book;
     private final ReplicaStateBook states;
     private final PrimaryTerms terms;
+    private final TransferBook transfers;
+    private volatile String defaultTransferMethod = "stream_records";
     private final long self;
     private final PeerChannels channels;
     private volatile TableOfContents toc;
@@ -61,10 +67,16 @@ public final class ClusterShards implements AutoCloseable {
     private volatile ShardFactory localFactory;
 
     private ClusterShards(
-            PlacementBook book, ReplicaStateBook states, PrimaryTerms terms, long self, PeerChannels channels) {
+            PlacementBook book,
+            ReplicaStateBook states,
+            PrimaryTerms terms,
+            TransferBook transfers,
+            long self,
+            PeerChannels channels) {
         this.book = book;
         this.states = states;
         this.terms = terms;
+        this.transfers = transfers;
         this.self = self;
         this.channels = channels;
     }
@@ -91,6 +103,7 @@ public final class ClusterShards implements AutoCloseable {
                 PlacementBook.open(storage),
                 ReplicaStateBook.open(storage),
                 PrimaryTerms.open(storage),
+                TransferBook.open(storage),
                 ClusterNode.peerId(storage),
                 new PeerChannels(credential, PeerTlsContexts.shardChannels(tls)));
     }
@@ -160,21 +173,25 @@ public final class ClusterShards implements AutoCloseable {
     }
 
     private MetadataApplier applierChain(MetadataApplier executor) {
-        return new ReplicaPlacementApplier(
-                new ReplicaStateApplier(new PlacementApplier(executor, book), book, states),
+        return new TransferApplier(
+                new ReplicaPlacementApplier(
+                        new ReplicaStateApplier(new PlacementApplier(executor, book), book, states),
+                        book,
+                        states,
+                        new ReplicaPlacementApplier.Listener() {
+                            @Override
+                            public void dropped(String collection, int shardId, long peer) {
+                                replicaDropped(collection, shardId, peer);
+                            }
+
+                            @Override
+                            public void added(String collection, int shardId, long peer) {
+                                replicaAdded(collection, shardId, peer);
+                            }
+                        }),
                 book,
                 states,
-                new ReplicaPlacementApplier.Listener() {
-                    @Override
-                    public void dropped(String collection, int shardId, long peer) {
-                        replicaDropped(collection, shardId, peer);
-                    }
-
-                    @Override
-                    public void added(String collection, int shardId, long peer) {
-                        replicaAdded(collection, shardId, peer);
-                    }
-                });
+                transfers);
     }
 
     /**
@@ -219,7 +236,16 @@ public final class ClusterShards implements AutoCloseable {
 
     /** The started cluster node (peer addresses come from its Raft configuration). */
     public void started(ClusterNode node) {
-        started(node, ClusterSettings.DEFAULT_TRANSFER_POINTS_PER_SECOND, PeerLiveness.DEFAULT_UNRESPONSIVE_MILLIS);
+        started(
+                node,
+                ClusterSettings.DEFAULT_TRANSFER_POINTS_PER_SECOND,
+                PeerLiveness.DEFAULT_UNRESPONSIVE_MILLIS,
+                "stream_records");
+    }
+
+    /** As {@link #started(ClusterNode, int, long, String)} with transfers defaulting to {@code stream_records}. */
+    public void started(ClusterNode node, int transferPointsPerSecond, long peerUnresponsiveMs) {
+        started(node, transferPointsPerSecond, peerUnresponsiveMs, "stream_records");
     }
 
     /**
@@ -228,14 +254,21 @@ public final class ClusterShards implements AutoCloseable {
      * streaming at most {@code transferPointsPerSecond} points a second (0: no limit), and the
      * leader's failure detection ({@link PeerLiveness}: a peer silent on Raft, or whose internal
      * shard service has not answered the leader's probe, for {@code peerUnresponsiveMs} gets its
-     * replicas marked Dead).
+     * replicas marked Dead). Transfers are recorded in the metadata log ({@link
+     * ConsensusTransfers}); {@code defaultTransferMethod} ({@code storage.shard_transfer_method}) is
+     * what a repair falls back to when no {@code wal_delta} is possible and what {@code
+     * replicate_shard}/{@code move_shard} without a method use.
      */
-    public void started(ClusterNode node, int transferPointsPerSecond, long peerUnresponsiveMs) {
+    public void started(
+            ClusterNode node, int transferPointsPerSecond, long peerUnresponsiveMs, String defaultTransferMethod) {
         this.node = node;
+        this.defaultTransferMethod = defaultTransferMethod;
         ReplicaRecovery.Settings d = ReplicaRecovery.Settings.DEFAULT;
         this.recovery = new ReplicaRecovery(
                         this::allReplicaSets,
-                        new ReplicaRecovery.Settings(d.interval(), d.batchSize(), transferPointsPerSecond))
+                        new ReplicaRecovery.Settings(
+                                d.interval(), d.batchSize(), transferPointsPerSecond, defaultTransferMethod),
+                        new ConsensusTransfers(transfers, this::propose))
                 .start();
         io.sextant.cluster.shard.ShardServiceProbe probe =
                 new io.sextant.cluster.shard.ShardServiceProbe(channels, PROBE_DEADLINE);
@@ -248,6 +281,21 @@ public final class ClusterShards implements AutoCloseable {
                         this::propose,
                         peer -> probe.answers(address(peer)))
                 .start();
+    }
+
+    /** The transfers of {@code collection} the metadata log records (the same on every peer). */
+    public List<ShardTransfer> recordedTransfers(String collection) {
+        return transfers.list(collection);
+    }
+
+    /** The transfer book. */
+    public TransferBook transferBook() {
+        return transfers;
+    }
+
+    /** The method of {@code replicate_shard}/{@code move_shard} without one ({@code storage.shard_transfer_method}). */
+    public String defaultTransferMethod() {
+        return defaultTransferMethod;
     }
 
     /** The transfers of {@code collection} this peer runs (none before the node started). */

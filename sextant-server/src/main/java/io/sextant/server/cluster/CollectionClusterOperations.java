@@ -9,37 +9,39 @@ import io.sextant.cluster.ReplicaPlacementChange;
 import io.sextant.cluster.ReplicaState;
 import io.sextant.cluster.ReplicaStateChange;
 import io.sextant.cluster.ShardPlacement;
+import io.sextant.cluster.ShardTransfer;
 import io.sextant.collection.Collection;
 import io.sextant.collection.TableOfContents;
 import io.sextant.segment.error.UserException;
 import io.sextant.server.api.rest.ApiExchange;
-import java.time.Duration;
 import java.util.Iterator;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /collections/{c}/cluster}: Qdrant's {@code ClusterOperations} on a collection's shard
  * replicas. Every operation is checked here first, on the proposing peer (the collection must exist,
  * else 404; it must have a shard placement, the shard must exist, the peers must be cluster
  * members, else 400 in Qdrant's shape), then proposed as a metadata log entry ({@link
- * ReplicaPlacementChange}) that every peer applies ({@link ReplicaPlacementApplier}, which checks
- * again against the same log); the answer is {@code true} once this peer applied it.
+ * ReplicaPlacementChange}, {@link ShardTransfer}) that every peer applies ({@link
+ * ReplicaPlacementApplier}, {@code TransferApplier}, which check again against the same log); the
+ * answer is {@code true} once this peer applied it.
  *
  * <ul>
  *   <li>{@code drop_replica} {@code {"shard_id":0,"peer_id":1}}: the peer must hold a replica that
  *       is not the shard's last Active one; entry {@code drop_replica}.
  *   <li>{@code replicate_shard} {@code {"shard_id","from_peer_id","to_peer_id","method"?}}: the
  *       source must hold a replica, the target none; method {@code stream_records}, {@code
- *       wal_delta}, {@code snapshot} or absent (anything else is a 400; the primary picks the
- *       method, see {@code replicate}). Entry {@code add_replica}: the target joins Partial, creates an empty local
- *       replica, and the shard's primary fills it by the automatic recovery, which makes it Active.
- *       (The primary streams, not necessarily {@code from_peer_id}.)
- *   <li>{@code move_shard}, same body: {@code replicate_shard}, then a background thread on this
- *       peer drops the source replica once the new one is Active.
- *   <li>{@code abort_transfer} {@code {"shard_id","from_peer_id","to_peer_id"}}: the target's replica
- *       must be Partial; it is dropped (entry {@code drop_replica}), which stops the transfer.
+ *       wal_delta}, {@code snapshot} or absent ({@code storage.shard_transfer_method}, else {@code
+ *       stream_records}; anything else is a 400). Entry {@code start_transfer} ({@link
+ *       ShardTransfer}): the target joins Partial, creates an empty local replica, the transfer is
+ *       recorded on every peer, and the shard's primary fills the replica with the recorded method
+ *       by the automatic recovery, which makes it Active and records the finish. (The primary
+ *       streams, not necessarily {@code from_peer_id}.)
+ *   <li>{@code move_shard}, same body: the same entry with {@code move}, so the entry that
+ *       finishes the transfer also drops the source replica (decided up front, in the log).
+ *   <li>{@code abort_transfer} {@code {"shard_id","from_peer_id","to_peer_id"}}: a transfer to the
+ *       target must be recorded or its replica Partial; entry {@code abort_transfer}, which drops
+ *       the target replica unless it is Active and stops the transfer.
  * </ul>
  *
  * {@code create_sharding_key} and {@code drop_sharding_key} take the bodies of {@code PUT
@@ -62,10 +64,6 @@ final class CollectionClusterOperations {
             "commit_read_hashring",
             "commit_write_hashring",
             "finish_resharding");
-
-    private static final Logger LOG = LoggerFactory.getLogger(CollectionClusterOperations.class);
-    /** How long a move waits for its new replica to become Active before it gives up the drop. */
-    static final Duration MOVE_WAIT = Duration.ofHours(1);
 
     private final ClusterNode node;
     private final TableOfContents toc;
@@ -101,14 +99,15 @@ final class CollectionClusterOperations {
         if (op.equals("drop_replica")) {
             ApiExchange.ok(ctx, dropReplica(c.name(), body.get(op)));
         } else if (op.equals("replicate_shard")) {
-            replicate(c.name(), body.get(op), op);
+            replicate(c.name(), body.get(op), op, false);
             ApiExchange.ok(ctx, true);
         } else if (op.equals("abort_transfer")) {
             ApiExchange.ok(ctx, abort(c.name(), body.get(op)));
         } else if (op.equals("restart_transfer")) {
             ApiExchange.ok(ctx, restart(c.name(), body.get(op)));
         } else if (op.equals("move_shard")) {
-            ApiExchange.ok(ctx, move(c.name(), body.get(op)));
+            replicate(c.name(), body.get(op), op, true);
+            ApiExchange.ok(ctx, true);
         } else if (op.equals("create_sharding_key")) {
             ApiExchange.ok(ctx, MetadataGate.consensus(node).submit(ShardKeyCommands.create(c, body.get(op))));
         } else if (op.equals("drop_sharding_key")) {
@@ -136,20 +135,19 @@ final class CollectionClusterOperations {
         return MetadataExecutor.unwrap(node.propose(drop.command(collection)));
     }
 
-    /**
-     * {@code replicate_shard} and the first half of {@code move_shard}: checks, then proposes the
-     * new replica on {@code to_peer_id} (Partial; the shard's primary fills it). {@code method} may
-     * be {@code stream_records}, {@code wal_delta} or {@code snapshot} (anything else is a 400); it
-     * travels in the {@code add_replica} entry to the shard's primary, which fills the replica with
-     * a {@code snapshot} transfer when asked, else by {@code wal_delta} when the target's recovery
-     * point allows it (a new replica's never does), else {@code stream_records}.
-     *
-     * @return the new replica
-     */
-    private static final java.util.Set<String> TRANSFER_METHODS =
-            java.util.Set.of("stream_records", "snapshot", "wal_delta");
+    private static final java.util.Set<String> TRANSFER_METHODS = ShardTransfer.METHODS;
 
-    private ReplicaPlacementChange replicate(String collection, JsonNode args, String op) {
+    /**
+     * {@code replicate_shard} and {@code move_shard} ({@code move}): checks, then proposes {@code
+     * start_transfer} for a new replica on {@code to_peer_id} (Partial; the shard's primary fills it
+     * with the recorded method). {@code method} may be {@code stream_records}, {@code wal_delta} or
+     * {@code snapshot} (anything else is a 400); absent, it is {@code storage.shard_transfer_method}
+     * (default {@code stream_records}), written into the entry, so the primary that runs the
+     * transfer, now or after a restart, uses what the log says.
+     *
+     * @return the entry's result
+     */
+    private JsonNode replicate(String collection, JsonNode args, String op, boolean move) {
         int shardId = shardId(args, op);
         long from = peerId(args, "from_peer_id", op);
         long to = peerId(args, "to_peer_id", op);
@@ -169,48 +167,14 @@ final class CollectionClusterOperations {
             throw UserException.badRequest("Peer " + Long.toUnsignedString(to) + " already has a replica of shard "
                     + shardId + " of " + collection);
         }
-        ReplicaPlacementChange add = new ReplicaPlacementChange(shardId, to);
-        MetadataExecutor.unwrap(
-                node.propose(add.addCommand(collection, method == null || method.isNull() ? null : method.asText())));
-        return add;
-    }
-
-    /**
-     * {@code move_shard}: replicate to {@code to_peer_id}, then, once that replica is Active on this
-     * peer's books, drop the one on {@code from_peer_id} (a background virtual thread on the peer
-     * that took the call, polling every 200 ms for at most {@link #MOVE_WAIT}; it does not survive a
-     * restart of this peer, the new replica then simply stays).
-     */
-    private JsonNode move(String collection, JsonNode args) {
-        long from = peerId(args, "from_peer_id", "move_shard");
-        ReplicaPlacementChange added = replicate(collection, args, "move_shard");
-        ReplicaPlacementChange drop = new ReplicaPlacementChange(added.shardId(), from);
-        Thread.ofVirtual().name("move-" + collection + "-" + added.shardId()).start(() -> {
-            long deadline = System.nanoTime() + MOVE_WAIT.toNanos();
-            try {
-                while (System.nanoTime() < deadline) {
-                    ShardPlacement p = shards.placements().get(collection);
-                    if (p == null || !p.replicas(added.shardId()).contains(added.peerId())) {
-                        return; // the collection or the new replica went away
-                    }
-                    if (shards.replicaStates().state(collection, added.shardId(), added.peerId())
-                            == ReplicaState.ACTIVE) {
-                        node.propose(drop.command(collection));
-                        return;
-                    }
-                    Thread.sleep(200);
-                }
-                LOG.warn(
-                        "Move of shard {} of {} gave up: the new replica did not become Active",
-                        added.shardId(),
-                        collection);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                LOG.warn("Move of shard {} of {}: dropping the source replica failed", added.shardId(), collection, e);
-            }
-        });
-        return BooleanNode.TRUE;
+        ShardTransfer start = new ShardTransfer(
+                shardId,
+                from,
+                to,
+                method == null || method.isNull() ? shards.defaultTransferMethod() : method.asText(),
+                true,
+                move);
+        return MetadataExecutor.unwrap(node.propose(start.startCommand(collection)));
     }
 
     /**
@@ -221,20 +185,26 @@ final class CollectionClusterOperations {
      */
     private JsonNode abort(String collection, JsonNode args) {
         int shardId = shardId(args, "abort_transfer");
-        peerId(args, "from_peer_id", "abort_transfer");
+        long from = peerId(args, "from_peer_id", "abort_transfer");
         long to = peerId(args, "to_peer_id", "abort_transfer");
         ShardPlacement placement = placedShard(collection, shardId);
-        if (!placement.replicas(shardId).contains(to)
-                || shards.replicaStates().state(collection, shardId, to) != ReplicaState.PARTIAL) {
+        ShardTransfer recorded = shards.transferBook().get(collection, shardId, to);
+        boolean placed = placement.replicas(shardId).contains(to);
+        ReplicaState state = shards.replicaStates().state(collection, shardId, to);
+        if (recorded == null && (!placed || state != ReplicaState.PARTIAL)) {
             throw UserException.badRequest("There is no transfer of shard " + shardId + " of " + collection
                     + " to peer " + Long.toUnsignedString(to) + " to abort");
         }
-        ReplicaPlacementChange drop = new ReplicaPlacementChange(shardId, to);
-        String refusal = ReplicaPlacementApplier.refusal(collection, placement, drop, shards.replicaStates());
-        if (refusal != null) {
-            throw UserException.badRequest(refusal);
+        if (placed && state != ReplicaState.ACTIVE) {
+            String refusal = ReplicaPlacementApplier.refusal(
+                    collection, placement, new ReplicaPlacementChange(shardId, to), shards.replicaStates());
+            if (refusal != null) {
+                throw UserException.badRequest(refusal);
+            }
         }
-        return MetadataExecutor.unwrap(node.propose(drop.command(collection)));
+        ShardTransfer abort = recorded != null ? recorded : new ShardTransfer(shardId, from, to, null, true, false);
+        MetadataExecutor.unwrap(node.propose(abort.abortCommand(collection)));
+        return BooleanNode.TRUE;
     }
 
     /**
@@ -265,15 +235,23 @@ final class CollectionClusterOperations {
                     + "`, expected one of `stream_records`, `snapshot`, `wal_delta`, `resharding_stream_records`");
         }
         ShardPlacement placement = placedShard(collection, shardId);
+        ShardTransfer recorded = shards.transferBook().get(collection, shardId, to);
+        ReplicaState state = shards.replicaStates().state(collection, shardId, to);
         if (!placement.replicas(shardId).contains(to)
-                || !placement.replicas(shardId).contains(from)
-                || shards.replicaStates().state(collection, shardId, to) != ReplicaState.PARTIAL) {
+                || !placement.replicas(shardId).contains(from) && (recorded == null || recorded.from() != from)
+                || recorded == null && state != ReplicaState.PARTIAL) {
             throw UserException.badRequest("There is no transfer for shard " + shardId + " from "
                     + Long.toUnsignedString(from) + " to " + Long.toUnsignedString(to));
         }
-        ReplicaStateChange change =
-                new ReplicaStateChange(shardId, to, ReplicaState.DEAD, ReplicaState.PARTIAL, method.asText());
-        return MetadataExecutor.unwrap(node.propose(change.command(collection)));
+        ShardTransfer restarted = recorded != null
+                ? recorded.withMethod(method.asText())
+                : new ShardTransfer(shardId, from, to, method.asText(), true, false);
+        MetadataExecutor.unwrap(node.propose(restarted.startCommand(collection)));
+        if (state == ReplicaState.PARTIAL || state == ReplicaState.PARTIAL_SNAPSHOT) {
+            // stops the running transfer at its next batch; the primary starts the recorded one again
+            node.propose(new ReplicaStateChange(shardId, to, ReplicaState.DEAD, state).command(collection));
+        }
+        return BooleanNode.TRUE;
     }
 
     /** The collection's placement, checked to have shard {@code shardId} (400s otherwise). */

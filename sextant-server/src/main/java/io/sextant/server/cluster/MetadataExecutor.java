@@ -106,7 +106,10 @@ public final class MetadataExecutor implements MetadataApplier {
             }
             case SET_REPLICA_STATE,
                     DROP_REPLICA,
-                    ADD_REPLICA -> // the cluster's appliers handle these before they get here
+                    ADD_REPLICA,
+                    START_TRANSFER,
+                    FINISH_TRANSFER,
+                    ABORT_TRANSFER -> // the cluster's appliers handle these before they get here
                 throw UserException.badRequest("Replica states exist only in cluster mode");
         };
     }

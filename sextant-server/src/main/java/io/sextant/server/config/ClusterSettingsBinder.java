@@ -12,7 +12,8 @@ import java.nio.file.Path;
 /**
  * Binds Qdrant's {@code cluster} section ({@code enabled}, {@code p2p.port}, {@code p2p.enable_tls}
  * with the {@code tls} section's files, {@code consensus.tick_period_ms}), Sextant's {@code
- * transfer.points_per_second} and {@code peer_unresponsive_ms} and the {@code --uri} / {@code --bootstrap} flags (also settable as
+ * transfer.points_per_second} and {@code peer_unresponsive_ms}, Qdrant's {@code
+ * storage.shard_transfer_method}, and the {@code --uri} / {@code --bootstrap} flags (also settable as
  * {@code cluster.uri} / {@code cluster.bootstrap}, e.g. {@code SEXTANT__CLUSTER__BOOTSTRAP}) into
  * {@link ClusterSettings}. Stateless.
  */
@@ -60,7 +61,17 @@ final class ClusterSettingsBinder {
                         : PeerLiveness.DEFAULT_UNRESPONSIVE_MILLIS,
                 SecurityConfigBinder.bool(p2p, "cluster.p2p.enable_tls")
                         ? peerTls(ConfigLoader.section(root, "tls"))
-                        : null);
+                        : null,
+                transferMethod(ConfigLoader.section(root, "storage")));
+    }
+
+    /** {@code storage.shard_transfer_method}: null (or {@code null} / empty text from a variable) means none. */
+    private static String transferMethod(JsonNode storage) {
+        JsonNode n = storage.get("shard_transfer_method");
+        if (n == null || n.isNull() || ConfigKeyCheck.normalise(n).equals("null")) {
+            return null;
+        }
+        return n.asText().trim();
     }
 
     /** {@code cluster.p2p.enable_tls}: the node's {@code tls.cert}, {@code tls.key} and {@code tls.ca_cert}, all required. */

@@ -145,7 +145,10 @@ public final class ConfigKeys {
         defaultOnly("storage.mmap_advice", "the operating system's default paging", "null", "normal", "random");
         defaultOnly("storage.low_memory_mode", "not available", "null", "disabled");
         defaultOnly("storage.node_type", "every node is a normal node", "normal");
-        defaultOnly("storage.shard_transfer_method", "transfers pick their own method", "null");
+        honoured(
+                "storage.shard_transfer_method",
+                "cluster mode: method of replicate_shard/move_shard without one, and of an automatic repair"
+                        + " when no wal_delta is possible (null: stream_records)");
         honoured("storage.max_collections", "creating a collection beyond this many gets 400; null: no limit");
         String walNote = "default of `wal_config` for new collections";
         honoured("storage.wal.wal_capacity_mb", walNote);
@@ -245,7 +248,7 @@ public final class ConfigKeys {
                 "most points per second a transfer repairing a Dead replica streams (0: no limit), default 10000");
         sextant(
                 "cluster.peer_unresponsive_ms",
-                "how long a peer may leave the Raft leader's RPCs unanswered before its replicas are marked Dead,"
+                "how long a peer may leave the Raft leader's RPCs (or its probe of the peer's shard service) unanswered before its replicas are marked Dead,"
                         + " default 3000");
 
         // tls

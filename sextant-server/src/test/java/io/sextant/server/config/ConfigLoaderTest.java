@@ -105,6 +105,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void shardTransferMethodFromFileAndEnvironment() throws Exception {
+        assertThat(ConfigLoader.load(null, Map.of(), ConfigLoader.CliOverrides.NONE)
+                        .cluster()
+                        .defaultTransferMethod())
+                .isEqualTo("stream_records");
+        assertThat(ConfigLoader.load(
+                                write("storage:\n  shard_transfer_method: snapshot\n"),
+                                Map.of(),
+                                ConfigLoader.CliOverrides.NONE)
+                        .cluster()
+                        .defaultTransferMethod())
+                .isEqualTo("snapshot");
+        assertThat(ConfigLoader.load(
+                                null,
+                                Map.of("SEXTANT__STORAGE__SHARD_TRANSFER_METHOD", "wal_delta"),
+                                ConfigLoader.CliOverrides.NONE)
+                        .cluster()
+                        .shardTransferMethod())
+                .isEqualTo("wal_delta");
+        assertThat(ConfigLoader.load(
+                                null,
+                                Map.of("QDRANT__STORAGE__SHARD_TRANSFER_METHOD", "snapshot"),
+                                ConfigLoader.CliOverrides.NONE)
+                        .cluster()
+                        .defaultTransferMethod())
+                .isEqualTo("snapshot");
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        write("storage:\n  shard_transfer_method: ftp\n"), Map.of(), ConfigLoader.CliOverrides.NONE))
+                .hasMessageContaining("shard_transfer_method")
+                .hasMessageContaining("ftp");
+    }
+
+    @Test
     void clusterKeysFlagsAndDefaults() {
         var off = ConfigLoader.load(null, java.util.Map.of(), ConfigLoader.CliOverrides.NONE)
                 .cluster();
