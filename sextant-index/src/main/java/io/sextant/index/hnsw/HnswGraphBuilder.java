@@ -41,6 +41,9 @@ public final class HnswGraphBuilder {
     private static final int CHUNK = 32;
 
     private final ScorerSupplier vectors;
+    /** Scores of the beam search while inserting: {@link #vectors} itself, or an approximation. */
+    private final ScorerSupplier searchScores;
+
     private final HnswConfig config;
     private final OnHeapHnswGraph graph;
     private final double levelMultiplier;
@@ -49,7 +52,24 @@ public final class HnswGraphBuilder {
     private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
     public HnswGraphBuilder(ScorerSupplier vectors, HnswConfig config) {
+        this(vectors, vectors, config);
+    }
+
+    /**
+     * A builder whose insertions search the graph with {@code search}'s scores (cheaper, approximate:
+     * for example int8 codes, {@link io.sextant.index.ScalarCodeScorerSupplier}) and re-score the
+     * beam's results with {@code vectors} before picking neighbours, so every link and every score
+     * kept in the graph is exact. Only which candidates reach the selection is approximate.
+     *
+     * @param search scores over the same ordinals as {@code vectors}, higher is closer
+     */
+    public HnswGraphBuilder(ScorerSupplier vectors, ScorerSupplier search, HnswConfig config) {
+        if (search.size() != vectors.size()) {
+            throw new IllegalArgumentException(
+                    "search scorers cover " + search.size() + " ordinals, the vectors " + vectors.size());
+        }
         this.vectors = vectors;
+        this.searchScores = search;
         this.config = config;
         this.graph = new OnHeapHnswGraph(vectors.size(), config.m());
         this.levelMultiplier = 1.0 / Math.log(config.m());
@@ -220,7 +240,8 @@ public final class HnswGraphBuilder {
             }
         }
         Scratch s = scratch.get();
-        VectorScorer scorer = s.self.at(ordinal);
+        VectorScorer exact = s.self.at(ordinal);
+        VectorScorer scorer = s.approxSelf == null ? exact : s.approxSelf.at(ordinal);
         BeamSearch search = s.search;
         search.reset(graph.size());
         int epLevel = graph.levelOf(ep);
@@ -232,6 +253,9 @@ public final class HnswGraphBuilder {
         for (int l = Math.min(level, epLevel); l >= 0; l--) {
             search.searchLevel(graph, scorer, l, config.efConstruct(), null);
             int count = s.copyCandidates(ordinal);
+            if (s.approxSelf != null) {
+                s.rescore(exact, count);
+            }
             int cap = config.maxConnections(l);
             int picked = selectDiverse(s.pairs, s.candNodes, s.candScores, count, cap, s.pickNodes, s.pickScores);
             connect(graph, s.pairs, ordinal, l, picked, s.pickNodes, s.pickScores, cap);
@@ -434,6 +458,8 @@ public final class HnswGraphBuilder {
         final BeamSearch search = new BeamSearch();
         /** The inserted node's scorer. */
         final ScorerSupplier.Retargetable self = vectors.retargetable();
+        /** The inserted node's scorer of the beam search, when it is not {@link #self}. */
+        final ScorerSupplier.Retargetable approxSelf = searchScores == vectors ? null : searchScores.retargetable();
         /** Node-to-node scorers of neighbour selection. */
         final ScorerSupplier.Retargetable pairs = vectors.retargetable();
 
@@ -441,6 +467,25 @@ public final class HnswGraphBuilder {
         float[] candScores = new float[config.efConstruct() + 1];
         final int[] pickNodes = new int[2 * config.m()];
         final float[] pickScores = new float[2 * config.m()];
+
+        private long[] packed = new long[config.efConstruct() + 1];
+
+        /** Replaces the first {@code count} candidates' scores by {@code exact}'s and re-sorts them best first. */
+        void rescore(VectorScorer exact, int count) {
+            exact.bulkScore(candNodes, count, candScores);
+            if (packed.length < count) {
+                packed = new long[count];
+            }
+            for (int i = 0; i < count; i++) {
+                packed[i] = NodeHeap.encode(candNodes[i], candScores[i]);
+            }
+            java.util.Arrays.sort(packed, 0, count);
+            for (int i = 0; i < count; i++) {
+                long v = packed[count - 1 - i];
+                candNodes[i] = NodeHeap.node(v);
+                candScores[i] = NodeHeap.score(v);
+            }
+        }
 
         /** Copies the search results best first, without {@code self}; returns their count. */
         int copyCandidates(int self) {

@@ -21,6 +21,21 @@
  *   <li>A merge may reuse an existing graph ({@link io.sextant.index.hnsw.HnswGraphRemapper}): nodes
  *       of points not carried over are removed, not kept as tombstones, and each list that named one
  *       is re-selected from its kept neighbours plus the removed node's kept neighbours.
+ *   <li>Build speed (P12 item 4, branch i2-builds). A perf profile (cpu-clock, JIT perf map) of a
+ *       wordnet-bge384 build puts about half the time in the distance kernels and most of the rest in
+ *       the beam search's memory reads; JFR under-samples the Vector-API kernels, so use perf for the
+ *       split. Changes: (1) level-0 neighbours are mirrored in one flat {@code int[]} ({@link
+ *       io.sextant.index.hnsw.OnHeapHnswGraph}): a read is one contiguous access instead of three
+ *       dependent loads, 44 % of JFR's build samples before; 20,000 rows, 1 thread: 8.5-8.9 CPU s
+ *       to 6.0-6.3. (2) Visited marks are one byte per node (113 KB for 115k nodes instead of 452
+ *       KB). (3) Opt-in, not used by sextant-segment: the three-argument {@link
+ *       io.sextant.index.hnsw.HnswGraphBuilder} constructor beam-searches on approximate scores
+ *       (int8 codes, {@link io.sextant.index.ScalarCodeScorerSupplier}) and re-scores the results
+ *       exactly before picking neighbours; recall is kept (ApproximateSearchBuildTest; wordnet
+ *       recall@10 at ef 32 0.9443-0.9447 vs 0.9437-0.9442 float) but two alternated 115k builds
+ *       showed no CPU gain on the loaded 2-core machine (60.6-62.7 vs 59.2-64.0 CPU s), so the
+ *       default stays exact. End-to-end numbers against FAISS: {@code
+ *       bench/results/ann-wordnet-bge384-i2-build.md}.
  *   <li>A corrupted or other-version graph file is refused at open ({@link
  *       io.sextant.index.hnsw.IndexCorruptedException}); the owner rebuilds it from the vectors.
  * </ul>

@@ -75,7 +75,7 @@ public final class HnswBenchmark {
         }
     }
 
-    private static float[][] readF16(Path file, int rows, int dim) throws java.io.IOException {
+    static float[][] readF16(Path file, int rows, int dim) throws java.io.IOException {
         java.nio.ByteBuffer buf =
                 java.nio.ByteBuffer.wrap(Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         int available = buf.capacity() / (2 * dim);

@@ -49,4 +49,19 @@ class VisitedSetTest {
         assertThat(v.isVisited(3)).isFalse();
         assertThat(v.isVisited(99_999)).isFalse();
     }
+
+    /** Past the 255 generations of a byte mark: a mark of an old generation never reads as visited. */
+    @Test
+    void wrappingTheGenerationForgetsOldMarks() {
+        VisitedSet v = new VisitedSet(16);
+        assertThat(v.visit(5)).isTrue();
+        for (int round = 1; round <= 600; round++) {
+            v.clear();
+            assertThat(v.isVisited(5)).as("after %d clears", round).isFalse();
+            if (round % 255 == 0) {
+                assertThat(v.visit(7)).as("round %d", round).isTrue();
+            }
+            assertThat(v.isVisited(7)).as("after %d clears", round).isEqualTo(round % 255 == 0);
+        }
+    }
 }

@@ -11,4 +11,14 @@ public interface OrdinalScorer {
 
     /** The approximate similarity of the query and the stored vector {@code ordinal}. */
     float score(int ordinal);
+
+    /**
+     * Scores {@code ordinals[0 .. count)} into {@code out[0 .. count)}; scalar int8 scores four rows
+     * per kernel pass.
+     */
+    default void bulkScore(int[] ordinals, int count, float[] out) {
+        for (int i = 0; i < count; i++) {
+            out[i] = score(ordinals[i]);
+        }
+    }
 }

@@ -62,6 +62,45 @@ final class PanamaQuantKernels implements QuantKernelSupport {
     }
 
     @Override
+    public void dotF32U8x4(float[] q, MemorySegment codes, long o0, long o1, long o2, long o3, float[] out, int at) {
+        int n = q.length;
+        int i = 0;
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        if (n >= LANES) {
+            FloatVector acc0 = FloatVector.zero(F);
+            FloatVector acc1 = FloatVector.zero(F);
+            FloatVector acc2 = FloatVector.zero(F);
+            FloatVector acc3 = FloatVector.zero(F);
+            int bound = F.loopBound(n);
+            for (; i < bound; i += LANES) {
+                FloatVector qv = FloatVector.fromArray(F, q, i);
+                acc0 = qv.fma(widen(codes, o0 + i), acc0);
+                acc1 = qv.fma(widen(codes, o1 + i), acc1);
+                acc2 = qv.fma(widen(codes, o2 + i), acc2);
+                acc3 = qv.fma(widen(codes, o3 + i), acc3);
+            }
+            s0 = acc0.reduceLanes(VectorOperators.ADD);
+            s1 = acc1.reduceLanes(VectorOperators.ADD);
+            s2 = acc2.reduceLanes(VectorOperators.ADD);
+            s3 = acc3.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float qi = q[i];
+            s0 += qi * (codes.get(ValueLayout.JAVA_BYTE, o0 + i) & 0xFF);
+            s1 += qi * (codes.get(ValueLayout.JAVA_BYTE, o1 + i) & 0xFF);
+            s2 += qi * (codes.get(ValueLayout.JAVA_BYTE, o2 + i) & 0xFF);
+            s3 += qi * (codes.get(ValueLayout.JAVA_BYTE, o3 + i) & 0xFF);
+        }
+        out[at] = s0;
+        out[at + 1] = s1;
+        out[at + 2] = s2;
+        out[at + 3] = s3;
+    }
+
+    @Override
     public float l1F32U8(float[] q, float[] scale, MemorySegment codes, long off) {
         int n = q.length;
         int i = 0;

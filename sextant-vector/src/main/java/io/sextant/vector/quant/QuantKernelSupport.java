@@ -15,6 +15,12 @@ interface QuantKernelSupport {
     /** {@code sum q[i] * u8(codes[off + i])} over {@code q.length} components. */
     float dotF32U8(float[] q, MemorySegment codes, long off);
 
+    /**
+     * {@link #dotF32U8} against four code rows at {@code o0 .. o3}, written to {@code out[at .. at +
+     * 4)}: the rows stream side by side, so a graph search waits on four cache misses at once.
+     */
+    void dotF32U8x4(float[] q, MemorySegment codes, long o0, long o1, long o2, long o3, float[] out, int at);
+
     /** {@code sum |q[i] - scale[i] * u8(codes[off + i])|} over {@code q.length} components. */
     float l1F32U8(float[] q, float[] scale, MemorySegment codes, long off);
 

@@ -94,6 +94,10 @@ final class QuantKernels {
         return IMPL.dotF32U8(q, codes, off);
     }
 
+    static void dotF32U8x4(float[] q, MemorySegment codes, long o0, long o1, long o2, long o3, float[] out, int at) {
+        IMPL.dotF32U8x4(q, codes, o0, o1, o2, o3, out, at);
+    }
+
     static float l1F32U8(float[] q, float[] scale, MemorySegment codes, long off) {
         return IMPL.l1F32U8(q, scale, codes, off);
     }

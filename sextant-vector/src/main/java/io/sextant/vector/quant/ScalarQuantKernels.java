@@ -14,6 +14,14 @@ final class ScalarQuantKernels implements QuantKernelSupport {
     static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @Override
+    public void dotF32U8x4(float[] q, MemorySegment codes, long o0, long o1, long o2, long o3, float[] out, int at) {
+        out[at] = dotF32U8(q, codes, o0);
+        out[at + 1] = dotF32U8(q, codes, o1);
+        out[at + 2] = dotF32U8(q, codes, o2);
+        out[at + 3] = dotF32U8(q, codes, o3);
+    }
+
+    @Override
     public float dotF32U8(float[] q, MemorySegment codes, long off) {
         float s0 = 0;
         float s1 = 0;

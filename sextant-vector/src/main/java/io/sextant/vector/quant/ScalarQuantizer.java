@@ -176,15 +176,7 @@ public final class ScalarQuantizer implements Quantizer {
                     qNorm2 += (double) query[i] * query[i];
                 }
                 float c = (float) constant;
-                if (distance == Distance.EUCLID) {
-                    float qn = (float) qNorm2;
-                    yield ord -> {
-                        long base = ord * stride;
-                        float dot = QuantKernels.dotF32U8(qa, codes, base + HEADER) + c;
-                        return -(qn - 2 * dot + codes.get(FLOAT_LE, base));
-                    };
-                }
-                yield ord -> QuantKernels.dotF32U8(qa, codes, ord * stride + HEADER) + c;
+                yield new DotScorer(qa, codes, stride, c, distance == Distance.EUCLID, (float) qNorm2);
             }
             case MANHATTAN -> {
                 float[] shifted = new float[dim];
@@ -195,5 +187,70 @@ public final class ScalarQuantizer implements Quantizer {
                 yield ord -> -QuantKernels.l1F32U8(shifted, scale, codes, ord * stride + HEADER);
             }
         };
+    }
+
+    /**
+     * Dot/Cosine ({@code qa . c + constant}) or Euclid ({@code -(|q|^2 - 2 q.v' + |v|^2)}) against
+     * the codes; bulk scoring runs four rows per kernel pass. One thread's.
+     */
+    private static final class DotScorer implements OrdinalScorer {
+        private final float[] qa;
+        private final MemorySegment codes;
+        private final long stride;
+        private final float constant;
+        private final boolean euclid;
+        private final float qNorm2;
+        private final float[] four = new float[4];
+
+        DotScorer(float[] qa, MemorySegment codes, long stride, float constant, boolean euclid, float qNorm2) {
+            this.qa = qa;
+            this.codes = codes;
+            this.stride = stride;
+            this.constant = constant;
+            this.euclid = euclid;
+            this.qNorm2 = qNorm2;
+        }
+
+        @Override
+        public float score(int ordinal) {
+            long base = ordinal * stride;
+            return finish(QuantKernels.dotF32U8(qa, codes, base + HEADER), base);
+        }
+
+        private float finish(float codeDot, long base) {
+            float dot = codeDot + constant;
+            return euclid ? -(qNorm2 - 2 * dot + codes.get(FLOAT_LE, base)) : dot;
+        }
+
+        @Override
+        public void bulkScore(int[] ordinals, int count, float[] out) {
+            int i = 0;
+            for (; i + 4 <= count; i += 4) {
+                long a = ordinals[i] * stride;
+                long b = ordinals[i + 1] * stride;
+                long c = ordinals[i + 2] * stride;
+                long d = ordinals[i + 3] * stride;
+                QuantKernels.dotF32U8x4(qa, codes, a + HEADER, b + HEADER, c + HEADER, d + HEADER, out, i);
+                out[i] = finish(out[i], a);
+                out[i + 1] = finish(out[i + 1], b);
+                out[i + 2] = finish(out[i + 2], c);
+                out[i + 3] = finish(out[i + 3], d);
+            }
+            int left = count - i;
+            if (left >= 2) {
+                // two or three rows left: one four-row pass, the last row repeated
+                long a = ordinals[i] * stride;
+                long b = ordinals[i + 1] * stride;
+                long c = left == 3 ? ordinals[i + 2] * stride : b;
+                QuantKernels.dotF32U8x4(qa, codes, a + HEADER, b + HEADER, c + HEADER, c + HEADER, four, 0);
+                out[i] = finish(four[0], a);
+                out[i + 1] = finish(four[1], b);
+                if (left == 3) {
+                    out[i + 2] = finish(four[2], c);
+                }
+            } else if (left == 1) {
+                out[i] = score(ordinals[i]);
+            }
+        }
     }
 }

@@ -65,6 +65,71 @@ class QuantKernelsTest {
         }
     }
 
+    @Test
+    void fourRowDotMatchesOneRowAtATime() {
+        SplittableRandom rnd = new SplittableRandom(SEED + 4);
+        QuantKernelSupport scalar = new ScalarQuantKernels();
+        QuantKernelSupport panama = new PanamaQuantKernels();
+        for (int n : LENGTHS) {
+            float[] q = new float[n];
+            for (int i = 0; i < n; i++) {
+                q[i] = (float) rnd.nextGaussian();
+            }
+            byte[] bytes = new byte[4 * n + 11];
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = (byte) rnd.nextInt(256);
+            }
+            MemorySegment codes = MemorySegment.ofArray(bytes);
+            long[] o = {3, n + 5, 2L * n + 7, 3L * n + 10}; // unaligned, in any order
+            for (QuantKernelSupport k : new QuantKernelSupport[] {scalar, panama}) {
+                float[] out = new float[6];
+                k.dotF32U8x4(q, codes, o[2], o[0], o[3], o[1], out, 2);
+                long[] order = {o[2], o[0], o[3], o[1]};
+                for (int r = 0; r < 4; r++) {
+                    float one = scalar.dotF32U8(q, codes, order[r]);
+                    double magnitude = 0;
+                    for (int i = 0; i < n; i++) {
+                        magnitude += Math.abs(q[i]) * (codes.get(ValueLayout.JAVA_BYTE, order[r] + i) & 0xFF);
+                    }
+                    assertThat(out[2 + r])
+                            .as("seed " + (SEED + 4) + ", n " + n + ", row " + r + ", "
+                                    + k.getClass().getSimpleName())
+                            .isCloseTo(one, Offset.offset((float) (1e-5 * magnitude + 1e-4)));
+                }
+                assertThat(out[0]).isZero();
+                assertThat(out[1]).isZero();
+            }
+        }
+    }
+
+    @Test
+    void scalarBulkScoresEqualSingleScores() {
+        SplittableRandom rnd = new SplittableRandom(SEED + 5);
+        int dim = 37;
+        float[][] rows = new float[50][dim];
+        for (float[] r : rows) {
+            for (int d = 0; d < dim; d++) {
+                r[d] = (float) rnd.nextGaussian();
+            }
+        }
+        for (Distance distance : new Distance[] {Distance.DOT, Distance.EUCLID}) {
+            ScalarQuantizer q = ScalarQuantizer.train(distance, dim, rows, 0.99f);
+            MemorySegment codes = Quantizers.encodeAll(q, rows.length, i -> rows[i], Arena.ofAuto());
+            OrdinalScorer scorer = q.scorer(rows[7], codes);
+            for (int count = 0; count <= 11; count++) {
+                int[] ords = rnd.ints(count, 0, rows.length).toArray();
+                float[] bulk = new float[count];
+                scorer.bulkScore(ords, count, bulk);
+                for (int i = 0; i < count; i++) {
+                    float one = scorer.score(ords[i]);
+                    assertThat(bulk[i])
+                            .as(distance + " count " + count + " at " + i + ", seed " + (SEED + 5))
+                            .isCloseTo(one, Offset.offset(1e-4f * (1 + Math.abs(one))));
+                }
+            }
+        }
+    }
+
     /**
      * Vectors whose dimension 0 sits far from the others (about 20 with the same 0.1 spread), like
      * the outlier dimensions of embedding models that are large in every vector.
