@@ -74,10 +74,27 @@ class ClusterTransferLogTest {
         return clusterOf(p).get("peer_id").asText();
     }
 
-    /** Every point id read through {@code via} with {@code consistency=all}, payloads checked. */
+    /**
+     * Every point id read through {@code via} with {@code consistency=all}, payloads checked. The read
+     * is retried for up to 20 s while {@code via}'s replica state book does not yet count every
+     * replica readable: the observer applies the entry that makes the returned replica Active a
+     * heartbeat after the survivor that the test polls (bin/test: "has 1 readable replicas reachable
+     * from peer …, the scroll needs 2" right after the survivor listed it Active).
+     */
     private static SortedSet<Integer> readAll(ServerProcess via) throws Exception {
-        RestCalls.Reply read = call(
-                via, "POST", "/collections/tl/points/scroll?consistency=all", "{\"limit\":5000,\"with_payload\":true}");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        RestCalls.Reply read;
+        do {
+            read = call(
+                    via,
+                    "POST",
+                    "/collections/tl/points/scroll?consistency=all",
+                    "{\"limit\":5000,\"with_payload\":true}");
+            if (read.status() == 200) {
+                break;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
         assertThat(read.status()).as("%s", read.body()).isEqualTo(200);
         SortedSet<Integer> ids = new TreeSet<>();
         read.body().at("/result/points").forEach(pt -> {
