@@ -137,11 +137,22 @@ class ClusterPrimaryRestartWalDeltaTest {
         assertThat(t.get("items").asLong()).as("%s", t).isEqualTo(13);
 
         for (ServerProcess p : peers) {
-            RestCalls.Reply reply = call(
-                    p,
-                    "POST",
-                    "/collections/pr/points/scroll?consistency=all",
-                    "{\"limit\":5000,\"with_payload\":true}");
+            // retried for up to 20 s: a peer whose channel to a restarted peer is still in its
+            // reconnect backoff answers its first read with "unreachable" (bin/test), and
+            // reconnects at once after that failure
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            RestCalls.Reply reply;
+            do {
+                reply = call(
+                        p,
+                        "POST",
+                        "/collections/pr/points/scroll?consistency=all",
+                        "{\"limit\":5000,\"with_payload\":true}");
+                if (reply.status() == 200) {
+                    break;
+                }
+                Thread.sleep(200);
+            } while (System.nanoTime() < deadline);
             assertThat(reply.status()).as("%s", reply.body()).isEqualTo(200);
             SortedSet<Integer> ids = new TreeSet<>();
             reply.body().at("/result/points").forEach(pt -> {
