@@ -32,7 +32,8 @@ class CrashRecoveryTest {
     @Test
     void everyAcknowledgedWriteSurvivesSigkill() throws Exception {
         long seed = Long.getLong("sextant.crash.seed", System.nanoTime());
-        int kills = Integer.getInteger("sextant.crash.kills", 8); // 8 in bin/test (about 5 s each); bin/bench killloop runs 300
+        int kills = Integer.getInteger(
+                "sextant.crash.kills", 8); // 8 in bin/test (about 5 s each); bin/bench killloop runs 300
         Random random = new Random(seed);
         String ctx = "seed=" + seed;
         Path storage = tmp.resolve("storage");
