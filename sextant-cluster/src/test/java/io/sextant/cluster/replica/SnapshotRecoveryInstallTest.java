@@ -196,4 +196,55 @@ class SnapshotRecoveryInstallTest extends ThreeReplicaPeers {
         assertThat(ids(peers.replicas.get(C))).isEqualTo(range(1, 4));
         assertThat(ids(peers.replicas.get(A))).isEqualTo(range(0, 40));
     }
+
+    /**
+     * Writes through a router-only peer run before, during and after the install while the
+     * automatic recovery runs: afterwards every replica holds the same points (each write is on all
+     * of them or on none), the snapshot's points, and every write acknowledged after the install
+     * returned.
+     */
+    @Test
+    void writesDuringTheRecoveryEndUpOnEveryReplicaOrOnNone() throws Exception {
+        peers.sets.get(A).update(upsert(0, 50), true);
+        java.util.concurrent.atomic.AtomicBoolean installed = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.Set<PointId> ackedAfter = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        AtomicInteger acked = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        try (ReplicaRecovery r = recovery()) {
+            r.start();
+            Thread writer = Thread.ofPlatform().start(() -> {
+                for (int id = 10_000; !stop.get(); id++) {
+                    boolean after = installed.get();
+                    try {
+                        peers.sets.get(ROUTER).update(upsert(id, id + 1), true);
+                        acked.incrementAndGet();
+                        if (after) {
+                            ackedAfter.add(PointId.of(id));
+                        }
+                    } catch (RuntimeException e) {
+                        failed.incrementAndGet(); // not acknowledged: may or may not be applied
+                    }
+                }
+            });
+            Thread.sleep(100);
+            SnapshotRecoveryInstall.install(
+                    peers.sets.get(B), SnapshotPriority.SNAPSHOT, snapshot(B, 100, 120, new AtomicInteger()));
+            installed.set(true);
+            Thread.sleep(300);
+            stop.set(true);
+            writer.join();
+            InProcessPeers.eventually(
+                    () -> peers.state(A) == ReplicaState.ACTIVE && peers.state(C) == ReplicaState.ACTIVE,
+                    "A and C repaired");
+        }
+        TreeSet<PointId> onB = ids(peers.replicas.get(B));
+        assertThat(ackedAfter)
+                .as("writes acknowledged after the install (%s acked, %s failed)", acked, failed)
+                .isNotEmpty();
+        assertThat(onB).containsAll(range(100, 120)).containsAll(ackedAfter).doesNotContainAnyElementsOf(range(0, 50));
+        for (long p : List.of(A, C)) {
+            assertThat(ids(peers.replicas.get(p))).as("replica on %s", p).isEqualTo(onB);
+        }
+    }
 }

@@ -257,4 +257,68 @@ class ClusterSnapshotRecoveryTest {
                     "every replica back to the replicas' data through " + p);
         }
     }
+
+    @Test
+    void aShardSnapshotIsInstalledIntoThisPeersReplicaAndRefusedOnAPeerWithoutOne() throws Exception {
+        start();
+        create(peers.get(0), "c", 4, 2);
+        upsert(peers.get(0), "c", 0, 60);
+        int holder = -1;
+        int other = -1;
+        for (int i = 0; i < peers.size(); i++) {
+            if (localShards(peers.get(i), "c").contains(0)) {
+                holder = holder < 0 ? i : holder;
+            } else {
+                other = i;
+            }
+        }
+        TestServer.Response snap = peers.get(holder).post("/collections/c/shards/0/snapshots", null);
+        ok(snap);
+        String file = snapshots(holder)
+                .resolve("c")
+                .resolve("shards")
+                .resolve("0")
+                .resolve(snap.json().at("/result/name").asText())
+                .toUri()
+                .toString();
+        SortedSet<Integer> before = ids(peers.get(0), "c");
+        ok(peers.get(0).post("/collections/c/points/delete?wait=true", "{\"points\":[0,1,2,3,4,5,6,7,8,9]}"));
+
+        TestServer.Response refused = peers.get(other)
+                .put(
+                        "/collections/c/shards/0/snapshots/recover",
+                        "{\"location\":\"" + snapshotsCopy(file, other) + "\"}");
+        assertThat(refused.status()).as("%s", refused.text()).isEqualTo(400);
+        assertThat(refused.json().at("/status/error").asText()).contains("has no replica on this peer");
+
+        ok(peers.get(holder).put("/collections/c/shards/0/snapshots/recover", "{\"location\":\"" + file + "\"}"));
+        // shard 0's deleted points come back on every replica; shard 1 keeps its deletes
+        SortedSet<Integer> expected = new TreeSet<>(before);
+        SortedSet<Integer> deletedInShard1 = new TreeSet<>(range(0, 10));
+        deletedInShard1.removeAll(shardPoints(peers.get(holder), 0));
+        expected.removeAll(deletedInShard1);
+        for (TestServer p : peers) {
+            eventually(
+                    () -> expected.equals(ids(p, "c")) && allActive(p, "c"),
+                    "shard 0 back to its snapshot through " + p);
+        }
+    }
+
+    /** The point ids {@code p}'s local replica of shard {@code shard} holds (read by shard key-less scroll of that replica). */
+    private static SortedSet<Integer> shardPoints(TestServer p, int shard) {
+        var rs = (io.sextant.cluster.replica.ReplicaSet)
+                p.server().tableOfContents().get("c").shard(shard);
+        SortedSet<Integer> out = new TreeSet<>();
+        rs.localReplica()
+                .scroll(new io.sextant.shard.ScrollRequest(
+                        null,
+                        10_000,
+                        null,
+                        null,
+                        io.sextant.segment.query.PayloadSelector.NONE,
+                        io.sextant.segment.query.VectorSelector.NONE))
+                .points()
+                .forEach(r -> out.add((int) Long.parseLong(r.id().toString())));
+        return out;
+    }
 }
