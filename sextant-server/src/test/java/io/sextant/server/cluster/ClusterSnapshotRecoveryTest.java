@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Collection snapshot recovery on three in-process peers goes through the metadata log: a missing
  * collection is created on every peer from the snapshot's config and every replica converges to the
  * snapshot's points (priority {@code snapshot}); an existing collection with other vectors or
- * another shard number is refused with 400 and left as it was; priority {@code replica} keeps the
+ * another shard number is refused with 400 and left as it was; priority {@code replica} (uploaded) keeps the
  * replicas' data.
  */
 class ClusterSnapshotRecoveryTest {
@@ -245,11 +245,20 @@ class ClusterSnapshotRecoveryTest {
         String file = snapshot(0, "c");
         upsert(peers.get(0), "c", 30, 40);
 
-        int all = holderOfAll("c");
-        ok(peers.get(all)
-                .put(
-                        "/collections/c/snapshots/recover",
-                        "{\"location\":\"" + snapshotsCopy(file, all) + "\",\"priority\":\"replica\"}"));
+        int all = holderOfAll("c"); // through the upload route this time
+        java.net.http.HttpResponse<String> up = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                                        + peers.get(all).server().httpPort()
+                                        + "/collections/c/snapshots/upload?priority=replica"))
+                                .header("Content-Type", "multipart/form-data; boundary=j1")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                                        io.sextant.server.snapshot.RestoreSafetyApiTest.multipart(
+                                                "j1",
+                                                java.nio.file.Files.readAllBytes(Path.of(java.net.URI.create(file))))))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(up.statusCode()).as("%s", up.body()).isEqualTo(200);
 
         for (TestServer p : peers) {
             eventually(
