@@ -340,7 +340,10 @@
  *       <p><b>Known limits:</b> a collection with custom sharding is refused (its shard keys would
  *       have to be created first); the recovery is not excluded against a running transfer into
  *       this peer's replica (a {@code snapshot} transfer's install could land after it); Qdrant's
- *       {@code ManualRecovery} state is not used (the install moves the write order instead).
+ *       {@code ManualRecovery} state is not used (the install moves the write order instead); a
+ *       transfer recorded to this peer's replica (it was Dead or Partial before the recovery) stays
+ *       listed in {@code shard_transfers} after the replica became Active by the recovery (nothing
+ *       records its finish: the repair round only finishes transfers to other replicas).
  *   <li><b>Automatic recovery by stream_records transfer (slice 4).</b> {@link
  *       io.sextant.cluster.replica.ReplicaRecovery} runs on every peer (started by the server once
  *       the node is up): every second it looks at the shards whose primary is this peer, and for a
