@@ -22,6 +22,10 @@ import java.util.Random;
  * e.g. {@code /collections/bench/points/query} (the fast path) against {@code
  * /collections/bench/points/query/} (the trailing slash sends it to Javalin). Random unit queries
  * with hnsw_ef 32, limit 10. Prints one line per block and the medians.
+ *
+ * <p>A side written {@code PORT:PID:PATH} goes to another server (for a setting read at start, such
+ * as {@code sextant.rest.inline}: two servers running side by side, each with its own copy of the
+ * storage, queried in alternating blocks); its CPU and context switches are that server's.
  */
 public class PathAB {
     public static void main(String[] a) throws Exception {
@@ -32,6 +36,16 @@ public class PathAB {
         int rounds = Integer.parseInt(a[5]);
         int block = Integer.parseInt(a[6]);
         String[] paths = {a[7], a[8]};
+        int[] ports = {port, port};
+        long[] pids = {pid, pid};
+        for (int k = 0; k < 2; k++) {
+            String[] f = paths[k].split(":", 3);
+            if (f.length == 3) {
+                ports[k] = Integer.parseInt(f[0]);
+                pids[k] = Long.parseLong(f[1]);
+                paths[k] = f[2];
+            }
+        }
         Random rnd = new Random(42);
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
@@ -47,21 +61,22 @@ public class PathAB {
         for (int r = -1; r < rounds; r++) { // round -1 warms both up
             for (int k = 0; k < 2; k++) {
                 int side = (r & 1) == 0 ? k : 1 - k;
-                long cpu0 = cpuTicks(pid), cs0 = switches(pid), t0 = System.nanoTime();
-                run(port, paths[side], bodies, conns, r < 0 ? block * 3 : block);
+                long p = pids[side];
+                long cpu0 = cpuTicks(p), cs0 = switches(p), t0 = System.nanoTime();
+                run(ports[side], paths[side], bodies, conns, r < 0 ? block * 3 : block);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 if (r >= 0) {
-                    cpu[side][r] = (cpuTicks(pid) - cpu0) * 10.0 / block; // ticks of 10 ms -> ms per request
-                    cs[side][r] = (switches(pid) - cs0) / (double) block;
+                    cpu[side][r] = (cpuTicks(p) - cpu0) * 10.0 / block; // ticks of 10 ms -> ms per request
+                    cs[side][r] = (switches(p) - cs0) / (double) block;
                     rps[side][r] = block / secs;
                     System.out.printf(Locale.ROOT, "round %d %s: %.0f req/s, server %.3f ms CPU/req, %.2f ctx switches/req%n",
-                            r, paths[side], rps[side][r], cpu[side][r], cs[side][r]);
+                            r, a[7 + side], rps[side][r], cpu[side][r], cs[side][r]);
                 }
             }
         }
         for (int side = 0; side < 2; side++) {
             System.out.printf(Locale.ROOT, "MEDIAN %s connections=%d: %.0f req/s, server %.3f ms CPU/req, %.2f ctx switches/req%n",
-                    paths[side], conns, median(rps[side]), median(cpu[side]), median(cs[side]));
+                    a[7 + side], conns, median(rps[side]), median(cpu[side]), median(cs[side]));
         }
     }
 
@@ -86,8 +101,11 @@ public class PathAB {
                         byte[] body = bodies.get(i % bodies.size()).getBytes(StandardCharsets.UTF_8);
                         String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                                 + "Content-Length: " + body.length + "\r\n\r\n";
-                        out.write(head.getBytes(StandardCharsets.US_ASCII));
-                        out.write(body);
+                        // one write, as wrk and bin/bench serve's client send it: the body arrives with the headers
+                        byte[] h = head.getBytes(StandardCharsets.US_ASCII);
+                        byte[] all = Arrays.copyOf(h, h.length + body.length);
+                        System.arraycopy(body, 0, all, h.length, body.length);
+                        out.write(all);
                         out.flush();
                         readReply(in, buf);
                     }
