@@ -296,11 +296,55 @@
  *       writes the backup target. Give every peer the same target: after a leader change the new
  *       leader continues the same chain. Around a leader change two peers may both run one
  *       interval's backup (each a complete, valid backup).
- *       <p><b>Known limit:</b> recovering a collection snapshot in cluster mode installs the whole
- *       collection on the peer that got the call only, as plain local shards outside the metadata
- *       log (other peers do not see it, and a metadata snapshot installed on that peer later would
- *       remove it); a recovery through consensus that re-places the shards is the next step, and so
- *       is recovering a shard snapshot into a replica set.
+ *       <p><b>Recovering a snapshot in cluster mode</b> (checked against Qdrant's {@code
+ *       content_manager/snapshots/recover.rs} and {@code recover_shard_snapshot_impl}). {@code PUT
+ *       /collections/{c}/snapshots/recover} and {@code POST .../snapshots/upload} on a peer (the
+ *       server's {@code ClusterSnapshotRestore}, installed into the {@code SnapshotService} as its
+ *       {@code RestoreTarget}) extract and check the archive first, then: a missing collection is
+ *       created through the metadata log with the snapshot's config as an ordinary create (a REST
+ *       body rebuilt from the config, normal placement over the members; the read fan-out params
+ *       are not create fields and are left unset), and, once this peer installed its shards, its
+ *       payload indexes (from the installed replicas) as ordinary create-index entries, so every
+ *       peer's replicas get them; an existing collection must have the same vectors and the same
+ *       {@code shard_number}, else 400 with Qdrant's text ("Snapshot is not compatible with
+ *       existing collection: ...") and nothing changes. Then every shard of the snapshot with a
+ *       replica on this peer is installed into that replica ({@code ClusterShards.recoverReplica}:
+ *       the files are moved to {@code <id>.incoming}, where a {@code snapshot} transfer stages its
+ *       files, and swapped in by the same {@link io.sextant.cluster.replica.ReplicaSet#replaceLocal}
+ *       code), by priority ({@link io.sextant.cluster.replica.SnapshotRecoveryInstall}). Shards
+ *       without a replica here are skipped, as in Qdrant (recover on each peer, or on a peer
+ *       holding every shard). A shard snapshot ({@code /shards/{s}/snapshots/recover}, {@code
+ *       upload}) is installed the same way into this peer's replica of the shard (400 when it holds
+ *       none). Collections without a placement (made before cluster mode) and backups restored by
+ *       a drill stay local restores.
+ *       <p><b>The priority rule.</b> {@code snapshot} (the default, as Qdrant): this peer's replica
+ *       becomes Active, every other replica of the shard becomes Dead, so this peer is the only
+ *       Active replica and therefore the shard's primary (the transfer source of every repair is
+ *       the primary, so the data flows from here), and the swap happens under the replica set's
+ *       write-order lock together with a reset of the primary's retained history: every write
+ *       ordered before the swap is replaced with the old data, every write after it is ordered by
+ *       this peer on the snapshot's data, and the automatic recovery repairs the Dead replicas by a
+ *       full {@code stream_records} (or {@code snapshot}) transfer of that data, never by a {@code
+ *       wal_delta} over their old data (no replica is known complete in the reset history). Writes
+ *       that an earlier primary forwards here after the log named this peer the primary are
+ *       refused by the fence, so none lands on the installed data unordered, and none is
+ *       acknowledged only to be overwritten later: the replicas it reached are Dead and re-filled
+ *       from here. Qdrant marks the others Dead only after the install (writes during the install
+ *       go to them and are lost when they are re-filled); Sextant moves the write order first, so
+ *       no write is lost. Qdrant also removes replicas beyond the replication factor; Sextant's
+ *       placement never has more. {@code replica}: when another replica is Active, this peer's
+ *       replica is marked Dead and repaired from the primary (the snapshot's data is discarded:
+ *       Qdrant installs it and overwrites it by a transfer), else it is installed as with {@code
+ *       snapshot}. {@code no_sync}: installed under the write-order lock, no state changes (when
+ *       another peer is the primary, a forward arriving during the swap fails, and that primary
+ *       marks this replica Dead and repairs it from its own data).
+ *       <p><b>Known limits:</b> a collection with custom sharding is refused (its shard keys would
+ *       have to be created first); the recovery is not excluded against a running transfer into
+ *       this peer's replica (a {@code snapshot} transfer's install could land after it); Qdrant's
+ *       {@code ManualRecovery} state is not used (the install moves the write order instead); a
+ *       transfer recorded to this peer's replica (it was Dead or Partial before the recovery) stays
+ *       listed in {@code shard_transfers} after the replica became Active by the recovery (nothing
+ *       records its finish: the repair round only finishes transfers to other replicas).
  *   <li><b>Automatic recovery by stream_records transfer (slice 4).</b> {@link
  *       io.sextant.cluster.replica.ReplicaRecovery} runs on every peer (started by the server once
  *       the node is up): every second it looks at the shards whose primary is this peer, and for a
@@ -559,20 +603,6 @@
  *
  * <ol>
  *   <li><b>Placement changes.</b> Placement moves when peers join or leave.
- *   <li><b>Collection snapshot recovery through the log</b> (not built yet; checked against
- *       Qdrant's {@code content_manager/snapshots/recover.rs}): Qdrant recovers on the peer it is
- *       called on, creating the collection through consensus with the snapshot's config (and its
- *       payload indexes) when it is missing, refusing a snapshot whose vectors or shard number
- *       differ, putting its own replicas in ManualRecovery, restoring its local shards, then per
- *       shard by {@code priority}: {@code snapshot} (default) makes this replica Active and the
- *       other Active ones Dead (or removed beyond the replication factor), so they are repaired
- *       from it by transfer; {@code replica} transfers the shard from another Active replica onto
- *       this one; {@code no_sync} activates it and leaves the others. Sextant's archive holds every
- *       shard, so the plan is: the called peer proposes the create when missing, then for every
- *       shard installs the snapshot's files on one holder (locally, or with the snapshot
- *       transfer's {@code InstallChunk}/{@code InstallFinish}, its retained history discarded),
- *       and proposes Dead for the other replicas per {@code priority}; the primary's automatic
- *       recovery then streams to them. Until then recovery stays local to the called peer.
  *   <li><b>Failure detection for reads.</b> A replica that keeps missing the fan-out delay is
  *       reported (and eventually marked Dead) like one that misses forwards; the forward deadline
  *       as a setting; {@code consistency} and {@code ordering} from gRPC requests.

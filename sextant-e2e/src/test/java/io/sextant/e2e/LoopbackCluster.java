@@ -83,6 +83,11 @@ final class LoopbackCluster implements AutoCloseable {
      * id, payload {@code {"i": id}}.
      */
     static String points(int from, int to) {
+        return points(from, to, 0);
+    }
+
+    /** As {@link #points(int, int)} with payload {@code {"i": id + shift}}. */
+    static String points(int from, int to, int shift) {
         StringBuilder b = new StringBuilder("{\"points\":[");
         for (int i = from; i < to; i++) {
             b.append(i == from ? "" : ",")
@@ -93,7 +98,7 @@ final class LoopbackCluster implements AutoCloseable {
                     .append(",0.5,")
                     .append(1 + i % 5)
                     .append("],\"payload\":{\"i\":")
-                    .append(i)
+                    .append(i + shift)
                     .append("}}");
         }
         return b.append("]}").toString();

@@ -11,6 +11,7 @@ import io.sextant.server.auth.AccessControl;
 import io.sextant.server.auth.ValueExistsQuery;
 import io.sextant.server.cluster.ClusterRoutes;
 import io.sextant.server.cluster.ClusterShards;
+import io.sextant.server.cluster.ClusterSnapshotRestore;
 import io.sextant.server.cluster.MetadataExecutor;
 import io.sextant.server.cluster.MetadataGate;
 import io.sextant.server.config.ServerConfig;
@@ -111,6 +112,9 @@ public final class SextantServer implements AutoCloseable {
             }
             IssueBoard issues = new IssueBoard(toc); // one board for REST and gRPC findings
             MetadataGate consensus = cluster == null ? null : MetadataGate.consensus(cluster, rules.defaults());
+            if (consensus != null) { // recoveries go through the metadata log and the replica sets
+                snapshots.service().restoreTarget(new ClusterSnapshotRestore(consensus, clusterShards));
+            }
             rest = new RestServer(
                             toc,
                             consensus == null ? MetadataGate.local(new MetadataExecutor(toc, rules)) : consensus,

@@ -83,6 +83,17 @@ public interface Shard extends AutoCloseable {
         return true;
     }
 
+    /** One replica of a replicated shard: the peer holding it, whether it is this node, its state. */
+    record ReplicaView(long peer, boolean local, String state) {}
+
+    /**
+     * The replicas of a replicated (cluster) shard in placement order, with their states' wire
+     * names (telemetry's {@code remote} and {@code replicate_states}); empty for a standalone shard.
+     */
+    default List<ReplicaView> replicas() {
+        return List.of();
+    }
+
     /** Nearest-neighbour search; hits best first. */
     List<ScoredPoint> search(CoreSearch request);
 

@@ -54,7 +54,10 @@ final class ShardOptimizer {
 
     synchronized void start() {
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "shard-optimizer-" + shard.dir().getFileName());
+            // below request threads: merges and index builds yield the cores to queries (ThreadNiceness)
+            Thread t = new Thread(
+                    ThreadNiceness.lowered(ThreadNiceness.OPTIMIZER, r),
+                    "shard-optimizer-" + shard.dir().getFileName());
             t.setDaemon(true);
             return t;
         });

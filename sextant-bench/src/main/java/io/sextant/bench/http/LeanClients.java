@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
  * every client thread of a {@link ClosedLoop} run gets its own connection, opened on its first
  * request and closed by {@link #close()} after the run, so "N connections" means N TCP connections
  * for both transports. REST: {@link RawHttpConnection} with request bytes prepared before the run.
- * gRPC: one channel per thread and the generated blocking stub (the calling thread runs the call's
- * callbacks, no executor hand-off), messages prepared before the run. Thread-safe.
+ * gRPC: {@link RawGrpcConnection} with frames prepared before the run, or one channel per thread
+ * and the generated blocking stub (the calling thread runs the call's callbacks, no executor
+ * hand-off), messages prepared before the run. Thread-safe.
  */
 abstract class LeanClients<C> implements ClosedLoop.Session {
 
@@ -71,6 +72,36 @@ abstract class LeanClients<C> implements ClosedLoop.Session {
         };
     }
 
+    /** {@code Points/Query} over raw cleartext HTTP/2 ({@link RawGrpcConnection}), requests prepared. */
+    static LeanClients<RawGrpcConnection> grpcRaw(String host, int port, Points.QueryPoints[] messages) {
+        byte[][] requests = new byte[messages.length][];
+        for (int q = 0; q < messages.length; q++) {
+            requests[q] =
+                    RawGrpcConnection.request(host + ":" + port, "/qdrant.Points/Query", messages[q].toByteArray());
+        }
+        return new LeanClients<>() {
+            @Override
+            RawGrpcConnection open() throws IOException {
+                return new RawGrpcConnection(host, port);
+            }
+
+            @Override
+            int[] ids(RawGrpcConnection c, int q) throws IOException {
+                if (!c.call(requests[q])) {
+                    return null; // the stream ended without a message: a gRPC error
+                }
+                Points.QueryResponse r = Points.QueryResponse.parseFrom(
+                        com.google.protobuf.CodedInputStream.newInstance(c.message(), 5, c.messageLength() - 5));
+                return idsOf(r);
+            }
+
+            @Override
+            void close(RawGrpcConnection c) throws IOException {
+                c.close();
+            }
+        };
+    }
+
     /** {@code Points/Query} through the blocking stub, one plaintext channel per thread. */
     static LeanClients<PointsGrpc.PointsBlockingStub> grpc(String host, int port, Points.QueryPoints[] messages) {
         Queue<ManagedChannel> channels = new ConcurrentLinkedQueue<>();
@@ -89,11 +120,7 @@ abstract class LeanClients<C> implements ClosedLoop.Session {
             int[] ids(PointsGrpc.PointsBlockingStub stub, int q) {
                 Points.QueryResponse r =
                         stub.withDeadlineAfter(1, TimeUnit.MINUTES).query(messages[q]);
-                int[] ids = new int[r.getResultCount()];
-                for (int i = 0; i < ids.length; i++) {
-                    ids[i] = (int) r.getResult(i).getId().getNum();
-                }
-                return ids;
+                return idsOf(r);
             }
 
             @Override
@@ -103,5 +130,13 @@ abstract class LeanClients<C> implements ClosedLoop.Session {
                 }
             }
         };
+    }
+
+    private static int[] idsOf(Points.QueryResponse r) {
+        int[] ids = new int[r.getResultCount()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = (int) r.getResult(i).getId().getNum();
+        }
+        return ids;
     }
 }

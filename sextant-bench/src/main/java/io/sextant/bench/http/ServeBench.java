@@ -41,8 +41,10 @@ import java.util.concurrent.TimeUnit;
  * runs REST ({@code POST .../points/query}) and gRPC ({@code Points/Query}) closed-loop rounds,
  * alternating, request bodies and messages prepared before the run. The load generator shares the
  * cores with the server, so it is kept light ({@code --client lean}, the default, see {@link
- * LeanClients}: raw keep-alive HTTP/1.1 and the generated blocking gRPC stub, one connection per
- * client thread, like {@code wrk}); {@code --client jdk} uses Java's HttpClient and the official
+ * LeanClients}: raw keep-alive HTTP/1.1 like {@code wrk}, raw cleartext HTTP/2 like {@code h2load}
+ * ({@link RawGrpcConnection}, transport "gRPC") and the generated blocking gRPC stub (transport
+ * "gRPC-stub"; {@code --grpc-client raw|stub|raw,stub}, default both), one connection per client
+ * thread); {@code --client jdk} uses Java's HttpClient and the official
  * {@code io.qdrant.client} on one channel as before. The CPU time of the server process and of this
  * JVM per request is reported beside each run. Then it stops the server and
  * opens the same storage in this JVM ({@link TableOfContents#open}, {@link LocalShard}) and runs the
@@ -52,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Flags: {@code [--dataset wordnet-bge384] [--data-dir D] [--http-port 26401] [--grpc-port 26402]
  * [--storage bench/work/serve-storage] [--server-cmd CMD] [--collection bench] [--load auto|true|false]
- * [--ef 16,24,32,48,64,96] [--min-recall 0.95] [--connections 1,2,4,8] [--rounds 3] [--warmup 10] [--client lean|jdk] [--out serve-wordnet-bge384]
+ * [--ef 16,24,32,48,64,96] [--min-recall 0.95] [--connections 1,2,4,8] [--rounds 3] [--warmup 10] [--client lean|jdk] [--grpc-client raw,stub] [--out serve-wordnet-bge384]
  * [--variants "label=CMD|label=CMD" (several servers, one after another, same storage)] [--notes FILE]
  * [--results D] [--command "..."]}.
  */
@@ -102,6 +104,8 @@ public final class ServeBench {
                     case "jdk" -> false;
                     default -> throw new IllegalArgumentException("--client is lean or jdk");
                 };
+        List<String> grpcClients =
+                List.of(a.getOrDefault("grpc-client", "raw,stub").split(","));
         String outName = a.getOrDefault("out", "serve-" + dataset);
         Path results = Files.createDirectories(Path.of(a.getOrDefault("results", "bench/results")));
         Path serverLog = Path.of("bench/work/serve-server.log");
@@ -176,12 +180,27 @@ public final class ServeBench {
                     Transport overRest = lean
                             ? () -> LeanClients.rest(queryUri, bodies)
                             : () -> closeable(restRequest(http, queryUri, bodies));
-                    Transport overGrpc = lean
-                            ? () -> LeanClients.grpc(host, grpcPort, messages)
-                            : () -> closeable(grpcRequest(grpc, messages));
+                    // gRPC clients, each its own transport line: "gRPC" is the raw HTTP/2 client
+                    // (prepared frames, like the REST client's prepared bytes), "gRPC-stub" grpc-java's
+                    // blocking stub; --client jdk: the official io.qdrant.client as "gRPC"
+                    Map<String, Transport> overGrpc = new java.util.LinkedHashMap<>();
+                    if (!lean) {
+                        overGrpc.put("gRPC", () -> closeable(grpcRequest(grpc, messages)));
+                    } else {
+                        for (String kind : grpcClients) {
+                            switch (kind) {
+                                case "raw" -> overGrpc.put("gRPC", () -> LeanClients.grpcRaw(host, grpcPort, messages));
+                                case "stub" ->
+                                    overGrpc.put("gRPC-stub", () -> LeanClients.grpc(host, grpcPort, messages));
+                                default -> throw new IllegalArgumentException("--grpc-client is raw, stub or raw,stub");
+                            }
+                        }
+                    }
                     long pid = server.pid();
                     measure(overRest, pid, queries.length, 2, warmup);
-                    measure(overGrpc, pid, queries.length, 2, warmup);
+                    for (Transport t : overGrpc.values()) {
+                        measure(t, pid, queries.length, 2, warmup);
+                    }
                     for (int c : connections) {
                         Measured mr = measure(overRest, pid, queries.length, c, rounds);
                         Run r = mr.run();
@@ -192,22 +211,25 @@ public final class ServeBench {
                                 recall.recallAt(10, r.ids(), data.groundTruth(), null),
                                 mr.serverCpuMs(),
                                 mr.clientCpuMs()));
-                        Measured mg = measure(overGrpc, pid, queries.length, c, rounds);
-                        Run g = mg.run();
-                        points.add(new Point(
-                                "gRPC" + label,
-                                c,
-                                g,
-                                recall.recallAt(10, g.ids(), data.groundTruth(), null),
-                                mg.serverCpuMs(),
-                                mg.clientCpuMs()));
+                        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "REST %.0f/s", r.rps()));
+                        for (Map.Entry<String, Transport> t : overGrpc.entrySet()) {
+                            Measured mg = measure(t.getValue(), pid, queries.length, c, rounds);
+                            Run g = mg.run();
+                            points.add(new Point(
+                                    t.getKey() + label,
+                                    c,
+                                    g,
+                                    recall.recallAt(10, g.ids(), data.groundTruth(), null),
+                                    mg.serverCpuMs(),
+                                    mg.clientCpuMs()));
+                            line.append(String.format(Locale.ROOT, ", %s %.0f/s", t.getKey(), g.rps()));
+                        }
                         System.out.printf(
                                 Locale.ROOT,
-                                "[serve]%s %d connections: REST %.0f/s, gRPC %.0f/s (load %s)%n",
+                                "[serve]%s %d connections: %s (load %s)%n",
                                 label,
                                 c,
-                                r.rps(),
-                                g.rps(),
+                                line,
                                 HttpBench.loadAverage());
                     }
                 }

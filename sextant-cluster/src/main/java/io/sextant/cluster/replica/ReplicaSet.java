@@ -658,6 +658,14 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     }
 
     @Override
+    public List<ReplicaView> replicas() {
+        Layout l = layout;
+        return l.peers().stream()
+                .map(p -> new ReplicaView(p, p == l.self(), state(p).wireName()))
+                .toList();
+    }
+
+    @Override
     public long payloadStorageBytes() {
         Shard mine = local;
         return mine == null ? 0 : mine.payloadStorageBytes();

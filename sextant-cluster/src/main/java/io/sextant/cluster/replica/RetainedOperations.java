@@ -401,6 +401,19 @@ final class RetainedOperations {
         }
     }
 
+    /**
+     * The local replica was replaced by data this history does not describe (a snapshot recovered
+     * as the shard's source of truth, {@link SnapshotRecoveryInstall}): forgets the writes, the
+     * incarnation and every replica known complete, and empties the history file, so no {@code
+     * wal_delta} is computed against the old data; the next write starts a new incarnation.
+     */
+    synchronized void reset() {
+        clearState();
+        if (history != null) {
+            history.rewrite(List.of());
+        }
+    }
+
     /** Closes the history file (the shard closes). */
     synchronized void close() {
         if (history != null) {

@@ -40,7 +40,11 @@ public final class SamplingBudget implements AutoCloseable {
         this.lastRefill = clock.getAsLong();
         this.tokens = (long) (share * 1e9);
         this.worker = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
-            Thread t = new Thread(r, "sextant-quality-sampler");
+            // nice 19: the exact re-runs take a core only when no request thread wants it
+            // (Thread.MIN_PRIORITY alone does nothing on Linux)
+            Thread t = new Thread(
+                    io.sextant.shard.ThreadNiceness.lowered(io.sextant.shard.ThreadNiceness.SAMPLER, r),
+                    "sextant-quality-sampler");
             t.setDaemon(true);
             t.setPriority(Thread.MIN_PRIORITY);
             return t;

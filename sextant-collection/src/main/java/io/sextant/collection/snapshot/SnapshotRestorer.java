@@ -43,6 +43,44 @@ public final class SnapshotRestorer {
 
     /** {@link #restoreCollection(TableOfContents, String, Path)} within {@code limits}. */
     public static Restored restoreCollection(TableOfContents toc, String name, Path archive, SnapshotLimits limits) {
+        try (Extracted x = extractCollection(toc, name, archive, limits)) {
+            toc.install(name, x.dir());
+            return new Restored(name, x.manifest(), x.points());
+        }
+    }
+
+    /**
+     * An archive extracted and checked in a work directory of the storage file system ({@link
+     * TableOfContents#newWorkDir}), not installed yet; {@link #close} deletes what is left of it.
+     *
+     * @param dir the work directory
+     * @param manifest the archive's manifest
+     * @param config the collection config the archive holds
+     * @param points the point count the manifest gives
+     */
+    public record Extracted(Path dir, SnapshotManifest manifest, CollectionConfig config, long points)
+            implements AutoCloseable {
+        /**
+         * The extracted files of shard {@code shardId}: {@code shards/<id>} of a collection
+         * archive; the one shard of a shard archive whatever the id.
+         */
+        public Path shardDir(int shardId) {
+            return manifest.kind().equals(SnapshotManifest.KIND_SHARD)
+                    ? dir.resolve(SnapshotArchives.SHARD)
+                    : dir.resolve(SnapshotArchives.SHARDS).resolve(Integer.toString(shardId));
+        }
+
+        @Override
+        public void close() {
+            AtomicFiles.deleteTree(dir);
+        }
+    }
+
+    /**
+     * Extracts and checks a collection archive (every shard its config names is present) into a
+     * new work directory; nothing live is touched.
+     */
+    public static Extracted extractCollection(TableOfContents toc, String name, Path archive, SnapshotLimits limits) {
         Path work = toc.newWorkDir("restore-" + name);
         try {
             SnapshotManifest m =
@@ -53,10 +91,39 @@ public final class SnapshotRestorer {
             for (JsonNode s : m.body().path("shards")) {
                 points += s.path("points").asLong();
             }
-            toc.install(name, work);
-            return new Restored(name, m, points);
-        } finally {
+            return new Extracted(work, m, config, points);
+        } catch (RuntimeException e) {
             AtomicFiles.deleteTree(work);
+            throw e;
+        }
+    }
+
+    /**
+     * Extracts and checks a shard archive for collection {@code c} (its vectors must be the
+     * collection's) into a new work directory; nothing live is touched.
+     */
+    public static Extracted extractShard(TableOfContents toc, Collection c, Path archive, SnapshotLimits limits) {
+        Path work = toc.newWorkDir("restore-shard-" + c.name());
+        try {
+            SnapshotManifest m =
+                    SnapshotTarReader.extract(archive, work, SnapshotManifest.KIND_SHARD, limits.extraction());
+            CollectionConfig snapConfig = checkExtracted(work, m, archive);
+            if (!snapConfig
+                    .toShardConfig()
+                    .vectors()
+                    .equals(c.config().toShardConfig().vectors())) {
+                throw UserException.badRequest("Wrong input: shard snapshot " + archive.getFileName()
+                        + " has vectors " + snapConfig.toShardConfig().vectors().keySet()
+                        + " incompatible with collection `" + c.name() + "`");
+            }
+            if (!Files.isRegularFile(work.resolve(SnapshotArchives.SHARD).resolve("manifest.bin"))) {
+                throw UserException.badRequest(
+                        "Wrong input: shard snapshot " + archive.getFileName() + " has no shard");
+            }
+            return new Extracted(work, m, snapConfig, m.body().path("points").asLong());
+        } catch (RuntimeException e) {
+            AtomicFiles.deleteTree(work);
+            throw e;
         }
     }
 
@@ -97,28 +164,9 @@ public final class SnapshotRestorer {
             throw UserException.notFound(
                     "Not found: Shard " + shardId + " of collection `" + c.name() + "` doesn't exist!");
         }
-        Path work = toc.newWorkDir("restore-shard-" + c.name());
-        try {
-            SnapshotManifest m =
-                    SnapshotTarReader.extract(archive, work, SnapshotManifest.KIND_SHARD, limits.extraction());
-            CollectionConfig snapConfig = checkExtracted(work, m, archive);
-            if (!snapConfig
-                    .toShardConfig()
-                    .vectors()
-                    .equals(c.config().toShardConfig().vectors())) {
-                throw UserException.badRequest("Wrong input: shard snapshot " + archive.getFileName()
-                        + " has vectors " + snapConfig.toShardConfig().vectors().keySet()
-                        + " incompatible with collection `" + c.name() + "`");
-            }
-            Path shardDir = work.resolve(SnapshotArchives.SHARD);
-            if (!Files.isRegularFile(shardDir.resolve("manifest.bin"))) {
-                throw UserException.badRequest(
-                        "Wrong input: shard snapshot " + archive.getFileName() + " has no shard");
-            }
-            toc.replaceShard(c.name(), shardId, shardDir);
-            return new Restored(c.name(), m, m.body().path("points").asLong());
-        } finally {
-            AtomicFiles.deleteTree(work);
+        try (Extracted x = extractShard(toc, c, archive, limits)) {
+            toc.replaceShard(c.name(), shardId, x.shardDir(shardId));
+            return new Restored(c.name(), x.manifest(), x.points());
         }
     }
 

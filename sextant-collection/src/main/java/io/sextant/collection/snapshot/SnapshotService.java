@@ -39,6 +39,8 @@ public final class SnapshotService {
     private final SnapshotLocations locations;
     private final Clock clock;
     private final SnapshotLimits limits;
+    /** Where recoveries install (set once by a cluster node; {@link RestoreTarget#LOCAL} otherwise). */
+    private volatile RestoreTarget target = RestoreTarget.LOCAL;
     /** Snapshot creations running now, by collection name ({@code "full"} for full snapshots). */
     private final java.util.concurrent.ConcurrentHashMap<String, Integer> creating =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -68,6 +70,14 @@ public final class SnapshotService {
         this.locations = new SnapshotLocations(snapshotsPath, urlRecovery);
         this.clock = clock;
         AtomicFiles.deleteTree(staging);
+    }
+
+    /**
+     * Where recovered collection and shard snapshots are installed from now on (a cluster node's
+     * replica sets); backups restored through {@link #recoverFromStore} stay local.
+     */
+    public void restoreTarget(RestoreTarget target) {
+        this.target = java.util.Objects.requireNonNull(target, "target");
     }
 
     public SnapshotStore store() {
@@ -224,20 +234,20 @@ public final class SnapshotService {
 
     /** Recovers collection {@code name} from a location (file:// or http(s)://). */
     public SnapshotRestorer.Restored recoverCollection(String name, RecoverRequest req) {
-        return recover(req, file -> SnapshotRestorer.restoreCollection(toc, name, file, limits));
+        return recover(req, file -> target.collection(toc, name, file, req.priority(), limits));
     }
 
     /** Recovers shard {@code shardId} of collection {@code name} from a location. */
     public SnapshotRestorer.Restored recoverShard(String name, int shardId, RecoverRequest req) {
         Collection c = toc.get(name);
         checkShard(c, shardId);
-        return recover(req, file -> SnapshotRestorer.restoreShard(toc, c.name(), shardId, file, limits));
+        return recover(req, file -> target.shard(toc, c.name(), shardId, file, req.priority(), limits));
     }
 
     /** Recovers collection {@code name} from an uploaded snapshot stream. */
     public SnapshotRestorer.Restored recoverCollectionUpload(
             String name, InputStream upload, SnapshotPriority priority, String checksum) {
-        return recoverUpload(upload, checksum, file -> SnapshotRestorer.restoreCollection(toc, name, file, limits));
+        return recoverUpload(upload, checksum, file -> target.collection(toc, name, file, priority, limits));
     }
 
     /** Recovers one shard from an uploaded snapshot stream. */
@@ -245,8 +255,7 @@ public final class SnapshotService {
             String name, int shardId, InputStream upload, SnapshotPriority priority, String checksum) {
         Collection c = toc.get(name);
         checkShard(c, shardId);
-        return recoverUpload(
-                upload, checksum, file -> SnapshotRestorer.restoreShard(toc, c.name(), shardId, file, limits));
+        return recoverUpload(upload, checksum, file -> target.shard(toc, c.name(), shardId, file, priority, limits));
     }
 
     /** Restores from a snapshot kept in this service's store (backups, drills). */

@@ -10,7 +10,9 @@
  * restores extract next to the live data and swap directories atomically, so a failed restore
  * leaves the old collection serving. Snapshots outlive their collection (list, download and delete
  * work after the collection was dropped) because that is when they are needed. {@code priority}
- * is validated and accepted; on a single node all three values install the snapshot's data.
+ * is validated and accepted; on a single node all three values install the snapshot's data (the
+ * {@link io.sextant.collection.snapshot.RestoreTarget#LOCAL} target); a cluster node installs
+ * recoveries through its own {@code RestoreTarget}, where the priority decides which replica wins.
  * {@code file://} recovery is confined to the snapshots directory; URL recovery is allowed for
  * loopback hosts unless {@code service.enable_snapshot_url_recovery} says otherwise. Qdrant's own
  * snapshot files are refused with a clear error (different segment format).

@@ -25,6 +25,7 @@ import io.sextant.cluster.replica.ConsensusTransfers;
 import io.sextant.cluster.replica.RemotePeerReplicas;
 import io.sextant.cluster.replica.ReplicaRecovery;
 import io.sextant.cluster.replica.ReplicaSet;
+import io.sextant.cluster.replica.SnapshotRecoveryInstall;
 import io.sextant.cluster.shard.FenceCheck;
 import io.sextant.cluster.shard.LocalShardLookup;
 import io.sextant.cluster.shard.PeerChannels;
@@ -35,6 +36,7 @@ import io.sextant.collection.Collection;
 import io.sextant.collection.ShardFactory;
 import io.sextant.collection.TableOfContents;
 import io.sextant.collection.config.ReadFanOut;
+import io.sextant.collection.snapshot.SnapshotPriority;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.shard.Shard;
 import java.nio.file.Path;
@@ -373,26 +375,62 @@ public final class ClusterShards implements AutoCloseable {
         if (!(shard(collection, shardId) instanceof ReplicaSet rs)) {
             throw new ServiceException("Shard " + shardId + " of " + collection + " is not a replica set here");
         }
+        Shard fresh = rs.replaceLocal(() -> openStaged(collection, shardId));
+        return fresh.count(null, true);
+    }
+
+    /**
+     * Moves the staged files of a shard ({@code <id>.incoming}) into its directory, replacing what
+     * was there, and opens them; called by {@link ReplicaSet#replaceLocal} once the old replica is
+     * closed.
+     */
+    private Shard openStaged(String collection, int shardId) {
         Collection c = toc.get(collection);
         Path dir = c.shardDir(shardId);
         Path staged = incoming(dir);
         if (!java.nio.file.Files.isDirectory(staged)) {
             throw new ServiceException("No staged files for shard " + shardId + " of " + collection);
         }
-        Shard fresh = rs.replaceLocal(() -> {
-            AtomicFiles.deleteTree(dir);
-            try {
-                java.nio.file.Files.move(staged, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-                AtomicFiles.fsyncDir(dir.getParent());
-            } catch (java.io.IOException e) {
-                throw new ServiceException(
-                        "Cannot install the transferred files of shard " + shardId + " of " + collection + ": "
-                                + e.getMessage(),
-                        e);
-            }
-            return localFactory.open(dir, c.config().toShardConfig());
-        });
-        return fresh.count(null, true);
+        AtomicFiles.deleteTree(dir);
+        try {
+            java.nio.file.Files.move(staged, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.fsyncDir(dir.getParent());
+        } catch (java.io.IOException e) {
+            throw new ServiceException(
+                    "Cannot install the transferred files of shard " + shardId + " of " + collection + ": "
+                            + e.getMessage(),
+                    e);
+        }
+        return localFactory.open(dir, c.config().toShardConfig());
+    }
+
+    /**
+     * Installs the extracted shard files {@code files} (on the storage file system) as this peer's
+     * replica of a shard, by the recovery's {@code priority} ({@link SnapshotRecoveryInstall}): they
+     * are staged where a snapshot transfer stages its files and swapped in by the same code.
+     *
+     * @throws ServiceException when this peer holds no replica of the shard
+     */
+    public SnapshotRecoveryInstall.Outcome recoverReplica(
+            String collection, int shardId, Path files, SnapshotPriority priority) {
+        if (!(shard(collection, shardId) instanceof ReplicaSet rs) || rs.localReplica() == null) {
+            throw new ServiceException("Peer " + Long.toUnsignedString(self) + " holds no replica of shard " + shardId
+                    + " of collection " + collection);
+        }
+        Path staged = incoming(toc.get(collection).shardDir(shardId));
+        AtomicFiles.deleteTree(staged);
+        try {
+            java.nio.file.Files.move(files, staged, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.fsyncDir(staged.getParent());
+            return SnapshotRecoveryInstall.install(rs, priority, () -> openStaged(collection, shardId));
+        } catch (java.io.IOException e) {
+            throw new ServiceException(
+                    "Cannot stage the recovered files of shard " + shardId + " of " + collection + ": "
+                            + e.getMessage(),
+                    e);
+        } finally {
+            AtomicFiles.deleteTree(staged); // left when nothing was installed
+        }
     }
 
     /** The replica sets with a local replica, for writes sent here to be applied as their primary. */

@@ -68,9 +68,19 @@ final class CollectionTelemetryJson {
         ObjectNode rs = F.objectNode();
         rs.put("id", id);
         rs.putNull("key");
-        rs.set("local", local(shard, level));
-        rs.putArray("remote");
-        rs.putObject("replicate_states");
+        // a cluster shard: local only where this peer holds a replica, the others as remote, and
+        // every replica's state (Qdrant's ReplicaSetTelemetry); a standalone shard is all local
+        List<Shard.ReplicaView> replicas = shard.replicas();
+        rs.set("local", replicas.isEmpty() || shard.holdsLocalData() ? local(shard, level) : F.nullNode());
+        ArrayNode remote = rs.putArray("remote");
+        ObjectNode states = rs.putObject("replicate_states");
+        for (Shard.ReplicaView r : replicas) {
+            java.math.BigInteger peer = new java.math.BigInteger(Long.toUnsignedString(r.peer()));
+            if (!r.local()) {
+                remote.addObject().put("shard_id", id).put("peer_id", peer);
+            }
+            states.put(peer.toString(), r.state());
+        }
         rs.putObject("partial_snapshot")
                 .put("ongoing_create_snapshot_requests", 0)
                 .put("is_recovering", false)

@@ -106,6 +106,55 @@ class ThreePeerConformanceTest {
      * {@code PUT/DELETE /collections/{c}/vectors/{name}} changed only the peer that got the call,
      * so a point write carrying the new vector failed with 400 on the shards of the other peers.
      */
+    /**
+     * Telemetry of a cluster shard, as Qdrant's {@code ReplicaSetTelemetry}: {@code local} only on
+     * the peer holding the replica (null elsewhere, where it was an empty local shard), the other
+     * peers' replicas under {@code remote}, and every replica's state in {@code replicate_states}.
+     */
+    @Test
+    void telemetryShowsEachShardsLocalAndRemoteReplicas() {
+        assertThat(one().put(
+                                "/collections/tele",
+                                "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"},"
+                                        + "\"shard_number\":3,\"replication_factor\":1}")
+                        .status())
+                .isEqualTo(200);
+        int localShards = 0;
+        for (TestServer p : peers) {
+            String self = p.get("/cluster").json().at("/result/peer_id").asText();
+            JsonNode collections = p.get("/telemetry?details_level=4").json().at("/result/collections/collections");
+            JsonNode tele = null;
+            for (JsonNode c : collections) {
+                if (c.get("id").asText().equals("tele")) {
+                    tele = c;
+                }
+            }
+            assertThat(tele).as("telemetry of peer " + self).isNotNull();
+            assertThat(tele.get("shards").size()).isEqualTo(3);
+            for (JsonNode shard : tele.get("shards")) {
+                JsonNode states = shard.get("replicate_states");
+                assertThat(states.size()).as(shard.toString()).isEqualTo(1);
+                String holder = states.fieldNames().next();
+                assertThat(states.get(holder).asText()).isEqualTo("Active");
+                if (holder.equals(self)) {
+                    localShards++;
+                    assertThat(shard.get("local").get("variant_name").asText()).isEqualTo("local");
+                    assertThat(shard.get("remote").size()).isZero();
+                } else {
+                    assertThat(shard.get("local").isNull()).as(shard.toString()).isTrue();
+                    assertThat(shard.get("remote").size()).isEqualTo(1);
+                    assertThat(shard.at("/remote/0/peer_id").asText()).isEqualTo(holder);
+                    assertThat(shard.at("/remote/0/shard_id").asInt())
+                            .isEqualTo(shard.get("id").asInt());
+                }
+            }
+        }
+        assertThat(localShards)
+                .as("each of the 3 shards is local on exactly one peer")
+                .isEqualTo(3);
+        assertThat(one().delete("/collections/tele").status()).isEqualTo(200);
+    }
+
     @Test
     void aNamedVectorCreatedOrDeletedThroughOnePeerChangesEveryPeer() {
         assertThat(one().put("/collections/named", "{\"vectors\":{\"a\":{\"size\":4,\"distance\":\"Dot\"}}}")

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * storage.snapshots_config.max_upload_bytes} get 413 in Qdrant's error shape, whether their size is
  * declared or streamed.
  */
-class RestoreSafetyApiTest {
+public class RestoreSafetyApiTest {
     @TempDir
     Path tmp;
 
@@ -120,7 +120,7 @@ class RestoreSafetyApiTest {
     }
 
     /** A multipart/form-data body with {@code content} as the {@code snapshot} file field. */
-    static byte[] multipart(String boundary, byte[] content) {
+    public static byte[] multipart(String boundary, byte[] content) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(
                 ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"snapshot\"; filename=\"s.snapshot\"\r\n"
