@@ -54,7 +54,7 @@ public final class ClusterShardFactory implements ShardFactory {
     /**
      * As the other constructor, with this peer's replica clocks (those its shard service keeps), so
      * a replica set that starts ordering writes knows its replica's point in the previous primary's
-     * run ({@link ReplicaSet#withClocks}); null: no {@code wal_delta} across a primary change.
+     * run ({@link #withClocks}); null: no {@code wal_delta} across a primary change.
      */
     public ClusterShardFactory(
             ShardFactory local,
@@ -103,6 +103,18 @@ public final class ClusterShardFactory implements ShardFactory {
                 states.apply(layout),
                 () -> fanOut.apply(collection),
                 mine == null ? null : dir.resolveSibling(dir.getFileName() + ".retained"));
-        return clocks == null ? set : set.withClocks(clocks);
+        return clocks == null ? set : withClocks(set, clocks);
+    }
+
+    /**
+     * Gives {@code set} its peer's replica clocks (those the shard service keeps): when the peer
+     * starts ordering the shard's writes, its replica's point in the previous primary's run is the
+     * base of a {@code wal_delta} across the primary change ({@link RetainedOperations#baseFrom}).
+     * Call before the set's first write.
+     */
+    static ReplicaSet withClocks(ReplicaSet set, io.sextant.cluster.shard.ReplicaClocks clocks) {
+        ReplicaSet.Layout l = set.layout();
+        set.retained.baseFrom(seq -> clocks.pointAt(l.collection(), l.shardId(), seq));
+        return set;
     }
 }

@@ -220,13 +220,6 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         }
     }
 
-    /** Gives this set its peer's replica clocks, the base of a delta across a primary change ({@link RetainedOperations#baseFrom}). */
-    public ReplicaSet withClocks(io.sextant.cluster.shard.ReplicaClocks clocks) {
-        Layout l = layout;
-        retained.baseFrom(seq -> clocks.pointAt(l.collection(), l.shardId(), seq));
-        return this;
-    }
-
     /** The run this peer ordered, while it describes the local replica ({@link RetainedOperations#orderedRun}). */
     @Override
     public RecoveryPoint orderedRun() {

@@ -122,7 +122,7 @@ final class InProcessPeers {
         for (long p : replicas.keySet()) {
             io.sextant.cluster.shard.ReplicaClocks clock = io.sextant.cluster.shard.ReplicaClocks.inMemory();
             clocks.put(p, clock);
-            sets.get(p).withClocks(clock); // as the shard factory gives a set its peer's clocks
+            ClusterShardFactory.withClocks(sets.get(p), clock); // as the shard factory does
         }
         return this;
     }
