@@ -177,6 +177,39 @@ public final class ClusterNode implements AutoCloseable {
             LocalShardLookup primaries,
             PeerCredential credential,
             FenceCheck fence) {
+        return start(
+                settings,
+                bindHost,
+                storage,
+                applier,
+                localShards,
+                primaries,
+                credential,
+                fence,
+                io.sextant.cluster.shard.ReplicaClocks.open(replicaClocksDir(storage)));
+    }
+
+    /** Where the replica clocks of the node stored in {@code storage} live. */
+    public static Path replicaClocksDir(Path storage) {
+        return storage.resolve("cluster").resolve("replica_clocks");
+    }
+
+    /**
+     * As {@link #start(ClusterSettings, String, Path, MetadataApplier, LocalShardLookup,
+     * LocalShardLookup, PeerCredential, FenceCheck)}, with the shard service keeping the replica
+     * clocks in {@code clocks} (the instance the replica sets read, opened on {@link
+     * #replicaClocksDir}: one instance per directory, so one writer per clock file).
+     */
+    public static ClusterNode start(
+            ClusterSettings settings,
+            String bindHost,
+            Path storage,
+            MetadataApplier applier,
+            LocalShardLookup localShards,
+            LocalShardLookup primaries,
+            PeerCredential credential,
+            FenceCheck fence,
+            io.sextant.cluster.shard.ReplicaClocks clocks) {
         Path dir = storage.resolve("cluster");
         long id = PeerIdentity.loadOrCreate(dir);
         Path raftDir = dir.resolve("raft");
@@ -195,13 +228,7 @@ public final class ClusterNode implements AutoCloseable {
                     .setServerId(self.getId())
                     .setStateMachine(sm)
                     .setProperties(props)
-                    .setParameters(parameters(
-                            settings.tls(),
-                            localShards,
-                            primaries,
-                            credential,
-                            io.sextant.cluster.shard.ReplicaClocks.open(dir.resolve("replica_clocks")),
-                            fence))
+                    .setParameters(parameters(settings.tls(), localShards, primaries, credential, clocks, fence))
                     .setGroup(group)
                     .setOption(fresh ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
                     .build();

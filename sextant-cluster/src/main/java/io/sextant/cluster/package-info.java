@@ -205,9 +205,10 @@
  *       proposes the primary Dead itself and goes on to the next one. Why the retry is safe: the
  *       abandoned call either never reached the old primary or was applied there only; the old
  *       primary is Dead, so it orders nothing more once it applied that entry (it refuses to act as
- *       primary), and its replica is repaired by {@code stream_records} from the new primary (a
- *       replica that was the primary itself has no delta from the new one), whose clear removes what
- *       it applied alone; point writes are idempotent, so a write applied by both is harmless.
+ *       primary), and its replica is repaired from the new primary: by {@code wal_delta} when it
+ *       holds no write the new primary lacks ("wal_delta across a primary change" below), else by
+ *       {@code stream_records}, whose clear removes what it applied alone; point writes are
+ *       idempotent, so a write applied by both is harmless.
  *       <p><b>Fencing by log index.</b> Every peer records, per shard, which replica the metadata
  *       log made the primary (the first Active replica in placement order) and the index of the
  *       entry at which it became so ({@link PrimaryTerms}, {@code cluster/primary_terms.json},
@@ -388,16 +389,57 @@
  *       retained: Dead becomes Partial, the suffix goes out tagged on the replica's ordered queue
  *       ahead of every later write, in {@code TaggedBatch} calls of up to 512 writes (about 4 MiB)
  *       that the replica applies with one WAL fsync each ({@code Shard.updateAll}), its recovery
- *       point advancing per batch, then Active. Otherwise (a replica that held the primary role
- *       itself, a primary that changed or whose history was discarded, a replica whose last write was a streamed
- *       batch, a suffix already dropped) it falls back to stream_records and records why. {@code
+ *       point advancing per batch, then Active. Otherwise (a primary that changed, outside the case
+ *       below, or whose history was discarded, a replica whose last write was a streamed batch, a
+ *       suffix already dropped) it falls back to stream_records and records why. {@code
  *       GET /collections/{c}/cluster} lists running transfers with their method and, as a Sextant
  *       extension, {@code finished_transfers} (method, writes or points sent, duration, fallback
- *       reason). Known limits: the history is per primary (a primary change still streams: the new primary's
- *       incarnation differs); shards whose primary was the returning peer are
- *       streamed (the new primary's run does not cover writes the old one applied alone, which a
- *       stream's clear removes); a replica's clock file is not removed with its collection
- *       (harmless: a new collection's primaries draw new incarnations).
+ *       reason). Known limits: a replica's clock file is not removed with its collection
+ *       (harmless: a new collection's primaries draw new incarnations); a primary change is
+ *       covered only in the case below.
+ *   <li><b>wal_delta across a primary change.</b> The common case of a kill -9 under load: peer R
+ *       ordered the writes of a shard (incarnation {@code i}), R dies, the survivor P becomes the
+ *       primary and orders writes of its own incarnation {@code j}, R returns. The rule, and why it
+ *       is exact:
+ *       <ol>
+ *         <li><i>P's base.</i> When P starts incarnation {@code j} (its first ordered write, or a
+ *             transfer barrier), it records the position of its own replica in the previous run:
+ *             its replica clock's point {@code (i, fP, lP)}, but only when the clock's last tagged
+ *             write is the local replica's last WAL write before {@code j} (the clock file, format
+ *             2, records the local WAL sequence number of that write); so P's state at the start
+ *             of {@code j} is exactly "everything it had when it applied tick {@code lP} of
+ *             {@code i}". The base is kept in the retained history ({@code BASE} record, history
+ *             format 2). No base (unknown clock, a write in between, a v1 clock file): no delta
+ *             across the change.
+ *         <li><i>R's point.</i> A peer whose retained history describes its local replica exactly
+ *             (the history's last local WAL write is the replica's last write: R ordered every
+ *             write its replica has since the incarnation began) answers {@code RecoveryPoint}
+ *             with the run it ordered, {@code (i, 1, lR)}, and the tick at which it last knew each
+ *             other replica complete (its {@code completeAt}; the response's optional tail). Any
+ *             other peer answers its replica clock as before.
+ *         <li><i>P's check</i> ({@code RetainedOperations.delta}): R's point is of P's base
+ *             incarnation {@code i}; R vouches for P ({@code completeAt[P] = c} exists) and P's
+ *             run of {@code i} began no later than {@code c + 1} (so P held R's writes up to
+ *             {@code c} and applied every later one through {@code lP}: P at {@code lP} equals R
+ *             at {@code lP}); {@code lR == lP}; and P still retains every write of {@code j}. Then
+ *             R equals P's state at the start of {@code j}, and the delta is all of {@code j}'s
+ *             writes, sent tagged as any delta; P records R complete at the tick before {@code
+ *             j}'s first, so R's new run continues the usual rule.
+ *         <li><i>Writes R has that P never applied</i> ({@code lR > lP}): R ordered them and died
+ *             before P applied them. Fencing guarantees none was acknowledged (R acknowledges only
+ *             after every non-Dead replica applied a write or was marked Dead, and P was Active,
+ *             since it became primary), so R must not keep them, and a delta can only add writes:
+ *             the repair falls back to the default method (whose clear removes them), with that
+ *             reason. As Qdrant's {@code resolve_wal_delta} refuses a recovery point with clocks
+ *             newer than the source's.
+ *         <li>Every other case falls back, with the reason in {@code finished_transfers} and the
+ *             log: R's point is a replica clock of a third primary's run (neither R nor P can
+ *             prove R was complete: only the dead orderer knew); R's point is older than P's base
+ *             ({@code lR < lP} cannot happen for the orderer); P's writes of {@code j} no longer
+ *             all retained.
+ *       </ol>
+ *       Replicas other than the primary do not retain operations: a returning replica whose
+ *       missed suffix started in the previous run ({@code lR < lP}) is not repaired by delta.
  *   <li><b>snapshot transfer.</b> {@code replicate_shard}/{@code move_shard} with {@code method:
  *       snapshot} (carried to every peer in the {@code add_replica} entry's optional {@code
  *       transfer_method}) and {@code restart_transfer} with it make the primary fill the replica
@@ -419,6 +461,9 @@
  *       replicate_shard}, {@code move_shard}, {@code restart_transfer}) and, with {@code
  *       storage.shard_transfer_method: snapshot}, by an automatic repair that cannot use {@code
  *       wal_delta} and by {@code replicate_shard}/{@code move_shard} without a method (as Qdrant).
+ *       The shipping is throttled by the stream's setting, {@code cluster.transfer.points_per_second}
+ *       (one mechanism, {@code TransferPace}), in bytes: that many points per second times the
+ *       captured shard's bytes per point, a chunk going out once the bytes up to its end are due.
  *       Known limits: the capture holds the write order lock (the shard's writes wait for it; {@code
  *       captureFiles} pauses the shard only briefly); a shard's size does not choose the method.
  *   <li><b>Dropping a replica (slice 5).</b> {@code POST /collections/{c}/cluster} with {@code
@@ -565,8 +610,10 @@
  *       restarted primary, listed by every peer, moves decided up front, the method defaulting to
  *       {@code storage.shard_transfer_method}: done.) Progress checkpoints in the log so a stream
  *       resumes from its last id instead of the beginning; the snapshot method chosen automatically
- *       for large shards; a wal_delta that survives a primary change (per-peer clocks as Qdrant's
- *       clock maps).
+ *       for large shards; wal_delta across a primary change for a returning peer that was a plain
+ *       replica of the previous run, and undoing (instead of streaming over) the unacknowledged
+ *       writes a returning former primary holds (replicas would retain the tagged writes they
+ *       apply, as Qdrant's WAL with clock maps lets any replica serve the delta).
  * </ol>
  */
 package io.sextant.cluster;

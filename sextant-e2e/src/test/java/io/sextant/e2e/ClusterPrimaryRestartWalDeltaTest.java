@@ -15,8 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A replica misses writes while its peer is down, and the shard's primary is killed with SIGKILL
  * and started again before the replica returns: the primary's retained history survived on disk,
- * so the returning replica is still caught up by {@code wal_delta} (only the writes it missed), and
- * every acknowledged write is read back with {@code consistency=all} through every peer.
+ * so the returning replica is still caught up by {@code wal_delta} (only the writes it missed).
+ * Then the primary is killed again, the replica takes over as primary and orders writes, and the
+ * old primary returns: it too is caught up by {@code wal_delta}, across the primary change. Every
+ * acknowledged write is read back with {@code consistency=all} through every peer.
  */
 class ClusterPrimaryRestartWalDeltaTest {
     @TempDir
@@ -121,12 +123,7 @@ class ClusterPrimaryRestartWalDeltaTest {
                     .equals("Active"));
         }
 
-        List<JsonNode> toReplica = new ArrayList<>();
-        clusterOf(primary).get("finished_transfers").forEach(t -> {
-            if (t.get("to").asText().equals(replicaId)) {
-                toReplica.add(t);
-            }
-        });
+        List<JsonNode> toReplica = finishedTransfersTo(primary, replicaId);
         assertThat(toReplica)
                 .as("transfers to the returning replica: %s", toReplica)
                 .hasSize(1);
@@ -135,6 +132,29 @@ class ClusterPrimaryRestartWalDeltaTest {
         assertThat(t.get("activated").asBoolean()).isTrue();
         // 5 upserts and 5 deletes while it was down, 2 upserts and a payload write after the restart
         assertThat(t.get("items").asLong()).as("%s", t).isEqualTo(13);
+
+        // a primary change: the primary is killed, the replica takes over and orders writes, and the
+        // old primary returns: it gets exactly the new primary's writes by wal_delta
+        primary.kill();
+        for (int from = 400; from < 460; from += 20) {
+            write(via, "PUT", "/collections/pr/points?wait=true", points(from, from + 20));
+            addRange(expected, from, from + 20);
+        }
+        until("the old primary Dead on the new one", () -> stateOf(replica, primaryId)
+                .equals("Dead"));
+        primary.start();
+        for (ServerProcess p : List.of(replica, other)) {
+            until("the old primary Active on " + p.baseUrl(), () -> stateOf(p, primaryId)
+                    .equals("Active"));
+        }
+        List<JsonNode> toOld = finishedTransfersTo(replica, primaryId);
+        assertThat(toOld).as("transfers to the old primary: %s", toOld).hasSize(1);
+        JsonNode back = toOld.getFirst();
+        assertThat(back.get("method").asText()).as("%s", back).isEqualTo("wal_delta");
+        assertThat(back.get("activated").asBoolean()).isTrue();
+        assertThat(back.get("items").asLong())
+                .as("the new primary's 3 writes: %s", back)
+                .isEqualTo(3);
 
         for (ServerProcess p : peers) {
             // retried for up to 20 s: a peer whose channel to a restarted peer is still in its
@@ -166,6 +186,17 @@ class ClusterPrimaryRestartWalDeltaTest {
                     .as("every acknowledged write, read through %s from both replicas", p.baseUrl())
                     .isEqualTo(expected);
         }
+    }
+
+    /** The transfers {@code from} ran to the end to peer {@code to}. */
+    private static List<JsonNode> finishedTransfersTo(ServerProcess from, String to) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        clusterOf(from).get("finished_transfers").forEach(t -> {
+            if (t.get("to").asText().equals(to)) {
+                out.add(t);
+            }
+        });
+        return out;
     }
 
     private static ServerProcess byId(List<ServerProcess> peers, String id) throws Exception {

@@ -50,6 +50,11 @@ final class ServerProcess implements AutoCloseable {
         return httpPort;
     }
 
+    /** The storage directory ({@code --storage-path}). */
+    Path storage() {
+        return storage;
+    }
+
     /** The port passed as {@code --grpc-port}. */
     int grpcPort() {
         return grpcPort;

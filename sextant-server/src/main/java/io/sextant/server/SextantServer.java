@@ -74,7 +74,8 @@ public final class SextantServer implements AutoCloseable {
                         replicas.localReplicas(),
                         replicas.primaries(),
                         peerCredential,
-                        replicas.fenceCheck());
+                        replicas.fenceCheck(),
+                        replicas.clocks());
                 replicas.started(
                         cluster,
                         config.cluster().transferPointsPerSecond(),

@@ -29,6 +29,7 @@ public final class ClusterShardFactory implements ShardFactory {
     private final ToIntFunction<String> writeConsistency;
     private final Function<ReplicaSet.Layout, ReplicaStates> states;
     private final Function<String, ReadFanOut> fanOut;
+    private final io.sextant.cluster.shard.ReplicaClocks clocks;
 
     /**
      * @param local opens a local replica (production: {@code LocalShard::open})
@@ -47,6 +48,24 @@ public final class ClusterShardFactory implements ShardFactory {
             ToIntFunction<String> writeConsistency,
             Function<ReplicaSet.Layout, ReplicaStates> states,
             Function<String, ReadFanOut> fanOut) {
+        this(local, book, self, remotes, writeConsistency, states, fanOut, null);
+    }
+
+    /**
+     * As the other constructor, with this peer's replica clocks (those its shard service keeps), so
+     * a replica set that starts ordering writes knows its replica's point in the previous primary's
+     * run ({@link #withClocks}); null: no {@code wal_delta} across a primary change.
+     */
+    public ClusterShardFactory(
+            ShardFactory local,
+            PlacementBook book,
+            long self,
+            Function<ReplicaSet.Layout, PeerReplicas> remotes,
+            ToIntFunction<String> writeConsistency,
+            Function<ReplicaSet.Layout, ReplicaStates> states,
+            Function<String, ReadFanOut> fanOut,
+            io.sextant.cluster.shard.ReplicaClocks clocks) {
+        this.clocks = clocks;
         this.local = local;
         this.book = book;
         this.self = self;
@@ -76,7 +95,7 @@ public final class ClusterShardFactory implements ShardFactory {
             AtomicFiles.deleteTree(dir); // a dropped replica whose files outlived a crash
         }
         Shard mine = layout.local() ? local.open(dir, config) : null;
-        return new ReplicaSet(
+        ReplicaSet set = new ReplicaSet(
                 layout,
                 mine,
                 remotes.apply(layout),
@@ -84,5 +103,18 @@ public final class ClusterShardFactory implements ShardFactory {
                 states.apply(layout),
                 () -> fanOut.apply(collection),
                 mine == null ? null : dir.resolveSibling(dir.getFileName() + ".retained"));
+        return clocks == null ? set : withClocks(set, clocks);
+    }
+
+    /**
+     * Gives {@code set} its peer's replica clocks (those the shard service keeps): when the peer
+     * starts ordering the shard's writes, its replica's point in the previous primary's run is the
+     * base of a {@code wal_delta} across the primary change ({@link RetainedOperations#baseFrom}).
+     * Call before the set's first write.
+     */
+    static ReplicaSet withClocks(ReplicaSet set, io.sextant.cluster.shard.ReplicaClocks clocks) {
+        ReplicaSet.Layout l = set.layout();
+        set.retained.baseFrom(seq -> clocks.pointAt(l.collection(), l.shardId(), seq));
+        return set;
     }
 }

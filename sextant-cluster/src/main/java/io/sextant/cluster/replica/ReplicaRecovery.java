@@ -74,7 +74,8 @@ public final class ReplicaRecovery implements AutoCloseable {
      *
      * @param interval how often Dead replicas are looked for
      * @param batchSize points per streamed batch
-     * @param pointsPerSecond the most points a transfer streams per second (0: no limit)
+     * @param pointsPerSecond the most points a transfer streams per second (0: no limit); a snapshot
+     *     transfer ships its files at the byte rate that makes ({@link TransferPace#forBytes})
      * @param defaultMethod the method a repair falls back to when {@code wal_delta} is not possible,
      *     and that {@code replicate_shard}/{@code move_shard} without a method use (Qdrant's {@code
      *     storage.shard_transfer_method}; {@code wal_delta} falls back to {@code stream_records})
@@ -331,6 +332,7 @@ public final class ReplicaRecovery implements AutoCloseable {
                     rs.layout().collection(), rs.layout().shardId(), rs.layout().self(), peer, "stream_records");
             active.put(transfer, Boolean.TRUE);
             await(cleared);
+            TransferPace pace = TransferPace.of(settings.pointsPerSecond());
             PointId offset = null;
             while (!closed) {
                 ReplicaSet.Batch batch = sendWithRetry(rs, peer, offset);
@@ -346,7 +348,7 @@ public final class ReplicaRecovery implements AutoCloseable {
                     break;
                 }
                 offset = batch.next();
-                throttle(sent, started);
+                pace.sent(sent);
             }
             if (closed) {
                 return false;
@@ -466,7 +468,8 @@ public final class ReplicaRecovery implements AutoCloseable {
                     "Cannot create a scratch directory for a snapshot transfer: " + e.getMessage(), e);
         }
         try {
-            ReplicaSet.SnapshotStart start = rs.beginSnapshot(peer, scratch.resolve("shard"));
+            ReplicaSet.SnapshotStart start =
+                    rs.beginSnapshot(peer, scratch.resolve("shard"), settings.pointsPerSecond());
             if (start == null) {
                 return new SnapshotResult(0, false, null);
             }
@@ -545,17 +548,6 @@ public final class ReplicaRecovery implements AutoCloseable {
             }
         }
         throw last;
-    }
-
-    private void throttle(long sent, long startedNanos) {
-        if (settings.pointsPerSecond() <= 0) {
-            return;
-        }
-        long dueNanos = startedNanos + sent * 1_000_000_000L / settings.pointsPerSecond();
-        long wait = dueNanos - System.nanoTime();
-        if (wait > 0) {
-            pause(TimeUnit.NANOSECONDS.toMillis(wait));
-        }
     }
 
     private static void await(CompletableFuture<Void> f) {

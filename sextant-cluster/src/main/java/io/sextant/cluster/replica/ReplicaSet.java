@@ -220,6 +220,13 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         }
     }
 
+    /** The run this peer ordered, while it describes the local replica ({@link RetainedOperations#orderedRun}). */
+    @Override
+    public RecoveryPoint orderedRun() {
+        Shard mine = local;
+        return mine == null ? null : retained.orderedRun(mine.lastOperationId());
+    }
+
     /** The other replicas that are Active now (known complete when a new incarnation starts; under the order lock). */
     List<Long> activeRemotePeers() {
         Layout l = layout;
@@ -452,10 +459,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         }
     }
 
-    /**
-     * Changes how long the primary waits for one replica's forward (tests; default {@link
-     * #FORWARD_DEADLINE_MILLIS}).
-     */
+    /** Changes how long the primary waits for one replica's forward (tests; default {@link #FORWARD_DEADLINE_MILLIS}). */
     public void forwardDeadline(java.time.Duration d) {
         forwarding.forwardDeadline(d);
     }
@@ -511,8 +515,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     record SnapshotStart(CompletableFuture<Long> installed, OperationTag upTo, long bytes) {}
 
     /** Starts a {@code snapshot} transfer to {@code peer} ({@link ReplicaTransferStarts#beginSnapshot}). */
-    SnapshotStart beginSnapshot(long peer, java.nio.file.Path staging) {
-        return transfers.beginSnapshot(peer, staging);
+    SnapshotStart beginSnapshot(long peer, java.nio.file.Path staging, int pointsPerSecond) {
+        return transfers.beginSnapshot(peer, staging, pointsPerSecond);
     }
 
     /**

@@ -70,11 +70,21 @@ final class ReplicaTransferStarts {
      *     (nothing was done); a start without {@code sent} when no delta is possible
      */
     ReplicaSet.DeltaStart beginDelta(long peer, RecoveryPoint point) {
+        io.sextant.shard.Shard mine = set.localReplica();
+        if (point.known()
+                && mine != null
+                && mine.lastOperationId() >= 0
+                && !set.retained.current(mine.lastOperationId())) {
+            // this peer has ordered nothing since its replica last took another primary's writes:
+            // an empty write starts its incarnation (and records its base), as any first write would
+            set.writeAsPrimary(new PointOperation.Delete(new PointsSelector.Ids(List.of())), true, -1);
+        }
         synchronized (set.primaryOrder) {
             if (!set.primaryHere() || peer == set.layout().self() || !set.forwarding.has(peer)) {
                 return null;
             }
-            RetainedOperations.Delta delta = set.retained.delta(peer, point);
+            RetainedOperations.Delta delta =
+                    set.retained.delta(peer, point, set.layout().self());
             if (!delta.possible()) {
                 return new ReplicaSet.DeltaStart(null, 0, delta.reason());
             }
@@ -142,7 +152,7 @@ final class ReplicaTransferStarts {
      *
      * @return null when this peer is not the primary or the replica is not Dead or Partial
      */
-    ReplicaSet.SnapshotStart beginSnapshot(long peer, java.nio.file.Path staging) {
+    ReplicaSet.SnapshotStart beginSnapshot(long peer, java.nio.file.Path staging, int pointsPerSecond) {
         if (set.retained.lastTick() == 0 && set.localReplica() != null) {
             // the run needs a first tick for the replica's point: an empty write, ordered as any other
             set.writeAsPrimary(new PointOperation.Delete(new PointsSelector.Ids(List.of())), true, -1);
@@ -165,7 +175,10 @@ final class ReplicaTransferStarts {
                     set.localReplica().captureFiles(staging);
             CompletableFuture<Long> installed = new CompletableFuture<>();
             set.forwarding
-                    .inOrder(peer, () -> installed.complete(SnapshotShipping.ship(set.remotes, peer, captured, upTo)))
+                    .inOrder(
+                            peer,
+                            () -> installed.complete(
+                                    SnapshotShipping.ship(set.remotes, peer, captured, upTo, pointsPerSecond)))
                     .whenComplete((v, e) -> {
                         if (e != null) {
                             installed.completeExceptionally(e);

@@ -32,10 +32,10 @@ import org.slf4j.LoggerFactory;
  * <collection dir>/shards/<shard id>.retained}, next to the shard's directory (deleted with the
  * collection).
  *
- * <p><b>File format, version 1</b> (big-endian):
+ * <p><b>File format, version 2</b> (big-endian):
  *
  * <pre>
- * header   u8[4] magic "SXRH", u32 format version = 1
+ * header   u8[4] magic "SXRH", u32 format version = 2
  * record   u32 n (body length, 1 .. 256 MiB), u32 CRC32C of the body, u8[n] body
  * body     u8 kind, then per kind:
  *  1 STATE     u64 incarnation, u64 last tick, u64 last local seq,
@@ -47,7 +47,13 @@ import org.slf4j.LoggerFactory;
  *  4 COMPLETE  u64 peer, u64 tick
  *  5 FORGET    u64 peer
  *  6 MISSED    u64 peer
+ *  7 BASE      u64 first tick of the current incarnation, then this peer's position in the
+ *              previous primary's run when the incarnation began: u64 incarnation (0 = unknown),
+ *              u64 first tick, u64 last tick (written after every STATE; version 2)
  * </pre>
+ *
+ * Version 1 is the same without BASE records; a version-1 file is read as such (its incarnation's
+ * base unknown) and rewritten as version 2 when it is opened.
  *
  * <b>Recovery:</b> records are read until the first one that is short, has a bad length, a bad
  * CRC or an undecodable body; that record and everything after it are a torn tail, cut off (the
@@ -69,7 +75,7 @@ import org.slf4j.LoggerFactory;
 final class RetainedHistoryFile implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RetainedHistoryFile.class);
     static final byte[] MAGIC = "SXRH".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int HEADER = 8;
     static final int MAX_BODY = 256 << 20;
 
@@ -88,6 +94,12 @@ final class RetainedHistoryFile implements AutoCloseable {
     record Forget(long peer) implements Record {}
 
     record Missed(long peer) implements Record {}
+
+    /**
+     * The first tick of the current incarnation, and this peer's position in the previous
+     * primary's run when it began ({@code base}, unknown when not provable).
+     */
+    record Base(long firstTick, io.sextant.cluster.shard.RecoveryPoint base) implements Record {}
 
     /**
      * What was read at open.
@@ -124,9 +136,10 @@ final class RetainedHistoryFile implements AutoCloseable {
         } catch (IOException e) {
             return new Loaded(List.of(), "cannot read " + file + ": " + e.getMessage(), 0);
         }
+        int version = all.length < HEADER ? -1 : ByteBuffer.wrap(all, 4, 4).getInt();
         if (all.length < HEADER
                 || !Arrays.equals(Arrays.copyOf(all, 4), MAGIC)
-                || ByteBuffer.wrap(all, 4, 4).getInt() != VERSION) {
+                || (version != VERSION && version != 1)) {
             String why = "the retained history " + file + " has a bad header or an unknown version";
             LOG.warn("{}: starting a new incarnation", why);
             return new Loaded(List.of(), why, all.length);
@@ -167,6 +180,9 @@ final class RetainedHistoryFile implements AutoCloseable {
             }
         }
         size = pos;
+        if (version == 1) { // upgraded in place: version-2 records may follow
+            rewrite(records);
+        }
         return new Loaded(records, null, cut);
     }
 
@@ -275,6 +291,12 @@ final class RetainedHistoryFile implements AutoCloseable {
             case Complete c -> w.u8(4).i64(c.peer()).i64(c.tick());
             case Forget f -> w.u8(5).i64(f.peer());
             case Missed m -> w.u8(6).i64(m.peer());
+            case Base b ->
+                w.u8(7)
+                        .i64(b.firstTick())
+                        .i64(b.base().incarnation())
+                        .i64(b.base().first())
+                        .i64(b.base().last());
         }
         return w.toByteArray();
     }
@@ -307,6 +329,17 @@ final class RetainedHistoryFile implements AutoCloseable {
             case 4 -> new Complete(r.i64(), r.i64());
             case 5 -> new Forget(r.i64());
             case 6 -> new Missed(r.i64());
+            case 7 -> {
+                long firstTick = r.i64();
+                long inc = r.i64();
+                long first = r.i64();
+                long last = r.i64();
+                yield new Base(
+                        firstTick,
+                        inc == 0
+                                ? io.sextant.cluster.shard.RecoveryPoint.UNKNOWN
+                                : new io.sextant.cluster.shard.RecoveryPoint(inc, first, last));
+            }
             default -> throw r.corrupt("unknown record kind");
         });
     }

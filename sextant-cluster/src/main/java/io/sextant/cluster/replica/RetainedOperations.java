@@ -63,6 +63,14 @@ import java.util.function.Supplier;
  * missed outside a stream needs no such rule: the replica's run stops before it, so the delta
  * starts at or before it.
  *
+ * <p><b>Across a primary change</b> (the rule is in the package-info, "wal_delta across a primary
+ * change"): when an incarnation starts, {@link #baseFrom} says where the local replica stood in the
+ * previous primary's run (its replica clock's point, when the clock's last write is the replica's
+ * last one before this incarnation's first); that base is kept ({@code BASE} record). A returning
+ * replica whose point is the run it ordered itself ({@link #orderedRun}) of the base's incarnation
+ * gets every write of the current incarnation when it vouches for this peer, ends where this peer's
+ * base ends, and this incarnation is still wholly retained.
+ *
  * <p><b>New incarnation.</b> The incarnation is drawn at the first write this peer orders and
  * drawn again, with the suffix cleared, when the local replica's WAL sequence numbers show a write this peer did not
  * order itself ({@link #append} sees a gap): another peer was primary meanwhile, so the suffix has
@@ -114,6 +122,16 @@ final class RetainedOperations {
     private String discarded;
     /** Compact the history file once it grows past this many bytes. */
     private long compactAt = MIN_COMPACT_BYTES;
+    /** The first tick of the current incarnation (0 before the first one). */
+    private long firstTick;
+    /** The local replica's position in the previous primary's run when this incarnation began. */
+    private RecoveryPoint base = RecoveryPoint.UNKNOWN;
+    /**
+     * The local replica's point in the previous primary's run, given the local WAL sequence number
+     * of the last write before the new incarnation's first ({@link RecoveryPoint#UNKNOWN} when not
+     * provable).
+     */
+    private java.util.function.LongFunction<RecoveryPoint> baseOf = seq -> RecoveryPoint.UNKNOWN;
 
     static final long MIN_COMPACT_BYTES = 1L << 20;
 
@@ -172,6 +190,8 @@ final class RetainedOperations {
         bytes = 0;
         completeAt.clear();
         missedSinceFill.clear();
+        firstTick = 0;
+        base = RecoveryPoint.UNKNOWN;
     }
 
     /** Applies one record of the history read at open. */
@@ -188,6 +208,12 @@ final class RetainedOperations {
                 completeAt.putAll(s.completeAt());
                 missedSinceFill.clear();
                 missedSinceFill.addAll(s.missed());
+                firstTick = 0; // unknown until its BASE record (a version-1 file has none)
+                base = RecoveryPoint.UNKNOWN;
+            }
+            case RetainedHistoryFile.Base b -> {
+                firstTick = b.firstTick();
+                base = b.base();
             }
             case RetainedHistoryFile.Write w -> {
                 keep(w.tick(), w.localSeq(), w.operation());
@@ -219,6 +245,7 @@ final class RetainedOperations {
                     lastLocalSeq,
                     Map.copyOf(completeAt),
                     java.util.Set.copyOf(missedSinceFill)));
+            now.add(new RetainedHistoryFile.Base(firstTick, base));
             for (Entry e : entries) {
                 now.add(new RetainedHistoryFile.Write(e.tick(), e.localSeq(), e.operation()));
             }
@@ -242,7 +269,35 @@ final class RetainedOperations {
         for (long p : activePeers) {
             completeAt.put(p, lastTick);
         }
+        firstTick = lastTick + 1;
+        base = baseOf.apply(localSeq - 1);
         log(new RetainedHistoryFile.State(incarnation, lastTick, localSeq, Map.copyOf(completeAt), java.util.Set.of()));
+        log(new RetainedHistoryFile.Base(firstTick, base));
+    }
+
+    /**
+     * Where the local replica's position in the previous primary's run comes from when a new
+     * incarnation starts: {@code baseOf} gets the local WAL sequence number of the last write before
+     * the incarnation's first (the replica set: its replica clock's point if that clock's last
+     * tagged write was exactly that write).
+     */
+    synchronized void baseFrom(java.util.function.LongFunction<RecoveryPoint> baseOf) {
+        this.baseOf = baseOf;
+    }
+
+    /**
+     * The run this peer ordered, as a {@link RecoveryPoint} with the ticks at which it knew the
+     * other replicas complete, when it still describes the local replica exactly (the history's last
+     * local write is {@code localLastSeq}, the replica's last); null otherwise (no run yet, another
+     * peer's write since, a discarded history).
+     */
+    synchronized RecoveryPoint orderedRun(long localLastSeq) {
+        if (!started || incarnation == 0 || lastTick < 1 || localLastSeq < 0 || lastLocalSeq != localLastSeq) {
+            return null;
+        }
+        // a replica known complete at tick c held every write up to c, whatever it missed later
+        // (a miss breaks its own run of ticks, which the new primary checks)
+        return completeAt.isEmpty() ? null : new RecoveryPoint(incarnation, 1, lastTick, completeAt);
     }
 
     private void keep(long tick, long localSeq, PointOperation operation) {
@@ -252,6 +307,14 @@ final class RetainedOperations {
         while (!entries.isEmpty() && (entries.size() > maxOperations || bytes > maxBytes)) {
             bytes -= entries.removeFirst().bytes();
         }
+    }
+
+    /**
+     * Whether the current incarnation still describes the local replica, whose last WAL write is
+     * {@code localLastSeq}: one has started and no write came since that this peer did not order.
+     */
+    synchronized boolean current(long localLastSeq) {
+        return started && lastLocalSeq == localLastSeq;
     }
 
     /** The current incarnation (0 before the first write). */
@@ -360,8 +423,22 @@ final class RetainedOperations {
 
     /** The writes the replica on {@code peer}, at {@code point}, misses (see the class comment). */
     synchronized Delta delta(long peer, RecoveryPoint point) {
+        return delta(peer, point, 0);
+    }
+
+    /**
+     * The writes the replica on {@code peer}, at {@code point}, misses, this peer being {@code self}
+     * (see the class comment; across a primary change, the package-info's rule).
+     */
+    synchronized Delta delta(long peer, RecoveryPoint point, long self) {
         if (!point.known()) {
             return Delta.impossible("the replica's recovery point is unknown");
+        }
+        if (started
+                && base.known()
+                && point.incarnation() == base.incarnation()
+                && point.incarnation() != incarnation) {
+            return acrossPrimaryChange(peer, point, self);
         }
         if (point.incarnation() != incarnation) {
             return Delta.impossible("the replica's writes come from another primary or an earlier process"
@@ -390,6 +467,46 @@ final class RetainedOperations {
             }
         }
         return new Delta(missing, incarnation, null);
+    }
+
+    /**
+     * The delta for a replica whose point is in the previous primary's run, the one this
+     * incarnation's base is in (the package-info's rule, step 3): all of this incarnation's writes,
+     * or why not.
+     */
+    private Delta acrossPrimaryChange(long peer, RecoveryPoint point, long self) {
+        String run =
+                "the replica's writes come from the previous primary's run " + Long.toHexString(base.incarnation());
+        Long vouched = point.knownComplete().get(self);
+        if (vouched == null) {
+            return Delta.impossible(run + ", and it cannot say when this peer was last complete in it"
+                    + (point.knownComplete().isEmpty() ? " (it did not order that run)" : ""));
+        }
+        if (base.first() > vouched + 1) {
+            return Delta.impossible(run + ": this peer's writes of it begin at tick " + base.first() + ", after tick "
+                    + (vouched + 1) + " when that primary last knew it complete");
+        }
+        if (point.last() > base.last()) {
+            return Delta.impossible(run + ": the replica holds " + (point.last() - base.last())
+                    + " writes of it (ticks " + (base.last() + 1) + ".." + point.last()
+                    + ") this primary never applied; they were never acknowledged, and a delta cannot remove them");
+        }
+        if (point.last() < base.last()) {
+            return Delta.impossible(run + ": the replica stops at tick " + point.last() + ", before tick " + base.last()
+                    + " where this primary's run began; the writes between are not retained here");
+        }
+        long oldest = entries.isEmpty() ? lastTick + 1 : entries.getFirst().tick();
+        if (firstTick < 1 || oldest > firstTick) {
+            return Delta.impossible(run + ": this primary's writes since it took over are no longer all retained"
+                    + " (oldest " + oldest + ", first " + firstTick + ")");
+        }
+        // the replica equals this peer's replica at the start of this incarnation: complete there
+        if (missedSinceFill.remove(peer)) {
+            log(new RetainedHistoryFile.Forget(peer));
+        }
+        log(new RetainedHistoryFile.Complete(peer, firstTick - 1));
+        completeAt.put(peer, firstTick - 1);
+        return new Delta(List.copyOf(entries), incarnation, null);
     }
 
     /** The tick of the newest write (0 before the first of this incarnation). */

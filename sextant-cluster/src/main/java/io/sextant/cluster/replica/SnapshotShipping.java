@@ -30,8 +30,9 @@ import java.util.concurrent.Semaphore;
  * {@code InstallFinish} is sent only after every chunk was acknowledged. A failed chunk fails the
  * shipping (no further chunks are sent; the ones in flight are awaited) and the transfer with it. No
  * message is larger than a chunk, and at most {@code CHUNKS_IN_FLIGHT + 1} chunks are held in memory.
- * Throttling: none of its own ({@code cluster.transfer.points_per_second} limits streamed points).
- * Stateless.
+ * Throttled by {@code cluster.transfer.points_per_second} through the same {@link TransferPace} as
+ * {@code stream_records}, in bytes: a chunk is handed out only once the bytes up to its end are due
+ * at that many points per second times the shard's bytes per point. Stateless.
  */
 final class SnapshotShipping {
 
@@ -48,26 +49,40 @@ final class SnapshotShipping {
     /**
      * @return the installed replica's point count
      */
-    static long ship(PeerReplicas remotes, long peer, ShardFileCapture.CapturedShard captured, OperationTag upTo) {
-        return ship(remotes, peer, captured, upTo, ShardCalls.INSTALL_CHUNK_BYTES, CHUNKS_IN_FLIGHT);
+    static long ship(
+            PeerReplicas remotes,
+            long peer,
+            ShardFileCapture.CapturedShard captured,
+            OperationTag upTo,
+            int pointsPerSecond) {
+        return ship(
+                remotes,
+                peer,
+                captured,
+                upTo,
+                ShardCalls.INSTALL_CHUNK_BYTES,
+                CHUNKS_IN_FLIGHT,
+                TransferPace.forBytes(pointsPerSecond, captured.bytes(), captured.pointCount()));
     }
 
-    /** As {@link #ship(PeerReplicas, long, ShardFileCapture.CapturedShard, OperationTag)} with the chunking given. */
+    /** As {@link #ship(PeerReplicas, long, ShardFileCapture.CapturedShard, OperationTag, int)} with the chunking and pace given. */
     static long ship(
             PeerReplicas remotes,
             long peer,
             ShardFileCapture.CapturedShard captured,
             OperationTag upTo,
             int chunkBytes,
-            int inFlight) {
+            int inFlight,
+            TransferPace pace) {
         remotes.installChunk(peer, "", 0, new byte[0]); // clears what an earlier transfer staged
         Semaphore slots = new Semaphore(inFlight);
         List<Future<?>> sent = new ArrayList<>();
         RuntimeException failure = null;
+        long[] shipped = {0};
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             try {
                 for (ShardFileCapture.CapturedFile f : captured.files()) {
-                    shipFile(remotes, peer, f, chunkBytes, slots, pool, sent);
+                    shipFile(remotes, peer, f, new Chunking(chunkBytes, slots, pool, sent, pace, shipped));
                 }
             } catch (RuntimeException e) {
                 failure = e;
@@ -84,16 +99,32 @@ final class SnapshotShipping {
         return remotes.installFinish(peer, upTo);
     }
 
-    private static void shipFile(
-            PeerReplicas remotes,
-            long peer,
-            ShardFileCapture.CapturedFile f,
+    /**
+     * How one shipping cuts and sends its chunks.
+     *
+     * @param shipped bytes handed out so far (one element; the shipping thread only)
+     */
+    private record Chunking(
             int chunkBytes,
             Semaphore slots,
             ExecutorService pool,
-            List<Future<?>> sent) {
+            List<Future<?>> sent,
+            TransferPace pace,
+            long[] shipped) {
+        /** Counts a chunk of {@code n} bytes about to go out, pausing until it is due. */
+        void due(int n) {
+            shipped[0] += n;
+            pace.sent(shipped[0]);
+        }
+    }
+
+    private static void shipFile(PeerReplicas remotes, long peer, ShardFileCapture.CapturedFile f, Chunking c) {
+        int chunkBytes = c.chunkBytes();
+        Semaphore slots = c.slots();
+        List<Future<?>> sent = c.sent();
         try (FileChannel ch = FileChannel.open(f.staged(), StandardOpenOption.READ)) {
             byte[] first = read(ch, 0, chunkBytes);
+            c.due(first.length);
             slots.acquireUninterruptibly(); // counts against the bound like any chunk
             try {
                 remotes.installChunk(peer, f.relativePath(), 0, first); // creates the file: before the rest
@@ -103,6 +134,7 @@ final class SnapshotShipping {
             long offset = first.length;
             while (offset < f.length()) {
                 failFast(sent);
+                c.due((int) Math.min(chunkBytes, f.length() - offset));
                 slots.acquireUninterruptibly();
                 byte[] data;
                 try {
@@ -116,7 +148,7 @@ final class SnapshotShipping {
                     break; // the file is shorter than captured: cannot happen for a staged capture
                 }
                 long at = offset;
-                sent.add(pool.submit(() -> {
+                sent.add(c.pool().submit(() -> {
                     try {
                         remotes.installChunk(peer, f.relativePath(), at, data);
                     } finally {

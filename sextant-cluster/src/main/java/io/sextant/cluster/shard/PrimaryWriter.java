@@ -17,4 +17,13 @@ public interface PrimaryWriter {
      * @param waitMillis at most this long waiting for visibility (negative: the shard's default)
      */
     UpdateResult writeAsPrimary(PointOperation operation, boolean wait, long waitMillis);
+
+    /**
+     * The run of writes this peer ordered as the shard's primary, with the ticks at which it knew
+     * the other replicas complete, when that run still describes its replica exactly; null
+     * otherwise. The shard service answers {@code RecoveryPoint} with it before the replica clock.
+     */
+    default RecoveryPoint orderedRun() {
+        return null;
+    }
 }

@@ -42,18 +42,28 @@ import org.slf4j.LoggerFactory;
  * The replica does not decide whether the run is complete: the primary does ({@code
  * RetainedOperations} in the replica package), from when it last knew the replica complete.
  *
- * <p><b>File format, version 1</b>, 36 bytes, big-endian, rewritten in place:
+ * <p>With the point, each clock keeps the local WAL sequence number of the last tagged write it
+ * recorded ({@code UpdateResult.operationId}, -1 when unknown): a peer that becomes the primary
+ * asks {@link #pointAt} whether its replica's last write before its own first one was that
+ * write, i.e. whether the point still describes its replica exactly (the base of {@code wal_delta}
+ * across a primary change).
+ *
+ * <p><b>File format, version 2</b>, 44 bytes, big-endian, rewritten in place:
  *
  * <pre>
  * offset 0   u8[4]  magic "SXRC"
- * offset 4   u32    format version = 1
+ * offset 4   u32    format version = 2
  * offset 8   u64    incarnation (0 = unknown)
  * offset 16  u64    first tick of the run
  * offset 24  u64    last tick applied
- * offset 32  u32    CRC32C of bytes 0..31
+ * offset 32  i64    local WAL sequence number of that write (-1 = unknown)
+ * offset 40  u32    CRC32C of bytes 0..39
  * </pre>
  *
- * A missing, short, corrupt or unknown-version file reads as {@link RecoveryPoint#UNKNOWN} (logged):
+ * Version 1 (written before the sequence number was kept) is the same without offset 32: 36
+ * bytes, CRC32C of bytes 0..31 at offset 32; it is read with the sequence number unknown and
+ * rewritten as version 2 at the next change. A missing, short, corrupt or unknown-version file
+ * reads as {@link RecoveryPoint#UNKNOWN} (logged):
  * the worst outcome is a full {@code stream_records} transfer instead of a delta, never a replica
  * declared complete by mistake. <b>Durability:</b> a known point is written after the write it
  * records was applied, and {@code LocalShard.update} returns only after its WAL record was fsynced,
@@ -65,8 +75,9 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaClocks {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaClocks.class);
     static final byte[] MAGIC = "SXRC".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
-    static final int SIZE = 36;
+    static final int VERSION = 2;
+    static final int SIZE = 44;
+    static final int SIZE_V1 = 36;
 
     private final Path dir;
     private final Map<String, Clock> clocks = new ConcurrentHashMap<>();
@@ -90,6 +101,19 @@ public final class ReplicaClocks {
         Clock c = clock(collection, shardId);
         synchronized (c) {
             return c.point;
+        }
+    }
+
+    /**
+     * The recovery point of the local replica of shard {@code shardId} of {@code collection} if its
+     * last recorded tagged write was the local WAL write {@code localSeq}, else {@link
+     * RecoveryPoint#UNKNOWN}: then the point no longer describes the replica (another write came
+     * after it, or the number is unknown).
+     */
+    public RecoveryPoint pointAt(String collection, int shardId, long localSeq) {
+        Clock c = clock(collection, shardId);
+        synchronized (c) {
+            return localSeq >= 0 && c.localSeq == localSeq ? c.point : RecoveryPoint.UNKNOWN;
         }
     }
 
@@ -117,10 +141,13 @@ public final class ReplicaClocks {
                     && first.tick() >= p.first()
                     && first.tick() <= p.last() + 1;
             if (!inRun) {
-                c.set(RecoveryPoint.UNKNOWN, true);
+                c.set(RecoveryPoint.UNKNOWN, -1, true);
             }
             T result = applyOrForget(c, apply);
-            c.set(new RecoveryPoint(last.incarnation(), inRun ? p.first() : first.tick(), last.tick()), false);
+            c.set(
+                    new RecoveryPoint(last.incarnation(), inRun ? p.first() : first.tick(), last.tick()),
+                    result instanceof io.sextant.shard.UpdateResult u ? u.operationId() : -1,
+                    false);
             return result;
         }
     }
@@ -133,9 +160,9 @@ public final class ReplicaClocks {
     public <T> T installed(String collection, int shardId, OperationTag upTo, Supplier<T> install) {
         Clock c = clock(collection, shardId);
         synchronized (c) {
-            c.set(RecoveryPoint.UNKNOWN, true);
+            c.set(RecoveryPoint.UNKNOWN, -1, true);
             T result = install.get();
-            c.set(new RecoveryPoint(upTo.incarnation(), upTo.tick(), upTo.tick()), true);
+            c.set(new RecoveryPoint(upTo.incarnation(), upTo.tick(), upTo.tick()), -1, true);
             return result;
         }
     }
@@ -144,7 +171,7 @@ public final class ReplicaClocks {
     public <T> T applyUntagged(String collection, int shardId, Supplier<T> apply) {
         Clock c = clock(collection, shardId);
         synchronized (c) {
-            c.set(RecoveryPoint.UNKNOWN, true);
+            c.set(RecoveryPoint.UNKNOWN, -1, true);
             return apply.get();
         }
     }
@@ -153,7 +180,7 @@ public final class ReplicaClocks {
         try {
             return apply.get();
         } catch (RuntimeException e) {
-            c.set(RecoveryPoint.UNKNOWN, true);
+            c.set(RecoveryPoint.UNKNOWN, -1, true);
             throw e;
         }
     }
@@ -163,44 +190,58 @@ public final class ReplicaClocks {
         return clocks.computeIfAbsent(name, n -> new Clock(dir == null ? null : dir.resolve(n)));
     }
 
-    /** Encodes {@code point} in the file layout (version 1). */
-    static byte[] encode(RecoveryPoint point) {
+    /** A clock file's content: the point and the local WAL sequence number of its last write. */
+    record Stored(RecoveryPoint point, long localSeq) {
+        static final Stored UNKNOWN = new Stored(RecoveryPoint.UNKNOWN, -1);
+    }
+
+    /** Encodes {@code point} in the file layout (version 2). */
+    static byte[] encode(RecoveryPoint point, long localSeq) {
         ByteBuffer b = ByteBuffer.allocate(SIZE);
         b.put(MAGIC)
                 .putInt(VERSION)
                 .putLong(point.incarnation())
                 .putLong(point.first())
-                .putLong(point.last());
+                .putLong(point.last())
+                .putLong(localSeq);
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, SIZE - 4);
         b.putInt((int) crc.getValue());
         return b.array();
     }
 
-    /** Decodes a clock file; anything but a valid version-1 file is {@link RecoveryPoint#UNKNOWN}. */
-    static RecoveryPoint decode(byte[] bytes, String what) {
-        if (bytes.length != SIZE) {
-            LOG.warn("Replica clock {} has {} bytes, not {}: reading it as unknown", what, bytes.length, SIZE);
-            return RecoveryPoint.UNKNOWN;
+    /**
+     * Decodes a clock file; anything but a valid version-2 file, or version-1 file (its sequence
+     * number unknown), is unknown.
+     */
+    static Stored decode(byte[] bytes, String what) {
+        int version = bytes.length >= 8 ? ByteBuffer.wrap(bytes, 4, 4).getInt() : -1;
+        int size = version == 1 ? SIZE_V1 : SIZE;
+        if (bytes.length != size) {
+            LOG.warn("Replica clock {} has {} bytes, not {}: reading it as unknown", what, bytes.length, size);
+            return Stored.UNKNOWN;
         }
         ByteBuffer b = ByteBuffer.wrap(bytes);
         byte[] magic = new byte[4];
         b.get(magic);
-        int version = b.getInt();
+        b.getInt();
         long incarnation = b.getLong();
         long first = b.getLong();
         long last = b.getLong();
+        long localSeq = version == 1 ? -1 : b.getLong();
         CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, SIZE - 4);
-        if (!java.util.Arrays.equals(magic, MAGIC) || version != VERSION || b.getInt() != (int) crc.getValue()) {
+        crc.update(bytes, 0, size - 4);
+        if (!java.util.Arrays.equals(magic, MAGIC)
+                || (version != VERSION && version != 1)
+                || b.getInt() != (int) crc.getValue()) {
             LOG.warn("Replica clock {} is corrupt or of an unknown version: reading it as unknown", what);
-            return RecoveryPoint.UNKNOWN;
+            return Stored.UNKNOWN;
         }
         try {
-            return new RecoveryPoint(incarnation, first, last);
+            return new Stored(new RecoveryPoint(incarnation, first, last), localSeq);
         } catch (IllegalArgumentException e) {
             LOG.warn("Replica clock {}: {}; reading it as unknown", what, e.getMessage());
-            return RecoveryPoint.UNKNOWN;
+            return Stored.UNKNOWN;
         }
     }
 
@@ -209,30 +250,38 @@ public final class ReplicaClocks {
         private final Path file;
         private FileChannel channel; // opened on the first write
         private RecoveryPoint point;
+        /** The local WAL sequence number of the last recorded tagged write, -1 when unknown. */
+        private long localSeq;
 
         Clock(Path file) {
             this.file = file;
-            this.point = file == null ? RecoveryPoint.UNKNOWN : read(file);
+            Stored s = file == null ? Stored.UNKNOWN : read(file);
+            this.point = s.point();
+            this.localSeq = s.localSeq();
         }
 
-        private static RecoveryPoint read(Path file) {
+        private static Stored read(Path file) {
             try {
                 return decode(Files.readAllBytes(file), file.toString());
             } catch (NoSuchFileException e) {
-                return RecoveryPoint.UNKNOWN;
+                return Stored.UNKNOWN;
             } catch (IOException e) {
                 LOG.warn("Cannot read replica clock {}: {}; reading it as unknown", file, e.toString());
-                return RecoveryPoint.UNKNOWN;
+                return Stored.UNKNOWN;
             }
         }
 
-        /** Records {@code p} (callers hold the lock); {@code sync} forces it to disk. */
-        void set(RecoveryPoint p, boolean sync) {
-            if (p.equals(point) && !sync) {
+        /**
+         * Records {@code p}, reached by the local write {@code seq} (callers hold the lock); {@code
+         * sync} forces it to disk.
+         */
+        void set(RecoveryPoint p, long seq, boolean sync) {
+            boolean unchanged = p.equals(point) && seq == localSeq;
+            if (unchanged && !sync) {
                 return;
             }
-            boolean unchanged = p.equals(point);
             point = p;
+            localSeq = seq;
             if (file == null || unchanged) {
                 return;
             }
@@ -242,7 +291,7 @@ public final class ReplicaClocks {
                     channel = FileChannel.open(
                             file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
                 }
-                ByteBuffer b = ByteBuffer.wrap(encode(p));
+                ByteBuffer b = ByteBuffer.wrap(encode(p, seq));
                 long pos = 0;
                 while (b.hasRemaining()) {
                     pos += channel.write(b, pos);
@@ -252,6 +301,7 @@ public final class ReplicaClocks {
                 }
             } catch (IOException e) {
                 point = RecoveryPoint.UNKNOWN;
+                localSeq = -1;
                 throw new ServiceException(
                         "Cannot write replica clock " + file + ": " + e.getMessage(), new UncheckedIOException(e));
             }

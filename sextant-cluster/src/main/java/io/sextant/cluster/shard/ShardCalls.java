@@ -35,7 +35,8 @@ import java.util.List;
  * Info         (empty)                                          info
  * Capture      (empty)                                          captured files ({@link ShardCaptureWire})
  * TaggedUpdate u64 incarnation, u64 tick, then as Update            update
- * RecoveryPoint (empty)                                         u64 incarnation (0 = unknown), u64 first, u64 last
+ * RecoveryPoint (empty)                                         u64 incarnation (0 = unknown), u64 first, u64 last,
+ *                                                               optional tail: u32 k (1 ..), k x (u64 peer, u64 tick)
  * TaggedBatch  u64 incarnation, u64 first tick, u8 wait (0/1),    update (of the last one)
  *              u32 n (1 ..), n x point operation (ticks first .. first+n-1)
  * InstallChunk str path inside the shard, i64 offset, u32 n, n bytes  i64 bytes written
@@ -68,7 +69,11 @@ import java.util.List;
  * with their {@link OperationTag}; the serving peer applies them to its replica as {@code Update}
  * does and records the tag in its {@link ReplicaClocks}; {@code RecoveryPoint} returns what that
  * replica recorded ({@link RecoveryPoint}). Both are served by {@link ShardService} itself, which
- * holds the clocks; the other calls run on the shard alone.
+ * holds the clocks; the other calls run on the shard alone. The {@code RecoveryPoint} response's
+ * tail (added for {@code wal_delta} across a primary change) is written only for a run the serving
+ * peer ordered itself ({@link RecoveryPoint#knownComplete} not empty): the ticks at which it knew
+ * the other replicas complete. An older peer reading a response with a tail fails on the trailing
+ * bytes, counts the point as unknown and streams: never a wrong delta.
  *
  * {@code Capture} (added for snapshots in cluster mode; an older peer answers it {@code
  * UNIMPLEMENTED}) captures the replica's snapshot files on the serving peer and ships them.
@@ -245,12 +250,28 @@ public final class ShardCalls {
             ShardCall.Deadline.READ,
             (w, q) -> {},
             r -> null,
-            (w, p) -> w.i64(p.incarnation()).i64(p.first()).i64(p.last()),
+            (w, p) -> {
+                w.i64(p.incarnation()).i64(p.first()).i64(p.last());
+                if (!p.knownComplete().isEmpty()) {
+                    w.i32(p.knownComplete().size());
+                    p.knownComplete().forEach((peer, tick) -> w.i64(peer).i64(tick));
+                }
+            },
             r -> {
                 long incarnation = r.i64();
                 long first = r.i64();
                 long last = r.i64();
-                return incarnation == 0 ? RecoveryPoint.UNKNOWN : new RecoveryPoint(incarnation, first, last);
+                java.util.Map<Long, Long> complete = new java.util.HashMap<>();
+                if (!r.atEnd()) {
+                    int k = r.count(16);
+                    if (k < 1) {
+                        throw r.corrupt("an empty known-complete tail");
+                    }
+                    for (int i = 0; i < k; i++) {
+                        complete.put(r.i64(), r.i64());
+                    }
+                }
+                return incarnation == 0 ? RecoveryPoint.UNKNOWN : new RecoveryPoint(incarnation, first, last, complete);
             },
             (shard, q) -> RecoveryPoint.UNKNOWN);
 

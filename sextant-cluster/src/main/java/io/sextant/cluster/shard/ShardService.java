@@ -136,7 +136,11 @@ public final class ShardService implements BindableService {
             admit(c, s);
             return clocks.installed(c, s, q, () -> lookup.install(c, s));
         });
-        add(b, ShardCalls.RECOVERY_POINT, lookup, (shard, q, c, s) -> clocks.point(c, s));
+        add(b, ShardCalls.RECOVERY_POINT, lookup, (shard, q, c, s) -> {
+            // the run this peer ordered as primary, when its replica has had no other write since
+            RecoveryPoint ordered = primaries.find(c, s) instanceof PrimaryWriter p ? p.orderedRun() : null;
+            return ordered != null ? ordered : clocks.point(c, s);
+        });
         addPlain(b, ShardCalls.PRIMARY_UPDATE, primaries);
         b.addMethod(ShardCalls.PING.method(), ServerCalls.asyncUnaryCall((request, response) -> {
             response.onNext(ShardCalls.PING.encodeResponse(null));

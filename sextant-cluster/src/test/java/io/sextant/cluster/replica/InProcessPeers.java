@@ -120,7 +120,9 @@ final class InProcessPeers {
     /** Gives every replica peer an in-memory replica clock (the {@code wal_delta} transfer's). */
     InProcessPeers withClocks() {
         for (long p : replicas.keySet()) {
-            clocks.put(p, io.sextant.cluster.shard.ReplicaClocks.inMemory());
+            io.sextant.cluster.shard.ReplicaClocks clock = io.sextant.cluster.shard.ReplicaClocks.inMemory();
+            clocks.put(p, clock);
+            ClusterShardFactory.withClocks(sets.get(p), clock); // as the shard factory does
         }
         return this;
     }
@@ -265,7 +267,10 @@ final class InProcessPeers {
                 if (down.contains(peerId)) {
                     throw unreachable(peerId);
                 }
-                return clock.point("c", 0);
+                // as the shard service answers: the run the peer ordered, else its replica clock
+                io.sextant.cluster.shard.RecoveryPoint ordered =
+                        sets.get(peerId).orderedRun();
+                return ordered != null ? ordered : clock.point("c", 0);
             }
         };
     }

@@ -70,6 +70,12 @@ final class RecordingShard implements Shard {
         return List.copyOf(applied);
     }
 
+    /** Writes are numbered 1, 2, 3 … in the order applied, as a WAL numbers them. */
+    @Override
+    public synchronized long lastOperationId() {
+        return applied.size();
+    }
+
     @Override
     public UpdateResult update(PointOperation operation, boolean wait) {
         updateAttempts.incrementAndGet();

@@ -150,6 +150,7 @@ class RetainedHistoryFileTest {
     @Test
     void theFileIsCompactedAndStillReplaysTheSameRun() throws Exception {
         RetainedOperations ops = RetainedOperations.open(file(), 50, 1 << 20, 0);
+        ops.baseFrom(last -> last == 0 ? new RecoveryPoint(PREVIOUS, 3, 7) : RecoveryPoint.UNKNOWN);
         for (int i = 0; i < 40_000; i++) {
             ops.append(delete(seq), seq++, ACTIVE);
         }
@@ -169,5 +170,52 @@ class RetainedHistoryFileTest {
                 .extracting(RetainedOperations.Entry::tick)
                 .hasSize(10)
                 .startsWith(39_991L);
+        // the incarnation's base and first tick survived the compactions (the first write did not)
+        assertThat(again.delta(R, new RecoveryPoint(PREVIOUS, 1, 7, java.util.Map.of(9L, 2L)), 9)
+                        .reason())
+                .contains("previous primary's run 5eed")
+                .contains("no longer all retained (oldest 39951, first 1)");
+    }
+
+    private static final long PREVIOUS = 0x5eed;
+
+    @Test
+    void theBaseSurvivesAReopenAndAVersionOneFileIsUpgraded() throws Exception {
+        RetainedOperations ops = open(0);
+        ops.baseFrom(last -> last == 0 ? new RecoveryPoint(PREVIOUS, 3, 7) : RecoveryPoint.UNKNOWN);
+        write(ops, 3);
+        long incarnation = ops.incarnation();
+        ops.close();
+        byte[] bytes = Files.readAllBytes(file());
+        assertThat(java.nio.ByteBuffer.wrap(bytes).getInt(4)).isEqualTo(2);
+        bytes[7] = 1; // the same records under a version-1 header
+        Files.write(file(), bytes);
+
+        RetainedOperations again = open(seq - 1);
+        assertThat(java.nio.ByteBuffer.wrap(Files.readAllBytes(file())).getInt(4))
+                .as("rewritten as version 2")
+                .isEqualTo(2);
+        assertThat(again.incarnation()).isEqualTo(incarnation);
+        RetainedOperations.Delta d = again.delta(R, new RecoveryPoint(PREVIOUS, 1, 7, java.util.Map.of(9L, 2L)), 9);
+        assertThat(d.reason()).isNull();
+        assertThat(d.operations()).extracting(RetainedOperations.Entry::tick).containsExactly(1L, 2L, 3L);
+        assertThat(again.orderedRun(seq - 1)).isEqualTo(new RecoveryPoint(incarnation, 1, 3, java.util.Map.of(R, 0L)));
+    }
+
+    @Test
+    void aBaseRecordEncodesByteByByte() {
+        byte[] body = RetainedHistoryFile.encode(new RetainedHistoryFile.Base(5, new RecoveryPoint(PREVIOUS, 3, 7)));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(body);
+        assertThat(body).hasSize(33);
+        assertThat(b.get(0)).isEqualTo((byte) 7);
+        assertThat(b.getLong(1)).isEqualTo(5);
+        assertThat(b.getLong(9)).isEqualTo(PREVIOUS);
+        assertThat(b.getLong(17)).isEqualTo(3);
+        assertThat(b.getLong(25)).isEqualTo(7);
+        assertThat(RetainedHistoryFile.decode(body))
+                .isEqualTo(new RetainedHistoryFile.Base(5, new RecoveryPoint(PREVIOUS, 3, 7)));
+        assertThat(RetainedHistoryFile.decode(
+                        RetainedHistoryFile.encode(new RetainedHistoryFile.Base(1, RecoveryPoint.UNKNOWN))))
+                .isEqualTo(new RetainedHistoryFile.Base(1, RecoveryPoint.UNKNOWN));
     }
 }

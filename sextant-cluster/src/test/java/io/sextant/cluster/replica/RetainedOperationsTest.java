@@ -161,4 +161,78 @@ class RetainedOperationsTest {
         assertThat(ticks(ops.delta(R, new RecoveryPoint(ops.incarnation(), tag.tick(), tag.tick()))))
                 .containsExactly(tag.tick() + 1, tag.tick() + 2);
     }
+
+    private static final long SELF = 2;
+    private static final long PREVIOUS = 0x5eed;
+
+    /** A primary that took over from PREVIOUS's run, its replica having applied ticks 3..7 of it. */
+    private RetainedOperations tookOver(int max) {
+        RetainedOperations ops = new RetainedOperations(max, 1 << 20);
+        long before = seq - 1; // the local write before this run's first
+        ops.baseFrom(last -> last == before ? new RecoveryPoint(PREVIOUS, 3, 7) : RecoveryPoint.UNKNOWN);
+        write(ops, 3);
+        return ops;
+    }
+
+    @Test
+    void aReturningFormerPrimaryThatVouchesForThisPeerGetsAllOfThisRun() {
+        RetainedOperations ops = tookOver(100);
+        RetainedOperations.Delta d = ops.delta(R, new RecoveryPoint(PREVIOUS, 1, 7, java.util.Map.of(SELF, 2L)), SELF);
+        assertThat(d.possible()).as(d.reason()).isTrue();
+        assertThat(ticks(d)).containsExactly(1L, 2L, 3L);
+        assertThat(d.incarnation()).isEqualTo(ops.incarnation());
+        // known complete before this run's first tick: its next point (this run, from tick 1) is fine
+        write(ops, 2);
+        assertThat(ticks(ops.delta(R, new RecoveryPoint(ops.incarnation(), 1, 3), SELF)))
+                .containsExactly(4L, 5L);
+    }
+
+    @Test
+    void acrossAPrimaryChangeEveryUnprovableCaseFallsBackWithItsReason() {
+        RetainedOperations ops = tookOver(100);
+        assertThat(ops.delta(R, new RecoveryPoint(PREVIOUS, 1, 7), SELF).reason())
+                .contains("did not order that run");
+        assertThat(ops.delta(R, new RecoveryPoint(PREVIOUS, 1, 7, java.util.Map.of(R, 2L)), SELF)
+                        .reason())
+                .contains("cannot say when this peer was last complete");
+        assertThat(ops.delta(R, new RecoveryPoint(PREVIOUS, 1, 7, java.util.Map.of(SELF, 1L)), SELF)
+                        .reason())
+                .contains("begin at tick 3, after tick 2");
+        assertThat(ops.delta(R, new RecoveryPoint(PREVIOUS, 1, 9, java.util.Map.of(SELF, 2L)), SELF)
+                        .reason())
+                .contains("holds 2 writes of it (ticks 8..9) this primary never applied");
+        assertThat(ops.delta(R, new RecoveryPoint(PREVIOUS, 1, 6, java.util.Map.of(SELF, 2L)), SELF)
+                        .reason())
+                .contains("stops at tick 6");
+        assertThat(ops.delta(R, new RecoveryPoint(PREVIOUS + 1, 1, 7, java.util.Map.of(SELF, 2L)), SELF)
+                        .reason())
+                .contains("another primary");
+
+        RetainedOperations small = tookOver(2); // the run's first write is gone
+        assertThat(small.delta(R, new RecoveryPoint(PREVIOUS, 1, 7, java.util.Map.of(SELF, 2L)), SELF)
+                        .reason())
+                .contains("no longer all retained");
+
+        RetainedOperations noBase = new RetainedOperations(100, 1 << 20); // the clock did not match
+        noBase.baseFrom(last -> RecoveryPoint.UNKNOWN);
+        write(noBase, 3);
+        assertThat(noBase.delta(R, new RecoveryPoint(PREVIOUS, 1, 7, java.util.Map.of(SELF, 2L)), SELF)
+                        .reason())
+                .contains("another primary");
+    }
+
+    @Test
+    void theOrderedRunDescribesTheReplicaUntilAnotherPeersWriteReachesIt() {
+        RetainedOperations ops = new RetainedOperations(100, 1 << 20);
+        assertThat(ops.orderedRun(seq - 1)).isNull();
+        write(ops, 3);
+        assertThat(ops.orderedRun(seq - 1))
+                .isEqualTo(new RecoveryPoint(ops.incarnation(), 1, 3, java.util.Map.of(R, 0L)));
+        assertThat(ops.orderedRun(seq)).as("a write it did not order").isNull();
+        ops.missed(R); // it held every write up to tick 0 all the same
+        assertThat(ops.orderedRun(seq - 1).knownComplete()).containsEntry(R, 0L);
+        RetainedOperations alone = new RetainedOperations(100, 1 << 20);
+        alone.append(delete(1), seq++, List::of);
+        assertThat(alone.orderedRun(seq - 1)).as("nobody known complete").isNull();
+    }
 }

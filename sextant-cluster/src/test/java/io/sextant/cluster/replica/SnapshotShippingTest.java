@@ -103,7 +103,7 @@ class SnapshotShippingTest {
         long seed = System.nanoTime();
         ShardFileCapture.CapturedShard captured = capture(seed, 1000, 0, 37, 5003, 64);
         StagingPeer peer = new StagingPeer();
-        long points = SnapshotShipping.ship(peer, 7, captured, new OperationTag(1, 1), 64, 4);
+        long points = SnapshotShipping.ship(peer, 7, captured, new OperationTag(1, 1), 64, 4, TransferPace.of(0));
         assertThat(points).isEqualTo(42);
         assertThat(peer.calls.getFirst()).as("the clear first").isEqualTo("@0");
         assertThat(peer.calls.getLast()).as("the finish last").isEqualTo("finish");
@@ -122,10 +122,38 @@ class SnapshotShippingTest {
         ShardFileCapture.CapturedShard captured = capture(1, 2000, 2000);
         StagingPeer peer = new StagingPeer();
         peer.failOn = "seg/f0";
-        assertThatThrownBy(() -> SnapshotShipping.ship(peer, 7, captured, new OperationTag(1, 1), 64, 4))
+        assertThatThrownBy(() ->
+                        SnapshotShipping.ship(peer, 7, captured, new OperationTag(1, 1), 64, 4, TransferPace.of(0)))
                 .isInstanceOf(ServiceException.class)
                 .hasMessageContaining("link down");
         assertThat(peer.calls).doesNotContain("finish");
         assertThat(peer.inFlight.get()).as("nothing left in flight").isZero();
+    }
+
+    @Test
+    void theShippingIsHeldToTheTransferRateInBytes() throws Exception {
+        ShardFileCapture.CapturedShard captured = capture(2, 1000, 37, 300); // 1337 bytes, 42 points
+        StagingPeer peer = new StagingPeer();
+        long[] now = {0};
+        List<Long> pauses = Collections.synchronizedList(new ArrayList<>());
+        // 21 points per second for 42 points: the shard's 1337 bytes are due over 2 s
+        double rate = TransferPace.bytesPerSecond(21, captured.bytes(), captured.pointCount());
+        assertThat(rate).isEqualTo(1337 / 2.0);
+        TransferPace pace = new TransferPace(rate, () -> now[0], nanos -> {
+            pauses.add(nanos);
+            now[0] += nanos; // the clock moves only while the shipping waits
+        });
+        SnapshotShipping.ship(peer, 7, captured, new OperationTag(1, 1), 64, 4, pace);
+        assertThat(now[0])
+                .as("paused until the last chunk was due: all bytes at the rate")
+                .isEqualTo((long) (1337 * 1e9 / rate));
+        assertThat(pauses)
+                .as("a pause before every chunk, until its bytes are due")
+                .hasSize(16 + 1 + 5);
+        for (ShardFileCapture.CapturedFile f : captured.files()) {
+            assertThat(peer.files.get(f.relativePath())).isEqualTo(Files.readAllBytes(f.staged()));
+        }
+        assertThat(TransferPace.bytesPerSecond(0, 1337, 42)).as("0 = no limit").isZero();
+        assertThat(TransferPace.forBytes(0, 1337, 42).limited()).isFalse();
     }
 }

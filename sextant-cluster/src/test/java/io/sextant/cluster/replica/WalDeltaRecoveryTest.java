@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Recovery by {@code wal_delta} on three in-process peers whose replicas keep clocks (1 is the
  * primary): only the missed writes are sent; an unknown recovery point falls back to streaming.
+ * Across a primary change (A, the primary, stops; B takes over and orders writes; A returns), A
+ * gets exactly B's writes (the package-info's rule), unless it holds a write of its own run B never
+ * applied, which only a stream's clear removes.
  */
 class WalDeltaRecoveryTest {
     private static final long A = 1;
@@ -227,5 +231,114 @@ class WalDeltaRecoveryTest {
         assertThat(log.recorded.getFirst()).as("%s", log.recorded).isEqualTo("start wal_delta from " + A);
         assertThat(log.recorded.getLast()).as("%s", log.recorded).isEqualTo("finish");
         assertThat(log.list("c")).isEmpty();
+    }
+
+    // ------------------------------------------------------------ across a primary change
+
+    /** Repairs A and returns the finished transfer to it. */
+    private ReplicaRecovery.Finished repairA() throws InterruptedException {
+        try (ReplicaRecovery r = recovery()) {
+            r.start();
+            InProcessPeers.eventually(() -> peers.state(A) == ReplicaState.ACTIVE, "A Active again");
+            InProcessPeers.eventually(() -> !r.finished("c").isEmpty(), "transfer recorded");
+            return r.finished("c").getFirst();
+        }
+    }
+
+    /** B's writes while A, the primary, is down: the first marks A Dead and makes B the primary. */
+    private void bTakesOverAndWrites() {
+        peers.sets.get(C).update(upsert(110, 150), true);
+        assertThat(peers.state(A)).isEqualTo(ReplicaState.DEAD);
+        assertThat(peers.sets.get(B).primaryHere()).isTrue();
+        peers.sets.get(C).update(delete(0, 1, 2, 3, 4), true);
+        peers.sets.get(B).update(upsert(150, 160), true);
+    }
+
+    @Test
+    void theFormerPrimaryGetsExactlyTheNewPrimarysWritesByWalDelta() throws Exception {
+        peers.sets.get(B).update(upsert(0, 100), true); // ordered by A
+        peers.sets.get(C).update(upsert(100, 110), true);
+        peers.kill(A);
+        bTakesOverAndWrites();
+        peers.revive(A);
+        int appliedBefore = peers.replicas.get(A).applied().size();
+
+        ReplicaRecovery.Finished f = repairA();
+        assertThat(f.transfer().method())
+                .as("fallback reason: %s", f.fallbackReason())
+                .isEqualTo("wal_delta");
+        assertThat(f.transfer().from()).isEqualTo(B);
+        assertThat(f.items()).as("B's three writes").isEqualTo(3);
+        assertThat(f.activated()).isTrue();
+        List<PointOperation> got = peers.replicas.get(A).applied();
+        assertThat(got.subList(appliedBefore, got.size()).stream().map(WalDeltaRecoveryTest::summary))
+                .as("only B's writes, no clear and no streamed batch")
+                .containsExactly("upsert 110..149", "delete [0, 1, 2, 3, 4]", "upsert 150..159");
+        assertThat(peers.replicas.get(A).points())
+                .isEqualTo(peers.replicas.get(B).points());
+        assertThat(peers.replicas.get(A).points()).hasSize(155);
+
+        // A's new run (B's incarnation) goes on: a later outage is a delta of the usual kind
+        peers.kill(A);
+        peers.sets.get(B).update(upsert(200, 210), true);
+        peers.revive(A);
+        ReplicaRecovery.Finished again = repairA();
+        assertThat(again.transfer().method())
+                .as("fallback reason: %s", again.fallbackReason())
+                .isEqualTo("wal_delta");
+        assertThat(again.items()).isEqualTo(1);
+        assertThat(peers.replicas.get(A).points())
+                .isEqualTo(peers.replicas.get(B).points());
+    }
+
+    @Test
+    void aWriteTheFormerPrimaryAppliedAloneIsRemovedByAStream() throws Exception {
+        peers.sets.get(B).update(upsert(0, 100), true); // ordered by A
+        CountDownLatch held = new CountDownLatch(1);
+        peers.heldForwards.put(A, held); // A applies the next write, its forwards wait
+        Thread lonely = Thread.ofVirtual().start(() -> {
+            try {
+                peers.sets.get(A).update(upsert(900, 901), true);
+            } catch (RuntimeException expected) {
+                // refused by the replicas' fence once B is the primary: never acknowledged
+            }
+        });
+        InProcessPeers.eventually(() -> peers.replicas.get(A).points().containsKey(PointId.of(900)), "A applied 900");
+        peers.kill(A);
+        bTakesOverAndWrites();
+        held.countDown();
+        lonely.join(10_000);
+        assertThat(peers.replicas.get(B).points()).doesNotContainKey(PointId.of(900));
+        peers.revive(A);
+
+        ReplicaRecovery.Finished f = repairA();
+        assertThat(f.transfer().method()).isEqualTo("stream_records");
+        assertThat(f.fallbackReason()).contains("never applied").contains("never acknowledged");
+        assertThat(peers.replicas.get(A).applied())
+                .as("the stream starts with a clear")
+                .contains(new PointOperation.Delete(new PointsSelector.ByFilter(Filter.ALL)));
+        assertThat(peers.replicas.get(A).points())
+                .isEqualTo(peers.replicas.get(B).points());
+        assertThat(peers.replicas.get(A).points()).doesNotContainKey(PointId.of(900));
+    }
+
+    @Test
+    void aReplicaOfAThirdPrimarysRunFallsBack() throws Exception {
+        peers.sets.get(B).update(upsert(0, 100), true); // ordered by A; C applied it as a replica
+        peers.kill(C);
+        peers.sets.get(B).update(upsert(100, 110), true); // C Dead
+        peers.kill(A);
+        peers.sets.get(B).update(upsert(110, 120), true); // B primary
+        peers.revive(C);
+        try (ReplicaRecovery r = recovery()) {
+            r.start();
+            InProcessPeers.eventually(() -> peers.state(C) == ReplicaState.ACTIVE, "C Active again");
+            InProcessPeers.eventually(() -> !r.finished("c").isEmpty(), "transfer recorded");
+            ReplicaRecovery.Finished f = r.finished("c").getFirst();
+            assertThat(f.transfer().method()).isEqualTo("stream_records");
+            assertThat(f.fallbackReason()).contains("did not order that run");
+        }
+        assertThat(peers.replicas.get(C).points())
+                .isEqualTo(peers.replicas.get(B).points());
     }
 }

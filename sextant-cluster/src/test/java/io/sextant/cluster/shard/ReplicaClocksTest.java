@@ -76,20 +76,74 @@ class ReplicaClocksTest {
     }
 
     @Test
-    void theFileLayoutIsVersionOne() {
-        byte[] b = ReplicaClocks.encode(new RecoveryPoint(I, 3, 9));
-        assertThat(b).hasSize(36);
+    void theFileLayoutIsVersionTwo() {
+        byte[] b = ReplicaClocks.encode(new RecoveryPoint(I, 3, 9), 77);
+        assertThat(b).hasSize(44);
         ByteBuffer buf = ByteBuffer.wrap(b);
         assertThat(new String(b, 0, 4, java.nio.charset.StandardCharsets.US_ASCII))
                 .isEqualTo("SXRC");
-        assertThat(buf.getInt(4)).isEqualTo(1);
+        assertThat(buf.getInt(4)).isEqualTo(2);
         assertThat(buf.getLong(8)).isEqualTo(I);
         assertThat(buf.getLong(16)).isEqualTo(3);
         assertThat(buf.getLong(24)).isEqualTo(9);
+        assertThat(buf.getLong(32)).isEqualTo(77);
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update(b, 0, 32);
-        assertThat(buf.getInt(32)).isEqualTo((int) crc.getValue());
-        assertThat(ReplicaClocks.decode(b, "t")).isEqualTo(new RecoveryPoint(I, 3, 9));
+        crc.update(b, 0, 40);
+        assertThat(buf.getInt(40)).isEqualTo((int) crc.getValue());
+        assertThat(ReplicaClocks.decode(b, "t")).isEqualTo(new ReplicaClocks.Stored(new RecoveryPoint(I, 3, 9), 77));
+    }
+
+    /** A version-1 file, 36 bytes, as written before the local sequence number was kept. */
+    private static byte[] versionOne(RecoveryPoint p) {
+        ByteBuffer b = ByteBuffer.allocate(36);
+        b.put("SXRC".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .putInt(1)
+                .putLong(p.incarnation())
+                .putLong(p.first())
+                .putLong(p.last());
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(b.array(), 0, 32);
+        b.putInt((int) crc.getValue());
+        return b.array();
+    }
+
+    @Test
+    void aVersionOneFileIsReadWithItsSequenceNumberUnknown() throws Exception {
+        ReplicaClocks c = ReplicaClocks.open(dir);
+        tagged(c, I, 1);
+        Path file;
+        try (var s = Files.list(dir)) {
+            file = s.toList().getFirst();
+        }
+        Files.write(file, versionOne(new RecoveryPoint(I, 2, 5)));
+        ReplicaClocks again = ReplicaClocks.open(dir);
+        assertThat(again.point("c", 0)).isEqualTo(new RecoveryPoint(I, 2, 5));
+        assertThat(again.pointAt("c", 0, 5))
+                .as("no sequence number in version 1")
+                .isEqualTo(RecoveryPoint.UNKNOWN);
+        again.applyTagged("c", 0, new OperationTag(I, 6), () -> new io.sextant.shard.UpdateResult(41, true));
+        assertThat(Files.size(file)).as("rewritten as version 2").isEqualTo(44);
+        assertThat(ReplicaClocks.open(dir).pointAt("c", 0, 41)).isEqualTo(new RecoveryPoint(I, 2, 6));
+    }
+
+    @Test
+    void pointAtDescribesTheReplicaOnlyWhenItsLastWriteWasTheLastTaggedOne() {
+        ReplicaClocks c = ReplicaClocks.inMemory();
+        c.applyTagged("c", 0, new OperationTag(I, 1), () -> new io.sextant.shard.UpdateResult(10, true));
+        c.applyTaggedBatch(
+                "c",
+                0,
+                new OperationTag(I, 2),
+                new OperationTag(I, 4),
+                () -> new io.sextant.shard.UpdateResult(13, true));
+        assertThat(c.pointAt("c", 0, 13)).isEqualTo(new RecoveryPoint(I, 1, 4));
+        assertThat(c.pointAt("c", 0, 14)).as("a later local write").isEqualTo(RecoveryPoint.UNKNOWN);
+        assertThat(c.pointAt("c", 0, 12)).isEqualTo(RecoveryPoint.UNKNOWN);
+        c.applyUntagged("c", 0, () -> new io.sextant.shard.UpdateResult(14, true));
+        assertThat(c.pointAt("c", 0, 14)).isEqualTo(RecoveryPoint.UNKNOWN);
+        tagged(c, I, 5); // a result without a sequence number
+        assertThat(c.point("c", 0)).isEqualTo(new RecoveryPoint(I, 5, 5));
+        assertThat(c.pointAt("c", 0, -1)).isEqualTo(RecoveryPoint.UNKNOWN);
     }
 
     @Test
@@ -106,13 +160,16 @@ class ReplicaClocksTest {
         for (int i = 0; i < good.length; i++) { // every single flipped byte is caught
             byte[] bad = good.clone();
             bad[i] ^= 0x40;
-            assertThat(ReplicaClocks.decode(bad, "flip " + i))
+            assertThat(ReplicaClocks.decode(bad, "flip " + i).point())
                     .as("byte %d flipped", i)
                     .isEqualTo(RecoveryPoint.UNKNOWN);
         }
-        byte[] v2 = good.clone();
-        v2[7] = 2;
-        assertThat(ReplicaClocks.decode(v2, "v2")).isEqualTo(RecoveryPoint.UNKNOWN);
+        byte[] v3 = good.clone();
+        v3[7] = 3;
+        assertThat(ReplicaClocks.decode(v3, "v3")).isEqualTo(ReplicaClocks.Stored.UNKNOWN);
+        byte[] v1Long = good.clone();
+        v1Long[7] = 1; // version 1 but 44 bytes
+        assertThat(ReplicaClocks.decode(v1Long, "v1 of 44 bytes")).isEqualTo(ReplicaClocks.Stored.UNKNOWN);
         Files.write(file, java.util.Arrays.copyOf(good, 20));
         assertThat(ReplicaClocks.open(dir).point("c", 0)).isEqualTo(RecoveryPoint.UNKNOWN);
         Files.write(file, new byte[0]);

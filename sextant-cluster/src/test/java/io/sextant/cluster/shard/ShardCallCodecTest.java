@@ -100,6 +100,33 @@ class ShardCallCodecTest {
     }
 
     @Test
+    void recoveryPointsRoundTripWithAndWithoutTheOrderedRunsTail() {
+        RecoveryPoint plain = new RecoveryPoint(r.nextLong() | 1, 3, 9);
+        responseRoundTrip(ShardCalls.RECOVERY_POINT, plain);
+        responseRoundTrip(ShardCalls.RECOVERY_POINT, RecoveryPoint.UNKNOWN);
+        byte[] plainBytes = ShardCalls.RECOVERY_POINT.encodeResponse(plain);
+        RecoveryPoint ordered = new RecoveryPoint(plain.incarnation(), 1, 9, java.util.Map.of(5L, 2L, -3L, 7L));
+        byte[] bytes = ShardCalls.RECOVERY_POINT.encodeResponse(ordered);
+        assertThat(bytes).hasSize(plainBytes.length + 4 + 2 * 16);
+        assertThat(ShardCalls.RECOVERY_POINT.decodeResponse(bytes)).isEqualTo(ordered);
+        for (int len = 0; len < bytes.length; len++) {
+            byte[] cut = Arrays.copyOf(bytes, len);
+            if (len == plainBytes.length) { // the tail is optional: without it, a point nobody vouches for
+                assertThat(ShardCalls.RECOVERY_POINT.decodeResponse(cut).knownComplete())
+                        .isEmpty();
+                continue;
+            }
+            assertThatThrownBy(() -> ShardCalls.RECOVERY_POINT.decodeResponse(cut))
+                    .as("%d of %d bytes", len, bytes.length)
+                    .isInstanceOf(CorruptEncodingException.class);
+        }
+        byte[] emptyTail = Arrays.copyOf(plainBytes, plainBytes.length + 4); // k = 0
+        assertThatThrownBy(() -> ShardCalls.RECOVERY_POINT.decodeResponse(emptyTail))
+                .isInstanceOf(CorruptEncodingException.class)
+                .hasMessageContaining("empty known-complete tail");
+    }
+
+    @Test
     void taggedBatchesRoundTripAndAnEmptyOneIsRefused() {
         ShardCalls.TaggedBatchRequest batch = new ShardCalls.TaggedBatchRequest(
                 new OperationTag(r.nextLong() | 1, 1 + r.nextInt(1000)), operations(), r.nextBoolean());

@@ -77,6 +77,11 @@ public final class BinaryReader {
         return new CorruptEncodingException("Corrupt " + what + ": " + problem);
     }
 
+    /** Whether every byte was read (for a message with an optional tail added by a later version). */
+    public boolean atEnd() {
+        return !in.hasRemaining();
+    }
+
     public int u8() {
         return in.get() & 0xff;
     }

@@ -58,6 +58,9 @@ public final class ClusterShards implements AutoCloseable {
     private volatile String defaultTransferMethod = "stream_records";
     private final long self;
     private final PeerChannels channels;
+    /** The replica clocks of this peer's local replicas, shared by its shard service and replica sets. */
+    private final io.sextant.cluster.shard.ReplicaClocks clocks;
+
     private volatile TableOfContents toc;
     private volatile ClusterNode node;
     private volatile ReplicaRecovery recovery;
@@ -74,13 +77,20 @@ public final class ClusterShards implements AutoCloseable {
             PrimaryTerms terms,
             TransferBook transfers,
             long self,
-            PeerChannels channels) {
+            PeerChannels channels,
+            io.sextant.cluster.shard.ReplicaClocks clocks) {
         this.book = book;
         this.states = states;
         this.terms = terms;
         this.transfers = transfers;
         this.self = self;
         this.channels = channels;
+        this.clocks = clocks;
+    }
+
+    /** The replica clocks of this peer's local replicas (give them to {@link ClusterNode#start}). */
+    public io.sextant.cluster.shard.ReplicaClocks clocks() {
+        return clocks;
     }
 
     /** Opens the placement book and peer id of the node stored in {@code storage}; calls to peers carry no credential. */
@@ -107,7 +117,8 @@ public final class ClusterShards implements AutoCloseable {
                 PrimaryTerms.open(storage),
                 TransferBook.open(storage),
                 ClusterNode.peerId(storage),
-                new PeerChannels(credential, PeerTlsContexts.shardChannels(tls)));
+                new PeerChannels(credential, PeerTlsContexts.shardChannels(tls)),
+                io.sextant.cluster.shard.ReplicaClocks.open(ClusterNode.replicaClocksDir(storage)));
     }
 
     /** The shard factory: replica sets for collections with a placement, {@code local} otherwise. */
@@ -122,7 +133,8 @@ public final class ClusterShards implements AutoCloseable {
                 name -> toc.get(name).config().params().writeConsistencyFactor(),
                 layout ->
                         new ConsensusReplicaStates(states, layout.collection(), layout.shardId(), this::propose, terms),
-                this::readFanOut);
+                this::readFanOut,
+                clocks);
     }
 
     /** The collection's read fan-out params; unset while it is not in the table (opening, deleted). */
