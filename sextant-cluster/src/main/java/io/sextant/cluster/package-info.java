@@ -338,8 +338,11 @@
  *       snapshot}. {@code no_sync}: installed under the write-order lock, no state changes (when
  *       another peer is the primary, a forward arriving during the swap fails, and that primary
  *       marks this replica Dead and repairs it from its own data).
- *       <p><b>Known limits:</b> a collection with custom sharding is refused (its shard keys would
- *       have to be created first); the recovery is not excluded against a running transfer into
+ *       A custom-sharded snapshot's shard keys that the collection lacks are created through the
+ *       log first (each with the snapshot's number of shards; a key both have must have as many, else
+ *       400), and each snapshot shard is installed into the shard at the same position of the same
+ *       key (ids differ when the source had dropped keys).
+ *       <p><b>Known limits:</b> the recovery is not excluded against a running transfer into
  *       this peer's replica (a {@code snapshot} transfer's install could land after it); Qdrant's
  *       {@code ManualRecovery} state is not used (the install moves the write order instead); a
  *       transfer recorded to this peer's replica (it was Dead or Partial before the recovery) stays

@@ -1,9 +1,13 @@
 package io.sextant.server.cluster;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sextant.cluster.MetadataCommand;
 import io.sextant.cluster.replica.ReplicaSet;
 import io.sextant.cluster.replica.SnapshotRecoveryInstall;
 import io.sextant.collection.Collection;
+import io.sextant.collection.ShardKey;
+import io.sextant.collection.ShardKeyTable;
 import io.sextant.collection.TableOfContents;
 import io.sextant.collection.config.CollectionConfig;
 import io.sextant.collection.snapshot.RestoreTarget;
@@ -13,6 +17,7 @@ import io.sextant.collection.snapshot.SnapshotRestorer;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.index.PayloadIndexSpec;
 import io.sextant.server.api.convert.CollectionCreateBody;
+import io.sextant.server.api.convert.ShardKeyJson;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * collection is created through the metadata log with the snapshot's config when it is missing
  * (normal placement over the members, then its payload indexes, each an ordinary log entry), or
  * must be compatible when it exists (same vectors, same {@code shard_number}; else 400 and nothing
- * changes); then every shard of the snapshot that has a replica on this peer gets the snapshot's
+ * changes); a custom-sharded snapshot's shard keys the collection lacks are created through the log
+ * too (a key both have must have as many shards), and each snapshot shard goes to the live shard at
+ * the same position of the same key; then every shard of the snapshot that has a replica on this peer gets the snapshot's
  * data installed into that replica by the recovery's priority ({@link SnapshotRecoveryInstall},
  * through {@link ClusterShards#recoverReplica}). Shards without a replica here are skipped, as in
  * Qdrant: recover on each peer, or let priority {@code snapshot} repair the others from this one.
@@ -58,14 +65,10 @@ public final class ClusterSnapshotRestore implements RestoreTarget {
         try (SnapshotRestorer.Extracted x = SnapshotRestorer.extractCollection(toc, name, archive, limits)) {
             CollectionConfig snap = x.config();
             boolean created = false;
+            ShardKeyTable snapKeys = snap.params().customSharding() ? ShardKeyTable.read(x.dir()) : null;
             if (toc.exists(name)) {
                 checkCompatible(toc.get(name).config(), snap);
             } else {
-                if (snap.params().customSharding()) {
-                    throw UserException.badRequest("Wrong input: recovering a snapshot of a collection with custom"
-                            + " sharding is not supported in cluster mode yet; create the collection and its shard"
-                            + " keys first");
-                }
                 LOG.info(
                         "Collection {} does not exist: creating it through consensus from the snapshot's config", name);
                 gate.submit(MetadataCommand.of(
@@ -73,14 +76,18 @@ public final class ClusterSnapshotRestore implements RestoreTarget {
                 created = true;
             }
             Collection c = toc.get(name);
+            if (snapKeys != null) {
+                createMissingKeys(c, snapKeys);
+            }
             List<Integer> installed = new ArrayList<>();
             List<Integer> skipped = new ArrayList<>();
-            for (int id : c.shardIds()) {
+            for (Map.Entry<Integer, Integer> m : liveShards(c, snapKeys).entrySet()) {
+                int id = m.getValue();
                 if (!(c.shard(id) instanceof ReplicaSet rs) || rs.localReplica() == null) {
                     skipped.add(id);
                     continue;
                 }
-                shards.recoverReplica(c.name(), id, x.shardDir(id), priority);
+                shards.recoverReplica(c.name(), id, x.shardDir(m.getKey()), priority);
                 installed.add(id);
             }
             if (created) {
@@ -120,6 +127,52 @@ public final class ClusterSnapshotRestore implements RestoreTarget {
             shards.recoverReplica(c.name(), shardId, x.shardDir(shardId), priority);
             return new SnapshotRestorer.Restored(c.name(), x.manifest(), x.points());
         }
+    }
+
+    /**
+     * Creates through the metadata log every shard key of a custom-sharded snapshot that {@code c}
+     * lacks, with the snapshot's number of shards for it (placed as any new key); a key both have
+     * must have the same number of shards (400 otherwise, before anything is installed).
+     */
+    private void createMissingKeys(Collection c, ShardKeyTable snapKeys) {
+        Map<ShardKey, List<Integer>> live = c.shardKeys();
+        for (Map.Entry<ShardKey, List<Integer>> k : snapKeys.keys().entrySet()) {
+            List<Integer> have = live.get(k.getKey());
+            if (have != null && have.size() != k.getValue().size()) {
+                throw UserException.badRequest("Wrong input: Snapshot is not compatible with existing collection:"
+                        + " shard key " + k.getKey() + " has " + have.size() + " shards, the snapshot "
+                        + k.getValue().size());
+            }
+        }
+        for (Map.Entry<ShardKey, List<Integer>> k : snapKeys.keys().entrySet()) {
+            if (live.get(k.getKey()) == null) {
+                ObjectNode body = JsonNodeFactory.instance.objectNode();
+                body.set("shard_key", ShardKeyJson.write(k.getKey()));
+                body.put("shards_number", k.getValue().size());
+                gate.submit(ShardKeyCommands.create(c, body));
+            }
+        }
+    }
+
+    /**
+     * The live shard id each shard of the snapshot goes to: the same id for automatic sharding; for
+     * custom sharding the shard at the same position of the same key (shard ids are handed out per
+     * key in creation order, so a recreated key may have other ids; the position decides routing).
+     */
+    private static Map<Integer, Integer> liveShards(Collection c, ShardKeyTable snapKeys) {
+        Map<Integer, Integer> out = new java.util.LinkedHashMap<>();
+        if (snapKeys == null) {
+            c.shardIds().forEach(id -> out.put(id, id));
+            return out;
+        }
+        Map<ShardKey, List<Integer>> live = c.shardKeys();
+        snapKeys.keys().forEach((key, ids) -> {
+            List<Integer> now = live.get(key);
+            for (int i = 0; i < ids.size(); i++) {
+                out.put(ids.get(i), now.get(i));
+            }
+        });
+        return out;
     }
 
     /** Whether {@code c} has a placement (its shards are replica sets), not a pre-cluster local copy. */

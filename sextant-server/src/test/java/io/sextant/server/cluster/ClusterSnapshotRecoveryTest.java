@@ -211,6 +211,77 @@ class ClusterSnapshotRecoveryTest {
         }
     }
 
+    /** The point ids of shard key {@code key} read through {@code p} with consistency=all (null while it fails). */
+    private static SortedSet<Integer> keyIds(TestServer p, String name, String key) {
+        TestServer.Response r = p.post(
+                "/collections/" + name + "/points/scroll?consistency=all",
+                "{\"limit\":10000,\"shard_key\":\"" + key + "\"}");
+        if (r.status() != 200) {
+            return null;
+        }
+        SortedSet<Integer> out = new TreeSet<>();
+        r.json().at("/result/points").forEach(pt -> out.add(pt.get("id").asInt()));
+        return out;
+    }
+
+    private static void upsertKey(TestServer p, String name, String key, int from, int to) {
+        StringBuilder b = new StringBuilder("{\"shard_key\":\"" + key + "\",\"points\":[");
+        for (int i = from; i < to; i++) {
+            b.append(i == from ? "" : ",")
+                    .append("{\"id\":")
+                    .append(i)
+                    .append(",\"vector\":[1,0,0,")
+                    .append(i)
+                    .append("]}");
+        }
+        ok(p.put("/collections/" + name + "/points?wait=true", b.append("]}").toString()));
+    }
+
+    /**
+     * A custom-sharded snapshot: the recovered collection gets the snapshot's shard keys through the
+     * log, and each key's points land in that key's shards although the ids differ (the source's
+     * first key was dropped, so its keys hold shards 1 and 2, the new collection's 0 and 1).
+     */
+    @Test
+    void aCustomShardedSnapshotRecreatesItsShardKeysAndRoutesEachKeysPoints() throws Exception {
+        start();
+        ok(peers.get(0)
+                .put(
+                        "/collections/ck",
+                        "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"},\"sharding_method\":\"custom\","
+                                + "\"shard_number\":1,\"replication_factor\":3}"));
+        ok(peers.get(0).put("/collections/ck/shards", "{\"shard_key\":\"gone\"}"));
+        ok(peers.get(0).post("/collections/ck/shards/delete", "{\"shard_key\":\"gone\"}"));
+        ok(peers.get(0).put("/collections/ck/shards", "{\"shard_key\":\"a\"}"));
+        ok(peers.get(0).put("/collections/ck/shards", "{\"shard_key\":\"b\"}"));
+        upsertKey(peers.get(1), "ck", "a", 0, 50);
+        upsertKey(peers.get(2), "ck", "b", 50, 80);
+        String file = snapshot(0, "ck");
+
+        ok(peers.get(0).put("/collections/ck2/snapshots/recover", "{\"location\":\"" + file + "\"}"));
+        for (TestServer p : peers) {
+            eventually(
+                    () -> range(0, 50).equals(keyIds(p, "ck2", "a"))
+                            && range(50, 80).equals(keyIds(p, "ck2", "b"))
+                            && allActive(p, "ck2"),
+                    "each key's points in its shards through " + p);
+        }
+        // the keys route new writes as before
+        upsertKey(peers.get(2), "ck2", "b", 80, 90);
+        eventually(() -> range(50, 90).equals(keyIds(peers.get(0), "ck2", "b")), "a later write to key b");
+        // an existing collection whose key has another number of shards is refused
+        ok(peers.get(0)
+                .put(
+                        "/collections/ck3",
+                        "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"},\"sharding_method\":\"custom\","
+                                + "\"shard_number\":1,\"replication_factor\":3}"));
+        ok(peers.get(0).put("/collections/ck3/shards", "{\"shard_key\":\"a\",\"shards_number\":2}"));
+        TestServer.Response refused =
+                peers.get(0).put("/collections/ck3/snapshots/recover", "{\"location\":\"" + file + "\"}");
+        assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+        assertThat(refused.text()).contains("shard key").contains("has 2 shards, the snapshot 1");
+    }
+
     @Test
     void anIncompatibleSnapshotIsRefusedWith400AndChangesNothing() throws Exception {
         start();
