@@ -257,14 +257,14 @@ public final class HnswGraphBuilder {
                 s.rescore(exact, count);
             }
             int cap = config.maxConnections(l);
-            int picked = selectDiverse(s.pairs, s.candNodes, s.candScores, count, cap, s.pickNodes, s.pickScores);
-            connect(graph, s.pairs, ordinal, l, picked, s.pickNodes, s.pickScores, cap);
+            int picked = s.selection.select(s.candNodes, s.candScores, count, cap, s.pickNodes, s.pickScores);
+            connect(graph, s.selection, ordinal, l, picked, s.pickNodes, s.pickScores, cap);
             for (int i = 0; i < picked; i++) {
                 int nb = s.pickNodes[i];
                 float score = s.pickScores[i];
                 synchronized (graph.lockFor(nb)) {
                     NeighborList cur = graph.list(nb, l);
-                    NeighborList next = withLink(s.pairs, cur, ordinal, score, cap);
+                    NeighborList next = withLink(s.selection, cur, ordinal, score, cap);
                     if (next != cur) {
                         graph.setList(nb, l, next);
                     }
@@ -286,7 +286,7 @@ public final class HnswGraphBuilder {
     /** Sets the new node's own links, keeping any a concurrent insertion already added. */
     private static void connect(
             OnHeapHnswGraph graph,
-            ScorerSupplier.Retargetable pairs,
+            DiverseSelection selection,
             int node,
             int level,
             int count,
@@ -297,51 +297,15 @@ public final class HnswGraphBuilder {
             NeighborList existing = graph.list(node, level);
             NeighborList next = NeighborList.of(nodes, scores, count, true);
             for (int i = 0; i < existing.size(); i++) {
-                next = withLink(pairs, next, existing.nodes[i], existing.scores[i], cap);
+                next = withLink(selection, next, existing.nodes[i], existing.scores[i], cap);
             }
             graph.setList(node, level, next);
         }
     }
 
-    /**
-     * The diversity heuristic: walks candidates best first and keeps one when it is closer to the
-     * base node than to every neighbour kept so far, until {@code cap} are kept. Node-to-node
-     * scorers come from the thread's {@code pairs} handle, so no vector is copied per candidate.
-     */
-    static int selectDiverse(
-            ScorerSupplier.Retargetable pairs,
-            int[] cand,
-            float[] candScores,
-            int count,
-            int cap,
-            int[] out,
-            float[] outScores) {
-        int picked = 0;
-        for (int i = 0; i < count && picked < cap; i++) {
-            int c = cand[i];
-            float toBase = candScores[i];
-            boolean keep = true;
-            if (picked > 0) {
-                VectorScorer sc = pairs.at(c);
-                for (int j = 0; j < picked; j++) {
-                    if (sc.score(out[j]) > toBase) {
-                        keep = false;
-                        break;
-                    }
-                }
-            }
-            if (keep) {
-                out[picked] = c;
-                outScores[picked] = toBase;
-                picked++;
-            }
-        }
-        return picked;
-    }
-
     /** {@code list} with a link to {@code node} added and pruned to {@code cap} entries. */
     private static NeighborList withLink(
-            ScorerSupplier.Retargetable pairs, NeighborList list, int node, float score, int cap) {
+            DiverseSelection selection, NeighborList list, int node, float score, int cap) {
         if (list.contains(node)) {
             return list;
         }
@@ -349,29 +313,31 @@ public final class HnswGraphBuilder {
             return list.with(node, score, list.size() == 0);
         }
         if (list.diverse && list.size() == cap) {
-            return insertIntoDiverse(pairs, list, node, score, cap);
+            return insertIntoDiverse(selection, list, node, score, cap);
         }
         NeighborList all = list.with(node, score, false);
         int[] outNodes = new int[cap];
         float[] outScores = new float[cap];
-        int picked = selectDiverse(pairs, all.nodes, all.scores, all.size(), cap, outNodes, outScores);
+        int picked = selection.select(all.nodes, all.scores, all.size(), cap, outNodes, outScores);
         return NeighborList.of(outNodes, outScores, picked, true);
     }
 
     /**
      * Inserts into a full list whose entries are already mutually diverse; gives exactly what the
-     * heuristic over all entries would, scoring only the pairs that involve the new node.
+     * heuristic over all entries would, scoring only the pairs that involve the new node (the better
+     * entries first, in one call; the worse ones, in a second, only when the node is kept).
      */
     private static NeighborList insertIntoDiverse(
-            ScorerSupplier.Retargetable pairs, NeighborList list, int node, float score, int cap) {
+            DiverseSelection selection, NeighborList list, int node, float score, int cap) {
         int pos = list.insertionPoint(score);
-        VectorScorer sc = pairs.at(node);
+        float[] pair = selection.scoreRange(node, list.nodes, 0, pos);
         for (int j = 0; j < pos; j++) {
-            if (sc.score(list.nodes[j]) > score) {
+            if (pair[j] > score) {
                 return list;
             }
         }
         int n = list.size();
+        pair = selection.scoreRange(node, list.nodes, pos, n);
         int[] outNodes = new int[n + 1];
         float[] outScores = new float[n + 1];
         System.arraycopy(list.nodes, 0, outNodes, 0, pos);
@@ -380,9 +346,8 @@ public final class HnswGraphBuilder {
         outScores[pos] = score;
         int kept = pos + 1;
         for (int i = pos; i < n; i++) {
-            int other = list.nodes[i];
-            if (sc.score(other) <= list.scores[i]) {
-                outNodes[kept] = other;
+            if (pair[i] <= list.scores[i]) {
+                outNodes[kept] = list.nodes[i];
                 outScores[kept] = list.scores[i];
                 kept++;
             }
@@ -460,8 +425,8 @@ public final class HnswGraphBuilder {
         final ScorerSupplier.Retargetable self = vectors.retargetable();
         /** The inserted node's scorer of the beam search, when it is not {@link #self}. */
         final ScorerSupplier.Retargetable approxSelf = searchScores == vectors ? null : searchScores.retargetable();
-        /** Node-to-node scorers of neighbour selection. */
-        final ScorerSupplier.Retargetable pairs = vectors.retargetable();
+        /** Neighbour selection, with its node-to-node scorers. */
+        final DiverseSelection selection = new DiverseSelection(vectors.retargetable());
 
         int[] candNodes = new int[config.efConstruct() + 1];
         float[] candScores = new float[config.efConstruct() + 1];

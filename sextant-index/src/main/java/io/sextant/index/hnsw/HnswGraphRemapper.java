@@ -130,7 +130,7 @@ public final class HnswGraphRemapper {
         private final HnswConfig config;
         private final OnHeapHnswGraph g;
         private final ScorerSupplier.Retargetable self;
-        private final ScorerSupplier.Retargetable pairs;
+        private final DiverseSelection selection;
         private final int[] buf;
         private final int[] detour;
         private int[] cand = new int[64];
@@ -145,7 +145,7 @@ public final class HnswGraphRemapper {
             this.config = config;
             this.g = g;
             this.self = vectors.retargetable();
-            this.pairs = vectors.retargetable();
+            this.selection = new DiverseSelection(vectors.retargetable());
             int degree = Math.max(existing.maxDegree(0), existing.maxDegree(1));
             this.buf = new int[degree];
             this.detour = new int[degree];
@@ -198,7 +198,7 @@ public final class HnswGraphRemapper {
                 NeighborList list;
                 if (lost) {
                     int cap = config.maxConnections(l);
-                    int picked = HnswGraphBuilder.selectDiverse(pairs, cand, scores, size, cap, pick, pickScores);
+                    int picked = selection.select(cand, scores, size, cap, pick, pickScores);
                     list = NeighborList.of(pick, pickScores, picked, true);
                     repairedLists++;
                 } else {

@@ -20,6 +20,7 @@ final class Libc {
     static final int MADV_RANDOM = 1;
     static final int MADV_WILLNEED = 3;
     static final int MADV_DONTNEED = 4;
+    static final int MADV_HUGEPAGE = 14;
     static final int MADV_POPULATE_READ = 22;
     static final int POSIX_FADV_DONTNEED = 4;
     static final int O_RDONLY = 0;

@@ -17,6 +17,10 @@ import java.nio.file.Path;
  * ef values against exact ground truth over the same rows (computed once and cached).
  *
  * <p>Arguments: {@code wordnet-dir [n=115659] [threads=2] [repeats=1] [queries=1000] [cache-dir=/tmp]}.
+ * {@code -Dvariants=huge,small+ref,...} cycles the repeats through variants, for an A/B in one JVM:
+ * {@code small} reads the rows from 4 KiB pages (else a copy in huge pages, {@link
+ * io.sextant.index.memory.HugePageMemory}), {@code ref} selects neighbours one by one ({@link
+ * DiverseSelection#selectOneByOne}), {@code int8} beam-searches on int8 codes.
  */
 public final class HnswBuildBenchmark {
     private static final ValueLayout.OfFloat LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -34,27 +38,38 @@ public final class HnswBuildBenchmark {
         float[][] base = readF16(dir.resolve("base.f16"), n, dim);
         n = base.length;
         float[][] queries = readF16(dir.resolve("query.f16"), nq, dim);
+        String[] variants = System.getProperty("variants", "current").split(",");
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment rows = arena.allocate((long) n * dim * 4, 64);
+            MemorySegment small = arena.allocate((long) n * dim * 4, 64);
             for (int i = 0; i < n; i++) {
-                MemorySegment.copy(base[i], 0, rows, LE, (long) i * dim * 4, dim);
+                MemorySegment.copy(base[i], 0, small, LE, (long) i * dim * 4, dim);
             }
-            MemorySegmentScorerSupplier vectors = new MemorySegmentScorerSupplier(rows, dim, n, Distance.DOT);
-            int[][] truth = truth(cache.resolve("hnsw-build-truth-" + n + "-" + nq + ".bin"), vectors, queries, n);
+            MemorySegment huge = io.sextant.index.memory.HugePageMemory.copy(small, arena);
+            System.out.println(
+                    "anon huge page bytes after the copy: " + io.sextant.index.memory.HugePageMemory.anonHugeBytes());
+            MemorySegmentScorerSupplier smallRows = new MemorySegmentScorerSupplier(small, dim, n, Distance.DOT);
+            int[][] truth = truth(cache.resolve("hnsw-build-truth-" + n + "-" + nq + ".bin"), smallRows, queries, n);
             HnswConfig config = new HnswConfig(16, 100, 42L, threads);
             for (int r = 0; r < repeats; r++) {
+                String variant = variants[r % variants.length];
+                // variant: [small|huge pages][+ref: one-by-one neighbour selection][+int8: int8 beam search]
+                DiverseSelection.referenceOnly = variant.contains("ref");
+                MemorySegmentScorerSupplier vectors = variant.contains("small")
+                        ? smallRows
+                        : new MemorySegmentScorerSupplier(huge, dim, n, Distance.DOT);
+                System.gc(); // the last repeat's graph is garbage: not collected on this one's clock
                 com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean();
                 long c0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();
-                io.sextant.index.ScorerSupplier search = Boolean.getBoolean("int8")
+                io.sextant.index.ScorerSupplier search = variant.contains("int8")
                         ? io.sextant.index.ScalarCodeScorerSupplier.encode(vectors::vector, n, dim, Distance.DOT)
                         : vectors;
                 OnHeapHnswGraph graph = new HnswGraphBuilder(vectors, search, config).build();
                 double secs = (System.nanoTime() - t0) / 1e9;
                 double cpu = (os.getProcessCpuTime() - c0) / 1e9;
-                StringBuilder line = new StringBuilder(
-                        String.format("build n=%d threads=%d: %.2f s wall, %.2f s cpu", n, threads, secs, cpu));
+                StringBuilder line = new StringBuilder(String.format(
+                        "%-12s build n=%d threads=%d: %.2f s wall, %.2f s cpu", variant, n, threads, secs, cpu));
                 HnswSearcher searcher = new HnswSearcher(graph);
                 for (int ef : new int[] {16, 32, 64}) {
                     line.append(

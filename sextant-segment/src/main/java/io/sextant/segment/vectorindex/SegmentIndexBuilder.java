@@ -9,6 +9,7 @@ import io.sextant.index.hnsw.HnswGraphRemapper;
 import io.sextant.index.hnsw.HnswGraphWriter;
 import io.sextant.index.hnsw.MmapHnswGraph;
 import io.sextant.index.hnsw.OnHeapHnswGraph;
+import io.sextant.index.memory.HugePageMemory;
 import io.sextant.segment.config.HnswSpec;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.error.ServiceException;
@@ -59,6 +60,9 @@ import org.roaringbitmap.RoaringBitmap;
 public final class SegmentIndexBuilder {
     /** The seed of random levels; fixed, so a rebuild from the same vectors gives the same graph. */
     static final long SEED = 0x5E87A17L;
+
+    /** Float32 rows at least this large are copied into huge pages for a build (see {@link #buildRows}). */
+    static final long HUGE_PAGE_COPY_MIN_MB = 16;
 
     private SegmentIndexBuilder() {}
 
@@ -170,6 +174,8 @@ public final class SegmentIndexBuilder {
         public int removedNodes;
         /** Nodes inserted by a search over the graph (every node of a build from scratch). */
         public int insertedNodes;
+        /** Bytes of vectors the build read from a huge-page copy instead of the segment's mapping (0 when none). */
+        public long hugePageCopyBytes;
     }
 
     /** As {@link #buildGraph(Segment, String, Map, BooleanSupplier)}, recording the phases' times in {@code stats}. */
@@ -193,11 +199,27 @@ public final class SegmentIndexBuilder {
             BuildStats stats,
             GraphDonor donor)
             throws InterruptedException {
+        try (Arena buildArena = Arena.ofShared()) {
+            return buildGraph(seg, name, schema, cancelled, stats, donor, buildArena);
+        }
+    }
+
+    /** The build of {@link #buildGraph(Segment, String, Map, BooleanSupplier, BuildStats, GraphDonor)}; {@code buildArena} holds its transient memory. */
+    private static SegmentGraph buildGraph(
+            Segment seg,
+            String name,
+            Map<String, PayloadIndexSpec> schema,
+            BooleanSupplier cancelled,
+            BuildStats stats,
+            GraphDonor donor,
+            Arena buildArena)
+            throws InterruptedException {
         long started = System.nanoTime();
         VectorSpec spec = seg.specs().get(name);
         HnswSpec h = spec.hnsw();
         int n = seg.offsetLimit();
-        MemorySegment rows = seg.rows(name);
+        MemorySegment rows = buildRows(seg.rows(name), spec, buildArena);
+        stats.hugePageCopyBytes = rows != null && rows != seg.rows(name) ? rows.byteSize() : 0;
         ScorerSupplier vectors = spec.isMulti()
                 ? MultiVectorScorers.supplier(seg, name)
                 : rows != null
@@ -286,6 +308,23 @@ public final class SegmentIndexBuilder {
         } catch (IOException e) {
             throw new ServiceException("Failed to write HNSW graph " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The float32 rows a graph build reads: a copy in transparent huge pages ({@link HugePageMemory})
+     * when the vectors are kept in RAM ({@code on_disk: false}) and span at least {@value
+     * #HUGE_PAGE_COPY_MIN_MB} MB, else the segment's own mapping. A build reads rows at random all over
+     * the segment; with the mapping's 4 KiB pages nearly every read misses the TLB. On wordnet-bge384
+     * (40,000 rows, 1 thread, alternated four times in one JVM on the loaded 2-core machine) the build
+     * took 11.97 CPU s on average from the copy against 13.23 s from 4 KiB pages (-9.5 %). The copy
+     * costs the vectors' size in anonymous memory for the duration of the build (freed with {@code
+     * arena}) and about 0.1 s per 200 MB; vectors the user keeps on disk are read in place.
+     */
+    private static MemorySegment buildRows(MemorySegment rows, VectorSpec spec, Arena arena) {
+        if (rows == null || spec.onDisk() || rows.byteSize() < HUGE_PAGE_COPY_MIN_MB * (1L << 20)) {
+            return rows;
+        }
+        return HugePageMemory.copy(rows, arena);
     }
 
     /**
