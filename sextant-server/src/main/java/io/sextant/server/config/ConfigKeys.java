@@ -245,7 +245,8 @@ public final class ConfigKeys {
         sextant("cluster.bootstrap", "p2p URI of a running peer to join (`--bootstrap`)");
         sextant(
                 "cluster.transfer.points_per_second",
-                "most points per second a transfer repairing a Dead replica streams (0: no limit), default 10000");
+                "most points per second a transfer repairing a Dead replica streams (0: no limit), default 10000;"
+                        + " a `snapshot` transfer ships that many points' worth of the shard's files per second");
         sextant(
                 "cluster.peer_unresponsive_ms",
                 "how long a peer may leave the Raft leader's RPCs (or its probe of the peer's shard service) unanswered before its replicas are marked Dead,"
