@@ -227,13 +227,14 @@
  *       (SIGSTOP) while it held forwards in its queues, replaced meanwhile, cannot apply them on
  *       replicas after the new primary's writes when it wakes (test {@code PrimaryFencingTest}:
  *       on the code before, the stale write landed after the new one). Its own replica may hold
- *       writes nobody acknowledged: a refused sender whose replica still receives writes marks it
- *       Dead itself ({@code PrimaryRole.deposed}; the role can move back to a replica made Active
- *       again while a write is in flight), and the new primary repairs it by {@code stream_records}.
- *       <b>Known gap:</b> such a write can also reach a replica that still followed the sender (it
- *       had not applied the change yet) while another refused it; those two then differ on that
+ *       writes nobody acknowledged; when it is Dead it is repaired by {@code stream_records}.
+ *       <b>Known gap:</b> when the role moves (e.g. back to the first replica in placement order,
+ *       made Active again by a repair) while a write is in flight, the old primary keeps that
+ *       unacknowledged write if it stays Active, and the write may also reach a replica that still
+ *       followed the old primary while another refused it: the replicas then differ on that
  *       unacknowledged write until a transfer to one of them (no acknowledged write is affected;
- *       {@code SnapshotRecoveryInstallTest}). Limits: an
+ *       {@code SnapshotRecoveryInstallTest}). Having the refused primary mark its own replica Dead
+ *       was tried and is not in: it was not validated against the end-to-end tests in time. Limits: an
  *       index is unknown (0) for shards whose primary has not changed since a peer ran a binary
  *       without terms, and after a metadata snapshot's reconcile; then the check compares names
  *       only. The highest admitted term per shard lives in memory. The Dead marks a primary

@@ -246,9 +246,8 @@ class SnapshotRecoveryInstallTest extends ThreeReplicaPeers {
                 .isNotEmpty();
         assertThat(onB).containsAll(range(100, 120)).containsAll(ackedAfter).doesNotContainAnyElementsOf(range(0, 50));
         // the replicas agree on everything but writes that were never acknowledged: a write B
-        // ordered just as A became the primary again can reach A (still following B) and be refused
-        // by C (already following A); B then marks itself Dead and is repaired from A, but A and C may
-        // keep differing on that write (a known gap, cluster package-info)
+        // ordered just as A became the primary again is kept by B and can reach A (still following
+        // B) and be refused by C (already following A) (a known gap, cluster package-info)
         for (long p : List.of(A, C)) {
             TreeSet<PointId> there = ids(peers.replicas.get(p));
             TreeSet<PointId> differ = new TreeSet<>(there);
