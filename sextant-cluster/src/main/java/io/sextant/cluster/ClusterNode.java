@@ -35,6 +35,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -52,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * fresh peer without {@code --bootstrap} forms a one-peer group. A fresh peer with {@code
  * --bootstrap URI} starts its Raft server with an empty configuration, asks the bootstrap peer for
  * the group's members (Ratis's group-info admin call, sent to the bootstrap address) and then asks
- * the group to add it (Ratis's {@code setConfiguration}, forwarded to the leader by the Ratis
- * client); the leader then streams it the log. A peer that has Raft storage recovers from it and
+ * the group to add it (Ratis's {@code setConfiguration} in {@code ADD} mode, forwarded to the
+ * leader by the Ratis client); the leader then streams it the log. A peer that has Raft storage recovers from it and
  * ignores {@code --bootstrap}.
  *
  * <p>{@link #propose} sends a {@link MetadataCommand} through the Ratis client (which finds the
@@ -293,6 +294,15 @@ public final class ClusterNode implements AutoCloseable {
         return RaftPeerId.valueOf(Long.toUnsignedString(id));
     }
 
+    /**
+     * Adds {@code self} to the group's configuration through the member at {@code bootstrapAddress}.
+     * The change is Ratis's {@code ADD} mode (the leader adds {@code self} to whatever the current
+     * configuration is when it applies the request), not a whole new member list read beforehand:
+     * two peers joining at once would otherwise each set "the members I read plus me", and the later
+     * write could drop the earlier joiner or be refused while the first change is in progress. The
+     * request goes to the current members only: this peer is not one yet and would answer "not
+     * ready". Each failure is logged with its root cause.
+     */
     private void join(RaftPeer self, String bootstrapAddress) {
         retryUntil(JOIN_TIMEOUT, 500, "join the cluster through " + bootstrapAddress, () -> {
             RaftPeer contact = RaftPeer.newBuilder()
@@ -301,14 +311,19 @@ public final class ClusterNode implements AutoCloseable {
                     .build();
             try (RaftClient c = newClient(List.of(contact))) {
                 GroupInfoReply info = c.getGroupManagementApi(contact.getId()).info(GROUP_ID);
-                List<RaftPeer> peers = new ArrayList<>(info.getGroup().getPeers());
-                if (peers.stream().noneMatch(p -> p.getId().equals(self.getId()))) {
-                    peers.add(self);
+                List<RaftPeer> members = new ArrayList<>(info.getGroup().getPeers());
+                if (members.stream().anyMatch(p -> p.getId().equals(self.getId()))) {
+                    LOG.info("Already a member of the cluster through {}: {} peers", bootstrapAddress, members.size());
+                    return null;
                 }
-                try (RaftClient members = newClient(peers)) {
-                    RaftClientReply reply = members.admin().setConfiguration(peers);
+                try (RaftClient current = newClient(members)) {
+                    RaftClientReply reply = current.admin()
+                            .setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                                    .setServersInNewConf(List.of(self))
+                                    .setMode(SetConfigurationRequest.Mode.ADD)
+                                    .build());
                     if (reply.isSuccess()) {
-                        LOG.info("Joined the cluster through {}: {} peers", bootstrapAddress, peers.size());
+                        LOG.info("Joined the cluster through {}: {} peers", bootstrapAddress, members.size() + 1);
                         return null;
                     }
                     return reply.getException();
@@ -341,10 +356,19 @@ public final class ClusterNode implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 last = e;
             }
-            LOG.info("Cannot {} yet ({}); retrying", what, last.getMessage());
+            LOG.info("Cannot {} yet ({}; root cause: {}); retrying", what, last.getMessage(), rootCause(last));
             sleep(sleepMs);
         } while (System.nanoTime() < deadline);
         throw new ServiceException("Cannot " + what + ": " + last.getMessage(), last);
+    }
+
+    /** The innermost cause of {@code e}, as "Class: message". */
+    static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
     private RaftClient newClient(Collection<RaftPeer> peers) {
@@ -521,7 +545,8 @@ public final class ClusterNode implements AutoCloseable {
      */
     public void removePeer(long id) {
         RaftPeerId target = raftId(id);
-        List<RaftPeer> peers = new ArrayList<>(division().getRaftConf().getCurrentPeers());
+        List<RaftPeer> current = List.copyOf(division().getRaftConf().getCurrentPeers());
+        List<RaftPeer> peers = new ArrayList<>(current);
         if (!peers.removeIf(p -> p.getId().equals(target))) {
             throw UserException.notFound("Peer " + Long.toUnsignedString(id) + " does not exist");
         }
@@ -529,7 +554,14 @@ public final class ClusterNode implements AutoCloseable {
             throw UserException.badRequest("Cannot remove the last peer of the cluster");
         }
         try {
-            RaftClientReply reply = client().admin().setConfiguration(peers);
+            // Compare-and-set against the members read above: a peer that joined meanwhile is not
+            // dropped by this removal; the call fails instead and can be retried.
+            RaftClientReply reply = client().admin()
+                    .setConfiguration(SetConfigurationRequest.Arguments.newBuilder()
+                            .setServersInNewConf(peers)
+                            .setServersInCurrentConf(current)
+                            .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                            .build());
             if (!reply.isSuccess()) {
                 throw new ServiceException(
                         "Cannot remove peer " + Long.toUnsignedString(id) + ": " + reply.getException());

@@ -11,8 +11,10 @@
  *       {@code --bootstrap URI} starts its Ratis server with an empty configuration, asks the peer at
  *       URI for the group's members through Ratis's group-info admin call on that p2p port (the
  *       internal join call: no extra service or port), then calls Ratis's {@code setConfiguration}
- *       with itself added; the Ratis client forwards it to the leader, which streams the log to the
- *       newcomer. Raft log and snapshots live in {@code <storage>/cluster/raft} and recover after
+ *       in {@code ADD} mode with itself (the leader adds it to the configuration current when it
+ *       applies the call, so peers joining at once do not overwrite each other); the Ratis client
+ *       forwards it to the leader, which streams the log to the newcomer. Removing a peer is a
+ *       compare-and-set against the members read, so it never drops a peer that joined meanwhile. Raft log and snapshots live in {@code <storage>/cluster/raft} and recover after
  *       kill -9 (Ratis's segmented log; the restarted peer ignores {@code --bootstrap}).
  *   <li><b>Metadata consensus.</b> Log entries are {@link MetadataCommand}s: create, update and
  *       delete collection, alias batches, create and delete payload index, carrying the request
@@ -176,7 +178,11 @@
  *       still apply), ahead of the delete-all that starts the replica's recovery, so it cannot undo
  *       anything. The primary also stops waiting for a forward as soon as the replica is Dead in its
  *       book (marked by the failure detection below): the Dead entry is then already committed, so
- *       the invariant holds without waiting out the deadline. The forward queues and their deadline
+ *       the invariant holds without waiting out the deadline. Forwards still waiting in a replica's
+ *       queue when it is Dead are not sent (they were already counted failed; the repair brings
+ *       them): before, every write queued during a freeze or partition was sent one by one after
+ *       it, each up to the 30 s call deadline while the peer stayed unreachable, and the repair,
+ *       queued behind them, waited 13 to 29 s per transfer. The forward queues and their deadline
  *       are {@link io.sextant.cluster.replica.ReplicaForwarding}; the read side of a replica set
  *       (candidates by state and consistency, fan-out) is {@link
  *       io.sextant.cluster.replica.ReplicaReads}.
@@ -318,11 +324,17 @@
  *       replica on this peer is installed into that replica ({@code ClusterShards.recoverReplica}:
  *       the files are moved to {@code <id>.incoming}, where a {@code snapshot} transfer stages its
  *       files, and swapped in by the same {@link io.sextant.cluster.replica.ReplicaSet#replaceLocal}
- *       code), by priority ({@link io.sextant.cluster.replica.SnapshotRecoveryInstall}). Shards
- *       without a replica here are skipped, as in Qdrant (recover on each peer, or on a peer
- *       holding every shard). A shard snapshot ({@code /shards/{s}/snapshots/recover}, {@code
- *       upload}) is installed the same way into this peer's replica of the shard (400 when it holds
- *       none). Collections without a placement (made before cluster mode) and backups restored by
+ *       code), by priority ({@link io.sextant.cluster.replica.SnapshotRecoveryInstall}). A shard
+ *       without a replica here is shipped to the first Active peer holding one (else the first
+ *       holder) with {@code InstallChunk} calls into that peer's {@code <id>.incoming}, and that
+ *       peer installs it by the same priority rules ({@code RecoverStaged}; {@link
+ *       io.sextant.cluster.replica.SnapshotRecoveryInstall#forward}). Qdrant skips such shards,
+ *       because its collection snapshot holds only the snapshotting peer's local shards; a Sextant
+ *       collection snapshot captures every shard from a replica wherever it lives, so recovering it
+ *       on any one peer restores the whole collection (and Qdrant's own snapshot tests pass against
+ *       a 3-peer cluster). A shard snapshot ({@code /shards/{s}/snapshots/recover}, {@code upload})
+ *       is installed the same way, locally or forwarded. Installs on one peer (its own and forwarded
+ *       ones) run one at a time; that lock is never held across a call to another peer. Collections without a placement (made before cluster mode) and backups restored by
  *       a drill stay local restores.
  *       <p><b>The priority rule.</b> {@code snapshot} (the default, as Qdrant): this peer's replica
  *       becomes Active, every other replica of the shard becomes Dead, so this peer is the only

@@ -76,6 +76,16 @@ public interface PeerReplicas {
     }
 
     /**
+     * Recovers the replica on {@code peerId} from the files shipped with {@link #installChunk} by the
+     * snapshot recovery priority named {@code priority}; returns the outcome's name. By default
+     * unsupported (in-process replicas).
+     */
+    default String recoverStaged(long peerId, String priority) {
+        throw new io.sextant.segment.error.ServiceException(
+                "snapshot recovery on another peer needs the internal shard service");
+    }
+
+    /**
      * What the replica on {@code peerId} recorded of tagged writes; by default unknown (so a
      * transfer streams the whole shard).
      */

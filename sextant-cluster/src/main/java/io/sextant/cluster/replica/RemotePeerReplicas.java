@@ -82,6 +82,11 @@ public final class RemotePeerReplicas implements PeerReplicas {
         return member(peerId).installFinish(upTo);
     }
 
+    @Override
+    public String recoverStaged(long peerId, String priority) {
+        return member(peerId).recoverStaged(priority);
+    }
+
     private RemoteShard member(long peerId) {
         RemoteShard r = replica(peerId);
         if (r == null) {

@@ -5,6 +5,7 @@ import io.sextant.segment.query.PointRecord;
 import io.sextant.segment.query.ScoredPoint;
 import io.sextant.shard.ScrollPage;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,18 +18,44 @@ import java.util.function.Function;
  * Merges the answers of several replicas to one read (a {@link ReadConsistency} above one), as
  * Qdrant resolves them: a point is kept when at least {@code threshold} answers hold it with the
  * same content (a search hit: same score and payload; a record: same payload), in the order of the
- * first answer that holds it; a count is the smallest one (every answer must agree) or, for a
+ * first answer that holds it (hits then sorted by score again, {@link #hits}); a count is the smallest one (every answer must agree) or, for a
  * majority, the median. Stateless.
  */
 final class ReplicaAnswers {
     private ReplicaAnswers() {}
 
+    /**
+     * Hits resolved as described above, then in score order again: the answers arrive in any order,
+     * and a hit one answer lacks would otherwise come after the hits of the answer read first whatever
+     * its score (the shard-level merge expects each shard's hits in order). The direction is the
+     * answers' own (best first: descending for similarities, ascending for distances); the sort is
+     * stable, so equal scores keep the first answer's order.
+     */
     static List<ScoredPoint> hits(List<List<ScoredPoint>> answers, int threshold) {
-        return keep(
+        List<ScoredPoint> kept = new ArrayList<>(keep(
                 answers,
                 threshold,
                 ScoredPoint::id,
-                (a, b) -> Float.compare(a.score(), b.score()) == 0 && Objects.equals(a.payload(), b.payload()));
+                (a, b) -> Float.compare(a.score(), b.score()) == 0 && Objects.equals(a.payload(), b.payload())));
+        Boolean descending = direction(answers);
+        if (descending != null) {
+            Comparator<ScoredPoint> byScore = Comparator.comparingDouble(ScoredPoint::score);
+            kept.sort(descending ? byScore.reversed() : byScore);
+        }
+        return kept;
+    }
+
+    /** Whether the answers list the highest score first (null when no answer shows a direction). */
+    private static Boolean direction(List<List<ScoredPoint>> answers) {
+        for (List<ScoredPoint> a : answers) {
+            if (a.size() >= 2) {
+                int c = Float.compare(a.getFirst().score(), a.getLast().score());
+                if (c != 0) {
+                    return c > 0;
+                }
+            }
+        }
+        return null;
     }
 
     static List<PointRecord> records(List<List<PointRecord>> answers, int threshold) {

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * replica that has not applied a write counts as failed. A forward answered "not found" (the
  * replica's peer has not applied the collection's create yet) is retried for up to {@link
  * #NOT_FOUND_RETRY_MILLIS} ms; a Partial replica that lacks the point of a forwarded write is not a
- * failure (the transfer brings it). A failed forward is recorded ({@link #failedReplicaWrites()},
+ * failure (the transfer brings it). A forward whose replica was marked Dead while it waited in the
+ * queue is not sent ({@link #skipped}). A failed forward is recorded ({@link #failedReplicaWrites()},
  * {@link RetainedOperations#missed}); marking the replica Dead is the {@link ReplicaSet}'s job. Every
  * call a queue makes carries the primary term ({@link PrimaryFence}) read when it was queued, so a
  * replica whose log has a newer primary refuses it ({@link PrimaryFence.Refused}, which is not a
@@ -61,6 +62,8 @@ final class ReplicaForwarding {
     private final Supplier<PrimaryFence> fence;
 
     private final AtomicLong failedReplicaWrites = new AtomicLong();
+    /** Peers whose queued forwards are being skipped (Dead), for one log line per run. */
+    private final java.util.Set<Long> skipping = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** How long the primary waits for one replica's forward before counting it failed. */
     private volatile long forwardDeadlineMillis = FORWARD_DEADLINE_MILLIS;
 
@@ -126,6 +129,10 @@ final class ReplicaForwarding {
             if (states.state(peer).receivesWrites()) {
                 CompletableFuture<Boolean> done = new CompletableFuture<>();
                 queue.execute(() -> ScopedValue.where(PrimaryFence.CURRENT, f).run(() -> {
+                    if (!states.state(peer).receivesWrites()) {
+                        done.complete(skipped(peer));
+                        return;
+                    }
                     try {
                         done.complete(forward(peer, operation, wait, tag));
                     } catch (PrimaryFence.Refused e) { // this peer was replaced as primary
@@ -295,6 +302,7 @@ final class ReplicaForwarding {
     }
 
     private boolean forward(long peer, PointOperation operation, boolean wait, OperationTag tag) {
+        skipping.remove(peer);
         long retryUntil = System.nanoTime() + NOT_FOUND_RETRY_MILLIS * 1_000_000L;
         while (true) {
             try {
@@ -321,6 +329,28 @@ final class ReplicaForwarding {
         return e.kind() == UserException.Kind.NOT_FOUND
                 && e.getMessage() != null
                 && e.getMessage().contains("No point with id");
+    }
+
+    /**
+     * A forward not sent because its replica was marked Dead while the forward waited in the queue
+     * (behind a call to a frozen or cut-off peer): it is missed (the writer already counted it
+     * failed when its wait ended at the Dead mark or the deadline), but is not sent, so the replica's repair, queued after it, does not wait for one call per write
+     * queued during the fault (each up to the call deadline while the peer stays unreachable, and a
+     * round trip each once it answers again). The repair brings the write. Logged once per run of
+     * skipped forwards, not per write.
+     */
+    private boolean skipped(long peer) {
+        retained.missed(peer);
+        if (skipping.add(peer)) {
+            ReplicaSet.Layout l = layout.get();
+            LOG.warn(
+                    "Replica of shard {} of collection {} on peer {} is Dead: the writes queued for it are"
+                            + " not sent (its repair brings them)",
+                    l.shardId(),
+                    l.collection(),
+                    Long.toUnsignedString(peer));
+        }
+        return false;
     }
 
     private boolean failed(long peer, RuntimeException e) {

@@ -4,6 +4,7 @@ import io.sextant.cluster.ReplicaState;
 import io.sextant.collection.snapshot.SnapshotPriority;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.shard.Shard;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,6 +142,38 @@ public final class SnapshotRecoveryInstall {
         }
         throw new ServiceException("Cannot make the replica of " + what(set) + " on peer " + Long.toUnsignedString(peer)
                 + " " + target.wireName() + " (it is " + set.state(peer).wireName() + ")");
+    }
+
+    /**
+     * Recovers the shard of {@code set}, of which this peer holds no replica, from the snapshot's
+     * files in {@code dir} on a peer that holds one: the first Active replica in placement order (the
+     * shard's primary when it has one), else the first replica. The files are shipped there in
+     * chunks and that peer installs them by {@code priority} exactly as {@link #install} does for a
+     * local replica ({@code RecoverStaged}), so the shard is restored wherever it lives; its other
+     * replicas follow by the priority's rules.
+     *
+     * @return the outcome on that peer
+     * @throws ServiceException when that peer could not be reached or could not install them
+     */
+    public static Outcome forward(ReplicaSet set, java.nio.file.Path dir, SnapshotPriority priority) {
+        List<Long> peers = set.layout().peers(); // never empty
+        long target = peers.stream()
+                .filter(p -> set.state(p) == ReplicaState.ACTIVE)
+                .findFirst()
+                .orElse(peers.getFirst());
+        String outcome = SnapshotShipping.shipForRecovery(set.remotes, target, dir, priority.wireName());
+        LOG.info(
+                "Recovered snapshot of {} installed on peer {} (priority {}): {}",
+                what(set),
+                Long.toUnsignedString(target),
+                priority.wireName(),
+                outcome);
+        try {
+            return Outcome.valueOf(outcome);
+        } catch (IllegalArgumentException e) {
+            throw new ServiceException(
+                    "Peer " + Long.toUnsignedString(target) + " answered an unknown outcome: " + outcome);
+        }
     }
 
     private static String what(ReplicaSet set) {

@@ -17,7 +17,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
 /**
- * Ships a captured shard to another peer for a {@code snapshot} transfer: every captured file in
+ * Ships a captured shard to another peer for a {@code snapshot} transfer (and a recovered
+ * snapshot's shard files to the peer that installs them, {@link #shipForRecovery}): every file in
  * chunks of at most {@link ShardCalls#INSTALL_CHUNK_BYTES} ({@code InstallChunk}; an empty path first
  * clears the peer's staging directory), then {@code InstallFinish}, after which the peer's replica is
  * the captured one and its recovery point says it holds the writes up to the capture's tag.
@@ -74,6 +75,46 @@ final class SnapshotShipping {
             int chunkBytes,
             int inFlight,
             TransferPace pace) {
+        sendFiles(remotes, peer, captured, chunkBytes, inFlight, pace);
+        return remotes.installFinish(peer, upTo);
+    }
+
+    /**
+     * Ships the files under {@code dir} (a recovered snapshot's shard, on this peer) to the replica
+     * on {@code peer} and has that peer recover its replica from them by {@code priority} ({@code
+     * RecoverStaged}), unthrottled: the user asked for this recovery and waits for it.
+     *
+     * @return the outcome on that peer ({@link SnapshotRecoveryInstall.Outcome} name)
+     */
+    static String shipForRecovery(PeerReplicas remotes, long peer, java.nio.file.Path dir, String priority) {
+        List<ShardFileCapture.CapturedFile> files = new ArrayList<>();
+        try (java.util.stream.Stream<java.nio.file.Path> walk = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path f :
+                    walk.filter(java.nio.file.Files::isRegularFile).sorted().toList()) {
+                long n = java.nio.file.Files.size(f);
+                files.add(new ShardFileCapture.CapturedFile(dir.relativize(f).toString(), f, n));
+            }
+        } catch (IOException e) {
+            throw new ServiceException("Cannot read the recovered shard files in " + dir + ": " + e.getMessage(), e);
+        }
+        sendFiles(
+                remotes,
+                peer,
+                new ShardFileCapture.CapturedShard(dir, 0, 0, files),
+                ShardCalls.INSTALL_CHUNK_BYTES,
+                CHUNKS_IN_FLIGHT,
+                TransferPace.of(0));
+        return remotes.recoverStaged(peer, priority);
+    }
+
+    /** Ships every captured file (the clear first, then the chunks), without finishing. */
+    private static void sendFiles(
+            PeerReplicas remotes,
+            long peer,
+            ShardFileCapture.CapturedShard captured,
+            int chunkBytes,
+            int inFlight,
+            TransferPace pace) {
         remotes.installChunk(peer, "", 0, new byte[0]); // clears what an earlier transfer staged
         Semaphore slots = new Semaphore(inFlight);
         List<Future<?>> sent = new ArrayList<>();
@@ -96,7 +137,6 @@ final class SnapshotShipping {
         if (failure != null) {
             throw failure;
         }
-        return remotes.installFinish(peer, upTo);
     }
 
     /**

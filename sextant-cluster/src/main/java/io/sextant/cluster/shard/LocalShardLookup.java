@@ -39,4 +39,16 @@ public interface LocalShardLookup {
         throw new io.sextant.segment.error.ServiceException(
                 "This peer cannot install shard " + shardId + " of " + collection + " from a snapshot transfer");
     }
+
+    /**
+     * Recovers the local replica from the files staged in {@link #installStaging} by the snapshot
+     * recovery priority named {@code priority}, as a snapshot recovery on this peer would (another
+     * peer recovered a snapshot holding this shard but has no replica of it).
+     *
+     * @return the outcome's name
+     */
+    default String recoverStaged(String collection, int shardId, String priority) {
+        throw new io.sextant.segment.error.ServiceException(
+                "This peer cannot recover shard " + shardId + " of " + collection + " from a snapshot");
+    }
 }

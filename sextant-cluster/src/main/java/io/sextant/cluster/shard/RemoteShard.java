@@ -103,6 +103,14 @@ public final class RemoteShard implements Shard {
         return call(ShardCalls.INSTALL_FINISH, upTo);
     }
 
+    /**
+     * Recovers the owning peer's replica from the shipped files by the snapshot recovery priority
+     * named {@code priority} ({@code RecoverStaged}); returns the outcome's name.
+     */
+    public String recoverStaged(String priority) {
+        return call(ShardCalls.RECOVER_STAGED, priority);
+    }
+
     /** What the owning peer's replica recorded of tagged writes ({@code RecoveryPoint}). */
     public RecoveryPoint recoveryPoint() {
         return call(ShardCalls.RECOVERY_POINT, null);

@@ -41,6 +41,7 @@ import java.util.List;
  *              u32 n (1 ..), n x point operation (ticks first .. first+n-1)
  * InstallChunk str path inside the shard, i64 offset, u32 n, n bytes  i64 bytes written
  * InstallFinish u64 incarnation, u64 tick                         i64 points in the installed replica
+ * RecoverStaged str priority (snapshot, replica or no_sync)      str outcome (SOURCE_OF_TRUTH, LOCAL_ONLY or DISCARDED)
  * Ping         (empty; collection "" shard 0)                   (empty)
  * </pre>
  *
@@ -56,6 +57,12 @@ import java.util.List;
  * point becomes {@code (incarnation, tick, tick)}: the files hold the primary's writes up to that
  * tick. An {@code InstallChunk} with an empty path clears the staging directory (a transfer's
  * first call). Served by {@link ShardService} only.
+ *
+ * {@code RecoverStaged} (added for snapshot recovery through a peer that holds no replica of the
+ * shard; an older peer answers {@code UNIMPLEMENTED} and the recovery fails with that error): the
+ * recovering peer ships the snapshot's shard files with {@code InstallChunk} as above, then asks the
+ * serving peer to recover its replica from them by the given priority, as a snapshot recovery on
+ * that peer would ({@code LocalShardLookup#recoverStaged}). Served by {@link ShardService} only.
  *
  * {@code TaggedBatch} (added for fast {@code wal_delta} transfers; an older peer answers it {@code
  * UNIMPLEMENTED} and the transfer fails, then falls back to {@code stream_records} on the next
@@ -242,6 +249,21 @@ public final class ShardCalls {
             io.sextant.segment.codec.BinaryReader::i64,
             (shard, q) -> {
                 throw new io.sextant.segment.error.ServiceException("InstallFinish is served by the shard service");
+            });
+
+    /**
+     * Recovers the serving peer's replica from the shipped files by a snapshot recovery priority
+     * (served by {@link ShardService}); answers the outcome's name.
+     */
+    public static final ShardCall<String, String> RECOVER_STAGED = new ShardCall<>(
+            "RecoverStaged",
+            ShardCall.Deadline.UPDATE,
+            (w, priority) -> w.str(priority),
+            io.sextant.segment.codec.BinaryReader::str,
+            (w, outcome) -> w.str(outcome),
+            io.sextant.segment.codec.BinaryReader::str,
+            (shard, q) -> {
+                throw new io.sextant.segment.error.ServiceException("RecoverStaged is served by the shard service");
             });
 
     /** What the serving peer's replica recorded of tagged writes (served by {@link ShardService}). */

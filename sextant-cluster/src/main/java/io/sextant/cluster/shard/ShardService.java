@@ -136,6 +136,7 @@ public final class ShardService implements BindableService {
             admit(c, s);
             return clocks.installed(c, s, q, () -> lookup.install(c, s));
         });
+        add(b, ShardCalls.RECOVER_STAGED, lookup, (shard, priority, c, s) -> lookup.recoverStaged(c, s, priority));
         add(b, ShardCalls.RECOVERY_POINT, lookup, (shard, q, c, s) -> {
             // the run this peer ordered as primary, when its replica has had no other write since
             RecoveryPoint ordered = primaries.find(c, s) instanceof PrimaryWriter p ? p.orderedRun() : null;

@@ -132,6 +132,33 @@ class ReplicaSetTest extends ThreeReplicaPeers {
     }
 
     @Test
+    void writesQueuedForAFrozenReplicaAreNotSentOnceItIsDead() throws Exception {
+        CountDownLatch frozen = new CountDownLatch(1);
+        peers.replicas.get(C).gate = frozen;
+        peers.writeConsistency = 1;
+        peers.sets.get(A).forwardDeadline(java.time.Duration.ofMillis(300));
+        ExecutorService clients = Executors.newFixedThreadPool(10);
+        List<Future<?>> writes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            long id = i;
+            writes.add(clients.submit(() -> peers.sets.get(A).update(delete(id), true)));
+        }
+        for (Future<?> w : writes) {
+            w.get(10, TimeUnit.SECONDS); // acknowledged without C once its forward deadline passed
+        }
+        clients.shutdown();
+        assertThat(peers.state(C)).isEqualTo(ReplicaState.DEAD);
+        assertThat(appliedOn(B)).hasSize(10);
+
+        frozen.countDown(); // C thaws: only the forward it was already serving reaches it
+        Thread.sleep(500);
+        assertThat(peers.replicas.get(C).updateAttempts.get())
+                .as("the forwards queued behind the frozen call are dropped, not sent one by one")
+                .isEqualTo(1);
+        assertThat(peers.sets.get(A).failedReplicaWrites()).isEqualTo(10);
+    }
+
+    @Test
     void aReplicaThatFailsAForwardIsMarkedDeadBeforeTheWriteIsAcknowledged() {
         peers.replicas.get(B).failUpdates = () -> new ServiceException("deadline exceeded");
         AtomicBoolean acknowledged = new AtomicBoolean();

@@ -363,6 +363,16 @@ public final class ClusterShards implements AutoCloseable {
             public long install(String collection, int shardId) {
                 return installReplica(collection, shardId);
             }
+
+            @Override
+            public String recoverStaged(String collection, int shardId, String priority) {
+                SnapshotPriority p = SnapshotPriority.parse(priority, SnapshotPriority.REPLICA);
+                Path staged = installStaging(collection, shardId);
+                if (staged == null || !java.nio.file.Files.isDirectory(staged)) {
+                    throw new ServiceException("No staged snapshot files for shard " + shardId + " of " + collection);
+                }
+                return recoverReplica(collection, shardId, staged, p).name();
+            }
         };
     }
 
@@ -405,6 +415,13 @@ public final class ClusterShards implements AutoCloseable {
     }
 
     /**
+     * Held while a recovered snapshot is installed into a local replica, so recoveries on this peer
+     * (its own and those other peers send it) run one at a time; never held across a call to another
+     * peer, so two peers recovering at once cannot wait on each other.
+     */
+    private final Object recoveryLock = new Object();
+
+    /**
      * Installs the extracted shard files {@code files} (on the storage file system) as this peer's
      * replica of a shard, by the recovery's {@code priority} ({@link SnapshotRecoveryInstall}): they
      * are staged where a snapshot transfer stages its files and swapped in by the same code.
@@ -413,14 +430,25 @@ public final class ClusterShards implements AutoCloseable {
      */
     public SnapshotRecoveryInstall.Outcome recoverReplica(
             String collection, int shardId, Path files, SnapshotPriority priority) {
+        synchronized (recoveryLock) {
+            return recoverReplicaLocked(collection, shardId, files, priority);
+        }
+    }
+
+    private SnapshotRecoveryInstall.Outcome recoverReplicaLocked(
+            String collection, int shardId, Path files, SnapshotPriority priority) {
         if (!(shard(collection, shardId) instanceof ReplicaSet rs) || rs.localReplica() == null) {
             throw new ServiceException("Peer " + Long.toUnsignedString(self) + " holds no replica of shard " + shardId
                     + " of collection " + collection);
         }
         Path staged = incoming(toc.get(collection).shardDir(shardId));
-        AtomicFiles.deleteTree(staged);
         try {
-            java.nio.file.Files.move(files, staged, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            if (!files.toAbsolutePath()
+                    .normalize()
+                    .equals(staged.toAbsolutePath().normalize())) {
+                AtomicFiles.deleteTree(staged); // files shipped by a peer are already in place
+                java.nio.file.Files.move(files, staged, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
             AtomicFiles.fsyncDir(staged.getParent());
             return SnapshotRecoveryInstall.install(rs, priority, () -> openStaged(collection, shardId));
         } catch (java.io.IOException e) {

@@ -32,12 +32,14 @@ import org.slf4j.LoggerFactory;
  * must be compatible when it exists (same vectors, same {@code shard_number}; else 400 and nothing
  * changes); a custom-sharded snapshot's shard keys the collection lacks are created through the log
  * too (a key both have must have as many shards), and each snapshot shard goes to the live shard at
- * the same position of the same key; then every shard of the snapshot that has a replica on this peer gets the snapshot's
- * data installed into that replica by the recovery's priority ({@link SnapshotRecoveryInstall},
- * through {@link ClusterShards#recoverReplica}). Shards without a replica here are skipped, as in
- * Qdrant: recover on each peer, or let priority {@code snapshot} repair the others from this one.
- * A shard snapshot is installed the same way into this peer's replica of that shard (400 when this
- * peer holds none). Collections without a placement (made before cluster mode) are restored
+ * the same position of the same key; then every shard of the snapshot gets the snapshot's data
+ * installed by the recovery's priority ({@link SnapshotRecoveryInstall}): into this peer's replica
+ * through {@link ClusterShards#recoverReplica} when it holds one, else shipped to a peer that holds
+ * one and installed there by the same rules ({@link SnapshotRecoveryInstall#forward}). This differs
+ * from Qdrant, whose collection snapshot holds only the snapshotting peer's local shards and whose
+ * recovery skips the rest: a Sextant collection snapshot captures every shard (from a replica
+ * wherever it lives), so recovering it on any one peer restores the whole collection. A shard
+ * snapshot is installed the same way into the shard, wherever its replicas are. Collections without a placement (made before cluster mode) are restored
  * locally, as on a standalone node. Thread-safe: recoveries on this peer run one at a time (two
  * recoveries of one shard must not interleave their installs and state changes).
  */
@@ -80,26 +82,21 @@ public final class ClusterSnapshotRestore implements RestoreTarget {
                 createMissingKeys(c, snapKeys);
             }
             List<Integer> installed = new ArrayList<>();
-            List<Integer> skipped = new ArrayList<>();
+            List<Integer> forwarded = new ArrayList<>();
             for (Map.Entry<Integer, Integer> m : liveShards(c, snapKeys).entrySet()) {
                 int id = m.getValue();
-                if (!(c.shard(id) instanceof ReplicaSet rs) || rs.localReplica() == null) {
-                    skipped.add(id);
-                    continue;
-                }
-                shards.recoverReplica(c.name(), id, x.shardDir(m.getKey()), priority);
-                installed.add(id);
+                install(c, id, x.shardDir(m.getKey()), priority, installed, forwarded);
             }
             if (created) {
                 createPayloadIndexes(c);
             }
             LOG.info(
                     "Recovered collection {} from a snapshot (priority {}): shards {} installed on this peer, shards {}"
-                            + " have no replica here",
+                            + " on the peers that hold them",
                     c.name(),
                     priority.wireName(),
                     installed,
-                    skipped);
+                    forwarded);
             return new SnapshotRestorer.Restored(c.name(), x.manifest(), x.points());
         }
     }
@@ -116,16 +113,38 @@ public final class ClusterSnapshotRestore implements RestoreTarget {
         if (!placed(c)) {
             return RestoreTarget.LOCAL.shard(toc, name, shardId, archive, priority, limits);
         }
-        if (!(c.shard(shardId) instanceof ReplicaSet rs) || rs.localReplica() == null) {
-            ReplicaSet set = c.shard(shardId) instanceof ReplicaSet r ? r : null;
-            throw UserException.badRequest("Wrong input: shard " + shardId + " of collection `" + c.name()
-                    + "` has no replica on this peer (" + Long.toUnsignedString(shards.peerId())
-                    + "); recover the shard snapshot on a peer that holds one"
-                    + (set == null ? "" : ": " + peers(set)));
+        if (!(c.shard(shardId) instanceof ReplicaSet)) {
+            throw UserException.badRequest(
+                    "Wrong input: shard " + shardId + " of collection `" + c.name() + "` is not placed on any peer");
         }
         try (SnapshotRestorer.Extracted x = SnapshotRestorer.extractShard(toc, c, archive, limits)) {
-            shards.recoverReplica(c.name(), shardId, x.shardDir(shardId), priority);
+            install(c, shardId, x.shardDir(shardId), priority, new ArrayList<>(), new ArrayList<>());
             return new SnapshotRestorer.Restored(c.name(), x.manifest(), x.points());
+        }
+    }
+
+    /**
+     * Installs one shard's recovered files: into this peer's replica when it holds one, else on the
+     * peer that holds one ({@link SnapshotRecoveryInstall#forward}, shipped over the internal shard
+     * service), by the same priority rules.
+     */
+    private void install(
+            Collection c,
+            int id,
+            Path files,
+            SnapshotPriority priority,
+            List<Integer> installed,
+            List<Integer> forwarded) {
+        if (!(c.shard(id) instanceof ReplicaSet rs)) {
+            throw UserException.badRequest(
+                    "Wrong input: shard " + id + " of collection `" + c.name() + "` is not placed on any peer");
+        }
+        if (rs.localReplica() != null) {
+            shards.recoverReplica(c.name(), id, files, priority);
+            installed.add(id);
+        } else {
+            SnapshotRecoveryInstall.forward(rs, files, priority);
+            forwarded.add(id);
         }
     }
 
@@ -217,9 +236,5 @@ public final class ClusterSnapshotRestore implements RestoreTarget {
                 return; // every shard has the same indexes
             }
         }
-    }
-
-    private static List<String> peers(ReplicaSet set) {
-        return set.layout().peers().stream().map(Long::toUnsignedString).toList();
     }
 }

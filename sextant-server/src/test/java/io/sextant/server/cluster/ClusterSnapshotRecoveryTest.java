@@ -339,7 +339,7 @@ class ClusterSnapshotRecoveryTest {
     }
 
     @Test
-    void aShardSnapshotIsInstalledIntoThisPeersReplicaAndRefusedOnAPeerWithoutOne() throws Exception {
+    void aShardSnapshotIsInstalledIntoTheShardThroughAPeerWithoutAReplica() throws Exception {
         start();
         create(peers.get(0), "c", 4, 2);
         upsert(peers.get(0), "c", 0, 60);
@@ -362,25 +362,45 @@ class ClusterSnapshotRecoveryTest {
                 .toUri()
                 .toString();
         SortedSet<Integer> before = ids(peers.get(0), "c");
+        SortedSet<Integer> inShard0 = shardPoints(peers.get(holder), 0);
         ok(peers.get(0).post("/collections/c/points/delete?wait=true", "{\"points\":[0,1,2,3,4,5,6,7,8,9]}"));
 
-        TestServer.Response refused = peers.get(other)
+        // recovered through the peer without a replica of shard 0 (it used to be refused with 400):
+        // the files are shipped to a peer that holds one and installed there
+        ok(peers.get(other)
                 .put(
                         "/collections/c/shards/0/snapshots/recover",
-                        "{\"location\":\"" + snapshotsCopy(file, other) + "\"}");
-        assertThat(refused.status()).as("%s", refused.text()).isEqualTo(400);
-        assertThat(refused.json().at("/status/error").asText()).contains("has no replica on this peer");
-
-        ok(peers.get(holder).put("/collections/c/shards/0/snapshots/recover", "{\"location\":\"" + file + "\"}"));
+                        "{\"location\":\"" + snapshotsCopy(file, other) + "\",\"priority\":\"snapshot\"}"));
         // shard 0's deleted points come back on every replica; shard 1 keeps its deletes
         SortedSet<Integer> expected = new TreeSet<>(before);
         SortedSet<Integer> deletedInShard1 = new TreeSet<>(range(0, 10));
-        deletedInShard1.removeAll(shardPoints(peers.get(holder), 0));
+        deletedInShard1.removeAll(inShard0);
         expected.removeAll(deletedInShard1);
         for (TestServer p : peers) {
             eventually(
                     () -> expected.equals(ids(p, "c")) && allActive(p, "c"),
                     "shard 0 back to its snapshot through " + p);
+        }
+    }
+
+    @Test
+    void aCollectionSnapshotRecoveredOnOnePeerRestoresTheShardsOtherPeersHold() throws Exception {
+        start();
+        ok(peers.get(0)
+                .put(
+                        "/collections/c",
+                        "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"},\"shard_number\":3,\"replication_factor\":1}"));
+        upsert(peers.get(0), "c", 0, 90);
+        assertThat(localShards(peers.get(0), "c"))
+                .as("peer 0 holds one shard of three")
+                .hasSize(1);
+        String file = snapshot(0, "c");
+        ok(peers.get(0).delete("/collections/c"));
+
+        ok(peers.get(0).put("/collections/c/snapshots/recover", "{\"location\":\"" + file + "\"}"));
+
+        for (TestServer p : peers) {
+            eventually(() -> range(0, 90).equals(ids(p, "c")), "all 90 points back through " + p);
         }
     }
 
