@@ -112,7 +112,7 @@ for r in runs:
           f"{s['longest_failure_run']} ({s['longest_failure_run_s']}) | {f(s['longest_write_stall_after_fault_s'])} | "
           f"{f(d['p50_ms'])}/{f(d['p99_ms'])}/{f(d['max_ms'])} | {' '.join(r['load_before'])} / {' '.join(r['load_during'])} |")
 print("\n## Acknowledged writes and repair\n")
-print("| fault | acknowledged ids | problems after the load (peers 1, 2) | peer 3 ready after restart (s) | all its replicas Active after (s, from restart / SIGCONT) | problems after repair (peers 1, 2, 3) | transfers to peer 3 (method: writes or points, ms) |")
+print("| fault | acknowledged ids | problems after the load (peers 1, 2) | peer 3 ready after restart (s) | all its replicas Active after (s, from restart / SIGCONT or heal; polled during the load for stop and partition) | problems after repair (peers 1, 2, 3) | transfers to peer 3 (method: writes or points, ms from the round's first call to the peer, so including the wait until it answers) |")
 print("|---|---|---|---|---|---|---|")
 for r in runs:
     t = "; ".join(f"shard {x['shard_id']} {x['method']}: {x['items']}, {x['millis']} ms" + ("" if x["activated"] else " (not activated)") for x in sorted(r["transfers"], key=lambda x: x["finished_at_ms"]))
