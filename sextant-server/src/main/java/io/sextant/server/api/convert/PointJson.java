@@ -188,7 +188,7 @@ public final class PointJson {
     public static NamedVectors vectors(JsonNode node, String path, VectorShapes shapes) {
         Map<String, float[]> out = new LinkedHashMap<>();
         Map<String, SparseVector> sparse = new LinkedHashMap<>();
-        if (node.isArray()) {
+        if (node.isArray() || node instanceof PackedVector) {
             out.put("", value(node, path, "", shapes));
             return new NamedVectors(out, sparse);
         }
@@ -277,6 +277,9 @@ public final class PointJson {
 
     /** A dense vector: a non-empty array of finite numbers. */
     public static float[] dense(JsonNode node, String path) {
+        if (node instanceof PackedVector packed) { // already checked: non-empty, finite numbers
+            return packed.floats();
+        }
         if (node == null || !node.isArray()) {
             throw error(path, "expected a vector (array of numbers), got " + describe(node));
         }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.util.Arrays;
 
 /**
  * A {@code POST /points/query} body read in one streaming pass: the top-level {@code query}, when it
@@ -43,15 +42,8 @@ public record QueryBody(JsonNode tree, float[] vector) {
             }
             ObjectNode tree = mapper.getNodeFactory().objectNode();
             float[] vector = null;
-            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                if (t != JsonToken.FIELD_NAME) {
-                    return null;
-                }
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                if (value == null) {
-                    return null;
-                }
+            for (String name = StreamedFields.next(p); name != null; name = StreamedFields.next(p)) {
+                JsonToken value = p.currentToken();
                 if (name.equals("query")) {
                     // a repeated key replaces the earlier value, as in Jackson's tree
                     tree.remove("query");
@@ -59,7 +51,7 @@ public record QueryBody(JsonNode tree, float[] vector) {
                     if (value != JsonToken.START_ARRAY) {
                         return null;
                     }
-                    vector = floats(p);
+                    vector = DenseArrays.read(p);
                     if (vector == null) {
                         return null;
                     }
@@ -71,34 +63,5 @@ public record QueryBody(JsonNode tree, float[] vector) {
         } catch (IOException | RuntimeException e) {
             return null; // the caller's tree parse reports it
         }
-    }
-
-    /** The numbers of the array the parser is at, up to its end; null when not a plain dense vector. */
-    private static float[] floats(JsonParser p) throws IOException {
-        float[] out = new float[512];
-        int n = 0;
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-            float f;
-            if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-                // a textual parser types every fraction/exponent number DOUBLE (the tree makes a
-                // DoubleNode): read its text without the String getNumberType() would build
-                double d = DecimalText.exactDouble(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-                f = (float) (Double.isNaN(d) ? p.getDoubleValue() : d); // DoubleNode.floatValue()
-            } else if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT) {
-                f = p.getIntValue(); // IntNode.floatValue()
-            } else if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.LONG) {
-                f = p.getLongValue(); // LongNode.floatValue()
-            } else {
-                return null;
-            }
-            if (!Float.isFinite(f)) {
-                return null;
-            }
-            if (n == out.length) {
-                out = Arrays.copyOf(out, n * 2);
-            }
-            out[n++] = f;
-        }
-        return n == 0 ? null : (n == out.length ? out : Arrays.copyOf(out, n));
     }
 }

@@ -16,6 +16,7 @@ import io.sextant.collection.CollectionUpdateResult;
 import io.sextant.segment.error.ServiceException;
 import io.sextant.segment.error.UserException;
 import io.sextant.server.api.convert.QueryBody;
+import io.sextant.server.api.convert.UpsertBody;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,6 +70,20 @@ public final class ApiExchange {
      */
     public QueryBody queryBody(Context ctx) {
         return queryBody(bodyBytes(ctx));
+    }
+
+    /**
+     * A {@code PUT /points} body: each point's dense vectors streamed into float arrays when they all
+     * are plain ones ({@link UpsertBody}), else the tree, parsed (and refused) exactly as {@link #body}
+     * does.
+     */
+    public JsonNode upsertBody(Context ctx) {
+        return upsertBody(bodyBytes(ctx));
+    }
+
+    static JsonNode upsertBody(byte[] bytes) {
+        JsonNode streamed = bytes.length == 0 ? null : UpsertBody.read(MAPPER, bytes);
+        return streamed != null ? streamed : parse(bytes);
     }
 
     static QueryBody queryBody(byte[] bytes) {

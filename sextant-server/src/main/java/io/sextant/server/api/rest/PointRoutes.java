@@ -56,7 +56,7 @@ final class PointRoutes {
     void register(RoutesConfig r) {
         String p = "/collections/{collection_name}/points";
         r.post(p, this::getPoints);
-        r.put(p, write((UpdateParser) PointJson::parseUpsertOperation));
+        r.put(p, write(PointJson::parseUpsertOperation, true));
         r.get(p + "/{id}", this::getPoint);
         r.post(p + "/delete", write(UpdateJson::delete));
         r.post(p + "/payload", write((b, path) -> UpdateJson.setPayload(b, path, false)));
@@ -87,9 +87,14 @@ final class PointRoutes {
     }
 
     private io.javalin.http.Handler write(UpdateParser parser) {
+        return write(parser, false);
+    }
+
+    /** @param packedVectors read the body's point vectors straight into float arrays ({@code PUT /points}) */
+    private io.javalin.http.Handler write(UpdateParser parser, boolean packedVectors) {
         return ctx -> {
             ApiExchange.checkCommonParams(ctx);
-            JsonNode body = io.body(ctx);
+            JsonNode body = packedVectors ? io.upsertBody(ctx) : io.body(ctx);
             Collection c = collection(ctx).scoped(ShardKeyJson.selector(body));
             PointOperation op = parser.parse(body, "", VectorShapes.of(c.config()));
             Long timeout = ApiExchange.timeoutParam(ctx);

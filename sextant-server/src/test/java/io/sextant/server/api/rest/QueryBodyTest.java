@@ -66,7 +66,8 @@ class QueryBodyTest {
         assertThat(outcome(bytes, true)).as(body).isEqualTo(outcome(bytes, false));
     }
 
-    private static String vector(Random rnd, int dim) {
+    /** A random JSON array of {@code dim} numbers in every form Jackson types differently. */
+    static String vector(Random rnd, int dim) {
         StringBuilder sb = new StringBuilder("[");
         for (int d = 0; d < dim; d++) {
             if (d > 0) {
