@@ -363,12 +363,15 @@
  *       log first (each with the snapshot's number of shards; a key both have must have as many, else
  *       400), and each snapshot shard is installed into the shard at the same position of the same
  *       key (ids differ when the source had dropped keys).
+ *       A transfer recorded into the replica a {@code snapshot}-priority recovery made the source
+ *       of truth is ended through the log right after the install (its source is Dead and stops at
+ *       its next batch, which the fence refuses; no repair round would end it); a {@code
+ *       move_shard}'s end drops its source, as the move asked.
  *       <p><b>Known limits:</b> the recovery is not excluded against a running transfer into
- *       this peer's replica (a {@code snapshot} transfer's install could land after it); Qdrant's
- *       {@code ManualRecovery} state is not used (the install moves the write order instead); a
- *       transfer recorded to this peer's replica (it was Dead or Partial before the recovery) stays
- *       listed in {@code shard_transfers} after the replica became Active by the recovery (nothing
- *       records its finish: the repair round only finishes transfers to other replicas).
+ *       this peer's replica: a {@code snapshot} transfer's {@code InstallFinish} admitted by the
+ *       fence just before the recovery made this replica Active could still swap its files in after
+ *       the recovery's (both take the write-order lock; the fence is checked before it); Qdrant's
+ *       {@code ManualRecovery} state is not used (the install moves the write order instead).
  *   <li><b>Automatic recovery by stream_records transfer (slice 4).</b> {@link
  *       io.sextant.cluster.replica.ReplicaRecovery} runs on every peer (started by the server once
  *       the node is up): every second it looks at the shards whose primary is this peer, and for a

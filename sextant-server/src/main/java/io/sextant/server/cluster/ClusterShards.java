@@ -51,6 +51,7 @@ import java.util.List;
  * starts the automatic repair of Dead replicas ({@link ReplicaRecovery}). Thread-safe.
  */
 public final class ClusterShards implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusterShards.class);
     private final PlacementBook book;
     private final ReplicaStateBook states;
     private final PrimaryTerms terms;
@@ -450,7 +451,12 @@ public final class ClusterShards implements AutoCloseable {
                 java.nio.file.Files.move(files, staged, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             }
             AtomicFiles.fsyncDir(staged.getParent());
-            return SnapshotRecoveryInstall.install(rs, priority, () -> openStaged(collection, shardId));
+            SnapshotRecoveryInstall.Outcome out =
+                    SnapshotRecoveryInstall.install(rs, priority, () -> openStaged(collection, shardId));
+            if (out == SnapshotRecoveryInstall.Outcome.SOURCE_OF_TRUTH) {
+                finishTransferInto(collection, shardId);
+            }
+            return out;
         } catch (java.io.IOException e) {
             throw new ServiceException(
                     "Cannot stage the recovered files of shard " + shardId + " of " + collection + ": "
@@ -459,6 +465,26 @@ public final class ClusterShards implements AutoCloseable {
         } finally {
             AtomicFiles.deleteTree(staged); // left when nothing was installed
         }
+    }
+
+    /**
+     * Records the end of a transfer into this peer's replica of the shard, if the log holds one: the
+     * replica was just made Active as the shard's source of truth by a snapshot recovery, so that
+     * transfer (its source is Dead now and stops at its next batch) has nothing left to do, and no
+     * repair round would end it (a primary ends only the transfers it runs to other replicas). A
+     * {@code move_shard}'s end also drops its source replica, as the move asked.
+     */
+    private void finishTransferInto(String collection, int shardId) {
+        io.sextant.cluster.ShardTransfer t = transfers.get(collection, shardId, self);
+        if (t == null) {
+            return;
+        }
+        new ConsensusTransfers(transfers, this::propose).finish(collection, t);
+        LOG.info(
+                "Transfer of shard {} of collection {} to this peer ended by the snapshot recovery that made its"
+                        + " replica the source of truth",
+                shardId,
+                collection);
     }
 
     /** The replica sets with a local replica, for writes sent here to be applied as their primary. */

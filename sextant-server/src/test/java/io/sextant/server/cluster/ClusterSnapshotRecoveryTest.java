@@ -34,11 +34,15 @@ class ClusterSnapshotRecoveryTest {
     }
 
     private void start() throws Exception {
-        peers.addAll(InProcessCluster.start(
-                dir,
-                3,
-                "http",
-                i -> Map.of("SEXTANT__STORAGE__SNAPSHOTS_PATH", snapshots(i).toString())));
+        start(Map.of());
+    }
+
+    private void start(Map<String, String> env) throws Exception {
+        peers.addAll(InProcessCluster.start(dir, 3, "http", i -> {
+            Map<String, String> all = new java.util.HashMap<>(env);
+            all.put("SEXTANT__STORAGE__SNAPSHOTS_PATH", snapshots(i).toString());
+            return all;
+        }));
     }
 
     private Path snapshots(int peer) {
@@ -402,6 +406,59 @@ class ClusterSnapshotRecoveryTest {
         for (TestServer p : peers) {
             eventually(() -> range(0, 90).equals(ids(p, "c")), "all 90 points back through " + p);
         }
+    }
+
+    @Test
+    void aRecoveryThatMakesATransfersTargetTheSourceOfTruthEndsThatTransfer() throws Exception {
+        start(Map.of("SEXTANT__CLUSTER__TRANSFER__POINTS_PER_SECOND", "20"));
+        ok(peers.get(0)
+                .put(
+                        "/collections/c",
+                        "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"},\"shard_number\":1,\"replication_factor\":1}"));
+        upsert(peers.get(0), "c", 0, 1000);
+        int holder = -1;
+        int target = -1;
+        for (int i = 0; i < peers.size(); i++) {
+            if (localShards(peers.get(i), "c").contains(0)) {
+                holder = i;
+            } else if (target < 0) {
+                target = i;
+            }
+        }
+        String file = snapshotsCopy(snapshot(holder, "c"), target);
+        String from =
+                peers.get(holder).get("/cluster").json().at("/result/peer_id").asText();
+        String to =
+                peers.get(target).get("/cluster").json().at("/result/peer_id").asText();
+        // 1000 points at 20 per second: the transfer runs for most of a minute
+        ok(peers.get(holder)
+                .post(
+                        "/collections/c/cluster",
+                        "{\"replicate_shard\":{\"shard_id\":0,\"from_peer_id\":" + from + ",\"to_peer_id\":" + to
+                                + ",\"method\":\"stream_records\"}}"));
+        TestServer t = peers.get(target);
+        eventually(() -> transfersTo(t, to) == 1, "the transfer listed");
+
+        ok(t.put("/collections/c/snapshots/recover", "{\"location\":\"" + file + "\",\"priority\":\"snapshot\"}"));
+
+        for (TestServer p : peers) {
+            eventually(() -> transfersTo(p, to) == 0, "the transfer to the recovered replica ended on " + p);
+        }
+        // read from the recovered replica, the only Active one while it repairs the other at 20 points/s
+        TestServer.Response page = t.post("/collections/c/points/scroll", "{\"limit\":5000}");
+        ok(page);
+        assertThat(page.json().at("/result/points").size()).isEqualTo(1000);
+    }
+
+    /** How many transfers to peer {@code to} {@code p} lists for collection c. */
+    private static int transfersTo(TestServer p, String to) {
+        int n = 0;
+        for (JsonNode tr : p.get("/collections/c/cluster").json().at("/result/shard_transfers")) {
+            if (tr.get("to").asText().equals(to)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The point ids {@code p}'s local replica of shard {@code shard} holds (read by shard key-less scroll of that replica). */
