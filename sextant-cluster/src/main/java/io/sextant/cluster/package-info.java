@@ -230,19 +230,22 @@
  *       PrimaryFenceCheck}: a term it has not applied yet is admitted (the sender knows more of the
  *       log); a term older than one it already admitted for the shard is refused (its successor
  *       wrote here); otherwise its log must name the sender, with no newer index. A refused forward
- *       is never applied; the sender then does not acknowledge the write, marks nobody Dead for it
+ *       is never applied; the sender then does not acknowledge the write, marks no other replica Dead for it
  *       and orders nothing more until its log moves past the refused term. So a primary frozen
  *       (SIGSTOP) while it held forwards in its queues, replaced meanwhile, cannot apply them on
  *       replicas after the new primary's writes when it wakes (test {@code PrimaryFencingTest}:
  *       on the code before, the stale write landed after the new one). Its own replica may hold
  *       writes nobody acknowledged; when it is Dead it is repaired by {@code stream_records}.
- *       <b>Known gap:</b> when the role moves (e.g. back to the first replica in placement order,
- *       made Active again by a repair) while a write is in flight, the old primary keeps that
- *       unacknowledged write if it stays Active, and the write may also reach a replica that still
- *       followed the old primary while another refused it: the replicas then differ on that
- *       unacknowledged write until a transfer to one of them (no acknowledged write is affected;
- *       {@code SnapshotRecoveryInstallTest}). Having the refused primary mark its own replica Dead
- *       was tried and is not in: it was not validated against the end-to-end tests in time. Limits: an
+ *       A primary whose forward is refused marks its own replica Dead ({@code PrimaryRole.deposed}):
+ *       it applied a write nobody acknowledged and the replicas following the new primary never
+ *       will, so the new primary repairs it (when the role moves back to the first replica in
+ *       placement order, made Active again by a repair, while writes are in flight, the old
+ *       primary used to keep such a write while Active). <b>Known gap:</b> the write may also reach
+ *       a replica whose log still named the old primary while another replica refused it; those
+ *       two then differ on that unacknowledged write until a transfer to one of them (no
+ *       acknowledged write is affected; {@code SnapshotRecoveryInstallTest} asserts exactly that).
+ *       Marking such replicas Dead too was not done: with the refusing replica only Partial it
+ *       could leave the shard without an Active replica. Limits: an
  *       index is unknown (0) for shards whose primary has not changed since a peer ran a binary
  *       without terms, and after a metadata snapshot's reconcile; then the check compares names
  *       only. The highest admitted term per shard lives in memory. The Dead marks a primary

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
  * (an unknown index cannot tell a later re-election apart). Thread-safe.
  */
 final class PrimaryRole {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PrimaryRole.class);
 
     /** How long a peer asked to be primary waits for its log to name it (it may lag the caller). */
     static final long NAMED_PRIMARY_WAIT_MILLIS = 1_000;
@@ -87,8 +88,28 @@ final class PrimaryRole {
         }
     }
 
-    /** A replica refused a forward sent under {@code fence}. */
+    /**
+     * A replica refused a forward sent under {@code fence}. This peer's own replica applied that
+     * write (the primary applies before it forwards), and the replicas that follow the new primary
+     * never will: it is marked Dead, so the new primary repairs it, and an unacknowledged write does
+     * not stay on one replica only (it was, until the next repair, when the primary role moved back
+     * to a replica made Active again while writes were in flight).
+     */
     void deposed(PrimaryFence fence) {
         deposed = new Deposed(fence, System.nanoTime());
+        ReplicaSet.Layout l = layout.get();
+        try {
+            if (states.state(l.self()).receivesWrites()) {
+                states.markDead(l.self());
+            }
+        } catch (RuntimeException e) { // no consensus now: the write is not acknowledged either way
+            LOG.warn(
+                    "Could not mark the replica of shard {} of collection {} on peer {} Dead after its forward was"
+                            + " refused: {}",
+                    l.shardId(),
+                    l.collection(),
+                    Long.toUnsignedString(l.self()),
+                    e.toString());
+        }
     }
 }

@@ -67,6 +67,43 @@ class PrimaryFencingTest extends ThreeReplicaPeers {
         assertThat(peers.state(C)).isEqualTo(ReplicaState.ACTIVE);
     }
 
+    /**
+     * The primary role moves back to A (made Active again, first in placement) while B, the primary
+     * meanwhile, has a write in flight: B applied it, A and C refuse its forwards, so B's replica
+     * alone holds an unacknowledged write; B marks its own replica Dead, so the new primary repairs it
+     * (before, B kept the write and the replicas differed until some later repair).
+     */
+    @Test
+    void aPrimaryWhoseForwardsAreRefusedHasItsOwnReplicaMarkedDead() throws Exception {
+        peers.sets.get(C).states.markDead(A); // B is the primary
+        CountDownLatch wake = new CountDownLatch(1);
+        peers.heldForwards.put(B, wake);
+        peers.sets.get(B).forwardDeadline(Duration.ofSeconds(20));
+        PointOperation inFlight = delete(300);
+        CompletableFuture<Throwable> write = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        peers.sets.get(B).update(inFlight, true);
+                        return null;
+                    } catch (RuntimeException e) {
+                        return e;
+                    }
+                },
+                r -> Thread.ofVirtual().start(r));
+        InProcessPeers.eventually(() -> peers.replicas.get(B).applied().size() == 1, "B applied the write");
+        peers.sets.get(C).states.change(A, ReplicaState.DEAD, ReplicaState.ACTIVE); // A is the primary again
+        wake.countDown();
+
+        assertThat(write.get(30, TimeUnit.SECONDS)).isInstanceOf(ServiceException.class);
+        assertThat(peers.replicas.get(A).applied()).doesNotContain(inFlight);
+        assertThat(peers.replicas.get(C).applied()).doesNotContain(inFlight);
+        assertThat(peers.state(B))
+                .as("B's replica holds a write nobody acknowledged: Dead, to be repaired from the new primary")
+                .isEqualTo(ReplicaState.DEAD);
+        assertThat(peers.state(A)).isEqualTo(ReplicaState.ACTIVE);
+        assertThat(peers.state(C)).isEqualTo(ReplicaState.ACTIVE);
+    }
+
     @Test
     void aPeerTheLogDoesNotNameRefusesToOrderWrites() {
         assertThatThrownBy(() -> peers.sets.get(B).writeAsPrimary(delete(1), true, -1))
