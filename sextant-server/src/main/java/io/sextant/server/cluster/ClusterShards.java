@@ -479,7 +479,17 @@ public final class ClusterShards implements AutoCloseable {
         if (t == null) {
             return;
         }
-        new ConsensusTransfers(transfers, this::propose).finish(collection, t);
+        try {
+            new ConsensusTransfers(transfers, this::propose).finish(collection, t);
+        } catch (RuntimeException e) { // the install is done; only the listing stays behind
+            LOG.warn(
+                    "Could not record the end of the transfer of shard {} of collection {} to this peer after a"
+                            + " snapshot recovery: {}",
+                    shardId,
+                    collection,
+                    e.getMessage());
+            return;
+        }
         LOG.info(
                 "Transfer of shard {} of collection {} to this peer ended by the snapshot recovery that made its"
                         + " replica the source of truth",
