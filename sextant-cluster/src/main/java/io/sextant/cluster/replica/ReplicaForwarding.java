@@ -302,7 +302,9 @@ final class ReplicaForwarding {
     }
 
     private boolean forward(long peer, PointOperation operation, boolean wait, OperationTag tag) {
-        skipping.remove(peer);
+        if (!skipping.isEmpty()) { // a forward goes out again: a later Dead run logs anew
+            skipping.remove(peer);
+        }
         long retryUntil = System.nanoTime() + NOT_FOUND_RETRY_MILLIS * 1_000_000L;
         while (true) {
             try {

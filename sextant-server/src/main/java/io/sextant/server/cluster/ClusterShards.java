@@ -56,6 +56,9 @@ public final class ClusterShards implements AutoCloseable {
     private final ReplicaStateBook states;
     private final PrimaryTerms terms;
     private final TransferBook transfers;
+    /** Records transfer starts and ends through the metadata log (the repair rounds and recoveries). */
+    private final ConsensusTransfers transferLog;
+
     private volatile String defaultTransferMethod = "stream_records";
     private final long self;
     private final PeerChannels channels;
@@ -84,6 +87,7 @@ public final class ClusterShards implements AutoCloseable {
         this.states = states;
         this.terms = terms;
         this.transfers = transfers;
+        this.transferLog = new ConsensusTransfers(transfers, this::propose);
         this.self = self;
         this.channels = channels;
         this.clocks = clocks;
@@ -283,7 +287,7 @@ public final class ClusterShards implements AutoCloseable {
                         this::allReplicaSets,
                         new ReplicaRecovery.Settings(
                                 d.interval(), d.batchSize(), transferPointsPerSecond, defaultTransferMethod),
-                        new ConsensusTransfers(transfers, this::propose))
+                        transferLog)
                 .start();
         io.sextant.cluster.shard.ShardServiceProbe probe =
                 new io.sextant.cluster.shard.ShardServiceProbe(channels, PROBE_DEADLINE);
@@ -480,7 +484,7 @@ public final class ClusterShards implements AutoCloseable {
             return;
         }
         try {
-            new ConsensusTransfers(transfers, this::propose).finish(collection, t);
+            transferLog.finish(collection, t);
         } catch (RuntimeException e) { // the install is done; only the listing stays behind
             LOG.warn(
                     "Could not record the end of the transfer of shard {} of collection {} to this peer after a"

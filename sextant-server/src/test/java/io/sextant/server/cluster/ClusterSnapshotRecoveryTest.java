@@ -54,10 +54,14 @@ class ClusterSnapshotRecoveryTest {
     }
 
     private static void create(TestServer p, String name, int size, int shards) {
+        create(p, name, size, shards, 2);
+    }
+
+    private static void create(TestServer p, String name, int size, int shards, int replicationFactor) {
         ok(p.put(
                 "/collections/" + name,
                 "{\"vectors\":{\"size\":" + size + ",\"distance\":\"Dot\"},\"shard_number\":" + shards
-                        + ",\"replication_factor\":2}"));
+                        + ",\"replication_factor\":" + replicationFactor + "}"));
     }
 
     private static void upsert(TestServer p, String name, int from, int to) {
@@ -390,10 +394,7 @@ class ClusterSnapshotRecoveryTest {
     @Test
     void aCollectionSnapshotRecoveredOnOnePeerRestoresTheShardsOtherPeersHold() throws Exception {
         start();
-        ok(peers.get(0)
-                .put(
-                        "/collections/c",
-                        "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"},\"shard_number\":3,\"replication_factor\":1}"));
+        create(peers.get(0), "c", 4, 3, 1);
         upsert(peers.get(0), "c", 0, 90);
         assertThat(localShards(peers.get(0), "c"))
                 .as("peer 0 holds one shard of three")
@@ -411,10 +412,7 @@ class ClusterSnapshotRecoveryTest {
     @Test
     void aRecoveryThatMakesATransfersTargetTheSourceOfTruthEndsThatTransfer() throws Exception {
         start(Map.of("SEXTANT__CLUSTER__TRANSFER__POINTS_PER_SECOND", "20"));
-        ok(peers.get(0)
-                .put(
-                        "/collections/c",
-                        "{\"vectors\":{\"size\":4,\"distance\":\"Dot\"},\"shard_number\":1,\"replication_factor\":1}"));
+        create(peers.get(0), "c", 4, 1, 1);
         upsert(peers.get(0), "c", 0, 1000);
         int holder = -1;
         int target = -1;
