@@ -10,8 +10,8 @@ import java.util.Map;
  * every peer derives from the same log, so every peer reaches the same verdict: the collection must
  * have a placement (else not found), the shard must exist and the peer must hold one of its
  * replicas (else bad request), a {@code from_state} must match the replica's current state and a
- * {@code by_primary} must be the shard's primary the log names (else a conflict that changes
- * nothing). A create that records a new placement starts with every replica
+ * {@code by_primary} must be the shard's primary the log names and one of the {@code while_active}
+ * peers' replicas must be Active (else a conflict that changes nothing). A create that records a new placement starts with every replica
  * Active; states of collections that no longer exist are forgotten after each command. Called on
  * the state machine's apply thread, like the applier it wraps.
  */
@@ -79,6 +79,18 @@ public final class ReplicaStateApplier extends ForwardingApplier {
                             + " proposed this change as the primary of shard "
                             + change.shardId() + " of collection `" + collection + "`, but the log names "
                             + (named == 0 ? "none" : "peer " + Long.toUnsignedString(named)));
+        }
+        if (!change.whileActive().isEmpty()
+                && change.whileActive().stream()
+                        .noneMatch(p -> placement.replicas(change.shardId()).contains(p)
+                                && states.state(collection, change.shardId(), p) == ReplicaState.ACTIVE)) {
+            return MetadataResult.failed(
+                    "CONFLICT",
+                    "No replica of shard " + change.shardId() + " of collection `" + collection + "` on peers "
+                            + change.whileActive().stream()
+                                    .map(Long::toUnsignedString)
+                                    .toList()
+                            + " is Active");
         }
         if (change.transferMethod() != null) { // before the state: the primary takes it when it sees it
             states.requestMethod(collection, change.shardId(), change.peerId(), change.transferMethod());

@@ -1,8 +1,11 @@
 package io.sextant.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The body of a {@link MetadataCommand.Type#SET_REPLICA_STATE} log entry: the replica of shard
@@ -19,7 +22,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * proposed by that peer acting as the shard's primary (a forward to the replica failed), and applies
  * only while the log still names that peer the primary ({@link PrimaryTerms#primaryOf}): a primary
  * replaced while it waited cannot mark its successor's replicas Dead. A binary that predates it
- * applies the change without that check.
+ * applies the change without that check. Optional {@code "while_active"} (array of u64 as decimal
+ * strings): the change applies only when at least one of those peers' replicas of the shard is
+ * Active when the entry applies (a deposed primary marks the replicas that admitted its last write
+ * Dead only while a replica that refused it can serve; a binary that predates it applies the change
+ * without that check).
  *
  * @param byPrimary the proposing primary's peer id, or 0 when the proposer is not a primary
  * @param transferMethod the transfer method asked for the replica's next repair, or null
@@ -27,9 +34,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param peerId the peer holding the replica
  * @param state the new state
  * @param fromState the state the replica must be in for the change to apply, or null
+ * @param whileActive the change applies only while one of these peers' replicas is Active (empty:
+ *     no such condition)
  */
 public record ReplicaStateChange(
-        int shardId, long peerId, ReplicaState state, ReplicaState fromState, String transferMethod, long byPrimary) {
+        int shardId,
+        long peerId,
+        ReplicaState state,
+        ReplicaState fromState,
+        String transferMethod,
+        long byPrimary,
+        List<Long> whileActive) {
 
     public ReplicaStateChange {
         if (shardId < 0) {
@@ -38,6 +53,18 @@ public record ReplicaStateChange(
         if (state == null) {
             throw new IllegalArgumentException("state is required");
         }
+        whileActive = whileActive == null ? List.of() : List.copyOf(whileActive);
+    }
+
+    /** A change with no {@code while_active} condition. */
+    public ReplicaStateChange(
+            int shardId,
+            long peerId,
+            ReplicaState state,
+            ReplicaState fromState,
+            String transferMethod,
+            long byPrimary) {
+        this(shardId, peerId, state, fromState, transferMethod, byPrimary, List.of());
     }
 
     /** A change not proposed by a primary. */
@@ -71,6 +98,10 @@ public record ReplicaStateChange(
         if (byPrimary != 0) {
             n.put("by_primary", Long.toUnsignedString(byPrimary));
         }
+        if (!whileActive.isEmpty()) {
+            ArrayNode peers = n.putArray("while_active");
+            whileActive.forEach(p -> peers.add(Long.toUnsignedString(p)));
+        }
         return n;
     }
 
@@ -87,7 +118,27 @@ public record ReplicaStateChange(
                 ReplicaState.ofWire(n.path("state").asText(null)),
                 from == null || from.isNull() ? null : ReplicaState.ofWire(from.asText()),
                 n.path("transfer_method").isTextual() ? n.get("transfer_method").asText() : null,
-                byPrimary(n));
+                byPrimary(n),
+                whileActive(n));
+    }
+
+    private static List<Long> whileActive(JsonNode n) {
+        JsonNode peers = n.get("while_active");
+        if (peers == null || peers.isNull()) {
+            return List.of();
+        }
+        if (!peers.isArray()) {
+            throw new IllegalArgumentException("while_active must be an array of peer ids, got " + peers);
+        }
+        List<Long> out = new ArrayList<>(peers.size());
+        for (JsonNode p : peers) {
+            try {
+                out.add(Long.parseUnsignedLong(p.asText()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("while_active holds an invalid peer id: " + p, e);
+            }
+        }
+        return out;
     }
 
     private static long byPrimary(JsonNode n) {

@@ -240,12 +240,18 @@
  *       it applied a write nobody acknowledged and the replicas following the new primary never
  *       will, so the new primary repairs it (when the role moves back to the first replica in
  *       placement order, made Active again by a repair, while writes are in flight, the old
- *       primary used to keep such a write while Active). <b>Known gap:</b> the write may also reach
- *       a replica whose log still named the old primary while another replica refused it; those
- *       two then differ on that unacknowledged write until a transfer to one of them (no
- *       acknowledged write is affected; {@code SnapshotRecoveryInstallTest} asserts exactly that).
- *       Marking such replicas Dead too was not done: with the refusing replica only Partial it
- *       could leave the shard without an Active replica. Limits: an
+ *       primary used to keep such a write while Active). The write may also reach a replica whose
+ *       log still named the old primary while another replica refused it: the old primary then
+ *       marks each replica that admitted it Dead too, with the condition {@code while_active} (the
+ *       entry applies only while one of the refusing replicas is Active, {@link
+ *       ReplicaStateChange}), so they are repaired from a replica that holds every acknowledged
+ *       write and none of that one (test {@code PrimaryFencingTest}; before, they kept it until
+ *       some later transfer). When no refusing replica is Active (it is Partial, being filled), the
+ *       admitting replica stays Active, the fill brings the other one up to it. <b>Known gap:</b> a
+ *       primary replaced while a forward to a replica timed out (rather than being refused) marks
+ *       nobody for it: the replicas that admitted keep the unacknowledged write, and the silent one
+ *       may lack it until a transfer to one of them (a silent replica cannot be trusted to serve, so
+ *       it is not made the condition of a Dead mark). Limits: an
  *       index is unknown (0) for shards whose primary has not changed since a peer ran a binary
  *       without terms, and after a metadata snapshot's reconcile; then the check compares names
  *       only. The highest admitted term per shard lives in memory. The Dead marks a primary

@@ -147,4 +147,38 @@ class PrimaryTermsTest {
                 .as("absent: not proposed by a primary")
                 .isZero();
     }
+
+    @Test
+    void aWhileActiveMarkAppliesOnlyWhileOneOfItsPeersIsActive() {
+        open();
+        applier.apply(1, create("c", new ShardPlacement(List.of(List.of(1L, BIG, 3L)))));
+        applier.apply(2, state(0, 1, ReplicaState.PARTIAL));
+        // peer 1 (Partial) refused, 3 admitted: 3 is marked Dead only while 1 is Active
+        ReplicaStateChange mark =
+                new ReplicaStateChange(0, 3, ReplicaState.DEAD, ReplicaState.ACTIVE, null, 0, List.of(1L));
+        MetadataResult r = applier.apply(3, mark.command("c"));
+        assertThat(r.errorKind()).isEqualTo("CONFLICT");
+        assertThat(r.error()).contains("on peers [1] is Active");
+        assertThat(states.state("c", 0, 3)).isEqualTo(ReplicaState.ACTIVE);
+        // a peer outside the placement never counts (the book answers Active for unknown replicas)
+        ReplicaStateChange stranger =
+                new ReplicaStateChange(0, 3, ReplicaState.DEAD, ReplicaState.ACTIVE, null, 0, List.of(7L));
+        assertThat(applier.apply(4, stranger.command("c")).succeeded()).isFalse();
+
+        applier.apply(5, state(0, 1, ReplicaState.ACTIVE));
+        assertThat(applier.apply(6, mark.command("c")).succeeded()).isTrue();
+        assertThat(states.state("c", 0, 3)).isEqualTo(ReplicaState.DEAD);
+
+        ReplicaStateChange big = new ReplicaStateChange(0, 3, ReplicaState.DEAD, null, null, 0, List.of(1L, BIG));
+        assertThat(big.toJson().get("while_active").toString()).isEqualTo("[\"1\",\"18446744073709551614\"]");
+        assertThat(ReplicaStateChange.fromJson(big.toJson())).isEqualTo(big);
+        assertThat(ReplicaStateChange.fromJson(state(0, 3, ReplicaState.DEAD).body())
+                        .whileActive())
+                .as("absent: no condition")
+                .isEmpty();
+        assertThatThrownBy(() -> ReplicaStateChange.fromJson(
+                        ((com.fasterxml.jackson.databind.node.ObjectNode) big.toJson()).put("while_active", "1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("while_active");
+    }
 }

@@ -114,6 +114,32 @@ public final class ConsensusReplicaStates implements ReplicaStates {
     }
 
     @Override
+    public synchronized boolean markDeadWhileActive(long peer, java.util.List<Long> anyOf) {
+        ReplicaState current = state(peer);
+        if (!current.receivesWrites()) {
+            return false;
+        }
+        MetadataResult r = proposer.apply(
+                new ReplicaStateChange(shardId, peer, ReplicaState.DEAD, current, null, 0, anyOf).command(collection));
+        if (r.succeeded()) {
+            LOG.warn(
+                    "Marked the replica of shard {} of collection {} on peer {} Dead (was {}) while a replica on {} is"
+                            + " Active",
+                    shardId,
+                    collection,
+                    Long.toUnsignedString(peer),
+                    current.wireName(),
+                    anyOf.stream().map(Long::toUnsignedString).toList());
+            return true;
+        }
+        if ("CONFLICT".equals(r.errorKind())) {
+            return false;
+        }
+        throw new ServiceException("Cannot mark the replica of shard " + shardId + " of collection " + collection
+                + " on peer " + Long.toUnsignedString(peer) + " Dead: " + r.error());
+    }
+
+    @Override
     public synchronized boolean change(long peer, ReplicaState from, ReplicaState to) {
         if (state(peer) != from) {
             return false;

@@ -2,6 +2,7 @@ package io.sextant.cluster.replica;
 
 import io.sextant.cluster.shard.PrimaryFence;
 import io.sextant.segment.error.ServiceException;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -93,19 +94,26 @@ final class PrimaryRole {
      * write (the primary applies before it forwards), and the replicas that follow the new primary
      * never will: it is marked Dead, so the new primary repairs it, and an unacknowledged write does
      * not stay on one replica only (it was, until the next repair, when the primary role moved back
-     * to a replica made Active again while writes were in flight).
+     * to a replica made Active again while writes were in flight). The replicas in {@code admitted}
+     * (their logs still named this peer) applied it too: each is marked Dead as well, but only
+     * while one of {@code refusing} is Active when the entry applies, so the shard keeps a replica
+     * that holds every acknowledged write and repairs them (before, they kept the write while the
+     * refusing replicas lacked it, until some later transfer).
      */
-    void deposed(PrimaryFence fence) {
+    void deposed(PrimaryFence fence, List<Long> admitted, List<Long> refusing) {
         deposed = new Deposed(fence, System.nanoTime());
         ReplicaSet.Layout l = layout.get();
         try {
             if (states.state(l.self()).receivesWrites()) {
                 states.markDead(l.self());
             }
+            for (long peer : admitted) {
+                states.markDeadWhileActive(peer, refusing);
+            }
         } catch (RuntimeException e) { // no consensus now: the write is not acknowledged either way
             LOG.warn(
-                    "Could not mark the replica of shard {} of collection {} on peer {} Dead after its forward was"
-                            + " refused: {}",
+                    "Could not mark the replicas of shard {} of collection {} that applied a write peer {} ordered"
+                            + " as a replaced primary Dead: {}",
                     l.shardId(),
                     l.collection(),
                     Long.toUnsignedString(l.self()),

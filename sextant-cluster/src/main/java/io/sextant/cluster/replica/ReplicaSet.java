@@ -408,21 +408,26 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         int applied = 1;
         long deadline = forwarding.deadline();
         List<Long> failed = new ArrayList<>();
+        List<Long> admitted = new ArrayList<>();
+        List<Long> refusing = new ArrayList<>();
         PrimaryFence.Refused refused = null;
         for (Map.Entry<Long, CompletableFuture<Boolean>> f : forwards.entrySet()) {
             try {
                 if (forwarding.awaitForward(f.getKey(), f.getValue(), deadline)) {
                     applied++;
+                    admitted.add(f.getKey());
                 } else {
                     failed.add(f.getKey());
                 }
             } catch (PrimaryFence.Refused r) {
                 refused = r;
+                refusing.add(f.getKey());
             }
         }
         if (refused != null) {
-            // replaced as primary: no ack, and no Dead marks for replicas that follow the new one
-            role.deposed(fence);
+            // replaced as primary: no ack, and no Dead marks for replicas that follow the new one;
+            // this replica and those that admitted the write are repaired from one that refused it
+            role.deposed(fence, admitted, refusing);
             throw new ServiceException(
                     "The write to shard " + layout.shardId() + " of collection " + layout.collection()
                             + " is not acknowledged: peer " + Long.toUnsignedString(layout.self())

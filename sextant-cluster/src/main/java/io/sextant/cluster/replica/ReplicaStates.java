@@ -31,6 +31,24 @@ public interface ReplicaStates {
     }
 
     /**
+     * Makes the replica on {@code peer} Dead, agreed by the metadata group, provided the replica of
+     * at least one of {@code anyOf} is Active when the change applies (so the shard keeps a replica
+     * that can serve and repair it); returns once this peer applied it. Proposes once.
+     *
+     * @return whether the replica is now Dead by this call
+     * @throws io.sextant.segment.error.ServiceException when the change could not be committed
+     */
+    default boolean markDeadWhileActive(long peer, java.util.List<Long> anyOf) {
+        for (long p : anyOf) {
+            if (state(p) == ReplicaState.ACTIVE) {
+                markDead(peer);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Moves the replica on {@code peer} from {@code from} to {@code to}, agreed by the metadata
      * group; returns once this peer applied it.
      *

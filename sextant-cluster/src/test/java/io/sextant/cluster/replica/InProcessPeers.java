@@ -48,6 +48,8 @@ final class InProcessPeers {
     final io.sextant.cluster.PrimaryFenceCheck fence;
     /** Forwards sent by a peer in this map wait for its latch (a primary frozen with forwards queued). */
     final Map<Long, java.util.concurrent.CountDownLatch> heldForwards = new ConcurrentHashMap<>();
+    /** Peers whose log still names the old primary: they admit every forward without the fence check. */
+    final java.util.Set<Long> laggingLogs = ConcurrentHashMap.newKeySet();
     /** Forwards refused by the fence check, by sending peer. */
     final Map<Long, AtomicInteger> refusedForwards = new ConcurrentHashMap<>();
 
@@ -235,7 +237,8 @@ final class InProcessPeers {
                         throw new ServiceException("interrupted while held");
                     }
                 }
-                if (io.sextant.cluster.shard.PrimaryFence.CURRENT.isBound()) { // as the shard service does
+                if (io.sextant.cluster.shard.PrimaryFence.CURRENT.isBound() // as the shard service does
+                        && !laggingLogs.contains(peerId)) {
                     try {
                         fence.admit("c", 0, io.sextant.cluster.shard.PrimaryFence.CURRENT.get());
                     } catch (io.sextant.cluster.shard.PrimaryFence.Refused e) {

@@ -26,24 +26,35 @@ class PrimaryFencingTest extends ThreeReplicaPeers {
         return new PointOperation.Delete(new PointsSelector.Ids(List.of(PointId.of(id))));
     }
 
-    @Test
-    void aForwardQueuedByAReplacedPrimaryIsRefusedAfterTheNewPrimarysWrites() throws Exception {
-        PointOperation stale = delete(100);
-        PointOperation fresh = delete(200);
-        CountDownLatch wake = new CountDownLatch(1);
-        peers.heldForwards.put(A, wake); // A orders a write, then freezes before its forwards leave
-        peers.sets.get(A).forwardDeadline(Duration.ofSeconds(20));
-        CompletableFuture<Throwable> staleWrite = CompletableFuture.supplyAsync(
+    /**
+     * {@code primary} orders {@code op} with its forwards held until {@code wake}; returns once it
+     * applied the write locally, with the write's outcome (null: acknowledged).
+     */
+    private CompletableFuture<Throwable> heldWrite(long primary, PointOperation op, CountDownLatch wake)
+            throws InterruptedException {
+        peers.heldForwards.put(primary, wake);
+        peers.sets.get(primary).forwardDeadline(Duration.ofSeconds(20));
+        CompletableFuture<Throwable> write = CompletableFuture.supplyAsync(
                 () -> {
                     try {
-                        peers.sets.get(A).update(stale, true);
+                        peers.sets.get(primary).update(op, true);
                         return null;
                     } catch (RuntimeException e) {
                         return e;
                     }
                 },
                 r -> Thread.ofVirtual().start(r));
-        InProcessPeers.eventually(() -> peers.replicas.get(A).applied().size() == 1, "A applied the write");
+        InProcessPeers.eventually(() -> peers.replicas.get(primary).applied().size() == 1, "the write applied");
+        return write;
+    }
+
+    @Test
+    void aForwardQueuedByAReplacedPrimaryIsRefusedAfterTheNewPrimarysWrites() throws Exception {
+        PointOperation stale = delete(100);
+        PointOperation fresh = delete(200);
+        CountDownLatch wake = new CountDownLatch(1);
+        // A orders a write, then freezes before its forwards leave
+        CompletableFuture<Throwable> staleWrite = heldWrite(A, stale, wake);
 
         peers.sets.get(C).states.markDead(A); // the leader's liveness: A is silent
         peers.sets.get(ROUTER).update(fresh, true); // ordered by B, the new primary
@@ -77,20 +88,8 @@ class PrimaryFencingTest extends ThreeReplicaPeers {
     void aPrimaryWhoseForwardsAreRefusedHasItsOwnReplicaMarkedDead() throws Exception {
         peers.sets.get(C).states.markDead(A); // B is the primary
         CountDownLatch wake = new CountDownLatch(1);
-        peers.heldForwards.put(B, wake);
-        peers.sets.get(B).forwardDeadline(Duration.ofSeconds(20));
         PointOperation inFlight = delete(300);
-        CompletableFuture<Throwable> write = CompletableFuture.supplyAsync(
-                () -> {
-                    try {
-                        peers.sets.get(B).update(inFlight, true);
-                        return null;
-                    } catch (RuntimeException e) {
-                        return e;
-                    }
-                },
-                r -> Thread.ofVirtual().start(r));
-        InProcessPeers.eventually(() -> peers.replicas.get(B).applied().size() == 1, "B applied the write");
+        CompletableFuture<Throwable> write = heldWrite(B, inFlight, wake);
         peers.sets.get(C).states.change(A, ReplicaState.DEAD, ReplicaState.ACTIVE); // A is the primary again
         wake.countDown();
 
@@ -102,6 +101,56 @@ class PrimaryFencingTest extends ThreeReplicaPeers {
                 .isEqualTo(ReplicaState.DEAD);
         assertThat(peers.state(A)).isEqualTo(ReplicaState.ACTIVE);
         assertThat(peers.state(C)).isEqualTo(ReplicaState.ACTIVE);
+    }
+
+    /**
+     * A is replaced while its forwards are held; C's log still names A when A's forward arrives: C
+     * applies the write, B (the new primary) refuses it. A's and C's replicas hold a write nobody
+     * acknowledged and B lacks: both are marked Dead (C only because B, which refused, is Active),
+     * so B repairs them (before, C kept the write while Active and the replicas differed until some
+     * later transfer).
+     */
+    @Test
+    void replicasThatAdmittedARefusedPrimarysWriteAreMarkedDeadWhileARefuserIsActive() throws Exception {
+        PointOperation inFlight = delete(301);
+        CountDownLatch wake = new CountDownLatch(1);
+        CompletableFuture<Throwable> write = heldWrite(A, inFlight, wake);
+        peers.sets.get(B).states.markDead(A); // the leader's liveness: B is the primary
+        peers.laggingLogs.add(C);
+        wake.countDown();
+
+        assertThat(write.get(30, TimeUnit.SECONDS)).isInstanceOf(ServiceException.class);
+        assertThat(peers.replicas.get(B).applied()).doesNotContain(inFlight);
+        assertThat(peers.replicas.get(C).applied())
+                .as("C's log lagged: it admitted")
+                .contains(inFlight);
+        assertThat(peers.state(A)).isEqualTo(ReplicaState.DEAD);
+        assertThat(peers.state(C))
+                .as("C applied a write B, the Active primary, lacks: Dead, to be repaired from B")
+                .isEqualTo(ReplicaState.DEAD);
+        assertThat(peers.state(B)).isEqualTo(ReplicaState.ACTIVE);
+    }
+
+    /**
+     * The same, but the replica that refused is not Active (B went Partial, C is the primary the
+     * log names): C, which admitted, stays Active, the shard's only Active replica.
+     */
+    @Test
+    void anAdmittingReplicaStaysActiveWhenNoRefusingReplicaIsActive() throws Exception {
+        PointOperation inFlight = delete(302);
+        CountDownLatch wake = new CountDownLatch(1);
+        CompletableFuture<Throwable> write = heldWrite(A, inFlight, wake);
+        peers.sets.get(B).states.markDead(A);
+        peers.sets.get(B).states.change(B, ReplicaState.ACTIVE, ReplicaState.PARTIAL);
+        peers.laggingLogs.add(C);
+        wake.countDown();
+
+        assertThat(write.get(30, TimeUnit.SECONDS)).isInstanceOf(ServiceException.class);
+        assertThat(peers.replicas.get(B).applied()).doesNotContain(inFlight);
+        assertThat(peers.replicas.get(C).applied()).contains(inFlight);
+        assertThat(peers.state(A)).isEqualTo(ReplicaState.DEAD);
+        assertThat(peers.state(B)).isEqualTo(ReplicaState.PARTIAL);
+        assertThat(peers.state(C)).as("the only Active replica left").isEqualTo(ReplicaState.ACTIVE);
     }
 
     @Test

@@ -245,9 +245,9 @@ class SnapshotRecoveryInstallTest extends ThreeReplicaPeers {
                 .as("writes acknowledged after the install (%s acked, %s failed)", acked, failed)
                 .isNotEmpty();
         assertThat(onB).containsAll(range(100, 120)).containsAll(ackedAfter).doesNotContainAnyElementsOf(range(0, 50));
-        // the replicas agree on everything but writes that were never acknowledged: a write B
-        // ordered just as A became the primary again is kept by B and can reach A (still following
-        // B) and be refused by C (already following A) (a known gap, cluster package-info)
+        // the replicas agree on everything but writes that were never acknowledged (a write B
+        // ordered just as A became the primary again, admitted by one replica and refused by the
+        // other, until the Dead marks that follow it repair the admitting one)
         for (long p : List.of(A, C)) {
             TreeSet<PointId> there = ids(peers.replicas.get(p));
             TreeSet<PointId> differ = new TreeSet<>(there);
