@@ -376,11 +376,12 @@
  *       of truth is ended through the log right after the install (its source is Dead and stops at
  *       its next batch, which the fence refuses; no repair round would end it); a {@code
  *       move_shard}'s end drops its source, as the move asked.
- *       <p><b>Known limits:</b> the recovery is not excluded against a running transfer into
- *       this peer's replica: a {@code snapshot} transfer's {@code InstallFinish} admitted by the
- *       fence just before the recovery made this replica Active could still swap its files in after
- *       the recovery's (both take the write-order lock; the fence is checked before it); Qdrant's
- *       {@code ManualRecovery} state is not used (the install moves the write order instead).
+ *       A {@code snapshot} transfer's {@code InstallFinish} admitted by the fence just before the
+ *       recovery marked its sender Dead is checked again under the write-order lock, right before
+ *       its swap ({@code ReplicaSet.replaceLocal(admit, reopen)}), so it cannot put its files in
+ *       after the recovery's (test {@code SnapshotRecoveryInstallTest}).
+ *       <p><b>Known limits:</b> Qdrant's {@code ManualRecovery} state is not used (the install
+ *       moves the write order instead).
  *   <li><b>Automatic recovery by stream_records transfer (slice 4).</b> {@link
  *       io.sextant.cluster.replica.ReplicaRecovery} runs on every peer (started by the server once
  *       the node is up): every second it looks at the shards whose primary is this peer, and for a

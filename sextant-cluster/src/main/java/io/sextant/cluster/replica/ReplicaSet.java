@@ -529,7 +529,18 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
      * closed, {@code reopen} moves the files into place and opens the new one.
      */
     public Shard replaceLocal(Supplier<Shard> reopen) {
+        return replaceLocal(() -> {}, reopen);
+    }
+
+    /**
+     * {@link #replaceLocal(Supplier)} once {@code admit} passed (it throws to refuse), both under the
+     * write order: a snapshot transfer's install checks its sender's fence here again, so a snapshot
+     * recovery that made this replica the source of truth (marking the sender Dead) while the install
+     * call waited is not overwritten by it.
+     */
+    public Shard replaceLocal(Runnable admit, Supplier<Shard> reopen) {
         synchronized (primaryOrder) {
+            admit.run();
             Shard old = local;
             if (old == null) {
                 throw new ServiceException(

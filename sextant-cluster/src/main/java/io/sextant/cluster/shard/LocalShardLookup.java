@@ -31,11 +31,13 @@ public interface LocalShardLookup {
 
     /**
      * Replaces the local replica by the files staged in {@link #installStaging} (closing the old
-     * one, opening the new one in its place).
+     * one, opening the new one in its place), once {@code admit} passed under the replica's write
+     * order (it throws to refuse: the sender's fence is checked again there, so a snapshot recovery
+     * that made this replica the source of truth meanwhile is not overwritten).
      *
      * @return the new replica's point count
      */
-    default long install(String collection, int shardId) {
+    default long install(String collection, int shardId, Runnable admit) {
         throw new io.sextant.segment.error.ServiceException(
                 "This peer cannot install shard " + shardId + " of " + collection + " from a snapshot transfer");
     }

@@ -75,7 +75,11 @@ public final class ShardService implements BindableService {
 
     /** Refuses the call when it carries a fence this peer's log says is stale. */
     private void admit(String collection, int shardId) {
-        String header = FENCE.get();
+        admit(collection, shardId, FENCE.get());
+    }
+
+    /** Refuses a call that carried the fence {@code header} (null: none) when it is stale. */
+    private void admit(String collection, int shardId, String header) {
         if (header != null) {
             PrimaryFence f;
             try {
@@ -134,7 +138,8 @@ public final class ShardService implements BindableService {
         });
         add(b, ShardCalls.INSTALL_FINISH, lookup, (shard, q, c, s) -> {
             admit(c, s);
-            return clocks.installed(c, s, q, () -> lookup.install(c, s));
+            String header = FENCE.get(); // checked again under the write order, just before the swap
+            return clocks.installed(c, s, q, () -> lookup.install(c, s, () -> admit(c, s, header)));
         });
         add(b, ShardCalls.RECOVER_STAGED, lookup, (shard, priority, c, s) -> lookup.recoverStaged(c, s, priority));
         add(b, ShardCalls.RECOVERY_POINT, lookup, (shard, q, c, s) -> {

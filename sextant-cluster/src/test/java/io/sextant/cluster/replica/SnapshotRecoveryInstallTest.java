@@ -1,6 +1,7 @@
 package io.sextant.cluster.replica;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.sextant.cluster.ReplicaState;
@@ -258,5 +259,32 @@ class SnapshotRecoveryInstallTest extends ThreeReplicaPeers {
             assertThat(differ).as("replica on %s against B", p).isSubsetOf(unacknowledged);
             assertThat(there).as("replica on %s", p).containsAll(ackedAfter).containsAll(range(100, 120));
         }
+    }
+
+    /**
+     * A snapshot transfer from A into C passed C's fence check, then its install waited while a
+     * {@code snapshot}-priority recovery made C the source of truth (A and B Dead): checked again
+     * under C's write order, A's install is refused and the recovered data stays (before, the
+     * transfer's files were swapped in over the recovery's).
+     */
+    @Test
+    void aTransferInstallAdmittedBeforeARecoveryIsRefusedAfterIt() {
+        peers.sets.get(A).update(upsert(0, 30), true);
+        io.sextant.cluster.shard.PrimaryFence fromA =
+                new io.sextant.cluster.shard.PrimaryFence(A, peers.terms.index("c", 0, A));
+        peers.fence.admit("c", 0, fromA); // InstallFinish from A arrives at C: admitted
+
+        SnapshotRecoveryInstall.install(
+                peers.sets.get(C), SnapshotPriority.SNAPSHOT, snapshot(C, 500, 510, new AtomicInteger()));
+        AtomicInteger transferOpened = new AtomicInteger();
+        // then its install takes C's write order, the fence checked again there
+        assertThatThrownBy(() -> peers.sets
+                        .get(C)
+                        .replaceLocal(() -> peers.fence.admit("c", 0, fromA), snapshot(C, 0, 30, transferOpened)))
+                .isInstanceOf(io.sextant.cluster.shard.PrimaryFence.Refused.class);
+        assertThat(transferOpened).hasValue(0);
+        assertThat(ids(peers.replicas.get(C))).isEqualTo(range(500, 510));
+        assertThat(peers.state(C)).isEqualTo(ReplicaState.ACTIVE);
+        assertThat(peers.state(A)).isEqualTo(ReplicaState.DEAD);
     }
 }

@@ -365,8 +365,8 @@ public final class ClusterShards implements AutoCloseable {
             }
 
             @Override
-            public long install(String collection, int shardId) {
-                return installReplica(collection, shardId);
+            public long install(String collection, int shardId, Runnable admit) {
+                return installReplica(collection, shardId, admit);
             }
 
             @Override
@@ -385,12 +385,12 @@ public final class ClusterShards implements AutoCloseable {
         return shardDir.resolveSibling(shardDir.getFileName() + ".incoming");
     }
 
-    /** Replaces the local replica of a shard by the files a snapshot transfer staged. */
-    private long installReplica(String collection, int shardId) {
+    /** Replaces the local replica of a shard by the files a snapshot transfer staged, once {@code admit} passed. */
+    private long installReplica(String collection, int shardId, Runnable admit) {
         if (!(shard(collection, shardId) instanceof ReplicaSet rs)) {
             throw new ServiceException("Shard " + shardId + " of " + collection + " is not a replica set here");
         }
-        Shard fresh = rs.replaceLocal(() -> openStaged(collection, shardId));
+        Shard fresh = rs.replaceLocal(admit, () -> openStaged(collection, shardId));
         return fresh.count(null, true);
     }
 
