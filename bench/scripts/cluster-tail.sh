@@ -34,21 +34,26 @@ print(f"Command: `{sys.argv[3]}` (3 peers on loopback, `bin/sextant cluster up 3
 print(f"Data: random {r['dim']}-d points (Cosine), payload `{{\"i\": n}}`, batches of 100, `wait=true`: "
       f"{r.get('write_points', r['points'])} per write run (after one unrecorded warm-up run), {r['points']} in the "
       "search collection (searched after an unrecorded 10 s warm-up).\n")
-print(f"## Write throughput by replication factor\n\n3 shards, {r['writers']} writer threads alternating "
-      "peers 1 and 2; runs in the order listed.\n")
-print("| replication_factor | points/s | errors | load avg (1/5/15) |\n|---|---|---|---|")
-for w in r["writes"]:
-    print(f"| {w['replication_factor']} | {w['points_s']} | {w['errors']} | {' '.join(w['load'])} |")
+if r["writes"]:
+    print(f"## Write throughput by replication factor\n\n3 shards, {r['writers']} writer threads alternating "
+          "peers 1 and 2; runs in the order listed.\n")
+    print("| replication_factor | points/s | errors | load avg (1/5/15) |\n|---|---|---|---|")
+    for w in r["writes"]:
+        print(f"| {w['replication_factor']} | {w['points_s']} | {w['errors']} | {' '.join(w['load'])} |")
 print(f"\n## Search latency, 6 shards x 2 replicas, {r['clients']} clients alternating peers 1 and 2\n")
+slow = ("frozen (SIGSTOP for the whole phase)" if r.get("fault", "stop") == "stop" else
+        f"pulsed (SIGSTOP {r['pulse_stop_ms']} ms, SIGCONT {r['pulse_run_ms']} ms, in turn, for the whole phase)")
 print("Peer 3 holds one replica of 4 of the 6 shards. From peer 1 or 2, 2 of the 6 shards have no local "
-      "replica, so a query reads them remotely; with peer 3 frozen each of those reads has a 50% chance "
-      "(replicas are asked in random order) of asking the frozen replica first. Every window ends when "
+      f"replica, so a query reads them remotely; with peer 3 {slow} each of those reads has a 50% chance "
+      "(replicas are asked in random order) of asking peer 3's replica first. Every window ends when "
       "its last request is answered (client timeout 60 s, counted as an error).\n")
 print("| phase | read fan-out | requests | errors | req/s | p50 ms | p99 ms | max ms | load avg |\n|---|---|---|---|---|---|---|---|---|")
 f = lambda v: "-" if v is None else f"{v:.0f}"
 for t in r["tail"]:
     print(f"| {t['phase']} | {t['config']} | {t['requests']} | {t['errors']} | {t['req_s']} | {f(t['p50_ms'])} | "
           f"{f(t['p99_ms'])} | {f(t['max_ms'])} | {' '.join(t['load'])} |")
+if "states_after" in r:
+    print(f"\nReplica states peer 1 reports at the end of the slow phase (all 12 replicas): {r['states_after']}")
 samples = [e for t in r["tail"] for e in t["error_sample"]]
 if samples:
     print("\nError samples: " + "; ".join(f"`{s}`" for s in samples[:4]))

@@ -8,8 +8,13 @@ Talks REST to a running local cluster of 3 peers (bin/sextant cluster up 3). Ste
   2. tail: a collection with shard_number 6, replication_factor 2 and --points points; after an
      unrecorded 10 s warm-up, a search load
      (--clients threads, each alternating peers 1 and 2, limit 10) runs in windows, one read fan-out
-     configuration per window, with every peer answering and then with peer 3 frozen (SIGSTOP) for
-     the whole phase, configurations alternated within it; p50/p99/max and errors per window.
+     configuration per window, with every peer answering and then with peer 3 slow for the whole
+     phase, configurations alternated within it; p50/p99/max and errors per window. --fault stop
+     freezes peer 3 (SIGSTOP) for the phase (the leader's failure detector marks its replicas Dead
+     after cluster.peer_unresponsive_ms); --fault pulse stops it for --pulse-stop-ms and lets it run
+     for --pulse-run-ms in turn (a replica that still answers, slowly, like one in long GC pauses,
+     which the failure detector does not mark Dead). The states of peer 3's replicas after the phase
+     are recorded.
 Prints one JSON document with every number to stdout.
 """
 import argparse
@@ -157,14 +162,20 @@ def main():
     ap.add_argument("--healthy-seconds", type=int, default=15)
     ap.add_argument("--frozen-seconds", type=int, default=40)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--fault", choices=["stop", "pulse"], default="stop")
+    ap.add_argument("--pulse-stop-ms", type=int, default=400)
+    ap.add_argument("--pulse-run-ms", type=int, default=100)
+    ap.add_argument("--skip-writes", action="store_true", help="no write-throughput runs")
     a = ap.parse_args()
     DIM = a.dim
     urls = a.urls.split(",")
-    out = {"points": a.points, "write_points": a.write_points, "dim": a.dim, "clients": a.clients, "writers": a.writers, "writes": [], "tail": []}
+    out = {"points": a.points, "write_points": a.write_points, "dim": a.dim, "clients": a.clients, "writers": a.writers, "writes": [], "tail": [],
+           "fault": a.fault, "pulse_stop_ms": a.pulse_stop_ms, "pulse_run_ms": a.pulse_run_ms}
 
-    create(urls, "wbench", 3, 2)  # warm-up (JIT, connections), not recorded
-    upload(urls, "wbench", a.write_points, a.writers, seed=50)
-    for i, rf in enumerate([1, 2, 3, 3, 2, 1]):
+    if not a.skip_writes:
+        create(urls, "wbench", 3, 2)  # warm-up (JIT, connections), not recorded
+        upload(urls, "wbench", a.write_points, a.writers, seed=50)
+    for i, rf in enumerate([] if a.skip_writes else [1, 2, 3, 3, 2, 1]):
         create(urls, "wbench", 3, rf)
         pps, errors = upload(urls, "wbench", a.write_points, a.writers, seed=i)
         row = {"replication_factor": rf, "points_s": round(pps), "errors": errors,
@@ -184,7 +195,24 @@ def main():
         w.update(phase="all peers answer", config=cfg)
         out["tail"].append(w)
         print("tail", w, flush=True, file=os.sys.stderr)
-    os.kill(a.frozen_pid, signal.SIGSTOP)
+    phase = ("peer 3 frozen (SIGSTOP)" if a.fault == "stop"
+             else f"peer 3 pulsed (stopped {a.pulse_stop_ms} ms / running {a.pulse_run_ms} ms)")
+    pulsing = threading.Event()
+    pulser = None
+    if a.fault == "stop":
+        os.kill(a.frozen_pid, signal.SIGSTOP)
+    else:
+        pulsing.set()
+
+        def pulse():
+            while pulsing.is_set():
+                os.kill(a.frozen_pid, signal.SIGSTOP)
+                time.sleep(a.pulse_stop_ms / 1000)
+                os.kill(a.frozen_pid, signal.SIGCONT)
+                time.sleep(a.pulse_run_ms / 1000)
+
+        pulser = threading.Thread(target=pulse, daemon=True)
+        pulser.start()
     try:
         order = []
         for r in range(a.rounds):
@@ -192,10 +220,20 @@ def main():
         for i, cfg in enumerate(order):
             set_config(urls, "tail", CONFIGS[cfg])
             w = window(urls, "tail", a.clients, a.frozen_seconds, seed=100 + i)
-            w.update(phase="peer 3 frozen (SIGSTOP)", config=cfg)
+            w.update(phase=phase, config=cfg)
             out["tail"].append(w)
             print("tail", w, flush=True, file=os.sys.stderr)
+        # the states peer 1 holds for the replicas on peer 3, at the end of the phase
+        status, info = call(urls[0], "GET", "/collections/tail/cluster")
+        counts = {}
+        if status == 200:
+            for sh in info["result"].get("local_shards", []) + info["result"].get("remote_shards", []):
+                counts[sh["state"]] = counts.get(sh["state"], 0) + 1
+        out["states_after"] = counts if status == 200 else {"status": status}
     finally:
+        pulsing.clear()
+        if pulser is not None:
+            pulser.join()
         os.kill(a.frozen_pid, signal.SIGCONT)
     print(json.dumps(out, indent=1))
 

@@ -73,6 +73,8 @@ public final class ClusterNode implements AutoCloseable {
     private static final Duration APPLY_WAIT = Duration.ofSeconds(30);
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PEER_APPLY_WAIT = Duration.ofSeconds(10);
+    /** How long a probe of a peer that recently failed to report its applied index may take. */
+    static final Duration QUICK_PROBE = Duration.ofMillis(300);
 
     private final long peerId;
     private final RaftProperties properties;
@@ -84,7 +86,9 @@ public final class ClusterNode implements AutoCloseable {
     private RaftClient client;
     private Set<RaftPeer> clientPeers = Set.of();
     private RaftClient probeClient;
+    private RaftClient quickProbeClient;
     private Set<RaftPeer> probePeers = Set.of();
+    private final PeerApplyWait applyWait = new PeerApplyWait(this::appliedIndexOf, PEER_APPLY_WAIT, 5);
 
     private ClusterNode(
             long peerId,
@@ -441,7 +445,7 @@ public final class ClusterNode implements AutoCloseable {
         Committed c = commit(command);
         List<Long> others = members().stream().filter(id -> id != peerId).toList();
         if (!others.isEmpty()) {
-            new PeerApplyWait(this::appliedIndexOf, PEER_APPLY_WAIT, 5).await(others, c.index());
+            applyWait.await(others, c.index());
         }
         return c.result();
     }
@@ -465,29 +469,46 @@ public final class ClusterNode implements AutoCloseable {
         return new Committed(result, reply.getLogIndex());
     }
 
-    /** Peer {@code id}'s applied index, asked with one group-info call (no retries). */
-    private long appliedIndexOf(long id) throws IOException {
-        GroupInfoReply info = probeClient().getGroupManagementApi(raftId(id)).info(GROUP_ID);
+    /**
+     * Peer {@code id}'s applied index, asked with one group-info call (no retries), within the
+     * client's request timeout, or {@link #QUICK_PROBE} when {@code quick}.
+     */
+    private long appliedIndexOf(long id, boolean quick) throws IOException {
+        GroupInfoReply info =
+                probeClient(quick).getGroupManagementApi(raftId(id)).info(GROUP_ID);
         if (!info.isSuccess()) {
             throw info.getException() != null ? info.getException() : new IOException("group info refused");
         }
         return info.getLogInfoProto().getApplied().getIndex();
     }
 
-    /** A client for probing peers: no retries, so an unreachable peer costs one failed call. */
-    private synchronized RaftClient probeClient() {
+    /**
+     * A client for probing peers: no retries, so an unreachable peer costs one failed call; the
+     * quick one gives up after {@link #QUICK_PROBE} (for peers that recently did not answer).
+     */
+    private synchronized RaftClient probeClient(boolean quick) {
         Set<RaftPeer> peers = Set.copyOf(division().getRaftConf().getCurrentPeers());
         if (probeClient == null || !peers.equals(probePeers)) {
             closeQuietly(probeClient);
-            probeClient = RaftClient.newBuilder()
-                    .setProperties(properties)
-                    .setParameters(clientParameters)
-                    .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers))
-                    .setRetryPolicy(RetryPolicies.noRetry())
-                    .build();
+            closeQuietly(quickProbeClient);
+            RaftProperties quickProperties = new RaftProperties(properties);
+            RaftClientConfigKeys.Rpc.setRequestTimeout(
+                    quickProperties,
+                    TimeDuration.valueOf(QUICK_PROBE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+            probeClient = probeClientWith(properties, peers);
+            quickProbeClient = probeClientWith(quickProperties, peers);
             probePeers = peers;
         }
-        return probeClient;
+        return quick ? quickProbeClient : probeClient;
+    }
+
+    private RaftClient probeClientWith(RaftProperties props, Set<RaftPeer> peers) {
+        return RaftClient.newBuilder()
+                .setProperties(props)
+                .setParameters(clientParameters)
+                .setRaftGroup(RaftGroup.valueOf(GROUP_ID, peers))
+                .setRetryPolicy(RetryPolicies.noRetry())
+                .build();
     }
 
     private void awaitApplied(long index) {
@@ -649,7 +670,9 @@ public final class ClusterNode implements AutoCloseable {
     public synchronized void close() {
         closeClient();
         closeQuietly(probeClient);
+        closeQuietly(quickProbeClient);
         probeClient = null;
+        quickProbeClient = null;
         try {
             server.close();
         } catch (IOException e) {

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,16 +23,28 @@ import org.slf4j.LoggerFactory;
  * whole ends after {@code bound}; both are logged, and the change still stands (it is committed and
  * the late peers apply it from the log). Why not Ratis's {@code ALL_COMMITTED} watch: a peer knows an
  * entry is committed before its state machine has applied it.
+ *
+ * <p>A peer that failed to answer or had not applied the entry when the wait ended is remembered as
+ * late for {@link #LATE_MEMORY}: the next waits probe it "quick" (the probe gives up sooner, {@code
+ * ClusterNode.QUICK_PROBE}), so a frozen or cut-off peer, whose probe hangs until the call's timeout
+ * rather than failing, does not add that timeout to every metadata change; it stops being late once
+ * it reports an applied index that reaches the entry waited for. One per node; thread-safe.
  */
 final class PeerApplyWait {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerApplyWait.class);
 
-    /** Reads one peer's applied index. */
+    /** How long a peer stays late after it last failed to answer or to reach an entry in time. */
+    static final Duration LATE_MEMORY = Duration.ofSeconds(60);
+
+    /** Reads one peer's applied index ({@code quick}: with the shorter timeout, for a late peer). */
     @FunctionalInterface
     interface AppliedIndex {
-        long of(long peer) throws IOException;
+        long of(long peer, boolean quick) throws IOException;
     }
+
+    /** Peers that were late, by {@link System#nanoTime()} when they were last found late. */
+    private final Map<Long, Long> lateSince = new ConcurrentHashMap<>();
 
     private final AppliedIndex probe;
     private final Duration bound;
@@ -56,7 +70,8 @@ final class PeerApplyWait {
             for (var it = waiting.iterator(); it.hasNext(); ) {
                 long peer = it.next();
                 try {
-                    if (probe.of(peer) >= index) {
+                    if (probe.of(peer, isLate(peer)) >= index) {
+                        lateSince.remove(peer);
                         it.remove();
                     }
                 } catch (IOException | RuntimeException e) {
@@ -66,6 +81,7 @@ final class PeerApplyWait {
                             e.getMessage(),
                             index);
                     late.add(peer);
+                    lateSince.put(peer, System.nanoTime());
                     it.remove();
                 }
             }
@@ -75,6 +91,8 @@ final class PeerApplyWait {
             if (System.nanoTime() > deadline) {
                 LOG.info("Peers {} had not applied entry {} after {}", waiting, index, bound);
                 late.addAll(waiting);
+                long now = System.nanoTime();
+                waiting.forEach(p -> lateSince.put(p, now));
                 break;
             }
             try {
@@ -86,5 +104,11 @@ final class PeerApplyWait {
             }
         }
         return late;
+    }
+
+    /** Whether {@code peer} was found late within the last {@link #LATE_MEMORY}. */
+    boolean isLate(long peer) {
+        Long since = lateSince.get(peer);
+        return since != null && System.nanoTime() - since < LATE_MEMORY.toNanos();
     }
 }
