@@ -641,8 +641,9 @@
  * <ol>
  *   <li><b>Placement changes.</b> Placement moves when peers join or leave.
  *   <li><b>Failure detection for reads.</b> A replica that keeps missing the fan-out delay is
- *       reported (and eventually marked Dead) like one that misses forwards; the forward deadline
- *       as a setting; {@code consistency} and {@code ordering} from gRPC requests.
+ *       reported (and eventually marked Dead) like one that misses forwards (a replica that answers
+ *       slowly stays Active: {@code bench/results/cluster-tail-pulse.md}); the forward deadline as a
+ *       setting.
  *   <li><b>Shard transfer, what is left.</b> (Transfers are log entries, resumed by a new or
  *       restarted primary, listed by every peer, moves decided up front, the method defaulting to
  *       {@code storage.shard_transfer_method}: done.) Progress checkpoints in the log so a stream
