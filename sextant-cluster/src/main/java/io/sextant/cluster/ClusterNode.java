@@ -635,6 +635,23 @@ public final class ClusterNode implements AutoCloseable {
         return new PeerLiveness.LeaderView(role.getRoleElapsedTimeMs(), silent);
     }
 
+    /**
+     * Drops this peer's Raft connection to {@code peer} through Ratis's error path: its proxy is
+     * closed and made again, on a new connection, at its next use ({@link SilentFollowerReconnect}).
+     * Runs on a virtual thread of its own (closing the old channel waits for it up to seconds);
+     * returns at once.
+     */
+    public void reconnectRaft(long peer) {
+        Thread.ofVirtual().name("raft-reconnect-" + Long.toUnsignedString(peer)).start(() -> {
+            try {
+                server.getServerRpc()
+                        .handleException(raftId(peer), new IOException("silent for too long: reconnecting"), true);
+            } catch (RuntimeException e) {
+                LOG.info("Reconnecting to peer {} failed: {}", Long.toUnsignedString(peer), e.toString());
+            }
+        });
+    }
+
     /** Ids of the current members. */
     public Set<Long> members() {
         return division().getRaftConf().getCurrentPeers().stream()

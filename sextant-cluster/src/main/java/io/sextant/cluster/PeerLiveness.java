@@ -118,6 +118,17 @@ public final class PeerLiveness implements AutoCloseable {
     private final ReplicaStateBook states;
     private final Function<MetadataCommand, MetadataResult> proposer;
     private final ShardProbe probe;
+    private volatile SilentFollowerReconnect reconnect;
+    /**
+     * How long a follower silent on Raft whose shard service answers again is not judged for the
+     * Raft silence: the time {@link SilentFollowerReconnect} needs to give it a new Raft connection
+     * after a network partition healed (before, its replica was repaired over the shard service
+     * and then marked Dead again because Raft still lagged).
+     */
+    static final long RAFT_RECONNECT_GRACE_MILLIS = 4_000;
+
+    /** Per follower, nanoTime since which its shard service has answered every probe. */
+    private final Map<Long, Long> shardAnsweringSince = new java.util.HashMap<>();
     /** Per follower, nanoTime of its shard service's last answer to a probe in this leadership. */
     private final Map<Long, Long> probeAnswered = new java.util.HashMap<>();
     /** The leadership the probe records belong to (its leaderForMillis at the last poll). */
@@ -167,6 +178,16 @@ public final class PeerLiveness implements AutoCloseable {
         this.proposer = proposer;
     }
 
+    /**
+     * At every poll as the leader, also drops the Raft connection to a follower silent on Raft for a
+     * while although its shard service answers ({@link SilentFollowerReconnect}) through {@code
+     * dropConnection}, which must not block.
+     */
+    public PeerLiveness reconnectingWith(java.util.function.LongConsumer dropConnection) {
+        this.reconnect = new SilentFollowerReconnect(dropConnection);
+        return this;
+    }
+
     /** Starts polling every {@link #POLL_MILLIS} ms on a daemon thread. */
     public synchronized PeerLiveness start() {
         if (scheduler == null) {
@@ -192,6 +213,10 @@ public final class PeerLiveness implements AutoCloseable {
      */
     public synchronized List<Verdict> poll() {
         LeaderView view = probed(leader.get());
+        SilentFollowerReconnect dropper = reconnect;
+        if (view != null && dropper != null) {
+            dropper.check(view.silentMillis(), view.shardSilentMillis(), System.nanoTime());
+        }
         List<Verdict> verdicts = decide(view);
         for (Verdict v : verdicts) {
             LOG.warn(
@@ -227,10 +252,12 @@ public final class PeerLiveness implements AutoCloseable {
     private LeaderView probed(LeaderView view) {
         if (view == null || probe == ShardProbe.NONE) {
             probeAnswered.clear();
+            shardAnsweringSince.clear();
             return view;
         }
         if (view.leaderForMillis() < probedLeaderFor) {
             probeAnswered.clear(); // a new leadership
+            shardAnsweringSince.clear();
         }
         probedLeaderFor = view.leaderForMillis();
         long now = System.nanoTime();
@@ -246,10 +273,14 @@ public final class PeerLiveness implements AutoCloseable {
         answers.forEach((peer, answer) -> {
             if (answer.resultNow()) {
                 probeAnswered.put(peer, after);
+                shardAnsweringSince.putIfAbsent(peer, after);
+            } else {
+                shardAnsweringSince.remove(peer);
             }
             shardSilent.put(peer, TimeUnit.NANOSECONDS.toMillis(after - probeAnswered.get(peer)));
         });
         probeAnswered.keySet().retainAll(view.silentMillis().keySet());
+        shardAnsweringSince.keySet().retainAll(view.silentMillis().keySet());
         return view.withShardSilence(shardSilent);
     }
 
@@ -316,7 +347,9 @@ public final class PeerLiveness implements AutoCloseable {
 
     /**
      * Whether {@code peer} answers: this peer, or a follower heard from within the timeout on Raft
-     * and, when probed, whose shard service answered within the timeout.
+     * (or whose shard service has answered again for less than {@link #RAFT_RECONNECT_GRACE_MILLIS}:
+     * its Raft connection is being made again) and, when probed, whose shard service answered
+     * within the timeout.
      */
     private boolean answers(LeaderView view, long peer) {
         if (peer == self) {
@@ -327,7 +360,13 @@ public final class PeerLiveness implements AutoCloseable {
             return true; // not a follower (left the group): not judged
         }
         Long shardSilent = view.shardSilentMillis().get(peer);
-        return silent <= timeoutMillis && (shardSilent == null || shardSilent <= timeoutMillis);
+        boolean shardAnswers = shardSilent == null || shardSilent <= timeoutMillis;
+        boolean raftAnswers = silent <= timeoutMillis;
+        if (!raftAnswers && shardSilent != null && shardAnswers) {
+            Long since = shardAnsweringSince.get(peer);
+            raftAnswers = since != null && System.nanoTime() - since < RAFT_RECONNECT_GRACE_MILLIS * 1_000_000;
+        }
+        return raftAnswers && shardAnswers;
     }
 
     @Override

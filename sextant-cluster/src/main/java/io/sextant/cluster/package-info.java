@@ -181,10 +181,15 @@
  *       the invariant holds without waiting out the deadline. Forwards still waiting in a replica's
  *       queue when it is Dead are not sent (they were already counted failed; the repair brings
  *       them), so the repair, queued behind them, does not wait for one call per write queued
- *       during the fault. Measured repair times ({@code bench/results/cluster-failover-skip.md}):
- *       every replica Active 1.5 s after SIGCONT; 13 s after a partition heals, which is TCP's
- *       retransmission back-off on the connections that held data during the partition (Raft's
- *       heartbeats recover at the same moment). The forward queues and their deadline
+ *       during the fault. A connection that held data during a network partition stays stuck after
+ *       the heal until TCP's next retransmission, whose interval doubles (up to 12.8 s): the shard
+ *       channels therefore move to a new connection after a missed deadline and ping their
+ *       connections ({@link io.sextant.cluster.shard.PeerChannels}), and the leader drops its Raft
+ *       connection to a follower silent on Raft while its shard service answers ({@link
+ *       SilentFollowerReconnect}; Ratis's channels have no keepalive). Measured repair times
+ *       ({@code bench/results/cluster-failover-reconnect.md}): every replica Active about 1.5 s
+ *       after SIGCONT and 5 s after a partition heals (13 s before these reconnects, {@code
+ *       cluster-failover-skip.md}). The forward queues and their deadline
  *       are {@link io.sextant.cluster.replica.ReplicaForwarding}; the read side of a replica set
  *       (candidates by state and consistency, fan-out) is {@link
  *       io.sextant.cluster.replica.ReplicaReads}.
@@ -264,7 +269,11 @@
  *       report it. Two peers that disagree about which replica is reachable no longer each pick a
  *       different primary: only the peer the log names orders writes (fencing above); the other
  *       peers learn a state change within a heartbeat, and a write routed on a stale view to a peer
- *       whose replica is no longer Active fails with a 5xx. The forward deadline is not configurable yet. Placement does not change
+ *       whose replica is no longer Active fails with a 5xx, except when that peer answers that it is
+ *       not the primary ({@link io.sextant.cluster.shard.NotThePrimary}, nothing applied): the router
+ *       then waits up to 1 s for its own log to name another primary and routes the write again
+ *       (a repair that makes a shard's first replica Active again moves the primary role back to it,
+ *       and a router whose log lagged used to fail that write). The forward deadline is not configurable yet. Placement does not change
  *       when peers join or leave. The failure detection also probes every follower's shard service
  *       ({@code Ping}, 1 s deadline, at every poll): a peer whose Raft traffic flows but whose
  *       shard service has not answered for the timeout is judged as a silent one, with the same

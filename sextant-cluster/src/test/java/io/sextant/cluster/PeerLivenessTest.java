@@ -42,6 +42,21 @@ class PeerLivenessTest {
         });
     }
 
+    /** A liveness on this test's books that probes shard services with {@code probe}. */
+    private PeerLiveness probing(long timeout, PeerLiveness.ShardProbe probe) {
+        return new PeerLiveness(
+                A,
+                timeout,
+                view::get,
+                placements,
+                states,
+                command -> {
+                    proposed.add(command);
+                    return applier.apply(command);
+                },
+                probe);
+    }
+
     private static PeerLiveness.LeaderView leader(long forMillis, long silentB, long silentC) {
         return new PeerLiveness.LeaderView(forMillis, Map.of(B, silentB, C, silentC));
     }
@@ -184,20 +199,10 @@ class PeerLivenessTest {
         java.util.Set<Long> hung = java.util.concurrent.ConcurrentHashMap.newKeySet();
         java.util.Set<Long> probedPeers = java.util.concurrent.ConcurrentHashMap.newKeySet();
         long timeout = 200;
-        PeerLiveness probing = new PeerLiveness(
-                A,
-                timeout,
-                view::get,
-                placements,
-                states,
-                command -> {
-                    proposed.add(command);
-                    return applier.apply(command);
-                },
-                peer -> {
-                    probedPeers.add(peer);
-                    return !hung.contains(peer);
-                });
+        PeerLiveness probing = probing(timeout, peer -> {
+            probedPeers.add(peer);
+            return !hung.contains(peer);
+        });
         view.set(new PeerLiveness.LeaderView(60_000, Map.of(B, 10L, C, 10L)));
         hung.add(C);
         assertThat(probing.poll())
@@ -212,5 +217,27 @@ class PeerLivenessTest {
 
         hung.clear(); // answers again: no more verdicts (the primaries repair it)
         assertThat(probing.poll()).isEmpty();
+    }
+
+    /**
+     * After a partition heals, C's shard service answers again while its Raft connection is being
+     * made anew (silent on Raft for 20 s): C is not judged for the Raft silence for {@link
+     * PeerLiveness#RAFT_RECONNECT_GRACE_MILLIS} (before, its replicas, just repaired, were marked Dead
+     * again); a Raft that stays silent past the grace is judged; a shard service that goes silent
+     * again ends the grace.
+     */
+    @Test
+    void aFollowerWhoseShardServiceAnswersAgainGetsAGraceForItsRaftConnection() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean shardAnswers = new java.util.concurrent.atomic.AtomicBoolean(true);
+        PeerLiveness probing = probing(TIMEOUT, peer -> peer != C || shardAnswers.get());
+        view.set(new PeerLiveness.LeaderView(60_000, Map.of(B, 10L, C, 20_000L)));
+        assertThat(probing.poll())
+                .as("C's shard service answers: its Raft gets a grace")
+                .isEmpty();
+        assertThat(states.state("c", 0, C)).isEqualTo(ReplicaState.ACTIVE);
+
+        shardAnswers.set(false); // silent again: the grace ends, Raft silence alone judges it
+        assertThat(probing.poll()).hasSize(3);
+        assertThat(states.state("c", 0, C)).isEqualTo(ReplicaState.DEAD);
     }
 }

@@ -65,9 +65,9 @@ final class PrimaryRole {
         while ((named = named()) != l.self()) {
             deposed = null; // the log shows the change that replaced this peer
             if (System.nanoTime() > deadline) {
-                throw new ServiceException("Peer " + Long.toUnsignedString(l.self()) + " is not the primary of shard "
-                        + l.shardId() + " of collection " + l.collection() + ": the metadata log names "
-                        + (named == 0 ? "none" : "peer " + Long.toUnsignedString(named)));
+                throw new io.sextant.cluster.shard.NotThePrimary("Peer " + Long.toUnsignedString(l.self())
+                        + " is not the primary of shard " + l.shardId() + " of collection " + l.collection()
+                        + ": the metadata log names " + (named == 0 ? "none" : "peer " + Long.toUnsignedString(named)));
             }
             try {
                 Thread.sleep(10);

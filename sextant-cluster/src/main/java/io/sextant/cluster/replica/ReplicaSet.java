@@ -1,6 +1,7 @@
 package io.sextant.cluster.replica;
 
 import io.sextant.cluster.ReplicaState;
+import io.sextant.cluster.shard.NotThePrimary;
 import io.sextant.cluster.shard.OperationTag;
 import io.sextant.cluster.shard.PrimaryFence;
 import io.sextant.cluster.shard.PrimaryWriter;
@@ -275,6 +276,45 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
         if (RequestGuarantees.ordering() == WriteOrdering.STRONG) {
             return updateStrong(operation, wait, waitMillis);
         }
+        long asked = firstActive();
+        try {
+            return route(operation, wait, waitMillis);
+        } catch (NotThePrimary e) {
+            // the peer this log names the primary says its own log names another: this log lags
+            // (a repair made an earlier replica Active again); once it has moved on (it may have
+            // meanwhile), route again (nothing was applied)
+            if (!awaitPrimaryOtherThan(asked, PrimaryRole.NAMED_PRIMARY_WAIT_MILLIS)) {
+                throw e;
+            }
+            LOG.info("{}; routing the write again, to peer {}", e.getMessage(), Long.toUnsignedString(firstActive()));
+            return route(operation, wait, waitMillis);
+        }
+    }
+
+    /** The first replica in placement order that can be the primary, as this peer knows (0: none). */
+    private long firstActive() {
+        return role.named();
+    }
+
+    /** Waits up to {@code millis} until this peer's states name a primary other than {@code peer}. */
+    private boolean awaitPrimaryOtherThan(long peer, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (firstActive() == peer || firstActive() == 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Sends the write to the first replica in placement order that can order it. */
+    private UpdateResult route(PointOperation operation, boolean wait, long waitMillis) {
         ServiceException last = null;
         for (long peer : layout.peers()) {
             if (!states.state(peer).canBePrimary()) {
@@ -381,13 +421,15 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             throw new ServiceException("Peer " + Long.toUnsignedString(layout.self()) + " holds no replica of shard "
                     + layout.shardId() + " of collection " + layout.collection() + " and cannot be its primary");
         }
+        // first: a caller whose log is ahead of this peer's (a repair just made this replica Active
+        // again) waits here for this log to catch up, rather than failing on this replica's state
+        role.awaitNamed();
         ReplicaState mineState = states.state(layout.self());
         if (!mineState.canBePrimary()) {
             throw new ServiceException("The replica of shard " + layout.shardId() + " of collection "
                     + layout.collection() + " on peer " + Long.toUnsignedString(layout.self()) + " is "
                     + mineState.wireName() + " and cannot be the primary");
         }
-        role.awaitNamed();
         UpdateResult mine;
         Map<Long, CompletableFuture<Boolean>> forwards;
         PrimaryFence fence;

@@ -181,10 +181,10 @@ public final class RemoteShard implements Shard {
                     CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS),
                     request);
         } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == org.apache.ratis.thirdparty.io.grpc.Status.Code.UNAVAILABLE) {
-                // the channel may sit in its reconnect backoff (up to minutes after a long outage)
-                // although the peer is back: the next call should try to connect at once
-                channels.channel(peerAddress).resetConnectBackoff();
+            switch (e.getStatus().getCode()) {
+                case UNAVAILABLE -> channels.unavailable(peerAddress);
+                case DEADLINE_EXCEEDED -> channels.reconnect(peerAddress);
+                default -> {}
             }
             throw ShardCallErrors.fromStatus(e, peerAddress, describe(call), deadline);
         }

@@ -17,8 +17,9 @@ import org.apache.ratis.thirdparty.io.grpc.StatusRuntimeException;
  * description, and the caller raises a {@link ServiceException} naming the peer, the call and the
  * shard. Transport failures (peer down, deadline passed) become {@code ServiceException}s too. A
  * forward refused by the primary fence ({@link PrimaryFence.Refused}) is {@code FAILED_PRECONDITION}
- * with the trailer {@value PrimaryFence#REFUSED_TRAILER} and is raised again as that exception.
- * Stateless and thread-safe.
+ * with the trailer {@value PrimaryFence#REFUSED_TRAILER} and is raised again as that exception; a
+ * peer that is not the shard's primary ({@link NotThePrimary}) is {@code ABORTED}, raised again as
+ * that exception. Stateless and thread-safe.
  */
 public final class ShardCallErrors {
     /** Trailer carrying the user error's kind (its enum name). */
@@ -37,6 +38,9 @@ public final class ShardCallErrors {
             Metadata trailers = new Metadata();
             trailers.put(FENCED_BY, r.current().encode());
             return Status.FAILED_PRECONDITION.withDescription(r.getMessage()).asRuntimeException(trailers);
+        }
+        if (e instanceof NotThePrimary) {
+            return Status.ABORTED.withDescription(e.getMessage()).asRuntimeException();
         }
         if (e instanceof UserException u) {
             Metadata trailers = new Metadata();
@@ -87,6 +91,9 @@ public final class ShardCallErrors {
             }
         }
         String description = status.getDescription() == null ? "" : ": " + status.getDescription();
+        if (status.getCode() == Status.Code.ABORTED) {
+            return new NotThePrimary("Peer " + peer + " refused " + target + description);
+        }
         return switch (status.getCode()) {
             case DEADLINE_EXCEEDED ->
                 new ServiceException(

@@ -10,9 +10,14 @@ import org.apache.ratis.thirdparty.io.grpc.netty.NettyServerBuilder;
  * Adds a service to the gRPC server Ratis builds for its server-to-server protocol, so the internal
  * shard service shares the p2p port with Raft (Ratis's documented extension point, set through
  * {@code GrpcConfigKeys.Server.setServicesCustomizer}). When Ratis's admin or client protocols get
- * ports of their own, only the server-protocol port gets the service. Immutable.
+ * ports of their own, only the server-protocol port gets the service, and accepts the keepalive
+ * pings of {@link PeerChannels} (every {@link PeerChannels#KEEPALIVE}, with or without calls).
+ * Immutable.
  */
 public final class ShardServiceCustomizer implements GrpcServices.Customizer {
+    /** The most frequent keepalive ping the server accepts from a peer (gRPC's default: 5 minutes). */
+    static final long PERMIT_KEEPALIVE_SECONDS = 5;
+
     private final BindableService service;
     private final PeerCredential credential;
 
@@ -30,6 +35,9 @@ public final class ShardServiceCustomizer implements GrpcServices.Customizer {
     @Override
     public NettyServerBuilder customize(NettyServerBuilder builder, EnumSet<GrpcServices.Type> types) {
         if (types.contains(GrpcServices.Type.SERVER)) {
+            // the peers' shard channels ping every PeerChannels.KEEPALIVE, idle or not
+            builder.permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, java.util.concurrent.TimeUnit.SECONDS)
+                    .permitKeepAliveWithoutCalls(true);
             builder.addService(
                     credential.required()
                             ? ServerInterceptors.intercept(service, credential.serverInterceptor())

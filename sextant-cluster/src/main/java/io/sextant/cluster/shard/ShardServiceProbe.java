@@ -38,6 +38,11 @@ public final class ShardServiceProbe {
                     ShardCalls.PING.encodeRequest("", 0, null));
             return true;
         } catch (StatusRuntimeException e) {
+            switch (e.getStatus().getCode()) {
+                case UNAVAILABLE -> channels.unavailable(address);
+                case DEADLINE_EXCEEDED -> channels.reconnect(address);
+                default -> {}
+            }
             return e.getStatus().getCode() == Status.Code.UNIMPLEMENTED;
         } catch (RuntimeException e) { // closed channels
             return false;

@@ -48,6 +48,8 @@ final class InProcessPeers {
     final io.sextant.cluster.PrimaryFenceCheck fence;
     /** Forwards sent by a peer in this map wait for its latch (a primary frozen with forwards queued). */
     final Map<Long, java.util.concurrent.CountDownLatch> heldForwards = new ConcurrentHashMap<>();
+    /** Each peer's view of the replica states (a test can make one lag: {@link StaleView#stale}). */
+    final Map<Long, StaleView> views = new ConcurrentHashMap<>();
     /** Peers whose log still names the old primary: they admit every forward without the fence check. */
     final java.util.Set<Long> laggingLogs = ConcurrentHashMap.newKeySet();
     /** Forwards refused by the fence check, by sending peer. */
@@ -94,8 +96,10 @@ final class InProcessPeers {
                         }
                     },
                     terms);
+            StaleView seen = new StaleView(view);
+            views.put(p, seen);
             ReplicaSet set =
-                    new ReplicaSet(layout, replicas.get(p), view(p), () -> writeConsistency, view, () -> fanOut);
+                    new ReplicaSet(layout, replicas.get(p), view(p), () -> writeConsistency, seen, () -> fanOut);
             set.orderRemotes(order -> order); // placement order, so tests know who is asked first
             sets.put(p, set);
         }

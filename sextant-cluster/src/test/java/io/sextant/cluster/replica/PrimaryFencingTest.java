@@ -153,6 +153,51 @@ class PrimaryFencingTest extends ThreeReplicaPeers {
         assertThat(peers.state(C)).as("the only Active replica left").isEqualTo(ReplicaState.ACTIVE);
     }
 
+    /**
+     * The router's log lags: it still sees A Dead (a repair just made A Active again, the primary
+     * again), so it sends the write to B, whose log names A. B refuses (it is not the primary) and
+     * nothing is applied; the router waits for its log to move on and routes the write to A (before,
+     * the write failed with B's refusal).
+     */
+    @Test
+    void aRouterWhoseLogLagsRoutesAgainWhenTheAskedPeerIsNotThePrimary() throws Exception {
+        routesAgainOnceTheRoutersLogCatchesUpAfter(1_300); // after B's own wait for its log (1 s)
+    }
+
+    /** The router's log catches up while B still waits: the router routes again at once. */
+    @Test
+    void aRouterWhoseLogCaughtUpWhileTheAskedPeerWaitedRoutesAgainAtOnce() throws Exception {
+        long took = millis(() -> {
+            try {
+                routesAgainOnceTheRoutersLogCatchesUpAfter(300);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertThat(took).as("B's 1 s wait, no second wait on the router").isLessThan(1_900);
+    }
+
+    private void routesAgainOnceTheRoutersLogCatchesUpAfter(long millis) throws InterruptedException {
+        peers.views.get(ROUTER).stale.put(A, ReplicaState.DEAD);
+        Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            peers.views.get(ROUTER).stale.clear(); // the router's log catches up
+        });
+        PointOperation op = delete(400);
+
+        peers.sets.get(ROUTER).update(op, true);
+
+        assertThat(peers.replicas.get(A).applied()).containsExactly(op);
+        assertThat(peers.replicas.get(B).applied()).containsExactly(op);
+        assertThat(peers.replicas.get(C).applied()).containsExactly(op);
+        assertThat(peers.state(A)).isEqualTo(ReplicaState.ACTIVE);
+        assertThat(peers.state(B)).isEqualTo(ReplicaState.ACTIVE);
+    }
+
     @Test
     void aPeerTheLogDoesNotNameRefusesToOrderWrites() {
         assertThatThrownBy(() -> peers.sets.get(B).writeAsPrimary(delete(1), true, -1))

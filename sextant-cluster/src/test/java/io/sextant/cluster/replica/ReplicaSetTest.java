@@ -249,9 +249,11 @@ class ReplicaSetTest extends ThreeReplicaPeers {
         assertThat(appliedOn(B)).containsExactly(delete(1), delete(2));
         assertThat(appliedOn(C)).containsExactly(delete(1), delete(2));
         assertThat(peers.replicas.get(A).updateAttempts.get()).isZero();
+        // A waits for its log to name it (a caller's log may be ahead), then refuses: nothing applied
         assertThatThrownBy(() -> peers.sets.get(A).writeAsPrimary(delete(3), true, -1))
-                .isInstanceOf(ServiceException.class)
-                .hasMessageContaining("is Dead and cannot be the primary");
+                .isInstanceOf(io.sextant.cluster.shard.NotThePrimary.class)
+                .hasMessageContaining("the metadata log names peer 2");
+        assertThat(peers.replicas.get(A).updateAttempts.get()).isZero();
     }
 
     @Test

@@ -299,6 +299,7 @@ public final class ClusterShards implements AutoCloseable {
                         states,
                         this::propose,
                         peer -> probe.answers(address(peer)))
+                .reconnectingWith(node::reconnectRaft)
                 .start();
     }
 
