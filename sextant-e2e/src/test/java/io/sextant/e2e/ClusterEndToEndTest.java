@@ -314,6 +314,18 @@ class ClusterEndToEndTest {
         assertThat(holders).as("every shard on exactly 2 peers").hasSize(6).allSatisfy((k, v) -> assertThat(v)
                 .isEqualTo(2));
 
+        // the official JS client against every peer: its own 6 x 2 collection, spread 4/4/4, written
+        // through each peer and read through all (src/test/js/cluster.mjs)
+        assertThat(JsClientEndToEndTest.runNode(
+                        dir.resolve("js-cluster.log"),
+                        dir.resolve("peer-1.log"),
+                        Map.of("QDRANT_API_KEY", API_KEY),
+                        "cluster.mjs",
+                        one.baseUrl(),
+                        two.baseUrl(),
+                        three.baseUrl()))
+                .contains("JS client cluster: OK");
+
         RestCalls viaTwo = rest(two);
         for (int from = 0; from < 300; from += 100) {
             assertThat(viaTwo.call("PUT", "/collections/spread/points?wait=true", points(from, from + 100))

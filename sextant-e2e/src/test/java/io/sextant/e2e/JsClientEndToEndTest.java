@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,26 +22,42 @@ class JsClientEndToEndTest {
 
     @Test
     void officialJsClientWorkflowPasses() throws Exception {
-        Path jsDir = Path.of(System.getProperty("sextant.js.dir", "src/test/js"));
-        npmInstall(jsDir);
         try (ServerProcess server = new ServerProcess(tmp.resolve("storage"), tmp.resolve("server.log")).start()) {
-            Path out = tmp.resolve("node.log");
-            Process node = new ProcessBuilder(List.of("node", "e2e.mjs", server.baseUrl()))
-                    .directory(jsDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(out.toFile())
-                    .start();
-            boolean done = node.waitFor(180, TimeUnit.SECONDS);
-            String output = Files.readString(out);
-            if (!done) {
-                node.destroyForcibly();
-            }
-            assertThat(done).as("node finished in time; output:\n%s", output).isTrue();
-            assertThat(node.exitValue())
-                    .as("node exit code; output:\n%s\nserver log:\n%s", output, tail(tmp.resolve("server.log")))
-                    .isZero();
+            String output =
+                    runNode(tmp.resolve("node.log"), tmp.resolve("server.log"), Map.of(), "e2e.mjs", server.baseUrl());
             assertThat(output).contains("JS client end-to-end: OK");
         }
+    }
+
+    /**
+     * Runs {@code script} of {@code src/test/js} with node (installing the client from npm first
+     * when missing), with {@code env} added and {@code args}, and asserts it ended with 0 within
+     * 180 s; returns its output (also kept in {@code out}).
+     *
+     * @param serverLog shown when the script fails
+     */
+    static String runNode(Path out, Path serverLog, Map<String, String> env, String script, String... args)
+            throws IOException, InterruptedException {
+        Path jsDir = Path.of(System.getProperty("sextant.js.dir", "src/test/js"));
+        npmInstall(jsDir);
+        List<String> command = new java.util.ArrayList<>(List.of("node", script));
+        command.addAll(List.of(args));
+        ProcessBuilder b = new ProcessBuilder(command)
+                .directory(jsDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile());
+        b.environment().putAll(env);
+        Process node = b.start();
+        boolean done = node.waitFor(180, TimeUnit.SECONDS);
+        String output = Files.readString(out);
+        if (!done) {
+            node.destroyForcibly();
+        }
+        assertThat(done).as("node finished in time; output:\n%s", output).isTrue();
+        assertThat(node.exitValue())
+                .as("node exit code; output:\n%s\nserver log:\n%s", output, tail(serverLog))
+                .isZero();
+        return output;
     }
 
     private static void npmInstall(Path jsDir) throws IOException, InterruptedException {
