@@ -640,7 +640,9 @@
  * <p><b>How {@link io.sextant.cluster.replica.ReplicaSet} is split.</b> The replica set keeps the
  * write path under the primary's write-order lock; the read side is {@link
  * io.sextant.cluster.replica.ReplicaReads}, the per-peer forwarding queues with their deadline are
- * {@link io.sextant.cluster.replica.ReplicaForwarding}, and the transfer starts that must sit at one
+ * {@link io.sextant.cluster.replica.ReplicaForwarding}, which replica orders a write (routing, moving on from a lost primary,
+ * routing again on {@link io.sextant.cluster.shard.NotThePrimary}) is {@code WriteRouting}, and the
+ * transfer starts that must sit at one
  * point of the write order ({@code beginFill}, {@code sendBatch}, {@code beginDelta}, {@code
  * beginSnapshot}) are {@link io.sextant.cluster.replica.ReplicaTransferStarts}, which takes the lock
  * from the set.

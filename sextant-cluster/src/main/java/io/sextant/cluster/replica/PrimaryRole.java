@@ -60,22 +60,48 @@ final class PrimaryRole {
             return;
         }
         ReplicaSet.Layout l = layout.get();
-        long deadline = System.nanoTime() + NAMED_PRIMARY_WAIT_MILLIS * 1_000_000;
-        long named;
-        while ((named = named()) != l.self()) {
+        if (!awaitUntil(() -> {
+            if (named() == l.self()) {
+                return true;
+            }
             deposed = null; // the log shows the change that replaced this peer
+            return false;
+        })) {
+            long named = named();
+            throw new io.sextant.cluster.shard.NotThePrimary("Peer " + Long.toUnsignedString(l.self())
+                    + " is not the primary of shard " + l.shardId() + " of collection " + l.collection()
+                    + ": the metadata log names " + (named == 0 ? "none" : "peer " + Long.toUnsignedString(named)));
+        }
+    }
+
+    /**
+     * Waits up to {@link #NAMED_PRIMARY_WAIT_MILLIS} until this peer's log names a primary other
+     * than {@code peer} (the one a write was routed to, which answered that its log names another).
+     *
+     * @return false when it still names {@code peer} (or none) then
+     */
+    boolean awaitNamedOtherThan(long peer) {
+        return awaitUntil(() -> {
+            long named = named();
+            return named != peer && named != 0;
+        });
+    }
+
+    /** Polls {@code done} every 10 ms for up to {@link #NAMED_PRIMARY_WAIT_MILLIS}; whether it held. */
+    private static boolean awaitUntil(java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + NAMED_PRIMARY_WAIT_MILLIS * 1_000_000;
+        while (!done.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new io.sextant.cluster.shard.NotThePrimary("Peer " + Long.toUnsignedString(l.self())
-                        + " is not the primary of shard " + l.shardId() + " of collection " + l.collection()
-                        + ": the metadata log names " + (named == 0 ? "none" : "peer " + Long.toUnsignedString(named)));
+                return false;
             }
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ServiceException("Interrupted waiting to become the primary", e);
+                throw new ServiceException("Interrupted waiting for the metadata log to name the primary", e);
             }
         }
+        return true;
     }
 
     /** Refuses to order a write under {@code fence} when a replica refused that term. */

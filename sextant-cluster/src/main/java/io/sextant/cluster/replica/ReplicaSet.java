@@ -1,12 +1,10 @@
 package io.sextant.cluster.replica;
 
 import io.sextant.cluster.ReplicaState;
-import io.sextant.cluster.shard.NotThePrimary;
 import io.sextant.cluster.shard.OperationTag;
 import io.sextant.cluster.shard.PrimaryFence;
 import io.sextant.cluster.shard.PrimaryWriter;
 import io.sextant.cluster.shard.RecoveryPoint;
-import io.sextant.cluster.shard.ShardCallErrors;
 import io.sextant.collection.config.ReadFanOut;
 import io.sextant.segment.PointId;
 import io.sextant.segment.config.ShardConfig;
@@ -125,6 +123,8 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
     private final PrimaryRole role;
     /** The per-replica forwarding queues; its map is guarded by {@link #primaryOrder}. */
     final ReplicaForwarding forwarding;
+    /** Which replica orders a write: this one or another peer's. */
+    private final WriteRouting routing;
 
     private final ReplicaReads reads;
     /** The writes this peer ordered as primary, for {@code wal_delta} transfers. */
@@ -213,6 +213,7 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
                         local.lastOperationId());
         this.role = new PrimaryRole(this::layout, states);
         this.forwarding = new ReplicaForwarding(remotes, states, retained, this::layout, role::fence);
+        this.routing = new WriteRouting(this::layout, states, remotes, forwarding, role, this::writeAsPrimary, this);
         this.reads = new ReplicaReads(remotes, states, fanOut);
         for (long peer : layout.peers()) {
             if (peer != layout.self()) {
@@ -273,133 +274,9 @@ public final class ReplicaSet implements Shard, PrimaryWriter {
             Shard mine = local;
             return mine == null ? new UpdateResult(0, true) : applyLocally(mine, operation, wait, waitMillis);
         }
-        if (RequestGuarantees.ordering() == WriteOrdering.STRONG) {
-            return updateStrong(operation, wait, waitMillis);
-        }
-        long asked = firstActive();
-        try {
-            return route(operation, wait, waitMillis);
-        } catch (NotThePrimary e) {
-            // the peer this log names the primary says its own log names another: this log lags
-            // (a repair made an earlier replica Active again); once it has moved on (it may have
-            // meanwhile), route again (nothing was applied)
-            if (!awaitPrimaryOtherThan(asked, PrimaryRole.NAMED_PRIMARY_WAIT_MILLIS)) {
-                throw e;
-            }
-            LOG.info("{}; routing the write again, to peer {}", e.getMessage(), Long.toUnsignedString(firstActive()));
-            return route(operation, wait, waitMillis);
-        }
-    }
-
-    /** The first replica in placement order that can be the primary, as this peer knows (0: none). */
-    private long firstActive() {
-        return role.named();
-    }
-
-    /** Waits up to {@code millis} until this peer's states name a primary other than {@code peer}. */
-    private boolean awaitPrimaryOtherThan(long peer, long millis) {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        while (firstActive() == peer || firstActive() == 0) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException ie) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Sends the write to the first replica in placement order that can order it. */
-    private UpdateResult route(PointOperation operation, boolean wait, long waitMillis) {
-        ServiceException last = null;
-        for (long peer : layout.peers()) {
-            if (!states.state(peer).canBePrimary()) {
-                continue;
-            }
-            if (peer == layout.self()) {
-                return writeAsPrimary(operation, wait, waitMillis);
-            }
-            if (remotes.replica(peer) == null) {
-                continue;
-            }
-            try {
-                return forwarding.writeThroughPrimary(peer, operation, wait);
-            } catch (ReplicaForwarding.PrimaryLost e) {
-                // marked Dead while the write waited (the leader's PeerLiveness, or another peer):
-                // the next Active replica orders it (see the package-info on why a retry is safe)
-                LOG.warn("{}; sending the write to the next Active replica of {}", e.getMessage(), this);
-                last = e;
-            } catch (ServiceException e) {
-                if (ShardCallErrors.isDeadline(e)) {
-                    // a frozen primary: Dead through consensus (so it refuses to order writes if it
-                    // wakes up, and is recovered), then the next Active replica orders this write
-                    LOG.warn(
-                            "Primary {} of {} missed the call deadline; marking it Dead",
-                            Long.toUnsignedString(peer),
-                            this);
-                    states.markDead(peer);
-                    last = e;
-                    continue;
-                }
-                if (!ShardCallErrors.isUnreachable(e)) {
-                    throw e;
-                }
-                // the next Active replica orders writes only once the log names it the primary
-                // (fencing): an unreachable primary is marked Dead first, as it would be by the
-                // next primary's failed forward, but never the shard's last Active replica
-                if (anotherActive(peer)) {
-                    LOG.warn(
-                            "Primary {} of {} is unreachable ({}); marking it Dead",
-                            Long.toUnsignedString(peer),
-                            this,
-                            e.getMessage());
-                    states.markDead(peer);
-                }
-                last = e;
-            }
-        }
-        throw new ServiceException(
-                "No Active replica of shard " + layout.shardId() + " of collection " + layout.collection()
-                        + " is reachable to apply the write",
-                last);
-    }
-
-    /** Whether a replica other than {@code peer} can be the primary (is Active). */
-    private boolean anotherActive(long peer) {
-        for (long p : layout.peers()) {
-            if (p != peer && states.state(p).canBePrimary()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * A write with {@code ordering=strong}: only the shard's first replica in placement order may
-     * order it (Qdrant's permanent leader); when that one is not Active or not reachable the write
-     * fails rather than going to another primary.
-     */
-    private UpdateResult updateStrong(PointOperation operation, boolean wait, long waitMillis) {
-        long first = layout.peers().getFirst();
-        ReplicaState s = states.state(first);
-        if (!s.canBePrimary()) {
-            throw new ServiceException("Write with strong ordering: the first replica of shard " + layout.shardId()
-                    + " of collection " + layout.collection() + " (peer " + Long.toUnsignedString(first) + ") is "
-                    + s.wireName());
-        }
-        if (first == layout.self()) {
-            return writeAsPrimary(operation, wait, waitMillis);
-        }
-        if (remotes.replica(first) == null) {
-            throw new ServiceException("Write with strong ordering: peer " + Long.toUnsignedString(first)
-                    + ", the first replica of shard " + layout.shardId() + " of collection " + layout.collection()
-                    + ", is not a member of the cluster");
-        }
-        return remotes.writeAsPrimary(first, operation, wait);
+        return RequestGuarantees.ordering() == WriteOrdering.STRONG
+                ? routing.strong(operation, wait, waitMillis)
+                : routing.route(operation, wait, waitMillis);
     }
 
     private static UpdateResult applyLocally(Shard mine, PointOperation operation, boolean wait, long waitMillis) {

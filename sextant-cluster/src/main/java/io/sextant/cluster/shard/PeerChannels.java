@@ -89,11 +89,24 @@ public final class PeerChannels implements AutoCloseable {
     }
 
     /**
+     * A call to {@code address} failed with {@code code}: after a missed deadline the calls after it
+     * go over a new connection ({@link #reconnect}); after finding the peer unavailable the next
+     * call connects at once ({@link #unavailable}); other failures change nothing.
+     */
+    void failed(String address, org.apache.ratis.thirdparty.io.grpc.Status.Code code) {
+        switch (code) {
+            case UNAVAILABLE -> unavailable(address);
+            case DEADLINE_EXCEEDED -> reconnect(address);
+            default -> {}
+        }
+    }
+
+    /**
      * A call to {@code address} missed its deadline: the calls after it go over a new connection
      * (the channel goes idle; calls in flight finish on the old connection), so a connection that
      * a network partition left waiting for TCP's next retransmission is not used any more.
      */
-    public void reconnect(String address) {
+    void reconnect(String address) {
         ManagedChannel c = channels.get(address);
         if (c != null) {
             c.enterIdle();
@@ -105,7 +118,7 @@ public final class PeerChannels implements AutoCloseable {
      * backoff (up to minutes after a long outage) although the peer is back, so the next call
      * connects at once.
      */
-    public void unavailable(String address) {
+    void unavailable(String address) {
         ManagedChannel c = channels.get(address);
         if (c != null) {
             c.resetConnectBackoff();

@@ -181,11 +181,7 @@ public final class RemoteShard implements Shard {
                     CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS),
                     request);
         } catch (StatusRuntimeException e) {
-            switch (e.getStatus().getCode()) {
-                case UNAVAILABLE -> channels.unavailable(peerAddress);
-                case DEADLINE_EXCEEDED -> channels.reconnect(peerAddress);
-                default -> {}
-            }
+            channels.failed(peerAddress, e.getStatus().getCode());
             throw ShardCallErrors.fromStatus(e, peerAddress, describe(call), deadline);
         }
         try {

@@ -38,11 +38,7 @@ public final class ShardServiceProbe {
                     ShardCalls.PING.encodeRequest("", 0, null));
             return true;
         } catch (StatusRuntimeException e) {
-            switch (e.getStatus().getCode()) {
-                case UNAVAILABLE -> channels.unavailable(address);
-                case DEADLINE_EXCEEDED -> channels.reconnect(address);
-                default -> {}
-            }
+            channels.failed(address, e.getStatus().getCode());
             return e.getStatus().getCode() == Status.Code.UNIMPLEMENTED;
         } catch (RuntimeException e) { // closed channels
             return false;
