@@ -14,7 +14,7 @@ import java.util.Random;
  * Paired A/B of two REST paths of ONE running server, for a machine too loaded for separate runs:
  * blocks of requests to path A and path B alternate (order swapped every round), and for each
  * block the server process's CPU time (/proc/PID/stat) and context switches (all its threads,
- * /proc/PID/task/{@literal *}/status) are taken per request. Slow drift of the machine's load hits
+ * /proc/PID/task/{@literal *}/status) are taken per request, with the block's p50 and p99 latency as the client saw it. Slow drift of the machine's load hits
  * both sides alike. Raw keep-alive HTTP/1.1 sockets, one per connection, request bytes prepared.
  *
  * <pre>java bench/scripts/PathAB.java PORT PID COLLECTION DIM CONNECTIONS ROUNDS BLOCK PATH_A PATH_B</pre>
@@ -48,7 +48,21 @@ public class PathAB {
         }
         Random rnd = new Random(42);
         List<String> bodies = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
+        // PATHAB_QUERIES=FILE: the query vectors are that file's float16 rows of DIM (a dataset's
+        // query.f16), written as Float.toString prints them; else 500 random ones
+        String file = System.getenv("PATHAB_QUERIES");
+        if (file != null) {
+            java.nio.ByteBuffer raw = java.nio.ByteBuffer.wrap(Files.readAllBytes(Path.of(file)))
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int q = 0; q < raw.capacity() / (2 * dim); q++) {
+                StringBuilder b = new StringBuilder("{\"query\":[");
+                for (int d = 0; d < dim; d++) {
+                    b.append(d == 0 ? "" : ",").append(Float.float16ToFloat(raw.getShort((q * dim + d) * 2)));
+                }
+                bodies.add(b.append("],\"limit\":10,\"params\":{\"hnsw_ef\":32}}").toString());
+            }
+        }
+        for (int i = 0; i < 500 && file == null; i++) {
             StringBuilder b = new StringBuilder("{\"query\":[");
             for (int d = 0; d < dim; d++) {
                 b.append(d == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6f", rnd.nextGaussian() / 20));
@@ -58,25 +72,30 @@ public class PathAB {
         double[][] cpu = new double[2][rounds];
         double[][] cs = new double[2][rounds];
         double[][] rps = new double[2][rounds];
+        double[][] p50 = new double[2][rounds];
+        double[][] p99 = new double[2][rounds];
         for (int r = -1; r < rounds; r++) { // round -1 warms both up
             for (int k = 0; k < 2; k++) {
                 int side = (r & 1) == 0 ? k : 1 - k;
                 long p = pids[side];
                 long cpu0 = cpuTicks(p), cs0 = switches(p), t0 = System.nanoTime();
-                run(ports[side], paths[side], bodies, conns, r < 0 ? block * 3 : block);
+                long[] lat = run(ports[side], paths[side], bodies, conns, r < 0 ? block * 3 : block);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 if (r >= 0) {
                     cpu[side][r] = (cpuTicks(p) - cpu0) * 10.0 / block; // ticks of 10 ms -> ms per request
                     cs[side][r] = (switches(p) - cs0) / (double) block;
                     rps[side][r] = block / secs;
-                    System.out.printf(Locale.ROOT, "round %d %s: %.0f req/s, server %.3f ms CPU/req, %.2f ctx switches/req%n",
-                            r, a[7 + side], rps[side][r], cpu[side][r], cs[side][r]);
+                    Arrays.sort(lat);
+                    p50[side][r] = lat[lat.length / 2] / 1e6;
+                    p99[side][r] = lat[(int) (lat.length * 0.99)] / 1e6;
+                    System.out.printf(Locale.ROOT, "round %d %s: %.0f req/s, server %.3f ms CPU/req, %.2f ctx switches/req, p50 %.3f p99 %.3f max %.1f ms%n",
+                            r, a[7 + side], rps[side][r], cpu[side][r], cs[side][r], p50[side][r], p99[side][r], lat[lat.length - 1] / 1e6);
                 }
             }
         }
         for (int side = 0; side < 2; side++) {
-            System.out.printf(Locale.ROOT, "MEDIAN %s connections=%d: %.0f req/s, server %.3f ms CPU/req, %.2f ctx switches/req%n",
-                    a[7 + side], conns, median(rps[side]), median(cpu[side]), median(cs[side]));
+            System.out.printf(Locale.ROOT, "MEDIAN %s connections=%d: %.0f req/s, server %.3f ms CPU/req, %.2f ctx switches/req, p50 %.3f p99 %.3f ms%n",
+                    a[7 + side], conns, median(rps[side]), median(cpu[side]), median(cs[side]), median(p50[side]), median(p99[side]));
         }
     }
 
@@ -86,8 +105,10 @@ public class PathAB {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    static void run(int port, String path, List<String> bodies, int conns, int n) throws Exception {
+    /** Runs {@code n} requests over {@code conns} connections; each request's latency in ns. */
+    static long[] run(int port, String path, List<String> bodies, int conns, int n) throws Exception {
         Thread[] ts = new Thread[conns];
+        long[] lat = new long[n];
         Exception[] err = new Exception[1];
         for (int c = 0; c < conns; c++) {
             int id = c;
@@ -105,9 +126,11 @@ public class PathAB {
                         byte[] h = head.getBytes(StandardCharsets.US_ASCII);
                         byte[] all = Arrays.copyOf(h, h.length + body.length);
                         System.arraycopy(body, 0, all, h.length, body.length);
+                        long t = System.nanoTime();
                         out.write(all);
                         out.flush();
                         readReply(in, buf);
+                        lat[i] = System.nanoTime() - t;
                     }
                 } catch (Exception e) {
                     err[0] = e;
@@ -121,6 +144,7 @@ public class PathAB {
         if (err[0] != null) {
             throw err[0];
         }
+        return lat;
     }
 
     /** Reads one response (Content-Length or chunked) and checks its status is 200. */

@@ -70,8 +70,9 @@ public final class MemorySegmentScorerSupplier implements ScorerSupplier {
 
     /**
      * Dot-product or negative squared-L2 scorer over the rows. Bulk scoring runs eight rows per
-     * kernel pass, then four, and a tail of two or three rows as one padded four-row pass: a graph
-     * search reads rows that are not in cache, and more rows in flight hide more of that latency.
+     * kernel pass, then four, and a tail of two or three rows as one four-row pass over the last four
+     * rows (one or two scored again): a graph search reads rows that are not in cache, and more rows
+     * in flight hide more of that latency. Allocates nothing per call.
      */
     private record RowScorer(float[] query, MemorySegment rows, long stride, VectorKernels kernels, boolean squareL2)
             implements VectorScorer {
@@ -84,55 +85,47 @@ public final class MemorySegmentScorerSupplier implements ScorerSupplier {
         @Override
         public void bulkScore(int[] ordinals, int count, float[] out) {
             int i = 0;
-            if (count >= 8) {
-                long[] o = new long[8];
-                for (; i + 8 <= count; i += 8) {
-                    for (int j = 0; j < 8; j++) {
-                        o[j] = ordinals[i + j] * stride;
-                    }
-                    if (squareL2) {
-                        kernels.squareDistance8(query, rows, o, out, i);
-                        for (int j = i; j < i + 8; j++) {
-                            out[j] = -out[j];
-                        }
-                    } else {
-                        kernels.dot8(query, rows, o, out, i);
-                    }
+            for (; i + 8 <= count; i += 8) {
+                if (squareL2) {
+                    kernels.squareDistance8(query, rows, ordinals, i, stride, out, i);
+                    negate(out, i, 8);
+                } else {
+                    kernels.dot8(query, rows, ordinals, i, stride, out, i);
                 }
             }
             for (; i + 4 <= count; i += 4) {
-                long a = ordinals[i] * stride;
-                long b = ordinals[i + 1] * stride;
-                long c = ordinals[i + 2] * stride;
-                long d = ordinals[i + 3] * stride;
-                if (squareL2) {
-                    kernels.squareDistance4(query, rows, a, b, c, d, out, i);
-                    for (int j = i; j < i + 4; j++) {
-                        out[j] = -out[j];
-                    }
-                } else {
-                    kernels.dot4(query, rows, a, b, c, d, out, i);
-                }
+                four(ordinals, i, out);
             }
             int left = count - i;
-            if (left >= 2) {
-                // two or three rows left: one four-row pass (the last row repeated) streams them
-                // side by side instead of one after another
-                long a = ordinals[i] * stride;
-                long b = ordinals[i + 1] * stride;
-                long c = left == 3 ? ordinals[i + 2] * stride : b;
-                float[] tail = new float[4];
-                if (squareL2) {
-                    kernels.squareDistance4(query, rows, a, b, c, c, tail, 0);
-                    for (int j = 0; j < left; j++) {
-                        out[i + j] = -tail[j];
-                    }
-                } else {
-                    kernels.dot4(query, rows, a, b, c, c, tail, 0);
-                    System.arraycopy(tail, 0, out, i, left);
+            if (left >= 2 && count >= 4) {
+                // two or three rows left: one four-row pass over the LAST four rows (one or two of
+                // them scored again, from cache) streams them side by side instead of one after
+                // another, without a scratch array
+                four(ordinals, count - 4, out);
+            } else {
+                for (; i < count; i++) {
+                    out[i] = score(ordinals[i]);
                 }
-            } else if (left == 1) {
-                out[i] = score(ordinals[i]);
+            }
+        }
+
+        /** Scores rows {@code ordinals[i .. i + 3]} into {@code out[i .. i + 3]}. */
+        private void four(int[] ordinals, int i, float[] out) {
+            long a = ordinals[i] * stride;
+            long b = ordinals[i + 1] * stride;
+            long c = ordinals[i + 2] * stride;
+            long d = ordinals[i + 3] * stride;
+            if (squareL2) {
+                kernels.squareDistance4(query, rows, a, b, c, d, out, i);
+                negate(out, i, 4);
+            } else {
+                kernels.dot4(query, rows, a, b, c, d, out, i);
+            }
+        }
+
+        private static void negate(float[] out, int from, int n) {
+            for (int j = from; j < from + n; j++) {
+                out[j] = -out[j];
             }
         }
     }

@@ -2,6 +2,7 @@ package io.sextant.vector;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -341,27 +342,30 @@ public final class PanamaKernels implements VectorKernels {
     }
 
     @Override
-    public void dot8(float[] q, MemorySegment segment, long[] o, float[] out, int at) {
-        rows8(q, segment, o, out, at, false);
+    public void dot8(float[] q, MemorySegment segment, int[] ordinals, int from, long stride, float[] out, int at) {
+        rows8(q, segment, ordinals, from, stride, out, at, false);
     }
 
     @Override
-    public void squareDistance8(float[] q, MemorySegment segment, long[] o, float[] out, int at) {
-        rows8(q, segment, o, out, at, true);
+    public void squareDistance8(
+            float[] q, MemorySegment segment, int[] ordinals, int from, long stride, float[] out, int at) {
+        rows8(q, segment, ordinals, from, stride, out, at, true);
     }
 
-    private static void rows8(float[] q, MemorySegment segment, long[] o, float[] out, int at, boolean l2) {
+    // results go straight to out (no scratch array: this runs for every eight candidates of a search)
+    private static void rows8(
+            float[] q, MemorySegment segment, int[] ordinals, int from, long stride, float[] out, int at, boolean l2) {
         int n = q.length;
-        long o0 = o[0];
-        long o1 = o[1];
-        long o2 = o[2];
-        long o3 = o[3];
-        long o4 = o[4];
-        long o5 = o[5];
-        long o6 = o[6];
-        long o7 = o[7];
+        long o0 = ordinals[from] * stride;
+        long o1 = ordinals[from + 1] * stride;
+        long o2 = ordinals[from + 2] * stride;
+        long o3 = ordinals[from + 3] * stride;
+        long o4 = ordinals[from + 4] * stride;
+        long o5 = ordinals[from + 5] * stride;
+        long o6 = ordinals[from + 6] * stride;
+        long o7 = ordinals[from + 7] * stride;
         int i = 0;
-        float[] s = new float[8];
+        Arrays.fill(out, at, at + 8, 0f);
         if (n >= LANES) {
             FloatVector a0 = FloatVector.zero(SPECIES);
             FloatVector a1 = FloatVector.zero(SPECIES);
@@ -407,24 +411,23 @@ public final class PanamaKernels implements VectorKernels {
                     a7 = fma(qv, load(segment, o7 + d), a7);
                 }
             }
-            s[0] = a0.reduceLanes(VectorOperators.ADD);
-            s[1] = a1.reduceLanes(VectorOperators.ADD);
-            s[2] = a2.reduceLanes(VectorOperators.ADD);
-            s[3] = a3.reduceLanes(VectorOperators.ADD);
-            s[4] = a4.reduceLanes(VectorOperators.ADD);
-            s[5] = a5.reduceLanes(VectorOperators.ADD);
-            s[6] = a6.reduceLanes(VectorOperators.ADD);
-            s[7] = a7.reduceLanes(VectorOperators.ADD);
+            out[at + 0] = a0.reduceLanes(VectorOperators.ADD);
+            out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
+            out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
+            out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
+            out[at + 4] = a4.reduceLanes(VectorOperators.ADD);
+            out[at + 5] = a5.reduceLanes(VectorOperators.ADD);
+            out[at + 6] = a6.reduceLanes(VectorOperators.ADD);
+            out[at + 7] = a7.reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
             float qi = q[i];
             long d = 4L * i;
             for (int r = 0; r < 8; r++) {
-                float x = segment.get(ScalarKernels.LE_FLOAT, o[r] + d);
-                s[r] += l2 ? (qi - x) * (qi - x) : qi * x;
+                float x = segment.get(ScalarKernels.LE_FLOAT, ordinals[from + r] * stride + d);
+                out[at + r] += l2 ? (qi - x) * (qi - x) : qi * x;
             }
         }
-        System.arraycopy(s, 0, out, at, 8);
     }
 
     private static FloatVector load(MemorySegment segment, long byteOffset) {

@@ -51,4 +51,26 @@ public final class Similarity {
         }
         return out;
     }
+
+    /**
+     * Squared-length tolerance within which {@link #unitLength} takes a vector as already unit
+     * length: a vector scaled by {@link #normalize} is within about 1e-7 of 1, and scaling it again
+     * would change each component by under 1e-6 of itself.
+     */
+    static final double UNIT_TOLERANCE = 1e-6;
+
+    /**
+     * {@code v} at unit length: {@code v} itself (not a copy) when its squared length is already
+     * within {@link #UNIT_TOLERANCE} of 1, else {@link #normalize}{@code (v)}. For query vectors,
+     * which a request normalizes at several layers: only the first pays for a copy, and a client
+     * that sends unit vectors (most embedding models) pays for none. Callers must not modify the
+     * result.
+     */
+    public static float[] unitLength(float[] v) {
+        double n = 0;
+        for (float x : v) {
+            n += (double) x * x;
+        }
+        return Math.abs(n - 1) <= UNIT_TOLERANCE ? v : normalize(v);
+    }
 }

@@ -41,18 +41,46 @@ public interface VectorKernels {
     }
 
     /**
-     * {@link #dot4} over eight rows (byte offsets {@code o[0..7]}), written to {@code out[at .. at +
-     * 7]}: eight memory streams in flight.
+     * {@link #dot4} over eight rows, rows {@code ordinals[from .. from + 7]} at byte offsets {@code
+     * ordinal * stride}, written to {@code out[at .. at + 7]}: eight memory streams in flight. Takes
+     * the ordinals rather than offsets so that a caller needs no scratch array per call.
      */
-    default void dot8(float[] q, MemorySegment segment, long[] o, float[] out, int at) {
-        dot4(q, segment, o[0], o[1], o[2], o[3], out, at);
-        dot4(q, segment, o[4], o[5], o[6], o[7], out, at + 4);
+    default void dot8(float[] q, MemorySegment segment, int[] ordinals, int from, long stride, float[] out, int at) {
+        twoFours(this::dot4, q, segment, ordinals, from, stride, out, at);
     }
 
     /** {@link #squareDistance4} over eight rows; see {@link #dot8}. */
-    default void squareDistance8(float[] q, MemorySegment segment, long[] o, float[] out, int at) {
-        squareDistance4(q, segment, o[0], o[1], o[2], o[3], out, at);
-        squareDistance4(q, segment, o[4], o[5], o[6], o[7], out, at + 4);
+    default void squareDistance8(
+            float[] q, MemorySegment segment, int[] ordinals, int from, long stride, float[] out, int at) {
+        twoFours(this::squareDistance4, q, segment, ordinals, from, stride, out, at);
+    }
+
+    /** A four-row kernel: {@link #dot4} or {@link #squareDistance4}. */
+    interface FourRows {
+        void score(float[] q, MemorySegment segment, long o0, long o1, long o2, long o3, float[] out, int at);
+    }
+
+    /** An eight-row pass as two four-row ones (the defaults of {@link #dot8} and {@link #squareDistance8}). */
+    private static void twoFours(
+            FourRows four,
+            float[] q,
+            MemorySegment segment,
+            int[] ordinals,
+            int from,
+            long stride,
+            float[] out,
+            int at) {
+        for (int k = 0; k < 8; k += 4) {
+            four.score(
+                    q,
+                    segment,
+                    ordinals[from + k] * stride,
+                    ordinals[from + k + 1] * stride,
+                    ordinals[from + k + 2] * stride,
+                    ordinals[from + k + 3] * stride,
+                    out,
+                    at + k);
+        }
     }
 
     /** {@link #squareDistance(float[], MemorySegment, long)} against four rows; see {@link #dot4}. */

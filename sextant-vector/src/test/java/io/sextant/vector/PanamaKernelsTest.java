@@ -96,7 +96,7 @@ class PanamaKernelsTest {
     @ParameterizedTest
     @MethodSource("lengths")
     void fourRowKernelsMatchTheReferencePerRow(int n) {
-        checkMultiRow(n, 6, new int[] {4, 0, 5, 2}, (k, q, seg, at, dots, squares) -> {
+        checkMultiRow(n, 6, new int[] {4, 0, 5, 2}, (k, q, seg, at, pick, dots, squares) -> {
             k.dot4(q, seg, at[0], at[1], at[2], at[3], dots, 1);
             k.squareDistance4(q, seg, at[0], at[1], at[2], at[3], squares, 1);
         });
@@ -106,15 +106,17 @@ class PanamaKernelsTest {
     @ParameterizedTest
     @MethodSource("lengths")
     void eightRowKernelsMatchTheReferencePerRow(int n) {
-        checkMultiRow(n, 10, new int[] {9, 0, 5, 2, 2, 7, 1, 8}, (k, q, seg, at, dots, squares) -> {
-            k.dot8(q, seg, at, dots, 1);
-            k.squareDistance8(q, seg, at, squares, 1);
+        checkMultiRow(n, 10, new int[] {9, 0, 5, 2, 2, 7, 1, 8}, (k, q, seg, at, pick, dots, squares) -> {
+            // rows by ordinal from the first row's (odd) offset: the kernels compute the offsets
+            MemorySegment rows = seg.asSlice(3);
+            k.dot8(q, rows, pick, 0, 4L * n, dots, 1);
+            k.squareDistance8(q, rows, pick, 0, 4L * n, squares, 1);
         });
     }
 
     /** Calls a multi-row kernel pair: results go to {@code dots[1..]} and {@code squares[1..]}. */
     private interface MultiRowCall {
-        void run(VectorKernels k, float[] q, MemorySegment seg, long[] at, float[] dots, float[] squares);
+        void run(VectorKernels k, float[] q, MemorySegment seg, long[] at, int[] pick, float[] dots, float[] squares);
     }
 
     /**
@@ -140,7 +142,7 @@ class PanamaKernelsTest {
             for (VectorKernels k : new VectorKernels[] {panama, scalar}) {
                 float[] dots = new float[pick.length + 2];
                 float[] squares = new float[pick.length + 2];
-                call.run(k, q, seg, at, dots, squares);
+                call.run(k, q, seg, at, pick, dots, squares);
                 assertThat(dots[0]).as("slot before the output untouched").isZero();
                 assertThat(dots[pick.length + 1])
                         .as("slot after the output untouched")

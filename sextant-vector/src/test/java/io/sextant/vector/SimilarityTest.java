@@ -86,4 +86,33 @@ class SimilarityTest {
         assertThat(out).containsOnly(0f).hasSize(7).isNotSameAs(zero);
         assertThat(Similarity.normalize(new float[0])).isEmpty();
     }
+
+    /** A unit vector is returned as is (no copy); anything else is scaled, into a new array. */
+    @Test
+    void unitLengthCopiesOnlyWhatIsNotUnitAlready() {
+        Random rnd = new Random(7);
+        float[] v = new float[384];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) rnd.nextGaussian();
+        }
+        float[] given = v.clone();
+        float[] once = Similarity.unitLength(v);
+        assertThat(once).isNotSameAs(v);
+        assertThat(v).as("input untouched").containsExactly(given);
+        double n = 0;
+        for (float x : once) {
+            n += (double) x * x;
+        }
+        assertThat(n).isCloseTo(1.0, within(1e-6));
+        assertThat(Similarity.unitLength(once))
+                .as("already unit: the same array")
+                .isSameAs(once);
+        float[] slightlyLong = once.clone();
+        for (int i = 0; i < slightlyLong.length; i++) {
+            slightlyLong[i] *= 1.001f;
+        }
+        assertThat(Similarity.unitLength(slightlyLong)).isNotSameAs(slightlyLong);
+        float[] zero = new float[4];
+        assertThat(Similarity.unitLength(zero)).isNotSameAs(zero).containsExactly(0, 0, 0, 0);
+    }
 }

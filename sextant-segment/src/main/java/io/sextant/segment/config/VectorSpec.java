@@ -121,13 +121,17 @@ public record VectorSpec(
         return normalizesOnScore() ? v : normalizedQuery(v);
     }
 
-    /** Query {@code v} as it is scored: for Cosine each vector scaled to unit length. */
+    /**
+     * Query {@code v} as it is scored: for Cosine each vector scaled to unit length ({@code v}
+     * itself when it already is: the layers of a query each call this; see {@link
+     * Similarity#unitLength}). The result must not be modified.
+     */
     public float[] normalizedQuery(float[] v) {
         if (distance != Distance.COSINE) {
             return v;
         }
         if (!isMulti() || v.length == size) {
-            return Similarity.normalize(v);
+            return Similarity.unitLength(v);
         }
         float[] out = new float[v.length];
         for (int i = 0; i < v.length; i += size) {

@@ -17,12 +17,28 @@ import java.util.Arrays;
 final class DenseArrays {
     private DenseArrays() {}
 
+    /** Scratch arrays larger than this are not kept for the thread's next read. */
+    private static final int KEPT_SCRATCH = 4096;
+
+    /**
+     * Per-thread scratch for {@link #read(JsonParser)}: a query reads one vector per request, so
+     * only the exactly sized result is allocated (before: a 512-float scratch and the result).
+     */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][] {new float[512]});
+
     /**
      * The numbers of the array the parser is at (its {@code START_ARRAY} read), up to its end; null
      * when it is not a plain dense vector (the tokens read are consumed either way).
      */
     static float[] read(JsonParser p) throws IOException {
-        return read(p, new float[][] {new float[512]});
+        float[][] scratch = SCRATCH.get();
+        try {
+            return read(p, scratch);
+        } finally {
+            if (scratch[0].length > KEPT_SCRATCH) {
+                scratch[0] = new float[512];
+            }
+        }
     }
 
     /**

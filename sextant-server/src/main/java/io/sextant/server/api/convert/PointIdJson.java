@@ -1,8 +1,10 @@
 package io.sextant.server.api.convert;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.sextant.segment.PointId;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +63,23 @@ public final class PointIdJson {
             ids.add(parse(items.get(i), JsonFields.index(path, i)));
         }
         return ids;
+    }
+
+    /**
+     * Writes {@code id} as {@link #write(PointId)}'s node would serialize, without building the node
+     * (a tree written through a generator creates a serializer context per call).
+     */
+    public static void write(JsonGenerator g, PointId id) throws IOException {
+        switch (id) {
+            case PointId.Num n -> {
+                if (n.value() >= 0) {
+                    g.writeNumber(n.value());
+                } else {
+                    g.writeNumber(new BigInteger(Long.toUnsignedString(n.value())));
+                }
+            }
+            case PointId.Uuid u -> g.writeString(u.value().toString());
+        }
     }
 
     public static JsonNode write(PointId id) {

@@ -36,7 +36,12 @@ public record QueryBody(JsonNode tree, float[] vector) {
      * (see the class comment) or the body is malformed.
      */
     public static QueryBody read(ObjectMapper mapper, byte[] bytes) {
-        try (JsonParser p = mapper.createParser(bytes)) {
+        return read(mapper, bytes, bytes.length);
+    }
+
+    /** As {@link #read(ObjectMapper, byte[])} for {@code bytes[0 .. length)}; keeps no reference to them. */
+    public static QueryBody read(ObjectMapper mapper, byte[] bytes, int length) {
+        try (JsonParser p = mapper.createParser(bytes, 0, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }

@@ -22,7 +22,7 @@ public final class ScoredPointsWriter {
         for (ScoredPoint p : points) {
             g.writeStartObject();
             g.writeFieldName("id");
-            g.writeTree(PointIdJson.write(p.id()));
+            PointIdJson.write(g, p.id());
             g.writeNumberField("version", p.version());
             g.writeNumberField("score", p.score());
             g.writeFieldName("payload");

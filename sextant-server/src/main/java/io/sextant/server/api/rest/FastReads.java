@@ -162,7 +162,7 @@ final class FastReads extends Handler.Wrapper {
         boolean matched = false;
         int status = 200;
         Long retryAfter = null;
-        byte[] body;
+        byte[] reply;
         RequestGuarantees.clear();
         try {
             ApiExchange.checkCollectionNameInPath(path);
@@ -174,16 +174,16 @@ final class FastReads extends Handler.Wrapper {
                     r -> requirement[0] = r,
                     p -> principal[0] = p);
             matched = true;
-            byte[] bytes = io.bodyBytes(
+            ApiExchange.Body body = io.scratchBody(
                     declared, in, request.getHeaders().get(HttpHeader.CONTENT_ENCODING), () -> read[0] = true);
-            body = switch (route) {
+            reply = switch (route) {
                 case QUERY -> {
-                    var result = search.query(principal[0], name, params::getValue, ApiExchange.queryBody(bytes));
+                    var result = search.query(principal[0], name, params::getValue, ApiExchange.queryBody(body));
                     yield ApiExchange.envelope(result, (System.nanoTime() - start) / 1e9);
                 }
                 case SEARCH -> {
                     var result = search.legacy(
-                            principal[0], name, params::getValue, ApiExchange.parse(bytes), QueryJson::search);
+                            principal[0], name, params::getValue, ApiExchange.parse(body), QueryJson::search);
                     yield ApiExchange.envelope(result, (System.nanoTime() - start) / 1e9);
                 }
             };
@@ -191,10 +191,10 @@ final class FastReads extends Handler.Wrapper {
             ErrorMapper.Reply r = ErrorMapper.reply(e, "POST", path);
             status = r.status();
             retryAfter = r.retryAfterSeconds();
-            body = ApiExchange.errorBody(r.message(), (System.nanoTime() - start) / 1e9);
+            reply = ApiExchange.errorBody(r.message(), (System.nanoTime() - start) / 1e9);
         } catch (Error e) {
             status = 500;
-            body = ErrorMapper.errorBody(e);
+            reply = ErrorMapper.errorBody(e);
         } finally {
             RequestGuarantees.clear();
         }
@@ -217,15 +217,15 @@ final class FastReads extends Handler.Wrapper {
             headers.put(HttpHeader.RETRY_AFTER, Long.toString(retryAfter));
         }
         headers.put(HttpHeader.CONTENT_TYPE, JSON);
-        body = compressed(request, headers, body);
+        reply = compressed(request, headers, reply);
         // as through the servlet stream: a body within Jetty's output aggregation size is sent with
         // its Content-Length, a larger one (written past the aggregation buffer) chunked
         int aggregate = request.getConnectionMetaData().getHttpConfiguration().getOutputAggregationSize();
-        if (body.length <= aggregate) {
-            headers.put(HttpHeader.CONTENT_LENGTH, body.length);
-            response.write(true, ByteBuffer.wrap(body), callback);
+        if (reply.length <= aggregate) {
+            headers.put(HttpHeader.CONTENT_LENGTH, reply.length);
+            response.write(true, ByteBuffer.wrap(reply), callback);
         } else {
-            byte[] whole = body;
+            byte[] whole = reply;
             response.write(
                     false,
                     ByteBuffer.wrap(whole),

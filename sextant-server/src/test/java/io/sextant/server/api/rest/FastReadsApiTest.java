@@ -171,6 +171,26 @@ class FastReadsApiTest {
                 KEY);
     }
 
+    /**
+     * The fast path reads bodies into a per-thread buffer ({@link ApiExchange#scratchBody}): a short
+     * body after a longer one on the same thread must be read alone, not with the longer one's tail.
+     */
+    @Test
+    void aShortBodyAfterALongerOneIsReadAlone() {
+        Random rnd = new Random(SEED + 7);
+        String p = "/collections/alpha/points/query";
+        for (int i = 0; i < 20; i++) {
+            same(
+                    "POST",
+                    p,
+                    "{\"query\":" + vector(rnd) + ",\"limit\":4,\"with_payload\":true,\"params\":{\"hnsw_ef\":64}}",
+                    "api-key",
+                    KEY);
+            same("POST", p, "{\"query\":[1,0,", "api-key", KEY);
+            same("POST", "/collections/alpha/points/search", "{\"vector\":[1,0,0,0,0,0,0,0],", "api-key", KEY);
+        }
+    }
+
     @Test
     void errorsAnswerTheSame() {
         String p = "/collections/alpha/points/query";
