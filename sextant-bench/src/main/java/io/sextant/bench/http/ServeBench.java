@@ -54,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Flags: {@code [--dataset wordnet-bge384] [--data-dir D] [--http-port 26401] [--grpc-port 26402]
  * [--storage bench/work/serve-storage] [--server-cmd CMD] [--collection bench] [--load auto|true|false]
- * [--ef 16,24,32,48,64,96] [--min-recall 0.95] [--connections 1,2,4,8] [--rounds 3] [--warmup 10] [--client lean|jdk] [--grpc-client raw,stub] [--out serve-wordnet-bge384]
+ * [--ef 16,24,32,48,64,96] [--min-recall 0.95] [--connections 1,2,4,8] [--rounds 3] [--warmup 40] [--client lean|jdk] [--grpc-client raw,stub] [--out serve-wordnet-bge384]
  * [--variants "label=CMD|label=CMD" (several servers, one after another, same storage)] [--notes FILE]
  * [--results D] [--command "..."]}.
  */
@@ -96,8 +96,10 @@ public final class ServeBench {
         // rounds of warm-up per transport (and in-process) before anything is measured: the request
         // path runs once per request, so C2 compiles it only after several thousand requests; with a
         // single round the measured runs were partly interpreted/C1 code with the JIT compiling
-        // beside them (C1+C2 threads were 40 % of the server's CPU over a short run, perf record)
-        int warmup = Integer.parseInt(a.getOrDefault("warmup", "10"));
+        // beside them (C1+C2 threads were 40 % of the server's CPU over a short run, perf record).
+        // 40: a fresh server's REST search rate climbed for its first 30-40 thousand requests
+        // (PathAB, blocks of 2,500: 4,000-5,400 req/s over the first 17,500, 6,100-8,700 after)
+        int warmup = Integer.parseInt(a.getOrDefault("warmup", "40"));
         boolean lean =
                 switch (a.getOrDefault("client", "lean")) {
                     case "lean" -> true;

@@ -22,8 +22,8 @@ public final class SamplingBudget implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SamplingBudget.class);
     static final int QUEUE = 16;
 
-    /** The process-wide budget, 5 % of one core. */
-    public static final SamplingBudget PROCESS = new SamplingBudget(0.05, System::nanoTime);
+    /** The process-wide budget, 1 % of one core until configured ({@link LiveRecall.Settings#DEFAULT}). */
+    public static final SamplingBudget PROCESS = new SamplingBudget(0.01, System::nanoTime);
 
     private final ThreadPoolExecutor worker;
     private final LongSupplier clock;

@@ -272,7 +272,7 @@ public final class ConfigKeys {
                 "quality.live_recall.sample_rate",
                 "share of approximate searches re-run exactly for live recall, default 0.01 (0 = off)");
         sextant("quality.live_recall.window", "live-recall samples kept per collection and vector, default 200");
-        sextant("quality.live_recall.cpu_budget", "average share of one core the exact re-runs may use, default 0.05");
+        sextant("quality.live_recall.cpu_budget", "average share of one core the exact re-runs may use, default 0.01");
         sextant(
                 "quality.live_recall.threshold",
                 "live recall under which `/issues` and the alert report a collection, default 0.9");

@@ -6,7 +6,7 @@ import io.sextant.collection.quality.LiveRecall;
 /**
  * Binds {@code quality.live_recall.*} (Sextant's own keys) to {@link LiveRecall.Settings}: {@code
  * sample_rate} (share of approximate searches re-run exactly, default 0.01; 0 turns sampling off),
- * {@code window} (samples per vector name, 200), {@code cpu_budget} (share of one core, 0.05),
+ * {@code window} (samples per vector name, 200), {@code cpu_budget} (share of one core, 0.01),
  * {@code threshold} (recall under which {@code /issues} and the metric report the collection, 0.9)
  * and {@code min_samples} (20). Numbers may be given as text (environment variables). Stateless.
  */
