@@ -1,6 +1,7 @@
 package io.sextant.server.api.grpc;
 
 import io.grpc.stub.StreamObserver;
+import io.sextant.shard.ThreadSlice;
 import java.util.function.Supplier;
 
 /**
@@ -19,6 +20,7 @@ final class UnaryCalls {
 
     /** Answers {@code observer} with {@code body}'s result or its error. */
     static <T> void run(StreamObserver<T> observer, String method, Supplier<T> body) {
+        ThreadSlice.shortenCurrent(); // a request thread: the short scheduler slice, once per thread
         T response;
         try {
             response = body.get();

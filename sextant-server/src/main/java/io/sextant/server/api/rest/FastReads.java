@@ -7,6 +7,7 @@ import io.sextant.server.api.convert.QueryJson;
 import io.sextant.server.auth.Principal;
 import io.sextant.server.auth.RestAccessRules;
 import io.sextant.server.auth.RestAuthHandler;
+import io.sextant.shard.ThreadSlice;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -149,6 +150,7 @@ final class FastReads extends Handler.Wrapper {
 
     private void serve(Request request, Response response, Callback callback, Route route) {
         long start = System.nanoTime();
+        ThreadSlice.shortenCurrent();
         String path = request.getHttpURI().getPath();
         String name = path.substring(PREFIX.length(), path.length() - route.suffix.length());
         long declared = request.getLength();

@@ -10,6 +10,7 @@ import io.sextant.server.auth.RestAuthHandler;
 import io.sextant.server.cluster.MetadataExecutor;
 import io.sextant.server.cluster.MetadataGate;
 import io.sextant.server.issues.IssueBoard;
+import io.sextant.shard.ThreadSlice;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -117,6 +118,8 @@ public final class RestServer implements AutoCloseable {
                 server.setHandler(graceful);
             });
             config.routes.before(ctx -> ctx.attribute(ApiExchange.START_NANOS, System.nanoTime()));
+            // a request thread: the short scheduler slice (io.sextant.shard.ThreadSlice), once per thread
+            config.routes.before(ctx -> ThreadSlice.shortenCurrent());
             // handler threads are pooled (RestThreads): a request never inherits a binding that an
             // earlier one on the same thread left behind, even if that one's after-handlers failed
             config.routes.before(ctx -> RequestGuarantees.clear());
