@@ -14,10 +14,14 @@ import java.util.Random;
  * Paired A/B of two REST paths of ONE running server, for a machine too loaded for separate runs:
  * blocks of requests to path A and path B alternate (order swapped every round), and for each
  * block the server process's CPU time (/proc/PID/stat) and context switches (all its threads,
- * /proc/PID/task/{@literal *}/status) are taken per request, with the block's p50 and p99 latency as the client saw it. Slow drift of the machine's load hits
- * both sides alike. Raw keep-alive HTTP/1.1 sockets, one per connection, request bytes prepared.
+ * /proc/PID/task/{@literal *}/status) are taken per request, with the block's p50 and p99 latency
+ * as the client saw it. Slow drift of the machine's load hits both sides alike. Raw keep-alive HTTP/1.1 sockets, one per connection, request bytes prepared.
  *
  * <pre>java bench/scripts/PathAB.java PORT PID COLLECTION DIM CONNECTIONS ROUNDS BLOCK PATH_A PATH_B</pre>
+ *
+ * <p>{@code PATHAB_SPLIT=1}: each block also prints the p50 and p99 of the server's own handling time
+ * (the reply's {@code time} field) and of the rest of each request's latency (client, loopback,
+ * Jetty reading the request and waking threads).
  *
  * e.g. {@code /collections/bench/points/query} (the fast path) against {@code
  * /collections/bench/points/query/} (the trailing slash sends it to Javalin). Random unit queries
@@ -85,6 +89,18 @@ public class PathAB {
                     cpu[side][r] = (cpuTicks(p) - cpu0) * 10.0 / block; // ticks of 10 ms -> ms per request
                     cs[side][r] = (switches(p) - cs0) / (double) block;
                     rps[side][r] = block / secs;
+                    if (System.getenv("PATHAB_SPLIT") != null) {
+                        long[] server = Arrays.copyOf(HANDLED, lat.length);
+                        long[] rest = new long[lat.length];
+                        for (int q = 0; q < lat.length; q++) {
+                            rest[q] = lat[q] - server[q];
+                        }
+                        Arrays.sort(server);
+                        Arrays.sort(rest);
+                        System.out.printf(Locale.ROOT, "   handler p50 %.3f p99 %.3f | rest p50 %.3f p99 %.3f ms%n",
+                                server[server.length / 2] / 1e6, server[(int) (server.length * 0.99)] / 1e6,
+                                rest[rest.length / 2] / 1e6, rest[(int) (rest.length * 0.99)] / 1e6);
+                    }
                     Arrays.sort(lat);
                     p50[side][r] = lat[lat.length / 2] / 1e6;
                     p99[side][r] = lat[(int) (lat.length * 0.99)] / 1e6;
@@ -129,8 +145,9 @@ public class PathAB {
                         long t = System.nanoTime();
                         out.write(all);
                         out.flush();
-                        readReply(in, buf);
+                        double handled = readReply(in, buf);
                         lat[i] = System.nanoTime() - t;
+                        HANDLED[i] = (long) (handled * 1e9);
                     }
                 } catch (Exception e) {
                     err[0] = e;
@@ -147,8 +164,11 @@ public class PathAB {
         return lat;
     }
 
-    /** Reads one response (Content-Length or chunked) and checks its status is 200. */
-    static void readReply(InputStream in, byte[] buf) throws Exception {
+    /** The server's handling time (the reply's {@code time}, seconds) of request i of the current block. */
+    static final long[] HANDLED = new long[1 << 20];
+
+    /** Reads one response (Content-Length) and checks its status is 200; returns the reply's {@code time}. */
+    static double readReply(InputStream in, byte[] buf) throws Exception {
         int len = 0;
         int headerEnd = -1;
         while (headerEnd < 0) {
@@ -170,10 +190,14 @@ public class PathAB {
         int bodyLen = Integer.parseInt(head.substring(cl + 15, end).trim());
         int have = len - headerEnd;
         while (have < bodyLen) {
-            int n = in.read(buf, 0, Math.min(buf.length, bodyLen - have));
+            int n = in.read(buf, len, Math.min(buf.length - len, bodyLen - have));
             if (n < 0) throw new IllegalStateException("closed");
             have += n;
+            len += n;
         }
+        String body = new String(buf, headerEnd, bodyLen, StandardCharsets.US_ASCII);
+        int k = body.lastIndexOf("\"time\":");
+        return k < 0 ? 0 : Double.parseDouble(body.substring(k + 7, body.indexOf('}', k)));
     }
 
     static long cpuTicks(long pid) throws Exception {

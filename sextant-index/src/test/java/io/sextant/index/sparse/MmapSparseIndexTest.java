@@ -7,8 +7,6 @@ import io.sextant.index.sparse.SparseCorpus.Weights;
 import io.sextant.vector.sparse.SparseVector;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -30,17 +28,15 @@ class MmapSparseIndexTest {
 
     /** The vectors as the index decodes them (ordinal → vector), for brute force over lossy types. */
     static SparseVector[] decodedVectors(MmapSparseIndex index) {
-        List<Map<Integer, Float>> rows = new ArrayList<>();
-        for (int i = 0; i < index.ordinalLimit(); i++) {
-            rows.add(null);
-        }
-        index.forEachPosting((dim, ord, weight) -> {
-            if (rows.get(ord) == null) {
-                rows.set(ord, new TreeMap<>());
-            }
-            rows.get(ord).put(dim, weight);
-        });
-        SparseVector[] out = new SparseVector[rows.size()];
+        // by ordinal, then sized to the last ordinal with postings: a damaged header (a flipped bit,
+        // checksum recomputed) can claim an ordinal limit of 2^30, which an array per ordinal up to
+        // the limit would not survive; the ordinals past the last posting hold no vector either way
+        TreeMap<Integer, Map<Integer, Float>> rows = new TreeMap<>();
+        index.forEachPosting((dim, ord, weight) ->
+                rows.computeIfAbsent(ord, o -> new TreeMap<>()).put(dim, weight));
+        // (one slot per ordinal below the limit as long as that stays small, as the callers expect)
+        long lastUsed = rows.isEmpty() ? 0 : rows.lastKey() + 1L;
+        SparseVector[] out = new SparseVector[(int) Math.min(index.ordinalLimit(), Math.max(1 << 16, lastUsed))];
         for (int i = 0; i < out.length; i++) {
             Map<Integer, Float> row = rows.get(i);
             if (row != null) {

@@ -118,6 +118,25 @@ class SparseIndexCorruptionTest {
         assertThat(served).as("some flips (weight bits) leave a valid file").isPositive();
     }
 
+    /**
+     * The flip {@link #structuralDamageWithValidChecksumNeverGivesAWrongAnswer} hits now and then (its
+     * seed is random): the high bits of the ordinal limit, so the header claims 2^30 more ordinals
+     * than the postings use. The checker once sized an array per claimed ordinal and ran out of heap.
+     */
+    @Test
+    void aHugeOrdinalLimitBehindAValidChecksumIsServedOrRejected() throws Exception {
+        byte[] file = SparseIndexFiles.smallIndex(dir.resolve("src.sparse"), SEED + 3, 400, SparseValueType.FLOAT32);
+        byte[] damaged = file.clone();
+        damaged[23] ^= 0x40; // the ordinal limit is the int at byte 20, little-endian
+        damaged = SparseIndexFiles.withCrc(damaged);
+        try (MmapSparseIndex index = MmapSparseIndex.open(write(damaged), false)) {
+            assertThat(index.ordinalLimit()).isGreaterThanOrEqualTo(1 << 30);
+            SparseIndexFiles.assertConsistent(index, "ordinal limit " + index.ordinalLimit());
+        } catch (IndexCorruptedException rejected) {
+            assertThat(rejected.getMessage()).isNotBlank();
+        }
+    }
+
     @Test
     void namedStructuralDamageIsRejected() throws Exception {
         byte[] file = SparseIndexFiles.smallIndex(dir.resolve("src.sparse"), SEED + 2, 400, SparseValueType.FLOAT32);

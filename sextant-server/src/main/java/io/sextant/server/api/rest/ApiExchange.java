@@ -166,22 +166,28 @@ public final class ApiExchange {
     /** Bodies up to this size are read by {@link #scratchBody} into the thread's scratch buffer. */
     static final int SCRATCH_BODY_BYTES = 64 * 1024;
 
-    private static final ThreadLocal<byte[]> BODY_SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BODY_BYTES]);
+    private static final ThreadLocal<byte[]> BODY_SCRATCH = ThreadLocal.withInitial(() -> new byte[8192]);
 
     /**
      * As {@link #bodyBytes}, but a body with a Content-Length up to {@link #SCRATCH_BODY_BYTES} and
-     * no Content-Encoding is read into this thread's scratch buffer instead of a new array: for the
-     * read routes of {@link FastReads}, which parse the body and keep nothing of its bytes (a
-     * query's body was a third of what a search allocated).
+     * no Content-Encoding is read into this (platform) thread's scratch buffer, grown to the largest
+     * such body it has read, instead of a new array: for the read routes of {@link FastReads}, which
+     * parse the body and keep nothing of its bytes (a query's body was a third of what a search
+     * allocated). A virtual thread serves one request, so it gets a new array as before.
      */
     Body scratchBody(long declared, InputStream in, String contentEncoding, Runnable wholeRead) {
         if (declared < 0
                 || declared > Math.min(SCRATCH_BODY_BYTES, maxBodyBytes)
-                || (contentEncoding != null && !contentEncoding.isBlank())) {
+                || (contentEncoding != null && !contentEncoding.isBlank())
+                || Thread.currentThread().isVirtual()) {
             byte[] bytes = bodyBytes(declared, in, contentEncoding, wholeRead);
             return new Body(bytes, bytes.length);
         }
         byte[] buf = BODY_SCRATCH.get();
+        if (buf.length < declared) {
+            buf = new byte[(int) Math.min(SCRATCH_BODY_BYTES, Math.max(declared, 2L * buf.length))];
+            BODY_SCRATCH.set(buf);
+        }
         try {
             int n = in.readNBytes(buf, 0, (int) declared);
             if (n == declared) {

@@ -188,6 +188,10 @@ class FastReadsApiTest {
                     KEY);
             same("POST", p, "{\"query\":[1,0,", "api-key", KEY);
             same("POST", "/collections/alpha/points/search", "{\"vector\":[1,0,0,0,0,0,0,0],", "api-key", KEY);
+            if (i % 5 == 0) {
+                // past the scratch buffer's first size (8 KiB), so it grows: the wrong dimension's 400
+                same("POST", p, "{\"query\":" + "[0.5" + ",0.25".repeat(3000) + "]}", "api-key", KEY);
+            }
         }
     }
 
