@@ -120,6 +120,88 @@ class QueryBodyTest {
         }
     }
 
+    /**
+     * Bodies with {@code query} first, as most clients send them, which {@code QueryBody} reads from
+     * the bytes: JSON whitespace anywhere between tokens and numbers in every form, strict and not.
+     */
+    @Test
+    void queryFirstBodiesInEveryWhitespaceAndNumberFormGiveTheSameRequests() {
+        long seed = System.nanoTime();
+        Random rnd = new Random(seed);
+        String[] numbers = {
+            "0",
+            "-0",
+            "0.0",
+            "-0.0",
+            "1",
+            "-1",
+            "7.25",
+            "-3.5e-7",
+            "1E5",
+            "1e+5",
+            "2.5E-3",
+            "123456789",
+            "-9223372036854775807",
+            "123456789012345678",
+            "1234567890123456789",
+            "0.1234567890123456789",
+            "3.4028235e38",
+            "3.5e38",
+            "1e-46",
+            "01",
+            "1.",
+            ".5",
+            "+1",
+            "1e",
+            "1e+",
+            "-",
+            "0x10",
+            "1.5.2",
+            "NaN",
+            "true",
+            "\"1\"",
+            "[1]"
+        };
+        String[] spaces = {"", " ", "  ", "\n", "\t", "\r\n "};
+        for (int round = 0; round < 400; round++) {
+            StringBuilder body = new StringBuilder();
+            body.append(ws(rnd, spaces)).append('{').append(ws(rnd, spaces)).append("\"query\"");
+            body.append(ws(rnd, spaces)).append(':').append(ws(rnd, spaces)).append('[');
+            int dim = rnd.nextInt(6); // 0: an empty array
+            for (int d = 0; d < dim; d++) {
+                body.append(ws(rnd, spaces)).append(d == 0 ? "" : ",").append(ws(rnd, spaces));
+                // mostly valid numbers, now and then one of the odd ones
+                body.append(rnd.nextInt(4) == 0 ? numbers[rnd.nextInt(numbers.length)] : numbers[rnd.nextInt(12)]);
+            }
+            body.append(ws(rnd, spaces)).append(']').append(ws(rnd, spaces));
+            switch (rnd.nextInt(6)) {
+                case 0 -> body.append('}');
+                case 1 ->
+                    body.append(',')
+                            .append(ws(rnd, spaces))
+                            .append("\"limit\"")
+                            .append(ws(rnd, spaces))
+                            .append(':')
+                            .append(ws(rnd, spaces))
+                            .append("4}");
+                case 2 -> body.append(",\"params\":{\"hnsw_ef\":16},\"query\":[9]}");
+                case 3 -> body.append(",}");
+                case 4 -> body.append("} x");
+                default ->
+                    body.append(",\"limit\":2,\"with_payload\":true")
+                            .append(ws(rnd, spaces))
+                            .append('}');
+            }
+            body.append(ws(rnd, spaces));
+            byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+            assertThat(outcome(bytes, true)).as("seed %d: %s", seed, body).isEqualTo(outcome(bytes, false));
+        }
+    }
+
+    private static String ws(Random rnd, String[] spaces) {
+        return spaces[rnd.nextInt(spaces.length)];
+    }
+
     @Test
     void theStreamedPathTakesPlainVectorsOutOfTheTree() {
         QueryBody b = ApiExchange.queryBody("{\"limit\":3,\"query\":[0.5,-1,2e-3]}".getBytes(StandardCharsets.UTF_8));
