@@ -119,9 +119,9 @@ final class DenseArrays {
             boolean integer = true;
             if (i < limit && b[i] == '.') {
                 integer = false;
-                int from = i + 1;
-                i = afterDigits(b, from, limit);
-                if (i == from) {
+                int digits = i + 1;
+                i = afterDigits(b, digits, limit);
+                if (i == digits) {
                     return null;
                 }
             }
@@ -131,9 +131,9 @@ final class DenseArrays {
                 if (i < limit && (b[i] == '+' || b[i] == '-')) {
                     i++;
                 }
-                int from = i;
-                i = afterDigits(b, from, limit);
-                if (i == from) {
+                int digits = i;
+                i = afterDigits(b, digits, limit);
+                if (i == digits) {
                     return null;
                 }
             }
