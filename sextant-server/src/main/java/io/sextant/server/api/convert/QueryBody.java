@@ -115,10 +115,8 @@ public record QueryBody(JsonNode tree, float[] vector) {
                     ? new QueryBody(mapper.getNodeFactory().objectNode(), vector)
                     : null;
         }
-        if (i >= length
-                || b[i] != ','
-                || DenseArrays.skipWhitespace(b, i + 1, length) >= length
-                || b[DenseArrays.skipWhitespace(b, i + 1, length)] != '"') {
+        int key = i < length && b[i] == ',' ? DenseArrays.skipWhitespace(b, i + 1, length) : length;
+        if (key >= length || b[key] != '"') {
             return null;
         }
         // the other fields as an object of their own: "{" + everything after the comma
