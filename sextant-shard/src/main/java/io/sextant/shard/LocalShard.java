@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -430,27 +429,8 @@ public final class LocalShard implements Shard {
     @Override
     public List<PointRecord> retrieve(List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector) {
         TtlSpec ttl = config.ttl();
-        return read(set -> {
-            List<PointRecord> found = ShardReads.retrieve(set, ids, withPayload, withVector);
-            if (ttl == null || found.isEmpty()) {
-                return found;
-            }
-            Set<PointId> expired = new java.util.HashSet<>();
-            Filter f = new Filter(
-                    List.of(
-                            new io.sextant.segment.filter.Condition.HasIdCondition(Set.copyOf(ids)),
-                            new io.sextant.segment.filter.Condition.FilterCondition(
-                                    PointExpiry.expired(ttl, PointExpiry.nowSeconds()))),
-                    List.of(),
-                    List.of(),
-                    null);
-            for (Segment s : set.all()) {
-                ShardReads.forEachMatch(s, f, true, off -> expired.add(s.idAt(off)));
-            }
-            return expired.isEmpty()
-                    ? found
-                    : found.stream().filter(r -> !expired.contains(r.id())).toList();
-        });
+        Filter expired = ttl == null ? null : PointExpiry.expired(ttl, PointExpiry.nowSeconds());
+        return read(set -> ShardReads.retrieve(set, ids, withPayload, withVector, expired));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.sextant.segment.config.SparseVectorSpec;
 import io.sextant.segment.config.VectorSpec;
 import io.sextant.segment.error.UserException;
 import io.sextant.segment.filter.Filter;
+import io.sextant.segment.filter.FilterEvaluator;
 import io.sextant.segment.index.OffsetFilter;
 import io.sextant.segment.payload.JsonPaths;
 import io.sextant.segment.query.CoreSearch;
@@ -218,10 +219,22 @@ final class ShardReads {
 
     static List<PointRecord> retrieve(
             SegmentSet set, List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector) {
+        return retrieve(set, ids, withPayload, withVector, null);
+    }
+
+    /**
+     * The visible points of {@code ids}, without those matching {@code hidden} (null hides none).
+     * {@code hidden} is tested on the very offset read, so a concurrent delete of that offset cannot
+     * make a hidden point slip through.
+     */
+    static List<PointRecord> retrieve(
+            SegmentSet set, List<PointId> ids, PayloadSelector withPayload, VectorSelector withVector, Filter hidden) {
         List<PointRecord> out = new ArrayList<>();
         for (PointId id : new LinkedHashSet<>(ids)) {
             SegmentSet.Location loc = set.locateVisible(id);
-            if (loc != null) {
+            if (loc != null
+                    && (hidden == null
+                            || !FilterEvaluator.matches(hidden, loc.segment().view(loc.offset())))) {
                 out.add(record(loc.segment(), loc.offset(), withPayload, withVector));
             }
         }
