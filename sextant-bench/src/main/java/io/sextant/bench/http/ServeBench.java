@@ -54,7 +54,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Flags: {@code [--dataset wordnet-bge384] [--data-dir D] [--http-port 26401] [--grpc-port 26402]
  * [--storage bench/work/serve-storage] [--server-cmd CMD] [--collection bench] [--load auto|true|false]
- * [--ef 16,24,32,48,64,96] [--min-recall 0.95] [--connections 1,2,4,8] [--rounds 3] [--warmup 40] [--client lean|jdk] [--grpc-client raw,stub] [--out serve-wordnet-bge384]
+ * [--ef 16,24,32,48,64,96] [--min-recall 0.95] [--connections 1,2,4,8] [--rounds 10] [--warmup 40] [--client lean|jdk] [--grpc-client raw,stub] [--out serve-wordnet-bge384]
  * [--variants "label=CMD|label=CMD" (several servers, one after another, same storage)] [--notes FILE]
  * [--results D] [--command "..."]}.
  */
@@ -92,7 +92,10 @@ public final class ServeBench {
         int[] efs = ints(a.getOrDefault("ef", "16,24,32,48,64,96"));
         double minRecall = Double.parseDouble(a.getOrDefault("min-recall", "0.95"));
         int[] connections = ints(a.getOrDefault("connections", "1,2,4,8"));
-        int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
+        // 10 rounds of the 1,000 queries: a p99 over 3,000 requests is their 30th slowest, and one GC
+        // pause or scheduler hiccup moves it (REST p99/p50 at 2 connections ranged 2.6-5.7 over
+        // runs 13-17 with 3 rounds); over 10,000 requests it is steadier (run18)
+        int rounds = Integer.parseInt(a.getOrDefault("rounds", "10"));
         // rounds of warm-up per transport (and in-process) before anything is measured: the request
         // path runs once per request, so C2 compiles it only after several thousand requests; with a
         // single round the measured runs were partly interpreted/C1 code with the JIT compiling
