@@ -62,7 +62,8 @@
  *       the two heaps 11 %, selection and back links 15-17 %, visited marks 3-5 %; no single
  *       target is left. Tried, each alternated with the exact build in one JVM: beam search on
  *       bfloat16 rows (a kernel 15 % faster per row from memory, 25 % from cache) with exact
- *       re-scoring, 20 % slower, because selection then reads the float rows cold; int8 codes
+ *       re-scoring, 20 % slower (likely cause, not measured: selection and re-scoring then read
+ *       float rows the search never touched); int8 codes
  *       (as above), no gain, the float-times-uint8 kernel costs more CPU than it saves in memory;
  *       insertion sorted by 12 random-projection sign bits (consecutive insertions near each
  *       other, to keep their rows in cache), no gain. The JVM heap in transparent huge pages was
