@@ -26,14 +26,16 @@ import org.eclipse.jetty.util.Fields;
 
 /**
  * The REST fast path: a Jetty core handler in front of Javalin's servlet that serves {@code POST
- * /collections/{collection_name}/points/query} and {@code .../points/search}, the hot read routes, on Jetty's {@link Request} and
+ * /collections/{collection_name}/points/query}, {@code .../points/search} and {@code
+ * .../points/query/batch}, the hot read routes, on Jetty's {@link Request} and
  * {@link Response} directly, without the servlet request/response wrappers and Javalin's context and
  * handler chain. Every other request goes on to Javalin unchanged.
  *
  * <p>It does what the Javalin route with its before and after hooks does, through the same code:
  * the collection-name check ({@link ApiExchange#checkCollectionNameInPath}), authentication and
  * authorization ({@link RestAuthHandler#authorize}), the body limit and {@code Content-Encoding}
- * ({@link ApiExchange#bodyBytes}), the search ({@link SearchRoutes#query}, {@link SearchRoutes#legacy}), errors ({@link
+ * ({@link ApiExchange#bodyBytes}), the search ({@link SearchRoutes#query}, {@link SearchRoutes#legacy},
+ * {@link SearchRoutes#queryBatch}), errors ({@link
  * ErrorMapper#reply}), draining an unread body, metrics, audit and the slow-request log (the
  * observer, {@link #observer}), and the response compression of Javalin's own {@link
  * CompressionStrategy}. CORS headers come from {@link CorsHandler}, which wraps this handler. It
@@ -50,7 +52,8 @@ final class FastReads extends Handler.Wrapper {
     /** The routes served here, by the path's suffix; their templates as Javalin reports them to the observer. */
     enum Route {
         QUERY("/points/query"),
-        SEARCH("/points/search");
+        SEARCH("/points/search"),
+        QUERY_BATCH("/points/query/batch");
 
         final String suffix;
         final String template;
@@ -186,6 +189,10 @@ final class FastReads extends Handler.Wrapper {
                 case SEARCH -> {
                     var result = search.legacy(
                             principal[0], name, params::getValue, ApiExchange.parse(body), QueryJson::search);
+                    yield ApiExchange.envelope(result, (System.nanoTime() - start) / 1e9);
+                }
+                case QUERY_BATCH -> {
+                    var result = search.queryBatch(principal[0], name, params::getValue, ApiExchange.parse(body));
                     yield ApiExchange.envelope(result, (System.nanoTime() - start) / 1e9);
                 }
             };

@@ -195,6 +195,57 @@ class FastReadsApiTest {
         }
     }
 
+    /** {@code points/query/batch}: answers, errors and access checks as through Javalin. */
+    @Test
+    void batchQueriesAnswerTheSame() {
+        Random rnd = new Random(SEED + 3);
+        String p = "/collections/alpha/points/query/batch";
+        long before = fast.server().restFastPathServed();
+        for (int i = 0; i < 8; i++) {
+            StringBuilder body = new StringBuilder("{\"searches\":[");
+            int n = rnd.nextInt(4); // an empty batch too
+            for (int j = 0; j < n; j++) {
+                body.append(j == 0 ? "" : ",")
+                        .append(
+                                switch (rnd.nextInt(3)) {
+                                    case 0 -> "{\"query\":" + vector(rnd) + ",\"limit\":" + (1 + rnd.nextInt(9)) + "}";
+                                    case 1 ->
+                                        "{\"query\":" + vector(rnd)
+                                                + ",\"with_payload\":true,\"filter\":{\"must\":[{\"key\":\"k\","
+                                                + "\"match\":{\"value\":\"v" + rnd.nextInt(5) + "\"}}]}}";
+                                    default -> "{\"query\":" + rnd.nextInt(60) + ",\"limit\":3,\"with_vector\":true}";
+                                });
+            }
+            assertThat(same("POST", p, body.append("]}").toString(), "api-key", KEY).status)
+                    .isEqualTo(200);
+        }
+        String two = "{\"searches\":[{\"query\":[1,0,0,0,0,0,0,0]},{\"query\":[0,1,0,0,0,0,0,0],\"limit\":2}]}";
+        assertThat(same("POST", "/collections/alias_a/points/query/batch", two, "api-key", KEY).status)
+                .isEqualTo(200);
+        same("POST", p, "{\"searches\":[{\"query\":[1,0,0]}]}", "api-key", KEY); // wrong dimension
+        same("POST", p, "{\"searches\":[{\"query\":[1,0,", "api-key", KEY); // bad JSON
+        same("POST", p, "{\"searches\":{}}", "api-key", KEY);
+        same("POST", p, "{}", "api-key", KEY);
+        same("POST", "/collections/missing/points/query/batch", two, "api-key", KEY);
+        same("POST", p + "?timeout=0", two, "api-key", KEY);
+        assertThat(same("POST", p, two).status).isEqualTo(401);
+        assertThat(same("POST", p, two, "api-key", RO_KEY).status).isEqualTo(200);
+        String scoped = TestTokens.hs256(
+                KEY, Map.of("sub", "tenant", "access", List.of(Map.of("collection", "alpha", "access", "r"))));
+        assertThat(same("POST", "/collections/beta/points/query/batch", two, "Authorization", "Bearer " + scoped)
+                        .status)
+                .isEqualTo(403);
+        String lookup = "{\"searches\":[{\"query\":[1,0,0,0,0,0,0,0]},{\"query\":{\"recommend\":"
+                + "{\"positive\":[1]}},\"lookup_from\":{\"collection\":\"beta\"}}]}";
+        assertThat(same("POST", p, lookup, "Authorization", "Bearer " + scoped).status)
+                .isEqualTo(403);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (fast.server().restFastPathServed() - before < 19 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(fast.server().restFastPathServed() - before).isEqualTo(19);
+    }
+
     @Test
     void errorsAnswerTheSame() {
         String p = "/collections/alpha/points/query";
