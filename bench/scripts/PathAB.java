@@ -19,6 +19,8 @@ import java.util.Random;
  *
  * <pre>java bench/scripts/PathAB.java PORT PID COLLECTION DIM CONNECTIONS ROUNDS BLOCK PATH_A PATH_B</pre>
  *
+ * <p>{@code PATHAB_BATCH=N}: N queries per request, as {@code points/query/batch} bodies.
+ *
  * <p>{@code PATHAB_SPLIT=1}: each block also prints the p50 and p99 of the server's own handling time
  * (the reply's {@code time} field) and of the rest of each request's latency (client, loopback,
  * Jetty reading the request and waking threads).
@@ -72,6 +74,16 @@ public class PathAB {
                 b.append(d == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.6f", rnd.nextGaussian() / 20));
             }
             bodies.add(b.append("],\"limit\":10,\"params\":{\"hnsw_ef\":32}}").toString());
+        }
+        // PATHAB_BATCH=N: every N query bodies go as one points/query/batch body ({"searches": [...]});
+        // point both paths at .../points/query/batch
+        int batch = Integer.parseInt(System.getenv().getOrDefault("PATHAB_BATCH", "1"));
+        if (batch > 1) {
+            List<String> grouped = new ArrayList<>();
+            for (int i = 0; i + batch <= bodies.size(); i += batch) {
+                grouped.add("{\"searches\":[" + String.join(",", bodies.subList(i, i + batch)) + "]}");
+            }
+            bodies = grouped;
         }
         double[][] cpu = new double[2][rounds];
         double[][] cs = new double[2][rounds];

@@ -67,38 +67,63 @@ class ScorerSupplierTest {
         }
     }
 
-    /** Bulk scoring (four rows per pass, tails of two or three in one padded pass) matches row-by-row scoring. */
+    /**
+     * Bulk scoring (eight and four rows per pass, tails in one padded four-row pass) gives every row
+     * the very score, to the last bit, that scoring it alone gives, wherever it falls in a batch: a
+     * point must not score differently in a filtered scan and in an exact one. The single-row kernel
+     * sums in another order (four accumulators) and was off by an ulp or two.
+     */
     @ParameterizedTest
     @EnumSource(Distance.class)
-    void bulkScoreMatchesSingleScoresForEveryTailLength(Distance distance) {
+    void bulkScoresAreTheSingleScoresToTheBit(Distance distance) {
         SplittableRandom rnd = new SplittableRandom(SEED + 1);
         int n = 50;
-        int dim = 37; // SIMD body plus a scalar tail
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment seg = arena.allocate((long) n * dim * 4 + 1).asSlice(1);
-            for (long i = 0; i < (long) n * dim; i++) {
-                seg.set(LE, i * 4, (float) (rnd.nextDouble() * 2 - 1));
-            }
-            MemorySegmentScorerSupplier off = new MemorySegmentScorerSupplier(seg, dim, n, distance);
-            float[] q = new float[dim];
-            for (int d = 0; d < dim; d++) {
-                q[d] = (float) (rnd.nextDouble() * 2 - 1);
-            }
-            VectorScorer scorer = off.queryScorer(q);
-            for (int count = 0; count <= 11; count++) {
-                int[] ords = new int[count];
-                for (int i = 0; i < count; i++) {
-                    ords[i] = rnd.nextInt(n);
+        for (int dim : new int[] {37, 384}) { // with a scalar tail, and a multiple of every lane count
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment seg = arena.allocate((long) n * dim * 4 + 1).asSlice(1);
+                for (long i = 0; i < (long) n * dim; i++) {
+                    seg.set(LE, i * 4, (float) (rnd.nextDouble() * 2 - 1));
                 }
-                float[] out = new float[count];
-                scorer.bulkScore(ords, count, out);
-                for (int i = 0; i < count; i++) {
-                    assertThat(out[i])
-                            .as("%s count %d row %d", distance, count, i)
-                            .isCloseTo(scorer.score(ords[i]), within(1e-4f));
+                MemorySegmentScorerSupplier off = new MemorySegmentScorerSupplier(seg, dim, n, distance);
+                float[] q = new float[dim];
+                for (int d = 0; d < dim; d++) {
+                    q[d] = (float) (rnd.nextDouble() * 2 - 1);
                 }
+                VectorScorer scorer = off.queryScorer(q);
+                for (int count = 0; count <= 20; count++) {
+                    int[] ords = new int[count];
+                    for (int i = 0; i < count; i++) {
+                        ords[i] = rnd.nextInt(n);
+                    }
+                    for (int room : new int[] {count, count + 5}) {
+                        float[] out = new float[room];
+                        scorer.bulkScore(ords, count, out);
+                        for (int i = 0; i < count; i++) {
+                            assertThat(Float.floatToIntBits(out[i]))
+                                    .as(
+                                            "%s dim %d count %d row %d: %s alone",
+                                            distance, dim, count, i, scorer.score(ords[i]))
+                                    .isEqualTo(Float.floatToIntBits(scorer.score(ords[i])));
+                        }
+                    }
+                }
+                // and agrees with the plain definition within float rounding
+                float[] row = off.vector(7);
+                assertThat(scorer.score(7)).isCloseTo(reference(distance, q, row), within(1e-3f));
             }
         }
+    }
+
+    private static float reference(Distance distance, float[] q, float[] v) {
+        double s = 0;
+        for (int d = 0; d < q.length; d++) {
+            s += switch (distance) {
+                case COSINE, DOT -> (double) q[d] * v[d];
+                case EUCLID -> ((double) q[d] - v[d]) * ((double) q[d] - v[d]);
+                case MANHATTAN -> Math.abs((double) q[d] - v[d]);
+            };
+        }
+        return (float) (distance == Distance.COSINE || distance == Distance.DOT ? s : -s);
     }
 
     @Test
