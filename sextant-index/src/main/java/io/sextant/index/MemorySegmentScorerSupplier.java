@@ -70,24 +70,16 @@ public final class MemorySegmentScorerSupplier implements ScorerSupplier {
 
     /**
      * Dot-product or negative squared-L2 scorer over the rows. Bulk scoring runs eight rows per
-     * kernel pass, then four, and a tail of one to three rows as one four-row pass over the last four
-     * rows (some scored again): a graph search reads rows that are not in cache, and more rows in
-     * flight hide more of that latency. Allocates nothing per bulk call whose {@code out} has room
-     * for four scores (it may then write past {@code count}, up to index 3).
-     *
-     * <p>Every score comes from the four- or eight-row kernels, which sum a row in the same order
-     * (one accumulator per row), never from the single-row kernel (four accumulators, another
-     * order): a row's score must not depend on where it fell in a batch, or the same point would
-     * score differently, in its last bits, in a filtered scan and in an exact one.
+     * kernel pass, then four, and a tail of two or three rows as one four-row pass over the last four
+     * rows (one or two scored again): a graph search reads rows that are not in cache, and more rows
+     * in flight hide more of that latency. Allocates nothing per call.
      */
     private record RowScorer(float[] query, MemorySegment rows, long stride, VectorKernels kernels, boolean squareL2)
             implements VectorScorer {
         @Override
         public float score(int ordinal) {
             long at = ordinal * stride;
-            float[] out = new float[4];
-            pass(at, at, at, at, out, 0);
-            return out[0];
+            return squareL2 ? -kernels.squareDistance(query, rows, at) : kernels.dot(query, rows, at);
         }
 
         @Override
@@ -104,45 +96,30 @@ public final class MemorySegmentScorerSupplier implements ScorerSupplier {
             for (; i + 4 <= count; i += 4) {
                 four(ordinals, i, out);
             }
-            if (i == count) {
-                return;
-            }
-            if (count >= 4) {
-                // one to three rows left: one four-row pass over the LAST four rows (some of them
-                // scored again, from cache), without a scratch array
+            int left = count - i;
+            if (left >= 2 && count >= 4) {
+                // two or three rows left: one four-row pass over the LAST four rows (one or two of
+                // them scored again, from cache) streams them side by side instead of one after
+                // another, without a scratch array
                 four(ordinals, count - 4, out);
             } else {
-                // one to three rows in all: one four-row pass, the last row repeated; its spare
-                // results go to out[count .. 4) when out is that long, else to a small array
-                float[] dst = out.length >= 4 ? out : new float[4];
-                long a = ordinals[0] * stride;
-                long b = count > 1 ? ordinals[1] * stride : a;
-                long c = count > 2 ? ordinals[2] * stride : b;
-                pass(a, b, c, c, dst, 0);
-                if (dst != out) {
-                    System.arraycopy(dst, 0, out, 0, count);
+                for (; i < count; i++) {
+                    out[i] = score(ordinals[i]);
                 }
             }
         }
 
         /** Scores rows {@code ordinals[i .. i + 3]} into {@code out[i .. i + 3]}. */
         private void four(int[] ordinals, int i, float[] out) {
-            pass(
-                    ordinals[i] * stride,
-                    ordinals[i + 1] * stride,
-                    ordinals[i + 2] * stride,
-                    ordinals[i + 3] * stride,
-                    out,
-                    i);
-        }
-
-        /** Scores the rows at byte offsets {@code a, b, c, d} into {@code out[at .. at + 3]}. */
-        private void pass(long a, long b, long c, long d, float[] out, int at) {
+            long a = ordinals[i] * stride;
+            long b = ordinals[i + 1] * stride;
+            long c = ordinals[i + 2] * stride;
+            long d = ordinals[i + 3] * stride;
             if (squareL2) {
-                kernels.squareDistance4(query, rows, a, b, c, d, out, at);
-                negate(out, at, 4);
+                kernels.squareDistance4(query, rows, a, b, c, d, out, i);
+                negate(out, i, 4);
             } else {
-                kernels.dot4(query, rows, a, b, c, d, out, at);
+                kernels.dot4(query, rows, a, b, c, d, out, i);
             }
         }
 

@@ -17,8 +17,7 @@ public interface VectorScorer {
 
     /**
      * Scores {@code ordinals[0 .. count)} into {@code out[0 .. count)}; implementations over
-     * off-heap rows score several at once (see {@link io.sextant.vector.VectorKernels#dot4}) and may
-     * use {@code out[count .. 4)} as scratch when {@code out} is that long.
+     * off-heap rows score several at once (see {@link io.sextant.vector.VectorKernels#dot4}).
      */
     default void bulkScore(int[] ordinals, int count, float[] out) {
         for (int i = 0; i < count; i++) {
