@@ -68,14 +68,17 @@ class ScorerSupplierTest {
     }
 
     /**
-     * Bulk scoring (eight and four rows per pass, tails in one padded four-row pass) gives every row
-     * the very score, to the last bit, that scoring it alone gives, wherever it falls in a batch: a
-     * point must not score differently in a filtered scan and in an exact one. The single-row kernel
-     * sums in another order (four accumulators) and was off by an ulp or two.
+     * Bulk scoring (eight and four rows per pass, a tail of two or three rows in a four-row pass over the last four) matches scoring
+     * each row alone, wherever the row falls in a batch and whatever room the output has. Within
+     * float rounding, not to the bit: the single-row kernel sums in four accumulators, the multi-row
+     * ones in one per row, and reduceLanes adds in another order before C2 compiles a kernel than
+     * after; making every kernel add in one fixed order cost appendable-segment scans half their
+     * speed (106 against 48 ns per 384-float point), so scores may differ in their last bits
+     * between plans.
      */
     @ParameterizedTest
     @EnumSource(Distance.class)
-    void bulkScoresAreTheSingleScoresToTheBit(Distance distance) {
+    void bulkScoresMatchTheSingleScores(Distance distance) {
         SplittableRandom rnd = new SplittableRandom(SEED + 1);
         int n = 50;
         for (int dim : new int[] {37, 384}) { // with a scalar tail, and a multiple of every lane count
@@ -99,11 +102,11 @@ class ScorerSupplierTest {
                         float[] out = new float[room];
                         scorer.bulkScore(ords, count, out);
                         for (int i = 0; i < count; i++) {
-                            assertThat(Float.floatToIntBits(out[i]))
-                                    .as(
-                                            "%s dim %d count %d row %d: %s alone",
-                                            distance, dim, count, i, scorer.score(ords[i]))
-                                    .isEqualTo(Float.floatToIntBits(scorer.score(ords[i])));
+                            assertThat(out[i])
+                                    .as("%s dim %d count %d row %d", distance, dim, count, i)
+                                    .isCloseTo(
+                                            scorer.score(ords[i]),
+                                            within(1e-5f * Math.max(1f, Math.abs(scorer.score(ords[i])))));
                         }
                     }
                 }

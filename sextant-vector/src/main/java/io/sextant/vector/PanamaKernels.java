@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -132,7 +132,7 @@ public final class PanamaKernels implements VectorKernels {
                         .sub(FloatVector.fromArray(SPECIES, b, i))
                         .abs());
             }
-            sum = sum(acc0.add(acc1));
+            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
             sum += Math.abs(a[i] - b[i]);
@@ -140,24 +140,29 @@ public final class PanamaKernels implements VectorKernels {
         return sum;
     }
 
-    // The single-row kernels over a MemorySegment sum a row exactly as the four- and eight-row ones
-    // do (one accumulator, then sum(), then the scalar tail), so a row scores the same bits
-    // alone or in a batch: a point scored in a scan of an appendable segment, in a filtered scan and
-    // in a graph walk gets one score. Four accumulators were not faster here: 25.2 against 27.9
-    // ns per 384-float row from L3 (the next row's loads overlap this one's FMA chain).
-
     @Override
     public float dot(float[] q, MemorySegment segment, long byteOffset) {
         int n = q.length;
         int i = 0;
         float sum = 0;
         if (n >= LANES) {
-            FloatVector acc = FloatVector.zero(SPECIES);
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            FloatVector acc2 = FloatVector.zero(SPECIES);
+            FloatVector acc3 = FloatVector.zero(SPECIES);
+            int bound4 = n - n % (4 * LANES);
+            for (; i < bound4; i += 4 * LANES) {
+                long off = byteOffset + 4L * i;
+                acc0 = fma(FloatVector.fromArray(SPECIES, q, i), load(segment, off), acc0);
+                acc1 = fma(FloatVector.fromArray(SPECIES, q, i + LANES), load(segment, off + 4L * LANES), acc1);
+                acc2 = fma(FloatVector.fromArray(SPECIES, q, i + 2 * LANES), load(segment, off + 8L * LANES), acc2);
+                acc3 = fma(FloatVector.fromArray(SPECIES, q, i + 3 * LANES), load(segment, off + 12L * LANES), acc3);
+            }
             int bound = SPECIES.loopBound(n);
             for (; i < bound; i += LANES) {
-                acc = fma(FloatVector.fromArray(SPECIES, q, i), load(segment, byteOffset + 4L * i), acc);
+                acc0 = fma(FloatVector.fromArray(SPECIES, q, i), load(segment, byteOffset + 4L * i), acc0);
             }
-            sum = sum(acc);
+            sum = reduce(acc0, acc1, acc2, acc3);
         }
         for (; i < n; i++) {
             sum += q[i] * segment.get(ScalarKernels.LE_FLOAT, byteOffset + 4L * i);
@@ -171,13 +176,30 @@ public final class PanamaKernels implements VectorKernels {
         int i = 0;
         float sum = 0;
         if (n >= LANES) {
-            FloatVector acc = FloatVector.zero(SPECIES);
+            FloatVector acc0 = FloatVector.zero(SPECIES);
+            FloatVector acc1 = FloatVector.zero(SPECIES);
+            FloatVector acc2 = FloatVector.zero(SPECIES);
+            FloatVector acc3 = FloatVector.zero(SPECIES);
+            int bound4 = n - n % (4 * LANES);
+            for (; i < bound4; i += 4 * LANES) {
+                long off = byteOffset + 4L * i;
+                FloatVector d0 = FloatVector.fromArray(SPECIES, q, i).sub(load(segment, off));
+                FloatVector d1 = FloatVector.fromArray(SPECIES, q, i + LANES).sub(load(segment, off + 4L * LANES));
+                FloatVector d2 =
+                        FloatVector.fromArray(SPECIES, q, i + 2 * LANES).sub(load(segment, off + 8L * LANES));
+                FloatVector d3 =
+                        FloatVector.fromArray(SPECIES, q, i + 3 * LANES).sub(load(segment, off + 12L * LANES));
+                acc0 = fma(d0, d0, acc0);
+                acc1 = fma(d1, d1, acc1);
+                acc2 = fma(d2, d2, acc2);
+                acc3 = fma(d3, d3, acc3);
+            }
             int bound = SPECIES.loopBound(n);
             for (; i < bound; i += LANES) {
                 FloatVector d = FloatVector.fromArray(SPECIES, q, i).sub(load(segment, byteOffset + 4L * i));
-                acc = fma(d, d, acc);
+                acc0 = fma(d, d, acc0);
             }
-            sum = sum(acc);
+            sum = reduce(acc0, acc1, acc2, acc3);
         }
         for (; i < n; i++) {
             float d = q[i] - segment.get(ScalarKernels.LE_FLOAT, byteOffset + 4L * i);
@@ -210,7 +232,7 @@ public final class PanamaKernels implements VectorKernels {
                         .sub(load(segment, byteOffset + 4L * i))
                         .abs());
             }
-            sum = sum(acc0.add(acc1));
+            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
             sum += Math.abs(q[i] - segment.get(ScalarKernels.LE_FLOAT, byteOffset + 4L * i));
@@ -250,10 +272,10 @@ public final class PanamaKernels implements VectorKernels {
                 acc2 = fma(qv, load(segment, o2 + d), acc2);
                 acc3 = fma(qv, load(segment, o3 + d), acc3);
             }
-            s0 = sum(acc0);
-            s1 = sum(acc1);
-            s2 = sum(acc2);
-            s3 = sum(acc3);
+            s0 = acc0.reduceLanes(VectorOperators.ADD);
+            s1 = acc1.reduceLanes(VectorOperators.ADD);
+            s2 = acc2.reduceLanes(VectorOperators.ADD);
+            s3 = acc3.reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
             float qi = q[i];
@@ -296,10 +318,10 @@ public final class PanamaKernels implements VectorKernels {
                 acc2 = fma(d2, d2, acc2);
                 acc3 = fma(d3, d3, acc3);
             }
-            s0 = sum(acc0);
-            s1 = sum(acc1);
-            s2 = sum(acc2);
-            s3 = sum(acc3);
+            s0 = acc0.reduceLanes(VectorOperators.ADD);
+            s1 = acc1.reduceLanes(VectorOperators.ADD);
+            s2 = acc2.reduceLanes(VectorOperators.ADD);
+            s3 = acc3.reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
             float qi = q[i];
@@ -389,14 +411,14 @@ public final class PanamaKernels implements VectorKernels {
                     a7 = fma(qv, load(segment, o7 + d), a7);
                 }
             }
-            out[at + 0] = sum(a0);
-            out[at + 1] = sum(a1);
-            out[at + 2] = sum(a2);
-            out[at + 3] = sum(a3);
-            out[at + 4] = sum(a4);
-            out[at + 5] = sum(a5);
-            out[at + 6] = sum(a6);
-            out[at + 7] = sum(a7);
+            out[at + 0] = a0.reduceLanes(VectorOperators.ADD);
+            out[at + 1] = a1.reduceLanes(VectorOperators.ADD);
+            out[at + 2] = a2.reduceLanes(VectorOperators.ADD);
+            out[at + 3] = a3.reduceLanes(VectorOperators.ADD);
+            out[at + 4] = a4.reduceLanes(VectorOperators.ADD);
+            out[at + 5] = a5.reduceLanes(VectorOperators.ADD);
+            out[at + 6] = a6.reduceLanes(VectorOperators.ADD);
+            out[at + 7] = a7.reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
             float qi = q[i];
@@ -416,32 +438,7 @@ public final class PanamaKernels implements VectorKernels {
         return HAS_FMA ? a.fma(b, acc) : a.mul(b).add(acc);
     }
 
-    /** Rotations by half, a quarter, ... of the lanes: the fixed tree {@link #sum} adds along. */
-    @SuppressWarnings("unchecked")
-    private static final VectorShuffle<Float>[] FOLDS = new VectorShuffle[Integer.numberOfTrailingZeros(LANES)];
-
-    static {
-        for (int k = 0; k < FOLDS.length; k++) {
-            int by = LANES >> (k + 1);
-            FOLDS[k] = VectorShuffle.fromOp(SPECIES, i -> (i + by) % LANES);
-        }
-    }
-
-    /**
-     * The sum of {@code v}'s lanes, always added in the same tree: {@code reduceLanes(ADD)} may
-     * add floats in any order, and does add them in another order in the interpreter and C1 than
-     * in C2's intrinsic, so one row scored twice could differ in its last bit depending on which
-     * kernel had been compiled yet. Lane-wise adds and rearranges are exact in every tier; as fast
-     * as reduceLanes here (29.8-30.1 against 26.5-29.9 ns per 384-float row from L3, machine busy).
-     */
-    static float sum(FloatVector v) {
-        for (VectorShuffle<Float> f : FOLDS) {
-            v = v.add(v.rearrange(f));
-        }
-        return v.lane(0);
-    }
-
     private static float reduce(FloatVector acc0, FloatVector acc1, FloatVector acc2, FloatVector acc3) {
-        return sum(acc0.add(acc1).add(acc2.add(acc3)));
+        return acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
     }
 }
