@@ -85,7 +85,7 @@ final class FastReads extends Handler.Wrapper {
         this.compression = c;
     }
 
-    /** Requests served here so far. */
+    /** Requests taken by this path so far (counted as each starts). */
     long served() {
         return served.sum();
     }
@@ -105,8 +105,9 @@ final class FastReads extends Handler.Wrapper {
         if (route == null) {
             return super.handle(request, response, callback);
         }
-        serve(request, response, callback, route);
+        // counted before the answer goes out: a client that has its answer sees it counted
         served.increment();
+        serve(request, response, callback, route);
         return true;
     }
 
