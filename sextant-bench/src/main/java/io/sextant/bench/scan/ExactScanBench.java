@@ -80,6 +80,12 @@ public final class ExactScanBench {
                         "n=%d %s: %.1f us per search, %.1f ns per point%n",
                         n, a[1], (System.nanoTime() - t0) / 1e3 / done, (System.nanoTime() - t0) / (double) done / n);
             }
+        } finally {
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 }
